@@ -1,0 +1,69 @@
+# Parley: `make dev` runs the product locally, `make test` runs every test.
+# Both install what they need first (scripts/setup.sh) and rebuild only what changed.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export WRANGLER_SEND_METRICS := false
+export CLOUDFLARE_CF_FETCH_ENABLED := false
+
+WRANGLER := node_modules/.bin/wrangler
+DEV_STATE := .wrangler/state
+DEV_KEY_FILE := .wrangler/dev-api-key
+PORT ?= 8787
+
+SHARED_SRC := $(shell find shared/src -type f) shared/Cargo.toml Cargo.toml Cargo.lock
+WIDGET_OUT := www/widget/widget_bg.wasm
+WORKER_OUT := edge/build/index_bg.wasm
+
+.PHONY: dev test setup setup-browser build unit e2e bench deploy clean
+
+## dev: install, build, migrate + seed local D1, run the worker on 127.0.0.1:$(PORT)
+dev: setup build
+	@CI=1 $(WRANGLER) d1 migrations apply DB --local --persist-to $(DEV_STATE) >/dev/null
+	@mkdir -p .wrangler; [ -s $(DEV_KEY_FILE) ] || node -e 'console.log("pk_" + require("crypto").randomBytes(24).toString("hex"))' > $(DEV_KEY_FILE)
+	@node scripts/seed.mjs --persist-to $(DEV_STATE) --key "$$(cat $(DEV_KEY_FILE))"
+	@echo ""
+	@echo "  Parley is running with a demo site (id s_demo, the Juniper & Pine tea shop):"
+	@echo "    demo shop with the chat widget   http://127.0.0.1:$(PORT)/"
+	@echo "    agent inbox                      http://127.0.0.1:$(PORT)/inbox.html"
+	@echo "    inbox API key                    $$(cat $(DEV_KEY_FILE))"
+	@echo "    demo mailbox                     support@juniper.inbound.example.com"
+	@echo ""
+	$(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --persist-to $(DEV_STATE) --show-interactive-dev-session=false
+
+## test: install, build, host unit tests, then HTTP/email/browser tests against wrangler dev
+test: setup-browser build unit e2e
+
+setup:
+	@scripts/setup.sh
+
+setup-browser:
+	@scripts/setup.sh --browser
+
+build: $(WIDGET_OUT) $(WORKER_OUT)
+
+$(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/Cargo.toml scripts/build-widget.sh
+	scripts/build-widget.sh
+
+$(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml
+	cd edge && WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(CURDIR)/node_modules/.bin/esbuild" worker-build --release
+	@touch $@
+
+unit:
+	cargo test -p shared -p widget
+
+e2e:
+	node tests/run.mjs
+
+## bench: widget weight and API latencies against a fresh local worker
+bench: setup build
+	node tests/run.mjs --bench
+
+## deploy: apply migrations to the real D1 and deploy (see README)
+deploy: setup build
+	$(WRANGLER) d1 migrations apply DB --remote
+	$(WRANGLER) deploy
+
+clean:
+	rm -rf target edge/build www/widget .wrangler

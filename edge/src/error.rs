@@ -1,0 +1,87 @@
+//! The one error type of the HTTP API, and its single JSON rendering:
+//! `{"error":{"code":"...","message":"..."}}`.
+
+use serde_json::json;
+use shared::Invalid;
+use worker::Response;
+
+/// Everything a handler can fail with; each variant maps to one HTTP status.
+#[derive(Debug)]
+pub enum ApiError {
+    /// Input broke a domain rule (400), reported with the rule's own code and message.
+    Invalid(Invalid),
+    /// The body was not the JSON this endpoint expects (400).
+    MalformedJson(String),
+    /// The body was larger than the endpoint accepts (413).
+    PayloadTooLarge(usize),
+    /// The body was not declared as `application/json` (415).
+    UnsupportedMediaType,
+    /// No valid credentials (401).
+    Unauthorized(Invalid),
+    /// Credentials are valid but do not allow this (403).
+    Forbidden(&'static str),
+    /// Nothing is at this path, or it is not visible to the caller (404).
+    NotFound(&'static str),
+    /// The path exists but not for this method (405).
+    MethodNotAllowed,
+    /// Something failed on our side (500); the detail is logged, not shown.
+    Internal(String),
+}
+
+/// Result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::Invalid(_) | ApiError::MalformedJson(_) => 400,
+            ApiError::Unauthorized(_) => 401,
+            ApiError::Forbidden(_) => 403,
+            ApiError::NotFound(_) => 404,
+            ApiError::MethodNotAllowed => 405,
+            ApiError::PayloadTooLarge(_) => 413,
+            ApiError::UnsupportedMediaType => 415,
+            ApiError::Internal(_) => 500,
+        }
+    }
+
+    /// The machine code and the readable message of this error.
+    pub fn code_and_message(&self) -> (&'static str, String) {
+        match self {
+            ApiError::Invalid(rule) | ApiError::Unauthorized(rule) => (rule.code, rule.message.to_string()),
+            ApiError::MalformedJson(detail) => ("malformed_json", format!("The request body is not valid JSON for this endpoint: {detail}.")),
+            ApiError::PayloadTooLarge(limit) => ("payload_too_large", format!("The request body is larger than the {limit} bytes this endpoint accepts.")),
+            ApiError::UnsupportedMediaType => ("unsupported_media_type", "Send the request body as application/json.".to_string()),
+            ApiError::Forbidden(why) => ("forbidden", why.to_string()),
+            ApiError::NotFound(what) => ("not_found", format!("{what} not found.")),
+            ApiError::MethodNotAllowed => ("method_not_allowed", "This method is not allowed on this path.".to_string()),
+            ApiError::Internal(_) => ("internal", "Something went wrong on our side; nothing was saved. Please try again.".to_string()),
+        }
+    }
+
+    /// Renders the error as its JSON response (logging internal details).
+    pub fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) = &self {
+            worker::console_error!("internal error: {detail}");
+        }
+        let (code, message) = self.code_and_message();
+        let body = json!({ "error": { "code": code, "message": message } });
+        match Response::from_json(&body) {
+            Ok(response) => response.with_status(self.status()),
+            Err(_) => Response::error("internal error", 500).expect("a plain response can always be built"),
+        }
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(err: worker::Error) -> Self {
+        ApiError::Internal(err.to_string())
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(rule: Invalid) -> Self {
+        ApiError::Invalid(rule)
+    }
+}

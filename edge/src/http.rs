@@ -1,0 +1,51 @@
+//! Small helpers shared by the handlers: bounded JSON bodies, JSON answers, CORS.
+
+use serde::{de::DeserializeOwned, Serialize};
+use worker::{Headers, Request, Response};
+
+use crate::error::{ApiError, ApiResult};
+
+/// Largest request body any JSON endpoint accepts.
+pub const MAX_JSON_BODY: usize = 64 * 1024;
+
+/// Reads a JSON body of at most [`MAX_JSON_BODY`] bytes into `T`.
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
+    let headers = req.headers();
+    let content_type = headers.get("content-type")?.unwrap_or_default();
+    if !content_type.trim_start().to_ascii_lowercase().starts_with("application/json") {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let declared = headers.get("content-length")?.and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > MAX_JSON_BODY) {
+        return Err(ApiError::PayloadTooLarge(MAX_JSON_BODY));
+    }
+    let bytes = req.bytes().await?;
+    if bytes.len() > MAX_JSON_BODY {
+        return Err(ApiError::PayloadTooLarge(MAX_JSON_BODY));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))
+}
+
+/// A JSON response with the given status.
+pub fn json<T: Serialize>(status: u16, value: &T) -> ApiResult<Response> {
+    Ok(Response::from_json(value)?.with_status(status))
+}
+
+/// The bearer credential of a request, if it carries one.
+pub fn bearer(req: &Request) -> ApiResult<Option<String>> {
+    let value = req.headers().get("authorization")?;
+    Ok(value.and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string())))
+}
+
+/// Adds the CORS headers that let the widget call the visitor API from any site.
+///
+/// Visitor calls authenticate with a bearer token, never cookies, so allowing
+/// every origin exposes nothing a caller does not already hold.
+pub fn with_widget_cors(mut response: Response) -> Response {
+    let headers: &mut Headers = response.headers_mut();
+    let _ = headers.set("access-control-allow-origin", "*");
+    let _ = headers.set("access-control-allow-methods", "GET, POST, OPTIONS");
+    let _ = headers.set("access-control-allow-headers", "authorization, content-type");
+    let _ = headers.set("access-control-max-age", "86400");
+    response
+}

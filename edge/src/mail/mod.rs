@@ -1,0 +1,3 @@
+//! Email: inbound mail from Cloudflare Email Routing (outbound comes later).
+
+pub mod inbound;

@@ -1,0 +1,51 @@
+//! The router: maps a method and path to one small handler, and turns every
+//! handler error into the JSON error response in one place.
+
+mod conversations;
+mod widget;
+
+use serde_json::json;
+use worker::{Method, Request, Response};
+
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, with_widget_cors};
+use crate::store::Store;
+
+/// Answers one HTTP request for the API; anything not under `/api/` is a static asset
+/// that the platform serves before the worker runs, so reaching here means 404.
+pub async fn handle(mut req: Request, store: &Store) -> Response {
+    let path = req.path();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let is_widget = segments.starts_with(&["api", "widget"]);
+    let method = req.method();
+
+    let result: ApiResult<Response> = match (&method, segments.as_slice()) {
+        (Method::Options, _) if is_widget => Response::empty().map(|r| r.with_status(204)).map_err(ApiError::from),
+        (Method::Get, ["api", "health"]) => health(store).await,
+
+        (Method::Get, ["api", "widget", "sites", site, "config"]) => widget::config(store, site).await,
+        (Method::Post, ["api", "widget", "sites", site, "visitors"]) => widget::create_visitor(store, site).await,
+        (Method::Get, ["api", "widget", "conversation"]) => widget::conversation(store, &req).await,
+        (Method::Post, ["api", "widget", "messages"]) => widget::send(store, &mut req).await,
+
+        (Method::Get, ["api", "conversations"]) => conversations::list(store, &req).await,
+        (Method::Get, ["api", "conversations", id]) => conversations::show(store, &req, id).await,
+
+        (_, ["api", "widget", "sites", _, "config" | "visitors"])
+        | (_, ["api", "widget", "conversation" | "messages"])
+        | (_, ["api", "conversations", ..])
+        | (_, ["api", "health"]) => Err(ApiError::MethodNotAllowed),
+        _ => Err(ApiError::NotFound("Endpoint")),
+    };
+
+    let response = result.unwrap_or_else(ApiError::into_response);
+    if is_widget {
+        with_widget_cors(response)
+    } else {
+        response
+    }
+}
+
+async fn health(store: &Store) -> ApiResult<Response> {
+    json(200, &json!({ "ok": store.ping().await? }))
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the chat widget into www/widget/: wasm (size-optimized) + minified ES module glue.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+out=target/widget-pkg
+cargo build -p widget --target wasm32-unknown-unknown --profile widget
+wasm-bindgen --target web --no-typescript --out-dir "$out" target/wasm32-unknown-unknown/widget/widget.wasm
+mkdir -p www/widget
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$out/widget_bg.wasm" -o www/widget/widget_bg.wasm
+node_modules/.bin/esbuild "$out/widget.js" --minify --format=esm --log-level=warning --outfile=www/widget/widget.js

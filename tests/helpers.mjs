@@ -1,0 +1,61 @@
+// Shared helpers of the end-to-end suites: the running worker's address and
+// small clients for its visitor API, agent API and email handler.
+import { readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+
+export const URL_ = process.env.PARLEY_URL;
+export const KEY = process.env.PARLEY_KEY;
+export const SITE = "s_demo";
+export const MAILBOX = "support@juniper.inbound.example.com";
+if (!URL_ || !KEY) throw new Error("run the suites through tests/run.mjs (make test)");
+
+/** Calls the worker; returns { status, body } with the body parsed as JSON when it is JSON. */
+export async function call(method, path, { token, json, body, headers = {} } = {}) {
+  const h = { ...headers };
+  if (token) h.authorization = `Bearer ${token}`;
+  if (json !== undefined) {
+    h["content-type"] ??= "application/json";
+    body = JSON.stringify(json);
+  }
+  const res = await fetch(URL_ + path, { method, headers: h, body });
+  const text = await res.text();
+  let parsed = text;
+  try { parsed = JSON.parse(text); } catch {}
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** A new visitor of the demo site; returns its token. */
+export async function newVisitor() {
+  const res = await call("POST", `/api/widget/sites/${SITE}/visitors`);
+  if (res.status !== 201) throw new Error(`visitor creation failed: ${res.status}`);
+  return res.body.token;
+}
+
+/** Sends a chat message as a visitor. */
+export function sendChat(token, body, clientId = randomUUID()) {
+  return call("POST", "/api/widget/messages", { token, json: { client_message_id: clientId, body } });
+}
+
+/** Reads through the agent API with the seeded key. */
+export async function agentGet(path) {
+  const res = await call("GET", path, { token: KEY });
+  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Delivers a raw RFC 5322 message to the worker's email handler, as Email Routing would. */
+export async function deliverMail(raw, { from = "sender@example.org", to = MAILBOX } = {}) {
+  const qs = new URLSearchParams({ from, to });
+  const res = await fetch(`${URL_}/cdn-cgi/handler/email?${qs}`, { method: "POST", body: raw });
+  return { status: res.status, text: await res.text() };
+}
+
+/** A .eml file of the corpus under tests/mail/, with {{placeholders}} filled in. */
+export function mailFixture(name, vars = {}) {
+  let raw = readFileSync(new URL(`./mail/${name}`, import.meta.url), "utf8");
+  for (const [k, v] of Object.entries(vars)) raw = raw.replaceAll(`{{${k}}}`, v);
+  return raw.replace(/\r?\n/g, "\r\n");
+}
+
+/** A unique token for test data, so suites never see each other's rows. */
+export const unique = (prefix = "t") => `${prefix}${randomUUID().slice(0, 8)}`;

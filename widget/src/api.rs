@@ -1,0 +1,112 @@
+//! The widget's client of the visitor API, on `fetch` and `JSON` from the
+//! browser (no serde_json: every byte of the widget ships to every visitor).
+
+use js_sys::{Object, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response};
+
+use crate::state::{Delivery, Line};
+
+/// A failed call: the HTTP status (0 when the network failed) and the worker's message.
+#[derive(Debug)]
+pub struct Failure {
+    /// HTTP status, or 0 if no answer came.
+    pub status: u16,
+}
+
+/// Client of one worker's visitor API.
+pub struct Api {
+    base: String,
+}
+
+/// Reads a string property.
+pub fn text(obj: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(obj, &JsValue::from_str(key)).ok()?.as_string()
+}
+
+fn number(obj: &JsValue, key: &str) -> Option<f64> {
+    Reflect::get(obj, &JsValue::from_str(key)).ok()?.as_f64()
+}
+
+fn set(obj: &Object, key: &str, value: &str) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), &JsValue::from_str(value));
+}
+
+/// A stored message from the worker's JSON.
+pub fn line(message: &JsValue) -> Option<Line> {
+    Some(Line {
+        id: text(message, "id"),
+        client_id: text(message, "client_message_id"),
+        author: text(message, "author")?,
+        body: text(message, "body")?,
+        created_at: number(message, "created_at").unwrap_or(0.0),
+        delivery: Delivery::Stored,
+    })
+}
+
+impl Api {
+    /// A client of the worker at `base` (e.g. `https://chat.example.com`).
+    pub fn new(base: &str) -> Self {
+        Self { base: base.trim_end_matches('/').to_string() }
+    }
+
+    async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Object>) -> Result<JsValue, Failure> {
+        let init = RequestInit::new();
+        init.set_method(method);
+        let headers = Headers::new().map_err(|_| Failure { status: 0 })?;
+        if let Some(token) = token {
+            let _ = headers.set("authorization", &["Bearer ", token].concat());
+        }
+        if let Some(body) = body {
+            let _ = headers.set("content-type", "application/json");
+            let json = JSON::stringify(body).map_err(|_| Failure { status: 0 })?;
+            init.set_body(&json.into());
+        }
+        init.set_headers(&headers);
+        let window = web_sys::window().ok_or(Failure { status: 0 })?;
+        let url = [self.base.as_str(), path].concat();
+        let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+            .await
+            .map_err(|_| Failure { status: 0 })?
+            .unchecked_into();
+        let status = response.status();
+        let json = match response.json() {
+            Ok(promise) => JsFuture::from(promise).await.unwrap_or(JsValue::NULL),
+            Err(_) => JsValue::NULL,
+        };
+        if response.ok() {
+            Ok(json)
+        } else {
+            Err(Failure { status })
+        }
+    }
+
+    /// The site's widget configuration.
+    pub async fn config(&self, site: &str) -> Result<JsValue, Failure> {
+        self.call("GET", &["/api/widget/sites/", site, "/config"].concat(), None, None).await
+    }
+
+    /// A new visitor token for the site.
+    pub async fn create_visitor(&self, site: &str) -> Result<String, Failure> {
+        let created = self.call("POST", &["/api/widget/sites/", site, "/visitors"].concat(), None, None).await?;
+        text(&created, "token").ok_or(Failure { status: 0 })
+    }
+
+    /// The visitor's stored messages, oldest first.
+    pub async fn conversation(&self, token: &str) -> Result<Vec<Line>, Failure> {
+        let answer = self.call("GET", "/api/widget/conversation", Some(token), None).await?;
+        let messages: js_sys::Array = Reflect::get(&answer, &"messages".into()).map_err(|_| Failure { status: 0 })?.unchecked_into();
+        Ok(messages.iter().filter_map(|m| line(&m)).collect())
+    }
+
+    /// Sends one message; the same `client_id` never stores it twice.
+    pub async fn send(&self, token: &str, client_id: &str, body: &str) -> Result<Line, Failure> {
+        let payload = Object::new();
+        set(&payload, "client_message_id", client_id);
+        set(&payload, "body", body);
+        let answer = self.call("POST", "/api/widget/messages", Some(token), Some(&payload)).await?;
+        let message = Reflect::get(&answer, &"message".into()).map_err(|_| Failure { status: 0 })?;
+        line(&message).ok_or(Failure { status: 0 })
+    }
+}

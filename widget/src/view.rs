@@ -1,0 +1,191 @@
+//! The widget's DOM, inside a shadow root so the host page's CSS and the
+//! widget's never mix. Every piece of user content is set as text, never HTML.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement, ShadowRootInit, ShadowRootMode};
+
+use crate::state::{Delivery, Line};
+
+const CSS: &str = include_str!("widget.css");
+
+/// Handles on the elements the widget updates.
+pub struct View {
+    doc: Document,
+    /// The floating button that opens the panel.
+    pub launcher: HtmlElement,
+    /// The chat panel.
+    pub panel: HtmlElement,
+    /// The close button in the panel header.
+    pub close: HtmlElement,
+    /// The list of messages.
+    pub list: Element,
+    /// The composer form.
+    pub form: Element,
+    /// The message input.
+    pub input: HtmlTextAreaElement,
+    title: Element,
+    notice: Element,
+}
+
+fn el(doc: &Document, tag: &str, class: &str) -> Element {
+    let e = doc.create_element(tag).expect("a standard tag name");
+    if !class.is_empty() {
+        e.set_class_name(class);
+    }
+    e
+}
+
+fn attr(e: &Element, name: &str, value: &str) {
+    let _ = e.set_attribute(name, value);
+}
+
+fn html(e: Element) -> HtmlElement {
+    e.unchecked_into()
+}
+
+impl View {
+    /// Builds the launcher and the (hidden) panel under a new host element in `<body>`.
+    pub fn mount(doc: &Document) -> Option<View> {
+        let host = el(doc, "div", "");
+        attr(&host, "id", "parley-widget");
+        doc.body()?.append_child(&host).ok()?;
+        let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).ok()?;
+
+        let style = el(doc, "style", "");
+        style.set_text_content(Some(CSS));
+
+        let launcher = el(doc, "button", "launcher");
+        attr(&launcher, "type", "button");
+        attr(&launcher, "aria-label", "Open chat");
+        attr(&launcher, "aria-expanded", "false");
+        attr(&launcher, "aria-controls", "parley-panel");
+        launcher.set_text_content(Some("💬"));
+
+        let panel = el(doc, "section", "panel");
+        attr(&panel, "id", "parley-panel");
+        attr(&panel, "role", "dialog");
+        attr(&panel, "aria-label", "Chat");
+        attr(&panel, "hidden", "");
+
+        let header = el(doc, "header", "");
+        let title = el(doc, "h2", "title");
+        title.set_text_content(Some("Chat"));
+        let close = el(doc, "button", "close");
+        attr(&close, "type", "button");
+        attr(&close, "aria-label", "Close chat");
+        close.set_text_content(Some("×"));
+        header.append_with_node_2(&title, &close).ok()?;
+
+        let list = el(doc, "ol", "messages");
+        attr(&list, "aria-live", "polite");
+        attr(&list, "aria-label", "Messages");
+        let notice = el(doc, "p", "notice");
+        attr(&notice, "role", "status");
+
+        let form = el(doc, "form", "composer");
+        let label = el(doc, "label", "sr-only");
+        attr(&label, "for", "parley-input");
+        label.set_text_content(Some("Message"));
+        let input = el(doc, "textarea", "");
+        attr(&input, "id", "parley-input");
+        attr(&input, "rows", "1");
+        attr(&input, "maxlength", "10000");
+        attr(&input, "placeholder", "Write a message…");
+        let send = el(doc, "button", "send");
+        attr(&send, "type", "submit");
+        send.set_text_content(Some("Send"));
+        form.append_with_node_3(&label, &input, &send).ok()?;
+
+        panel.append_with_node_4(&header, &list, &notice, &form).ok()?;
+        root.append_with_node_3(&style, &launcher, &panel).ok()?;
+
+        Some(View {
+            doc: doc.clone(),
+            launcher: html(launcher),
+            panel: html(panel),
+            close: html(close),
+            list,
+            form,
+            input: input.unchecked_into(),
+            title,
+            notice,
+        })
+    }
+
+    /// Applies the site's name, accent colour and side of the screen.
+    pub fn configure(&self, name: &str, color: &str, position: &str) {
+        self.title.set_text_content(Some(name));
+        attr(&self.panel, "aria-label", &["Chat with ", name].concat());
+        let host_style = ["--accent:", color].concat();
+        attr(&self.launcher, "style", &host_style);
+        attr(&self.panel, "style", &host_style);
+        let side = if position == "left" { "left" } else { "right" };
+        self.launcher.class_list().add_1(side).ok();
+        self.panel.class_list().add_1(side).ok();
+    }
+
+    /// Shows or hides the panel and moves focus accordingly.
+    pub fn set_open(&self, open: bool) {
+        self.panel.set_hidden(!open);
+        attr(&self.launcher, "aria-expanded", if open { "true" } else { "false" });
+        if open {
+            let _ = self.input.focus();
+        }
+    }
+
+    /// Shows a one-line notice under the thread (empty to hide it).
+    pub fn notice(&self, text: &str) {
+        self.notice.set_text_content(Some(text));
+    }
+
+    /// Renders the thread: the greeting, then every line, as text.
+    pub fn render(&self, greeting: &str, lines: &[Line]) {
+        self.list.set_text_content(None);
+        if !greeting.is_empty() {
+            self.list.append_child(&self.line("bot", greeting, None, Delivery::Stored, None)).ok();
+        }
+        for line in lines {
+            let item = self.line(&line.author, &line.body, Some(line.created_at), line.delivery, line.client_id.as_deref());
+            self.list.append_child(&item).ok();
+        }
+        self.list.set_scroll_top(self.list.scroll_height());
+    }
+
+    fn line(&self, author: &str, body: &str, at: Option<f64>, delivery: Delivery, client_id: Option<&str>) -> Element {
+        let mine = author == "visitor" || author == "contact";
+        let item = el(&self.doc, "li", if mine { "msg mine" } else { "msg theirs" });
+        attr(&item, "data-author", author);
+        let who = el(&self.doc, "span", "sr-only");
+        who.set_text_content(Some(if mine { "You: " } else { "Support: " }));
+        let text = el(&self.doc, "p", "body");
+        text.set_text_content(Some(body));
+        item.append_with_node_2(&who, &text).ok();
+        let meta = el(&self.doc, "span", "meta");
+        match delivery {
+            Delivery::Stored => meta.set_text_content(at.map(clock).as_deref()),
+            Delivery::Sending => meta.set_text_content(Some("Sending…")),
+            Delivery::Failed => {
+                item.class_list().add_1("failed").ok();
+                meta.set_text_content(Some("Not sent. "));
+                let retry = el(&self.doc, "button", "retry");
+                attr(&retry, "type", "button");
+                if let Some(id) = client_id {
+                    attr(&retry, "data-retry", id);
+                }
+                retry.set_text_content(Some("Retry"));
+                meta.append_child(&retry).ok();
+            }
+        }
+        item.append_child(&meta).ok();
+        item
+    }
+}
+
+/// `HH:MM` in the visitor's locale.
+fn clock(ms: f64) -> String {
+    let date = js_sys::Date::new(&ms.into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"hour".into(), &"2-digit".into());
+    let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
+    String::from(date.to_locale_time_string_with_options("default", &options))
+}
