@@ -59,7 +59,7 @@ try {
   worker = spawn(
     wrangler,
     ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector),
-     "--persist-to", state, "--show-interactive-dev-session=false", "--log-level", "info"],
+     "--persist-to", state, "--show-interactive-dev-session=false"],
     { env: quiet, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   worker.stdout.pipe(log);

@@ -35,7 +35,9 @@ async function loadList() {
     name.append(el("span", "badge", c.channel), who(c));
     b.append(name, el("span", "preview", c.subject || c.preview || ""));
     b.addEventListener("click", () => openThread(c.id));
-    list.append(el("li")).append(b);
+    const item = el("li");
+    item.append(b);
+    list.append(item);
   }
   if (!conversations.length) list.append(el("li", "empty", "No conversations."));
 }

@@ -137,6 +137,25 @@ pub struct EmailChannelRow {
     pub max_message_bytes: u64,
 }
 
+/// Mail refused with `setReject`, as shown to the site's agents.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RejectionRow {
+    /// Rejection id.
+    pub id: String,
+    /// The site whose mailbox refused it.
+    pub site_id: String,
+    /// SMTP envelope sender.
+    pub envelope_from: String,
+    /// SMTP envelope recipient.
+    pub envelope_to: String,
+    /// Size of the raw message, bytes.
+    pub size: u64,
+    /// The reason given to the sender.
+    pub reason: String,
+    /// When it was refused, ms.
+    pub created_at: u64,
+}
+
 /// Filters of the inbox conversation list.
 #[derive(Debug, Default, Deserialize)]
 pub struct ConversationFilter {
@@ -472,6 +491,17 @@ impl Store {
             .and_then(|m| m.changes)
             .unwrap_or(0);
         Ok(if inserted == 1 { Written::Created } else { Written::AlreadyThere })
+    }
+
+    /// Mail refused for the account's sites, newest first.
+    pub async fn rejections(&self, account_id: &str) -> ApiResult<Vec<RejectionRow>> {
+        self.all(
+            "SELECT r.id, r.site_id, r.envelope_from, r.envelope_to, r.size, r.reason, r.created_at \
+             FROM email_rejections r JOIN sites s ON s.id = r.site_id WHERE s.account_id = ?1 \
+             ORDER BY r.created_at DESC LIMIT 100",
+            &[account_id.into()],
+        )
+        .await
     }
 
     /// Records mail refused with `setReject`, so the refusal is visible later.

@@ -96,6 +96,11 @@ pub fn validate_body(body: &str) -> Result<&str, Invalid> {
     }
 }
 
+/// Plain text as stored: line endings normalized to `\n`, surrounding blank space removed.
+pub fn normalize_text(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n").trim().to_string()
+}
+
 /// Checks a client-generated message id, the key that makes retried sends idempotent.
 pub fn validate_client_id(id: &str) -> Result<&str, Invalid> {
     let ok = (8..=MAX_CLIENT_ID_LEN).contains(&id.len())
@@ -138,6 +143,11 @@ mod tests {
         let max = "é".repeat(MAX_BODY_CHARS);
         assert_eq!(validate_body(&max), Ok(max.as_str()), "limit counts characters, not bytes");
         assert_eq!(validate_body(&(max.clone() + "x")), Err(BODY_TOO_LONG));
+    }
+
+    #[test]
+    fn text_gets_unix_line_endings_and_no_surrounding_space() {
+        assert_eq!(normalize_text("\r\n Hello,\r\n\r\nbye\rnow \r\n"), "Hello,\n\nbye\nnow");
     }
 
     #[test]

@@ -47,10 +47,11 @@ pub struct Widget {
 /// Mounts the widget for `site`, talking to the worker at `base`.
 #[wasm_bindgen]
 pub async fn start(site: String, base: String) -> Result<Widget, JsValue> {
-    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let view = View::mount(&doc).ok_or("could not mount the widget")?;
     let api = Rc::new(Api::new(&base));
     let config = api.config(&site).await.map_err(|_| JsValue::from_str("unknown site or worker unreachable"))?;
+    // Mounted only once configured: the launcher never shows before it works.
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let view = View::mount(&doc).ok_or("could not mount the widget")?;
     let greeting = api::text(&config, "greeting").unwrap_or_default();
     view.configure(
         &api::text(&config, "name").unwrap_or_default(),

@@ -7,6 +7,8 @@ use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement, ShadowRootIni
 use crate::state::{Delivery, Line};
 
 const CSS: &str = include_str!("widget.css");
+/// The launcher's speech-bubble icon (emoji fonts are not everywhere).
+const CHAT_ICON: &str = r#"<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>"#;
 
 /// Handles on the elements the widget updates.
 pub struct View {
@@ -59,7 +61,7 @@ impl View {
         attr(&launcher, "aria-label", "Open chat");
         attr(&launcher, "aria-expanded", "false");
         attr(&launcher, "aria-controls", "parley-panel");
-        launcher.set_text_content(Some("💬"));
+        launcher.set_inner_html(CHAT_ICON); // a constant, never user content
 
         let panel = el(doc, "section", "panel");
         attr(&panel, "id", "parley-panel");

@@ -6,6 +6,7 @@
 use mail_parser::{Address, HeaderValue, MessageParser};
 use serde_json::json;
 use shared::contact::normalize_email;
+use shared::conversation::normalize_text;
 use shared::email::{display_sender, normalize_message_id, ForwardingAddress};
 use shared::{hex, visitor::hash_secret};
 use worker::ForwardableEmailMessage;
@@ -105,7 +106,7 @@ async fn accept(
         .await
         .map_err(|e| Refusal::new(site, format!("Temporary failure threading the message ({e:?}); please resend.")))?;
 
-    let body = parsed.body_text(0).map(|b| b.trim().to_string()).unwrap_or_default();
+    let body = parsed.body_text(0).map(|b| normalize_text(&b)).unwrap_or_default();
     let headers = json!({
         "to": addresses(parsed.to()),
         "cc": addresses(parsed.cc()),

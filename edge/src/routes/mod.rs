@@ -2,6 +2,7 @@
 //! handler error into the JSON error response in one place.
 
 mod conversations;
+mod email;
 mod widget;
 
 use serde_json::json;
@@ -30,10 +31,12 @@ pub async fn handle(mut req: Request, store: &Store) -> Response {
 
         (Method::Get, ["api", "conversations"]) => conversations::list(store, &req).await,
         (Method::Get, ["api", "conversations", id]) => conversations::show(store, &req, id).await,
+        (Method::Get, ["api", "email", "rejections"]) => email::rejections(store, &req).await,
 
         (_, ["api", "widget", "sites", _, "config" | "visitors"])
         | (_, ["api", "widget", "conversation" | "messages"])
         | (_, ["api", "conversations", ..])
+        | (_, ["api", "email", "rejections"])
         | (_, ["api", "health"]) => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound("Endpoint")),
     };

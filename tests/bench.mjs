@@ -1,0 +1,49 @@
+// `make bench`: figures, not pass/fail. Widget weight per file, worker size,
+// and latencies of the hot paths against the local worker (workerd + local D1).
+import { readFileSync, statSync } from "node:fs";
+import { brotliCompressSync, gzipSync, constants } from "node:zlib";
+import { randomUUID } from "node:crypto";
+import { URL_, call, newVisitor, sendChat, deliverMail, mailFixture, agentGet } from "./helpers.mjs";
+import { WIDGET_FILES } from "./weight.test.mjs";
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const brotli = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
+console.log("\nWidget weight (as served)");
+let total = 0;
+for (const path of WIDGET_FILES) {
+  const bytes = Buffer.from(await (await fetch(URL_ + path)).arrayBuffer());
+  const br = brotli(bytes);
+  total += br;
+  console.log(`  ${path.padEnd(26)} ${kb(bytes.length).padStart(9)} raw ${kb(br).padStart(8)} brotli`);
+}
+console.log(`  ${"total".padEnd(26)} ${"".padStart(13)} ${kb(total).padStart(8)} brotli (budget 35.0 KB)`);
+
+const wasm = readFileSync("edge/build/index_bg.wasm");
+console.log(`\nWorker: ${kb(statSync("edge/build/index_bg.wasm").size)} wasm, ${kb(gzipSync(wasm).length)} gzip (free-plan limit 3 MB gzip)`);
+
+async function time(label, n, fn) {
+  const samples = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  const p = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
+  console.log(`  ${label.padEnd(40)} p50 ${p(0.5).padStart(6)} ms   p95 ${p(0.95).padStart(6)} ms   (n=${n})`);
+}
+
+console.log("\nLatency through wrangler dev (local: includes workerd + SQLite, not the edge network)");
+const token = await newVisitor();
+await time("POST /api/widget/messages (new)", 100, () => sendChat(token, "bench message"));
+const id = randomUUID();
+await sendChat(token, "retry me", id);
+await time("POST /api/widget/messages (retry)", 100, () => sendChat(token, "retry me", id));
+await time("GET /api/widget/conversation (~100 msgs)", 100, () => call("GET", "/api/widget/conversation", { token }));
+await time("GET /api/conversations (agent)", 50, () => agentGet("/api/conversations"));
+await time("email handler: new plain message", 50, (i) => {
+  const tag = randomUUID().slice(0, 8);
+  const vars = { From: `bench+${tag}@example.org`, from: `bench+${tag}@example.org`, id: `${tag}.bench@example.org`, marker: tag };
+  return deliverMail(mailFixture("plain.eml", vars), { from: vars.from });
+});

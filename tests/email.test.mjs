@@ -1,0 +1,88 @@
+// Inbound mail through the worker's real email handler (the path Cloudflare
+// Email Routing calls), parsed with mail-parser and stored in local D1; read
+// back through the agent API.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { agentGet, deliverMail, mailFixture, unique } from "./helpers.mjs";
+
+const HANDLED = "Worker successfully processed email";
+
+/** A fresh sender and Message-ID, so each test owns its rows. */
+function fresh() {
+  const tag = unique("");
+  return { From: `Mia.Chen+${tag}@Example.org`, from: `mia.chen+${tag}@example.org`, id: `${tag}.plain@mail.example.org`, marker: `order-${tag}` };
+}
+
+async function emailConversationWith(marker) {
+  const { conversations } = await agentGet("/api/conversations?channel=email");
+  const found = [];
+  for (const c of conversations) {
+    const { messages } = await agentGet(`/api/conversations/${c.id}`);
+    if (messages.some((m) => m.body.includes(marker))) found.push({ conversation: c, messages });
+  }
+  return found;
+}
+
+test("a plain message becomes an email conversation with a new contact", async () => {
+  const v = fresh();
+  const res = await deliverMail(mailFixture("plain.eml", v), { from: v.from });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.text, HANDLED);
+
+  const found = await emailConversationWith(v.marker);
+  assert.equal(found.length, 1);
+  const [{ conversation, messages }] = found;
+  assert.equal(conversation.channel, "email");
+  assert.equal(conversation.status, "open");
+  assert.equal(conversation.subject, "Where is my order? ☕", "encoded-word subject is decoded");
+  assert.equal(conversation.contact_email, v.from, "the address is matched case-insensitively");
+  assert.equal(conversation.contact_name, "Mia Chen", "the display name names the new contact");
+  assert.equal(messages.length, 1);
+  assert.equal(messages[0].author, "contact");
+  assert.equal(messages[0].direction, "inbound");
+  assert.equal(messages[0].email_from, `Mia Chen <${v.from}>`);
+  assert.match(messages[0].body, /^Hello,\n\nI ordered two tins of Morning Fog/);
+});
+
+test("the same Message-ID delivered twice is stored once", async () => {
+  const v = fresh();
+  const raw = mailFixture("plain.eml", v);
+  for (let i = 0; i < 3; i++) assert.equal((await deliverMail(raw, { from: v.from })).text, HANDLED);
+  const found = await emailConversationWith(v.marker);
+  assert.equal(found.length, 1, "no second conversation");
+  assert.equal(found[0].messages.length, 1, "no second message");
+});
+
+test("a reply with In-Reply-To joins the original conversation", async () => {
+  const v = fresh();
+  await deliverMail(mailFixture("plain.eml", v), { from: v.from });
+  const reply = { ...v, id: `${v.marker}.reply@mail.example.org`, parent: v.id, marker: `${v.marker}-reply` };
+  assert.equal((await deliverMail(mailFixture("reply.eml", reply), { from: v.from })).text, HANDLED);
+  const [original] = await emailConversationWith(v.marker);
+  assert.deepEqual(original.messages.map((m) => m.body.includes(reply.marker)), [false, true]);
+  const contactConversations = (await agentGet("/api/conversations?channel=email")).conversations.filter((c) => c.contact_email === v.from);
+  assert.equal(contactConversations.length, 1, "the reply opened no conversation of its own");
+});
+
+const REJECTED = "Worker rejected email with the following reason: ";
+
+test("mail to an unknown mailbox is rejected with a reason, not dropped", async () => {
+  const v = fresh();
+  const res = await deliverMail(mailFixture("plain.eml", v), { from: v.from, to: "nobody@juniper.inbound.example.com" });
+  assert.equal(res.status, 400);
+  assert.equal(res.text, `${REJECTED}No mailbox nobody@juniper.inbound.example.com here.`);
+  assert.equal((await emailConversationWith(v.marker)).length, 0);
+});
+
+test("mail whose From is not an address is rejected and the rejection is recorded for the site", async () => {
+  const v = fresh();
+  const raw = mailFixture("plain.eml", v).replace(/^From: .*$/m, "From: Mia Chen <mia at example dot org>");
+  const res = await deliverMail(raw, { from: v.from });
+  assert.equal(res.text, `${REJECTED}The From address is not a valid email address.`);
+  const { rejections } = await agentGet("/api/email/rejections");
+  const mine = rejections.find((r) => r.envelope_from === v.from);
+  assert.ok(mine, "recorded");
+  assert.equal(mine.reason, "The From address is not a valid email address.");
+  assert.equal(mine.envelope_to, "support@juniper.inbound.example.com");
+  assert.equal((await emailConversationWith(v.marker)).length, 0);
+});
