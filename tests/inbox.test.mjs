@@ -11,6 +11,11 @@ const browser = await chromium.launch({
 });
 after(() => browser.close());
 
+test("the inbox page may run only its own scripts and is never framed", async () => {
+  const res = await fetch(URL_ + "/inbox.html");
+  assert.match(res.headers.get("content-security-policy"), /default-src 'self'.*frame-ancestors 'none'/);
+});
+
 test("an agent opens the inbox with an API key and reads a chat as text", async () => {
   const text = `<script>window.__pwned=1</script> ${unique("teapot ")}`;
   await sendChat(await newVisitor(), text);

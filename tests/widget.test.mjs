@@ -2,6 +2,7 @@
 // real worker; what the widget sends is read back from D1 through the API.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { chromium } from "playwright-core";
 import { URL_, call, agentGet, unique } from "./helpers.mjs";
 
@@ -152,4 +153,31 @@ test("a failed send stays in the list with a retry control, and the retry is sto
   const own = await call("GET", "/api/widget/conversation", { token });
   assert.deepEqual(own.body.messages.map((m) => m.body), [text]);
   await page.context().close();
+});
+
+test("the snippet works on another site's origin, as deployed", async () => {
+  // A real host page on another origin (another port) pasting the README's snippet.
+  const demo = await (await fetch(URL_ + "/")).text();
+  const snippet = demo.slice(demo.indexOf("<!-- Parley chat"), demo.indexOf("</body>")).replace('"/loader.js"', `"${URL_}/loader.js"`);
+  const html = `<!doctype html><html><head><title>Other shop</title></head><body><h1>Other shop</h1>${snippet}</body></html>`;
+  const server = createServer((req, res) => res.writeHead(200, { "content-type": "text/html" }).end(html));
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.errors = [];
+    page.on("console", (m) => m.type() === "error" && page.errors.push(m.text()));
+    await page.goto(origin + "/");
+    await openChat(page);
+    const text = unique("cross-origin hello ");
+    await say(page, text);
+    const token = (await context.cookies(origin)).find((c) => c.name === COOKIE)?.value;
+    const own = await call("GET", "/api/widget/conversation", { token });
+    assert.deepEqual(own.body.messages.map((m) => m.body), [text]);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+    server.close();
+  }
 });

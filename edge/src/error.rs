@@ -18,8 +18,6 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// No valid credentials (401).
     Unauthorized(Invalid),
-    /// Credentials are valid but do not allow this (403).
-    Forbidden(&'static str),
     /// Nothing is at this path, or it is not visible to the caller (404).
     NotFound(&'static str),
     /// The path exists but not for this method (405).
@@ -37,7 +35,6 @@ impl ApiError {
         match self {
             ApiError::Invalid(_) | ApiError::MalformedJson(_) => 400,
             ApiError::Unauthorized(_) => 401,
-            ApiError::Forbidden(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::PayloadTooLarge(_) => 413,
@@ -53,7 +50,6 @@ impl ApiError {
             ApiError::MalformedJson(detail) => ("malformed_json", format!("The request body is not valid JSON for this endpoint: {detail}.")),
             ApiError::PayloadTooLarge(limit) => ("payload_too_large", format!("The request body is larger than the {limit} bytes this endpoint accepts.")),
             ApiError::UnsupportedMediaType => ("unsupported_media_type", "Send the request body as application/json.".to_string()),
-            ApiError::Forbidden(why) => ("forbidden", why.to_string()),
             ApiError::NotFound(what) => ("not_found", format!("{what} not found.")),
             ApiError::MethodNotAllowed => ("method_not_allowed", "This method is not allowed on this path.".to_string()),
             ApiError::Internal(_) => ("internal", "Something went wrong on our side; nothing was saved. Please try again.".to_string()),

@@ -51,8 +51,6 @@ pub struct SiteRow {
 pub struct VisitorRow {
     /// Visitor id.
     pub id: String,
-    /// The site the visitor chats on.
-    pub site_id: String,
     /// SHA-256 hex of the visitor's secret.
     pub token_hash: String,
     /// Last visit, ms.
@@ -62,14 +60,8 @@ pub struct VisitorRow {
 /// A signed-in agent (through an API key for now).
 #[derive(Debug, Deserialize)]
 pub struct AgentRow {
-    /// Agent id.
-    pub id: String,
     /// The account the agent works for.
     pub account_id: String,
-    /// `primary_admin` or `agent`.
-    pub role: String,
-    /// Shown to contacts as the author of replies.
-    pub full_name: String,
 }
 
 /// One message as every reader of a thread sees it.
@@ -274,7 +266,7 @@ impl Store {
     /// The visitor with this id, to check its token against.
     pub async fn visitor(&self, visitor_id: &str) -> ApiResult<Option<VisitorRow>> {
         self.first(
-            "SELECT id, site_id, token_hash, last_seen_at FROM visitors WHERE id = ?1",
+            "SELECT id, token_hash, last_seen_at FROM visitors WHERE id = ?1",
             &[visitor_id.into()],
         )
         .await
@@ -365,7 +357,7 @@ impl Store {
     /// The agent an API key belongs to, if the key is valid and the agent not removed.
     pub async fn agent_by_api_key(&self, token_hash: &str) -> ApiResult<Option<AgentRow>> {
         self.first(
-            "SELECT a.id, a.account_id, a.role, a.full_name FROM api_keys k JOIN agents a ON a.id = k.agent_id \
+            "SELECT a.account_id FROM api_keys k JOIN agents a ON a.id = k.agent_id \
              WHERE k.token_hash = ?1 AND k.revoked_at IS NULL AND a.removed_at IS NULL",
             &[token_hash.into()],
         )
