@@ -3,8 +3,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { randomUUID } from "node:crypto";
-import { URL_, call, newVisitor, sendChat, deliverMail, mailFixture, agentGet } from "./helpers.mjs";
-import { WIDGET_FILES } from "./weight.test.mjs";
+import { URL_, WIDGET_FILES, call, newVisitor, sendChat, deliverMail, mailFixture, agentGet } from "./helpers.mjs";
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const brotli = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;

@@ -6,6 +6,8 @@ import { randomUUID } from "node:crypto";
 export const URL_ = process.env.PARLEY_URL;
 export const KEY = process.env.PARLEY_KEY;
 export const SITE = "s_demo";
+/** What a host page downloads for the widget (the CSS is inside the wasm). */
+export const WIDGET_FILES = ["/loader.js", "/widget/widget.js", "/widget/widget_bg.wasm"];
 export const MAILBOX = "support@juniper.inbound.example.com";
 if (!URL_ || !KEY) throw new Error("run the suites through tests/run.mjs (make test)");
 

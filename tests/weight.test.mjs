@@ -3,9 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { brotliCompressSync, constants } from "node:zlib";
-import { URL_ } from "./helpers.mjs";
-
-export const WIDGET_FILES = ["/loader.js", "/widget/widget.js", "/widget/widget_bg.wasm"];
+import { URL_, WIDGET_FILES } from "./helpers.mjs";
 const BUDGET = 35 * 1024;
 
 test("the whole widget weighs at most 35 KB brotli", async () => {
