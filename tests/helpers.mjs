@@ -1,7 +1,8 @@
 // Shared helpers of the end-to-end suites: the running worker's address and
 // small clients for its visitor API, agent API and email handler.
 import { readFileSync } from "node:fs";
-import { randomUUID } from "node:crypto";
+import { randomUUID, createHmac } from "node:crypto";
+import { execFileSync } from "node:child_process";
 
 export const URL_ = process.env.PARLEY_URL;
 export const KEY = process.env.PARLEY_KEY;
@@ -26,9 +27,9 @@ export async function call(method, path, { token, json, body, headers = {} } = {
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
-/** A new visitor of the demo site; returns its token. */
-export async function newVisitor() {
-  const res = await call("POST", `/api/widget/sites/${SITE}/visitors`);
+/** A new visitor of a site (the demo shop by default); returns its token. */
+export async function newVisitor(site = SITE) {
+  const res = await call("POST", `/api/widget/sites/${site}/visitors`);
   if (res.status !== 201) throw new Error(`visitor creation failed: ${res.status}`);
   return res.body.token;
 }
@@ -61,3 +62,17 @@ export function mailFixture(name, vars = {}) {
 
 /** A unique token for test data, so suites never see each other's rows. */
 export const unique = (prefix = "t") => `${prefix}${randomUUID().slice(0, 8)}`;
+
+/** The identity secret of the fixture sites s_id_optional and s_id_required. */
+export const IDENTITY_SECRET = "test-identity-secret";
+
+/** What a host page's server computes for identify(): hex(HMAC-SHA256(secret, email)). */
+export const sign = (email, secret = IDENTITY_SECRET) => createHmac("sha256", secret).update(email).digest("hex");
+
+/** Runs SQL directly on the test worker's local D1 (for arranging time, e.g. a visitor unseen for 31 days). */
+export function sql(command) {
+  const out = execFileSync("node_modules/.bin/wrangler",
+    ["d1", "execute", "DB", "--local", "--persist-to", process.env.PARLEY_STATE, "--json", "--command", command],
+    { env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" }, stdio: ["ignore", "pipe", "inherit"] });
+  return JSON.parse(out.toString())[0].results;
+}

@@ -52,6 +52,7 @@ let code = 1;
 try {
   execFileSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { env: quiet, stdio: ["ignore", "ignore", "inherit"] });
   seed({ persistTo: state, key, wrangler });
+  execFileSync(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", state, "--file", "tests/fixtures.sql"], { env: quiet, stdio: ["ignore", "ignore", "inherit"] });
 
   const [port, inspector] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;

@@ -1,7 +1,8 @@
 //! The one error type of the HTTP API, and its single JSON rendering:
 //! `{"error":{"code":"...","message":"..."}}`.
 
-use serde_json::json;
+use serde_json::{json, Map, Value};
+use shared::form::FieldErrors;
 use shared::Invalid;
 use worker::Response;
 
@@ -10,6 +11,8 @@ use worker::Response;
 pub enum ApiError {
     /// Input broke a domain rule (400), reported with the rule's own code and message.
     Invalid(Invalid),
+    /// Form fields broke their rules (400); each field's rule is listed under `fields`.
+    InvalidFields(FieldErrors),
     /// The body was not the JSON this endpoint expects (400).
     MalformedJson(String),
     /// The body was larger than the endpoint accepts (413).
@@ -18,6 +21,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// No valid credentials (401).
     Unauthorized(Invalid),
+    /// The caller is known but this is not allowed (403).
+    Forbidden(Invalid),
     /// Nothing is at this path, or it is not visible to the caller (404).
     NotFound(&'static str),
     /// The path exists but not for this method (405).
@@ -33,7 +38,8 @@ impl ApiError {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
-            ApiError::Invalid(_) | ApiError::MalformedJson(_) => 400,
+            ApiError::Invalid(_) | ApiError::InvalidFields(_) | ApiError::MalformedJson(_) => 400,
+            ApiError::Forbidden(_) => 403,
             ApiError::Unauthorized(_) => 401,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
@@ -46,7 +52,13 @@ impl ApiError {
     /// The machine code and the readable message of this error.
     pub fn code_and_message(&self) -> (&'static str, String) {
         match self {
-            ApiError::Invalid(rule) | ApiError::Unauthorized(rule) => (rule.code, rule.message.to_string()),
+            ApiError::Invalid(rule) | ApiError::Unauthorized(rule) | ApiError::Forbidden(rule) => {
+                (rule.code, rule.message.to_string())
+            }
+            ApiError::InvalidFields(errors) => match errors.as_slice() {
+                [(_, only)] => ("invalid_fields", only.message.to_string()),
+                _ => ("invalid_fields", "Some fields need attention; see fields for each.".to_string()),
+            },
             ApiError::MalformedJson(detail) => ("malformed_json", format!("The request body is not valid JSON for this endpoint: {detail}.")),
             ApiError::PayloadTooLarge(limit) => ("payload_too_large", format!("The request body is larger than the {limit} bytes this endpoint accepts.")),
             ApiError::UnsupportedMediaType => ("unsupported_media_type", "Send the request body as application/json.".to_string()),
@@ -62,7 +74,15 @@ impl ApiError {
             worker::console_error!("internal error: {detail}");
         }
         let (code, message) = self.code_and_message();
-        let body = json!({ "error": { "code": code, "message": message } });
+        let mut error = json!({ "code": code, "message": message });
+        if let ApiError::InvalidFields(errors) = &self {
+            let fields: Map<String, Value> = errors
+                .iter()
+                .map(|(field, rule)| (field.as_str().to_string(), json!({ "code": rule.code, "message": rule.message })))
+                .collect();
+            error["fields"] = Value::Object(fields);
+        }
+        let body = json!({ "error": error });
         match Response::from_json(&body) {
             Ok(response) => response.with_status(self.status()),
             Err(_) => Response::error("internal error", 500).expect("a plain response can always be built"),

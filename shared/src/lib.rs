@@ -13,6 +13,7 @@ pub mod conversation;
 pub mod email;
 pub mod form;
 pub mod hex;
+pub mod identity;
 pub mod visitor;
 
 /// A rule a value broke: a stable `code` for programs and a `message` for people.

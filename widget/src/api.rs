@@ -6,13 +6,68 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
 
+use shared::form::FormField;
+
 use crate::state::{Delivery, Line};
 
-/// A failed call: the HTTP status (0 when the network failed) and the worker's message.
+/// A failed call: the HTTP status (0 when the network failed) and the worker's answer.
 #[derive(Debug)]
 pub struct Failure {
     /// HTTP status, or 0 if no answer came.
     pub status: u16,
+    /// The worker's JSON answer (`{"error": {...}}`), or null.
+    pub body: JsValue,
+}
+
+impl Failure {
+    fn network() -> Self {
+        Failure { status: 0, body: JsValue::NULL }
+    }
+
+    /// The worker's `error` object, if it sent one.
+    pub fn error(&self) -> JsValue {
+        Reflect::get(&self.body, &"error".into()).unwrap_or(JsValue::NULL)
+    }
+
+    /// The worker's readable message, if any.
+    pub fn message(&self) -> Option<String> {
+        text(&self.error(), "message")
+    }
+
+    /// Per-field rule violations the worker reported, as `(field, message)`.
+    pub fn field_errors(&self) -> Vec<(FormField, String)> {
+        let Ok(fields) = Reflect::get(&self.error(), &"fields".into()) else { return Vec::new() };
+        if fields.is_undefined() || fields.is_null() {
+            return Vec::new();
+        }
+        FormField::ALL
+            .iter()
+            .filter_map(|f| {
+                let entry = Reflect::get(&fields, &f.as_str().into()).ok()?;
+                Some((*f, text(&entry, "message")?))
+            })
+            .collect()
+    }
+}
+
+/// What the worker knows of this visitor, for the Form step.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VisitorState {
+    /// Contact details already known (never asked again).
+    pub known: Vec<FormField>,
+    /// Whether this browser already answered the Form step.
+    pub form_done: bool,
+}
+
+fn visitor_state(answer: &JsValue) -> VisitorState {
+    let visitor = Reflect::get(answer, &"visitor".into()).unwrap_or(JsValue::NULL);
+    let known = Reflect::get(&visitor, &"known".into())
+        .ok()
+        .filter(|k| js_sys::Array::is_array(k))
+        .map(|k| js_sys::Array::from(&k).iter().filter_map(|f| FormField::parse(&f.as_string()?)).collect())
+        .unwrap_or_default();
+    let form_done = Reflect::get(&visitor, &"form_done".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+    VisitorState { known, form_done }
 }
 
 /// Client of one worker's visitor API.
@@ -29,7 +84,8 @@ fn number(obj: &JsValue, key: &str) -> Option<f64> {
     Reflect::get(obj, &JsValue::from_str(key)).ok()?.as_f64()
 }
 
-fn set(obj: &Object, key: &str, value: &str) {
+/// Sets a string property.
+pub fn set(obj: &Object, key: &str, value: &str) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), &JsValue::from_str(value));
 }
 
@@ -39,6 +95,7 @@ pub fn line(message: &JsValue) -> Option<Line> {
         id: text(message, "id"),
         client_id: text(message, "client_message_id"),
         author: text(message, "author")?,
+        author_name: text(message, "author_name"),
         body: text(message, "body")?,
         created_at: number(message, "created_at").unwrap_or(0.0),
         delivery: Delivery::Stored,
@@ -54,21 +111,21 @@ impl Api {
     async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Object>) -> Result<JsValue, Failure> {
         let init = RequestInit::new();
         init.set_method(method);
-        let headers = Headers::new().map_err(|_| Failure { status: 0 })?;
+        let headers = Headers::new().map_err(|_| Failure::network())?;
         if let Some(token) = token {
             let _ = headers.set("authorization", &["Bearer ", token].concat());
         }
         if let Some(body) = body {
             let _ = headers.set("content-type", "application/json");
-            let json = JSON::stringify(body).map_err(|_| Failure { status: 0 })?;
+            let json = JSON::stringify(body).map_err(|_| Failure::network())?;
             init.set_body(&json.into());
         }
         init.set_headers(&headers);
-        let window = web_sys::window().ok_or(Failure { status: 0 })?;
+        let window = web_sys::window().ok_or(Failure::network())?;
         let url = [self.base.as_str(), path].concat();
         let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
             .await
-            .map_err(|_| Failure { status: 0 })?
+            .map_err(|_| Failure::network())?
             .unchecked_into();
         let status = response.status();
         let json = match response.json() {
@@ -78,7 +135,7 @@ impl Api {
         if response.ok() {
             Ok(json)
         } else {
-            Err(Failure { status })
+            Err(Failure { status, body: json })
         }
     }
 
@@ -90,14 +147,26 @@ impl Api {
     /// A new visitor token for the site.
     pub async fn create_visitor(&self, site: &str) -> Result<String, Failure> {
         let created = self.call("POST", &["/api/widget/sites/", site, "/visitors"].concat(), None, None).await?;
-        text(&created, "token").ok_or(Failure { status: 0 })
+        text(&created, "token").ok_or(Failure::network())
     }
 
-    /// The visitor's stored messages, oldest first.
-    pub async fn conversation(&self, token: &str) -> Result<Vec<Line>, Failure> {
+    /// The visitor's stored messages, oldest first, and what is known of the visitor.
+    pub async fn conversation(&self, token: &str) -> Result<(Vec<Line>, VisitorState), Failure> {
         let answer = self.call("GET", "/api/widget/conversation", Some(token), None).await?;
-        let messages: js_sys::Array = Reflect::get(&answer, &"messages".into()).map_err(|_| Failure { status: 0 })?.unchecked_into();
-        Ok(messages.iter().filter_map(|m| line(&m)).collect())
+        let messages: js_sys::Array = Reflect::get(&answer, &"messages".into()).map_err(|_| Failure::network())?.unchecked_into();
+        Ok((messages.iter().filter_map(|m| line(&m)).collect(), visitor_state(&answer)))
+    }
+
+    /// Submits the Form step.
+    pub async fn submit_form(&self, token: &str, details: &Object) -> Result<VisitorState, Failure> {
+        let answer = self.call("POST", "/api/widget/contact", Some(token), Some(details)).await?;
+        Ok(visitor_state(&answer))
+    }
+
+    /// Tells the worker who the host page says the visitor is.
+    pub async fn identify(&self, token: &str, identity: &Object) -> Result<VisitorState, Failure> {
+        let answer = self.call("POST", "/api/widget/identify", Some(token), Some(identity)).await?;
+        Ok(visitor_state(&answer))
     }
 
     /// Sends one message; the same `client_id` never stores it twice.
@@ -106,7 +175,7 @@ impl Api {
         set(&payload, "client_message_id", client_id);
         set(&payload, "body", body);
         let answer = self.call("POST", "/api/widget/messages", Some(token), Some(&payload)).await?;
-        let message = Reflect::get(&answer, &"message".into()).map_err(|_| Failure { status: 0 })?;
-        line(&message).ok_or(Failure { status: 0 })
+        let message = Reflect::get(&answer, &"message".into()).map_err(|_| Failure::network())?;
+        line(&message).ok_or(Failure::network())
     }
 }

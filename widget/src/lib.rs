@@ -1,22 +1,28 @@
 //! Parley's chat widget: a launcher and a chat panel that a site owner adds to
 //! their pages with one snippet (`www/loader.js` loads this module).
 //!
-//! State lives in [`state::Thread`]; [`view::View`] renders it; [`api::Api`]
-//! talks to the worker; the visitor token is kept in a first-party cookie.
+//! State lives in [`state::Thread`] and [`Inner`]; [`view::View`] renders it;
+//! [`api::Api`] talks to the worker; the visitor token is kept in a first-party
+//! cookie; [`form::FormView`] is the chatbot's Form step.
 
 mod api;
 mod cookie;
+mod events;
+mod form;
 mod state;
 mod view;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use js_sys::{Object, Reflect};
+use shared::form::{FieldMode, FormConfig, FormField};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Event, KeyboardEvent};
 
-use crate::api::Api;
+use crate::api::{Api, VisitorState};
+use crate::form::FormView;
 use crate::state::{Delivery, Thread};
 use crate::view::View;
 
@@ -28,8 +34,16 @@ struct Inner {
     api: Rc<Api>,
     view: View,
     greeting: String,
+    form_config: FormConfig,
     thread: Thread,
     token: Option<String>,
+    /// What the worker knows of this visitor; `None` until it has told us.
+    visitor: Option<VisitorState>,
+    /// An `identify` not yet sent (no visitor exists yet).
+    identity: Option<Object>,
+    form: Option<FormView>,
+    /// Newest reply already announced to the host page; `None` before the first load.
+    announced: Option<f64>,
     open: bool,
     flushing: bool,
     poll: Option<i32>,
@@ -42,6 +56,11 @@ type Shared = Rc<RefCell<Inner>>;
 #[wasm_bindgen]
 pub struct Widget {
     inner: Shared,
+}
+
+fn field_mode(config: &JsValue, field: &str) -> FieldMode {
+    let form = Reflect::get(config, &"form".into()).unwrap_or(JsValue::NULL);
+    api::text(&form, field).and_then(|m| FieldMode::parse(&m)).unwrap_or(FieldMode::Hidden)
 }
 
 /// Mounts the widget for `site`, talking to the worker at `base`.
@@ -59,6 +78,11 @@ pub async fn start(site: String, base: String) -> Result<Widget, JsValue> {
         &api::text(&config, "position").unwrap_or_default(),
     );
     view.render(&greeting, &[]);
+    let form_config = FormConfig {
+        phone: field_mode(&config, "phone"),
+        company: field_mode(&config, "company"),
+        full_name: field_mode(&config, "full_name"),
+    };
     let token = cookie::read();
     if let Some(token) = &token {
         cookie::write(token); // every visit restarts the 30 days
@@ -68,14 +92,22 @@ pub async fn start(site: String, base: String) -> Result<Widget, JsValue> {
         api,
         view,
         greeting,
+        form_config,
         thread: Thread::default(),
         token,
+        visitor: None,
+        identity: None,
+        form: None,
+        announced: None,
         open: false,
         flushing: false,
         poll: None,
         poll_tick: None,
     }));
     wire(&inner);
+    if inner.borrow().token.is_some() {
+        spawn_local(refresh(inner.clone()));
+    }
     Ok(Widget { inner })
 }
 
@@ -89,6 +121,35 @@ impl Widget {
     /// Closes the chat panel.
     pub fn close(&self) {
         set_open(&self.inner, false);
+    }
+
+    /// Ties this visitor to a person the host page knows:
+    /// `{email, name?, phone?, account?, signature?}`.
+    pub fn identify(&self, identity: JsValue) {
+        let Some(identity) = identity.dyn_ref::<Object>().cloned() else {
+            web_sys::console::error_1(&"Parley.identify expects an object like {email: ...}".into());
+            return;
+        };
+        let (has_token, open) = {
+            let mut w = self.inner.borrow_mut();
+            w.identity = Some(identity);
+            (w.token.is_some(), w.open)
+        };
+        if has_token || open {
+            spawn_local(identify_then_refresh(self.inner.clone()));
+        }
+    }
+
+    /// Forgets this visitor on this browser (e.g. when the host page's user signs out).
+    pub fn reset(&self) {
+        let mut w = self.inner.borrow_mut();
+        forget_visitor(&mut w);
+        w.thread = Thread::default();
+        w.identity = None;
+        w.announced = Some(0.0);
+        w.form = None;
+        w.view.show_in_form_slot(None);
+        w.view.render(&w.greeting, &[]);
     }
 }
 
@@ -146,7 +207,7 @@ fn render(inner: &Shared) {
 }
 
 fn set_open(inner: &Shared, open: bool) {
-    {
+    let needs_identity = {
         let mut w = inner.borrow_mut();
         if w.open == open {
             return;
@@ -165,9 +226,15 @@ fn set_open(inner: &Shared, open: bool) {
                 .ok();
             w.poll_tick = Some(tick);
         }
-    }
+        w.identity.is_some()
+    };
+    events::emit(if open { "open" } else { "close" }, &JsValue::UNDEFINED);
     if open {
-        spawn_local(refresh(inner.clone()));
+        if needs_identity {
+            spawn_local(identify_then_refresh(inner.clone()));
+        } else {
+            spawn_local(refresh(inner.clone()));
+        }
     }
 }
 
@@ -214,16 +281,16 @@ async fn flush(inner: Shared) {
         let sent = match visitor_token(&inner).await {
             Some(token) => {
                 let api = inner.borrow().api.clone();
-                api.send(&token, &client_id, &body).await
+                api.send(&token, &client_id, &body).await.map_err(|f| f.status)
             }
-            None => Err(api::Failure { status: 0 }),
+            None => Err(0),
         };
         {
             let mut w = inner.borrow_mut();
             match sent {
                 Ok(line) => w.thread.confirm(line),
-                Err(failure) => {
-                    if failure.status == 401 {
+                Err(status) => {
+                    if status == 401 {
                         forget_visitor(&mut w);
                     }
                     w.thread.fail(&client_id);
@@ -233,9 +300,15 @@ async fn flush(inner: Shared) {
         render(&inner);
     }
     inner.borrow_mut().flushing = false;
+    if inner.borrow().visitor.is_none() {
+        refresh(inner.clone()).await; // learn what the Form step must ask
+    } else {
+        update_form(&inner);
+    }
 }
 
-/// The visitor's token, creating the visitor on their first message.
+/// The visitor's token, creating the visitor (and sending a pending identify)
+/// on first need.
 async fn visitor_token(inner: &Shared) -> Option<String> {
     let (api, site, token) = {
         let w = inner.borrow();
@@ -247,10 +320,38 @@ async fn visitor_token(inner: &Shared) -> Option<String> {
     let token = api.create_visitor(&site).await.ok()?;
     cookie::write(&token);
     inner.borrow_mut().token = Some(token.clone());
+    send_identity(inner, &token).await;
     Some(token)
 }
 
-/// Fetches the stored thread and shows anything new.
+/// Sends a pending `identify`, if any.
+async fn send_identity(inner: &Shared, token: &str) {
+    let (api, identity) = {
+        let mut w = inner.borrow_mut();
+        (w.api.clone(), w.identity.take())
+    };
+    let Some(identity) = identity else { return };
+    match api.identify(token, &identity).await {
+        Ok(state) => {
+            inner.borrow_mut().visitor = Some(state);
+            update_form(inner);
+        }
+        Err(failure) => {
+            let why = failure.message().unwrap_or_else(|| "the chat service could not be reached".into());
+            web_sys::console::error_1(&["Parley.identify was refused: ", why.as_str()].concat().into());
+        }
+    }
+}
+
+async fn identify_then_refresh(inner: Shared) {
+    if let Some(token) = visitor_token(&inner).await {
+        send_identity(&inner, &token).await;
+    }
+    refresh(inner).await;
+}
+
+/// Fetches the stored thread and what is known of the visitor, shows anything
+/// new, and tells the host page about new replies.
 async fn refresh(inner: Shared) {
     let (api, token) = {
         let w = inner.borrow();
@@ -258,10 +359,25 @@ async fn refresh(inner: Shared) {
     };
     let Some(token) = token else { return };
     match api.conversation(&token).await {
-        Ok(lines) => {
-            let changed = inner.borrow_mut().thread.merge_stored(lines);
+        Ok((lines, state)) => {
+            let (changed, replies) = {
+                let mut w = inner.borrow_mut();
+                let changed = w.thread.merge_stored(lines);
+                w.visitor = Some(state);
+                let newest = w.thread.newest_reply();
+                let replies: Vec<JsValue> = match w.announced {
+                    Some(after) => w.thread.replies_after(after).map(reply_detail).collect(),
+                    None => Vec::new(), // history on first load is not news
+                };
+                w.announced = Some(newest.max(w.announced.unwrap_or(0.0)));
+                (changed, replies)
+            };
             if changed {
                 render(&inner);
+            }
+            update_form(&inner);
+            for detail in replies {
+                events::emit("message", &detail);
             }
         }
         Err(failure) if failure.status == 401 => forget_visitor(&mut inner.borrow_mut()),
@@ -269,8 +385,99 @@ async fn refresh(inner: Shared) {
     }
 }
 
+fn reply_detail(line: &state::Line) -> JsValue {
+    let detail = Object::new();
+    api::set(&detail, "author", &line.author);
+    api::set(&detail, "body", &line.body);
+    if let Some(name) = &line.author_name {
+        api::set(&detail, "author_name", name);
+    }
+    let _ = Reflect::set(&detail, &"created_at".into(), &line.created_at.into());
+    detail.into()
+}
+
+/// Shows the Form step after the visitor's first message while it still has
+/// something to ask; removes it once answered.
+fn update_form(inner: &Shared) {
+    let mut w = inner.borrow_mut();
+    let ask = match &w.visitor {
+        Some(state) if !state.form_done && w.thread.has_stored_visitor_line() => {
+            w.form_config.fields_to_ask(&state.known)
+        }
+        _ => Vec::new(),
+    };
+    if ask.is_empty() {
+        if w.form.take().is_some() {
+            w.view.show_in_form_slot(None);
+        }
+        return;
+    }
+    if w.form.is_some() {
+        return; // already shown: keep what the visitor typed
+    }
+    let Some(doc) = web_sys::window().and_then(|win| win.document()) else { return };
+    let form = FormView::build(&doc, &ask);
+    w.view.show_in_form_slot(Some(&form.element));
+    on(&form.element, "submit", inner, |s, e| {
+        e.prevent_default();
+        spawn_local(submit_form(s.clone()));
+    });
+    w.form = Some(form);
+}
+
+/// Checks the Form step (the worker checks again) and sends it.
+async fn submit_form(inner: Shared) {
+    let (api, token, payload) = {
+        let w = inner.borrow();
+        let Some(form) = &w.form else { return };
+        let values = form.values();
+        let email_known = w.visitor.as_ref().is_some_and(|v| v.known.contains(&FormField::Email));
+        if let Err(errors) = w.form_config.validate(&form::input(&values), email_known) {
+            let errors: Vec<(FormField, &str)> = errors.iter().map(|(f, rule)| (*f, rule.message)).collect();
+            form.show_errors(&errors);
+            return;
+        }
+        form.show_errors(&[]);
+        form.notice("");
+        form.busy(true);
+        let payload = Object::new();
+        for (field, value) in FormField::ALL.iter().zip(values.iter()) {
+            if let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                api::set(&payload, field.as_str(), value);
+            }
+        }
+        (w.api.clone(), w.token.clone(), payload)
+    };
+    let result = match token {
+        Some(token) => api.submit_form(&token, &payload).await,
+        None => return,
+    };
+    let mut w = inner.borrow_mut();
+    match result {
+        Ok(state) => {
+            w.visitor = Some(state);
+            w.form = None;
+            let thanks = w.view.bot_note("Thanks! The team will reply here, and by email if you have left.");
+            w.view.show_in_form_slot(Some(&thanks));
+        }
+        Err(failure) => {
+            let Some(form) = &w.form else { return };
+            form.busy(false);
+            let fields = failure.field_errors();
+            if fields.is_empty() {
+                let why = failure.message().unwrap_or_else(|| "Could not send your details; please try again.".into());
+                form.notice(&why);
+            } else {
+                let errors: Vec<(FormField, &str)> = fields.iter().map(|(f, m)| (*f, m.as_str())).collect();
+                form.show_errors(&errors);
+            }
+        }
+    }
+}
+
 /// Drops a token the worker no longer accepts (expired or unknown): the visitor starts afresh.
 fn forget_visitor(w: &mut Inner) {
     w.token = None;
+    w.visitor = None;
     cookie::clear();
 }

@@ -21,6 +21,8 @@ pub struct Line {
     pub id: Option<String>,
     /// `visitor`, `agent`, `bot` or `contact`.
     pub author: String,
+    /// The agent's name, for agent replies.
+    pub author_name: Option<String>,
     /// Plain text, rendered as text.
     pub body: String,
     /// Milliseconds since the epoch.
@@ -39,7 +41,7 @@ pub struct Thread {
 impl Thread {
     /// Adds a visitor message that is being sent.
     pub fn push_sending(&mut self, client_id: String, body: String, now: f64) {
-        self.lines.push(Line { client_id: Some(client_id), id: None, author: "visitor".into(), body, created_at: now, delivery: Delivery::Sending });
+        self.lines.push(Line { client_id: Some(client_id), id: None, author: "visitor".into(), author_name: None, body, created_at: now, delivery: Delivery::Sending });
     }
 
     /// Marks a send as in flight again (retry); returns its body.
@@ -72,6 +74,21 @@ impl Thread {
         changed
     }
 
+    /// Whether the visitor has a message stored (the Form step follows the first).
+    pub fn has_stored_visitor_line(&self) -> bool {
+        self.lines.iter().any(|l| l.author == "visitor" && l.delivery == Delivery::Stored)
+    }
+
+    /// Messages from the team newer than `after` (ms): what a poll brought in.
+    pub fn replies_after(&self, after: f64) -> impl Iterator<Item = &Line> {
+        self.lines.iter().filter(move |l| l.author != "visitor" && l.delivery == Delivery::Stored && l.created_at > after)
+    }
+
+    /// Time of the newest message from the team, or 0.
+    pub fn newest_reply(&self) -> f64 {
+        self.replies_after(0.0).map(|l| l.created_at).fold(0.0, f64::max)
+    }
+
     /// Records the worker's copy of one send.
     pub fn confirm(&mut self, stored: Line) {
         match self.lines.iter_mut().find(|l| l.client_id.is_some() && l.client_id == stored.client_id) {
@@ -86,7 +103,7 @@ mod tests {
     use super::*;
 
     fn stored(id: &str, client: Option<&str>, body: &str) -> Line {
-        Line { client_id: client.map(Into::into), id: Some(id.into()), author: "visitor".into(), body: body.into(), created_at: 1.0, delivery: Delivery::Stored }
+        Line { client_id: client.map(Into::into), id: Some(id.into()), author: "visitor".into(), author_name: None, body: body.into(), created_at: 1.0, delivery: Delivery::Stored }
     }
 
     #[test]

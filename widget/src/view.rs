@@ -21,6 +21,10 @@ pub struct View {
     pub close: HtmlElement,
     /// The list of messages.
     pub list: Element,
+    /// Scrolls the list and the Form step together.
+    scroll: Element,
+    /// Where the Form step (or its thank-you) is shown, after the messages.
+    form_slot: Element,
     /// The composer form.
     pub form: Element,
     /// The message input.
@@ -78,9 +82,12 @@ impl View {
         close.set_text_content(Some("×"));
         header.append_with_node_2(&title, &close).ok()?;
 
+        let scroll = el(doc, "div", "scroll");
         let list = el(doc, "ol", "messages");
         attr(&list, "aria-live", "polite");
         attr(&list, "aria-label", "Messages");
+        let form_slot = el(doc, "div", "form-slot");
+        scroll.append_with_node_2(&list, &form_slot).ok()?;
         let notice = el(doc, "p", "notice");
         attr(&notice, "role", "status");
 
@@ -98,7 +105,7 @@ impl View {
         send.set_text_content(Some("Send"));
         form.append_with_node_3(&label, &input, &send).ok()?;
 
-        panel.append_with_node_4(&header, &list, &notice, &form).ok()?;
+        panel.append_with_node_4(&header, &scroll, &notice, &form).ok()?;
         root.append_with_node_3(&style, &launcher, &panel).ok()?;
 
         Some(View {
@@ -107,6 +114,8 @@ impl View {
             panel: html(panel),
             close: html(close),
             list,
+            scroll,
+            form_slot,
             form,
             input: input.unchecked_into(),
             title,
@@ -144,16 +153,37 @@ impl View {
     pub fn render(&self, greeting: &str, lines: &[Line]) {
         self.list.set_text_content(None);
         if !greeting.is_empty() {
-            self.list.append_child(&self.line("bot", greeting, None, Delivery::Stored, None)).ok();
+            self.list.append_child(&self.bubble("bot", None, greeting)).ok();
         }
         for line in lines {
-            let item = self.line(&line.author, &line.body, Some(line.created_at), line.delivery, line.client_id.as_deref());
+            let item = self.line(line);
             self.list.append_child(&item).ok();
         }
-        self.list.set_scroll_top(self.list.scroll_height());
+        self.scroll_to_end();
     }
 
-    fn line(&self, author: &str, body: &str, at: Option<f64>, delivery: Delivery, client_id: Option<&str>) -> Element {
+    fn scroll_to_end(&self) {
+        self.scroll.set_scroll_top(self.scroll.scroll_height());
+    }
+
+    /// Shows `element` (the Form step or its thank-you) after the messages.
+    pub fn show_in_form_slot(&self, element: Option<&Element>) {
+        self.form_slot.set_text_content(None);
+        if let Some(element) = element {
+            self.form_slot.append_child(element).ok();
+            self.scroll_to_end();
+        }
+    }
+
+    /// A bot bubble with `text`, for the form slot.
+    pub fn bot_note(&self, text: &str) -> Element {
+        let note = self.bubble("bot", None, text);
+        let wrapper = el(&self.doc, "ol", "messages");
+        wrapper.append_child(&note).ok();
+        wrapper
+    }
+
+    fn bubble(&self, author: &str, author_name: Option<&str>, body: &str) -> Element {
         let mine = author == "visitor" || author == "contact";
         let item = el(&self.doc, "li", if mine { "msg mine" } else { "msg theirs" });
         attr(&item, "data-author", author);
@@ -162,9 +192,20 @@ impl View {
         let text = el(&self.doc, "p", "body");
         text.set_text_content(Some(body));
         item.append_with_node_2(&who, &text).ok();
+        if let Some(name) = author_name {
+            let by = el(&self.doc, "span", "author");
+            by.set_text_content(Some(name));
+            item.insert_before(&by, Some(&text)).ok();
+        }
+        item
+    }
+
+    fn line(&self, line: &Line) -> Element {
+        let item = self.bubble(&line.author, line.author_name.as_deref(), &line.body);
+        let (at, delivery, client_id) = (line.created_at, line.delivery, line.client_id.as_deref());
         let meta = el(&self.doc, "span", "meta");
         match delivery {
-            Delivery::Stored => meta.set_text_content(at.map(clock).as_deref()),
+            Delivery::Stored => meta.set_text_content(Some(&clock(at))),
             Delivery::Sending => meta.set_text_content(Some("Sending…")),
             Delivery::Failed => {
                 item.class_list().add_1("failed").ok();

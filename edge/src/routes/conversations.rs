@@ -36,3 +36,28 @@ pub async fn show(store: &Store, req: &Request, id: &str) -> ApiResult<Response>
     let messages = store.messages(&conversation.id).await?;
     json(200, &json!({ "conversation": conversation, "messages": messages }))
 }
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reply {
+    body: String,
+}
+
+/// Replying by email arrives with outbound mail; until then chat is the only reply channel.
+const CHAT_ONLY: Invalid = Invalid::new(
+    "reply_channel_unavailable",
+    "Only chat conversations can be answered here for now; email replies are not available yet.",
+);
+
+/// `POST /api/conversations/{id}/messages`: an agent's chat reply; the visitor's widget shows it.
+pub async fn reply(store: &Store, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let agent = auth::agent(store, req).await?;
+    let input: Reply = crate::http::read_json(req).await?;
+    let body = shared::conversation::validate_body(&input.body)?;
+    let conversation = store.conversation(&agent.account_id, id).await?.ok_or(ApiError::NotFound("Conversation"))?;
+    if conversation.channel != Channel::Chat.as_str() {
+        return Err(ApiError::Invalid(CHAT_ONLY));
+    }
+    let message = store.add_agent_message(&conversation.id, &agent.id, &crate::ids::new_id("m"), body, crate::ids::now_ms()).await?;
+    json(201, &json!({ "message": message }))
+}

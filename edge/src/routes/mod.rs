@@ -1,6 +1,7 @@
 //! The router: maps a method and path to one small handler, and turns every
 //! handler error into the JSON error response in one place.
 
+mod contacts;
 mod conversations;
 mod email;
 mod widget;
@@ -28,15 +29,20 @@ pub async fn handle(mut req: Request, store: &Store) -> Response {
         (Method::Post, ["api", "widget", "sites", site, "visitors"]) => widget::create_visitor(store, site).await,
         (Method::Get, ["api", "widget", "conversation"]) => widget::conversation(store, &req).await,
         (Method::Post, ["api", "widget", "messages"]) => widget::send(store, &mut req).await,
+        (Method::Post, ["api", "widget", "contact"]) => widget::submit_form(store, &mut req).await,
+        (Method::Post, ["api", "widget", "identify"]) => widget::identify(store, &mut req).await,
 
         (Method::Get, ["api", "conversations"]) => conversations::list(store, &req).await,
         (Method::Get, ["api", "conversations", id]) => conversations::show(store, &req, id).await,
+        (Method::Post, ["api", "conversations", id, "messages"]) => conversations::reply(store, &mut req, id).await,
+        (Method::Get, ["api", "contacts", id]) => contacts::show(store, &req, id).await,
         (Method::Get, ["api", "email", "rejections"]) => email::rejections(store, &req).await,
 
         (_, ["api", "widget", "sites", _, "config" | "visitors"])
-        | (_, ["api", "widget", "conversation" | "messages"])
+        | (_, ["api", "widget", "conversation" | "messages" | "contact" | "identify"])
         | (_, ["api", "conversations", ..])
         | (_, ["api", "email", "rejections"])
+        | (_, ["api", "contacts", _])
         | (_, ["api", "health"]) => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound("Endpoint")),
     };

@@ -1,9 +1,11 @@
-//! The visitor API the widget calls: site config, visitor creation, the
-//! visitor's own conversation, and sending messages.
+//! The visitor API the widget calls: site config, visitors, the visitor's own
+//! conversation, sending messages, the Form step and `identify`.
 
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use shared::conversation::{validate_body, validate_client_id};
+use shared::form::{ContactDetails, FieldMode, FormConfig, FormField, FormInput};
+use shared::identity::{self, Identity, IdentityMode};
 use shared::visitor::VISITOR_TTL_MS;
 use worker::{Request, Response};
 
@@ -11,14 +13,24 @@ use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
-use crate::store::{Store, Written};
+use crate::store::{ContactLink, SiteRow, Store, VisitorRow, Written};
 
 /// A visit refreshes `last_seen_at` at most this often, so polling costs no writes.
 const TOUCH_INTERVAL_MS: u64 = 60 * 60 * 1000;
 
+fn form_config(site: &SiteRow) -> FormConfig {
+    let mode = |m: &str| FieldMode::parse(m).unwrap_or(FieldMode::Hidden);
+    FormConfig { phone: mode(&site.form_phone), company: mode(&site.form_company), full_name: mode(&site.form_full_name) }
+}
+
+async fn site_of(store: &Store, site_id: &str) -> ApiResult<SiteRow> {
+    store.site(site_id).await?.ok_or(ApiError::NotFound("Site"))
+}
+
 /// `GET /api/widget/sites/{site}/config`: what the widget needs to render for a site.
 pub async fn config(store: &Store, site_id: &str) -> ApiResult<Response> {
-    let site = store.site(site_id).await?.ok_or(ApiError::NotFound("Site"))?;
+    let site = site_of(store, site_id).await?;
+    let form = form_config(&site);
     let mut response = json(
         200,
         &json!({
@@ -27,11 +39,7 @@ pub async fn config(store: &Store, site_id: &str) -> ApiResult<Response> {
             "greeting": site.greeting,
             "color": site.color,
             "position": site.position,
-            "form": {
-                "phone": site.form_phone,
-                "company": site.form_company,
-                "full_name": site.form_full_name,
-            },
+            "form": { "phone": form.phone.as_str(), "company": form.company.as_str(), "full_name": form.full_name.as_str() },
         }),
     )?;
     response.headers_mut().set("cache-control", "public, max-age=60")?;
@@ -56,19 +64,43 @@ pub async fn create_visitor(store: &Store, site_id: &str) -> ApiResult<Response>
     )
 }
 
-/// `GET /api/widget/conversation`: the calling visitor's conversation, and only theirs.
+/// The Form fields this visitor is known to have: what this browser gave, the
+/// email once tied to a contact, and (verified only) the contact's profile.
+async fn known_fields(store: &Store, visitor: &VisitorRow) -> ApiResult<Vec<String>> {
+    let mut known: Vec<String> = visitor.provided_fields.split(',').filter(|f| !f.is_empty()).map(String::from).collect();
+    if visitor.contact_id.is_some() {
+        known.push(FormField::Email.as_str().into());
+    }
+    if let Some(contact) = visitor.verified_contact() {
+        known.extend(store.contact_known_fields(contact).await?.into_iter().map(String::from));
+    }
+    known.sort();
+    known.dedup();
+    Ok(known)
+}
+
+async fn visitor_state(store: &Store, visitor: &VisitorRow) -> ApiResult<Value> {
+    Ok(json!({
+        "known": known_fields(store, visitor).await?,
+        "form_done": visitor.form_submitted_at.is_some(),
+        "verified": visitor.verified_contact().is_some(),
+    }))
+}
+
+/// `GET /api/widget/conversation`: the calling visitor's conversation, and only what it may see.
 pub async fn conversation(store: &Store, req: &Request) -> ApiResult<Response> {
     let visitor = auth::visitor(store, req).await?;
     let now = now_ms();
     if now.saturating_sub(visitor.last_seen_at) > TOUCH_INTERVAL_MS {
         store.touch_visitor(&visitor.id, now).await?;
     }
-    let conversation_id = store.visitor_conversation(&visitor.id).await?;
+    let conversation_id = store.visitor_conversation(&visitor).await?;
     let messages = match &conversation_id {
         Some(id) => store.messages(id).await?,
         None => Vec::new(),
     };
-    json(200, &json!({ "conversation_id": conversation_id, "messages": messages }))
+    let state = visitor_state(store, &visitor).await?;
+    json(200, &json!({ "conversation_id": conversation_id, "messages": messages, "visitor": state }))
 }
 
 #[derive(Deserialize)]
@@ -85,9 +117,121 @@ pub async fn send(store: &Store, req: &mut Request) -> ApiResult<Response> {
     let input: SendMessage = read_json(req).await?;
     let client_id = validate_client_id(&input.client_message_id)?;
     let body = validate_body(&input.body)?;
-    let (message, written) = store
-        .add_visitor_message(&visitor.id, &new_id("c"), &new_id("m"), client_id, body, now_ms())
-        .await?;
+    let (message, written) =
+        store.add_visitor_message(&visitor, &new_id("c"), &new_id("m"), client_id, body, now_ms()).await?;
     let status = if written == Written::Created { 201 } else { 200 };
     json(status, &json!({ "message": message }))
+}
+
+/// The visitor's state after a link, as the widget needs it.
+async fn linked_answer(store: &Store, visitor_id: &str) -> ApiResult<Response> {
+    let visitor = store.visitor(visitor_id).await?.ok_or(ApiError::Internal("visitor vanished".into()))?;
+    json(200, &json!({ "visitor": visitor_state(store, &visitor).await? }))
+}
+
+/// The fields a link adds to what this browser has given, comma-separated.
+fn provided_after(visitor: &VisitorRow, given: &[FormField]) -> String {
+    let mut fields: Vec<&str> = visitor.provided_fields.split(',').filter(|f| !f.is_empty()).collect();
+    fields.extend(given.iter().map(|f| f.as_str()));
+    fields.sort_unstable();
+    fields.dedup();
+    fields.join(",")
+}
+
+fn given_fields(details: &ContactDetails) -> Vec<FormField> {
+    [
+        (FormField::Email, details.email.is_some()),
+        (FormField::Phone, details.phone.is_some()),
+        (FormField::Company, details.company.is_some()),
+        (FormField::FullName, details.full_name.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(f, given)| given.then_some(f))
+    .collect()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormSubmission {
+    email: Option<String>,
+    phone: Option<String>,
+    company: Option<String>,
+    full_name: Option<String>,
+}
+
+/// `POST /api/widget/contact`: the Form step's answer. Finds or creates the
+/// contact by email, fills only its empty fields, and ties the visitor and
+/// all its conversations to it.
+pub async fn submit_form(store: &Store, req: &mut Request) -> ApiResult<Response> {
+    let visitor = auth::visitor(store, req).await?;
+    let input: FormSubmission = read_json(req).await?;
+    let site = site_of(store, &visitor.site_id).await?;
+    let form = FormInput {
+        email: input.email.as_deref(),
+        phone: input.phone.as_deref(),
+        company: input.company.as_deref(),
+        full_name: input.full_name.as_deref(),
+    };
+    let details = form_config(&site).validate(&form, visitor.contact_id.is_some()).map_err(ApiError::InvalidFields)?;
+    let provided = provided_after(&visitor, &given_fields(&details));
+    let link = ContactLink {
+        visitor: &visitor,
+        details: &details,
+        verified: false,
+        provided_fields: &provided,
+        form_submitted: true,
+        new_contact_id: &new_id("ct"),
+    };
+    store.link_contact(&link, now_ms()).await?;
+    linked_answer(store, &visitor.id).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Identify {
+    email: String,
+    name: Option<String>,
+    phone: Option<String>,
+    account: Option<String>,
+    signature: Option<String>,
+}
+
+/// `POST /api/widget/identify`: the host page says who the visitor is. Under
+/// the site's identity mode it becomes a verified tie, an unverified claim, or
+/// is refused with nothing attached.
+pub async fn identify(store: &Store, req: &mut Request) -> ApiResult<Response> {
+    let visitor = auth::visitor(store, req).await?;
+    let input: Identify = read_json(req).await?;
+    let site = site_of(store, &visitor.site_id).await?;
+
+    let given = FormInput {
+        email: Some(&input.email),
+        phone: input.phone.as_deref(),
+        company: input.account.as_deref(),
+        full_name: input.name.as_deref(),
+    };
+    let every_field_optional = FormConfig { phone: FieldMode::Optional, company: FieldMode::Optional, full_name: FieldMode::Optional };
+    let details = every_field_optional.validate(&given, false).map_err(ApiError::InvalidFields)?;
+    let email = details.email.as_deref().unwrap_or_default();
+
+    let mode = IdentityMode::parse(&site.identity_mode).unwrap_or(IdentityMode::Off);
+    let verified = match identity::decide(mode, site.identity_secret.as_deref(), &input.email, input.signature.as_deref()) {
+        Identity::Verified => true,
+        Identity::Unverified => false,
+        Identity::Refused(rule) => {
+            worker::console_warn!("identify refused for {email} on {}: {}", site.id, rule.code);
+            return Err(ApiError::Forbidden(rule));
+        }
+    };
+    let provided = provided_after(&visitor, &given_fields(&details));
+    let link = ContactLink {
+        visitor: &visitor,
+        details: &details,
+        verified,
+        provided_fields: &provided,
+        form_submitted: false,
+        new_contact_id: &new_id("ct"),
+    };
+    store.link_contact(&link, now_ms()).await?;
+    linked_answer(store, &visitor.id).await
 }

@@ -1,0 +1,17 @@
+//! The agent API over contacts.
+
+use serde_json::json;
+use worker::{Request, Response};
+
+use crate::auth;
+use crate::error::{ApiError, ApiResult};
+use crate::http::json;
+use crate::store::Store;
+
+/// `GET /api/contacts/{id}`: a contact's profile and all its conversations.
+pub async fn show(store: &Store, req: &Request, id: &str) -> ApiResult<Response> {
+    let agent = auth::agent(store, req).await?;
+    let contact = store.contact(&agent.account_id, id).await?.ok_or(ApiError::NotFound("Contact"))?;
+    let conversations = store.contact_conversations(&agent.account_id, &contact.id).await?;
+    json(200, &json!({ "contact": contact, "conversations": conversations }))
+}

@@ -1,0 +1,282 @@
+//! SQL of the widget's side: sites, visitors, their conversation and messages,
+//! and tying visitors to contacts.
+
+use serde::Deserialize;
+use shared::form::ContactDetails;
+
+use super::{last_rows, ms, opt, MessageRow, Store, Written, MESSAGE_SELECT};
+use crate::error::{ApiError, ApiResult};
+
+/// A site's widget, Form and identity configuration.
+#[derive(Debug, Deserialize)]
+pub struct SiteRow {
+    /// Site id.
+    pub id: String,
+    /// Display name of the site (shown in the widget header).
+    pub name: String,
+    /// First bot line of a new conversation.
+    pub greeting: String,
+    /// Accent colour, `#rrggbb`.
+    pub color: String,
+    /// `left` or `right`.
+    pub position: String,
+    /// Form mode of the phone field.
+    pub form_phone: String,
+    /// Form mode of the company field.
+    pub form_company: String,
+    /// Form mode of the full-name field.
+    pub form_full_name: String,
+    /// `off`, `optional` or `required`.
+    pub identity_mode: String,
+    /// Secret the site's server signs emails with; never sent to browsers.
+    pub identity_secret: Option<String>,
+}
+
+/// A visitor, as needed to authenticate and serve a widget call.
+#[derive(Debug, Deserialize)]
+pub struct VisitorRow {
+    /// Visitor id.
+    pub id: String,
+    /// The site the visitor chats on.
+    pub site_id: String,
+    /// That site's account (contacts are per account).
+    pub account_id: String,
+    /// SHA-256 hex of the visitor's secret.
+    pub token_hash: String,
+    /// Last visit, ms.
+    pub last_seen_at: u64,
+    /// The contact this browser is tied to, once known.
+    pub contact_id: Option<String>,
+    /// 1 when the tie was verified by the site's identity signature.
+    pub contact_verified: u8,
+    /// Comma-separated Form fields this browser has given.
+    pub provided_fields: String,
+    /// When this browser answered the Form step.
+    pub form_submitted_at: Option<u64>,
+}
+
+impl VisitorRow {
+    /// The contact whose other verified browsers' chats this visitor may see.
+    pub fn verified_contact(&self) -> Option<&str> {
+        self.contact_id.as_deref().filter(|_| self.contact_verified == 1)
+    }
+}
+
+/// How a visitor is to be tied to a contact.
+#[derive(Debug)]
+pub struct ContactLink<'a> {
+    /// The visitor.
+    pub visitor: &'a VisitorRow,
+    /// Validated details; with an email, the contact is found or created by it,
+    /// without one the visitor's current contact is updated.
+    pub details: &'a ContactDetails,
+    /// Whether the site's signature vouched for the email.
+    pub verified: bool,
+    /// The Form fields this browser has now given, comma-separated.
+    pub provided_fields: &'a str,
+    /// Whether this is the Form step's submission (not an identify).
+    pub form_submitted: bool,
+    /// Id for the contact if it has to be created.
+    pub new_contact_id: &'a str,
+}
+
+/// The id of the chat conversation a visitor sees and continues: the most
+/// recently active of its own, or, when the visitor is verified, of any of the
+/// contact's verified browsers. An unverified claim never reaches another
+/// browser's thread. Binds `?1` = visitor id, `?2` = verified contact or NULL.
+const VISIBLE_CHAT: &str = "(SELECT id FROM conversations WHERE channel = 'chat' AND (visitor_id = ?1 OR visitor_id IN \
+       (SELECT id FROM visitors WHERE ?2 IS NOT NULL AND contact_id = ?2 AND contact_verified = 1)) \
+     ORDER BY last_message_at DESC LIMIT 1)";
+
+impl Store {
+    /// A site's configuration.
+    pub async fn site(&self, site_id: &str) -> ApiResult<Option<SiteRow>> {
+        self.first(
+            "SELECT id, name, greeting, color, position, form_phone, form_company, form_full_name, \
+             identity_mode, identity_secret FROM sites WHERE id = ?1",
+            &[site_id.into()],
+        )
+        .await
+    }
+
+    /// Creates a visitor of `site_id`; `false` if the site does not exist.
+    pub async fn create_visitor(&self, site_id: &str, visitor_id: &str, token_hash: &str, now: u64) -> ApiResult<bool> {
+        let changes = self
+            .run(
+                "INSERT INTO visitors (id, site_id, token_hash, created_at, last_seen_at) \
+                 SELECT ?1, id, ?2, ?3, ?3 FROM sites WHERE id = ?4",
+                &[visitor_id.into(), token_hash.into(), ms(now), site_id.into()],
+            )
+            .await?;
+        Ok(changes == 1)
+    }
+
+    /// The visitor with this id, to check its token against.
+    pub async fn visitor(&self, visitor_id: &str) -> ApiResult<Option<VisitorRow>> {
+        self.first(
+            "SELECT v.id, v.site_id, s.account_id, v.token_hash, v.last_seen_at, v.contact_id, \
+             v.contact_verified, v.provided_fields, v.form_submitted_at \
+             FROM visitors v JOIN sites s ON s.id = v.site_id WHERE v.id = ?1",
+            &[visitor_id.into()],
+        )
+        .await
+    }
+
+    /// Records a visit, keeping the visitor remembered for another 30 days.
+    pub async fn touch_visitor(&self, visitor_id: &str, now: u64) -> ApiResult<()> {
+        self.run("UPDATE visitors SET last_seen_at = ?2 WHERE id = ?1", &[visitor_id.into(), ms(now)]).await?;
+        Ok(())
+    }
+
+    /// The chat conversation the visitor sees and continues (see [`VISIBLE_CHAT`]).
+    pub async fn visitor_conversation(&self, visitor: &VisitorRow) -> ApiResult<Option<String>> {
+        #[derive(Deserialize)]
+        struct Id {
+            id: Option<String>,
+        }
+        let row: Option<Id> = self
+            .first(
+                &format!("SELECT {VISIBLE_CHAT} AS id"),
+                &[visitor.id.as_str().into(), opt(visitor.verified_contact())],
+            )
+            .await?;
+        Ok(row.and_then(|r| r.id))
+    }
+
+    /// Stores a visitor's chat message in one batch: into the conversation the
+    /// visitor sees, or a new one if there is none; reopens it if closed; and
+    /// does nothing if this `client_message_id` was already stored.
+    pub async fn add_visitor_message(
+        &self,
+        visitor: &VisitorRow,
+        new_conversation_id: &str,
+        new_message_id: &str,
+        client_message_id: &str,
+        body: &str,
+        now: u64,
+    ) -> ApiResult<(MessageRow, Written)> {
+        let vid = visitor.id.as_str();
+        let contact = opt(visitor.verified_contact());
+        let statements = vec![
+            self.prepare(
+                &format!(
+                    "INSERT OR IGNORE INTO conversations \
+                       (id, site_id, channel, status, contact_id, visitor_id, started_at, last_message_at) \
+                     SELECT ?3, v.site_id, 'chat', 'open', v.contact_id, v.id, ?4, ?4 FROM visitors v \
+                     WHERE v.id = ?1 AND {VISIBLE_CHAT} IS NULL \
+                       AND NOT EXISTS (SELECT 1 FROM messages WHERE visitor_id = ?1 AND client_message_id = ?5)"
+                ),
+                &[vid.into(), contact.clone(), new_conversation_id.into(), ms(now), client_message_id.into()],
+            )?,
+            self.prepare(
+                &format!(
+                    "INSERT OR IGNORE INTO messages \
+                       (id, conversation_id, site_id, direction, author, visitor_id, body, client_message_id, created_at) \
+                     SELECT ?3, c.id, c.site_id, 'inbound', 'visitor', ?1, ?4, ?5, ?6 FROM conversations c \
+                     WHERE c.id = {VISIBLE_CHAT}"
+                ),
+                &[vid.into(), contact, new_message_id.into(), body.into(), client_message_id.into(), ms(now)],
+            )?,
+            self.prepare(
+            "UPDATE conversations SET status = 'open', last_message_at = ?2 \
+             WHERE id = (SELECT conversation_id FROM messages WHERE id = ?1)",
+            &[new_message_id.into(), ms(now)],
+            )?,
+            self.prepare("UPDATE visitors SET last_seen_at = ?2 WHERE id = ?1", &[vid.into(), ms(now)])?,
+            self.prepare(
+                &format!("{MESSAGE_SELECT} WHERE m.visitor_id = ?1 AND m.client_message_id = ?2"),
+                &[vid.into(), client_message_id.into()],
+            )?,
+        ];
+        let results = self.batch(statements).await?;
+        let stored = last_rows::<MessageRow>(&results)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::Internal("visitor message not found after insert".into()))?;
+        let written = if stored.id == new_message_id { Written::Created } else { Written::AlreadyThere };
+        Ok((stored, written))
+    }
+
+    /// Ties a visitor to a contact in one batch: finds the contact by email or
+    /// creates it (never opted in to marketing), fills only its empty profile
+    /// fields, links the visitor, and attaches all the visitor's conversations.
+    pub async fn link_contact(&self, link: &ContactLink<'_>, now: u64) -> ApiResult<Option<String>> {
+        let d = link.details;
+        let account = link.visitor.account_id.as_str();
+        let vid = link.visitor.id.as_str();
+        // The contact: by email when one is given, else the visitor's current one.
+        let contact = "COALESCE((SELECT id FROM contacts WHERE account_id = ?1 AND email = ?2), \
+                       (SELECT contact_id FROM visitors WHERE id = ?3))";
+        let key = [account.into(), opt(d.email.as_deref()), vid.into()];
+        let with_key = |rest: &[wasm_bindgen::JsValue]| -> Vec<wasm_bindgen::JsValue> {
+            key.iter().cloned().chain(rest.iter().cloned()).collect()
+        };
+        let mut statements = Vec::with_capacity(5);
+        if let Some(email) = d.email.as_deref() {
+            statements.push(self.prepare(
+                "INSERT OR IGNORE INTO contacts (id, account_id, email, source, marketing_opt_in, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, 'chat', 0, ?4, ?4)",
+                &[link.new_contact_id.into(), account.into(), email.into(), ms(now)],
+            )?);
+        }
+        statements.push(self.prepare(
+            &format!(
+                "UPDATE contacts SET phone = COALESCE(phone, ?4), company = COALESCE(company, ?5), \
+                   full_name = COALESCE(full_name, ?6), updated_at = ?7 WHERE id = {contact}"
+            ),
+            &with_key(&[opt(d.phone.as_deref()), opt(d.company.as_deref()), opt(d.full_name.as_deref()), ms(now)]),
+        )?);
+        statements.push(self.prepare(
+            &format!(
+                "UPDATE visitors SET \
+                   contact_verified = CASE WHEN contact_id IS {contact} THEN MAX(contact_verified, ?4) ELSE ?4 END, \
+                   contact_id = {contact}, provided_fields = ?5, \
+                   form_submitted_at = CASE WHEN ?6 THEN COALESCE(form_submitted_at, ?7) ELSE form_submitted_at END \
+                 WHERE id = ?3"
+            ),
+            &with_key(&[
+                wasm_bindgen::JsValue::from_f64(if link.verified { 1.0 } else { 0.0 }),
+                link.provided_fields.into(),
+                wasm_bindgen::JsValue::from_bool(link.form_submitted),
+                ms(now),
+            ]),
+        )?);
+        statements.push(self.prepare(
+            "UPDATE conversations SET contact_id = (SELECT contact_id FROM visitors WHERE id = ?1) WHERE visitor_id = ?1",
+            &[vid.into()],
+        )?);
+        statements.push(self.prepare("SELECT contact_id FROM visitors WHERE id = ?1", &[vid.into()])?);
+        #[derive(Deserialize)]
+        struct Linked {
+            contact_id: Option<String>,
+        }
+        let results = self.batch(statements).await?;
+        Ok(last_rows::<Linked>(&results)?.into_iter().next().and_then(|r| r.contact_id))
+    }
+
+    /// The contact's non-empty profile fields, for a verified visitor's Form step.
+    pub async fn contact_known_fields(&self, contact_id: &str) -> ApiResult<Vec<&'static str>> {
+        #[derive(Deserialize)]
+        struct Known {
+            phone: u8,
+            company: u8,
+            full_name: u8,
+        }
+        let known: Option<Known> = self
+            .first(
+                "SELECT phone IS NOT NULL AS phone, company IS NOT NULL AS company, \
+                 full_name IS NOT NULL AS full_name FROM contacts WHERE id = ?1",
+                &[contact_id.into()],
+            )
+            .await?;
+        Ok(known
+            .map(|k| {
+                [("phone", k.phone), ("company", k.company), ("full_name", k.full_name)]
+                    .into_iter()
+                    .filter(|(_, known)| *known == 1)
+                    .map(|(name, _)| name)
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+}

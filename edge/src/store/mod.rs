@@ -1,0 +1,130 @@
+//! The store: every SQL statement of the worker lives under this module, over
+//! one D1 binding. `chat` serves the widget, `inbox` the agents, `mail` the
+//! Email Routing handler.
+//!
+//! Writes that belong together go into one `batch` (a D1 transaction), and are
+//! written so that running them twice changes nothing: retried chat sends and
+//! redelivered mail never duplicate.
+
+mod chat;
+mod inbox;
+mod mail;
+
+pub use chat::{ContactLink, SiteRow, VisitorRow};
+pub use inbox::{AgentRow, ConversationFilter};
+pub use mail::{InboundEmail, NewIds};
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, D1Result};
+
+use crate::error::{ApiError, ApiResult};
+
+/// Handle on the D1 database, constructed once per request from `Env`.
+pub struct Store {
+    db: D1Database,
+}
+
+/// Milliseconds as a JS number (D1 has no BigInt; 2^53 ms is far away).
+fn ms(t: u64) -> JsValue {
+    JsValue::from_f64(t as f64)
+}
+
+/// Optional text as SQL NULL when absent (D1 refuses `undefined`).
+fn opt(v: Option<&str>) -> JsValue {
+    v.map(JsValue::from_str).unwrap_or(JsValue::NULL)
+}
+
+/// One message as every reader of a thread sees it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MessageRow {
+    /// Message id.
+    pub id: String,
+    /// The conversation it belongs to.
+    pub conversation_id: String,
+    /// `inbound` or `outbound`.
+    pub direction: String,
+    /// `visitor`, `contact`, `agent` or `bot`.
+    pub author: String,
+    /// The agent's full name, for agent messages.
+    pub author_name: Option<String>,
+    /// Plain-text body (never HTML).
+    pub body: String,
+    /// The widget's id for the send, when it came from the widget.
+    pub client_message_id: Option<String>,
+    /// Subject line, for email.
+    pub email_subject: Option<String>,
+    /// `Name <address>` of the sender, for email.
+    pub email_from: Option<String>,
+    /// Creation time, ms.
+    pub created_at: u64,
+}
+
+/// Selects [`MessageRow`]s; append a `WHERE` on `m`.
+const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.direction, m.author, a.full_name AS author_name, \
+     m.body, m.client_message_id, m.email_subject, m.email_from, m.created_at \
+     FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
+
+/// Whether a write created something or found it already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// This call created the row.
+    Created,
+    /// An earlier call (a retry, a redelivery) had already created it.
+    AlreadyThere,
+}
+
+impl Store {
+    /// The store over the given D1 database.
+    pub fn new(db: D1Database) -> Self {
+        Self { db }
+    }
+
+    fn prepare(&self, sql: &str, args: &[JsValue]) -> ApiResult<D1PreparedStatement> {
+        Ok(self.db.prepare(sql).bind(args)?)
+    }
+
+    async fn first<T: for<'de> Deserialize<'de>>(&self, sql: &str, args: &[JsValue]) -> ApiResult<Option<T>> {
+        Ok(self.prepare(sql, args)?.first::<T>(None).await?)
+    }
+
+    async fn all<T: for<'de> Deserialize<'de>>(&self, sql: &str, args: &[JsValue]) -> ApiResult<Vec<T>> {
+        Ok(self.prepare(sql, args)?.all().await?.results::<T>()?)
+    }
+
+    async fn run(&self, sql: &str, args: &[JsValue]) -> ApiResult<usize> {
+        let result = self.prepare(sql, args)?.run().await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
+    }
+
+    async fn batch(&self, statements: Vec<D1PreparedStatement>) -> ApiResult<Vec<D1Result>> {
+        let results = self.db.batch(statements).await?;
+        if let Some(err) = results.iter().find_map(|r| r.error()) {
+            return Err(ApiError::Internal(err));
+        }
+        Ok(results)
+    }
+
+    /// Answers whether the database is reachable.
+    pub async fn ping(&self) -> ApiResult<bool> {
+        #[derive(Deserialize)]
+        struct One {
+            ok: u8,
+        }
+        Ok(self.first::<One>("SELECT 1 AS ok", &[]).await?.is_some_and(|r| r.ok == 1))
+    }
+
+    /// Every message of a conversation, oldest first.
+    pub async fn messages(&self, conversation_id: &str) -> ApiResult<Vec<MessageRow>> {
+        let sql = format!("{MESSAGE_SELECT} WHERE m.conversation_id = ?1 ORDER BY m.created_at, m.rowid");
+        self.all(&sql, &[conversation_id.into()]).await
+    }
+}
+
+/// The rows of the last statement of a batch, as `T`.
+fn last_rows<T: for<'de> Deserialize<'de>>(results: &[D1Result]) -> ApiResult<Vec<T>> {
+    match results.last() {
+        Some(result) => Ok(result.results::<T>()?),
+        None => Ok(Vec::new()),
+    }
+}

@@ -1,0 +1,126 @@
+//! Identity verification: a host page vouches for a visitor's email with
+//! `signature = hex(HMAC-SHA256(site identity secret, email))`, computed on its server.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::conversation::string_enum;
+use crate::{hex, Invalid};
+
+string_enum! {
+    /// How a site treats `identify` calls.
+    IdentityMode { /// Every identify is an unverified claim.
+        Off = "off", /// Signed identifies are verified; unsigned ones are unverified claims.
+        Optional = "optional", /// Only signed identifies are accepted.
+        Required = "required" }
+}
+
+/// The site requires a signature and none was given.
+pub const SIGNATURE_REQUIRED: Invalid = Invalid::new(
+    "identity_signature_required",
+    "This site requires identify() to carry a signature: hex(HMAC-SHA256(identity secret, email)) from your server.",
+);
+/// The signature does not match the email.
+pub const SIGNATURE_INVALID: Invalid = Invalid::new(
+    "identity_signature_invalid",
+    "The identity signature does not match this email; compute hex(HMAC-SHA256(identity secret, email)) on your server.",
+);
+
+/// What an `identify` call amounts to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// Signed by the site: the visitor may see the contact's history from other browsers.
+    Verified,
+    /// A claim: attached to the contact, but shown no history it did not write in this browser.
+    Unverified,
+    /// Not accepted: nothing is attached.
+    Refused(Invalid),
+}
+
+/// The signature a site's server computes for `email`.
+pub fn sign(secret: &str, email: &str) -> String {
+    hex::encode(&mac(secret, email).finalize().into_bytes())
+}
+
+fn mac(secret: &str, email: &str) -> Hmac<Sha256> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
+    mac.update(email.as_bytes());
+    mac
+}
+
+/// Whether `signature` signs `email` as given (trimmed) or in its lower-case
+/// form; compared in constant time.
+pub fn verify(secret: &str, email: &str, signature: &str) -> bool {
+    let Some(given) = hex::decode(signature.trim()) else { return false };
+    let email = email.trim();
+    let lower = email.to_ascii_lowercase();
+    let as_given = mac(secret, email).verify_slice(&given).is_ok();
+    let lowered = mac(secret, &lower).verify_slice(&given).is_ok();
+    as_given | lowered
+}
+
+/// Decides what an identify is worth under the site's mode and secret.
+pub fn decide(mode: IdentityMode, secret: Option<&str>, email: &str, signature: Option<&str>) -> Identity {
+    let signature = signature.map(str::trim).filter(|s| !s.is_empty());
+    let valid = || matches!((secret, signature), (Some(k), Some(s)) if !k.is_empty() && verify(k, email, s));
+    match (mode, signature) {
+        (IdentityMode::Off, _) => Identity::Unverified,
+        (IdentityMode::Optional, None) => Identity::Unverified,
+        (IdentityMode::Required, None) => Identity::Refused(SIGNATURE_REQUIRED),
+        (_, Some(_)) if valid() => Identity::Verified,
+        (_, Some(_)) => Identity::Refused(SIGNATURE_INVALID),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "s3cret-identity-key";
+
+    #[test]
+    fn signature_is_hmac_sha256_hex() {
+        // RFC 4231 test case 2.
+        assert_eq!(
+            sign("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn verify_accepts_the_email_as_given_or_lower_case() {
+        let sig = sign(SECRET, "Ada@Example.com");
+        assert!(verify(SECRET, "Ada@Example.com", &sig));
+        assert!(verify(SECRET, " Ada@Example.com ", &sig.to_uppercase()));
+        let lower_sig = sign(SECRET, "ada@example.com");
+        assert!(verify(SECRET, "ADA@example.com", &lower_sig));
+        assert!(!verify(SECRET, "eve@example.com", &sig));
+        assert!(!verify("other", "Ada@Example.com", &sig));
+        assert!(!verify(SECRET, "Ada@Example.com", "not hex"));
+        assert!(!verify(SECRET, "Ada@Example.com", &sig[..62]));
+    }
+
+    #[test]
+    fn each_mode_decides_each_case() {
+        let email = "ada@example.com";
+        let good = sign(SECRET, email);
+        let bad = sign(SECRET, "eve@example.com");
+        let k = Some(SECRET);
+        use Identity::*;
+        let cases = [
+            (IdentityMode::Off, None, Unverified),
+            (IdentityMode::Off, Some(good.as_str()), Unverified),
+            (IdentityMode::Optional, None, Unverified),
+            (IdentityMode::Optional, Some(good.as_str()), Verified),
+            (IdentityMode::Optional, Some(bad.as_str()), Refused(SIGNATURE_INVALID)),
+            (IdentityMode::Required, None, Refused(SIGNATURE_REQUIRED)),
+            (IdentityMode::Required, Some(""), Refused(SIGNATURE_REQUIRED)),
+            (IdentityMode::Required, Some(good.as_str()), Verified),
+            (IdentityMode::Required, Some(bad.as_str()), Refused(SIGNATURE_INVALID)),
+        ];
+        for (mode, sig, expected) in cases {
+            assert_eq!(decide(mode, k, email, sig), expected, "{mode:?} {sig:?}");
+        }
+        assert_eq!(decide(IdentityMode::Required, None, email, Some(&good)), Refused(SIGNATURE_INVALID), "no secret: nothing verifies");
+    }
+}
