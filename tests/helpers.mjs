@@ -76,3 +76,32 @@ export function sql(command) {
     { env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" }, stdio: ["ignore", "pipe", "inherit"] });
   return JSON.parse(out.toString())[0].results;
 }
+
+/**
+ * Serves host pages on another origin, each pasting the demo page's own
+ * snippet for `site`, followed by optional host-page script (`script`) that
+ * uses the snippet API: the way a site owner's page embeds the widget.
+ */
+export async function startHostPages() {
+  const { createServer } = await import("node:http");
+  const demo = await (await fetch(URL_ + "/")).text();
+  const snippet = demo.slice(demo.indexOf("<!-- Parley chat"), demo.indexOf("</body>")).replace('"/loader.js"', `"${URL_}/loader.js"`);
+  const pages = new Map();
+  const server = createServer((req, res) => {
+    const page = pages.get(req.url);
+    res.writeHead(page ? 200 : 404, { "content-type": "text/html" }).end(page ?? "no such page");
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return {
+    origin,
+    /** A page for `site`; `script` is host-page script run right after the snippet. */
+    page(site, script = "") {
+      const path = `/${unique("p")}`;
+      const body = snippet.replace('"s_demo"', JSON.stringify(site));
+      pages.set(path, `<!doctype html><html><head><title>${site}</title></head><body><h1>Host of ${site}</h1>${body}<script>${script}</script></body></html>`);
+      return origin + path;
+    },
+    close: () => new Promise((r) => server.close(r)),
+  };
+}

@@ -44,6 +44,8 @@ struct Inner {
     form: Option<FormView>,
     /// Newest reply already announced to the host page; `None` before the first load.
     announced: Option<f64>,
+    /// Bumped by `reset()`: answers to calls made before it are dropped.
+    generation: u32,
     open: bool,
     flushing: bool,
     poll: Option<i32>,
@@ -99,6 +101,7 @@ pub async fn start(site: String, base: String) -> Result<Widget, JsValue> {
         identity: None,
         form: None,
         announced: None,
+        generation: 0,
         open: false,
         flushing: false,
         poll: None,
@@ -144,6 +147,7 @@ impl Widget {
     pub fn reset(&self) {
         let mut w = self.inner.borrow_mut();
         forget_visitor(&mut w);
+        w.generation += 1;
         w.thread = Thread::default();
         w.identity = None;
         w.announced = Some(0.0);
@@ -278,6 +282,7 @@ async fn flush(inner: Shared) {
                 .and_then(|l| Some((l.client_id.clone()?, l.body.clone())))
         };
         let Some((client_id, body)) = next else { break };
+        let generation = inner.borrow().generation;
         let sent = match visitor_token(&inner).await {
             Some(token) => {
                 let api = inner.borrow().api.clone();
@@ -285,6 +290,9 @@ async fn flush(inner: Shared) {
             }
             None => Err(0),
         };
+        if inner.borrow().generation != generation {
+            continue; // reset() cleared the thread while this was in flight
+        }
         {
             let mut w = inner.borrow_mut();
             match sent {
@@ -317,7 +325,11 @@ async fn visitor_token(inner: &Shared) -> Option<String> {
     if token.is_some() {
         return token;
     }
+    let generation = inner.borrow().generation;
     let token = api.create_visitor(&site).await.ok()?;
+    if inner.borrow().generation != generation {
+        return None;
+    }
     cookie::write(&token);
     inner.borrow_mut().token = Some(token.clone());
     send_identity(inner, &token).await;
@@ -331,7 +343,12 @@ async fn send_identity(inner: &Shared, token: &str) {
         (w.api.clone(), w.identity.take())
     };
     let Some(identity) = identity else { return };
-    match api.identify(token, &identity).await {
+    let generation = inner.borrow().generation;
+    let answer = api.identify(token, &identity).await;
+    if inner.borrow().generation != generation {
+        return;
+    }
+    match answer {
         Ok(state) => {
             inner.borrow_mut().visitor = Some(state);
             update_form(inner);
@@ -353,12 +370,16 @@ async fn identify_then_refresh(inner: Shared) {
 /// Fetches the stored thread and what is known of the visitor, shows anything
 /// new, and tells the host page about new replies.
 async fn refresh(inner: Shared) {
-    let (api, token) = {
+    let (api, token, generation) = {
         let w = inner.borrow();
-        (w.api.clone(), w.token.clone())
+        (w.api.clone(), w.token.clone(), w.generation)
     };
     let Some(token) = token else { return };
-    match api.conversation(&token).await {
+    let answer = api.conversation(&token).await;
+    if inner.borrow().generation != generation {
+        return; // reset() happened meanwhile: this answer belongs to a forgotten visitor
+    }
+    match answer {
         Ok((lines, state)) => {
             let (changed, replies) = {
                 let mut w = inner.borrow_mut();

@@ -1,0 +1,172 @@
+// The widget's visitor features in real Chromium, on host pages of another
+// origin that paste the snippet: the Form step in each configuration,
+// identify(), agent replies arriving live, host-page events, reset(), keyboard use.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { call, agentGet, startHostPages, unique, KEY } from "./helpers.mjs";
+
+let browser, hosts;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
+  });
+  hosts = await startHostPages();
+});
+after(async () => {
+  await browser?.close();
+  await hosts?.close();
+});
+
+async function visit(site, script) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("console", (m) => m.type() === "error" && page.errors.push(m.text()));
+  await page.goto(hosts.page(site, script));
+  return page;
+}
+
+async function openAndSay(page, text) {
+  await page.locator(".launcher").click();
+  await page.locator("#parley-input").fill(text);
+  await page.keyboard.press("Enter");
+  await page.locator("li.mine", { hasText: text }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
+}
+
+const token = async (page) => (await page.context().cookies(hosts.origin)).find((c) => c.name === "parley_visitor")?.value;
+const conversationId = async (page) => (await call("GET", "/api/widget/conversation", { token: await token(page) })).body.conversation_id;
+const labels = (page) => page.locator(".form-step label").evaluateAll((ls) => ls.map((l) => l.textContent));
+
+test("the Form step asks each site's fields after the first message", async () => {
+  const expected = {
+    s_demo: ["Email"],
+    s_form_a: ["Email", "Company (optional)", "Full name"],
+    s_form_b: ["Email", "Phone (optional)", "Company"],
+    s_form_c: ["Email", "Phone", "Full name (optional)"],
+  };
+  for (const [site, fields] of Object.entries(expected)) {
+    const page = await visit(site);
+    await page.locator(".launcher").click();
+    assert.equal(await page.locator(".form-step").count(), 0, "no form before the visitor writes");
+    await page.locator(".launcher").click(); // closed again; openAndSay opens it
+    await openAndSay(page, "hello");
+    await page.locator(".form-step").waitFor();
+    assert.deepEqual(await labels(page), fields, site);
+    const required = await page.locator(".form-step input[aria-required=true]").evaluateAll((is) => is.map((i) => i.name));
+    assert.deepEqual(required, fields.filter((f) => !f.includes("optional")).map((f) => ({ Email: "email", Phone: "phone", Company: "company", "Full name": "full_name" })[f]), site);
+    assert.equal(await page.locator("#parley-f-email").evaluate((e) => getComputedStyle(e).fontSize), "16px");
+    await page.context().close();
+  }
+});
+
+test("Form errors show beside their fields, typed text survives replies, and a valid answer creates the contact", async () => {
+  const page = await visit("s_form_c"); // phone required, name optional
+  await openAndSay(page, "I need a quote");
+  const submit = page.locator(".form-submit");
+  await submit.click();
+  assert.equal(await page.locator("#parley-f-email-error").textContent(), "Please enter your email address.");
+  assert.equal(await page.locator("#parley-f-phone-error").textContent(), "Please enter your phone number.");
+  assert.equal(await page.locator("#parley-f-full_name-error").textContent(), "");
+  assert.equal(await page.locator("#parley-f-email").getAttribute("aria-invalid"), "true");
+
+  await page.fill("#parley-f-email", "grace@");
+  await page.fill("#parley-f-phone", "020 7183 8750");
+  await page.fill("#parley-f-full_name", "Grace Hopper");
+  await submit.click();
+  assert.match(await page.locator("#parley-f-email-error").textContent(), /valid email/);
+  assert.match(await page.locator("#parley-f-phone-error").textContent(), /international form/);
+
+  // An agent answers while the visitor is still typing: the thread re-renders, the typed text stays.
+  const reply = await call("POST", `/api/conversations/${await conversationId(page)}/messages`, { token: KEY, json: { body: "Happy to help!" } });
+  assert.equal(reply.status, 201);
+  await page.locator("li.theirs", { hasText: "Happy to help!" }).waitFor();
+  assert.deepEqual(
+    [await page.inputValue("#parley-f-email"), await page.inputValue("#parley-f-phone"), await page.inputValue("#parley-f-full_name")],
+    ["grace@", "020 7183 8750", "Grace Hopper"],
+  );
+
+  const address = `grace+${unique("")}@navy.example`;
+  await page.fill("#parley-f-email", address);
+  await page.fill("#parley-f-phone", "+1 202 555 0143");
+  await submit.click();
+  await page.locator(".form-slot", { hasText: "Thanks!" }).waitFor();
+  assert.equal(await page.locator(".form-step").count(), 0);
+
+  const conversation = (await agentGet(`/api/conversations/${await conversationId(page)}`)).conversation;
+  const { contact } = await agentGet(`/api/contacts/${conversation.contact_id}`);
+  assert.deepEqual([contact.email, contact.phone, contact.full_name, contact.marketing_opt_in], [address, "+12025550143", "Grace Hopper", 0]);
+
+  await page.reload();
+  await page.locator(".launcher").click();
+  await page.locator("li.mine", { hasText: "I need a quote" }).waitFor();
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator(".form-step").count(), 0, "an answered form is not asked again");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("identify() queued before the widget loads skips what it already says", async () => {
+  const address = `ada+${unique("")}@example.com`;
+  const page = await visit("s_form_a", `Parley.identify({ email: ${JSON.stringify(address)}, name: "Ada Lovelace" });`);
+  await openAndSay(page, "identified visitor here");
+  await page.locator(".form-step").waitFor();
+  assert.deepEqual(await labels(page), ["Company (optional)"], "neither email nor name is asked again");
+  const conversation = (await agentGet(`/api/conversations/${await conversationId(page)}`)).conversation;
+  assert.equal(conversation.contact_email, address);
+  assert.equal(conversation.contact_name, "Ada Lovelace");
+  await page.context().close();
+});
+
+test("agent replies reach the open widget without a reload, and the host page hears of them", async () => {
+  const page = await visit("s_demo", `
+    window.heard = [];
+    Parley.on("ready", () => heard.push("ready"));
+    Parley.on("open", () => heard.push("open"));
+    Parley.on("message", (m) => heard.push("message:" + m.author + ":" + m.author_name + ":" + m.body));`);
+  await openAndSay(page, "hello?");
+  const body = unique("We're here — ");
+  await call("POST", `/api/conversations/${await conversationId(page)}/messages`, { token: KEY, json: { body } });
+  const reply = page.locator("li.theirs", { hasText: body });
+  await reply.waitFor({ timeout: 10_000 });
+  assert.match(await reply.textContent(), /Robin Ash/);
+  await page.waitForFunction((b) => window.heard.some((h) => h.endsWith(b)), body);
+  const heard = await page.evaluate(() => window.heard);
+  assert.deepEqual(heard.slice(0, 2), ["ready", "open"]);
+  assert.deepEqual(heard.filter((h) => h.startsWith("message:")), [`message:agent:Robin Ash:${body}`]);
+  await page.context().close();
+});
+
+test("reset() forgets the visitor on this browser", async () => {
+  const page = await visit("s_demo");
+  await openAndSay(page, "before reset");
+  const first = await token(page);
+  await page.evaluate(() => Parley.reset());
+  assert.equal(await token(page), undefined, "the cookie is gone");
+  assert.equal(await page.locator("li.mine").count(), 0, "the thread is cleared");
+  await page.locator("#parley-input").fill("after reset");
+  await page.keyboard.press("Enter");
+  await page.locator("li.mine", { hasText: "after reset" }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
+  const second = await token(page);
+  assert.ok(second && second !== first, "a new visitor");
+  const seen = await call("GET", "/api/widget/conversation", { token: second });
+  assert.deepEqual(seen.body.messages.map((m) => m.body), ["after reset"]);
+  await page.context().close();
+});
+
+test("the widget works from the keyboard alone", async () => {
+  const page = await visit("s_demo");
+  await page.locator(".launcher").waitFor();
+  await page.locator(".launcher").focus();
+  await page.keyboard.press("Enter");
+  await page.locator(".panel").waitFor();
+  assert.equal(await page.evaluate(() => document.querySelector("#parley-widget").shadowRoot.activeElement?.id), "parley-input");
+  await page.keyboard.type("typed without a mouse");
+  await page.keyboard.press("Enter");
+  await page.locator("li.mine", { hasText: "typed without a mouse" }).waitFor();
+  await page.keyboard.press("Escape");
+  assert.equal(await page.locator(".panel").isVisible(), false);
+  assert.equal(await page.evaluate(() => document.querySelector("#parley-widget").shadowRoot.activeElement?.className), "launcher right");
+  await page.context().close();
+});
