@@ -99,7 +99,7 @@ export async function startHostPages() {
     page(site, script = "") {
       const path = `/${unique("p")}`;
       const body = snippet.replace('"s_demo"', JSON.stringify(site));
-      pages.set(path, `<!doctype html><html><head><title>${site}</title></head><body><h1>Host of ${site}</h1>${body}<script>${script}</script></body></html>`);
+      pages.set(path, `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>${site}</title></head><body><h1>Host of ${site}</h1>${body}<script>${script}</script></body></html>`);
       return origin + path;
     },
     close: () => new Promise((r) => server.close(r)),

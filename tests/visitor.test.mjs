@@ -229,3 +229,19 @@ test("email conversations are not answered by chat", async () => {
   assert.equal(res.status, 400);
   assert.equal(res.body.error.code, "reply_channel_unavailable");
 });
+
+test("malformed identify() input gets a 4xx JSON error and attaches nothing", async () => {
+  const token = await newVisitor();
+  for (const [payload, code] of [
+    [{ name: "No Email" }, "malformed_json"],
+    [{ email: 42 }, "malformed_json"],
+    [{ email: "a@b.co", role: "admin" }, "malformed_json"],
+    [{ email: "not an email" }, "invalid_fields"],
+    [{ email: "a@b.co", phone: "12345" }, "invalid_fields"],
+  ]) {
+    const res = await identify(token, payload);
+    assert.equal(res.status, 400, JSON.stringify(payload));
+    assert.equal(res.body.error.code, code, JSON.stringify(payload));
+  }
+  assert.deepEqual((await view(token)).visitor.known, []);
+});

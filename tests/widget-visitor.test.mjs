@@ -170,3 +170,16 @@ test("the widget works from the keyboard alone", async () => {
   assert.equal(await page.evaluate(() => document.querySelector("#parley-widget").shadowRoot.activeElement?.className), "launcher right");
   await page.context().close();
 });
+
+test("the panel fits a 360px-wide phone screen", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(hosts.page("s_form_c"));
+  await openAndSay(page, "on my phone");
+  await page.locator(".form-step").waitFor();
+  for (const selector of [".panel", ".launcher", "#parley-input", ".send", "#parley-f-phone", ".form-submit"]) {
+    const box = await page.locator(selector).boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 360, `${selector} within the screen: ${JSON.stringify(box)}`);
+  }
+  await context.close();
+});
