@@ -22,6 +22,7 @@ WORKER_OUT := edge/build/index_bg.wasm
 dev: setup build
 	@CI=1 $(WRANGLER) d1 migrations apply DB --local --persist-to $(DEV_STATE) >/dev/null
 	@mkdir -p .wrangler; [ -s $(DEV_KEY_FILE) ] || node -e 'console.log("pk_" + require("crypto").randomBytes(24).toString("hex"))' > $(DEV_KEY_FILE)
+	@[ -s .dev.vars ] || node -e 'console.log("REPLY_SIGNING_SECRET=" + require("crypto").randomBytes(32).toString("hex"))' > .dev.vars
 	@node scripts/seed.mjs --persist-to $(DEV_STATE) --key "$$(cat $(DEV_KEY_FILE))"
 	@echo ""
 	@echo "  Parley is running with a demo site (id s_demo, the Juniper & Pine tea shop):"
@@ -51,7 +52,8 @@ $(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml
 	@touch $@
 
 unit:
-	cargo test -p shared -p widget
+	cargo test -p shared --features html
+	cargo test -p widget
 
 e2e:
 	node tests/run.mjs

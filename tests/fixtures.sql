@@ -9,3 +9,17 @@ INSERT INTO sites (id, account_id, name, form_phone, form_company, form_full_nam
 INSERT INTO sites (id, account_id, name, identity_mode, identity_secret, created_at) VALUES
   ('s_id_optional', 'a_demo', 'Identity optional', 'optional', 'test-identity-secret', 0),
   ('s_id_required', 'a_demo', 'Identity required', 'required', 'test-identity-secret', 0);
+-- Email channels: one to disable, one to shrink, one whose address is not set yet.
+INSERT INTO sites (id, account_id, name, created_at) VALUES
+  ('s_mail_off', 'a_demo', 'Mail off', 0),
+  ('s_mail_small', 'a_demo', 'Mail small', 0),
+  ('s_mail_new', 'a_demo', 'Mail new', 0);
+INSERT INTO email_channels (site_id, username, subdomain, created_at) VALUES
+  ('s_mail_off', 'help', 'mailoff', 0),
+  ('s_mail_small', 'help', 'mailsmall', 0),
+  ('s_mail_new', NULL, NULL, 0);
+-- An agent who is not the primary admin, with API key pk_fixture_agent_0000000000000000000000000000000000.
+INSERT INTO agents (id, account_id, email, full_name, role, created_at)
+  VALUES ('ag_fixture_agent', 'a_demo', 'kit@juniperandpine.example', 'Kit Fern', 'agent', 0);
+INSERT INTO api_keys (token_hash, agent_id, label, created_at)
+  VALUES ('9b2134f548cbb2c019e41a81d087c5d361df8987dc8f3392a638631a588e5eae', 'ag_fixture_agent', 'fixture agent', 0);

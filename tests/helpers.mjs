@@ -105,3 +105,12 @@ export async function startHostPages() {
     close: () => new Promise((r) => server.close(r)),
   };
 }
+
+/** API key of the fixture agent who is not the primary admin. */
+export const AGENT_KEY = "pk_fixture_agent_0000000000000000000000000000000000";
+
+/** The signed reply address of a conversation, as the worker makes it. */
+export function replyAddress(conversation, subdomain = "juniper", secret = process.env.PARLEY_REPLY_SECRET) {
+  const signature = createHmac("sha256", secret).update(`reply-address:${conversation}`).digest("hex").slice(0, 20);
+  return `reply+${conversation}.${signature}@${subdomain}.inbound.example.com`;
+}

@@ -47,6 +47,7 @@ const artifacts = join(root, "tests/artifacts");
 mkdirSync(artifacts, { recursive: true });
 const logPath = join(artifacts, "wrangler.log");
 const key = `pk_${randomBytes(24).toString("hex")}`;
+const replySecret = randomBytes(32).toString("hex");
 let worker;
 let code = 1;
 try {
@@ -60,7 +61,7 @@ try {
   worker = spawn(
     wrangler,
     ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector),
-     "--persist-to", state, "--show-interactive-dev-session=false"],
+     "--persist-to", state, "--show-interactive-dev-session=false", "--var", `REPLY_SIGNING_SECRET:${replySecret}`],
     { env: quiet, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   worker.stdout.pipe(log);
@@ -68,7 +69,7 @@ try {
   await waitForHealth(url, worker);
   console.log(`worker up at ${url} (D1 state ${state}, log ${logPath})`);
 
-  const env = { ...process.env, PARLEY_URL: url, PARLEY_KEY: key, PARLEY_STATE: state, PARLEY_LOG: logPath };
+  const env = { ...process.env, PARLEY_URL: url, PARLEY_KEY: key, PARLEY_STATE: state, PARLEY_LOG: logPath, PARLEY_REPLY_SECRET: replySecret };
   const files = bench
     ? ["tests/bench.mjs"]
     : readdirSync("tests").filter((f) => f.endsWith(".test.mjs")).sort().map((f) => join("tests", f));

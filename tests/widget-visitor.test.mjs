@@ -110,7 +110,15 @@ test("Form errors show beside their fields, typed text survives replies, and a v
 test("identify() queued before the widget loads skips what it already says", async () => {
   const address = `ada+${unique("")}@example.com`;
   const page = await visit("s_form_a", `Parley.identify({ email: ${JSON.stringify(address)}, name: "Ada Lovelace" });`);
+  let creations = 0;
+  // A slow network: opening the panel and sending overlap while the visitor is being created.
+  await page.route("**/visitors", async (route) => {
+    creations++;
+    await new Promise((r) => setTimeout(r, 300));
+    await route.continue();
+  });
   await openAndSay(page, "identified visitor here");
+  assert.equal(creations, 1, "one visitor, however fast the visitor types");
   await page.locator(".form-step").waitFor();
   assert.deepEqual(await labels(page), ["Company (optional)"], "neither email nor name is asked again");
   const conversation = (await agentGet(`/api/conversations/${await conversationId(page)}`)).conversation;

@@ -23,6 +23,8 @@ pub enum ApiError {
     Unauthorized(Invalid),
     /// The caller is known but this is not allowed (403).
     Forbidden(Invalid),
+    /// The request conflicts with what is stored (409).
+    Conflict(Invalid),
     /// Nothing is at this path, or it is not visible to the caller (404).
     NotFound(&'static str),
     /// The path exists but not for this method (405).
@@ -40,6 +42,7 @@ impl ApiError {
         match self {
             ApiError::Invalid(_) | ApiError::InvalidFields(_) | ApiError::MalformedJson(_) => 400,
             ApiError::Forbidden(_) => 403,
+            ApiError::Conflict(_) => 409,
             ApiError::Unauthorized(_) => 401,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
@@ -52,7 +55,7 @@ impl ApiError {
     /// The machine code and the readable message of this error.
     pub fn code_and_message(&self) -> (&'static str, String) {
         match self {
-            ApiError::Invalid(rule) | ApiError::Unauthorized(rule) | ApiError::Forbidden(rule) => {
+            ApiError::Invalid(rule) | ApiError::Unauthorized(rule) | ApiError::Forbidden(rule) | ApiError::Conflict(rule) => {
                 (rule.code, rule.message.to_string())
             }
             ApiError::InvalidFields(errors) => match errors.as_slice() {

@@ -15,18 +15,29 @@ mod store;
 use worker::{event, Context, Env, ForwardableEmailMessage, Request, Response, Result};
 
 use crate::error::ApiError;
+use crate::mail::inbound::MailEnv;
+use crate::routes::App;
 use crate::store::Store;
 
 fn store(env: &Env) -> Result<Store> {
     Ok(Store::new(env.d1("DB")?))
 }
 
+fn inbound_domain(env: &Env) -> String {
+    env.var("INBOUND_DOMAIN").map(|v| v.to_string()).unwrap_or_default()
+}
+
 /// HTTP: the JSON API (static assets are served by the platform before this runs).
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     console_error_panic_hook::set_once();
-    match store(&env) {
-        Ok(store) => Ok(routes::handle(req, &store).await),
+    let bindings = store(&env).and_then(|store| Ok((store, env.bucket("RAW_MAIL")?)));
+    match bindings {
+        Ok((store, raw_mail)) => {
+            let domain = inbound_domain(&env);
+            let app = App { store: &store, raw_mail: &raw_mail, inbound_domain: &domain };
+            Ok(routes::handle(req, &app).await)
+        }
         Err(err) => Ok(ApiError::from(err).into_response()),
     }
 }
@@ -38,9 +49,17 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 #[event(email)]
 async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Result<()> {
     console_error_panic_hook::set_once();
-    let inbound_domain = env.var("INBOUND_DOMAIN").map(|v| v.to_string()).unwrap_or_default();
-    match store(&env) {
-        Ok(store) => mail::inbound::receive(&message, &store, &inbound_domain).await,
+    let domain = inbound_domain(&env);
+    let reply_secret = env.secret("REPLY_SIGNING_SECRET").map(|s| s.to_string()).unwrap_or_default();
+    if reply_secret.is_empty() {
+        worker::console_warn!("REPLY_SIGNING_SECRET is not set: replies are threaded by headers only");
+    }
+    let bindings = store(&env).and_then(|store| Ok((store, env.bucket("RAW_MAIL")?)));
+    match bindings {
+        Ok((store, raw_mail)) => {
+            let mail_env = MailEnv { inbound_domain: &domain, reply_secret: &reply_secret, raw_mail: &raw_mail };
+            mail::inbound::receive(&message, &store, &mail_env).await
+        }
         Err(err) => {
             worker::console_error!("no D1 binding: {err}");
             message.set_reject("Temporary failure: the mailbox store is unavailable; please resend.");

@@ -63,7 +63,7 @@ fn visitor_state(answer: &JsValue) -> VisitorState {
     let visitor = Reflect::get(answer, &"visitor".into()).unwrap_or(JsValue::NULL);
     let known = Reflect::get(&visitor, &"known".into())
         .ok()
-        .filter(|k| js_sys::Array::is_array(k))
+        .filter(js_sys::Array::is_array)
         .map(|k| js_sys::Array::from(&k).iter().filter_map(|f| FormField::parse(&f.as_string()?)).collect())
         .unwrap_or_default();
     let form_done = Reflect::get(&visitor, &"form_done".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);

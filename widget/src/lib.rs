@@ -46,6 +46,8 @@ struct Inner {
     announced: Option<f64>,
     /// Bumped by `reset()`: answers to calls made before it are dropped.
     generation: u32,
+    /// The visitor being created, awaited by everyone who needs a token meanwhile.
+    creating: Option<js_sys::Promise>,
     open: bool,
     flushing: bool,
     poll: Option<i32>,
@@ -102,6 +104,7 @@ pub async fn start(site: String, base: String) -> Result<Widget, JsValue> {
         form: None,
         announced: None,
         generation: 0,
+        creating: None,
         open: false,
         flushing: false,
         poll: None,
@@ -316,24 +319,42 @@ async fn flush(inner: Shared) {
 }
 
 /// The visitor's token, creating the visitor (and sending a pending identify)
-/// on first need.
+/// on first need. Creation is single-flight: callers arriving meanwhile await
+/// the same creation instead of making a second visitor.
 async fn visitor_token(inner: &Shared) -> Option<String> {
-    let (api, site, token) = {
-        let w = inner.borrow();
-        (w.api.clone(), w.site.clone(), w.token.clone())
+    let pending = {
+        let mut w = inner.borrow_mut();
+        if let Some(token) = &w.token {
+            return Some(token.clone());
+        }
+        match &w.creating {
+            Some(promise) => promise.clone(),
+            None => {
+                let promise = wasm_bindgen_futures::future_to_promise(create_visitor(inner.clone()));
+                w.creating = Some(promise.clone());
+                promise
+            }
+        }
     };
-    if token.is_some() {
-        return token;
-    }
-    let generation = inner.borrow().generation;
-    let token = api.create_visitor(&site).await.ok()?;
-    if inner.borrow().generation != generation {
-        return None;
-    }
+    wasm_bindgen_futures::JsFuture::from(pending).await.ok().and_then(|token| token.as_string())
+}
+
+/// Creates the visitor, keeps its token, and sends a pending identify.
+async fn create_visitor(inner: Shared) -> Result<JsValue, JsValue> {
+    let (api, site, generation) = {
+        let w = inner.borrow();
+        (w.api.clone(), w.site.clone(), w.generation)
+    };
+    let created = api.create_visitor(&site).await;
+    inner.borrow_mut().creating = None;
+    let token = match created {
+        Ok(token) if inner.borrow().generation == generation => token,
+        _ => return Err(JsValue::NULL),
+    };
     cookie::write(&token);
     inner.borrow_mut().token = Some(token.clone());
-    send_identity(inner, &token).await;
-    Some(token)
+    send_identity(&inner, &token).await;
+    Ok(token.into())
 }
 
 /// Sends a pending `identify`, if any.

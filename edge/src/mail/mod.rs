@@ -1,3 +1,5 @@
 //! Email: inbound mail from Cloudflare Email Routing (outbound comes later).
 
 pub mod inbound;
+pub mod parse;
+mod sanitize;

@@ -34,6 +34,16 @@ pub async fn show(store: &Store, req: &Request, id: &str) -> ApiResult<Response>
     let agent = auth::agent(store, req).await?;
     let conversation = store.conversation(&agent.account_id, id).await?.ok_or(ApiError::NotFound("Conversation"))?;
     let messages = store.messages(&conversation.id).await?;
+    let attachments = store.attachments(&conversation.id).await?;
+    let messages: Vec<_> = messages
+        .into_iter()
+        .map(|message| {
+            let files: Vec<_> = attachments.iter().filter(|a| a.message_id == message.id).collect();
+            let mut value = json!(message);
+            value["attachments"] = json!(files);
+            value
+        })
+        .collect();
     json(200, &json!({ "conversation": conversation, "messages": messages }))
 }
 

@@ -1,21 +1,35 @@
 //! The router: maps a method and path to one small handler, and turns every
 //! handler error into the JSON error response in one place.
 
+mod channels;
 mod contacts;
 mod conversations;
 mod email;
+mod originals;
+mod tickets;
 mod widget;
 
 use serde_json::json;
-use worker::{Method, Request, Response};
+use worker::{Bucket, Method, Request, Response};
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, with_widget_cors};
 use crate::store::Store;
 
+/// What handlers may use besides the request: the store and the deployment's bindings.
+pub struct App<'a> {
+    /// All data.
+    pub store: &'a Store,
+    /// Raw inbound messages.
+    pub raw_mail: &'a Bucket,
+    /// The Email Routing domain.
+    pub inbound_domain: &'a str,
+}
+
 /// Answers one HTTP request for the API; anything not under `/api/` is a static asset
 /// that the platform serves before the worker runs, so reaching here means 404.
-pub async fn handle(mut req: Request, store: &Store) -> Response {
+pub async fn handle(mut req: Request, app: &App<'_>) -> Response {
+    let store = app.store;
     let path = req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let is_widget = segments.starts_with(&["api", "widget"]);
@@ -36,6 +50,12 @@ pub async fn handle(mut req: Request, store: &Store) -> Response {
         (Method::Get, ["api", "conversations", id]) => conversations::show(store, &req, id).await,
         (Method::Post, ["api", "conversations", id, "messages"]) => conversations::reply(store, &mut req, id).await,
         (Method::Get, ["api", "contacts", id]) => contacts::show(store, &req, id).await,
+        (Method::Get, ["api", "messages", id, "original"]) => originals::show(store, app.raw_mail, &req, id).await,
+        (Method::Get, ["api", "sites", site, "email-channel"]) => channels::show(store, &req, site, app.inbound_domain).await,
+        (Method::Patch, ["api", "sites", site, "email-channel"]) => {
+            channels::update(store, &mut req, site, app.inbound_domain).await
+        }
+        (Method::Post, ["api", "sites", site, "tickets"]) => tickets::create(store, &mut req, site).await,
         (Method::Get, ["api", "email", "rejections"]) => email::rejections(store, &req).await,
 
         (_, ["api", "widget", "sites", _, "config" | "visitors"])
@@ -43,6 +63,8 @@ pub async fn handle(mut req: Request, store: &Store) -> Response {
         | (_, ["api", "conversations", ..])
         | (_, ["api", "email", "rejections"])
         | (_, ["api", "contacts", _])
+        | (_, ["api", "messages", _, "original"])
+        | (_, ["api", "sites", _, "email-channel" | "tickets"])
         | (_, ["api", "health"]) => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound("Endpoint")),
     };

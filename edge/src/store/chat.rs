@@ -12,6 +12,8 @@ use crate::error::{ApiError, ApiResult};
 pub struct SiteRow {
     /// Site id.
     pub id: String,
+    /// The account that owns the site.
+    pub account_id: String,
     /// Display name of the site (shown in the widget header).
     pub name: String,
     /// First bot line of a new conversation.
@@ -92,7 +94,7 @@ impl Store {
     /// A site's configuration.
     pub async fn site(&self, site_id: &str) -> ApiResult<Option<SiteRow>> {
         self.first(
-            "SELECT id, name, greeting, color, position, form_phone, form_company, form_full_name, \
+            "SELECT id, account_id, name, greeting, color, position, form_phone, form_company, form_full_name, \
              identity_mode, identity_secret FROM sites WHERE id = ?1",
             &[site_id.into()],
         )

@@ -13,6 +13,15 @@ pub struct AgentRow {
     pub id: String,
     /// The account the agent works for.
     pub account_id: String,
+    /// `primary_admin` or `agent`.
+    pub role: String,
+}
+
+impl AgentRow {
+    /// Whether this agent may change account-wide settings.
+    pub fn is_primary_admin(&self) -> bool {
+        self.role == "primary_admin"
+    }
 }
 
 /// A conversation's header, as listed in the inbox.
@@ -86,7 +95,7 @@ impl Store {
     /// The agent an API key belongs to, if the key is valid and the agent not removed.
     pub async fn agent_by_api_key(&self, token_hash: &str) -> ApiResult<Option<AgentRow>> {
         self.first(
-            "SELECT a.id, a.account_id FROM api_keys k JOIN agents a ON a.id = k.agent_id \
+            "SELECT a.id, a.account_id, a.role FROM api_keys k JOIN agents a ON a.id = k.agent_id \
              WHERE k.token_hash = ?1 AND k.revoked_at IS NULL AND a.removed_at IS NULL",
             &[token_hash.into()],
         )

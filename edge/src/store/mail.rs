@@ -1,22 +1,33 @@
-//! SQL of the Email Routing handler: mailboxes, threading lookups, storing
-//! inbound mail, and refusals.
+//! SQL of the email channel: mailboxes and their settings, threading lookups,
+//! storing inbound mail with its attachments, and refusals.
 
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
 
 use super::{ms, opt, Store, Written};
 use crate::error::{ApiError, ApiResult};
+use crate::mail::parse::Mail;
 
-/// An email channel found by its forwarding address.
-#[derive(Debug, Deserialize)]
+/// An email channel, as the inbound handler and its settings need it.
+#[derive(Debug, Serialize, Deserialize)]
 pub struct EmailChannelRow {
     /// The site the channel belongs to.
     pub site_id: String,
     /// The site's account (contacts are per account).
+    #[serde(skip_serializing)]
     pub account_id: String,
     /// 1 when mail is accepted.
     pub enabled: u8,
+    /// Forwarding username, once set.
+    pub username: Option<String>,
+    /// Forwarding subdomain, once set.
+    pub subdomain: Option<String>,
     /// Largest raw message accepted, bytes.
     pub max_message_bytes: u64,
+    /// Default subject of emails from the inbox.
+    pub default_subject: String,
+    /// From name of emails from the inbox.
+    pub from_name: String,
 }
 
 /// Mail refused with `setReject`, as shown to the site's agents.
@@ -38,29 +49,32 @@ pub struct RejectionRow {
     pub created_at: u64,
 }
 
-/// A parsed inbound email, ready to be stored.
+/// An attachment of a stored message.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AttachmentRow {
+    /// The message it came with.
+    pub message_id: String,
+    /// File name, if given.
+    pub filename: Option<String>,
+    /// MIME type.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// A parsed inbound email and where it goes.
 #[derive(Debug)]
 pub struct InboundEmail<'a> {
-    /// Site whose forwarding address received it.
+    /// Site whose mailbox received it.
     pub site_id: &'a str,
     /// That site's account.
     pub account_id: &'a str,
-    /// Message-ID without angle brackets.
-    pub message_id: &'a str,
-    /// Sender address, normalized.
-    pub from_email: &'a str,
-    /// Sender display name, if any.
-    pub from_name: Option<&'a str>,
-    /// `Name <address>` as displayed.
-    pub from_display: &'a str,
-    /// Decoded subject.
-    pub subject: Option<&'a str>,
-    /// Plain-text body.
-    pub body: &'a str,
-    /// JSON of the other headers kept.
-    pub headers_json: &'a str,
-    /// Existing conversation this mail threads into, if found.
+    /// What was parsed.
+    pub mail: &'a Mail,
+    /// Existing conversation this mail continues, if any.
     pub thread: Option<&'a str>,
+    /// R2 key of the raw message.
+    pub raw_key: &'a str,
 }
 
 /// Ids freshly generated for rows an inbound email may create.
@@ -74,19 +88,92 @@ pub struct NewIds {
     pub message: String,
 }
 
+/// Changes to an email channel's settings; `None` leaves a setting as it is.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelChanges {
+    /// Accept mail or not.
+    pub enabled: Option<bool>,
+    /// Forwarding username (settable once).
+    pub username: Option<String>,
+    /// Forwarding subdomain (settable once).
+    pub subdomain: Option<String>,
+    /// Size limit, bytes.
+    pub max_message_bytes: Option<u64>,
+}
+
+/// A site form submission that opens an email conversation.
+#[derive(Debug)]
+pub struct Ticket<'a> {
+    /// The site it was submitted on.
+    pub site_id: &'a str,
+    /// That site's account.
+    pub account_id: &'a str,
+    /// Submitter's normalized email.
+    pub email: &'a str,
+    /// Submitter's name, if given.
+    pub full_name: Option<&'a str>,
+    /// Subject of the conversation.
+    pub subject: Option<&'a str>,
+    /// The submitted text.
+    pub body: &'a str,
+    /// The poster's id for the submission (retries reuse it).
+    pub submission_id: Option<&'a str>,
+}
+
+const CHANNEL_SELECT: &str = "SELECT e.site_id, s.account_id, e.enabled, e.username, e.subdomain, \
+     e.max_message_bytes, e.default_subject, e.from_name FROM email_channels e JOIN sites s ON s.id = e.site_id";
+
 impl Store {
-    /// The email channel receiving mail at `{username}@{subdomain}.…`.
-    pub async fn email_channel(&self, subdomain: &str, username: &str) -> ApiResult<Option<EmailChannelRow>> {
-        self.first(
-            "SELECT e.site_id, s.account_id, e.enabled, e.max_message_bytes \
-             FROM email_channels e JOIN sites s ON s.id = e.site_id \
-             WHERE e.subdomain = ?1 AND e.username = ?2",
-            &[subdomain.into(), username.into()],
-        )
-        .await
+    /// The email channel on a subdomain.
+    pub async fn email_channel(&self, subdomain: &str) -> ApiResult<Option<EmailChannelRow>> {
+        self.first(&format!("{CHANNEL_SELECT} WHERE e.subdomain = ?1"), &[subdomain.into()]).await
     }
 
-    /// The conversation of the site holding a message with one of these Message-IDs.
+    /// A site's email channel, if the site belongs to the account.
+    pub async fn site_email_channel(&self, account_id: &str, site_id: &str) -> ApiResult<Option<EmailChannelRow>> {
+        self.first(&format!("{CHANNEL_SELECT} WHERE s.account_id = ?1 AND e.site_id = ?2"), &[account_id.into(), site_id.into()])
+            .await
+    }
+
+    /// Applies settings changes. The forwarding username and subdomain are
+    /// only written while empty (or to the value they already have); `false`
+    /// when the row refused a change because one was already set.
+    pub async fn update_email_channel(&self, site_id: &str, changes: &ChannelChanges) -> ApiResult<bool> {
+        let enabled = changes.enabled.map(|e| JsValue::from_f64(if e { 1.0 } else { 0.0 })).unwrap_or(JsValue::NULL);
+        let max = changes.max_message_bytes.map(ms).unwrap_or(JsValue::NULL);
+        let changed = self
+            .run(
+                "UPDATE email_channels SET enabled = COALESCE(?2, enabled), \
+                   username = COALESCE(username, ?3), subdomain = COALESCE(subdomain, ?4), \
+                   max_message_bytes = COALESCE(?5, max_message_bytes) \
+                 WHERE site_id = ?1 AND (?3 IS NULL OR username IS NULL OR username = ?3) \
+                   AND (?4 IS NULL OR subdomain IS NULL OR subdomain = ?4)",
+                &[site_id.into(), enabled, opt(changes.username.as_deref()), opt(changes.subdomain.as_deref()), max],
+            )
+            .await
+            .map_err(|e| match e {
+                ApiError::Internal(msg) if msg.contains("UNIQUE") => ApiError::Conflict(shared::email::ADDRESS_TAKEN),
+                other => other,
+            })?;
+        Ok(changed == 1)
+    }
+
+    /// Whether a conversation belongs to the site (reply addresses name one).
+    pub async fn conversation_in_site(&self, site_id: &str, conversation_id: &str) -> ApiResult<bool> {
+        #[derive(Deserialize)]
+        struct One {
+            #[allow(dead_code)]
+            one: u8,
+        }
+        let row: Option<One> = self
+            .first("SELECT 1 AS one FROM conversations WHERE id = ?1 AND site_id = ?2", &[conversation_id.into(), site_id.into()])
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// The conversation of the site holding a message with one of these
+    /// Message-IDs, preferring the earliest-listed id.
     pub async fn conversation_by_message_ids(&self, site_id: &str, message_ids: &[String]) -> ApiResult<Option<String>> {
         #[derive(Deserialize)]
         struct Id {
@@ -98,9 +185,9 @@ impl Store {
         let list = serde_json::to_string(message_ids).map_err(|e| ApiError::Internal(e.to_string()))?;
         let row: Option<Id> = self
             .first(
-                "SELECT conversation_id FROM messages WHERE site_id = ?1 \
-                 AND email_message_id IN (SELECT value FROM json_each(?2)) \
-                 ORDER BY created_at DESC LIMIT 1",
+                "SELECT m.conversation_id FROM json_each(?2) j \
+                 JOIN messages m ON m.site_id = ?1 AND m.email_message_id = j.value \
+                 ORDER BY j.key LIMIT 1",
                 &[site_id.into(), list.into()],
             )
             .await?;
@@ -108,25 +195,27 @@ impl Store {
     }
 
     /// Stores an inbound email in one batch: the sender's contact if new, a new
-    /// conversation unless it threads into one, and the message, unless a
-    /// message with this Message-ID is already stored for the site.
-    pub async fn add_inbound_email(&self, mail: &InboundEmail<'_>, ids: &NewIds, now: u64) -> ApiResult<Written> {
+    /// conversation unless it threads into one, the message and its
+    /// attachments, unless a message with this Message-ID is already stored for the site.
+    pub async fn add_inbound_email(&self, inbound: &InboundEmail<'_>, ids: &NewIds, now: u64) -> ApiResult<Written> {
+        let mail = inbound.mail;
         let contact_id = "(SELECT id FROM contacts WHERE account_id = ?1 AND email = ?2)";
-        let not_stored = "NOT EXISTS (SELECT 1 FROM messages WHERE site_id = ?1 AND email_message_id = ?2)";
-        let conversation_id = mail.thread.unwrap_or(&ids.conversation);
+        let from_display = shared::email::display_sender(mail.from_name.as_deref(), &mail.from_email);
+        let flags = mail.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(",");
+        let conversation_id = inbound.thread.unwrap_or(&ids.conversation);
         let mut statements = vec![self.prepare(
             "INSERT OR IGNORE INTO contacts \
-               (id, account_id, email, name_from_email, source, created_at, updated_at) \
-             VALUES (?3, ?1, ?2, ?4, 'email', ?5, ?5)",
+               (id, account_id, email, name_from_email, source, marketing_opt_in, created_at, updated_at) \
+             VALUES (?3, ?1, ?2, ?4, 'email', 0, ?5, ?5)",
             &[
-                mail.account_id.into(),
-                mail.from_email.into(),
+                inbound.account_id.into(),
+                mail.from_email.as_str().into(),
                 ids.contact.as_str().into(),
-                opt(mail.from_name),
+                opt(mail.from_name.as_deref()),
                 ms(now),
             ],
         )?];
-        if mail.thread.is_none() {
+        if inbound.thread.is_none() {
             statements.push(self.prepare(
                 &format!(
                     "INSERT INTO conversations \
@@ -135,35 +224,55 @@ impl Store {
                      WHERE NOT EXISTS (SELECT 1 FROM messages WHERE site_id = ?4 AND email_message_id = ?7)"
                 ),
                 &[
-                    mail.account_id.into(),
-                    mail.from_email.into(),
+                    inbound.account_id.into(),
+                    mail.from_email.as_str().into(),
                     ids.conversation.as_str().into(),
-                    mail.site_id.into(),
-                    opt(mail.subject),
+                    inbound.site_id.into(),
+                    opt(mail.subject.as_deref()),
                     ms(now),
-                    mail.message_id.into(),
+                    mail.message_id.as_str().into(),
                 ],
             )?);
         }
         let message_insert = statements.len();
         statements.push(self.prepare(
             &format!(
-                "INSERT INTO messages (id, conversation_id, site_id, direction, author, body, \
-                   email_message_id, email_subject, email_from, email_headers, created_at) \
-                 SELECT ?3, ?4, ?1, 'inbound', 'contact', ?5, ?2, ?6, ?7, ?8, ?9 WHERE {not_stored}"
+                "INSERT OR IGNORE INTO messages (id, conversation_id, site_id, direction, author, contact_id, body, body_full, \
+                   body_html, email_message_id, email_subject, email_from, email_headers, raw_key, flags, created_at) \
+                 SELECT ?3, ?4, ?5, 'inbound', 'contact', {contact_id}, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15 \
+                 WHERE NOT EXISTS (SELECT 1 FROM messages WHERE site_id = ?5 AND email_message_id = ?9)"
             ),
             &[
-                mail.site_id.into(),
-                mail.message_id.into(),
+                inbound.account_id.into(),
+                mail.from_email.as_str().into(),
                 ids.message.as_str().into(),
                 conversation_id.into(),
-                mail.body.into(),
-                opt(mail.subject),
-                mail.from_display.into(),
-                mail.headers_json.into(),
+                inbound.site_id.into(),
+                mail.body.as_str().into(),
+                opt(mail.body_full.as_deref()),
+                opt(mail.body_html.as_deref()),
+                mail.message_id.as_str().into(),
+                opt(mail.subject.as_deref()),
+                from_display.as_str().into(),
+                mail.headers_json.as_str().into(),
+                inbound.raw_key.into(),
+                opt(Some(flags.as_str()).filter(|f| !f.is_empty())),
                 ms(now),
             ],
         )?);
+        for attachment in &mail.attachments {
+            statements.push(self.prepare(
+                "INSERT INTO attachments (id, message_id, filename, content_type, size) \
+                 SELECT ?1, id, ?3, ?4, ?5 FROM messages WHERE id = ?2",
+                &[
+                    crate::ids::new_id("at").into(),
+                    ids.message.as_str().into(),
+                    opt(attachment.filename.as_deref()),
+                    attachment.content_type.as_str().into(),
+                    ms(attachment.size as u64),
+                ],
+            )?);
+        }
         statements.push(self.prepare(
             "UPDATE conversations SET status = 'open', last_message_at = ?2 \
              WHERE id = (SELECT conversation_id FROM messages WHERE id = ?1)",
@@ -176,6 +285,97 @@ impl Store {
             .and_then(|m| m.changes)
             .unwrap_or(0);
         Ok(if inserted == 1 { Written::Created } else { Written::AlreadyThere })
+    }
+
+    /// Opens a conversation for a form submission in one batch: the contact
+    /// found by email or created (never opted in), the conversation and its
+    /// first message; nothing if this `submission_id` was already stored.
+    pub async fn add_ticket(
+        &self,
+        ticket: &Ticket<'_>,
+        contact_id: &str,
+        conversation_id: &str,
+        message_id: &str,
+        now: u64,
+    ) -> ApiResult<(String, Written)> {
+        let contact = "(SELECT id FROM contacts WHERE account_id = ?1 AND email = ?2)";
+        let key = [ticket.account_id.into(), ticket.email.into()];
+        let with_key = |rest: &[JsValue]| -> Vec<JsValue> { key.iter().cloned().chain(rest.iter().cloned()).collect() };
+        let earlier = "(SELECT conversation_id FROM messages WHERE site_id = ?3 AND visitor_id IS NULL AND client_message_id = ?4)";
+        let statements = vec![
+            self.prepare(
+                "INSERT OR IGNORE INTO contacts (id, account_id, email, full_name, source, marketing_opt_in, created_at, updated_at) \
+                 VALUES (?3, ?1, ?2, ?4, 'form', 0, ?5, ?5)",
+                &with_key(&[contact_id.into(), opt(ticket.full_name), ms(now)]),
+            )?,
+            self.prepare(
+                &format!("UPDATE contacts SET full_name = COALESCE(full_name, ?3) WHERE id = {contact}"),
+                &with_key(&[opt(ticket.full_name)]),
+            )?,
+            self.prepare(
+                &format!(
+                    "INSERT INTO conversations (id, site_id, channel, status, contact_id, subject, started_at, last_message_at) \
+                     SELECT ?5, ?3, 'email', 'open', {contact}, ?6, ?7, ?7 WHERE {earlier} IS NULL"
+                ),
+                &with_key(&[ticket.site_id.into(), opt(ticket.submission_id), conversation_id.into(), opt(ticket.subject), ms(now)]),
+            )?,
+            self.prepare(
+                &format!(
+                    "INSERT INTO messages (id, conversation_id, site_id, direction, author, contact_id, body, \
+                       client_message_id, email_subject, created_at) \
+                     SELECT ?5, id, ?3, 'inbound', 'contact', {contact}, ?6, ?4, ?7, ?8 FROM conversations WHERE id = ?9"
+                ),
+                &with_key(&[
+                    ticket.site_id.into(),
+                    opt(ticket.submission_id),
+                    message_id.into(),
+                    ticket.body.into(),
+                    opt(ticket.subject),
+                    ms(now),
+                    conversation_id.into(),
+                ]),
+            )?,
+            self.prepare(
+                &format!("SELECT COALESCE({earlier}, ?5) AS conversation_id"),
+                &with_key(&[ticket.site_id.into(), opt(ticket.submission_id), conversation_id.into()]),
+            )?,
+        ];
+        #[derive(Deserialize)]
+        struct Opened {
+            conversation_id: String,
+        }
+        let results = self.batch(statements).await?;
+        let opened = super::last_rows::<Opened>(&results)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::Internal("ticket not found after insert".into()))?;
+        let written = if opened.conversation_id == conversation_id { Written::Created } else { Written::AlreadyThere };
+        Ok((opened.conversation_id, written))
+    }
+
+    /// The attachments of every message of a conversation.
+    pub async fn attachments(&self, conversation_id: &str) -> ApiResult<Vec<AttachmentRow>> {
+        self.all(
+            "SELECT a.message_id, a.filename, a.content_type, a.size FROM attachments a \
+             JOIN messages m ON m.id = a.message_id WHERE m.conversation_id = ?1 ORDER BY a.rowid",
+            &[conversation_id.into()],
+        )
+        .await
+    }
+
+    /// The R2 key of a message's original, if the message belongs to the account.
+    pub async fn raw_key(&self, account_id: &str, message_id: &str) -> ApiResult<Option<String>> {
+        #[derive(Deserialize)]
+        struct Key {
+            raw_key: Option<String>,
+        }
+        let row: Option<Key> = self
+            .first(
+                "SELECT m.raw_key FROM messages m JOIN sites s ON s.id = m.site_id WHERE s.account_id = ?1 AND m.id = ?2",
+                &[account_id.into(), message_id.into()],
+            )
+            .await?;
+        Ok(row.and_then(|r| r.raw_key))
     }
 
     /// Mail refused for the account's sites, newest first.
@@ -197,27 +397,15 @@ impl Store {
         site_id: Option<&str>,
         envelope_from: &str,
         envelope_to: &str,
-        message_id: Option<&str>,
         size: u64,
         reason: &str,
         now: u64,
     ) -> ApiResult<()> {
-        self.prepare(
-            "INSERT INTO email_rejections \
-               (id, site_id, envelope_from, envelope_to, email_message_id, size, reason, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            &[
-                id.into(),
-                opt(site_id),
-                envelope_from.into(),
-                envelope_to.into(),
-                opt(message_id),
-                ms(size),
-                reason.into(),
-                ms(now),
-            ],
-        )?
-        .run()
+        self.run(
+            "INSERT INTO email_rejections (id, site_id, envelope_from, envelope_to, size, reason, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &[id.into(), opt(site_id), envelope_from.into(), envelope_to.into(), ms(size), reason.into(), ms(now)],
+        )
         .await?;
         Ok(())
     }

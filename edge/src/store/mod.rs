@@ -12,7 +12,7 @@ mod mail;
 
 pub use chat::{ContactLink, SiteRow, VisitorRow};
 pub use inbox::{AgentRow, ConversationFilter};
-pub use mail::{InboundEmail, NewIds};
+pub use mail::{ChannelChanges, EmailChannelRow, InboundEmail, NewIds, Ticket};
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
@@ -52,17 +52,42 @@ pub struct MessageRow {
     pub body: String,
     /// The widget's id for the send, when it came from the widget.
     pub client_message_id: Option<String>,
+    /// The contact who wrote it, for email.
+    pub contact_id: Option<String>,
     /// Subject line, for email.
     pub email_subject: Option<String>,
     /// `Name <address>` of the sender, for email.
     pub email_from: Option<String>,
+    /// The whole text including quoted history, when `body` left it out.
+    pub body_full: Option<String>,
+    /// Sanitised HTML of an email.
+    pub body_html: Option<String>,
+    /// To, Cc, Reply-To, In-Reply-To, References and Date of an email.
+    #[serde(deserialize_with = "json_text")]
+    pub email_headers: Option<serde_json::Value>,
+    /// Why the message must never be answered automatically (`auto_reply`, `bulk`, `bounce`).
+    #[serde(deserialize_with = "comma_list")]
+    pub flags: Vec<String>,
+    /// Whether the original message is kept (email).
+    pub has_original: u8,
     /// Creation time, ms.
     pub created_at: u64,
 }
 
+fn json_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<serde_json::Value>, D::Error> {
+    let text: Option<String> = Option::deserialize(d)?;
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+fn comma_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let text: Option<String> = Option::deserialize(d)?;
+    Ok(text.map(|t| t.split(',').filter(|f| !f.is_empty()).map(String::from).collect()).unwrap_or_default())
+}
+
 /// Selects [`MessageRow`]s; append a `WHERE` on `m`.
 const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.direction, m.author, a.full_name AS author_name, \
-     m.body, m.client_message_id, m.email_subject, m.email_from, m.created_at \
+     m.body, m.client_message_id, m.contact_id, m.email_subject, m.email_from, m.body_full, m.body_html, \
+     m.email_headers, m.flags, m.raw_key IS NOT NULL AS has_original, m.created_at \
      FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
 
 /// Whether a write created something or found it already there.

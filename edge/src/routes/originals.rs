@@ -1,0 +1,21 @@
+//! The original of an email, byte for byte, from R2.
+
+use worker::{Bucket, Request, Response};
+
+use crate::auth;
+use crate::error::{ApiError, ApiResult};
+use crate::store::Store;
+
+/// `GET /api/messages/{id}/original`: the raw RFC 5322 message as received.
+pub async fn show(store: &Store, raw_mail: &Bucket, req: &Request, message_id: &str) -> ApiResult<Response> {
+    let agent = auth::agent(store, req).await?;
+    let key = store.raw_key(&agent.account_id, message_id).await?.ok_or(ApiError::NotFound("Original message"))?;
+    let object = raw_mail.get(key).execute().await?.ok_or(ApiError::NotFound("Original message"))?;
+    let bytes = object.body().ok_or(ApiError::NotFound("Original message"))?.bytes().await?;
+    let mut response = Response::from_bytes(bytes)?;
+    let headers = response.headers_mut();
+    headers.set("content-type", "message/rfc822")?;
+    headers.set("content-disposition", &format!("attachment; filename=\"{message_id}.eml\""))?;
+    headers.set("x-content-type-options", "nosniff")?;
+    Ok(response)
+}

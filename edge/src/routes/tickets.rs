@@ -1,0 +1,56 @@
+//! Site form submissions: automations and form back-ends post here (with an
+//! API key) to open a conversation with the submitting contact.
+
+use serde::Deserialize;
+use serde_json::json;
+use shared::contact::normalize_email;
+use shared::conversation::{validate_body, validate_client_id};
+use shared::form::{normalize_line, FieldErrors, FormField};
+use worker::{Request, Response};
+
+use crate::auth;
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, read_json};
+use crate::ids::{new_id, now_ms};
+use crate::store::{Store, Ticket, Written};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Submission {
+    email: String,
+    name: Option<String>,
+    subject: Option<String>,
+    body: String,
+    /// The poster's id for this submission: a retry with the same id opens nothing new.
+    submission_id: Option<String>,
+}
+
+/// `POST /api/sites/{site}/tickets`: `{email, name?, subject?, body, submission_id?}`.
+pub async fn create(store: &Store, req: &mut Request, site_id: &str) -> ApiResult<Response> {
+    let agent = auth::agent(store, req).await?;
+    let input: Submission = read_json(req).await?;
+    let site = store.site(site_id).await?.filter(|s| s.account_id == agent.account_id).ok_or(ApiError::NotFound("Site"))?;
+
+    let mut errors = FieldErrors::new();
+    let email = normalize_email(&input.email).map_err(|e| errors.push((FormField::Email, e))).ok();
+    let name = input.name.as_deref().map(normalize_line).transpose().map_err(|e| errors.push((FormField::FullName, e))).ok().flatten();
+    if !errors.is_empty() {
+        return Err(ApiError::InvalidFields(errors));
+    }
+    let subject = input.subject.as_deref().map(normalize_line).transpose()?.filter(|s| !s.is_empty());
+    let body = validate_body(&input.body)?;
+    let submission_id = input.submission_id.as_deref().map(validate_client_id).transpose()?;
+
+    let ticket = Ticket {
+        site_id: &site.id,
+        account_id: &site.account_id,
+        email: email.as_deref().unwrap_or_default(),
+        full_name: name.as_deref(),
+        subject: subject.as_deref(),
+        body,
+        submission_id,
+    };
+    let (conversation_id, written) = store.add_ticket(&ticket, &new_id("ct"), &new_id("c"), &new_id("m"), now_ms()).await?;
+    let status = if written == Written::Created { 201 } else { 200 };
+    json(status, &json!({ "conversation_id": conversation_id }))
+}
