@@ -10,6 +10,7 @@ export CLOUDFLARE_CF_FETCH_ENABLED := false
 WRANGLER := node_modules/.bin/wrangler
 DEV_STATE := .wrangler/state
 DEV_KEY_FILE := .wrangler/dev-api-key
+DEV_PASSWORD_FILE := .wrangler/dev-admin-password
 PORT ?= 8787
 
 SHARED_SRC := $(shell find shared/src -type f) shared/Cargo.toml Cargo.toml Cargo.lock
@@ -22,13 +23,15 @@ WORKER_OUT := edge/build/index_bg.wasm
 dev: setup build
 	@CI=1 $(WRANGLER) d1 migrations apply DB --local --persist-to $(DEV_STATE) >/dev/null
 	@mkdir -p .wrangler; [ -s $(DEV_KEY_FILE) ] || node -e 'console.log("pk_" + require("crypto").randomBytes(24).toString("hex"))' > $(DEV_KEY_FILE)
+	@[ -s $(DEV_PASSWORD_FILE) ] || node -e 'console.log(require("crypto").randomBytes(9).toString("base64url"))' > $(DEV_PASSWORD_FILE)
 	@[ -s .dev.vars ] || node -e 'console.log("REPLY_SIGNING_SECRET=" + require("crypto").randomBytes(32).toString("hex"))' > .dev.vars
-	@node scripts/seed.mjs --persist-to $(DEV_STATE) --key "$$(cat $(DEV_KEY_FILE))"
+	@node scripts/seed.mjs --persist-to $(DEV_STATE) --key "$$(cat $(DEV_KEY_FILE))" --password "$$(cat $(DEV_PASSWORD_FILE))"
 	@echo ""
 	@echo "  Parley is running with a demo site (id s_demo, the Juniper & Pine tea shop):"
 	@echo "    demo shop with the chat widget   http://127.0.0.1:$(PORT)/"
 	@echo "    agent inbox                      http://127.0.0.1:$(PORT)/inbox.html"
-	@echo "    inbox API key                    $$(cat $(DEV_KEY_FILE))"
+	@echo "    sign in as the primary admin     admin@juniperandpine.example / $$(cat $(DEV_PASSWORD_FILE))"
+	@echo "    API key (automations)            $$(cat $(DEV_KEY_FILE))"
 	@echo "    demo mailbox                     support@juniper.inbound.example.com"
 	@echo ""
 	$(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --persist-to $(DEV_STATE) --show-interactive-dev-session=false

@@ -114,3 +114,55 @@ export function replyAddress(conversation, subdomain = "juniper", secret = proce
   const signature = createHmac("sha256", secret).update(`reply-address:${conversation}`).digest("hex").slice(0, 20);
   return `reply+${conversation}.${signature}@${subdomain}.inbound.example.com`;
 }
+
+/** Signs in through the API; returns `{cookie, csrf, agent}` for cookie-authenticated calls. */
+export async function signIn(email = "admin@juniperandpine.example", password = process.env.PARLEY_ADMIN_PASSWORD) {
+  const res = await fetch(URL_ + "/api/session", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = await res.json();
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(body)}`);
+  const cookie = res.headers.get("set-cookie").split(";")[0];
+  return { cookie, csrf: body.csrf_token, agent: body.agent, setCookie: res.headers.get("set-cookie") };
+}
+
+/** Calls the worker as a signed-in agent (cookie + CSRF header unless `csrf: false`). */
+export function asAgent(session, method, path, { json, csrf = true } = {}) {
+  const headers = { cookie: session.cookie };
+  if (csrf) headers["x-csrf-token"] = session.csrf;
+  return call(method, path, { json, headers });
+}
+
+/** Paths of the .eml files the local send_email binding wrote, in order. */
+export function sentEmails() {
+  const log = readFileSync(process.env.PARLEY_LOG, "utf8");
+  return [...log.matchAll(/send_email binding called with the following message:\s*\n\s*(\S+\.eml)/g)].map((m) => m[1]);
+}
+
+/** The text of the next .eml the binding writes after `before` were written. */
+export async function nextSentEmail(before) {
+  for (let i = 0; i < 40; i++) {
+    const paths = sentEmails();
+    if (paths.length > before) return readFileSync(paths[before], "utf8");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("no email was sent");
+}
+
+/** An RFC 5322 header of a raw message (unfolded). */
+export function header(raw, name) {
+  const head = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, " ");
+  const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(name.toLowerCase() + ":"));
+  return line?.slice(name.length + 1).trim();
+}
+
+/** Decodes RFC 2047 encoded words (UTF-8, B or Q) in a header value. */
+export function decodeWords(value) {
+  return value.replace(/=\?utf-8\?([BQ])\?([^?]*)\?=/gi, (_, enc, text) =>
+    enc.toUpperCase() === "B"
+      ? Buffer.from(text, "base64").toString("utf8")
+      : Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8"),
+  );
+}

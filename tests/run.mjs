@@ -48,11 +48,12 @@ mkdirSync(artifacts, { recursive: true });
 const logPath = join(artifacts, "wrangler.log");
 const key = `pk_${randomBytes(24).toString("hex")}`;
 const replySecret = randomBytes(32).toString("hex");
+const adminPassword = randomBytes(12).toString("base64url");
 let worker;
 let code = 1;
 try {
   execFileSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { env: quiet, stdio: ["ignore", "ignore", "inherit"] });
-  seed({ persistTo: state, key, wrangler });
+  seed({ persistTo: state, key, password: adminPassword, wrangler });
   execFileSync(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", state, "--file", "tests/fixtures.sql"], { env: quiet, stdio: ["ignore", "ignore", "inherit"] });
 
   const [port, inspector] = [await freePort(), await freePort()];
@@ -69,7 +70,7 @@ try {
   await waitForHealth(url, worker);
   console.log(`worker up at ${url} (D1 state ${state}, log ${logPath})`);
 
-  const env = { ...process.env, PARLEY_URL: url, PARLEY_KEY: key, PARLEY_STATE: state, PARLEY_LOG: logPath, PARLEY_REPLY_SECRET: replySecret };
+  const env = { ...process.env, PARLEY_URL: url, PARLEY_KEY: key, PARLEY_STATE: state, PARLEY_LOG: logPath, PARLEY_REPLY_SECRET: replySecret, PARLEY_ADMIN_PASSWORD: adminPassword };
   const files = bench
     ? ["tests/bench.mjs"]
     : readdirSync("tests").filter((f) => f.endsWith(".test.mjs")).sort().map((f) => join("tests", f));

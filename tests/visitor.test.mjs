@@ -225,7 +225,7 @@ test("email conversations are not answered by chat", async () => {
   const vars = { From: `x+${tag}@example.org`, from: `x+${tag}@example.org`, id: `${tag}@m.example.org`, marker: tag };
   await deliverMail(mailFixture("plain.eml", vars), { from: vars.from });
   const c = (await agentGet("/api/conversations?channel=email")).conversations.find((c) => c.contact_email === vars.from);
-  const res = await call("POST", `/api/conversations/${c.id}/messages`, { token: KEY, json: { body: "hello" } });
+  const res = await call("POST", `/api/conversations/${c.id}/messages`, { token: KEY, json: { body: "hello", channel: "chat" } });
   assert.equal(res.status, 400);
   assert.equal(res.body.error.code, "reply_channel_unavailable");
 });

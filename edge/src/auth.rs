@@ -1,19 +1,32 @@
-//! Who is calling: a visitor (widget token) or an agent (API key).
+//! Who is calling: a visitor (widget token), or an agent by API key (Bearer)
+//! or by session cookie. Cookie-authenticated calls that change state must
+//! carry the session's CSRF token in `X-CSRF-Token`.
 
+use shared::hex;
 use shared::visitor::{hash_secret, is_expired, VisitorToken, TOKEN_INVALID};
 use shared::Invalid;
-use worker::Request;
+use worker::{Method, Request};
 
 use crate::error::{ApiError, ApiResult};
-use crate::http::bearer;
+use crate::http::{bearer, cookie};
 use crate::ids::now_ms;
 use crate::store::{AgentRow, Store, VisitorRow};
+
+/// Name of the agent session cookie.
+pub const SESSION_COOKIE: &str = "parley_session";
 
 /// The caller is not a signed-in agent.
 pub const AGENT_UNAUTHORIZED: Invalid = Invalid::new(
     "unauthorized",
     "Sign in as an agent, or send an API key as 'Authorization: Bearer <key>'.",
 );
+/// A cookie-authenticated change came without the session's CSRF token.
+pub const CSRF_INVALID: Invalid = Invalid::new(
+    "csrf_invalid",
+    "This change needs the X-CSRF-Token header of your session; reload the inbox and try again.",
+);
+/// Only the primary admin may do this.
+pub const ADMIN_ONLY: Invalid = Invalid::new("admin_only", "Only the account's primary admin can view or change these settings.");
 
 /// The visitor whose token the request carries; refused if unknown, wrong or
 /// unseen for more than 30 days.
@@ -27,11 +40,47 @@ pub async fn visitor(store: &Store, req: &Request) -> ApiResult<VisitorRow> {
     Ok(row)
 }
 
-/// The agent whose API key the request carries.
-pub async fn agent(store: &Store, req: &Request) -> ApiResult<AgentRow> {
-    let key = bearer(req)?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
-    if !key.starts_with("pk_") {
-        return Err(ApiError::Unauthorized(AGENT_UNAUTHORIZED));
+/// An authenticated agent and how they proved it.
+pub struct SignedIn {
+    /// The agent.
+    pub agent: AgentRow,
+    /// The session's CSRF token, when signed in by cookie.
+    pub csrf_token: Option<String>,
+    /// The session token's hash, when signed in by cookie.
+    pub session_hash: Option<String>,
+}
+
+/// The calling agent, by API key or session cookie (CSRF checked for changes).
+pub async fn signed_in(store: &Store, req: &Request) -> ApiResult<SignedIn> {
+    if let Some(key) = bearer(req)? {
+        if !key.starts_with("pk_") {
+            return Err(ApiError::Unauthorized(AGENT_UNAUTHORIZED));
+        }
+        let agent = store.agent_by_api_key(&hash_secret(&key)).await?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
+        return Ok(SignedIn { agent, csrf_token: None, session_hash: None });
     }
-    store.agent_by_api_key(&hash_secret(&key)).await?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))
+    let token = cookie(req, SESSION_COOKIE)?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
+    let session_hash = hash_secret(&token);
+    let (agent, csrf) = store.agent_by_session(&session_hash, now_ms()).await?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
+    if !matches!(req.method(), Method::Get | Method::Head | Method::Options) {
+        let sent = req.headers().get("x-csrf-token")?.unwrap_or_default();
+        if !hex::constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
+            return Err(ApiError::Forbidden(CSRF_INVALID));
+        }
+    }
+    Ok(SignedIn { agent, csrf_token: Some(csrf), session_hash: Some(session_hash) })
+}
+
+/// The calling agent.
+pub async fn agent(store: &Store, req: &Request) -> ApiResult<AgentRow> {
+    Ok(signed_in(store, req).await?.agent)
+}
+
+/// The calling agent, who must be the account's primary admin.
+pub async fn admin(store: &Store, req: &Request) -> ApiResult<AgentRow> {
+    let agent = agent(store, req).await?;
+    if !agent.is_primary_admin() {
+        return Err(ApiError::Forbidden(ADMIN_ONLY));
+    }
+    Ok(agent)
 }

@@ -29,6 +29,8 @@ pub enum ApiError {
     NotFound(&'static str),
     /// The path exists but not for this method (405).
     MethodNotAllowed,
+    /// A service we depend on refused (502), e.g. the email binding.
+    BadGateway(Invalid),
     /// Something failed on our side (500); the detail is logged, not shown.
     Internal(String),
 }
@@ -48,6 +50,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => 405,
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::UnsupportedMediaType => 415,
+            ApiError::BadGateway(_) => 502,
             ApiError::Internal(_) => 500,
         }
     }
@@ -55,7 +58,8 @@ impl ApiError {
     /// The machine code and the readable message of this error.
     pub fn code_and_message(&self) -> (&'static str, String) {
         match self {
-            ApiError::Invalid(rule) | ApiError::Unauthorized(rule) | ApiError::Forbidden(rule) | ApiError::Conflict(rule) => {
+            ApiError::Invalid(rule) | ApiError::Unauthorized(rule) | ApiError::Forbidden(rule) | ApiError::Conflict(rule)
+            | ApiError::BadGateway(rule) => {
                 (rule.code, rule.message.to_string())
             }
             ApiError::InvalidFields(errors) => match errors.as_slice() {

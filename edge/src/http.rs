@@ -37,6 +37,24 @@ pub fn bearer(req: &Request) -> ApiResult<Option<String>> {
     Ok(value.and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string())))
 }
 
+/// The value of a request cookie.
+pub fn cookie(req: &Request, name: &str) -> ApiResult<Option<String>> {
+    let header = req.headers().get("cookie")?.unwrap_or_default();
+    Ok(header.split(';').find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        (k == name && !v.is_empty()).then(|| v.to_string())
+    }))
+}
+
+/// A `Set-Cookie` value for an HttpOnly, SameSite=Strict cookie (Secure on https).
+pub fn session_cookie(req: &Request, name: &str, value: &str, max_age_seconds: u64) -> String {
+    let secure = req.url().map(|u| u.scheme() == "https").unwrap_or(true);
+    format!(
+        "{name}={value}; Max-Age={max_age_seconds}; Path=/; HttpOnly; SameSite=Strict{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
 /// Adds the CORS headers that let the widget call the visitor API from any site.
 ///
 /// Visitor calls authenticate with a bearer token, never cookies, so allowing

@@ -9,6 +9,7 @@ mod error;
 mod http;
 mod ids;
 mod mail;
+mod password;
 mod routes;
 mod store;
 
@@ -23,6 +24,10 @@ fn store(env: &Env) -> Result<Store> {
     Ok(Store::new(env.d1("DB")?))
 }
 
+fn reply_secret(env: &Env) -> String {
+    env.secret("REPLY_SIGNING_SECRET").map(|s| s.to_string()).unwrap_or_default()
+}
+
 fn inbound_domain(env: &Env) -> String {
     env.var("INBOUND_DOMAIN").map(|v| v.to_string()).unwrap_or_default()
 }
@@ -35,7 +40,15 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     match bindings {
         Ok((store, raw_mail)) => {
             let domain = inbound_domain(&env);
-            let app = App { store: &store, raw_mail: &raw_mail, inbound_domain: &domain };
+            let secret = reply_secret(&env);
+            let outbound = env.send_email("OUTBOUND").ok();
+            let app = App {
+                store: &store,
+                raw_mail: &raw_mail,
+                inbound_domain: &domain,
+                reply_secret: &secret,
+                outbound: outbound.as_ref(),
+            };
             Ok(routes::handle(req, &app).await)
         }
         Err(err) => Ok(ApiError::from(err).into_response()),
@@ -50,7 +63,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Result<()> {
     console_error_panic_hook::set_once();
     let domain = inbound_domain(&env);
-    let reply_secret = env.secret("REPLY_SIGNING_SECRET").map(|s| s.to_string()).unwrap_or_default();
+    let reply_secret = reply_secret(&env);
     if reply_secret.is_empty() {
         worker::console_warn!("REPLY_SIGNING_SECRET is not set: replies are threaded by headers only");
     }

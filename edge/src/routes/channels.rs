@@ -2,6 +2,7 @@
 //! set the forwarding address once, and the size limit.
 
 use serde_json::{json, Value};
+use shared::email::outbound::{render_from_name, render_subject, validate_template};
 use shared::email::{validate_subdomain, validate_username, ADDRESS_IMMUTABLE};
 use shared::Invalid;
 use worker::{Request, Response};
@@ -9,12 +10,12 @@ use worker::{Request, Response};
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
+use crate::ids::now_ms;
 use crate::store::{AgentRow, ChannelChanges, EmailChannelRow, Store};
 
 /// Smallest and largest size limits an admin may set (25 MiB is Email Routing's own).
 const SIZE_LIMITS: std::ops::RangeInclusive<u64> = 1024..=25 * 1024 * 1024;
 
-const ADMIN_ONLY: Invalid = Invalid::new("admin_only", "Only the account's primary admin can view or change these settings.");
 const SIZE_INVALID: Invalid = Invalid::new(
     "max_message_bytes_invalid",
     "max_message_bytes must be between 1024 and 26214400 (25 MiB).",
@@ -28,28 +29,20 @@ fn settings(channel: &EmailChannelRow, inbound_domain: &str) -> Value {
     json!({ "channel": channel, "forwarding_address": address })
 }
 
-async fn admin(store: &Store, req: &Request) -> ApiResult<AgentRow> {
-    let agent = auth::agent(store, req).await?;
-    if !agent.is_primary_admin() {
-        return Err(ApiError::Forbidden(ADMIN_ONLY));
-    }
-    Ok(agent)
-}
-
 async fn channel_of(store: &Store, agent: &AgentRow, site_id: &str) -> ApiResult<EmailChannelRow> {
     store.site_email_channel(&agent.account_id, site_id).await?.ok_or(ApiError::NotFound("Email channel"))
 }
 
 /// `GET /api/sites/{site}/email-channel`.
 pub async fn show(store: &Store, req: &Request, site_id: &str, inbound_domain: &str) -> ApiResult<Response> {
-    let agent = admin(store, req).await?;
+    let agent = auth::admin(store, req).await?;
     json(200, &settings(&channel_of(store, &agent, site_id).await?, inbound_domain))
 }
 
 /// `PATCH /api/sites/{site}/email-channel`: `{enabled?, username?, subdomain?, max_message_bytes?}`.
 /// The forwarding address is set once; changing it later is refused with 409.
 pub async fn update(store: &Store, req: &mut Request, site_id: &str, inbound_domain: &str) -> ApiResult<Response> {
-    let agent = admin(store, req).await?;
+    let agent = auth::admin(store, req).await?;
     let mut changes: ChannelChanges = read_json(req).await?;
     let current = channel_of(store, &agent, site_id).await?;
     if let Some(name) = &changes.username {
@@ -57,6 +50,12 @@ pub async fn update(store: &Store, req: &mut Request, site_id: &str, inbound_dom
     }
     if let Some(label) = &changes.subdomain {
         changes.subdomain = Some(validate_subdomain(label)?);
+    }
+    if let Some(template) = &changes.default_subject {
+        changes.default_subject = Some(validate_template(template)?);
+    }
+    if let Some(template) = &changes.from_name {
+        changes.from_name = Some(validate_template(template)?);
     }
     if changes.max_message_bytes.is_some_and(|m| !SIZE_LIMITS.contains(&m)) {
         return Err(ApiError::Invalid(SIZE_INVALID));
@@ -69,4 +68,41 @@ pub async fn update(store: &Store, req: &mut Request, site_id: &str, inbound_dom
         return Err(ApiError::Conflict(ADDRESS_IMMUTABLE));
     }
     json(200, &settings(&channel_of(store, &agent, site_id).await?, inbound_domain))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PreviewInput {
+    default_subject: Option<String>,
+    from_name: Option<String>,
+}
+
+/// `POST /api/sites/{site}/email-channel/preview`: `{default_subject?, from_name?}`
+/// → the From line and subject a contact would see today, from these
+/// templates (or the saved ones), as sent by the calling admin.
+pub async fn preview(store: &Store, req: &mut Request, site_id: &str, inbound_domain: &str) -> ApiResult<Response> {
+    let agent = auth::admin(store, req).await?;
+    let input: PreviewInput = read_json(req).await?;
+    let channel = channel_of(store, &agent, site_id).await?;
+    let site = store.site(site_id).await?.ok_or(ApiError::NotFound("Site"))?;
+    let subject_template = match &input.default_subject {
+        Some(t) => validate_template(t)?,
+        None => channel.default_subject.clone(),
+    };
+    let from_template = match &input.from_name {
+        Some(t) => validate_template(t)?,
+        None => channel.from_name.clone(),
+    };
+    let from_name = render_from_name(&from_template, &agent.full_name, &site.name);
+    let address = match (&channel.username, &channel.subdomain) {
+        (Some(u), Some(s)) => format!("{u}@{s}.{inbound_domain}"),
+        _ => "(forwarding address not set)".to_string(),
+    };
+    json(
+        200,
+        &json!({
+            "from": shared::email::display_sender(Some(&from_name), &address),
+            "subject": render_subject(&subject_template, now_ms()),
+        }),
+    )
 }

@@ -1,22 +1,57 @@
-//! The agent API over conversations: the inbox list and one thread.
+//! The agent API over conversations: the unified inbox, one thread, closing,
+//! assigning, marking read, replying by chat or by email, and adding contact
+//! details to an anonymous visitor.
 
-use serde_json::json;
-use shared::conversation::{Channel, Status};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use shared::conversation::{validate_body, Channel, Status};
+use shared::email::outbound::{self, render_from_name, render_subject, reply_subject};
+use shared::email::{display_sender, reply_address};
+use shared::form::{normalize_line, FieldMode, FormConfig, FormInput};
 use shared::Invalid;
 use worker::{Request, Response};
 
+use super::App;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
-use crate::http::json;
-use crate::store::{ConversationFilter, Store};
+use crate::http::{json, read_json};
+use crate::ids::{new_id, new_secret, now_ms};
+use crate::mail::outbound::{build, send, Outgoing};
+use crate::store::{ContactLink, ConversationFilter, ConversationRow, SentEmail, Store};
 
-/// The list's query string named an unknown channel or status.
+/// The list's query string named an unknown channel, status or parameter.
 const BAD_FILTER: Invalid = Invalid::new(
     "invalid_filter",
-    "channel must be chat, email or messenger, and status open or closed.",
+    "Filters: channel (chat, email, messenger), status (open, closed), assignee (me, unassigned or an agent id), q.",
 );
+const BAD_UPDATE: Invalid = Invalid::new(
+    "invalid_update",
+    "Send {\"status\": \"open\" | \"closed\"} and/or {\"assignee_id\": an agent id or null}.",
+);
+const NOT_AN_AGENT: Invalid = Invalid::new("assignee_invalid", "The assignee must be an agent of this team.");
+const NO_VISITOR: Invalid = Invalid::new(
+    "reply_channel_unavailable",
+    "This conversation has no chat visitor to answer; reply by email.",
+);
+const NO_EMAIL: Invalid = Invalid::new(
+    "email_unavailable",
+    "This contact has no email address yet; add one to the contact before replying by email.",
+);
+const CHANNEL_NOT_READY: Invalid = Invalid::new(
+    "email_channel_not_ready",
+    "The site's email channel is disabled or has no forwarding address; the primary admin can set it up.",
+);
+const SEND_FAILED: Invalid = Invalid::new(
+    "email_send_failed",
+    "The email could not be sent; it is kept in the thread marked as failed.",
+);
+const HAS_CONTACT: Invalid = Invalid::new("contact_exists", "This conversation already has a contact.");
 
-/// `GET /api/conversations?channel=&status=`: the account's inbox, newest activity first.
+async fn conversation_of(store: &Store, account_id: &str, id: &str) -> ApiResult<ConversationRow> {
+    store.conversation(account_id, id).await?.ok_or(ApiError::NotFound("Conversation"))
+}
+
+/// `GET /api/conversations?channel=&status=&assignee=&q=`: the account's inbox, newest activity first.
 pub async fn list(store: &Store, req: &Request) -> ApiResult<Response> {
     let agent = auth::agent(store, req).await?;
     let filter: ConversationFilter = req.query().map_err(|_| ApiError::Invalid(BAD_FILTER))?;
@@ -25,14 +60,18 @@ pub async fn list(store: &Store, req: &Request) -> ApiResult<Response> {
     if !channel_ok || !status_ok {
         return Err(ApiError::Invalid(BAD_FILTER));
     }
-    let conversations = store.conversations(&agent.account_id, &filter).await?;
+    let assignee = match filter.assignee.as_deref() {
+        Some("me") => Some(agent.id.as_str()),
+        other => other,
+    };
+    let conversations = store.conversations(&agent.account_id, &filter, assignee).await?;
     json(200, &json!({ "conversations": conversations }))
 }
 
-/// `GET /api/conversations/{id}`: one conversation of the agent's account with all its messages.
+/// `GET /api/conversations/{id}`: one conversation with all its messages and attachments.
 pub async fn show(store: &Store, req: &Request, id: &str) -> ApiResult<Response> {
     let agent = auth::agent(store, req).await?;
-    let conversation = store.conversation(&agent.account_id, id).await?.ok_or(ApiError::NotFound("Conversation"))?;
+    let conversation = conversation_of(store, &agent.account_id, id).await?;
     let messages = store.messages(&conversation.id).await?;
     let attachments = store.attachments(&conversation.id).await?;
     let messages: Vec<_> = messages
@@ -47,27 +86,188 @@ pub async fn show(store: &Store, req: &Request, id: &str) -> ApiResult<Response>
     json(200, &json!({ "conversation": conversation, "messages": messages }))
 }
 
-#[derive(serde::Deserialize)]
+/// `PATCH /api/conversations/{id}`: `{status?, assignee_id?}` (null unassigns).
+pub async fn update(store: &Store, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let agent = auth::agent(store, req).await?;
+    let input: Map<String, Value> = read_json(req).await?;
+    if input.is_empty() || input.keys().any(|k| k != "status" && k != "assignee_id") {
+        return Err(ApiError::Invalid(BAD_UPDATE));
+    }
+    let status = match input.get("status") {
+        None => None,
+        Some(Value::String(s)) if Status::parse(s).is_some() => Some(s.as_str()),
+        Some(_) => return Err(ApiError::Invalid(BAD_UPDATE)),
+    };
+    let assignee = match input.get("assignee_id") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(a)) => {
+            if !store.is_agent_of(&agent.account_id, a).await? {
+                return Err(ApiError::Invalid(NOT_AN_AGENT));
+            }
+            Some(Some(a.as_str()))
+        }
+        Some(_) => return Err(ApiError::Invalid(BAD_UPDATE)),
+    };
+    if !store.update_conversation(&agent.account_id, id, status, assignee).await? {
+        return Err(ApiError::NotFound("Conversation"));
+    }
+    let conversation = conversation_of(store, &agent.account_id, id).await?;
+    json(200, &json!({ "conversation": conversation }))
+}
+
+/// `POST /api/conversations/{id}/read`: clears the unread marker.
+pub async fn read(store: &Store, req: &Request, id: &str) -> ApiResult<Response> {
+    let agent = auth::agent(store, req).await?;
+    if !store.mark_read(&agent.account_id, id, now_ms()).await? {
+        return Err(ApiError::NotFound("Conversation"));
+    }
+    json(200, &json!({ "read": id }))
+}
+
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Reply {
     body: String,
+    /// `chat` or `email`; by default the conversation's own channel.
+    channel: Option<String>,
+    /// Email only: overrides the default subject.
+    subject: Option<String>,
 }
 
-/// Replying by email arrives with outbound mail; until then chat is the only reply channel.
-const CHAT_ONLY: Invalid = Invalid::new(
-    "reply_channel_unavailable",
-    "Only chat conversations can be answered here for now; email replies are not available yet.",
-);
-
-/// `POST /api/conversations/{id}/messages`: an agent's chat reply; the visitor's widget shows it.
-pub async fn reply(store: &Store, req: &mut Request, id: &str) -> ApiResult<Response> {
+/// `POST /api/conversations/{id}/messages`: `{body, channel?, subject?}`.
+/// A chat reply reaches the visitor's widget; an email goes to the contact alone.
+pub async fn reply(app: &App<'_>, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let store = app.store;
     let agent = auth::agent(store, req).await?;
-    let input: Reply = crate::http::read_json(req).await?;
-    let body = shared::conversation::validate_body(&input.body)?;
-    let conversation = store.conversation(&agent.account_id, id).await?.ok_or(ApiError::NotFound("Conversation"))?;
-    if conversation.channel != Channel::Chat.as_str() {
-        return Err(ApiError::Invalid(CHAT_ONLY));
+    let input: Reply = read_json(req).await?;
+    let body = validate_body(&input.body)?;
+    let conversation = conversation_of(store, &agent.account_id, id).await?;
+    let by_email = match input.channel.as_deref() {
+        Some("email") => true,
+        Some("chat") => false,
+        None => conversation.channel == Channel::Email.as_str(),
+        Some(_) => return Err(ApiError::Invalid(BAD_FILTER)),
+    };
+    if !by_email {
+        if conversation.visitor_id.is_none() {
+            return Err(ApiError::Invalid(NO_VISITOR));
+        }
+        let message = store.add_agent_message(&conversation.id, &agent.id, &new_id("m"), body, now_ms()).await?;
+        return json(201, &json!({ "message": message }));
     }
-    let message = store.add_agent_message(&conversation.id, &agent.id, &crate::ids::new_id("m"), body, crate::ids::now_ms()).await?;
+    let subject = input.subject.as_deref().map(normalize_line).transpose()?.filter(|s| !s.is_empty());
+    email_reply(app, &agent, &conversation, body, subject.as_deref()).await
+}
+
+async fn email_reply(
+    app: &App<'_>,
+    agent: &crate::store::AgentRow,
+    conversation: &ConversationRow,
+    body: &str,
+    subject: Option<&str>,
+) -> ApiResult<Response> {
+    let store = app.store;
+    let to = conversation.contact_email.as_deref().ok_or(ApiError::Invalid(NO_EMAIL))?;
+    let channel = store.site_email_channel(&agent.account_id, &conversation.site_id).await?.ok_or(ApiError::Conflict(CHANNEL_NOT_READY))?;
+    let (Some(username), Some(subdomain), 1) = (&channel.username, &channel.subdomain, channel.enabled) else {
+        return Err(ApiError::Conflict(CHANNEL_NOT_READY));
+    };
+    let site = store.site(&conversation.site_id).await?.ok_or(ApiError::NotFound("Site"))?;
+    let from_address = format!("{username}@{subdomain}.{}", app.inbound_domain);
+    let from_name = render_from_name(&channel.from_name, &agent.full_name, &site.name);
+    let subject = match subject {
+        Some(s) => s.to_string(),
+        None => reply_subject(conversation.subject.as_deref())
+            .unwrap_or_else(|| render_subject(&channel.default_subject, conversation.started_at)),
+    };
+    let thread = store.thread_emails(&conversation.id).await?;
+    let references: Vec<String> = thread.iter().map(|e| e.email_message_id.clone()).collect();
+    let in_reply_to = thread.iter().rev().find(|e| e.direction == "inbound").or(thread.last()).map(|e| e.email_message_id.as_str());
+    let message_id = new_id("m");
+    let email_message_id = outbound::message_id(app.reply_secret, &message_id, subdomain, app.inbound_domain);
+    let reply_to = reply_address(app.reply_secret, &conversation.id, subdomain, app.inbound_domain);
+    let now = now_ms();
+    let outgoing = Outgoing {
+        from_name: &from_name,
+        from_address: &from_address,
+        to,
+        to_name: conversation.contact_name.as_deref(),
+        reply_to: &reply_to,
+        subject: &subject,
+        message_id: &email_message_id,
+        in_reply_to,
+        references: &references,
+        text: body,
+        date: now / 1000,
+        boundary: &format!("parley-{}", &new_secret()[..24]),
+    };
+    let result = match (build(&outgoing), app.outbound) {
+        (Ok(raw), Some(binding)) => send(binding, &from_address, to, &raw).await,
+        (Err(e), _) => Err(e),
+        (_, None) => Err("the OUTBOUND send_email binding is not configured".into()),
+    };
+    if let Err(e) = &result {
+        worker::console_error!("email to {to} for {} failed: {e}", conversation.id);
+    }
+    let headers = json!({ "to": [to], "reply_to": [reply_to], "in_reply_to": in_reply_to.into_iter().collect::<Vec<_>>(), "references": references });
+    let sent = SentEmail {
+        conversation_id: &conversation.id,
+        agent_id: &agent.id,
+        message_id: &message_id,
+        body,
+        subject: &subject,
+        from_display: &display_sender(Some(&from_name), &from_address),
+        email_message_id: &email_message_id,
+        headers_json: &headers.to_string(),
+        error: result.as_ref().err().map(String::as_str),
+    };
+    let message = store.add_sent_email(&sent, now).await?;
+    if result.is_err() {
+        return Err(ApiError::BadGateway(SEND_FAILED));
+    }
     json(201, &json!({ "message": message }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddContact {
+    email: String,
+    full_name: Option<String>,
+    phone: Option<String>,
+    company: Option<String>,
+}
+
+/// `POST /api/conversations/{id}/contact`: "click to add" for an anonymous
+/// visitor. Creates the contact, or attaches the visitor (with all its
+/// conversations) to the existing contact with that email.
+pub async fn add_contact(store: &Store, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let agent = auth::agent(store, req).await?;
+    let input: AddContact = read_json(req).await?;
+    let conversation = conversation_of(store, &agent.account_id, id).await?;
+    if conversation.contact_id.is_some() {
+        return Err(ApiError::Conflict(HAS_CONTACT));
+    }
+    let visitor_id = conversation.visitor_id.as_deref().ok_or(ApiError::Invalid(NO_VISITOR))?;
+    let visitor = store.visitor(visitor_id).await?.ok_or(ApiError::NotFound("Visitor"))?;
+    let every_field_optional = FormConfig { phone: FieldMode::Optional, company: FieldMode::Optional, full_name: FieldMode::Optional };
+    let given = FormInput {
+        email: Some(&input.email),
+        phone: input.phone.as_deref(),
+        company: input.company.as_deref(),
+        full_name: input.full_name.as_deref(),
+    };
+    let details = every_field_optional.validate(&given, false).map_err(ApiError::InvalidFields)?;
+    let link = ContactLink {
+        visitor: &visitor,
+        details: &details,
+        verified: false,
+        provided_fields: &visitor.provided_fields,
+        form_submitted: false,
+        new_contact_id: &new_id("ct"),
+        source: "agent",
+    };
+    store.link_contact(&link, now_ms()).await?;
+    let conversation = conversation_of(store, &agent.account_id, id).await?;
+    json(200, &json!({ "conversation": conversation }))
 }

@@ -1,16 +1,18 @@
 //! The router: maps a method and path to one small handler, and turns every
 //! handler error into the JSON error response in one place.
 
+mod agents;
 mod channels;
 mod contacts;
 mod conversations;
 mod email;
 mod originals;
+mod session;
 mod tickets;
 mod widget;
 
 use serde_json::json;
-use worker::{Bucket, Method, Request, Response};
+use worker::{Bucket, Method, Request, Response, SendEmail};
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, with_widget_cors};
@@ -24,6 +26,10 @@ pub struct App<'a> {
     pub raw_mail: &'a Bucket,
     /// The Email Routing domain.
     pub inbound_domain: &'a str,
+    /// Signs reply addresses and Message-IDs.
+    pub reply_secret: &'a str,
+    /// Sends email from the inbox, if bound.
+    pub outbound: Option<&'a SendEmail>,
 }
 
 /// Answers one HTTP request for the API; anything not under `/api/` is a static asset
@@ -46,14 +52,29 @@ pub async fn handle(mut req: Request, app: &App<'_>) -> Response {
         (Method::Post, ["api", "widget", "contact"]) => widget::submit_form(store, &mut req).await,
         (Method::Post, ["api", "widget", "identify"]) => widget::identify(store, &mut req).await,
 
+        (Method::Post, ["api", "setup"]) => session::setup(store, &mut req).await,
+        (Method::Post, ["api", "session"]) => session::sign_in(store, &mut req).await,
+        (Method::Get, ["api", "session"]) => session::current(store, &req).await,
+        (Method::Delete, ["api", "session"]) => session::sign_out(store, &req).await,
+        (Method::Post, ["api", "invitations", "accept"]) => session::accept_invitation(store, &mut req).await,
+        (Method::Get, ["api", "agents"]) => agents::list(store, &req).await,
+        (Method::Post, ["api", "agents"]) => agents::invite(store, &mut req).await,
+        (Method::Delete, ["api", "agents", id]) => agents::remove(store, &req, id).await,
+
         (Method::Get, ["api", "conversations"]) => conversations::list(store, &req).await,
         (Method::Get, ["api", "conversations", id]) => conversations::show(store, &req, id).await,
-        (Method::Post, ["api", "conversations", id, "messages"]) => conversations::reply(store, &mut req, id).await,
+        (Method::Patch, ["api", "conversations", id]) => conversations::update(store, &mut req, id).await,
+        (Method::Post, ["api", "conversations", id, "read"]) => conversations::read(store, &req, id).await,
+        (Method::Post, ["api", "conversations", id, "messages"]) => conversations::reply(app, &mut req, id).await,
+        (Method::Post, ["api", "conversations", id, "contact"]) => conversations::add_contact(store, &mut req, id).await,
         (Method::Get, ["api", "contacts", id]) => contacts::show(store, &req, id).await,
         (Method::Get, ["api", "messages", id, "original"]) => originals::show(store, app.raw_mail, &req, id).await,
         (Method::Get, ["api", "sites", site, "email-channel"]) => channels::show(store, &req, site, app.inbound_domain).await,
         (Method::Patch, ["api", "sites", site, "email-channel"]) => {
             channels::update(store, &mut req, site, app.inbound_domain).await
+        }
+        (Method::Post, ["api", "sites", site, "email-channel", "preview"]) => {
+            channels::preview(store, &mut req, site, app.inbound_domain).await
         }
         (Method::Post, ["api", "sites", site, "tickets"]) => tickets::create(store, &mut req, site).await,
         (Method::Get, ["api", "email", "rejections"]) => email::rejections(store, &req).await,
@@ -65,6 +86,10 @@ pub async fn handle(mut req: Request, app: &App<'_>) -> Response {
         | (_, ["api", "contacts", _])
         | (_, ["api", "messages", _, "original"])
         | (_, ["api", "sites", _, "email-channel" | "tickets"])
+        | (_, ["api", "sites", _, "email-channel", "preview"])
+        | (_, ["api", "setup" | "session" | "agents"])
+        | (_, ["api", "agents", _])
+        | (_, ["api", "invitations", "accept"])
         | (_, ["api", "health"]) => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound("Endpoint")),
     };

@@ -181,6 +181,7 @@ pub async fn submit_form(store: &Store, req: &mut Request) -> ApiResult<Response
         provided_fields: &provided,
         form_submitted: true,
         new_contact_id: &new_id("ct"),
+        source: "chat",
     };
     store.link_contact(&link, now_ms()).await?;
     linked_answer(store, &visitor.id).await
@@ -231,6 +232,7 @@ pub async fn identify(store: &Store, req: &mut Request) -> ApiResult<Response> {
         provided_fields: &provided,
         form_submitted: false,
         new_contact_id: &new_id("ct"),
+        source: "chat",
     };
     store.link_contact(&link, now_ms()).await?;
     linked_answer(store, &visitor.id).await

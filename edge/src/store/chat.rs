@@ -80,6 +80,8 @@ pub struct ContactLink<'a> {
     pub form_submitted: bool,
     /// Id for the contact if it has to be created.
     pub new_contact_id: &'a str,
+    /// How a created contact arrived: `chat` (widget) or `agent` (added in the inbox).
+    pub source: &'a str,
 }
 
 /// The id of the chat conversation a visitor sees and continues: the most
@@ -217,8 +219,8 @@ impl Store {
         if let Some(email) = d.email.as_deref() {
             statements.push(self.prepare(
                 "INSERT OR IGNORE INTO contacts (id, account_id, email, source, marketing_opt_in, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, 'chat', 0, ?4, ?4)",
-                &[link.new_contact_id.into(), account.into(), email.into(), ms(now)],
+                 VALUES (?1, ?2, ?3, ?5, 0, ?4, ?4)",
+                &[link.new_contact_id.into(), account.into(), email.into(), ms(now), link.source.into()],
             )?);
         }
         statements.push(self.prepare(

@@ -6,24 +6,6 @@ use serde::{Deserialize, Serialize};
 use super::{last_rows, ms, opt, MessageRow, Store, MESSAGE_SELECT};
 use crate::error::{ApiError, ApiResult};
 
-/// A signed-in agent (through an API key for now).
-#[derive(Debug, Deserialize)]
-pub struct AgentRow {
-    /// Agent id.
-    pub id: String,
-    /// The account the agent works for.
-    pub account_id: String,
-    /// `primary_admin` or `agent`.
-    pub role: String,
-}
-
-impl AgentRow {
-    /// Whether this agent may change account-wide settings.
-    pub fn is_primary_admin(&self) -> bool {
-        self.role == "primary_admin"
-    }
-}
-
 /// A conversation's header, as listed in the inbox.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ConversationRow {
@@ -51,15 +33,73 @@ pub struct ConversationRow {
     pub last_message_at: u64,
     /// Body of the newest message.
     pub preview: Option<String>,
+    /// The agent the conversation is assigned to.
+    pub assignee_id: Option<String>,
+    /// That agent's name.
+    pub assignee_name: Option<String>,
+    /// 1 when the newest message is from the contact and no agent has opened it since.
+    pub unread: u8,
 }
 
 /// Filters of the inbox conversation list.
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ConversationFilter {
     /// Only this channel.
     pub channel: Option<String>,
     /// Only this status.
     pub status: Option<String>,
+    /// `me`, `unassigned`, or an agent id.
+    pub assignee: Option<String>,
+    /// Words to find in the contact's name or email.
+    pub q: Option<String>,
+}
+
+/// One line of a contact's recent activity (chat and other non-email channels).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ActivityRow {
+    /// The conversation it happened in.
+    pub conversation_id: String,
+    /// Its channel (never `email`).
+    pub channel: String,
+    /// Who wrote it.
+    pub author: String,
+    /// What was written.
+    pub body: String,
+    /// When, ms.
+    pub created_at: u64,
+}
+
+/// An email of a thread, for In-Reply-To and References.
+#[derive(Debug, Deserialize)]
+pub struct ThreadEmail {
+    /// Its Message-ID.
+    pub email_message_id: String,
+    /// `inbound` or `outbound`.
+    pub direction: String,
+}
+
+/// An email sent from the inbox, to record with its delivery status.
+#[derive(Debug)]
+pub struct SentEmail<'a> {
+    /// The conversation it answers.
+    pub conversation_id: &'a str,
+    /// The agent who wrote it.
+    pub agent_id: &'a str,
+    /// Message id (also inside the signed Message-ID).
+    pub message_id: &'a str,
+    /// The text.
+    pub body: &'a str,
+    /// Subject sent.
+    pub subject: &'a str,
+    /// `Name <address>` it was sent from.
+    pub from_display: &'a str,
+    /// Signed Message-ID.
+    pub email_message_id: &'a str,
+    /// To, Reply-To, In-Reply-To, References, as JSON.
+    pub headers_json: &'a str,
+    /// `None` when sent; the error otherwise.
+    pub error: Option<&'a str>,
 }
 
 /// A contact's profile as agents see it.
@@ -88,28 +128,140 @@ pub struct ContactRow {
 const CONVERSATION_SELECT: &str = "SELECT c.id, c.site_id, c.channel, c.status, c.subject, c.contact_id, \
        ct.email AS contact_email, COALESCE(ct.full_name, ct.name_from_email) AS contact_name, \
        c.visitor_id, c.started_at, c.last_message_at, \
-       (SELECT body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) AS preview \
-     FROM conversations c JOIN sites s ON s.id = c.site_id LEFT JOIN contacts ct ON ct.id = c.contact_id";
+       (SELECT body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) AS preview, \
+       c.assignee_id, ag.full_name AS assignee_name, \
+       (c.last_message_at > c.agent_read_at AND (SELECT direction FROM messages m WHERE m.conversation_id = c.id \
+          ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) = 'inbound') AS unread \
+     FROM conversations c JOIN sites s ON s.id = c.site_id LEFT JOIN contacts ct ON ct.id = c.contact_id \
+     LEFT JOIN agents ag ON ag.id = c.assignee_id";
 
 impl Store {
-    /// The agent an API key belongs to, if the key is valid and the agent not removed.
-    pub async fn agent_by_api_key(&self, token_hash: &str) -> ApiResult<Option<AgentRow>> {
-        self.first(
-            "SELECT a.id, a.account_id, a.role FROM api_keys k JOIN agents a ON a.id = k.agent_id \
-             WHERE k.token_hash = ?1 AND k.revoked_at IS NULL AND a.removed_at IS NULL",
-            &[token_hash.into()],
+    /// The account's conversations, newest activity first. `assignee` is an
+    /// agent id or `unassigned`; `q` matches the contact's name or email.
+    pub async fn conversations(
+        &self,
+        account_id: &str,
+        filter: &ConversationFilter,
+        assignee: Option<&str>,
+    ) -> ApiResult<Vec<ConversationRow>> {
+        let sql = format!(
+            "{CONVERSATION_SELECT} WHERE s.account_id = ?1 \
+             AND (?2 IS NULL OR c.channel = ?2) AND (?3 IS NULL OR c.status = ?3) \
+             AND (?4 IS NULL OR (?4 = 'unassigned' AND c.assignee_id IS NULL) OR c.assignee_id = ?4) \
+             AND (?5 IS NULL OR ct.email LIKE ?5 ESCAPE '\\' OR ct.full_name LIKE ?5 ESCAPE '\\' \
+                  OR ct.name_from_email LIKE ?5 ESCAPE '\\') \
+             ORDER BY c.last_message_at DESC LIMIT 100"
+        );
+        let pattern = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| {
+            let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        self.all(
+            &sql,
+            &[
+                account_id.into(),
+                opt(filter.channel.as_deref()),
+                opt(filter.status.as_deref()),
+                opt(assignee),
+                opt(pattern.as_deref()),
+            ],
         )
         .await
     }
 
-    /// The account's conversations, newest activity first.
-    pub async fn conversations(&self, account_id: &str, filter: &ConversationFilter) -> ApiResult<Vec<ConversationRow>> {
-        let sql = format!(
-            "{CONVERSATION_SELECT} WHERE s.account_id = ?1 \
-             AND (?2 IS NULL OR c.channel = ?2) AND (?3 IS NULL OR c.status = ?3) \
-             ORDER BY c.last_message_at DESC LIMIT 100"
-        );
-        self.all(&sql, &[account_id.into(), opt(filter.channel.as_deref()), opt(filter.status.as_deref())]).await
+    /// Closes, reopens and (un)assigns a conversation of the account; `false` if it is not there.
+    pub async fn update_conversation(
+        &self,
+        account_id: &str,
+        conversation_id: &str,
+        status: Option<&str>,
+        assignee: Option<Option<&str>>,
+    ) -> ApiResult<bool> {
+        let changed = self
+            .run(
+                "UPDATE conversations SET status = COALESCE(?3, status), \
+                   assignee_id = CASE WHEN ?4 THEN ?5 ELSE assignee_id END \
+                 WHERE id = ?2 AND site_id IN (SELECT id FROM sites WHERE account_id = ?1)",
+                &[
+                    account_id.into(),
+                    conversation_id.into(),
+                    opt(status),
+                    wasm_bindgen::JsValue::from_bool(assignee.is_some()),
+                    opt(assignee.flatten()),
+                ],
+            )
+            .await?;
+        Ok(changed == 1)
+    }
+
+    /// Records that an agent opened the conversation (clears its unread marker).
+    pub async fn mark_read(&self, account_id: &str, conversation_id: &str, now: u64) -> ApiResult<bool> {
+        let changed = self
+            .run(
+                "UPDATE conversations SET agent_read_at = ?3 \
+                 WHERE id = ?2 AND site_id IN (SELECT id FROM sites WHERE account_id = ?1)",
+                &[account_id.into(), conversation_id.into(), ms(now)],
+            )
+            .await?;
+        Ok(changed == 1)
+    }
+
+    /// The thread's emails, oldest first.
+    pub async fn thread_emails(&self, conversation_id: &str) -> ApiResult<Vec<ThreadEmail>> {
+        self.all(
+            "SELECT email_message_id, direction FROM messages WHERE conversation_id = ?1 \
+             AND email_message_id IS NOT NULL ORDER BY created_at, rowid",
+            &[conversation_id.into()],
+        )
+        .await
+    }
+
+    /// Records an email sent (or not) from the inbox, and returns it.
+    pub async fn add_sent_email(&self, sent: &SentEmail<'_>, now: u64) -> ApiResult<MessageRow> {
+        let status = if sent.error.is_none() { "sent" } else { "failed" };
+        let statements = vec![
+            self.prepare(
+                "INSERT INTO messages (id, conversation_id, site_id, direction, author, agent_id, body, email_message_id, \
+                   email_subject, email_from, email_headers, delivery_status, delivery_error, created_at) \
+                 SELECT ?1, c.id, c.site_id, 'outbound', 'agent', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 \
+                 FROM conversations c WHERE c.id = ?11",
+                &[
+                    sent.message_id.into(),
+                    sent.agent_id.into(),
+                    sent.body.into(),
+                    sent.email_message_id.into(),
+                    sent.subject.into(),
+                    sent.from_display.into(),
+                    sent.headers_json.into(),
+                    status.into(),
+                    opt(sent.error),
+                    ms(now),
+                    sent.conversation_id.into(),
+                ],
+            )?,
+            self.prepare(
+                "UPDATE conversations SET last_message_at = ?2 WHERE id = ?1",
+                &[sent.conversation_id.into(), ms(now)],
+            )?,
+            self.prepare(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"), &[sent.message_id.into()])?,
+        ];
+        let results = self.batch(statements).await?;
+        last_rows::<MessageRow>(&results)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::Internal("sent email not found after insert".into()))
+    }
+
+    /// The contact's recent activity: messages of its non-email conversations, newest first.
+    pub async fn contact_activity(&self, account_id: &str, contact_id: &str) -> ApiResult<Vec<ActivityRow>> {
+        self.all(
+            "SELECT m.conversation_id, c.channel, m.author, m.body, m.created_at FROM messages m \
+             JOIN conversations c ON c.id = m.conversation_id JOIN sites s ON s.id = c.site_id \
+             WHERE s.account_id = ?1 AND c.contact_id = ?2 AND c.channel != 'email' \
+             ORDER BY m.created_at DESC, m.rowid DESC LIMIT 20",
+            &[account_id.into(), contact_id.into()],
+        )
+        .await
     }
 
     /// One conversation of the account, if it exists there.

@@ -100,6 +100,10 @@ pub struct ChannelChanges {
     pub subdomain: Option<String>,
     /// Size limit, bytes.
     pub max_message_bytes: Option<u64>,
+    /// Default subject template of emails from the inbox (`{Start_Date}` token).
+    pub default_subject: Option<String>,
+    /// From name template (`{Agent_Name}` token).
+    pub from_name: Option<String>,
 }
 
 /// A site form submission that opens an email conversation.
@@ -146,10 +150,19 @@ impl Store {
             .run(
                 "UPDATE email_channels SET enabled = COALESCE(?2, enabled), \
                    username = COALESCE(username, ?3), subdomain = COALESCE(subdomain, ?4), \
-                   max_message_bytes = COALESCE(?5, max_message_bytes) \
+                   max_message_bytes = COALESCE(?5, max_message_bytes), \
+                   default_subject = COALESCE(?6, default_subject), from_name = COALESCE(?7, from_name) \
                  WHERE site_id = ?1 AND (?3 IS NULL OR username IS NULL OR username = ?3) \
                    AND (?4 IS NULL OR subdomain IS NULL OR subdomain = ?4)",
-                &[site_id.into(), enabled, opt(changes.username.as_deref()), opt(changes.subdomain.as_deref()), max],
+                &[
+                    site_id.into(),
+                    enabled,
+                    opt(changes.username.as_deref()),
+                    opt(changes.subdomain.as_deref()),
+                    max,
+                    opt(changes.default_subject.as_deref()),
+                    opt(changes.from_name.as_deref()),
+                ],
             )
             .await
             .map_err(|e| match e {

@@ -6,12 +6,14 @@
 //! written so that running them twice changes nothing: retried chat sends and
 //! redelivered mail never duplicate.
 
+mod agents;
 mod chat;
 mod inbox;
 mod mail;
 
 pub use chat::{ContactLink, SiteRow, VisitorRow};
-pub use inbox::{AgentRow, ConversationFilter};
+pub use agents::{AgentRow, Setup};
+pub use inbox::{ConversationFilter, ConversationRow, SentEmail};
 pub use mail::{ChannelChanges, EmailChannelRow, InboundEmail, NewIds, Ticket};
 
 use serde::{Deserialize, Serialize};

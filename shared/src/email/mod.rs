@@ -5,6 +5,7 @@ mod address;
 #[cfg(feature = "html")]
 pub mod html_text;
 pub mod loops;
+pub mod outbound;
 pub mod quote;
 
 pub use address::*;

@@ -1,0 +1,76 @@
+//! The team: any agent lists it; the primary admin invites and removes agents.
+
+use serde::Deserialize;
+use serde_json::json;
+use shared::contact::normalize_email;
+use shared::form::{normalize_line, NAME_MISSING};
+use shared::visitor::hash_secret;
+use shared::Invalid;
+use worker::{Request, Response};
+
+use crate::auth;
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, read_json};
+use crate::ids::{new_id, new_secret, now_ms};
+use crate::store::Store;
+
+/// Invitations are valid for a week.
+const INVITATION_MS: u64 = 7 * 24 * 60 * 60 * 1000;
+
+const ALREADY_AGENT: Invalid = Invalid::new("agent_exists", "An agent with this email is already on the team.");
+const NOT_REMOVABLE: Invalid = Invalid::new(
+    "agent_not_removable",
+    "No such agent on the team, or it is the primary admin, who cannot be removed.",
+);
+
+/// `GET /api/agents`: the team.
+pub async fn list(store: &Store, req: &Request) -> ApiResult<Response> {
+    let agent = auth::agent(store, req).await?;
+    json(200, &json!({ "agents": store.agents(&agent.account_id).await? }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Invite {
+    email: String,
+    full_name: String,
+}
+
+/// `POST /api/agents`: `{email, full_name}` → a new agent and a one-time
+/// invitation link for them to choose a password.
+pub async fn invite(store: &Store, req: &mut Request) -> ApiResult<Response> {
+    let admin = auth::admin(store, req).await?;
+    let input: Invite = read_json(req).await?;
+    let email = normalize_email(&input.email)?;
+    let full_name = normalize_line(&input.full_name)?;
+    if full_name.is_empty() {
+        return Err(ApiError::Invalid(NAME_MISSING));
+    }
+    let token = new_secret();
+    let agent_id = new_id("ag");
+    let now = now_ms();
+    let created = store
+        .invite_agent(&admin.account_id, &agent_id, &email, &full_name, &hash_secret(&token), now, now + INVITATION_MS)
+        .await?;
+    if !created {
+        return Err(ApiError::Conflict(ALREADY_AGENT));
+    }
+    let origin = req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+    json(
+        201,
+        &json!({
+            "agent_id": agent_id,
+            "invitation_token": token,
+            "invitation_url": format!("{origin}/inbox.html#invitation={token}"),
+        }),
+    )
+}
+
+/// `DELETE /api/agents/{id}`: removes an agent; they are signed out everywhere.
+pub async fn remove(store: &Store, req: &Request, agent_id: &str) -> ApiResult<Response> {
+    let admin = auth::admin(store, req).await?;
+    if !store.remove_agent(&admin.account_id, agent_id, now_ms()).await? {
+        return Err(ApiError::Conflict(NOT_REMOVABLE));
+    }
+    json(200, &json!({ "removed": agent_id }))
+}

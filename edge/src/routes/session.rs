@@ -1,0 +1,153 @@
+//! Signing agents in and out, the one-time set-up of a deployment, and
+//! accepting an invitation.
+
+use serde::Deserialize;
+use serde_json::json;
+use shared::contact::normalize_email;
+use shared::form::normalize_line;
+use shared::visitor::hash_secret;
+use shared::Invalid;
+use worker::{Request, Response};
+
+use crate::auth::{self, SESSION_COOKIE};
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, read_json, session_cookie};
+use crate::ids::{new_id, new_secret, now_ms};
+use crate::password::{self, Stored, MIN_LENGTH};
+use crate::store::{Setup, Store};
+
+/// Sessions last a week.
+const SESSION_SECONDS: u64 = 7 * 24 * 60 * 60;
+
+const SIGN_IN_FAILED: Invalid = Invalid::new("sign_in_failed", "The email or the password is wrong.");
+const PASSWORD_WEAK: Invalid = Invalid::new("password_too_short", "Choose a password of at least 10 characters.");
+const SETUP_CLOSED: Invalid = Invalid::new(
+    "setup_closed",
+    "This deployment is already set up; sign in, or ask the primary admin for an invitation.",
+);
+const INVITATION_INVALID: Invalid = Invalid::new(
+    "invitation_invalid",
+    "This invitation is unknown, already used or expired; ask the primary admin for a new one.",
+);
+
+fn check_password(password: &str) -> ApiResult<()> {
+    if password.chars().count() < MIN_LENGTH {
+        return Err(ApiError::Invalid(PASSWORD_WEAK));
+    }
+    Ok(())
+}
+
+/// Starts a session for `agent_id` and answers with its cookie and CSRF token.
+async fn start_session(store: &Store, req: &Request, agent_id: &str, status: u16) -> ApiResult<Response> {
+    let token = new_secret();
+    let csrf = new_secret();
+    let now = now_ms();
+    store.create_session(&hash_secret(&token), agent_id, &csrf, now, now + SESSION_SECONDS * 1000).await?;
+    let agent = store.agent_by_session(&hash_secret(&token), now).await?.map(|(a, _)| a);
+    let mut response = json(status, &json!({ "agent": agent, "csrf_token": csrf }))?;
+    response.headers_mut().set("set-cookie", &session_cookie(req, SESSION_COOKIE, &token, SESSION_SECONDS))?;
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignIn {
+    email: String,
+    password: String,
+}
+
+/// A stored password nobody has: unknown emails cost the same time as wrong passwords.
+fn decoy() -> Stored {
+    Stored { hash: "00".repeat(32), salt: "00".repeat(16), iterations: password::ITERATIONS }
+}
+
+/// `POST /api/session`: `{email, password}` → session cookie and CSRF token.
+pub async fn sign_in(store: &Store, req: &mut Request) -> ApiResult<Response> {
+    let input: SignIn = read_json(req).await?;
+    let email = normalize_email(&input.email).unwrap_or_default();
+    let found = store.credentials(&email).await?;
+    let (agent_id, stored) = match found {
+        Some((id, stored)) => (Some(id), stored),
+        None => (None, decoy()),
+    };
+    let matches = password::verify(&input.password, &stored).await?;
+    match agent_id {
+        Some(id) if matches => start_session(store, req, &id, 200).await,
+        _ => Err(ApiError::Unauthorized(SIGN_IN_FAILED)),
+    }
+}
+
+/// `GET /api/session`: the signed-in agent and the session's CSRF token.
+pub async fn current(store: &Store, req: &Request) -> ApiResult<Response> {
+    let signed_in = auth::signed_in(store, req).await?;
+    json(200, &json!({ "agent": signed_in.agent, "csrf_token": signed_in.csrf_token }))
+}
+
+/// `DELETE /api/session`: signs out (CSRF-checked).
+pub async fn sign_out(store: &Store, req: &Request) -> ApiResult<Response> {
+    let signed_in = auth::signed_in(store, req).await?;
+    if let Some(hash) = &signed_in.session_hash {
+        store.delete_session(hash).await?;
+    }
+    let mut response = json(200, &json!({ "signed_out": true }))?;
+    response.headers_mut().set("set-cookie", &session_cookie(req, SESSION_COOKIE, "", 0))?;
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetupInput {
+    account_name: String,
+    site_name: String,
+    full_name: String,
+    email: String,
+    password: String,
+}
+
+/// `POST /api/setup`: creates the first account, site and primary admin;
+/// closes for good once any agent exists.
+pub async fn setup(store: &Store, req: &mut Request) -> ApiResult<Response> {
+    let input: SetupInput = read_json(req).await?;
+    let email = normalize_email(&input.email)?;
+    let line = |s: &str| normalize_line(s).ok().filter(|s| !s.is_empty()).ok_or(ApiError::Invalid(shared::form::NAME_MISSING));
+    let (account_name, site_name, full_name) = (line(&input.account_name)?, line(&input.site_name)?, line(&input.full_name)?);
+    check_password(&input.password)?;
+    let stored = password::hash(&input.password).await?;
+    let (account, site, agent) = (new_id("a"), new_id("s"), new_id("ag"));
+    let done = store
+        .setup(
+            &Setup {
+                ids: (&account, &site, &agent),
+                account_name: &account_name,
+                site_name: &site_name,
+                full_name: &full_name,
+                email: &email,
+                password: &stored,
+            },
+            now_ms(),
+        )
+        .await?;
+    if !done {
+        return Err(ApiError::Conflict(SETUP_CLOSED));
+    }
+    start_session(store, req, &agent, 201).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Accept {
+    token: String,
+    password: String,
+}
+
+/// `POST /api/invitations/accept`: `{token, password}` → the invited agent is signed in.
+pub async fn accept_invitation(store: &Store, req: &mut Request) -> ApiResult<Response> {
+    let input: Accept = read_json(req).await?;
+    check_password(&input.password)?;
+    let stored = password::hash(&input.password).await?;
+    let agent_id = store
+        .accept_invitation(&hash_secret(input.token.trim()), &stored, now_ms())
+        .await?
+        .ok_or(ApiError::Invalid(INVITATION_INVALID))?;
+    start_session(store, req, &agent_id, 200).await
+}

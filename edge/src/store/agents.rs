@@ -1,0 +1,281 @@
+//! SQL of agents: who they are, their passwords, sessions and invitations,
+//! and the first-run set-up of an account.
+
+use serde::{Deserialize, Serialize};
+
+use super::{last_rows, ms, Store};
+use crate::error::ApiResult;
+use crate::password::Stored;
+
+/// An agent as the API shows it and as authorization needs it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AgentRow {
+    /// Agent id.
+    pub id: String,
+    /// The account the agent works for.
+    #[serde(skip_serializing)]
+    pub account_id: String,
+    /// `primary_admin` or `agent`.
+    pub role: String,
+    /// Full name, shown to contacts.
+    pub full_name: String,
+    /// Sign-in email.
+    pub email: String,
+    /// 1 once the agent has a password (accepted the invitation).
+    pub active: u8,
+}
+
+impl AgentRow {
+    /// Whether this agent may change account-wide settings.
+    pub fn is_primary_admin(&self) -> bool {
+        self.role == "primary_admin"
+    }
+}
+
+/// What signing in checks a password against.
+#[derive(Debug, Deserialize)]
+struct Credentials {
+    id: String,
+    password_hash: String,
+    password_salt: String,
+    password_iterations: u32,
+}
+
+/// A new account's first site and primary admin (the one-time set-up).
+#[derive(Debug)]
+pub struct Setup<'a> {
+    /// Ids for the account, site and agent.
+    pub ids: (&'a str, &'a str, &'a str),
+    /// Name of the account (the business).
+    pub account_name: &'a str,
+    /// Name of its first site.
+    pub site_name: &'a str,
+    /// The admin's full name.
+    pub full_name: &'a str,
+    /// The admin's sign-in email, normalized.
+    pub email: &'a str,
+    /// The admin's password, hashed.
+    pub password: &'a Stored,
+}
+
+const AGENT_COLUMNS: &str = "a.id, a.account_id, a.role, a.full_name, a.email, a.password_hash IS NOT NULL AS active";
+
+impl Store {
+    /// The agent an API key belongs to, if the key is valid and the agent not removed.
+    pub async fn agent_by_api_key(&self, token_hash: &str) -> ApiResult<Option<AgentRow>> {
+        self.first(
+            &format!(
+                "SELECT {AGENT_COLUMNS} FROM api_keys k JOIN agents a ON a.id = k.agent_id \
+                 WHERE k.token_hash = ?1 AND k.revoked_at IS NULL AND a.removed_at IS NULL"
+            ),
+            &[token_hash.into()],
+        )
+        .await
+    }
+
+    /// The agent of a live session, and the session's CSRF token.
+    pub async fn agent_by_session(&self, token_hash: &str, now: u64) -> ApiResult<Option<(AgentRow, String)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            #[serde(flatten)]
+            agent: AgentRow,
+            csrf_token: String,
+        }
+        let row: Option<Row> = self
+            .first(
+                &format!(
+                    "SELECT {AGENT_COLUMNS}, s.csrf_token FROM agent_sessions s JOIN agents a ON a.id = s.agent_id \
+                     WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND a.removed_at IS NULL"
+                ),
+                &[token_hash.into(), ms(now)],
+            )
+            .await?;
+        Ok(row.map(|r| (r.agent, r.csrf_token)))
+    }
+
+    /// The stored password of the (first, active) agent signing in with `email`.
+    pub async fn credentials(&self, email: &str) -> ApiResult<Option<(String, Stored)>> {
+        let row: Option<Credentials> = self
+            .first(
+                "SELECT id, password_hash, password_salt, password_iterations FROM agents \
+                 WHERE email = ?1 AND removed_at IS NULL AND password_hash IS NOT NULL ORDER BY created_at LIMIT 1",
+                &[email.into()],
+            )
+            .await?;
+        Ok(row.map(|c| {
+            (c.id, Stored { hash: c.password_hash, salt: c.password_salt, iterations: c.password_iterations })
+        }))
+    }
+
+    /// Starts a session for an agent.
+    pub async fn create_session(&self, token_hash: &str, agent_id: &str, csrf: &str, now: u64, expires_at: u64) -> ApiResult<()> {
+        self.run(
+            "INSERT INTO agent_sessions (token_hash, agent_id, csrf_token, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            &[token_hash.into(), agent_id.into(), csrf.into(), ms(now), ms(expires_at)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Ends a session.
+    pub async fn delete_session(&self, token_hash: &str) -> ApiResult<()> {
+        self.run("DELETE FROM agent_sessions WHERE token_hash = ?1", &[token_hash.into()]).await?;
+        Ok(())
+    }
+
+    /// The account's agents (removed ones left out), admins first.
+    pub async fn agents(&self, account_id: &str) -> ApiResult<Vec<AgentRow>> {
+        self.all(
+            &format!(
+                "SELECT {AGENT_COLUMNS} FROM agents a WHERE a.account_id = ?1 AND a.removed_at IS NULL \
+                 ORDER BY a.role = 'primary_admin' DESC, a.full_name"
+            ),
+            &[account_id.into()],
+        )
+        .await
+    }
+
+    /// Creates an invited agent and its one-time invitation; `false` if the
+    /// email already belongs to an agent of the account.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn invite_agent(
+        &self,
+        account_id: &str,
+        agent_id: &str,
+        email: &str,
+        full_name: &str,
+        invitation_hash: &str,
+        now: u64,
+        expires_at: u64,
+    ) -> ApiResult<bool> {
+        let statements = vec![
+            self.prepare(
+                "INSERT OR IGNORE INTO agents (id, account_id, email, full_name, role, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, 'agent', ?5)",
+                &[agent_id.into(), account_id.into(), email.into(), full_name.into(), ms(now)],
+            )?,
+            self.prepare(
+                "INSERT INTO agent_invitations (token_hash, agent_id, created_at, expires_at) \
+                 SELECT ?1, id, ?3, ?4 FROM agents WHERE id = ?2",
+                &[invitation_hash.into(), agent_id.into(), ms(now), ms(expires_at)],
+            )?,
+            self.prepare("SELECT COUNT(*) AS n FROM agents WHERE id = ?1", &[agent_id.into()])?,
+        ];
+        #[derive(Deserialize)]
+        struct Count {
+            n: u32,
+        }
+        let results = self.batch(statements).await?;
+        Ok(last_rows::<Count>(&results)?.first().is_some_and(|c| c.n == 1))
+    }
+
+    /// Sets the password of an invited agent; the agent's id, or `None` if the
+    /// invitation is unknown, used or expired.
+    pub async fn accept_invitation(&self, token_hash: &str, password: &Stored, now: u64) -> ApiResult<Option<String>> {
+        #[derive(Deserialize)]
+        struct Id {
+            agent_id: String,
+        }
+        let statements = vec![
+            self.prepare(
+                "UPDATE agents SET password_hash = ?2, password_salt = ?3, password_iterations = ?4 \
+                 WHERE removed_at IS NULL AND id = (SELECT agent_id FROM agent_invitations \
+                   WHERE token_hash = ?1 AND accepted_at IS NULL AND expires_at > ?5)",
+                &[
+                    token_hash.into(),
+                    password.hash.as_str().into(),
+                    password.salt.as_str().into(),
+                    wasm_bindgen::JsValue::from_f64(f64::from(password.iterations)),
+                    ms(now),
+                ],
+            )?,
+            self.prepare(
+                "UPDATE agent_invitations SET accepted_at = ?2 WHERE token_hash = ?1 AND accepted_at IS NULL AND expires_at > ?2",
+                &[token_hash.into(), ms(now)],
+            )?,
+            self.prepare(
+                "SELECT agent_id FROM agent_invitations WHERE token_hash = ?1 AND accepted_at = ?2",
+                &[token_hash.into(), ms(now)],
+            )?,
+        ];
+        let results = self.batch(statements).await?;
+        Ok(last_rows::<Id>(&results)?.into_iter().next().map(|r| r.agent_id))
+    }
+
+    /// Removes an agent (not the primary admin): signs them out everywhere and
+    /// revokes their keys; `false` if there was no such removable agent.
+    pub async fn remove_agent(&self, account_id: &str, agent_id: &str, now: u64) -> ApiResult<bool> {
+        let statements = vec![
+            self.prepare(
+                "UPDATE agents SET removed_at = ?3 WHERE id = ?2 AND account_id = ?1 AND role = 'agent' AND removed_at IS NULL",
+                &[account_id.into(), agent_id.into(), ms(now)],
+            )?,
+            self.prepare(
+                "DELETE FROM agent_sessions WHERE agent_id = ?1 AND EXISTS (SELECT 1 FROM agents WHERE id = ?1 AND removed_at IS NOT NULL)",
+                &[agent_id.into()],
+            )?,
+            self.prepare(
+                "UPDATE api_keys SET revoked_at = ?2 WHERE agent_id = ?1 AND revoked_at IS NULL \
+                 AND EXISTS (SELECT 1 FROM agents WHERE id = ?1 AND removed_at IS NOT NULL)",
+                &[agent_id.into(), ms(now)],
+            )?,
+        ];
+        let results = self.batch(statements).await?;
+        Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) == 1)
+    }
+
+    /// Creates the first account, site, email channel and primary admin, in
+    /// one batch and only while the deployment has no agent at all; `false` once it has.
+    pub async fn setup(&self, setup: &Setup<'_>, now: u64) -> ApiResult<bool> {
+        let (account, site, agent) = setup.ids;
+        let empty = "NOT EXISTS (SELECT 1 FROM agents)";
+        let statements = vec![
+            self.prepare(
+                &format!("INSERT INTO accounts (id, name, created_at) SELECT ?1, ?2, ?3 WHERE {empty}"),
+                &[account.into(), setup.account_name.into(), ms(now)],
+            )?,
+            self.prepare(
+                "INSERT INTO sites (id, account_id, name, created_at) SELECT ?1, id, ?2, ?3 FROM accounts WHERE id = ?4",
+                &[site.into(), setup.site_name.into(), ms(now), account.into()],
+            )?,
+            self.prepare(
+                "INSERT INTO email_channels (site_id, default_subject, created_at) \
+                 SELECT id, 'Following up on our chat · {Start_Date}', ?2 FROM sites WHERE id = ?1",
+                &[site.into(), ms(now)],
+            )?,
+            self.prepare(
+                &format!(
+                    "INSERT INTO agents (id, account_id, email, full_name, role, password_hash, password_salt, \
+                       password_iterations, created_at) \
+                     SELECT ?1, id, ?2, ?3, 'primary_admin', ?4, ?5, ?6, ?7 FROM accounts WHERE id = ?8 AND {empty}"
+                ),
+                &[
+                    agent.into(),
+                    setup.email.into(),
+                    setup.full_name.into(),
+                    setup.password.hash.as_str().into(),
+                    setup.password.salt.as_str().into(),
+                    wasm_bindgen::JsValue::from_f64(f64::from(setup.password.iterations)),
+                    ms(now),
+                    account.into(),
+                ],
+            )?,
+            self.prepare("SELECT COUNT(*) AS n FROM agents WHERE id = ?1", &[agent.into()])?,
+        ];
+        #[derive(Deserialize)]
+        struct Count {
+            n: u32,
+        }
+        let results = self.batch(statements).await?;
+        Ok(last_rows::<Count>(&results)?.first().is_some_and(|c| c.n == 1))
+    }
+
+    /// Whether an agent id belongs to the account (for assignment).
+    pub async fn is_agent_of(&self, account_id: &str, agent_id: &str) -> ApiResult<bool> {
+        Ok(self
+            .agents(account_id)
+            .await?
+            .iter()
+            .any(|a| a.id == agent_id))
+    }
+}

@@ -1,0 +1,259 @@
+// The agent side on the real worker: sign-in and sessions, CSRF, invitations,
+// the inbox's filters and markers, replies by chat and by email (read back
+// from the .eml the send_email binding wrote), contacts, settings, and the
+// authorization matrix of every endpoint.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { mailFixture, deliverMail } from "./helpers.mjs";
+import {
+  asAgent, agentGet, call, decodeWords, header, newVisitor, nextSentEmail, replyAddress, sendChat, sentEmails, signIn, unique,
+  AGENT_KEY, KEY,
+} from "./helpers.mjs";
+
+const ADMIN = "admin@juniperandpine.example";
+
+async function emailConversation() {
+  const tag = unique("");
+  const v = { From: `Mia.Chen+${tag}@Example.org`, from: `mia.chen+${tag}@example.org`, id: `${tag}@mail.example.org`, marker: tag };
+  await deliverMail(mailFixture("plain.eml", v), { from: v.from });
+  const c = (await agentGet("/api/conversations?channel=email")).conversations.find((c) => c.contact_email === v.from);
+  return { ...v, conversation: c };
+}
+
+async function chatConversation(site = "s_demo") {
+  const token = await newVisitor(site);
+  await sendChat(token, unique("hello "));
+  const { conversation_id } = (await call("GET", "/api/widget/conversation", { token })).body;
+  return { token, id: conversation_id };
+}
+
+test("agents sign in with email and password into an HttpOnly, SameSite=Strict session", async () => {
+  for (const [email, password] of [[ADMIN, "wrong password"], ["nobody@example.org", "whatever123"]]) {
+    const res = await call("POST", "/api/session", { json: { email, password } });
+    assert.equal(res.status, 401);
+    assert.equal(res.body.error.code, "sign_in_failed", "the same answer for unknown emails and wrong passwords");
+  }
+  const session = await signIn(ADMIN.toUpperCase());
+  assert.match(session.setCookie, /^parley_session=[0-9a-f]{64}; Max-Age=604800; Path=\/; HttpOnly; SameSite=Strict$/, "no Secure on http");
+  assert.equal(session.agent.role, "primary_admin");
+  assert.equal(session.agent.password_hash, undefined, "no secrets in answers");
+  const me = await asAgent(session, "GET", "/api/session");
+  assert.deepEqual([me.status, me.body.agent.email, me.body.csrf_token], [200, ADMIN, session.csrf]);
+
+  const out = await asAgent(session, "DELETE", "/api/session");
+  assert.equal(out.status, 200);
+  assert.equal((await asAgent(session, "GET", "/api/session")).status, 401, "signed out for good");
+});
+
+test("cookie-authenticated changes need the session's CSRF token", async () => {
+  const session = await signIn();
+  const { id } = await chatConversation();
+  for (const csrfHeader of [false, "0".repeat(64)]) {
+    const headers = { cookie: session.cookie, ...(csrfHeader ? { "x-csrf-token": csrfHeader } : {}) };
+    const res = await call("PATCH", `/api/conversations/${id}`, { json: { status: "closed" }, headers });
+    assert.equal(res.status, 403);
+    assert.equal(res.body.error.code, "csrf_invalid");
+  }
+  assert.equal((await asAgent(session, "GET", `/api/conversations/${id}`, { csrf: false })).body.conversation.status, "open");
+  assert.equal((await asAgent(session, "PATCH", `/api/conversations/${id}`, { json: { status: "closed" } })).status, 200);
+  assert.equal((await call("PATCH", `/api/conversations/${id}`, { token: KEY, json: { status: "open" } })).status, 200, "API keys need no CSRF token");
+});
+
+test("the one-time set-up path is closed once an admin exists", async () => {
+  const res = await call("POST", "/api/setup", {
+    json: { account_name: "Eve Inc", site_name: "Eve", full_name: "Eve", email: "eve@example.org", password: "takeover-attempt" },
+  });
+  assert.equal(res.status, 409);
+  assert.equal(res.body.error.code, "setup_closed");
+});
+
+test("the primary admin invites and removes agents; agents cannot", async () => {
+  const admin = await signIn();
+  const email = `olive+${unique("")}@juniperandpine.example`;
+  assert.equal((await call("POST", "/api/agents", { token: AGENT_KEY, json: { email, full_name: "Olive" } })).status, 403);
+  const invited = await asAgent(admin, "POST", "/api/agents", { json: { email, full_name: "Olive Tree" } });
+  assert.equal(invited.status, 201, JSON.stringify(invited.body));
+  assert.match(invited.body.invitation_url, /\/inbox\.html#invitation=[0-9a-f]{64}$/);
+  assert.equal((await asAgent(admin, "POST", "/api/agents", { json: { email, full_name: "Again" } })).body.error.code, "agent_exists");
+  const team = (await agentGet("/api/agents")).agents;
+  assert.deepEqual(team.find((a) => a.email === email), { id: invited.body.agent_id, role: "agent", full_name: "Olive Tree", email, active: 0 });
+
+  const token = invited.body.invitation_token;
+  assert.equal((await call("POST", "/api/invitations/accept", { json: { token, password: "short" } })).body.error.code, "password_too_short");
+  const accepted = await call("POST", "/api/invitations/accept", { json: { token, password: "olive-tree-42" } });
+  assert.equal(accepted.status, 200);
+  assert.equal(accepted.body.agent.role, "agent");
+  assert.equal((await call("POST", "/api/invitations/accept", { json: { token, password: "olive-tree-43" } })).body.error.code, "invitation_invalid", "one use only");
+
+  const olive = await signIn(email, "olive-tree-42");
+  assert.equal((await asAgent(olive, "GET", "/api/conversations")).status, 200, "any agent reads the inbox");
+  assert.equal((await asAgent(olive, "DELETE", `/api/agents/${admin.agent.id}`)).status, 403);
+  assert.equal((await asAgent(admin, "DELETE", `/api/agents/${admin.agent.id}`)).body.error.code, "agent_not_removable");
+  assert.equal((await asAgent(admin, "DELETE", `/api/agents/${olive.agent.id}`)).status, 200);
+  assert.equal((await asAgent(olive, "GET", "/api/conversations")).status, 401, "a removed agent is signed out");
+  assert.equal((await call("POST", "/api/session", { json: { email, password: "olive-tree-42" } })).status, 401);
+});
+
+test("the inbox filters by assignee, status and search, and marks unread", async () => {
+  const admin = await signIn();
+  const chat = await chatConversation();
+  let [row] = (await agentGet("/api/conversations")).conversations.filter((c) => c.id === chat.id);
+  assert.equal(row.unread, 1, "a new visitor message is unread");
+  assert.equal((await asAgent(admin, "POST", `/api/conversations/${chat.id}/read`)).status, 200);
+  [row] = (await agentGet("/api/conversations")).conversations.filter((c) => c.id === chat.id);
+  assert.equal(row.unread, 0);
+  await sendChat(chat.token, "one more thing");
+  [row] = (await agentGet("/api/conversations")).conversations.filter((c) => c.id === chat.id);
+  assert.equal(row.unread, 1, "unread again after a new message");
+
+  const ids = async (query) => (await asAgent(admin, "GET", `/api/conversations?${query}`)).body.conversations.map((c) => c.id);
+  assert.ok((await ids("assignee=unassigned")).includes(chat.id));
+  assert.ok(!(await ids("assignee=me")).includes(chat.id));
+  const assigned = await asAgent(admin, "PATCH", `/api/conversations/${chat.id}`, { json: { assignee_id: admin.agent.id } });
+  assert.deepEqual([assigned.body.conversation.assignee_id, assigned.body.conversation.assignee_name], [admin.agent.id, "Robin Ash"]);
+  assert.ok((await ids("assignee=me")).includes(chat.id));
+  assert.ok(!(await ids("assignee=unassigned")).includes(chat.id));
+  assert.equal((await asAgent(admin, "PATCH", `/api/conversations/${chat.id}`, { json: { assignee_id: "ag_nobody" } })).body.error.code, "assignee_invalid");
+  assert.equal((await asAgent(admin, "PATCH", `/api/conversations/${chat.id}`, { json: { status: "snoozed" } })).body.error.code, "invalid_update");
+
+  await asAgent(admin, "PATCH", `/api/conversations/${chat.id}`, { json: { status: "closed", assignee_id: null } });
+  assert.ok((await ids("status=closed")).includes(chat.id));
+  assert.ok(!(await ids("status=open")).includes(chat.id));
+  assert.ok((await ids("assignee=unassigned&status=closed")).includes(chat.id));
+
+  const mail = await emailConversation();
+  assert.deepEqual(await ids(`q=${encodeURIComponent(mail.from.slice(0, 18).toUpperCase())}`), [mail.conversation.id], "search by email");
+  assert.ok((await ids("q=mia%20chen")).includes(mail.conversation.id), "search by name");
+  assert.deepEqual(await ids("q=%25"), [], "wildcards are literal");
+});
+
+test("an email reply carries the From name, threading headers and a signed Reply-To, and the answer threads back", async () => {
+  const mail = await emailConversation();
+  const before = sentEmails().length;
+  const res = await call("POST", `/api/conversations/${mail.conversation.id}/messages`, { token: KEY, json: { body: "It ships Monday.\n\nRobin" } });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  assert.equal(res.body.message.author_name, "Robin Ash");
+  const eml = await nextSentEmail(before);
+
+  assert.equal(header(eml, "From"), '"Robin Ash at Juniper & Pine" <support@juniper.inbound.example.com>');
+  assert.match(header(eml, "To"), new RegExp(`<${mail.from.replace(/[+.]/g, "\\$&")}>`));
+  assert.match(header(eml, "Subject"), /^=\?utf-8\?[BQ]\?/i, "a non-ASCII subject goes out as an encoded word");
+  assert.equal(decodeWords(header(eml, "Subject")), "Re: Where is my order? ☕");
+  assert.equal(header(eml, "In-Reply-To"), `<${mail.id}>`);
+  assert.equal(header(eml, "References"), `<${mail.id}>`);
+  assert.equal(header(eml, "Reply-To"), `<${replyAddress(mail.conversation.id)}>`);
+  const messageId = header(eml, "Message-ID").slice(1, -1);
+  assert.match(messageId, /^m_[0-9a-f]{32}\.[0-9a-f]{20}@juniper\.inbound\.example\.com$/);
+  assert.match(eml, /Content-Type: multipart\/alternative/);
+  assert.match(eml, /It ships Monday\./);
+
+  const { messages } = await agentGet(`/api/conversations/${mail.conversation.id}`);
+  assert.deepEqual(messages.map((m) => [m.direction, m.author]), [["inbound", "contact"], ["outbound", "agent"]]);
+
+  const answer = { ...mail, id: `${mail.marker}.answer@mail.example.org`, parent: messageId, marker: `${mail.marker}-answer` };
+  await deliverMail(mailFixture("reply.eml", answer), { from: mail.from });
+  const after = await agentGet(`/api/conversations/${mail.conversation.id}`);
+  assert.equal(after.messages.length, 3, "the contact's answer threads back");
+});
+
+test("a chat is followed up by email with the default subject, which the agent may edit", async () => {
+  const { token, id } = await chatConversation();
+  assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "x", channel: "email" } })).body.error.code, "email_unavailable", "an anonymous visitor has no email");
+  await call("POST", "/api/widget/contact", { token, json: { email: `chat+${unique("")}@example.org` } });
+
+  let before = sentEmails().length;
+  assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "Following up!", channel: "email" } })).status, 201);
+  const started = (await agentGet(`/api/conversations/${id}`)).conversation.started_at;
+  const date = new Date(started).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).replace("Sept", "Sep");
+  const subject = header(await nextSentEmail(before), "Subject");
+  assert.equal(decodeWords(subject), `Following up on our chat · ${date}`);
+
+  before = sentEmails().length;
+  await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "Again", channel: "email", subject: "Your tea order" } });
+  assert.equal(header(await nextSentEmail(before), "Subject"), "Your tea order");
+  assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "chat too", channel: "chat" } })).status, 201);
+});
+
+test("click to add: an anonymous visitor gets contact details, attaching all its conversations", async () => {
+  const chat = await chatConversation();
+  const email = `walk-in+${unique("")}@example.org`;
+  const res = await call("POST", `/api/conversations/${chat.id}/contact`, { token: KEY, json: { email, full_name: "Walk In" } });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.conversation.contact_email, email);
+  assert.equal((await call("POST", `/api/conversations/${chat.id}/contact`, { token: KEY, json: { email } })).body.error.code, "contact_exists");
+  const { contact } = await agentGet(`/api/contacts/${res.body.conversation.contact_id}`);
+  assert.deepEqual([contact.full_name, contact.source, contact.marketing_opt_in], ["Walk In", "agent", 0]);
+
+  const other = await chatConversation();
+  const attached = await call("POST", `/api/conversations/${other.id}/contact`, { token: KEY, json: { email: email.toUpperCase() } });
+  assert.equal(attached.body.conversation.contact_id, contact.id, "an existing contact is found by email");
+  const third = await chatConversation();
+  assert.equal((await call("POST", `/api/conversations/${third.id}/contact`, { token: KEY, json: { email: "bad" } })).body.error.fields.email.code, "email_invalid");
+});
+
+test("a contact's profile lists channels and conversations; its activity leaves email out", async () => {
+  const mail = await emailConversation();
+  const chat = await chatConversation();
+  await call("POST", `/api/conversations/${chat.id}/contact`, { token: KEY, json: { email: mail.from } });
+  const profile = await agentGet(`/api/contacts/${mail.conversation.contact_id}`);
+  assert.deepEqual(profile.channels, ["chat", "email"]);
+  assert.equal(profile.conversations.length, 2);
+  assert.ok(profile.activity.length > 0);
+  assert.ok(profile.activity.every((a) => a.channel !== "email"), "no email in the activity feed");
+  assert.equal(profile.contact.marketing_opt_in, 0);
+});
+
+test("the primary admin edits subject and From name templates and previews them", async () => {
+  const admin = await signIn();
+  const saved = await asAgent(admin, "PATCH", "/api/sites/s_demo/email-channel", { json: { from_name: "{Agent_Name} at Juniper & Pine", default_subject: "Following up on our chat · {Start_Date}" } });
+  assert.equal(saved.status, 200);
+  const preview = await asAgent(admin, "POST", "/api/sites/s_demo/email-channel/preview", { json: { default_subject: "About your order · ", from_name: "{Agent_Name}" } });
+  assert.deepEqual(preview.body, { from: "Robin Ash <support@juniper.inbound.example.com>", subject: "About your order" });
+  const today = new Date().toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).replace("Sept", "Sep");
+  assert.equal((await asAgent(admin, "POST", "/api/sites/s_demo/email-channel/preview", { json: {} })).body.subject, `Following up on our chat · ${today}`);
+  assert.equal((await asAgent(admin, "PATCH", "/api/sites/s_demo/email-channel", { json: { from_name: "" } })).body.error.code, "template_invalid");
+  assert.equal((await call("POST", "/api/sites/s_demo/email-channel/preview", { token: AGENT_KEY, json: {} })).status, 403);
+});
+
+test("authorization matrix: anonymous, visitor, agent and primary admin against every endpoint", async () => {
+  const visitor = await newVisitor();
+  await sendChat(visitor, "matrix");
+  const chat = await chatConversation();
+  const mail = await emailConversation();
+  const message = (await agentGet(`/api/conversations/${mail.conversation.id}`)).messages[0];
+  const callers = { anonymous: null, visitor, agent: AGENT_KEY, admin: KEY };
+  // [method, path, body, who may: "visitor" | "agent" (agents and admin) | "admin" | "any"]
+  const endpoints = [
+    ["GET", "/api/widget/conversation", undefined, "visitor"],
+    ["POST", "/api/widget/messages", { client_message_id: randomUUID(), body: "hi" }, "visitor"],
+    ["POST", "/api/widget/contact", { email: "m@example.org" }, "visitor"],
+    ["POST", "/api/widget/identify", { email: "m@example.org" }, "visitor"],
+    ["GET", "/api/conversations", undefined, "agent"],
+    ["GET", `/api/conversations/${chat.id}`, undefined, "agent"],
+    ["PATCH", `/api/conversations/${chat.id}`, { status: "open" }, "agent"],
+    ["POST", `/api/conversations/${chat.id}/read`, undefined, "agent"],
+    ["POST", `/api/conversations/${chat.id}/messages`, { body: "reply", channel: "chat" }, "agent"],
+    ["GET", `/api/contacts/${mail.conversation.contact_id}`, undefined, "agent"],
+    ["GET", `/api/messages/${message.id}/original`, undefined, "agent"],
+    ["GET", "/api/email/rejections", undefined, "agent"],
+    ["GET", "/api/agents", undefined, "agent"],
+    ["GET", "/api/session", undefined, "agent"],
+    ["POST", "/api/sites/s_demo/tickets", { email: "t@example.org", body: "ticket" }, "agent"],
+    ["GET", "/api/sites/s_demo/email-channel", undefined, "admin"],
+    ["PATCH", "/api/sites/s_demo/email-channel", { enabled: true }, "admin"],
+    ["POST", "/api/sites/s_demo/email-channel/preview", {}, "admin"],
+    ["POST", "/api/agents", { email: `m+${unique("")}@juniperandpine.example`, full_name: "M" }, "admin"],
+  ];
+  const failures = [];
+  for (const [method, path, json, who] of endpoints) {
+    for (const [caller, token] of Object.entries(callers)) {
+      const allowed = who === caller || (who === "agent" && (caller === "agent" || caller === "admin"));
+      const res = await call(method, path, { token, json });
+      const ok = allowed ? res.status < 400 : [401, 403].includes(res.status);
+      const expectedDenial = !allowed && caller === "agent" && who === "admin" ? 403 : 401;
+      if (!ok || (!allowed && res.status !== expectedDenial)) failures.push(`${caller} ${method} ${path}: ${res.status}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+});
