@@ -1,44 +1,220 @@
-// The first-cut inbox page in real Chromium: an agent opens it with an API key
-// and reads a visitor's chat, rendered as text.
-import { test, after } from "node:test";
+// The agent inbox page in real Chromium against the real worker: sign-in,
+// list, filters and search, answering a chat (seen in the visitor's widget)
+// and an email (seen in the .eml the binding wrote), contact profiles with
+// click-to-add, and email settings for the admin but not for agents.
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { URL_, KEY, newVisitor, sendChat, unique } from "./helpers.mjs";
+import {
+  URL_, KEY, agentGet, call, decodeWords, deliverMail, header, mailFixture, newVisitor, nextSentEmail, replyAddress,
+  sendChat, sentEmails, unique,
+} from "./helpers.mjs";
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
+const ADMIN = ["admin@juniperandpine.example", process.env.PARLEY_ADMIN_PASSWORD];
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
+  });
 });
-after(() => browser.close());
+after(() => browser?.close());
 
-test("the inbox page may run only its own scripts and is never framed", async () => {
-  const res = await fetch(URL_ + "/inbox.html");
-  assert.match(res.headers.get("content-security-policy"), /default-src 'self'.*frame-ancestors 'none'/);
-});
-
-test("an agent opens the inbox with an API key and reads a chat as text", async () => {
-  const text = `<script>window.__pwned=1</script> ${unique("teapot ")}`;
-  await sendChat(await newVisitor(), text);
-
-  const page = await browser.newPage();
+async function inbox([email, password] = ADMIN) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(String(e)));
   await page.goto(URL_ + "/inbox.html");
-  await page.fill("#key", "pk_wrong");
-  const [refused] = await Promise.all([
-    page.waitForResponse((r) => r.url().includes("/api/conversations")),
-    page.click("text=Open inbox"),
-  ]);
-  assert.equal(refused.status(), 401);
-  assert.equal(await page.locator("#signin").isVisible(), true);
-  assert.equal(await page.locator("#inbox").isVisible(), false, "a wrong key opens nothing");
-
-  await page.fill("#key", KEY);
-  await page.click("text=Open inbox");
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click("#signin button[type=submit]");
   await page.locator("#inbox").waitFor();
-  assert.equal(await page.locator("#signin").isVisible(), false);
-  const entry = page.locator(".list button", { hasText: text });
-  await entry.click();
-  const body = page.locator(".thread .msg .body");
-  assert.equal(await body.textContent(), text);
-  assert.equal(await page.evaluate(() => window.__pwned), undefined);
-  await page.close();
+  return page;
+}
+
+async function emailConversation() {
+  const tag = unique("");
+  const v = { From: `Mia.Chen+${tag}@Example.org`, from: `mia.chen+${tag}@example.org`, id: `${tag}@mail.example.org`, marker: tag };
+  await deliverMail(mailFixture("plain.eml", v), { from: v.from });
+  return v;
+}
+
+const listItem = (page, text) => page.locator("#list button", { hasText: text });
+
+test("agents sign in, then list, filter and search the unified inbox", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(URL_ + "/inbox.html");
+  await page.fill("#email", ADMIN[0]);
+  await page.fill("#password", "not the password");
+  await page.click("#signin button[type=submit]");
+  await page.locator("#signin-error", { hasText: "wrong" }).waitFor();
+  assert.equal(await page.locator("#inbox").isVisible(), false);
+  await context.close();
+
+  const text = unique("Is the sencha organic? ");
+  await sendChat(await newVisitor(), text);
+  const mail = await emailConversation();
+  const agent = await inbox();
+  await listItem(agent, text).waitFor();
+  await listItem(agent, mail.from).waitFor();
+  assert.match(await listItem(agent, text).textContent(), /chat/);
+  assert.equal(await agent.locator("#list li.unread", { hasText: text }).count(), 1, "unread marker");
+
+  await agent.selectOption("#f-channel", "email");
+  await listItem(agent, text).waitFor({ state: "detached" });
+  assert.equal(await listItem(agent, mail.from).count(), 1);
+  await agent.selectOption("#f-channel", "");
+  await listItem(agent, text).waitFor();
+  await agent.fill("#f-q", mail.from);
+  await agent.waitForFunction(() => document.querySelectorAll("#list button").length === 1);
+  assert.match(await agent.locator("#list button").textContent(), new RegExp(mail.from.replace(/[+.]/g, "\\$&")));
+  assert.deepEqual(agent.errors, []);
+  await agent.context().close();
+});
+
+test("an agent answers a chat and the visitor sees it in the widget", async () => {
+  const visitorContext = await browser.newContext();
+  const visitor = await visitorContext.newPage();
+  await visitor.goto(URL_ + "/");
+  await visitor.locator(".launcher").click();
+  const question = unique("Do you have decaf? ");
+  await visitor.fill("#parley-input", question);
+  await visitor.keyboard.press("Enter");
+  await visitor.locator("li.mine", { hasText: question }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
+
+  const agent = await inbox();
+  await listItem(agent, question).click();
+  await agent.locator("#messages .msg", { hasText: question }).waitFor();
+  assert.equal(await agent.isChecked("#via-chat"), true, "chat is the default for a chat");
+  await agent.locator("#email-reason", { hasText: "no email address" }).waitFor(); // email is disabled, with the reason
+  assert.equal(await agent.isDisabled("#via-email"), true);
+  const answer = unique("Yes — Hearth Chai comes in decaf. ");
+  await agent.fill("#reply-body", answer);
+  await agent.click("#composer button[type=submit]");
+  await agent.locator("#messages .msg.outbound", { hasText: answer }).waitFor();
+
+  await visitor.locator("li.theirs", { hasText: answer }).waitFor({ timeout: 10_000 });
+  assert.match(await visitor.locator("li.theirs", { hasText: answer }).textContent(), /Robin Ash/);
+  await visitorContext.close();
+  await agent.context().close();
+});
+
+test("an agent answers an email with an edited subject; the answer threads back", async () => {
+  const mail = await emailConversation();
+  const agent = await inbox();
+  await listItem(agent, mail.from).click();
+  await agent.locator("#reply-from", { hasText: "Robin Ash at Juniper & Pine" }).waitFor();
+  assert.equal(await agent.isChecked("#via-email"), true, "email is the only way to answer an email");
+  assert.equal(await agent.isDisabled("#via-chat"), true);
+  assert.equal(await agent.inputValue("#reply-subject"), "Re: Where is my order? ☕");
+  await agent.fill("#reply-subject", "Your Morning Fog order");
+  await agent.fill("#reply-body", "It left the warehouse today.");
+  const before = sentEmails().length;
+  await agent.click("#composer button[type=submit]");
+  await agent.locator("#messages .msg.outbound", { hasText: "It left the warehouse today." }).waitFor();
+
+  const eml = await nextSentEmail(before);
+  assert.equal(header(eml, "From"), '"Robin Ash at Juniper & Pine" <support@juniper.inbound.example.com>');
+  assert.equal(decodeWords(header(eml, "Subject")), "Your Morning Fog order");
+  assert.equal(header(eml, "In-Reply-To"), `<${mail.id}>`);
+  const conversationId = (await agentGet("/api/conversations?channel=email")).conversations.find((c) => c.contact_email === mail.from).id;
+  assert.equal(header(eml, "Reply-To"), `<${replyAddress(conversationId)}>`);
+
+  await agent.click("#toggle-status"); // closed…
+  await agent.locator("#toggle-status", { hasText: "Reopen" }).waitFor();
+  const answer = { ...mail, id: `${mail.marker}.back@mail.example.org`, parent: header(eml, "Message-ID").slice(1, -1), marker: `${mail.marker}-back` };
+  await deliverMail(mailFixture("reply.eml", answer), { from: mail.from }); // …until the contact answers
+  await agent.selectOption("#f-status", "");
+  await listItem(agent, mail.from).click();
+  await agent.locator("#messages .msg", { hasText: "Found the tracking number" }).waitFor();
+  assert.equal(await agent.locator("#messages .msg details summary", { hasText: "Show quoted text" }).count(), 1, "quoted text folded");
+  assert.equal(await agent.locator("#toggle-status").textContent(), "Close", "the answer reopened the conversation");
+  await agent.context().close();
+});
+
+test("contact profile: click to add details for an anonymous visitor; activity leaves email out", async () => {
+  const text = unique("Anonymous question ");
+  await sendChat(await newVisitor(), text);
+  const agent = await inbox();
+  await listItem(agent, text).click();
+  await agent.locator("#profile h3", { hasText: "Anonymous visitor" }).waitFor();
+  const email = `walk-in+${unique("")}@example.org`;
+  await agent.fill("#ac-email", email);
+  await agent.fill("#ac-name", "Wren Walker");
+  await agent.click("#add-contact button[type=submit]");
+  await agent.locator("#profile h3", { hasText: "Wren Walker" }).waitFor();
+  const facts = await agent.locator("#profile dl").textContent();
+  assert.match(facts, new RegExp(`Email${email.replace(/[+.]/g, "\\$&")}`));
+  assert.match(facts, /Marketing opt-inNo/);
+  assert.match(facts, /Channelschat/);
+  await agent.click("#profile [role=tab] >> text=Recent activity");
+  assert.match(await agent.locator("#contact-activity").textContent(), new RegExp(text));
+
+  const mail = await emailConversation();
+  await agent.fill("#f-q", mail.from);
+  await listItem(agent, mail.from).click();
+  await agent.locator("#contact-conversations li").first().waitFor();
+  await agent.click("#profile [role=tab] >> text=Recent activity");
+  assert.equal(await agent.locator("#contact-activity").textContent(), "Nothing yet.", "email stays out of the activity feed");
+  await agent.context().close();
+});
+
+test("the admin edits email settings with a live preview; an agent gets no settings", async () => {
+  const admin = await inbox();
+  await admin.click("#to-settings");
+  await admin.locator("#s-site option").first().waitFor({ state: "attached" });
+  await admin.selectOption("#s-site", "s_demo");
+  await admin.locator("#s-address", { hasText: "support@juniper.inbound.example.com" }).waitFor();
+  assert.equal(await admin.locator("#s-address-form").isVisible(), false, "the address is read-only once set");
+  await admin.locator("#p-subject", { hasText: "Following up on our chat · " }).waitFor();
+  await admin.click("#s-date-toggle"); // remove the date
+  await admin.locator("#p-subject", { hasText: /^Following up on our chat$/ }).waitFor();
+  await admin.click("#s-date-toggle"); // and add it back
+  await admin.locator("#p-subject", { hasText: /· \d{1,2} \w{3} \d{4}$/ }).waitFor();
+  await admin.fill("#s-from", "The tea team");
+  await admin.locator("#p-from", { hasText: "The tea team <support@juniper.inbound.example.com>" }).waitFor();
+  await admin.click("#s-agent-name");
+  await admin.locator("#p-from", { hasText: "Robin Ash The tea team" }).waitFor();
+  await admin.fill("#s-from", "{Agent_Name} at Juniper & Pine");
+  await admin.click("#s-form button[type=submit]");
+  await admin.locator("#s-saved", { hasText: "Saved." }).waitFor();
+
+  // Invite an agent, who joins through the one-time link and signs in.
+  await admin.fill("#i-name", "Fern Agent");
+  const email = `fern+${unique("")}@juniperandpine.example`;
+  await admin.fill("#i-email", email);
+  await admin.click("#invite button[type=submit]");
+  const link = (await admin.locator("#i-result", { hasText: "one-time link" }).textContent()).split(": ")[1];
+  const joinContext = await browser.newContext();
+  const join = await joinContext.newPage();
+  await join.goto(link);
+  await join.fill("#new-password", "fern-fronds-12");
+  await join.click("#accept button[type=submit]");
+  await join.locator("#inbox").waitFor();
+  assert.equal(await join.locator("#to-settings").isVisible(), false, "no settings for agents");
+  const refused = await join.evaluate(async () => (await fetch("/api/sites/s_demo/email-channel")).status);
+  assert.equal(refused, 403);
+  await joinContext.close();
+  await admin.context().close();
+});
+
+test("user content in the inbox renders as text; email HTML only in a sandbox", async () => {
+  const attack = `<img src=x onerror="window.__pwned=1"> ${unique("xss ")}`;
+  await sendChat(await newVisitor(), attack);
+  const tag = unique("");
+  const v = { From: `leo+${tag}@example.org`, from: `leo+${tag}@example.org`, id: `${tag}@m.example.org`, marker: tag };
+  await deliverMail(mailFixture("alternative.eml", v), { from: v.from });
+  const agent = await inbox();
+  await listItem(agent, attack).click();
+  assert.equal(await agent.locator("#messages .msg .body", { hasText: attack }).textContent(), attack);
+  await listItem(agent, v.from).click();
+  await agent.locator("#messages summary", { hasText: "Show formatted email" }).click();
+  const frame = agent.locator("#messages iframe");
+  assert.equal(await frame.getAttribute("sandbox"), "", "no scripts, no same-origin access");
+  await agent.waitForTimeout(300);
+  assert.equal(await agent.evaluate(() => window.__pwned), undefined);
+  assert.equal(await agent.locator("img").count(), 0);
+  await agent.context().close();
 });

@@ -160,6 +160,43 @@ pub async fn reply(app: &App<'_>, req: &mut Request, id: &str) -> ApiResult<Resp
     email_reply(app, &agent, &conversation, body, subject.as_deref()).await
 }
 
+/// What an email reply from this agent in this conversation would look like.
+struct Draft {
+    to: String,
+    from_name: String,
+    from_address: String,
+    subdomain: String,
+    subject: String,
+}
+
+async fn draft(app: &App<'_>, agent: &crate::store::AgentRow, conversation: &ConversationRow) -> ApiResult<Draft> {
+    let store = app.store;
+    let to = conversation.contact_email.clone().ok_or(ApiError::Invalid(NO_EMAIL))?;
+    let channel = store.site_email_channel(&agent.account_id, &conversation.site_id).await?.ok_or(ApiError::Conflict(CHANNEL_NOT_READY))?;
+    let (Some(username), Some(subdomain), 1) = (&channel.username, &channel.subdomain, channel.enabled) else {
+        return Err(ApiError::Conflict(CHANNEL_NOT_READY));
+    };
+    let site = store.site(&conversation.site_id).await?.ok_or(ApiError::NotFound("Site"))?;
+    let subject = reply_subject(conversation.subject.as_deref())
+        .unwrap_or_else(|| render_subject(&channel.default_subject, conversation.started_at));
+    Ok(Draft {
+        to,
+        from_name: render_from_name(&channel.from_name, &agent.full_name, &site.name),
+        from_address: format!("{username}@{subdomain}.{}", app.inbound_domain),
+        subdomain: subdomain.clone(),
+        subject,
+    })
+}
+
+/// `GET /api/conversations/{id}/email-draft`: the From, To and default subject of an
+/// email reply, or (400/409) why this conversation cannot be answered by email.
+pub async fn email_draft(app: &App<'_>, req: &Request, id: &str) -> ApiResult<Response> {
+    let agent = auth::agent(app.store, req).await?;
+    let conversation = conversation_of(app.store, &agent.account_id, id).await?;
+    let d = draft(app, &agent, &conversation).await?;
+    json(200, &json!({ "to": d.to, "from": display_sender(Some(&d.from_name), &d.from_address), "subject": d.subject }))
+}
+
 async fn email_reply(
     app: &App<'_>,
     agent: &crate::store::AgentRow,
@@ -168,19 +205,9 @@ async fn email_reply(
     subject: Option<&str>,
 ) -> ApiResult<Response> {
     let store = app.store;
-    let to = conversation.contact_email.as_deref().ok_or(ApiError::Invalid(NO_EMAIL))?;
-    let channel = store.site_email_channel(&agent.account_id, &conversation.site_id).await?.ok_or(ApiError::Conflict(CHANNEL_NOT_READY))?;
-    let (Some(username), Some(subdomain), 1) = (&channel.username, &channel.subdomain, channel.enabled) else {
-        return Err(ApiError::Conflict(CHANNEL_NOT_READY));
-    };
-    let site = store.site(&conversation.site_id).await?.ok_or(ApiError::NotFound("Site"))?;
-    let from_address = format!("{username}@{subdomain}.{}", app.inbound_domain);
-    let from_name = render_from_name(&channel.from_name, &agent.full_name, &site.name);
-    let subject = match subject {
-        Some(s) => s.to_string(),
-        None => reply_subject(conversation.subject.as_deref())
-            .unwrap_or_else(|| render_subject(&channel.default_subject, conversation.started_at)),
-    };
+    let Draft { to, from_name, from_address, subdomain, subject: default_subject } = draft(app, agent, conversation).await?;
+    let (to, subdomain) = (to.as_str(), subdomain.as_str());
+    let subject = subject.map(str::to_string).unwrap_or(default_subject);
     let thread = store.thread_emails(&conversation.id).await?;
     let references: Vec<String> = thread.iter().map(|e| e.email_message_id.clone()).collect();
     let in_reply_to = thread.iter().rev().find(|e| e.direction == "inbound").or(thread.last()).map(|e| e.email_message_id.as_str());

@@ -67,6 +67,8 @@ pub async fn handle(mut req: Request, app: &App<'_>) -> Response {
         (Method::Post, ["api", "conversations", id, "read"]) => conversations::read(store, &req, id).await,
         (Method::Post, ["api", "conversations", id, "messages"]) => conversations::reply(app, &mut req, id).await,
         (Method::Post, ["api", "conversations", id, "contact"]) => conversations::add_contact(store, &mut req, id).await,
+        (Method::Get, ["api", "conversations", id, "email-draft"]) => conversations::email_draft(app, &req, id).await,
+        (Method::Get, ["api", "sites"]) => sites(store, &req).await,
         (Method::Get, ["api", "contacts", id]) => contacts::show(store, &req, id).await,
         (Method::Get, ["api", "messages", id, "original"]) => originals::show(store, app.raw_mail, &req, id).await,
         (Method::Get, ["api", "sites", site, "email-channel"]) => channels::show(store, &req, site, app.inbound_domain).await,
@@ -87,7 +89,7 @@ pub async fn handle(mut req: Request, app: &App<'_>) -> Response {
         | (_, ["api", "messages", _, "original"])
         | (_, ["api", "sites", _, "email-channel" | "tickets"])
         | (_, ["api", "sites", _, "email-channel", "preview"])
-        | (_, ["api", "setup" | "session" | "agents"])
+        | (_, ["api", "setup" | "session" | "agents" | "sites"])
         | (_, ["api", "agents", _])
         | (_, ["api", "invitations", "accept"])
         | (_, ["api", "health"]) => Err(ApiError::MethodNotAllowed),
@@ -100,6 +102,12 @@ pub async fn handle(mut req: Request, app: &App<'_>) -> Response {
     } else {
         response
     }
+}
+
+/// `GET /api/sites`: the agent's sites.
+async fn sites(store: &Store, req: &Request) -> ApiResult<Response> {
+    let agent = crate::auth::agent(store, req).await?;
+    json(200, &json!({ "sites": store.sites(&agent.account_id).await? }))
 }
 
 async fn health(store: &Store) -> ApiResult<Response> {

@@ -103,6 +103,17 @@ impl Store {
         .await
     }
 
+    /// The account's sites, by name.
+    pub async fn sites(&self, account_id: &str) -> ApiResult<Vec<serde_json::Value>> {
+        #[derive(Deserialize, serde::Serialize)]
+        struct Site {
+            id: String,
+            name: String,
+        }
+        let sites: Vec<Site> = self.all("SELECT id, name FROM sites WHERE account_id = ?1 ORDER BY name", &[account_id.into()]).await?;
+        Ok(sites.into_iter().map(|s| serde_json::json!(s)).collect())
+    }
+
     /// Creates a visitor of `site_id`; `false` if the site does not exist.
     pub async fn create_visitor(&self, site_id: &str, visitor_id: &str, token_hash: &str, now: u64) -> ApiResult<bool> {
         let changes = self
