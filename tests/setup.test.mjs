@@ -1,0 +1,38 @@
+// The one-time set-up of a new deployment, on a worker of its own with an
+// empty D1: it creates the first account, site and primary admin, signs them
+// in, and then closes for good.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { startWorker } from "./worker.mjs";
+
+test("set-up creates the primary admin once, then closes", async () => {
+  const worker = await startWorker();
+  try {
+    const post = (path, json, headers = {}) =>
+      fetch(worker.url + path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(json) });
+    const admin = { account_name: "Fenwick Books", site_name: "fenwick.example", full_name: "Ada Fenwick", email: "Ada@Fenwick.example", password: "long enough secret" };
+
+    const weak = await post("/api/setup", { ...admin, password: "short" });
+    assert.equal((await weak.json()).error.code, "password_too_short");
+
+    const res = await post("/api/setup", admin);
+    assert.equal(res.status, 201);
+    const body = await res.json();
+    assert.deepEqual([body.agent.role, body.agent.email, body.agent.full_name], ["primary_admin", "ada@fenwick.example", "Ada Fenwick"]);
+    const cookie = res.headers.get("set-cookie").split(";")[0];
+    const me = await fetch(worker.url + "/api/session", { headers: { cookie } });
+    assert.equal(me.status, 200, "signed in right away");
+    const sites = await (await fetch(worker.url + "/api/sites", { headers: { cookie } })).json();
+    assert.deepEqual(sites.sites.map((s) => s.name), ["fenwick.example"]);
+    const channel = await fetch(worker.url + `/api/sites/${sites.sites[0].id}/email-channel`, { headers: { cookie } });
+    assert.equal((await channel.json()).channel.enabled, 1, "the site has its email channel, enabled");
+
+    const again = await post("/api/setup", { ...admin, email: "eve@example.org" });
+    assert.equal(again.status, 409);
+    assert.equal((await again.json()).error.code, "setup_closed");
+    const signIn = await post("/api/session", { email: "ada@fenwick.example", password: "long enough secret" });
+    assert.equal(signIn.status, 200, "the admin signs in with the chosen password");
+  } finally {
+    await worker.stop();
+  }
+});
