@@ -50,10 +50,10 @@ INSERT OR IGNORE INTO api_keys (token_hash, agent_id, label, created_at)
 }
 
 /** Runs `seedSql(key)` against the local D1 stored under `persistTo`. */
-export function seed({ persistTo, key, password, wrangler = "node_modules/.bin/wrangler" }) {
+export function seed({ persistTo, key, password, wrangler = "node_modules/.bin/wrangler", config = [] }) {
   const file = join(mkdtempSync(join(tmpdir(), "parley-seed-")), "seed.sql");
   writeFileSync(file, seedSql(key, password));
-  execFileSync(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--file", file], {
+  execFileSync(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--file", file, ...config], {
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
   });

@@ -20,7 +20,16 @@ export async function call(method, path, { token, json, body, headers = {} } = {
     h["content-type"] ??= "application/json";
     body = JSON.stringify(json);
   }
-  const res = await fetch(URL_ + path, { method, headers: h, body });
+  let res;
+  try {
+    res = await fetch(URL_ + path, { method, headers: h, body });
+  } catch (err) {
+    // A keep-alive socket the worker closed while the test was busy elsewhere
+    // (e.g. a synchronous `sql()`): the request never reached it. Safe to
+    // resend a GET; writes are never retried, so they cannot hide a failure.
+    if (method !== "GET" || err.cause?.code !== "UND_ERR_SOCKET") throw err;
+    res = await fetch(URL_ + path, { method, headers: h, body });
+  }
   const text = await res.text();
   let parsed = text;
   try { parsed = JSON.parse(text); } catch {}

@@ -32,23 +32,25 @@ async function waitForHealth(url, child, seconds = 90) {
   throw new Error(`the worker did not answer on ${url} within ${seconds}s`);
 }
 
-/** Runs SQL files against a local D1 state directory. */
-export function d1Execute(state, file) {
-  execFileSync(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", state, "--file", file], { env: quiet, stdio: ["ignore", "ignore", "inherit"] });
+/** Runs an SQL file against a local D1 state directory. */
+export function d1Execute(state, file, config = []) {
+  execFileSync(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", state, "--file", file, ...config], { env: quiet, stdio: ["ignore", "ignore", "inherit"], cwd: root });
 }
 
 /**
  * A fresh local D1 with every migration applied, then `prepare(state)`, then
- * the worker on free ports. Returns `{ url, state, stop() }`.
+ * the worker on free ports. `config` is another wrangler configuration file
+ * (default: the project's). Returns `{ url, state, stop() }`.
  */
-export async function startWorker({ vars = {}, log, prepare = () => {} } = {}) {
+export async function startWorker({ vars = {}, log, prepare = () => {}, config } = {}) {
   const state = mkdtempSync(join(tmpdir(), "parley-worker-"));
-  execFileSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { env: quiet, stdio: ["ignore", "ignore", "inherit"], cwd: root });
-  await prepare(state);
+  const configArgs = config ? ["--config", config] : [];
+  execFileSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state, ...configArgs], { env: quiet, stdio: ["ignore", "ignore", "inherit"], cwd: root });
+  await prepare(state, configArgs);
   const [port, inspector] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector),
-    "--persist-to", state, "--show-interactive-dev-session=false"];
+    "--persist-to", state, "--show-interactive-dev-session=false", ...configArgs];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child = spawn(wrangler, args, { env: quiet, detached: true, stdio: ["ignore", "pipe", "pipe"], cwd: root });
   if (log) {

@@ -165,6 +165,12 @@ pub struct ContactDetails {
 }
 
 impl ContactDetails {
+    /// The fields that hold a value, in display order.
+    pub fn given(&self) -> Vec<FormField> {
+        let values = [&self.email, &self.phone, &self.company, &self.full_name];
+        FormField::ALL.iter().zip(values).filter(|(_, v)| v.is_some()).map(|(f, _)| *f).collect()
+    }
+
     fn set(&mut self, field: FormField, value: String) {
         let slot = match field {
             FormField::Email => &mut self.email,
@@ -180,6 +186,11 @@ impl ContactDetails {
 pub type FieldErrors = Vec<(FormField, Invalid)>;
 
 impl FormConfig {
+    /// Every field optional: for details that come from the host page or an
+    /// agent rather than the visitor's Form step.
+    pub const ALL_OPTIONAL: FormConfig =
+        FormConfig { phone: FieldMode::Optional, company: FieldMode::Optional, full_name: FieldMode::Optional };
+
     /// How `field` is treated: email is always required.
     pub fn mode(&self, field: FormField) -> FieldMode {
         match field {
@@ -314,6 +325,14 @@ mod tests {
         assert_eq!(config.validate(&input, false).unwrap_err(), vec![(FormField::Email, crate::contact::EMAIL_MISSING)]);
         let details = config.validate(&input, true).unwrap();
         assert_eq!((details.email, details.full_name.as_deref()), (None, Some("Ada")));
+    }
+
+    #[test]
+    fn given_lists_the_fields_with_values() {
+        let details = FormConfig::ALL_OPTIONAL
+            .validate(&FormInput { email: Some("a@b.co"), company: Some("Acme"), ..FormInput::default() }, false)
+            .unwrap();
+        assert_eq!(details.given(), vec![FormField::Email, FormField::Company]);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use shared::conversation::{validate_body, Channel, Status};
 use shared::email::outbound::{self, render_from_name, render_subject, reply_subject};
 use shared::email::{display_sender, reply_address};
-use shared::form::{normalize_line, FieldMode, FormConfig, FormInput};
+use shared::form::{normalize_line, FormConfig, FormInput};
 use shared::Invalid;
 use worker::{Request, Response};
 
@@ -277,14 +277,13 @@ pub async fn add_contact(store: &Store, req: &mut Request, id: &str) -> ApiResul
     }
     let visitor_id = conversation.visitor_id.as_deref().ok_or(ApiError::Invalid(NO_VISITOR))?;
     let visitor = store.visitor(visitor_id).await?.ok_or(ApiError::NotFound("Visitor"))?;
-    let every_field_optional = FormConfig { phone: FieldMode::Optional, company: FieldMode::Optional, full_name: FieldMode::Optional };
     let given = FormInput {
         email: Some(&input.email),
         phone: input.phone.as_deref(),
         company: input.company.as_deref(),
         full_name: input.full_name.as_deref(),
     };
-    let details = every_field_optional.validate(&given, false).map_err(ApiError::InvalidFields)?;
+    let details = FormConfig::ALL_OPTIONAL.validate(&given, false).map_err(ApiError::InvalidFields)?;
     let link = ContactLink {
         visitor: &visitor,
         details: &details,

@@ -123,9 +123,27 @@ pub async fn send(store: &Store, req: &mut Request) -> ApiResult<Response> {
     json(status, &json!({ "message": message }))
 }
 
-/// The visitor's state after a link, as the widget needs it.
-async fn linked_answer(store: &Store, visitor_id: &str) -> ApiResult<Response> {
-    let visitor = store.visitor(visitor_id).await?.ok_or(ApiError::Internal("visitor vanished".into()))?;
+/// Ties the visitor to the contact the details name, then answers with the
+/// visitor's new state, as the widget needs it.
+async fn tie_to_contact(
+    store: &Store,
+    visitor: &VisitorRow,
+    details: &ContactDetails,
+    verified: bool,
+    form_submitted: bool,
+) -> ApiResult<Response> {
+    let provided = provided_after(visitor, &details.given());
+    let link = ContactLink {
+        visitor,
+        details,
+        verified,
+        provided_fields: &provided,
+        form_submitted,
+        new_contact_id: &new_id("ct"),
+        source: "chat",
+    };
+    store.link_contact(&link, now_ms()).await?;
+    let visitor = store.visitor(&visitor.id).await?.ok_or(ApiError::Internal("visitor vanished".into()))?;
     json(200, &json!({ "visitor": visitor_state(store, &visitor).await? }))
 }
 
@@ -136,18 +154,6 @@ fn provided_after(visitor: &VisitorRow, given: &[FormField]) -> String {
     fields.sort_unstable();
     fields.dedup();
     fields.join(",")
-}
-
-fn given_fields(details: &ContactDetails) -> Vec<FormField> {
-    [
-        (FormField::Email, details.email.is_some()),
-        (FormField::Phone, details.phone.is_some()),
-        (FormField::Company, details.company.is_some()),
-        (FormField::FullName, details.full_name.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(f, given)| given.then_some(f))
-    .collect()
 }
 
 #[derive(Deserialize)]
@@ -173,18 +179,7 @@ pub async fn submit_form(store: &Store, req: &mut Request) -> ApiResult<Response
         full_name: input.full_name.as_deref(),
     };
     let details = form_config(&site).validate(&form, visitor.contact_id.is_some()).map_err(ApiError::InvalidFields)?;
-    let provided = provided_after(&visitor, &given_fields(&details));
-    let link = ContactLink {
-        visitor: &visitor,
-        details: &details,
-        verified: false,
-        provided_fields: &provided,
-        form_submitted: true,
-        new_contact_id: &new_id("ct"),
-        source: "chat",
-    };
-    store.link_contact(&link, now_ms()).await?;
-    linked_answer(store, &visitor.id).await
+    tie_to_contact(store, &visitor, &details, false, true).await
 }
 
 #[derive(Deserialize)]
@@ -211,8 +206,7 @@ pub async fn identify(store: &Store, req: &mut Request) -> ApiResult<Response> {
         company: input.account.as_deref(),
         full_name: input.name.as_deref(),
     };
-    let every_field_optional = FormConfig { phone: FieldMode::Optional, company: FieldMode::Optional, full_name: FieldMode::Optional };
-    let details = every_field_optional.validate(&given, false).map_err(ApiError::InvalidFields)?;
+    let details = FormConfig::ALL_OPTIONAL.validate(&given, false).map_err(ApiError::InvalidFields)?;
     let email = details.email.as_deref().unwrap_or_default();
 
     let mode = IdentityMode::parse(&site.identity_mode).unwrap_or(IdentityMode::Off);
@@ -224,16 +218,5 @@ pub async fn identify(store: &Store, req: &mut Request) -> ApiResult<Response> {
             return Err(ApiError::Forbidden(rule));
         }
     };
-    let provided = provided_after(&visitor, &given_fields(&details));
-    let link = ContactLink {
-        visitor: &visitor,
-        details: &details,
-        verified,
-        provided_fields: &provided,
-        form_submitted: false,
-        new_contact_id: &new_id("ct"),
-        source: "chat",
-    };
-    store.link_contact(&link, now_ms()).await?;
-    linked_answer(store, &visitor.id).await
+    tie_to_contact(store, &visitor, &details, verified, false).await
 }

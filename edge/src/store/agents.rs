@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{last_rows, ms, Store};
+use super::{last_count, last_rows, ms, Store};
 use crate::error::ApiResult;
 use crate::password::Stored;
 
@@ -161,12 +161,7 @@ impl Store {
             )?,
             self.prepare("SELECT COUNT(*) AS n FROM agents WHERE id = ?1", &[agent_id.into()])?,
         ];
-        #[derive(Deserialize)]
-        struct Count {
-            n: u32,
-        }
-        let results = self.batch(statements).await?;
-        Ok(last_rows::<Count>(&results)?.first().is_some_and(|c| c.n == 1))
+        Ok(last_count(&self.batch(statements).await?)? == 1)
     }
 
     /// Sets the password of an invited agent; the agent's id, or `None` if the
@@ -262,12 +257,7 @@ impl Store {
             )?,
             self.prepare("SELECT COUNT(*) AS n FROM agents WHERE id = ?1", &[agent.into()])?,
         ];
-        #[derive(Deserialize)]
-        struct Count {
-            n: u32,
-        }
-        let results = self.batch(statements).await?;
-        Ok(last_rows::<Count>(&results)?.first().is_some_and(|c| c.n == 1))
+        Ok(last_count(&self.batch(statements).await?)? == 1)
     }
 
     /// Whether an agent id belongs to the account (for assignment).

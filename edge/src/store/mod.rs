@@ -72,6 +72,10 @@ pub struct MessageRow {
     pub flags: Vec<String>,
     /// Whether the original message is kept (email).
     pub has_original: u8,
+    /// For email sent from the inbox: `sent` or `failed`.
+    pub delivery_status: Option<String>,
+    /// Why sending failed.
+    pub delivery_error: Option<String>,
     /// Creation time, ms.
     pub created_at: u64,
 }
@@ -89,7 +93,7 @@ fn comma_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::
 /// Selects [`MessageRow`]s; append a `WHERE` on `m`.
 const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.direction, m.author, a.full_name AS author_name, \
      m.body, m.client_message_id, m.contact_id, m.email_subject, m.email_from, m.body_full, m.body_html, \
-     m.email_headers, m.flags, m.raw_key IS NOT NULL AS has_original, m.created_at \
+     m.email_headers, m.flags, m.raw_key IS NOT NULL AS has_original, m.delivery_status, m.delivery_error, m.created_at \
      FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
 
 /// Whether a write created something or found it already there.
@@ -146,6 +150,15 @@ impl Store {
         let sql = format!("{MESSAGE_SELECT} WHERE m.conversation_id = ?1 ORDER BY m.created_at, m.rowid");
         self.all(&sql, &[conversation_id.into()]).await
     }
+}
+
+/// The `n` of a batch ending in `SELECT COUNT(*) AS n …`.
+fn last_count(results: &[D1Result]) -> ApiResult<u32> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: u32,
+    }
+    Ok(last_rows::<Count>(results)?.first().map(|c| c.n).unwrap_or(0))
 }
 
 /// The rows of the last statement of a batch, as `T`.

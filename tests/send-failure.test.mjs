@@ -1,0 +1,47 @@
+// An email the platform refuses to send is kept in the thread, marked failed
+// with the reason, and the agent is told (502). On a worker of its own whose
+// configuration has no send_email binding, so every send fails for real.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { seed } from "../scripts/seed.mjs";
+import { startWorker, wrangler } from "./worker.mjs";
+
+test("a failed email send is recorded as failed with the reason", async () => {
+  const root = new URL("..", import.meta.url).pathname;
+  mkdirSync(`${root}tests/artifacts`, { recursive: true });
+  const config = `${root}tests/artifacts/wrangler.no-outbound.toml`;
+  const toml = readFileSync(`${root}wrangler.toml`, "utf8")
+    .replace(/\[\[send_email\]\]\nname = "OUTBOUND"\n/, "")
+    .replace('main = "edge/build/worker/shim.mjs"', 'main = "../../edge/build/worker/shim.mjs"')
+    .replace('directory = "www"', 'directory = "../../www"')
+    .replace('migrations_dir = "migrations"', 'migrations_dir = "../../migrations"');
+  assert.ok(!toml.includes("send_email"), "the test config has no send_email binding");
+  writeFileSync(config, toml);
+  const key = `pk_${randomBytes(24).toString("hex")}`;
+  const worker = await startWorker({ config, prepare: (state, configArgs) => seed({ persistTo: state, key, password: "irrelevant-here", wrangler, config: configArgs }) });
+  try {
+    const raw = readFileSync(`${root}tests/mail/plain.eml`, "utf8")
+      .replaceAll("{{From}}", "sol@example.org").replaceAll("{{from}}", "sol@example.org")
+      .replaceAll("{{id}}", "fail-test@mail.example.org").replaceAll("{{marker}}", "fail").replace(/\r?\n/g, "\r\n");
+    const qs = new URLSearchParams({ from: "sol@example.org", to: "support@juniper.inbound.example.com" });
+    assert.equal((await fetch(`${worker.url}/cdn-cgi/handler/email?${qs}`, { method: "POST", body: raw })).status, 200);
+    const auth = { authorization: `Bearer ${key}` };
+    const { conversations } = await (await fetch(`${worker.url}/api/conversations`, { headers: auth })).json();
+    const id = conversations[0].id;
+
+    const res = await fetch(`${worker.url}/api/conversations/${id}/messages`, {
+      method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ body: "This will not go out." }),
+    });
+    assert.equal(res.status, 502);
+    assert.equal((await res.json()).error.code, "email_send_failed");
+    const { messages } = await (await fetch(`${worker.url}/api/conversations/${id}`, { headers: auth })).json();
+    const sent = messages.find((m) => m.direction === "outbound");
+    assert.equal(sent.body, "This will not go out.", "the reply is kept, not lost");
+    assert.equal(sent.delivery_status, "failed");
+    assert.match(sent.delivery_error, /OUTBOUND/);
+  } finally {
+    await worker.stop();
+  }
+});
