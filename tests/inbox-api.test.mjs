@@ -173,6 +173,7 @@ test("a chat is followed up by email with the default subject, which the agent m
   await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "Again", channel: "email", subject: "Your tea order" } });
   assert.equal(header(await nextSentEmail(before), "Subject"), "Your tea order");
   assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "chat too", channel: "chat" } })).status, 201);
+  assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "x", channel: "fax" } })).body.error.code, "malformed_json");
 });
 
 test("click to add: an anonymous visitor gets contact details, attaching all its conversations", async () => {

@@ -125,12 +125,20 @@ pub async fn read(store: &Store, req: &Request, id: &str) -> ApiResult<Response>
     json(200, &json!({ "read": id }))
 }
 
+/// How an agent's reply travels.
+#[derive(Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum ReplyChannel {
+    Chat,
+    Email,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Reply {
     body: String,
-    /// `chat` or `email`; by default the conversation's own channel.
-    channel: Option<String>,
+    /// By default the conversation's own channel.
+    channel: Option<ReplyChannel>,
     /// Email only: overrides the default subject.
     subject: Option<String>,
 }
@@ -143,11 +151,9 @@ pub async fn reply(app: &App<'_>, req: &mut Request, id: &str) -> ApiResult<Resp
     let input: Reply = read_json(req).await?;
     let body = validate_body(&input.body)?;
     let conversation = conversation_of(store, &agent.account_id, id).await?;
-    let by_email = match input.channel.as_deref() {
-        Some("email") => true,
-        Some("chat") => false,
+    let by_email = match input.channel {
+        Some(channel) => channel == ReplyChannel::Email,
         None => conversation.channel == Channel::Email.as_str(),
-        Some(_) => return Err(ApiError::Invalid(BAD_FILTER)),
     };
     if !by_email {
         if conversation.visitor_id.is_none() {

@@ -142,8 +142,7 @@ async fn tie_to_contact(
         new_contact_id: &new_id("ct"),
         source: "chat",
     };
-    store.link_contact(&link, now_ms()).await?;
-    let visitor = store.visitor(&visitor.id).await?.ok_or(ApiError::Internal("visitor vanished".into()))?;
+    let visitor = store.link_contact(&link, now_ms()).await?;
     json(200, &json!({ "visitor": visitor_state(store, &visitor).await? }))
 }
 

@@ -34,6 +34,15 @@ pub struct SiteRow {
     pub identity_secret: Option<String>,
 }
 
+/// A site as listed to its agents.
+#[derive(Debug, Deserialize, serde::Serialize)]
+pub struct SiteSummary {
+    /// Site id (the snippet's `data-site`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
 /// A visitor, as needed to authenticate and serve a widget call.
 #[derive(Debug, Deserialize)]
 pub struct VisitorRow {
@@ -84,6 +93,11 @@ pub struct ContactLink<'a> {
     pub source: &'a str,
 }
 
+/// Selects the [`VisitorRow`] with id `?1`.
+const VISITOR_SELECT: &str = "SELECT v.id, v.site_id, s.account_id, v.token_hash, v.last_seen_at, v.contact_id, \
+     v.contact_verified, v.provided_fields, v.form_submitted_at \
+     FROM visitors v JOIN sites s ON s.id = v.site_id WHERE v.id = ?1";
+
 /// The id of the chat conversation a visitor sees and continues: the most
 /// recently active of its own, or, when the visitor is verified, of any of the
 /// contact's verified browsers. An unverified claim never reaches another
@@ -104,14 +118,8 @@ impl Store {
     }
 
     /// The account's sites, by name.
-    pub async fn sites(&self, account_id: &str) -> ApiResult<Vec<serde_json::Value>> {
-        #[derive(Deserialize, serde::Serialize)]
-        struct Site {
-            id: String,
-            name: String,
-        }
-        let sites: Vec<Site> = self.all("SELECT id, name FROM sites WHERE account_id = ?1 ORDER BY name", &[account_id.into()]).await?;
-        Ok(sites.into_iter().map(|s| serde_json::json!(s)).collect())
+    pub async fn sites(&self, account_id: &str) -> ApiResult<Vec<SiteSummary>> {
+        self.all("SELECT id, name FROM sites WHERE account_id = ?1 ORDER BY name", &[account_id.into()]).await
     }
 
     /// Creates a visitor of `site_id`; `false` if the site does not exist.
@@ -129,9 +137,7 @@ impl Store {
     /// The visitor with this id, to check its token against.
     pub async fn visitor(&self, visitor_id: &str) -> ApiResult<Option<VisitorRow>> {
         self.first(
-            "SELECT v.id, v.site_id, s.account_id, v.token_hash, v.last_seen_at, v.contact_id, \
-             v.contact_verified, v.provided_fields, v.form_submitted_at \
-             FROM visitors v JOIN sites s ON s.id = v.site_id WHERE v.id = ?1",
+            VISITOR_SELECT,
             &[visitor_id.into()],
         )
         .await
@@ -215,7 +221,8 @@ impl Store {
     /// Ties a visitor to a contact in one batch: finds the contact by email or
     /// creates it (never opted in to marketing), fills only its empty profile
     /// fields, links the visitor, and attaches all the visitor's conversations.
-    pub async fn link_contact(&self, link: &ContactLink<'_>, now: u64) -> ApiResult<Option<String>> {
+    /// Returns the visitor as it is afterwards.
+    pub async fn link_contact(&self, link: &ContactLink<'_>, now: u64) -> ApiResult<VisitorRow> {
         let d = link.details;
         let account = link.visitor.account_id.as_str();
         let vid = link.visitor.id.as_str();
@@ -260,13 +267,9 @@ impl Store {
             "UPDATE conversations SET contact_id = (SELECT contact_id FROM visitors WHERE id = ?1) WHERE visitor_id = ?1",
             &[vid.into()],
         )?);
-        statements.push(self.prepare("SELECT contact_id FROM visitors WHERE id = ?1", &[vid.into()])?);
-        #[derive(Deserialize)]
-        struct Linked {
-            contact_id: Option<String>,
-        }
+        statements.push(self.prepare(VISITOR_SELECT, &[vid.into()])?);
         let results = self.batch(statements).await?;
-        Ok(last_rows::<Linked>(&results)?.into_iter().next().and_then(|r| r.contact_id))
+        last_rows::<VisitorRow>(&results)?.into_iter().next().ok_or_else(|| ApiError::Internal("visitor vanished".into()))
     }
 
     /// The contact's non-empty profile fields, for a verified visitor's Form step.

@@ -145,22 +145,6 @@ pub struct ForwardingAddress {
     pub subdomain: String,
 }
 
-impl ForwardingAddress {
-    /// Splits a recipient address under `inbound_domain`; `None` if it is not
-    /// exactly one DNS label below that domain with a plain local part.
-    pub fn parse(address: &str, inbound_domain: &str) -> Option<Self> {
-        match Recipient::parse(address, inbound_domain)? {
-            Recipient::Mailbox(address) => Some(address),
-            Recipient::Reply { .. } => None,
-        }
-    }
-
-    /// The full address under `inbound_domain`.
-    pub fn to_address(&self, inbound_domain: &str) -> String {
-        format!("{}@{}.{}", self.username, self.subdomain, inbound_domain)
-    }
-}
-
 /// Whether `name` may be a forwarding username: 1–64 lower-case letters,
 /// digits, and inner `.`, `-` or `_` (no `+`, which reply addresses use).
 pub fn is_username(name: &str) -> bool {
@@ -196,10 +180,9 @@ mod tests {
 
     #[test]
     fn parses_forwarding_addresses_case_insensitively() {
-        let parsed = ForwardingAddress::parse("Support@Acme.Inbound.Example.com", DOMAIN).unwrap();
-        assert_eq!(parsed, ForwardingAddress { username: "support".into(), subdomain: "acme".into() });
-        assert_eq!(parsed.to_address(DOMAIN), "support@acme.inbound.example.com");
-        assert!(ForwardingAddress::parse("<help.desk@shop-1.inbound.example.com>", DOMAIN).is_some());
+        let parsed = Recipient::parse("Support@Acme.Inbound.Example.com", DOMAIN);
+        assert_eq!(parsed, Some(Recipient::Mailbox(ForwardingAddress { username: "support".into(), subdomain: "acme".into() })));
+        assert!(matches!(Recipient::parse("<help.desk@shop-1.inbound.example.com>", DOMAIN), Some(Recipient::Mailbox(_))));
     }
 
     #[test]
@@ -213,7 +196,7 @@ mod tests {
             "@acme.inbound.example.com",
             "support@-acme.inbound.example.com",
         ] {
-            assert_eq!(ForwardingAddress::parse(bad, DOMAIN), None, "{bad}");
+            assert_eq!(Recipient::parse(bad, DOMAIN), None, "{bad}");
         }
     }
 
