@@ -2,8 +2,9 @@
 // Runs the end-to-end suites against the real worker: `wrangler dev` (workerd)
 // on free ports, with its own throwaway local D1, migrated and seeded.
 //
-//   node tests/run.mjs            # every tests/*.test.mjs
-//   node tests/run.mjs --bench    # the benchmark instead (prints figures)
+//   node tests/run.mjs                         # every tests/*.test.mjs
+//   node tests/run.mjs tests/email.test.mjs    # only the named suites
+//   node tests/run.mjs --bench                 # the benchmark instead (prints figures)
 //
 // Exits non-zero when any test fails; the worker is always stopped.
 import { spawn } from "node:child_process";
@@ -39,8 +40,10 @@ try {
     ...process.env, PARLEY_URL: worker.url, PARLEY_KEY: key, PARLEY_STATE: worker.state, PARLEY_LOG: logPath,
     PARLEY_REPLY_SECRET: replySecret, PARLEY_ADMIN_PASSWORD: adminPassword,
   };
+  const named = process.argv.slice(2).filter((a) => a.endsWith(".test.mjs"));
   const files = bench
     ? ["tests/bench.mjs"]
+    : named.length ? named
     : readdirSync("tests").filter((f) => f.endsWith(".test.mjs")).sort().map((f) => join("tests", f));
   const args = bench ? files : ["--test", "--test-concurrency=1", "--test-reporter=spec", ...files];
   const run = spawn(process.execPath, args, { env, stdio: "inherit" });
