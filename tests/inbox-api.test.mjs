@@ -61,11 +61,13 @@ test("cookie-authenticated changes need the session's CSRF token", async () => {
 });
 
 test("the one-time set-up path is closed once an admin exists", async () => {
-  const res = await call("POST", "/api/setup", {
-    json: { account_name: "Eve Inc", site_name: "Eve", full_name: "Eve", email: "eve@example.org", password: "takeover-attempt" },
-  });
+  const takeover = { account_name: "Eve Inc", site_name: "Eve", full_name: "Eve", email: "eve@example.org", password: "takeover-attempt" };
+  const res = await call("POST", "/api/setup", { json: { ...takeover, setup_token: process.env.PARLEY_SETUP_TOKEN } });
   assert.equal(res.status, 409);
   assert.equal(res.body.error.code, "setup_closed");
+  const stranger = await call("POST", "/api/setup", { json: { ...takeover, setup_token: "a guess" } });
+  assert.equal(stranger.status, 403);
+  assert.equal(stranger.body.error.code, "setup_token_invalid");
 });
 
 test("the primary admin invites and removes agents; agents cannot", async () => {
@@ -163,14 +165,16 @@ test("a chat is followed up by email with the default subject, which the agent m
   await call("POST", "/api/widget/contact", { token, json: { email: `chat+${unique("")}@example.org` } });
 
   let before = sentEmails().length;
-  assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "Following up!", channel: "email" } })).status, 201);
+  const unconfirmed = await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "Following up!", channel: "email" } });
+  assert.equal(unconfirmed.body.error.code, "confirm_unverified_email", "the visitor typed this address: the agent confirms");
+  assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "Following up!", channel: "email", confirm_unverified: true } })).status, 201);
   const started = (await agentGet(`/api/conversations/${id}`)).conversation.started_at;
   const date = new Date(started).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).replace("Sept", "Sep");
   const subject = header(await nextSentEmail(before), "Subject");
   assert.equal(decodeWords(subject), `Following up on our chat · ${date}`);
 
   before = sentEmails().length;
-  await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "Again", channel: "email", subject: "Your tea order" } });
+  await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "Again", channel: "email", subject: "Your tea order", confirm_unverified: true } });
   assert.equal(header(await nextSentEmail(before), "Subject"), "Your tea order");
   assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "chat too", channel: "chat" } })).status, 201);
   assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "x", channel: "fax" } })).body.error.code, "malformed_json");
@@ -223,6 +227,7 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const chat = await chatConversation();
   const mail = await emailConversation();
   const message = (await agentGet(`/api/conversations/${mail.conversation.id}`)).messages[0];
+  const erasable = await emailConversation();
   const callers = { anonymous: null, visitor, agent: AGENT_KEY, admin: KEY };
   // [method, path, body, who may: "visitor" | "agent" (agents and admin) | "admin" | "any"]
   const endpoints = [
@@ -245,6 +250,8 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["PATCH", "/api/sites/s_demo/email-channel", { enabled: true }, "admin"],
     ["POST", "/api/sites/s_demo/email-channel/preview", {}, "admin"],
     ["POST", "/api/agents", { email: `m+${unique("")}@juniperandpine.example`, full_name: "M" }, "admin"],
+    ["GET", `/api/contacts/${mail.conversation.contact_id}/export`, undefined, "admin"],
+    ["DELETE", `/api/contacts/${erasable.conversation.contact_id}`, undefined, "admin"],
   ];
   const failures = [];
   for (const [method, path, json, who] of endpoints) {

@@ -12,7 +12,7 @@ import { readdirSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { seed } from "../scripts/seed.mjs";
-import { startWorker, d1Execute, wrangler } from "./worker.mjs";
+import { startWorker, d1Execute, wrangler, derivedConfig, raiseLimits } from "./worker.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 process.chdir(root);
@@ -23,22 +23,27 @@ const logPath = join(artifacts, "wrangler.log");
 const key = `pk_${randomBytes(24).toString("hex")}`;
 const replySecret = randomBytes(32).toString("hex");
 const adminPassword = randomBytes(12).toString("base64url");
+const setupToken = randomBytes(16).toString("hex");
 
 let worker;
 let code = 1;
 try {
+  // The suites share one worker and one client IP, so the production limits
+  // are raised here; tests/limits.test.mjs checks them on a worker of its own.
+  const config = derivedConfig("e2e", raiseLimits);
   worker = await startWorker({
-    vars: { REPLY_SIGNING_SECRET: replySecret },
+    config,
+    vars: { REPLY_SIGNING_SECRET: replySecret, SETUP_TOKEN: setupToken },
     log: logPath,
-    prepare: (state) => {
-      seed({ persistTo: state, key, password: adminPassword, wrangler });
-      d1Execute(state, "tests/fixtures.sql");
+    prepare: (state, configArgs) => {
+      seed({ persistTo: state, key, password: adminPassword, wrangler, config: configArgs });
+      d1Execute(state, "tests/fixtures.sql", configArgs);
     },
   });
   console.log(`worker up at ${worker.url} (D1 state ${worker.state}, log ${logPath})`);
   const env = {
     ...process.env, PARLEY_URL: worker.url, PARLEY_KEY: key, PARLEY_STATE: worker.state, PARLEY_LOG: logPath,
-    PARLEY_REPLY_SECRET: replySecret, PARLEY_ADMIN_PASSWORD: adminPassword,
+    PARLEY_REPLY_SECRET: replySecret, PARLEY_ADMIN_PASSWORD: adminPassword, PARLEY_SETUP_TOKEN: setupToken,
   };
   const named = process.argv.slice(2).filter((a) => a.endsWith(".test.mjs"));
   const files = bench

@@ -3,22 +3,15 @@
 // configuration has no send_email binding, so every send fails for real.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { seed } from "../scripts/seed.mjs";
-import { startWorker, wrangler } from "./worker.mjs";
+import { startWorker, wrangler, derivedConfig } from "./worker.mjs";
 
 test("a failed email send is recorded as failed with the reason", async () => {
   const root = new URL("..", import.meta.url).pathname;
-  mkdirSync(`${root}tests/artifacts`, { recursive: true });
-  const config = `${root}tests/artifacts/wrangler.no-outbound.toml`;
-  const toml = readFileSync(`${root}wrangler.toml`, "utf8")
-    .replace(/\[\[send_email\]\]\nname = "OUTBOUND"\n/, "")
-    .replace('main = "edge/build/worker/shim.mjs"', 'main = "../../edge/build/worker/shim.mjs"')
-    .replace('directory = "www"', 'directory = "../../www"')
-    .replace('migrations_dir = "migrations"', 'migrations_dir = "../../migrations"');
-  assert.ok(!toml.includes("send_email"), "the test config has no send_email binding");
-  writeFileSync(config, toml);
+  const config = derivedConfig("no-outbound", (toml) => toml.replace(/\[\[send_email\]\]\nname = "OUTBOUND"\n/, ""));
+  assert.ok(!readFileSync(config, "utf8").includes("send_email"), "the test config has no send_email binding");
   const key = `pk_${randomBytes(24).toString("hex")}`;
   const worker = await startWorker({ config, prepare: (state, configArgs) => seed({ persistTo: state, key, password: "irrelevant-here", wrangler, config: configArgs }) });
   try {

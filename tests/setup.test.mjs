@@ -1,16 +1,20 @@
 // The one-time set-up of a new deployment, on a worker of its own with an
-// empty D1: it creates the first account, site and primary admin, signs them
-// in, and then closes for good.
+// empty D1: it needs the deployment's SETUP_TOKEN, creates the first account,
+// site and primary admin, signs them in, and then closes for good.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker } from "./worker.mjs";
 
-test("set-up creates the primary admin once, then closes", async () => {
-  const worker = await startWorker();
+test("set-up needs the deployment's token, creates the primary admin once, then closes", async () => {
+  const worker = await startWorker({ vars: { SETUP_TOKEN: "the-deployment-setup-token" } });
   try {
     const post = (path, json, headers = {}) =>
       fetch(worker.url + path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(json) });
-    const admin = { account_name: "Fenwick Books", site_name: "fenwick.example", full_name: "Ada Fenwick", email: "Ada@Fenwick.example", password: "long enough secret" };
+    const admin = { account_name: "Fenwick Books", site_name: "fenwick.example", full_name: "Ada Fenwick", email: "Ada@Fenwick.example", password: "long enough secret", setup_token: "the-deployment-setup-token" };
+
+    const stranger = await post("/api/setup", { ...admin, setup_token: "first to arrive" });
+    assert.equal(stranger.status, 403, "a stranger who reaches a fresh deployment first cannot claim it");
+    assert.equal((await stranger.json()).error.code, "setup_token_invalid");
 
     const weak = await post("/api/setup", { ...admin, password: "short" });
     assert.equal((await weak.json()).error.code, "password_too_short");

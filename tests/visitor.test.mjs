@@ -89,7 +89,7 @@ test("the form creates a contact who is never opted in, and attaches the earlier
   assert.deepEqual(conversations.map((c) => c.id), [after.id]);
 });
 
-test("a known email finds its contact and only fills empty fields", async () => {
+test("a known email files the chat under its contact, and an unverified Form answer changes none of its fields", async () => {
   const tag = unique("");
   const address = `mia.chen+${tag}@example.org`;
   const mail = { From: `Mia.Chen+${tag}@Example.org`, from: address, id: `${tag}@mail.example.org`, marker: tag };
@@ -106,8 +106,8 @@ test("a known email finds its contact and only fills empty fields", async () => 
   const chats = [await conversationOf(first), await conversationOf(second)];
   assert.deepEqual(chats.map((c) => c.contact_id), [emailConversation.contact_id, emailConversation.contact_id], "one contact");
   const { contact, conversations } = await agentGet(`/api/contacts/${emailConversation.contact_id}`);
-  assert.equal(contact.full_name, "Mia Chen", "an existing value is never overwritten");
-  assert.equal(contact.company, "Teapots Inc");
+  assert.equal(contact.full_name, null, "an unverified Form answer never fills an existing contact");
+  assert.equal(contact.company, null);
   assert.equal(contact.name_from_email, "Mia Chen");
   assert.equal(contact.source, "email");
   assert.equal(conversations.length, 3);

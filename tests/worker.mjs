@@ -2,7 +2,7 @@
 // its own throwaway local D1: used by tests/run.mjs, and by suites that need
 // a worker of their own (e.g. an empty deployment for the set-up path).
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, createWriteStream } from "node:fs";
+import { mkdtempSync, rmSync, createWriteStream, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +31,24 @@ async function waitForHealth(url, child, seconds = 90) {
   }
   throw new Error(`the worker did not answer on ${url} within ${seconds}s`);
 }
+
+/**
+ * A variant of the project's wrangler.toml, written under tests/artifacts/ with
+ * its paths made relative to there, after `change(toml)`. Returns its path.
+ */
+export function derivedConfig(name, change) {
+  mkdirSync(join(root, "tests/artifacts"), { recursive: true });
+  const path = join(root, `tests/artifacts/wrangler.${name}.toml`);
+  const toml = readFileSync(join(root, "wrangler.toml"), "utf8")
+    .replace('main = "edge/build/worker/shim.mjs"', 'main = "../../edge/build/worker/shim.mjs"')
+    .replace('directory = "www"', 'directory = "../../www"')
+    .replace('migrations_dir = "migrations"', 'migrations_dir = "../../migrations"');
+  writeFileSync(path, change(toml));
+  return path;
+}
+
+/** The production limits raised out of reach, for suites that are not about limits. */
+export const raiseLimits = (toml) => toml.replace(/simple = \{ limit = \d+,/g, "simple = { limit = 1000000,");
 
 /** Runs an SQL file against a local D1 state directory. */
 export function d1Execute(state, file, config = []) {

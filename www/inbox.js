@@ -3,7 +3,7 @@
 // Everything from the API is rendered with textContent; an email's HTML is only
 // shown inside a sandboxed iframe, with scripts off.
 const $ = (id) => document.getElementById(id);
-const state = { csrf: null, agent: null, current: null, agents: [], refresh: null, listSeq: 0 };
+const state = { csrf: null, agent: null, current: null, agents: [], refresh: null, listSeq: 0, next: null, more: false };
 
 class ApiError extends Error {
   constructor(status, body) {
@@ -31,7 +31,8 @@ function el(tag, className, text) {
 }
 
 const when = (ms) => new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-const nameOf = (c) => c.contact_name || c.contact_email || `Visitor ${String(c.visitor_id || "").slice(2, 8)}`;
+const nameOf = (c) => c.contact_name || c.contact_email || c.unverified_email || `Visitor ${String(c.visitor_id || "").slice(2, 8)}`;
+const UNVERIFIED = "email not verified";
 const show = (...ids) => ["signin", "accept", "inbox", "settings"].forEach((id) => ($(id).hidden = !ids.includes(id)));
 
 // ---- sign-in ---------------------------------------------------------------
@@ -80,19 +81,33 @@ async function openInbox() {
   state.agents = (await api("GET", "/api/agents")).agents;
   await loadList();
   clearInterval(state.refresh);
-  state.refresh = setInterval(() => loadList().catch(() => {}), 5000);
+  // The refresh keeps the first page current; it pauses while older pages are shown.
+  state.refresh = setInterval(() => { if (!state.more) loadList().catch(() => {}); }, 5000);
 }
 
-async function loadList() {
+function listParams() {
   const params = new URLSearchParams();
   for (const [key, id] of [["channel", "f-channel"], ["status", "f-status"], ["assignee", "f-assignee"], ["q", "f-q"]]) {
     if ($(id).value.trim()) params.set(key, $(id).value.trim());
   }
+  if (params.get("status") === "spam") {
+    params.delete("status");
+    params.set("spam", "true");
+  }
+  return params;
+}
+
+async function loadList({ append = false } = {}) {
+  const params = listParams();
+  if (append && state.next) params.set("before", state.next);
   const seq = ++state.listSeq;
-  const { conversations } = await api("GET", `/api/conversations?${params}`);
+  const { conversations, next } = await api("GET", `/api/conversations?${params}`);
   if (seq !== state.listSeq) return; // a newer load (other filters) is under way
+  state.next = next;
+  state.more = append;
   const list = $("list");
-  list.replaceChildren();
+  if (!append) list.replaceChildren();
+  list.querySelector(".more")?.remove();
   for (const c of conversations) {
     const item = el("li", c.unread ? "unread" : "");
     const b = el("button");
@@ -102,6 +117,7 @@ async function loadList() {
     const who = el("span", "who");
     who.append(el("span", "badge", c.channel), nameOf(c));
     if (c.unread) who.append(el("span", "sr-unread", " (unread)"));
+    if (c.unverified_email) who.append(el("span", "badge warn", UNVERIFIED));
     b.append(who);
     if (c.contact_email && c.contact_name) b.append(el("span", "preview", c.contact_email));
     b.append(el("span", "preview", c.subject || c.preview || ""));
@@ -110,25 +126,34 @@ async function loadList() {
     item.append(b);
     list.append(item);
   }
-  if (!conversations.length) list.append(el("li", "empty", "No conversations."));
+  if (!list.children.length) list.append(el("li", "empty", "No conversations."));
+  if (next) {
+    const item = el("li", "more");
+    const more = el("button", "link", "Load more");
+    more.type = "button";
+    more.id = "load-more";
+    more.addEventListener("click", () => loadList({ append: true }).catch((err) => { more.textContent = `Could not load more: ${err.message}`; }));
+    item.append(more);
+    list.append(item);
+  }
 }
 
-for (const id of ["f-channel", "f-status", "f-assignee"]) $(id).addEventListener("change", loadList);
+for (const id of ["f-channel", "f-status", "f-assignee"]) $(id).addEventListener("change", () => loadList());
 let searchTimer;
 $("f-q").addEventListener("input", () => {
   clearTimeout(searchTimer);
-  searchTimer = setTimeout(loadList, 250);
+  searchTimer = setTimeout(() => loadList(), 250);
 });
 
 async function openConversation(id) {
   state.current = id;
-  const [{ conversation, messages }] = await Promise.all([
+  const [{ conversation, messages, claim }] = await Promise.all([
     api("GET", `/api/conversations/${encodeURIComponent(id)}`),
     api("POST", `/api/conversations/${encodeURIComponent(id)}/read`),
   ]);
   renderThread(conversation, messages);
-  renderProfile(conversation);
-  loadList().catch(() => {});
+  renderProfile(conversation, claim);
+  if (!state.more) loadList().catch(() => {});
 }
 
 function renderMessage(m) {
@@ -187,7 +212,17 @@ function renderThread(conversation, messages) {
     await api("PATCH", `/api/conversations/${conversation.id}`, { assignee_id: assign.value || null });
     loadList();
   });
-  head.append(status, assign);
+  const spam = el("button", null, conversation.spam_at ? "Not spam" : "Mark as spam");
+  spam.type = "button";
+  spam.id = "toggle-spam";
+  spam.addEventListener("click", async () => {
+    await api("PATCH", `/api/conversations/${conversation.id}`, { spam: !conversation.spam_at });
+    openConversation(conversation.id);
+  });
+  head.append(status, assign, spam);
+  if (conversation.unverified_email) {
+    head.append(el("p", "warn", `${conversation.unverified_email}: ${UNVERIFIED}. The visitor typed this address; nothing proves it is theirs.`));
+  }
 
   const list = el("div", "messages");
   list.id = "messages";
@@ -234,12 +269,15 @@ function composer(conversation) {
   chat.disabled = !conversation.visitor_id;
   email.disabled = true;
   reason.textContent = "Checking email…";
+  let confirmed = false;
+  let unverifiedTo = false;
   api("GET", `/api/conversations/${conversation.id}/email-draft`)
     .then((draft) => {
       email.disabled = false;
       reason.textContent = "";
       subject.value = draft.subject;
-      from.textContent = `From ${draft.from} to ${draft.to}`;
+      unverifiedTo = draft.to_unverified;
+      from.textContent = `From ${draft.from} to ${draft.to}${unverifiedTo ? ` (${UNVERIFIED})` : ""}`;
       if (chat.disabled) email.checked = true;
       update();
     })
@@ -257,9 +295,16 @@ function composer(conversation) {
     e.preventDefault();
     error.textContent = "";
     const channel = email.checked ? "email" : "chat";
+    if (channel === "email" && unverifiedTo && !confirmed) {
+      // Ask once: the address was typed by the visitor and may belong to someone else.
+      confirmed = true;
+      error.textContent = "This email address is not verified: the email may reach someone other than the person chatting. Send anyway?";
+      send.textContent = "Send anyway";
+      return;
+    }
     try {
       await api("POST", `/api/conversations/${conversation.id}/messages`, {
-        body: text.value, channel, ...(channel === "email" ? { subject: subject.value } : {}),
+        body: text.value, channel, ...(channel === "email" ? { subject: subject.value, confirm_unverified: confirmed } : {}),
       });
       text.value = "";
       openConversation(conversation.id);
@@ -271,9 +316,23 @@ function composer(conversation) {
   return form;
 }
 
-async function renderProfile(conversation) {
+/** What the visitor typed about themselves, shown apart from the contact's own fields. */
+function claimFacts(claim) {
+  const box = el("section", "claim");
+  box.id = "visitor-claim";
+  box.append(el("h4", null, `Stated by the visitor (${UNVERIFIED})`));
+  const facts = el("dl");
+  for (const [label, value] of [["Email", claim.email], ["Phone", claim.phone], ["Company", claim.company], ["Full name", claim.full_name]]) {
+    if (value) facts.append(el("dt", null, label), el("dd", null, value));
+  }
+  box.append(facts);
+  return box;
+}
+
+async function renderProfile(conversation, claim) {
   const pane = $("profile");
   pane.replaceChildren();
+  if (claim) pane.append(claimFacts(claim));
   if (!conversation.contact_id) {
     pane.append(el("h3", null, "Anonymous visitor"));
     if (!conversation.visitor_id) return;
@@ -345,7 +404,7 @@ async function renderProfile(conversation) {
   const actTab = tab("Recent activity", () => {
     const ul = el("ul");
     ul.id = "contact-activity";
-    for (const a of activity) ul.append(el("li", null, `${when(a.created_at)} · ${a.author}: ${a.body}`));
+    for (const a of activity) ul.append(el("li", null, `${when(a.created_at)} · ${a.author}${a.unverified ? ` (${UNVERIFIED})` : ""}: ${a.body}`));
     if (!activity.length) ul.append(el("li", null, "Nothing yet."));
     return ul;
   });

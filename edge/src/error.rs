@@ -29,6 +29,8 @@ pub enum ApiError {
     NotFound(&'static str),
     /// The path exists but not for this method (405).
     MethodNotAllowed,
+    /// Too many calls of this kind from this caller (429); retry after this many seconds.
+    TooManyRequests(u32),
     /// A service we depend on refused (502), e.g. the email binding.
     BadGateway(Invalid),
     /// Something failed on our side (500); the detail is logged, not shown.
@@ -50,6 +52,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => 405,
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::UnsupportedMediaType => 415,
+            ApiError::TooManyRequests(_) => 429,
             ApiError::BadGateway(_) => 502,
             ApiError::Internal(_) => 500,
         }
@@ -71,6 +74,10 @@ impl ApiError {
             ApiError::UnsupportedMediaType => ("unsupported_media_type", "Send the request body as application/json.".to_string()),
             ApiError::NotFound(what) => ("not_found", format!("{what} not found.")),
             ApiError::MethodNotAllowed => ("method_not_allowed", "This method is not allowed on this path.".to_string()),
+            ApiError::TooManyRequests(seconds) => (
+                "rate_limited",
+                format!("Too many requests of this kind; nothing was done. Try again in {seconds} seconds."),
+            ),
             ApiError::Internal(_) => ("internal", "Something went wrong on our side; nothing was saved. Please try again.".to_string()),
         }
     }
@@ -91,7 +98,12 @@ impl ApiError {
         }
         let body = json!({ "error": error });
         match Response::from_json(&body) {
-            Ok(response) => response.with_status(self.status()),
+            Ok(mut response) => {
+                if let ApiError::TooManyRequests(seconds) = &self {
+                    let _ = response.headers_mut().set("retry-after", &seconds.to_string());
+                }
+                response.with_status(self.status())
+            }
             Err(_) => Response::error("internal error", 500).expect("a plain response can always be built"),
         }
     }

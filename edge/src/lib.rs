@@ -8,6 +8,7 @@ mod auth;
 mod error;
 mod http;
 mod ids;
+mod limits;
 mod mail;
 mod password;
 mod routes;
@@ -16,6 +17,7 @@ mod store;
 use worker::{event, Context, Env, ForwardableEmailMessage, Request, Response, Result};
 
 use crate::error::ApiError;
+use crate::limits::Limits;
 use crate::mail::inbound::MailEnv;
 use crate::routes::App;
 use crate::store::Store;
@@ -26,6 +28,10 @@ fn store(env: &Env) -> Result<Store> {
 
 fn reply_secret(env: &Env) -> String {
     env.secret("REPLY_SIGNING_SECRET").map(|s| s.to_string()).unwrap_or_default()
+}
+
+fn setup_token(env: &Env) -> String {
+    env.secret("SETUP_TOKEN").map(|s| s.to_string()).unwrap_or_default()
 }
 
 fn inbound_domain(env: &Env) -> String {
@@ -42,12 +48,16 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             let domain = inbound_domain(&env);
             let secret = reply_secret(&env);
             let outbound = env.send_email("OUTBOUND").ok();
+            let setup_token = setup_token(&env);
+            let limits = Limits::new(&env);
             let app = App {
                 store: &store,
                 raw_mail: &raw_mail,
                 inbound_domain: &domain,
                 reply_secret: &secret,
+                setup_token: &setup_token,
                 outbound: outbound.as_ref(),
+                limits: &limits,
             };
             Ok(routes::handle(req, &app).await)
         }

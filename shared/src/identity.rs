@@ -37,6 +37,54 @@ pub enum Identity {
     Refused(Invalid),
 }
 
+/// How a statement of who a visitor is may touch the contact with that email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tie {
+    /// Signed by the site: ties the contact, fills its empty fields, and grants
+    /// the contact's verified history (email included).
+    Verified,
+    /// The visitor's word (the Form step, an unsigned identify): filed under the
+    /// contact with that email, which is created with the stated fields if new;
+    /// an existing contact is never changed, and nothing of its history is shown.
+    Claim,
+    /// The visitor's word on a site that requires signatures: recorded on the
+    /// visitor for the agents, and tied to no contact.
+    Recorded,
+    /// An agent's "click to add": ties and fills empty fields, but the visitor
+    /// has proved nothing, so it grants no history either.
+    Agent,
+}
+
+impl Tie {
+    /// What an unsigned statement amounts to under the site's identity mode.
+    pub const fn of_claim(mode: IdentityMode) -> Tie {
+        match mode {
+            IdentityMode::Required => Tie::Recorded,
+            IdentityMode::Off | IdentityMode::Optional => Tie::Claim,
+        }
+    }
+
+    /// Whether the visitor is tied to the contact with the stated email.
+    pub const fn links(self) -> bool {
+        !matches!(self, Tie::Recorded)
+    }
+
+    /// Whether empty fields of an existing contact may be filled.
+    pub const fn fills_existing(self) -> bool {
+        matches!(self, Tie::Verified | Tie::Agent)
+    }
+
+    /// Whether the visitor may see the contact's history and email.
+    pub const fn grants_history(self) -> bool {
+        matches!(self, Tie::Verified)
+    }
+
+    /// Whether what was stated is kept on the visitor as an unproved claim.
+    pub const fn records_claim(self) -> bool {
+        matches!(self, Tie::Claim | Tie::Recorded)
+    }
+}
+
 /// The signature a site's server computes for `email`.
 pub fn sign(secret: &str, email: &str) -> String {
     hex::encode(&mac(secret, email).finalize().into_bytes())
@@ -122,5 +170,18 @@ mod tests {
             assert_eq!(decide(mode, k, email, sig), expected, "{mode:?} {sig:?}");
         }
         assert_eq!(decide(IdentityMode::Required, None, email, Some(&good)), Refused(SIGNATURE_INVALID), "no secret: nothing verifies");
+    }
+
+    #[test]
+    fn claims_never_change_contacts_and_never_grant_history() {
+        assert_eq!(Tie::of_claim(IdentityMode::Off), Tie::Claim);
+        assert_eq!(Tie::of_claim(IdentityMode::Optional), Tie::Claim);
+        assert_eq!(Tie::of_claim(IdentityMode::Required), Tie::Recorded, "required mode: claims reach no contact");
+        for tie in [Tie::Claim, Tie::Recorded] {
+            assert!(!tie.fills_existing() && !tie.grants_history() && tie.records_claim(), "{tie:?}");
+        }
+        assert!(!Tie::Recorded.links());
+        assert!(Tie::Verified.links() && Tie::Verified.fills_existing() && Tie::Verified.grants_history());
+        assert!(Tie::Agent.links() && Tie::Agent.fills_existing() && !Tie::Agent.grants_history() && !Tie::Agent.records_claim());
     }
 }

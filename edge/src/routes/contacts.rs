@@ -1,7 +1,7 @@
 //! The agent API over contacts.
 
 use serde_json::json;
-use worker::{Request, Response};
+use worker::{Bucket, Request, Response};
 
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
@@ -17,4 +17,29 @@ pub async fn show(store: &Store, req: &Request, id: &str) -> ApiResult<Response>
     let activity = store.contact_activity(&agent.account_id, &contact.id).await?;
     let channels: std::collections::BTreeSet<&str> = conversations.iter().map(|c| c.channel.as_str()).collect();
     json(200, &json!({ "contact": contact, "channels": channels, "conversations": conversations, "activity": activity }))
+}
+
+/// `GET /api/contacts/{id}/export` (primary admin): everything stored about a
+/// contact, as one JSON document (GDPR article 15).
+pub async fn export(store: &Store, req: &Request, id: &str) -> ApiResult<Response> {
+    let admin = auth::admin(store, req).await?;
+    let export = store.contact_export(&admin.account_id, id).await?.ok_or(ApiError::NotFound("Contact"))?;
+    let mut response = json(200, &export)?;
+    response.headers_mut().set("content-disposition", &format!("attachment; filename=\"contact-{id}.json\""))?;
+    Ok(response)
+}
+
+/// `DELETE /api/contacts/{id}` (primary admin): erases a contact and everything
+/// stored about it, originals in R2 first so that no row is left pointing at
+/// a deleted one (GDPR article 17). Running it again after a failure finishes it.
+pub async fn erase(store: &Store, raw_mail: &Bucket, req: &Request, id: &str) -> ApiResult<Response> {
+    let admin = auth::admin(store, req).await?;
+    store.contact(&admin.account_id, id).await?.ok_or(ApiError::NotFound("Contact"))?;
+    let keys = store.contact_raw_keys(id).await?;
+    for key in &keys {
+        raw_mail.delete(key).await?;
+    }
+    let mut erased = store.erase_contact(&admin.account_id, id).await?.ok_or(ApiError::NotFound("Contact"))?;
+    erased.originals = keys.len() as u32;
+    json(200, &json!({ "erased": erased }))
 }

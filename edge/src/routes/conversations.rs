@@ -8,6 +8,7 @@ use shared::conversation::{validate_body, Channel, Status};
 use shared::email::outbound::{self, render_from_name, render_subject, reply_subject};
 use shared::email::{display_sender, reply_address};
 use shared::form::{normalize_line, FormConfig, FormInput};
+use shared::identity::Tie;
 use shared::Invalid;
 use worker::{Request, Response};
 
@@ -17,17 +18,26 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
 use crate::mail::outbound::{build, send, Outgoing};
-use crate::store::{ContactLink, ConversationFilter, ConversationRow, SentEmail, Store};
+use crate::store::{ContactLink, ConversationFilter, ConversationRow, Cursor, SentEmail, Store};
 
 /// The list's query string named an unknown channel, status or parameter.
 const BAD_FILTER: Invalid = Invalid::new(
     "invalid_filter",
-    "Filters: channel (chat, email, messenger), status (open, closed), assignee (me, unassigned or an agent id), q.",
+    "Filters: channel (chat, email, messenger), status (open, closed), assignee (me, unassigned or an agent id), q, \
+     spam (true or false), before (the previous page's next), limit (1 to 100).",
 );
 const BAD_UPDATE: Invalid = Invalid::new(
     "invalid_update",
-    "Send {\"status\": \"open\" | \"closed\"} and/or {\"assignee_id\": an agent id or null}.",
+    "Send {\"status\": \"open\" | \"closed\"}, {\"assignee_id\": an agent id or null} and/or {\"spam\": true | false}.",
 );
+/// The email would go to an address the person chatting never proved is theirs.
+const CONFIRM_UNVERIFIED: Invalid = Invalid::new(
+    "confirm_unverified_email",
+    "This visitor's email is not verified: the email may reach someone other than the person chatting. \
+     Send again with \"confirm_unverified\": true if you are sure.",
+);
+/// Largest page of the conversation list.
+const MAX_PAGE: u32 = 100;
 const NOT_AN_AGENT: Invalid = Invalid::new("assignee_invalid", "The assignee must be an agent of this team.");
 const NO_VISITOR: Invalid = Invalid::new(
     "reply_channel_unavailable",
@@ -51,24 +61,29 @@ async fn conversation_of(store: &Store, account_id: &str, id: &str) -> ApiResult
     store.conversation(account_id, id).await?.ok_or(ApiError::NotFound("Conversation"))
 }
 
-/// `GET /api/conversations?channel=&status=&assignee=&q=`: the account's inbox, newest activity first.
+/// `GET /api/conversations?channel=&status=&assignee=&q=&spam=&before=&limit=`: a page
+/// of the account's inbox, newest activity first, with the cursor of the next page.
 pub async fn list(store: &Store, req: &Request) -> ApiResult<Response> {
     let agent = auth::agent(store, req).await?;
     let filter: ConversationFilter = req.query().map_err(|_| ApiError::Invalid(BAD_FILTER))?;
     let channel_ok = filter.channel.as_deref().is_none_or(|c| Channel::parse(c).is_some());
     let status_ok = filter.status.as_deref().is_none_or(|s| Status::parse(s).is_some());
-    if !channel_ok || !status_ok {
+    let cursor = filter.before.as_deref().map(|b| Cursor::parse(b).ok_or(ApiError::Invalid(BAD_FILTER))).transpose()?;
+    let limit = filter.limit.unwrap_or(MAX_PAGE);
+    if !channel_ok || !status_ok || !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::Invalid(BAD_FILTER));
     }
     let assignee = match filter.assignee.as_deref() {
         Some("me") => Some(agent.id.as_str()),
         other => other,
     };
-    let conversations = store.conversations(&agent.account_id, &filter, assignee).await?;
-    json(200, &json!({ "conversations": conversations }))
+    let conversations = store.conversations(&agent.account_id, &filter, assignee, cursor.as_ref(), limit).await?;
+    let next = (conversations.len() == limit as usize).then(|| conversations.last().map(Cursor::after)).flatten();
+    json(200, &json!({ "conversations": conversations, "next": next }))
 }
 
-/// `GET /api/conversations/{id}`: one conversation with all its messages and attachments.
+/// `GET /api/conversations/{id}`: one conversation with all its messages and
+/// attachments, and what its visitor stated without proving it (`claim`).
 pub async fn show(store: &Store, req: &Request, id: &str) -> ApiResult<Response> {
     let agent = auth::agent(store, req).await?;
     let conversation = conversation_of(store, &agent.account_id, id).await?;
@@ -83,16 +98,26 @@ pub async fn show(store: &Store, req: &Request, id: &str) -> ApiResult<Response>
             value
         })
         .collect();
-    json(200, &json!({ "conversation": conversation, "messages": messages }))
+    let claim = match &conversation.visitor_id {
+        Some(visitor) => store.visitor_claim(visitor).await?,
+        None => None,
+    };
+    json(200, &json!({ "conversation": conversation, "messages": messages, "claim": claim }))
 }
 
-/// `PATCH /api/conversations/{id}`: `{status?, assignee_id?}` (null unassigns).
+/// `PATCH /api/conversations/{id}`: `{status?, assignee_id?, spam?}` (null
+/// unassigns; spam hides the conversation and blocks its visitor).
 pub async fn update(store: &Store, req: &mut Request, id: &str) -> ApiResult<Response> {
     let agent = auth::agent(store, req).await?;
     let input: Map<String, Value> = read_json(req).await?;
-    if input.is_empty() || input.keys().any(|k| k != "status" && k != "assignee_id") {
+    if input.is_empty() || input.keys().any(|k| !["status", "assignee_id", "spam"].contains(&k.as_str())) {
         return Err(ApiError::Invalid(BAD_UPDATE));
     }
+    let spam = match input.get("spam") {
+        None => None,
+        Some(Value::Bool(spam)) => Some(*spam),
+        Some(_) => return Err(ApiError::Invalid(BAD_UPDATE)),
+    };
     let status = match input.get("status") {
         None => None,
         Some(Value::String(s)) if Status::parse(s).is_some() => Some(s.as_str()),
@@ -109,7 +134,11 @@ pub async fn update(store: &Store, req: &mut Request, id: &str) -> ApiResult<Res
         }
         Some(_) => return Err(ApiError::Invalid(BAD_UPDATE)),
     };
-    if !store.update_conversation(&agent.account_id, id, status, assignee).await? {
+    let found = match spam {
+        Some(spam) => store.set_spam(&agent.account_id, id, spam, now_ms()).await?,
+        None => true,
+    };
+    if !found || !store.update_conversation(&agent.account_id, id, status, assignee).await? {
         return Err(ApiError::NotFound("Conversation"));
     }
     let conversation = conversation_of(store, &agent.account_id, id).await?;
@@ -141,6 +170,9 @@ struct Reply {
     channel: Option<ReplyChannel>,
     /// Email only: overrides the default subject.
     subject: Option<String>,
+    /// Email only: the agent confirms sending to an email the visitor never proved.
+    #[serde(default)]
+    confirm_unverified: bool,
 }
 
 /// `POST /api/conversations/{id}/messages`: `{body, channel?, subject?}`.
@@ -161,6 +193,9 @@ pub async fn reply(app: &App<'_>, req: &mut Request, id: &str) -> ApiResult<Resp
         }
         let message = store.add_agent_message(&conversation.id, &agent.id, &new_id("m"), body, now_ms()).await?;
         return json(201, &json!({ "message": message }));
+    }
+    if conversation.unverified_email.is_some() && !input.confirm_unverified {
+        return Err(ApiError::Conflict(CONFIRM_UNVERIFIED));
     }
     let subject = input.subject.as_deref().map(normalize_line).transpose()?.filter(|s| !s.is_empty());
     email_reply(app, &agent, &conversation, body, subject.as_deref()).await
@@ -200,7 +235,15 @@ pub async fn email_draft(app: &App<'_>, req: &Request, id: &str) -> ApiResult<Re
     let agent = auth::agent(app.store, req).await?;
     let conversation = conversation_of(app.store, &agent.account_id, id).await?;
     let d = draft(app, &agent, &conversation).await?;
-    json(200, &json!({ "to": d.to, "from": display_sender(Some(&d.from_name), &d.from_address), "subject": d.subject }))
+    json(
+        200,
+        &json!({
+            "to": d.to,
+            "from": display_sender(Some(&d.from_name), &d.from_address),
+            "subject": d.subject,
+            "to_unverified": conversation.unverified_email.is_some(),
+        }),
+    )
 }
 
 async fn email_reply(
@@ -293,7 +336,7 @@ pub async fn add_contact(store: &Store, req: &mut Request, id: &str) -> ApiResul
     let link = ContactLink {
         visitor: &visitor,
         details: &details,
-        verified: false,
+        tie: Tie::Agent,
         provided_fields: &visitor.provided_fields,
         form_submitted: false,
         new_contact_id: &new_id("ct"),

@@ -16,6 +16,7 @@ use worker::{Bucket, Method, Request, Response, SendEmail};
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, with_widget_cors};
+use crate::limits::Limits;
 use crate::store::Store;
 
 /// What handlers may use besides the request: the store and the deployment's bindings.
@@ -28,8 +29,12 @@ pub struct App<'a> {
     pub inbound_domain: &'a str,
     /// Signs reply addresses and Message-IDs.
     pub reply_secret: &'a str,
+    /// The one-time secret that `POST /api/setup` must carry; empty keeps set-up closed.
+    pub setup_token: &'a str,
     /// Sends email from the inbox, if bound.
     pub outbound: Option<&'a SendEmail>,
+    /// Abuse limits.
+    pub limits: &'a Limits<'a>,
 }
 
 /// Answers one HTTP request for the API; anything not under `/api/` is a static asset
@@ -46,17 +51,17 @@ pub async fn handle(mut req: Request, app: &App<'_>) -> Response {
         (Method::Get, ["api", "health"]) => health(store).await,
 
         (Method::Get, ["api", "widget", "sites", site, "config"]) => widget::config(store, site).await,
-        (Method::Post, ["api", "widget", "sites", site, "visitors"]) => widget::create_visitor(store, site).await,
+        (Method::Post, ["api", "widget", "sites", site, "visitors"]) => widget::create_visitor(app, &req, site).await,
         (Method::Get, ["api", "widget", "conversation"]) => widget::conversation(store, &req).await,
-        (Method::Post, ["api", "widget", "messages"]) => widget::send(store, &mut req).await,
+        (Method::Post, ["api", "widget", "messages"]) => widget::send(app, &mut req).await,
         (Method::Post, ["api", "widget", "contact"]) => widget::submit_form(store, &mut req).await,
         (Method::Post, ["api", "widget", "identify"]) => widget::identify(store, &mut req).await,
 
-        (Method::Post, ["api", "setup"]) => session::setup(store, &mut req).await,
-        (Method::Post, ["api", "session"]) => session::sign_in(store, &mut req).await,
+        (Method::Post, ["api", "setup"]) => session::setup(app, &mut req).await,
+        (Method::Post, ["api", "session"]) => session::sign_in(app, &mut req).await,
         (Method::Get, ["api", "session"]) => session::current(store, &req).await,
         (Method::Delete, ["api", "session"]) => session::sign_out(store, &req).await,
-        (Method::Post, ["api", "invitations", "accept"]) => session::accept_invitation(store, &mut req).await,
+        (Method::Post, ["api", "invitations", "accept"]) => session::accept_invitation(app, &mut req).await,
         (Method::Get, ["api", "agents"]) => agents::list(store, &req).await,
         (Method::Post, ["api", "agents"]) => agents::invite(store, &mut req).await,
         (Method::Delete, ["api", "agents", id]) => agents::remove(store, &req, id).await,
@@ -70,6 +75,8 @@ pub async fn handle(mut req: Request, app: &App<'_>) -> Response {
         (Method::Get, ["api", "conversations", id, "email-draft"]) => conversations::email_draft(app, &req, id).await,
         (Method::Get, ["api", "sites"]) => sites(store, &req).await,
         (Method::Get, ["api", "contacts", id]) => contacts::show(store, &req, id).await,
+        (Method::Delete, ["api", "contacts", id]) => contacts::erase(store, app.raw_mail, &req, id).await,
+        (Method::Get, ["api", "contacts", id, "export"]) => contacts::export(store, &req, id).await,
         (Method::Get, ["api", "messages", id, "original"]) => originals::show(store, app.raw_mail, &req, id).await,
         (Method::Get, ["api", "sites", site, "email-channel"]) => channels::show(store, &req, site, app.inbound_domain).await,
         (Method::Patch, ["api", "sites", site, "email-channel"]) => {
@@ -78,14 +85,14 @@ pub async fn handle(mut req: Request, app: &App<'_>) -> Response {
         (Method::Post, ["api", "sites", site, "email-channel", "preview"]) => {
             channels::preview(store, &mut req, site, app.inbound_domain).await
         }
-        (Method::Post, ["api", "sites", site, "tickets"]) => tickets::create(store, &mut req, site).await,
+        (Method::Post, ["api", "sites", site, "tickets"]) => tickets::create(app, &mut req, site).await,
         (Method::Get, ["api", "email", "rejections"]) => email::rejections(store, &req).await,
 
         (_, ["api", "widget", "sites", _, "config" | "visitors"])
         | (_, ["api", "widget", "conversation" | "messages" | "contact" | "identify"])
         | (_, ["api", "conversations", ..])
         | (_, ["api", "email", "rejections"])
-        | (_, ["api", "contacts", _])
+        | (_, ["api", "contacts", _] | ["api", "contacts", _, "export"])
         | (_, ["api", "messages", _, "original"])
         | (_, ["api", "sites", _, "email-channel" | "tickets"])
         | (_, ["api", "sites", _, "email-channel", "preview"])

@@ -5,14 +5,17 @@ use serde::Deserialize;
 use serde_json::json;
 use shared::contact::normalize_email;
 use shared::form::normalize_line;
+use shared::hex::constant_time_eq;
 use shared::visitor::hash_secret;
 use shared::Invalid;
 use worker::{Request, Response};
 
+use super::App;
 use crate::auth::{self, SESSION_COOKIE};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json, session_cookie};
 use crate::ids::{new_id, new_secret, now_ms};
+use crate::limits::{client_ip, Limit};
 use crate::password::{self, Stored, MIN_LENGTH};
 use crate::store::{Setup, Store};
 
@@ -24,6 +27,14 @@ const PASSWORD_WEAK: Invalid = Invalid::new("password_too_short", "Choose a pass
 const SETUP_CLOSED: Invalid = Invalid::new(
     "setup_closed",
     "This deployment is already set up; sign in, or ask the primary admin for an invitation.",
+);
+const SETUP_TOKEN_UNSET: Invalid = Invalid::new(
+    "setup_token_unset",
+    "Set-up stays closed until the deployment has a SETUP_TOKEN secret (see the README, Deploying).",
+);
+const SETUP_TOKEN_INVALID: Invalid = Invalid::new(
+    "setup_token_invalid",
+    "The setup_token does not match the deployment's SETUP_TOKEN secret.",
 );
 const INVITATION_INVALID: Invalid = Invalid::new(
     "invitation_invalid",
@@ -62,9 +73,13 @@ fn decoy() -> Stored {
 }
 
 /// `POST /api/session`: `{email, password}` → session cookie and CSRF token.
-pub async fn sign_in(store: &Store, req: &mut Request) -> ApiResult<Response> {
+/// Limited per client IP and per email before any password work.
+pub async fn sign_in(app: &App<'_>, req: &mut Request) -> ApiResult<Response> {
+    let store = app.store;
+    app.limits.check(Limit::SignInPerIp, &client_ip(req)).await?;
     let input: SignIn = read_json(req).await?;
     let email = normalize_email(&input.email).unwrap_or_default();
+    app.limits.check(Limit::SignInPerEmail, &email).await?;
     let found = store.credentials(&email).await?;
     let (agent_id, stored) = match found {
         Some((id, stored)) => (Some(id), stored),
@@ -102,12 +117,26 @@ struct SetupInput {
     full_name: String,
     email: String,
     password: String,
+    /// The deployment's SETUP_TOKEN secret: a stranger who finds a fresh deployment cannot claim it.
+    setup_token: String,
 }
 
 /// `POST /api/setup`: creates the first account, site and primary admin;
-/// closes for good once any agent exists.
-pub async fn setup(store: &Store, req: &mut Request) -> ApiResult<Response> {
+/// needs the deployment's one-time SETUP_TOKEN, and closes for good once any
+/// agent exists. Limited per client IP; every cheap check runs before PBKDF2.
+pub async fn setup(app: &App<'_>, req: &mut Request) -> ApiResult<Response> {
+    let store = app.store;
+    app.limits.check(Limit::SetupPerIp, &client_ip(req)).await?;
     let input: SetupInput = read_json(req).await?;
+    if app.setup_token.is_empty() {
+        return Err(ApiError::Forbidden(SETUP_TOKEN_UNSET));
+    }
+    if !constant_time_eq(input.setup_token.trim().as_bytes(), app.setup_token.as_bytes()) {
+        return Err(ApiError::Forbidden(SETUP_TOKEN_INVALID));
+    }
+    if store.has_agents().await? {
+        return Err(ApiError::Conflict(SETUP_CLOSED));
+    }
     let email = normalize_email(&input.email)?;
     let line = |s: &str| normalize_line(s).ok().filter(|s| !s.is_empty()).ok_or(ApiError::Invalid(shared::form::NAME_MISSING));
     let (account_name, site_name, full_name) = (line(&input.account_name)?, line(&input.site_name)?, line(&input.full_name)?);
@@ -140,13 +169,20 @@ struct Accept {
     password: String,
 }
 
-/// `POST /api/invitations/accept`: `{token, password}` → the invited agent is signed in.
-pub async fn accept_invitation(store: &Store, req: &mut Request) -> ApiResult<Response> {
+/// `POST /api/invitations/accept`: `{token, password}` → the invited agent is
+/// signed in. Limited per client IP; the invitation is checked before PBKDF2.
+pub async fn accept_invitation(app: &App<'_>, req: &mut Request) -> ApiResult<Response> {
+    let store = app.store;
+    app.limits.check(Limit::SetupPerIp, &client_ip(req)).await?;
     let input: Accept = read_json(req).await?;
     check_password(&input.password)?;
+    let token_hash = hash_secret(input.token.trim());
+    if !store.invitation_open(&token_hash, now_ms()).await? {
+        return Err(ApiError::Invalid(INVITATION_INVALID));
+    }
     let stored = password::hash(&input.password).await?;
     let agent_id = store
-        .accept_invitation(&hash_secret(input.token.trim()), &stored, now_ms())
+        .accept_invitation(&token_hash, &stored, now_ms())
         .await?
         .ok_or(ApiError::Invalid(INVITATION_INVALID))?;
     start_session(store, req, &agent_id, 200).await

@@ -8,11 +8,13 @@ use shared::conversation::{validate_body, validate_client_id};
 use shared::form::{normalize_line, FieldErrors, FormField};
 use worker::{Request, Response};
 
+use super::App;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, now_ms};
-use crate::store::{Store, Ticket, Written};
+use crate::limits::Limit;
+use crate::store::{Ticket, Written};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,10 +28,13 @@ struct Submission {
 }
 
 /// `POST /api/sites/{site}/tickets`: `{email, name?, subject?, body, submission_id?}`.
-pub async fn create(store: &Store, req: &mut Request, site_id: &str) -> ApiResult<Response> {
+/// Limited per site.
+pub async fn create(app: &App<'_>, req: &mut Request, site_id: &str) -> ApiResult<Response> {
+    let store = app.store;
     let agent = auth::agent(store, req).await?;
-    let input: Submission = read_json(req).await?;
     let site = store.site(site_id).await?.filter(|s| s.account_id == agent.account_id).ok_or(ApiError::NotFound("Site"))?;
+    app.limits.check(Limit::TicketsPerSite, &site.id).await?;
+    let input: Submission = read_json(req).await?;
 
     let mut errors = FieldErrors::new();
     let email = normalize_email(&input.email).map_err(|e| errors.push((FormField::Email, e))).ok();

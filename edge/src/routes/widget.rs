@@ -5,15 +5,24 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use shared::conversation::{validate_body, validate_client_id};
 use shared::form::{ContactDetails, FieldMode, FormConfig, FormField, FormInput};
-use shared::identity::{self, Identity, IdentityMode};
+use shared::identity::{self, Identity, IdentityMode, Tie};
 use shared::visitor::VISITOR_TTL_MS;
+use shared::Invalid;
 use worker::{Request, Response};
 
+use super::App;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
+use crate::limits::{client_ip, Limit};
 use crate::store::{ContactLink, SiteRow, Store, VisitorRow, Written};
+
+/// An agent marked this visitor's chat as spam.
+const VISITOR_BLOCKED: Invalid = Invalid::new(
+    "visitor_blocked",
+    "This conversation is closed to new messages. Please contact the site another way.",
+);
 
 /// A visit refreshes `last_seen_at` at most this often, so polling costs no writes.
 const TOUCH_INTERVAL_MS: u64 = 60 * 60 * 1000;
@@ -46,8 +55,11 @@ pub async fn config(store: &Store, site_id: &str) -> ApiResult<Response> {
     Ok(response)
 }
 
-/// `POST /api/widget/sites/{site}/visitors`: a new visitor and its secret token.
-pub async fn create_visitor(store: &Store, site_id: &str) -> ApiResult<Response> {
+/// `POST /api/widget/sites/{site}/visitors`: a new visitor and its secret token
+/// (limited per client IP).
+pub async fn create_visitor(app: &App<'_>, req: &Request, site_id: &str) -> ApiResult<Response> {
+    let store = app.store;
+    app.limits.check(Limit::VisitorsPerIp, &client_ip(req)).await?;
     let visitor_id = new_id("v");
     let secret = new_secret();
     let hash = shared::visitor::hash_secret(&secret);
@@ -68,7 +80,7 @@ pub async fn create_visitor(store: &Store, site_id: &str) -> ApiResult<Response>
 /// email once tied to a contact, and (verified only) the contact's profile.
 async fn known_fields(store: &Store, visitor: &VisitorRow) -> ApiResult<Vec<String>> {
     let mut known: Vec<String> = visitor.provided_fields.split(',').filter(|f| !f.is_empty()).map(String::from).collect();
-    if visitor.contact_id.is_some() {
+    if visitor.contact_id.is_some() || visitor.claimed_email.is_some() {
         known.push(FormField::Email.as_str().into());
     }
     if let Some(contact) = visitor.verified_contact() {
@@ -87,7 +99,9 @@ async fn visitor_state(store: &Store, visitor: &VisitorRow) -> ApiResult<Value> 
     }))
 }
 
-/// `GET /api/widget/conversation`: the calling visitor's conversation, and only what it may see.
+/// `GET /api/widget/conversation`: the calling visitor's conversation, and only
+/// what it may see: messages in the visitor's shape, and email ones only once
+/// the visitor is verified for the contact.
 pub async fn conversation(store: &Store, req: &Request) -> ApiResult<Response> {
     let visitor = auth::visitor(store, req).await?;
     let now = now_ms();
@@ -96,7 +110,7 @@ pub async fn conversation(store: &Store, req: &Request) -> ApiResult<Response> {
     }
     let conversation_id = store.visitor_conversation(&visitor).await?;
     let messages = match &conversation_id {
-        Some(id) => store.messages(id).await?,
+        Some(id) => store.visitor_messages(id, visitor.verified_contact().is_some()).await?,
         None => Vec::new(),
     };
     let state = visitor_state(store, &visitor).await?;
@@ -112,8 +126,14 @@ struct SendMessage {
 
 /// `POST /api/widget/messages`: stores a visitor message; a retry with the
 /// same `client_message_id` answers 200 with the message already stored.
-pub async fn send(store: &Store, req: &mut Request) -> ApiResult<Response> {
+/// Limited per visitor; refused for a visitor an agent blocked as spam.
+pub async fn send(app: &App<'_>, req: &mut Request) -> ApiResult<Response> {
+    let store = app.store;
     let visitor = auth::visitor(store, req).await?;
+    if visitor.blocked_at.is_some() {
+        return Err(ApiError::Forbidden(VISITOR_BLOCKED));
+    }
+    app.limits.check(Limit::MessagesPerVisitor, &visitor.id).await?;
     let input: SendMessage = read_json(req).await?;
     let client_id = validate_client_id(&input.client_message_id)?;
     let body = validate_body(&input.body)?;
@@ -129,14 +149,14 @@ async fn tie_to_contact(
     store: &Store,
     visitor: &VisitorRow,
     details: &ContactDetails,
-    verified: bool,
+    tie: Tie,
     form_submitted: bool,
 ) -> ApiResult<Response> {
     let provided = provided_after(visitor, &details.given());
     let link = ContactLink {
         visitor,
         details,
-        verified,
+        tie,
         provided_fields: &provided,
         form_submitted,
         new_contact_id: &new_id("ct"),
@@ -164,9 +184,10 @@ struct FormSubmission {
     full_name: Option<String>,
 }
 
-/// `POST /api/widget/contact`: the Form step's answer. Finds or creates the
-/// contact by email, fills only its empty fields, and ties the visitor and
-/// all its conversations to it.
+/// `POST /api/widget/contact`: the Form step's answer, an unproved claim (see
+/// [`Tie`]): filed under the contact with that email (never in `required`
+/// mode), changing nothing of an existing contact. A verified visitor adding
+/// fields without a new email speaks for its verified contact.
 pub async fn submit_form(store: &Store, req: &mut Request) -> ApiResult<Response> {
     let visitor = auth::visitor(store, req).await?;
     let input: FormSubmission = read_json(req).await?;
@@ -177,8 +198,14 @@ pub async fn submit_form(store: &Store, req: &mut Request) -> ApiResult<Response
         company: input.company.as_deref(),
         full_name: input.full_name.as_deref(),
     };
-    let details = form_config(&site).validate(&form, visitor.contact_id.is_some()).map_err(ApiError::InvalidFields)?;
-    tie_to_contact(store, &visitor, &details, false, true).await
+    let email_known = visitor.contact_id.is_some() || visitor.claimed_email.is_some();
+    let details = form_config(&site).validate(&form, email_known).map_err(ApiError::InvalidFields)?;
+    let tie = if visitor.verified_contact().is_some() && details.email.is_none() {
+        Tie::Verified
+    } else {
+        Tie::of_claim(identity_mode(&site))
+    };
+    tie_to_contact(store, &visitor, &details, tie, true).await
 }
 
 #[derive(Deserialize)]
@@ -208,14 +235,18 @@ pub async fn identify(store: &Store, req: &mut Request) -> ApiResult<Response> {
     let details = FormConfig::ALL_OPTIONAL.validate(&given, false).map_err(ApiError::InvalidFields)?;
     let email = details.email.as_deref().unwrap_or_default();
 
-    let mode = IdentityMode::parse(&site.identity_mode).unwrap_or(IdentityMode::Off);
-    let verified = match identity::decide(mode, site.identity_secret.as_deref(), &input.email, input.signature.as_deref()) {
-        Identity::Verified => true,
-        Identity::Unverified => false,
+    let mode = identity_mode(&site);
+    let tie = match identity::decide(mode, site.identity_secret.as_deref(), &input.email, input.signature.as_deref()) {
+        Identity::Verified => Tie::Verified,
+        Identity::Unverified => Tie::of_claim(mode),
         Identity::Refused(rule) => {
             worker::console_warn!("identify refused for {email} on {}: {}", site.id, rule.code);
             return Err(ApiError::Forbidden(rule));
         }
     };
-    tie_to_contact(store, &visitor, &details, verified, false).await
+    tie_to_contact(store, &visitor, &details, tie, false).await
+}
+
+fn identity_mode(site: &SiteRow) -> IdentityMode {
+    IdentityMode::parse(&site.identity_mode).unwrap_or(IdentityMode::Required)
 }

@@ -219,6 +219,19 @@ impl Store {
         Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) == 1)
     }
 
+    /// Whether any agent exists (set-up is then closed); a cheap check before PBKDF2.
+    pub async fn has_agents(&self) -> ApiResult<bool> {
+        Ok(self.count("SELECT COUNT(*) AS n FROM (SELECT 1 FROM agents LIMIT 1)", &[]).await? > 0)
+    }
+
+    /// Whether an invitation is open (unused, unexpired, its agent not removed);
+    /// a cheap check before PBKDF2.
+    pub async fn invitation_open(&self, token_hash: &str, now: u64) -> ApiResult<bool> {
+        let sql = "SELECT COUNT(*) AS n FROM agent_invitations i JOIN agents a ON a.id = i.agent_id \
+                   WHERE i.token_hash = ?1 AND i.accepted_at IS NULL AND i.expires_at > ?2 AND a.removed_at IS NULL";
+        Ok(self.count(sql, &[token_hash.into(), ms(now)]).await? > 0)
+    }
+
     /// Creates the first account, site, email channel and primary admin, in
     /// one batch and only while the deployment has no agent at all; `false` once it has.
     pub async fn setup(&self, setup: &Setup<'_>, now: u64) -> ApiResult<bool> {

@@ -1,10 +1,12 @@
 //! SQL of the widget's side: sites, visitors, their conversation and messages,
 //! and tying visitors to contacts.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use shared::form::ContactDetails;
+use shared::identity::Tie;
+use wasm_bindgen::JsValue;
 
-use super::{last_rows, ms, opt, MessageRow, Store, Written, MESSAGE_SELECT};
+use super::{last_rows, ms, opt, Store, Written};
 use crate::error::{ApiError, ApiResult};
 
 /// A site's widget, Form and identity configuration.
@@ -64,6 +66,10 @@ pub struct VisitorRow {
     pub provided_fields: String,
     /// When this browser answered the Form step.
     pub form_submitted_at: Option<u64>,
+    /// The email this browser stated without proving it, if any.
+    pub claimed_email: Option<String>,
+    /// When an agent marked one of its conversations as spam (it may not write).
+    pub blocked_at: Option<u64>,
 }
 
 impl VisitorRow {
@@ -79,10 +85,10 @@ pub struct ContactLink<'a> {
     /// The visitor.
     pub visitor: &'a VisitorRow,
     /// Validated details; with an email, the contact is found or created by it,
-    /// without one the visitor's current contact is updated.
+    /// without one the visitor's current contact is meant.
     pub details: &'a ContactDetails,
-    /// Whether the site's signature vouched for the email.
-    pub verified: bool,
+    /// What the statement may do (see [`Tie`]).
+    pub tie: Tie,
     /// The Form fields this browser has now given, comma-separated.
     pub provided_fields: &'a str,
     /// Whether this is the Form step's submission (not an identify).
@@ -93,9 +99,35 @@ pub struct ContactLink<'a> {
     pub source: &'a str,
 }
 
+/// A message as the visitor's widget sees it: never email headers, addresses,
+/// quoted history, HTML or flags.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct VisitorMessage {
+    /// Message id.
+    pub id: String,
+    /// The widget's id for the send, when this browser wrote it.
+    pub client_message_id: Option<String>,
+    /// `visitor`, `contact`, `agent` or `bot`.
+    pub author: String,
+    /// The agent's full name, for agent messages.
+    pub author_name: Option<String>,
+    /// Plain text, without quoted history.
+    pub body: String,
+    /// Creation time, ms.
+    pub created_at: u64,
+    /// `sent`, or `failed` for a reply that could not be delivered.
+    pub state: String,
+}
+
+/// Selects [`VisitorMessage`]s; append a `WHERE` on `m`. Only a visitor
+/// verified for the contact may see messages that travelled by email.
+const VISITOR_MESSAGE_SELECT: &str = "SELECT m.id, m.client_message_id, m.author, a.full_name AS author_name, m.body, \
+     m.created_at, CASE WHEN m.delivery_status = 'failed' THEN 'failed' ELSE 'sent' END AS state \
+     FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
+
 /// Selects the [`VisitorRow`] with id `?1`.
 const VISITOR_SELECT: &str = "SELECT v.id, v.site_id, s.account_id, v.token_hash, v.last_seen_at, v.contact_id, \
-     v.contact_verified, v.provided_fields, v.form_submitted_at \
+     v.contact_verified, v.provided_fields, v.form_submitted_at, v.claimed_email, v.blocked_at \
      FROM visitors v JOIN sites s ON s.id = v.site_id WHERE v.id = ?1";
 
 /// The id of the chat conversation a visitor sees and continues: the most
@@ -164,6 +196,16 @@ impl Store {
         Ok(row.and_then(|r| r.id))
     }
 
+    /// The messages of the visitor's conversation that the visitor may see,
+    /// oldest first: email ones only when `with_email` (a verified visitor).
+    pub async fn visitor_messages(&self, conversation_id: &str, with_email: bool) -> ApiResult<Vec<VisitorMessage>> {
+        let sql = format!(
+            "{VISITOR_MESSAGE_SELECT} WHERE m.conversation_id = ?1 AND (?2 OR m.email_message_id IS NULL) \
+             ORDER BY m.created_at, m.rowid"
+        );
+        self.all(&sql, &[conversation_id.into(), JsValue::from_bool(with_email)]).await
+    }
+
     /// Stores a visitor's chat message in one batch: into the conversation the
     /// visitor sees, or a new one if there is none; reopens it if closed; and
     /// does nothing if this `client_message_id` was already stored.
@@ -175,7 +217,7 @@ impl Store {
         client_message_id: &str,
         body: &str,
         now: u64,
-    ) -> ApiResult<(MessageRow, Written)> {
+    ) -> ApiResult<(VisitorMessage, Written)> {
         let vid = visitor.id.as_str();
         let contact = opt(visitor.verified_contact());
         let statements = vec![
@@ -205,12 +247,12 @@ impl Store {
             )?,
             self.prepare("UPDATE visitors SET last_seen_at = ?2 WHERE id = ?1", &[vid.into(), ms(now)])?,
             self.prepare(
-                &format!("{MESSAGE_SELECT} WHERE m.visitor_id = ?1 AND m.client_message_id = ?2"),
+                &format!("{VISITOR_MESSAGE_SELECT} WHERE m.visitor_id = ?1 AND m.client_message_id = ?2"),
                 &[vid.into(), client_message_id.into()],
             )?,
         ];
         let results = self.batch(statements).await?;
-        let stored = last_rows::<MessageRow>(&results)?
+        let stored = last_rows::<VisitorMessage>(&results)?
             .into_iter()
             .next()
             .ok_or_else(|| ApiError::Internal("visitor message not found after insert".into()))?;
@@ -218,55 +260,86 @@ impl Store {
         Ok((stored, written))
     }
 
-    /// Ties a visitor to a contact in one batch: finds the contact by email or
-    /// creates it (never opted in to marketing), fills only its empty profile
-    /// fields, links the visitor, and attaches all the visitor's conversations.
-    /// Returns the visitor as it is afterwards.
+    /// Ties a visitor to a contact in one batch, as far as `link.tie` allows
+    /// (see [`Tie`]): finds the contact by email or creates it with the given
+    /// fields (never opted in to marketing), fills an existing contact's empty
+    /// fields only for a verified or agent tie, records an unproved claim on the
+    /// visitor, and attaches all the visitor's conversations. Returns the
+    /// visitor as it is afterwards.
     pub async fn link_contact(&self, link: &ContactLink<'_>, now: u64) -> ApiResult<VisitorRow> {
-        let d = link.details;
+        let (d, tie) = (link.details, link.tie);
         let account = link.visitor.account_id.as_str();
         let vid = link.visitor.id.as_str();
         // The contact: by email when one is given, else the visitor's current one.
         let contact = "COALESCE((SELECT id FROM contacts WHERE account_id = ?1 AND email = ?2), \
                        (SELECT contact_id FROM visitors WHERE id = ?3))";
         let key = [account.into(), opt(d.email.as_deref()), vid.into()];
-        let with_key = |rest: &[wasm_bindgen::JsValue]| -> Vec<wasm_bindgen::JsValue> {
-            key.iter().cloned().chain(rest.iter().cloned()).collect()
-        };
+        let with_key = |rest: &[JsValue]| -> Vec<JsValue> { key.iter().cloned().chain(rest.iter().cloned()).collect() };
+        let fields = [opt(d.phone.as_deref()), opt(d.company.as_deref()), opt(d.full_name.as_deref())];
         let mut statements = Vec::with_capacity(5);
-        if let Some(email) = d.email.as_deref() {
+        if let (Some(email), true) = (d.email.as_deref(), tie.links()) {
             statements.push(self.prepare(
-                "INSERT OR IGNORE INTO contacts (id, account_id, email, source, marketing_opt_in, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?5, 0, ?4, ?4)",
-                &[link.new_contact_id.into(), account.into(), email.into(), ms(now), link.source.into()],
+                "INSERT OR IGNORE INTO contacts \
+                   (id, account_id, email, phone, company, full_name, source, marketing_opt_in, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?8)",
+                &[
+                    link.new_contact_id.into(),
+                    account.into(),
+                    email.into(),
+                    fields[0].clone(),
+                    fields[1].clone(),
+                    fields[2].clone(),
+                    link.source.into(),
+                    ms(now),
+                ],
             )?);
         }
+        if tie.fills_existing() {
+            let mut args = fields.to_vec();
+            args.push(ms(now));
+            statements.push(self.prepare(
+                &format!(
+                    "UPDATE contacts SET phone = COALESCE(phone, ?4), company = COALESCE(company, ?5), \
+                       full_name = COALESCE(full_name, ?6), updated_at = ?7 WHERE id = {contact}"
+                ),
+                &with_key(&args),
+            )?);
+        }
+        let relink = if tie.links() {
+            format!(
+                "contact_verified = CASE WHEN contact_id IS {contact} THEN MAX(contact_verified, ?4) ELSE ?4 END, \
+                 contact_id = {contact},"
+            )
+        } else {
+            String::new()
+        };
+        let claim = tie.records_claim();
+        let claimed = |value: JsValue| if claim { value } else { JsValue::NULL };
         statements.push(self.prepare(
             &format!(
-                "UPDATE contacts SET phone = COALESCE(phone, ?4), company = COALESCE(company, ?5), \
-                   full_name = COALESCE(full_name, ?6), updated_at = ?7 WHERE id = {contact}"
-            ),
-            &with_key(&[opt(d.phone.as_deref()), opt(d.company.as_deref()), opt(d.full_name.as_deref()), ms(now)]),
-        )?);
-        statements.push(self.prepare(
-            &format!(
-                "UPDATE visitors SET \
-                   contact_verified = CASE WHEN contact_id IS {contact} THEN MAX(contact_verified, ?4) ELSE ?4 END, \
-                   contact_id = {contact}, provided_fields = ?5, \
-                   form_submitted_at = CASE WHEN ?6 THEN COALESCE(form_submitted_at, ?7) ELSE form_submitted_at END \
+                "UPDATE visitors SET {relink} provided_fields = ?5, \
+                   form_submitted_at = CASE WHEN ?6 THEN COALESCE(form_submitted_at, ?7) ELSE form_submitted_at END, \
+                   claimed_email = COALESCE(?8, claimed_email), claimed_phone = COALESCE(?9, claimed_phone), \
+                   claimed_company = COALESCE(?10, claimed_company), claimed_full_name = COALESCE(?11, claimed_full_name) \
                  WHERE id = ?3"
             ),
             &with_key(&[
-                wasm_bindgen::JsValue::from_f64(if link.verified { 1.0 } else { 0.0 }),
+                JsValue::from_f64(if tie.grants_history() { 1.0 } else { 0.0 }),
                 link.provided_fields.into(),
-                wasm_bindgen::JsValue::from_bool(link.form_submitted),
+                JsValue::from_bool(link.form_submitted),
                 ms(now),
+                claimed(opt(d.email.as_deref())),
+                claimed(fields[0].clone()),
+                claimed(fields[1].clone()),
+                claimed(fields[2].clone()),
             ]),
         )?);
-        statements.push(self.prepare(
-            "UPDATE conversations SET contact_id = (SELECT contact_id FROM visitors WHERE id = ?1) WHERE visitor_id = ?1",
-            &[vid.into()],
-        )?);
+        if tie.links() {
+            statements.push(self.prepare(
+                "UPDATE conversations SET contact_id = (SELECT contact_id FROM visitors WHERE id = ?1) WHERE visitor_id = ?1",
+                &[vid.into()],
+            )?);
+        }
         statements.push(self.prepare(VISITOR_SELECT, &[vid.into()])?);
         let results = self.batch(statements).await?;
         last_rows::<VisitorRow>(&results)?.into_iter().next().ok_or_else(|| ApiError::Internal("visitor vanished".into()))

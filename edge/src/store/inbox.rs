@@ -39,6 +39,11 @@ pub struct ConversationRow {
     pub assignee_name: Option<String>,
     /// 1 when the newest message is from the contact and no agent has opened it since.
     pub unread: u8,
+    /// The email the chat's visitor stated without proving it: set when the
+    /// conversation rests on an unverified claim ("email not verified").
+    pub unverified_email: Option<String>,
+    /// When an agent marked it as spam (hidden from the default list).
+    pub spam_at: Option<u64>,
 }
 
 /// Filters of the inbox conversation list.
@@ -53,6 +58,35 @@ pub struct ConversationFilter {
     pub assignee: Option<String>,
     /// Words to find in the contact's name or email.
     pub q: Option<String>,
+    /// `true`: only conversations marked as spam; otherwise they are left out.
+    pub spam: Option<bool>,
+    /// The cursor of the page before (`next` of the previous answer).
+    pub before: Option<String>,
+    /// Page size, 1 to 100 (default 100).
+    pub limit: Option<u32>,
+}
+
+/// Where a page of the conversation list starts: after this (time, id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    /// `last_message_at` of the last conversation of the previous page.
+    pub last_message_at: u64,
+    /// Its id (ties are broken by id).
+    pub id: String,
+}
+
+impl Cursor {
+    /// Parses `{last_message_at}.{id}`.
+    pub fn parse(text: &str) -> Option<Cursor> {
+        let (at, id) = text.split_once('.')?;
+        let valid_id = !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        Some(Cursor { last_message_at: at.parse().ok()?, id: id.to_string() }).filter(|_| valid_id)
+    }
+
+    /// The cursor after `row`.
+    pub fn after(row: &ConversationRow) -> String {
+        format!("{}.{}", row.last_message_at, row.id)
+    }
 }
 
 /// One line of a contact's recent activity (chat and other non-email channels).
@@ -68,6 +102,21 @@ pub struct ActivityRow {
     pub body: String,
     /// When, ms.
     pub created_at: u64,
+    /// 1 when the chat rests on an unverified claim of this contact's email.
+    pub unverified: u8,
+}
+
+/// What a chat's visitor said about themselves without proving it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ClaimRow {
+    /// The email typed in the Form step or passed to an unsigned identify.
+    pub email: Option<String>,
+    /// The phone stated.
+    pub phone: Option<String>,
+    /// The company stated.
+    pub company: Option<String>,
+    /// The full name stated.
+    pub full_name: Option<String>,
 }
 
 /// An email of a thread, for In-Reply-To and References.
@@ -131,26 +180,34 @@ const CONVERSATION_SELECT: &str = "SELECT c.id, c.site_id, c.channel, c.status, 
        (SELECT body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) AS preview, \
        c.assignee_id, ag.full_name AS assignee_name, \
        (c.last_message_at > c.agent_read_at AND (SELECT direction FROM messages m WHERE m.conversation_id = c.id \
-          ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) = 'inbound') AS unread \
+          ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) = 'inbound') AS unread, \
+       CASE WHEN v.id IS NOT NULL AND v.contact_verified = 0 THEN COALESCE(v.claimed_email, ct.email) END AS unverified_email, \
+       c.spam_at \
      FROM conversations c JOIN sites s ON s.id = c.site_id LEFT JOIN contacts ct ON ct.id = c.contact_id \
-     LEFT JOIN agents ag ON ag.id = c.assignee_id";
+     LEFT JOIN agents ag ON ag.id = c.assignee_id LEFT JOIN visitors v ON v.id = c.visitor_id";
 
 impl Store {
-    /// The account's conversations, newest activity first. `assignee` is an
-    /// agent id or `unassigned`; `q` matches the contact's name or email.
+    /// A page of the account's conversations, newest activity first, after
+    /// `cursor`. `assignee` is an agent id or `unassigned`; `q` matches the
+    /// contact's name or email (or the email a visitor claimed). Spam is left
+    /// out unless `filter.spam` asks for it alone.
     pub async fn conversations(
         &self,
         account_id: &str,
         filter: &ConversationFilter,
         assignee: Option<&str>,
+        cursor: Option<&Cursor>,
+        limit: u32,
     ) -> ApiResult<Vec<ConversationRow>> {
         let sql = format!(
             "{CONVERSATION_SELECT} WHERE s.account_id = ?1 \
              AND (?2 IS NULL OR c.channel = ?2) AND (?3 IS NULL OR c.status = ?3) \
              AND (?4 IS NULL OR (?4 = 'unassigned' AND c.assignee_id IS NULL) OR c.assignee_id = ?4) \
              AND (?5 IS NULL OR ct.email LIKE ?5 ESCAPE '\\' OR ct.full_name LIKE ?5 ESCAPE '\\' \
-                  OR ct.name_from_email LIKE ?5 ESCAPE '\\') \
-             ORDER BY c.last_message_at DESC LIMIT 100"
+                  OR ct.name_from_email LIKE ?5 ESCAPE '\\' OR v.claimed_email LIKE ?5 ESCAPE '\\') \
+             AND ((c.spam_at IS NOT NULL) = ?6) \
+             AND (?7 IS NULL OR (c.last_message_at, c.id) < (?7, ?8)) \
+             ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?9"
         );
         let pattern = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| {
             let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
@@ -164,9 +221,34 @@ impl Store {
                 opt(filter.status.as_deref()),
                 opt(assignee),
                 opt(pattern.as_deref()),
+                wasm_bindgen::JsValue::from_bool(filter.spam == Some(true)),
+                cursor.map(|c| ms(c.last_message_at)).unwrap_or(wasm_bindgen::JsValue::NULL),
+                opt(cursor.map(|c| c.id.as_str())),
+                wasm_bindgen::JsValue::from_f64(f64::from(limit)),
             ],
         )
         .await
+    }
+
+    /// Marks a conversation of the account as spam (blocking its visitor from
+    /// writing) or takes the mark back; `false` if it is not there.
+    pub async fn set_spam(&self, account_id: &str, conversation_id: &str, spam: bool, now: u64) -> ApiResult<bool> {
+        let at = if spam { ms(now) } else { wasm_bindgen::JsValue::NULL };
+        let statements = vec![
+            self.prepare(
+                "UPDATE conversations SET spam_at = ?3 \
+                 WHERE id = ?2 AND site_id IN (SELECT id FROM sites WHERE account_id = ?1)",
+                &[account_id.into(), conversation_id.into(), at.clone()],
+            )?,
+            self.prepare(
+                "UPDATE visitors SET blocked_at = ?3 WHERE id = (SELECT c.visitor_id FROM conversations c \
+                   JOIN sites s ON s.id = c.site_id WHERE c.id = ?2 AND s.account_id = ?1)",
+                &[account_id.into(), conversation_id.into(), at],
+            )?,
+        ];
+        let results = self.batch(statements).await?;
+        let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+        Ok(changed == 1)
     }
 
     /// Closes, reopens and (un)assigns a conversation of the account; `false` if it is not there.
@@ -255,13 +337,27 @@ impl Store {
     /// The contact's recent activity: messages of its non-email conversations, newest first.
     pub async fn contact_activity(&self, account_id: &str, contact_id: &str) -> ApiResult<Vec<ActivityRow>> {
         self.all(
-            "SELECT m.conversation_id, c.channel, m.author, m.body, m.created_at FROM messages m \
+            "SELECT m.conversation_id, c.channel, m.author, m.body, m.created_at, \
+               COALESCE(v.contact_verified = 0, 0) AS unverified FROM messages m \
              JOIN conversations c ON c.id = m.conversation_id JOIN sites s ON s.id = c.site_id \
+             LEFT JOIN visitors v ON v.id = c.visitor_id \
              WHERE s.account_id = ?1 AND c.contact_id = ?2 AND c.channel != 'email' \
              ORDER BY m.created_at DESC, m.rowid DESC LIMIT 20",
             &[account_id.into(), contact_id.into()],
         )
         .await
+    }
+
+    /// What the visitor stated without proving it, if anything.
+    pub async fn visitor_claim(&self, visitor_id: &str) -> ApiResult<Option<ClaimRow>> {
+        let claim: Option<ClaimRow> = self
+            .first(
+                "SELECT claimed_email AS email, claimed_phone AS phone, claimed_company AS company, \
+                 claimed_full_name AS full_name FROM visitors WHERE id = ?1",
+                &[visitor_id.into()],
+            )
+            .await?;
+        Ok(claim.filter(|c| c.email.is_some() || c.phone.is_some() || c.company.is_some() || c.full_name.is_some()))
     }
 
     /// One conversation of the account, if it exists there.

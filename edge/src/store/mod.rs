@@ -10,10 +10,11 @@ mod agents;
 mod chat;
 mod inbox;
 mod mail;
+mod privacy;
 
 pub use chat::{ContactLink, SiteRow, VisitorRow};
 pub use agents::{AgentRow, Setup};
-pub use inbox::{ConversationFilter, ConversationRow, SentEmail};
+pub use inbox::{ConversationFilter, ConversationRow, Cursor, SentEmail};
 pub use mail::{ChannelChanges, EmailChannelRow, InboundEmail, NewIds, Ticket};
 
 use serde::{Deserialize, Serialize};
@@ -143,6 +144,15 @@ impl Store {
             ok: u8,
         }
         Ok(self.first::<One>("SELECT 1 AS ok", &[]).await?.is_some_and(|r| r.ok == 1))
+    }
+
+    /// The `n` of a `SELECT COUNT(*) AS n …`.
+    async fn count(&self, sql: &str, args: &[JsValue]) -> ApiResult<u32> {
+        #[derive(Deserialize)]
+        struct Count {
+            n: u32,
+        }
+        Ok(self.first::<Count>(sql, args).await?.map(|c| c.n).unwrap_or(0))
     }
 
     /// Every message of a conversation, oldest first.

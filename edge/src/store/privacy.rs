@@ -1,0 +1,143 @@
+//! SQL of a contact's rights (GDPR articles 15 and 17): everything stored
+//! about a contact, to export it, and to erase it.
+//!
+//! "About a contact" is: the contact row; its visitors (browsers tied to it);
+//! every conversation of the contact or of those visitors, with all their
+//! messages and attachments; messages the contact wrote elsewhere (a CC'd
+//! reply in someone else's thread); claims other visitors made of its email;
+//! and refused mail it sent.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use wasm_bindgen::JsValue;
+
+use super::{Store, MESSAGE_SELECT};
+use crate::error::ApiResult;
+
+/// The messages stored about contact `?1` (use as `m.id IN (…)`).
+const CONTACT_MESSAGES: &str = "SELECT m.id FROM messages m WHERE m.contact_id = ?1 \
+     OR m.conversation_id IN (SELECT id FROM conversations WHERE contact_id = ?1 \
+       OR visitor_id IN (SELECT id FROM visitors WHERE contact_id = ?1)) \
+     OR m.visitor_id IN (SELECT id FROM visitors WHERE contact_id = ?1)";
+
+/// The conversations of contact `?1` and of its visitors.
+const CONTACT_CONVERSATIONS: &str = "SELECT id FROM conversations WHERE contact_id = ?1 \
+     OR visitor_id IN (SELECT id FROM visitors WHERE contact_id = ?1)";
+
+/// What erasing a contact removed.
+#[derive(Debug, Default, Serialize)]
+pub struct Erased {
+    /// Conversations deleted.
+    pub conversations: u32,
+    /// Messages deleted.
+    pub messages: u32,
+    /// Browsers (visitors) deleted.
+    pub visitors: u32,
+    /// Originals deleted from R2.
+    pub originals: u32,
+}
+
+impl Store {
+    /// The R2 keys of every original stored about the contact.
+    pub async fn contact_raw_keys(&self, contact_id: &str) -> ApiResult<Vec<String>> {
+        #[derive(Deserialize)]
+        struct Key {
+            raw_key: String,
+        }
+        let sql = format!("SELECT raw_key FROM messages WHERE raw_key IS NOT NULL AND id IN ({CONTACT_MESSAGES})");
+        Ok(self.all::<Key>(&sql, &[contact_id.into()]).await?.into_iter().map(|k| k.raw_key).collect())
+    }
+
+    /// Everything stored about a contact of the account, as JSON (`None` if
+    /// the account has no such contact).
+    pub async fn contact_export(&self, account_id: &str, contact_id: &str) -> ApiResult<Option<Value>> {
+        let Some(contact) = self
+            .first::<Value>("SELECT * FROM contacts WHERE account_id = ?1 AND id = ?2", &[account_id.into(), contact_id.into()])
+            .await?
+        else {
+            return Ok(None);
+        };
+        let id: JsValue = contact_id.into();
+        let email = contact.get("email").and_then(Value::as_str).map(JsValue::from_str).unwrap_or(JsValue::NULL);
+        let visitors = self
+            .all::<Value>(
+                "SELECT id, site_id, contact_verified, provided_fields, form_submitted_at, claimed_email, claimed_phone, \
+                 claimed_company, claimed_full_name, created_at, last_seen_at FROM visitors WHERE contact_id = ?1",
+                &[id.clone()],
+            )
+            .await?;
+        let conversations =
+            self.all::<Value>(&format!("SELECT * FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), &[id.clone()]).await?;
+        let messages = self
+            .all::<super::MessageRow>(&format!("{MESSAGE_SELECT} WHERE m.id IN ({CONTACT_MESSAGES}) ORDER BY m.created_at"), &[id.clone()])
+            .await?;
+        let attachments = self
+            .all::<Value>(
+                &format!("SELECT message_id, filename, content_type, size FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"),
+                &[id.clone()],
+            )
+            .await?;
+        let claims = self
+            .all::<Value>(
+                "SELECT v.id AS visitor_id, v.site_id, v.claimed_email, v.created_at FROM visitors v JOIN sites s ON s.id = v.site_id \
+                 WHERE s.account_id = ?1 AND v.claimed_email = ?2 AND v.contact_id IS NOT ?3",
+                &[account_id.into(), email.clone(), id],
+            )
+            .await?;
+        let rejections = self
+            .all::<Value>(
+                "SELECT r.id, r.site_id, r.envelope_from, r.envelope_to, r.size, r.reason, r.created_at FROM email_rejections r \
+                 JOIN sites s ON s.id = r.site_id WHERE s.account_id = ?1 AND lower(r.envelope_from) = ?2",
+                &[account_id.into(), email],
+            )
+            .await?;
+        Ok(Some(serde_json::json!({
+            "contact": contact,
+            "visitors": visitors,
+            "conversations": conversations,
+            "messages": messages,
+            "attachments": attachments,
+            "claims_of_this_email": claims,
+            "refused_mail": rejections,
+        })))
+    }
+
+    /// Erases a contact of the account and everything stored about it, in one
+    /// batch (the caller deletes the R2 originals first); `None` if the
+    /// account has no such contact.
+    pub async fn erase_contact(&self, account_id: &str, contact_id: &str) -> ApiResult<Option<Erased>> {
+        #[derive(Deserialize)]
+        struct Email {
+            email: Option<String>,
+        }
+        let Some(Email { email }) =
+            self.first::<Email>("SELECT email FROM contacts WHERE account_id = ?1 AND id = ?2", &[account_id.into(), contact_id.into()]).await?
+        else {
+            return Ok(None);
+        };
+        let id: JsValue = contact_id.into();
+        let email = email.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL);
+        let statements = vec![
+            self.prepare(&format!("DELETE FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"), &[id.clone()])?,
+            self.prepare(&format!("DELETE FROM messages WHERE id IN ({CONTACT_MESSAGES})"), &[id.clone()])?,
+            self.prepare(&format!("DELETE FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), &[id.clone()])?,
+            self.prepare("DELETE FROM visitors WHERE contact_id = ?1", &[id.clone()])?,
+            self.prepare(
+                "UPDATE visitors SET claimed_email = NULL, claimed_phone = NULL, claimed_company = NULL, claimed_full_name = NULL \
+                 WHERE claimed_email = ?2 AND site_id IN (SELECT id FROM sites WHERE account_id = ?1)",
+                &[account_id.into(), email.clone()],
+            )?,
+            self.prepare(
+                "DELETE FROM email_rejections WHERE lower(envelope_from) = ?2 \
+                 AND site_id IN (SELECT id FROM sites WHERE account_id = ?1)",
+                &[account_id.into(), email],
+            )?,
+            self.prepare("DELETE FROM contacts WHERE id = ?1", &[id])?,
+        ];
+        let results = self.batch(statements).await?;
+        let changes = |i: usize| -> u32 {
+            results.get(i).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) as u32
+        };
+        Ok(Some(Erased { messages: changes(1), conversations: changes(2), visitors: changes(3), originals: 0 }))
+    }
+}

@@ -1,0 +1,153 @@
+// Abuse limits, on a worker of its own running the project's wrangler.toml as
+// deployed (the other suites raise the limits): each limit is hit, and the
+// limited call gets 429 with Retry-After and the JSON error, and writes nothing.
+// Each test speaks from its own client IP (CF-Connecting-IP, which Cloudflare
+// sets and wrangler dev keeps when the client sends it).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { seed } from "../scripts/seed.mjs";
+import { startWorker, wrangler, quiet } from "./worker.mjs";
+
+const key = `pk_${randomBytes(24).toString("hex")}`;
+const password = randomBytes(12).toString("base64url");
+const ADMIN = "admin@juniperandpine.example";
+let worker;
+
+/** The `limit` of a `[[ratelimits]]` binding in wrangler.toml: the tests follow the configuration. */
+function configured(name) {
+  const toml = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8");
+  const match = toml.match(new RegExp(`name = "${name}"[^\\n]*\\n[^\\n]*\\nsimple = \\{ limit = (\\d+), period = (\\d+) \\}`));
+  if (!match) throw new Error(`no [[ratelimits]] binding ${name} in wrangler.toml`);
+  return { limit: Number(match[1]), period: Number(match[2]) };
+}
+
+before(async () => {
+  worker = await startWorker({
+    vars: { REPLY_SIGNING_SECRET: randomBytes(32).toString("hex"), SETUP_TOKEN: "setup-token-for-tests" },
+    prepare: (state) => seed({ persistTo: state, key, password, wrangler }),
+  });
+});
+after(() => worker?.stop());
+
+const ip = () => `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
+
+async function call(method, path, { json, token, from } = {}) {
+  const headers = { "cf-connecting-ip": from ?? ip() };
+  if (json !== undefined) headers["content-type"] = "application/json";
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(worker.url + path, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+  const text = await res.text();
+  let body = text;
+  try { body = JSON.parse(text); } catch {}
+  return { status: res.status, body, headers: res.headers };
+}
+
+function count(table, where = "1") {
+  const out = execFileSync(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", worker.state, "--json", "--command", `SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`], { env: quiet, stdio: ["ignore", "pipe", "inherit"] });
+  return JSON.parse(out.toString())[0].results[0].n;
+}
+
+/**
+ * Local limits count in windows aligned to the clock (miniflare's in-memory
+ * limiter, like Cloudflare's, resets each `period`); a burst that straddled a
+ * boundary would be counted in two windows. Starts the burst in a fresh window
+ * when fewer than `seconds` remain in this one.
+ */
+async function windowWithRoom(period, seconds = 20) {
+  const left = period * 1000 - (Date.now() % (period * 1000));
+  if (left < seconds * 1000) await new Promise((r) => setTimeout(r, left + 50));
+}
+
+/** Calls `attempt(i)` until it is limited; returns the successful answers, the limited one, and the calls made. */
+async function untilLimited(limit, attempt) {
+  const answers = [];
+  for (let i = 0; i <= limit; i++) {
+    const res = await attempt(i);
+    if (res.status === 429) return { answers, limited: res };
+    answers.push(res);
+  }
+  return { answers, limited: null };
+}
+
+function assertLimited(res, period) {
+  assert.ok(res, "the limit was never reached");
+  assert.equal(res.status, 429);
+  assert.equal(res.body.error.code, "rate_limited");
+  assert.match(res.body.error.message, /Try again in \d+ seconds/);
+  assert.equal(res.headers.get("retry-after"), String(period));
+}
+
+test("sign-in is limited per email, before the password is checked", async () => {
+  const { limit, period } = configured("SIGN_IN_EMAIL_LIMIT");
+  await windowWithRoom(period);
+  const sessions = count("agent_sessions");
+  const { answers, limited } = await untilLimited(limit, (i) =>
+    call("POST", "/api/session", { json: { email: ADMIN, password: i < limit ? "wrong password" : password } }));
+  assert.deepEqual(answers.map((a) => a.status), Array(limit).fill(401), "each guess before the limit is judged");
+  assertLimited(limited, period);
+  assert.equal(limited.headers.get("set-cookie"), null, "even the right password gets no session");
+  assert.equal(count("agent_sessions"), sessions, "nothing written");
+});
+
+test("sign-in is limited per client IP, across emails", async () => {
+  const { limit, period } = configured("SIGN_IN_IP_LIMIT");
+  await windowWithRoom(period);
+  const from = ip();
+  const { answers, limited } = await untilLimited(limit, () =>
+    call("POST", "/api/session", { from, json: { email: `guess+${randomUUID()}@example.org`, password: "guess guess" } }));
+  assert.equal(answers.length, limit);
+  assertLimited(limited, period);
+  const other = await call("POST", "/api/session", { json: { email: `guess+${randomUUID()}@example.org`, password: "x" } });
+  assert.equal(other.status, 401, "another IP is not limited");
+});
+
+test("visitor creation is limited per client IP", async () => {
+  const { limit, period } = configured("VISITOR_LIMIT");
+  await windowWithRoom(period);
+  const from = ip();
+  const visitors = count("visitors");
+  const { answers, limited } = await untilLimited(limit, () => call("POST", "/api/widget/sites/s_demo/visitors", { from }));
+  assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([201]));
+  assert.equal(answers.length, limit);
+  assertLimited(limited, period);
+  assert.equal(limited.headers.get("access-control-allow-origin"), "*", "the widget can read the answer");
+  assert.equal(count("visitors"), visitors + limit, "the limited call created no visitor");
+});
+
+test("chat messages are limited per visitor", async () => {
+  const { limit, period } = configured("MESSAGE_LIMIT");
+  await windowWithRoom(period);
+  const token = (await call("POST", "/api/widget/sites/s_demo/visitors")).body.token;
+  const send = () => call("POST", "/api/widget/messages", { token, json: { client_message_id: randomUUID(), body: "flood" } });
+  const { answers, limited } = await untilLimited(limit, send);
+  assert.equal(answers.length, limit);
+  assertLimited(limited, period);
+  assert.equal(count("messages", `visitor_id = '${token.split(".")[0]}'`), limit, "the limited message was not stored");
+  const other = (await call("POST", "/api/widget/sites/s_demo/visitors")).body.token;
+  assert.equal((await call("POST", "/api/widget/messages", { token: other, json: { client_message_id: randomUUID(), body: "hi" } })).status, 201, "other visitors are not limited");
+});
+
+test("tickets are limited per site", async () => {
+  const { limit, period } = configured("TICKET_LIMIT");
+  await windowWithRoom(period, 30);
+  const tag = randomUUID().slice(0, 8);
+  const ticket = (i) => call("POST", "/api/sites/s_demo/tickets", { token: key, json: { email: `form+${tag}-${i}@example.org`, body: "help", submission_id: `${tag}-${i}-submission` } });
+  const { answers, limited } = await untilLimited(limit, ticket);
+  assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([201]));
+  assertLimited(limited, period);
+  assert.equal(count("contacts", `email LIKE 'form+${tag}-%'`), limit, "the limited ticket wrote nothing");
+});
+
+test("set-up and invitation acceptance are limited per client IP, before any password work", async () => {
+  const { limit, period } = configured("SETUP_LIMIT");
+  await windowWithRoom(period);
+  const from = ip();
+  const setup = { account_name: "A", site_name: "a.example", full_name: "A", email: "a@a.example", password: "long enough secret", setup_token: "setup-token-for-tests" };
+  const { answers, limited } = await untilLimited(limit, (i) =>
+    i % 2 ? call("POST", "/api/setup", { from, json: setup }) : call("POST", "/api/invitations/accept", { from, json: { token: "bogus", password: "long enough secret" } }));
+  assert.deepEqual(answers.map((a) => a.body.error.code), Array.from({ length: limit }, (_, i) => (i % 2 ? "setup_closed" : "invitation_invalid")));
+  assertLimited(limited, period);
+});
