@@ -101,6 +101,33 @@ test("an agent answers a chat and the visitor sees it in the widget", async () =
   await agent.context().close();
 });
 
+test("a chat whose visitor typed an email is marked 'email not verified', and emailing it asks first", async () => {
+  const text = unique("Refund for order ");
+  const token = await newVisitor();
+  await sendChat(token, text);
+  const claimed = `someone+${unique("")}@example.org`;
+  await call("POST", "/api/widget/contact", { token, json: { email: claimed } });
+
+  const agent = await inbox();
+  const item = listItem(agent, text);
+  await item.locator(".badge.warn", { hasText: "email not verified" }).waitFor();
+  await item.click();
+  await agent.locator("#thread .warn", { hasText: `${claimed}: email not verified` }).waitFor();
+  assert.equal(await agent.locator("#visitor-claim dd").textContent(), claimed, "what the visitor said is shown as a claim");
+  await agent.locator("#reply-from", { hasText: "(email not verified)" }).waitFor({ state: "attached" });
+  await agent.check("#via-email");
+  await agent.fill("#reply-body", "Here is your refund.");
+  const before = sentEmails().length;
+  await agent.click("#composer button[type=submit]");
+  await agent.locator("#composer .error", { hasText: "may reach someone other than the person chatting" }).waitFor();
+  assert.equal(sentEmails().length, before, "nothing sent before the agent confirms");
+  assert.equal(await agent.locator("#composer button[type=submit]").textContent(), "Send anyway");
+  await agent.click("#composer button[type=submit]");
+  await agent.locator("#messages .msg.outbound", { hasText: "Here is your refund." }).waitFor();
+  assert.match(header(await nextSentEmail(before), "To"), new RegExp(claimed.replace(/[+.]/g, "\\$&")));
+  await agent.context().close();
+});
+
 test("an agent answers an email with an edited subject; the answer threads back", async () => {
   const mail = await emailConversation();
   const agent = await inbox();

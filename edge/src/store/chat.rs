@@ -105,6 +105,8 @@ pub struct ContactLink<'a> {
 pub struct VisitorMessage {
     /// Message id.
     pub id: String,
+    /// The visitor's conversation.
+    pub conversation_id: String,
     /// The widget's id for the send, when this browser wrote it.
     pub client_message_id: Option<String>,
     /// `visitor`, `contact`, `agent` or `bot`.
@@ -121,7 +123,7 @@ pub struct VisitorMessage {
 
 /// Selects [`VisitorMessage`]s; append a `WHERE` on `m`. Only a visitor
 /// verified for the contact may see messages that travelled by email.
-const VISITOR_MESSAGE_SELECT: &str = "SELECT m.id, m.client_message_id, m.author, a.full_name AS author_name, m.body, \
+const VISITOR_MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.client_message_id, m.author, a.full_name AS author_name, m.body, \
      m.created_at, CASE WHEN m.delivery_status = 'failed' THEN 'failed' ELSE 'sent' END AS state \
      FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
 
