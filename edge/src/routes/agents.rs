@@ -6,13 +6,13 @@ use shared::contact::normalize_email;
 use shared::form::{normalize_line, NAME_MISSING};
 use shared::visitor::hash_secret;
 use shared::Invalid;
-use worker::{Request, Response};
+use worker::Response;
 
+use super::Cx;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
-use crate::store::Store;
 
 /// Invitations are valid for a week.
 const INVITATION_MS: u64 = 7 * 24 * 60 * 60 * 1000;
@@ -24,7 +24,9 @@ const NOT_REMOVABLE: Invalid = Invalid::new(
 );
 
 /// `GET /api/agents`: the team.
-pub async fn list(store: &Store, req: &Request) -> ApiResult<Response> {
+pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
     json(200, &json!({ "agents": store.agents(&agent.account_id).await? }))
 }
@@ -38,7 +40,9 @@ struct Invite {
 
 /// `POST /api/agents`: `{email, full_name}` → a new agent and a one-time
 /// invitation link for them to choose a password.
-pub async fn invite(store: &Store, req: &mut Request) -> ApiResult<Response> {
+pub async fn invite(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let admin = auth::admin(store, req).await?;
     let input: Invite = read_json(req).await?;
     let email = normalize_email(&input.email)?;
@@ -67,7 +71,9 @@ pub async fn invite(store: &Store, req: &mut Request) -> ApiResult<Response> {
 }
 
 /// `DELETE /api/agents/{id}`: removes an agent; they are signed out everywhere.
-pub async fn remove(store: &Store, req: &Request, agent_id: &str) -> ApiResult<Response> {
+pub async fn remove(cx: &mut Cx<'_>, agent_id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let admin = auth::admin(store, req).await?;
     if !store.remove_agent(&admin.account_id, agent_id, now_ms()).await? {
         return Err(ApiError::Conflict(NOT_REMOVABLE));

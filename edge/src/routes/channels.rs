@@ -5,8 +5,9 @@ use serde_json::{json, Value};
 use shared::email::outbound::{render_from_name, render_subject, validate_template};
 use shared::email::{validate_subdomain, validate_username, ADDRESS_IMMUTABLE};
 use shared::Invalid;
-use worker::{Request, Response};
+use worker::Response;
 
+use super::Cx;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -34,14 +35,20 @@ async fn channel_of(store: &Store, agent: &AgentRow, site_id: &str) -> ApiResult
 }
 
 /// `GET /api/sites/{site}/email-channel`.
-pub async fn show(store: &Store, req: &Request, site_id: &str, inbound_domain: &str) -> ApiResult<Response> {
+pub async fn show(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
+    let inbound_domain = cx.app.inbound_domain;
     let agent = auth::admin(store, req).await?;
     json(200, &settings(&channel_of(store, &agent, site_id).await?, inbound_domain))
 }
 
 /// `PATCH /api/sites/{site}/email-channel`: `{enabled?, username?, subdomain?, max_message_bytes?}`.
 /// The forwarding address is set once; changing it later is refused with 409.
-pub async fn update(store: &Store, req: &mut Request, site_id: &str, inbound_domain: &str) -> ApiResult<Response> {
+pub async fn update(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
+    let inbound_domain = cx.app.inbound_domain;
     let agent = auth::admin(store, req).await?;
     let mut changes: ChannelChanges = read_json(req).await?;
     let current = channel_of(store, &agent, site_id).await?;
@@ -80,7 +87,10 @@ struct PreviewInput {
 /// `POST /api/sites/{site}/email-channel/preview`: `{default_subject?, from_name?}`
 /// → the From line and subject a contact would see today, from these
 /// templates (or the saved ones), as sent by the calling admin.
-pub async fn preview(store: &Store, req: &mut Request, site_id: &str, inbound_domain: &str) -> ApiResult<Response> {
+pub async fn preview(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
+    let inbound_domain = cx.app.inbound_domain;
     let agent = auth::admin(store, req).await?;
     let input: PreviewInput = read_json(req).await?;
     let channel = channel_of(store, &agent, site_id).await?;

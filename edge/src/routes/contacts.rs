@@ -1,16 +1,18 @@
 //! The agent API over contacts.
 
 use serde_json::json;
-use worker::{Bucket, Request, Response};
+use worker::Response;
 
+use super::Cx;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
-use crate::store::Store;
 
 /// `GET /api/contacts/{id}`: a contact's profile, its channels, all its conversations,
 /// and its recent activity (which leaves email conversations out).
-pub async fn show(store: &Store, req: &Request, id: &str) -> ApiResult<Response> {
+pub async fn show(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
     let contact = store.contact(&agent.account_id, id).await?.ok_or(ApiError::NotFound("Contact"))?;
     let conversations = store.contact_conversations(&agent.account_id, &contact.id).await?;
@@ -21,7 +23,9 @@ pub async fn show(store: &Store, req: &Request, id: &str) -> ApiResult<Response>
 
 /// `GET /api/contacts/{id}/export` (primary admin): everything stored about a
 /// contact, as one JSON document (GDPR article 15).
-pub async fn export(store: &Store, req: &Request, id: &str) -> ApiResult<Response> {
+pub async fn export(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let admin = auth::admin(store, req).await?;
     let export = store.contact_export(&admin.account_id, id).await?.ok_or(ApiError::NotFound("Contact"))?;
     let mut response = json(200, &export)?;
@@ -32,7 +36,10 @@ pub async fn export(store: &Store, req: &Request, id: &str) -> ApiResult<Respons
 /// `DELETE /api/contacts/{id}` (primary admin): erases a contact and everything
 /// stored about it, originals in R2 first so that no row is left pointing at
 /// a deleted one (GDPR article 17). Running it again after a failure finishes it.
-pub async fn erase(store: &Store, raw_mail: &Bucket, req: &Request, id: &str) -> ApiResult<Response> {
+pub async fn erase(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let raw_mail = cx.app.raw_mail;
+    let req = &mut cx.req;
     let admin = auth::admin(store, req).await?;
     store.contact(&admin.account_id, id).await?.ok_or(ApiError::NotFound("Contact"))?;
     let keys = store.contact_raw_keys(id).await?;

@@ -10,9 +10,9 @@ use shared::email::{display_sender, reply_address};
 use shared::form::{normalize_line, FormConfig, FormInput};
 use shared::identity::Tie;
 use shared::Invalid;
-use worker::{Request, Response};
+use worker::Response;
 
-use super::App;
+use super::{App, Cx};
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -63,7 +63,9 @@ async fn conversation_of(store: &Store, account_id: &str, id: &str) -> ApiResult
 
 /// `GET /api/conversations?channel=&status=&assignee=&q=&spam=&before=&limit=`: a page
 /// of the account's inbox, newest activity first, with the cursor of the next page.
-pub async fn list(store: &Store, req: &Request) -> ApiResult<Response> {
+pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
     let filter: ConversationFilter = req.query().map_err(|_| ApiError::Invalid(BAD_FILTER))?;
     let channel_ok = filter.channel.as_deref().is_none_or(|c| Channel::parse(c).is_some());
@@ -84,7 +86,9 @@ pub async fn list(store: &Store, req: &Request) -> ApiResult<Response> {
 
 /// `GET /api/conversations/{id}`: one conversation with all its messages and
 /// attachments, and what its visitor stated without proving it (`claim`).
-pub async fn show(store: &Store, req: &Request, id: &str) -> ApiResult<Response> {
+pub async fn show(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
     let conversation = conversation_of(store, &agent.account_id, id).await?;
     let messages = store.messages(&conversation.id).await?;
@@ -107,7 +111,9 @@ pub async fn show(store: &Store, req: &Request, id: &str) -> ApiResult<Response>
 
 /// `PATCH /api/conversations/{id}`: `{status?, assignee_id?, spam?}` (null
 /// unassigns; spam hides the conversation and blocks its visitor).
-pub async fn update(store: &Store, req: &mut Request, id: &str) -> ApiResult<Response> {
+pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
     let input: Map<String, Value> = read_json(req).await?;
     if input.is_empty() || input.keys().any(|k| !["status", "assignee_id", "spam"].contains(&k.as_str())) {
@@ -146,7 +152,9 @@ pub async fn update(store: &Store, req: &mut Request, id: &str) -> ApiResult<Res
 }
 
 /// `POST /api/conversations/{id}/read`: clears the unread marker.
-pub async fn read(store: &Store, req: &Request, id: &str) -> ApiResult<Response> {
+pub async fn read(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
     if !store.mark_read(&agent.account_id, id, now_ms()).await? {
         return Err(ApiError::NotFound("Conversation"));
@@ -177,7 +185,9 @@ struct Reply {
 
 /// `POST /api/conversations/{id}/messages`: `{body, channel?, subject?}`.
 /// A chat reply reaches the visitor's widget; an email goes to the contact alone.
-pub async fn reply(app: &App<'_>, req: &mut Request, id: &str) -> ApiResult<Response> {
+pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+    let app = cx.app;
+    let req = &mut cx.req;
     let store = app.store;
     let agent = auth::agent(store, req).await?;
     let input: Reply = read_json(req).await?;
@@ -231,7 +241,9 @@ async fn draft(app: &App<'_>, agent: &crate::store::AgentRow, conversation: &Con
 
 /// `GET /api/conversations/{id}/email-draft`: the From, To and default subject of an
 /// email reply, or (400/409) why this conversation cannot be answered by email.
-pub async fn email_draft(app: &App<'_>, req: &Request, id: &str) -> ApiResult<Response> {
+pub async fn email_draft(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+    let app = cx.app;
+    let req = &mut cx.req;
     let agent = auth::agent(app.store, req).await?;
     let conversation = conversation_of(app.store, &agent.account_id, id).await?;
     let d = draft(app, &agent, &conversation).await?;
@@ -317,7 +329,9 @@ struct AddContact {
 /// `POST /api/conversations/{id}/contact`: "click to add" for an anonymous
 /// visitor. Creates the contact, or attaches the visitor (with all its
 /// conversations) to the existing contact with that email.
-pub async fn add_contact(store: &Store, req: &mut Request, id: &str) -> ApiResult<Response> {
+pub async fn add_contact(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
     let input: AddContact = read_json(req).await?;
     let conversation = conversation_of(store, &agent.account_id, id).await?;

@@ -1,15 +1,17 @@
 //! The agent API over the email channel: mail the worker refused, and why.
 
 use serde_json::json;
-use worker::{Request, Response};
+use worker::Response;
 
+use super::Cx;
 use crate::auth;
 use crate::error::ApiResult;
 use crate::http::json;
-use crate::store::Store;
 
 /// `GET /api/email/rejections`: mail refused for the agent's sites, newest first.
-pub async fn rejections(store: &Store, req: &Request) -> ApiResult<Response> {
+pub async fn rejections(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
     let rejections = store.rejections(&agent.account_id).await?;
     json(200, &json!({ "rejections": rejections }))

@@ -37,70 +37,77 @@ pub struct App<'a> {
     pub limits: &'a Limits<'a>,
 }
 
+/// One request on its way through a handler: the deployment and the request.
+/// Every handler takes it, and nothing else but the path's parameters.
+pub struct Cx<'a> {
+    /// The store and the bindings.
+    pub app: &'a App<'a>,
+    /// The request (its body can be read once).
+    pub req: Request,
+}
+
+/// The route table: each path lists the methods it answers; a known path
+/// asked with another method is 405 by itself, an unknown path 404.
+macro_rules! routes {
+    ($method:expr, $path:expr, { $( [$($segment:tt)*] => { $($verb:ident => $handler:expr),+ $(,)? } )* }) => {
+        match $path {
+            $( [$($segment)*] => match $method {
+                $(Method::$verb => $handler,)+
+                _ => Err(ApiError::MethodNotAllowed),
+            }, )*
+            _ => Err(ApiError::NotFound("Endpoint")),
+        }
+    };
+}
+
 /// Answers one HTTP request for the API; anything not under `/api/` is a static asset
 /// that the platform serves before the worker runs, so reaching here means 404.
-pub async fn handle(mut req: Request, app: &App<'_>) -> Response {
-    let store = app.store;
+pub async fn handle(req: Request, app: &App<'_>) -> Response {
     let path = req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let is_widget = segments.starts_with(&["api", "widget"]);
     let method = req.method();
+    let cx = &mut Cx { app, req };
 
-    let result: ApiResult<Response> = match (&method, segments.as_slice()) {
-        (Method::Options, _) if is_widget => Response::empty().map(|r| r.with_status(204)).map_err(ApiError::from),
-        (Method::Get, ["api", "health"]) => health(store).await,
+    let result: ApiResult<Response> = if is_widget && method == Method::Options {
+        Response::empty().map(|r| r.with_status(204)).map_err(ApiError::from)
+    } else {
+        routes!(method, segments.as_slice(), {
+            ["api", "health"] => { Get => health(cx).await }
 
-        (Method::Get, ["api", "widget", "sites", site, "config"]) => widget::config(store, site).await,
-        (Method::Post, ["api", "widget", "sites", site, "visitors"]) => widget::create_visitor(app, &req, site).await,
-        (Method::Get, ["api", "widget", "conversation"]) => widget::conversation(store, &req).await,
-        (Method::Post, ["api", "widget", "messages"]) => widget::send(app, &mut req).await,
-        (Method::Post, ["api", "widget", "contact"]) => widget::submit_form(store, &mut req).await,
-        (Method::Post, ["api", "widget", "identify"]) => widget::identify(store, &mut req).await,
+            ["api", "widget", "sites", site, "config"] => { Get => widget::config(cx, site).await }
+            ["api", "widget", "sites", site, "visitors"] => { Post => widget::create_visitor(cx, site).await }
+            ["api", "widget", "conversation"] => { Get => widget::conversation(cx).await }
+            ["api", "widget", "messages"] => { Post => widget::send(cx).await }
+            ["api", "widget", "contact"] => { Post => widget::submit_form(cx).await }
+            ["api", "widget", "identify"] => { Post => widget::identify(cx).await }
 
-        (Method::Post, ["api", "setup"]) => session::setup(app, &mut req).await,
-        (Method::Post, ["api", "session"]) => session::sign_in(app, &mut req).await,
-        (Method::Get, ["api", "session"]) => session::current(store, &req).await,
-        (Method::Delete, ["api", "session"]) => session::sign_out(store, &req).await,
-        (Method::Post, ["api", "invitations", "accept"]) => session::accept_invitation(app, &mut req).await,
-        (Method::Get, ["api", "agents"]) => agents::list(store, &req).await,
-        (Method::Post, ["api", "agents"]) => agents::invite(store, &mut req).await,
-        (Method::Delete, ["api", "agents", id]) => agents::remove(store, &req, id).await,
+            ["api", "setup"] => { Post => session::setup(cx).await }
+            ["api", "session"] => {
+                Post => session::sign_in(cx).await,
+                Get => session::current(cx).await,
+                Delete => session::sign_out(cx).await,
+            }
+            ["api", "invitations", "accept"] => { Post => session::accept_invitation(cx).await }
+            ["api", "agents"] => { Get => agents::list(cx).await, Post => agents::invite(cx).await }
+            ["api", "agents", id] => { Delete => agents::remove(cx, id).await }
 
-        (Method::Get, ["api", "conversations"]) => conversations::list(store, &req).await,
-        (Method::Get, ["api", "conversations", id]) => conversations::show(store, &req, id).await,
-        (Method::Patch, ["api", "conversations", id]) => conversations::update(store, &mut req, id).await,
-        (Method::Post, ["api", "conversations", id, "read"]) => conversations::read(store, &req, id).await,
-        (Method::Post, ["api", "conversations", id, "messages"]) => conversations::reply(app, &mut req, id).await,
-        (Method::Post, ["api", "conversations", id, "contact"]) => conversations::add_contact(store, &mut req, id).await,
-        (Method::Get, ["api", "conversations", id, "email-draft"]) => conversations::email_draft(app, &req, id).await,
-        (Method::Get, ["api", "sites"]) => sites(store, &req).await,
-        (Method::Get, ["api", "contacts", id]) => contacts::show(store, &req, id).await,
-        (Method::Delete, ["api", "contacts", id]) => contacts::erase(store, app.raw_mail, &req, id).await,
-        (Method::Get, ["api", "contacts", id, "export"]) => contacts::export(store, &req, id).await,
-        (Method::Get, ["api", "messages", id, "original"]) => originals::show(store, app.raw_mail, &req, id).await,
-        (Method::Get, ["api", "sites", site, "email-channel"]) => channels::show(store, &req, site, app.inbound_domain).await,
-        (Method::Patch, ["api", "sites", site, "email-channel"]) => {
-            channels::update(store, &mut req, site, app.inbound_domain).await
-        }
-        (Method::Post, ["api", "sites", site, "email-channel", "preview"]) => {
-            channels::preview(store, &mut req, site, app.inbound_domain).await
-        }
-        (Method::Post, ["api", "sites", site, "tickets"]) => tickets::create(app, &mut req, site).await,
-        (Method::Get, ["api", "email", "rejections"]) => email::rejections(store, &req).await,
+            ["api", "conversations"] => { Get => conversations::list(cx).await }
+            ["api", "conversations", id] => { Get => conversations::show(cx, id).await, Patch => conversations::update(cx, id).await }
+            ["api", "conversations", id, "read"] => { Post => conversations::read(cx, id).await }
+            ["api", "conversations", id, "messages"] => { Post => conversations::reply(cx, id).await }
+            ["api", "conversations", id, "contact"] => { Post => conversations::add_contact(cx, id).await }
+            ["api", "conversations", id, "email-draft"] => { Get => conversations::email_draft(cx, id).await }
+            ["api", "contacts", id] => { Get => contacts::show(cx, id).await, Delete => contacts::erase(cx, id).await }
+            ["api", "contacts", id, "export"] => { Get => contacts::export(cx, id).await }
+            ["api", "messages", id, "original"] => { Get => originals::show(cx, id).await }
+            ["api", "email", "rejections"] => { Get => email::rejections(cx).await }
 
-        (_, ["api", "widget", "sites", _, "config" | "visitors"])
-        | (_, ["api", "widget", "conversation" | "messages" | "contact" | "identify"])
-        | (_, ["api", "conversations", ..])
-        | (_, ["api", "email", "rejections"])
-        | (_, ["api", "contacts", _] | ["api", "contacts", _, "export"])
-        | (_, ["api", "messages", _, "original"])
-        | (_, ["api", "sites", _, "email-channel" | "tickets"])
-        | (_, ["api", "sites", _, "email-channel", "preview"])
-        | (_, ["api", "setup" | "session" | "agents" | "sites"])
-        | (_, ["api", "agents", _])
-        | (_, ["api", "invitations", "accept"])
-        | (_, ["api", "health"]) => Err(ApiError::MethodNotAllowed),
-        _ => Err(ApiError::NotFound("Endpoint")),
+            ["api", "sites"] => { Get => sites(cx).await }
+            ["api", "sites", site, "email-channel"] => { Get => channels::show(cx, site).await, Patch => channels::update(cx, site).await }
+            ["api", "sites", site, "email-channel", "preview"] => { Post => channels::preview(cx, site).await }
+            ["api", "sites", site, "tickets"] => { Post => tickets::create(cx, site).await }
+        })
     };
 
     let response = result.unwrap_or_else(ApiError::into_response);
@@ -112,11 +119,13 @@ pub async fn handle(mut req: Request, app: &App<'_>) -> Response {
 }
 
 /// `GET /api/sites`: the agent's sites.
-async fn sites(store: &Store, req: &Request) -> ApiResult<Response> {
-    let agent = crate::auth::agent(store, req).await?;
+async fn sites(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let agent = crate::auth::agent(store, &cx.req).await?;
     json(200, &json!({ "sites": store.sites(&agent.account_id).await? }))
 }
 
-async fn health(store: &Store) -> ApiResult<Response> {
-    json(200, &json!({ "ok": store.ping().await? }))
+/// `GET /api/health`: whether D1 answers.
+async fn health(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    json(200, &json!({ "ok": cx.app.store.ping().await? }))
 }

@@ -1,13 +1,16 @@
 //! The original of an email, byte for byte, from R2.
 
-use worker::{Bucket, Request, Response};
+use worker::Response;
 
+use super::Cx;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
-use crate::store::Store;
 
 /// `GET /api/messages/{id}/original`: the raw RFC 5322 message as received.
-pub async fn show(store: &Store, raw_mail: &Bucket, req: &Request, message_id: &str) -> ApiResult<Response> {
+pub async fn show(cx: &mut Cx<'_>, message_id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let raw_mail = cx.app.raw_mail;
+    let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
     let key = store.raw_key(&agent.account_id, message_id).await?.ok_or(ApiError::NotFound("Original message"))?;
     let object = raw_mail.get(key).execute().await?.ok_or(ApiError::NotFound("Original message"))?;

@@ -10,7 +10,7 @@ use shared::visitor::hash_secret;
 use shared::Invalid;
 use worker::{Request, Response};
 
-use super::App;
+use super::Cx;
 use crate::auth::{self, SESSION_COOKIE};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json, session_cookie};
@@ -74,7 +74,9 @@ fn decoy() -> Stored {
 
 /// `POST /api/session`: `{email, password}` → session cookie and CSRF token.
 /// Limited per client IP and per email before any password work.
-pub async fn sign_in(app: &App<'_>, req: &mut Request) -> ApiResult<Response> {
+pub async fn sign_in(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let app = cx.app;
+    let req = &mut cx.req;
     let store = app.store;
     app.limits.check(Limit::SignInPerIp, &client_ip(req)).await?;
     let input: SignIn = read_json(req).await?;
@@ -93,13 +95,17 @@ pub async fn sign_in(app: &App<'_>, req: &mut Request) -> ApiResult<Response> {
 }
 
 /// `GET /api/session`: the signed-in agent and the session's CSRF token.
-pub async fn current(store: &Store, req: &Request) -> ApiResult<Response> {
+pub async fn current(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let signed_in = auth::signed_in(store, req).await?;
     json(200, &json!({ "agent": signed_in.agent, "csrf_token": signed_in.csrf_token }))
 }
 
 /// `DELETE /api/session`: signs out (CSRF-checked).
-pub async fn sign_out(store: &Store, req: &Request) -> ApiResult<Response> {
+pub async fn sign_out(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let signed_in = auth::signed_in(store, req).await?;
     if let Some(hash) = &signed_in.session_hash {
         store.delete_session(hash).await?;
@@ -124,7 +130,9 @@ struct SetupInput {
 /// `POST /api/setup`: creates the first account, site and primary admin;
 /// needs the deployment's one-time SETUP_TOKEN, and closes for good once any
 /// agent exists. Limited per client IP; every cheap check runs before PBKDF2.
-pub async fn setup(app: &App<'_>, req: &mut Request) -> ApiResult<Response> {
+pub async fn setup(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let app = cx.app;
+    let req = &mut cx.req;
     let store = app.store;
     app.limits.check(Limit::SetupPerIp, &client_ip(req)).await?;
     let input: SetupInput = read_json(req).await?;
@@ -171,7 +179,9 @@ struct Accept {
 
 /// `POST /api/invitations/accept`: `{token, password}` → the invited agent is
 /// signed in. Limited per client IP; the invitation is checked before PBKDF2.
-pub async fn accept_invitation(app: &App<'_>, req: &mut Request) -> ApiResult<Response> {
+pub async fn accept_invitation(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let app = cx.app;
+    let req = &mut cx.req;
     let store = app.store;
     app.limits.check(Limit::SetupPerIp, &client_ip(req)).await?;
     let input: Accept = read_json(req).await?;

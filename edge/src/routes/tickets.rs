@@ -6,9 +6,9 @@ use serde_json::json;
 use shared::contact::normalize_email;
 use shared::conversation::{validate_body, validate_client_id};
 use shared::form::{normalize_line, FieldErrors, FormField};
-use worker::{Request, Response};
+use worker::Response;
 
-use super::App;
+use super::Cx;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -29,7 +29,9 @@ struct Submission {
 
 /// `POST /api/sites/{site}/tickets`: `{email, name?, subject?, body, submission_id?}`.
 /// Limited per site.
-pub async fn create(app: &App<'_>, req: &mut Request, site_id: &str) -> ApiResult<Response> {
+pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+    let app = cx.app;
+    let req = &mut cx.req;
     let store = app.store;
     let agent = auth::agent(store, req).await?;
     let site = store.site(site_id).await?.filter(|s| s.account_id == agent.account_id).ok_or(ApiError::NotFound("Site"))?;

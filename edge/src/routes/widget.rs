@@ -8,9 +8,9 @@ use shared::form::{ContactDetails, FieldMode, FormConfig, FormField, FormInput};
 use shared::identity::{self, Identity, IdentityMode, Tie};
 use shared::visitor::VISITOR_TTL_MS;
 use shared::Invalid;
-use worker::{Request, Response};
+use worker::Response;
 
-use super::App;
+use super::Cx;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -37,7 +37,8 @@ async fn site_of(store: &Store, site_id: &str) -> ApiResult<SiteRow> {
 }
 
 /// `GET /api/widget/sites/{site}/config`: what the widget needs to render for a site.
-pub async fn config(store: &Store, site_id: &str) -> ApiResult<Response> {
+pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
     let site = site_of(store, site_id).await?;
     let form = form_config(&site);
     let mut response = json(
@@ -57,7 +58,9 @@ pub async fn config(store: &Store, site_id: &str) -> ApiResult<Response> {
 
 /// `POST /api/widget/sites/{site}/visitors`: a new visitor and its secret token
 /// (limited per client IP).
-pub async fn create_visitor(app: &App<'_>, req: &Request, site_id: &str) -> ApiResult<Response> {
+pub async fn create_visitor(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+    let app = cx.app;
+    let req = &mut cx.req;
     let store = app.store;
     app.limits.check(Limit::VisitorsPerIp, &client_ip(req)).await?;
     let visitor_id = new_id("v");
@@ -102,7 +105,9 @@ async fn visitor_state(store: &Store, visitor: &VisitorRow) -> ApiResult<Value> 
 /// `GET /api/widget/conversation`: the calling visitor's conversation, and only
 /// what it may see: messages in the visitor's shape, and email ones only once
 /// the visitor is verified for the contact.
-pub async fn conversation(store: &Store, req: &Request) -> ApiResult<Response> {
+pub async fn conversation(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let visitor = auth::visitor(store, req).await?;
     let now = now_ms();
     if now.saturating_sub(visitor.last_seen_at) > TOUCH_INTERVAL_MS {
@@ -127,7 +132,9 @@ struct SendMessage {
 /// `POST /api/widget/messages`: stores a visitor message; a retry with the
 /// same `client_message_id` answers 200 with the message already stored.
 /// Limited per visitor; refused for a visitor an agent blocked as spam.
-pub async fn send(app: &App<'_>, req: &mut Request) -> ApiResult<Response> {
+pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let app = cx.app;
+    let req = &mut cx.req;
     let store = app.store;
     let visitor = auth::visitor(store, req).await?;
     if visitor.blocked_at.is_some() {
@@ -188,7 +195,9 @@ struct FormSubmission {
 /// [`Tie`]): filed under the contact with that email (never in `required`
 /// mode), changing nothing of an existing contact. A verified visitor adding
 /// fields without a new email speaks for its verified contact.
-pub async fn submit_form(store: &Store, req: &mut Request) -> ApiResult<Response> {
+pub async fn submit_form(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let visitor = auth::visitor(store, req).await?;
     let input: FormSubmission = read_json(req).await?;
     let site = site_of(store, &visitor.site_id).await?;
@@ -221,7 +230,9 @@ struct Identify {
 /// `POST /api/widget/identify`: the host page says who the visitor is. Under
 /// the site's identity mode it becomes a verified tie, an unverified claim, or
 /// is refused with nothing attached.
-pub async fn identify(store: &Store, req: &mut Request) -> ApiResult<Response> {
+pub async fn identify(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
     let visitor = auth::visitor(store, req).await?;
     let input: Identify = read_json(req).await?;
     let site = site_of(store, &visitor.site_id).await?;
