@@ -56,7 +56,7 @@ $(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml
 	@touch $@
 
 unit:
-	cargo test -p shared --features html
+	cargo test -p shared --features html,serde
 	cargo test -p widget
 
 e2e:

@@ -1,6 +1,16 @@
 //! Contacts: the people behind visitors and senders, keyed by email address.
 
+use crate::conversation::string_enum;
 use crate::Invalid;
+
+string_enum! {
+    /// How a contact first reached the team.
+    ContactSource { /// The website widget (the Form step or identify).
+        Chat = "chat", /// Inbound email.
+        Email = "email", /// A site form submission (tickets).
+        Form = "form", /// Added by an agent ("click to add").
+        Agent = "agent" }
+}
 
 /// Longest email address accepted (RFC 5321 path limit).
 pub const MAX_EMAIL_LEN: usize = 254;

@@ -39,6 +39,24 @@ macro_rules! string_enum {
                 match text { $($text => Some($name::$variant),)+ _ => None }
             }
         }
+
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                $name::parse(&text).ok_or_else(|| {
+                    let names: &[&str] = &[$($text),+];
+                    serde::de::Error::unknown_variant(&text, names)
+                })
+            }
+        }
     };
 }
 pub(crate) use string_enum;
@@ -65,6 +83,13 @@ string_enum! {
         Contact = "contact", /// A member of the support team.
         Agent = "agent", /// The chatbot (greetings, the Form step).
         Bot = "bot" }
+}
+
+string_enum! {
+    /// Whether an email sent from the inbox left.
+    DeliveryStatus { /// The platform accepted it.
+        Sent = "sent", /// The platform refused it; the reason is kept.
+        Failed = "failed" }
 }
 
 string_enum! {
@@ -126,6 +151,20 @@ mod tests {
         }
         assert_eq!(Channel::parse("sms"), None);
         assert_eq!(Status::parse("Open"), None, "names are case-sensitive");
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn vocabularies_travel_as_their_stored_names() {
+        use crate::{agent::Role, contact::ContactSource, form::FieldMode, identity::IdentityMode, site::WidgetPosition};
+        assert_eq!(serde_json::to_string(&Role::PrimaryAdmin).unwrap(), "\"primary_admin\"");
+        assert_eq!(serde_json::from_str::<Channel>("\"email\"").unwrap(), Channel::Email);
+        assert_eq!(serde_json::from_str::<ContactSource>("\"agent\"").unwrap(), ContactSource::Agent);
+        assert_eq!(serde_json::from_str::<Option<DeliveryStatus>>("null").unwrap(), None);
+        assert_eq!(serde_json::to_string(&[FieldMode::Required]).unwrap(), "[\"required\"]");
+        assert_eq!(serde_json::from_str::<WidgetPosition>("\"left\"").unwrap(), WidgetPosition::Left);
+        let err = serde_json::from_str::<IdentityMode>("\"sometimes\"").unwrap_err().to_string();
+        assert!(err.contains("unknown variant `sometimes`") && err.contains("required"), "{err}");
     }
 
     #[test]

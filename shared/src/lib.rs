@@ -8,12 +8,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod agent;
 pub mod contact;
 pub mod conversation;
 pub mod email;
 pub mod form;
 pub mod hex;
 pub mod identity;
+pub mod site;
 pub mod visitor;
 
 /// A rule a value broke: a stable `code` for programs and a `message` for people.

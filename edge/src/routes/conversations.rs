@@ -4,7 +4,8 @@
 
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use shared::conversation::{validate_body, Channel, Status};
+use shared::contact::ContactSource;
+use shared::conversation::{validate_body, Channel, Direction, Status};
 use shared::email::outbound::{self, render_from_name, render_subject, reply_subject};
 use shared::email::{display_sender, reply_address};
 use shared::form::{normalize_line, FormConfig, FormInput};
@@ -68,11 +69,9 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
     let filter: ConversationFilter = req.query().map_err(|_| ApiError::Invalid(BAD_FILTER))?;
-    let channel_ok = filter.channel.as_deref().is_none_or(|c| Channel::parse(c).is_some());
-    let status_ok = filter.status.as_deref().is_none_or(|s| Status::parse(s).is_some());
     let cursor = filter.before.as_deref().map(|b| Cursor::parse(b).ok_or(ApiError::Invalid(BAD_FILTER))).transpose()?;
     let limit = filter.limit.unwrap_or(MAX_PAGE);
-    if !channel_ok || !status_ok || !(1..=MAX_PAGE).contains(&limit) {
+    if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::Invalid(BAD_FILTER));
     }
     let assignee = match filter.assignee.as_deref() {
@@ -126,7 +125,7 @@ pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     };
     let status = match input.get("status") {
         None => None,
-        Some(Value::String(s)) if Status::parse(s).is_some() => Some(s.as_str()),
+        Some(Value::String(s)) => Some(Status::parse(s).ok_or(ApiError::Invalid(BAD_UPDATE))?),
         Some(_) => return Err(ApiError::Invalid(BAD_UPDATE)),
     };
     let assignee = match input.get("assignee_id") {
@@ -195,7 +194,7 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let conversation = conversation_of(store, &agent.account_id, id).await?;
     let by_email = match input.channel {
         Some(channel) => channel == ReplyChannel::Email,
-        None => conversation.channel == Channel::Email.as_str(),
+        None => conversation.channel == Channel::Email,
     };
     if !by_email {
         if conversation.visitor_id.is_none() {
@@ -271,7 +270,7 @@ async fn email_reply(
     let subject = subject.map(str::to_string).unwrap_or(default_subject);
     let thread = store.thread_emails(&conversation.id).await?;
     let references: Vec<String> = thread.iter().map(|e| e.email_message_id.clone()).collect();
-    let in_reply_to = thread.iter().rev().find(|e| e.direction == "inbound").or(thread.last()).map(|e| e.email_message_id.as_str());
+    let in_reply_to = thread.iter().rev().find(|e| e.direction == Direction::Inbound).or(thread.last()).map(|e| e.email_message_id.as_str());
     let message_id = new_id("m");
     let email_message_id = outbound::message_id(app.reply_secret, &message_id, subdomain, app.inbound_domain);
     let reply_to = reply_address(app.reply_secret, &conversation.id, subdomain, app.inbound_domain);
@@ -354,7 +353,7 @@ pub async fn add_contact(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         provided_fields: &visitor.provided_fields,
         form_submitted: false,
         new_contact_id: &new_id("ct"),
-        source: "agent",
+        source: ContactSource::Agent,
     };
     store.link_contact(&link, now_ms()).await?;
     let conversation = conversation_of(store, &agent.account_id, id).await?;

@@ -4,8 +4,9 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 use shared::conversation::{validate_body, validate_client_id};
-use shared::form::{ContactDetails, FieldMode, FormConfig, FormField, FormInput};
-use shared::identity::{self, Identity, IdentityMode, Tie};
+use shared::contact::ContactSource;
+use shared::form::{ContactDetails, FormConfig, FormField, FormInput};
+use shared::identity::{self, Identity, Tie};
 use shared::visitor::VISITOR_TTL_MS;
 use shared::Invalid;
 use worker::Response;
@@ -28,8 +29,7 @@ const VISITOR_BLOCKED: Invalid = Invalid::new(
 const TOUCH_INTERVAL_MS: u64 = 60 * 60 * 1000;
 
 fn form_config(site: &SiteRow) -> FormConfig {
-    let mode = |m: &str| FieldMode::parse(m).unwrap_or(FieldMode::Hidden);
-    FormConfig { phone: mode(&site.form_phone), company: mode(&site.form_company), full_name: mode(&site.form_full_name) }
+    FormConfig { phone: site.form_phone, company: site.form_company, full_name: site.form_full_name }
 }
 
 async fn site_of(store: &Store, site_id: &str) -> ApiResult<SiteRow> {
@@ -49,7 +49,7 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
             "greeting": site.greeting,
             "color": site.color,
             "position": site.position,
-            "form": { "phone": form.phone.as_str(), "company": form.company.as_str(), "full_name": form.full_name.as_str() },
+            "form": { "phone": form.phone, "company": form.company, "full_name": form.full_name },
         }),
     )?;
     response.headers_mut().set("cache-control", "public, max-age=60")?;
@@ -167,7 +167,7 @@ async fn tie_to_contact(
         provided_fields: &provided,
         form_submitted,
         new_contact_id: &new_id("ct"),
-        source: "chat",
+        source: ContactSource::Chat,
     };
     let visitor = store.link_contact(&link, now_ms()).await?;
     json(200, &json!({ "visitor": visitor_state(store, &visitor).await? }))
@@ -212,7 +212,7 @@ pub async fn submit_form(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let tie = if visitor.verified_contact().is_some() && details.email.is_none() {
         Tie::Verified
     } else {
-        Tie::of_claim(identity_mode(&site))
+        Tie::of_claim(site.identity_mode)
     };
     tie_to_contact(store, &visitor, &details, tie, true).await
 }
@@ -246,7 +246,7 @@ pub async fn identify(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let details = FormConfig::ALL_OPTIONAL.validate(&given, false).map_err(ApiError::InvalidFields)?;
     let email = details.email.as_deref().unwrap_or_default();
 
-    let mode = identity_mode(&site);
+    let mode = site.identity_mode;
     let tie = match identity::decide(mode, site.identity_secret.as_deref(), &input.email, input.signature.as_deref()) {
         Identity::Verified => Tie::Verified,
         Identity::Unverified => Tie::of_claim(mode),
@@ -256,8 +256,4 @@ pub async fn identify(cx: &mut Cx<'_>) -> ApiResult<Response> {
         }
     };
     tie_to_contact(store, &visitor, &details, tie, false).await
-}
-
-fn identity_mode(site: &SiteRow) -> IdentityMode {
-    IdentityMode::parse(&site.identity_mode).unwrap_or(IdentityMode::Required)
 }

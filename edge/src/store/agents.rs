@@ -2,6 +2,7 @@
 //! and the first-run set-up of an account.
 
 use serde::{Deserialize, Serialize};
+use shared::agent::Role;
 
 use super::{last_count, last_rows, ms, Store};
 use crate::error::ApiResult;
@@ -15,8 +16,8 @@ pub struct AgentRow {
     /// The account the agent works for.
     #[serde(skip_serializing)]
     pub account_id: String,
-    /// `primary_admin` or `agent`.
-    pub role: String,
+    /// The agent's place in the team.
+    pub role: Role,
     /// Full name, shown to contacts.
     pub full_name: String,
     /// Sign-in email.
@@ -28,7 +29,7 @@ pub struct AgentRow {
 impl AgentRow {
     /// Whether this agent may change account-wide settings.
     pub fn is_primary_admin(&self) -> bool {
-        self.role == "primary_admin"
+        self.role.is_primary_admin()
     }
 }
 

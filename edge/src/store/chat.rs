@@ -2,8 +2,11 @@
 //! and tying visitors to contacts.
 
 use serde::{Deserialize, Serialize};
-use shared::form::ContactDetails;
-use shared::identity::Tie;
+use shared::contact::ContactSource;
+use shared::conversation::{Author, DeliveryStatus};
+use shared::form::{ContactDetails, FieldMode};
+use shared::identity::{IdentityMode, Tie};
+use shared::site::WidgetPosition;
 use wasm_bindgen::JsValue;
 
 use super::{last_rows, ms, opt, Store, Written};
@@ -22,16 +25,16 @@ pub struct SiteRow {
     pub greeting: String,
     /// Accent colour, `#rrggbb`.
     pub color: String,
-    /// `left` or `right`.
-    pub position: String,
+    /// The corner of the launcher.
+    pub position: WidgetPosition,
     /// Form mode of the phone field.
-    pub form_phone: String,
+    pub form_phone: FieldMode,
     /// Form mode of the company field.
-    pub form_company: String,
+    pub form_company: FieldMode,
     /// Form mode of the full-name field.
-    pub form_full_name: String,
-    /// `off`, `optional` or `required`.
-    pub identity_mode: String,
+    pub form_full_name: FieldMode,
+    /// How the site treats identify calls.
+    pub identity_mode: IdentityMode,
     /// Secret the site's server signs emails with; never sent to browsers.
     pub identity_secret: Option<String>,
 }
@@ -95,8 +98,8 @@ pub struct ContactLink<'a> {
     pub form_submitted: bool,
     /// Id for the contact if it has to be created.
     pub new_contact_id: &'a str,
-    /// How a created contact arrived: `chat` (widget) or `agent` (added in the inbox).
-    pub source: &'a str,
+    /// How a created contact arrived: by chat (widget) or by an agent (in the inbox).
+    pub source: ContactSource,
 }
 
 /// A message as the visitor's widget sees it: never email headers, addresses,
@@ -109,8 +112,8 @@ pub struct VisitorMessage {
     pub conversation_id: String,
     /// The widget's id for the send, when this browser wrote it.
     pub client_message_id: Option<String>,
-    /// `visitor`, `contact`, `agent` or `bot`.
-    pub author: String,
+    /// Who wrote it.
+    pub author: Author,
     /// The agent's full name, for agent messages.
     pub author_name: Option<String>,
     /// Plain text, without quoted history.
@@ -118,7 +121,7 @@ pub struct VisitorMessage {
     /// Creation time, ms.
     pub created_at: u64,
     /// `sent`, or `failed` for a reply that could not be delivered.
-    pub state: String,
+    pub state: DeliveryStatus,
 }
 
 /// Selects [`VisitorMessage`]s; append a `WHERE` on `m`. Only a visitor
@@ -291,7 +294,7 @@ impl Store {
                     fields[0].clone(),
                     fields[1].clone(),
                     fields[2].clone(),
-                    link.source.into(),
+                    link.source.as_str().into(),
                     ms(now),
                 ],
             )?);

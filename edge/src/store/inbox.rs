@@ -2,6 +2,8 @@
 //! replies and contacts.
 
 use serde::{Deserialize, Serialize};
+use shared::contact::ContactSource;
+use shared::conversation::{Author, Channel, Direction, Status};
 
 use super::{last_rows, ms, opt, MessageRow, Store, MESSAGE_SELECT};
 use crate::error::{ApiError, ApiResult};
@@ -13,10 +15,10 @@ pub struct ConversationRow {
     pub id: String,
     /// Site it belongs to.
     pub site_id: String,
-    /// `chat`, `email` or `messenger`.
-    pub channel: String,
-    /// `open` or `closed`.
-    pub status: String,
+    /// Where the conversation takes place.
+    pub channel: Channel,
+    /// Whether it still needs attention.
+    pub status: Status,
     /// Email subject, if any.
     pub subject: Option<String>,
     /// The contact, once known.
@@ -51,9 +53,9 @@ pub struct ConversationRow {
 #[serde(deny_unknown_fields)]
 pub struct ConversationFilter {
     /// Only this channel.
-    pub channel: Option<String>,
+    pub channel: Option<Channel>,
     /// Only this status.
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// `me`, `unassigned`, or an agent id.
     pub assignee: Option<String>,
     /// Words to find in the contact's name or email.
@@ -94,10 +96,10 @@ impl Cursor {
 pub struct ActivityRow {
     /// The conversation it happened in.
     pub conversation_id: String,
-    /// Its channel (never `email`).
-    pub channel: String,
+    /// Its channel (never email).
+    pub channel: Channel,
     /// Who wrote it.
-    pub author: String,
+    pub author: Author,
     /// What was written.
     pub body: String,
     /// When, ms.
@@ -124,8 +126,8 @@ pub struct ClaimRow {
 pub struct ThreadEmail {
     /// Its Message-ID.
     pub email_message_id: String,
-    /// `inbound` or `outbound`.
-    pub direction: String,
+    /// Which way it travelled.
+    pub direction: Direction,
 }
 
 /// An email sent from the inbox, to record with its delivery status.
@@ -168,8 +170,8 @@ pub struct ContactRow {
     pub name_from_email: Option<String>,
     /// Marketing consent: never set by chat or email.
     pub marketing_opt_in: u8,
-    /// How the contact first arrived: `chat`, `email`, `form` or `agent`.
-    pub source: String,
+    /// How the contact first arrived.
+    pub source: ContactSource,
     /// First seen, ms.
     pub created_at: u64,
 }
@@ -217,8 +219,8 @@ impl Store {
             &sql,
             &[
                 account_id.into(),
-                opt(filter.channel.as_deref()),
-                opt(filter.status.as_deref()),
+                opt(filter.channel.map(Channel::as_str)),
+                opt(filter.status.map(Status::as_str)),
                 opt(assignee),
                 opt(pattern.as_deref()),
                 wasm_bindgen::JsValue::from_bool(filter.spam == Some(true)),
@@ -256,7 +258,7 @@ impl Store {
         &self,
         account_id: &str,
         conversation_id: &str,
-        status: Option<&str>,
+        status: Option<Status>,
         assignee: Option<Option<&str>>,
     ) -> ApiResult<bool> {
         let changed = self
@@ -267,7 +269,7 @@ impl Store {
                 &[
                     account_id.into(),
                     conversation_id.into(),
-                    opt(status),
+                    opt(status.map(Status::as_str)),
                     wasm_bindgen::JsValue::from_bool(assignee.is_some()),
                     opt(assignee.flatten()),
                 ],

@@ -18,6 +18,7 @@ pub use inbox::{ConversationFilter, ConversationRow, Cursor, SentEmail};
 pub use mail::{ChannelChanges, EmailChannelRow, InboundEmail, NewIds, Ticket};
 
 use serde::{Deserialize, Serialize};
+use shared::conversation::{Author, DeliveryStatus, Direction};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result};
 
@@ -45,10 +46,10 @@ pub struct MessageRow {
     pub id: String,
     /// The conversation it belongs to.
     pub conversation_id: String,
-    /// `inbound` or `outbound`.
-    pub direction: String,
-    /// `visitor`, `contact`, `agent` or `bot`.
-    pub author: String,
+    /// Which way it travelled.
+    pub direction: Direction,
+    /// Who wrote it.
+    pub author: Author,
     /// The agent's full name, for agent messages.
     pub author_name: Option<String>,
     /// Plain-text body (never HTML).
@@ -73,8 +74,8 @@ pub struct MessageRow {
     pub flags: Vec<String>,
     /// Whether the original message is kept (email).
     pub has_original: u8,
-    /// For email sent from the inbox: `sent` or `failed`.
-    pub delivery_status: Option<String>,
+    /// For email sent from the inbox: whether it left.
+    pub delivery_status: Option<DeliveryStatus>,
     /// Why sending failed.
     pub delivery_error: Option<String>,
     /// Creation time, ms.
