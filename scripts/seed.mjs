@@ -41,9 +41,8 @@ INSERT OR IGNORE INTO agents (id, account_id, email, full_name, role, created_at
   VALUES (${q(DEMO.agent)}, ${q(DEMO.account)}, ${q(DEMO.adminEmail)}, 'Robin Ash', 'primary_admin', ${now});
 UPDATE agents SET password_hash = ${q(pw.hash)}, password_salt = ${q(pw.salt)}, password_iterations = ${pw.iterations}
   WHERE id = ${q(DEMO.agent)};
-INSERT OR IGNORE INTO email_channels (site_id, username, subdomain, default_subject, from_name, created_at)
-  VALUES (${q(DEMO.site)}, ${q(DEMO.mailbox.username)}, ${q(DEMO.mailbox.subdomain)},
-          'Following up on our chat · {Start_Date}', '{Agent_Name} at Juniper & Pine', ${now});
+INSERT OR IGNORE INTO email_channels (site_id, username, subdomain, from_name, created_at)
+  VALUES (${q(DEMO.site)}, ${q(DEMO.mailbox.username)}, ${q(DEMO.mailbox.subdomain)}, '{Agent_Name} at Juniper & Pine', ${now});
 INSERT OR IGNORE INTO api_keys (token_hash, agent_id, label, created_at)
   VALUES (${q(keyHash)}, ${q(DEMO.agent)}, 'local development', ${now});
 `;

@@ -19,7 +19,7 @@ test("the forwarding address is validated, unique, and set only once", async () 
   const fresh = await settings("s_mail_new");
   assert.equal(fresh.status, 200);
   assert.equal(fresh.body.forwarding_address, null);
-  assert.equal(fresh.body.channel.enabled, 1, "enabled by default");
+  assert.equal(fresh.body.channel.enabled, true, "enabled by default");
 
   assert.equal((await change("s_mail_new", { username: "Hello There" })).body.error.code, "username_invalid");
   assert.equal((await change("s_mail_new", { username: "reply" })).body.error.code, "username_invalid");
@@ -52,12 +52,12 @@ test("only the primary admin sees or changes channel settings", async () => {
   assert.equal((await settings("s_demo", null)).status, 401);
   assert.equal((await settings("s_demo", await newVisitor())).status, 401);
   assert.equal((await settings("s_nope")).status, 404);
-  assert.equal((await settings("s_mail_off")).body.channel.enabled, 1, "the agent's attempt changed nothing");
+  assert.equal((await settings("s_mail_off")).body.channel.enabled, true, "the agent's attempt changed nothing");
 });
 
 test("a disabled channel refuses mail with a reason and records it", async () => {
   const { v, send } = mail("help@mailoff.inbound.example.com");
-  assert.equal((await change("s_mail_off", { enabled: false })).body.channel.enabled, 0);
+  assert.equal((await change("s_mail_off", { enabled: false })).body.channel.enabled, false);
   const res = await send();
   assert.equal(res.status, 400);
   assert.equal(res.text, `${REJECTED}The mailbox help@mailoff.inbound.example.com does not accept email.`);
@@ -98,7 +98,7 @@ test("a site form submission opens a conversation with the contact, once per sub
   assert.deepEqual([conversation.channel, conversation.subject, conversation.contact_email], ["email", "Wholesale price list", email]);
   assert.deepEqual(messages.map((m) => [m.author, m.body]), [["contact", "Please send your 2027 price list."]]);
   const { contact } = await agentGet(`/api/contacts/${conversation.contact_id}`);
-  assert.deepEqual([contact.full_name, contact.source, contact.marketing_opt_in], ["Ivy Stone", "form", 0]);
+  assert.deepEqual([contact.full_name, contact.source, contact.marketing_opt_in], ["Ivy Stone", "form", false]);
 
   const bad = await call("POST", "/api/sites/s_demo/tickets", { token: KEY, json: { ...submission, email: "nope", submission_id: undefined } });
   assert.equal(bad.body.error.fields.email.code, "email_invalid");

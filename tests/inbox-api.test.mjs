@@ -79,7 +79,7 @@ test("the primary admin invites and removes agents; agents cannot", async () => 
   assert.match(invited.body.invitation_url, /\/inbox\.html#invitation=[0-9a-f]{64}$/);
   assert.equal((await asAgent(admin, "POST", "/api/agents", { json: { email, full_name: "Again" } })).body.error.code, "agent_exists");
   const team = (await agentGet("/api/agents")).agents;
-  assert.deepEqual(team.find((a) => a.email === email), { id: invited.body.agent_id, role: "agent", full_name: "Olive Tree", email, active: 0 });
+  assert.deepEqual(team.find((a) => a.email === email), { id: invited.body.agent_id, role: "agent", full_name: "Olive Tree", email, active: false });
 
   const token = invited.body.invitation_token;
   assert.equal((await call("POST", "/api/invitations/accept", { json: { token, password: "short" } })).body.error.code, "password_too_short");
@@ -101,13 +101,13 @@ test("the inbox filters by assignee, status and search, and marks unread", async
   const admin = await signIn();
   const chat = await chatConversation();
   let [row] = (await agentGet("/api/conversations")).conversations.filter((c) => c.id === chat.id);
-  assert.equal(row.unread, 1, "a new visitor message is unread");
+  assert.equal(row.unread, true, "a new visitor message is unread");
   assert.equal((await asAgent(admin, "POST", `/api/conversations/${chat.id}/read`)).status, 200);
   [row] = (await agentGet("/api/conversations")).conversations.filter((c) => c.id === chat.id);
-  assert.equal(row.unread, 0);
+  assert.equal(row.unread, false);
   await sendChat(chat.token, "one more thing");
   [row] = (await agentGet("/api/conversations")).conversations.filter((c) => c.id === chat.id);
-  assert.equal(row.unread, 1, "unread again after a new message");
+  assert.equal(row.unread, true, "unread again after a new message");
 
   const ids = async (query) => (await asAgent(admin, "GET", `/api/conversations?${query}`)).body.conversations.map((c) => c.id);
   assert.ok((await ids("assignee=unassigned")).includes(chat.id));
@@ -188,7 +188,7 @@ test("click to add: an anonymous visitor gets contact details, attaching all its
   assert.equal(res.body.conversation.contact_email, email);
   assert.equal((await call("POST", `/api/conversations/${chat.id}/contact`, { token: KEY, json: { email } })).body.error.code, "contact_exists");
   const { contact } = await agentGet(`/api/contacts/${res.body.conversation.contact_id}`);
-  assert.deepEqual([contact.full_name, contact.source, contact.marketing_opt_in], ["Walk In", "agent", 0]);
+  assert.deepEqual([contact.full_name, contact.source, contact.marketing_opt_in], ["Walk In", "agent", false]);
 
   const other = await chatConversation();
   const attached = await call("POST", `/api/conversations/${other.id}/contact`, { token: KEY, json: { email: email.toUpperCase() } });
@@ -206,7 +206,7 @@ test("a contact's profile lists channels and conversations; its activity leaves 
   assert.equal(profile.conversations.length, 2);
   assert.ok(profile.activity.length > 0);
   assert.ok(profile.activity.every((a) => a.channel !== "email"), "no email in the activity feed");
-  assert.equal(profile.contact.marketing_opt_in, 0);
+  assert.equal(profile.contact.marketing_opt_in, false);
 });
 
 test("the primary admin edits subject and From name templates and previews them", async () => {

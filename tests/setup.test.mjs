@@ -29,7 +29,9 @@ test("set-up needs the deployment's token, creates the primary admin once, then 
     const sites = await (await fetch(worker.url + "/api/sites", { headers: { cookie } })).json();
     assert.deepEqual(sites.sites.map((s) => s.name), ["fenwick.example"]);
     const channel = await fetch(worker.url + `/api/sites/${sites.sites[0].id}/email-channel`, { headers: { cookie } });
-    assert.equal((await channel.json()).channel.enabled, 1, "the site has its email channel, enabled");
+    const settings = (await channel.json()).channel;
+    assert.equal(settings.enabled, true, "the site has its email channel, enabled");
+    assert.equal(settings.default_subject, "Following up on our chat · {Start_Date}", "with the one default subject");
 
     const again = await post("/api/setup", { ...admin, email: "eve@example.org" });
     assert.equal(again.status, 409);

@@ -84,7 +84,7 @@ test("the form creates a contact who is never opted in, and attaches the earlier
   const { contact, conversations } = await agentGet(`/api/contacts/${after.contact_id}`);
   assert.equal(contact.email, address, "trimmed and lower-cased");
   assert.equal(contact.company, "Analytical Engines Ltd");
-  assert.equal(contact.marketing_opt_in, 0, "never opted in");
+  assert.equal(contact.marketing_opt_in, false, "never opted in");
   assert.equal(contact.source, "chat");
   assert.deepEqual(conversations.map((c) => c.id), [after.id]);
 });

@@ -96,7 +96,7 @@ test("Form errors show beside their fields, typed text survives replies, and a v
 
   const conversation = (await agentGet(`/api/conversations/${await conversationId(page)}`)).conversation;
   const { contact } = await agentGet(`/api/contacts/${conversation.contact_id}`);
-  assert.deepEqual([contact.email, contact.phone, contact.full_name, contact.marketing_opt_in], [address, "+12025550143", "Grace Hopper", 0]);
+  assert.deepEqual([contact.email, contact.phone, contact.full_name, contact.marketing_opt_in], [address, "+12025550143", "Grace Hopper", false]);
 
   await page.reload();
   await page.locator(".launcher").click();

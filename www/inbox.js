@@ -432,7 +432,7 @@ async function loadSettings() {
   $("s-error").textContent = "";
   try {
     const { channel, forwarding_address } = await api("GET", `/api/sites/${$("s-site").value}/email-channel`);
-    $("s-enabled").checked = channel.enabled === 1;
+    $("s-enabled").checked = channel.enabled === true;
     $("s-address").textContent = forwarding_address || "Not set yet.";
     $("s-address-form").hidden = Boolean(forwarding_address);
     $("s-subject").value = channel.default_subject;

@@ -9,6 +9,8 @@
 #![warn(missing_docs)]
 
 pub mod agent;
+#[cfg(feature = "serde")]
+pub mod api;
 pub mod contact;
 pub mod conversation;
 pub mod email;

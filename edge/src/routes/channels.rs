@@ -27,7 +27,7 @@ fn settings(channel: &EmailChannelRow, inbound_domain: &str) -> Value {
         (Some(u), Some(s)) => Some(format!("{u}@{s}.{inbound_domain}")),
         _ => None,
     };
-    json!({ "channel": channel, "forwarding_address": address })
+    json!({ "channel": channel.to_api(), "forwarding_address": address })
 }
 
 async fn channel_of(store: &Store, agent: &AgentRow, site_id: &str) -> ApiResult<EmailChannelRow> {

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use shared::api;
 use shared::contact::ContactSource;
 use shared::conversation::{validate_body, Channel, Direction, Status};
 use shared::email::outbound::{self, render_from_name, render_subject, reply_subject};
@@ -19,7 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
 use crate::mail::outbound::{build, send, Outgoing};
-use crate::store::{ContactLink, ConversationFilter, ConversationRow, Cursor, SentEmail, Store};
+use crate::store::{ContactLink, ConversationFilter, Cursor, SentEmail, Store};
 
 /// The list's query string named an unknown channel, status or parameter.
 const BAD_FILTER: Invalid = Invalid::new(
@@ -58,7 +59,7 @@ const SEND_FAILED: Invalid = Invalid::new(
 );
 const HAS_CONTACT: Invalid = Invalid::new("contact_exists", "This conversation already has a contact.");
 
-async fn conversation_of(store: &Store, account_id: &str, id: &str) -> ApiResult<ConversationRow> {
+async fn conversation_of(store: &Store, account_id: &str, id: &str) -> ApiResult<api::Conversation> {
     store.conversation(account_id, id).await?.ok_or(ApiError::NotFound("Conversation"))
 }
 
@@ -91,16 +92,6 @@ pub async fn show(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let agent = auth::agent(store, req).await?;
     let conversation = conversation_of(store, &agent.account_id, id).await?;
     let messages = store.messages(&conversation.id).await?;
-    let attachments = store.attachments(&conversation.id).await?;
-    let messages: Vec<_> = messages
-        .into_iter()
-        .map(|message| {
-            let files: Vec<_> = attachments.iter().filter(|a| a.message_id == message.id).collect();
-            let mut value = json!(message);
-            value["attachments"] = json!(files);
-            value
-        })
-        .collect();
     let claim = match &conversation.visitor_id {
         Some(visitor) => store.visitor_claim(visitor).await?,
         None => None,
@@ -219,7 +210,7 @@ struct Draft {
     subject: String,
 }
 
-async fn draft(app: &App<'_>, agent: &crate::store::AgentRow, conversation: &ConversationRow) -> ApiResult<Draft> {
+async fn draft(app: &App<'_>, agent: &crate::store::AgentRow, conversation: &api::Conversation) -> ApiResult<Draft> {
     let store = app.store;
     let to = conversation.contact_email.clone().ok_or(ApiError::Invalid(NO_EMAIL))?;
     let channel = store.site_email_channel(&agent.account_id, &conversation.site_id).await?.ok_or(ApiError::Conflict(CHANNEL_NOT_READY))?;
@@ -260,7 +251,7 @@ pub async fn email_draft(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
 async fn email_reply(
     app: &App<'_>,
     agent: &crate::store::AgentRow,
-    conversation: &ConversationRow,
+    conversation: &api::Conversation,
     body: &str,
     subject: Option<&str>,
 ) -> ApiResult<Response> {

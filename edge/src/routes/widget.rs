@@ -2,8 +2,9 @@
 //! conversation, sending messages, the Form step and `identify`.
 
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use shared::conversation::{validate_body, validate_client_id};
+use shared::api;
 use shared::contact::ContactSource;
 use shared::form::{ContactDetails, FormConfig, FormField, FormInput};
 use shared::identity::{self, Identity, Tie};
@@ -41,17 +42,15 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let site = site_of(store, site_id).await?;
     let form = form_config(&site);
-    let mut response = json(
-        200,
-        &json!({
-            "site_id": site.id,
-            "name": site.name,
-            "greeting": site.greeting,
-            "color": site.color,
-            "position": site.position,
-            "form": { "phone": form.phone, "company": form.company, "full_name": form.full_name },
-        }),
-    )?;
+    let config = api::SiteConfig {
+        site_id: site.id,
+        name: site.name,
+        greeting: site.greeting,
+        color: site.color,
+        position: site.position,
+        form: api::FormModes { phone: form.phone, company: form.company, full_name: form.full_name },
+    };
+    let mut response = json(200, &config)?;
     response.headers_mut().set("cache-control", "public, max-age=60")?;
     Ok(response)
 }
@@ -94,12 +93,12 @@ async fn known_fields(store: &Store, visitor: &VisitorRow) -> ApiResult<Vec<Stri
     Ok(known)
 }
 
-async fn visitor_state(store: &Store, visitor: &VisitorRow) -> ApiResult<Value> {
-    Ok(json!({
-        "known": known_fields(store, visitor).await?,
-        "form_done": visitor.form_submitted_at.is_some(),
-        "verified": visitor.verified_contact().is_some(),
-    }))
+async fn visitor_state(store: &Store, visitor: &VisitorRow) -> ApiResult<api::VisitorState> {
+    Ok(api::VisitorState {
+        known: known_fields(store, visitor).await?,
+        form_done: visitor.form_submitted_at.is_some(),
+        verified: visitor.verified_contact().is_some(),
+    })
 }
 
 /// `GET /api/widget/conversation`: the calling visitor's conversation, and only

@@ -1,20 +1,20 @@
 //! SQL of agents: who they are, their passwords, sessions and invitations,
 //! and the first-run set-up of an account.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shared::agent::Role;
+use shared::api;
 
 use super::{last_count, last_rows, ms, Store};
 use crate::error::ApiResult;
 use crate::password::Stored;
 
-/// An agent as the API shows it and as authorization needs it.
-#[derive(Debug, Serialize, Deserialize)]
+/// An agent as authorization needs it.
+#[derive(Debug, Deserialize)]
 pub struct AgentRow {
     /// Agent id.
     pub id: String,
     /// The account the agent works for.
-    #[serde(skip_serializing)]
     pub account_id: String,
     /// The agent's place in the team.
     pub role: Role,
@@ -27,6 +27,17 @@ pub struct AgentRow {
 }
 
 impl AgentRow {
+    /// The agent as the API shows it.
+    pub fn to_api(&self) -> api::Agent {
+        api::Agent {
+            id: self.id.clone(),
+            role: self.role,
+            full_name: self.full_name.clone(),
+            email: self.email.clone(),
+            active: self.active == 1,
+        }
+    }
+
     /// Whether this agent may change account-wide settings.
     pub fn is_primary_admin(&self) -> bool {
         self.role.is_primary_admin()
@@ -125,15 +136,17 @@ impl Store {
     }
 
     /// The account's agents (removed ones left out), admins first.
-    pub async fn agents(&self, account_id: &str) -> ApiResult<Vec<AgentRow>> {
-        self.all(
-            &format!(
-                "SELECT {AGENT_COLUMNS} FROM agents a WHERE a.account_id = ?1 AND a.removed_at IS NULL \
-                 ORDER BY a.role = 'primary_admin' DESC, a.full_name"
-            ),
-            &[account_id.into()],
-        )
-        .await
+    pub async fn agents(&self, account_id: &str) -> ApiResult<Vec<api::Agent>> {
+        let rows: Vec<AgentRow> = self
+            .all(
+                &format!(
+                    "SELECT {AGENT_COLUMNS} FROM agents a WHERE a.account_id = ?1 AND a.removed_at IS NULL \
+                     ORDER BY a.role = 'primary_admin' DESC, a.full_name"
+                ),
+                &[account_id.into()],
+            )
+            .await?;
+        Ok(rows.iter().map(AgentRow::to_api).collect())
     }
 
     /// Creates an invited agent and its one-time invitation; `false` if the
@@ -248,8 +261,7 @@ impl Store {
                 &[site.into(), setup.site_name.into(), ms(now), account.into()],
             )?,
             self.prepare(
-                "INSERT INTO email_channels (site_id, default_subject, created_at) \
-                 SELECT id, 'Following up on our chat · {Start_Date}', ?2 FROM sites WHERE id = ?1",
+                "INSERT INTO email_channels (site_id, created_at) SELECT id, ?2 FROM sites WHERE id = ?1",
                 &[site.into(), ms(now)],
             )?,
             self.prepare(

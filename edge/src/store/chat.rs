@@ -1,7 +1,8 @@
 //! SQL of the widget's side: sites, visitors, their conversation and messages,
 //! and tying visitors to contacts.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use shared::api;
 use shared::contact::ContactSource;
 use shared::conversation::{Author, DeliveryStatus};
 use shared::form::{ContactDetails, FieldMode};
@@ -37,15 +38,6 @@ pub struct SiteRow {
     pub identity_mode: IdentityMode,
     /// Secret the site's server signs emails with; never sent to browsers.
     pub identity_secret: Option<String>,
-}
-
-/// A site as listed to its agents.
-#[derive(Debug, Deserialize, serde::Serialize)]
-pub struct SiteSummary {
-    /// Site id (the snippet's `data-site`).
-    pub id: String,
-    /// Display name.
-    pub name: String,
 }
 
 /// A visitor, as needed to authenticate and serve a widget call.
@@ -102,10 +94,9 @@ pub struct ContactLink<'a> {
     pub source: ContactSource,
 }
 
-/// A message as the visitor's widget sees it: never email headers, addresses,
-/// quoted history, HTML or flags.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct VisitorMessage {
+/// The columns of a message the visitor's widget may see.
+#[derive(Debug, Deserialize)]
+struct VisitorMessageRow {
     /// Message id.
     pub id: String,
     /// The visitor's conversation.
@@ -124,7 +115,22 @@ pub struct VisitorMessage {
     pub state: DeliveryStatus,
 }
 
-/// Selects [`VisitorMessage`]s; append a `WHERE` on `m`. Only a visitor
+impl From<VisitorMessageRow> for api::VisitorMessage {
+    fn from(r: VisitorMessageRow) -> Self {
+        api::VisitorMessage {
+            id: r.id,
+            conversation_id: r.conversation_id,
+            client_message_id: r.client_message_id,
+            author: r.author,
+            author_name: r.author_name,
+            body: r.body,
+            created_at: r.created_at,
+            state: r.state,
+        }
+    }
+}
+
+/// Selects [`VisitorMessageRow`]s; append a `WHERE` on `m`. Only a visitor
 /// verified for the contact may see messages that travelled by email.
 const VISITOR_MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.client_message_id, m.author, a.full_name AS author_name, m.body, \
      m.created_at, CASE WHEN m.delivery_status = 'failed' THEN 'failed' ELSE 'sent' END AS state \
@@ -155,8 +161,14 @@ impl Store {
     }
 
     /// The account's sites, by name.
-    pub async fn sites(&self, account_id: &str) -> ApiResult<Vec<SiteSummary>> {
-        self.all("SELECT id, name FROM sites WHERE account_id = ?1 ORDER BY name", &[account_id.into()]).await
+    pub async fn sites(&self, account_id: &str) -> ApiResult<Vec<api::Site>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            name: String,
+        }
+        let rows: Vec<Row> = self.all("SELECT id, name FROM sites WHERE account_id = ?1 ORDER BY name", &[account_id.into()]).await?;
+        Ok(rows.into_iter().map(|r| api::Site { id: r.id, name: r.name }).collect())
     }
 
     /// Creates a visitor of `site_id`; `false` if the site does not exist.
@@ -203,12 +215,13 @@ impl Store {
 
     /// The messages of the visitor's conversation that the visitor may see,
     /// oldest first: email ones only when `with_email` (a verified visitor).
-    pub async fn visitor_messages(&self, conversation_id: &str, with_email: bool) -> ApiResult<Vec<VisitorMessage>> {
+    pub async fn visitor_messages(&self, conversation_id: &str, with_email: bool) -> ApiResult<Vec<api::VisitorMessage>> {
         let sql = format!(
             "{VISITOR_MESSAGE_SELECT} WHERE m.conversation_id = ?1 AND (?2 OR m.email_message_id IS NULL) \
              ORDER BY m.created_at, m.rowid"
         );
-        self.all(&sql, &[conversation_id.into(), JsValue::from_bool(with_email)]).await
+        let rows: Vec<VisitorMessageRow> = self.all(&sql, &[conversation_id.into(), JsValue::from_bool(with_email)]).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// Stores a visitor's chat message in one batch: into the conversation the
@@ -222,7 +235,7 @@ impl Store {
         client_message_id: &str,
         body: &str,
         now: u64,
-    ) -> ApiResult<(VisitorMessage, Written)> {
+    ) -> ApiResult<(api::VisitorMessage, Written)> {
         let vid = visitor.id.as_str();
         let contact = opt(visitor.verified_contact());
         let statements = vec![
@@ -257,9 +270,10 @@ impl Store {
             )?,
         ];
         let results = self.batch(statements).await?;
-        let stored = last_rows::<VisitorMessage>(&results)?
+        let stored: api::VisitorMessage = last_rows::<VisitorMessageRow>(&results)?
             .into_iter()
             .next()
+            .map(Into::into)
             .ok_or_else(|| ApiError::Internal("visitor message not found after insert".into()))?;
         let written = if stored.id == new_message_id { Written::Created } else { Written::AlreadyThere };
         Ok((stored, written))

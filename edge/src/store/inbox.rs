@@ -1,16 +1,17 @@
 //! SQL of the agents' side: who the agent is, the conversation list, threads,
 //! replies and contacts.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use shared::api;
 use shared::contact::ContactSource;
 use shared::conversation::{Author, Channel, Direction, Status};
 
-use super::{last_rows, ms, opt, MessageRow, Store, MESSAGE_SELECT};
-use crate::error::{ApiError, ApiResult};
+use super::{ms, opt, Store, MESSAGE_SELECT};
+use crate::error::ApiResult;
 
-/// A conversation's header, as listed in the inbox.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ConversationRow {
+/// The columns of a conversation's header, as listed in the inbox.
+#[derive(Debug, Deserialize)]
+struct ConversationRow {
     /// Conversation id.
     pub id: String,
     /// Site it belongs to.
@@ -86,14 +87,14 @@ impl Cursor {
     }
 
     /// The cursor after `row`.
-    pub fn after(row: &ConversationRow) -> String {
+    pub fn after(row: &api::Conversation) -> String {
         format!("{}.{}", row.last_message_at, row.id)
     }
 }
 
-/// One line of a contact's recent activity (chat and other non-email channels).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ActivityRow {
+/// The columns of one line of a contact's recent activity.
+#[derive(Debug, Deserialize)]
+struct ActivityRow {
     /// The conversation it happened in.
     pub conversation_id: String,
     /// Its channel (never email).
@@ -108,9 +109,9 @@ pub struct ActivityRow {
     pub unverified: u8,
 }
 
-/// What a chat's visitor said about themselves without proving it.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ClaimRow {
+/// The columns of what a chat's visitor said about themselves without proving it.
+#[derive(Debug, Deserialize)]
+struct ClaimRow {
     /// The email typed in the Form step or passed to an unsigned identify.
     pub email: Option<String>,
     /// The phone stated.
@@ -153,9 +154,9 @@ pub struct SentEmail<'a> {
     pub error: Option<&'a str>,
 }
 
-/// A contact's profile as agents see it.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ContactRow {
+/// The columns of a contact's profile.
+#[derive(Debug, Deserialize)]
+struct ContactRow {
     /// Contact id.
     pub id: String,
     /// Normalized email.
@@ -174,6 +175,65 @@ pub struct ContactRow {
     pub source: ContactSource,
     /// First seen, ms.
     pub created_at: u64,
+}
+
+impl From<ConversationRow> for api::Conversation {
+    fn from(r: ConversationRow) -> Self {
+        api::Conversation {
+            id: r.id,
+            site_id: r.site_id,
+            channel: r.channel,
+            status: r.status,
+            subject: r.subject,
+            contact_id: r.contact_id,
+            contact_email: r.contact_email,
+            contact_name: r.contact_name,
+            visitor_id: r.visitor_id,
+            started_at: r.started_at,
+            last_message_at: r.last_message_at,
+            preview: r.preview,
+            assignee_id: r.assignee_id,
+            assignee_name: r.assignee_name,
+            unread: r.unread == 1,
+            unverified_email: r.unverified_email,
+            spam_at: r.spam_at,
+        }
+    }
+}
+
+impl From<ActivityRow> for api::Activity {
+    fn from(r: ActivityRow) -> Self {
+        api::Activity {
+            conversation_id: r.conversation_id,
+            channel: r.channel,
+            author: r.author,
+            body: r.body,
+            created_at: r.created_at,
+            unverified: r.unverified == 1,
+        }
+    }
+}
+
+impl From<ClaimRow> for api::Claim {
+    fn from(r: ClaimRow) -> Self {
+        api::Claim { email: r.email, phone: r.phone, company: r.company, full_name: r.full_name }
+    }
+}
+
+impl From<ContactRow> for api::Contact {
+    fn from(r: ContactRow) -> Self {
+        api::Contact {
+            id: r.id,
+            email: r.email,
+            phone: r.phone,
+            company: r.company,
+            full_name: r.full_name,
+            name_from_email: r.name_from_email,
+            marketing_opt_in: r.marketing_opt_in == 1,
+            source: r.source,
+            created_at: r.created_at,
+        }
+    }
 }
 
 const CONVERSATION_SELECT: &str = "SELECT c.id, c.site_id, c.channel, c.status, c.subject, c.contact_id, \
@@ -200,7 +260,7 @@ impl Store {
         assignee: Option<&str>,
         cursor: Option<&Cursor>,
         limit: u32,
-    ) -> ApiResult<Vec<ConversationRow>> {
+    ) -> ApiResult<Vec<api::Conversation>> {
         let sql = format!(
             "{CONVERSATION_SELECT} WHERE s.account_id = ?1 \
              AND (?2 IS NULL OR c.channel = ?2) AND (?3 IS NULL OR c.status = ?3) \
@@ -215,7 +275,7 @@ impl Store {
             let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             format!("%{escaped}%")
         });
-        self.all(
+        let rows: Vec<ConversationRow> = self.all(
             &sql,
             &[
                 account_id.into(),
@@ -229,7 +289,8 @@ impl Store {
                 wasm_bindgen::JsValue::from_f64(f64::from(limit)),
             ],
         )
-        .await
+        .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// Marks a conversation of the account as spam (blocking its visitor from
@@ -301,7 +362,7 @@ impl Store {
     }
 
     /// Records an email sent (or not) from the inbox, and returns it.
-    pub async fn add_sent_email(&self, sent: &SentEmail<'_>, now: u64) -> ApiResult<MessageRow> {
+    pub async fn add_sent_email(&self, sent: &SentEmail<'_>, now: u64) -> ApiResult<api::Message> {
         let status = if sent.error.is_none() { "sent" } else { "failed" };
         let statements = vec![
             self.prepare(
@@ -329,16 +390,12 @@ impl Store {
             )?,
             self.prepare(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"), &[sent.message_id.into()])?,
         ];
-        let results = self.batch(statements).await?;
-        last_rows::<MessageRow>(&results)?
-            .into_iter()
-            .next()
-            .ok_or_else(|| ApiError::Internal("sent email not found after insert".into()))
+        Self::written_message(&self.batch(statements).await?, "sent email")
     }
 
     /// The contact's recent activity: messages of its non-email conversations, newest first.
-    pub async fn contact_activity(&self, account_id: &str, contact_id: &str) -> ApiResult<Vec<ActivityRow>> {
-        self.all(
+    pub async fn contact_activity(&self, account_id: &str, contact_id: &str) -> ApiResult<Vec<api::Activity>> {
+        let rows: Vec<ActivityRow> = self.all(
             "SELECT m.conversation_id, c.channel, m.author, m.body, m.created_at, \
                COALESCE(v.contact_verified = 0, 0) AS unverified FROM messages m \
              JOIN conversations c ON c.id = m.conversation_id JOIN sites s ON s.id = c.site_id \
@@ -347,11 +404,12 @@ impl Store {
              ORDER BY m.created_at DESC, m.rowid DESC LIMIT 20",
             &[account_id.into(), contact_id.into()],
         )
-        .await
+        .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// What the visitor stated without proving it, if anything.
-    pub async fn visitor_claim(&self, visitor_id: &str) -> ApiResult<Option<ClaimRow>> {
+    pub async fn visitor_claim(&self, visitor_id: &str) -> ApiResult<Option<api::Claim>> {
         let claim: Option<ClaimRow> = self
             .first(
                 "SELECT claimed_email AS email, claimed_phone AS phone, claimed_company AS company, \
@@ -359,13 +417,13 @@ impl Store {
                 &[visitor_id.into()],
             )
             .await?;
-        Ok(claim.filter(|c| c.email.is_some() || c.phone.is_some() || c.company.is_some() || c.full_name.is_some()))
+        Ok(claim.filter(|c| c.email.is_some() || c.phone.is_some() || c.company.is_some() || c.full_name.is_some()).map(Into::into))
     }
 
     /// One conversation of the account, if it exists there.
-    pub async fn conversation(&self, account_id: &str, conversation_id: &str) -> ApiResult<Option<ConversationRow>> {
+    pub async fn conversation(&self, account_id: &str, conversation_id: &str) -> ApiResult<Option<api::Conversation>> {
         let sql = format!("{CONVERSATION_SELECT} WHERE s.account_id = ?1 AND c.id = ?2");
-        self.first(&sql, &[account_id.into(), conversation_id.into()]).await
+        Ok(self.first::<ConversationRow>(&sql, &[account_id.into(), conversation_id.into()]).await?.map(Into::into))
     }
 
     /// Stores an agent's chat reply and returns it.
@@ -376,7 +434,7 @@ impl Store {
         message_id: &str,
         body: &str,
         now: u64,
-    ) -> ApiResult<MessageRow> {
+    ) -> ApiResult<api::Message> {
         let statements = vec![
             self.prepare(
                 "INSERT INTO messages (id, conversation_id, site_id, direction, author, agent_id, body, created_at) \
@@ -386,28 +444,26 @@ impl Store {
             self.prepare("UPDATE conversations SET last_message_at = ?2 WHERE id = ?1", &[conversation_id.into(), ms(now)])?,
             self.prepare(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"), &[message_id.into()])?,
         ];
-        let results = self.batch(statements).await?;
-        last_rows::<MessageRow>(&results)?
-            .into_iter()
-            .next()
-            .ok_or_else(|| ApiError::Internal("agent message not found after insert".into()))
+        Self::written_message(&self.batch(statements).await?, "agent message")
     }
 
     /// A contact of the account.
-    pub async fn contact(&self, account_id: &str, contact_id: &str) -> ApiResult<Option<ContactRow>> {
-        self.first(
+    pub async fn contact(&self, account_id: &str, contact_id: &str) -> ApiResult<Option<api::Contact>> {
+        let row: Option<ContactRow> = self.first(
             "SELECT id, email, phone, company, full_name, name_from_email, marketing_opt_in, source, created_at \
              FROM contacts WHERE account_id = ?1 AND id = ?2",
             &[account_id.into(), contact_id.into()],
         )
-        .await
+        .await?;
+        Ok(row.map(Into::into))
     }
 
     /// All conversations of a contact, newest activity first.
-    pub async fn contact_conversations(&self, account_id: &str, contact_id: &str) -> ApiResult<Vec<ConversationRow>> {
+    pub async fn contact_conversations(&self, account_id: &str, contact_id: &str) -> ApiResult<Vec<api::Conversation>> {
         let sql = format!(
             "{CONVERSATION_SELECT} WHERE s.account_id = ?1 AND c.contact_id = ?2 ORDER BY c.last_message_at DESC"
         );
-        self.all(&sql, &[account_id.into(), contact_id.into()]).await
+        let rows: Vec<ConversationRow> = self.all(&sql, &[account_id.into(), contact_id.into()]).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 }

@@ -1,7 +1,8 @@
 //! SQL of the email channel: mailboxes and their settings, threading lookups,
 //! storing inbound mail with its attachments, and refusals.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use shared::api;
 use wasm_bindgen::JsValue;
 
 use super::{ms, opt, Store, Written};
@@ -9,12 +10,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::mail::parse::Mail;
 
 /// An email channel, as the inbound handler and its settings need it.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct EmailChannelRow {
     /// The site the channel belongs to.
     pub site_id: String,
     /// The site's account (contacts are per account).
-    #[serde(skip_serializing)]
     pub account_id: String,
     /// 1 when mail is accepted.
     pub enabled: u8,
@@ -30,9 +30,9 @@ pub struct EmailChannelRow {
     pub from_name: String,
 }
 
-/// Mail refused with `setReject`, as shown to the site's agents.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct RejectionRow {
+/// The columns of mail refused with `setReject`.
+#[derive(Debug, Deserialize)]
+struct RejectionRow {
     /// Rejection id.
     pub id: String,
     /// The site whose mailbox refused it.
@@ -49,9 +49,9 @@ pub struct RejectionRow {
     pub created_at: u64,
 }
 
-/// An attachment of a stored message.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct AttachmentRow {
+/// The columns of an attachment of a stored message.
+#[derive(Debug, Deserialize)]
+struct AttachmentRow {
     /// The message it came with.
     pub message_id: String,
     /// File name, if given.
@@ -127,6 +127,21 @@ pub struct Ticket<'a> {
 
 const CHANNEL_SELECT: &str = "SELECT e.site_id, s.account_id, e.enabled, e.username, e.subdomain, \
      e.max_message_bytes, e.default_subject, e.from_name FROM email_channels e JOIN sites s ON s.id = e.site_id";
+
+impl EmailChannelRow {
+    /// The settings as the API shows them.
+    pub fn to_api(&self) -> api::EmailChannel {
+        api::EmailChannel {
+            site_id: self.site_id.clone(),
+            enabled: self.enabled == 1,
+            username: self.username.clone(),
+            subdomain: self.subdomain.clone(),
+            max_message_bytes: self.max_message_bytes,
+            default_subject: self.default_subject.clone(),
+            from_name: self.from_name.clone(),
+        }
+    }
+}
 
 impl Store {
     /// The email channel on a subdomain.
@@ -367,13 +382,17 @@ impl Store {
     }
 
     /// The attachments of every message of a conversation.
-    pub async fn attachments(&self, conversation_id: &str) -> ApiResult<Vec<AttachmentRow>> {
-        self.all(
+    pub async fn attachments(&self, conversation_id: &str) -> ApiResult<Vec<api::Attachment>> {
+        let rows: Vec<AttachmentRow> = self.all(
             "SELECT a.message_id, a.filename, a.content_type, a.size FROM attachments a \
              JOIN messages m ON m.id = a.message_id WHERE m.conversation_id = ?1 ORDER BY a.rowid",
             &[conversation_id.into()],
         )
-        .await
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| api::Attachment { message_id: r.message_id, filename: r.filename, content_type: r.content_type, size: r.size })
+            .collect())
     }
 
     /// The R2 key of a message's original, if the message belongs to the account.
@@ -392,14 +411,26 @@ impl Store {
     }
 
     /// Mail refused for the account's sites, newest first.
-    pub async fn rejections(&self, account_id: &str) -> ApiResult<Vec<RejectionRow>> {
-        self.all(
+    pub async fn rejections(&self, account_id: &str) -> ApiResult<Vec<api::Rejection>> {
+        let rows: Vec<RejectionRow> = self.all(
             "SELECT r.id, r.site_id, r.envelope_from, r.envelope_to, r.size, r.reason, r.created_at \
              FROM email_rejections r JOIN sites s ON s.id = r.site_id WHERE s.account_id = ?1 \
              ORDER BY r.created_at DESC LIMIT 100",
             &[account_id.into()],
         )
-        .await
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| api::Rejection {
+                id: r.id,
+                site_id: r.site_id,
+                envelope_from: r.envelope_from,
+                envelope_to: r.envelope_to,
+                size: r.size,
+                reason: r.reason,
+                created_at: r.created_at,
+            })
+            .collect())
     }
 
     /// Records mail refused with `setReject`, so the refusal is visible later.

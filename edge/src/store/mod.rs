@@ -14,10 +14,11 @@ mod privacy;
 
 pub use chat::{ContactLink, SiteRow, VisitorRow};
 pub use agents::{AgentRow, Setup};
-pub use inbox::{ConversationFilter, ConversationRow, Cursor, SentEmail};
+pub use inbox::{ConversationFilter, Cursor, SentEmail};
 pub use mail::{ChannelChanges, EmailChannelRow, InboundEmail, NewIds, Ticket};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use shared::api;
 use shared::conversation::{Author, DeliveryStatus, Direction};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result};
@@ -39,9 +40,9 @@ fn opt(v: Option<&str>) -> JsValue {
     v.map(JsValue::from_str).unwrap_or(JsValue::NULL)
 }
 
-/// One message as every reader of a thread sees it.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct MessageRow {
+/// The columns of one message, as agents read it.
+#[derive(Debug, Deserialize)]
+pub(super) struct MessageRow {
     /// Message id.
     pub id: String,
     /// The conversation it belongs to.
@@ -80,6 +81,32 @@ pub struct MessageRow {
     pub delivery_error: Option<String>,
     /// Creation time, ms.
     pub created_at: u64,
+}
+
+impl From<MessageRow> for api::Message {
+    fn from(r: MessageRow) -> Self {
+        api::Message {
+            id: r.id,
+            conversation_id: r.conversation_id,
+            direction: r.direction,
+            author: r.author,
+            author_name: r.author_name,
+            body: r.body,
+            client_message_id: r.client_message_id,
+            contact_id: r.contact_id,
+            email_subject: r.email_subject,
+            email_from: r.email_from,
+            body_full: r.body_full,
+            body_html: r.body_html,
+            email_headers: r.email_headers,
+            flags: r.flags,
+            has_original: r.has_original == 1,
+            delivery_status: r.delivery_status,
+            delivery_error: r.delivery_error,
+            created_at: r.created_at,
+            attachments: Vec::new(),
+        }
+    }
 }
 
 fn json_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<serde_json::Value>, D::Error> {
@@ -156,10 +183,31 @@ impl Store {
         Ok(self.first::<Count>(sql, args).await?.map(|c| c.n).unwrap_or(0))
     }
 
-    /// Every message of a conversation, oldest first.
-    pub async fn messages(&self, conversation_id: &str) -> ApiResult<Vec<MessageRow>> {
+    /// Every message of a conversation, oldest first, with its attachments.
+    pub async fn messages(&self, conversation_id: &str) -> ApiResult<Vec<api::Message>> {
         let sql = format!("{MESSAGE_SELECT} WHERE m.conversation_id = ?1 ORDER BY m.created_at, m.rowid");
-        self.all(&sql, &[conversation_id.into()]).await
+        let rows: Vec<MessageRow> = self.all(&sql, &[conversation_id.into()]).await?;
+        let mut files: std::collections::HashMap<String, Vec<api::Attachment>> = std::collections::HashMap::new();
+        for attachment in self.attachments(conversation_id).await? {
+            files.entry(attachment.message_id.clone()).or_default().push(attachment);
+        }
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let mut message = api::Message::from(row);
+                message.attachments = files.remove(&message.id).unwrap_or_default();
+                message
+            })
+            .collect())
+    }
+
+    /// The message just written by the last statement of a batch.
+    fn written_message(results: &[D1Result], what: &str) -> ApiResult<api::Message> {
+        last_rows::<MessageRow>(results)?
+            .into_iter()
+            .next()
+            .map(Into::into)
+            .ok_or_else(|| ApiError::Internal(format!("{what} not found after insert")))
     }
 }
 

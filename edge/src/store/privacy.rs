@@ -7,7 +7,8 @@
 //! reply in someone else's thread); claims other visitors made of its email;
 //! and refused mail it sent.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use shared::api::Erased;
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 
@@ -23,19 +24,6 @@ const CONTACT_MESSAGES: &str = "SELECT m.id FROM messages m WHERE m.contact_id =
 /// The conversations of contact `?1` and of its visitors.
 const CONTACT_CONVERSATIONS: &str = "SELECT id FROM conversations WHERE contact_id = ?1 \
      OR visitor_id IN (SELECT id FROM visitors WHERE contact_id = ?1)";
-
-/// What erasing a contact removed.
-#[derive(Debug, Default, Serialize)]
-pub struct Erased {
-    /// Conversations deleted.
-    pub conversations: u32,
-    /// Messages deleted.
-    pub messages: u32,
-    /// Browsers (visitors) deleted.
-    pub visitors: u32,
-    /// Originals deleted from R2.
-    pub originals: u32,
-}
 
 impl Store {
     /// The R2 keys of every original stored about the contact.
@@ -68,9 +56,12 @@ impl Store {
             .await?;
         let conversations =
             self.all::<Value>(&format!("SELECT * FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), &[id.clone()]).await?;
-        let messages = self
+        let messages: Vec<shared::api::Message> = self
             .all::<super::MessageRow>(&format!("{MESSAGE_SELECT} WHERE m.id IN ({CONTACT_MESSAGES}) ORDER BY m.created_at"), &[id.clone()])
-            .await?;
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect();
         let attachments = self
             .all::<Value>(
                 &format!("SELECT message_id, filename, content_type, size FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"),

@@ -1,0 +1,297 @@
+//! The HTTP API's response shapes: what the worker answers, in one place.
+//!
+//! The store reads rows into its own types; routes turn those into these, so
+//! a renamed column never changes what clients receive. Vocabularies travel as
+//! their stored names, booleans as booleans, times as milliseconds.
+
+use serde::Serialize;
+
+use crate::agent::Role;
+use crate::contact::ContactSource;
+use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
+use crate::form::FieldMode;
+use crate::site::WidgetPosition;
+
+/// An agent of the team.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agent {
+    /// Agent id.
+    pub id: String,
+    /// The agent's place in the team.
+    pub role: Role,
+    /// Full name, shown to contacts.
+    pub full_name: String,
+    /// Sign-in email.
+    pub email: String,
+    /// Whether the agent has a password (accepted the invitation).
+    pub active: bool,
+}
+
+/// A site, as listed to its agents.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Site {
+    /// Site id (the snippet's `data-site`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// The Form step's configurable fields, as the widget renders them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FormModes {
+    /// How the phone field is treated.
+    pub phone: FieldMode,
+    /// How the company field is treated.
+    pub company: FieldMode,
+    /// How the full-name field is treated.
+    pub full_name: FieldMode,
+}
+
+/// What the widget needs to render for a site.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SiteConfig {
+    /// Site id.
+    pub site_id: String,
+    /// Display name (the widget's header).
+    pub name: String,
+    /// First bot line of a new conversation.
+    pub greeting: String,
+    /// Accent colour, `#rrggbb`.
+    pub color: String,
+    /// The launcher's corner.
+    pub position: WidgetPosition,
+    /// The Form step.
+    pub form: FormModes,
+}
+
+/// A message as the visitor's widget sees it: never email headers,
+/// addresses, quoted history, HTML or flags.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VisitorMessage {
+    /// Message id.
+    pub id: String,
+    /// The visitor's conversation.
+    pub conversation_id: String,
+    /// The widget's id for the send, when this browser wrote it.
+    pub client_message_id: Option<String>,
+    /// Who wrote it.
+    pub author: Author,
+    /// The agent's full name, for agent messages.
+    pub author_name: Option<String>,
+    /// Plain text, without quoted history.
+    pub body: String,
+    /// Creation time, ms.
+    pub created_at: u64,
+    /// Sent, or failed for a reply that could not be delivered.
+    pub state: DeliveryStatus,
+}
+
+/// What the worker knows of a visitor, for the Form step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VisitorState {
+    /// Form fields already known (never asked again).
+    pub known: Vec<String>,
+    /// Whether this browser answered the Form step.
+    pub form_done: bool,
+    /// Whether the site's signature vouched for the visitor's email.
+    pub verified: bool,
+}
+
+/// A conversation as the inbox lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conversation {
+    /// Conversation id.
+    pub id: String,
+    /// Site it belongs to.
+    pub site_id: String,
+    /// Where it takes place.
+    pub channel: Channel,
+    /// Whether it still needs attention.
+    pub status: Status,
+    /// Email subject, if any.
+    pub subject: Option<String>,
+    /// The contact, once known.
+    pub contact_id: Option<String>,
+    /// The contact's email, once known.
+    pub contact_email: Option<String>,
+    /// The contact's best known name.
+    pub contact_name: Option<String>,
+    /// The visitor, for chat.
+    pub visitor_id: Option<String>,
+    /// Start time, ms.
+    pub started_at: u64,
+    /// Time of the newest message, ms.
+    pub last_message_at: u64,
+    /// Body of the newest message.
+    pub preview: Option<String>,
+    /// The agent it is assigned to.
+    pub assignee_id: Option<String>,
+    /// That agent's name.
+    pub assignee_name: Option<String>,
+    /// Whether the newest message is from the contact and unopened since.
+    pub unread: bool,
+    /// The email a chat's visitor stated without proving it ("email not verified").
+    pub unverified_email: Option<String>,
+    /// When an agent marked it as spam.
+    pub spam_at: Option<u64>,
+}
+
+/// A file that came with an email.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attachment {
+    /// The message it came with.
+    pub message_id: String,
+    /// File name, if given.
+    pub filename: Option<String>,
+    /// MIME type.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// A message as agents read it, on any channel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Message {
+    /// Message id.
+    pub id: String,
+    /// Its conversation.
+    pub conversation_id: String,
+    /// Which way it travelled.
+    pub direction: Direction,
+    /// Who wrote it.
+    pub author: Author,
+    /// The agent's full name, for agent messages.
+    pub author_name: Option<String>,
+    /// Plain text (never HTML): the new part of an email.
+    pub body: String,
+    /// The widget's id for the send, when it came from the widget.
+    pub client_message_id: Option<String>,
+    /// The contact who wrote it, for email.
+    pub contact_id: Option<String>,
+    /// Subject line, for email.
+    pub email_subject: Option<String>,
+    /// `Name <address>` of the sender, for email.
+    pub email_from: Option<String>,
+    /// The whole text with quoted history, when `body` left it out.
+    pub body_full: Option<String>,
+    /// Sanitised HTML of an email.
+    pub body_html: Option<String>,
+    /// To, Cc, Reply-To, In-Reply-To, References, Date and the sender check of an email.
+    pub email_headers: Option<serde_json::Value>,
+    /// Why it must never be answered automatically, or why it is suspect.
+    pub flags: Vec<String>,
+    /// Whether the original is kept (email).
+    pub has_original: bool,
+    /// For email sent from the inbox: whether it left.
+    pub delivery_status: Option<DeliveryStatus>,
+    /// Why sending failed.
+    pub delivery_error: Option<String>,
+    /// Creation time, ms.
+    pub created_at: u64,
+    /// Its files (listed with a thread; empty elsewhere).
+    pub attachments: Vec<Attachment>,
+}
+
+/// What a chat's visitor said about themselves without proving it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Claim {
+    /// The email stated.
+    pub email: Option<String>,
+    /// The phone stated.
+    pub phone: Option<String>,
+    /// The company stated.
+    pub company: Option<String>,
+    /// The full name stated.
+    pub full_name: Option<String>,
+}
+
+/// A contact's profile as agents see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contact {
+    /// Contact id.
+    pub id: String,
+    /// Normalized email.
+    pub email: Option<String>,
+    /// Phone, `+digits`.
+    pub phone: Option<String>,
+    /// Company (the Form's "account").
+    pub company: Option<String>,
+    /// Full name as given.
+    pub full_name: Option<String>,
+    /// Display name seen on their email.
+    pub name_from_email: Option<String>,
+    /// Marketing consent: never set by chat or email.
+    pub marketing_opt_in: bool,
+    /// How the contact first arrived.
+    pub source: ContactSource,
+    /// First seen, ms.
+    pub created_at: u64,
+}
+
+/// One line of a contact's recent activity (never email).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Activity {
+    /// The conversation it happened in.
+    pub conversation_id: String,
+    /// Its channel.
+    pub channel: Channel,
+    /// Who wrote it.
+    pub author: Author,
+    /// What was written.
+    pub body: String,
+    /// When, ms.
+    pub created_at: u64,
+    /// Whether the chat rests on an unverified claim of the contact's email.
+    pub unverified: bool,
+}
+
+/// Mail refused with a reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rejection {
+    /// Rejection id.
+    pub id: String,
+    /// The site whose mailbox refused it.
+    pub site_id: String,
+    /// SMTP envelope sender.
+    pub envelope_from: String,
+    /// SMTP envelope recipient.
+    pub envelope_to: String,
+    /// Size of the raw message, bytes.
+    pub size: u64,
+    /// The reason given to the sender.
+    pub reason: String,
+    /// When, ms.
+    pub created_at: u64,
+}
+
+/// What erasing a contact removed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Erased {
+    /// Conversations deleted.
+    pub conversations: u32,
+    /// Messages deleted.
+    pub messages: u32,
+    /// Browsers (visitors) deleted.
+    pub visitors: u32,
+    /// Originals deleted from R2.
+    pub originals: u32,
+}
+
+/// A site's email channel settings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmailChannel {
+    /// The site.
+    pub site_id: String,
+    /// Whether mail is accepted.
+    pub enabled: bool,
+    /// Forwarding username, once set.
+    pub username: Option<String>,
+    /// Forwarding subdomain, once set.
+    pub subdomain: Option<String>,
+    /// Largest raw message accepted, bytes.
+    pub max_message_bytes: u64,
+    /// Default subject template of emails from the inbox.
+    pub default_subject: String,
+    /// From name template of emails from the inbox.
+    pub from_name: String,
+}
