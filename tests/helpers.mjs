@@ -2,7 +2,10 @@
 // small clients for its visitor API, agent API and email handler.
 import { readFileSync } from "node:fs";
 import { randomUUID, createHmac } from "node:crypto";
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const execFileAsync = promisify(execFile);
 
 export const URL_ = process.env.PARLEY_URL;
 export const KEY = process.env.PARLEY_KEY;
@@ -25,7 +28,7 @@ export async function call(method, path, { token, json, body, headers = {} } = {
     res = await fetch(URL_ + path, { method, headers: h, body });
   } catch (err) {
     // A keep-alive socket the worker closed while the test was busy elsewhere
-    // (e.g. a synchronous `sql()`): the request never reached it. Safe to
+    // (e.g. a synchronous browser step): the request never reached it. Safe to
     // resend a GET; writes are never retried, so they cannot hide a failure.
     if (method !== "GET" || err.cause?.code !== "UND_ERR_SOCKET") throw err;
     res = await fetch(URL_ + path, { method, headers: h, body });
@@ -78,12 +81,18 @@ export const IDENTITY_SECRET = "test-identity-secret";
 /** What a host page's server computes for identify(): hex(HMAC-SHA256(secret, email)). */
 export const sign = (email, secret = IDENTITY_SECRET) => createHmac("sha256", secret).update(email).digest("hex");
 
-/** Runs SQL directly on the test worker's local D1 (for arranging time, e.g. a visitor unseen for 31 days). */
-export function sql(command) {
-  const out = execFileSync("node_modules/.bin/wrangler",
+/**
+ * Runs SQL directly on the test worker's local D1 (for arranging time, e.g. a
+ * visitor unseen for 31 days). Asynchronous on purpose: a synchronous child
+ * process would stall the event loop for seconds, so the HTTP client would
+ * miss the worker closing idle keep-alive sockets and the next write would
+ * fail on a dead one.
+ */
+export async function sql(command) {
+  const { stdout } = await execFileAsync("node_modules/.bin/wrangler",
     ["d1", "execute", "DB", "--local", "--persist-to", process.env.PARLEY_STATE, "--json", "--command", command],
-    { env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" }, stdio: ["ignore", "pipe", "inherit"] });
-  return JSON.parse(out.toString())[0].results;
+    { env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" }, maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(stdout)[0].results;
 }
 
 /**

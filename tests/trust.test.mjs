@@ -72,7 +72,7 @@ test("a verified visitor sees the email exchanged with its contact, in the visit
   assert.equal(conversation.unverified_email, null, "a verified tie is not marked");
   // s_id_optional has no email channel, so the email this contact exchanged is arranged in D1 directly.
   const emailed = `m_${unique("")}0000000000000000000000`;
-  sql(`INSERT INTO messages (id, conversation_id, site_id, direction, author, body, email_message_id, email_headers, created_at)
+  await sql(`INSERT INTO messages (id, conversation_id, site_id, direction, author, body, email_message_id, email_headers, created_at)
        VALUES ('${emailed}', '${conversation.id}', 's_id_optional', 'inbound', 'contact', 'invoice attached', '${emailed}@example.org', '{"to":["x@example.org"]}', ${Date.now()})`);
   const seen = await view(token);
   assert.deepEqual(seen.messages.map((m) => m.body), ["please email me the invoice", "invoice attached"]);

@@ -119,8 +119,8 @@ test("the worker forgets visitors unseen for 30 days, and each visit restarts th
   await sendChat(stale, "a month ago");
   await sendChat(fresh, "four weeks ago");
   const ago = (days) => Date.now() - days * DAY;
-  sql(`UPDATE visitors SET last_seen_at = ${ago(31)} WHERE id = '${stale.split(".")[0]}'`);
-  sql(`UPDATE visitors SET last_seen_at = ${ago(29)} WHERE id = '${fresh.split(".")[0]}'`);
+  await sql(`UPDATE visitors SET last_seen_at = ${ago(31)} WHERE id = '${stale.split(".")[0]}'`);
+  await sql(`UPDATE visitors SET last_seen_at = ${ago(29)} WHERE id = '${fresh.split(".")[0]}'`);
 
   const refused = await call("GET", "/api/widget/conversation", { token: stale });
   assert.equal(refused.status, 401);
@@ -129,7 +129,7 @@ test("the worker forgets visitors unseen for 30 days, and each visit restarts th
 
   const resumed = await view(fresh);
   assert.deepEqual(resumed.messages.map((m) => m.body), ["four weeks ago"]);
-  const [{ last_seen_at }] = sql(`SELECT last_seen_at FROM visitors WHERE id = '${fresh.split(".")[0]}'`);
+  const [{ last_seen_at }] = await sql(`SELECT last_seen_at FROM visitors WHERE id = '${fresh.split(".")[0]}'`);
   assert.ok(last_seen_at > ago(1 / 24), "the visit was recorded");
 });
 

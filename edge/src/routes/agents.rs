@@ -1,7 +1,7 @@
 //! The team: any agent lists it; the primary admin invites and removes agents.
 
-use serde::Deserialize;
 use serde_json::json;
+use shared::api;
 use shared::contact::normalize_email;
 use shared::form::{normalize_line, NAME_MISSING};
 use shared::visitor::hash_secret;
@@ -31,20 +31,13 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
     json(200, &json!({ "agents": store.agents(&agent.account_id).await? }))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Invite {
-    email: String,
-    full_name: String,
-}
-
 /// `POST /api/agents`: `{email, full_name}` → a new agent and a one-time
 /// invitation link for them to choose a password.
 pub async fn invite(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
     let admin = auth::admin(store, req).await?;
-    let input: Invite = read_json(req).await?;
+    let input: api::Invite = read_json(req).await?;
     let email = normalize_email(&input.email)?;
     let full_name = normalize_line(&input.full_name)?;
     if full_name.is_empty() {

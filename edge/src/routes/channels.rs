@@ -2,6 +2,7 @@
 //! set the forwarding address once, and the size limit.
 
 use serde_json::{json, Value};
+use shared::api;
 use shared::email::outbound::{render_from_name, render_subject, validate_template};
 use shared::email::{validate_subdomain, validate_username, ADDRESS_IMMUTABLE};
 use shared::Invalid;
@@ -12,7 +13,7 @@ use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::now_ms;
-use crate::store::{AgentRow, ChannelChanges, EmailChannelRow, Store};
+use crate::store::{AgentRow, EmailChannelRow, Store};
 
 /// Smallest and largest size limits an admin may set (25 MiB is Email Routing's own).
 const SIZE_LIMITS: std::ops::RangeInclusive<u64> = 1024..=25 * 1024 * 1024;
@@ -50,7 +51,7 @@ pub async fn update(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let req = &mut cx.req;
     let inbound_domain = cx.app.inbound_domain;
     let agent = auth::admin(store, req).await?;
-    let mut changes: ChannelChanges = read_json(req).await?;
+    let mut changes: api::ChannelChanges = read_json(req).await?;
     let current = channel_of(store, &agent, site_id).await?;
     if let Some(name) = &changes.username {
         changes.username = Some(validate_username(name)?);

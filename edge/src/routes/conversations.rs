@@ -2,7 +2,6 @@
 //! assigning, marking read, replying by chat or by email, and adding contact
 //! details to an anonymous visitor.
 
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use shared::api;
 use shared::contact::ContactSource;
@@ -20,7 +19,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
 use crate::mail::outbound::{build, send, Outgoing};
-use crate::store::{ContactLink, ConversationFilter, Cursor, SentEmail, Store};
+use crate::store::{ContactLink, Cursor, SentEmail, Store};
 
 /// The list's query string named an unknown channel, status or parameter.
 const BAD_FILTER: Invalid = Invalid::new(
@@ -69,7 +68,7 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
-    let filter: ConversationFilter = req.query().map_err(|_| ApiError::Invalid(BAD_FILTER))?;
+    let filter: api::ConversationFilter = req.query().map_err(|_| ApiError::Invalid(BAD_FILTER))?;
     let cursor = filter.before.as_deref().map(|b| Cursor::parse(b).ok_or(ApiError::Invalid(BAD_FILTER))).transpose()?;
     let limit = filter.limit.unwrap_or(MAX_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
@@ -152,27 +151,6 @@ pub async fn read(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     json(200, &json!({ "read": id }))
 }
 
-/// How an agent's reply travels.
-#[derive(Deserialize, PartialEq)]
-#[serde(rename_all = "lowercase")]
-enum ReplyChannel {
-    Chat,
-    Email,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Reply {
-    body: String,
-    /// By default the conversation's own channel.
-    channel: Option<ReplyChannel>,
-    /// Email only: overrides the default subject.
-    subject: Option<String>,
-    /// Email only: the agent confirms sending to an email the visitor never proved.
-    #[serde(default)]
-    confirm_unverified: bool,
-}
-
 /// `POST /api/conversations/{id}/messages`: `{body, channel?, subject?}`.
 /// A chat reply reaches the visitor's widget; an email goes to the contact alone.
 pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
@@ -180,11 +158,11 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let req = &mut cx.req;
     let store = app.store;
     let agent = auth::agent(store, req).await?;
-    let input: Reply = read_json(req).await?;
+    let input: api::Reply = read_json(req).await?;
     let body = validate_body(&input.body)?;
     let conversation = conversation_of(store, &agent.account_id, id).await?;
     let by_email = match input.channel {
-        Some(channel) => channel == ReplyChannel::Email,
+        Some(channel) => channel == api::ReplyChannel::Email,
         None => conversation.channel == Channel::Email,
     };
     if !by_email {
@@ -307,15 +285,6 @@ async fn email_reply(
     json(201, &json!({ "message": message }))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AddContact {
-    email: String,
-    full_name: Option<String>,
-    phone: Option<String>,
-    company: Option<String>,
-}
-
 /// `POST /api/conversations/{id}/contact`: "click to add" for an anonymous
 /// visitor. Creates the contact, or attaches the visitor (with all its
 /// conversations) to the existing contact with that email.
@@ -323,7 +292,7 @@ pub async fn add_contact(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
-    let input: AddContact = read_json(req).await?;
+    let input: api::AddContact = read_json(req).await?;
     let conversation = conversation_of(store, &agent.account_id, id).await?;
     if conversation.contact_id.is_some() {
         return Err(ApiError::Conflict(HAS_CONTACT));

@@ -1,8 +1,8 @@
 //! Signing agents in and out, the one-time set-up of a deployment, and
 //! accepting an invitation.
 
-use serde::Deserialize;
 use serde_json::json;
+use shared::api;
 use shared::contact::normalize_email;
 use shared::form::normalize_line;
 use shared::hex::constant_time_eq;
@@ -60,13 +60,6 @@ async fn start_session(store: &Store, req: &Request, agent_id: &str, status: u16
     Ok(response)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignIn {
-    email: String,
-    password: String,
-}
-
 /// A stored password nobody has: unknown emails cost the same time as wrong passwords.
 fn decoy() -> Stored {
     Stored { hash: "00".repeat(32), salt: "00".repeat(16), iterations: password::ITERATIONS }
@@ -79,7 +72,7 @@ pub async fn sign_in(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let req = &mut cx.req;
     let store = app.store;
     app.limits.check(Limit::SignInPerIp, &client_ip(req)).await?;
-    let input: SignIn = read_json(req).await?;
+    let input: api::SignIn = read_json(req).await?;
     let email = normalize_email(&input.email).unwrap_or_default();
     app.limits.check(Limit::SignInPerEmail, &email).await?;
     let found = store.credentials(&email).await?;
@@ -115,18 +108,6 @@ pub async fn sign_out(cx: &mut Cx<'_>) -> ApiResult<Response> {
     Ok(response)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SetupInput {
-    account_name: String,
-    site_name: String,
-    full_name: String,
-    email: String,
-    password: String,
-    /// The deployment's SETUP_TOKEN secret: a stranger who finds a fresh deployment cannot claim it.
-    setup_token: String,
-}
-
 /// `POST /api/setup`: creates the first account, site and primary admin;
 /// needs the deployment's one-time SETUP_TOKEN, and closes for good once any
 /// agent exists. Limited per client IP; every cheap check runs before PBKDF2.
@@ -135,7 +116,7 @@ pub async fn setup(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let req = &mut cx.req;
     let store = app.store;
     app.limits.check(Limit::SetupPerIp, &client_ip(req)).await?;
-    let input: SetupInput = read_json(req).await?;
+    let input: api::Setup = read_json(req).await?;
     if app.setup_token.is_empty() {
         return Err(ApiError::Forbidden(SETUP_TOKEN_UNSET));
     }
@@ -170,13 +151,6 @@ pub async fn setup(cx: &mut Cx<'_>) -> ApiResult<Response> {
     start_session(store, req, &agent, 201).await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Accept {
-    token: String,
-    password: String,
-}
-
 /// `POST /api/invitations/accept`: `{token, password}` → the invited agent is
 /// signed in. Limited per client IP; the invitation is checked before PBKDF2.
 pub async fn accept_invitation(cx: &mut Cx<'_>) -> ApiResult<Response> {
@@ -184,7 +158,7 @@ pub async fn accept_invitation(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let req = &mut cx.req;
     let store = app.store;
     app.limits.check(Limit::SetupPerIp, &client_ip(req)).await?;
-    let input: Accept = read_json(req).await?;
+    let input: api::AcceptInvitation = read_json(req).await?;
     check_password(&input.password)?;
     let token_hash = hash_secret(input.token.trim());
     if !store.invitation_open(&token_hash, now_ms()).await? {

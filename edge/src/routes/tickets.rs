@@ -1,8 +1,8 @@
 //! Site form submissions: automations and form back-ends post here (with an
 //! API key) to open a conversation with the submitting contact.
 
-use serde::Deserialize;
 use serde_json::json;
+use shared::api;
 use shared::contact::normalize_email;
 use shared::conversation::{validate_body, validate_client_id};
 use shared::form::{normalize_line, FieldErrors, FormField};
@@ -16,17 +16,6 @@ use crate::ids::{new_id, now_ms};
 use crate::limits::Limit;
 use crate::store::{Ticket, Written};
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Submission {
-    email: String,
-    name: Option<String>,
-    subject: Option<String>,
-    body: String,
-    /// The poster's id for this submission: a retry with the same id opens nothing new.
-    submission_id: Option<String>,
-}
-
 /// `POST /api/sites/{site}/tickets`: `{email, name?, subject?, body, submission_id?}`.
 /// Limited per site.
 pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
@@ -36,7 +25,7 @@ pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let agent = auth::agent(store, req).await?;
     let site = store.site(site_id).await?.filter(|s| s.account_id == agent.account_id).ok_or(ApiError::NotFound("Site"))?;
     app.limits.check(Limit::TicketsPerSite, &site.id).await?;
-    let input: Submission = read_json(req).await?;
+    let input: api::TicketSubmission = read_json(req).await?;
 
     let mut errors = FieldErrors::new();
     let email = normalize_email(&input.email).map_err(|e| errors.push((FormField::Email, e))).ok();

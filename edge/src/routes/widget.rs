@@ -1,7 +1,6 @@
 //! The visitor API the widget calls: site config, visitors, the visitor's own
 //! conversation, sending messages, the Form step and `identify`.
 
-use serde::Deserialize;
 use serde_json::json;
 use shared::conversation::{validate_body, validate_client_id};
 use shared::api;
@@ -121,13 +120,6 @@ pub async fn conversation(cx: &mut Cx<'_>) -> ApiResult<Response> {
     json(200, &json!({ "conversation_id": conversation_id, "messages": messages, "visitor": state }))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SendMessage {
-    client_message_id: String,
-    body: String,
-}
-
 /// `POST /api/widget/messages`: stores a visitor message; a retry with the
 /// same `client_message_id` answers 200 with the message already stored.
 /// Limited per visitor; refused for a visitor an agent blocked as spam.
@@ -140,7 +132,7 @@ pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
         return Err(ApiError::Forbidden(VISITOR_BLOCKED));
     }
     app.limits.check(Limit::MessagesPerVisitor, &visitor.id).await?;
-    let input: SendMessage = read_json(req).await?;
+    let input: api::SendMessage = read_json(req).await?;
     let client_id = validate_client_id(&input.client_message_id)?;
     let body = validate_body(&input.body)?;
     let (message, written) =
@@ -181,15 +173,6 @@ fn provided_after(visitor: &VisitorRow, given: &[FormField]) -> String {
     fields.join(",")
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FormSubmission {
-    email: Option<String>,
-    phone: Option<String>,
-    company: Option<String>,
-    full_name: Option<String>,
-}
-
 /// `POST /api/widget/contact`: the Form step's answer, an unproved claim (see
 /// [`Tie`]): filed under the contact with that email (never in `required`
 /// mode), changing nothing of an existing contact. A verified visitor adding
@@ -198,7 +181,7 @@ pub async fn submit_form(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
     let visitor = auth::visitor(store, req).await?;
-    let input: FormSubmission = read_json(req).await?;
+    let input: api::FormSubmission = read_json(req).await?;
     let site = site_of(store, &visitor.site_id).await?;
     let form = FormInput {
         email: input.email.as_deref(),
@@ -216,16 +199,6 @@ pub async fn submit_form(cx: &mut Cx<'_>) -> ApiResult<Response> {
     tie_to_contact(store, &visitor, &details, tie, true).await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Identify {
-    email: String,
-    name: Option<String>,
-    phone: Option<String>,
-    account: Option<String>,
-    signature: Option<String>,
-}
-
 /// `POST /api/widget/identify`: the host page says who the visitor is. Under
 /// the site's identity mode it becomes a verified tie, an unverified claim, or
 /// is refused with nothing attached.
@@ -233,7 +206,7 @@ pub async fn identify(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
     let visitor = auth::visitor(store, req).await?;
-    let input: Identify = read_json(req).await?;
+    let input: api::Identify = read_json(req).await?;
     let site = site_of(store, &visitor.site_id).await?;
 
     let given = FormInput {

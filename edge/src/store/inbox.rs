@@ -49,26 +49,6 @@ struct ConversationRow {
     pub spam_at: Option<u64>,
 }
 
-/// Filters of the inbox conversation list.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConversationFilter {
-    /// Only this channel.
-    pub channel: Option<Channel>,
-    /// Only this status.
-    pub status: Option<Status>,
-    /// `me`, `unassigned`, or an agent id.
-    pub assignee: Option<String>,
-    /// Words to find in the contact's name or email.
-    pub q: Option<String>,
-    /// `true`: only conversations marked as spam; otherwise they are left out.
-    pub spam: Option<bool>,
-    /// The cursor of the page before (`next` of the previous answer).
-    pub before: Option<String>,
-    /// Page size, 1 to 100 (default 100).
-    pub limit: Option<u32>,
-}
-
 /// Where a page of the conversation list starts: after this (time, id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
@@ -256,7 +236,7 @@ impl Store {
     pub async fn conversations(
         &self,
         account_id: &str,
-        filter: &ConversationFilter,
+        filter: &api::ConversationFilter,
         assignee: Option<&str>,
         cursor: Option<&Cursor>,
         limit: u32,

@@ -88,24 +88,6 @@ pub struct NewIds {
     pub message: String,
 }
 
-/// Changes to an email channel's settings; `None` leaves a setting as it is.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChannelChanges {
-    /// Accept mail or not.
-    pub enabled: Option<bool>,
-    /// Forwarding username (settable once).
-    pub username: Option<String>,
-    /// Forwarding subdomain (settable once).
-    pub subdomain: Option<String>,
-    /// Size limit, bytes.
-    pub max_message_bytes: Option<u64>,
-    /// Default subject template of emails from the inbox (`{Start_Date}` token).
-    pub default_subject: Option<String>,
-    /// From name template (`{Agent_Name}` token).
-    pub from_name: Option<String>,
-}
-
 /// A site form submission that opens an email conversation.
 #[derive(Debug)]
 pub struct Ticket<'a> {
@@ -158,7 +140,7 @@ impl Store {
     /// Applies settings changes. The forwarding username and subdomain are
     /// only written while empty (or to the value they already have); `false`
     /// when the row refused a change because one was already set.
-    pub async fn update_email_channel(&self, site_id: &str, changes: &ChannelChanges) -> ApiResult<bool> {
+    pub async fn update_email_channel(&self, site_id: &str, changes: &api::ChannelChanges) -> ApiResult<bool> {
         let enabled = changes.enabled.map(|e| JsValue::from_f64(if e { 1.0 } else { 0.0 })).unwrap_or(JsValue::NULL);
         let max = changes.max_message_bytes.map(ms).unwrap_or(JsValue::NULL);
         let changed = self

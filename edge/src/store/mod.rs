@@ -14,8 +14,8 @@ mod privacy;
 
 pub use chat::{ContactLink, SiteRow, VisitorRow};
 pub use agents::{AgentRow, Setup};
-pub use inbox::{ConversationFilter, Cursor, SentEmail};
-pub use mail::{ChannelChanges, EmailChannelRow, InboundEmail, NewIds, Ticket};
+pub use inbox::{Cursor, SentEmail};
+pub use mail::{EmailChannelRow, InboundEmail, NewIds, Ticket};
 
 use serde::Deserialize;
 use shared::api;

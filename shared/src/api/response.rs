@@ -1,8 +1,4 @@
-//! The HTTP API's response shapes: what the worker answers, in one place.
-//!
-//! The store reads rows into its own types; routes turn those into these, so
-//! a renamed column never changes what clients receive. Vocabularies travel as
-//! their stored names, booleans as booleans, times as milliseconds.
+//! What the worker answers.
 
 use serde::Serialize;
 

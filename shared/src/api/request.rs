@@ -1,0 +1,187 @@
+//! What clients send: request bodies and query strings. Unknown fields are
+//! refused, so a misspelt field is an error instead of being ignored.
+
+use serde::Deserialize;
+
+use crate::conversation::{Channel, Status};
+
+/// `POST /api/widget/messages`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendMessage {
+    /// The widget's id for this send: a retry with the same id stores nothing new.
+    pub client_message_id: String,
+    /// The text.
+    pub body: String,
+}
+
+/// `POST /api/widget/contact`: the Form step's answer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormSubmission {
+    /// Email (required unless already known).
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Company (the "account" field).
+    pub company: Option<String>,
+    /// Full name.
+    pub full_name: Option<String>,
+}
+
+/// `POST /api/widget/identify`: who the host page says the visitor is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identify {
+    /// The visitor's email.
+    pub email: String,
+    /// Full name.
+    pub name: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Company.
+    pub account: Option<String>,
+    /// hex(HMAC-SHA256(identity secret, email)) from the site's server.
+    pub signature: Option<String>,
+}
+
+/// `POST /api/session`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    /// Sign-in email.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// `POST /api/setup`: the first account, site and primary admin.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Setup {
+    /// The account's name.
+    pub account_name: String,
+    /// The first site's name.
+    pub site_name: String,
+    /// The primary admin's full name.
+    pub full_name: String,
+    /// The primary admin's email.
+    pub email: String,
+    /// The primary admin's password.
+    pub password: String,
+    /// The deployment's SETUP_TOKEN secret: a stranger who finds a fresh deployment cannot claim it.
+    pub setup_token: String,
+}
+
+/// `POST /api/invitations/accept`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvitation {
+    /// The token from the invitation link.
+    pub token: String,
+    /// The password the agent chooses.
+    pub password: String,
+}
+
+/// `POST /api/agents`: invite an agent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invite {
+    /// The agent's email.
+    pub email: String,
+    /// The agent's full name.
+    pub full_name: String,
+}
+
+/// How an agent's reply travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReplyChannel {
+    /// To the visitor's widget.
+    Chat,
+    /// To the contact's email address.
+    Email,
+}
+
+/// `POST /api/conversations/{id}/messages`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reply {
+    /// The text.
+    pub body: String,
+    /// By default the conversation's own channel.
+    pub channel: Option<ReplyChannel>,
+    /// Email only: overrides the default subject.
+    pub subject: Option<String>,
+    /// Email only: the agent confirms sending to an email the visitor never proved.
+    #[serde(default)]
+    pub confirm_unverified: bool,
+}
+
+/// `POST /api/conversations/{id}/contact`: "click to add".
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddContact {
+    /// The contact's email.
+    pub email: String,
+    /// Full name.
+    pub full_name: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Company.
+    pub company: Option<String>,
+}
+
+/// `POST /api/sites/{site}/tickets`: a site form submission.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketSubmission {
+    /// The submitter's email.
+    pub email: String,
+    /// The submitter's name.
+    pub name: Option<String>,
+    /// Subject of the conversation.
+    pub subject: Option<String>,
+    /// The submitted text.
+    pub body: String,
+    /// The poster's id for this submission: a retry with the same id opens nothing new.
+    pub submission_id: Option<String>,
+}
+
+/// `PATCH /api/sites/{site}/email-channel`; `None` leaves a setting as it is.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelChanges {
+    /// Accept mail or not.
+    pub enabled: Option<bool>,
+    /// Forwarding username (settable once).
+    pub username: Option<String>,
+    /// Forwarding subdomain (settable once).
+    pub subdomain: Option<String>,
+    /// Size limit, bytes.
+    pub max_message_bytes: Option<u64>,
+    /// Default subject template of emails from the inbox (`{Start_Date}` token).
+    pub default_subject: Option<String>,
+    /// From name template (`{Agent_Name}` token).
+    pub from_name: Option<String>,
+}
+
+/// `GET /api/conversations?…`: filters and paging of the inbox list.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConversationFilter {
+    /// Only this channel.
+    pub channel: Option<Channel>,
+    /// Only this status.
+    pub status: Option<Status>,
+    /// `me`, `unassigned`, or an agent id.
+    pub assignee: Option<String>,
+    /// Words to find in the contact's name or email.
+    pub q: Option<String>,
+    /// `true`: only conversations marked as spam; otherwise they are left out.
+    pub spam: Option<bool>,
+    /// The cursor of the page before (`next` of the previous answer).
+    pub before: Option<String>,
+    /// Page size, 1 to 100 (default 100).
+    pub limit: Option<u32>,
+}
