@@ -240,7 +240,10 @@ test("user content in the inbox renders as text; email HTML only in a sandbox", 
   await agent.locator("#messages summary", { hasText: "Show formatted email" }).click();
   const frame = agent.locator("#messages iframe");
   assert.equal(await frame.getAttribute("sandbox"), "", "no scripts, no same-origin access");
-  await agent.waitForTimeout(300);
+  // The formatted email has loaded in its frame: anything it could run has had its chance.
+  const content = await (await frame.elementHandle()).contentFrame();
+  await content.waitForLoadState("load");
+  await content.locator("body", { hasText: tag }).waitFor();
   assert.equal(await agent.evaluate(() => window.__pwned), undefined);
   assert.equal(await agent.locator("img").count(), 0);
   await agent.context().close();
