@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use shared::api;
 use shared::email::outbound::{render_from_name, render_subject, validate_template};
-use shared::email::{validate_subdomain, validate_username, ADDRESS_IMMUTABLE};
+use shared::email::{forwarding_address, validate_subdomain, validate_username, ADDRESS_IMMUTABLE, ADDRESS_TAKEN};
 use shared::Invalid;
 use worker::Response;
 
@@ -13,7 +13,7 @@ use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::now_ms;
-use crate::store::{AgentRow, EmailChannelRow, Store};
+use crate::store::{AgentRow, ChannelUpdate, EmailChannelRow, Store};
 
 /// Smallest and largest size limits an admin may set (25 MiB is Email Routing's own).
 const SIZE_LIMITS: std::ops::RangeInclusive<u64> = 1024..=25 * 1024 * 1024;
@@ -25,7 +25,7 @@ const SIZE_INVALID: Invalid = Invalid::new(
 
 fn settings(channel: &EmailChannelRow, inbound_domain: &str) -> Value {
     let address = match (&channel.username, &channel.subdomain) {
-        (Some(u), Some(s)) => Some(format!("{u}@{s}.{inbound_domain}")),
+        (Some(u), Some(s)) => Some(forwarding_address(u, s, inbound_domain)),
         _ => None,
     };
     json!({ "channel": channel.to_api(), "forwarding_address": address })
@@ -72,8 +72,10 @@ pub async fn update(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     if differs(&current.username, &changes.username) || differs(&current.subdomain, &changes.subdomain) {
         return Err(ApiError::Conflict(ADDRESS_IMMUTABLE));
     }
-    if !store.update_email_channel(site_id, &changes).await? {
-        return Err(ApiError::Conflict(ADDRESS_IMMUTABLE));
+    match store.update_email_channel(site_id, &changes).await? {
+        ChannelUpdate::Saved => {}
+        ChannelUpdate::AddressImmutable => return Err(ApiError::Conflict(ADDRESS_IMMUTABLE)),
+        ChannelUpdate::AddressTaken => return Err(ApiError::Conflict(ADDRESS_TAKEN)),
     }
     json(200, &settings(&channel_of(store, &agent, site_id).await?, inbound_domain))
 }
@@ -106,7 +108,7 @@ pub async fn preview(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     };
     let from_name = render_from_name(&from_template, &agent.full_name, &site.name);
     let address = match (&channel.username, &channel.subdomain) {
-        (Some(u), Some(s)) => format!("{u}@{s}.{inbound_domain}"),
+        (Some(u), Some(s)) => forwarding_address(u, s, inbound_domain),
         _ => "(forwarding address not set)".to_string(),
     };
     json(

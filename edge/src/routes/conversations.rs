@@ -7,7 +7,7 @@ use shared::api;
 use shared::contact::ContactSource;
 use shared::conversation::{validate_body, Channel, Direction, Status};
 use shared::email::outbound::{self, render_from_name, render_subject, reply_subject};
-use shared::email::{display_sender, reply_address};
+use shared::email::{display_sender, forwarding_address, reply_address};
 use shared::form::{normalize_line, FormConfig, FormInput};
 use shared::identity::Tie;
 use shared::Invalid;
@@ -201,7 +201,7 @@ async fn draft(app: &App<'_>, agent: &crate::store::AgentRow, conversation: &api
     Ok(Draft {
         to,
         from_name: render_from_name(&channel.from_name, &agent.full_name, &site.name),
-        from_address: format!("{username}@{subdomain}.{}", app.inbound_domain),
+        from_address: forwarding_address(username, subdomain, app.inbound_domain),
         subdomain: subdomain.clone(),
         subject,
     })

@@ -110,6 +110,17 @@ pub struct Ticket<'a> {
 const CHANNEL_SELECT: &str = "SELECT e.site_id, s.account_id, e.enabled, e.username, e.subdomain, \
      e.max_message_bytes, e.default_subject, e.from_name FROM email_channels e JOIN sites s ON s.id = e.site_id";
 
+/// What became of a change to an email channel's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelUpdate {
+    /// Saved.
+    Saved,
+    /// Refused: the forwarding address is already set to something else.
+    AddressImmutable,
+    /// Refused: another channel has this subdomain.
+    AddressTaken,
+}
+
 impl EmailChannelRow {
     /// The settings as the API shows them.
     pub fn to_api(&self) -> api::EmailChannel {
@@ -140,7 +151,7 @@ impl Store {
     /// Applies settings changes. The forwarding username and subdomain are
     /// only written while empty (or to the value they already have); `false`
     /// when the row refused a change because one was already set.
-    pub async fn update_email_channel(&self, site_id: &str, changes: &api::ChannelChanges) -> ApiResult<bool> {
+    pub async fn update_email_channel(&self, site_id: &str, changes: &api::ChannelChanges) -> ApiResult<ChannelUpdate> {
         let enabled = changes.enabled.map(|e| JsValue::from_f64(if e { 1.0 } else { 0.0 })).unwrap_or(JsValue::NULL);
         let max = changes.max_message_bytes.map(ms).unwrap_or(JsValue::NULL);
         let changed = self
@@ -150,7 +161,8 @@ impl Store {
                    max_message_bytes = COALESCE(?5, max_message_bytes), \
                    default_subject = COALESCE(?6, default_subject), from_name = COALESCE(?7, from_name) \
                  WHERE site_id = ?1 AND (?3 IS NULL OR username IS NULL OR username = ?3) \
-                   AND (?4 IS NULL OR subdomain IS NULL OR subdomain = ?4)",
+                   AND (?4 IS NULL OR subdomain IS NULL OR subdomain = ?4) \
+                   AND NOT EXISTS (SELECT 1 FROM email_channels WHERE subdomain = ?4 AND site_id != ?1)",
                 &[
                     site_id.into(),
                     enabled,
@@ -161,12 +173,23 @@ impl Store {
                     opt(changes.from_name.as_deref()),
                 ],
             )
-            .await
-            .map_err(|e| match e {
-                ApiError::Internal(msg) if msg.contains("UNIQUE") => ApiError::Conflict(shared::email::ADDRESS_TAKEN),
-                other => other,
-            })?;
-        Ok(changed == 1)
+            .await?;
+        if changed == 1 {
+            return Ok(ChannelUpdate::Saved);
+        }
+        // Refused: say why (only on this rare path is there a second query).
+        let taken = match changes.subdomain.as_deref() {
+            Some(subdomain) => {
+                self.count(
+                    "SELECT COUNT(*) AS n FROM email_channels WHERE subdomain = ?1 AND site_id != ?2",
+                    &[subdomain.into(), site_id.into()],
+                )
+                .await?
+                    > 0
+            }
+            None => false,
+        };
+        Ok(if taken { ChannelUpdate::AddressTaken } else { ChannelUpdate::AddressImmutable })
     }
 
     /// Whether a conversation belongs to the site (reply addresses name one).

@@ -15,7 +15,7 @@ mod privacy;
 pub use chat::{ContactLink, SiteRow, VisitorRow};
 pub use agents::{AgentRow, Setup};
 pub use inbox::{Cursor, SentEmail};
-pub use mail::{EmailChannelRow, InboundEmail, NewIds, Ticket};
+pub use mail::{ChannelUpdate, EmailChannelRow, InboundEmail, NewIds, Ticket};
 
 use serde::Deserialize;
 use shared::api;

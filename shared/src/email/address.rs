@@ -145,6 +145,12 @@ pub struct ForwardingAddress {
     pub subdomain: String,
 }
 
+/// A site's forwarding address, `{username}@{subdomain}.{inbound_domain}`:
+/// the one place this form is written (the parse above reads it back).
+pub fn forwarding_address(username: &str, subdomain: &str, inbound_domain: &str) -> String {
+    format!("{username}@{subdomain}.{inbound_domain}")
+}
+
 /// Whether `name` may be a forwarding username: 1–64 lower-case letters,
 /// digits, and inner `.`, `-` or `_` (no `+`, which reply addresses use).
 pub fn is_username(name: &str) -> bool {
@@ -182,6 +188,8 @@ mod tests {
     fn parses_forwarding_addresses_case_insensitively() {
         let parsed = Recipient::parse("Support@Acme.Inbound.Example.com", DOMAIN);
         assert_eq!(parsed, Some(Recipient::Mailbox(ForwardingAddress { username: "support".into(), subdomain: "acme".into() })));
+        let written = forwarding_address("support", "acme", "inbound.example.com");
+        assert_eq!(Recipient::parse(&written, "inbound.example.com"), parsed, "what is written parses back");
         assert!(matches!(Recipient::parse("<help.desk@shop-1.inbound.example.com>", DOMAIN), Some(Recipient::Mailbox(_))));
     }
 
