@@ -23,7 +23,8 @@ macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
+        #[cfg_attr(test, derive(ts_rs::TS))]
+        pub enum $name { $($(#[$vmeta])* #[cfg_attr(test, ts(rename = $text))] $variant),+ }
 
         impl $name {
             /// Every variant, in declaration order.

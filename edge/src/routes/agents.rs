@@ -28,7 +28,7 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
-    json(200, &json!({ "agents": store.agents(&agent.account_id).await? }))
+    json(200, &api::Team { agents: store.agents(&agent.account_id).await? })
 }
 
 /// `POST /api/agents`: `{email, full_name}` → a new agent and a one-time
@@ -53,14 +53,8 @@ pub async fn invite(cx: &mut Cx<'_>) -> ApiResult<Response> {
         return Err(ApiError::Conflict(ALREADY_AGENT));
     }
     let origin = req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
-    json(
-        201,
-        &json!({
-            "agent_id": agent_id,
-            "invitation_token": token,
-            "invitation_url": format!("{origin}/inbox.html#invitation={token}"),
-        }),
-    )
+    let invitation_url = format!("{origin}/inbox.html#invitation={token}");
+    json(201, &api::Invitation { agent_id, invitation_token: token, invitation_url })
 }
 
 /// `DELETE /api/agents/{id}`: removes an agent; they are signed out everywhere.

@@ -1,7 +1,6 @@
 //! The email channel's settings (primary admin only): enable or disable it,
 //! set the forwarding address once, and the size limit.
 
-use serde_json::{json, Value};
 use shared::api;
 use shared::email::outbound::{render_from_name, render_subject, validate_template};
 use shared::email::{forwarding_address, validate_subdomain, validate_username, ADDRESS_IMMUTABLE, ADDRESS_TAKEN};
@@ -23,12 +22,12 @@ const SIZE_INVALID: Invalid = Invalid::new(
     "max_message_bytes must be between 1024 and 26214400 (25 MiB).",
 );
 
-fn settings(channel: &EmailChannelRow, inbound_domain: &str) -> Value {
-    let address = match (&channel.username, &channel.subdomain) {
+fn settings(channel: &EmailChannelRow, inbound_domain: &str) -> api::ChannelSettings {
+    let forwarding_address = match (&channel.username, &channel.subdomain) {
         (Some(u), Some(s)) => Some(forwarding_address(u, s, inbound_domain)),
         _ => None,
     };
-    json!({ "channel": channel.to_api(), "forwarding_address": address })
+    api::ChannelSettings { channel: channel.to_api(), forwarding_address }
 }
 
 async fn channel_of(store: &Store, agent: &AgentRow, site_id: &str) -> ApiResult<EmailChannelRow> {
@@ -113,9 +112,9 @@ pub async fn preview(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     };
     json(
         200,
-        &json!({
-            "from": shared::email::display_sender(Some(&from_name), &address),
-            "subject": render_subject(&subject_template, now_ms()),
-        }),
+        &api::EmailPreview {
+            from: shared::email::display_sender(Some(&from_name), &address),
+            subject: render_subject(&subject_template, now_ms()),
+        },
     )
 }

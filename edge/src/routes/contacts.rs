@@ -1,6 +1,8 @@
 //! The agent API over contacts.
 
 use serde_json::json;
+use shared::api;
+use shared::conversation::Channel;
 use worker::Response;
 
 use super::Cx;
@@ -18,7 +20,8 @@ pub async fn show(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let conversations = store.contact_conversations(&agent.account_id, &contact.id).await?;
     let activity = store.contact_activity(&agent.account_id, &contact.id).await?;
     let channels: std::collections::BTreeSet<&str> = conversations.iter().map(|c| c.channel.as_str()).collect();
-    json(200, &json!({ "contact": contact, "channels": channels, "conversations": conversations, "activity": activity }))
+    let channels = channels.into_iter().filter_map(Channel::parse).collect();
+    json(200, &api::ContactProfile { contact, channels, conversations, activity })
 }
 
 /// `GET /api/contacts/{id}/export` (primary admin): everything stored about a

@@ -80,7 +80,7 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
     };
     let conversations = store.conversations(&agent.account_id, &filter, assignee, cursor.as_ref(), limit).await?;
     let next = (conversations.len() == limit as usize).then(|| conversations.last().map(Cursor::after)).flatten();
-    json(200, &json!({ "conversations": conversations, "next": next }))
+    json(200, &api::ConversationPage { conversations, next })
 }
 
 /// `GET /api/conversations/{id}`: one conversation with all its messages and
@@ -95,7 +95,7 @@ pub async fn show(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         Some(visitor) => store.visitor_claim(visitor).await?,
         None => None,
     };
-    json(200, &json!({ "conversation": conversation, "messages": messages, "claim": claim }))
+    json(200, &api::Thread { conversation, messages, claim })
 }
 
 /// `PATCH /api/conversations/{id}`: `{status?, assignee_id?, spam?}` (null
@@ -137,7 +137,7 @@ pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         return Err(ApiError::NotFound("Conversation"));
     }
     let conversation = conversation_of(store, &agent.account_id, id).await?;
-    json(200, &json!({ "conversation": conversation }))
+    json(200, &api::ConversationAnswer { conversation })
 }
 
 /// `POST /api/conversations/{id}/read`: clears the unread marker.
@@ -170,7 +170,7 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
             return Err(ApiError::Invalid(NO_VISITOR));
         }
         let message = store.add_agent_message(&conversation.id, &agent.id, &new_id("m"), body, now_ms()).await?;
-        return json(201, &json!({ "message": message }));
+        return json(201, &api::MessageAnswer { message });
     }
     if conversation.unverified_email.is_some() && !input.confirm_unverified {
         return Err(ApiError::Conflict(CONFIRM_UNVERIFIED));
@@ -217,12 +217,12 @@ pub async fn email_draft(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let d = draft(app, &agent, &conversation).await?;
     json(
         200,
-        &json!({
-            "to": d.to,
-            "from": display_sender(Some(&d.from_name), &d.from_address),
-            "subject": d.subject,
-            "to_unverified": conversation.unverified_email.is_some(),
-        }),
+        &api::EmailDraft {
+            from: display_sender(Some(&d.from_name), &d.from_address),
+            to: d.to,
+            subject: d.subject,
+            to_unverified: conversation.unverified_email.is_some(),
+        },
     )
 }
 
@@ -282,7 +282,7 @@ async fn email_reply(
     if result.is_err() {
         return Err(ApiError::BadGateway(SEND_FAILED));
     }
-    json(201, &json!({ "message": message }))
+    json(201, &api::MessageAnswer { message })
 }
 
 /// `POST /api/conversations/{id}/contact`: "click to add" for an anonymous
@@ -317,5 +317,5 @@ pub async fn add_contact(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     };
     store.link_contact(&link, now_ms()).await?;
     let conversation = conversation_of(store, &agent.account_id, id).await?;
-    json(200, &json!({ "conversation": conversation }))
+    json(200, &api::ConversationAnswer { conversation })
 }

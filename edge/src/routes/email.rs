@@ -1,6 +1,5 @@
 //! The agent API over the email channel: mail the worker refused, and why.
 
-use serde_json::json;
 use worker::Response;
 
 use super::Cx;
@@ -14,5 +13,5 @@ pub async fn rejections(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
     let rejections = store.rejections(&agent.account_id).await?;
-    json(200, &json!({ "rejections": rejections }))
+    json(200, &shared::api::Rejections { rejections })
 }

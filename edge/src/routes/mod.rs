@@ -122,7 +122,7 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
 async fn sites(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let agent = crate::auth::agent(store, &cx.req).await?;
-    json(200, &json!({ "sites": store.sites(&agent.account_id).await? }))
+    json(200, &shared::api::Sites { sites: store.sites(&agent.account_id).await? })
 }
 
 /// `GET /api/health`: whether D1 answers.

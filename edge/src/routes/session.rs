@@ -54,8 +54,11 @@ async fn start_session(store: &Store, req: &Request, agent_id: &str, status: u16
     let csrf = new_secret();
     let now = now_ms();
     store.create_session(&hash_secret(&token), agent_id, &csrf, now, now + SESSION_SECONDS * 1000).await?;
-    let agent = store.agent_by_session(&hash_secret(&token), now).await?.map(|(a, _)| a.to_api());
-    let mut response = json(status, &json!({ "agent": agent, "csrf_token": csrf }))?;
+    let (agent, _) = store
+        .agent_by_session(&hash_secret(&token), now)
+        .await?
+        .ok_or_else(|| ApiError::Internal("a new session did not resolve to its agent".into()))?;
+    let mut response = json(status, &api::Session { agent: agent.to_api(), csrf_token: Some(csrf) })?;
     response.headers_mut().set("set-cookie", &session_cookie(req, SESSION_COOKIE, &token, SESSION_SECONDS))?;
     Ok(response)
 }
@@ -92,7 +95,7 @@ pub async fn current(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
     let signed_in = auth::signed_in(store, req).await?;
-    json(200, &json!({ "agent": signed_in.agent.to_api(), "csrf_token": signed_in.csrf_token }))
+    json(200, &api::Session { agent: signed_in.agent.to_api(), csrf_token: signed_in.csrf_token })
 }
 
 /// `DELETE /api/session`: signs out (CSRF-checked).

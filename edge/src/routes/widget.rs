@@ -1,7 +1,6 @@
 //! The visitor API the widget calls: site config, visitors, the visitor's own
 //! conversation, sending messages, the Form step and `identify`.
 
-use serde_json::json;
 use shared::conversation::{validate_body, validate_client_id};
 use shared::api;
 use shared::contact::ContactSource;
@@ -67,14 +66,8 @@ pub async fn create_visitor(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Respons
     if !store.create_visitor(site_id, &visitor_id, &hash, now_ms()).await? {
         return Err(ApiError::NotFound("Site"));
     }
-    json(
-        201,
-        &json!({
-            "visitor_id": visitor_id,
-            "token": format!("{visitor_id}.{secret}"),
-            "max_age_seconds": VISITOR_TTL_MS / 1000,
-        }),
-    )
+    let token = format!("{visitor_id}.{secret}");
+    json(201, &api::NewVisitor { visitor_id, token, max_age_seconds: VISITOR_TTL_MS / 1000 })
 }
 
 /// The Form fields this visitor is known to have: what this browser gave, the
@@ -117,7 +110,7 @@ pub async fn conversation(cx: &mut Cx<'_>) -> ApiResult<Response> {
         None => Vec::new(),
     };
     let state = visitor_state(store, &visitor).await?;
-    json(200, &json!({ "conversation_id": conversation_id, "messages": messages, "visitor": state }))
+    json(200, &api::VisitorThread { conversation_id, messages, visitor: state })
 }
 
 /// `POST /api/widget/messages`: stores a visitor message; a retry with the
@@ -138,7 +131,7 @@ pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let (message, written) =
         store.add_visitor_message(&visitor, &new_id("c"), &new_id("m"), client_id, body, now_ms()).await?;
     let status = if written == Written::Created { 201 } else { 200 };
-    json(status, &json!({ "message": message }))
+    json(status, &api::VisitorMessageAnswer { message })
 }
 
 /// Ties the visitor to the contact the details name, then answers with the
@@ -161,7 +154,7 @@ async fn tie_to_contact(
         source: ContactSource::Chat,
     };
     let visitor = store.link_contact(&link, now_ms()).await?;
-    json(200, &json!({ "visitor": visitor_state(store, &visitor).await? }))
+    json(200, &api::VisitorAnswer { visitor: visitor_state(store, &visitor).await? })
 }
 
 /// The fields a link adds to what this browser has given, comma-separated.

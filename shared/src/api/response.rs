@@ -10,6 +10,7 @@ use crate::site::WidgetPosition;
 
 /// An agent of the team.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Agent {
     /// Agent id.
     pub id: String,
@@ -25,6 +26,7 @@ pub struct Agent {
 
 /// A site, as listed to its agents.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Site {
     /// Site id (the snippet's `data-site`).
     pub id: String,
@@ -34,6 +36,7 @@ pub struct Site {
 
 /// The Form step's configurable fields, as the widget renders them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct FormModes {
     /// How the phone field is treated.
     pub phone: FieldMode,
@@ -45,6 +48,7 @@ pub struct FormModes {
 
 /// What the widget needs to render for a site.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SiteConfig {
     /// Site id.
     pub site_id: String,
@@ -63,6 +67,7 @@ pub struct SiteConfig {
 /// A message as the visitor's widget sees it: never email headers,
 /// addresses, quoted history, HTML or flags.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct VisitorMessage {
     /// Message id.
     pub id: String,
@@ -84,6 +89,7 @@ pub struct VisitorMessage {
 
 /// What the worker knows of a visitor, for the Form step.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct VisitorState {
     /// Form fields already known (never asked again).
     pub known: Vec<String>,
@@ -95,6 +101,7 @@ pub struct VisitorState {
 
 /// A conversation as the inbox lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Conversation {
     /// Conversation id.
     pub id: String,
@@ -134,6 +141,7 @@ pub struct Conversation {
 
 /// A file that came with an email.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Attachment {
     /// The message it came with.
     pub message_id: String,
@@ -147,6 +155,7 @@ pub struct Attachment {
 
 /// A message as agents read it, on any channel.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Message {
     /// Message id.
     pub id: String,
@@ -173,6 +182,7 @@ pub struct Message {
     /// Sanitised HTML of an email.
     pub body_html: Option<String>,
     /// To, Cc, Reply-To, In-Reply-To, References, Date and the sender check of an email.
+    #[cfg_attr(test, ts(type = "Record<string, unknown> | null"))]
     pub email_headers: Option<serde_json::Value>,
     /// Why it must never be answered automatically, or why it is suspect.
     pub flags: Vec<String>,
@@ -190,6 +200,7 @@ pub struct Message {
 
 /// What a chat's visitor said about themselves without proving it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Claim {
     /// The email stated.
     pub email: Option<String>,
@@ -203,6 +214,7 @@ pub struct Claim {
 
 /// A contact's profile as agents see it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Contact {
     /// Contact id.
     pub id: String,
@@ -226,6 +238,7 @@ pub struct Contact {
 
 /// One line of a contact's recent activity (never email).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Activity {
     /// The conversation it happened in.
     pub conversation_id: String,
@@ -243,6 +256,7 @@ pub struct Activity {
 
 /// Mail refused with a reason.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Rejection {
     /// Rejection id.
     pub id: String,
@@ -262,6 +276,7 @@ pub struct Rejection {
 
 /// What erasing a contact removed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Erased {
     /// Conversations deleted.
     pub conversations: u32,
@@ -275,6 +290,7 @@ pub struct Erased {
 
 /// A site's email channel settings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct EmailChannel {
     /// The site.
     pub site_id: String,
@@ -290,4 +306,178 @@ pub struct EmailChannel {
     pub default_subject: String,
     /// From name template of emails from the inbox.
     pub from_name: String,
+}
+
+// ---- the answers, one per endpoint ------------------------------------------
+
+/// `GET /api/conversations`: a page of the inbox.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ConversationPage {
+    /// Newest activity first.
+    pub conversations: Vec<Conversation>,
+    /// The cursor of the next page (`before=`), or null on the last one.
+    pub next: Option<String>,
+}
+
+/// `GET /api/conversations/{id}`: one thread.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Thread {
+    /// The conversation.
+    pub conversation: Conversation,
+    /// Its messages, oldest first, with their attachments.
+    pub messages: Vec<Message>,
+    /// What its visitor stated without proving it.
+    pub claim: Option<Claim>,
+}
+
+/// The conversation after a change (`PATCH`, click to add).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ConversationAnswer {
+    /// The conversation as it is now.
+    pub conversation: Conversation,
+}
+
+/// A message just written (an agent's reply).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct MessageAnswer {
+    /// The message as stored.
+    pub message: Message,
+}
+
+/// `GET /api/conversations/{id}/email-draft`: what an email reply would look like.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct EmailDraft {
+    /// The contact's address.
+    pub to: String,
+    /// `Name <forwarding address>`.
+    pub from: String,
+    /// The default subject.
+    pub subject: String,
+    /// Whether the address is one the visitor typed and never proved.
+    pub to_unverified: bool,
+}
+
+/// `GET /api/contacts/{id}`: a contact's profile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ContactProfile {
+    /// The contact.
+    pub contact: Contact,
+    /// The channels of its conversations.
+    pub channels: Vec<Channel>,
+    /// All its conversations, newest first.
+    pub conversations: Vec<Conversation>,
+    /// Its recent activity (never email).
+    pub activity: Vec<Activity>,
+}
+
+/// `POST /api/session`, `GET /api/session`: the signed-in agent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Session {
+    /// Who is signed in.
+    pub agent: Agent,
+    /// The token changes must carry in `X-CSRF-Token` (null with an API key).
+    pub csrf_token: Option<String>,
+}
+
+/// `GET /api/agents`: the team.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Team {
+    /// Admins first, then by name.
+    pub agents: Vec<Agent>,
+}
+
+/// `POST /api/agents`: an invited agent and the one-time link for them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Invitation {
+    /// The new agent.
+    pub agent_id: String,
+    /// The one-time token.
+    pub invitation_token: String,
+    /// The link that carries it.
+    pub invitation_url: String,
+}
+
+/// `GET /api/sites`: the account's sites.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Sites {
+    /// By name.
+    pub sites: Vec<Site>,
+}
+
+/// `GET`/`PATCH /api/sites/{site}/email-channel`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ChannelSettings {
+    /// The settings.
+    pub channel: EmailChannel,
+    /// The forwarding address, once set.
+    pub forwarding_address: Option<String>,
+}
+
+/// `POST /api/sites/{site}/email-channel/preview`: the From line and subject a contact would see.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct EmailPreview {
+    /// `Name <address>`.
+    pub from: String,
+    /// The subject.
+    pub subject: String,
+}
+
+/// `GET /api/email/rejections`: mail refused for the account's sites.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Rejections {
+    /// Newest first.
+    pub rejections: Vec<Rejection>,
+}
+
+/// `POST /api/widget/sites/{site}/visitors`: a new visitor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct NewVisitor {
+    /// Visitor id.
+    pub visitor_id: String,
+    /// The bearer token (`{visitor_id}.{secret}`), kept in a first-party cookie.
+    pub token: String,
+    /// How long the cookie should live.
+    pub max_age_seconds: u64,
+}
+
+/// `GET /api/widget/conversation`: the visitor's own thread.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct VisitorThread {
+    /// Its conversation, once there is one.
+    pub conversation_id: Option<String>,
+    /// What the visitor may see of it, oldest first.
+    pub messages: Vec<VisitorMessage>,
+    /// What the Form step still needs.
+    pub visitor: VisitorState,
+}
+
+/// `POST /api/widget/messages`: the message as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct VisitorMessageAnswer {
+    /// The message.
+    pub message: VisitorMessage,
+}
+
+/// `POST /api/widget/contact`, `POST /api/widget/identify`: the visitor afterwards.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct VisitorAnswer {
+    /// What the Form step still needs.
+    pub visitor: VisitorState,
 }

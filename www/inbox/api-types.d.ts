@@ -1,0 +1,765 @@
+// Generated from shared/src/api by `UPDATE_API_TYPES=1 cargo test -p shared --features serde`.
+// Do not edit: change the Rust types, regenerate, and let the type check find what to update.
+
+/**
+ * An agent's place in the team.
+ */
+export type Role = "primary_admin" | "agent";
+
+/**
+ * Where a conversation takes place.
+ */
+export type Channel = "chat" | "email" | "messenger";
+
+/**
+ * Whether a conversation still needs attention.
+ */
+export type Status = "open" | "closed";
+
+/**
+ * Who wrote a message.
+ */
+export type Author = "visitor" | "contact" | "agent" | "bot";
+
+/**
+ * Which way a message travelled, seen from the team.
+ */
+export type Direction = "inbound" | "outbound";
+
+/**
+ * Whether an email sent from the inbox left.
+ */
+export type DeliveryStatus = "sent" | "failed";
+
+/**
+ * How a contact first reached the team.
+ */
+export type ContactSource = "chat" | "email" | "form" | "agent";
+
+/**
+ * How the Form step treats one configurable field.
+ */
+export type FieldMode = "hidden" | "optional" | "required";
+
+/**
+ * The corner the launcher sits in.
+ */
+export type WidgetPosition = "left" | "right";
+
+/**
+ * An agent of the team.
+ */
+export type Agent = { 
+/**
+ * Agent id.
+ */
+id: string, 
+/**
+ * The agent's place in the team.
+ */
+role: Role, 
+/**
+ * Full name, shown to contacts.
+ */
+full_name: string, 
+/**
+ * Sign-in email.
+ */
+email: string, 
+/**
+ * Whether the agent has a password (accepted the invitation).
+ */
+active: boolean, };
+
+/**
+ * A site, as listed to its agents.
+ */
+export type Site = { 
+/**
+ * Site id (the snippet's `data-site`).
+ */
+id: string, 
+/**
+ * Display name.
+ */
+name: string, };
+
+/**
+ * The Form step's configurable fields, as the widget renders them.
+ */
+export type FormModes = { 
+/**
+ * How the phone field is treated.
+ */
+phone: FieldMode, 
+/**
+ * How the company field is treated.
+ */
+company: FieldMode, 
+/**
+ * How the full-name field is treated.
+ */
+full_name: FieldMode, };
+
+/**
+ * What the widget needs to render for a site.
+ */
+export type SiteConfig = { 
+/**
+ * Site id.
+ */
+site_id: string, 
+/**
+ * Display name (the widget's header).
+ */
+name: string, 
+/**
+ * First bot line of a new conversation.
+ */
+greeting: string, 
+/**
+ * Accent colour, `#rrggbb`.
+ */
+color: string, 
+/**
+ * The launcher's corner.
+ */
+position: WidgetPosition, 
+/**
+ * The Form step.
+ */
+form: FormModes, };
+
+/**
+ * A message as the visitor's widget sees it: never email headers,
+ * addresses, quoted history, HTML or flags.
+ */
+export type VisitorMessage = { 
+/**
+ * Message id.
+ */
+id: string, 
+/**
+ * The visitor's conversation.
+ */
+conversation_id: string, 
+/**
+ * The widget's id for the send, when this browser wrote it.
+ */
+client_message_id: string | null, 
+/**
+ * Who wrote it.
+ */
+author: Author, 
+/**
+ * The agent's full name, for agent messages.
+ */
+author_name: string | null, 
+/**
+ * Plain text, without quoted history.
+ */
+body: string, 
+/**
+ * Creation time, ms.
+ */
+created_at: number, 
+/**
+ * Sent, or failed for a reply that could not be delivered.
+ */
+state: DeliveryStatus, };
+
+/**
+ * What the worker knows of a visitor, for the Form step.
+ */
+export type VisitorState = { 
+/**
+ * Form fields already known (never asked again).
+ */
+known: Array<string>, 
+/**
+ * Whether this browser answered the Form step.
+ */
+form_done: boolean, 
+/**
+ * Whether the site's signature vouched for the visitor's email.
+ */
+verified: boolean, };
+
+/**
+ * A conversation as the inbox lists it.
+ */
+export type Conversation = { 
+/**
+ * Conversation id.
+ */
+id: string, 
+/**
+ * Site it belongs to.
+ */
+site_id: string, 
+/**
+ * Where it takes place.
+ */
+channel: Channel, 
+/**
+ * Whether it still needs attention.
+ */
+status: Status, 
+/**
+ * Email subject, if any.
+ */
+subject: string | null, 
+/**
+ * The contact, once known.
+ */
+contact_id: string | null, 
+/**
+ * The contact's email, once known.
+ */
+contact_email: string | null, 
+/**
+ * The contact's best known name.
+ */
+contact_name: string | null, 
+/**
+ * The visitor, for chat.
+ */
+visitor_id: string | null, 
+/**
+ * Start time, ms.
+ */
+started_at: number, 
+/**
+ * Time of the newest message, ms.
+ */
+last_message_at: number, 
+/**
+ * Body of the newest message.
+ */
+preview: string | null, 
+/**
+ * The agent it is assigned to.
+ */
+assignee_id: string | null, 
+/**
+ * That agent's name.
+ */
+assignee_name: string | null, 
+/**
+ * Whether the newest message is from the contact and unopened since.
+ */
+unread: boolean, 
+/**
+ * The email a chat's visitor stated without proving it ("email not verified").
+ */
+unverified_email: string | null, 
+/**
+ * When an agent marked it as spam.
+ */
+spam_at: number | null, };
+
+/**
+ * A file that came with an email.
+ */
+export type Attachment = { 
+/**
+ * The message it came with.
+ */
+message_id: string, 
+/**
+ * File name, if given.
+ */
+filename: string | null, 
+/**
+ * MIME type.
+ */
+content_type: string, 
+/**
+ * Size in bytes.
+ */
+size: number, };
+
+/**
+ * A message as agents read it, on any channel.
+ */
+export type Message = { 
+/**
+ * Message id.
+ */
+id: string, 
+/**
+ * Its conversation.
+ */
+conversation_id: string, 
+/**
+ * Which way it travelled.
+ */
+direction: Direction, 
+/**
+ * Who wrote it.
+ */
+author: Author, 
+/**
+ * The agent's full name, for agent messages.
+ */
+author_name: string | null, 
+/**
+ * Plain text (never HTML): the new part of an email.
+ */
+body: string, 
+/**
+ * The widget's id for the send, when it came from the widget.
+ */
+client_message_id: string | null, 
+/**
+ * The contact who wrote it, for email.
+ */
+contact_id: string | null, 
+/**
+ * Subject line, for email.
+ */
+email_subject: string | null, 
+/**
+ * `Name <address>` of the sender, for email.
+ */
+email_from: string | null, 
+/**
+ * The whole text with quoted history, when `body` left it out.
+ */
+body_full: string | null, 
+/**
+ * Sanitised HTML of an email.
+ */
+body_html: string | null, 
+/**
+ * To, Cc, Reply-To, In-Reply-To, References, Date and the sender check of an email.
+ */
+email_headers: Record<string, unknown> | null, 
+/**
+ * Why it must never be answered automatically, or why it is suspect.
+ */
+flags: Array<string>, 
+/**
+ * Whether the original is kept (email).
+ */
+has_original: boolean, 
+/**
+ * For email sent from the inbox: whether it left.
+ */
+delivery_status: DeliveryStatus | null, 
+/**
+ * Why sending failed.
+ */
+delivery_error: string | null, 
+/**
+ * Creation time, ms.
+ */
+created_at: number, 
+/**
+ * Its files (listed with a thread; empty elsewhere).
+ */
+attachments: Array<Attachment>, };
+
+/**
+ * What a chat's visitor said about themselves without proving it.
+ */
+export type Claim = { 
+/**
+ * The email stated.
+ */
+email: string | null, 
+/**
+ * The phone stated.
+ */
+phone: string | null, 
+/**
+ * The company stated.
+ */
+company: string | null, 
+/**
+ * The full name stated.
+ */
+full_name: string | null, };
+
+/**
+ * A contact's profile as agents see it.
+ */
+export type Contact = { 
+/**
+ * Contact id.
+ */
+id: string, 
+/**
+ * Normalized email.
+ */
+email: string | null, 
+/**
+ * Phone, `+digits`.
+ */
+phone: string | null, 
+/**
+ * Company (the Form's "account").
+ */
+company: string | null, 
+/**
+ * Full name as given.
+ */
+full_name: string | null, 
+/**
+ * Display name seen on their email.
+ */
+name_from_email: string | null, 
+/**
+ * Marketing consent: never set by chat or email.
+ */
+marketing_opt_in: boolean, 
+/**
+ * How the contact first arrived.
+ */
+source: ContactSource, 
+/**
+ * First seen, ms.
+ */
+created_at: number, };
+
+/**
+ * One line of a contact's recent activity (never email).
+ */
+export type Activity = { 
+/**
+ * The conversation it happened in.
+ */
+conversation_id: string, 
+/**
+ * Its channel.
+ */
+channel: Channel, 
+/**
+ * Who wrote it.
+ */
+author: Author, 
+/**
+ * What was written.
+ */
+body: string, 
+/**
+ * When, ms.
+ */
+created_at: number, 
+/**
+ * Whether the chat rests on an unverified claim of the contact's email.
+ */
+unverified: boolean, };
+
+/**
+ * Mail refused with a reason.
+ */
+export type Rejection = { 
+/**
+ * Rejection id.
+ */
+id: string, 
+/**
+ * The site whose mailbox refused it.
+ */
+site_id: string, 
+/**
+ * SMTP envelope sender.
+ */
+envelope_from: string, 
+/**
+ * SMTP envelope recipient.
+ */
+envelope_to: string, 
+/**
+ * Size of the raw message, bytes.
+ */
+size: number, 
+/**
+ * The reason given to the sender.
+ */
+reason: string, 
+/**
+ * When, ms.
+ */
+created_at: number, };
+
+/**
+ * What erasing a contact removed.
+ */
+export type Erased = { 
+/**
+ * Conversations deleted.
+ */
+conversations: number, 
+/**
+ * Messages deleted.
+ */
+messages: number, 
+/**
+ * Browsers (visitors) deleted.
+ */
+visitors: number, 
+/**
+ * Originals deleted from R2.
+ */
+originals: number, };
+
+/**
+ * A site's email channel settings.
+ */
+export type EmailChannel = { 
+/**
+ * The site.
+ */
+site_id: string, 
+/**
+ * Whether mail is accepted.
+ */
+enabled: boolean, 
+/**
+ * Forwarding username, once set.
+ */
+username: string | null, 
+/**
+ * Forwarding subdomain, once set.
+ */
+subdomain: string | null, 
+/**
+ * Largest raw message accepted, bytes.
+ */
+max_message_bytes: number, 
+/**
+ * Default subject template of emails from the inbox.
+ */
+default_subject: string, 
+/**
+ * From name template of emails from the inbox.
+ */
+from_name: string, };
+
+/**
+ * `GET /api/conversations`: a page of the inbox.
+ */
+export type ConversationPage = { 
+/**
+ * Newest activity first.
+ */
+conversations: Array<Conversation>, 
+/**
+ * The cursor of the next page (`before=`), or null on the last one.
+ */
+next: string | null, };
+
+/**
+ * `GET /api/conversations/{id}`: one thread.
+ */
+export type Thread = { 
+/**
+ * The conversation.
+ */
+conversation: Conversation, 
+/**
+ * Its messages, oldest first, with their attachments.
+ */
+messages: Array<Message>, 
+/**
+ * What its visitor stated without proving it.
+ */
+claim: Claim | null, };
+
+/**
+ * The conversation after a change (`PATCH`, click to add).
+ */
+export type ConversationAnswer = { 
+/**
+ * The conversation as it is now.
+ */
+conversation: Conversation, };
+
+/**
+ * A message just written (an agent's reply).
+ */
+export type MessageAnswer = { 
+/**
+ * The message as stored.
+ */
+message: Message, };
+
+/**
+ * `GET /api/conversations/{id}/email-draft`: what an email reply would look like.
+ */
+export type EmailDraft = { 
+/**
+ * The contact's address.
+ */
+to: string, 
+/**
+ * `Name <forwarding address>`.
+ */
+from: string, 
+/**
+ * The default subject.
+ */
+subject: string, 
+/**
+ * Whether the address is one the visitor typed and never proved.
+ */
+to_unverified: boolean, };
+
+/**
+ * `GET /api/contacts/{id}`: a contact's profile.
+ */
+export type ContactProfile = { 
+/**
+ * The contact.
+ */
+contact: Contact, 
+/**
+ * The channels of its conversations.
+ */
+channels: Array<Channel>, 
+/**
+ * All its conversations, newest first.
+ */
+conversations: Array<Conversation>, 
+/**
+ * Its recent activity (never email).
+ */
+activity: Array<Activity>, };
+
+/**
+ * `POST /api/session`, `GET /api/session`: the signed-in agent.
+ */
+export type Session = { 
+/**
+ * Who is signed in.
+ */
+agent: Agent, 
+/**
+ * The token changes must carry in `X-CSRF-Token` (null with an API key).
+ */
+csrf_token: string | null, };
+
+/**
+ * `GET /api/agents`: the team.
+ */
+export type Team = { 
+/**
+ * Admins first, then by name.
+ */
+agents: Array<Agent>, };
+
+/**
+ * `POST /api/agents`: an invited agent and the one-time link for them.
+ */
+export type Invitation = { 
+/**
+ * The new agent.
+ */
+agent_id: string, 
+/**
+ * The one-time token.
+ */
+invitation_token: string, 
+/**
+ * The link that carries it.
+ */
+invitation_url: string, };
+
+/**
+ * `GET /api/sites`: the account's sites.
+ */
+export type Sites = { 
+/**
+ * By name.
+ */
+sites: Array<Site>, };
+
+/**
+ * `GET`/`PATCH /api/sites/{site}/email-channel`.
+ */
+export type ChannelSettings = { 
+/**
+ * The settings.
+ */
+channel: EmailChannel, 
+/**
+ * The forwarding address, once set.
+ */
+forwarding_address: string | null, };
+
+/**
+ * `POST /api/sites/{site}/email-channel/preview`: the From line and subject a contact would see.
+ */
+export type EmailPreview = { 
+/**
+ * `Name <address>`.
+ */
+from: string, 
+/**
+ * The subject.
+ */
+subject: string, };
+
+/**
+ * `GET /api/email/rejections`: mail refused for the account's sites.
+ */
+export type Rejections = { 
+/**
+ * Newest first.
+ */
+rejections: Array<Rejection>, };
+
+/**
+ * `POST /api/widget/sites/{site}/visitors`: a new visitor.
+ */
+export type NewVisitor = { 
+/**
+ * Visitor id.
+ */
+visitor_id: string, 
+/**
+ * The bearer token (`{visitor_id}.{secret}`), kept in a first-party cookie.
+ */
+token: string, 
+/**
+ * How long the cookie should live.
+ */
+max_age_seconds: number, };
+
+/**
+ * `GET /api/widget/conversation`: the visitor's own thread.
+ */
+export type VisitorThread = { 
+/**
+ * Its conversation, once there is one.
+ */
+conversation_id: string | null, 
+/**
+ * What the visitor may see of it, oldest first.
+ */
+messages: Array<VisitorMessage>, 
+/**
+ * What the Form step still needs.
+ */
+visitor: VisitorState, };
+
+/**
+ * `POST /api/widget/messages`: the message as stored.
+ */
+export type VisitorMessageAnswer = { 
+/**
+ * The message.
+ */
+message: VisitorMessage, };
+
+/**
+ * `POST /api/widget/contact`, `POST /api/widget/identify`: the visitor afterwards.
+ */
+export type VisitorAnswer = { 
+/**
+ * What the Form step still needs.
+ */
+visitor: VisitorState, };
+
