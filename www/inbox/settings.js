@@ -34,7 +34,7 @@ async function loadSettings() {
   try {
     const { channel, forwarding_address } = await api("GET", `/api/sites/${encodeURIComponent($("s-site").value)}/email-channel`);
     if (!isCurrent()) return; // another site was chosen meanwhile
-    $("s-enabled").checked = channel.enabled === 1;
+    $("s-enabled").checked = Boolean(channel.enabled); // 0/1 before main's shared::api, true/false after
     $("s-address").textContent = forwarding_address || "Not set yet.";
     $("s-address-form").hidden = Boolean(forwarding_address);
     $("s-subject").value = channel.default_subject;
