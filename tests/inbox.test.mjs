@@ -1,7 +1,8 @@
 // The agent inbox page in real Chromium against the real worker: sign-in,
 // list, filters and search, answering a chat (seen in the visitor's widget)
 // and an email (seen in the .eml the binding wrote), contact profiles with
-// click-to-add, and email settings for the admin but not for agents.
+// click-to-add, email settings for the admin but not for agents, a late answer
+// for an earlier click never showing, and refused changes showing their reason.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
@@ -246,5 +247,87 @@ test("user content in the inbox renders as text; email HTML only in a sandbox", 
   await content.locator("body", { hasText: tag }).waitFor();
   assert.equal(await agent.evaluate(() => window.__pwned), undefined);
   assert.equal(await agent.locator("img").count(), 0);
+  await agent.context().close();
+});
+
+test("a slow answer for an earlier click never replaces the thread shown since", async () => {
+  const slow = unique("Asked first, answered late ");
+  const fast = unique("Asked second ");
+  await sendChat(await newVisitor(), slow);
+  await sendChat(await newVisitor(), fast);
+  const agent = await inbox();
+  await listItem(agent, fast).waitFor();
+  const slowPath = `/api/conversations/${await listItem(agent, slow).getAttribute("data-id")}`;
+  // Record, in the page, each answer whose body the inbox has read: once a path
+  // is listed, the inbox's own handling of that answer has run too.
+  await agent.evaluate(() => {
+    const json = Response.prototype.json;
+    window.__read = [];
+    Response.prototype.json = function () {
+      const path = new URL(this.url).pathname;
+      return json.call(this).finally(() => window.__read.push(path));
+    };
+  });
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  let fulfilled;
+  const answered = new Promise((resolve) => (fulfilled = resolve));
+  await agent.route((url) => url.pathname === slowPath, async (route) => {
+    if (route.request().method() !== "GET") return route.fallback();
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+    fulfilled();
+  });
+
+  const asked = agent.waitForRequest((r) => new URL(r.url()).pathname === slowPath && r.method() === "GET");
+  await listItem(agent, slow).click();
+  await asked;
+  await listItem(agent, fast).click();
+  await agent.locator("#messages .msg", { hasText: fast }).waitFor();
+  release();
+  await answered;
+  await agent.waitForFunction((path) => window.__read.includes(path), slowPath);
+  assert.match(await agent.locator("#messages").textContent(), new RegExp(fast));
+  assert.doesNotMatch(await agent.locator("#messages").textContent(), new RegExp(slow), "the late answer was dropped");
+  assert.deepEqual(agent.errors, []);
+  await agent.context().close();
+});
+
+test("a refused change shows the API's message by the thread's actions, and changes nothing", async () => {
+  const text = unique("Please do not close this ");
+  await sendChat(await newVisitor(), text);
+  const agent = await inbox();
+  await listItem(agent, text).click();
+  await agent.locator("#messages .msg", { hasText: text }).waitFor();
+  const id = await listItem(agent, text).getAttribute("data-id");
+  let refuse;
+  await agent.route((url) => url.pathname === `/api/conversations/${id}`, (route) =>
+    route.request().method() === "PATCH" ? refuse(route) : route.fallback());
+  const error = (status, code, message) => (route) =>
+    route.fulfill({ status, contentType: "application/json", body: JSON.stringify({ error: { code, message } }) });
+  const alert = agent.locator("#thread .thread-head [role=alert]");
+
+  refuse = error(403, "forbidden", "Only the assignee may close this conversation.");
+  await agent.click("#toggle-status");
+  await alert.filter({ hasText: "Only the assignee may close this conversation." }).waitFor();
+  assert.equal(await agent.locator("#toggle-status").textContent(), "Close", "still open");
+
+  refuse = error(500, "internal", "Something went wrong on our side; nothing was saved. Please try again.");
+  const someone = await agent.locator("#assign option").nth(1).getAttribute("value");
+  await agent.selectOption("#assign", someone);
+  await alert.filter({ hasText: "nothing was saved" }).waitFor();
+  assert.equal(await agent.inputValue("#assign"), "", "the menu shows who is really assigned: nobody");
+
+  refuse = (route) => route.abort("connectionrefused");
+  await agent.click("#toggle-spam");
+  await alert.filter({ hasText: "could not be reached" }).waitFor();
+  assert.equal(await agent.locator("#toggle-spam").textContent(), "Mark as spam");
+
+  const { conversation } = await agentGet(`/api/conversations/${id}`);
+  assert.equal(conversation.status, "open");
+  assert.equal(conversation.assignee_id, null);
+  assert.equal(conversation.spam_at, null);
+  assert.deepEqual(agent.errors, []);
   await agent.context().close();
 });

@@ -1,0 +1,91 @@
+// The reply form under a thread: reply by chat or by email (From, To and an
+// editable subject from the email draft), with a confirmation before emailing
+// an address the visitor never proved.
+import { api } from "./api.js";
+import { el, alertBox, showError, UNVERIFIED } from "./dom.js";
+
+/** A labelled radio button of the "Reply by" choice; returns [label, input]. */
+function radio(value, label) {
+  const wrap = el("label");
+  const input = document.createElement("input");
+  input.type = "radio";
+  input.name = "via";
+  input.value = value;
+  input.id = `via-${value}`;
+  wrap.append(input, ` ${label}`);
+  return [wrap, input];
+}
+
+/** The composer for a conversation; `reopen()` reloads the thread after a send. */
+export function composer(conversation, reopen) {
+  const form = el("form", "composer");
+  form.id = "composer";
+  const via = el("div", "via");
+  const [chatLabel, chat] = radio("chat", "Chat");
+  const [emailLabel, email] = radio("email", "Email");
+  const reason = el("span", "reason");
+  reason.id = "email-reason";
+  via.append("Reply by", chatLabel, emailLabel, reason);
+  const subject = document.createElement("input");
+  subject.id = "reply-subject";
+  subject.setAttribute("aria-label", "Subject");
+  subject.hidden = true;
+  const from = el("div", "reason");
+  from.id = "reply-from";
+  const text = document.createElement("textarea");
+  text.id = "reply-body";
+  text.setAttribute("aria-label", "Reply");
+  text.required = true;
+  const send = el("button", null, "Send");
+  send.type = "submit";
+  const error = alertBox();
+  form.append(via, from, subject, text, send, error);
+
+  const update = () => {
+    subject.hidden = from.hidden = !email.checked;
+  };
+  chat.disabled = !conversation.visitor_id;
+  email.disabled = true;
+  reason.textContent = "Checking email…";
+  let confirmed = false;
+  let unverifiedTo = false;
+  api("GET", `/api/conversations/${conversation.id}/email-draft`)
+    .then((draft) => {
+      email.disabled = false;
+      reason.textContent = "";
+      subject.value = draft.subject;
+      unverifiedTo = draft.to_unverified;
+      from.textContent = `From ${draft.from} to ${draft.to}${unverifiedTo ? ` (${UNVERIFIED})` : ""}`;
+      if (chat.disabled) email.checked = true;
+      update();
+    })
+    .catch((err) => { reason.textContent = `Email unavailable: ${err.message}`; });
+  if (!chat.disabled) chat.checked = true;
+  chat.addEventListener("change", update);
+  email.addEventListener("change", update);
+  update();
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    showError(error, null);
+    const channel = email.checked ? "email" : "chat";
+    if (channel === "email" && unverifiedTo && !confirmed) {
+      // Ask once: the address was typed by the visitor and may belong to someone else.
+      confirmed = true;
+      error.textContent = "This email address is not verified: the email may reach someone other than the person chatting. Send anyway?";
+      send.textContent = "Send anyway";
+      return;
+    }
+    try {
+      await api("POST", `/api/conversations/${conversation.id}/messages`, {
+        body: text.value, channel, ...(channel === "email" ? { subject: subject.value, confirm_unverified: confirmed } : {}),
+      });
+      text.value = "";
+      reopen();
+    } catch (err) {
+      showError(error, err);
+      if (err.status === 502) reopen(); // stored but not delivered: the thread shows it as failed
+    }
+  });
+  return form;
+}

@@ -1,0 +1,38 @@
+// Small DOM and formatting helpers shared by the inbox modules. Everything from
+// the API goes through textContent (el, showError); nothing here parses HTML.
+
+/** The element with this id. */
+export const $ = (id) => document.getElementById(id);
+
+/** A new element with an optional class and text (set as textContent, never HTML). */
+export function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+/** An empty role=alert paragraph for a control's errors (optionally with an id). */
+export function alertBox(id) {
+  const box = el("p", "error");
+  box.setAttribute("role", "alert");
+  if (id) box.id = id;
+  return box;
+}
+
+/** Shows an error's readable message in an alert element (or clears it with null). */
+export function showError(box, err, prefix = "") {
+  box.textContent = err ? `${prefix}${err.message}` : "";
+}
+
+/** A timestamp (ms) as a short local date and time. */
+export const when = (ms) => new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/** The best name for a conversation's person: contact, address, claim, else the visitor id. */
+export const nameOf = (c) => c.contact_name || c.contact_email || c.unverified_email || `Visitor ${String(c.visitor_id || "").slice(2, 8)}`;
+
+/** The mark for an address a visitor typed but never proved. */
+export const UNVERIFIED = "email not verified";
+
+/** Shows only the named top-level views (sign-in, invitation, inbox, settings). */
+export const show = (...ids) => ["signin", "accept", "inbox", "settings"].forEach((id) => ($(id).hidden = !ids.includes(id)));

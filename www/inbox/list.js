@@ -1,0 +1,102 @@
+// The list pane: the unified conversation list with its filters and search, a
+// "Load more" cursor, and the list's request-order guard (a newer load wins).
+import { api, latestOnly } from "./api.js";
+import { $, el, alertBox, showError, nameOf, UNVERIFIED } from "./dom.js";
+
+const fresh = latestOnly();
+let next = null; // the cursor of the next older page
+let more = false; // older pages are shown (the refresh pauses)
+let hooks = { open: () => {}, currentId: () => null };
+
+/** Wires the filters and search; `open(id)` opens a conversation, `currentId()` names the open one. */
+export function initList({ open, currentId }) {
+  hooks = { open, currentId };
+  for (const id of ["f-channel", "f-status", "f-assignee"]) $(id).addEventListener("change", () => loadList().catch(() => {}));
+  let searchTimer;
+  $("f-q").addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => loadList().catch(() => {}), 250);
+  });
+}
+
+/** The list's query from the filters ("spam" is a flag of its own, not a status). */
+function listParams() {
+  const params = new URLSearchParams();
+  for (const [key, id] of [["channel", "f-channel"], ["status", "f-status"], ["assignee", "f-assignee"], ["q", "f-q"]]) {
+    if ($(id).value.trim()) params.set(key, $(id).value.trim());
+  }
+  if (params.get("status") === "spam") {
+    params.delete("status");
+    params.set("spam", "true");
+  }
+  return params;
+}
+
+/** One conversation as a list item. */
+function item(c) {
+  const li = el("li", c.unread ? "unread" : "");
+  const b = el("button");
+  b.type = "button";
+  b.dataset.id = c.id;
+  b.setAttribute("aria-current", String(c.id === hooks.currentId()));
+  const who = el("span", "who");
+  who.append(el("span", "badge", c.channel), nameOf(c));
+  if (c.unread) who.append(el("span", "sr-unread", " (unread)"));
+  if (c.unverified_email) who.append(el("span", "badge warn", UNVERIFIED));
+  b.append(who);
+  if (c.contact_email && c.contact_name) b.append(el("span", "preview", c.contact_email));
+  b.append(el("span", "preview", c.subject || c.preview || ""));
+  if (c.assignee_name) b.append(el("span", "preview", `Assigned to ${c.assignee_name}`));
+  b.addEventListener("click", () => hooks.open(c.id));
+  li.append(b);
+  return li;
+}
+
+/** The "Load more" button, with its own alert for a failed page. */
+function moreItem() {
+  const li = el("li", "more");
+  const button = el("button", "link", "Load more");
+  button.type = "button";
+  button.id = "load-more";
+  const error = alertBox("load-more-error");
+  button.addEventListener("click", () => {
+    showError(error, null);
+    loadList({ append: true }).catch((err) => showError(error, err, "Could not load more: "));
+  });
+  li.append(button, error);
+  return li;
+}
+
+/**
+ * Loads the first page (or, with append, the next older one) into the list.
+ * A failure of the first page shows in #list-error; a stale answer is dropped.
+ * Rejects with the ApiError so a caller (Load more) can show it by its control.
+ */
+export async function loadList({ append = false } = {}) {
+  const params = listParams();
+  if (append && next) params.set("before", next);
+  const current = fresh();
+  let page;
+  try {
+    page = await api("GET", `/api/conversations?${params}`);
+  } catch (err) {
+    if (!current()) return; // a newer load (other filters) is under way
+    if (!append) showError($("list-error"), err, "Could not load conversations: ");
+    throw err;
+  }
+  if (!current()) return;
+  showError($("list-error"), null);
+  next = page.next;
+  more = append;
+  const list = $("list");
+  if (!append) list.replaceChildren();
+  list.querySelector(".more")?.remove();
+  for (const c of page.conversations) list.append(item(c));
+  if (!list.children.length) list.append(el("li", "empty", "No conversations."));
+  if (next) list.append(moreItem());
+}
+
+/** Reloads the first page unless older pages are shown (the refresh pauses then). */
+export function refreshList() {
+  if (!more) loadList().catch(() => {});
+}

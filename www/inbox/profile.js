@@ -1,0 +1,130 @@
+// The profile pane: what the visitor claimed, the contact's facts with its
+// conversations and recent activity, or "click to add" for an anonymous
+// visitor; behind the profile's request-order guard.
+import { api, latestOnly } from "./api.js";
+import { $, el, alertBox, showError, when, UNVERIFIED } from "./dom.js";
+
+const fresh = latestOnly();
+
+/** Empties the profile pane and drops any profile answer still on its way. */
+export function clearProfile() {
+  fresh();
+  $("profile").replaceChildren();
+}
+
+/** What the visitor typed about themselves, shown apart from the contact's own fields. */
+function claimFacts(claim) {
+  const box = el("section", "claim");
+  box.id = "visitor-claim";
+  box.append(el("h4", null, `Stated by the visitor (${UNVERIFIED})`));
+  const facts = el("dl");
+  for (const [label, value] of [["Email", claim.email], ["Phone", claim.phone], ["Company", claim.company], ["Full name", claim.full_name]]) {
+    if (value) facts.append(el("dt", null, label), el("dd", null, value));
+  }
+  box.append(facts);
+  return box;
+}
+
+/** "Click to add": the form that gives an anonymous visitor contact details. */
+function addContactForm(conversation, open) {
+  const form = el("form", "add-contact");
+  form.id = "add-contact";
+  const email = document.createElement("input");
+  email.type = "email";
+  email.required = true;
+  email.placeholder = "Email (required)";
+  email.setAttribute("aria-label", "Email");
+  email.id = "ac-email";
+  const name = document.createElement("input");
+  name.placeholder = "Full name";
+  name.setAttribute("aria-label", "Full name");
+  name.id = "ac-name";
+  const add = el("button", null, "Add contact details");
+  add.type = "submit";
+  const error = alertBox();
+  form.append(el("p", null, "Click to add the visitor's details:"), email, name, add, error);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    showError(error, null);
+    try {
+      await api("POST", `/api/conversations/${encodeURIComponent(conversation.id)}/contact`, { email: email.value, ...(name.value ? { full_name: name.value } : {}) });
+      open(conversation.id);
+    } catch (err) {
+      showError(error, err);
+    }
+  });
+  return form;
+}
+
+/** The tabs "Conversations" and "Recent activity" of a contact; the first is selected. */
+function contactTabs(conversations, activity, open) {
+  const tabs = el("div", "tabs");
+  tabs.setAttribute("role", "tablist");
+  const body = el("div");
+  const tab = (label, render) => {
+    const b = el("button", "link", label);
+    b.type = "button";
+    b.setAttribute("role", "tab");
+    b.addEventListener("click", () => {
+      tabs.querySelectorAll("button").forEach((x) => x.setAttribute("aria-selected", String(x === b)));
+      body.replaceChildren(render());
+    });
+    return b;
+  };
+  const convTab = tab("Conversations", () => {
+    const ul = el("ul");
+    ul.id = "contact-conversations";
+    for (const c of conversations) {
+      const li = el("li");
+      const link = el("button", "link", `${c.channel}: ${c.subject || c.preview || c.id}`);
+      link.type = "button";
+      link.addEventListener("click", () => open(c.id));
+      li.append(link);
+      ul.append(li);
+    }
+    return ul;
+  });
+  const actTab = tab("Recent activity", () => {
+    const ul = el("ul");
+    ul.id = "contact-activity";
+    for (const a of activity) ul.append(el("li", null, `${when(a.created_at)} · ${a.author}${a.unverified ? ` (${UNVERIFIED})` : ""}: ${a.body}`));
+    if (!activity.length) ul.append(el("li", null, "Nothing yet."));
+    return ul;
+  });
+  tabs.append(convTab, actTab);
+  convTab.click();
+  return [tabs, body];
+}
+
+/** Renders the profile of a conversation's person; `open(id)` opens another conversation. */
+export async function renderProfile(conversation, claim, open) {
+  const isCurrent = fresh(); // from here on, an older profile answer is stale
+  const pane = $("profile");
+  pane.replaceChildren();
+  if (claim) pane.append(claimFacts(claim));
+  if (!conversation.contact_id) {
+    pane.append(el("h3", null, "Anonymous visitor"));
+    if (conversation.visitor_id) pane.append(addContactForm(conversation, open));
+    return;
+  }
+  const error = alertBox("profile-error");
+  pane.append(error);
+  let answer;
+  try {
+    answer = await api("GET", `/api/contacts/${encodeURIComponent(conversation.contact_id)}`);
+  } catch (err) {
+    if (isCurrent()) showError(error, err, "Could not load the contact: ");
+    return;
+  }
+  if (!isCurrent()) return;
+  const { contact, channels, conversations, activity } = answer;
+  error.remove();
+  pane.append(el("h3", null, contact.full_name || contact.name_from_email || contact.email));
+  const facts = el("dl");
+  for (const [label, value] of [
+    ["Email", contact.email], ["Phone", contact.phone], ["Company", contact.company], ["Full name", contact.full_name],
+    ["Marketing opt-in", contact.marketing_opt_in ? "Yes" : "No"], ["First seen", when(contact.created_at)],
+    ["Channels", channels.join(", ")],
+  ]) facts.append(el("dt", null, label), el("dd", null, value || "—"));
+  pane.append(facts, ...contactTabs(conversations, activity, open));
+}

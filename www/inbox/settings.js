@@ -1,0 +1,160 @@
+// The settings view (primary admin): the email channel of a site with a live
+// preview of From and subject, and the team with one-time invitations. Each
+// load has its own request-order guard, so switching sites or typing fast
+// never shows an older answer over a newer one.
+import { api, latestOnly } from "./api.js";
+import { $, el, showError, show } from "./dom.js";
+
+const DATE = "{Start_Date}";
+const freshChannel = latestOnly();
+const freshPreview = latestOnly();
+const freshTeam = latestOnly();
+let previewTimer;
+
+/** Shows the settings view: the account's sites, the chosen site's channel, the team. */
+export async function openSettings() {
+  show("settings");
+  showError($("s-error"), null);
+  try {
+    const { sites } = await api("GET", "/api/sites");
+    const select = $("s-site");
+    if (!select.options.length) for (const s of sites) select.append(new Option(s.name, s.id));
+  } catch (err) {
+    showError($("s-error"), err, "Could not load the sites: ");
+    return;
+  }
+  await loadSettings();
+  await loadTeam();
+}
+
+/** Loads the chosen site's email channel into the form; a failure shows in #s-error. */
+async function loadSettings() {
+  const isCurrent = freshChannel();
+  showError($("s-error"), null);
+  try {
+    const { channel, forwarding_address } = await api("GET", `/api/sites/${encodeURIComponent($("s-site").value)}/email-channel`);
+    if (!isCurrent()) return; // another site was chosen meanwhile
+    $("s-enabled").checked = Boolean(channel.enabled); // 0/1 before main's shared::api, true/false after
+    $("s-address").textContent = forwarding_address || "Not set yet.";
+    $("s-address-form").hidden = Boolean(forwarding_address);
+    $("s-subject").value = channel.default_subject;
+    $("s-from").value = channel.from_name;
+    syncDateToggle();
+    preview();
+  } catch (err) {
+    if (isCurrent()) showError($("s-error"), err);
+  }
+}
+
+/** Labels the start-date button after what the subject holds. */
+function syncDateToggle() {
+  $("s-date-toggle").textContent = $("s-subject").value.includes(DATE) ? "Remove start date" : "Insert start date";
+}
+
+/** Asks the worker, shortly after the last keystroke, how From and subject will read. */
+function preview() {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(async () => {
+    const isCurrent = freshPreview();
+    try {
+      const p = await api("POST", `/api/sites/${encodeURIComponent($("s-site").value)}/email-channel/preview`, {
+        default_subject: $("s-subject").value, from_name: $("s-from").value,
+      });
+      if (!isCurrent()) return; // a newer keystroke's preview is on its way
+      $("p-from").textContent = p.from;
+      $("p-subject").textContent = p.subject;
+    } catch (err) {
+      if (isCurrent()) $("p-subject").textContent = err.message;
+    }
+  }, 150);
+}
+
+/** Saves the channel form; the outcome shows by the Save button. */
+async function save(e) {
+  e.preventDefault();
+  $("s-saved").textContent = "";
+  showError($("s-save-error"), null);
+  const changes = { enabled: $("s-enabled").checked, default_subject: $("s-subject").value, from_name: $("s-from").value };
+  if (!$("s-address-form").hidden && $("s-username").value) {
+    Object.assign(changes, { username: $("s-username").value, subdomain: $("s-subdomain").value });
+  }
+  try {
+    await api("PATCH", `/api/sites/${encodeURIComponent($("s-site").value)}/email-channel`, changes);
+    $("s-saved").textContent = "Saved.";
+    loadSettings();
+  } catch (err) {
+    showError($("s-save-error"), err, "Not saved: ");
+  }
+}
+
+/** Lists the team, each agent but the primary admin with a Remove button. */
+async function loadTeam() {
+  const isCurrent = freshTeam();
+  let agents;
+  try {
+    ({ agents } = await api("GET", "/api/agents"));
+  } catch (err) {
+    if (isCurrent()) showError($("team-error"), err, "Could not load the team: ");
+    return;
+  }
+  if (!isCurrent()) return;
+  showError($("team-error"), null);
+  const team = $("team");
+  team.replaceChildren();
+  for (const a of agents) {
+    const li = el("li", null, `${a.full_name} <${a.email}> · ${a.role === "primary_admin" ? "primary admin" : a.active ? "agent" : "invited"}`);
+    if (a.role !== "primary_admin") {
+      const remove = el("button", "link", "Remove");
+      remove.type = "button";
+      remove.addEventListener("click", () => removeAgent(a));
+      li.append(" ", remove);
+    }
+    team.append(li);
+  }
+}
+
+/** Removes an agent (or withdraws an invitation); a refusal shows by the team list. */
+async function removeAgent(agent) {
+  showError($("team-error"), null);
+  try {
+    await api("DELETE", `/api/agents/${encodeURIComponent(agent.id)}`);
+  } catch (err) {
+    showError($("team-error"), err, `Could not remove ${agent.full_name}: `);
+    return;
+  }
+  loadTeam();
+}
+
+/** Invites an agent; shows the one-time link, or the refusal by the form. */
+async function invite(e) {
+  e.preventDefault();
+  $("i-result").textContent = "";
+  showError($("i-error"), null);
+  try {
+    const { invitation_url } = await api("POST", "/api/agents", { email: $("i-email").value, full_name: $("i-name").value });
+    $("i-result").textContent = `Share this one-time link: ${invitation_url}`;
+    loadTeam();
+  } catch (err) {
+    showError($("i-error"), err);
+  }
+}
+
+/** Wires the settings form, its template buttons, the team and the invitation form. */
+export function initSettings() {
+  $("s-site").addEventListener("change", loadSettings);
+  $("s-subject").addEventListener("input", () => { syncDateToggle(); preview(); });
+  $("s-from").addEventListener("input", preview);
+  $("s-date-toggle").addEventListener("click", () => {
+    const input = $("s-subject");
+    input.value = input.value.includes(DATE) ? input.value.replace(DATE, "").trim() : `${input.value.trim()} · ${DATE}`.trim();
+    syncDateToggle();
+    preview();
+  });
+  $("s-agent-name").addEventListener("click", () => {
+    const input = $("s-from");
+    if (!input.value.includes("{Agent_Name}")) input.value = `{Agent_Name} ${input.value}`.trim();
+    preview();
+  });
+  $("s-form").addEventListener("submit", save);
+  $("invite").addEventListener("submit", invite);
+}

@@ -1,0 +1,144 @@
+// The thread pane: one conversation's messages, its actions (close/reopen,
+// assign, spam) and the composer, behind the thread's request-order guard, so a
+// slow answer for an earlier click never replaces the conversation shown now.
+import { api, latestOnly } from "./api.js";
+import { $, el, alertBox, showError, when, nameOf, UNVERIFIED } from "./dom.js";
+import { loadList, refreshList } from "./list.js";
+import { renderProfile, clearProfile } from "./profile.js";
+import { composer } from "./composer.js";
+
+const fresh = latestOnly();
+let current = null; // the id of the conversation last asked for
+let agents = [];
+
+/** The id of the conversation last opened (or being opened). */
+export const currentId = () => current;
+
+/** Sets the team offered in the assignee menu. */
+export function setAgents(list) {
+  agents = list;
+}
+
+/** Opens a conversation: marks it read, renders thread and profile, refreshes the list. */
+export async function openConversation(id) {
+  current = id;
+  const isCurrent = fresh();
+  let answer;
+  try {
+    [answer] = await Promise.all([
+      api("GET", `/api/conversations/${encodeURIComponent(id)}`),
+      api("POST", `/api/conversations/${encodeURIComponent(id)}/read`),
+    ]);
+  } catch (err) {
+    if (isCurrent()) showLoadError(id, err);
+    return;
+  }
+  if (!isCurrent()) return; // a newer click is under way; its answer is the one to show
+  renderThread(answer.conversation, answer.messages);
+  renderProfile(answer.conversation, answer.claim, openConversation);
+  refreshList();
+}
+
+/** A failed load: by the actions when that conversation is shown, else in place of the thread. */
+function showLoadError(id, err) {
+  const pane = $("thread");
+  if (pane.dataset.id === id && $("thread-error")) return showError($("thread-error"), err, "Could not reload: ");
+  delete pane.dataset.id;
+  const box = alertBox("thread-error");
+  showError(box, err, "Could not open the conversation: ");
+  pane.replaceChildren(box);
+  clearProfile();
+}
+
+/** One message: meta line, text, folded quote, sandboxed HTML, attachments, original. */
+function renderMessage(m) {
+  const box = el("article", `msg ${m.direction}${m.delivery_status === "failed" ? " failed" : ""}`);
+  const who = m.email_from || m.author_name || m.author;
+  const meta = el("div", "meta", `${who} · ${when(m.created_at)}`);
+  if (m.email_subject) meta.append(el("div", null, `Subject: ${m.email_subject}`));
+  if (m.flags?.length) meta.append(el("div", null, `Flagged: ${m.flags.join(", ")} (never auto-answered)`));
+  if (m.delivery_status === "failed") meta.append(el("div", "error", "Not delivered"));
+  box.append(meta, el("p", "body", m.body));
+  if (m.body_full) {
+    const quoted = el("details");
+    quoted.append(el("summary", null, "Show quoted text"), el("p", "full", m.body_full));
+    box.append(quoted);
+  }
+  if (m.body_html) {
+    // The sanitised HTML only ever goes into a sandboxed frame: no scripts, no same-origin access.
+    const formatted = el("details");
+    const frame = document.createElement("iframe");
+    frame.setAttribute("sandbox", "");
+    frame.title = "Formatted email";
+    formatted.append(el("summary", null, "Show formatted email"), frame);
+    formatted.addEventListener("toggle", () => { if (formatted.open && !frame.srcdoc) frame.srcdoc = m.body_html; });
+    box.append(formatted);
+  }
+  if (m.attachments?.length) {
+    const files = el("ul", "files");
+    for (const a of m.attachments) files.append(el("li", null, `${a.filename || "attachment"} (${a.content_type}, ${a.size} bytes)`));
+    box.append(files);
+  }
+  if (m.has_original) {
+    const link = el("a", null, "View original");
+    link.href = `/api/messages/${encodeURIComponent(m.id)}/original`;
+    box.append(link);
+  }
+  return box;
+}
+
+/** Sends a change of the conversation; a refusal shows in the thread's alert. */
+async function change(conversation, fields, error) {
+  showError(error, null);
+  try {
+    await api("PATCH", `/api/conversations/${encodeURIComponent(conversation.id)}`, fields);
+    return true;
+  } catch (err) {
+    showError(error, err);
+    return false;
+  }
+}
+
+/** The thread's head: title, the three actions, their alert, the unverified-address warning. */
+function head(conversation) {
+  const box = el("div", "thread-head");
+  box.append(el("h2", null, conversation.subject || nameOf(conversation)));
+  const error = alertBox("thread-error");
+  const status = el("button", null, conversation.status === "open" ? "Close" : "Reopen");
+  status.type = "button";
+  status.id = "toggle-status";
+  status.addEventListener("click", async () => {
+    if (await change(conversation, { status: conversation.status === "open" ? "closed" : "open" }, error)) openConversation(conversation.id);
+  });
+  const assign = el("select");
+  assign.id = "assign";
+  assign.setAttribute("aria-label", "Assignee");
+  assign.append(new Option("Unassigned", ""));
+  for (const a of agents) assign.append(new Option(a.full_name, a.id, false, a.id === conversation.assignee_id));
+  assign.addEventListener("change", async () => {
+    if (await change(conversation, { assignee_id: assign.value || null }, error)) loadList().catch(() => {});
+    else assign.value = conversation.assignee_id || ""; // the assignment did not happen
+  });
+  const spam = el("button", null, conversation.spam_at ? "Not spam" : "Mark as spam");
+  spam.type = "button";
+  spam.id = "toggle-spam";
+  spam.addEventListener("click", async () => {
+    if (await change(conversation, { spam: !conversation.spam_at }, error)) openConversation(conversation.id);
+  });
+  box.append(status, assign, spam, error);
+  if (conversation.unverified_email) {
+    box.append(el("p", "warn", `${conversation.unverified_email}: ${UNVERIFIED}. The visitor typed this address; nothing proves it is theirs.`));
+  }
+  return box;
+}
+
+/** Renders a conversation into the thread pane. */
+function renderThread(conversation, messages) {
+  const pane = $("thread");
+  pane.dataset.id = conversation.id;
+  const list = el("div", "messages");
+  list.id = "messages";
+  for (const m of messages) list.append(renderMessage(m));
+  pane.replaceChildren(head(conversation), list, composer(conversation, () => openConversation(conversation.id)));
+  list.scrollTop = list.scrollHeight;
+}
