@@ -58,6 +58,7 @@ $(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml
 unit:
 	cargo test -p shared --features html,serde
 	cargo test -p widget
+	node_modules/.bin/tsc -p tsconfig.inbox.json
 
 e2e:
 	node tests/run.mjs

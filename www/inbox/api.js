@@ -1,16 +1,28 @@
+// @ts-check
 // The inbox's one way to reach the API: a fetch wrapper that sends JSON and the
 // session's CSRF token, and turns every failure into an ApiError with the API's
-// readable message; plus the request-order guard each pane uses.
+// readable message; the typed client (one function per endpoint, each naming
+// the shape it answers, from api-types.d.ts, which is generated from
+// shared/src/api); and the request-order guard each pane uses.
+
+/** @typedef {import("./api-types").Conversation} Conversation */
+/** @typedef {import("./api-types").Message} Message */
+/** @typedef {import("./api-types").Claim} Claim */
+/** @typedef {import("./api-types").Agent} Agent */
+/** @typedef {import("./api-types").Activity} Activity */
+/** @typedef {import("./api-types").EmailChannel} EmailChannel */
 
 let csrf = null;
 
 /** Remembers the session's CSRF token, sent on every change. */
+/** @param {string | null} token */
 export function setCsrf(token) {
   csrf = token;
 }
 
 /** A failed call: HTTP status (0 when the network failed), the API's code and readable message. */
 export class ApiError extends Error {
+  /** @param {number} status @param {any} body */
   constructor(status, body) {
     super(body?.error?.message || `The server answered ${status}. Please try again.`);
     this.name = "ApiError";
@@ -19,8 +31,15 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the API; resolves to the parsed JSON body, or rejects with an ApiError. */
-export async function api(method, path, json) {
+/**
+ * Calls the API; resolves to the parsed JSON body, or rejects with an ApiError.
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [json]
+ * @returns {Promise<any>}
+ */
+async function api(method, path, json) {
+  /** @type {Record<string, string>} */
   const headers = {};
   if (json !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET" && csrf) headers["x-csrf-token"] = csrf;
@@ -34,6 +53,50 @@ export async function api(method, path, json) {
   if (!res.ok) throw new ApiError(res.status, body);
   return body;
 }
+
+const id = encodeURIComponent;
+
+/** The endpoints the inbox calls, each with the shape it answers. */
+export const client = {
+  /** @param {URLSearchParams} params @returns {Promise<import("./api-types").ConversationPage>} */
+  conversations: (params) => api("GET", `/api/conversations?${params}`),
+  /** @param {string} c @returns {Promise<import("./api-types").Thread>} */
+  thread: (c) => api("GET", `/api/conversations/${id(c)}`),
+  /** @param {string} c @returns {Promise<unknown>} */
+  markRead: (c) => api("POST", `/api/conversations/${id(c)}/read`),
+  /** @param {string} c @param {{status?: import("./api-types").Status, assignee_id?: string | null, spam?: boolean}} fields @returns {Promise<import("./api-types").ConversationAnswer>} */
+  update: (c, fields) => api("PATCH", `/api/conversations/${id(c)}`, fields),
+  /** @param {string} c @returns {Promise<import("./api-types").EmailDraft>} */
+  emailDraft: (c) => api("GET", `/api/conversations/${id(c)}/email-draft`),
+  /** @param {string} c @param {{body: string, channel: "chat" | "email", subject?: string, confirm_unverified?: boolean}} reply @returns {Promise<import("./api-types").MessageAnswer>} */
+  reply: (c, reply) => api("POST", `/api/conversations/${id(c)}/messages`, reply),
+  /** @param {string} c @param {{email: string, full_name?: string}} details @returns {Promise<import("./api-types").ConversationAnswer>} */
+  addContact: (c, details) => api("POST", `/api/conversations/${id(c)}/contact`, details),
+  /** @param {string} contact @returns {Promise<import("./api-types").ContactProfile>} */
+  contact: (contact) => api("GET", `/api/contacts/${id(contact)}`),
+  /** @returns {Promise<import("./api-types").Session>} */
+  session: () => api("GET", "/api/session"),
+  /** @param {string} email @param {string} password @returns {Promise<import("./api-types").Session>} */
+  signIn: (email, password) => api("POST", "/api/session", { email, password }),
+  /** @returns {Promise<unknown>} */
+  signOut: () => api("DELETE", "/api/session"),
+  /** @param {string} token @param {string} password @returns {Promise<import("./api-types").Session>} */
+  acceptInvitation: (token, password) => api("POST", "/api/invitations/accept", { token, password }),
+  /** @returns {Promise<import("./api-types").Team>} */
+  agents: () => api("GET", "/api/agents"),
+  /** @param {string} email @param {string} full_name @returns {Promise<import("./api-types").Invitation>} */
+  invite: (email, full_name) => api("POST", "/api/agents", { email, full_name }),
+  /** @param {string} agent @returns {Promise<unknown>} */
+  removeAgent: (agent) => api("DELETE", `/api/agents/${id(agent)}`),
+  /** @returns {Promise<import("./api-types").Sites>} */
+  sites: () => api("GET", "/api/sites"),
+  /** @param {string} site @returns {Promise<import("./api-types").ChannelSettings>} */
+  channel: (site) => api("GET", `/api/sites/${id(site)}/email-channel`),
+  /** @param {string} site @param {{enabled?: boolean, default_subject?: string, from_name?: string, username?: string, subdomain?: string}} changes @returns {Promise<import("./api-types").ChannelSettings>} */
+  updateChannel: (site, changes) => api("PATCH", `/api/sites/${id(site)}/email-channel`, changes),
+  /** @param {string} site @param {{default_subject?: string, from_name?: string}} templates @returns {Promise<import("./api-types").EmailPreview>} */
+  preview: (site, templates) => api("POST", `/api/sites/${id(site)}/email-channel/preview`, templates),
+};
 
 /**
  * A request-order guard for one pane. Call it when a request starts; it returns

@@ -1,7 +1,8 @@
+// @ts-check
 // The reply form under a thread: reply by chat or by email (From, To and an
 // editable subject from the email draft), with a confirmation before emailing
 // an address the visitor never proved.
-import { api } from "./api.js";
+import { client } from "./api.js";
 import { el, alertBox, showError, UNVERIFIED } from "./dom.js";
 
 /** A labelled radio button of the "Reply by" choice; returns [label, input]. */
@@ -17,6 +18,7 @@ function radio(value, label) {
 }
 
 /** The composer for a conversation; `reopen()` reloads the thread after a send. */
+/** @param {import("./api-types").Conversation} conversation @param {() => void} reopen */
 export function composer(conversation, reopen) {
   const form = el("form", "composer");
   form.id = "composer";
@@ -49,7 +51,7 @@ export function composer(conversation, reopen) {
   reason.textContent = "Checking email…";
   let confirmed = false;
   let unverifiedTo = false;
-  api("GET", `/api/conversations/${conversation.id}/email-draft`)
+  client.emailDraft(conversation.id)
     .then((draft) => {
       email.disabled = false;
       reason.textContent = "";
@@ -77,7 +79,7 @@ export function composer(conversation, reopen) {
       return;
     }
     try {
-      await api("POST", `/api/conversations/${conversation.id}/messages`, {
+      await client.reply(conversation.id, {
         body: text.value, channel, ...(channel === "email" ? { subject: subject.value, confirm_unverified: confirmed } : {}),
       });
       text.value = "";

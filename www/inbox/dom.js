@@ -1,7 +1,8 @@
+// @ts-check
 // Small DOM and formatting helpers shared by the inbox modules. Everything from
 // the API goes through textContent (el, showError); nothing here parses HTML.
 
-/** The element with this id. */
+/** The element with this id (typed loosely: the inbox's own markup decides what it is). @type {(id: string) => any} */
 export const $ = (id) => document.getElementById(id);
 
 /** A new element with an optional class and text (set as textContent, never HTML). */
@@ -28,7 +29,7 @@ export function showError(box, err, prefix = "") {
 /** A timestamp (ms) as a short local date and time. */
 export const when = (ms) => new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
-/** The best name for a conversation's person: contact, address, claim, else the visitor id. */
+/** The best name for a conversation's person: contact, address, claim, else the visitor id. @param {import("./api-types").Conversation} c */
 export const nameOf = (c) => c.contact_name || c.contact_email || c.unverified_email || `Visitor ${String(c.visitor_id || "").slice(2, 8)}`;
 
 /** The mark for an address a visitor typed but never proved. */

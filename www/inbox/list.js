@@ -1,11 +1,13 @@
+// @ts-check
 // The list pane: the unified conversation list with its filters and search, a
 // "Load more" cursor, and the list's request-order guard (a newer load wins).
-import { api, latestOnly } from "./api.js";
+import { client, latestOnly } from "./api.js";
 import { $, el, alertBox, showError, nameOf, UNVERIFIED } from "./dom.js";
 
 const fresh = latestOnly();
 let next = null; // the cursor of the next older page
 let more = false; // older pages are shown (the refresh pauses)
+/** @type {{open: (id: string) => void, currentId: () => string | null}} */
 let hooks = { open: () => {}, currentId: () => null };
 
 /** Wires the filters and search; `open(id)` opens a conversation, `currentId()` names the open one. */
@@ -33,6 +35,7 @@ function listParams() {
 }
 
 /** One conversation as a list item. */
+/** @param {import("./api-types").Conversation} c */
 function item(c) {
   const li = el("li", c.unread ? "unread" : "");
   const b = el("button");
@@ -76,9 +79,10 @@ export async function loadList({ append = false } = {}) {
   const params = listParams();
   if (append && next) params.set("before", next);
   const current = fresh();
+  /** @type {import("./api-types").ConversationPage} */
   let page;
   try {
-    page = await api("GET", `/api/conversations?${params}`);
+    page = await client.conversations(params);
   } catch (err) {
     if (!current()) return; // a newer load (other filters) is under way
     if (!append) showError($("list-error"), err, "Could not load conversations: ");

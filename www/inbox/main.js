@@ -1,8 +1,9 @@
+// @ts-check
 // Parley inbox, the entry module: sign-in, invitation acceptance and sign-out,
 // switching between inbox and settings, and the list's periodic refresh.
 // Everything from the API is rendered with textContent; an email's HTML is only
 // shown inside a sandboxed iframe, with scripts off (see thread.js).
-import { api, setCsrf } from "./api.js";
+import { client, setCsrf } from "./api.js";
 import { $, showError, show } from "./dom.js";
 import { initList, loadList, refreshList } from "./list.js";
 import { openConversation, currentId, setAgents } from "./thread.js";
@@ -11,6 +12,7 @@ import { openSettings, initSettings } from "./settings.js";
 let refresh = null; // the list's refresh timer while the inbox is shown
 
 /** Enters the app with a session: the agent's name, the admin's Settings, the inbox. */
+/** @param {import("./api-types").Session} session */
 function signedIn({ agent, csrf_token }) {
   setCsrf(csrf_token);
   $("nav").hidden = false;
@@ -23,7 +25,7 @@ function signedIn({ agent, csrf_token }) {
 async function openInbox() {
   show("inbox");
   try {
-    setAgents((await api("GET", "/api/agents")).agents);
+    setAgents((await client.agents()).agents);
   } catch (err) {
     showError($("list-error"), err, "Could not load the team: ");
   }
@@ -37,7 +39,7 @@ $("signin").addEventListener("submit", async (e) => {
   e.preventDefault();
   $("signin-error").textContent = "";
   try {
-    signedIn(await api("POST", "/api/session", { email: $("email").value, password: $("password").value }));
+    signedIn(await client.signIn($("email").value, $("password").value));
   } catch (err) {
     showError($("signin-error"), err);
   }
@@ -48,7 +50,7 @@ $("accept").addEventListener("submit", async (e) => {
   const token = new URLSearchParams(location.hash.slice(1)).get("invitation");
   showError($("accept-error"), null);
   try {
-    const session = await api("POST", "/api/invitations/accept", { token, password: $("new-password").value });
+    const session = await client.acceptInvitation(token, $("new-password").value);
     history.replaceState(null, "", location.pathname);
     signedIn(session);
   } catch (err) {
@@ -59,7 +61,7 @@ $("accept").addEventListener("submit", async (e) => {
 $("sign-out").addEventListener("click", async () => {
   showError($("nav-error"), null);
   try {
-    await api("DELETE", "/api/session");
+    await client.signOut();
   } catch (err) {
     // 401: the session is already gone, which is what signing out wants.
     if (err.status !== 401) return showError($("nav-error"), err, "Could not sign out: ");
@@ -79,7 +81,7 @@ initSettings();
 (async () => {
   if (new URLSearchParams(location.hash.slice(1)).get("invitation")) return show("accept");
   try {
-    signedIn(await api("GET", "/api/session"));
+    signedIn(await client.session());
   } catch {
     show("signin");
   }

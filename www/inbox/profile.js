@@ -1,7 +1,8 @@
+// @ts-check
 // The profile pane: what the visitor claimed, the contact's facts with its
 // conversations and recent activity, or "click to add" for an anonymous
 // visitor; behind the profile's request-order guard.
-import { api, latestOnly } from "./api.js";
+import { client, latestOnly } from "./api.js";
 import { $, el, alertBox, showError, when, UNVERIFIED } from "./dom.js";
 
 const fresh = latestOnly();
@@ -13,6 +14,7 @@ export function clearProfile() {
 }
 
 /** What the visitor typed about themselves, shown apart from the contact's own fields. */
+/** @param {import("./api-types").Claim} claim */
 function claimFacts(claim) {
   const box = el("section", "claim");
   box.id = "visitor-claim";
@@ -26,6 +28,7 @@ function claimFacts(claim) {
 }
 
 /** "Click to add": the form that gives an anonymous visitor contact details. */
+/** @param {import("./api-types").Conversation} conversation @param {(id: string) => void} open */
 function addContactForm(conversation, open) {
   const form = el("form", "add-contact");
   form.id = "add-contact";
@@ -47,7 +50,7 @@ function addContactForm(conversation, open) {
     e.preventDefault();
     showError(error, null);
     try {
-      await api("POST", `/api/conversations/${encodeURIComponent(conversation.id)}/contact`, { email: email.value, ...(name.value ? { full_name: name.value } : {}) });
+      await client.addContact(conversation.id, { email: email.value, ...(name.value ? { full_name: name.value } : {}) });
       open(conversation.id);
     } catch (err) {
       showError(error, err);
@@ -57,6 +60,7 @@ function addContactForm(conversation, open) {
 }
 
 /** The tabs "Conversations" and "Recent activity" of a contact; the first is selected. */
+/** @param {import("./api-types").Conversation[]} conversations @param {import("./api-types").Activity[]} activity @param {(id: string) => void} open */
 function contactTabs(conversations, activity, open) {
   const tabs = el("div", "tabs");
   tabs.setAttribute("role", "tablist");
@@ -97,6 +101,7 @@ function contactTabs(conversations, activity, open) {
 }
 
 /** Renders the profile of a conversation's person; `open(id)` opens another conversation. */
+/** @param {import("./api-types").Conversation} conversation @param {import("./api-types").Claim | null} claim @param {(id: string) => void} open */
 export async function renderProfile(conversation, claim, open) {
   const isCurrent = fresh(); // from here on, an older profile answer is stale
   const pane = $("profile");
@@ -109,9 +114,10 @@ export async function renderProfile(conversation, claim, open) {
   }
   const error = alertBox("profile-error");
   pane.append(error);
+  /** @type {import("./api-types").ContactProfile} */
   let answer;
   try {
-    answer = await api("GET", `/api/contacts/${encodeURIComponent(conversation.contact_id)}`);
+    answer = await client.contact(conversation.contact_id);
   } catch (err) {
     if (isCurrent()) showError(error, err, "Could not load the contact: ");
     return;

@@ -1,8 +1,9 @@
+// @ts-check
 // The settings view (primary admin): the email channel of a site with a live
 // preview of From and subject, and the team with one-time invitations. Each
 // load has its own request-order guard, so switching sites or typing fast
 // never shows an older answer over a newer one.
-import { api, latestOnly } from "./api.js";
+import { client, latestOnly } from "./api.js";
 import { $, el, showError, show } from "./dom.js";
 
 const DATE = "{Start_Date}";
@@ -16,7 +17,7 @@ export async function openSettings() {
   show("settings");
   showError($("s-error"), null);
   try {
-    const { sites } = await api("GET", "/api/sites");
+    const { sites } = await client.sites();
     const select = $("s-site");
     if (!select.options.length) for (const s of sites) select.append(new Option(s.name, s.id));
   } catch (err) {
@@ -32,7 +33,7 @@ async function loadSettings() {
   const isCurrent = freshChannel();
   showError($("s-error"), null);
   try {
-    const { channel, forwarding_address } = await api("GET", `/api/sites/${encodeURIComponent($("s-site").value)}/email-channel`);
+    const { channel, forwarding_address } = await client.channel($("s-site").value);
     if (!isCurrent()) return; // another site was chosen meanwhile
     $("s-enabled").checked = Boolean(channel.enabled); // 0/1 before main's shared::api, true/false after
     $("s-address").textContent = forwarding_address || "Not set yet.";
@@ -57,7 +58,7 @@ function preview() {
   previewTimer = setTimeout(async () => {
     const isCurrent = freshPreview();
     try {
-      const p = await api("POST", `/api/sites/${encodeURIComponent($("s-site").value)}/email-channel/preview`, {
+      const p = await client.preview($("s-site").value, {
         default_subject: $("s-subject").value, from_name: $("s-from").value,
       });
       if (!isCurrent()) return; // a newer keystroke's preview is on its way
@@ -79,7 +80,7 @@ async function save(e) {
     Object.assign(changes, { username: $("s-username").value, subdomain: $("s-subdomain").value });
   }
   try {
-    await api("PATCH", `/api/sites/${encodeURIComponent($("s-site").value)}/email-channel`, changes);
+    await client.updateChannel($("s-site").value, changes);
     $("s-saved").textContent = "Saved.";
     loadSettings();
   } catch (err) {
@@ -90,9 +91,10 @@ async function save(e) {
 /** Lists the team, each agent but the primary admin with a Remove button. */
 async function loadTeam() {
   const isCurrent = freshTeam();
+  /** @type {import("./api-types").Agent[]} */
   let agents;
   try {
-    ({ agents } = await api("GET", "/api/agents"));
+    ({ agents } = await client.agents());
   } catch (err) {
     if (isCurrent()) showError($("team-error"), err, "Could not load the team: ");
     return;
@@ -114,10 +116,11 @@ async function loadTeam() {
 }
 
 /** Removes an agent (or withdraws an invitation); a refusal shows by the team list. */
+/** @param {import("./api-types").Agent} agent */
 async function removeAgent(agent) {
   showError($("team-error"), null);
   try {
-    await api("DELETE", `/api/agents/${encodeURIComponent(agent.id)}`);
+    await client.removeAgent(agent.id);
   } catch (err) {
     showError($("team-error"), err, `Could not remove ${agent.full_name}: `);
     return;
@@ -131,7 +134,7 @@ async function invite(e) {
   $("i-result").textContent = "";
   showError($("i-error"), null);
   try {
-    const { invitation_url } = await api("POST", "/api/agents", { email: $("i-email").value, full_name: $("i-name").value });
+    const { invitation_url } = await client.invite($("i-email").value, $("i-name").value);
     $("i-result").textContent = `Share this one-time link: ${invitation_url}`;
     loadTeam();
   } catch (err) {

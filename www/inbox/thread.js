@@ -1,7 +1,8 @@
+// @ts-check
 // The thread pane: one conversation's messages, its actions (close/reopen,
 // assign, spam) and the composer, behind the thread's request-order guard, so a
 // slow answer for an earlier click never replaces the conversation shown now.
-import { api, latestOnly } from "./api.js";
+import { client, latestOnly } from "./api.js";
 import { $, el, alertBox, showError, when, nameOf, UNVERIFIED } from "./dom.js";
 import { loadList, refreshList } from "./list.js";
 import { renderProfile, clearProfile } from "./profile.js";
@@ -9,12 +10,14 @@ import { composer } from "./composer.js";
 
 const fresh = latestOnly();
 let current = null; // the id of the conversation last asked for
+/** @type {import("./api-types").Agent[]} */
 let agents = [];
 
 /** The id of the conversation last opened (or being opened). */
 export const currentId = () => current;
 
 /** Sets the team offered in the assignee menu. */
+/** @param {import("./api-types").Agent[]} list */
 export function setAgents(list) {
   agents = list;
 }
@@ -23,11 +26,12 @@ export function setAgents(list) {
 export async function openConversation(id) {
   current = id;
   const isCurrent = fresh();
+  /** @type {import("./api-types").Thread} */
   let answer;
   try {
     [answer] = await Promise.all([
-      api("GET", `/api/conversations/${encodeURIComponent(id)}`),
-      api("POST", `/api/conversations/${encodeURIComponent(id)}/read`),
+      client.thread(id),
+      client.markRead(id),
     ]);
   } catch (err) {
     if (isCurrent()) showLoadError(id, err);
@@ -51,6 +55,7 @@ function showLoadError(id, err) {
 }
 
 /** One message: meta line, text, folded quote, sandboxed HTML, attachments, original. */
+/** @param {import("./api-types").Message} m */
 function renderMessage(m) {
   const box = el("article", `msg ${m.direction}${m.delivery_status === "failed" ? " failed" : ""}`);
   const who = m.email_from || m.author_name || m.author;
@@ -88,10 +93,11 @@ function renderMessage(m) {
 }
 
 /** Sends a change of the conversation; a refusal shows in the thread's alert. */
+/** @param {import("./api-types").Conversation} conversation @param {Parameters<typeof client.update>[1]} fields @param {HTMLElement} error */
 async function change(conversation, fields, error) {
   showError(error, null);
   try {
-    await api("PATCH", `/api/conversations/${encodeURIComponent(conversation.id)}`, fields);
+    await client.update(conversation.id, fields);
     return true;
   } catch (err) {
     showError(error, err);
@@ -100,6 +106,7 @@ async function change(conversation, fields, error) {
 }
 
 /** The thread's head: title, the three actions, their alert, the unverified-address warning. */
+/** @param {import("./api-types").Conversation} conversation */
 function head(conversation) {
   const box = el("div", "thread-head");
   box.append(el("h2", null, conversation.subject || nameOf(conversation)));
@@ -133,6 +140,7 @@ function head(conversation) {
 }
 
 /** Renders a conversation into the thread pane. */
+/** @param {import("./api-types").Conversation} conversation @param {import("./api-types").Message[]} messages */
 function renderThread(conversation, messages) {
   const pane = $("thread");
   pane.dataset.id = conversation.id;
