@@ -35,6 +35,9 @@ async function openAndSay(page, text) {
   await page.locator("li.mine", { hasText: text }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
 }
 
+/** Waits until the widget has applied the stored thread and what the worker knows
+ * of the visitor: it marks the message list aria-busy until then. */
+const threadLoaded = (page) => page.locator('[aria-label="Messages"][aria-busy="false"]').waitFor({ state: "attached" });
 const token = async (page) => (await page.context().cookies(hosts.origin)).find((c) => c.name === "parley_visitor")?.value;
 const conversationId = async (page) => (await call("GET", "/api/widget/conversation", { token: await token(page) })).body.conversation_id;
 const labels = (page) => page.locator(".form-step label").evaluateAll((ls) => ls.map((l) => l.textContent));
@@ -101,7 +104,7 @@ test("Form errors show beside their fields, typed text survives replies, and a v
   await page.reload();
   await page.locator(".launcher").click();
   await page.locator("li.mine", { hasText: "I need a quote" }).waitFor();
-  await page.waitForTimeout(300);
+  await threadLoaded(page);
   assert.equal(await page.locator(".form-step").count(), 0, "an answered form is not asked again");
   assert.deepEqual(page.errors, []);
   await page.context().close();

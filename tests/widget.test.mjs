@@ -43,6 +43,12 @@ async function say(page, text) {
   return line;
 }
 
+/** Waits until the widget has the whole stored thread: it marks the message list
+ * aria-busy until then (a visitor without a cookie has nothing to load). */
+async function threadLoaded(page) {
+  await page.locator('[aria-label="Messages"][aria-busy="false"]').waitFor({ state: "attached" });
+}
+
 async function visitorToken(context) {
   const cookie = (await context.cookies(URL_)).find((c) => c.name === COOKIE);
   return cookie?.value;
@@ -101,7 +107,7 @@ test("a returning visitor sees the earlier conversation; cleared cookies start a
   await page.context().clearCookies();
   await page.reload();
   await openChat(page);
-  await page.waitForTimeout(300);
+  await threadLoaded(page);
   assert.equal(await page.locator("li.mine").count(), 0, "a new visitor sees nothing of the old thread");
   await page.context().close();
 });

@@ -1,22 +1,26 @@
 //! The widget's client of the visitor API, on `fetch` and `JSON` from the
 //! browser (no serde_json: every byte of the widget ships to every visitor).
+//! Each call turns the worker's answer into the [`Action`] the state reacts
+//! to; nothing here touches the DOM.
 
 use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
 
-use shared::form::FormField;
+use shared::conversation::Author;
+use shared::form::{FieldMode, FormConfig, FormField};
 
-use crate::state::{Delivery, Line};
+use crate::form::{Answer, VisitorState};
+use crate::state::Action;
+use crate::thread::{Delivery, Line};
 
 /// A failed call: the HTTP status (0 when the network failed) and the worker's answer.
 #[derive(Debug)]
-pub struct Failure {
-    /// HTTP status, or 0 if no answer came.
-    pub status: u16,
+struct Failure {
+    status: u16,
     /// The worker's JSON answer (`{"error": {...}}`), or null.
-    pub body: JsValue,
+    body: JsValue,
 }
 
 impl Failure {
@@ -25,17 +29,17 @@ impl Failure {
     }
 
     /// The worker's `error` object, if it sent one.
-    pub fn error(&self) -> JsValue {
+    fn error(&self) -> JsValue {
         Reflect::get(&self.body, &"error".into()).unwrap_or(JsValue::NULL)
     }
 
     /// The worker's readable message, if any.
-    pub fn message(&self) -> Option<String> {
+    fn message(&self) -> Option<String> {
         text(&self.error(), "message")
     }
 
     /// Per-field rule violations the worker reported, as `(field, message)`.
-    pub fn field_errors(&self) -> Vec<(FormField, String)> {
+    fn field_errors(&self) -> Vec<(FormField, String)> {
         let Ok(fields) = Reflect::get(&self.error(), &"fields".into()) else { return Vec::new() };
         if fields.is_undefined() || fields.is_null() {
             return Vec::new();
@@ -50,13 +54,18 @@ impl Failure {
     }
 }
 
-/// What the worker knows of this visitor, for the Form step.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct VisitorState {
-    /// Contact details already known (never asked again).
-    pub known: Vec<FormField>,
-    /// Whether this browser already answered the Form step.
-    pub form_done: bool,
+/// A site's widget settings.
+pub struct Config {
+    /// The site's name, the panel's title.
+    pub name: String,
+    /// The accent colour (CSS).
+    pub color: String,
+    /// `left` or `right`.
+    pub position: String,
+    /// The bot's first line (empty for none).
+    pub greeting: String,
+    /// What the Form step asks.
+    pub form: FormConfig,
 }
 
 fn visitor_state(answer: &JsValue) -> VisitorState {
@@ -89,12 +98,12 @@ pub fn set(obj: &Object, key: &str, value: &str) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), &JsValue::from_str(value));
 }
 
-/// A stored message from the worker's JSON.
-pub fn line(message: &JsValue) -> Option<Line> {
+/// A stored message from the worker's JSON; `None` if it is not one.
+fn line(message: &JsValue) -> Option<Line> {
     Some(Line {
         id: text(message, "id"),
         client_id: text(message, "client_message_id"),
-        author: text(message, "author")?,
+        author: Author::parse(&text(message, "author")?)?,
         author_name: text(message, "author_name"),
         body: text(message, "body")?,
         created_at: number(message, "created_at").unwrap_or(0.0),
@@ -140,42 +149,64 @@ impl Api {
     }
 
     /// The site's widget configuration.
-    pub async fn config(&self, site: &str) -> Result<JsValue, Failure> {
-        self.call("GET", &["/api/widget/sites/", site, "/config"].concat(), None, None).await
+    pub async fn config(&self, site: &str) -> Option<Config> {
+        let config = self.call("GET", &["/api/widget/sites/", site, "/config"].concat(), None, None).await.ok()?;
+        let form = Reflect::get(&config, &"form".into()).unwrap_or(JsValue::NULL);
+        let mode = |field: &str| text(&form, field).and_then(|m| FieldMode::parse(&m)).unwrap_or(FieldMode::Hidden);
+        let text = |key: &str| text(&config, key).unwrap_or_default();
+        Some(Config {
+            name: text("name"),
+            color: text("color"),
+            position: text("position"),
+            greeting: text("greeting"),
+            form: FormConfig { phone: mode("phone"), company: mode("company"), full_name: mode("full_name") },
+        })
     }
 
-    /// A new visitor token for the site.
-    pub async fn create_visitor(&self, site: &str) -> Result<String, Failure> {
-        let created = self.call("POST", &["/api/widget/sites/", site, "/visitors"].concat(), None, None).await?;
-        text(&created, "token").ok_or(Failure::network())
+    /// Creates a visitor of the site: its token, or `None`.
+    pub async fn create_visitor<I>(&self, site: &str, generation: u32) -> Action<I> {
+        let created = self.call("POST", &["/api/widget/sites/", site, "/visitors"].concat(), None, None).await;
+        Action::Created { generation, token: created.ok().and_then(|c| text(&c, "token")) }
     }
 
     /// The visitor's stored messages, oldest first, and what is known of the visitor.
-    pub async fn conversation(&self, token: &str) -> Result<(Vec<Line>, VisitorState), Failure> {
-        let answer = self.call("GET", "/api/widget/conversation", Some(token), None).await?;
-        let messages: js_sys::Array = Reflect::get(&answer, &"messages".into()).map_err(|_| Failure::network())?.unchecked_into();
-        Ok((messages.iter().filter_map(|m| line(&m)).collect(), visitor_state(&answer)))
+    pub async fn load<I>(&self, token: &str, generation: u32) -> Action<I> {
+        let answer = self.call("GET", "/api/widget/conversation", Some(token), None).await.and_then(|answer| {
+            let messages: js_sys::Array = Reflect::get(&answer, &"messages".into()).map_err(|_| Failure::network())?.unchecked_into();
+            Ok((messages.iter().filter_map(|m| line(&m)).collect(), visitor_state(&answer)))
+        });
+        Action::Loaded { generation, answer: answer.map_err(|f| f.status) }
     }
 
-    /// Submits the Form step.
-    pub async fn submit_form(&self, token: &str, details: &Object) -> Result<VisitorState, Failure> {
-        let answer = self.call("POST", "/api/widget/contact", Some(token), Some(details)).await?;
-        Ok(visitor_state(&answer))
+    /// Submits the Form step's answer.
+    pub async fn submit_form<I>(&self, token: &str, answer: &Answer, generation: u32) -> Action<I> {
+        let payload = Object::new();
+        for (field, value) in answer {
+            set(&payload, field.as_str(), value);
+        }
+        let answer = self.call("POST", "/api/widget/contact", Some(token), Some(&payload)).await;
+        let answer = answer.map(|a| visitor_state(&a)).map_err(|f| (f.field_errors(), f.message()));
+        Action::FormAnswered { generation, answer }
     }
 
     /// Tells the worker who the host page says the visitor is.
-    pub async fn identify(&self, token: &str, identity: &Object) -> Result<VisitorState, Failure> {
-        let answer = self.call("POST", "/api/widget/identify", Some(token), Some(identity)).await?;
-        Ok(visitor_state(&answer))
+    pub async fn identify<I>(&self, token: &str, identity: &Object, generation: u32) -> Action<I> {
+        let answer = self.call("POST", "/api/widget/identify", Some(token), Some(identity)).await;
+        let answer = answer
+            .map(|a| visitor_state(&a))
+            .map_err(|f| f.message().unwrap_or_else(|| "the chat service could not be reached".into()));
+        Action::Identified { generation, answer }
     }
 
     /// Sends one message; the same `client_id` never stores it twice.
-    pub async fn send(&self, token: &str, client_id: &str, body: &str) -> Result<Line, Failure> {
+    pub async fn send<I>(&self, token: &str, client_id: String, body: &str, generation: u32) -> Action<I> {
         let payload = Object::new();
-        set(&payload, "client_message_id", client_id);
+        set(&payload, "client_message_id", &client_id);
         set(&payload, "body", body);
-        let answer = self.call("POST", "/api/widget/messages", Some(token), Some(&payload)).await?;
-        let message = Reflect::get(&answer, &"message".into()).map_err(|_| Failure::network())?;
-        line(&message).ok_or(Failure::network())
+        let answer = self.call("POST", "/api/widget/messages", Some(token), Some(&payload)).await.and_then(|answer| {
+            let message = Reflect::get(&answer, &"message".into()).map_err(|_| Failure::network())?;
+            line(&message).ok_or(Failure::network())
+        });
+        Action::Sent { generation, client_id, answer: answer.map_err(|f| f.status) }
     }
 }

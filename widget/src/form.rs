@@ -1,142 +1,193 @@
-//! The chatbot's Form step: a bot bubble asking for the contact details the
-//! site wants and does not know yet. Its inputs live outside the re-rendered
-//! message list, so nothing the visitor types is lost while replies arrive.
+//! The chatbot's Form step as state: after the visitor's first message it asks
+//! for the contact details the site wants and does not know yet, checks the
+//! answer with the rules of `shared::form` (the worker checks again), and
+//! keeps what the view shows beside each field.
 
-use shared::form::{FieldMode, FormField, FormInput};
-use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlInputElement};
+use shared::form::{FieldMode, FormConfig, FormField, FormInput};
 
-/// One asked field: its input and the element its error is shown in.
-struct Slot {
-    field: FormField,
-    input: HtmlInputElement,
-    error: Element,
+/// What the worker knows of this visitor, for the Form step.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VisitorState {
+    /// Contact details already known (never asked again).
+    pub known: Vec<FormField>,
+    /// Whether this browser already answered the Form step.
+    pub form_done: bool,
 }
 
-/// The Form step as shown in the panel.
-pub struct FormView {
-    /// The `<form>` element (placed after the message list).
-    pub element: Element,
-    slots: Vec<Slot>,
-    notice: Element,
-    /// The submit button, disabled while sending.
-    pub submit: Element,
+/// The values typed into the Form step, in [`FormField::ALL`] order; `None` for fields not asked.
+pub type Values = [Option<String>; 4];
+
+/// A checked answer: each field the visitor filled in, trimmed.
+pub type Answer = Vec<(FormField, String)>;
+
+/// The Form step on screen: the fields asked and what is shown beside them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asking {
+    /// The fields asked, in display order, with how each is treated.
+    pub fields: Vec<(FormField, FieldMode)>,
+    /// The error shown beside each field in error.
+    pub errors: Vec<(FormField, String)>,
+    /// A message about the whole form (empty when none).
+    pub notice: String,
+    /// Whether an answer is on its way (the submit button is disabled).
+    pub busy: bool,
+    /// Bumped whenever errors, notice or busy change, so the view applies them once.
+    pub revision: u32,
 }
 
-fn el(doc: &Document, tag: &str, class: &str) -> Element {
-    let e = doc.create_element(tag).expect("a standard tag name");
-    e.set_class_name(class);
-    e
+/// Where the Form step stands.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum FormStep {
+    /// Nothing to ask (yet).
+    #[default]
+    Hidden,
+    /// Asking for details.
+    Asking(Asking),
+    /// Answered: a thank-you takes its place.
+    Thanked,
 }
 
-fn attr(e: &Element, name: &str, value: &str) {
-    let _ = e.set_attribute(name, value);
-}
+/// The message shown when the worker refused the answer without saying why.
+pub const SEND_FAILED: &str = "Could not send your details; please try again.";
 
-/// `(input type, autocomplete token)` of a field.
-fn kind(field: FormField) -> (&'static str, &'static str) {
-    match field {
-        FormField::Email => ("email", "email"),
-        FormField::Phone => ("tel", "tel"),
-        FormField::Company => ("text", "organization"),
-        FormField::FullName => ("text", "name"),
-    }
-}
+/// The thank-you shown once the Form step is answered.
+pub const THANKS: &str = "Thanks! The team will reply here, and by email if you have left.";
 
-impl FormView {
-    /// Builds the form asking `fields`.
-    pub fn build(doc: &Document, fields: &[(FormField, FieldMode)]) -> FormView {
-        let element = el(doc, "form", "form-step");
-        attr(&element, "novalidate", "");
-        attr(&element, "aria-label", "Your contact details");
-        let intro = el(doc, "p", "form-intro");
-        intro.set_text_content(Some("Give the team a way to reach you:"));
-        element.append_child(&intro).ok();
-        let mut slots = Vec::new();
-        for (field, mode) in fields {
-            let id = ["parley-f-", field.as_str()].concat();
-            let error_id = [id.as_str(), "-error"].concat();
-            let row = el(doc, "div", "field");
-            let label = el(doc, "label", "");
-            attr(&label, "for", &id);
-            let required = *mode == FieldMode::Required;
-            label.set_text_content(Some(field.label()));
-            if !required {
-                let hint = el(doc, "span", "optional");
-                hint.set_text_content(Some(" (optional)"));
-                label.append_child(&hint).ok();
-            }
-            let input = el(doc, "input", "");
-            let (kind, autocomplete) = kind(*field);
-            attr(&input, "id", &id);
-            attr(&input, "name", field.as_str());
-            attr(&input, "type", kind);
-            attr(&input, "autocomplete", autocomplete);
-            attr(&input, "aria-describedby", &error_id);
-            if required {
-                attr(&input, "aria-required", "true");
-            }
-            if *field == FormField::Phone {
-                attr(&input, "placeholder", "+44 20 7183 8750");
-            }
-            let error = el(doc, "p", "field-error");
-            attr(&error, "id", &error_id);
-            row.append_with_node_3(&label, &input, &error).ok();
-            element.append_child(&row).ok();
-            slots.push(Slot { field: *field, input: input.unchecked_into(), error });
-        }
-        let notice = el(doc, "p", "field-error");
-        attr(&notice, "role", "alert");
-        let submit = el(doc, "button", "form-submit");
-        attr(&submit, "type", "submit");
-        submit.set_text_content(Some("Send details"));
-        element.append_with_node_2(&notice, &submit).ok();
-        FormView { element, slots, notice, submit }
-    }
-
-    /// The values typed so far (only asked fields).
-    pub fn values(&self) -> [Option<String>; 4] {
-        let mut values: [Option<String>; 4] = Default::default();
-        for slot in &self.slots {
-            values[slot.field as usize] = Some(slot.input.value());
-        }
-        values
-    }
-
-    /// Clears every error, then shows each given one beside its field and
-    /// moves focus to the first field in error.
-    pub fn show_errors(&self, errors: &[(FormField, &str)]) {
-        for slot in &self.slots {
-            let message = errors.iter().find(|(f, _)| *f == slot.field).map(|(_, m)| *m);
-            slot.error.set_text_content(message);
-            attr(&slot.input, "aria-invalid", if message.is_some() { "true" } else { "false" });
-        }
-        if let Some(first) = self.slots.iter().find(|s| errors.iter().any(|(f, _)| *f == s.field)) {
-            let _ = first.input.focus();
-        }
-    }
-
-    /// Shows (or clears) a message about the whole form.
-    pub fn notice(&self, text: &str) {
-        self.notice.set_text_content(Some(text));
-    }
-
-    /// Disables the submit button while a submission is in flight.
-    pub fn busy(&self, busy: bool) {
-        if busy {
-            attr(&self.submit, "disabled", "");
-        } else {
-            let _ = self.submit.remove_attribute("disabled");
-        }
-    }
-}
-
-/// A [`FormInput`] over the values returned by [`FormView::values`].
-pub fn input(values: &[Option<String>; 4]) -> FormInput<'_> {
+/// A [`FormInput`] over typed values.
+pub fn input(values: &Values) -> FormInput<'_> {
     FormInput {
         email: values[FormField::Email as usize].as_deref(),
         phone: values[FormField::Phone as usize].as_deref(),
         company: values[FormField::Company as usize].as_deref(),
         full_name: values[FormField::FullName as usize].as_deref(),
+    }
+}
+
+impl Asking {
+    fn show(&mut self, errors: Vec<(FormField, String)>, notice: String, busy: bool) {
+        self.errors = errors;
+        self.notice = notice;
+        self.busy = busy;
+        self.revision = self.revision.wrapping_add(1);
+    }
+}
+
+impl FormStep {
+    /// Shows the step after the visitor's first stored message while the
+    /// worker still lacks something; hides it once nothing is left to ask.
+    /// A step already shown is kept as it is, with what the visitor typed.
+    pub fn update(&mut self, config: &FormConfig, visitor: Option<&VisitorState>, has_visitor_line: bool) {
+        let ask = match visitor {
+            Some(state) if !state.form_done && has_visitor_line => config.fields_to_ask(&state.known),
+            _ => Vec::new(),
+        };
+        match self {
+            FormStep::Asking(_) if ask.is_empty() => *self = FormStep::Hidden,
+            FormStep::Asking(_) => {}
+            _ if ask.is_empty() => {}
+            _ => *self = FormStep::Asking(Asking { fields: ask, errors: Vec::new(), notice: String::new(), busy: false, revision: 0 }),
+        }
+    }
+
+    /// Checks what the visitor typed. On errors, shows them and returns `None`;
+    /// otherwise marks the step busy and returns the answer to send.
+    pub fn submit(&mut self, config: &FormConfig, values: &Values, email_known: bool) -> Option<Answer> {
+        let FormStep::Asking(asking) = self else { return None };
+        if let Err(errors) = config.validate(&input(values), email_known) {
+            asking.show(errors.iter().map(|(f, rule)| (*f, rule.message.to_string())).collect(), asking.notice.clone(), asking.busy);
+            return None;
+        }
+        asking.show(Vec::new(), String::new(), true);
+        let answer = FormField::ALL
+            .iter()
+            .zip(values.iter())
+            .filter_map(|(field, value)| Some((*field, value.as_deref().map(str::trim).filter(|v| !v.is_empty())?.to_string())))
+            .collect();
+        Some(answer)
+    }
+
+    /// The worker refused the answer: shows its per-field errors, or else its message.
+    pub fn refused(&mut self, fields: Vec<(FormField, String)>, message: Option<String>) {
+        let FormStep::Asking(asking) = self else { return };
+        if fields.is_empty() {
+            let errors = asking.errors.clone();
+            asking.show(errors, message.unwrap_or_else(|| SEND_FAILED.into()), false);
+        } else {
+            let notice = asking.notice.clone();
+            asking.show(fields, notice, false);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: FormConfig = FormConfig { phone: FieldMode::Required, company: FieldMode::Hidden, full_name: FieldMode::Optional };
+
+    fn visitor(known: &[FormField], form_done: bool) -> VisitorState {
+        VisitorState { known: known.to_vec(), form_done }
+    }
+
+    fn asking(step: &FormStep) -> &Asking {
+        match step {
+            FormStep::Asking(asking) => asking,
+            other => panic!("not asking: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn asks_after_the_first_stored_message_only_what_is_unknown() {
+        let mut step = FormStep::Hidden;
+        step.update(&CONFIG, Some(&visitor(&[], false)), false);
+        assert_eq!(step, FormStep::Hidden, "not before the visitor writes");
+        step.update(&CONFIG, None, true);
+        assert_eq!(step, FormStep::Hidden, "not before the worker says what it knows");
+        step.update(&CONFIG, Some(&visitor(&[FormField::Email], false)), true);
+        assert_eq!(asking(&step).fields, vec![(FormField::Phone, FieldMode::Required), (FormField::FullName, FieldMode::Optional)]);
+        step.update(&CONFIG, Some(&visitor(&[FormField::Email, FormField::Phone], false)), true);
+        assert_eq!(asking(&step).fields.len(), 2, "a shown step keeps its fields (and what was typed)");
+        step.update(&CONFIG, Some(&visitor(&[], true)), true);
+        assert_eq!(step, FormStep::Hidden, "an answered step is not asked again");
+    }
+
+    #[test]
+    fn a_thank_you_stays_until_something_new_is_asked() {
+        let mut step = FormStep::Thanked;
+        step.update(&CONFIG, Some(&visitor(&[], true)), true);
+        assert_eq!(step, FormStep::Thanked);
+        step.update(&CONFIG, Some(&visitor(&[], false)), true);
+        assert!(matches!(step, FormStep::Asking(_)));
+    }
+
+    #[test]
+    fn submit_checks_the_rules_then_sends_trimmed_values() {
+        let mut step = FormStep::Hidden;
+        step.update(&CONFIG, Some(&visitor(&[], false)), true);
+        let mut values: Values = [Some("grace@".into()), Some("".into()), None, Some("  ".into())];
+        assert_eq!(step.submit(&CONFIG, &values, false), None);
+        let shown = asking(&step);
+        let fields: Vec<_> = shown.errors.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, [FormField::Email, FormField::Phone]);
+        assert!(!shown.busy);
+        let revision = shown.revision;
+
+        values[0] = Some(" grace@navy.example ".into());
+        values[1] = Some("+1 202 555 0143".into());
+        let answer = step.submit(&CONFIG, &values, false).expect("valid");
+        assert_eq!(answer, vec![(FormField::Email, "grace@navy.example".into()), (FormField::Phone, "+1 202 555 0143".into())]);
+        let shown = asking(&step);
+        assert!(shown.busy && shown.errors.is_empty() && shown.revision != revision);
+    }
+
+    #[test]
+    fn a_refusal_shows_the_workers_reasons() {
+        let mut step = FormStep::Hidden;
+        step.update(&CONFIG, Some(&visitor(&[], false)), true);
+        step.submit(&CONFIG, &[Some("a@b.example".into()), Some("+44 20 7183 8750".into()), None, None], false);
+        step.refused(Vec::new(), None);
+        assert_eq!((asking(&step).notice.as_str(), asking(&step).busy), (SEND_FAILED, false));
+        step.refused(vec![(FormField::Email, "taken".into())], None);
+        assert_eq!(asking(&step).errors, vec![(FormField::Email, "taken".to_string())]);
     }
 }

@@ -1,133 +1,373 @@
-//! The widget's thread: messages as the visitor sees them, merged from what
-//! the visitor sent (pending, failed) and what the worker has stored.
+//! Everything the widget knows, and the one way it changes: [`State::apply`]
+//! takes an [`Action`] (something the visitor, the host page or the worker
+//! did) and returns the [`Effect`]s to carry out (requests, the cookie, events
+//! for the host page). Pure: no DOM, no network, so it is tested on the host.
+//!
+//! The panel is closed or open; the thread fills as the visitor writes and the
+//! team answers; after the first message the Form step asks for contact details.
+//! Answers from the worker carry the generation they were asked in: `reset()`
+//! starts a new one, and answers about a forgotten visitor are dropped.
 
-/// Where a message the visitor wrote stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
-    /// Stored by the worker (or written by someone else).
-    Stored,
-    /// On its way.
-    Sending,
-    /// The send failed; the visitor can retry it.
-    Failed,
+use shared::conversation::validate_body;
+use shared::form::{FormConfig, FormField};
+
+use crate::form::{Answer, FormStep, Values, VisitorState};
+use crate::thread::{Line, Thread};
+
+/// A refusal of the Form answer: per-field messages, and the worker's message.
+pub type FormRefusal = (Vec<(FormField, String)>, Option<String>);
+
+/// Something that happened, for the state to react to. `I` is the host page's
+/// `identify` payload, passed through untouched.
+#[derive(Debug, PartialEq)]
+pub enum Action<I> {
+    /// The visitor or the host page opens the panel.
+    Open,
+    /// The visitor or the host page closes the panel.
+    Close,
+    /// The launcher was pressed.
+    Toggle,
+    /// The host page says who the visitor is.
+    Identify(I),
+    /// The host page's user signed out: forget the visitor on this browser.
+    Reset,
+    /// Time to look for replies (the panel is open).
+    Poll,
+    /// The visitor sends the composer's text; `client_id` and `now` are fresh.
+    Submit { text: String, client_id: String, now: f64 },
+    /// The visitor retries a failed send.
+    Retry(String),
+    /// The visitor submits the Form step with these values.
+    SubmitForm(Values),
+    /// The worker created a visitor (`None`: it could not).
+    Created { generation: u32, token: Option<String> },
+    /// The worker answered an identify (`Err`: why it refused).
+    Identified { generation: u32, answer: Result<VisitorState, String> },
+    /// The worker sent the stored thread (`Err`: the HTTP status, 0 offline).
+    Loaded { generation: u32, answer: Result<(Vec<Line>, VisitorState), u16> },
+    /// The worker answered a send (`Err`: the HTTP status, 0 offline).
+    Sent { generation: u32, client_id: String, answer: Result<Line, u16> },
+    /// The worker answered the Form step.
+    FormAnswered { generation: u32, answer: Result<VisitorState, FormRefusal> },
 }
 
-/// One line of the thread.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Line {
-    /// The widget's id for a visitor's send; retries reuse it.
-    pub client_id: Option<String>,
-    /// The worker's id, once stored.
-    pub id: Option<String>,
-    /// `visitor`, `agent`, `bot` or `contact`.
-    pub author: String,
-    /// The agent's name, for agent replies.
-    pub author_name: Option<String>,
-    /// Plain text, rendered as text.
-    pub body: String,
-    /// Milliseconds since the epoch.
-    pub created_at: f64,
-    /// Delivery state of the visitor's own sends.
-    pub delivery: Delivery,
+/// Something the bridge must do for the state: a request, the cookie, the host page.
+#[derive(Debug, PartialEq)]
+pub enum Effect<I> {
+    /// Create a visitor.
+    CreateVisitor { generation: u32 },
+    /// Send the host page's identify.
+    Identify { generation: u32, token: String, identity: I },
+    /// Fetch the stored thread and what is known of the visitor.
+    Load { generation: u32, token: String },
+    /// Send one message.
+    Send { generation: u32, token: String, client_id: String, body: String },
+    /// Send the Form step's answer.
+    SubmitForm { generation: u32, token: String, answer: Answer },
+    /// Keep the visitor token in the cookie (another 30 days).
+    StoreToken(String),
+    /// Forget the visitor token.
+    ForgetToken,
+    /// Start (`true`) or stop polling for replies.
+    Poll(bool),
+    /// Tell the host page the panel opened (`"open"`) or closed (`"close"`).
+    Emit(&'static str),
+    /// Tell the host page a reply arrived.
+    Announce(Line),
+    /// Tell the host page's developer an identify was refused, and why.
+    IdentifyRefused(String),
 }
 
-/// The thread shown in the panel.
-#[derive(Debug, Default)]
-pub struct Thread {
-    /// Lines, oldest first.
-    pub lines: Vec<Line>,
+/// Everything the widget knows.
+#[derive(Debug)]
+pub struct State<I> {
+    /// Whether the panel is open.
+    pub open: bool,
+    /// The messages shown.
+    pub thread: Thread,
+    /// The chatbot's Form step.
+    pub form: FormStep,
+    /// A one-line notice under the thread (empty when none).
+    pub notice: &'static str,
+    /// Bumped each time the composer's text became a message (the view empties it).
+    pub composed: u32,
+    /// Whether the stored thread is still being fetched (the list is `aria-busy`).
+    pub loading: bool,
+    config: FormConfig,
+    token: Option<String>,
+    /// What the worker knows of this visitor; `None` until it has told us.
+    visitor: Option<VisitorState>,
+    /// An `identify` not yet sent.
+    identity: Option<I>,
+    /// Newest reply already announced to the host page; `None` before the first load.
+    announced: Option<f64>,
+    /// Bumped by `reset()`: answers to calls made before it are dropped.
+    generation: u32,
+    /// A visitor is being created; everyone who needs a token waits for it.
+    creating: bool,
+    /// An identify is on its way; sends wait for it.
+    identifying: bool,
+    /// Fetch the thread once the pending identify is answered.
+    reload_after_identify: bool,
+    /// Sends are being delivered, one at a time and in order.
+    flushing: bool,
+    /// The send in flight, by client id.
+    sending: Option<String>,
+    effects: Vec<Effect<I>>,
 }
 
-impl Thread {
-    /// Adds a visitor message that is being sent.
-    pub fn push_sending(&mut self, client_id: String, body: String, now: f64) {
-        self.lines.push(Line { client_id: Some(client_id), id: None, author: "visitor".into(), author_name: None, body, created_at: now, delivery: Delivery::Sending });
+impl<I> State<I> {
+    /// The state of a freshly mounted widget, with the token from the cookie if any.
+    pub fn start(config: FormConfig, token: Option<String>) -> (Self, Vec<Effect<I>>) {
+        let mut state = State {
+            open: false,
+            thread: Thread::default(),
+            form: FormStep::Hidden,
+            notice: "",
+            composed: 0,
+            loading: token.is_some(),
+            config,
+            token,
+            visitor: None,
+            identity: None,
+            announced: None,
+            generation: 0,
+            creating: false,
+            identifying: false,
+            reload_after_identify: false,
+            flushing: false,
+            sending: None,
+            effects: Vec::new(),
+        };
+        if let Some(token) = &state.token {
+            state.effects.push(Effect::StoreToken(token.clone())); // every visit restarts the 30 days
+            state.load();
+        }
+        let effects = std::mem::take(&mut state.effects);
+        (state, effects)
     }
 
-    /// Marks a send as in flight again (retry); returns its body.
-    pub fn retry(&mut self, client_id: &str) -> Option<String> {
-        let line = self.lines.iter_mut().find(|l| l.client_id.as_deref() == Some(client_id))?;
-        line.delivery = Delivery::Sending;
-        Some(line.body.clone())
+    /// Reacts to `action`; returns what must be done, in order.
+    pub fn apply(&mut self, action: Action<I>) -> Vec<Effect<I>> {
+        match action {
+            Action::Open => self.set_open(true),
+            Action::Close => self.set_open(false),
+            Action::Toggle => self.set_open(!self.open),
+            Action::Identify(identity) => {
+                self.identity = Some(identity);
+                if self.token.is_some() || self.open {
+                    self.identify_then_load();
+                }
+            }
+            Action::Reset => self.reset(),
+            Action::Poll => self.load(),
+            Action::Submit { text, client_id, now } => match validate_body(&text) {
+                Ok(body) => {
+                    self.composed = self.composed.wrapping_add(1);
+                    self.notice = "";
+                    self.thread.push_sending(client_id, body.to_string(), now);
+                    self.flushing = true;
+                }
+                Err(rule) => self.notice = rule.message,
+            },
+            Action::Retry(client_id) => {
+                if self.thread.retry(&client_id).is_some() {
+                    self.flushing = true;
+                }
+            }
+            Action::SubmitForm(values) => self.submit_form(&values),
+            Action::Created { generation, token } if generation == self.generation => self.created(token),
+            Action::Identified { generation, answer } if generation == self.generation => self.identified(answer),
+            Action::Loaded { generation, answer } if generation == self.generation => self.loaded(answer),
+            Action::Sent { generation, client_id, answer } => {
+                self.sending = None;
+                if generation == self.generation {
+                    self.sent(&client_id, answer);
+                }
+            }
+            Action::FormAnswered { generation, answer } if generation == self.generation => match answer {
+                Ok(visitor) => {
+                    self.visitor = Some(visitor);
+                    self.form = FormStep::Thanked;
+                }
+                Err((fields, message)) => self.form.refused(fields, message),
+            },
+            // An answer about a visitor forgotten since by reset().
+            Action::Created { .. } | Action::Identified { .. } | Action::Loaded { .. } | Action::FormAnswered { .. } => {}
+        }
+        self.flush();
+        std::mem::take(&mut self.effects)
     }
 
-    /// Marks a send as failed.
-    pub fn fail(&mut self, client_id: &str) {
-        if let Some(line) = self.lines.iter_mut().find(|l| l.client_id.as_deref() == Some(client_id)) {
-            line.delivery = Delivery::Failed;
+    fn set_open(&mut self, open: bool) {
+        if self.open == open {
+            return;
+        }
+        self.open = open;
+        self.effects.push(Effect::Poll(open));
+        self.effects.push(Effect::Emit(if open { "open" } else { "close" }));
+        if open {
+            if self.identity.is_some() {
+                self.identify_then_load();
+            } else {
+                self.load();
+            }
         }
     }
 
-    /// Replaces the stored part of the thread with the worker's copy, keeping
-    /// sends the worker does not have yet; returns whether anything changed.
-    pub fn merge_stored(&mut self, stored: Vec<Line>) -> bool {
-        let unsent: Vec<Line> = self
-            .lines
-            .iter()
-            .filter(|l| l.delivery != Delivery::Stored && !stored.iter().any(|s| s.client_id.is_some() && s.client_id == l.client_id))
-            .cloned()
-            .collect();
-        let mut next = stored;
-        next.extend(unsent);
-        let changed = next != self.lines;
-        self.lines = next;
-        changed
-    }
-
-    /// Whether the visitor has a message stored (the Form step follows the first).
-    pub fn has_stored_visitor_line(&self) -> bool {
-        self.lines.iter().any(|l| l.author == "visitor" && l.delivery == Delivery::Stored)
-    }
-
-    /// Messages from the team newer than `after` (ms): what a poll brought in.
-    pub fn replies_after(&self, after: f64) -> impl Iterator<Item = &Line> {
-        self.lines.iter().filter(move |l| l.author != "visitor" && l.delivery == Delivery::Stored && l.created_at > after)
-    }
-
-    /// Time of the newest message from the team, or 0.
-    pub fn newest_reply(&self) -> f64 {
-        self.replies_after(0.0).map(|l| l.created_at).fold(0.0, f64::max)
-    }
-
-    /// Records the worker's copy of one send.
-    pub fn confirm(&mut self, stored: Line) {
-        match self.lines.iter_mut().find(|l| l.client_id.is_some() && l.client_id == stored.client_id) {
-            Some(line) => *line = stored,
-            None => self.lines.push(stored),
+    /// Fetches the stored thread, if there is a visitor.
+    fn load(&mut self) {
+        if let Some(token) = &self.token {
+            self.effects.push(Effect::Load { generation: self.generation, token: token.clone() });
         }
+    }
+
+    /// Starts creating the visitor, unless that is already under way.
+    fn create(&mut self) {
+        if !self.creating {
+            self.creating = true;
+            self.effects.push(Effect::CreateVisitor { generation: self.generation });
+        }
+    }
+
+    /// Sends the pending identify (creating the visitor first if need be), then fetches the thread.
+    fn identify_then_load(&mut self) {
+        self.reload_after_identify = true;
+        if self.token.is_none() {
+            self.create(); // the identify follows the creation
+        } else if !self.send_identity() {
+            self.reload_after_identify = false;
+            self.load();
+        }
+    }
+
+    /// Sends the pending identify, if any; returns whether it did.
+    fn send_identity(&mut self) -> bool {
+        let (Some(token), Some(identity)) = (&self.token, self.identity.take()) else { return false };
+        self.identifying = true;
+        self.effects.push(Effect::Identify { generation: self.generation, token: token.clone(), identity });
+        true
+    }
+
+    fn created(&mut self, token: Option<String>) {
+        self.creating = false;
+        let Some(token) = token else {
+            self.reload_after_identify = false;
+            if self.flushing && self.sending.is_none() {
+                // The send waiting for this visitor fails; the next one tries again.
+                if let Some((client_id, _)) = self.thread.next_to_send() {
+                    let client_id = client_id.to_string();
+                    self.thread.fail(&client_id);
+                }
+            }
+            return;
+        };
+        self.effects.push(Effect::StoreToken(token.clone()));
+        self.token = Some(token);
+        if !self.send_identity() && self.reload_after_identify {
+            self.reload_after_identify = false;
+            self.load();
+        }
+    }
+
+    fn identified(&mut self, answer: Result<VisitorState, String>) {
+        self.identifying = false;
+        match answer {
+            Ok(visitor) => {
+                self.visitor = Some(visitor);
+                self.update_form();
+            }
+            Err(why) => self.effects.push(Effect::IdentifyRefused(why)),
+        }
+        if std::mem::take(&mut self.reload_after_identify) {
+            self.load();
+        }
+    }
+
+    fn loaded(&mut self, answer: Result<(Vec<Line>, VisitorState), u16>) {
+        self.loading = false;
+        match answer {
+            Ok((lines, visitor)) => {
+                self.thread.merge_stored(lines);
+                self.visitor = Some(visitor);
+                let newest = self.thread.newest_reply();
+                if let Some(after) = self.announced {
+                    let replies = self.thread.replies_after(after).cloned().map(Effect::Announce);
+                    self.effects.extend(replies);
+                } // history on first load is not news
+                self.announced = Some(newest.max(self.announced.unwrap_or(0.0)));
+                self.update_form();
+            }
+            Err(401) => self.forget(),
+            Err(_) => {}
+        }
+    }
+
+    fn sent(&mut self, client_id: &str, answer: Result<Line, u16>) {
+        match answer {
+            Ok(line) => self.thread.confirm(line),
+            Err(status) => {
+                if status == 401 {
+                    self.forget();
+                }
+                self.thread.fail(client_id);
+            }
+        }
+    }
+
+    /// Delivers the oldest waiting send, once there is a visitor and nothing
+    /// else is on its way; when none is left, learns what the Form step asks.
+    fn flush(&mut self) {
+        if !self.flushing || self.sending.is_some() || self.creating || self.identifying {
+            return;
+        }
+        let Some((client_id, body)) = self.thread.next_to_send() else {
+            self.flushing = false;
+            if self.visitor.is_none() {
+                self.load();
+            } else {
+                self.update_form();
+            }
+            return;
+        };
+        let Some(token) = &self.token else { return self.create() };
+        let (client_id, body) = (client_id.to_string(), body.to_string());
+        self.sending = Some(client_id.clone());
+        self.effects.push(Effect::Send { generation: self.generation, token: token.clone(), client_id, body });
+    }
+
+    fn update_form(&mut self) {
+        self.form.update(&self.config, self.visitor.as_ref(), self.thread.has_stored_visitor_line());
+    }
+
+    fn submit_form(&mut self, values: &Values) {
+        let email_known = self.visitor.as_ref().is_some_and(|v| v.known.contains(&FormField::Email));
+        let Some(answer) = self.form.submit(&self.config, values, email_known) else { return };
+        if let Some(token) = &self.token {
+            self.effects.push(Effect::SubmitForm { generation: self.generation, token: token.clone(), answer });
+        }
+    }
+
+    /// Drops a token the worker no longer accepts (expired or unknown): the visitor starts afresh.
+    fn forget(&mut self) {
+        self.token = None;
+        self.visitor = None;
+        self.loading = false;
+        self.effects.push(Effect::ForgetToken);
+    }
+
+    fn reset(&mut self) {
+        self.forget();
+        self.generation = self.generation.wrapping_add(1);
+        self.thread.clear();
+        self.identity = None;
+        self.announced = Some(0.0);
+        self.form = FormStep::Hidden;
+        self.creating = false;
+        self.identifying = false;
+        self.reload_after_identify = false;
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn stored(id: &str, client: Option<&str>, body: &str) -> Line {
-        Line { client_id: client.map(Into::into), id: Some(id.into()), author: "visitor".into(), author_name: None, body: body.into(), created_at: 1.0, delivery: Delivery::Stored }
-    }
-
-    #[test]
-    fn merge_keeps_unsent_lines_after_stored_ones() {
-        let mut thread = Thread::default();
-        thread.push_sending("c1".into(), "hello".into(), 5.0);
-        thread.push_sending("c2".into(), "again".into(), 6.0);
-        thread.fail("c2");
-        let changed = thread.merge_stored(vec![stored("m1", Some("c1"), "hello"), stored("m2", None, "agent reply")]);
-        assert!(changed);
-        let bodies: Vec<_> = thread.lines.iter().map(|l| (l.body.as_str(), l.delivery)).collect();
-        assert_eq!(bodies, vec![("hello", Delivery::Stored), ("agent reply", Delivery::Stored), ("again", Delivery::Failed)]);
-        assert!(!thread.merge_stored(vec![stored("m1", Some("c1"), "hello"), stored("m2", None, "agent reply")]));
-    }
-
-    #[test]
-    fn retry_and_confirm_reuse_the_client_id() {
-        let mut thread = Thread::default();
-        thread.push_sending("c1".into(), "hi".into(), 1.0);
-        thread.fail("c1");
-        assert_eq!(thread.retry("c1").as_deref(), Some("hi"));
-        assert_eq!(thread.lines[0].delivery, Delivery::Sending);
-        thread.confirm(stored("m1", Some("c1"), "hi"));
-        assert_eq!(thread.lines.len(), 1);
-        assert_eq!(thread.lines[0].id.as_deref(), Some("m1"));
-    }
-}
+mod tests;

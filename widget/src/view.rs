@@ -1,10 +1,17 @@
 //! The widget's DOM, inside a shadow root so the host page's CSS and the
-//! widget's never mix. Every piece of user content is set as text, never HTML.
+//! widget's never mix. [`View::render`] shows the [`State`], touching only what
+//! changed since the last render; it never calls the network. Every piece of
+//! user content is set as text, never HTML.
 
+use shared::conversation::Author;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement, ShadowRootInit, ShadowRootMode};
 
-use crate::state::{Delivery, Line};
+use crate::api::Config;
+use crate::form::{FormStep, Values, THANKS};
+use crate::form_view::FormView;
+use crate::state::State;
+use crate::thread::{Delivery, Line};
 
 const CSS: &str = include_str!("widget.css");
 /// The launcher's speech-bubble icon (emoji fonts are not everywhere).
@@ -24,13 +31,30 @@ pub struct View {
     /// Scrolls the list and the Form step together.
     scroll: Element,
     /// Where the Form step (or its thank-you) is shown, after the messages.
-    form_slot: Element,
+    pub form_slot: Element,
     /// The composer form.
     pub form: Element,
     /// The message input.
     pub input: HtmlTextAreaElement,
     title: Element,
     notice: Element,
+    greeting: String,
+    /// The Form step on screen, if it is.
+    form_step: Option<FormView>,
+    shown: Shown,
+}
+
+/// What the last render showed, so the next one changes only what differs
+/// (a poll that brings nothing new neither redraws nor scrolls the thread).
+#[derive(Default)]
+struct Shown {
+    open: bool,
+    thread: Option<u32>,
+    loading: Option<bool>,
+    notice: &'static str,
+    composed: u32,
+    form_revision: u32,
+    thanked: bool,
 }
 
 fn el(doc: &Document, tag: &str, class: &str) -> Element {
@@ -50,8 +74,9 @@ fn html(e: Element) -> HtmlElement {
 }
 
 impl View {
-    /// Builds the launcher and the (hidden) panel under a new host element in `<body>`.
-    pub fn mount(doc: &Document) -> Option<View> {
+    /// Builds the launcher and the (hidden) panel under a new host element in
+    /// `<body>`, with the site's name, colour, side and greeting.
+    pub fn mount(doc: &Document, config: &Config) -> Option<View> {
         let host = el(doc, "div", "");
         attr(&host, "id", "parley-widget");
         doc.body()?.append_child(&host).ok()?;
@@ -108,7 +133,7 @@ impl View {
         panel.append_with_node_4(&header, &scroll, &notice, &form).ok()?;
         root.append_with_node_3(&style, &launcher, &panel).ok()?;
 
-        Some(View {
+        let view = View {
             doc: doc.clone(),
             launcher: html(launcher),
             panel: html(panel),
@@ -120,11 +145,16 @@ impl View {
             input: input.unchecked_into(),
             title,
             notice,
-        })
+            greeting: config.greeting.clone(),
+            form_step: None,
+            shown: Shown::default(),
+        };
+        view.configure(&config.name, &config.color, &config.position);
+        Some(view)
     }
 
     /// Applies the site's name, accent colour and side of the screen.
-    pub fn configure(&self, name: &str, color: &str, position: &str) {
+    fn configure(&self, name: &str, color: &str, position: &str) {
         self.title.set_text_content(Some(name));
         attr(&self.panel, "aria-label", &["Chat with ", name].concat());
         let host_style = ["--accent:", color].concat();
@@ -135,8 +165,70 @@ impl View {
         self.panel.class_list().add_1(side).ok();
     }
 
+    /// Shows what `state` holds, changing only what differs from the last render.
+    pub fn render<I>(&mut self, state: &State<I>) {
+        if self.shown.thread != Some(state.thread.revision) {
+            self.shown.thread = Some(state.thread.revision);
+            self.render_thread(&state.thread.lines);
+        }
+        if self.shown.loading != Some(state.loading) {
+            self.shown.loading = Some(state.loading);
+            attr(&self.list, "aria-busy", if state.loading { "true" } else { "false" });
+        }
+        self.render_form(&state.form);
+        if self.shown.composed != state.composed {
+            self.shown.composed = state.composed;
+            self.input.set_value("");
+        }
+        if self.shown.notice != state.notice {
+            self.shown.notice = state.notice;
+            self.notice.set_text_content(Some(state.notice));
+        }
+        if self.shown.open != state.open {
+            self.shown.open = state.open;
+            self.set_open(state.open);
+        }
+    }
+
+    /// The values typed into the Form step, if it is shown.
+    pub fn form_values(&self) -> Option<Values> {
+        self.form_step.as_ref().map(FormView::values)
+    }
+
+    /// Shows the Form step, its thank-you, or nothing, after the messages.
+    fn render_form(&mut self, step: &FormStep) {
+        match step {
+            FormStep::Hidden => {
+                if self.form_step.take().is_some() || std::mem::take(&mut self.shown.thanked) {
+                    self.show_in_form_slot(None);
+                }
+            }
+            FormStep::Asking(asking) => {
+                if self.form_step.is_none() {
+                    let form = FormView::build(&self.doc, &asking.fields);
+                    self.show_in_form_slot(Some(&form.element));
+                    self.form_step = Some(form);
+                    self.shown.thanked = false;
+                    self.shown.form_revision = 0; // a new form shows no errors yet
+                }
+                if let Some(form) = self.form_step.as_ref().filter(|_| self.shown.form_revision != asking.revision) {
+                    form.show(asking);
+                    self.shown.form_revision = asking.revision;
+                }
+            }
+            FormStep::Thanked => {
+                if !self.shown.thanked {
+                    self.form_step = None;
+                    self.shown.thanked = true;
+                    let thanks = self.bot_note(THANKS);
+                    self.show_in_form_slot(Some(&thanks));
+                }
+            }
+        }
+    }
+
     /// Shows or hides the panel and moves focus accordingly.
-    pub fn set_open(&self, open: bool) {
+    fn set_open(&self, open: bool) {
         self.panel.set_hidden(!open);
         attr(&self.launcher, "aria-expanded", if open { "true" } else { "false" });
         if open {
@@ -144,16 +236,11 @@ impl View {
         }
     }
 
-    /// Shows a one-line notice under the thread (empty to hide it).
-    pub fn notice(&self, text: &str) {
-        self.notice.set_text_content(Some(text));
-    }
-
     /// Renders the thread: the greeting, then every line, as text.
-    pub fn render(&self, greeting: &str, lines: &[Line]) {
+    fn render_thread(&self, lines: &[Line]) {
         self.list.set_text_content(None);
-        if !greeting.is_empty() {
-            self.list.append_child(&self.bubble("bot", None, greeting)).ok();
+        if !self.greeting.is_empty() {
+            self.list.append_child(&self.bubble(Author::Bot, None, &self.greeting)).ok();
         }
         for line in lines {
             let item = self.line(line);
@@ -167,7 +254,7 @@ impl View {
     }
 
     /// Shows `element` (the Form step or its thank-you) after the messages.
-    pub fn show_in_form_slot(&self, element: Option<&Element>) {
+    fn show_in_form_slot(&self, element: Option<&Element>) {
         self.form_slot.set_text_content(None);
         if let Some(element) = element {
             self.form_slot.append_child(element).ok();
@@ -176,17 +263,17 @@ impl View {
     }
 
     /// A bot bubble with `text`, for the form slot.
-    pub fn bot_note(&self, text: &str) -> Element {
-        let note = self.bubble("bot", None, text);
+    fn bot_note(&self, text: &str) -> Element {
+        let note = self.bubble(Author::Bot, None, text);
         let wrapper = el(&self.doc, "ol", "messages");
         wrapper.append_child(&note).ok();
         wrapper
     }
 
-    fn bubble(&self, author: &str, author_name: Option<&str>, body: &str) -> Element {
-        let mine = author == "visitor" || author == "contact";
+    fn bubble(&self, author: Author, author_name: Option<&str>, body: &str) -> Element {
+        let mine = matches!(author, Author::Visitor | Author::Contact);
         let item = el(&self.doc, "li", if mine { "msg mine" } else { "msg theirs" });
-        attr(&item, "data-author", author);
+        attr(&item, "data-author", author.as_str());
         let who = el(&self.doc, "span", "sr-only");
         who.set_text_content(Some(if mine { "You: " } else { "Support: " }));
         let text = el(&self.doc, "p", "body");
@@ -201,7 +288,7 @@ impl View {
     }
 
     fn line(&self, line: &Line) -> Element {
-        let item = self.bubble(&line.author, line.author_name.as_deref(), &line.body);
+        let item = self.bubble(line.author, line.author_name.as_deref(), &line.body);
         let (at, delivery, client_id) = (line.created_at, line.delivery, line.client_id.as_deref());
         let meta = el(&self.doc, "span", "meta");
         match delivery {
