@@ -12,6 +12,12 @@ string_enum! {
         Agent = "agent" }
 }
 
+/// The name to show for a person: the first of `candidates` that is not
+/// blank (e.g. full name, name seen on their email, address), else `fallback`.
+pub fn display_name(candidates: &[Option<&str>], fallback: &str) -> String {
+    candidates.iter().flatten().map(|c| c.trim()).find(|c| !c.is_empty()).unwrap_or(fallback).to_string()
+}
+
 /// Longest email address accepted (RFC 5321 path limit).
 pub const MAX_EMAIL_LEN: usize = 254;
 
@@ -78,6 +84,12 @@ pub fn is_dns_label(label: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_name_takes_the_first_non_blank_candidate() {
+        assert_eq!(display_name(&[None, Some("  "), Some("Mia Chen"), Some("mia@x.org")], "Visitor"), "Mia Chen");
+        assert_eq!(display_name(&[None, None], "Visitor 1a2b3c"), "Visitor 1a2b3c");
+    }
 
     #[test]
     fn normalizes_by_trimming_and_lowercasing() {

@@ -250,6 +250,10 @@ assignee_name: string | null,
  */
 unread: boolean, 
 /**
+ * The name to show: contact, address, claimed address, else the visitor.
+ */
+display_name: string, 
+/**
  * The email a chat's visitor stated without proving it ("email not verified").
  */
 unverified_email: string | null, 
@@ -413,6 +417,10 @@ name_from_email: string | null,
  * Marketing consent: never set by chat or email.
  */
 marketing_opt_in: boolean, 
+/**
+ * The name to show: full name, the name on their email, else the address.
+ */
+display_name: string, 
 /**
  * How the contact first arrived.
  */
@@ -687,7 +695,11 @@ channel: EmailChannel,
 /**
  * The forwarding address, once set.
  */
-forwarding_address: string | null, };
+forwarding_address: string | null, 
+/**
+ * The tokens its templates understand.
+ */
+tokens: TemplateTokens, };
 
 /**
  * `POST /api/sites/{site}/email-channel/preview`: the From line and subject a contact would see.
@@ -710,6 +722,19 @@ export type Rejections = {
  * Newest first.
  */
 rejections: Array<Rejection>, };
+
+/**
+ * The tokens the email templates understand.
+ */
+export type TemplateTokens = { 
+/**
+ * Replaced by the conversation's start date in the default subject.
+ */
+start_date: string, 
+/**
+ * Replaced by the sending agent's name in the From name.
+ */
+agent_name: string, };
 
 /**
  * `POST /api/widget/sites/{site}/visitors`: a new visitor.

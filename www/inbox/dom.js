@@ -29,8 +29,6 @@ export function showError(box, err, prefix = "") {
 /** A timestamp (ms) as a short local date and time. */
 export const when = (ms) => new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
-/** The best name for a conversation's person: contact, address, claim, else the visitor id. @param {import("./api-types").Conversation} c */
-export const nameOf = (c) => c.contact_name || c.contact_email || c.unverified_email || `Visitor ${String(c.visitor_id || "").slice(2, 8)}`;
 
 /** The mark for an address a visitor typed but never proved. */
 export const UNVERIFIED = "email not verified";

@@ -2,7 +2,7 @@
 // The list pane: the unified conversation list with its filters and search, a
 // "Load more" cursor, and the list's request-order guard (a newer load wins).
 import { client, latestOnly } from "./api.js";
-import { $, el, alertBox, showError, nameOf, UNVERIFIED } from "./dom.js";
+import { $, el, alertBox, showError, UNVERIFIED } from "./dom.js";
 
 const fresh = latestOnly();
 let next = null; // the cursor of the next older page
@@ -43,7 +43,7 @@ function item(c) {
   b.dataset.id = c.id;
   b.setAttribute("aria-current", String(c.id === hooks.currentId()));
   const who = el("span", "who");
-  who.append(el("span", "badge", c.channel), nameOf(c));
+  who.append(el("span", "badge", c.channel), c.display_name);
   if (c.unread) who.append(el("span", "sr-unread", " (unread)"));
   if (c.unverified_email) who.append(el("span", "badge warn", UNVERIFIED));
   b.append(who);

@@ -125,7 +125,7 @@ export async function renderProfile(conversation, claim, open) {
   if (!isCurrent()) return;
   const { contact, channels, conversations, activity } = answer;
   error.remove();
-  pane.append(el("h3", null, contact.full_name || contact.name_from_email || contact.email));
+  pane.append(el("h3", null, contact.display_name));
   const facts = el("dl");
   for (const [label, value] of [
     ["Email", contact.email], ["Phone", contact.phone], ["Company", contact.company], ["Full name", contact.full_name],

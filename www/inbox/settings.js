@@ -6,7 +6,8 @@
 import { client, latestOnly } from "./api.js";
 import { $, el, showError, show } from "./dom.js";
 
-const DATE = "{Start_Date}";
+/** The templates' tokens, as the worker names them (set when a channel loads). */
+let tokens = { start_date: "", agent_name: "" };
 const freshChannel = latestOnly();
 const freshPreview = latestOnly();
 const freshTeam = latestOnly();
@@ -33,9 +34,11 @@ async function loadSettings() {
   const isCurrent = freshChannel();
   showError($("s-error"), null);
   try {
-    const { channel, forwarding_address } = await client.channel($("s-site").value);
+    const settings = await client.channel($("s-site").value);
     if (!isCurrent()) return; // another site was chosen meanwhile
-    $("s-enabled").checked = Boolean(channel.enabled); // 0/1 before main's shared::api, true/false after
+    const { channel, forwarding_address } = settings;
+    tokens = settings.tokens;
+    $("s-enabled").checked = channel.enabled;
     $("s-address").textContent = forwarding_address || "Not set yet.";
     $("s-address-form").hidden = Boolean(forwarding_address);
     $("s-subject").value = channel.default_subject;
@@ -49,7 +52,7 @@ async function loadSettings() {
 
 /** Labels the start-date button after what the subject holds. */
 function syncDateToggle() {
-  $("s-date-toggle").textContent = $("s-subject").value.includes(DATE) ? "Remove start date" : "Insert start date";
+  $("s-date-toggle").textContent = $("s-subject").value.includes(tokens.start_date) ? "Remove start date" : "Insert start date";
 }
 
 /** Asks the worker, shortly after the last keystroke, how From and subject will read. */
@@ -149,13 +152,14 @@ export function initSettings() {
   $("s-from").addEventListener("input", preview);
   $("s-date-toggle").addEventListener("click", () => {
     const input = $("s-subject");
-    input.value = input.value.includes(DATE) ? input.value.replace(DATE, "").trim() : `${input.value.trim()} · ${DATE}`.trim();
+    const date = tokens.start_date;
+    input.value = input.value.includes(date) ? input.value.replace(date, "").trim() : `${input.value.trim()} · ${date}`.trim();
     syncDateToggle();
     preview();
   });
   $("s-agent-name").addEventListener("click", () => {
     const input = $("s-from");
-    if (!input.value.includes("{Agent_Name}")) input.value = `{Agent_Name} ${input.value}`.trim();
+    if (!input.value.includes(tokens.agent_name)) input.value = `${tokens.agent_name} ${input.value}`.trim();
     preview();
   });
   $("s-form").addEventListener("submit", save);

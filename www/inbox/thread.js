@@ -3,7 +3,7 @@
 // assign, spam) and the composer, behind the thread's request-order guard, so a
 // slow answer for an earlier click never replaces the conversation shown now.
 import { client, latestOnly } from "./api.js";
-import { $, el, alertBox, showError, when, nameOf, UNVERIFIED } from "./dom.js";
+import { $, el, alertBox, showError, when, UNVERIFIED } from "./dom.js";
 import { loadList, refreshList } from "./list.js";
 import { renderProfile, clearProfile } from "./profile.js";
 import { composer } from "./composer.js";
@@ -109,7 +109,7 @@ async function change(conversation, fields, error) {
 /** @param {import("./api-types").Conversation} conversation */
 function head(conversation) {
   const box = el("div", "thread-head");
-  box.append(el("h2", null, conversation.subject || nameOf(conversation)));
+  box.append(el("h2", null, conversation.subject || conversation.display_name));
   const error = alertBox("thread-error");
   const status = el("button", null, conversation.status === "open" ? "Close" : "Reopen");
   status.type = "button";

@@ -2,7 +2,7 @@
 //! set the forwarding address once, and the size limit.
 
 use shared::api;
-use shared::email::outbound::{render_from_name, render_subject, validate_template};
+use shared::email::outbound::{render_from_name, render_subject, validate_template, AGENT_NAME_TOKEN, START_DATE_TOKEN};
 use shared::email::{forwarding_address, validate_subdomain, validate_username, ADDRESS_IMMUTABLE, ADDRESS_TAKEN};
 use shared::Invalid;
 use worker::Response;
@@ -27,7 +27,8 @@ fn settings(channel: &EmailChannelRow, inbound_domain: &str) -> api::ChannelSett
         (Some(u), Some(s)) => Some(forwarding_address(u, s, inbound_domain)),
         _ => None,
     };
-    api::ChannelSettings { channel: channel.to_api(), forwarding_address }
+    let tokens = api::TemplateTokens { start_date: START_DATE_TOKEN.into(), agent_name: AGENT_NAME_TOKEN.into() };
+    api::ChannelSettings { channel: channel.to_api(), forwarding_address, tokens }
 }
 
 async fn channel_of(store: &Store, agent: &AgentRow, site_id: &str) -> ApiResult<EmailChannelRow> {

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 use shared::api;
-use shared::contact::ContactSource;
+use shared::contact::{display_name, ContactSource};
 use shared::conversation::{Author, Channel, Direction, Status};
 
 use super::{ms, opt, Store, MESSAGE_SELECT};
@@ -159,6 +159,10 @@ struct ContactRow {
 
 impl From<ConversationRow> for api::Conversation {
     fn from(r: ConversationRow) -> Self {
+        let shown = display_name(
+            &[r.contact_name.as_deref(), r.contact_email.as_deref(), r.unverified_email.as_deref()],
+            &format!("Visitor {}", r.visitor_id.as_deref().and_then(|v| v.get(2..8)).unwrap_or_default()),
+        );
         api::Conversation {
             id: r.id,
             site_id: r.site_id,
@@ -175,6 +179,7 @@ impl From<ConversationRow> for api::Conversation {
             assignee_id: r.assignee_id,
             assignee_name: r.assignee_name,
             unread: r.unread == 1,
+            display_name: shown,
             unverified_email: r.unverified_email,
             spam_at: r.spam_at,
         }
@@ -202,6 +207,7 @@ impl From<ClaimRow> for api::Claim {
 
 impl From<ContactRow> for api::Contact {
     fn from(r: ContactRow) -> Self {
+        let shown = display_name(&[r.full_name.as_deref(), r.name_from_email.as_deref(), r.email.as_deref()], "Contact");
         api::Contact {
             id: r.id,
             email: r.email,
@@ -210,6 +216,7 @@ impl From<ContactRow> for api::Contact {
             full_name: r.full_name,
             name_from_email: r.name_from_email,
             marketing_opt_in: r.marketing_opt_in == 1,
+            display_name: shown,
             source: r.source,
             created_at: r.created_at,
         }

@@ -54,7 +54,7 @@ mod typescript {
             Agent, Site, FormModes, SiteConfig, VisitorMessage, VisitorState, Conversation, Attachment, Message, Claim,
             Contact, Activity, Rejection, Erased, EmailChannel, ConversationPage, Thread, ConversationAnswer,
             MessageAnswer, EmailDraft, ContactProfile, Session, Team, Invitation, Sites, ChannelSettings, EmailPreview,
-            Rejections, NewVisitor, VisitorThread, VisitorMessageAnswer, VisitorAnswer,
+            Rejections, TemplateTokens, NewVisitor, VisitorThread, VisitorMessageAnswer, VisitorAnswer,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

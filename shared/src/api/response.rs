@@ -133,6 +133,8 @@ pub struct Conversation {
     pub assignee_name: Option<String>,
     /// Whether the newest message is from the contact and unopened since.
     pub unread: bool,
+    /// The name to show: contact, address, claimed address, else the visitor.
+    pub display_name: String,
     /// The email a chat's visitor stated without proving it ("email not verified").
     pub unverified_email: Option<String>,
     /// When an agent marked it as spam.
@@ -230,6 +232,8 @@ pub struct Contact {
     pub name_from_email: Option<String>,
     /// Marketing consent: never set by chat or email.
     pub marketing_opt_in: bool,
+    /// The name to show: full name, the name on their email, else the address.
+    pub display_name: String,
     /// How the contact first arrived.
     pub source: ContactSource,
     /// First seen, ms.
@@ -414,6 +418,16 @@ pub struct Sites {
     pub sites: Vec<Site>,
 }
 
+/// The tokens the email templates understand.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct TemplateTokens {
+    /// Replaced by the conversation's start date in the default subject.
+    pub start_date: String,
+    /// Replaced by the sending agent's name in the From name.
+    pub agent_name: String,
+}
+
 /// `GET`/`PATCH /api/sites/{site}/email-channel`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -422,6 +436,8 @@ pub struct ChannelSettings {
     pub channel: EmailChannel,
     /// The forwarding address, once set.
     pub forwarding_address: Option<String>,
+    /// The tokens its templates understand.
+    pub tokens: TemplateTokens,
 }
 
 /// `POST /api/sites/{site}/email-channel/preview`: the From line and subject a contact would see.
