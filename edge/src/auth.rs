@@ -2,7 +2,7 @@
 //! or by session cookie. Cookie-authenticated calls that change state must
 //! carry the session's CSRF token in `X-CSRF-Token`.
 
-use shared::hex;
+use shared::digest::same;
 use shared::visitor::{hash_secret, is_expired, VisitorToken, TOKEN_INVALID};
 use shared::Invalid;
 use worker::{Method, Request};
@@ -64,7 +64,7 @@ pub async fn signed_in(store: &Store, req: &Request) -> ApiResult<SignedIn> {
     let (agent, csrf) = store.agent_by_session(&session_hash, now_ms()).await?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
     if !matches!(req.method(), Method::Get | Method::Head | Method::Options) {
         let sent = req.headers().get("x-csrf-token")?.unwrap_or_default();
-        if !hex::constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
+        if !same(sent.as_bytes(), csrf.as_bytes()) {
             return Err(ApiError::Forbidden(CSRF_INVALID));
         }
     }

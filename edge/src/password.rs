@@ -2,6 +2,7 @@
 //! highest iteration count workerd accepts. Never stored or logged in clear.
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
+use shared::digest::same;
 use shared::hex;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -71,7 +72,7 @@ pub async fn hash(password: &str) -> ApiResult<Stored> {
 
 /// Whether `password` matches what is stored (constant-time comparison).
 pub async fn verify(password: &str, stored: &Stored) -> ApiResult<bool> {
-    let salt = hex::decode(&stored.salt).ok_or_else(|| ApiError::Internal("stored salt is not hex".into()))?;
+    let salt = hex::decode(&stored.salt).map_err(|_| ApiError::Internal("stored salt is not hex".into()))?;
     let derived = derive(password, &salt, stored.iterations.min(ITERATIONS)).await?;
-    Ok(hex::constant_time_eq(hex::encode(&derived).as_bytes(), stored.hash.as_bytes()))
+    Ok(same(hex::encode(&derived).as_bytes(), stored.hash.as_bytes()))
 }

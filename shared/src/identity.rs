@@ -1,11 +1,11 @@
 //! Identity verification: a host page vouches for a visitor's email with
 //! `signature = hex(HMAC-SHA256(site identity secret, email))`, computed on its server.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac;
 
 use crate::conversation::string_enum;
-use crate::{hex, Invalid};
+use crate::digest::hmac_sha256;
+use crate::Invalid;
 
 string_enum! {
     /// How a site treats `identify` calls.
@@ -87,23 +87,17 @@ impl Tie {
 
 /// The signature a site's server computes for `email`.
 pub fn sign(secret: &str, email: &str) -> String {
-    hex::encode(&mac(secret, email).finalize().into_bytes())
-}
-
-fn mac(secret: &str, email: &str) -> Hmac<Sha256> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
-    mac.update(email.as_bytes());
-    mac
+    hex::encode(hmac_sha256(secret.as_bytes(), &[email.as_bytes()]).finalize().into_bytes())
 }
 
 /// Whether `signature` signs `email` as given (trimmed) or in its lower-case
 /// form; compared in constant time.
 pub fn verify(secret: &str, email: &str, signature: &str) -> bool {
-    let Some(given) = hex::decode(signature.trim()) else { return false };
+    let Ok(given) = hex::decode(signature.trim()) else { return false };
     let email = email.trim();
     let lower = email.to_ascii_lowercase();
-    let as_given = mac(secret, email).verify_slice(&given).is_ok();
-    let lowered = mac(secret, &lower).verify_slice(&given).is_ok();
+    let as_given = hmac_sha256(secret.as_bytes(), &[email.as_bytes()]).verify_slice(&given).is_ok();
+    let lowered = hmac_sha256(secret.as_bytes(), &[lower.as_bytes()]).verify_slice(&given).is_ok();
     as_given | lowered
 }
 

@@ -13,9 +13,11 @@ pub mod agent;
 pub mod api;
 pub mod contact;
 pub mod conversation;
+pub mod digest;
+/// Hexadecimal, from the well-kept `hex` crate (re-exported for the worker).
+pub use hex;
 pub mod email;
 pub mod form;
-pub mod hex;
 pub mod identity;
 pub mod site;
 pub mod visitor;

@@ -4,9 +4,9 @@
 //! stores only the SHA-256 of the secret and forgets visitors unseen for
 //! [`VISITOR_TTL_MS`].
 
-use sha2::{Digest, Sha256};
 
-use crate::{hex, Invalid};
+use crate::digest::{same, sha256_hex};
+use crate::Invalid;
 
 /// How long a visitor is remembered after their last visit: 30 days.
 pub const VISITOR_TTL_MS: u64 = 30 * 24 * 60 * 60 * 1000;
@@ -32,8 +32,8 @@ impl<'a> VisitorToken<'a> {
     /// Splits and checks a credential; `TOKEN_INVALID` if it is not well-formed.
     pub fn parse(text: &'a str) -> Result<Self, Invalid> {
         let (visitor_id, secret) = text.split_once('.').ok_or(TOKEN_INVALID)?;
-        let id_ok = visitor_id.strip_prefix("v_").is_some_and(|h| h.len() == 32 && hex::decode(h).is_some());
-        let secret_ok = secret.len() == 64 && hex::decode(secret).is_some();
+        let id_ok = visitor_id.strip_prefix("v_").is_some_and(|h| h.len() == 32 && hex::decode(h).is_ok());
+        let secret_ok = secret.len() == 64 && hex::decode(secret).is_ok();
         if id_ok && secret_ok {
             Ok(Self { visitor_id, secret })
         } else {
@@ -48,13 +48,13 @@ impl<'a> VisitorToken<'a> {
 
     /// Whether this token's secret matches a stored hash (constant time).
     pub fn matches(&self, stored_hash: &str) -> bool {
-        hex::constant_time_eq(self.secret_hash().as_bytes(), stored_hash.as_bytes())
+        same(self.secret_hash().as_bytes(), stored_hash.as_bytes())
     }
 }
 
 /// SHA-256 of a secret, in hex: what is stored for visitor tokens and API keys.
 pub fn hash_secret(secret: &str) -> String {
-    hex::encode(&Sha256::digest(secret.as_bytes()))
+    sha256_hex(secret.as_bytes())
 }
 
 /// Whether a visitor last seen at `last_seen_ms` is forgotten at `now_ms`.

@@ -5,7 +5,7 @@ use serde_json::json;
 use shared::api;
 use shared::contact::normalize_email;
 use shared::form::normalize_line;
-use shared::hex::constant_time_eq;
+use shared::digest::same;
 use shared::visitor::hash_secret;
 use shared::Invalid;
 use worker::{Request, Response};
@@ -123,7 +123,7 @@ pub async fn setup(cx: &mut Cx<'_>) -> ApiResult<Response> {
     if app.setup_token.is_empty() {
         return Err(ApiError::Forbidden(SETUP_TOKEN_UNSET));
     }
-    if !constant_time_eq(input.setup_token.trim().as_bytes(), app.setup_token.as_bytes()) {
+    if !same(input.setup_token.trim().as_bytes(), app.setup_token.as_bytes()) {
         return Err(ApiError::Forbidden(SETUP_TOKEN_INVALID));
     }
     if store.has_agents().await? {

@@ -6,11 +6,11 @@
 //! `reply+{conversation}.{signature}@…`, so answers thread back even when a
 //! mail client drops In-Reply-To.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac;
 
 use crate::contact::is_dns_label;
-use crate::{hex, Invalid};
+use crate::digest::hmac_sha256;
+use crate::Invalid;
 
 /// Hex digits of the reply-address signature (80 bits of HMAC-SHA256): the
 /// whole local part stays within 64 characters.
@@ -85,7 +85,7 @@ impl Recipient {
                 && conversation.len() <= 40
                 && conversation.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
                 && signature.len() == REPLY_SIGNATURE_LEN
-                && hex::decode(signature).is_some();
+                && hex::decode(signature).is_ok();
             return well_formed.then(|| Recipient::Reply {
                 subdomain,
                 conversation: conversation.to_string(),
@@ -113,15 +113,8 @@ fn split_under(address: &str, inbound_domain: &str) -> Option<(String, String)> 
     (is_dns_label(subdomain) && !local.is_empty()).then(|| (local.to_string(), subdomain.to_string()))
 }
 
-fn reply_mac(secret: &str, conversation: &str) -> Hmac<Sha256> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
-    mac.update(b"reply-address:");
-    mac.update(conversation.as_bytes());
-    mac
-}
-
 fn reply_signature(secret: &str, conversation: &str) -> String {
-    let digest = reply_mac(secret, conversation).finalize().into_bytes();
+    let digest = hmac_sha256(secret.as_bytes(), &[b"reply-address:", conversation.as_bytes()]).finalize().into_bytes();
     hex::encode(&digest[..REPLY_SIGNATURE_LEN / 2])
 }
 
@@ -132,8 +125,10 @@ pub fn reply_address(secret: &str, conversation: &str, subdomain: &str, inbound_
 
 /// Whether `signature` was made for `conversation` with `secret` (constant time).
 pub fn verify_reply(secret: &str, conversation: &str, signature: &str) -> bool {
+    let Ok(given) = hex::decode(signature) else { return false };
     !secret.is_empty()
-        && hex::constant_time_eq(reply_signature(secret, conversation).as_bytes(), signature.to_ascii_lowercase().as_bytes())
+        && given.len() == REPLY_SIGNATURE_LEN / 2
+        && hmac_sha256(secret.as_bytes(), &[b"reply-address:", conversation.as_bytes()]).verify_truncated_left(&given).is_ok()
 }
 
 /// A forwarding address split into the parts that identify an email channel.

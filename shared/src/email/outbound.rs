@@ -1,10 +1,10 @@
 //! Rules of email sent from the inbox: the subject and From name rendered from
 //! the channel's templates, and Message-IDs signed like reply addresses.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac;
 
-use crate::{hex, Invalid};
+use crate::digest::hmac_sha256;
+use crate::Invalid;
 
 /// Token in the default subject replaced by the conversation's start date.
 pub const START_DATE_TOKEN: &str = "{Start_Date}";
@@ -82,10 +82,8 @@ pub fn reply_subject(subject: Option<&str>) -> Option<String> {
 }
 
 fn signature(secret: &str, message_id: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
-    mac.update(b"message-id:");
-    mac.update(message_id.as_bytes());
-    hex::encode(&mac.finalize().into_bytes()[..10])
+    let digest = hmac_sha256(secret.as_bytes(), &[b"message-id:", message_id.as_bytes()]).finalize().into_bytes();
+    hex::encode(&digest[..10])
 }
 
 /// The signed Message-ID (without brackets) of an outbound message.
