@@ -55,7 +55,7 @@ $(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml
 	@touch $@
 
 unit:
-	cargo test -p shared --features html
+	cargo test -p shared --features mail
 	cargo test -p widget
 
 e2e:

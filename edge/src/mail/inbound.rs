@@ -10,7 +10,7 @@ use shared::email::{verify_reply, Recipient};
 use shared::visitor::hash_secret;
 use worker::{Bucket, ForwardableEmailMessage};
 
-use super::parse::{parse, Mail};
+use shared::email::parse::{parse, Mail};
 use crate::ids::{new_id, now_ms};
 use crate::store::{EmailChannelRow, InboundEmail, NewIds, Store, Written};
 

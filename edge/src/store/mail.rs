@@ -6,7 +6,7 @@ use wasm_bindgen::JsValue;
 
 use super::{ms, opt, Store, Written};
 use crate::error::{ApiError, ApiResult};
-use crate::mail::parse::Mail;
+use shared::email::parse::Mail;
 
 /// An email channel, as the inbound handler and its settings need it.
 #[derive(Debug, Serialize, Deserialize)]

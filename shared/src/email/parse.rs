@@ -2,13 +2,14 @@
 
 use mail_parser::{Address, HeaderValue, Message, MessageParser, MimeHeaders, PartType};
 use serde_json::json;
-use shared::contact::normalize_email;
-use shared::conversation::normalize_text;
-use shared::email::html_text::html_to_text;
-use shared::email::loops::{classify, Flag};
-use shared::email::{display_sender, normalize_message_id, quote};
-use shared::visitor::hash_secret;
-use shared::{hex, Invalid};
+
+use crate::contact::normalize_email;
+use crate::conversation::normalize_text;
+use crate::email::html_text::html_to_text;
+use crate::email::loops::{classify, Flag};
+use crate::email::{display_sender, normalize_message_id, quote};
+use crate::visitor::hash_secret;
+use crate::{hex, Invalid};
 
 use super::sanitize;
 
