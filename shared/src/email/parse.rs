@@ -108,7 +108,7 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
         subject: message.subject().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
         body: capped(body),
         body_full: body_full.map(capped),
-        body_html: html_body(&message).map(|h| capped(sanitize::html(&h))),
+        body_html: html_body(&message).and_then(|h| sanitize::html(&h)).map(capped),
         referenced,
         recipients,
         headers_json,
