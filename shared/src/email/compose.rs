@@ -5,6 +5,8 @@ use mail_builder::headers::content_type::ContentType;
 use mail_builder::mime::MimePart;
 use mail_builder::MessageBuilder;
 
+use super::one_line;
+
 /// Everything one outbound email carries.
 #[derive(Debug)]
 pub struct Outgoing<'a> {
@@ -60,6 +62,7 @@ fn html_of(text: &str) -> String {
 }
 
 /// The RFC 5322 message (text and HTML parts; encoded words where needed).
+/// Subject, From name and To name lose CR, LF and other control characters.
 pub fn build(out: &Outgoing) -> Result<String, String> {
     let body = MimePart::new(
         ContentType::new("multipart/alternative").attribute("boundary", out.boundary),
@@ -68,15 +71,13 @@ pub fn build(out: &Outgoing) -> Result<String, String> {
             MimePart::new(ContentType::new("text/html").attribute("charset", "utf-8"), html_of(out.text)),
         ],
     );
-    let to = match out.to_name {
-        Some(name) => (name, out.to),
-        None => ("", out.to),
-    };
+    // Header text is one line: a CR or LF in it would start a header of its own.
+    let (from_name, to_name) = (one_line(out.from_name), out.to_name.map(one_line).unwrap_or_default());
     let mut builder = MessageBuilder::new()
-        .from((out.from_name, out.from_address))
-        .to(to)
+        .from((from_name.as_str(), out.from_address))
+        .to((to_name.as_str(), out.to))
         .reply_to(out.reply_to)
-        .subject(out.subject)
+        .subject(one_line(out.subject))
         .message_id(out.message_id)
         .date(out.date)
         .header("Auto-Submitted", mail_builder::headers::raw::Raw::new("no"))
@@ -121,5 +122,18 @@ mod tests {
         assert!(raw.contains("Auto-Submitted: no\r\n"), "{raw}");
         assert!(raw.contains("boundary=\"parley-boundary\""), "{raw}");
         assert!(raw.contains("<p>Hello &lt;Mia&gt; &amp; co</p><p>Best</p>"), "{raw}");
+    }
+
+    #[test]
+    fn header_text_cannot_inject_headers() {
+        let out = outgoing("Re: Hi\r\nBcc: victim@example.org", "Robin\r\nBcc: a@example.org", Some("Mia\nCc: b@example.org\u{0}"));
+        let raw = build(&out).unwrap();
+        let head = &raw[..raw.find("\r\n\r\n").unwrap()];
+        for line in head.split("\r\n") {
+            assert!(!line.starts_with("Bcc:") && !line.starts_with("Cc:"), "injected header line {line:?} in\n{head}");
+            assert!(!line.contains('\n') && !line.contains('\r') && !line.contains('\0'), "{line:?}");
+        }
+        assert!(head.contains("Subject: Re: Hi Bcc: victim@example.org\r\n"), "{head}");
+        assert!(head.contains("From: \"Robin Bcc: a@example.org\" <support@juniper.inbound.example.com>\r\n"), "{head}");
     }
 }

@@ -6,6 +6,7 @@
 mod address;
 #[cfg(feature = "mail")]
 pub mod compose;
+mod header_text;
 #[cfg(feature = "html")]
 pub mod html_text;
 pub mod loops;
@@ -14,6 +15,11 @@ pub mod outbound;
 pub mod parse;
 pub mod quote;
 #[cfg(feature = "mail")]
+mod parts;
+#[cfg(feature = "mail")]
 pub mod sanitize;
+#[cfg(feature = "mail")]
+pub mod sender;
 
 pub use address::*;
+pub use header_text::one_line;
