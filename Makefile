@@ -61,8 +61,9 @@ unit:
 e2e:
 	node tests/run.mjs
 
-## bench: widget weight and API latencies against a fresh local worker
+## bench: mail pipeline ms/MB (1, 5, 25 MB) on the host, then widget weight and API latencies against a fresh local worker
 bench: setup build
+	cargo run --release -q -p shared --features mail --example mail_bench
 	node tests/run.mjs --bench
 
 ## deploy: apply migrations to the real D1 and deploy (see README)
