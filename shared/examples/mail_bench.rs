@@ -71,7 +71,8 @@ fn main() {
         .ok()
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1.0, 5.0, 25.0]);
-    let shapes: [(&str, fn(usize) -> Vec<u8>); 4] =
+    type Shape = fn(usize) -> Vec<u8>;
+    let shapes: [(&str, Shape); 4] =
         [("big attachment", big_attachment), ("big text body", big_text), ("> flood", quote_flood), ("HTML only", big_html)];
     println!("mail pipeline (parse → quotes → loops → sanitize), ms per MB (ms per message), fastest of 3 runs;");
     println!("header-first above {} bytes", shared::email::parse::FULL_PROCESSING_BYTES);

@@ -133,7 +133,10 @@ fn bad_quoted_printable(n: usize) -> Vec<u8> {
     message("text/plain", "Content-Transfer-Encoding: quoted-printable\r\n", &"=ZZ=\r\n=4=\r\n=\r\n".repeat(n / 15))
 }
 
-const SHAPES: &[(&str, fn(usize) -> Vec<u8>)] = &[
+/// A message of a given shape, about `n` bytes.
+type Shape = fn(usize) -> Vec<u8>;
+
+const SHAPES: &[(&str, Shape)] = &[
     ("> flood", quote_flood),
     ("indented > flood", quote_flood_indented),
     ("attribution flood", attribution_flood),

@@ -1,7 +1,9 @@
 //! Inbound mail: parse → decide where it belongs → store, or refuse with a reason.
 //!
 //! Nothing is dropped silently: mail that cannot be accepted is refused with
-//! `setReject` (the sender's server gets the reason) and the refusal is recorded.
+//! `setReject` (the sender's server gets the reason) and the refusal is
+//! recorded, up to a daily cap per site. A redelivered Message-ID writes
+//! nothing, and an original once kept in R2 is never replaced.
 //! Threading, in order: a signed reply address in the envelope, To or Cc; a
 //! Message-ID of the site named by In-Reply-To or References; else a new
 //! conversation. Subjects never merge mail.
