@@ -56,15 +56,16 @@ $(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml
 	@touch $@
 
 unit:
-	cargo test -p shared --features html,serde
+	cargo test -p shared --features mail,serde
 	cargo test -p widget
 	node_modules/.bin/tsc -p tsconfig.inbox.json
 
 e2e:
 	node tests/run.mjs
 
-## bench: widget weight and API latencies against a fresh local worker
+## bench: mail pipeline ms/MB (1, 5, 25 MB) on the host, then widget weight and API latencies against a fresh local worker
 bench: setup build
+	cargo run --release -q -p shared --features mail --example mail_bench
 	node tests/run.mjs --bench
 
 ## deploy: apply migrations to the real D1 and deploy (see README)

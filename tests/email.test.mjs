@@ -3,7 +3,7 @@
 // back through the agent API.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { agentGet, deliverMail, mailFixture, unique } from "./helpers.mjs";
+import { agentGet, deliverMail, mailFixture, sql, unique, KEY } from "./helpers.mjs";
 
 const HANDLED = "Worker successfully processed email";
 
@@ -85,4 +85,65 @@ test("mail whose From is not an address is rejected and the rejection is recorde
   assert.equal(mine.reason, "The From address is not a valid email address.");
   assert.equal(mine.envelope_to, "support@juniper.inbound.example.com");
   assert.equal((await emailConversationWith(v.marker)).length, 0);
+});
+
+test("a From the envelope sender does not back is flagged and never names the contact", async () => {
+  const v = fresh();
+  const nameless = mailFixture("plain.eml", v).replace(/^From: .*$/m, `From: <${v.From}>`);
+  assert.equal((await deliverMail(nameless, { from: v.from })).text, HANDLED);
+  const [{ conversation: known }] = await emailConversationWith(v.marker);
+  assert.equal((await agentGet(`/api/contacts/${known.contact_id}`)).contact.name_from_email, null, "a known contact without a name");
+
+  const spoof = { ...v, id: `${v.marker}.spoof@mail.example.org`, marker: `${v.marker}-spoof` };
+  const spoofed = mailFixture("plain.eml", spoof).replace(/^From: .*$/m, `From: "Mallory Mallet" <${v.From}>`);
+  assert.equal((await deliverMail(spoofed, { from: "bulk@mailer.evil.example" })).text, HANDLED, "stored, not refused");
+  const [{ conversation, messages }] = await emailConversationWith(spoof.marker);
+  assert.equal(conversation.contact_id, known.contact_id, "filed under the contact the From names");
+  assert.deepEqual(messages[0].flags, ["sender_unverified"]);
+  assert.deepEqual(messages[0].email_headers.sender.aligned, false);
+  assert.equal(messages[0].email_headers.sender.envelope_domain, "mailer.evil.example");
+  const { contact } = await agentGet(`/api/contacts/${known.contact_id}`);
+  assert.equal(contact.name_from_email, null, "the contact's empty name stays empty");
+
+  const stranger = fresh();
+  await deliverMail(mailFixture("plain.eml", stranger), { from: "someone@elsewhere.example" });
+  const [{ conversation: opened }] = await emailConversationWith(stranger.marker);
+  assert.equal(opened.contact_name, null, "a new contact is not named by an unverified From");
+
+  const forwarded = fresh();
+  await deliverMail(mailFixture("plain.eml", forwarded), { from: `SRS0=h1=T2=example.org=${forwarded.from.split("@")[0]}@forwarder.example.net` });
+  const [{ conversation: kept, messages: fwd }] = await emailConversationWith(forwarded.marker);
+  assert.deepEqual([kept.contact_name, fwd[0].flags], ["Mia Chen", []], "an SRS forwarder's envelope unwraps to the sender");
+});
+
+test("a redelivered Message-ID never replaces the original", async () => {
+  const v = fresh();
+  const first = mailFixture("plain.eml", v);
+  assert.equal((await deliverMail(first, { from: v.from })).text, HANDLED);
+  const second = first.replace("nothing has arrived yet", "PLEASE WIRE MONEY TO ACCOUNT 1234");
+  assert.equal((await deliverMail(second, { from: v.from })).text, HANDLED);
+  const [{ messages }] = await emailConversationWith(v.marker);
+  assert.equal(messages.length, 1);
+  const res = await fetch(`${process.env.PARLEY_URL}/api/messages/${messages[0].id}/original`, { headers: { authorization: `Bearer ${KEY}` } });
+  assert.equal(await res.text(), first, "the first bytes, byte for byte");
+});
+
+test("refusals of unroutable mail are recorded up to a daily cap, and still refused above it", async () => {
+  const CAP = 500; // REJECTIONS_PER_DAY in edge/src/store/mail.rs
+  const tag = unique("seed");
+  const count = async () => (await sql("SELECT COUNT(*) AS n FROM email_rejections WHERE site_id IS NULL"))[0].n;
+  const already = (await sql(`SELECT COUNT(*) AS n FROM email_rejections WHERE site_id IS NULL AND created_at > ${Date.now() - 86_400_000}`))[0].n;
+  await sql(`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${Math.max(CAP - already, 0)})
+       INSERT INTO email_rejections (id, site_id, envelope_from, envelope_to, size, reason, created_at)
+       SELECT '${tag}' || i, NULL, 'flood@example.org', 'x@nowhere.example', 10, 'seeded', ${Date.now()} FROM k`);
+  try {
+    const before = await count();
+    const v = fresh();
+    const res = await deliverMail(mailFixture("plain.eml", v), { from: v.from, to: "anyone@unrouted.example" });
+    assert.equal(res.status, 400);
+    assert.equal(res.text, `${REJECTED}No mailbox anyone@unrouted.example here.`, "still refused with its reason");
+    assert.equal(await count(), before, "but not recorded");
+  } finally {
+    await sql(`DELETE FROM email_rejections WHERE id LIKE '${tag}%'`);
+  }
 });

@@ -159,6 +159,26 @@ test("an email reply carries the From name, threading headers and a signed Reply
   assert.equal(after.messages.length, 3, "the contact's answer threads back");
 });
 
+test("a subject that decodes to CR/LF cannot inject a header into the reply", async () => {
+  const tag = unique("");
+  const v = { From: `mia+${tag}@example.org`, from: `mia+${tag}@example.org`, id: `${tag}.crlf@mail.example.org`, marker: tag };
+  const injected = Buffer.from("Hi\r\nBcc: victim@example.org").toString("base64");
+  const raw = mailFixture("plain.eml", v).replace(/^Subject: .*$/m, `Subject: =?UTF-8?B?${injected}?=`);
+  assert.equal((await deliverMail(raw, { from: v.from })).status, 200);
+  const conversation = (await agentGet("/api/conversations?channel=email")).conversations.find((c) => c.contact_email === v.from);
+  assert.equal(conversation.subject, "Hi Bcc: victim@example.org", "stored on one line");
+
+  const before = sentEmails().length;
+  const res = await call("POST", `/api/conversations/${conversation.id}/messages`, { token: KEY, json: { body: "Hello" } });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  const eml = await nextSentEmail(before);
+  const head = eml.split(/\r?\n\r?\n/)[0];
+  assert.ok(!/^bcc:/im.test(head), `no injected Bcc header line:\n${head}`);
+  const subjectLines = head.split(/\r?\n/).filter((l, i, all) => /^subject:/i.test(l) || (/^[ \t]/.test(l) && /^subject:/i.test(all[i - 1] ?? "")));
+  assert.equal(subjectLines.length, 1, `the Subject header is one line:\n${head}`);
+  assert.equal(decodeWords(header(eml, "Subject")), "Re: Hi Bcc: victim@example.org");
+});
+
 test("a chat is followed up by email with the default subject, which the agent may edit", async () => {
   const { token, id } = await chatConversation();
   assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "x", channel: "email" } })).body.error.code, "email_unavailable", "an anonymous visitor has no email");

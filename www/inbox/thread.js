@@ -62,6 +62,11 @@ function renderMessage(m) {
   const meta = el("div", "meta", `${who} · ${when(m.created_at)}`);
   if (m.email_subject) meta.append(el("div", null, `Subject: ${m.email_subject}`));
   if (m.flags?.length) meta.append(el("div", null, `Flagged: ${m.flags.join(", ")} (never auto-answered)`));
+  if (m.flags.includes("sender_unverified")) {
+    meta.append(el("div", "error", "The sender could not be verified: the From address does not match the server that sent it"));
+  }
+  const skipped = /** @type {{message_bytes?: number} | undefined} */ (m.email_headers?.not_processed);
+  if (skipped) meta.append(el("div", null, `Too large to process whole (${skipped.message_bytes} bytes): only its headers and first text part were read; the rest is in the original.`));
   if (m.delivery_status === "failed") meta.append(el("div", "error", "Not delivered"));
   box.append(meta, el("p", "body", m.body));
   if (m.body_full) {

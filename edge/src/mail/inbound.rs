@@ -1,16 +1,18 @@
 //! Inbound mail: parse → decide where it belongs → store, or refuse with a reason.
 //!
 //! Nothing is dropped silently: mail that cannot be accepted is refused with
-//! `setReject` (the sender's server gets the reason) and the refusal is recorded.
+//! `setReject` (the sender's server gets the reason) and the refusal is
+//! recorded, up to a daily cap per site. A redelivered Message-ID writes
+//! nothing, and an original once kept in R2 is never replaced.
 //! Threading, in order: a signed reply address in the envelope, To or Cc; a
 //! Message-ID of the site named by In-Reply-To or References; else a new
 //! conversation. Subjects never merge mail.
 
 use shared::email::{verify_reply, Recipient};
 use shared::visitor::hash_secret;
-use worker::{Bucket, ForwardableEmailMessage};
+use worker::{Bucket, Conditional, ForwardableEmailMessage};
 
-use super::parse::{parse, Mail};
+use shared::email::parse::{parse, Mail};
 use crate::ids::{new_id, now_ms};
 use crate::store::{EmailChannelRow, InboundEmail, NewIds, Store, Written};
 
@@ -57,8 +59,10 @@ pub async fn receive(message: &ForwardableEmailMessage, store: &Store, env: &Mai
             let recorded = store
                 .record_rejection(&new_id("rej"), refusal.site_id.as_deref(), &envelope_from, &envelope_to, size, &refusal.reason, now_ms())
                 .await;
-            if let Err(err) = recorded {
-                worker::console_error!("could not record the rejection: {err:?}");
+            match recorded {
+                Ok(true) => {}
+                Ok(false) => worker::console_warn!("rejections for this mailbox are over today's cap; this one is not recorded"),
+                Err(err) => worker::console_error!("could not record the rejection: {err:?}"),
             }
         }
     }
@@ -97,11 +101,22 @@ async fn accept(
 
     let raw = message.raw_bytes().await.map_err(|e| Refusal::temporary(site, "reading the message", e))?;
     let mail = parse(&raw, envelope_from).map_err(|rule| Refusal::new(site, rule.message))?;
+    // A redelivery changes nothing, least of all the original: no R2 write.
+    let stored = store.email_stored(&channel.site_id, &mail.message_id).await;
+    if stored.map_err(|e| Refusal::temporary(site, "looking for an earlier delivery", e))? {
+        return Ok((mail.message_id, Written::AlreadyThere));
+    }
     let thread = thread_of(&mail, envelope_to, &channel, store, env).await.map_err(|e| Refusal::temporary(site, "threading the message", e))?;
 
-    // The original first: once the row exists, its raw_key must resolve.
+    // The original first: once the row exists, its raw_key must resolve. Only
+    // if no object has the key yet (a racing duplicate cannot overwrite it);
+    // when one has, it holds this Message-ID's first bytes: keep them.
     let raw_key = format!("mail/{}/{}.eml", channel.site_id, &hash_secret(&mail.message_id)[..32]);
-    env.raw_mail.put(raw_key.as_str(), raw).execute().await.map_err(|e| Refusal::temporary(site, "keeping the original", e))?;
+    let only_new = Conditional { etag_does_not_match: Some("*".into()), ..Conditional::default() };
+    let put = env.raw_mail.put(raw_key.as_str(), raw).only_if(only_new).execute().await;
+    if put.map_err(|e| Refusal::temporary(site, "keeping the original", e))?.is_none() {
+        worker::console_log!("the original of {} was already kept; left as it was", mail.message_id);
+    }
 
     let inbound = InboundEmail {
         site_id: &channel.site_id,

@@ -1,6 +1,5 @@
-//! Email: inbound mail from Cloudflare Email Routing (outbound comes later).
+//! Email I/O: inbound mail from Cloudflare Email Routing (parsed by
+//! `shared::email::parse`), outbound mail through the `send_email` binding.
 
 pub mod inbound;
 pub mod outbound;
-pub mod parse;
-mod sanitize;

@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 
 use super::{ms, opt, Store, Written};
 use crate::error::{ApiError, ApiResult};
-use crate::mail::parse::Mail;
+use shared::email::parse::Mail;
 
 /// An email channel, as the inbound handler and its settings need it.
 #[derive(Debug, Deserialize)]
@@ -106,6 +106,10 @@ pub struct Ticket<'a> {
     /// The poster's id for the submission (retries reuse it).
     pub submission_id: Option<&'a str>,
 }
+
+/// Most refusals recorded per site (and for unroutable mail) in 24 hours:
+/// a flood of unroutable mail must not grow D1 without bound.
+pub const REJECTIONS_PER_DAY: u64 = 500;
 
 const CHANNEL_SELECT: &str = "SELECT e.site_id, s.account_id, e.enabled, e.username, e.subdomain, \
      e.max_message_bytes, e.default_subject, e.from_name FROM email_channels e JOIN sites s ON s.id = e.site_id";
@@ -244,7 +248,8 @@ impl Store {
                 inbound.account_id.into(),
                 mail.from_email.as_str().into(),
                 ids.contact.as_str().into(),
-                opt(mail.from_name.as_deref()),
+                // An unverified sender never names a contact: anyone can write any From.
+                opt(mail.from_name.as_deref().filter(|_| mail.sender_verified())),
                 ms(now),
             ],
         )?];
@@ -438,7 +443,25 @@ impl Store {
             .collect())
     }
 
-    /// Records mail refused with `setReject`, so the refusal is visible later.
+    /// Whether a message with this Message-ID is already stored for the site.
+    pub async fn email_stored(&self, site_id: &str, email_message_id: &str) -> ApiResult<bool> {
+        #[derive(Deserialize)]
+        struct One {
+            #[allow(dead_code)]
+            one: u8,
+        }
+        let row: Option<One> = self
+            .first(
+                "SELECT 1 AS one FROM messages WHERE site_id = ?1 AND email_message_id = ?2 LIMIT 1",
+                &[site_id.into(), email_message_id.into()],
+            )
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Records mail refused with `setReject`, so the refusal is visible later;
+    /// at most [`REJECTIONS_PER_DAY`] per site (unroutable mail, without a
+    /// site, counts as one more) in any 24 hours. `false` when over the cap.
     #[allow(clippy::too_many_arguments)]
     pub async fn record_rejection(
         &self,
@@ -449,13 +472,25 @@ impl Store {
         size: u64,
         reason: &str,
         now: u64,
-    ) -> ApiResult<()> {
-        self.run(
-            "INSERT INTO email_rejections (id, site_id, envelope_from, envelope_to, size, reason, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            &[id.into(), opt(site_id), envelope_from.into(), envelope_to.into(), ms(size), reason.into(), ms(now)],
-        )
-        .await?;
-        Ok(())
+    ) -> ApiResult<bool> {
+        let recorded = self
+            .run(
+                "INSERT INTO email_rejections (id, site_id, envelope_from, envelope_to, size, reason, created_at) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 \
+                 WHERE (SELECT COUNT(*) FROM (SELECT 1 FROM email_rejections \
+                          WHERE site_id IS ?2 AND created_at > ?7 - 86400000 LIMIT ?8)) < ?8",
+                &[
+                    id.into(),
+                    opt(site_id),
+                    envelope_from.into(),
+                    envelope_to.into(),
+                    ms(size),
+                    reason.into(),
+                    ms(now),
+                    ms(REJECTIONS_PER_DAY),
+                ],
+            )
+            .await?;
+        Ok(recorded == 1)
     }
 }

@@ -1,7 +1,12 @@
 //! Readable plain text from an HTML-only email: entities decoded by the HTML
 //! tokenizer, block elements as line breaks, list items as bullets, and
 //! nothing of `<script>` or `<style>`.
+//!
+//! The tokenizer checks each attribute against every earlier one of its tag,
+//! so a tag with 100,000 attributes costs quadratic time: [`limit_attributes`]
+//! cuts tags down to [`MAX_ATTRIBUTES`] first, for this and for sanitising.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use html5ever::tendril::StrTendril;
@@ -92,7 +97,7 @@ impl TokenSink for Sink {
 pub fn html_to_text(html: &str) -> String {
     let tokenizer = Tokenizer::new(Sink(RefCell::default()), TokenizerOpts::default());
     let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
+    input.push_back(StrTendril::from_slice(&limit_attributes(html)));
     let _ = tokenizer.feed(&input);
     tokenizer.end();
     let raw = tokenizer.sink.0.into_inner().out;
@@ -114,9 +119,101 @@ pub fn html_to_text(html: &str) -> String {
     out
 }
 
+/// Most attributes kept on one tag (real mail has a handful).
+pub const MAX_ATTRIBUTES: usize = 100;
+
+/// The HTML with every tag cut down to its first [`MAX_ATTRIBUTES`]
+/// attributes; borrowed when no tag has more. One linear pass that follows
+/// the tokenizer's rules for tags, attribute names and quoted values; where it
+/// is unsure (comments, scripts) it leaves text alone or cuts harmlessly, as
+/// its output is still tokenized, sanitised or flattened to text afterwards.
+pub fn limit_attributes(html: &str) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0; // html[..copied] is already in `out` (when cutting)
+    let mut i = 0;
+    while let Some(lt) = memchr_lt(bytes, i) {
+        i = lt + 1;
+        let name_at = i + usize::from(bytes.get(i) == Some(&b'/'));
+        if !bytes.get(name_at).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        i = name_at;
+        let stop = |c: u8| c.is_ascii_whitespace() || c == b'/' || c == b'>';
+        while i < bytes.len() && !stop(bytes[i]) {
+            i += 1;
+        }
+        let mut count = 0;
+        let mut cut_at = None;
+        loop {
+            while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+                i += 1;
+            }
+            if i >= bytes.len() || bytes[i] == b'>' {
+                break;
+            }
+            count += 1;
+            if count > MAX_ATTRIBUTES && cut_at.is_none() {
+                cut_at = Some(i);
+            }
+            i += 1; // a name may start with '='
+            while i < bytes.len() && !stop(bytes[i]) && bytes[i] != b'=' {
+                i += 1;
+            }
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if bytes.get(i) != Some(&b'=') {
+                continue;
+            }
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            match bytes.get(i) {
+                Some(&q) if q == b'"' || q == b'\'' => {
+                    i = bytes[i + 1..].iter().position(|&c| c == q).map_or(bytes.len(), |p| i + 1 + p + 1);
+                }
+                _ => {
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
+                        i += 1;
+                    }
+                }
+            }
+        }
+        if let Some(cut) = cut_at {
+            out.push_str(&html[copied..cut]);
+            copied = i.min(bytes.len());
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
+}
+
+/// The next `<` at or after `from`.
+fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes.get(from..)?.iter().position(|&c| c == b'<').map(|p| from + p)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::html_to_text;
+    use super::{html_to_text, limit_attributes, MAX_ATTRIBUTES};
+    use std::borrow::Cow;
+
+    #[test]
+    fn tags_keep_their_first_attributes() {
+        let ordinary = "<p class=\"x\" style='a: b > c' data-x=1 hidden>Hi</p><a href=\"/q?a=1&b=2\">l</a> 1 < 2";
+        assert!(matches!(limit_attributes(ordinary), Cow::Borrowed(_)));
+        let many: String = (0..MAX_ATTRIBUTES + 50).map(|i| format!(" a{i}=\"v {i}\"")).collect();
+        let html = format!("<p{many}>Hi</p><b>x</b>");
+        let cut = limit_attributes(&html);
+        let kept: String = (0..MAX_ATTRIBUTES).map(|i| format!(" a{i}=\"v {i}\"")).collect();
+        assert_eq!(cut, format!("<p{kept} >Hi</p><b>x</b>"));
+        assert_eq!(html_to_text(&cut), "Hi\n\nx");
+    }
 
     #[test]
     fn paragraphs_lists_and_entities() {

@@ -1,11 +1,25 @@
 //! Email channel rules: forwarding and reply addresses, Message-IDs, quoted
-//! history, and mail that must never trigger automatic answers.
+//! history, and mail that must never trigger automatic answers; with the
+//! feature `mail`, the whole pipeline: parsing inbound mail, sanitising its
+//! HTML, and building outbound mail.
 
 mod address;
+#[cfg(feature = "mail")]
+pub mod compose;
+mod header_text;
 #[cfg(feature = "html")]
 pub mod html_text;
 pub mod loops;
 pub mod outbound;
+#[cfg(feature = "mail")]
+pub mod parse;
 pub mod quote;
+#[cfg(feature = "mail")]
+mod parts;
+#[cfg(feature = "mail")]
+pub mod sanitize;
+#[cfg(feature = "mail")]
+pub mod sender;
 
 pub use address::*;
+pub use header_text::one_line;

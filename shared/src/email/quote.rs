@@ -12,16 +12,33 @@ const ATTRIBUTION_STARTS: &[&str] = &["On ", "Le ", "Am ", "El ", "Il ", "Op "];
 
 /// The text before the quoted history, trimmed; `None` when nothing is quoted
 /// (or when everything is, so that no message ever looks empty).
+///
+/// Linear in the text: one backward pass marks where only quotes remain, and
+/// every other check looks at most a few lines ahead.
 pub fn new_text(text: &str) -> Option<&str> {
     let lines: Vec<&str> = text.split('\n').collect();
-    let cut = (1..lines.len()).find(|&i| starts_history(&lines, i))?;
+    let quotes_to_end = quotes_to_end(&lines);
+    let cut = (1..lines.len()).find(|&i| starts_history(&lines, i, quotes_to_end[i]))?;
     let offset: usize = lines[..cut].iter().map(|l| l.len() + 1).sum();
     let fresh = text[..offset].trim_end();
     (!fresh.trim().is_empty()).then_some(fresh)
 }
 
-fn starts_history(lines: &[&str], i: usize) -> bool {
-    is_attribution(lines, i) || is_outlook_header(lines, i) || only_quotes_from(lines, i)
+/// For each line, whether it and every line after it are quoted or blank.
+fn quotes_to_end(lines: &[&str]) -> Vec<bool> {
+    let mut all = vec![false; lines.len()];
+    let mut rest = true;
+    for (i, line) in lines.iter().enumerate().rev() {
+        let line = line.trim_start();
+        rest = rest && (line.is_empty() || line.starts_with('>'));
+        all[i] = rest;
+    }
+    all
+}
+
+fn starts_history(lines: &[&str], i: usize, quotes_to_end: bool) -> bool {
+    let quote_block = quotes_to_end && lines[i].trim_start().starts_with('>');
+    quote_block || is_attribution(lines, i) || is_outlook_header(lines, i)
 }
 
 fn is_attribution(lines: &[&str], i: usize) -> bool {
@@ -48,11 +65,6 @@ fn is_outlook_header(lines: &[&str], i: usize) -> bool {
             })
     };
     (rule && from_block(i + 1)) || from_block(i)
-}
-
-fn only_quotes_from(lines: &[&str], i: usize) -> bool {
-    lines[i].trim_start().starts_with('>')
-        && lines[i..].iter().all(|l| l.trim().is_empty() || l.trim_start().starts_with('>'))
 }
 
 #[cfg(test)]
@@ -94,6 +106,14 @@ mod tests {
         assert_eq!(new_text(inline), None, "interleaved answers are not history");
         assert_eq!(new_text("Hello,\nFrom: the docs I read, From: lines are fine.\n"), None);
         assert_eq!(new_text("Just a note."), None);
+    }
+
+    #[test]
+    fn a_bottom_posted_answer_keeps_the_quotes_and_is_linear() {
+        let text = format!("{}Thanks!", "> earlier\n".repeat(4));
+        assert_eq!(new_text(&text), None, "a quote block followed by an answer is not trailing history");
+        assert_eq!(quotes_to_end(&["a", ">", "", " > b", "c"]), [false, false, false, false, false]);
+        assert_eq!(quotes_to_end(&["a", ">", "", " > b"]), [false, true, true, true]);
     }
 
     #[test]

@@ -1,0 +1,90 @@
+//! Milliseconds per MB of the inbound pipeline (parse, quotes, loops,
+//! sanitize) for 1, 5 and 25 MB messages of a few shapes, on this machine.
+//!
+//!     cargo run --release -p shared --features mail --example mail_bench
+//!
+//! The worker runs the same code as WebAssembly (expect it somewhat slower).
+//! Messages over `FULL_PROCESSING_BYTES` (1 MiB) are processed header-first,
+//! so their cost stays that of the first 256 KiB. `MAIL_BENCH_MB=1,5` picks
+//! other sizes.
+
+use std::time::{Duration, Instant};
+
+use shared::email::parse::parse;
+
+const MB: usize = 1_000_000;
+
+/// A message with the given headers and body, CRLF line endings.
+fn message(content_type: &str, extra_headers: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: Mia Chen <mia@example.org>\r\nTo: support@juniper.inbound.example.com\r\nSubject: bench\r\n\
+         Message-ID: <bench@example.org>\r\nMIME-Version: 1.0\r\n{extra_headers}Content-Type: {content_type}\r\n\r\n{body}"
+    )
+    .into_bytes()
+}
+
+/// A short note with one base64 attachment filling the rest.
+fn big_attachment(size: usize) -> Vec<u8> {
+    let line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\r\n";
+    let body = format!(
+        "--b\r\nContent-Type: text/plain\r\n\r\nThe invoice is attached.\r\n--b\r\nContent-Type: application/pdf\r\n\
+         Content-Disposition: attachment; filename=\"big.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}--b--\r\n",
+        line.repeat(size / line.len())
+    );
+    message("multipart/mixed; boundary=\"b\"", "", &body)
+}
+
+/// One long plain-text body of prose lines.
+fn big_text(size: usize) -> Vec<u8> {
+    let line = "The tin of Morning Fog arrived dented, and the lid no longer closes well.\r\n";
+    message("text/plain; charset=utf-8", "", &line.repeat(size / line.len()))
+}
+
+/// A bottom-posted reply: `>`-quoted history, then one line of answer (the
+/// worst case of quote folding: no trailing quote block).
+fn quote_flood(size: usize) -> Vec<u8> {
+    let line = "> > On an earlier day someone wrote a line that is quoted again here\r\n";
+    message("text/plain; charset=utf-8", "", &format!("{}Thanks!\r\n", line.repeat(size / line.len())))
+}
+
+/// An HTML-only message of paragraphs (text made from HTML, HTML sanitised).
+fn big_html(size: usize) -> Vec<u8> {
+    let para = "<p>Hello <b>team</b>, the <a href=\"https://example.org/x\">tin</a> arrived dented.</p>\r\n";
+    message("text/html; charset=utf-8", "", &format!("<html><body>{}</body></html>", para.repeat(size / para.len())))
+}
+
+/// The fastest of a few runs (robust against a busy machine).
+fn fastest(raw: &[u8]) -> Duration {
+    (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            let mail = parse(raw, "mia@example.org").expect("the bench message parses");
+            std::hint::black_box(mail);
+            start.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+fn main() {
+    let sizes: Vec<f64> = std::env::var("MAIL_BENCH_MB")
+        .ok()
+        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1.0, 5.0, 25.0]);
+    type Shape = fn(usize) -> Vec<u8>;
+    let shapes: [(&str, Shape); 4] =
+        [("big attachment", big_attachment), ("big text body", big_text), ("> flood", quote_flood), ("HTML only", big_html)];
+    println!("mail pipeline (parse → quotes → loops → sanitize), ms per MB (ms per message), fastest of 3 runs;");
+    println!("header-first above {} bytes", shared::email::parse::FULL_PROCESSING_BYTES);
+    for (name, make) in shapes {
+        let figures: Vec<String> = sizes
+            .iter()
+            .map(|&mb| {
+                let raw = make((mb * MB as f64) as usize);
+                let ms = fastest(&raw).as_secs_f64() * 1000.0;
+                format!("{mb:>2} MB: {:>6.2} ms/MB ({ms:>5.1} ms)", ms * MB as f64 / raw.len() as f64)
+            })
+            .collect();
+        println!("  {name:<15} {}", figures.join("   "));
+    }
+}

@@ -1,0 +1,139 @@
+//! The RFC 5322 message of an email from the inbox, built with mail-builder:
+//! one message to one contact per reply, text and HTML parts.
+
+use mail_builder::headers::content_type::ContentType;
+use mail_builder::mime::MimePart;
+use mail_builder::MessageBuilder;
+
+use super::one_line;
+
+/// Everything one outbound email carries.
+#[derive(Debug)]
+pub struct Outgoing<'a> {
+    /// Display name of the sender (rendered From Name).
+    pub from_name: &'a str,
+    /// The site's forwarding address.
+    pub from_address: &'a str,
+    /// The contact's address.
+    pub to: &'a str,
+    /// The contact's name, if known.
+    pub to_name: Option<&'a str>,
+    /// The conversation's signed reply address.
+    pub reply_to: &'a str,
+    /// Subject line.
+    pub subject: &'a str,
+    /// Signed Message-ID, without brackets.
+    pub message_id: &'a str,
+    /// The message this answers, without brackets.
+    pub in_reply_to: Option<&'a str>,
+    /// The thread's Message-IDs, oldest first.
+    pub references: &'a [String],
+    /// The reply's text.
+    pub text: &'a str,
+    /// Seconds since the epoch.
+    pub date: u64,
+    /// MIME boundary (random; mail-builder would read a clock wasm lacks).
+    pub boundary: &'a str,
+}
+
+/// The reply as HTML: the text escaped, paragraphs and line breaks kept.
+fn html_of(text: &str) -> String {
+    let mut html = String::from("<!doctype html><html><body>");
+    for paragraph in text.split("\n\n") {
+        html.push_str("<p>");
+        for (i, line) in paragraph.split('\n').enumerate() {
+            if i > 0 {
+                html.push_str("<br>");
+            }
+            for c in line.chars() {
+                match c {
+                    '&' => html.push_str("&amp;"),
+                    '<' => html.push_str("&lt;"),
+                    '>' => html.push_str("&gt;"),
+                    '"' => html.push_str("&quot;"),
+                    _ => html.push(c),
+                }
+            }
+        }
+        html.push_str("</p>");
+    }
+    html.push_str("</body></html>");
+    html
+}
+
+/// The RFC 5322 message (text and HTML parts; encoded words where needed).
+/// Subject, From name and To name lose CR, LF and other control characters.
+pub fn build(out: &Outgoing) -> Result<String, String> {
+    let body = MimePart::new(
+        ContentType::new("multipart/alternative").attribute("boundary", out.boundary),
+        vec![
+            MimePart::new(ContentType::new("text/plain").attribute("charset", "utf-8"), out.text),
+            MimePart::new(ContentType::new("text/html").attribute("charset", "utf-8"), html_of(out.text)),
+        ],
+    );
+    // Header text is one line: a CR or LF in it would start a header of its own.
+    let (from_name, to_name) = (one_line(out.from_name), out.to_name.map(one_line).unwrap_or_default());
+    let mut builder = MessageBuilder::new()
+        .from((from_name.as_str(), out.from_address))
+        .to((to_name.as_str(), out.to))
+        .reply_to(out.reply_to)
+        .subject(one_line(out.subject))
+        .message_id(out.message_id)
+        .date(out.date)
+        .header("Auto-Submitted", mail_builder::headers::raw::Raw::new("no"))
+        .body(body);
+    if let Some(parent) = out.in_reply_to {
+        builder = builder.in_reply_to(parent);
+    }
+    if !out.references.is_empty() {
+        builder = builder.references(out.references.to_vec());
+    }
+    builder.write_to_string().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reply as the inbox sends it, with the given subject and names.
+    fn outgoing<'a>(subject: &'a str, from_name: &'a str, to_name: Option<&'a str>) -> Outgoing<'a> {
+        Outgoing {
+            from_name,
+            from_address: "support@juniper.inbound.example.com",
+            to: "mia@example.org",
+            to_name,
+            reply_to: "reply+c_1.abc@juniper.inbound.example.com",
+            subject,
+            message_id: "m_1.sig@juniper.inbound.example.com",
+            in_reply_to: Some("m0@mail.example.org"),
+            references: &[],
+            text: "Hello <Mia> & co\n\nBest",
+            date: 1_795_219_200,
+            boundary: "parley-boundary",
+        }
+    }
+
+    #[test]
+    fn builds_threaded_text_and_html_parts() {
+        let raw = build(&outgoing("Re: Where is my order?", "Robin at J&P", Some("Mia Chen"))).unwrap();
+        assert!(raw.contains("Subject: Re: Where is my order?\r\n"), "{raw}");
+        assert!(raw.contains("In-Reply-To: <m0@mail.example.org>\r\n"), "{raw}");
+        assert!(raw.contains("Message-ID: <m_1.sig@juniper.inbound.example.com>\r\n"), "{raw}");
+        assert!(raw.contains("Auto-Submitted: no\r\n"), "{raw}");
+        assert!(raw.contains("boundary=\"parley-boundary\""), "{raw}");
+        assert!(raw.contains("<p>Hello &lt;Mia&gt; &amp; co</p><p>Best</p>"), "{raw}");
+    }
+
+    #[test]
+    fn header_text_cannot_inject_headers() {
+        let out = outgoing("Re: Hi\r\nBcc: victim@example.org", "Robin\r\nBcc: a@example.org", Some("Mia\nCc: b@example.org\u{0}"));
+        let raw = build(&out).unwrap();
+        let head = &raw[..raw.find("\r\n\r\n").unwrap()];
+        for line in head.split("\r\n") {
+            assert!(!line.starts_with("Bcc:") && !line.starts_with("Cc:"), "injected header line {line:?} in\n{head}");
+            assert!(!line.contains('\n') && !line.contains('\r') && !line.contains('\0'), "{line:?}");
+        }
+        assert!(head.contains("Subject: Re: Hi Bcc: victim@example.org\r\n"), "{head}");
+        assert!(head.contains("From: \"Robin Bcc: a@example.org\" <support@juniper.inbound.example.com>\r\n"), "{head}");
+    }
+}

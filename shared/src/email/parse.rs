@@ -1,0 +1,175 @@
+//! From a raw RFC 5322 message to what Parley keeps of it.
+//!
+//! Every step is linear in the message (see tests/mail_fuzz.rs). A message
+//! larger than [`FULL_PROCESSING_BYTES`] is processed header-first: only its
+//! first [`HEAD_BYTES`] are parsed (the headers and the first text part); what
+//! was left out is recorded in `Mail::unprocessed_bytes`, in a note under the
+//! body and in the headers JSON (`not_processed`). The whole message is kept
+//! in R2 either way, and the mail is threaded and stored like any other.
+
+use mail_parser::{Address, MessageParser};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::loops::{classify, Flag};
+use super::parts::{addresses, attachments, capped, html_body, message_ids, referenced, text_body};
+use super::sender::Sender;
+use super::{normalize_message_id, one_line, quote, sanitize};
+use crate::contact::normalize_email;
+use crate::conversation::normalize_text;
+use crate::{hex, Invalid};
+
+/// Largest text or HTML body kept in a D1 row; the whole message is in R2.
+pub const MAX_STORED_BODY: usize = 256 * 1024;
+/// Largest message processed whole. The full pipeline costs about 1 to 2 ms
+/// per MB on the host for text and attachments (`make bench`), a few times that
+/// as WebAssembly: at 1 MiB that stays within the free plan's CPU budget, while
+/// 25 MB (Email Routing's limit) would not.
+pub const FULL_PROCESSING_BYTES: usize = 1 << 20;
+/// How much of a larger message is parsed: its headers and first text part.
+pub const HEAD_BYTES: usize = 256 * 1024;
+
+/// An attachment as listed in the inbox (its bytes stay in the raw message).
+#[derive(Debug)]
+pub struct Attachment {
+    /// File name, if the sender gave one.
+    pub filename: Option<String>,
+    /// MIME type, e.g. `application/pdf`.
+    pub content_type: String,
+    /// Decoded size in bytes.
+    pub size: usize,
+}
+
+/// What Parley keeps of an inbound message.
+#[derive(Debug)]
+pub struct Mail {
+    /// Normalized sender address (as the From header says: see `sender`).
+    pub from_email: String,
+    /// Sender display name.
+    pub from_name: Option<String>,
+    /// Message-ID without brackets (derived from the content when missing).
+    pub message_id: String,
+    /// Decoded subject.
+    pub subject: Option<String>,
+    /// The new text: quoted history removed.
+    pub body: String,
+    /// The whole text, when history was removed from `body`.
+    pub body_full: Option<String>,
+    /// Sanitised HTML, when the message had an HTML part.
+    pub body_html: Option<String>,
+    /// In-Reply-To first, then References newest first: where to look for the thread.
+    pub referenced: Vec<String>,
+    /// Every To and Cc address (reply addresses are looked for there).
+    pub recipients: Vec<String>,
+    /// To, Cc, Reply-To, In-Reply-To, References, Date, the sender check
+    /// (`sender`) and what a large message left out (`not_processed`), as JSON.
+    pub headers_json: String,
+    /// Why this mail must never be answered automatically.
+    pub flags: Vec<Flag>,
+    /// Attachments, in order.
+    pub attachments: Vec<Attachment>,
+    /// Whether the From is backed by the envelope sender and authentication.
+    pub sender: Sender,
+    /// Bytes of a large message that were not processed (header-first), if any.
+    pub unprocessed_bytes: Option<u64>,
+}
+
+impl Mail {
+    /// Whether the From may name a contact: never for an unverified sender.
+    pub fn sender_verified(&self) -> bool {
+        self.sender.verified()
+    }
+}
+
+/// The message has no From address.
+pub const NO_FROM: Invalid = Invalid::new("no_from", "The message has no From address.");
+/// The From address is not an address.
+pub const BAD_FROM: Invalid = Invalid::new("bad_from", "The From address is not a valid email address.");
+/// mail-parser could not read it.
+pub const UNREADABLE: Invalid = Invalid::new("unreadable", "The message is not a readable RFC 5322 message.");
+
+/// Parses `raw`, received from `envelope_from`.
+pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
+    let large = raw.len() > FULL_PROCESSING_BYTES;
+    let processed = if large { &raw[..HEAD_BYTES] } else { raw };
+    let message = MessageParser::default().parse(processed).ok_or(UNREADABLE)?;
+    let from = message.from().and_then(Address::first).ok_or(NO_FROM)?;
+    let from_email = from.address().and_then(|a| normalize_email(a).ok()).ok_or(BAD_FROM)?;
+    let from_name = from.name().map(one_line).filter(|n| !n.is_empty());
+
+    let message_id = match message.message_id().and_then(normalize_message_id) {
+        Some(id) => id.to_string(),
+        None => format!("{}@sha256.parley.invalid", &content_hash(raw)[..40]),
+    };
+    let full = normalize_text(&text_body(&message));
+    let (body, body_full) = match quote::new_text(&full) {
+        Some(fresh) => (fresh.to_string(), Some(full.clone())),
+        None => (full, None),
+    };
+    let in_reply_to = message_ids(message.in_reply_to());
+    let references = message_ids(message.references());
+    let referenced = referenced(&in_reply_to, &references);
+
+    let recipients = message
+        .to()
+        .into_iter()
+        .chain(message.cc())
+        .flat_map(|list| list.iter().filter_map(|a| a.address().map(String::from)))
+        .collect();
+    let sender = Sender::check(&from_email, envelope_from, message.headers_raw());
+    let mut flags = classify(message.headers_raw(), Some(&from_email), envelope_from);
+    if !sender.verified() {
+        flags.push(Flag::SenderUnverified);
+    }
+    let unprocessed_bytes = large.then(|| (raw.len() - processed.len()) as u64);
+    let mut headers = json!({
+        "to": addresses(message.to()),
+        "cc": addresses(message.cc()),
+        "reply_to": addresses(message.reply_to()),
+        "in_reply_to": in_reply_to,
+        "references": references,
+        "date": message.date().map(|d| d.to_rfc3339()),
+        "sender": sender.to_json(),
+    });
+    let mut body = capped(body, MAX_STORED_BODY);
+    if let Some(left_out) = unprocessed_bytes {
+        headers["not_processed"] = json!({ "bytes": left_out, "message_bytes": raw.len(), "processed": "headers and first text part" });
+        body.push_str(&format!(
+            "\n\n[This message is {}: only its headers and first text part were processed. \
+             Its attachments and the rest are in the original.]",
+            megabytes(raw.len())
+        ));
+    }
+
+    Ok(Mail {
+        from_email,
+        from_name,
+        message_id,
+        subject: message.subject().map(one_line).filter(|s| !s.is_empty()),
+        body,
+        body_full: body_full.map(|f| capped(f, MAX_STORED_BODY)),
+        body_html: if large { None } else { html_body(&message).and_then(|h| sanitize::html(&h)).map(|h| capped(h, MAX_STORED_BODY)) },
+        referenced,
+        recipients,
+        headers_json: headers.to_string(),
+        flags,
+        attachments: if large { Vec::new() } else { attachments(&message) },
+        sender,
+        unprocessed_bytes,
+    })
+}
+
+/// SHA-256 of the message's hex form, as hex: the Message-ID of mail that has
+/// none (streamed: a 25 MB message never becomes a 50 MB string).
+fn content_hash(raw: &[u8]) -> String {
+    let mut hash = Sha256::new();
+    for chunk in raw.chunks(64 * 1024) {
+        hash.update(hex::encode(chunk).as_bytes());
+    }
+    hex::encode(&hash.finalize())
+}
+
+/// `3.2 MB`.
+fn megabytes(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}

@@ -1,0 +1,105 @@
+//! Reading the pieces Parley keeps out of a parsed message: bodies,
+//! attachments, Message-ID lists and address lists.
+
+use mail_parser::{Address, HeaderValue, Message, MimeHeaders, PartType};
+
+use super::html_text::html_to_text;
+use super::parse::Attachment;
+use super::{display_sender, normalize_message_id};
+
+/// Most Message-IDs of a References header looked up for threading (the newest).
+pub const MAX_REFERENCES: usize = 100;
+
+/// `text` cut to at most `max` bytes (on a character boundary), with a note when cut.
+pub fn capped(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push_str("\n[…truncated: the whole message is kept as the original]");
+    }
+    text
+}
+
+/// The message as text: its text part, else its HTML made readable.
+pub fn text_body(message: &Message) -> String {
+    match message.text_part(0).map(|part| &part.body) {
+        Some(PartType::Text(text)) => text.to_string(),
+        Some(PartType::Html(html)) => html_to_text(html),
+        _ => String::new(),
+    }
+}
+
+/// The first HTML body part, only if the sender wrote one (not HTML made from text).
+pub fn html_body(message: &Message) -> Option<String> {
+    let part = message.html_part(0)?;
+    match &part.body {
+        PartType::Html(html) => Some(html.to_string()),
+        _ => None,
+    }
+}
+
+/// The attachments, as listed in the inbox.
+pub fn attachments(message: &Message) -> Vec<Attachment> {
+    message
+        .attachments()
+        .map(|part| Attachment {
+            filename: part.attachment_name().map(String::from),
+            content_type: part
+                .content_type()
+                .map(|ct| match ct.subtype() {
+                    Some(sub) => format!("{}/{}", ct.ctype(), sub),
+                    None => ct.ctype().to_string(),
+                })
+                .unwrap_or_else(|| "application/octet-stream".into()),
+            size: part.len(),
+        })
+        .collect()
+}
+
+/// The Message-IDs listed in an In-Reply-To or References header.
+pub fn message_ids(value: &HeaderValue) -> Vec<String> {
+    value
+        .as_text_list()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|id| normalize_message_id(id).map(str::to_string))
+        .collect()
+}
+
+/// In-Reply-To first, then the newest [`MAX_REFERENCES`] References, each once.
+pub fn referenced(in_reply_to: &[String], references: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let newest = references.iter().rev().take(MAX_REFERENCES);
+    in_reply_to.iter().take(MAX_REFERENCES).chain(newest).filter(|id| seen.insert(id.as_str())).cloned().collect()
+}
+
+/// The addresses of an address header, displayed as `Name <address>`.
+pub fn addresses(value: Option<&Address>) -> Vec<String> {
+    value
+        .map(|list| list.iter().filter_map(|a| a.address().map(|addr| display_sender(a.name(), addr))).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn referenced_is_newest_first_once_and_bounded() {
+        let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(referenced(&ids(&["c"]), &ids(&["a", "b", "c"])), ids(&["c", "b", "a"]));
+        let many: Vec<String> = (0..10_000).map(|i| i.to_string()).collect();
+        let kept = referenced(&[], &many);
+        assert_eq!(kept.len(), MAX_REFERENCES);
+        assert_eq!(kept[0], "9999");
+    }
+
+    #[test]
+    fn capped_cuts_on_a_character_boundary() {
+        assert_eq!(capped("ééé".into(), 3), "é\n[…truncated: the whole message is kept as the original]");
+        assert_eq!(capped("abc".into(), 3), "abc");
+    }
+}

@@ -1,0 +1,138 @@
+//! The .eml corpus of the end-to-end suites (tests/mail/), run through the
+//! pipeline on the host: what each message must become, without a worker.
+
+use shared::email::loops::Flag;
+use shared::email::parse::{parse, Mail};
+
+/// A corpus file with its `{{placeholders}}` filled in, CRLF line endings.
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/../tests/mail/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let filled = text
+        .replace("{{From}}", "Mia.Chen@Example.org")
+        .replace("{{from}}", "mia.chen@example.org")
+        .replace("{{id}}", "m1@mail.example.org")
+        .replace("{{parent}}", "m0@mail.example.org")
+        .replace("{{marker}}", "MARK")
+        .replace("{{reply_to}}", "reply+c_1.00@juniper.inbound.example.com")
+        .replace("{{base64_body}}", "T3JkZXIgMTA0MiBhcnJpdmVkIChNQVJLKQ=="); // "Order 1042 arrived (MARK)"
+    filled.replace("\r\n", "\n").replace('\n', "\r\n").into_bytes()
+}
+
+fn parsed(name: &str) -> Mail {
+    parse(&fixture(name), "mia.chen@example.org").unwrap_or_else(|e| panic!("{name}: {}", e.message))
+}
+
+#[test]
+fn every_corpus_message_parses() {
+    let dir = format!("{}/../tests/mail", env!("CARGO_MANIFEST_DIR"));
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let mail = parsed(&name);
+        assert_eq!(mail.from_email, "mia.chen@example.org", "{name}");
+        assert!(mail.body.contains("MARK"), "{name}: {}", mail.body);
+    }
+}
+
+#[test]
+fn plain_mail_decodes_subject_name_and_body() {
+    let mail = parsed("plain.eml");
+    assert_eq!(mail.subject.as_deref(), Some("Where is my order? ☕"));
+    assert_eq!(mail.from_name.as_deref(), Some("Mia Chen"));
+    assert_eq!(mail.message_id, "m1@mail.example.org");
+    assert!(mail.body.starts_with("Hello,\n\nI ordered two tins of Morning Fog"));
+    assert!(mail.flags.is_empty());
+}
+
+#[test]
+fn html_is_sanitised_and_html_only_mail_becomes_text() {
+    let alt = parsed("alternative.eml");
+    let html = alt.body_html.unwrap();
+    assert!(html.contains("<b>gift-wrap</b>"), "{html}");
+    for banned in ["<script", "onclick", "javascript:", "<img", "<iframe", "<form", "<style"] {
+        assert!(!html.contains(banned), "{banned} in {html}");
+    }
+    let only = parsed("html-only.eml");
+    assert!(only.body.contains("\n\n- Morning Fog\n- Pine Needle Sencha\n\nBest,\nSam"), "{}", only.body);
+}
+
+#[test]
+fn attachments_quotes_threads_and_flags() {
+    let att = parsed("attachment.eml");
+    let listed: Vec<_> = att.attachments.iter().map(|a| (a.filename.as_deref(), a.content_type.as_str(), a.size)).collect();
+    assert_eq!(listed, [(Some("invoice-1042.pdf"), "application/pdf", 78), (Some("dent.png"), "image/png", 70)]);
+    let outlook = parsed("outlook-reply.eml");
+    assert_eq!(outlook.body, "It arrived this morning, thank you! (MARK)");
+    assert!(outlook.body_full.unwrap().contains("-----Original Message-----"));
+    assert_eq!(outlook.referenced.first().map(String::as_str), Some("m0@mail.example.org"));
+    assert_eq!(parsed("bulk.eml").flags, [Flag::Bulk]);
+    assert_eq!(parsed("auto-reply.eml").flags, [Flag::AutoReply]);
+}
+
+/// A message of about `size` bytes: a short text part, then one big attachment.
+fn with_attachment(size: usize) -> Vec<u8> {
+    let line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\r\n";
+    format!(
+        "From: Mia <mia@example.org>\r\nTo: support@juniper.inbound.example.com\r\nSubject: Photos\r\n\
+         Message-ID: <big@example.org>\r\nIn-Reply-To: <m0@mail.example.org>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe photos of the dented tin.\r\n\
+         --b\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment; filename=\"tin.jpg\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{}--b--\r\n",
+        line.repeat(size / line.len())
+    )
+    .into_bytes()
+}
+
+#[test]
+fn large_mail_is_processed_header_first_and_says_so() {
+    use shared::email::parse::{FULL_PROCESSING_BYTES, HEAD_BYTES};
+    let small = parse(&with_attachment(FULL_PROCESSING_BYTES - 4096), "mia@example.org").unwrap();
+    assert_eq!(small.unprocessed_bytes, None);
+    assert_eq!(small.attachments.len(), 1);
+
+    for size in [FULL_PROCESSING_BYTES + 4096, 25_000_000] {
+        let raw = with_attachment(size);
+        let mail = parse(&raw, "mia@example.org").unwrap();
+        assert_eq!(mail.unprocessed_bytes, Some((raw.len() - HEAD_BYTES) as u64));
+        assert_eq!(mail.message_id, "big@example.org", "still stored once");
+        assert_eq!(mail.referenced, ["m0@mail.example.org"], "still threaded");
+        assert_eq!(mail.subject.as_deref(), Some("Photos"));
+        assert!(mail.body.starts_with("The photos of the dented tin.\n\n[This message is "), "{}", mail.body);
+        assert!(mail.body.ends_with("only its headers and first text part were processed. Its attachments and the rest are in the original.]"));
+        assert!(mail.attachments.is_empty() && mail.body_html.is_none());
+        let headers: serde_json::Value = serde_json::from_str(&mail.headers_json).unwrap();
+        assert_eq!(headers["not_processed"]["bytes"], raw.len() - HEAD_BYTES);
+        assert_eq!(headers["not_processed"]["message_bytes"], raw.len());
+    }
+}
+
+#[test]
+fn decoded_subjects_and_names_are_one_line() {
+    let raw = "From: =?utf-8?B?TWlhDQpCY2M6IHg=?= <mia@example.org>\r\nSubject: =?utf-8?B?SGkNCkJjYzogdmljdGltQGV4YW1wbGUub3Jn?=\r\n\
+               Message-ID: <crlf@example.org>\r\n\r\nhello";
+    let mail = parse(raw.as_bytes(), "mia@example.org").unwrap();
+    assert_eq!(mail.subject.as_deref(), Some("Hi Bcc: victim@example.org"));
+    assert_eq!(mail.from_name.as_deref(), Some("Mia Bcc: x"));
+}
+
+#[test]
+fn a_from_the_envelope_does_not_back_is_flagged_and_unverified() {
+    let raw = fixture("plain.eml");
+    let spoofed = parse(&raw, "attacker@evil.example").unwrap();
+    assert!(!spoofed.sender_verified());
+    assert_eq!(spoofed.flags, [Flag::SenderUnverified]);
+    let headers: serde_json::Value = serde_json::from_str(&spoofed.headers_json).unwrap();
+    assert_eq!(headers["sender"]["aligned"], false);
+    assert_eq!(headers["sender"]["envelope_domain"], "evil.example");
+
+    let forwarded = parse(&raw, "SRS0=abcd=XY=example.org=mia.chen@forwarder.example.net").unwrap();
+    assert!(forwarded.sender_verified() && forwarded.flags.is_empty());
+    let bounce = parse(&raw, "").unwrap();
+    assert_eq!(bounce.flags, [Flag::Bounce, Flag::SenderUnverified]);
+
+    let dmarc_fail = [b"ARC-Authentication-Results: i=1; mx.cloudflare.net; dmarc=fail header.from=example.org\r\n".as_slice(), &raw].concat();
+    let failed = parse(&dmarc_fail, "mia.chen@example.org").unwrap();
+    assert!(!failed.sender_verified());
+    let headers: serde_json::Value = serde_json::from_str(&failed.headers_json).unwrap();
+    assert_eq!(headers["sender"]["authentication"]["dmarc"], "fail");
+}
