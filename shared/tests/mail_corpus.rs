@@ -6,6 +6,11 @@ use shared::email::parse::{parse, Mail};
 
 /// A corpus file with its `{{placeholders}}` filled in, CRLF line endings.
 fn fixture(name: &str) -> Vec<u8> {
+    with_endings(name, "\r\n")
+}
+
+/// A corpus file with its `{{placeholders}}` filled in and the given line ending.
+fn with_endings(name: &str, ending: &str) -> Vec<u8> {
     let path = format!("{}/../tests/mail/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let filled = text
@@ -16,7 +21,75 @@ fn fixture(name: &str) -> Vec<u8> {
         .replace("{{marker}}", "MARK")
         .replace("{{reply_to}}", "reply+c_1.00@juniper.inbound.example.com")
         .replace("{{base64_body}}", "T3JkZXIgMTA0MiBhcnJpdmVkIChNQVJLKQ=="); // "Order 1042 arrived (MARK)"
-    filled.replace("\r\n", "\n").replace('\n', "\r\n").into_bytes()
+    filled.replace("\r\n", "\n").replace('\n', ending).into_bytes()
+}
+
+/// The .eml files of the corpus, by name.
+fn corpus() -> Vec<String> {
+    let dir = format!("{}/../tests/mail", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".eml"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// What the corpus records of a parsed message (the golden files' shape).
+fn summary(mail: &Mail) -> serde_json::Value {
+    serde_json::json!({
+        "from_email": mail.from_email,
+        "from_name": mail.from_name,
+        "message_id": mail.message_id,
+        "subject": mail.subject,
+        "body": mail.body,
+        "quoted": mail.body_full,
+        "has_html": mail.body_html.is_some(),
+        "referenced": mail.referenced,
+        "flags": mail.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+        "attachments": mail.attachments.iter().map(|a| serde_json::json!({
+            "filename": a.filename, "content_type": a.content_type, "size": a.size,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// Every .eml under tests/mail/ becomes exactly what its `.expected.json`
+/// beside it says, with LF and with CRLF line endings alike (as mail-parser's
+/// own regression corpus is run). A new case is one .eml and one expected
+/// file; `UPDATE_MAIL_CORPUS=1` writes the expected files from the parser.
+#[test]
+fn every_corpus_message_becomes_its_expected_output() {
+    let update = std::env::var_os("UPDATE_MAIL_CORPUS").is_some();
+    let mut mismatches = Vec::new();
+    for name in corpus() {
+        let expected_path = format!("{}/../tests/mail/{}.expected.json", env!("CARGO_MANIFEST_DIR"), name.trim_end_matches(".eml"));
+        let outputs: Vec<serde_json::Value> = ["\n", "\r\n"]
+            .iter()
+            .map(|ending| {
+                let mail = parse(&with_endings(&name, ending), "mia.chen@example.org").unwrap_or_else(|e| panic!("{name}: {}", e.message));
+                summary(&mail)
+            })
+            .collect();
+        // The same result either way, but for the size of a part sent without a
+        // transfer encoding (e.g. a bounce's delivery-status), which counts its line endings.
+        let without_sizes = |v: &serde_json::Value| {
+            let mut v = v.clone();
+            v["attachments"].as_array_mut().into_iter().flatten().for_each(|a| a["size"] = serde_json::Value::Null);
+            v
+        };
+        assert_eq!(without_sizes(&outputs[0]), without_sizes(&outputs[1]), "{name}: LF and CRLF line endings must give the same result");
+        let rendered = serde_json::to_string_pretty(&outputs[1]).unwrap() + "\n";
+        if update {
+            std::fs::write(&expected_path, &rendered).unwrap();
+        }
+        match std::fs::read_to_string(&expected_path) {
+            Ok(expected) if expected == rendered => {}
+            Ok(_) => mismatches.push(format!("{name}: differs from {expected_path}:\n{rendered}")),
+            Err(_) => mismatches.push(format!("{name}: no {expected_path} (UPDATE_MAIL_CORPUS=1 writes it)")),
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
 fn parsed(name: &str) -> Mail {
@@ -25,9 +98,7 @@ fn parsed(name: &str) -> Mail {
 
 #[test]
 fn every_corpus_message_parses() {
-    let dir = format!("{}/../tests/mail", env!("CARGO_MANIFEST_DIR"));
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
+    for name in corpus() {
         let mail = parsed(&name);
         assert_eq!(mail.from_email, "mia.chen@example.org", "{name}");
         assert!(mail.body.contains("MARK"), "{name}: {}", mail.body);
