@@ -207,3 +207,20 @@ fn a_from_the_envelope_does_not_back_is_flagged_and_unverified() {
     let headers: serde_json::Value = serde_json::from_str(&failed.headers_json).unwrap();
     assert_eq!(headers["sender"]["authentication"]["dmarc"], "fail");
 }
+
+#[test]
+fn html_beyond_the_budget_is_read_only_to_its_head() {
+    use shared::email::parse::MAX_HTML_BYTES;
+    let paragraph = "<p>Our autumn list, with <b>notes</b> on each tea.</p>\r\n";
+    let raw = format!(
+        "From: News <mia.chen@example.org>\r\nSubject: List\r\nMessage-ID: <html-big@example.org>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>Start here (MARK).</p>\r\n{}</body></html>\r\n",
+        paragraph.repeat(2 * MAX_HTML_BYTES / paragraph.len())
+    );
+    let mail = parse(raw.as_bytes(), "mia.chen@example.org").unwrap();
+    assert!(mail.body.starts_with("Start here (MARK)."), "the head is still read as text");
+    assert!(mail.body.len() < MAX_HTML_BYTES, "but no further");
+    assert_eq!(mail.body_html, None, "no formatted view: the original has it");
+    let headers: serde_json::Value = serde_json::from_str(&mail.headers_json).unwrap();
+    assert!(headers["html_not_processed"]["bytes"].as_u64().unwrap() > MAX_HTML_BYTES as u64);
+}

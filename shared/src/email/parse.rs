@@ -12,12 +12,14 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::loops::{classify, Flag};
-use super::parts::{addresses, attachments, capped, html_body, message_ids, referenced, text_body};
+use super::parts::{addresses, attachments, capped, html_body, message_ids, oversized_html, referenced, text_body};
 use super::sender::Sender;
 use super::{normalize_message_id, one_line, quote, sanitize};
 use crate::contact::normalize_email;
 use crate::conversation::normalize_text;
 use crate::{hex, Invalid};
+
+pub use super::parts::MAX_HTML_BYTES;
 
 /// Largest text or HTML body kept in a D1 row; the whole message is in R2.
 pub const MAX_STORED_BODY: usize = 256 * 1024;
@@ -131,6 +133,10 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
         "date": message.date().map(|d| d.to_rfc3339()),
         "sender": sender.to_json(),
     });
+    let html_too_large = if large { None } else { oversized_html(&message) };
+    if let Some(bytes) = html_too_large {
+        headers["html_not_processed"] = json!({ "bytes": bytes, "processed": MAX_HTML_BYTES });
+    }
     let mut body = capped(body, MAX_STORED_BODY);
     if let Some(left_out) = unprocessed_bytes {
         headers["not_processed"] = json!({ "bytes": left_out, "message_bytes": raw.len(), "processed": "headers and first text part" });
@@ -148,7 +154,11 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
         subject: message.subject().map(one_line).filter(|s| !s.is_empty()),
         body,
         body_full: body_full.map(|f| capped(f, MAX_STORED_BODY)),
-        body_html: if large { None } else { html_body(&message).and_then(|h| sanitize::html(&h)).map(|h| capped(h, MAX_STORED_BODY)) },
+        body_html: if large || html_too_large.is_some() {
+            None
+        } else {
+            html_body(&message).and_then(|h| sanitize::html(&h)).map(|h| capped(h, MAX_STORED_BODY))
+        },
         referenced,
         recipients,
         headers_json: headers.to_string(),
