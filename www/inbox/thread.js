@@ -67,6 +67,8 @@ function renderMessage(m) {
   }
   const skipped = /** @type {{message_bytes?: number} | undefined} */ (m.email_headers?.not_processed);
   if (skipped) meta.append(el("div", null, `Too large to process whole (${skipped.message_bytes} bytes): only its headers and first text part were read; the rest is in the original.`));
+  const bigHtml = /** @type {{bytes?: number} | undefined} */ (m.email_headers?.html_not_processed);
+  if (bigHtml) meta.append(el("div", null, `Its HTML (${bigHtml.bytes} bytes) was too large to format here: the text shows its beginning; the original has it all.`));
   if (m.delivery_status === "failed") meta.append(el("div", "error", "Not delivered"));
   box.append(meta, el("p", "body", m.body));
   if (m.body_full) {
