@@ -11,6 +11,7 @@
 pub mod agent;
 #[cfg(feature = "serde")]
 pub mod api;
+pub mod chatbot;
 pub mod contact;
 pub mod conversation;
 pub mod digest;

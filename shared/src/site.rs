@@ -8,3 +8,11 @@ string_enum! {
         Left = "left", /// Bottom right.
         Right = "right" }
 }
+
+string_enum! {
+    /// The language the widget speaks to visitors.
+    Language { /// The visitor's browser language, when the widget speaks it (else English).
+        Auto = "auto", /// English.
+        En = "en", /// French.
+        Fr = "fr" }
+}

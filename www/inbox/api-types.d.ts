@@ -47,6 +47,11 @@ export type FieldMode = "hidden" | "optional" | "required";
 export type WidgetPosition = "left" | "right";
 
 /**
+ * The language the widget speaks to visitors.
+ */
+export type Language = "auto" | "en" | "fr";
+
+/**
  * An agent of the team.
  */
 export type Agent = { 
@@ -128,7 +133,15 @@ position: WidgetPosition,
 /**
  * The Form step.
  */
-form: FormModes, };
+form: FormModes, 
+/**
+ * Whether the widget runs on this site (a disabled site shows nothing).
+ */
+enabled: boolean, 
+/**
+ * The language the widget speaks.
+ */
+language: Language, };
 
 /**
  * A message as the visitor's widget sees it: never email headers,

@@ -28,7 +28,7 @@ const VISITOR_BLOCKED: Invalid = Invalid::new(
 const TOUCH_INTERVAL_MS: u64 = 60 * 60 * 1000;
 
 fn form_config(site: &SiteRow) -> FormConfig {
-    FormConfig { phone: site.form_phone, company: site.form_company, full_name: site.form_full_name }
+    site.chatbot().form()
 }
 
 async fn site_of(store: &Store, site_id: &str) -> ApiResult<SiteRow> {
@@ -39,11 +39,15 @@ async fn site_of(store: &Store, site_id: &str) -> ApiResult<SiteRow> {
 pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let site = site_of(store, site_id).await?;
-    let form = form_config(&site);
+    let chatbot = site.chatbot();
+    let form = chatbot.form();
+    let greeting = chatbot.greeting().unwrap_or(&site.greeting).to_string();
     let config = api::SiteConfig {
+        enabled: site.enabled == 1,
+        language: site.language,
         site_id: site.id,
         name: site.name,
-        greeting: site.greeting,
+        greeting,
         color: site.color,
         position: site.position,
         form: api::FormModes { phone: form.phone, company: form.company, full_name: form.full_name },

@@ -5,9 +5,10 @@ use serde::Deserialize;
 use shared::api;
 use shared::contact::ContactSource;
 use shared::conversation::{Author, DeliveryStatus};
-use shared::form::{ContactDetails, FieldMode};
+use shared::chatbot::Chatbot;
+use shared::form::{ContactDetails, FieldMode, FormConfig};
 use shared::identity::{IdentityMode, Tie};
-use shared::site::WidgetPosition;
+use shared::site::{Language, WidgetPosition};
 use wasm_bindgen::JsValue;
 
 use super::{last_rows, ms, opt, Store, Written};
@@ -38,6 +39,23 @@ pub struct SiteRow {
     pub identity_mode: IdentityMode,
     /// Secret the site's server signs emails with; never sent to browsers.
     pub identity_secret: Option<String>,
+    /// 1 while the site's widget runs; 0 stops it (nothing is deleted).
+    pub enabled: u8,
+    /// The language the widget speaks.
+    pub language: Language,
+    /// The chatbot as saved (JSON), or NULL for the default one.
+    pub chatbot: Option<String>,
+}
+
+impl SiteRow {
+    /// The site's chatbot: as saved, or greeting-then-Form from the older columns.
+    pub fn chatbot(&self) -> Chatbot {
+        let saved = self.chatbot.as_deref().and_then(|json| serde_json::from_str::<Chatbot>(json).ok());
+        saved.unwrap_or_else(|| {
+            let form = FormConfig { phone: self.form_phone, company: self.form_company, full_name: self.form_full_name };
+            Chatbot::default_for(&self.greeting, form)
+        })
+    }
 }
 
 /// A visitor, as needed to authenticate and serve a widget call.
@@ -154,7 +172,7 @@ impl Store {
     pub async fn site(&self, site_id: &str) -> ApiResult<Option<SiteRow>> {
         self.first(
             "SELECT id, account_id, name, greeting, color, position, form_phone, form_company, form_full_name, \
-             identity_mode, identity_secret FROM sites WHERE id = ?1",
+             identity_mode, identity_secret, enabled, language, chatbot FROM sites WHERE id = ?1",
             &[site_id.into()],
         )
         .await

@@ -22,7 +22,7 @@ mod typescript {
     use crate::contact::ContactSource;
     use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
     use crate::form::FieldMode;
-    use crate::site::WidgetPosition;
+    use crate::site::{Language, WidgetPosition};
     use ts_rs::{Config, TS};
 
     /// Where the inbox reads its shapes from.
@@ -50,7 +50,7 @@ mod typescript {
     fn the_inbox_types_are_generated_from_these() {
         let cfg = Config::new().with_large_int("number");
         let generated = declarations!(&cfg;
-            Role, Channel, Status, Author, Direction, DeliveryStatus, ContactSource, FieldMode, WidgetPosition,
+            Role, Channel, Status, Author, Direction, DeliveryStatus, ContactSource, FieldMode, WidgetPosition, Language,
             Agent, Site, FormModes, SiteConfig, VisitorMessage, VisitorState, Conversation, Attachment, Message, Claim,
             Contact, Activity, Rejection, Erased, EmailChannel, ConversationPage, Thread, ConversationAnswer,
             MessageAnswer, EmailDraft, ContactProfile, Session, Team, Invitation, Sites, ChannelSettings, EmailPreview,

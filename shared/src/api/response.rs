@@ -6,7 +6,7 @@ use crate::agent::Role;
 use crate::contact::ContactSource;
 use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
 use crate::form::FieldMode;
-use crate::site::WidgetPosition;
+use crate::site::{Language, WidgetPosition};
 
 /// An agent of the team.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,6 +62,10 @@ pub struct SiteConfig {
     pub position: WidgetPosition,
     /// The Form step.
     pub form: FormModes,
+    /// Whether the widget runs on this site (a disabled site shows nothing).
+    pub enabled: bool,
+    /// The language the widget speaks.
+    pub language: Language,
 }
 
 /// A message as the visitor's widget sees it: never email headers,

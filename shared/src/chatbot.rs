@@ -1,0 +1,185 @@
+//! The chatbot a site owner arranges: an ordered list of blocks (a greeting,
+//! the Form step, "Enter an automation" after the Form, and the offline
+//! message with its business hours).
+
+use crate::form::{FieldMode, FormConfig};
+use crate::Invalid;
+
+/// Longest greeting or offline message, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 500;
+
+/// A block is malformed.
+pub const CHATBOT_INVALID: Invalid = Invalid::new(
+    "chatbot_invalid",
+    "The chatbot needs exactly one Form block; messages are 1 to 500 characters; hours run from 00:00 to 24:00 with opening before closing.",
+);
+
+/// Opening hours of one weekday, minutes after midnight in the site's time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Span {
+    /// Opening, 0 to 1440.
+    pub open: u16,
+    /// Closing, after opening, at most 1440.
+    pub close: u16,
+}
+
+/// One step of the chatbot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "type", rename_all = "snake_case", deny_unknown_fields))]
+pub enum Block {
+    /// The first bot line of a new conversation.
+    Greeting {
+        /// The text.
+        text: String,
+    },
+    /// The Form step: email always; phone, company and full name each hidden, optional or required.
+    Form {
+        /// How the phone field is treated.
+        phone: FieldMode,
+        /// How the company ("account") field is treated.
+        company: FieldMode,
+        /// How the full-name field is treated.
+        full_name: FieldMode,
+    },
+    /// After the Form is submitted, the contact enters this automation.
+    EnterAutomation {
+        /// The automation's id.
+        automation_id: String,
+    },
+    /// Shown when nobody is online or outside business hours.
+    Offline {
+        /// The text.
+        text: String,
+        /// Monday to Sunday; `None` is closed all day.
+        hours: [Option<Span>; 7],
+        /// IANA time zone of the hours, e.g. `Europe/Paris`.
+        time_zone: String,
+    },
+}
+
+/// A site's chatbot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Chatbot {
+    /// The blocks, in order.
+    pub blocks: Vec<Block>,
+}
+
+impl Chatbot {
+    /// The chatbot of a site that never arranged one: its greeting, then its Form.
+    pub fn default_for(greeting: &str, form: FormConfig) -> Self {
+        Chatbot {
+            blocks: vec![
+                Block::Greeting { text: greeting.to_string() },
+                Block::Form { phone: form.phone, company: form.company, full_name: form.full_name },
+            ],
+        }
+    }
+
+    /// The Form step's configuration (email only when there is no Form block).
+    pub fn form(&self) -> FormConfig {
+        self.blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Form { phone, company, full_name } => Some(FormConfig { phone: *phone, company: *company, full_name: *full_name }),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
+    /// The text of the greeting block, if there is one.
+    pub fn greeting(&self) -> Option<&str> {
+        self.blocks.iter().find_map(|b| match b {
+            Block::Greeting { text } => Some(text.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The automation a contact enters after submitting the Form, if any.
+    pub fn automation(&self) -> Option<&str> {
+        self.blocks.iter().find_map(|b| match b {
+            Block::EnterAutomation { automation_id } => Some(automation_id.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Checks the blocks as an admin saved them: exactly one Form, messages of
+    /// 1 to 500 characters on one or more lines, business hours that make sense.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let forms = self.blocks.iter().filter(|b| matches!(b, Block::Form { .. })).count();
+        let message_ok = |t: &str| {
+            let n = t.trim().chars().count();
+            (1..=MAX_MESSAGE_CHARS).contains(&n)
+        };
+        let block_ok = |b: &Block| match b {
+            Block::Greeting { text } => message_ok(text),
+            Block::Form { .. } => true,
+            Block::EnterAutomation { automation_id } => !automation_id.trim().is_empty(),
+            Block::Offline { text, hours, time_zone } => {
+                message_ok(text)
+                    && !time_zone.trim().is_empty()
+                    && hours.iter().flatten().all(|s| s.open < s.close && s.close <= 1440)
+            }
+        };
+        if forms == 1 && self.blocks.len() <= 10 && self.blocks.iter().all(block_ok) {
+            Ok(())
+        } else {
+            Err(CHATBOT_INVALID)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> Block {
+        Block::Form { phone: FieldMode::Required, company: FieldMode::Hidden, full_name: FieldMode::Optional }
+    }
+
+    #[test]
+    fn the_default_chatbot_greets_then_asks_the_sites_form() {
+        let config = FormConfig { phone: FieldMode::Optional, company: FieldMode::Hidden, full_name: FieldMode::Required };
+        let bot = Chatbot::default_for("Hi!", config);
+        assert_eq!(bot.form(), config);
+        assert_eq!(bot.automation(), None);
+        assert_eq!(bot.validate(), Ok(()));
+    }
+
+    #[test]
+    fn an_automation_block_names_what_the_contact_enters() {
+        let bot = Chatbot { blocks: vec![form(), Block::EnterAutomation { automation_id: "au_1".into() }] };
+        assert_eq!(bot.automation(), Some("au_1"));
+        assert_eq!(bot.form().phone, FieldMode::Required);
+    }
+
+    #[test]
+    fn exactly_one_form_and_sane_blocks() {
+        assert_eq!(Chatbot { blocks: vec![] }.validate(), Err(CHATBOT_INVALID), "the Form is always there");
+        assert_eq!(Chatbot { blocks: vec![form(), form()] }.validate(), Err(CHATBOT_INVALID));
+        let greeting = |t: &str| Block::Greeting { text: t.into() };
+        assert_eq!(Chatbot { blocks: vec![greeting("  "), form()] }.validate(), Err(CHATBOT_INVALID));
+        assert_eq!(Chatbot { blocks: vec![greeting(&"x".repeat(501)), form()] }.validate(), Err(CHATBOT_INVALID));
+        let offline = |open, close| Block::Offline {
+            text: "We are away".into(),
+            hours: [Some(Span { open, close }), None, None, None, None, None, None],
+            time_zone: "Europe/Paris".into(),
+        };
+        assert_eq!(Chatbot { blocks: vec![form(), offline(540, 1020)] }.validate(), Ok(()));
+        assert_eq!(Chatbot { blocks: vec![form(), offline(1020, 540)] }.validate(), Err(CHATBOT_INVALID));
+        assert_eq!(Chatbot { blocks: vec![form(), offline(0, 1441)] }.validate(), Err(CHATBOT_INVALID));
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn blocks_travel_tagged_by_type() {
+        let json = r#"{"blocks":[{"type":"greeting","text":"Hi"},{"type":"form","phone":"required","company":"hidden","full_name":"optional"},{"type":"enter_automation","automation_id":"au_1"}]}"#;
+        let bot: Chatbot = serde_json::from_str(json).unwrap();
+        assert_eq!(bot.automation(), Some("au_1"));
+        assert_eq!(serde_json::to_string(&bot).unwrap(), json);
+        assert!(serde_json::from_str::<Chatbot>(r#"{"blocks":[{"type":"confetti"}]}"#).is_err());
+    }
+}
