@@ -272,6 +272,13 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["POST", "/api/agents", { email: `m+${unique("")}@juniperandpine.example`, full_name: "M" }, "admin"],
     ["GET", `/api/contacts/${mail.conversation.contact_id}/export`, undefined, "admin"],
     ["DELETE", `/api/contacts/${erasable.conversation.contact_id}`, undefined, "admin"],
+    ["GET", "/api/sites", undefined, "agent"],
+    ["POST", "/api/sites", { name: unique("Matrix ") }, "admin"],
+    ["PATCH", "/api/sites/s_mail_new", { name: "Mail new" }, "admin"],
+    ["GET", "/api/sites/s_mail_new/widget", undefined, "admin"],
+    ["PATCH", "/api/sites/s_mail_new/widget", { position: "right" }, "admin"],
+    ["GET", "/api/sites/s_mail_new/chatbot", undefined, "admin"],
+    ["PUT", "/api/sites/s_mail_new/chatbot", { blocks: [{ type: "form", phone: "hidden", company: "hidden", full_name: "hidden" }] }, "admin"],
   ];
   const failures = [];
   for (const [method, path, json, who] of endpoints) {

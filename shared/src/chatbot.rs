@@ -17,6 +17,7 @@ pub const CHATBOT_INVALID: Invalid = Invalid::new(
 /// Opening hours of one weekday, minutes after midnight in the site's time zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(all(test, feature = "serde"), derive(ts_rs::TS))]
 pub struct Span {
     /// Opening, 0 to 1440.
     pub open: u16,
@@ -27,6 +28,7 @@ pub struct Span {
 /// One step of the chatbot.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(all(test, feature = "serde"), derive(ts_rs::TS))]
 #[cfg_attr(feature = "serde", serde(tag = "type", rename_all = "snake_case", deny_unknown_fields))]
 pub enum Block {
     /// The first bot line of a new conversation.
@@ -62,6 +64,7 @@ pub enum Block {
 /// A site's chatbot.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(all(test, feature = "serde"), derive(ts_rs::TS))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Chatbot {
     /// The blocks, in order.

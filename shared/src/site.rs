@@ -1,6 +1,7 @@
 //! A website that embeds the widget: how the widget sits on its pages.
 
 use crate::conversation::string_enum;
+use crate::Invalid;
 
 string_enum! {
     /// The corner the launcher sits in.
@@ -15,4 +16,86 @@ string_enum! {
         Auto = "auto", /// English.
         En = "en", /// French.
         Fr = "fr" }
+}
+
+/// The accent colour is not `#rrggbb`, or white text on it fails WCAG AA.
+pub const COLOR_INVALID: Invalid = Invalid::new(
+    "color_invalid",
+    "Choose a colour as #rrggbb on which white text is readable: WCAG AA needs a contrast ratio of at least 4.5:1.",
+);
+/// A site's name is empty, too long or not one line.
+pub const SITE_NAME_INVALID: Invalid = Invalid::new("site_name_invalid", "A site's name is one line of 1 to 100 characters.");
+
+/// The least contrast WCAG AA asks of normal text.
+pub const MIN_CONTRAST: f64 = 4.5;
+
+/// The (r, g, b) of `#rrggbb`.
+fn rgb(color: &str) -> Option<[u8; 3]> {
+    let hex = color.strip_prefix('#').filter(|h| h.len() == 6)?;
+    let bytes = hex::decode(hex).ok()?;
+    Some([bytes[0], bytes[1], bytes[2]])
+}
+
+/// WCAG 2 relative luminance of an sRGB colour.
+fn luminance([r, g, b]: [u8; 3]) -> f64 {
+    let channel = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.040_45 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    };
+    0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+}
+
+/// WCAG 2 contrast ratio between two `#rrggbb` colours (1 to 21); `None` if either is malformed.
+pub fn contrast_ratio(a: &str, b: &str) -> Option<f64> {
+    let (la, lb) = (luminance(rgb(a)?), luminance(rgb(b)?));
+    let (light, dark) = if la > lb { (la, lb) } else { (lb, la) };
+    Some((light + 0.05) / (dark + 0.05))
+}
+
+/// Checks an accent colour as an admin picks it: the widget writes white text
+/// on it (launcher, header, the visitor's bubbles), so that must pass WCAG AA.
+pub fn validate_accent(color: &str) -> Result<String, Invalid> {
+    let color = color.trim().to_ascii_lowercase();
+    match contrast_ratio(&color, "#ffffff") {
+        Some(ratio) if ratio >= MIN_CONTRAST => Ok(color),
+        _ => Err(COLOR_INVALID),
+    }
+}
+
+/// Checks a site's name: one line of 1 to 100 characters, trimmed.
+pub fn validate_site_name(name: &str) -> Result<String, Invalid> {
+    match crate::form::normalize_line(name) {
+        Ok(name) if !name.is_empty() => Ok(name),
+        _ => Err(SITE_NAME_INVALID),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contrast_follows_wcag() {
+        assert!((contrast_ratio("#000000", "#ffffff").unwrap() - 21.0).abs() < 1e-9);
+        assert!((contrast_ratio("#ffffff", "#ffffff").unwrap() - 1.0).abs() < 1e-9);
+        // #767676 on white is the classic AA threshold (4.54:1).
+        assert!((contrast_ratio("#767676", "#ffffff").unwrap() - 4.54).abs() < 0.01);
+        assert_eq!(contrast_ratio("#fff", "#ffffff"), None);
+    }
+
+    #[test]
+    fn accents_must_carry_white_text() {
+        assert_eq!(validate_accent(" #33503F "), Ok("#33503f".into()), "the demo's pine green");
+        assert_eq!(validate_accent("#2f6fed"), Ok("#2f6fed".into()), "the default blue (4.6:1)");
+        assert_eq!(validate_accent("#ffcc00"), Err(COLOR_INVALID), "yellow under white text fails");
+        assert_eq!(validate_accent("#777777"), Err(COLOR_INVALID), "just under 4.5:1");
+        assert_eq!(validate_accent("red"), Err(COLOR_INVALID));
+    }
+
+    #[test]
+    fn site_names_are_one_short_line() {
+        assert_eq!(validate_site_name("  Juniper & Pine "), Ok("Juniper & Pine".into()));
+        assert_eq!(validate_site_name(" "), Err(SITE_NAME_INVALID));
+        assert_eq!(validate_site_name("a\nb"), Err(SITE_NAME_INVALID));
+    }
 }

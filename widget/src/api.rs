@@ -148,9 +148,13 @@ impl Api {
         }
     }
 
-    /// The site's widget configuration.
+    /// The site's widget configuration; `None` when unknown, unreachable or switched off.
     pub async fn config(&self, site: &str) -> Option<Config> {
         let config = self.call("GET", &["/api/widget/sites/", site, "/config"].concat(), None, None).await.ok()?;
+        // A site whose owner switched chat off shows nothing.
+        if Reflect::get(&config, &"enabled".into()).ok()?.as_bool() == Some(false) {
+            return None;
+        }
         let form = Reflect::get(&config, &"form".into()).unwrap_or(JsValue::NULL);
         let mode = |field: &str| text(&form, field).and_then(|m| FieldMode::parse(&m)).unwrap_or(FieldMode::Hidden);
         let text = |key: &str| text(&config, key).unwrap_or_default();

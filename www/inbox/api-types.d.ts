@@ -87,7 +87,11 @@ id: string,
 /**
  * Display name.
  */
-name: string, };
+name: string, 
+/**
+ * Whether its widget runs.
+ */
+enabled: boolean, };
 
 /**
  * The Form step's configurable fields, as the widget renders them.
@@ -748,6 +752,103 @@ start_date: string,
  * Replaced by the sending agent's name in the From name.
  */
 agent_name: string, };
+
+/**
+ * `GET`/`PATCH /api/sites/{site}/widget`: how the widget looks on a site.
+ */
+export type WidgetSettings = { 
+/**
+ * The site.
+ */
+site_id: string, 
+/**
+ * The widget's display name (the site's name).
+ */
+name: string, 
+/**
+ * Accent colour, `#rrggbb`, readable under white text (WCAG AA).
+ */
+color: string, 
+/**
+ * The launcher's corner.
+ */
+position: WidgetPosition, 
+/**
+ * The language the widget speaks.
+ */
+language: Language, };
+
+/**
+ * `GET`/`PUT /api/sites/{site}/chatbot`: the site's chatbot, block by block.
+ */
+export type ChatbotSettings = { 
+/**
+ * The site.
+ */
+site_id: string, 
+/**
+ * Its blocks, in order.
+ */
+chatbot: Chatbot, };
+
+/**
+ * A site's chatbot.
+ */
+export type Chatbot = { 
+/**
+ * The blocks, in order.
+ */
+blocks: Array<Block>, };
+
+/**
+ * One step of the chatbot.
+ */
+export type Block = { "type": "greeting", 
+/**
+ * The text.
+ */
+text: string, } | { "type": "form", 
+/**
+ * How the phone field is treated.
+ */
+phone: FieldMode, 
+/**
+ * How the company ("account") field is treated.
+ */
+company: FieldMode, 
+/**
+ * How the full-name field is treated.
+ */
+full_name: FieldMode, } | { "type": "enter_automation", 
+/**
+ * The automation's id.
+ */
+automation_id: string, } | { "type": "offline", 
+/**
+ * The text.
+ */
+text: string, 
+/**
+ * Monday to Sunday; `None` is closed all day.
+ */
+hours: [Span | null, Span | null, Span | null, Span | null, Span | null, Span | null, Span | null], 
+/**
+ * IANA time zone of the hours, e.g. `Europe/Paris`.
+ */
+time_zone: string, };
+
+/**
+ * Opening hours of one weekday, minutes after midnight in the site's time zone.
+ */
+export type Span = { 
+/**
+ * Opening, 0 to 1440.
+ */
+open: number, 
+/**
+ * Closing, after opening, at most 1440.
+ */
+close: number, };
 
 /**
  * `POST /api/widget/sites/{site}/visitors`: a new visitor.

@@ -90,6 +90,18 @@ export const client = {
   removeAgent: (agent) => api("DELETE", `/api/agents/${id(agent)}`),
   /** @returns {Promise<import("./api-types").Sites>} */
   sites: () => api("GET", "/api/sites"),
+  /** @param {string} name @returns {Promise<import("./api-types").Site>} */
+  createSite: (name) => api("POST", "/api/sites", { name }),
+  /** @param {string} site @param {{name?: string, enabled?: boolean}} changes @returns {Promise<import("./api-types").Site>} */
+  updateSite: (site, changes) => api("PATCH", `/api/sites/${id(site)}`, changes),
+  /** @param {string} site @returns {Promise<import("./api-types").WidgetSettings>} */
+  widget: (site) => api("GET", `/api/sites/${id(site)}/widget`),
+  /** @param {string} site @param {{name?: string, color?: string, position?: import("./api-types").WidgetPosition, language?: import("./api-types").Language}} changes @returns {Promise<import("./api-types").WidgetSettings>} */
+  updateWidget: (site, changes) => api("PATCH", `/api/sites/${id(site)}/widget`, changes),
+  /** @param {string} site @returns {Promise<import("./api-types").ChatbotSettings>} */
+  chatbot: (site) => api("GET", `/api/sites/${id(site)}/chatbot`),
+  /** @param {string} site @param {import("./api-types").Chatbot} chatbot @returns {Promise<import("./api-types").ChatbotSettings>} */
+  updateChatbot: (site, chatbot) => api("PUT", `/api/sites/${id(site)}/chatbot`, chatbot),
   /** @param {string} site @returns {Promise<import("./api-types").ChannelSettings>} */
   channel: (site) => api("GET", `/api/sites/${id(site)}/email-channel`),
   /** @param {string} site @param {{enabled?: boolean, default_subject?: string, from_name?: string, username?: string, subdomain?: string}} changes @returns {Promise<import("./api-types").ChannelSettings>} */

@@ -5,6 +5,7 @@
 // never shows an older answer over a newer one.
 import { client, latestOnly } from "./api.js";
 import { $, el, showError, show } from "./dom.js";
+import { initSiteSettings, loadSiteSettings } from "./site-settings.js";
 
 /** The templates' tokens, as the worker names them (set when a channel loads). */
 let tokens = { start_date: "", agent_name: "" };
@@ -25,7 +26,7 @@ export async function openSettings() {
     showError($("s-error"), err, "Could not load the sites: ");
     return;
   }
-  await loadSettings();
+  await Promise.all([loadSiteSettings(), loadSettings()]);
   await loadTeam();
 }
 
@@ -147,7 +148,8 @@ async function invite(e) {
 
 /** Wires the settings form, its template buttons, the team and the invitation form. */
 export function initSettings() {
-  $("s-site").addEventListener("change", loadSettings);
+  $("s-site").addEventListener("change", () => { loadSiteSettings(); loadSettings(); });
+  initSiteSettings();
   $("s-subject").addEventListener("input", () => { syncDateToggle(); preview(); });
   $("s-from").addEventListener("input", preview);
   $("s-date-toggle").addEventListener("click", () => {

@@ -8,6 +8,7 @@ mod conversations;
 mod email;
 mod originals;
 mod session;
+mod sites;
 mod tickets;
 mod widget;
 
@@ -103,7 +104,10 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
             ["api", "messages", id, "original"] => { Get => originals::show(cx, id).await }
             ["api", "email", "rejections"] => { Get => email::rejections(cx).await }
 
-            ["api", "sites"] => { Get => sites(cx).await }
+            ["api", "sites"] => { Get => sites::list(cx).await, Post => sites::create(cx).await }
+            ["api", "sites", site] => { Patch => sites::update(cx, site).await }
+            ["api", "sites", site, "widget"] => { Get => sites::widget(cx, site).await, Patch => sites::update_widget(cx, site).await }
+            ["api", "sites", site, "chatbot"] => { Get => sites::chatbot(cx, site).await, Put => sites::update_chatbot(cx, site).await }
             ["api", "sites", site, "email-channel"] => { Get => channels::show(cx, site).await, Patch => channels::update(cx, site).await }
             ["api", "sites", site, "email-channel", "preview"] => { Post => channels::preview(cx, site).await }
             ["api", "sites", site, "tickets"] => { Post => tickets::create(cx, site).await }
@@ -116,13 +120,6 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
     } else {
         response
     }
-}
-
-/// `GET /api/sites`: the agent's sites.
-async fn sites(cx: &mut Cx<'_>) -> ApiResult<Response> {
-    let store = cx.app.store;
-    let agent = crate::auth::agent(store, &cx.req).await?;
-    json(200, &shared::api::Sites { sites: store.sites(&agent.account_id).await? })
 }
 
 /// `GET /api/health`: whether D1 answers.

@@ -18,6 +18,9 @@ use crate::ids::{new_id, new_secret, now_ms};
 use crate::limits::{client_ip, Limit};
 use crate::store::{ContactLink, SiteRow, Store, VisitorRow, Written};
 
+/// The site owner switched the widget off.
+const SITE_DISABLED: Invalid = Invalid::new("site_disabled", "Chat is switched off on this site.");
+
 /// An agent marked this visitor's chat as spam.
 const VISITOR_BLOCKED: Invalid = Invalid::new(
     "visitor_blocked",
@@ -68,7 +71,11 @@ pub async fn create_visitor(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Respons
     let secret = new_secret();
     let hash = shared::visitor::hash_secret(&secret);
     if !store.create_visitor(site_id, &visitor_id, &hash, now_ms()).await? {
-        return Err(ApiError::NotFound("Site"));
+        // Only on this path: say whether the site is unknown or switched off.
+        return Err(match store.site(site_id).await? {
+            Some(_) => ApiError::Forbidden(SITE_DISABLED),
+            None => ApiError::NotFound("Site"),
+        });
     }
     let token = format!("{visitor_id}.{secret}");
     json(201, &api::NewVisitor { visitor_id, token, max_age_seconds: VISITOR_TTL_MS / 1000 })

@@ -178,23 +178,12 @@ impl Store {
         .await
     }
 
-    /// The account's sites, by name.
-    pub async fn sites(&self, account_id: &str) -> ApiResult<Vec<api::Site>> {
-        #[derive(Deserialize)]
-        struct Row {
-            id: String,
-            name: String,
-        }
-        let rows: Vec<Row> = self.all("SELECT id, name FROM sites WHERE account_id = ?1 ORDER BY name", &[account_id.into()]).await?;
-        Ok(rows.into_iter().map(|r| api::Site { id: r.id, name: r.name }).collect())
-    }
-
-    /// Creates a visitor of `site_id`; `false` if the site does not exist.
+    /// Creates a visitor of `site_id`; `false` if the site does not exist or is disabled.
     pub async fn create_visitor(&self, site_id: &str, visitor_id: &str, token_hash: &str, now: u64) -> ApiResult<bool> {
         let changes = self
             .run(
                 "INSERT INTO visitors (id, site_id, token_hash, created_at, last_seen_at) \
-                 SELECT ?1, id, ?2, ?3, ?3 FROM sites WHERE id = ?4",
+                 SELECT ?1, id, ?2, ?3, ?3 FROM sites WHERE id = ?4 AND enabled = 1",
                 &[visitor_id.into(), token_hash.into(), ms(now), site_id.into()],
             )
             .await?;

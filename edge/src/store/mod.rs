@@ -11,10 +11,12 @@ mod chat;
 mod inbox;
 mod mail;
 mod privacy;
+mod sites;
 
 pub use chat::{ContactLink, SiteRow, VisitorRow};
 pub use agents::{AgentRow, Setup};
 pub use inbox::{Cursor, SentEmail};
+pub use sites::WidgetUpdate;
 pub use mail::{ChannelUpdate, EmailChannelRow, InboundEmail, NewIds, Ticket};
 
 use serde::Deserialize;

@@ -22,6 +22,7 @@ mod typescript {
     use crate::contact::ContactSource;
     use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
     use crate::form::FieldMode;
+    use crate::chatbot::{Block, Chatbot, Span};
     use crate::site::{Language, WidgetPosition};
     use ts_rs::{Config, TS};
 
@@ -54,7 +55,7 @@ mod typescript {
             Agent, Site, FormModes, SiteConfig, VisitorMessage, VisitorState, Conversation, Attachment, Message, Claim,
             Contact, Activity, Rejection, Erased, EmailChannel, ConversationPage, Thread, ConversationAnswer,
             MessageAnswer, EmailDraft, ContactProfile, Session, Team, Invitation, Sites, ChannelSettings, EmailPreview,
-            Rejections, TemplateTokens, NewVisitor, VisitorThread, VisitorMessageAnswer, VisitorAnswer,
+            Rejections, TemplateTokens, WidgetSettings, ChatbotSettings, Chatbot, Block, Span, NewVisitor, VisitorThread, VisitorMessageAnswer, VisitorAnswer,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

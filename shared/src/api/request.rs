@@ -4,6 +4,39 @@
 use serde::Deserialize;
 
 use crate::conversation::{Channel, Status};
+use crate::site::{Language, WidgetPosition};
+
+/// `POST /api/sites`: a new site of the account.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewSite {
+    /// Its name.
+    pub name: String,
+}
+
+/// `PATCH /api/sites/{site}`; `None` leaves a setting as it is.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteChanges {
+    /// A new name.
+    pub name: Option<String>,
+    /// Switch its widget on or off (nothing is deleted).
+    pub enabled: Option<bool>,
+}
+
+/// `PATCH /api/sites/{site}/widget`; `None` leaves a setting as it is.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WidgetChanges {
+    /// The display name (the site's name).
+    pub name: Option<String>,
+    /// Accent colour, `#rrggbb`.
+    pub color: Option<String>,
+    /// The launcher's corner.
+    pub position: Option<WidgetPosition>,
+    /// The language the widget speaks.
+    pub language: Option<Language>,
+}
 
 /// `POST /api/widget/messages`.
 #[derive(Debug, Deserialize)]

@@ -32,6 +32,34 @@ pub struct Site {
     pub id: String,
     /// Display name.
     pub name: String,
+    /// Whether its widget runs.
+    pub enabled: bool,
+}
+
+/// `GET`/`PATCH /api/sites/{site}/widget`: how the widget looks on a site.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct WidgetSettings {
+    /// The site.
+    pub site_id: String,
+    /// The widget's display name (the site's name).
+    pub name: String,
+    /// Accent colour, `#rrggbb`, readable under white text (WCAG AA).
+    pub color: String,
+    /// The launcher's corner.
+    pub position: WidgetPosition,
+    /// The language the widget speaks.
+    pub language: Language,
+}
+
+/// `GET`/`PUT /api/sites/{site}/chatbot`: the site's chatbot, block by block.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ChatbotSettings {
+    /// The site.
+    pub site_id: String,
+    /// Its blocks, in order.
+    pub chatbot: crate::chatbot::Chatbot,
 }
 
 /// The Form step's configurable fields, as the widget renders them.

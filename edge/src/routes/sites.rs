@@ -1,0 +1,91 @@
+//! Site-owner settings: the account's sites, each site's widget and its
+//! chatbot. Any agent lists the sites; changes are the primary admin's.
+
+use shared::api;
+use shared::chatbot::Chatbot;
+use shared::site::{validate_accent, validate_site_name};
+use worker::Response;
+
+use super::Cx;
+use crate::auth;
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, read_json};
+use crate::ids::{new_id, now_ms};
+use crate::store::{Store, WidgetUpdate};
+
+/// `GET /api/sites`: the agent's sites.
+pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let agent = auth::agent(store, &cx.req).await?;
+    json(200, &api::Sites { sites: store.sites(&agent.account_id).await? })
+}
+
+/// `POST /api/sites`: `{name}` → a new site (with its email channel, address not yet set).
+pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let admin = auth::admin(store, &cx.req).await?;
+    let input: api::NewSite = read_json(&mut cx.req).await?;
+    let name = validate_site_name(&input.name)?;
+    json(201, &store.create_site(&admin.account_id, &new_id("s"), &name, now_ms()).await?)
+}
+
+/// `PATCH /api/sites/{site}`: `{name?, enabled?}`; a disabled site's widget stops, nothing is deleted.
+pub async fn update(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let admin = auth::admin(store, &cx.req).await?;
+    let input: api::SiteChanges = read_json(&mut cx.req).await?;
+    let name = input.name.as_deref().map(validate_site_name).transpose()?;
+    if !store.update_site(&admin.account_id, site_id, name.as_deref(), input.enabled).await? {
+        return Err(ApiError::NotFound("Site"));
+    }
+    let site = store.sites(&admin.account_id).await?.into_iter().find(|s| s.id == site_id).ok_or(ApiError::NotFound("Site"))?;
+    json(200, &site)
+}
+
+async fn widget_of(store: &Store, account_id: &str, site_id: &str) -> ApiResult<api::WidgetSettings> {
+    store.widget_settings(account_id, site_id).await?.ok_or(ApiError::NotFound("Site"))
+}
+
+/// `GET /api/sites/{site}/widget`: display name, accent colour, launcher position, language.
+pub async fn widget(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let admin = auth::admin(store, &cx.req).await?;
+    json(200, &widget_of(store, &admin.account_id, site_id).await?)
+}
+
+/// `PATCH /api/sites/{site}/widget`: `{name?, color?, position?, language?}`; a colour
+/// under which white text fails WCAG AA is refused.
+pub async fn update_widget(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let admin = auth::admin(store, &cx.req).await?;
+    let input: api::WidgetChanges = read_json(&mut cx.req).await?;
+    let name = input.name.as_deref().map(validate_site_name).transpose()?;
+    let color = input.color.as_deref().map(validate_accent).transpose()?;
+    let changes = WidgetUpdate { name: name.as_deref(), color: color.as_deref(), position: input.position, language: input.language };
+    if !store.update_widget(&admin.account_id, site_id, &changes).await? {
+        return Err(ApiError::NotFound("Site"));
+    }
+    json(200, &widget_of(store, &admin.account_id, site_id).await?)
+}
+
+/// `GET /api/sites/{site}/chatbot`: the site's chatbot, block by block (the default one until saved).
+pub async fn chatbot(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let admin = auth::admin(store, &cx.req).await?;
+    let site = store.site(site_id).await?.filter(|s| s.account_id == admin.account_id).ok_or(ApiError::NotFound("Site"))?;
+    json(200, &api::ChatbotSettings { site_id: site.id.clone(), chatbot: site.chatbot() })
+}
+
+/// `PUT /api/sites/{site}/chatbot`: `{blocks: [...]}` replaces the chatbot; the
+/// widget's config (cached a minute) carries it to every visitor.
+pub async fn update_chatbot(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let admin = auth::admin(store, &cx.req).await?;
+    let chatbot: Chatbot = read_json(&mut cx.req).await?;
+    chatbot.validate()?;
+    let saved = serde_json::to_string(&chatbot).map_err(|e| ApiError::Internal(e.to_string()))?;
+    if !store.set_chatbot(&admin.account_id, site_id, &saved).await? {
+        return Err(ApiError::NotFound("Site"));
+    }
+    json(200, &api::ChatbotSettings { site_id: site_id.to_string(), chatbot })
+}

@@ -1,0 +1,71 @@
+// The Settings page in real Chromium, as a site owner uses it: the chatbot's
+// Form block edited without SQL reaches a fresh visitor's widget.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { URL_, call, startHostPages, KEY } from "./helpers.mjs";
+
+let browser, hosts;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
+  });
+  hosts = await startHostPages();
+});
+after(async () => {
+  await browser?.close();
+  await hosts?.close();
+});
+
+async function settingsAsAdmin() {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(URL_ + "/inbox.html");
+  await page.fill("#email", "admin@juniperandpine.example");
+  await page.fill("#password", process.env.PARLEY_ADMIN_PASSWORD);
+  await page.click("#signin button[type=submit]");
+  await page.locator("#inbox").waitFor();
+  await page.click("#to-settings");
+  await page.locator("#settings").waitFor();
+  return page;
+}
+
+test("the admin removes Account, makes Phone required and saves; a fresh visitor is asked exactly that", async () => {
+  const before = (await call("GET", "/api/widget/sites/s_bot/config")).body.form;
+  assert.deepEqual(before, { phone: "optional", company: "optional", full_name: "hidden" });
+
+  const admin = await settingsAsAdmin();
+  await admin.selectOption("#s-site", "s_bot");
+  await admin.locator("#bot-fields li[data-field=company] button[aria-label='Remove Account']").waitFor();
+  await admin.click("#bot-fields button[aria-label='Remove Account']");
+  await admin.check("#bot-fields input[aria-label='Phone required']");
+  await admin.click("#bot-form button[type=submit]");
+  await admin.locator("#bot-saved", { hasText: "Saved" }).waitFor();
+  assert.equal(await admin.locator("#bot-fields li[data-field=company]").textContent(), "Add Account", "Account can be added back");
+  await admin.context().close();
+
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(hosts.page("s_bot"));
+  await visitor.locator(".launcher").click();
+  await visitor.locator("#parley-input").fill("Do you ship to Oslo?");
+  await visitor.keyboard.press("Enter");
+  await visitor.locator(".form-step").waitFor();
+  const labels = await visitor.locator(".form-step label").evaluateAll((ls) => ls.map((l) => l.textContent));
+  assert.deepEqual(labels, ["Email", "Phone"], "email and phone, never account");
+  const required = await visitor.locator(".form-step input[aria-required=true]").evaluateAll((is) => is.map((i) => i.name));
+  assert.deepEqual(required, ["email", "phone"]);
+  await visitor.context().close();
+
+  const { chatbot } = (await call("GET", "/api/sites/s_bot/chatbot", { token: KEY })).body;
+  assert.deepEqual(chatbot.blocks.find((b) => b.type === "form"), { type: "form", phone: "required", company: "hidden", full_name: "hidden" });
+});
+
+test("a colour white text cannot be read on is refused in Settings with the rule", async () => {
+  const admin = await settingsAsAdmin();
+  await admin.selectOption("#s-site", "s_bot");
+  await admin.locator("#w-color").fill("#ffdd55");
+  await admin.click("#widget-form button[type=submit]");
+  await admin.locator("#w-error", { hasText: "WCAG AA" }).waitFor();
+  assert.notEqual((await call("GET", "/api/widget/sites/s_bot/config")).body.color, "#ffdd55");
+  await admin.context().close();
+});

@@ -1,0 +1,85 @@
+// Site-owner settings over HTTP, on the real worker: sites (add, rename,
+// switch off without losing data), each site's widget (a colour white text
+// cannot be read on is refused) and its chatbot (blocks, exactly one Form),
+// and what reaches the widget's config. The Settings page is in settings.test.mjs.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { call, newVisitor, sendChat, agentGet, unique, AGENT_KEY, KEY } from "./helpers.mjs";
+
+const config = async (site) => (await call("GET", `/api/widget/sites/${site}/config`)).body;
+
+test("the primary admin adds and renames sites; agents list them but change nothing", async () => {
+  const name = unique("Shop ");
+  assert.equal((await call("POST", "/api/sites", { token: AGENT_KEY, json: { name } })).status, 403);
+  const created = await call("POST", "/api/sites", { token: KEY, json: { name: `  ${name} ` } });
+  assert.equal(created.status, 201);
+  assert.deepEqual({ ...created.body, id: undefined }, { id: undefined, name, enabled: true });
+  const renamed = await call("PATCH", `/api/sites/${created.body.id}`, { token: KEY, json: { name: `${name} (EU)` } });
+  assert.equal(renamed.body.name, `${name} (EU)`);
+  const listed = (await call("GET", "/api/sites", { token: AGENT_KEY })).body.sites;
+  assert.ok(listed.some((s) => s.id === created.body.id && s.name === `${name} (EU)`), "any agent lists the account's sites");
+  assert.equal((await call("PATCH", `/api/sites/${created.body.id}`, { token: AGENT_KEY, json: { name: "x" } })).status, 403);
+  assert.equal((await call("POST", "/api/sites", { token: KEY, json: { name: " " } })).body.error.code, "site_name_invalid");
+  assert.equal((await call("PATCH", "/api/sites/s_nowhere", { token: KEY, json: { name: "x" } })).status, 404);
+  const widget = await config(created.body.id);
+  assert.equal(widget.name, `${name} (EU)`, "the new site's widget works at once");
+});
+
+test("a switched-off site shows no widget and takes no new visitor, and loses nothing", async () => {
+  const site = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Pop-up ") } })).body.id;
+  const token = await newVisitor(site);
+  const text = unique("before the switch ");
+  await sendChat(token, text);
+  assert.equal((await call("PATCH", `/api/sites/${site}`, { token: KEY, json: { enabled: false } })).body.enabled, false);
+  assert.equal((await config(site)).enabled, false, "the config says so");
+  const refused = await call("POST", `/api/widget/sites/${site}/visitors`);
+  assert.equal(refused.status, 403);
+  assert.equal(refused.body.error.code, "site_disabled");
+  const { conversations } = await agentGet("/api/conversations?channel=chat");
+  assert.ok(conversations.some((c) => c.site_id === site && c.preview === text), "its conversation is still there");
+  await call("PATCH", `/api/sites/${site}`, { token: KEY, json: { enabled: true } });
+  assert.equal((await config(site)).enabled, true);
+  assert.equal((await call("POST", `/api/widget/sites/${site}/visitors`)).status, 201);
+});
+
+test("widget settings: colour (WCAG AA under white text), launcher, language", async () => {
+  const site = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Widget ") } })).body.id;
+  const yellow = await call("PATCH", `/api/sites/${site}/widget`, { token: KEY, json: { color: "#ffcc00" } });
+  assert.equal(yellow.status, 400);
+  assert.equal(yellow.body.error.code, "color_invalid");
+  assert.match(yellow.body.error.message, /4\.5:1/);
+  const saved = await call("PATCH", `/api/sites/${site}/widget`, { token: KEY, json: { color: "#33503F", position: "left", language: "fr" } });
+  assert.equal(saved.status, 200, JSON.stringify(saved.body));
+  assert.deepEqual([saved.body.color, saved.body.position, saved.body.language], ["#33503f", "left", "fr"]);
+  const widget = await config(site);
+  assert.deepEqual([widget.color, widget.position, widget.language], ["#33503f", "left", "fr"]);
+  assert.equal((await call("PATCH", `/api/sites/${site}/widget`, { token: KEY, json: { position: "top" } })).body.error.code, "malformed_json");
+  assert.equal((await call("GET", `/api/sites/${site}/widget`, { token: AGENT_KEY })).status, 403);
+});
+
+test("the chatbot is blocks with exactly one Form; the widget's config follows it", async () => {
+  const site = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Bot ") } })).body.id;
+  const start = (await call("GET", `/api/sites/${site}/chatbot`, { token: KEY })).body.chatbot;
+  assert.deepEqual(start.blocks.map((b) => b.type), ["greeting", "form"], "the default chatbot greets, then asks the Form");
+  const blocks = [
+    { type: "greeting", text: "Bonjour ! Une question sur le thé ?" },
+    { type: "form", phone: "required", company: "hidden", full_name: "optional" },
+    { type: "enter_automation", automation_id: "au_newsletter" },
+    { type: "offline", text: "Nous sommes absents.", hours: [{ open: 540, close: 1080 }, null, null, null, null, null, null], time_zone: "Europe/Paris" },
+  ];
+  const saved = await call("PUT", `/api/sites/${site}/chatbot`, { token: KEY, json: { blocks } });
+  assert.equal(saved.status, 200, JSON.stringify(saved.body));
+  assert.deepEqual(saved.body.chatbot.blocks, blocks);
+  assert.deepEqual((await call("GET", `/api/sites/${site}/chatbot`, { token: KEY })).body.chatbot.blocks, blocks);
+  const widget = await config(site);
+  assert.equal(widget.greeting, "Bonjour ! Une question sur le thé ?");
+  assert.deepEqual(widget.form, { phone: "required", company: "hidden", full_name: "optional" });
+
+  for (const bad of [[], [blocks[1], blocks[1]], [{ type: "greeting", text: " " }, blocks[1]]]) {
+    const res = await call("PUT", `/api/sites/${site}/chatbot`, { token: KEY, json: { blocks: bad } });
+    assert.equal(res.body.error.code, "chatbot_invalid", JSON.stringify(bad));
+  }
+  assert.equal((await call("PUT", `/api/sites/${site}/chatbot`, { token: KEY, json: { blocks: [{ type: "confetti" }] } })).body.error.code, "malformed_json");
+  assert.equal((await call("PUT", `/api/sites/${site}/chatbot`, { token: AGENT_KEY, json: { blocks } })).status, 403);
+  assert.deepEqual((await config(site)).form, { phone: "required", company: "hidden", full_name: "optional" }, "refused saves changed nothing");
+});
