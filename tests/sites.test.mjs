@@ -57,6 +57,20 @@ test("widget settings: colour (WCAG AA under white text), launcher, language", a
   assert.equal((await call("GET", `/api/sites/${site}/widget`, { token: AGENT_KEY })).status, 403);
 });
 
+test("the greeting speaks French by default and takes a site's own translation", async () => {
+  const site = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Langues ") } })).body.id;
+  const start = await config(site);
+  assert.equal(start.greeting, "Hi! How can we help?");
+  assert.deepEqual(start.greetings, { fr: "Bonjour ! Comment pouvons-nous vous aider ?" }, "the default greeting in French");
+  const blocks = [
+    { type: "greeting", text: "Questions about tea?", translations: { fr: "Une question sur le thé ?" } },
+    { type: "form", phone: "hidden", company: "hidden", full_name: "hidden" },
+  ];
+  assert.equal((await call("PUT", `/api/sites/${site}/chatbot`, { token: KEY, json: { blocks } })).status, 200);
+  const saved = await config(site);
+  assert.deepEqual([saved.greeting, saved.greetings], ["Questions about tea?", { fr: "Une question sur le thé ?" }]);
+});
+
 test("the chatbot is blocks with exactly one Form; the widget's config follows it", async () => {
   const site = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Bot ") } })).body.id;
   const start = (await call("GET", `/api/sites/${site}/chatbot`, { token: KEY })).body.chatbot;
@@ -73,6 +87,7 @@ test("the chatbot is blocks with exactly one Form; the widget's config follows i
   assert.deepEqual((await call("GET", `/api/sites/${site}/chatbot`, { token: KEY })).body.chatbot.blocks, blocks);
   const widget = await config(site);
   assert.equal(widget.greeting, "Bonjour ! Une question sur le thé ?");
+  assert.deepEqual(widget.greetings, {}, "no translation was given");
   assert.deepEqual(widget.form, { phone: "required", company: "hidden", full_name: "optional" });
 
   for (const bad of [[], [blocks[1], blocks[1]], [{ type: "greeting", text: " " }, blocks[1]]]) {

@@ -2,7 +2,10 @@
 //! the Form step, "Enter an automation" after the Form, and the offline
 //! message with its business hours).
 
+use std::collections::BTreeMap;
+
 use crate::form::{FieldMode, FormConfig};
+use crate::i18n::{Locale, Text};
 use crate::Invalid;
 
 /// Longest greeting or offline message, in characters.
@@ -35,6 +38,9 @@ pub enum Block {
     Greeting {
         /// The text.
         text: String,
+        /// The text in other languages, by tag (`fr`), when the site overrides it.
+        #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "BTreeMap::is_empty"))]
+        translations: BTreeMap<String, String>,
     },
     /// The Form step: email always; phone, company and full name each hidden, optional or required.
     Form {
@@ -58,6 +64,9 @@ pub enum Block {
         hours: [Option<Span>; 7],
         /// IANA time zone of the hours, e.g. `Europe/Paris`.
         time_zone: String,
+        /// The text in other languages, by tag (`fr`), when the site overrides it.
+        #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "BTreeMap::is_empty"))]
+        translations: BTreeMap<String, String>,
     },
 }
 
@@ -76,7 +85,7 @@ impl Chatbot {
     pub fn default_for(greeting: &str, form: FormConfig) -> Self {
         Chatbot {
             blocks: vec![
-                Block::Greeting { text: greeting.to_string() },
+                Block::Greeting { text: greeting.to_string(), translations: BTreeMap::new() },
                 Block::Form { phone: form.phone, company: form.company, full_name: form.full_name },
             ],
         }
@@ -96,9 +105,22 @@ impl Chatbot {
     /// The text of the greeting block, if there is one.
     pub fn greeting(&self) -> Option<&str> {
         self.blocks.iter().find_map(|b| match b {
-            Block::Greeting { text } => Some(text.as_str()),
+            Block::Greeting { text, .. } => Some(text.as_str()),
             _ => None,
         })
+    }
+
+    /// The greeting in other languages, by tag: the site's overrides, and the
+    /// French default when the site kept the English default greeting.
+    pub fn greeting_translations(&self) -> BTreeMap<String, String> {
+        let Some(Block::Greeting { text, translations }) = self.blocks.iter().find(|b| matches!(b, Block::Greeting { .. })) else {
+            return BTreeMap::new();
+        };
+        let mut out = translations.clone();
+        if text.trim() == Text::DefaultGreeting.get(Locale::En) {
+            out.entry(Locale::Fr.tag().to_string()).or_insert_with(|| Text::DefaultGreeting.get(Locale::Fr).to_string());
+        }
+        out
     }
 
     /// The automation a contact enters after submitting the Form, if any.
@@ -118,11 +140,12 @@ impl Chatbot {
             (1..=MAX_MESSAGE_CHARS).contains(&n)
         };
         let block_ok = |b: &Block| match b {
-            Block::Greeting { text } => message_ok(text),
+            Block::Greeting { text, translations } => message_ok(text) && translations.values().all(|t| message_ok(t)),
             Block::Form { .. } => true,
             Block::EnterAutomation { automation_id } => !automation_id.trim().is_empty(),
-            Block::Offline { text, hours, time_zone } => {
+            Block::Offline { text, hours, time_zone, translations } => {
                 message_ok(text)
+                    && translations.values().all(|t| message_ok(t))
                     && !time_zone.trim().is_empty()
                     && hours.iter().flatten().all(|s| s.open < s.close && s.close <= 1440)
             }
@@ -163,13 +186,14 @@ mod tests {
     fn exactly_one_form_and_sane_blocks() {
         assert_eq!(Chatbot { blocks: vec![] }.validate(), Err(CHATBOT_INVALID), "the Form is always there");
         assert_eq!(Chatbot { blocks: vec![form(), form()] }.validate(), Err(CHATBOT_INVALID));
-        let greeting = |t: &str| Block::Greeting { text: t.into() };
+        let greeting = |t: &str| Block::Greeting { text: t.into(), translations: BTreeMap::new() };
         assert_eq!(Chatbot { blocks: vec![greeting("  "), form()] }.validate(), Err(CHATBOT_INVALID));
         assert_eq!(Chatbot { blocks: vec![greeting(&"x".repeat(501)), form()] }.validate(), Err(CHATBOT_INVALID));
         let offline = |open, close| Block::Offline {
             text: "We are away".into(),
             hours: [Some(Span { open, close }), None, None, None, None, None, None],
             time_zone: "Europe/Paris".into(),
+            translations: BTreeMap::new(),
         };
         assert_eq!(Chatbot { blocks: vec![form(), offline(540, 1020)] }.validate(), Ok(()));
         assert_eq!(Chatbot { blocks: vec![form(), offline(1020, 540)] }.validate(), Err(CHATBOT_INVALID));
@@ -184,5 +208,22 @@ mod tests {
         assert_eq!(bot.automation(), Some("au_1"));
         assert_eq!(serde_json::to_string(&bot).unwrap(), json);
         assert!(serde_json::from_str::<Chatbot>(r#"{"blocks":[{"type":"confetti"}]}"#).is_err());
+    }
+}
+
+#[cfg(test)]
+mod translations {
+    use super::*;
+
+    #[test]
+    fn the_default_greeting_speaks_french_too_and_overrides_win() {
+        let default = Chatbot::default_for("Hi! How can we help?", FormConfig::default());
+        assert_eq!(default.greeting_translations().get("fr").map(String::as_str), Some("Bonjour ! Comment pouvons-nous vous aider ?"));
+        let own = Chatbot::default_for("Questions about tea?", FormConfig::default());
+        assert!(own.greeting_translations().is_empty(), "a site's own greeting is not guessed at");
+        let mut translations = BTreeMap::new();
+        translations.insert("fr".to_string(), "Une question sur le thé ?".to_string());
+        let overridden = Chatbot { blocks: vec![Block::Greeting { text: "Questions about tea?".into(), translations }] };
+        assert_eq!(overridden.greeting_translations().get("fr").map(String::as_str), Some("Une question sur le thé ?"));
     }
 }

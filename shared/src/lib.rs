@@ -19,6 +19,7 @@ pub mod digest;
 pub use hex;
 pub mod email;
 pub mod form;
+pub mod i18n;
 pub mod identity;
 pub mod site;
 pub mod visitor;

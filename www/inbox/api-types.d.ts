@@ -139,6 +139,11 @@ position: WidgetPosition,
  */
 form: FormModes, 
 /**
+ * The greeting in other languages, by tag (`fr`): the widget shows the
+ * one of its language, else `greeting`.
+ */
+greetings: { [key in string]: string }, 
+/**
  * Whether the widget runs on this site (a disabled site shows nothing).
  */
 enabled: boolean, 
@@ -807,7 +812,11 @@ export type Block = { "type": "greeting",
 /**
  * The text.
  */
-text: string, } | { "type": "form", 
+text: string, 
+/**
+ * The text in other languages, by tag (`fr`), when the site overrides it.
+ */
+translations?: { [key in string]: string }, } | { "type": "form", 
 /**
  * How the phone field is treated.
  */
@@ -835,7 +844,11 @@ hours: [Span | null, Span | null, Span | null, Span | null, Span | null, Span | 
 /**
  * IANA time zone of the hours, e.g. `Europe/Paris`.
  */
-time_zone: string, };
+time_zone: string, 
+/**
+ * The text in other languages, by tag (`fr`), when the site overrides it.
+ */
+translations?: { [key in string]: string }, };
 
 /**
  * Opening hours of one weekday, minutes after midnight in the site's time zone.

@@ -83,7 +83,9 @@ function editedBlocks() {
   /** @type {Block[]} */
   const out = [];
   const greeting = $("bot-greeting").value.trim();
-  if (greeting) out.push({ type: "greeting", text: greeting });
+  const loaded = blocks.find((b) => b.type === "greeting");
+  const translations = loaded && loaded.type === "greeting" ? loaded.translations : undefined;
+  if (greeting) out.push({ type: "greeting", text: greeting, ...(translations ? { translations } : {}) });
   out.push({ type: "form", ...form });
   const automation = $("bot-automation").value.trim();
   if (automation) out.push({ type: "enter_automation", automation_id: automation });

@@ -46,6 +46,7 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let form = chatbot.form();
     let greeting = chatbot.greeting().unwrap_or(&site.greeting).to_string();
     let config = api::SiteConfig {
+        greetings: chatbot.greeting_translations(),
         enabled: site.enabled == 1,
         language: site.language,
         site_id: site.id,

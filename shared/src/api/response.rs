@@ -90,6 +90,9 @@ pub struct SiteConfig {
     pub position: WidgetPosition,
     /// The Form step.
     pub form: FormModes,
+    /// The greeting in other languages, by tag (`fr`): the widget shows the
+    /// one of its language, else `greeting`.
+    pub greetings: std::collections::BTreeMap<String, String>,
     /// Whether the widget runs on this site (a disabled site shows nothing).
     pub enabled: bool,
     /// The language the widget speaks.
