@@ -7,6 +7,7 @@
 //! redelivered mail never duplicate.
 
 mod agents;
+mod automations;
 mod chat;
 mod inbox;
 mod mail;
@@ -14,6 +15,7 @@ mod privacy;
 
 pub use chat::{ContactLink, SiteRow, VisitorRow};
 pub use agents::{AgentRow, Setup};
+pub use automations::{Attempt, EventOf};
 pub use inbox::{Cursor, SentEmail};
 pub use mail::{ChannelUpdate, EmailChannelRow, InboundEmail, NewIds, Ticket};
 
