@@ -23,3 +23,6 @@ INSERT INTO agents (id, account_id, email, full_name, role, created_at)
   VALUES ('ag_fixture_agent', 'a_demo', 'kit@juniperandpine.example', 'Kit Fern', 'agent', 0);
 INSERT INTO api_keys (token_hash, agent_id, label, created_at)
   VALUES ('9b2134f548cbb2c019e41a81d087c5d361df8987dc8f3392a638631a588e5eae', 'ag_fixture_agent', 'fixture agent', 0);
+-- Automations (tests/automations.test.mjs): a site of their own, with a mailbox.
+INSERT INTO sites (id, account_id, name, created_at) VALUES ('s_auto', 'a_demo', 'Automations', 0);
+INSERT INTO email_channels (site_id, username, subdomain, created_at) VALUES ('s_auto', 'help', 'auto', 0);
