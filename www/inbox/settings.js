@@ -5,6 +5,7 @@
 // never shows an older answer over a newer one.
 import { client, latestOnly } from "./api.js";
 import { $, el, showError, show } from "./dom.js";
+import { loadAutomations, initAutomations } from "./automations.js";
 
 /** The templates' tokens, as the worker names them (set when a channel loads). */
 let tokens = { start_date: "", agent_name: "" };
@@ -27,6 +28,7 @@ export async function openSettings() {
   }
   await loadSettings();
   await loadTeam();
+  await loadAutomations();
 }
 
 /** Loads the chosen site's email channel into the form; a failure shows in #s-error. */
@@ -164,4 +166,5 @@ export function initSettings() {
   });
   $("s-form").addEventListener("submit", save);
   $("invite").addEventListener("submit", invite);
+  initAutomations();
 }
