@@ -143,6 +143,11 @@ test("a Form submission sends the signed contact.entered_automation to the autom
   const log = await deliveryLog(automation.id, (ds) => ds.every((d) => d.status === "delivered"));
   assert.equal(log.filter((d) => d.event === "contact.entered_automation").length, 1);
   await sql(`UPDATE sites SET chatbot = NULL WHERE id = '${SITE}'`);
+
+  // Erasing the contact (GDPR art. 17) erases the payloads that copied it and its messages.
+  assert.equal((await call("DELETE", `/api/contacts/${entered.body.contact.id}`, { token: KEY })).status, 200);
+  const [{ n }] = await sql(`SELECT COUNT(*) AS n FROM automation_deliveries WHERE payload LIKE '%${email}%' OR payload LIKE '%${marker}%'`);
+  assert.equal(n, 0);
 });
 
 test("a receiver that answers 500 gets the event again, and the delivery log shows each attempt", async () => {
