@@ -27,3 +27,6 @@ INSERT INTO api_keys (token_hash, agent_id, label, created_at)
 INSERT INTO sites (id, account_id, name, form_phone, form_company, form_full_name, created_at) VALUES
   ('s_bot', 'a_demo', 'Chatbot site', 'optional', 'optional', 'hidden', 0);
 INSERT INTO email_channels (site_id, created_at) VALUES ('s_bot', 0);
+-- Automations (tests/automations.test.mjs): a site of their own, with a mailbox.
+INSERT INTO sites (id, account_id, name, created_at) VALUES ('s_auto', 'a_demo', 'Automations', 0);
+INSERT INTO email_channels (site_id, username, subdomain, created_at) VALUES ('s_auto', 'help', 'auto', 0);

@@ -248,6 +248,10 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const mail = await emailConversation();
   const message = (await agentGet(`/api/conversations/${mail.conversation.id}`)).messages[0];
   const erasable = await emailConversation();
+  // Automations on a fixture site without traffic, pointing at a closed local port.
+  const hooks = "/api/sites/s_mail_new/automations";
+  const hook = async () => (await call("POST", hooks, { token: KEY, json: { name: "matrix", url: "https://127.0.0.1:9/hook" } })).body.automation.id;
+  const [automation, removable] = [await hook(), await hook()];
   const callers = { anonymous: null, visitor, agent: AGENT_KEY, admin: KEY };
   // [method, path, body, who may: "visitor" | "agent" (agents and admin) | "admin" | "any"]
   const endpoints = [
@@ -279,6 +283,12 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["PATCH", "/api/sites/s_mail_new/widget", { position: "right" }, "admin"],
     ["GET", "/api/sites/s_mail_new/chatbot", undefined, "admin"],
     ["PUT", "/api/sites/s_mail_new/chatbot", { blocks: [{ type: "form", phone: "hidden", company: "hidden", full_name: "hidden" }] }, "admin"],
+    ["GET", hooks, undefined, "admin"],
+    ["POST", hooks, { name: "matrix", url: "https://127.0.0.1:9/hook" }, "admin"],
+    ["PATCH", `${hooks}/${automation}`, { name: "matrix renamed" }, "admin"],
+    ["GET", `${hooks}/${automation}/deliveries`, undefined, "admin"],
+    ["POST", `${hooks}/${automation}/test`, undefined, "admin"],
+    ["DELETE", `${hooks}/${removable}`, undefined, "admin"],
   ];
   const failures = [];
   for (const [method, path, json, who] of endpoints) {

@@ -33,7 +33,8 @@ try {
   const config = derivedConfig("e2e", raiseLimits);
   worker = await startWorker({
     config,
-    vars: { REPLY_SIGNING_SECRET: replySecret, SETUP_TOKEN: setupToken },
+    // Automations: a receiver on 127.0.0.1 (the suite's own), and retries without waiting.
+    vars: { REPLY_SIGNING_SECRET: replySecret, SETUP_TOKEN: setupToken, ALLOW_INSECURE_AUTOMATIONS: "1", AUTOMATION_RETRY_SECONDS: "0" },
     log: logPath,
     prepare: (state, configArgs) => {
       seed({ persistTo: state, key, password: adminPassword, wrangler, config: configArgs });

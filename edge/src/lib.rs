@@ -5,6 +5,7 @@
 //! work to the router (`routes`) or the inbound mail flow (`mail`).
 
 mod auth;
+mod automations;
 mod error;
 mod http;
 mod ids;
@@ -14,8 +15,9 @@ mod password;
 mod routes;
 mod store;
 
-use worker::{event, Context, Env, ForwardableEmailMessage, Request, Response, Result};
+use worker::{event, Context, Env, ForwardableEmailMessage, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Request, Response, Result};
 
+use crate::automations::{Next, Outbox, QueuedDelivery};
 use crate::error::ApiError;
 use crate::limits::Limits;
 use crate::mail::inbound::MailEnv;
@@ -50,6 +52,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             let outbound = env.send_email("OUTBOUND").ok();
             let setup_token = setup_token(&env);
             let limits = Limits::new(&env);
+            let outbox = Outbox::new(&env);
             let app = App {
                 store: &store,
                 raw_mail: &raw_mail,
@@ -58,6 +61,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
                 setup_token: &setup_token,
                 outbound: outbound.as_ref(),
                 limits: &limits,
+                outbox: &outbox,
             };
             Ok(routes::handle(req, &app).await)
         }
@@ -86,6 +90,24 @@ async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Res
         Err(err) => {
             worker::console_error!("no D1 binding: {err}");
             message.set_reject("Temporary failure: the mailbox store is unavailable; please resend.");
+        }
+    }
+    Ok(())
+}
+
+/// Queue: automation deliveries. One signed attempt per message; the message
+/// is acknowledged once delivered or given up, else retried with backoff.
+#[event(queue)]
+async fn queue(batch: MessageBatch<QueuedDelivery>, env: Env, _ctx: Context) -> Result<()> {
+    console_error_panic_hook::set_once();
+    let base_delay = env.var("AUTOMATION_RETRY_SECONDS").ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(30);
+    let store = store(&env)?;
+    for message in batch.messages()? {
+        match automations::attempt(&store, &message.body().delivery_id, base_delay).await {
+            Next::Ack => message.ack(),
+            Next::RetryAfter(seconds) => {
+                message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(seconds).build())
+            }
         }
     }
     Ok(())

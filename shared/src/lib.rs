@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod agent;
+pub mod automation;
 #[cfg(feature = "serde")]
 pub mod api;
 pub mod chatbot;

@@ -915,3 +915,115 @@ export type VisitorAnswer = {
  */
 visitor: VisitorState, };
 
+/**
+ * What happened, as the receiver reads it in `event`.
+ */
+export type Event = "contact.created" | "contact.entered_automation" | "conversation.created" | "message.created" | "test";
+
+/**
+ * Where one event's delivery to one automation stands.
+ */
+export type DeliveryState = "pending" | "delivered" | "failed";
+
+/**
+ * An automation (signed outbound webhook) of a site, without its secret.
+ */
+export type Automation = { 
+/**
+ * Automation id (what a chatbot's "enter automation" block names).
+ */
+id: string, 
+/**
+ * The site whose events it receives.
+ */
+site_id: string, 
+/**
+ * The admin's name for it.
+ */
+name: string, 
+/**
+ * Where events are POSTed.
+ */
+url: string, 
+/**
+ * Whether events are sent.
+ */
+enabled: boolean, 
+/**
+ * Creation time, ms.
+ */
+created_at: number, };
+
+/**
+ * `GET /api/sites/{site}/automations`.
+ */
+export type Automations = { 
+/**
+ * Oldest first.
+ */
+automations: Array<Automation>, };
+
+/**
+ * `POST /api/sites/{site}/automations`: the new automation and its signing
+ * secret, shown this once and never again.
+ */
+export type NewAutomation = { 
+/**
+ * The automation.
+ */
+automation: Automation, 
+/**
+ * Signs every delivery: `Parley-Signature: t=…,v1=hex(HMAC-SHA256(secret, "t.body"))`.
+ */
+secret: string, };
+
+/**
+ * One event's delivery to one automation.
+ */
+export type Delivery = { 
+/**
+ * Delivery id.
+ */
+id: string, 
+/**
+ * The event's id (the `Parley-Idempotency-Key`).
+ */
+event_id: string, 
+/**
+ * What happened.
+ */
+event: Event, 
+/**
+ * Pending, delivered or failed.
+ */
+status: DeliveryState, 
+/**
+ * Attempts so far.
+ */
+attempts: number, 
+/**
+ * The receiver's HTTP status at the last attempt, if it answered.
+ */
+last_status: number | null, 
+/**
+ * Why the last attempt failed, when the receiver did not answer.
+ */
+last_error: string | null, 
+/**
+ * Last attempt, ms.
+ */
+last_attempt_at: number | null, 
+/**
+ * When the event happened, ms.
+ */
+created_at: number, };
+
+/**
+ * `GET /api/sites/{site}/automations/{id}/deliveries`: the last 50, newest first.
+ */
+export type Deliveries = { 
+/**
+ * Newest first.
+ */
+deliveries: Array<Delivery>, };
+

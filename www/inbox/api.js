@@ -108,6 +108,18 @@ export const client = {
   updateChannel: (site, changes) => api("PATCH", `/api/sites/${id(site)}/email-channel`, changes),
   /** @param {string} site @param {{default_subject?: string, from_name?: string}} templates @returns {Promise<import("./api-types").EmailPreview>} */
   preview: (site, templates) => api("POST", `/api/sites/${id(site)}/email-channel/preview`, templates),
+  /** @param {string} site @returns {Promise<import("./api-types").Automations>} */
+  automations: (site) => api("GET", `/api/sites/${id(site)}/automations`),
+  /** @param {string} site @param {{name: string, url: string}} automation @returns {Promise<import("./api-types").NewAutomation>} */
+  createAutomation: (site, automation) => api("POST", `/api/sites/${id(site)}/automations`, automation),
+  /** @param {string} site @param {string} a @param {{name?: string, url?: string, enabled?: boolean}} changes @returns {Promise<import("./api-types").Automation>} */
+  updateAutomation: (site, a, changes) => api("PATCH", `/api/sites/${id(site)}/automations/${id(a)}`, changes),
+  /** @param {string} site @param {string} a @returns {Promise<unknown>} */
+  deleteAutomation: (site, a) => api("DELETE", `/api/sites/${id(site)}/automations/${id(a)}`),
+  /** @param {string} site @param {string} a @returns {Promise<import("./api-types").Deliveries>} */
+  deliveries: (site, a) => api("GET", `/api/sites/${id(site)}/automations/${id(a)}/deliveries`),
+  /** @param {string} site @param {string} a @returns {Promise<{event_id: string, queued: number}>} */
+  testAutomation: (site, a) => api("POST", `/api/sites/${id(site)}/automations/${id(a)}/test`),
 };
 
 /**

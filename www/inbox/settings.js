@@ -6,6 +6,7 @@
 import { client, latestOnly } from "./api.js";
 import { $, el, showError, show } from "./dom.js";
 import { initSiteSettings, loadSiteSettings } from "./site-settings.js";
+import { loadAutomations, initAutomations } from "./automations.js";
 
 /** The templates' tokens, as the worker names them (set when a channel loads). */
 let tokens = { start_date: "", agent_name: "" };
@@ -28,6 +29,7 @@ export async function openSettings() {
   }
   await Promise.all([loadSiteSettings(), loadSettings()]);
   await loadTeam();
+  await loadAutomations();
 }
 
 /** Loads the chosen site's email channel into the form; a failure shows in #s-error. */
@@ -166,4 +168,5 @@ export function initSettings() {
   });
   $("s-form").addEventListener("submit", save);
   $("invite").addEventListener("submit", invite);
+  initAutomations();
 }

@@ -314,8 +314,11 @@ pub async fn add_contact(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         form_submitted: false,
         new_contact_id: &new_id("ct"),
         source: ContactSource::Agent,
+        automation: None,
+        event_ids: [&new_id("ev"), ""],
     };
-    store.link_contact(&link, now_ms()).await?;
+    let (_, queued) = store.link_contact(&link, now_ms()).await?;
+    cx.app.outbox.enqueue(queued).await;
     let conversation = conversation_of(store, &agent.account_id, id).await?;
     json(200, &api::ConversationAnswer { conversation })
 }

@@ -2,6 +2,7 @@
 //! handler error into the JSON error response in one place.
 
 mod agents;
+mod automations;
 mod channels;
 mod contacts;
 mod conversations;
@@ -17,6 +18,7 @@ use worker::{Bucket, Method, Request, Response, SendEmail};
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, with_widget_cors};
+use crate::automations::Outbox;
 use crate::limits::Limits;
 use crate::store::Store;
 
@@ -36,6 +38,8 @@ pub struct App<'a> {
     pub outbound: Option<&'a SendEmail>,
     /// Abuse limits.
     pub limits: &'a Limits<'a>,
+    /// Automations' queue and settings.
+    pub outbox: &'a Outbox,
 }
 
 /// One request on its way through a handler: the deployment and the request.
@@ -111,6 +115,13 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
             ["api", "sites", site, "email-channel"] => { Get => channels::show(cx, site).await, Patch => channels::update(cx, site).await }
             ["api", "sites", site, "email-channel", "preview"] => { Post => channels::preview(cx, site).await }
             ["api", "sites", site, "tickets"] => { Post => tickets::create(cx, site).await }
+            ["api", "sites", site, "automations"] => { Get => automations::list(cx, site).await, Post => automations::create(cx, site).await }
+            ["api", "sites", site, "automations", id] => {
+                Patch => automations::update(cx, site, id).await,
+                Delete => automations::remove(cx, site, id).await,
+            }
+            ["api", "sites", site, "automations", id, "deliveries"] => { Get => automations::deliveries(cx, site, id).await }
+            ["api", "sites", site, "automations", id, "test"] => { Post => automations::test(cx, site, id).await }
         })
     };
 

@@ -46,7 +46,11 @@ pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
         body,
         submission_id,
     };
-    let (conversation_id, written) = store.add_ticket(&ticket, &new_id("ct"), &new_id("c"), &new_id("m"), now_ms()).await?;
+    let event_ids = [new_id("ev"), new_id("ev"), new_id("ev")];
+    let event_ids = [event_ids[0].as_str(), event_ids[1].as_str(), event_ids[2].as_str()];
+    let (conversation_id, written, queued) =
+        store.add_ticket(&ticket, &new_id("ct"), &new_id("c"), &new_id("m"), event_ids, now_ms()).await?;
+    app.outbox.enqueue(queued).await;
     let status = if written == Written::Created { 201 } else { 200 };
     json(status, &json!({ "conversation_id": conversation_id }))
 }

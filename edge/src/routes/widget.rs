@@ -30,10 +30,6 @@ const VISITOR_BLOCKED: Invalid = Invalid::new(
 /// A visit refreshes `last_seen_at` at most this often, so polling costs no writes.
 const TOUCH_INTERVAL_MS: u64 = 60 * 60 * 1000;
 
-fn form_config(site: &SiteRow) -> FormConfig {
-    site.chatbot().form()
-}
-
 async fn site_of(store: &Store, site_id: &str) -> ApiResult<SiteRow> {
     store.site(site_id).await?.ok_or(ApiError::NotFound("Site"))
 }
@@ -140,8 +136,11 @@ pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let input: api::SendMessage = read_json(req).await?;
     let client_id = validate_client_id(&input.client_message_id)?;
     let body = validate_body(&input.body)?;
-    let (message, written) =
-        store.add_visitor_message(&visitor, &new_id("c"), &new_id("m"), client_id, body, now_ms()).await?;
+    let event_ids = [new_id("ev"), new_id("ev")];
+    let (message, written, queued) = store
+        .add_visitor_message(&visitor, &new_id("c"), &new_id("m"), client_id, body, now_ms(), [&event_ids[0], &event_ids[1]])
+        .await?;
+    app.outbox.enqueue(queued).await;
     let status = if written == Written::Created { 201 } else { 200 };
     json(status, &api::VisitorMessageAnswer { message })
 }
@@ -149,12 +148,15 @@ pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
 /// Ties the visitor to the contact the details name, then answers with the
 /// visitor's new state, as the widget needs it.
 async fn tie_to_contact(
-    store: &Store,
+    cx: &Cx<'_>,
     visitor: &VisitorRow,
     details: &ContactDetails,
     tie: Tie,
     form_submitted: bool,
+    automation: Option<&str>,
 ) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let event_ids = [new_id("ev"), new_id("ev")];
     let provided = provided_after(visitor, &details.given());
     let link = ContactLink {
         visitor,
@@ -164,8 +166,11 @@ async fn tie_to_contact(
         form_submitted,
         new_contact_id: &new_id("ct"),
         source: ContactSource::Chat,
+        automation,
+        event_ids: [&event_ids[0], &event_ids[1]],
     };
-    let visitor = store.link_contact(&link, now_ms()).await?;
+    let (visitor, queued) = store.link_contact(&link, now_ms()).await?;
+    cx.app.outbox.enqueue(queued).await;
     json(200, &api::VisitorAnswer { visitor: visitor_state(store, &visitor).await? })
 }
 
@@ -188,6 +193,7 @@ pub async fn submit_form(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let visitor = auth::visitor(store, req).await?;
     let input: api::FormSubmission = read_json(req).await?;
     let site = site_of(store, &visitor.site_id).await?;
+    let chatbot = site.chatbot();
     let form = FormInput {
         email: input.email.as_deref(),
         phone: input.phone.as_deref(),
@@ -195,13 +201,13 @@ pub async fn submit_form(cx: &mut Cx<'_>) -> ApiResult<Response> {
         full_name: input.full_name.as_deref(),
     };
     let email_known = visitor.contact_id.is_some() || visitor.claimed_email.is_some();
-    let details = form_config(&site).validate(&form, email_known).map_err(ApiError::InvalidFields)?;
+    let details = chatbot.form().validate(&form, email_known).map_err(ApiError::InvalidFields)?;
     let tie = if visitor.verified_contact().is_some() && details.email.is_none() {
         Tie::Verified
     } else {
         Tie::of_claim(site.identity_mode)
     };
-    tie_to_contact(store, &visitor, &details, tie, true).await
+    tie_to_contact(cx, &visitor, &details, tie, true, chatbot.automation()).await
 }
 
 /// `POST /api/widget/identify`: the host page says who the visitor is. Under
@@ -232,5 +238,5 @@ pub async fn identify(cx: &mut Cx<'_>) -> ApiResult<Response> {
             return Err(ApiError::Forbidden(rule));
         }
     };
-    tie_to_contact(store, &visitor, &details, tie, false).await
+    tie_to_contact(cx, &visitor, &details, tie, false, None).await
 }

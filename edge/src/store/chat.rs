@@ -11,7 +11,9 @@ use shared::identity::{IdentityMode, Tie};
 use shared::site::{Language, WidgetPosition};
 use wasm_bindgen::JsValue;
 
+use super::automations::{delivery_ids, EventOf};
 use super::{last_rows, ms, opt, Store, Written};
+use shared::automation::Event;
 use crate::error::{ApiError, ApiResult};
 
 /// A site's widget, Form and identity configuration.
@@ -110,6 +112,10 @@ pub struct ContactLink<'a> {
     pub new_contact_id: &'a str,
     /// How a created contact arrived: by chat (widget) or by an agent (in the inbox).
     pub source: ContactSource,
+    /// The automation the site's chatbot enters after the Form, if any.
+    pub automation: Option<&'a str>,
+    /// Ids for the `contact.created` and `contact.entered_automation` events.
+    pub event_ids: [&'a str; 2],
 }
 
 /// The columns of a message the visitor's widget may see.
@@ -242,7 +248,8 @@ impl Store {
         client_message_id: &str,
         body: &str,
         now: u64,
-    ) -> ApiResult<(api::VisitorMessage, Written)> {
+        event_ids: [&str; 2],
+    ) -> ApiResult<(api::VisitorMessage, Written, Vec<String>)> {
         let vid = visitor.id.as_str();
         let contact = opt(visitor.verified_contact());
         let statements = vec![
@@ -271,6 +278,21 @@ impl Store {
             &[new_message_id.into(), ms(now)],
             )?,
             self.prepare("UPDATE visitors SET last_seen_at = ?2 WHERE id = ?1", &[vid.into(), ms(now)])?,
+            self.event(
+                Event::ConversationCreated,
+                &EventOf {
+                    event_id: event_ids[0],
+                    site_id: &visitor.site_id,
+                    conversation_id: Some(new_conversation_id),
+                    ..EventOf::default()
+                },
+                now,
+            )?,
+            self.event(
+                Event::MessageCreated,
+                &EventOf { event_id: event_ids[1], site_id: &visitor.site_id, message_id: Some(new_message_id), ..EventOf::default() },
+                now,
+            )?,
             self.prepare(
                 &format!("{VISITOR_MESSAGE_SELECT} WHERE m.visitor_id = ?1 AND m.client_message_id = ?2"),
                 &[vid.into(), client_message_id.into()],
@@ -283,7 +305,7 @@ impl Store {
             .map(Into::into)
             .ok_or_else(|| ApiError::Internal("visitor message not found after insert".into()))?;
         let written = if stored.id == new_message_id { Written::Created } else { Written::AlreadyThere };
-        Ok((stored, written))
+        Ok((stored, written, delivery_ids(&results, 4..6)?))
     }
 
     /// Ties a visitor to a contact in one batch, as far as `link.tie` allows
@@ -292,7 +314,10 @@ impl Store {
     /// fields only for a verified or agent tie, records an unproved claim on the
     /// visitor, and attaches all the visitor's conversations. Returns the
     /// visitor as it is afterwards.
-    pub async fn link_contact(&self, link: &ContactLink<'_>, now: u64) -> ApiResult<VisitorRow> {
+    /// Records `contact.created` for a created contact, and
+    /// `contact.entered_automation` for a first Form submission that names a
+    /// contact, when `link.automation` is set; returns their delivery ids too.
+    pub async fn link_contact(&self, link: &ContactLink<'_>, now: u64) -> ApiResult<(VisitorRow, Vec<String>)> {
         let (d, tie) = (link.details, link.tie);
         let account = link.visitor.account_id.as_str();
         let vid = link.visitor.id.as_str();
@@ -366,9 +391,32 @@ impl Store {
                 &[vid.into()],
             )?);
         }
+        let first_event = statements.len();
+        let site = link.visitor.site_id.as_str();
+        statements.push(self.event(
+            Event::ContactCreated,
+            &EventOf { event_id: link.event_ids[0], site_id: site, contact_id: Some(link.new_contact_id), ..EventOf::default() },
+            now,
+        )?);
+        if let (Some(automation), true) = (link.automation, link.form_submitted) {
+            statements.push(self.event(
+                Event::ContactEnteredAutomation,
+                &EventOf {
+                    event_id: link.event_ids[1],
+                    site_id: site,
+                    visitor_id: Some(vid),
+                    automation_id: Some(automation),
+                    ..EventOf::default()
+                },
+                now,
+            )?);
+        }
+        let events = first_event..statements.len();
         statements.push(self.prepare(VISITOR_SELECT, &[vid.into()])?);
         let results = self.batch(statements).await?;
-        last_rows::<VisitorRow>(&results)?.into_iter().next().ok_or_else(|| ApiError::Internal("visitor vanished".into()))
+        let visitor =
+            last_rows::<VisitorRow>(&results)?.into_iter().next().ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
+        Ok((visitor, delivery_ids(&results, events)?))
     }
 
     /// The contact's non-empty profile fields, for a verified visitor's Form step.

@@ -5,7 +5,9 @@ use serde::Deserialize;
 use shared::api;
 use wasm_bindgen::JsValue;
 
+use super::automations::EventOf;
 use super::{ms, opt, Store, Written};
+use shared::automation::Event;
 use crate::error::{ApiError, ApiResult};
 use shared::email::parse::Mail;
 
@@ -334,8 +336,9 @@ impl Store {
         contact_id: &str,
         conversation_id: &str,
         message_id: &str,
+        event_ids: [&str; 3],
         now: u64,
-    ) -> ApiResult<(String, Written)> {
+    ) -> ApiResult<(String, Written, Vec<String>)> {
         let contact = "(SELECT id FROM contacts WHERE account_id = ?1 AND email = ?2)";
         let key = [ticket.account_id.into(), ticket.email.into()];
         let with_key = |rest: &[JsValue]| -> Vec<JsValue> { key.iter().cloned().chain(rest.iter().cloned()).collect() };
@@ -373,6 +376,21 @@ impl Store {
                     conversation_id.into(),
                 ]),
             )?,
+            self.event(
+                Event::ContactCreated,
+                &EventOf { event_id: event_ids[0], site_id: ticket.site_id, contact_id: Some(contact_id), ..EventOf::default() },
+                now,
+            )?,
+            self.event(
+                Event::ConversationCreated,
+                &EventOf { event_id: event_ids[1], site_id: ticket.site_id, conversation_id: Some(conversation_id), ..EventOf::default() },
+                now,
+            )?,
+            self.event(
+                Event::MessageCreated,
+                &EventOf { event_id: event_ids[2], site_id: ticket.site_id, message_id: Some(message_id), ..EventOf::default() },
+                now,
+            )?,
             self.prepare(
                 &format!("SELECT COALESCE({earlier}, ?5) AS conversation_id"),
                 &with_key(&[ticket.site_id.into(), opt(ticket.submission_id), conversation_id.into()]),
@@ -388,7 +406,8 @@ impl Store {
             .next()
             .ok_or_else(|| ApiError::Internal("ticket not found after insert".into()))?;
         let written = if opened.conversation_id == conversation_id { Written::Created } else { Written::AlreadyThere };
-        Ok((opened.conversation_id, written))
+        let deliveries = super::automations::delivery_ids(&results, 4..7)?;
+        Ok((opened.conversation_id, written, deliveries))
     }
 
     /// The attachments of every message of a conversation.

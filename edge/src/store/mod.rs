@@ -7,6 +7,7 @@
 //! redelivered mail never duplicate.
 
 mod agents;
+mod automations;
 mod chat;
 mod inbox;
 mod mail;
@@ -15,6 +16,7 @@ mod sites;
 
 pub use chat::{ContactLink, SiteRow, VisitorRow};
 pub use agents::{AgentRow, Setup};
+pub use automations::{Attempt, EventOf};
 pub use inbox::{Cursor, SentEmail};
 pub use sites::WidgetUpdate;
 pub use mail::{ChannelUpdate, EmailChannelRow, InboundEmail, NewIds, Ticket};

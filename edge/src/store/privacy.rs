@@ -109,6 +109,14 @@ impl Store {
         let id: JsValue = contact_id.into();
         let email = email.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL);
         let statements = vec![
+            // Automation payloads copy the contact and its messages: erased with them.
+            self.prepare(
+                &format!(
+                    "DELETE FROM automation_deliveries WHERE json_extract(payload, '$.contact.id') = ?1 \
+                     OR json_extract(payload, '$.conversation.id') IN ({CONTACT_CONVERSATIONS})"
+                ),
+                &[id.clone()],
+            )?,
             self.prepare(&format!("DELETE FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"), &[id.clone()])?,
             self.prepare(&format!("DELETE FROM messages WHERE id IN ({CONTACT_MESSAGES})"), &[id.clone()])?,
             self.prepare(&format!("DELETE FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), &[id.clone()])?,
@@ -129,6 +137,6 @@ impl Store {
         let changes = |i: usize| -> u32 {
             results.get(i).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) as u32
         };
-        Ok(Some(Erased { messages: changes(1), conversations: changes(2), visitors: changes(3), originals: 0 }))
+        Ok(Some(Erased { messages: changes(2), conversations: changes(3), visitors: changes(4), originals: 0 }))
     }
 }

@@ -19,6 +19,7 @@ pub use response::*;
 mod typescript {
     use super::*;
     use crate::agent::Role;
+    use crate::automation::{DeliveryState, Event};
     use crate::contact::ContactSource;
     use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
     use crate::form::FieldMode;
@@ -56,6 +57,7 @@ mod typescript {
             Contact, Activity, Rejection, Erased, EmailChannel, ConversationPage, Thread, ConversationAnswer,
             MessageAnswer, EmailDraft, ContactProfile, Session, Team, Invitation, Sites, ChannelSettings, EmailPreview,
             Rejections, TemplateTokens, WidgetSettings, ChatbotSettings, Chatbot, Block, Span, NewVisitor, VisitorThread, VisitorMessageAnswer, VisitorAnswer,
+            Event, DeliveryState, Automation, Automations, NewAutomation, Delivery, Deliveries,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

@@ -218,3 +218,25 @@ pub struct ConversationFilter {
     /// Page size, 1 to 100 (default 100).
     pub limit: Option<u32>,
 }
+
+/// `POST /api/sites/{site}/automations`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAutomationInput {
+    /// A name for people.
+    pub name: String,
+    /// The receiver, https.
+    pub url: String,
+}
+
+/// `PATCH /api/sites/{site}/automations/{id}`: what to change.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutomationChanges {
+    /// A new name.
+    pub name: Option<String>,
+    /// A new receiver.
+    pub url: Option<String>,
+    /// Pause (false) or resume (true) sending.
+    pub enabled: Option<bool>,
+}

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::agent::Role;
+use crate::automation::{DeliveryState, Event};
 use crate::contact::ContactSource;
 use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
 use crate::form::FieldMode;
@@ -531,4 +532,73 @@ pub struct VisitorMessageAnswer {
 pub struct VisitorAnswer {
     /// What the Form step still needs.
     pub visitor: VisitorState,
+}
+
+/// An automation (signed outbound webhook) of a site, without its secret.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Automation {
+    /// Automation id (what a chatbot's "enter automation" block names).
+    pub id: String,
+    /// The site whose events it receives.
+    pub site_id: String,
+    /// The admin's name for it.
+    pub name: String,
+    /// Where events are POSTed.
+    pub url: String,
+    /// Whether events are sent.
+    pub enabled: bool,
+    /// Creation time, ms.
+    pub created_at: u64,
+}
+
+/// `GET /api/sites/{site}/automations`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Automations {
+    /// Oldest first.
+    pub automations: Vec<Automation>,
+}
+
+/// `POST /api/sites/{site}/automations`: the new automation and its signing
+/// secret, shown this once and never again.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct NewAutomation {
+    /// The automation.
+    pub automation: Automation,
+    /// Signs every delivery: `Parley-Signature: t=…,v1=hex(HMAC-SHA256(secret, "t.body"))`.
+    pub secret: String,
+}
+
+/// One event's delivery to one automation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Delivery {
+    /// Delivery id.
+    pub id: String,
+    /// The event's id (the `Parley-Idempotency-Key`).
+    pub event_id: String,
+    /// What happened.
+    pub event: Event,
+    /// Pending, delivered or failed.
+    pub status: DeliveryState,
+    /// Attempts so far.
+    pub attempts: u32,
+    /// The receiver's HTTP status at the last attempt, if it answered.
+    pub last_status: Option<u16>,
+    /// Why the last attempt failed, when the receiver did not answer.
+    pub last_error: Option<String>,
+    /// Last attempt, ms.
+    pub last_attempt_at: Option<u64>,
+    /// When the event happened, ms.
+    pub created_at: u64,
+}
+
+/// `GET /api/sites/{site}/automations/{id}/deliveries`: the last 50, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Deliveries {
+    /// Newest first.
+    pub deliveries: Vec<Delivery>,
 }

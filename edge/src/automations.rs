@@ -1,0 +1,111 @@
+//! Automations' I/O: putting recorded deliveries on the queue, and making one
+//! signed attempt per queue message in the consumer.
+//!
+//! Delivery is at least once: a delivery row is written in the same D1 batch
+//! as its cause, its id goes on the `AUTOMATION_DELIVERIES` queue, and the
+//! consumer POSTs it until the receiver answers 2xx or
+//! [`MAX_ATTEMPTS`] have failed (each attempt recorded on the row). Receivers
+//! drop repeats by `Parley-Idempotency-Key`.
+
+use serde::{Deserialize, Serialize};
+use shared::automation::{is_success, retry_delay, signature, DeliveryState, IDEMPOTENCY_HEADER, MAX_ATTEMPTS, SIGNATURE_HEADER};
+use worker::{Env, Fetch, Headers, Method, Queue, Request, RequestInit};
+
+use crate::ids::now_ms;
+use crate::store::{Attempt, Store};
+
+/// The queue binding that carries deliveries.
+pub const QUEUE: &str = "AUTOMATION_DELIVERIES";
+
+/// What travels on the queue: the delivery to attempt (all else is in D1).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct QueuedDelivery {
+    /// The `automation_deliveries` row.
+    pub delivery_id: String,
+}
+
+/// The deployment's automation settings and queue.
+pub struct Outbox {
+    queue: Option<Queue>,
+    /// Whether `http://127.0.0.1` and `http://localhost` receivers are accepted
+    /// (`ALLOW_INSECURE_AUTOMATIONS = "1"`, set only by the test configuration).
+    pub allow_loopback: bool,
+}
+
+impl Outbox {
+    /// From the deployment's bindings and vars.
+    pub fn new(env: &Env) -> Self {
+        let allow_loopback = env.var("ALLOW_INSECURE_AUTOMATIONS").map(|v| v.to_string() == "1").unwrap_or(false);
+        Self { queue: env.queue(QUEUE).ok(), allow_loopback }
+    }
+
+    /// Puts recorded deliveries on the queue (nothing to do, and no call, for none).
+    /// A failure is logged, not raised: what caused the event is already stored,
+    /// and the delivery stays `pending` in the log.
+    pub async fn enqueue(&self, delivery_ids: Vec<String>) {
+        if delivery_ids.is_empty() {
+            return;
+        }
+        let Some(queue) = &self.queue else {
+            worker::console_error!("no {QUEUE} queue binding: {} deliveries stay pending", delivery_ids.len());
+            return;
+        };
+        let messages: Vec<QueuedDelivery> = delivery_ids.into_iter().map(|delivery_id| QueuedDelivery { delivery_id }).collect();
+        if let Err(err) = queue.send_batch(messages).await {
+            worker::console_error!("could not enqueue automation deliveries: {err}");
+        }
+    }
+}
+
+/// What the consumer does with a queue message after an attempt.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Done (delivered, given up, or nothing left to deliver).
+    Ack,
+    /// Try again after this many seconds.
+    RetryAfter(u32),
+}
+
+/// Makes one attempt of a queued delivery and records it. `base_delay` is
+/// the first retry's delay in seconds (`AUTOMATION_RETRY_SECONDS`, 30 by default).
+pub async fn attempt(store: &Store, delivery_id: &str, base_delay: u32) -> Next {
+    let pending = match store.pending_delivery(delivery_id).await {
+        Ok(Some(pending)) => pending,
+        Ok(None) => return Next::Ack,
+        Err(err) => {
+            worker::console_error!("automation delivery {delivery_id}: D1 unavailable: {}", err.code_and_message().1);
+            return Next::RetryAfter(base_delay.max(1));
+        }
+    };
+    let (status, error) = match post(&pending.url, &pending.secret, &pending.event_id, &pending.payload).await {
+        Ok(status) => (Some(status), None),
+        Err(err) => (None, Some(err.to_string())),
+    };
+    let attempts = pending.attempts + 1;
+    let delivered = status.is_some_and(is_success);
+    let (state, next) = if delivered {
+        (DeliveryState::Delivered, Next::Ack)
+    } else if attempts >= MAX_ATTEMPTS {
+        (DeliveryState::Failed, Next::Ack)
+    } else {
+        (DeliveryState::Pending, Next::RetryAfter(retry_delay(base_delay, attempts)))
+    };
+    let recorded = Attempt { status, error: error.as_deref(), state };
+    if let Err(err) = store.record_attempt(delivery_id, &recorded, now_ms()).await {
+        worker::console_error!("automation delivery {delivery_id}: attempt not recorded: {}", err.code_and_message().1);
+    }
+    next
+}
+
+/// POSTs the body, signed; the receiver's status.
+async fn post(url: &str, secret: &str, event_id: &str, payload: &str) -> worker::Result<u16> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json")?;
+    headers.set("user-agent", "Parley-Automations/1")?;
+    headers.set(SIGNATURE_HEADER, &signature(secret, now_ms() / 1000, payload.as_bytes()))?;
+    headers.set(IDEMPOTENCY_HEADER, event_id)?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(payload.into()));
+    let response = Fetch::Request(Request::new_with_init(url, &init)?).send().await?;
+    Ok(response.status_code())
+}
