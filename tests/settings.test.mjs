@@ -36,7 +36,7 @@ test("the admin removes Account, makes Phone required and saves; a fresh visitor
 
   const admin = await settingsAsAdmin();
   await admin.selectOption("#s-site", "s_bot");
-  await admin.locator("#bot-fields li[data-field=company] button[aria-label='Remove Account']").waitFor();
+  await admin.locator("#settings[data-site=s_bot]").waitFor();
   await admin.click("#bot-fields button[aria-label='Remove Account']");
   await admin.check("#bot-fields input[aria-label='Phone required']");
   await admin.click("#bot-form button[type=submit]");
@@ -63,6 +63,7 @@ test("the admin removes Account, makes Phone required and saves; a fresh visitor
 test("a colour white text cannot be read on is refused in Settings with the rule", async () => {
   const admin = await settingsAsAdmin();
   await admin.selectOption("#s-site", "s_bot");
+  await admin.locator("#settings[data-site=s_bot]").waitFor();
   await admin.locator("#w-color").fill("#ffdd55");
   await admin.click("#widget-form button[type=submit]");
   await admin.locator("#w-error", { hasText: "WCAG AA" }).waitFor();

@@ -73,12 +73,13 @@ test("the greeting speaks French by default and takes a site's own translation",
 
 test("the chatbot is blocks with exactly one Form; the widget's config follows it", async () => {
   const site = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Bot ") } })).body.id;
+  const automation = (await call("POST", `/api/sites/${site}/automations`, { token: KEY, json: { name: "Newsletter", url: "https://hooks.example.org/parley" } })).body.automation.id;
   const start = (await call("GET", `/api/sites/${site}/chatbot`, { token: KEY })).body.chatbot;
   assert.deepEqual(start.blocks.map((b) => b.type), ["greeting", "form"], "the default chatbot greets, then asks the Form");
   const blocks = [
     { type: "greeting", text: "Bonjour ! Une question sur le thé ?" },
     { type: "form", phone: "required", company: "hidden", full_name: "optional" },
-    { type: "enter_automation", automation_id: "au_newsletter" },
+    { type: "enter_automation", automation_id: automation },
     { type: "offline", text: "Nous sommes absents.", hours: [{ open: 540, close: 1080 }, null, null, null, null, null, null], time_zone: "Europe/Paris" },
   ];
   const saved = await call("PUT", `/api/sites/${site}/chatbot`, { token: KEY, json: { blocks } });
@@ -90,6 +91,8 @@ test("the chatbot is blocks with exactly one Form; the widget's config follows i
   assert.deepEqual(widget.greetings, {}, "no translation was given");
   assert.deepEqual(widget.form, { phone: "required", company: "hidden", full_name: "optional" });
 
+  const elsewhere = await call("PUT", `/api/sites/${site}/chatbot`, { token: KEY, json: { blocks: [blocks[1], { type: "enter_automation", automation_id: "au_of_another_site" }] } });
+  assert.equal(elsewhere.body.error.code, "automation_unknown");
   for (const bad of [[], [blocks[1], blocks[1]], [{ type: "greeting", text: " " }, blocks[1]]]) {
     const res = await call("PUT", `/api/sites/${site}/chatbot`, { token: KEY, json: { blocks: bad } });
     assert.equal(res.body.error.code, "chatbot_invalid", JSON.stringify(bad));

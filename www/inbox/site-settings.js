@@ -27,7 +27,9 @@ export async function loadSiteSettings() {
   const site = $("s-site").value;
   for (const id of ["site-error", "w-error", "bot-error"]) showError($(id), null);
   try {
-    const [{ sites }, widget, { chatbot }] = await Promise.all([client.sites(), client.widget(site), client.chatbot(site)]);
+    const [{ sites }, widget, { chatbot }, { automations }] = await Promise.all([
+      client.sites(), client.widget(site), client.chatbot(site), client.automations(site),
+    ]);
     if (!isCurrent()) return; // another site was chosen meanwhile
     const current = sites.find((s) => s.id === site);
     $("site-name").value = current?.name ?? "";
@@ -41,8 +43,11 @@ export async function loadSiteSettings() {
     const formBlock = blocks.find((b) => b.type === "form");
     if (formBlock && formBlock.type === "form") form = { phone: formBlock.phone, company: formBlock.company, full_name: formBlock.full_name };
     const automation = blocks.find((b) => b.type === "enter_automation");
-    $("bot-automation").value = automation && automation.type === "enter_automation" ? automation.automation_id : "";
+    const choice = $("bot-automation");
+    choice.replaceChildren(new Option("None", ""), ...automations.map((a) => new Option(a.name, a.id)));
+    choice.value = automation && automation.type === "enter_automation" ? automation.automation_id : "";
     renderFields();
+    $("settings").dataset.site = site; // what the forms now show (tests wait on it)
   } catch (err) {
     if (isCurrent()) showError($("site-error"), err, "Could not load this site's settings: ");
   }

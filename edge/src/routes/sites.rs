@@ -13,6 +13,12 @@ use crate::http::{json, read_json};
 use crate::ids::{new_id, now_ms};
 use crate::store::{Store, WidgetUpdate};
 
+/// The "Enter an automation" block names no automation of this site.
+const UNKNOWN_AUTOMATION: shared::Invalid = shared::Invalid::new(
+    "automation_unknown",
+    "The chatbot's \"Enter an automation\" block must name one of this site's automations.",
+);
+
 /// `GET /api/sites`: the agent's sites.
 pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
@@ -83,6 +89,11 @@ pub async fn update_chatbot(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Respons
     let admin = auth::admin(store, &cx.req).await?;
     let chatbot: Chatbot = read_json(&mut cx.req).await?;
     chatbot.validate()?;
+    if let Some(automation) = chatbot.automation() {
+        if store.automation(&admin.account_id, site_id, automation).await?.is_none() {
+            return Err(ApiError::Invalid(UNKNOWN_AUTOMATION));
+        }
+    }
     let saved = serde_json::to_string(&chatbot).map_err(|e| ApiError::Internal(e.to_string()))?;
     if !store.set_chatbot(&admin.account_id, site_id, &saved).await? {
         return Err(ApiError::NotFound("Site"));
