@@ -22,6 +22,7 @@ mod typescript {
     use crate::contact::ContactSource;
     use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
     use crate::form::FieldMode;
+    use crate::identity::IdentityMode;
     use crate::site::{Language, WidgetPosition};
     use ts_rs::{Config, TS};
 
@@ -51,10 +52,12 @@ mod typescript {
         let cfg = Config::new().with_large_int("number");
         let generated = declarations!(&cfg;
             Role, Channel, Status, Author, Direction, DeliveryStatus, ContactSource, FieldMode, WidgetPosition, Language,
+            IdentityMode,
             Agent, Site, FormModes, SiteConfig, VisitorMessage, VisitorState, Conversation, Attachment, Message, Claim,
             Contact, Activity, Rejection, Erased, EmailChannel, ConversationPage, Thread, ConversationAnswer,
             MessageAnswer, EmailDraft, ContactProfile, Session, Team, Invitation, Sites, ChannelSettings, EmailPreview,
             Rejections, TemplateTokens, NewVisitor, VisitorThread, VisitorMessageAnswer, VisitorAnswer,
+            Snippet, IdentitySettings, IdentitySecret, ApiKey, ApiKeys, NewApiKey,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

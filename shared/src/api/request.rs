@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::conversation::{Channel, Status};
+use crate::identity::IdentityMode;
 
 /// `POST /api/widget/messages`.
 #[derive(Debug, Deserialize)]
@@ -184,4 +185,20 @@ pub struct ConversationFilter {
     pub before: Option<String>,
     /// Page size, 1 to 100 (default 100).
     pub limit: Option<u32>,
+}
+
+/// `PATCH /api/sites/{site}/identity`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityChanges {
+    /// `off`, `optional` or `required`.
+    pub mode: IdentityMode,
+}
+
+/// `POST /api/api-keys`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateApiKey {
+    /// What the key is for (shown in the list).
+    pub label: String,
 }
