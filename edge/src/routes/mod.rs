@@ -6,9 +6,11 @@ mod channels;
 mod contacts;
 mod conversations;
 mod email;
+mod keys;
 mod originals;
 mod session;
 mod tickets;
+mod tracking;
 mod widget;
 
 use serde_json::json;
@@ -17,6 +19,7 @@ use worker::{Bucket, Method, Request, Response, SendEmail};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, with_widget_cors};
 use crate::limits::Limits;
+use crate::secrets::SecretsKey;
 use crate::store::Store;
 
 /// What handlers may use besides the request: the store and the deployment's bindings.
@@ -35,6 +38,8 @@ pub struct App<'a> {
     pub outbound: Option<&'a SendEmail>,
     /// Abuse limits.
     pub limits: &'a Limits<'a>,
+    /// Seals and opens the secrets the worker must read back (identity secrets).
+    pub secrets: &'a SecretsKey,
 }
 
 /// One request on its way through a handler: the deployment and the request.
@@ -107,6 +112,11 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
             ["api", "sites", site, "email-channel"] => { Get => channels::show(cx, site).await, Patch => channels::update(cx, site).await }
             ["api", "sites", site, "email-channel", "preview"] => { Post => channels::preview(cx, site).await }
             ["api", "sites", site, "tickets"] => { Post => tickets::create(cx, site).await }
+            ["api", "sites", site, "snippet"] => { Get => tracking::show_snippet(cx, site).await }
+            ["api", "sites", site, "identity"] => { Get => tracking::show_identity(cx, site).await, Patch => tracking::update_identity(cx, site).await }
+            ["api", "sites", site, "identity", "secret"] => { Post => tracking::rotate_secret(cx, site).await }
+            ["api", "api-keys"] => { Get => keys::list(cx).await, Post => keys::create(cx).await }
+            ["api", "api-keys", id] => { Delete => keys::revoke(cx, id).await }
         })
     };
 

@@ -11,10 +11,12 @@ mod chat;
 mod inbox;
 mod mail;
 mod privacy;
+mod settings;
 
 pub use chat::{ContactLink, SiteRow, VisitorRow};
 pub use agents::{AgentRow, Setup};
 pub use inbox::{Cursor, SentEmail};
+pub use settings::LAST_USED_GRANULARITY_MS;
 pub use mail::{ChannelUpdate, EmailChannelRow, InboundEmail, NewIds, Ticket};
 
 use serde::Deserialize;
