@@ -248,6 +248,7 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const mail = await emailConversation();
   const message = (await agentGet(`/api/conversations/${mail.conversation.id}`)).messages[0];
   const erasable = await emailConversation();
+  const revocable = (await call("POST", "/api/api-keys", { token: KEY, json: { label: "matrix" } })).body.api_key.id;
   const callers = { anonymous: null, visitor, agent: AGENT_KEY, admin: KEY };
   // [method, path, body, who may: "visitor" | "agent" (agents and admin) | "admin" | "any"]
   const endpoints = [
@@ -272,6 +273,13 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["POST", "/api/agents", { email: `m+${unique("")}@juniperandpine.example`, full_name: "M" }, "admin"],
     ["GET", `/api/contacts/${mail.conversation.contact_id}/export`, undefined, "admin"],
     ["DELETE", `/api/contacts/${erasable.conversation.contact_id}`, undefined, "admin"],
+    ["GET", "/api/sites/s_demo/snippet", undefined, "agent"],
+    ["GET", "/api/sites/s_mail_new/identity", undefined, "admin"],
+    ["PATCH", "/api/sites/s_mail_new/identity", { mode: "off" }, "admin"],
+    ["POST", "/api/sites/s_mail_new/identity/secret", undefined, "admin"],
+    ["GET", "/api/api-keys", undefined, "admin"],
+    ["POST", "/api/api-keys", { label: "matrix" }, "admin"],
+    ["DELETE", `/api/api-keys/${revocable}`, undefined, "admin"],
   ];
   const failures = [];
   for (const [method, path, json, who] of endpoints) {
