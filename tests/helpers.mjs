@@ -130,6 +130,12 @@ export async function startHostPages() {
       pages.set(path, `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>${site}</title></head><body><h1>Host of ${site}</h1>${body}<script>${script}</script></body></html>`);
       return origin + path;
     },
+    /** A page that pastes `html` (e.g. a snippet copied from Settings) as it is. */
+    pageWith(html) {
+      const path = `/${unique("p")}`;
+      pages.set(path, `<!doctype html><html><head><title>Pasted</title></head><body><h1>A site owner's page</h1>\n${html}\n</body></html>`);
+      return origin + path;
+    },
     close: () => new Promise((r) => server.close(r)),
   };
 }

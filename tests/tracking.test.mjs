@@ -3,11 +3,12 @@
 // stored sealed, rotation, a plaintext secret from before migration 0009
 // sealed on first use, the server-side examples run for real), and API keys
 // (shown once, listed by prefix, revoked at once, last use marked hourly).
-import { test } from "node:test";
+import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { call, newVisitor, signWith, sql, unique, AGENT_KEY, KEY, URL_ } from "./helpers.mjs";
+import { chromium } from "playwright-core";
+import { call, agentGet, newVisitor, signWith, sql, startHostPages, unique, AGENT_KEY, KEY, URL_ } from "./helpers.mjs";
 
 const run = promisify(execFile);
 const root = new URL("..", import.meta.url).pathname;
@@ -145,4 +146,99 @@ test("a key's last use is written at most once an hour, not on every call", asyn
   const listed = (await call("GET", "/api/api-keys", { token: KEY })).body.keys.find((k) => k.id === api_key.id);
   assert.equal(listed.last_used_at, await lastUsed());
   await call("DELETE", `/api/api-keys/${api_key.id}`, { token: KEY });
+});
+
+let browser, hosts;
+after(async () => {
+  await browser?.close();
+  await hosts?.close();
+});
+
+async function settings() {
+  browser ??= await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
+  });
+  const context = await browser.newContext();
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: URL_ });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  page.on("dialog", (d) => d.accept());
+  await page.goto(URL_ + "/inbox.html");
+  await page.fill("#email", "admin@juniperandpine.example");
+  await page.fill("#password", process.env.PARLEY_ADMIN_PASSWORD);
+  await page.click("#signin button[type=submit]");
+  await page.locator("#inbox").waitFor();
+  await page.click("#to-settings");
+  await page.locator("#settings").waitFor();
+  return page;
+}
+
+test("browser: the snippet copied from Settings, pasted on another origin, loads that site's widget", async () => {
+  const admin = await settings();
+  await admin.selectOption("#s-site", "s_form_a");
+  await admin.locator("#t-snippet", { hasText: '"s_form_a"' }).waitFor();
+  await admin.click("#t-copy");
+  await admin.locator("#t-copied", { hasText: "Copied." }).waitFor();
+  const copied = await admin.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied, await admin.locator("#t-snippet").textContent());
+  assert.ok(copied.includes(`${URL_}/loader.js`));
+
+  hosts ??= await startHostPages();
+  const visitor = await browser.newPage();
+  await visitor.goto(hosts.pageWith(copied));
+  await visitor.locator(".launcher").click();
+  const text = unique("pasted snippet works ");
+  await visitor.locator("#parley-input").fill(text);
+  await visitor.keyboard.press("Enter");
+  await visitor.locator("li.mine", { hasText: text }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
+  const token = (await visitor.context().cookies(hosts.origin)).find((c) => c.name === "parley_visitor").value;
+  const { conversation_id } = (await call("GET", "/api/widget/conversation", { token })).body;
+  const thread = await agentGet(`/api/conversations/${conversation_id}`);
+  assert.equal(thread.conversation.site_id, "s_form_a");
+  assert.deepEqual(thread.messages.map((m) => m.body), [text]);
+  assert.deepEqual(admin.errors, []);
+  await visitor.close();
+  await admin.context().close();
+});
+
+test("browser: Settings sets the identity mode, shows a rotated secret once, the examples, and API keys once", async () => {
+  const admin = await settings();
+  await admin.selectOption("#s-site", "s_mail_small");
+  await admin.locator("#t-snippet", { hasText: '"s_mail_small"' }).waitFor();
+  await admin.locator("pre[data-example='sign.py']", { hasText: "hmac" }).waitFor({ state: "attached" });
+  for (const file of ["sign.mjs", "sign.php", "sign.rb"]) {
+    assert.match(await admin.locator(`pre[data-example='${file}']`).textContent(), /HMAC|hmac/i, file);
+  }
+  await admin.click("#t-rotate");
+  await admin.locator("#t-secret-once").waitFor();
+  const secret = (await admin.locator("#t-secret").textContent()).trim();
+  assert.match(secret, /^[0-9a-f]{64}$/);
+  await admin.selectOption("#t-mode", "required");
+  await admin.locator("#t-mode-saved", { hasText: "Saved." }).waitFor();
+  const address = email();
+  const res = await identify(await newVisitor("s_mail_small"), { email: address, signature: signWith(secret, address) });
+  assert.equal(res.body.visitor?.verified, true, JSON.stringify(res.body));
+  await admin.reload();
+  await admin.click("#to-settings");
+  await admin.selectOption("#s-site", "s_mail_small");
+  await admin.locator("#t-secret-state", { hasText: "A secret is set" }).waitFor();
+  assert.equal(await admin.locator("#t-mode").inputValue(), "required");
+  assert.ok(!(await admin.content()).includes(secret), "shown only once");
+  await call("PATCH", "/api/sites/s_mail_small/identity", { token: KEY, json: { mode: "off" } });
+
+  const label = unique("browser key ");
+  await admin.fill("#k-label", label);
+  await admin.click("#k-form button[type=submit]");
+  await admin.locator("#k-once").waitFor();
+  const key = (await admin.locator("#k-key").textContent()).trim();
+  assert.equal((await call("GET", "/api/agents", { token: key })).status, 200);
+  const row = admin.locator("#keys li", { hasText: label });
+  assert.match(await row.textContent(), new RegExp(`${key.slice(0, 11)}… · ${label}`));
+  await row.locator("button", { hasText: "Revoke" }).click();
+  await row.waitFor({ state: "detached" });
+  assert.equal((await call("GET", "/api/agents", { token: key })).status, 401);
+  assert.deepEqual(admin.errors, []);
+  await admin.context().close();
 });

@@ -96,6 +96,20 @@ export const client = {
   updateChannel: (site, changes) => api("PATCH", `/api/sites/${id(site)}/email-channel`, changes),
   /** @param {string} site @param {{default_subject?: string, from_name?: string}} templates @returns {Promise<import("./api-types").EmailPreview>} */
   preview: (site, templates) => api("POST", `/api/sites/${id(site)}/email-channel/preview`, templates),
+  /** @param {string} site @returns {Promise<import("./api-types").Snippet>} */
+  snippet: (site) => api("GET", `/api/sites/${id(site)}/snippet`),
+  /** @param {string} site @returns {Promise<import("./api-types").IdentitySettings>} */
+  identity: (site) => api("GET", `/api/sites/${id(site)}/identity`),
+  /** @param {string} site @param {import("./api-types").IdentityMode} mode @returns {Promise<import("./api-types").IdentitySettings>} */
+  setIdentityMode: (site, mode) => api("PATCH", `/api/sites/${id(site)}/identity`, { mode }),
+  /** @param {string} site @returns {Promise<import("./api-types").IdentitySecret>} */
+  rotateIdentitySecret: (site) => api("POST", `/api/sites/${id(site)}/identity/secret`),
+  /** @returns {Promise<import("./api-types").ApiKeys>} */
+  apiKeys: () => api("GET", "/api/api-keys"),
+  /** @param {string} label @returns {Promise<import("./api-types").NewApiKey>} */
+  createApiKey: (label) => api("POST", "/api/api-keys", { label }),
+  /** @param {string} key @returns {Promise<unknown>} */
+  revokeApiKey: (key) => api("DELETE", `/api/api-keys/${id(key)}`),
 };
 
 /**
