@@ -26,6 +26,7 @@ dev: setup build
 	@[ -s $(DEV_PASSWORD_FILE) ] || node -e 'console.log(require("crypto").randomBytes(9).toString("base64url"))' > $(DEV_PASSWORD_FILE)
 	@[ -s .dev.vars ] || node -e 'console.log("REPLY_SIGNING_SECRET=" + require("crypto").randomBytes(32).toString("hex"))' > .dev.vars
 	@grep -q '^SETUP_TOKEN=' .dev.vars || node -e 'console.log("SETUP_TOKEN=" + require("crypto").randomBytes(16).toString("hex"))' >> .dev.vars
+	@grep -q '^SECRETS_KEY=' .dev.vars || node -e 'console.log("SECRETS_KEY=" + require("crypto").randomBytes(32).toString("hex"))' >> .dev.vars
 	@node scripts/seed.mjs --persist-to $(DEV_STATE) --key "$$(cat $(DEV_KEY_FILE))" --password "$$(cat $(DEV_PASSWORD_FILE))"
 	@echo ""
 	@echo "  Parley is running with a demo site (id s_demo, the Juniper & Pine tea shop):"

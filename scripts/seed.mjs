@@ -43,8 +43,8 @@ UPDATE agents SET password_hash = ${q(pw.hash)}, password_salt = ${q(pw.salt)}, 
   WHERE id = ${q(DEMO.agent)};
 INSERT OR IGNORE INTO email_channels (site_id, username, subdomain, from_name, created_at)
   VALUES (${q(DEMO.site)}, ${q(DEMO.mailbox.username)}, ${q(DEMO.mailbox.subdomain)}, '{Agent_Name} at Juniper & Pine', ${now});
-INSERT OR IGNORE INTO api_keys (token_hash, agent_id, label, created_at)
-  VALUES (${q(keyHash)}, ${q(DEMO.agent)}, 'local development', ${now});
+INSERT OR IGNORE INTO api_keys (id, token_hash, prefix, agent_id, label, created_at)
+  VALUES (${q("key_" + keyHash.slice(0, 32))}, ${q(keyHash)}, ${q(key.slice(0, 11))}, ${q(DEMO.agent)}, 'local development', ${now});
 `;
 }
 

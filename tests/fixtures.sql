@@ -5,10 +5,15 @@ INSERT INTO sites (id, account_id, name, form_phone, form_company, form_full_nam
   ('s_form_a', 'a_demo', 'Form A', 'hidden',   'optional', 'required', 0),
   ('s_form_b', 'a_demo', 'Form B', 'optional', 'required', 'hidden',   0),
   ('s_form_c', 'a_demo', 'Form C', 'required', 'hidden',   'optional', 0);
--- Identity verification modes (the demo site is 'off').
+-- Identity verification modes (the demo site is 'off'). Their secrets are
+-- generated through the API once the worker runs (tests/run.mjs), so they are
+-- stored sealed like any other; s_id_legacy keeps a plaintext secret as sites
+-- had before migration 0009, which the worker seals on first use.
+INSERT INTO sites (id, account_id, name, identity_mode, created_at) VALUES
+  ('s_id_optional', 'a_demo', 'Identity optional', 'optional', 0),
+  ('s_id_required', 'a_demo', 'Identity required', 'required', 0);
 INSERT INTO sites (id, account_id, name, identity_mode, identity_secret, created_at) VALUES
-  ('s_id_optional', 'a_demo', 'Identity optional', 'optional', 'test-identity-secret', 0),
-  ('s_id_required', 'a_demo', 'Identity required', 'required', 'test-identity-secret', 0);
+  ('s_id_legacy', 'a_demo', 'Identity legacy', 'optional', 'legacy-plaintext-secret', 0);
 -- Email channels: one to disable, one to shrink, one whose address is not set yet.
 INSERT INTO sites (id, account_id, name, created_at) VALUES
   ('s_mail_off', 'a_demo', 'Mail off', 0),
@@ -30,3 +35,5 @@ INSERT INTO email_channels (site_id, created_at) VALUES ('s_bot', 0);
 -- Automations (tests/automations.test.mjs): a site of their own, with a mailbox.
 INSERT INTO sites (id, account_id, name, created_at) VALUES ('s_auto', 'a_demo', 'Automations', 0);
 INSERT INTO email_channels (site_id, username, subdomain, created_at) VALUES ('s_auto', 'help', 'auto', 0);
+INSERT INTO api_keys (id, token_hash, prefix, agent_id, label, created_at)
+  VALUES ('key_fixture_agent', '9b2134f548cbb2c019e41a81d087c5d361df8987dc8f3392a638631a588e5eae', 'pk_fixture', 'ag_fixture_agent', 'fixture agent', 0);

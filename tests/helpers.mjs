@@ -75,11 +75,21 @@ export function mailFixture(name, vars = {}) {
 /** A unique token for test data, so suites never see each other's rows. */
 export const unique = (prefix = "t") => `${prefix}${randomUUID().slice(0, 8)}`;
 
-/** The identity secret of the fixture sites s_id_optional and s_id_required. */
-export const IDENTITY_SECRET = "test-identity-secret";
+/**
+ * The identity secrets of the fixture sites s_id_optional and s_id_required,
+ * generated through the API by tests/run.mjs when the worker started.
+ */
+export const IDENTITY_SECRETS = JSON.parse(process.env.PARLEY_IDENTITY_SECRETS || "{}");
 
 /** What a host page's server computes for identify(): hex(HMAC-SHA256(secret, email)). */
-export const sign = (email, secret = IDENTITY_SECRET) => createHmac("sha256", secret).update(email).digest("hex");
+export const signWith = (secret, email) => createHmac("sha256", secret).update(email).digest("hex");
+
+/** The signature `site`'s server would compute for `email`, with the site's current secret. */
+export function sign(email, site) {
+  const secret = IDENTITY_SECRETS[site];
+  if (!secret) throw new Error(`no identity secret for ${site}: run the suites through tests/run.mjs`);
+  return signWith(secret, email);
+}
 
 /**
  * Runs SQL directly on the test worker's local D1 (for arranging time, e.g. a
@@ -118,6 +128,12 @@ export async function startHostPages() {
       const path = `/${unique("p")}`;
       const body = snippet.replace('"s_demo"', JSON.stringify(site));
       pages.set(path, `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>${site}</title></head><body><h1>Host of ${site}</h1>${body}<script>${script}</script></body></html>`);
+      return origin + path;
+    },
+    /** A page that pastes `html` (e.g. a snippet copied from Settings) as it is. */
+    pageWith(html) {
+      const path = `/${unique("p")}`;
+      pages.set(path, `<!doctype html><html><head><title>Pasted</title></head><body><h1>A site owner's page</h1>\n${html}\n</body></html>`);
       return origin + path;
     },
     close: () => new Promise((r) => server.close(r)),

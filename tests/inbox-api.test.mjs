@@ -252,6 +252,7 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const hooks = "/api/sites/s_mail_new/automations";
   const hook = async () => (await call("POST", hooks, { token: KEY, json: { name: "matrix", url: "https://127.0.0.1:9/hook" } })).body.automation.id;
   const [automation, removable] = [await hook(), await hook()];
+  const revocable = (await call("POST", "/api/api-keys", { token: KEY, json: { label: "matrix" } })).body.api_key.id;
   const callers = { anonymous: null, visitor, agent: AGENT_KEY, admin: KEY };
   // [method, path, body, who may: "visitor" | "agent" (agents and admin) | "admin" | "any"]
   const endpoints = [
@@ -289,6 +290,13 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["GET", `${hooks}/${automation}/deliveries`, undefined, "admin"],
     ["POST", `${hooks}/${automation}/test`, undefined, "admin"],
     ["DELETE", `${hooks}/${removable}`, undefined, "admin"],
+    ["GET", "/api/sites/s_demo/snippet", undefined, "agent"],
+    ["GET", "/api/sites/s_mail_new/identity", undefined, "admin"],
+    ["PATCH", "/api/sites/s_mail_new/identity", { mode: "off" }, "admin"],
+    ["POST", "/api/sites/s_mail_new/identity/secret", undefined, "admin"],
+    ["GET", "/api/api-keys", undefined, "admin"],
+    ["POST", "/api/api-keys", { label: "matrix" }, "admin"],
+    ["DELETE", `/api/api-keys/${revocable}`, undefined, "admin"],
   ];
   const failures = [];
   for (const [method, path, json, who] of endpoints) {

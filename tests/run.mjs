@@ -24,6 +24,9 @@ const key = `pk_${randomBytes(24).toString("hex")}`;
 const replySecret = randomBytes(32).toString("hex");
 const adminPassword = randomBytes(12).toString("base64url");
 const setupToken = randomBytes(16).toString("hex");
+const secretsKey = randomBytes(32).toString("hex");
+/** Fixture sites whose identity secret is generated through the API (and stored sealed). */
+const IDENTITY_SITES = ["s_id_optional", "s_id_required"];
 
 let worker;
 let code = 1;
@@ -34,7 +37,10 @@ try {
   worker = await startWorker({
     config,
     // Automations: a receiver on 127.0.0.1 (the suite's own), and retries without waiting.
-    vars: { REPLY_SIGNING_SECRET: replySecret, SETUP_TOKEN: setupToken, ALLOW_INSECURE_AUTOMATIONS: "1", AUTOMATION_RETRY_SECONDS: "0" },
+    vars: {
+      REPLY_SIGNING_SECRET: replySecret, SETUP_TOKEN: setupToken, SECRETS_KEY: secretsKey,
+      ALLOW_INSECURE_AUTOMATIONS: "1", AUTOMATION_RETRY_SECONDS: "0",
+    },
     log: logPath,
     prepare: (state, configArgs) => {
       seed({ persistTo: state, key, password: adminPassword, wrangler, config: configArgs });
@@ -42,9 +48,16 @@ try {
     },
   });
   console.log(`worker up at ${worker.url} (D1 state ${worker.state}, log ${logPath})`);
+  const identitySecrets = {};
+  for (const site of IDENTITY_SITES) {
+    const res = await fetch(`${worker.url}/api/sites/${site}/identity/secret`, { method: "POST", headers: { authorization: `Bearer ${key}` } });
+    if (res.status !== 201) throw new Error(`could not generate the identity secret of ${site}: ${res.status} ${await res.text()}`);
+    identitySecrets[site] = (await res.json()).secret;
+  }
   const env = {
     ...process.env, PARLEY_URL: worker.url, PARLEY_KEY: key, PARLEY_STATE: worker.state, PARLEY_LOG: logPath,
     PARLEY_REPLY_SECRET: replySecret, PARLEY_ADMIN_PASSWORD: adminPassword, PARLEY_SETUP_TOKEN: setupToken,
+    PARLEY_IDENTITY_SECRETS: JSON.stringify(identitySecrets),
   };
   const named = process.argv.slice(2).filter((a) => a.endsWith(".test.mjs"));
   const files = bench

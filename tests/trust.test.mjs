@@ -66,7 +66,7 @@ test("an impostor who types someone's email never reads the mail exchanged with 
 test("a verified visitor sees the email exchanged with its contact, in the visitor's shape", async () => {
   const address = `verified+${unique("")}@example.org`;
   const token = await newVisitor("s_id_optional");
-  await identify(token, { email: address, signature: sign(address) });
+  await identify(token, { email: address, signature: sign(address, "s_id_optional") });
   await sendChat(token, "please email me the invoice");
   const { conversation } = await conversationOf(token);
   assert.equal(conversation.unverified_email, null, "a verified tie is not marked");

@@ -3,7 +3,7 @@
 // identify() under each verification mode, and agent replies.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { call, newVisitor, sendChat, agentGet, deliverMail, mailFixture, sign, sql, unique, KEY } from "./helpers.mjs";
+import { call, newVisitor, sendChat, agentGet, deliverMail, mailFixture, sign, signWith, sql, unique, KEY } from "./helpers.mjs";
 
 const DAY = 24 * 60 * 60 * 1000;
 const form = (token, json) => call("POST", "/api/widget/contact", { token, json });
@@ -150,12 +150,12 @@ test("identify with verification off attaches an unverified claim", async () => 
 test("identify in optional mode: signed is verified, unsigned is a claim, a bad signature is refused", async () => {
   const address = email();
   const signed = await newVisitor("s_id_optional");
-  assert.equal((await identify(signed, { email: address, signature: sign(address) })).body.visitor.verified, true);
+  assert.equal((await identify(signed, { email: address, signature: sign(address, "s_id_optional") })).body.visitor.verified, true);
   const unsigned = await newVisitor("s_id_optional");
   assert.equal((await identify(unsigned, { email: address })).body.visitor.verified, false);
 
   const forged = await newVisitor("s_id_optional");
-  const res = await identify(forged, { email: address, signature: sign(address, "wrong secret") });
+  const res = await identify(forged, { email: address, signature: signWith("wrong secret", address) });
   assert.equal(res.status, 403);
   assert.equal(res.body.error.code, "identity_signature_invalid");
   assert.deepEqual((await view(forged)).visitor.known, [], "nothing attached");
@@ -176,7 +176,7 @@ test("identify in required mode refuses unsigned and badly signed calls", async 
     assert.equal((await conversationOf(token)).contact_id, null, "nothing attached");
   }
   const token = await newVisitor("s_id_required");
-  const ok = await identify(token, { email: address.toUpperCase(), signature: sign(address.toUpperCase()) });
+  const ok = await identify(token, { email: address.toUpperCase(), signature: sign(address.toUpperCase(), "s_id_required") });
   assert.equal(ok.status, 200);
   assert.equal(ok.body.visitor.verified, true);
 });
@@ -184,11 +184,11 @@ test("identify in required mode refuses unsigned and badly signed calls", async 
 test("a verified visitor continues the contact's chat from another browser; a claim sees nothing of it", async () => {
   const address = email();
   const laptop = await newVisitor("s_id_optional");
-  await identify(laptop, { email: address, signature: sign(address) });
+  await identify(laptop, { email: address, signature: sign(address, "s_id_optional") });
   await sendChat(laptop, "sent from my laptop");
 
   const phone = await newVisitor("s_id_optional");
-  await identify(phone, { email: address, signature: sign(address) });
+  await identify(phone, { email: address, signature: sign(address, "s_id_optional") });
   assert.deepEqual((await view(phone)).messages.map((m) => m.body), ["sent from my laptop"]);
   await sendChat(phone, "and now from my phone");
   assert.deepEqual((await view(laptop)).messages.map((m) => m.body), ["sent from my laptop", "and now from my phone"]);

@@ -10,7 +10,7 @@ use worker::{Method, Request};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{bearer, cookie};
 use crate::ids::now_ms;
-use crate::store::{AgentRow, Store, VisitorRow};
+use crate::store::{AgentRow, Store, VisitorRow, LAST_USED_GRANULARITY_MS};
 
 /// Name of the agent session cookie.
 pub const SESSION_COOKIE: &str = "parley_session";
@@ -56,7 +56,12 @@ pub async fn signed_in(store: &Store, req: &Request) -> ApiResult<SignedIn> {
         if !key.starts_with("pk_") {
             return Err(ApiError::Unauthorized(AGENT_UNAUTHORIZED));
         }
-        let agent = store.agent_by_api_key(&hash_secret(&key)).await?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
+        let key_hash = hash_secret(&key);
+        let (agent, last_used_at) = store.agent_by_api_key(&key_hash).await?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
+        let now = now_ms();
+        if last_used_at.is_none_or(|t| now.saturating_sub(t) >= LAST_USED_GRANULARITY_MS) {
+            store.touch_api_key(&key_hash, now).await?;
+        }
         return Ok(SignedIn { agent, csrf_token: None, session_hash: None });
     }
     let token = cookie(req, SESSION_COOKIE)?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;

@@ -13,6 +13,7 @@ mod limits;
 mod mail;
 mod password;
 mod routes;
+mod secrets;
 mod store;
 
 use worker::{event, Context, Env, ForwardableEmailMessage, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Request, Response, Result};
@@ -22,6 +23,7 @@ use crate::error::ApiError;
 use crate::limits::Limits;
 use crate::mail::inbound::MailEnv;
 use crate::routes::App;
+use crate::secrets::SecretsKey;
 use crate::store::Store;
 
 fn store(env: &Env) -> Result<Store> {
@@ -34,6 +36,10 @@ fn reply_secret(env: &Env) -> String {
 
 fn setup_token(env: &Env) -> String {
     env.secret("SETUP_TOKEN").map(|s| s.to_string()).unwrap_or_default()
+}
+
+fn secrets_key(env: &Env) -> SecretsKey {
+    SecretsKey::from_hex(&env.secret("SECRETS_KEY").map(|s| s.to_string()).unwrap_or_default())
 }
 
 fn inbound_domain(env: &Env) -> String {
@@ -53,6 +59,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             let setup_token = setup_token(&env);
             let limits = Limits::new(&env);
             let outbox = Outbox::new(&env);
+            let secrets = secrets_key(&env);
             let app = App {
                 store: &store,
                 raw_mail: &raw_mail,
@@ -62,6 +69,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
                 outbound: outbound.as_ref(),
                 limits: &limits,
                 outbox: &outbox,
+                secrets: &secrets,
             };
             Ok(routes::handle(req, &app).await)
         }

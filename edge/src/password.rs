@@ -26,14 +26,16 @@ pub struct Stored {
     pub iterations: u32,
 }
 
-fn subtle() -> ApiResult<SubtleCrypto> {
+/// The platform's WebCrypto (also used by `secrets`).
+pub(crate) fn subtle() -> ApiResult<SubtleCrypto> {
     let crypto: Crypto = Reflect::get(&js_sys::global(), &"crypto".into())
         .map_err(|_| ApiError::Internal("no crypto global".into()))?
         .unchecked_into();
     Ok(crypto.subtle())
 }
 
-fn js_err(what: &str) -> impl Fn(JsValue) -> ApiError + '_ {
+/// Turns a rejected WebCrypto call into an internal error naming the step.
+pub(crate) fn js_err(what: &str) -> impl Fn(JsValue) -> ApiError + '_ {
     move |e| ApiError::Internal(format!("{what}: {e:?}"))
 }
 

@@ -52,6 +52,11 @@ export type WidgetPosition = "left" | "right";
 export type Language = "auto" | "en" | "fr";
 
 /**
+ * How a site treats `identify` calls.
+ */
+export type IdentityMode = "off" | "optional" | "required";
+
+/**
  * An agent of the team.
  */
 export type Agent = { 
@@ -1026,4 +1031,104 @@ export type Deliveries = {
  * Newest first.
  */
 deliveries: Array<Delivery>, };
+
+/**
+ * `GET /api/sites/{site}/snippet`: what the site owner pastes before `</body>`.
+ */
+export type Snippet = { 
+/**
+ * The site it loads the widget for.
+ */
+site_id: string, 
+/**
+ * The HTML to paste, naming this deployment's origin and the site.
+ */
+snippet: string, };
+
+/**
+ * `GET`/`PATCH /api/sites/{site}/identity`: a site's identity verification.
+ * The secret itself is never here; it is shown once, when generated.
+ */
+export type IdentitySettings = { 
+/**
+ * The site.
+ */
+site_id: string, 
+/**
+ * How the site treats identify calls.
+ */
+mode: IdentityMode, 
+/**
+ * Whether the site has a secret to verify signatures with.
+ */
+has_secret: boolean, };
+
+/**
+ * `POST /api/sites/{site}/identity/secret`: a new secret, shown this once;
+ * signatures made with the previous one no longer verify.
+ */
+export type IdentitySecret = { 
+/**
+ * The site.
+ */
+site_id: string, 
+/**
+ * The secret the site's server signs emails with: `hex(HMAC-SHA256(secret, email))`.
+ */
+secret: string, };
+
+/**
+ * An API key as listed: never the key itself.
+ */
+export type ApiKey = { 
+/**
+ * Key id (to revoke it by).
+ */
+id: string, 
+/**
+ * The key's first characters (`pk_1a2b3c4d`); unknown for keys made before they were kept.
+ */
+prefix: string | null, 
+/**
+ * What the key is for.
+ */
+label: string, 
+/**
+ * The agent the key acts as.
+ */
+agent_id: string, 
+/**
+ * That agent's full name.
+ */
+agent_name: string, 
+/**
+ * Creation time, ms.
+ */
+created_at: number, 
+/**
+ * When the key was last used, ms, to within an hour; `None` if never.
+ */
+last_used_at: number | null, };
+
+/**
+ * `GET /api/api-keys`: the account's keys in use, newest first.
+ */
+export type ApiKeys = { 
+/**
+ * Keys not revoked.
+ */
+keys: Array<ApiKey>, };
+
+/**
+ * `POST /api/api-keys`: the new key, shown this once (only its hash is stored).
+ */
+export type NewApiKey = { 
+/**
+ * Send it as `Authorization: Bearer <key>`.
+ */
+key: string, 
+/**
+ * The key as it will be listed.
+ */
+api_key: ApiKey, };
 

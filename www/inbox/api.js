@@ -120,6 +120,20 @@ export const client = {
   deliveries: (site, a) => api("GET", `/api/sites/${id(site)}/automations/${id(a)}/deliveries`),
   /** @param {string} site @param {string} a @returns {Promise<{event_id: string, queued: number}>} */
   testAutomation: (site, a) => api("POST", `/api/sites/${id(site)}/automations/${id(a)}/test`),
+  /** @param {string} site @returns {Promise<import("./api-types").Snippet>} */
+  snippet: (site) => api("GET", `/api/sites/${id(site)}/snippet`),
+  /** @param {string} site @returns {Promise<import("./api-types").IdentitySettings>} */
+  identity: (site) => api("GET", `/api/sites/${id(site)}/identity`),
+  /** @param {string} site @param {import("./api-types").IdentityMode} mode @returns {Promise<import("./api-types").IdentitySettings>} */
+  setIdentityMode: (site, mode) => api("PATCH", `/api/sites/${id(site)}/identity`, { mode }),
+  /** @param {string} site @returns {Promise<import("./api-types").IdentitySecret>} */
+  rotateIdentitySecret: (site) => api("POST", `/api/sites/${id(site)}/identity/secret`),
+  /** @returns {Promise<import("./api-types").ApiKeys>} */
+  apiKeys: () => api("GET", "/api/api-keys"),
+  /** @param {string} label @returns {Promise<import("./api-types").NewApiKey>} */
+  createApiKey: (label) => api("POST", "/api/api-keys", { label }),
+  /** @param {string} key @returns {Promise<unknown>} */
+  revokeApiKey: (key) => api("DELETE", `/api/api-keys/${id(key)}`),
 };
 
 /**

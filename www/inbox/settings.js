@@ -1,18 +1,22 @@
 // @ts-check
 // The settings view (primary admin): the email channel of a site with a live
-// preview of From and subject, and the team with one-time invitations. Each
+// preview of From and subject; Tracking (the snippet with a Copy button,
+// identity verification with a secret shown once, the signing examples); API
+// keys (each shown once); and the team with one-time invitations. Each
 // load has its own request-order guard, so switching sites or typing fast
 // never shows an older answer over a newer one.
 import { client, latestOnly } from "./api.js";
-import { $, el, showError, show } from "./dom.js";
 import { initSiteSettings, loadSiteSettings } from "./site-settings.js";
 import { loadAutomations, initAutomations } from "./automations.js";
+import { $, el, showError, show, when } from "./dom.js";
 
 /** The templates' tokens, as the worker names them (set when a channel loads). */
 let tokens = { start_date: "", agent_name: "" };
 const freshChannel = latestOnly();
 const freshPreview = latestOnly();
 const freshTeam = latestOnly();
+const freshTracking = latestOnly();
+const freshKeys = latestOnly();
 let previewTimer;
 
 /** Shows the settings view: the account's sites, the chosen site's channel, the team. */
@@ -27,9 +31,144 @@ export async function openSettings() {
     showError($("s-error"), err, "Could not load the sites: ");
     return;
   }
-  await Promise.all([loadSiteSettings(), loadSettings()]);
+  await Promise.all([loadSiteSettings(), loadSettings(), loadTracking(), loadKeys(), loadExamples()]);
   await loadTeam();
   await loadAutomations();
+}
+
+/** Loads the chosen site's snippet and identity settings; the secret is never among them. */
+async function loadTracking() {
+  const isCurrent = freshTracking();
+  const site = $("s-site").value;
+  $("t-copied").textContent = "";
+  $("t-mode-saved").textContent = "";
+  $("t-secret-once").hidden = true;
+  $("t-secret").textContent = "";
+  showError($("t-error"), null);
+  showError($("t-identity-error"), null);
+  try {
+    const [{ snippet }, identity] = await Promise.all([client.snippet(site), client.identity(site)]);
+    if (!isCurrent()) return; // another site was chosen meanwhile
+    $("t-snippet").textContent = snippet;
+    showIdentity(identity);
+  } catch (err) {
+    if (isCurrent()) showError($("t-error"), err, "Could not load the tracking settings: ");
+  }
+}
+
+/** @param {import("./api-types").IdentitySettings} identity */
+function showIdentity(identity) {
+  $("t-mode").value = identity.mode;
+  $("t-secret-state").textContent = identity.has_secret
+    ? "A secret is set. It is not shown again; rotate it if it may have leaked."
+    : "No secret yet: generate one before choosing optional or required.";
+  $("t-rotate").textContent = identity.has_secret ? "Rotate secret" : "Generate secret";
+}
+
+/** Copies the snippet; where the clipboard is refused, selects it for Ctrl+C. */
+async function copySnippet() {
+  const text = $("t-snippet").textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    $("t-copied").textContent = "Copied.";
+  } catch {
+    getSelection()?.selectAllChildren($("t-snippet"));
+    $("t-copied").textContent = "Selected: press Ctrl+C (⌘C) to copy.";
+  }
+}
+
+/** Saves the identity mode as soon as it is chosen. */
+async function saveMode() {
+  $("t-mode-saved").textContent = "";
+  showError($("t-identity-error"), null);
+  try {
+    showIdentity(await client.setIdentityMode($("s-site").value, $("t-mode").value));
+    $("t-mode-saved").textContent = "Saved.";
+  } catch (err) {
+    showError($("t-identity-error"), err, "Not saved: ");
+  }
+}
+
+/** Generates or rotates the secret and shows it this once. */
+async function rotate() {
+  showError($("t-identity-error"), null);
+  const site = $("s-site").value;
+  if ($("t-rotate").textContent.startsWith("Rotate") && !confirm("Signatures made with the current secret will stop verifying at once. Rotate?")) return;
+  try {
+    const { secret } = await client.rotateIdentitySecret(site);
+    $("t-secret").textContent = secret;
+    $("t-secret-once").hidden = false;
+    showIdentity(await client.identity(site));
+  } catch (err) {
+    showError($("t-identity-error"), err, "No new secret: ");
+  }
+}
+
+/** Fills the signing examples from the files the worker serves (as text). */
+async function loadExamples() {
+  for (const pre of document.querySelectorAll("pre[data-example]")) {
+    if (pre.textContent) continue;
+    try {
+      const res = await fetch(`/examples/identity/${encodeURIComponent(pre.getAttribute("data-example") || "")}`);
+      if (res.ok) pre.textContent = await res.text();
+    } catch {
+      pre.textContent = "Could not load this example.";
+    }
+  }
+}
+
+/** Lists the account's API keys, each with a Revoke button. */
+async function loadKeys() {
+  const isCurrent = freshKeys();
+  /** @type {import("./api-types").ApiKey[]} */
+  let keys;
+  try {
+    ({ keys } = await client.apiKeys());
+  } catch (err) {
+    if (isCurrent()) showError($("keys-error"), err, "Could not load the API keys: ");
+    return;
+  }
+  if (!isCurrent()) return;
+  showError($("keys-error"), null);
+  const list = $("keys");
+  list.replaceChildren();
+  for (const k of keys) {
+    const used = k.last_used_at == null ? "never used" : `last used ${when(k.last_used_at)}`;
+    const li = el("li", null, `${k.prefix ?? "pk_…"}… · ${k.label} · ${k.agent_name} · created ${when(k.created_at)} · ${used}`);
+    const revoke = el("button", "link", "Revoke");
+    revoke.type = "button";
+    revoke.addEventListener("click", () => revokeKey(k));
+    li.append(" ", revoke);
+    list.append(li);
+  }
+}
+
+/** @param {import("./api-types").ApiKey} key */
+async function revokeKey(key) {
+  showError($("keys-error"), null);
+  if (!confirm(`Revoke the key "${key.label}"? Anything using it is refused at once.`)) return;
+  try {
+    await client.revokeApiKey(key.id);
+  } catch (err) {
+    showError($("keys-error"), err, `Could not revoke ${key.label}: `);
+    return;
+  }
+  loadKeys();
+}
+
+/** Creates a key and shows it this once. */
+async function createKey(e) {
+  e.preventDefault();
+  showError($("k-error"), null);
+  try {
+    const { key } = await client.createApiKey($("k-label").value);
+    $("k-key").textContent = key;
+    $("k-once").hidden = false;
+    $("k-label").value = "";
+    loadKeys();
+  } catch (err) {
+    showError($("k-error"), err, "No key created: ");
+  }
 }
 
 /** Loads the chosen site's email channel into the form; a failure shows in #s-error. */
@@ -150,8 +289,12 @@ async function invite(e) {
 
 /** Wires the settings form, its template buttons, the team and the invitation form. */
 export function initSettings() {
-  $("s-site").addEventListener("change", () => { loadSiteSettings(); loadSettings(); });
+  $("s-site").addEventListener("change", () => { loadSiteSettings(); loadSettings(); loadTracking(); });
   initSiteSettings();
+  $("t-copy").addEventListener("click", copySnippet);
+  $("t-mode").addEventListener("change", saveMode);
+  $("t-rotate").addEventListener("click", rotate);
+  $("k-form").addEventListener("submit", createKey);
   $("s-subject").addEventListener("input", () => { syncDateToggle(); preview(); });
   $("s-from").addEventListener("input", preview);
   $("s-date-toggle").addEventListener("click", () => {

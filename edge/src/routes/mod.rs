@@ -7,10 +7,12 @@ mod channels;
 mod contacts;
 mod conversations;
 mod email;
+mod keys;
 mod originals;
 mod session;
 mod sites;
 mod tickets;
+mod tracking;
 mod widget;
 
 use serde_json::json;
@@ -20,6 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, with_widget_cors};
 use crate::automations::Outbox;
 use crate::limits::Limits;
+use crate::secrets::SecretsKey;
 use crate::store::Store;
 
 /// What handlers may use besides the request: the store and the deployment's bindings.
@@ -40,6 +43,8 @@ pub struct App<'a> {
     pub limits: &'a Limits<'a>,
     /// Automations' queue and settings.
     pub outbox: &'a Outbox,
+    /// Seals and opens the secrets the worker must read back (identity secrets).
+    pub secrets: &'a SecretsKey,
 }
 
 /// One request on its way through a handler: the deployment and the request.
@@ -122,6 +127,11 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
             }
             ["api", "sites", site, "automations", id, "deliveries"] => { Get => automations::deliveries(cx, site, id).await }
             ["api", "sites", site, "automations", id, "test"] => { Post => automations::test(cx, site, id).await }
+            ["api", "sites", site, "snippet"] => { Get => tracking::show_snippet(cx, site).await }
+            ["api", "sites", site, "identity"] => { Get => tracking::show_identity(cx, site).await, Patch => tracking::update_identity(cx, site).await }
+            ["api", "sites", site, "identity", "secret"] => { Post => tracking::rotate_secret(cx, site).await }
+            ["api", "api-keys"] => { Get => keys::list(cx).await, Post => keys::create(cx).await }
+            ["api", "api-keys", id] => { Delete => keys::revoke(cx, id).await }
         })
     };
 

@@ -5,7 +5,7 @@ use shared::conversation::{validate_body, validate_client_id};
 use shared::api;
 use shared::contact::ContactSource;
 use shared::form::{ContactDetails, FormConfig, FormField, FormInput};
-use shared::identity::{self, Identity, Tie};
+use shared::identity::{self, Identity, IdentityMode, Tie};
 use shared::visitor::VISITOR_TTL_MS;
 use shared::Invalid;
 use worker::Response;
@@ -214,7 +214,8 @@ pub async fn submit_form(cx: &mut Cx<'_>) -> ApiResult<Response> {
 /// the site's identity mode it becomes a verified tie, an unverified claim, or
 /// is refused with nothing attached.
 pub async fn identify(cx: &mut Cx<'_>) -> ApiResult<Response> {
-    let store = cx.app.store;
+    let app = cx.app;
+    let store = app.store;
     let req = &mut cx.req;
     let visitor = auth::visitor(store, req).await?;
     let input: api::Identify = read_json(req).await?;
@@ -230,7 +231,9 @@ pub async fn identify(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let email = details.email.as_deref().unwrap_or_default();
 
     let mode = site.identity_mode;
-    let tie = match identity::decide(mode, site.identity_secret.as_deref(), &input.email, input.signature.as_deref()) {
+    let signed = input.signature.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let secret = if signed && mode != IdentityMode::Off { super::tracking::identity_secret(app, &site).await? } else { None };
+    let tie = match identity::decide(mode, secret.as_deref(), &input.email, input.signature.as_deref()) {
         Identity::Verified => Tie::Verified,
         Identity::Unverified => Tie::of_claim(mode),
         Identity::Refused(rule) => {

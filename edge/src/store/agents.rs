@@ -73,16 +73,25 @@ pub struct Setup<'a> {
 const AGENT_COLUMNS: &str = "a.id, a.account_id, a.role, a.full_name, a.email, a.password_hash IS NOT NULL AS active";
 
 impl Store {
-    /// The agent an API key belongs to, if the key is valid and the agent not removed.
-    pub async fn agent_by_api_key(&self, token_hash: &str) -> ApiResult<Option<AgentRow>> {
-        self.first(
-            &format!(
-                "SELECT {AGENT_COLUMNS} FROM api_keys k JOIN agents a ON a.id = k.agent_id \
-                 WHERE k.token_hash = ?1 AND k.revoked_at IS NULL AND a.removed_at IS NULL"
-            ),
-            &[token_hash.into()],
-        )
-        .await
+    /// The agent an API key belongs to, if the key is valid and the agent not
+    /// removed, and when the key was last marked used.
+    pub async fn agent_by_api_key(&self, token_hash: &str) -> ApiResult<Option<(AgentRow, Option<u64>)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            #[serde(flatten)]
+            agent: AgentRow,
+            last_used_at: Option<u64>,
+        }
+        let row: Option<Row> = self
+            .first(
+                &format!(
+                    "SELECT {AGENT_COLUMNS}, k.last_used_at FROM api_keys k JOIN agents a ON a.id = k.agent_id \
+                     WHERE k.token_hash = ?1 AND k.revoked_at IS NULL AND a.removed_at IS NULL"
+                ),
+                &[token_hash.into()],
+            )
+            .await?;
+        Ok(row.map(|r| (r.agent, r.last_used_at)))
     }
 
     /// The agent of a live session, and the session's CSRF token.

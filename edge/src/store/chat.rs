@@ -39,8 +39,11 @@ pub struct SiteRow {
     pub form_full_name: FieldMode,
     /// How the site treats identify calls.
     pub identity_mode: IdentityMode,
-    /// Secret the site's server signs emails with; never sent to browsers.
+    /// A secret from before migration 0009, in plaintext; the worker seals it
+    /// into `identity_secret_enc` and clears this the first time it is needed.
     pub identity_secret: Option<String>,
+    /// The secret the site's server signs emails with, sealed (`secrets`); never sent to browsers.
+    pub identity_secret_enc: Option<String>,
     /// 1 while the site's widget runs; 0 stops it (nothing is deleted).
     pub enabled: u8,
     /// The language the widget speaks.
@@ -178,7 +181,7 @@ impl Store {
     pub async fn site(&self, site_id: &str) -> ApiResult<Option<SiteRow>> {
         self.first(
             "SELECT id, account_id, name, greeting, color, position, form_phone, form_company, form_full_name, \
-             identity_mode, identity_secret, enabled, language, chatbot FROM sites WHERE id = ?1",
+             identity_mode, identity_secret, identity_secret_enc, enabled, language, chatbot FROM sites WHERE id = ?1",
             &[site_id.into()],
         )
         .await

@@ -13,12 +13,14 @@ mod inbox;
 mod mail;
 mod privacy;
 mod sites;
+mod settings;
 
 pub use chat::{ContactLink, SiteRow, VisitorRow};
 pub use agents::{AgentRow, Setup};
 pub use automations::{Attempt, EventOf};
 pub use inbox::{Cursor, SentEmail};
 pub use sites::WidgetUpdate;
+pub use settings::LAST_USED_GRANULARITY_MS;
 pub use mail::{ChannelUpdate, EmailChannelRow, InboundEmail, NewIds, Ticket};
 
 use serde::Deserialize;

@@ -37,6 +37,7 @@ pub struct WidgetChanges {
     /// The language the widget speaks.
     pub language: Option<Language>,
 }
+use crate::identity::IdentityMode;
 
 /// `POST /api/widget/messages`.
 #[derive(Debug, Deserialize)]
@@ -239,4 +240,20 @@ pub struct AutomationChanges {
     pub url: Option<String>,
     /// Pause (false) or resume (true) sending.
     pub enabled: Option<bool>,
+}
+
+/// `PATCH /api/sites/{site}/identity`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityChanges {
+    /// `off`, `optional` or `required`.
+    pub mode: IdentityMode,
+}
+
+/// `POST /api/api-keys`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateApiKey {
+    /// What the key is for (shown in the list).
+    pub label: String,
 }

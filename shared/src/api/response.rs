@@ -7,6 +7,7 @@ use crate::automation::{DeliveryState, Event};
 use crate::contact::ContactSource;
 use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
 use crate::form::FieldMode;
+use crate::identity::IdentityMode;
 use crate::site::{Language, WidgetPosition};
 
 /// An agent of the team.
@@ -601,4 +602,76 @@ pub struct Delivery {
 pub struct Deliveries {
     /// Newest first.
     pub deliveries: Vec<Delivery>,
+}
+
+/// `GET /api/sites/{site}/snippet`: what the site owner pastes before `</body>`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Snippet {
+    /// The site it loads the widget for.
+    pub site_id: String,
+    /// The HTML to paste, naming this deployment's origin and the site.
+    pub snippet: String,
+}
+
+/// `GET`/`PATCH /api/sites/{site}/identity`: a site's identity verification.
+/// The secret itself is never here; it is shown once, when generated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct IdentitySettings {
+    /// The site.
+    pub site_id: String,
+    /// How the site treats identify calls.
+    pub mode: IdentityMode,
+    /// Whether the site has a secret to verify signatures with.
+    pub has_secret: bool,
+}
+
+/// `POST /api/sites/{site}/identity/secret`: a new secret, shown this once;
+/// signatures made with the previous one no longer verify.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct IdentitySecret {
+    /// The site.
+    pub site_id: String,
+    /// The secret the site's server signs emails with: `hex(HMAC-SHA256(secret, email))`.
+    pub secret: String,
+}
+
+/// An API key as listed: never the key itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ApiKey {
+    /// Key id (to revoke it by).
+    pub id: String,
+    /// The key's first characters (`pk_1a2b3c4d`); unknown for keys made before they were kept.
+    pub prefix: Option<String>,
+    /// What the key is for.
+    pub label: String,
+    /// The agent the key acts as.
+    pub agent_id: String,
+    /// That agent's full name.
+    pub agent_name: String,
+    /// Creation time, ms.
+    pub created_at: u64,
+    /// When the key was last used, ms, to within an hour; `None` if never.
+    pub last_used_at: Option<u64>,
+}
+
+/// `GET /api/api-keys`: the account's keys in use, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ApiKeys {
+    /// Keys not revoked.
+    pub keys: Vec<ApiKey>,
+}
+
+/// `POST /api/api-keys`: the new key, shown this once (only its hash is stored).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct NewApiKey {
+    /// Send it as `Authorization: Bearer <key>`.
+    pub key: String,
+    /// The key as it will be listed.
+    pub api_key: ApiKey,
 }

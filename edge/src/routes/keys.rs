@@ -1,0 +1,55 @@
+//! API keys (primary admin): create one (shown once; only its SHA-256 is
+//! stored), list them, revoke one (refused at once from then on).
+
+use serde_json::json;
+use shared::api;
+use shared::form::normalize_line;
+use shared::visitor::hash_secret;
+use shared::Invalid;
+use worker::Response;
+
+use super::Cx;
+use crate::auth;
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, read_json};
+use crate::ids::{new_id, new_secret, now_ms};
+
+/// What keys start with (the bearer check tells them from visitor tokens by it).
+const KEY_PREFIX: &str = "pk_";
+/// How much of a key is kept in clear to tell keys apart: `pk_` and 8 hex digits.
+const SHOWN_CHARS: usize = KEY_PREFIX.len() + 8;
+
+const LABEL_MISSING: Invalid = Invalid::new("label_missing", "Give the key a label that says what it is for.");
+
+/// `GET /api/api-keys`: the account's keys in use (never the keys themselves).
+pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let admin = auth::admin(store, &cx.req).await?;
+    json(200, &api::ApiKeys { keys: store.api_keys(&admin.account_id).await? })
+}
+
+/// `POST /api/api-keys`: `{label}` → a new key acting as the admin, shown this once.
+pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let admin = auth::admin(store, &cx.req).await?;
+    let input: api::CreateApiKey = read_json(&mut cx.req).await?;
+    let label = normalize_line(&input.label)?;
+    if label.is_empty() {
+        return Err(ApiError::Invalid(LABEL_MISSING));
+    }
+    let key = format!("{KEY_PREFIX}{}", new_secret());
+    let api_key = store
+        .create_api_key(&new_id("key"), &hash_secret(&key), &key[..SHOWN_CHARS], &admin.id, &label, now_ms())
+        .await?;
+    json(201, &api::NewApiKey { key, api_key })
+}
+
+/// `DELETE /api/api-keys/{id}`: revokes a key; its next call is refused.
+pub async fn revoke(cx: &mut Cx<'_>, key_id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let admin = auth::admin(store, &cx.req).await?;
+    if !store.revoke_api_key(&admin.account_id, key_id, now_ms()).await? {
+        return Err(ApiError::NotFound("API key"));
+    }
+    json(200, &json!({ "revoked": key_id }))
+}
