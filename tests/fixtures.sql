@@ -26,8 +26,6 @@ INSERT INTO email_channels (site_id, username, subdomain, created_at) VALUES
 -- An agent who is not the primary admin, with API key pk_fixture_agent_0000000000000000000000000000000000.
 INSERT INTO agents (id, account_id, email, full_name, role, created_at)
   VALUES ('ag_fixture_agent', 'a_demo', 'kit@juniperandpine.example', 'Kit Fern', 'agent', 0);
-INSERT INTO api_keys (token_hash, agent_id, label, created_at)
-  VALUES ('9b2134f548cbb2c019e41a81d087c5d361df8987dc8f3392a638631a588e5eae', 'ag_fixture_agent', 'fixture agent', 0);
 -- A site whose chatbot the settings suite edits (phone and company optional to start).
 INSERT INTO sites (id, account_id, name, form_phone, form_company, form_full_name, created_at) VALUES
   ('s_bot', 'a_demo', 'Chatbot site', 'optional', 'optional', 'hidden', 0);
