@@ -140,6 +140,16 @@ export async function startHostPages() {
   };
 }
 
+/** Debian's headless Chromium, as every browser suite starts it (CHROMIUM overrides the path). */
+export async function launchChromium() {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+           "--disable-background-networking", "--disable-component-update"],
+  });
+}
+
 /** API key of the fixture agent who is not the primary admin. */
 export const AGENT_KEY = "pk_fixture_agent_0000000000000000000000000000000000";
 

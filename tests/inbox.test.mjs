@@ -5,19 +5,14 @@
 // for an earlier click never showing, and refused changes showing their reason.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import {
   URL_, KEY, agentGet, call, decodeWords, deliverMail, header, mailFixture, newVisitor, nextSentEmail, replyAddress,
-  sendChat, sentEmails, unique,
-} from "./helpers.mjs";
+  sendChat, sentEmails, unique, launchChromium } from "./helpers.mjs";
 
 const ADMIN = ["admin@juniperandpine.example", process.env.PARLEY_ADMIN_PASSWORD];
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
 });
 after(() => browser?.close());
 

@@ -2,15 +2,11 @@
 // Form block edited without SQL reaches a fresh visitor's widget.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { URL_, call, startHostPages, KEY } from "./helpers.mjs";
+import { URL_, call, startHostPages, KEY, launchChromium } from "./helpers.mjs";
 
 let browser, hosts;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
   hosts = await startHostPages();
 });
 after(async () => {

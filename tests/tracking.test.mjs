@@ -7,8 +7,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { chromium } from "playwright-core";
-import { call, agentGet, newVisitor, signWith, sql, startHostPages, unique, AGENT_KEY, KEY, URL_ } from "./helpers.mjs";
+import { call, agentGet, newVisitor, signWith, sql, startHostPages, unique, AGENT_KEY, KEY, URL_, launchChromium } from "./helpers.mjs";
 
 const run = promisify(execFile);
 const root = new URL("..", import.meta.url).pathname;
@@ -155,10 +154,7 @@ after(async () => {
 });
 
 async function settings() {
-  browser ??= await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
-  });
+  browser ??= await launchChromium();
   const context = await browser.newContext();
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: URL_ });
   const page = await context.newPage();

@@ -3,15 +3,11 @@
 // identify(), agent replies arriving live, host-page events, reset(), keyboard use.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { call, agentGet, startHostPages, unique, KEY } from "./helpers.mjs";
+import { call, agentGet, startHostPages, unique, KEY, launchChromium } from "./helpers.mjs";
 
 let browser, hosts;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
   hosts = await startHostPages();
 });
 after(async () => {

@@ -3,19 +3,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { chromium } from "playwright-core";
-import { URL_, call, agentGet, unique } from "./helpers.mjs";
+import { URL_, call, agentGet, unique, launchChromium } from "./helpers.mjs";
 
 const COOKIE = "parley_visitor";
 const THIRTY_DAYS_S = 30 * 24 * 60 * 60;
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-           "--disable-background-networking", "--disable-component-update"],
-  });
+  browser = await launchChromium();
 });
 after(() => browser?.close());
 
