@@ -66,3 +66,20 @@ test("a colour white text cannot be read on is refused in Settings with the rule
   assert.notEqual((await call("GET", "/api/widget/sites/s_bot/config")).body.color, "#ffdd55");
   await admin.context().close();
 });
+
+test("a visitor outside the site's business hours sees its offline message under the greeting", async () => {
+  const site = (await call("POST", "/api/sites", { token: KEY, json: { name: "Closed shop" } })).body.id;
+  const blocks = [
+    { type: "greeting", text: "Hello from the closed shop." },
+    { type: "form", phone: "hidden", company: "hidden", full_name: "hidden" },
+    { type: "offline", text: "We are closed today; leave your email and we will write back.", hours: Array(7).fill(null), time_zone: "Europe/Paris" },
+  ];
+  assert.equal((await call("PUT", `/api/sites/${site}/chatbot`, { token: KEY, json: { blocks } })).status, 200);
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(hosts.page(site));
+  await visitor.locator(".launcher").click();
+  const bot = visitor.locator("li[data-author=bot]");
+  await bot.nth(1).waitFor();
+  assert.deepEqual(await bot.locator(".body").allTextContents(), [blocks[0].text, blocks[2].text]);
+  await visitor.context().close();
+});

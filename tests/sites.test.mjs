@@ -101,3 +101,35 @@ test("the chatbot is blocks with exactly one Form; the widget's config follows i
   assert.equal((await call("PUT", `/api/sites/${site}/chatbot`, { token: AGENT_KEY, json: { blocks } })).status, 403);
   assert.deepEqual((await config(site)).form, { phone: "required", company: "hidden", full_name: "optional" }, "refused saves changed nothing");
 });
+
+test("outside its business hours, in its own time zone, a site's widget config carries the offline message", async () => {
+  const site = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Hours ") } })).body.id;
+  const form = { type: "form", phone: "hidden", company: "hidden", full_name: "hidden" };
+  const offline = (hours, time_zone = "Pacific/Auckland") => ({ type: "offline", text: "We are away; we will answer by email.", hours, time_zone, translations: { fr: "Nous sommes absents ; nous répondrons par email." } });
+  const closed = Array(7).fill(null);
+  const open = Array(7).fill({ open: 0, close: 1440 });
+  assert.equal((await call("PUT", `/api/sites/${site}/chatbot`, { token: KEY, json: { blocks: [form, offline(closed)] } })).status, 200);
+  const away = await config(site);
+  assert.equal(away.offline, "We are away; we will answer by email.");
+  assert.deepEqual(away.offlines, { fr: "Nous sommes absents ; nous répondrons par email." });
+  assert.equal((await call("PUT", `/api/sites/${site}/chatbot`, { token: KEY, json: { blocks: [form, offline(open)] } })).status, 200);
+  assert.equal((await config(site)).offline, null, "open around the clock: no offline message");
+
+  // Open only from the current hour in the site's zone for two hours (into the
+  // next day when it is 23:00 there): open now, whatever the test's clock.
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-US", { timeZone: "Pacific/Auckland", weekday: "short", hour: "2-digit", hourCycle: "h23" })
+    .formatToParts(new Date()).map((p) => [p.type, p.value]));
+  const day = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(parts.weekday);
+  const hour = Number(parts.hour);
+  const nowOpen = closed.map((_, d) => {
+    if (d === day) return { open: hour * 60, close: Math.min(1440, hour * 60 + 120) };
+    if (hour === 23 && d === (day + 1) % 7) return { open: 0, close: 60 };
+    return null;
+  });
+  await call("PUT", `/api/sites/${site}/chatbot`, { token: KEY, json: { blocks: [form, offline(nowOpen)] } });
+  assert.equal((await config(site)).offline, null, "within today's hours in Auckland");
+
+  const bad = await call("PUT", `/api/sites/${site}/chatbot`, { token: KEY, json: { blocks: [form, offline(closed, "Mars/Olympus_Mons")] } });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.code, "time_zone_invalid");
+});

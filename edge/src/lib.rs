@@ -5,6 +5,7 @@
 //! work to the router (`routes`) or the inbound mail flow (`mail`).
 
 mod auth;
+mod clock;
 mod automations;
 mod error;
 mod http;

@@ -123,6 +123,36 @@ impl Chatbot {
         out
     }
 
+    /// The offline block's text and time zone, if the chatbot has one.
+    pub fn offline(&self) -> Option<(&str, &str)> {
+        self.blocks.iter().find_map(|b| match b {
+            Block::Offline { text, time_zone, .. } => Some((text.as_str(), time_zone.as_str())),
+            _ => None,
+        })
+    }
+
+    /// Whether the site is within its business hours at `minute` (0 to 1439)
+    /// of `weekday` (0 = Monday) in its own time zone; always, without an offline block.
+    pub fn open_at(&self, weekday: usize, minute: u16) -> bool {
+        self.blocks.iter().all(|b| match b {
+            Block::Offline { hours, .. } => {
+                hours.get(weekday).copied().flatten().is_some_and(|span| span.open <= minute && minute < span.close)
+            }
+            _ => true,
+        })
+    }
+
+    /// The offline text in other languages, by tag.
+    pub fn offline_translations(&self) -> BTreeMap<String, String> {
+        self.blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Offline { translations, .. } => Some(translations.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
     /// The automation a contact enters after submitting the Form, if any.
     pub fn automation(&self) -> Option<&str> {
         self.blocks.iter().find_map(|b| match b {
@@ -225,5 +255,31 @@ mod translations {
         translations.insert("fr".to_string(), "Une question sur le thé ?".to_string());
         let overridden = Chatbot { blocks: vec![Block::Greeting { text: "Questions about tea?".into(), translations }] };
         assert_eq!(overridden.greeting_translations().get("fr").map(String::as_str), Some("Une question sur le thé ?"));
+    }
+}
+
+#[cfg(test)]
+mod hours {
+    use super::*;
+
+    fn with_hours(hours: [Option<Span>; 7]) -> Chatbot {
+        let form = Block::Form { phone: FieldMode::Hidden, company: FieldMode::Hidden, full_name: FieldMode::Hidden };
+        let offline = Block::Offline { text: "Back at nine.".into(), hours, time_zone: "Europe/Paris".into(), translations: BTreeMap::new() };
+        Chatbot { blocks: vec![form, offline] }
+    }
+
+    #[test]
+    fn business_hours_decide_whether_the_site_is_open() {
+        let nine_to_five = Some(Span { open: 540, close: 1020 });
+        let bot = with_hours([nine_to_five, nine_to_five, nine_to_five, nine_to_five, nine_to_five, None, None]);
+        assert_eq!(bot.offline(), Some(("Back at nine.", "Europe/Paris")));
+        assert!(bot.open_at(0, 540), "opening minute is open");
+        assert!(bot.open_at(4, 1019));
+        assert!(!bot.open_at(4, 1020), "closing minute is closed");
+        assert!(!bot.open_at(0, 539));
+        assert!(!bot.open_at(5, 700), "closed all Saturday");
+        assert!(!bot.open_at(7, 700), "no eighth day");
+        let plain = Chatbot::default_for("Hi", FormConfig::default());
+        assert!(plain.open_at(6, 0) && plain.offline().is_none(), "without an offline block the site is always open");
     }
 }

@@ -64,6 +64,8 @@ pub struct Config {
     pub position: String,
     /// The bot's first line (empty for none).
     pub greeting: String,
+    /// The offline message while the site is outside its business hours (empty when open).
+    pub offline: String,
     /// What the Form step asks.
     pub form: FormConfig,
 }
@@ -163,6 +165,7 @@ impl Api {
             color: text("color"),
             position: text("position"),
             greeting: text("greeting"),
+            offline: text("offline"),
             form: FormConfig { phone: mode("phone"), company: mode("company"), full_name: mode("full_name") },
         })
     }

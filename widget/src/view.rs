@@ -39,6 +39,7 @@ pub struct View {
     title: Element,
     notice: Element,
     greeting: String,
+    offline: String,
     /// The Form step on screen, if it is.
     form_step: Option<FormView>,
     shown: Shown,
@@ -146,6 +147,7 @@ impl View {
             title,
             notice,
             greeting: config.greeting.clone(),
+            offline: config.offline.clone(),
             form_step: None,
             shown: Shown::default(),
         };
@@ -236,11 +238,13 @@ impl View {
         }
     }
 
-    /// Renders the thread: the greeting, then every line, as text.
+    /// Renders the thread: the greeting, the offline message if any, then every line, as text.
     fn render_thread(&self, lines: &[Line]) {
         self.list.set_text_content(None);
-        if !self.greeting.is_empty() {
-            self.list.append_child(&self.bubble(Author::Bot, None, &self.greeting)).ok();
+        for note in [&self.greeting, &self.offline] {
+            if !note.is_empty() {
+                self.list.append_child(&self.bubble(Author::Bot, None, note)).ok();
+            }
         }
         for line in lines {
             let item = self.line(line);

@@ -149,6 +149,15 @@ form: FormModes,
  */
 greetings: { [key in string]: string }, 
 /**
+ * The offline message while the site is outside its business hours
+ * (decided by the worker in the site's time zone), else null.
+ */
+offline: string | null, 
+/**
+ * The offline message in other languages, by tag.
+ */
+offlines: { [key in string]: string }, 
+/**
  * Whether the widget runs on this site (a disabled site shows nothing).
  */
 enabled: boolean, 

@@ -13,6 +13,12 @@ use crate::http::{json, read_json};
 use crate::ids::{new_id, now_ms};
 use crate::store::{Store, WidgetUpdate};
 
+/// The offline block's time zone is not one the runtime knows.
+const UNKNOWN_TIME_ZONE: shared::Invalid = shared::Invalid::new(
+    "time_zone_invalid",
+    "The offline block's time_zone must be an IANA time zone such as Europe/Paris.",
+);
+
 /// The "Enter an automation" block names no automation of this site.
 const UNKNOWN_AUTOMATION: shared::Invalid = shared::Invalid::new(
     "automation_unknown",
@@ -89,6 +95,11 @@ pub async fn update_chatbot(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Respons
     let admin = auth::admin(store, &cx.req).await?;
     let chatbot: Chatbot = read_json(&mut cx.req).await?;
     chatbot.validate()?;
+    if let Some((_, time_zone)) = chatbot.offline() {
+        if crate::clock::weekday_and_minute(now_ms(), time_zone).is_none() {
+            return Err(ApiError::Invalid(UNKNOWN_TIME_ZONE));
+        }
+    }
     if let Some(automation) = chatbot.automation() {
         if store.automation(&admin.account_id, site_id, automation).await?.is_none() {
             return Err(ApiError::Invalid(UNKNOWN_AUTOMATION));

@@ -3,6 +3,7 @@
 
 use shared::conversation::{validate_body, validate_client_id};
 use shared::api;
+use shared::chatbot::Chatbot;
 use shared::contact::ContactSource;
 use shared::form::{ContactDetails, FormConfig, FormField, FormInput};
 use shared::identity::{self, Identity, IdentityMode, Tie};
@@ -43,6 +44,8 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let greeting = chatbot.greeting().unwrap_or(&site.greeting).to_string();
     let config = api::SiteConfig {
         greetings: chatbot.greeting_translations(),
+        offline: offline_now(&chatbot, now_ms()),
+        offlines: chatbot.offline_translations(),
         enabled: site.enabled == 1,
         language: site.language,
         site_id: site.id,
@@ -55,6 +58,14 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let mut response = json(200, &config)?;
     response.headers_mut().set("cache-control", "public, max-age=60")?;
     Ok(response)
+}
+
+/// The chatbot's offline message when the site is outside its business hours
+/// now (in its own time zone); `None` while open, or without an offline block.
+fn offline_now(chatbot: &Chatbot, now: u64) -> Option<String> {
+    let (text, time_zone) = chatbot.offline()?;
+    let (weekday, minute) = crate::clock::weekday_and_minute(now, time_zone)?;
+    (!chatbot.open_at(weekday, minute)).then(|| text.to_string())
 }
 
 /// `POST /api/widget/sites/{site}/visitors`: a new visitor and its secret token

@@ -95,6 +95,11 @@ pub struct SiteConfig {
     /// The greeting in other languages, by tag (`fr`): the widget shows the
     /// one of its language, else `greeting`.
     pub greetings: std::collections::BTreeMap<String, String>,
+    /// The offline message while the site is outside its business hours
+    /// (decided by the worker in the site's time zone), else null.
+    pub offline: Option<String>,
+    /// The offline message in other languages, by tag.
+    pub offlines: std::collections::BTreeMap<String, String>,
     /// Whether the widget runs on this site (a disabled site shows nothing).
     pub enabled: bool,
     /// The language the widget speaks.
