@@ -83,3 +83,28 @@ test("a visitor outside the site's business hours sees its offline message under
   assert.deepEqual(await bot.locator(".body").allTextContents(), [blocks[0].text, blocks[2].text]);
   await visitor.context().close();
 });
+
+test("the admin sets business hours and the offline message in Settings", async () => {
+  const site = (await call("POST", "/api/sites", { token: KEY, json: { name: "Hours by hand" } })).body.id;
+  const admin = await settingsAsAdmin();
+  await admin.selectOption("#s-site", site);
+  await admin.locator(`#settings[data-site=${site}]`).waitFor();
+  await admin.check("#bot-offline-on");
+  await admin.fill("#bot-offline-text", "Closed for the holidays.");
+  await admin.fill("#bot-offline-zone", "Europe/Paris");
+  await admin.fill("#bot-hours input[aria-label='Monday opens']", "08:30");
+  await admin.fill("#bot-hours input[aria-label='Monday closes']", "12:00");
+  await admin.check("#bot-hours input[aria-label='Tuesday closed']");
+  await admin.click("#bot-form button[type=submit]");
+  await admin.locator("#bot-saved", { hasText: "Saved" }).waitFor();
+  const { chatbot } = (await call("GET", `/api/sites/${site}/chatbot`, { token: KEY })).body;
+  const offline = chatbot.blocks.find((b) => b.type === "offline");
+  assert.equal(offline.text, "Closed for the holidays.");
+  assert.equal(offline.time_zone, "Europe/Paris");
+  assert.deepEqual(offline.hours.slice(0, 3), [{ open: 510, close: 720 }, null, { open: 540, close: 1020 }], "Monday as typed, Tuesday closed, Wednesday the default 9 to 5");
+
+  await admin.fill("#bot-offline-zone", "Nowhere/Special");
+  await admin.click("#bot-form button[type=submit]");
+  await admin.locator("#bot-error", { hasText: "IANA time zone" }).waitFor();
+  await admin.context().close();
+});

@@ -10,6 +10,9 @@ import { $, el, showError } from "./dom.js";
 /** @typedef {import("./api-types").FieldMode} FieldMode */
 /** @typedef {import("./api-types").Block} Block */
 
+/** The days of the offline block's hours, Monday first. */
+const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
 /** The Form block's configurable fields, with the labels the seed product uses. */
 const FIELDS = /** @type {const} */ ([["phone", "Phone"], ["company", "Account"], ["full_name", "Full name"]]);
 
@@ -47,6 +50,8 @@ export async function loadSiteSettings() {
     choice.replaceChildren(new Option("None", ""), ...automations.map((a) => new Option(a.name, a.id)));
     choice.value = automation && automation.type === "enter_automation" ? automation.automation_id : "";
     renderFields();
+    const offline = blocks.find((b) => b.type === "offline");
+    renderOffline(offline && offline.type === "offline" ? offline : null);
     $("settings").dataset.site = site; // what the forms now show (tests wait on it)
   } catch (err) {
     if (isCurrent()) showError($("site-error"), err, "Could not load this site's settings: ");
@@ -83,6 +88,58 @@ function renderFields() {
   }
 }
 
+/** minutes from midnight ⇄ "HH:MM" (an <input type=time> value). */
+const hhmm = (minutes) => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+const minutes = (text) => {
+  const [h, m] = text.split(":").map(Number);
+  return h * 60 + m;
+};
+
+/** The offline block's fields: on/off, text, time zone, and each day's hours or "Closed". */
+function renderOffline(offline) {
+  $("bot-offline-on").checked = Boolean(offline);
+  $("bot-offline-text").value = offline?.text ?? "";
+  $("bot-offline-zone").value = offline?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const list = $("bot-hours");
+  list.replaceChildren();
+  DAYS.forEach((day, i) => {
+    const span = offline ? offline.hours[i] : i < 5 ? { open: 540, close: 1020 } : null;
+    const li = el("li", "bot-field");
+    li.dataset.day = String(i);
+    const closed = document.createElement("input");
+    closed.type = "checkbox";
+    closed.checked = !span;
+    closed.setAttribute("aria-label", `${day} closed`);
+    const time = (value, label) => {
+      const input = document.createElement("input");
+      input.type = "time";
+      input.value = hhmm(value);
+      input.setAttribute("aria-label", `${day} ${label}`);
+      return input;
+    };
+    const closedLabel = el("label", "check");
+    closedLabel.append(closed, " Closed");
+    li.append(el("span", "field-name", day), time(span?.open ?? 540, "opens"), time(span?.close ?? 1020, "closes"), closedLabel);
+    list.append(li);
+  });
+}
+
+/** The offline block as edited, or null when business hours are off. */
+function editedOffline() {
+  if (!$("bot-offline-on").checked) return null;
+  const hours = [...$("bot-hours").children].map((li) => {
+    const [open, close] = [...li.querySelectorAll("input[type=time]")].map((i) => minutes(/** @type {HTMLInputElement} */ (i).value || "00:00"));
+    const closed = /** @type {HTMLInputElement} */ (li.querySelector("input[type=checkbox]")).checked;
+    return closed ? null : { open, close: close === 0 ? 1440 : close };
+  });
+  const loaded = blocks.find((b) => b.type === "offline");
+  const translations = loaded && loaded.type === "offline" ? loaded.translations : undefined;
+  return /** @type {Block} */ ({
+    type: "offline", text: $("bot-offline-text").value.trim(), hours, time_zone: $("bot-offline-zone").value.trim(),
+    ...(translations ? { translations } : {}),
+  });
+}
+
 /** The chatbot as edited: greeting, Form, automation, and any other block as loaded. */
 function editedBlocks() {
   /** @type {Block[]} */
@@ -94,7 +151,8 @@ function editedBlocks() {
   out.push({ type: "form", ...form });
   const automation = $("bot-automation").value.trim();
   if (automation) out.push({ type: "enter_automation", automation_id: automation });
-  for (const b of blocks) if (b.type === "offline") out.push(b);
+  const offline = editedOffline();
+  if (offline) out.push(offline);
   return out;
 }
 
