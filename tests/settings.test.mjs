@@ -108,3 +108,21 @@ test("the admin sets business hours and the offline message in Settings", async 
   await admin.locator("#bot-error", { hasText: "IANA time zone" }).waitFor();
   await admin.context().close();
 });
+
+test("the live preview runs the real widget with unsaved settings", async () => {
+  const admin = await settingsAsAdmin();
+  await admin.selectOption("#s-site", "s_form_c");
+  await admin.locator("#settings[data-site=s_form_c]").waitFor();
+  await admin.fill("#w-color", "#33503f");
+  await admin.selectOption("#w-position", "left");
+  await admin.fill("#bot-greeting", "Unsaved greeting for the preview");
+  const preview = admin.frameLocator("#w-preview");
+  const greeting = preview.locator("li[data-author=bot] .body", { hasText: "Unsaved greeting for the preview" });
+  await greeting.waitFor();
+  const launcher = preview.locator(".launcher");
+  assert.match(await launcher.getAttribute("style"), /--accent:#33503f/);
+  assert.match(await launcher.getAttribute("class"), /\bleft\b/);
+  const saved = (await call("GET", "/api/widget/sites/s_form_c/config")).body;
+  assert.notEqual(saved.greeting, "Unsaved greeting for the preview", "nothing was saved");
+  await admin.context().close();
+});

@@ -152,7 +152,12 @@ impl Api {
 
     /// The site's widget configuration; `None` when unknown, unreachable or switched off.
     pub async fn config(&self, site: &str) -> Option<Config> {
-        let config = self.call("GET", &["/api/widget/sites/", site, "/config"].concat(), None, None).await.ok()?;
+        // Settings' live preview hands the unsaved configuration in (www/preview.js).
+        let preview = Reflect::get(&js_sys::global(), &"parleyPreview".into()).ok().filter(JsValue::is_object);
+        let config = match preview {
+            Some(config) => config,
+            None => self.call("GET", &["/api/widget/sites/", site, "/config"].concat(), None, None).await.ok()?,
+        };
         // A site whose owner switched chat off shows nothing.
         if Reflect::get(&config, &"enabled".into()).ok()?.as_bool() == Some(false) {
             return None;

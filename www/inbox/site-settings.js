@@ -53,6 +53,7 @@ export async function loadSiteSettings() {
     const offline = blocks.find((b) => b.type === "offline");
     renderOffline(offline && offline.type === "offline" ? offline : null);
     $("settings").dataset.site = site; // what the forms now show (tests wait on it)
+    refreshPreview();
   } catch (err) {
     if (isCurrent()) showError($("site-error"), err, "Could not load this site's settings: ");
   }
@@ -156,6 +157,25 @@ function editedBlocks() {
   return out;
 }
 
+/** What the widget's config would be with the forms as they are now (saved or not). */
+function previewConfig() {
+  const offline = editedOffline();
+  return {
+    site_id: "preview", name: $("site-name").value, greeting: $("bot-greeting").value.trim(), greetings: {},
+    color: $("w-color").value, position: $("w-position").value, language: $("w-language").value,
+    form: { ...form }, offline: offline && offline.type === "offline" ? offline.text : null, offlines: {}, enabled: true,
+  };
+}
+
+let previewTimer;
+/** Reloads the live preview with the forms' current values, shortly after the last change. */
+export function refreshPreview() {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(() => {
+    $("w-preview").src = `/preview?config=${encodeURIComponent(JSON.stringify(previewConfig()))}`;
+  }, 250);
+}
+
 /** Runs a save: clears the alert, shows "Saved" or the API's message. */
 async function saving(e, status, error, action) {
   e.preventDefault();
@@ -181,6 +201,11 @@ export function initSiteSettings() {
   $("bot-form").addEventListener("submit", (e) => saving(e, "bot-saved", "bot-error", async () => {
     blocks = (await client.updateChatbot($("s-site").value, { blocks: editedBlocks() })).chatbot.blocks;
   }));
+  for (const id of ["site-form", "widget-form", "bot-form"]) {
+    $(id).addEventListener("input", refreshPreview);
+    $(id).addEventListener("change", refreshPreview);
+    $(id).addEventListener("click", refreshPreview); // the Form's × and Add buttons
+  }
   $("new-site").addEventListener("submit", async (e) => {
     e.preventDefault();
     showError($("new-site-error"), null);
