@@ -85,6 +85,9 @@ test("the primary admin registers an automation and sees its secret once; agents
   const list = await call("GET", base, { token: KEY });
   assert.ok(list.body.automations.some((a) => a.id === created.automation.id));
   assert.ok(!JSON.stringify(list.body).includes(created.secret), "the list never carries a secret");
+  const [stored] = await sql(`SELECT secret FROM automations WHERE id = '${created.automation.id}'`);
+  assert.match(stored.secret, /^v1\.[0-9a-f]{24}\.[0-9a-f]+$/, "stored sealed (AES-GCM under SECRETS_KEY)");
+  assert.ok(!stored.secret.includes(created.secret.slice(6)), "never in clear");
   const id = created.automation.id;
   const renamed = await call("PATCH", `${base}/${id}`, { token: KEY, json: { name: "CRM", enabled: false } });
   assert.deepEqual([renamed.status, renamed.body.name, renamed.body.enabled], [200, "CRM", false]);

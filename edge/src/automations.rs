@@ -12,6 +12,7 @@ use shared::automation::{is_success, retry_delay, signature, DeliveryState, IDEM
 use worker::{Env, Fetch, Headers, Method, Queue, Request, RequestInit};
 
 use crate::ids::now_ms;
+use crate::secrets::SecretsKey;
 use crate::store::{Attempt, Store};
 
 /// The queue binding that carries deliveries.
@@ -68,7 +69,7 @@ pub enum Next {
 
 /// Makes one attempt of a queued delivery and records it. `base_delay` is
 /// the first retry's delay in seconds (`AUTOMATION_RETRY_SECONDS`, 30 by default).
-pub async fn attempt(store: &Store, delivery_id: &str, base_delay: u32) -> Next {
+pub async fn attempt(store: &Store, secrets: &SecretsKey, delivery_id: &str, base_delay: u32) -> Next {
     let pending = match store.pending_delivery(delivery_id).await {
         Ok(Some(pending)) => pending,
         Ok(None) => return Next::Ack,
@@ -77,7 +78,15 @@ pub async fn attempt(store: &Store, delivery_id: &str, base_delay: u32) -> Next 
             return Next::RetryAfter(base_delay.max(1));
         }
     };
-    let (status, error) = match post(&pending.url, &pending.secret, &pending.event_id, &pending.payload).await {
+    let secret = match secrets.open(&crate::routes::automation_secret_context(&pending.automation_id), &pending.secret).await {
+        Ok(secret) => secret,
+        Err(err) => {
+            // A deployment without its SECRETS_KEY: nothing can be signed; try again later.
+            worker::console_error!("automation delivery {delivery_id}: {}", err.code_and_message().1);
+            return Next::RetryAfter(base_delay.max(1));
+        }
+    };
+    let (status, error) = match post(&pending.url, &secret, &pending.event_id, &pending.payload).await {
         Ok(status) => (Some(status), None),
         Err(err) => (None, Some(err.to_string())),
     };

@@ -111,8 +111,9 @@ async fn queue(batch: MessageBatch<QueuedDelivery>, env: Env, _ctx: Context) -> 
     console_error_panic_hook::set_once();
     let base_delay = env.var("AUTOMATION_RETRY_SECONDS").ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(30);
     let store = store(&env)?;
+    let secrets = secrets_key(&env);
     for message in batch.messages()? {
-        match automations::attempt(&store, &message.body().delivery_id, base_delay).await {
+        match automations::attempt(&store, &secrets, &message.body().delivery_id, base_delay).await {
             Next::Ack => message.ack(),
             Next::RetryAfter(seconds) => {
                 message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(seconds).build())

@@ -3,6 +3,8 @@
 
 mod agents;
 mod automations;
+
+pub use automations::secret_context as automation_secret_context;
 mod channels;
 mod contacts;
 mod conversations;

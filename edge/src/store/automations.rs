@@ -95,11 +95,13 @@ impl From<DeliveryRow> for api::Delivery {
 /// What the queue consumer needs to make one attempt.
 #[derive(Debug, Deserialize)]
 pub struct PendingDelivery {
+    /// The automation it goes to.
+    pub automation_id: String,
     /// The event id (idempotency key).
     pub event_id: String,
     /// The receiver.
     pub url: String,
-    /// Signs the body.
+    /// Signs the body, sealed under SECRETS_KEY (see `crate::secrets`).
     pub secret: String,
     /// The exact body to send.
     pub payload: String,
@@ -243,7 +245,7 @@ impl Store {
     /// `None` once delivered, given up, or its automation deleted or paused.
     pub async fn pending_delivery(&self, id: &str) -> ApiResult<Option<PendingDelivery>> {
         self.first(
-            "SELECT d.event_id, a.url, a.secret, d.payload, d.attempts FROM automation_deliveries d \
+            "SELECT a.id AS automation_id, d.event_id, a.url, a.secret, d.payload, d.attempts FROM automation_deliveries d \
              JOIN automations a ON a.id = d.automation_id WHERE d.id = ?1 AND d.status = 'pending' AND a.enabled = 1",
             &[id.into()],
         )
