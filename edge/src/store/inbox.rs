@@ -1,10 +1,10 @@
-//! SQL of the agents' side: who the agent is, the conversation list, threads,
-//! replies and contacts.
+//! SQL of the agents' side: the conversation list and its paging, threads,
+//! replies, spam, and a contact's conversations.
 
 use serde::Deserialize;
 use shared::api;
-use shared::contact::{display_name, ContactSource};
-use shared::conversation::{Author, Channel, Direction, Status};
+use shared::contact::display_name;
+use shared::conversation::{Channel, Direction, Status};
 
 use super::{ms, opt, Store, MESSAGE_SELECT};
 use crate::error::ApiResult;
@@ -72,36 +72,6 @@ impl Cursor {
     }
 }
 
-/// The columns of one line of a contact's recent activity.
-#[derive(Debug, Deserialize)]
-struct ActivityRow {
-    /// The conversation it happened in.
-    pub conversation_id: String,
-    /// Its channel (never email).
-    pub channel: Channel,
-    /// Who wrote it.
-    pub author: Author,
-    /// What was written.
-    pub body: String,
-    /// When, ms.
-    pub created_at: u64,
-    /// 1 when the chat rests on an unverified claim of this contact's email.
-    pub unverified: u8,
-}
-
-/// The columns of what a chat's visitor said about themselves without proving it.
-#[derive(Debug, Deserialize)]
-struct ClaimRow {
-    /// The email typed in the Form step or passed to an unsigned identify.
-    pub email: Option<String>,
-    /// The phone stated.
-    pub phone: Option<String>,
-    /// The company stated.
-    pub company: Option<String>,
-    /// The full name stated.
-    pub full_name: Option<String>,
-}
-
 /// An email of a thread, for In-Reply-To and References.
 #[derive(Debug, Deserialize)]
 pub struct ThreadEmail {
@@ -134,29 +104,6 @@ pub struct SentEmail<'a> {
     pub error: Option<&'a str>,
 }
 
-/// The columns of a contact's profile.
-#[derive(Debug, Deserialize)]
-struct ContactRow {
-    /// Contact id.
-    pub id: String,
-    /// Normalized email.
-    pub email: Option<String>,
-    /// Phone, `+digits`.
-    pub phone: Option<String>,
-    /// Company (the Form's "account").
-    pub company: Option<String>,
-    /// Full name as given.
-    pub full_name: Option<String>,
-    /// Display name seen on their email.
-    pub name_from_email: Option<String>,
-    /// Marketing consent: never set by chat or email.
-    pub marketing_opt_in: u8,
-    /// How the contact first arrived.
-    pub source: ContactSource,
-    /// First seen, ms.
-    pub created_at: u64,
-}
-
 impl From<ConversationRow> for api::Conversation {
     fn from(r: ConversationRow) -> Self {
         let shown = display_name(
@@ -182,43 +129,6 @@ impl From<ConversationRow> for api::Conversation {
             display_name: shown,
             unverified_email: r.unverified_email,
             spam_at: r.spam_at,
-        }
-    }
-}
-
-impl From<ActivityRow> for api::Activity {
-    fn from(r: ActivityRow) -> Self {
-        api::Activity {
-            conversation_id: r.conversation_id,
-            channel: r.channel,
-            author: r.author,
-            body: r.body,
-            created_at: r.created_at,
-            unverified: r.unverified == 1,
-        }
-    }
-}
-
-impl From<ClaimRow> for api::Claim {
-    fn from(r: ClaimRow) -> Self {
-        api::Claim { email: r.email, phone: r.phone, company: r.company, full_name: r.full_name }
-    }
-}
-
-impl From<ContactRow> for api::Contact {
-    fn from(r: ContactRow) -> Self {
-        let shown = display_name(&[r.full_name.as_deref(), r.name_from_email.as_deref(), r.email.as_deref()], "Contact");
-        api::Contact {
-            id: r.id,
-            email: r.email,
-            phone: r.phone,
-            company: r.company,
-            full_name: r.full_name,
-            name_from_email: r.name_from_email,
-            marketing_opt_in: r.marketing_opt_in == 1,
-            display_name: shown,
-            source: r.source,
-            created_at: r.created_at,
         }
     }
 }
@@ -380,33 +290,6 @@ impl Store {
         Self::written_message(&self.batch(statements).await?, "sent email")
     }
 
-    /// The contact's recent activity: messages of its non-email conversations, newest first.
-    pub async fn contact_activity(&self, account_id: &str, contact_id: &str) -> ApiResult<Vec<api::Activity>> {
-        let rows: Vec<ActivityRow> = self.all(
-            "SELECT m.conversation_id, c.channel, m.author, m.body, m.created_at, \
-               COALESCE(v.contact_verified = 0, 0) AS unverified FROM messages m \
-             JOIN conversations c ON c.id = m.conversation_id JOIN sites s ON s.id = c.site_id \
-             LEFT JOIN visitors v ON v.id = c.visitor_id \
-             WHERE s.account_id = ?1 AND c.contact_id = ?2 AND c.channel != 'email' \
-             ORDER BY m.created_at DESC, m.rowid DESC LIMIT 20",
-            &[account_id.into(), contact_id.into()],
-        )
-        .await?;
-        Ok(rows.into_iter().map(Into::into).collect())
-    }
-
-    /// What the visitor stated without proving it, if anything.
-    pub async fn visitor_claim(&self, visitor_id: &str) -> ApiResult<Option<api::Claim>> {
-        let claim: Option<ClaimRow> = self
-            .first(
-                "SELECT claimed_email AS email, claimed_phone AS phone, claimed_company AS company, \
-                 claimed_full_name AS full_name FROM visitors WHERE id = ?1",
-                &[visitor_id.into()],
-            )
-            .await?;
-        Ok(claim.filter(|c| c.email.is_some() || c.phone.is_some() || c.company.is_some() || c.full_name.is_some()).map(Into::into))
-    }
-
     /// One conversation of the account, if it exists there.
     pub async fn conversation(&self, account_id: &str, conversation_id: &str) -> ApiResult<Option<api::Conversation>> {
         let sql = format!("{CONVERSATION_SELECT} WHERE s.account_id = ?1 AND c.id = ?2");
@@ -434,16 +317,6 @@ impl Store {
         Self::written_message(&self.batch(statements).await?, "agent message")
     }
 
-    /// A contact of the account.
-    pub async fn contact(&self, account_id: &str, contact_id: &str) -> ApiResult<Option<api::Contact>> {
-        let row: Option<ContactRow> = self.first(
-            "SELECT id, email, phone, company, full_name, name_from_email, marketing_opt_in, source, created_at \
-             FROM contacts WHERE account_id = ?1 AND id = ?2",
-            &[account_id.into(), contact_id.into()],
-        )
-        .await?;
-        Ok(row.map(Into::into))
-    }
 
     /// All conversations of a contact, newest activity first.
     pub async fn contact_conversations(&self, account_id: &str, contact_id: &str) -> ApiResult<Vec<api::Conversation>> {

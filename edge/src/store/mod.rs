@@ -8,20 +8,25 @@
 
 mod agents;
 mod automations;
+mod channels;
 mod chat;
+mod contacts;
 mod inbox;
 mod mail;
 mod privacy;
 mod sites;
 mod settings;
+mod ties;
 
-pub use chat::{ContactLink, SiteRow, VisitorRow};
+pub use chat::{SiteRow, VisitorRow};
+pub use ties::ContactLink;
 pub use agents::{AgentRow, Setup};
 pub use automations::{Attempt, EventOf};
 pub use inbox::{Cursor, SentEmail};
 pub use sites::WidgetUpdate;
 pub use settings::LAST_USED_GRANULARITY_MS;
-pub use mail::{ChannelUpdate, EmailChannelRow, InboundEmail, NewIds, Ticket};
+pub use channels::{ChannelUpdate, EmailChannelRow};
+pub use mail::{InboundEmail, NewIds, Ticket};
 
 use serde::Deserialize;
 use shared::api;

@@ -1,0 +1,320 @@
+//! What the inbox receives: the team, conversations, messages, contacts and refusals.
+
+use serde::Serialize;
+
+use crate::agent::Role;
+use crate::contact::ContactSource;
+use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
+
+/// An agent of the team.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Agent {
+    /// Agent id.
+    pub id: String,
+    /// The agent's place in the team.
+    pub role: Role,
+    /// Full name, shown to contacts.
+    pub full_name: String,
+    /// Sign-in email.
+    pub email: String,
+    /// Whether the agent has a password (accepted the invitation).
+    pub active: bool,
+}
+
+/// A conversation as the inbox lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Conversation {
+    /// Conversation id.
+    pub id: String,
+    /// Site it belongs to.
+    pub site_id: String,
+    /// Where it takes place.
+    pub channel: Channel,
+    /// Whether it still needs attention.
+    pub status: Status,
+    /// Email subject, if any.
+    pub subject: Option<String>,
+    /// The contact, once known.
+    pub contact_id: Option<String>,
+    /// The contact's email, once known.
+    pub contact_email: Option<String>,
+    /// The contact's best known name.
+    pub contact_name: Option<String>,
+    /// The visitor, for chat.
+    pub visitor_id: Option<String>,
+    /// Start time, ms.
+    pub started_at: u64,
+    /// Time of the newest message, ms.
+    pub last_message_at: u64,
+    /// Body of the newest message.
+    pub preview: Option<String>,
+    /// The agent it is assigned to.
+    pub assignee_id: Option<String>,
+    /// That agent's name.
+    pub assignee_name: Option<String>,
+    /// Whether the newest message is from the contact and unopened since.
+    pub unread: bool,
+    /// The name to show: contact, address, claimed address, else the visitor.
+    pub display_name: String,
+    /// The email a chat's visitor stated without proving it ("email not verified").
+    pub unverified_email: Option<String>,
+    /// When an agent marked it as spam.
+    pub spam_at: Option<u64>,
+}
+
+/// A file that came with an email.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Attachment {
+    /// The message it came with.
+    pub message_id: String,
+    /// File name, if given.
+    pub filename: Option<String>,
+    /// MIME type.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// A message as agents read it, on any channel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Message {
+    /// Message id.
+    pub id: String,
+    /// Its conversation.
+    pub conversation_id: String,
+    /// Which way it travelled.
+    pub direction: Direction,
+    /// Who wrote it.
+    pub author: Author,
+    /// The agent's full name, for agent messages.
+    pub author_name: Option<String>,
+    /// Plain text (never HTML): the new part of an email.
+    pub body: String,
+    /// The widget's id for the send, when it came from the widget.
+    pub client_message_id: Option<String>,
+    /// The contact who wrote it, for email.
+    pub contact_id: Option<String>,
+    /// Subject line, for email.
+    pub email_subject: Option<String>,
+    /// `Name <address>` of the sender, for email.
+    pub email_from: Option<String>,
+    /// The whole text with quoted history, when `body` left it out.
+    pub body_full: Option<String>,
+    /// Sanitised HTML of an email.
+    pub body_html: Option<String>,
+    /// To, Cc, Reply-To, In-Reply-To, References, Date and the sender check of an email.
+    #[cfg_attr(test, ts(type = "Record<string, unknown> | null"))]
+    pub email_headers: Option<serde_json::Value>,
+    /// Why it must never be answered automatically, or why it is suspect.
+    pub flags: Vec<String>,
+    /// Whether the original is kept (email).
+    pub has_original: bool,
+    /// For email sent from the inbox: whether it left.
+    pub delivery_status: Option<DeliveryStatus>,
+    /// Why sending failed.
+    pub delivery_error: Option<String>,
+    /// Creation time, ms.
+    pub created_at: u64,
+    /// Its files (listed with a thread; empty elsewhere).
+    pub attachments: Vec<Attachment>,
+}
+
+/// What a chat's visitor said about themselves without proving it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Claim {
+    /// The email stated.
+    pub email: Option<String>,
+    /// The phone stated.
+    pub phone: Option<String>,
+    /// The company stated.
+    pub company: Option<String>,
+    /// The full name stated.
+    pub full_name: Option<String>,
+}
+
+/// A contact's profile as agents see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Contact {
+    /// Contact id.
+    pub id: String,
+    /// Normalized email.
+    pub email: Option<String>,
+    /// Phone, `+digits`.
+    pub phone: Option<String>,
+    /// Company (the Form's "account").
+    pub company: Option<String>,
+    /// Full name as given.
+    pub full_name: Option<String>,
+    /// Display name seen on their email.
+    pub name_from_email: Option<String>,
+    /// Marketing consent: never set by chat or email.
+    pub marketing_opt_in: bool,
+    /// The name to show: full name, the name on their email, else the address.
+    pub display_name: String,
+    /// How the contact first arrived.
+    pub source: ContactSource,
+    /// First seen, ms.
+    pub created_at: u64,
+}
+
+/// One line of a contact's recent activity (never email).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Activity {
+    /// The conversation it happened in.
+    pub conversation_id: String,
+    /// Its channel.
+    pub channel: Channel,
+    /// Who wrote it.
+    pub author: Author,
+    /// What was written.
+    pub body: String,
+    /// When, ms.
+    pub created_at: u64,
+    /// Whether the chat rests on an unverified claim of the contact's email.
+    pub unverified: bool,
+}
+
+/// Mail refused with a reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Rejection {
+    /// Rejection id.
+    pub id: String,
+    /// The site whose mailbox refused it.
+    pub site_id: String,
+    /// SMTP envelope sender.
+    pub envelope_from: String,
+    /// SMTP envelope recipient.
+    pub envelope_to: String,
+    /// Size of the raw message, bytes.
+    pub size: u64,
+    /// The reason given to the sender.
+    pub reason: String,
+    /// When, ms.
+    pub created_at: u64,
+}
+
+/// What erasing a contact removed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Erased {
+    /// Conversations deleted.
+    pub conversations: u32,
+    /// Messages deleted.
+    pub messages: u32,
+    /// Browsers (visitors) deleted.
+    pub visitors: u32,
+    /// Originals deleted from R2.
+    pub originals: u32,
+}
+
+/// `GET /api/conversations`: a page of the inbox.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ConversationPage {
+    /// Newest activity first.
+    pub conversations: Vec<Conversation>,
+    /// The cursor of the next page (`before=`), or null on the last one.
+    pub next: Option<String>,
+}
+
+/// `GET /api/conversations/{id}`: one thread.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Thread {
+    /// The conversation.
+    pub conversation: Conversation,
+    /// Its messages, oldest first, with their attachments.
+    pub messages: Vec<Message>,
+    /// What its visitor stated without proving it.
+    pub claim: Option<Claim>,
+}
+
+/// The conversation after a change (`PATCH`, click to add).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ConversationAnswer {
+    /// The conversation as it is now.
+    pub conversation: Conversation,
+}
+
+/// A message just written (an agent's reply).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct MessageAnswer {
+    /// The message as stored.
+    pub message: Message,
+}
+
+/// `GET /api/conversations/{id}/email-draft`: what an email reply would look like.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct EmailDraft {
+    /// The contact's address.
+    pub to: String,
+    /// `Name <forwarding address>`.
+    pub from: String,
+    /// The default subject.
+    pub subject: String,
+    /// Whether the address is one the visitor typed and never proved.
+    pub to_unverified: bool,
+}
+
+/// `GET /api/contacts/{id}`: a contact's profile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ContactProfile {
+    /// The contact.
+    pub contact: Contact,
+    /// The channels of its conversations.
+    pub channels: Vec<Channel>,
+    /// All its conversations, newest first.
+    pub conversations: Vec<Conversation>,
+    /// Its recent activity (never email).
+    pub activity: Vec<Activity>,
+}
+
+/// `POST /api/session`, `GET /api/session`: the signed-in agent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Session {
+    /// Who is signed in.
+    pub agent: Agent,
+    /// The token changes must carry in `X-CSRF-Token` (null with an API key).
+    pub csrf_token: Option<String>,
+}
+
+/// `GET /api/agents`: the team.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Team {
+    /// Admins first, then by name.
+    pub agents: Vec<Agent>,
+}
+
+/// `POST /api/agents`: an invited agent and the one-time link for them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Invitation {
+    /// The new agent.
+    pub agent_id: String,
+    /// The one-time token.
+    pub invitation_token: String,
+    /// The link that carries it.
+    pub invitation_url: String,
+}
+
+/// `GET /api/email/rejections`: mail refused for the account's sites.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Rejections {
+    /// Newest first.
+    pub rejections: Vec<Rejection>,
+}

@@ -1,0 +1,9 @@
+//! What the worker answers, by who reads it: the widget, the inbox, Settings.
+
+pub mod inbox;
+pub mod settings;
+pub mod widget;
+
+pub use inbox::*;
+pub use settings::*;
+pub use widget::*;

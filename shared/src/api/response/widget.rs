@@ -1,0 +1,124 @@
+//! What the widget receives: a site's configuration and the visitor's own thread.
+
+use serde::Serialize;
+
+use crate::conversation::{Author, DeliveryStatus};
+use crate::form::FieldMode;
+use crate::site::{Language, WidgetPosition};
+
+/// The Form step's configurable fields, as the widget renders them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct FormModes {
+    /// How the phone field is treated.
+    pub phone: FieldMode,
+    /// How the company field is treated.
+    pub company: FieldMode,
+    /// How the full-name field is treated.
+    pub full_name: FieldMode,
+}
+
+/// What the widget needs to render for a site.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SiteConfig {
+    /// Site id.
+    pub site_id: String,
+    /// Display name (the widget's header).
+    pub name: String,
+    /// First bot line of a new conversation.
+    pub greeting: String,
+    /// Accent colour, `#rrggbb`.
+    pub color: String,
+    /// The launcher's corner.
+    pub position: WidgetPosition,
+    /// The Form step.
+    pub form: FormModes,
+    /// The greeting in other languages, by tag (`fr`): the widget shows the
+    /// one of its language, else `greeting`.
+    pub greetings: std::collections::BTreeMap<String, String>,
+    /// The offline message while the site is outside its business hours
+    /// (decided by the worker in the site's time zone), else null.
+    pub offline: Option<String>,
+    /// The offline message in other languages, by tag.
+    pub offlines: std::collections::BTreeMap<String, String>,
+    /// Whether the widget runs on this site (a disabled site shows nothing).
+    pub enabled: bool,
+    /// The language the widget speaks.
+    pub language: Language,
+}
+
+/// A message as the visitor's widget sees it: never email headers,
+/// addresses, quoted history, HTML or flags.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct VisitorMessage {
+    /// Message id.
+    pub id: String,
+    /// The visitor's conversation.
+    pub conversation_id: String,
+    /// The widget's id for the send, when this browser wrote it.
+    pub client_message_id: Option<String>,
+    /// Who wrote it.
+    pub author: Author,
+    /// The agent's full name, for agent messages.
+    pub author_name: Option<String>,
+    /// Plain text, without quoted history.
+    pub body: String,
+    /// Creation time, ms.
+    pub created_at: u64,
+    /// Sent, or failed for a reply that could not be delivered.
+    pub state: DeliveryStatus,
+}
+
+/// What the worker knows of a visitor, for the Form step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct VisitorState {
+    /// Form fields already known (never asked again).
+    pub known: Vec<String>,
+    /// Whether this browser answered the Form step.
+    pub form_done: bool,
+    /// Whether the site's signature vouched for the visitor's email.
+    pub verified: bool,
+}
+
+/// `POST /api/widget/sites/{site}/visitors`: a new visitor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct NewVisitor {
+    /// Visitor id.
+    pub visitor_id: String,
+    /// The bearer token (`{visitor_id}.{secret}`), kept in a first-party cookie.
+    pub token: String,
+    /// How long the cookie should live.
+    pub max_age_seconds: u64,
+}
+
+/// `GET /api/widget/conversation`: the visitor's own thread.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct VisitorThread {
+    /// Its conversation, once there is one.
+    pub conversation_id: Option<String>,
+    /// What the visitor may see of it, oldest first.
+    pub messages: Vec<VisitorMessage>,
+    /// What the Form step still needs.
+    pub visitor: VisitorState,
+}
+
+/// `POST /api/widget/messages`: the message as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct VisitorMessageAnswer {
+    /// The message.
+    pub message: VisitorMessage,
+}
+
+/// `POST /api/widget/contact`, `POST /api/widget/identify`: the visitor afterwards.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct VisitorAnswer {
+    /// What the Form step still needs.
+    pub visitor: VisitorState,
+}
