@@ -190,3 +190,22 @@ test("the panel fits a 360px-wide phone screen", async () => {
   }
   await context.close();
 });
+
+test("a browser with a French locale sees the widget in French", async () => {
+  const context = await browser.newContext({ locale: "fr-FR" });
+  const page = await context.newPage();
+  await page.goto(hosts.page("s_form_c")); // phone required, name optional
+  const launcher = page.locator(".launcher");
+  await launcher.waitFor();
+  assert.equal(await launcher.getAttribute("aria-label"), "Ouvrir le chat");
+  await launcher.click();
+  assert.equal(await page.locator("#parley-input").getAttribute("placeholder"), "Écrivez un message…");
+  assert.equal(await page.locator("li[data-author=bot] .body").first().textContent(), "Bonjour ! Comment pouvons-nous vous aider ?", "the default greeting, in French");
+  await page.locator("#parley-input").fill("Bonjour");
+  await page.keyboard.press("Enter");
+  await page.locator(".form-step").waitFor();
+  assert.deepEqual(await page.locator(".form-step label").evaluateAll((ls) => ls.map((l) => l.textContent)), ["Email", "Téléphone", "Nom complet (facultatif)"]);
+  await page.click(".form-submit");
+  await page.locator("#parley-f-email-error", { hasText: "Indiquez votre adresse email." }).waitFor();
+  await context.close();
+});

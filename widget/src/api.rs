@@ -10,6 +10,7 @@ use web_sys::{Headers, RequestInit, Response};
 
 use shared::conversation::Author;
 use shared::form::{FieldMode, FormConfig, FormField};
+use shared::site::Language;
 
 use crate::form::{Answer, VisitorState};
 use crate::state::Action;
@@ -48,7 +49,8 @@ impl Failure {
             .iter()
             .filter_map(|f| {
                 let entry = Reflect::get(&fields, &f.as_str().into()).ok()?;
-                Some((*f, text(&entry, "message")?))
+                let (code, message) = (text(&entry, "code").unwrap_or_default(), text(&entry, "message")?);
+                Some((*f, shared::i18n::rule(&code, &message, crate::locale::get()).to_string()))
             })
             .collect()
     }
@@ -68,6 +70,10 @@ pub struct Config {
     pub offline: String,
     /// What the Form step asks.
     pub form: FormConfig,
+    /// The site's language setting.
+    pub language: Language,
+    /// The greeting in French, when the site has one.
+    pub greeting_fr: Option<String>,
 }
 
 fn visitor_state(answer: &JsValue) -> VisitorState {
@@ -171,6 +177,8 @@ impl Api {
             position: text("position"),
             greeting: text("greeting"),
             offline: text("offline"),
+            language: Language::parse(&text("language")).unwrap_or(Language::Auto),
+            greeting_fr: Reflect::get(&config, &"greetings".into()).ok().and_then(|g| self::text(&g, "fr")),
             form: FormConfig { phone: mode("phone"), company: mode("company"), full_name: mode("full_name") },
         })
     }

@@ -4,6 +4,7 @@
 //! keeps what the view shows beside each field.
 
 use shared::form::{FieldMode, FormConfig, FormField, FormInput};
+use shared::i18n::{self, Text};
 
 /// What the worker knows of this visitor, for the Form step.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -47,12 +48,6 @@ pub enum FormStep {
     Thanked,
 }
 
-/// The message shown when the worker refused the answer without saying why.
-pub const SEND_FAILED: &str = "Could not send your details; please try again.";
-
-/// The thank-you shown once the Form step is answered.
-pub const THANKS: &str = "Thanks! The team will reply here, and by email if you have left.";
-
 /// A [`FormInput`] over typed values.
 pub fn input(values: &Values) -> FormInput<'_> {
     FormInput {
@@ -94,7 +89,8 @@ impl FormStep {
     pub fn submit(&mut self, config: &FormConfig, values: &Values, email_known: bool) -> Option<Answer> {
         let FormStep::Asking(asking) = self else { return None };
         if let Err(errors) = config.validate(&input(values), email_known) {
-            asking.show(errors.iter().map(|(f, rule)| (*f, rule.message.to_string())).collect(), asking.notice.clone(), asking.busy);
+            let said = |code, message| i18n::rule(code, message, crate::locale::get()).to_string();
+            asking.show(errors.iter().map(|(f, rule)| (*f, said(rule.code, rule.message))).collect(), asking.notice.clone(), asking.busy);
             return None;
         }
         asking.show(Vec::new(), String::new(), true);
@@ -111,7 +107,7 @@ impl FormStep {
         let FormStep::Asking(asking) = self else { return };
         if fields.is_empty() {
             let errors = asking.errors.clone();
-            asking.show(errors, message.unwrap_or_else(|| SEND_FAILED.into()), false);
+            asking.show(errors, message.unwrap_or_else(|| crate::locale::t(Text::DetailsFailed).into()), false);
         } else {
             let notice = asking.notice.clone();
             asking.show(fields, notice, false);
@@ -186,7 +182,7 @@ mod tests {
         step.update(&CONFIG, Some(&visitor(&[], false)), true);
         step.submit(&CONFIG, &[Some("a@b.example".into()), Some("+44 20 7183 8750".into()), None, None], false);
         step.refused(Vec::new(), None);
-        assert_eq!((asking(&step).notice.as_str(), asking(&step).busy), (SEND_FAILED, false));
+        assert_eq!((asking(&step).notice.as_str(), asking(&step).busy), (Text::DetailsFailed.get(shared::i18n::Locale::En), false));
         step.refused(vec![(FormField::Email, "taken".into())], None);
         assert_eq!(asking(&step).errors, vec![(FormField::Email, "taken".to_string())]);
     }

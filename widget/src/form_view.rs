@@ -3,6 +3,8 @@
 //! types is lost while replies arrive. What it shows comes from [`crate::form`].
 
 use shared::form::{FieldMode, FormField};
+use crate::locale::t;
+use shared::i18n::{field_label, Text};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement};
 
@@ -49,9 +51,9 @@ impl FormView {
     pub fn build(doc: &Document, fields: &[(FormField, FieldMode)]) -> FormView {
         let element = el(doc, "form", "form-step");
         attr(&element, "novalidate", "");
-        attr(&element, "aria-label", "Your contact details");
+        attr(&element, "aria-label", t(Text::YourDetails));
         let intro = el(doc, "p", "form-intro");
-        intro.set_text_content(Some("Give the team a way to reach you:"));
+        intro.set_text_content(Some(t(Text::DetailsIntro)));
         element.append_child(&intro).ok();
         let mut slots = Vec::new();
         for (field, mode) in fields {
@@ -61,10 +63,10 @@ impl FormView {
             let label = el(doc, "label", "");
             attr(&label, "for", &id);
             let required = *mode == FieldMode::Required;
-            label.set_text_content(Some(field.label()));
+            label.set_text_content(Some(field_label(*field, crate::locale::get())));
             if !required {
                 let hint = el(doc, "span", "optional");
-                hint.set_text_content(Some(" (optional)"));
+                hint.set_text_content(Some(t(Text::Optional)));
                 label.append_child(&hint).ok();
             }
             let input = el(doc, "input", "");
@@ -90,7 +92,7 @@ impl FormView {
         attr(&notice, "role", "alert");
         let submit = el(doc, "button", "form-submit");
         attr(&submit, "type", "submit");
-        submit.set_text_content(Some("Send details"));
+        submit.set_text_content(Some(t(Text::SendDetails)));
         element.append_with_node_2(&notice, &submit).ok();
         FormView { element, slots, notice, submit }
     }

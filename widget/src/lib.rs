@@ -8,6 +8,7 @@
 //! actions again), the visitor cookie, and `parley:*` events for the host page.
 //! [`form`] holds the Form step's rules and field state.
 
+mod locale;
 mod api;
 mod cookie;
 mod events;
@@ -27,6 +28,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{Event, KeyboardEvent};
 
 use crate::api::Api;
+use shared::i18n::Locale;
 use crate::state::{Action, Effect, State};
 use crate::thread::Line;
 use crate::view::View;
@@ -58,9 +60,16 @@ pub struct Widget {
 #[wasm_bindgen]
 pub async fn start(site: String, base: String) -> Result<Widget, JsValue> {
     let api = Rc::new(Api::new(&base));
-    let config = api.config(&site).await.ok_or("unknown site or worker unreachable")?;
+    let config = api.config(&site).await.ok_or("unknown site, switched off, or worker unreachable")?;
     // Mounted only once configured: the launcher never shows before it works.
-    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let window = web_sys::window().ok_or("no window")?;
+    let locale = Locale::resolve(config.language, &window.navigator().language().unwrap_or_default());
+    locale::set(locale);
+    let mut config = config;
+    if let (Locale::Fr, Some(fr)) = (locale, config.greeting_fr.take()) {
+        config.greeting = fr;
+    }
+    let doc = window.document().ok_or("no document")?;
     let mut view = View::mount(&doc, &config).ok_or("could not mount the widget")?;
     let (state, effects) = State::start(config.form, cookie::read());
     view.render(&state);

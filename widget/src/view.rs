@@ -8,7 +8,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement, ShadowRootInit, ShadowRootMode};
 
 use crate::api::Config;
-use crate::form::{FormStep, Values, THANKS};
+use crate::form::{FormStep, Values};
+use crate::locale::t;
+use shared::i18n::Text;
 use crate::form_view::FormView;
 use crate::state::State;
 use crate::thread::{Delivery, Line};
@@ -88,7 +90,7 @@ impl View {
 
         let launcher = el(doc, "button", "launcher");
         attr(&launcher, "type", "button");
-        attr(&launcher, "aria-label", "Open chat");
+        attr(&launcher, "aria-label", t(Text::OpenChat));
         attr(&launcher, "aria-expanded", "false");
         attr(&launcher, "aria-controls", "parley-panel");
         launcher.set_inner_html(CHAT_ICON); // a constant, never user content
@@ -96,22 +98,23 @@ impl View {
         let panel = el(doc, "section", "panel");
         attr(&panel, "id", "parley-panel");
         attr(&panel, "role", "dialog");
-        attr(&panel, "aria-label", "Chat");
+        attr(&panel, "aria-label", t(Text::Chat));
+        attr(&panel, "lang", crate::locale::get().tag());
         attr(&panel, "hidden", "");
 
         let header = el(doc, "header", "");
         let title = el(doc, "h2", "title");
-        title.set_text_content(Some("Chat"));
+        title.set_text_content(Some(t(Text::Chat)));
         let close = el(doc, "button", "close");
         attr(&close, "type", "button");
-        attr(&close, "aria-label", "Close chat");
+        attr(&close, "aria-label", t(Text::CloseChat));
         close.set_text_content(Some("×"));
         header.append_with_node_2(&title, &close).ok()?;
 
         let scroll = el(doc, "div", "scroll");
         let list = el(doc, "ol", "messages");
         attr(&list, "aria-live", "polite");
-        attr(&list, "aria-label", "Messages");
+        attr(&list, "aria-label", t(Text::Messages));
         let form_slot = el(doc, "div", "form-slot");
         scroll.append_with_node_2(&list, &form_slot).ok()?;
         let notice = el(doc, "p", "notice");
@@ -120,15 +123,15 @@ impl View {
         let form = el(doc, "form", "composer");
         let label = el(doc, "label", "sr-only");
         attr(&label, "for", "parley-input");
-        label.set_text_content(Some("Message"));
+        label.set_text_content(Some(t(Text::Message)));
         let input = el(doc, "textarea", "");
         attr(&input, "id", "parley-input");
         attr(&input, "rows", "1");
         attr(&input, "maxlength", "10000");
-        attr(&input, "placeholder", "Write a message…");
+        attr(&input, "placeholder", t(Text::WriteMessage));
         let send = el(doc, "button", "send");
         attr(&send, "type", "submit");
-        send.set_text_content(Some("Send"));
+        send.set_text_content(Some(t(Text::Send)));
         form.append_with_node_3(&label, &input, &send).ok()?;
 
         panel.append_with_node_4(&header, &scroll, &notice, &form).ok()?;
@@ -158,7 +161,7 @@ impl View {
     /// Applies the site's name, accent colour and side of the screen.
     fn configure(&self, name: &str, color: &str, position: &str) {
         self.title.set_text_content(Some(name));
-        attr(&self.panel, "aria-label", &["Chat with ", name].concat());
+        attr(&self.panel, "aria-label", name);
         let host_style = ["--accent:", color].concat();
         attr(&self.launcher, "style", &host_style);
         attr(&self.panel, "style", &host_style);
@@ -222,7 +225,7 @@ impl View {
                 if !self.shown.thanked {
                     self.form_step = None;
                     self.shown.thanked = true;
-                    let thanks = self.bot_note(THANKS);
+                    let thanks = self.bot_note(t(Text::Thanks));
                     self.show_in_form_slot(Some(&thanks));
                 }
             }
@@ -279,7 +282,7 @@ impl View {
         let item = el(&self.doc, "li", if mine { "msg mine" } else { "msg theirs" });
         attr(&item, "data-author", author.as_str());
         let who = el(&self.doc, "span", "sr-only");
-        who.set_text_content(Some(if mine { "You: " } else { "Support: " }));
+        who.set_text_content(Some(t(if mine { Text::You } else { Text::Support })));
         let text = el(&self.doc, "p", "body");
         text.set_text_content(Some(body));
         item.append_with_node_2(&who, &text).ok();
@@ -297,16 +300,16 @@ impl View {
         let meta = el(&self.doc, "span", "meta");
         match delivery {
             Delivery::Stored => meta.set_text_content(Some(&clock(at))),
-            Delivery::Sending => meta.set_text_content(Some("Sending…")),
+            Delivery::Sending => meta.set_text_content(Some(t(Text::Sending))),
             Delivery::Failed => {
                 item.class_list().add_1("failed").ok();
-                meta.set_text_content(Some("Not sent. "));
+                meta.set_text_content(Some(t(Text::NotSent)));
                 let retry = el(&self.doc, "button", "retry");
                 attr(&retry, "type", "button");
                 if let Some(id) = client_id {
                     attr(&retry, "data-retry", id);
                 }
-                retry.set_text_content(Some("Retry"));
+                retry.set_text_content(Some(t(Text::Retry)));
                 meta.append_child(&retry).ok();
             }
         }
