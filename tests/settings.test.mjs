@@ -91,6 +91,8 @@ test("the admin sets business hours and the offline message in Settings", async 
   await admin.locator(`#settings[data-site=${site}]`).waitFor();
   await admin.check("#bot-offline-on");
   await admin.fill("#bot-offline-text", "Closed for the holidays.");
+  await admin.fill("#bot-offline-fr", "Fermé pour les fêtes.");
+  await admin.fill("#bot-greeting-fr", "Bonjour des fêtes !");
   await admin.fill("#bot-offline-zone", "Europe/Paris");
   await admin.fill("#bot-hours input[aria-label='Monday opens']", "08:30");
   await admin.fill("#bot-hours input[aria-label='Monday closes']", "12:00");
@@ -100,6 +102,8 @@ test("the admin sets business hours and the offline message in Settings", async 
   const { chatbot } = (await call("GET", `/api/sites/${site}/chatbot`, { token: KEY })).body;
   const offline = chatbot.blocks.find((b) => b.type === "offline");
   assert.equal(offline.text, "Closed for the holidays.");
+  assert.deepEqual(offline.translations, { fr: "Fermé pour les fêtes." });
+  assert.deepEqual(chatbot.blocks.find((b) => b.type === "greeting").translations, { fr: "Bonjour des fêtes !" });
   assert.equal(offline.time_zone, "Europe/Paris");
   assert.deepEqual(offline.hours.slice(0, 3), [{ open: 510, close: 720 }, null, { open: 540, close: 1020 }], "Monday as typed, Tuesday closed, Wednesday the default 9 to 5");
 

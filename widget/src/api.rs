@@ -74,6 +74,8 @@ pub struct Config {
     pub language: Language,
     /// The greeting in French, when the site has one.
     pub greeting_fr: Option<String>,
+    /// The offline message in French, when the site has one.
+    pub offline_fr: Option<String>,
 }
 
 fn visitor_state(answer: &JsValue) -> VisitorState {
@@ -179,6 +181,7 @@ impl Api {
             offline: text("offline"),
             language: Language::parse(&text("language")).unwrap_or(Language::Auto),
             greeting_fr: Reflect::get(&config, &"greetings".into()).ok().and_then(|g| self::text(&g, "fr")),
+            offline_fr: Reflect::get(&config, &"offlines".into()).ok().and_then(|g| self::text(&g, "fr")),
             form: FormConfig { phone: mode("phone"), company: mode("company"), full_name: mode("full_name") },
         })
     }

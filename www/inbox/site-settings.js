@@ -43,6 +43,7 @@ export async function loadSiteSettings() {
     blocks = chatbot.blocks;
     const greeting = blocks.find((b) => b.type === "greeting");
     $("bot-greeting").value = greeting && greeting.type === "greeting" ? greeting.text : "";
+    $("bot-greeting-fr").value = (greeting && greeting.type === "greeting" && greeting.translations?.fr) || "";
     const formBlock = blocks.find((b) => b.type === "form");
     if (formBlock && formBlock.type === "form") form = { phone: formBlock.phone, company: formBlock.company, full_name: formBlock.full_name };
     const automation = blocks.find((b) => b.type === "enter_automation");
@@ -100,6 +101,7 @@ const minutes = (text) => {
 function renderOffline(offline) {
   $("bot-offline-on").checked = Boolean(offline);
   $("bot-offline-text").value = offline?.text ?? "";
+  $("bot-offline-fr").value = offline?.translations?.fr ?? "";
   $("bot-offline-zone").value = offline?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const list = $("bot-hours");
   list.replaceChildren();
@@ -125,6 +127,12 @@ function renderOffline(offline) {
   });
 }
 
+/** `{translations: {fr}}` from a French field, or nothing when it is empty. */
+function translated(id) {
+  const fr = $(id).value.trim();
+  return fr ? { translations: { fr } } : {};
+}
+
 /** The offline block as edited, or null when business hours are off. */
 function editedOffline() {
   if (!$("bot-offline-on").checked) return null;
@@ -133,11 +141,9 @@ function editedOffline() {
     const closed = /** @type {HTMLInputElement} */ (li.querySelector("input[type=checkbox]")).checked;
     return closed ? null : { open, close: close === 0 ? 1440 : close };
   });
-  const loaded = blocks.find((b) => b.type === "offline");
-  const translations = loaded && loaded.type === "offline" ? loaded.translations : undefined;
   return /** @type {Block} */ ({
     type: "offline", text: $("bot-offline-text").value.trim(), hours, time_zone: $("bot-offline-zone").value.trim(),
-    ...(translations ? { translations } : {}),
+    ...translated("bot-offline-fr"),
   });
 }
 
@@ -146,9 +152,7 @@ function editedBlocks() {
   /** @type {Block[]} */
   const out = [];
   const greeting = $("bot-greeting").value.trim();
-  const loaded = blocks.find((b) => b.type === "greeting");
-  const translations = loaded && loaded.type === "greeting" ? loaded.translations : undefined;
-  if (greeting) out.push({ type: "greeting", text: greeting, ...(translations ? { translations } : {}) });
+  if (greeting) out.push({ type: "greeting", text: greeting, ...translated("bot-greeting-fr") });
   out.push({ type: "form", ...form });
   const automation = $("bot-automation").value.trim();
   if (automation) out.push({ type: "enter_automation", automation_id: automation });
@@ -161,9 +165,10 @@ function editedBlocks() {
 function previewConfig() {
   const offline = editedOffline();
   return {
-    site_id: "preview", name: $("site-name").value, greeting: $("bot-greeting").value.trim(), greetings: {},
+    site_id: "preview", name: $("site-name").value, greeting: $("bot-greeting").value.trim(),
+    greetings: translated("bot-greeting-fr").translations ?? {}, offlines: translated("bot-offline-fr").translations ?? {},
     color: $("w-color").value, position: $("w-position").value, language: $("w-language").value,
-    form: { ...form }, offline: offline && offline.type === "offline" ? offline.text : null, offlines: {}, enabled: true,
+    form: { ...form }, offline: offline && offline.type === "offline" ? offline.text : null, enabled: true,
   };
 }
 
