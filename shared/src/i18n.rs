@@ -1,7 +1,7 @@
 //! Every visitor-facing text of the widget, in English and French (the seed
 //! product's customers write French). One table, so the two never drift apart.
-//! The worker uses it for the default greeting; the widget's switch to it
-//! waits on the lighter widget (its French costs about 1.2 KB brotli).
+//! The widget reads every text from here; the worker uses it for the default
+//! greeting's French.
 
 use crate::form::FormField;
 use crate::site::Language;
