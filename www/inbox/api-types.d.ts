@@ -149,7 +149,6 @@ form: FormModes,
  */
 greetings: { [key in string]: string }, 
 /**
-<<<<<<< HEAD
  * The offline message while the site is outside its business hours
  * (decided by the worker in the site's time zone), else null.
  */
@@ -159,8 +158,6 @@ offline: string | null,
  */
 offlines: { [key in string]: string }, 
 /**
-=======
->>>>>>> da538f6 (WIP (not on main): the widget speaks French and English from shared::i18n; over the 35 KB budget by about 0.7 KB brotli, to land with issue 12's facade)
  * Whether the widget runs on this site (a disabled site shows nothing).
  */
 enabled: boolean, 
