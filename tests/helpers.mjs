@@ -150,6 +150,19 @@ export async function launchChromium() {
   });
 }
 
+/** Opens the inbox in `context` and signs in (the seeded primary admin by default); records page errors in `page.errors`. */
+export async function signInToInbox(context, email = "admin@juniperandpine.example", password = process.env.PARLEY_ADMIN_PASSWORD) {
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  await page.goto(URL_ + "/inbox.html");
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click("#signin button[type=submit]");
+  await page.locator("#inbox").waitFor();
+  return page;
+}
+
 /** API key of the fixture agent who is not the primary admin. */
 export const AGENT_KEY = "pk_fixture_agent_0000000000000000000000000000000000";
 

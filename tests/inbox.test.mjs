@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   URL_, KEY, agentGet, call, decodeWords, deliverMail, header, mailFixture, newVisitor, nextSentEmail, replyAddress,
-  sendChat, sentEmails, unique, launchChromium } from "./helpers.mjs";
+  sendChat, sentEmails, unique, launchChromium, signInToInbox } from "./helpers.mjs";
 
 const ADMIN = ["admin@juniperandpine.example", process.env.PARLEY_ADMIN_PASSWORD];
 let browser;
@@ -17,16 +17,7 @@ before(async () => {
 after(() => browser?.close());
 
 async function inbox([email, password] = ADMIN) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(String(e)));
-  await page.goto(URL_ + "/inbox.html");
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await page.click("#signin button[type=submit]");
-  await page.locator("#inbox").waitFor();
-  return page;
+  return signInToInbox(await browser.newContext(), email, password);
 }
 
 async function emailConversation() {

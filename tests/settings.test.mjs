@@ -2,7 +2,7 @@
 // Form block edited without SQL reaches a fresh visitor's widget.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { URL_, call, startHostPages, KEY, launchChromium } from "./helpers.mjs";
+import { call, startHostPages, KEY, launchChromium, signInToInbox } from "./helpers.mjs";
 
 let browser, hosts;
 before(async () => {
@@ -15,12 +15,7 @@ after(async () => {
 });
 
 async function settingsAsAdmin() {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(URL_ + "/inbox.html");
-  await page.fill("#email", "admin@juniperandpine.example");
-  await page.fill("#password", process.env.PARLEY_ADMIN_PASSWORD);
-  await page.click("#signin button[type=submit]");
-  await page.locator("#inbox").waitFor();
+  const page = await signInToInbox(await browser.newContext());
   await page.click("#to-settings");
   await page.locator("#settings").waitFor();
   return page;

@@ -7,7 +7,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { call, agentGet, newVisitor, signWith, sql, startHostPages, unique, AGENT_KEY, KEY, URL_, launchChromium } from "./helpers.mjs";
+import { call, agentGet, newVisitor, signWith, sql, startHostPages, unique, AGENT_KEY, KEY, URL_, launchChromium, signInToInbox } from "./helpers.mjs";
 
 const run = promisify(execFile);
 const root = new URL("..", import.meta.url).pathname;
@@ -157,15 +157,8 @@ async function settings() {
   browser ??= await launchChromium();
   const context = await browser.newContext();
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: URL_ });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(String(e)));
+  const page = await signInToInbox(context);
   page.on("dialog", (d) => d.accept());
-  await page.goto(URL_ + "/inbox.html");
-  await page.fill("#email", "admin@juniperandpine.example");
-  await page.fill("#password", process.env.PARLEY_ADMIN_PASSWORD);
-  await page.click("#signin button[type=submit]");
-  await page.locator("#inbox").waitFor();
   await page.click("#to-settings");
   await page.locator("#settings").waitFor();
   return page;
