@@ -32,7 +32,12 @@ pub const ADMIN_ONLY: Invalid = Invalid::new("admin_only", "Only the account's p
 /// unseen for more than 30 days.
 pub async fn visitor(store: &Store, req: &Request) -> ApiResult<VisitorRow> {
     let credential = bearer(req)?.ok_or(ApiError::Unauthorized(TOKEN_INVALID))?;
-    let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
+    visitor_by_token(store, &credential).await
+}
+
+/// The visitor whose token this is (see [`visitor`]).
+pub async fn visitor_by_token(store: &Store, credential: &str) -> ApiResult<VisitorRow> {
+    let token = VisitorToken::parse(credential).map_err(ApiError::Unauthorized)?;
     let row = store.visitor(token.visitor_id).await?.ok_or(ApiError::Unauthorized(TOKEN_INVALID))?;
     if !token.matches(&row.token_hash) || is_expired(row.last_seen_at, now_ms()) {
         return Err(ApiError::Unauthorized(TOKEN_INVALID));

@@ -25,6 +25,8 @@ pub enum ApiError {
     Forbidden(Invalid),
     /// The request conflicts with what is stored (409).
     Conflict(Invalid),
+    /// A live socket was asked for without a WebSocket upgrade (426).
+    UpgradeRequired,
     /// Nothing is at this path, or it is not visible to the caller (404).
     NotFound(&'static str),
     /// The path exists but not for this method (405).
@@ -50,6 +52,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => 401,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
+            ApiError::UpgradeRequired => 426,
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::UnsupportedMediaType => 415,
             ApiError::TooManyRequests(_) => 429,
@@ -74,6 +77,10 @@ impl ApiError {
             ApiError::UnsupportedMediaType => ("unsupported_media_type", "Send the request body as application/json.".to_string()),
             ApiError::NotFound(what) => ("not_found", format!("{what} not found.")),
             ApiError::MethodNotAllowed => ("method_not_allowed", "This method is not allowed on this path.".to_string()),
+            ApiError::UpgradeRequired => (
+                "upgrade_required",
+                "This path is a live socket: open it as a WebSocket (Upgrade: websocket).".to_string(),
+            ),
             ApiError::TooManyRequests(seconds) => (
                 "rate_limited",
                 format!("Too many requests of this kind; nothing was done. Try again in {seconds} seconds."),

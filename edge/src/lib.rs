@@ -11,6 +11,7 @@ mod error;
 mod http;
 mod ids;
 mod limits;
+mod live;
 mod mail;
 mod password;
 mod routes;
@@ -22,6 +23,7 @@ use worker::{event, Context, Env, ForwardableEmailMessage, MessageBatch, Message
 use crate::automations::{Next, Outbox, QueuedDelivery};
 use crate::error::ApiError;
 use crate::limits::Limits;
+pub use crate::live::{InboxHub, VisitorHub};
 use crate::mail::inbound::MailEnv;
 use crate::routes::App;
 use crate::secrets::SecretsKey;
@@ -61,6 +63,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             let limits = Limits::new(&env);
             let outbox = Outbox::new(&env);
             let secrets = secrets_key(&env);
+            let live = live::Live::new(&env);
             let app = App {
                 store: &store,
                 raw_mail: &raw_mail,
@@ -71,6 +74,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
                 limits: &limits,
                 outbox: &outbox,
                 secrets: &secrets,
+                live: &live,
             };
             Ok(routes::handle(req, &app).await)
         }
@@ -93,7 +97,8 @@ async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Res
     let bindings = store(&env).and_then(|store| Ok((store, env.bucket("RAW_MAIL")?)));
     match bindings {
         Ok((store, raw_mail)) => {
-            let mail_env = MailEnv { inbound_domain: &domain, reply_secret: &reply_secret, raw_mail: &raw_mail };
+            let live = live::Live::new(&env);
+            let mail_env = MailEnv { inbound_domain: &domain, reply_secret: &reply_secret, raw_mail: &raw_mail, live: &live };
             mail::inbound::receive(&message, &store, &mail_env).await
         }
         Err(err) => {

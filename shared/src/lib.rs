@@ -22,6 +22,7 @@ pub mod email;
 pub mod form;
 pub mod i18n;
 pub mod identity;
+pub mod live;
 pub mod site;
 pub mod visitor;
 

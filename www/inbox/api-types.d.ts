@@ -79,7 +79,11 @@ email: string,
 /**
  * Whether the agent has a password (accepted the invitation).
  */
-active: boolean, };
+active: boolean, 
+/**
+ * Set away by the online/away toggle.
+ */
+away: boolean, };
 
 /**
  * A site, as listed to its agents.
@@ -202,7 +206,11 @@ created_at: number,
 /**
  * Sent, or failed for a reply that could not be delivered.
  */
-state: DeliveryStatus, };
+state: DeliveryStatus, 
+/**
+ * Its number in the conversation (1, 2, …): a reconnecting widget asks for those after its last.
+ */
+seq: number, };
 
 /**
  * What the worker knows of a visitor, for the Form step.
@@ -398,7 +406,11 @@ created_at: number,
 /**
  * Its files (listed with a thread; empty elsewhere).
  */
-attachments: Array<Attachment>, };
+attachments: Array<Attachment>, 
+/**
+ * Its number in the conversation (1, 2, …).
+ */
+seq: number, };
 
 /**
  * What a chat's visitor said about themselves without proving it.
@@ -909,7 +921,11 @@ messages: Array<VisitorMessage>,
 /**
  * What the Form step still needs.
  */
-visitor: VisitorState, };
+visitor: VisitorState, 
+/**
+ * When an agent last read the conversation (ms), if ever: the visitor's lines before it are seen.
+ */
+seen_at: number | null, };
 
 /**
  * `POST /api/widget/messages`: the message as stored.
@@ -1140,4 +1156,135 @@ key: string,
  * The key as it will be listed.
  */
 api_key: ApiKey, };
+
+/**
+ * What the worker pushes to a visitor's widget.
+ */
+export type WidgetPush = { "type": "message", 
+/**
+ * The message, in the visitor's shape.
+ */
+message: VisitorMessage, } | { "type": "typing", 
+/**
+ * The agent's name while typing.
+ */
+name: string | null, } | { "type": "presence", 
+/**
+ * At least one agent has the inbox open and is not away.
+ */
+online: boolean, } | { "type": "seen", 
+/**
+ * When.
+ */
+at: number, };
+
+/**
+ * What a widget sends on its socket (besides the `ping` keep-alive).
+ */
+export type WidgetSays = { "type": "typing", 
+/**
+ * The composer's text.
+ */
+text: string, };
+
+/**
+ * An agent looking at a conversation, as the others see it.
+ */
+export type Viewer = { 
+/**
+ * Agent id.
+ */
+agent_id: string, 
+/**
+ * Full name.
+ */
+name: string, 
+/**
+ * Whether they are typing a reply.
+ */
+replying: boolean, };
+
+/**
+ * An agent with the inbox open.
+ */
+export type TeamMember = { 
+/**
+ * Agent id.
+ */
+agent_id: string, 
+/**
+ * Full name.
+ */
+name: string, 
+/**
+ * Set away (an away agent does not make the widget say "online").
+ */
+away: boolean, };
+
+/**
+ * What the worker pushes to every inbox tab of the account.
+ */
+export type InboxPush = { "type": "message", 
+/**
+ * Its conversation.
+ */
+conversation_id: string, 
+/**
+ * Message id.
+ */
+message_id: string, 
+/**
+ * Who wrote it.
+ */
+author: Author, 
+/**
+ * The start of its text, for a notification.
+ */
+preview: string, } | { "type": "conversation", 
+/**
+ * Which.
+ */
+conversation_id: string, } | { "type": "visitor_typing", 
+/**
+ * The visitor (a conversation's `visitor_id`).
+ */
+visitor_id: string, 
+/**
+ * The text so far, at most `live::TYPING_PREVIEW_CHARS` characters.
+ */
+text: string, } | { "type": "viewers", 
+/**
+ * Which.
+ */
+conversation_id: string, 
+/**
+ * The agents viewing it.
+ */
+agents: Array<Viewer>, } | { "type": "team", 
+/**
+ * Who.
+ */
+agents: Array<TeamMember>, };
+
+/**
+ * What an inbox tab sends on its socket (besides the `ping` keep-alive).
+ */
+export type InboxSays = { "type": "view", 
+/**
+ * Which.
+ */
+conversation_id: string | null, } | { "type": "typing", 
+/**
+ * Typing or stopped.
+ */
+typing: boolean, };
+
+/**
+ * `PUT /api/presence`: the agent's online/away toggle.
+ */
+export type PresenceChange = { 
+/**
+ * Away (true) or online (false).
+ */
+away: boolean, };
 

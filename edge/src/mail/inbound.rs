@@ -8,6 +8,8 @@
 //! Message-ID of the site named by In-Reply-To or References; else a new
 //! conversation. Subjects never merge mail.
 
+use shared::api::InboxPush;
+use shared::conversation::Author;
 use shared::email::{verify_reply, Recipient};
 use shared::visitor::hash_secret;
 use worker::{Bucket, Conditional, ForwardableEmailMessage};
@@ -24,6 +26,8 @@ pub struct MailEnv<'a> {
     pub reply_secret: &'a str,
     /// Where raw messages are kept.
     pub raw_mail: &'a Bucket,
+    /// The live objects that tell open inboxes.
+    pub live: &'a crate::live::Live,
 }
 
 /// Why a message was refused: sent back to the sender's server.
@@ -127,6 +131,11 @@ async fn accept(
     };
     let ids = NewIds { contact: new_id("ct"), conversation: new_id("c"), message: new_id("m") };
     let written = store.add_inbound_email(&inbound, &ids, now_ms()).await.map_err(|e| Refusal::temporary(site, "storing the message", e))?;
+    if written == Written::Created {
+        let conversation = thread.as_deref().unwrap_or(&ids.conversation);
+        let push = InboxPush::stored(conversation, &ids.message, Author::Contact, &mail.body);
+        env.live.to_team(&channel.account_id, &push).await;
+    }
     Ok((mail.message_id, written))
 }
 

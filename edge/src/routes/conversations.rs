@@ -3,7 +3,7 @@
 //! details to an anonymous visitor.
 
 use serde_json::{json, Map, Value};
-use shared::api;
+use shared::api::{self, InboxPush, WidgetPush};
 use shared::contact::ContactSource;
 use shared::conversation::{validate_body, Channel, Direction, Status};
 use shared::email::outbound::{self, render_from_name, render_subject, reply_subject};
@@ -137,17 +137,21 @@ pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         return Err(ApiError::NotFound("Conversation"));
     }
     let conversation = conversation_of(store, &agent.account_id, id).await?;
+    cx.app.live.to_team(&agent.account_id, &InboxPush::changed(id)).await;
     json(200, &api::ConversationAnswer { conversation })
 }
 
-/// `POST /api/conversations/{id}/read`: clears the unread marker.
+/// `POST /api/conversations/{id}/read`: clears the unread marker, and the
+/// visitor's widget shows its lines as seen.
 pub async fn read(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
-    let store = cx.app.store;
-    let req = &mut cx.req;
-    let agent = auth::agent(store, req).await?;
-    if !store.mark_read(&agent.account_id, id, now_ms()).await? {
-        return Err(ApiError::NotFound("Conversation"));
+    let app = cx.app;
+    let agent = auth::agent(app.store, &cx.req).await?;
+    let now = now_ms();
+    let route = app.store.mark_read(&agent.account_id, id, now).await?.ok_or(ApiError::NotFound("Conversation"))?;
+    if let Some(visitor_id) = &route.visitor_id {
+        app.live.to_visitor(&route.site_id, visitor_id, &WidgetPush::Seen { at: now }).await;
     }
+    app.live.to_team(&agent.account_id, &InboxPush::changed(id)).await;
     json(200, &json!({ "read": id }))
 }
 
@@ -170,6 +174,11 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
             return Err(ApiError::Invalid(NO_VISITOR));
         }
         let message = store.add_agent_message(&conversation.id, &agent.id, &new_id("m"), body, now_ms()).await?;
+        if let Some(visitor_id) = &conversation.visitor_id {
+            let push = WidgetPush::Message { message: api::VisitorMessage::seen_by_visitor(&message) };
+            app.live.to_visitor(&conversation.site_id, visitor_id, &push).await;
+        }
+        app.live.to_team(&agent.account_id, &stored(&message)).await;
         return json(201, &api::MessageAnswer { message });
     }
     if conversation.unverified_email.is_some() && !input.confirm_unverified {
@@ -279,6 +288,7 @@ async fn email_reply(
         error: result.as_ref().err().map(String::as_str),
     };
     let message = store.add_sent_email(&sent, now).await?;
+    app.live.to_team(&agent.account_id, &stored(&message)).await;
     if result.is_err() {
         return Err(ApiError::BadGateway(SEND_FAILED));
     }
@@ -319,6 +329,12 @@ pub async fn add_contact(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     };
     let (_, queued) = store.link_contact(&link, now_ms()).await?;
     cx.app.outbox.enqueue(queued).await;
+    cx.app.live.to_team(&agent.account_id, &InboxPush::changed(id)).await;
     let conversation = conversation_of(store, &agent.account_id, id).await?;
     json(200, &api::ConversationAnswer { conversation })
+}
+
+/// The team's notice of a message stored in the inbox.
+fn stored(message: &api::Message) -> InboxPush {
+    InboxPush::stored(&message.conversation_id, &message.id, message.author, &message.body)
 }

@@ -10,6 +10,7 @@ mod contacts;
 mod conversations;
 mod email;
 mod keys;
+mod live;
 mod originals;
 mod session;
 mod sites;
@@ -24,6 +25,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, with_widget_cors};
 use crate::automations::Outbox;
 use crate::limits::Limits;
+use crate::live::Live;
 use crate::secrets::SecretsKey;
 use crate::store::Store;
 
@@ -47,6 +49,8 @@ pub struct App<'a> {
     pub outbox: &'a Outbox,
     /// Seals and opens the secrets the worker must read back (identity secrets).
     pub secrets: &'a SecretsKey,
+    /// The live objects handlers publish to once D1 has committed.
+    pub live: &'a Live,
 }
 
 /// One request on its way through a handler: the deployment and the request.
@@ -93,6 +97,9 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
             ["api", "widget", "messages"] => { Post => widget::send(cx).await }
             ["api", "widget", "contact"] => { Post => widget::submit_form(cx).await }
             ["api", "widget", "identify"] => { Post => widget::identify(cx).await }
+            ["api", "widget", "live"] => { Get => live::widget(cx).await }
+            ["api", "live"] => { Get => live::inbox(cx).await }
+            ["api", "presence"] => { Put => live::presence(cx).await }
 
             ["api", "setup"] => { Post => session::setup(cx).await }
             ["api", "session"] => {

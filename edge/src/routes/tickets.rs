@@ -2,7 +2,7 @@
 //! API key) to open a conversation with the submitting contact.
 
 use serde_json::json;
-use shared::api;
+use shared::api::{self, InboxPush};
 use shared::contact::normalize_email;
 use shared::conversation::{validate_body, validate_client_id};
 use shared::form::{normalize_line, FieldErrors, FormField};
@@ -51,6 +51,9 @@ pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let (conversation_id, written, queued) =
         store.add_ticket(&ticket, &new_id("ct"), &new_id("c"), &new_id("m"), event_ids, now_ms()).await?;
     app.outbox.enqueue(queued).await;
+    if written == Written::Created {
+        app.live.to_team(&site.account_id, &InboxPush::changed(&conversation_id)).await;
+    }
     let status = if written == Written::Created { 201 } else { 200 };
     json(status, &json!({ "conversation_id": conversation_id }))
 }

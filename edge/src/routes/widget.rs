@@ -2,7 +2,7 @@
 //! conversation, sending messages, the Form step and `identify`.
 
 use shared::conversation::{validate_body, validate_client_id};
-use shared::api;
+use shared::api::{self, InboxPush, WidgetPush};
 use shared::chatbot::Chatbot;
 use shared::contact::ContactSource;
 use shared::form::{ContactDetails, FormConfig, FormField, FormInput};
@@ -27,6 +27,9 @@ const VISITOR_BLOCKED: Invalid = Invalid::new(
     "visitor_blocked",
     "This conversation is closed to new messages. Please contact the site another way.",
 );
+
+/// `after` must be a message number.
+const BAD_AFTER: Invalid = Invalid::new("invalid_after", "after must be the number (seq) of the last message the widget has.");
 
 /// A visit refreshes `last_seen_at` at most this often, so polling costs no writes.
 const TOUCH_INTERVAL_MS: u64 = 60 * 60 * 1000;
@@ -112,24 +115,33 @@ async fn visitor_state(store: &Store, visitor: &VisitorRow) -> ApiResult<api::Vi
     })
 }
 
-/// `GET /api/widget/conversation`: the calling visitor's conversation, and only
-/// what it may see: messages in the visitor's shape, and email ones only once
-/// the visitor is verified for the contact.
+/// `GET /api/widget/conversation?after=`: the calling visitor's conversation,
+/// and only what it may see: messages in the visitor's shape (those numbered
+/// after `after`, for a widget catching up), email ones only once the visitor
+/// is verified for the contact, and when an agent last read it.
 pub async fn conversation(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
+    let after = match req.url()?.query_pairs().find(|(k, _)| k == "after") {
+        Some((_, v)) => v.parse::<u64>().map_err(|_| ApiError::Invalid(BAD_AFTER))?,
+        None => 0,
+    };
     let visitor = auth::visitor(store, req).await?;
     let now = now_ms();
     if now.saturating_sub(visitor.last_seen_at) > TOUCH_INTERVAL_MS {
         store.touch_visitor(&visitor.id, now).await?;
     }
-    let conversation_id = store.visitor_conversation(&visitor).await?;
-    let messages = match &conversation_id {
-        Some(id) => store.visitor_messages(id, visitor.verified_contact().is_some()).await?,
+    let visible = store.visitor_conversation(&visitor).await?;
+    let messages = match &visible {
+        Some((id, _)) => store.visitor_messages(id, visitor.verified_contact().is_some(), after).await?,
         None => Vec::new(),
     };
     let state = visitor_state(store, &visitor).await?;
-    json(200, &api::VisitorThread { conversation_id, messages, visitor: state })
+    let (conversation_id, seen_at) = match visible {
+        Some((id, read_at)) => (Some(id), (read_at > 0).then_some(read_at)),
+        None => (None, None),
+    };
+    json(200, &api::VisitorThread { conversation_id, messages, visitor: state, seen_at })
 }
 
 /// `POST /api/widget/messages`: stores a visitor message; a retry with the
@@ -153,6 +165,12 @@ pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
         .await?;
     app.outbox.enqueue(queued).await;
     let status = if written == Written::Created { 201 } else { 200 };
+    if written == Written::Created {
+        let to_team = InboxPush::stored(&message.conversation_id, &message.id, message.author, &message.body);
+        app.live.to_team(&visitor.account_id, &to_team).await;
+        // The visitor's other tabs show it too.
+        app.live.to_visitor(&visitor.site_id, &visitor.id, &WidgetPush::Message { message: message.clone() }).await;
+    }
     json(status, &api::VisitorMessageAnswer { message })
 }
 

@@ -24,6 +24,8 @@ pub struct AgentRow {
     pub email: String,
     /// 1 once the agent has a password (accepted the invitation).
     pub active: u8,
+    /// 1 while the agent is set away.
+    pub away: u8,
 }
 
 impl AgentRow {
@@ -35,6 +37,7 @@ impl AgentRow {
             full_name: self.full_name.clone(),
             email: self.email.clone(),
             active: self.active == 1,
+            away: self.away == 1,
         }
     }
 
@@ -70,7 +73,7 @@ pub struct Setup<'a> {
     pub password: &'a Stored,
 }
 
-const AGENT_COLUMNS: &str = "a.id, a.account_id, a.role, a.full_name, a.email, a.password_hash IS NOT NULL AS active";
+const AGENT_COLUMNS: &str = "a.id, a.account_id, a.role, a.full_name, a.email, a.password_hash IS NOT NULL AS active, a.away";
 
 impl Store {
     /// The agent an API key belongs to, if the key is valid and the agent not

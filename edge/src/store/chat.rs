@@ -116,6 +116,8 @@ struct VisitorMessageRow {
     pub created_at: u64,
     /// `sent`, or `failed` for a reply that could not be delivered.
     pub state: DeliveryStatus,
+    /// Its number in the conversation.
+    pub seq: u64,
 }
 
 impl From<VisitorMessageRow> for api::VisitorMessage {
@@ -129,6 +131,7 @@ impl From<VisitorMessageRow> for api::VisitorMessage {
             body: r.body,
             created_at: r.created_at,
             state: r.state,
+            seq: r.seq,
         }
     }
 }
@@ -136,7 +139,7 @@ impl From<VisitorMessageRow> for api::VisitorMessage {
 /// Selects [`VisitorMessageRow`]s; append a `WHERE` on `m`. Only a visitor
 /// verified for the contact may see messages that travelled by email.
 const VISITOR_MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.client_message_id, m.author, a.full_name AS author_name, m.body, \
-     m.created_at, CASE WHEN m.delivery_status = 'failed' THEN 'failed' ELSE 'sent' END AS state \
+     m.created_at, CASE WHEN m.delivery_status = 'failed' THEN 'failed' ELSE 'sent' END AS state, m.seq \
      FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
 
 /// Selects the [`VisitorRow`] with id `?1`.
@@ -190,29 +193,32 @@ impl Store {
         Ok(())
     }
 
-    /// The chat conversation the visitor sees and continues (see [`VISIBLE_CHAT`]).
-    pub async fn visitor_conversation(&self, visitor: &VisitorRow) -> ApiResult<Option<String>> {
+    /// The chat conversation the visitor sees and continues (see
+    /// [`VISIBLE_CHAT`]), and when an agent last read it (ms, 0 if never).
+    pub async fn visitor_conversation(&self, visitor: &VisitorRow) -> ApiResult<Option<(String, u64)>> {
         #[derive(Deserialize)]
-        struct Id {
-            id: Option<String>,
+        struct Visible {
+            id: String,
+            agent_read_at: u64,
         }
-        let row: Option<Id> = self
+        let row: Option<Visible> = self
             .first(
-                &format!("SELECT {VISIBLE_CHAT} AS id"),
+                &format!("SELECT id, agent_read_at FROM conversations WHERE id = {VISIBLE_CHAT}"),
                 &[visitor.id.as_str().into(), opt(visitor.verified_contact())],
             )
             .await?;
-        Ok(row.and_then(|r| r.id))
+        Ok(row.map(|r| (r.id, r.agent_read_at)))
     }
 
-    /// The messages of the visitor's conversation that the visitor may see,
-    /// oldest first: email ones only when `with_email` (a verified visitor).
-    pub async fn visitor_messages(&self, conversation_id: &str, with_email: bool) -> ApiResult<Vec<api::VisitorMessage>> {
+    /// The messages of the visitor's conversation after number `after` that
+    /// the visitor may see, in order: email ones only when `with_email` (a verified visitor).
+    pub async fn visitor_messages(&self, conversation_id: &str, with_email: bool, after: u64) -> ApiResult<Vec<api::VisitorMessage>> {
         let sql = format!(
-            "{VISITOR_MESSAGE_SELECT} WHERE m.conversation_id = ?1 AND (?2 OR m.email_message_id IS NULL) \
-             ORDER BY m.created_at, m.rowid"
+            "{VISITOR_MESSAGE_SELECT} WHERE m.conversation_id = ?1 AND (?2 OR m.email_message_id IS NULL) AND m.seq > ?3 \
+             ORDER BY m.seq"
         );
-        let rows: Vec<VisitorMessageRow> = self.all(&sql, &[conversation_id.into(), JsValue::from_bool(with_email)]).await?;
+        let rows: Vec<VisitorMessageRow> =
+            self.all(&sql, &[conversation_id.into(), JsValue::from_bool(with_email), ms(after)]).await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 

@@ -236,18 +236,6 @@ impl Store {
         Ok(changed == 1)
     }
 
-    /// Records that an agent opened the conversation (clears its unread marker).
-    pub async fn mark_read(&self, account_id: &str, conversation_id: &str, now: u64) -> ApiResult<bool> {
-        let changed = self
-            .run(
-                "UPDATE conversations SET agent_read_at = ?3 \
-                 WHERE id = ?2 AND site_id IN (SELECT id FROM sites WHERE account_id = ?1)",
-                &[account_id.into(), conversation_id.into(), ms(now)],
-            )
-            .await?;
-        Ok(changed == 1)
-    }
-
     /// The thread's emails, oldest first.
     pub async fn thread_emails(&self, conversation_id: &str) -> ApiResult<Vec<ThreadEmail>> {
         self.all(

@@ -12,6 +12,7 @@ mod channels;
 mod chat;
 mod contacts;
 mod inbox;
+mod live;
 mod mail;
 mod privacy;
 mod sites;
@@ -23,6 +24,7 @@ pub use ties::ContactLink;
 pub use agents::{AgentRow, Setup};
 pub use automations::{Attempt, EventOf};
 pub use inbox::{Cursor, SentEmail};
+pub use live::LiveRoute;
 pub use sites::WidgetUpdate;
 pub use settings::LAST_USED_GRANULARITY_MS;
 pub use channels::{ChannelUpdate, EmailChannelRow};
@@ -92,6 +94,8 @@ pub(super) struct MessageRow {
     pub delivery_error: Option<String>,
     /// Creation time, ms.
     pub created_at: u64,
+    /// Its number in the conversation.
+    pub seq: u64,
 }
 
 impl From<MessageRow> for api::Message {
@@ -116,6 +120,7 @@ impl From<MessageRow> for api::Message {
             delivery_error: r.delivery_error,
             created_at: r.created_at,
             attachments: Vec::new(),
+            seq: r.seq,
         }
     }
 }
@@ -133,7 +138,7 @@ fn comma_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::
 /// Selects [`MessageRow`]s; append a `WHERE` on `m`.
 const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.direction, m.author, a.full_name AS author_name, \
      m.body, m.client_message_id, m.contact_id, m.email_subject, m.email_from, m.body_full, m.body_html, \
-     m.email_headers, m.flags, m.raw_key IS NOT NULL AS has_original, m.delivery_status, m.delivery_error, m.created_at \
+     m.email_headers, m.flags, m.raw_key IS NOT NULL AS has_original, m.delivery_status, m.delivery_error, m.created_at, m.seq \
      FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
 
 /// Whether a write created something or found it already there.

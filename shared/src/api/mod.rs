@@ -5,9 +5,11 @@
 //! column never changes what clients receive. Vocabularies travel as their
 //! stored names, booleans as booleans, times as milliseconds since the epoch.
 
+pub mod live;
 pub mod request;
 pub mod response;
 
+pub use live::*;
 pub use request::*;
 pub use response::*;
 
@@ -61,6 +63,7 @@ mod typescript {
             Rejections, TemplateTokens, WidgetSettings, ChatbotSettings, Chatbot, Block, Span, NewVisitor, VisitorThread, VisitorMessageAnswer, VisitorAnswer,
             Event, DeliveryState, Automation, Automations, NewAutomation, Delivery, Deliveries,
             Snippet, IdentitySettings, IdentitySecret, ApiKey, ApiKeys, NewApiKey,
+            WidgetPush, WidgetSays, Viewer, TeamMember, InboxPush, InboxSays, PresenceChange,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

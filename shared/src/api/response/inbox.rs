@@ -20,6 +20,8 @@ pub struct Agent {
     pub email: String,
     /// Whether the agent has a password (accepted the invitation).
     pub active: bool,
+    /// Set away by the online/away toggle.
+    pub away: bool,
 }
 
 /// A conversation as the inbox lists it.
@@ -121,6 +123,8 @@ pub struct Message {
     pub created_at: u64,
     /// Its files (listed with a thread; empty elsewhere).
     pub attachments: Vec<Attachment>,
+    /// Its number in the conversation (1, 2, …).
+    pub seq: u64,
 }
 
 /// What a chat's visitor said about themselves without proving it.

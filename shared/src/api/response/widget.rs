@@ -69,6 +69,8 @@ pub struct VisitorMessage {
     pub created_at: u64,
     /// Sent, or failed for a reply that could not be delivered.
     pub state: DeliveryStatus,
+    /// Its number in the conversation (1, 2, …): a reconnecting widget asks for those after its last.
+    pub seq: u64,
 }
 
 /// What the worker knows of a visitor, for the Form step.
@@ -105,6 +107,8 @@ pub struct VisitorThread {
     pub messages: Vec<VisitorMessage>,
     /// What the Form step still needs.
     pub visitor: VisitorState,
+    /// When an agent last read the conversation (ms), if ever: the visitor's lines before it are seen.
+    pub seen_at: Option<u64>,
 }
 
 /// `POST /api/widget/messages`: the message as stored.
@@ -121,4 +125,22 @@ pub struct VisitorMessageAnswer {
 pub struct VisitorAnswer {
     /// What the Form step still needs.
     pub visitor: VisitorState,
+}
+
+impl VisitorMessage {
+    /// What a visitor may see of a message the inbox shows: its text and
+    /// author, never its email parts.
+    pub fn seen_by_visitor(message: &super::Message) -> Self {
+        VisitorMessage {
+            id: message.id.clone(),
+            conversation_id: message.conversation_id.clone(),
+            client_message_id: message.client_message_id.clone(),
+            author: message.author,
+            author_name: message.author_name.clone(),
+            body: message.body.clone(),
+            created_at: message.created_at,
+            state: if message.delivery_status == Some(DeliveryStatus::Failed) { DeliveryStatus::Failed } else { DeliveryStatus::Sent },
+            seq: message.seq,
+        }
+    }
 }

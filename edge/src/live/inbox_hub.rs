@@ -1,0 +1,213 @@
+//! The account's inbox object: every inbox tab's socket, with the agent it
+//! authenticated and what it is doing in the socket's attachment (so nothing
+//! is lost when the object hibernates). It relays the team's pushes, keeps
+//! presence, and tells widgets when the team comes online or goes away.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use shared::api::{InboxPush, InboxSays, TeamMember, Viewer, WidgetPush};
+use shared::live::team_online;
+use worker::{durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair};
+
+use super::{keep_alive, send, socket_identity, AgentSocket, Live};
+use crate::store::Store;
+
+/// One account's inbox tabs.
+#[durable_object(websocket)]
+pub struct InboxHub {
+    state: State,
+    env: Env,
+}
+
+/// An agent's online/away toggle, from the worker.
+#[derive(Deserialize)]
+struct Status {
+    agent_id: String,
+    away: bool,
+}
+
+impl DurableObject for InboxHub {
+    fn new(state: State, env: Env) -> Self {
+        keep_alive(&state);
+        InboxHub { state, env }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        match req.path().as_str() {
+            "/connect" => self.connect(&req).await,
+            "/push" => {
+                // Relayed as the worker wrote it.
+                let push: serde_json::Value = req.json().await?;
+                for (ws, _) in self.sockets(None) {
+                    send(&ws, &push);
+                }
+                Response::ok("")
+            }
+            "/presence" => Response::from_json(&serde_json::json!({ "online": self.online(None) })),
+            "/status" => {
+                let status: Status = req.json().await?;
+                let before = self.online(None);
+                for ws in self.state.get_websockets() {
+                    if let Some(mut socket) = attachment(&ws).filter(|s| s.agent_id == status.agent_id) {
+                        socket.away = status.away;
+                        ws.serialize_attachment(&socket)?;
+                    }
+                }
+                if let Some(account_id) = self.sockets(None).into_iter().next().map(|(_, s)| s.account_id) {
+                    self.team_changed(&account_id, before, None).await;
+                }
+                Response::ok("")
+            }
+            _ => Response::error("not found", 404),
+        }
+    }
+
+    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
+        let (WebSocketIncomingMessage::String(text), Some(mut socket)) = (message, attachment(&ws)) else { return Ok(()) };
+        let Ok(said) = serde_json::from_str::<InboxSays>(&text) else {
+            return Ok(()); // not ours to answer: a client speaking another version
+        };
+        match said {
+            InboxSays::View { conversation_id } => {
+                let route = match conversation_id {
+                    Some(id) => Store::new(self.env.d1("DB")?).live_route(&socket.account_id, &id).await.ok().flatten(),
+                    None => None,
+                };
+                let left = socket.viewing.take();
+                if socket.replying {
+                    self.tell_visitor(left.as_ref(), None).await;
+                }
+                socket.viewing = route;
+                socket.replying = false;
+                ws.serialize_attachment(&socket)?;
+                for id in [left.map(|r| r.id), socket.viewing.as_ref().map(|r| r.id.clone())].into_iter().flatten() {
+                    self.viewers_changed(&id, None);
+                }
+            }
+            InboxSays::Typing { typing } => {
+                let Some(route) = socket.viewing.clone() else { return Ok(()) };
+                let changed = socket.replying != typing;
+                socket.replying = typing;
+                ws.serialize_attachment(&socket)?;
+                // Repeated while typing, so the widget's indicator stays up.
+                self.tell_visitor(Some(&route), typing.then(|| socket.name.clone())).await;
+                if changed {
+                    self.viewers_changed(&route.id, None);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn websocket_close(&self, ws: WebSocket, code: usize, _reason: String, _clean: bool) -> Result<()> {
+        super::close_back(&ws, code);
+        self.gone(&ws).await;
+        Ok(())
+    }
+
+    async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> Result<()> {
+        self.gone(&ws).await;
+        Ok(())
+    }
+}
+
+/// The agent a socket authenticated, and what it is doing.
+fn attachment(ws: &WebSocket) -> Option<AgentSocket> {
+    ws.deserialize_attachment().ok().flatten()
+}
+
+impl InboxHub {
+    async fn connect(&self, req: &Request) -> Result<Response> {
+        let socket: AgentSocket = socket_identity(req)?;
+        let before = self.online(None);
+        let pair = WebSocketPair::new()?;
+        self.state.accept_web_socket(&pair.server);
+        pair.server.serialize_attachment(&socket)?;
+        self.team_changed(&socket.account_id, before, None).await;
+        Response::from_websocket(pair.client)
+    }
+
+    /// Every open socket but `except`, with what it authenticated.
+    fn sockets(&self, except: Option<&str>) -> Vec<(WebSocket, AgentSocket)> {
+        self.state
+            .get_websockets()
+            .into_iter()
+            .filter_map(|ws| attachment(&ws).map(|s| (ws, s)))
+            .filter(|(_, s)| Some(s.socket_id.as_str()) != except)
+            .collect()
+    }
+
+    fn broadcast(&self, push: &InboxPush, except: Option<&str>) {
+        for (ws, _) in self.sockets(except) {
+            send(&ws, push);
+        }
+    }
+
+    /// Whether anyone is online (ignoring the socket `except`, which is closing).
+    fn online(&self, except: Option<&str>) -> bool {
+        let states: Vec<(bool, bool)> = self.sockets(except).iter().map(|(_, s)| (true, s.away)).collect();
+        team_online(&states)
+    }
+
+    /// Who has the inbox open, one entry per agent (away only if every tab is).
+    fn team(&self, except: Option<&str>) -> Vec<TeamMember> {
+        let mut agents: BTreeMap<String, TeamMember> = BTreeMap::new();
+        for (_, s) in self.sockets(except) {
+            let member = agents.entry(s.agent_id.clone()).or_insert(TeamMember { agent_id: s.agent_id, name: s.name, away: true });
+            member.away &= s.away;
+        }
+        agents.into_values().collect()
+    }
+
+    /// After a socket came, went or changed status: tells the tabs who is here,
+    /// and every widget of the account when the team's presence flipped.
+    async fn team_changed(&self, account_id: &str, online_before: bool, except: Option<&str>) {
+        self.broadcast(&InboxPush::Team { agents: self.team(except) }, except);
+        let online = self.online(except);
+        if online == online_before {
+            return;
+        }
+        let sites = match self.env.d1("DB") {
+            Ok(db) => Store::new(db).site_ids(account_id).await.unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
+        Live::new(&self.env).to_sites(&sites, &WidgetPush::Presence { online }).await;
+    }
+
+    /// Tells the tabs who views a conversation now (without the closing socket `except`).
+    fn viewers_changed(&self, conversation_id: &str, except: Option<&str>) {
+        let sockets = self.sockets(except);
+        let mut viewers: BTreeMap<String, Viewer> = BTreeMap::new();
+        for (_, s) in sockets.iter().filter(|(_, s)| s.viewing.as_ref().is_some_and(|r| r.id == conversation_id)) {
+            let viewer = viewers.entry(s.agent_id.clone()).or_insert(Viewer { agent_id: s.agent_id.clone(), name: s.name.clone(), replying: false });
+            viewer.replying |= s.replying;
+        }
+        let push = InboxPush::Viewers { conversation_id: conversation_id.to_string(), agents: viewers.into_values().collect() };
+        for (ws, _) in &sockets {
+            send(ws, &push);
+        }
+    }
+
+    /// Tells a conversation's visitor that an agent types (`Some(name)`) or stopped.
+    async fn tell_visitor(&self, route: Option<&crate::store::LiveRoute>, name: Option<String>) {
+        let Some(route) = route else { return };
+        let Some(visitor_id) = &route.visitor_id else { return };
+        Live::new(&self.env).to_visitor(&route.site_id, visitor_id, &WidgetPush::Typing { name }).await;
+    }
+
+    /// A tab closed: its viewing and typing end, and the team may have gone.
+    async fn gone(&self, ws: &WebSocket) {
+        let Some(socket) = attachment(ws) else { return };
+        let except = Some(socket.socket_id.as_str());
+        // Counted by hand: the closing socket may already be gone from the list.
+        let online_before = self.online(except) || !socket.away;
+        if socket.replying {
+            self.tell_visitor(socket.viewing.as_ref(), None).await;
+        }
+        if let Some(route) = &socket.viewing {
+            self.viewers_changed(&route.id, except);
+        }
+        self.team_changed(&socket.account_id, online_before, except).await;
+    }
+}

@@ -1,0 +1,100 @@
+//! A site shard's visitor object: the widgets' sockets, each tagged with its
+//! visitor (every tab of a browser shares one). It pushes replies, typing,
+//! "seen" and the team's presence to them, and relays what a visitor types
+//! to the account's inbox. It keeps nothing but its sockets.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use shared::api::{InboxPush, WidgetPush, WidgetSays};
+use shared::live::{typing_preview, TYPING_SEND_MS};
+use worker::{durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair};
+
+use super::{keep_alive, socket_identity, Live, VisitorSocket};
+use crate::ids::now_ms;
+
+/// The widgets of one shard of a site.
+#[durable_object(websocket)]
+pub struct VisitorHub {
+    state: State,
+    env: Env,
+    /// When each visitor's typing was last relayed (ms), while awake: a client
+    /// sending faster than [`TYPING_SEND_MS`] is relayed at that pace.
+    typed: RefCell<HashMap<String, u64>>,
+}
+
+impl DurableObject for VisitorHub {
+    fn new(state: State, env: Env) -> Self {
+        keep_alive(&state);
+        VisitorHub { state, env, typed: RefCell::new(HashMap::new()) }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        match req.path().as_str() {
+            "/connect" => self.connect(&req).await,
+            "/push" => {
+                let visitor = req.url()?.query_pairs().find(|(k, _)| k == "visitor").map(|(_, v)| v.into_owned()).unwrap_or_default();
+                let push: serde_json::Value = req.json().await?;
+                for ws in self.state.get_websockets_with_tag(&visitor) {
+                    super::send(&ws, &push);
+                }
+                Response::ok("")
+            }
+            "/broadcast" => {
+                let push: serde_json::Value = req.json().await?;
+                for ws in self.state.get_websockets() {
+                    super::send(&ws, &push);
+                }
+                Response::ok("")
+            }
+            _ => Response::error("not found", 404),
+        }
+    }
+
+    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
+        let WebSocketIncomingMessage::String(text) = message else { return Ok(()) };
+        let (Ok(WidgetSays::Typing { text }), Some(socket)) = (serde_json::from_str(&text), attachment(&ws)) else { return Ok(()) };
+        let now = now_ms();
+        if !text.is_empty() {
+            let mut typed = self.typed.borrow_mut();
+            let last = typed.entry(socket.visitor_id.clone()).or_insert(0);
+            if now.saturating_sub(*last) < u64::from(TYPING_SEND_MS) / 2 {
+                return Ok(()); // faster than any honest widget sends
+            }
+            *last = now;
+        }
+        let push = InboxPush::VisitorTyping { visitor_id: socket.visitor_id, text: typing_preview(&text).to_string() };
+        Live::new(&self.env).to_team(&socket.account_id, &push).await;
+        Ok(())
+    }
+
+    async fn websocket_close(&self, ws: WebSocket, code: usize, _reason: String, _clean: bool) -> Result<()> {
+        super::close_back(&ws, code);
+        Ok(())
+    }
+
+    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// The visitor a socket's token proved.
+fn attachment(ws: &WebSocket) -> Option<VisitorSocket> {
+    ws.deserialize_attachment().ok().flatten()
+}
+
+impl VisitorHub {
+    async fn connect(&self, req: &Request) -> Result<Response> {
+        let socket: VisitorSocket = socket_identity(req)?;
+        let pair = WebSocketPair::new()?;
+        self.state.accept_websocket_with_tags(&pair.server, &[socket.visitor_id.as_str()]);
+        pair.server.serialize_attachment(&socket)?;
+        // Asked on every connect, so a widget never trusts an old answer.
+        let online = Live::new(&self.env).team_online(&socket.account_id).await;
+        super::send(&pair.server, &WidgetPush::Presence { online });
+        let mut response = Response::from_websocket(pair.client)?;
+        // The widget offers the `parley` subprotocol (its token rides beside it).
+        response.headers_mut().set("sec-websocket-protocol", "parley")?;
+        Ok(response)
+    }
+}

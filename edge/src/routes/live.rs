@@ -1,0 +1,92 @@
+//! Opening live sockets, authorized like the API: a widget's by its visitor
+//! token (scoped to that visitor), an inbox tab's by the agent's session or
+//! API key (scoped to the account); and the agent's online/away toggle.
+
+use shared::api;
+use shared::visitor::TOKEN_INVALID;
+use shared::Invalid;
+use worker::{Request, Response};
+
+use super::Cx;
+use crate::auth;
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, read_json};
+use crate::ids::new_id;
+use crate::live::{AgentSocket, VisitorSocket};
+
+/// A browser page of another origin tried to open an agent's socket.
+const FOREIGN_ORIGIN: Invalid = Invalid::new(
+    "origin_refused",
+    "The inbox's live socket opens only from the inbox's own origin.",
+);
+/// An agent marked this visitor's chat as spam.
+const VISITOR_BLOCKED: Invalid = Invalid::new("visitor_blocked", "This conversation is closed.");
+
+fn require_upgrade(req: &Request) -> ApiResult<()> {
+    let upgrade = req.headers().get("upgrade")?.unwrap_or_default();
+    if upgrade.eq_ignore_ascii_case("websocket") {
+        Ok(())
+    } else {
+        Err(ApiError::UpgradeRequired)
+    }
+}
+
+/// The visitor token a widget offers as its second WebSocket subprotocol
+/// (`parley, <token>`): browsers cannot set headers on a socket, and a token
+/// in the URL would end up in logs.
+fn offered_token(req: &Request) -> ApiResult<String> {
+    let offered = req.headers().get("sec-websocket-protocol")?.unwrap_or_default();
+    let mut protocols = offered.split(',').map(str::trim);
+    match (protocols.next(), protocols.next()) {
+        (Some("parley"), Some(token)) if !token.is_empty() => Ok(token.to_string()),
+        _ => Err(ApiError::Unauthorized(TOKEN_INVALID)),
+    }
+}
+
+/// `GET /api/widget/live` (WebSocket): the visitor's pushes, for the token's visitor only.
+pub async fn widget(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let app = cx.app;
+    require_upgrade(&cx.req)?;
+    let token = offered_token(&cx.req)?;
+    let visitor = auth::visitor_by_token(app.store, &token).await?;
+    if visitor.blocked_at.is_some() {
+        return Err(ApiError::Forbidden(VISITOR_BLOCKED));
+    }
+    let socket = VisitorSocket { visitor_id: visitor.id, account_id: visitor.account_id };
+    app.live.connect_visitor(&visitor.site_id, &socket).await
+}
+
+/// `GET /api/live` (WebSocket): the account's pushes, for a signed-in agent,
+/// from the inbox's own origin (no other site can open it with the cookie).
+pub async fn inbox(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let app = cx.app;
+    require_upgrade(&cx.req)?;
+    if let Some(origin) = cx.req.headers().get("origin")? {
+        let own = cx.req.url()?.origin().ascii_serialization();
+        if origin != own {
+            return Err(ApiError::Forbidden(FOREIGN_ORIGIN));
+        }
+    }
+    let agent = auth::agent(app.store, &cx.req).await?;
+    let socket = AgentSocket {
+        socket_id: new_id("ws"),
+        account_id: agent.account_id,
+        agent_id: agent.id,
+        name: agent.full_name,
+        away: agent.away == 1,
+        viewing: None,
+        replying: false,
+    };
+    app.live.connect_agent(&socket).await
+}
+
+/// `PUT /api/presence` `{"away": bool}`: the agent's online/away toggle, kept
+/// across sessions; widgets hear when the team's presence flips.
+pub async fn presence(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let app = cx.app;
+    let agent = auth::agent(app.store, &cx.req).await?;
+    let change: api::PresenceChange = read_json(&mut cx.req).await?;
+    app.store.set_away(&agent.id, change.away).await?;
+    app.live.set_away(&agent.account_id, &agent.id, change.away).await;
+    json(200, &change)
+}

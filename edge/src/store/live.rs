@@ -1,0 +1,58 @@
+//! SQL of live conversations: where a conversation's visitor is connected,
+//! the sites whose widgets hear the team's presence, and the away toggle.
+
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+
+use super::{ms, Store};
+use crate::error::ApiResult;
+
+/// Where the live events of a conversation go: its site's visitor objects, to its visitor.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct LiveRoute {
+    /// The conversation.
+    pub id: String,
+    /// Its site.
+    pub site_id: String,
+    /// Its chat visitor, if any.
+    pub visitor_id: Option<String>,
+}
+
+impl Store {
+    /// The live route of a conversation of the account; `None` if it is not one.
+    pub async fn live_route(&self, account_id: &str, conversation_id: &str) -> ApiResult<Option<LiveRoute>> {
+        self.first(
+            "SELECT c.id, c.site_id, c.visitor_id FROM conversations c JOIN sites s ON s.id = c.site_id \
+             WHERE c.id = ?2 AND s.account_id = ?1",
+            &[account_id.into(), conversation_id.into()],
+        )
+        .await
+    }
+
+    /// Marks a conversation of the account read now; its live route, or `None` if it is not one.
+    pub async fn mark_read(&self, account_id: &str, conversation_id: &str, now: u64) -> ApiResult<Option<LiveRoute>> {
+        self.first(
+            "UPDATE conversations SET agent_read_at = ?3 \
+             WHERE id = ?2 AND site_id IN (SELECT id FROM sites WHERE account_id = ?1) \
+             RETURNING id, site_id, visitor_id",
+            &[account_id.into(), conversation_id.into(), ms(now)],
+        )
+        .await
+    }
+
+    /// The ids of the account's sites (whose widgets hear the team's presence).
+    pub async fn site_ids(&self, account_id: &str) -> ApiResult<Vec<String>> {
+        #[derive(Deserialize)]
+        struct Id {
+            id: String,
+        }
+        let rows: Vec<Id> = self.all("SELECT id FROM sites WHERE account_id = ?1", &[account_id.into()]).await?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
+    }
+
+    /// Sets the agent away (or back online).
+    pub async fn set_away(&self, agent_id: &str, away: bool) -> ApiResult<()> {
+        self.run("UPDATE agents SET away = ?2 WHERE id = ?1", &[agent_id.into(), JsValue::from(u8::from(away))]).await?;
+        Ok(())
+    }
+}

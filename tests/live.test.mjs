@@ -1,0 +1,176 @@
+// Live conversations over real Durable Objects with hibernating WebSockets
+// (workerd under wrangler dev): what each socket receives, what it may ask
+// for, and catching up from D1 by sequence number after a gap.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { call, KEY, newVisitor, sendChat, signIn, asAgent, sql, unique, URL_ } from "./helpers.mjs";
+import { widgetSocket, inboxSocket, closeAll } from "./sockets.mjs";
+
+after(closeAll);
+
+/** A visitor with a conversation; returns its token and conversation id. */
+async function chatting(body = "hello") {
+  const token = await newVisitor();
+  const sent = await sendChat(token, body);
+  assert.equal(sent.status, 201);
+  return { token, conversation: sent.body.message.conversation_id, first: sent.body.message };
+}
+
+const reply = (conversation, body) => call("POST", `/api/conversations/${conversation}/messages`, { token: KEY, json: { body } });
+
+test("a widget socket needs an upgrade and a valid token", async () => {
+  const plain = await call("GET", "/api/widget/live");
+  assert.equal(plain.status, 426);
+  assert.equal(plain.body.error.code, "upgrade_required");
+  const token = await newVisitor();
+  const forged = token.replace(/.$/, (c) => (c === "0" ? "1" : "0"));
+  await assert.rejects(widgetSocket(forged), (err) => err.status === 401 && err.body.error.code === "visitor_token_invalid");
+  await assert.rejects(widgetSocket(null), (err) => err.status === 401, "no token offered");
+  const live = await widgetSocket(token);
+  const hello = await live.next((p) => p.type === "presence");
+  assert.equal(typeof hello.online, "boolean");
+  await live.close();
+});
+
+test("an agent's chat reply reaches that visitor's sockets, numbered, and no other visitor's", async () => {
+  const { token, conversation, first } = await chatting();
+  const other = await chatting("someone else");
+  const [tab1, tab2, stranger] = await Promise.all([widgetSocket(token), widgetSocket(token), widgetSocket(other.token)]);
+  const res = await reply(conversation, "Here to help");
+  assert.equal(res.status, 201);
+  for (const tab of [tab1, tab2]) {
+    const push = await tab.next((p) => p.type === "message");
+    assert.equal(push.message.body, "Here to help");
+    assert.equal(push.message.author, "agent");
+    assert.equal(push.message.seq, first.seq + 1, "numbered after the visitor's first message");
+    assert.equal(push.message.email_headers, undefined, "the visitor's shape only");
+  }
+  await assert.rejects(stranger.next((p) => p.type === "message", { timeout: 500 }), /no matching push/);
+  await Promise.all([tab1.close(), tab2.close(), stranger.close()]);
+});
+
+test("a widget that missed pushes asks for what came after its last number, and gets each once", async () => {
+  const { token, conversation, first } = await chatting();
+  for (const body of ["one", "two"]) assert.equal((await reply(conversation, body)).status, 201);
+  const all = await call("GET", "/api/widget/conversation", { token });
+  assert.deepEqual(all.body.messages.map((m) => m.seq), [1, 2, 3]);
+  const missed = await call("GET", `/api/widget/conversation?after=${first.seq}`, { token });
+  assert.deepEqual(missed.body.messages.map((m) => [m.seq, m.body]), [[2, "one"], [3, "two"]]);
+  const none = await call("GET", "/api/widget/conversation?after=3", { token });
+  assert.deepEqual(none.body.messages, []);
+  const bad = await call("GET", "/api/widget/conversation?after=x", { token });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.code, "invalid_after");
+});
+
+test("the inbox hears new messages and a visitor's typing; the visitor hears the agent type and the read", async () => {
+  const session = await signIn();
+  const tab = await inboxSocket({ cookie: session.cookie });
+  await tab.next((p) => p.type === "team");
+  const { token, conversation } = await chatting("first line");
+  const notice = await tab.next((p) => p.type === "message" && p.conversation_id === conversation);
+  assert.equal(notice.author, "visitor");
+  assert.equal(notice.preview, "first line");
+
+  const widget = await widgetSocket(token);
+  await widget.next((p) => p.type === "presence");
+  const visitorId = token.split(".")[0];
+  widget.say({ type: "typing", text: "Is the oolong" });
+  const typing = await tab.next((p) => p.type === "visitor_typing" && p.visitor_id === visitorId);
+  assert.equal(typing.text, "Is the oolong");
+
+  tab.say({ type: "view", conversation_id: conversation });
+  const viewers = await tab.next((p) => p.type === "viewers" && p.conversation_id === conversation);
+  assert.deepEqual(viewers.agents.map((a) => a.name), [session.agent.full_name]);
+  tab.say({ type: "typing", typing: true });
+  const agentTyping = await widget.next((p) => p.type === "typing");
+  assert.equal(agentTyping.name, session.agent.full_name);
+  const replying = await tab.next((p) => p.type === "viewers" && p.agents.some((a) => a.replying));
+  assert.equal(replying.conversation_id, conversation);
+  tab.say({ type: "typing", typing: false });
+  assert.equal((await widget.next((p) => p.type === "typing")).name, null);
+
+  const read = await asAgent(session, "POST", `/api/conversations/${conversation}/read`);
+  assert.equal(read.status, 200);
+  const seen = await widget.next((p) => p.type === "seen");
+  const thread = await call("GET", "/api/widget/conversation", { token });
+  assert.equal(thread.body.seen_at, seen.at, "the read time is stored and served to a reloading widget");
+  await Promise.all([tab.close(), widget.close()]);
+});
+
+test("presence: a widget hears the team come online and go away", async () => {
+  const admin = await signIn();
+  const { token } = await chatting();
+  const widget = await widgetSocket(token);
+  const first = await widget.next((p) => p.type === "presence");
+  const tab = await inboxSocket({ cookie: admin.cookie });
+  if (!first.online) assert.equal((await widget.next((p) => p.type === "presence")).online, true);
+  const away = await asAgent(admin, "PUT", "/api/presence", { json: { away: true } });
+  assert.equal(away.status, 200);
+  assert.deepEqual(away.body, { away: true });
+  // Other suites' tabs may be open; away counts only when nobody else is online.
+  const team = await tab.next((p) => p.type === "team" && p.agents.some((a) => a.agent_id === admin.agent.id && a.away));
+  if (team.agents.every((a) => a.away)) assert.equal((await widget.next((p) => p.type === "presence" && !p.online)).online, false);
+  const session2 = await call("GET", "/api/session", { headers: { cookie: admin.cookie } });
+  assert.equal(session2.body.agent.away, true, "the toggle is kept with the agent");
+  assert.equal((await asAgent(admin, "PUT", "/api/presence", { json: { away: false } })).status, 200);
+  assert.equal((await widget.next((p) => p.type === "presence" && p.online)).online, true);
+  const bad = await asAgent(admin, "PUT", "/api/presence", { json: { away: "yes" } });
+  assert.equal(bad.status, 400);
+  await tab.close();
+  assert.equal((await widget.next((p) => p.type === "presence" && !p.online)).online, false, "the last tab closing takes the team offline");
+  await widget.close();
+});
+
+test("an inbox socket needs an agent, from the inbox's own origin", async () => {
+  await assert.rejects(inboxSocket({}), (err) => err.status === 401 && err.body.error.code === "unauthorized");
+  const session = await signIn();
+  await assert.rejects(
+    inboxSocket({ cookie: session.cookie, origin: "https://evil.example" }),
+    (err) => err.status === 403 && err.body.error.code === "origin_refused",
+  );
+  const { token } = await chatting();
+  await assert.rejects(inboxSocket({ key: token }), (err) => err.status === 401, "a visitor token is not an agent's");
+});
+
+test("sockets stay inside their account: another team hears nothing and reaches no visitor", async () => {
+  const account = unique("a_");
+  const site = unique("s_");
+  const agent = unique("ag_");
+  const key = `pk_${randomBytes(24).toString("hex")}`;
+  const hash = createHash("sha256").update(key).digest("hex");
+  await sql(
+    `INSERT INTO accounts (id, name, created_at) VALUES ('${account}', 'Other team', 0);
+     INSERT INTO sites (id, account_id, name, created_at) VALUES ('${site}', '${account}', 'Other shop', 0);
+     INSERT INTO agents (id, account_id, email, full_name, role, password_hash, created_at) VALUES ('${agent}', '${account}', '${agent}@other.example', 'Other Agent', 'primary_admin', 'x', 0);
+     INSERT INTO api_keys (id, token_hash, prefix, agent_id, label, created_at) VALUES ('${unique("key_")}', '${hash}', '${key.slice(0, 10)}', '${agent}', 'other', 0);`,
+  );
+  const outsider = await inboxSocket({ key });
+  await outsider.next((p) => p.type === "team");
+  // The demo team's tab proves the events happened; the outsider's hears none of them.
+  const demo = await inboxSocket({ key: KEY });
+  const { token, conversation } = await chatting("private to the demo team");
+  await demo.next((p) => p.type === "message" && p.conversation_id === conversation);
+  const widget = await widgetSocket(token);
+  await widget.next((p) => p.type === "presence");
+  widget.say({ type: "typing", text: "secret" });
+  await demo.next((p) => p.type === "visitor_typing" && p.text === "secret");
+  outsider.say({ type: "view", conversation_id: conversation });
+  outsider.say({ type: "typing", typing: true });
+  await assert.rejects(widget.next((p) => p.type === "typing", { timeout: 700 }), /no matching push/, "no typing reaches another team's visitor");
+  assert.deepEqual(outsider.pushes.filter((p) => ["message", "visitor_typing", "viewers"].includes(p.type)), [], "nothing of the demo team's");
+  const denied = await call("POST", `/api/conversations/${conversation}/read`, { token: key });
+  assert.equal(denied.status, 404);
+  await Promise.all([outsider.close(), widget.close(), demo.close()]);
+});
+
+test("email and form tickets notify the inbox too", async () => {
+  const tab = await inboxSocket({ key: KEY });
+  await tab.next((p) => p.type === "team");
+  const ticket = await call("POST", "/api/sites/s_demo/tickets", { token: KEY, json: { email: `${unique()}@example.com`, body: "Form question" } });
+  assert.equal(ticket.status, 201);
+  await tab.next((p) => p.type === "conversation" && p.conversation_id === ticket.body.conversation_id);
+  await tab.close();
+  void URL_;
+});
