@@ -46,3 +46,4 @@ await time("email handler: new plain message", 50, (i) => {
   const vars = { From: `bench+${tag}@example.org`, from: `bench+${tag}@example.org`, id: `${tag}.bench@example.org`, marker: tag };
   return deliverMail(mailFixture("plain.eml", vars), { from: vars.from });
 });
+await import("./bench-live.mjs");
