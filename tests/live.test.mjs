@@ -76,6 +76,7 @@ test("the inbox hears new messages and a visitor's typing; the visitor hears the
   const widget = await widgetSocket(token);
   await widget.next((p) => p.type === "presence");
   const visitorId = token.split(".")[0];
+  widget.say({ type: "typing", text: "x".repeat(5000) }); // over the frame limit: dropped unread
   widget.say({ type: "typing", text: "Is the oolong" });
   const typing = await tab.next((p) => p.type === "visitor_typing" && p.visitor_id === visitorId);
   assert.equal(typing.text, "Is the oolong");

@@ -19,6 +19,10 @@ pub const TYPING_SHOW_MS: u32 = 6_000;
 /// The longest preview of what a visitor is typing, in characters.
 pub const TYPING_PREVIEW_CHARS: usize = 500;
 
+/// The largest frame a client may send, in bytes; a larger one is dropped
+/// unread (a typing preview needs at most about 2 KB).
+pub const MAX_FRAME_BYTES: usize = 4096;
+
 /// The first slow poll of a widget whose socket cannot be opened, in ms.
 pub const POLL_FIRST_MS: u32 = 15_000;
 /// The slowest poll, in ms.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use shared::api::{InboxPush, InboxSays, TeamMember, Viewer, WidgetPush};
-use shared::live::team_online;
+use shared::live::{team_online, MAX_FRAME_BYTES};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair};
 
 use super::{keep_alive, send, socket_identity, AgentSocket, Live};
@@ -65,6 +65,9 @@ impl DurableObject for InboxHub {
 
     async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
         let (WebSocketIncomingMessage::String(text), Some(mut socket)) = (message, attachment(&ws)) else { return Ok(()) };
+        if text.len() > MAX_FRAME_BYTES {
+            return Ok(()); // no honest tab sends this much
+        }
         let Ok(said) = serde_json::from_str::<InboxSays>(&text) else {
             return Ok(()); // not ours to answer: a client speaking another version
         };

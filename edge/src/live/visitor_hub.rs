@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use shared::api::{InboxPush, WidgetPush, WidgetSays};
-use shared::live::{typing_preview, TYPING_SEND_MS};
+use shared::live::{typing_preview, MAX_FRAME_BYTES, TYPING_SEND_MS};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair};
 
 use super::{keep_alive, socket_identity, Live, VisitorSocket};
@@ -53,6 +53,9 @@ impl DurableObject for VisitorHub {
 
     async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
         let WebSocketIncomingMessage::String(text) = message else { return Ok(()) };
+        if text.len() > MAX_FRAME_BYTES {
+            return Ok(()); // no honest widget sends this much
+        }
         let (Ok(WidgetSays::Typing { text }), Some(socket)) = (serde_json::from_str(&text), attachment(&ws)) else { return Ok(()) };
         let now = now_ms();
         if !text.is_empty() {
