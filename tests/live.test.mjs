@@ -175,3 +175,28 @@ test("email and form tickets notify the inbox too", async () => {
   await tab.close();
   void URL_;
 });
+
+test("a socket ends with its credential: sign-out, a removed agent, a revoked key", async () => {
+  const session = await signIn();
+  const admin = await signIn();
+  const created = await asAgent(admin, "POST", "/api/api-keys", { json: { label: "live test" } });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const agent = unique("ag_");
+  const key = `pk_${randomBytes(24).toString("hex")}`;
+  await sql(
+    `INSERT INTO agents (id, account_id, email, full_name, role, password_hash, created_at) VALUES ('${agent}', 'a_demo', '${agent}@juniperandpine.example', 'Leaving Agent', 'agent', 'x', 0);
+     INSERT INTO api_keys (id, token_hash, prefix, agent_id, label, created_at) VALUES ('${unique("key_")}', '${createHash("sha256").update(key).digest("hex")}', '${key.slice(0, 10)}', '${agent}', 'leaving', 0);`,
+  );
+  const [signedOut, revoked, leaving, other] = await Promise.all([
+    inboxSocket({ cookie: session.cookie }), inboxSocket({ key: created.body.key }), inboxSocket({ key }), inboxSocket({ key: KEY }),
+  ]);
+  await Promise.all([signedOut, revoked, leaving].map((tab) => tab.next((p) => p.type === "team")));
+  assert.equal((await asAgent(session, "DELETE", "/api/session")).status, 200);
+  assert.equal((await asAgent(admin, "DELETE", `/api/api-keys/${created.body.api_key.id}`)).status, 200);
+  assert.equal((await asAgent(admin, "DELETE", `/api/agents/${agent}`)).status, 200);
+  // The closes are awaited together: the local proxy ends a closed socket's TCP connection only after 10 s.
+  const codes = await Promise.all([signedOut.closed, revoked.closed, leaving.closed]);
+  assert.deepEqual(codes, [4001, 4001, 4001], "signing out, revoking a key and removing an agent close their sockets");
+  assert.equal(other.ws.readyState, 1, "the agent's other credential is untouched");
+  await other.close();
+});

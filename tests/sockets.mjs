@@ -20,6 +20,8 @@ export class Live {
     this.ws = ws;
     this.pushes = [];
     this.waiters = [];
+    /** Resolves with the close code once the socket is closed. */
+    this.closed = new Promise((resolve) => ws.once("close", (code) => resolve(code)));
     ws.on("message", (data) => {
       const text = data.toString();
       if (text === "pong") return;

@@ -53,6 +53,10 @@ pub struct SignedIn {
     pub csrf_token: Option<String>,
     /// The session token's hash, when signed in by cookie.
     pub session_hash: Option<String>,
+    /// The hash of the credential used (session token or API key): what a live socket is closed by.
+    pub credential: String,
+    /// When the session expires (ms); never for an API key.
+    pub expires_at: Option<u64>,
 }
 
 /// The calling agent, by API key or session cookie (CSRF checked for changes).
@@ -67,18 +71,25 @@ pub async fn signed_in(store: &Store, req: &Request) -> ApiResult<SignedIn> {
         if last_used_at.is_none_or(|t| now.saturating_sub(t) >= LAST_USED_GRANULARITY_MS) {
             store.touch_api_key(&key_hash, now).await?;
         }
-        return Ok(SignedIn { agent, csrf_token: None, session_hash: None });
+        return Ok(SignedIn { agent, csrf_token: None, session_hash: None, credential: key_hash, expires_at: None });
     }
     let token = cookie(req, SESSION_COOKIE)?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
     let session_hash = hash_secret(&token);
-    let (agent, csrf) = store.agent_by_session(&session_hash, now_ms()).await?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
+    let (agent, csrf, expires_at) =
+        store.agent_by_session(&session_hash, now_ms()).await?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
     if !matches!(req.method(), Method::Get | Method::Head | Method::Options) {
         let sent = req.headers().get("x-csrf-token")?.unwrap_or_default();
         if !same(sent.as_bytes(), csrf.as_bytes()) {
             return Err(ApiError::Forbidden(CSRF_INVALID));
         }
     }
-    Ok(SignedIn { agent, csrf_token: Some(csrf), session_hash: Some(session_hash) })
+    Ok(SignedIn {
+        agent,
+        csrf_token: Some(csrf),
+        credential: session_hash.clone(),
+        session_hash: Some(session_hash),
+        expires_at: Some(expires_at),
+    })
 }
 
 /// The calling agent.

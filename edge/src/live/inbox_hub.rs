@@ -10,7 +10,12 @@ use shared::api::{InboxPush, InboxSays, TeamMember, Viewer, WidgetPush};
 use shared::live::{team_online, MAX_FRAME_BYTES};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair};
 
-use super::{keep_alive, send, socket_identity, AgentSocket, Live};
+use super::{keep_alive, send, socket_identity, AgentSocket, Drop, Live};
+use crate::ids::now_ms;
+
+/// The close code of a socket whose credential ended (signed out, removed,
+/// revoked, expired): the inbox signs in again instead of reconnecting.
+pub const CLOSED_SIGNED_OUT: u16 = 4001;
 use crate::store::Store;
 
 /// One account's inbox tabs.
@@ -41,6 +46,17 @@ impl DurableObject for InboxHub {
                 let push: serde_json::Value = req.json().await?;
                 for (ws, _) in self.sockets(None) {
                     send(&ws, &push);
+                }
+                Response::ok("")
+            }
+            "/drop" => {
+                let drop: Drop = req.json().await?;
+                for (ws, socket) in self.sockets(None) {
+                    let by_agent = drop.agent_id.as_ref() == Some(&socket.agent_id);
+                    if by_agent || drop.credential.as_ref() == Some(&socket.credential) {
+                        let _ = ws.close(Some(CLOSED_SIGNED_OUT), Some("signed out"));
+                        self.gone(&ws).await;
+                    }
                 }
                 Response::ok("")
             }
@@ -131,12 +147,21 @@ impl InboxHub {
         Response::from_websocket(pair.client)
     }
 
-    /// Every open socket but `except`, with what it authenticated.
+    /// Every open socket but `except`, with what it authenticated; one whose
+    /// session has expired is closed instead.
     fn sockets(&self, except: Option<&str>) -> Vec<(WebSocket, AgentSocket)> {
+        let now = now_ms();
         self.state
             .get_websockets()
             .into_iter()
             .filter_map(|ws| attachment(&ws).map(|s| (ws, s)))
+            .filter(|(ws, s)| {
+                let expired = s.expires_at.is_some_and(|at| at <= now);
+                if expired {
+                    let _ = ws.close(Some(CLOSED_SIGNED_OUT), Some("session expired"));
+                }
+                !expired
+            })
             .filter(|(_, s)| Some(s.socket_id.as_str()) != except)
             .collect()
     }

@@ -44,6 +44,19 @@ pub struct AgentSocket {
     pub viewing: Option<crate::store::LiveRoute>,
     /// Typing a reply there.
     pub replying: bool,
+    /// The hash of the session or API key that opened it: signing out or revoking closes it.
+    pub credential: String,
+    /// When its session expires (ms): pushes stop and it is closed then.
+    pub expires_at: Option<u64>,
+}
+
+/// Which inbox sockets to close: an agent's (removed), or one credential's (signed out, revoked).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Drop {
+    /// Every socket of this agent.
+    pub agent_id: Option<String>,
+    /// Every socket opened with this credential hash.
+    pub credential: Option<String>,
 }
 
 /// What a widget socket is: the visitor its token proved.
@@ -126,6 +139,13 @@ impl Live {
         let body = serde_json::json!({ "agent_id": agent_id, "away": away });
         if let Err(e) = self.ask_inbox(account_id, "/status", &body).await {
             worker::console_error!("live status of {agent_id} failed: {e}");
+        }
+    }
+
+    /// Closes the inbox sockets a credential no longer covers.
+    pub async fn drop_sockets(&self, account_id: &str, drop: &Drop) {
+        if let Err(e) = self.ask_inbox(account_id, "/drop", drop).await {
+            worker::console_error!("closing sockets of account {account_id} failed: {e}");
         }
     }
 

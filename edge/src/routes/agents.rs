@@ -10,6 +10,7 @@ use worker::Response;
 
 use super::Cx;
 use crate::auth;
+use crate::live::Drop;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
@@ -65,5 +66,7 @@ pub async fn remove(cx: &mut Cx<'_>, agent_id: &str) -> ApiResult<Response> {
     if !store.remove_agent(&admin.account_id, agent_id, now_ms()).await? {
         return Err(ApiError::Conflict(NOT_REMOVABLE));
     }
+    let drop = Drop { agent_id: Some(agent_id.to_string()), credential: None };
+    cx.app.live.drop_sockets(&admin.account_id, &drop).await;
     json(200, &json!({ "removed": agent_id }))
 }

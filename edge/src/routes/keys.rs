@@ -10,6 +10,7 @@ use worker::Response;
 
 use super::Cx;
 use crate::auth;
+use crate::live::Drop;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
@@ -48,8 +49,7 @@ pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
 pub async fn revoke(cx: &mut Cx<'_>, key_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let admin = auth::admin(store, &cx.req).await?;
-    if !store.revoke_api_key(&admin.account_id, key_id, now_ms()).await? {
-        return Err(ApiError::NotFound("API key"));
-    }
+    let key_hash = store.revoke_api_key(&admin.account_id, key_id, now_ms()).await?.ok_or(ApiError::NotFound("API key"))?;
+    cx.app.live.drop_sockets(&admin.account_id, &Drop { agent_id: None, credential: Some(key_hash) }).await;
     json(200, &json!({ "revoked": key_id }))
 }

@@ -67,7 +67,8 @@ pub async fn inbox(cx: &mut Cx<'_>) -> ApiResult<Response> {
             return Err(ApiError::Forbidden(FOREIGN_ORIGIN));
         }
     }
-    let agent = auth::agent(app.store, &cx.req).await?;
+    let signed_in = auth::signed_in(app.store, &cx.req).await?;
+    let agent = signed_in.agent;
     let socket = AgentSocket {
         socket_id: new_id("ws"),
         account_id: agent.account_id,
@@ -76,6 +77,8 @@ pub async fn inbox(cx: &mut Cx<'_>) -> ApiResult<Response> {
         away: agent.away == 1,
         viewing: None,
         replying: false,
+        credential: signed_in.credential,
+        expires_at: signed_in.expires_at,
     };
     app.live.connect_agent(&socket).await
 }

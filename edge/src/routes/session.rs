@@ -12,6 +12,7 @@ use worker::{Request, Response};
 
 use super::Cx;
 use crate::auth::{self, SESSION_COOKIE};
+use crate::live::Drop;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json, session_cookie};
 use crate::ids::{new_id, new_secret, now_ms};
@@ -54,7 +55,7 @@ async fn start_session(store: &Store, req: &Request, agent_id: &str, status: u16
     let csrf = new_secret();
     let now = now_ms();
     store.create_session(&hash_secret(&token), agent_id, &csrf, now, now + SESSION_SECONDS * 1000).await?;
-    let (agent, _) = store
+    let (agent, _, _) = store
         .agent_by_session(&hash_secret(&token), now)
         .await?
         .ok_or_else(|| ApiError::Internal("a new session did not resolve to its agent".into()))?;
@@ -105,6 +106,8 @@ pub async fn sign_out(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let signed_in = auth::signed_in(store, req).await?;
     if let Some(hash) = &signed_in.session_hash {
         store.delete_session(hash).await?;
+        let drop = Drop { agent_id: None, credential: Some(hash.clone()) };
+        cx.app.live.drop_sockets(&signed_in.agent.account_id, &drop).await;
     }
     let mut response = json(200, &json!({ "signed_out": true }))?;
     response.headers_mut().set("set-cookie", &session_cookie(req, SESSION_COOKIE, "", 0))?;

@@ -97,24 +97,25 @@ impl Store {
         Ok(row.map(|r| (r.agent, r.last_used_at)))
     }
 
-    /// The agent of a live session, and the session's CSRF token.
-    pub async fn agent_by_session(&self, token_hash: &str, now: u64) -> ApiResult<Option<(AgentRow, String)>> {
+    /// The agent of a live session, the session's CSRF token, and when it expires (ms).
+    pub async fn agent_by_session(&self, token_hash: &str, now: u64) -> ApiResult<Option<(AgentRow, String, u64)>> {
         #[derive(Deserialize)]
         struct Row {
             #[serde(flatten)]
             agent: AgentRow,
             csrf_token: String,
+            expires_at: u64,
         }
         let row: Option<Row> = self
             .first(
                 &format!(
-                    "SELECT {AGENT_COLUMNS}, s.csrf_token FROM agent_sessions s JOIN agents a ON a.id = s.agent_id \
+                    "SELECT {AGENT_COLUMNS}, s.csrf_token, s.expires_at FROM agent_sessions s JOIN agents a ON a.id = s.agent_id \
                      WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND a.removed_at IS NULL"
                 ),
                 &[token_hash.into(), ms(now)],
             )
             .await?;
-        Ok(row.map(|r| (r.agent, r.csrf_token)))
+        Ok(row.map(|r| (r.agent, r.csrf_token, r.expires_at)))
     }
 
     /// The stored password of the (first, active) agent signing in with `email`.

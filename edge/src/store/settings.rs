@@ -119,16 +119,20 @@ impl Store {
             .ok_or_else(|| crate::error::ApiError::Internal("API key not found after insert".into()))
     }
 
-    /// Revokes a key of the account; `false` if there was no such key in use.
-    pub async fn revoke_api_key(&self, account_id: &str, id: &str, now: u64) -> ApiResult<bool> {
-        let changed = self
-            .run(
+    /// Revokes a key of the account: the key's hash, or `None` if there was no such key in use.
+    pub async fn revoke_api_key(&self, account_id: &str, id: &str, now: u64) -> ApiResult<Option<String>> {
+        #[derive(Deserialize)]
+        struct Revoked {
+            token_hash: String,
+        }
+        let revoked: Option<Revoked> = self
+            .first(
                 "UPDATE api_keys SET revoked_at = ?3 WHERE id = ?2 AND revoked_at IS NULL \
-                 AND agent_id IN (SELECT id FROM agents WHERE account_id = ?1)",
+                 AND agent_id IN (SELECT id FROM agents WHERE account_id = ?1) RETURNING token_hash",
                 &[account_id.into(), id.into(), ms(now)],
             )
             .await?;
-        Ok(changed == 1)
+        Ok(revoked.map(|r| r.token_hash))
     }
 
     /// Marks a key used now, if it was not marked within the last hour.
