@@ -4,7 +4,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { call, KEY, newVisitor, sendChat, signIn, asAgent, sql, unique, URL_ } from "./helpers.mjs";
+import { call, KEY, newVisitor, sendChat, signIn, asAgent, sql, unique, deliverMail, mailFixture } from "./helpers.mjs";
 import { widgetSocket, inboxSocket, closeAll } from "./sockets.mjs";
 
 after(closeAll);
@@ -166,14 +166,19 @@ test("sockets stay inside their account: another team hears nothing and reaches 
   await Promise.all([outsider.close(), widget.close(), demo.close()]);
 });
 
-test("email and form tickets notify the inbox too", async () => {
+test("inbound email and form tickets notify the inbox too", async () => {
   const tab = await inboxSocket({ key: KEY });
   await tab.next((p) => p.type === "team");
   const ticket = await call("POST", "/api/sites/s_demo/tickets", { token: KEY, json: { email: `${unique()}@example.com`, body: "Form question" } });
   assert.equal(ticket.status, 201);
   await tab.next((p) => p.type === "conversation" && p.conversation_id === ticket.body.conversation_id);
+  const tag = unique("m");
+  const vars = { From: `${tag}@example.org`, from: `${tag}@example.org`, id: `${tag}.live@example.org`, marker: tag };
+  assert.equal((await deliverMail(mailFixture("plain.eml", vars), { from: vars.from })).status, 200);
+  const mail = await tab.next((p) => p.type === "message" && p.author === "contact");
+  const thread = await call("GET", `/api/conversations/${mail.conversation_id}`, { token: KEY });
+  assert.ok(thread.body.messages.some((m) => m.id === mail.message_id), "the notice names the stored message");
   await tab.close();
-  void URL_;
 });
 
 test("a socket ends with its credential: sign-out, a removed agent, a revoked key", async () => {

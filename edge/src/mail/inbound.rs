@@ -53,7 +53,9 @@ pub async fn receive(message: &ForwardableEmailMessage, store: &Store, env: &Mai
     let envelope_to = message.to();
     let size = message.raw_size() as u64;
     match accept(message, store, env, &envelope_from, &envelope_to, size).await {
-        Ok((message_id, Written::Created)) => worker::console_log!("stored mail {message_id} for {envelope_to}"),
+        Ok((message_id, Written::Created)) => {
+            worker::console_log!("stored mail {message_id} for {envelope_to} ({} D1 round trips)", store.round_trips())
+        }
         Ok((message_id, Written::AlreadyThere)) => {
             worker::console_log!("mail {message_id} for {envelope_to} was already stored; redelivery ignored")
         }

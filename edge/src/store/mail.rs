@@ -219,7 +219,8 @@ impl Store {
             .and_then(|r| r.meta().ok().flatten())
             .and_then(|m| m.changes)
             .unwrap_or(0);
-        Ok(if inserted == 1 { Written::Created } else { Written::AlreadyThere })
+        // D1 counts the numbering trigger's update too: any change means the insert happened.
+        Ok(if inserted > 0 { Written::Created } else { Written::AlreadyThere })
     }
 
     /// Opens a conversation for a form submission in one batch: the contact

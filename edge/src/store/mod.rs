@@ -41,6 +41,8 @@ use crate::error::{ApiError, ApiResult};
 /// Handle on the D1 database, constructed once per request from `Env`.
 pub struct Store {
     db: D1Database,
+    /// Calls to D1 so far (a batch is one): the hot paths are held to one.
+    round_trips: std::cell::Cell<u32>,
 }
 
 /// Milliseconds as a JS number (D1 has no BigInt; 2^53 ms is far away).
@@ -153,7 +155,16 @@ pub enum Written {
 impl Store {
     /// The store over the given D1 database.
     pub fn new(db: D1Database) -> Self {
-        Self { db }
+        Self { db, round_trips: std::cell::Cell::new(0) }
+    }
+
+    /// How many times this store has called D1 (a batch counts once).
+    pub fn round_trips(&self) -> u32 {
+        self.round_trips.get()
+    }
+
+    fn count_trip(&self) {
+        self.round_trips.set(self.round_trips.get() + 1);
     }
 
     fn prepare(&self, sql: &str, args: &[JsValue]) -> ApiResult<D1PreparedStatement> {
@@ -161,19 +172,23 @@ impl Store {
     }
 
     async fn first<T: for<'de> Deserialize<'de>>(&self, sql: &str, args: &[JsValue]) -> ApiResult<Option<T>> {
+        self.count_trip();
         Ok(self.prepare(sql, args)?.first::<T>(None).await?)
     }
 
     async fn all<T: for<'de> Deserialize<'de>>(&self, sql: &str, args: &[JsValue]) -> ApiResult<Vec<T>> {
+        self.count_trip();
         Ok(self.prepare(sql, args)?.all().await?.results::<T>()?)
     }
 
     async fn run(&self, sql: &str, args: &[JsValue]) -> ApiResult<usize> {
+        self.count_trip();
         let result = self.prepare(sql, args)?.run().await?;
         Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
     }
 
     async fn batch(&self, statements: Vec<D1PreparedStatement>) -> ApiResult<Vec<D1Result>> {
+        self.count_trip();
         let results = self.db.batch(statements).await?;
         if let Some(err) = results.iter().find_map(|r| r.error()) {
             return Err(ApiError::Internal(err));
