@@ -87,7 +87,7 @@ pub async fn test(cx: &mut Cx<'_>, site_id: &str, id: &str) -> ApiResult<Respons
     let agent = auth::admin(store, &cx.req).await?;
     automation_of(cx, &agent, site_id, id).await?;
     let event_id = new_id("ev");
-    let of = EventOf { event_id: &event_id, site_id, automation_id: Some(id), ..EventOf::default() };
+    let of = EventOf { event_id: &event_id, site_id: Some(site_id), automation_id: Some(id), ..EventOf::default() };
     let queued = store.test_event(&of, now_ms()).await?;
     let queued_count = queued.len();
     cx.app.outbox.enqueue(queued).await;

@@ -7,14 +7,14 @@ use shared::chatbot::Chatbot;
 use shared::contact::ContactSource;
 use shared::form::{ContactDetails, FormConfig, FormField, FormInput};
 use shared::identity::{self, Identity, IdentityMode, Tie};
-use shared::visitor::VISITOR_TTL_MS;
+use shared::visitor::{VisitorToken, TOKEN_INVALID, VISITOR_TTL_MS};
 use shared::Invalid;
 use worker::Response;
 
 use super::Cx;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{json, read_json};
+use crate::http::{bearer, json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
 use crate::limits::{client_ip, Limit};
 use crate::store::{ContactLink, SiteRow, Store, VisitorRow, Written};
@@ -93,32 +93,37 @@ pub async fn create_visitor(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Respons
 }
 
 /// The Form fields this visitor is known to have: what this browser gave, the
-/// email once tied to a contact, and (verified only) the contact's profile.
-async fn known_fields(store: &Store, visitor: &VisitorRow) -> ApiResult<Vec<String>> {
+/// email once tied to a contact, and (verified only) the contact's profile fields.
+fn known_fields(visitor: &VisitorRow, contact_fields: &[&str]) -> Vec<String> {
     let mut known: Vec<String> = visitor.provided_fields.split(',').filter(|f| !f.is_empty()).map(String::from).collect();
     if visitor.contact_id.is_some() || visitor.claimed_email.is_some() {
         known.push(FormField::Email.as_str().into());
     }
-    if let Some(contact) = visitor.verified_contact() {
-        known.extend(store.contact_known_fields(contact).await?.into_iter().map(String::from));
+    if visitor.verified_contact().is_some() {
+        known.extend(contact_fields.iter().map(|f| f.to_string()));
     }
     known.sort();
     known.dedup();
-    Ok(known)
+    known
 }
 
-async fn visitor_state(store: &Store, visitor: &VisitorRow) -> ApiResult<api::VisitorState> {
-    Ok(api::VisitorState {
-        known: known_fields(store, visitor).await?,
+fn visitor_state(visitor: &VisitorRow, contact_fields: &[&str]) -> api::VisitorState {
+    api::VisitorState {
+        known: known_fields(visitor, contact_fields),
         form_done: visitor.form_submitted_at.is_some(),
         verified: visitor.verified_contact().is_some(),
-    })
+    }
+}
+
+/// The visitor token a widget call carries (not yet checked against D1).
+fn token_of(req: &worker::Request) -> ApiResult<String> {
+    bearer(req)?.ok_or(ApiError::Unauthorized(TOKEN_INVALID))
 }
 
 /// `GET /api/widget/conversation?after=`: the calling visitor's conversation,
 /// and only what it may see: messages in the visitor's shape (those numbered
 /// after `after`, for a widget catching up), email ones only once the visitor
-/// is verified for the contact, and when an agent last read it.
+/// is verified for the contact, and when an agent last read it. One D1 round trip.
 pub async fn conversation(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
@@ -126,22 +131,17 @@ pub async fn conversation(cx: &mut Cx<'_>) -> ApiResult<Response> {
         Some((_, v)) => v.parse::<u64>().map_err(|_| ApiError::Invalid(BAD_AFTER))?,
         None => 0,
     };
-    let visitor = auth::visitor(store, req).await?;
-    let now = now_ms();
-    if now.saturating_sub(visitor.last_seen_at) > TOUCH_INTERVAL_MS {
-        store.touch_visitor(&visitor.id, now).await?;
-    }
-    let visible = store.visitor_conversation(&visitor).await?;
-    let messages = match &visible {
-        Some((id, _)) => store.visitor_messages(id, visitor.verified_contact().is_some(), after).await?,
-        None => Vec::new(),
-    };
-    let state = visitor_state(store, &visitor).await?;
-    let (conversation_id, seen_at) = match visible {
+    let credential = token_of(req)?;
+    let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
+    let read = store.read_visitor_thread(&token, after, now_ms(), TOUCH_INTERVAL_MS).await?;
+    // A read refuses nobody for being blocked: the visitor still sees the thread.
+    let (visitor, read) = read.or_refuse(VISITOR_BLOCKED)?;
+    let (conversation_id, seen_at) = match read.conversation {
         Some((id, read_at)) => (Some(id), (read_at > 0).then_some(read_at)),
         None => (None, None),
     };
-    json(200, &api::VisitorThread { conversation_id, messages, visitor: state, seen_at })
+    let visitor = visitor_state(&visitor, &read.contact_fields);
+    json(200, &api::VisitorThread { conversation_id, messages: read.messages, visitor, seen_at })
 }
 
 /// `POST /api/widget/messages`: stores a visitor message; a retry with the
@@ -151,18 +151,17 @@ pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let app = cx.app;
     let req = &mut cx.req;
     let store = app.store;
-    let visitor = auth::visitor(store, req).await?;
-    if visitor.blocked_at.is_some() {
-        return Err(ApiError::Forbidden(VISITOR_BLOCKED));
-    }
-    app.limits.check(Limit::MessagesPerVisitor, &visitor.id).await?;
+    let credential = token_of(req)?;
+    let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
+    app.limits.check(Limit::MessagesPerVisitor, token.visitor_id).await?;
     let input: api::SendMessage = read_json(req).await?;
     let client_id = validate_client_id(&input.client_message_id)?;
     let body = validate_body(&input.body)?;
     let event_ids = [new_id("ev"), new_id("ev")];
-    let (message, written, queued) = store
-        .add_visitor_message(&visitor, &new_id("c"), &new_id("m"), client_id, body, now_ms(), [&event_ids[0], &event_ids[1]])
+    let sent = store
+        .send_visitor_message(&token, [&new_id("c"), &new_id("m")], client_id, body, now_ms(), [&event_ids[0], &event_ids[1]])
         .await?;
+    let (visitor, (message, written, queued)) = sent.or_refuse(VISITOR_BLOCKED)?;
     app.outbox.enqueue(queued).await;
     let status = if written == Written::Created { 201 } else { 200 };
     if written == Written::Created {
@@ -200,7 +199,11 @@ async fn tie_to_contact(
     };
     let (visitor, queued) = store.link_contact(&link, now_ms()).await?;
     cx.app.outbox.enqueue(queued).await;
-    json(200, &api::VisitorAnswer { visitor: visitor_state(store, &visitor).await? })
+    let contact_fields = match visitor.verified_contact() {
+        Some(contact) => store.contact_known_fields(contact).await?,
+        None => Vec::new(),
+    };
+    json(200, &api::VisitorAnswer { visitor: visitor_state(&visitor, &contact_fields) })
 }
 
 /// The fields a link adds to what this browser has given, comma-separated.

@@ -26,8 +26,8 @@ const LOG_LENGTH: u32 = 50;
 pub struct EventOf<'a> {
     /// The event's id (the receiver's idempotency key).
     pub event_id: &'a str,
-    /// The site whose automations receive it.
-    pub site_id: &'a str,
+    /// The site whose automations receive it; `None`: the site of the event's conversation.
+    pub site_id: Option<&'a str>,
     /// The contact, when known by id.
     pub contact_id: Option<&'a str>,
     /// The visitor whose contact is meant, when the contact id is not known yet.
@@ -151,7 +151,7 @@ impl Store {
                'message', json((SELECT json_object('id', m.id, 'author', m.author, 'direction', m.direction, \
                    'body', m.body, 'created_at', m.created_at) FROM messages m WHERE m.id = ?7))), ?3 \
              FROM automations a JOIN sites s ON s.id = a.site_id \
-             WHERE a.site_id = ?4 AND a.enabled = 1 AND (?8 IS NULL OR a.id = ?8) AND {happened} \
+             WHERE a.site_id = COALESCE(?4, (SELECT site_id FROM conversations WHERE id = {CONVERSATION})) AND a.enabled = 1 AND (?8 IS NULL OR a.id = ?8) AND {happened} \
              RETURNING id"
         );
         self.prepare(
@@ -160,7 +160,7 @@ impl Store {
                 of.event_id.into(),
                 event.as_str().into(),
                 ms(now),
-                of.site_id.into(),
+                opt(of.site_id),
                 opt(of.contact_id),
                 opt(of.conversation_id),
                 opt(of.message_id),

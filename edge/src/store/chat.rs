@@ -8,12 +8,9 @@ use shared::chatbot::Chatbot;
 use shared::form::{FieldMode, FormConfig};
 use shared::identity::IdentityMode;
 use shared::site::{Language, WidgetPosition};
-use wasm_bindgen::JsValue;
 
-use super::automations::{delivery_ids, EventOf};
-use super::{last_rows, ms, opt, Store, Written};
-use shared::automation::Event;
-use crate::error::{ApiError, ApiResult};
+use super::{ms, Store};
+use crate::error::ApiResult;
 
 /// A site's widget, Form and identity configuration.
 #[derive(Debug, Deserialize)]
@@ -99,7 +96,7 @@ impl VisitorRow {
 
 /// The columns of a message the visitor's widget may see.
 #[derive(Debug, Deserialize)]
-struct VisitorMessageRow {
+pub(super) struct VisitorMessageRow {
     /// Message id.
     pub id: String,
     /// The visitor's conversation.
@@ -138,7 +135,7 @@ impl From<VisitorMessageRow> for api::VisitorMessage {
 
 /// Selects [`VisitorMessageRow`]s; append a `WHERE` on `m`. Only a visitor
 /// verified for the contact may see messages that travelled by email.
-const VISITOR_MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.client_message_id, m.author, a.full_name AS author_name, m.body, \
+pub(super) const VISITOR_MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.client_message_id, m.author, a.full_name AS author_name, m.body, \
      m.created_at, CASE WHEN m.delivery_status = 'failed' THEN 'failed' ELSE 'sent' END AS state, m.seq \
      FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
 
@@ -151,9 +148,14 @@ pub(super) const VISITOR_SELECT: &str = "SELECT v.id, v.site_id, s.account_id, v
 /// recently active of its own, or, when the visitor is verified, of any of the
 /// contact's verified browsers. An unverified claim never reaches another
 /// browser's thread. Binds `?1` = visitor id, `?2` = verified contact or NULL.
-const VISIBLE_CHAT: &str = "(SELECT id FROM conversations WHERE channel = 'chat' AND (visitor_id = ?1 OR visitor_id IN \
+pub(super) const VISIBLE_CHAT: &str = "(SELECT id FROM conversations WHERE channel = 'chat' AND (visitor_id = ?1 OR visitor_id IN \
        (SELECT id FROM visitors WHERE ?2 IS NOT NULL AND contact_id = ?2 AND contact_verified = 1)) \
      ORDER BY last_message_at DESC LIMIT 1)";
+
+/// [`VISIBLE_CHAT`] with the verified contact given by an SQL expression instead of `?2`.
+pub(super) fn visible_chat(contact: &str) -> String {
+    VISIBLE_CHAT.replace("?2", contact)
+}
 
 impl Store {
     /// A site's configuration.
@@ -185,112 +187,6 @@ impl Store {
             &[visitor_id.into()],
         )
         .await
-    }
-
-    /// Records a visit, keeping the visitor remembered for another 30 days.
-    pub async fn touch_visitor(&self, visitor_id: &str, now: u64) -> ApiResult<()> {
-        self.run("UPDATE visitors SET last_seen_at = ?2 WHERE id = ?1", &[visitor_id.into(), ms(now)]).await?;
-        Ok(())
-    }
-
-    /// The chat conversation the visitor sees and continues (see
-    /// [`VISIBLE_CHAT`]), and when an agent last read it (ms, 0 if never).
-    pub async fn visitor_conversation(&self, visitor: &VisitorRow) -> ApiResult<Option<(String, u64)>> {
-        #[derive(Deserialize)]
-        struct Visible {
-            id: String,
-            agent_read_at: u64,
-        }
-        let row: Option<Visible> = self
-            .first(
-                &format!("SELECT id, agent_read_at FROM conversations WHERE id = {VISIBLE_CHAT}"),
-                &[visitor.id.as_str().into(), opt(visitor.verified_contact())],
-            )
-            .await?;
-        Ok(row.map(|r| (r.id, r.agent_read_at)))
-    }
-
-    /// The messages of the visitor's conversation after number `after` that
-    /// the visitor may see, in order: email ones only when `with_email` (a verified visitor).
-    pub async fn visitor_messages(&self, conversation_id: &str, with_email: bool, after: u64) -> ApiResult<Vec<api::VisitorMessage>> {
-        let sql = format!(
-            "{VISITOR_MESSAGE_SELECT} WHERE m.conversation_id = ?1 AND (?2 OR m.email_message_id IS NULL) AND m.seq > ?3 \
-             ORDER BY m.seq"
-        );
-        let rows: Vec<VisitorMessageRow> =
-            self.all(&sql, &[conversation_id.into(), JsValue::from_bool(with_email), ms(after)]).await?;
-        Ok(rows.into_iter().map(Into::into).collect())
-    }
-
-    /// Stores a visitor's chat message in one batch: into the conversation the
-    /// visitor sees, or a new one if there is none; reopens it if closed; and
-    /// does nothing if this `client_message_id` was already stored.
-    pub async fn add_visitor_message(
-        &self,
-        visitor: &VisitorRow,
-        new_conversation_id: &str,
-        new_message_id: &str,
-        client_message_id: &str,
-        body: &str,
-        now: u64,
-        event_ids: [&str; 2],
-    ) -> ApiResult<(api::VisitorMessage, Written, Vec<String>)> {
-        let vid = visitor.id.as_str();
-        let contact = opt(visitor.verified_contact());
-        let statements = vec![
-            self.prepare(
-                &format!(
-                    "INSERT OR IGNORE INTO conversations \
-                       (id, site_id, channel, status, contact_id, visitor_id, started_at, last_message_at) \
-                     SELECT ?3, v.site_id, 'chat', 'open', v.contact_id, v.id, ?4, ?4 FROM visitors v \
-                     WHERE v.id = ?1 AND {VISIBLE_CHAT} IS NULL \
-                       AND NOT EXISTS (SELECT 1 FROM messages WHERE visitor_id = ?1 AND client_message_id = ?5)"
-                ),
-                &[vid.into(), contact.clone(), new_conversation_id.into(), ms(now), client_message_id.into()],
-            )?,
-            self.prepare(
-                &format!(
-                    "INSERT OR IGNORE INTO messages \
-                       (id, conversation_id, site_id, direction, author, visitor_id, body, client_message_id, created_at) \
-                     SELECT ?3, c.id, c.site_id, 'inbound', 'visitor', ?1, ?4, ?5, ?6 FROM conversations c \
-                     WHERE c.id = {VISIBLE_CHAT}"
-                ),
-                &[vid.into(), contact, new_message_id.into(), body.into(), client_message_id.into(), ms(now)],
-            )?,
-            self.prepare(
-            "UPDATE conversations SET status = 'open', last_message_at = ?2 \
-             WHERE id = (SELECT conversation_id FROM messages WHERE id = ?1)",
-            &[new_message_id.into(), ms(now)],
-            )?,
-            self.prepare("UPDATE visitors SET last_seen_at = ?2 WHERE id = ?1", &[vid.into(), ms(now)])?,
-            self.event(
-                Event::ConversationCreated,
-                &EventOf {
-                    event_id: event_ids[0],
-                    site_id: &visitor.site_id,
-                    conversation_id: Some(new_conversation_id),
-                    ..EventOf::default()
-                },
-                now,
-            )?,
-            self.event(
-                Event::MessageCreated,
-                &EventOf { event_id: event_ids[1], site_id: &visitor.site_id, message_id: Some(new_message_id), ..EventOf::default() },
-                now,
-            )?,
-            self.prepare(
-                &format!("{VISITOR_MESSAGE_SELECT} WHERE m.visitor_id = ?1 AND m.client_message_id = ?2"),
-                &[vid.into(), client_message_id.into()],
-            )?,
-        ];
-        let results = self.batch(statements).await?;
-        let stored: api::VisitorMessage = last_rows::<VisitorMessageRow>(&results)?
-            .into_iter()
-            .next()
-            .map(Into::into)
-            .ok_or_else(|| ApiError::Internal("visitor message not found after insert".into()))?;
-        let written = if stored.id == new_message_id { Written::Created } else { Written::AlreadyThere };
-        Ok((stored, written, delivery_ids(&results, 4..6)?))
     }
 
 }

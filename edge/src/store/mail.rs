@@ -274,17 +274,17 @@ impl Store {
             )?,
             self.event(
                 Event::ContactCreated,
-                &EventOf { event_id: event_ids[0], site_id: ticket.site_id, contact_id: Some(contact_id), ..EventOf::default() },
+                &EventOf { event_id: event_ids[0], site_id: Some(ticket.site_id), contact_id: Some(contact_id), ..EventOf::default() },
                 now,
             )?,
             self.event(
                 Event::ConversationCreated,
-                &EventOf { event_id: event_ids[1], site_id: ticket.site_id, conversation_id: Some(conversation_id), ..EventOf::default() },
+                &EventOf { event_id: event_ids[1], site_id: Some(ticket.site_id), conversation_id: Some(conversation_id), ..EventOf::default() },
                 now,
             )?,
             self.event(
                 Event::MessageCreated,
-                &EventOf { event_id: event_ids[2], site_id: ticket.site_id, message_id: Some(message_id), ..EventOf::default() },
+                &EventOf { event_id: event_ids[2], site_id: Some(ticket.site_id), message_id: Some(message_id), ..EventOf::default() },
                 now,
             )?,
             self.prepare(

@@ -18,6 +18,7 @@ mod privacy;
 mod sites;
 mod settings;
 mod ties;
+mod visits;
 
 pub use chat::{SiteRow, VisitorRow};
 pub use ties::ContactLink;

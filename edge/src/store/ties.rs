@@ -125,7 +125,7 @@ impl Store {
         let site = link.visitor.site_id.as_str();
         statements.push(self.event(
             Event::ContactCreated,
-            &EventOf { event_id: link.event_ids[0], site_id: site, contact_id: Some(link.new_contact_id), ..EventOf::default() },
+            &EventOf { event_id: link.event_ids[0], site_id: Some(site), contact_id: Some(link.new_contact_id), ..EventOf::default() },
             now,
         )?);
         if let (Some(automation), true) = (link.automation, link.form_submitted) {
@@ -133,7 +133,7 @@ impl Store {
                 Event::ContactEnteredAutomation,
                 &EventOf {
                     event_id: link.event_ids[1],
-                    site_id: site,
+                    site_id: Some(site),
                     visitor_id: Some(vid),
                     automation_id: Some(automation),
                     ..EventOf::default()
