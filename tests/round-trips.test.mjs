@@ -1,9 +1,11 @@
-// The widget's hot paths cost one D1 round trip each (a batch counts once):
-// the worker reports its count per call in `x-d1-round-trips`.
+// The hot paths are held to their D1 round trips (a batch counts once): the
+// worker reports its count per call in `x-d1-round-trips`, and per stored
+// mail in its log.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { call, newVisitor, sendChat } from "./helpers.mjs";
+import { readFileSync } from "node:fs";
+import { call, newVisitor, sendChat, deliverMail, mailFixture } from "./helpers.mjs";
 
 const trips = (res) => Number(res.headers.get("x-d1-round-trips"));
 
@@ -23,4 +25,20 @@ test("a chat send, its retry and a thread read are one D1 round trip each", asyn
   assert.equal(trips(read), 1, "thread read");
   const after = await call("GET", `/api/widget/conversation?after=${first.body.message.seq}`, { token });
   assert.equal(trips(after), 1, "catch-up read");
+});
+/** The D1 round trips the worker logged for storing the mail with this Message-ID. */
+function mailTrips(messageId) {
+  const line = readFileSync(process.env.PARLEY_LOG, "utf8").split("\n").find((l) => l.includes(`stored mail ${messageId} `));
+  return Number(/\((\d+) D1 round trips\)/.exec(line ?? "")?.[1]);
+}
+
+test("an inbound mail, new or a reply threaded by References, is stored in at most two D1 round trips", async () => {
+  const tag = randomUUID().slice(0, 8);
+  const from = `trips+${tag}@example.org`;
+  const vars = { From: from, from, id: `${tag}.trips@example.org`, marker: tag };
+  assert.equal((await deliverMail(mailFixture("plain.eml", vars), { from })).status, 200);
+  assert.equal(mailTrips(vars.id), 2, "a new mail: the mailbox, then one batch");
+  const reply = { ...vars, id: `${tag}.reply@example.org`, parent: vars.id, marker: `${tag}-reply` };
+  assert.equal((await deliverMail(mailFixture("reply.eml", reply), { from })).status, 200);
+  assert.equal(mailTrips(reply.id), 2, "a reply: threading happens inside the batch");
 });

@@ -107,16 +107,10 @@ async fn accept(
 
     let raw = message.raw_bytes().await.map_err(|e| Refusal::temporary(site, "reading the message", e))?;
     let mail = parse(&raw, envelope_from).map_err(|rule| Refusal::new(site, rule.message))?;
-    // A redelivery changes nothing, least of all the original: no R2 write.
-    let stored = store.email_stored(&channel.site_id, &mail.message_id).await;
-    if stored.map_err(|e| Refusal::temporary(site, "looking for an earlier delivery", e))? {
-        return Ok((mail.message_id, Written::AlreadyThere));
-    }
-    let thread = thread_of(&mail, envelope_to, &channel, store, env).await.map_err(|e| Refusal::temporary(site, "threading the message", e))?;
 
     // The original first: once the row exists, its raw_key must resolve. Only
-    // if no object has the key yet (a racing duplicate cannot overwrite it);
-    // when one has, it holds this Message-ID's first bytes: keep them.
+    // if no object has the key yet: a redelivery (or a racing duplicate) finds
+    // the first delivery's bytes there and leaves them as they are.
     let raw_key = format!("mail/{}/{}.eml", channel.site_id, &hash_secret(&mail.message_id)[..32]);
     let only_new = Conditional { etag_does_not_match: Some("*".into()), ..Conditional::default() };
     let put = env.raw_mail.put(raw_key.as_str(), raw).only_if(only_new).execute().await;
@@ -124,31 +118,31 @@ async fn accept(
         worker::console_log!("the original of {} was already kept; left as it was", mail.message_id);
     }
 
+    let replies = reply_conversations(&mail, envelope_to, &channel, env);
     let inbound = InboundEmail {
         site_id: &channel.site_id,
         account_id: &channel.account_id,
         mail: &mail,
-        thread: thread.as_deref(),
+        replies: &replies,
         raw_key: &raw_key,
     };
     let ids = NewIds { contact: new_id("ct"), conversation: new_id("c"), message: new_id("m") };
-    let written = store.add_inbound_email(&inbound, &ids, now_ms()).await.map_err(|e| Refusal::temporary(site, "storing the message", e))?;
+    // Threading and the redelivery check happen inside the one batch that stores it.
+    let (written, conversation) =
+        store.add_inbound_email(&inbound, &ids, now_ms()).await.map_err(|e| Refusal::temporary(site, "storing the message", e))?;
     if written == Written::Created {
-        let conversation = thread.as_deref().unwrap_or(&ids.conversation);
-        let push = InboxPush::stored(conversation, &ids.message, Author::Contact, &mail.body);
+        let push = InboxPush::stored(&conversation, &ids.message, Author::Contact, &mail.body);
         env.live.to_team(&channel.account_id, &push).await;
     }
     Ok((mail.message_id, written))
 }
 
-/// The conversation this mail continues, by the rules in the module docs.
-async fn thread_of(
-    mail: &Mail,
-    envelope_to: &str,
-    channel: &EmailChannelRow,
-    store: &Store,
-    env: &MailEnv<'_>,
-) -> crate::error::ApiResult<Option<String>> {
+/// The conversations this mail's signed reply addresses name, in the order
+/// the rules try them (envelope, then To and Cc); forged signatures and other
+/// mailboxes' addresses are left out. The store keeps the first that is the
+/// site's, else threads by References.
+fn reply_conversations(mail: &Mail, envelope_to: &str, channel: &EmailChannelRow, env: &MailEnv<'_>) -> Vec<String> {
+    let mut found = Vec::new();
     for address in std::iter::once(envelope_to).chain(mail.recipients.iter().map(String::as_str)) {
         let Some(Recipient::Reply { subdomain, conversation, signature }) = Recipient::parse(address, env.inbound_domain) else {
             continue;
@@ -160,9 +154,7 @@ async fn thread_of(
             worker::console_warn!("ignored a forged or altered reply address {address} in {}", mail.message_id);
             continue;
         }
-        if store.conversation_in_site(&channel.site_id, &conversation).await? {
-            return Ok(Some(conversation));
-        }
+        found.push(conversation);
     }
-    store.conversation_by_message_ids(&channel.site_id, &mail.referenced).await
+    found
 }

@@ -6,7 +6,7 @@ use shared::api;
 use wasm_bindgen::JsValue;
 
 use super::automations::EventOf;
-use super::{ms, opt, Store, Written};
+use super::{last_rows, ms, opt, Store, Written};
 use shared::automation::Event;
 use crate::error::{ApiError, ApiResult};
 use shared::email::parse::Mail;
@@ -52,8 +52,8 @@ pub struct InboundEmail<'a> {
     pub account_id: &'a str,
     /// What was parsed.
     pub mail: &'a Mail,
-    /// Existing conversation this mail continues, if any.
-    pub thread: Option<&'a str>,
+    /// Conversations its signed reply addresses name (verified), in order of preference.
+    pub replies: &'a [String],
     /// R2 key of the raw message.
     pub raw_key: &'a str,
 }
@@ -93,50 +93,30 @@ pub struct Ticket<'a> {
 pub const REJECTIONS_PER_DAY: u64 = 500;
 
 impl Store {
-    /// Whether a conversation belongs to the site (reply addresses name one).
-    pub async fn conversation_in_site(&self, site_id: &str, conversation_id: &str) -> ApiResult<bool> {
-        #[derive(Deserialize)]
-        struct One {
-            #[allow(dead_code)]
-            one: u8,
-        }
-        let row: Option<One> = self
-            .first("SELECT 1 AS one FROM conversations WHERE id = ?1 AND site_id = ?2", &[conversation_id.into(), site_id.into()])
-            .await?;
-        Ok(row.is_some())
-    }
-
-    /// The conversation of the site holding a message with one of these
-    /// Message-IDs, preferring the earliest-listed id.
-    pub async fn conversation_by_message_ids(&self, site_id: &str, message_ids: &[String]) -> ApiResult<Option<String>> {
-        #[derive(Deserialize)]
-        struct Id {
-            conversation_id: String,
-        }
-        if message_ids.is_empty() {
-            return Ok(None);
-        }
-        let list = serde_json::to_string(message_ids).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let row: Option<Id> = self
-            .first(
-                "SELECT m.conversation_id FROM json_each(?2) j \
-                 JOIN messages m ON m.site_id = ?1 AND m.email_message_id = j.value \
-                 ORDER BY j.key LIMIT 1",
-                &[site_id.into(), list.into()],
-            )
-            .await?;
-        Ok(row.map(|r| r.conversation_id))
-    }
-
-    /// Stores an inbound email in one batch: the sender's contact if new, a new
-    /// conversation unless it threads into one, the message and its
-    /// attachments, unless a message with this Message-ID is already stored for the site.
-    pub async fn add_inbound_email(&self, inbound: &InboundEmail<'_>, ids: &NewIds, now: u64) -> ApiResult<Written> {
+    /// Stores an inbound email in one batch: the sender's contact if new, the
+    /// message and its attachments in the conversation it continues (the
+    /// first of `replies` that is the site's, else the site's conversation
+    /// holding the earliest Message-ID its References name, else a new one),
+    /// unless a message with this Message-ID is already stored for the site.
+    /// Returns whether it wrote, and the message's conversation.
+    pub async fn add_inbound_email(&self, inbound: &InboundEmail<'_>, ids: &NewIds, now: u64) -> ApiResult<(Written, String)> {
         let mail = inbound.mail;
         let contact_id = "(SELECT id FROM contacts WHERE account_id = ?1 AND email = ?2)";
         let from_display = shared::email::display_sender(mail.from_name.as_deref(), &mail.from_email);
         let flags = mail.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(",");
-        let conversation_id = inbound.thread.unwrap_or(&ids.conversation);
+        let json = |list: &[String]| serde_json::to_string(list).map_err(|e| ApiError::Internal(e.to_string()));
+        let (replies, references) = (json(inbound.replies)?, json(&mail.referenced)?);
+        // The conversation it continues, if any: binds ?20 = site, ?21 = replies, ?22 = references.
+        let thread = "COALESCE(\
+             (SELECT c.id FROM json_each(?21) j JOIN conversations c ON c.id = j.value AND c.site_id = ?20 ORDER BY j.key LIMIT 1), \
+             (SELECT m.conversation_id FROM json_each(?22) j JOIN messages m ON m.site_id = ?20 AND m.email_message_id = j.value \
+              ORDER BY j.key LIMIT 1))";
+        let threading = |args: &[JsValue]| -> Vec<JsValue> {
+            let mut all = args.to_vec();
+            all.resize(19, JsValue::NULL);
+            all.extend([inbound.site_id.into(), replies.as_str().into(), references.as_str().into()]);
+            all
+        };
         let mut statements = vec![self.prepare(
             "INSERT OR IGNORE INTO contacts \
                (id, account_id, email, name_from_email, source, marketing_opt_in, created_at, updated_at) \
@@ -150,38 +130,36 @@ impl Store {
                 ms(now),
             ],
         )?];
-        if inbound.thread.is_none() {
-            statements.push(self.prepare(
-                &format!(
-                    "INSERT INTO conversations \
-                       (id, site_id, channel, status, contact_id, subject, started_at, last_message_at) \
-                     SELECT ?3, ?4, 'email', 'open', {contact_id}, ?5, ?6, ?6 \
-                     WHERE NOT EXISTS (SELECT 1 FROM messages WHERE site_id = ?4 AND email_message_id = ?7)"
-                ),
-                &[
-                    inbound.account_id.into(),
-                    mail.from_email.as_str().into(),
-                    ids.conversation.as_str().into(),
-                    inbound.site_id.into(),
-                    opt(mail.subject.as_deref()),
-                    ms(now),
-                    mail.message_id.as_str().into(),
-                ],
-            )?);
-        }
+        statements.push(self.prepare(
+            &format!(
+                "INSERT INTO conversations \
+                   (id, site_id, channel, status, contact_id, subject, started_at, last_message_at) \
+                 SELECT ?3, ?4, 'email', 'open', {contact_id}, ?5, ?6, ?6 \
+                 WHERE {thread} IS NULL AND NOT EXISTS (SELECT 1 FROM messages WHERE site_id = ?4 AND email_message_id = ?7)"
+            ),
+            &threading(&[
+                inbound.account_id.into(),
+                mail.from_email.as_str().into(),
+                ids.conversation.as_str().into(),
+                inbound.site_id.into(),
+                opt(mail.subject.as_deref()),
+                ms(now),
+                mail.message_id.as_str().into(),
+            ]),
+        )?);
         let message_insert = statements.len();
         statements.push(self.prepare(
             &format!(
                 "INSERT OR IGNORE INTO messages (id, conversation_id, site_id, direction, author, contact_id, body, body_full, \
                    body_html, email_message_id, email_subject, email_from, email_headers, raw_key, flags, created_at) \
-                 SELECT ?3, ?4, ?5, 'inbound', 'contact', {contact_id}, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15 \
+                 SELECT ?3, COALESCE({thread}, ?4), ?5, 'inbound', 'contact', {contact_id}, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15 \
                  WHERE NOT EXISTS (SELECT 1 FROM messages WHERE site_id = ?5 AND email_message_id = ?9)"
             ),
-            &[
+            &threading(&[
                 inbound.account_id.into(),
                 mail.from_email.as_str().into(),
                 ids.message.as_str().into(),
-                conversation_id.into(),
+                ids.conversation.as_str().into(),
                 inbound.site_id.into(),
                 mail.body.as_str().into(),
                 opt(mail.body_full.as_deref()),
@@ -193,7 +171,7 @@ impl Store {
                 inbound.raw_key.into(),
                 opt(Some(flags.as_str()).filter(|f| !f.is_empty())),
                 ms(now),
-            ],
+            ]),
         )?);
         for attachment in &mail.attachments {
             statements.push(self.prepare(
@@ -213,14 +191,24 @@ impl Store {
              WHERE id = (SELECT conversation_id FROM messages WHERE id = ?1)",
             &[ids.message.as_str().into(), ms(now)],
         )?);
+        statements.push(self.prepare(
+            "SELECT conversation_id FROM messages WHERE site_id = ?1 AND email_message_id = ?2",
+            &[inbound.site_id.into(), mail.message_id.as_str().into()],
+        )?);
         let results = self.batch(statements).await?;
         let inserted = results
             .get(message_insert)
             .and_then(|r| r.meta().ok().flatten())
             .and_then(|m| m.changes)
             .unwrap_or(0);
+        #[derive(Deserialize)]
+        struct Stored {
+            conversation_id: String,
+        }
+        let stored = last_rows::<Stored>(&results)?.into_iter().next().ok_or_else(|| ApiError::Internal("inbound email not found after insert".into()))?;
         // D1 counts the numbering trigger's update too: any change means the insert happened.
-        Ok(if inserted > 0 { Written::Created } else { Written::AlreadyThere })
+        let written = if inserted > 0 { Written::Created } else { Written::AlreadyThere };
+        Ok((written, stored.conversation_id))
     }
 
     /// Opens a conversation for a form submission in one batch: the contact
@@ -356,22 +344,6 @@ impl Store {
                 created_at: r.created_at,
             })
             .collect())
-    }
-
-    /// Whether a message with this Message-ID is already stored for the site.
-    pub async fn email_stored(&self, site_id: &str, email_message_id: &str) -> ApiResult<bool> {
-        #[derive(Deserialize)]
-        struct One {
-            #[allow(dead_code)]
-            one: u8,
-        }
-        let row: Option<One> = self
-            .first(
-                "SELECT 1 AS one FROM messages WHERE site_id = ?1 AND email_message_id = ?2 LIMIT 1",
-                &[site_id.into(), email_message_id.into()],
-            )
-            .await?;
-        Ok(row.is_some())
     }
 
     /// Records mail refused with `setReject`, so the refusal is visible later;
