@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { call, agentGet, startHostPages, unique, KEY, launchChromium } from "./helpers.mjs";
+import { inboxSocket } from "./sockets.mjs";
 
 let browser, hosts;
 before(async () => {
@@ -39,6 +40,9 @@ const conversationId = async (page) => (await call("GET", "/api/widget/conversat
 const labels = (page) => page.locator(".form-step label").evaluateAll((ls) => ls.map((l) => l.textContent));
 
 test("the Form step asks each site's fields after the first message", async () => {
+  // While nobody is online the Form comes first (widget-live.test.mjs): an inbox tab keeps the team online.
+  const team = await inboxSocket({ key: KEY });
+  await team.next((p) => p.type === "team");
   const expected = {
     s_demo: ["Email"],
     s_form_a: ["Email", "Company (optional)", "Full name"],
@@ -47,7 +51,9 @@ test("the Form step asks each site's fields after the first message", async () =
   };
   for (const [site, fields] of Object.entries(expected)) {
     const page = await visit(site);
+    const socket = page.waitForEvent("websocket");
     await page.locator(".launcher").click();
+    await (await socket).waitForEvent("framereceived", { predicate: (f) => f.payload.includes('"presence"') });
     assert.equal(await page.locator(".form-step").count(), 0, "no form before the visitor writes");
     await page.locator(".launcher").click(); // closed again; openAndSay opens it
     await openAndSay(page, "hello");
@@ -58,6 +64,7 @@ test("the Form step asks each site's fields after the first message", async () =
     assert.equal(await page.locator("#parley-f-email").evaluate((e) => getComputedStyle(e).fontSize), "16px");
     await page.context().close();
   }
+  await team.close();
 });
 
 test("Form errors show beside their fields, typed text survives replies, and a valid answer creates the contact", async () => {

@@ -78,6 +78,14 @@ pub enum Text {
     Thanks,
     /// The greeting of a site that never wrote one.
     DefaultGreeting,
+    /// After an agent's name while they type a reply.
+    IsTyping,
+    /// Under the visitor's last message once an agent has read it.
+    Seen,
+    /// While nobody on the team is online, on a site without an offline message.
+    NobodyOnline,
+    /// After the launcher's label, before the number of replies not yet read.
+    Unread,
 }
 
 impl Text {
@@ -92,7 +100,7 @@ impl Text {
 }
 
 /// The texts in English, in [`Text`]'s order (two tables keep the widget small).
-const EN: [&str; 19] = [
+const EN: [&str; 23] = [
     "Open chat",
     "Chat",
     "Close chat",
@@ -112,10 +120,14 @@ const EN: [&str; 19] = [
     "Could not send your details; please try again.",
     "Thanks! The team will reply here, and by email if you have left.",
     "Hi! How can we help?",
+    " is typing…",
+    "Seen",
+    "Nobody is online right now. Leave your email and we will reply by email.",
+    ". Unread replies: ",
 ];
 
 /// The texts in French, in [`Text`]'s order.
-const FR: [&str; 19] = [
+const FR: [&str; 23] = [
     "Ouvrir le chat",
     "Chat",
     "Fermer le chat",
@@ -135,6 +147,10 @@ const FR: [&str; 19] = [
     "Vos coordonnées n'ont pas pu être envoyées ; réessayez.",
     "Merci ! L'équipe vous répondra ici, et par email si vous êtes parti.",
     "Bonjour ! Comment pouvons-nous vous aider ?",
+    " est en train d'écrire…",
+    "Vu",
+    "Personne n'est en ligne pour le moment. Laissez votre email : nous vous répondrons par email.",
+    ". Réponses non lues : ",
 ];
 
 /// A Form field's label in `locale`.
@@ -213,7 +229,8 @@ mod tests {
 
     #[test]
     fn both_tables_hold_every_text_in_order() {
-        assert_eq!(Text::DefaultGreeting as usize + 1, EN.len(), "the tables end with the last text");
+        assert_eq!(Text::Unread as usize + 1, EN.len(), "the tables end with the last text");
+        assert_eq!(Text::Seen.get(Locale::Fr), "Vu");
         assert_eq!(Text::DefaultGreeting.get(Locale::En), "Hi! How can we help?");
         assert_eq!(Text::DefaultGreeting.get(Locale::Fr), "Bonjour ! Comment pouvons-nous vous aider ?");
         assert!(EN.iter().zip(FR.iter()).all(|(en, fr)| !en.is_empty() && !fr.is_empty()));

@@ -1,11 +1,11 @@
 //! The widget's client of the visitor API, on `fetch` and `JSON` from the
-//! browser (no serde_json: every byte of the widget ships to every visitor).
-//! Each call turns the worker's answer into the [`Action`] the state reacts
-//! to; nothing here touches the DOM.
+//! browser (no serde_json: every byte of the widget ships to every visitor),
+//! with promise callbacks rather than async Rust (no executor to ship).
+//! Each call hands the worker's answer, as the [`Action`] the state reacts
+//! to, to the callback it was given; nothing here touches the DOM.
 
-use js_sys::{Object, Reflect, JSON};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::prelude::*;
 use web_sys::{Headers, RequestInit, Response};
 
 use shared::conversation::Author;
@@ -89,9 +89,36 @@ fn visitor_state(answer: &JsValue) -> VisitorState {
     VisitorState { known, form_done }
 }
 
+/// Where a call's answer goes: the action it makes.
+pub type Done = Box<dyn FnOnce(Action<Object>)>;
+
+/// What a call hands on: the worker's JSON, or why not.
+type Answered = Box<dyn FnOnce(Result<JsValue, Failure>)>;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A JS promise, as far as the widget chains it.
+    type Thenable;
+    #[wasm_bindgen(method)]
+    fn then(this: &Thenable, f: &JsValue) -> Thenable;
+    #[wasm_bindgen(method)]
+    fn catch(this: &Thenable, f: &JsValue) -> Thenable;
+    #[wasm_bindgen(js_namespace = Promise)]
+    fn all(values: &Array) -> Thenable;
+}
+
+/// A promise callback made once for every call, as a JS function.
+fn step(f: impl FnMut(JsValue) -> JsValue + 'static) -> JsValue {
+    Closure::<dyn FnMut(JsValue) -> JsValue>::new(f).into_js_value()
+}
+
 /// Client of one worker's visitor API.
 pub struct Api {
     base: String,
+    /// A `Response` → a promise of `[status, JSON or null]`.
+    read: JsValue,
+    /// A fetch that failed (offline) → `[0, null]`.
+    offline: JsValue,
 }
 
 /// Reads a string property.
@@ -99,7 +126,8 @@ pub fn text(obj: &JsValue, key: &str) -> Option<String> {
     Reflect::get(obj, &JsValue::from_str(key)).ok()?.as_string()
 }
 
-fn number(obj: &JsValue, key: &str) -> Option<f64> {
+/// Reads a number property.
+pub fn number(obj: &JsValue, key: &str) -> Option<f64> {
     Reflect::get(obj, &JsValue::from_str(key)).ok()?.as_f64()
 }
 
@@ -108,8 +136,15 @@ pub fn set(obj: &Object, key: &str, value: &str) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), &JsValue::from_str(value));
 }
 
+/// `n` in decimal (the widget carries no integer formatting: see TOOLCHAIN.md).
+pub fn decimal(n: u64) -> String {
+    let mut out = if n >= 10 { decimal(n / 10) } else { String::new() };
+    out.push(char::from(b'0' + (n % 10) as u8));
+    out
+}
+
 /// A stored message from the worker's JSON; `None` if it is not one.
-fn line(message: &JsValue) -> Option<Line> {
+pub fn line(message: &JsValue) -> Option<Line> {
     Some(Line {
         id: text(message, "id"),
         client_id: text(message, "client_message_id"),
@@ -118,61 +153,74 @@ fn line(message: &JsValue) -> Option<Line> {
         body: text(message, "body")?,
         created_at: number(message, "created_at").unwrap_or(0.0),
         delivery: Delivery::Stored,
+        seq: number(message, "seq").unwrap_or(0.0) as u64,
     })
 }
 
 impl Api {
     /// A client of the worker at `base` (e.g. `https://chat.example.com`).
     pub fn new(base: &str) -> Self {
-        Self { base: base.trim_end_matches('/').to_string() }
+        let no_json = step(|_| JsValue::NULL);
+        let read = step(move |response| {
+            let response: Response = response.unchecked_into();
+            let json = match response.json() {
+                Ok(json) => json.unchecked_into::<Thenable>().catch(&no_json).into(),
+                Err(_) => JsValue::NULL,
+            };
+            all(&Array::of2(&response.status().into(), &json)).into()
+        });
+        let offline = step(|_| Array::of2(&0.into(), &JsValue::NULL).into());
+        Self { base: base.trim_end_matches('/').to_string(), read, offline }
     }
 
-    async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Object>) -> Result<JsValue, Failure> {
+    fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Object>, answered: Answered) {
         let init = RequestInit::new();
         init.set_method(method);
-        let headers = Headers::new().map_err(|_| Failure::network())?;
+        let Ok(headers) = Headers::new() else { return answered(Err(Failure::network())) };
         if let Some(token) = token {
             let _ = headers.set("authorization", &["Bearer ", token].concat());
         }
         if let Some(body) = body {
             let _ = headers.set("content-type", "application/json");
-            let json = JSON::stringify(body).map_err(|_| Failure::network())?;
-            init.set_body(&json.into());
+            if let Ok(json) = JSON::stringify(body) {
+                init.set_body(&json.into());
+            }
         }
         init.set_headers(&headers);
-        let window = web_sys::window().ok_or(Failure::network())?;
+        let Some(window) = web_sys::window() else { return answered(Err(Failure::network())) };
         let url = [self.base.as_str(), path].concat();
-        let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
-            .await
-            .map_err(|_| Failure::network())?
-            .unchecked_into();
-        let status = response.status();
-        let json = match response.json() {
-            Ok(promise) => JsFuture::from(promise).await.unwrap_or(JsValue::NULL),
-            Err(_) => JsValue::NULL,
-        };
-        if response.ok() {
-            Ok(json)
-        } else {
-            Err(Failure { status, body: json })
-        }
+        let done = Closure::once_into_js(move |answer: JsValue| {
+            let status = Reflect::get_u32(&answer, 0).ok().and_then(|s| s.as_f64()).unwrap_or(0.0) as u16;
+            let body = Reflect::get_u32(&answer, 1).unwrap_or(JsValue::NULL);
+            answered(if (200..300).contains(&status) { Ok(body) } else { Err(Failure { status, body }) });
+        });
+        let fetched: Thenable = window.fetch_with_str_and_init(&url, &init).unchecked_into();
+        fetched.then(&self.read).catch(&self.offline).then(&done);
     }
 
     /// The site's widget configuration; `None` when unknown, unreachable or switched off.
-    pub async fn config(&self, site: &str) -> Option<Config> {
+    pub fn config(&self, site: &str, done: Box<dyn FnOnce(Option<Config>)>) {
         // Settings' live preview hands the unsaved configuration in (www/preview.js).
         let preview = Reflect::get(&js_sys::global(), &"parleyPreview".into()).ok().filter(JsValue::is_object);
-        let config = match preview {
-            Some(config) => config,
-            None => self.call("GET", &["/api/widget/sites/", site, "/config"].concat(), None, None).await.ok()?,
-        };
+        match preview {
+            Some(config) => done(parse_config(&config)),
+            None => self.call("GET", &["/api/widget/sites/", site, "/config"].concat(), None, None, Box::new(move |config| {
+                done(config.ok().as_ref().and_then(parse_config));
+            })),
+        }
+    }
+}
+
+/// A site's widget settings from the worker's JSON; `None` when switched off.
+fn parse_config(config: &JsValue) -> Option<Config> {
+    {
         // A site whose owner switched chat off shows nothing.
-        if Reflect::get(&config, &"enabled".into()).ok()?.as_bool() == Some(false) {
+        if Reflect::get(config, &"enabled".into()).ok()?.as_bool() == Some(false) {
             return None;
         }
-        let form = Reflect::get(&config, &"form".into()).unwrap_or(JsValue::NULL);
+        let form = Reflect::get(config, &"form".into()).unwrap_or(JsValue::NULL);
         let mode = |field: &str| text(&form, field).and_then(|m| FieldMode::parse(&m)).unwrap_or(FieldMode::Hidden);
-        let text = |key: &str| text(&config, key).unwrap_or_default();
+        let text = |key: &str| text(config, key).unwrap_or_default();
         Some(Config {
             name: text("name"),
             color: text("color"),
@@ -180,56 +228,88 @@ impl Api {
             greeting: text("greeting"),
             offline: text("offline"),
             language: Language::parse(&text("language")).unwrap_or(Language::Auto),
-            greeting_fr: Reflect::get(&config, &"greetings".into()).ok().and_then(|g| self::text(&g, "fr")),
-            offline_fr: Reflect::get(&config, &"offlines".into()).ok().and_then(|g| self::text(&g, "fr")),
+            greeting_fr: Reflect::get(config, &"greetings".into()).ok().and_then(|g| self::text(&g, "fr")),
+            offline_fr: Reflect::get(config, &"offlines".into()).ok().and_then(|g| self::text(&g, "fr")),
             form: FormConfig { phone: mode("phone"), company: mode("company"), full_name: mode("full_name") },
         })
     }
+}
+
+impl Api {
 
     /// Creates a visitor of the site: its token, or `None`.
-    pub async fn create_visitor<I>(&self, site: &str, generation: u32) -> Action<I> {
-        let created = self.call("POST", &["/api/widget/sites/", site, "/visitors"].concat(), None, None).await;
-        Action::Created { generation, token: created.ok().and_then(|c| text(&c, "token")) }
+    pub fn create_visitor(&self, site: &str, generation: u32, done: Done) {
+        self.call("POST", &["/api/widget/sites/", site, "/visitors"].concat(), None, None, Box::new(move |created| {
+            done(Action::Created { generation, token: created.ok().and_then(|c| text(&c, "token")) });
+        }));
     }
 
-    /// The visitor's stored messages, oldest first, and what is known of the visitor.
-    pub async fn load<I>(&self, token: &str, generation: u32) -> Action<I> {
-        let answer = self.call("GET", "/api/widget/conversation", Some(token), None).await.and_then(|answer| {
-            let messages: js_sys::Array = Reflect::get(&answer, &"messages".into()).map_err(|_| Failure::network())?.unchecked_into();
-            Ok((messages.iter().filter_map(|m| line(&m)).collect(), visitor_state(&answer)))
-        });
-        Action::Loaded { generation, answer: answer.map_err(|f| f.status) }
+    /// The live socket's address (`ws:` or `wss:`).
+    pub fn live_url(&self) -> String {
+        ["ws", self.base.get(4..).unwrap_or_default(), "/api/widget/live"].concat()
+    }
+
+    /// The visitor's stored messages numbered after `after`, oldest first, what
+    /// is known of the visitor, and when an agent last read the thread (0: never).
+    pub fn load(&self, token: &str, after: u64, generation: u32, done: Done) {
+        let mut path = String::from("/api/widget/conversation");
+        if after > 0 {
+            path.push_str("?after=");
+            path.push_str(&decimal(after));
+        }
+        self.call("GET", &path, Some(token), None, Box::new(move |answer| {
+            let answer = answer.and_then(|answer| {
+                let messages: Array = Reflect::get(&answer, &"messages".into()).map_err(|_| Failure::network())?.unchecked_into();
+                let seen_at = number(&answer, "seen_at").unwrap_or(0.0);
+                Ok((messages.iter().filter_map(|m| line(&m)).collect(), visitor_state(&answer), seen_at))
+            });
+            done(Action::Loaded { generation, answer: answer.map_err(|f| f.status) });
+        }));
     }
 
     /// Submits the Form step's answer.
-    pub async fn submit_form<I>(&self, token: &str, answer: &Answer, generation: u32) -> Action<I> {
+    pub fn submit_form(&self, token: &str, answer: &Answer, generation: u32, done: Done) {
         let payload = Object::new();
         for (field, value) in answer {
             set(&payload, field.as_str(), value);
         }
-        let answer = self.call("POST", "/api/widget/contact", Some(token), Some(&payload)).await;
-        let answer = answer.map(|a| visitor_state(&a)).map_err(|f| (f.field_errors(), f.message()));
-        Action::FormAnswered { generation, answer }
+        self.call("POST", "/api/widget/contact", Some(token), Some(&payload), Box::new(move |answer| {
+            let answer = answer.map(|a| visitor_state(&a)).map_err(|f| (f.field_errors(), f.message()));
+            done(Action::FormAnswered { generation, answer });
+        }));
     }
 
     /// Tells the worker who the host page says the visitor is.
-    pub async fn identify<I>(&self, token: &str, identity: &Object, generation: u32) -> Action<I> {
-        let answer = self.call("POST", "/api/widget/identify", Some(token), Some(identity)).await;
-        let answer = answer
-            .map(|a| visitor_state(&a))
-            .map_err(|f| f.message().unwrap_or_else(|| "the chat service could not be reached".into()));
-        Action::Identified { generation, answer }
+    pub fn identify(&self, token: &str, identity: &Object, generation: u32, done: Done) {
+        self.call("POST", "/api/widget/identify", Some(token), Some(identity), Box::new(move |answer| {
+            let answer = answer
+                .map(|a| visitor_state(&a))
+                .map_err(|f| f.message().unwrap_or_else(|| "the chat service could not be reached".into()));
+            done(Action::Identified { generation, answer });
+        }));
     }
 
     /// Sends one message; the same `client_id` never stores it twice.
-    pub async fn send<I>(&self, token: &str, client_id: String, body: &str, generation: u32) -> Action<I> {
+    pub fn send(&self, token: &str, client_id: String, body: &str, generation: u32, done: Done) {
         let payload = Object::new();
         set(&payload, "client_message_id", &client_id);
         set(&payload, "body", body);
-        let answer = self.call("POST", "/api/widget/messages", Some(token), Some(&payload)).await.and_then(|answer| {
-            let message = Reflect::get(&answer, &"message".into()).map_err(|_| Failure::network())?;
-            line(&message).ok_or(Failure::network())
-        });
-        Action::Sent { generation, client_id, answer: answer.map_err(|f| f.status) }
+        self.call("POST", "/api/widget/messages", Some(token), Some(&payload), Box::new(move |answer| {
+            let answer = answer.and_then(|answer| {
+                let message = Reflect::get(&answer, &"message".into()).map_err(|_| Failure::network())?;
+                line(&message).ok_or(Failure::network())
+            });
+            done(Action::Sent { generation, client_id, answer: answer.map_err(|f| f.status) });
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decimal_spells_numbers_without_core_fmt() {
+        for n in [0u64, 7, 10, 42, 1_000_000, u64::MAX] {
+            assert_eq!(super::decimal(n), n.to_string());
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! The chatbot's Form step as state: after the visitor's first message it asks
+//! The chatbot's Form step as state: after the visitor's first message (or
+//! before it, while nobody on the team is online) it asks
 //! for the contact details the site wants and does not know yet, checks the
 //! answer with the rules of `shared::form` (the worker checks again), and
 //! keeps what the view shows beside each field.
@@ -68,12 +69,13 @@ impl Asking {
 }
 
 impl FormStep {
-    /// Shows the step after the visitor's first stored message while the
-    /// worker still lacks something; hides it once nothing is left to ask.
-    /// A step already shown is kept as it is, with what the visitor typed.
-    pub fn update(&mut self, config: &FormConfig, visitor: Option<&VisitorState>, has_visitor_line: bool) {
+    /// Shows the step when it is time to `ask` (after the visitor's first
+    /// stored message, or up front while nobody is online) and the worker
+    /// still lacks something; hides it once nothing is left to ask or it is
+    /// no longer time. A step already shown is kept as it is, with what the visitor typed.
+    pub fn update(&mut self, config: &FormConfig, visitor: Option<&VisitorState>, ask: bool) {
         let ask = match visitor {
-            Some(state) if !state.form_done && has_visitor_line => config.fields_to_ask(&state.known),
+            Some(state) if !state.form_done && ask => config.fields_to_ask(&state.known),
             _ => Vec::new(),
         };
         match self {

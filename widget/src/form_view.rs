@@ -27,7 +27,7 @@ pub struct FormView {
 }
 
 fn el(doc: &Document, tag: &str, class: &str) -> Element {
-    let e = doc.create_element(tag).expect("a standard tag name");
+    let e = doc.create_element(tag).unwrap_or_else(|_| wasm_bindgen::throw_str(tag));
     e.set_class_name(class);
     e
 }

@@ -5,7 +5,8 @@
 //! [`state::Action`]s; [`state::State`] changes and asks for
 //! [`state::Effect`]s; [`view::View`] renders the new state; this bridge
 //! carries out the effects: requests through [`api::Api`] (whose answers are
-//! actions again), the visitor cookie, and `parley:*` events for the host page.
+//! actions again), the live socket through [`live`] (whose events and pushes
+//! are actions too), timers, the visitor cookie, and `parley:*` events for the host page.
 //! [`form`] holds the Form step's rules and field state.
 
 /// A small free-list allocator: the widget is single-threaded, and dlmalloc
@@ -22,27 +23,23 @@ mod cookie;
 mod events;
 mod form;
 mod form_view;
+mod live;
 mod state;
 mod thread;
 mod view;
 
 use std::cell::RefCell;
-use std::future::Future;
 use std::rc::Rc;
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::spawn_local;
 use web_sys::{Event, KeyboardEvent};
 
-use crate::api::Api;
+use crate::api::{Api, Config, Done};
 use shared::i18n::Locale;
 use crate::state::{Action, Effect, State};
 use crate::thread::Line;
 use crate::view::View;
-
-/// While the panel is open, new replies are fetched this often.
-const POLL_MS: i32 = 3000;
 
 /// The running widget: its state, its view, and what carries out effects.
 struct Bridge {
@@ -50,11 +47,8 @@ struct Bridge {
     api: Rc<Api>,
     state: RefCell<State<Object>>,
     view: RefCell<View>,
-    poll: RefCell<Option<Polling>>,
+    link: live::Link,
 }
-
-/// The interval polling for replies while the panel is open, and its callback.
-type Polling = (i32, Closure<dyn FnMut()>);
 
 type Shared = Rc<Bridge>;
 
@@ -64,12 +58,24 @@ pub struct Widget {
     inner: Shared,
 }
 
-/// Mounts the widget for `site`, talking to the worker at `base`.
+/// Mounts the widget for `site`, talking to the worker at `base`: a promise
+/// of the [`Widget`], once the site's configuration is in.
 #[wasm_bindgen]
-pub async fn start(site: String, base: String) -> Result<Widget, JsValue> {
-    let api = Rc::new(Api::new(&base));
-    let config = api.config(&site).await.ok_or("unknown site, switched off, or worker unreachable")?;
-    // Mounted only once configured: the launcher never shows before it works.
+pub fn start(site: String, base: String) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, reject| {
+        let (api, site) = (Rc::new(Api::new(&base)), site.clone());
+        api.clone().config(&site.clone(), Box::new(move |config| {
+            let mounted = config.ok_or("unknown site, switched off, or worker unreachable".into()).and_then(|c| mount(site, api, c));
+            let _ = match mounted {
+                Ok(widget) => resolve.call1(&JsValue::NULL, &widget.into()),
+                Err(why) => reject.call1(&JsValue::NULL, &why),
+            };
+        }));
+    })
+}
+
+/// Mounts the widget once configured: the launcher never shows before it works.
+fn mount(site: String, api: Rc<Api>, config: Config) -> Result<Widget, JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let locale = Locale::resolve(config.language, &window.navigator().language().unwrap_or_default());
     locale::set(locale);
@@ -86,7 +92,7 @@ pub async fn start(site: String, base: String) -> Result<Widget, JsValue> {
     let mut view = View::mount(&doc, &config).ok_or("could not mount the widget")?;
     let (state, effects) = State::start(config.form, cookie::read());
     view.render(&state);
-    let inner = Rc::new(Bridge { site, api, state: RefCell::new(state), view: RefCell::new(view), poll: RefCell::new(None) });
+    let inner = Rc::new(Bridge { site, api, state: RefCell::new(state), view: RefCell::new(view), link: live::Link::default() });
     wire(&inner);
     run(&inner, effects);
     Ok(Widget { inner })
@@ -130,25 +136,19 @@ fn dispatch(inner: &Shared, action: Action<Object>) {
 /// dispatch their answer; host-page listeners may call back into the widget.
 fn run(inner: &Shared, effects: Vec<Effect<Object>>) {
     for effect in effects {
-        let api = inner.api.clone();
+        let api = &inner.api;
         match effect {
-            Effect::CreateVisitor { generation } => {
-                let site = inner.site.clone();
-                answer(inner, async move { api.create_visitor(&site, generation).await });
-            }
-            Effect::Identify { generation, token, identity } => {
-                answer(inner, async move { api.identify(&token, &identity, generation).await });
-            }
-            Effect::Load { generation, token } => answer(inner, async move { api.load(&token, generation).await }),
-            Effect::Send { generation, token, client_id, body } => {
-                answer(inner, async move { api.send(&token, client_id, &body, generation).await });
-            }
-            Effect::SubmitForm { generation, token, answer: details } => {
-                answer(inner, async move { api.submit_form(&token, &details, generation).await });
-            }
+            Effect::CreateVisitor { generation } => api.create_visitor(&inner.site, generation, answer(inner)),
+            Effect::Identify { generation, token, identity } => api.identify(&token, &identity, generation, answer(inner)),
+            Effect::Load { generation, token, after } => api.load(&token, after, generation, answer(inner)),
+            Effect::Send { generation, token, client_id, body } => api.send(&token, client_id, &body, generation, answer(inner)),
+            Effect::SubmitForm { generation, token, answer: details } => api.submit_form(&token, &details, generation, answer(inner)),
             Effect::StoreToken(token) => cookie::write(&token),
             Effect::ForgetToken => cookie::clear(),
-            Effect::Poll(on) => poll(inner, on),
+            Effect::Connect(token) => live::connect(inner, &token),
+            Effect::Disconnect => live::disconnect(inner),
+            Effect::Say(typed) => live::say(inner, &typed),
+            Effect::After(ms, timer) => live::after(inner, ms, timer),
             Effect::Emit(name) => events::emit(name, &JsValue::UNDEFINED),
             Effect::Announce(line) => events::emit("message", &reply_detail(&line)),
             Effect::IdentifyRefused(why) => {
@@ -158,29 +158,10 @@ fn run(inner: &Shared, effects: Vec<Effect<Object>>) {
     }
 }
 
-/// Awaits a request in the background and dispatches the action it answers with.
-fn answer(inner: &Shared, request: impl Future<Output = Action<Object>> + 'static) {
+/// Where a request's answer goes: dispatched as the action it makes.
+fn answer(inner: &Shared) -> Done {
     let inner = inner.clone();
-    spawn_local(async move {
-        let action = request.await;
-        dispatch(&inner, action);
-    });
-}
-
-/// Starts or stops fetching replies every [`POLL_MS`].
-fn poll(inner: &Shared, on: bool) {
-    let window = web_sys::window().expect("a window");
-    let mut poll = inner.poll.borrow_mut();
-    if let Some((id, _)) = poll.take() {
-        window.clear_interval_with_handle(id);
-    }
-    if on {
-        let target = inner.clone();
-        let tick = Closure::<dyn FnMut()>::new(move || dispatch(&target, Action::Poll));
-        if let Ok(id) = window.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), POLL_MS) {
-            *poll = Some((id, tick));
-        }
-    }
+    Box::new(move |action| dispatch(&inner, action))
 }
 
 /// Connects the view's controls to actions.
@@ -198,6 +179,13 @@ fn wire(inner: &Shared) {
         e.prevent_default();
         submit(s);
     });
+    on(&w.input, "input", inner, |s, _| {
+        let text = s.view.borrow().input.value();
+        dispatch(s, Action::Typed { text, now: js_sys::Date::now() });
+    });
+    if let Some(window) = web_sys::window() {
+        on(&window, "online", inner, |s, _| dispatch(s, Action::Online));
+    }
     on(&w.input, "keydown", inner, |s, e| {
         let key: &KeyboardEvent = e.unchecked_ref();
         if key.key() == "Enter" && !key.shift_key() && !key.is_composing() {

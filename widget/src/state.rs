@@ -4,79 +4,22 @@
 //! for the host page). Pure: no DOM, no network, so it is tested on the host.
 //!
 //! The panel is closed or open; the thread fills as the visitor writes and the
-//! team answers; after the first message the Form step asks for contact details.
-//! Answers from the worker carry the generation they were asked in: `reset()`
-//! starts a new one, and answers about a forgotten visitor are dropped.
+//! team answers (pushed over the live socket, see [`live`]); after the first
+//! message, or before it while nobody on the team is online, the Form step
+//! asks for contact details. Answers from the worker carry the generation
+//! they were asked in: `reset()` starts a new one, and answers about a
+//! forgotten visitor are dropped.
 
 use shared::conversation::validate_body;
 use shared::form::{FormConfig, FormField};
 
-use crate::form::{Answer, FormStep, Values, VisitorState};
+use crate::form::{FormStep, Values, VisitorState};
 use crate::thread::{Line, Thread};
 
-/// A refusal of the Form answer: per-field messages, and the worker's message.
-pub type FormRefusal = (Vec<(FormField, String)>, Option<String>);
-
-/// Something that happened, for the state to react to. `I` is the host page's
-/// `identify` payload, passed through untouched.
-#[derive(Debug, PartialEq)]
-pub enum Action<I> {
-    /// The visitor or the host page opens the panel.
-    Open,
-    /// The visitor or the host page closes the panel.
-    Close,
-    /// The launcher was pressed.
-    Toggle,
-    /// The host page says who the visitor is.
-    Identify(I),
-    /// The host page's user signed out: forget the visitor on this browser.
-    Reset,
-    /// Time to look for replies (the panel is open).
-    Poll,
-    /// The visitor sends the composer's text; `client_id` and `now` are fresh.
-    Submit { text: String, client_id: String, now: f64 },
-    /// The visitor retries a failed send.
-    Retry(String),
-    /// The visitor submits the Form step with these values.
-    SubmitForm(Values),
-    /// The worker created a visitor (`None`: it could not).
-    Created { generation: u32, token: Option<String> },
-    /// The worker answered an identify (`Err`: why it refused).
-    Identified { generation: u32, answer: Result<VisitorState, String> },
-    /// The worker sent the stored thread (`Err`: the HTTP status, 0 offline).
-    Loaded { generation: u32, answer: Result<(Vec<Line>, VisitorState), u16> },
-    /// The worker answered a send (`Err`: the HTTP status, 0 offline).
-    Sent { generation: u32, client_id: String, answer: Result<Line, u16> },
-    /// The worker answered the Form step.
-    FormAnswered { generation: u32, answer: Result<VisitorState, FormRefusal> },
-}
-
-/// Something the bridge must do for the state: a request, the cookie, the host page.
-#[derive(Debug, PartialEq)]
-pub enum Effect<I> {
-    /// Create a visitor.
-    CreateVisitor { generation: u32 },
-    /// Send the host page's identify.
-    Identify { generation: u32, token: String, identity: I },
-    /// Fetch the stored thread and what is known of the visitor.
-    Load { generation: u32, token: String },
-    /// Send one message.
-    Send { generation: u32, token: String, client_id: String, body: String },
-    /// Send the Form step's answer.
-    SubmitForm { generation: u32, token: String, answer: Answer },
-    /// Keep the visitor token in the cookie (another 30 days).
-    StoreToken(String),
-    /// Forget the visitor token.
-    ForgetToken,
-    /// Start (`true`) or stop polling for replies.
-    Poll(bool),
-    /// Tell the host page the panel opened (`"open"`) or closed (`"close"`).
-    Emit(&'static str),
-    /// Tell the host page a reply arrived.
-    Announce(Line),
-    /// Tell the host page's developer an identify was refused, and why.
-    IdentifyRefused(String),
-}
+mod action;
+mod live;
+pub use action::{Action, Effect};
+pub use live::{Push, Timer};
 
 /// Everything the widget knows.
 #[derive(Debug)]
@@ -93,14 +36,24 @@ pub struct State<I> {
     pub composed: u32,
     /// Whether the stored thread is still being fetched (the list is `aria-busy`).
     pub loading: bool,
+    /// The agent typing a reply, while they do.
+    pub typing: Option<String>,
+    /// Whether anyone on the team is online (assumed until the socket says otherwise).
+    pub online: bool,
+    /// Replies that arrived while the panel was closed.
+    pub unread: u32,
+    /// When an agent last read the thread (ms, 0 never).
+    seen_at: f64,
+    /// The live socket.
+    link: live::Link,
     config: FormConfig,
     token: Option<String>,
     /// What the worker knows of this visitor; `None` until it has told us.
     visitor: Option<VisitorState>,
     /// An `identify` not yet sent.
     identity: Option<I>,
-    /// Newest reply already announced to the host page; `None` before the first load.
-    announced: Option<f64>,
+    /// Whether replies are news (announced to the host page): not the history of the first load.
+    announced: bool,
     /// Bumped by `reset()`: answers to calls made before it are dropped.
     generation: u32,
     /// A visitor is being created; everyone who needs a token waits for it.
@@ -126,11 +79,16 @@ impl<I> State<I> {
             notice: "",
             composed: 0,
             loading: token.is_some(),
+            typing: None,
+            online: true,
+            unread: 0,
+            seen_at: 0.0,
+            link: live::Link::default(),
             config,
             token,
             visitor: None,
             identity: None,
-            announced: None,
+            announced: false,
             generation: 0,
             creating: false,
             identifying: false,
@@ -160,9 +118,15 @@ impl<I> State<I> {
                 }
             }
             Action::Reset => self.reset(),
-            Action::Poll => self.load(),
+            Action::Typed { text, now } => self.typed(text, now),
+            Action::Connected { now } => self.connected(now),
+            Action::Disconnected { now } => self.disconnected(now),
+            Action::Pushed(push) => self.pushed(push),
+            Action::Due(timer) => self.due(timer),
+            Action::Online => self.back_online(),
             Action::Submit { text, client_id, now } => match validate_body(&text) {
                 Ok(body) => {
+                    self.typed(String::new(), now);
                     self.composed = self.composed.wrapping_add(1);
                     self.notice = "";
                     self.thread.push_sending(client_id, body.to_string(), now);
@@ -196,7 +160,14 @@ impl<I> State<I> {
             Action::Created { .. } | Action::Identified { .. } | Action::Loaded { .. } | Action::FormAnswered { .. } => {}
         }
         self.flush();
+        self.sync_link();
         std::mem::take(&mut self.effects)
+    }
+
+    /// The visitor's last stored message, by index, once an agent has read it.
+    pub fn seen(&self) -> Option<usize> {
+        let line = self.thread.last_visitor_line()?;
+        (self.seen_at > 0.0 && self.seen_at >= self.thread.lines.get(line)?.created_at).then_some(line)
     }
 
     fn set_open(&mut self, open: bool) {
@@ -204,21 +175,18 @@ impl<I> State<I> {
             return;
         }
         self.open = open;
-        self.effects.push(Effect::Poll(open));
         self.effects.push(Effect::Emit(if open { "open" } else { "close" }));
         if open {
-            if self.identity.is_some() {
-                self.identify_then_load();
-            } else {
-                self.load();
-            }
+            self.unread = 0;
+            // A visitor is made at once, so the socket can tell whether anyone is online.
+            self.identify_then_load();
         }
     }
 
-    /// Fetches the stored thread, if there is a visitor.
+    /// Fetches the stored messages the thread does not have yet, if there is a visitor.
     fn load(&mut self) {
         if let Some(token) = &self.token {
-            self.effects.push(Effect::Load { generation: self.generation, token: token.clone() });
+            self.effects.push(Effect::Load { generation: self.generation, token: token.clone(), after: self.thread.last_seq() });
         }
     }
 
@@ -284,18 +252,14 @@ impl<I> State<I> {
         }
     }
 
-    fn loaded(&mut self, answer: Result<(Vec<Line>, VisitorState), u16>) {
+    fn loaded(&mut self, answer: Result<(Vec<Line>, VisitorState, f64), u16>) {
         self.loading = false;
         match answer {
-            Ok((lines, visitor)) => {
-                self.thread.merge_stored(lines);
+            Ok((lines, visitor, seen_at)) => {
+                self.take_in(lines); // history on first load is not news
+                self.announced = true;
                 self.visitor = Some(visitor);
-                let newest = self.thread.newest_reply();
-                if let Some(after) = self.announced {
-                    let replies = self.thread.replies_after(after).cloned().map(Effect::Announce);
-                    self.effects.extend(replies);
-                } // history on first load is not news
-                self.announced = Some(newest.max(self.announced.unwrap_or(0.0)));
+                self.seen_at = self.seen_at.max(seen_at);
                 self.update_form();
             }
             Err(401) => self.forget(),
@@ -305,7 +269,7 @@ impl<I> State<I> {
 
     fn sent(&mut self, client_id: &str, answer: Result<Line, u16>) {
         match answer {
-            Ok(line) => self.thread.confirm(line),
+            Ok(line) => drop(self.thread.merge(vec![line])),
             Err(status) => {
                 if status == 401 {
                     self.forget();
@@ -336,12 +300,19 @@ impl<I> State<I> {
         self.effects.push(Effect::Send { generation: self.generation, token: token.clone(), client_id, body });
     }
 
+    fn email_known(&self) -> bool {
+        self.visitor.as_ref().is_some_and(|v| v.known.contains(&FormField::Email))
+    }
+
+    /// The Form step follows the visitor's first message; while nobody is
+    /// online it comes first, so the reply can go by email.
     fn update_form(&mut self) {
-        self.form.update(&self.config, self.visitor.as_ref(), self.thread.has_stored_visitor_line());
+        let ask = self.thread.has_stored_visitor_line() || (!self.online && !self.email_known());
+        self.form.update(&self.config, self.visitor.as_ref(), ask);
     }
 
     fn submit_form(&mut self, values: &Values) {
-        let email_known = self.visitor.as_ref().is_some_and(|v| v.known.contains(&FormField::Email));
+        let email_known = self.email_known();
         let Some(answer) = self.form.submit(&self.config, values, email_known) else { return };
         if let Some(token) = &self.token {
             self.effects.push(Effect::SubmitForm { generation: self.generation, token: token.clone(), answer });
@@ -353,6 +324,9 @@ impl<I> State<I> {
         self.token = None;
         self.visitor = None;
         self.loading = false;
+        self.seen_at = 0.0;
+        self.unread = 0;
+        self.thread.forget_stored();
         self.effects.push(Effect::ForgetToken);
     }
 
@@ -361,7 +335,7 @@ impl<I> State<I> {
         self.generation = self.generation.wrapping_add(1);
         self.thread.clear();
         self.identity = None;
-        self.announced = Some(0.0);
+        self.announced = true;
         self.form = FormStep::Hidden;
         self.creating = false;
         self.identifying = false;
@@ -371,3 +345,5 @@ impl<I> State<I> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod live_tests;

@@ -40,6 +40,10 @@ pub struct View {
     pub input: HtmlTextAreaElement,
     title: Element,
     notice: Element,
+    /// "Robin is typing…", under the thread.
+    typing: Element,
+    /// The number of unread replies on the launcher.
+    badge: Element,
     greeting: String,
     offline: String,
     /// The Form step on screen, if it is.
@@ -52,7 +56,10 @@ pub struct View {
 #[derive(Default)]
 struct Shown {
     open: bool,
-    thread: Option<u32>,
+    /// The thread's revision, the line marked seen, and whether the team was online.
+    thread: Option<(u32, Option<usize>, bool)>,
+    typing: Option<String>,
+    unread: u32,
     loading: Option<bool>,
     notice: &'static str,
     composed: u32,
@@ -61,7 +68,7 @@ struct Shown {
 }
 
 fn el(doc: &Document, tag: &str, class: &str) -> Element {
-    let e = doc.create_element(tag).expect("a standard tag name");
+    let e = doc.create_element(tag).unwrap_or_else(|_| wasm_bindgen::throw_str(tag));
     if !class.is_empty() {
         e.set_class_name(class);
     }
@@ -94,6 +101,9 @@ impl View {
         attr(&launcher, "aria-expanded", "false");
         attr(&launcher, "aria-controls", "parley-panel");
         launcher.set_inner_html(CHAT_ICON); // a constant, never user content
+        let badge = el(doc, "span", "badge");
+        attr(&badge, "aria-hidden", "true");
+        launcher.append_child(&badge).ok()?;
 
         let panel = el(doc, "section", "panel");
         attr(&panel, "id", "parley-panel");
@@ -119,6 +129,8 @@ impl View {
         scroll.append_with_node_2(&list, &form_slot).ok()?;
         let notice = el(doc, "p", "notice");
         attr(&notice, "role", "status");
+        let typing = el(doc, "p", "typing");
+        attr(&typing, "role", "status");
 
         let form = el(doc, "form", "composer");
         let label = el(doc, "label", "sr-only");
@@ -134,7 +146,7 @@ impl View {
         send.set_text_content(Some(t(Text::Send)));
         form.append_with_node_3(&label, &input, &send).ok()?;
 
-        panel.append_with_node_4(&header, &scroll, &notice, &form).ok()?;
+        panel.append_with_node_5(&header, &scroll, &typing, &notice, &form).ok()?;
         root.append_with_node_3(&style, &launcher, &panel).ok()?;
 
         let view = View {
@@ -149,6 +161,8 @@ impl View {
             input: input.unchecked_into(),
             title,
             notice,
+            typing,
+            badge,
             greeting: config.greeting.clone(),
             offline: config.offline.clone(),
             form_step: None,
@@ -172,9 +186,19 @@ impl View {
 
     /// Shows what `state` holds, changing only what differs from the last render.
     pub fn render<I>(&mut self, state: &State<I>) {
-        if self.shown.thread != Some(state.thread.revision) {
-            self.shown.thread = Some(state.thread.revision);
-            self.render_thread(&state.thread.lines);
+        let thread = Some((state.thread.revision, state.seen(), state.online));
+        if self.shown.thread != thread {
+            self.shown.thread = thread;
+            self.render_thread(&state.thread.lines, state.seen(), state.online);
+        }
+        if self.shown.typing != state.typing {
+            self.shown.typing.clone_from(&state.typing);
+            let typing = state.typing.as_deref().map(|name| [name, t(Text::IsTyping)].concat());
+            self.typing.set_text_content(typing.as_deref());
+        }
+        if self.shown.unread != state.unread {
+            self.shown.unread = state.unread;
+            self.render_unread(state.unread);
         }
         if self.shown.loading != Some(state.loading) {
             self.shown.loading = Some(state.loading);
@@ -241,16 +265,30 @@ impl View {
         }
     }
 
-    /// Renders the thread: the greeting, the offline message if any, then every line, as text.
-    fn render_thread(&self, lines: &[Line]) {
+    /// The launcher's count of unread replies, and its label saying it.
+    fn render_unread(&self, unread: u32) {
+        let count = (unread > 0).then(|| crate::api::decimal(unread.into()));
+        self.badge.set_text_content(count.as_deref());
+        let label = match &count {
+            Some(count) => [t(Text::OpenChat), t(Text::Unread), count].concat(),
+            None => t(Text::OpenChat).into(),
+        };
+        attr(&self.launcher, "aria-label", &label);
+    }
+
+    /// Renders the thread: the greeting, the offline message if any (the
+    /// site's, or while nobody is online a default one), then every line, as
+    /// text, "Seen" under the line at `seen`.
+    fn render_thread(&self, lines: &[Line], seen: Option<usize>, online: bool) {
         self.list.set_text_content(None);
-        for note in [&self.greeting, &self.offline] {
+        let offline = if online || !self.offline.is_empty() { self.offline.as_str() } else { t(Text::NobodyOnline) };
+        for note in [self.greeting.as_str(), offline] {
             if !note.is_empty() {
                 self.list.append_child(&self.bubble(Author::Bot, None, note)).ok();
             }
         }
-        for line in lines {
-            let item = self.line(line);
+        for (i, line) in lines.iter().enumerate() {
+            let item = self.line(line, seen == Some(i));
             self.list.append_child(&item).ok();
         }
         self.scroll_to_end();
@@ -294,11 +332,12 @@ impl View {
         item
     }
 
-    fn line(&self, line: &Line) -> Element {
+    fn line(&self, line: &Line, seen: bool) -> Element {
         let item = self.bubble(line.author, line.author_name.as_deref(), &line.body);
         let (at, delivery, client_id) = (line.created_at, line.delivery, line.client_id.as_deref());
         let meta = el(&self.doc, "span", "meta");
         match delivery {
+            Delivery::Stored if seen => meta.set_text_content(Some(&[clock(at).as_str(), " · ", t(Text::Seen)].concat())),
             Delivery::Stored => meta.set_text_content(Some(&clock(at))),
             Delivery::Sending => meta.set_text_content(Some(t(Text::Sending))),
             Delivery::Failed => {

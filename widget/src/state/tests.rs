@@ -26,7 +26,12 @@ fn returning(token: &str) -> (State<Who>, Vec<E>) {
 }
 
 fn line(author: Author, client: Option<&str>, body: &str, at: f64) -> Line {
-    Line { client_id: client.map(Into::into), id: Some(["m-", body].concat()), author, author_name: None, body: body.into(), created_at: at, delivery: Delivery::Stored }
+    Line { client_id: client.map(Into::into), id: Some(["m-", body].concat()), author, author_name: None, body: body.into(), created_at: at, delivery: Delivery::Stored, seq: at as u64 }
+}
+
+/// The fetch of what the thread lacks (`after`: its last message number).
+pub fn load(token: &str, after: u64) -> E {
+    Effect::Load { generation: 0, token: token.into(), after }
 }
 
 fn unknown() -> VisitorState {
@@ -48,23 +53,20 @@ fn bodies(state: &State<Who>) -> Vec<(&str, Delivery)> {
 #[test]
 fn a_returning_visitor_keeps_the_cookie_and_loads_the_thread() {
     let (state, effects) = returning("v1");
-    assert_eq!(effects, vec![Effect::StoreToken("v1".into()), Effect::Load { generation: 0, token: "v1".into() }]);
+    assert_eq!(effects, vec![Effect::StoreToken("v1".into()), load("v1", 0)]);
     assert!(state.loading, "the list is busy until the thread is in");
     assert!(!fresh().loading, "a new visitor has nothing to load");
 }
 
 #[test]
-fn opening_and_closing_poll_and_tell_the_host_page() {
+fn opening_catches_up_and_connects_closing_disconnects_and_the_host_page_hears() {
     let (mut state, _) = returning("v1");
-    assert_eq!(
-        state.apply(Action::Toggle),
-        vec![Effect::Poll(true), Effect::Emit("open"), Effect::Load { generation: 0, token: "v1".into() }]
-    );
+    assert_eq!(state.apply(Action::Toggle), vec![Effect::Emit("open"), load("v1", 0), Effect::Connect("v1".into())]);
     assert!(state.open);
     assert_eq!(state.apply(Action::Open), vec![], "opening an open panel does nothing");
-    assert_eq!(state.apply(Action::Poll), vec![Effect::Load { generation: 0, token: "v1".into() }]);
-    assert_eq!(state.apply(Action::Close), vec![Effect::Poll(false), Effect::Emit("close")]);
-    assert_eq!(fresh().apply(Action::Poll), vec![], "no visitor, nothing to poll");
+    assert_eq!(state.apply(Action::Close), vec![Effect::Emit("close"), Effect::Disconnect]);
+    let mut new = fresh();
+    assert_eq!(new.apply(Action::Open), vec![Effect::Emit("open"), Effect::CreateVisitor { generation: 0 }], "a visitor, so the socket can say who is online");
 }
 
 #[test]
@@ -90,11 +92,11 @@ fn the_first_message_creates_the_visitor_then_sends_and_learns_the_form() {
         Effect::Send { generation: 0, token: "v1".into(), client_id: "c1".into(), body: "hello".into() },
     ]);
     let effects = state.apply(Action::Sent { generation: 0, client_id: "c1".into(), answer: Ok(line(Author::Visitor, Some("c1"), "hello", 2.0)) });
-    assert_eq!(effects, vec![Effect::Load { generation: 0, token: "v1".into() }], "what the Form step must ask");
+    assert_eq!(effects, vec![load("v1", 2), Effect::Connect("v1".into())], "what the Form step must ask; awaiting a reply, the socket opens");
     assert_eq!(bodies(&state), [("hello", Delivery::Stored)]);
 
     let stored = vec![line(Author::Visitor, Some("c1"), "hello", 2.0)];
-    state.apply(Action::Loaded { generation: 0, answer: Ok((stored, unknown())) });
+    state.apply(Action::Loaded { generation: 0, answer: Ok((stored, unknown(), 0.0)) });
     let FormStep::Asking(asking) = &state.form else { panic!("the Form step follows the first message") };
     assert_eq!(asking.fields, vec![(FormField::Email, FieldMode::Required), (FormField::Phone, FieldMode::Optional)]);
 }
@@ -106,7 +108,7 @@ fn sends_go_one_at_a_time_in_order() {
     assert_eq!(first.len(), 1);
     assert_eq!(state.apply(submit("two", "c2")), vec![], "waits for the first");
     let next = state.apply(Action::Sent { generation: 0, client_id: "c1".into(), answer: Ok(line(Author::Visitor, Some("c1"), "one", 2.0)) });
-    assert_eq!(next, vec![Effect::Send { generation: 0, token: "v1".into(), client_id: "c2".into(), body: "two".into() }]);
+    assert_eq!(next, vec![Effect::Send { generation: 0, token: "v1".into(), client_id: "c2".into(), body: "two".into() }, Effect::Connect("v1".into())]);
 }
 
 #[test]
@@ -122,11 +124,12 @@ fn visitor_creation_is_single_flight() {
 
     // The identify goes first; sends wait for its answer, then the thread is fetched.
     let effects = state.apply(Action::Created { generation: 0, token: Some("v1".into()) });
-    assert_eq!(effects, vec![Effect::StoreToken("v1".into()), Effect::Identify { generation: 0, token: "v1".into(), identity: "ada" }]);
+    let identify = Effect::Identify { generation: 0, token: "v1".into(), identity: "ada" };
+    assert_eq!(effects, vec![Effect::StoreToken("v1".into()), identify, Effect::Connect("v1".into())], "the panel is open: a socket");
     let known = VisitorState { known: vec![FormField::Email], form_done: false };
     let effects = state.apply(Action::Identified { generation: 0, answer: Ok(known) });
     assert_eq!(effects, vec![
-        Effect::Load { generation: 0, token: "v1".into() },
+        load("v1", 0),
         Effect::Send { generation: 0, token: "v1".into(), client_id: "c1".into(), body: "hi".into() },
     ]);
     assert_eq!(creations(&state.apply(submit("third", "c3"))), 0, "a visitor exists now");
@@ -156,11 +159,11 @@ fn a_refused_token_is_forgotten_and_the_send_can_be_retried() {
 #[test]
 fn a_refresh_in_flight_after_reset_does_not_bring_the_old_thread_back() {
     let (mut state, effects) = returning("v1");
-    assert!(effects.contains(&Effect::Load { generation: 0, token: "v1".into() }));
+    assert!(effects.contains(&load("v1", 0)));
     let effects = state.apply(Action::Reset);
     assert_eq!(effects, vec![Effect::ForgetToken]);
     let old = vec![line(Author::Visitor, Some("c0"), "before reset", 1.0), line(Author::Agent, None, "old reply", 2.0)];
-    let effects = state.apply(Action::Loaded { generation: 0, answer: Ok((old, unknown())) });
+    let effects = state.apply(Action::Loaded { generation: 0, answer: Ok((old, unknown(), 0.0)) });
     assert_eq!(effects, vec![], "nothing announced");
     assert!(state.thread.lines.is_empty(), "the old thread stays forgotten");
     assert_eq!(state.form, FormStep::Hidden);
@@ -175,7 +178,7 @@ fn answers_about_a_forgotten_visitor_are_dropped() {
     state.apply(Action::Reset);
     // The creation started before reset() finishes after it: no token, no identify.
     assert_eq!(state.apply(Action::Created { generation: 0, token: Some("old".into()) }), vec![]);
-    assert_eq!(state.apply(Action::Poll), vec![]);
+    assert_eq!(state.apply(Action::Due(super::Timer::Link(1))), vec![], "no visitor, no socket");
     // A new message makes a new visitor at once, without waiting for the old creation.
     assert_eq!(state.apply(submit("after reset", "c1")), vec![Effect::CreateVisitor { generation: 1 }]);
     assert_eq!(state.apply(Action::Sent { generation: 0, client_id: "x".into(), answer: Err(500) }), vec![]);
@@ -186,13 +189,14 @@ fn answers_about_a_forgotten_visitor_are_dropped() {
 fn replies_are_announced_only_after_the_first_load() {
     let (mut state, _) = returning("v1");
     let history = vec![line(Author::Visitor, Some("c1"), "hi", 1.0), line(Author::Agent, None, "old answer", 2.0)];
-    assert_eq!(state.apply(Action::Loaded { generation: 0, answer: Ok((history.clone(), unknown())) }), vec![]);
+    assert_eq!(state.apply(Action::Loaded { generation: 0, answer: Ok((history.clone(), unknown(), 0.0)) }), vec![]);
     let mut next = history.clone();
     next.push(line(Author::Agent, None, "new answer", 3.0));
-    let effects = state.apply(Action::Loaded { generation: 0, answer: Ok((next.clone(), unknown())) });
-    assert_eq!(effects, vec![Effect::Announce(line(Author::Agent, None, "new answer", 3.0))]);
+    let effects = state.apply(Action::Loaded { generation: 0, answer: Ok((next.clone(), unknown(), 0.0)) });
+    assert_eq!(effects, vec![Effect::Announce(line(Author::Agent, None, "new answer", 3.0)), Effect::Connect("v1".into())], "unread: the socket opens");
+    assert_eq!(state.unread, 1);
     let revision = state.thread.revision;
-    assert_eq!(state.apply(Action::Loaded { generation: 0, answer: Ok((next, unknown())) }), vec![], "announced once");
+    assert_eq!(state.apply(Action::Loaded { generation: 0, answer: Ok((next, unknown(), 0.0)) }), vec![], "announced once");
     assert_eq!(state.thread.revision, revision);
 }
 
@@ -204,7 +208,7 @@ fn after_reset_every_reply_is_news() {
     state.apply(Action::Created { generation: 1, token: Some("v2".into()) });
     state.apply(Action::Sent { generation: 1, client_id: "c1".into(), answer: Ok(line(Author::Visitor, Some("c1"), "hi", 1.0)) });
     let thread = vec![line(Author::Visitor, Some("c1"), "hi", 1.0), line(Author::Agent, None, "welcome", 2.0)];
-    let effects = state.apply(Action::Loaded { generation: 1, answer: Ok((thread, unknown())) });
+    let effects = state.apply(Action::Loaded { generation: 1, answer: Ok((thread, unknown(), 0.0)) });
     assert_eq!(effects, vec![Effect::Announce(line(Author::Agent, None, "welcome", 2.0))]);
 }
 
@@ -214,14 +218,14 @@ fn identify_with_a_visitor_is_sent_at_once_then_the_thread_reloads() {
     let effects = state.apply(Action::Identify("ada"));
     assert_eq!(effects, vec![Effect::Identify { generation: 0, token: "v1".into(), identity: "ada" }]);
     let effects = state.apply(Action::Identified { generation: 0, answer: Err("signature required".into()) });
-    assert_eq!(effects, vec![Effect::IdentifyRefused("signature required".into()), Effect::Load { generation: 0, token: "v1".into() }]);
+    assert_eq!(effects, vec![Effect::IdentifyRefused("signature required".into()), load("v1", 0)]);
 }
 
 #[test]
 fn the_form_answer_is_checked_sent_and_thanked() {
     let (mut state, _) = returning("v1");
     let thread = vec![line(Author::Visitor, Some("c1"), "hi", 1.0)];
-    state.apply(Action::Loaded { generation: 0, answer: Ok((thread, unknown())) });
+    state.apply(Action::Loaded { generation: 0, answer: Ok((thread, unknown(), 0.0)) });
     assert!(matches!(state.form, FormStep::Asking(_)));
     assert_eq!(state.apply(Action::SubmitForm([Some("ada@".into()), Some("".into()), None, None])), vec![]);
     let effects = state.apply(Action::SubmitForm([Some(" ada@example.com ".into()), Some("".into()), None, None]));
@@ -229,7 +233,7 @@ fn the_form_answer_is_checked_sent_and_thanked() {
     let done = VisitorState { known: vec![FormField::Email], form_done: true };
     state.apply(Action::FormAnswered { generation: 0, answer: Ok(done.clone()) });
     assert_eq!(state.form, FormStep::Thanked);
-    state.apply(Action::Loaded { generation: 0, answer: Ok((vec![line(Author::Visitor, Some("c1"), "hi", 1.0)], done)) });
+    state.apply(Action::Loaded { generation: 0, answer: Ok((vec![line(Author::Visitor, Some("c1"), "hi", 1.0)], done, 0.0)) });
     assert_eq!(state.form, FormStep::Thanked, "not asked again");
     state.apply(Action::Reset);
     assert_eq!(state.form, FormStep::Hidden);
