@@ -26,10 +26,14 @@ test("a chat send, its retry and a thread read are one D1 round trip each", asyn
   const after = await call("GET", `/api/widget/conversation?after=${first.body.message.seq}`, { token });
   assert.equal(trips(after), 1, "catch-up read");
 });
-/** The D1 round trips the worker logged for storing the mail with this Message-ID. */
-function mailTrips(messageId) {
-  const line = readFileSync(process.env.PARLEY_LOG, "utf8").split("\n").find((l) => l.includes(`stored mail ${messageId} `));
-  return Number(/\((\d+) D1 round trips\)/.exec(line ?? "")?.[1]);
+/** The D1 round trips the worker logged for storing the mail with this Message-ID (awaits the log line). */
+async function mailTrips(messageId) {
+  for (let waited = 0; waited < 5000; waited += 50) {
+    const line = readFileSync(process.env.PARLEY_LOG, "utf8").split("\n").find((l) => l.includes(`stored mail ${messageId} `));
+    if (line) return Number(/\((\d+) D1 round trips\)/.exec(line)?.[1]);
+    await new Promise((r) => setTimeout(r, 50)); // the log reaches the file a moment after the answer
+  }
+  throw new Error(`no "stored mail ${messageId}" line in the worker's log`);
 }
 
 test("an inbound mail, new or a reply threaded by References, is stored in at most two D1 round trips", async () => {
@@ -37,8 +41,8 @@ test("an inbound mail, new or a reply threaded by References, is stored in at mo
   const from = `trips+${tag}@example.org`;
   const vars = { From: from, from, id: `${tag}.trips@example.org`, marker: tag };
   assert.equal((await deliverMail(mailFixture("plain.eml", vars), { from })).status, 200);
-  assert.equal(mailTrips(vars.id), 2, "a new mail: the mailbox, then one batch");
+  assert.equal(await mailTrips(vars.id), 2, "a new mail: the mailbox, then one batch");
   const reply = { ...vars, id: `${tag}.reply@example.org`, parent: vars.id, marker: `${tag}-reply` };
   assert.equal((await deliverMail(mailFixture("reply.eml", reply), { from })).status, 200);
-  assert.equal(mailTrips(reply.id), 2, "a reply: threading happens inside the batch");
+  assert.equal(await mailTrips(reply.id), 2, "a reply: threading happens inside the batch");
 });
