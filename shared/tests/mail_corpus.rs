@@ -224,3 +224,12 @@ fn html_beyond_the_budget_is_read_only_to_its_head() {
     let headers: serde_json::Value = serde_json::from_str(&mail.headers_json).unwrap();
     assert!(headers["html_not_processed"]["bytes"].as_u64().unwrap() > MAX_HTML_BYTES as u64);
 }
+
+#[test]
+fn mail_without_a_message_id_is_named_by_the_hash_of_its_bytes() {
+    let raw = b"From: a@example.org\r\nTo: b@example.org\r\nSubject: none\r\n\r\nNo id here.\r\n";
+    let mail = parse(raw, "a@example.org").expect("parses");
+    let expected = shared::digest::sha256_hex(raw);
+    assert_eq!(mail.message_id, format!("{}@sha256.parley.invalid", &expected[..40]));
+    assert_eq!(parse(raw, "a@example.org").unwrap().message_id, mail.message_id, "a redelivery gets the same id");
+}

@@ -9,7 +9,6 @@
 
 use mail_parser::{Address, MessageParser};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use super::loops::{classify, Flag};
 use super::parts::{addresses, attachments, capped, html_body, message_ids, oversized_html, referenced, text_body};
@@ -17,7 +16,7 @@ use super::sender::Sender;
 use super::{normalize_message_id, one_line, quote, sanitize};
 use crate::contact::normalize_email;
 use crate::conversation::normalize_text;
-use crate::{hex, Invalid};
+use crate::Invalid;
 
 pub use super::parts::MAX_HTML_BYTES;
 
@@ -169,14 +168,9 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
     })
 }
 
-/// SHA-256 of the message's hex form, as hex: the Message-ID of mail that has
-/// none (streamed: a 25 MB message never becomes a 50 MB string).
+/// SHA-256 of the message's bytes, as hex: the Message-ID of mail that has none.
 fn content_hash(raw: &[u8]) -> String {
-    let mut hash = Sha256::new();
-    for chunk in raw.chunks(64 * 1024) {
-        hash.update(hex::encode(chunk).as_bytes());
-    }
-    hex::encode(&hash.finalize())
+    crate::digest::sha256_hex(raw)
 }
 
 /// `3.2 MB`.
