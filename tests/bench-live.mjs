@@ -104,7 +104,10 @@ async function fanOut(sockets, messages) {
   await closeAll();
 }
 
-console.log("\nLive (Durable Objects with hibernating WebSockets, under wrangler dev)");
-await replyToWidget(30);
-await typingToInbox(30);
-await fanOut(500, 1000);
+/** Prints the live figures. */
+export async function live() {
+  console.log("\nLive (Durable Objects with hibernating WebSockets, under wrangler dev)");
+  await replyToWidget(30);
+  await typingToInbox(30);
+  await fanOut(500, 1000);
+}

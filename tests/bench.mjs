@@ -1,5 +1,7 @@
 // `make bench`: figures, not pass/fail. Widget weight per file, worker size,
-// and latencies of the hot paths against the local worker (workerd + local D1).
+// and latencies of the hot paths against the local worker (workerd + local D1),
+// live push figures, and ratios to the floor workers. BENCH_ONLY=live,floors
+// (any of weight, latency, live, floors) runs only those parts.
 import { readFileSync, statSync } from "node:fs";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { randomUUID } from "node:crypto";
@@ -8,6 +10,9 @@ import { URL_, WIDGET_FILES, call, newVisitor, sendChat, deliverMail, mailFixtur
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const brotli = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 
+const only = (part) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(",").includes(part);
+
+if (only("weight")) {
 console.log("\nWidget weight (as served)");
 let total = 0;
 for (const path of WIDGET_FILES) {
@@ -21,6 +26,8 @@ console.log(`  ${"total".padEnd(26)} ${"".padStart(13)} ${kb(total).padStart(8)}
 const wasm = readFileSync("edge/build/index_bg.wasm");
 console.log(`\nWorker: ${kb(statSync("edge/build/index_bg.wasm").size)} wasm, ${kb(gzipSync(wasm).length)} gzip (free-plan limit 3 MB gzip)`);
 
+}
+
 async function time(label, n, fn) {
   const samples = [];
   for (let i = 0; i < n; i++) {
@@ -33,6 +40,7 @@ async function time(label, n, fn) {
   console.log(`  ${label.padEnd(40)} p50 ${p(0.5).padStart(6)} ms   p95 ${p(0.95).padStart(6)} ms   (n=${n})`);
 }
 
+if (only("latency")) {
 console.log("\nLatency through wrangler dev (local: includes workerd + SQLite, not the edge network)");
 const token = await newVisitor();
 await time("POST /api/widget/messages (new)", 100, () => sendChat(token, "bench message"));
@@ -46,4 +54,6 @@ await time("email handler: new plain message", 50, (i) => {
   const vars = { From: `bench+${tag}@example.org`, from: `bench+${tag}@example.org`, id: `${tag}.bench@example.org`, marker: tag };
   return deliverMail(mailFixture("plain.eml", vars), { from: vars.from });
 });
-await import("./bench-live.mjs");
+}
+if (only("live")) await (await import("./bench-live.mjs")).live();
+if (only("floors")) await (await import("./bench-floors.mjs")).floors({ parleyPgid: Number(process.env.PARLEY_PGID) });
