@@ -79,7 +79,7 @@ test("the primary admin invites and removes agents; agents cannot", async () => 
   assert.match(invited.body.invitation_url, /\/inbox\.html#invitation=[0-9a-f]{64}$/);
   assert.equal((await asAgent(admin, "POST", "/api/agents", { json: { email, full_name: "Again" } })).body.error.code, "agent_exists");
   const team = (await agentGet("/api/agents")).agents;
-  assert.deepEqual(team.find((a) => a.email === email), { id: invited.body.agent_id, role: "agent", full_name: "Olive Tree", email, active: false });
+  assert.deepEqual(team.find((a) => a.email === email), { id: invited.body.agent_id, role: "agent", full_name: "Olive Tree", email, active: false, away: false });
 
   const token = invited.body.invitation_token;
   assert.equal((await call("POST", "/api/invitations/accept", { json: { token, password: "short" } })).body.error.code, "password_too_short");

@@ -10,7 +10,7 @@ import {
 } from "./helpers.mjs";
 
 /** What the widget may receive of a message: nothing more. */
-const VISITOR_FIELDS = ["author", "author_name", "body", "client_message_id", "conversation_id", "created_at", "id", "state"];
+const VISITOR_FIELDS = ["author", "author_name", "body", "client_message_id", "conversation_id", "created_at", "id", "seq", "state"];
 
 const view = async (token) => (await call("GET", "/api/widget/conversation", { token })).body;
 const form = (token, json) => call("POST", "/api/widget/contact", { token, json });
