@@ -153,10 +153,8 @@ export function latestOnly() {
 }
 
 /**
- * Wraps a reload so that bursts of calls coalesce: at most one run in flight
- * and one queued (the queued run starts when the running one ends, so it sees
- * everything that happened before it was asked for). Failures are the run's own
- * to show; the returned promise never rejects.
+ * Wraps a reload so that bursts of calls coalesce: at most one run in flight and one queued (which then sees everything asked before it).
+ * Failures are the run's own to show; the returned promise never rejects.
  * @param {() => Promise<unknown>} run
  * @returns {() => Promise<void>}
  */

@@ -26,9 +26,7 @@ let wanted = false; // signed in: keep a socket open
 let hooks = { push: () => {}, open: () => {}, refused: () => {} };
 
 /**
- * Opens the socket and keeps it open until stopLive(). `push` gets each push,
- * `open` runs on every (re)connection (catch up there), `refused` when a socket
- * closed without ever opening (the session may have ended).
+ * Opens the socket and keeps it open until stopLive(): `push` per push, `open` per (re)connection, `refused` per socket that never opened.
  * @param {{push: (p: import("./api-types").InboxPush) => void, open: () => void, refused: () => void}} handlers
  */
 export function startLive(handlers) {

@@ -53,8 +53,7 @@ function beep() {
 }
 
 /**
- * Tells the agent about a new message: a notification (if allowed) whose
- * click focuses the tab and calls `open()`, and the beep if Sound is on.
+ * Tells the agent about a new message: a notification (if allowed; a click focuses the tab and calls `open()`), and the beep if Sound is on.
  * @param {{title: string, body: string, tag: string, open: () => void}} notice
  */
 export function notify({ title, body, tag, open }) {

@@ -111,12 +111,8 @@ export function hidePreview() {
   }
 }
 
-/**
- * Sends this agent's typing from a composer, for chat replies only (the
- * visitor sees it): true while typing (every 2 s at most), false on send,
- * on emptying the box, on blur and on switching to email.
- * @param {HTMLFormElement} form
- */
+/** Sends this agent's chat-reply typing from a composer: true while typing (every 2 s at most), false on send, empty, blur or email. */
+/** @param {HTMLFormElement} form */
 export function watchTyping(form) {
   const text = /** @type {HTMLTextAreaElement} */ (form.querySelector("textarea"));
   const chat = /** @type {HTMLInputElement} */ (form.querySelector("#via-chat"));
