@@ -3,7 +3,8 @@
 // session's CSRF token, and turns every failure into an ApiError with the API's
 // readable message; the typed client (one function per endpoint, each naming
 // the shape it answers, from api-types.d.ts, which is generated from
-// shared/src/api); and the request-order guard each pane uses.
+// shared/src/api); the request-order guard each pane uses, and the coalescing
+// of reloads that live pushes ask for.
 
 /** @typedef {import("./api-types").Conversation} Conversation */
 /** @typedef {import("./api-types").Message} Message */
@@ -82,6 +83,8 @@ export const client = {
   signOut: () => api("DELETE", "/api/session"),
   /** @param {string} token @param {string} password @returns {Promise<import("./api-types").Session>} */
   acceptInvitation: (token, password) => api("POST", "/api/invitations/accept", { token, password }),
+  /** @param {boolean} away @returns {Promise<import("./api-types").PresenceChange>} */
+  presence: (away) => api("PUT", "/api/presence", { away }),
   /** @returns {Promise<import("./api-types").Team>} */
   agents: () => api("GET", "/api/agents"),
   /** @param {string} email @param {string} full_name @returns {Promise<import("./api-types").Invitation>} */
@@ -147,4 +150,28 @@ export function latestOnly() {
     const mine = ++seq;
     return () => mine === seq;
   };
+}
+
+/**
+ * Wraps a reload so that bursts of calls coalesce: at most one run in flight and one queued (which then sees everything asked before it).
+ * Failures are the run's own to show; the returned promise never rejects.
+ * @param {() => Promise<unknown>} run
+ * @returns {() => Promise<void>}
+ */
+export function coalesced(run) {
+  let running = null;
+  let queued = null;
+  const go = () => {
+    if (queued) return queued;
+    if (running) {
+      queued = running.then(() => {
+        queued = null;
+        return go();
+      });
+      return queued;
+    }
+    running = run().catch(() => {}).then(() => { running = null; });
+    return running;
+  };
+  return go;
 }

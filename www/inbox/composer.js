@@ -17,7 +17,7 @@ function radio(value, label) {
   return [wrap, input];
 }
 
-/** The composer for a conversation; `reopen()` reloads the thread after a send. */
+/** The composer for a conversation; `reopen()` reloads the thread after a send (the composer stays, emptied). */
 /** @param {import("./api-types").Conversation} conversation @param {() => void} reopen */
 export function composer(conversation, reopen) {
   const form = el("form", "composer");
@@ -83,6 +83,8 @@ export function composer(conversation, reopen) {
         body: text.value, channel, ...(channel === "email" ? { subject: subject.value, confirm_unverified: confirmed } : {}),
       });
       text.value = "";
+      confirmed = false; // the next email to an unverified address asks again
+      send.textContent = "Send";
       reopen();
     } catch (err) {
       showError(error, err);

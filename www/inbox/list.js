@@ -1,18 +1,25 @@
 // @ts-check
 // The list pane: the unified conversation list with its filters and search, a
 // "Load more" cursor, and the list's request-order guard (a newer load wins).
-import { client, latestOnly } from "./api.js";
+// Live pushes ask for refreshes, which coalesce and pause while older pages
+// are shown (a "show the latest" button appears instead).
+import { client, latestOnly, coalesced } from "./api.js";
 import { $, el, alertBox, showError, UNVERIFIED } from "./dom.js";
 
 const fresh = latestOnly();
 let next = null; // the cursor of the next older page
 let more = false; // older pages are shown (the refresh pauses)
-/** @type {{open: (id: string) => void, currentId: () => string | null}} */
-let hooks = { open: () => {}, currentId: () => null };
+/** @type {Map<string, import("./api-types").Conversation>} */
+const shown = new Map(); // the conversations in the list, by id
+/** @typedef {{open: (id: string) => void, currentId: () => string | null, loaded: (unread: number) => void}} ListHooks */
+/** @type {ListHooks} */
+let hooks = { open: () => {}, currentId: () => null, loaded: () => {} };
 
-/** Wires the filters and search; `open(id)` opens a conversation, `currentId()` names the open one. */
-export function initList({ open, currentId }) {
-  hooks = { open, currentId };
+/** Wires the filters and search; `open(id)` opens a conversation, `currentId()` names the open one, `loaded(unread)` follows each load. */
+/** @param {ListHooks} listHooks */
+export function initList(listHooks) {
+  hooks = listHooks;
+  $("list-stale").addEventListener("click", () => loadList().catch(() => {}));
   for (const id of ["f-channel", "f-status", "f-assignee"]) $(id).addEventListener("change", () => loadList().catch(() => {}));
   let searchTimer;
   $("f-q").addEventListener("input", () => {
@@ -93,14 +100,33 @@ export async function loadList({ append = false } = {}) {
   next = page.next;
   more = append;
   const list = $("list");
-  if (!append) list.replaceChildren();
+  if (!append) {
+    list.replaceChildren();
+    shown.clear();
+    $("list-stale").hidden = true;
+  }
   list.querySelector(".more")?.remove();
-  for (const c of page.conversations) list.append(item(c));
+  for (const c of page.conversations) {
+    shown.set(c.id, c);
+    list.append(item(c));
+  }
   if (!list.children.length) list.append(el("li", "empty", "No conversations."));
   if (next) list.append(moreItem());
+  hooks.loaded([...shown.values()].filter((c) => c.unread).length);
 }
 
-/** Reloads the first page unless older pages are shown (the refresh pauses then). */
+/** Reloads the first page, coalescing bursts (one load in flight, one queued). */
+const reloadFirstPage = coalesced(() => loadList());
+
+/** Asks for a fresh first page; while older pages are shown it only offers "show the latest". */
 export function refreshList() {
-  if (!more) loadList().catch(() => {});
+  if (more) {
+    $("list-stale").hidden = false;
+    return Promise.resolve();
+  }
+  return reloadFirstPage();
 }
+
+/** The conversation as the loaded list has it, if it is there. */
+/** @param {string} id */
+export const listed = (id) => shown.get(id);

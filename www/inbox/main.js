@@ -1,43 +1,125 @@
 // @ts-check
 // Parley inbox, the entry module: sign-in, invitation acceptance and sign-out,
-// switching between inbox and settings, and the list's periodic refresh.
+// switching between inbox and settings, and the live socket's pushes routed to
+// the list, the thread, notifications and presence. Nothing polls: the list and
+// the thread reload when a push says something changed, and catch up from the
+// API on every (re)connection of the socket.
 // Everything from the API is rendered with textContent; an email's HTML is only
 // shown inside a sandboxed iframe, with scripts off (see thread.js).
 import { client, setCsrf } from "./api.js";
 import { $, showError, show } from "./dom.js";
-import { initList, loadList, refreshList } from "./list.js";
-import { openConversation, currentId, setAgents } from "./thread.js";
+import { initList, loadList, refreshList, listed } from "./list.js";
+import { openConversation, reloadThread, currentId, setAgents } from "./thread.js";
 import { openSettings, initSettings } from "./settings.js";
+import { startLive, stopLive } from "./live.js";
+import { setMe, view, resendView, onViewers, onVisitorTyping, hidePreview } from "./thread-live.js";
+import { askPermission, showUnread, initSound, notify } from "./notify.js";
+import { initPresence, onTeam } from "./presence.js";
 
-let refresh = null; // the list's refresh timer while the inbox is shown
+let readWhenShown = null; // the open conversation that got a message while the tab was hidden
 
-/** Enters the app with a session: the agent's name, the admin's Settings, the inbox. */
+/** Enters the app with a session: the agent's name and status, the admin's Settings, the live socket, the inbox. */
 /** @param {import("./api-types").Session} session */
 function signedIn({ agent, csrf_token }) {
   setCsrf(csrf_token);
   $("nav").hidden = false;
   $("who").textContent = `${agent.full_name}${agent.role === "primary_admin" ? " (admin)" : ""}`;
   $("to-settings").hidden = agent.role !== "primary_admin";
+  setMe(agent.id);
+  initPresence(agent);
+  startLive({ push: onPush, open: catchUp, refused: checkSession });
   openInbox();
 }
 
-/** Shows the inbox: the team (for the assignee menu), the list, and its refresh. */
+/** Whether the inbox view shows conversation `id` now. */
+const isOpen = (id) => !$("inbox").hidden && currentId() === id;
+
+/** Shows the inbox: the team (for the assignee menu), the list, and the conversation left open. */
 async function openInbox() {
   show("inbox");
+  if (currentId()) {
+    view(currentId());
+    reloadThread();
+  }
   try {
     setAgents((await client.agents()).agents);
   } catch (err) {
     showError($("list-error"), err, "Could not load the team: ");
   }
   await loadList().catch(() => {}); // shown in #list-error
-  clearInterval(refresh);
-  // The refresh keeps the first page current; it pauses while older pages are shown.
-  refresh = setInterval(refreshList, 5000);
 }
+
+/** After every (re)connection: asks the API for what the socket may have missed, and re-says what this tab views. */
+function catchUp() {
+  refreshList();
+  if ($("inbox").hidden) return;
+  resendView();
+  if (currentId()) reloadThread();
+}
+
+/** A socket that never opened: if the session has ended, back to sign-in. */
+function checkSession() {
+  client.session().catch((err) => { if (err.status === 401) location.reload(); });
+}
+
+/** Marks the open conversation read, so its visitor sees "Seen". */
+function markRead(id) {
+  client.markRead(id).catch(() => {}); // the unread marker stays; the next open clears it
+}
+
+/** Routes one push of the live socket. */
+/** @param {import("./api-types").InboxPush} push */
+function onPush(push) {
+  switch (push.type) {
+    case "message": {
+      const id = push.conversation_id;
+      const fromOutside = push.author !== "agent";
+      if (isOpen(id)) {
+        reloadThread();
+        if (fromOutside) {
+          hidePreview();
+          if (document.visibilityState === "visible") markRead(id);
+          else readWhenShown = id;
+        }
+      }
+      refreshList();
+      if (fromOutside && (document.hidden || !isOpen(id))) {
+        notify({ title: listed(id)?.display_name || "New message", body: push.preview, tag: id, open: () => openFromNotice(id) });
+      }
+      break;
+    }
+    case "conversation":
+      refreshList();
+      if (isOpen(push.conversation_id)) reloadThread();
+      break;
+    case "visitor_typing":
+      onVisitorTyping(push);
+      break;
+    case "viewers":
+      onViewers(push);
+      break;
+    case "team":
+      onTeam(push);
+      break;
+  }
+}
+
+/** A notification was clicked: the inbox, with that conversation open. */
+function openFromNotice(id) {
+  if ($("inbox").hidden) openInbox();
+  openConversation(id);
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState !== "visible" || !readWhenShown) return;
+  if (isOpen(readWhenShown)) markRead(readWhenShown);
+  readWhenShown = null;
+});
 
 $("signin").addEventListener("submit", async (e) => {
   e.preventDefault();
   $("signin-error").textContent = "";
+  askPermission(); // the form's submit is the user gesture browsers want
   try {
     signedIn(await client.signIn($("email").value, $("password").value));
   } catch (err) {
@@ -49,6 +131,7 @@ $("accept").addEventListener("submit", async (e) => {
   e.preventDefault();
   const token = new URLSearchParams(location.hash.slice(1)).get("invitation");
   showError($("accept-error"), null);
+  askPermission();
   try {
     const session = await client.acceptInvitation(token, $("new-password").value);
     history.replaceState(null, "", location.pathname);
@@ -66,17 +149,19 @@ $("sign-out").addEventListener("click", async () => {
     // 401: the session is already gone, which is what signing out wants.
     if (err.status !== 401) return showError($("nav-error"), err, "Could not sign out: ");
   }
-  clearInterval(refresh);
+  view(null);
+  stopLive();
   location.reload();
 });
 
 $("to-settings").addEventListener("click", () => {
-  clearInterval(refresh);
+  view(null);
   openSettings();
 });
 $("to-inbox").addEventListener("click", openInbox);
-initList({ open: openConversation, currentId });
+initList({ open: openConversation, currentId, loaded: showUnread });
 initSettings();
+initSound();
 
 (async () => {
   if (new URLSearchParams(location.hash.slice(1)).get("invitation")) return show("accept");

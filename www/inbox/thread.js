@@ -2,16 +2,22 @@
 // The thread pane: one conversation's messages, its actions (close/reopen,
 // assign, spam) and the composer, behind the thread's request-order guard, so a
 // slow answer for an earlier click never replaces the conversation shown now.
-import { client, latestOnly } from "./api.js";
+// A live reload of the conversation shown updates it in place: new messages are
+// appended, the head and profile are rebuilt only when they changed, and the
+// composer (with what the agent is typing) stays.
+import { client, latestOnly, coalesced } from "./api.js";
 import { $, el, alertBox, showError, when, UNVERIFIED } from "./dom.js";
-import { loadList, refreshList } from "./list.js";
+import { refreshList } from "./list.js";
 import { renderProfile, clearProfile } from "./profile.js";
 import { composer } from "./composer.js";
+import { view, shownThread, viewersBox, typingLine, watchTyping } from "./thread-live.js";
 
 const fresh = latestOnly();
 let current = null; // the id of the conversation last asked for
 /** @type {import("./api-types").Agent[]} */
 let agents = [];
+/** What the parts of the thread shown were built from (rebuilt only when it changes). */
+let built = { head: "", composer: "", profile: "" };
 
 /** The id of the conversation last opened (or being opened). */
 export const currentId = () => current;
@@ -22,9 +28,10 @@ export function setAgents(list) {
   agents = list;
 }
 
-/** Opens a conversation: marks it read, renders thread and profile, refreshes the list. */
+/** Opens a conversation: tells the team, marks it read, renders thread and profile, refreshes the list. */
 export async function openConversation(id) {
   current = id;
+  view(id);
   const isCurrent = fresh();
   /** @type {import("./api-types").Thread} */
   let answer;
@@ -38,10 +45,25 @@ export async function openConversation(id) {
     return;
   }
   if (!isCurrent()) return; // a newer click is under way; its answer is the one to show
-  renderThread(answer.conversation, answer.messages);
-  renderProfile(answer.conversation, answer.claim, openConversation);
+  render(answer);
   refreshList();
 }
+
+/** Reloads the conversation shown (live push, reconnection, a change), in place; bursts coalesce. */
+export const reloadThread = coalesced(async () => {
+  const id = current;
+  if (!id) return;
+  const isCurrent = fresh();
+  /** @type {import("./api-types").Thread} */
+  let answer;
+  try {
+    answer = await client.thread(id);
+  } catch (err) {
+    if (isCurrent()) showLoadError(id, err);
+    return;
+  }
+  if (isCurrent()) render(answer);
+});
 
 /** A failed load: by the actions when that conversation is shown, else in place of the thread. */
 function showLoadError(id, err) {
@@ -58,6 +80,7 @@ function showLoadError(id, err) {
 /** @param {import("./api-types").Message} m */
 function renderMessage(m) {
   const box = el("article", `msg ${m.direction}${m.delivery_status === "failed" ? " failed" : ""}`);
+  box.dataset.key = messageKey(m);
   const who = m.email_from || m.author_name || m.author;
   const meta = el("div", "meta", `${who} · ${when(m.created_at)}`);
   if (m.email_subject) meta.append(el("div", null, `Subject: ${m.email_subject}`));
@@ -122,7 +145,7 @@ function head(conversation) {
   status.type = "button";
   status.id = "toggle-status";
   status.addEventListener("click", async () => {
-    if (await change(conversation, { status: conversation.status === "open" ? "closed" : "open" }, error)) openConversation(conversation.id);
+    if (await change(conversation, { status: conversation.status === "open" ? "closed" : "open" }, error)) reloadThread();
   });
   const assign = el("select");
   assign.id = "assign";
@@ -130,30 +153,73 @@ function head(conversation) {
   assign.append(new Option("Unassigned", ""));
   for (const a of agents) assign.append(new Option(a.full_name, a.id, false, a.id === conversation.assignee_id));
   assign.addEventListener("change", async () => {
-    if (await change(conversation, { assignee_id: assign.value || null }, error)) loadList().catch(() => {});
+    if (await change(conversation, { assignee_id: assign.value || null }, error)) refreshList();
     else assign.value = conversation.assignee_id || ""; // the assignment did not happen
   });
   const spam = el("button", null, conversation.spam_at ? "Not spam" : "Mark as spam");
   spam.type = "button";
   spam.id = "toggle-spam";
   spam.addEventListener("click", async () => {
-    if (await change(conversation, { spam: !conversation.spam_at }, error)) openConversation(conversation.id);
+    if (await change(conversation, { spam: !conversation.spam_at }, error)) reloadThread();
   });
-  box.append(status, assign, spam, error);
+  box.append(status, assign, spam, error, viewersBox(conversation.id));
   if (conversation.unverified_email) {
     box.append(el("p", "warn", `${conversation.unverified_email}: ${UNVERIFIED}. The visitor typed this address; nothing proves it is theirs.`));
   }
   return box;
 }
 
-/** Renders a conversation into the thread pane. */
-/** @param {import("./api-types").Conversation} conversation @param {import("./api-types").Message[]} messages */
-function renderThread(conversation, messages) {
+/** What a message's rendering depends on (a message whose key is unchanged is kept as it is). */
+/** @param {import("./api-types").Message} m */
+const messageKey = (m) => `${m.id}:${m.delivery_status}`;
+
+/** The composer of a conversation, with this agent's typing told to the team. */
+/** @param {import("./api-types").Conversation} conversation */
+function replyForm(conversation) {
+  const form = composer(conversation, reloadThread);
+  watchTyping(form);
+  return form;
+}
+
+/** Renders a thread: whole for another conversation, in place for the one shown. */
+/** @param {import("./api-types").Thread} thread */
+function render({ conversation, messages, claim }) {
   const pane = $("thread");
-  pane.dataset.id = conversation.id;
-  const list = el("div", "messages");
-  list.id = "messages";
-  for (const m of messages) list.append(renderMessage(m));
-  pane.replaceChildren(head(conversation), list, composer(conversation, () => openConversation(conversation.id)));
-  list.scrollTop = list.scrollHeight;
+  const keys = {
+    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email]),
+    composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email]),
+    profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, claim]),
+  };
+  shownThread(conversation.id, conversation.visitor_id);
+  const list = $("messages");
+  if (pane.dataset.id !== conversation.id || !list || !$("composer")) {
+    pane.dataset.id = conversation.id;
+    const box = el("div", "messages");
+    box.id = "messages";
+    for (const m of messages) box.append(renderMessage(m));
+    pane.replaceChildren(head(conversation), box, typingLine(), replyForm(conversation));
+    box.scrollTop = box.scrollHeight;
+    renderProfile(conversation, claim, openConversation);
+    built = keys;
+    return;
+  }
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  const kept = [...list.children].map((e) => /** @type {HTMLElement} */ (e).dataset.key);
+  if (kept.every((key, i) => messages[i] && messageKey(messages[i]) === key)) {
+    for (const m of messages.slice(kept.length)) list.append(renderMessage(m)); // only what is new
+  } else {
+    list.replaceChildren(...messages.map(renderMessage));
+  }
+  if (atBottom) list.scrollTop = list.scrollHeight;
+  if (keys.head !== built.head) pane.querySelector(".thread-head").replaceWith(head(conversation));
+  if (keys.composer !== built.composer) {
+    // What the contact can be answered by changed: a new composer, with the text carried over.
+    const old = $("composer");
+    const text = old.querySelector("textarea").value;
+    const form = replyForm(conversation);
+    form.querySelector("textarea").value = text;
+    old.replaceWith(form);
+  }
+  if (keys.profile !== built.profile) renderProfile(conversation, claim, openConversation);
+  built = keys;
 }
