@@ -18,8 +18,9 @@ use crate::ids::now_ms;
 pub struct VisitorHub {
     state: State,
     env: Env,
-    /// When each visitor's typing was last relayed (ms), while awake: a client
-    /// sending faster than [`TYPING_SEND_MS`] is relayed at that pace.
+    /// When each visitor's typing was last relayed (ms), while awake: frames
+    /// closer together than half of [`TYPING_SEND_MS`] (faster than the widget
+    /// ever sends) are dropped; a stop (empty text) always goes through.
     typed: RefCell<HashMap<String, u64>>,
 }
 
