@@ -151,27 +151,30 @@ impl Store {
 
     /// The contact's non-empty profile fields, for a verified visitor's Form step.
     pub async fn contact_known_fields(&self, contact_id: &str) -> ApiResult<Vec<&'static str>> {
-        #[derive(Deserialize)]
-        struct Known {
-            phone: u8,
-            company: u8,
-            full_name: u8,
-        }
-        let known: Option<Known> = self
-            .first(
-                "SELECT phone IS NOT NULL AS phone, company IS NOT NULL AS company, \
-                 full_name IS NOT NULL AS full_name FROM contacts WHERE id = ?1",
-                &[contact_id.into()],
-            )
-            .await?;
-        Ok(known
-            .map(|k| {
-                [("phone", k.phone), ("company", k.company), ("full_name", k.full_name)]
-                    .into_iter()
-                    .filter(|(_, known)| *known == 1)
-                    .map(|(name, _)| name)
-                    .collect()
-            })
-            .unwrap_or_default())
+        let known: Option<KnownFields> = self.first(&format!("{KNOWN_FIELDS} WHERE id = ?1"), &[contact_id.into()]).await?;
+        Ok(known.map(|k| k.names()).unwrap_or_default())
+    }
+}
+
+/// Which profile fields a contact has; append a `WHERE` on `contacts`.
+pub(super) const KNOWN_FIELDS: &str =
+    "SELECT phone IS NOT NULL AS phone, company IS NOT NULL AS company, full_name IS NOT NULL AS full_name FROM contacts";
+
+/// A row of [`KNOWN_FIELDS`].
+#[derive(Deserialize)]
+pub(super) struct KnownFields {
+    phone: u8,
+    company: u8,
+    full_name: u8,
+}
+
+impl KnownFields {
+    /// The Form fields the contact has, by name.
+    pub(super) fn names(&self) -> Vec<&'static str> {
+        [("phone", self.phone), ("company", self.company), ("full_name", self.full_name)]
+            .into_iter()
+            .filter(|(_, known)| *known == 1)
+            .map(|(name, _)| name)
+            .collect()
     }
 }

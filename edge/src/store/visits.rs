@@ -10,6 +10,7 @@ use shared::visitor::{is_expired, VisitorToken, TOKEN_INVALID, VISITOR_TTL_MS};
 use wasm_bindgen::JsValue;
 
 use super::automations::{delivery_ids, EventOf};
+use super::ties::{KnownFields, KNOWN_FIELDS};
 use super::chat::{visible_chat, VisitorMessageRow, VISITOR_MESSAGE_SELECT, VISITOR_SELECT};
 use super::{last_rows, ms, Store, VisitorRow, Written};
 use crate::error::{ApiError, ApiResult};
@@ -164,13 +165,7 @@ impl Store {
                 ),
                 &with(&[ms(after)]),
             )?,
-            self.prepare(
-                &format!(
-                    "SELECT phone IS NOT NULL AS phone, company IS NOT NULL AS company, full_name IS NOT NULL AS full_name \
-                     FROM contacts WHERE id = {VERIFIED_CONTACT} AND {VALID}"
-                ),
-                &gate,
-            )?,
+            self.prepare(&format!("{KNOWN_FIELDS} WHERE id = {VERIFIED_CONTACT} AND {VALID}"), &gate)?,
         ];
         let results = self.batch(statements).await?;
         let visitor = results[1].results::<VisitorRow>()?.into_iter().next();
@@ -180,26 +175,9 @@ impl Store {
             id: String,
             agent_read_at: u64,
         }
-        #[derive(Deserialize)]
-        struct Known {
-            phone: u8,
-            company: u8,
-            full_name: u8,
-        }
         let conversation = results[2].results::<Visible>()?.into_iter().next().map(|c| (c.id, c.agent_read_at));
         let messages = results[3].results::<VisitorMessageRow>()?.into_iter().map(Into::into).collect();
-        let contact_fields = results[4]
-            .results::<Known>()?
-            .into_iter()
-            .next()
-            .map(|k| {
-                [("phone", k.phone), ("company", k.company), ("full_name", k.full_name)]
-                    .into_iter()
-                    .filter(|(_, known)| *known == 1)
-                    .map(|(name, _)| name)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let contact_fields = results[4].results::<KnownFields>()?.first().map(KnownFields::names).unwrap_or_default();
         Ok(Visit::Done(visitor, ThreadRead { conversation, messages, contact_fields }))
     }
 }
