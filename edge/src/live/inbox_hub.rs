@@ -89,18 +89,26 @@ impl DurableObject for InboxHub {
         };
         match said {
             InboxSays::View { conversation_id } => {
-                let route = match conversation_id {
-                    Some(id) => Store::new(self.env.d1("DB")?).live_route(&socket.account_id, &id).await.ok().flatten(),
-                    None => None,
-                };
-                let left = socket.viewing.take();
-                if socket.replying {
+                let (left, was_replying) = (socket.viewing.clone(), socket.replying);
+                let store = Store::new(self.env.d1("DB")?);
+                let tab = ws.clone();
+                // The tab's next frames (its typing) wait until the view is recorded:
+                // the D1 lookup would otherwise let them run first and find no conversation.
+                let viewing = self
+                    .state
+                    .block_concurrency_while(async move {
+                        let route = match conversation_id {
+                            Some(id) => store.live_route(&socket.account_id, &id).await.ok().flatten(),
+                            None => None,
+                        };
+                        tab.serialize_attachment(&AgentSocket { viewing: route.clone(), replying: false, ..socket })?;
+                        Ok(route)
+                    })
+                    .await?;
+                if was_replying {
                     self.tell_visitor(left.as_ref(), None).await;
                 }
-                socket.viewing = route;
-                socket.replying = false;
-                ws.serialize_attachment(&socket)?;
-                for id in [left.map(|r| r.id), socket.viewing.as_ref().map(|r| r.id.clone())].into_iter().flatten() {
+                for id in [left.map(|r| r.id), viewing.map(|r| r.id)].into_iter().flatten() {
                     self.viewers_changed(&id, None);
                 }
             }
