@@ -49,7 +49,7 @@ setup-browser:
 
 build: $(WIDGET_OUT) $(WORKER_OUT)
 
-$(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/Cargo.toml scripts/build-widget.sh
+$(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/Cargo.toml scripts/build-widget.sh scripts/shorten-widget-names.mjs
 	scripts/build-widget.sh
 
 $(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml

@@ -6,6 +6,7 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 out=target/widget-pkg
 cargo build -p widget --target wasm32-unknown-unknown --profile widget
 wasm-bindgen --target web --no-typescript --out-dir "$out" target/wasm32-unknown-unknown/widget/widget.wasm
+node scripts/shorten-widget-names.mjs "$out/widget_bg.wasm" "$out/widget.js"
 mkdir -p www/widget
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
