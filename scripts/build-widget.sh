@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Builds the chat widget into www/widget/: wasm (size-optimized) + minified ES module glue.
+# (The facade, www/loader.js, is widget/facade.js minified: see the Makefile.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
