@@ -30,7 +30,7 @@
     } catch (e) {}
   }
 
-  /** Whether this browser has a visitor (shared::visitor::COOKIE_NAME). */
+  /** Whether this browser has a visitor (the cookie shared::visitor::COOKIE_NAME). */
   function visitor() {
     return /(^|; )parley_visitor=[^;]/.test(d.cookie);
   }
@@ -116,7 +116,11 @@
       '<span class="badge" aria-hidden="true"></span></button>';
     button = root.lastChild;
     button.setAttribute("style", "--accent:" + c.color);
-    marker = visitor() ? store(function (s) { return s.getItem(KEY); }) : null;
+    // No cookie check here (a second synchronous read): a marker the cookie
+    // outlived is cleared by the widget it loads.
+    marker = store(function (s) {
+      return s.getItem(KEY);
+    });
     badge(marker);
     ["pointerover", "focus"].forEach(function (intent) {
       button.addEventListener(intent, load);
@@ -125,13 +129,13 @@
       if (!widget) call("open", []);
     });
     d.body.appendChild(host);
-    if (marker != null) (w.requestIdleCallback || setTimeout)(load);
     w.Parley = api;
     (stub.q || []).forEach(function (c) {
       var fn = api[c[0]];
       if (fn) fn.apply(api, c[1]);
       else console.warn("Parley: unknown call " + c[0]);
     });
+    if (marker != null) (w.requestIdleCallback || setTimeout)(load);
     ready = 1;
     w.dispatchEvent(new CustomEvent("parley:ready"));
   }
