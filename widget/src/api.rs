@@ -155,7 +155,7 @@ pub fn line(message: &JsValue) -> Option<Line> {
 }
 
 impl Api {
-    /// A client of the worker at `base` (e.g. `https://chat.example.com`).
+    /// A client of the worker at `base` (e.g. `https://chat.example.com`, no trailing slash).
     pub fn new(base: &str) -> Self {
         let no_json = step(|_| JsValue::NULL);
         let read = step(move |response| {
@@ -167,7 +167,7 @@ impl Api {
             all(&Array::of2(&response.status().into(), &json)).into()
         });
         let offline = step(|_| Array::of2(&0.into(), &JsValue::NULL).into());
-        Self { base: base.trim_end_matches('/').to_string(), read, offline }
+        Self { base: base.to_string(), read, offline }
     }
 
     fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Object>, answered: Answered) {

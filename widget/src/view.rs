@@ -16,7 +16,8 @@ use crate::form_view::FormView;
 use crate::state::State;
 use crate::thread::{Delivery, Line};
 
-const CSS: &str = include_str!("widget.css");
+/// The panel's styles, minified from src/widget.css by build.rs.
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
 
 /// Handles on the launcher, and on the panel once it is built.
 pub struct View {
