@@ -1,5 +1,6 @@
 //! Parley's chat widget: a launcher and a chat panel that a site owner adds to
-//! their pages with one snippet (`www/loader.js` loads this module).
+//! their pages with one snippet. The facade (`widget/facade.js`, served as
+//! `www/loader.js`) draws the launcher and loads this module on intent.
 //!
 //! Data flows one way. The snippet API and the view's controls become
 //! [`state::Action`]s; [`state::State`] changes and asks for
@@ -56,7 +57,7 @@ struct Bridge {
 
 type Shared = Rc<Bridge>;
 
-/// A running widget on the page; the loader calls its methods for the snippet API.
+/// A running widget on the page; the facade calls its methods for the snippet API.
 #[wasm_bindgen]
 pub struct Widget {
     inner: Shared,
