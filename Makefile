@@ -15,6 +15,7 @@ PORT ?= 8787
 
 SHARED_SRC := $(shell find shared/src -type f) shared/Cargo.toml Cargo.toml Cargo.lock
 WIDGET_OUT := www/widget/widget_bg.wasm
+FACADE_OUT := www/loader.js
 WORKER_OUT := edge/build/index_bg.wasm
 
 .PHONY: dev test setup setup-browser build unit e2e bench deploy clean
@@ -47,10 +48,14 @@ setup:
 setup-browser:
 	@scripts/setup.sh --browser
 
-build: $(WIDGET_OUT) $(WORKER_OUT)
+build: $(FACADE_OUT) $(WIDGET_OUT) $(WORKER_OUT)
 
-$(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/Cargo.toml scripts/build-widget.sh
+$(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/build.rs widget/Cargo.toml scripts/build-widget.sh scripts/shorten-widget-names.mjs
 	scripts/build-widget.sh
+
+# The facade the snippet loads: widget/facade.js, minified.
+$(FACADE_OUT): widget/facade.js
+	node_modules/.bin/esbuild widget/facade.js --minify --log-level=warning --outfile=$@
 
 $(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml
 	cd edge && WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(CURDIR)/node_modules/.bin/esbuild" worker-build --release
@@ -75,4 +80,4 @@ deploy: setup build
 	$(WRANGLER) deploy
 
 clean:
-	rm -rf target edge/build www/widget .wrangler
+	rm -rf target edge/build www/widget www/loader.js .wrangler

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds the chat widget into www/widget/: wasm (size-optimized) + minified ES module glue.
+# (The facade, www/loader.js, is widget/facade.js minified: see the Makefile.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 out=target/widget-pkg
 cargo build -p widget --target wasm32-unknown-unknown --profile widget
 wasm-bindgen --target web --no-typescript --out-dir "$out" target/wasm32-unknown-unknown/widget/widget.wasm
+node scripts/shorten-widget-names.mjs "$out/widget_bg.wasm" "$out/widget.js"
 mkdir -p www/widget
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \

@@ -10,7 +10,7 @@ const execFileAsync = promisify(execFile);
 export const URL_ = process.env.PARLEY_URL;
 export const KEY = process.env.PARLEY_KEY;
 export const SITE = "s_demo";
-/** What a host page downloads for the widget (the CSS is inside the wasm). */
+/** What a host page downloads for the widget: the facade first, then on intent the glue and the wasm (its CSS inside). */
 export const WIDGET_FILES = ["/loader.js", "/widget/widget.js", "/widget/widget_bg.wasm"];
 export const MAILBOX = "support@juniper.inbound.example.com";
 if (!URL_ || !KEY) throw new Error("run the suites through tests/run.mjs (make test)");

@@ -5,6 +5,7 @@
 //   node tests/run.mjs                         # every tests/*.test.mjs
 //   node tests/run.mjs tests/email.test.mjs    # only the named suites
 //   node tests/run.mjs --bench                 # the benchmark instead (prints figures)
+//   node tests/run.mjs --bench tests/bench-widget.mjs   # one part of it
 //
 // Exits non-zero when any test fails; the worker is always stopped.
 import { spawn } from "node:child_process";
@@ -60,8 +61,9 @@ try {
     PARLEY_IDENTITY_SECRETS: JSON.stringify(identitySecrets), PARLEY_PGID: String(worker.pgid),
   };
   const named = process.argv.slice(2).filter((a) => a.endsWith(".test.mjs"));
+  const part = process.argv.slice(2).filter((a) => a.endsWith(".mjs") && !a.endsWith(".test.mjs"));
   const files = bench
-    ? ["tests/bench.mjs"]
+    ? (part.length ? part : ["tests/bench.mjs"])
     : named.length ? named
     : readdirSync("tests").filter((f) => f.endsWith(".test.mjs")).sort().map((f) => join("tests", f));
   const args = bench ? files : ["--test", "--test-concurrency=1", "--test-reporter=spec", ...files];

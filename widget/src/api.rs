@@ -10,7 +10,6 @@ use web_sys::{Headers, RequestInit, Response};
 
 use shared::conversation::Author;
 use shared::form::{FieldMode, FormConfig, FormField};
-use shared::site::Language;
 
 use crate::form::{Answer, VisitorState};
 use crate::state::Action;
@@ -70,8 +69,6 @@ pub struct Config {
     pub offline: String,
     /// What the Form step asks.
     pub form: FormConfig,
-    /// The site's language setting.
-    pub language: Language,
     /// The greeting in French, when the site has one.
     pub greeting_fr: Option<String>,
     /// The offline message in French, when the site has one.
@@ -158,7 +155,7 @@ pub fn line(message: &JsValue) -> Option<Line> {
 }
 
 impl Api {
-    /// A client of the worker at `base` (e.g. `https://chat.example.com`).
+    /// A client of the worker at `base` (e.g. `https://chat.example.com`, no trailing slash).
     pub fn new(base: &str) -> Self {
         let no_json = step(|_| JsValue::NULL);
         let read = step(move |response| {
@@ -170,7 +167,7 @@ impl Api {
             all(&Array::of2(&response.status().into(), &json)).into()
         });
         let offline = step(|_| Array::of2(&0.into(), &JsValue::NULL).into());
-        Self { base: base.trim_end_matches('/').to_string(), read, offline }
+        Self { base: base.to_string(), read, offline }
     }
 
     fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Object>, answered: Answered) {
@@ -197,46 +194,30 @@ impl Api {
         let fetched: Thenable = window.fetch_with_str_and_init(&url, &init).unchecked_into();
         fetched.then(&self.read).catch(&self.offline).then(&done);
     }
-
-    /// The site's widget configuration; `None` when unknown, unreachable or switched off.
-    pub fn config(&self, site: &str, done: Box<dyn FnOnce(Option<Config>)>) {
-        // Settings' live preview hands the unsaved configuration in (www/preview.js).
-        let preview = Reflect::get(&js_sys::global(), &"parleyPreview".into()).ok().filter(JsValue::is_object);
-        match preview {
-            Some(config) => done(parse_config(&config)),
-            None => self.call("GET", &["/api/widget/sites/", site, "/config"].concat(), None, None, Box::new(move |config| {
-                done(config.ok().as_ref().and_then(parse_config));
-            })),
-        }
-    }
 }
 
 /// A site's widget settings from the worker's JSON; `None` when switched off.
-fn parse_config(config: &JsValue) -> Option<Config> {
-    {
-        // A site whose owner switched chat off shows nothing.
-        if Reflect::get(config, &"enabled".into()).ok()?.as_bool() == Some(false) {
-            return None;
-        }
-        let form = Reflect::get(config, &"form".into()).unwrap_or(JsValue::NULL);
-        let mode = |field: &str| text(&form, field).and_then(|m| FieldMode::parse(&m)).unwrap_or(FieldMode::Hidden);
-        let text = |key: &str| text(config, key).unwrap_or_default();
-        Some(Config {
-            name: text("name"),
-            color: text("color"),
-            position: text("position"),
-            greeting: text("greeting"),
-            offline: text("offline"),
-            language: Language::parse(&text("language")).unwrap_or(Language::Auto),
-            greeting_fr: Reflect::get(config, &"greetings".into()).ok().and_then(|g| self::text(&g, "fr")),
-            offline_fr: Reflect::get(config, &"offlines".into()).ok().and_then(|g| self::text(&g, "fr")),
-            form: FormConfig { phone: mode("phone"), company: mode("company"), full_name: mode("full_name") },
-        })
+pub fn parse_config(config: &JsValue) -> Option<Config> {
+    // A site whose owner switched chat off shows nothing.
+    if Reflect::get(config, &"enabled".into()).ok()?.as_bool() == Some(false) {
+        return None;
     }
+    let form = Reflect::get(config, &"form".into()).unwrap_or(JsValue::NULL);
+    let mode = |field: &str| text(&form, field).and_then(|m| FieldMode::parse(&m)).unwrap_or(FieldMode::Hidden);
+    let text = |key: &str| text(config, key).unwrap_or_default();
+    Some(Config {
+        name: text("name"),
+        color: text("color"),
+        position: text("position"),
+        greeting: text("greeting"),
+        offline: text("offline"),
+        greeting_fr: Reflect::get(config, &"greetings".into()).ok().and_then(|g| self::text(&g, "fr")),
+        offline_fr: Reflect::get(config, &"offlines".into()).ok().and_then(|g| self::text(&g, "fr")),
+        form: FormConfig { phone: mode("phone"), company: mode("company"), full_name: mode("full_name") },
+    })
 }
 
 impl Api {
-
     /// Creates a visitor of the site: its token, or `None`.
     pub fn create_visitor(&self, site: &str, generation: u32, done: Done) {
         self.call("POST", &["/api/widget/sites/", site, "/visitors"].concat(), None, None, Box::new(move |created| {

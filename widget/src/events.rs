@@ -1,5 +1,5 @@
 //! Events for the host page: `parley:<name>` CustomEvents on `window`, which
-//! the loader's `Parley.on(name, callback)` subscribes to.
+//! the facade's `Parley.on(name, callback)` subscribes to.
 
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit};

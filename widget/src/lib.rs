@@ -1,5 +1,6 @@
 //! Parley's chat widget: a launcher and a chat panel that a site owner adds to
-//! their pages with one snippet (`www/loader.js` loads this module).
+//! their pages with one snippet. The facade (`widget/facade.js`, served as
+//! `www/loader.js`) draws the launcher and loads this module on intent.
 //!
 //! Data flows one way. The snippet API and the view's controls become
 //! [`state::Action`]s; [`state::State`] changes and asks for
@@ -28,14 +29,14 @@ mod state;
 mod thread;
 mod view;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
-use web_sys::{Event, KeyboardEvent};
+use web_sys::{Event, HtmlElement, KeyboardEvent};
 
-use crate::api::{Api, Config, Done};
+use crate::api::{Api, Done};
 use shared::i18n::Locale;
 use crate::state::{Action, Effect, State};
 use crate::thread::Line;
@@ -48,39 +49,30 @@ struct Bridge {
     state: RefCell<State<Object>>,
     view: RefCell<View>,
     link: live::Link,
+    /// Remembers [`State::marker`] for the next page (the facade's `mark`).
+    mark: js_sys::Function,
+    /// The marker last remembered.
+    marked: Cell<Option<u32>>,
 }
 
 type Shared = Rc<Bridge>;
 
-/// A running widget on the page; the loader calls its methods for the snippet API.
+/// A running widget on the page; the facade calls its methods for the snippet API.
 #[wasm_bindgen]
 pub struct Widget {
     inner: Shared,
 }
 
-/// Mounts the widget for `site`, talking to the worker at `base`: a promise
-/// of the [`Widget`], once the site's configuration is in.
+/// Starts the widget for `site`, talking to the worker at `base`, with the
+/// site's `config` (JSON the facade fetched) and the facade's `launcher`.
+/// `unread` is the facade's marker (replies unread when the last page
+/// closed), `french` the language the facade chose, and `mark` remembers the
+/// marker for the next page. Nothing of the panel is built before it opens.
 #[wasm_bindgen]
-pub fn start(site: String, base: String) -> js_sys::Promise {
-    js_sys::Promise::new(&mut |resolve, reject| {
-        let (api, site) = (Rc::new(Api::new(&base)), site.clone());
-        api.clone().config(&site.clone(), Box::new(move |config| {
-            let mounted = config.ok_or("unknown site, switched off, or worker unreachable".into()).and_then(|c| mount(site, api, c));
-            let _ = match mounted {
-                Ok(widget) => resolve.call1(&JsValue::NULL, &widget.into()),
-                Err(why) => reject.call1(&JsValue::NULL, &why),
-            };
-        }));
-    })
-}
-
-/// Mounts the widget once configured: the launcher never shows before it works.
-fn mount(site: String, api: Rc<Api>, config: Config) -> Result<Widget, JsValue> {
-    let window = web_sys::window().ok_or("no window")?;
-    let locale = Locale::resolve(config.language, &window.navigator().language().unwrap_or_default());
-    locale::set(locale);
-    let mut config = config;
-    if locale == Locale::Fr {
+pub fn start(site: String, base: String, config: JsValue, launcher: HtmlElement, unread: Option<u32>, french: bool, mark: js_sys::Function) -> Result<Widget, JsValue> {
+    locale::set(if french { Locale::Fr } else { Locale::En });
+    let mut config = api::parse_config(&config).ok_or("unknown site or switched off")?;
+    if french {
         if let Some(fr) = config.greeting_fr.take() {
             config.greeting = fr;
         }
@@ -88,11 +80,13 @@ fn mount(site: String, api: Rc<Api>, config: Config) -> Result<Widget, JsValue> 
             config.offline = fr;
         }
     }
-    let doc = window.document().ok_or("no document")?;
-    let mut view = View::mount(&doc, &config).ok_or("could not mount the widget")?;
-    let (state, effects) = State::start(config.form, cookie::read());
+    let form = config.form;
+    let mut view = View::adopt(launcher, config).ok_or("no launcher")?;
+    let (state, effects) = State::start(form, cookie::read(), unread.unwrap_or(0));
     view.render(&state);
-    let inner = Rc::new(Bridge { site, api, state: RefCell::new(state), view: RefCell::new(view), link: live::Link::default() });
+    let api = Rc::new(Api::new(&base));
+    let link = live::Link::default();
+    let inner = Rc::new(Bridge { site, api, state: RefCell::new(state), view: RefCell::new(view), link, mark, marked: Cell::new(unread) });
     wire(&inner);
     run(&inner, effects);
     Ok(Widget { inner })
@@ -128,7 +122,16 @@ impl Widget {
 /// Applies `action`, renders the new state, then carries out its effects.
 fn dispatch(inner: &Shared, action: Action<Object>) {
     let effects = inner.state.borrow_mut().apply(action);
-    inner.view.borrow_mut().render(&inner.state.borrow());
+    let state = inner.state.borrow();
+    if inner.view.borrow_mut().render(&state) {
+        wire_panel(inner);
+    }
+    let marker = state.marker();
+    if !state.loading && inner.marked.get() != marker {
+        inner.marked.set(marker);
+        let _ = inner.mark.call1(&JsValue::NULL, &marker.map_or(JsValue::NULL, JsValue::from));
+    }
+    drop(state);
     run(inner, effects);
 }
 
@@ -164,10 +167,18 @@ fn answer(inner: &Shared) -> Done {
     Box::new(move |action| dispatch(&inner, action))
 }
 
-/// Connects the view's controls to actions.
+/// Connects the launcher, and the browser coming back online, to actions.
 fn wire(inner: &Shared) {
-    let w = inner.view.borrow();
-    on(&w.launcher, "click", inner, |s, _| dispatch(s, Action::Toggle));
+    on(&inner.view.borrow().launcher, "click", inner, |s, _| dispatch(s, Action::Toggle));
+    if let Some(window) = web_sys::window() {
+        on(&window, "online", inner, |s, _| dispatch(s, Action::Online));
+    }
+}
+
+/// Connects the panel's controls to actions, once it is built.
+fn wire_panel(inner: &Shared) {
+    let view = inner.view.borrow();
+    let Some(w) = &view.panel else { return };
     on(&w.close, "click", inner, |s, _| dispatch(s, Action::Close));
     on(&w.panel, "keydown", inner, |s, e| {
         if e.unchecked_ref::<KeyboardEvent>().key() == "Escape" {
@@ -180,12 +191,9 @@ fn wire(inner: &Shared) {
         submit(s);
     });
     on(&w.input, "input", inner, |s, _| {
-        let text = s.view.borrow().input.value();
+        let text = composed(s);
         dispatch(s, Action::Typed { text, now: js_sys::Date::now() });
     });
-    if let Some(window) = web_sys::window() {
-        on(&window, "online", inner, |s, _| dispatch(s, Action::Online));
-    }
     on(&w.input, "keydown", inner, |s, e| {
         let key: &KeyboardEvent = e.unchecked_ref();
         if key.key() == "Enter" && !key.shift_key() && !key.is_composing() {
@@ -222,9 +230,14 @@ fn on(target: &web_sys::EventTarget, event: &str, inner: &Shared, handler: fn(&S
 
 /// Takes the composer's text as a new message, with a fresh client id.
 fn submit(inner: &Shared) {
-    let text = inner.view.borrow().input.value();
+    let text = composed(inner);
     let client_id = web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default();
     dispatch(inner, Action::Submit { text, client_id, now: js_sys::Date::now() });
+}
+
+/// The composer's text.
+fn composed(inner: &Shared) -> String {
+    inner.view.borrow().panel.as_ref().map(|p| p.input.value()).unwrap_or_default()
 }
 
 /// The `parley:message` detail of a reply: `{author, body, author_name?, created_at}`.

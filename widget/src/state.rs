@@ -70,8 +70,10 @@ pub struct State<I> {
 }
 
 impl<I> State<I> {
-    /// The state of a freshly mounted widget, with the token from the cookie if any.
-    pub fn start(config: FormConfig, token: Option<String>) -> (Self, Vec<Effect<I>>) {
+    /// The state of a freshly mounted widget, with the token from the cookie
+    /// if any, and the replies the visitor had not read when the page before
+    /// closed (the facade's marker, see [`Self::marker`]).
+    pub fn start(config: FormConfig, token: Option<String>, unread: u32) -> (Self, Vec<Effect<I>>) {
         let mut state = State {
             open: false,
             thread: Thread::default(),
@@ -81,7 +83,7 @@ impl<I> State<I> {
             loading: token.is_some(),
             typing: None,
             online: true,
-            unread: 0,
+            unread: if token.is_some() { unread } else { 0 },
             seen_at: 0.0,
             link: live::Link::default(),
             config,
@@ -162,6 +164,14 @@ impl<I> State<I> {
         self.flush();
         self.sync_link();
         std::mem::take(&mut self.effects)
+    }
+
+    /// What the page's facade remembers for the next page (`www/loader.js`):
+    /// the replies not yet read (0: none, but the visitor awaits a reply), or
+    /// `None` when nothing waits. The next page then shows the count on its
+    /// launcher and loads the widget in idle time, so the socket comes back.
+    pub fn marker(&self) -> Option<u32> {
+        (self.token.is_some() && (self.unread > 0 || self.thread.awaiting_reply())).then_some(self.unread)
     }
 
     /// The visitor's last stored message, by index, once an agent has read it.

@@ -1,11 +1,12 @@
-//! The widget's DOM, inside a shadow root so the host page's CSS and the
-//! widget's never mix. [`View::render`] shows the [`State`], touching only what
-//! changed since the last render; it never calls the network. Every piece of
-//! user content is set as text, never HTML.
+//! The widget's DOM, inside the shadow root the facade (`www/loader.js`) made,
+//! so the host page's CSS and the widget's never mix. The facade drew the
+//! launcher; the panel is built on first open, not before. [`View::render`]
+//! shows the [`State`], touching only what changed since the last render; it
+//! never calls the network. Every piece of user content is set as text, never HTML.
 
 use shared::conversation::Author;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement, ShadowRootInit, ShadowRootMode};
+use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement, ShadowRoot};
 
 use crate::api::Config;
 use crate::form::{FormStep, Values};
@@ -15,15 +16,29 @@ use crate::form_view::FormView;
 use crate::state::State;
 use crate::thread::{Delivery, Line};
 
-const CSS: &str = include_str!("widget.css");
-/// The launcher's speech-bubble icon (emoji fonts are not everywhere).
-const CHAT_ICON: &str = r#"<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>"#;
+/// The panel's styles, minified from src/widget.css by build.rs.
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
 
-/// Handles on the elements the widget updates.
+/// Handles on the launcher, and on the panel once it is built.
 pub struct View {
     doc: Document,
-    /// The floating button that opens the panel.
+    /// The shadow root the facade made: the panel goes next to the launcher.
+    root: ShadowRoot,
+    /// The facade's floating button that opens the panel.
     pub launcher: HtmlElement,
+    /// The number of unread replies on the launcher.
+    badge: Element,
+    /// The unread count the launcher shows.
+    unread: Option<u32>,
+    /// The site's settings, for the panel.
+    config: Config,
+    /// The panel, once opened.
+    pub panel: Option<Panel>,
+}
+
+/// The chat panel's elements.
+pub struct Panel {
+    doc: Document,
     /// The chat panel.
     pub panel: HtmlElement,
     /// The close button in the panel header.
@@ -38,14 +53,9 @@ pub struct View {
     pub form: Element,
     /// The message input.
     pub input: HtmlTextAreaElement,
-    title: Element,
     notice: Element,
     /// "Robin is typing…", under the thread.
     typing: Element,
-    /// The number of unread replies on the launcher.
-    badge: Element,
-    greeting: String,
-    offline: String,
     /// The Form step on screen, if it is.
     form_step: Option<FormView>,
     shown: Shown,
@@ -59,7 +69,6 @@ struct Shown {
     /// The thread's revision, the line marked seen, and whether the team was online.
     thread: Option<(u32, Option<usize>, bool)>,
     typing: Option<String>,
-    unread: u32,
     loading: Option<bool>,
     notice: &'static str,
     composed: u32,
@@ -84,37 +93,56 @@ fn html(e: Element) -> HtmlElement {
 }
 
 impl View {
-    /// Builds the launcher and the (hidden) panel under a new host element in
-    /// `<body>`, with the site's name, colour, side and greeting.
-    pub fn mount(doc: &Document, config: &Config) -> Option<View> {
-        let host = el(doc, "div", "");
-        attr(&host, "id", "parley-widget");
-        doc.body()?.append_child(&host).ok()?;
-        let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).ok()?;
+    /// Takes over the facade's `launcher` (in its shadow root, its badge last
+    /// inside it); builds nothing yet.
+    pub fn adopt(launcher: HtmlElement, config: Config) -> Option<View> {
+        Some(View {
+            doc: launcher.owner_document()?,
+            root: launcher.parent_node()?.unchecked_into(),
+            badge: launcher.last_element_child()?,
+            launcher,
+            unread: None,
+            config,
+            panel: None,
+        })
+    }
 
+    /// Shows what `state` holds, changing only what differs from the last
+    /// render; builds the panel when it first opens. Returns whether it did.
+    pub fn render<I>(&mut self, state: &State<I>) -> bool {
+        if self.unread != Some(state.unread) {
+            self.unread = Some(state.unread);
+            self.render_unread(state.unread);
+        }
+        let built = state.open && self.panel.is_none();
+        if built {
+            self.panel = self.build();
+        }
+        if let Some(panel) = &mut self.panel {
+            panel.render(state, &self.config, &self.launcher);
+        }
+        built
+    }
+
+    /// Builds the (hidden) panel next to the launcher, with its styles and
+    /// the site's name, colour and side.
+    fn build(&self) -> Option<Panel> {
+        let doc = &self.doc;
         let style = el(doc, "style", "");
         style.set_text_content(Some(CSS));
 
-        let launcher = el(doc, "button", "launcher");
-        attr(&launcher, "type", "button");
-        attr(&launcher, "aria-label", t(Text::OpenChat));
-        attr(&launcher, "aria-expanded", "false");
-        attr(&launcher, "aria-controls", "parley-panel");
-        launcher.set_inner_html(CHAT_ICON); // a constant, never user content
-        let badge = el(doc, "span", "badge");
-        attr(&badge, "aria-hidden", "true");
-        launcher.append_child(&badge).ok()?;
-
-        let panel = el(doc, "section", "panel");
+        let side = if self.config.position == "left" { "panel left" } else { "panel right" };
+        let panel = el(doc, "section", side);
         attr(&panel, "id", "parley-panel");
         attr(&panel, "role", "dialog");
-        attr(&panel, "aria-label", t(Text::Chat));
+        attr(&panel, "aria-label", &self.config.name);
         attr(&panel, "lang", crate::locale::get().tag());
+        attr(&panel, "style", &["--accent:", &self.config.color].concat());
         attr(&panel, "hidden", "");
 
         let header = el(doc, "header", "");
         let title = el(doc, "h2", "title");
-        title.set_text_content(Some(t(Text::Chat)));
+        title.set_text_content(Some(&self.config.name));
         let close = el(doc, "button", "close");
         attr(&close, "type", "button");
         attr(&close, "aria-label", t(Text::CloseChat));
@@ -147,11 +175,9 @@ impl View {
         form.append_with_node_3(&label, &input, &send).ok()?;
 
         panel.append_with_node_5(&header, &scroll, &typing, &notice, &form).ok()?;
-        root.append_with_node_3(&style, &launcher, &panel).ok()?;
-
-        let view = View {
+        self.root.append_with_node_2(&style, &panel).ok()?;
+        Some(Panel {
             doc: doc.clone(),
-            launcher: html(launcher),
             panel: html(panel),
             close: html(close),
             list,
@@ -159,46 +185,42 @@ impl View {
             form_slot,
             form,
             input: input.unchecked_into(),
-            title,
             notice,
             typing,
-            badge,
-            greeting: config.greeting.clone(),
-            offline: config.offline.clone(),
             form_step: None,
             shown: Shown::default(),
+        })
+    }
+
+    /// The values typed into the Form step, if it is shown.
+    pub fn form_values(&self) -> Option<Values> {
+        self.panel.as_ref()?.form_step.as_ref().map(FormView::values)
+    }
+
+    /// The launcher's count of unread replies, and its label saying it.
+    fn render_unread(&self, unread: u32) {
+        let count = (unread > 0).then(|| crate::api::decimal(unread.into()));
+        self.badge.set_text_content(count.as_deref());
+        let label = match &count {
+            Some(count) => [t(Text::OpenChat), t(Text::Unread), count].concat(),
+            None => t(Text::OpenChat).into(),
         };
-        view.configure(&config.name, &config.color, &config.position);
-        Some(view)
+        attr(&self.launcher, "aria-label", &label);
     }
+}
 
-    /// Applies the site's name, accent colour and side of the screen.
-    fn configure(&self, name: &str, color: &str, position: &str) {
-        self.title.set_text_content(Some(name));
-        attr(&self.panel, "aria-label", name);
-        let host_style = ["--accent:", color].concat();
-        attr(&self.launcher, "style", &host_style);
-        attr(&self.panel, "style", &host_style);
-        let side = if position == "left" { "left" } else { "right" };
-        self.launcher.class_list().add_1(side).ok();
-        self.panel.class_list().add_1(side).ok();
-    }
-
+impl Panel {
     /// Shows what `state` holds, changing only what differs from the last render.
-    pub fn render<I>(&mut self, state: &State<I>) {
+    fn render<I>(&mut self, state: &State<I>, config: &Config, launcher: &Element) {
         let thread = Some((state.thread.revision, state.seen(), state.online));
         if self.shown.thread != thread {
             self.shown.thread = thread;
-            self.render_thread(&state.thread.lines, state.seen(), state.online);
+            self.render_thread(&state.thread.lines, state.seen(), state.online, config);
         }
         if self.shown.typing != state.typing {
             self.shown.typing.clone_from(&state.typing);
             let typing = state.typing.as_deref().map(|name| [name, t(Text::IsTyping)].concat());
             self.typing.set_text_content(typing.as_deref());
-        }
-        if self.shown.unread != state.unread {
-            self.shown.unread = state.unread;
-            self.render_unread(state.unread);
         }
         if self.shown.loading != Some(state.loading) {
             self.shown.loading = Some(state.loading);
@@ -215,13 +237,12 @@ impl View {
         }
         if self.shown.open != state.open {
             self.shown.open = state.open;
-            self.set_open(state.open);
+            self.panel.set_hidden(!state.open);
+            attr(launcher, "aria-expanded", if state.open { "true" } else { "false" });
+            if state.open {
+                let _ = self.input.focus();
+            }
         }
-    }
-
-    /// The values typed into the Form step, if it is shown.
-    pub fn form_values(&self) -> Option<Values> {
-        self.form_step.as_ref().map(FormView::values)
     }
 
     /// Shows the Form step, its thank-you, or nothing, after the messages.
@@ -256,33 +277,13 @@ impl View {
         }
     }
 
-    /// Shows or hides the panel and moves focus accordingly.
-    fn set_open(&self, open: bool) {
-        self.panel.set_hidden(!open);
-        attr(&self.launcher, "aria-expanded", if open { "true" } else { "false" });
-        if open {
-            let _ = self.input.focus();
-        }
-    }
-
-    /// The launcher's count of unread replies, and its label saying it.
-    fn render_unread(&self, unread: u32) {
-        let count = (unread > 0).then(|| crate::api::decimal(unread.into()));
-        self.badge.set_text_content(count.as_deref());
-        let label = match &count {
-            Some(count) => [t(Text::OpenChat), t(Text::Unread), count].concat(),
-            None => t(Text::OpenChat).into(),
-        };
-        attr(&self.launcher, "aria-label", &label);
-    }
-
     /// Renders the thread: the greeting, the offline message if any (the
     /// site's, or while nobody is online a default one), then every line, as
     /// text, "Seen" under the line at `seen`.
-    fn render_thread(&self, lines: &[Line], seen: Option<usize>, online: bool) {
+    fn render_thread(&self, lines: &[Line], seen: Option<usize>, online: bool, config: &Config) {
         self.list.set_text_content(None);
-        let offline = if online || !self.offline.is_empty() { self.offline.as_str() } else { t(Text::NobodyOnline) };
-        for note in [self.greeting.as_str(), offline] {
+        let offline = if online || !config.offline.is_empty() { config.offline.as_str() } else { t(Text::NobodyOnline) };
+        for note in [config.greeting.as_str(), offline] {
             if !note.is_empty() {
                 self.list.append_child(&self.bubble(Author::Bot, None, note)).ok();
             }

@@ -27,7 +27,7 @@ fn loaded(lines: Vec<Line>, seen_at: f64) -> A {
 
 /// A returning visitor whose thread (`lines`) is loaded, with the panel closed.
 fn returning(lines: Vec<Line>) -> (State<&'static str>, Vec<E>) {
-    let (mut state, _) = State::start(CONFIG, Some("v1".into()));
+    let (mut state, _) = State::start(CONFIG, Some("v1".into()), 0);
     let effects = state.apply(loaded(lines, 0.0));
     (state, effects)
 }
@@ -62,7 +62,7 @@ fn a_socket_is_held_while_open_awaiting_a_reply_or_with_unread_replies() {
     assert_eq!(state.apply(Action::Close), vec![Effect::Emit("close"), Effect::Disconnect], "read and answered: no socket");
     assert_eq!(state.link.sock, Sock::Off);
 
-    let (mut state, _) = State::<&str>::start(CONFIG, None);
+    let (mut state, _) = State::<&str>::start(CONFIG, None, 0);
     assert!(!state.wants_socket(), "no visitor, no socket");
     assert_eq!(state.apply(Action::Close), vec![]);
 }
@@ -145,7 +145,7 @@ fn the_agents_typing_shows_until_stopped_replied_or_stale() {
 
 #[test]
 fn the_visitors_typing_is_paced_sent_last_and_only_on_an_open_socket() {
-    let (mut state, _) = State::<&str>::start(CONFIG, Some("v1".into()));
+    let (mut state, _) = State::<&str>::start(CONFIG, Some("v1".into()), 0);
     assert_eq!(state.apply(Action::Typed { text: "H".into(), now: 0.0 }), vec![], "no socket, nothing sent");
     let mut state2 = live();
     let s = &mut state2;
@@ -161,7 +161,7 @@ fn the_visitors_typing_is_paced_sent_last_and_only_on_an_open_socket() {
 
 #[test]
 fn while_nobody_is_online_the_form_asks_for_the_email_first() {
-    let (mut state, _) = State::<&str>::start(CONFIG, Some("v1".into()));
+    let (mut state, _) = State::<&str>::start(CONFIG, Some("v1".into()), 0);
     state.apply(Action::Open);
     state.apply(loaded(vec![], 0.0));
     assert_eq!(state.form, FormStep::Hidden, "online (or not told otherwise): the Form follows the first message");
@@ -189,8 +189,27 @@ fn seen_marks_the_visitors_last_message_once_read_after_it() {
     assert_eq!(state.seen(), Some(1));
     state.apply(Action::Pushed(Push::Message(msg(Author::Agent, "m3", None, "reply", 3))));
     assert_eq!(state.seen(), Some(1), "still under the visitor's last message");
-    let (state, _) = State::<&str>::start(CONFIG, Some("v1".into()));
+    let (state, _) = State::<&str>::start(CONFIG, Some("v1".into()), 0);
     let mut state = state;
     state.apply(loaded(vec![msg(Author::Visitor, "m1", Some("c1"), "hi", 1)], 10.0));
     assert_eq!(state.seen(), Some(0), "the thread's seen_at counts too");
+}
+
+#[test]
+fn the_marker_remembers_unread_replies_and_an_awaited_reply_for_the_next_page() {
+    let (mut state, _) = State::<&str>::start(CONFIG, Some("v1".into()), 2);
+    assert_eq!(state.unread, 2, "the count the page before left");
+    assert!(state.wants_socket(), "unread replies keep the socket");
+    state.apply(loaded(vec![msg(Author::Visitor, "m1", Some("c1"), "hi", 1), msg(Author::Agent, "m2", None, "yes", 2)], 0.0));
+    assert_eq!(state.marker(), Some(2), "history does not clear the count");
+    state.apply(Action::Pushed(Push::Message(msg(Author::Agent, "m3", None, "and more", 3))));
+    assert_eq!(state.marker(), Some(3));
+    state.apply(Action::Open);
+    assert_eq!(state.marker(), None, "read, and nothing awaited");
+    state.apply(Action::Pushed(Push::Message(msg(Author::Visitor, "m4", Some("c4"), "thanks", 4))));
+    assert_eq!(state.marker(), Some(0), "the visitor awaits a reply");
+    state.apply(Action::Reset);
+    assert_eq!(state.marker(), None, "a forgotten visitor awaits nothing");
+    let (fresh, _) = State::<&str>::start(CONFIG, None, 4);
+    assert_eq!((fresh.unread, fresh.marker()), (0, None), "no visitor, no unread replies");
 }

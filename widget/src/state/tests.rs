@@ -16,13 +16,13 @@ type E = Effect<Who>;
 const CONFIG: FormConfig = FormConfig { phone: FieldMode::Optional, company: FieldMode::Hidden, full_name: FieldMode::Hidden };
 
 fn fresh() -> State<Who> {
-    let (state, effects) = State::start(CONFIG, None);
+    let (state, effects) = State::start(CONFIG, None, 0);
     assert_eq!(effects, vec![]);
     state
 }
 
 fn returning(token: &str) -> (State<Who>, Vec<E>) {
-    State::start(CONFIG, Some(token.into()))
+    State::start(CONFIG, Some(token.into()), 0)
 }
 
 fn line(author: Author, client: Option<&str>, body: &str, at: f64) -> Line {

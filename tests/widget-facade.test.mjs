@@ -1,0 +1,153 @@
+// The facade (www/loader.js) in real Chromium: it draws the launcher and the
+// unread badge itself, and the wasm widget loads only on intent (pointer over,
+// focus, click, open(), identify() with a visitor) or, for a returning visitor
+// whose conversation waits, in idle time. The panel is built on first open.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { URL_, KEY, call, newVisitor, sendChat, startHostPages, unique, launchChromium } from "./helpers.mjs";
+
+const WIDGET = /\/widget\/widget(\.js|_bg\.wasm)$/;
+const MARKER = "parley_unread:s_demo";
+let browser, hosts;
+before(async () => {
+  browser = await launchChromium();
+  hosts = await startHostPages();
+});
+after(async () => {
+  await browser?.close();
+  await hosts?.close();
+});
+
+/** A page of a fresh context (with `cookie` as the visitor's, if given), recording the widget's requests. */
+async function visit(url = URL_ + "/", { cookie, marker } = {}) {
+  const context = await browser.newContext();
+  if (cookie) await context.addCookies([{ name: "parley_visitor", value: cookie, url }]);
+  if (marker !== undefined) await context.addInitScript(([k, v]) => localStorage.setItem(k, v), [MARKER, marker]);
+  const page = await context.newPage();
+  page.widget = [];
+  page.errors = [];
+  page.on("request", (r) => WIDGET.test(r.url()) && page.widget.push(r.url()));
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  await page.goto(url);
+  await ready(page);
+  return page;
+}
+
+/** Resolves once the facade has drawn the launcher and answers the API. */
+const ready = (page) => page.evaluate(() => new Promise((r) => window.Parley.on("ready", r)));
+const marker = (page) => page.evaluate((k) => localStorage.getItem(k), MARKER);
+
+test("the facade draws the launcher with the site's colour and side, and no wasm loads without intent", async () => {
+  const page = await visit();
+  const launcher = page.locator(".launcher");
+  assert.equal(await launcher.getAttribute("aria-label"), "Open chat");
+  assert.equal(await launcher.getAttribute("aria-expanded"), "false");
+  const config = (await call("GET", "/api/widget/sites/s_demo/config")).body;
+  assert.equal(await launcher.getAttribute("style"), `--accent:${config.color}`);
+  assert.equal(await launcher.getAttribute("class"), `launcher ${config.position === "left" ? "left" : "right"}`);
+  assert.equal(await page.locator(".badge").textContent(), "", "no badge without unread replies");
+  await page.waitForLoadState("networkidle");
+  assert.deepEqual(page.widget, [], "neither the glue nor the wasm before intent");
+  assert.equal(await page.locator(".panel").count(), 0);
+
+  const wasm = page.waitForRequest(WIDGET);
+  await launcher.hover();
+  await wasm;
+  await page.locator(".launcher").click();
+  await page.locator("#parley-input").waitFor();
+  assert.equal(await page.locator(".launcher").count(), 1, "the widget took over the facade's launcher: no second one");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("focus on the launcher, or Parley.open(), loads the widget; a returning visitor's thread is fetched but not built", async () => {
+  const page = await visit(URL_ + "/", { cookie: await newVisitor() });
+  await page.waitForLoadState("networkidle");
+  assert.deepEqual(page.widget, [], "a cookie alone, with nothing waiting, loads nothing");
+  const thread = page.waitForRequest(/\/api\/widget\/conversation/);
+  await page.locator(".launcher").focus();
+  await thread; // the widget runs: it fetches the stored thread
+  assert.equal(await page.locator(".panel, .messages, .form-step").count(), 0, "nothing of the panel before it opens");
+  await page.context().close();
+
+  const other = await visit();
+  const wasm = other.waitForRequest(WIDGET);
+  await other.evaluate(() => window.Parley.open());
+  await wasm;
+  await other.locator(".panel").waitFor({ state: "visible" });
+  await other.context().close();
+});
+
+test("a click with no hover before it opens a working panel", async () => {
+  const page = await visit();
+  // element.click() fires no pointer event: the wasm is fetched only on the click.
+  await page.evaluate(() => document.querySelector("#parley-widget").shadowRoot.querySelector(".launcher").click());
+  const text = unique("clicked straight away ");
+  await page.locator("#parley-input").fill(text);
+  await page.keyboard.press("Enter");
+  await page.locator("li.mine", { hasText: text }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
+  assert.equal(await page.locator(".launcher").getAttribute("aria-expanded"), "true");
+  await page.context().close();
+});
+
+test("unread replies leave a marker; the next page's facade shows the badge and loads the widget in idle time", async () => {
+  const page = await visit();
+  await page.locator(".launcher").click();
+  const text = unique("anyone there? ");
+  await page.locator("#parley-input").fill(text);
+  await page.keyboard.press("Enter");
+  await page.locator("li.mine", { hasText: text }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
+  await page.waitForFunction((k) => localStorage.getItem(k) === "0", MARKER); // awaiting a reply
+  await page.locator(".launcher").click(); // closed: the socket stays for the awaited reply
+  const token = (await page.context().cookies()).find((c) => c.name === "parley_visitor").value;
+  const { conversation_id } = (await call("GET", "/api/widget/conversation", { token })).body;
+  await call("POST", `/api/conversations/${conversation_id}/messages`, { token: KEY, json: { body: "Yes, here!" } });
+  await page.locator(".badge", { hasText: "1" }).waitFor();
+  assert.equal(await marker(page), "1");
+
+  // The next page, with the widget unreachable: the facade alone shows the badge, and tried to load the widget.
+  await page.route(WIDGET, (r) => r.abort());
+  const tried = page.waitForRequest(WIDGET);
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.locator(".badge").textContent(), "1");
+  assert.equal(await page.locator(".launcher").getAttribute("aria-label"), "Open chat. Unread replies: 1");
+  await tried;
+
+  // Reachable again: loaded in idle time, it keeps the count and the socket until the visitor reads.
+  await page.unroute(WIDGET);
+  const socket = page.waitForEvent("websocket");
+  await page.reload();
+  await socket;
+  assert.equal(await page.locator(".badge").textContent(), "1");
+  await page.locator(".launcher").click();
+  await page.locator("li.theirs", { hasText: "Yes, here!" }).waitFor();
+  await page.locator(".badge:empty").waitFor({ state: "attached" });
+  await page.waitForFunction((k) => localStorage.getItem(k) === null, MARKER);
+  await page.context().close();
+});
+
+test("queued calls: identify() waits for the widget without a visitor, open() loads it, reset() forgets at once", async () => {
+  const address = `queued+${unique("")}@example.com`;
+  const page = await visit(hosts.page("s_demo", `Parley.identify({ email: ${JSON.stringify(address)} });`));
+  await page.waitForLoadState("networkidle");
+  assert.deepEqual(page.widget, [], "identify() with no visitor to tie waits in the queue");
+  await page.evaluate(() => window.Parley.open());
+  await page.locator("#parley-input").fill("queued identify");
+  await page.keyboard.press("Enter");
+  await page.locator("li.mine", { hasText: "queued identify" }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
+  const token = (await page.context().cookies(hosts.origin)).find((c) => c.name === "parley_visitor").value;
+  const { conversation_id } = (await call("GET", "/api/widget/conversation", { token })).body;
+  const { conversation } = (await call("GET", `/api/conversations/${conversation_id}`, { token: KEY })).body;
+  assert.equal(conversation.contact_email, address, "the queued identify reached the worker");
+  await page.context().close();
+
+  const visitor = await newVisitor();
+  await sendChat(visitor, "waiting for a reply");
+  const url = hosts.page("s_demo", "Parley.reset();");
+  const reset = await visit(url, { cookie: visitor, marker: "2" });
+  assert.equal((await reset.context().cookies(hosts.origin)).find((c) => c.name === "parley_visitor"), undefined, "the cookie is gone");
+  assert.equal(await marker(reset), null, "and the marker");
+  assert.equal(await reset.locator(".badge").textContent(), "");
+  await reset.context().close();
+});

@@ -1,0 +1,153 @@
+/* Parley's facade, served minified as /loader.js (scripts/build-widget.sh).
+ * The snippet injects it after the host page's load event. It fetches the
+ * site's config (cached a minute), draws the launcher and its unread badge in
+ * a shadow root, and answers the snippet API. The wasm widget loads only on
+ * intent: the pointer over or focus on the launcher, a click, open(), an
+ * identify() once there is a visitor to tie, or, in idle time, for a returning
+ * visitor whose conversation waits on a reply (so live replies keep coming).
+ * The widget then takes over the launcher and builds the panel on first open.
+ *
+ * API: Parley.identify({email, name?, phone?, account?, signature?}),
+ *      Parley.open(), Parley.close(), Parley.reset(),
+ *      Parley.on("ready" | "open" | "close" | "message", callback).
+ * "ready" fires once the launcher shows and the API answers. */
+(function (w, d) {
+  var me = d.currentScript;
+  if (!me) return;
+  var site = me.getAttribute("data-site");
+  var base = new URL(".", me.src).href.slice(0, -1);
+  var stub = w.Parley || { q: [] };
+  // The widget's marker: replies unread when the last page closed ("0": the
+  // visitor awaits a reply); written by the widget (State::marker in widget/src/state.rs).
+  var KEY = "parley_unread:" + site;
+  var queue = [];
+  var config, fr, button, widget, loading, ready, marker;
+
+  /** localStorage, which may be off (privacy settings, sandboxed frames). */
+  function store(use) {
+    try {
+      return use(localStorage);
+    } catch (e) {}
+  }
+
+  /** Whether this browser has a visitor (the cookie shared::visitor::COOKIE_NAME). */
+  function visitor() {
+    return /(^|; )parley_visitor=[^;]/.test(d.cookie);
+  }
+
+  /** Shows `n` unread replies on the launcher, and says so in its label (texts: shared::i18n). */
+  function badge(n) {
+    button.lastChild.textContent = n > 0 ? n : "";
+    button.setAttribute("aria-label", (fr ? "Ouvrir le chat" : "Open chat") +
+      (n > 0 ? (fr ? ". Réponses non lues : " : ". Unread replies: ") + n : ""));
+  }
+
+  /** The widget's `mark`: remembers its marker (a number, or null for none) for the next page. */
+  function mark(n) {
+    store(function (s) {
+      n == null ? s.removeItem(KEY) : s.setItem(KEY, n);
+    });
+  }
+
+  /** Loads and starts the wasm widget (once), then replays the calls made meanwhile. */
+  function load() {
+    if (loading) return;
+    loading = 1;
+    import(base + "/widget/widget.js")
+      .then(function (glue) {
+        return glue.default({ module_or_path: base + "/widget/widget_bg.wasm" }).then(function () {
+          widget = glue.start(site, base, config, button, marker == null ? null : +marker, fr, mark);
+          queue.splice(0).forEach(function (call) {
+            widget[call[0]].apply(widget, call[1]);
+          });
+        });
+      })
+      .catch(function (err) {
+        loading = 0;
+        console.error("Parley: the chat widget could not start:", err);
+      });
+  }
+
+  /** A snippet call: to the widget once it runs, else queued (loading it when the call needs it). */
+  function call(name, args) {
+    if (widget) return widget[name].apply(widget, args);
+    if (name == "reset") {
+      // Forget the visitor now: the page may never load the widget.
+      d.cookie = "parley_visitor=; Max-Age=0; Path=/";
+      mark(marker = null);
+      badge(0);
+    }
+    queue.push([name, args]);
+    if (name == "open" || (name == "identify" && visitor())) load();
+  }
+
+  var api = { on: function (name, callback) {
+    if (typeof callback != "function") return;
+    if (name == "ready" && ready) return callback();
+    w.addEventListener("parley:" + name, function (e) {
+      callback(e.detail);
+    });
+  } };
+  ["identify", "open", "close", "reset"].forEach(function (name) {
+    api[name] = function () {
+      call(name, [].slice.call(arguments));
+    };
+  });
+
+  /** Draws the launcher for the site's `c`onfig, unless chat is switched off. */
+  function draw(c) {
+    if (!c || c.enabled === false) return;
+    config = c;
+    // As shared::i18n::Locale::resolve: a fixed language wins, `auto` follows the browser.
+    fr = c.language == "fr" || (c.language != "en" && /^fr/i.test(navigator.language));
+    var host = d.createElement("div");
+    host.id = "parley-widget";
+    var root = host.attachShadow({ mode: "open" });
+    root.innerHTML =
+      "<style>:host{all:initial}*{box-sizing:border-box;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif}" +
+      ".launcher{position:fixed;bottom:20px;right:20px;z-index:2147483646;width:56px;height:56px;border-radius:50%;border:0;" +
+      "background:var(--accent,#2f6fed);color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center}" +
+      ".left{right:auto;left:20px}:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
+      ".badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#c0392b;" +
+      "color:#fff;font:700 12px/20px system-ui,sans-serif}.badge:empty{display:none}</style>" +
+      '<button type="button" class="launcher ' + (c.position == "left" ? "left" : "right") +
+      '" aria-expanded="false" aria-controls="parley-panel"><svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false">' +
+      '<path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>' +
+      '<span class="badge" aria-hidden="true"></span></button>';
+    button = root.lastChild;
+    button.setAttribute("style", "--accent:" + c.color);
+    // No cookie check here (a second synchronous read): a marker the cookie
+    // outlived is cleared by the widget it loads.
+    marker = store(function (s) {
+      return s.getItem(KEY);
+    });
+    badge(marker);
+    ["pointerover", "focus"].forEach(function (intent) {
+      button.addEventListener(intent, load);
+    });
+    button.addEventListener("click", function () {
+      if (!widget) call("open", []);
+    });
+    d.body.appendChild(host);
+    w.Parley = api;
+    (stub.q || []).forEach(function (c) {
+      var fn = api[c[0]];
+      if (fn) fn.apply(api, c[1]);
+      else console.warn("Parley: unknown call " + c[0]);
+    });
+    if (marker != null) (w.requestIdleCallback || setTimeout)(load);
+    ready = 1;
+    w.dispatchEvent(new CustomEvent("parley:ready"));
+  }
+
+  if (w.parleyPreview) draw(w.parleyPreview); // Settings' live preview: the unsaved config (www/preview.js)
+  else
+    fetch(base + "/api/widget/sites/" + site + "/config")
+      .then(function (r) {
+        return r.ok && r.json();
+      })
+      .then(draw)
+      .catch(function (err) {
+        console.error("Parley: the chat widget could not start:", err);
+      });
+})(window, document);
