@@ -95,7 +95,11 @@ pub async fn show(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         Some(visitor) => store.visitor_claim(visitor).await?,
         None => None,
     };
-    json(200, &api::Thread { conversation, messages, claim })
+    let messenger = match conversation.channel {
+        Channel::Messenger => super::messenger::thread(cx.app, &conversation.id).await?,
+        _ => None,
+    };
+    json(200, &api::Thread { conversation, messages, claim, messenger })
 }
 
 /// `PATCH /api/conversations/{id}`: `{status?, assignee_id?, spam?}` (null
@@ -165,11 +169,16 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let input: api::Reply = read_json(req).await?;
     let body = validate_body(&input.body)?;
     let conversation = conversation_of(store, &agent.account_id, id).await?;
-    let by_email = match input.channel {
-        Some(channel) => channel == api::ReplyChannel::Email,
-        None => conversation.channel == Channel::Email,
+    let channel = match input.channel {
+        Some(api::ReplyChannel::Chat) => Channel::Chat,
+        Some(api::ReplyChannel::Email) => Channel::Email,
+        Some(api::ReplyChannel::Messenger) => Channel::Messenger,
+        None => conversation.channel,
     };
-    if !by_email {
+    if channel == Channel::Messenger {
+        return super::messenger::reply(app, &agent, &conversation, body).await;
+    }
+    if channel == Channel::Chat {
         if conversation.visitor_id.is_none() {
             return Err(ApiError::Invalid(NO_VISITOR));
         }

@@ -120,6 +120,10 @@ impl Store {
             self.prepare(&format!("DELETE FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"), &[id.clone()])?,
             self.prepare(&format!("DELETE FROM messages WHERE id IN ({CONTACT_MESSAGES})"), &[id.clone()])?,
             self.prepare(&format!("DELETE FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), &[id.clone()])?,
+            self.prepare(
+                "DELETE FROM messenger_visitors WHERE visitor_id IN (SELECT id FROM visitors WHERE contact_id = ?1)",
+                &[id.clone()],
+            )?,
             self.prepare("DELETE FROM visitors WHERE contact_id = ?1", &[id.clone()])?,
             self.prepare(
                 "UPDATE visitors SET claimed_email = NULL, claimed_phone = NULL, claimed_company = NULL, claimed_full_name = NULL \
