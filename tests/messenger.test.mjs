@@ -3,11 +3,12 @@
 // primary admin connects a Page (its secrets never come back), Meta's GET
 // handshake, signed deliveries (unsigned ones store nothing), batched events
 // stored once per mid, replies inside 24 h, up to 7 days and refused after,
-// a failed send kept with Graph's error, and receipts updating our replies.
-import { test, before } from "node:test";
+// a failed send kept with Graph's error, receipts updating our replies, and in
+// Chromium the Messenger composer and "Click to add" making the person a contact.
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac, randomBytes, randomInt } from "node:crypto";
-import { URL_, KEY, AGENT_KEY, call, sql } from "./helpers.mjs";
+import { URL_, KEY, AGENT_KEY, call, sql, launchChromium, signInToInbox, unique } from "./helpers.mjs";
 import { GRAPH_ERROR } from "./fake-graph.mjs";
 
 const SITE = "s_demo";
@@ -256,4 +257,54 @@ test("delivery and read events update our replies' state", async () => {
 
   assert.equal((await deliver(hook(from(who, { delivery: { mids: [second.mid], watermark: Date.now() } })))).status, 200);
   assert.equal((await receipts())[second.id], "read", "a late delivery receipt does not undo a read");
+});
+
+test("in Chromium: the composer offers Messenger (off after 7 days, with the reason) and Click to add makes the person a contact", async () => {
+  const browser = await launchChromium();
+  after(() => browser.close());
+  const { who, conversation } = await personWhoWrote();
+  const name = `Robin Meta ${who.slice(-4)}`;
+  const agent = await signInToInbox(await browser.newContext());
+  await agent.locator("#list button", { hasText: name }).click();
+  await agent.locator("#messages .msg", { hasText: "Hello from Messenger" }).waitFor();
+  assert.equal(await agent.isChecked("#via-messenger"), true, "Messenger is the default for a Messenger conversation");
+  assert.equal(await agent.locator("#via-chat").count(), 0, "no widget chat to answer by");
+  await agent.fill("#reply-body", "Answered from the inbox");
+  await agent.click("#composer button[type=submit]");
+  await agent.locator("#messages .msg.outbound", { hasText: "Answered from the inbox" }).waitFor();
+  const sent = (await graphCalls()).filter((c) => c.method === "POST" && c.body?.recipient?.id === who);
+  assert.deepEqual(sent.map((c) => c.body.message.text), ["Answered from the inbox"]);
+
+  await agent.locator("#profile h3", { hasText: `${name} (Messenger)` }).waitFor();
+  await agent.click("#profile #click-to-add");
+  const email = `robin+${unique("")}@example.org`;
+  await agent.fill("#ac-email", email);
+  await agent.fill("#ac-name", "Robin Meta");
+  await agent.click("#add-contact button[type=submit]");
+  await agent.locator("#profile h3", { hasText: "Robin Meta" }).waitFor();
+  const facts = await agent.locator("#profile dl").textContent();
+  assert.match(facts, new RegExp(`Email${email.replace(/[+.]/g, "\\$&")}`));
+  assert.match(facts, /Channelsmessenger/);
+  const { conversation: c } = await thread(conversation);
+  assert.equal(c.contact_email, email);
+  const [contact] = await sql(`SELECT source FROM contacts WHERE id = '${c.contact_id}'`);
+  assert.equal(contact.source, "agent");
+
+  // Another Messenger person given the same email joins that contact, with their conversation.
+  const other = await personWhoWrote();
+  const added = await call("POST", `/api/conversations/${other.conversation}/contact`, { token: KEY, json: { email } });
+  assert.equal(added.status, 200, JSON.stringify(added.body));
+  assert.equal(added.body.conversation.contact_id, c.contact_id);
+  const profile = await call("GET", `/api/contacts/${c.contact_id}`, { token: KEY });
+  assert.deepEqual(profile.body.conversations.map((x) => x.id).sort(), [conversation, other.conversation].sort());
+
+  // After 7 days the composer keeps Messenger off and says why.
+  const late = await personWhoWrote();
+  await age(late.conversation, 8);
+  await agent.reload();
+  await agent.locator("#inbox").waitFor();
+  await agent.locator("#list button", { hasText: `Robin Meta ${late.who.slice(-4)}` }).click();
+  await agent.locator("#messenger-reason", { hasText: "7 days" }).waitFor();
+  assert.equal(await agent.isDisabled("#via-messenger"), true);
+  assert.deepEqual(agent.errors, []);
 });

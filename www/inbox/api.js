@@ -69,7 +69,7 @@ export const client = {
   update: (c, fields) => api("PATCH", `/api/conversations/${id(c)}`, fields),
   /** @param {string} c @returns {Promise<import("./api-types").EmailDraft>} */
   emailDraft: (c) => api("GET", `/api/conversations/${id(c)}/email-draft`),
-  /** @param {string} c @param {{body: string, channel: "chat" | "email", subject?: string, confirm_unverified?: boolean}} reply @returns {Promise<import("./api-types").MessageAnswer>} */
+  /** @param {string} c @param {{body: string, channel: "chat" | "email" | "messenger", subject?: string, confirm_unverified?: boolean}} reply @returns {Promise<import("./api-types").MessageAnswer>} */
   reply: (c, reply) => api("POST", `/api/conversations/${id(c)}/messages`, reply),
   /** @param {string} c @param {{email: string, full_name?: string}} details @returns {Promise<import("./api-types").ConversationAnswer>} */
   addContact: (c, details) => api("POST", `/api/conversations/${id(c)}/contact`, details),

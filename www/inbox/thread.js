@@ -92,7 +92,10 @@ function renderMessage(m) {
   if (skipped) meta.append(el("div", null, `Too large to process whole (${skipped.message_bytes} bytes): only its headers and first text part were read; the rest is in the original.`));
   const bigHtml = /** @type {{bytes?: number} | undefined} */ (m.email_headers?.html_not_processed);
   if (bigHtml) meta.append(el("div", null, `Its HTML (${bigHtml.bytes} bytes) was too large to format here: the text shows its beginning; the original has it all.`));
-  if (m.delivery_status === "failed") meta.append(el("div", "error", "Not delivered"));
+  if (m.delivery_status === "failed") {
+    meta.append(el("div", "error", m.delivery_error ? `Not delivered: ${m.delivery_error}` : "Not delivered"));
+  }
+  if (m.receipt) meta.append(el("div", "receipt", m.receipt === "read" ? "Seen on Messenger" : "Delivered on Messenger"));
   box.append(meta, el("p", "body", m.body));
   if (m.body_full) {
     const quoted = el("details");
@@ -171,23 +174,23 @@ function head(conversation) {
 
 /** What a message's rendering depends on (a message whose key is unchanged is kept as it is). */
 /** @param {import("./api-types").Message} m */
-const messageKey = (m) => `${m.id}:${m.delivery_status}`;
+const messageKey = (m) => `${m.id}:${m.delivery_status}:${m.receipt}`;
 
 /** The composer of a conversation, with this agent's typing told to the team. */
-/** @param {import("./api-types").Conversation} conversation */
-function replyForm(conversation) {
-  const form = composer(conversation, reloadThread);
+/** @param {import("./api-types").Conversation} conversation @param {import("./api-types").MessengerThread | null} messenger */
+function replyForm(conversation, messenger) {
+  const form = composer(conversation, reloadThread, messenger);
   watchTyping(form);
   return form;
 }
 
 /** Renders a thread: whole for another conversation, in place for the one shown. */
 /** @param {import("./api-types").Thread} thread */
-function render({ conversation, messages, claim }) {
+function render({ conversation, messages, claim, messenger }) {
   const pane = $("thread");
   const keys = {
     head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email]),
-    composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email]),
+    composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email, messenger?.window]),
     profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, claim]),
   };
   shownThread(conversation.id, conversation.visitor_id);
@@ -197,7 +200,7 @@ function render({ conversation, messages, claim }) {
     const box = el("div", "messages");
     box.id = "messages";
     for (const m of messages) box.append(renderMessage(m));
-    pane.replaceChildren(head(conversation), box, typingLine(), replyForm(conversation));
+    pane.replaceChildren(head(conversation), box, typingLine(), replyForm(conversation, messenger));
     box.scrollTop = box.scrollHeight;
     renderProfile(conversation, claim, openConversation);
     built = keys;
@@ -216,7 +219,7 @@ function render({ conversation, messages, claim }) {
     // What the contact can be answered by changed: a new composer, with the text carried over.
     const old = $("composer");
     const text = old.querySelector("textarea").value;
-    const form = replyForm(conversation);
+    const form = replyForm(conversation, messenger);
     form.querySelector("textarea").value = text;
     old.replaceWith(form);
   }
