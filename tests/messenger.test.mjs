@@ -18,6 +18,10 @@ const PAGE_TOKEN = `EAAtest${randomBytes(16).toString("hex")}`;
 const APP_SECRET = randomBytes(16).toString("hex");
 const DAY = 24 * 60 * 60 * 1000;
 let settings;
+let browser;
+after(() => browser?.close());
+/** The suite's Chromium, started by the first browser test. */
+const chromium = async () => (browser ??= await launchChromium());
 
 const psid = (prefix = "") => `${prefix}${randomInt(1, 2 ** 47)}${randomInt(1000, 9999)}`;
 const mid = () => `m_${randomBytes(12).toString("base64url")}`;
@@ -260,11 +264,9 @@ test("delivery and read events update our replies' state", async () => {
 });
 
 test("in Chromium: the composer offers Messenger (off after 7 days, with the reason) and Click to add makes the person a contact", async () => {
-  const browser = await launchChromium();
-  after(() => browser.close());
   const { who, conversation } = await personWhoWrote();
   const name = `Robin Meta ${who.slice(-4)}`;
-  const agent = await signInToInbox(await browser.newContext());
+  const agent = await signInToInbox(await (await chromium()).newContext());
   await agent.locator("#list button", { hasText: name }).click();
   await agent.locator("#messages .msg", { hasText: "Hello from Messenger" }).waitFor();
   assert.equal(await agent.isChecked("#via-messenger"), true, "Messenger is the default for a Messenger conversation");
@@ -307,4 +309,34 @@ test("in Chromium: the composer offers Messenger (off after 7 days, with the rea
   await agent.locator("#messenger-reason", { hasText: "7 days" }).waitFor();
   assert.equal(await agent.isDisabled("#via-messenger"), true);
   assert.deepEqual(agent.errors, []);
+});
+
+test("in Chromium: Settings shows the Callback URL, the verify token and the verification, and connects another site's Page", async () => {
+  const admin = await signInToInbox(await (await chromium()).newContext());
+  await admin.click("#to-settings");
+  await admin.selectOption("#s-site", SITE);
+  await admin.locator("#m-state", { hasText: `Connected to Page ${PAGE}: Page access token set, App secret set.` }).waitFor();
+  assert.equal(await admin.locator("#m-webhook").textContent(), `${URL_}/api/messenger/webhook`);
+  assert.equal(await admin.locator("#m-verify").textContent(), settings.verify_token);
+  assert.match(await admin.locator("#m-verified").textContent(), /^Meta verified the webhook/);
+  assert.equal(await admin.inputValue("#m-token"), "", "a saved secret is never filled in");
+
+  await admin.selectOption("#s-site", "s_auto");
+  await admin.locator("#m-state", { hasText: "No Page connected." }).waitFor();
+  const page = String(200000000000000 + randomInt(1, 2 ** 40));
+  const token = `EAAui${randomBytes(8).toString("hex")}`;
+  await admin.fill("#m-page", page);
+  await admin.fill("#m-token", token);
+  await admin.fill("#m-secret", randomBytes(16).toString("hex"));
+  await admin.click("#m-form button[type=submit]");
+  await admin.locator("#m-saved", { hasText: "Saved" }).waitFor();
+  assert.equal(await admin.locator("#m-state").textContent(), `Connected to Page ${page}: Page access token set, App secret set.`);
+  assert.equal(await admin.inputValue("#m-token"), "");
+  assert.match(await admin.locator("#m-verified").textContent(), /not verified the webhook yet/);
+  const saved = (await call("GET", "/api/sites/s_auto/messenger", { token: KEY })).body;
+  assert.equal(saved.page_id, page);
+  assert.equal(await admin.locator("#m-verify").textContent(), saved.verify_token);
+  assert.notEqual(saved.verify_token, settings.verify_token, "each site has its own verify token");
+  assert.ok(!(await admin.content()).includes(token), "the token is not in the page");
+  assert.deepEqual(admin.errors, []);
 });
