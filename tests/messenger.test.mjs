@@ -263,6 +263,24 @@ test("delivery and read events update our replies' state", async () => {
   assert.equal((await receipts())[second.id], "read", "a late delivery receipt does not undo a read");
 });
 
+test("erasing a Messenger person's contact forgets the person; their next message starts afresh", async () => {
+  const { who, conversation } = await personWhoWrote();
+  const email = `erase+${unique("")}@example.org`;
+  const added = await call("POST", `/api/conversations/${conversation}/contact`, { token: KEY, json: { email } });
+  assert.equal(added.status, 200, JSON.stringify(added.body));
+  const erased = await call("DELETE", `/api/contacts/${added.body.conversation.contact_id}`, { token: KEY });
+  assert.equal(erased.status, 200, JSON.stringify(erased.body));
+  assert.equal((await sql(`SELECT COUNT(*) AS n FROM messenger_visitors WHERE psid = '${who}'`))[0].n, 0);
+  assert.equal((await sql(`SELECT COUNT(*) AS n FROM conversations WHERE id = '${conversation}'`))[0].n, 0);
+
+  assert.equal((await deliver(hook(text(who, mid(), "Me again")))).status, 200);
+  const fresh = await conversationOf(who);
+  assert.notEqual(fresh, conversation);
+  const { conversation: c, messages } = await thread(fresh);
+  assert.equal(c.contact_id, null);
+  assert.deepEqual(messages.map((m) => m.body), ["Me again"]);
+});
+
 test("in Chromium: the composer offers Messenger (off after 7 days, with the reason) and Click to add makes the person a contact", async () => {
   const { who, conversation } = await personWhoWrote();
   const name = `Robin Meta ${who.slice(-4)}`;
