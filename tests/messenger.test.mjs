@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { createHmac, randomBytes, randomInt } from "node:crypto";
 import { URL_, KEY, AGENT_KEY, call, sql, launchChromium, signInToInbox, unique } from "./helpers.mjs";
 import { GRAPH_ERROR } from "./fake-graph.mjs";
+import { inboxSocket, closeAll } from "./sockets.mjs";
 
 const SITE = "s_demo";
 const GRAPH = process.env.PARLEY_GRAPH_URL;
@@ -20,6 +21,7 @@ const DAY = 24 * 60 * 60 * 1000;
 let settings;
 let browser;
 after(() => browser?.close());
+after(closeAll);
 /** The suite's Chromium, started by the first browser test. */
 const chromium = async () => (browser ??= await launchChromium());
 
@@ -261,6 +263,23 @@ test("delivery and read events update our replies' state", async () => {
 
   assert.equal((await deliver(hook(from(who, { delivery: { mids: [second.mid], watermark: Date.now() } })))).status, 200);
   assert.equal((await receipts())[second.id], "read", "a late delivery receipt does not undo a read");
+});
+
+test("open inbox tabs hear a Messenger message and a receipt as soon as they are stored", async () => {
+  const tab = await inboxSocket({ key: KEY });
+  await tab.next((p) => p.type === "team");
+  const who = psid();
+  assert.equal((await deliver(hook(text(who, mid(), "Live from Messenger")))).status, 200);
+  const conversation = await conversationOf(who);
+  const notice = await tab.next((p) => p.type === "message" && p.conversation_id === conversation);
+  assert.equal(notice.author, "visitor");
+  assert.equal(notice.preview, "Live from Messenger");
+
+  const reply = await call("POST", `/api/conversations/${conversation}/messages`, { token: KEY, json: { body: "Seen live?" } });
+  assert.equal(reply.status, 201);
+  await tab.next((p) => p.type === "message" && p.conversation_id === conversation && p.author === "agent");
+  assert.equal((await deliver(hook(from(who, { read: { watermark: Date.now() } })))).status, 200);
+  await tab.next((p) => p.type === "conversation" && p.conversation_id === conversation);
 });
 
 test("erasing a Messenger person's contact forgets the person; their next message starts afresh", async () => {
