@@ -175,6 +175,8 @@ test("a batched delivery: text, attachments, a postback and a quick reply are st
     ["inbound", "visitor", "Yes please\n(quick reply: CONFIRM_YES)"],
   ]);
   assert.deepEqual(messages.map((m) => m.seq), [1, 2, 3, 4]);
+  const found = await call("GET", `/api/conversations?channel=messenger&q=${encodeURIComponent(`Meta ${who.slice(-4)}`)}`, { token: KEY });
+  assert.deepEqual(found.body.conversations.map((x) => x.id), [conversation], "found by the person's name");
   assert.equal((await sql(`SELECT COUNT(*) AS n FROM messages WHERE messenger_mid = '${ids[2]}'`))[0].n, 0, "the echo is ignored");
 
   // A later message continues the conversation; the cached profile is not fetched again.
@@ -302,10 +304,17 @@ test("erasing a Messenger person's contact forgets the person; their next messag
 
 test("in Chromium: the composer offers Messenger (off after 7 days, with the reason) and Click to add makes the person a contact", async () => {
   const { who, conversation } = await personWhoWrote();
+  const photo = `https://cdn.example/photo-${who}.jpg`;
+  const attachment = from(who, { message: { mid: mid(), attachments: [{ type: "image", payload: { url: photo } }] } });
+  assert.equal((await deliver(hook(attachment))).status, 200);
   const name = `Robin Meta ${who.slice(-4)}`;
   const agent = await signInToInbox(await (await chromium()).newContext());
+  await agent.fill("#f-q", name);
   await agent.locator("#list button", { hasText: name }).click();
   await agent.locator("#messages .msg", { hasText: "Hello from Messenger" }).waitFor();
+  const link = agent.locator(`#messages .msg.inbound a[href="${photo}"]`);
+  assert.equal(await link.textContent(), photo, "an attachment is a link");
+  assert.equal(await link.getAttribute("rel"), "noopener noreferrer");
   assert.equal(await agent.isChecked("#via-messenger"), true, "Messenger is the default for a Messenger conversation");
   assert.equal(await agent.locator("#via-chat").count(), 0, "no widget chat to answer by");
   await agent.fill("#reply-body", "Answered from the inbox");

@@ -76,9 +76,30 @@ function showLoadError(id, err) {
   clearProfile();
 }
 
+/** Messenger's attachment lines, as the worker writes them: `Image: https://…`. */
+const ATTACHMENT_LINE = /^(Image|File|Video|Audio|Attachment): (https?:\/\/\S+)$/;
+
+/** A message's text; with `links`, attachment lines become links that open in a new tab. */
+/** @param {string} body @param {boolean} links */
+function messageBody(body, links) {
+  const p = el("p", "body");
+  body.split("\n").forEach((line, i) => {
+    if (i) p.append("\n");
+    const found = links ? ATTACHMENT_LINE.exec(line) : null;
+    if (!found) return p.append(line);
+    const a = document.createElement("a");
+    a.href = found[2];
+    a.textContent = found[2];
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    p.append(`${found[1]}: `, a);
+  });
+  return p;
+}
+
 /** One message: meta line, text, folded quote, sandboxed HTML, attachments, original. */
-/** @param {import("./api-types").Message} m */
-function renderMessage(m) {
+/** @param {import("./api-types").Message} m @param {boolean} [messenger] whether the thread is a Messenger conversation */
+function renderMessage(m, messenger = false) {
   const box = el("article", `msg ${m.direction}${m.delivery_status === "failed" ? " failed" : ""}`);
   box.dataset.key = messageKey(m);
   const who = m.email_from || m.author_name || m.author;
@@ -96,7 +117,7 @@ function renderMessage(m) {
     meta.append(el("div", "error", m.delivery_error ? `Not delivered: ${m.delivery_error}` : "Not delivered"));
   }
   if (m.receipt) meta.append(el("div", "receipt", m.receipt === "read" ? "Seen on Messenger" : "Delivered on Messenger"));
-  box.append(meta, el("p", "body", m.body));
+  box.append(meta, messageBody(m.body, messenger && m.direction === "inbound"));
   if (m.body_full) {
     const quoted = el("details");
     quoted.append(el("summary", null, "Show quoted text"), el("p", "full", m.body_full));
@@ -194,12 +215,13 @@ function render({ conversation, messages, claim, messenger }) {
     profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, claim]),
   };
   shownThread(conversation.id, conversation.visitor_id);
+  const links = conversation.channel === "messenger";
   const list = $("messages");
   if (pane.dataset.id !== conversation.id || !list || !$("composer")) {
     pane.dataset.id = conversation.id;
     const box = el("div", "messages");
     box.id = "messages";
-    for (const m of messages) box.append(renderMessage(m));
+    for (const m of messages) box.append(renderMessage(m, links));
     pane.replaceChildren(head(conversation), box, typingLine(), replyForm(conversation, messenger));
     box.scrollTop = box.scrollHeight;
     renderProfile(conversation, claim, openConversation);
@@ -209,9 +231,9 @@ function render({ conversation, messages, claim, messenger }) {
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   const kept = [...list.children].map((e) => /** @type {HTMLElement} */ (e).dataset.key);
   if (kept.every((key, i) => messages[i] && messageKey(messages[i]) === key)) {
-    for (const m of messages.slice(kept.length)) list.append(renderMessage(m)); // only what is new
+    for (const m of messages.slice(kept.length)) list.append(renderMessage(m, links)); // only what is new
   } else {
-    list.replaceChildren(...messages.map(renderMessage));
+    list.replaceChildren(...messages.map((m) => renderMessage(m, links)));
   }
   if (atBottom) list.scrollTop = list.scrollHeight;
   if (keys.head !== built.head) pane.querySelector(".thread-head").replaceWith(head(conversation));

@@ -151,7 +151,7 @@ const CONVERSATION_SELECT: &str = "SELECT c.id, c.site_id, c.channel, c.status, 
 impl Store {
     /// A page of the account's conversations, newest activity first, after
     /// `cursor`. `assignee` is an agent id or `unassigned`; `q` matches the
-    /// contact's name or email (or the email a visitor claimed). Spam is left
+    /// contact's name or email (or the email a visitor claimed, or a Messenger person's name). Spam is left
     /// out unless `filter.spam` asks for it alone.
     pub async fn conversations(
         &self,
@@ -166,7 +166,8 @@ impl Store {
              AND (?2 IS NULL OR c.channel = ?2) AND (?3 IS NULL OR c.status = ?3) \
              AND (?4 IS NULL OR (?4 = 'unassigned' AND c.assignee_id IS NULL) OR c.assignee_id = ?4) \
              AND (?5 IS NULL OR ct.email LIKE ?5 ESCAPE '\\' OR ct.full_name LIKE ?5 ESCAPE '\\' \
-                  OR ct.name_from_email LIKE ?5 ESCAPE '\\' OR v.claimed_email LIKE ?5 ESCAPE '\\') \
+                  OR ct.name_from_email LIKE ?5 ESCAPE '\\' OR v.claimed_email LIKE ?5 ESCAPE '\\' \
+                  OR mv.name LIKE ?5 ESCAPE '\\') \
              AND ((c.spam_at IS NOT NULL) = ?6) \
              AND (?7 IS NULL OR (c.last_message_at, c.id) < (?7, ?8)) \
              ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?9"
