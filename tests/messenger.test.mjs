@@ -284,13 +284,18 @@ test("open inbox tabs hear a Messenger message and a receipt as soon as they are
   await tab.next((p) => p.type === "conversation" && p.conversation_id === conversation);
 });
 
-test("erasing a Messenger person's contact forgets the person; their next message starts afresh", async () => {
+test("a Messenger person's contact exports their profile; erasing it forgets the person, whose next message starts afresh", async () => {
   const { who, conversation } = await personWhoWrote();
   const email = `erase+${unique("")}@example.org`;
   const added = await call("POST", `/api/conversations/${conversation}/contact`, { token: KEY, json: { email } });
   assert.equal(added.status, 200, JSON.stringify(added.body));
-  const erased = await call("DELETE", `/api/contacts/${added.body.conversation.contact_id}`, { token: KEY });
+  const contactId = added.body.conversation.contact_id;
+  const exported = await call("GET", `/api/contacts/${contactId}/export`, { token: KEY });
+  assert.equal(exported.status, 200);
+  assert.deepEqual(exported.body.visitors.map((v) => [v.messenger_psid, v.messenger_name]), [[who, `Robin Meta ${who.slice(-4)}`]]);
+  const erased = await call("DELETE", `/api/contacts/${contactId}`, { token: KEY });
   assert.equal(erased.status, 200, JSON.stringify(erased.body));
+  assert.equal(erased.body.erased.visitors, 1);
   assert.equal((await sql(`SELECT COUNT(*) AS n FROM messenger_visitors WHERE psid = '${who}'`))[0].n, 0);
   assert.equal((await sql(`SELECT COUNT(*) AS n FROM conversations WHERE id = '${conversation}'`))[0].n, 0);
 
