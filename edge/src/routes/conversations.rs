@@ -1,6 +1,7 @@
 //! The agent API over conversations: the unified inbox, one thread, closing,
-//! assigning, marking read, replying by chat or by email, and adding contact
-//! details to an anonymous visitor.
+//! assigning, marking read, replying by chat, by email or by Messenger
+//! (`routes::messenger`), and adding contact details to an anonymous visitor
+//! (a widget visitor or a Messenger person).
 
 use serde_json::{json, Map, Value};
 use shared::api::{self, InboxPush, WidgetPush};
@@ -160,7 +161,9 @@ pub async fn read(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
 }
 
 /// `POST /api/conversations/{id}/messages`: `{body, channel?, subject?}`.
-/// A chat reply reaches the visitor's widget; an email goes to the contact alone.
+/// A chat reply reaches the visitor's widget; an email goes to the contact
+/// alone; a Messenger reply goes through the Send API (the conversation's own
+/// channel by default).
 pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let app = cx.app;
     let req = &mut cx.req;
