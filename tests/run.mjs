@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { seed } from "../scripts/seed.mjs";
 import { startWorker, d1Execute, wrangler, derivedConfig, raiseLimits } from "./worker.mjs";
+import { startFakeGraph } from "./fake-graph.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 process.chdir(root);
@@ -30,8 +31,11 @@ const secretsKey = randomBytes(32).toString("hex");
 const IDENTITY_SITES = ["s_id_optional", "s_id_required"];
 
 let worker;
+let graph;
 let code = 1;
 try {
+  // Messenger: a fake Graph API on 127.0.0.1 that every suite shares (PARLEY_GRAPH_URL).
+  graph = await startFakeGraph();
   // The suites share one worker and one client IP, so the production limits
   // are raised here; tests/limits.test.mjs checks them on a worker of its own.
   const config = derivedConfig("e2e", raiseLimits);
@@ -40,7 +44,7 @@ try {
     // Automations: a receiver on 127.0.0.1 (the suite's own), and retries without waiting.
     vars: {
       REPLY_SIGNING_SECRET: replySecret, SETUP_TOKEN: setupToken, SECRETS_KEY: secretsKey,
-      ALLOW_INSECURE_AUTOMATIONS: "1", AUTOMATION_RETRY_SECONDS: "0",
+      ALLOW_INSECURE_AUTOMATIONS: "1", AUTOMATION_RETRY_SECONDS: "0", GRAPH_API_BASE: graph.url,
     },
     log: logPath,
     prepare: (state, configArgs) => {
@@ -59,6 +63,7 @@ try {
     ...process.env, PARLEY_URL: worker.url, PARLEY_KEY: key, PARLEY_STATE: worker.state, PARLEY_LOG: logPath,
     PARLEY_REPLY_SECRET: replySecret, PARLEY_ADMIN_PASSWORD: adminPassword, PARLEY_SETUP_TOKEN: setupToken,
     PARLEY_IDENTITY_SECRETS: JSON.stringify(identitySecrets), PARLEY_PGID: String(worker.pgid),
+    PARLEY_GRAPH_URL: graph.url,
   };
   const named = process.argv.slice(2).filter((a) => a.endsWith(".test.mjs"));
   const part = process.argv.slice(2).filter((a) => a.endsWith(".mjs") && !a.endsWith(".test.mjs"));
@@ -73,5 +78,6 @@ try {
   console.error(`e2e set-up failed: ${err.message}\n(see ${logPath})`);
 } finally {
   await worker?.stop();
+  await graph?.close();
 }
 process.exit(code);

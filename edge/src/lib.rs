@@ -8,6 +8,7 @@ mod auth;
 mod clock;
 mod automations;
 mod error;
+mod graph;
 mod http;
 mod ids;
 mod limits;
@@ -45,6 +46,11 @@ fn secrets_key(env: &Env) -> SecretsKey {
     SecretsKey::from_hex(&env.secret("SECRETS_KEY").map(|s| s.to_string()).unwrap_or_default())
 }
 
+/// The Graph API's base URL, version pinned (wrangler.toml); tests point it at a fake.
+fn graph_api_base(env: &Env) -> String {
+    env.var("GRAPH_API_BASE").map(|v| v.to_string()).unwrap_or_else(|_| "https://graph.facebook.com/v21.0".to_string())
+}
+
 fn inbound_domain(env: &Env) -> String {
     env.var("INBOUND_DOMAIN").map(|v| v.to_string()).unwrap_or_default()
 }
@@ -64,6 +70,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             let outbox = Outbox::new(&env);
             let secrets = secrets_key(&env);
             let live = live::Live::new(&env);
+            let graph_api_base = graph_api_base(&env);
             let app = App {
                 store: &store,
                 raw_mail: &raw_mail,
@@ -75,6 +82,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
                 outbox: &outbox,
                 secrets: &secrets,
                 live: &live,
+                graph_api_base: &graph_api_base,
             };
             let mut response = routes::handle(req, &app).await;
             // What each call cost in D1, for the suites that hold hot paths to one round trip.

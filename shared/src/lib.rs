@@ -23,6 +23,7 @@ pub mod form;
 pub mod i18n;
 pub mod identity;
 pub mod live;
+pub mod messenger;
 pub mod site;
 pub mod visitor;
 

@@ -57,6 +57,16 @@ export type Language = "auto" | "en" | "fr";
 export type IdentityMode = "off" | "optional" | "required";
 
 /**
+ * Whether, and how, a Page may answer a person now.
+ */
+export type MessagingWindow = "standard" | "human_agent" | "closed";
+
+/**
+ * What Messenger reported about a message the team sent.
+ */
+export type Receipt = "delivered" | "read";
+
+/**
  * An agent of the team.
  */
 export type Agent = { 
@@ -400,6 +410,10 @@ delivery_status: DeliveryStatus | null,
  */
 delivery_error: string | null, 
 /**
+ * For Messenger replies: delivered or read, as Messenger reported.
+ */
+receipt: Receipt | null, 
+/**
  * Creation time, ms.
  */
 created_at: number, 
@@ -622,7 +636,11 @@ messages: Array<Message>,
 /**
  * What its visitor stated without proving it.
  */
-claim: Claim | null, };
+claim: Claim | null, 
+/**
+ * For Messenger conversations: the person, and whether a reply may go out now.
+ */
+messenger: MessengerThread | null, };
 
 /**
  * The conversation after a change (`PATCH`, click to add).
@@ -1101,6 +1119,61 @@ site_id: string,
  * The secret the site's server signs emails with: `hex(HMAC-SHA256(secret, email))`.
  */
 secret: string, };
+
+/**
+ * The Messenger side of a thread: the person's profile and the messaging window.
+ */
+export type MessengerThread = { 
+/**
+ * The person's name on Facebook, if the Graph API gave it.
+ */
+name: string | null, 
+/**
+ * Their profile picture's URL, if given.
+ */
+picture_url: string | null, 
+/**
+ * Whether a reply may go out now, and how.
+ */
+window: MessagingWindow, 
+/**
+ * Why Messenger replies are disabled, when the window is closed.
+ */
+closed_reason: string | null, };
+
+/**
+ * `GET /api/sites/{site}/messenger`: the site's Facebook Page connection.
+ * The Page access token and the App secret are never returned, only whether they are set.
+ */
+export type MessengerSettings = { 
+/**
+ * The site.
+ */
+site_id: string, 
+/**
+ * The connected Page's id, if any.
+ */
+page_id: string | null, 
+/**
+ * Whether a Page access token is stored (sealed).
+ */
+page_access_token_set: boolean, 
+/**
+ * Whether an App secret is stored (sealed).
+ */
+app_secret_set: boolean, 
+/**
+ * The token to paste as the webhook's Verify Token, once a Page is connected.
+ */
+verify_token: string | null, 
+/**
+ * The Callback URL to paste into the Meta app.
+ */
+webhook_url: string, 
+/**
+ * When Meta last verified the webhook with this token, ms.
+ */
+verified_at: number | null, };
 
 /**
  * An API key as listed: never the key itself.

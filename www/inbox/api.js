@@ -69,7 +69,7 @@ export const client = {
   update: (c, fields) => api("PATCH", `/api/conversations/${id(c)}`, fields),
   /** @param {string} c @returns {Promise<import("./api-types").EmailDraft>} */
   emailDraft: (c) => api("GET", `/api/conversations/${id(c)}/email-draft`),
-  /** @param {string} c @param {{body: string, channel: "chat" | "email", subject?: string, confirm_unverified?: boolean}} reply @returns {Promise<import("./api-types").MessageAnswer>} */
+  /** @param {string} c @param {{body: string, channel: "chat" | "email" | "messenger", subject?: string, confirm_unverified?: boolean}} reply @returns {Promise<import("./api-types").MessageAnswer>} */
   reply: (c, reply) => api("POST", `/api/conversations/${id(c)}/messages`, reply),
   /** @param {string} c @param {{email: string, full_name?: string}} details @returns {Promise<import("./api-types").ConversationAnswer>} */
   addContact: (c, details) => api("POST", `/api/conversations/${id(c)}/contact`, details),
@@ -123,6 +123,10 @@ export const client = {
   deliveries: (site, a) => api("GET", `/api/sites/${id(site)}/automations/${id(a)}/deliveries`),
   /** @param {string} site @param {string} a @returns {Promise<{event_id: string, queued: number}>} */
   testAutomation: (site, a) => api("POST", `/api/sites/${id(site)}/automations/${id(a)}/test`),
+  /** @param {string} site @returns {Promise<import("./api-types").MessengerSettings>} */
+  messenger: (site) => api("GET", `/api/sites/${id(site)}/messenger`),
+  /** @param {string} site @param {{page_id: string, page_access_token?: string, app_secret?: string}} changes @returns {Promise<import("./api-types").MessengerSettings>} */
+  updateMessenger: (site, changes) => api("PUT", `/api/sites/${id(site)}/messenger`, changes),
   /** @param {string} site @returns {Promise<import("./api-types").Snippet>} */
   snippet: (site) => api("GET", `/api/sites/${id(site)}/snippet`),
   /** @param {string} site @returns {Promise<import("./api-types").IdentitySettings>} */

@@ -1,7 +1,8 @@
 // @ts-check
-// The reply form under a thread: reply by chat or by email (From, To and an
-// editable subject from the email draft), with a confirmation before emailing
-// an address the visitor never proved.
+// The reply form under a thread: reply by chat, by Messenger (for Messenger
+// conversations, disabled with the reason once the person's 7-day window has
+// closed) or by email (From, To and an editable subject from the email draft),
+// with a confirmation before emailing an address the visitor never proved.
 import { client } from "./api.js";
 import { el, alertBox, showError, UNVERIFIED } from "./dom.js";
 
@@ -17,17 +18,35 @@ function radio(value, label) {
   return [wrap, input];
 }
 
+/** What the composer says about the Messenger window: why replies are off, or how they are sent. */
+/** @param {import("./api-types").MessengerThread} messenger */
+function windowNote(messenger) {
+  if (messenger.window === "closed") return `Messenger unavailable: ${messenger.closed_reason}`;
+  if (messenger.window === "human_agent") return "More than 24 hours since their last message: sent with Messenger's HUMAN_AGENT tag.";
+  return "";
+}
+
 /** The composer for a conversation; `reopen()` reloads the thread after a send (the composer stays, emptied). */
-/** @param {import("./api-types").Conversation} conversation @param {() => void} reopen */
-export function composer(conversation, reopen) {
+/**
+ * @param {import("./api-types").Conversation} conversation
+ * @param {() => void} reopen
+ * @param {import("./api-types").MessengerThread | null} [messenger] the Messenger side of the thread, for Messenger conversations
+ */
+export function composer(conversation, reopen, messenger = null) {
   const form = el("form", "composer");
   form.id = "composer";
   const via = el("div", "via");
-  const [chatLabel, chat] = radio("chat", "Chat");
+  const byMessenger = conversation.channel === "messenger";
+  const [chatLabel, chat] = byMessenger ? radio("messenger", "Messenger") : radio("chat", "Chat");
   const [emailLabel, email] = radio("email", "Email");
   const reason = el("span", "reason");
   reason.id = "email-reason";
   via.append("Reply by", chatLabel, emailLabel, reason);
+  if (byMessenger) {
+    const note = el("div", "reason", messenger ? windowNote(messenger) : "");
+    note.id = "messenger-reason";
+    via.append(note);
+  }
   const subject = document.createElement("input");
   subject.id = "reply-subject";
   subject.setAttribute("aria-label", "Subject");
@@ -46,7 +65,7 @@ export function composer(conversation, reopen) {
   const update = () => {
     subject.hidden = from.hidden = !email.checked;
   };
-  chat.disabled = !conversation.visitor_id;
+  chat.disabled = !conversation.visitor_id || (byMessenger && messenger?.window !== "standard" && messenger?.window !== "human_agent");
   email.disabled = true;
   reason.textContent = "Checking email…";
   let confirmed = false;
@@ -70,7 +89,7 @@ export function composer(conversation, reopen) {
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     showError(error, null);
-    const channel = email.checked ? "email" : "chat";
+    const channel = email.checked ? "email" : byMessenger ? "messenger" : "chat";
     if (channel === "email" && unverifiedTo && !confirmed) {
       // Ask once: the address was typed by the visitor and may belong to someone else.
       confirmed = true;

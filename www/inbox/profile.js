@@ -59,6 +59,26 @@ function addContactForm(conversation, open) {
   return form;
 }
 
+/** A Messenger person's email row: "Click to add" opens the form that makes them a contact. */
+/** @param {import("./api-types").Conversation} conversation @param {(id: string) => void} open */
+function messengerEmailRow(conversation, open) {
+  const box = el("div");
+  const row = el("p", null, "Email: ");
+  const add = el("button", "link", "Click to add");
+  add.type = "button";
+  add.id = "click-to-add";
+  row.append(add);
+  const form = addContactForm(conversation, open);
+  form.hidden = true;
+  add.addEventListener("click", () => {
+    form.hidden = false;
+    add.hidden = true;
+    /** @type {HTMLInputElement} */ (form.querySelector("#ac-email")).focus();
+  });
+  box.append(row, form);
+  return box;
+}
+
 /** The tabs "Conversations" and "Recent activity" of a contact; the first is selected. */
 /** @param {import("./api-types").Conversation[]} conversations @param {import("./api-types").Activity[]} activity @param {(id: string) => void} open */
 function contactTabs(conversations, activity, open) {
@@ -107,6 +127,10 @@ export async function renderProfile(conversation, claim, open) {
   const pane = $("profile");
   pane.replaceChildren();
   if (claim) pane.append(claimFacts(claim));
+  if (!conversation.contact_id && conversation.channel === "messenger") {
+    pane.append(el("h3", null, `${conversation.display_name} (Messenger)`), messengerEmailRow(conversation, open));
+    return;
+  }
   if (!conversation.contact_id) {
     pane.append(el("h3", null, "Anonymous visitor"));
     if (conversation.visitor_id) pane.append(addContactForm(conversation, open));

@@ -8,6 +8,7 @@
 import { client, latestOnly } from "./api.js";
 import { initSiteSettings, loadSiteSettings } from "./site-settings.js";
 import { loadAutomations, initAutomations } from "./automations.js";
+import { loadMessenger, initMessenger } from "./messenger-settings.js";
 import { $, el, showError, show, when } from "./dom.js";
 
 /** The templates' tokens, as the worker names them (set when a channel loads). */
@@ -31,7 +32,7 @@ export async function openSettings() {
     showError($("s-error"), err, "Could not load the sites: ");
     return;
   }
-  await Promise.all([loadSiteSettings(), loadSettings(), loadTracking(), loadKeys(), loadExamples()]);
+  await Promise.all([loadSiteSettings(), loadSettings(), loadTracking(), loadKeys(), loadExamples(), loadMessenger()]);
   await loadTeam();
   await loadAutomations();
 }
@@ -289,7 +290,7 @@ async function invite(e) {
 
 /** Wires the settings form, its template buttons, the team and the invitation form. */
 export function initSettings() {
-  $("s-site").addEventListener("change", () => { loadSiteSettings(); loadSettings(); loadTracking(); });
+  $("s-site").addEventListener("change", () => { loadSiteSettings(); loadSettings(); loadTracking(); loadMessenger(); });
   initSiteSettings();
   $("t-copy").addEventListener("click", copySnippet);
   $("t-mode").addEventListener("change", saveMode);
@@ -312,4 +313,5 @@ export function initSettings() {
   $("s-form").addEventListener("submit", save);
   $("invite").addEventListener("submit", invite);
   initAutomations();
+  initMessenger();
 }

@@ -111,11 +111,11 @@ export function hidePreview() {
   }
 }
 
-/** Sends this agent's chat-reply typing from a composer: true while typing (every 2 s at most), false on send, empty, blur or email. */
+/** Sends this agent's chat or Messenger reply typing from a composer: true while typing (every 2 s at most), false on send, empty, blur or email. */
 /** @param {HTMLFormElement} form */
 export function watchTyping(form) {
   const text = /** @type {HTMLTextAreaElement} */ (form.querySelector("textarea"));
-  const chat = /** @type {HTMLInputElement} */ (form.querySelector("#via-chat"));
+  const chat = /** @type {HTMLInputElement} */ (form.querySelector("#via-chat, #via-messenger"));
   const stop = () => {
     if (typingSince) say({ type: "typing", typing: false });
     typingSince = 0;

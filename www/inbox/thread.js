@@ -76,9 +76,30 @@ function showLoadError(id, err) {
   clearProfile();
 }
 
+/** Messenger's attachment lines, as the worker writes them: `Image: https://…`. */
+const ATTACHMENT_LINE = /^(Image|File|Video|Audio|Attachment): (https?:\/\/\S+)$/;
+
+/** A message's text; with `links`, attachment lines become links that open in a new tab. */
+/** @param {string} body @param {boolean} links */
+function messageBody(body, links) {
+  const p = el("p", "body");
+  body.split("\n").forEach((line, i) => {
+    if (i) p.append("\n");
+    const found = links ? ATTACHMENT_LINE.exec(line) : null;
+    if (!found) return p.append(line);
+    const a = document.createElement("a");
+    a.href = found[2];
+    a.textContent = found[2];
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    p.append(`${found[1]}: `, a);
+  });
+  return p;
+}
+
 /** One message: meta line, text, folded quote, sandboxed HTML, attachments, original. */
-/** @param {import("./api-types").Message} m */
-function renderMessage(m) {
+/** @param {import("./api-types").Message} m @param {boolean} [messenger] whether the thread is a Messenger conversation */
+function renderMessage(m, messenger = false) {
   const box = el("article", `msg ${m.direction}${m.delivery_status === "failed" ? " failed" : ""}`);
   box.dataset.key = messageKey(m);
   const who = m.email_from || m.author_name || m.author;
@@ -92,8 +113,11 @@ function renderMessage(m) {
   if (skipped) meta.append(el("div", null, `Too large to process whole (${skipped.message_bytes} bytes): only its headers and first text part were read; the rest is in the original.`));
   const bigHtml = /** @type {{bytes?: number} | undefined} */ (m.email_headers?.html_not_processed);
   if (bigHtml) meta.append(el("div", null, `Its HTML (${bigHtml.bytes} bytes) was too large to format here: the text shows its beginning; the original has it all.`));
-  if (m.delivery_status === "failed") meta.append(el("div", "error", "Not delivered"));
-  box.append(meta, el("p", "body", m.body));
+  if (m.delivery_status === "failed") {
+    meta.append(el("div", "error", m.delivery_error ? `Not delivered: ${m.delivery_error}` : "Not delivered"));
+  }
+  if (m.receipt) meta.append(el("div", "receipt", m.receipt === "read" ? "Seen on Messenger" : "Delivered on Messenger"));
+  box.append(meta, messageBody(m.body, messenger && m.direction === "inbound"));
   if (m.body_full) {
     const quoted = el("details");
     quoted.append(el("summary", null, "Show quoted text"), el("p", "full", m.body_full));
@@ -171,33 +195,34 @@ function head(conversation) {
 
 /** What a message's rendering depends on (a message whose key is unchanged is kept as it is). */
 /** @param {import("./api-types").Message} m */
-const messageKey = (m) => `${m.id}:${m.delivery_status}`;
+const messageKey = (m) => `${m.id}:${m.delivery_status}:${m.receipt}`;
 
 /** The composer of a conversation, with this agent's typing told to the team. */
-/** @param {import("./api-types").Conversation} conversation */
-function replyForm(conversation) {
-  const form = composer(conversation, reloadThread);
+/** @param {import("./api-types").Conversation} conversation @param {import("./api-types").MessengerThread | null} messenger */
+function replyForm(conversation, messenger) {
+  const form = composer(conversation, reloadThread, messenger);
   watchTyping(form);
   return form;
 }
 
 /** Renders a thread: whole for another conversation, in place for the one shown. */
 /** @param {import("./api-types").Thread} thread */
-function render({ conversation, messages, claim }) {
+function render({ conversation, messages, claim, messenger }) {
   const pane = $("thread");
   const keys = {
     head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email]),
-    composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email]),
+    composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email, messenger?.window]),
     profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, claim]),
   };
   shownThread(conversation.id, conversation.visitor_id);
+  const links = conversation.channel === "messenger";
   const list = $("messages");
   if (pane.dataset.id !== conversation.id || !list || !$("composer")) {
     pane.dataset.id = conversation.id;
     const box = el("div", "messages");
     box.id = "messages";
-    for (const m of messages) box.append(renderMessage(m));
-    pane.replaceChildren(head(conversation), box, typingLine(), replyForm(conversation));
+    for (const m of messages) box.append(renderMessage(m, links));
+    pane.replaceChildren(head(conversation), box, typingLine(), replyForm(conversation, messenger));
     box.scrollTop = box.scrollHeight;
     renderProfile(conversation, claim, openConversation);
     built = keys;
@@ -206,9 +231,9 @@ function render({ conversation, messages, claim }) {
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   const kept = [...list.children].map((e) => /** @type {HTMLElement} */ (e).dataset.key);
   if (kept.every((key, i) => messages[i] && messageKey(messages[i]) === key)) {
-    for (const m of messages.slice(kept.length)) list.append(renderMessage(m)); // only what is new
+    for (const m of messages.slice(kept.length)) list.append(renderMessage(m, links)); // only what is new
   } else {
-    list.replaceChildren(...messages.map(renderMessage));
+    list.replaceChildren(...messages.map((m) => renderMessage(m, links)));
   }
   if (atBottom) list.scrollTop = list.scrollHeight;
   if (keys.head !== built.head) pane.querySelector(".thread-head").replaceWith(head(conversation));
@@ -216,7 +241,7 @@ function render({ conversation, messages, claim }) {
     // What the contact can be answered by changed: a new composer, with the text carried over.
     const old = $("composer");
     const text = old.querySelector("textarea").value;
-    const form = replyForm(conversation);
+    const form = replyForm(conversation, messenger);
     form.querySelector("textarea").value = text;
     old.replaceWith(form);
   }

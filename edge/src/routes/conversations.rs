@@ -1,6 +1,7 @@
 //! The agent API over conversations: the unified inbox, one thread, closing,
-//! assigning, marking read, replying by chat or by email, and adding contact
-//! details to an anonymous visitor.
+//! assigning, marking read, replying by chat, by email or by Messenger
+//! (`routes::messenger`), and adding contact details to an anonymous visitor
+//! (a widget visitor or a Messenger person).
 
 use serde_json::{json, Map, Value};
 use shared::api::{self, InboxPush, WidgetPush};
@@ -95,7 +96,11 @@ pub async fn show(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         Some(visitor) => store.visitor_claim(visitor).await?,
         None => None,
     };
-    json(200, &api::Thread { conversation, messages, claim })
+    let messenger = match conversation.channel {
+        Channel::Messenger => super::messenger::thread(cx.app, &conversation.id).await?,
+        _ => None,
+    };
+    json(200, &api::Thread { conversation, messages, claim, messenger })
 }
 
 /// `PATCH /api/conversations/{id}`: `{status?, assignee_id?, spam?}` (null
@@ -156,7 +161,9 @@ pub async fn read(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
 }
 
 /// `POST /api/conversations/{id}/messages`: `{body, channel?, subject?}`.
-/// A chat reply reaches the visitor's widget; an email goes to the contact alone.
+/// A chat reply reaches the visitor's widget; an email goes to the contact
+/// alone; a Messenger reply goes through the Send API (the conversation's own
+/// channel by default).
 pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let app = cx.app;
     let req = &mut cx.req;
@@ -165,11 +172,16 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let input: api::Reply = read_json(req).await?;
     let body = validate_body(&input.body)?;
     let conversation = conversation_of(store, &agent.account_id, id).await?;
-    let by_email = match input.channel {
-        Some(channel) => channel == api::ReplyChannel::Email,
-        None => conversation.channel == Channel::Email,
+    let channel = match input.channel {
+        Some(api::ReplyChannel::Chat) => Channel::Chat,
+        Some(api::ReplyChannel::Email) => Channel::Email,
+        Some(api::ReplyChannel::Messenger) => Channel::Messenger,
+        None => conversation.channel,
     };
-    if !by_email {
+    if channel == Channel::Messenger {
+        return super::messenger::reply(app, &agent, &conversation, body).await;
+    }
+    if channel == Channel::Chat {
         if conversation.visitor_id.is_none() {
             return Err(ApiError::Invalid(NO_VISITOR));
         }

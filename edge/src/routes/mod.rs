@@ -11,6 +11,7 @@ mod conversations;
 mod email;
 mod keys;
 mod live;
+mod messenger;
 mod originals;
 mod session;
 mod sites;
@@ -51,6 +52,8 @@ pub struct App<'a> {
     pub secrets: &'a SecretsKey,
     /// The live objects handlers publish to once D1 has committed.
     pub live: &'a Live,
+    /// The Graph API's base URL with its version (`GRAPH_API_BASE`), for Messenger.
+    pub graph_api_base: &'a str,
 }
 
 /// One request on its way through a handler: the deployment and the request.
@@ -100,6 +103,7 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
             ["api", "widget", "live"] => { Get => live::widget(cx).await }
             ["api", "live"] => { Get => live::inbox(cx).await }
             ["api", "presence"] => { Put => live::presence(cx).await }
+            ["api", "messenger", "webhook"] => { Get => messenger::verify(cx).await, Post => messenger::receive(cx).await }
 
             ["api", "setup"] => { Post => session::setup(cx).await }
             ["api", "session"] => {
@@ -136,6 +140,7 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
             }
             ["api", "sites", site, "automations", id, "deliveries"] => { Get => automations::deliveries(cx, site, id).await }
             ["api", "sites", site, "automations", id, "test"] => { Post => automations::test(cx, site, id).await }
+            ["api", "sites", site, "messenger"] => { Get => messenger::show(cx, site).await, Put => messenger::update(cx, site).await }
             ["api", "sites", site, "snippet"] => { Get => tracking::show_snippet(cx, site).await }
             ["api", "sites", site, "identity"] => { Get => tracking::show_identity(cx, site).await, Patch => tracking::update_identity(cx, site).await }
             ["api", "sites", site, "identity", "secret"] => { Post => tracking::rotate_secret(cx, site).await }

@@ -47,6 +47,8 @@ struct ConversationRow {
     pub unverified_email: Option<String>,
     /// When an agent marked it as spam (hidden from the default list).
     pub spam_at: Option<u64>,
+    /// The person's name on Facebook, for Messenger.
+    pub messenger_name: Option<String>,
 }
 
 /// Where a page of the conversation list starts: after this (time, id).
@@ -107,7 +109,7 @@ pub struct SentEmail<'a> {
 impl From<ConversationRow> for api::Conversation {
     fn from(r: ConversationRow) -> Self {
         let shown = display_name(
-            &[r.contact_name.as_deref(), r.contact_email.as_deref(), r.unverified_email.as_deref()],
+            &[r.contact_name.as_deref(), r.contact_email.as_deref(), r.unverified_email.as_deref(), r.messenger_name.as_deref()],
             &format!("Visitor {}", r.visitor_id.as_deref().and_then(|v| v.get(2..8)).unwrap_or_default()),
         );
         api::Conversation {
@@ -141,14 +143,15 @@ const CONVERSATION_SELECT: &str = "SELECT c.id, c.site_id, c.channel, c.status, 
        (c.last_message_at > c.agent_read_at AND (SELECT direction FROM messages m WHERE m.conversation_id = c.id \
           ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) = 'inbound') AS unread, \
        CASE WHEN v.id IS NOT NULL AND v.contact_verified = 0 THEN COALESCE(v.claimed_email, ct.email) END AS unverified_email, \
-       c.spam_at \
+       c.spam_at, mv.name AS messenger_name \
      FROM conversations c JOIN sites s ON s.id = c.site_id LEFT JOIN contacts ct ON ct.id = c.contact_id \
-     LEFT JOIN agents ag ON ag.id = c.assignee_id LEFT JOIN visitors v ON v.id = c.visitor_id";
+     LEFT JOIN agents ag ON ag.id = c.assignee_id LEFT JOIN visitors v ON v.id = c.visitor_id \
+     LEFT JOIN messenger_visitors mv ON mv.visitor_id = c.visitor_id";
 
 impl Store {
     /// A page of the account's conversations, newest activity first, after
     /// `cursor`. `assignee` is an agent id or `unassigned`; `q` matches the
-    /// contact's name or email (or the email a visitor claimed). Spam is left
+    /// contact's name or email (or the email a visitor claimed, or a Messenger person's name). Spam is left
     /// out unless `filter.spam` asks for it alone.
     pub async fn conversations(
         &self,
@@ -163,7 +166,8 @@ impl Store {
              AND (?2 IS NULL OR c.channel = ?2) AND (?3 IS NULL OR c.status = ?3) \
              AND (?4 IS NULL OR (?4 = 'unassigned' AND c.assignee_id IS NULL) OR c.assignee_id = ?4) \
              AND (?5 IS NULL OR ct.email LIKE ?5 ESCAPE '\\' OR ct.full_name LIKE ?5 ESCAPE '\\' \
-                  OR ct.name_from_email LIKE ?5 ESCAPE '\\' OR v.claimed_email LIKE ?5 ESCAPE '\\') \
+                  OR ct.name_from_email LIKE ?5 ESCAPE '\\' OR v.claimed_email LIKE ?5 ESCAPE '\\' \
+                  OR mv.name LIKE ?5 ESCAPE '\\') \
              AND ((c.spam_at IS NOT NULL) = ?6) \
              AND (?7 IS NULL OR (c.last_message_at, c.id) < (?7, ?8)) \
              ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?9"

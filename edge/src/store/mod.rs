@@ -14,6 +14,7 @@ mod contacts;
 mod inbox;
 mod live;
 mod mail;
+mod messenger;
 mod privacy;
 mod sites;
 mod settings;
@@ -30,10 +31,12 @@ pub use sites::WidgetUpdate;
 pub use settings::LAST_USED_GRANULARITY_MS;
 pub use channels::{ChannelUpdate, EmailChannelRow};
 pub use mail::{InboundEmail, NewIds, Ticket};
+pub use messenger::{InboundMessenger, PageRow, Profile, SentMessenger};
 
 use serde::Deserialize;
 use shared::api;
 use shared::conversation::{Author, DeliveryStatus, Direction};
+use shared::messenger::Receipt;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result};
 
@@ -95,6 +98,8 @@ pub(super) struct MessageRow {
     pub delivery_status: Option<DeliveryStatus>,
     /// Why sending failed.
     pub delivery_error: Option<String>,
+    /// For Messenger replies: delivered or read.
+    pub receipt: Option<Receipt>,
     /// Creation time, ms.
     pub created_at: u64,
     /// Its number in the conversation.
@@ -121,6 +126,7 @@ impl From<MessageRow> for api::Message {
             has_original: r.has_original == 1,
             delivery_status: r.delivery_status,
             delivery_error: r.delivery_error,
+            receipt: r.receipt,
             created_at: r.created_at,
             attachments: Vec::new(),
             seq: r.seq,
@@ -141,7 +147,7 @@ fn comma_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::
 /// Selects [`MessageRow`]s; append a `WHERE` on `m`.
 const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.direction, m.author, a.full_name AS author_name, \
      m.body, m.client_message_id, m.contact_id, m.email_subject, m.email_from, m.body_full, m.body_html, \
-     m.email_headers, m.flags, m.raw_key IS NOT NULL AS has_original, m.delivery_status, m.delivery_error, m.created_at, m.seq \
+     m.email_headers, m.flags, m.raw_key IS NOT NULL AS has_original, m.delivery_status, m.delivery_error, m.receipt, m.created_at, m.seq \
      FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
 
 /// Whether a write created something or found it already there.

@@ -1,7 +1,8 @@
 //! SQL of a contact's rights (GDPR articles 15 and 17): everything stored
 //! about a contact, to export it, and to erase it.
 //!
-//! "About a contact" is: the contact row; its visitors (browsers tied to it);
+//! "About a contact" is: the contact row; its visitors (browsers tied to it,
+//! and Messenger people with their cached profile);
 //! every conversation of the contact or of those visitors, with all their
 //! messages and attachments; messages the contact wrote elsewhere (a CC'd
 //! reply in someone else's thread); claims other visitors made of its email;
@@ -49,8 +50,10 @@ impl Store {
         let email = contact.get("email").and_then(Value::as_str).map(JsValue::from_str).unwrap_or(JsValue::NULL);
         let visitors = self
             .all::<Value>(
-                "SELECT id, site_id, contact_verified, provided_fields, form_submitted_at, claimed_email, claimed_phone, \
-                 claimed_company, claimed_full_name, created_at, last_seen_at FROM visitors WHERE contact_id = ?1",
+                "SELECT v.id, v.site_id, v.contact_verified, v.provided_fields, v.form_submitted_at, v.claimed_email, \
+                 v.claimed_phone, v.claimed_company, v.claimed_full_name, v.created_at, v.last_seen_at, \
+                 mv.psid AS messenger_psid, mv.name AS messenger_name, mv.picture_url AS messenger_picture_url \
+                 FROM visitors v LEFT JOIN messenger_visitors mv ON mv.visitor_id = v.id WHERE v.contact_id = ?1",
                 &[id.clone()],
             )
             .await?;
@@ -120,6 +123,10 @@ impl Store {
             self.prepare(&format!("DELETE FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"), &[id.clone()])?,
             self.prepare(&format!("DELETE FROM messages WHERE id IN ({CONTACT_MESSAGES})"), &[id.clone()])?,
             self.prepare(&format!("DELETE FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), &[id.clone()])?,
+            self.prepare(
+                "DELETE FROM messenger_visitors WHERE visitor_id IN (SELECT id FROM visitors WHERE contact_id = ?1)",
+                &[id.clone()],
+            )?,
             self.prepare("DELETE FROM visitors WHERE contact_id = ?1", &[id.clone()])?,
             self.prepare(
                 "UPDATE visitors SET claimed_email = NULL, claimed_phone = NULL, claimed_company = NULL, claimed_full_name = NULL \
@@ -137,6 +144,6 @@ impl Store {
         let changes = |i: usize| -> u32 {
             results.get(i).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) as u32
         };
-        Ok(Some(Erased { messages: changes(2), conversations: changes(3), visitors: changes(4), originals: 0 }))
+        Ok(Some(Erased { messages: changes(2), conversations: changes(3), visitors: changes(5), originals: 0 }))
     }
 }

@@ -27,6 +27,7 @@ mod typescript {
     use crate::form::FieldMode;
     use crate::chatbot::{Block, Chatbot, Span};
     use crate::identity::IdentityMode;
+    use crate::messenger::{MessagingWindow, Receipt};
     use crate::site::{Language, WidgetPosition};
     use ts_rs::{Config, TS};
 
@@ -56,13 +57,13 @@ mod typescript {
         let cfg = Config::new().with_large_int("number");
         let generated = declarations!(&cfg;
             Role, Channel, Status, Author, Direction, DeliveryStatus, ContactSource, FieldMode, WidgetPosition, Language,
-            IdentityMode,
+            IdentityMode, MessagingWindow, Receipt,
             Agent, Site, FormModes, SiteConfig, VisitorMessage, VisitorState, Conversation, Attachment, Message, Claim,
             Contact, Activity, Rejection, Erased, EmailChannel, ConversationPage, Thread, ConversationAnswer,
             MessageAnswer, EmailDraft, ContactProfile, Session, Team, Invitation, Sites, ChannelSettings, EmailPreview,
             Rejections, TemplateTokens, WidgetSettings, ChatbotSettings, Chatbot, Block, Span, NewVisitor, VisitorThread, VisitorMessageAnswer, VisitorAnswer,
             Event, DeliveryState, Automation, Automations, NewAutomation, Delivery, Deliveries,
-            Snippet, IdentitySettings, IdentitySecret, ApiKey, ApiKeys, NewApiKey,
+            Snippet, IdentitySettings, IdentitySecret, MessengerThread, MessengerSettings, ApiKey, ApiKeys, NewApiKey,
             WidgetPush, WidgetSays, Viewer, TeamMember, InboxPush, InboxSays, PresenceChange,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {

@@ -135,6 +135,8 @@ pub enum ReplyChannel {
     Chat,
     /// To the contact's email address.
     Email,
+    /// To the person on Facebook Messenger, through the Send API.
+    Messenger,
 }
 
 /// `POST /api/conversations/{id}/messages`.
@@ -256,4 +258,17 @@ pub struct IdentityChanges {
 pub struct CreateApiKey {
     /// What the key is for (shown in the list).
     pub label: String,
+}
+
+/// `PUT /api/sites/{site}/messenger`: connects a Facebook Page (or changes it).
+/// A secret left out keeps the stored one; connecting first needs both.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessengerChanges {
+    /// The Page id.
+    pub page_id: String,
+    /// The Page access token (stored sealed, never returned).
+    pub page_access_token: Option<String>,
+    /// The Meta app's App secret (stored sealed, never returned).
+    pub app_secret: Option<String>,
 }

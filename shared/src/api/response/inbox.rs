@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::agent::Role;
 use crate::contact::ContactSource;
 use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
+use crate::messenger::{MessagingWindow, Receipt};
 
 /// An agent of the team.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -119,6 +120,8 @@ pub struct Message {
     pub delivery_status: Option<DeliveryStatus>,
     /// Why sending failed.
     pub delivery_error: Option<String>,
+    /// For Messenger replies: delivered or read, as Messenger reported.
+    pub receipt: Option<Receipt>,
     /// Creation time, ms.
     pub created_at: u64,
     /// Its files (listed with a thread; empty elsewhere).
@@ -239,6 +242,22 @@ pub struct Thread {
     pub messages: Vec<Message>,
     /// What its visitor stated without proving it.
     pub claim: Option<Claim>,
+    /// For Messenger conversations: the person, and whether a reply may go out now.
+    pub messenger: Option<MessengerThread>,
+}
+
+/// The Messenger side of a thread: the person's profile and the messaging window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct MessengerThread {
+    /// The person's name on Facebook, if the Graph API gave it.
+    pub name: Option<String>,
+    /// Their profile picture's URL, if given.
+    pub picture_url: Option<String>,
+    /// Whether a reply may go out now, and how.
+    pub window: MessagingWindow,
+    /// Why Messenger replies are disabled, when the window is closed.
+    pub closed_reason: Option<String>,
 }
 
 /// The conversation after a change (`PATCH`, click to add).

@@ -245,3 +245,24 @@ pub struct NewApiKey {
     /// The key as it will be listed.
     pub api_key: ApiKey,
 }
+
+/// `GET /api/sites/{site}/messenger`: the site's Facebook Page connection.
+/// The Page access token and the App secret are never returned, only whether they are set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct MessengerSettings {
+    /// The site.
+    pub site_id: String,
+    /// The connected Page's id, if any.
+    pub page_id: Option<String>,
+    /// Whether a Page access token is stored (sealed).
+    pub page_access_token_set: bool,
+    /// Whether an App secret is stored (sealed).
+    pub app_secret_set: bool,
+    /// The token to paste as the webhook's Verify Token, once a Page is connected.
+    pub verify_token: Option<String>,
+    /// The Callback URL to paste into the Meta app.
+    pub webhook_url: String,
+    /// When Meta last verified the webhook with this token, ms.
+    pub verified_at: Option<u64>,
+}
