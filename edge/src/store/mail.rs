@@ -186,11 +186,7 @@ impl Store {
                 ],
             )?);
         }
-        statements.push(self.prepare(
-            "UPDATE conversations SET status = 'open', last_message_at = ?2 \
-             WHERE id = (SELECT conversation_id FROM messages WHERE id = ?1)",
-            &[ids.message.as_str().into(), ms(now)],
-        )?);
+        statements.push(self.reopen_for(&ids.message, now)?);
         statements.push(self.prepare(
             "SELECT conversation_id FROM messages WHERE site_id = ?1 AND email_message_id = ?2",
             &[inbound.site_id.into(), mail.message_id.as_str().into()],

@@ -209,11 +209,7 @@ impl Store {
                 ),
                 &[site.clone(), psid.clone(), mid, message_id.into(), m.body.into(), ms(now)],
             )?,
-            self.prepare(
-                "UPDATE conversations SET status = 'open', last_message_at = ?2 \
-                 WHERE id = (SELECT conversation_id FROM messages WHERE id = ?1)",
-                &[message_id.into(), ms(now)],
-            )?,
+            self.reopen_for(message_id, now)?,
             self.prepare(
                 &format!("UPDATE visitors SET last_seen_at = ?3 WHERE id = {PSID_VISITOR}"),
                 &[site, psid, ms(now)],

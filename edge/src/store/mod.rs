@@ -203,6 +203,17 @@ impl Store {
         Ok(results)
     }
 
+    /// The statement, within a caller's batch, that reopens the conversation
+    /// of a message just written by someone outside the team and moves it to
+    /// the top of the inbox (nothing if the message was not written).
+    fn reopen_for(&self, message_id: &str, now: u64) -> ApiResult<D1PreparedStatement> {
+        self.prepare(
+            "UPDATE conversations SET status = 'open', last_message_at = ?2 \
+             WHERE id = (SELECT conversation_id FROM messages WHERE id = ?1)",
+            &[message_id.into(), ms(now)],
+        )
+    }
+
     /// Answers whether the database is reachable.
     pub async fn ping(&self) -> ApiResult<bool> {
         #[derive(Deserialize)]

@@ -105,11 +105,7 @@ impl Store {
                 ),
                 &with(&[message_id.into(), body.into(), client_message_id.into(), ms(now)]),
             )?,
-            self.prepare(
-                "UPDATE conversations SET status = 'open', last_message_at = ?2 \
-                 WHERE id = (SELECT conversation_id FROM messages WHERE id = ?1)",
-                &[message_id.into(), ms(now)],
-            )?,
+            self.reopen_for(message_id, now)?,
             self.prepare(&format!("UPDATE visitors SET last_seen_at = ?4 WHERE id = ?1 AND {MAY_WRITE}"), &with(&[ms(now)]))?,
             self.event(
                 Event::ConversationCreated,
