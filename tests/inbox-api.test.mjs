@@ -297,7 +297,12 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["GET", "/api/api-keys", undefined, "admin"],
     ["POST", "/api/api-keys", { label: "matrix" }, "admin"],
     ["DELETE", `/api/api-keys/${revocable}`, undefined, "admin"],
+    ["PUT", "/api/presence", { away: false }, "agent"],
+    ["GET", "/api/sites/s_mail_new/messenger", undefined, "admin"],
+    ["PUT", "/api/sites/s_mail_new/messenger", { page_id: `9${Date.now()}`, page_access_token: "token", app_secret: "secret" }, "admin"],
   ];
+  // The live sockets (GET /api/live, GET /api/widget/live) are authorized at the upgrade: tests/live.test.mjs.
+  // The Messenger webhook is authorized by Meta's signature: tests/messenger.test.mjs.
   const failures = [];
   for (const [method, path, json, who] of endpoints) {
     for (const [caller, token] of Object.entries(callers)) {
