@@ -10,7 +10,7 @@ use shared::api::{InboxPush, InboxSays, TeamMember, Viewer, WidgetPush};
 use shared::live::{team_online, MAX_FRAME_BYTES};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair};
 
-use super::{keep_alive, send, socket_identity, AgentSocket, Drop, Live};
+use super::{keep_alive, relay, send_all, socket_identity, AgentSocket, Drop, Live};
 use crate::ids::now_ms;
 
 /// The close code of a socket whose credential ended (signed out, removed,
@@ -43,10 +43,8 @@ impl DurableObject for InboxHub {
             "/connect" => self.connect(&req).await,
             "/push" => {
                 // Relayed as the worker wrote it.
-                let push: serde_json::Value = req.json().await?;
-                for (ws, _) in self.sockets(None) {
-                    send(&ws, &push);
-                }
+                let text = req.text().await?;
+                relay(self.sockets(None).iter().map(|(ws, _)| ws), &text);
                 Response::ok("")
             }
             "/drop" => {
@@ -175,9 +173,7 @@ impl InboxHub {
     }
 
     fn broadcast(&self, push: &InboxPush, except: Option<&str>) {
-        for (ws, _) in self.sockets(except) {
-            send(&ws, push);
-        }
+        send_all(self.sockets(except).iter().map(|(ws, _)| ws), push);
     }
 
     /// Whether anyone is online (ignoring the socket `except`, which is closing).
@@ -220,9 +216,7 @@ impl InboxHub {
             viewer.replying |= s.replying;
         }
         let push = InboxPush::Viewers { conversation_id: conversation_id.to_string(), agents: viewers.into_values().collect() };
-        for (ws, _) in &sockets {
-            send(ws, &push);
-        }
+        send_all(sockets.iter().map(|(ws, _)| ws), &push);
     }
 
     /// Tells a conversation's visitor that an agent types (`Some(name)`) or stopped.

@@ -188,8 +188,23 @@ fn socket_identity<T: for<'de> Deserialize<'de>>(req: &Request) -> worker::Resul
 
 /// Sends a push to one socket (a closed one is skipped).
 fn send<T: Serialize>(ws: &WebSocket, push: &T) {
-    if let Err(e) = ws.send(push) {
-        worker::console_log!("live send skipped: {e}");
+    send_all([ws], push);
+}
+
+/// Sends one push to many sockets, serialized once.
+fn send_all<'a, T: Serialize>(sockets: impl IntoIterator<Item = &'a WebSocket>, push: &T) {
+    match serde_json::to_string(push) {
+        Ok(text) => relay(sockets, &text),
+        Err(e) => worker::console_error!("live push not serializable: {e}"),
+    }
+}
+
+/// Sends text the worker already wrote to many sockets (a closed one is skipped).
+fn relay<'a>(sockets: impl IntoIterator<Item = &'a WebSocket>, text: &str) {
+    for ws in sockets {
+        if let Err(e) = ws.send_with_str(text) {
+            worker::console_log!("live send skipped: {e}");
+        }
     }
 }
 

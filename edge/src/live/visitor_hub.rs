@@ -35,17 +35,11 @@ impl DurableObject for VisitorHub {
             "/connect" => self.connect(&req).await,
             "/push" => {
                 let visitor = req.url()?.query_pairs().find(|(k, _)| k == "visitor").map(|(_, v)| v.into_owned()).unwrap_or_default();
-                let push: serde_json::Value = req.json().await?;
-                for ws in self.state.get_websockets_with_tag(&visitor) {
-                    super::send(&ws, &push);
-                }
+                super::relay(&self.state.get_websockets_with_tag(&visitor), &req.text().await?);
                 Response::ok("")
             }
             "/broadcast" => {
-                let push: serde_json::Value = req.json().await?;
-                for ws in self.state.get_websockets() {
-                    super::send(&ws, &push);
-                }
+                super::relay(&self.state.get_websockets(), &req.text().await?);
                 Response::ok("")
             }
             _ => Response::error("not found", 404),
