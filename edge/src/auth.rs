@@ -31,8 +31,13 @@ pub const ADMIN_ONLY: Invalid = Invalid::new("admin_only", "Only the account's p
 /// The visitor whose token the request carries; refused if unknown, wrong or
 /// unseen for more than 30 days.
 pub async fn visitor(store: &Store, req: &Request) -> ApiResult<VisitorRow> {
-    let credential = bearer(req)?.ok_or(ApiError::Unauthorized(TOKEN_INVALID))?;
-    visitor_by_token(store, &credential).await
+    visitor_by_token(store, &visitor_credential(req)?).await
+}
+
+/// The visitor token a widget call carries, not yet checked (the one-trip
+/// paths check it inside their batch).
+pub fn visitor_credential(req: &Request) -> ApiResult<String> {
+    bearer(req)?.ok_or(ApiError::Unauthorized(TOKEN_INVALID))
 }
 
 /// The visitor whose token this is (see [`visitor`]).

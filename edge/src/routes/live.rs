@@ -7,6 +7,7 @@ use shared::visitor::TOKEN_INVALID;
 use shared::Invalid;
 use worker::{Request, Response};
 
+use super::widget::VISITOR_BLOCKED;
 use super::Cx;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
@@ -19,8 +20,6 @@ const FOREIGN_ORIGIN: Invalid = Invalid::new(
     "origin_refused",
     "The inbox's live socket opens only from the inbox's own origin.",
 );
-/// An agent marked this visitor's chat as spam.
-const VISITOR_BLOCKED: Invalid = Invalid::new("visitor_blocked", "This conversation is closed.");
 
 fn require_upgrade(req: &Request) -> ApiResult<()> {
     let upgrade = req.headers().get("upgrade")?.unwrap_or_default();

@@ -7,14 +7,14 @@ use shared::chatbot::Chatbot;
 use shared::contact::ContactSource;
 use shared::form::{ContactDetails, FormConfig, FormField, FormInput};
 use shared::identity::{self, Identity, IdentityMode, Tie};
-use shared::visitor::{VisitorToken, TOKEN_INVALID, VISITOR_TTL_MS};
+use shared::visitor::{VisitorToken, VISITOR_TTL_MS};
 use shared::Invalid;
 use worker::Response;
 
 use super::Cx;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{bearer, json, read_json};
+use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
 use crate::limits::{client_ip, Limit};
 use crate::store::{ContactLink, SiteRow, Store, VisitorRow, Written};
@@ -23,7 +23,7 @@ use crate::store::{ContactLink, SiteRow, Store, VisitorRow, Written};
 const SITE_DISABLED: Invalid = Invalid::new("site_disabled", "Chat is switched off on this site.");
 
 /// An agent marked this visitor's chat as spam.
-const VISITOR_BLOCKED: Invalid = Invalid::new(
+pub(super) const VISITOR_BLOCKED: Invalid = Invalid::new(
     "visitor_blocked",
     "This conversation is closed to new messages. Please contact the site another way.",
 );
@@ -115,11 +115,6 @@ fn visitor_state(visitor: &VisitorRow, contact_fields: &[&str]) -> api::VisitorS
     }
 }
 
-/// The visitor token a widget call carries (not yet checked against D1).
-fn token_of(req: &worker::Request) -> ApiResult<String> {
-    bearer(req)?.ok_or(ApiError::Unauthorized(TOKEN_INVALID))
-}
-
 /// `GET /api/widget/conversation?after=`: the calling visitor's conversation,
 /// and only what it may see: messages in the visitor's shape (those numbered
 /// after `after`, for a widget catching up), email ones only once the visitor
@@ -131,7 +126,7 @@ pub async fn conversation(cx: &mut Cx<'_>) -> ApiResult<Response> {
         Some((_, v)) => v.parse::<u64>().map_err(|_| ApiError::Invalid(BAD_AFTER))?,
         None => 0,
     };
-    let credential = token_of(req)?;
+    let credential = auth::visitor_credential(req)?;
     let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
     let read = store.read_visitor_thread(&token, after, now_ms(), TOUCH_INTERVAL_MS).await?;
     // A read refuses nobody for being blocked: the visitor still sees the thread.
@@ -151,7 +146,7 @@ pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let app = cx.app;
     let req = &mut cx.req;
     let store = app.store;
-    let credential = token_of(req)?;
+    let credential = auth::visitor_credential(req)?;
     let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
     app.limits.check(Limit::MessagesPerVisitor, token.visitor_id).await?;
     let input: api::SendMessage = read_json(req).await?;
