@@ -32,7 +32,13 @@ before(async () => {
 });
 after(() => worker?.stop());
 
-const ip = () => `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
+/**
+ * A client IP no other call in this run has used: a random one could repeat
+ * an address an earlier burst already counted against, and its limit would
+ * then arrive one call early.
+ */
+let lastIp = 0;
+const ip = () => { lastIp += 1; return `198.51.${100 + (lastIp >> 8)}.${lastIp & 255}`; };
 
 async function call(method, path, { json, token, from } = {}) {
   const headers = { "cf-connecting-ip": from ?? ip() };
