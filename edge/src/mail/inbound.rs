@@ -126,7 +126,7 @@ async fn accept(
         let found = store.add_inbound_email(&inbound, &ids, now).await.map_err(|e| Refusal::temporary(site, "storing the message", e))?;
         mailboxes::remember(subdomain, found.channel.as_ref(), now);
         if let Some((written, conversation)) = found.stored {
-            if written == Written::Created {
+            if written == Written::Created && found.team_listens {
                 let push = InboxPush::stored(&conversation, &ids.message, Author::Contact, &mail.body);
                 env.live.to_team(&channel.account_id, &push).await;
             }

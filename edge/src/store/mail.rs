@@ -66,6 +66,8 @@ pub struct InboundStored {
     pub stored: Option<(Written, String)>,
     /// The mailbox as the batch read it (`None`: it no longer exists).
     pub channel: Option<EmailChannelRow>,
+    /// Whether any inbox tab of the account hears live pushes.
+    pub team_listens: bool,
 }
 
 /// SQL true while the channel row of the site bound at `?{site}` is still as
@@ -227,12 +229,18 @@ impl Store {
         statements.push(self.reopen_for(&ids.message, now)?);
         let channel_read = statements.len();
         statements.push(self.prepare(&format!("{CHANNEL_SELECT} WHERE e.site_id = ?1"), &[site_id.into()])?);
+        statements.push(self.prepare("SELECT live_tabs FROM accounts WHERE id = ?1", &[account_id.into()])?);
         statements.push(self.prepare(
             "SELECT conversation_id FROM messages WHERE site_id = ?1 AND email_message_id = ?2",
             &[site_id.into(), mail.message_id.as_str().into()],
         )?);
         let results = self.batch(statements).await?;
         let channel = results[channel_read].results::<EmailChannelRow>()?.into_iter().next();
+        #[derive(Deserialize)]
+        struct Team {
+            live_tabs: u32,
+        }
+        let team = results[channel_read + 1].results::<Team>()?.into_iter().next();
         let inserted = results
             .get(message_insert)
             .and_then(|r| r.meta().ok().flatten())
@@ -245,7 +253,7 @@ impl Store {
         // D1 counts the numbering trigger's update too: any change means the insert happened.
         let written = if inserted > 0 { Written::Created } else { Written::AlreadyThere };
         let stored = last_rows::<Stored>(&results)?.into_iter().next().map(|row| (written, row.conversation_id));
-        Ok(InboundStored { stored, channel })
+        Ok(InboundStored { stored, channel, team_listens: team.is_some_and(|t| t.live_tabs > 0) })
     }
 
     /// Opens a conversation for a form submission in one batch: the contact
