@@ -25,6 +25,7 @@ pub mod identity;
 pub mod live;
 pub mod messenger;
 pub mod site;
+pub mod template;
 pub mod visitor;
 
 /// A rule a value broke: a stable `code` for programs and a `message` for people.
