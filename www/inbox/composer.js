@@ -3,8 +3,10 @@
 // conversations, disabled with the reason once the person's 7-day window has
 // closed) or by email (From, To and an editable subject from the email draft),
 // with a confirmation before emailing an address the visitor never proved.
+// Typing `/` offers the team's saved replies (reply-picker.js).
 import { client } from "./api.js";
 import { el, alertBox, showError, UNVERIFIED } from "./dom.js";
+import { replyPicker } from "./reply-picker.js";
 
 /** A labelled radio button of the "Reply by" choice; returns [label, input]. */
 function radio(value, label) {
@@ -57,10 +59,12 @@ export function composer(conversation, reopen, messenger = null) {
   text.id = "reply-body";
   text.setAttribute("aria-label", "Reply");
   text.required = true;
+  text.placeholder = "Type / for saved replies";
+  const picker = replyPicker(text, conversation.id);
   const send = el("button", null, "Send");
   send.type = "submit";
   const error = alertBox();
-  form.append(via, from, subject, text, send, error);
+  form.append(via, from, subject, text, picker, send, error);
 
   const update = () => {
     subject.hidden = from.hidden = !email.checked;

@@ -16,6 +16,7 @@ mod live;
 mod mail;
 mod messenger;
 mod privacy;
+mod replies;
 mod sites;
 mod settings;
 mod ties;
@@ -31,6 +32,7 @@ pub use sites::WidgetUpdate;
 pub use settings::LAST_USED_GRANULARITY_MS;
 pub use channels::{ChannelUpdate, EmailChannelRow};
 pub use mail::{InboundEmail, NewIds, Ticket};
+pub use replies::{ReplyFields, ReplyRefused, TranscriptClaim};
 pub use messenger::{InboundMessenger, PageRow, Profile, SentMessenger};
 
 use serde::Deserialize;
