@@ -1420,10 +1420,6 @@ shortcut: string,
  */
 title: string, 
 /**
- * The text as written (placeholders and all), for matching what the agent types.
- */
-body: string, 
-/**
  * The text to insert: placeholders filled in for this conversation's contact.
  */
 text: string, };

@@ -31,7 +31,7 @@ function matching(replies, query) {
   const q = query.trim();
   const starts = replies.filter((r) => r.shortcut.startsWith(q));
   const holds = replies.filter((r) => !r.shortcut.startsWith(q)
-    && (r.shortcut.includes(q) || r.title.toLowerCase().includes(q) || r.body.toLowerCase().includes(q) || r.text.toLowerCase().includes(q)));
+    && (r.shortcut.includes(q) || r.title.toLowerCase().includes(q) || r.text.toLowerCase().includes(q)));
   return [...starts, ...holds];
 }
 

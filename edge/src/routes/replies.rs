@@ -114,7 +114,7 @@ pub async fn rendered(cx: &mut Cx<'_>, conversation_id: &str) -> ApiResult<Respo
         .saved_replies(&agent.account_id)
         .await?
         .into_iter()
-        .map(|r| api::RenderedReply { text: saved_reply::render(&r.body, &context), id: r.id, shortcut: r.shortcut, title: r.title, body: r.body })
+        .map(|r| api::RenderedReply { text: saved_reply::render(&r.body, &context), id: r.id, shortcut: r.shortcut, title: r.title })
         .collect();
     json(200, &api::RenderedReplies { conversation_id: conversation.id, saved_replies })
 }

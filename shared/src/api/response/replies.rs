@@ -42,8 +42,6 @@ pub struct RenderedReply {
     pub shortcut: String,
     /// One-line title.
     pub title: String,
-    /// The text as written (placeholders and all), for matching what the agent types.
-    pub body: String,
     /// The text to insert: placeholders filled in for this conversation's contact.
     pub text: String,
 }
