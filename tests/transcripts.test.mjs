@@ -87,8 +87,10 @@ test("the transcript goes to the contact once: a retried or raced request sends 
   const rows = await sql(`SELECT status FROM transcripts WHERE conversation_id = '${c.id}'`);
   assert.deepEqual(rows.map((r) => r.status), ["sent", "sent", "sent"]);
 
-  // Erasing the contact (GDPR) takes the transcripts with its conversations.
+  // The contact's export lists them; erasing the contact (GDPR) takes them with its conversations.
   const contact = (await call("GET", `/api/conversations/${c.id}`, { token: KEY })).body.conversation.contact_id;
+  const exported = (await call("GET", `/api/contacts/${contact}/export`, { token: KEY })).body.transcripts;
+  assert.deepEqual(exported.map((t) => [t.conversation_id, t.to_address, t.status]), Array(3).fill([c.id, email, "sent"]));
   assert.equal((await call("DELETE", `/api/contacts/${contact}`, { token: KEY })).status, 200);
   assert.deepEqual(await sql(`SELECT id FROM transcripts WHERE conversation_id = '${c.id}'`), []);
 });
