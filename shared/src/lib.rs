@@ -24,6 +24,7 @@ pub mod i18n;
 pub mod identity;
 pub mod live;
 pub mod messenger;
+pub mod search;
 pub mod site;
 pub mod visitor;
 
