@@ -23,7 +23,7 @@ pub const MARK_CLOSE: &str = "\u{3}";
 /// Stands where `snippet()` cut the text.
 pub const ELLIPSIS: &str = "…";
 /// Tokens of context `snippet()` shows around the match.
-pub const SNIPPET_TOKENS: u8 = 12;
+pub const SNIPPET_TOKENS: u8 = 16;
 
 /// The user's search as an FTS5 query: each whitespace-separated word a quoted
 /// phrase of its letters and digits (so `ORD-1234` stays one phrase), all of
@@ -122,13 +122,18 @@ pub enum Cursor {
     },
 }
 
+/// Hex digits of the checksum at the end of a cursor.
+const CHECK_HEX: usize = 8;
+
 /// Whether `id` looks like one of ours (a prefix, `_`, letters and digits).
 fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 impl Cursor {
-    /// The cursor as clients carry it: opaque (hex of a small versioned text).
+    /// The cursor as clients carry it: opaque (hex of a small versioned text
+    /// and 4 bytes of its SHA-256, so a cut or altered cursor is refused, not
+    /// taken as another place in the list).
     pub fn encode(&self) -> String {
         let text = match self {
             Cursor::List { last_message_at, id } => format!("1l.{last_message_at}.{id}"),
@@ -136,15 +141,20 @@ impl Cursor {
                 format!("1s.{}.{:016x}.{last_message_at}.{id}", u8::from(*person), score.to_bits())
             }
         };
-        crate::hex::encode(text)
+        let check = crate::digest::sha256_hex(text.as_bytes());
+        format!("{}{}", crate::hex::encode(&text), &check[..CHECK_HEX])
     }
 
     /// Reads back what [`Cursor::encode`] wrote; `None` for anything else.
     pub fn decode(cursor: &str) -> Option<Cursor> {
-        if cursor.len() > 256 {
+        if cursor.len() > 256 || cursor.len() <= CHECK_HEX || !cursor.is_char_boundary(cursor.len() - CHECK_HEX) {
             return None;
         }
-        let text = String::from_utf8(crate::hex::decode(cursor).ok()?).ok()?;
+        let (payload, check) = cursor.split_at(cursor.len() - CHECK_HEX);
+        let text = String::from_utf8(crate::hex::decode(payload).ok()?).ok()?;
+        if !crate::digest::same(crate::digest::sha256_hex(text.as_bytes())[..CHECK_HEX].as_bytes(), check.as_bytes()) {
+            return None;
+        }
         let mut fields = text.split('.');
         let parsed = match fields.next()? {
             "1l" => Cursor::List { last_message_at: number(fields.next()?)?, id: fields.next()?.to_string() },
@@ -293,7 +303,12 @@ mod tests {
 
     #[test]
     fn anything_else_is_not_a_cursor() {
-        let hex = |t: &str| crate::hex::encode(t);
+        let hex = |t: &str| format!("{}{}", crate::hex::encode(t), &crate::digest::sha256_hex(t.as_bytes())[..CHECK_HEX]);
+        let good = Cursor::List { last_message_at: 12, id: "c_1".into() }.encode();
+        assert_eq!(hex("1l.12.c_1"), good, "the test's encoder is the real one");
+        let cut = good[..good.len() - 2].to_string();
+        let mut altered = good.clone().into_bytes();
+        altered[3] = if altered[3] == b'1' { b'2' } else { b'1' };
         for bad in [
             String::new(),
             "zz".into(),
@@ -309,6 +324,9 @@ mod tests {
             hex("1s.0.12.1.c_1"),
             hex("2l.12.c_1"),
             "0".repeat(10_000),
+            cut,
+            String::from_utf8(altered).unwrap(),
+            format!("{good}00"),
         ] {
             assert_eq!(Cursor::decode(&bad), None, "{bad:?}");
         }

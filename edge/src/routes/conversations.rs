@@ -11,6 +11,7 @@ use shared::email::outbound::{self, render_from_name, render_subject, reply_subj
 use shared::email::{display_sender, forwarding_address, reply_address};
 use shared::form::{normalize_line, FormConfig, FormInput};
 use shared::identity::Tie;
+use shared::search::{fts_query, Cursor};
 use shared::Invalid;
 use worker::Response;
 
@@ -20,13 +21,18 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
 use crate::mail::outbound::{build, send, Outgoing};
-use crate::store::{ContactLink, Cursor, SentEmail, Store};
+use crate::store::{ContactLink, ListFilter, SearchTerms, SentEmail, Store};
 
 /// The list's query string named an unknown channel, status or parameter.
 const BAD_FILTER: Invalid = Invalid::new(
     "invalid_filter",
-    "Filters: channel (chat, email, messenger), status (open, closed), assignee (me, unassigned or an agent id), q, \
+    "Filters: channel (chat, email, messenger), status (open, closed), assignee (me, unassigned or an agent id), site, q, \
      spam (true or false), before (the previous page's next), limit (1 to 100).",
+);
+/// `before` was not the `next` of an earlier page of the same list (or search).
+const BAD_CURSOR: Invalid = Invalid::new(
+    "invalid_cursor",
+    "before must be the next of the previous page of the same list (or of the same search).",
 );
 const BAD_UPDATE: Invalid = Invalid::new(
     "invalid_update",
@@ -63,25 +69,51 @@ async fn conversation_of(store: &Store, account_id: &str, id: &str) -> ApiResult
     store.conversation(account_id, id).await?.ok_or(ApiError::NotFound("Conversation"))
 }
 
-/// `GET /api/conversations?channel=&status=&assignee=&q=&spam=&before=&limit=`: a page
-/// of the account's inbox, newest activity first, with the cursor of the next page.
+/// `GET /api/conversations?channel=&status=&assignee=&site=&q=&spam=&before=&limit=`:
+/// a page of the account's inbox, newest activity first, or with `q` a search
+/// (words written in the conversation, or its person's name or email), best
+/// match first with a snippet; and the opaque cursor of the next page.
 pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
-    let filter: api::ConversationFilter = req.query().map_err(|_| ApiError::Invalid(BAD_FILTER))?;
-    let cursor = filter.before.as_deref().map(|b| Cursor::parse(b).ok_or(ApiError::Invalid(BAD_FILTER))).transpose()?;
-    let limit = filter.limit.unwrap_or(MAX_PAGE);
+    let query: api::ConversationFilter = req.query().map_err(|_| ApiError::Invalid(BAD_FILTER))?;
+    let limit = query.limit.unwrap_or(MAX_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::Invalid(BAD_FILTER));
     }
-    let assignee = match filter.assignee.as_deref() {
-        Some("me") => Some(agent.id.as_str()),
-        other => other,
+    let cursor = query.before.as_deref().map(|b| Cursor::decode(b).ok_or(ApiError::Invalid(BAD_CURSOR))).transpose()?;
+    let filter = ListFilter {
+        channel: query.channel,
+        status: query.status,
+        assignee: match query.assignee.as_deref() {
+            None => None,
+            Some("unassigned") => Some(None),
+            Some("me") => Some(Some(agent.id.as_str())),
+            Some(other) => Some(Some(other)),
+        },
+        site: query.site.as_deref(),
+        spam: query.spam == Some(true),
     };
-    let conversations = store.conversations(&agent.account_id, &filter, assignee, cursor.as_ref(), limit).await?;
-    let next = (conversations.len() == limit as usize).then(|| conversations.last().map(Cursor::after)).flatten();
-    json(200, &api::ConversationPage { conversations, next })
+    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let page = match (search, cursor) {
+        (None, None) => store.conversations(&agent.account_id, &filter, None, limit).await?,
+        (None, Some(Cursor::List { last_message_at, id })) => {
+            store.conversations(&agent.account_id, &filter, Some((last_message_at, &id)), limit).await?
+        }
+        (Some(q), cursor) => {
+            let fts = fts_query(q)?;
+            let terms = SearchTerms { fts: fts.as_deref(), person: q };
+            let after = match &cursor {
+                None => None,
+                Some(Cursor::Search { person, score, last_message_at, id }) => Some((*person, *score, *last_message_at, id.as_str())),
+                Some(Cursor::List { .. }) => return Err(ApiError::Invalid(BAD_CURSOR)),
+            };
+            store.search(&agent.account_id, &filter, &terms, after, limit).await?
+        }
+        (None, Some(Cursor::Search { .. })) => return Err(ApiError::Invalid(BAD_CURSOR)),
+    };
+    json(200, &page)
 }
 
 /// `GET /api/conversations/{id}`: one conversation with all its messages and

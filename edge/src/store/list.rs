@@ -1,0 +1,200 @@
+//! SQL of the inbox's conversation list: a page of it in order of activity,
+//! or of a search (FTS5 over what was written, and the person's name or
+//! email), ranked; both filtered alike and paged by an opaque cursor.
+//!
+//! Each filter is written into the SQL only when given, as a literal
+//! condition on `c`, so SQLite walks one of migration 0013's indexes in the
+//! list's order (no sort) and a page costs the same at any depth.
+
+use shared::api;
+use shared::conversation::{Channel, Status};
+use shared::search::{Cursor, ELLIPSIS, MARK_CLOSE, MARK_OPEN, SNIPPET_TOKENS};
+use wasm_bindgen::JsValue;
+
+use super::inbox::{ConversationRow, CONVERSATION_COLUMNS, CONVERSATION_JOINS};
+use super::{ms, Store};
+use crate::error::ApiResult;
+
+/// What the list is narrowed to, besides the account.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListFilter<'a> {
+    /// Only this channel.
+    pub channel: Option<Channel>,
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only this agent's (`Some(Some(id))`) or only the unassigned (`Some(None)`).
+    pub assignee: Option<Option<&'a str>>,
+    /// Only this site's.
+    pub site: Option<&'a str>,
+    /// The spam instead of the rest.
+    pub spam: bool,
+}
+
+/// A search: the FTS5 query made by `shared::search::fts_query` (if any
+/// word remains) and the text to find in the person's name or email.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchTerms<'a> {
+    /// Safe FTS5 query over the messages.
+    pub fts: Option<&'a str>,
+    /// The search as typed (trimmed), found inside names and addresses (any case).
+    pub person: &'a str,
+}
+
+/// SQL conditions and their numbered parameters, written together.
+struct Conditions {
+    sql: Vec<String>,
+    args: Vec<JsValue>,
+}
+
+impl Conditions {
+    /// Starts with the account (always `?1`).
+    fn of_account(account_id: &str) -> Self {
+        Conditions { sql: vec!["c.account_id = ?1".into()], args: vec![account_id.into()] }
+    }
+
+    /// Binds `value` and answers its placeholder.
+    fn bind(&mut self, value: JsValue) -> String {
+        self.args.push(value);
+        format!("?{}", self.args.len())
+    }
+
+    /// Adds the filter's conditions on `c`.
+    fn filter(&mut self, filter: &ListFilter<'_>) {
+        self.sql.push(if filter.spam { "c.spam_at IS NOT NULL" } else { "c.spam_at IS NULL" }.into());
+        if let Some(channel) = filter.channel {
+            let p = self.bind(channel.as_str().into());
+            self.sql.push(format!("c.channel = {p}"));
+        }
+        if let Some(status) = filter.status {
+            let p = self.bind(status.as_str().into());
+            self.sql.push(format!("c.status = {p}"));
+        }
+        match filter.assignee {
+            None => {}
+            Some(None) => self.sql.push("c.assignee_id IS NULL".into()),
+            Some(Some(agent)) => {
+                let p = self.bind(agent.into());
+                self.sql.push(format!("c.assignee_id = {p}"));
+            }
+        }
+        if let Some(site) = filter.site {
+            let p = self.bind(site.into());
+            self.sql.push(format!("c.site_id = {p}"));
+        }
+    }
+
+    /// `AND`-joined conditions.
+    fn all(&self) -> String {
+        self.sql.join(" AND ")
+    }
+}
+
+/// The page and the cursor after its last row, if the page is full.
+fn page(rows: Vec<ConversationRow>, limit: u32, cursor: impl Fn(&ConversationRow) -> Cursor) -> api::ConversationPage {
+    let next = (rows.len() == limit as usize).then(|| rows.last().map(|row| cursor(row).encode())).flatten();
+    api::ConversationPage { conversations: rows.into_iter().map(Into::into).collect(), next }
+}
+
+impl Store {
+    /// A page of the account's conversations, newest activity first (ties by
+    /// id), after `cursor`.
+    pub async fn conversations(
+        &self,
+        account_id: &str,
+        filter: &ListFilter<'_>,
+        cursor: Option<(u64, &str)>,
+        limit: u32,
+    ) -> ApiResult<api::ConversationPage> {
+        let mut w = Conditions::of_account(account_id);
+        w.filter(filter);
+        if let Some((at, id)) = cursor {
+            let (at, id) = (w.bind(ms(at)), w.bind(id.into()));
+            w.sql.push(format!("(c.last_message_at, c.id) < ({at}, {id})"));
+        }
+        let limit_p = w.bind(JsValue::from_f64(f64::from(limit)));
+        let sql = format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations c {CONVERSATION_JOINS} WHERE {} \
+             ORDER BY c.last_message_at DESC, c.id DESC LIMIT {limit_p}",
+            w.all()
+        );
+        let rows: Vec<ConversationRow> = self.all(&sql, &w.args).await?;
+        Ok(page(rows, limit, |r| Cursor::List { last_message_at: r.last_message_at, id: r.id.clone() }))
+    }
+
+    /// A page of a search over the account's conversations, after `cursor`
+    /// (from an earlier page of the same search): first those whose person
+    /// matches (name or email), then by the bm25 score of their best message
+    /// (body or subject), then newest first; each with that message's
+    /// snippet. One statement: the page's keys are chosen before its columns
+    /// (previews, snippets) are read, so those cost per row shown.
+    pub async fn search(
+        &self,
+        account_id: &str,
+        filter: &ListFilter<'_>,
+        terms: &SearchTerms<'_>,
+        cursor: Option<(bool, f64, u64, &str)>,
+        limit: u32,
+    ) -> ApiResult<api::ConversationPage> {
+        let mut w = Conditions::of_account(account_id);
+        w.filter(filter);
+        let filters = w.all();
+        // instr, not LIKE: the text is literal (no wildcards to escape) and D1 caps LIKE patterns at 50 bytes.
+        let text = w.bind(terms.person.to_ascii_lowercase().into());
+        let within = |column: &str| format!("instr(lower({column}), {text}) > 0");
+        let person = format!(
+            "SELECT c.id AS cid FROM conversations c {CONVERSATION_JOINS} WHERE {filters} AND ({})",
+            ["ct.email", "ct.full_name", "ct.name_from_email", "v.claimed_email", "mv.name"].map(within).join(" OR ")
+        );
+        let (best, snippet) = match terms.fts {
+            Some(fts) => {
+                let q = w.bind(fts.into());
+                let marks = [w.bind(MARK_OPEN.into()), w.bind(MARK_CLOSE.into()), w.bind(ELLIPSIS.into())].join(", ");
+                (
+                    format!(
+                        "words AS MATERIALIZED (SELECT rowid AS r, bm25(messages_fts, 1.0, 2.0) AS score \
+                           FROM messages_fts WHERE messages_fts MATCH {q}), \
+                         best AS (SELECT m.conversation_id AS cid, MIN(f.score) AS score, f.r AS r \
+                           FROM words f JOIN messages m ON m.rowid = f.r \
+                           WHERE m.site_id IN (SELECT id FROM sites WHERE account_id = ?1) GROUP BY m.conversation_id)"
+                    ),
+                    format!(
+                        "(SELECT snippet(messages_fts, -1, {marks}, {SNIPPET_TOKENS}) FROM messages_fts \
+                          WHERE messages_fts MATCH {q} AND rowid = p.r)"
+                    ),
+                )
+            }
+            None => ("best AS (SELECT NULL AS cid, NULL AS score, NULL AS r WHERE 0)".into(), "NULL".into()),
+        };
+        let mut keys = vec![filters];
+        if let Some((person, score, at, id)) = cursor {
+            let after = [
+                w.bind(JsValue::from_f64(if person { 0.0 } else { 1.0 })),
+                w.bind(JsValue::from_f64(score)),
+                w.bind(JsValue::from_f64(-(at as f64))),
+                w.bind(id.into()),
+            ];
+            keys.push(format!("(1 - x.person, COALESCE(b.score, 0.0), -c.last_message_at, c.id) > ({})", after.join(", ")));
+        }
+        let limit_p = w.bind(JsValue::from_f64(f64::from(limit)));
+        let sql = format!(
+            "WITH {best}, \
+             matched AS (SELECT cid, MAX(person) AS person FROM \
+               (SELECT cid, 1 AS person FROM ({person}) UNION ALL SELECT cid, 0 FROM best) GROUP BY cid), \
+             p AS (SELECT c.id AS cid, x.person, COALESCE(b.score, 0.0) AS score, b.r AS r \
+               FROM matched x JOIN conversations c ON c.id = x.cid LEFT JOIN best b ON b.cid = x.cid \
+               WHERE {} ORDER BY x.person DESC, score, c.last_message_at DESC, c.id LIMIT {limit_p}) \
+             SELECT {CONVERSATION_COLUMNS}, p.person, p.score, \
+               (SELECT id FROM messages WHERE rowid = p.r) AS snippet_message_id, {snippet} AS snippet \
+             FROM p JOIN conversations c ON c.id = p.cid {CONVERSATION_JOINS} \
+             ORDER BY p.person DESC, p.score, c.last_message_at DESC, c.id",
+            keys.join(" AND ")
+        );
+        let rows: Vec<ConversationRow> = self.all(&sql, &w.args).await?;
+        Ok(page(rows, limit, |r| Cursor::Search {
+            person: r.person == Some(1),
+            score: r.score.unwrap_or(0.0),
+            last_message_at: r.last_message_at,
+            id: r.id.clone(),
+        }))
+    }
+}
