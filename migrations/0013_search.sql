@@ -53,6 +53,12 @@ CREATE INDEX conversations_inbox_status ON conversations(account_id, status, las
 CREATE INDEX conversations_inbox_assignee ON conversations(account_id, assignee_id, last_message_at DESC, id DESC) WHERE spam_at IS NULL;
 CREATE INDEX conversations_spam ON conversations(account_id, last_message_at DESC, id DESC) WHERE spam_at IS NOT NULL;
 
+-- A search also finds conversations by their person: the account's contacts,
+-- and the visitors of its sites who stated an email, are read without a scan
+-- of every conversation (or of every visitor).
+CREATE INDEX contacts_by_account ON contacts(account_id);
+CREATE INDEX visitors_claimed ON visitors(site_id) WHERE claimed_email IS NOT NULL;
+
 -- Replaced: by the assignee index above (within the account, with the id),
 -- and by conversations_by_site_page (the same columns and the id).
 DROP INDEX conversations_by_assignee;

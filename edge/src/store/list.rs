@@ -139,11 +139,22 @@ impl Store {
         w.filter(filter);
         let filters = w.all();
         // instr, not LIKE: the text is literal (no wildcards to escape) and D1 caps LIKE patterns at 50 bytes.
+        // The people are read from their own tables (the account's contacts, the visitors of its sites
+        // who stated an email, its Messenger people), not by joining every conversation to them.
         let text = w.bind(terms.person.to_ascii_lowercase().into());
-        let within = |column: &str| format!("instr(lower({column}), {text}) > 0");
+        let within = |columns: &[&str]| columns.iter().map(|c| format!("instr(lower({c}), {text}) > 0")).collect::<Vec<_>>().join(" OR ");
         let person = format!(
-            "SELECT c.id AS cid FROM conversations c {CONVERSATION_JOINS} WHERE {filters} AND ({})",
-            ["ct.email", "ct.full_name", "ct.name_from_email", "v.claimed_email", "mv.name"].map(within).join(" OR ")
+            "SELECT id AS cid FROM conversations WHERE contact_id IN \
+               (SELECT id FROM contacts WHERE account_id = ?1 AND ({})) \
+             UNION SELECT id FROM conversations WHERE visitor_id IN \
+               (SELECT id FROM visitors WHERE site_id IN (SELECT id FROM sites WHERE account_id = ?1) \
+                AND claimed_email IS NOT NULL AND ({})) \
+             UNION SELECT id FROM conversations WHERE visitor_id IN \
+               (SELECT visitor_id FROM messenger_visitors WHERE site_id IN (SELECT id FROM sites WHERE account_id = ?1) \
+                AND ({}))",
+            within(&["email", "full_name", "name_from_email"]),
+            within(&["claimed_email"]),
+            within(&["name"]),
         );
         let (best, snippet) = match terms.fts {
             Some(fts) => {
