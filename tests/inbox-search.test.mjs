@@ -34,8 +34,16 @@ test("in Chromium: a search finds a word from the middle of a thread and shows i
   assert.equal(await page.locator("#list img, #list b").count(), 0, "the message's markup stays text");
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
 
+  // Opening the hit shows the thread at the message that matched, marked.
   await hit.click();
   await page.locator("#thread", { hasText: "Looking into it." }).waitFor();
+  const matched = (await call("GET", `/api/conversations/${id}`, { token: KEY })).body.messages[1];
+  assert.deepEqual(await page.$$eval("#messages .msg.found", (boxes) => boxes.map((b) => b.dataset.id)), [matched.id]);
+  const inView = await page.$eval("#messages .msg.found", (box) => {
+    const [outer, inner] = [box.parentElement.getBoundingClientRect(), box.getBoundingClientRect()];
+    return inner.top >= outer.top && inner.bottom <= outer.bottom;
+  });
+  assert.equal(inView, true, "scrolled into view");
   await page.fill("#f-q", "");
   // Without a search, the list is back: no snippets, the conversation's newest message as its preview.
   await hit.locator(".preview", { hasText: "Looking into it." }).waitFor();

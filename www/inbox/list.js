@@ -13,11 +13,11 @@ let next = null; // the cursor of the next older page
 let more = false; // older pages are shown (the refresh pauses)
 /** @type {Map<string, import("./api-types").Conversation>} */
 const shown = new Map(); // the conversations in the list, by id
-/** @typedef {{open: (id: string) => void, currentId: () => string | null, loaded: (unread: number) => void}} ListHooks */
+/** @typedef {{open: (id: string, found?: string) => void, currentId: () => string | null, loaded: (unread: number) => void}} ListHooks */
 /** @type {ListHooks} */
 let hooks = { open: () => {}, currentId: () => null, loaded: () => {} };
 
-/** Wires the filters and search; `open(id)` opens a conversation, `currentId()` names the open one, `loaded(unread)` follows each load. */
+/** Wires the filters and search; `open(id, found?)` opens a conversation (at a search hit's message), `currentId()` names the open one, `loaded(unread)` follows each load. */
 /** @param {ListHooks} listHooks */
 export function initList(listHooks) {
   hooks = listHooks;
@@ -70,7 +70,7 @@ function item(c) {
   if (c.contact_email && c.contact_name) b.append(el("span", "preview", c.contact_email));
   b.append(c.snippet ? snippetLine(c.snippet) : el("span", "preview", c.subject || c.preview || ""));
   if (c.assignee_name) b.append(el("span", "preview", `Assigned to ${c.assignee_name}`));
-  b.addEventListener("click", () => hooks.open(c.id));
+  b.addEventListener("click", () => hooks.open(c.id, c.snippet?.message_id));
   li.append(b);
   return li;
 }

@@ -1,4 +1,4 @@
-//! The agent API over conversations: the unified inbox, one thread, closing,
+//! The agent API over conversations (the list and search: `routes::list`): one thread, closing,
 //! assigning, marking read, replying by chat, by email or by Messenger
 //! (`routes::messenger`), and adding contact details to an anonymous visitor
 //! (a widget visitor or a Messenger person).
@@ -11,7 +11,6 @@ use shared::email::outbound::{self, render_from_name, render_subject, reply_subj
 use shared::email::{display_sender, forwarding_address, reply_address};
 use shared::form::{normalize_line, FormConfig, FormInput};
 use shared::identity::Tie;
-use shared::search::{fts_query, Cursor};
 use shared::Invalid;
 use worker::Response;
 
@@ -21,19 +20,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
 use crate::mail::outbound::{build, send, Outgoing};
-use crate::store::{ContactLink, ListFilter, SearchTerms, SentEmail, Store};
+use crate::store::{ContactLink, SentEmail, Store};
 
-/// The list's query string named an unknown channel, status or parameter.
-const BAD_FILTER: Invalid = Invalid::new(
-    "invalid_filter",
-    "Filters: channel (chat, email, messenger), status (open, closed), assignee (me, unassigned or an agent id), site, q, \
-     spam (true or false), before (the previous page's next), limit (1 to 100).",
-);
-/// `before` was not the `next` of an earlier page of the same list (or search).
-const BAD_CURSOR: Invalid = Invalid::new(
-    "invalid_cursor",
-    "before must be the next of the previous page of the same list (or of the same search).",
-);
 const BAD_UPDATE: Invalid = Invalid::new(
     "invalid_update",
     "Send {\"status\": \"open\" | \"closed\"}, {\"assignee_id\": an agent id or null} and/or {\"spam\": true | false}.",
@@ -44,8 +32,6 @@ const CONFIRM_UNVERIFIED: Invalid = Invalid::new(
     "This visitor's email is not verified: the email may reach someone other than the person chatting. \
      Send again with \"confirm_unverified\": true if you are sure.",
 );
-/// Largest page of the conversation list.
-const MAX_PAGE: u32 = 100;
 const NOT_AN_AGENT: Invalid = Invalid::new("assignee_invalid", "The assignee must be an agent of this team.");
 const NO_VISITOR: Invalid = Invalid::new(
     "reply_channel_unavailable",
@@ -67,53 +53,6 @@ const HAS_CONTACT: Invalid = Invalid::new("contact_exists", "This conversation a
 
 async fn conversation_of(store: &Store, account_id: &str, id: &str) -> ApiResult<api::Conversation> {
     store.conversation(account_id, id).await?.ok_or(ApiError::NotFound("Conversation"))
-}
-
-/// `GET /api/conversations?channel=&status=&assignee=&site=&q=&spam=&before=&limit=`:
-/// a page of the account's inbox, newest activity first, or with `q` a search
-/// (words written in the conversation, or its person's name or email), best
-/// match first with a snippet; and the opaque cursor of the next page.
-pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
-    let store = cx.app.store;
-    let req = &mut cx.req;
-    let agent = auth::agent(store, req).await?;
-    let query: api::ConversationFilter = req.query().map_err(|_| ApiError::Invalid(BAD_FILTER))?;
-    let limit = query.limit.unwrap_or(MAX_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::Invalid(BAD_FILTER));
-    }
-    let cursor = query.before.as_deref().map(|b| Cursor::decode(b).ok_or(ApiError::Invalid(BAD_CURSOR))).transpose()?;
-    let filter = ListFilter {
-        channel: query.channel,
-        status: query.status,
-        assignee: match query.assignee.as_deref() {
-            None => None,
-            Some("unassigned") => Some(None),
-            Some("me") => Some(Some(agent.id.as_str())),
-            Some(other) => Some(Some(other)),
-        },
-        site: query.site.as_deref(),
-        spam: query.spam == Some(true),
-    };
-    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let page = match (search, cursor) {
-        (None, None) => store.conversations(&agent.account_id, &filter, None, limit).await?,
-        (None, Some(Cursor::List { last_message_at, id })) => {
-            store.conversations(&agent.account_id, &filter, Some((last_message_at, &id)), limit).await?
-        }
-        (Some(q), cursor) => {
-            let fts = fts_query(q)?;
-            let terms = SearchTerms { fts: fts.as_deref(), person: q };
-            let after = match &cursor {
-                None => None,
-                Some(Cursor::Search { person, score, last_message_at, id }) => Some((*person, *score, *last_message_at, id.as_str())),
-                Some(Cursor::List { .. }) => return Err(ApiError::Invalid(BAD_CURSOR)),
-            };
-            store.search(&agent.account_id, &filter, &terms, after, limit).await?
-        }
-        (None, Some(Cursor::Search { .. })) => return Err(ApiError::Invalid(BAD_CURSOR)),
-    };
-    json(200, &page)
 }
 
 /// `GET /api/conversations/{id}`: one conversation with all its messages and
