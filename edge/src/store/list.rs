@@ -156,17 +156,21 @@ impl Store {
             within(&["claimed_email"]),
             within(&["name"]),
         );
-        let (best, snippet) = match terms.fts {
+        // Every conversation matched, once: by its person and/or by its best message (the bare
+        // column `r` is the message of the row MIN(score) picked; person rows have no score).
+        let ((words, from_words), snippet) = match terms.fts {
             Some(fts) => {
                 let q = w.bind(fts.into());
                 let marks = [w.bind(MARK_OPEN.into()), w.bind(MARK_CLOSE.into()), w.bind(ELLIPSIS.into())].join(", ");
                 (
-                    format!(
-                        "words AS MATERIALIZED (SELECT rowid AS r, bm25(messages_fts, 1.0, 2.0) AS score \
-                           FROM messages_fts WHERE messages_fts MATCH {q}), \
-                         best AS (SELECT m.conversation_id AS cid, MIN(f.score) AS score, f.r AS r \
-                           FROM words f JOIN messages m ON m.rowid = f.r \
-                           WHERE m.site_id IN (SELECT id FROM sites WHERE account_id = ?1) GROUP BY m.conversation_id)"
+                    (
+                        // Materialized: bm25() may only run in the FTS5 query itself, never flattened into the grouping.
+                        format!(
+                            "words AS MATERIALIZED (SELECT rowid AS r, bm25(messages_fts, 1.0, 2.0) AS score \
+                               FROM messages_fts WHERE messages_fts MATCH {q}), "
+                        ),
+                        "UNION ALL SELECT m.conversation_id, 0, f.score, f.r FROM words f JOIN messages m ON m.rowid = f.r \
+                         WHERE m.site_id IN (SELECT id FROM sites WHERE account_id = ?1)",
                     ),
                     format!(
                         "(SELECT snippet(messages_fts, -1, {marks}, {SNIPPET_TOKENS}) FROM messages_fts \
@@ -174,7 +178,7 @@ impl Store {
                     ),
                 )
             }
-            None => ("best AS (SELECT NULL AS cid, NULL AS score, NULL AS r WHERE 0)".into(), "NULL".into()),
+            None => ((String::new(), ""), "NULL".into()),
         };
         let mut keys = vec![filters];
         if let Some((person, score, at, id)) = cursor {
@@ -184,16 +188,15 @@ impl Store {
                 w.bind(JsValue::from_f64(-(at as f64))),
                 w.bind(id.into()),
             ];
-            keys.push(format!("(1 - x.person, COALESCE(b.score, 0.0), -c.last_message_at, c.id) > ({})", after.join(", ")));
+            keys.push(format!("(1 - x.person, COALESCE(x.score, 0.0), -c.last_message_at, c.id) > ({})", after.join(", ")));
         }
         let limit_p = w.bind(JsValue::from_f64(f64::from(limit)));
         let sql = format!(
-            "WITH {best}, \
-             matched AS (SELECT cid, MAX(person) AS person FROM \
-               (SELECT cid, 1 AS person FROM ({person}) UNION ALL SELECT cid, 0 FROM best) GROUP BY cid), \
-             p AS (SELECT c.id AS cid, x.person, COALESCE(b.score, 0.0) AS score, b.r AS r \
-               FROM matched x JOIN conversations c ON c.id = x.cid LEFT JOIN best b ON b.cid = x.cid \
-               WHERE {} ORDER BY x.person DESC, score, c.last_message_at DESC, c.id LIMIT {limit_p}) \
+            "WITH {words}hits AS (SELECT cid, SUM(person) > 0 AS person, MIN(score) AS score, r FROM \
+               (SELECT cid, 1 AS person, NULL AS score, NULL AS r FROM ({person}) {from_words}) GROUP BY cid), \
+             p AS (SELECT c.id AS cid, x.person, COALESCE(x.score, 0.0) AS score, x.r AS r \
+               FROM hits x JOIN conversations c ON c.id = x.cid \
+               WHERE {} ORDER BY x.person DESC, COALESCE(x.score, 0.0), c.last_message_at DESC, c.id LIMIT {limit_p}) \
              SELECT {CONVERSATION_COLUMNS}, p.person, p.score, \
                (SELECT id FROM messages WHERE rowid = p.r) AS snippet_message_id, {snippet} AS snippet \
              FROM p JOIN conversations c ON c.id = p.cid {CONVERSATION_JOINS} \
