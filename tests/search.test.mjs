@@ -256,3 +256,32 @@ test("migration 0013 indexes the messages written before it", async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the list's page query walks one of migration 0013's indexes in order, for every filter the inbox offers", async () => {
+  // The shape of store/list.rs's `conversations` (its columns left out): a filter is written only when given.
+  const filters = {
+    "": "conversations_inbox",
+    "AND c.status = 'open'": "conversations_inbox_status",
+    "AND c.assignee_id = 'ag_fixture_agent'": "conversations_inbox_assignee",
+    "AND c.assignee_id IS NULL": "conversations_inbox_assignee",
+    "AND c.channel = 'chat' AND c.status = 'closed'": "conversations_inbox_status",
+  };
+  const cases = Object.entries(filters).flatMap(([where, index]) => ["IS NULL", "IS NOT NULL"].flatMap((spam) =>
+    ["", "AND (c.last_message_at, c.id) < (1763000000000, 'c_x')"].map((cursor) => ({
+      label: `spam_at ${spam} ${where} ${cursor}`,
+      expected: spam === "IS NULL" ? index : "conversations_spam",
+      sql: `EXPLAIN QUERY PLAN SELECT c.id FROM conversations c WHERE c.account_id = 'a_demo' AND c.spam_at ${spam} ${where} ${cursor}
+        ORDER BY c.last_message_at DESC, c.id DESC LIMIT 100`,
+    }))));
+  // One wrangler call for every plan.
+  const { stdout } = await promisify(execFile)("node_modules/.bin/wrangler",
+    ["d1", "execute", "DB", "--local", "--persist-to", process.env.PARLEY_STATE, "--json", "--command", cases.map((c) => c.sql).join(";\n")],
+    { env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" }, maxBuffer: 16 * 1024 * 1024 });
+  const plans = JSON.parse(stdout).map((r) => r.results.map((row) => row.detail));
+  assert.equal(plans.length, cases.length);
+  cases.forEach(({ label, expected }, i) => {
+    const plan = plans[i];
+    assert.ok(plan.some((d) => d.startsWith(`SEARCH c USING INDEX ${expected} (account_id=?`)), `${label}: ${plan}`);
+    assert.ok(!plan.some((d) => /^SCAN|TEMP B-TREE/.test(d)), `${label}: ${plan}`);
+  });
+});
