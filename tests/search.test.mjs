@@ -3,7 +3,7 @@
 // within the caller's account only, combined with the list's filters; hostile
 // queries are refused or taken as words, never a 500; pages follow each other
 // with no duplicate and no gap, ties included; migration 0013 indexes what was
-// written before it.
+// written before it, and its indexes serve the list in order (query plans).
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
