@@ -8,6 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { startWorker, d1Execute, derivedConfig, raiseLimits } from "./worker.mjs";
 
 const CONVERSATIONS = 100_000;
@@ -111,4 +112,5 @@ export async function search() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await search();
+// Run by itself (`node tests/bench-search.mjs`, or `node tests/run.mjs --bench tests/bench-search.mjs`).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await search();
