@@ -268,6 +268,7 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["POST", "/api/widget/contact", { email: "m@example.org" }, "visitor"],
     ["POST", "/api/widget/identify", { email: "m@example.org" }, "visitor"],
     ["GET", "/api/conversations", undefined, "agent"],
+    ["GET", "/api/conversations?q=matrix&status=open&site=s_demo", undefined, "agent"],
     ["GET", `/api/conversations/${chat.id}`, undefined, "agent"],
     ["PATCH", `/api/conversations/${chat.id}`, { status: "open" }, "agent"],
     ["POST", `/api/conversations/${chat.id}/read`, undefined, "agent"],
