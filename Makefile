@@ -69,7 +69,8 @@ unit:
 e2e:
 	node tests/run.mjs
 
-## bench: mail pipeline ms/MB (1, 5, 25 MB) on the host, then widget weight and API latencies against a fresh local worker
+## bench: the inbound path's compute phases and ms/MB on the host, then widget weight, API latencies, the widget on a host page,
+## live pushes, list and search at 100,000 conversations, and ratios to the floor workers (bench/floors/), on fresh local workers
 bench: setup build
 	cargo run --release -q -p shared --features mail --example mail_bench
 	node tests/run.mjs --bench
