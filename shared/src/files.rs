@@ -221,18 +221,18 @@ pub fn object_key(site_id: &str, sha256_hex: &str) -> String {
     format!("files/{site_id}/{sha256_hex}")
 }
 
-/// Checks an upload's size and kind: its type, or why it is refused
-/// (`Err((413 or 415 or 400, rule))`).
-pub fn check_upload(bytes: &[u8]) -> Result<FileType, (u16, Invalid)> {
+/// Checks an upload's size, then its kind: its type, or the rule it broke
+/// ([`FILE_TOO_LARGE`], [`FILE_EMPTY`] or [`FILE_TYPE_REFUSED`]).
+pub fn check_upload(bytes: &[u8]) -> Result<FileType, Invalid> {
     if bytes.len() > MAX_UPLOAD_BYTES {
-        return Err((413, FILE_TOO_LARGE));
+        return Err(FILE_TOO_LARGE);
     }
     if bytes.is_empty() {
-        return Err((400, FILE_EMPTY));
+        return Err(FILE_EMPTY);
     }
     let kind = FileType::sniff(bytes);
     if !kind.uploadable() {
-        return Err((415, FILE_TYPE_REFUSED));
+        return Err(FILE_TYPE_REFUSED);
     }
     Ok(kind)
 }
@@ -270,7 +270,7 @@ mod tests {
             assert_eq!(kind, FileType::Other, "{:?}", String::from_utf8_lossy(bytes));
             assert_eq!(kind.mime(), "application/octet-stream");
             assert!(!kind.previewable() && !kind.uploadable());
-            assert_eq!(check_upload(bytes), Err((415, FILE_TYPE_REFUSED)));
+            assert_eq!(check_upload(bytes), Err(FILE_TYPE_REFUSED));
         }
     }
 
@@ -287,12 +287,12 @@ mod tests {
     #[test]
     fn uploads_are_checked_for_size_then_kind() {
         assert_eq!(check_upload(PNG), Ok(FileType::Png));
-        assert_eq!(check_upload(b""), Err((400, FILE_EMPTY)));
+        assert_eq!(check_upload(b""), Err(FILE_EMPTY));
         let mut big = PDF.to_vec();
         big.resize(MAX_UPLOAD_BYTES, b' ');
         assert_eq!(check_upload(&big), Ok(FileType::Pdf), "exactly 10 MB is allowed");
         big.push(b' ');
-        assert_eq!(check_upload(&big), Err((413, FILE_TOO_LARGE)));
+        assert_eq!(check_upload(&big), Err(FILE_TOO_LARGE));
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub struct MailEnv<'a> {
     pub reply_secret: &'a str,
     /// Where raw messages are kept.
     pub raw_mail: &'a Bucket,
+    /// Where attachments' bytes are kept, once per site and content.
+    pub files: &'a Bucket,
     /// The live objects that tell open inboxes.
     pub live: &'a crate::live::Live,
 }
@@ -116,6 +118,14 @@ async fn accept(
     let put = env.raw_mail.put(raw_key.as_str(), raw).only_if(only_new).execute().await;
     if put.map_err(|e| Refusal::temporary(site, "keeping the original", e))?.is_none() {
         worker::console_log!("the original of {} was already kept; left as it was", mail.message_id);
+    }
+    // Each attachment's bytes too, before the rows that name them; the same
+    // bytes (a redelivery, a file sent twice) are one object, never replaced.
+    for attachment in &mail.attachments {
+        let key = shared::files::object_key(&channel.site_id, &attachment.sha256);
+        let only_new = Conditional { etag_does_not_match: Some("*".into()), ..Conditional::default() };
+        let put = env.files.put(key, attachment.bytes.clone()).only_if(only_new).execute().await;
+        put.map_err(|e| Refusal::temporary(site, "keeping an attachment", e))?;
     }
 
     let replies = reply_conversations(&mail, envelope_to, &channel, env);

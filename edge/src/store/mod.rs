@@ -11,6 +11,7 @@ mod automations;
 mod channels;
 mod chat;
 mod contacts;
+mod files;
 mod inbox;
 mod live;
 mod mail;
@@ -31,6 +32,7 @@ pub use sites::WidgetUpdate;
 pub use settings::LAST_USED_GRANULARITY_MS;
 pub use channels::{ChannelUpdate, EmailChannelRow};
 pub use mail::{InboundEmail, NewIds, Ticket};
+pub use files::{NewFile, StoredFile};
 pub use messenger::{InboundMessenger, PageRow, Profile, SentMessenger};
 
 use serde::Deserialize;

@@ -44,6 +44,8 @@ pub struct SiteConfig {
     pub offlines: std::collections::BTreeMap<String, String>,
     /// Whether the widget runs on this site (a disabled site shows nothing).
     pub enabled: bool,
+    /// Whether visitors may send files (the paperclip, drag-and-drop and paste).
+    pub files: bool,
     /// The language the widget speaks.
     pub language: Language,
 }
@@ -71,6 +73,22 @@ pub struct VisitorMessage {
     pub state: DeliveryStatus,
     /// Its number in the conversation (1, 2, …): a reconnecting widget asks for those after its last.
     pub seq: u64,
+    /// Its files (the visitor downloads each from `/api/widget/attachments/{id}`).
+    pub attachments: Vec<VisitorFile>,
+}
+
+/// A file of a message, as the visitor's widget sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct VisitorFile {
+    /// Attachment id.
+    pub id: String,
+    /// File name.
+    pub filename: String,
+    /// The type it is served as (sniffed).
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: u64,
 }
 
 /// What the worker knows of a visitor, for the Form step.
@@ -141,6 +159,17 @@ impl VisitorMessage {
             created_at: message.created_at,
             state: if message.delivery_status == Some(DeliveryStatus::Failed) { DeliveryStatus::Failed } else { DeliveryStatus::Sent },
             seq: message.seq,
+            attachments: message
+                .attachments
+                .iter()
+                .filter(|a| a.url.is_some())
+                .map(|a| VisitorFile {
+                    id: a.id.clone(),
+                    filename: a.filename.clone().unwrap_or_else(|| "file".into()),
+                    content_type: a.content_type.clone(),
+                    size: a.size,
+                })
+                .collect(),
         }
     }
 }
