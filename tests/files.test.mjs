@@ -112,7 +112,7 @@ test("a visitor's file becomes a message the agent sees and opens; a retry store
   const first = await upload(token, bytes, { name: "../../tmp/écran 1.png", clientId });
   assert.equal(first.status, 201, JSON.stringify(first.body));
   const { message } = first.body;
-  assert.equal(message.body, "écran 1.png", "named after the file, without its path");
+  assert.equal(message.body, "📎 écran 1.png", "named after the file, without its path, marked as a file for the widget");
   assert.equal(message.attachments.length, 1);
   const file = message.attachments[0];
   assert.deepEqual([file.filename, file.content_type, file.size], ["écran 1.png", "image/png", bytes.length]);
@@ -201,7 +201,7 @@ test("an agent's chat reply carries files to the visitor, who alone may open the
   const [file] = res.body.message.attachments;
   assert.deepEqual([file.filename, file.content_type, file.preview], ["facture n°1.pdf", "application/pdf", false]);
   const seen = (await call("GET", "/api/widget/conversation", { token })).body.messages.at(-1);
-  assert.deepEqual([seen.body, seen.attachments.map((a) => a.filename)], ["Here it is", ["facture n°1.pdf"]]);
+  assert.deepEqual([seen.body, seen.attachments.map((a) => a.filename)], ["Here it is\n📎 facture n°1.pdf", ["facture n°1.pdf"]]);
   const got = await download(`/api/widget/attachments/${file.id}`, token);
   assert.deepEqual([got.status, got.headers.get("content-type")], [200, "application/pdf"]);
   assert.deepEqual(got.bytes, PDF);

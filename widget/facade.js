@@ -30,9 +30,9 @@
     } catch (e) {}
   }
 
-  /** Whether this browser has a visitor (the cookie shared::visitor::COOKIE_NAME). */
+  /** This browser's visitor token (the cookie shared::visitor::COOKIE_NAME) as a match's [2], or null. */
   function visitor() {
-    return /(^|; )parley_visitor=[^;]/.test(d.cookie);
+    return /(^|; )parley_visitor=([^;]+)/.exec(d.cookie);
   }
 
   /** Shows `n` unread replies on the launcher, and says so in its label (texts: shared::i18n). */
@@ -107,7 +107,7 @@
       "<style>:host{all:initial}*{box-sizing:border-box;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif}" +
       ".launcher{position:fixed;bottom:20px;right:20px;z-index:2147483646;width:56px;height:56px;border-radius:50%;border:0;" +
       "background:var(--accent,#2f6fed);color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center}" +
-      ".left{right:auto;left:20px}:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
+      ".left{right:auto;left:20px}.clip{align-self:center;cursor:pointer;font-size:20px}:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
       ".badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#c0392b;" +
       "color:#fff;font:700 12px/20px system-ui,sans-serif}.badge:empty{display:none}</style>" +
       '<button type="button" class="launcher ' + (c.position == "left" ? "left" : "right") +
@@ -128,6 +128,29 @@
     button.addEventListener("click", function () {
       if (!widget) call("open", []);
     });
+    // Files, if the site takes them. The first focus or pointer in the panel
+    // puts a paperclip (a label around a file picker) before its Send button;
+    // what it picks, a drop or a paste is sent, and a click on a line with a
+    // file (📎) opens it. The files module (widget/files.js) loads then, never before.
+    if (c.files)
+      ["focusin", "pointerover", "change", "drop", "paste", "click", "dragover"].forEach(function (type) {
+        root.addEventListener(type, function (e) {
+          var send = root.querySelector(".send");
+          if (send && !root.querySelector(".clip"))
+            send.insertAdjacentHTML("beforebegin", '<label class="clip">📎<input type="file" multiple class="sr-only" aria-label="' +
+              (fr ? "Joindre un fichier" : "Attach a file") + '"></label>');
+          var t = e.target,
+            list = (e.clipboardData || e.dataTransfer || t).files,
+            line = type == "click" && t.closest("[data-id]"),
+            token = visitor(),
+            what = list && list.length ? [].slice.call(list) : line && /📎/.test(line.textContent) && line.getAttribute("data-id");
+          if (type == "dragover" || (what && token)) e.preventDefault();
+          if (!what || !token) return;
+          import(base + "/widget/files.js").then(function (m) {
+            m.default(what, base, token[2], root, fr);
+          });
+        });
+      });
     d.body.appendChild(host);
     w.Parley = api;
     (stub.q || []).forEach(function (c) {

@@ -210,7 +210,8 @@ author: Author,
  */
 author_name: string | null, 
 /**
- * Plain text, without quoted history.
+ * Plain text, without quoted history; a message with files names them
+ * on lines of their own (`text_with_files`).
  */
 body: string, 
 /**

@@ -134,28 +134,29 @@ struct FileColumns {
 
 impl From<VisitorMessageRow> for api::VisitorMessage {
     fn from(r: VisitorMessageRow) -> Self {
+        let attachments: Vec<api::VisitorFile> = r
+            .files
+            .and_then(|json| serde_json::from_str::<Vec<FileColumns>>(&json).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| api::VisitorFile {
+                id: f.id,
+                filename: f.filename.unwrap_or_else(|| shared::files::DEFAULT_FILENAME.into()),
+                content_type: f.content_type.unwrap_or_else(|| shared::files::FileType::Other.mime().into()),
+                size: f.size,
+            })
+            .collect();
         api::VisitorMessage {
             id: r.id,
             conversation_id: r.conversation_id,
             client_message_id: r.client_message_id,
             author: r.author,
             author_name: r.author_name,
-            body: r.body,
+            body: api::text_with_files(&r.body, &attachments),
             created_at: r.created_at,
             state: r.state,
             seq: r.seq,
-            attachments: r
-                .files
-                .and_then(|json| serde_json::from_str::<Vec<FileColumns>>(&json).ok())
-                .unwrap_or_default()
-                .into_iter()
-                .map(|f| api::VisitorFile {
-                    id: f.id,
-                    filename: f.filename.unwrap_or_else(|| shared::files::DEFAULT_FILENAME.into()),
-                    content_type: f.content_type.unwrap_or_else(|| shared::files::FileType::Other.mime().into()),
-                    size: f.size,
-                })
-                .collect(),
+            attachments,
         }
     }
 }
