@@ -54,9 +54,10 @@ build: $(FACADE_OUT) $(FILES_OUT) $(WIDGET_OUT) $(WORKER_OUT)
 $(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/build.rs widget/Cargo.toml scripts/build-widget.sh scripts/shorten-widget-names.mjs
 	scripts/build-widget.sh
 
-# The facade the snippet loads: widget/facade.js, minified.
+# The facade the snippet loads: widget/facade.js, minified (UTF-8 as written:
+# the worker serves it as text/javascript; charset=utf-8).
 $(FACADE_OUT): widget/facade.js
-	node_modules/.bin/esbuild widget/facade.js --minify --log-level=warning --outfile=$@
+	node_modules/.bin/esbuild widget/facade.js --minify --charset=utf8 --log-level=warning --outfile=$@
 
 # The widget's files module, loaded only when a visitor sends or opens a file.
 $(FILES_OUT): widget/files.js
