@@ -223,3 +223,32 @@ test("an agent's email reply carries its files as MIME attachments", async () =>
   assert.ok(raw.replace(/\r?\n/g, "").includes(PDF.toString("base64")), "the file's bytes, base64");
   assert.match(raw, /Your corrected invoice/);
 });
+
+test("erasing a contact deletes its files from R2, except bytes another message still has", async () => {
+  // Another contact's mail has the same PDF: its bytes must outlive the erasure.
+  const other = (await mailWithAttachments()).message.attachments[0];
+  const tag = unique("");
+  const from = `erase-files+${tag}@example.org`;
+  const own = Buffer.concat([PNG, Buffer.from(tag)]); // only this contact has these bytes
+  const raw = [
+    `From: Erin <${from}>`, "To: support@juniper.inbound.example.com", "Subject: two files", `Message-ID: <${tag}.erase@example.org>`,
+    "MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="b"', "", "--b", "Content-Type: text/plain", "", `files ${tag}`,
+    "--b", 'Content-Type: image/png; name="mine.png"', 'Content-Disposition: attachment; filename="mine.png"',
+    "Content-Transfer-Encoding: base64", "", own.toString("base64"),
+    "--b", 'Content-Type: application/pdf; name="shared.pdf"', 'Content-Disposition: attachment; filename="shared.pdf"',
+    "Content-Transfer-Encoding: base64", "", PDF.toString("base64"), "--b--", "",
+  ].join("\r\n");
+  const before = storedObjects();
+  assert.equal((await deliverMail(raw, { from })).status, 200);
+  const conversation = (await agentGet("/api/conversations?channel=email")).conversations.find((c) => c.contact_email === from);
+  const [mine, shared] = (await agentGet(`/api/conversations/${conversation.id}`)).messages[0].attachments;
+  assert.equal(storedObjects(), before + 1, "the PDF's bytes were kept already: only the PNG is new");
+
+  const res = await call("DELETE", `/api/contacts/${conversation.contact_id}`, { token: KEY });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(storedObjects(), before, "the contact's own file is gone from R2");
+  assert.equal((await download(mine.url, KEY)).status, 404);
+  assert.equal((await download(shared.url, KEY)).status, 404, "its rows are gone");
+  const kept = await download(other.url, KEY);
+  assert.deepEqual([kept.status, kept.bytes], [200, PDF], "the other contact's copy of the same bytes stays");
+});
