@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { URL_, deliverMail, mailFixture, unique, launchChromium, signInToInbox } from "./helpers.mjs";
+import { URL_, call, deliverMail, mailFixture, unique, launchChromium, signInToInbox } from "./helpers.mjs";
 
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 const PDF = Buffer.from("JVBERi0xLjQKJcfsj6IKMSAwIG9iago8PC9UeXBlL0NhdGFsb2c+PgplbmRvYmoKdHJhaWxlcgo8PC9Sb290IDEgMCBSPj4KJSVFT0YK", "base64");
@@ -129,4 +129,22 @@ test("an agent's file reaches the visitor's open widget, who downloads it", asyn
   assert.deepEqual(page.errors, []);
   await page.context().close();
   await agent.context().close();
+});
+
+test("the primary admin turns visitors' files off and on in Settings › Widget", async () => {
+  const admin = await signInToInbox(await browser.newContext());
+  await admin.click("#to-settings");
+  await admin.selectOption("#s-site", "s_form_b");
+  await admin.locator("#settings[data-site=s_form_b]").waitFor();
+  const files = admin.locator("#w-files");
+  assert.equal(await files.isChecked(), true, "on by default");
+  await files.uncheck();
+  await admin.click("#widget-form button[type=submit]");
+  await admin.locator("#w-saved", { hasText: "Saved" }).waitFor();
+  assert.equal((await call("GET", "/api/widget/sites/s_form_b/config")).body.files, false);
+  await files.check();
+  await admin.click("#widget-form button[type=submit]");
+  await admin.locator("#w-saved", { hasText: "Saved" }).waitFor();
+  assert.equal((await call("GET", "/api/widget/sites/s_form_b/config")).body.files, true);
+  await admin.context().close();
 });
