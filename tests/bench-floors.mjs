@@ -91,6 +91,14 @@ function floor(name) {
 
 export async function floors({ parleyPgid }) {
   console.log("\nRatios to the floors (same machine, same run; higher is better for rates, lower for CPU)");
+  // BENCH_FLOORS=chat or =mail runs one of the two.
+  const which = (name) => !process.env.BENCH_FLOORS || process.env.BENCH_FLOORS === name;
+  if (which("chat")) await chatRatio();
+  if (which("mail")) await mailRatio(parleyPgid);
+}
+
+/** Chat send requests/s, Parley against the chat floor. */
+async function chatRatio() {
   const chatFloor = await floor("chat");
   try {
     const tokens = await Promise.all(Array.from({ length: 16 }, () => newVisitor()));
@@ -105,6 +113,10 @@ export async function floors({ parleyPgid }) {
   } finally {
     await chatFloor.stop();
   }
+}
+
+/** Inbound mail messages/s and workerd CPU per message, Parley against the mail floor. */
+async function mailRatio(parleyPgid) {
   const mailFloor = await floor("mail");
   try {
     const parley = await mailRate(URL_, parleyPgid, corpus(300), "support@juniper.inbound.example.com");

@@ -3,11 +3,32 @@
 // and site form submissions opening conversations.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { agentGet, call, deliverMail, mailFixture, newVisitor, unique, KEY, AGENT_KEY } from "./helpers.mjs";
+import { createHash } from "node:crypto";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { agentGet, call, deliverMail, mailFixture, newVisitor, sql, unique, KEY, AGENT_KEY } from "./helpers.mjs";
 
+const execFileAsync = promisify(execFile);
 const REJECTED = "Worker rejected email with the following reason: ";
 const settings = (site, token = KEY) => call("GET", `/api/sites/${site}/email-channel`, { token });
 const change = (site, json, token = KEY) => call("PATCH", `/api/sites/${site}/email-channel`, { token, json });
+
+const sha256 = (text) => createHash("sha256").update(text).digest("hex");
+
+/** Whether the local R2 holds an original under `key`. */
+async function originalKept(key) {
+  const file = join(mkdtempSync(join(tmpdir(), "original-")), "eml");
+  try {
+    await execFileAsync("node_modules/.bin/wrangler", ["r2", "object", "get", `parley-raw-mail/${key}`, "--local", "--persist-to", process.env.PARLEY_STATE, "--file", file],
+      { env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" } });
+    return existsSync(file);
+  } catch {
+    return false;
+  }
+}
 
 function mail(to) {
   const tag = unique("");
@@ -66,6 +87,20 @@ test("a disabled channel refuses mail with a reason and records it", async () =>
 
   await change("s_mail_off", { enabled: true });
   assert.equal((await send()).status, 200, "accepted again once enabled");
+  const [{ raw_key }] = await sql(`SELECT raw_key FROM messages WHERE email_message_id = '${v.id}'`);
+  assert.ok(await originalKept(raw_key), "its original is kept");
+  assert.ok(raw_key.endsWith(`/${sha256(v.id).slice(0, 32)}.eml`), "originals are keyed by their Message-ID");
+
+  // The worker now remembers the mailbox as open: closed again, it refuses
+  // the very next message, and that message writes nothing.
+  await change("s_mail_off", { enabled: false });
+  const late = mail("help@mailoff.inbound.example.com");
+  const refused = await late.send();
+  assert.equal(refused.text, `${REJECTED}The mailbox help@mailoff.inbound.example.com does not accept email.`);
+  assert.deepEqual(await sql(`SELECT id FROM contacts WHERE email = '${late.v.from}'`), [], "no contact");
+  assert.deepEqual(await sql(`SELECT id FROM messages WHERE email_message_id = '${late.v.id}'`), [], "no message");
+  assert.equal(await originalKept(raw_key.replace(/[0-9a-f]{32}\.eml$/, `${sha256(late.v.id).slice(0, 32)}.eml`)), false, "no original");
+  await change("s_mail_off", { enabled: true });
 });
 
 test("messages over the size limit are refused with a reason", async () => {

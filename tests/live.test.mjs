@@ -50,6 +50,33 @@ test("an agent's chat reply reaches that visitor's sockets, numbered, and no oth
   await Promise.all([tab1.close(), tab2.close(), stranger.close()]);
 });
 
+/** Each tab's socket is counted in D1 before it is answered, and uncounted when it closes. */
+test("the live objects count the tabs that listen, so the worker pushes only where someone hears", async () => {
+  const tabs = async (table, id) => (await sql(`SELECT live_tabs FROM ${table} WHERE id = '${id}'`))[0].live_tabs;
+  /** Awaits the count the object writes after a close (it lands a moment after the close handshake). */
+  const settles = async (table, id, want) => {
+    for (let tries = 0; tries < 100; tries++) if ((await tabs(table, id)) === want) return;
+    assert.fail(`${table} ${id} never counted ${want} tabs`);
+  };
+  const { token } = await chatting();
+  const visitor = token.split(".")[0];
+  assert.equal(await tabs("visitors", visitor), 0);
+  const one = await widgetSocket(token);
+  assert.equal(await tabs("visitors", visitor), 1, "counted before the socket was answered");
+  const two = await widgetSocket(token);
+  assert.equal(await tabs("visitors", visitor), 2);
+  await one.close();
+  await settles("visitors", visitor, 1);
+  await two.close();
+  await settles("visitors", visitor, 0);
+
+  const before = await tabs("accounts", "a_demo");
+  const tab = await inboxSocket({ key: KEY });
+  assert.equal(await tabs("accounts", "a_demo"), before + 1, "the inbox tab is counted before it is answered");
+  await tab.close();
+  await settles("accounts", "a_demo", before);
+});
+
 test("a widget that missed pushes asks for what came after its last number, and gets each once", async () => {
   const { token, conversation, first } = await chatting();
   for (const body of ["one", "two"]) assert.equal((await reply(conversation, body)).status, 201);

@@ -36,13 +36,13 @@ async function mailTrips(messageId) {
   throw new Error(`no "stored mail ${messageId}" line in the worker's log`);
 }
 
-test("an inbound mail, new or a reply threaded by References, is stored in at most two D1 round trips", async () => {
+test("an inbound mail, new or a reply threaded by References, is stored in at most two D1 round trips, one once the mailbox is known", async () => {
   const tag = randomUUID().slice(0, 8);
   const from = `trips+${tag}@example.org`;
   const vars = { From: from, from, id: `${tag}.trips@example.org`, marker: tag };
   assert.equal((await deliverMail(mailFixture("plain.eml", vars), { from })).status, 200);
-  assert.equal(await mailTrips(vars.id), 2, "a new mail: the mailbox, then one batch");
+  assert.ok(await mailTrips(vars.id) <= 2, "a new mail: the mailbox (unless this worker read it in the last minute), then one batch");
   const reply = { ...vars, id: `${tag}.reply@example.org`, parent: vars.id, marker: `${tag}-reply` };
   assert.equal((await deliverMail(mailFixture("reply.eml", reply), { from })).status, 200);
-  assert.equal(await mailTrips(reply.id), 2, "a reply: threading happens inside the batch");
+  assert.equal(await mailTrips(reply.id), 1, "a reply to a mailbox just seen: one batch, threading inside it");
 });

@@ -62,7 +62,7 @@ try {
   const env = {
     ...process.env, PARLEY_URL: worker.url, PARLEY_KEY: key, PARLEY_STATE: worker.state, PARLEY_LOG: logPath,
     PARLEY_REPLY_SECRET: replySecret, PARLEY_ADMIN_PASSWORD: adminPassword, PARLEY_SETUP_TOKEN: setupToken,
-    PARLEY_IDENTITY_SECRETS: JSON.stringify(identitySecrets), PARLEY_PGID: String(worker.pgid),
+    PARLEY_IDENTITY_SECRETS: JSON.stringify(identitySecrets), PARLEY_PGID: String(worker.pgid), PARLEY_INSPECTOR: String(worker.inspector),
     PARLEY_GRAPH_URL: graph.url,
   };
   const named = process.argv.slice(2).filter((a) => a.endsWith(".test.mjs"));

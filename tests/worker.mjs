@@ -58,7 +58,7 @@ export function d1Execute(state, file, config = []) {
 /**
  * A fresh local D1 with every migration applied, then `prepare(state)`, then
  * the worker on free ports. `config` is another wrangler configuration file
- * (default: the project's). Returns `{ url, state, pgid, stop() }` (`pgid`:
+ * (default: the project's). Returns `{ url, state, pgid, inspector, stop() }` (`pgid`:
  * the process group of wrangler and its workerd, for CPU figures).
  */
 export async function startWorker({ vars = {}, log, prepare = () => {}, config } = {}) {
@@ -94,5 +94,5 @@ export async function startWorker({ vars = {}, log, prepare = () => {}, config }
     await stop();
     throw err;
   }
-  return { url, state, pgid: child.pid, stop };
+  return { url, state, pgid: child.pid, inspector, stop };
 }

@@ -149,6 +149,9 @@ impl InboxHub {
         let pair = WebSocketPair::new()?;
         self.state.accept_web_socket(&pair.server);
         pair.server.serialize_attachment(&socket)?;
+        // Counted before the tab hears it is connected (and reloads): mail
+        // stored after that reload sees the tab listening.
+        self.record_tabs(&socket.account_id, None).await;
         self.team_changed(&socket.account_id, before, None).await;
         Response::from_websocket(pair.client)
     }
@@ -238,6 +241,13 @@ impl InboxHub {
         if let Some(route) = &socket.viewing {
             self.viewers_changed(&route.id, except);
         }
+        self.record_tabs(&socket.account_id, except).await;
         self.team_changed(&socket.account_id, online_before, except).await;
+    }
+
+    /// Records in D1 how many tabs listen (without the closing socket `except`).
+    async fn record_tabs(&self, account_id: &str, except: Option<&str>) {
+        let tabs = self.sockets(except).len();
+        super::record_listeners(&self.state, &self.env, super::Listeners::Team(account_id.to_string()), tabs).await;
     }
 }

@@ -23,6 +23,7 @@ use shared::live::{shard_of, visitor_hub_name};
 use worker::{Env, Headers, Method, ObjectNamespace, Request, RequestInit, Response, Stub, WebSocket};
 
 use crate::error::ApiResult;
+use crate::store::Store;
 
 /// The internal header carrying a socket's identity from the worker to its object.
 const SOCKET_HEADER: &str = "x-parley-socket";
@@ -62,6 +63,8 @@ pub struct Drop {
 /// What a widget socket is: the visitor its token proved.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VisitorSocket {
+    /// A random id of this socket.
+    pub socket_id: String,
     /// The visitor.
     pub visitor_id: String,
     /// The visitor's account (whose inbox hears its typing).
@@ -205,6 +208,34 @@ fn relay<'a>(sockets: impl IntoIterator<Item = &'a WebSocket>, text: &str) {
         if let Err(e) = ws.send_with_str(text) {
             worker::console_log!("live send skipped: {e}");
         }
+    }
+}
+
+/// Whose listening tabs a count is.
+enum Listeners {
+    /// An account's inbox tabs.
+    Team(String),
+    /// A visitor's widget tabs.
+    Visitor(String),
+}
+
+/// Writes how many tabs listen (`tabs`, counted by the caller in the same
+/// turn) while the object takes no other event, so that no count overtakes a
+/// later one. A failed write is logged: the count stays as it was.
+async fn record_listeners(state: &worker::State, env: &Env, who: Listeners, tabs: usize) {
+    let store = match env.d1("DB") {
+        Ok(db) => Store::new(db),
+        Err(e) => return worker::console_error!("live: no D1 to record listeners: {e}"),
+    };
+    let written = state.block_concurrency_while(async move {
+        let written = match &who {
+            Listeners::Team(account_id) => store.record_team_tabs(account_id, tabs).await,
+            Listeners::Visitor(visitor_id) => store.record_visitor_tabs(visitor_id, tabs).await,
+        };
+        written.map_err(|e| worker::Error::RustError(format!("{e:?}")))
+    });
+    if let Err(e) = written.await {
+        worker::console_error!("live: could not record the listening tabs: {e}");
     }
 }
 

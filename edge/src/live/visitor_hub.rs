@@ -68,10 +68,12 @@ impl DurableObject for VisitorHub {
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, _reason: String, _clean: bool) -> Result<()> {
         super::close_back(&ws, code);
+        self.gone(&ws).await;
         Ok(())
     }
 
-    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {
+    async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> Result<()> {
+        self.gone(&ws).await;
         Ok(())
     }
 }
@@ -87,6 +89,8 @@ impl VisitorHub {
         let pair = WebSocketPair::new()?;
         self.state.accept_websocket_with_tags(&pair.server, &[socket.visitor_id.as_str()]);
         pair.server.serialize_attachment(&socket)?;
+        // Counted before the widget hears it is connected (and catches up).
+        self.record_tabs(&socket.visitor_id, None).await;
         // Asked on every connect, so a widget never trusts an old answer.
         let online = Live::new(&self.env).team_online(&socket.account_id).await;
         super::send(&pair.server, &WidgetPush::Presence { online });
@@ -94,5 +98,24 @@ impl VisitorHub {
         // The widget offers the `parley` subprotocol (its token rides beside it).
         response.headers_mut().set("sec-websocket-protocol", "parley")?;
         Ok(response)
+    }
+
+    /// A widget tab closed: its visitor has one listening tab fewer.
+    async fn gone(&self, ws: &WebSocket) {
+        if let Some(socket) = attachment(ws) {
+            self.record_tabs(&socket.visitor_id, Some(&socket.socket_id)).await;
+        }
+    }
+
+    /// Records in D1 how many of the visitor's tabs listen (without the closing socket `except`).
+    async fn record_tabs(&self, visitor_id: &str, except: Option<&str>) {
+        let tabs = self
+            .state
+            .get_websockets_with_tag(visitor_id)
+            .iter()
+            .filter_map(attachment)
+            .filter(|s| Some(s.socket_id.as_str()) != except)
+            .count();
+        super::record_listeners(&self.state, &self.env, super::Listeners::Visitor(visitor_id.to_string()), tabs).await;
     }
 }

@@ -12,10 +12,15 @@ use shared::api::InboxPush;
 use shared::conversation::Author;
 use shared::email::{verify_reply, Recipient};
 use shared::visitor::hash_secret;
+use worker::js_sys::{Object, Reflect, Uint8Array};
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::worker_sys::R2Bucket;
 use worker::{Bucket, Conditional, ForwardableEmailMessage};
 
 use shared::email::parse::{parse, Mail};
 use crate::ids::{new_id, now_ms};
+use super::mailboxes;
 use crate::store::{EmailChannelRow, InboundEmail, NewIds, Store, Written};
 
 /// What the email handler needs from the deployment.
@@ -84,16 +89,87 @@ async fn accept(
     envelope_to: &str,
     size: u64,
 ) -> Result<(String, Written), Refusal> {
-    let no_mailbox = || Refusal::new(None, format!("No mailbox {envelope_to} here."));
-    let recipient = Recipient::parse(envelope_to, env.inbound_domain).ok_or_else(no_mailbox)?;
-    let channel = store
-        .email_channel(recipient.subdomain())
-        .await
-        .map_err(|e| Refusal::temporary(None, "looking up the mailbox", e))?
-        .ok_or_else(no_mailbox)?;
-    if let Recipient::Mailbox(address) = &recipient {
+    let recipient = Recipient::parse(envelope_to, env.inbound_domain).ok_or_else(|| no_mailbox(envelope_to))?;
+    let subdomain = recipient.subdomain();
+    let now = now_ms();
+    // A remembered row may let mail in early; a refusal is always decided on
+    // the row as D1 has it now.
+    let remembered = mailboxes::recall(subdomain, now).filter(|row| admit(row, &recipient, envelope_to, size).is_ok());
+    let mut channel = match remembered {
+        Some(row) => row,
+        None => {
+            let row = store.email_channel(subdomain).await.map_err(|e| Refusal::temporary(None, "looking up the mailbox", e))?;
+            mailboxes::remember(subdomain, row.as_ref(), now);
+            let row = row.ok_or_else(|| no_mailbox(envelope_to))?;
+            admit(&row, &recipient, envelope_to, size)?;
+            row
+        }
+    };
+    let site_id = channel.site_id.clone();
+    let site = Some(site_id.as_str());
+
+    let (raw, original) = read_raw(message).await.map_err(|e| Refusal::temporary(site, "reading the message", e))?;
+    let mail = parse(&raw, envelope_from).map_err(|rule| Refusal::new(site, rule.message))?;
+
+    // The original first: once the row exists, its raw_key must resolve.
+    let raw_key = format!("mail/{site_id}/{}.eml", &hash_secret(&mail.message_id)[..32]);
+    let kept = keep_original(env.raw_mail, &raw_key, original).await.map_err(|e| Refusal::temporary(site, "keeping the original", e))?;
+    if !kept {
+        worker::console_log!("the original of {} was already kept; left as it was", mail.message_id);
+    }
+    // Each attachment's bytes too, before the rows that name them; the same
+    // bytes (a redelivery, a file sent twice) are one object, never replaced.
+    for attachment in &mail.attachments {
+        let key = shared::files::object_key(&site_id, &attachment.sha256);
+        let only_new = Conditional { etag_does_not_match: Some("*".into()), ..Conditional::default() };
+        let put = env.files.put(key, attachment.bytes.clone()).only_if(only_new).execute().await;
+        put.map_err(|e| Refusal::temporary(site, "keeping an attachment", e))?;
+    }
+
+    let replies = reply_conversations(&mail, envelope_to, &channel, env);
+    let ids = NewIds { contact: new_id("ct"), conversation: new_id("c"), message: new_id("m") };
+    // Threading and the redelivery check happen inside the one batch that
+    // stores it, which writes only if the mailbox is still as read above; if
+    // it changed and still takes this mail, once more with the new row.
+    for _ in 0..2 {
+        let inbound = InboundEmail { channel: &channel, mail: &mail, replies: &replies, raw_key: &raw_key };
+        let found = store.add_inbound_email(&inbound, &ids, now).await.map_err(|e| Refusal::temporary(site, "storing the message", e))?;
+        mailboxes::remember(subdomain, found.channel.as_ref(), now);
+        if let Some((written, conversation)) = found.stored {
+            if written == Written::Created && found.team_listens {
+                let push = InboxPush::stored(&conversation, &ids.message, Author::Contact, &mail.body);
+                env.live.to_team(&channel.account_id, &push).await;
+            }
+            return Ok((mail.message_id, written));
+        }
+        let admitted = found.channel.ok_or_else(|| no_mailbox(envelope_to)).and_then(|row| {
+            admit(&row, &recipient, envelope_to, size)?;
+            Ok(row)
+        });
+        match admitted {
+            Ok(row) => channel = row,
+            Err(refusal) => {
+                if kept {
+                    forget_original(env.raw_mail, &raw_key).await;
+                }
+                return Err(refusal);
+            }
+        }
+    }
+    Err(Refusal::temporary(site, "storing the message", "the mailbox settings kept changing"))
+}
+
+/// The refusal of mail to an address that is no mailbox here.
+fn no_mailbox(envelope_to: &str) -> Refusal {
+    Refusal::new(None, format!("No mailbox {envelope_to} here."))
+}
+
+/// Refuses mail this mailbox does not take: another username under its
+/// subdomain, a disabled mailbox, or a message over its size limit.
+fn admit(channel: &EmailChannelRow, recipient: &Recipient, envelope_to: &str, size: u64) -> Result<(), Refusal> {
+    if let Recipient::Mailbox(address) = recipient {
         if channel.username.as_deref() != Some(address.username.as_str()) {
-            return Err(no_mailbox());
+            return Err(no_mailbox(envelope_to));
         }
     }
     let site = Some(channel.site_id.as_str());
@@ -106,45 +182,36 @@ async fn accept(
             format!("Message of {size} bytes exceeds this mailbox's limit of {} bytes.", channel.max_message_bytes),
         ));
     }
+    Ok(())
+}
 
-    let raw = message.raw_bytes().await.map_err(|e| Refusal::temporary(site, "reading the message", e))?;
-    let mail = parse(&raw, envelope_from).map_err(|rule| Refusal::new(site, rule.message))?;
+/// Deletes an original this delivery kept for mail it then refused.
+async fn forget_original(bucket: &Bucket, key: &str) {
+    if let Err(e) = bucket.delete(key).await {
+        worker::console_error!("could not delete the original {key} of refused mail: {e:?}");
+    }
+}
 
-    // The original first: once the row exists, its raw_key must resolve. Only
-    // if no object has the key yet: a redelivery (or a racing duplicate) finds
-    // the first delivery's bytes there and leaves them as they are.
-    let raw_key = format!("mail/{}/{}.eml", channel.site_id, &hash_secret(&mail.message_id)[..32]);
-    let only_new = Conditional { etag_does_not_match: Some("*".into()), ..Conditional::default() };
-    let put = env.raw_mail.put(raw_key.as_str(), raw).only_if(only_new).execute().await;
-    if put.map_err(|e| Refusal::temporary(site, "keeping the original", e))?.is_none() {
-        worker::console_log!("the original of {} was already kept; left as it was", mail.message_id);
-    }
-    // Each attachment's bytes too, before the rows that name them; the same
-    // bytes (a redelivery, a file sent twice) are one object, never replaced.
-    for attachment in &mail.attachments {
-        let key = shared::files::object_key(&channel.site_id, &attachment.sha256);
-        let only_new = Conditional { etag_does_not_match: Some("*".into()), ..Conditional::default() };
-        let put = env.files.put(key, attachment.bytes.clone()).only_if(only_new).execute().await;
-        put.map_err(|e| Refusal::temporary(site, "keeping an attachment", e))?;
-    }
+/// The raw message read in one call (a chunk-by-chunk read through wasm costs
+/// more CPU than parsing it), as bytes for the parser and as the JS buffer R2
+/// keeps without copying it back out of wasm.
+async fn read_raw(message: &ForwardableEmailMessage) -> Result<(Vec<u8>, Uint8Array), JsValue> {
+    let response = web_sys::Response::new_with_opt_readable_stream(Some(&message.raw()))?;
+    let bytes = Uint8Array::new(&JsFuture::from(response.array_buffer()?).await?);
+    Ok((bytes.to_vec(), bytes))
+}
 
-    let replies = reply_conversations(&mail, envelope_to, &channel, env);
-    let inbound = InboundEmail {
-        site_id: &channel.site_id,
-        account_id: &channel.account_id,
-        mail: &mail,
-        replies: &replies,
-        raw_key: &raw_key,
-    };
-    let ids = NewIds { contact: new_id("ct"), conversation: new_id("c"), message: new_id("m") };
-    // Threading and the redelivery check happen inside the one batch that stores it.
-    let (written, conversation) =
-        store.add_inbound_email(&inbound, &ids, now_ms()).await.map_err(|e| Refusal::temporary(site, "storing the message", e))?;
-    if written == Written::Created {
-        let push = InboxPush::stored(&conversation, &ids.message, Author::Contact, &mail.body);
-        env.live.to_team(&channel.account_id, &push).await;
-    }
-    Ok((mail.message_id, written))
+/// Keeps the original under `key` unless an object already has that key: a
+/// redelivery (or a racing duplicate) finds the first delivery's bytes there
+/// and leaves them as they are. Says whether these bytes were kept.
+async fn keep_original(bucket: &Bucket, key: &str, original: Uint8Array) -> Result<bool, JsValue> {
+    let options = Object::new();
+    let only_new = Object::new();
+    Reflect::set(&only_new, &"etagDoesNotMatch".into(), &"*".into())?;
+    Reflect::set(&options, &"onlyIf".into(), &only_new)?;
+    let bucket: &R2Bucket = bucket.as_ref().unchecked_ref();
+    let put = JsFuture::from(bucket.put(key.to_string(), original.into(), options.into())?).await?;
+    Ok(!put.is_null())
 }
 
 /// The conversations this mail's signed reply addresses name, in the order

@@ -2,4 +2,5 @@
 //! `shared::email::parse`), outbound mail through the `send_email` binding.
 
 pub mod inbound;
+mod mailboxes;
 pub mod outbound;

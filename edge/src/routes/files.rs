@@ -142,9 +142,13 @@ pub async fn upload(cx: &mut Cx<'_>) -> ApiResult<Response> {
         .await?;
     let (visitor, (message, written, queued)) = sent.or_refuse(VISITOR_BLOCKED)?;
     app.outbox.enqueue(queued).await;
-    if written == Written::Created {
+    // Pushed only where a tab listens (the batch read the counts back), the
+    // visitor's own tabs included: the widget shows the file when it arrives.
+    if written == Written::Created && visitor.team_listens() {
         let to_team = InboxPush::stored(&message.conversation_id, &message.id, message.author, &message.body);
         app.live.to_team(&visitor.account_id, &to_team).await;
+    }
+    if written == Written::Created && visitor.listens() {
         app.live.to_visitor(&visitor.site_id, &visitor.id, &WidgetPush::Message { message: message.clone() }).await;
     }
     json(if written == Written::Created { 201 } else { 200 }, &api::VisitorMessageAnswer { message })

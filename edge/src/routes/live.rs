@@ -51,7 +51,7 @@ pub async fn widget(cx: &mut Cx<'_>) -> ApiResult<Response> {
     if visitor.blocked_at.is_some() {
         return Err(ApiError::Forbidden(VISITOR_BLOCKED));
     }
-    let socket = VisitorSocket { visitor_id: visitor.id, account_id: visitor.account_id };
+    let socket = VisitorSocket { socket_id: new_id("ws"), visitor_id: visitor.id, account_id: visitor.account_id };
     app.live.connect_visitor(&visitor.site_id, &socket).await
 }
 

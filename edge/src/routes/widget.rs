@@ -160,9 +160,12 @@ pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let (visitor, (message, written, queued)) = sent.or_refuse(VISITOR_BLOCKED)?;
     app.outbox.enqueue(queued).await;
     let status = if written == Written::Created { 201 } else { 200 };
-    if written == Written::Created {
+    // Pushed only where a tab listens (the batch read the counts back).
+    if written == Written::Created && visitor.team_listens() {
         let to_team = InboxPush::stored(&message.conversation_id, &message.id, message.author, &message.body);
         app.live.to_team(&visitor.account_id, &to_team).await;
+    }
+    if written == Written::Created && visitor.listens() {
         // The visitor's other tabs show it too.
         app.live.to_visitor(&visitor.site_id, &visitor.id, &WidgetPush::Message { message: message.clone() }).await;
     }

@@ -9,7 +9,7 @@ use super::{ms, opt, Store};
 use crate::error::ApiResult;
 
 /// An email channel, as the inbound handler and its settings need it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct EmailChannelRow {
     /// The site the channel belongs to.
     pub site_id: String,
@@ -29,7 +29,8 @@ pub struct EmailChannelRow {
     pub from_name: String,
 }
 
-const CHANNEL_SELECT: &str = "SELECT e.site_id, s.account_id, e.enabled, e.username, e.subdomain, \
+/// The columns of `EmailChannelRow`, from the channel joined to its site.
+pub(super) const CHANNEL_SELECT: &str = "SELECT e.site_id, s.account_id, e.enabled, e.username, e.subdomain, \
      e.max_message_bytes, e.default_subject, e.from_name FROM email_channels e JOIN sites s ON s.id = e.site_id";
 
 /// What became of a change to an email channel's settings.

@@ -88,9 +88,23 @@ pub struct VisitorRow {
     pub blocked_at: Option<u64>,
     /// 1 while the site lets visitors send files.
     pub files_enabled: u8,
+    /// The visitor's widget tabs holding a live socket.
+    pub live_tabs: u32,
+    /// The account's inbox tabs holding a live socket.
+    pub team_tabs: u32,
 }
 
 impl VisitorRow {
+    /// Whether any of the visitor's tabs hears live pushes.
+    pub fn listens(&self) -> bool {
+        self.live_tabs > 0
+    }
+
+    /// Whether any inbox tab of the visitor's account hears live pushes.
+    pub fn team_listens(&self) -> bool {
+        self.team_tabs > 0
+    }
+
     /// The contact whose other verified browsers' chats this visitor may see.
     pub fn verified_contact(&self) -> Option<&str> {
         self.contact_id.as_deref().filter(|_| self.contact_verified == 1)
@@ -171,8 +185,9 @@ pub(super) const VISITOR_MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id,
 
 /// Selects the [`VisitorRow`] with id `?1`.
 pub(super) const VISITOR_SELECT: &str = "SELECT v.id, v.site_id, s.account_id, v.token_hash, v.last_seen_at, v.contact_id, \
-     v.contact_verified, v.provided_fields, v.form_submitted_at, v.claimed_email, v.blocked_at, s.files_enabled \
-     FROM visitors v JOIN sites s ON s.id = v.site_id WHERE v.id = ?1";
+     v.contact_verified, v.provided_fields, v.form_submitted_at, v.claimed_email, v.blocked_at, s.files_enabled, \
+     v.live_tabs, a.live_tabs AS team_tabs \
+     FROM visitors v JOIN sites s ON s.id = v.site_id JOIN accounts a ON a.id = s.account_id WHERE v.id = ?1";
 
 /// The id of the chat conversation a visitor sees and continues: the most
 /// recently active of its own, or, when the visitor is verified, of any of the

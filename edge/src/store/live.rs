@@ -50,6 +50,18 @@ impl Store {
         Ok(rows.into_iter().map(|r| r.id).collect())
     }
 
+    /// Records how many inbox tabs of the account hold a live socket.
+    pub async fn record_team_tabs(&self, account_id: &str, tabs: usize) -> ApiResult<()> {
+        self.run("UPDATE accounts SET live_tabs = ?2 WHERE id = ?1", &[account_id.into(), JsValue::from(tabs as u32)]).await?;
+        Ok(())
+    }
+
+    /// Records how many widget tabs of the visitor hold a live socket.
+    pub async fn record_visitor_tabs(&self, visitor_id: &str, tabs: usize) -> ApiResult<()> {
+        self.run("UPDATE visitors SET live_tabs = ?2 WHERE id = ?1", &[visitor_id.into(), JsValue::from(tabs as u32)]).await?;
+        Ok(())
+    }
+
     /// Sets the agent away (or back online).
     pub async fn set_away(&self, agent_id: &str, away: bool) -> ApiResult<()> {
         self.run("UPDATE agents SET away = ?2 WHERE id = ?1", &[agent_id.into(), JsValue::from(u8::from(away))]).await?;

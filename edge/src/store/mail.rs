@@ -6,8 +6,9 @@ use shared::api;
 use wasm_bindgen::JsValue;
 
 use super::automations::EventOf;
+use super::channels::CHANNEL_SELECT;
 use super::files::NewFile;
-use super::{last_rows, ms, opt, Store, Written};
+use super::{last_rows, ms, opt, EmailChannelRow, Store, Written};
 use shared::automation::Event;
 use crate::error::{ApiError, ApiResult};
 use shared::email::parse::Mail;
@@ -34,16 +35,43 @@ struct RejectionRow {
 /// A parsed inbound email and where it goes.
 #[derive(Debug)]
 pub struct InboundEmail<'a> {
-    /// Site whose mailbox received it.
-    pub site_id: &'a str,
-    /// That site's account.
-    pub account_id: &'a str,
+    /// The mailbox that received it, as read when the handler admitted it:
+    /// the batch stores nothing if the row has changed since.
+    pub channel: &'a EmailChannelRow,
     /// What was parsed.
     pub mail: &'a Mail,
     /// Conversations its signed reply addresses name (verified), in order of preference.
     pub replies: &'a [String],
     /// R2 key of the raw message.
     pub raw_key: &'a str,
+}
+
+/// What the batch storing an inbound email found.
+#[derive(Debug)]
+pub struct InboundStored {
+    /// Whether it was stored or already there, and its conversation; `None`
+    /// when the mailbox had changed since it was read, and nothing was written.
+    pub stored: Option<(Written, String)>,
+    /// The mailbox as the batch read it (`None`: it no longer exists).
+    pub channel: Option<EmailChannelRow>,
+    /// Whether any inbox tab of the account hears live pushes.
+    pub team_listens: bool,
+}
+
+/// SQL true while the channel row of the site bound at `?{site}` is still as
+/// the handler read it (bound from `?{first}`: enabled, username, size limit).
+fn unchanged_channel(site: usize, first: usize) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM email_channels WHERE site_id = ?{site} AND enabled = ?{first} \
+           AND username IS ?{} AND max_message_bytes = ?{})",
+        first + 1,
+        first + 2
+    )
+}
+
+/// The values `unchanged_channel` compares, in its order.
+fn channel_as_read(channel: &EmailChannelRow) -> [JsValue; 3] {
+    [JsValue::from_f64(channel.enabled as f64), opt(channel.username.as_deref()), ms(channel.max_message_bytes)]
 }
 
 /// Ids freshly generated for rows an inbound email may create.
@@ -86,8 +114,9 @@ impl Store {
     /// first of `replies` that is the site's, else the site's conversation
     /// holding the earliest Message-ID its References name, else a new one),
     /// unless a message with this Message-ID is already stored for the site.
-    /// Returns whether it wrote, and the message's conversation.
-    pub async fn add_inbound_email(&self, inbound: &InboundEmail<'_>, ids: &NewIds, now: u64) -> ApiResult<(Written, String)> {
+    /// Writes nothing if the channel row is no longer as `inbound.channel`
+    /// (the handler decides again with the row this returns). One round trip.
+    pub async fn add_inbound_email(&self, inbound: &InboundEmail<'_>, ids: &NewIds, now: u64) -> ApiResult<InboundStored> {
         let mail = inbound.mail;
         let contact_id = "(SELECT id FROM contacts WHERE account_id = ?1 AND email = ?2)";
         let from_display = shared::email::display_sender(mail.from_name.as_deref(), &mail.from_email);
@@ -99,37 +128,48 @@ impl Store {
              (SELECT c.id FROM json_each(?21) j JOIN conversations c ON c.id = j.value AND c.site_id = ?20 ORDER BY j.key LIMIT 1), \
              (SELECT m.conversation_id FROM json_each(?22) j JOIN messages m ON m.site_id = ?20 AND m.email_message_id = j.value \
               ORDER BY j.key LIMIT 1))";
+        let (site_id, account_id) = (inbound.channel.site_id.as_str(), inbound.channel.account_id.as_str());
+        // Binds ?23..?25: the channel row as read.
         let threading = |args: &[JsValue]| -> Vec<JsValue> {
             let mut all = args.to_vec();
             all.resize(19, JsValue::NULL);
-            all.extend([inbound.site_id.into(), replies.as_str().into(), references.as_str().into()]);
+            all.extend([site_id.into(), replies.as_str().into(), references.as_str().into()]);
+            all.extend(channel_as_read(inbound.channel));
             all
         };
+        let unchanged = unchanged_channel(20, 23);
+        let mut contact_args = vec![
+            account_id.into(),
+            mail.from_email.as_str().into(),
+            ids.contact.as_str().into(),
+            // An unverified sender never names a contact: anyone can write any From.
+            opt(mail.from_name.as_deref().filter(|_| mail.sender_verified())),
+            ms(now),
+            site_id.into(),
+        ];
+        contact_args.extend(channel_as_read(inbound.channel));
         let mut statements = vec![self.prepare(
-            "INSERT OR IGNORE INTO contacts \
-               (id, account_id, email, name_from_email, source, marketing_opt_in, created_at, updated_at) \
-             VALUES (?3, ?1, ?2, ?4, 'email', 0, ?5, ?5)",
-            &[
-                inbound.account_id.into(),
-                mail.from_email.as_str().into(),
-                ids.contact.as_str().into(),
-                // An unverified sender never names a contact: anyone can write any From.
-                opt(mail.from_name.as_deref().filter(|_| mail.sender_verified())),
-                ms(now),
-            ],
+            &format!(
+                "INSERT OR IGNORE INTO contacts \
+                   (id, account_id, email, name_from_email, source, marketing_opt_in, created_at, updated_at) \
+                 SELECT ?3, ?1, ?2, ?4, 'email', 0, ?5, ?5 WHERE {}",
+                unchanged_channel(6, 7)
+            ),
+            &contact_args,
         )?];
         statements.push(self.prepare(
             &format!(
                 "INSERT INTO conversations \
                    (id, site_id, channel, status, contact_id, subject, started_at, last_message_at) \
                  SELECT ?3, ?4, 'email', 'open', {contact_id}, ?5, ?6, ?6 \
-                 WHERE {thread} IS NULL AND NOT EXISTS (SELECT 1 FROM messages WHERE site_id = ?4 AND email_message_id = ?7)"
+                 WHERE {thread} IS NULL AND NOT EXISTS (SELECT 1 FROM messages WHERE site_id = ?4 AND email_message_id = ?7) \
+                   AND {unchanged}"
             ),
             &threading(&[
-                inbound.account_id.into(),
+                account_id.into(),
                 mail.from_email.as_str().into(),
                 ids.conversation.as_str().into(),
-                inbound.site_id.into(),
+                site_id.into(),
                 opt(mail.subject.as_deref()),
                 ms(now),
                 mail.message_id.as_str().into(),
@@ -141,14 +181,14 @@ impl Store {
                 "INSERT OR IGNORE INTO messages (id, conversation_id, site_id, direction, author, contact_id, body, body_full, \
                    body_html, email_message_id, email_subject, email_from, email_headers, raw_key, flags, created_at) \
                  SELECT ?3, COALESCE({thread}, ?4), ?5, 'inbound', 'contact', {contact_id}, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15 \
-                 WHERE NOT EXISTS (SELECT 1 FROM messages WHERE site_id = ?5 AND email_message_id = ?9)"
+                 WHERE NOT EXISTS (SELECT 1 FROM messages WHERE site_id = ?5 AND email_message_id = ?9) AND {unchanged}"
             ),
             &threading(&[
-                inbound.account_id.into(),
+                account_id.into(),
                 mail.from_email.as_str().into(),
                 ids.message.as_str().into(),
                 ids.conversation.as_str().into(),
-                inbound.site_id.into(),
+                site_id.into(),
                 mail.body.as_str().into(),
                 opt(mail.body_full.as_deref()),
                 opt(mail.body_html.as_deref()),
@@ -163,14 +203,23 @@ impl Store {
         )?);
         for a in &mail.attachments {
             let file = NewFile { filename: a.filename.as_deref(), declared_type: &a.content_type, kind: a.kind, size: a.size as u64, sha256: &a.sha256 };
-            statements.push(self.attachment_insert(&crate::ids::new_id("at"), &ids.message, inbound.site_id, &file)?);
+            statements.push(self.attachment_insert(&crate::ids::new_id("at"), &ids.message, site_id, &file)?);
         }
         statements.push(self.reopen_for(&ids.message, now)?);
+        let channel_read = statements.len();
+        statements.push(self.prepare(&format!("{CHANNEL_SELECT} WHERE e.site_id = ?1"), &[site_id.into()])?);
+        statements.push(self.prepare("SELECT live_tabs FROM accounts WHERE id = ?1", &[account_id.into()])?);
         statements.push(self.prepare(
             "SELECT conversation_id FROM messages WHERE site_id = ?1 AND email_message_id = ?2",
-            &[inbound.site_id.into(), mail.message_id.as_str().into()],
+            &[site_id.into(), mail.message_id.as_str().into()],
         )?);
         let results = self.batch(statements).await?;
+        let channel = results[channel_read].results::<EmailChannelRow>()?.into_iter().next();
+        #[derive(Deserialize)]
+        struct Team {
+            live_tabs: u32,
+        }
+        let team = results[channel_read + 1].results::<Team>()?.into_iter().next();
         let inserted = results
             .get(message_insert)
             .and_then(|r| r.meta().ok().flatten())
@@ -180,10 +229,10 @@ impl Store {
         struct Stored {
             conversation_id: String,
         }
-        let stored = last_rows::<Stored>(&results)?.into_iter().next().ok_or_else(|| ApiError::Internal("inbound email not found after insert".into()))?;
         // D1 counts the numbering trigger's update too: any change means the insert happened.
         let written = if inserted > 0 { Written::Created } else { Written::AlreadyThere };
-        Ok((written, stored.conversation_id))
+        let stored = last_rows::<Stored>(&results)?.into_iter().next().map(|row| (written, row.conversation_id));
+        Ok(InboundStored { stored, channel, team_listens: team.is_some_and(|t| t.live_tabs > 0) })
     }
 
     /// Opens a conversation for a form submission in one batch: the contact
