@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { readdirSync, existsSync } from "node:fs";
+import { readdirSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   agentGet, call, deliverMail, mailFixture, newVisitor, nextSentEmail, sendChat, sentEmails, sql, unique, KEY, URL_,
@@ -35,6 +35,16 @@ async function download(path, token) {
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
+/** The D1 round trips the worker logged for storing the mail with this Message-ID (awaits the log line). */
+async function mailTrips(messageId) {
+  for (let waited = 0; waited < 5000; waited += 50) {
+    const line = readFileSync(process.env.PARLEY_LOG, "utf8").split("\n").find((l) => l.includes(`stored mail ${messageId} `));
+    if (line) return Number(/\((\d+) D1 round trips\)/.exec(line)?.[1]);
+    await new Promise((r) => setTimeout(r, 50)); // the log reaches the file a moment after the answer
+  }
+  throw new Error(`no "stored mail ${messageId}" line in the worker's log`);
+}
+
 /** Delivers the corpus's attachment mail; returns its stored message. */
 async function mailWithAttachments() {
   const tag = unique("");
@@ -50,6 +60,7 @@ test("an email's attachments are kept once in R2 and open from the inbox as atta
   const before = storedObjects();
   const { raw, v, message } = await mailWithAttachments();
   const [pdf, png] = message.attachments;
+  assert.ok((await mailTrips(v.id)) <= 2, "attachments are stored in the same batch: at most two D1 round trips");
   assert.deepEqual(
     [pdf.filename, pdf.content_type, pdf.size, pdf.preview, png.filename, png.content_type, png.preview],
     ["invoice-1042.pdf", "application/pdf", PDF.length, false, "dent.png", "image/png", true],
