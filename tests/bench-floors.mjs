@@ -91,10 +91,38 @@ function floor(name) {
 
 export async function floors({ parleyPgid }) {
   console.log("\nRatios to the floors (same machine, same run; higher is better for rates, lower for CPU)");
-  // BENCH_FLOORS=chat or =mail runs one of the two.
+  // BENCH_FLOORS=chat, =mail or =io runs one of them.
   const which = (name) => !process.env.BENCH_FLOORS || process.env.BENCH_FLOORS === name;
   if (which("chat")) await chatRatio();
   if (which("mail")) await mailRatio(parleyPgid);
+  if (which("io")) await ioCosts();
+}
+
+/** Workerd CPU per request of each runtime operation alone (the I/O floor). */
+async function ioCosts() {
+  const io = await floor("io");
+  try {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+    const get = (path) => new Promise((resolve, reject) => {
+      http.get(io.url + path, { agent }, (res) => { res.resume(); res.on("end", resolve); }).on("error", reject);
+    });
+    const perRequest = async (path, n = 600) => {
+      for (let i = 0; i < 30; i++) await get(path);
+      const before = workerdCpu(io.pgid);
+      let next = 0;
+      await Promise.all(Array.from({ length: 4 }, async () => { while (next++ < n) await get(path); }));
+      return ((workerdCpu(io.pgid) - before) * 1000) / n;
+    };
+    const nothing = await perRequest("/nothing");
+    const parts = [];
+    for (const [path, label] of [["/d1", "one D1 batch"], ["/r2", "one R2 put"], ["/object", "one Durable Object request"]]) {
+      parts.push(`${label} +${((await perRequest(path)) - nothing).toFixed(1)} ms`);
+    }
+    agent.destroy();
+    console.log(`  workerd CPU per request, a JS worker: doing nothing ${nothing.toFixed(1)} ms; ${parts.join(", ")}`);
+  } finally {
+    await io.stop();
+  }
 }
 
 /** Chat send requests/s, Parley against the chat floor. */

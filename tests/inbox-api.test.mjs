@@ -259,6 +259,13 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const own = (await call("POST", uploadPath(randomUUID()), { token: visitor, body: png, headers: { "content-type": "image/png" } })).body.message;
   const fileMail = await emailConversation("attachment.eml");
   const emailFile = (await agentGet(`/api/conversations/${fileMail.conversation.id}`)).messages[0].attachments[0];
+  // Saved replies: every agent of the team may change them; each allowed caller edits and deletes one of its own.
+  const savedReply = async () => (await call("POST", "/api/saved-replies", { token: KEY, json: { shortcut: unique("matrix-"), title: "Matrix", body: "Hi" } })).body.id;
+  const [editable, deletable] = [{ agent: await savedReply(), admin: await savedReply() }, { agent: await savedReply(), admin: await savedReply() }];
+  const mine = (ids) => (caller) => `/api/saved-replies/${ids[caller] ?? ids.agent}`;
+  // A transcript needs the contact's email; the same key for every caller: the first allowed one sends, the next replays.
+  await call("POST", `/api/conversations/${chat.id}/contact`, { token: KEY, json: { email: `matrix+${unique("")}@example.org` } });
+  const transcript = { idempotency_key: randomUUID(), confirm_unverified: true };
   const callers = { anonymous: null, visitor, agent: AGENT_KEY, admin: KEY };
   // [method, path, body, who may: "visitor" | "agent" (agents and admin) | "admin" | "any"]
   const endpoints = [
@@ -310,13 +317,22 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["PUT", "/api/presence", { away: false }, "agent"],
     ["GET", "/api/sites/s_mail_new/messenger", undefined, "admin"],
     ["PUT", "/api/sites/s_mail_new/messenger", { page_id: `9${Date.now()}`, page_access_token: "token", app_secret: "secret" }, "admin"],
+    ["GET", "/api/saved-replies", undefined, "agent"],
+    ["POST", "/api/saved-replies", (caller) => ({ shortcut: unique(`matrix-${caller}-`), title: "Matrix", body: "Hi {contact.first_name|there}" }), "agent"],
+    ["PATCH", mine(editable), { title: "Matrix renamed" }, "agent"],
+    ["DELETE", mine(deletable), undefined, "agent"],
+    ["GET", `/api/conversations/${chat.id}/saved-replies`, undefined, "agent"],
+    ["POST", `/api/conversations/${chat.id}/transcript`, transcript, "agent"],
   ];
+  // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   // The live sockets (GET /api/live, GET /api/widget/live) are authorized at the upgrade: tests/live.test.mjs.
   // The Messenger webhook is authorized by Meta's signature: tests/messenger.test.mjs.
   const failures = [];
-  for (const [method, path, json, who] of endpoints) {
+  for (const [method, pathOf, jsonOf, who] of endpoints) {
     for (const [caller, token] of Object.entries(callers)) {
       const allowed = who === caller || (who === "agent" && (caller === "agent" || caller === "admin"));
+      const path = typeof pathOf === "function" ? pathOf(caller) : pathOf;
+      const json = typeof jsonOf === "function" ? jsonOf(caller) : jsonOf;
       // A Buffer is a file's bytes (an upload), anything else JSON.
       const res = Buffer.isBuffer(json)
         ? await call(method, path, { token, body: json, headers: { "content-type": "image/png" } })

@@ -1,10 +1,11 @@
 // An email the platform refuses to send is kept in the thread, marked failed
-// with the reason, and the agent is told (502). On a worker of its own whose
-// configuration has no send_email binding, so every send fails for real.
+// with the reason, and the agent is told (502); a chat's transcript likewise,
+// and its retry tries again. On a worker of its own whose configuration has
+// no send_email binding, so every send fails for real.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { seed } from "../scripts/seed.mjs";
 import { startWorker, wrangler, derivedConfig } from "./worker.mjs";
 
@@ -34,6 +35,20 @@ test("a failed email send is recorded as failed with the reason", async () => {
     assert.equal(sent.body, "This will not go out.", "the reply is kept, not lost");
     assert.equal(sent.delivery_status, "failed");
     assert.match(sent.delivery_error, /OUTBOUND/);
+
+    // A chat's transcript the platform refuses: 502, recorded failed, so the same key tries again (not a 200 replay).
+    const post = (path, json, headers = auth) =>
+      fetch(`${worker.url}${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(json) });
+    const visitor = (await (await post("/api/widget/sites/s_demo/visitors", {}, {})).json()).token;
+    assert.equal((await post("/api/widget/messages", { client_message_id: randomUUID(), body: "Transcript please" }, { authorization: `Bearer ${visitor}` })).status, 201);
+    const chat = (await (await fetch(`${worker.url}/api/conversations?channel=chat`, { headers: auth })).json()).conversations[0].id;
+    assert.equal((await post(`/api/conversations/${chat}/contact`, { email: "sol@example.org" })).status, 200);
+    const request = { idempotency_key: randomUUID(), confirm_unverified: true };
+    for (const attempt of ["first", "retry"]) {
+      const res = await post(`/api/conversations/${chat}/transcript`, request);
+      assert.equal(res.status, 502, attempt);
+      assert.equal((await res.json()).error.code, "transcript_send_failed", attempt);
+    }
   } finally {
     await worker.stop();
   }

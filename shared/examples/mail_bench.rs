@@ -1,4 +1,5 @@
-//! Milliseconds per MB of the inbound pipeline (parse, quotes, loops,
+//! Per message, the compute phases of the inbound path on the floor bench's
+//! corpus; then milliseconds per MB of the inbound pipeline (parse, quotes, loops,
 //! sanitize) for 1, 5 and 25 MB messages of a few shapes, on this machine.
 //!
 //!     cargo run --release -p shared --features mail --example mail_bench
@@ -66,7 +67,59 @@ fn fastest(raw: &[u8]) -> Duration {
         .unwrap()
 }
 
+/// The `make bench` corpus's note (tests/mail/plain.eml, CRLF), placeholders filled in.
+fn corpus_note() -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/mail/plain.eml");
+    let text = std::fs::read_to_string(path).expect("tests/mail/plain.eml");
+    let filled = text
+        .replace("{{from}}", "floor@example.org")
+        .replace("{{From}}", "floor@example.org")
+        .replace("{{id}}", "note.floor@example.org")
+        .replace("{{marker}}", "bench");
+    filled.lines().collect::<Vec<_>>().join("\r\n").into_bytes()
+}
+
+/// Median microseconds of `f` over `runs` calls.
+fn median_us(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut samples: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    samples.sort_by(|a, b| a.total_cmp(b));
+    samples[runs / 2]
+}
+
+/// Per message, the compute phases of the inbound path, for the two shapes of
+/// the floor bench's corpus. The rest of the path is I/O (the email event, the
+/// R2 put, the D1 batch): see the floors' workerd CPU per message.
+fn phases() {
+    let secret = "bench-secret";
+    let reply_to = shared::email::reply_address(secret, "c_bench", "juniper", "inbound.example.com");
+    println!("inbound path per message, native (wasm runs the same code, slower), median of 200:");
+    for (name, raw) in [("the corpus note (plain.eml)", corpus_note()), ("a note with 200 KB attached", big_attachment(200_000))] {
+        let mime = median_us(200, || {
+            std::hint::black_box(mail_parser::MessageParser::default().parse(&raw[..]));
+        });
+        let whole = median_us(200, || {
+            std::hint::black_box(parse(&raw, "floor@example.org").expect("the corpus parses"));
+        });
+        let decide = median_us(200, || {
+            let recipient = shared::email::Recipient::parse(&reply_to, "inbound.example.com");
+            if let Some(shared::email::Recipient::Reply { conversation, signature, .. }) = recipient {
+                std::hint::black_box(shared::email::verify_reply(secret, &conversation, &signature));
+            }
+        });
+        println!(
+            "  {name:<28} parse {whole:>6.1} µs (MIME alone {mime:>6.1}; the rest: quotes, HTML, loops, sender)   decide {decide:>4.1} µs (address, reply signature)"
+        );
+    }
+}
+
 fn main() {
+    phases();
     let sizes: Vec<f64> = std::env::var("MAIL_BENCH_MB")
         .ok()
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())

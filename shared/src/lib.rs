@@ -26,7 +26,10 @@ pub mod i18n;
 pub mod identity;
 pub mod live;
 pub mod messenger;
+pub mod saved_reply;
 pub mod site;
+pub mod template;
+pub mod transcript;
 pub mod visitor;
 
 /// A rule a value broke: a stable `code` for programs and a `message` for people.

@@ -1412,3 +1412,117 @@ export type PresenceChange = {
  */
 away: boolean, };
 
+/**
+ * A saved reply as the team manages it.
+ */
+export type SavedReply = { 
+/**
+ * Saved reply id.
+ */
+id: string, 
+/**
+ * What the agent types after `/`.
+ */
+shortcut: string, 
+/**
+ * One-line title.
+ */
+title: string, 
+/**
+ * The text with its placeholders, as written.
+ */
+body: string, 
+/**
+ * Creation time, ms.
+ */
+created_at: number, 
+/**
+ * Last change, ms.
+ */
+updated_at: number, 
+/**
+ * Who changed it last (an agent's full name).
+ */
+updated_by_name: string | null, };
+
+/**
+ * `GET /api/saved-replies`: the team's saved replies, by shortcut.
+ */
+export type SavedReplies = { 
+/**
+ * The replies.
+ */
+saved_replies: Array<SavedReply>, };
+
+/**
+ * A saved reply filled in for one conversation.
+ */
+export type RenderedReply = { 
+/**
+ * Saved reply id.
+ */
+id: string, 
+/**
+ * What the agent types after `/`.
+ */
+shortcut: string, 
+/**
+ * One-line title.
+ */
+title: string, 
+/**
+ * The text to insert: placeholders filled in for this conversation's contact.
+ */
+text: string, };
+
+/**
+ * `GET /api/conversations/{id}/saved-replies`: every saved reply, filled in for this conversation.
+ */
+export type RenderedReplies = { 
+/**
+ * The conversation they were filled in for.
+ */
+conversation_id: string, 
+/**
+ * The replies, by shortcut.
+ */
+saved_replies: Array<RenderedReply>, };
+
+/**
+ * Where a transcript request stands.
+ */
+export type TranscriptStatus = "sending" | "sent" | "failed";
+
+/**
+ * `POST /api/conversations/{id}/transcript`: the transcript request and where it stands.
+ */
+export type Transcript = { 
+/**
+ * Transcript id.
+ */
+id: string, 
+/**
+ * The chat it is the transcript of.
+ */
+conversation_id: string, 
+/**
+ * The contact's address it went (or goes) to.
+ */
+to: string | null, 
+/**
+ * Sending, sent or failed.
+ */
+status: TranscriptStatus, 
+/**
+ * When the platform accepted it, ms.
+ */
+sent_at: number | null, 
+/**
+ * Why the last attempt failed.
+ */
+error: string | null, 
+/**
+ * Whether this answer replays an earlier request with the same key (nothing new was sent).
+ */
+replayed: boolean, };
+

@@ -88,6 +88,18 @@ export const client = {
   addContact: (c, details) => api("POST", `/api/conversations/${id(c)}/contact`, details),
   /** @param {string} contact @returns {Promise<import("./api-types").ContactProfile>} */
   contact: (contact) => api("GET", `/api/contacts/${id(contact)}`),
+  /** @param {string} c @returns {Promise<import("./api-types").RenderedReplies>} */
+  savedRepliesFor: (c) => api("GET", `/api/conversations/${id(c)}/saved-replies`),
+  /** @param {string} c @param {{idempotency_key: string, confirm_unverified?: boolean}} request @returns {Promise<import("./api-types").Transcript>} */
+  sendTranscript: (c, request) => api("POST", `/api/conversations/${id(c)}/transcript`, request),
+  /** @returns {Promise<import("./api-types").SavedReplies>} */
+  savedReplies: () => api("GET", "/api/saved-replies"),
+  /** @param {{shortcut: string, title: string, body: string}} reply @returns {Promise<import("./api-types").SavedReply>} */
+  createSavedReply: (reply) => api("POST", "/api/saved-replies", reply),
+  /** @param {string} r @param {{shortcut?: string, title?: string, body?: string}} changes @returns {Promise<import("./api-types").SavedReply>} */
+  updateSavedReply: (r, changes) => api("PATCH", `/api/saved-replies/${id(r)}`, changes),
+  /** @param {string} r @returns {Promise<unknown>} */
+  deleteSavedReply: (r) => api("DELETE", `/api/saved-replies/${id(r)}`),
   /** @returns {Promise<import("./api-types").Session>} */
   session: () => api("GET", "/api/session"),
   /** @param {string} email @param {string} password @returns {Promise<import("./api-types").Session>} */

@@ -3,8 +3,10 @@
 // conversations, disabled with the reason once the person's 7-day window has
 // closed) or by email (From, To and an editable subject from the email draft),
 // with a confirmation before emailing an address the visitor never proved.
+// Typing `/` offers the team's saved replies (reply-picker.js).
 import { client } from "./api.js";
 import { el, alertBox, showError, UNVERIFIED } from "./dom.js";
+import { replyPicker } from "./reply-picker.js";
 
 /** A labelled radio button of the "Reply by" choice; returns [label, input]. */
 function radio(value, label) {
@@ -56,6 +58,9 @@ export function composer(conversation, reopen, messenger = null) {
   const text = document.createElement("textarea");
   text.id = "reply-body";
   text.setAttribute("aria-label", "Reply");
+  // Not required: a reply may be files alone (checked on submit).
+  text.placeholder = "Type / for saved replies";
+  const picker = replyPicker(text, conversation.id);
   const files = document.createElement("input");
   files.type = "file";
   files.id = "reply-files";
@@ -66,7 +71,7 @@ export function composer(conversation, reopen, messenger = null) {
   const send = el("button", null, "Send");
   send.type = "submit";
   const error = alertBox();
-  form.append(via, from, subject, text, attach, send, error);
+  form.append(via, from, subject, text, picker, attach, send, error);
 
   const update = () => {
     subject.hidden = from.hidden = !email.checked;

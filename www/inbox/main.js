@@ -11,6 +11,7 @@ import { $, showError, show } from "./dom.js";
 import { initList, loadList, refreshList, listed } from "./list.js";
 import { openConversation, reloadThread, currentId, setAgents } from "./thread.js";
 import { openSettings, initSettings } from "./settings.js";
+import { openReplies, initReplies } from "./saved-replies.js";
 import { startLive, stopLive } from "./live.js";
 import { setMe, view, resendView, onViewers, onVisitorTyping, hidePreview } from "./thread-live.js";
 import { askPermission, showUnread, initSound, notify } from "./notify.js";
@@ -158,9 +159,14 @@ $("to-settings").addEventListener("click", () => {
   view(null);
   openSettings();
 });
+$("to-replies").addEventListener("click", () => {
+  view(null);
+  openReplies();
+});
 $("to-inbox").addEventListener("click", openInbox);
 initList({ open: openConversation, currentId, loaded: showUnread });
 initSettings();
+initReplies();
 initSound();
 
 (async () => {

@@ -1,7 +1,8 @@
 // @ts-check
 // The thread pane: one conversation's messages, its actions (close/reopen,
-// assign, spam) and the composer, behind the thread's request-order guard, so a
-// slow answer for an earlier click never replaces the conversation shown now.
+// assign, spam, a chat's transcript by email) and the composer, behind the
+// thread's request-order guard, so a slow answer for an earlier click never
+// replaces the conversation shown now.
 // A live reload of the conversation shown updates it in place: new messages are
 // appended, the head and profile are rebuilt only when they changed, and the
 // composer (with what the agent is typing) stays.
@@ -10,6 +11,7 @@ import { $, el, alertBox, showError, when, UNVERIFIED } from "./dom.js";
 import { refreshList } from "./list.js";
 import { renderProfile, clearProfile } from "./profile.js";
 import { composer } from "./composer.js";
+import { transcriptButton } from "./transcript.js";
 import { view, shownThread, viewersBox, typingLine, watchTyping } from "./thread-live.js";
 
 const fresh = latestOnly();
@@ -216,7 +218,9 @@ function head(conversation) {
   spam.addEventListener("click", async () => {
     if (await change(conversation, { spam: !conversation.spam_at }, error)) reloadThread();
   });
-  box.append(status, assign, spam, error, viewersBox(conversation.id));
+  box.append(status, assign, spam);
+  if (conversation.channel === "chat") box.append(transcriptButton(conversation));
+  box.append(error, viewersBox(conversation.id));
   if (conversation.unverified_email) {
     box.append(el("p", "warn", `${conversation.unverified_email}: ${UNVERIFIED}. The visitor typed this address; nothing proves it is theirs.`));
   }
@@ -240,7 +244,7 @@ function replyForm(conversation, messenger) {
 function render({ conversation, messages, claim, messenger }) {
   const pane = $("thread");
   const keys = {
-    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email]),
+    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email]),
     composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email, messenger?.window]),
     profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, claim]),
   };

@@ -33,7 +33,7 @@ const BAD_UPDATE: Invalid = Invalid::new(
     "Send {\"status\": \"open\" | \"closed\"}, {\"assignee_id\": an agent id or null} and/or {\"spam\": true | false}.",
 );
 /// The email would go to an address the person chatting never proved is theirs.
-const CONFIRM_UNVERIFIED: Invalid = Invalid::new(
+pub(super) const CONFIRM_UNVERIFIED: Invalid = Invalid::new(
     "confirm_unverified_email",
     "This visitor's email is not verified: the email may reach someone other than the person chatting. \
      Send again with \"confirm_unverified\": true if you are sure.",
@@ -213,15 +213,21 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
 }
 
 /// What an email reply from this agent in this conversation would look like.
-struct Draft {
-    to: String,
-    from_name: String,
-    from_address: String,
-    subdomain: String,
-    subject: String,
+pub(super) struct Draft {
+    /// The contact's address.
+    pub to: String,
+    /// The rendered From name.
+    pub from_name: String,
+    /// The site's forwarding address.
+    pub from_address: String,
+    /// The channel's subdomain (for reply addresses and Message-IDs).
+    pub subdomain: String,
+    /// The default subject.
+    pub subject: String,
 }
 
-async fn draft(app: &App<'_>, agent: &crate::store::AgentRow, conversation: &api::Conversation) -> ApiResult<Draft> {
+/// The email draft of a conversation, or why it cannot be emailed (no address, channel not ready).
+pub(super) async fn draft(app: &App<'_>, agent: &crate::store::AgentRow, conversation: &api::Conversation) -> ApiResult<Draft> {
     let store = app.store;
     let to = conversation.contact_email.clone().ok_or(ApiError::Invalid(NO_EMAIL))?;
     let channel = store.site_email_channel(&agent.account_id, &conversation.site_id).await?.ok_or(ApiError::Conflict(CHANNEL_NOT_READY))?;

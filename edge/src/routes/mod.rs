@@ -14,10 +14,12 @@ mod keys;
 mod live;
 mod messenger;
 mod originals;
+mod replies;
 mod session;
 mod sites;
 mod tickets;
 mod tracking;
+mod transcripts;
 mod widget;
 
 use serde_json::json;
@@ -126,6 +128,10 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
             ["api", "conversations", id, "messages"] => { Post => conversations::reply(cx, id).await }
             ["api", "conversations", id, "contact"] => { Post => conversations::add_contact(cx, id).await }
             ["api", "conversations", id, "email-draft"] => { Get => conversations::email_draft(cx, id).await }
+            ["api", "conversations", id, "saved-replies"] => { Get => replies::rendered(cx, id).await }
+            ["api", "conversations", id, "transcript"] => { Post => transcripts::send_transcript(cx, id).await }
+            ["api", "saved-replies"] => { Get => replies::list(cx).await, Post => replies::create(cx).await }
+            ["api", "saved-replies", id] => { Patch => replies::update(cx, id).await, Delete => replies::remove(cx, id).await }
             ["api", "contacts", id] => { Get => contacts::show(cx, id).await, Delete => contacts::erase(cx, id).await }
             ["api", "contacts", id, "export"] => { Get => contacts::export(cx, id).await }
             ["api", "messages", id, "original"] => { Get => originals::show(cx, id).await }

@@ -17,6 +17,7 @@ mod live;
 mod mail;
 mod messenger;
 mod privacy;
+mod replies;
 mod sites;
 mod settings;
 mod ties;
@@ -33,6 +34,7 @@ pub use settings::LAST_USED_GRANULARITY_MS;
 pub use channels::{ChannelUpdate, EmailChannelRow};
 pub use mail::{InboundEmail, NewIds, Ticket};
 pub use files::{NewFile, StoredFile};
+pub use replies::{ReplyFields, ReplyRefused, TranscriptClaim};
 pub use messenger::{InboundMessenger, PageRow, Profile, SentMessenger};
 
 use serde::Deserialize;

@@ -6,7 +6,8 @@
 //! every conversation of the contact or of those visitors, with all their
 //! messages and attachments; messages the contact wrote elsewhere (a CC'd
 //! reply in someone else's thread); claims other visitors made of its email;
-//! and refused mail it sent.
+//! refused mail it sent; and the transcripts of its chats emailed to it
+//! (erased with their conversations: ON DELETE CASCADE, migration 0014).
 
 use serde::Deserialize;
 use shared::api::Erased;
@@ -75,7 +76,16 @@ impl Store {
             .all::<Value>(
                 "SELECT v.id AS visitor_id, v.site_id, v.claimed_email, v.created_at FROM visitors v JOIN sites s ON s.id = v.site_id \
                  WHERE s.account_id = ?1 AND v.claimed_email = ?2 AND v.contact_id IS NOT ?3",
-                &[account_id.into(), email.clone(), id],
+                &[account_id.into(), email.clone(), id.clone()],
+            )
+            .await?;
+        let transcripts = self
+            .all::<Value>(
+                &format!(
+                    "SELECT id, conversation_id, to_address, status, created_at, sent_at FROM transcripts \
+                     WHERE conversation_id IN ({CONTACT_CONVERSATIONS}) ORDER BY created_at"
+                ),
+                &[id.clone()],
             )
             .await?;
         let rejections = self
@@ -93,6 +103,7 @@ impl Store {
             "attachments": attachments,
             "claims_of_this_email": claims,
             "refused_mail": rejections,
+            "transcripts": transcripts,
         })))
     }
 

@@ -29,6 +29,7 @@ mod typescript {
     use crate::identity::IdentityMode;
     use crate::messenger::{MessagingWindow, Receipt};
     use crate::site::{Language, WidgetPosition};
+    use crate::transcript::TranscriptStatus;
     use ts_rs::{Config, TS};
 
     /// Where the inbox reads its shapes from.
@@ -65,6 +66,7 @@ mod typescript {
             Event, DeliveryState, Automation, Automations, NewAutomation, Delivery, Deliveries,
             Snippet, IdentitySettings, IdentitySecret, MessengerThread, MessengerSettings, ApiKey, ApiKeys, NewApiKey,
             WidgetPush, WidgetSays, Viewer, TeamMember, InboxPush, InboxSays, PresenceChange,
+            SavedReply, SavedReplies, RenderedReply, RenderedReplies, TranscriptStatus, Transcript,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

@@ -274,3 +274,38 @@ pub struct MessengerChanges {
     /// The Meta app's App secret (stored sealed, never returned).
     pub app_secret: Option<String>,
 }
+
+/// `POST /api/saved-replies`: a new saved reply of the team.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewSavedReply {
+    /// What the agent types after `/` (e.g. `refund`).
+    pub shortcut: String,
+    /// A one-line title shown in the picker.
+    pub title: String,
+    /// The text, with `{contact.first_name|there}`-style placeholders.
+    pub body: String,
+}
+
+/// `PATCH /api/saved-replies/{id}`; `None` leaves a field as it is.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedReplyChanges {
+    /// A new shortcut.
+    pub shortcut: Option<String>,
+    /// A new title.
+    pub title: Option<String>,
+    /// A new text.
+    pub body: Option<String>,
+}
+
+/// `POST /api/conversations/{id}/transcript`: email the chat's transcript to its contact.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendTranscript {
+    /// A new key per transcript, the same when retrying: one key sends at most one email.
+    pub idempotency_key: String,
+    /// Send even though the visitor never proved the address is theirs.
+    #[serde(default)]
+    pub confirm_unverified: bool,
+}

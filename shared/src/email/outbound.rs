@@ -4,12 +4,17 @@
 use hmac::Mac;
 
 use crate::digest::hmac_sha256;
+use crate::template::{render, Value};
 use crate::Invalid;
 
 /// Token in the default subject replaced by the conversation's start date.
 pub const START_DATE_TOKEN: &str = "{Start_Date}";
 /// Token in the From name replaced by the sending agent's full name.
 pub const AGENT_NAME_TOKEN: &str = "{Agent_Name}";
+/// The name inside [`START_DATE_TOKEN`] (placeholders follow `crate::template`).
+const START_DATE: &str = "Start_Date";
+/// The name inside [`AGENT_NAME_TOKEN`].
+const AGENT_NAME: &str = "Agent_Name";
 /// Longest subject or From name template accepted.
 pub const MAX_TEMPLATE_CHARS: usize = 200;
 
@@ -55,14 +60,20 @@ pub fn validate_template(template: &str) -> Result<String, Invalid> {
 /// The subject of a follow-up email: the template with `{Start_Date}` as the
 /// conversation's start date; separators left dangling by a removed token go too.
 pub fn render_subject(template: &str, started_at_ms: u64) -> String {
-    let rendered = template.replace(START_DATE_TOKEN, &date_label(started_at_ms));
+    let rendered = render(template, |name| match name {
+        START_DATE => Value::Text(date_label(started_at_ms)),
+        _ => Value::Unknown,
+    });
     rendered.trim().trim_end_matches(['·', '-', '|', ':', ',']).trim().to_string()
 }
 
 /// The From name: the template with `{Agent_Name}` as the agent's full name;
 /// the site's name when that leaves nothing.
 pub fn render_from_name(template: &str, agent_name: &str, site_name: &str) -> String {
-    let rendered = template.replace(AGENT_NAME_TOKEN, agent_name.trim());
+    let rendered = render(template, |name| match name {
+        AGENT_NAME => Value::of(Some(agent_name)),
+        _ => Value::Unknown,
+    });
     let rendered = rendered.trim();
     if rendered.is_empty() {
         site_name.to_string()
@@ -117,6 +128,8 @@ mod tests {
         assert_eq!(render_from_name("{Agent_Name} at Juniper & Pine", "Robin Ash", "Juniper & Pine"), "Robin Ash at Juniper & Pine");
         assert_eq!(render_from_name("{Agent_Name}", " ", "Juniper & Pine"), "Juniper & Pine");
         assert_eq!(render_from_name("Support", "Robin Ash", "J&P"), "Support");
+        assert_eq!(render_from_name("{Agent_Name|The team} at J&P", "", "J&P"), "The team at J&P", "the shared placeholder grammar's fallback");
+        assert_eq!(render_from_name("{Start_Date} {x}", "Robin", "J&P"), "{Start_Date} {x}", "other placeholders stay as written");
     }
 
     #[test]

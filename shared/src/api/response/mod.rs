@@ -1,9 +1,11 @@
 //! What the worker answers, by who reads it: the widget, the inbox, Settings.
 
 pub mod inbox;
+pub mod replies;
 pub mod settings;
 pub mod widget;
 
 pub use inbox::*;
+pub use replies::*;
 pub use settings::*;
 pub use widget::*;

@@ -1,0 +1,93 @@
+//! A chat's transcript by email: an agent sends the contact the conversation
+//! so far (text, each message with author and time) through the inbox's
+//! outbound mail path. Each request carries a key; the request that claims the
+//! key in D1 is the only one that sends, so a retry never sends twice.
+
+use shared::api;
+use shared::conversation::{Channel, DeliveryStatus};
+use shared::email::outbound;
+use shared::email::reply_address;
+use shared::transcript::{self, Line, CHAT_ONLY, NO_EMAIL, SEND_FAILED};
+use worker::Response;
+
+use super::conversations::{draft, Draft, CONFIRM_UNVERIFIED};
+use super::Cx;
+use crate::auth;
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, read_json};
+use crate::ids::{new_id, new_secret, now_ms};
+use crate::mail::outbound::{build, send, Outgoing};
+use crate::store::TranscriptClaim;
+
+/// `POST /api/conversations/{id}/transcript`: `{idempotency_key, confirm_unverified?}`.
+/// 201 when this request sent it; 200 (`replayed`) when an earlier request with
+/// the key did (202 while it is still sending); 400 without a contact email;
+/// 409 for an unverified address until confirmed; 502 when the platform refused
+/// (nothing went out; the same key may try again).
+pub async fn send_transcript(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+    let app = cx.app;
+    let store = app.store;
+    let agent = auth::agent(store, &cx.req).await?;
+    let input: api::SendTranscript = read_json(&mut cx.req).await?;
+    let key = transcript::validate_key(&input.idempotency_key)?;
+    let conversation = store.conversation(&agent.account_id, id).await?.ok_or(ApiError::NotFound("Conversation"))?;
+    if conversation.channel != Channel::Chat {
+        return Err(ApiError::Invalid(CHAT_ONLY));
+    }
+    if conversation.contact_email.is_none() {
+        return Err(ApiError::Invalid(NO_EMAIL));
+    }
+    if conversation.unverified_email.is_some() && !input.confirm_unverified {
+        return Err(ApiError::Conflict(CONFIRM_UNVERIFIED));
+    }
+    let Draft { to, from_name, from_address, subdomain, .. } = draft(app, &agent, &conversation).await?;
+    let site = store.site(&conversation.site_id).await?.ok_or(ApiError::NotFound("Site"))?;
+    let messages = store.messages(&conversation.id).await?;
+    let lines = messages.iter().filter(|m| m.delivery_status != Some(DeliveryStatus::Failed)).map(|m| Line {
+        author: m.author,
+        author_name: m.author_name.as_deref(),
+        body: &m.body,
+        at: m.created_at,
+    });
+    let text = transcript::text(&site.name, conversation.started_at, lines)?;
+
+    let now = now_ms();
+    let transcript_id = match store.claim_transcript(&new_id("tr"), &conversation.id, key, &agent.id, &to, now).await? {
+        TranscriptClaim::Replay(earlier) => {
+            let status = if earlier.status == transcript::TranscriptStatus::Sending { 202 } else { 200 };
+            return json(status, &earlier);
+        }
+        TranscriptClaim::Send(transcript_id) => transcript_id,
+    };
+    let email_message_id = outbound::message_id(app.reply_secret, &transcript_id, &subdomain, app.inbound_domain);
+    let reply_to = reply_address(app.reply_secret, &conversation.id, &subdomain, app.inbound_domain);
+    let outgoing = Outgoing {
+        from_name: &from_name,
+        from_address: &from_address,
+        to: &to,
+        to_name: conversation.contact_name.as_deref(),
+        reply_to: &reply_to,
+        subject: &transcript::subject(&site.name, conversation.started_at),
+        message_id: &email_message_id,
+        in_reply_to: None,
+        references: &[],
+        text: &text,
+        date: now / 1000,
+        boundary: &format!("parley-{}", &new_secret()[..24]),
+        files: &[],
+    };
+    let result = match (build(&outgoing), app.outbound) {
+        (Ok(raw), Some(binding)) => send(binding, &from_address, &to, &raw).await,
+        (Err(e), _) => Err(e),
+        (_, None) => Err("the OUTBOUND send_email binding is not configured".into()),
+    };
+    if let Err(e) = &result {
+        worker::console_error!("transcript of {} to {to} failed: {e}", conversation.id);
+    }
+    let outcome = result.as_ref().map(|_| email_message_id.as_str()).map_err(String::as_str);
+    let recorded = store.finish_transcript(&transcript_id, outcome, now_ms()).await?;
+    if result.is_err() {
+        return Err(ApiError::BadGateway(SEND_FAILED));
+    }
+    json(201, &recorded)
+}
