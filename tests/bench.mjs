@@ -1,7 +1,9 @@
 // `make bench`: figures, not pass/fail. Widget weight per file, worker size,
 // and latencies of the hot paths against the local worker (workerd + local D1),
-// live push figures, and ratios to the floor workers. BENCH_ONLY=live,floors
-// (any of weight, latency, widget, live, floors) runs only those parts.
+// live push figures, the conversation list and search at 100,000
+// conversations (a worker of its own), and ratios to the floor workers.
+// BENCH_ONLY=live,floors (any of weight, latency, widget, live, search, floors)
+// runs only those parts.
 import { readFileSync, statSync } from "node:fs";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { randomUUID } from "node:crypto";
@@ -57,4 +59,5 @@ await time("email handler: new plain message", 50, (i) => {
 }
 if (only("widget")) await (await import("./bench-widget.mjs")).widgetMainThread();
 if (only("live")) await (await import("./bench-live.mjs")).live();
+if (only("search")) await (await import("./bench-search.mjs")).search();
 if (only("floors")) await (await import("./bench-floors.mjs")).floors({ parleyPgid: Number(process.env.PARLEY_PGID) });

@@ -277,6 +277,7 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["GET", `/api/widget/attachments/${own.attachments[0].id}`, undefined, "visitor"],
     ["GET", `/api/attachments/${emailFile.id}`, undefined, "agent"],
     ["GET", "/api/conversations", undefined, "agent"],
+    ["GET", "/api/conversations?q=matrix&status=open&site=s_demo", undefined, "agent"],
     ["GET", `/api/conversations/${chat.id}`, undefined, "agent"],
     ["PATCH", `/api/conversations/${chat.id}`, { status: "open" }, "agent"],
     ["POST", `/api/conversations/${chat.id}/read`, undefined, "agent"],

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import http from "node:http";
 import { seed } from "../scripts/seed.mjs";
 import { startWorker, wrangler, quiet } from "./worker.mjs";
 
@@ -40,15 +41,31 @@ after(() => worker?.stop());
 let lastIp = 0;
 const ip = () => { lastIp += 1; return `198.51.${100 + (lastIp >> 8)}.${lastIp & 255}`; };
 
-async function call(method, path, { json, token, from } = {}) {
+/**
+ * One request on a connection of its own: the suite waits up to 20 s for a
+ * fresh limit window, long enough for the worker to close an idle keep-alive
+ * socket, and a write sent on such a socket would fail (writes are never
+ * resent: they cannot hide a failure).
+ */
+function call(method, path, { json, token, from } = {}) {
   const headers = { "cf-connecting-ip": from ?? ip() };
-  if (json !== undefined) headers["content-type"] = "application/json";
+  const payload = json === undefined ? undefined : JSON.stringify(json);
+  if (payload !== undefined) headers["content-type"] = "application/json";
   if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(worker.url + path, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
-  const text = await res.text();
-  let body = text;
-  try { body = JSON.parse(text); } catch {}
-  return { status: res.status, body, headers: res.headers };
+  return new Promise((resolve, reject) => {
+    const req = http.request(worker.url + path, { method, headers, agent: false }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (text += chunk));
+      res.on("end", () => {
+        let body = text;
+        try { body = JSON.parse(text); } catch {}
+        resolve({ status: res.statusCode, body, headers: new Headers(res.headers) });
+      });
+    });
+    req.on("error", reject);
+    req.end(payload);
+  });
 }
 
 function count(table, where = "1") {

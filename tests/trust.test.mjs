@@ -145,9 +145,9 @@ test("the conversation list pages with a cursor: every conversation once, newest
   }
   assert.equal(new Set(seen).size, seen.length, "no conversation twice");
   assert.deepEqual(seen.slice(0, all.length), all.map((c) => c.id), "the same order as one page");
-  for (const bad of ["before=nonsense", "before=12.x%20y", "limit=0", "limit=101"]) {
+  for (const [bad, code] of [["before=nonsense", "invalid_cursor"], ["before=12.x%20y", "invalid_cursor"], ["limit=0", "invalid_filter"], ["limit=101", "invalid_filter"]]) {
     const res = await call("GET", `/api/conversations?${bad}`, { token: KEY });
     assert.equal(res.status, 400, bad);
-    assert.equal(res.body.error.code, "invalid_filter");
+    assert.equal(res.body.error.code, code);
   }
 });

@@ -27,6 +27,7 @@ pub mod identity;
 pub mod live;
 pub mod messenger;
 pub mod saved_reply;
+pub mod search;
 pub mod site;
 pub mod template;
 pub mod transcript;

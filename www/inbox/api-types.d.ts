@@ -344,7 +344,11 @@ unverified_email: string | null,
 /**
  * When an agent marked it as spam.
  */
-spam_at: number | null, };
+spam_at: number | null, 
+/**
+ * In a search: the message whose words matched best, with its snippet.
+ */
+snippet: MatchSnippet | null, };
 
 /**
  * A file of a message: with an email, uploaded by a visitor, or attached to an agent's reply.
@@ -660,11 +664,11 @@ from_name: string, };
  */
 export type ConversationPage = { 
 /**
- * Newest activity first.
+ * Newest activity first; with `q`, best match first.
  */
 conversations: Array<Conversation>, 
 /**
- * The cursor of the next page (`before=`), or null on the last one.
+ * The opaque cursor of the next page (`before=`), or null on the last one.
  */
 next: string | null, };
 
@@ -1138,6 +1142,32 @@ site_id: string,
  * The HTML to paste, naming this deployment's origin and the site.
  */
 snippet: string, };
+
+/**
+ * Where a search found its words in a conversation.
+ */
+export type MatchSnippet = { 
+/**
+ * The message.
+ */
+message_id: string, 
+/**
+ * A few words around the match, the matched words marked.
+ */
+parts: Array<SnippetPart>, };
+
+/**
+ * One run of a snippet: text, highlighted where it matched.
+ */
+export type SnippetPart = { 
+/**
+ * The text, shown as text.
+ */
+text: string, 
+/**
+ * Whether it is a word the search matched.
+ */
+mark: boolean, };
 
 /**
  * `GET`/`PATCH /api/sites/{site}/identity`: a site's identity verification.

@@ -1,6 +1,8 @@
 // @ts-check
-// The list pane: the unified conversation list with its filters and search, a
-// "Load more" cursor, and the list's request-order guard (a newer load wins).
+// The list pane: the unified conversation list with its filters and search (a
+// search lists the best matches first, each with a snippet of the message that
+// matched, its words in <mark>), a "Load more" cursor, and the list's
+// request-order guard (a newer load wins).
 // Live pushes ask for refreshes, which coalesce and pause while older pages
 // are shown (a "show the latest" button appears instead).
 import { client, latestOnly, coalesced } from "./api.js";
@@ -11,11 +13,11 @@ let next = null; // the cursor of the next older page
 let more = false; // older pages are shown (the refresh pauses)
 /** @type {Map<string, import("./api-types").Conversation>} */
 const shown = new Map(); // the conversations in the list, by id
-/** @typedef {{open: (id: string) => void, currentId: () => string | null, loaded: (unread: number) => void}} ListHooks */
+/** @typedef {{open: (id: string, found?: string) => void, currentId: () => string | null, loaded: (unread: number) => void}} ListHooks */
 /** @type {ListHooks} */
 let hooks = { open: () => {}, currentId: () => null, loaded: () => {} };
 
-/** Wires the filters and search; `open(id)` opens a conversation, `currentId()` names the open one, `loaded(unread)` follows each load. */
+/** Wires the filters and search; `open(id, found?)` opens a conversation (at a search hit's message), `currentId()` names the open one, `loaded(unread)` follows each load. */
 /** @param {ListHooks} listHooks */
 export function initList(listHooks) {
   hooks = listHooks;
@@ -41,6 +43,17 @@ function listParams() {
   return params;
 }
 
+/**
+ * A search hit's snippet: its runs as text nodes, the matched words in <mark>
+ * elements (built with the DOM, so the message's text never runs as HTML).
+ * @param {import("./api-types").MatchSnippet} snippet
+ */
+function snippetLine(snippet) {
+  const line = el("span", "preview snippet");
+  for (const part of snippet.parts) line.append(part.mark ? el("mark", "", part.text) : document.createTextNode(part.text));
+  return line;
+}
+
 /** One conversation as a list item. */
 /** @param {import("./api-types").Conversation} c */
 function item(c) {
@@ -55,9 +68,9 @@ function item(c) {
   if (c.unverified_email) who.append(el("span", "badge warn", UNVERIFIED));
   b.append(who);
   if (c.contact_email && c.contact_name) b.append(el("span", "preview", c.contact_email));
-  b.append(el("span", "preview", c.subject || c.preview || ""));
+  b.append(c.snippet ? snippetLine(c.snippet) : el("span", "preview", c.subject || c.preview || ""));
   if (c.assignee_name) b.append(el("span", "preview", `Assigned to ${c.assignee_name}`));
-  b.addEventListener("click", () => hooks.open(c.id));
+  b.addEventListener("click", () => hooks.open(c.id, c.snippet?.message_id));
   li.append(b);
   return li;
 }

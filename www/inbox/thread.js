@@ -16,6 +16,9 @@ import { view, shownThread, viewersBox, typingLine, watchTyping } from "./thread
 
 const fresh = latestOnly();
 let current = null; // the id of the conversation last asked for
+/** The search hit to show once its conversation is rendered (by whichever load answers first). */
+/** @type {{conversation: string, message: string} | null} */
+let toFind = null;
 /** @type {import("./api-types").Agent[]} */
 let agents = [];
 /** What the parts of the thread shown were built from (rebuilt only when it changes). */
@@ -30,9 +33,15 @@ export function setAgents(list) {
   agents = list;
 }
 
-/** Opens a conversation: tells the team, marks it read, renders thread and profile, refreshes the list. */
-export async function openConversation(id) {
+/**
+ * Opens a conversation: tells the team, marks it read, renders thread and
+ * profile, refreshes the list. `found` (a search hit's message id) is scrolled
+ * to and marked instead of the thread's end.
+ * @param {string} id @param {string} [found]
+ */
+export async function openConversation(id, found) {
   current = id;
+  toFind = found ? { conversation: id, message: found } : null;
   view(id);
   const isCurrent = fresh();
   /** @type {import("./api-types").Thread} */
@@ -49,6 +58,17 @@ export async function openConversation(id) {
   if (!isCurrent()) return; // a newer click is under way; its answer is the one to show
   render(answer);
   refreshList();
+}
+
+/** Scrolls the thread to the message a search found, and marks it, once. @param {string} conversationId */
+function showFound(conversationId) {
+  if (toFind?.conversation !== conversationId) return;
+  const messageId = toFind.message;
+  toFind = null;
+  const box = [...$("messages").children].find((e) => /** @type {HTMLElement} */ (e).dataset.id === messageId);
+  if (!box) return;
+  box.classList.add("found");
+  box.scrollIntoView({ block: "center" });
 }
 
 /** Reloads the conversation shown (live push, reconnection, a change), in place; bursts coalesce. */
@@ -134,6 +154,7 @@ function renderFile(a) {
 function renderMessage(m, messenger = false) {
   const box = el("article", `msg ${m.direction}${m.delivery_status === "failed" ? " failed" : ""}`);
   box.dataset.key = messageKey(m);
+  box.dataset.id = m.id;
   const who = m.email_from || m.author_name || m.author;
   const meta = el("div", "meta", `${who} · ${when(m.created_at)}`);
   if (m.email_subject) meta.append(el("div", null, `Subject: ${m.email_subject}`));
@@ -260,6 +281,7 @@ function render({ conversation, messages, claim, messenger }) {
     box.scrollTop = box.scrollHeight;
     renderProfile(conversation, claim, openConversation);
     built = keys;
+    showFound(conversation.id);
     return;
   }
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
@@ -281,4 +303,5 @@ function render({ conversation, messages, claim, messenger }) {
   }
   if (keys.profile !== built.profile) renderProfile(conversation, claim, openConversation);
   built = keys;
+  showFound(conversation.id);
 }

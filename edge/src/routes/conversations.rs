@@ -1,4 +1,4 @@
-//! The agent API over conversations: the unified inbox, one thread, closing,
+//! The agent API over conversations (the list and search: `routes::list`): one thread, closing,
 //! assigning, marking read, replying by chat, by email or by Messenger
 //! (`routes::messenger`), and adding contact details to an anonymous visitor
 //! (a widget visitor or a Messenger person).
@@ -20,14 +20,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
 use crate::mail::outbound::{build, send, Outgoing, OutgoingFile};
-use crate::store::{ContactLink, Cursor, SentEmail, Store};
+use crate::store::{ContactLink, SentEmail, Store};
 
-/// The list's query string named an unknown channel, status or parameter.
-const BAD_FILTER: Invalid = Invalid::new(
-    "invalid_filter",
-    "Filters: channel (chat, email, messenger), status (open, closed), assignee (me, unassigned or an agent id), q, \
-     spam (true or false), before (the previous page's next), limit (1 to 100).",
-);
 const BAD_UPDATE: Invalid = Invalid::new(
     "invalid_update",
     "Send {\"status\": \"open\" | \"closed\"}, {\"assignee_id\": an agent id or null} and/or {\"spam\": true | false}.",
@@ -38,8 +32,6 @@ pub(super) const CONFIRM_UNVERIFIED: Invalid = Invalid::new(
     "This visitor's email is not verified: the email may reach someone other than the person chatting. \
      Send again with \"confirm_unverified\": true if you are sure.",
 );
-/// Largest page of the conversation list.
-const MAX_PAGE: u32 = 100;
 const NOT_AN_AGENT: Invalid = Invalid::new("assignee_invalid", "The assignee must be an agent of this team.");
 const NO_VISITOR: Invalid = Invalid::new(
     "reply_channel_unavailable",
@@ -63,27 +55,6 @@ const HAS_CONTACT: Invalid = Invalid::new("contact_exists", "This conversation a
 
 async fn conversation_of(store: &Store, account_id: &str, id: &str) -> ApiResult<api::Conversation> {
     store.conversation(account_id, id).await?.ok_or(ApiError::NotFound("Conversation"))
-}
-
-/// `GET /api/conversations?channel=&status=&assignee=&q=&spam=&before=&limit=`: a page
-/// of the account's inbox, newest activity first, with the cursor of the next page.
-pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
-    let store = cx.app.store;
-    let req = &mut cx.req;
-    let agent = auth::agent(store, req).await?;
-    let filter: api::ConversationFilter = req.query().map_err(|_| ApiError::Invalid(BAD_FILTER))?;
-    let cursor = filter.before.as_deref().map(|b| Cursor::parse(b).ok_or(ApiError::Invalid(BAD_FILTER))).transpose()?;
-    let limit = filter.limit.unwrap_or(MAX_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::Invalid(BAD_FILTER));
-    }
-    let assignee = match filter.assignee.as_deref() {
-        Some("me") => Some(agent.id.as_str()),
-        other => other,
-    };
-    let conversations = store.conversations(&agent.account_id, &filter, assignee, cursor.as_ref(), limit).await?;
-    let next = (conversations.len() == limit as usize).then(|| conversations.last().map(Cursor::after)).flatten();
-    json(200, &api::ConversationPage { conversations, next })
 }
 
 /// `GET /api/conversations/{id}`: one conversation with all its messages and

@@ -11,6 +11,7 @@ mod conversations;
 mod email;
 mod files;
 mod keys;
+mod list;
 mod live;
 mod messenger;
 mod originals;
@@ -122,7 +123,7 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
             ["api", "agents"] => { Get => agents::list(cx).await, Post => agents::invite(cx).await }
             ["api", "agents", id] => { Delete => agents::remove(cx, id).await }
 
-            ["api", "conversations"] => { Get => conversations::list(cx).await }
+            ["api", "conversations"] => { Get => list::list(cx).await }
             ["api", "conversations", id] => { Get => conversations::show(cx, id).await, Patch => conversations::update(cx, id).await }
             ["api", "conversations", id, "read"] => { Post => conversations::read(cx, id).await }
             ["api", "conversations", id, "messages"] => { Post => conversations::reply(cx, id).await }

@@ -1,10 +1,11 @@
-//! SQL of the agents' side: the conversation list and its paging, threads,
-//! replies, spam, and a contact's conversations.
+//! SQL of the agents' side: one conversation (the columns the list shares,
+//! see `list`), threads, replies, spam, and a contact's conversations.
 
 use serde::Deserialize;
 use shared::api;
 use shared::contact::display_name;
 use shared::conversation::{Channel, Direction, Status};
+use shared::search::snippet_parts;
 
 use super::files::NewFile;
 use super::{ms, opt, Store, MESSAGE_SELECT};
@@ -12,7 +13,7 @@ use crate::error::ApiResult;
 
 /// The columns of a conversation's header, as listed in the inbox.
 #[derive(Debug, Deserialize)]
-struct ConversationRow {
+pub(super) struct ConversationRow {
     /// Conversation id.
     pub id: String,
     /// Site it belongs to.
@@ -50,29 +51,18 @@ struct ConversationRow {
     pub spam_at: Option<u64>,
     /// The person's name on Facebook, for Messenger.
     pub messenger_name: Option<String>,
-}
-
-/// Where a page of the conversation list starts: after this (time, id).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
-    /// `last_message_at` of the last conversation of the previous page.
-    pub last_message_at: u64,
-    /// Its id (ties are broken by id).
-    pub id: String,
-}
-
-impl Cursor {
-    /// Parses `{last_message_at}.{id}`.
-    pub fn parse(text: &str) -> Option<Cursor> {
-        let (at, id) = text.split_once('.')?;
-        let valid_id = !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        Some(Cursor { last_message_at: at.parse().ok()?, id: id.to_string() }).filter(|_| valid_id)
-    }
-
-    /// The cursor after `row`.
-    pub fn after(row: &api::Conversation) -> String {
-        format!("{}.{}", row.last_message_at, row.id)
-    }
+    /// In a search: 1 when its person's name or email matched.
+    #[serde(default)]
+    pub person: Option<u8>,
+    /// In a search: the bm25 score of its best message (0 without one).
+    #[serde(default)]
+    pub score: Option<f64>,
+    /// In a search: that message's id.
+    #[serde(default)]
+    pub snippet_message_id: Option<String>,
+    /// In a search: FTS5's snippet of it, marked with `shared::search::MARK_OPEN`/`MARK_CLOSE`.
+    #[serde(default)]
+    pub snippet: Option<String>,
 }
 
 /// An email of a thread, for In-Reply-To and References.
@@ -136,11 +126,16 @@ impl From<ConversationRow> for api::Conversation {
             display_name: shown,
             unverified_email: r.unverified_email,
             spam_at: r.spam_at,
+            snippet: r.snippet_message_id.zip(r.snippet).map(|(message_id, raw)| api::MatchSnippet {
+                message_id,
+                parts: snippet_parts(&raw),
+            }),
         }
     }
 }
 
-const CONVERSATION_SELECT: &str = "SELECT c.id, c.site_id, c.channel, c.status, c.subject, c.contact_id, \
+/// The columns of a [`ConversationRow`], over `conversations c` and [`CONVERSATION_JOINS`].
+pub(super) const CONVERSATION_COLUMNS: &str = "c.id, c.site_id, c.channel, c.status, c.subject, c.contact_id, \
        ct.email AS contact_email, COALESCE(ct.full_name, ct.name_from_email) AS contact_name, \
        c.visitor_id, c.started_at, c.last_message_at, \
        (SELECT body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) AS preview, \
@@ -148,57 +143,14 @@ const CONVERSATION_SELECT: &str = "SELECT c.id, c.site_id, c.channel, c.status, 
        (c.last_message_at > c.agent_read_at AND (SELECT direction FROM messages m WHERE m.conversation_id = c.id \
           ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) = 'inbound') AS unread, \
        CASE WHEN v.id IS NOT NULL AND v.contact_verified = 0 THEN COALESCE(v.claimed_email, ct.email) END AS unverified_email, \
-       c.spam_at, mv.name AS messenger_name \
-     FROM conversations c JOIN sites s ON s.id = c.site_id LEFT JOIN contacts ct ON ct.id = c.contact_id \
+       c.spam_at, mv.name AS messenger_name";
+
+/// Joins the conversation `c` to its contact `ct`, assignee `ag`, visitor `v` and Messenger person `mv`.
+pub(super) const CONVERSATION_JOINS: &str = "LEFT JOIN contacts ct ON ct.id = c.contact_id \
      LEFT JOIN agents ag ON ag.id = c.assignee_id LEFT JOIN visitors v ON v.id = c.visitor_id \
      LEFT JOIN messenger_visitors mv ON mv.visitor_id = c.visitor_id";
 
 impl Store {
-    /// A page of the account's conversations, newest activity first, after
-    /// `cursor`. `assignee` is an agent id or `unassigned`; `q` matches the
-    /// contact's name or email (or the email a visitor claimed, or a Messenger person's name). Spam is left
-    /// out unless `filter.spam` asks for it alone.
-    pub async fn conversations(
-        &self,
-        account_id: &str,
-        filter: &api::ConversationFilter,
-        assignee: Option<&str>,
-        cursor: Option<&Cursor>,
-        limit: u32,
-    ) -> ApiResult<Vec<api::Conversation>> {
-        let sql = format!(
-            "{CONVERSATION_SELECT} WHERE s.account_id = ?1 \
-             AND (?2 IS NULL OR c.channel = ?2) AND (?3 IS NULL OR c.status = ?3) \
-             AND (?4 IS NULL OR (?4 = 'unassigned' AND c.assignee_id IS NULL) OR c.assignee_id = ?4) \
-             AND (?5 IS NULL OR ct.email LIKE ?5 ESCAPE '\\' OR ct.full_name LIKE ?5 ESCAPE '\\' \
-                  OR ct.name_from_email LIKE ?5 ESCAPE '\\' OR v.claimed_email LIKE ?5 ESCAPE '\\' \
-                  OR mv.name LIKE ?5 ESCAPE '\\') \
-             AND ((c.spam_at IS NOT NULL) = ?6) \
-             AND (?7 IS NULL OR (c.last_message_at, c.id) < (?7, ?8)) \
-             ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?9"
-        );
-        let pattern = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| {
-            let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            format!("%{escaped}%")
-        });
-        let rows: Vec<ConversationRow> = self.all(
-            &sql,
-            &[
-                account_id.into(),
-                opt(filter.channel.map(Channel::as_str)),
-                opt(filter.status.map(Status::as_str)),
-                opt(assignee),
-                opt(pattern.as_deref()),
-                wasm_bindgen::JsValue::from_bool(filter.spam == Some(true)),
-                cursor.map(|c| ms(c.last_message_at)).unwrap_or(wasm_bindgen::JsValue::NULL),
-                opt(cursor.map(|c| c.id.as_str())),
-                wasm_bindgen::JsValue::from_f64(f64::from(limit)),
-            ],
-        )
-        .await?;
-        Ok(rows.into_iter().map(Into::into).collect())
-    }
-
     /// Marks a conversation of the account as spam (blocking its visitor from
     /// writing) or takes the mark back; `false` if it is not there.
     pub async fn set_spam(&self, account_id: &str, conversation_id: &str, spam: bool, now: u64) -> ApiResult<bool> {
@@ -293,7 +245,7 @@ impl Store {
 
     /// One conversation of the account, if it exists there.
     pub async fn conversation(&self, account_id: &str, conversation_id: &str) -> ApiResult<Option<api::Conversation>> {
-        let sql = format!("{CONVERSATION_SELECT} WHERE s.account_id = ?1 AND c.id = ?2");
+        let sql = format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c {CONVERSATION_JOINS} WHERE c.account_id = ?1 AND c.id = ?2");
         Ok(self.first::<ConversationRow>(&sql, &[account_id.into(), conversation_id.into()]).await?.map(Into::into))
     }
 
@@ -330,7 +282,8 @@ impl Store {
     /// All conversations of a contact, newest activity first.
     pub async fn contact_conversations(&self, account_id: &str, contact_id: &str) -> ApiResult<Vec<api::Conversation>> {
         let sql = format!(
-            "{CONVERSATION_SELECT} WHERE s.account_id = ?1 AND c.contact_id = ?2 ORDER BY c.last_message_at DESC"
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations c {CONVERSATION_JOINS} WHERE c.account_id = ?1 AND c.contact_id = ?2 \
+             ORDER BY c.last_message_at DESC, c.id DESC"
         );
         let rows: Vec<ConversationRow> = self.all(&sql, &[account_id.into(), contact_id.into()]).await?;
         Ok(rows.into_iter().map(Into::into).collect())

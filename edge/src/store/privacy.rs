@@ -131,6 +131,16 @@ impl Store {
                 ),
                 &[id.clone()],
             )?,
+            // Counted before they go: D1's changes would also count the search index's writes
+            // (its triggers, and FTS5 flushing its pending terms during a later statement).
+            self.prepare(
+                &format!(
+                    "SELECT (SELECT COUNT(*) FROM messages WHERE id IN ({CONTACT_MESSAGES})) AS messages, \
+                       (SELECT COUNT(*) FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})) AS conversations, \
+                       (SELECT COUNT(*) FROM visitors WHERE contact_id = ?1) AS visitors"
+                ),
+                &[id.clone()],
+            )?,
             self.prepare(&format!("DELETE FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"), &[id.clone()])?,
             self.prepare(&format!("DELETE FROM messages WHERE id IN ({CONTACT_MESSAGES})"), &[id.clone()])?,
             self.prepare(&format!("DELETE FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), &[id.clone()])?,
@@ -152,9 +162,14 @@ impl Store {
             self.prepare("DELETE FROM contacts WHERE id = ?1", &[id])?,
         ];
         let results = self.batch(statements).await?;
-        let changes = |i: usize| -> u32 {
-            results.get(i).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) as u32
-        };
-        Ok(Some(Erased { messages: changes(2), conversations: changes(3), visitors: changes(5), originals: 0 }))
+        #[derive(Deserialize)]
+        struct Counts {
+            messages: u32,
+            conversations: u32,
+            visitors: u32,
+        }
+        let counts = results.get(1).map(|r| r.results::<Counts>()).transpose()?.and_then(|rows| rows.into_iter().next());
+        let Counts { messages, conversations, visitors } = counts.unwrap_or(Counts { messages: 0, conversations: 0, visitors: 0 });
+        Ok(Some(Erased { messages, conversations, visitors, originals: 0 }))
     }
 }

@@ -28,6 +28,7 @@ mod typescript {
     use crate::chatbot::{Block, Chatbot, Span};
     use crate::identity::IdentityMode;
     use crate::messenger::{MessagingWindow, Receipt};
+    use crate::search::SnippetPart;
     use crate::site::{Language, WidgetPosition};
     use crate::transcript::TranscriptStatus;
     use ts_rs::{Config, TS};
@@ -64,7 +65,7 @@ mod typescript {
             MessageAnswer, EmailDraft, ContactProfile, Session, Team, Invitation, Sites, ChannelSettings, EmailPreview,
             Rejections, TemplateTokens, WidgetSettings, ChatbotSettings, Chatbot, Block, Span, NewVisitor, VisitorThread, VisitorMessageAnswer, VisitorAnswer,
             Event, DeliveryState, Automation, Automations, NewAutomation, Delivery, Deliveries,
-            Snippet, IdentitySettings, IdentitySecret, MessengerThread, MessengerSettings, ApiKey, ApiKeys, NewApiKey,
+            Snippet, MatchSnippet, SnippetPart, IdentitySettings, IdentitySecret, MessengerThread, MessengerSettings, ApiKey, ApiKeys, NewApiKey,
             WidgetPush, WidgetSays, Viewer, TeamMember, InboxPush, InboxSays, PresenceChange,
             SavedReply, SavedReplies, RenderedReply, RenderedReplies, TranscriptStatus, Transcript,
         );

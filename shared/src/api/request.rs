@@ -214,7 +214,10 @@ pub struct ConversationFilter {
     pub status: Option<Status>,
     /// `me`, `unassigned`, or an agent id.
     pub assignee: Option<String>,
-    /// Words to find in the contact's name or email.
+    /// Only this site's.
+    pub site: Option<String>,
+    /// A search: words written in the conversation (its messages' text and
+    /// subjects), or in its person's name or email; the answer is then ranked.
     pub q: Option<String>,
     /// `true`: only conversations marked as spam; otherwise they are left out.
     pub spam: Option<bool>,

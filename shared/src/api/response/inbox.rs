@@ -6,6 +6,7 @@ use crate::agent::Role;
 use crate::contact::ContactSource;
 use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
 use crate::messenger::{MessagingWindow, Receipt};
+use crate::search::SnippetPart;
 
 /// An agent of the team.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -65,6 +66,18 @@ pub struct Conversation {
     pub unverified_email: Option<String>,
     /// When an agent marked it as spam.
     pub spam_at: Option<u64>,
+    /// In a search: the message whose words matched best, with its snippet.
+    pub snippet: Option<MatchSnippet>,
+}
+
+/// Where a search found its words in a conversation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct MatchSnippet {
+    /// The message.
+    pub message_id: String,
+    /// A few words around the match, the matched words marked.
+    pub parts: Vec<SnippetPart>,
 }
 
 /// A file of a message: with an email, uploaded by a visitor, or attached to an agent's reply.
@@ -235,9 +248,9 @@ pub struct Erased {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ConversationPage {
-    /// Newest activity first.
+    /// Newest activity first; with `q`, best match first.
     pub conversations: Vec<Conversation>,
-    /// The cursor of the next page (`before=`), or null on the last one.
+    /// The opaque cursor of the next page (`before=`), or null on the last one.
     pub next: Option<String>,
 }
 

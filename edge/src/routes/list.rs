@@ -1,0 +1,76 @@
+//! The inbox's conversation list: a page of it, newest activity first, or a
+//! search (`q`), best match first with snippets; filters, and the opaque
+//! cursor of the next page. The SQL is `store::list`'s; the words typed are
+//! made safe by `shared::search`.
+
+use shared::api;
+use shared::search::{fts_query, Cursor};
+use shared::Invalid;
+use worker::Response;
+
+use super::Cx;
+use crate::auth;
+use crate::error::{ApiError, ApiResult};
+use crate::http::json;
+use crate::store::{ListFilter, SearchTerms};
+
+/// The list's query string named an unknown channel, status or parameter.
+const BAD_FILTER: Invalid = Invalid::new(
+    "invalid_filter",
+    "Filters: channel (chat, email, messenger), status (open, closed), assignee (me, unassigned or an agent id), site, q, \
+     spam (true or false), before (the previous page's next), limit (1 to 100).",
+);
+/// `before` was not the `next` of an earlier page of the same list (or search).
+const BAD_CURSOR: Invalid = Invalid::new(
+    "invalid_cursor",
+    "before must be the next of the previous page of the same list (or of the same search).",
+);
+/// Largest page of the conversation list.
+const MAX_PAGE: u32 = 100;
+
+/// `GET /api/conversations?channel=&status=&assignee=&site=&q=&spam=&before=&limit=`:
+/// a page of the account's inbox, newest activity first, or with `q` a search
+/// (words written in the conversation, or its person's name or email), best
+/// match first with a snippet; and the opaque cursor of the next page.
+pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let req = &mut cx.req;
+    let agent = auth::agent(store, req).await?;
+    let query: api::ConversationFilter = req.query().map_err(|_| ApiError::Invalid(BAD_FILTER))?;
+    let limit = query.limit.unwrap_or(MAX_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::Invalid(BAD_FILTER));
+    }
+    let cursor = query.before.as_deref().map(|b| Cursor::decode(b).ok_or(ApiError::Invalid(BAD_CURSOR))).transpose()?;
+    let filter = ListFilter {
+        channel: query.channel,
+        status: query.status,
+        assignee: match query.assignee.as_deref() {
+            None => None,
+            Some("unassigned") => Some(None),
+            Some("me") => Some(Some(agent.id.as_str())),
+            Some(other) => Some(Some(other)),
+        },
+        site: query.site.as_deref(),
+        spam: query.spam == Some(true),
+    };
+    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let page = match (search, cursor) {
+        (None, None) => store.conversations(&agent.account_id, &filter, None, limit).await?,
+        (None, Some(Cursor::List { last_message_at, id })) => {
+            store.conversations(&agent.account_id, &filter, Some((last_message_at, &id)), limit).await?
+        }
+        (Some(q), cursor) => {
+            let fts = fts_query(q)?;
+            let terms = SearchTerms { fts: fts.as_deref(), person: q };
+            let after = match &cursor {
+                None => None,
+                Some(Cursor::Search { person, score, last_message_at, id }) => Some((*person, *score, *last_message_at, id.as_str())),
+                Some(Cursor::List { .. }) => return Err(ApiError::Invalid(BAD_CURSOR)),
+            };
+            store.search(&agent.account_id, &filter, &terms, after, limit).await?
+        }
+        (None, Some(Cursor::Search { .. })) => return Err(ApiError::Invalid(BAD_CURSOR)),
+    };
+    json(200, &page)
+}

@@ -1,0 +1,214 @@
+//! SQL of the inbox's conversation list: a page of it in order of activity,
+//! or of a search (FTS5 over what was written, and the person's name or
+//! email), ranked; both filtered alike and paged by an opaque cursor.
+//!
+//! Each filter is written into the SQL only when given, as a literal
+//! condition on `c`, so SQLite walks one of migration 0013's indexes in the
+//! list's order (no sort) and a page costs the same at any depth.
+
+use shared::api;
+use shared::conversation::{Channel, Status};
+use shared::search::{Cursor, ELLIPSIS, MARK_CLOSE, MARK_OPEN, SNIPPET_TOKENS};
+use wasm_bindgen::JsValue;
+
+use super::inbox::{ConversationRow, CONVERSATION_COLUMNS, CONVERSATION_JOINS};
+use super::{ms, Store};
+use crate::error::ApiResult;
+
+/// What the list is narrowed to, besides the account.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListFilter<'a> {
+    /// Only this channel.
+    pub channel: Option<Channel>,
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only this agent's (`Some(Some(id))`) or only the unassigned (`Some(None)`).
+    pub assignee: Option<Option<&'a str>>,
+    /// Only this site's.
+    pub site: Option<&'a str>,
+    /// The spam instead of the rest.
+    pub spam: bool,
+}
+
+/// A search: the FTS5 query made by `shared::search::fts_query` (if any
+/// word remains) and the text to find in the person's name or email.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchTerms<'a> {
+    /// Safe FTS5 query over the messages.
+    pub fts: Option<&'a str>,
+    /// The search as typed (trimmed), found inside names and addresses (any case).
+    pub person: &'a str,
+}
+
+/// SQL conditions and their numbered parameters, written together.
+struct Conditions {
+    sql: Vec<String>,
+    args: Vec<JsValue>,
+}
+
+impl Conditions {
+    /// Starts with the account (always `?1`).
+    fn of_account(account_id: &str) -> Self {
+        Conditions { sql: vec!["c.account_id = ?1".into()], args: vec![account_id.into()] }
+    }
+
+    /// Binds `value` and answers its placeholder.
+    fn bind(&mut self, value: JsValue) -> String {
+        self.args.push(value);
+        format!("?{}", self.args.len())
+    }
+
+    /// Adds the filter's conditions on `c`.
+    fn filter(&mut self, filter: &ListFilter<'_>) {
+        self.sql.push(if filter.spam { "c.spam_at IS NOT NULL" } else { "c.spam_at IS NULL" }.into());
+        if let Some(channel) = filter.channel {
+            let p = self.bind(channel.as_str().into());
+            self.sql.push(format!("c.channel = {p}"));
+        }
+        if let Some(status) = filter.status {
+            let p = self.bind(status.as_str().into());
+            self.sql.push(format!("c.status = {p}"));
+        }
+        match filter.assignee {
+            None => {}
+            Some(None) => self.sql.push("c.assignee_id IS NULL".into()),
+            Some(Some(agent)) => {
+                let p = self.bind(agent.into());
+                self.sql.push(format!("c.assignee_id = {p}"));
+            }
+        }
+        if let Some(site) = filter.site {
+            let p = self.bind(site.into());
+            self.sql.push(format!("c.site_id = {p}"));
+        }
+    }
+
+    /// `AND`-joined conditions.
+    fn all(&self) -> String {
+        self.sql.join(" AND ")
+    }
+}
+
+/// The page and the cursor after its last row, if the page is full.
+fn page(rows: Vec<ConversationRow>, limit: u32, cursor: impl Fn(&ConversationRow) -> Cursor) -> api::ConversationPage {
+    let next = (rows.len() == limit as usize).then(|| rows.last().map(|row| cursor(row).encode())).flatten();
+    api::ConversationPage { conversations: rows.into_iter().map(Into::into).collect(), next }
+}
+
+impl Store {
+    /// A page of the account's conversations, newest activity first (ties by
+    /// id), after `cursor`.
+    pub async fn conversations(
+        &self,
+        account_id: &str,
+        filter: &ListFilter<'_>,
+        cursor: Option<(u64, &str)>,
+        limit: u32,
+    ) -> ApiResult<api::ConversationPage> {
+        let mut w = Conditions::of_account(account_id);
+        w.filter(filter);
+        if let Some((at, id)) = cursor {
+            let (at, id) = (w.bind(ms(at)), w.bind(id.into()));
+            w.sql.push(format!("(c.last_message_at, c.id) < ({at}, {id})"));
+        }
+        let limit_p = w.bind(JsValue::from_f64(f64::from(limit)));
+        let sql = format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations c {CONVERSATION_JOINS} WHERE {} \
+             ORDER BY c.last_message_at DESC, c.id DESC LIMIT {limit_p}",
+            w.all()
+        );
+        let rows: Vec<ConversationRow> = self.all(&sql, &w.args).await?;
+        Ok(page(rows, limit, |r| Cursor::List { last_message_at: r.last_message_at, id: r.id.clone() }))
+    }
+
+    /// A page of a search over the account's conversations, after `cursor`
+    /// (from an earlier page of the same search): first those whose person
+    /// matches (name or email), then by the bm25 score of their best message
+    /// (body or subject), then newest first; each with that message's
+    /// snippet. One statement: the page's keys are chosen before its columns
+    /// (previews, snippets) are read, so those cost per row shown.
+    pub async fn search(
+        &self,
+        account_id: &str,
+        filter: &ListFilter<'_>,
+        terms: &SearchTerms<'_>,
+        cursor: Option<(bool, f64, u64, &str)>,
+        limit: u32,
+    ) -> ApiResult<api::ConversationPage> {
+        let mut w = Conditions::of_account(account_id);
+        w.filter(filter);
+        let filters = w.all();
+        // instr, not LIKE: the text is literal (no wildcards to escape) and D1 caps LIKE patterns at 50 bytes.
+        // The people are read from their own tables (the account's contacts, the visitors of its sites
+        // who stated an email, its Messenger people), not by joining every conversation to them.
+        let text = w.bind(terms.person.to_ascii_lowercase().into());
+        let within = |columns: &[&str]| columns.iter().map(|c| format!("instr(lower({c}), {text}) > 0")).collect::<Vec<_>>().join(" OR ");
+        let person = format!(
+            "SELECT id AS cid FROM conversations WHERE contact_id IN \
+               (SELECT id FROM contacts WHERE account_id = ?1 AND ({})) \
+             UNION SELECT id FROM conversations WHERE visitor_id IN \
+               (SELECT id FROM visitors WHERE site_id IN (SELECT id FROM sites WHERE account_id = ?1) \
+                AND claimed_email IS NOT NULL AND ({})) \
+             UNION SELECT id FROM conversations WHERE visitor_id IN \
+               (SELECT visitor_id FROM messenger_visitors WHERE site_id IN (SELECT id FROM sites WHERE account_id = ?1) \
+                AND ({}))",
+            within(&["email", "full_name", "name_from_email"]),
+            within(&["claimed_email"]),
+            within(&["name"]),
+        );
+        // Every conversation matched, once: by its person and/or by its best message (the bare
+        // column `r` is the message of the row MIN(score) picked; person rows have no score).
+        let ((words, from_words), snippet) = match terms.fts {
+            Some(fts) => {
+                let q = w.bind(fts.into());
+                let marks = [w.bind(MARK_OPEN.into()), w.bind(MARK_CLOSE.into()), w.bind(ELLIPSIS.into())].join(", ");
+                (
+                    (
+                        // Materialized: bm25() may only run in the FTS5 query itself, never flattened into the grouping.
+                        format!(
+                            "words AS MATERIALIZED (SELECT rowid AS r, bm25(messages_fts, 1.0, 2.0) AS score \
+                               FROM messages_fts WHERE messages_fts MATCH {q}), "
+                        ),
+                        "UNION ALL SELECT m.conversation_id, 0, f.score, f.r FROM words f JOIN messages m ON m.rowid = f.r \
+                         WHERE m.site_id IN (SELECT id FROM sites WHERE account_id = ?1)",
+                    ),
+                    format!(
+                        "(SELECT snippet(messages_fts, -1, {marks}, {SNIPPET_TOKENS}) FROM messages_fts \
+                          WHERE messages_fts MATCH {q} AND rowid = p.r)"
+                    ),
+                )
+            }
+            None => ((String::new(), ""), "NULL".into()),
+        };
+        let mut keys = vec![filters];
+        if let Some((person, score, at, id)) = cursor {
+            let after = [
+                w.bind(JsValue::from_f64(if person { 0.0 } else { 1.0 })),
+                w.bind(JsValue::from_f64(score)),
+                w.bind(JsValue::from_f64(-(at as f64))),
+                w.bind(id.into()),
+            ];
+            keys.push(format!("(1 - x.person, COALESCE(x.score, 0.0), -c.last_message_at, c.id) > ({})", after.join(", ")));
+        }
+        let limit_p = w.bind(JsValue::from_f64(f64::from(limit)));
+        let sql = format!(
+            "WITH {words}hits AS (SELECT cid, SUM(person) > 0 AS person, MIN(score) AS score, r FROM \
+               (SELECT cid, 1 AS person, NULL AS score, NULL AS r FROM ({person}) {from_words}) GROUP BY cid), \
+             p AS (SELECT c.id AS cid, x.person, COALESCE(x.score, 0.0) AS score, x.r AS r \
+               FROM hits x JOIN conversations c ON c.id = x.cid \
+               WHERE {} ORDER BY x.person DESC, COALESCE(x.score, 0.0), c.last_message_at DESC, c.id LIMIT {limit_p}) \
+             SELECT {CONVERSATION_COLUMNS}, p.person, p.score, \
+               (SELECT id FROM messages WHERE rowid = p.r) AS snippet_message_id, {snippet} AS snippet \
+             FROM p JOIN conversations c ON c.id = p.cid {CONVERSATION_JOINS} \
+             ORDER BY p.person DESC, p.score, c.last_message_at DESC, c.id",
+            keys.join(" AND ")
+        );
+        let rows: Vec<ConversationRow> = self.all(&sql, &w.args).await?;
+        Ok(page(rows, limit, |r| Cursor::Search {
+            person: r.person == Some(1),
+            score: r.score.unwrap_or(0.0),
+            last_message_at: r.last_message_at,
+            id: r.id.clone(),
+        }))
+    }
+}
