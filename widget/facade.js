@@ -130,18 +130,18 @@
     });
     // Files, if the site takes them. The first focus in the panel (it takes
     // focus when it opens) or event in it puts a paperclip (a label around a file picker) before its Send button;
-    // what it picks, a drop or a paste is sent, and a click on a line with a
-    // file (📎) opens it. The files module (widget/files.js) loads then, never before.
+    // what it picks, a drop or a paste is sent, and a click on a line naming a
+    // file (📎) opens its files. The files module (widget/files.js) loads then, never before.
     if (c.files)
       ["focusin", "change", "drop", "paste", "click", "dragover"].forEach(function (type, i) {
         root.addEventListener(type, function (e) {
           var send = root.querySelector(".send"),
             t = e.target,
             token = visitor(),
-            // Files only from a pick, a drop or a paste; a line's from a click on it.
+            // Files only from a pick, a drop or a paste; a line's (by its text) from a click on it.
             list = i && i < 4 && (e.clipboardData || e.dataTransfer || t).files,
-            line = i == 4 && t.closest("[data-id]"),
-            what = list && list.length ? [...list] : line && /📎/.test(line.textContent) && line.getAttribute("data-id");
+            line = i == 4 && t.closest(".body"),
+            what = list && list.length ? [...list] : line && /📎/.test(line = line.textContent) && line;
           if (send && !root.querySelector(".clip"))
             send.insertAdjacentHTML("beforebegin", '<label class="clip">📎<input type="file" class="sr-only" aria-label="' +
               (fr ? "Joindre un fichier" : "Attach a file") + '"></label>');

@@ -8,9 +8,9 @@
  *    client id (the worker never stores it twice). The stored message reaches
  *    the thread like any other, pushed on the widget's live socket. A refusal
  *    (the worker checks size and kind by the bytes) shows in the panel's notice.
- *  - `what` a message id: its files, from the visitor's own thread, are
- *    downloaded with the visitor's token and saved under their names (never
- *    opened in the page). */
+ *  - `what` a line's text (the widget names a message's files in it): the
+ *    files of the visitor's latest message with that text are downloaded with
+ *    the visitor's token and saved under their names (never opened in the page). */
 export default function (what, base, token, root, fr) {
   var auth = { authorization: "Bearer " + token };
   var api = base + "/api/widget/";
@@ -19,12 +19,12 @@ export default function (what, base, token, root, fr) {
     if (n) n.textContent = text;
   };
   if (typeof what == "string") {
+    // The thread has the message's files; the page has only its text.
     fetch(api + "conversation", { headers: auth })
       .then(function (res) { return res.json(); })
       .then(function (thread) {
-        thread.messages.forEach(function (m) {
-          if (m.id == what) m.attachments.forEach(save);
-        });
+        var found = thread.messages.filter(function (m) { return m.body == what; }).pop();
+        if (found) found.attachments.forEach(save);
       });
     return;
   }

@@ -337,10 +337,6 @@ impl Panel {
 
     fn line(&self, line: &Line, seen: bool) -> Element {
         let item = self.bubble(line.author, line.author_name.as_deref(), &line.body);
-        if let Some(id) = &line.id {
-            // The facade opens a line's files by its message id.
-            attr(&item, "data-id", id);
-        }
         let (at, delivery, client_id) = (line.created_at, line.delivery, line.client_id.as_deref());
         let meta = el(&self.doc, "span", "meta");
         match delivery {
