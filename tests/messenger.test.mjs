@@ -25,7 +25,9 @@ after(closeAll);
 /** The suite's Chromium, started by the first browser test. */
 const chromium = async () => (browser ??= await launchChromium());
 
-const psid = (prefix = "") => `${prefix}${randomInt(1, 2 ** 47)}${randomInt(1000, 9999)}`;
+/** The fake Graph names a person after the last four digits of the id: unique within the run, so no two share a name. */
+let people = 0;
+const psid = (prefix = "") => `${prefix}${randomInt(1, 2 ** 47)}${1000 + ++people}`;
 const mid = () => `m_${randomBytes(12).toString("base64url")}`;
 const from = (who, event) => ({ sender: { id: who }, recipient: { id: PAGE }, timestamp: Date.now(), ...event });
 const text = (who, id, body) => from(who, { message: { mid: id, text: body } });
