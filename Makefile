@@ -16,6 +16,7 @@ PORT ?= 8787
 SHARED_SRC := $(shell find shared/src -type f) shared/Cargo.toml Cargo.toml Cargo.lock
 WIDGET_OUT := www/widget/widget_bg.wasm
 FACADE_OUT := www/loader.js
+FILES_OUT := www/widget/files.js
 WORKER_OUT := edge/build/index_bg.wasm
 
 .PHONY: dev test setup setup-browser build unit e2e bench deploy clean
@@ -48,14 +49,19 @@ setup:
 setup-browser:
 	@scripts/setup.sh --browser
 
-build: $(FACADE_OUT) $(WIDGET_OUT) $(WORKER_OUT)
+build: $(FACADE_OUT) $(FILES_OUT) $(WIDGET_OUT) $(WORKER_OUT)
 
 $(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/build.rs widget/Cargo.toml scripts/build-widget.sh scripts/shorten-widget-names.mjs
 	scripts/build-widget.sh
 
-# The facade the snippet loads: widget/facade.js, minified.
+# The facade the snippet loads: widget/facade.js, minified (UTF-8 as written:
+# the worker serves it as text/javascript; charset=utf-8).
 $(FACADE_OUT): widget/facade.js
-	node_modules/.bin/esbuild widget/facade.js --minify --log-level=warning --outfile=$@
+	node_modules/.bin/esbuild widget/facade.js --minify --charset=utf8 --log-level=warning --outfile=$@
+
+# The widget's files module, loaded only when a visitor sends or opens a file.
+$(FILES_OUT): widget/files.js
+	node_modules/.bin/esbuild widget/files.js --minify --format=esm --log-level=warning --outfile=$@
 
 $(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml
 	cd edge && WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(CURDIR)/node_modules/.bin/esbuild" worker-build --release

@@ -35,3 +35,12 @@ INSERT INTO sites (id, account_id, name, created_at) VALUES ('s_auto', 'a_demo',
 INSERT INTO email_channels (site_id, username, subdomain, created_at) VALUES ('s_auto', 'help', 'auto', 0);
 INSERT INTO api_keys (id, token_hash, prefix, agent_id, label, created_at)
   VALUES ('key_fixture_agent', '9b2134f548cbb2c019e41a81d087c5d361df8987dc8f3392a638631a588e5eae', 'pk_fixture', 'ag_fixture_agent', 'fixture agent', 0);
+-- Another account (tests/files.test.mjs): its admin must never reach a_demo's files.
+INSERT INTO accounts (id, name, created_at) VALUES ('a_other', 'Other shop', 0);
+INSERT INTO sites (id, account_id, name, created_at) VALUES ('s_other', 'a_other', 'Other shop', 0);
+INSERT INTO agents (id, account_id, email, full_name, role, created_at)
+  VALUES ('ag_other_admin', 'a_other', 'owner@other.example', 'Olga Other', 'primary_admin', 0);
+INSERT INTO api_keys (id, token_hash, prefix, agent_id, label, created_at)
+  VALUES ('key_other_admin', 'b4572df7624e3dc760c8c846586e5a4233611232370ba8857c4223f9fa3e7f7d', 'pk_other', 'ag_other_admin', 'other account', 0);
+-- A site whose widget takes no files (tests/files.test.mjs).
+INSERT INTO sites (id, account_id, name, files_enabled, created_at) VALUES ('s_no_files', 'a_demo', 'No files', 0, 0);

@@ -13,10 +13,10 @@ import {
 
 const ADMIN = "admin@juniperandpine.example";
 
-async function emailConversation() {
+async function emailConversation(fixture = "plain.eml") {
   const tag = unique("");
   const v = { From: `Mia.Chen+${tag}@Example.org`, from: `mia.chen+${tag}@example.org`, id: `${tag}@mail.example.org`, marker: tag };
-  await deliverMail(mailFixture("plain.eml", v), { from: v.from });
+  await deliverMail(mailFixture(fixture, v), { from: v.from });
   const c = (await agentGet("/api/conversations?channel=email")).conversations.find((c) => c.contact_email === v.from);
   return { ...v, conversation: c };
 }
@@ -253,6 +253,12 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const hook = async () => (await call("POST", hooks, { token: KEY, json: { name: "matrix", url: "https://127.0.0.1:9/hook" } })).body.automation.id;
   const [automation, removable] = [await hook(), await hook()];
   const revocable = (await call("POST", "/api/api-keys", { token: KEY, json: { label: "matrix" } })).body.api_key.id;
+  // Files: one of the visitor's own (an upload), and one that came by email.
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+  const uploadPath = (id) => `/api/widget/files?client_message_id=${id}&name=matrix.png`;
+  const own = (await call("POST", uploadPath(randomUUID()), { token: visitor, body: png, headers: { "content-type": "image/png" } })).body.message;
+  const fileMail = await emailConversation("attachment.eml");
+  const emailFile = (await agentGet(`/api/conversations/${fileMail.conversation.id}`)).messages[0].attachments[0];
   // Saved replies: every agent of the team may change them; each allowed caller edits and deletes one of its own.
   const savedReply = async () => (await call("POST", "/api/saved-replies", { token: KEY, json: { shortcut: unique("matrix-"), title: "Matrix", body: "Hi" } })).body.id;
   const [editable, deletable] = [{ agent: await savedReply(), admin: await savedReply() }, { agent: await savedReply(), admin: await savedReply() }];
@@ -267,6 +273,9 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["POST", "/api/widget/messages", { client_message_id: randomUUID(), body: "hi" }, "visitor"],
     ["POST", "/api/widget/contact", { email: "m@example.org" }, "visitor"],
     ["POST", "/api/widget/identify", { email: "m@example.org" }, "visitor"],
+    ["POST", uploadPath(randomUUID()), png, "visitor"],
+    ["GET", `/api/widget/attachments/${own.attachments[0].id}`, undefined, "visitor"],
+    ["GET", `/api/attachments/${emailFile.id}`, undefined, "agent"],
     ["GET", "/api/conversations", undefined, "agent"],
     ["GET", "/api/conversations?q=matrix&status=open&site=s_demo", undefined, "agent"],
     ["GET", `/api/conversations/${chat.id}`, undefined, "agent"],
@@ -290,6 +299,7 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["PATCH", "/api/sites/s_mail_new", { name: "Mail new" }, "admin"],
     ["GET", "/api/sites/s_mail_new/widget", undefined, "admin"],
     ["PATCH", "/api/sites/s_mail_new/widget", { position: "right" }, "admin"],
+    ["PATCH", "/api/sites/s_mail_new/widget", { files: true }, "admin"],
     ["GET", "/api/sites/s_mail_new/chatbot", undefined, "admin"],
     ["PUT", "/api/sites/s_mail_new/chatbot", { blocks: [{ type: "form", phone: "hidden", company: "hidden", full_name: "hidden" }] }, "admin"],
     ["GET", hooks, undefined, "admin"],
@@ -324,7 +334,10 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
       const allowed = who === caller || (who === "agent" && (caller === "agent" || caller === "admin"));
       const path = typeof pathOf === "function" ? pathOf(caller) : pathOf;
       const json = typeof jsonOf === "function" ? jsonOf(caller) : jsonOf;
-      const res = await call(method, path, { token, json });
+      // A Buffer is a file's bytes (an upload), anything else JSON.
+      const res = Buffer.isBuffer(json)
+        ? await call(method, path, { token, body: json, headers: { "content-type": "image/png" } })
+        : await call(method, path, { token, json });
       const ok = allowed ? res.status < 400 : [401, 403].includes(res.status);
       const expectedDenial = !allowed && caller === "agent" && who === "admin" ? 403 : 401;
       if (!ok || (!allowed && res.status !== expectedDenial)) failures.push(`${caller} ${method} ${path}: ${res.status}`);

@@ -9,8 +9,8 @@ import {
   agentGet, call, deliverMail, mailFixture, newVisitor, nextSentEmail, replyAddress, sendChat, sentEmails, sign, sql, unique, KEY,
 } from "./helpers.mjs";
 
-/** What the widget may receive of a message: nothing more. */
-const VISITOR_FIELDS = ["author", "author_name", "body", "client_message_id", "conversation_id", "created_at", "id", "seq", "state"];
+/** What the widget may receive of a message: nothing more (its files as {id, filename, content_type, size}). */
+const VISITOR_FIELDS = ["attachments", "author", "author_name", "body", "client_message_id", "conversation_id", "created_at", "id", "seq", "state"];
 
 const view = async (token) => (await call("GET", "/api/widget/conversation", { token })).body;
 const form = (token, json) => call("POST", "/api/widget/contact", { token, json });

@@ -1,7 +1,8 @@
 // The widget's weight budgets, as served by the worker and compressed with
-// brotli: the facade the page loads eagerly (/loader.js) within 2 KB, and the
+// brotli: the facade the page loads eagerly (/loader.js) within 2 KB, the
 // whole widget (facade + JS glue + wasm, its CSS and both languages inside)
-// within 30 KB.
+// within 30 KB, and the files module, which only a visitor who sends or opens
+// a file ever loads, within 1 KB.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -9,6 +10,7 @@ import { URL_, WIDGET_FILES } from "./helpers.mjs";
 
 const WHOLE_BUDGET = 30 * 1024;
 const FACADE_BUDGET = 2 * 1024;
+const FILES_BUDGET = 1024;
 
 /** The brotli size (quality 11) of `path` as the worker serves it. */
 async function brotliSize(path) {
@@ -28,6 +30,11 @@ test("the whole widget weighs at most 30 KB brotli", async () => {
   let total = 0;
   for (const path of WIDGET_FILES) total += await brotliSize(path);
   assert.ok(total <= WHOLE_BUDGET, `the widget is ${total} bytes brotli, budget ${WHOLE_BUDGET}`);
+});
+
+test("the files module, loaded only to send or open a file, weighs at most 1 KB brotli", async () => {
+  const files = await brotliSize("/widget/files.js");
+  assert.ok(files <= FILES_BUDGET, `the files module is ${files} bytes brotli, budget ${FILES_BUDGET}`);
 });
 
 test("the wasm is served with its wasm content type (streaming compile)", async () => {

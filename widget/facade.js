@@ -30,9 +30,9 @@
     } catch (e) {}
   }
 
-  /** Whether this browser has a visitor (the cookie shared::visitor::COOKIE_NAME). */
+  /** This browser's visitor token (the cookie shared::visitor::COOKIE_NAME) as a match's [2], or null. */
   function visitor() {
-    return /(^|; )parley_visitor=[^;]/.test(d.cookie);
+    return /(^|; )parley_visitor=([^;]+)/.exec(d.cookie);
   }
 
   /** Shows `n` unread replies on the launcher, and says so in its label (texts: shared::i18n). */
@@ -107,7 +107,7 @@
       "<style>:host{all:initial}*{box-sizing:border-box;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif}" +
       ".launcher{position:fixed;bottom:20px;right:20px;z-index:2147483646;width:56px;height:56px;border-radius:50%;border:0;" +
       "background:var(--accent,#2f6fed);color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center}" +
-      ".left{right:auto;left:20px}:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
+      ".left{right:auto;left:20px}.clip{margin:auto;cursor:pointer;font-size:20px}:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
       ".badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#c0392b;" +
       "color:#fff;font:700 12px/20px system-ui,sans-serif}.badge:empty{display:none}</style>" +
       '<button type="button" class="launcher ' + (c.position == "left" ? "left" : "right") +
@@ -128,6 +128,30 @@
     button.addEventListener("click", function () {
       if (!widget) call("open", []);
     });
+    // Files, if the site takes them. The first focus in the panel (it takes
+    // focus when it opens) or event in it puts a paperclip (a label around a file picker) before its Send button;
+    // what it picks, a drop or a paste is sent, and a click on a line naming a
+    // file (📎) opens its files. The files module (widget/files.js) loads then, never before.
+    if (c.files)
+      ["focusin", "change", "drop", "paste", "click", "dragover"].forEach(function (type, i) {
+        root.addEventListener(type, function (e) {
+          var send = root.querySelector(".send"),
+            t = e.target,
+            token = visitor(),
+            // Files only from a pick, a drop or a paste; a line's (by its text) from a click on it.
+            list = i && i < 4 && (e.clipboardData || e.dataTransfer || t).files,
+            line = i == 4 && t.closest(".body"),
+            what = list && list.length ? [...list] : line && /📎/.test(line = line.textContent) && line;
+          if (send && !root.querySelector(".clip"))
+            send.insertAdjacentHTML("beforebegin", '<label class="clip">📎<input type="file" class="sr-only" aria-label="' +
+              (fr ? "Joindre un fichier" : "Attach a file") + '"></label>');
+          if (i > 4 || (what && token)) e.preventDefault(); // dragover: so the panel takes drops
+          if (!what || !token) return;
+          import(base + "/widget/files.js").then(function (m) {
+            m.default(what, base, token[2], root, fr);
+          });
+        });
+      });
     d.body.appendChild(host);
     w.Parley = api;
     (stub.q || []).forEach(function (c) {

@@ -19,6 +19,10 @@ pub enum ApiError {
     PayloadTooLarge(usize),
     /// The body was not declared as `application/json` (415).
     UnsupportedMediaType,
+    /// An uploaded file is too large (413), with the rule it broke.
+    FileTooLarge(Invalid),
+    /// An uploaded file is not of a kind accepted here (415), with the rule it broke.
+    FileTypeRefused(Invalid),
     /// No valid credentials (401).
     Unauthorized(Invalid),
     /// The caller is known but this is not allowed (403).
@@ -53,7 +57,8 @@ impl ApiError {
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::UpgradeRequired => 426,
-            ApiError::PayloadTooLarge(_) => 413,
+            ApiError::PayloadTooLarge(_) | ApiError::FileTooLarge(_) => 413,
+            ApiError::FileTypeRefused(_) => 415,
             ApiError::UnsupportedMediaType => 415,
             ApiError::TooManyRequests(_) => 429,
             ApiError::BadGateway(_) => 502,
@@ -65,7 +70,7 @@ impl ApiError {
     pub fn code_and_message(&self) -> (&'static str, String) {
         match self {
             ApiError::Invalid(rule) | ApiError::Unauthorized(rule) | ApiError::Forbidden(rule) | ApiError::Conflict(rule)
-            | ApiError::BadGateway(rule) => {
+            | ApiError::BadGateway(rule) | ApiError::FileTooLarge(rule) | ApiError::FileTypeRefused(rule) => {
                 (rule.code, rule.message.to_string())
             }
             ApiError::InvalidFields(errors) => match errors.as_slice() {

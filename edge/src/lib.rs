@@ -59,9 +59,9 @@ fn inbound_domain(env: &Env) -> String {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     console_error_panic_hook::set_once();
-    let bindings = store(&env).and_then(|store| Ok((store, env.bucket("RAW_MAIL")?)));
+    let bindings = store(&env).and_then(|store| Ok((store, env.bucket("RAW_MAIL")?, env.bucket("FILES")?)));
     match bindings {
-        Ok((store, raw_mail)) => {
+        Ok((store, raw_mail, files)) => {
             let domain = inbound_domain(&env);
             let secret = reply_secret(&env);
             let outbound = env.send_email("OUTBOUND").ok();
@@ -74,6 +74,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             let app = App {
                 store: &store,
                 raw_mail: &raw_mail,
+                files: &files,
                 inbound_domain: &domain,
                 reply_secret: &secret,
                 setup_token: &setup_token,
@@ -105,11 +106,11 @@ async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Res
     if reply_secret.is_empty() {
         worker::console_warn!("REPLY_SIGNING_SECRET is not set: replies are threaded by headers only");
     }
-    let bindings = store(&env).and_then(|store| Ok((store, env.bucket("RAW_MAIL")?)));
+    let bindings = store(&env).and_then(|store| Ok((store, env.bucket("RAW_MAIL")?, env.bucket("FILES")?)));
     match bindings {
-        Ok((store, raw_mail)) => {
+        Ok((store, raw_mail, files)) => {
             let live = live::Live::new(&env);
-            let mail_env = MailEnv { inbound_domain: &domain, reply_secret: &reply_secret, raw_mail: &raw_mail, live: &live };
+            let mail_env = MailEnv { inbound_domain: &domain, reply_secret: &reply_secret, raw_mail: &raw_mail, files: &files, live: &live };
             mail::inbound::receive(&message, &store, &mail_env).await
         }
         Err(err) => {

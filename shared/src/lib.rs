@@ -19,6 +19,8 @@ pub mod digest;
 /// Hexadecimal, from the well-kept `hex` crate (re-exported for the worker).
 pub use hex;
 pub mod email;
+#[cfg(feature = "files")]
+pub mod files;
 pub mod form;
 pub mod i18n;
 pub mod identity;

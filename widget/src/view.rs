@@ -172,6 +172,8 @@ impl View {
         let send = el(doc, "button", "send");
         attr(&send, "type", "submit");
         send.set_text_content(Some(t(Text::Send)));
+        // On a site that takes files, the facade (widget/facade.js) puts a
+        // paperclip before `send` and handles picks, drops and pastes itself.
         form.append_with_node_3(&label, &input, &send).ok()?;
 
         panel.append_with_node_5(&header, &scroll, &typing, &notice, &form).ok()?;

@@ -176,6 +176,10 @@ offlines: { [key in string]: string },
  */
 enabled: boolean, 
 /**
+ * Whether visitors may send files (the paperclip, drag-and-drop and paste).
+ */
+files: boolean, 
+/**
  * The language the widget speaks.
  */
 language: Language, };
@@ -206,7 +210,8 @@ author: Author,
  */
 author_name: string | null, 
 /**
- * Plain text, without quoted history.
+ * Plain text, without quoted history; a message with files names them
+ * on lines of their own (`text_with_files`).
  */
 body: string, 
 /**
@@ -220,7 +225,32 @@ state: DeliveryStatus,
 /**
  * Its number in the conversation (1, 2, …): a reconnecting widget asks for those after its last.
  */
-seq: number, };
+seq: number, 
+/**
+ * Its files (the visitor downloads each from `/api/widget/attachments/{id}`).
+ */
+attachments: Array<VisitorFile>, };
+
+/**
+ * A file of a message, as the visitor's widget sees it.
+ */
+export type VisitorFile = { 
+/**
+ * Attachment id.
+ */
+id: string, 
+/**
+ * File name.
+ */
+filename: string, 
+/**
+ * The type it is served as (sniffed).
+ */
+content_type: string, 
+/**
+ * Size in bytes.
+ */
+size: number, };
 
 /**
  * What the worker knows of a visitor, for the Form step.
@@ -321,9 +351,13 @@ spam_at: number | null,
 snippet: MatchSnippet | null, };
 
 /**
- * A file that came with an email.
+ * A file of a message: with an email, uploaded by a visitor, or attached to an agent's reply.
  */
 export type Attachment = { 
+/**
+ * Attachment id.
+ */
+id: string, 
 /**
  * The message it came with.
  */
@@ -333,13 +367,26 @@ message_id: string,
  */
 filename: string | null, 
 /**
- * MIME type.
+ * The type it is served as: sniffed from its bytes (unknown: `application/octet-stream`);
+ * for files listed before Parley kept them, as declared.
  */
 content_type: string, 
 /**
+ * The type the sender declared (never trusted).
+ */
+declared_type: string, 
+/**
  * Size in bytes.
  */
-size: number, };
+size: number, 
+/**
+ * Where agents download it (`/api/attachments/{id}`); null when only the original email has its bytes.
+ */
+url: string | null, 
+/**
+ * Whether the inbox shows it as a thumbnail (PNG, JPEG, GIF or WebP by its bytes).
+ */
+preview: boolean, };
 
 /**
  * A message as agents read it, on any channel.
@@ -829,7 +876,11 @@ position: WidgetPosition,
 /**
  * The language the widget speaks.
  */
-language: Language, };
+language: Language, 
+/**
+ * Whether visitors may send files from the widget.
+ */
+files: boolean, };
 
 /**
  * `GET`/`PUT /api/sites/{site}/chatbot`: the site's chatbot, block by block.

@@ -36,17 +36,19 @@ export class ApiError extends Error {
  * Calls the API; resolves to the parsed JSON body, or rejects with an ApiError.
  * @param {string} method
  * @param {string} path
- * @param {unknown} [json]
+ * @param {unknown} [json] sent as JSON, or as multipart/form-data when it is FormData
  * @returns {Promise<any>}
  */
 async function api(method, path, json) {
   /** @type {Record<string, string>} */
   const headers = {};
-  if (json !== undefined) headers["content-type"] = "application/json";
+  const form = json instanceof FormData;
+  if (json !== undefined && !form) headers["content-type"] = "application/json";
   if (method !== "GET" && csrf) headers["x-csrf-token"] = csrf;
   let res;
   try {
-    res = await fetch(path, { method, headers, body: json === undefined ? undefined : JSON.stringify(json), credentials: "same-origin" });
+    const body = json === undefined ? undefined : form ? json : JSON.stringify(json);
+    res = await fetch(path, { method, headers, body, credentials: "same-origin" });
   } catch {
     throw new ApiError(0, { error: { code: "network", message: "Parley could not be reached. Check the connection and try again." } });
   }
@@ -71,6 +73,17 @@ export const client = {
   emailDraft: (c) => api("GET", `/api/conversations/${id(c)}/email-draft`),
   /** @param {string} c @param {{body: string, channel: "chat" | "email" | "messenger", subject?: string, confirm_unverified?: boolean}} reply @returns {Promise<import("./api-types").MessageAnswer>} */
   reply: (c, reply) => api("POST", `/api/conversations/${id(c)}/messages`, reply),
+  /**
+   * A reply with files (multipart: the reply's fields and one `file` part each).
+   * @param {string} c @param {{body: string, channel: "chat" | "email" | "messenger", subject?: string, confirm_unverified?: boolean}} reply
+   * @param {File[]} files @returns {Promise<import("./api-types").MessageAnswer>}
+   */
+  replyWithFiles: (c, reply, files) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(reply)) form.append(k, String(v));
+    for (const f of files) form.append("file", f, f.name);
+    return api("POST", `/api/conversations/${id(c)}/messages`, form);
+  },
   /** @param {string} c @param {{email: string, full_name?: string}} details @returns {Promise<import("./api-types").ConversationAnswer>} */
   addContact: (c, details) => api("POST", `/api/conversations/${id(c)}/contact`, details),
   /** @param {string} contact @returns {Promise<import("./api-types").ContactProfile>} */
@@ -111,7 +124,7 @@ export const client = {
   updateSite: (site, changes) => api("PATCH", `/api/sites/${id(site)}`, changes),
   /** @param {string} site @returns {Promise<import("./api-types").WidgetSettings>} */
   widget: (site) => api("GET", `/api/sites/${id(site)}/widget`),
-  /** @param {string} site @param {{name?: string, color?: string, position?: import("./api-types").WidgetPosition, language?: import("./api-types").Language}} changes @returns {Promise<import("./api-types").WidgetSettings>} */
+  /** @param {string} site @param {{name?: string, color?: string, position?: import("./api-types").WidgetPosition, language?: import("./api-types").Language, files?: boolean}} changes @returns {Promise<import("./api-types").WidgetSettings>} */
   updateWidget: (site, changes) => api("PATCH", `/api/sites/${id(site)}/widget`, changes),
   /** @param {string} site @returns {Promise<import("./api-types").ChatbotSettings>} */
   chatbot: (site) => api("GET", `/api/sites/${id(site)}/chatbot`),

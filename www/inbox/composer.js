@@ -58,13 +58,20 @@ export function composer(conversation, reopen, messenger = null) {
   const text = document.createElement("textarea");
   text.id = "reply-body";
   text.setAttribute("aria-label", "Reply");
-  text.required = true;
+  // Not required: a reply may be files alone (checked on submit).
   text.placeholder = "Type / for saved replies";
   const picker = replyPicker(text, conversation.id);
+  const files = document.createElement("input");
+  files.type = "file";
+  files.id = "reply-files";
+  files.multiple = true;
+  files.accept = "image/png,image/jpeg,image/gif,image/webp,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.rtf";
+  const attach = el("label", "attach", "Attach files ");
+  attach.append(files);
   const send = el("button", null, "Send");
   send.type = "submit";
   const error = alertBox();
-  form.append(via, from, subject, text, picker, send, error);
+  form.append(via, from, subject, text, picker, attach, send, error);
 
   const update = () => {
     subject.hidden = from.hidden = !email.checked;
@@ -93,6 +100,7 @@ export function composer(conversation, reopen, messenger = null) {
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     showError(error, null);
+    /** @type {"chat" | "email" | "messenger"} */
     const channel = email.checked ? "email" : byMessenger ? "messenger" : "chat";
     if (channel === "email" && unverifiedTo && !confirmed) {
       // Ask once: the address was typed by the visitor and may belong to someone else.
@@ -101,11 +109,16 @@ export function composer(conversation, reopen, messenger = null) {
       send.textContent = "Send anyway";
       return;
     }
+    const chosen = [...(files.files ?? [])];
+    if (!text.value.trim() && !chosen.length) {
+      showError(error, new Error("Write a reply or attach a file."));
+      return;
+    }
     try {
-      await client.reply(conversation.id, {
-        body: text.value, channel, ...(channel === "email" ? { subject: subject.value, confirm_unverified: confirmed } : {}),
-      });
+      const reply = { body: text.value, channel, ...(channel === "email" ? { subject: subject.value, confirm_unverified: confirmed } : {}) };
+      await (chosen.length ? client.replyWithFiles(conversation.id, reply, chosen) : client.reply(conversation.id, reply));
       text.value = "";
+      files.value = "";
       confirmed = false; // the next email to an unverified address asks again
       send.textContent = "Send";
       reopen();

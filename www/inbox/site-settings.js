@@ -40,6 +40,7 @@ export async function loadSiteSettings() {
     $("w-color").value = widget.color;
     $("w-position").value = widget.position;
     $("w-language").value = widget.language;
+    $("w-files").checked = widget.files;
     blocks = chatbot.blocks;
     const greeting = blocks.find((b) => b.type === "greeting");
     $("bot-greeting").value = greeting && greeting.type === "greeting" ? greeting.text : "";
@@ -168,6 +169,7 @@ function previewConfig() {
     site_id: "preview", name: $("site-name").value, greeting: $("bot-greeting").value.trim(),
     greetings: translated("bot-greeting-fr").translations ?? {}, offlines: translated("bot-offline-fr").translations ?? {},
     color: $("w-color").value, position: $("w-position").value, language: $("w-language").value,
+    files: $("w-files").checked,
     form: { ...form }, offline: offline && offline.type === "offline" ? offline.text : null, enabled: true,
   };
 }
@@ -202,7 +204,10 @@ export function initSiteSettings() {
     if (option) option.text = site.name;
   }));
   $("widget-form").addEventListener("submit", (e) => saving(e, "w-saved", "w-error", () =>
-    client.updateWidget($("s-site").value, { color: $("w-color").value, position: $("w-position").value, language: $("w-language").value })));
+    client.updateWidget($("s-site").value, {
+      color: $("w-color").value, position: $("w-position").value, language: $("w-language").value,
+      files: $("w-files").checked,
+    })));
   $("bot-form").addEventListener("submit", (e) => saving(e, "bot-saved", "bot-error", async () => {
     blocks = (await client.updateChatbot($("s-site").value, { blocks: editedBlocks() })).chatbot.blocks;
   }));

@@ -119,6 +119,36 @@ function messageBody(body, links) {
   return p;
 }
 
+/**
+ * One file of a message: a download link (the worker serves it as an
+ * attachment), with a thumbnail for PNG, JPEG, GIF and WebP (by their bytes);
+ * a file only the original email has is listed without a link.
+ * @param {import("./api-types").Attachment} a
+ */
+function renderFile(a) {
+  const name = a.filename || "attachment";
+  const item = el("li", "file");
+  const about = ` (${a.content_type}, ${a.size} bytes)`;
+  if (!a.url) {
+    item.append(`${name}${about} — in the original`);
+    return item;
+  }
+  const link = el("a", null);
+  link.href = a.url;
+  link.setAttribute("download", name);
+  if (a.preview) {
+    const thumb = document.createElement("img");
+    thumb.className = "thumb";
+    thumb.src = a.url;
+    thumb.alt = name;
+    thumb.loading = "lazy";
+    link.append(thumb);
+  }
+  link.append(name);
+  item.append(link, about);
+  return item;
+}
+
 /** One message: meta line, text, folded quote, sandboxed HTML, attachments, original. */
 /** @param {import("./api-types").Message} m @param {boolean} [messenger] whether the thread is a Messenger conversation */
 function renderMessage(m, messenger = false) {
@@ -158,7 +188,7 @@ function renderMessage(m, messenger = false) {
   }
   if (m.attachments?.length) {
     const files = el("ul", "files");
-    for (const a of m.attachments) files.append(el("li", null, `${a.filename || "attachment"} (${a.content_type}, ${a.size} bytes)`));
+    for (const a of m.attachments) files.append(renderFile(a));
     box.append(files);
   }
   if (m.has_original) {

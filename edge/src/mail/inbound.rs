@@ -16,7 +16,7 @@ use worker::js_sys::{Object, Reflect, Uint8Array};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::worker_sys::R2Bucket;
-use worker::{Bucket, ForwardableEmailMessage};
+use worker::{Bucket, Conditional, ForwardableEmailMessage};
 
 use shared::email::parse::{parse, Mail};
 use crate::ids::{new_id, now_ms};
@@ -31,6 +31,8 @@ pub struct MailEnv<'a> {
     pub reply_secret: &'a str,
     /// Where raw messages are kept.
     pub raw_mail: &'a Bucket,
+    /// Where attachments' bytes are kept, once per site and content.
+    pub files: &'a Bucket,
     /// The live objects that tell open inboxes.
     pub live: &'a crate::live::Live,
 }
@@ -114,6 +116,14 @@ async fn accept(
     let kept = keep_original(env.raw_mail, &raw_key, original).await.map_err(|e| Refusal::temporary(site, "keeping the original", e))?;
     if !kept {
         worker::console_log!("the original of {} was already kept; left as it was", mail.message_id);
+    }
+    // Each attachment's bytes too, before the rows that name them; the same
+    // bytes (a redelivery, a file sent twice) are one object, never replaced.
+    for attachment in &mail.attachments {
+        let key = shared::files::object_key(&site_id, &attachment.sha256);
+        let only_new = Conditional { etag_does_not_match: Some("*".into()), ..Conditional::default() };
+        let put = env.files.put(key, attachment.bytes.clone()).only_if(only_new).execute().await;
+        put.map_err(|e| Refusal::temporary(site, "keeping an attachment", e))?;
     }
 
     let replies = reply_conversations(&mail, envelope_to, &channel, env);

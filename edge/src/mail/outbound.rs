@@ -1,7 +1,7 @@
 //! Outbound email from the inbox: built by `shared::email::compose` (pure,
 //! host-tested) and sent through the `send_email` binding.
 
-pub use shared::email::compose::{build, Outgoing};
+pub use shared::email::compose::{build, Outgoing, OutgoingFile};
 use worker::{EmailMessage, SendEmail};
 
 /// Sends a built message through the binding; the error text when it fails.

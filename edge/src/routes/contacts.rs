@@ -37,7 +37,7 @@ pub async fn export(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
 }
 
 /// `DELETE /api/contacts/{id}` (primary admin): erases a contact and everything
-/// stored about it, originals in R2 first so that no row is left pointing at
+/// stored about it, originals and files in R2 first so that no row is left pointing at
 /// a deleted one (GDPR article 17). Running it again after a failure finishes it.
 pub async fn erase(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
@@ -48,6 +48,10 @@ pub async fn erase(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let keys = store.contact_raw_keys(id).await?;
     for key in &keys {
         raw_mail.delete(key).await?;
+    }
+    // Its files too, unless another message of the site has the same bytes.
+    for key in store.contact_file_keys(id).await? {
+        cx.app.files.delete(key).await?;
     }
     let mut erased = store.erase_contact(&admin.account_id, id).await?.ok_or(ApiError::NotFound("Contact"))?;
     erased.originals = keys.len() as u32;

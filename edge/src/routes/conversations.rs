@@ -19,7 +19,7 @@ use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
-use crate::mail::outbound::{build, send, Outgoing};
+use crate::mail::outbound::{build, send, Outgoing, OutgoingFile};
 use crate::store::{ContactLink, SentEmail, Store};
 
 const BAD_UPDATE: Invalid = Invalid::new(
@@ -49,6 +49,8 @@ const SEND_FAILED: Invalid = Invalid::new(
     "email_send_failed",
     "The email could not be sent; it is kept in the thread marked as failed.",
 );
+const NO_MESSENGER_FILES: Invalid =
+    Invalid::new("messenger_files_unsupported", "Files cannot be sent over Messenger from Parley; send them by chat or email.");
 const HAS_CONTACT: Invalid = Invalid::new("contact_exists", "This conversation already has a contact.");
 
 async fn conversation_of(store: &Store, account_id: &str, id: &str) -> ApiResult<api::Conversation> {
@@ -131,16 +133,17 @@ pub async fn read(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     json(200, &json!({ "read": id }))
 }
 
-/// `POST /api/conversations/{id}/messages`: `{body, channel?, subject?}`.
+/// `POST /api/conversations/{id}/messages`: `{body, channel?, subject?}`, or
+/// the same as multipart/form-data with `file` parts (`routes::files`).
 /// A chat reply reaches the visitor's widget; an email goes to the contact
-/// alone; a Messenger reply goes through the Send API (the conversation's own
-/// channel by default).
+/// alone (files attached); a Messenger reply goes through the Send API (the
+/// conversation's own channel by default; text only).
 pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let app = cx.app;
     let req = &mut cx.req;
     let store = app.store;
     let agent = auth::agent(store, req).await?;
-    let input: api::Reply = read_json(req).await?;
+    let (input, uploads) = super::files::read_reply(req).await?;
     let body = validate_body(&input.body)?;
     let conversation = conversation_of(store, &agent.account_id, id).await?;
     let channel = match input.channel {
@@ -150,13 +153,22 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         None => conversation.channel,
     };
     if channel == Channel::Messenger {
+        if !uploads.is_empty() {
+            return Err(ApiError::Invalid(NO_MESSENGER_FILES));
+        }
         return super::messenger::reply(app, &agent, &conversation, body).await;
     }
     if channel == Channel::Chat {
         if conversation.visitor_id.is_none() {
             return Err(ApiError::Invalid(NO_VISITOR));
         }
-        let message = store.add_agent_message(&conversation.id, &agent.id, &new_id("m"), body, now_ms()).await?;
+        for upload in &uploads {
+            upload.keep(app.files, &conversation.site_id).await?;
+        }
+        let files: Vec<_> = uploads.iter().map(|u| (new_id("at"), u.as_new_file())).collect();
+        let message = store
+            .add_agent_message(&conversation.id, &conversation.site_id, &agent.id, &new_id("m"), body, &files, now_ms())
+            .await?;
         if let Some(visitor_id) = &conversation.visitor_id {
             let push = WidgetPush::Message { message: api::VisitorMessage::seen_by_visitor(&message) };
             app.live.to_visitor(&conversation.site_id, visitor_id, &push).await;
@@ -168,7 +180,7 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         return Err(ApiError::Conflict(CONFIRM_UNVERIFIED));
     }
     let subject = input.subject.as_deref().map(normalize_line).transpose()?.filter(|s| !s.is_empty());
-    email_reply(app, &agent, &conversation, body, subject.as_deref()).await
+    email_reply(app, &agent, &conversation, body, subject.as_deref(), &uploads).await
 }
 
 /// What an email reply from this agent in this conversation would look like.
@@ -230,6 +242,7 @@ async fn email_reply(
     conversation: &api::Conversation,
     body: &str,
     subject: Option<&str>,
+    uploads: &[super::files::Upload],
 ) -> ApiResult<Response> {
     let store = app.store;
     let Draft { to, from_name, from_address, subdomain, subject: default_subject } = draft(app, agent, conversation).await?;
@@ -255,6 +268,10 @@ async fn email_reply(
         text: body,
         date: now / 1000,
         boundary: &format!("parley-{}", &new_secret()[..24]),
+        files: &uploads
+            .iter()
+            .map(|u| OutgoingFile { filename: &u.filename, content_type: u.kind.mime(), bytes: &u.bytes })
+            .collect::<Vec<_>>(),
     };
     let result = match (build(&outgoing), app.outbound) {
         (Ok(raw), Some(binding)) => send(binding, &from_address, to, &raw).await,
@@ -264,6 +281,11 @@ async fn email_reply(
     if let Err(e) = &result {
         worker::console_error!("email to {to} for {} failed: {e}", conversation.id);
     }
+    // The files are kept whether or not the email left: the thread lists them either way.
+    for upload in uploads {
+        upload.keep(app.files, &conversation.site_id).await?;
+    }
+    let files: Vec<_> = uploads.iter().map(|u| (new_id("at"), u.as_new_file())).collect();
     let headers = json!({ "to": [to], "reply_to": [reply_to], "in_reply_to": in_reply_to.into_iter().collect::<Vec<_>>(), "references": references });
     let sent = SentEmail {
         conversation_id: &conversation.id,
@@ -275,6 +297,8 @@ async fn email_reply(
         email_message_id: &email_message_id,
         headers_json: &headers.to_string(),
         error: result.as_ref().err().map(String::as_str),
+        site_id: &conversation.site_id,
+        files: &files,
     };
     let message = store.add_sent_email(&sent, now).await?;
     app.live.to_team(&agent.account_id, &stored(&message)).await;

@@ -9,6 +9,7 @@ mod channels;
 mod contacts;
 mod conversations;
 mod email;
+mod files;
 mod keys;
 mod list;
 mod live;
@@ -39,6 +40,8 @@ pub struct App<'a> {
     pub store: &'a Store,
     /// Raw inbound messages.
     pub raw_mail: &'a Bucket,
+    /// Files' bytes: attachments, uploads (`shared::files::object_key`).
+    pub files: &'a Bucket,
     /// The Email Routing domain.
     pub inbound_domain: &'a str,
     /// Signs reply addresses and Message-IDs.
@@ -103,6 +106,8 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
             ["api", "widget", "messages"] => { Post => widget::send(cx).await }
             ["api", "widget", "contact"] => { Post => widget::submit_form(cx).await }
             ["api", "widget", "identify"] => { Post => widget::identify(cx).await }
+            ["api", "widget", "files"] => { Post => files::upload(cx).await }
+            ["api", "widget", "attachments", id] => { Get => files::visitor_download(cx, id).await }
             ["api", "widget", "live"] => { Get => live::widget(cx).await }
             ["api", "live"] => { Get => live::inbox(cx).await }
             ["api", "presence"] => { Put => live::presence(cx).await }
@@ -131,6 +136,7 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
             ["api", "contacts", id] => { Get => contacts::show(cx, id).await, Delete => contacts::erase(cx, id).await }
             ["api", "contacts", id, "export"] => { Get => contacts::export(cx, id).await }
             ["api", "messages", id, "original"] => { Get => originals::show(cx, id).await }
+            ["api", "attachments", id] => { Get => files::download(cx, id).await }
             ["api", "email", "rejections"] => { Get => email::rejections(cx).await }
 
             ["api", "sites"] => { Get => sites::list(cx).await, Post => sites::create(cx).await }

@@ -65,7 +65,7 @@ pub async fn widget(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     json(200, &widget_of(store, &admin.account_id, site_id).await?)
 }
 
-/// `PATCH /api/sites/{site}/widget`: `{name?, color?, position?, language?}`; a colour
+/// `PATCH /api/sites/{site}/widget`: `{name?, color?, position?, language?, files?}`; a colour
 /// under which white text fails WCAG AA is refused.
 pub async fn update_widget(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
@@ -73,7 +73,7 @@ pub async fn update_widget(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response
     let input: api::WidgetChanges = read_json(&mut cx.req).await?;
     let name = input.name.as_deref().map(validate_site_name).transpose()?;
     let color = input.color.as_deref().map(validate_accent).transpose()?;
-    let changes = WidgetUpdate { name: name.as_deref(), color: color.as_deref(), position: input.position, language: input.language };
+    let changes = WidgetUpdate { name: name.as_deref(), color: color.as_deref(), position: input.position, language: input.language, files: input.files };
     if !store.update_widget(&admin.account_id, site_id, &changes).await? {
         return Err(ApiError::NotFound("Site"));
     }

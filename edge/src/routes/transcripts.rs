@@ -74,6 +74,7 @@ pub async fn send_transcript(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         text: &text,
         date: now / 1000,
         boundary: &format!("parley-{}", &new_secret()[..24]),
+        files: &[],
     };
     let result = match (build(&outgoing), app.outbound) {
         (Ok(raw), Some(binding)) => send(binding, &from_address, &to, &raw).await,

@@ -50,6 +50,7 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
         offline: offline_now(&chatbot, now_ms()),
         offlines: chatbot.offline_translations(),
         enabled: site.enabled == 1,
+        files: site.files_enabled == 1,
         language: site.language,
         site_id: site.id,
         name: site.name,
@@ -154,7 +155,7 @@ pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let body = validate_body(&input.body)?;
     let event_ids = [new_id("ev"), new_id("ev")];
     let sent = store
-        .send_visitor_message(&token, [&new_id("c"), &new_id("m")], client_id, body, now_ms(), [&event_ids[0], &event_ids[1]])
+        .send_visitor_message(&token, [&new_id("c"), &new_id("m")], client_id, body, now_ms(), [&event_ids[0], &event_ids[1]], None)
         .await?;
     let (visitor, (message, written, queued)) = sent.or_refuse(VISITOR_BLOCKED)?;
     app.outbox.enqueue(queued).await;

@@ -46,6 +46,8 @@ pub struct SiteRow {
     pub language: Language,
     /// The chatbot as saved (JSON), or NULL for the default one.
     pub chatbot: Option<String>,
+    /// 1 while visitors may send files.
+    pub files_enabled: u8,
 }
 
 impl SiteRow {
@@ -84,6 +86,8 @@ pub struct VisitorRow {
     pub claimed_email: Option<String>,
     /// When an agent marked one of its conversations as spam (it may not write).
     pub blocked_at: Option<u64>,
+    /// 1 while the site lets visitors send files.
+    pub files_enabled: u8,
     /// The visitor's widget tabs holding a live socket.
     pub live_tabs: u32,
     /// The account's inbox tabs holding a live socket.
@@ -129,20 +133,44 @@ pub(super) struct VisitorMessageRow {
     pub state: DeliveryStatus,
     /// Its number in the conversation.
     pub seq: u64,
+    /// Its kept files, as a JSON array of [`api::VisitorFile`].
+    pub files: Option<String>,
+}
+
+/// The columns of a visitor's file, read from [`VisitorMessageRow::files`].
+#[derive(Debug, Deserialize)]
+struct FileColumns {
+    id: String,
+    filename: Option<String>,
+    content_type: Option<String>,
+    size: u64,
 }
 
 impl From<VisitorMessageRow> for api::VisitorMessage {
     fn from(r: VisitorMessageRow) -> Self {
+        let attachments: Vec<api::VisitorFile> = r
+            .files
+            .and_then(|json| serde_json::from_str::<Vec<FileColumns>>(&json).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| api::VisitorFile {
+                id: f.id,
+                filename: f.filename.unwrap_or_else(|| shared::files::DEFAULT_FILENAME.into()),
+                content_type: f.content_type.unwrap_or_else(|| shared::files::FileType::Other.mime().into()),
+                size: f.size,
+            })
+            .collect();
         api::VisitorMessage {
             id: r.id,
             conversation_id: r.conversation_id,
             client_message_id: r.client_message_id,
             author: r.author,
             author_name: r.author_name,
-            body: r.body,
+            body: api::text_with_files(&r.body, &attachments),
             created_at: r.created_at,
             state: r.state,
             seq: r.seq,
+            attachments,
         }
     }
 }
@@ -150,12 +178,14 @@ impl From<VisitorMessageRow> for api::VisitorMessage {
 /// Selects [`VisitorMessageRow`]s; append a `WHERE` on `m`. Only a visitor
 /// verified for the contact may see messages that travelled by email.
 pub(super) const VISITOR_MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.client_message_id, m.author, a.full_name AS author_name, m.body, \
-     m.created_at, CASE WHEN m.delivery_status = 'failed' THEN 'failed' ELSE 'sent' END AS state, m.seq \
+     m.created_at, CASE WHEN m.delivery_status = 'failed' THEN 'failed' ELSE 'sent' END AS state, m.seq, \
+     (SELECT json_group_array(json_object('id', f.id, 'filename', f.filename, 'content_type', f.sniffed_type, 'size', f.size)) \
+      FROM attachments f WHERE f.message_id = m.id AND f.r2_key IS NOT NULL) AS files \
      FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
 
 /// Selects the [`VisitorRow`] with id `?1`.
 pub(super) const VISITOR_SELECT: &str = "SELECT v.id, v.site_id, s.account_id, v.token_hash, v.last_seen_at, v.contact_id, \
-     v.contact_verified, v.provided_fields, v.form_submitted_at, v.claimed_email, v.blocked_at, \
+     v.contact_verified, v.provided_fields, v.form_submitted_at, v.claimed_email, v.blocked_at, s.files_enabled, \
      v.live_tabs, a.live_tabs AS team_tabs \
      FROM visitors v JOIN sites s ON s.id = v.site_id JOIN accounts a ON a.id = s.account_id WHERE v.id = ?1";
 
@@ -177,7 +207,7 @@ impl Store {
     pub async fn site(&self, site_id: &str) -> ApiResult<Option<SiteRow>> {
         self.first(
             "SELECT id, account_id, name, greeting, color, position, form_phone, form_company, form_full_name, \
-             identity_mode, identity_secret, identity_secret_enc, enabled, language, chatbot FROM sites WHERE id = ?1",
+             identity_mode, identity_secret, identity_secret_enc, enabled, language, chatbot, files_enabled FROM sites WHERE id = ?1",
             &[site_id.into()],
         )
         .await

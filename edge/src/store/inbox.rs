@@ -7,6 +7,7 @@ use shared::contact::display_name;
 use shared::conversation::{Channel, Direction, Status};
 use shared::search::snippet_parts;
 
+use super::files::NewFile;
 use super::{ms, opt, Store, MESSAGE_SELECT};
 use crate::error::ApiResult;
 
@@ -94,6 +95,10 @@ pub struct SentEmail<'a> {
     pub headers_json: &'a str,
     /// `None` when sent; the error otherwise.
     pub error: Option<&'a str>,
+    /// The conversation's site (where its files are kept).
+    pub site_id: &'a str,
+    /// The files attached (already in R2), with their new attachment ids.
+    pub files: &'a [(String, NewFile<'a>)],
 }
 
 impl From<ConversationRow> for api::Conversation {
@@ -205,7 +210,8 @@ impl Store {
     /// Records an email sent (or not) from the inbox, and returns it.
     pub async fn add_sent_email(&self, sent: &SentEmail<'_>, now: u64) -> ApiResult<api::Message> {
         let status = if sent.error.is_none() { "sent" } else { "failed" };
-        let statements = vec![
+        let (files, listed) = self.attachments_of(sent.message_id, sent.site_id, sent.files)?;
+        let mut statements = vec![
             self.prepare(
                 "INSERT INTO messages (id, conversation_id, site_id, direction, author, agent_id, body, email_message_id, \
                    email_subject, email_from, email_headers, delivery_status, delivery_error, created_at) \
@@ -229,9 +235,12 @@ impl Store {
                 "UPDATE conversations SET last_message_at = ?2 WHERE id = ?1",
                 &[sent.conversation_id.into(), ms(now)],
             )?,
-            self.prepare(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"), &[sent.message_id.into()])?,
         ];
-        Self::written_message(&self.batch(statements).await?, "sent email")
+        statements.extend(files);
+        statements.push(self.prepare(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"), &[sent.message_id.into()])?);
+        let mut message = Self::written_message(&self.batch(statements).await?, "sent email")?;
+        message.attachments = listed;
+        Ok(message)
     }
 
     /// One conversation of the account, if it exists there.
@@ -240,25 +249,33 @@ impl Store {
         Ok(self.first::<ConversationRow>(&sql, &[account_id.into(), conversation_id.into()]).await?.map(Into::into))
     }
 
-    /// Stores an agent's chat reply and returns it.
+    /// Stores an agent's chat reply, with its files (already in R2) listed,
+    /// and returns it.
+    #[allow(clippy::too_many_arguments)]
     pub async fn add_agent_message(
         &self,
         conversation_id: &str,
+        site_id: &str,
         agent_id: &str,
         message_id: &str,
         body: &str,
+        files: &[(String, NewFile<'_>)],
         now: u64,
     ) -> ApiResult<api::Message> {
-        let statements = vec![
+        let (inserts, listed) = self.attachments_of(message_id, site_id, files)?;
+        let mut statements = vec![
             self.prepare(
                 "INSERT INTO messages (id, conversation_id, site_id, direction, author, agent_id, body, created_at) \
                  SELECT ?1, c.id, c.site_id, 'outbound', 'agent', ?2, ?3, ?4 FROM conversations c WHERE c.id = ?5",
                 &[message_id.into(), agent_id.into(), body.into(), ms(now), conversation_id.into()],
             )?,
             self.prepare("UPDATE conversations SET last_message_at = ?2 WHERE id = ?1", &[conversation_id.into(), ms(now)])?,
-            self.prepare(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"), &[message_id.into()])?,
         ];
-        Self::written_message(&self.batch(statements).await?, "agent message")
+        statements.extend(inserts);
+        statements.push(self.prepare(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"), &[message_id.into()])?);
+        let mut message = Self::written_message(&self.batch(statements).await?, "agent message")?;
+        message.attachments = listed;
+        Ok(message)
     }
 
 

@@ -7,6 +7,7 @@ use wasm_bindgen::JsValue;
 
 use super::automations::EventOf;
 use super::channels::CHANNEL_SELECT;
+use super::files::NewFile;
 use super::{last_rows, ms, opt, EmailChannelRow, Store, Written};
 use shared::automation::Event;
 use crate::error::{ApiError, ApiResult};
@@ -29,19 +30,6 @@ struct RejectionRow {
     pub reason: String,
     /// When it was refused, ms.
     pub created_at: u64,
-}
-
-/// The columns of an attachment of a stored message.
-#[derive(Debug, Deserialize)]
-struct AttachmentRow {
-    /// The message it came with.
-    pub message_id: String,
-    /// File name, if given.
-    pub filename: Option<String>,
-    /// MIME type.
-    pub content_type: String,
-    /// Size in bytes.
-    pub size: u64,
 }
 
 /// A parsed inbound email and where it goes.
@@ -213,18 +201,9 @@ impl Store {
                 ms(now),
             ]),
         )?);
-        for attachment in &mail.attachments {
-            statements.push(self.prepare(
-                "INSERT INTO attachments (id, message_id, filename, content_type, size) \
-                 SELECT ?1, id, ?3, ?4, ?5 FROM messages WHERE id = ?2",
-                &[
-                    crate::ids::new_id("at").into(),
-                    ids.message.as_str().into(),
-                    opt(attachment.filename.as_deref()),
-                    attachment.content_type.as_str().into(),
-                    ms(attachment.size as u64),
-                ],
-            )?);
+        for a in &mail.attachments {
+            let file = NewFile { filename: a.filename.as_deref(), declared_type: &a.content_type, kind: a.kind, size: a.size as u64, sha256: &a.sha256 };
+            statements.push(self.attachment_insert(&crate::ids::new_id("at"), &ids.message, site_id, &file)?);
         }
         statements.push(self.reopen_for(&ids.message, now)?);
         let channel_read = statements.len();
@@ -337,20 +316,6 @@ impl Store {
         let written = if opened.conversation_id == conversation_id { Written::Created } else { Written::AlreadyThere };
         let deliveries = super::automations::delivery_ids(&results, 4..7)?;
         Ok((opened.conversation_id, written, deliveries))
-    }
-
-    /// The attachments of every message of a conversation.
-    pub async fn attachments(&self, conversation_id: &str) -> ApiResult<Vec<api::Attachment>> {
-        let rows: Vec<AttachmentRow> = self.all(
-            "SELECT a.message_id, a.filename, a.content_type, a.size FROM attachments a \
-             JOIN messages m ON m.id = a.message_id WHERE m.conversation_id = ?1 ORDER BY a.rowid",
-            &[conversation_id.into()],
-        )
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| api::Attachment { message_id: r.message_id, filename: r.filename, content_type: r.content_type, size: r.size })
-            .collect())
     }
 
     /// The R2 key of a message's original, if the message belongs to the account.

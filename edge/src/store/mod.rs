@@ -11,6 +11,7 @@ mod automations;
 mod channels;
 mod chat;
 mod contacts;
+mod files;
 mod inbox;
 mod list;
 mod live;
@@ -34,6 +35,7 @@ pub use sites::WidgetUpdate;
 pub use settings::LAST_USED_GRANULARITY_MS;
 pub use channels::{ChannelUpdate, EmailChannelRow};
 pub use mail::{InboundEmail, NewIds, Ticket};
+pub use files::{NewFile, StoredFile};
 pub use replies::{ReplyFields, ReplyRefused, TranscriptClaim};
 pub use messenger::{InboundMessenger, PageRow, Profile, SentMessenger};
 

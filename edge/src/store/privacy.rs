@@ -18,7 +18,7 @@ use super::{Store, MESSAGE_SELECT};
 use crate::error::ApiResult;
 
 /// The messages stored about contact `?1` (use as `m.id IN (…)`).
-const CONTACT_MESSAGES: &str = "SELECT m.id FROM messages m WHERE m.contact_id = ?1 \
+pub(super) const CONTACT_MESSAGES: &str = "SELECT m.id FROM messages m WHERE m.contact_id = ?1 \
      OR m.conversation_id IN (SELECT id FROM conversations WHERE contact_id = ?1 \
        OR visitor_id IN (SELECT id FROM visitors WHERE contact_id = ?1)) \
      OR m.visitor_id IN (SELECT id FROM visitors WHERE contact_id = ?1)";
@@ -68,7 +68,7 @@ impl Store {
             .collect();
         let attachments = self
             .all::<Value>(
-                &format!("SELECT message_id, filename, content_type, size FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"),
+                &format!("SELECT id, message_id, filename, content_type, sniffed_type, size, sha256 FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"),
                 &[id.clone()],
             )
             .await?;

@@ -25,6 +25,7 @@ struct WidgetRow {
     color: String,
     position: WidgetPosition,
     language: Language,
+    files_enabled: u8,
 }
 
 /// Validated changes of a site's widget settings; `None` leaves one as it is.
@@ -38,6 +39,8 @@ pub struct WidgetUpdate<'a> {
     pub position: Option<WidgetPosition>,
     /// The language.
     pub language: Option<Language>,
+    /// Whether visitors may send files.
+    pub files: Option<bool>,
 }
 
 /// `?1` is a site of account `?2`.
@@ -79,9 +82,16 @@ impl Store {
     /// A site's widget settings, if the site is the account's.
     pub async fn widget_settings(&self, account_id: &str, site_id: &str) -> ApiResult<Option<api::WidgetSettings>> {
         let row: Option<WidgetRow> = self
-            .first(&format!("SELECT id, name, color, position, language FROM sites WHERE {OWNED}"), &[site_id.into(), account_id.into()])
+            .first(&format!("SELECT id, name, color, position, language, files_enabled FROM sites WHERE {OWNED}"), &[site_id.into(), account_id.into()])
             .await?;
-        Ok(row.map(|r| api::WidgetSettings { site_id: r.id, name: r.name, color: r.color, position: r.position, language: r.language }))
+        Ok(row.map(|r| api::WidgetSettings {
+            site_id: r.id,
+            name: r.name,
+            color: r.color,
+            position: r.position,
+            language: r.language,
+            files: r.files_enabled == 1,
+        }))
     }
 
     /// Applies validated widget changes; `false` if the site is not the account's.
@@ -90,7 +100,8 @@ impl Store {
             .run(
                 &format!(
                     "UPDATE sites SET name = COALESCE(?3, name), color = COALESCE(?4, color), \
-                     position = COALESCE(?5, position), language = COALESCE(?6, language) WHERE {OWNED}"
+                     position = COALESCE(?5, position), language = COALESCE(?6, language), \
+                     files_enabled = COALESCE(?7, files_enabled) WHERE {OWNED}"
                 ),
                 &[
                     site_id.into(),
@@ -99,6 +110,7 @@ impl Store {
                     opt(changes.color),
                     opt(changes.position.map(WidgetPosition::as_str)),
                     opt(changes.language.map(Language::as_str)),
+                    changes.files.map(|f| JsValue::from_f64(if f { 1.0 } else { 0.0 })).unwrap_or(JsValue::NULL),
                 ],
             )
             .await?;

@@ -11,6 +11,7 @@ use wasm_bindgen::JsValue;
 
 use super::automations::{delivery_ids, EventOf};
 use super::ties::{KnownFields, KNOWN_FIELDS};
+use super::files::NewFile;
 use super::chat::{visible_chat, VisitorMessageRow, VISITOR_MESSAGE_SELECT, VISITOR_SELECT};
 use super::{last_rows, ms, Store, VisitorRow, Written};
 use crate::error::{ApiError, ApiResult};
@@ -72,6 +73,9 @@ impl Store {
     /// Stores a visitor's chat message in one batch, if the token is the
     /// visitor's: into the conversation the visitor sees, or a new one; reopens
     /// it if closed; does nothing if this `client_message_id` was already stored.
+    /// An upload's message also lists its file (`(attachment id, site, file)`,
+    /// the bytes already in R2), only if this call wrote the message.
+    #[allow(clippy::too_many_arguments)]
     pub async fn send_visitor_message(
         &self,
         token: &VisitorToken<'_>,
@@ -80,12 +84,13 @@ impl Store {
         body: &str,
         now: u64,
         event_ids: [&str; 2],
+        file: Option<(&str, &str, &NewFile<'_>)>,
     ) -> ApiResult<Visit<Sent>> {
         let [conversation_id, message_id] = ids;
         let gate = Self::gate_args(token, now);
         let with = |extra: &[JsValue]| gate.iter().cloned().chain(extra.iter().cloned()).collect::<Vec<JsValue>>();
         let visible = visible_chat(VERIFIED_CONTACT);
-        let statements = vec![
+        let mut statements = vec![
             self.prepare(
                 &format!(
                     "INSERT OR IGNORE INTO conversations \
@@ -123,8 +128,13 @@ impl Store {
                 &[token.visitor_id.into(), client_message_id.into()],
             )?,
         ];
+        if let Some((attachment_id, site_id, file)) = file {
+            // After the message's insert, before the reads: the answer lists the file.
+            statements.insert(2, self.attachment_insert(attachment_id, message_id, site_id, file)?);
+        }
+        let shift = usize::from(file.is_some());
         let results = self.batch(statements).await?;
-        let visitor = results[6].results::<VisitorRow>()?.into_iter().next();
+        let visitor = results[6 + shift].results::<VisitorRow>()?.into_iter().next();
         let Some(visitor) = checked(visitor, token, now) else { return Ok(Visit::Unauthorized) };
         if visitor.blocked_at.is_some() {
             return Ok(Visit::Blocked);
@@ -135,7 +145,7 @@ impl Store {
             .map(Into::into)
             .ok_or_else(|| ApiError::Internal("visitor message not found after insert".into()))?;
         let written = if stored.id == message_id { Written::Created } else { Written::AlreadyThere };
-        let queued = delivery_ids(&results, 4..6)?;
+        let queued = delivery_ids(&results, 4 + shift..6 + shift)?;
         Ok(Visit::Done(visitor, (stored, written, queued)))
     }
 

@@ -60,7 +60,7 @@ mod typescript {
         let generated = declarations!(&cfg;
             Role, Channel, Status, Author, Direction, DeliveryStatus, ContactSource, FieldMode, WidgetPosition, Language,
             IdentityMode, MessagingWindow, Receipt,
-            Agent, Site, FormModes, SiteConfig, VisitorMessage, VisitorState, Conversation, Attachment, Message, Claim,
+            Agent, Site, FormModes, SiteConfig, VisitorMessage, VisitorFile, VisitorState, Conversation, Attachment, Message, Claim,
             Contact, Activity, Rejection, Erased, EmailChannel, ConversationPage, Thread, ConversationAnswer,
             MessageAnswer, EmailDraft, ContactProfile, Session, Team, Invitation, Sites, ChannelSettings, EmailPreview,
             Rejections, TemplateTokens, WidgetSettings, ChatbotSettings, Chatbot, Block, Span, NewVisitor, VisitorThread, VisitorMessageAnswer, VisitorAnswer,

@@ -36,6 +36,8 @@ pub struct WidgetChanges {
     pub position: Option<WidgetPosition>,
     /// The language the widget speaks.
     pub language: Option<Language>,
+    /// Whether visitors may send files.
+    pub files: Option<bool>,
 }
 use crate::identity::IdentityMode;
 

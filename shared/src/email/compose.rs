@@ -1,5 +1,6 @@
 //! The RFC 5322 message of an email from the inbox, built with mail-builder:
-//! one message to one contact per reply, text and HTML parts.
+//! one message to one contact per reply, text and HTML parts, and the
+//! agent's files as attachments (multipart/mixed).
 
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::mime::MimePart;
@@ -34,6 +35,19 @@ pub struct Outgoing<'a> {
     pub date: u64,
     /// MIME boundary (random; mail-builder would read a clock wasm lacks).
     pub boundary: &'a str,
+    /// Files attached, in order.
+    pub files: &'a [OutgoingFile<'a>],
+}
+
+/// A file attached to an outbound email.
+#[derive(Debug)]
+pub struct OutgoingFile<'a> {
+    /// Its name (already made safe: `files::safe_filename`).
+    pub filename: &'a str,
+    /// Its sniffed type.
+    pub content_type: &'a str,
+    /// Its bytes (base64-encoded in the message).
+    pub bytes: &'a [u8],
 }
 
 /// The reply as HTML: the text escaped, paragraphs and line breaks kept.
@@ -64,13 +78,21 @@ fn html_of(text: &str) -> String {
 /// The RFC 5322 message (text and HTML parts; encoded words where needed).
 /// Subject, From name and To name lose CR, LF and other control characters.
 pub fn build(out: &Outgoing) -> Result<String, String> {
-    let body = MimePart::new(
+    let mut body = MimePart::new(
         ContentType::new("multipart/alternative").attribute("boundary", out.boundary),
         vec![
             MimePart::new(ContentType::new("text/plain").attribute("charset", "utf-8"), out.text),
             MimePart::new(ContentType::new("text/html").attribute("charset", "utf-8"), html_of(out.text)),
         ],
     );
+    if !out.files.is_empty() {
+        let mut parts = vec![body];
+        parts.extend(
+            out.files.iter().map(|f| MimePart::new(ContentType::new(f.content_type), f.bytes).attachment(one_line(f.filename))),
+        );
+        let mixed = format!("{}-mixed", out.boundary);
+        body = MimePart::new(ContentType::new("multipart/mixed").attribute("boundary", mixed), parts);
+    }
     // Header text is one line: a CR or LF in it would start a header of its own.
     let (from_name, to_name) = (one_line(out.from_name), out.to_name.map(one_line).unwrap_or_default());
     let mut builder = MessageBuilder::new()
@@ -110,7 +132,22 @@ mod tests {
             text: "Hello <Mia> & co\n\nBest",
             date: 1_795_219_200,
             boundary: "parley-boundary",
+            files: &[],
         }
+    }
+
+    #[test]
+    fn files_travel_as_attachments_that_parse_back_whole() {
+        let pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n binary \x00\x01\xff tail";
+        let files = [OutgoingFile { filename: "facture n°1.pdf", content_type: "application/pdf", bytes: pdf }];
+        let out = Outgoing { files: &files, ..outgoing("Re: Invoice", "Robin", Some("Mia")) };
+        let raw = build(&out).unwrap();
+        assert!(raw.contains("multipart/mixed"), "{raw}");
+        let parsed = mail_parser::MessageParser::default().parse(raw.as_bytes()).unwrap();
+        let attachment = parsed.attachments().next().expect("one attachment");
+        assert_eq!(attachment.contents(), pdf, "the bytes arrive whole");
+        assert_eq!(mail_parser::MimeHeaders::attachment_name(attachment), Some("facture n°1.pdf"));
+        assert_eq!(parsed.body_text(0).as_deref(), Some("Hello <Mia> & co\r\n\r\nBest"), "the text part stays first");
     }
 
     #[test]

@@ -30,15 +30,21 @@ pub const FULL_PROCESSING_BYTES: usize = 1 << 20;
 /// How much of a larger message is parsed: its headers and first text part.
 pub const HEAD_BYTES: usize = 256 * 1024;
 
-/// An attachment as listed in the inbox (its bytes stay in the raw message).
+/// An attachment: listed in the inbox, its decoded bytes kept in R2 once.
 #[derive(Debug)]
 pub struct Attachment {
-    /// File name, if the sender gave one.
+    /// File name as Parley keeps it (`files::safe_filename`), if the sender gave one.
     pub filename: Option<String>,
-    /// MIME type, e.g. `application/pdf`.
+    /// MIME type the sender declared, e.g. `application/pdf` (never served as).
     pub content_type: String,
     /// Decoded size in bytes.
     pub size: usize,
+    /// What the bytes are, sniffed: the type it is served as.
+    pub kind: crate::files::FileType,
+    /// SHA-256 of the decoded bytes, hex: where they are kept (`files::object_key`).
+    pub sha256: String,
+    /// The decoded bytes.
+    pub bytes: Vec<u8>,
 }
 
 /// What Parley keeps of an inbound message.

@@ -60,12 +60,16 @@ pub fn html_body(message: &Message) -> Option<String> {
     }
 }
 
-/// The attachments, as listed in the inbox.
+/// The attachments, with their decoded bytes, sniffed kind and hash (one
+/// pass over each: linear in the message).
 pub fn attachments(message: &Message) -> Vec<Attachment> {
     message
         .attachments()
         .map(|part| Attachment {
-            filename: part.attachment_name().map(String::from),
+            filename: part.attachment_name().map(|name| crate::files::safe_filename(Some(name))),
+            kind: crate::files::FileType::sniff(part.contents()),
+            sha256: crate::digest::sha256_hex(part.contents()),
+            bytes: part.contents().to_vec(),
             content_type: part
                 .content_type()
                 .map(|ct| match ct.subtype() {

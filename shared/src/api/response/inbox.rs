@@ -80,18 +80,27 @@ pub struct MatchSnippet {
     pub parts: Vec<SnippetPart>,
 }
 
-/// A file that came with an email.
+/// A file of a message: with an email, uploaded by a visitor, or attached to an agent's reply.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Attachment {
+    /// Attachment id.
+    pub id: String,
     /// The message it came with.
     pub message_id: String,
     /// File name, if given.
     pub filename: Option<String>,
-    /// MIME type.
+    /// The type it is served as: sniffed from its bytes (unknown: `application/octet-stream`);
+    /// for files listed before Parley kept them, as declared.
     pub content_type: String,
+    /// The type the sender declared (never trusted).
+    pub declared_type: String,
     /// Size in bytes.
     pub size: u64,
+    /// Where agents download it (`/api/attachments/{id}`); null when only the original email has its bytes.
+    pub url: Option<String>,
+    /// Whether the inbox shows it as a thumbnail (PNG, JPEG, GIF or WebP by its bytes).
+    pub preview: bool,
 }
 
 /// A message as agents read it, on any channel.

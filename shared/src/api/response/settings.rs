@@ -33,6 +33,8 @@ pub struct WidgetSettings {
     pub position: WidgetPosition,
     /// The language the widget speaks.
     pub language: Language,
+    /// Whether visitors may send files from the widget.
+    pub files: bool,
 }
 
 /// `GET`/`PUT /api/sites/{site}/chatbot`: the site's chatbot, block by block.

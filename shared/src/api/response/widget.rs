@@ -44,6 +44,8 @@ pub struct SiteConfig {
     pub offlines: std::collections::BTreeMap<String, String>,
     /// Whether the widget runs on this site (a disabled site shows nothing).
     pub enabled: bool,
+    /// Whether visitors may send files (the paperclip, drag-and-drop and paste).
+    pub files: bool,
     /// The language the widget speaks.
     pub language: Language,
 }
@@ -63,7 +65,8 @@ pub struct VisitorMessage {
     pub author: Author,
     /// The agent's full name, for agent messages.
     pub author_name: Option<String>,
-    /// Plain text, without quoted history.
+    /// Plain text, without quoted history; a message with files names them
+    /// on lines of their own (`text_with_files`).
     pub body: String,
     /// Creation time, ms.
     pub created_at: u64,
@@ -71,6 +74,22 @@ pub struct VisitorMessage {
     pub state: DeliveryStatus,
     /// Its number in the conversation (1, 2, …): a reconnecting widget asks for those after its last.
     pub seq: u64,
+    /// Its files (the visitor downloads each from `/api/widget/attachments/{id}`).
+    pub attachments: Vec<VisitorFile>,
+}
+
+/// A file of a message, as the visitor's widget sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct VisitorFile {
+    /// Attachment id.
+    pub id: String,
+    /// File name.
+    pub filename: String,
+    /// The type it is served as (sniffed).
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: u64,
 }
 
 /// What the worker knows of a visitor, for the Form step.
@@ -127,20 +146,71 @@ pub struct VisitorAnswer {
     pub visitor: VisitorState,
 }
 
+/// Marks a file in the text the widget shows (which renders text only).
+pub const FILE_MARK: &str = "📎 ";
+
+/// The text a visitor's widget shows for a message with files: its text, then
+/// one `📎 name` line per file; a file sent alone (its name is the text) is
+/// named once. The widget renders it as text, and opens a line's files when
+/// it has the mark.
+pub fn text_with_files(body: &str, files: &[VisitorFile]) -> String {
+    match files {
+        [] => body.to_string(),
+        [only] if only.filename == body => [FILE_MARK, body].concat(),
+        files => {
+            let mut text = body.to_string();
+            for file in files {
+                text.push('\n');
+                text.push_str(FILE_MARK);
+                text.push_str(&file.filename);
+            }
+            text
+        }
+    }
+}
+
 impl VisitorMessage {
     /// What a visitor may see of a message the inbox shows: its text and
-    /// author, never its email parts.
+    /// author (and its files, named in the text), never its email parts.
     pub fn seen_by_visitor(message: &super::Message) -> Self {
+        let attachments: Vec<VisitorFile> = message
+            .attachments
+            .iter()
+            .filter(|a| a.url.is_some())
+            .map(|a| VisitorFile {
+                id: a.id.clone(),
+                filename: a.filename.clone().unwrap_or_else(|| "file".into()),
+                content_type: a.content_type.clone(),
+                size: a.size,
+            })
+            .collect();
         VisitorMessage {
             id: message.id.clone(),
             conversation_id: message.conversation_id.clone(),
             client_message_id: message.client_message_id.clone(),
             author: message.author,
             author_name: message.author_name.clone(),
-            body: message.body.clone(),
+            body: text_with_files(&message.body, &attachments),
             created_at: message.created_at,
             state: if message.delivery_status == Some(DeliveryStatus::Failed) { DeliveryStatus::Failed } else { DeliveryStatus::Sent },
             seq: message.seq,
+            attachments,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str) -> VisitorFile {
+        VisitorFile { id: "at_1".into(), filename: name.into(), content_type: "image/png".into(), size: 1 }
+    }
+
+    #[test]
+    fn files_are_named_in_the_text_the_widget_shows() {
+        assert_eq!(text_with_files("hello", &[]), "hello");
+        assert_eq!(text_with_files("écran.png", &[file("écran.png")]), "📎 écran.png", "a file sent alone, once");
+        assert_eq!(text_with_files("Here it is", &[file("a.pdf"), file("b.png")]), "Here it is\n📎 a.pdf\n📎 b.png");
     }
 }

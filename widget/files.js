@@ -1,0 +1,62 @@
+/* Parley's files module, served minified as /widget/files.js. The facade
+ * (widget/facade.js) loads it only when a visitor sends or opens a file, so a
+ * visit without files never downloads it.
+ *
+ * default(what, base, token, root, fr):
+ *  - `what` an array of File: each is sent as a chat message of its own
+ *    (POST /api/widget/files), retried after a network failure with the same
+ *    client id (the worker never stores it twice). The stored message reaches
+ *    the thread like any other, pushed on the widget's live socket. A refusal
+ *    (the worker checks size and kind by the bytes) shows in the panel's notice.
+ *  - `what` a line's text (the widget names a message's files in it): the
+ *    files of the visitor's latest message with that text are downloaded with
+ *    the visitor's token and saved under their names (never opened in the page). */
+export default function (what, base, token, root, fr) {
+  var auth = { authorization: "Bearer " + token };
+  var api = base + "/api/widget/";
+  var notice = function (text) {
+    var n = root.querySelector(".notice");
+    if (n) n.textContent = text;
+  };
+  if (typeof what == "string") {
+    // The thread has the message's files; the page has only its text.
+    fetch(api + "conversation", { headers: auth })
+      .then(function (res) { return res.json(); })
+      .then(function (thread) {
+        var found = thread.messages.filter(function (m) { return m.body == what; }).pop();
+        if (found) found.attachments.forEach(save);
+      });
+    return;
+  }
+  function save(file) {
+    fetch(api + "attachments/" + encodeURIComponent(file.id), { headers: auth })
+      .then(function (res) { return res.ok && res.blob(); })
+      .then(function (blob) {
+        if (!blob) return;
+        var a = document.createElement("a");
+        a.href = URL.createObjectURL(blob);
+        a.download = file.filename;
+        a.click();
+        setTimeout(function () { URL.revokeObjectURL(a.href); }, 60000);
+      });
+  }
+  var refused = fr
+    ? "Fichier non envoyé : images, PDF ou documents bureautiques, 10 Mo au plus."
+    : "File not sent: images, PDF or office documents, up to 10 MB.";
+  what.forEach(function (file) {
+    var id = crypto.randomUUID(), tries = 0;
+    if (file.size > 10485760) return notice(refused);
+    (function send() {
+      fetch(api + "files?client_message_id=" + id + "&name=" + encodeURIComponent(file.name), {
+        method: "POST",
+        headers: { authorization: auth.authorization, "content-type": file.type || "application/octet-stream" },
+        body: file,
+      }).then(function (res) {
+        notice(res.ok ? "" : refused);
+      }, function () {
+        // Offline or dropped: again with the same id, a little later; then say so.
+        ++tries < 3 ? setTimeout(send, 2000 * tries) : notice(refused);
+      });
+    })();
+  });
+}
