@@ -4,6 +4,7 @@
 // (200,000 messages, indexed by migration 0013's triggers as they are written)
 // and 20,000 of another; then the p50 of the list's page 1 and page 100, and of
 // searches, through the HTTP API.
+import { timed } from "./timing.mjs";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,17 +49,6 @@ INSERT INTO messages (id, conversation_id, site_id, direction, author, agent_id,
 `;
 }
 
-async function time(label, n, fn) {
-  const samples = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn(i);
-    samples.push(performance.now() - t);
-  }
-  samples.sort((a, b) => a - b);
-  const p = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
-  console.log(`  ${label.padEnd(52)} p50 ${p(0.5).padStart(6)} ms   p95 ${p(0.95).padStart(6)} ms   (n=${n})`);
-}
 
 export async function search() {
   console.log(`\nConversation list and search at ${CONVERSATIONS.toLocaleString("en")} conversations (own worker, local D1; another account holds ${OTHERS.toLocaleString("en")})`);
@@ -93,8 +83,8 @@ export async function search() {
       const first = await get(`${query}&limit=${PAGE}`);
       const deep = await get(`${query}&limit=${PAGE}&before=${page100}`);
       if (first.conversations.length !== PAGE || deep.conversations.length !== PAGE) throw new Error(`${label}: short pages`);
-      await time(`GET /api/conversations ${label}: page 1`, 30, () => get(`${query}&limit=${PAGE}`));
-      await time(`GET /api/conversations ${label}: page 100`, 30, () => get(`${query}&limit=${PAGE}&before=${page100}`));
+      await timed(`GET /api/conversations ${label}: page 1`, 30, () => get(`${query}&limit=${PAGE}`), 52);
+      await timed(`GET /api/conversations ${label}: page 100`, 30, () => get(`${query}&limit=${PAGE}&before=${page100}`), 52);
     }
     for (const [label, q, expect] of [
       ["an order number (1 conversation)", "500042", 1],
@@ -105,7 +95,7 @@ export async function search() {
     ]) {
       const hits = await get(`q=${encodeURIComponent(q)}&limit=${PAGE}`);
       if (hits.conversations.length < expect) throw new Error(`search ${q}: ${hits.conversations.length} hits`);
-      await time(`search ${label}`, 20, () => get(`q=${encodeURIComponent(q)}&limit=${PAGE}`));
+      await timed(`search ${label}`, 20, () => get(`q=${encodeURIComponent(q)}&limit=${PAGE}`), 52);
     }
   } finally {
     await worker.stop();

@@ -4,6 +4,7 @@
 // conversations (a worker of its own), and ratios to the floor workers.
 // BENCH_ONLY=live,floors (any of weight, latency, widget, live, search, floors)
 // runs only those parts.
+import { timed } from "./timing.mjs";
 import { readFileSync, statSync } from "node:fs";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { randomUUID } from "node:crypto";
@@ -30,28 +31,17 @@ console.log(`\nWorker: ${kb(statSync("edge/build/index_bg.wasm").size)} wasm, ${
 
 }
 
-async function time(label, n, fn) {
-  const samples = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn(i);
-    samples.push(performance.now() - t);
-  }
-  samples.sort((a, b) => a - b);
-  const p = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
-  console.log(`  ${label.padEnd(40)} p50 ${p(0.5).padStart(6)} ms   p95 ${p(0.95).padStart(6)} ms   (n=${n})`);
-}
 
 if (only("latency")) {
 console.log("\nLatency through wrangler dev (local: includes workerd + SQLite, not the edge network)");
 const token = await newVisitor();
-await time("POST /api/widget/messages (new)", 100, () => sendChat(token, "bench message"));
+await timed("POST /api/widget/messages (new)", 100, () => sendChat(token, "bench message"));
 const id = randomUUID();
 await sendChat(token, "retry me", id);
-await time("POST /api/widget/messages (retry)", 100, () => sendChat(token, "retry me", id));
-await time("GET /api/widget/conversation (~100 msgs)", 100, () => call("GET", "/api/widget/conversation", { token }));
-await time("GET /api/conversations (agent)", 50, () => agentGet("/api/conversations"));
-await time("email handler: new plain message", 50, (i) => {
+await timed("POST /api/widget/messages (retry)", 100, () => sendChat(token, "retry me", id));
+await timed("GET /api/widget/conversation (~100 msgs)", 100, () => call("GET", "/api/widget/conversation", { token }));
+await timed("GET /api/conversations (agent)", 50, () => agentGet("/api/conversations"));
+await timed("email handler: new plain message", 50, (i) => {
   const tag = randomUUID().slice(0, 8);
   const vars = { From: `bench+${tag}@example.org`, from: `bench+${tag}@example.org`, id: `${tag}.bench@example.org`, marker: tag };
   return deliverMail(mailFixture("plain.eml", vars), { from: vars.from });

@@ -5,10 +5,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { readdirSync, existsSync, readFileSync } from "node:fs";
+import { readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import {
-  agentGet, call, deliverMail, mailFixture, newVisitor, nextSentEmail, sendChat, sentEmails, sql, unique, KEY, URL_,
+  agentGet, call, deliverMail, mailFixture, mailTrips, newVisitor, nextSentEmail, sendChat, sentEmails, sql, unique, KEY, URL_,
 } from "./helpers.mjs";
 
 /** The other account's primary admin (tests/fixtures.sql). */
@@ -35,15 +35,6 @@ async function download(path, token) {
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
-/** The D1 round trips the worker logged for storing the mail with this Message-ID (awaits the log line). */
-async function mailTrips(messageId) {
-  for (let waited = 0; waited < 5000; waited += 50) {
-    const line = readFileSync(process.env.PARLEY_LOG, "utf8").split("\n").find((l) => l.includes(`stored mail ${messageId} `));
-    if (line) return Number(/\((\d+) D1 round trips\)/.exec(line)?.[1]);
-    await new Promise((r) => setTimeout(r, 50)); // the log reaches the file a moment after the answer
-  }
-  throw new Error(`no "stored mail ${messageId}" line in the worker's log`);
-}
 
 /** Delivers the corpus's attachment mail; returns its stored message. */
 async function mailWithAttachments() {

@@ -65,6 +65,16 @@ export async function deliverMail(raw, { from = "sender@example.org", to = MAILB
   return { status: res.status, text: await res.text() };
 }
 
+/** The D1 round trips the worker logged for storing the mail with this Message-ID (awaits the log line). */
+export async function mailTrips(messageId) {
+  for (let waited = 0; waited < 5000; waited += 50) {
+    const line = readFileSync(process.env.PARLEY_LOG, "utf8").split("\n").find((l) => l.includes(`stored mail ${messageId} `));
+    if (line) return Number(/\((\d+) D1 round trips\)/.exec(line)?.[1]);
+    await new Promise((r) => setTimeout(r, 50)); // the log reaches the file a moment after the answer
+  }
+  throw new Error(`no "stored mail ${messageId}" line in the worker's log`);
+}
+
 /** A .eml file of the corpus under tests/mail/, with {{placeholders}} filled in. */
 export function mailFixture(name, vars = {}) {
   let raw = readFileSync(new URL(`./mail/${name}`, import.meta.url), "utf8");

@@ -4,8 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { call, newVisitor, sendChat, deliverMail, mailFixture } from "./helpers.mjs";
+import { call, newVisitor, sendChat, deliverMail, mailFixture, mailTrips } from "./helpers.mjs";
 
 const trips = (res) => Number(res.headers.get("x-d1-round-trips"));
 
@@ -26,15 +25,6 @@ test("a chat send, its retry and a thread read are one D1 round trip each", asyn
   const after = await call("GET", `/api/widget/conversation?after=${first.body.message.seq}`, { token });
   assert.equal(trips(after), 1, "catch-up read");
 });
-/** The D1 round trips the worker logged for storing the mail with this Message-ID (awaits the log line). */
-async function mailTrips(messageId) {
-  for (let waited = 0; waited < 5000; waited += 50) {
-    const line = readFileSync(process.env.PARLEY_LOG, "utf8").split("\n").find((l) => l.includes(`stored mail ${messageId} `));
-    if (line) return Number(/\((\d+) D1 round trips\)/.exec(line)?.[1]);
-    await new Promise((r) => setTimeout(r, 50)); // the log reaches the file a moment after the answer
-  }
-  throw new Error(`no "stored mail ${messageId}" line in the worker's log`);
-}
 
 test("an inbound mail, new or a reply threaded by References, is stored in at most two D1 round trips, one once the mailbox is known", async () => {
   const tag = randomUUID().slice(0, 8);
