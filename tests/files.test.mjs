@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { readdirSync, existsSync } from "node:fs";
+import http from "node:http";
 import { join } from "node:path";
 import {
   agentGet, call, deliverMail, mailFixture, mailTrips, newVisitor, nextSentEmail, sendChat, sentEmails, sql, unique, KEY, URL_,
@@ -172,6 +173,38 @@ test("oversize and wrong-type uploads are refused with JSON errors, and nothing 
   assert.deepEqual([thread.conversation_id, thread.messages.length], [null, 0], "no message, no conversation");
   assert.equal(storedObjects(), objects, "no object");
   assert.equal((await upload("v_nobody.secret", PNG)).status, 401);
+});
+
+/** POSTs `chunks` as a streamed body (chunked, no Content-Length): `{status, body}`. */
+function streamed(path, token, contentType, chunks) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(URL_ + path, {
+      method: "POST", agent: false,
+      headers: { authorization: `Bearer ${token}`, "content-type": contentType, "transfer-encoding": "chunked" },
+    }, (res) => {
+      let text = "";
+      res.on("data", (c) => (text += c));
+      res.on("end", () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+    });
+    req.on("error", reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+test("a body of unknown length (streamed, no Content-Length) is refused before it is read, and nothing is written", async () => {
+  const token = await newVisitor();
+  const objects = storedObjects();
+  const qs = new URLSearchParams({ client_message_id: randomUUID(), name: "photo.png" });
+  const file = await streamed(`/api/widget/files?${qs}`, token, "image/png", [PNG, Buffer.alloc(64 * 1024)]);
+  assert.equal(file.status, 411);
+  assert.equal(file.body.error.code, "length_required");
+  assert.match(file.body.error.message, /Content-Length/);
+  const message = await streamed("/api/widget/messages", token, "application/json", [JSON.stringify({ client_message_id: randomUUID(), body: "hi" })]);
+  assert.equal(message.status, 411, "JSON bodies too");
+  const thread = (await call("GET", "/api/widget/conversation", { token })).body;
+  assert.deepEqual([thread.conversation_id, thread.messages.length], [null, 0], "no message, no conversation");
+  assert.equal(storedObjects(), objects, "no object");
 });
 
 test("a site whose widget takes no files refuses uploads, and its config says so", async () => {

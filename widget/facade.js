@@ -145,7 +145,8 @@
           if (send && !root.querySelector(".clip"))
             send.insertAdjacentHTML("beforebegin", '<label class="clip">📎<input type="file" class="sr-only" aria-label="' +
               (fr ? "Joindre un fichier" : "Attach a file") + '"></label>');
-          if (i > 4 || (what && token)) e.preventDefault(); // dragover: so the panel takes drops
+          // dragover and drop, always: the panel takes drops, and a drop never opens the file in the page.
+          if (i > 4 || i == 2 || (what && token)) e.preventDefault();
           if (!what || !token) return;
           import(base + "/widget/files.js").then(function (m) {
             m.default(what, base, token[2], root, fr);

@@ -19,6 +19,8 @@ pub enum ApiError {
     PayloadTooLarge(usize),
     /// The body was not declared as `application/json` (415).
     UnsupportedMediaType,
+    /// A request body without a Content-Length (411): its size cannot be checked before it is read.
+    LengthRequired,
     /// An uploaded file is too large (413), with the rule it broke.
     FileTooLarge(Invalid),
     /// An uploaded file is not of a kind accepted here (415), with the rule it broke.
@@ -60,6 +62,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) | ApiError::FileTooLarge(_) => 413,
             ApiError::FileTypeRefused(_) => 415,
             ApiError::UnsupportedMediaType => 415,
+            ApiError::LengthRequired => 411,
             ApiError::TooManyRequests(_) => 429,
             ApiError::BadGateway(_) => 502,
             ApiError::Internal(_) => 500,
@@ -80,6 +83,9 @@ impl ApiError {
             ApiError::MalformedJson(detail) => ("malformed_json", format!("The request body is not valid JSON for this endpoint: {detail}.")),
             ApiError::PayloadTooLarge(limit) => ("payload_too_large", format!("The request body is larger than the {limit} bytes this endpoint accepts.")),
             ApiError::UnsupportedMediaType => ("unsupported_media_type", "Send the request body as application/json.".to_string()),
+            ApiError::LengthRequired => {
+                ("length_required", "Send the request body with a Content-Length header (its size is checked before it is read).".to_string())
+            }
             ApiError::NotFound(what) => ("not_found", format!("{what} not found.")),
             ApiError::MethodNotAllowed => ("method_not_allowed", "This method is not allowed on this path.".to_string()),
             ApiError::UpgradeRequired => (

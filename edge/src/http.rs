@@ -15,8 +15,7 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
     if !content_type.trim_start().to_ascii_lowercase().starts_with("application/json") {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let declared = headers.get("content-length")?.and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > MAX_JSON_BODY) {
+    if declared_length(req)? > MAX_JSON_BODY {
         return Err(ApiError::PayloadTooLarge(MAX_JSON_BODY));
     }
     let bytes = req.bytes().await?;
@@ -24,6 +23,13 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
         return Err(ApiError::PayloadTooLarge(MAX_JSON_BODY));
     }
     serde_json::from_slice(&bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))
+}
+
+/// The length a request declares for its body. A body without one (streamed)
+/// is refused with 411 rather than read whole before its size is known: the
+/// caller compares this with its limit first.
+pub fn declared_length(req: &Request) -> ApiResult<usize> {
+    req.headers().get("content-length")?.and_then(|v| v.trim().parse::<usize>().ok()).ok_or(ApiError::LengthRequired)
 }
 
 /// A JSON response with the given status.

@@ -120,6 +120,8 @@ export async function loadList({ append = false } = {}) {
   }
   list.querySelector(".more")?.remove();
   for (const c of page.conversations) {
+    // A conversation can move between pages (new mail, a search's ranks): shown once.
+    if (shown.has(c.id)) continue;
     shown.set(c.id, c);
     list.append(item(c));
   }

@@ -247,6 +247,11 @@ async fn email_reply(
     let store = app.store;
     let Draft { to, from_name, from_address, subdomain, subject: default_subject } = draft(app, agent, conversation).await?;
     let (to, subdomain) = (to.as_str(), subdomain.as_str());
+    // The files are kept before the email leaves: a failure here answers an
+    // error with nothing sent, so the agent's retry cannot mail the contact twice.
+    for upload in uploads {
+        upload.keep(app.files, &conversation.site_id).await?;
+    }
     let subject = subject.map(str::to_string).unwrap_or(default_subject);
     let thread = store.thread_emails(&conversation.id).await?;
     let references: Vec<String> = thread.iter().map(|e| e.email_message_id.clone()).collect();
@@ -280,10 +285,6 @@ async fn email_reply(
     };
     if let Err(e) = &result {
         worker::console_error!("email to {to} for {} failed: {e}", conversation.id);
-    }
-    // The files are kept whether or not the email left: the thread lists them either way.
-    for upload in uploads {
-        upload.keep(app.files, &conversation.site_id).await?;
     }
     let files: Vec<_> = uploads.iter().map(|u| (new_id("at"), u.as_new_file())).collect();
     let headers = json!({ "to": [to], "reply_to": [reply_to], "in_reply_to": in_reply_to.into_iter().collect::<Vec<_>>(), "references": references });

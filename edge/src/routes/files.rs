@@ -89,10 +89,9 @@ impl Upload {
     }
 }
 
-/// Refuses a body declared larger than `max` before reading it.
+/// Refuses a body declared larger than `max`, or of no declared length, before reading it.
 fn refuse_declared_over(req: &Request, max: usize) -> ApiResult<()> {
-    let declared = req.headers().get("content-length")?.and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > max) {
+    if crate::http::declared_length(req)? > max {
         return Err(ApiError::FileTooLarge(FILE_TOO_LARGE));
     }
     Ok(())

@@ -182,11 +182,17 @@ impl Store {
         };
         let mut keys = vec![filters];
         if let Some((person, score, at, id)) = cursor {
+            // The last shown conversation's rank as it is now, when it still
+            // matches: bm25 follows the whole index's statistics, so a score
+            // kept in the cursor drifts as mail arrives anywhere, and hits just
+            // past it would fall on the wrong side (skipped).
+            let id = w.bind(id.into());
+            let now = |column: &str, kept: String| format!("COALESCE((SELECT {column} FROM hits h WHERE h.cid = {id}), {kept})");
             let after = [
-                w.bind(JsValue::from_f64(if person { 0.0 } else { 1.0 })),
-                w.bind(JsValue::from_f64(score)),
+                now("1 - h.person", w.bind(JsValue::from_f64(if person { 0.0 } else { 1.0 }))),
+                now("COALESCE(h.score, 0.0)", w.bind(JsValue::from_f64(score))),
                 w.bind(JsValue::from_f64(-(at as f64))),
-                w.bind(id.into()),
+                id.clone(),
             ];
             keys.push(format!("(1 - x.person, COALESCE(x.score, 0.0), -c.last_message_at, c.id) > ({})", after.join(", ")));
         }
