@@ -1,5 +1,6 @@
 // Shared helpers of the end-to-end suites: the running worker's address and
 // small clients for its visitor API, agent API and email handler.
+import { before, after } from "node:test";
 import { readFileSync } from "node:fs";
 import { randomUUID, createHmac } from "node:crypto";
 import { execFile } from "node:child_process";
@@ -113,6 +114,23 @@ export async function sql(command) {
     ["d1", "execute", "DB", "--local", "--persist-to", process.env.PARLEY_STATE, "--json", "--command", command],
     { env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" }, maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(stdout)[0].results;
+}
+
+/**
+ * The suite's Chromium and host pages, started before its tests and closed
+ * after them: `pages.browser`, `pages.hosts` (see startHostPages).
+ */
+export function browserAndHostPages() {
+  const pages = {};
+  before(async () => {
+    pages.browser = await launchChromium();
+    pages.hosts = await startHostPages();
+  });
+  after(async () => {
+    await pages.browser?.close();
+    await pages.hosts?.close();
+  });
+  return pages;
 }
 
 /**

@@ -1,21 +1,13 @@
 // The Settings page in real Chromium, as a site owner uses it: the chatbot's
 // Form block edited without SQL reaches a fresh visitor's widget.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { call, startHostPages, KEY, launchChromium, signInToInbox } from "./helpers.mjs";
+import { call, KEY, signInToInbox, browserAndHostPages } from "./helpers.mjs";
 
-let browser, hosts;
-before(async () => {
-  browser = await launchChromium();
-  hosts = await startHostPages();
-});
-after(async () => {
-  await browser?.close();
-  await hosts?.close();
-});
+const pages = browserAndHostPages();
 
 async function settingsAsAdmin() {
-  const page = await signInToInbox(await browser.newContext());
+  const page = await signInToInbox(await pages.browser.newContext());
   await page.click("#to-settings");
   await page.locator("#settings").waitFor();
   return page;
@@ -35,8 +27,8 @@ test("the admin removes Account, makes Phone required and saves; a fresh visitor
   assert.equal(await admin.locator("#bot-fields li[data-field=company]").textContent(), "Add Account", "Account can be added back");
   await admin.context().close();
 
-  const visitor = await (await browser.newContext()).newPage();
-  await visitor.goto(hosts.page("s_bot"));
+  const visitor = await (await pages.browser.newContext()).newPage();
+  await visitor.goto(pages.hosts.page("s_bot"));
   await visitor.locator(".launcher").click();
   await visitor.locator("#parley-input").fill("Do you ship to Oslo?");
   await visitor.keyboard.press("Enter");
@@ -70,8 +62,8 @@ test("a visitor outside the site's business hours sees its offline message under
     { type: "offline", text: "We are closed today; leave your email and we will write back.", hours: Array(7).fill(null), time_zone: "Europe/Paris" },
   ];
   assert.equal((await call("PUT", `/api/sites/${site}/chatbot`, { token: KEY, json: { blocks } })).status, 200);
-  const visitor = await (await browser.newContext()).newPage();
-  await visitor.goto(hosts.page(site));
+  const visitor = await (await pages.browser.newContext()).newPage();
+  await visitor.goto(pages.hosts.page(site));
   await visitor.locator(".launcher").click();
   const bot = visitor.locator("li[data-author=bot]");
   await bot.nth(1).waitFor();

@@ -2,25 +2,17 @@
 // unread badge itself, and the wasm widget loads only on intent (pointer over,
 // focus, click, open(), identify() with a visitor) or, for a returning visitor
 // whose conversation waits, in idle time. The panel is built on first open.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { URL_, KEY, call, newVisitor, sendChat, startHostPages, unique, launchChromium } from "./helpers.mjs";
+import { URL_, KEY, call, newVisitor, sendChat, unique, browserAndHostPages } from "./helpers.mjs";
 
 const WIDGET = /\/widget\/widget(\.js|_bg\.wasm)$/;
 const MARKER = "parley_unread:s_demo";
-let browser, hosts;
-before(async () => {
-  browser = await launchChromium();
-  hosts = await startHostPages();
-});
-after(async () => {
-  await browser?.close();
-  await hosts?.close();
-});
+const pages = browserAndHostPages();
 
 /** A page of a fresh context (with `cookie` as the visitor's, if given), recording the widget's requests. */
 async function visit(url = URL_ + "/", { cookie, marker } = {}) {
-  const context = await browser.newContext();
+  const context = await pages.browser.newContext();
   if (cookie) await context.addCookies([{ name: "parley_visitor", value: cookie, url }]);
   if (marker !== undefined) await context.addInitScript(([k, v]) => localStorage.setItem(k, v), [MARKER, marker]);
   const page = await context.newPage();
@@ -129,14 +121,14 @@ test("unread replies leave a marker; the next page's facade shows the badge and 
 
 test("queued calls: identify() waits for the widget without a visitor, open() loads it, reset() forgets at once", async () => {
   const address = `queued+${unique("")}@example.com`;
-  const page = await visit(hosts.page("s_demo", `Parley.identify({ email: ${JSON.stringify(address)} });`));
+  const page = await visit(pages.hosts.page("s_demo", `Parley.identify({ email: ${JSON.stringify(address)} });`));
   await page.waitForLoadState("networkidle");
   assert.deepEqual(page.widget, [], "identify() with no visitor to tie waits in the queue");
   await page.evaluate(() => window.Parley.open());
   await page.locator("#parley-input").fill("queued identify");
   await page.keyboard.press("Enter");
   await page.locator("li.mine", { hasText: "queued identify" }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
-  const token = (await page.context().cookies(hosts.origin)).find((c) => c.name === "parley_visitor").value;
+  const token = (await page.context().cookies(pages.hosts.origin)).find((c) => c.name === "parley_visitor").value;
   const { conversation_id } = (await call("GET", "/api/widget/conversation", { token })).body;
   const { conversation } = (await call("GET", `/api/conversations/${conversation_id}`, { token: KEY })).body;
   assert.equal(conversation.contact_email, address, "the queued identify reached the worker");
@@ -144,9 +136,9 @@ test("queued calls: identify() waits for the widget without a visitor, open() lo
 
   const visitor = await newVisitor();
   await sendChat(visitor, "waiting for a reply");
-  const url = hosts.page("s_demo", "Parley.reset();");
+  const url = pages.hosts.page("s_demo", "Parley.reset();");
   const reset = await visit(url, { cookie: visitor, marker: "2" });
-  assert.equal((await reset.context().cookies(hosts.origin)).find((c) => c.name === "parley_visitor"), undefined, "the cookie is gone");
+  assert.equal((await reset.context().cookies(pages.hosts.origin)).find((c) => c.name === "parley_visitor"), undefined, "the cookie is gone");
   assert.equal(await marker(reset), null, "and the marker");
   assert.equal(await reset.locator(".badge").textContent(), "");
   await reset.context().close();

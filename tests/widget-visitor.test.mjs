@@ -1,27 +1,19 @@
 // The widget's visitor features in real Chromium, on host pages of another
 // origin that paste the snippet: the Form step in each configuration,
 // identify(), agent replies arriving live, host-page events, reset(), keyboard use.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { call, agentGet, startHostPages, unique, KEY, launchChromium } from "./helpers.mjs";
+import { call, agentGet, unique, KEY, browserAndHostPages } from "./helpers.mjs";
 import { inboxSocket } from "./sockets.mjs";
 
-let browser, hosts;
-before(async () => {
-  browser = await launchChromium();
-  hosts = await startHostPages();
-});
-after(async () => {
-  await browser?.close();
-  await hosts?.close();
-});
+const pages = browserAndHostPages();
 
 async function visit(site, script) {
-  const context = await browser.newContext();
+  const context = await pages.browser.newContext();
   const page = await context.newPage();
   page.errors = [];
   page.on("console", (m) => m.type() === "error" && page.errors.push(m.text()));
-  await page.goto(hosts.page(site, script));
+  await page.goto(pages.hosts.page(site, script));
   return page;
 }
 
@@ -35,7 +27,7 @@ async function openAndSay(page, text) {
 /** Waits until the widget has applied the stored thread and what the worker knows
  * of the visitor: it marks the message list aria-busy until then. */
 const threadLoaded = (page) => page.locator('[aria-label="Messages"][aria-busy="false"]').waitFor({ state: "attached" });
-const token = async (page) => (await page.context().cookies(hosts.origin)).find((c) => c.name === "parley_visitor")?.value;
+const token = async (page) => (await page.context().cookies(pages.hosts.origin)).find((c) => c.name === "parley_visitor")?.value;
 const conversationId = async (page) => (await call("GET", "/api/widget/conversation", { token: await token(page) })).body.conversation_id;
 const labels = (page) => page.locator(".form-step label").evaluateAll((ls) => ls.map((l) => l.textContent));
 
@@ -186,9 +178,9 @@ test("the widget works from the keyboard alone", async () => {
 });
 
 test("the panel fits a 360px-wide phone screen", async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
+  const context = await pages.browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
-  await page.goto(hosts.page("s_form_c"));
+  await page.goto(pages.hosts.page("s_form_c"));
   await openAndSay(page, "on my phone");
   await page.locator(".form-step").waitFor();
   for (const selector of [".panel", ".launcher", "#parley-input", ".send", "#parley-f-phone", ".form-submit"]) {
@@ -199,9 +191,9 @@ test("the panel fits a 360px-wide phone screen", async () => {
 });
 
 test("a browser with a French locale sees the widget in French", async () => {
-  const context = await browser.newContext({ locale: "fr-FR" });
+  const context = await pages.browser.newContext({ locale: "fr-FR" });
   const page = await context.newPage();
-  await page.goto(hosts.page("s_form_c")); // phone required, name optional
+  await page.goto(pages.hosts.page("s_form_c")); // phone required, name optional
   const launcher = page.locator(".launcher");
   await launcher.waitFor();
   assert.equal(await launcher.getAttribute("aria-label"), "Ouvrir le chat");
