@@ -208,18 +208,13 @@ impl Store {
         statements.push(self.reopen_for(&ids.message, now)?);
         let channel_read = statements.len();
         statements.push(self.prepare(&format!("{CHANNEL_SELECT} WHERE e.site_id = ?1"), &[site_id.into()])?);
-        statements.push(self.prepare("SELECT live_tabs FROM accounts WHERE id = ?1", &[account_id.into()])?);
         statements.push(self.prepare(
-            "SELECT conversation_id FROM messages WHERE site_id = ?1 AND email_message_id = ?2",
-            &[site_id.into(), mail.message_id.as_str().into()],
+            "SELECT conversation_id, (SELECT live_tabs FROM accounts WHERE id = ?3) AS team_tabs \
+             FROM messages WHERE site_id = ?1 AND email_message_id = ?2",
+            &[site_id.into(), mail.message_id.as_str().into(), account_id.into()],
         )?);
         let results = self.batch(statements).await?;
         let channel = results[channel_read].results::<EmailChannelRow>()?.into_iter().next();
-        #[derive(Deserialize)]
-        struct Team {
-            live_tabs: u32,
-        }
-        let team = results[channel_read + 1].results::<Team>()?.into_iter().next();
         let inserted = results
             .get(message_insert)
             .and_then(|r| r.meta().ok().flatten())
@@ -228,11 +223,13 @@ impl Store {
         #[derive(Deserialize)]
         struct Stored {
             conversation_id: String,
+            team_tabs: u32,
         }
         // D1 counts the numbering trigger's update too: any change means the insert happened.
         let written = if inserted > 0 { Written::Created } else { Written::AlreadyThere };
-        let stored = last_rows::<Stored>(&results)?.into_iter().next().map(|row| (written, row.conversation_id));
-        Ok(InboundStored { stored, channel, team_listens: team.is_some_and(|t| t.live_tabs > 0) })
+        let row = last_rows::<Stored>(&results)?.into_iter().next();
+        let team_listens = row.as_ref().is_some_and(|r| r.team_tabs > 0);
+        Ok(InboundStored { stored: row.map(|r| (written, r.conversation_id)), channel, team_listens })
     }
 
     /// Opens a conversation for a form submission in one batch: the contact
