@@ -7,14 +7,20 @@ import assert from "node:assert/strict";
 import { URL_, KEY, call, newVisitor, sendChat, unique, browserAndHostPages } from "./helpers.mjs";
 
 const WIDGET = /\/widget\/widget(\.js|_bg\.wasm)$/;
-const MARKER = "parley_unread:s_demo";
+const MARKER = "parley_unread_s_demo";
 const pages = browserAndHostPages();
 
-/** A page of a fresh context (with `cookie` as the visitor's, if given), recording the widget's requests. */
-async function visit(url = URL_ + "/", { cookie, marker } = {}) {
+/**
+ * A page of a fresh context (with `cookie` as the visitor's and `marker` as
+ * the unread marker, if given), recording the widget's requests. Without
+ * `cookieStore`, the page is a browser that lacks it (the facade falls back
+ * to reading document.cookie in idle time).
+ */
+async function visit(url = URL_ + "/", { cookie, marker, cookieStore = true } = {}) {
   const context = await pages.browser.newContext();
   if (cookie) await context.addCookies([{ name: "parley_visitor", value: cookie, url }]);
-  if (marker !== undefined) await context.addInitScript(([k, v]) => localStorage.setItem(k, v), [MARKER, marker]);
+  if (marker !== undefined) await context.addCookies([{ name: MARKER, value: marker, url }]);
+  if (!cookieStore) await context.addInitScript(() => { delete window.cookieStore; delete Window.prototype.cookieStore; });
   const page = await context.newPage();
   page.widget = [];
   page.errors = [];
@@ -27,7 +33,11 @@ async function visit(url = URL_ + "/", { cookie, marker } = {}) {
 
 /** Resolves once the facade has drawn the launcher and answers the API. */
 const ready = (page) => page.evaluate(() => new Promise((r) => window.Parley.on("ready", r)));
-const marker = (page) => page.evaluate((k) => localStorage.getItem(k), MARKER);
+/** The unread marker the widget left in this page's cookies, or null. */
+const marker = async (page) => (await page.context().cookies(page.url())).find((c) => c.name === MARKER)?.value ?? null;
+/** Resolves once the page's marker is `value` (null: gone). */
+const markerIs = (page, value) => page.waitForFunction(([k, v]) =>
+  (new RegExp(`(?:^|; )${k}=([^;]*)`).exec(document.cookie)?.[1] ?? null) === v, [MARKER, value]);
 
 test("the facade draws the launcher with the site's colour and side, and no wasm loads without intent", async () => {
   const page = await visit();
@@ -89,7 +99,7 @@ test("unread replies leave a marker; the next page's facade shows the badge and 
   await page.locator("#parley-input").fill(text);
   await page.keyboard.press("Enter");
   await page.locator("li.mine", { hasText: text }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
-  await page.waitForFunction((k) => localStorage.getItem(k) === "0", MARKER); // awaiting a reply
+  await markerIs(page, "0"); // awaiting a reply
   await page.locator(".launcher").click(); // closed: the socket stays for the awaited reply
   const token = (await page.context().cookies()).find((c) => c.name === "parley_visitor").value;
   const { conversation_id } = (await call("GET", "/api/widget/conversation", { token })).body;
@@ -102,9 +112,9 @@ test("unread replies leave a marker; the next page's facade shows the badge and 
   const tried = page.waitForRequest(WIDGET);
   await page.reload();
   await ready(page);
+  await tried; // the facade read the marker (without blocking the page), showed it, then tried
   assert.equal(await page.locator(".badge").textContent(), "1");
   assert.equal(await page.locator(".launcher").getAttribute("aria-label"), "Open chat. Unread replies: 1");
-  await tried;
 
   // Reachable again: loaded in idle time, it keeps the count and the socket until the visitor reads.
   await page.unroute(WIDGET);
@@ -115,9 +125,20 @@ test("unread replies leave a marker; the next page's facade shows the badge and 
   await page.locator(".launcher").click();
   await page.locator("li.theirs", { hasText: "Yes, here!" }).waitFor();
   await page.locator(".badge:empty").waitFor({ state: "attached" });
-  await page.waitForFunction((k) => localStorage.getItem(k) === null, MARKER);
+  await markerIs(page, null);
   await page.context().close();
 });
+
+for (const cookieStore of [true, false]) {
+  test(`a marker left by an earlier page shows as the badge, ${cookieStore ? "read through cookieStore" : "read from document.cookie where cookieStore is missing"}`, async () => {
+    const page = await visit(URL_ + "/", { cookie: await newVisitor(), marker: "2", cookieStore });
+    assert.equal(await page.evaluate(() => !!window.cookieStore), cookieStore);
+    await page.locator(".badge", { hasText: "2" }).waitFor();
+    assert.equal(await page.locator(".launcher").getAttribute("aria-label"), "Open chat. Unread replies: 2");
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+}
 
 test("queued calls: identify() waits for the widget without a visitor, open() loads it, reset() forgets at once", async () => {
   const address = `queued+${unique("")}@example.com`;

@@ -18,21 +18,17 @@
   var base = new URL(".", me.src).href.slice(0, -1);
   var stub = w.Parley || { q: [] };
   // The widget's marker: replies unread when the last page closed ("0": the
-  // visitor awaits a reply); written by the widget (State::marker in widget/src/state.rs).
-  var KEY = "parley_unread:" + site;
+  // visitor awaits a reply); written by the widget (State::marker in
+  // widget/src/state.rs). A cookie beside the visitor's, read without blocking
+  // the page: localStorage's first read is a synchronous call to the browser.
+  var KEY = "parley_unread_" + site;
   var queue = [];
-  var config, fr, button, widget, loading, ready, marker;
+  var idle = w.requestIdleCallback || setTimeout;
+  var config, fr, root, button, widget, loading, ready, marker, known, forgot;
 
-  /** localStorage, which may be off (privacy settings, sandboxed frames). */
-  function store(use) {
-    try {
-      return use(localStorage);
-    } catch (e) {}
-  }
-
-  /** This browser's visitor token (the cookie shared::visitor::COOKIE_NAME) as a match's [2], or null. */
-  function visitor() {
-    return /(^|; )parley_visitor=([^;]+)/.exec(d.cookie);
+  /** The value of this page's cookie `name`, or undefined (a synchronous read: never at start-up). */
+  function cookie(name) {
+    return (RegExp("(^|; )" + name + "=([^;]+)").exec(d.cookie) || [])[2];
   }
 
   /** Shows `n` unread replies on the launcher, and says so in its label (texts: shared::i18n). */
@@ -42,10 +38,22 @@
       (n > 0 ? (fr ? ". Réponses non lues : " : ". Unread replies: ") + n : ""));
   }
 
-  /** The widget's `mark`: remembers its marker (a number, or null for none) for the next page. */
+  /** The widget's `mark`: remembers its marker (a number, or null for none) for the next page, as long as the visitor cookie. */
   function mark(n) {
-    store(function (s) {
-      n == null ? s.removeItem(KEY) : s.setItem(KEY, n);
+    d.cookie = KEY + "=" + (n == null ? "; Max-Age=0" : n + "; Max-Age=2592000") + "; Path=/; SameSite=Lax" +
+      (location.protocol == "https:" ? "; Secure" : "");
+  }
+
+  /** The marker the last page left, as a promise: from cookieStore without blocking, else from document.cookie in idle time. */
+  function remembered() {
+    return new Promise(function (resolve) {
+      w.cookieStore
+        ? cookieStore.get(KEY).then(function (c) {
+            resolve(c && c.value);
+          }, resolve)
+        : idle(function () {
+            resolve(cookie(KEY));
+          });
     });
   }
 
@@ -53,9 +61,10 @@
   function load() {
     if (loading) return;
     loading = 1;
+    if (config.files) files();
     import(base + "/widget/widget.js")
       .then(function (glue) {
-        return glue.default({ module_or_path: base + "/widget/widget_bg.wasm" }).then(function () {
+        return Promise.all([glue.default({ module_or_path: base + "/widget/widget_bg.wasm" }), known]).then(function () {
           widget = glue.start(site, base, config, button, marker == null ? null : +marker, fr, mark);
           queue.splice(0).forEach(function (call) {
             widget[call[0]].apply(widget, call[1]);
@@ -75,10 +84,42 @@
       // Forget the visitor now: the page may never load the widget.
       d.cookie = "parley_visitor=; Max-Age=0; Path=/";
       mark(marker = null);
+      forgot = 1;
       badge(0);
     }
     queue.push([name, args]);
-    if (name == "open" || (name == "identify" && visitor())) load();
+    if (name == "open" || (name == "identify" && cookie("parley_visitor"))) load();
+  }
+
+  /**
+   * Files, for a site that takes them, set up as the widget loads (there is no
+   * panel before). The first focus in the panel (it takes focus when it opens)
+   * or event in it puts a paperclip (a label around a file picker) before its
+   * Send button; what it picks, a drop or a paste is sent, and a click on a
+   * line naming a file (📎) opens its files. The files module
+   * (widget/files.js) loads then, never before.
+   */
+  function files() {
+    ["focusin", "change", "drop", "paste", "click", "dragover"].forEach(function (type, i) {
+      root.addEventListener(type, function (e) {
+        var send = root.querySelector(".send"),
+          t = e.target,
+          token = cookie("parley_visitor"),
+          // Files only from a pick, a drop or a paste; a line's (by its text) from a click on it.
+          list = i && i < 4 && (e.clipboardData || e.dataTransfer || t).files,
+          line = i == 4 && t.closest(".body"),
+          what = list && list.length ? [...list] : line && /📎/.test(line = line.textContent) && line;
+        if (send && !root.querySelector(".clip"))
+          send.insertAdjacentHTML("beforebegin", '<label class="clip">📎<input type="file" class="sr-only" aria-label="' +
+            (fr ? "Joindre un fichier" : "Attach a file") + '"></label>');
+        // dragover and drop, always: the panel takes drops, and a drop never opens the file in the page.
+        if (i > 4 || i == 2 || (what && token)) e.preventDefault();
+        if (!what || !token) return;
+        import(base + "/widget/files.js").then(function (m) {
+          m.default(what, base, token, root, fr);
+        });
+      });
+    });
   }
 
   var api = { on: function (name, callback) {
@@ -102,7 +143,7 @@
     fr = c.language == "fr" || (c.language != "en" && /^fr/i.test(navigator.language));
     var host = d.createElement("div");
     host.id = "parley-widget";
-    var root = host.attachShadow({ mode: "open" });
+    root = host.attachShadow({ mode: "open" });
     root.innerHTML =
       "<style>:host{all:initial}*{box-sizing:border-box;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif}" +
       ".launcher{position:fixed;bottom:20px;right:20px;z-index:2147483646;width:56px;height:56px;border-radius:50%;border:0;" +
@@ -116,43 +157,21 @@
       '<span class="badge" aria-hidden="true"></span></button>';
     button = root.lastChild;
     button.setAttribute("style", "--accent:" + c.color);
-    // No cookie check here (a second synchronous read): a marker the cookie
+    badge(0);
+    // A marker shows its count, and has the widget load in idle time. No
+    // check of the visitor cookie (a synchronous read): a marker the cookie
     // outlived is cleared by the widget it loads.
-    marker = store(function (s) {
-      return s.getItem(KEY);
+    known = remembered().then(function (m) {
+      if (m == null || forgot) return;
+      badge((marker = m));
+      idle(load);
     });
-    badge(marker);
     ["pointerover", "focus"].forEach(function (intent) {
       button.addEventListener(intent, load);
     });
     button.addEventListener("click", function () {
       if (!widget) call("open", []);
     });
-    // Files, if the site takes them. The first focus in the panel (it takes
-    // focus when it opens) or event in it puts a paperclip (a label around a file picker) before its Send button;
-    // what it picks, a drop or a paste is sent, and a click on a line naming a
-    // file (📎) opens its files. The files module (widget/files.js) loads then, never before.
-    if (c.files)
-      ["focusin", "change", "drop", "paste", "click", "dragover"].forEach(function (type, i) {
-        root.addEventListener(type, function (e) {
-          var send = root.querySelector(".send"),
-            t = e.target,
-            token = visitor(),
-            // Files only from a pick, a drop or a paste; a line's (by its text) from a click on it.
-            list = i && i < 4 && (e.clipboardData || e.dataTransfer || t).files,
-            line = i == 4 && t.closest(".body"),
-            what = list && list.length ? [...list] : line && /📎/.test(line = line.textContent) && line;
-          if (send && !root.querySelector(".clip"))
-            send.insertAdjacentHTML("beforebegin", '<label class="clip">📎<input type="file" class="sr-only" aria-label="' +
-              (fr ? "Joindre un fichier" : "Attach a file") + '"></label>');
-          // dragover and drop, always: the panel takes drops, and a drop never opens the file in the page.
-          if (i > 4 || i == 2 || (what && token)) e.preventDefault();
-          if (!what || !token) return;
-          import(base + "/widget/files.js").then(function (m) {
-            m.default(what, base, token[2], root, fr);
-          });
-        });
-      });
     d.body.appendChild(host);
     w.Parley = api;
     (stub.q || []).forEach(function (c) {
@@ -160,7 +179,6 @@
       if (fn) fn.apply(api, c[1]);
       else console.warn("Parley: unknown call " + c[0]);
     });
-    if (marker != null) (w.requestIdleCallback || setTimeout)(load);
     ready = 1;
     w.dispatchEvent(new CustomEvent("parley:ready"));
   }
