@@ -4,9 +4,10 @@
 // (the floor any script pays on a page that had none: V8 sets up its context),
 // at 1× and 4× CPU throttle, in wall time and in the main thread's CPU time
 // (steady while other processes load the machine); the facade's share is
-// "with" minus the floor. Then click → panel usable at 4×, and the bytes a
-// visitor downloads (brotli). Median of 5 fresh browser contexts (empty cache,
-// no cookie). Figures, not pass/fail.
+// "with" minus the floor, the median of the differences of loads taken in
+// turn. Then click → panel usable at 4×, and the bytes a visitor downloads
+// (brotli). Medians of RUNS fresh browser contexts (empty cache, no cookie).
+// Figures, not pass/fail.
 //
 //   node tests/run.mjs --bench tests/bench-widget.mjs   # this part alone
 import { createServer } from "node:http";
@@ -56,15 +57,21 @@ async function open(browser, url, { rate, snippet, timeDomain = "timeTicks", loa
   return { context, page, metrics };
 }
 
-/** Main-thread script ms of `url`, median of RUNS fresh loads (options as for `open`). */
-async function scriptMs(browser, url, options) {
-  const samples = [];
+/**
+ * Main-thread script ms of each of `pages` ([url, options as for `open`]),
+ * RUNS fresh loads each. The pages take turns, so a slow spell of the
+ * machine weighs on all of them alike.
+ */
+async function scriptMs(browser, pages) {
+  const samples = pages.map(() => []);
   for (let i = 0; i < RUNS; i++) {
-    const { context, metrics } = await open(browser, url, options);
-    samples.push(await metrics());
-    await context.close();
+    for (const [n, [url, options]] of pages.entries()) {
+      const { context, metrics } = await open(browser, url, options);
+      samples[n].push(await metrics());
+      await context.close();
+    }
   }
-  return median(samples);
+  return samples;
 }
 
 /**
@@ -97,11 +104,15 @@ export async function widgetMainThread() {
     console.log(`\nWidget on the host page (Chromium, CDP ScriptDuration, median of ${RUNS} fresh loads)`);
     console.log("  the demo page: without the snippet | with the snippet, /loader.js empty | with the snippet | the facade's share");
     for (const [rate, timeDomain] of [[1, "timeTicks"], [4, "timeTicks"], [1, "threadTicks"], [4, "threadTicks"]]) {
-      const without = await scriptMs(browser, bare.url, { rate, timeDomain });
-      const floor = await scriptMs(browser, URL_ + "/", { rate, timeDomain, snippet: true, loader: "" });
-      const whole = await scriptMs(browser, URL_ + "/", { rate, timeDomain, snippet: true });
+      const [without, floor, whole] = await scriptMs(browser, [
+        [bare.url, { rate, timeDomain }],
+        [URL_ + "/", { rate, timeDomain, snippet: true, loader: "" }],
+        [URL_ + "/", { rate, timeDomain, snippet: true }],
+      ]);
       const label = `${rate}× CPU, ${timeDomain === "timeTicks" ? "wall time" : "CPU time"}`;
-      console.log(`  ${label.padEnd(20)} ${ms(without)} | ${ms(floor)} | ${ms(whole)} | ${ms(whole - floor)}`);
+      // The share: the median of each turn's difference (whole - floor of the same turn).
+      const share = median(whole.map((x, i) => x - floor[i]));
+      console.log(`  ${label.padEnd(20)} ${ms(median(without))} | ${ms(median(floor))} | ${ms(median(whole))} | ${ms(share)}`);
     }
     console.log(`  click → panel usable at 4× CPU ${ms(await clickToPanel(browser, 4))} (no hover first; budget 300 ms)`);
   } finally {

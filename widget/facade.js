@@ -61,11 +61,12 @@
   function load() {
     if (loading) return;
     loading = 1;
-    if (config.files) files();
     import(base + "/widget/widget.js")
       .then(function (glue) {
         return Promise.all([glue.default({ module_or_path: base + "/widget/widget_bg.wasm" }), known]).then(function () {
           widget = glue.start(site, base, config, button, marker == null ? null : +marker, fr, mark);
+          // Before the queued calls: an open() among them builds the panel and focuses it.
+          if (config.files) files();
           queue.splice(0).forEach(function (call) {
             widget[call[0]].apply(widget, call[1]);
           });
@@ -92,8 +93,8 @@
   }
 
   /**
-   * Files, for a site that takes them, set up as the widget loads (there is no
-   * panel before). The first focus in the panel (it takes focus when it opens)
+   * Files, for a site that takes them, set up once the widget runs (there is
+   * no panel before). The first focus in the panel (it takes focus when it opens)
    * or event in it puts a paperclip (a label around a file picker) before its
    * Send button; what it picks, a drop or a paste is sent, and a click on a
    * line naming a file (📎) opens its files. The files module
