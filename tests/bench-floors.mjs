@@ -84,9 +84,9 @@ async function mailRate(url, pgid, messages, to) {
   return { perSecond: messages.length / seconds, cpuMs: ((workerdCpu(pgid) - cpuBefore) * 1000) / messages.length, refused };
 }
 
-/** Starts a floor worker under its own wrangler dev. */
-function floor(name) {
-  return startWorker({ config: `${root}bench/floors/${name}/wrangler.toml` });
+/** Starts a floor worker under its own wrangler dev (with wrangler `vars`). */
+function floor(name, vars = {}) {
+  return startWorker({ config: `${root}bench/floors/${name}/wrangler.toml`, vars });
 }
 
 export async function floors({ parleyPgid }) {
@@ -143,16 +143,25 @@ async function chatRatio() {
   }
 }
 
-/** Inbound mail messages/s and workerd CPU per message, Parley against the mail floor. */
+/**
+ * Inbound mail messages/s and workerd CPU per message, Parley against the
+ * mail floor; then the floor with its parsing switched off, which is the most
+ * any worker that keeps each message with one R2 put and one D1 batch can do.
+ */
 async function mailRatio(parleyPgid) {
   const mailFloor = await floor("mail");
+  const ceiling = await floor("mail", { PARSE: "0" });
   try {
     const parley = await mailRate(URL_, parleyPgid, corpus(300), "support@juniper.inbound.example.com");
     const base = await mailRate(mailFloor.url, mailFloor.pgid, corpus(300), "support@floor.example.com");
+    const io = await mailRate(ceiling.url, ceiling.pgid, corpus(300), "support@floor.example.com");
+    const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
     console.log(`  inbound mail (300 messages, 30 with 200 KB attachments, 4 at a time):`);
-    console.log(`    Parley ${parley.perSecond.toFixed(1)} msg/s, floor ${base.perSecond.toFixed(1)} msg/s, ratio ${(parley.perSecond / base.perSecond).toFixed(2)}× (refused: ${parley.refused} / ${base.refused})`);
-    console.log(`    workerd CPU per message: Parley ${parley.cpuMs.toFixed(1)} ms, floor ${base.cpuMs.toFixed(1)} ms, ratio ${(parley.cpuMs / base.cpuMs).toFixed(2)}×`);
+    console.log(`    Parley ${parley.perSecond.toFixed(1)} msg/s, floor ${base.perSecond.toFixed(1)} msg/s, ratio ${ratio(parley.perSecond, base.perSecond)} (refused: ${parley.refused} / ${base.refused})`);
+    console.log(`    workerd CPU per message: Parley ${parley.cpuMs.toFixed(1)} ms, floor ${base.cpuMs.toFixed(1)} ms, ratio ${ratio(parley.cpuMs, base.cpuMs)}`);
+    console.log(`    the floor without parsing (its R2 put and D1 batch alone): ${io.perSecond.toFixed(1)} msg/s, ${ratio(io.perSecond, base.perSecond)} the floor; ${io.cpuMs.toFixed(1)} ms CPU, ${ratio(io.cpuMs, base.cpuMs)} (refused: ${io.refused})`);
   } finally {
     await mailFloor.stop();
+    await ceiling.stop();
   }
 }
