@@ -4,8 +4,7 @@
 // (the floor any script pays on a page that had none: V8 sets up its context),
 // at 1× and 4× CPU throttle, in wall time and in the main thread's CPU time
 // (steady while other processes load the machine); the facade's share is
-// "with" minus the floor, the median of the differences of loads taken in
-// turn. Then click → panel usable at 4×, and the bytes a visitor downloads
+// "with" minus the floor, pages loaded in turn. Then click → panel usable at 4×, and the bytes a visitor downloads
 // (brotli). Medians of RUNS fresh browser contexts (empty cache, no cookie).
 // Figures, not pass/fail.
 //
@@ -16,7 +15,7 @@ import { brotliCompressSync, constants } from "node:zlib";
 import { URL_, WIDGET_FILES, launchChromium } from "./helpers.mjs";
 
 /** Fresh loads per figure: the floor alone varies by several ms at 4× between loads. */
-const RUNS = 11;
+const RUNS = 21;
 const FACADE = WIDGET_FILES[0];
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -110,8 +109,7 @@ export async function widgetMainThread() {
         [URL_ + "/", { rate, timeDomain, snippet: true }],
       ]);
       const label = `${rate}× CPU, ${timeDomain === "timeTicks" ? "wall time" : "CPU time"}`;
-      // The share: the median of each turn's difference (whole - floor of the same turn).
-      const share = median(whole.map((x, i) => x - floor[i]));
+      const share = median(whole) - median(floor);
       console.log(`  ${label.padEnd(20)} ${ms(median(without))} | ${ms(median(floor))} | ${ms(median(whole))} | ${ms(share)}`);
     }
     console.log(`  click → panel usable at 4× CPU ${ms(await clickToPanel(browser, 4))} (no hover first; budget 300 ms)`);
