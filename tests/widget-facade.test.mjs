@@ -140,6 +140,24 @@ for (const cookieStore of [true, false]) {
   });
 }
 
+test("a cookieStore that refuses to read (as in a sandboxed frame) means no marker: no badge, and nothing loads", async () => {
+  const context = await pages.browser.newContext();
+  await context.addCookies([{ name: MARKER, value: "2", url: URL_ + "/" }]);
+  await context.addInitScript(() => {
+    CookieStore.prototype.get = () => Promise.reject(new DOMException("refused", "SecurityError"));
+  });
+  const page = await context.newPage();
+  const widget = [];
+  page.on("request", (r) => WIDGET.test(r.url()) && widget.push(r.url()));
+  await page.goto(URL_ + "/");
+  await ready(page);
+  await page.waitForLoadState("networkidle");
+  assert.equal(await page.locator(".badge").textContent(), "");
+  assert.equal(await page.locator(".launcher").getAttribute("aria-label"), "Open chat");
+  assert.deepEqual(widget, [], "no idle load without a marker");
+  await context.close();
+});
+
 test("queued calls: identify() waits for the widget without a visitor, open() loads it, reset() forgets at once", async () => {
   const address = `queued+${unique("")}@example.com`;
   const page = await visit(pages.hosts.page("s_demo", `Parley.identify({ email: ${JSON.stringify(address)} });`));

@@ -46,15 +46,15 @@
 
   /** The marker the last page left, as a promise: from cookieStore without blocking, else from document.cookie in idle time. */
   function remembered() {
-    return new Promise(function (resolve) {
-      w.cookieStore
-        ? cookieStore.get(KEY).then(function (c) {
-            resolve(c && c.value);
-          }, resolve)
-        : idle(function () {
+    return w.cookieStore
+      ? cookieStore.get(KEY).then(function (c) {
+          return c && c.value;
+        }, function () {}) // refused (e.g. a sandboxed frame): no marker
+      : new Promise(function (resolve) {
+          idle(function () {
             resolve(cookie(KEY));
           });
-    });
+        });
   }
 
   /** Loads and starts the wasm widget (once), then replays the calls made meanwhile. */
