@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { URL_, call, deliverMail, mailFixture, unique, launchChromium, signInToInbox } from "./helpers.mjs";
+import { URL_, call, deliverMail, mailFixture, unique, launchChromium, signInToInbox, sendFromWidget } from "./helpers.mjs";
 
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 const PDF = Buffer.from("JVBERi0xLjQKJcfsj6IKMSAwIG9iago8PC9UeXBlL0NhdGFsb2c+PgplbmRvYmoKdHJhaWxlcgo8PC9Sb290IDEgMCBSPj4KJSVFT0YK", "base64");
@@ -39,9 +39,7 @@ async function visitor() {
   await page.locator(".launcher").click();
   await page.locator(".panel").waitFor({ state: "visible" });
   const text = unique("about my order ");
-  await page.locator("#parley-input").fill(text);
-  await page.keyboard.press("Enter");
-  await page.locator("li.mine", { hasText: text }).locator(".meta").filter({ hasText: /\d{1,2}:\d{2}/ }).waitFor();
+  await sendFromWidget(page, text);
   await presence;
   const conversation = await page.locator("li.mine", { hasText: text }).evaluate(async (li) => {
     const token = document.cookie.match(/parley_visitor=([^;]+)/)[1];

@@ -52,6 +52,13 @@ export function sendChat(token, body, clientId = randomUUID()) {
   return call("POST", "/api/widget/messages", { token, json: { client_message_id: clientId, body } });
 }
 
+/** Types `text` into an open widget on `page` and sends it; resolves once the worker has stored it (its line shows its time). */
+export async function sendFromWidget(page, text) {
+  await page.locator("#parley-input").fill(text);
+  await page.keyboard.press("Enter");
+  await page.locator("li.mine", { hasText: text }).locator(".meta").filter({ hasText: /\d{1,2}:\d{2}/ }).waitFor();
+}
+
 /** Reads through the agent API with the seeded key. */
 export async function agentGet(path) {
   const res = await call("GET", path, { token: KEY });

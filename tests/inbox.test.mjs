@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   URL_, KEY, agentGet, call, decodeWords, deliverMail, header, mailFixture, newVisitor, nextSentEmail, replyAddress,
-  sendChat, sentEmails, unique, launchChromium, signInToInbox } from "./helpers.mjs";
+  sendChat, sentEmails, unique, launchChromium, signInToInbox, sendFromWidget } from "./helpers.mjs";
 
 const ADMIN = ["admin@juniperandpine.example", process.env.PARLEY_ADMIN_PASSWORD];
 let browser;
@@ -67,9 +67,7 @@ test("an agent answers a chat and the visitor sees it in the widget", async () =
   await visitor.goto(URL_ + "/");
   await visitor.locator(".launcher").click();
   const question = unique("Do you have decaf? ");
-  await visitor.fill("#parley-input", question);
-  await visitor.keyboard.press("Enter");
-  await visitor.locator("li.mine", { hasText: question }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
+  await sendFromWidget(visitor, question);
 
   const agent = await inbox();
   await listItem(agent, question).click();

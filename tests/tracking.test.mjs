@@ -7,7 +7,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { call, agentGet, newVisitor, signWith, sql, startHostPages, unique, AGENT_KEY, KEY, URL_, launchChromium, signInToInbox } from "./helpers.mjs";
+import { call, agentGet, newVisitor, signWith, sql, startHostPages, unique, AGENT_KEY, KEY, URL_, launchChromium, signInToInbox, sendFromWidget } from "./helpers.mjs";
 
 const run = promisify(execFile);
 const root = new URL("..", import.meta.url).pathname;
@@ -179,9 +179,7 @@ test("browser: the snippet copied from Settings, pasted on another origin, loads
   await visitor.goto(hosts.pageWith(copied));
   await visitor.locator(".launcher").click();
   const text = unique("pasted snippet works ");
-  await visitor.locator("#parley-input").fill(text);
-  await visitor.keyboard.press("Enter");
-  await visitor.locator("li.mine", { hasText: text }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
+  await sendFromWidget(visitor, text);
   const token = (await visitor.context().cookies(hosts.origin)).find((c) => c.name === "parley_visitor").value;
   const { conversation_id } = (await call("GET", "/api/widget/conversation", { token })).body;
   const thread = await agentGet(`/api/conversations/${conversation_id}`);

@@ -4,7 +4,7 @@
 // whose conversation waits, in idle time. The panel is built on first open.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { URL_, KEY, call, newVisitor, sendChat, unique, browserAndHostPages } from "./helpers.mjs";
+import { URL_, KEY, call, newVisitor, sendChat, unique, browserAndHostPages, sendFromWidget } from "./helpers.mjs";
 
 const WIDGET = /\/widget\/widget(\.js|_bg\.wasm)$/;
 const MARKER = "parley_unread_s_demo";
@@ -85,9 +85,7 @@ test("a click with no hover before it opens a working panel", async () => {
   // element.click() fires no pointer event: the wasm is fetched only on the click.
   await page.evaluate(() => document.querySelector("#parley-widget").shadowRoot.querySelector(".launcher").click());
   const text = unique("clicked straight away ");
-  await page.locator("#parley-input").fill(text);
-  await page.keyboard.press("Enter");
-  await page.locator("li.mine", { hasText: text }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
+  await sendFromWidget(page, text);
   assert.equal(await page.locator(".launcher").getAttribute("aria-expanded"), "true");
   await page.context().close();
 });
@@ -96,9 +94,7 @@ test("unread replies leave a marker; the next page's facade shows the badge and 
   const page = await visit();
   await page.locator(".launcher").click();
   const text = unique("anyone there? ");
-  await page.locator("#parley-input").fill(text);
-  await page.keyboard.press("Enter");
-  await page.locator("li.mine", { hasText: text }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
+  await sendFromWidget(page, text);
   await markerIs(page, "0"); // awaiting a reply
   await page.locator(".launcher").click(); // closed: the socket stays for the awaited reply
   const token = (await page.context().cookies()).find((c) => c.name === "parley_visitor").value;
@@ -164,9 +160,7 @@ test("queued calls: identify() waits for the widget without a visitor, open() lo
   await page.waitForLoadState("networkidle");
   assert.deepEqual(page.widget, [], "identify() with no visitor to tie waits in the queue");
   await page.evaluate(() => window.Parley.open());
-  await page.locator("#parley-input").fill("queued identify");
-  await page.keyboard.press("Enter");
-  await page.locator("li.mine", { hasText: "queued identify" }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
+  await sendFromWidget(page, "queued identify");
   const token = (await page.context().cookies(pages.hosts.origin)).find((c) => c.name === "parley_visitor").value;
   const { conversation_id } = (await call("GET", "/api/widget/conversation", { token })).body;
   const { conversation } = (await call("GET", `/api/conversations/${conversation_id}`, { token: KEY })).body;

@@ -5,7 +5,7 @@
 // an inbox socket.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { URL_, KEY, call, unique, launchChromium } from "./helpers.mjs";
+import { URL_, KEY, call, unique, launchChromium, sendFromWidget } from "./helpers.mjs";
 import { inboxSocket, closeAll } from "./sockets.mjs";
 
 const AGENT = "Robin Ash"; // the seeded admin the API key acts as
@@ -86,9 +86,7 @@ async function openChat(page) {
 
 /** Sends a message and waits until it is stored. */
 async function say(page, text) {
-  await page.locator("#parley-input").fill(text);
-  await page.keyboard.press("Enter");
-  await page.locator("li.mine", { hasText: text }).locator(".meta").filter({ hasText: /\d{1,2}:\d{2}/ }).waitFor();
+  await sendFromWidget(page, text);
 }
 
 const token = async (page) => (await page.context().cookies(URL_)).find((c) => c.name === "parley_visitor")?.value;

@@ -3,7 +3,7 @@
 // identify(), agent replies arriving live, host-page events, reset(), keyboard use.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { call, agentGet, unique, KEY, browserAndHostPages } from "./helpers.mjs";
+import { call, agentGet, unique, KEY, browserAndHostPages, sendFromWidget } from "./helpers.mjs";
 import { inboxSocket } from "./sockets.mjs";
 
 const pages = browserAndHostPages();
@@ -19,9 +19,7 @@ async function visit(site, script) {
 
 async function openAndSay(page, text) {
   await page.locator(".launcher").click();
-  await page.locator("#parley-input").fill(text);
-  await page.keyboard.press("Enter");
-  await page.locator("li.mine", { hasText: text }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
+  await sendFromWidget(page, text);
 }
 
 /** Waits until the widget has applied the stored thread and what the worker knows
@@ -151,9 +149,7 @@ test("reset() forgets the visitor on this browser", async () => {
   await page.evaluate(() => Parley.reset());
   assert.equal(await token(page), undefined, "the cookie is gone");
   assert.equal(await page.locator("li.mine").count(), 0, "the thread is cleared");
-  await page.locator("#parley-input").fill("after reset");
-  await page.keyboard.press("Enter");
-  await page.locator("li.mine", { hasText: "after reset" }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
+  await sendFromWidget(page, "after reset");
   const second = await token(page);
   assert.ok(second && second !== first, "a new visitor");
   const seen = await call("GET", "/api/widget/conversation", { token: second });
