@@ -22,6 +22,8 @@
   // widget/src/state.rs). A cookie beside the visitor's, read without blocking
   // the page: localStorage's first read is a synchronous call to the browser.
   var KEY = "parley_unread_" + site;
+  // The visitor cookie (shared::visitor::COOKIE_NAME), written by the widget.
+  var VISITOR = "parley_visitor";
   var queue = [];
   var idle = w.requestIdleCallback || setTimeout;
   var config, fr, root, button, widget, loading, ready, marker, known, forgot;
@@ -83,13 +85,13 @@
     if (widget) return widget[name].apply(widget, args);
     if (name == "reset") {
       // Forget the visitor now: the page may never load the widget.
-      d.cookie = "parley_visitor=; Max-Age=0; Path=/";
+      d.cookie = VISITOR + "=; Max-Age=0; Path=/";
       mark(marker = null);
       forgot = 1;
       badge(0);
     }
     queue.push([name, args]);
-    if (name == "open" || (name == "identify" && cookie("parley_visitor"))) load();
+    if (name == "open" || (name == "identify" && cookie(VISITOR))) load();
   }
 
   /**
@@ -105,7 +107,7 @@
       root.addEventListener(type, function (e) {
         var send = root.querySelector(".send"),
           t = e.target,
-          token = cookie("parley_visitor"),
+          token = cookie(VISITOR),
           // Files only from a pick, a drop or a paste; a line's (by its text) from a click on it.
           list = i && i < 4 && (e.clipboardData || e.dataTransfer || t).files,
           line = i == 4 && t.closest(".body"),
