@@ -1,0 +1,165 @@
+// The widget in the three browser engines (tests/engines.mjs): Chromium,
+// Firefox ESR over WebDriver BiDi, and WebKit (Safari's engine, as WebKitGTK)
+// through WebKitWebDriver. In each, on a host page of another origin: the
+// launcher, a message, the Form, an agent's reply arriving live, a file, and
+// the same conversation after a reload; then Safari's case: a visitor cookie
+// that the host site's own server sets over HTTP brings the visitor back.
+// Screenshots of each engine go to tests/artifacts/engines-*.png.
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { KEY, SITE, call, agentGet, unique, startHostPages } from "./helpers.mjs";
+import { inboxSocket, closeAll } from "./sockets.mjs";
+import { ENGINES, launch, WIDGET as W } from "./engines.mjs";
+
+const COOKIE = "parley_visitor";
+const THIRTY_DAYS_S = 30 * 24 * 60 * 60;
+const ARTIFACTS = new URL("./artifacts/", import.meta.url).pathname;
+/** A stored message's line shows its time. */
+const STORED = "\\d{1,2}:\\d{2}";
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+
+let hosts;
+let team;
+let files;
+before(async () => {
+  hosts = await startHostPages();
+  // An inbox tab keeps the team online, so the Form comes after the first message.
+  team = await inboxSocket({ key: KEY });
+  await team.next((p) => p.type === "team");
+  files = mkdtempSync(join(tmpdir(), "parley-engines-"));
+});
+after(async () => {
+  await closeAll();
+  await hosts?.close();
+  rmSync(files, { recursive: true, force: true });
+});
+
+/** The visitor token in the page's cookies (read as the host page can: it is first-party). */
+const token = (page) => page.evaluate((name) => (document.cookie.match(`(?:^|; )${name}=([^;]+)`) || [])[1] ?? null, COOKIE);
+
+/** Writes `text` in the open panel; resolves once the worker has stored it (its line shows its time). */
+async function say(page, text) {
+  await page.type(W.input, text);
+  await page.find(W.mine, { text, pattern: STORED });
+}
+
+/** The host site's own server (a small 127.0.0.1 server): it serves the snippet page, follows the README's
+ * recipe for Safari (a request that carries the visitor cookie gets it back as an HTTP cookie for 30 days),
+ * and, for a customer signed in on it, sets the token it saw with that customer's earlier requests. */
+async function hostSiteServer(html) {
+  const seen = new Map(); // customer → token
+  const server = createServer((req, res) => {
+    const customer = new URL(req.url, "http://x").searchParams.get("customer");
+    const sent = /(?:^|; )parley_visitor=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
+    if (sent && customer) seen.set(customer, sent);
+    const value = sent ?? (req.url.startsWith("/signed-in") ? seen.get(customer) : undefined);
+    const headers = { "content-type": "text/html" };
+    if (value) headers["set-cookie"] = `${COOKIE}=${value}; Max-Age=${THIRTY_DAYS_S}; Path=/; SameSite=Lax`;
+    res.writeHead(200, headers).end(html);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { origin: `http://127.0.0.1:${server.address().port}`, seen, close: () => new Promise((r) => server.close(r)) };
+}
+
+for (const name of ENGINES) {
+  describe(name, () => {
+    let engine;
+    before(async () => {
+      engine = await launch(name);
+    });
+    after(() => engine?.close());
+
+    test(`${name}: open, write, the Form, a live reply, a file, and the same conversation after a reload`, async (t) => {
+      t.diagnostic(engine.version);
+      const page = await engine.newPage();
+      try {
+        await page.goto(hosts.page(SITE));
+        await page.find(W.launcher);
+        assert.equal(await token(page), null, "no visitor cookie before the visitor writes");
+        await page.click(W.launcher);
+        await page.find(W.panel);
+
+        const text = unique(`Hello from ${name} `);
+        await say(page, text);
+        const visitor = await token(page);
+        assert.ok(visitor, "the visitor cookie exists once the visitor has written");
+        const conversation = (await call("GET", "/api/widget/conversation", { token: visitor })).body.conversation_id;
+
+        // The Form (the demo shop asks an email), answered with the keyboard.
+        await page.find(W.form);
+        const email = `${unique(name)}@example.com`;
+        await page.type(W.formEmail, email);
+        await page.find(W.formDone, { text: "Thanks!" });
+        const { contact_id } = (await agentGet(`/api/conversations/${conversation}`)).conversation;
+        assert.equal((await agentGet(`/api/contacts/${contact_id}`)).contact.email, email);
+
+        // An agent's reply arrives live.
+        const reply = unique(`Answer for ${name} `);
+        assert.equal((await call("POST", `/api/conversations/${conversation}/messages`, { token: KEY, json: { body: reply } })).status, 201);
+        await page.find(W.theirs, { text: reply });
+
+        // A file, picked with the paperclip.
+        const picture = `dot-${name}.png`;
+        writeFileSync(join(files, picture), PNG);
+        await page.setFiles(W.filePicker, join(files, picture));
+        await page.find(W.mine, { text: `📎 ${picture}`, pattern: STORED });
+        const stored = (await call("GET", "/api/widget/conversation", { token: visitor })).body.messages;
+        assert.ok(stored.some((m) => m.attachments.some((a) => a.filename === picture && a.size === PNG.length)), "the file is stored");
+        await page.screenshot(join(ARTIFACTS, `engines-${name}-chat.png`));
+
+        // After a reload: the same conversation, whole.
+        await page.reload();
+        await page.click(W.launcher);
+        await page.find(W.loaded, { visible: false });
+        for (const [line, has] of [[W.mine, text], [W.theirs, reply], [W.mine, `📎 ${picture}`]]) await page.find(line, { text: has });
+        assert.equal(await token(page), visitor, "the same visitor");
+        await page.screenshot(join(ARTIFACTS, `engines-${name}-reopened.png`));
+      } finally {
+        await page.close();
+      }
+    });
+
+    test(`${name}: a visitor cookie that the host site's server sets over HTTP brings the visitor back`, async () => {
+      const site = await hostSiteServer(await (await fetch(hosts.page(SITE))).text());
+      const customer = unique("c");
+      const first = await engine.newPage();
+      let visitor;
+      const text = unique(`Before Safari's cap, in ${name} `);
+      try {
+        await first.goto(`${site.origin}/shop?customer=${customer}`);
+        await first.click(W.launcher);
+        await say(first, text);
+        visitor = await token(first);
+        // The next page of the site: its server re-sets the cookie it receives, for 30 days, over HTTP.
+        await first.goto(`${site.origin}/cart?customer=${customer}`);
+        await first.find(W.launcher);
+        assert.equal(site.seen.get(customer), visitor, "the host's server received the visitor cookie");
+        const cookie = (await first.cookies()).find((c) => c.name === COOKIE);
+        assert.equal(cookie.value, visitor);
+        assert.equal(cookie.httpOnly, false, "the widget must still read it");
+        assert.ok(Math.abs(cookie.expires - Date.now() / 1000 - THIRTY_DAYS_S) < 600, `30 days (got ${cookie.expires})`);
+      } finally {
+        await first.close();
+      }
+
+      // A browser holding only the cookie the site's server set (none the widget wrote): the same conversation.
+      const second = await engine.newPage();
+      try {
+        await second.goto(`${site.origin}/signed-in?customer=${customer}`);
+        await second.find(W.launcher);
+        assert.equal(await token(second), visitor, "set by the host's server");
+        await second.click(W.launcher);
+        await second.find(W.mine, { text });
+        await second.screenshot(join(ARTIFACTS, `engines-${name}-server-cookie.png`));
+      } finally {
+        await second.close();
+        await site.close();
+      }
+    });
+  });
+}
+
