@@ -8,12 +8,13 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KEY, SITE, call, agentGet, unique, startHostPages } from "./helpers.mjs";
 import { inboxSocket, closeAll } from "./sockets.mjs";
 import { ENGINES, launch, WIDGET as W } from "./engines.mjs";
+import { keepParleyVisitor } from "../www/examples/visitor-cookie/keep-visitor.mjs";
 
 const COOKIE = "parley_visitor";
 const THIRTY_DAYS_S = 30 * 24 * 60 * 60;
@@ -47,22 +48,47 @@ async function say(page, text) {
   await page.find(W.mine, { text, pattern: STORED });
 }
 
-/** The host site's own server (a small 127.0.0.1 server): it serves the snippet page, follows the README's
- * recipe for Safari (a request that carries the visitor cookie gets it back as an HTTP cookie for 30 days),
- * and, for a customer signed in on it, sets the token it saw with that customer's earlier requests. */
+/** The line the Safari recipe (www/examples/visitor-cookie/, shown in Settings › Tracking) puts in the site's pages. */
+const PING_ON_OPEN = /Parley\.on\("open".*\);/.exec(readFileSync(new URL("../www/examples/visitor-cookie/keep-visitor.mjs", import.meta.url), "utf8"))[0];
+
+/**
+ * The host site's own server (a small 127.0.0.1 server) serving `html`, with the
+ * Safari recipe on every response (keepParleyVisitor, the example as Settings shows
+ * it). It records each request: `{method, path, token (the visitor cookie it
+ * carried), setCookie (what it answered)}`; `request(match)` awaits one. For a
+ * customer signed in on it (`/signed-in?customer=`), it sets the token it saw on
+ * that customer's earlier requests.
+ */
 async function hostSiteServer(html) {
-  const seen = new Map(); // customer → token
+  const requests = [];
+  const waiters = new Set();
+  const tokens = new Map(); // customer → token
   const server = createServer((req, res) => {
-    const customer = new URL(req.url, "http://x").searchParams.get("customer");
-    const sent = /(?:^|; )parley_visitor=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
-    if (sent && customer) seen.set(customer, sent);
-    const value = sent ?? (req.url.startsWith("/signed-in") ? seen.get(customer) : undefined);
-    const headers = { "content-type": "text/html" };
-    if (value) headers["set-cookie"] = `${COOKIE}=${value}; Max-Age=${THIRTY_DAYS_S}; Path=/; SameSite=Lax`;
-    res.writeHead(200, headers).end(html);
+    const url = new URL(req.url, "http://host");
+    const customer = url.searchParams.get("customer");
+    const token = new RegExp(`(?:^|; )${COOKIE}=([^;]+)`).exec(req.headers.cookie ?? "")?.[1];
+    if (token && customer) tokens.set(customer, token);
+    keepParleyVisitor(req, res);
+    if (url.pathname === "/signed-in" && !token && tokens.has(customer)) {
+      res.appendHeader("set-cookie", `${COOKIE}=${tokens.get(customer)}; Max-Age=${THIRTY_DAYS_S}; Path=/; SameSite=Lax`);
+    }
+    const seen = { method: req.method, path: url.pathname, token, setCookie: [].concat(res.getHeader("set-cookie") ?? []) };
+    requests.push(seen);
+    for (const w of waiters) if (w.match(seen)) w.resolve(seen);
+    res.writeHead(200, { "content-type": "text/html" }).end(html);
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  return { origin: `http://127.0.0.1:${server.address().port}`, seen, close: () => new Promise((r) => server.close(r)) };
+  return {
+    origin: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    /** Resolves with the first request from index `from` on that matches (already made or still to come). */
+    request(match, from = 0) {
+      const made = requests.slice(from).find(match);
+      if (made) return Promise.resolve(made);
+      return new Promise((resolve) => waiters.add({ match, resolve }));
+    },
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 for (const name of ENGINES) {
@@ -123,30 +149,40 @@ for (const name of ENGINES) {
       }
     });
 
-    test(`${name}: a visitor cookie that the host site's server sets over HTTP brings the visitor back`, async () => {
-      const site = await hostSiteServer(await (await fetch(hosts.page(SITE))).text());
+    test(`${name}: Safari's case, the visitor cookie re-set over HTTP by the host site's own server keeps the visitor`, async () => {
+      const site = await hostSiteServer(await (await fetch(hosts.page(SITE, PING_ON_OPEN))).text());
       const customer = unique("c");
+      const text = unique(`Before a week has passed, in ${name} `);
       const first = await engine.newPage();
       let visitor;
-      const text = unique(`Before Safari's cap, in ${name} `);
       try {
         await first.goto(`${site.origin}/shop?customer=${customer}`);
         await first.click(W.launcher);
         await say(first, text);
         visitor = await token(first);
-        // The next page of the site: its server re-sets the cookie it receives, for 30 days, over HTTP.
+
+        // The next page: the site's server hands the cookie back over HTTP, for 30 days, and the browser keeps it so.
         await first.goto(`${site.origin}/cart?customer=${customer}`);
-        await first.find(W.launcher);
-        assert.equal(site.seen.get(customer), visitor, "the host's server received the visitor cookie");
+        const page = await site.request((r) => r.path === "/cart");
+        assert.equal(page.token, visitor, "the host's server receives the visitor cookie (first-party)");
+        const resent = `${COOKIE}=${visitor}; Max-Age=${THIRTY_DAYS_S}; Path=/; SameSite=Lax`;
+        assert.deepEqual(page.setCookie, [resent]);
         const cookie = (await first.cookies()).find((c) => c.name === COOKIE);
         assert.equal(cookie.value, visitor);
         assert.equal(cookie.httpOnly, false, "the widget must still read it");
         assert.ok(Math.abs(cookie.expires - Date.now() / 1000 - THIRTY_DAYS_S) < 600, `30 days (got ${cookie.expires})`);
+
+        // Once the widget has started (and written the cookie from its script), the page calls the server: the last write is an HTTP one.
+        const from = site.requests.length;
+        await first.click(W.launcher);
+        await first.find(W.mine, { text });
+        const ping = await site.request((r) => r.method === "HEAD" && r.token === visitor, from);
+        assert.deepEqual(ping.setCookie, [resent]);
       } finally {
         await first.close();
       }
 
-      // A browser holding only the cookie the site's server set (none the widget wrote): the same conversation.
+      // A browser holding only a cookie the site's server set (none the widget wrote): the same conversation.
       const second = await engine.newPage();
       try {
         await second.goto(`${site.origin}/signed-in?customer=${customer}`);
