@@ -159,8 +159,14 @@ async function firefox() {
 async function webkit() {
   const driver = await startDriver();
   const sessions = new Set();
-  const first = await driver.session(); // the browser's version, and proof that a session starts
-  await first.close();
+  let first;
+  try {
+    first = await driver.session(); // the browser's version, and proof that a session starts
+    await first.close();
+  } catch (err) {
+    await driver.stop();
+    throw err;
+  }
   return {
     version: `WebKitGTK ${first.version}`,
     async newPage() {

@@ -42,21 +42,33 @@ export async function startDriver() {
   child.stderr.on("data", (d) => (stderr += d));
   const exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
+  let starting = true;
+  const died = exited.then((code) => starting && `WebKitWebDriver exited (${code}): ${stderr}`);
+  const deadline = Date.now() + 60_000;
   for (;;) {
-    const ready = await Promise.race([
-      fetch(`${url}/status`).then((r) => r.json()).then((s) => s.value?.ready, () => false),
-      exited.then((code) => { throw new Error(`WebKitWebDriver exited (${code}): ${stderr}`); }),
-    ]);
+    const ready = await Promise.race([fetch(`${url}/status`).then((r) => r.json()).then((s) => s.value?.ready, () => false), died]);
+    if (typeof ready === "string") throw new Error(ready);
     if (ready) break;
+    if (Date.now() > deadline) {
+      try { process.kill(-child.pid, "SIGTERM"); } catch {}
+      throw new Error(`WebKitWebDriver did not answer on ${url} within a minute: ${stderr}`);
+    }
     // The driver is not listening yet: ask again on the next turn of its start-up.
     await new Promise((r) => setTimeout(r, 50));
   }
+  starting = false;
+  // Whatever ends this process, the driver, its X server and its browsers end with it.
+  const stop = () => {
+    try { process.kill(-child.pid, "SIGTERM"); } catch {}
+  };
+  process.once("exit", stop);
   return {
     url,
     /** A new session: a fresh MiniBrowser with an empty, ephemeral profile. */
     session: () => Session.start(url),
     stop() {
-      try { process.kill(-child.pid, "SIGTERM"); } catch {}
+      process.off("exit", stop);
+      stop();
       return exited;
     },
   };
@@ -79,7 +91,7 @@ export class Session {
     }, driver);
     session.base = `${driver}/session/${created.sessionId}`;
     session.version = created.capabilities.browserVersion;
-    await session.cmd("POST", "/timeouts", { script: 20_000, pageLoad: 30_000 });
+    await session.cmd("POST", "/timeouts", { script: 30_000, pageLoad: 30_000 });
     await session.cmd("POST", "/window/rect", { width: 1024, height: 768 });
     return session;
   }
