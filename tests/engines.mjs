@@ -64,8 +64,8 @@ export async function launch(engine) {
 
 /**
  * The suites' page API over an engine's primitives (`raw`): `find(selector,
- * {text, pattern, visible})` awaits an element (see `deep`); `click`, `type`
- * (then Enter) and `setFiles` act on what it finds, with the engine's own input.
+ * {text, pattern, visible})` awaits an element (see `deep`); `click`, `fill`,
+ * `type` (then Enter) and `setFiles` act on what it finds, with the engine's own input.
  */
 function pageOf(engine, raw) {
   const find = async (selector, opts = {}) => {
@@ -81,7 +81,14 @@ function pageOf(engine, raw) {
     reload: raw.reload,
     find,
     click: async (selector, opts) => raw.click(await find(selector, opts)),
-    type: async (selector, value) => raw.type(await find(selector), value),
+    /** Types `value` into the field (replacing what it held). */
+    fill: async (selector, value) => raw.fill(await find(selector), value),
+    /** Types `value` into the field, then presses Enter. */
+    type: async (selector, value) => {
+      const field = await find(selector);
+      await raw.fill(field, value);
+      await raw.enter(field);
+    },
     setFiles: async (selector, path) => raw.setFiles(await find(selector, { visible: false }), path),
     evaluate: raw.evaluate,
     /** The page's cookies, as `{name, value, expires (s), httpOnly}`. */
@@ -104,10 +111,8 @@ async function chromium() {
         reload: () => page.reload(),
         find: async (arg) => (await page.waitForFunction(deep, arg)).asElement(),
         click: (el) => el.click(),
-        type: async (el, value) => {
-          await el.fill(value);
-          await el.press("Enter");
-        },
+        fill: (el, value) => el.fill(value),
+        enter: (el) => el.press("Enter"),
         setFiles: (el, path) => el.setInputFiles(path),
         evaluate: (fn, arg) => page.evaluate(fn, arg),
         cookies: async () => (await context.cookies(page.url())).map(({ name, value, expires, httpOnly }) => ({ name, value, expires, httpOnly })),
@@ -140,10 +145,11 @@ async function firefox() {
         reload: () => page.reload(),
         find: async (arg) => (await page.waitForFunction(deep, {}, arg)).asElement(),
         click: (el) => el.click(),
-        type: async (el, value) => {
+        fill: async (el, value) => {
+          await el.evaluate((input) => (input.value = ""));
           await el.type(value);
-          await el.press("Enter");
         },
+        enter: (el) => el.press("Enter"),
         setFiles: (el, path) => el.uploadFile(path),
         evaluate: (fn, arg) => page.evaluate(fn, arg),
         cookies: async () => (await page.cookies()).map(({ name, value, expires, httpOnly }) => ({ name, value, expires, httpOnly })),
@@ -180,10 +186,11 @@ async function webkit() {
           `const deep = ${deep}; const [arg, done] = arguments;
            (function poll() { const el = deep(arg); if (el) done(el); else requestAnimationFrame(poll); })();`, [arg]),
         click: (el) => session.click(Session.id(el)),
-        type: async (el, value) => {
+        fill: async (el, value) => {
           await session.clear(Session.id(el));
-          await session.sendKeys(Session.id(el), value + ENTER);
+          await session.sendKeys(Session.id(el), value);
         },
+        enter: (el) => session.sendKeys(Session.id(el), ENTER),
         setFiles: (el, path) => session.sendKeys(Session.id(el), path),
         evaluate: (fn, arg) => session.execute(`return (${fn})(arguments[0]);`, [arg ?? null]),
         cookies: async () => (await session.cookies()).map(({ name, value, expiry, httpOnly }) => ({ name, value, expires: expiry, httpOnly })),

@@ -1,7 +1,8 @@
 // The widget in the three browser engines (tests/engines.mjs): Chromium,
 // Firefox ESR over WebDriver BiDi, and WebKit (Safari's engine, as WebKitGTK)
 // through WebKitWebDriver. In each, on a host page of another origin: the
-// launcher, a message, the Form, an agent's reply arriving live, a file, and
+// launcher, a message, the Form, typing seen by the team and an agent's reply
+// arriving live (the widget's socket both ways), a file, and
 // the same conversation after a reload; then Safari's case: a visitor cookie
 // that the host site's own server sets over HTTP brings the visitor back.
 // Screenshots of each engine go to tests/artifacts/engines-*.png.
@@ -99,7 +100,7 @@ for (const name of ENGINES) {
     });
     after(() => engine?.close());
 
-    test(`${name}: open, write, the Form, a live reply, a file, and the same conversation after a reload`, async (t) => {
+    test(`${name}: open, write, the Form, typing and a reply live, a file, and the same conversation after a reload`, async (t) => {
       t.diagnostic(engine.version);
       const page = await engine.newPage();
       try {
@@ -123,7 +124,10 @@ for (const name of ENGINES) {
         const { contact_id } = (await agentGet(`/api/conversations/${conversation}`)).conversation;
         assert.equal((await agentGet(`/api/contacts/${contact_id}`)).contact.email, email);
 
-        // An agent's reply arrives live.
+        // The widget's socket carries both ways: what the visitor types reaches the team as they type, and a reply arrives live.
+        const typing = unique("Still typing ");
+        await page.fill(W.input, typing);
+        await team.next((p) => p.type === "visitor_typing" && p.visitor_id === visitor.split(".")[0] && p.text === typing, { timeout: 30_000 });
         const reply = unique(`Answer for ${name} `);
         assert.equal((await call("POST", `/api/conversations/${conversation}/messages`, { token: KEY, json: { body: reply } })).status, 201);
         await page.find(W.theirs, { text: reply });
