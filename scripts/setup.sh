@@ -3,7 +3,7 @@
 # Idempotent: when everything is present it only checks versions (about a second).
 #
 #   scripts/setup.sh            # build + run tools
-#   scripts/setup.sh --browser  # also Chromium for the browser tests
+#   scripts/setup.sh --browser  # also the browsers of the browser tests (Chromium, Firefox ESR, WebKitGTK)
 #
 # Encodes the verified wasm32 recipe: the wasm-bindgen CLI must equal the
 # wasm-bindgen crate in Cargo.lock, worker-build is told where wasm-bindgen and
@@ -49,13 +49,24 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   touch node_modules/.package-lock.json
 fi
 
-if [ "${1:-}" = "--browser" ] && [ -z "${CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
-  say "installing Chromium for the browser tests"
-  if command -v apt-get >/dev/null 2>&1; then
-    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
-  else
-    die "install Chromium (or set CHROMIUM=/path/to/chrome) for the browser tests"
+if [ "${1:-}" = "--browser" ]; then
+  # The three engines of the browser tests (tests/engines.mjs): Chromium, Firefox ESR
+  # (driven over WebDriver BiDi), and WebKitGTK's MiniBrowser through WebKitWebDriver
+  # on a virtual display (xvfb-run, which needs xauth).
+  missing=()
+  [ -n "${CHROMIUM:-}" ] || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  [ -n "${FIREFOX:-}" ] || command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
+  command -v xauth >/dev/null 2>&1 || missing+=(xauth)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing ${missing[*]} for the browser tests"
+    if command -v apt-get >/dev/null 2>&1; then
+      sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+      $sudo apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      die "install ${missing[*]} (or set CHROMIUM / FIREFOX to a browser's path) for the browser tests"
+    fi
   fi
 fi

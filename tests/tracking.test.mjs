@@ -195,11 +195,15 @@ test("browser: Settings sets the identity mode, shows a rotated secret once, the
   await admin.selectOption("#s-site", "s_mail_small");
   await admin.locator("#t-snippet", { hasText: '"s_mail_small"' }).waitFor();
   // The examples load one after another: wait for each, then check what it says.
-  for (const file of ["sign.mjs", "sign.py", "sign.php", "sign.rb"]) {
+  for (const [file, says] of [
+    ...["sign.mjs", "sign.py", "sign.php", "sign.rb"].map((file) => [`identity/${file}`, /hmac/i]),
+    ["visitor-cookie/keep-visitor.mjs", /Safari keeps cookies[^]*parley_visitor=\$\{token\}; Max-Age=/],
+  ]) {
     const pre = admin.locator(`pre[data-example='${file}']`);
     await pre.filter({ hasText: /\S/ }).waitFor({ state: "attached" });
-    assert.match(await pre.textContent(), /HMAC|hmac/i, file);
+    assert.match(await pre.textContent(), says, file);
   }
+  assert.match(await admin.locator("#tracking").textContent(), /Safari keeps cookies that scripts write for 7 days only/);
   await admin.click("#t-rotate");
   await admin.locator("#t-secret-once").waitFor();
   const secret = (await admin.locator("#t-secret").textContent()).trim();

@@ -105,12 +105,13 @@ async function rotate() {
   }
 }
 
-/** Fills the signing examples from the files the worker serves (as text). */
+/** Fills the server-side examples (identity signing, the Safari visitor cookie) from the files the worker serves (as text). */
 async function loadExamples() {
   for (const pre of document.querySelectorAll("pre[data-example]")) {
     if (pre.textContent) continue;
     try {
-      const res = await fetch(`/examples/identity/${encodeURIComponent(pre.getAttribute("data-example") || "")}`);
+      const path = (pre.getAttribute("data-example") || "").split("/").map(encodeURIComponent).join("/");
+      const res = await fetch(`/examples/${path}`);
       if (res.ok) pre.textContent = await res.text();
     } catch {
       pre.textContent = "Could not load this example.";
