@@ -162,6 +162,38 @@ test("without 'wasm-unsafe-eval' the console names it, and the launcher opens th
   await page.context().close();
 });
 
+test("a widget download that fails again when retried leaves a launcher that opens the hosted chat", async () => {
+  const { snippet } = await tracking();
+  const context = await pages.browser.newContext();
+  let tries = 0;
+  await context.route(/\/widget\/widget_bg\.wasm$/, (route) => (tries++, route.abort()));
+  const page = await context.newPage();
+  page.logged = [];
+  page.on("console", (m) => m.type() === "error" && page.logged.push(m.text()));
+  await page.goto(pages.hosts.pageWith(snippet));
+  const opened = context.waitForEvent("page");
+  await page.locator(".launcher").click();
+  const chat = await opened;
+  assert.equal(new URL(chat.url()).pathname, "/chat/s_demo");
+  assert.equal(tries, 2, "tried twice");
+  assert.ok(page.logged.some((m) => m.startsWith("Parley: the chat widget could not start:")), `${page.logged}`);
+  await context.close();
+});
+
+test("where constructable stylesheets are missing, <style> elements style the launcher and the panel", async () => {
+  const { snippet } = await tracking();
+  const context = await pages.browser.newContext();
+  await context.addInitScript(() => { delete ShadowRoot.prototype.adoptedStyleSheets; });
+  const page = await context.newPage();
+  await page.goto(pages.hosts.pageWith(snippet));
+  await page.locator(".launcher").click();
+  await page.locator(".panel").waitFor({ state: "visible" });
+  assert.equal((await computed(page, ".launcher", ["position"])).position, "fixed");
+  assert.equal((await computed(page, ".panel", ["position"])).position, "fixed");
+  assert.equal(await page.evaluate(() => document.querySelector("parley-chat").shadowRoot.querySelectorAll("style").length), 2);
+  await context.close();
+});
+
 test("the hosted chat page speaks the site's or the browser's language, passes axe, and works by keyboard", async () => {
   const { default: axe } = await import("axe-core");
   const { source } = axe;

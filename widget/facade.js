@@ -80,8 +80,9 @@
         });
       })
       .catch(function (err) {
-        // A failed download (TypeError) is tried again on the next intent, once.
-        if (err.name == "TypeError" && !fails++) loading = 0;
+        loading = 0;
+        // A failed download (TypeError) is tried again at once, once (`fails` turns true, then false).
+        if (err.name == "TypeError" && (fails = !fails)) load();
         else fail(err);
       });
   }
@@ -94,7 +95,7 @@
   function fail(err) {
     loading = 2;
     console.error("Parley: the chat widget could not start" +
-      (err.name == "CompileError" ? " (CSP: add 'wasm-unsafe-eval' to script-src)" : "") +
+      (err.name == "CompileError" ? " (CSP: script-src needs 'wasm-unsafe-eval')" : "") +
       ":", err);
     if (/open/.test(queue)) chat(); // an open() waits (no other call's name or arguments, as text, holds "open")
   }
@@ -110,11 +111,14 @@
 
   /** Styles the shadow root with `css`: a constructable stylesheet, which no CSP governs, else (an older browser) a <style> element. */
   function sheet(css) {
-    if (root.adoptedStyleSheets) {
-      var s = new CSSStyleSheet();
+    var sheets = root.adoptedStyleSheets, s;
+    if (sheets) {
+      root.adoptedStyleSheets = sheets.concat((s = new CSSStyleSheet()));
       s.replaceSync(css);
-      root.adoptedStyleSheets = root.adoptedStyleSheets.concat(s);
-    } else root.prepend(Object.assign(d.createElement("style"), { textContent: css }));
+    } else {
+      root.prepend((s = d.createElement("style")));
+      s.textContent = css;
+    }
   }
 
   /** A snippet call: to the widget once it runs, else queued (loading it when the call needs it). */
