@@ -3,6 +3,9 @@
 // them, through the snippet API's queue, to open the panel at once; chat.css,
 // linked into the widget's shadow root, makes the panel fill the page. Closing
 // it shows the page and the launcher, which opens it again.
+// Where the widget cannot start here either (a browser without WebAssembly),
+// its launcher must not open this very page again.
+window.open = () => null;
 window.Parley = {
   q: [
     ["on", ["ready", () => {
