@@ -46,7 +46,7 @@ async function open(browser, url, { rate, snippet, timeDomain = "timeTicks", loa
   await page.goto(url, { waitUntil: "load" });
   // Polled through bare CDP, the same on every page: Playwright's own helpers
   // inject scripts into the page, and they would count as the page's.
-  const expression = snippet && loader === undefined ? "!!document.getElementById('parley-widget')" : "true";
+  const expression = snippet && loader === undefined ? "!!document.querySelector('parley-chat')" : "true";
   while (!(await cdp.send("Runtime.evaluate", { expression })).result.value) await new Promise((r) => setTimeout(r, 20));
   await page.waitForLoadState("networkidle");
   const metrics = async () => {
@@ -82,7 +82,7 @@ async function clickToPanel(browser, rate) {
   for (let i = 0; i < RUNS; i++) {
     const { context, page } = await open(browser, URL_ + "/", { rate, snippet: true });
     samples.push(await page.evaluate(() => new Promise((resolve) => {
-      const root = document.querySelector("#parley-widget").shadowRoot;
+      const root = document.querySelector("parley-chat").shadowRoot;
       root.addEventListener("focusin", (e) => {
         if (e.target.id === "parley-input") resolve(performance.now() - start);
       });

@@ -152,7 +152,7 @@ export async function startHostPages() {
   const pages = new Map();
   const server = createServer((req, res) => {
     const page = pages.get(req.url);
-    res.writeHead(page ? 200 : 404, { "content-type": "text/html" }).end(page ?? "no such page");
+    res.writeHead(page ? 200 : 404, { "content-type": "text/html", ...page?.headers }).end(page?.html ?? "no such page");
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const origin = `http://127.0.0.1:${server.address().port}`;
@@ -162,13 +162,13 @@ export async function startHostPages() {
     page(site, script = "") {
       const path = `/${unique("p")}`;
       const body = snippet.replace('"s_demo"', JSON.stringify(site));
-      pages.set(path, `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>${site}</title></head><body><h1>Host of ${site}</h1>${body}<script>${script}</script></body></html>`);
+      pages.set(path, { html: `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>${site}</title></head><body><h1>Host of ${site}</h1>${body}<script>${script}</script></body></html>` });
       return origin + path;
     },
-    /** A page that pastes `html` (e.g. a snippet copied from Settings) as it is. */
-    pageWith(html) {
+    /** A page that pastes `html` (e.g. a snippet copied from Settings) as it is, answered with extra `headers` (e.g. a CSP). */
+    pageWith(html, headers = {}) {
       const path = `/${unique("p")}`;
-      pages.set(path, `<!doctype html><html><head><title>Pasted</title></head><body><h1>A site owner's page</h1>\n${html}\n</body></html>`);
+      pages.set(path, { headers, html: `<!doctype html><html><head><title>Pasted</title></head><body><h1>A site owner's page</h1>\n${html}\n</body></html>` });
       return origin + path;
     },
     close: () => new Promise((r) => server.close(r)),

@@ -164,7 +164,7 @@ async function settings() {
   return page;
 }
 
-test("browser: the snippet copied from Settings, pasted on another origin, loads that site's widget", async () => {
+test("browser: the snippet copied from Settings, pasted on another origin whose CSP is exactly Settings' list, loads that site's widget", async () => {
   const admin = await settings();
   await admin.selectOption("#s-site", "s_form_a");
   await admin.locator("#t-snippet", { hasText: '"s_form_a"' }).waitFor();
@@ -174,9 +174,15 @@ test("browser: the snippet copied from Settings, pasted on another origin, loads
   assert.equal(copied, await admin.locator("#t-snippet").textContent());
   assert.ok(copied.includes(`${URL_}/loader.js`));
 
+  // The page sends a Content-Security-Policy of exactly what Settings lists, and nothing more.
+  const csp = await admin.locator("#t-csp").textContent();
+  assert.match(csp, /^script-src .*'wasm-unsafe-eval';\nconnect-src .*;$/);
+  assert.equal(await admin.locator("#t-csp-why li").count(), 2);
   hosts ??= await startHostPages();
   const visitor = await browser.newPage();
-  await visitor.goto(hosts.pageWith(copied));
+  const violations = [];
+  visitor.on("console", (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
+  await visitor.goto(hosts.pageWith(copied, { "content-security-policy": `default-src 'none'; ${csp.replace(/\n/g, " ")}` }));
   await visitor.locator(".launcher").click();
   const text = unique("pasted snippet works ");
   await sendFromWidget(visitor, text);
@@ -185,6 +191,7 @@ test("browser: the snippet copied from Settings, pasted on another origin, loads
   const thread = await agentGet(`/api/conversations/${conversation_id}`);
   assert.equal(thread.conversation.site_id, "s_form_a");
   assert.deepEqual(thread.messages.map((m) => m.body), [text]);
+  assert.deepEqual(violations, [], "the listed sources were enough");
   assert.deepEqual(admin.errors, []);
   await visitor.close();
   await admin.context().close();

@@ -163,13 +163,13 @@ test("the widget works from the keyboard alone", async () => {
   await page.locator(".launcher").focus();
   await page.keyboard.press("Enter");
   await page.locator(".panel").waitFor();
-  assert.equal(await page.evaluate(() => document.querySelector("#parley-widget").shadowRoot.activeElement?.id), "parley-input");
+  assert.equal(await page.evaluate(() => document.querySelector("parley-chat").shadowRoot.activeElement?.id), "parley-input");
   await page.keyboard.type("typed without a mouse");
   await page.keyboard.press("Enter");
   await page.locator("li.mine", { hasText: "typed without a mouse" }).waitFor();
   await page.keyboard.press("Escape");
   assert.equal(await page.locator(".panel").isVisible(), false);
-  assert.equal(await page.evaluate(() => document.querySelector("#parley-widget").shadowRoot.activeElement?.className), "launcher right");
+  assert.equal(await page.evaluate(() => document.querySelector("parley-chat").shadowRoot.activeElement?.className), "launcher right");
   await page.context().close();
 });
 

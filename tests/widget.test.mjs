@@ -113,7 +113,7 @@ test("whatever a visitor types renders as text, never as HTML", async () => {
   const attack = `<img src=x onerror="window.__pwned=1"><b>bold</b> ${unique()}`;
   const line = await say(page, attack);
   assert.equal(await line.locator(".body").textContent(), attack);
-  assert.equal(await page.locator("#parley-widget img, #parley-widget b").count(), 0);
+  assert.equal(await page.locator("parley-chat img, parley-chat b").count(), 0);
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   await page.context().close();
 });

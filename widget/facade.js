@@ -26,7 +26,7 @@
   var VISITOR = "parley_visitor";
   var queue = [];
   var idle = w.requestIdleCallback || setTimeout;
-  var config, fr, root, button, widget, loading, ready, marker, known, forgot;
+  var config, fr, root, button, widget, loading, ready, marker, known, forgot, fails;
 
   /** The value of this page's cookie `name`, or undefined (a synchronous read: never at start-up). */
   function cookie(name) {
@@ -59,14 +59,19 @@
         });
   }
 
-  /** Loads and starts the wasm widget (once), then replays the calls made meanwhile. */
+  /**
+   * Loads and starts the wasm widget (once), then replays the calls made
+   * meanwhile. Where the wasm cannot start (a Content-Security-Policy without
+   * 'wasm-unsafe-eval', a browser without WebAssembly, a download that failed
+   * twice), the launcher opens the hosted chat page instead: see chat().
+   */
   function load() {
     if (loading) return;
     loading = 1;
     import(base + "/widget/widget.js")
       .then(function (glue) {
         return Promise.all([glue.default({ module_or_path: base + "/widget/widget_bg.wasm" }), known]).then(function () {
-          widget = glue.start(site, base, config, button, marker == null ? null : +marker, fr, mark);
+          widget = glue.start(site, base, config, button, marker == null ? null : +marker, fr, mark, sheet);
           // Before the queued calls: an open() among them builds the panel and focuses it.
           if (config.files) files();
           queue.splice(0).forEach(function (call) {
@@ -76,13 +81,50 @@
       })
       .catch(function (err) {
         loading = 0;
-        console.error("Parley: the chat widget could not start:", err);
+        // A failed download (TypeError) is tried again at once, once (`fails` turns true, then false).
+        if (err.name == "TypeError" && (fails = !fails)) load();
+        else fail(err);
       });
+  }
+
+  /**
+   * The wasm cannot start: says why (a refused compile names the directive a
+   * CSP lacks), and from now on the launcher opens the hosted chat (now, if
+   * it was asked to).
+   */
+  function fail(err) {
+    loading = 2;
+    console.error("Parley: the chat widget could not start" +
+      (err.name == "CompileError" ? " (CSP: script-src needs 'wasm-unsafe-eval')" : "") +
+      ":", err);
+    if (/open/.test(queue)) chat(); // an open() waits (no other call's name or arguments, as text, holds "open")
+  }
+
+  /**
+   * The hosted chat page (/chat/{site} on the worker's origin: the same widget,
+   * full-page, under the worker's own CSP) in a new window, for a page where
+   * the wasm cannot start.
+   */
+  function chat() {
+    w.open(base + "/chat/" + site);
+  }
+
+  /** Styles the shadow root with `css`: a constructable stylesheet, which no CSP governs, else (an older browser) a <style> element. */
+  function sheet(css) {
+    var sheets = root.adoptedStyleSheets, s;
+    if (sheets) {
+      root.adoptedStyleSheets = sheets.concat((s = new CSSStyleSheet()));
+      s.replaceSync(css);
+    } else {
+      root.prepend((s = d.createElement("style")));
+      s.textContent = css;
+    }
   }
 
   /** A snippet call: to the widget once it runs, else queued (loading it when the call needs it). */
   function call(name, args) {
     if (widget) return widget[name].apply(widget, args);
+    if (name == "open" && loading > 1) return chat();
     if (name == "reset") {
       // Forget the visitor now: the page may never load the widget.
       d.cookie = VISITOR + "=; Max-Age=0; Path=/";
@@ -144,22 +186,26 @@
     config = c;
     // As shared::i18n::Locale::resolve: a fixed language wins, `auto` follows the browser.
     fr = c.language == "fr" || (c.language != "en" && /^fr/i.test(navigator.language));
-    var host = d.createElement("div");
-    host.id = "parley-widget";
+    // A custom element: no page rule written for a div reaches it, and its
+    // shadow CSS resets what it would inherit, !important so that it beats
+    // the page's !important rules too (the inner context wins those).
+    var host = d.createElement("parley-chat");
     root = host.attachShadow({ mode: "open" });
     root.innerHTML =
-      "<style>:host{all:initial}*{box-sizing:border-box;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif}" +
-      ".launcher{position:fixed;bottom:20px;right:20px;z-index:2147483646;width:56px;height:56px;border-radius:50%;border:0;" +
-      "background:var(--accent,#2f6fed);color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center}" +
-      ".left{right:auto;left:20px}.clip{margin:auto;cursor:pointer;font-size:20px}:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
-      ".badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#c0392b;" +
-      "color:#fff;font:700 12px/20px system-ui,sans-serif}.badge:empty{display:none}</style>" +
       '<button type="button" class="launcher ' + (c.position == "left" ? "left" : "right") +
-      '" aria-expanded="false" aria-controls="parley-panel"><svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false">' +
+      '" aria-expanded="false" aria-controls="parley-panel"><svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">' +
       '<path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>' +
       '<span class="badge" aria-hidden="true"></span></button>';
     button = root.lastChild;
-    button.setAttribute("style", "--accent:" + c.color);
+    // After the button: a <style> fallback goes before it, and the button stays last.
+    sheet(":host{all:initial!important}*{box-sizing:border-box;font-family:system-ui,sans-serif}" +
+      ".launcher{position:fixed;bottom:20px;right:20px;z-index:2147483646;width:56px;height:56px;border-radius:50%;border:0;" +
+      "background:var(--accent);color:#fff;cursor:pointer;box-shadow:0 4px 14px #00000040;display:grid;place-items:center}" +
+      ".left{right:auto;left:20px}:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
+      ".badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#c0392b;" +
+      "color:#fff;font:700 12px/20px system-ui,sans-serif}.badge:empty{display:none}");
+    // The accent through the CSSOM (no CSP governs it), inherited by the launcher and the panel.
+    host.style.setProperty("--accent", c.color);
     badge(0);
     // A marker shows its count, and has the widget load in idle time. No
     // check of the visitor cookie (a synchronous read): a marker the cookie
@@ -176,6 +222,9 @@
       if (!widget) call("open", []);
     });
     d.body.appendChild(host);
+    // In the top layer, where no transform, overflow or z-index of the page reaches it.
+    host.popover = "manual";
+    host.showPopover?.();
     w.Parley = api;
     (stub.q || []).forEach(function (c) {
       var fn = api[c[0]];

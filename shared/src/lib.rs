@@ -12,6 +12,7 @@ pub mod agent;
 pub mod automation;
 #[cfg(feature = "serde")]
 pub mod api;
+pub mod chat_page;
 pub mod chatbot;
 pub mod contact;
 pub mod conversation;

@@ -98,6 +98,60 @@ pub fn snippet(origin: &str, site_id: &str) -> String {
     )
 }
 
+/// One directive of a host page's Content-Security-Policy and the sources
+/// the widget needs in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct CspDirective {
+    /// The directive (`script-src`).
+    pub directive: String,
+    /// The sources to add to it.
+    pub sources: Vec<String>,
+    /// What they let the widget do.
+    pub why: String,
+}
+
+/// Exactly what a host page's Content-Security-Policy must allow for the
+/// snippet for `site_id` served from `origin` (`https://chat.example.com`),
+/// and nothing more: styles need nothing (constructable stylesheets and the
+/// CSSOM, which `style-src` does not govern), images nothing (the widget
+/// shows none: files are downloaded), frames nothing. Settings › Tracking
+/// and the README list it; tests/csp.test.mjs runs a page whose policy is
+/// `default-src 'none'` plus this. Without `'wasm-unsafe-eval'` the launcher
+/// opens the hosted chat page (`/chat/{site}`) in a new window instead.
+pub fn csp(origin: &str, site_id: &str) -> Vec<CspDirective> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let origin = origin.trim_end_matches('/');
+    let socket = match (origin.strip_prefix("https://"), origin.strip_prefix("http://")) {
+        (Some(host), _) => format!("wss://{host}"),
+        (_, Some(host)) => format!("ws://{host}"),
+        _ => origin.to_string(),
+    };
+    let snippet = snippet(origin, site_id);
+    let script = snippet.trim_start_matches("<script>").trim_end_matches("</script>");
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()));
+    let directive = |directive: &str, sources: Vec<String>, why: &str| CspDirective {
+        directive: directive.into(),
+        sources,
+        why: why.into(),
+    };
+    vec![
+        directive(
+            "script-src",
+            vec![origin.into(), format!("'sha256-{hash}'"), "'wasm-unsafe-eval'".into()],
+            "the loader and the widget from Parley's origin; the snippet itself, by its hash (or give its <script> your nonce); \
+             and compiling the widget's WebAssembly (without it, the launcher opens the chat in a new window)",
+        ),
+        directive(
+            "connect-src",
+            vec![origin.into(), socket],
+            "the widget's requests (its settings, its code, messages, files) and its live socket for replies",
+        ),
+    ]
+}
+
 /// `text` as a double-quoted JavaScript string that is also safe inside an
 /// HTML `<script>` element (no `<`, `>` or `&` in clear).
 fn js_string(text: &str) -> String {
@@ -150,6 +204,22 @@ mod tests {
         let page = include_str!("../../www/index.html");
         let indented: String = snippet("", "s_demo").lines().map(|l| format!("  {l}\n")).collect();
         assert!(page.contains(&indented), "www/index.html must hold snippet(\"\", \"s_demo\"), indented by two spaces");
+    }
+
+    #[test]
+    fn the_csp_list_names_the_origin_its_socket_and_the_snippets_hash() {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let list = csp("https://chat.example.com/", "s_0f");
+        let names: Vec<&str> = list.iter().map(|d| d.directive.as_str()).collect();
+        assert_eq!(names, ["script-src", "connect-src"], "styles, images and frames need nothing");
+        let text = snippet("https://chat.example.com", "s_0f");
+        let inner = &text["<script>".len()..text.len() - "</script>".len()];
+        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(inner.as_bytes()));
+        assert_eq!(list[0].sources, ["https://chat.example.com", &format!("'sha256-{hash}'"), "'wasm-unsafe-eval'"]);
+        assert_eq!(list[1].sources, ["https://chat.example.com", "wss://chat.example.com"]);
+        assert_eq!(csp("http://127.0.0.1:8787", "s_demo")[1].sources, ["http://127.0.0.1:8787", "ws://127.0.0.1:8787"]);
+        assert_ne!(csp("https://x", "s_a")[0].sources[1], csp("https://x", "s_b")[0].sources[1], "the hash is the site's snippet's");
     }
 
     #[test]

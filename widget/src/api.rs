@@ -59,8 +59,6 @@ impl Failure {
 pub struct Config {
     /// The site's name, the panel's title.
     pub name: String,
-    /// The accent colour (CSS).
-    pub color: String,
     /// `left` or `right`.
     pub position: String,
     /// The bot's first line (empty for none).
@@ -207,7 +205,6 @@ pub fn parse_config(config: &JsValue) -> Option<Config> {
     let text = |key: &str| text(config, key).unwrap_or_default();
     Some(Config {
         name: text("name"),
-        color: text("color"),
         position: text("position"),
         greeting: text("greeting"),
         offline: text("offline"),

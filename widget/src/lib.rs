@@ -66,10 +66,12 @@ pub struct Widget {
 /// Starts the widget for `site`, talking to the worker at `base`, with the
 /// site's `config` (JSON the facade fetched) and the facade's `launcher`.
 /// `unread` is the facade's marker (replies unread when the last page
-/// closed), `french` the language the facade chose, and `mark` remembers the
-/// marker for the next page. Nothing of the panel is built before it opens.
+/// closed), `french` the language the facade chose, `mark` remembers the
+/// marker for the next page, and `sheet` styles the shadow root with CSS.
+/// Nothing of the panel is built before it opens.
 #[wasm_bindgen]
-pub fn start(site: String, base: String, config: JsValue, launcher: HtmlElement, unread: Option<u32>, french: bool, mark: js_sys::Function) -> Result<Widget, JsValue> {
+#[allow(clippy::too_many_arguments)]
+pub fn start(site: String, base: String, config: JsValue, launcher: HtmlElement, unread: Option<u32>, french: bool, mark: js_sys::Function, sheet: js_sys::Function) -> Result<Widget, JsValue> {
     locale::set(if french { Locale::Fr } else { Locale::En });
     let mut config = api::parse_config(&config).ok_or("unknown site or switched off")?;
     if french {
@@ -81,7 +83,7 @@ pub fn start(site: String, base: String, config: JsValue, launcher: HtmlElement,
         }
     }
     let form = config.form;
-    let mut view = View::adopt(launcher, config).ok_or("no launcher")?;
+    let mut view = View::adopt(launcher, config, sheet).ok_or("no launcher")?;
     let (state, effects) = State::start(form, cookie::read(), unread.unwrap_or(0));
     view.render(&state);
     let api = Rc::new(Api::new(&base));

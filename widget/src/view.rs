@@ -32,6 +32,9 @@ pub struct View {
     unread: Option<u32>,
     /// The site's settings, for the panel.
     config: Config,
+    /// The facade's `sheet`: styles the shadow root with CSS (a constructable
+    /// stylesheet, which no Content-Security-Policy governs).
+    sheet: js_sys::Function,
     /// The panel, once opened.
     pub panel: Option<Panel>,
 }
@@ -94,8 +97,8 @@ fn html(e: Element) -> HtmlElement {
 
 impl View {
     /// Takes over the facade's `launcher` (in its shadow root, its badge last
-    /// inside it); builds nothing yet.
-    pub fn adopt(launcher: HtmlElement, config: Config) -> Option<View> {
+    /// inside it) and its `sheet`; builds nothing yet.
+    pub fn adopt(launcher: HtmlElement, config: Config, sheet: js_sys::Function) -> Option<View> {
         Some(View {
             doc: launcher.owner_document()?,
             root: launcher.parent_node()?.unchecked_into(),
@@ -103,6 +106,7 @@ impl View {
             launcher,
             unread: None,
             config,
+            sheet,
             panel: None,
         })
     }
@@ -125,11 +129,11 @@ impl View {
     }
 
     /// Builds the (hidden) panel next to the launcher, with its styles and
-    /// the site's name, colour and side.
+    /// the site's name and side (its colour, `--accent`, the facade set on the
+    /// shadow host: no `style` attribute, which a CSP may refuse).
     fn build(&self) -> Option<Panel> {
         let doc = &self.doc;
-        let style = el(doc, "style", "");
-        style.set_text_content(Some(CSS));
+        self.sheet.call1(&wasm_bindgen::JsValue::NULL, &CSS.into()).ok()?;
 
         let side = if self.config.position == "left" { "panel left" } else { "panel right" };
         let panel = el(doc, "section", side);
@@ -137,7 +141,6 @@ impl View {
         attr(&panel, "role", "dialog");
         attr(&panel, "aria-label", &self.config.name);
         attr(&panel, "lang", crate::locale::get().tag());
-        attr(&panel, "style", &["--accent:", &self.config.color].concat());
         attr(&panel, "hidden", "");
 
         let header = el(doc, "header", "");
@@ -177,7 +180,7 @@ impl View {
         form.append_with_node_3(&label, &input, &send).ok()?;
 
         panel.append_with_node_5(&header, &scroll, &typing, &notice, &form).ok()?;
-        self.root.append_with_node_2(&style, &panel).ok()?;
+        self.root.append_child(&panel).ok()?;
         Some(Panel {
             doc: doc.clone(),
             panel: html(panel),

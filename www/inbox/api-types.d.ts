@@ -1141,7 +1141,29 @@ site_id: string,
 /**
  * The HTML to paste, naming this deployment's origin and the site.
  */
-snippet: string, };
+snippet: string, 
+/**
+ * What a page with a Content-Security-Policy must allow for it (`shared::site::csp`).
+ */
+csp: Array<CspDirective>, };
+
+/**
+ * One directive of a host page's Content-Security-Policy and the sources
+ * the widget needs in it.
+ */
+export type CspDirective = { 
+/**
+ * The directive (`script-src`).
+ */
+directive: string, 
+/**
+ * The sources to add to it.
+ */
+sources: Array<string>, 
+/**
+ * What they let the widget do.
+ */
+why: string, };
 
 /**
  * Where a search found its words in a conversation.

@@ -48,13 +48,27 @@ async function loadTracking() {
   showError($("t-error"), null);
   showError($("t-identity-error"), null);
   try {
-    const [{ snippet }, identity] = await Promise.all([client.snippet(site), client.identity(site)]);
+    const [{ snippet, csp }, identity] = await Promise.all([client.snippet(site), client.identity(site)]);
     if (!isCurrent()) return; // another site was chosen meanwhile
     $("t-snippet").textContent = snippet;
+    showCsp(csp);
     showIdentity(identity);
   } catch (err) {
     if (isCurrent()) showError($("t-error"), err, "Could not load the tracking settings: ");
   }
+}
+
+/**
+ * The directives a site with a Content-Security-Policy adds (shared::site::csp), one per line, and what each is for.
+ * @param {import("./api-types").CspDirective[]} csp
+ */
+function showCsp(csp) {
+  $("t-csp").textContent = csp.map((d) => `${d.directive} ${d.sources.join(" ")};`).join("\n");
+  $("t-csp-why").replaceChildren(...csp.map((d) => {
+    const item = el("li", "", `: ${d.why}.`);
+    item.prepend(el("code", "", d.directive));
+    return item;
+  }));
 }
 
 /** @param {import("./api-types").IdentitySettings} identity */

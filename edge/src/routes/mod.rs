@@ -6,6 +6,7 @@ mod automations;
 
 pub use automations::secret_context as automation_secret_context;
 mod channels;
+mod chat;
 mod contacts;
 mod conversations;
 mod email;
@@ -85,8 +86,9 @@ macro_rules! routes {
     };
 }
 
-/// Answers one HTTP request for the API; anything not under `/api/` is a static asset
-/// that the platform serves before the worker runs, so reaching here means 404.
+/// Answers one HTTP request for the API and the hosted chat pages (`/chat/{site}`);
+/// anything else is a static asset that the platform serves before the worker
+/// runs, so reaching here means 404.
 pub async fn handle(req: Request, app: &App<'_>) -> Response {
     let path = req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -99,6 +101,7 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
     } else {
         routes!(method, segments.as_slice(), {
             ["api", "health"] => { Get => health(cx).await }
+            ["chat", site] => { Get => chat::page(cx, site).await }
 
             ["api", "widget", "sites", site, "config"] => { Get => widget::config(cx, site).await }
             ["api", "widget", "sites", site, "visitors"] => { Post => widget::create_visitor(cx, site).await }

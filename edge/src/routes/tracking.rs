@@ -3,7 +3,7 @@
 //! secret generated here, shown once, and stored sealed (`crate::secrets`).
 
 use shared::api;
-use shared::site::snippet;
+use shared::site::{csp, snippet};
 use worker::Response;
 
 use super::{App, Cx};
@@ -30,7 +30,7 @@ pub async fn show_snippet(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response>
     let agent = auth::agent(store, &cx.req).await?;
     let site = site_of(store, &agent, site_id).await?;
     let origin = cx.req.url()?.origin().ascii_serialization();
-    json(200, &api::Snippet { snippet: snippet(&origin, &site.id), site_id: site.id })
+    json(200, &api::Snippet { snippet: snippet(&origin, &site.id), csp: csp(&origin, &site.id), site_id: site.id })
 }
 
 async fn identity_settings(store: &Store, agent: &AgentRow, site_id: &str) -> ApiResult<api::IdentitySettings> {

@@ -29,7 +29,7 @@ mod typescript {
     use crate::identity::IdentityMode;
     use crate::messenger::{MessagingWindow, Receipt};
     use crate::search::SnippetPart;
-    use crate::site::{Language, WidgetPosition};
+    use crate::site::{CspDirective, Language, WidgetPosition};
     use crate::transcript::TranscriptStatus;
     use ts_rs::{Config, TS};
 
@@ -65,7 +65,7 @@ mod typescript {
             MessageAnswer, EmailDraft, ContactProfile, Session, Team, Invitation, Sites, ChannelSettings, EmailPreview,
             Rejections, TemplateTokens, WidgetSettings, ChatbotSettings, Chatbot, Block, Span, NewVisitor, VisitorThread, VisitorMessageAnswer, VisitorAnswer,
             Event, DeliveryState, Automation, Automations, NewAutomation, Delivery, Deliveries,
-            Snippet, MatchSnippet, SnippetPart, IdentitySettings, IdentitySecret, MessengerThread, MessengerSettings, ApiKey, ApiKeys, NewApiKey,
+            Snippet, CspDirective, MatchSnippet, SnippetPart, IdentitySettings, IdentitySecret, MessengerThread, MessengerSettings, ApiKey, ApiKeys, NewApiKey,
             WidgetPush, WidgetSays, Viewer, TeamMember, InboxPush, InboxSays, PresenceChange,
             SavedReply, SavedReplies, RenderedReply, RenderedReplies, TranscriptStatus, Transcript,
         );

@@ -184,6 +184,8 @@ pub struct Snippet {
     pub site_id: String,
     /// The HTML to paste, naming this deployment's origin and the site.
     pub snippet: String,
+    /// What a page with a Content-Security-Policy must allow for it (`shared::site::csp`).
+    pub csp: Vec<crate::site::CspDirective>,
 }
 
 /// `GET`/`PATCH /api/sites/{site}/identity`: a site's identity verification.
