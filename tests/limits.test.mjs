@@ -61,7 +61,9 @@ function call(method, path, { json, token, from, cookie } = {}) {
       res.on("end", () => {
         let body = text;
         try { body = JSON.parse(text); } catch {}
-        resolve({ status: res.statusCode, body, headers: new Headers(res.headers) });
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) [value].flat().forEach((v) => headers.append(name, v));
+        resolve({ status: res.statusCode, body, headers });
       });
     });
     req.on("error", reject);
