@@ -141,7 +141,7 @@ async fn accept(
     // already: nothing this delivery put in R2 may stay without a row that
     // leads to it, or erasure could never find it.
     if stored.is_err() && kept {
-        forget_original(env.raw_mail, &raw_key).await;
+        forget_original(env.raw_mail, store, &raw_key).await;
     }
     if !matches!(stored, Ok(Written::Created)) {
         crate::routes::forget_unlisted(env.files, store, &created).await;
@@ -213,8 +213,17 @@ fn admit(channel: &EmailChannelRow, recipient: &Recipient, envelope_to: &str, si
     Ok(())
 }
 
-/// Deletes an original this delivery kept for mail it then refused.
-async fn forget_original(bucket: &Bucket, key: &str) {
+/// Deletes an original this delivery kept for mail it then refused, unless a
+/// racing delivery of the same Message-ID stored a row that names it.
+async fn forget_original(bucket: &Bucket, store: &Store, key: &str) {
+    match store.original_listed(key).await {
+        Ok(false) => {}
+        Ok(true) => return,
+        Err(err) => {
+            worker::console_error!("could not check the original {key} before deleting it: {}", err.code_and_message().1);
+            return;
+        }
+    }
     if let Err(e) = bucket.delete(key).await {
         worker::console_error!("could not delete the original {key} of refused mail: {e:?}");
     }

@@ -1,6 +1,7 @@
 //! SQL of files: attachment rows (their bytes kept in R2 under
 //! `shared::files::object_key`), a thread's files, and who may download one:
-//! agents of the account, or the visitor whose chat it is in.
+//! agents of the account, or the visitor whose chat it is in; and whether a
+//! row still names an R2 object a refused write put there.
 
 use serde::Deserialize;
 use shared::api;
@@ -186,5 +187,11 @@ impl Store {
         let sql = format!("SELECT DISTINCT r2_key FROM attachments WHERE r2_key IN ({marks})");
         let params: Vec<JsValue> = keys.iter().map(|k| k.as_str().into()).collect();
         Ok(self.all::<Key>(&sql, &params).await?.into_iter().map(|k| k.r2_key).collect())
+    }
+
+    /// Whether a message row names the original kept under `raw_key`.
+    pub async fn original_listed(&self, raw_key: &str) -> ApiResult<bool> {
+        let found = self.first::<serde_json::Value>("SELECT 1 AS found FROM messages WHERE raw_key = ?1 LIMIT 1", &[raw_key.into()]).await?;
+        Ok(found.is_some())
     }
 }
