@@ -205,3 +205,42 @@ test("a contact created from inbound email produces no event; a later chat does"
   assert.ok(!text.includes(from) && !text.includes(marker), "nothing about the mail reached the receiver");
   assert.ok(!hook.received.some((r) => r.body.contact?.source === "email"));
 });
+
+test("receiver URLs must be https public host names: IP literals, localhost and private names are refused before any fetch", async () => {
+  // Refused by validation alone: none of these is ever contacted (the worker answers 400 before any fetch).
+  const refused = ["https://127.0.0.1/hook", "https://10.0.0.1/hook", "https://169.254.169.254/latest", "https://2130706433/",
+    "https://0x7f.0.0.1/", "https://0177.0.0.1/", "https://[::1]/", "https://[fe80::1]/", "https://localhost/hook",
+    "https://printer.local/", "https://db.internal/", "https://intranet/", "http://2130706433:9/", "http://[::1]:9/"];
+  for (const url of refused) {
+    const res = await call("POST", base, { token: KEY, json: { name: "refused", url } });
+    assert.deepEqual([res.status, res.body.error?.code], [400, "automation_url_invalid"], url);
+  }
+  const { automation } = await createAutomation("https://hooks.example.com/parley");
+  const patched = await call("PATCH", `${base}/${automation.id}`, { token: KEY, json: { url: "https://192.168.1.1/" } });
+  assert.deepEqual([patched.status, patched.body.error?.code], [400, "automation_url_invalid"]);
+  await call("DELETE", `${base}/${automation.id}`, { token: KEY });
+});
+
+test("a receiver's redirect is never followed: the 3xx is a failed attempt in the delivery log", async () => {
+  await pauseAll();
+  const target = [];
+  const server = createServer((req, res) => {
+    if (req.url === "/elsewhere") {
+      target.push(req.url);
+      return res.writeHead(200).end();
+    }
+    req.resume();
+    req.on("end", () => res.writeHead(302, { location: `http://127.0.0.1:${server.address().port}/elsewhere` }).end());
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const { automation } = await createAutomation(`http://127.0.0.1:${server.address().port}/hook`);
+    assert.equal((await call("POST", `${base}/${automation.id}/test`, { token: KEY })).status, 202);
+    const [failed] = await deliveryLog(automation.id, (ds) => ds[0]?.status === "failed", 40);
+    assert.deepEqual([failed.attempts, failed.last_status], [6, 302]);
+    assert.match(failed.last_error, /never follow redirects/);
+    assert.deepEqual(target, [], "the redirect's target was never contacted");
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+});

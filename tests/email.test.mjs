@@ -110,10 +110,31 @@ test("a From the envelope sender does not back is flagged and never names the co
   const [{ conversation: opened }] = await emailConversationWith(stranger.marker);
   assert.equal(opened.contact_name, null, "a new contact is not named by an unverified From");
 
+  // An SRS-shaped envelope names example.org, but SPF only vouched for the
+  // forwarder: without a DMARC pass for example.org the From is a claim.
+  const srs = (v) => `SRS0=h1=T2=example.org=${v.from.split("@")[0]}@forwarder.example.net`;
   const forwarded = fresh();
-  await deliverMail(mailFixture("plain.eml", forwarded), { from: `SRS0=h1=T2=example.org=${forwarded.from.split("@")[0]}@forwarder.example.net` });
-  const [{ conversation: kept, messages: fwd }] = await emailConversationWith(forwarded.marker);
-  assert.deepEqual([kept.contact_name, fwd[0].flags], ["Mia Chen", []], "an SRS forwarder's envelope unwraps to the sender");
+  const viaForwarder = mailFixture("plain.eml", forwarded).replace(/^ARC-Authentication-Results:.*\r\n\t.*\r\n/, "ARC-Authentication-Results: i=1; mx.cloudflare.net; spf=pass smtp.mailfrom=forwarder.example.net\r\n");
+  await deliverMail(viaForwarder, { from: srs(forwarded) });
+  const [{ conversation: unproven, messages: fwd }] = await emailConversationWith(forwarded.marker);
+  assert.deepEqual([unproven.contact_name, fwd[0].flags], [null, ["sender_unverified"]], "an SRS envelope alone proves nothing");
+  assert.equal(fwd[0].email_headers.sender.envelope_domain, "example.org", "the original sender is still shown");
+
+  const passed = fresh();
+  const withDmarc = mailFixture("plain.eml", passed).replace(/^ARC-Authentication-Results:.*\r\n\t.*\r\n/, "ARC-Authentication-Results: i=1; mx.cloudflare.net; arc=pass; dmarc=pass header.from=example.org; spf=pass smtp.mailfrom=forwarder.example.net\r\n");
+  await deliverMail(withDmarc, { from: srs(passed) });
+  const [{ conversation: kept, messages: dmarc }] = await emailConversationWith(passed.marker);
+  assert.deepEqual([kept.contact_name, dmarc[0].flags, dmarc[0].email_headers.sender.verified_by], ["Mia Chen", [], "dmarc"], "forwarded mail DMARC passed for is verified");
+});
+
+test("spf=fail, softfail and permerror leave the sender unverified, and mail with no results too", async () => {
+  for (const result of ["spf=fail", "spf=softfail", "spf=permerror", null]) {
+    const v = fresh();
+    let raw = mailFixture("plain.eml", v).replace(/^ARC-Authentication-Results:.*\r\n\t.*\r\n/, result ? `ARC-Authentication-Results: i=1; mx.cloudflare.net; ${result} smtp.mailfrom=${v.from}\r\n` : "");
+    assert.equal((await deliverMail(raw, { from: v.from })).text, HANDLED);
+    const [{ conversation, messages }] = await emailConversationWith(v.marker);
+    assert.deepEqual([conversation.contact_name, messages[0].flags], [null, ["sender_unverified"]], String(result));
+  }
 });
 
 test("a redelivered Message-ID never replaces the original", async () => {

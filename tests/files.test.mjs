@@ -66,6 +66,7 @@ test("an email's attachments are kept once in R2 and open from the inbox as atta
   assert.equal(res.headers.get("content-disposition"), `attachment; filename="invoice-1042.pdf"; filename*=UTF-8''invoice-1042.pdf`);
   assert.equal(res.headers.get("x-content-type-options"), "nosniff");
   assert.match(res.headers.get("content-security-policy"), /default-src 'none'.*sandbox/);
+  assert.equal(res.headers.get("cache-control"), "private, no-store", "no cache keeps it after sign-out");
   assert.deepEqual((await download(png.url, KEY)).bytes, PNG);
 
   // Redelivered: no new row, no new object.

@@ -216,8 +216,8 @@ export async function signIn(email = "admin@juniperandpine.example", password = 
   });
   const body = await res.json();
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(body)}`);
-  const cookie = res.headers.get("set-cookie").split(";")[0];
-  return { cookie, csrf: body.csrf_token, agent: body.agent, setCookie: res.headers.get("set-cookie") };
+  const setCookie = res.headers.getSetCookie().find((c) => /^(__Host-)?parley_session=/.test(c));
+  return { cookie: setCookie.split(";")[0], csrf: body.csrf_token, agent: body.agent, setCookie };
 }
 
 /** Calls the worker as a signed-in agent (cookie + CSRF header unless `csrf: false`). */

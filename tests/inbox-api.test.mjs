@@ -8,8 +8,9 @@ import { randomUUID } from "node:crypto";
 import { mailFixture, deliverMail } from "./helpers.mjs";
 import {
   asAgent, agentGet, call, decodeWords, header, newVisitor, nextSentEmail, replyAddress, sendChat, sentEmails, signIn, unique,
-  AGENT_KEY, KEY,
+  AGENT_KEY, KEY, URL_,
 } from "./helpers.mjs";
+import http from "node:http";
 
 const ADMIN = "admin@juniperandpine.example";
 
@@ -35,7 +36,8 @@ test("agents sign in with email and password into an HttpOnly, SameSite=Strict s
     assert.equal(res.body.error.code, "sign_in_failed", "the same answer for unknown emails and wrong passwords");
   }
   const session = await signIn(ADMIN.toUpperCase());
-  assert.match(session.setCookie, /^parley_session=[0-9a-f]{64}; Max-Age=604800; Path=\/; HttpOnly; SameSite=Strict$/, "no Secure on http");
+  assert.match(session.setCookie, /^__Host-parley_session=[0-9a-f]{64}; Max-Age=604800; Path=\/; HttpOnly; SameSite=Strict; Secure$/,
+    "__Host-: Secure even on http://127.0.0.1, which browsers count as secure");
   assert.equal(session.agent.role, "primary_admin");
   assert.equal(session.agent.password_hash, undefined, "no secrets in answers");
   const me = await asAgent(session, "GET", "/api/session");
@@ -250,7 +252,7 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const erasable = await emailConversation();
   // Automations on a fixture site without traffic, pointing at a closed local port.
   const hooks = "/api/sites/s_mail_new/automations";
-  const hook = async () => (await call("POST", hooks, { token: KEY, json: { name: "matrix", url: "https://127.0.0.1:9/hook" } })).body.automation.id;
+  const hook = async () => (await call("POST", hooks, { token: KEY, json: { name: "matrix", url: "http://127.0.0.1:9/hook" } })).body.automation.id;
   const [automation, removable] = [await hook(), await hook()];
   const revocable = (await call("POST", "/api/api-keys", { token: KEY, json: { label: "matrix" } })).body.api_key.id;
   // Files: one of the visitor's own (an upload), and one that came by email.
@@ -261,12 +263,17 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const emailFile = (await agentGet(`/api/conversations/${fileMail.conversation.id}`)).messages[0].attachments[0];
   // Saved replies: every agent of the team may change them; each allowed caller edits and deletes one of its own.
   const savedReply = async () => (await call("POST", "/api/saved-replies", { token: KEY, json: { shortcut: unique("matrix-"), title: "Matrix", body: "Hi" } })).body.id;
-  const [editable, deletable] = [{ agent: await savedReply(), admin: await savedReply() }, { agent: await savedReply(), admin: await savedReply() }];
+  const [editable, deletable] = [
+    { agent: await savedReply(), agentKey: await savedReply(), admin: await savedReply() },
+    { agent: await savedReply(), agentKey: await savedReply(), admin: await savedReply() },
+  ];
   const mine = (ids) => (caller) => `/api/saved-replies/${ids[caller] ?? ids.agent}`;
   // A transcript needs the contact's email; the same key for every caller: the first allowed one sends, the next replays.
   await call("POST", `/api/conversations/${chat.id}/contact`, { token: KEY, json: { email: `matrix+${unique("")}@example.org` } });
   const transcript = { idempotency_key: randomUUID(), confirm_unverified: true };
-  const callers = { anonymous: null, visitor, agent: AGENT_KEY, admin: KEY };
+  // agentKey: a key the primary admin made with the agent role: an agent's powers, never the admin's.
+  const agentKey = (await call("POST", "/api/api-keys", { token: KEY, json: { label: "matrix agent role", role: "agent" } })).body.key;
+  const callers = { anonymous: null, visitor, agent: AGENT_KEY, agentKey, admin: KEY };
   // [method, path, body, who may: "visitor" | "agent" (agents and admin) | "admin" | "any"]
   const endpoints = [
     ["GET", "/api/widget/conversation", undefined, "visitor"],
@@ -303,7 +310,7 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["GET", "/api/sites/s_mail_new/chatbot", undefined, "admin"],
     ["PUT", "/api/sites/s_mail_new/chatbot", { blocks: [{ type: "form", phone: "hidden", company: "hidden", full_name: "hidden" }] }, "admin"],
     ["GET", hooks, undefined, "admin"],
-    ["POST", hooks, { name: "matrix", url: "https://127.0.0.1:9/hook" }, "admin"],
+    ["POST", hooks, { name: "matrix", url: "http://127.0.0.1:9/hook" }, "admin"],
     ["PATCH", `${hooks}/${automation}`, { name: "matrix renamed" }, "admin"],
     ["GET", `${hooks}/${automation}/deliveries`, undefined, "admin"],
     ["POST", `${hooks}/${automation}/test`, undefined, "admin"],
@@ -331,7 +338,8 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const failures = [];
   for (const [method, pathOf, jsonOf, who] of endpoints) {
     for (const [caller, token] of Object.entries(callers)) {
-      const allowed = who === caller || (who === "agent" && (caller === "agent" || caller === "admin"));
+      const agentLike = caller === "agent" || caller === "agentKey";
+      const allowed = who === caller || (who === "agent" && (agentLike || caller === "admin"));
       const path = typeof pathOf === "function" ? pathOf(caller) : pathOf;
       const json = typeof jsonOf === "function" ? jsonOf(caller) : jsonOf;
       // A Buffer is a file's bytes (an upload), anything else JSON.
@@ -339,9 +347,46 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
         ? await call(method, path, { token, body: json, headers: { "content-type": "image/png" } })
         : await call(method, path, { token, json });
       const ok = allowed ? res.status < 400 : [401, 403].includes(res.status);
-      const expectedDenial = !allowed && caller === "agent" && who === "admin" ? 403 : 401;
+      const expectedDenial = !allowed && agentLike && who === "admin" ? 403 : 401;
       if (!ok || (!allowed && res.status !== expectedDenial)) failures.push(`${caller} ${method} ${path}: ${res.status}`);
     }
   }
   assert.deepEqual(failures, []);
+});
+
+test("every API answer says nosniff and no-store, errors and socket-less answers alike", async () => {
+  const visitor = await newVisitor();
+  const answers = {
+    health: await call("GET", "/api/health"),
+    list: await call("GET", "/api/conversations?limit=1", { token: KEY }),
+    unauthorized: await call("GET", "/api/conversations"),
+    forbidden: await call("GET", "/api/api-keys", { token: AGENT_KEY }),
+    missing: await call("GET", "/api/nowhere"),
+    wrongMethod: await call("DELETE", "/api/health"),
+    invalid: await call("POST", "/api/widget/messages", { token: visitor, json: { body: "" } }),
+    thread: await call("GET", "/api/widget/conversation", { token: visitor }),
+    preflight: await call("OPTIONS", "/api/widget/messages"),
+  };
+  for (const [what, res] of Object.entries(answers)) {
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff", what);
+    assert.equal(res.headers.get("cache-control"), "no-store", what);
+  }
+});
+
+test("links and the snippet are built from the request's origin only in local dev: another Host gets no link", async () => {
+  const invite = await call("POST", "/api/agents", { token: KEY, json: { email: `${unique("link")}@juniperandpine.example`, full_name: "Link Test" } });
+  assert.equal(invite.status, 201);
+  assert.ok(invite.body.invitation_url.startsWith(`${URL_}/inbox.html#invitation=`), "local dev: the request's origin");
+  assert.match((await call("GET", "/api/sites/s_demo/snippet", { token: KEY })).body.snippet, new RegExp(URL_.replace(/[.]/g, "\\.")));
+  // The same request under a Host that is not loopback: without PUBLIC_URL, no link is built from it.
+  const forged = await new Promise((resolve, reject) => {
+    const req = http.request(`${URL_}/api/sites/s_demo/snippet`, { headers: { host: "evil.example", authorization: `Bearer ${KEY}` }, agent: false }, (res) => {
+      let text = "";
+      res.on("data", (c) => (text += c));
+      res.on("end", () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+  assert.deepEqual([forged.status, forged.body.error?.code], [409, "public_url_unset"]);
 });

@@ -46,6 +46,10 @@ test("agents sign in, then list, filter and search the unified inbox", async () 
   const agent = await inbox();
   await listItem(agent, text).waitFor();
   await listItem(agent, mail.from).waitFor();
+  // Chromium keeps a Secure __Host- cookie on http://127.0.0.1 (a loopback origin counts as secure).
+  const session = (await agent.context().cookies()).find((c) => c.name === "__Host-parley_session");
+  assert.ok(session, "the session cookie is __Host- prefixed");
+  assert.deepEqual([session.secure, session.httpOnly, session.sameSite, session.path], [true, true, "Strict", "/"]);
   assert.match(await listItem(agent, text).textContent(), /chat/);
   assert.equal(await agent.locator("#list li.unread", { hasText: text }).count(), 1, "unread marker");
 

@@ -47,8 +47,9 @@ const ip = () => { lastIp += 1; return `198.51.${100 + (lastIp >> 8)}.${lastIp &
  * socket, and a write sent on such a socket would fail (writes are never
  * resent: they cannot hide a failure).
  */
-function call(method, path, { json, token, from } = {}) {
+function call(method, path, { json, token, from, cookie } = {}) {
   const headers = { "cf-connecting-ip": from ?? ip() };
+  if (cookie) headers.cookie = cookie;
   const payload = json === undefined ? undefined : JSON.stringify(json);
   if (payload !== undefined) headers["content-type"] = "application/json";
   if (token) headers.authorization = `Bearer ${token}`;
@@ -60,7 +61,9 @@ function call(method, path, { json, token, from } = {}) {
       res.on("end", () => {
         let body = text;
         try { body = JSON.parse(text); } catch {}
-        resolve({ status: res.statusCode, body, headers: new Headers(res.headers) });
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) [value].flat().forEach((v) => headers.append(name, v));
+        resolve({ status: res.statusCode, body, headers });
       });
     });
     req.on("error", reject);
@@ -113,6 +116,58 @@ test("sign-in is limited per email, before the password is checked", async () =>
   assertLimited(limited, period);
   assert.equal(limited.headers.get("set-cookie"), null, "even the right password gets no session");
   assert.equal(count("agent_sessions"), sessions, "nothing written");
+});
+
+/** The `parley_device` cookie a successful sign-in set, as a Cookie header value. */
+function deviceCookie(res) {
+  const set = res.headers.getSetCookie().find((c) => c.startsWith("parley_device="));
+  assert.ok(set, "a successful sign-in sets a device cookie");
+  assert.match(set, /HttpOnly/);
+  assert.match(set, /SameSite=Strict/);
+  return set.split(";")[0];
+}
+
+/** A new agent of the demo account with a password of their own (invited with the key, invitation accepted). */
+async function newAgent() {
+  const email = `agent+${randomUUID().slice(0, 8)}@juniperandpine.example`;
+  const invited = await call("POST", "/api/agents", { token: key, json: { email, full_name: "Fern Device" } });
+  assert.equal(invited.status, 201, JSON.stringify(invited.body));
+  const secret = "a long enough password";
+  const accepted = await call("POST", "/api/invitations/accept", { json: { token: invited.body.invitation_token, password: secret } });
+  assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+  return { email, password: secret };
+}
+
+test("strangers' guesses never lock out a browser the agent signed in from: its device cookie is limited on its own", async () => {
+  const email = configured("SIGN_IN_EMAIL_LIMIT");
+  const device = configured("SIGN_IN_DEVICE_LIMIT");
+  const [fern, rowan] = [await newAgent(), await newAgent()];
+  await windowWithRoom(Math.max(email.period, device.period), 30);
+  const first = await call("POST", "/api/session", { json: fern });
+  assert.equal(first.status, 200, JSON.stringify(first.body));
+  const cookie = deviceCookie(first);
+
+  // Strangers, each from an address of their own, use up the email's limit.
+  const guess = { email: fern.email, password: "a stranger's guess" };
+  const { limited } = await untilLimited(email.limit, () => call("POST", "/api/session", { json: guess }));
+  assertLimited(limited, email.period);
+  assert.equal((await call("POST", "/api/session", { json: fern })).status, 429, "the right password from a browser without the cookie is still limited");
+
+  // The agent's browser, from a fresh address, still signs in.
+  const back = await call("POST", "/api/session", { json: fern, cookie });
+  assert.equal(back.status, 200, JSON.stringify(back.body));
+  assert.ok(back.headers.getSetCookie().some((c) => /^(__Host-)?parley_session=[^;]+/.test(c)), "a session");
+
+  // A forged cookie, or one of another agent, is no exemption.
+  const forged = cookie.replace(/\.([0-9a-f])/, (_, c) => `.${c === "0" ? "1" : "0"}`);
+  assert.equal((await call("POST", "/api/session", { json: fern, cookie: forged })).status, 429, "forged");
+  await untilLimited(email.limit, () => call("POST", "/api/session", { json: { email: rowan.email, password: "a stranger's guess" } }));
+  assert.equal((await call("POST", "/api/session", { json: rowan, cookie })).status, 429, "fern's cookie does not exempt rowan");
+
+  // Guesses through the trusted browser are limited per device.
+  const { answers, limited: byDevice } = await untilLimited(device.limit, () => call("POST", "/api/session", { json: { email: fern.email, password: "wrong password" }, cookie }));
+  assert.ok(answers.every((a) => a.status === 401));
+  assertLimited(byDevice, device.period);
 });
 
 test("sign-in is limited per client IP, across emails", async () => {

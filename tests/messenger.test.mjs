@@ -8,6 +8,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac, randomBytes, randomInt } from "node:crypto";
+import http from "node:http";
 import { URL_, KEY, AGENT_KEY, call, sql, launchChromium, signInToInbox, unique } from "./helpers.mjs";
 import { GRAPH_ERROR } from "./fake-graph.mjs";
 import { inboxSocket, closeAll } from "./sockets.mjs";
@@ -149,6 +150,33 @@ test("a bad or missing signature, or an unknown Page, gets 403 and stores nothin
   assert.equal((await sql(`SELECT COUNT(*) AS n FROM messages WHERE messenger_mid = '${id}'`))[0].n, 0);
   assert.equal((await sql(`SELECT COUNT(*) AS n FROM messenger_visitors WHERE psid = '${who}'`))[0].n, 0);
   assert.ok(!(await graphCalls()).some((c) => c.path === `/${who}`), "no profile was fetched");
+});
+
+/** POSTs `body` to the webhook with `headers`, as written (a chunked stream when no Content-Length is given). */
+function rawWebhookPost(headers, chunks) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${URL_}/api/messenger/webhook`, { method: "POST", agent: false, headers: { "content-type": "application/json", ...headers } }, (res) => {
+      let text = "";
+      res.on("data", (c) => (text += c));
+      res.on("end", () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+    });
+    req.on("error", reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+test("the webhook answers 411 to a body of unknown length and 413 to a declared excess, and stores nothing", async () => {
+  const who = psid();
+  const id = mid();
+  const raw = JSON.stringify(hook(text(who, id, "streamed")));
+  // Validly signed, but streamed (chunked, no Content-Length): refused on its headers alone.
+  const streamed = await rawWebhookPost({ "transfer-encoding": "chunked", "x-hub-signature-256": sign(raw) }, [raw.slice(0, 20), raw.slice(20)]);
+  assert.deepEqual([streamed.status, streamed.body.error.code], [411, "length_required"]);
+  const huge = Buffer.alloc(1024 * 1024 + 1, " ");
+  const declared = await rawWebhookPost({ "content-length": String(huge.length), "x-hub-signature-256": sign(huge) }, [huge]);
+  assert.deepEqual([declared.status, declared.body.error.code], [413, "payload_too_large"]);
+  assert.equal((await sql(`SELECT COUNT(*) AS n FROM messages WHERE messenger_mid = '${id}'`))[0].n, 0);
 });
 
 test("a batched delivery: text, attachments, a postback and a quick reply are stored, the echo is not", async () => {

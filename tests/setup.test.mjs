@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { startWorker } from "./worker.mjs";
 
 test("set-up needs the deployment's token, creates the primary admin once, then closes", async () => {
-  const worker = await startWorker({ vars: { SETUP_TOKEN: "the-deployment-setup-token" } });
+  const worker = await startWorker({ vars: { SETUP_TOKEN: "the-deployment-setup-token", PUBLIC_URL: "https://support.fenwick.example/" } });
   try {
     const post = (path, json, headers = {}) =>
       fetch(worker.url + path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(json) });
@@ -28,6 +28,13 @@ test("set-up needs the deployment's token, creates the primary admin once, then 
     assert.equal(me.status, 200, "signed in right away");
     const sites = await (await fetch(worker.url + "/api/sites", { headers: { cookie } })).json();
     assert.deepEqual(sites.sites.map((s) => s.name), ["fenwick.example"]);
+    // Links and the snippet come from the deployment's PUBLIC_URL, never from the request's Host.
+    const invited = await post("/api/agents", { email: "kit@fenwick.example", full_name: "Kit Fenwick" }, { cookie, "x-csrf-token": body.csrf_token });
+    assert.equal(invited.status, 201);
+    assert.match((await invited.json()).invitation_url, /^https:\/\/support\.fenwick\.example\/inbox\.html#invitation=[0-9a-f]{64}$/);
+    const snippet = await (await fetch(worker.url + `/api/sites/${sites.sites[0].id}/snippet`, { headers: { cookie } })).json();
+    assert.match(snippet.snippet, /https:\/\/support\.fenwick\.example\/loader\.js/);
+    assert.ok(!snippet.snippet.includes(worker.url), "not the address the request came to");
     const channel = await fetch(worker.url + `/api/sites/${sites.sites[0].id}/email-channel`, { headers: { cookie } });
     const settings = (await channel.json()).channel;
     assert.equal(settings.enabled, true, "the site has its email channel, enabled");

@@ -6,6 +6,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { createHash, randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import { call, agentGet, newVisitor, signWith, sql, startHostPages, unique, AGENT_KEY, KEY, URL_, launchChromium, signInToInbox, sendFromWidget } from "./helpers.mjs";
 
@@ -128,6 +129,36 @@ test("API keys: created and shown once, listed by prefix and label, revoked keys
   assert.equal((await call("POST", "/api/api-keys", { token: AGENT_KEY, json: { label } })).status, 403);
 });
 
+test("API keys have a role chosen when made: an agent key gets 403 on the primary admin's routes; keys made before roles stay admin", async () => {
+  const make = async (role) => {
+    const res = await call("POST", "/api/api-keys", { token: KEY, json: role === undefined ? { label: unique("role ") } : { label: unique(`${role} `), role } });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body;
+  };
+  const agent = await make("agent");
+  const admin = await make("admin");
+  const unstated = await make(undefined);
+  assert.deepEqual([agent.api_key.role, admin.api_key.role, unstated.api_key.role], ["agent", "admin", "agent"], "the least power unless asked");
+  for (const [method, path] of [["GET", "/api/api-keys"], ["GET", "/api/sites/s_demo/email-channel"], ["GET", "/api/sites/s_demo/automations"], ["POST", "/api/api-keys"]]) {
+    const json = method === "POST" ? { label: "escalate", role: "admin" } : undefined;
+    const refused = await call(method, path, { token: agent.key, json });
+    assert.deepEqual([refused.status, refused.body.error?.code], [403, "admin_only"], `${method} ${path}`);
+    assert.equal((await call(method, path, { token: unstated.key, json })).status, 403);
+  }
+  assert.equal((await call("GET", "/api/sites/s_demo/email-channel", { token: admin.key })).status, 200);
+  assert.equal((await call("GET", "/api/conversations?limit=1", { token: agent.key })).status, 200, "an agent's work is allowed");
+  const me = await call("GET", "/api/session", { token: agent.key });
+  assert.equal(me.body.agent.role, "agent", "the key acts as an agent");
+  assert.equal((await call("POST", "/api/api-keys", { token: KEY, json: { label: "x", role: "owner" } })).status, 400);
+
+  // A key stored before roles existed (no role written) keeps the admin's powers.
+  const old = `pk_${randomUUID().replaceAll("-", "")}${randomUUID().replaceAll("-", "")}`;
+  const hash = createHash("sha256").update(old).digest("hex");
+  await sql(`INSERT INTO api_keys (id, token_hash, agent_id, label, created_at) VALUES ('key_${hash.slice(0, 16)}', '${hash}', 'ag_demo_admin', 'older key', 0)`);
+  assert.equal((await call("GET", "/api/api-keys", { token: old })).status, 200);
+  for (const k of [agent, admin, unstated]) await call("DELETE", `/api/api-keys/${k.api_key.id}`, { token: KEY });
+});
+
 test("a key's last use is written at most once an hour, not on every call", async () => {
   const { key, api_key } = (await call("POST", "/api/api-keys", { token: KEY, json: { label: unique("hourly ") } })).body;
   const lastUsed = async () => (await sql(`SELECT last_used_at FROM api_keys WHERE id = '${api_key.id}'`))[0].last_used_at;
@@ -235,7 +266,16 @@ test("browser: Settings sets the identity mode, shows a rotated secret once, the
   const key = (await admin.locator("#k-key").textContent()).trim();
   assert.equal((await call("GET", "/api/agents", { token: key })).status, 200);
   const row = admin.locator("#keys li", { hasText: label });
-  assert.match(await row.textContent(), new RegExp(`${key.slice(0, 11)}… · ${label}`));
+  assert.match(await row.textContent(), new RegExp(`${key.slice(0, 11)}… · ${label} · agent key of`), "an agent key unless the admin chooses");
+  assert.equal((await call("GET", "/api/api-keys", { token: key })).status, 403);
+  const adminLabel = unique("browser admin key ");
+  await admin.fill("#k-label", adminLabel);
+  await admin.selectOption("#k-role", "admin");
+  await admin.click("#k-form button[type=submit]");
+  await admin.locator("#keys li", { hasText: adminLabel }).waitFor();
+  const adminKey = (await admin.locator("#k-key").textContent()).trim();
+  assert.equal((await call("GET", "/api/api-keys", { token: adminKey })).status, 200, "the admin chose the admin role");
+  assert.match(await admin.locator("#keys li", { hasText: adminLabel }).textContent(), /admin key of/);
   await row.locator("button", { hasText: "Revoke" }).click();
   await row.waitFor({ state: "detached" });
   assert.equal((await call("GET", "/api/agents", { token: key })).status, 401);

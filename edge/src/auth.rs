@@ -8,12 +8,9 @@ use shared::Invalid;
 use worker::{Method, Request};
 
 use crate::error::{ApiError, ApiResult};
-use crate::http::{bearer, cookie};
+use crate::http::{bearer, cookie, session_cookie_name};
 use crate::ids::now_ms;
 use crate::store::{AgentRow, Store, VisitorRow, LAST_USED_GRANULARITY_MS};
-
-/// Name of the agent session cookie.
-pub const SESSION_COOKIE: &str = "parley_session";
 
 /// The caller is not a signed-in agent.
 pub const AGENT_UNAUTHORIZED: Invalid = Invalid::new(
@@ -78,7 +75,7 @@ pub async fn signed_in(store: &Store, req: &Request) -> ApiResult<SignedIn> {
         }
         return Ok(SignedIn { agent, csrf_token: None, session_hash: None, credential: key_hash, expires_at: None });
     }
-    let token = cookie(req, SESSION_COOKIE)?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
+    let token = cookie(req, session_cookie_name(req))?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
     let session_hash = hash_secret(&token);
     let (agent, csrf, expires_at) =
         store.agent_by_session(&session_hash, now_ms()).await?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared::automation::{is_success, retry_delay, signature, DeliveryState, IDEMPOTENCY_HEADER, MAX_ATTEMPTS, SIGNATURE_HEADER};
-use worker::{Env, Fetch, Headers, Method, Queue, Request, RequestInit};
+use worker::{Env, Fetch, Headers, Method, Queue, Request, RequestInit, RequestRedirect};
 
 use crate::ids::now_ms;
 use crate::secrets::SecretsKey;
@@ -87,6 +87,7 @@ pub async fn attempt(store: &Store, secrets: &SecretsKey, delivery_id: &str, bas
         }
     };
     let (status, error) = match post(&pending.url, &secret, &pending.event_id, &pending.payload).await {
+        Ok(status) if (300..400).contains(&status) => (Some(status), Some(REDIRECT_REFUSED.to_string())),
         Ok(status) => (Some(status), None),
         Err(err) => (None, Some(err.to_string())),
     };
@@ -106,7 +107,10 @@ pub async fn attempt(store: &Store, secrets: &SecretsKey, delivery_id: &str, bas
     next
 }
 
-/// POSTs the body, signed; the receiver's status.
+/// What the delivery log says of a receiver that answered with a redirect.
+const REDIRECT_REFUSED: &str = "The receiver answered with a redirect; deliveries never follow redirects.";
+
+/// POSTs the body, signed, never following a redirect (a 3xx is the answer); the receiver's status.
 async fn post(url: &str, secret: &str, event_id: &str, payload: &str) -> worker::Result<u16> {
     let headers = Headers::new();
     headers.set("content-type", "application/json")?;
@@ -114,7 +118,7 @@ async fn post(url: &str, secret: &str, event_id: &str, payload: &str) -> worker:
     headers.set(SIGNATURE_HEADER, &signature(secret, now_ms() / 1000, payload.as_bytes()))?;
     headers.set(IDEMPOTENCY_HEADER, event_id)?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(payload.into()));
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(payload.into())).with_redirect(RequestRedirect::Manual);
     let response = Fetch::Request(Request::new_with_init(url, &init)?).send().await?;
     Ok(response.status_code())
 }

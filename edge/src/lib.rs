@@ -51,6 +51,11 @@ fn graph_api_base(env: &Env) -> String {
     env.var("GRAPH_API_BASE").map(|v| v.to_string()).unwrap_or_else(|_| "https://graph.facebook.com/v21.0".to_string())
 }
 
+/// The deployment's public URL (`PUBLIC_URL`, no trailing slash), empty when unset.
+fn public_url(env: &Env) -> String {
+    env.var("PUBLIC_URL").map(|v| v.to_string().trim().trim_end_matches('/').to_string()).unwrap_or_default()
+}
+
 fn inbound_domain(env: &Env) -> String {
     env.var("INBOUND_DOMAIN").map(|v| v.to_string()).unwrap_or_default()
 }
@@ -71,6 +76,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             let secrets = secrets_key(&env);
             let live = live::Live::new(&env);
             let graph_api_base = graph_api_base(&env);
+            let public_url = public_url(&env);
             let app = App {
                 store: &store,
                 raw_mail: &raw_mail,
@@ -84,6 +90,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
                 secrets: &secrets,
                 live: &live,
                 graph_api_base: &graph_api_base,
+                public_url: &public_url,
             };
             let mut response = routes::handle(req, &app).await;
             // What each call cost in D1, for the suites that hold hot paths to one round trip.

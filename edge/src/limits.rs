@@ -12,8 +12,10 @@ use crate::error::{ApiError, ApiResult};
 pub enum Limit {
     /// Sign-in attempts per client IP.
     SignInPerIp,
-    /// Sign-in attempts per email address.
+    /// Sign-in attempts per email address, from browsers without a device cookie for it.
     SignInPerEmail,
+    /// Sign-in attempts per device cookie (a browser the agent signed in from before).
+    SignInPerDevice,
     /// New widget visitors per client IP.
     VisitorsPerIp,
     /// Chat messages per visitor.
@@ -30,6 +32,7 @@ impl Limit {
         match self {
             Limit::SignInPerIp => "SIGN_IN_IP_LIMIT",
             Limit::SignInPerEmail => "SIGN_IN_EMAIL_LIMIT",
+            Limit::SignInPerDevice => "SIGN_IN_DEVICE_LIMIT",
             Limit::VisitorsPerIp => "VISITOR_LIMIT",
             Limit::MessagesPerVisitor => "MESSAGE_LIMIT",
             Limit::TicketsPerSite => "TICKET_LIMIT",

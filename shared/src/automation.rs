@@ -41,11 +41,14 @@ pub const MAX_URL_LEN: usize = 2048;
 
 /// The name was empty or too long.
 pub const NAME_INVALID: Invalid = Invalid::new("automation_name_invalid", "Give the automation a name of 1 to 80 characters.");
-/// The URL was not an https URL.
+/// The URL was not an https URL of a public host.
 pub const URL_INVALID: Invalid = Invalid::new(
     "automation_url_invalid",
-    "The automation URL must be an https:// address (at most 2048 characters, no spaces).",
+    "The automation URL must be an https:// address of a public host name (no IP address, localhost, .local or .internal name; at most 2048 characters, no spaces).",
 );
+
+/// Host names that never name a public receiver (RFC 6761, RFC 6762, ICANN's `.internal`).
+const PRIVATE_SUFFIXES: &[&str] = &["localhost", "local", "internal", "localdomain", "home.arpa", "invalid", "test", "example", "onion"];
 
 /// Trims and checks an automation's name.
 pub fn validate_name(raw: &str) -> Result<String, Invalid> {
@@ -57,30 +60,54 @@ pub fn validate_name(raw: &str) -> Result<String, Invalid> {
     Ok(name.to_string())
 }
 
-/// Checks a receiver URL: `https://host…`; with `allow_loopback` (test
-/// deployments only) also `http://127.0.0.1…` and `http://localhost…`.
+/// Checks a receiver URL: `https://` and a public host *name*, parsed as
+/// fetch parses it (WHATWG URL), so `https://2130706433/` and
+/// `https://0x7f.1/` are the IP literals they are. Refused: any IP literal
+/// (v4 in every spelling, v6), `localhost`, single-label names, and names
+/// under `.local`, `.internal` and the other special-use suffixes; with
+/// `allow_loopback` (test deployments only) also accepted:
+/// `http://127.0.0.1…` and `http://localhost…`.
+#[cfg(feature = "url")]
 pub fn validate_url(raw: &str, allow_loopback: bool) -> Result<String, Invalid> {
-    let url = raw.trim();
-    if url.len() > MAX_URL_LEN || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    let text = raw.trim();
+    if text.len() > MAX_URL_LEN || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(URL_INVALID);
     }
-    let rest = if let Some(rest) = url.strip_prefix("https://") {
-        rest
-    } else if let (true, Some(rest)) = (allow_loopback, url.strip_prefix("http://")) {
-        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
-        if name != "127.0.0.1" && name != "localhost" {
-            return Err(URL_INVALID);
-        }
-        rest
-    } else {
-        return Err(URL_INVALID);
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if host.is_empty() || host.contains('@') || host.starts_with(':') {
+    let url = url::Url::parse(text).map_err(|_| URL_INVALID)?;
+    if !url.username().is_empty() || url.password().is_some() {
         return Err(URL_INVALID);
     }
-    Ok(url.to_string())
+    let host = url.host().ok_or(URL_INVALID)?;
+    if allow_loopback && url.scheme() == "http" && is_test_loopback(text, &host) {
+        return Ok(text.to_string());
+    }
+    match (url.scheme(), host) {
+        ("https", url::Host::Domain(name)) if is_public_name(name) => Ok(text.to_string()),
+        _ => Err(URL_INVALID),
+    }
+}
+
+/// The test escape hatch: exactly `http://127.0.0.1` or `http://localhost`, as written.
+#[cfg(feature = "url")]
+fn is_test_loopback(text: &str, host: &url::Host<&str>) -> bool {
+    let written = text["http://".len()..].split(['/', '?', '#', ':']).next().unwrap_or_default();
+    match host {
+        url::Host::Ipv4(ip) => *ip == std::net::Ipv4Addr::LOCALHOST && written == "127.0.0.1",
+        url::Host::Domain(name) => *name == "localhost" && written.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv6(_) => false,
+    }
+}
+
+/// A host name a public receiver can have: at least two labels, the last not
+/// numeric, and under none of the special-use suffixes.
+#[cfg(feature = "url")]
+fn is_public_name(name: &str) -> bool {
+    let name = name.trim_end_matches('.');
+    let Some((_, tld)) = name.rsplit_once('.') else { return false };
+    if tld.is_empty() || tld.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    !PRIVATE_SUFFIXES.iter().any(|suffix| name == *suffix || name.ends_with(&format!(".{suffix}")))
 }
 
 /// The `Parley-Signature` value for `body` sent at `timestamp` (Unix seconds).
@@ -106,18 +133,75 @@ pub fn is_success(status: u16) -> bool {
 mod tests {
     use super::*;
 
+    /// Every receiver URL case: the URL, whether it is accepted in production,
+    /// and with the test escape hatch.
+    #[cfg(feature = "url")]
     #[test]
-    fn urls_must_be_https_unless_loopback_is_allowed() {
-        assert_eq!(validate_url(" https://hooks.example.com/parley ", false).unwrap(), "https://hooks.example.com/parley");
-        for bad in ["http://hooks.example.com/", "ftp://x.example", "https://", "https:///path", "https://a b.example",
-            "https://user@evil.example", "hooks.example.com", "javascript:alert(1)"] {
-            assert_eq!(validate_url(bad, false), Err(URL_INVALID), "{bad}");
+    fn urls_must_be_https_public_host_names() {
+        let cases: &[(&str, bool, bool)] = &[
+            ("https://hooks.example.com/parley", true, true),
+            (" https://hooks.example.com/parley ", true, true),
+            ("https://hooks.example.com:8443/p?q=1#f", true, true),
+            ("https://HOOKS.Example.COM./x", true, true),
+            ("https://xn--bcher-kva.example.com/", true, true),
+            ("http://hooks.example.com/", false, false),
+            ("ftp://x.example.com", false, false),
+            ("javascript:alert(1)", false, false),
+            ("hooks.example.com", false, false),
+            ("https://", false, false),
+            ("https:///path", false, false),
+            ("https://a b.example.com", false, false),
+            ("https://user@hooks.example.com/", false, false),
+            ("https://user:pw@hooks.example.com/", false, false),
+            // IPv4 literals in every spelling fetch accepts.
+            ("https://93.184.215.14/", false, false),
+            ("https://127.0.0.1/", false, false),
+            ("https://10.0.0.1/", false, false),
+            ("https://192.168.1.1/", false, false),
+            ("https://172.16.0.1/", false, false),
+            ("https://169.254.169.254/latest/meta-data", false, false),
+            ("https://100.64.0.1/", false, false),
+            ("https://0.0.0.0/", false, false),
+            ("https://255.255.255.255/", false, false),
+            ("https://2130706433/", false, false),
+            ("https://0x7f000001/", false, false),
+            ("https://0x7f.0.0.1/", false, false),
+            ("https://0177.0.0.1/", false, false),
+            ("https://127.1/", false, false),
+            ("https://017700000001/", false, false),
+            // IPv6 literals.
+            ("https://[::1]/", false, false),
+            ("https://[::ffff:127.0.0.1]/", false, false),
+            ("https://[fe80::1]/", false, false),
+            ("https://[fc00::1]/", false, false),
+            ("https://[2606:4700::1111]/", false, false),
+            // Names that never reach a public receiver.
+            ("https://localhost/", false, false),
+            ("https://LOCALHOST./", false, false),
+            ("https://api.localhost/", false, false),
+            ("https://printer.local/", false, false),
+            ("https://db.internal/", false, false),
+            ("https://router.home.arpa/", false, false),
+            ("https://intranet/", false, false),
+            ("https://1.2.3.4.5/", false, false),
+            // The test escape hatch: plain http to 127.0.0.1 or localhost only.
+            ("http://127.0.0.1:9000/hook", false, true),
+            ("http://localhost/hook", false, true),
+            ("http://localhost:8080", false, true),
+            ("http://2130706433:9000/", false, false),
+            ("http://127.1:9000/", false, false),
+            ("http://[::1]:9000/", false, false),
+            ("http://10.0.0.1/hook", false, false),
+            ("http://127.0.0.1.evil.example/", false, false),
+            ("http://localhost.evil.example/", false, false),
+            ("http://user@127.0.0.1/", false, false),
+        ];
+        for (url, public, testing) in cases {
+            assert_eq!(validate_url(url, false).is_ok(), *public, "{url} in production");
+            assert_eq!(validate_url(url, true).is_ok(), *testing, "{url} with the test escape hatch");
         }
-        assert_eq!(validate_url("http://127.0.0.1:9000/hook", false), Err(URL_INVALID));
-        assert!(validate_url("http://127.0.0.1:9000/hook", true).is_ok());
-        assert!(validate_url("http://localhost/hook", true).is_ok());
-        assert_eq!(validate_url("http://10.0.0.1/hook", true), Err(URL_INVALID));
-        assert_eq!(validate_url("http://127.0.0.1.evil.example/", true), Err(URL_INVALID));
+        assert_eq!(validate_url(" https://hooks.example.com/parley ", false).unwrap(), "https://hooks.example.com/parley");
+        assert_eq!(validate_url(&format!("https://a.example.com/{}", "x".repeat(MAX_URL_LEN)), false), Err(URL_INVALID));
     }
 
     #[test]

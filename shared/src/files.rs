@@ -208,11 +208,12 @@ pub fn content_disposition(name: &str) -> String {
 
 /// The headers every file response carries besides its type and disposition:
 /// the browser may not guess another type, and if it ever renders the file,
-/// it does so sandboxed with nothing allowed to load or run.
+/// it does so sandboxed with nothing allowed to load or run, and no cache
+/// keeps it (signing out leaves nothing behind).
 pub const FILE_RESPONSE_HEADERS: [(&str, &str); 3] = [
     ("x-content-type-options", "nosniff"),
     ("content-security-policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"),
-    ("cache-control", "private, max-age=3600"),
+    ("cache-control", "private, no-store"),
 ];
 
 /// The R2 key of a file's bytes: one object per site and content, so the

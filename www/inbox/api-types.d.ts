@@ -7,6 +7,11 @@
 export type Role = "primary_admin" | "agent";
 
 /**
+ * What an API key may do, chosen when it is made.
+ */
+export type KeyRole = "agent" | "admin";
+
+/**
  * Where a conversation takes place.
  */
 export type Channel = "chat" | "email" | "messenger";
@@ -1302,6 +1307,10 @@ agent_id: string,
  * That agent's full name.
  */
 agent_name: string, 
+/**
+ * What the key may do (keys made before roles existed are `admin`).
+ */
+role: KeyRole, 
 /**
  * Creation time, ms.
  */

@@ -162,8 +162,8 @@ export const client = {
   rotateIdentitySecret: (site) => api("POST", `/api/sites/${id(site)}/identity/secret`),
   /** @returns {Promise<import("./api-types").ApiKeys>} */
   apiKeys: () => api("GET", "/api/api-keys"),
-  /** @param {string} label @returns {Promise<import("./api-types").NewApiKey>} */
-  createApiKey: (label) => api("POST", "/api/api-keys", { label }),
+  /** @param {string} label @param {import("./api-types").KeyRole} role @returns {Promise<import("./api-types").NewApiKey>} */
+  createApiKey: (label, role) => api("POST", "/api/api-keys", { label, role }),
   /** @param {string} key @returns {Promise<unknown>} */
   revokeApiKey: (key) => api("DELETE", `/api/api-keys/${id(key)}`),
 };

@@ -150,7 +150,7 @@ async function loadKeys() {
   list.replaceChildren();
   for (const k of keys) {
     const used = k.last_used_at == null ? "never used" : `last used ${when(k.last_used_at)}`;
-    const li = el("li", null, `${k.prefix ?? "pk_…"}… · ${k.label} · ${k.agent_name} · created ${when(k.created_at)} · ${used}`);
+    const li = el("li", null, `${k.prefix ?? "pk_…"}… · ${k.label} · ${k.role} key of ${k.agent_name} · created ${when(k.created_at)} · ${used}`);
     const revoke = el("button", "link", "Revoke");
     revoke.type = "button";
     revoke.addEventListener("click", () => revokeKey(k));
@@ -177,7 +177,8 @@ async function createKey(e) {
   e.preventDefault();
   showError($("k-error"), null);
   try {
-    const { key } = await client.createApiKey($("k-label").value);
+    const role = /** @type {import("./api-types").KeyRole} */ (/** @type {HTMLSelectElement} */ ($("k-role")).value);
+    const { key } = await client.createApiKey($("k-label").value, role);
     $("k-key").textContent = key;
     $("k-once").hidden = false;
     $("k-label").value = "";

@@ -160,7 +160,7 @@ function renderMessage(m, messenger = false) {
   if (m.email_subject) meta.append(el("div", null, `Subject: ${m.email_subject}`));
   if (m.flags?.length) meta.append(el("div", null, `Flagged: ${m.flags.join(", ")} (never auto-answered)`));
   if (m.flags.includes("sender_unverified")) {
-    meta.append(el("div", "error", "The sender could not be verified: the From address does not match the server that sent it"));
+    meta.append(el("div", "error", "The sender could not be verified: the receiving server found no DMARC pass for the From domain and no SPF pass for an aligned sender"));
   }
   const skipped = /** @type {{message_bytes?: number} | undefined} */ (m.email_headers?.not_processed);
   if (skipped) meta.append(el("div", null, `Too large to process whole (${skipped.message_bytes} bytes): only its headers and first text part were read; the rest is in the original.`));

@@ -95,7 +95,7 @@ async fn accept(
     // A remembered row may let mail in early; a refusal is always decided on
     // the row as D1 has it now.
     let remembered = mailboxes::recall(subdomain, now).filter(|row| admit(row, &recipient, envelope_to, size).is_ok());
-    let mut channel = match remembered {
+    let channel = match remembered {
         Some(row) => row,
         None => {
             let row = store.email_channel(subdomain).await.map_err(|e| Refusal::temporary(None, "looking up the mailbox", e))?;
@@ -119,20 +119,58 @@ async fn accept(
     }
     // Each attachment's bytes too, before the rows that name them; the same
     // bytes (a redelivery, a file sent twice) are one object, never replaced.
+    let mut created = Vec::new();
+    let mut kept_all = Ok(());
     for attachment in &mail.attachments {
         let key = shared::files::object_key(&site_id, &attachment.sha256);
         let only_new = Conditional { etag_does_not_match: Some("*".into()), ..Conditional::default() };
-        let put = env.files.put(key, attachment.bytes.clone()).only_if(only_new).execute().await;
-        put.map_err(|e| Refusal::temporary(site, "keeping an attachment", e))?;
+        match env.files.put(key.clone(), attachment.bytes.clone()).only_if(only_new).execute().await {
+            Ok(Some(_)) => created.push(key),
+            Ok(None) => {}
+            Err(e) => {
+                kept_all = Err(Refusal::temporary(site, "keeping an attachment", e));
+                break;
+            }
+        }
     }
+    let stored = match kept_all {
+        Ok(()) => store_kept(store, env, channel, &mail, (subdomain, &recipient, envelope_to, size), &raw_key, now).await,
+        Err(refusal) => Err(refusal),
+    };
+    // Refused (or to be resent), or a redelivery whose Message-ID was stored
+    // already: nothing this delivery put in R2 may stay without a row that
+    // leads to it, or erasure could never find it.
+    if stored.is_err() && kept {
+        forget_original(env.raw_mail, store, &raw_key).await;
+    }
+    if !matches!(stored, Ok(Written::Created)) {
+        crate::routes::forget_unlisted(env.files, store, &created).await;
+    }
+    stored.map(|written| (mail.message_id, written))
+}
 
-    let replies = reply_conversations(&mail, envelope_to, &channel, env);
+/// Where a message is addressed: the mailbox subdomain, the recipient, the envelope recipient, and the size.
+type Addressed<'a> = (&'a str, &'a Recipient, &'a str, u64);
+
+/// Stores parsed mail whose original and attachments are kept: threading and
+/// the redelivery check happen inside the one batch that stores it, which
+/// writes only if the mailbox is still as read; if it changed and still
+/// takes this mail, once more with the new row.
+async fn store_kept(
+    store: &Store,
+    env: &MailEnv<'_>,
+    mut channel: EmailChannelRow,
+    mail: &Mail,
+    (subdomain, recipient, envelope_to, size): Addressed<'_>,
+    raw_key: &str,
+    now: u64,
+) -> Result<Written, Refusal> {
+    let site_id = channel.site_id.clone();
+    let site = Some(site_id.as_str());
+    let replies = reply_conversations(mail, envelope_to, &channel, env);
     let ids = NewIds { contact: new_id("ct"), conversation: new_id("c"), message: new_id("m") };
-    // Threading and the redelivery check happen inside the one batch that
-    // stores it, which writes only if the mailbox is still as read above; if
-    // it changed and still takes this mail, once more with the new row.
     for _ in 0..2 {
-        let inbound = InboundEmail { channel: &channel, mail: &mail, replies: &replies, raw_key: &raw_key };
+        let inbound = InboundEmail { channel: &channel, mail, replies: &replies, raw_key };
         let found = store.add_inbound_email(&inbound, &ids, now).await.map_err(|e| Refusal::temporary(site, "storing the message", e))?;
         mailboxes::remember(subdomain, found.channel.as_ref(), now);
         if let Some((written, conversation)) = found.stored {
@@ -140,21 +178,11 @@ async fn accept(
                 let push = InboxPush::stored(&conversation, &ids.message, Author::Contact, &mail.body);
                 env.live.to_team(&channel.account_id, &push).await;
             }
-            return Ok((mail.message_id, written));
+            return Ok(written);
         }
-        let admitted = found.channel.ok_or_else(|| no_mailbox(envelope_to)).and_then(|row| {
-            admit(&row, &recipient, envelope_to, size)?;
-            Ok(row)
-        });
-        match admitted {
-            Ok(row) => channel = row,
-            Err(refusal) => {
-                if kept {
-                    forget_original(env.raw_mail, &raw_key).await;
-                }
-                return Err(refusal);
-            }
-        }
+        let row = found.channel.ok_or_else(|| no_mailbox(envelope_to))?;
+        admit(&row, recipient, envelope_to, size)?;
+        channel = row;
     }
     Err(Refusal::temporary(site, "storing the message", "the mailbox settings kept changing"))
 }
@@ -185,8 +213,17 @@ fn admit(channel: &EmailChannelRow, recipient: &Recipient, envelope_to: &str, si
     Ok(())
 }
 
-/// Deletes an original this delivery kept for mail it then refused.
-async fn forget_original(bucket: &Bucket, key: &str) {
+/// Deletes an original this delivery kept for mail it then refused, unless a
+/// racing delivery of the same Message-ID stored a row that names it.
+async fn forget_original(bucket: &Bucket, store: &Store, key: &str) {
+    match store.original_listed(key).await {
+        Ok(false) => {}
+        Ok(true) => return,
+        Err(err) => {
+            worker::console_error!("could not check the original {key} before deleting it: {}", err.code_and_message().1);
+            return;
+        }
+    }
     if let Err(e) = bucket.delete(key).await {
         worker::console_error!("could not delete the original {key} of refused mail: {e:?}");
     }

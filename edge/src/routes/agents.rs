@@ -53,7 +53,7 @@ pub async fn invite(cx: &mut Cx<'_>) -> ApiResult<Response> {
     if !created {
         return Err(ApiError::Conflict(ALREADY_AGENT));
     }
-    let origin = req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+    let origin = cx.app.public_origin(req)?;
     let invitation_url = format!("{origin}/inbox.html#invitation={token}");
     json(201, &api::Invitation { agent_id, invitation_token: token, invitation_url })
 }

@@ -162,13 +162,19 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         if conversation.visitor_id.is_none() {
             return Err(ApiError::Invalid(NO_VISITOR));
         }
+        let mut created = Vec::new();
         for upload in &uploads {
-            upload.keep(app.files, &conversation.site_id).await?;
+            created.extend(upload.keep(app.files, &conversation.site_id).await?);
         }
         let files: Vec<_> = uploads.iter().map(|u| (new_id("at"), u.as_new_file())).collect();
-        let message = store
-            .add_agent_message(&conversation.id, &conversation.site_id, &agent.id, &new_id("m"), body, &files, now_ms())
-            .await?;
+        let added = store.add_agent_message(&conversation.id, &conversation.site_id, &agent.id, &new_id("m"), body, &files, now_ms()).await;
+        let message = match added {
+            Ok(message) => message,
+            Err(refused) => {
+                super::files::forget_unlisted(app.files, store, &created).await;
+                return Err(refused);
+            }
+        };
         if let Some(visitor_id) = &conversation.visitor_id {
             let push = WidgetPush::Message { message: api::VisitorMessage::seen_by_visitor(&message) };
             app.live.to_visitor(&conversation.site_id, visitor_id, &push).await;

@@ -19,7 +19,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, now_ms};
 use crate::limits::Limit;
-use crate::store::{NewFile, StoredFile, Written};
+use crate::store::{NewFile, Store, StoredFile, Written};
 
 /// The site switched files off in its widget settings.
 const FILES_OFF: Invalid = Invalid::new("files_disabled", "This site does not accept files in the chat.");
@@ -81,11 +81,35 @@ impl Upload {
         }
     }
 
-    /// Keeps its bytes in R2 under the site's key for them, unless they are there already.
-    pub async fn keep(&self, files: &Bucket, site_id: &str) -> ApiResult<()> {
+    /// Keeps its bytes in R2 under the site's key for them, unless they are
+    /// there already; the key when this call created the object (to forget
+    /// it should the write that lists it be refused).
+    pub async fn keep(&self, files: &Bucket, site_id: &str) -> ApiResult<Option<String>> {
+        let key = object_key(site_id, &self.sha256);
         let only_new = Conditional { etag_does_not_match: Some("*".into()), ..Conditional::default() };
-        files.put(object_key(site_id, &self.sha256), self.bytes.clone()).only_if(only_new).execute().await?;
-        Ok(())
+        let created = files.put(key.clone(), self.bytes.clone()).only_if(only_new).execute().await?;
+        Ok(created.map(|_| key))
+    }
+}
+
+/// Deletes objects a refused write created, except any an attachment row
+/// names by now (the same bytes listed by another message): no R2 object is
+/// left that no row leads to, and erasure could not find.
+pub async fn forget_unlisted(files: &Bucket, store: &Store, created: &[String]) {
+    if created.is_empty() {
+        return;
+    }
+    let listed = match store.listed_file_keys(created).await {
+        Ok(listed) => listed,
+        Err(err) => {
+            worker::console_error!("could not check {} refused file(s) before deleting them: {}", created.len(), err.code_and_message().1);
+            return;
+        }
+    };
+    for key in created.iter().filter(|k| !listed.contains(k)) {
+        if let Err(err) = files.delete(key).await {
+            worker::console_error!("could not delete the refused file {key}: {err:?}");
+        }
     }
 }
 
@@ -123,7 +147,7 @@ pub async fn upload(cx: &mut Cx<'_>) -> ApiResult<Response> {
     refuse_declared_over(req, MAX_UPLOAD_BYTES)?;
     let declared = req.headers().get("content-type")?.unwrap_or_default();
     let file = Upload::check(Some(&name), &declared, req.bytes().await?)?;
-    file.keep(app.files, &visitor.site_id).await?;
+    let created: Vec<String> = file.keep(app.files, &visitor.site_id).await?.into_iter().collect();
 
     let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
     let event_ids = [new_id("ev"), new_id("ev")];
@@ -138,8 +162,14 @@ pub async fn upload(cx: &mut Cx<'_>) -> ApiResult<Response> {
             [&event_ids[0], &event_ids[1]],
             Some((&new_id("at"), &visitor.site_id, &new_file)),
         )
-        .await?;
-    let (visitor, (message, written, queued)) = sent.or_refuse(VISITOR_BLOCKED)?;
+        .await;
+    let sent = sent.and_then(|sent| sent.or_refuse(VISITOR_BLOCKED));
+    // Bytes this call put in R2 that no row lists (the write was refused, or
+    // this client_message_id named another message already) do not stay.
+    if !matches!(sent, Ok((_, (_, Written::Created, _)))) {
+        forget_unlisted(app.files, store, &created).await;
+    }
+    let (visitor, (message, written, queued)) = sent?;
     app.outbox.enqueue(queued).await;
     // Pushed only where a tab listens (the batch read the counts back), the
     // visitor's own tabs included: the widget shows the file when it arrives.

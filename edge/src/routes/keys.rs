@@ -2,6 +2,7 @@
 //! stored), list them, revoke one (refused at once from then on).
 
 use serde_json::json;
+use shared::agent::KeyRole;
 use shared::api;
 use shared::form::normalize_line;
 use shared::visitor::hash_secret;
@@ -14,6 +15,7 @@ use crate::live::Drop;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
+use crate::store::NewKey;
 
 /// What keys start with (the bearer check tells them from visitor tokens by it).
 const KEY_PREFIX: &str = "pk_";
@@ -29,7 +31,8 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
     json(200, &api::ApiKeys { keys: store.api_keys(&admin.account_id).await? })
 }
 
-/// `POST /api/api-keys`: `{label}` → a new key acting as the admin, shown this once.
+/// `POST /api/api-keys`: `{label, role}` → a new key acting as the admin in
+/// that role (`agent` when left out), shown this once.
 pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let admin = auth::admin(store, &cx.req).await?;
@@ -39,9 +42,10 @@ pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
         return Err(ApiError::Invalid(LABEL_MISSING));
     }
     let key = format!("{KEY_PREFIX}{}", new_secret());
-    let api_key = store
-        .create_api_key(&new_id("key"), &hash_secret(&key), &key[..SHOWN_CHARS], &admin.id, &label, now_ms())
-        .await?;
+    let (id, token_hash) = (new_id("key"), hash_secret(&key));
+    let role = input.role.unwrap_or(KeyRole::Agent);
+    let new_key = NewKey { id: &id, token_hash: &token_hash, prefix: &key[..SHOWN_CHARS], agent_id: &admin.id, label: &label, role };
+    let api_key = store.create_api_key(&new_key, now_ms()).await?;
     json(201, &api::NewApiKey { key, api_key })
 }
 

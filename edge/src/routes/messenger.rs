@@ -74,10 +74,7 @@ pub async fn verify(cx: &mut Cx<'_>) -> ApiResult<Response> {
 pub async fn receive(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let app = cx.app;
     let signature = cx.req.headers().get(SIGNATURE_HEADER)?;
-    let raw = cx.req.bytes().await?;
-    if raw.len() > MAX_WEBHOOK_BODY {
-        return Err(ApiError::PayloadTooLarge(MAX_WEBHOOK_BODY));
-    }
+    let raw = crate::http::read_bounded(&mut cx.req, MAX_WEBHOOK_BODY).await?;
     let hook: Webhook = serde_json::from_slice(&raw).map_err(|_| ApiError::Forbidden(BAD_SIGNATURE))?;
     let named = hook.page_ids();
     let pages = app.store.messenger_pages(&named).await?;
@@ -165,7 +162,7 @@ async fn own_site(app: &App<'_>, admin: &AgentRow, site_id: &str) -> ApiResult<(
 }
 
 fn settings(cx: &Cx<'_>, site_id: &str, page: Option<&PageRow>) -> ApiResult<api::MessengerSettings> {
-    let origin = cx.req.url()?.origin().ascii_serialization();
+    let origin = cx.app.public_origin(&cx.req)?;
     Ok(api::MessengerSettings {
         site_id: site_id.to_string(),
         page_id: page.map(|p| p.page_id.clone()),

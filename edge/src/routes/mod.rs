@@ -11,6 +11,7 @@ mod contacts;
 mod conversations;
 mod email;
 mod files;
+pub use files::forget_unlisted;
 mod keys;
 mod list;
 mod live;
@@ -28,7 +29,7 @@ use serde_json::json;
 use worker::{Bucket, Method, Request, Response, SendEmail};
 
 use crate::error::{ApiError, ApiResult};
-use crate::http::{json, with_widget_cors};
+use crate::http::{finish, json, with_widget_cors};
 use crate::automations::Outbox;
 use crate::limits::Limits;
 use crate::live::Live;
@@ -61,6 +62,29 @@ pub struct App<'a> {
     pub live: &'a Live,
     /// The Graph API's base URL with its version (`GRAPH_API_BASE`), for Messenger.
     pub graph_api_base: &'a str,
+    /// Where people reach this deployment (`PUBLIC_URL`), empty when unset.
+    pub public_url: &'a str,
+}
+
+/// A deployment without `PUBLIC_URL` builds no link from a request's Host.
+const PUBLIC_URL_UNSET: shared::Invalid = shared::Invalid::new(
+    "public_url_unset",
+    "Set the deployment's PUBLIC_URL var (e.g. https://support.example.com): links and snippets are built from it.",
+);
+
+impl App<'_> {
+    /// The origin links and snippets are built from: `PUBLIC_URL`; without
+    /// it, the request's own origin, but only in local dev (a loopback host).
+    pub fn public_origin(&self, req: &Request) -> ApiResult<String> {
+        if !self.public_url.is_empty() {
+            return Ok(self.public_url.to_string());
+        }
+        let url = req.url()?;
+        match url.host_str() {
+            Some("127.0.0.1" | "localhost" | "[::1]") => Ok(url.origin().ascii_serialization()),
+            _ => Err(ApiError::Conflict(PUBLIC_URL_UNSET)),
+        }
+    }
 }
 
 /// One request on its way through a handler: the deployment and the request.
@@ -165,7 +189,7 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
         })
     };
 
-    let response = result.unwrap_or_else(ApiError::into_response);
+    let response = finish(result.unwrap_or_else(ApiError::into_response));
     if is_widget {
         with_widget_cors(response)
     } else {

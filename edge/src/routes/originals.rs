@@ -19,6 +19,6 @@ pub async fn show(cx: &mut Cx<'_>, message_id: &str) -> ApiResult<Response> {
     let headers = response.headers_mut();
     headers.set("content-type", "message/rfc822")?;
     headers.set("content-disposition", &format!("attachment; filename=\"{message_id}.eml\""))?;
-    headers.set("x-content-type-options", "nosniff")?;
+    headers.set("cache-control", "private, no-store")?;
     Ok(response)
 }

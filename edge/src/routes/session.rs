@@ -2,6 +2,7 @@
 //! accepting an invitation.
 
 use serde_json::json;
+use shared::agent::device;
 use shared::api;
 use shared::contact::normalize_email;
 use shared::form::normalize_line;
@@ -11,10 +12,10 @@ use shared::Invalid;
 use worker::{Request, Response};
 
 use super::Cx;
-use crate::auth::{self, SESSION_COOKIE};
+use crate::auth;
 use crate::live::Drop;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{json, read_json, session_cookie};
+use crate::http::{cookie, device_cookie, json, read_json, session_cookie};
 use crate::ids::{new_id, new_secret, now_ms};
 use crate::limits::{client_ip, Limit};
 use crate::password::{self, Stored, MIN_LENGTH};
@@ -60,7 +61,7 @@ async fn start_session(store: &Store, req: &Request, agent_id: &str, status: u16
         .await?
         .ok_or_else(|| ApiError::Internal("a new session did not resolve to its agent".into()))?;
     let mut response = json(status, &api::Session { agent: agent.to_api(), csrf_token: Some(csrf) })?;
-    response.headers_mut().set("set-cookie", &session_cookie(req, SESSION_COOKIE, &token, SESSION_SECONDS))?;
+    response.headers_mut().set("set-cookie", &session_cookie(req, &token, SESSION_SECONDS))?;
     Ok(response)
 }
 
@@ -70,7 +71,10 @@ fn decoy() -> Stored {
 }
 
 /// `POST /api/session`: `{email, password}` → session cookie and CSRF token.
-/// Limited per client IP and per email before any password work.
+/// Limited per client IP, then before any password work per email, or, from
+/// a browser holding a device cookie for that email, per device instead
+/// (strangers' guesses never lock the agent out of their own browser). A
+/// successful sign-in (re)sets the device cookie.
 pub async fn sign_in(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let app = cx.app;
     let req = &mut cx.req;
@@ -78,17 +82,28 @@ pub async fn sign_in(cx: &mut Cx<'_>) -> ApiResult<Response> {
     app.limits.check(Limit::SignInPerIp, &client_ip(req)).await?;
     let input: api::SignIn = read_json(req).await?;
     let email = normalize_email(&input.email).unwrap_or_default();
-    app.limits.check(Limit::SignInPerEmail, &email).await?;
+    let held = cookie(req, device::COOKIE)?;
+    let trusted = held.as_deref().and_then(|value| device::nonce_for(app.reply_secret.as_bytes(), &email, value)).map(str::to_string);
+    match &trusted {
+        Some(nonce) => app.limits.check(Limit::SignInPerDevice, nonce).await?,
+        None => app.limits.check(Limit::SignInPerEmail, &email).await?,
+    }
     let found = store.credentials(&email).await?;
     let (agent_id, stored) = match found {
         Some((id, stored)) => (Some(id), stored),
         None => (None, decoy()),
     };
     let matches = password::verify(&input.password, &stored).await?;
-    match agent_id {
-        Some(id) if matches => start_session(store, req, &id, 200).await,
-        _ => Err(ApiError::Unauthorized(SIGN_IN_FAILED)),
+    let Some(id) = agent_id.filter(|_| matches) else {
+        return Err(ApiError::Unauthorized(SIGN_IN_FAILED));
+    };
+    let mut response = start_session(store, req, &id, 200).await?;
+    if !app.reply_secret.is_empty() {
+        let nonce = trusted.unwrap_or_else(|| new_secret()[..device::NONCE_HEX].to_string());
+        let value = device::issue(app.reply_secret.as_bytes(), &email, &nonce);
+        response.headers_mut().append("set-cookie", &device_cookie(req, &value))?;
     }
+    Ok(response)
 }
 
 /// `GET /api/session`: the signed-in agent and the session's CSRF token.
@@ -110,7 +125,7 @@ pub async fn sign_out(cx: &mut Cx<'_>) -> ApiResult<Response> {
         cx.app.live.drop_sockets(&signed_in.agent.account_id, &drop).await;
     }
     let mut response = json(200, &json!({ "signed_out": true }))?;
-    response.headers_mut().set("set-cookie", &session_cookie(req, SESSION_COOKIE, "", 0))?;
+    response.headers_mut().set("set-cookie", &session_cookie(req, "", 0))?;
     Ok(response)
 }
 

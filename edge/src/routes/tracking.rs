@@ -29,7 +29,7 @@ pub async fn show_snippet(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response>
     let store = cx.app.store;
     let agent = auth::agent(store, &cx.req).await?;
     let site = site_of(store, &agent, site_id).await?;
-    let origin = cx.req.url()?.origin().ascii_serialization();
+    let origin = cx.app.public_origin(&cx.req)?;
     json(200, &api::Snippet { snippet: snippet(&origin, &site.id), csp: csp(&origin, &site.id), site_id: site.id })
 }
 

@@ -2,7 +2,7 @@
 //! and the first-run set-up of an account.
 
 use serde::Deserialize;
-use shared::agent::Role;
+use shared::agent::{KeyRole, Role};
 use shared::api;
 
 use super::{last_count, last_rows, ms, Store};
@@ -76,25 +76,30 @@ pub struct Setup<'a> {
 const AGENT_COLUMNS: &str = "a.id, a.account_id, a.role, a.full_name, a.email, a.password_hash IS NOT NULL AS active, a.away";
 
 impl Store {
-    /// The agent an API key belongs to, if the key is valid and the agent not
-    /// removed, and when the key was last marked used.
+    /// The agent an API key belongs to, in the role the key acts in (an
+    /// `agent` key never as the primary admin), if the key is valid and the
+    /// agent not removed, and when the key was last marked used.
     pub async fn agent_by_api_key(&self, token_hash: &str) -> ApiResult<Option<(AgentRow, Option<u64>)>> {
         #[derive(Deserialize)]
         struct Row {
             #[serde(flatten)]
             agent: AgentRow,
+            key_role: KeyRole,
             last_used_at: Option<u64>,
         }
         let row: Option<Row> = self
             .first(
                 &format!(
-                    "SELECT {AGENT_COLUMNS}, k.last_used_at FROM api_keys k JOIN agents a ON a.id = k.agent_id \
+                    "SELECT {AGENT_COLUMNS}, k.role AS key_role, k.last_used_at FROM api_keys k JOIN agents a ON a.id = k.agent_id \
                      WHERE k.token_hash = ?1 AND k.revoked_at IS NULL AND a.removed_at IS NULL"
                 ),
                 &[token_hash.into()],
             )
             .await?;
-        Ok(row.map(|r| (r.agent, r.last_used_at)))
+        Ok(row.map(|mut r| {
+            r.agent.role = r.key_role.acting_role(r.agent.role);
+            (r.agent, r.last_used_at)
+        }))
     }
 
     /// The agent of a live session, the session's CSRF token, and when it expires (ms).

@@ -1,10 +1,12 @@
 //! SQL of files: attachment rows (their bytes kept in R2 under
 //! `shared::files::object_key`), a thread's files, and who may download one:
-//! agents of the account, or the visitor whose chat it is in.
+//! agents of the account, or the visitor whose chat it is in; and whether a
+//! row still names an R2 object a refused write put there.
 
 use serde::Deserialize;
 use shared::api;
 use shared::files::{object_key, FileType};
+use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
 use super::chat::VisitorRow;
@@ -169,5 +171,27 @@ impl Store {
              AND NOT EXISTS (SELECT 1 FROM attachments g WHERE g.r2_key = f.r2_key AND g.message_id NOT IN ({mine}))"
         );
         Ok(self.all::<Key>(&sql, &[contact_id.into()]).await?.into_iter().map(|k| k.r2_key).collect())
+    }
+
+    /// Of `keys`, those some attachment row names (bytes another message
+    /// listed meanwhile stay; the others can go).
+    pub async fn listed_file_keys(&self, keys: &[String]) -> ApiResult<Vec<String>> {
+        #[derive(Deserialize)]
+        struct Key {
+            r2_key: String,
+        }
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = (1..=keys.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        let sql = format!("SELECT DISTINCT r2_key FROM attachments WHERE r2_key IN ({marks})");
+        let params: Vec<JsValue> = keys.iter().map(|k| k.as_str().into()).collect();
+        Ok(self.all::<Key>(&sql, &params).await?.into_iter().map(|k| k.r2_key).collect())
+    }
+
+    /// Whether a message row names the original kept under `raw_key`.
+    pub async fn original_listed(&self, raw_key: &str) -> ApiResult<bool> {
+        let found = self.first::<serde_json::Value>("SELECT 1 AS found FROM messages WHERE raw_key = ?1 LIMIT 1", &[raw_key.into()]).await?;
+        Ok(found.is_some())
     }
 }

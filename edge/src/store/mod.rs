@@ -32,7 +32,7 @@ pub use inbox::SentEmail;
 pub use list::{ListFilter, SearchTerms};
 pub use live::LiveRoute;
 pub use sites::WidgetUpdate;
-pub use settings::LAST_USED_GRANULARITY_MS;
+pub use settings::{NewKey, LAST_USED_GRANULARITY_MS};
 pub use channels::{ChannelUpdate, EmailChannelRow};
 pub use mail::{InboundEmail, NewIds, Ticket};
 pub use files::{NewFile, StoredFile};

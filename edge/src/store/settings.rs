@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 use shared::api;
+use shared::agent::KeyRole;
 use shared::identity::IdentityMode;
 
 use super::{ms, Store};
@@ -19,6 +20,7 @@ struct KeyRow {
     label: String,
     agent_id: String,
     agent_name: String,
+    role: KeyRole,
     created_at: u64,
     last_used_at: Option<u64>,
 }
@@ -30,6 +32,7 @@ impl From<KeyRow> for api::ApiKey {
             prefix: r.prefix,
             label: r.label,
             agent_id: r.agent_id,
+            role: r.role,
             agent_name: r.agent_name,
             created_at: r.created_at,
             last_used_at: r.last_used_at,
@@ -37,7 +40,24 @@ impl From<KeyRow> for api::ApiKey {
     }
 }
 
-const KEY_SELECT: &str = "SELECT k.id, k.prefix, k.label, k.agent_id, a.full_name AS agent_name, k.created_at, k.last_used_at \
+/// A key to store: only its hash and first characters are kept.
+#[derive(Clone, Copy)]
+pub struct NewKey<'a> {
+    /// Key id.
+    pub id: &'a str,
+    /// SHA-256 of the key.
+    pub token_hash: &'a str,
+    /// Its first characters, to tell keys apart.
+    pub prefix: &'a str,
+    /// The agent it acts as.
+    pub agent_id: &'a str,
+    /// What it is for.
+    pub label: &'a str,
+    /// What it may do.
+    pub role: KeyRole,
+}
+
+const KEY_SELECT: &str = "SELECT k.id, k.prefix, k.label, k.agent_id, a.full_name AS agent_name, k.role, k.created_at, k.last_used_at \
      FROM api_keys k JOIN agents a ON a.id = k.agent_id";
 
 impl Store {
@@ -102,12 +122,13 @@ impl Store {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    /// Stores a new key (its hash) acting as `agent_id`; the key as listed.
-    pub async fn create_api_key(&self, id: &str, token_hash: &str, prefix: &str, agent_id: &str, label: &str, now: u64) -> ApiResult<api::ApiKey> {
+    /// Stores a new key (its hash) acting as `key.agent_id` in `key.role`; the key as listed.
+    pub async fn create_api_key(&self, key: &NewKey<'_>, now: u64) -> ApiResult<api::ApiKey> {
+        let NewKey { id, token_hash, prefix, agent_id, label, role } = *key;
         let statements = vec![
             self.prepare(
-                "INSERT INTO api_keys (id, token_hash, prefix, agent_id, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                &[id.into(), token_hash.into(), prefix.into(), agent_id.into(), label.into(), ms(now)],
+                "INSERT INTO api_keys (id, token_hash, prefix, agent_id, label, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                &[id.into(), token_hash.into(), prefix.into(), agent_id.into(), label.into(), role.as_str().into(), ms(now)],
             )?,
             self.prepare(&format!("{KEY_SELECT} WHERE k.id = ?1"), &[id.into()])?,
         ];

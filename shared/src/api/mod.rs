@@ -20,7 +20,7 @@ pub use response::*;
 #[cfg(test)]
 mod typescript {
     use super::*;
-    use crate::agent::Role;
+    use crate::agent::{KeyRole, Role};
     use crate::automation::{DeliveryState, Event};
     use crate::contact::ContactSource;
     use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
@@ -58,7 +58,7 @@ mod typescript {
     fn the_inbox_types_are_generated_from_these() {
         let cfg = Config::new().with_large_int("number");
         let generated = declarations!(&cfg;
-            Role, Channel, Status, Author, Direction, DeliveryStatus, ContactSource, FieldMode, WidgetPosition, Language,
+            Role, KeyRole, Channel, Status, Author, Direction, DeliveryStatus, ContactSource, FieldMode, WidgetPosition, Language,
             IdentityMode, MessagingWindow, Receipt,
             Agent, Site, FormModes, SiteConfig, VisitorMessage, VisitorFile, VisitorState, Conversation, Attachment, Message, Claim,
             Contact, Activity, Rejection, Erased, EmailChannel, ConversationPage, Thread, ConversationAnswer,

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use crate::agent::KeyRole;
 use crate::conversation::{Channel, Status};
 use crate::site::{Language, WidgetPosition};
 
@@ -263,6 +264,9 @@ pub struct IdentityChanges {
 pub struct CreateApiKey {
     /// What the key is for (shown in the list).
     pub label: String,
+    /// What the key may do; `agent` (no account settings) when left out.
+    #[serde(default)]
+    pub role: Option<KeyRole>,
 }
 
 /// `PUT /api/sites/{site}/messenger`: connects a Facebook Page (or changes it).

@@ -1,15 +1,18 @@
 //! Whether an inbound mail's From header is backed by the server that sent it.
 //!
-//! Anyone can write any From header. The SMTP envelope sender (MAIL FROM) is
-//! what the receiving server checked with SPF, so the From is *aligned* when
-//! both share one registered domain (`mail.example.co.uk` and
-//! `example.co.uk` do; `example.org` and `evil.example` do not), decided with
-//! the public suffix list. A forwarder's SRS address
-//! (`SRS0=hash=tt=domain=local@forwarder`) is unwrapped to the original sender
-//! first. A bounce (empty envelope sender) is never aligned. The topmost
-//! ARC-Authentication-Results (else Authentication-Results) header, the one
-//! the nearest receiving server added, is summarised beside it: mail that is
-//! not aligned, or that failed DMARC, is unverified.
+//! Anyone can write any From header, and any envelope sender. Only what the
+//! receiving server computed counts: the topmost ARC-Authentication-Results
+//! (else Authentication-Results) header, the one the nearest receiving server
+//! added. The From is *verified* when that header says DMARC passed for the
+//! From domain, or SPF passed for an envelope domain *aligned* with the From
+//! (both share one registered domain: `mail.example.co.uk` and `example.co.uk`
+//! do; `example.org` and `evil.example` do not, decided with the public suffix
+//! list). Anything else (no results, `spf=fail`, `softfail`, `permerror`,
+//! `dmarc=fail`) is unverified. Alignment is judged on the envelope domain SPF
+//! checked: a forwarder's SRS address (`SRS0=hash=tt=domain=local@forwarder`)
+//! names the original sender's domain, but only the forwarder's domain was
+//! checked, so such mail is verified by DMARC alone. A bounce (empty envelope
+//! sender) is never aligned.
 
 use serde_json::{json, Map, Value};
 
@@ -39,13 +42,29 @@ pub struct Authentication {
     pub spf: Option<Verdict>,
     /// DKIM result (the first signature listed).
     pub dkim: Option<Verdict>,
+    /// The domain DMARC was evaluated for (`header.from`), lower-case, if stated.
+    pub dmarc_domain: Option<String>,
+    /// The domain SPF was evaluated for (`smtp.mailfrom`), lower-case, if stated.
+    pub spf_domain: Option<String>,
+}
+
+/// Which positive result verified a sender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifiedBy {
+    /// DMARC passed for the From domain.
+    Dmarc,
+    /// SPF passed for an envelope domain aligned with the From.
+    Spf,
 }
 
 /// The sender check of one inbound mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sender {
-    /// The From address and the envelope sender share a registered domain.
+    /// The From address and the envelope sender SPF checked (the forwarder's,
+    /// when SRS-wrapped) share a registered domain.
     pub aligned: bool,
+    /// The From address's domain, lower-case.
+    pub from_domain: Option<String>,
     /// The envelope sender's domain (the original sender's when SRS-wrapped).
     pub envelope_domain: Option<String>,
     /// The forwarder's domain, when the envelope sender was SRS-wrapped.
@@ -58,24 +77,40 @@ impl Sender {
     /// Checks the From address against the envelope sender and the headers.
     pub fn check<'a>(from_email: &str, envelope_from: &str, headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let envelope = envelope_from.trim().trim_start_matches('<').trim_end_matches('>');
-        let (envelope_domain, forwarded_by) = match envelope.rsplit_once('@') {
+        let checked = envelope.rsplit_once('@').map(|(local, domain)| (local, clean_domain(domain)));
+        let (envelope_domain, forwarded_by) = match &checked {
             Some((local, domain)) => match unwrap_srs(local) {
-                Some((original, _)) => (Some(original), Some(clean_domain(domain))),
-                None => (Some(clean_domain(domain)), None),
+                Some((original, _)) => (Some(original), Some(domain.clone())),
+                None => (Some(domain.clone()), None),
             },
             None => (None, None),
         };
-        let from_domain = from_email.rsplit_once('@').map(|(_, d)| clean_domain(d));
-        let aligned = match (&from_domain, &envelope_domain) {
-            (Some(from), Some(envelope)) => same_registered_domain(from, envelope),
+        let from_domain = from_email.rsplit_once('@').map(|(_, d)| clean_domain(d)).filter(|d| !d.is_empty());
+        let aligned = match (&from_domain, &checked) {
+            (Some(from), Some((_, envelope))) => same_registered_domain(from, envelope),
             _ => false,
         };
-        Sender { aligned, envelope_domain, forwarded_by, authentication: authentication(headers) }
+        Sender { aligned, from_domain, envelope_domain, forwarded_by, authentication: authentication(headers) }
     }
 
-    /// Whether the From can be trusted enough to name a contact: aligned, and not failing DMARC.
+    /// The positive result the receiving server computed that backs the From, if any.
+    pub fn verified_by(&self) -> Option<VerifiedBy> {
+        let a = &self.authentication;
+        let from = self.from_domain.as_deref()?;
+        let stated = |domain: &Option<String>, ok: &dyn Fn(&str) -> bool| domain.as_deref().map_or(true, ok);
+        if a.dmarc == Some(Verdict::Pass) && stated(&a.dmarc_domain, &|d| d == from) {
+            return Some(VerifiedBy::Dmarc);
+        }
+        if a.dmarc != Some(Verdict::Fail) && a.spf == Some(Verdict::Pass) && self.aligned && stated(&a.spf_domain, &|d| same_registered_domain(d, from)) {
+            return Some(VerifiedBy::Spf);
+        }
+        None
+    }
+
+    /// Whether the From can be trusted enough to name a contact: DMARC passed
+    /// for it, or SPF passed for an aligned envelope sender.
     pub fn verified(&self) -> bool {
-        self.aligned && self.authentication.dmarc != Some(Verdict::Fail)
+        self.verified_by().is_some()
     }
 
     /// The check as stored in the message's headers JSON.
@@ -90,9 +125,20 @@ impl Sender {
         if let Some(header) = a.header {
             results.insert("header".into(), header.into());
         }
+        if let Some(domain) = &a.dmarc_domain {
+            results.insert("dmarc_domain".into(), domain.as_str().into());
+        }
+        if let Some(domain) = &a.spf_domain {
+            results.insert("spf_domain".into(), domain.as_str().into());
+        }
+        let verified_by = self.verified_by().map(|by| match by {
+            VerifiedBy::Dmarc => "dmarc",
+            VerifiedBy::Spf => "spf",
+        });
         json!({
             "aligned": self.aligned,
-            "verified": self.verified(),
+            "verified": verified_by.is_some(),
+            "verified_by": verified_by,
             "envelope_domain": self.envelope_domain,
             "forwarded_by": self.forwarded_by,
             "authentication": results,
@@ -157,18 +203,32 @@ pub fn authentication<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>)
     let mut found = Authentication { header: Some(header), ..Authentication::default() };
     for clause in without_comments(value).split(';') {
         let Some((method, rest)) = clause.trim().split_once('=') else { continue };
-        let verdict = rest.split_whitespace().next().and_then(|r| Verdict::parse(&r.to_ascii_lowercase()));
-        let slot = match method.trim().to_ascii_lowercase().as_str() {
-            "dmarc" => &mut found.dmarc,
-            "spf" => &mut found.spf,
-            "dkim" => &mut found.dkim,
+        let mut words = rest.split_whitespace();
+        let mut no_domain = None;
+        let verdict = words.next().and_then(|r| Verdict::parse(&r.to_ascii_lowercase()));
+        let (slot, domain, property) = match method.trim().to_ascii_lowercase().as_str() {
+            "dmarc" => (&mut found.dmarc, &mut found.dmarc_domain, "header.from"),
+            "spf" => (&mut found.spf, &mut found.spf_domain, "smtp.mailfrom"),
+            "dkim" => (&mut found.dkim, &mut no_domain, ""),
             _ => continue,
         };
         if slot.is_none() {
             *slot = verdict;
+            *domain = words.find_map(|w| property_domain(w, property));
         }
     }
     found
+}
+
+/// The domain of a `ptype.property=value` word (`smtp.mailfrom=a@b.example` gives `b.example`).
+fn property_domain(word: &str, property: &str) -> Option<String> {
+    let (name, value) = word.split_once('=')?;
+    if property.is_empty() || !name.eq_ignore_ascii_case(property) {
+        return None;
+    }
+    let value = value.trim_matches('"');
+    let domain = clean_domain(value.rsplit_once('@').map_or(value, |(_, d)| d));
+    (!domain.is_empty()).then_some(domain)
 }
 
 /// The header value without its `(comments)`, which may hold `;` and `=`.
@@ -215,15 +275,16 @@ mod tests {
     }
 
     #[test]
-    fn srs_is_unwrapped_to_the_original_sender() {
+    fn srs_names_the_original_sender_but_aligns_on_the_forwarder() {
         let srs0 = check("mia@example.org", "SRS0=HHH=TT=example.org=mia@forwarder.example.net");
-        assert!(srs0.aligned);
+        assert!(!srs0.aligned, "SPF checked the forwarder, not example.org");
         assert_eq!(srs0.envelope_domain.as_deref(), Some("example.org"));
         assert_eq!(srs0.forwarded_by.as_deref(), Some("forwarder.example.net"));
         let srs1 = check("mia@example.org", "srs1+HHH=first.example==HHH=TT=Example.org=mia=x@second.example");
-        assert!(srs1.aligned);
+        assert!(!srs1.aligned);
+        assert_eq!(srs1.envelope_domain.as_deref(), Some("example.org"));
         assert_eq!(unwrap_srs("SRS1=HHH=first.example==HHH=TT=example.org=mia=x"), Some(("example.org".into(), "mia=x".into())));
-        assert!(!check("mia@example.org", "SRS0=HHH=TT=evil.example=mia@forwarder.example.net").aligned);
+        assert!(check("mia@forwarder.example.net", "SRS0=HHH=TT=evil.example=mia@forwarder.example.net").aligned);
         let broken = check("mia@forwarder.example.net", "SRS0=broken@forwarder.example.net");
         assert!(broken.aligned && broken.forwarded_by.is_none(), "a broken SRS local part is only a local part");
         assert_eq!(unwrap_srs("SRS0"), None);
@@ -239,11 +300,54 @@ mod tests {
             ("ARC-Authentication-Results", "i=1; first.example; dmarc=pass"),
         ];
         let auth = authentication(headers);
-        assert_eq!(auth, Authentication { header: Some("arc-authentication-results"), dmarc: Some(Verdict::Fail), spf: Some(Verdict::SoftFail), dkim: Some(Verdict::Pass) });
-        let plain = authentication([("authentication-results", "mx; SPF=Pass smtp.mailfrom=a; dkim=none; dkim=pass")]);
+        let expected = Authentication {
+            header: Some("arc-authentication-results"),
+            dmarc: Some(Verdict::Fail),
+            spf: Some(Verdict::SoftFail),
+            dkim: Some(Verdict::Pass),
+            dmarc_domain: Some("example.org".into()),
+            spf_domain: Some("x".into()),
+        };
+        assert_eq!(auth, expected);
+        let plain = authentication([("authentication-results", "mx; SPF=Pass smtp.mailfrom=a@B.example.; dkim=none; dkim=pass")]);
         assert_eq!((plain.spf, plain.dkim, plain.dmarc), (Some(Verdict::Pass), Some(Verdict::None), None));
+        assert_eq!(plain.spf_domain.as_deref(), Some("b.example"));
         assert_eq!(authentication([("Subject", "dmarc=pass")]), Authentication::default());
         assert_eq!(authentication([("Authentication-Results", "mx; dmarc=maybe; (spf=pass")]).dmarc, None);
+    }
+
+    fn received(from: &str, envelope: &str, results: &str) -> Sender {
+        Sender::check(from, envelope, [("ARC-Authentication-Results", results)])
+    }
+
+    /// Every case: From, envelope sender, the receiver's results, verified by.
+    #[test]
+    fn only_a_positive_result_the_receiver_computed_verifies() {
+        let srs = "SRS0=HHH=TT=example.org=mia@forwarder.example.net";
+        let cases: &[(&str, &str, &str, Option<VerifiedBy>)] = &[
+            ("mia@example.org", "mia@example.org", "", None),
+            ("mia@example.org", "mia@example.org", "i=1; mx; spf=pass smtp.mailfrom=mia@example.org", Some(VerifiedBy::Spf)),
+            ("mia@example.org", "b@mail.example.org", "i=1; mx; spf=pass smtp.mailfrom=mail.example.org", Some(VerifiedBy::Spf)),
+            ("mia@example.org", "mia@example.org", "i=1; mx; spf=pass", Some(VerifiedBy::Spf)),
+            ("mia@example.org", "mia@example.org", "i=1; mx; spf=fail smtp.mailfrom=mia@example.org", None),
+            ("mia@example.org", "mia@example.org", "i=1; mx; spf=softfail smtp.mailfrom=mia@example.org", None),
+            ("mia@example.org", "mia@example.org", "i=1; mx; spf=permerror smtp.mailfrom=mia@example.org", None),
+            ("mia@example.org", "mia@example.org", "i=1; mx; spf=neutral; dkim=pass header.d=example.org", None),
+            ("mia@example.org", "mia@example.org", "i=1; mx; spf=pass smtp.mailfrom=x@evil.example", None),
+            ("mia@example.org", "mia@example.org", "i=1; mx; dmarc=fail header.from=example.org; spf=pass", None),
+            ("mia@example.org", "x@evil.example", "i=1; mx; spf=pass smtp.mailfrom=x@evil.example", None),
+            ("mia@example.org", "x@evil.example", "i=1; mx; dmarc=pass header.from=example.org", Some(VerifiedBy::Dmarc)),
+            ("mia@example.org", "x@evil.example", "i=1; mx; dmarc=pass", Some(VerifiedBy::Dmarc)),
+            ("mia@example.org", "x@evil.example", "i=1; mx; dmarc=pass header.from=evil.example", None),
+            ("mia@example.org", srs, "i=1; mx; spf=pass smtp.mailfrom=forwarder.example.net", None),
+            ("mia@example.org", srs, "", None),
+            ("mia@example.org", srs, "i=1; mx; arc=pass; dmarc=pass header.from=example.org", Some(VerifiedBy::Dmarc)),
+            ("mia@example.org", "", "i=1; mx; spf=pass", None),
+        ];
+        for (from, envelope, results, by) in cases {
+            let sender = if results.is_empty() { check(from, envelope) } else { received(from, envelope, results) };
+            assert_eq!(sender.verified_by(), *by, "{from} via {envelope:?}: {results:?}");
+        }
     }
 
     #[test]
@@ -251,7 +355,7 @@ mod tests {
         let failing = Sender::check("mia@example.org", "mia@example.org", [("Authentication-Results", "mx; dmarc=fail")]);
         assert!(failing.aligned && !failing.verified());
         assert!(!check("mia@example.org", "x@evil.example").verified());
-        assert!(check("mia@example.org", "mia@example.org").verified());
+        assert!(!check("mia@example.org", "mia@example.org").verified(), "aligned, but nothing passed");
         let json = failing.to_json();
         assert_eq!(json["authentication"]["dmarc"], "fail");
         assert_eq!(json["envelope_domain"], "example.org");

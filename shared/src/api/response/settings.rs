@@ -2,6 +2,7 @@
 //! automations, tracking and API keys.
 
 use serde::Serialize;
+use crate::agent::KeyRole;
 
 use crate::automation::{DeliveryState, Event};
 use crate::identity::IdentityMode;
@@ -226,6 +227,8 @@ pub struct ApiKey {
     pub agent_id: String,
     /// That agent's full name.
     pub agent_name: String,
+    /// What the key may do (keys made before roles existed are `admin`).
+    pub role: KeyRole,
     /// Creation time, ms.
     pub created_at: u64,
     /// When the key was last used, ms, to within an hour; `None` if never.
