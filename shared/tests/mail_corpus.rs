@@ -45,6 +45,7 @@ fn summary(mail: &Mail) -> serde_json::Value {
         "subject": mail.subject,
         "body": mail.body,
         "quoted": mail.body_full,
+        "folded": mail.folded.map(|f| f.as_str()),
         "has_html": mail.body_html.is_some(),
         "referenced": mail.referenced,
         "flags": mail.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),

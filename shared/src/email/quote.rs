@@ -53,16 +53,17 @@ pub fn new_text(text: &str) -> Option<&str> {
 /// lines ahead or behind.
 pub fn split(text: &str) -> Option<Split<'_>> {
     let lines: Vec<&str> = text.split('\n').collect();
-    let tail = Tail::of(&lines);
-    let history = (1..lines.len()).find_map(|i| history_at(&lines, &tail, i));
-    let end = history.unwrap_or(lines.len());
-    let signature = signature_at(&lines, end);
-    let cut = signature.unwrap_or(end);
-    if cut >= lines.len() {
-        return None;
-    }
-    let offset = lines[cut].as_ptr() as usize - text.as_ptr() as usize;
-    let visible = text[..offset].trim_end();
+    let trailer = trailer_at(&lines);
+    let tail = Tail::of(&lines, trailer);
+    let found = (0..trailer).find_map(|i| history_at(&lines, &tail, i));
+    let history = found.map(|(line, _)| line);
+    let signature = signature_at(&lines, history.unwrap_or(lines.len()));
+    let offset = match (signature, found) {
+        (Some(line), _) | (None, Some((line, 0))) => lines[line].as_ptr() as usize - text.as_ptr() as usize,
+        (None, Some((line, len))) => attribution_start(text, &lines, line, len),
+        (None, None) => return None,
+    };
+    let visible = text[..offset].trim_end().trim_end_matches('-').trim_end();
     if visible.trim().is_empty() {
         return None;
     }
@@ -74,6 +75,18 @@ pub fn split(text: &str) -> Option<Split<'_>> {
     Some(Split { visible, fold })
 }
 
+/// Where the text's trailer starts (a signature or a mailing list's footer
+/// under a rule, at its very end), or the number of lines. A quote followed
+/// only by a trailer still ends the text.
+fn trailer_at(lines: &[&str]) -> usize {
+    let footer = (0..lines.len()).rev().take(8).find(|&k| is_rule(lines[k].trim()));
+    let footer = footer.filter(|&k| {
+        let next = (k + 1..lines.len()).find(|&n| !lines[n].trim().is_empty());
+        lines[k + 1..].iter().all(|l| !is_quoted(l)) && !next.is_some_and(|n| is_header_block(lines, n))
+    });
+    [signature_at(lines, lines.len()), footer].into_iter().flatten().min().unwrap_or(lines.len())
+}
+
 /// For each line: whether it and every line after it are quoted or blank,
 /// and the index of the next non-blank line at or after it.
 struct Tail {
@@ -82,12 +95,13 @@ struct Tail {
 }
 
 impl Tail {
-    fn of(lines: &[&str]) -> Self {
+    /// Lines from `trailer` on count as blank.
+    fn of(lines: &[&str], trailer: usize) -> Self {
         let mut quotes_to_end = vec![false; lines.len() + 1];
         let mut next_nonblank = vec![lines.len(); lines.len() + 1];
         quotes_to_end[lines.len()] = true;
         for (i, line) in lines.iter().enumerate().rev() {
-            let blank = line.trim().is_empty();
+            let blank = i >= trailer || line.trim().is_empty();
             quotes_to_end[i] = quotes_to_end[i + 1] && (blank || is_quoted(line));
             next_nonblank[i] = if blank { next_nonblank[i + 1] } else { i };
         }
@@ -100,31 +114,51 @@ fn is_quoted(line: &str) -> bool {
 }
 
 /// Where the history starting at line `i` begins (the line, or a rule above
-/// it), if it starts there and everything after it is history.
-fn history_at(lines: &[&str], tail: &Tail, i: usize) -> Option<usize> {
+/// it), if it starts there and everything after it is history; for an
+/// attribution, also how many lines it spans.
+fn history_at(lines: &[&str], tail: &Tail, i: usize) -> Option<(usize, usize)> {
     let line = lines[i].trim();
     if line.is_empty() {
         return None;
     }
     if is_quoted(line) {
-        return tail.quotes_to_end[i].then_some(i);
+        return tail.quotes_to_end[i].then_some((i, 0));
     }
     if is_separator(line) {
-        return Some(i);
+        return Some((i, 0));
     }
     if is_header_block(lines, i) {
-        let above = i.checked_sub(1).filter(|&a| is_rule(lines[a].trim()));
-        return Some(above.unwrap_or(i));
+        // Outlook's rule above the block, at most two blank lines up.
+        let above = (i.saturating_sub(3)..i).rev().find(|&a| !lines[a].trim().is_empty()).filter(|&a| is_rule(lines[a].trim()));
+        return Some((above.unwrap_or(i), 0));
     }
     let (len, strong) = attribution(lines, i)?;
     let next = tail.next_nonblank[i + len];
-    if next == lines.len() {
-        return Some(i);
+    let history = next == lines.len() || if is_quoted(lines[next]) { tail.quotes_to_end[next] } else { strong };
+    history.then_some((i, len))
+}
+
+/// Where, in bytes of `text`, an attribution spanning `len` lines from line
+/// `i` begins: at the line, or after a reply written on the same line
+/// ("Thanks! On Wed, … wrote:").
+fn attribution_start(text: &str, lines: &[&str], i: usize, len: usize) -> usize {
+    let window_end = lines[i + len - 1].as_ptr() as usize + lines[i + len - 1].len() - text.as_ptr() as usize;
+    let line_start = lines[i].as_ptr() as usize - text.as_ptr() as usize;
+    for k in i..i + len {
+        let start = lines[k].as_ptr() as usize - text.as_ptr() as usize;
+        for (at, _) in lines[k].match_indices(|c: char| c.is_uppercase()) {
+            let from = start + at;
+            let boundary = at == 0 || text[..from].ends_with([' ', '-']);
+            if !boundary {
+                continue;
+            }
+            let rest = text[from..window_end].replace('\n', " ").to_lowercase();
+            if STARTS.iter().any(|s| rest.starts_with(s)) && attribution_text(&rest).is_some() {
+                return from;
+            }
+        }
     }
-    if is_quoted(lines[next]) {
-        return tail.quotes_to_end[next].then_some(i);
-    }
-    strong.then_some(i)
+    line_start
 }
 
 /// A dashed separator with a word of history ("-----Original Message-----"),
@@ -152,15 +186,18 @@ fn label(line: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_lowercase())
 }
 
-/// A From line followed, within five lines, by the date's label, or by both
-/// a recipient's and a subject's.
+/// A From (or Date) line followed, within five lines, by the date's (or the
+/// sender's) label, or by both a recipient's and a subject's.
 fn is_header_block(lines: &[&str], i: usize) -> bool {
-    if lines[i].len() > MAX_LINE || !label(lines[i]).is_some_and(|l| FROM_LABELS.contains(&l.as_str())) {
+    let Some(first) = label(lines[i]).filter(|_| lines[i].len() <= MAX_LINE) else { return false };
+    let (from, date) = (FROM_LABELS.contains(&first.as_str()), DATE_LABELS.contains(&first.as_str()));
+    if !from && !date {
         return false;
     }
     let others: Vec<String> = lines[i + 1..].iter().take(5).filter_map(|l| label(l)).collect();
-    let dated = others.iter().any(|l| DATE_LABELS.contains(&l.as_str()));
-    dated || others.iter().filter(|l| OTHER_LABELS.contains(&l.as_str())).count() >= 2
+    let pair = if from { DATE_LABELS } else { FROM_LABELS };
+    let needed = if from { 2 } else { 1 }; // "Date:" then "To:" is a block; "From:" then "To:" alone is not
+    others.iter().any(|l| pair.contains(&l.as_str())) || others.iter().filter(|l| OTHER_LABELS.contains(&l.as_str())).count() >= needed
 }
 
 /// An attribution over one to three lines starting at `i`: how many lines,
@@ -187,16 +224,19 @@ fn attribution(lines: &[&str], i: usize) -> Option<(usize, bool)> {
     None
 }
 
-/// Whether a line begins the way attributions do (a known word, or a date).
+/// Whether a line begins the way attributions do (a known word, or a date
+/// such as `2014-10-17`, `21.11.2026`, `2026年`).
 fn proper_head(line: &str) -> bool {
     let lower: String = line.chars().take(12).flat_map(char::to_lowercase).collect();
-    STARTS.iter().any(|s| lower.starts_with(s)) || line.starts_with(|c: char| c.is_ascii_digit())
+    let dated = lower.starts_with(|c: char| c.is_ascii_digit())
+        && lower.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with(['-', '/', '.', '年', '년']);
+    STARTS.iter().any(|s| lower.starts_with(s)) || dated
 }
 
 /// A cheap first look at a line's end: a colon, or a verb written without one.
 fn ends_like_attribution(line: &str) -> bool {
     let end = line.trim_end_matches(|c: char| c == '-' || c.is_whitespace());
-    end.ends_with(':') || end.ends_with('：') || end.ends_with("wrote") || end.ends_with("schrieb") || end.ends_with("escreveu")
+    end.ends_with([':', '：', '>']) || end.ends_with("wrote") || end.ends_with("schrieb") || end.ends_with("escreveu")
 }
 
 /// Whether lower-case `text` is an attribution; if so, whether it is strong.
@@ -221,9 +261,12 @@ fn attribution_text(text: &str) -> Option<bool> {
         // "On Sat, Mia wrote:" is enough above quoted lines; unquoted history needs more.
         return (placed && (evident || proper_head(text))).then_some(has_address || (timed && proper_head(text)));
     }
-    // Date first, no verb: "2014-10-17 11:28 GMT+03:00 Postmaster <p@x.org>:" (quoted history must follow).
+    // No verb: "2014-10-17 11:28 GMT+03:00 Postmaster <p@x.org>:", "сб, 21 нояб. 2026 г. в 09:15, Mia <m@x.ru>:"
+    // (quoted history must follow).
     let date_first = text.starts_with(|c: char| c.is_ascii_digit()) || text.contains('年') || text.contains('년');
-    (colon && date_first && has_address && digits >= 4).then_some(false)
+    let address_last = body.ends_with(['>', ')']);
+    let dated = (colon && (date_first || address_last)) || (date_first && text.ends_with('>'));
+    (dated && has_address && digits >= 4).then_some(false)
 }
 
 /// Where `word` stands in `text` as a whole word, the last time.
@@ -253,10 +296,6 @@ fn has_time(text: &str) -> bool {
 /// [`MAX_SIGNATURE_LINES`] lines under it.
 fn signature_at(lines: &[&str], end: usize) -> Option<usize> {
     let last = (0..end).rev().find(|&k| !lines[k].trim().is_empty())?;
-    if is_sent_from(lines[last].trim()) {
-        let above = (0..last).rev().find(|&k| !lines[k].trim().is_empty());
-        return Some(above.filter(|&k| is_delimiter(lines[k])).unwrap_or(last));
-    }
     let mut written = 0;
     for k in (0..=last).rev() {
         if is_delimiter(lines[k]) {
@@ -265,11 +304,11 @@ fn signature_at(lines: &[&str], end: usize) -> Option<usize> {
         if !lines[k].trim().is_empty() {
             written += 1;
             if written > MAX_SIGNATURE_LINES {
-                return None;
+                break;
             }
         }
     }
-    None
+    is_sent_from(lines[last].trim()).then_some(last)
 }
 
 /// The signature delimiter: `-- ` (RFC 3676), or `--` where the space was lost.

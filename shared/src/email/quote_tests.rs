@@ -108,9 +108,11 @@ fn signatures_fold_as_signatures() {
 
 #[test]
 fn quotes_to_end_and_next_nonblank() {
-    let tail = Tail::of(&["a", ">", "", " > b", "c"]);
+    let tail = Tail::of(&["a", ">", "", " > b", "c"], 5);
     assert_eq!(tail.quotes_to_end[..5], [false, false, false, false, false]);
-    let tail = Tail::of(&["a", ">", "", " > b"]);
+    let tail = Tail::of(&["a", ">", "", " > b", "c"], 4);
+    assert_eq!(tail.quotes_to_end[..5], [false, true, true, true, true], "a trailer counts as blank");
+    let tail = Tail::of(&["a", ">", "", " > b"], 4);
     assert_eq!(tail.quotes_to_end[..4], [false, true, true, true]);
     assert_eq!(tail.next_nonblank[..4], [0, 1, 3, 3]);
 }

@@ -7,7 +7,7 @@
 pub const VERBS: &[&str] = &[
     "wrote", "writes", "sent", "a écrit", "schrieb", "escribió", "escribio", "ha scritto", "scrisse", "schreef", "geschreven", "skrev",
     "kirjoitti", "napisał(a)", "napisała", "napisał", "pisze", "napsal(a)", "napsala", "napsal", "написал(а)", "написала",
-    "написал", "пишет", "от", "yazdı", "escreveu",
+    "написал", "пишет", "от", "yazdı", "escreveu", "đã viết",
 ];
 
 /// Verbs of attribution lines in scripts without spaces between words (zh, ja, ko).
@@ -15,7 +15,7 @@ pub const CJK_VERBS: &[&str] = &["写道", "寫道", "のメール", "のメッ�
 
 /// How attribution lines begin ("On", "Le", "Am", "Il giorno", "W dniu", …).
 pub const STARTS: &[&str] = &[
-    "on ", "le ", "am ", "el ", "il ", "in data ", "op ", "den ", "em ", "w dniu ", "dne ", "в ", "---- on ", "-----",
+    "on ", "le ", "am ", "el ", "il ", "in data ", "op ", "den ", "em ", "w dniu ", "dne ", "в ", "vào ", "på ", "---- on ", "-----",
 ];
 
 /// Header-block labels that name the sender (Outlook and webmail, each language).
