@@ -144,9 +144,9 @@ fn history_at(lines: &[&str], tail: &Tail, i: usize) -> Option<(usize, usize)> {
 fn attribution_start(text: &str, lines: &[&str], i: usize, len: usize) -> usize {
     let window_end = lines[i + len - 1].as_ptr() as usize + lines[i + len - 1].len() - text.as_ptr() as usize;
     let line_start = lines[i].as_ptr() as usize - text.as_ptr() as usize;
-    for k in i..i + len {
-        let start = lines[k].as_ptr() as usize - text.as_ptr() as usize;
-        for (at, _) in lines[k].match_indices(|c: char| c.is_uppercase()) {
+    for line in &lines[i..i + len] {
+        let start = line.as_ptr() as usize - text.as_ptr() as usize;
+        for (at, _) in line.match_indices(|c: char| c.is_uppercase()) {
             let from = start + at;
             let boundary = at == 0 || text[..from].ends_with([' ', '-']);
             if !boundary {
@@ -168,6 +168,10 @@ fn is_separator(line: &str) -> bool {
         return false;
     }
     let dashed = (line.starts_with("--") || line.starts_with("__")) && (line.ends_with("--") || line.ends_with("__"));
+    let forward_like = line.len() <= 96 && line.ends_with([':', '：']);
+    if !dashed && !forward_like {
+        return false; // the cheap look, before any lower-casing
+    }
     let lower = line.to_lowercase();
     (dashed && SEPARATOR_WORDS.iter().any(|w| lower.contains(w))) || FORWARD_LINES.contains(&lower.trim_start_matches('>').trim())
 }
@@ -204,19 +208,19 @@ fn is_header_block(lines: &[&str], i: usize) -> bool {
 /// and whether it is strong enough to fold unquoted history after it (it
 /// names its verb and an address or a time).
 fn attribution(lines: &[&str], i: usize) -> Option<(usize, bool)> {
-    let mut joined = String::new();
     for n in 0..3 {
         let line = lines.get(i + n)?.trim();
-        if line.is_empty() || line.len() > MAX_LINE || is_quoted(line) || (n > 0 && proper_head(line)) {
+        if line.is_empty() || line.len() > MAX_LINE || is_quoted(line) {
             return None;
         }
-        if n > 0 {
-            joined.push(' ');
-        }
-        joined.push_str(line);
         if !ends_like_attribution(line) {
             continue;
         }
+        // A later line that begins like an attribution starts its own.
+        if (1..=n).any(|k| proper_head(lines[i + k].trim())) {
+            return None;
+        }
+        let joined = lines[i..=i + n].iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
         if let Some(strong) = attribution_text(&joined.to_lowercase()) {
             return Some((n + 1, strong));
         }
@@ -227,10 +231,16 @@ fn attribution(lines: &[&str], i: usize) -> Option<(usize, bool)> {
 /// Whether a line begins the way attributions do (a known word, or a date
 /// such as `2014-10-17`, `21.11.2026`, `2026年`).
 fn proper_head(line: &str) -> bool {
-    let lower: String = line.chars().take(12).flat_map(char::to_lowercase).collect();
-    let dated = lower.starts_with(|c: char| c.is_ascii_digit())
-        && lower.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with(['-', '/', '.', '年', '년']);
-    STARTS.iter().any(|s| lower.starts_with(s)) || dated
+    let bytes = line.as_bytes();
+    let digits = bytes.iter().take_while(|c| c.is_ascii_digit()).count();
+    let dated = digits > 0 && (matches!(bytes.get(digits), Some(b'-' | b'/' | b'.')) || line[digits..].starts_with(['年', '년']));
+    let starts = if bytes.first().is_some_and(u8::is_ascii) {
+        STARTS.iter().any(|s| line.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)))
+    } else {
+        let lower: String = line.chars().take(12).flat_map(char::to_lowercase).collect();
+        STARTS.iter().any(|s| lower.starts_with(s))
+    };
+    starts || dated
 }
 
 /// A cheap first look at a line's end: a colon, or a verb written without one.
