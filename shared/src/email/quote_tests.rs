@@ -121,3 +121,21 @@ fn quotes_to_end_and_next_nonblank() {
 fn a_reply_that_is_all_quote_is_kept_whole() {
     assert_eq!(visible("\nOn Sat, Mia wrote:\n> hello"), None);
 }
+
+#[test]
+fn a_quote_followed_only_by_a_trailer_still_ends_the_text() {
+    let footer = "Thanks!\n\nOn Sat, 21 Nov 2026 at 09:15, Mia <mia@example.org> wrote:\n> hi\n\n_______________________________________________\nlist mailing list\nlist@lists.example.org";
+    assert_eq!(visible(footer), Some("Thanks!"));
+    let signed = "Thanks!\n\nOn Sat, 21 Nov 2026 at 09:15, Mia <mia@example.org> wrote:\n> hi\n\n-- \nSam";
+    assert_eq!(visible(signed), Some("Thanks!"));
+    assert_eq!(visible("Hi\n\n_______________________________________________\nlist mailing list"), None, "a footer alone is shown");
+}
+
+#[test]
+fn a_reply_on_the_attributions_line_and_a_date_first_block() {
+    assert_eq!(visible("reply On Wed, Apr 4, 2012 at 3:59 PM, bob@example.com wrote:\n> Hi"), Some("reply"));
+    assert_eq!(visible("reply--- On Wed, Apr 4, 2012 at 3:59 PM, me@domain.com wrote:\n> Hi"), Some("reply"));
+    assert_eq!(visible("Blah\n\nDate: Wed, 16 May 2012 00:15:02 -0600\nTo: klizhentas@example.com"), Some("Blah"));
+    let yahoo = "Thanks\n\nOn Saturday, November 21, 2026, 09:15:00 AM GMT, Mia <mia@example.org> wrote:\n\nold";
+    assert_eq!(visible(yahoo), Some("Thanks"), "'AM' inside the line is no second attribution");
+}
