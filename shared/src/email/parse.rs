@@ -118,7 +118,8 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
         None => format!("{}@sha256.parley.invalid", &content_hash(raw)[..40]),
     };
     let (text, html_new_text) = text_body(&message);
-    let (text, uu_files) = uuencode::extract(&text);
+    // A large message keeps no attachments (header-first), so its uuencoded text stays text.
+    let (text, uu_files) = if large { (text.as_str().into(), Vec::new()) } else { uuencode::extract(&text) };
     let (body, body_full, folded) = fold(normalize_text(&text), html_new_text.filter(|_| uu_files.is_empty()));
     let in_reply_to = message_ids(message.in_reply_to());
     let references = message_ids(message.references());
