@@ -327,14 +327,17 @@ fn is_delimiter(line: &str) -> bool {
 }
 
 /// A one-line signature of a mobile app or webmail ("Sent from my iPhone",
-/// "Von meinem iPhone gesendet", "iPhoneから送信"): a few words, no comma.
+/// "Von meinem iPhone gesendet", "iPhoneから送信", "Get Outlook for iOS"): a
+/// few words, no comma, naming the sender's own device or a known one.
 fn is_sent_from(line: &str) -> bool {
     if line.len() > 120 || line.contains(',') || line.split_whitespace().count() > 8 {
         return false;
     }
     let lower = line.to_lowercase();
     let lower = lower.trim_end_matches('.');
-    SENT_FROM_STARTS.iter().any(|s| lower.starts_with(s)) || SENT_FROM_ENDS.iter().any(|e| lower.ends_with(e))
+    let device = || DEVICE_WORDS.iter().any(|d| lower.contains(d));
+    SENT_FROM_MY.iter().any(|s| lower.starts_with(s))
+        || ((SENT_FROM_STARTS.iter().any(|s| lower.starts_with(s)) || SENT_FROM_ENDS.iter().any(|e| lower.ends_with(e))) && device())
 }
 
 #[cfg(test)]

@@ -101,6 +101,8 @@ fn signatures_fold_as_signatures() {
     let both = "Thanks!\n\nSent from my iPhone\n\nOn Sat, 21 Nov 2026 at 09:15, Mia <mia@example.org> wrote:\n> hi";
     assert_eq!(split(both), Some(Split { visible: "Thanks!", fold: Fold::QuoteAndSignature }));
     assert_eq!(visible("Hi\n\nSent from my desk, is much easier then my mobile phone."), None);
+    assert_eq!(visible("The tin is on its way.\n\nSent from the warehouse this morning"), None, "no device named: text");
+    assert_eq!(visible("Thanks\n\nSent from Yahoo Mail for iPhone"), Some("Thanks"));
     assert_eq!(visible("a -- b\nc"), None, "a delimiter mid-line is text");
     let long = format!("Hi\n--\n{}", "line\n".repeat(MAX_SIGNATURE_LINES + 1));
     assert_eq!(visible(&long), None, "a long text under -- is not a signature");

@@ -64,5 +64,19 @@ pub const SENT_FROM_STARTS: &[&str] = &[
     "wysłane z ", "wysłano z ", "отправлено с ", "odesláno z ", "发自我的", "從我的", "从我的",
 ];
 
+/// Beginnings that name the sender's own device ("my", "mon", "meinem"…):
+/// a signature whatever follows.
+pub const SENT_FROM_MY: &[&str] = &[
+    "sent from my ", "envoyé de mon ", "von meinem ", "enviado desde mi ", "enviado do meu ", "发自我的", "從我的", "从我的",
+];
+
+/// Words of devices and mail apps: another "Sent from …" line is a signature
+/// only when it names one ("Sent from Yahoo Mail", not "Sent from the warehouse").
+pub const DEVICE_WORDS: &[&str] = &[
+    "iphon", "ipad", "android", "samsung", "galaxy", "outlook", "yahoo", "mail", "proton", "blackberry", "windows",
+    "mobile", "phone", "device", "tablet", "huawei", "xiaomi", "pixel", "sparrow", "spark", "airmail", "телефон",
+    "móvil", "movil", "celular", "telefon", "puhelin", "cellulare", "smartphone",
+];
+
 /// Endings of the one-line signatures written verb last (tr, ja, ko).
 pub const SENT_FROM_ENDS: &[&str] = &["gönderildi", "から送信", "에서 보냄"];
