@@ -196,3 +196,52 @@ test("a duplicate delivery of a rich message stores it, and its attachments, onc
   const { message } = await onlyMessage(v.from);
   assert.equal(message.attachments.length, 2);
 });
+
+/** A message built here (bytes, for 8-bit headers), CRLF line endings. */
+function rawMail(headers, body) {
+  const text = (s) => (typeof s === "string" ? Buffer.from(s, "utf8") : s);
+  return Buffer.concat([text(headers.replace(/\r?\n/g, "\r\n")), Buffer.from("\r\n"), text(body)]);
+}
+
+test("mail from the real world: a bottom-posted answer stays visible and a mobile signature folds apart", async () => {
+  const v = sender("bottom");
+  const head = `From: Bo <${v.from}>\nTo: support@juniper.inbound.example.com\nSubject: Re: order\nMessage-ID: <${v.id}>\nContent-Type: text/plain; charset=utf-8\n`;
+  const body = `Hi,\r\n\r\nOn Sat, 21 Nov 2026 at 09:15, Support <support@juniper.example> wrote:\r\n> Which tin was dented?\r\n\r\nThe Morning Fog one (${v.marker}).\r\n\r\nSent from my iPhone\r\n`;
+  const res = await deliverMail(rawMail(head, body), { from: v.from });
+  assert.equal(res.text, HANDLED);
+  const { message } = await onlyMessage(v.from);
+  assert.equal(message.body, `Hi,\n\nOn Sat, 21 Nov 2026 at 09:15, Support <support@juniper.example> wrote:\n> Which tin was dented?\n\nThe Morning Fog one (${v.marker}).`, "the answer under the quote is visible");
+  assert.equal(message.email_headers.folded, "signature");
+  assert.match(message.body_full, /Sent from my iPhone$/);
+});
+
+test("mail from the real world: raw Latin-1 headers and body decode, the first From counts and a second one flags it", async () => {
+  const v = sender("jorg");
+  const head = Buffer.concat([
+    Buffer.from(`From: J`), Buffer.from([0xf6]), Buffer.from(`rg <${v.from}>\r\nFrom: Mallory <mallory@evil.example>\r\n`),
+    Buffer.from(`To: support@juniper.inbound.example.com\r\nSubject: Fr`), Buffer.from([0xf6]), Buffer.from(`sche\r\nMessage-ID: <${v.id}>\r\n`),
+  ]);
+  const body = Buffer.concat([Buffer.from("Die Fr"), Buffer.from([0xf6]), Buffer.from(`sche sind da (${v.marker}).\r\n`)]);
+  const res = await deliverMail(Buffer.concat([head, Buffer.from("\r\n"), body]), { from: v.from });
+  assert.equal(res.text, HANDLED);
+  const { conversation, message } = await onlyMessage(v.from);
+  assert.equal(message.email_subject, "Frösche");
+  assert.equal(message.body, `Die Frösche sind da (${v.marker}).`);
+  assert.deepEqual(message.flags, ["sender_unverified"], "two From headers: unverified");
+  assert.equal(message.email_headers.sender.from_headers, 2);
+  assert.equal(conversation.contact_email, v.from, "the first From, not the second");
+});
+
+test("mail from the real world: a uuencoded file becomes an attachment like a MIME one", async () => {
+  const v = sender("uu");
+  const head = `From: ${v.from}\nTo: support@juniper.inbound.example.com\nSubject: file\nMessage-ID: <${v.id}>\nContent-Type: text/plain\n`;
+  const body = `Here it is (${v.marker}).\r\n\r\nbegin 644 hello.txt\r\n.2&5L;&\\L('=O<FQD(0H\`\r\n\`\r\nend\r\n`;
+  const res = await deliverMail(rawMail(head, body), { from: v.from });
+  assert.equal(res.text, HANDLED);
+  const { message } = await onlyMessage(v.from);
+  assert.equal(message.body, `Here it is (${v.marker}).`);
+  assert.deepEqual(message.attachments.map((a) => [a.filename, a.size]), [["hello.txt", 14]]);
+  const file = await fetch(`${process.env.PARLEY_URL}${message.attachments[0].url}`, { headers: { authorization: `Bearer ${KEY}` } });
+  assert.equal(file.status, 200);
+  assert.equal(await file.text(), "Hello, world!\n");
+});

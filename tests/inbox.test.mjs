@@ -147,6 +147,13 @@ test("an agent answers an email with an edited subject; the answer threads back"
   await agent.locator("#messages .msg", { hasText: "Found the tracking number" }).waitFor();
   assert.equal(await agent.locator("#messages .msg details summary", { hasText: "Show quoted text" }).count(), 1, "quoted text folded");
   assert.equal(await agent.locator("#toggle-status").textContent(), "Close", "the answer reopened the conversation");
+  const signed = { ...mail, id: `${mail.marker}.signed@mail.example.org`, parent: answer.id, marker: `${mail.marker}-signed` };
+  await deliverMail(mailFixture("signed-reply.eml", signed), { from: mail.from });
+  await listItem(agent, mail.from).click();
+  const last = agent.locator("#messages .msg", { hasText: "That is all I needed" });
+  await last.waitFor();
+  assert.equal(await last.locator("details summary", { hasText: "Show signature" }).count(), 1, "a signature folds under its own name");
+  assert.equal(await last.locator("p.body").textContent(), `That is all I needed, thanks! (${signed.marker})`, "and is not in the visible text");
   await agent.context().close();
 });
 

@@ -56,6 +56,7 @@ fn summary(mail: &Mail) -> serde_json::Value {
         "subject": mail.subject,
         "body": mail.body,
         "quoted": mail.body_full,
+        "folded": mail.folded.map(|f| f.as_str()),
         "has_html": mail.body_html.is_some(),
         "referenced": mail.referenced,
         "flags": mail.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
@@ -245,4 +246,11 @@ fn mail_without_a_message_id_is_named_by_the_hash_of_its_bytes() {
     let expected = shared::digest::sha256_hex(raw);
     assert_eq!(mail.message_id, format!("{}@sha256.parley.invalid", &expected[..40]));
     assert_eq!(parse(raw, "a@example.org").unwrap().message_id, mail.message_id, "a redelivery gets the same id");
+    // Raw 8-bit headers are read as text, but the id is still the hash of the bytes as delivered.
+    let latin1 = b"From: J\xf6rg <a@example.org>\r\nSubject: Fr\xf6sche\r\n\r\nNo id here.\r\n";
+    let first = parse(latin1, "a@example.org").unwrap();
+    assert_eq!(first.subject.as_deref(), Some("Frösche"));
+    assert_eq!(first.message_id, format!("{}@sha256.parley.invalid", &shared::digest::sha256_hex(latin1)[..40]));
+    assert_eq!(parse(latin1, "a@example.org").unwrap().message_id, first.message_id);
+    assert_ne!(first.message_id, mail.message_id, "other bytes, another id");
 }

@@ -133,6 +133,40 @@ fn bad_quoted_printable(n: usize) -> Vec<u8> {
     message("text/plain", "Content-Transfer-Encoding: quoted-printable\r\n", &"=ZZ=\r\n=4=\r\n=\r\n".repeat(n / 15))
 }
 
+fn near_attributions(n: usize) -> Vec<u8> {
+    let unit = "On 21 Nov 2026 at 09:15, Mia <m@x.org> wrote:\r\n> q\r\nanswer\r\n";
+    message("text/plain", "", &unit.repeat(n / unit.len()))
+}
+
+fn header_labels(n: usize) -> Vec<u8> {
+    message("text/plain", "", &"From: Mia <m@x.org>\r\nx\r\nTo: y\r\n".repeat(n / 32))
+}
+
+fn wrapped_heads(n: usize) -> Vec<u8> {
+    message("text/plain", "", &"On Sat, 21 Nov 2026 at 09:15, Mia <\r\n".repeat(n / 38))
+}
+
+fn signature_delimiters(n: usize) -> Vec<u8> {
+    message("text/plain", "", &format!("{}answer\r\n", "-- \r\nline\r\n".repeat(n / 11)))
+}
+
+fn uuencode_without_end(n: usize) -> Vec<u8> {
+    let line = "M86)C86)C86)C86)C86)C86)C86)C86)C86)C86)C86)C86)C86)C86)C86)C\r\n";
+    message("text/plain", "", &format!("begin 644 a.bin\r\n{}", line.repeat(n / line.len())))
+}
+
+fn latin1_bytes(n: usize) -> Vec<u8> {
+    let mut raw = b"From: J\xc3\xb6rg <mia@example.org>\r\nMessage-ID: <m@example.org>\r\nSubject: ".to_vec();
+    raw.extend(std::iter::repeat_n(0xf6, n / 2));
+    raw.extend_from_slice(b"\r\nContent-Type: text/plain\r\n\r\n");
+    raw.extend(std::iter::repeat_n(0xe9, n / 2));
+    raw
+}
+
+fn html_quote_containers(n: usize) -> Vec<u8> {
+    message("text/html", "", &"<blockquote type=cite><div class=gmail_quote>q</div></blockquote>x".repeat(n / 66))
+}
+
 /// A message of a given shape, about `n` bytes.
 type Shape = fn(usize) -> Vec<u8>;
 
@@ -156,6 +190,13 @@ const SHAPES: &[(&str, Shape)] = &[
     ("text and HTML", text_and_html),
     ("bad base64", bad_base64),
     ("bad quoted-printable", bad_quoted_printable),
+    ("near-attributions", near_attributions),
+    ("header labels", header_labels),
+    ("wrapped attribution heads", wrapped_heads),
+    ("signature delimiters", signature_delimiters),
+    ("uuencode without end", uuencode_without_end),
+    ("8-bit headers and body", latin1_bytes),
+    ("HTML quote containers", html_quote_containers),
 ];
 
 /// The fastest of `runs` runs of the pipeline over `raw`, in CPU time.
@@ -225,6 +266,14 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("--b--\r\n".to_string()),
         Just("> quoted\r\n".to_string()),
         Just("On Sat, Mia wrote:\r\n".to_string()),
+        Just("Le sam. 21 nov. 2026 à 09:15, Mia <m@x.fr> a écrit :\r\n".to_string()),
+        Just("De : Mia\r\nEnvoyé : samedi\r\n".to_string()),
+        Just("-- \r\n".to_string()),
+        Just("Sent from my iPhone\r\n".to_string()),
+        Just("begin 644 a.bin\r\n".to_string()),
+        Just("#86)C\r\n`\r\nend\r\n".to_string()),
+        Just("<div class=gmail_quote><blockquote type=cite><div id=divRplyFwdMsg>".to_string()),
+        Just("Content-Type: text/plain; charset=utf-7\r\n".to_string()),
         Just("<div><b><table><script>x</script><a href=javascript:1>".to_string()),
         Just("QUJD=\r\n=E2=98=\r\n".to_string()),
         "[ -~]{0,40}\r\n",

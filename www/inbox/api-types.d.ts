@@ -1587,3 +1587,8 @@ error: string | null,
  */
 replayed: boolean, };
 
+/**
+ * What was folded away from a message's visible text.
+ */
+export type Fold = "quote" | "signature" | "quote_and_signature";
+

@@ -149,7 +149,15 @@ function renderFile(a) {
   return item;
 }
 
-/** One message: meta line, text, folded quote, sandboxed HTML, attachments, original. */
+/** What a message's folded part is called, by what the worker folded (`email_headers.folded`). */
+/** @type {Record<import("./api-types").Fold, string>} */
+const FOLD_LABELS = {
+  quote: "Show quoted text",
+  signature: "Show signature",
+  quote_and_signature: "Show signature and quoted text",
+};
+
+/** One message: meta line, text, folded quote or signature, sandboxed HTML, attachments, original. */
 /** @param {import("./api-types").Message} m @param {boolean} [messenger] whether the thread is a Messenger conversation */
 function renderMessage(m, messenger = false) {
   const box = el("article", `msg ${m.direction}${m.delivery_status === "failed" ? " failed" : ""}`);
@@ -173,7 +181,8 @@ function renderMessage(m, messenger = false) {
   box.append(meta, messageBody(m.body, messenger && m.direction === "inbound"));
   if (m.body_full) {
     const quoted = el("details");
-    quoted.append(el("summary", null, "Show quoted text"), el("p", "full", m.body_full));
+    const folded = /** @type {import("./api-types").Fold | undefined} */ (m.email_headers?.folded);
+    quoted.append(el("summary", null, FOLD_LABELS[folded ?? "quote"] ?? FOLD_LABELS.quote), el("p", "full", m.body_full));
     box.append(quoted);
   }
   if (m.body_html) {

@@ -24,6 +24,7 @@ mod typescript {
     use crate::automation::{DeliveryState, Event};
     use crate::contact::ContactSource;
     use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
+    use crate::email::quote::Fold;
     use crate::form::FieldMode;
     use crate::chatbot::{Block, Chatbot, Span};
     use crate::identity::IdentityMode;
@@ -68,6 +69,7 @@ mod typescript {
             Snippet, CspDirective, MatchSnippet, SnippetPart, IdentitySettings, IdentitySecret, MessengerThread, MessengerSettings, ApiKey, ApiKeys, NewApiKey,
             WidgetPush, WidgetSays, Viewer, TeamMember, InboxPush, InboxSays, PresenceChange,
             SavedReply, SavedReplies, RenderedReply, RenderedReplies, TranscriptStatus, Transcript,
+            Fold,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

@@ -2,6 +2,13 @@
 //! tokenizer, block elements as line breaks, list items as bullets, and
 //! nothing of `<script>` or `<style>`.
 //!
+//! Quoted history is found in the HTML itself, before it becomes text: the
+//! containers mail clients put it in (`gmail_quote`, `blockquote type=cite`,
+//! `yahoo_quoted`, `moz-cite-prefix`, Apple's `blockquote`) when nothing but
+//! whitespace follows them, and the markers after which everything is history
+//! (Outlook's `divRplyFwdMsg`, `OutlookMessageHeader`, Outlook.com's
+//! `appendonsend`, Hotmail's `hr#stopSpelling`).
+//!
 //! The tokenizer checks each attribute against every earlier one of its tag,
 //! so a tag with 100,000 attributes costs quadratic time: [`limit_attributes`]
 //! cuts tags down to [`MAX_ATTRIBUTES`] first, for this and for sanitising.
@@ -20,14 +27,81 @@ const LINES: &[&str] = &["br", "tr", "dt", "dd"];
 /// Elements whose content is never text.
 const HIDDEN: &[&str] = &["script", "style", "head", "title", "template", "noscript"];
 
+/// Classes of elements that hold quoted history.
+const QUOTE_CLASSES: &[&str] = &["gmail_quote", "yahoo_quoted", "moz-cite-prefix", "protonmail_quote", "zmail_extra", "gmail_extra"];
+/// Ids and classes of elements after which everything is quoted history.
+const MARKERS: &[&str] = &["divrplyfwdmsg", "appendonsend", "outlookmessageheader", "stopspelling", "mail-editor-reference-message-container"];
+
+/// Where an HTML element stands in quoted history.
+#[derive(PartialEq)]
+enum Quoting {
+    /// It holds history; text after it is new.
+    Container,
+    /// Everything from it on is history.
+    Marker,
+}
+
+fn quoting(tag: &Tag) -> Option<Quoting> {
+    if tag.kind != TagKind::StartTag {
+        return None;
+    }
+    let attr = |name: &str| tag.attrs.iter().find(|a| &*a.name.local == name).map(|a| a.value.to_ascii_lowercase());
+    let (class, id) = (attr("class").unwrap_or_default(), attr("id").unwrap_or_default());
+    if MARKERS.iter().any(|m| id.contains(m) || class.split_whitespace().any(|c| c.contains(m))) {
+        return Some(Quoting::Marker);
+    }
+    let quote_class = class.split_whitespace().any(|c| QUOTE_CLASSES.iter().any(|q| c.ends_with(q)));
+    (&*tag.name == "blockquote" || quote_class).then_some(Quoting::Container)
+}
+
 #[derive(Default)]
 struct Text {
     out: String,
     hidden: usize,
+    /// The open quote container: its element name and how deep it is nested in itself.
+    container: Option<(String, usize)>,
+    /// Where the trailing quoted history starts in `out`, while nothing new followed it.
+    quote_at: Option<usize>,
+    /// A marker was seen: the rest is history whatever follows.
+    marked: bool,
 }
 
 impl Text {
+    /// Follows quote containers and markers (before the tag adds line breaks).
+    fn follow_quotes(&mut self, tag: &Tag) {
+        if self.marked || self.hidden > 0 {
+            return;
+        }
+        if let Some((name, depth)) = &mut self.container {
+            if *name == *tag.name && !tag.self_closing {
+                if tag.kind == TagKind::StartTag {
+                    *depth += 1;
+                } else {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        self.container = None;
+                    }
+                }
+            }
+            return;
+        }
+        match quoting(tag) {
+            Some(Quoting::Marker) => {
+                self.quote_at = Some(self.out.len());
+                self.marked = true;
+            }
+            Some(Quoting::Container) => {
+                self.quote_at.get_or_insert(self.out.len());
+                if !tag.self_closing {
+                    self.container = Some((tag.name.to_string(), 1));
+                }
+            }
+            None => {}
+        }
+    }
+
     fn tag(&mut self, tag: &Tag) -> TokenSinkResult<()> {
+        self.follow_quotes(tag);
         let name: &str = &tag.name;
         let start = tag.kind == TagKind::StartTag;
         if HIDDEN.contains(&name) {
@@ -54,6 +128,9 @@ impl Text {
     fn text(&mut self, text: &str) {
         if self.hidden > 0 {
             return;
+        }
+        if self.container.is_none() && !self.marked && !text.trim().is_empty() {
+            self.quote_at = None; // new text after a quote: that quote was not the trailing history
         }
         let mut words = text.split_whitespace();
         let starts_with_space = text.starts_with(char::is_whitespace);
@@ -95,13 +172,32 @@ impl TokenSink for Sink {
 
 /// The text of an HTML document, as a person would read it.
 pub fn html_to_text(html: &str) -> String {
+    html_reply(html).text
+}
+
+/// An HTML reply as text: all of it, and the new text above its trailing
+/// quoted history when the HTML marks one.
+pub struct HtmlText {
+    /// The whole text.
+    pub text: String,
+    /// The text above the quoted history, if the HTML shows where that starts.
+    pub new_text: Option<String>,
+}
+
+/// The text of an HTML reply and, apart, what it says above its quoted history.
+pub fn html_reply(html: &str) -> HtmlText {
     let tokenizer = Tokenizer::new(Sink(RefCell::default()), TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(&limit_attributes(html)));
     let _ = tokenizer.feed(&input);
     tokenizer.end();
-    let raw = tokenizer.sink.0.into_inner().out;
-    // Tidy: no spaces around line breaks, at most one blank line in a row.
+    let sink = tokenizer.sink.0.into_inner();
+    let new_text = sink.quote_at.map(|at| tidy(&sink.out[..at]));
+    HtmlText { text: tidy(&sink.out), new_text }
+}
+
+/// No spaces around line breaks, at most one blank line in a row.
+fn tidy(raw: &str) -> String {
     let lines: Vec<&str> = raw.split('\n').map(str::trim).collect();
     let mut out = String::with_capacity(raw.len());
     let mut blank = 0;

@@ -5,6 +5,8 @@
 
 mod address;
 #[cfg(feature = "mail")]
+pub mod charset;
+#[cfg(feature = "mail")]
 pub mod compose;
 mod header_text;
 #[cfg(feature = "html")]
@@ -14,12 +16,15 @@ pub mod outbound;
 #[cfg(feature = "mail")]
 pub mod parse;
 pub mod quote;
+mod reply_words;
 #[cfg(feature = "mail")]
 mod parts;
 #[cfg(feature = "mail")]
 pub mod sanitize;
 #[cfg(feature = "mail")]
 pub mod sender;
+#[cfg(feature = "mail")]
+pub mod uuencode;
 
 pub use address::*;
 pub use header_text::one_line;

@@ -7,13 +7,14 @@
 //! body and in the headers JSON (`not_processed`). The whole message is kept
 //! in R2 either way, and the mail is threaded and stored like any other.
 
-use mail_parser::{Address, MessageParser};
+use mail_parser::{Address, HeaderName, Message, MessageParser};
 use serde_json::json;
 
 use super::loops::{classify, Flag};
-use super::parts::{addresses, attachments, capped, html_body, message_ids, oversized_html, referenced, text_body};
+use super::parts::{addresses, attachments, capped, html_body, message_ids, oversized_html, referenced, text_body, uu_attachment};
+use super::quote::{self, Fold};
 use super::sender::Sender;
-use super::{normalize_message_id, one_line, quote, sanitize};
+use super::{charset, normalize_message_id, one_line, sanitize, uuencode};
 use crate::contact::normalize_email;
 use crate::conversation::normalize_text;
 use crate::Invalid;
@@ -79,12 +80,18 @@ pub struct Mail {
     pub sender: Sender,
     /// Bytes of a large message that were not processed (header-first), if any.
     pub unprocessed_bytes: Option<u64>,
+    /// What `body` leaves out of `body_full`: quoted history, a signature or both.
+    pub folded: Option<Fold>,
+    /// How many From headers the message has: the first one counts, and a
+    /// second makes the sender unverified.
+    pub from_headers: usize,
 }
 
 impl Mail {
-    /// Whether the From may name a contact: never for an unverified sender.
+    /// Whether the From may name a contact: never for an unverified sender,
+    /// nor for a message with two From headers.
     pub fn sender_verified(&self) -> bool {
-        self.sender.verified()
+        self.sender.verified() && self.from_headers <= 1
     }
 }
 
@@ -99,8 +106,10 @@ pub const UNREADABLE: Invalid = Invalid::new("unreadable", "The message is not a
 pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
     let large = raw.len() > FULL_PROCESSING_BYTES;
     let processed = if large { &raw[..HEAD_BYTES] } else { raw };
-    let message = MessageParser::default().parse(processed).ok_or(UNREADABLE)?;
-    let from = message.from().and_then(Address::first).ok_or(NO_FROM)?;
+    let readable = charset::utf8_headers(processed);
+    let message = MessageParser::default().parse(&readable[..]).ok_or(UNREADABLE)?;
+    let (from, from_headers) = first_from(&message);
+    let from = from.ok_or(NO_FROM)?;
     let from_email = from.address().and_then(|a| normalize_email(a).ok()).ok_or(BAD_FROM)?;
     let from_name = from.name().map(one_line).filter(|n| !n.is_empty());
 
@@ -108,11 +117,10 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
         Some(id) => id.to_string(),
         None => format!("{}@sha256.parley.invalid", &content_hash(raw)[..40]),
     };
-    let full = normalize_text(&text_body(&message));
-    let (body, body_full) = match quote::new_text(&full) {
-        Some(fresh) => (fresh.to_string(), Some(full.clone())),
-        None => (full, None),
-    };
+    let (text, html_new_text) = text_body(&message);
+    // A large message keeps no attachments (header-first), so its uuencoded text stays text.
+    let (text, uu_files) = if large { (text.as_str().into(), Vec::new()) } else { uuencode::extract(&text) };
+    let (body, body_full, folded) = fold(normalize_text(&text), html_new_text.filter(|_| uu_files.is_empty()));
     let in_reply_to = message_ids(message.in_reply_to());
     let references = message_ids(message.references());
     let referenced = referenced(&in_reply_to, &references);
@@ -125,7 +133,7 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
         .collect();
     let sender = Sender::check(&from_email, envelope_from, message.headers_raw());
     let mut flags = classify(message.headers_raw(), Some(&from_email), envelope_from);
-    if !sender.verified() {
+    if !sender.verified() || from_headers > 1 {
         flags.push(Flag::SenderUnverified);
     }
     let unprocessed_bytes = large.then(|| (raw.len() - processed.len()) as u64);
@@ -138,6 +146,13 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
         "date": message.date().map(|d| d.to_rfc3339()),
         "sender": sender.to_json(),
     });
+    if from_headers > 1 {
+        headers["sender"]["verified"] = json!(false);
+        headers["sender"]["from_headers"] = json!(from_headers);
+    }
+    if let Some(fold) = folded {
+        headers["folded"] = json!(fold.as_str());
+    }
     let html_too_large = if large { None } else { oversized_html(&message) };
     if let Some(bytes) = html_too_large {
         headers["html_not_processed"] = json!({ "bytes": bytes, "processed": MAX_HTML_BYTES });
@@ -168,10 +183,39 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
         recipients,
         headers_json: headers.to_string(),
         flags,
-        attachments: if large { Vec::new() } else { attachments(&message) },
+        attachments: if large { Vec::new() } else { attachments(&message).into_iter().chain(uu_files.into_iter().map(uu_attachment)).collect() },
         sender,
         unprocessed_bytes,
+        folded,
+        from_headers,
     })
+}
+
+/// The first From header's first address (mail-parser reads the last), and
+/// how many From headers there are.
+fn first_from<'m>(message: &'m Message<'m>) -> (Option<&'m mail_parser::Addr<'m>>, usize) {
+    let mut froms = message.headers().iter().filter(|h| h.name == HeaderName::From);
+    let first = froms.next();
+    let count = usize::from(first.is_some()) + froms.count();
+    (first.and_then(|h| h.value.as_address()).and_then(Address::first), count)
+}
+
+/// The visible body, the whole text when something was folded, and what was:
+/// where the HTML marked its quote, the text above it (less its signature),
+/// else what `quote::split` finds in the text.
+fn fold(full: String, html_new_text: Option<String>) -> (String, Option<String>, Option<Fold>) {
+    let html_new_text = html_new_text.map(|t| normalize_text(&t)).filter(|t| !t.is_empty() && t.len() < full.len());
+    if let Some(above) = html_new_text {
+        return match quote::split(&above) {
+            Some(split) if split.fold != Fold::Quote => (split.visible.to_string(), Some(full), Some(Fold::QuoteAndSignature)),
+            Some(split) => (split.visible.to_string(), Some(full), Some(Fold::Quote)),
+            None => (above, Some(full), Some(Fold::Quote)),
+        };
+    }
+    match quote::split(&full) {
+        Some(split) => (split.visible.to_string(), Some(full.clone()), Some(split.fold)),
+        None => (full, None, None),
+    }
 }
 
 /// SHA-256 of the message's bytes, as hex: the Message-ID of mail that has none.

@@ -1,9 +1,12 @@
 //! Reading the pieces Parley keeps out of a parsed message: bodies,
 //! attachments, Message-ID lists and address lists.
 
+use std::borrow::Cow;
+
 use mail_parser::{Address, HeaderValue, Message, MimeHeaders, PartType};
 
-use super::html_text::html_to_text;
+use super::charset::redecoded;
+use super::html_text::html_reply;
 use super::parse::Attachment;
 use super::{display_sender, normalize_message_id};
 
@@ -37,12 +40,19 @@ pub fn html_head(html: &str) -> &str {
     &html[..end]
 }
 
-/// The message as text: its text part, else (the head of) its HTML made readable.
-pub fn text_body(message: &Message) -> String {
-    match message.text_part(0).map(|part| &part.body) {
-        Some(PartType::Text(text)) => text.to_string(),
-        Some(PartType::Html(html)) => html_to_text(html_head(html)),
-        _ => String::new(),
+/// The message as text: its text part, else (the head of) its HTML made
+/// readable, with the new text above the quote when the HTML marks one.
+/// Undeclared 8-bit bytes are read like a browser (`charset`).
+pub fn text_body(message: &Message) -> (String, Option<String>) {
+    let Some(part) = message.text_part(0) else { return (String::new(), None) };
+    match &part.body {
+        PartType::Text(text) => (redecoded(message, part, text).unwrap_or_else(|| text.to_string()), None),
+        PartType::Html(html) => {
+            let html = redecoded(message, part, html).map_or(Cow::Borrowed(html.as_ref()), Cow::Owned);
+            let reply = html_reply(html_head(&html));
+            (reply.text, reply.new_text)
+        }
+        _ => (String::new(), None),
     }
 }
 
@@ -55,7 +65,7 @@ pub fn oversized_html(message: &Message) -> Option<usize> {
 pub fn html_body(message: &Message) -> Option<String> {
     let part = message.html_part(0)?;
     match &part.body {
-        PartType::Html(html) => Some(html.to_string()),
+        PartType::Html(html) => Some(redecoded(message, part, html).unwrap_or_else(|| html.to_string())),
         _ => None,
     }
 }
@@ -80,6 +90,19 @@ pub fn attachments(message: &Message) -> Vec<Attachment> {
             size: part.len(),
         })
         .collect()
+}
+
+/// A uuencoded file of the text as an attachment, like a MIME one.
+pub fn uu_attachment(file: super::uuencode::UuFile) -> Attachment {
+    let kind = crate::files::FileType::sniff(&file.bytes);
+    Attachment {
+        filename: Some(crate::files::safe_filename(Some(&file.name))),
+        content_type: "application/octet-stream".into(),
+        size: file.bytes.len(),
+        kind,
+        sha256: crate::digest::sha256_hex(&file.bytes),
+        bytes: file.bytes,
+    }
 }
 
 /// The Message-IDs listed in an In-Reply-To or References header.
