@@ -1,5 +1,6 @@
 //! Email channel rules: forwarding and reply addresses, Message-IDs, quoted
-//! history, and mail that must never trigger automatic answers; with the
+//! history, the people a conversation copies (Cc, Bcc), signatures of
+//! outgoing mail, and mail that must never trigger automatic answers; with the
 //! feature `mail`, the whole pipeline: parsing inbound mail, sanitising its
 //! HTML, and building outbound mail.
 
@@ -14,12 +15,14 @@ pub mod outbound;
 #[cfg(feature = "mail")]
 pub mod parse;
 pub mod quote;
+pub mod recipients;
 #[cfg(feature = "mail")]
 mod parts;
 #[cfg(feature = "mail")]
 pub mod sanitize;
 #[cfg(feature = "mail")]
 pub mod sender;
+pub mod signature;
 
 pub use address::*;
 pub use header_text::one_line;
