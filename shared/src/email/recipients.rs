@@ -200,4 +200,20 @@ mod tests {
         let many: Vec<Participant> = (0..30).map(|i| p(&format!("p{i}@example.org"), None)).collect();
         assert_eq!(kept_cc(&many, "mia@example.org", DOMAIN).len(), MAX_KEPT_CC);
     }
+
+    #[cfg(feature = "mail")]
+    #[test]
+    fn a_messages_cc_is_read_with_names_groups_and_encoded_words() {
+        let raw = "From: Mia <mia@example.org>\r\nTo: help@acme.inbound.example.com\r\n\
+                   Cc: \"Stone, Ben\" <ben@example.org>, =?UTF-8?Q?Zo=C3=AB?= <zoe@example.net>,\r\n \
+                   team: dee@example.com, eve@example.com;, bare@example.org\r\nSubject: x\r\n\r\nHi\r\n";
+        let message = mail_parser::MessageParser::default().parse(raw.as_bytes()).unwrap();
+        let cc = cc_of(&message);
+        let addresses: Vec<&str> = cc.iter().map(|p| p.address.as_str()).collect();
+        assert_eq!(addresses, ["ben@example.org", "zoe@example.net", "dee@example.com", "eve@example.com", "bare@example.org"]);
+        assert_eq!(cc[0].name.as_deref(), Some("Stone, Ben"));
+        assert_eq!(cc[1].name.as_deref(), Some("Zoë"));
+        let none = mail_parser::MessageParser::default().parse(b"From: a@b.c\r\nSubject: x\r\n\r\nHi".as_slice()).unwrap();
+        assert!(cc_of(&none).is_empty());
+    }
 }
