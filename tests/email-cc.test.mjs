@@ -121,6 +121,10 @@ test("inbound Cc is kept; the reply copies it by default and delivers the Bcc un
   const [ben] = await sql(`SELECT email FROM contacts WHERE id = '${last.contact_id}'`);
   assert.equal(ben.email, p.ben);
   assert.deepEqual(after.cc.map((c) => c.address), [p.ben], "Mia (the contact) is not added as a copy");
+
+  // Erasing Ben's contact (GDPR) takes his address off the conversations that copy him.
+  assert.equal((await call("DELETE", `/api/contacts/${last.contact_id}`, { token: KEY })).status, 200);
+  assert.deepEqual((await call("GET", `/api/conversations/${id}`, { token: KEY })).body.cc, []);
 });
 
 test("the agent's Cc replaces the conversation's; an unverified sender copies no one", async () => {
