@@ -9,7 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { KEY, call, deliverMail, header, replyAddress, sentEmails, sql, unique, launchChromium, signInToInbox } from "./helpers.mjs";
+import { KEY, call, deliverMail, header, sentEmails, sql, unique, launchChromium, signInToInbox } from "./helpers.mjs";
 import { axeViolations } from "./axe.mjs";
 
 const MAILBOX = "help@copies.inbound.example.com";
@@ -99,20 +99,21 @@ test("inbound Cc is kept; the reply copies it by default and delivers the Bcc un
   assert.equal(header(eml, "Bcc"), undefined);
   assert.ok(!eml.includes(p.dee), "the blind copy is named nowhere in the message");
 
-  // Ben answers all: his reply threads into Mia's conversation, under his own contact.
+  // Ben answers all, to the mailbox: by its References his reply threads into Mia's conversation, under his own contact.
   const benReply = [
     `From: Ben Stone <${p.ben}>`,
-    `To: ${replyAddress(id, "copies")}`,
+    `To: ${MAILBOX}`,
     `Cc: Mia Chen <${p.mia}>`,
     "Subject: Re: Order for the office",
     `Message-ID: <ben.${p.id}>`,
-    `In-Reply-To: <${p.id}>`,
+    `In-Reply-To: ${header(eml, "Message-ID")}`,
+    `References: <${p.id}> ${header(eml, "Message-ID")}`,
     "Content-Type: text/plain; charset=utf-8",
     "",
     `I will be at the door from nine (${p.marker}-ben).`,
     "",
   ].join("\r\n");
-  assert.equal((await deliverMail(benReply, { from: p.ben, to: replyAddress(id, "copies") })).text, HANDLED);
+  assert.equal((await deliverMail(benReply, { from: p.ben, to: MAILBOX })).text, HANDLED);
   const after = (await call("GET", `/api/conversations/${id}`, { token: KEY })).body;
   const last = after.messages.at(-1);
   assert.match(last.body, /door from nine/);
