@@ -310,13 +310,7 @@ async fn email_reply(
         worker::console_error!("email to {to} for {} failed: {e}", conversation.id);
     }
     let files: Vec<_> = uploads.iter().map(|u| (new_id("at"), u.as_new_file())).collect();
-    let mut headers = json!({
-        "to": [to], "cc": recipients.cc, "bcc": recipients.bcc, "reply_to": [reply_to],
-        "in_reply_to": in_reply_to.into_iter().collect::<Vec<_>>(), "references": references,
-    });
-    if !undelivered.is_empty() {
-        headers["undelivered"] = json!(undelivered.iter().map(|(address, error)| json!({ "address": address, "error": error })).collect::<Vec<_>>());
-    }
+    let headers = sent_headers(&recipients, &reply_to, in_reply_to, &references, &undelivered);
     let sent = SentEmail {
         conversation_id: &conversation.id,
         agent_id: &agent.id,
@@ -337,6 +331,26 @@ async fn email_reply(
         return Err(ApiError::BadGateway(SEND_FAILED));
     }
     json(201, &api::MessageAnswer { message })
+}
+
+/// What the thread records of a sent email's headers: To, Cc, Bcc (never in
+/// the message itself), Reply-To, In-Reply-To, References, and the copies the
+/// platform refused.
+fn sent_headers(
+    recipients: &recipients::Recipients,
+    reply_to: &str,
+    in_reply_to: Option<&str>,
+    references: &[String],
+    undelivered: &[(String, String)],
+) -> Value {
+    let mut headers = json!({
+        "to": [recipients.to], "cc": recipients.cc, "bcc": recipients.bcc, "reply_to": [reply_to],
+        "in_reply_to": in_reply_to.into_iter().collect::<Vec<_>>(), "references": references,
+    });
+    if !undelivered.is_empty() {
+        headers["undelivered"] = json!(undelivered.iter().map(|(address, error)| json!({ "address": address, "error": error })).collect::<Vec<_>>());
+    }
+    headers
 }
 
 /// `POST /api/conversations/{id}/contact`: "click to add" for an anonymous
