@@ -131,7 +131,7 @@ test("in the inbox: the Signature view and Settings' default, previewed as typed
   await admin.locator("#to-signature").focus();
   await admin.keyboard.press("Enter");
   const own = admin.getByLabel("Signature of your email replies and transcripts");
-  await own.waitFor();
+  await admin.locator("#sig-own:enabled").waitFor(); // the saved signature has loaded
   await own.focus();
   await admin.keyboard.type("Robin <b>Ash</b>");
   const text = admin.locator("#sig-preview .sig-text");

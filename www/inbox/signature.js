@@ -52,13 +52,17 @@ export async function openSignature() {
   const isCurrent = freshOwn();
   $("sig-saved").textContent = "";
   showError($("sig-error"), null);
+  const input = $("sig-own");
+  input.disabled = true; // until the saved one is in: nothing typed meanwhile is overwritten
   try {
     const { signature } = await client.signature();
     if (!isCurrent()) return;
-    $("sig-own").value = signature ?? "";
+    input.value = signature ?? "";
     refreshOwn();
   } catch (err) {
     if (isCurrent()) showError($("sig-error"), err, "Could not load your signature: ");
+  } finally {
+    if (isCurrent()) input.disabled = false;
   }
 }
 
