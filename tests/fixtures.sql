@@ -44,3 +44,7 @@ INSERT INTO api_keys (id, token_hash, prefix, agent_id, label, created_at)
   VALUES ('key_other_admin', 'b4572df7624e3dc760c8c846586e5a4233611232370ba8857c4223f9fa3e7f7d', 'pk_other', 'ag_other_admin', 'other account', 0);
 -- A site whose widget takes no files (tests/files.test.mjs).
 INSERT INTO sites (id, account_id, name, files_enabled, created_at) VALUES ('s_no_files', 'a_demo', 'No files', 0, 0);
+-- Cc, Bcc and signatures (tests/email-cc.test.mjs, tests/email-signature.test.mjs): a mailbox of their own,
+-- so the signatures set there never reach other suites' mail.
+INSERT INTO sites (id, account_id, name, created_at) VALUES ('s_cc', 'a_demo', 'Copies', 0);
+INSERT INTO email_channels (site_id, username, subdomain, created_at) VALUES ('s_cc', 'help', 'copies', 0);

@@ -662,7 +662,11 @@ default_subject: string,
 /**
  * From name template of emails from the inbox.
  */
-from_name: string, };
+from_name: string, 
+/**
+ * The site's default signature of outgoing mail (an agent's own wins).
+ */
+signature: string | null, };
 
 /**
  * `GET /api/conversations`: a page of the inbox.
@@ -696,7 +700,11 @@ claim: Claim | null,
 /**
  * For Messenger conversations: the person, and whether a reply may go out now.
  */
-messenger: MessengerThread | null, };
+messenger: MessengerThread | null, 
+/**
+ * For email: the people the conversation copies besides its contact (Cc).
+ */
+cc: Array<CcAddress>, };
 
 /**
  * The conversation after a change (`PATCH`, click to add).
@@ -735,7 +743,19 @@ subject: string,
 /**
  * Whether the address is one the visitor typed and never proved.
  */
-to_unverified: boolean, };
+to_unverified: boolean, 
+/**
+ * The addresses copied by default: the conversation's Cc.
+ */
+cc: Array<string>, 
+/**
+ * The signature the email will carry (the agent's, else the site's), if any.
+ */
+signature: string | null, 
+/**
+ * Most addresses in all (To, Cc and Bcc).
+ */
+max_recipients: number, };
 
 /**
  * `GET /api/contacts/{id}`: a contact's profile.
@@ -1591,4 +1611,39 @@ replayed: boolean, };
  * What was folded away from a message's visible text.
  */
 export type Fold = "quote" | "signature" | "quote_and_signature";
+
+/**
+ * A person an email conversation copies.
+ */
+export type CcAddress = { 
+/**
+ * Their address.
+ */
+address: string, 
+/**
+ * Their name, as their mail gave it.
+ */
+name: string | null, };
+
+/**
+ * `GET`/`PUT /api/signature`: the signed-in agent's own signature of outgoing mail.
+ */
+export type AgentSignature = { 
+/**
+ * The signature; null: the site's default is used.
+ */
+signature: string | null, };
+
+/**
+ * `POST /api/signature/preview`: an email reply signed with a signature, as sent.
+ */
+export type SignaturePreview = { 
+/**
+ * The text part.
+ */
+text: string, 
+/**
+ * The HTML part (everything typed escaped): shown only in a sandboxed frame.
+ */
+html: string, };
 

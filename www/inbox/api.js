@@ -71,11 +71,11 @@ export const client = {
   update: (c, fields) => api("PATCH", `/api/conversations/${id(c)}`, fields),
   /** @param {string} c @returns {Promise<import("./api-types").EmailDraft>} */
   emailDraft: (c) => api("GET", `/api/conversations/${id(c)}/email-draft`),
-  /** @param {string} c @param {{body: string, channel: "chat" | "email" | "messenger", subject?: string, confirm_unverified?: boolean}} reply @returns {Promise<import("./api-types").MessageAnswer>} */
+  /** @param {string} c @param {{body: string, channel: "chat" | "email" | "messenger", subject?: string, confirm_unverified?: boolean, cc?: string[], bcc?: string[]}} reply @returns {Promise<import("./api-types").MessageAnswer>} */
   reply: (c, reply) => api("POST", `/api/conversations/${id(c)}/messages`, reply),
   /**
    * A reply with files (multipart: the reply's fields and one `file` part each).
-   * @param {string} c @param {{body: string, channel: "chat" | "email" | "messenger", subject?: string, confirm_unverified?: boolean}} reply
+   * @param {string} c @param {{body: string, channel: "chat" | "email" | "messenger", subject?: string, confirm_unverified?: boolean, cc?: string[], bcc?: string[]}} reply
    * @param {File[]} files @returns {Promise<import("./api-types").MessageAnswer>}
    */
   replyWithFiles: (c, reply, files) => {
@@ -92,6 +92,12 @@ export const client = {
   savedRepliesFor: (c) => api("GET", `/api/conversations/${id(c)}/saved-replies`),
   /** @param {string} c @param {{idempotency_key: string, confirm_unverified?: boolean}} request @returns {Promise<import("./api-types").Transcript>} */
   sendTranscript: (c, request) => api("POST", `/api/conversations/${id(c)}/transcript`, request),
+  /** @returns {Promise<import("./api-types").AgentSignature>} */
+  signature: () => api("GET", "/api/signature"),
+  /** @param {string} signature @returns {Promise<import("./api-types").AgentSignature>} */
+  setSignature: (signature) => api("PUT", "/api/signature", { signature }),
+  /** @param {string} signature @returns {Promise<import("./api-types").SignaturePreview>} */
+  previewSignature: (signature) => api("POST", "/api/signature/preview", { signature }),
   /** @returns {Promise<import("./api-types").SavedReplies>} */
   savedReplies: () => api("GET", "/api/saved-replies"),
   /** @param {{shortcut: string, title: string, body: string}} reply @returns {Promise<import("./api-types").SavedReply>} */
@@ -132,7 +138,7 @@ export const client = {
   updateChatbot: (site, chatbot) => api("PUT", `/api/sites/${id(site)}/chatbot`, chatbot),
   /** @param {string} site @returns {Promise<import("./api-types").ChannelSettings>} */
   channel: (site) => api("GET", `/api/sites/${id(site)}/email-channel`),
-  /** @param {string} site @param {{enabled?: boolean, default_subject?: string, from_name?: string, username?: string, subdomain?: string}} changes @returns {Promise<import("./api-types").ChannelSettings>} */
+  /** @param {string} site @param {{enabled?: boolean, default_subject?: string, from_name?: string, username?: string, subdomain?: string, signature?: string}} changes @returns {Promise<import("./api-types").ChannelSettings>} */
   updateChannel: (site, changes) => api("PATCH", `/api/sites/${id(site)}/email-channel`, changes),
   /** @param {string} site @param {{default_subject?: string, from_name?: string}} templates @returns {Promise<import("./api-types").EmailPreview>} */
   preview: (site, templates) => api("POST", `/api/sites/${id(site)}/email-channel/preview`, templates),

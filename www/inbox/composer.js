@@ -1,7 +1,8 @@
 // @ts-check
 // The reply form under a thread: reply by chat, by Messenger (for Messenger
 // conversations, disabled with the reason once the person's 7-day window has
-// closed) or by email (From, To and an editable subject from the email draft),
+// closed) or by email (From, To, the conversation's Cc, an optional Bcc and an
+// editable subject from the email draft, and the signature it will carry),
 // with a confirmation before emailing an address the visitor never proved.
 // Typing `/` offers the team's saved replies (reply-picker.js).
 import { client } from "./api.js";
@@ -17,6 +18,25 @@ function radio(value, label) {
   input.value = value;
   input.id = `via-${value}`;
   wrap.append(input, ` ${label}`);
+  return [wrap, input];
+}
+
+/** A labelled text field of the email's addresses (Cc, Bcc): [its wrapper, the input]. */
+/** @param {string} id @param {string} label @param {string} hint */
+function addressField(id, label, hint) {
+  const wrap = el("div", "addresses");
+  const name = el("label", null, label);
+  name.htmlFor = id;
+  const input = document.createElement("input");
+  input.id = id;
+  input.type = "text";
+  input.autocomplete = "off";
+  input.spellcheck = false;
+  input.placeholder = "name@example.com, …";
+  const note = el("span", "hint", hint);
+  note.id = `${id}-hint`;
+  input.setAttribute("aria-describedby", note.id);
+  wrap.append(name, input, note);
   return [wrap, input];
 }
 
@@ -55,6 +75,10 @@ export function composer(conversation, reopen, messenger = null) {
   subject.hidden = true;
   const from = el("div", "reason");
   from.id = "reply-from";
+  const [ccBox, cc] = addressField("reply-cc", "Cc", "Everyone sees these addresses.");
+  const [bccBox, bcc] = addressField("reply-bcc", "Bcc", "Sent a copy, never named to the others.");
+  const signed = el("div", "reason");
+  signed.id = "reply-signature";
   const text = document.createElement("textarea");
   text.id = "reply-body";
   text.setAttribute("aria-label", "Reply");
@@ -71,10 +95,10 @@ export function composer(conversation, reopen, messenger = null) {
   const send = el("button", null, "Send");
   send.type = "submit";
   const error = alertBox();
-  form.append(via, from, subject, text, picker, attach, send, error);
+  form.append(via, from, ccBox, bccBox, subject, text, picker, signed, attach, send, error);
 
   const update = () => {
-    subject.hidden = from.hidden = !email.checked;
+    subject.hidden = from.hidden = ccBox.hidden = bccBox.hidden = signed.hidden = !email.checked;
   };
   chat.disabled = !conversation.visitor_id || (byMessenger && messenger?.window !== "standard" && messenger?.window !== "human_agent");
   email.disabled = true;
@@ -88,6 +112,9 @@ export function composer(conversation, reopen, messenger = null) {
       subject.value = draft.subject;
       unverifiedTo = draft.to_unverified;
       from.textContent = `From ${draft.from} to ${draft.to}${unverifiedTo ? ` (${UNVERIFIED})` : ""}`;
+      cc.value = draft.cc.join(", ");
+      bcc.parentElement.querySelector(".hint").textContent += ` At most ${draft.max_recipients} addresses in all.`;
+      signed.textContent = draft.signature ? `Signed: ${draft.signature.split("\n")[0]}${draft.signature.includes("\n") ? " …" : ""}` : "No signature (set one under Signature).";
       if (chat.disabled) email.checked = true;
       update();
     })
@@ -115,10 +142,14 @@ export function composer(conversation, reopen, messenger = null) {
       return;
     }
     try {
-      const reply = { body: text.value, channel, ...(channel === "email" ? { subject: subject.value, confirm_unverified: confirmed } : {}) };
+      const reply = {
+        body: text.value, channel,
+        ...(channel === "email" ? { subject: subject.value, confirm_unverified: confirmed, cc: [cc.value], bcc: [bcc.value] } : {}),
+      };
       await (chosen.length ? client.replyWithFiles(conversation.id, reply, chosen) : client.reply(conversation.id, reply));
       text.value = "";
       files.value = "";
+      bcc.value = ""; // a blind copy is for this email only; the Cc stays the conversation's
       confirmed = false; // the next email to an unverified address asks again
       send.textContent = "Send";
       reopen();

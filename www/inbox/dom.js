@@ -33,5 +33,5 @@ export const when = (ms) => new Date(ms).toLocaleString(undefined, { dateStyle: 
 /** The mark for an address a visitor typed but never proved. */
 export const UNVERIFIED = "email not verified";
 
-/** Shows only the named top-level views (sign-in, invitation, inbox, settings, saved replies). */
-export const show = (...ids) => ["signin", "accept", "inbox", "settings", "replies"].forEach((id) => ($(id).hidden = !ids.includes(id)));
+/** Shows only the named top-level views (sign-in, invitation, inbox, settings, saved replies, signature). */
+export const show = (...ids) => ["signin", "accept", "inbox", "settings", "replies", "signature"].forEach((id) => ($(id).hidden = !ids.includes(id)));

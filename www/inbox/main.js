@@ -12,6 +12,7 @@ import { initList, loadList, refreshList, listed } from "./list.js";
 import { openConversation, reloadThread, currentId, setAgents } from "./thread.js";
 import { openSettings, initSettings } from "./settings.js";
 import { openReplies, initReplies } from "./saved-replies.js";
+import { openSignature, initSignature } from "./signature.js";
 import { startLive, stopLive } from "./live.js";
 import { setMe, view, resendView, onViewers, onVisitorTyping, hidePreview } from "./thread-live.js";
 import { askPermission, showUnread, initSound, notify } from "./notify.js";
@@ -163,10 +164,15 @@ $("to-replies").addEventListener("click", () => {
   view(null);
   openReplies();
 });
+$("to-signature").addEventListener("click", () => {
+  view(null);
+  openSignature();
+});
 $("to-inbox").addEventListener("click", openInbox);
 initList({ open: openConversation, currentId, loaded: showUnread });
 initSettings();
 initReplies();
+initSignature();
 initSound();
 
 (async () => {

@@ -1,6 +1,6 @@
 // @ts-check
 // The settings view (primary admin): the email channel of a site with a live
-// preview of From and subject; Tracking (the snippet with a Copy button,
+// preview of From and subject, and the site's default signature with its own; Tracking (the snippet with a Copy button,
 // identity verification with a secret shown once, the signing examples); API
 // keys (each shown once); and the team with one-time invitations. Each
 // load has its own request-order guard, so switching sites or typing fast
@@ -9,6 +9,7 @@ import { client, latestOnly } from "./api.js";
 import { initSiteSettings, loadSiteSettings } from "./site-settings.js";
 import { loadAutomations, initAutomations } from "./automations.js";
 import { loadMessenger, initMessenger } from "./messenger-settings.js";
+import { signaturePreview } from "./signature.js";
 import { $, el, showError, show, when } from "./dom.js";
 
 /** The templates' tokens, as the worker names them (set when a channel loads). */
@@ -19,6 +20,7 @@ const freshTeam = latestOnly();
 const freshTracking = latestOnly();
 const freshKeys = latestOnly();
 let previewTimer;
+let previewSignature = () => {};
 
 /** Shows the settings view: the account's sites, the chosen site's channel, the team. */
 export async function openSettings() {
@@ -202,6 +204,8 @@ async function loadSettings() {
     $("s-address-form").hidden = Boolean(forwarding_address);
     $("s-subject").value = channel.default_subject;
     $("s-from").value = channel.from_name;
+    $("s-signature").value = channel.signature ?? "";
+    previewSignature();
     syncDateToggle();
     preview();
   } catch (err) {
@@ -237,7 +241,9 @@ async function save(e) {
   e.preventDefault();
   $("s-saved").textContent = "";
   showError($("s-save-error"), null);
-  const changes = { enabled: $("s-enabled").checked, default_subject: $("s-subject").value, from_name: $("s-from").value };
+  const changes = {
+    enabled: $("s-enabled").checked, default_subject: $("s-subject").value, from_name: $("s-from").value, signature: $("s-signature").value,
+  };
   if (!$("s-address-form").hidden && $("s-username").value) {
     Object.assign(changes, { username: $("s-username").value, subdomain: $("s-subdomain").value });
   }
@@ -327,6 +333,7 @@ export function initSettings() {
     preview();
   });
   $("s-form").addEventListener("submit", save);
+  previewSignature = signaturePreview($("s-signature"), $("s-sig-preview"));
   $("invite").addEventListener("submit", invite);
   initAutomations();
   initMessenger();

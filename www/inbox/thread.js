@@ -178,6 +178,7 @@ function renderMessage(m, messenger = false) {
     meta.append(el("div", "error", m.delivery_error ? `Not delivered: ${m.delivery_error}` : "Not delivered"));
   }
   if (m.receipt) meta.append(el("div", "receipt", m.receipt === "read" ? "Seen on Messenger" : "Delivered on Messenger"));
+  meta.append(...copies(m));
   box.append(meta, messageBody(m.body, messenger && m.direction === "inbound"));
   if (m.body_full) {
     const quoted = el("details");
@@ -208,6 +209,21 @@ function renderMessage(m, messenger = false) {
   return box;
 }
 
+/** An email's copies as lines (`Cc: …`, `Bcc: …` for what the team sent), and the copies a send did not reach. */
+/** @param {import("./api-types").Message} m */
+function copies(m) {
+  const lines = [];
+  for (const [key, label] of [["cc", "Cc"], ["bcc", "Bcc"]]) {
+    const list = m.email_headers?.[key];
+    if (Array.isArray(list) && list.length) lines.push(el("div", "email-copies", `${label}: ${list.join(", ")}`));
+  }
+  const missed = m.email_headers?.undelivered;
+  if (Array.isArray(missed) && missed.length) {
+    lines.push(el("div", "error", `Not delivered to ${missed.map((u) => `${u.address} (${u.error})`).join(", ")}`));
+  }
+  return lines;
+}
+
 /** Sends a change of the conversation; a refusal shows in the thread's alert. */
 /** @param {import("./api-types").Conversation} conversation @param {Parameters<typeof client.update>[1]} fields @param {HTMLElement} error */
 async function change(conversation, fields, error) {
@@ -221,11 +237,12 @@ async function change(conversation, fields, error) {
   }
 }
 
-/** The thread's head: title, the three actions, their alert, the unverified-address warning. */
-/** @param {import("./api-types").Conversation} conversation */
-function head(conversation) {
+/** The thread's head: title, the people it copies, the three actions, their alert, the unverified-address warning. */
+/** @param {import("./api-types").Conversation} conversation @param {import("./api-types").CcAddress[]} cc */
+function head(conversation, cc) {
   const box = el("div", "thread-head");
   box.append(el("h2", null, conversation.subject || conversation.display_name));
+  if (cc.length) box.append(el("p", "thread-cc", `Cc: ${cc.map((c) => (c.name ? `${c.name} <${c.address}>` : c.address)).join(", ")}`));
   const error = alertBox("thread-error");
   const status = el("button", null, conversation.status === "open" ? "Close" : "Reopen");
   status.type = "button";
@@ -271,10 +288,10 @@ function replyForm(conversation, messenger) {
 
 /** Renders a thread: whole for another conversation, in place for the one shown. */
 /** @param {import("./api-types").Thread} thread */
-function render({ conversation, messages, claim, messenger }) {
+function render({ conversation, messages, claim, messenger, cc }) {
   const pane = $("thread");
   const keys = {
-    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email]),
+    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, cc]),
     composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email, messenger?.window]),
     profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, claim]),
   };
@@ -286,7 +303,7 @@ function render({ conversation, messages, claim, messenger }) {
     const box = el("div", "messages");
     box.id = "messages";
     for (const m of messages) box.append(renderMessage(m, links));
-    pane.replaceChildren(head(conversation), box, typingLine(), replyForm(conversation, messenger));
+    pane.replaceChildren(head(conversation, cc), box, typingLine(), replyForm(conversation, messenger));
     box.scrollTop = box.scrollHeight;
     renderProfile(conversation, claim, openConversation);
     built = keys;
@@ -301,7 +318,7 @@ function render({ conversation, messages, claim, messenger }) {
     list.replaceChildren(...messages.map((m) => renderMessage(m, links)));
   }
   if (atBottom) list.scrollTop = list.scrollHeight;
-  if (keys.head !== built.head) pane.querySelector(".thread-head").replaceWith(head(conversation));
+  if (keys.head !== built.head) pane.querySelector(".thread-head").replaceWith(head(conversation, cc));
   if (keys.composer !== built.composer) {
     // What the contact can be answered by changed: a new composer, with the text carried over.
     const old = $("composer");

@@ -6,10 +6,13 @@
 //! nothing, and an original once kept in R2 is never replaced.
 //! Threading, in order: a signed reply address in the envelope, To or Cc; a
 //! Message-ID of the site named by In-Reply-To or References; else a new
-//! conversation. Subjects never merge mail.
+//! conversation. Subjects never merge mail. A reply from someone the
+//! conversation copies threads in under their own contact; the people a
+//! verified sender copies (Cc) are kept on the conversation.
 
 use shared::api::InboxPush;
 use shared::conversation::Author;
+use shared::email::recipients::kept_cc;
 use shared::email::{verify_reply, Recipient};
 use shared::visitor::hash_secret;
 use worker::js_sys::{Object, Reflect, Uint8Array};
@@ -168,9 +171,11 @@ async fn store_kept(
     let site_id = channel.site_id.clone();
     let site = Some(site_id.as_str());
     let replies = reply_conversations(mail, envelope_to, &channel, env);
+    // The people it copies stay on the conversation; an unverified sender adds no one.
+    let cc = if mail.sender_verified() { kept_cc(&mail.cc, &mail.from_email, env.inbound_domain) } else { Vec::new() };
     let ids = NewIds { contact: new_id("ct"), conversation: new_id("c"), message: new_id("m") };
     for _ in 0..2 {
-        let inbound = InboundEmail { channel: &channel, mail, replies: &replies, raw_key };
+        let inbound = InboundEmail { channel: &channel, mail, replies: &replies, raw_key, cc: &cc };
         let found = store.add_inbound_email(&inbound, &ids, now).await.map_err(|e| Refusal::temporary(site, "storing the message", e))?;
         mailboxes::remember(subdomain, found.channel.as_ref(), now);
         if let Some((written, conversation)) = found.stored {

@@ -44,7 +44,8 @@ pub async fn show(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     json(200, &settings(&channel_of(store, &agent, site_id).await?, inbound_domain))
 }
 
-/// `PATCH /api/sites/{site}/email-channel`: `{enabled?, username?, subdomain?, max_message_bytes?}`.
+/// `PATCH /api/sites/{site}/email-channel`: `{enabled?, username?, subdomain?, max_message_bytes?,
+/// default_subject?, from_name?, signature?}` (an empty signature removes it).
 /// The forwarding address is set once; changing it later is refused with 409.
 pub async fn update(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
@@ -64,6 +65,9 @@ pub async fn update(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     }
     if let Some(template) = &changes.from_name {
         changes.from_name = Some(validate_template(template)?);
+    }
+    if let Some(typed) = &changes.signature {
+        changes.signature = Some(shared::email::signature::validate(typed)?.unwrap_or_default());
     }
     if changes.max_message_bytes.is_some_and(|m| !SIZE_LIMITS.contains(&m)) {
         return Err(ApiError::Invalid(SIZE_INVALID));

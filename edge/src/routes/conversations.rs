@@ -8,6 +8,8 @@ use shared::api::{self, InboxPush, WidgetPush};
 use shared::contact::ContactSource;
 use shared::conversation::{validate_body, Channel, Direction, Status};
 use shared::email::outbound::{self, render_from_name, render_subject, reply_subject};
+use shared::email::recipients::{self, MAX_RECIPIENTS};
+use shared::email::signature;
 use shared::email::{display_sender, forwarding_address, reply_address};
 use shared::form::{normalize_line, FormConfig, FormInput};
 use shared::identity::Tie;
@@ -19,7 +21,7 @@ use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
-use crate::mail::outbound::{build, send, Outgoing, OutgoingFile};
+use crate::mail::outbound::{build, deliver, Delivery, Outgoing, OutgoingFile};
 use crate::store::{ContactLink, SentEmail, Store};
 
 const BAD_UPDATE: Invalid = Invalid::new(
@@ -52,6 +54,7 @@ const SEND_FAILED: Invalid = Invalid::new(
 const NO_MESSENGER_FILES: Invalid =
     Invalid::new("messenger_files_unsupported", "Files cannot be sent over Messenger from Parley; send them by chat or email.");
 const HAS_CONTACT: Invalid = Invalid::new("contact_exists", "This conversation already has a contact.");
+const COPIES_BY_EMAIL_ONLY: Invalid = Invalid::new("cc_email_only", "Cc and Bcc go with email replies only; choose email or leave them empty.");
 
 async fn conversation_of(store: &Store, account_id: &str, id: &str) -> ApiResult<api::Conversation> {
     store.conversation(account_id, id).await?.ok_or(ApiError::NotFound("Conversation"))
@@ -73,7 +76,8 @@ pub async fn show(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         Channel::Messenger => super::messenger::thread(cx.app, &conversation.id).await?,
         _ => None,
     };
-    json(200, &api::Thread { conversation, messages, claim, messenger })
+    let cc = store.conversation_cc(&conversation.id).await?;
+    json(200, &api::Thread { conversation, messages, claim, messenger, cc })
 }
 
 /// `PATCH /api/conversations/{id}`: `{status?, assignee_id?, spam?}` (null
@@ -133,10 +137,11 @@ pub async fn read(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     json(200, &json!({ "read": id }))
 }
 
-/// `POST /api/conversations/{id}/messages`: `{body, channel?, subject?}`, or
+/// `POST /api/conversations/{id}/messages`: `{body, channel?, subject?, cc?, bcc?}`, or
 /// the same as multipart/form-data with `file` parts (`routes::files`).
-/// A chat reply reaches the visitor's widget; an email goes to the contact
-/// alone (files attached); a Messenger reply goes through the Send API (the
+/// A chat reply reaches the visitor's widget; an email goes to the contact,
+/// copied to `cc` (default: the conversation's) and blind to `bcc`, signed,
+/// files attached; a Messenger reply goes through the Send API (the
 /// conversation's own channel by default; text only).
 pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let app = cx.app;
@@ -152,6 +157,10 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         Some(api::ReplyChannel::Messenger) => Channel::Messenger,
         None => conversation.channel,
     };
+    let copies = input.cc.iter().flatten().chain(&input.bcc).any(|a| !a.trim().is_empty());
+    if channel != Channel::Email && copies {
+        return Err(ApiError::Invalid(COPIES_BY_EMAIL_ONLY));
+    }
     if channel == Channel::Messenger {
         if !uploads.is_empty() {
             return Err(ApiError::Invalid(NO_MESSENGER_FILES));
@@ -185,8 +194,7 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     if conversation.unverified_email.is_some() && !input.confirm_unverified {
         return Err(ApiError::Conflict(CONFIRM_UNVERIFIED));
     }
-    let subject = input.subject.as_deref().map(normalize_line).transpose()?.filter(|s| !s.is_empty());
-    email_reply(app, &agent, &conversation, body, subject.as_deref(), &uploads).await
+    email_reply(app, &agent, &conversation, body, &input, &uploads).await
 }
 
 /// What an email reply from this agent in this conversation would look like.
@@ -201,6 +209,10 @@ pub(super) struct Draft {
     pub subdomain: String,
     /// The default subject.
     pub subject: String,
+    /// The addresses the conversation copies (its Cc), the default of a reply.
+    pub cc: Vec<String>,
+    /// The signature the email carries: the agent's, else the site's.
+    pub signature: Option<String>,
 }
 
 /// The email draft of a conversation, or why it cannot be emailed (no address, channel not ready).
@@ -214,17 +226,22 @@ pub(super) async fn draft(app: &App<'_>, agent: &crate::store::AgentRow, convers
     let site = store.site(&conversation.site_id).await?.ok_or(ApiError::NotFound("Site"))?;
     let subject = reply_subject(conversation.subject.as_deref())
         .unwrap_or_else(|| render_subject(&channel.default_subject, conversation.started_at));
+    let cc = store.conversation_cc(&conversation.id).await?.into_iter().map(|c| c.address).collect();
+    let own = store.agent_signature(&agent.id).await?;
+    let signature = signature::chosen(own.as_deref(), channel.signature.as_deref()).map(str::to_string);
     Ok(Draft {
         to,
         from_name: render_from_name(&channel.from_name, &agent.full_name, &site.name),
         from_address: forwarding_address(username, subdomain, app.inbound_domain),
         subdomain: subdomain.clone(),
         subject,
+        cc,
+        signature,
     })
 }
 
-/// `GET /api/conversations/{id}/email-draft`: the From, To and default subject of an
-/// email reply, or (400/409) why this conversation cannot be answered by email.
+/// `GET /api/conversations/{id}/email-draft`: the From, To, default Cc and subject and
+/// the signature of an email reply, or (400/409) why this conversation cannot be answered by email.
 pub async fn email_draft(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let app = cx.app;
     let req = &mut cx.req;
@@ -238,27 +255,35 @@ pub async fn email_draft(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
             to: d.to,
             subject: d.subject,
             to_unverified: conversation.unverified_email.is_some(),
+            cc: d.cc,
+            signature: d.signature,
+            max_recipients: MAX_RECIPIENTS as u64,
         },
     )
 }
 
+/// An email reply to the contact, copied to the draft's Cc unless the agent
+/// gave another, and blind to the Bcc; every address is checked before
+/// anything is kept or sent.
 async fn email_reply(
     app: &App<'_>,
     agent: &crate::store::AgentRow,
     conversation: &api::Conversation,
     body: &str,
-    subject: Option<&str>,
+    input: &api::Reply,
     uploads: &[super::files::Upload],
 ) -> ApiResult<Response> {
     let store = app.store;
-    let Draft { to, from_name, from_address, subdomain, subject: default_subject } = draft(app, agent, conversation).await?;
-    let (to, subdomain) = (to.as_str(), subdomain.as_str());
+    let subject = input.subject.as_deref().map(normalize_line).transpose()?.filter(|s| !s.is_empty());
+    let Draft { to, from_name, from_address, subdomain, subject: default_subject, cc, signature } = draft(app, agent, conversation).await?;
+    let recipients = recipients::validate(&to, input.cc.as_deref().unwrap_or(&cc), &input.bcc, app.inbound_domain)?;
+    let (to, subdomain) = (recipients.to.as_str(), subdomain.as_str());
     // The files are kept before the email leaves: a failure here answers an
     // error with nothing sent, so the agent's retry cannot mail the contact twice.
     for upload in uploads {
         upload.keep(app.files, &conversation.site_id).await?;
     }
-    let subject = subject.map(str::to_string).unwrap_or(default_subject);
+    let subject = subject.unwrap_or(default_subject);
     let thread = store.thread_emails(&conversation.id).await?;
     let references: Vec<String> = thread.iter().map(|e| e.email_message_id.clone()).collect();
     let in_reply_to = thread.iter().rev().find(|e| e.direction == Direction::Inbound).or(thread.last()).map(|e| e.email_message_id.as_str());
@@ -271,12 +296,14 @@ async fn email_reply(
         from_address: &from_address,
         to,
         to_name: conversation.contact_name.as_deref(),
+        cc: &recipients.cc,
         reply_to: &reply_to,
         subject: &subject,
         message_id: &email_message_id,
         in_reply_to,
         references: &references,
         text: body,
+        signature: signature.as_deref(),
         date: now / 1000,
         boundary: &format!("parley-{}", &new_secret()[..24]),
         files: &uploads
@@ -284,16 +311,12 @@ async fn email_reply(
             .map(|u| OutgoingFile { filename: &u.filename, content_type: u.kind.mime(), bytes: &u.bytes })
             .collect::<Vec<_>>(),
     };
-    let result = match (build(&outgoing), app.outbound) {
-        (Ok(raw), Some(binding)) => send(binding, &from_address, to, &raw).await,
-        (Err(e), _) => Err(e),
-        (_, None) => Err("the OUTBOUND send_email binding is not configured".into()),
-    };
+    let Delivery { to: result, undelivered } = deliver(app.outbound, &from_address, &recipients, build(&outgoing)).await;
     if let Err(e) = &result {
         worker::console_error!("email to {to} for {} failed: {e}", conversation.id);
     }
     let files: Vec<_> = uploads.iter().map(|u| (new_id("at"), u.as_new_file())).collect();
-    let headers = json!({ "to": [to], "reply_to": [reply_to], "in_reply_to": in_reply_to.into_iter().collect::<Vec<_>>(), "references": references });
+    let headers = sent_headers(&recipients, &reply_to, in_reply_to, &references, &undelivered);
     let sent = SentEmail {
         conversation_id: &conversation.id,
         agent_id: &agent.id,
@@ -306,6 +329,7 @@ async fn email_reply(
         error: result.as_ref().err().map(String::as_str),
         site_id: &conversation.site_id,
         files: &files,
+        cc: &recipients.cc,
     };
     let message = store.add_sent_email(&sent, now).await?;
     app.live.to_team(&agent.account_id, &stored(&message)).await;
@@ -313,6 +337,26 @@ async fn email_reply(
         return Err(ApiError::BadGateway(SEND_FAILED));
     }
     json(201, &api::MessageAnswer { message })
+}
+
+/// What the thread records of a sent email's headers: To, Cc, Bcc (never in
+/// the message itself), Reply-To, In-Reply-To, References, and the copies the
+/// platform refused.
+fn sent_headers(
+    recipients: &recipients::Recipients,
+    reply_to: &str,
+    in_reply_to: Option<&str>,
+    references: &[String],
+    undelivered: &[(String, String)],
+) -> Value {
+    let mut headers = json!({
+        "to": [recipients.to], "cc": recipients.cc, "bcc": recipients.bcc, "reply_to": [reply_to],
+        "in_reply_to": in_reply_to.into_iter().collect::<Vec<_>>(), "references": references,
+    });
+    if !undelivered.is_empty() {
+        headers["undelivered"] = json!(undelivered.iter().map(|(address, error)| json!({ "address": address, "error": error })).collect::<Vec<_>>());
+    }
+    headers
 }
 
 /// `POST /api/conversations/{id}/contact`: "click to add" for an anonymous

@@ -253,6 +253,8 @@ pub async fn read_reply(req: &mut Request) -> ApiResult<(api::Reply, Vec<Upload>
         channel,
         subject: field("subject").filter(|s| !s.is_empty()),
         confirm_unverified: field("confirm_unverified").is_some_and(|v| v == "true"),
+        cc: field("cc").map(|cc| vec![cc]),
+        bcc: field("bcc").map(|bcc| vec![bcc]).unwrap_or_default(),
     };
     validate_body(&reply.body)?;
     Ok((reply, uploads))

@@ -19,6 +19,7 @@ mod messenger;
 mod originals;
 mod replies;
 mod session;
+mod signatures;
 mod sites;
 mod tickets;
 mod tracking;
@@ -165,6 +166,8 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
             ["api", "messages", id, "original"] => { Get => originals::show(cx, id).await }
             ["api", "attachments", id] => { Get => files::download(cx, id).await }
             ["api", "email", "rejections"] => { Get => email::rejections(cx).await }
+            ["api", "signature"] => { Get => signatures::show(cx).await, Put => signatures::update(cx).await }
+            ["api", "signature", "preview"] => { Post => signatures::preview(cx).await }
 
             ["api", "sites"] => { Get => sites::list(cx).await, Post => sites::create(cx).await }
             ["api", "sites", site] => { Patch => sites::update(cx, site).await }

@@ -1,6 +1,6 @@
 //! A chat's transcript by email: an agent sends the contact the conversation
 //! so far (text, each message with author and time) through the inbox's
-//! outbound mail path. Each request carries a key; the request that claims the
+//! outbound mail path, signed like an email reply. Each request carries a key; the request that claims the
 //! key in D1 is the only one that sends, so a retry never sends twice.
 
 use shared::api;
@@ -40,7 +40,7 @@ pub async fn send_transcript(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     if conversation.unverified_email.is_some() && !input.confirm_unverified {
         return Err(ApiError::Conflict(CONFIRM_UNVERIFIED));
     }
-    let Draft { to, from_name, from_address, subdomain, .. } = draft(app, &agent, &conversation).await?;
+    let Draft { to, from_name, from_address, subdomain, signature, .. } = draft(app, &agent, &conversation).await?;
     let site = store.site(&conversation.site_id).await?.ok_or(ApiError::NotFound("Site"))?;
     let messages = store.messages(&conversation.id).await?;
     let lines = messages.iter().filter(|m| m.delivery_status != Some(DeliveryStatus::Failed)).map(|m| Line {
@@ -66,12 +66,14 @@ pub async fn send_transcript(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         from_address: &from_address,
         to: &to,
         to_name: conversation.contact_name.as_deref(),
+        cc: &[],
         reply_to: &reply_to,
         subject: &transcript::subject(&site.name, conversation.started_at),
         message_id: &email_message_id,
         in_reply_to: None,
         references: &[],
         text: &text,
+        signature: signature.as_deref(),
         date: now / 1000,
         boundary: &format!("parley-{}", &new_secret()[..24]),
         files: &[],

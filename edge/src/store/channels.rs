@@ -27,11 +27,13 @@ pub struct EmailChannelRow {
     pub default_subject: String,
     /// From name of emails from the inbox.
     pub from_name: String,
+    /// The site's default signature of outgoing mail.
+    pub signature: Option<String>,
 }
 
 /// The columns of `EmailChannelRow`, from the channel joined to its site.
 pub(super) const CHANNEL_SELECT: &str = "SELECT e.site_id, s.account_id, e.enabled, e.username, e.subdomain, \
-     e.max_message_bytes, e.default_subject, e.from_name FROM email_channels e JOIN sites s ON s.id = e.site_id";
+     e.max_message_bytes, e.default_subject, e.from_name, e.signature FROM email_channels e JOIN sites s ON s.id = e.site_id";
 
 /// What became of a change to an email channel's settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +57,7 @@ impl EmailChannelRow {
             max_message_bytes: self.max_message_bytes,
             default_subject: self.default_subject.clone(),
             from_name: self.from_name.clone(),
+            signature: self.signature.clone(),
         }
     }
 }
@@ -82,7 +85,8 @@ impl Store {
                 "UPDATE email_channels SET enabled = COALESCE(?2, enabled), \
                    username = COALESCE(username, ?3), subdomain = COALESCE(subdomain, ?4), \
                    max_message_bytes = COALESCE(?5, max_message_bytes), \
-                   default_subject = COALESCE(?6, default_subject), from_name = COALESCE(?7, from_name) \
+                   default_subject = COALESCE(?6, default_subject), from_name = COALESCE(?7, from_name), \
+                   signature = CASE WHEN ?8 IS NULL THEN signature WHEN ?8 = '' THEN NULL ELSE ?8 END \
                  WHERE site_id = ?1 AND (?3 IS NULL OR username IS NULL OR username = ?3) \
                    AND (?4 IS NULL OR subdomain IS NULL OR subdomain = ?4) \
                    AND NOT EXISTS (SELECT 1 FROM email_channels WHERE subdomain = ?4 AND site_id != ?1)",
@@ -94,6 +98,7 @@ impl Store {
                     max,
                     opt(changes.default_subject.as_deref()),
                     opt(changes.from_name.as_deref()),
+                    opt(changes.signature.as_deref()),
                 ],
             )
             .await?;

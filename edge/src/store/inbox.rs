@@ -99,6 +99,8 @@ pub struct SentEmail<'a> {
     pub site_id: &'a str,
     /// The files attached (already in R2), with their new attachment ids.
     pub files: &'a [(String, NewFile<'a>)],
+    /// The Cc it went to: the conversation's Cc from now on, once it was sent.
+    pub cc: &'a [String],
 }
 
 impl From<ConversationRow> for api::Conversation {
@@ -237,6 +239,9 @@ impl Store {
             )?,
         ];
         statements.extend(files);
+        if sent.error.is_none() {
+            statements.extend(self.cc_replacement(sent.conversation_id, sent.cc, now)?);
+        }
         statements.push(self.prepare(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"), &[sent.message_id.into()])?);
         let mut message = Self::written_message(&self.batch(statements).await?, "sent email")?;
         message.attachments = listed;

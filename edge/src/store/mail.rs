@@ -44,6 +44,8 @@ pub struct InboundEmail<'a> {
     pub replies: &'a [String],
     /// R2 key of the raw message.
     pub raw_key: &'a str,
+    /// The Cc its conversation keeps (`recipients::kept_cc`; none from an unverified sender).
+    pub cc: &'a [shared::email::recipients::Participant],
 }
 
 /// What the batch storing an inbound email found.
@@ -205,6 +207,7 @@ impl Store {
             let file = NewFile { filename: a.filename.as_deref(), declared_type: &a.content_type, kind: a.kind, size: a.size as u64, sha256: &a.sha256 };
             statements.push(self.attachment_insert(&crate::ids::new_id("at"), &ids.message, site_id, &file)?);
         }
+        statements.extend(self.cc_inserts(&ids.message, inbound.cc, now)?);
         statements.push(self.reopen_for(&ids.message, now)?);
         let channel_read = statements.len();
         statements.push(self.prepare(&format!("{CHANNEL_SELECT} WHERE e.site_id = ?1"), &[site_id.into()])?);

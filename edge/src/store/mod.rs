@@ -8,6 +8,7 @@
 
 mod agents;
 mod automations;
+mod cc;
 mod channels;
 mod chat;
 mod contacts;

@@ -154,6 +154,12 @@ impl Store {
                  WHERE claimed_email = ?2 AND site_id IN (SELECT id FROM sites WHERE account_id = ?1)",
                 &[account_id.into(), email.clone()],
             )?,
+            // Copied on others' conversations: their address goes from those lists too.
+            self.prepare(
+                "DELETE FROM conversation_cc WHERE address = ?2 AND conversation_id IN \
+                 (SELECT c.id FROM conversations c JOIN sites s ON s.id = c.site_id WHERE s.account_id = ?1)",
+                &[account_id.into(), email.clone()],
+            )?,
             self.prepare(
                 "DELETE FROM email_rejections WHERE lower(envelope_from) = ?2 \
                  AND site_id IN (SELECT id FROM sites WHERE account_id = ?1)",

@@ -70,6 +70,7 @@ mod typescript {
             WidgetPush, WidgetSays, Viewer, TeamMember, InboxPush, InboxSays, PresenceChange,
             SavedReply, SavedReplies, RenderedReply, RenderedReplies, TranscriptStatus, Transcript,
             Fold,
+            CcAddress, AgentSignature, SignaturePreview,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

@@ -155,6 +155,20 @@ pub struct Reply {
     /// Email only: the agent confirms sending to an email the visitor never proved.
     #[serde(default)]
     pub confirm_unverified: bool,
+    /// Email only: the addresses copied (each entry may hold several, comma-separated);
+    /// absent: the conversation's Cc, as the email draft shows it.
+    pub cc: Option<Vec<String>>,
+    /// Email only: the addresses copied blind (delivered, never in a header).
+    #[serde(default)]
+    pub bcc: Vec<String>,
+}
+
+/// `PUT /api/signature` (the agent's own) and `POST /api/signature/preview`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureChange {
+    /// Plain text; empty removes it.
+    pub signature: String,
 }
 
 /// `POST /api/conversations/{id}/contact`: "click to add".
@@ -203,6 +217,8 @@ pub struct ChannelChanges {
     pub default_subject: Option<String>,
     /// From name template (`{Agent_Name}` token).
     pub from_name: Option<String>,
+    /// The site's default signature of outgoing mail; empty removes it.
+    pub signature: Option<String>,
 }
 
 /// `GET /api/conversations?…`: filters and paging of the inbox list.

@@ -1,12 +1,14 @@
 //! The RFC 5322 message of an email from the inbox, built with mail-builder:
-//! one message to one contact per reply, text and HTML parts, and the
-//! agent's files as attachments (multipart/mixed).
+//! one message to the contact per reply (the people it copies in Cc; blind
+//! copies are never named), text and HTML parts with the signature under
+//! both, and the agent's files as attachments (multipart/mixed).
 
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::mime::MimePart;
 use mail_builder::MessageBuilder;
 
 use super::one_line;
+use super::signature::signed;
 
 /// Everything one outbound email carries.
 #[derive(Debug)]
@@ -19,6 +21,9 @@ pub struct Outgoing<'a> {
     pub to: &'a str,
     /// The contact's name, if known.
     pub to_name: Option<&'a str>,
+    /// The addresses copied, named in the Cc header (checked: `recipients::validate`).
+    /// Blind copies are only the envelope's business: they never reach a header.
+    pub cc: &'a [String],
     /// The conversation's signed reply address.
     pub reply_to: &'a str,
     /// Subject line.
@@ -31,6 +36,8 @@ pub struct Outgoing<'a> {
     pub references: &'a [String],
     /// The reply's text.
     pub text: &'a str,
+    /// The signature put under it (`signature::chosen`), if any.
+    pub signature: Option<&'a str>,
     /// Seconds since the epoch.
     pub date: u64,
     /// MIME boundary (random; mail-builder would read a clock wasm lacks).
@@ -51,7 +58,7 @@ pub struct OutgoingFile<'a> {
 }
 
 /// The reply as HTML: the text escaped, paragraphs and line breaks kept.
-fn html_of(text: &str) -> String {
+pub fn html_of(text: &str) -> String {
     let mut html = String::from("<!doctype html><html><body>");
     for paragraph in text.split("\n\n") {
         html.push_str("<p>");
@@ -78,11 +85,12 @@ fn html_of(text: &str) -> String {
 /// The RFC 5322 message (text and HTML parts; encoded words where needed).
 /// Subject, From name and To name lose CR, LF and other control characters.
 pub fn build(out: &Outgoing) -> Result<String, String> {
+    let text = signed(out.text, out.signature);
     let mut body = MimePart::new(
         ContentType::new("multipart/alternative").attribute("boundary", out.boundary),
         vec![
-            MimePart::new(ContentType::new("text/plain").attribute("charset", "utf-8"), out.text),
-            MimePart::new(ContentType::new("text/html").attribute("charset", "utf-8"), html_of(out.text)),
+            MimePart::new(ContentType::new("text/plain").attribute("charset", "utf-8"), text.as_str()),
+            MimePart::new(ContentType::new("text/html").attribute("charset", "utf-8"), html_of(&text)),
         ],
     );
     if !out.files.is_empty() {
@@ -104,6 +112,9 @@ pub fn build(out: &Outgoing) -> Result<String, String> {
         .date(out.date)
         .header("Auto-Submitted", mail_builder::headers::raw::Raw::new("no"))
         .body(body);
+    if !out.cc.is_empty() {
+        builder = builder.cc(out.cc.iter().map(String::as_str).collect::<Vec<_>>());
+    }
     if let Some(parent) = out.in_reply_to {
         builder = builder.in_reply_to(parent);
     }
@@ -124,12 +135,14 @@ mod tests {
             from_address: "support@juniper.inbound.example.com",
             to: "mia@example.org",
             to_name,
+            cc: &[],
             reply_to: "reply+c_1.abc@juniper.inbound.example.com",
             subject,
             message_id: "m_1.sig@juniper.inbound.example.com",
             in_reply_to: Some("m0@mail.example.org"),
             references: &[],
             text: "Hello <Mia> & co\n\nBest",
+            signature: None,
             date: 1_795_219_200,
             boundary: "parley-boundary",
             files: &[],
@@ -159,6 +172,25 @@ mod tests {
         assert!(raw.contains("Auto-Submitted: no\r\n"), "{raw}");
         assert!(raw.contains("boundary=\"parley-boundary\""), "{raw}");
         assert!(raw.contains("<p>Hello &lt;Mia&gt; &amp; co</p><p>Best</p>"), "{raw}");
+    }
+
+    #[test]
+    fn cc_is_a_header_and_the_signature_closes_both_parts_escaped() {
+        let cc = ["ben@example.org".to_string(), "cy@example.net".to_string()];
+        let out = Outgoing { cc: &cc, signature: Some("Robin <robin@j&p>\n<script>x</script>"), ..outgoing("Re: Hi", "Robin", Some("Mia")) };
+        let raw = build(&out).unwrap();
+        let head = &raw[..raw.find("\r\n\r\n").unwrap()];
+        assert!(head.contains("Cc: <ben@example.org>, <cy@example.net>\r\n"), "{head}");
+        assert!(!head.to_ascii_lowercase().contains("bcc"), "{head}");
+        let parsed = mail_parser::MessageParser::default().parse(raw.as_bytes()).unwrap();
+        let text = parsed.body_text(0).unwrap().replace("\r\n", "\n");
+        assert!(text.ends_with("Best\n\n-- \nRobin <robin@j&p>\n<script>x</script>"), "{text:?}");
+        let html = parsed.body_html(0).unwrap();
+        assert!(html.contains("<p>-- <br>Robin &lt;robin@j&amp;p&gt;<br>&lt;script&gt;x&lt;/script&gt;</p>"), "{html}");
+        assert!(!html.contains("<script>"), "{html}");
+        let unsigned = build(&outgoing("Re: Hi", "Robin", None)).unwrap();
+        assert!(!unsigned.contains("-- "), "no signature, no delimiter");
+        assert!(!unsigned.contains("\r\nCc:"), "no Cc header without copies");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Email channel rules: forwarding and reply addresses, Message-IDs, quoted
-//! history, and mail that must never trigger automatic answers; with the
+//! history, the people a conversation copies (Cc, Bcc), signatures of
+//! outgoing mail, and mail that must never trigger automatic answers; with the
 //! feature `mail`, the whole pipeline: parsing inbound mail, sanitising its
 //! HTML, and building outbound mail.
 
@@ -17,6 +18,7 @@ pub mod outbound;
 pub mod parse;
 pub mod quote;
 mod reply_words;
+pub mod recipients;
 #[cfg(feature = "mail")]
 mod parts;
 #[cfg(feature = "mail")]
@@ -25,6 +27,7 @@ pub mod sanitize;
 pub mod sender;
 #[cfg(feature = "mail")]
 pub mod uuencode;
+pub mod signature;
 
 pub use address::*;
 pub use header_text::one_line;

@@ -69,6 +69,8 @@ pub struct Mail {
     pub referenced: Vec<String>,
     /// Every To and Cc address (reply addresses are looked for there).
     pub recipients: Vec<String>,
+    /// The Cc header's people, with their names (`recipients::cc_of`).
+    pub cc: Vec<super::recipients::Participant>,
     /// To, Cc, Reply-To, In-Reply-To, References, Date, the sender check
     /// (`sender`) and what a large message left out (`not_processed`), as JSON.
     pub headers_json: String,
@@ -181,6 +183,7 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
         },
         referenced,
         recipients,
+        cc: super::recipients::cc_of(&message),
         headers_json: headers.to_string(),
         flags,
         attachments: if large { Vec::new() } else { attachments(&message).into_iter().chain(uu_files.into_iter().map(uu_attachment)).collect() },

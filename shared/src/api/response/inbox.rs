@@ -266,6 +266,18 @@ pub struct Thread {
     pub claim: Option<Claim>,
     /// For Messenger conversations: the person, and whether a reply may go out now.
     pub messenger: Option<MessengerThread>,
+    /// For email: the people the conversation copies besides its contact (Cc).
+    pub cc: Vec<CcAddress>,
+}
+
+/// A person an email conversation copies.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct CcAddress {
+    /// Their address.
+    pub address: String,
+    /// Their name, as their mail gave it.
+    pub name: Option<String>,
 }
 
 /// The Messenger side of a thread: the person's profile and the messaging window.
@@ -310,6 +322,12 @@ pub struct EmailDraft {
     pub subject: String,
     /// Whether the address is one the visitor typed and never proved.
     pub to_unverified: bool,
+    /// The addresses copied by default: the conversation's Cc.
+    pub cc: Vec<String>,
+    /// The signature the email will carry (the agent's, else the site's), if any.
+    pub signature: Option<String>,
+    /// Most addresses in all (To, Cc and Bcc).
+    pub max_recipients: u64,
 }
 
 /// `GET /api/contacts/{id}`: a contact's profile.

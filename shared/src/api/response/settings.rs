@@ -66,6 +66,8 @@ pub struct EmailChannel {
     pub default_subject: String,
     /// From name template of emails from the inbox.
     pub from_name: String,
+    /// The site's default signature of outgoing mail (an agent's own wins).
+    pub signature: Option<String>,
 }
 
 /// `GET /api/sites`: the account's sites.
@@ -106,6 +108,24 @@ pub struct EmailPreview {
     pub from: String,
     /// The subject.
     pub subject: String,
+}
+
+/// `GET`/`PUT /api/signature`: the signed-in agent's own signature of outgoing mail.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AgentSignature {
+    /// The signature; null: the site's default is used.
+    pub signature: Option<String>,
+}
+
+/// `POST /api/signature/preview`: an email reply signed with a signature, as sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SignaturePreview {
+    /// The text part.
+    pub text: String,
+    /// The HTML part (everything typed escaped): shown only in a sandboxed frame.
+    pub html: String,
 }
 
 /// An automation (signed outbound webhook) of a site, without its secret.
