@@ -13,7 +13,7 @@
 use shared::conversation::validate_body;
 use shared::form::{FormConfig, FormField};
 
-use crate::form::{FormStep, Values, VisitorState};
+use crate::form::{Answer, FormStep, Values, VisitorState};
 use crate::thread::{Line, Thread};
 
 mod action;
@@ -48,8 +48,11 @@ pub struct State<I> {
     link: live::Link,
     config: FormConfig,
     token: Option<String>,
-    /// What the worker knows of this visitor; `None` until it has told us.
+    /// What the worker knows of this visitor; `None` until it has told us
+    /// (a browser without a visitor yet is one the worker knows nothing of).
     visitor: Option<VisitorState>,
+    /// A Form answer waiting for its visitor to be created.
+    answer: Option<Answer>,
     /// An `identify` not yet sent.
     identity: Option<I>,
     /// Whether replies are news (announced to the host page): not the history of the first load.
@@ -87,8 +90,9 @@ impl<I> State<I> {
             seen_at: 0.0,
             link: live::Link::default(),
             config,
+            visitor: token.is_none().then(VisitorState::default),
             token,
-            visitor: None,
+            answer: None,
             identity: None,
             announced: false,
             generation: 0,
@@ -120,6 +124,8 @@ impl<I> State<I> {
                 }
             }
             Action::Reset => self.reset(),
+            Action::Visit if self.token.is_none() => self.create(),
+            Action::Visit => {}
             Action::Typed { text, now } => self.typed(text, now),
             Action::Connected { now } => self.connected(now),
             Action::Disconnected { now } => self.disconnected(now),
@@ -188,8 +194,13 @@ impl<I> State<I> {
         self.effects.push(Effect::Emit(if open { "open" } else { "close" }));
         if open {
             self.unread = 0;
-            // A visitor is made at once, so the socket can tell whether anyone is online.
-            self.identify_then_load();
+            // No visitor is made for looking: only for writing, the Form or
+            // identify (the socket says who is online without one).
+            if self.identity.is_some() {
+                self.identify_then_load();
+            } else {
+                self.load();
+            }
         }
     }
 
@@ -231,6 +242,9 @@ impl<I> State<I> {
         self.creating = false;
         let Some(token) = token else {
             self.reload_after_identify = false;
+            if self.answer.take().is_some() {
+                self.form.refused(Vec::new(), None);
+            }
             if self.flushing && self.sending.is_none() {
                 // The send waiting for this visitor fails; the next one tries again.
                 if let Some((client_id, _)) = self.thread.next_to_send() {
@@ -241,6 +255,10 @@ impl<I> State<I> {
             return;
         };
         self.effects.push(Effect::StoreToken(token.clone()));
+        self.effects.push(Effect::Emit("visitor"));
+        if let Some(answer) = self.answer.take() {
+            self.effects.push(Effect::SubmitForm { generation: self.generation, token: token.clone(), answer });
+        }
         self.token = Some(token);
         if !self.send_identity() && self.reload_after_identify {
             self.reload_after_identify = false;
@@ -324,15 +342,20 @@ impl<I> State<I> {
     fn submit_form(&mut self, values: &Values) {
         let email_known = self.email_known();
         let Some(answer) = self.form.submit(&self.config, values, email_known) else { return };
-        if let Some(token) = &self.token {
-            self.effects.push(Effect::SubmitForm { generation: self.generation, token: token.clone(), answer });
+        match &self.token {
+            Some(token) => self.effects.push(Effect::SubmitForm { generation: self.generation, token: token.clone(), answer }),
+            None => {
+                // Answering the Form makes the visitor.
+                self.answer = Some(answer);
+                self.create();
+            }
         }
     }
 
     /// Drops a token the worker no longer accepts (expired or unknown): the visitor starts afresh.
     fn forget(&mut self) {
         self.token = None;
-        self.visitor = None;
+        self.visitor = Some(VisitorState::default());
         self.loading = false;
         self.seen_at = 0.0;
         self.unread = 0;
@@ -345,6 +368,7 @@ impl<I> State<I> {
         self.generation = self.generation.wrapping_add(1);
         self.thread.clear();
         self.identity = None;
+        self.answer = None;
         self.announced = true;
         self.form = FormStep::Hidden;
         self.creating = false;
