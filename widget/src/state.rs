@@ -21,6 +21,9 @@ mod live;
 pub use action::{Action, Effect};
 pub use live::{Push, Timer};
 
+/// What the worker knows of a visitor it has not met.
+static NOBODY: VisitorState = VisitorState { known: Vec::new(), form_done: false };
+
 /// Everything the widget knows.
 #[derive(Debug)]
 pub struct State<I> {
@@ -48,8 +51,7 @@ pub struct State<I> {
     link: live::Link,
     config: FormConfig,
     token: Option<String>,
-    /// What the worker knows of this visitor; `None` until it has told us
-    /// (a browser without a visitor yet is one the worker knows nothing of).
+    /// What the worker knows of this visitor; `None` until it has told us.
     visitor: Option<VisitorState>,
     /// A Form answer waiting for its visitor to be created.
     answer: Option<Answer>,
@@ -90,7 +92,7 @@ impl<I> State<I> {
             seen_at: 0.0,
             link: live::Link::default(),
             config,
-            visitor: token.is_none().then(VisitorState::default),
+            visitor: None,
             token,
             answer: None,
             identity: None,
@@ -336,7 +338,9 @@ impl<I> State<I> {
     /// online it comes first, so the reply can go by email.
     fn update_form(&mut self) {
         let ask = self.thread.has_stored_visitor_line() || (!self.online && !self.email_known());
-        self.form.update(&self.config, self.visitor.as_ref(), ask);
+        // A browser with no visitor yet is one the worker knows nothing of.
+        let visitor = self.visitor.as_ref().or(self.token.is_none().then_some(&NOBODY));
+        self.form.update(&self.config, visitor, ask);
     }
 
     fn submit_form(&mut self, values: &Values) {
@@ -355,7 +359,7 @@ impl<I> State<I> {
     /// Drops a token the worker no longer accepts (expired or unknown): the visitor starts afresh.
     fn forget(&mut self) {
         self.token = None;
-        self.visitor = Some(VisitorState::default());
+        self.visitor = None;
         self.loading = false;
         self.seen_at = 0.0;
         self.unread = 0;

@@ -141,9 +141,11 @@ fn the_first_message_creates_the_visitor_then_sends_and_learns_the_form() {
         Effect::Send { generation: 0, token: "v1".into(), client_id: "c1".into(), body: "hello".into() },
     ]);
     let effects = state.apply(Action::Sent { generation: 0, client_id: "c1".into(), answer: Ok(line(Author::Visitor, Some("c1"), "hello", 2.0)) });
-    assert_eq!(effects, vec![Effect::Connect(Some("v1".into()))], "a new visitor: nothing to fetch; awaiting a reply, the socket opens");
+    assert_eq!(effects, vec![load("v1", 2), Effect::Connect(Some("v1".into()))], "what the Form step must ask; awaiting a reply, the socket opens");
     assert_eq!(bodies(&state), [("hello", Delivery::Stored)]);
 
+    let stored = vec![line(Author::Visitor, Some("c1"), "hello", 2.0)];
+    state.apply(Action::Loaded { generation: 0, answer: Ok((stored, unknown(), 0.0)) });
     let FormStep::Asking(asking) = &state.form else { panic!("the Form step follows the first message") };
     assert_eq!(asking.fields, vec![(FormField::Email, FieldMode::Required), (FormField::Phone, FieldMode::Optional)]);
 }
