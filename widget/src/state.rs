@@ -262,6 +262,8 @@ impl<I> State<I> {
             self.effects.push(Effect::SubmitForm { generation: self.generation, token: token.clone(), answer });
         }
         self.token = Some(token);
+        // A new visitor: the worker knows nothing of it yet (the Form stays as it is).
+        self.visitor.get_or_insert_with(VisitorState::default);
         if !self.send_identity() && self.reload_after_identify {
             self.reload_after_identify = false;
             self.load();

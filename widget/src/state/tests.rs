@@ -108,6 +108,23 @@ fn looking_makes_no_visitor_writing_answering_or_identify_does() {
 }
 
 #[test]
+fn the_form_asked_before_writing_stays_when_the_first_message_makes_the_visitor() {
+    let mut state = fresh();
+    state.apply(Action::Open);
+    state.apply(Action::Pushed(super::Push::Presence(false)));
+    let asked = state.form.clone();
+    assert!(matches!(asked, FormStep::Asking(_)));
+    state.apply(submit("hello", "c1"));
+    state.apply(Action::Created { generation: 0, token: Some("v1".into()) });
+    // The visitor's own socket opens and says again who is online.
+    state.apply(Action::Connected { now: 2.0 });
+    state.apply(Action::Pushed(super::Push::Presence(false)));
+    assert_eq!(state.form, asked, "not hidden and rebuilt: what the visitor typed in it stays");
+    state.apply(Action::Sent { generation: 0, client_id: "c1".into(), answer: Ok(line(Author::Visitor, Some("c1"), "hello", 2.0)) });
+    assert_eq!(state.form, asked, "still asking, beside the stored message");
+}
+
+#[test]
 fn an_answer_whose_visitor_could_not_be_made_says_so() {
     let mut state = fresh();
     state.apply(Action::Pushed(super::Push::Presence(false)));
@@ -141,11 +158,9 @@ fn the_first_message_creates_the_visitor_then_sends_and_learns_the_form() {
         Effect::Send { generation: 0, token: "v1".into(), client_id: "c1".into(), body: "hello".into() },
     ]);
     let effects = state.apply(Action::Sent { generation: 0, client_id: "c1".into(), answer: Ok(line(Author::Visitor, Some("c1"), "hello", 2.0)) });
-    assert_eq!(effects, vec![load("v1", 2), Effect::Connect(Some("v1".into()))], "what the Form step must ask; awaiting a reply, the socket opens");
+    assert_eq!(effects, vec![Effect::Connect(Some("v1".into()))], "a new visitor: nothing to fetch; awaiting a reply, the socket opens");
     assert_eq!(bodies(&state), [("hello", Delivery::Stored)]);
 
-    let stored = vec![line(Author::Visitor, Some("c1"), "hello", 2.0)];
-    state.apply(Action::Loaded { generation: 0, answer: Ok((stored, unknown(), 0.0)) });
     let FormStep::Asking(asking) = &state.form else { panic!("the Form step follows the first message") };
     assert_eq!(asking.fields, vec![(FormField::Email, FieldMode::Required), (FormField::Phone, FieldMode::Optional)]);
 }
