@@ -26,7 +26,7 @@ test("a widget socket needs an upgrade and a valid token", async () => {
   const token = await newVisitor();
   const forged = token.replace(/.$/, (c) => (c === "0" ? "1" : "0"));
   await assert.rejects(widgetSocket(forged), (err) => err.status === 401 && err.body.error.code === "visitor_token_invalid");
-  await assert.rejects(widgetSocket(null), (err) => err.status === 401, "no token offered");
+  await assert.rejects(widgetSocket(null), (err) => err.status === 404, "no token, and no site to hear presence from");
   const live = await widgetSocket(token);
   const hello = await live.next((p) => p.type === "presence");
   assert.equal(typeof hello.online, "boolean");
@@ -149,6 +149,28 @@ test("presence: a widget hears the team come online and go away", async () => {
   await tab.close();
   assert.equal((await widget.next((p) => p.type === "presence" && !p.online)).online, false, "the last tab closing takes the team offline");
   await widget.close();
+});
+
+test("a widget socket without a visitor hears the team's presence and nothing else, and makes no visitor", async () => {
+  const visitors = async () => (await sql("SELECT COUNT(*) AS n FROM visitors"))[0].n;
+  const before = await visitors();
+  await assert.rejects(widgetSocket(null, "s_nowhere"), (err) => err.status === 404, "an unknown site");
+  const anonymous = await widgetSocket(null, "s_demo");
+  const first = await anonymous.next((p) => p.type === "presence");
+  const tab = await inboxSocket({ key: KEY });
+  await tab.next((p) => p.type === "team");
+  if (!first.online) assert.equal((await anonymous.next((p) => p.type === "presence")).online, true, "it hears the team come online");
+  // What it sends goes nowhere: the team hears a visitor's typing, never this socket's.
+  anonymous.say({ type: "typing", text: "typed by nobody" });
+  const { token } = await chatting();
+  const widget = await widgetSocket(token);
+  await widget.next((p) => p.type === "presence");
+  widget.say({ type: "typing", text: "typed by a visitor" });
+  await tab.next((p) => p.type === "visitor_typing" && p.text === "typed by a visitor");
+  assert.deepEqual(tab.pushes.filter((p) => p.type === "visitor_typing" && p.text === "typed by nobody"), []);
+  assert.deepEqual(anonymous.pushes.filter((p) => p.type !== "presence"), [], "no message, typing or seen: only presence");
+  assert.equal(await visitors(), before + 1, "the one visitor that wrote; the socket made none");
+  await Promise.all([tab.close(), widget.close(), anonymous.close()]);
 });
 
 test("an inbox socket needs an agent, from the inbox's own origin", async () => {

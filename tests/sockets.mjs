@@ -81,9 +81,9 @@ function open(path, { protocols, headers = {} } = {}) {
   });
 }
 
-/** A widget's socket for the visitor with this token. */
-export function widgetSocket(token) {
-  return open("/api/widget/live", { protocols: token === null ? ["parley"] : ["parley", token] });
+/** A widget's socket for the visitor with this token; with `null`, a socket with no visitor on `site` (presence only). */
+export function widgetSocket(token, site) {
+  return open(`/api/widget/live${site ? `?site=${site}` : ""}`, { protocols: token === null ? ["parley"] : ["parley", token] });
 }
 
 /** An inbox tab's socket: `{cookie}` of a session (from the inbox's origin) or `{key}`. */

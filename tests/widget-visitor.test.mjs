@@ -41,9 +41,10 @@ test("the Form step asks each site's fields after the first message", async () =
   };
   for (const [site, fields] of Object.entries(expected)) {
     const page = await visit(site);
-    const socket = page.waitForEvent("websocket");
+    // Listening from the socket's creation: its first frame may come before a later listener.
+    const presence = new Promise((resolve) => page.on("websocket", (ws) => ws.on("framereceived", (f) => f.payload.includes('"presence"') && resolve())));
     await page.locator(".launcher").click();
-    await (await socket).waitForEvent("framereceived", { predicate: (f) => f.payload.includes('"presence"') });
+    await presence;
     assert.equal(await page.locator(".form-step").count(), 0, "no form before the visitor writes");
     await page.locator(".launcher").click(); // closed again; openAndSay opens it
     await openAndSay(page, "hello");

@@ -158,10 +158,10 @@
           send.insertAdjacentHTML("beforebegin", '<label class="clip">📎<input type="file" class="sr-only" aria-label="' +
             (fr ? "Joindre un fichier" : "Attach a file") + '"></label>');
         // dragover and drop, always: the panel takes drops, and a drop never opens the file in the page.
-        if (i > 4 || i == 2 || (what && token)) e.preventDefault();
-        if (!what || !token) return;
+        if (i > 4 || i == 2 || what) e.preventDefault();
+        if (!what) return;
         import(base + "/widget/files.js").then(function (m) {
-          m.default(what, base, token, root, fr);
+          m.default(what, base, token, root, fr, widget);
         });
       });
     });

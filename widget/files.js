@@ -2,16 +2,19 @@
  * (widget/facade.js) loads it only when a visitor sends or opens a file, so a
  * visit without files never downloads it.
  *
- * default(what, base, token, root, fr):
+ * default(what, base, token, root, fr, widget):
  *  - `what` an array of File: each is sent as a chat message of its own
  *    (POST /api/widget/files), retried after a network failure with the same
- *    client id (the worker never stores it twice). The stored message reaches
+ *    client id (the worker never stores it twice). Without a token yet (a
+ *    file is the first thing the visitor writes), the widget makes the
+ *    visitor first (`widget.visit()`), as a first message would, and says
+ *    when its cookie is set (`parley:visitor`). The stored message reaches
  *    the thread like any other, pushed on the widget's live socket. A refusal
  *    (the worker checks size and kind by the bytes) shows in the panel's notice.
  *  - `what` a line's text (the widget names a message's files in it): the
  *    files of the visitor's latest message with that text are downloaded with
  *    the visitor's token and saved under their names (never opened in the page). */
-export default function (what, base, token, root, fr) {
+export default function (what, base, token, root, fr, widget) {
   var auth = { authorization: "Bearer " + token };
   var api = base + "/api/widget/";
   var notice = function (text) {
@@ -20,7 +23,7 @@ export default function (what, base, token, root, fr) {
   };
   if (typeof what == "string") {
     // The thread has the message's files; the page has only its text.
-    fetch(api + "conversation", { headers: auth })
+    if (token) fetch(api + "conversation", { headers: auth })
       .then(function (res) { return res.json(); })
       .then(function (thread) {
         var found = thread.messages.filter(function (m) { return m.body == what; }).pop();
@@ -43,9 +46,20 @@ export default function (what, base, token, root, fr) {
   var refused = fr
     ? "Fichier non envoyé : images, PDF ou documents bureautiques, 10 Mo au plus."
     : "File not sent: images, PDF or office documents, up to 10 MB.";
-  what.forEach(function (file) {
+  what = what.filter(function (file) {
+    return file.size <= 10485760 || notice(refused);
+  });
+  if (!what.length) return;
+  if (!token) {
+    addEventListener("parley:visitor", function () {
+      auth.authorization = "Bearer " + document.cookie.match(/parley_visitor=([^;]+)/)[1];
+      what.forEach(upload);
+    }, { once: true });
+    return widget.visit();
+  }
+  what.forEach(upload);
+  function upload(file) {
     var id = crypto.randomUUID(), tries = 0;
-    if (file.size > 10485760) return notice(refused);
     (function send() {
       fetch(api + "files?client_message_id=" + id + "&name=" + encodeURIComponent(file.name), {
         method: "POST",
@@ -58,5 +72,5 @@ export default function (what, base, token, root, fr) {
         ++tries < 3 ? setTimeout(send, 2000 * tries) : notice(refused);
       });
     })();
-  });
+  }
 }

@@ -222,9 +222,9 @@ impl Api {
         }));
     }
 
-    /// The live socket's address (`ws:` or `wss:`).
-    pub fn live_url(&self) -> String {
-        ["ws", self.base.get(4..).unwrap_or_default(), "/api/widget/live"].concat()
+    /// The live socket's address (`ws:` or `wss:`), naming the site (for a socket without a visitor).
+    pub fn live_url(&self, site: &str) -> String {
+        ["ws", self.base.get(4..).unwrap_or_default(), "/api/widget/live?site=", site].concat()
     }
 
     /// The visitor's stored messages numbered after `after`, oldest first, what

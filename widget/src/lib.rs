@@ -119,6 +119,12 @@ impl Widget {
     pub fn reset(&self) {
         dispatch(&self.inner, Action::Reset);
     }
+
+    /// Makes the visitor, if there is none yet: a file is the first thing
+    /// they write (`parley:visitor` says when the cookie holds its token).
+    pub fn visit(&self) {
+        dispatch(&self.inner, Action::Visit);
+    }
 }
 
 /// Applies `action`, renders the new state, then carries out its effects.
@@ -150,7 +156,7 @@ fn run(inner: &Shared, effects: Vec<Effect<Object>>) {
             Effect::SubmitForm { generation, token, answer: details } => api.submit_form(&token, &details, generation, answer(inner)),
             Effect::StoreToken(token) => cookie::write(&token),
             Effect::ForgetToken => cookie::clear(),
-            Effect::Connect(token) => live::connect(inner, &token),
+            Effect::Connect(token) => live::connect(inner, token),
             Effect::Disconnect => live::disconnect(inner),
             Effect::Say(typed) => live::say(inner, &typed),
             Effect::After(ms, timer) => live::after(inner, ms, timer),

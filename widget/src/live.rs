@@ -26,11 +26,16 @@ fn now() -> f64 {
     js_sys::Date::now()
 }
 
-/// Opens a socket for `token`, replacing any other.
-pub fn connect(inner: &Shared, token: &str) {
+/// Opens a socket for `token`, or without one the site's socket that
+/// carries the team's presence only; replaces any other.
+pub fn connect(inner: &Shared, token: Option<String>) {
     disconnect(inner);
-    let protocols = Array::of2(&"parley".into(), &token.into());
-    let Ok(ws) = WebSocket::new_with_str_sequence(&inner.api.live_url(), &protocols) else {
+    let parley = "parley".into();
+    let protocols = match token {
+        Some(token) => Array::of2(&parley, &token.into()),
+        None => Array::of1(&parley),
+    };
+    let Ok(ws) = WebSocket::new_with_str_sequence(&inner.api.live_url(&inner.site), &protocols) else {
         return dispatch(inner, Action::Disconnected { now: now() });
     };
     let (i, j, k) = (inner.clone(), inner.clone(), inner.clone());

@@ -13,13 +13,16 @@
 use shared::conversation::validate_body;
 use shared::form::{FormConfig, FormField};
 
-use crate::form::{FormStep, Values, VisitorState};
+use crate::form::{Answer, FormStep, Values, VisitorState};
 use crate::thread::{Line, Thread};
 
 mod action;
 mod live;
 pub use action::{Action, Effect};
 pub use live::{Push, Timer};
+
+/// What the worker knows of a visitor it has not met.
+static NOBODY: VisitorState = VisitorState { known: Vec::new(), form_done: false };
 
 /// Everything the widget knows.
 #[derive(Debug)]
@@ -50,6 +53,8 @@ pub struct State<I> {
     token: Option<String>,
     /// What the worker knows of this visitor; `None` until it has told us.
     visitor: Option<VisitorState>,
+    /// A Form answer waiting for its visitor to be created.
+    answer: Option<Answer>,
     /// An `identify` not yet sent.
     identity: Option<I>,
     /// Whether replies are news (announced to the host page): not the history of the first load.
@@ -87,8 +92,9 @@ impl<I> State<I> {
             seen_at: 0.0,
             link: live::Link::default(),
             config,
-            token,
             visitor: None,
+            token,
+            answer: None,
             identity: None,
             announced: false,
             generation: 0,
@@ -120,6 +126,8 @@ impl<I> State<I> {
                 }
             }
             Action::Reset => self.reset(),
+            Action::Visit if self.token.is_none() => self.create(),
+            Action::Visit => {}
             Action::Typed { text, now } => self.typed(text, now),
             Action::Connected { now } => self.connected(now),
             Action::Disconnected { now } => self.disconnected(now),
@@ -188,8 +196,13 @@ impl<I> State<I> {
         self.effects.push(Effect::Emit(if open { "open" } else { "close" }));
         if open {
             self.unread = 0;
-            // A visitor is made at once, so the socket can tell whether anyone is online.
-            self.identify_then_load();
+            // No visitor is made for looking: only for writing, the Form or
+            // identify (the socket says who is online without one).
+            if self.identity.is_some() {
+                self.identify_then_load();
+            } else {
+                self.load();
+            }
         }
     }
 
@@ -231,6 +244,9 @@ impl<I> State<I> {
         self.creating = false;
         let Some(token) = token else {
             self.reload_after_identify = false;
+            if self.answer.take().is_some() {
+                self.form.refused(Vec::new(), None);
+            }
             if self.flushing && self.sending.is_none() {
                 // The send waiting for this visitor fails; the next one tries again.
                 if let Some((client_id, _)) = self.thread.next_to_send() {
@@ -241,7 +257,13 @@ impl<I> State<I> {
             return;
         };
         self.effects.push(Effect::StoreToken(token.clone()));
+        self.effects.push(Effect::Emit("visitor"));
+        if let Some(answer) = self.answer.take() {
+            self.effects.push(Effect::SubmitForm { generation: self.generation, token: token.clone(), answer });
+        }
         self.token = Some(token);
+        // A new visitor: the worker knows nothing of it yet (the Form stays as it is).
+        self.visitor.get_or_insert_with(VisitorState::default);
         if !self.send_identity() && self.reload_after_identify {
             self.reload_after_identify = false;
             self.load();
@@ -318,14 +340,21 @@ impl<I> State<I> {
     /// online it comes first, so the reply can go by email.
     fn update_form(&mut self) {
         let ask = self.thread.has_stored_visitor_line() || (!self.online && !self.email_known());
-        self.form.update(&self.config, self.visitor.as_ref(), ask);
+        // A browser with no visitor yet is one the worker knows nothing of.
+        let visitor = self.visitor.as_ref().or(self.token.is_none().then_some(&NOBODY));
+        self.form.update(&self.config, visitor, ask);
     }
 
     fn submit_form(&mut self, values: &Values) {
         let email_known = self.email_known();
         let Some(answer) = self.form.submit(&self.config, values, email_known) else { return };
-        if let Some(token) = &self.token {
-            self.effects.push(Effect::SubmitForm { generation: self.generation, token: token.clone(), answer });
+        match &self.token {
+            Some(token) => self.effects.push(Effect::SubmitForm { generation: self.generation, token: token.clone(), answer }),
+            None => {
+                // Answering the Form makes the visitor.
+                self.answer = Some(answer);
+                self.create();
+            }
         }
     }
 
@@ -345,6 +374,7 @@ impl<I> State<I> {
         self.generation = self.generation.wrapping_add(1);
         self.thread.clear();
         self.identity = None;
+        self.answer = None;
         self.announced = true;
         self.form = FormStep::Hidden;
         self.creating = false;

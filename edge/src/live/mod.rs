@@ -157,6 +157,13 @@ impl Live {
         Ok(connect(&self.inbox_hub(&socket.account_id)?, socket).await?)
     }
 
+    /// Hands the WebSocket upgrade of a widget without a visitor to one of its
+    /// site's shards (any: presence reaches them all); it hears presence only.
+    pub async fn watch_site(&self, site_id: &str, account_id: &str) -> ApiResult<Response> {
+        let hub = self.visitor_hub(site_id, shard_of(&crate::ids::new_id("ws"), self.shards))?;
+        Ok(open(&hub, "/watch", &account_id).await?)
+    }
+
     /// Hands a widget's WebSocket upgrade to its site shard's object.
     pub async fn connect_visitor(&self, site_id: &str, socket: &VisitorSocket) -> ApiResult<Response> {
         let hub = self.visitor_hub(site_id, shard_of(&socket.visitor_id, self.shards))?;
@@ -176,11 +183,16 @@ async fn post<T: Serialize>(stub: &Stub, path: &str, body: &T) -> worker::Result
 
 /// Opens a socket on an object, telling it who the socket is.
 async fn connect<T: Serialize>(stub: &Stub, socket: &T) -> worker::Result<Response> {
+    open(stub, "/connect", socket).await
+}
+
+/// Opens a socket on an object at `path`, with `identity` in the internal header.
+async fn open<T: Serialize>(stub: &Stub, path: &str, identity: &T) -> worker::Result<Response> {
     let headers = Headers::new();
     headers.set("upgrade", "websocket")?;
-    headers.set(SOCKET_HEADER, &serde_json::to_string(socket)?)?;
+    headers.set(SOCKET_HEADER, &serde_json::to_string(identity)?)?;
     let init = RequestInit { headers, ..RequestInit::default() };
-    stub.fetch_with_request(Request::new_with_init("https://live/connect", &init)?).await
+    stub.fetch_with_request(Request::new_with_init(&["https://live", path].concat(), &init)?).await
 }
 
 /// The identity the worker gave a socket, read by the object.

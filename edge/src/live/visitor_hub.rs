@@ -1,7 +1,9 @@
 //! A site shard's visitor object: the widgets' sockets, each tagged with its
 //! visitor (every tab of a browser shares one). It pushes replies, typing,
 //! "seen" and the team's presence to them, and relays what a visitor types
-//! to the account's inbox. It keeps nothing but its sockets.
+//! to the account's inbox. A widget open before its visitor wrote has a
+//! socket with no tag and no attachment: it hears presence and nothing else,
+//! and what it sends is dropped. It keeps nothing but its sockets.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -33,6 +35,11 @@ impl DurableObject for VisitorHub {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         match req.path().as_str() {
             "/connect" => self.connect(&req).await,
+            "/watch" => {
+                let pair = WebSocketPair::new()?;
+                self.state.accept_web_socket(&pair.server);
+                self.answer(pair, &socket_identity::<String>(&req)?).await
+            }
             "/push" => {
                 let visitor = req.url()?.query_pairs().find(|(k, _)| k == "visitor").map(|(_, v)| v.into_owned()).unwrap_or_default();
                 super::relay(&self.state.get_websockets_with_tag(&visitor), &req.text().await?);
@@ -91,8 +98,13 @@ impl VisitorHub {
         pair.server.serialize_attachment(&socket)?;
         // Counted before the widget hears it is connected (and catches up).
         self.record_tabs(&socket.visitor_id, None).await;
+        self.answer(pair, &socket.account_id).await
+    }
+
+    /// Tells a new socket whether the account's team is online, and answers the upgrade.
+    async fn answer(&self, pair: WebSocketPair, account_id: &str) -> Result<Response> {
         // Asked on every connect, so a widget never trusts an old answer.
-        let online = Live::new(&self.env).team_online(&socket.account_id).await;
+        let online = Live::new(&self.env).team_online(account_id).await;
         super::send(&pair.server, &WidgetPush::Presence { online });
         let mut response = Response::from_websocket(pair.client)?;
         // The widget offers the `parley` subprotocol (its token rides beside it).

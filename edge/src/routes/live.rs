@@ -1,6 +1,7 @@
 //! Opening live sockets, authorized like the API: a widget's by its visitor
-//! token (scoped to that visitor), an inbox tab's by the agent's session or
-//! API key (scoped to the account); and the agent's online/away toggle.
+//! token (scoped to that visitor), or with no token as anonymous (scoped to
+//! the site, the team's presence only); an inbox tab's by the agent's session
+//! or API key (scoped to the account); and the agent's online/away toggle.
 
 use shared::api;
 use shared::visitor::TOKEN_INVALID;
@@ -13,6 +14,7 @@ use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::new_id;
+use crate::limits::{client_ip, Limit};
 use crate::live::{AgentSocket, VisitorSocket};
 
 /// A browser page of another origin tried to open an agent's socket.
@@ -32,27 +34,41 @@ fn require_upgrade(req: &Request) -> ApiResult<()> {
 
 /// The visitor token a widget offers as its second WebSocket subprotocol
 /// (`parley, <token>`): browsers cannot set headers on a socket, and a token
-/// in the URL would end up in logs.
-fn offered_token(req: &Request) -> ApiResult<String> {
+/// in the URL would end up in logs. `parley` alone offers none.
+fn offered_token(req: &Request) -> ApiResult<Option<String>> {
     let offered = req.headers().get("sec-websocket-protocol")?.unwrap_or_default();
     let mut protocols = offered.split(',').map(str::trim);
     match (protocols.next(), protocols.next()) {
-        (Some("parley"), Some(token)) if !token.is_empty() => Ok(token.to_string()),
+        (Some("parley"), None) => Ok(None),
+        (Some("parley"), Some(token)) if !token.is_empty() => Ok(Some(token.to_string())),
         _ => Err(ApiError::Unauthorized(TOKEN_INVALID)),
     }
 }
 
-/// `GET /api/widget/live` (WebSocket): the visitor's pushes, for the token's visitor only.
+/// `GET /api/widget/live?site=` (WebSocket): the visitor's pushes, for the
+/// token's visitor only; without a token (a panel open before its visitor
+/// wrote), the site's presence pushes and nothing else.
 pub async fn widget(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let app = cx.app;
     require_upgrade(&cx.req)?;
-    let token = offered_token(&cx.req)?;
+    let Some(token) = offered_token(&cx.req)? else { return anonymous(cx).await };
     let visitor = auth::visitor_by_token(app.store, &token).await?;
     if visitor.blocked_at.is_some() {
         return Err(ApiError::Forbidden(VISITOR_BLOCKED));
     }
     let socket = VisitorSocket { socket_id: new_id("ws"), visitor_id: visitor.id, account_id: visitor.account_id };
     app.live.connect_visitor(&visitor.site_id, &socket).await
+}
+
+/// A widget's socket without a visitor: no row, no cookie, nothing personal.
+/// It hears whether the team is online, on a site that takes chats; opening
+/// one is limited per client IP like making a visitor (its own count).
+async fn anonymous(cx: &mut Cx<'_>) -> ApiResult<Response> {
+    let app = cx.app;
+    let site_id = cx.req.url()?.query_pairs().find(|(k, _)| k == "site").map(|(_, v)| v.into_owned()).unwrap_or_default();
+    app.limits.check(Limit::VisitorsPerIp, &["watch:", &client_ip(&cx.req)].concat()).await?;
+    let site = app.store.site(&site_id).await?.filter(|s| s.enabled == 1).ok_or(ApiError::NotFound("Site"))?;
+    app.live.watch_site(&site.id, &site.account_id).await
 }
 
 /// `GET /api/live` (WebSocket): the account's pushes, for a signed-in agent,

@@ -24,6 +24,8 @@ pub enum Action<I> {
     Identify(I),
     /// The host page's user signed out: forget the visitor on this browser.
     Reset,
+    /// A file is sent: make the visitor if there is none.
+    Visit,
     /// The composer's text changed (`now`: ms).
     Typed { text: String, now: f64 },
     /// The live socket opened.
@@ -73,15 +75,16 @@ pub enum Effect<I> {
     StoreToken(String),
     /// Forget the visitor token.
     ForgetToken,
-    /// Open the live socket with this visitor token.
-    Connect(String),
+    /// Open the live socket with this visitor token, or without one (presence only).
+    Connect(Option<String>),
     /// Close the live socket.
     Disconnect,
     /// Send what the visitor is typing on the socket.
     Say(String),
     /// Come back with `Action::Due` after this many ms.
     After(u32, Timer),
-    /// Tell the host page the panel opened (`"open"`) or closed (`"close"`).
+    /// Tell the host page the panel opened (`"open"`), closed (`"close"`), or
+    /// that the visitor was made and the cookie set (`"visitor"`).
     Emit(&'static str),
     /// Tell the host page a reply arrived.
     Announce(Line),

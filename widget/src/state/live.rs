@@ -62,6 +62,8 @@ pub struct Link {
     polling: bool,
     /// When the socket opened (ms).
     opened_at: f64,
+    /// The socket was opened without a visitor: it hears the team's presence only.
+    anonymous: bool,
     /// Revision of the "is typing" indicator.
     typing_rev: u32,
     /// The composer's text.
@@ -75,16 +77,19 @@ pub struct Link {
 }
 
 impl<I> State<I> {
-    /// Whether the widget wants a socket: there is a visitor, and the panel is
-    /// open, or they await a reply, or replies came that they have not read.
+    /// Whether the widget wants a socket: the panel is open (with no visitor
+    /// yet, a socket for the team's presence only), or there is a visitor who
+    /// awaits a reply or has replies they have not read.
     pub fn wants_socket(&self) -> bool {
-        self.token.is_some() && (self.open || self.unread > 0 || self.thread.awaiting_reply())
+        self.open || self.token.is_some() && (self.unread > 0 || self.thread.awaiting_reply())
     }
 
-    /// Opens or closes the socket as [`Self::wants_socket`] says.
+    /// Opens or closes the socket as [`Self::wants_socket`] says; a socket
+    /// opened for another visitor than the widget's now (none, or a new one) is replaced.
     pub(super) fn sync_link(&mut self) {
         match (self.wants_socket(), self.link.sock) {
             (true, Sock::Off) => self.connect(),
+            (true, _) if self.link.anonymous != self.token.is_none() => self.connect(),
             (false, Sock::Off) | (true, _) => {}
             (false, _) => {
                 self.effects.push(Effect::Disconnect);
@@ -95,8 +100,8 @@ impl<I> State<I> {
     }
 
     fn connect(&mut self) {
-        let Some(token) = &self.token else { return };
-        self.effects.push(Effect::Connect(token.clone()));
+        self.effects.push(Effect::Connect(self.token.clone()));
+        self.link.anonymous = self.token.is_none();
         self.link.sock = Sock::Connecting;
         self.link.epoch = self.link.epoch.wrapping_add(1);
     }
@@ -218,16 +223,22 @@ impl<I> State<I> {
         if self.link.typed.is_empty() || now - self.link.said_at >= f64::from(TYPING_SEND_MS) {
             self.link.said_at = now;
             self.say();
-        } else if !self.link.due && self.link.sock == Sock::Open {
+        } else if !self.link.due && self.heard() {
             self.link.due = true;
             let wait = f64::from(TYPING_SEND_MS) - (now - self.link.said_at);
             self.effects.push(Effect::After(wait as u32, Timer::TypingSend));
         }
     }
 
-    /// Sends the composer's text if the socket is open and the agents have not heard it.
+    /// Whether the team hears what the visitor types: their own socket is open.
+    fn heard(&self) -> bool {
+        self.link.sock == Sock::Open && !self.link.anonymous
+    }
+
+    /// Sends the composer's text if the visitor's socket is open and the agents
+    /// have not heard it (never on a socket without a visitor: nobody wrote yet).
     pub(super) fn say(&mut self) {
-        if self.link.sock == Sock::Open && self.link.typed != self.link.said {
+        if self.heard() && self.link.typed != self.link.said {
             self.link.said.clone_from(&self.link.typed);
             self.effects.push(Effect::Say(self.link.typed.clone()));
         }

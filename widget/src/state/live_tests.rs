@@ -52,7 +52,7 @@ fn a_socket_is_held_while_open_awaiting_a_reply_or_with_unread_replies() {
     assert!(!state.wants_socket());
 
     let (mut state, effects) = returning(vec![msg(Author::Visitor, "m1", Some("c1"), "any news?", 1)]);
-    assert_eq!(effects, vec![Effect::Connect("v1".into())], "awaiting a reply, panel closed");
+    assert_eq!(effects, vec![Effect::Connect(Some("v1".into()))], "awaiting a reply, panel closed");
     state.apply(Action::Connected { now: 0.0 });
     let effects = state.apply(Action::Pushed(Push::Message(msg(Author::Agent, "m2", None, "yes", 2))));
     assert_eq!(effects, vec![Effect::Announce(msg(Author::Agent, "m2", None, "yes", 2))], "unread keeps the socket");
@@ -93,7 +93,7 @@ fn a_dropped_socket_reconnects_with_backoff_and_catches_up() {
     let epoch = state.link.epoch;
     assert_eq!(state.apply(Action::Disconnected { now: 1.0 }), vec![Effect::After(500, Timer::Link(epoch + 1))]);
     assert_eq!(state.apply(Action::Due(Timer::Link(epoch))), vec![], "an old timer is ignored");
-    assert_eq!(state.apply(Action::Due(Timer::Link(epoch + 1))), vec![Effect::Connect("v1".into())]);
+    assert_eq!(state.apply(Action::Due(Timer::Link(epoch + 1))), vec![Effect::Connect(Some("v1".into()))]);
     assert_eq!(state.apply(Action::Connected { now: 2.0 }), vec![load("v1", 1)], "catch up after every reconnect");
     let effects = state.apply(Action::Disconnected { now: 3.0 });
     assert!(matches!(effects[..], [Effect::After(1000, _)]), "the second drop in a row waits longer: {effects:?}");
@@ -111,7 +111,7 @@ fn a_socket_that_cannot_open_falls_back_to_slow_polls_that_retry_it() {
         let effects = state.apply(Action::Disconnected { now: 0.0 }); // refused before it opened
         let [Effect::After(ms, timer)] = effects[..] else { panic!("one timer: {effects:?}") };
         delays.push(ms);
-        assert_eq!(state.apply(Action::Due(timer)), vec![load("v1", 1), Effect::Connect("v1".into())], "each tick polls and retries the socket");
+        assert_eq!(state.apply(Action::Due(timer)), vec![load("v1", 1), Effect::Connect(Some("v1".into()))], "each tick polls and retries the socket");
     }
     assert_eq!(delays, [15_000, 30_000, 60_000, 120_000, 120_000]);
     assert_eq!(state.apply(Action::Connected { now: 0.0 }), vec![load("v1", 1)]);
@@ -119,7 +119,7 @@ fn a_socket_that_cannot_open_falls_back_to_slow_polls_that_retry_it() {
     state.apply(Action::Online);
     let effects = state.apply(Action::Disconnected { now: 2.0 });
     assert!(matches!(effects[..], [Effect::After(15_000, _)]), "once open, polling starts over: {effects:?}");
-    assert_eq!(state.apply(Action::Online), vec![Effect::Connect("v1".into())], "back online: retry at once");
+    assert_eq!(state.apply(Action::Online), vec![Effect::Connect(Some("v1".into()))], "back online: retry at once");
 }
 
 #[test]
@@ -212,4 +212,25 @@ fn the_marker_remembers_unread_replies_and_an_awaited_reply_for_the_next_page() 
     assert_eq!(state.marker(), None, "a forgotten visitor awaits nothing");
     let (fresh, _) = State::<&str>::start(CONFIG, None, 4);
     assert_eq!((fresh.unread, fresh.marker()), (0, None), "no visitor, no unread replies");
+}
+
+#[test]
+fn a_panel_without_a_visitor_holds_a_presence_socket_replaced_once_there_is_one() {
+    let (mut state, _) = State::<&'static str>::start(CONFIG, None, 0);
+    assert_eq!(state.apply(Action::Open), vec![Effect::Emit("open"), Effect::Connect(None)]);
+    assert_eq!(state.apply(Action::Connected { now: 0.0 }), vec![], "nothing to catch up on");
+    state.apply(Action::Pushed(Push::Presence(false)));
+    assert!(!state.online, "presence without a visitor");
+    assert_eq!(state.apply(Action::Typed { text: "hel".into(), now: 1.0 }), vec![], "typing before writing goes nowhere");
+    assert_eq!(state.apply(Action::Close), vec![Effect::Emit("close"), Effect::Disconnect], "closed and nothing written: no socket");
+
+    state.apply(Action::Open);
+    state.apply(Action::Connected { now: 2.0 });
+    state.apply(Action::Submit { text: "hello".into(), client_id: "c1".into(), now: 3.0 });
+    let effects = state.apply(Action::Created { generation: 0, token: Some("v1".into()) });
+    assert!(effects.contains(&Effect::Connect(Some("v1".into()))), "the visitor's own socket replaces the anonymous one: {effects:?}");
+    assert_eq!(state.apply(Action::Connected { now: 4.0 }), vec![load("v1", 0)], "and catches up");
+
+    state.apply(Action::Reset);
+    assert_eq!(state.link.sock, Sock::Connecting, "forgotten with the panel open: back to presence only");
 }

@@ -61,12 +61,77 @@ fn a_returning_visitor_keeps_the_cookie_and_loads_the_thread() {
 #[test]
 fn opening_catches_up_and_connects_closing_disconnects_and_the_host_page_hears() {
     let (mut state, _) = returning("v1");
-    assert_eq!(state.apply(Action::Toggle), vec![Effect::Emit("open"), load("v1", 0), Effect::Connect("v1".into())]);
+    assert_eq!(state.apply(Action::Toggle), vec![Effect::Emit("open"), load("v1", 0), Effect::Connect(Some("v1".into()))]);
     assert!(state.open);
     assert_eq!(state.apply(Action::Open), vec![], "opening an open panel does nothing");
     assert_eq!(state.apply(Action::Close), vec![Effect::Emit("close"), Effect::Disconnect]);
     let mut new = fresh();
-    assert_eq!(new.apply(Action::Open), vec![Effect::Emit("open"), Effect::CreateVisitor { generation: 0 }], "a visitor, so the socket can say who is online");
+    assert_eq!(new.apply(Action::Open), vec![Effect::Emit("open"), Effect::Connect(None)], "no visitor for looking: a socket for presence only");
+    assert_eq!(new.form, FormStep::Hidden, "nothing asked while the team is online and nothing is written");
+}
+
+#[test]
+fn looking_makes_no_visitor_writing_answering_or_identify_does() {
+    let mut state = fresh();
+    state.apply(Action::Open);
+    state.apply(Action::Close);
+    let effects = state.apply(Action::Open);
+    assert_eq!(creations(&effects), 0, "opening and closing make no visitor");
+    assert!(!effects.iter().any(|e| matches!(e, Effect::StoreToken(_))), "and no cookie");
+
+    // The team is away: the Form asks for the email first; answering it makes the visitor.
+    state.apply(Action::Connected { now: 1.0 });
+    state.apply(Action::Pushed(super::Push::Presence(false)));
+    let FormStep::Asking(asking) = &state.form else { panic!("the email first while nobody is online") };
+    assert_eq!(asking.fields[0], (FormField::Email, FieldMode::Required));
+    let values = [Some("ada@example.com".to_string()), None, None, None];
+    assert_eq!(state.apply(Action::SubmitForm(values)), vec![Effect::CreateVisitor { generation: 0 }]);
+    let effects = state.apply(Action::Created { generation: 0, token: Some("v1".into()) });
+    let answer = vec![(FormField::Email, "ada@example.com".to_string())];
+    assert_eq!(effects, vec![
+        Effect::StoreToken("v1".into()),
+        Effect::Emit("visitor"),
+        Effect::SubmitForm { generation: 0, token: "v1".into(), answer },
+        Effect::Connect(Some("v1".into())),
+    ], "the answer goes with the new visitor, whose socket replaces the anonymous one");
+
+    // A file sent first makes the visitor too (the facade waits for the token).
+    let mut files = fresh();
+    assert_eq!(files.apply(Action::Visit), vec![Effect::CreateVisitor { generation: 0 }]);
+    assert_eq!(files.apply(Action::Created { generation: 0, token: Some("v2".into()) }), vec![Effect::StoreToken("v2".into()), Effect::Emit("visitor")], "the host page (and the facade, waiting to send the file) hears of it");
+    assert_eq!(files.apply(Action::Visit), vec![], "a visitor already: nothing to make");
+
+    // identify() with the panel closed waits; opening then makes the visitor.
+    let mut identified = fresh();
+    assert_eq!(identified.apply(Action::Identify("ada")), vec![]);
+    assert_eq!(creations(&identified.apply(Action::Open)), 1);
+}
+
+#[test]
+fn the_form_asked_before_writing_stays_when_the_first_message_makes_the_visitor() {
+    let mut state = fresh();
+    state.apply(Action::Open);
+    state.apply(Action::Pushed(super::Push::Presence(false)));
+    let asked = state.form.clone();
+    assert!(matches!(asked, FormStep::Asking(_)));
+    state.apply(submit("hello", "c1"));
+    state.apply(Action::Created { generation: 0, token: Some("v1".into()) });
+    // The visitor's own socket opens and says again who is online.
+    state.apply(Action::Connected { now: 2.0 });
+    state.apply(Action::Pushed(super::Push::Presence(false)));
+    assert_eq!(state.form, asked, "not hidden and rebuilt: what the visitor typed in it stays");
+    state.apply(Action::Sent { generation: 0, client_id: "c1".into(), answer: Ok(line(Author::Visitor, Some("c1"), "hello", 2.0)) });
+    assert_eq!(state.form, asked, "still asking, beside the stored message");
+}
+
+#[test]
+fn an_answer_whose_visitor_could_not_be_made_says_so() {
+    let mut state = fresh();
+    state.apply(Action::Pushed(super::Push::Presence(false)));
+    state.apply(Action::SubmitForm([Some("ada@example.com".to_string()), None, None, None]));
+    assert_eq!(state.apply(Action::Created { generation: 0, token: None }), vec![]);
+    let FormStep::Asking(asking) = &state.form else { panic!("still asking") };
+    assert!(!asking.busy && !asking.notice.is_empty(), "the visitor can try again");
 }
 
 #[test]
@@ -89,14 +154,13 @@ fn the_first_message_creates_the_visitor_then_sends_and_learns_the_form() {
     let effects = state.apply(Action::Created { generation: 0, token: Some("v1".into()) });
     assert_eq!(effects, vec![
         Effect::StoreToken("v1".into()),
+        Effect::Emit("visitor"),
         Effect::Send { generation: 0, token: "v1".into(), client_id: "c1".into(), body: "hello".into() },
     ]);
     let effects = state.apply(Action::Sent { generation: 0, client_id: "c1".into(), answer: Ok(line(Author::Visitor, Some("c1"), "hello", 2.0)) });
-    assert_eq!(effects, vec![load("v1", 2), Effect::Connect("v1".into())], "what the Form step must ask; awaiting a reply, the socket opens");
+    assert_eq!(effects, vec![Effect::Connect(Some("v1".into()))], "a new visitor: nothing to fetch; awaiting a reply, the socket opens");
     assert_eq!(bodies(&state), [("hello", Delivery::Stored)]);
 
-    let stored = vec![line(Author::Visitor, Some("c1"), "hello", 2.0)];
-    state.apply(Action::Loaded { generation: 0, answer: Ok((stored, unknown(), 0.0)) });
     let FormStep::Asking(asking) = &state.form else { panic!("the Form step follows the first message") };
     assert_eq!(asking.fields, vec![(FormField::Email, FieldMode::Required), (FormField::Phone, FieldMode::Optional)]);
 }
@@ -108,7 +172,7 @@ fn sends_go_one_at_a_time_in_order() {
     assert_eq!(first.len(), 1);
     assert_eq!(state.apply(submit("two", "c2")), vec![], "waits for the first");
     let next = state.apply(Action::Sent { generation: 0, client_id: "c1".into(), answer: Ok(line(Author::Visitor, Some("c1"), "one", 2.0)) });
-    assert_eq!(next, vec![Effect::Send { generation: 0, token: "v1".into(), client_id: "c2".into(), body: "two".into() }, Effect::Connect("v1".into())]);
+    assert_eq!(next, vec![Effect::Send { generation: 0, token: "v1".into(), client_id: "c2".into(), body: "two".into() }, Effect::Connect(Some("v1".into()))]);
 }
 
 #[test]
@@ -125,7 +189,7 @@ fn visitor_creation_is_single_flight() {
     // The identify goes first; sends wait for its answer, then the thread is fetched.
     let effects = state.apply(Action::Created { generation: 0, token: Some("v1".into()) });
     let identify = Effect::Identify { generation: 0, token: "v1".into(), identity: "ada" };
-    assert_eq!(effects, vec![Effect::StoreToken("v1".into()), identify, Effect::Connect("v1".into())], "the panel is open: a socket");
+    assert_eq!(effects, vec![Effect::StoreToken("v1".into()), Effect::Emit("visitor"), identify, Effect::Connect(Some("v1".into()))], "the panel is open: a socket");
     let known = VisitorState { known: vec![FormField::Email], form_done: false };
     let effects = state.apply(Action::Identified { generation: 0, answer: Ok(known) });
     assert_eq!(effects, vec![
@@ -193,7 +257,7 @@ fn replies_are_announced_only_after_the_first_load() {
     let mut next = history.clone();
     next.push(line(Author::Agent, None, "new answer", 3.0));
     let effects = state.apply(Action::Loaded { generation: 0, answer: Ok((next.clone(), unknown(), 0.0)) });
-    assert_eq!(effects, vec![Effect::Announce(line(Author::Agent, None, "new answer", 3.0)), Effect::Connect("v1".into())], "unread: the socket opens");
+    assert_eq!(effects, vec![Effect::Announce(line(Author::Agent, None, "new answer", 3.0)), Effect::Connect(Some("v1".into()))], "unread: the socket opens");
     assert_eq!(state.unread, 1);
     let revision = state.thread.revision;
     assert_eq!(state.apply(Action::Loaded { generation: 0, answer: Ok((next, unknown(), 0.0)) }), vec![], "announced once");
