@@ -9,7 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { KEY, call, deliverMail, header, sentEmails, sql, unique, launchChromium, signInToInbox } from "./helpers.mjs";
+import { KEY, call, deliverMail, spfPass, header, sentEmails, sql, unique, launchChromium, signInToInbox } from "./helpers.mjs";
 import { axeViolations } from "./axe.mjs";
 
 const MAILBOX = "help@copies.inbound.example.com";
@@ -36,6 +36,7 @@ function people() {
 /** Mia's message to the mailbox, copying `cc` (a header value). */
 function fromMia(p, cc, id = p.id) {
   return [
+    spfPass(p.mia),
     `From: "Mia Chen" <${p.mia}>`,
     `To: Copies Support <${MAILBOX}>`,
     `Cc: ${cc}`,
@@ -101,6 +102,7 @@ test("inbound Cc is kept; the reply copies it by default and delivers the Bcc un
 
   // Ben answers all, to the mailbox: by its References his reply threads into Mia's conversation, under his own contact.
   const benReply = [
+    spfPass(p.ben),
     `From: Ben Stone <${p.ben}>`,
     `To: ${MAILBOX}`,
     `Cc: Mia Chen <${p.mia}>`,

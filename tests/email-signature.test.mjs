@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import PostalMime from "postal-mime";
 import {
-  AGENT_KEY, KEY, call, deliverMail, newVisitor, nextSentEmail, sendChat, sentEmails, unique, launchChromium, signInToInbox,
+  AGENT_KEY, KEY, call, deliverMail, spfPass, newVisitor, nextSentEmail, sendChat, sentEmails, unique, launchChromium, signInToInbox,
 } from "./helpers.mjs";
 import { axeViolations } from "./axe.mjs";
 
@@ -38,7 +38,7 @@ async function emailConversation() {
   const tag = unique("");
   const from = `zoe+${tag}@example.org`;
   const raw = [
-    `From: Zoe <${from}>`, `To: ${MAILBOX}`, "Subject: Gift wrap?", `Message-ID: <${tag}@mail.example.org>`,
+    spfPass(from), `From: Zoe <${from}>`, `To: ${MAILBOX}`, "Subject: Gift wrap?", `Message-ID: <${tag}@mail.example.org>`,
     "Content-Type: text/plain; charset=utf-8", "", `Can you wrap it? (${tag})`, "",
   ].join("\r\n");
   assert.equal((await deliverMail(raw, { from, to: MAILBOX })).status, 200);

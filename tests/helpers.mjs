@@ -14,6 +14,8 @@ export const SITE = "s_demo";
 /** What a host page downloads for the widget: the facade first, then on intent the glue and the wasm (its CSS inside). */
 export const WIDGET_FILES = ["/loader.js", "/widget/widget.js", "/widget/widget_bg.wasm"];
 export const MAILBOX = "support@juniper.inbound.example.com";
+/** The result header Email Routing puts on mail whose envelope sender `from` passed SPF: what makes a sender verified. */
+export const spfPass = (from) => `ARC-Authentication-Results: i=1; mx.cloudflare.net; spf=pass smtp.mailfrom=${from}`;
 if (!URL_ || !KEY) throw new Error("run the suites through tests/run.mjs (make test)");
 
 /** Calls the worker; returns { status, body } with the body parsed as JSON when it is JSON. */

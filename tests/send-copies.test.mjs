@@ -32,7 +32,7 @@ test("refused copies are recorded; a refused contact sends nothing to anyone", a
   const reply = (id, json) => fetch(`${worker.url}/api/conversations/${id}/messages`, { method: "POST", headers: auth, body: JSON.stringify(json) });
   /** Delivers a message from `from` copying `cc`; the id of its conversation. */
   const mail = async (from, cc, id) => {
-    const raw = [`From: <${from}>`, "To: support@juniper.inbound.example.com", `Cc: ${cc}`, "Subject: Copies",
+    const raw = [`ARC-Authentication-Results: i=1; mx.cloudflare.net; spf=pass smtp.mailfrom=${from}`, `From: <${from}>`, "To: support@juniper.inbound.example.com", `Cc: ${cc}`, "Subject: Copies",
       `Message-ID: <${id}@mail.example.org>`, "Content-Type: text/plain", "", `Hello (${id})`, ""].join("\r\n");
     const qs = new URLSearchParams({ from, to: "support@juniper.inbound.example.com" });
     assert.equal((await fetch(`${worker.url}/cdn-cgi/handler/email?${qs}`, { method: "POST", body: raw })).status, 200);
