@@ -3,7 +3,7 @@
 // conversations and recent activity, or "click to add" for an anonymous
 // visitor; behind the profile's request-order guard.
 import { client, latestOnly } from "./api.js";
-import { $, el, alertBox, showError, when, UNVERIFIED } from "./dom.js";
+import { $, el, alertBox, showError, when, STATED, UNVERIFIED } from "./dom.js";
 
 const fresh = latestOnly();
 
@@ -25,6 +25,13 @@ function claimFacts(claim) {
   }
   box.append(facts);
   return box;
+}
+
+/** The mark beside a value a visitor stated without proof: words, not only colour. */
+function statedMark() {
+  const mark = el("span", "badge warn stated", STATED);
+  mark.title = "A visitor typed this; nothing proves it. A signed identify, mail that passes the sender check or an agent replaces it.";
+  return mark;
 }
 
 /** "Click to add": the form that gives an anonymous visitor contact details. */
@@ -149,12 +156,19 @@ export async function renderProfile(conversation, claim, open) {
   if (!isCurrent()) return;
   const { contact, channels, conversations, activity } = answer;
   error.remove();
-  pane.append(el("h3", null, contact.display_name));
+  const title = el("h3", null, contact.display_name);
+  if (contact.full_name && contact.stated.includes("full_name")) title.append(" ", statedMark());
+  pane.append(title);
   const facts = el("dl");
-  for (const [label, value] of [
-    ["Email", contact.email], ["Phone", contact.phone], ["Company", contact.company], ["Full name", contact.full_name],
-    ["Marketing opt-in", contact.marketing_opt_in ? "Yes" : "No"], ["First seen", when(contact.created_at)],
-    ["Channels", channels.join(", ")],
-  ]) facts.append(el("dt", null, label), el("dd", null, value || "—"));
+  facts.id = "contact-facts";
+  for (const [label, value, field] of /** @type {[string, string | null, import("./api-types").FormField | null][]} */ ([
+    ["Email", contact.email, null], ["Phone", contact.phone, "phone"], ["Company", contact.company, "company"],
+    ["Full name", contact.full_name, "full_name"], ["Marketing opt-in", contact.marketing_opt_in ? "Yes" : "No", null],
+    ["First seen", when(contact.created_at), null], ["Channels", channels.join(", "), null],
+  ])) {
+    const dd = el("dd", null, value || "—");
+    if (value && field && contact.stated.includes(field)) dd.append(" ", statedMark());
+    facts.append(el("dt", null, label), dd);
+  }
   pane.append(facts, ...contactTabs(conversations, activity, open));
 }
