@@ -37,7 +37,16 @@ async function race(target, forms = 6) {
   const calls = Array.from({ length: forms }, () => () => form(token, {}));
   calls.splice(forms >> 1, 0, () => identify(token, { email: target.email }));
   const answers = await Promise.all(calls.map((c) => c()));
-  for (const a of answers) assert.equal(a.status, 200, JSON.stringify(a.body));
+  for (const a of answers) {
+    // wrangler dev's proxy answers 503 when its connection to workerd drops under load (the call
+    // may or may not have run); anything else is the worker's own answer.
+    if (a.status === 503 && /restarted mid-request/.test(a.body)) continue;
+    assert.equal(a.status, 200, JSON.stringify(a.body));
+  }
+  if (answers.some((a) => a.status !== 200)) {
+    // The claim must have run for the end state to mean something: say it again, alone.
+    assert.equal((await identify(token, { email: target.email })).status, 200);
+  }
   return token;
 }
 

@@ -2,7 +2,7 @@
 // visitor's unverified claim keeps the phone, company and name it was given
 // marked as stated by a visitor (the API says which, the inbox shows it);
 // verified sources replace them: a signed identify, the sender name of mail
-// that passes the sender check, an agent's click to add. A stated name is
+// that passes the sender check, an agent's click to add or edit. A stated name is
 // never written into an email the team sends.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -126,4 +126,27 @@ test("an email reply never puts a stated name in To", async () => {
   assert.equal(sent.status, 201, JSON.stringify(sent.body));
   const to = header(await nextSentEmail(before), "To");
   assert.ok(!to.includes("IBAN") && to.includes(email), `To carries the address and no stated name: ${to}`);
+});
+
+test("an agent's edit replaces stated values and clears what it is told to; bad values are refused with nothing written", async () => {
+  const email = `edited+${unique("")}@example.org`;
+  const chat = await claimant("s_form_a", { email, full_name: PLANTED, company: "Planted Ltd" });
+  const path = `/api/contacts/${chat.contact_id}`;
+  const bad = await call("PATCH", path, { token: KEY, json: { full_name: "Rosa Real", phone: "not a phone" } });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.code, "invalid_fields");
+  assert.ok(bad.body.error.fields.phone, "the phone is named");
+  assert.equal((await contactOf(chat.contact_id)).full_name, PLANTED, "nothing written");
+  assert.equal((await call("PATCH", path, { token: KEY, json: {} })).body.error.code, "invalid_update");
+  assert.equal((await call("PATCH", path, { token: KEY, json: { email: "x@example.org" } })).status, 400, "the email is the contact's key: not editable here");
+
+  const edited = await call("PATCH", path, { token: KEY, json: { full_name: " Rosa Real ", company: null } });
+  assert.equal(edited.status, 200, JSON.stringify(edited.body));
+  const { contact } = edited.body;
+  assert.deepEqual([contact.full_name, contact.company, contact.stated], ["Rosa Real", null, []]);
+  const other = await call("PATCH", "/api/contacts/ct_nobody", { token: KEY, json: { full_name: "X" } });
+  assert.equal(other.status, 404);
+  const fromOtherAccount = await call("PATCH", path, { token: "pk_other_account_000000000000000000000000000000000", json: { full_name: "X" } });
+  assert.equal(fromOtherAccount.status, 404, "another account's agent cannot reach it");
+  assert.equal((await contactOf(chat.contact_id)).full_name, "Rosa Real", "another account changes nothing");
 });

@@ -30,8 +30,57 @@ function claimFacts(claim) {
 /** The mark beside a value a visitor stated without proof: words, not only colour. */
 function statedMark() {
   const mark = el("span", "badge warn stated", STATED);
-  mark.title = "A visitor typed this; nothing proves it. A signed identify, mail that passes the sender check or an agent replaces it.";
+  mark.title = "A visitor typed this; nothing proves it. A signed identify, mail that passes the sender check or an agent's edit replaces it.";
   return mark;
+}
+
+/** "Edit details": the agent's own values replace what is there, stated ones included; only changed fields are sent. */
+/** @param {import("./api-types").Contact} contact @param {() => void} reopen */
+function editContactForm(contact, reopen) {
+  const toggle = el("button", "link", "Edit details");
+  toggle.type = "button";
+  toggle.id = "edit-contact";
+  toggle.setAttribute("aria-expanded", "false");
+  const form = el("form", "add-contact");
+  form.id = "contact-edit";
+  form.hidden = true;
+  /** @type {[("phone" | "company" | "full_name"), string][]} */
+  const fields = [["phone", "Phone"], ["company", "Company"], ["full_name", "Full name"]];
+  const inputs = fields.map(([field, label]) => {
+    const input = document.createElement("input");
+    input.id = `ce-${field}`;
+    input.setAttribute("aria-label", label);
+    input.placeholder = label;
+    input.value = contact[field] || "";
+    return input;
+  });
+  const save = el("button", null, "Save details");
+  save.type = "submit";
+  const error = alertBox();
+  form.append(...inputs, save, error);
+  toggle.addEventListener("click", () => {
+    form.hidden = !form.hidden;
+    toggle.setAttribute("aria-expanded", String(!form.hidden));
+    if (!form.hidden) inputs[0].focus();
+  });
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    showError(error, null);
+    /** @type {{phone?: string | null, company?: string | null, full_name?: string | null}} */
+    const edit = {};
+    fields.forEach(([field], i) => {
+      const value = inputs[i].value.trim();
+      if (value !== (contact[field] || "")) edit[field] = value || null;
+    });
+    if (!Object.keys(edit).length) return showError(error, new Error("Nothing changed."));
+    try {
+      await client.editContact(contact.id, edit);
+      reopen();
+    } catch (err) {
+      showError(error, err);
+    }
+  });
+  return [toggle, form];
 }
 
 /** "Click to add": the form that gives an anonymous visitor contact details. */
@@ -170,5 +219,5 @@ export async function renderProfile(conversation, claim, open) {
     if (value && field && contact.stated.includes(field)) dd.append(" ", statedMark());
     facts.append(el("dt", null, label), dd);
   }
-  pane.append(facts, ...contactTabs(conversations, activity, open));
+  pane.append(facts, ...editContactForm(contact, () => open(conversation.id)), ...contactTabs(conversations, activity, open));
 }
