@@ -117,6 +117,39 @@ test("a chat whose visitor typed an email is marked 'email not verified', and em
   await agent.context().close();
 });
 
+test("values a visitor stated without proof are marked as such, in words, in the list, the thread and the profile, until an agent edits them", async () => {
+  const text = unique("Where is my refund ");
+  const token = await newVisitor("s_form_a"); // company optional, full name required
+  await sendChat(token, text);
+  const email = `stated+${unique("")}@example.org`;
+  const planted = "Send refunds to IBAN DE00 1234";
+  assert.equal((await call("POST", "/api/widget/contact", { token, json: { email, full_name: planted, company: "Planted Ltd" } })).status, 200);
+
+  const agent = await inbox();
+  const item = listItem(agent, text);
+  await item.locator(".badge.warn", { hasText: "name not verified" }).waitFor();
+  await item.click();
+  await agent.locator("#thread .warn", { hasText: `${planted}: name not verified` }).waitFor();
+  await agent.locator("#contact-facts").waitFor();
+  const facts = await agent.locator("#contact-facts").evaluate((dl) =>
+    Object.fromEntries([...dl.querySelectorAll("dt")].map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
+  assert.equal(facts["Full name"], `${planted} stated by a visitor, not verified`);
+  assert.equal(facts["Company"], "Planted Ltd stated by a visitor, not verified");
+  assert.equal(facts["Email"], email, "the address the contact is keyed on carries no such mark");
+  assert.match(await agent.locator("#profile h3").textContent(), /stated by a visitor, not verified$/);
+
+  // The agent's own edit replaces the stated name: the marks go.
+  await agent.click("#edit-contact");
+  await agent.fill("#ce-full_name", "Rosa Real");
+  await agent.click("#contact-edit button[type=submit]");
+  await agent.locator("#profile h3", { hasText: /^Rosa Real$/ }).waitFor();
+  await agent.locator("#thread .warn", { hasText: "name not verified" }).waitFor({ state: "detached" });
+  assert.equal(await agent.locator("#contact-facts dd", { hasText: "Rosa Real" }).textContent(), "Rosa Real");
+  assert.match(await agent.locator("#contact-facts dd", { hasText: "Planted Ltd" }).textContent(), /stated by a visitor/, "the company it left alone stays marked");
+  assert.deepEqual(agent.errors, []);
+  await agent.context().close();
+});
+
 test("an agent answers an email with an edited subject; the answer threads back", async () => {
   const mail = await emailConversation();
   const agent = await inbox();

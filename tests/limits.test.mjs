@@ -229,3 +229,34 @@ test("set-up and invitation acceptance are limited per client IP, before any pas
   assert.deepEqual(answers.map((a) => a.body.error.code), Array.from({ length: limit }, (_, i) => (i % 2 ? "setup_closed" : "invitation_invalid")));
   assertLimited(limited, period);
 });
+
+test("claims (identify and the Form step) are limited per visitor, and the limited one writes nothing", async () => {
+  const { limit, period } = configured("CLAIM_VISITOR_LIMIT");
+  await windowWithRoom(period);
+  const token = (await call("POST", "/api/widget/sites/s_demo/visitors")).body.token;
+  const tag = randomUUID().slice(0, 8);
+  const claim = (i) => call("POST", i % 2 ? "/api/widget/contact" : "/api/widget/identify", { token, json: { email: `claim+${tag}-${i}@example.org` } });
+  const { answers, limited } = await untilLimited(limit, claim);
+  assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]));
+  assert.equal(answers.length, limit);
+  assertLimited(limited, period);
+  assert.equal(limited.headers.get("access-control-allow-origin"), "*", "the widget can read the answer");
+  assert.equal(count("contacts", `email LIKE 'claim+${tag}-%'`), limit, "the limited claim created no contact");
+  const other = (await call("POST", "/api/widget/sites/s_demo/visitors")).body.token;
+  assert.equal((await call("POST", "/api/widget/identify", { token: other, json: { email: `claim+${tag}-other@example.org` } })).status, 200, "other visitors are not limited");
+});
+
+test("claims are limited per client IP, across visitors", async () => {
+  const { limit, period } = configured("CLAIM_IP_LIMIT");
+  await windowWithRoom(period);
+  const from = ip();
+  const tag = randomUUID().slice(0, 8);
+  // Each visitor made from an address of its own (visitor creation has its own limit), all claiming from `from`.
+  const { answers, limited } = await untilLimited(limit, async (i) => {
+    const token = (await call("POST", "/api/widget/sites/s_demo/visitors")).body.token;
+    return call("POST", "/api/widget/identify", { from, token, json: { email: `ip+${tag}-${i}@example.org` } });
+  });
+  assert.equal(answers.length, limit);
+  assertLimited(limited, period);
+  assert.equal(count("contacts", `email LIKE 'ip+${tag}-%'`), limit, "the limited claim created no contact");
+});

@@ -24,6 +24,10 @@ pub enum Limit {
     TicketsPerSite,
     /// Set-up and invitation acceptance per client IP.
     SetupPerIp,
+    /// Claims (the Form step's answers and identify calls) per visitor.
+    ClaimsPerVisitor,
+    /// Claims per client IP.
+    ClaimsPerIp,
 }
 
 impl Limit {
@@ -37,6 +41,8 @@ impl Limit {
             Limit::MessagesPerVisitor => "MESSAGE_LIMIT",
             Limit::TicketsPerSite => "TICKET_LIMIT",
             Limit::SetupPerIp => "SETUP_LIMIT",
+            Limit::ClaimsPerVisitor => "CLAIM_VISITOR_LIMIT",
+            Limit::ClaimsPerIp => "CLAIM_IP_LIMIT",
         }
     }
 

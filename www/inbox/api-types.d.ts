@@ -47,6 +47,11 @@ export type ContactSource = "chat" | "email" | "form" | "agent";
 export type FieldMode = "hidden" | "optional" | "required";
 
 /**
+ * A contact detail the Form step can ask for.
+ */
+export type FormField = "email" | "phone" | "company" | "full_name";
+
+/**
  * The corner the launcher sits in.
  */
 export type WidgetPosition = "left" | "right";
@@ -343,6 +348,11 @@ unread: boolean,
  */
 display_name: string, 
 /**
+ * Whether `contact_name` (and so `display_name`) is a name a visitor
+ * stated without proof, shown as such until a verified source replaces it.
+ */
+name_stated: boolean, 
+/**
  * The email a chat's visitor stated without proving it ("email not verified").
  */
 unverified_email: string | null, 
@@ -546,7 +556,12 @@ source: ContactSource,
 /**
  * First seen, ms.
  */
-created_at: number, };
+created_at: number, 
+/**
+ * The fields (phone, company, full name) a visitor stated without proof,
+ * shown as such until a verified source replaces them.
+ */
+stated: Array<FormField>, };
 
 /**
  * One line of a contact's recent activity (never email).

@@ -88,6 +88,8 @@ export const client = {
   addContact: (c, details) => api("POST", `/api/conversations/${id(c)}/contact`, details),
   /** @param {string} contact @returns {Promise<import("./api-types").ContactProfile>} */
   contact: (contact) => api("GET", `/api/contacts/${id(contact)}`),
+  /** @param {string} contact @param {{phone?: string | null, company?: string | null, full_name?: string | null}} edit @returns {Promise<import("./api-types").ContactProfile>} */
+  editContact: (contact, edit) => api("PATCH", `/api/contacts/${id(contact)}`, edit),
   /** @param {string} c @returns {Promise<import("./api-types").RenderedReplies>} */
   savedRepliesFor: (c) => api("GET", `/api/conversations/${id(c)}/saved-replies`),
   /** @param {string} c @param {{idempotency_key: string, confirm_unverified?: boolean}} request @returns {Promise<import("./api-types").Transcript>} */

@@ -33,5 +33,11 @@ export const when = (ms) => new Date(ms).toLocaleString(undefined, { dateStyle: 
 /** The mark for an address a visitor typed but never proved. */
 export const UNVERIFIED = "email not verified";
 
+/** The mark for a conversation named by what a visitor typed. */
+export const NAME_STATED = "name not verified";
+
+/** The mark for a contact's value a visitor typed but never proved (phone, company, name). */
+export const STATED = "stated by a visitor, not verified";
+
 /** Shows only the named top-level views (sign-in, invitation, inbox, settings, saved replies, signature). */
 export const show = (...ids) => ["signin", "accept", "inbox", "settings", "replies", "signature"].forEach((id) => ($(id).hidden = !ids.includes(id)));

@@ -6,7 +6,7 @@
 // Live pushes ask for refreshes, which coalesce and pause while older pages
 // are shown (a "show the latest" button appears instead).
 import { client, latestOnly, coalesced } from "./api.js";
-import { $, el, alertBox, showError, UNVERIFIED } from "./dom.js";
+import { $, el, alertBox, showError, NAME_STATED, UNVERIFIED } from "./dom.js";
 
 const fresh = latestOnly();
 let next = null; // the cursor of the next older page
@@ -66,6 +66,7 @@ function item(c) {
   who.append(el("span", "badge", c.channel), c.display_name);
   if (c.unread) who.append(el("span", "sr-unread", " (unread)"));
   if (c.unverified_email) who.append(el("span", "badge warn", UNVERIFIED));
+  if (c.name_stated) who.append(el("span", "badge warn", NAME_STATED));
   b.append(who);
   if (c.contact_email && c.contact_name) b.append(el("span", "preview", c.contact_email));
   b.append(c.snippet ? snippetLine(c.snippet) : el("span", "preview", c.subject || c.preview || ""));

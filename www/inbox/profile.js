@@ -3,7 +3,7 @@
 // conversations and recent activity, or "click to add" for an anonymous
 // visitor; behind the profile's request-order guard.
 import { client, latestOnly } from "./api.js";
-import { $, el, alertBox, showError, when, UNVERIFIED } from "./dom.js";
+import { $, el, alertBox, showError, when, STATED, UNVERIFIED } from "./dom.js";
 
 const fresh = latestOnly();
 
@@ -25,6 +25,62 @@ function claimFacts(claim) {
   }
   box.append(facts);
   return box;
+}
+
+/** The mark beside a value a visitor stated without proof: words, not only colour. */
+function statedMark() {
+  const mark = el("span", "badge warn stated", STATED);
+  mark.title = "A visitor typed this; nothing proves it. A signed identify, mail that passes the sender check or an agent's edit replaces it.";
+  return mark;
+}
+
+/** "Edit details": the agent's own values replace what is there, stated ones included; only changed fields are sent. */
+/** @param {import("./api-types").Contact} contact @param {() => void} reopen */
+function editContactForm(contact, reopen) {
+  const toggle = el("button", "link", "Edit details");
+  toggle.type = "button";
+  toggle.id = "edit-contact";
+  toggle.setAttribute("aria-expanded", "false");
+  const form = el("form", "add-contact");
+  form.id = "contact-edit";
+  form.hidden = true;
+  /** @type {[("phone" | "company" | "full_name"), string][]} */
+  const fields = [["phone", "Phone"], ["company", "Company"], ["full_name", "Full name"]];
+  const inputs = fields.map(([field, label]) => {
+    const input = document.createElement("input");
+    input.id = `ce-${field}`;
+    input.setAttribute("aria-label", label);
+    input.placeholder = label;
+    input.value = contact[field] || "";
+    return input;
+  });
+  const save = el("button", null, "Save details");
+  save.type = "submit";
+  const error = alertBox();
+  form.append(...inputs, save, error);
+  toggle.addEventListener("click", () => {
+    form.hidden = !form.hidden;
+    toggle.setAttribute("aria-expanded", String(!form.hidden));
+    if (!form.hidden) inputs[0].focus();
+  });
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    showError(error, null);
+    /** @type {{phone?: string | null, company?: string | null, full_name?: string | null}} */
+    const edit = {};
+    fields.forEach(([field], i) => {
+      const value = inputs[i].value.trim();
+      if (value !== (contact[field] || "")) edit[field] = value || null;
+    });
+    if (!Object.keys(edit).length) return showError(error, new Error("Nothing changed."));
+    try {
+      await client.editContact(contact.id, edit);
+      reopen();
+    } catch (err) {
+      showError(error, err);
+    }
+  });
+  return [toggle, form];
 }
 
 /** "Click to add": the form that gives an anonymous visitor contact details. */
@@ -149,12 +205,19 @@ export async function renderProfile(conversation, claim, open) {
   if (!isCurrent()) return;
   const { contact, channels, conversations, activity } = answer;
   error.remove();
-  pane.append(el("h3", null, contact.display_name));
+  const title = el("h3", null, contact.display_name);
+  if (contact.full_name && contact.stated.includes("full_name")) title.append(" ", statedMark());
+  pane.append(title);
   const facts = el("dl");
-  for (const [label, value] of [
-    ["Email", contact.email], ["Phone", contact.phone], ["Company", contact.company], ["Full name", contact.full_name],
-    ["Marketing opt-in", contact.marketing_opt_in ? "Yes" : "No"], ["First seen", when(contact.created_at)],
-    ["Channels", channels.join(", ")],
-  ]) facts.append(el("dt", null, label), el("dd", null, value || "—"));
-  pane.append(facts, ...contactTabs(conversations, activity, open));
+  facts.id = "contact-facts";
+  for (const [label, value, field] of /** @type {[string, string | null, import("./api-types").FormField | null][]} */ ([
+    ["Email", contact.email, null], ["Phone", contact.phone, "phone"], ["Company", contact.company, "company"],
+    ["Full name", contact.full_name, "full_name"], ["Marketing opt-in", contact.marketing_opt_in ? "Yes" : "No", null],
+    ["First seen", when(contact.created_at), null], ["Channels", channels.join(", "), null],
+  ])) {
+    const dd = el("dd", null, value || "—");
+    if (value && field && contact.stated.includes(field)) dd.append(" ", statedMark());
+    facts.append(el("dt", null, label), dd);
+  }
+  pane.append(facts, ...editContactForm(contact, () => open(conversation.id)), ...contactTabs(conversations, activity, open));
 }

@@ -7,7 +7,7 @@
 // appended, the head and profile are rebuilt only when they changed, and the
 // composer (with what the agent is typing) stays.
 import { client, latestOnly, coalesced } from "./api.js";
-import { $, el, alertBox, showError, when, UNVERIFIED } from "./dom.js";
+import { $, el, alertBox, showError, when, NAME_STATED, UNVERIFIED } from "./dom.js";
 import { refreshList } from "./list.js";
 import { renderProfile, clearProfile } from "./profile.js";
 import { composer } from "./composer.js";
@@ -271,6 +271,9 @@ function head(conversation, cc) {
   if (conversation.unverified_email) {
     box.append(el("p", "warn", `${conversation.unverified_email}: ${UNVERIFIED}. The visitor typed this address; nothing proves it is theirs.`));
   }
+  if (conversation.name_stated) {
+    box.append(el("p", "warn", `${conversation.contact_name}: ${NAME_STATED}. A visitor typed this name; nothing proves it is theirs.`));
+  }
   return box;
 }
 
@@ -291,9 +294,9 @@ function replyForm(conversation, messenger) {
 function render({ conversation, messages, claim, messenger, cc }) {
   const pane = $("thread");
   const keys = {
-    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, cc]),
+    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc]),
     composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email, messenger?.window]),
-    profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, claim]),
+    profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, conversation.name_stated, claim]),
   };
   shownThread(conversation.id, conversation.visitor_id);
   const links = conversation.channel === "messenger";

@@ -110,6 +110,16 @@ impl Live {
         }
     }
 
+    /// Tells the visitor's object that an agent blocked the visitor (its
+    /// open widgets are closed, new ones refused) or took the block back.
+    pub async fn set_blocked(&self, site_id: &str, visitor_id: &str, blocked: bool) {
+        let hub = self.visitor_hub(site_id, shard_of(visitor_id, self.shards));
+        let sent = async { post(&hub?, &["/block?visitor=", visitor_id].concat(), &blocked).await };
+        if let Err(e) = sent.await {
+            worker::console_error!("blocking visitor {visitor_id} live failed: {e}");
+        }
+    }
+
     /// Tells every widget open on these sites (the team's presence).
     pub async fn to_sites(&self, site_ids: &[String], push: &WidgetPush) {
         for site_id in site_ids {

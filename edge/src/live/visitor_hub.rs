@@ -26,6 +26,15 @@ pub struct VisitorHub {
     typed: RefCell<HashMap<String, u64>>,
 }
 
+/// The storage key that records a visitor an agent blocked (its sockets are
+/// refused until it is unblocked).
+fn blocked_key(visitor_id: &str) -> String {
+    ["blocked:", visitor_id].concat()
+}
+
+/// The close code a blocked visitor's sockets get (4000–4999: the application's own).
+pub const CLOSE_BLOCKED: u16 = 4003;
+
 impl DurableObject for VisitorHub {
     fn new(state: State, env: Env) -> Self {
         keep_alive(&state);
@@ -45,6 +54,12 @@ impl DurableObject for VisitorHub {
                 super::relay(&self.state.get_websockets_with_tag(&visitor), &req.text().await?);
                 Response::ok("")
             }
+            "/block" => {
+                let visitor = req.url()?.query_pairs().find(|(k, _)| k == "visitor").map(|(_, v)| v.into_owned()).unwrap_or_default();
+                let blocked: bool = serde_json::from_str(&req.text().await?)?;
+                self.block(&visitor, blocked).await?;
+                Response::ok("")
+            }
             "/broadcast" => {
                 super::relay(&self.state.get_websockets(), &req.text().await?);
                 Response::ok("")
@@ -59,6 +74,9 @@ impl DurableObject for VisitorHub {
             return Ok(()); // no honest widget sends this much
         }
         let (Ok(WidgetSays::Typing { text }), Some(socket)) = (serde_json::from_str(&text), attachment(&ws)) else { return Ok(()) };
+        if self.is_blocked(&socket.visitor_id).await {
+            return Ok(()); // a frame that was on its way when the visitor was blocked
+        }
         let now = now_ms();
         if !text.is_empty() {
             let mut typed = self.typed.borrow_mut();
@@ -93,6 +111,11 @@ fn attachment(ws: &WebSocket) -> Option<VisitorSocket> {
 impl VisitorHub {
     async fn connect(&self, req: &Request) -> Result<Response> {
         let socket: VisitorSocket = socket_identity(req)?;
+        // Decided here, after any block this object heard: the worker's own
+        // check may have read the visitor just before an agent blocked it.
+        if self.is_blocked(&socket.visitor_id).await {
+            return Response::error("visitor_blocked", 403);
+        }
         let pair = WebSocketPair::new()?;
         self.state.accept_websocket_with_tags(&pair.server, &[socket.visitor_id.as_str()]);
         pair.server.serialize_attachment(&socket)?;
@@ -110,6 +133,25 @@ impl VisitorHub {
         // The widget offers the `parley` subprotocol (its token rides beside it).
         response.headers_mut().set("sec-websocket-protocol", "parley")?;
         Ok(response)
+    }
+
+    /// Blocks a visitor (closing its sockets, refusing new ones) or unblocks it.
+    async fn block(&self, visitor_id: &str, blocked: bool) -> Result<()> {
+        let storage = self.state.storage();
+        if !blocked {
+            storage.delete(&blocked_key(visitor_id)).await?;
+            return Ok(());
+        }
+        storage.put(&blocked_key(visitor_id), true).await?;
+        for ws in self.state.get_websockets_with_tag(visitor_id) {
+            let _ = ws.close(Some(CLOSE_BLOCKED), Some("visitor_blocked"));
+        }
+        Ok(())
+    }
+
+    /// Whether an agent blocked this visitor (as this object heard it).
+    async fn is_blocked(&self, visitor_id: &str) -> bool {
+        matches!(self.state.storage().get::<bool>(&blocked_key(visitor_id)).await, Ok(Some(true)))
     }
 
     /// A widget tab closed: its visitor has one listening tab fewer.

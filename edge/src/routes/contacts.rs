@@ -8,20 +8,56 @@ use worker::Response;
 use super::Cx;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
-use crate::http::json;
+use crate::http::{json, read_json};
+use crate::ids::now_ms;
+use crate::store::Store;
+use shared::form::FormField;
+use shared::Invalid;
+
+/// The edit has no field to change.
+const EMPTY_EDIT: Invalid = Invalid::new("invalid_update", "Send phone, company and/or full_name (a value, or null to clear it).");
 
 /// `GET /api/contacts/{id}`: a contact's profile, its channels, all its conversations,
 /// and its recent activity (which leaves email conversations out).
 pub async fn show(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let req = &mut cx.req;
-    let agent = auth::agent(store, req).await?;
-    let contact = store.contact(&agent.account_id, id).await?.ok_or(ApiError::NotFound("Contact"))?;
-    let conversations = store.contact_conversations(&agent.account_id, &contact.id).await?;
-    let activity = store.contact_activity(&agent.account_id, &contact.id).await?;
+    let agent = auth::agent(store, &cx.req).await?;
+    json(200, &profile(store, &agent.account_id, id).await?)
+}
+
+async fn profile(store: &Store, account_id: &str, id: &str) -> ApiResult<api::ContactProfile> {
+    let contact = store.contact(account_id, id).await?.ok_or(ApiError::NotFound("Contact"))?;
+    let conversations = store.contact_conversations(account_id, &contact.id).await?;
+    let activity = store.contact_activity(account_id, &contact.id).await?;
     let channels: std::collections::BTreeSet<&str> = conversations.iter().map(|c| c.channel.as_str()).collect();
     let channels = channels.into_iter().filter_map(Channel::parse).collect();
-    json(200, &api::ContactProfile { contact, channels, conversations, activity })
+    Ok(api::ContactProfile { contact, channels, conversations, activity })
+}
+
+/// `PATCH /api/contacts/{id}` `{phone?, company?, full_name?}`: an agent
+/// edits the profile (checked like the Form's fields); what the agent sets is
+/// no longer marked as stated by a visitor. Answers the profile.
+pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let agent = auth::agent(store, &cx.req).await?;
+    let edit: api::ContactEdit = read_json(&mut cx.req).await?;
+    let given = [(FormField::Phone, edit.phone), (FormField::Company, edit.company), (FormField::FullName, edit.full_name)];
+    if given.iter().all(|(_, v)| v.is_none()) {
+        return Err(ApiError::Invalid(EMPTY_EDIT));
+    }
+    let mut errors = Vec::new();
+    let checked = given.map(|(field, value)| {
+        let value = value?; // left out: unchanged
+        let value = value.filter(|v| !v.trim().is_empty()); // null or blank: cleared
+        Some(value.and_then(|v| field.normalize(&v).map_err(|rule| errors.push((field, rule))).ok()))
+    });
+    if !errors.is_empty() {
+        return Err(ApiError::InvalidFields(errors));
+    }
+    if !store.edit_contact(&agent.account_id, id, &checked, now_ms()).await? {
+        return Err(ApiError::NotFound("Contact"));
+    }
+    json(200, &profile(store, &agent.account_id, id).await?)
 }
 
 /// `GET /api/contacts/{id}/export` (primary admin): everything stored about a

@@ -22,7 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
 use crate::mail::outbound::{build, deliver, Delivery, Outgoing, OutgoingFile};
-use crate::store::{ContactLink, SentEmail, Store};
+use crate::store::{ContactLink, ConversationChange, SentEmail, Store, Updated};
 
 const BAD_UPDATE: Invalid = Invalid::new(
     "invalid_update",
@@ -103,20 +103,21 @@ pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let assignee = match input.get("assignee_id") {
         None => None,
         Some(Value::Null) => Some(None),
-        Some(Value::String(a)) => {
-            if !store.is_agent_of(&agent.account_id, a).await? {
-                return Err(ApiError::Invalid(NOT_AN_AGENT));
-            }
-            Some(Some(a.as_str()))
-        }
+        Some(Value::String(a)) => Some(Some(a.as_str())),
         Some(_) => return Err(ApiError::Invalid(BAD_UPDATE)),
     };
-    let found = match spam {
-        Some(spam) => store.set_spam(&agent.account_id, id, spam, now_ms()).await?,
-        None => true,
+    // The assignee is checked inside the write, so an agent removed meanwhile is never assigned.
+    let change = ConversationChange { status, assignee, spam };
+    let visitor = match store.update_conversation(&agent.account_id, id, &change, now_ms()).await? {
+        Updated::Done { visitor } => visitor,
+        Updated::Refused => match assignee.flatten() {
+            Some(a) if !store.is_agent_of(&agent.account_id, a).await? => return Err(ApiError::Invalid(NOT_AN_AGENT)),
+            _ => return Err(ApiError::NotFound("Conversation")),
+        },
     };
-    if !found || !store.update_conversation(&agent.account_id, id, status, assignee).await? {
-        return Err(ApiError::NotFound("Conversation"));
+    if let Some((site_id, visitor_id, blocked)) = &visitor {
+        // A blocked visitor's open widgets are closed: its typing reaches nobody.
+        cx.app.live.set_blocked(site_id, visitor_id, *blocked).await;
     }
     let conversation = conversation_of(store, &agent.account_id, id).await?;
     cx.app.live.to_team(&agent.account_id, &InboxPush::changed(id)).await;
@@ -295,7 +296,8 @@ async fn email_reply(
         from_name: &from_name,
         from_address: &from_address,
         to,
-        to_name: conversation.contact_name.as_deref(),
+        // A name a visitor only stated is never written into mail the team sends.
+        to_name: conversation.contact_name.as_deref().filter(|_| !conversation.name_stated),
         cc: &recipients.cc,
         reply_to: &reply_to,
         subject: &subject,
@@ -384,15 +386,20 @@ pub async fn add_contact(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         visitor: &visitor,
         details: &details,
         tie: Tie::Agent,
-        provided_fields: &visitor.provided_fields,
+        verified_for: None,
         form_submitted: false,
         new_contact_id: &new_id("ct"),
         source: ContactSource::Agent,
         automation: None,
         event_ids: [&new_id("ev"), ""],
     };
-    let (_, queued) = store.link_contact(&link, now_ms()).await?;
-    cx.app.outbox.enqueue(queued).await;
+    // Decided again inside the batch: a contact tied meanwhile (the visitor
+    // answered the Form, say) is not replaced.
+    let linked = store.link_contact(&link, now_ms()).await?;
+    cx.app.outbox.enqueue(linked.queued).await;
+    if !linked.written {
+        return Err(ApiError::Conflict(HAS_CONTACT));
+    }
     cx.app.live.to_team(&agent.account_id, &InboxPush::changed(id)).await;
     let conversation = conversation_of(store, &agent.account_id, id).await?;
     json(200, &api::ConversationAnswer { conversation })

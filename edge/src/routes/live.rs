@@ -57,7 +57,12 @@ pub async fn widget(cx: &mut Cx<'_>) -> ApiResult<Response> {
         return Err(ApiError::Forbidden(VISITOR_BLOCKED));
     }
     let socket = VisitorSocket { socket_id: new_id("ws"), visitor_id: visitor.id, account_id: visitor.account_id };
-    app.live.connect_visitor(&visitor.site_id, &socket).await
+    let response = app.live.connect_visitor(&visitor.site_id, &socket).await?;
+    // The visitor's object refuses a visitor it heard blocked after the read above.
+    if response.status_code() == 403 {
+        return Err(ApiError::Forbidden(VISITOR_BLOCKED));
+    }
+    Ok(response)
 }
 
 /// A widget's socket without a visitor: no row, no cookie, nothing personal.

@@ -161,7 +161,11 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
             ["api", "conversations", id, "transcript"] => { Post => transcripts::send_transcript(cx, id).await }
             ["api", "saved-replies"] => { Get => replies::list(cx).await, Post => replies::create(cx).await }
             ["api", "saved-replies", id] => { Patch => replies::update(cx, id).await, Delete => replies::remove(cx, id).await }
-            ["api", "contacts", id] => { Get => contacts::show(cx, id).await, Delete => contacts::erase(cx, id).await }
+            ["api", "contacts", id] => {
+                Get => contacts::show(cx, id).await,
+                Patch => contacts::update(cx, id).await,
+                Delete => contacts::erase(cx, id).await,
+            }
             ["api", "contacts", id, "export"] => { Get => contacts::export(cx, id).await }
             ["api", "messages", id, "original"] => { Get => originals::show(cx, id).await }
             ["api", "attachments", id] => { Get => files::download(cx, id).await }

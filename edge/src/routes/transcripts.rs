@@ -65,7 +65,8 @@ pub async fn send_transcript(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         from_name: &from_name,
         from_address: &from_address,
         to: &to,
-        to_name: conversation.contact_name.as_deref(),
+        // A name a visitor only stated is never written into mail the team sends.
+        to_name: conversation.contact_name.as_deref().filter(|_| !conversation.name_stated),
         cc: &[],
         reply_to: &reply_to,
         subject: &transcript::subject(&site.name, conversation.started_at),

@@ -173,31 +173,39 @@ pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
 }
 
 /// Ties the visitor to the contact the details name, then answers with the
-/// visitor's new state, as the widget needs it.
+/// visitor's new state, as the widget needs it. `verified_for`: see
+/// [`ContactLink::verified_for`]. Refused (nothing written) if, when the
+/// batch ran, the visitor was blocked or its email no longer known.
 async fn tie_to_contact(
     cx: &Cx<'_>,
     visitor: &VisitorRow,
     details: &ContactDetails,
-    tie: Tie,
+    (tie, verified_for): (Tie, Option<&str>),
     form_submitted: bool,
     automation: Option<&str>,
 ) -> ApiResult<Response> {
     let store = cx.app.store;
     let event_ids = [new_id("ev"), new_id("ev")];
-    let provided = provided_after(visitor, &details.given());
     let link = ContactLink {
         visitor,
         details,
         tie,
-        provided_fields: &provided,
+        verified_for,
         form_submitted,
         new_contact_id: &new_id("ct"),
         source: ContactSource::Chat,
         automation,
         event_ids: [&event_ids[0], &event_ids[1]],
     };
-    let (visitor, queued) = store.link_contact(&link, now_ms()).await?;
-    cx.app.outbox.enqueue(queued).await;
+    let linked = store.link_contact(&link, now_ms()).await?;
+    cx.app.outbox.enqueue(linked.queued).await;
+    let visitor = linked.visitor;
+    if !linked.written {
+        return Err(match visitor.blocked_at {
+            Some(_) => ApiError::Forbidden(VISITOR_BLOCKED),
+            None => ApiError::InvalidFields(vec![(FormField::Email, shared::contact::EMAIL_MISSING)]),
+        });
+    }
     let contact_fields = match visitor.verified_contact() {
         Some(contact) => store.contact_known_fields(contact).await?,
         None => Vec::new(),
@@ -205,24 +213,31 @@ async fn tie_to_contact(
     json(200, &api::VisitorAnswer { visitor: visitor_state(&visitor, &contact_fields) })
 }
 
-/// The fields a link adds to what this browser has given, comma-separated.
-fn provided_after(visitor: &VisitorRow, given: &[FormField]) -> String {
-    let mut fields: Vec<&str> = visitor.provided_fields.split(',').filter(|f| !f.is_empty()).collect();
-    fields.extend(given.iter().map(|f| f.as_str()));
-    fields.sort_unstable();
-    fields.dedup();
-    fields.join(",")
+/// The calling visitor, for a claim (the Form step, identify): limited per
+/// visitor and per client IP before anything is read, and refused when an
+/// agent blocked it (the batch checks that again when it writes).
+async fn claiming_visitor(cx: &Cx<'_>) -> ApiResult<VisitorRow> {
+    let app = cx.app;
+    let credential = auth::visitor_credential(&cx.req)?;
+    let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
+    app.limits.check(Limit::ClaimsPerVisitor, token.visitor_id).await?;
+    app.limits.check(Limit::ClaimsPerIp, &client_ip(&cx.req)).await?;
+    let visitor = auth::visitor_by_token(app.store, &credential).await?;
+    if visitor.blocked_at.is_some() {
+        return Err(ApiError::Forbidden(VISITOR_BLOCKED));
+    }
+    Ok(visitor)
 }
 
 /// `POST /api/widget/contact`: the Form step's answer, an unproved claim (see
 /// [`Tie`]): filed under the contact with that email (never in `required`
 /// mode), changing nothing of an existing contact. A verified visitor adding
-/// fields without a new email speaks for its verified contact.
+/// fields without a new email speaks for its verified contact, as long as it
+/// still is verified for it when the answer is written.
 pub async fn submit_form(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
-    let req = &mut cx.req;
-    let visitor = auth::visitor(store, req).await?;
-    let input: api::FormSubmission = read_json(req).await?;
+    let visitor = claiming_visitor(cx).await?;
+    let input: api::FormSubmission = read_json(&mut cx.req).await?;
     let site = site_of(store, &visitor.site_id).await?;
     let chatbot = site.chatbot();
     let form = FormInput {
@@ -233,10 +248,9 @@ pub async fn submit_form(cx: &mut Cx<'_>) -> ApiResult<Response> {
     };
     let email_known = visitor.contact_id.is_some() || visitor.claimed_email.is_some();
     let details = chatbot.form().validate(&form, email_known).map_err(ApiError::InvalidFields)?;
-    let tie = if visitor.verified_contact().is_some() && details.email.is_none() {
-        Tie::Verified
-    } else {
-        Tie::of_claim(site.identity_mode)
+    let tie = match (visitor.verified_contact(), &details.email) {
+        (Some(contact), None) => (Tie::Verified, Some(contact)),
+        _ => (Tie::of_claim(site.identity_mode), None),
     };
     tie_to_contact(cx, &visitor, &details, tie, true, chatbot.automation()).await
 }
@@ -247,9 +261,8 @@ pub async fn submit_form(cx: &mut Cx<'_>) -> ApiResult<Response> {
 pub async fn identify(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let app = cx.app;
     let store = app.store;
-    let req = &mut cx.req;
-    let visitor = auth::visitor(store, req).await?;
-    let input: api::Identify = read_json(req).await?;
+    let visitor = claiming_visitor(cx).await?;
+    let input: api::Identify = read_json(&mut cx.req).await?;
     let site = site_of(store, &visitor.site_id).await?;
 
     let given = FormInput {
@@ -272,5 +285,5 @@ pub async fn identify(cx: &mut Cx<'_>) -> ApiResult<Response> {
             return Err(ApiError::Forbidden(rule));
         }
     };
-    tie_to_contact(cx, &visitor, &details, tie, false, None).await
+    tie_to_contact(cx, &visitor, &details, (tie, None), false, None).await
 }

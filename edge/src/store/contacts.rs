@@ -5,6 +5,7 @@ use serde::Deserialize;
 use shared::api;
 use shared::contact::{display_name, ContactSource};
 use shared::conversation::{Author, Channel};
+use shared::form::FormField;
 
 use super::Store;
 use crate::error::ApiResult;
@@ -60,6 +61,12 @@ struct ContactRow {
     pub source: ContactSource,
     /// First seen, ms.
     pub created_at: u64,
+    /// 1 when the phone is one a visitor stated without proof.
+    pub phone_stated: u8,
+    /// 1 when the company is.
+    pub company_stated: u8,
+    /// 1 when the full name is.
+    pub full_name_stated: u8,
 }
 
 impl From<ActivityRow> for api::Activity {
@@ -84,6 +91,11 @@ impl From<ClaimRow> for api::Claim {
 impl From<ContactRow> for api::Contact {
     fn from(r: ContactRow) -> Self {
         let shown = display_name(&[r.full_name.as_deref(), r.name_from_email.as_deref(), r.email.as_deref()], "Contact");
+        let stated = [(FormField::Phone, r.phone_stated), (FormField::Company, r.company_stated), (FormField::FullName, r.full_name_stated)]
+            .into_iter()
+            .filter(|(_, stated)| *stated == 1)
+            .map(|(field, _)| field)
+            .collect();
         api::Contact {
             id: r.id,
             email: r.email,
@@ -95,6 +107,7 @@ impl From<ContactRow> for api::Contact {
             display_name: shown,
             source: r.source,
             created_at: r.created_at,
+            stated,
         }
     }
 }
@@ -127,11 +140,35 @@ impl Store {
         Ok(claim.filter(|c| c.email.is_some() || c.phone.is_some() || c.company.is_some() || c.full_name.is_some()).map(Into::into))
     }
 
+    /// An agent's edit of a contact of the account: each `Some` field is set
+    /// (`None` inside clears it) and is no longer marked as stated by a
+    /// visitor; `false` if the contact is not the account's.
+    pub async fn edit_contact(&self, account_id: &str, contact_id: &str, edit: &[Option<Option<String>>; 3], now: u64) -> ApiResult<bool> {
+        let mut args: Vec<wasm_bindgen::JsValue> = vec![account_id.into(), contact_id.into()];
+        for field in edit {
+            args.push(wasm_bindgen::JsValue::from_bool(field.is_some()));
+            args.push(super::opt(field.as_ref().and_then(|v| v.as_deref())));
+        }
+        args.push(super::ms(now));
+        let changed = self
+            .run(
+                "UPDATE contacts SET \
+                   phone = CASE WHEN ?3 THEN ?4 ELSE phone END, phone_stated = CASE WHEN ?3 THEN 0 ELSE phone_stated END, \
+                   company = CASE WHEN ?5 THEN ?6 ELSE company END, company_stated = CASE WHEN ?5 THEN 0 ELSE company_stated END, \
+                   full_name = CASE WHEN ?7 THEN ?8 ELSE full_name END, \
+                   full_name_stated = CASE WHEN ?7 THEN 0 ELSE full_name_stated END, updated_at = ?9 \
+                 WHERE account_id = ?1 AND id = ?2",
+                &args,
+            )
+            .await?;
+        Ok(changed == 1)
+    }
+
     /// A contact of the account.
     pub async fn contact(&self, account_id: &str, contact_id: &str) -> ApiResult<Option<api::Contact>> {
         let row: Option<ContactRow> = self.first(
-            "SELECT id, email, phone, company, full_name, name_from_email, marketing_opt_in, source, created_at \
-             FROM contacts WHERE account_id = ?1 AND id = ?2",
+            "SELECT id, email, phone, company, full_name, name_from_email, marketing_opt_in, source, created_at, \
+               phone_stated, company_stated, full_name_stated FROM contacts WHERE account_id = ?1 AND id = ?2",
             &[account_id.into(), contact_id.into()],
         )
         .await?;

@@ -30,6 +30,8 @@ pub(super) struct ConversationRow {
     pub contact_email: Option<String>,
     /// Contact's best known name.
     pub contact_name: Option<String>,
+    /// 1 when that name is one a visitor stated without proof.
+    pub name_stated: u8,
     /// The visitor, for chat.
     pub visitor_id: Option<String>,
     /// Start time, ms.
@@ -63,6 +65,38 @@ pub(super) struct ConversationRow {
     /// In a search: FTS5's snippet of it, marked with `shared::search::MARK_OPEN`/`MARK_CLOSE`.
     #[serde(default)]
     pub snippet: Option<String>,
+}
+
+/// What an agent changes of a conversation (`PATCH /api/conversations/{id}`).
+#[derive(Debug, Default)]
+pub struct ConversationChange<'a> {
+    /// Close or reopen.
+    pub status: Option<Status>,
+    /// Assign to an agent (`Some(None)` unassigns).
+    pub assignee: Option<Option<&'a str>>,
+    /// Mark as spam, or take the mark back.
+    pub spam: Option<bool>,
+}
+
+/// What [`Store::update_conversation`] did.
+#[derive(Debug)]
+pub enum Updated {
+    /// Nothing: the conversation is not the account's, or the assignee is no agent of it.
+    Refused,
+    /// Written.
+    Done {
+        /// For a spam mark or its removal: the conversation's visitor (site,
+        /// id) and whether it is blocked now.
+        visitor: Option<(String, String, bool)>,
+    },
+}
+
+/// The visitor row a spam mark touched.
+#[derive(Debug, Deserialize)]
+struct SpamVisitor {
+    id: String,
+    site_id: String,
+    blocked_at: Option<u64>,
 }
 
 /// An email of a thread, for In-Reply-To and References.
@@ -126,6 +160,7 @@ impl From<ConversationRow> for api::Conversation {
             assignee_name: r.assignee_name,
             unread: r.unread == 1,
             display_name: shown,
+            name_stated: r.name_stated == 1,
             unverified_email: r.unverified_email,
             spam_at: r.spam_at,
             snippet: r.snippet_message_id.zip(r.snippet).map(|(message_id, raw)| api::MatchSnippet {
@@ -139,6 +174,7 @@ impl From<ConversationRow> for api::Conversation {
 /// The columns of a [`ConversationRow`], over `conversations c` and [`CONVERSATION_JOINS`].
 pub(super) const CONVERSATION_COLUMNS: &str = "c.id, c.site_id, c.channel, c.status, c.subject, c.contact_id, \
        ct.email AS contact_email, COALESCE(ct.full_name, ct.name_from_email) AS contact_name, \
+       COALESCE(ct.full_name IS NOT NULL AND ct.full_name_stated = 1, 0) AS name_stated, \
        c.visitor_id, c.started_at, c.last_message_at, \
        (SELECT body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) AS preview, \
        c.assignee_id, ag.full_name AS assignee_name, \
@@ -154,49 +190,55 @@ pub(super) const CONVERSATION_JOINS: &str = "LEFT JOIN contacts ct ON ct.id = c.
 
 impl Store {
     /// Marks a conversation of the account as spam (blocking its visitor from
-    /// writing) or takes the mark back; `false` if it is not there.
-    pub async fn set_spam(&self, account_id: &str, conversation_id: &str, spam: bool, now: u64) -> ApiResult<bool> {
-        let at = if spam { ms(now) } else { wasm_bindgen::JsValue::NULL };
+    /// writing) or takes the mark back (unblocking the visitor unless another
+    /// of its conversations is still marked), and closes, reopens and
+    /// (un)assigns it, in one batch. The assignee is checked to be an agent of
+    /// the account, not removed, inside the batch; if it is not, or the
+    /// conversation is not the account's, nothing is written.
+    pub async fn update_conversation(&self, account_id: &str, conversation_id: &str, change: &ConversationChange<'_>, now: u64) -> ApiResult<Updated> {
+        let spam_at = match change.spam {
+            Some(true) => ms(now),
+            _ => wasm_bindgen::JsValue::NULL,
+        };
+        let ours = "id = ?2 AND site_id IN (SELECT id FROM sites WHERE account_id = ?1) \
+                    AND (?5 IS NULL OR EXISTS (SELECT 1 FROM agents WHERE id = ?5 AND account_id = ?1 AND removed_at IS NULL))";
+        let args = [
+            account_id.into(),
+            conversation_id.into(),
+            opt(change.status.map(Status::as_str)),
+            wasm_bindgen::JsValue::from_bool(change.assignee.is_some()),
+            opt(change.assignee.flatten()),
+            wasm_bindgen::JsValue::from_bool(change.spam.is_some()),
+            spam_at,
+        ];
         let statements = vec![
+            // The visitor first, while the conversation's mark is as it was.
             self.prepare(
-                "UPDATE conversations SET spam_at = ?3 \
-                 WHERE id = ?2 AND site_id IN (SELECT id FROM sites WHERE account_id = ?1)",
-                &[account_id.into(), conversation_id.into(), at.clone()],
+                &format!(
+                    "UPDATE visitors SET blocked_at = CASE WHEN ?7 IS NOT NULL THEN COALESCE(blocked_at, ?7) \
+                       WHEN EXISTS (SELECT 1 FROM conversations o WHERE o.visitor_id = visitors.id AND o.id != ?2 AND o.spam_at IS NOT NULL) \
+                       THEN blocked_at ELSE NULL END \
+                     WHERE ?6 AND id = (SELECT visitor_id FROM conversations WHERE {ours}) RETURNING id, site_id, blocked_at"
+                ),
+                &args,
             )?,
             self.prepare(
-                "UPDATE visitors SET blocked_at = ?3 WHERE id = (SELECT c.visitor_id FROM conversations c \
-                   JOIN sites s ON s.id = c.site_id WHERE c.id = ?2 AND s.account_id = ?1)",
-                &[account_id.into(), conversation_id.into(), at],
+                &format!(
+                    "UPDATE conversations SET status = COALESCE(?3, status), \
+                       assignee_id = CASE WHEN ?4 THEN ?5 ELSE assignee_id END, \
+                       spam_at = CASE WHEN ?6 THEN ?7 ELSE spam_at END \
+                     WHERE {ours}"
+                ),
+                &args,
             )?,
         ];
         let results = self.batch(statements).await?;
-        let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
-        Ok(changed == 1)
-    }
-
-    /// Closes, reopens and (un)assigns a conversation of the account; `false` if it is not there.
-    pub async fn update_conversation(
-        &self,
-        account_id: &str,
-        conversation_id: &str,
-        status: Option<Status>,
-        assignee: Option<Option<&str>>,
-    ) -> ApiResult<bool> {
-        let changed = self
-            .run(
-                "UPDATE conversations SET status = COALESCE(?3, status), \
-                   assignee_id = CASE WHEN ?4 THEN ?5 ELSE assignee_id END \
-                 WHERE id = ?2 AND site_id IN (SELECT id FROM sites WHERE account_id = ?1)",
-                &[
-                    account_id.into(),
-                    conversation_id.into(),
-                    opt(status.map(Status::as_str)),
-                    wasm_bindgen::JsValue::from_bool(assignee.is_some()),
-                    opt(assignee.flatten()),
-                ],
-            )
-            .await?;
-        Ok(changed == 1)
+        let changed = results[1].meta()?.and_then(|m| m.changes).unwrap_or(0);
+        if changed != 1 {
+            return Ok(Updated::Refused);
+        }
+        let visitor = results[0].results::<SpamVisitor>()?.into_iter().next();
+        Ok(Updated::Done { visitor: visitor.map(|v| (v.site_id, v.id, v.blocked_at.is_some())) })
     }
 
     /// The thread's emails, oldest first.

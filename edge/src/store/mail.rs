@@ -159,6 +159,15 @@ impl Store {
             ),
             &contact_args,
         )?];
+        // A verified sender's name replaces a name a visitor only stated (unproven values never outrank proven ones).
+        statements.push(self.prepare(
+            &format!(
+                "UPDATE contacts SET full_name = ?4, full_name_stated = 0, updated_at = ?5 \
+                 WHERE account_id = ?1 AND email = ?2 AND full_name_stated = 1 AND ?4 IS NOT NULL AND {}",
+                unchanged_channel(6, 7)
+            ),
+            &contact_args,
+        )?);
         statements.push(self.prepare(
             &format!(
                 "INSERT INTO conversations \

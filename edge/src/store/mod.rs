@@ -29,7 +29,7 @@ pub use chat::{SiteRow, VisitorRow};
 pub use ties::ContactLink;
 pub use agents::{AgentRow, Setup};
 pub use automations::{Attempt, EventOf};
-pub use inbox::SentEmail;
+pub use inbox::{ConversationChange, SentEmail, Updated};
 pub use list::{ListFilter, SearchTerms};
 pub use live::LiveRoute;
 pub use sites::WidgetUpdate;

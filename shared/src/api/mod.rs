@@ -25,7 +25,7 @@ mod typescript {
     use crate::contact::ContactSource;
     use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
     use crate::email::quote::Fold;
-    use crate::form::FieldMode;
+    use crate::form::{FieldMode, FormField};
     use crate::chatbot::{Block, Chatbot, Span};
     use crate::identity::IdentityMode;
     use crate::messenger::{MessagingWindow, Receipt};
@@ -59,7 +59,7 @@ mod typescript {
     fn the_inbox_types_are_generated_from_these() {
         let cfg = Config::new().with_large_int("number");
         let generated = declarations!(&cfg;
-            Role, KeyRole, Channel, Status, Author, Direction, DeliveryStatus, ContactSource, FieldMode, WidgetPosition, Language,
+            Role, KeyRole, Channel, Status, Author, Direction, DeliveryStatus, ContactSource, FieldMode, FormField, WidgetPosition, Language,
             IdentityMode, MessagingWindow, Receipt,
             Agent, Site, FormModes, SiteConfig, VisitorMessage, VisitorFile, VisitorState, Conversation, Attachment, Message, Claim,
             Contact, Activity, Rejection, Erased, EmailChannel, ConversationPage, Thread, ConversationAnswer,

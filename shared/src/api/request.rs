@@ -185,6 +185,28 @@ pub struct AddContact {
     pub company: Option<String>,
 }
 
+/// `PATCH /api/contacts/{id}`: an agent's edit of a contact's profile. A
+/// field left out stays as it is; a value replaces it (the agent's word: no
+/// longer marked as stated by a visitor); `null` or `""` clears it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactEdit {
+    /// Phone, in international form.
+    #[serde(default, deserialize_with = "present")]
+    pub phone: Option<Option<String>>,
+    /// Company.
+    #[serde(default, deserialize_with = "present")]
+    pub company: Option<Option<String>>,
+    /// Full name.
+    #[serde(default, deserialize_with = "present")]
+    pub full_name: Option<Option<String>>,
+}
+
+/// A field the body has: `Some(None)` for `null`, so "clear" differs from "leave".
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
 /// `POST /api/sites/{site}/tickets`: a site form submission.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

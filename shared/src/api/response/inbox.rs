@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::agent::Role;
 use crate::contact::ContactSource;
 use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
+use crate::form::FormField;
 use crate::messenger::{MessagingWindow, Receipt};
 use crate::search::SnippetPart;
 
@@ -62,6 +63,9 @@ pub struct Conversation {
     pub unread: bool,
     /// The name to show: contact, address, claimed address, else the visitor.
     pub display_name: String,
+    /// Whether `contact_name` (and so `display_name`) is a name a visitor
+    /// stated without proof, shown as such until a verified source replaces it.
+    pub name_stated: bool,
     /// The email a chat's visitor stated without proving it ("email not verified").
     pub unverified_email: Option<String>,
     /// When an agent marked it as spam.
@@ -190,6 +194,9 @@ pub struct Contact {
     pub source: ContactSource,
     /// First seen, ms.
     pub created_at: u64,
+    /// The fields (phone, company, full name) a visitor stated without proof,
+    /// shown as such until a verified source replaces them.
+    pub stated: Vec<FormField>,
 }
 
 /// One line of a contact's recent activity (never email).
