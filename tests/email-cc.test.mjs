@@ -125,7 +125,9 @@ test("inbound Cc is kept; the reply copies it by default and delivers the Bcc un
   assert.equal(ben.email, p.ben);
   assert.deepEqual(after.cc.map((c) => c.address), [p.ben], "Mia (the contact) is not added as a copy");
 
-  // Erasing Ben's contact (GDPR) takes his address off the conversations that copy him.
+  // His export (GDPR art. 15) names the conversations that copy him; erasing him (art. 17) takes his address off them.
+  const exported = (await call("GET", `/api/contacts/${last.contact_id}/export`, { token: KEY })).body;
+  assert.deepEqual(exported.copied_on.map((c) => [c.conversation_id, c.address]), [[id, p.ben]], "the export lists the copy");
   assert.equal((await call("DELETE", `/api/contacts/${last.contact_id}`, { token: KEY })).status, 200);
   assert.deepEqual((await call("GET", `/api/conversations/${id}`, { token: KEY })).body.cc, []);
 });

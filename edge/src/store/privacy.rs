@@ -6,7 +6,8 @@
 //! every conversation of the contact or of those visitors, with all their
 //! messages and attachments; messages the contact wrote elsewhere (a CC'd
 //! reply in someone else's thread); claims other visitors made of its email;
-//! refused mail it sent; and the transcripts of its chats emailed to it
+//! refused mail it sent; the email conversations that copy its address (Cc);
+//! and the transcripts of its chats emailed to it
 //! (erased with their conversations: ON DELETE CASCADE, migration 0014).
 
 use serde::Deserialize;
@@ -88,6 +89,15 @@ impl Store {
                 &[id.clone()],
             )
             .await?;
+        // Other people's email conversations that copy this contact's address.
+        let copied = self
+            .all::<Value>(
+                "SELECT cc.conversation_id, cc.address, cc.name, c.subject, c.started_at FROM conversation_cc cc \
+                 JOIN conversations c ON c.id = cc.conversation_id JOIN sites s ON s.id = c.site_id \
+                 WHERE s.account_id = ?1 AND cc.address = lower(?2) ORDER BY c.started_at",
+                &[account_id.into(), email.clone()],
+            )
+            .await?;
         let rejections = self
             .all::<Value>(
                 "SELECT r.id, r.site_id, r.envelope_from, r.envelope_to, r.size, r.reason, r.created_at FROM email_rejections r \
@@ -104,6 +114,7 @@ impl Store {
             "claims_of_this_email": claims,
             "refused_mail": rejections,
             "transcripts": transcripts,
+            "copied_on": copied,
         })))
     }
 
