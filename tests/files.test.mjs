@@ -6,10 +6,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { readdirSync, existsSync } from "node:fs";
-import http from "node:http";
 import { join } from "node:path";
 import {
-  agentGet, call, deliverMail, mailFixture, mailTrips, newVisitor, nextSentEmail, sendChat, sentEmails, sql, unique, KEY, URL_,
+  agentGet, call, rawPost, deliverMail, mailFixture, mailTrips, newVisitor, nextSentEmail, sendChat, sentEmails, sql, unique, KEY, URL_,
 } from "./helpers.mjs";
 
 /** The other account's primary admin (tests/fixtures.sql). */
@@ -177,21 +176,8 @@ test("oversize and wrong-type uploads are refused with JSON errors, and nothing 
 });
 
 /** POSTs `chunks` as a streamed body (chunked, no Content-Length): `{status, body}`. */
-function streamed(path, token, contentType, chunks) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(URL_ + path, {
-      method: "POST", agent: false,
-      headers: { authorization: `Bearer ${token}`, "content-type": contentType, "transfer-encoding": "chunked" },
-    }, (res) => {
-      let text = "";
-      res.on("data", (c) => (text += c));
-      res.on("end", () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
-    });
-    req.on("error", reject);
-    for (const chunk of chunks) req.write(chunk);
-    req.end();
-  });
-}
+const streamed = (path, token, contentType, chunks) =>
+  rawPost(path, { authorization: `Bearer ${token}`, "content-type": contentType, "transfer-encoding": "chunked" }, chunks);
 
 test("a body of unknown length (streamed, no Content-Length) is refused before it is read, and nothing is written", async () => {
   const token = await newVisitor();

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { randomUUID, createHmac } from "node:crypto";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import http from "node:http";
 
 const execFileAsync = promisify(execFile);
 
@@ -259,4 +260,18 @@ export function decodeWords(value) {
       ? Buffer.from(text, "base64").toString("utf8")
       : Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8"),
   );
+}
+
+/** POSTs `chunks` to `path` as written, with `headers` (a chunked stream when they give no Content-Length): `{status, body}`. */
+export function rawPost(path, headers, chunks) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(URL_ + path, { method: "POST", agent: false, headers }, (res) => {
+      let text = "";
+      res.on("data", (c) => (text += c));
+      res.on("end", () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+    });
+    req.on("error", reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
 }

@@ -8,8 +8,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac, randomBytes, randomInt } from "node:crypto";
-import http from "node:http";
-import { URL_, KEY, AGENT_KEY, call, sql, launchChromium, signInToInbox, unique } from "./helpers.mjs";
+import { URL_, KEY, AGENT_KEY, call, rawPost, sql, launchChromium, signInToInbox, unique } from "./helpers.mjs";
 import { GRAPH_ERROR } from "./fake-graph.mjs";
 import { inboxSocket, closeAll } from "./sockets.mjs";
 
@@ -152,19 +151,8 @@ test("a bad or missing signature, or an unknown Page, gets 403 and stores nothin
   assert.ok(!(await graphCalls()).some((c) => c.path === `/${who}`), "no profile was fetched");
 });
 
-/** POSTs `body` to the webhook with `headers`, as written (a chunked stream when no Content-Length is given). */
-function rawWebhookPost(headers, chunks) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${URL_}/api/messenger/webhook`, { method: "POST", agent: false, headers: { "content-type": "application/json", ...headers } }, (res) => {
-      let text = "";
-      res.on("data", (c) => (text += c));
-      res.on("end", () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
-    });
-    req.on("error", reject);
-    for (const chunk of chunks) req.write(chunk);
-    req.end();
-  });
-}
+/** POSTs `chunks` to the webhook with `headers`, as written (a chunked stream when no Content-Length is given). */
+const rawWebhookPost = (headers, chunks) => rawPost("/api/messenger/webhook", { "content-type": "application/json", ...headers }, chunks);
 
 test("the webhook answers 411 to a body of unknown length and 413 to a declared excess, and stores nothing", async () => {
   const who = psid();
