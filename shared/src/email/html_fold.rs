@@ -3,119 +3,208 @@
 //! `<details>` before sanitising, so the formatted email shows the answer and
 //! keeps the history one click away, without script.
 //!
-//! The history is found with the rule the text uses ([`quoting_of`]): a quote
-//! container counts only when nothing but whitespace follows it, a marker
-//! (Outlook's `divRplyFwdMsg`, …) makes everything after it history. Text must
-//! come before the fold; when the HTML does not show its history this way it
-//! is left whole. One tree build and one walk: linear in the HTML.
+//! The fold starts where the text's fold starts: the quote containers and
+//! markers the text knows ([`quoting_of`]; a container counts only when
+//! nothing but whitespace follows it, a marker makes everything after it
+//! history), Gmail's and Thunderbird's signature containers just above them,
+//! and what [`quote::split`] finds in the HTML's text (an attribution line
+//! above the container, Outlook's plain header block). A text position is
+//! mapped back to the element whose text starts exactly there; when it does
+//! not map cleanly, or no text comes before the fold, the HTML is left whole.
+//! One tree build and one walk: linear in the HTML.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use markup5ever_rcdom::{Handle, Node, NodeData, RcDom, SerializableHandle};
 use html5ever::serialize::{serialize, SerializeOpts};
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::{local_name, ns, parse_document, LocalName, QualName};
+use markup5ever_rcdom::{Handle, Node, NodeData, RcDom, SerializableHandle};
 
-use super::html_text::{quoting_of, Quoting, HIDDEN};
+use super::html_text::{html_reply, quoting_of, Quoting, HIDDEN};
+use super::quote::{self, Fold};
 
 /// Classes of elements that hold a sender's signature (Gmail, Thunderbird).
 const SIGNATURE_CLASSES: &[&str] = &["gmail_signature", "moz-signature"];
 
-/// What the folded part of the HTML holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HtmlFold {
-    /// Quoted history.
-    Quote,
-    /// A signature only.
-    Signature,
-    /// A signature and the quoted history under it.
-    QuoteAndSignature,
+/// The fold's summary line, as the inbox names the text's folds.
+pub fn label(fold: Fold) -> &'static str {
+    match fold {
+        Fold::Quote => "Show quoted text",
+        Fold::Signature => "Show signature",
+        Fold::QuoteAndSignature => "Show signature and quoted text",
+    }
 }
 
-impl HtmlFold {
-    /// The fold's summary line, as the inbox names the text's folds.
-    pub fn label(self) -> &'static str {
-        match self {
-            HtmlFold::Quote => "Show quoted text",
-            HtmlFold::Signature => "Show signature",
-            HtmlFold::QuoteAndSignature => "Show signature and quoted text",
-        }
-    }
-
-    fn with(self, other: HtmlFold) -> HtmlFold {
-        if self == other { self } else { HtmlFold::QuoteAndSignature }
-    }
+/// Both folds together.
+fn with(one: Fold, other: Fold) -> Fold {
+    if one == other { one } else { Fold::QuoteAndSignature }
 }
 
 /// The HTML (not yet sanitised) with its history inside a closed
 /// `<details>`, and what was folded; `None` when nothing is folded with
 /// confidence (the caller then uses the HTML as it is).
-pub fn fold(html: &str) -> Option<(String, HtmlFold)> {
+pub fn fold(html: &str) -> Option<(String, Fold)> {
     let dom = parse_document(RcDom::default(), Default::default()).one(StrTendril::from_slice(html));
-    let (start, kind) = history_start(&dom.document)?;
+    let mut walk = walk(&dom.document);
+    let (start, kind) = match (text_fold(html), walk.start.take()) {
+        (Some((at, kind)), Some(dom)) if at < dom.at => walk.element_at(at).map_or((dom.node, dom.kind), |node| (node, with(kind, dom.kind))),
+        (_, Some(dom)) => (dom.node, dom.kind),
+        (Some((at, kind)), None) => (walk.element_at(at)?, kind),
+        (None, None) => return None,
+    };
     wrap_from(&start, kind);
     let mut out = Vec::with_capacity(html.len() + 64);
     serialize(&mut out, &SerializableHandle::from(dom.document.clone()), SerializeOpts::default()).ok()?;
     String::from_utf8(out).ok().map(|html| (html, kind))
 }
 
-/// An element's local name and the value of one of its attributes.
+/// Letters and digits: what the text and the tree agree on, whatever their
+/// whitespace, bullets and line breaks.
+fn letters(text: &str) -> usize {
+    text.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// Where the text's own fold starts, in [`letters`], and what it folds: as
+/// the text of HTML-only mail is folded (above the quote container when
+/// there is one, else the whole text).
+fn text_fold(html: &str) -> Option<(usize, Fold)> {
+    let reply = html_reply(html);
+    match reply.new_text.filter(|above| letters(above) > 0) {
+        Some(above) => {
+            let split = quote::split(&above)?;
+            Some((letters(split.visible), if split.fold == Fold::Quote { Fold::Quote } else { Fold::QuoteAndSignature }))
+        }
+        None => quote::split(&reply.text).map(|split| (letters(split.visible), split.fold)),
+    }
+}
+
+/// Where the history found in the tree starts.
+struct Start {
+    node: Handle,
+    kind: Fold,
+    /// The [`letters`] before it.
+    at: usize,
+}
+
+/// The tree's text nodes with the [`letters`] before each, and the history
+/// its quote containers, markers and signatures show.
+struct Walk {
+    texts: Vec<(Handle, usize)>,
+    start: Option<Start>,
+}
+
+enum Step {
+    Enter(Handle),
+    Leave,
+}
+
+/// An element's local name and a reader of its attributes.
 fn element(node: &Handle) -> Option<(&str, impl Fn(&str) -> String + '_)> {
     let NodeData::Element { name, attrs, .. } = &node.data else { return None };
     let attr = move |want: &str| attrs.borrow().iter().find(|a| &*a.name.local == want).map(|a| a.value.to_string()).unwrap_or_default();
     Some((&*name.local, attr))
 }
 
-/// How an element stands in the history: a quote, a signature, a marker.
-fn kind_of(node: &Handle) -> Option<(HtmlFold, bool)> {
+/// How an element stands in the history: a quote or a signature, and
+/// whether it is a marker (everything after it is history).
+fn kind_of(node: &Handle) -> Option<(Fold, bool)> {
     let (name, attr) = element(node)?;
     let class = attr("class");
     if let Some(quoting) = quoting_of(name, &class, &attr("id")) {
-        return Some((HtmlFold::Quote, quoting == Quoting::Marker));
+        return Some((Fold::Quote, quoting == Quoting::Marker));
     }
     let signature = class.to_ascii_lowercase().split_whitespace().any(|c| SIGNATURE_CLASSES.iter().any(|s| c.ends_with(s)))
         || attr("data-smartmail") == "gmail_signature";
-    signature.then_some((HtmlFold::Signature, false))
+    signature.then_some((Fold::Signature, false))
 }
 
-/// The first node of the trailing history, in document order, and what the
-/// history holds; `None` without one or without text above it.
-fn history_start(document: &Handle) -> Option<(Handle, HtmlFold)> {
-    let mut stack = vec![document.clone()];
-    let mut seen_text = false;
-    let mut start: Option<(Handle, HtmlFold)> = None;
-    while let Some(node) = stack.pop() {
+/// One pass over the tree in document order (hidden elements left out).
+fn walk(document: &Handle) -> Walk {
+    let mut stack = vec![Step::Enter(document.clone())];
+    let (mut texts, mut start) = (Vec::new(), None::<Start>);
+    let (mut inside, mut marked, mut seen_text, mut at) = (0usize, false, false, 0usize);
+    while let Some(step) = stack.pop() {
+        let Step::Enter(node) = step else {
+            inside -= 1;
+            continue;
+        };
         match &node.data {
             NodeData::Text { contents } => {
-                if !contents.borrow().trim().is_empty() {
+                let text = contents.borrow();
+                if !text.trim().is_empty() && inside == 0 && !marked {
                     start = None; // new text after it: that was not the trailing history
                     seen_text = true;
                 }
+                texts.push((node.clone(), at));
+                at += letters(&text);
                 continue;
             }
             NodeData::Element { name, .. } if HIDDEN.contains(&&*name.local) => continue,
             _ => {}
         }
-        match kind_of(&node) {
-            Some((kind, true)) => {
-                let (first, kind) = match start {
-                    Some((first, earlier)) => (first, earlier.with(kind)),
-                    None => (node, kind),
-                };
-                return seen_text.then_some((first, kind));
+        if let Some((kind, marker)) = kind_of(&node).filter(|_| inside == 0 && !marked) {
+            start = match start {
+                Some(first) => Some(Start { kind: with(first.kind, kind), ..first }),
+                None => seen_text.then(|| Start { node: node.clone(), kind, at }),
+            };
+            marked = marker;
+            if !marker {
+                inside += 1;
+                stack.push(Step::Leave);
             }
-            Some((kind, false)) => {
-                start = Some(match start {
-                    Some((first, earlier)) => (first, earlier.with(kind)),
-                    None if seen_text => (node, kind),
-                    None => return None, // history with nothing above it: show it whole
-                });
+            if marked && start.is_none() {
+                break; // history with nothing above it: show it whole
             }
-            None => stack.extend(node.children.borrow().iter().rev().cloned()),
         }
+        stack.extend(node.children.borrow().iter().rev().map(|c| Step::Enter(c.clone())));
     }
-    start
+    Walk { texts, start }
+}
+
+impl Walk {
+    /// The outermost element that starts with the text at `at` letters and
+    /// holds no text before it; `None` unless a text node starts exactly there.
+    fn element_at(&self, at: usize) -> Option<Handle> {
+        let first = self.texts.partition_point(|(_, before)| *before < at);
+        let (text, _) = self.texts[first..].iter().find(|(node, _)| match &node.data {
+            NodeData::Text { contents } => letters(&contents.borrow()) > 0,
+            _ => false,
+        })?;
+        if first > 0 && self.texts[first - 1].1 + letters_of(&self.texts[first - 1].0) > at {
+            return None; // the fold would start inside a text node
+        }
+        let mut node = text.clone();
+        while let Some(parent) = parent_of(&node).filter(|p| !matches!(element(p), Some(("body" | "html", _)) | None)) {
+            let siblings = parent.children.borrow();
+            let here = siblings.iter().position(|c| Rc::ptr_eq(c, &node))?;
+            if siblings[..here].iter().any(has_letters) {
+                break;
+            }
+            drop(siblings);
+            node = parent;
+        }
+        Some(node)
+    }
+}
+
+fn letters_of(node: &Handle) -> usize {
+    match &node.data {
+        NodeData::Text { contents } => letters(&contents.borrow()),
+        _ => 0,
+    }
+}
+
+/// Whether the node holds any letter or digit (iteratively: no recursion).
+fn has_letters(node: &Handle) -> bool {
+    let mut stack = vec![node.clone()];
+    while let Some(node) = stack.pop() {
+        if letters_of(&node) > 0 {
+            return true;
+        }
+        stack.extend(node.children.borrow().iter().cloned());
+    }
+    false
 }
 
 /// The node's parent, if any.
@@ -129,7 +218,7 @@ fn parent_of(node: &Handle) -> Option<Handle> {
 /// Moves `start`, everything after it among its siblings, and everything
 /// after each of its ancestors (up to `<body>`) into a closed `<details>`
 /// standing where `start` stood.
-fn wrap_from(start: &Handle, kind: HtmlFold) {
+fn wrap_from(start: &Handle, kind: Fold) {
     let Some(home) = parent_of(start) else { return };
     let at = home.children.borrow().iter().position(|c| Rc::ptr_eq(c, start)).unwrap_or(0);
     let mut moved: Vec<Handle> = home.children.borrow_mut().drain(at..).collect();
@@ -142,7 +231,7 @@ fn wrap_from(start: &Handle, kind: HtmlFold) {
         node = parent;
     }
     let summary = new_element(local_name!("summary"));
-    adopt(&summary, vec![Node::new(NodeData::Text { contents: RefCell::new(StrTendril::from_slice(kind.label())) })]);
+    adopt(&summary, vec![Node::new(NodeData::Text { contents: RefCell::new(StrTendril::from_slice(label(kind))) })]);
     let details = new_element(local_name!("details"));
     adopt(&details, std::iter::once(summary).chain(moved).collect());
     details.parent.set(Some(Rc::downgrade(&home)));
