@@ -167,6 +167,36 @@ fn html_quote_containers(n: usize) -> Vec<u8> {
     message("text/html", "", &"<blockquote type=cite><div class=gmail_quote>q</div></blockquote>x".repeat(n / 66))
 }
 
+/// Many paragraphs of answer above a Gmail quote of as many paragraphs, in a
+/// multipart reply: the formatted view folds the quote.
+fn html_fold_gmail(n: usize) -> Vec<u8> {
+    let k = n / 40;
+    let html = format!(
+        "{}<div class=gmail_quote><div class=gmail_attr>On Mon, Mia wrote:</div><blockquote class=gmail_quote>{}</blockquote></div>",
+        "<p>new text</p>".repeat(k),
+        "<p>quoted</p>".repeat(k)
+    );
+    let body = format!("--b\r\nContent-Type: text/plain\r\n\r\nnew\r\n--b\r\nContent-Type: text/html\r\n\r\n{html}\r\n--b--\r\n");
+    message("multipart/alternative; boundary=b", "", &body)
+}
+
+/// An Outlook header block (no container) after many lines, deep in nested
+/// elements with many siblings: the fold is found in the text and mapped back.
+fn html_fold_header_block(n: usize) -> Vec<u8> {
+    let k = n / 60;
+    let header = "<div><b>From:</b> Mia &lt;mia@example.org&gt;<br><b>Sent:</b> Monday<br><b>To:</b> Support<br><b>Subject:</b> Re</div>";
+    let html = format!("{}{}{header}{}{}", "<div><span>x</span>".repeat(200), "<p>line</p>".repeat(k), "<p>quoted</p>".repeat(k), "</div>".repeat(200));
+    message("text/html", "", &html)
+}
+
+/// Signature and quote containers each followed by new text: every one is a
+/// candidate that the next text drops, and an Outlook marker at the end.
+fn html_fold_candidates(n: usize) -> Vec<u8> {
+    let k = n / 70;
+    let html = format!("{}<div id=divRplyFwdMsg>From: Mia</div><p>old</p>", "<div class=gmail_signature>s</div><p>new</p>".repeat(k));
+    message("text/html", "", &html)
+}
+
 /// A message of a given shape, about `n` bytes.
 type Shape = fn(usize) -> Vec<u8>;
 
@@ -197,6 +227,9 @@ const SHAPES: &[(&str, Shape)] = &[
     ("uuencode without end", uuencode_without_end),
     ("8-bit headers and body", latin1_bytes),
     ("HTML quote containers", html_quote_containers),
+    ("formatted view: Gmail quote folded", html_fold_gmail),
+    ("formatted view: header block folded", html_fold_header_block),
+    ("formatted view: fold candidates", html_fold_candidates),
 ];
 
 /// The fastest of `runs` runs of the pipeline over `raw`, in CPU time.
@@ -295,5 +328,18 @@ proptest! {
         let at = raw.len() / 2;
         raw.splice(at..at, junk);
         every_envelope(&raw);
+    }
+}
+
+/// The formatted-view shapes of the linearity check do fold their history
+/// (so the check measures the folding, not a shortcut past it).
+#[test]
+fn the_fold_shapes_fold() {
+    let shapes = [(html_fold_gmail as Shape, "new text", "quoted"), (html_fold_header_block, "line", "Sent:"), (html_fold_candidates, "new", "old")];
+    for (make, answer, history) in shapes {
+        let mail = shared::email::parse::parse(&make(BASE), "sam@example.com").unwrap();
+        let html = mail.body_html.unwrap_or_else(|| panic!("{answer}: no formatted view"));
+        let (shown, folded) = html.split_once("<details><summary>").unwrap_or_else(|| panic!("{answer}: nothing folded"));
+        assert!(shown.contains(answer) && !shown.contains(history) && folded.contains(history), "{answer} shown, {history} folded");
     }
 }
