@@ -47,7 +47,9 @@ fn with(one: Fold, other: Fold) -> Fold {
 pub fn fold(html: &str) -> Option<(String, Fold)> {
     let dom = parse_document(RcDom::default(), Default::default()).one(StrTendril::from_slice(html));
     let mut walk = walk(&dom.document);
-    let (start, kind) = match (text_fold(html), walk.start.take()) {
+    // The text's fold is placed in the tree only when both read the same letters in the same order.
+    let text_fold = text_fold(html).filter(|(_, _, whole)| *whole == walk.letters).map(|(at, kind, _)| (at, kind));
+    let (start, kind) = match (text_fold, walk.start.take()) {
         (Some((at, kind)), Some(dom)) if at < dom.at => walk.element_at(at).map_or((dom.node, dom.kind), |node| (node, with(kind, dom.kind))),
         (_, Some(dom)) => (dom.node, dom.kind),
         (Some((at, kind)), None) => (walk.element_at(at)?, kind),
@@ -59,23 +61,25 @@ pub fn fold(html: &str) -> Option<(String, Fold)> {
     String::from_utf8(out).ok().map(|html| (html, kind))
 }
 
-/// Letters and digits: what the text and the tree agree on, whatever their
-/// whitespace, bullets and line breaks.
-fn letters(text: &str) -> usize {
-    text.chars().filter(|c| c.is_alphanumeric()).count()
+/// The letters and digits of a text: what the text and the tree agree on,
+/// whatever their whitespace, bullets and line breaks.
+fn letters(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-/// Where the text's own fold starts, in [`letters`], and what it folds: as
-/// the text of HTML-only mail is folded (above the quote container when
-/// there is one, else the whole text).
-fn text_fold(html: &str) -> Option<(usize, Fold)> {
+/// Where the text's own fold starts (in bytes of its [`letters`]), what it
+/// folds, and all the text's letters: as the text of HTML-only mail is folded
+/// (above the quote container when there is one, else the whole text).
+fn text_fold(html: &str) -> Option<(usize, Fold, String)> {
     let reply = html_reply(html);
-    match reply.new_text.filter(|above| letters(above) > 0) {
+    let whole = letters(&reply.text);
+    match reply.new_text.filter(|above| !letters(above).is_empty()) {
         Some(above) => {
             let split = quote::split(&above)?;
-            Some((letters(split.visible), if split.fold == Fold::Quote { Fold::Quote } else { Fold::QuoteAndSignature }))
+            let kind = if split.fold == Fold::Quote { Fold::Quote } else { Fold::QuoteAndSignature };
+            Some((letters(split.visible).len(), kind, whole))
         }
-        None => quote::split(&reply.text).map(|split| (letters(split.visible), split.fold)),
+        None => quote::split(&reply.text).map(|split| (letters(split.visible).len(), split.fold, whole)),
     }
 }
 
@@ -83,13 +87,14 @@ fn text_fold(html: &str) -> Option<(usize, Fold)> {
 struct Start {
     node: Handle,
     kind: Fold,
-    /// The [`letters`] before it.
+    /// The bytes of [`letters`] before it.
     at: usize,
 }
 
-/// The tree's text nodes with the [`letters`] before each, and the history
-/// its quote containers, markers and signatures show.
+/// The tree's letters, its text nodes with the bytes of letters before
+/// each, and the history its quote containers, markers and signatures show.
 struct Walk {
+    letters: String,
     texts: Vec<(Handle, usize)>,
     start: Option<Start>,
 }
@@ -123,7 +128,7 @@ fn kind_of(node: &Handle) -> Option<(Fold, bool)> {
 fn walk(document: &Handle) -> Walk {
     let mut stack = vec![Step::Enter(document.clone())];
     let (mut texts, mut start) = (Vec::new(), None::<Start>);
-    let (mut inside, mut marked, mut seen_text, mut at) = (0usize, false, false, 0usize);
+    let (mut inside, mut marked, mut seen_text, mut all) = (0usize, false, false, String::new());
     while let Some(step) = stack.pop() {
         let Step::Enter(node) = step else {
             inside -= 1;
@@ -136,8 +141,8 @@ fn walk(document: &Handle) -> Walk {
                     start = None; // new text after it: that was not the trailing history
                     seen_text = true;
                 }
-                texts.push((node.clone(), at));
-                at += letters(&text);
+                texts.push((node.clone(), all.len()));
+                all.push_str(&letters(&text));
                 continue;
             }
             NodeData::Element { name, .. } if HIDDEN.contains(&&*name.local) => continue,
@@ -146,7 +151,7 @@ fn walk(document: &Handle) -> Walk {
         if let Some((kind, marker)) = kind_of(&node).filter(|_| inside == 0 && !marked) {
             start = match start {
                 Some(first) => Some(Start { kind: with(first.kind, kind), ..first }),
-                None => seen_text.then(|| Start { node: node.clone(), kind, at }),
+                None => seen_text.then(|| Start { node: node.clone(), kind, at: all.len() }),
             };
             marked = marker;
             if !marker {
@@ -159,7 +164,7 @@ fn walk(document: &Handle) -> Walk {
         }
         stack.extend(node.children.borrow().iter().rev().map(|c| Step::Enter(c.clone())));
     }
-    Walk { texts, start }
+    Walk { letters: all, texts, start }
 }
 
 impl Walk {
@@ -167,10 +172,7 @@ impl Walk {
     /// holds no text before it; `None` unless a text node starts exactly there.
     fn element_at(&self, at: usize) -> Option<Handle> {
         let first = self.texts.partition_point(|(_, before)| *before < at);
-        let (text, _) = self.texts[first..].iter().find(|(node, _)| match &node.data {
-            NodeData::Text { contents } => letters(&contents.borrow()) > 0,
-            _ => false,
-        })?;
+        let (text, _) = self.texts[first..].iter().find(|(node, _)| letters_of(node) > 0)?;
         if first > 0 && self.texts[first - 1].1 + letters_of(&self.texts[first - 1].0) > at {
             return None; // the fold would start inside a text node
         }
@@ -190,7 +192,7 @@ impl Walk {
 
 fn letters_of(node: &Handle) -> usize {
     match &node.data {
-        NodeData::Text { contents } => letters(&contents.borrow()),
+        NodeData::Text { contents } => contents.borrow().chars().filter(|c| c.is_alphanumeric()).map(char::len_utf8).sum(),
         _ => 0,
     }
 }
@@ -301,6 +303,16 @@ mod tests {
     }
 
     #[test]
+    fn a_plain_header_block_folds_from_the_element_that_starts_it() {
+        let (shown, folded) = split(
+            "<div class=WordSection1><p>Yes, it left today.</p><div style=\"border-top:solid\"><p><b>From:</b> Mia &lt;mia@example.org&gt;<br>\
+             <b>Sent:</b> Monday<br><b>To:</b> Support<br><b>Subject:</b> Order</p></div><p>Where is it?</p></div>",
+        );
+        assert_eq!(shown, "<div><p>Yes, it left today.</p>");
+        assert!(folded.unwrap().starts_with("Show quoted text</summary><div><p><b>From:</b>"));
+    }
+
+    #[test]
     fn new_text_is_never_folded() {
         for html in [
             "<blockquote>Where is my order?</blockquote><p>It left today.</p>",
@@ -308,6 +320,8 @@ mod tests {
             "<div class=\"gmail_quote\"><blockquote>Forwarded only</blockquote></div>",
             "<div id=\"divRplyFwdMsg\">From: Mia</div><div>No answer above the header</div>",
             "<p>Plain mail with no history.</p>",
+            // The tree builder moves text out of a table, ahead of the header block the text rule sees.
+            "<p>New answer</p><table><tr><td>From: Mia &lt;mia@example.org&gt;<br>Sent: Monday<br>To: Support<br>Subject: Re</td></tr>More new text</table>",
         ] {
             let (shown, folded) = split(html);
             assert_eq!(folded, None, "{html} folded as {shown}");
