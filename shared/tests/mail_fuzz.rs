@@ -197,6 +197,20 @@ fn html_fold_candidates(n: usize) -> Vec<u8> {
     message("text/html", "", &html)
 }
 
+/// Many attachments whose file names carry raw Latin-1 bytes: each part's
+/// header section is read a second time, once.
+fn latin1_file_names(n: usize) -> Vec<u8> {
+    let part = "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"Fr\u{f6}sche.bin\"\r\n\r\nxyz\r\n";
+    let mut body: Vec<u8> = part.replace('\u{f6}', "\u{1}").repeat(n / 110).into_bytes();
+    for byte in body.iter_mut().filter(|b| **b == 1) {
+        *byte = 0xf6;
+    }
+    body.extend_from_slice(b"--b--\r\n");
+    let mut raw = b"From: a@example.org\r\nMessage-ID: <m@example.org>\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n".to_vec();
+    raw.extend(body);
+    raw
+}
+
 /// A message of a given shape, about `n` bytes.
 type Shape = fn(usize) -> Vec<u8>;
 
@@ -230,6 +244,7 @@ const SHAPES: &[(&str, Shape)] = &[
     ("formatted view: Gmail quote folded", html_fold_gmail),
     ("formatted view: header block folded", html_fold_header_block),
     ("formatted view: fold candidates", html_fold_candidates),
+    ("8-bit file names", latin1_file_names),
 ];
 
 /// The fastest of `runs` runs of the pipeline over `raw`, in CPU time.
@@ -329,6 +344,13 @@ proptest! {
         raw.splice(at..at, junk);
         every_envelope(&raw);
     }
+}
+
+/// The 8-bit file names of the linearity check are read as Latin-1.
+#[test]
+fn the_file_name_shape_decodes() {
+    let mail = shared::email::parse::parse(&latin1_file_names(BASE), "sam@example.com").unwrap();
+    assert!(mail.attachments.len() > 100 && mail.attachments.iter().all(|a| a.filename.as_deref() == Some("Frösche.bin")));
 }
 
 /// The formatted-view shapes of the linearity check do fold their history

@@ -249,6 +249,20 @@ def headers_and_files():
     write("uuencode", eml("uuencode", uu), {"body": "Here is the file.\n\n\nSam", "attachments": [{"filename": "hello.txt", "size": 14}],
                                           "client": "a uuencoded attachment (begin 644)"})
 
+    head = (b"From: Sam Doe <sam@example.com>\nTo: support@juniper.inbound.example.com\nSubject: Files\n"
+            b"Message-ID: <own-8bit-file-names@real-world.example>\nMIME-Version: 1.0\n"
+            b"Content-Type: multipart/mixed; boundary=\"mix\"\n\n")
+    part = lambda headers, body: b"--mix\n" + headers + b"\n\n" + body + b"\n"
+    files = (part(b"Content-Type: text/plain; charset=utf-8", "Here are the files.".encode())
+             + part(b'Content-Type: application/pdf; name="Fr\xf6sche.pdf"\nContent-Disposition: attachment; filename="Fr\xf6sche.pdf"\n'
+                    b"Content-Transfer-Encoding: base64", base64.b64encode(b"%PDF-1.4\n"))
+             + part(b'Content-Type: text/plain\nContent-Disposition: attachment; filename="Preis \x80 9.txt"', b"9 EUR")
+             + part(b'Content-Type: text/plain\nContent-Disposition: attachment; filename="' + "ñandú.txt".encode() + b'"', b"bird")
+             + b"--mix--\n")
+    write("8bit-file-names", head + files, {"body": "Here are the files.", "client": "raw 8-bit file names in MIME parts (Latin-1, Windows-1252, UTF-8)",
+                                            "attachments": [{"filename": "Frösche.pdf", "size": 9}, {"filename": "Preis € 9.txt", "size": 5},
+                                                            {"filename": "ñandú.txt", "size": 4}]})
+
 
 if __name__ == "__main__":
     languages(); clients(); htmls(); never_hidden(); formatted(); decoding(); headers_and_files()
