@@ -245,3 +245,20 @@ test("mail from the real world: a uuencoded file becomes an attachment like a MI
   assert.equal(file.status, 200);
   assert.equal(await file.text(), "Hello, world!\n");
 });
+
+test("mail from the real world: raw 8-bit file names in MIME parts decode like the headers", async () => {
+  const v = sender("files");
+  const part = (headers, body) => Buffer.concat([Buffer.from("--mix\r\n"), ...headers, Buffer.from(`\r\n\r\n${body}\r\n`)]);
+  const raw = Buffer.concat([
+    Buffer.from(`From: ${v.from}\r\nTo: support@juniper.inbound.example.com\r\nSubject: files\r\nMessage-ID: <${v.id}>\r\n`),
+    Buffer.from('MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="mix"\r\n\r\n'),
+    part([Buffer.from("Content-Type: text/plain; charset=utf-8")], `Two files (${v.marker}).`),
+    part([Buffer.from('Content-Type: text/plain\r\nContent-Disposition: attachment; filename="Fr'), Buffer.from([0xf6]), Buffer.from('sche.txt"')], "frogs"),
+    part([Buffer.from('Content-Type: text/plain\r\nContent-Disposition: attachment; filename="Preis '), Buffer.from([0x80]), Buffer.from('.txt"')], "9"),
+    Buffer.from("--mix--\r\n"),
+  ]);
+  const res = await deliverMail(raw, { from: v.from });
+  assert.equal(res.text, HANDLED);
+  const { message } = await onlyMessage(v.from);
+  assert.deepEqual(message.attachments.map((a) => [a.filename, a.size]), [["Frösche.txt", 5], ["Preis €.txt", 1]]);
+});

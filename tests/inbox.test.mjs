@@ -278,6 +278,27 @@ test("user content in the inbox renders as text; email HTML only in a sandbox", 
   await agent.context().close();
 });
 
+test("a Gmail reply's formatted email shows the answer and folds the quote, as its text does", async () => {
+  const tag = unique("");
+  const v = { From: `mia+${tag}@example.org`, from: `mia+${tag}@example.org`, id: `${tag}@m.example.org`, marker: tag };
+  await deliverMail(mailFixture("gmail-html-reply.eml", v), { from: v.from });
+  const agent = await inbox();
+  await listItem(agent, v.from).click();
+  const message = agent.locator("#messages .msg", { hasText: tag });
+  await message.locator(".body", { hasText: "Tuesday suits me" }).waitFor();
+  await message.locator("summary", { hasText: "Show formatted email" }).click();
+  const content = await (await message.locator("iframe").elementHandle()).contentFrame();
+  await content.waitForLoadState("load");
+  await content.locator("div", { hasText: `Tuesday suits me, thank you! (${tag})` }).first().waitFor();
+  const quote = content.locator("blockquote", { hasText: "Which day suits you?" });
+  assert.equal(await quote.isVisible(), false, "the quote is folded in the formatted view");
+  // The fold opens without script (the frame runs none): by its summary, like the text's.
+  await content.locator("summary", { hasText: "Show quoted text" }).click();
+  await quote.waitFor({ state: "visible" });
+  assert.deepEqual(agent.errors, []);
+  await agent.context().close();
+});
+
 test("a slow answer for an earlier click never replaces the thread shown since", async () => {
   const slow = unique("Asked first, answered late ");
   const fast = unique("Asked second ");

@@ -128,6 +128,18 @@ fn plain_mail_decodes_subject_name_and_body() {
     assert!(mail.flags.is_empty());
 }
 
+/// A Gmail reply's formatted view agrees with its text: the answer shown,
+/// the attribution and the quote inside a closed fold.
+#[test]
+fn a_gmail_replys_formatted_view_folds_its_quote() {
+    let mail = parsed("gmail-html-reply.eml");
+    assert_eq!(mail.body, "Tuesday suits me, thank you! (MARK)");
+    let html = mail.body_html.unwrap();
+    let (shown, folded) = html.split_once("<details><summary>Show quoted text</summary>").unwrap_or_else(|| panic!("no fold in {html}"));
+    assert_eq!(shown, "<div>Tuesday suits me, <b>thank you</b>! (MARK)</div><br>");
+    assert!(folded.contains("Juniper &amp; Pine") && folded.contains("Which day suits you?") && folded.ends_with("</details>"), "{folded}");
+}
+
 #[test]
 fn html_is_sanitised_and_html_only_mail_becomes_text() {
     let alt = parsed("alternative.eml");

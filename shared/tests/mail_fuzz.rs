@@ -167,6 +167,50 @@ fn html_quote_containers(n: usize) -> Vec<u8> {
     message("text/html", "", &"<blockquote type=cite><div class=gmail_quote>q</div></blockquote>x".repeat(n / 66))
 }
 
+/// Many paragraphs of answer above a Gmail quote of as many paragraphs, in a
+/// multipart reply: the formatted view folds the quote.
+fn html_fold_gmail(n: usize) -> Vec<u8> {
+    let k = n / 40;
+    let html = format!(
+        "{}<div class=gmail_quote><div class=gmail_attr>On Mon, Mia wrote:</div><blockquote class=gmail_quote>{}</blockquote></div>",
+        "<p>new text</p>".repeat(k),
+        "<p>quoted</p>".repeat(k)
+    );
+    let body = format!("--b\r\nContent-Type: text/plain\r\n\r\nnew\r\n--b\r\nContent-Type: text/html\r\n\r\n{html}\r\n--b--\r\n");
+    message("multipart/alternative; boundary=b", "", &body)
+}
+
+/// An Outlook header block (no container) after many lines, deep in nested
+/// elements with many siblings: the fold is found in the text and mapped back.
+fn html_fold_header_block(n: usize) -> Vec<u8> {
+    let k = n / 60;
+    let header = "<div><b>From:</b> Mia &lt;mia@example.org&gt;<br><b>Sent:</b> Monday<br><b>To:</b> Support<br><b>Subject:</b> Re</div>";
+    let html = format!("{}{}{header}{}{}", "<div><span>x</span>".repeat(200), "<p>line</p>".repeat(k), "<p>quoted</p>".repeat(k), "</div>".repeat(200));
+    message("text/html", "", &html)
+}
+
+/// Signature and quote containers each followed by new text: every one is a
+/// candidate that the next text drops, and an Outlook marker at the end.
+fn html_fold_candidates(n: usize) -> Vec<u8> {
+    let k = n / 70;
+    let html = format!("{}<div id=divRplyFwdMsg>From: Mia</div><p>old</p>", "<div class=gmail_signature>s</div><p>new</p>".repeat(k));
+    message("text/html", "", &html)
+}
+
+/// Many attachments whose file names carry raw Latin-1 bytes: each part's
+/// header section is read a second time, once.
+fn latin1_file_names(n: usize) -> Vec<u8> {
+    let part = "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"Fr\u{f6}sche.bin\"\r\n\r\nxyz\r\n";
+    let mut body: Vec<u8> = part.replace('\u{f6}', "\u{1}").repeat(n / 110).into_bytes();
+    for byte in body.iter_mut().filter(|b| **b == 1) {
+        *byte = 0xf6;
+    }
+    body.extend_from_slice(b"--b--\r\n");
+    let mut raw = b"From: a@example.org\r\nMessage-ID: <m@example.org>\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n".to_vec();
+    raw.extend(body);
+    raw
+}
+
 /// A message of a given shape, about `n` bytes.
 type Shape = fn(usize) -> Vec<u8>;
 
@@ -197,6 +241,10 @@ const SHAPES: &[(&str, Shape)] = &[
     ("uuencode without end", uuencode_without_end),
     ("8-bit headers and body", latin1_bytes),
     ("HTML quote containers", html_quote_containers),
+    ("formatted view: Gmail quote folded", html_fold_gmail),
+    ("formatted view: header block folded", html_fold_header_block),
+    ("formatted view: fold candidates", html_fold_candidates),
+    ("8-bit file names", latin1_file_names),
 ];
 
 /// The fastest of `runs` runs of the pipeline over `raw`, in CPU time.
@@ -295,5 +343,25 @@ proptest! {
         let at = raw.len() / 2;
         raw.splice(at..at, junk);
         every_envelope(&raw);
+    }
+}
+
+/// The 8-bit file names of the linearity check are read as Latin-1.
+#[test]
+fn the_file_name_shape_decodes() {
+    let mail = shared::email::parse::parse(&latin1_file_names(BASE), "sam@example.com").unwrap();
+    assert!(mail.attachments.len() > 100 && mail.attachments.iter().all(|a| a.filename.as_deref() == Some("Frösche.bin")));
+}
+
+/// The formatted-view shapes of the linearity check do fold their history
+/// (so the check measures the folding, not a shortcut past it).
+#[test]
+fn the_fold_shapes_fold() {
+    let shapes = [(html_fold_gmail as Shape, "new text", "quoted"), (html_fold_header_block, "line", "Sent:"), (html_fold_candidates, "new", "old")];
+    for (make, answer, history) in shapes {
+        let mail = shared::email::parse::parse(&make(BASE), "sam@example.com").unwrap();
+        let html = mail.body_html.unwrap_or_else(|| panic!("{answer}: no formatted view"));
+        let (shown, folded) = html.split_once("<details><summary>").unwrap_or_else(|| panic!("{answer}: nothing folded"));
+        assert!(shown.contains(answer) && !shown.contains(history) && folded.contains(history), "{answer} shown, {history} folded");
     }
 }

@@ -6,10 +6,14 @@
 //! (visible), `folded_away` (folded, and kept in the full text), `folded`
 //! (what was folded: quote, signature, quote_and_signature, or null), and
 //! for some `subject`, `from_email`, `from_name`, `flags`, `attachments`.
+//! Cases with HTML say what its formatted view shows: `html_shown` (outside
+//! the fold), `html_folded_away` (inside it) and `html_folded` (the fold's
+//! summary line, or null when the HTML is shown whole).
 
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use shared::email::html_text::html_to_text;
 use shared::email::parse::{parse, Mail};
 
 /// At least this many replies (issue 20).
@@ -78,11 +82,41 @@ fn broken(mail: &Mail, expected: &Value) -> Vec<String> {
             wrong.push(format!("flags are {actual:?}, expected {flags}"));
         }
     }
+    wrong.extend(broken_html(mail, expected));
     if let Some(files) = expected.get("attachments") {
         let actual: Vec<Value> =
             mail.attachments.iter().map(|a| serde_json::json!({ "filename": a.filename, "size": a.size })).collect();
         if *files != Value::Array(actual.clone()) {
             wrong.push(format!("attachments are {actual:?}, expected {files}"));
+        }
+    }
+    wrong
+}
+
+/// The claims about the formatted view (the sanitised HTML) that `mail` breaks.
+fn broken_html(mail: &Mail, expected: &Value) -> Vec<String> {
+    let mut wrong = Vec::new();
+    if expected.get("html_folded").is_none() {
+        return wrong;
+    }
+    let Some(html) = &mail.body_html else { return vec!["no formatted view".into()] };
+    let (shown, folded) = match html.split_once("<details><summary>") {
+        Some((shown, folded)) => (html_to_text(shown), Some(folded)),
+        None => (html_to_text(html), None),
+    };
+    let summary = folded.and_then(|f| f.split_once("</summary>")).map(|(summary, _)| summary);
+    if expected["html_folded"].as_str() != summary {
+        wrong.push(format!("the formatted view folds under {summary:?}, expected {}", expected["html_folded"]));
+    }
+    let folded = folded.map(html_to_text).unwrap_or_default();
+    for want in expected["html_shown"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        if !shown.contains(want) {
+            wrong.push(format!("{want:?} is not visible in the formatted view {shown:?}"));
+        }
+    }
+    for away in expected["html_folded_away"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        if shown.contains(away) || !folded.contains(away) {
+            wrong.push(format!("{away:?} is not folded away in the formatted view {shown:?}"));
         }
     }
     wrong

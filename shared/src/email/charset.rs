@@ -93,6 +93,24 @@ pub fn redecoded(message: &Message, part: &MessagePart, decoded: &str) -> Option
     Some(text.trim_end_matches(['\r', '\n']).to_string())
 }
 
+/// The file name a part gives itself (Content-Disposition `filename`, else
+/// Content-Type `name`), with undeclared 8-bit bytes in the part's headers
+/// read like the top-level headers (UTF-8 when valid, else Windows-1252)
+/// rather than as U+FFFD: only when mail-parser's reading lost bytes, that
+/// part's header section alone is decoded and read again.
+pub fn attachment_name(message: &Message, part: &MessagePart) -> Option<String> {
+    let name = part.attachment_name()?;
+    if !name.contains('\u{FFFD}') {
+        return Some(name.to_string());
+    }
+    let raw = message.raw_message.get(part.offset_header as usize..part.offset_body as usize);
+    let reread = raw.map(decode_8bit).filter(|headers| matches!(headers, Cow::Owned(_))).and_then(|headers| {
+        let message = mail_parser::MessageParser::default().parse_headers(headers.as_bytes())?;
+        message.root_part().attachment_name().map(str::to_string)
+    });
+    Some(reread.unwrap_or_else(|| name.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

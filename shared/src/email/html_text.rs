@@ -25,7 +25,7 @@ const PARAGRAPHS: &[&str] = &["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "u
 /// Elements that start a new line.
 const LINES: &[&str] = &["br", "tr", "dt", "dd"];
 /// Elements whose content is never text.
-const HIDDEN: &[&str] = &["script", "style", "head", "title", "template", "noscript"];
+pub(crate) const HIDDEN: &[&str] = &["script", "style", "head", "title", "template", "noscript"];
 
 /// Classes of elements that hold quoted history.
 const QUOTE_CLASSES: &[&str] = &["gmail_quote", "yahoo_quoted", "moz-cite-prefix", "protonmail_quote", "zmail_extra", "gmail_extra"];
@@ -34,7 +34,7 @@ const MARKERS: &[&str] = &["divrplyfwdmsg", "appendonsend", "outlookmessageheade
 
 /// Where an HTML element stands in quoted history.
 #[derive(PartialEq)]
-enum Quoting {
+pub(crate) enum Quoting {
     /// It holds history; text after it is new.
     Container,
     /// Everything from it on is history.
@@ -45,13 +45,19 @@ fn quoting(tag: &Tag) -> Option<Quoting> {
     if tag.kind != TagKind::StartTag {
         return None;
     }
-    let attr = |name: &str| tag.attrs.iter().find(|a| &*a.name.local == name).map(|a| a.value.to_ascii_lowercase());
-    let (class, id) = (attr("class").unwrap_or_default(), attr("id").unwrap_or_default());
+    let attr = |name: &str| tag.attrs.iter().find(|a| &*a.name.local == name).map(|a| &*a.value);
+    quoting_of(&tag.name, attr("class").unwrap_or_default(), attr("id").unwrap_or_default())
+}
+
+/// Where an element with this name, class and id stands in quoted history
+/// (the one rule for the text and for the folded HTML view).
+pub(crate) fn quoting_of(name: &str, class: &str, id: &str) -> Option<Quoting> {
+    let (class, id) = (class.to_ascii_lowercase(), id.to_ascii_lowercase());
     if MARKERS.iter().any(|m| id.contains(m) || class.split_whitespace().any(|c| c.contains(m))) {
         return Some(Quoting::Marker);
     }
     let quote_class = class.split_whitespace().any(|c| QUOTE_CLASSES.iter().any(|q| c.ends_with(q)));
-    (&*tag.name == "blockquote" || quote_class).then_some(Quoting::Container)
+    (name == "blockquote" || quote_class).then_some(Quoting::Container)
 }
 
 #[derive(Default)]

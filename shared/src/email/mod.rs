@@ -10,6 +10,8 @@ pub mod charset;
 #[cfg(feature = "mail")]
 pub mod compose;
 mod header_text;
+#[cfg(feature = "mail")]
+pub mod html_fold;
 #[cfg(feature = "html")]
 pub mod html_text;
 pub mod loops;

@@ -76,7 +76,7 @@ pub fn attachments(message: &Message) -> Vec<Attachment> {
     message
         .attachments()
         .map(|part| Attachment {
-            filename: part.attachment_name().map(|name| crate::files::safe_filename(Some(name))),
+            filename: super::charset::attachment_name(message, part).map(|name| crate::files::safe_filename(Some(&name))),
             kind: crate::files::FileType::sniff(part.contents()),
             sha256: crate::digest::sha256_hex(part.contents()),
             bytes: part.contents().to_vec(),

@@ -20,6 +20,7 @@ use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 
+use super::html_fold;
 use super::html_text::limit_attributes;
 
 /// Deepest element nesting rendered as HTML (Chromium's parser caps at 512).
@@ -46,19 +47,22 @@ const BLOCKS: &[&str] = &[
 /// Elements a search for an open `<p>` stops at (button scope).
 const P_SCOPE: &[&str] = &["table", "applet", "marquee", "object", "template", "button"];
 
-/// Sanitised HTML of an email body; `None` when the HTML is nested too deep to
-/// build a tree from in linear time (see the module docs).
+/// Sanitised HTML of an email body, its trailing quoted history folded into a
+/// closed `<details>` where the HTML marks it (see `html_fold`); `None` when
+/// the HTML is nested too deep to build a tree from in linear time (see the
+/// module docs).
 pub fn html(dirty: &str) -> Option<String> {
     let dirty = limit_attributes(dirty);
     if !shape_is_tractable(&dirty) {
         return None;
     }
+    let folded = html_fold::fold(&dirty);
     Some(
         ammonia::Builder::default()
             .url_schemes(HashSet::from(["http", "https", "mailto"]))
             .link_rel(Some("noopener noreferrer nofollow"))
             .rm_tags(["img"]) // remote images are read receipts for the sender
-            .clean(&dirty)
+            .clean(folded.as_ref().map_or(&*dirty, |(html, _)| html))
             .to_string(),
     )
 }

@@ -142,8 +142,10 @@ HTMLS = [
 def htmls():
     for name, client, html in HTMLS:
         answer = "Merci, bien reçu." if name.endswith("-fr") else "Thanks, it arrived."
+        header = "Envoyé" if name.endswith("-fr") else ADDR if name == "html-hotmail" else "Mia"
         write(name, eml(name, f"<html><body>{html}</body></html>", "text/html; charset=utf-8"),
-              {"body": answer, "folded": "quote", "folded_away": ["Where is my order 1042"], "client": client})
+              {"body": answer, "folded": "quote", "folded_away": ["Where is my order 1042"], "client": client,
+               "html_shown": [answer], "html_folded_away": ["Where is my order 1042", header], "html_folded": "Show quoted text"})
 
 
 def never_hidden():
@@ -160,7 +162,50 @@ def never_hidden():
         write(name, eml(name, body), {"shown": shown, "folded": folded, "client": "bottom-posting and interleaving: every unquoted line stays"})
     html = f'<div>Hi,</div><blockquote type="cite">On Sat, Mia wrote:<br>{HTML_QUOTE}</blockquote><div>It shipped today.</div>'
     write("html-bottom-posted", eml("html-bottom-posted", f"<html><body>{html}</body></html>", "text/html; charset=utf-8"),
-          {"shown": ["Hi,", "It shipped today.", "Where is my order 1042"], "folded": None, "client": "HTML, answer under the quote"})
+          {"shown": ["Hi,", "It shipped today.", "Where is my order 1042"], "folded": None, "client": "HTML, answer under the quote",
+           "html_shown": ["Hi,", "Where is my order 1042", "It shipped today."], "html_folded_away": [], "html_folded": None})
+    html = (f'<div>On Sat, Mia wrote:</div><blockquote type="cite">Where is my order 1042?</blockquote><div>It shipped today.</div>'
+            f'<blockquote type="cite">It was due on Monday.</blockquote><div>Sorry for the delay.</div>')
+    write("html-interleaved", eml("html-interleaved", f"<html><body>{html}</body></html>", "text/html; charset=utf-8"),
+          {"shown": ["It shipped today.", "Sorry for the delay."], "folded": None, "client": "HTML, answers between quotes",
+           "html_shown": ["Where is my order 1042", "It shipped today.", "It was due on Monday.", "Sorry for the delay."],
+           "html_folded_away": [], "html_folded": None})
+
+
+def alternative(name, text, html):
+    """A multipart/alternative reply: its text part and its HTML part."""
+    body = (f"--alt\nContent-Type: text/plain; charset=utf-8\n\n{text}\n--alt\nContent-Type: text/html; charset=utf-8\n\n"
+            f"<html><body>{html}</body></html>\n--alt--\n")
+    return eml(name, body, 'multipart/alternative; boundary="alt"')
+
+
+def formatted():
+    """Multipart replies whose formatted view (the HTML) folds like their text."""
+    attribution = f"On Sat, 21 Nov 2026 at 09:15, Mia Chen <{ADDR}> wrote:"
+    text = f"See you on Tuesday.\n\n-- \nSam Doe\nJuniper Tea\n\n{attribution}\n{quoted(QUOTE)}\n"
+    html = (f'<div dir="ltr">See you on Tuesday.<br clear="all"><div><br></div>-- <br><div dir="ltr" class="gmail_signature" '
+            f'data-smartmail="gmail_signature"><div>Sam Doe</div><div>Juniper Tea</div></div></div><br><div class="gmail_quote">'
+            f'<div dir="ltr" class="gmail_attr">On Sat, 21 Nov 2026 at 09:15, Mia Chen &lt;{ADDR}&gt; wrote:<br></div>'
+            f'<blockquote class="gmail_quote" style="margin:0 0 0 .8ex">{HTML_QUOTE}</blockquote></div>')
+    write("html-gmail-multipart", alternative("html-gmail-multipart", text, html),
+          {"body": "See you on Tuesday.", "folded": "signature", "folded_away": ["Juniper Tea", "Where is my order 1042"],
+           "differs": "The text names its fold a signature: quote::split reads the quote under '-- ' as part of the signature's trailer.",
+           "client": "Gmail, text and HTML, with a signature", "html_shown": ["See you on Tuesday."],
+           "html_folded_away": ["Juniper Tea", "Mia Chen", "Where is my order 1042"], "html_folded": "Show signature and quoted text"})
+    header = f"From: Mia Chen <{ADDR}>\nSent: Saturday, November 21, 2026 9:15 AM\nTo: Support\nSubject: Order 1042"
+    html = (f'<div class="WordSection1"><p class="MsoNormal">Yes, it left today.</p><p class="MsoNormal">&nbsp;</p>'
+            f'<div><div style="border:none;border-top:solid #E1E1E1 1.0pt"><p class="MsoNormal"><b>From:</b> Mia Chen &lt;{ADDR}&gt;<br>'
+            f'<b>Sent:</b> Saturday, November 21, 2026 9:15 AM<br><b>To:</b> Support<br><b>Subject:</b> Order 1042</p></div></div>'
+            f'<p class="MsoNormal">&nbsp;</p>{HTML_QUOTE}</div>')
+    write("html-outlook-multipart", alternative("html-outlook-multipart", f"Yes, it left today.\n\n{header}\n\n{QUOTE}\n", html),
+          {"body": "Yes, it left today.", "folded": "quote", "folded_away": ["Where is my order 1042"],
+           "client": "Outlook desktop, text and HTML (a plain header block)", "html_shown": ["Yes, it left today."],
+           "html_folded_away": ["Sent: Saturday", "Where is my order 1042"], "html_folded": "Show quoted text"})
+    html = (f'<div dir="ltr"><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">---------- Forwarded message ---------<br>'
+            f'From: Mia Chen &lt;{ADDR}&gt;<br></div>{HTML_QUOTE}</div></div>')
+    write("html-forward-only", alternative("html-forward-only", f"---------- Forwarded message ---------\nFrom: Mia Chen <{ADDR}>\n\n{QUOTE}\n", html),
+          {"shown": ["Where is my order 1042"], "folded": None, "client": "Gmail, a forward with nothing written above it",
+           "html_shown": ["Forwarded message", "Where is my order 1042"], "html_folded_away": [], "html_folded": None})
 
 
 def decoding():
@@ -204,7 +249,21 @@ def headers_and_files():
     write("uuencode", eml("uuencode", uu), {"body": "Here is the file.\n\n\nSam", "attachments": [{"filename": "hello.txt", "size": 14}],
                                           "client": "a uuencoded attachment (begin 644)"})
 
+    head = (b"From: Sam Doe <sam@example.com>\nTo: support@juniper.inbound.example.com\nSubject: Files\n"
+            b"Message-ID: <own-8bit-file-names@real-world.example>\nMIME-Version: 1.0\n"
+            b"Content-Type: multipart/mixed; boundary=\"mix\"\n\n")
+    part = lambda headers, body: b"--mix\n" + headers + b"\n\n" + body + b"\n"
+    files = (part(b"Content-Type: text/plain; charset=utf-8", "Here are the files.".encode())
+             + part(b'Content-Type: application/pdf; name="Fr\xf6sche.pdf"\nContent-Disposition: attachment; filename="Fr\xf6sche.pdf"\n'
+                    b"Content-Transfer-Encoding: base64", base64.b64encode(b"%PDF-1.4\n"))
+             + part(b'Content-Type: text/plain\nContent-Disposition: attachment; filename="Preis \x80 9.txt"', b"9 EUR")
+             + part(b'Content-Type: text/plain\nContent-Disposition: attachment; filename="' + "ñandú.txt".encode() + b'"', b"bird")
+             + b"--mix--\n")
+    write("8bit-file-names", head + files, {"body": "Here are the files.", "client": "raw 8-bit file names in MIME parts (Latin-1, Windows-1252, UTF-8)",
+                                            "attachments": [{"filename": "Frösche.pdf", "size": 9}, {"filename": "Preis € 9.txt", "size": 5},
+                                                            {"filename": "ñandú.txt", "size": 4}]})
+
 
 if __name__ == "__main__":
-    languages(); clients(); htmls(); never_hidden(); decoding(); headers_and_files()
+    languages(); clients(); htmls(); never_hidden(); formatted(); decoding(); headers_and_files()
     print(len([f for f in os.listdir(HERE) if f.endswith(".eml")]), "own cases")
