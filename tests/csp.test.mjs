@@ -5,21 +5,13 @@
 // (PARLEY_SHOTS_SUFFIX names a set, e.g. "-before" on an older build).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { URL_, KEY, call, unique, browserAndHostPages, sendFromWidget } from "./helpers.mjs";
+import { URL_, KEY, call, unique, browserAndHostPages, sendFromWidget, trackingSettings, cspPolicy as policy } from "./helpers.mjs";
 
 const pages = browserAndHostPages();
 const SHOTS = `tests/artifacts/csp-%s${process.env.PARLEY_SHOTS_SUFFIX ?? ""}.png`;
 const shot = (page, name) => page.screenshot({ path: SHOTS.replace("%s", name) });
 
-/** What Settings › Tracking gives for the demo shop: the snippet and the CSP list. */
-async function tracking() {
-  const res = await call("GET", "/api/sites/s_demo/snippet", { token: KEY });
-  assert.equal(res.status, 200);
-  return res.body;
-}
-
-/** The list as a policy's directives, without the sources `drop` names. */
-const policy = (csp, drop = "") => csp.map((d) => [d.directive, ...d.sources.filter((s) => s !== drop)].join(" ")).join("; ");
+const tracking = trackingSettings;
 
 /**
  * Opens `url` in a fresh context; records the page's CSP violations

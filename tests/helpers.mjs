@@ -142,6 +142,16 @@ export function browserAndHostPages() {
   return pages;
 }
 
+/** What Settings › Tracking gives for the demo shop: `{snippet, csp}` (the snippet, and the CSP list a strict site must allow). */
+export async function trackingSettings() {
+  const res = await call("GET", `/api/sites/${SITE}/snippet`, { token: KEY });
+  if (res.status !== 200) throw new Error(`Settings › Tracking: ${res.status}`);
+  return res.body;
+}
+
+/** Settings' CSP list as a policy's directives, without the source `drop` names. */
+export const cspPolicy = (csp, drop = "") => csp.map((d) => [d.directive, ...d.sources.filter((s) => s !== drop)].join(" ")).join("; ");
+
 /**
  * Serves host pages on another origin, each pasting the demo page's own
  * snippet for `site`, followed by optional host-page script (`script`) that
