@@ -22,6 +22,7 @@ export const WIDGET = {
   panel: ".panel",
   /** The panel's title bar, and its Send button (both in the site's accent). */
   header: ".panel header",
+  title: ".title",
   send: ".send",
   input: "#parley-input",
   /** The visitor's lines, and the team's. */

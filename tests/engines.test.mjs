@@ -15,7 +15,7 @@ import { createServer } from "node:http";
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { URL_, KEY, SITE, call, agentGet, unique, startHostPages, trackingSettings, cspPolicy } from "./helpers.mjs";
+import { URL_, KEY, SITE, call, agentGet, unique, startHostPages, trackingSettings, cspPolicy, HOSTILE } from "./helpers.mjs";
 import { inboxSocket, closeAll } from "./sockets.mjs";
 import { ENGINES, launch, WIDGET as W } from "./engines.mjs";
 import { keepParleyVisitor } from "../www/examples/visitor-cookie/keep-visitor.mjs";
@@ -103,6 +103,33 @@ function recordErrorsAndWindows() {
     return opened;
   };
   return true;
+}
+
+/**
+ * Geometry and text metrics of the launcher and the open panel (`w` is
+ * WIDGET), and what the launcher's centre hits. Boxes are measured from the
+ * viewport's bottom right corner inside its scrollbars (Firefox's take room,
+ * and a hostile page has them). Run in the page.
+ */
+function metrics(w) {
+  const root = document.querySelector(w.host).shadowRoot;
+  const { clientWidth, clientHeight } = document.documentElement;
+  const box = (e) => {
+    const r = e.getBoundingClientRect();
+    return [clientWidth - r.right, clientHeight - r.bottom, r.width, r.height].map((n) => Math.round(n * 10) / 10);
+  };
+  const text = (e) => { const r = document.createRange(); r.selectNodeContents(e); return box(r); };
+  const l = root.querySelector(w.launcher).getBoundingClientRect();
+  return {
+    launcher: box(root.querySelector(w.launcher)),
+    panel: box(root.querySelector(w.panel)),
+    title: text(root.querySelector(w.title)),
+    greeting: text(root.querySelector(w.theirs)),
+    input: box(root.querySelector(w.input)),
+    send: text(root.querySelector(w.send)),
+    font: getComputedStyle(root.querySelector(w.title)).font,
+    hit: document.elementFromPoint(l.x + l.width / 2, l.y + l.height / 2)?.localName,
+  };
 }
 
 /** The line the Safari recipe (www/examples/visitor-cookie/, shown in Settings › Tracking) puts in the site's pages. */
@@ -280,6 +307,25 @@ for (const name of ENGINES) {
       } finally {
         await page.close(); // the window it opened with it
       }
+    });
+
+    test(`${name}: a hostile stylesheet changes nothing of the launcher's and the panel's geometry, text metrics or reach`, async () => {
+      const { snippet } = await trackingSettings();
+      const measured = {};
+      for (const [kind, html] of [["clean", snippet], ["hostile", HOSTILE + snippet]]) {
+        const page = await engine.newPage();
+        try {
+          await page.goto(hosts.pageWith(html));
+          await page.click(W.launcher);
+          await page.find(W.theirs); // the greeting
+          measured[kind] = await page.evaluate(metrics, W);
+          if (kind === "hostile") await page.screenshot(join(ARTIFACTS, `engines-${name}-hostile-css.png`));
+        } finally {
+          await page.close();
+        }
+      }
+      assert.equal(measured.clean.hit, W.host);
+      assert.deepEqual(measured.hostile, measured.clean);
     });
 
     test(`${name}: Safari's case, the visitor cookie re-set over HTTP by the host site's own server keeps the visitor`, async () => {
