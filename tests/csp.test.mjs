@@ -5,21 +5,13 @@
 // (PARLEY_SHOTS_SUFFIX names a set, e.g. "-before" on an older build).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { URL_, KEY, call, unique, browserAndHostPages, sendFromWidget } from "./helpers.mjs";
+import { URL_, KEY, call, unique, browserAndHostPages, sendFromWidget, trackingSettings, cspPolicy as policy, HOSTILE } from "./helpers.mjs";
 
 const pages = browserAndHostPages();
 const SHOTS = `tests/artifacts/csp-%s${process.env.PARLEY_SHOTS_SUFFIX ?? ""}.png`;
 const shot = (page, name) => page.screenshot({ path: SHOTS.replace("%s", name) });
 
-/** What Settings › Tracking gives for the demo shop: the snippet and the CSP list. */
-async function tracking() {
-  const res = await call("GET", "/api/sites/s_demo/snippet", { token: KEY });
-  assert.equal(res.status, 200);
-  return res.body;
-}
-
-/** The list as a policy's directives, without the sources `drop` names. */
-const policy = (csp, drop = "") => csp.map((d) => [d.directive, ...d.sources.filter((s) => s !== drop)].join(" ")).join("; ");
+const tracking = trackingSettings;
 
 /**
  * Opens `url` in a fresh context; records the page's CSP violations
@@ -243,18 +235,6 @@ test("the hosted chat page speaks the site's or the browser's language, passes a
   await english.close();
   assert.equal((await call("GET", "/chat/s_nope")).status, 404);
 });
-
-/** A stylesheet that fights every widget: inherited typography forced with !important, resets, transforms on ancestors, a z-index wall. */
-const HOSTILE = `<style>
-  * { letter-spacing: 2px !important; word-spacing: 9px !important; font: italic 700 22px/3 Georgia, serif !important;
-      text-transform: uppercase !important; text-align: right !important; color: #f0f !important; box-sizing: content-box !important;
-      white-space: pre !important; visibility: visible !important; direction: ltr; }
-  html, body { transform: translate(31px, -17px) !important; margin: 40px !important; padding: 20px !important; filter: saturate(1.5) !important; }
-  div, section, button, parley-chat { display: block !important; position: relative !important; z-index: 2147483647 !important;
-      opacity: .3 !important; transform: scale(.5) !important; }
-  .wall { position: fixed !important; inset: -2000px; background: rgba(200, 0, 0, .2);
-      z-index: 2147483647 !important; transform: none !important; opacity: 1 !important; }
-</style><div class="wall">An overlay over everything</div><p>${"Lorem ipsum dolor sit amet. ".repeat(40)}</p>`;
 
 /** Geometry and text metrics of the launcher and the open panel, and what the launcher's centre hits. */
 async function measure(page) {

@@ -11,13 +11,19 @@ import { writeFileSync } from "node:fs";
 import { launchChromium } from "./helpers.mjs";
 import { startDriver, Session, ENTER } from "./webdriver.mjs";
 
-/** The engines, in the order suites run them. */
-export const ENGINES = ["chromium", "firefox", "webkit"];
+/** The engines, in the order suites run them (PARLEY_ENGINES, e.g. "webkit", narrows them while iterating). */
+export const ENGINES = ["chromium", "firefox", "webkit"].filter((e) => !process.env.PARLEY_ENGINES || process.env.PARLEY_ENGINES.split(",").includes(e));
 
 /** The widget's parts, as every browser suite finds them (CSS, matched inside its shadow root too). */
 export const WIDGET = {
+  /** The custom element that holds the widget's shadow root. */
+  host: "parley-chat",
   launcher: ".launcher",
   panel: ".panel",
+  /** The panel's title bar, and its Send button (both in the site's accent). */
+  header: ".panel header",
+  title: ".title",
+  send: ".send",
   input: "#parley-input",
   /** The visitor's lines, and the team's. */
   mine: "li.mine",
@@ -91,6 +97,16 @@ function pageOf(engine, raw) {
     },
     setFiles: async (selector, path) => raw.setFiles(await find(selector, { visible: false }), path),
     evaluate: raw.evaluate,
+    /** Awaits `fn(arg)` (run in the page, self-contained) returning something truthy; resolves with it (as JSON). */
+    until: raw.until,
+    /**
+     * The window this page opens next (window.open), as a page: call before
+     * the action that opens it, await after. In WebKit the session moves to it.
+     */
+    popup: () => {
+      const next = raw.popup();
+      return { then: (resolve, reject) => Promise.resolve(next).then((r) => pageOf(engine, r)).then(resolve, reject) };
+    },
     /** The page's cookies, as `{name, value, expires (s), httpOnly}`. */
     cookies: raw.cookies,
     screenshot: raw.screenshot,
@@ -105,22 +121,28 @@ async function chromium() {
     version: browser.version(),
     async newPage() {
       const context = await browser.newContext();
-      const page = await context.newPage();
-      return {
-        goto: (url) => page.goto(url),
-        reload: () => page.reload(),
-        find: async (arg) => (await page.waitForFunction(deep, arg)).asElement(),
-        click: (el) => el.click(),
-        fill: (el, value) => el.fill(value),
-        enter: (el) => el.press("Enter"),
-        setFiles: (el, path) => el.setInputFiles(path),
-        evaluate: (fn, arg) => page.evaluate(fn, arg),
-        cookies: async () => (await context.cookies(page.url())).map(({ name, value, expires, httpOnly }) => ({ name, value, expires, httpOnly })),
-        screenshot: (path) => page.screenshot({ path }),
-        close: () => context.close(),
-      };
+      return rawChromium(context, await context.newPage());
     },
     close: () => browser.close(),
+  };
+}
+
+/** The primitives over one playwright page of `context`. */
+function rawChromium(context, page) {
+  return {
+    goto: (url) => page.goto(url),
+    reload: () => page.reload(),
+    find: async (arg) => (await page.waitForFunction(deep, arg)).asElement(),
+    click: (el) => el.click(),
+    fill: (el, value) => el.fill(value),
+    enter: (el) => el.press("Enter"),
+    setFiles: (el, path) => el.setInputFiles(path),
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    until: async (fn, arg) => (await page.waitForFunction(fn, arg)).jsonValue(),
+    popup: async () => rawChromium(context, await page.waitForEvent("popup")),
+    cookies: async () => (await context.cookies(page.url())).map(({ name, value, expires, httpOnly }) => ({ name, value, expires, httpOnly })),
+    screenshot: (path) => page.screenshot({ path }),
+    close: () => context.close(),
   };
 }
 
@@ -139,25 +161,31 @@ async function firefox() {
     version: await browser.version(),
     async newPage() {
       const context = await browser.createBrowserContext();
-      const page = await context.newPage();
-      return {
-        goto: (url) => page.goto(url),
-        reload: () => page.reload(),
-        find: async (arg) => (await page.waitForFunction(deep, {}, arg)).asElement(),
-        click: (el) => el.click(),
-        fill: async (el, value) => {
-          await el.evaluate((input) => (input.value = ""));
-          await el.type(value);
-        },
-        enter: (el) => el.press("Enter"),
-        setFiles: (el, path) => el.uploadFile(path),
-        evaluate: (fn, arg) => page.evaluate(fn, arg),
-        cookies: async () => (await page.cookies()).map(({ name, value, expires, httpOnly }) => ({ name, value, expires, httpOnly })),
-        screenshot: (path) => page.screenshot({ path }),
-        close: () => context.close(),
-      };
+      return rawFirefox(context, await context.newPage());
     },
     close: () => browser.close(),
+  };
+}
+
+/** The primitives over one puppeteer page of `context`. */
+function rawFirefox(context, page) {
+  return {
+    goto: (url) => page.goto(url),
+    reload: () => page.reload(),
+    find: async (arg) => (await page.waitForFunction(deep, {}, arg)).asElement(),
+    click: (el) => el.click(),
+    fill: async (el, value) => {
+      await el.evaluate((input) => (input.value = ""));
+      await el.type(value);
+    },
+    enter: (el) => el.press("Enter"),
+    setFiles: (el, path) => el.uploadFile(path),
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    until: async (fn, arg) => (await page.waitForFunction(fn, {}, arg)).jsonValue(),
+    popup: async () => rawFirefox(context, await new Promise((resolve) => page.once("popup", resolve))),
+    cookies: async () => (await page.cookies()).map(({ name, value, expires, httpOnly }) => ({ name, value, expires, httpOnly })),
+    screenshot: (path) => page.screenshot({ path }),
+    close: () => context.close(),
   };
 }
 
@@ -178,32 +206,44 @@ async function webkit() {
     async newPage() {
       const session = await driver.session();
       sessions.add(session);
-      return {
-        goto: (url) => session.goto(url),
-        reload: () => session.reload(),
-        // Polled in the page on each frame until it is there (the driver's script time-out ends a wait).
-        find: async (arg) => session.executeAsync(
-          `const deep = ${deep}; const [arg, done] = arguments;
-           (function poll() { const el = deep(arg); if (el) done(el); else requestAnimationFrame(poll); })();`, [arg]),
-        click: (el) => session.click(Session.id(el)),
-        fill: async (el, value) => {
-          await session.clear(Session.id(el));
-          await session.sendKeys(Session.id(el), value);
-        },
-        enter: (el) => session.sendKeys(Session.id(el), ENTER),
-        setFiles: (el, path) => session.sendKeys(Session.id(el), path),
-        evaluate: (fn, arg) => session.execute(`return (${fn})(arguments[0]);`, [arg ?? null]),
-        cookies: async () => (await session.cookies()).map(({ name, value, expiry, httpOnly }) => ({ name, value, expires: expiry, httpOnly })),
-        screenshot: async (path) => writeFileSync(path, await session.screenshot()),
-        close: async () => {
-          sessions.delete(session);
-          await session.close();
-        },
-      };
+      return rawWebKit(session, async () => {
+        sessions.delete(session);
+        await session.close();
+      });
     },
     async close() {
       await Promise.allSettled([...sessions].map((s) => s.close()));
       await driver.stop();
     },
+  };
+}
+
+/**
+ * The primitives over the WebDriver `session`'s current window; `close` ends it.
+ * Waits poll in the page on each frame until they hold (the driver's script
+ * time-out ends a wait).
+ */
+function rawWebKit(session, close) {
+  const until = (fn, arg) => session.executeAsync(
+    `const fn = ${fn}; const [arg, done] = arguments;
+     (function poll() { const got = fn(arg); if (got) done(got); else requestAnimationFrame(poll); })();`, [arg ?? null]);
+  return {
+    goto: (url) => session.goto(url),
+    reload: () => session.reload(),
+    find: (arg) => until(deep, arg),
+    click: (el) => session.click(Session.id(el)),
+    fill: async (el, value) => {
+      await session.clear(Session.id(el));
+      await session.sendKeys(Session.id(el), value);
+    },
+    enter: (el) => session.sendKeys(Session.id(el), ENTER),
+    setFiles: (el, path) => session.sendKeys(Session.id(el), path),
+    evaluate: (fn, arg) => session.execute(`return (${fn})(arguments[0]);`, [arg ?? null]),
+    until,
+    // Looked for once awaited (after the action that opens it): the session's commands go to one window at a time.
+    popup: () => ({ then: (resolve, reject) => session.switchToNewWindow().then((s) => rawWebKit(s, close)).then(resolve, reject) }),
+    cookies: async () => (await session.cookies()).map(({ name, value, expiry, httpOnly }) => ({ name, value, expires: expiry, httpOnly })),
+    screenshot: async (path) => writeFileSync(path, await session.screenshot()),
+    close,
   };
 }

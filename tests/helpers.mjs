@@ -143,6 +143,28 @@ export function browserAndHostPages() {
   return pages;
 }
 
+/** What Settings › Tracking gives for the demo shop: `{snippet, csp}` (the snippet, and the CSP list a strict site must allow). */
+export async function trackingSettings() {
+  const res = await call("GET", `/api/sites/${SITE}/snippet`, { token: KEY });
+  if (res.status !== 200) throw new Error(`Settings › Tracking: ${res.status}`);
+  return res.body;
+}
+
+/** Settings' CSP list as a policy's directives, without the source `drop` names. */
+export const cspPolicy = (csp, drop = "") => csp.map((d) => [d.directive, ...d.sources.filter((s) => s !== drop)].join(" ")).join("; ");
+
+/** A stylesheet that fights every widget: inherited typography forced with !important, resets, transforms on ancestors, a z-index wall. */
+export const HOSTILE = `<style>
+  * { letter-spacing: 2px !important; word-spacing: 9px !important; font: italic 700 22px/3 Georgia, serif !important;
+      text-transform: uppercase !important; text-align: right !important; color: #f0f !important; box-sizing: content-box !important;
+      white-space: pre !important; visibility: visible !important; direction: ltr; }
+  html, body { transform: translate(31px, -17px) !important; margin: 40px !important; padding: 20px !important; filter: saturate(1.5) !important; }
+  div, section, button, parley-chat { display: block !important; position: relative !important; z-index: 2147483647 !important;
+      opacity: .3 !important; transform: scale(.5) !important; }
+  .wall { position: fixed !important; inset: -2000px; background: rgba(200, 0, 0, .2);
+      z-index: 2147483647 !important; transform: none !important; opacity: 1 !important; }
+</style><div class="wall">An overlay over everything</div><p>${"Lorem ipsum dolor sit amet. ".repeat(40)}</p>`;
+
 /**
  * Serves host pages on another origin, each pasting the demo page's own
  * snippet for `site`, followed by optional host-page script (`script`) that

@@ -129,6 +129,24 @@ export class Session {
   clear(id) { return this.cmd("POST", `/element/${id}/clear`, {}); }
   /** Types `text` into the element (it takes focus first); a file input takes a path. */
   sendKeys(id, text) { return this.cmd("POST", `/element/${id}/value`, { text }); }
+  /**
+   * Awaits a window besides this session's current one (a window.open), then
+   * makes it current; resolves with the session. Asks the driver again on
+   * each turn until the window is there, for up to `within` ms.
+   */
+  async switchToNewWindow(within = 30_000) {
+    const own = await this.cmd("GET", "/window");
+    for (const deadline = Date.now() + within; Date.now() < deadline;) {
+      const other = (await this.cmd("GET", "/window/handles")).find((h) => h !== own);
+      if (other) {
+        await this.cmd("POST", "/window", { handle: other });
+        return this;
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    throw new Error(`no new window within ${within} ms`);
+  }
+
   /** The page's cookies: `{name, value, expiry (s), httpOnly, ...}`. */
   cookies() { return this.cmd("GET", "/cookie"); }
   /** A PNG of the viewport, as a Buffer. */
