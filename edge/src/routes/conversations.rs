@@ -29,11 +29,21 @@ const BAD_UPDATE: Invalid = Invalid::new(
     "Send {\"status\": \"open\" | \"closed\"}, {\"assignee_id\": an agent id or null} and/or {\"spam\": true | false}.",
 );
 /// The email would go to an address the person chatting never proved is theirs.
-pub(super) const CONFIRM_UNVERIFIED: Invalid = Invalid::new(
+const CONFIRM_UNVERIFIED: Invalid = Invalid::new(
     "confirm_unverified_email",
     "This visitor's email is not verified: the email may reach someone other than the person chatting. \
-     Send again with \"confirm_unverified\": true if you are sure.",
+     Send again with \"confirm_unverified\" set to the address you were shown if you are sure.",
 );
+
+/// Refuses an email to an address the visitor never proved unless the agent
+/// confirmed that very address: `to` is the one the send uses, read once with
+/// `conversation`, so a claim changed since the agent looked is asked again.
+pub(super) fn check_confirmed(conversation: &api::Conversation, to: &str, confirmed: Option<&str>) -> ApiResult<()> {
+    if conversation.unverified_email.is_some() && confirmed != Some(to) {
+        return Err(ApiError::Conflict(CONFIRM_UNVERIFIED));
+    }
+    Ok(())
+}
 const NOT_AN_AGENT: Invalid = Invalid::new("assignee_invalid", "The assignee must be an agent of this team.");
 const NO_VISITOR: Invalid = Invalid::new(
     "reply_channel_unavailable",
@@ -192,9 +202,6 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         app.live.to_team(&agent.account_id, &stored(&message)).await;
         return json(201, &api::MessageAnswer { message });
     }
-    if conversation.unverified_email.is_some() && !input.confirm_unverified {
-        return Err(ApiError::Conflict(CONFIRM_UNVERIFIED));
-    }
     email_reply(app, &agent, &conversation, body, &input, &uploads).await
 }
 
@@ -277,6 +284,7 @@ async fn email_reply(
     let store = app.store;
     let subject = input.subject.as_deref().map(normalize_line).transpose()?.filter(|s| !s.is_empty());
     let Draft { to, from_name, from_address, subdomain, subject: default_subject, cc, signature } = draft(app, agent, conversation).await?;
+    check_confirmed(conversation, &to, input.confirm_unverified.as_deref())?;
     let recipients = recipients::validate(&to, input.cc.as_deref().unwrap_or(&cc), &input.bcc, app.inbound_domain)?;
     let (to, subdomain) = (recipients.to.as_str(), subdomain.as_str());
     // The files are kept before the email leaves: a failure here answers an

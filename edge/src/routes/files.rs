@@ -252,7 +252,7 @@ pub async fn read_reply(req: &mut Request) -> ApiResult<(api::Reply, Vec<Upload>
         body,
         channel,
         subject: field("subject").filter(|s| !s.is_empty()),
-        confirm_unverified: field("confirm_unverified").is_some_and(|v| v == "true"),
+        confirm_unverified: field("confirm_unverified").filter(|v| !v.is_empty()),
         cc: field("cc").map(|cc| vec![cc]),
         bcc: field("bcc").map(|bcc| vec![bcc]).unwrap_or_default(),
     };
