@@ -182,10 +182,7 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         if conversation.visitor_id.is_none() {
             return Err(ApiError::Invalid(NO_VISITOR));
         }
-        let mut created = Vec::new();
-        for upload in &uploads {
-            created.extend(upload.keep(app.files, &conversation.site_id).await?);
-        }
+        let created = super::files::keep_all(app.files, store, &conversation.site_id, &uploads).await?;
         let files: Vec<_> = uploads.iter().map(|u| (new_id("at"), u.as_new_file())).collect();
         let added = store.add_agent_message(&conversation.id, &conversation.site_id, &agent.id, &new_id("m"), body, &files, now_ms()).await;
         let message = match added {
@@ -287,13 +284,11 @@ async fn email_reply(
     check_confirmed(conversation, &to, input.confirm_unverified.as_deref())?;
     let recipients = recipients::validate(&to, input.cc.as_deref().unwrap_or(&cc), &input.bcc, app.inbound_domain)?;
     let (to, subdomain) = (recipients.to.as_str(), subdomain.as_str());
-    // The files are kept before the email leaves: a failure here answers an
-    // error with nothing sent, so the agent's retry cannot mail the contact twice.
-    for upload in uploads {
-        upload.keep(app.files, &conversation.site_id).await?;
-    }
     let subject = subject.unwrap_or(default_subject);
     let thread = store.thread_emails(&conversation.id).await?;
+    // The files are kept before the email leaves: a failure here answers an
+    // error with nothing sent, so the agent's retry cannot mail the contact twice.
+    let created = super::files::keep_all(app.files, store, &conversation.site_id, uploads).await?;
     let references: Vec<String> = thread.iter().map(|e| e.email_message_id.clone()).collect();
     let in_reply_to = thread.iter().rev().find(|e| e.direction == Direction::Inbound).or(thread.last()).map(|e| e.email_message_id.as_str());
     let message_id = new_id("m");
@@ -341,7 +336,14 @@ async fn email_reply(
         files: &files,
         cc: &recipients.cc,
     };
-    let message = store.add_sent_email(&sent, now).await?;
+    let message = match store.add_sent_email(&sent, now).await {
+        Ok(message) => message,
+        Err(refused) => {
+            // The mail is gone, but no row lists the files: none is left where erasure cannot find it.
+            super::files::forget_unlisted(app.files, store, &created).await;
+            return Err(refused);
+        }
+    };
     app.live.to_team(&agent.account_id, &stored(&message)).await;
     if result.is_err() {
         return Err(ApiError::BadGateway(SEND_FAILED));

@@ -92,6 +92,22 @@ impl Upload {
     }
 }
 
+/// Keeps every upload in R2, answering the keys this call created; when one
+/// cannot be kept, forgets those already created (no row names them) first.
+pub async fn keep_all(files: &Bucket, store: &Store, site_id: &str, uploads: &[Upload]) -> ApiResult<Vec<String>> {
+    let mut created = Vec::new();
+    for upload in uploads {
+        match upload.keep(files, site_id).await {
+            Ok(key) => created.extend(key),
+            Err(err) => {
+                forget_unlisted(files, store, &created).await;
+                return Err(err);
+            }
+        }
+    }
+    Ok(created)
+}
+
 /// Deletes objects a refused write created, except any an attachment row
 /// names by now (the same bytes listed by another message): no R2 object is
 /// left that no row leads to, and erasure could not find.
