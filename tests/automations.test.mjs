@@ -128,6 +128,7 @@ test("a Form submission sends the signed contact.entered_automation to the autom
   assert.deepEqual(Object.keys(entered.body).sort(), ["contact", "conversation", "event", "id", "message", "occurred_at", "site"]);
   assert.deepEqual(entered.body.site, { id: SITE, name: "Automations" });
   assert.deepEqual([entered.body.contact.full_name, entered.body.contact.source], ["Ada Byron", "chat"]);
+  assert.deepEqual(entered.body.contact.stated, ["full_name"], "the name is one the visitor only stated: the receiver can tell");
   assert.equal(entered.headers["content-type"], "application/json");
 
   // The same actions' other events: the conversation, the message, the contact.

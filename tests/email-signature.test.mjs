@@ -95,7 +95,7 @@ test("transcripts are signed; chat replies never are", async () => {
   const email = `ola+${unique("")}@example.org`;
   assert.equal((await call("POST", `/api/conversations/${id}/contact`, { token: KEY, json: { email } })).status, 200);
   const before = sentEmails().length;
-  const sent = await call("POST", `/api/conversations/${id}/transcript`, { token: KEY, json: { idempotency_key: randomUUID(), confirm_unverified: true } });
+  const sent = await call("POST", `/api/conversations/${id}/transcript`, { token: KEY, json: { idempotency_key: randomUUID(), confirm_unverified: email } });
   assert.equal(sent.status, 201, JSON.stringify(sent.body));
   const eml = await PostalMime.parse(await nextSentEmail(before));
   assert.ok(eml.text.replace(/\r\n/g, "\n").trimEnd().endsWith(`\n\n-- \n${SITE_SIGNATURE}`), eml.text);

@@ -246,6 +246,25 @@ test("an agent's email reply carries its files as MIME attachments", async () =>
   assert.match(raw, /Your corrected invoice/);
 });
 
+test("racing an erasure against an email reply with files leaves no object in R2 that no row names", async () => {
+  // Whichever wins, the files end where erasure finds them or nowhere: a reply
+  // refused after its mail went out (its conversation erased meanwhile) forgets them.
+  const before = storedObjects();
+  const outcomes = new Set();
+  for (let round = 0; round < 6; round++) {
+    const { conversation } = await mailWithAttachments();
+    const own = Buffer.concat([PNG, Buffer.from(unique("race"))]);
+    const [reply, erased] = await Promise.all([
+      replyWithFiles(conversation.id, { body: "Your photo", channel: "email" }, [["photo.png", own, "image/png"]]),
+      call("DELETE", `/api/contacts/${conversation.contact_id}`, { token: KEY }),
+    ]);
+    assert.equal(erased.status, 200, JSON.stringify(erased.body));
+    assert.ok([201, 404].includes(reply.status) || reply.status >= 500, `${reply.status} ${JSON.stringify(reply.body)}`);
+    outcomes.add(reply.status);
+  }
+  assert.equal(storedObjects(), before, `every file the replies kept is gone with the erased contacts (answers: ${[...outcomes]})`);
+});
+
 test("erasing a contact deletes its files from R2, except bytes another message still has", async () => {
   // Another contact's mail has the same PDF: its bytes must outlive the erasure.
   const other = (await mailWithAttachments()).message.attachments[0];

@@ -184,19 +184,20 @@ test("a subject that decodes to CR/LF cannot inject a header into the reply", as
 test("a chat is followed up by email with the default subject, which the agent may edit", async () => {
   const { token, id } = await chatConversation();
   assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "x", channel: "email" } })).body.error.code, "email_unavailable", "an anonymous visitor has no email");
-  await call("POST", "/api/widget/contact", { token, json: { email: `chat+${unique("")}@example.org` } });
+  const claimed = `chat+${unique("")}@example.org`;
+  await call("POST", "/api/widget/contact", { token, json: { email: claimed } });
 
   let before = sentEmails().length;
   const unconfirmed = await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "Following up!", channel: "email" } });
   assert.equal(unconfirmed.body.error.code, "confirm_unverified_email", "the visitor typed this address: the agent confirms");
-  assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "Following up!", channel: "email", confirm_unverified: true } })).status, 201);
+  assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "Following up!", channel: "email", confirm_unverified: claimed } })).status, 201);
   const started = (await agentGet(`/api/conversations/${id}`)).conversation.started_at;
   const date = new Date(started).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).replace("Sept", "Sep");
   const subject = header(await nextSentEmail(before), "Subject");
   assert.equal(decodeWords(subject), `Following up on our chat · ${date}`);
 
   before = sentEmails().length;
-  await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "Again", channel: "email", subject: "Your tea order", confirm_unverified: true } });
+  await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "Again", channel: "email", subject: "Your tea order", confirm_unverified: claimed } });
   assert.equal(header(await nextSentEmail(before), "Subject"), "Your tea order");
   assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "chat too", channel: "chat" } })).status, 201);
   assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: "x", channel: "fax" } })).body.error.code, "malformed_json");
@@ -269,8 +270,9 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   ];
   const mine = (ids) => (caller) => `/api/saved-replies/${ids[caller] ?? ids.agent}`;
   // A transcript needs the contact's email; the same key for every caller: the first allowed one sends, the next replays.
-  await call("POST", `/api/conversations/${chat.id}/contact`, { token: KEY, json: { email: `matrix+${unique("")}@example.org` } });
-  const transcript = { idempotency_key: randomUUID(), confirm_unverified: true };
+  const matrixEmail = `matrix+${unique("")}@example.org`;
+  await call("POST", `/api/conversations/${chat.id}/contact`, { token: KEY, json: { email: matrixEmail } });
+  const transcript = { idempotency_key: randomUUID(), confirm_unverified: matrixEmail };
   // agentKey: a key the primary admin made with the agent role: an agent's powers, never the admin's.
   const agentKey = (await call("POST", "/api/api-keys", { token: KEY, json: { label: "matrix agent role", role: "agent" } })).body.key;
   const callers = { anonymous: null, visitor, agent: AGENT_KEY, agentKey, admin: KEY };

@@ -43,7 +43,7 @@ test("a failed email send is recorded as failed with the reason", async () => {
     assert.equal((await post("/api/widget/messages", { client_message_id: randomUUID(), body: "Transcript please" }, { authorization: `Bearer ${visitor}` })).status, 201);
     const chat = (await (await fetch(`${worker.url}/api/conversations?channel=chat`, { headers: auth })).json()).conversations[0].id;
     assert.equal((await post(`/api/conversations/${chat}/contact`, { email: "sol@example.org" })).status, 200);
-    const request = { idempotency_key: randomUUID(), confirm_unverified: true };
+    const request = { idempotency_key: randomUUID(), confirm_unverified: "sol@example.org" };
     for (const attempt of ["first", "retry"]) {
       const res = await post(`/api/conversations/${chat}/transcript`, request);
       assert.equal(res.status, 502, attempt);

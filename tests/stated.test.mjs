@@ -150,3 +150,20 @@ test("an agent's edit replaces stated values and clears what it is told to; bad 
   assert.equal(fromOtherAccount.status, 404, "another account's agent cannot reach it");
   assert.equal((await contactOf(chat.contact_id)).full_name, "Rosa Real", "another account changes nothing");
 });
+
+test("saved-reply placeholders never fill in a stated value: the fallback stands in until a verified source names it", async () => {
+  const email = `placeholder+${unique("")}@example.org`;
+  const chat = await claimant("s_form_a", { email, full_name: PLANTED, company: "Planted Ltd" });
+  const shortcut = unique("stated-").replace(/[^a-z0-9_-]/g, "").slice(0, 32);
+  const body = "Hi {contact.first_name|there} ({contact.name|no name}) of {contact.company|your company}, {contact.email|no address}";
+  const created = await call("POST", "/api/saved-replies", { token: KEY, json: { shortcut, title: "Stated", body } });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const rendered = async (id) => (await agentGet(`/api/conversations/${id}/saved-replies`)).saved_replies.find((r) => r.shortcut === shortcut).text;
+  assert.equal(await rendered(chat.id), "Hi there (no name) of your company, no address", "nothing the visitor only stated, nor its unproven address");
+  assert.ok(!(await rendered(chat.id)).includes("IBAN"));
+
+  const tag = unique("real");
+  assert.equal((await deliverMail(verifiedMail(email, { name: "Rosa Real", tag }), { from: email })).status, 200);
+  const mail = await mailConversation(tag);
+  assert.equal(await rendered(mail.id), `Hi Rosa (Rosa Real) of your company, ${email}`, "the verified name fills in; the company is still only stated");
+});

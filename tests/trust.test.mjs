@@ -5,8 +5,9 @@
 // blocked; and the inbox pages with a cursor, so it cannot be drowned.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import {
-  agentGet, call, deliverMail, mailFixture, newVisitor, nextSentEmail, replyAddress, sendChat, sentEmails, sign, sql, unique, KEY,
+  agentGet, call, deliverMail, header, mailFixture, newVisitor, nextSentEmail, replyAddress, sendChat, sentEmails, sign, sql, unique, KEY,
 } from "./helpers.mjs";
 
 /** What the widget may receive of a message: nothing more (its files as {id, filename, content_type, size}). */
@@ -46,7 +47,7 @@ test("an impostor who types someone's email never reads the mail exchanged with 
 
   const before = sentEmails().length;
   const confirmed = await call("POST", `/api/conversations/${conversation.id}/messages`, {
-    token: KEY, json: { body: "Your refund is on its way.", channel: "email", confirm_unverified: true },
+    token: KEY, json: { body: "Your refund is on its way.", channel: "email", confirm_unverified: owner.address },
   });
   assert.equal(confirmed.status, 201, JSON.stringify(confirmed.body));
   await nextSentEmail(before);
@@ -150,4 +151,58 @@ test("the conversation list pages with a cursor: every conversation once, newest
     assert.equal(res.status, 400, bad);
     assert.equal(res.body.error.code, code);
   }
+});
+
+test("a confirmation names the address confirmed: a claim changed since the draft is asked again", async () => {
+  const visitor = await newVisitor();
+  await sendChat(visitor, "please email me");
+  const [first, second] = [`first+${unique("")}@example.org`, `second+${unique("")}@example.org`];
+  assert.equal((await form(visitor, { email: first })).status, 200);
+  const { conversation } = await conversationOf(visitor);
+  const draft = await call("GET", `/api/conversations/${conversation.id}/email-draft`, { token: KEY });
+  assert.deepEqual([draft.body.to, draft.body.to_unverified], [first, true], "the agent is shown the first address");
+  assert.equal((await form(visitor, { email: second })).status, 200);
+  const reply = (confirm) => call("POST", `/api/conversations/${conversation.id}/messages`, {
+    token: KEY, json: { body: "Your invoice.", channel: "email", confirm_unverified: confirm },
+  });
+  const before = sentEmails().length;
+  const stale = await reply(first);
+  assert.deepEqual([stale.status, stale.body.error?.code], [409, "confirm_unverified_email"], "the agent confirmed another address");
+  const transcript = await call("POST", `/api/conversations/${conversation.id}/transcript`, {
+    token: KEY, json: { idempotency_key: crypto.randomUUID(), confirm_unverified: first },
+  });
+  assert.deepEqual([transcript.status, transcript.body.error?.code], [409, "confirm_unverified_email"], "nor a transcript");
+  assert.equal(sentEmails().length, before, "nothing went to the address the agent never saw");
+  assert.equal((await reply(second)).status, 201, "confirming the address now shown sends");
+  assert.match(header(await nextSentEmail(before), "To"), new RegExp(second.replace(/[+.]/g, "\\$&")));
+});
+
+test("racing a new claim against the agent's 'Send anyway' never mails an address the agent did not confirm", async () => {
+  const outcomes = { sent: 0, asked: 0 };
+  for (let round = 0; round < 8; round++) {
+    const visitor = await newVisitor();
+    await sendChat(visitor, "please email me");
+    const [confirmed, other] = [`confirmed+${unique("")}@example.org`, `other+${unique("")}@example.org`];
+    assert.equal((await form(visitor, { email: confirmed })).status, 200);
+    const { conversation } = await conversationOf(visitor);
+    const before = sentEmails().length;
+    const [claim, sent] = await Promise.all([
+      form(visitor, { email: other }),
+      call("POST", `/api/conversations/${conversation.id}/messages`, {
+        token: KEY, json: { body: `Round ${round}`, channel: "email", confirm_unverified: confirmed },
+      }),
+    ]);
+    assert.equal(claim.status, 200, JSON.stringify(claim.body));
+    if (sent.status === 201) {
+      outcomes.sent++;
+      assert.match(header(await nextSentEmail(before), "To"), new RegExp(confirmed.replace(/[+.]/g, "\\$&")), "only to the confirmed address");
+    } else {
+      outcomes.asked++;
+      assert.deepEqual([sent.status, sent.body.error?.code], [409, "confirm_unverified_email"], JSON.stringify(sent.body));
+      assert.equal((await agentGet(`/api/conversations/${conversation.id}`)).messages.length, 1, "nothing stored");
+    }
+  }
+  const all = sentEmails().map((path) => header(readFileSync(path, "utf8"), "To"));
+  assert.ok(!all.some((to) => /other\+/.test(to)), "no email ever went to an address the agent was not shown");
+  assert.equal(outcomes.sent + outcomes.asked, 8);
 });

@@ -71,11 +71,11 @@ export const client = {
   update: (c, fields) => api("PATCH", `/api/conversations/${id(c)}`, fields),
   /** @param {string} c @returns {Promise<import("./api-types").EmailDraft>} */
   emailDraft: (c) => api("GET", `/api/conversations/${id(c)}/email-draft`),
-  /** @param {string} c @param {{body: string, channel: "chat" | "email" | "messenger", subject?: string, confirm_unverified?: boolean, cc?: string[], bcc?: string[]}} reply @returns {Promise<import("./api-types").MessageAnswer>} */
+  /** @param {string} c @param {{body: string, channel: "chat" | "email" | "messenger", subject?: string, confirm_unverified?: string, cc?: string[], bcc?: string[]}} reply @returns {Promise<import("./api-types").MessageAnswer>} */
   reply: (c, reply) => api("POST", `/api/conversations/${id(c)}/messages`, reply),
   /**
    * A reply with files (multipart: the reply's fields and one `file` part each).
-   * @param {string} c @param {{body: string, channel: "chat" | "email" | "messenger", subject?: string, confirm_unverified?: boolean, cc?: string[], bcc?: string[]}} reply
+   * @param {string} c @param {{body: string, channel: "chat" | "email" | "messenger", subject?: string, confirm_unverified?: string, cc?: string[], bcc?: string[]}} reply
    * @param {File[]} files @returns {Promise<import("./api-types").MessageAnswer>}
    */
   replyWithFiles: (c, reply, files) => {
@@ -92,7 +92,7 @@ export const client = {
   editContact: (contact, edit) => api("PATCH", `/api/contacts/${id(contact)}`, edit),
   /** @param {string} c @returns {Promise<import("./api-types").RenderedReplies>} */
   savedRepliesFor: (c) => api("GET", `/api/conversations/${id(c)}/saved-replies`),
-  /** @param {string} c @param {{idempotency_key: string, confirm_unverified?: boolean}} request @returns {Promise<import("./api-types").Transcript>} */
+  /** @param {string} c @param {{idempotency_key: string, confirm_unverified?: string}} request @returns {Promise<import("./api-types").Transcript>} */
   sendTranscript: (c, request) => api("POST", `/api/conversations/${id(c)}/transcript`, request),
   /** @returns {Promise<import("./api-types").AgentSignature>} */
   signature: () => api("GET", "/api/signature"),

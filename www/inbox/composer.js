@@ -103,14 +103,16 @@ export function composer(conversation, reopen, messenger = null) {
   chat.disabled = !conversation.visitor_id || (byMessenger && messenger?.window !== "standard" && messenger?.window !== "human_agent");
   email.disabled = true;
   reason.textContent = "Checking email…";
-  let confirmed = false;
-  let unverifiedTo = false;
-  client.emailDraft(conversation.id)
+  /** @type {string | null} the unverified address the agent confirmed: the one the draft showed */
+  let confirmed = null;
+  /** @type {string | null} the draft's address when the visitor never proved it */
+  let unverifiedTo = null;
+  const loadDraft = () => client.emailDraft(conversation.id)
     .then((draft) => {
       email.disabled = false;
       reason.textContent = "";
       subject.value = draft.subject;
-      unverifiedTo = draft.to_unverified;
+      unverifiedTo = draft.to_unverified ? draft.to : null;
       from.textContent = `From ${draft.from} to ${draft.to}${unverifiedTo ? ` (${UNVERIFIED})` : ""}`;
       cc.value = draft.cc.join(", ");
       bcc.parentElement.querySelector(".hint").textContent += ` At most ${draft.max_recipients} addresses in all.`;
@@ -119,6 +121,7 @@ export function composer(conversation, reopen, messenger = null) {
       update();
     })
     .catch((err) => { reason.textContent = `Email unavailable: ${err.message}`; });
+  loadDraft();
   if (!chat.disabled) chat.checked = true;
   chat.addEventListener("change", update);
   email.addEventListener("change", update);
@@ -131,7 +134,7 @@ export function composer(conversation, reopen, messenger = null) {
     const channel = email.checked ? "email" : byMessenger ? "messenger" : "chat";
     if (channel === "email" && unverifiedTo && !confirmed) {
       // Ask once: the address was typed by the visitor and may belong to someone else.
-      confirmed = true;
+      confirmed = unverifiedTo;
       error.textContent = "This email address is not verified: the email may reach someone other than the person chatting. Send anyway?";
       send.textContent = "Send anyway";
       return;
@@ -144,17 +147,23 @@ export function composer(conversation, reopen, messenger = null) {
     try {
       const reply = {
         body: text.value, channel,
-        ...(channel === "email" ? { subject: subject.value, confirm_unverified: confirmed, cc: [cc.value], bcc: [bcc.value] } : {}),
+        ...(channel === "email" ? { subject: subject.value, ...(confirmed ? { confirm_unverified: confirmed } : {}), cc: [cc.value], bcc: [bcc.value] } : {}),
       };
       await (chosen.length ? client.replyWithFiles(conversation.id, reply, chosen) : client.reply(conversation.id, reply));
       text.value = "";
       files.value = "";
       bcc.value = ""; // a blind copy is for this email only; the Cc stays the conversation's
-      confirmed = false; // the next email to an unverified address asks again
+      confirmed = null; // the next email to an unverified address asks again
       send.textContent = "Send";
       reopen();
     } catch (err) {
       showError(error, err);
+      if (err.code === "confirm_unverified_email") {
+        // The visitor claimed another address since the draft was shown: show it, and ask again.
+        confirmed = null;
+        send.textContent = "Send";
+        loadDraft();
+      }
       if (err.status === 502) reopen(); // stored but not delivered: the thread shows it as failed
     }
   });

@@ -23,22 +23,23 @@ export function transcriptButton(conversation) {
     return box;
   }
   let key = null;
-  let confirmed = false;
+  /** @type {string | null} the unverified address the agent confirmed, as the button named it */
+  let confirmed = null;
   button.addEventListener("click", async () => {
     key ??= crypto.randomUUID();
     button.disabled = true;
     status.textContent = "Sending the transcript…";
     try {
-      const sent = await client.sendTranscript(conversation.id, { idempotency_key: key, confirm_unverified: confirmed });
+      const sent = await client.sendTranscript(conversation.id, { idempotency_key: key, ...(confirmed ? { confirm_unverified: confirmed } : {}) });
       status.textContent = sent.status === "sending" ? `The transcript is on its way to ${sent.to}.` : `Transcript sent to ${sent.to}.`;
       key = null; // the next click is a new transcript
-      confirmed = false;
+      confirmed = null;
       button.textContent = "Email transcript";
     } catch (err) {
       if (err.code === "confirm_unverified_email") {
         // The visitor typed this address: the agent confirms, then the same request goes again.
-        confirmed = true;
-        button.textContent = "Send transcript anyway";
+        confirmed = conversation.contact_email;
+        button.textContent = `Send transcript to ${confirmed} anyway`;
       }
       status.textContent = err.message;
     } finally {

@@ -29,11 +29,21 @@ const BAD_UPDATE: Invalid = Invalid::new(
     "Send {\"status\": \"open\" | \"closed\"}, {\"assignee_id\": an agent id or null} and/or {\"spam\": true | false}.",
 );
 /// The email would go to an address the person chatting never proved is theirs.
-pub(super) const CONFIRM_UNVERIFIED: Invalid = Invalid::new(
+const CONFIRM_UNVERIFIED: Invalid = Invalid::new(
     "confirm_unverified_email",
     "This visitor's email is not verified: the email may reach someone other than the person chatting. \
-     Send again with \"confirm_unverified\": true if you are sure.",
+     Send again with \"confirm_unverified\" set to the address you were shown if you are sure.",
 );
+
+/// Refuses an email to an address the visitor never proved unless the agent
+/// confirmed that very address: `to` is the one the send uses, read once with
+/// `conversation`, so a claim changed since the agent looked is asked again.
+pub(super) fn check_confirmed(conversation: &api::Conversation, to: &str, confirmed: Option<&str>) -> ApiResult<()> {
+    if conversation.unverified_email.is_some() && confirmed != Some(to) {
+        return Err(ApiError::Conflict(CONFIRM_UNVERIFIED));
+    }
+    Ok(())
+}
 const NOT_AN_AGENT: Invalid = Invalid::new("assignee_invalid", "The assignee must be an agent of this team.");
 const NO_VISITOR: Invalid = Invalid::new(
     "reply_channel_unavailable",
@@ -172,10 +182,7 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         if conversation.visitor_id.is_none() {
             return Err(ApiError::Invalid(NO_VISITOR));
         }
-        let mut created = Vec::new();
-        for upload in &uploads {
-            created.extend(upload.keep(app.files, &conversation.site_id).await?);
-        }
+        let created = super::files::keep_all(app.files, store, &conversation.site_id, &uploads).await?;
         let files: Vec<_> = uploads.iter().map(|u| (new_id("at"), u.as_new_file())).collect();
         let added = store.add_agent_message(&conversation.id, &conversation.site_id, &agent.id, &new_id("m"), body, &files, now_ms()).await;
         let message = match added {
@@ -191,9 +198,6 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         }
         app.live.to_team(&agent.account_id, &stored(&message)).await;
         return json(201, &api::MessageAnswer { message });
-    }
-    if conversation.unverified_email.is_some() && !input.confirm_unverified {
-        return Err(ApiError::Conflict(CONFIRM_UNVERIFIED));
     }
     email_reply(app, &agent, &conversation, body, &input, &uploads).await
 }
@@ -277,15 +281,14 @@ async fn email_reply(
     let store = app.store;
     let subject = input.subject.as_deref().map(normalize_line).transpose()?.filter(|s| !s.is_empty());
     let Draft { to, from_name, from_address, subdomain, subject: default_subject, cc, signature } = draft(app, agent, conversation).await?;
+    check_confirmed(conversation, &to, input.confirm_unverified.as_deref())?;
     let recipients = recipients::validate(&to, input.cc.as_deref().unwrap_or(&cc), &input.bcc, app.inbound_domain)?;
     let (to, subdomain) = (recipients.to.as_str(), subdomain.as_str());
-    // The files are kept before the email leaves: a failure here answers an
-    // error with nothing sent, so the agent's retry cannot mail the contact twice.
-    for upload in uploads {
-        upload.keep(app.files, &conversation.site_id).await?;
-    }
     let subject = subject.unwrap_or(default_subject);
     let thread = store.thread_emails(&conversation.id).await?;
+    // The files are kept before the email leaves: a failure here answers an
+    // error with nothing sent, so the agent's retry cannot mail the contact twice.
+    let created = super::files::keep_all(app.files, store, &conversation.site_id, uploads).await?;
     let references: Vec<String> = thread.iter().map(|e| e.email_message_id.clone()).collect();
     let in_reply_to = thread.iter().rev().find(|e| e.direction == Direction::Inbound).or(thread.last()).map(|e| e.email_message_id.as_str());
     let message_id = new_id("m");
@@ -333,7 +336,14 @@ async fn email_reply(
         files: &files,
         cc: &recipients.cc,
     };
-    let message = store.add_sent_email(&sent, now).await?;
+    let message = match store.add_sent_email(&sent, now).await {
+        Ok(message) => message,
+        Err(refused) => {
+            // The mail is gone, but no row lists the files: none is left where erasure cannot find it.
+            super::files::forget_unlisted(app.files, store, &created).await;
+            return Err(refused);
+        }
+    };
     app.live.to_team(&agent.account_id, &stored(&message)).await;
     if result.is_err() {
         return Err(ApiError::BadGateway(SEND_FAILED));

@@ -92,6 +92,22 @@ impl Upload {
     }
 }
 
+/// Keeps every upload in R2, answering the keys this call created; when one
+/// cannot be kept, forgets those already created (no row names them) first.
+pub async fn keep_all(files: &Bucket, store: &Store, site_id: &str, uploads: &[Upload]) -> ApiResult<Vec<String>> {
+    let mut created = Vec::new();
+    for upload in uploads {
+        match upload.keep(files, site_id).await {
+            Ok(key) => created.extend(key),
+            Err(err) => {
+                forget_unlisted(files, store, &created).await;
+                return Err(err);
+            }
+        }
+    }
+    Ok(created)
+}
+
 /// Deletes objects a refused write created, except any an attachment row
 /// names by now (the same bytes listed by another message): no R2 object is
 /// left that no row leads to, and erasure could not find.
@@ -252,7 +268,7 @@ pub async fn read_reply(req: &mut Request) -> ApiResult<(api::Reply, Vec<Upload>
         body,
         channel,
         subject: field("subject").filter(|s| !s.is_empty()),
-        confirm_unverified: field("confirm_unverified").is_some_and(|v| v == "true"),
+        confirm_unverified: field("confirm_unverified").filter(|v| !v.is_empty()),
         cc: field("cc").map(|cc| vec![cc]),
         bcc: field("bcc").map(|bcc| vec![bcc]).unwrap_or_default(),
     };

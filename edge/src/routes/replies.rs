@@ -6,6 +6,7 @@
 
 use serde_json::json;
 use shared::api;
+use shared::form::FormField;
 use shared::saved_reply::{self, Context, SHORTCUT_TAKEN, TOO_MANY};
 use shared::Invalid;
 use worker::Response;
@@ -78,7 +79,7 @@ pub async fn remove(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
 }
 
 /// `GET /api/conversations/{id}/saved-replies`: every saved reply filled in for
-/// this conversation: its contact (or what its visitor told us), the agent asking, its site.
+/// this conversation: its contact (never a value a visitor only stated), the agent asking, its site.
 pub async fn rendered(cx: &mut Cx<'_>, conversation_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let agent = auth::agent(store, &cx.req).await?;
@@ -87,27 +88,21 @@ pub async fn rendered(cx: &mut Cx<'_>, conversation_id: &str) -> ApiResult<Respo
         Some(contact) => store.contact(&agent.account_id, contact).await?,
         None => None,
     };
-    let claim = match (&contact, &conversation.visitor_id) {
-        (None, Some(visitor)) => store.visitor_claim(visitor).await?,
-        _ => None,
-    };
     let site = store.site(&conversation.site_id).await?;
-    let context = match (&contact, &claim) {
-        (Some(c), _) => Context {
-            contact_name: conversation.contact_name.as_deref(),
-            contact_email: c.email.as_deref(),
-            contact_phone: c.phone.as_deref(),
-            contact_company: c.company.as_deref(),
-            ..Context::default()
-        },
-        (None, Some(c)) => Context {
-            contact_name: c.full_name.as_deref(),
-            contact_email: c.email.as_deref(),
-            contact_phone: c.phone.as_deref(),
-            contact_company: c.company.as_deref(),
-            ..Context::default()
-        },
-        (None, None) => Context::default(),
+    // Only what someone vouched for fills a placeholder: a value a visitor
+    // only stated (and a visitor's claim, all stated) leaves the fallback.
+    let context = match &contact {
+        Some(c) => {
+            let vouched = |field: FormField| !c.stated.contains(&field);
+            Context {
+                contact_name: conversation.contact_name.as_deref().filter(|_| !conversation.name_stated),
+                contact_email: c.email.as_deref().filter(|_| conversation.unverified_email.is_none()),
+                contact_phone: c.phone.as_deref().filter(|_| vouched(FormField::Phone)),
+                contact_company: c.company.as_deref().filter(|_| vouched(FormField::Company)),
+                ..Context::default()
+            }
+        }
+        None => Context::default(),
     };
     let context = Context { agent_name: Some(&agent.full_name), site_name: site.as_ref().map(|s| s.name.as_str()), ..context };
     let saved_replies = store

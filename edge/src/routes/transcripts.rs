@@ -10,7 +10,7 @@ use shared::email::reply_address;
 use shared::transcript::{self, Line, CHAT_ONLY, NO_EMAIL, SEND_FAILED};
 use worker::Response;
 
-use super::conversations::{draft, Draft, CONFIRM_UNVERIFIED};
+use super::conversations::{check_confirmed, draft, Draft};
 use super::Cx;
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
@@ -19,7 +19,7 @@ use crate::ids::{new_id, new_secret, now_ms};
 use crate::mail::outbound::{build, send, Outgoing};
 use crate::store::TranscriptClaim;
 
-/// `POST /api/conversations/{id}/transcript`: `{idempotency_key, confirm_unverified?}`.
+/// `POST /api/conversations/{id}/transcript`: `{idempotency_key, confirm_unverified?: the address}`.
 /// 201 when this request sent it; 200 (`replayed`) when an earlier request with
 /// the key did (202 while it is still sending); 400 without a contact email;
 /// 409 for an unverified address until confirmed; 502 when the platform refused
@@ -37,10 +37,8 @@ pub async fn send_transcript(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     if conversation.contact_email.is_none() {
         return Err(ApiError::Invalid(NO_EMAIL));
     }
-    if conversation.unverified_email.is_some() && !input.confirm_unverified {
-        return Err(ApiError::Conflict(CONFIRM_UNVERIFIED));
-    }
     let Draft { to, from_name, from_address, subdomain, signature, .. } = draft(app, &agent, &conversation).await?;
+    check_confirmed(&conversation, &to, input.confirm_unverified.as_deref())?;
     let site = store.site(&conversation.site_id).await?.ok_or(ApiError::NotFound("Site"))?;
     let messages = store.messages(&conversation.id).await?;
     let lines = messages.iter().filter(|m| m.delivery_status != Some(DeliveryStatus::Failed)).map(|m| Line {

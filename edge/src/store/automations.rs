@@ -124,7 +124,9 @@ impl Store {
     /// The statement that records `event` for the site's automations, within a
     /// caller's batch; it inserts nothing unless the event's subject exists
     /// (the contact, conversation or message the batch just created, or a
-    /// Form submitted at `now`). Read its ids back with [`delivery_ids`].
+    /// Form submitted at `now`). The contact's `stated` lists the fields a
+    /// visitor only stated (receivers tell them from vouched ones). Read its
+    /// ids back with [`delivery_ids`].
     pub(super) fn event(&self, event: Event, of: &EventOf<'_>, now: u64) -> ApiResult<D1PreparedStatement> {
         let contact = format!(
             "COALESCE(?5, (SELECT contact_id FROM visitors WHERE id = ?9), (SELECT contact_id FROM conversations WHERE id = {CONVERSATION}))"
@@ -144,7 +146,9 @@ impl Store {
                'id', ?1, 'event', ?2, 'occurred_at', ?3, \
                'site', json_object('id', s.id, 'name', s.name), \
                'contact', json((SELECT json_object('id', ct.id, 'email', ct.email, 'full_name', ct.full_name, \
-                   'phone', ct.phone, 'company', ct.company, 'source', ct.source, 'created_at', ct.created_at) \
+                   'phone', ct.phone, 'company', ct.company, 'source', ct.source, 'created_at', ct.created_at, \
+                   'stated', json((SELECT json_group_array(f) FROM (SELECT 'full_name' AS f WHERE ct.full_name_stated = 1 \
+                     UNION ALL SELECT 'phone' WHERE ct.phone_stated = 1 UNION ALL SELECT 'company' WHERE ct.company_stated = 1)))) \
                  FROM contacts ct WHERE ct.id = {contact})), \
                'conversation', json((SELECT json_object('id', cv.id, 'channel', cv.channel, 'status', cv.status, \
                    'subject', cv.subject, 'started_at', cv.started_at) FROM conversations cv WHERE cv.id = {CONVERSATION})), \

@@ -152,9 +152,9 @@ pub struct Reply {
     pub channel: Option<ReplyChannel>,
     /// Email only: overrides the default subject.
     pub subject: Option<String>,
-    /// Email only: the agent confirms sending to an email the visitor never proved.
-    #[serde(default)]
-    pub confirm_unverified: bool,
+    /// Email only: the address the agent confirms sending to though the visitor
+    /// never proved it (the draft's `to`); any other address is asked again.
+    pub confirm_unverified: Option<String>,
     /// Email only: the addresses copied (each entry may hold several, comma-separated);
     /// absent: the conversation's Cc, as the email draft shows it.
     pub cc: Option<Vec<String>>,
@@ -350,7 +350,7 @@ pub struct SavedReplyChanges {
 pub struct SendTranscript {
     /// A new key per transcript, the same when retrying: one key sends at most one email.
     pub idempotency_key: String,
-    /// Send even though the visitor never proved the address is theirs.
-    #[serde(default)]
-    pub confirm_unverified: bool,
+    /// The address the agent confirms sending to though the visitor never
+    /// proved it is theirs; any other address is asked again.
+    pub confirm_unverified: Option<String>,
 }
