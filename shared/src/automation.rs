@@ -48,6 +48,7 @@ pub const URL_INVALID: Invalid = Invalid::new(
 );
 
 /// Host names that never name a public receiver (RFC 6761, RFC 6762, ICANN's `.internal`).
+#[cfg(feature = "url")]
 const PRIVATE_SUFFIXES: &[&str] = &["localhost", "local", "internal", "localdomain", "home.arpa", "invalid", "test", "example", "onion"];
 
 /// Trims and checks an automation's name.
