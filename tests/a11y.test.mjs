@@ -3,7 +3,8 @@
 // presence note, the Form, a thread with a file) nor in the inbox's views as a
 // whole (sign-in, the list with its filters, a chat thread, an email thread
 // with its folds opened, the contact profile with stated values and its Edit
-// form open, Settings with every section, saved replies, signature), and the
+// form open, Settings with every section, saved replies, signature), the
+// refusal a blocked visitor sees, and the
 // new controls work by real key presses: Edit details (open, type, save,
 // Escape), the API key role select, the folds.
 import { test } from "node:test";
@@ -49,6 +50,18 @@ test("the widget's panel on a host page: greeting with presence, the Form, a thr
   await page.locator(".clip input[type=file]").setInputFiles({ name: "receipt.png", mimeType: "image/png", buffer: PNG });
   await page.locator("li.mine", { hasText: "📎 receipt.png" }).waitFor();
   await check(page, "a thread with a file");
+
+  // Blocked (its conversation marked as spam): what it writes is refused, and says so.
+  const token = (await context.cookies()).find((c) => c.name === "parley_visitor").value;
+  const conversation = (await call("GET", "/api/widget/conversation", { token })).body.conversation_id;
+  const mark = (spam) => call("PATCH", `/api/conversations/${conversation}`, { token: KEY, json: { spam } });
+  assert.equal((await mark(true)).status, 200);
+  await page.locator("#parley-input").focus();
+  await page.keyboard.type("still there?");
+  await page.keyboard.press("Enter");
+  await page.locator("li.mine.failed", { hasText: "still there?" }).waitFor();
+  await check(page, "the blocked visitor's refused message");
+  assert.equal((await mark(false)).status, 200);
   await context.close();
   assert.deepEqual(found, []);
 });
