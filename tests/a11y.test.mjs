@@ -20,6 +20,15 @@ const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 /** A new browser profile (axe is injected as a script, so the page's CSP is bypassed). */
 const newContext = () => pages.browser.newContext({ bypassCSP: true });
 
+/** Presses Tab (at most `max` times) until `selector` has the focus: the control is reached by keyboard alone. */
+async function tabTo(page, selector, max = 150) {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press("Tab");
+  }
+  assert.fail(`${selector} is not reached by Tab`);
+}
+
 /** A recorder of axe's findings, view by view: `check(page, view)` adds them; `found` lists them all. */
 function axeLog() {
   const found = [];
@@ -62,6 +71,19 @@ test("the widget's panel on a host page: greeting with presence, the Form, a thr
   await page.locator("li.mine.failed", { hasText: "still there?" }).waitFor();
   await check(page, "the blocked visitor's refused message");
   assert.equal((await mark(false)).status, 200);
+  await context.close();
+  assert.deepEqual(found, []);
+});
+
+test("the widget's panel on a phone: greeting, presence note and the Form", async () => {
+  const { found, check } = axeLog();
+  const context = await pages.browser.newContext({ bypassCSP: true, viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(pages.hosts.page("s_form_a"));
+  await page.locator(".launcher").tap();
+  await page.locator("li.theirs").first().waitFor();
+  await page.locator("#parley-f-email").waitFor();
+  await check(page, "on a phone");
   await context.close();
   assert.deepEqual(found, []);
 });
@@ -127,7 +149,7 @@ test("the inbox's views pass axe, and the new controls work by keyboard", async 
   await agent.locator("#profile .stated").first().waitFor();
   await agent.locator("#thread .warn", { hasText: "name not verified" }).waitFor();
   await check(agent, "a chat thread, its profile with stated values");
-  await agent.locator("#edit-contact").focus();
+  await tabTo(agent, "#edit-contact");
   await agent.keyboard.press("Enter");
   assert.equal(await agent.locator("#edit-contact").getAttribute("aria-expanded"), "true");
   assert.equal(await agent.evaluate(() => document.activeElement?.id), "ce-phone", "the form takes the focus");
@@ -148,8 +170,8 @@ test("the inbox's views pass axe, and the new controls work by keyboard", async 
   await agent.locator("#f-q").fill(tag);
   await agent.locator("#list button", { hasText: "Fern Fold" }).click();
   await agent.locator("#thread .thread-cc").waitFor();
-  const fold = agent.locator("#thread summary", { hasText: "Show signature" });
-  await fold.focus();
+  await tabTo(agent, "#thread details:not([open]) > summary");
+  assert.equal(await agent.evaluate(() => document.activeElement.textContent), "Show signature");
   await agent.keyboard.press("Enter");
   await agent.locator("#thread details[open]", { hasText: "Head of Parcels" }).waitFor();
   await check(agent, "an email thread with its fold open");
@@ -168,7 +190,7 @@ test("the inbox's views pass axe, and the new controls work by keyboard", async 
   for (const summary of await agent.locator("#settings summary").all()) await summary.click();
   await check(agent, "Settings");
   const label = unique("key");
-  await agent.locator("#k-label").focus();
+  await tabTo(agent, "#k-label", 400);
   await agent.keyboard.type(label);
   await agent.keyboard.press("Tab");
   assert.equal(await agent.evaluate(() => document.activeElement?.id), "k-role");
