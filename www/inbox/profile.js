@@ -63,6 +63,16 @@ function editContactForm(contact, reopen) {
     toggle.setAttribute("aria-expanded", String(!form.hidden));
     if (!form.hidden) inputs[0].focus();
   });
+  // Escape cancels: the typed values are dropped and the focus goes back to the button.
+  form.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    e.preventDefault();
+    fields.forEach(([field], i) => (inputs[i].value = contact[field] || ""));
+    showError(error, null);
+    form.hidden = true;
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.focus();
+  });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     showError(error, null);
@@ -219,5 +229,11 @@ export async function renderProfile(conversation, claim, open) {
     if (value && field && contact.stated.includes(field)) dd.append(" ", statedMark());
     facts.append(el("dt", null, label), dd);
   }
-  pane.append(facts, ...editContactForm(contact, () => open(conversation.id)), ...contactTabs(conversations, activity, open));
+  // After an edit: the thread (its head names the contact) and this profile, whose facts the thread's keys do not cover.
+  const reopen = async () => {
+    open(conversation.id);
+    await renderProfile(conversation, claim, open);
+    document.getElementById("edit-contact")?.focus();
+  };
+  pane.append(facts, ...editContactForm(contact, reopen), ...contactTabs(conversations, activity, open));
 }
