@@ -14,7 +14,9 @@ fn minify(css: &str) -> String {
     let words: Vec<&str> = css.split_whitespace().collect();
     let mut out = words.join(" ");
     for c in ["{", "}", ":", ";", ",", ">"] {
-        out = out.replace(&format!(" {c}"), c).replace(&format!("{c} "), c);
+        out = out
+            .replace(&format!(" {c}"), c)
+            .replace(&format!("{c} "), c);
     }
     out.replace(";}", "}")
 }

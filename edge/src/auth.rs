@@ -23,7 +23,10 @@ pub const CSRF_INVALID: Invalid = Invalid::new(
     "This change needs the X-CSRF-Token header of your session; reload the inbox and try again.",
 );
 /// Only the primary admin may do this.
-pub const ADMIN_ONLY: Invalid = Invalid::new("admin_only", "Only the account's primary admin can view or change these settings.");
+pub const ADMIN_ONLY: Invalid = Invalid::new(
+    "admin_only",
+    "Only the account's primary admin can view or change these settings.",
+);
 
 /// The visitor whose token the request carries; refused if unknown, wrong or
 /// unseen for more than 30 days.
@@ -40,7 +43,10 @@ pub fn visitor_credential(req: &Request) -> ApiResult<String> {
 /// The visitor whose token this is (see [`visitor`]).
 pub async fn visitor_by_token(store: &Store, credential: &str) -> ApiResult<VisitorRow> {
     let token = VisitorToken::parse(credential).map_err(ApiError::Unauthorized)?;
-    let row = store.visitor(token.visitor_id).await?.ok_or(ApiError::Unauthorized(TOKEN_INVALID))?;
+    let row = store
+        .visitor(token.visitor_id)
+        .await?
+        .ok_or(ApiError::Unauthorized(TOKEN_INVALID))?;
     if !token.matches(&row.token_hash) || is_expired(row.last_seen_at, now_ms()) {
         return Err(ApiError::Unauthorized(TOKEN_INVALID));
     }
@@ -68,17 +74,29 @@ pub async fn signed_in(store: &Store, req: &Request) -> ApiResult<SignedIn> {
             return Err(ApiError::Unauthorized(AGENT_UNAUTHORIZED));
         }
         let key_hash = hash_secret(&key);
-        let (agent, last_used_at) = store.agent_by_api_key(&key_hash).await?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
+        let (agent, last_used_at) = store
+            .agent_by_api_key(&key_hash)
+            .await?
+            .ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
         let now = now_ms();
         if last_used_at.is_none_or(|t| now.saturating_sub(t) >= LAST_USED_GRANULARITY_MS) {
             store.touch_api_key(&key_hash, now).await?;
         }
-        return Ok(SignedIn { agent, csrf_token: None, session_hash: None, credential: key_hash, expires_at: None });
+        return Ok(SignedIn {
+            agent,
+            csrf_token: None,
+            session_hash: None,
+            credential: key_hash,
+            expires_at: None,
+        });
     }
-    let token = cookie(req, session_cookie_name(req))?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
+    let token =
+        cookie(req, session_cookie_name(req))?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
     let session_hash = hash_secret(&token);
-    let (agent, csrf, expires_at) =
-        store.agent_by_session(&session_hash, now_ms()).await?.ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
+    let (agent, csrf, expires_at) = store
+        .agent_by_session(&session_hash, now_ms())
+        .await?
+        .ok_or(ApiError::Unauthorized(AGENT_UNAUTHORIZED))?;
     if !matches!(req.method(), Method::Get | Method::Head | Method::Options) {
         let sent = req.headers().get("x-csrf-token")?.unwrap_or_default();
         if !same(sent.as_bytes(), csrf.as_bytes()) {

@@ -8,7 +8,10 @@
 //! drop repeats by `Parley-Idempotency-Key`.
 
 use serde::{Deserialize, Serialize};
-use shared::automation::{is_success, retry_delay, signature, DeliveryState, IDEMPOTENCY_HEADER, MAX_ATTEMPTS, SIGNATURE_HEADER};
+use shared::automation::{
+    is_success, retry_delay, signature, DeliveryState, IDEMPOTENCY_HEADER, MAX_ATTEMPTS,
+    SIGNATURE_HEADER,
+};
 use worker::{Env, Fetch, Headers, Method, Queue, Request, RequestInit, RequestRedirect};
 
 use crate::ids::now_ms;
@@ -36,8 +39,14 @@ pub struct Outbox {
 impl Outbox {
     /// From the deployment's bindings and vars.
     pub fn new(env: &Env) -> Self {
-        let allow_loopback = env.var("ALLOW_INSECURE_AUTOMATIONS").map(|v| v.to_string() == "1").unwrap_or(false);
-        Self { queue: env.queue(QUEUE).ok(), allow_loopback }
+        let allow_loopback = env
+            .var("ALLOW_INSECURE_AUTOMATIONS")
+            .map(|v| v.to_string() == "1")
+            .unwrap_or(false);
+        Self {
+            queue: env.queue(QUEUE).ok(),
+            allow_loopback,
+        }
     }
 
     /// Puts recorded deliveries on the queue (nothing to do, and no call, for none).
@@ -48,10 +57,16 @@ impl Outbox {
             return;
         }
         let Some(queue) = &self.queue else {
-            worker::console_error!("no {QUEUE} queue binding: {} deliveries stay pending", delivery_ids.len());
+            worker::console_error!(
+                "no {QUEUE} queue binding: {} deliveries stay pending",
+                delivery_ids.len()
+            );
             return;
         };
-        let messages: Vec<QueuedDelivery> = delivery_ids.into_iter().map(|delivery_id| QueuedDelivery { delivery_id }).collect();
+        let messages: Vec<QueuedDelivery> = delivery_ids
+            .into_iter()
+            .map(|delivery_id| QueuedDelivery { delivery_id })
+            .collect();
         if let Err(err) = queue.send_batch(messages).await {
             worker::console_error!("could not enqueue automation deliveries: {err}");
         }
@@ -69,28 +84,48 @@ pub enum Next {
 
 /// Makes one attempt of a queued delivery and records it. `base_delay` is
 /// the first retry's delay in seconds (`AUTOMATION_RETRY_SECONDS`, 30 by default).
-pub async fn attempt(store: &Store, secrets: &SecretsKey, delivery_id: &str, base_delay: u32) -> Next {
+pub async fn attempt(
+    store: &Store,
+    secrets: &SecretsKey,
+    delivery_id: &str,
+    base_delay: u32,
+) -> Next {
     let pending = match store.pending_delivery(delivery_id).await {
         Ok(Some(pending)) => pending,
         Ok(None) => return Next::Ack,
         Err(err) => {
-            worker::console_error!("automation delivery {delivery_id}: D1 unavailable: {}", err.code_and_message().1);
+            worker::console_error!(
+                "automation delivery {delivery_id}: D1 unavailable: {}",
+                err.code_and_message().1
+            );
             return Next::RetryAfter(base_delay.max(1));
         }
     };
-    let secret = match secrets.open(&crate::routes::automation_secret_context(&pending.automation_id), &pending.secret).await {
+    let secret = match secrets
+        .open(
+            &crate::routes::automation_secret_context(&pending.automation_id),
+            &pending.secret,
+        )
+        .await
+    {
         Ok(secret) => secret,
         Err(err) => {
             // A deployment without its SECRETS_KEY: nothing can be signed; try again later.
-            worker::console_error!("automation delivery {delivery_id}: {}", err.code_and_message().1);
+            worker::console_error!(
+                "automation delivery {delivery_id}: {}",
+                err.code_and_message().1
+            );
             return Next::RetryAfter(base_delay.max(1));
         }
     };
-    let (status, error) = match post(&pending.url, &secret, &pending.event_id, &pending.payload).await {
-        Ok(status) if (300..400).contains(&status) => (Some(status), Some(REDIRECT_REFUSED.to_string())),
-        Ok(status) => (Some(status), None),
-        Err(err) => (None, Some(err.to_string())),
-    };
+    let (status, error) =
+        match post(&pending.url, &secret, &pending.event_id, &pending.payload).await {
+            Ok(status) if (300..400).contains(&status) => {
+                (Some(status), Some(REDIRECT_REFUSED.to_string()))
+            }
+            Ok(status) => (Some(status), None),
+            Err(err) => (None, Some(err.to_string())),
+        };
     let attempts = pending.attempts + 1;
     let delivered = status.is_some_and(is_success);
     let (state, next) = if delivered {
@@ -98,27 +133,46 @@ pub async fn attempt(store: &Store, secrets: &SecretsKey, delivery_id: &str, bas
     } else if attempts >= MAX_ATTEMPTS {
         (DeliveryState::Failed, Next::Ack)
     } else {
-        (DeliveryState::Pending, Next::RetryAfter(retry_delay(base_delay, attempts)))
+        (
+            DeliveryState::Pending,
+            Next::RetryAfter(retry_delay(base_delay, attempts)),
+        )
     };
-    let recorded = Attempt { status, error: error.as_deref(), state };
+    let recorded = Attempt {
+        status,
+        error: error.as_deref(),
+        state,
+    };
     if let Err(err) = store.record_attempt(delivery_id, &recorded, now_ms()).await {
-        worker::console_error!("automation delivery {delivery_id}: attempt not recorded: {}", err.code_and_message().1);
+        worker::console_error!(
+            "automation delivery {delivery_id}: attempt not recorded: {}",
+            err.code_and_message().1
+        );
     }
     next
 }
 
 /// What the delivery log says of a receiver that answered with a redirect.
-const REDIRECT_REFUSED: &str = "The receiver answered with a redirect; deliveries never follow redirects.";
+const REDIRECT_REFUSED: &str =
+    "The receiver answered with a redirect; deliveries never follow redirects.";
 
 /// POSTs the body, signed, never following a redirect (a 3xx is the answer); the receiver's status.
 async fn post(url: &str, secret: &str, event_id: &str, payload: &str) -> worker::Result<u16> {
     let headers = Headers::new();
     headers.set("content-type", "application/json")?;
     headers.set("user-agent", "Parley-Automations/1")?;
-    headers.set(SIGNATURE_HEADER, &signature(secret, now_ms() / 1000, payload.as_bytes()))?;
+    headers.set(
+        SIGNATURE_HEADER,
+        &signature(secret, now_ms() / 1000, payload.as_bytes()),
+    )?;
     headers.set(IDEMPOTENCY_HEADER, event_id)?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(payload.into())).with_redirect(RequestRedirect::Manual);
-    let response = Fetch::Request(Request::new_with_init(url, &init)?).send().await?;
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_body(Some(payload.into()))
+        .with_redirect(RequestRedirect::Manual);
+    let response = Fetch::Request(Request::new_with_init(url, &init)?)
+        .send()
+        .await?;
     Ok(response.status_code())
 }

@@ -110,7 +110,12 @@ impl ApiError {
         if let ApiError::InvalidFields(errors) = &self {
             let fields: Map<String, Value> = errors
                 .iter()
-                .map(|(field, rule)| (field.as_str().to_string(), json!({ "code": rule.code, "message": rule.message })))
+                .map(|(field, rule)| {
+                    (
+                        field.as_str().to_string(),
+                        json!({ "code": rule.code, "message": rule.message }),
+                    )
+                })
                 .collect();
             error["fields"] = Value::Object(fields);
         }
@@ -118,11 +123,14 @@ impl ApiError {
         match Response::from_json(&body) {
             Ok(mut response) => {
                 if let ApiError::TooManyRequests(seconds) = &self {
-                    let _ = response.headers_mut().set("retry-after", &seconds.to_string());
+                    let _ = response
+                        .headers_mut()
+                        .set("retry-after", &seconds.to_string());
                 }
                 response.with_status(self.status())
             }
-            Err(_) => Response::error("internal error", 500).expect("a plain response can always be built"),
+            Err(_) => Response::error("internal error", 500)
+                .expect("a plain response can always be built"),
         }
     }
 }

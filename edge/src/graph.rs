@@ -23,25 +23,38 @@ async fn call(url: &str, token: &str, body: Option<&Value>) -> worker::Result<(u
     match body {
         Some(body) => {
             headers.set("content-type", "application/json")?;
-            init.with_method(Method::Post).with_body(Some(body.to_string().into()));
+            init.with_method(Method::Post)
+                .with_body(Some(body.to_string().into()));
         }
         None => {
             init.with_method(Method::Get);
         }
     }
     init.with_headers(headers);
-    let mut response = Fetch::Request(Request::new_with_init(url, &init)?).send().await?;
+    let mut response = Fetch::Request(Request::new_with_init(url, &init)?)
+        .send()
+        .await?;
     Ok((response.status_code(), response.text().await?))
 }
 
 /// A person's name and picture, or `None` (logged) when the Graph API does not give them.
 pub async fn profile(base: &str, token: &str, psid: &str) -> Option<Profile> {
-    let url = format!("{}/{psid}?fields=first_name,last_name,profile_pic", base.trim_end_matches('/'));
+    let url = format!(
+        "{}/{psid}?fields=first_name,last_name,profile_pic",
+        base.trim_end_matches('/')
+    );
     match call(&url, token, None).await {
         Ok((200, text)) => {
             let p: GraphProfile = serde_json::from_str(&text).ok()?;
-            let name = [p.first_name, p.last_name].into_iter().flatten().collect::<Vec<_>>().join(" ");
-            Some(Profile { name: Some(name).filter(|n| !n.trim().is_empty()), picture_url: p.profile_pic })
+            let name = [p.first_name, p.last_name]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            Some(Profile {
+                name: Some(name).filter(|n| !n.trim().is_empty()),
+                picture_url: p.profile_pic,
+            })
         }
         Ok((status, text)) => {
             worker::console_warn!("Graph profile of {psid}: {status} {text}");
@@ -55,7 +68,12 @@ pub async fn profile(base: &str, token: &str, psid: &str) -> Option<Profile> {
 }
 
 /// Sends a Send API body from the Page: Messenger's message id, or the Graph error's message.
-pub async fn send(base: &str, token: &str, page_id: &str, body: &Value) -> Result<Option<String>, String> {
+pub async fn send(
+    base: &str,
+    token: &str,
+    page_id: &str,
+    body: &Value,
+) -> Result<Option<String>, String> {
     let url = format!("{}/{page_id}/messages", base.trim_end_matches('/'));
     match call(&url, token, Some(body)).await {
         Ok((status, text)) => shared::messenger::send_outcome(status, &text),

@@ -12,7 +12,11 @@ pub const MAX_JSON_BODY: usize = 64 * 1024;
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
     let headers = req.headers();
     let content_type = headers.get("content-type")?.unwrap_or_default();
-    if !content_type.trim_start().to_ascii_lowercase().starts_with("application/json") {
+    if !content_type
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("application/json")
+    {
         return Err(ApiError::UnsupportedMediaType);
     }
     let bytes = read_bounded(req, MAX_JSON_BODY).await?;
@@ -37,7 +41,10 @@ pub async fn read_bounded(req: &mut Request, max: usize) -> ApiResult<Vec<u8>> {
 /// is refused with 411 rather than read whole before its size is known: the
 /// caller compares this with its limit first.
 pub fn declared_length(req: &Request) -> ApiResult<usize> {
-    req.headers().get("content-length")?.and_then(|v| v.trim().parse::<usize>().ok()).ok_or(ApiError::LengthRequired)
+    req.headers()
+        .get("content-length")?
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .ok_or(ApiError::LengthRequired)
 }
 
 /// A JSON response with the given status.
@@ -63,7 +70,12 @@ pub fn cookie(req: &Request, name: &str) -> ApiResult<Option<String>> {
 /// Whether cookies set for this request can be `Secure`: on https, and on a
 /// loopback host, which browsers treat as secure even over http (local dev).
 pub fn secure_cookies(req: &Request) -> bool {
-    req.url().map(|u| u.scheme() == "https" || matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))).unwrap_or(true)
+    req.url()
+        .map(|u| {
+            u.scheme() == "https"
+                || matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
+        })
+        .unwrap_or(true)
 }
 
 /// The name of the agent session cookie for this request: `__Host-` prefixed
@@ -126,7 +138,10 @@ pub fn with_widget_cors(mut response: Response) -> Response {
     let headers: &mut Headers = response.headers_mut();
     let _ = headers.set("access-control-allow-origin", "*");
     let _ = headers.set("access-control-allow-methods", "GET, POST, OPTIONS");
-    let _ = headers.set("access-control-allow-headers", "authorization, content-type");
+    let _ = headers.set(
+        "access-control-allow-headers",
+        "authorization, content-type",
+    );
     let _ = headers.set("access-control-max-age", "86400");
     response
 }

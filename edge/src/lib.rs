@@ -5,8 +5,8 @@
 //! work to the router (`routes`) or the inbound mail flow (`mail`).
 
 mod auth;
-mod clock;
 mod automations;
+mod clock;
 mod error;
 mod graph;
 mod http;
@@ -19,7 +19,10 @@ mod routes;
 mod secrets;
 mod store;
 
-use worker::{event, Context, Env, ForwardableEmailMessage, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Request, Response, Result};
+use worker::{
+    event, Context, Env, ForwardableEmailMessage, MessageBatch, MessageExt,
+    QueueRetryOptionsBuilder, Request, Response, Result,
+};
 
 use crate::automations::{Next, Outbox, QueuedDelivery};
 use crate::error::ApiError;
@@ -35,36 +38,51 @@ fn store(env: &Env) -> Result<Store> {
 }
 
 fn reply_secret(env: &Env) -> String {
-    env.secret("REPLY_SIGNING_SECRET").map(|s| s.to_string()).unwrap_or_default()
+    env.secret("REPLY_SIGNING_SECRET")
+        .map(|s| s.to_string())
+        .unwrap_or_default()
 }
 
 fn setup_token(env: &Env) -> String {
-    env.secret("SETUP_TOKEN").map(|s| s.to_string()).unwrap_or_default()
+    env.secret("SETUP_TOKEN")
+        .map(|s| s.to_string())
+        .unwrap_or_default()
 }
 
 fn secrets_key(env: &Env) -> SecretsKey {
-    SecretsKey::from_hex(&env.secret("SECRETS_KEY").map(|s| s.to_string()).unwrap_or_default())
+    SecretsKey::from_hex(
+        &env.secret("SECRETS_KEY")
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+    )
 }
 
 /// The Graph API's base URL, version pinned (wrangler.toml); tests point it at a fake.
 fn graph_api_base(env: &Env) -> String {
-    env.var("GRAPH_API_BASE").map(|v| v.to_string()).unwrap_or_else(|_| "https://graph.facebook.com/v21.0".to_string())
+    env.var("GRAPH_API_BASE")
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| "https://graph.facebook.com/v21.0".to_string())
 }
 
 /// The deployment's public URL (`PUBLIC_URL`, no trailing slash), empty when unset.
 fn public_url(env: &Env) -> String {
-    env.var("PUBLIC_URL").map(|v| v.to_string().trim().trim_end_matches('/').to_string()).unwrap_or_default()
+    env.var("PUBLIC_URL")
+        .map(|v| v.to_string().trim().trim_end_matches('/').to_string())
+        .unwrap_or_default()
 }
 
 fn inbound_domain(env: &Env) -> String {
-    env.var("INBOUND_DOMAIN").map(|v| v.to_string()).unwrap_or_default()
+    env.var("INBOUND_DOMAIN")
+        .map(|v| v.to_string())
+        .unwrap_or_default()
 }
 
 /// HTTP: the JSON API (static assets are served by the platform before this runs).
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     console_error_panic_hook::set_once();
-    let bindings = store(&env).and_then(|store| Ok((store, env.bucket("RAW_MAIL")?, env.bucket("FILES")?)));
+    let bindings =
+        store(&env).and_then(|store| Ok((store, env.bucket("RAW_MAIL")?, env.bucket("FILES")?)));
     match bindings {
         Ok((store, raw_mail, files)) => {
             let domain = inbound_domain(&env);
@@ -94,7 +112,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             };
             let mut response = routes::handle(req, &app).await;
             // What each call cost in D1, for the suites that hold hot paths to one round trip.
-            let _ = response.headers_mut().set("x-d1-round-trips", &store.round_trips().to_string());
+            let _ = response
+                .headers_mut()
+                .set("x-d1-round-trips", &store.round_trips().to_string());
             Ok(response)
         }
         Err(err) => Ok(ApiError::from(err).into_response()),
@@ -111,18 +131,28 @@ async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Res
     let domain = inbound_domain(&env);
     let reply_secret = reply_secret(&env);
     if reply_secret.is_empty() {
-        worker::console_warn!("REPLY_SIGNING_SECRET is not set: replies are threaded by headers only");
+        worker::console_warn!(
+            "REPLY_SIGNING_SECRET is not set: replies are threaded by headers only"
+        );
     }
-    let bindings = store(&env).and_then(|store| Ok((store, env.bucket("RAW_MAIL")?, env.bucket("FILES")?)));
+    let bindings =
+        store(&env).and_then(|store| Ok((store, env.bucket("RAW_MAIL")?, env.bucket("FILES")?)));
     match bindings {
         Ok((store, raw_mail, files)) => {
             let live = live::Live::new(&env);
-            let mail_env = MailEnv { inbound_domain: &domain, reply_secret: &reply_secret, raw_mail: &raw_mail, files: &files, live: &live };
+            let mail_env = MailEnv {
+                inbound_domain: &domain,
+                reply_secret: &reply_secret,
+                raw_mail: &raw_mail,
+                files: &files,
+                live: &live,
+            };
             mail::inbound::receive(&message, &store, &mail_env).await
         }
         Err(err) => {
             worker::console_error!("no D1 binding: {err}");
-            message.set_reject("Temporary failure: the mailbox store is unavailable; please resend.");
+            message
+                .set_reject("Temporary failure: the mailbox store is unavailable; please resend.");
         }
     }
     Ok(())
@@ -133,15 +163,22 @@ async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Res
 #[event(queue)]
 async fn queue(batch: MessageBatch<QueuedDelivery>, env: Env, _ctx: Context) -> Result<()> {
     console_error_panic_hook::set_once();
-    let base_delay = env.var("AUTOMATION_RETRY_SECONDS").ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(30);
+    let base_delay = env
+        .var("AUTOMATION_RETRY_SECONDS")
+        .ok()
+        .and_then(|v| v.to_string().parse().ok())
+        .unwrap_or(30);
     let store = store(&env)?;
     let secrets = secrets_key(&env);
     for message in batch.messages()? {
-        match automations::attempt(&store, &secrets, &message.body().delivery_id, base_delay).await {
+        match automations::attempt(&store, &secrets, &message.body().delivery_id, base_delay).await
+        {
             Next::Ack => message.ack(),
-            Next::RetryAfter(seconds) => {
-                message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(seconds).build())
-            }
+            Next::RetryAfter(seconds) => message.retry_with_options(
+                &QueueRetryOptionsBuilder::new()
+                    .with_delay_seconds(seconds)
+                    .build(),
+            ),
         }
     }
     Ok(())

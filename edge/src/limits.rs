@@ -80,5 +80,9 @@ impl<'a> Limits<'a> {
 
 /// The client's IP as Cloudflare reports it (`CF-Connecting-IP`).
 pub fn client_ip(req: &Request) -> String {
-    req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "unknown".into())
+    req.headers()
+        .get("cf-connecting-ip")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "unknown".into())
 }

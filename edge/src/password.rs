@@ -44,7 +44,9 @@ async fn derive(password: &str, salt: &[u8], iterations: u32) -> ApiResult<Vec<u
     let usages = Array::of1(&"deriveBits".into());
     let key_data: Object = Uint8Array::from(password.as_bytes()).into();
     let key: CryptoKey = JsFuture::from(
-        subtle.import_key_with_str("raw", &key_data, "PBKDF2", false, &usages).map_err(js_err("importKey"))?,
+        subtle
+            .import_key_with_str("raw", &key_data, "PBKDF2", false, &usages)
+            .map_err(js_err("importKey"))?,
     )
     .await
     .map_err(js_err("importKey"))?
@@ -58,9 +60,13 @@ async fn derive(password: &str, salt: &[u8], iterations: u32) -> ApiResult<Vec<u
     ] {
         Reflect::set(&params, &k.into(), &v).map_err(js_err("params"))?;
     }
-    let bits = JsFuture::from(subtle.derive_bits_with_object(&params, &key, 256).map_err(js_err("deriveBits"))?)
-        .await
-        .map_err(js_err("deriveBits"))?;
+    let bits = JsFuture::from(
+        subtle
+            .derive_bits_with_object(&params, &key, 256)
+            .map_err(js_err("deriveBits"))?,
+    )
+    .await
+    .map_err(js_err("deriveBits"))?;
     Ok(Uint8Array::new(&bits).to_vec())
 }
 
@@ -69,12 +75,20 @@ pub async fn hash(password: &str) -> ApiResult<Stored> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| ApiError::Internal(e.to_string()))?;
     let derived = derive(password, &salt, ITERATIONS).await?;
-    Ok(Stored { hash: hex::encode(&derived), salt: hex::encode(&salt), iterations: ITERATIONS })
+    Ok(Stored {
+        hash: hex::encode(&derived),
+        salt: hex::encode(&salt),
+        iterations: ITERATIONS,
+    })
 }
 
 /// Whether `password` matches what is stored (constant-time comparison).
 pub async fn verify(password: &str, stored: &Stored) -> ApiResult<bool> {
-    let salt = hex::decode(&stored.salt).map_err(|_| ApiError::Internal("stored salt is not hex".into()))?;
+    let salt = hex::decode(&stored.salt)
+        .map_err(|_| ApiError::Internal("stored salt is not hex".into()))?;
     let derived = derive(password, &salt, stored.iterations.min(ITERATIONS)).await?;
-    Ok(same(hex::encode(&derived).as_bytes(), stored.hash.as_bytes()))
+    Ok(same(
+        hex::encode(&derived).as_bytes(),
+        stored.hash.as_bytes(),
+    ))
 }

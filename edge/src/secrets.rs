@@ -27,19 +27,28 @@ impl SecretsKey {
     /// The key from its hex form; an empty, short or non-hex value leaves the
     /// deployment without one (sealing and opening then fail with a logged reason).
     pub fn from_hex(text: &str) -> Self {
-        let bytes = hex::decode(text.trim()).ok().and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok());
+        let bytes = hex::decode(text.trim())
+            .ok()
+            .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok());
         SecretsKey(bytes)
     }
 
     async fn crypto_key(&self) -> ApiResult<CryptoKey> {
         let raw = self.0.ok_or_else(|| {
-            ApiError::Internal("SECRETS_KEY is not set (or not 64 hex digits): secrets cannot be sealed or opened".into())
+            ApiError::Internal(
+                "SECRETS_KEY is not set (or not 64 hex digits): secrets cannot be sealed or opened"
+                    .into(),
+            )
         })?;
         let usages = Array::of2(&"encrypt".into(), &"decrypt".into());
         let key_data: Object = Uint8Array::from(raw.as_slice()).into();
-        let key = JsFuture::from(subtle()?.import_key_with_str("raw", &key_data, "AES-GCM", false, &usages).map_err(js_err("importKey"))?)
-            .await
-            .map_err(js_err("importKey"))?;
+        let key = JsFuture::from(
+            subtle()?
+                .import_key_with_str("raw", &key_data, "AES-GCM", false, &usages)
+                .map_err(js_err("importKey"))?,
+        )
+        .await
+        .map_err(js_err("importKey"))?;
         Ok(key.unchecked_into())
     }
 
@@ -50,12 +59,20 @@ impl SecretsKey {
         getrandom::fill(&mut iv).map_err(|e| ApiError::Internal(e.to_string()))?;
         let sealed = JsFuture::from(
             subtle()?
-                .encrypt_with_object_and_js_u8_array(&params(&iv, context)?, &key, &Uint8Array::from(plaintext.as_bytes()))
+                .encrypt_with_object_and_js_u8_array(
+                    &params(&iv, context)?,
+                    &key,
+                    &Uint8Array::from(plaintext.as_bytes()),
+                )
                 .map_err(js_err("encrypt"))?,
         )
         .await
         .map_err(js_err("encrypt"))?;
-        Ok(format!("{VERSION}.{}.{}", hex::encode(iv), hex::encode(Uint8Array::new(&sealed).to_vec())))
+        Ok(format!(
+            "{VERSION}.{}.{}",
+            hex::encode(iv),
+            hex::encode(Uint8Array::new(&sealed).to_vec())
+        ))
     }
 
     /// Opens what [`seal`](Self::seal) made for the same `context`; fails if the
@@ -63,7 +80,9 @@ impl SecretsKey {
     pub async fn open(&self, context: &str, sealed: &str) -> ApiResult<String> {
         let malformed = || ApiError::Internal(format!("sealed secret for {context} is malformed"));
         let mut parts = sealed.split('.');
-        let (Some(VERSION), Some(iv), Some(data), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(VERSION), Some(iv), Some(data), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(malformed());
         };
         let iv = hex::decode(iv).map_err(|_| malformed())?;
@@ -71,11 +90,17 @@ impl SecretsKey {
         let key = self.crypto_key().await?;
         let plain = JsFuture::from(
             subtle()?
-                .decrypt_with_object_and_js_u8_array(&params(&iv, context)?, &key, &Uint8Array::from(data.as_slice()))
+                .decrypt_with_object_and_js_u8_array(
+                    &params(&iv, context)?,
+                    &key,
+                    &Uint8Array::from(data.as_slice()),
+                )
                 .map_err(js_err("decrypt"))?,
         )
         .await
-        .map_err(js_err("decrypt (wrong SECRETS_KEY, or the value was altered)"))?;
+        .map_err(js_err(
+            "decrypt (wrong SECRETS_KEY, or the value was altered)",
+        ))?;
         String::from_utf8(Uint8Array::new(&plain).to_vec()).map_err(|_| malformed())
     }
 }
@@ -86,7 +111,10 @@ fn params(iv: &[u8], context: &str) -> ApiResult<Object> {
     for (k, v) in [
         ("name", JsValue::from_str("AES-GCM")),
         ("iv", Uint8Array::from(iv).into()),
-        ("additionalData", Uint8Array::from(context.as_bytes()).into()),
+        (
+            "additionalData",
+            Uint8Array::from(context.as_bytes()).into(),
+        ),
     ] {
         Reflect::set(&params, &k.into(), &v).map_err(js_err("params"))?;
     }

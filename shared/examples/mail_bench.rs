@@ -38,20 +38,35 @@ fn big_attachment(size: usize) -> Vec<u8> {
 /// One long plain-text body of prose lines.
 fn big_text(size: usize) -> Vec<u8> {
     let line = "The tin of Morning Fog arrived dented, and the lid no longer closes well.\r\n";
-    message("text/plain; charset=utf-8", "", &line.repeat(size / line.len()))
+    message(
+        "text/plain; charset=utf-8",
+        "",
+        &line.repeat(size / line.len()),
+    )
 }
 
 /// A bottom-posted reply: `>`-quoted history, then one line of answer (the
 /// worst case of quote folding: no trailing quote block).
 fn quote_flood(size: usize) -> Vec<u8> {
     let line = "> > On an earlier day someone wrote a line that is quoted again here\r\n";
-    message("text/plain; charset=utf-8", "", &format!("{}Thanks!\r\n", line.repeat(size / line.len())))
+    message(
+        "text/plain; charset=utf-8",
+        "",
+        &format!("{}Thanks!\r\n", line.repeat(size / line.len())),
+    )
 }
 
 /// An HTML-only message of paragraphs (text made from HTML, HTML sanitised).
 fn big_html(size: usize) -> Vec<u8> {
     let para = "<p>Hello <b>team</b>, the <a href=\"https://example.org/x\">tin</a> arrived dented.</p>\r\n";
-    message("text/html; charset=utf-8", "", &format!("<html><body>{}</body></html>", para.repeat(size / para.len())))
+    message(
+        "text/html; charset=utf-8",
+        "",
+        &format!(
+            "<html><body>{}</body></html>",
+            para.repeat(size / para.len())
+        ),
+    )
 }
 
 /// A Gmail reply, text and HTML: a short answer above a long quote (the
@@ -112,9 +127,13 @@ fn median_us(runs: usize, mut f: impl FnMut()) -> f64 {
 /// R2 put, the D1 batch): see the floors' workerd CPU per message.
 fn phases() {
     let secret = "bench-secret";
-    let reply_to = shared::email::reply_address(secret, "c_bench", "juniper", "inbound.example.com");
+    let reply_to =
+        shared::email::reply_address(secret, "c_bench", "juniper", "inbound.example.com");
     println!("inbound path per message, native (wasm runs the same code, slower), median of 200:");
-    for (name, raw) in [("the corpus note (plain.eml)", corpus_note()), ("a note with 200 KB attached", big_attachment(200_000))] {
+    for (name, raw) in [
+        ("the corpus note (plain.eml)", corpus_note()),
+        ("a note with 200 KB attached", big_attachment(200_000)),
+    ] {
         let mime = median_us(200, || {
             std::hint::black_box(mail_parser::MessageParser::default().parse(&raw[..]));
         });
@@ -123,8 +142,17 @@ fn phases() {
         });
         let decide = median_us(200, || {
             let recipient = shared::email::Recipient::parse(&reply_to, "inbound.example.com");
-            if let Some(shared::email::Recipient::Reply { conversation, signature, .. }) = recipient {
-                std::hint::black_box(shared::email::verify_reply(secret, &conversation, &signature));
+            if let Some(shared::email::Recipient::Reply {
+                conversation,
+                signature,
+                ..
+            }) = recipient
+            {
+                std::hint::black_box(shared::email::verify_reply(
+                    secret,
+                    &conversation,
+                    &signature,
+                ));
             }
         });
         println!(
@@ -140,22 +168,36 @@ fn main() {
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1.0, 5.0, 25.0]);
     type Shape = fn(usize) -> Vec<u8>;
-    let shapes: [(&str, Shape); 4] =
-        [("big attachment", big_attachment), ("big text body", big_text), ("> flood", quote_flood), ("HTML only", big_html)];
+    let shapes: [(&str, Shape); 4] = [
+        ("big attachment", big_attachment),
+        ("big text body", big_text),
+        ("> flood", quote_flood),
+        ("HTML only", big_html),
+    ];
     println!("mail pipeline (parse → quotes → loops → sanitize), ms per MB (ms per message), fastest of 3 runs;");
-    println!("header-first above {} bytes", shared::email::parse::FULL_PROCESSING_BYTES);
+    println!(
+        "header-first above {} bytes",
+        shared::email::parse::FULL_PROCESSING_BYTES
+    );
     for (name, make) in shapes {
         let figures: Vec<String> = sizes
             .iter()
             .map(|&mb| {
                 let raw = make((mb * MB as f64) as usize);
                 let ms = fastest(&raw).as_secs_f64() * 1000.0;
-                format!("{mb:>2} MB: {:>6.2} ms/MB ({ms:>5.1} ms)", ms * MB as f64 / raw.len() as f64)
+                format!(
+                    "{mb:>2} MB: {:>6.2} ms/MB ({ms:>5.1} ms)",
+                    ms * MB as f64 / raw.len() as f64
+                )
             })
             .collect();
         println!("  {name:<15} {}", figures.join("   "));
     }
     let raw = gmail_reply(120_000);
     let ms = fastest(&raw).as_secs_f64() * 1000.0;
-    println!("  Gmail reply with {} KB of HTML (the formatted view folded): {ms:.2} ms ({:.2} ms/MB)", raw.len() / 1000, ms * MB as f64 / raw.len() as f64);
+    println!(
+        "  Gmail reply with {} KB of HTML (the formatted view folded): {ms:.2} ms ({:.2} ms/MB)",
+        raw.len() / 1000,
+        ms * MB as f64 / raw.len() as f64
+    );
 }

@@ -50,7 +50,19 @@ pub mod device {
     pub const NONCE_HEX: usize = 32;
 
     fn mac(secret: &[u8], email: &str, nonce: &str) -> String {
-        hex::encode(hmac_sha256(secret, &[b"parley-device-cookie\n", email.as_bytes(), b"\n", nonce.as_bytes()]).finalize().into_bytes())
+        hex::encode(
+            hmac_sha256(
+                secret,
+                &[
+                    b"parley-device-cookie\n",
+                    email.as_bytes(),
+                    b"\n",
+                    nonce.as_bytes(),
+                ],
+            )
+            .finalize()
+            .into_bytes(),
+        )
     }
 
     /// The cookie value for `email`'s agent and a fresh `nonce` (32 hex digits).
@@ -62,7 +74,9 @@ pub mod device {
     /// under `secret` (never with an empty secret).
     pub fn nonce_for<'a>(secret: &[u8], email: &str, value: &'a str) -> Option<&'a str> {
         let (nonce, tag) = value.split_once('.')?;
-        let well_formed = !secret.is_empty() && nonce.len() == NONCE_HEX && nonce.bytes().all(|b| b.is_ascii_hexdigit());
+        let well_formed = !secret.is_empty()
+            && nonce.len() == NONCE_HEX
+            && nonce.bytes().all(|b| b.is_ascii_hexdigit());
         (well_formed && same(tag.as_bytes(), mac(secret, email, nonce).as_bytes())).then_some(nonce)
     }
 
@@ -74,7 +88,10 @@ pub mod device {
         fn an_agent_key_never_acts_as_the_primary_admin() {
             use super::super::{KeyRole, Role};
             assert_eq!(KeyRole::Agent.acting_role(Role::PrimaryAdmin), Role::Agent);
-            assert_eq!(KeyRole::Admin.acting_role(Role::PrimaryAdmin), Role::PrimaryAdmin);
+            assert_eq!(
+                KeyRole::Admin.acting_role(Role::PrimaryAdmin),
+                Role::PrimaryAdmin
+            );
             assert_eq!(KeyRole::Admin.acting_role(Role::Agent), Role::Agent);
         }
 
@@ -83,13 +100,41 @@ pub mod device {
             let nonce = "0123456789abcdef0123456789abcdef";
             let value = issue(b"secret", "mia@example.org", nonce);
             assert_eq!(nonce_for(b"secret", "mia@example.org", &value), Some(nonce));
-            assert_eq!(nonce_for(b"secret", "ada@example.org", &value), None, "another agent");
-            assert_eq!(nonce_for(b"other", "mia@example.org", &value), None, "another deployment");
-            assert_eq!(nonce_for(b"", "mia@example.org", &issue(b"", "mia@example.org", nonce)), None, "no secret, no trust");
-            let forged = format!("{}.{}", "f".repeat(NONCE_HEX), value.split_once('.').unwrap().1);
-            assert_eq!(nonce_for(b"secret", "mia@example.org", &forged), None, "the MAC covers the nonce");
+            assert_eq!(
+                nonce_for(b"secret", "ada@example.org", &value),
+                None,
+                "another agent"
+            );
+            assert_eq!(
+                nonce_for(b"other", "mia@example.org", &value),
+                None,
+                "another deployment"
+            );
+            assert_eq!(
+                nonce_for(
+                    b"",
+                    "mia@example.org",
+                    &issue(b"", "mia@example.org", nonce)
+                ),
+                None,
+                "no secret, no trust"
+            );
+            let forged = format!(
+                "{}.{}",
+                "f".repeat(NONCE_HEX),
+                value.split_once('.').unwrap().1
+            );
+            assert_eq!(
+                nonce_for(b"secret", "mia@example.org", &forged),
+                None,
+                "the MAC covers the nonce"
+            );
             for bad in ["", ".", "abc", "zz.zz", &format!("{nonce}.")] {
-                assert_eq!(nonce_for(b"secret", "mia@example.org", bad), None, "{bad:?}");
+                assert_eq!(
+                    nonce_for(b"secret", "mia@example.org", bad),
+                    None,
+                    "{bad:?}"
+                );
             }
         }
     }

@@ -40,7 +40,10 @@ pub const MAX_NAME_CHARS: usize = 80;
 pub const MAX_URL_LEN: usize = 2048;
 
 /// The name was empty or too long.
-pub const NAME_INVALID: Invalid = Invalid::new("automation_name_invalid", "Give the automation a name of 1 to 80 characters.");
+pub const NAME_INVALID: Invalid = Invalid::new(
+    "automation_name_invalid",
+    "Give the automation a name of 1 to 80 characters.",
+);
 /// The URL was not an https URL of a public host.
 pub const URL_INVALID: Invalid = Invalid::new(
     "automation_url_invalid",
@@ -49,7 +52,17 @@ pub const URL_INVALID: Invalid = Invalid::new(
 
 /// Host names that never name a public receiver (RFC 6761, RFC 6762, ICANN's `.internal`).
 #[cfg(feature = "url")]
-const PRIVATE_SUFFIXES: &[&str] = &["localhost", "local", "internal", "localdomain", "home.arpa", "invalid", "test", "example", "onion"];
+const PRIVATE_SUFFIXES: &[&str] = &[
+    "localhost",
+    "local",
+    "internal",
+    "localdomain",
+    "home.arpa",
+    "invalid",
+    "test",
+    "example",
+    "onion",
+];
 
 /// Trims and checks an automation's name.
 pub fn validate_name(raw: &str) -> Result<String, Invalid> {
@@ -91,10 +104,15 @@ pub fn validate_url(raw: &str, allow_loopback: bool) -> Result<String, Invalid> 
 /// The test escape hatch: exactly `http://127.0.0.1` or `http://localhost`, as written.
 #[cfg(feature = "url")]
 fn is_test_loopback(text: &str, host: &url::Host<&str>) -> bool {
-    let written = text["http://".len()..].split(['/', '?', '#', ':']).next().unwrap_or_default();
+    let written = text["http://".len()..]
+        .split(['/', '?', '#', ':'])
+        .next()
+        .unwrap_or_default();
     match host {
         url::Host::Ipv4(ip) => *ip == std::net::Ipv4Addr::LOCALHOST && written == "127.0.0.1",
-        url::Host::Domain(name) => *name == "localhost" && written.eq_ignore_ascii_case("localhost"),
+        url::Host::Domain(name) => {
+            *name == "localhost" && written.eq_ignore_ascii_case("localhost")
+        }
         url::Host::Ipv6(_) => false,
     }
 }
@@ -104,17 +122,23 @@ fn is_test_loopback(text: &str, host: &url::Host<&str>) -> bool {
 #[cfg(feature = "url")]
 fn is_public_name(name: &str) -> bool {
     let name = name.trim_end_matches('.');
-    let Some((_, tld)) = name.rsplit_once('.') else { return false };
+    let Some((_, tld)) = name.rsplit_once('.') else {
+        return false;
+    };
     if tld.is_empty() || tld.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    !PRIVATE_SUFFIXES.iter().any(|suffix| name == *suffix || name.ends_with(&format!(".{suffix}")))
+    !PRIVATE_SUFFIXES
+        .iter()
+        .any(|suffix| name == *suffix || name.ends_with(&format!(".{suffix}")))
 }
 
 /// The `Parley-Signature` value for `body` sent at `timestamp` (Unix seconds).
 pub fn signature(secret: &str, timestamp: u64, body: &[u8]) -> String {
     let t = timestamp.to_string();
-    let tag = hmac_sha256(secret.as_bytes(), &[t.as_bytes(), b".", body]).finalize().into_bytes();
+    let tag = hmac_sha256(secret.as_bytes(), &[t.as_bytes(), b".", body])
+        .finalize()
+        .into_bytes();
     format!("t={t},v1={}", hex::encode(tag))
 }
 
@@ -198,11 +222,28 @@ mod tests {
             ("http://user@127.0.0.1/", false, false),
         ];
         for (url, public, testing) in cases {
-            assert_eq!(validate_url(url, false).is_ok(), *public, "{url} in production");
-            assert_eq!(validate_url(url, true).is_ok(), *testing, "{url} with the test escape hatch");
+            assert_eq!(
+                validate_url(url, false).is_ok(),
+                *public,
+                "{url} in production"
+            );
+            assert_eq!(
+                validate_url(url, true).is_ok(),
+                *testing,
+                "{url} with the test escape hatch"
+            );
         }
-        assert_eq!(validate_url(" https://hooks.example.com/parley ", false).unwrap(), "https://hooks.example.com/parley");
-        assert_eq!(validate_url(&format!("https://a.example.com/{}", "x".repeat(MAX_URL_LEN)), false), Err(URL_INVALID));
+        assert_eq!(
+            validate_url(" https://hooks.example.com/parley ", false).unwrap(),
+            "https://hooks.example.com/parley"
+        );
+        assert_eq!(
+            validate_url(
+                &format!("https://a.example.com/{}", "x".repeat(MAX_URL_LEN)),
+                false
+            ),
+            Err(URL_INVALID)
+        );
     }
 
     #[test]
@@ -214,8 +255,15 @@ mod tests {
 
     #[test]
     fn the_signature_is_hmac_of_timestamp_dot_body() {
-        let expected = hex::encode(hmac_sha256(b"whsec", &[b"1700000000.{\"a\":1}"]).finalize().into_bytes());
-        assert_eq!(signature("whsec", 1_700_000_000, b"{\"a\":1}"), format!("t=1700000000,v1={expected}"));
+        let expected = hex::encode(
+            hmac_sha256(b"whsec", &[b"1700000000.{\"a\":1}"])
+                .finalize()
+                .into_bytes(),
+        );
+        assert_eq!(
+            signature("whsec", 1_700_000_000, b"{\"a\":1}"),
+            format!("t=1700000000,v1={expected}")
+        );
     }
 
     #[test]
@@ -228,7 +276,10 @@ mod tests {
 
     #[test]
     fn event_names_are_dotted() {
-        assert_eq!(Event::parse("contact.entered_automation"), Some(Event::ContactEnteredAutomation));
+        assert_eq!(
+            Event::parse("contact.entered_automation"),
+            Some(Event::ContactEnteredAutomation)
+        );
         assert!(is_success(204) && !is_success(500) && !is_success(302));
     }
 }

@@ -75,14 +75,23 @@ mod tests {
 
     #[test]
     fn names_never_become_markup() {
-        let page = render("s\"><script>", "</title><script>alert(1)</script>", Locale::En);
+        let page = render(
+            "s\"><script>",
+            "</title><script>alert(1)</script>",
+            Locale::En,
+        );
         assert!(!page.contains("<script>"), "{page}");
         assert!(page.contains("&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
     }
 
     #[test]
     fn the_policy_allows_nothing_inline_and_no_other_origin() {
-        assert!(!POLICY.contains("unsafe-inline") && !POLICY.contains("http") && !POLICY.contains('*'));
-        assert!(POLICY.contains("script-src 'self' 'wasm-unsafe-eval'") && POLICY.contains("frame-ancestors 'none'"));
+        assert!(
+            !POLICY.contains("unsafe-inline") && !POLICY.contains("http") && !POLICY.contains('*')
+        );
+        assert!(
+            POLICY.contains("script-src 'self' 'wasm-unsafe-eval'")
+                && POLICY.contains("frame-ancestors 'none'")
+        );
     }
 }

@@ -15,14 +15,21 @@ string_enum! {
 /// The name to show for a person: the first of `candidates` that is not
 /// blank (e.g. full name, name seen on their email, address), else `fallback`.
 pub fn display_name(candidates: &[Option<&str>], fallback: &str) -> String {
-    candidates.iter().flatten().map(|c| c.trim()).find(|c| !c.is_empty()).unwrap_or(fallback).to_string()
+    candidates
+        .iter()
+        .flatten()
+        .map(|c| c.trim())
+        .find(|c| !c.is_empty())
+        .unwrap_or(fallback)
+        .to_string()
 }
 
 /// Longest email address accepted (RFC 5321 path limit).
 pub const MAX_EMAIL_LEN: usize = 254;
 
 /// The email was empty.
-pub const EMAIL_MISSING: Invalid = Invalid::new("email_missing", "Please enter your email address.");
+pub const EMAIL_MISSING: Invalid =
+    Invalid::new("email_missing", "Please enter your email address.");
 /// The email was not of the form name@domain.tld.
 pub const EMAIL_INVALID: Invalid = Invalid::new(
     "email_invalid",
@@ -59,9 +66,12 @@ fn is_dot_atom(local: &str) -> bool {
     const SPECIALS: &[u8] = b"!#$%&'*+-/=?^_`{|}~";
     !local.is_empty()
         && local.len() <= 64
-        && local
-            .split('.')
-            .all(|atom| !atom.is_empty() && atom.bytes().all(|c| c.is_ascii_alphanumeric() || SPECIALS.contains(&c)))
+        && local.split('.').all(|atom| {
+            !atom.is_empty()
+                && atom
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || SPECIALS.contains(&c))
+        })
 }
 
 fn is_domain(domain: &str) -> bool {
@@ -69,7 +79,9 @@ fn is_domain(domain: &str) -> bool {
     labels.len() >= 2
         && domain.len() <= 253
         && labels.iter().all(|label| is_dns_label(label))
-        && labels.last().is_some_and(|tld| tld.len() >= 2 && !tld.bytes().all(|c| c.is_ascii_digit()))
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && !tld.bytes().all(|c| c.is_ascii_digit()))
 }
 
 /// Whether `label` is a DNS label: 1–63 letters, digits or inner hyphens.
@@ -78,7 +90,9 @@ pub fn is_dns_label(label: &str) -> bool {
         && label.len() <= 63
         && !label.starts_with('-')
         && !label.ends_with('-')
-        && label.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+        && label
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-')
 }
 
 #[cfg(test)]
@@ -87,18 +101,35 @@ mod tests {
 
     #[test]
     fn display_name_takes_the_first_non_blank_candidate() {
-        assert_eq!(display_name(&[None, Some("  "), Some("Mia Chen"), Some("mia@x.org")], "Visitor"), "Mia Chen");
-        assert_eq!(display_name(&[None, None], "Visitor 1a2b3c"), "Visitor 1a2b3c");
+        assert_eq!(
+            display_name(
+                &[None, Some("  "), Some("Mia Chen"), Some("mia@x.org")],
+                "Visitor"
+            ),
+            "Mia Chen"
+        );
+        assert_eq!(
+            display_name(&[None, None], "Visitor 1a2b3c"),
+            "Visitor 1a2b3c"
+        );
     }
 
     #[test]
     fn normalizes_by_trimming_and_lowercasing() {
-        assert_eq!(normalize_email("  Ada.Lovelace@Example.COM \n").unwrap(), "ada.lovelace@example.com");
+        assert_eq!(
+            normalize_email("  Ada.Lovelace@Example.COM \n").unwrap(),
+            "ada.lovelace@example.com"
+        );
     }
 
     #[test]
     fn accepts_common_addresses() {
-        for ok in ["a@b.co", "first.last+tag@sub.example.org", "o'brien@example.ie", "x_y-z@a-b.example"] {
+        for ok in [
+            "a@b.co",
+            "first.last+tag@sub.example.org",
+            "o'brien@example.ie",
+            "x_y-z@a-b.example",
+        ] {
             assert!(is_valid_email(ok), "{ok}");
         }
     }

@@ -10,8 +10,10 @@ pub const MAX_CLIENT_ID_LEN: usize = 64;
 /// The message body was empty or only whitespace.
 pub const BODY_EMPTY: Invalid = Invalid::new("body_empty", "A message cannot be empty.");
 /// The message body was longer than [`MAX_BODY_CHARS`].
-pub const BODY_TOO_LONG: Invalid =
-    Invalid::new("body_too_long", "A message can be at most 10,000 characters long.");
+pub const BODY_TOO_LONG: Invalid = Invalid::new(
+    "body_too_long",
+    "A message can be at most 10,000 characters long.",
+);
 /// The client message id was missing or malformed.
 pub const CLIENT_ID_INVALID: Invalid = Invalid::new(
     "client_message_id_invalid",
@@ -124,13 +126,18 @@ pub fn validate_body(body: &str) -> Result<&str, Invalid> {
 
 /// Plain text as stored: line endings normalized to `\n`, surrounding blank space removed.
 pub fn normalize_text(text: &str) -> String {
-    text.replace("\r\n", "\n").replace('\r', "\n").trim().to_string()
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim()
+        .to_string()
 }
 
 /// Checks a client-generated message id, the key that makes retried sends idempotent.
 pub fn validate_client_id(id: &str) -> Result<&str, Invalid> {
     let ok = (8..=MAX_CLIENT_ID_LEN).contains(&id.len())
-        && id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
+        && id
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
     if ok {
         Ok(id)
     } else {
@@ -157,15 +164,41 @@ mod tests {
     #[cfg(feature = "serde")]
     #[test]
     fn vocabularies_travel_as_their_stored_names() {
-        use crate::{agent::Role, contact::ContactSource, form::FieldMode, identity::IdentityMode, site::WidgetPosition};
-        assert_eq!(serde_json::to_string(&Role::PrimaryAdmin).unwrap(), "\"primary_admin\"");
-        assert_eq!(serde_json::from_str::<Channel>("\"email\"").unwrap(), Channel::Email);
-        assert_eq!(serde_json::from_str::<ContactSource>("\"agent\"").unwrap(), ContactSource::Agent);
-        assert_eq!(serde_json::from_str::<Option<DeliveryStatus>>("null").unwrap(), None);
-        assert_eq!(serde_json::to_string(&[FieldMode::Required]).unwrap(), "[\"required\"]");
-        assert_eq!(serde_json::from_str::<WidgetPosition>("\"left\"").unwrap(), WidgetPosition::Left);
-        let err = serde_json::from_str::<IdentityMode>("\"sometimes\"").unwrap_err().to_string();
-        assert!(err.contains("unknown variant `sometimes`") && err.contains("required"), "{err}");
+        use crate::{
+            agent::Role, contact::ContactSource, form::FieldMode, identity::IdentityMode,
+            site::WidgetPosition,
+        };
+        assert_eq!(
+            serde_json::to_string(&Role::PrimaryAdmin).unwrap(),
+            "\"primary_admin\""
+        );
+        assert_eq!(
+            serde_json::from_str::<Channel>("\"email\"").unwrap(),
+            Channel::Email
+        );
+        assert_eq!(
+            serde_json::from_str::<ContactSource>("\"agent\"").unwrap(),
+            ContactSource::Agent
+        );
+        assert_eq!(
+            serde_json::from_str::<Option<DeliveryStatus>>("null").unwrap(),
+            None
+        );
+        assert_eq!(
+            serde_json::to_string(&[FieldMode::Required]).unwrap(),
+            "[\"required\"]"
+        );
+        assert_eq!(
+            serde_json::from_str::<WidgetPosition>("\"left\"").unwrap(),
+            WidgetPosition::Left
+        );
+        let err = serde_json::from_str::<IdentityMode>("\"sometimes\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("unknown variant `sometimes`") && err.contains("required"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -181,13 +214,20 @@ mod tests {
         assert_eq!(validate_body("  hi there \n"), Ok("hi there"));
         assert_eq!(validate_body(" \n\t "), Err(BODY_EMPTY));
         let max = "é".repeat(MAX_BODY_CHARS);
-        assert_eq!(validate_body(&max), Ok(max.as_str()), "limit counts characters, not bytes");
+        assert_eq!(
+            validate_body(&max),
+            Ok(max.as_str()),
+            "limit counts characters, not bytes"
+        );
         assert_eq!(validate_body(&(max.clone() + "x")), Err(BODY_TOO_LONG));
     }
 
     #[test]
     fn text_gets_unix_line_endings_and_no_surrounding_space() {
-        assert_eq!(normalize_text("\r\n Hello,\r\n\r\nbye\rnow \r\n"), "Hello,\n\nbye\nnow");
+        assert_eq!(
+            normalize_text("\r\n Hello,\r\n\r\nbye\rnow \r\n"),
+            "Hello,\n\nbye\nnow"
+        );
     }
 
     #[test]

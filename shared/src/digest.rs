@@ -31,10 +31,18 @@ mod tests {
 
     #[test]
     fn sha256_and_hmac_match_published_vectors() {
-        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
         // RFC 4231 test case 2, the message given in two parts.
-        let tag = hmac_sha256(b"Jefe", &[b"what do ya want ", b"for nothing?"]).finalize().into_bytes();
-        assert_eq!(hex::encode(tag), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        let tag = hmac_sha256(b"Jefe", &[b"what do ya want ", b"for nothing?"])
+            .finalize()
+            .into_bytes();
+        assert_eq!(
+            hex::encode(tag),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
     }
 
     #[test]

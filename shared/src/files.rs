@@ -98,11 +98,15 @@ impl FileType {
             FileType::Webp => "image/webp",
             FileType::Pdf => "application/pdf",
             FileType::Doc => "application/msword",
-            FileType::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            FileType::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
             FileType::Xls => "application/vnd.ms-excel",
             FileType::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             FileType::Ppt => "application/vnd.ms-powerpoint",
-            FileType::Pptx => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            FileType::Pptx => {
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+            }
             FileType::Odt => "application/vnd.oasis.opendocument.text",
             FileType::Ods => "application/vnd.oasis.opendocument.spreadsheet",
             FileType::Odp => "application/vnd.oasis.opendocument.presentation",
@@ -119,7 +123,10 @@ impl FileType {
     /// Whether the inbox may show it as an image (thumbnail): PNG, JPEG, GIF
     /// and WebP only. SVG is never among them: it is a document that runs script.
     pub fn previewable(self) -> bool {
-        matches!(self, FileType::Png | FileType::Jpeg | FileType::Gif | FileType::Webp)
+        matches!(
+            self,
+            FileType::Png | FileType::Jpeg | FileType::Gif | FileType::Webp
+        )
     }
 
     /// Whether a visitor or an agent may upload it: images, PDF and office documents.
@@ -129,7 +136,9 @@ impl FileType {
 
     /// What the bytes are, by their magic numbers (the declared type is never asked).
     pub fn sniff(bytes: &[u8]) -> FileType {
-        let Some(found) = infer::get(bytes) else { return FileType::Other };
+        let Some(found) = infer::get(bytes) else {
+            return FileType::Other;
+        };
         match found.mime_type() {
             // infer names a few kinds differently from what we serve.
             "text/rtf" => FileType::Rtf,
@@ -148,7 +157,13 @@ pub fn safe_filename(name: Option<&str>) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
-        .map(|c| if c.is_control() || is_bidi_control(c) { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || is_bidi_control(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -166,7 +181,12 @@ pub fn safe_filename(name: Option<&str>) -> String {
         _ => (cleaned, None),
     };
     let room = MAX_FILENAME_CHARS - ext.map_or(0, |e| e.chars().count() + 1);
-    let mut out: String = stem.chars().take(room).collect::<String>().trim_end().to_string();
+    let mut out: String = stem
+        .chars()
+        .take(room)
+        .collect::<String>()
+        .trim_end()
+        .to_string();
     if let Some(ext) = ext {
         out.push('.');
         out.push_str(ext);
@@ -200,7 +220,13 @@ pub fn content_disposition(name: &str) -> String {
     let name = safe_filename(Some(name));
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded = utf8_percent_encode(&name, ATTR_CHAR);
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
@@ -212,7 +238,10 @@ pub fn content_disposition(name: &str) -> String {
 /// keeps it (signing out leaves nothing behind).
 pub const FILE_RESPONSE_HEADERS: [(&str, &str); 3] = [
     ("x-content-type-options", "nosniff"),
-    ("content-security-policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"),
+    (
+        "content-security-policy",
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+    ),
     ("cache-control", "private, no-store"),
 ];
 
@@ -242,10 +271,12 @@ pub fn check_upload(bytes: &[u8]) -> Result<FileType, Invalid> {
 mod tests {
     use super::*;
 
-    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+    const PNG: &[u8] =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
     const JPEG: &[u8] = b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0";
     const GIF: &[u8] = b"GIF89a\x01\0\x01\0\x80\0\0\0\0\0\xff\xff\xff!";
-    const WEBP: &[u8] = b"RIFF\x1a\0\0\0WEBPVP8L\x0d\0\0\0/\0\0\0\x10\x07\x10\x11\x11\x88\x88\xfe\x07\0";
+    const WEBP: &[u8] =
+        b"RIFF\x1a\0\0\0WEBPVP8L\x0d\0\0\0/\0\0\0\x10\x07\x10\x11\x11\x88\x88\xfe\x07\0";
     const PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n";
 
     #[test]
@@ -257,7 +288,10 @@ mod tests {
         assert_eq!(FileType::sniff(PDF), FileType::Pdf);
         assert_eq!(FileType::sniff(b"{\\rtf1\\ansi Hello}"), FileType::Rtf);
         assert_eq!(FileType::sniff(b""), FileType::Other);
-        assert_eq!(FileType::sniff(b"just some text, no magic"), FileType::Other);
+        assert_eq!(
+            FileType::sniff(b"just some text, no magic"),
+            FileType::Other
+        );
     }
 
     #[test]
@@ -268,7 +302,12 @@ mod tests {
         let zip = b"PK\x03\x04\x14\0\0\0\x08\0\0\0!\0";
         for bytes in [&svg[..], &html[..], &exe[..], &zip[..]] {
             let kind = FileType::sniff(bytes);
-            assert_eq!(kind, FileType::Other, "{:?}", String::from_utf8_lossy(bytes));
+            assert_eq!(
+                kind,
+                FileType::Other,
+                "{:?}",
+                String::from_utf8_lossy(bytes)
+            );
             assert_eq!(kind.mime(), "application/octet-stream");
             assert!(!kind.previewable() && !kind.uploadable());
             assert_eq!(check_upload(bytes), Err(FILE_TYPE_REFUSED));
@@ -277,10 +316,21 @@ mod tests {
 
     #[test]
     fn only_raster_images_preview() {
-        let previewable: Vec<_> = FileType::ALL.into_iter().filter(|t| t.previewable()).map(FileType::mime).collect();
-        assert_eq!(previewable, ["image/png", "image/jpeg", "image/gif", "image/webp"]);
+        let previewable: Vec<_> = FileType::ALL
+            .into_iter()
+            .filter(|t| t.previewable())
+            .map(FileType::mime)
+            .collect();
+        assert_eq!(
+            previewable,
+            ["image/png", "image/jpeg", "image/gif", "image/webp"]
+        );
         for kind in FileType::ALL {
-            assert_eq!(FileType::parse(kind.mime()), Some(kind), "the stored name reads back");
+            assert_eq!(
+                FileType::parse(kind.mime()),
+                Some(kind),
+                "the stored name reads back"
+            );
         }
         assert_eq!(FileType::parse("image/svg+xml"), None);
     }
@@ -291,7 +341,11 @@ mod tests {
         assert_eq!(check_upload(b""), Err(FILE_EMPTY));
         let mut big = PDF.to_vec();
         big.resize(MAX_UPLOAD_BYTES, b' ');
-        assert_eq!(check_upload(&big), Ok(FileType::Pdf), "exactly 10 MB is allowed");
+        assert_eq!(
+            check_upload(&big),
+            Ok(FileType::Pdf),
+            "exactly 10 MB is allowed"
+        );
         big.push(b' ');
         assert_eq!(check_upload(&big), Err(FILE_TOO_LARGE));
     }
@@ -299,10 +353,19 @@ mod tests {
     #[test]
     fn file_names_lose_paths_controls_and_spoofing() {
         assert_eq!(safe_filename(Some("facture n°1.pdf")), "facture n°1.pdf");
-        assert_eq!(safe_filename(Some("C:\\Users\\mia\\..\\report.docx")), "report.docx");
+        assert_eq!(
+            safe_filename(Some("C:\\Users\\mia\\..\\report.docx")),
+            "report.docx"
+        );
         assert_eq!(safe_filename(Some("../../etc/passwd")), "passwd");
-        assert_eq!(safe_filename(Some("a\r\nContent-Type: image\0.png")), "a Content-Type: image .png");
-        assert_eq!(safe_filename(Some("invoice\u{202E}fdp.exe")), "invoice fdp.exe");
+        assert_eq!(
+            safe_filename(Some("a\r\nContent-Type: image\0.png")),
+            "a Content-Type: image .png"
+        );
+        assert_eq!(
+            safe_filename(Some("invoice\u{202E}fdp.exe")),
+            "invoice fdp.exe"
+        );
         assert_eq!(safe_filename(Some(".htaccess")), "htaccess");
         assert_eq!(safe_filename(Some("   ")), DEFAULT_FILENAME);
         assert_eq!(safe_filename(None), DEFAULT_FILENAME);
@@ -336,7 +399,10 @@ mod tests {
     #[test]
     fn the_same_bytes_of_a_site_have_one_key() {
         let hash = crate::digest::sha256_hex(PNG);
-        assert_eq!(object_key("s_1", &hash), object_key("s_1", &crate::digest::sha256_hex(PNG)));
+        assert_eq!(
+            object_key("s_1", &hash),
+            object_key("s_1", &crate::digest::sha256_hex(PNG))
+        );
         assert_ne!(object_key("s_1", &hash), object_key("s_2", &hash));
         assert!(object_key("s_1", &hash).starts_with("files/s_1/"));
     }

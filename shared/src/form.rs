@@ -57,7 +57,11 @@ pub struct FormConfig {
 impl Default for FormConfig {
     /// Email only: the least a visitor can be asked.
     fn default() -> Self {
-        Self { phone: FieldMode::Hidden, company: FieldMode::Hidden, full_name: FieldMode::Hidden }
+        Self {
+            phone: FieldMode::Hidden,
+            company: FieldMode::Hidden,
+            full_name: FieldMode::Hidden,
+        }
     }
 }
 
@@ -168,7 +172,12 @@ impl ContactDetails {
     /// The fields that hold a value, in display order.
     pub fn given(&self) -> Vec<FormField> {
         let values = [&self.email, &self.phone, &self.company, &self.full_name];
-        FormField::ALL.iter().zip(values).filter(|(_, v)| v.is_some()).map(|(f, _)| *f).collect()
+        FormField::ALL
+            .iter()
+            .zip(values)
+            .filter(|(_, v)| v.is_some())
+            .map(|(f, _)| *f)
+            .collect()
     }
 
     fn set(&mut self, field: FormField, value: String) {
@@ -188,8 +197,11 @@ pub type FieldErrors = Vec<(FormField, Invalid)>;
 impl FormConfig {
     /// Every field optional: for details that come from the host page or an
     /// agent rather than the visitor's Form step.
-    pub const ALL_OPTIONAL: FormConfig =
-        FormConfig { phone: FieldMode::Optional, company: FieldMode::Optional, full_name: FieldMode::Optional };
+    pub const ALL_OPTIONAL: FormConfig = FormConfig {
+        phone: FieldMode::Optional,
+        company: FieldMode::Optional,
+        full_name: FieldMode::Optional,
+    };
 
     /// How `field` is treated: email is always required.
     pub fn mode(&self, field: FormField) -> FieldMode {
@@ -213,13 +225,19 @@ impl FormConfig {
 impl FormConfig {
     /// The fields the Form step still asks, given the fields already known.
     pub fn fields_to_ask(&self, known: &[FormField]) -> Vec<(FormField, FieldMode)> {
-        self.visible_fields().filter(|(f, _)| !known.contains(f)).collect()
+        self.visible_fields()
+            .filter(|(f, _)| !known.contains(f))
+            .collect()
     }
 
     /// Checks a submission against this site's rules. Hidden fields are
     /// ignored; empty optional ones are fine; the email may be omitted only
     /// when `email_known` (the visitor was identified by the host page).
-    pub fn validate(&self, input: &FormInput, email_known: bool) -> Result<ContactDetails, FieldErrors> {
+    pub fn validate(
+        &self,
+        input: &FormInput,
+        email_known: bool,
+    ) -> Result<ContactDetails, FieldErrors> {
         let mut details = ContactDetails::default();
         let mut errors = FieldErrors::new();
         for (field, mode) in self.visible_fields() {
@@ -229,7 +247,9 @@ impl FormConfig {
                     Ok(clean) => details.set(field, clean),
                     Err(rule) => errors.push((field, rule)),
                 },
-                None if mode == FieldMode::Required && !(field == FormField::Email && email_known) => {
+                None if mode == FieldMode::Required
+                    && !(field == FormField::Email && email_known) =>
+                {
                     errors.push((field, field.missing()))
                 }
                 None => {}
@@ -257,7 +277,11 @@ mod tests {
 
     #[test]
     fn visible_fields_follow_configuration_in_display_order() {
-        let config = FormConfig { phone: FieldMode::Optional, company: FieldMode::Hidden, full_name: FieldMode::Required };
+        let config = FormConfig {
+            phone: FieldMode::Optional,
+            company: FieldMode::Hidden,
+            full_name: FieldMode::Required,
+        };
         let visible: Vec<_> = config.visible_fields().collect();
         assert_eq!(
             visible,
@@ -270,16 +294,39 @@ mod tests {
     }
 
     const LATIN: [FormConfig; 3] = [
-        FormConfig { phone: FieldMode::Hidden, company: FieldMode::Optional, full_name: FieldMode::Required },
-        FormConfig { phone: FieldMode::Optional, company: FieldMode::Required, full_name: FieldMode::Hidden },
-        FormConfig { phone: FieldMode::Required, company: FieldMode::Hidden, full_name: FieldMode::Optional },
+        FormConfig {
+            phone: FieldMode::Hidden,
+            company: FieldMode::Optional,
+            full_name: FieldMode::Required,
+        },
+        FormConfig {
+            phone: FieldMode::Optional,
+            company: FieldMode::Required,
+            full_name: FieldMode::Hidden,
+        },
+        FormConfig {
+            phone: FieldMode::Required,
+            company: FieldMode::Hidden,
+            full_name: FieldMode::Optional,
+        },
     ];
 
     #[test]
     fn phones_must_be_international() {
-        assert_eq!(normalize_phone(" +44 (20) 7183-8750 ").unwrap(), "+442071838750");
+        assert_eq!(
+            normalize_phone(" +44 (20) 7183-8750 ").unwrap(),
+            "+442071838750"
+        );
         assert_eq!(normalize_phone("+1.415.555.0100").unwrap(), "+14155550100");
-        for bad in ["020 7183 8750", "+44 20 abc", "+1234567", "+1234567890123456", "+0044207183875", "++44207183875", ""] {
+        for bad in [
+            "020 7183 8750",
+            "+44 20 abc",
+            "+1234567",
+            "+1234567890123456",
+            "+0044207183875",
+            "++44207183875",
+            "",
+        ] {
             assert_eq!(normalize_phone(bad), Err(PHONE_INVALID), "{bad}");
         }
     }
@@ -287,7 +334,10 @@ mod tests {
     #[test]
     fn lines_are_trimmed_bounded_and_single() {
         assert_eq!(normalize_line("  Ada  Lovelace ").unwrap(), "Ada  Lovelace");
-        assert_eq!(normalize_line(&"é".repeat(100)).unwrap().chars().count(), 100);
+        assert_eq!(
+            normalize_line(&"é".repeat(100)).unwrap().chars().count(),
+            100
+        );
         assert_eq!(normalize_line(&"é".repeat(101)), Err(TOO_LONG));
         assert_eq!(normalize_line("Ada\nLovelace"), Err(NOT_ONE_LINE));
     }
@@ -296,16 +346,39 @@ mod tests {
     fn every_field_in_every_mode_follows_its_rule() {
         let empty = FormInput::default();
         for config in LATIN {
-            let missing: Vec<FormField> = config.validate(&empty, false).unwrap_err().into_iter().map(|(f, _)| f).collect();
+            let missing: Vec<FormField> = config
+                .validate(&empty, false)
+                .unwrap_err()
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect();
             let mut expected = vec![FormField::Email];
-            expected.extend(FormField::ALL[1..].iter().copied().filter(|f| config.mode(*f) == FieldMode::Required));
+            expected.extend(
+                FormField::ALL[1..]
+                    .iter()
+                    .copied()
+                    .filter(|f| config.mode(*f) == FieldMode::Required),
+            );
             assert_eq!(missing, expected, "{config:?}");
 
-            let full = FormInput { email: Some(" A@B.co "), phone: Some("+44 20 7183 8750"), company: Some("Acme"), full_name: Some("Ada L") };
+            let full = FormInput {
+                email: Some(" A@B.co "),
+                phone: Some("+44 20 7183 8750"),
+                company: Some("Acme"),
+                full_name: Some("Ada L"),
+            };
             let details = config.validate(&full, false).unwrap();
             assert_eq!(details.email.as_deref(), Some("a@b.co"));
-            for (field, value) in [(FormField::Phone, &details.phone), (FormField::Company, &details.company), (FormField::FullName, &details.full_name)] {
-                assert_eq!(value.is_some(), config.mode(field) != FieldMode::Hidden, "{field:?} in {config:?}: hidden fields are dropped");
+            for (field, value) in [
+                (FormField::Phone, &details.phone),
+                (FormField::Company, &details.company),
+                (FormField::FullName, &details.full_name),
+            ] {
+                assert_eq!(
+                    value.is_some(),
+                    config.mode(field) != FieldMode::Hidden,
+                    "{field:?} in {config:?}: hidden fields are dropped"
+                );
             }
         }
     }
@@ -313,24 +386,51 @@ mod tests {
     #[test]
     fn errors_name_each_broken_field() {
         let config = LATIN[2];
-        let input = FormInput { email: Some("nope"), phone: Some("0207"), company: Some("ignored: hidden"), full_name: None };
+        let input = FormInput {
+            email: Some("nope"),
+            phone: Some("0207"),
+            company: Some("ignored: hidden"),
+            full_name: None,
+        };
         let errors = config.validate(&input, false).unwrap_err();
-        assert_eq!(errors, vec![(FormField::Email, crate::contact::EMAIL_INVALID), (FormField::Phone, PHONE_INVALID)]);
+        assert_eq!(
+            errors,
+            vec![
+                (FormField::Email, crate::contact::EMAIL_INVALID),
+                (FormField::Phone, PHONE_INVALID)
+            ]
+        );
     }
 
     #[test]
     fn a_known_email_may_be_omitted() {
         let config = LATIN[0];
-        let input = FormInput { full_name: Some("Ada"), ..FormInput::default() };
-        assert_eq!(config.validate(&input, false).unwrap_err(), vec![(FormField::Email, crate::contact::EMAIL_MISSING)]);
+        let input = FormInput {
+            full_name: Some("Ada"),
+            ..FormInput::default()
+        };
+        assert_eq!(
+            config.validate(&input, false).unwrap_err(),
+            vec![(FormField::Email, crate::contact::EMAIL_MISSING)]
+        );
         let details = config.validate(&input, true).unwrap();
-        assert_eq!((details.email, details.full_name.as_deref()), (None, Some("Ada")));
+        assert_eq!(
+            (details.email, details.full_name.as_deref()),
+            (None, Some("Ada"))
+        );
     }
 
     #[test]
     fn given_lists_the_fields_with_values() {
         let details = FormConfig::ALL_OPTIONAL
-            .validate(&FormInput { email: Some("a@b.co"), company: Some("Acme"), ..FormInput::default() }, false)
+            .validate(
+                &FormInput {
+                    email: Some("a@b.co"),
+                    company: Some("Acme"),
+                    ..FormInput::default()
+                },
+                false,
+            )
             .unwrap();
         assert_eq!(details.given(), vec![FormField::Email, FormField::Company]);
     }
@@ -340,9 +440,14 @@ mod tests {
         let config = LATIN[0];
         assert_eq!(
             config.fields_to_ask(&[FormField::Email]),
-            vec![(FormField::Company, FieldMode::Optional), (FormField::FullName, FieldMode::Required)]
+            vec![
+                (FormField::Company, FieldMode::Optional),
+                (FormField::FullName, FieldMode::Required)
+            ]
         );
-        assert!(config.fields_to_ask(&[FormField::Email, FormField::Company, FormField::FullName]).is_empty());
+        assert!(config
+            .fields_to_ask(&[FormField::Email, FormField::Company, FormField::FullName])
+            .is_empty());
     }
 
     #[test]

@@ -22,7 +22,13 @@ impl Locale {
         match setting {
             Language::En => Locale::En,
             Language::Fr => Locale::Fr,
-            Language::Auto if browser.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("fr")) => Locale::Fr,
+            Language::Auto
+                if browser
+                    .get(..2)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("fr")) =>
+            {
+                Locale::Fr
+            }
             Language::Auto => Locale::En,
         }
     }
@@ -169,9 +175,15 @@ pub const fn field_label(field: FormField, locale: Locale) -> &'static str {
 /// The rules the Form step can break, by code, with their French sentences.
 const RULES_FR: [(&str, &str); 8] = [
     ("email_missing", "Indiquez votre adresse email."),
-    ("email_invalid", "Cette adresse email n'est pas valide (nom@domaine.fr)."),
+    (
+        "email_invalid",
+        "Cette adresse email n'est pas valide (nom@domaine.fr).",
+    ),
     ("phone_missing", "Indiquez votre numéro de téléphone."),
-    ("phone_invalid", "Indiquez un numéro au format international, par exemple +33 1 23 45 67 89."),
+    (
+        "phone_invalid",
+        "Indiquez un numéro au format international, par exemple +33 1 23 45 67 89.",
+    ),
     ("company_missing", "Indiquez votre entreprise."),
     ("full_name_missing", "Indiquez votre nom complet."),
     ("too_long", "100 caractères au plus."),
@@ -181,7 +193,10 @@ const RULES_FR: [(&str, &str); 8] = [
 /// The French sentence of a rule the Form step can break, by its code
 /// (`None`: say the rule's own English message).
 pub fn rule_fr(code: &str) -> Option<&'static str> {
-    RULES_FR.iter().find(|(c, _)| *c == code).map(|(_, sentence)| *sentence)
+    RULES_FR
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, sentence)| *sentence)
 }
 
 /// The sentence of a broken rule in `locale`: its French form, else `english`.
@@ -212,35 +227,69 @@ mod tests {
         let config = FormConfig::ALL_OPTIONAL;
         let long = "x".repeat(101);
         let inputs = [
-            FormInput { email: None, ..Default::default() },
-            FormInput { email: Some("nope"), ..Default::default() },
-            FormInput { email: Some("a@b.fr"), phone: Some("12"), company: Some(&long), full_name: Some("a\nb") },
+            FormInput {
+                email: None,
+                ..Default::default()
+            },
+            FormInput {
+                email: Some("nope"),
+                ..Default::default()
+            },
+            FormInput {
+                email: Some("a@b.fr"),
+                phone: Some("12"),
+                company: Some(&long),
+                full_name: Some("a\nb"),
+            },
         ];
         for input in inputs {
             for (_, rule) in config.validate(&input, false).unwrap_err() {
                 assert!(rule_fr(rule.code).is_some(), "no French for {}", rule.code);
             }
         }
-        for missing in [crate::form::PHONE_MISSING, crate::form::COMPANY_MISSING, crate::form::NAME_MISSING] {
+        for missing in [
+            crate::form::PHONE_MISSING,
+            crate::form::COMPANY_MISSING,
+            crate::form::NAME_MISSING,
+        ] {
             assert!(rule_fr(missing.code).is_some(), "{}", missing.code);
         }
-        assert_eq!(rule("body_empty", "A message cannot be empty.", Locale::Fr), "A message cannot be empty.");
+        assert_eq!(
+            rule("body_empty", "A message cannot be empty.", Locale::Fr),
+            "A message cannot be empty."
+        );
     }
 
     #[test]
     fn both_tables_hold_every_text_in_order() {
-        assert_eq!(Text::Unread as usize + 1, EN.len(), "the tables end with the last text");
+        assert_eq!(
+            Text::Unread as usize + 1,
+            EN.len(),
+            "the tables end with the last text"
+        );
         assert_eq!(Text::Seen.get(Locale::Fr), "Vu");
-        assert_eq!(Text::DefaultGreeting.get(Locale::En), "Hi! How can we help?");
-        assert_eq!(Text::DefaultGreeting.get(Locale::Fr), "Bonjour ! Comment pouvons-nous vous aider ?");
-        assert!(EN.iter().zip(FR.iter()).all(|(en, fr)| !en.is_empty() && !fr.is_empty()));
+        assert_eq!(
+            Text::DefaultGreeting.get(Locale::En),
+            "Hi! How can we help?"
+        );
+        assert_eq!(
+            Text::DefaultGreeting.get(Locale::Fr),
+            "Bonjour ! Comment pouvons-nous vous aider ?"
+        );
+        assert!(EN
+            .iter()
+            .zip(FR.iter())
+            .all(|(en, fr)| !en.is_empty() && !fr.is_empty()));
     }
 
     #[test]
     fn english_texts_are_the_ones_the_widget_always_showed() {
         assert_eq!(Text::OpenChat.get(Locale::En), "Open chat");
         assert_eq!(Text::Optional.get(Locale::En), " (optional)");
-        assert_eq!(field_label(FormField::Company, Locale::En), FormField::Company.label());
+        assert_eq!(
+            field_label(FormField::Company, Locale::En),
+            FormField::Company.label()
+        );
         assert_eq!(Text::Send.get(Locale::Fr), "Envoyer");
     }
 }

@@ -87,22 +87,37 @@ impl Tie {
 
 /// The signature a site's server computes for `email`.
 pub fn sign(secret: &str, email: &str) -> String {
-    hex::encode(hmac_sha256(secret.as_bytes(), &[email.as_bytes()]).finalize().into_bytes())
+    hex::encode(
+        hmac_sha256(secret.as_bytes(), &[email.as_bytes()])
+            .finalize()
+            .into_bytes(),
+    )
 }
 
 /// Whether `signature` signs `email` as given (trimmed) or in its lower-case
 /// form; compared in constant time.
 pub fn verify(secret: &str, email: &str, signature: &str) -> bool {
-    let Ok(given) = hex::decode(signature.trim()) else { return false };
+    let Ok(given) = hex::decode(signature.trim()) else {
+        return false;
+    };
     let email = email.trim();
     let lower = email.to_ascii_lowercase();
-    let as_given = hmac_sha256(secret.as_bytes(), &[email.as_bytes()]).verify_slice(&given).is_ok();
-    let lowered = hmac_sha256(secret.as_bytes(), &[lower.as_bytes()]).verify_slice(&given).is_ok();
+    let as_given = hmac_sha256(secret.as_bytes(), &[email.as_bytes()])
+        .verify_slice(&given)
+        .is_ok();
+    let lowered = hmac_sha256(secret.as_bytes(), &[lower.as_bytes()])
+        .verify_slice(&given)
+        .is_ok();
     as_given | lowered
 }
 
 /// Decides what an identify is worth under the site's mode and secret.
-pub fn decide(mode: IdentityMode, secret: Option<&str>, email: &str, signature: Option<&str>) -> Identity {
+pub fn decide(
+    mode: IdentityMode,
+    secret: Option<&str>,
+    email: &str,
+    signature: Option<&str>,
+) -> Identity {
     let signature = signature.map(str::trim).filter(|s| !s.is_empty());
     let valid = || matches!((secret, signature), (Some(k), Some(s)) if !k.is_empty() && verify(k, email, s));
     match (mode, signature) {
@@ -154,28 +169,60 @@ mod tests {
             (IdentityMode::Off, Some(good.as_str()), Unverified),
             (IdentityMode::Optional, None, Unverified),
             (IdentityMode::Optional, Some(good.as_str()), Verified),
-            (IdentityMode::Optional, Some(bad.as_str()), Refused(SIGNATURE_INVALID)),
+            (
+                IdentityMode::Optional,
+                Some(bad.as_str()),
+                Refused(SIGNATURE_INVALID),
+            ),
             (IdentityMode::Required, None, Refused(SIGNATURE_REQUIRED)),
-            (IdentityMode::Required, Some(""), Refused(SIGNATURE_REQUIRED)),
+            (
+                IdentityMode::Required,
+                Some(""),
+                Refused(SIGNATURE_REQUIRED),
+            ),
             (IdentityMode::Required, Some(good.as_str()), Verified),
-            (IdentityMode::Required, Some(bad.as_str()), Refused(SIGNATURE_INVALID)),
+            (
+                IdentityMode::Required,
+                Some(bad.as_str()),
+                Refused(SIGNATURE_INVALID),
+            ),
         ];
         for (mode, sig, expected) in cases {
             assert_eq!(decide(mode, k, email, sig), expected, "{mode:?} {sig:?}");
         }
-        assert_eq!(decide(IdentityMode::Required, None, email, Some(&good)), Refused(SIGNATURE_INVALID), "no secret: nothing verifies");
+        assert_eq!(
+            decide(IdentityMode::Required, None, email, Some(&good)),
+            Refused(SIGNATURE_INVALID),
+            "no secret: nothing verifies"
+        );
     }
 
     #[test]
     fn claims_never_change_contacts_and_never_grant_history() {
         assert_eq!(Tie::of_claim(IdentityMode::Off), Tie::Claim);
         assert_eq!(Tie::of_claim(IdentityMode::Optional), Tie::Claim);
-        assert_eq!(Tie::of_claim(IdentityMode::Required), Tie::Recorded, "required mode: claims reach no contact");
+        assert_eq!(
+            Tie::of_claim(IdentityMode::Required),
+            Tie::Recorded,
+            "required mode: claims reach no contact"
+        );
         for tie in [Tie::Claim, Tie::Recorded] {
-            assert!(!tie.fills_existing() && !tie.grants_history() && tie.records_claim(), "{tie:?}");
+            assert!(
+                !tie.fills_existing() && !tie.grants_history() && tie.records_claim(),
+                "{tie:?}"
+            );
         }
         assert!(!Tie::Recorded.links());
-        assert!(Tie::Verified.links() && Tie::Verified.fills_existing() && Tie::Verified.grants_history());
-        assert!(Tie::Agent.links() && Tie::Agent.fills_existing() && !Tie::Agent.grants_history() && !Tie::Agent.records_claim());
+        assert!(
+            Tie::Verified.links()
+                && Tie::Verified.fills_existing()
+                && Tie::Verified.grants_history()
+        );
+        assert!(
+            Tie::Agent.links()
+                && Tie::Agent.fills_existing()
+                && !Tie::Agent.grants_history()
+                && !Tie::Agent.records_claim()
+        );
     }
 }

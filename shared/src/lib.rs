@@ -9,9 +9,9 @@
 #![warn(missing_docs)]
 
 pub mod agent;
-pub mod automation;
 #[cfg(feature = "serde")]
 pub mod api;
+pub mod automation;
 pub mod chat_page;
 pub mod chatbot;
 pub mod contact;

@@ -30,19 +30,25 @@ pub const POLL_MAX_MS: u32 = 120_000;
 
 /// The delay before the `attempt`-th (0-based) slow poll: 15 s, doubling to 2 min.
 pub fn poll_delay(attempt: u32) -> u32 {
-    POLL_FIRST_MS.saturating_mul(1 << attempt.min(8)).min(POLL_MAX_MS)
+    POLL_FIRST_MS
+        .saturating_mul(1 << attempt.min(8))
+        .min(POLL_MAX_MS)
 }
 
 /// The delay before reconnecting a socket that dropped after `attempt`
 /// (0-based) failures in a row: 0.5 s doubling to the first slow poll.
 pub fn reconnect_delay(attempt: u32) -> u32 {
-    500u32.saturating_mul(1 << attempt.min(8)).min(POLL_FIRST_MS)
+    500u32
+        .saturating_mul(1 << attempt.min(8))
+        .min(POLL_FIRST_MS)
 }
 
 /// Which of a site's `shards` visitor objects carries this visitor's sockets
 /// (FNV-1a of the visitor id): stable, and spread evenly.
 pub fn shard_of(visitor_id: &str, shards: u32) -> u32 {
-    let hash = visitor_id.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    let hash = visitor_id.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
     hash % shards.max(1)
 }
 
@@ -79,7 +85,9 @@ pub fn notice_preview(text: &str) -> &str {
 /// Whether a team with these agents' states counts as online: at least one
 /// agent has the inbox open (`connected`) and is not set away.
 pub fn team_online<'a>(agents: impl IntoIterator<Item = &'a (bool, bool)>) -> bool {
-    agents.into_iter().any(|&(connected, away)| connected && !away)
+    agents
+        .into_iter()
+        .any(|&(connected, away)| connected && !away)
 }
 
 #[cfg(test)]
@@ -91,7 +99,10 @@ mod tests {
         let delays: Vec<u32> = (0..6).map(poll_delay).collect();
         assert_eq!(delays, [15_000, 30_000, 60_000, 120_000, 120_000, 120_000]);
         assert_eq!(poll_delay(u32::MAX), POLL_MAX_MS);
-        assert!(delays.iter().all(|&d| d >= 15_000), "the widget never polls faster than every 15 s");
+        assert!(
+            delays.iter().all(|&d| d >= 15_000),
+            "the widget never polls faster than every 15 s"
+        );
     }
 
     #[test]
@@ -110,7 +121,10 @@ mod tests {
         for i in 0..4000 {
             counts[shard_of(&format!("v_{i}"), 4) as usize] += 1;
         }
-        assert!(counts.iter().all(|&c| (800..1200).contains(&c)), "{counts:?}");
+        assert!(
+            counts.iter().all(|&c| (800..1200).contains(&c)),
+            "{counts:?}"
+        );
         assert_eq!(visitor_hub_name("s_demo", 3), "s_demo#3");
     }
 

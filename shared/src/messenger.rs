@@ -4,8 +4,8 @@
 
 use crate::conversation::string_enum;
 use crate::digest::{hmac_sha256, same};
-use hmac::Mac;
 use crate::Invalid;
+use hmac::Mac;
 
 /// The header Meta signs webhook deliveries in: `sha256=` and the hex HMAC.
 pub const SIGNATURE_HEADER: &str = "x-hub-signature-256";
@@ -48,15 +48,28 @@ pub fn window(last_inbound_at: Option<u64>, now: u64) -> MessagingWindow {
 /// Whether `header` (`sha256=<hex>`) is the HMAC-SHA256 of `body` under the
 /// App secret, compared in constant time; a missing or malformed header is not.
 pub fn signature_valid(app_secret: &str, body: &[u8], header: Option<&str>) -> bool {
-    let Some(given) = header.and_then(|h| h.trim().strip_prefix("sha256=")) else { return false };
-    let Ok(given) = hex::decode(given) else { return false };
-    let expected = hmac_sha256(app_secret.as_bytes(), &[body]).finalize().into_bytes();
+    let Some(given) = header.and_then(|h| h.trim().strip_prefix("sha256=")) else {
+        return false;
+    };
+    let Ok(given) = hex::decode(given) else {
+        return false;
+    };
+    let expected = hmac_sha256(app_secret.as_bytes(), &[body])
+        .finalize()
+        .into_bytes();
     same(&expected, &given)
 }
 
 /// The signature header Meta would send for `body` (tests and tools).
 pub fn sign(app_secret: &str, body: &[u8]) -> String {
-    format!("sha256={}", hex::encode(hmac_sha256(app_secret.as_bytes(), &[body]).finalize().into_bytes()))
+    format!(
+        "sha256={}",
+        hex::encode(
+            hmac_sha256(app_secret.as_bytes(), &[body])
+                .finalize()
+                .into_bytes()
+        )
+    )
 }
 
 /// One thing a webhook delivery tells the inbox, for one Page and one person (PSID).
@@ -240,7 +253,12 @@ mod payload {
                         }
                         let body = message_text(message);
                         if !body.is_empty() {
-                            events.push(Event::Message { page_id, psid, mid: message.mid.clone(), body });
+                            events.push(Event::Message {
+                                page_id,
+                                psid,
+                                mid: message.mid.clone(),
+                                body,
+                            });
                         }
                     } else if let Some(postback) = &m.postback {
                         let title = postback.title.as_deref().unwrap_or("Postback");
@@ -249,12 +267,29 @@ mod payload {
                             _ => title.to_string(),
                         };
                         // A postback without a mid is keyed by sender and content: the same tap twice is stored once.
-                        let mid = postback.mid.clone().unwrap_or_else(|| format!("postback:{psid}:{body}"));
-                        events.push(Event::Message { page_id, psid, mid, body });
+                        let mid = postback
+                            .mid
+                            .clone()
+                            .unwrap_or_else(|| format!("postback:{psid}:{body}"));
+                        events.push(Event::Message {
+                            page_id,
+                            psid,
+                            mid,
+                            body,
+                        });
                     } else if let Some(d) = &m.delivery {
-                        events.push(Event::Delivered { page_id, psid, mids: d.mids.clone(), watermark: d.watermark });
+                        events.push(Event::Delivered {
+                            page_id,
+                            psid,
+                            mids: d.mids.clone(),
+                            watermark: d.watermark,
+                        });
                     } else if let Some(r) = &m.read {
-                        events.push(Event::Read { page_id, psid, watermark: r.watermark });
+                        events.push(Event::Read {
+                            page_id,
+                            psid,
+                            watermark: r.watermark,
+                        });
                     }
                 }
             }
@@ -265,10 +300,19 @@ mod payload {
     /// A message as readable text: its text, the quick reply's payload, and one line per attachment with its link.
     fn message_text(message: &InMessage) -> String {
         let mut lines: Vec<String> = Vec::new();
-        if let Some(text) = message.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        if let Some(text) = message
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
             lines.push(text.to_string());
         }
-        if let Some(payload) = message.quick_reply.as_ref().and_then(|q| q.payload.as_deref()) {
+        if let Some(payload) = message
+            .quick_reply
+            .as_ref()
+            .and_then(|q| q.payload.as_deref())
+        {
             lines.push(format!("(quick reply: {payload})"));
         }
         for attachment in &message.attachments {
@@ -328,7 +372,12 @@ mod payload {
           {"id":"P2","messaging":[]}]}"#;
 
         fn message(mid: &str, body: &str) -> Event {
-            Event::Message { page_id: "P1".into(), psid: "U1".into(), mid: mid.into(), body: body.into() }
+            Event::Message {
+                page_id: "P1".into(),
+                psid: "U1".into(),
+                mid: mid.into(),
+                body: body.into(),
+            }
         }
 
         #[test]
@@ -339,11 +388,23 @@ mod payload {
                 hook.events(),
                 vec![
                     message("m.1", "Hello"),
-                    message("m.2", "Image: https://cdn.example/cat.png\nFile: https://cdn.example/a.pdf"),
+                    message(
+                        "m.2",
+                        "Image: https://cdn.example/cat.png\nFile: https://cdn.example/a.pdf"
+                    ),
                     message("m.4", "Track order\n(button: TRACK)"),
                     message("m.5", "Yes\n(quick reply: YES)"),
-                    Event::Delivered { page_id: "P1".into(), psid: "U1".into(), mids: vec!["m.out".into()], watermark: 10 },
-                    Event::Read { page_id: "P1".into(), psid: "U1".into(), watermark: 20 },
+                    Event::Delivered {
+                        page_id: "P1".into(),
+                        psid: "U1".into(),
+                        mids: vec!["m.out".into()],
+                        watermark: 10
+                    },
+                    Event::Read {
+                        page_id: "P1".into(),
+                        psid: "U1".into(),
+                        watermark: 20
+                    },
                 ]
             );
         }
@@ -351,7 +412,10 @@ mod payload {
         #[test]
         fn the_send_body_follows_the_window() {
             let standard = send_body("U1", "Hi", MessagingWindow::Standard).unwrap();
-            assert_eq!(standard, json!({"recipient":{"id":"U1"},"message":{"text":"Hi"},"messaging_type":"RESPONSE"}));
+            assert_eq!(
+                standard,
+                json!({"recipient":{"id":"U1"},"message":{"text":"Hi"},"messaging_type":"RESPONSE"})
+            );
             let tagged = send_body("U1", "Hi", MessagingWindow::HumanAgent).unwrap();
             assert_eq!(tagged["messaging_type"], "MESSAGE_TAG");
             assert_eq!(tagged["tag"], "HUMAN_AGENT");
@@ -360,10 +424,19 @@ mod payload {
 
         #[test]
         fn graph_answers_become_ids_or_errors() {
-            assert_eq!(send_outcome(200, r#"{"recipient_id":"U1","message_id":"m.9"}"#), Ok(Some("m.9".into())));
+            assert_eq!(
+                send_outcome(200, r#"{"recipient_id":"U1","message_id":"m.9"}"#),
+                Ok(Some("m.9".into()))
+            );
             let error = r#"{"error":{"message":"(#100) No matching user found","type":"OAuthException","code":100}}"#;
-            assert_eq!(send_outcome(400, error), Err("(#100) No matching user found".into()));
-            assert_eq!(send_outcome(500, "oops"), Err("the Graph API answered 500".into()));
+            assert_eq!(
+                send_outcome(400, error),
+                Err("(#100) No matching user found".into())
+            );
+            assert_eq!(
+                send_outcome(500, "oops"),
+                Err("the Graph API answered 500".into())
+            );
         }
     }
 }
@@ -378,10 +451,22 @@ mod tests {
     fn the_window_is_24_hours_then_7_days() {
         let now = 100 * 24 * HOUR;
         assert_eq!(window(Some(now), now), MessagingWindow::Standard);
-        assert_eq!(window(Some(now - 24 * HOUR), now), MessagingWindow::Standard);
-        assert_eq!(window(Some(now - 24 * HOUR - 1), now), MessagingWindow::HumanAgent);
-        assert_eq!(window(Some(now - 7 * 24 * HOUR), now), MessagingWindow::HumanAgent);
-        assert_eq!(window(Some(now - 7 * 24 * HOUR - 1), now), MessagingWindow::Closed);
+        assert_eq!(
+            window(Some(now - 24 * HOUR), now),
+            MessagingWindow::Standard
+        );
+        assert_eq!(
+            window(Some(now - 24 * HOUR - 1), now),
+            MessagingWindow::HumanAgent
+        );
+        assert_eq!(
+            window(Some(now - 7 * 24 * HOUR), now),
+            MessagingWindow::HumanAgent
+        );
+        assert_eq!(
+            window(Some(now - 7 * 24 * HOUR - 1), now),
+            MessagingWindow::Closed
+        );
         assert_eq!(window(None, now), MessagingWindow::Closed);
     }
 
@@ -391,7 +476,11 @@ mod tests {
         let header = sign("app-secret", body);
         assert!(signature_valid("app-secret", body, Some(&header)));
         assert!(!signature_valid("other-secret", body, Some(&header)));
-        assert!(!signature_valid("app-secret", br#"{"object":"page" }"#, Some(&header)));
+        assert!(!signature_valid(
+            "app-secret",
+            br#"{"object":"page" }"#,
+            Some(&header)
+        ));
         assert!(!signature_valid("app-secret", body, None));
         assert!(!signature_valid("app-secret", body, Some("sha1=abc")));
         assert!(!signature_valid("app-secret", body, Some("sha256=zz")));

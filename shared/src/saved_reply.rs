@@ -22,10 +22,15 @@ pub const SHORTCUT_INVALID: Invalid = Invalid::new(
     "A shortcut is 1 to 32 lower-case letters, digits, '-' or '_' (e.g. refund or late-order), typed after / in the composer.",
 );
 /// Another saved reply of the account has this shortcut.
-pub const SHORTCUT_TAKEN: Invalid =
-    Invalid::new("shortcut_taken", "Another saved reply of your team already uses this shortcut; choose another.");
+pub const SHORTCUT_TAKEN: Invalid = Invalid::new(
+    "shortcut_taken",
+    "Another saved reply of your team already uses this shortcut; choose another.",
+);
 /// The title broke its rule.
-pub const TITLE_INVALID: Invalid = Invalid::new("title_invalid", "A title is one line of 1 to 100 characters.");
+pub const TITLE_INVALID: Invalid = Invalid::new(
+    "title_invalid",
+    "A title is one line of 1 to 100 characters.",
+);
 /// The body broke its rule.
 pub const BODY_INVALID: Invalid = Invalid::new(
     "body_invalid",
@@ -39,23 +44,37 @@ pub const PLACEHOLDER_UNKNOWN: Invalid = Invalid::new(
      optionally with a fallback: {contact.first_name|there}.",
 );
 /// The account already keeps [`MAX_PER_ACCOUNT`] saved replies.
-pub const TOO_MANY: Invalid =
-    Invalid::new("saved_replies_full", "Your team keeps 200 saved replies at most; delete one before adding another.");
+pub const TOO_MANY: Invalid = Invalid::new(
+    "saved_replies_full",
+    "Your team keeps 200 saved replies at most; delete one before adding another.",
+);
 
 /// A shortcut as stored: trimmed, one leading `/` dropped, lower-cased; or why not.
 pub fn validate_shortcut(raw: &str) -> Result<String, Invalid> {
     let text = raw.trim();
     let text = text.strip_prefix('/').unwrap_or(text).to_ascii_lowercase();
     let ok = (1..=MAX_SHORTCUT_CHARS).contains(&text.len())
-        && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if ok { Ok(text) } else { Err(SHORTCUT_INVALID) }
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        Ok(text)
+    } else {
+        Err(SHORTCUT_INVALID)
+    }
 }
 
 /// A title as stored: one trimmed line of 1 to [`MAX_TITLE_CHARS`] characters.
 pub fn validate_title(raw: &str) -> Result<String, Invalid> {
     let text = raw.trim();
-    let ok = !text.is_empty() && text.chars().count() <= MAX_TITLE_CHARS && !text.chars().any(char::is_control);
-    if ok { Ok(text.to_string()) } else { Err(TITLE_INVALID) }
+    let ok = !text.is_empty()
+        && text.chars().count() <= MAX_TITLE_CHARS
+        && !text.chars().any(char::is_control);
+    if ok {
+        Ok(text.to_string())
+    } else {
+        Err(TITLE_INVALID)
+    }
 }
 
 /// A body as stored: trimmed, 1 to [`MAX_BODY_CHARS`] characters, line
@@ -65,7 +84,9 @@ pub fn validate_body(raw: &str) -> Result<String, Invalid> {
     let text = text.trim();
     let ok = !text.is_empty()
         && text.chars().count() <= MAX_BODY_CHARS
-        && !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
+        && !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t');
     if !ok {
         return Err(BODY_INVALID);
     }
@@ -161,7 +182,15 @@ mod tests {
     fn shortcuts_are_short_lower_case_words() {
         assert_eq!(validate_shortcut(" /Refund "), Ok("refund".into()));
         assert_eq!(validate_shortcut("late-order_2"), Ok("late-order_2".into()));
-        for bad in ["", "/", "two words", "café", "a/b", "semi;colon", &"x".repeat(33)] {
+        for bad in [
+            "",
+            "/",
+            "two words",
+            "café",
+            "a/b",
+            "semi;colon",
+            &"x".repeat(33),
+        ] {
             assert_eq!(validate_shortcut(bad), Err(SHORTCUT_INVALID), "{bad:?}");
         }
         assert_eq!(validate_shortcut(&"x".repeat(32)).map(|s| s.len()), Ok(32));
@@ -169,24 +198,46 @@ mod tests {
 
     #[test]
     fn titles_are_one_line_and_bodies_bounded() {
-        assert_eq!(validate_title("  Refund policy "), Ok("Refund policy".into()));
+        assert_eq!(
+            validate_title("  Refund policy "),
+            Ok("Refund policy".into())
+        );
         assert_eq!(validate_title("a\nb"), Err(TITLE_INVALID));
         assert_eq!(validate_title(" "), Err(TITLE_INVALID));
         assert_eq!(validate_title(&"é".repeat(101)), Err(TITLE_INVALID));
-        assert_eq!(validate_body(" Hi {contact.first_name|there},\r\n\r\n\tThanks! "), Ok("Hi {contact.first_name|there},\n\n\tThanks!".into()));
+        assert_eq!(
+            validate_body(" Hi {contact.first_name|there},\r\n\r\n\tThanks! "),
+            Ok("Hi {contact.first_name|there},\n\n\tThanks!".into())
+        );
         assert_eq!(validate_body("  "), Err(BODY_INVALID));
         assert_eq!(validate_body("bell \u{7}"), Err(BODY_INVALID));
         assert_eq!(validate_body(&"x".repeat(4_001)), Err(BODY_INVALID));
-        assert!(validate_body(&"é".repeat(4_000)).is_ok(), "counted in characters");
+        assert!(
+            validate_body(&"é".repeat(4_000)).is_ok(),
+            "counted in characters"
+        );
     }
 
     #[test]
     fn bodies_name_only_known_placeholders() {
-        assert_eq!(validate_body("Hi {contact.frist_name}"), Err(PLACEHOLDER_UNKNOWN));
-        assert_eq!(validate_body("Hi {Agent_Name}"), Err(PLACEHOLDER_UNKNOWN), "the email templates' tokens are not these");
-        assert!(validate_body("{ not a placeholder } and } {").is_ok(), "text that is not a placeholder is fine");
+        assert_eq!(
+            validate_body("Hi {contact.frist_name}"),
+            Err(PLACEHOLDER_UNKNOWN)
+        );
+        assert_eq!(
+            validate_body("Hi {Agent_Name}"),
+            Err(PLACEHOLDER_UNKNOWN),
+            "the email templates' tokens are not these"
+        );
+        assert!(
+            validate_body("{ not a placeholder } and } {").is_ok(),
+            "text that is not a placeholder is fine"
+        );
         for field in Field::ALL {
-            assert!(validate_body(&format!("{{{}}}", field.as_str())).is_ok(), "{field:?}");
+            assert!(
+                validate_body(&format!("{{{}}}", field.as_str())).is_ok(),
+                "{field:?}"
+            );
         }
     }
 
@@ -194,11 +245,42 @@ mod tests {
     fn placeholders_are_filled_in_with_fallbacks() {
         let body = "Hi {contact.first_name|there} ({contact.last_name}), {agent.first_name} of {site.name} here. \
                     Company: {contact.company|none given}. Phone: {contact.phone}.";
-        assert_eq!(render(body, &MIA), "Hi Mia (van Chen), Robin of Juniper & Pine here. Company: none given. Phone: .");
+        assert_eq!(
+            render(body, &MIA),
+            "Hi Mia (van Chen), Robin of Juniper & Pine here. Company: none given. Phone: ."
+        );
         let nobody = Context::default();
-        assert_eq!(render("Hi {contact.first_name|there}, I'm {agent.name|the team}.", &nobody), "Hi there, I'm the team.");
-        assert_eq!(render("Hi {contact.first_name|there}", &Context { contact_name: Some("Cher"), ..nobody }), "Hi Cher");
-        assert_eq!(render("{contact.last_name|-}", &Context { contact_name: Some("Cher"), ..nobody }), "-");
-        assert_eq!(render("{oops} {contact.email}", &MIA), "{oops} mia@example.org", "an unknown name (saved before) stays visible");
+        assert_eq!(
+            render(
+                "Hi {contact.first_name|there}, I'm {agent.name|the team}.",
+                &nobody
+            ),
+            "Hi there, I'm the team."
+        );
+        assert_eq!(
+            render(
+                "Hi {contact.first_name|there}",
+                &Context {
+                    contact_name: Some("Cher"),
+                    ..nobody
+                }
+            ),
+            "Hi Cher"
+        );
+        assert_eq!(
+            render(
+                "{contact.last_name|-}",
+                &Context {
+                    contact_name: Some("Cher"),
+                    ..nobody
+                }
+            ),
+            "-"
+        );
+        assert_eq!(
+            render("{oops} {contact.email}", &MIA),
+            "{oops} mia@example.org",
+            "an unknown name (saved before) stays visible"
+        );
     }
 }

@@ -12,7 +12,10 @@ use crate::Invalid;
 /// Most characters a search may have.
 pub const MAX_QUERY_CHARS: usize = 200;
 /// The search was longer than [`MAX_QUERY_CHARS`].
-pub const QUERY_TOO_LONG: Invalid = Invalid::new("query_too_long", "A search can be at most 200 characters long.");
+pub const QUERY_TOO_LONG: Invalid = Invalid::new(
+    "query_too_long",
+    "A search can be at most 200 characters long.",
+);
 /// Shortest last word that is also matched as a prefix (`ref` finds `refund`); shorter words match whole.
 pub const MIN_PREFIX_CHARS: usize = 2;
 
@@ -36,7 +39,10 @@ pub fn fts_query(text: &str) -> Result<Option<String>, Invalid> {
     let words: Vec<String> = text
         .split_whitespace()
         .map(|word| {
-            let cleaned: String = word.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+            let cleaned: String = word
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                .collect();
             cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
         })
         .filter(|word| !word.is_empty())
@@ -75,7 +81,10 @@ pub fn snippet_parts(raw: &str) -> Vec<SnippetPart> {
         if !text.is_empty() {
             match parts.last_mut() {
                 Some(last) if last.mark == mark => last.text.push_str(text),
-                _ => parts.push(SnippetPart { text: std::mem::take(text), mark }),
+                _ => parts.push(SnippetPart {
+                    text: std::mem::take(text),
+                    mark,
+                }),
             }
             text.clear();
         }
@@ -136,9 +145,21 @@ impl Cursor {
     /// taken as another place in the list).
     pub fn encode(&self) -> String {
         let text = match self {
-            Cursor::List { last_message_at, id } => format!("1l.{last_message_at}.{id}"),
-            Cursor::Search { person, score, last_message_at, id } => {
-                format!("1s.{}.{:016x}.{last_message_at}.{id}", u8::from(*person), score.to_bits())
+            Cursor::List {
+                last_message_at,
+                id,
+            } => format!("1l.{last_message_at}.{id}"),
+            Cursor::Search {
+                person,
+                score,
+                last_message_at,
+                id,
+            } => {
+                format!(
+                    "1s.{}.{:016x}.{last_message_at}.{id}",
+                    u8::from(*person),
+                    score.to_bits()
+                )
             }
         };
         let check = crate::digest::sha256_hex(text.as_bytes());
@@ -147,17 +168,26 @@ impl Cursor {
 
     /// Reads back what [`Cursor::encode`] wrote; `None` for anything else.
     pub fn decode(cursor: &str) -> Option<Cursor> {
-        if cursor.len() > 256 || cursor.len() <= CHECK_HEX || !cursor.is_char_boundary(cursor.len() - CHECK_HEX) {
+        if cursor.len() > 256
+            || cursor.len() <= CHECK_HEX
+            || !cursor.is_char_boundary(cursor.len() - CHECK_HEX)
+        {
             return None;
         }
         let (payload, check) = cursor.split_at(cursor.len() - CHECK_HEX);
         let text = String::from_utf8(crate::hex::decode(payload).ok()?).ok()?;
-        if !crate::digest::same(crate::digest::sha256_hex(text.as_bytes())[..CHECK_HEX].as_bytes(), check.as_bytes()) {
+        if !crate::digest::same(
+            crate::digest::sha256_hex(text.as_bytes())[..CHECK_HEX].as_bytes(),
+            check.as_bytes(),
+        ) {
             return None;
         }
         let mut fields = text.split('.');
         let parsed = match fields.next()? {
-            "1l" => Cursor::List { last_message_at: number(fields.next()?)?, id: fields.next()?.to_string() },
+            "1l" => Cursor::List {
+                last_message_at: number(fields.next()?)?,
+                id: fields.next()?.to_string(),
+            },
             "1s" => {
                 let person = match fields.next()? {
                     "0" => false,
@@ -165,11 +195,20 @@ impl Cursor {
                     _ => return None,
                 };
                 let bits = fields.next()?;
-                let score = f64::from_bits(u64::from_str_radix(bits, 16).ok().filter(|_| bits.len() == 16)?);
+                let score = f64::from_bits(
+                    u64::from_str_radix(bits, 16)
+                        .ok()
+                        .filter(|_| bits.len() == 16)?,
+                );
                 if !score.is_finite() {
                     return None;
                 }
-                Cursor::Search { person, score, last_message_at: number(fields.next()?)?, id: fields.next()?.to_string() }
+                Cursor::Search {
+                    person,
+                    score,
+                    last_message_at: number(fields.next()?)?,
+                    id: fields.next()?.to_string(),
+                }
             }
             _ => return None,
         };
@@ -181,7 +220,9 @@ impl Cursor {
 /// A time in a cursor: decimal digits only, within what a JS number holds exactly.
 fn number(text: &str) -> Option<u64> {
     let ok = !text.is_empty() && text.len() <= 16 && text.bytes().all(|b| b.is_ascii_digit());
-    ok.then(|| text.parse().ok()).flatten().filter(|n| *n < (1 << 53))
+    ok.then(|| text.parse().ok())
+        .flatten()
+        .filter(|n| *n < (1 << 53))
 }
 
 #[cfg(test)]
@@ -197,19 +238,42 @@ mod tests {
         assert_eq!(q("refund"), Some("\"refund\"*".into()));
         assert_eq!(q("  refund   order "), Some("\"refund\" \"order\"*".into()));
         assert_eq!(q("ORD-1234"), Some("\"ORD 1234\"*".into()));
-        assert_eq!(q("a"), Some("\"a\"".into()), "one letter is too short to be a prefix");
+        assert_eq!(
+            q("a"),
+            Some("\"a\"".into()),
+            "one letter is too short to be a prefix"
+        );
         assert_eq!(q("refund x"), Some("\"refund\" \"x\"".into()));
     }
 
     #[test]
     fn fts5_syntax_is_only_ever_words() {
-        assert_eq!(q("refund OR hack"), Some("\"refund\" \"OR\" \"hack\"*".into()));
-        assert_eq!(q("NEAR(refund order)"), Some("\"NEAR refund\" \"order\"*".into()));
+        assert_eq!(
+            q("refund OR hack"),
+            Some("\"refund\" \"OR\" \"hack\"*".into())
+        );
+        assert_eq!(
+            q("NEAR(refund order)"),
+            Some("\"NEAR refund\" \"order\"*".into())
+        );
         assert_eq!(q("\"unbalanced"), Some("\"unbalanced\"*".into()));
         assert_eq!(q("body:refund"), Some("\"body refund\"*".into()));
-        assert_eq!(q("-refund ^start +x"), Some("\"refund\" \"start\" \"x\"".into()));
+        assert_eq!(
+            q("-refund ^start +x"),
+            Some("\"refund\" \"start\" \"x\"".into())
+        );
         assert_eq!(q("AND"), Some("\"AND\"*".into()));
-        for nothing in ["", "   ", "*", "\"\"", "()", "( ) \" * :", "-- ; '", "😀 🎉", "\0\u{2}"] {
+        for nothing in [
+            "",
+            "   ",
+            "*",
+            "\"\"",
+            "()",
+            "( ) \" * :",
+            "-- ; '",
+            "😀 🎉",
+            "\0\u{2}",
+        ] {
             assert_eq!(q(nothing), None, "{nothing:?}");
         }
     }
@@ -245,10 +309,22 @@ mod tests {
 
     #[test]
     fn no_quote_or_operator_survives_any_input() {
-        let nasty = ["\"a\" OR \"b", "a\"b", "x* y*", "a AND (b OR c) NOT d", "{a b}:c", "a\0b\u{2}c\u{3}", "^\"*\"", "a\"\"b*"];
+        let nasty = [
+            "\"a\" OR \"b",
+            "a\"b",
+            "x* y*",
+            "a AND (b OR c) NOT d",
+            "{a b}:c",
+            "a\0b\u{2}c\u{3}",
+            "^\"*\"",
+            "a\"\"b*",
+        ];
         for text in nasty {
             let query = q(text).unwrap_or_default();
-            assert!(query.is_empty() == (text == "^\"*\""), "{text:?} gave {query:?}");
+            assert!(
+                query.is_empty() == (text == "^\"*\""),
+                "{text:?} gave {query:?}"
+            );
             assert!(only_quoted_words(&query), "{text:?} gave {query:?}");
         }
     }
@@ -271,8 +347,14 @@ mod tests {
 
     #[test]
     fn long_searches_are_refused() {
-        assert_eq!(fts_query(&"a".repeat(MAX_QUERY_CHARS)).map(|q| q.is_some()), Ok(true));
-        assert_eq!(fts_query(&"a".repeat(MAX_QUERY_CHARS + 1)), Err(QUERY_TOO_LONG));
+        assert_eq!(
+            fts_query(&"a".repeat(MAX_QUERY_CHARS)).map(|q| q.is_some()),
+            Ok(true)
+        );
+        assert_eq!(
+            fts_query(&"a".repeat(MAX_QUERY_CHARS + 1)),
+            Err(QUERY_TOO_LONG)
+        );
         assert_eq!(fts_query(&"é ".repeat(10_000)), Err(QUERY_TOO_LONG));
     }
 
@@ -280,19 +362,59 @@ mod tests {
     fn snippets_split_into_text_and_marks() {
         let parts = snippet_parts("…asked for a \u{2}refund\u{3} of order \u{2}1234\u{3}");
         let shown: Vec<(&str, bool)> = parts.iter().map(|p| (p.text.as_str(), p.mark)).collect();
-        assert_eq!(shown, [("…asked for a ", false), ("refund", true), (" of order ", false), ("1234", true)]);
+        assert_eq!(
+            shown,
+            [
+                ("…asked for a ", false),
+                ("refund", true),
+                (" of order ", false),
+                ("1234", true)
+            ]
+        );
         assert_eq!(snippet_parts(""), []);
         let html = snippet_parts("<img src=x onerror=alert(1)> \u{2}<b>\u{3}");
-        assert_eq!(html[0], SnippetPart { text: "<img src=x onerror=alert(1)> ".into(), mark: false });
-        assert_eq!(html[1], SnippetPart { text: "<b>".into(), mark: true });
+        assert_eq!(
+            html[0],
+            SnippetPart {
+                text: "<img src=x onerror=alert(1)> ".into(),
+                mark: false
+            }
+        );
+        assert_eq!(
+            html[1],
+            SnippetPart {
+                text: "<b>".into(),
+                mark: true
+            }
+        );
         let stray = snippet_parts("a\u{3}b\u{2}\u{2}c\u{0}d");
-        assert_eq!(stray, [SnippetPart { text: "ab".into(), mark: false }, SnippetPart { text: "cd".into(), mark: true }]);
+        assert_eq!(
+            stray,
+            [
+                SnippetPart {
+                    text: "ab".into(),
+                    mark: false
+                },
+                SnippetPart {
+                    text: "cd".into(),
+                    mark: true
+                }
+            ]
+        );
     }
 
     #[test]
     fn cursors_round_trip_and_are_opaque() {
-        let list = Cursor::List { last_message_at: 1_763_000_000_123, id: "c_0123abcd".into() };
-        let search = Cursor::Search { person: true, score: -3.25e-6, last_message_at: 17, id: "c_x".into() };
+        let list = Cursor::List {
+            last_message_at: 1_763_000_000_123,
+            id: "c_0123abcd".into(),
+        };
+        let search = Cursor::Search {
+            person: true,
+            score: -3.25e-6,
+            last_message_at: 17,
+            id: "c_x".into(),
+        };
         for cursor in [list, search] {
             let text = cursor.encode();
             assert!(text.bytes().all(|b| b.is_ascii_hexdigit()));
@@ -303,8 +425,18 @@ mod tests {
 
     #[test]
     fn anything_else_is_not_a_cursor() {
-        let hex = |t: &str| format!("{}{}", crate::hex::encode(t), &crate::digest::sha256_hex(t.as_bytes())[..CHECK_HEX]);
-        let good = Cursor::List { last_message_at: 12, id: "c_1".into() }.encode();
+        let hex = |t: &str| {
+            format!(
+                "{}{}",
+                crate::hex::encode(t),
+                &crate::digest::sha256_hex(t.as_bytes())[..CHECK_HEX]
+            )
+        };
+        let good = Cursor::List {
+            last_message_at: 12,
+            id: "c_1".into(),
+        }
+        .encode();
         assert_eq!(hex("1l.12.c_1"), good, "the test's encoder is the real one");
         let cut = good[..good.len() - 2].to_string();
         let mut altered = good.clone().into_bytes();

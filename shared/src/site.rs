@@ -24,7 +24,10 @@ pub const COLOR_INVALID: Invalid = Invalid::new(
     "Choose a colour as #rrggbb on which white text is readable: WCAG AA needs a contrast ratio of at least 4.5:1.",
 );
 /// A site's name is empty, too long or not one line.
-pub const SITE_NAME_INVALID: Invalid = Invalid::new("site_name_invalid", "A site's name is one line of 1 to 100 characters.");
+pub const SITE_NAME_INVALID: Invalid = Invalid::new(
+    "site_name_invalid",
+    "A site's name is one line of 1 to 100 characters.",
+);
 
 /// The least contrast WCAG AA asks of normal text.
 pub const MIN_CONTRAST: f64 = 4.5;
@@ -40,7 +43,11 @@ fn rgb(color: &str) -> Option<[u8; 3]> {
 fn luminance([r, g, b]: [u8; 3]) -> f64 {
     let channel = |c: u8| {
         let c = f64::from(c) / 255.0;
-        if c <= 0.040_45 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        if c <= 0.040_45 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
     };
     0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 }
@@ -124,14 +131,20 @@ pub fn csp(origin: &str, site_id: &str) -> Vec<CspDirective> {
     use base64::Engine as _;
     use sha2::Digest as _;
     let origin = origin.trim_end_matches('/');
-    let socket = match (origin.strip_prefix("https://"), origin.strip_prefix("http://")) {
+    let socket = match (
+        origin.strip_prefix("https://"),
+        origin.strip_prefix("http://"),
+    ) {
         (Some(host), _) => format!("wss://{host}"),
         (_, Some(host)) => format!("ws://{host}"),
         _ => origin.to_string(),
     };
     let snippet = snippet(origin, site_id);
-    let script = snippet.trim_start_matches("<script>").trim_end_matches("</script>");
-    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()));
+    let script = snippet
+        .trim_start_matches("<script>")
+        .trim_end_matches("</script>");
+    let hash =
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()));
     let directive = |directive: &str, sources: Vec<String>, why: &str| CspDirective {
         directive: directive.into(),
         sources,
@@ -161,7 +174,9 @@ fn js_string(text: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
@@ -185,16 +200,35 @@ mod tests {
 
     #[test]
     fn accents_must_carry_white_text() {
-        assert_eq!(validate_accent(" #33503F "), Ok("#33503f".into()), "the demo's pine green");
-        assert_eq!(validate_accent("#2f6fed"), Ok("#2f6fed".into()), "the default blue (4.6:1)");
-        assert_eq!(validate_accent("#ffcc00"), Err(COLOR_INVALID), "yellow under white text fails");
-        assert_eq!(validate_accent("#777777"), Err(COLOR_INVALID), "just under 4.5:1");
+        assert_eq!(
+            validate_accent(" #33503F "),
+            Ok("#33503f".into()),
+            "the demo's pine green"
+        );
+        assert_eq!(
+            validate_accent("#2f6fed"),
+            Ok("#2f6fed".into()),
+            "the default blue (4.6:1)"
+        );
+        assert_eq!(
+            validate_accent("#ffcc00"),
+            Err(COLOR_INVALID),
+            "yellow under white text fails"
+        );
+        assert_eq!(
+            validate_accent("#777777"),
+            Err(COLOR_INVALID),
+            "just under 4.5:1"
+        );
         assert_eq!(validate_accent("red"), Err(COLOR_INVALID));
     }
 
     #[test]
     fn site_names_are_one_short_line() {
-        assert_eq!(validate_site_name("  Juniper & Pine "), Ok("Juniper & Pine".into()));
+        assert_eq!(
+            validate_site_name("  Juniper & Pine "),
+            Ok("Juniper & Pine".into())
+        );
         assert_eq!(validate_site_name(" "), Err(SITE_NAME_INVALID));
         assert_eq!(validate_site_name("a\nb"), Err(SITE_NAME_INVALID));
     }
@@ -202,8 +236,14 @@ mod tests {
     #[test]
     fn the_demo_shop_pastes_exactly_the_snippet() {
         let page = include_str!("../../www/index.html");
-        let indented: String = snippet("", "s_demo").lines().map(|l| format!("  {l}\n")).collect();
-        assert!(page.contains(&indented), "www/index.html must hold snippet(\"\", \"s_demo\"), indented by two spaces");
+        let indented: String = snippet("", "s_demo")
+            .lines()
+            .map(|l| format!("  {l}\n"))
+            .collect();
+        assert!(
+            page.contains(&indented),
+            "www/index.html must hold snippet(\"\", \"s_demo\"), indented by two spaces"
+        );
     }
 
     #[test]
@@ -212,14 +252,36 @@ mod tests {
         use sha2::Digest as _;
         let list = csp("https://chat.example.com/", "s_0f");
         let names: Vec<&str> = list.iter().map(|d| d.directive.as_str()).collect();
-        assert_eq!(names, ["script-src", "connect-src"], "styles, images and frames need nothing");
+        assert_eq!(
+            names,
+            ["script-src", "connect-src"],
+            "styles, images and frames need nothing"
+        );
         let text = snippet("https://chat.example.com", "s_0f");
         let inner = &text["<script>".len()..text.len() - "</script>".len()];
-        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(inner.as_bytes()));
-        assert_eq!(list[0].sources, ["https://chat.example.com", &format!("'sha256-{hash}'"), "'wasm-unsafe-eval'"]);
-        assert_eq!(list[1].sources, ["https://chat.example.com", "wss://chat.example.com"]);
-        assert_eq!(csp("http://127.0.0.1:8787", "s_demo")[1].sources, ["http://127.0.0.1:8787", "ws://127.0.0.1:8787"]);
-        assert_ne!(csp("https://x", "s_a")[0].sources[1], csp("https://x", "s_b")[0].sources[1], "the hash is the site's snippet's");
+        let hash = base64::engine::general_purpose::STANDARD
+            .encode(sha2::Sha256::digest(inner.as_bytes()));
+        assert_eq!(
+            list[0].sources,
+            [
+                "https://chat.example.com",
+                &format!("'sha256-{hash}'"),
+                "'wasm-unsafe-eval'"
+            ]
+        );
+        assert_eq!(
+            list[1].sources,
+            ["https://chat.example.com", "wss://chat.example.com"]
+        );
+        assert_eq!(
+            csp("http://127.0.0.1:8787", "s_demo")[1].sources,
+            ["http://127.0.0.1:8787", "ws://127.0.0.1:8787"]
+        );
+        assert_ne!(
+            csp("https://x", "s_a")[0].sources[1],
+            csp("https://x", "s_b")[0].sources[1],
+            "the hash is the site's snippet's"
+        );
     }
 
     #[test]

@@ -71,10 +71,21 @@ fn placeholder(rest: &str) -> Option<(Piece<'_>, usize)> {
         Some((name, fallback)) => (name, Some(fallback)),
         None => (inner, None),
     };
-    let name_ok = !name.is_empty() && name.len() <= MAX_NAME_CHARS && name.chars().all(is_name_char);
-    let fallback_ok =
-        fallback.is_none_or(|f| f.chars().count() <= MAX_FALLBACK_CHARS && !f.chars().any(|c| c.is_control() || c == '|'));
-    (name_ok && fallback_ok).then(|| (Piece::Placeholder { name, fallback, raw: &rest[..=inner_end] }, inner_end + 1))
+    let name_ok =
+        !name.is_empty() && name.len() <= MAX_NAME_CHARS && name.chars().all(is_name_char);
+    let fallback_ok = fallback.is_none_or(|f| {
+        f.chars().count() <= MAX_FALLBACK_CHARS && !f.chars().any(|c| c.is_control() || c == '|')
+    });
+    (name_ok && fallback_ok).then(|| {
+        (
+            Piece::Placeholder {
+                name,
+                fallback,
+                raw: &rest[..=inner_end],
+            },
+            inner_end + 1,
+        )
+    })
 }
 
 /// The pieces of a template, in order (adjacent text may come in several pieces).
@@ -114,7 +125,11 @@ pub fn render(template: &str, mut lookup: impl FnMut(&str) -> Value) -> String {
     for piece in pieces(template) {
         match piece {
             Piece::Text(text) => out.push_str(text),
-            Piece::Placeholder { name, fallback, raw } => match lookup(name) {
+            Piece::Placeholder {
+                name,
+                fallback,
+                raw,
+            } => match lookup(name) {
                 Value::Unknown => out.push_str(raw),
                 Value::Missing => out.push_str(fallback.unwrap_or("")),
                 Value::Text(value) => out.push_str(&value),
@@ -140,11 +155,24 @@ mod tests {
 
     #[test]
     fn values_replace_placeholders() {
-        assert_eq!(render("Hi {contact.first_name}, thanks!", lookup), "Hi Mia, thanks!");
-        assert_eq!(render("{contact.first_name}{contact.first_name}", lookup), "MiaMia");
-        assert_eq!(render("Hi {contact.first_name|there}", lookup), "Hi Mia", "a value wins over the fallback");
+        assert_eq!(
+            render("Hi {contact.first_name}, thanks!", lookup),
+            "Hi Mia, thanks!"
+        );
+        assert_eq!(
+            render("{contact.first_name}{contact.first_name}", lookup),
+            "MiaMia"
+        );
+        assert_eq!(
+            render("Hi {contact.first_name|there}", lookup),
+            "Hi Mia",
+            "a value wins over the fallback"
+        );
         assert_eq!(render("", lookup), "");
-        assert_eq!(render("no placeholders at all", lookup), "no placeholders at all");
+        assert_eq!(
+            render("no placeholders at all", lookup),
+            "no placeholders at all"
+        );
     }
 
     #[test]
@@ -153,34 +181,88 @@ mod tests {
         assert_eq!(render("Hi {none|there}!", lookup), "Hi there!");
         assert_eq!(render("Hi {none}!", lookup), "Hi !");
         assert_eq!(render("Hi {none|}!", lookup), "Hi !", "an empty fallback");
-        assert_eq!(render("{none|dear customer, friend}", lookup), "dear customer, friend", "fallbacks may have spaces and commas");
+        assert_eq!(
+            render("{none|dear customer, friend}", lookup),
+            "dear customer, friend",
+            "fallbacks may have spaces and commas"
+        );
     }
 
     #[test]
     fn unknown_placeholders_stay_as_written() {
-        assert_eq!(render("Use {SAVE10} at checkout", lookup), "Use {SAVE10} at checkout");
-        assert_eq!(render("Hi {contact.frist_name|there}", lookup), "Hi {contact.frist_name|there}");
-        assert_eq!(names("a {x} b {y|z} {bad name}").collect::<Vec<_>>(), ["x", "y"]);
+        assert_eq!(
+            render("Use {SAVE10} at checkout", lookup),
+            "Use {SAVE10} at checkout"
+        );
+        assert_eq!(
+            render("Hi {contact.frist_name|there}", lookup),
+            "Hi {contact.frist_name|there}"
+        );
+        assert_eq!(
+            names("a {x} b {y|z} {bad name}").collect::<Vec<_>>(),
+            ["x", "y"]
+        );
     }
 
     #[test]
     fn text_that_is_not_a_placeholder_is_kept() {
-        for text in ["{", "}", "{}", "a { b", "a } b", "{ contact.first_name }", "{contact first}", "{a|b|c}", "{a|b\nc}", "{é}", "}{", "{{}}"] {
+        for text in [
+            "{",
+            "}",
+            "{}",
+            "a { b",
+            "a } b",
+            "{ contact.first_name }",
+            "{contact first}",
+            "{a|b|c}",
+            "{a|b\nc}",
+            "{é}",
+            "}{",
+            "{{}}",
+        ] {
             assert_eq!(render(text, lookup), text, "{text:?}");
         }
-        assert_eq!(render("{{contact.first_name}}", lookup), "{Mia}", "the inner pair is the placeholder");
-        assert_eq!(render("{ {contact.first_name}", lookup), "{ Mia", "an unbalanced brace before one");
-        assert_eq!(render("{contact.first_name", lookup), "{contact.first_name", "unclosed");
-        assert_eq!(render("{contact.first_name|there", lookup), "{contact.first_name|there");
-        assert_eq!(render("Prix : 5 € {contact.first_name} ☕", lookup), "Prix : 5 € Mia ☕", "multi-byte text around");
+        assert_eq!(
+            render("{{contact.first_name}}", lookup),
+            "{Mia}",
+            "the inner pair is the placeholder"
+        );
+        assert_eq!(
+            render("{ {contact.first_name}", lookup),
+            "{ Mia",
+            "an unbalanced brace before one"
+        );
+        assert_eq!(
+            render("{contact.first_name", lookup),
+            "{contact.first_name",
+            "unclosed"
+        );
+        assert_eq!(
+            render("{contact.first_name|there", lookup),
+            "{contact.first_name|there"
+        );
+        assert_eq!(
+            render("Prix : 5 € {contact.first_name} ☕", lookup),
+            "Prix : 5 € Mia ☕",
+            "multi-byte text around"
+        );
     }
 
     #[test]
     fn names_and_fallbacks_are_bounded() {
         let long_name = format!("{{{}}}", "a".repeat(MAX_NAME_CHARS + 1));
         assert_eq!(names(&long_name).count(), 0);
-        assert_eq!(names(&format!("{{{}}}", "a".repeat(MAX_NAME_CHARS))).count(), 1);
-        assert_eq!(render(&format!("{{none|{}}}", "x".repeat(MAX_FALLBACK_CHARS)), lookup), "x".repeat(MAX_FALLBACK_CHARS));
+        assert_eq!(
+            names(&format!("{{{}}}", "a".repeat(MAX_NAME_CHARS))).count(),
+            1
+        );
+        assert_eq!(
+            render(
+                &format!("{{none|{}}}", "x".repeat(MAX_FALLBACK_CHARS)),
+                lookup
+            ),
+            "x".repeat(MAX_FALLBACK_CHARS)
+        );
         let long_fallback = format!("{{none|{}}}", "x".repeat(MAX_FALLBACK_CHARS + 1));
         assert_eq!(render(&long_fallback, lookup), long_fallback);
     }
@@ -211,7 +293,10 @@ mod tests {
         for (i, shape) in shapes.iter().enumerate() {
             let (small, large) = (shape(256 * 1024), shape(2 * 1024 * 1024));
             let ratio = fastest(&large).as_secs_f64() / fastest(&small).as_secs_f64().max(1e-6);
-            assert!(ratio < 24.0, "shape {i}: 8x the input took x{ratio:.1} the time");
+            assert!(
+                ratio < 24.0,
+                "shape {i}: 8x the input took x{ratio:.1} the time"
+            );
         }
         let many = "{contact.first_name}".repeat(100_000);
         assert_eq!(render(&many, lookup).len(), 300_000);

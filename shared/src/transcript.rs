@@ -27,8 +27,10 @@ pub const NO_EMAIL: Invalid = Invalid::new(
     "This contact has no email address, so there is nowhere to send the transcript; add their email first.",
 );
 /// The conversation is too long to email.
-pub const TOO_LONG: Invalid =
-    Invalid::new("transcript_too_long", "This conversation is too long to email as a transcript (over 1,000,000 characters).");
+pub const TOO_LONG: Invalid = Invalid::new(
+    "transcript_too_long",
+    "This conversation is too long to email as a transcript (over 1,000,000 characters).",
+);
 /// The platform refused the email; the request may be retried with the same key.
 pub const SEND_FAILED: Invalid = Invalid::new(
     "transcript_send_failed",
@@ -45,8 +47,15 @@ string_enum! {
 
 /// Checks a transcript request's key.
 pub fn validate_key(key: &str) -> Result<&str, Invalid> {
-    let ok = (8..=MAX_KEY_LEN).contains(&key.len()) && key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
-    if ok { Ok(key) } else { Err(KEY_INVALID) }
+    let ok = (8..=MAX_KEY_LEN).contains(&key.len())
+        && key
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
+    if ok {
+        Ok(key)
+    } else {
+        Err(KEY_INVALID)
+    }
 }
 
 /// One message as the transcript shows it.
@@ -65,29 +74,55 @@ pub struct Line<'a> {
 /// `21 Nov 2026, 14:03 UTC` for a time in ms since the epoch.
 pub fn time_label(ms: u64) -> String {
     let minutes = (ms / 60_000) % (24 * 60);
-    format!("{}, {:02}:{:02} UTC", date_label(ms), minutes / 60, minutes % 60)
+    format!(
+        "{}, {:02}:{:02} UTC",
+        date_label(ms),
+        minutes / 60,
+        minutes % 60
+    )
 }
 
 /// The transcript email's subject.
 pub fn subject(site_name: &str, started_at: u64) -> String {
-    format!("Transcript of your chat with {} · {}", site_name.trim(), date_label(started_at))
+    format!(
+        "Transcript of your chat with {} · {}",
+        site_name.trim(),
+        date_label(started_at)
+    )
 }
 
 /// The transcript's text: a heading line, then each message as a paragraph
 /// headed by its author (the contact reads "You") and time; `TOO_LONG` past
 /// [`MAX_TEXT_CHARS`]. Linear in the messages' length.
-pub fn text<'a>(site_name: &str, started_at: u64, lines: impl IntoIterator<Item = Line<'a>>) -> Result<String, Invalid> {
+pub fn text<'a>(
+    site_name: &str,
+    started_at: u64,
+    lines: impl IntoIterator<Item = Line<'a>>,
+) -> Result<String, Invalid> {
     let site = site_name.trim();
-    let mut out = format!("Your chat with {site}, started {}.\n", time_label(started_at));
+    let mut out = format!(
+        "Your chat with {site}, started {}.\n",
+        time_label(started_at)
+    );
     let mut chars = out.chars().count();
     for line in lines {
         let who = match line.author {
             Author::Visitor | Author::Contact => "You",
-            Author::Agent => line.author_name.map(str::trim).filter(|n| !n.is_empty()).unwrap_or("Agent"),
+            Author::Agent => line
+                .author_name
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .unwrap_or("Agent"),
             Author::Bot => site,
         };
         // Blank lines inside a message would split it into paragraphs of its own.
-        let body = line.body.replace("\r\n", "\n").split('\n').filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n");
+        let body = line
+            .body
+            .replace("\r\n", "\n")
+            .split('\n')
+            .filter(|l| !l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
         let entry = format!("\n{who} · {}\n{body}\n", time_label(line.at));
         chars += entry.chars().count();
         if chars > MAX_TEXT_CHARS {
@@ -108,13 +143,25 @@ mod tests {
     #[test]
     fn times_are_utc_to_the_minute() {
         assert_eq!(time_label(NOV_21_2026), "21 Nov 2026, 00:00 UTC");
-        assert_eq!(time_label(NOV_21_2026 + (14 * 60 + 3) * 60_000 + 59_999), "21 Nov 2026, 14:03 UTC");
+        assert_eq!(
+            time_label(NOV_21_2026 + (14 * 60 + 3) * 60_000 + 59_999),
+            "21 Nov 2026, 14:03 UTC"
+        );
     }
 
     #[test]
     fn keys_are_bounded_tokens() {
-        assert_eq!(validate_key("0b7e1c2a-8d4f-4f5e-9a3b-1c2d3e4f5a6b"), Ok("0b7e1c2a-8d4f-4f5e-9a3b-1c2d3e4f5a6b"));
-        for bad in ["", "short", "has space in it", &"x".repeat(65), "semi;colon-key"] {
+        assert_eq!(
+            validate_key("0b7e1c2a-8d4f-4f5e-9a3b-1c2d3e4f5a6b"),
+            Ok("0b7e1c2a-8d4f-4f5e-9a3b-1c2d3e4f5a6b")
+        );
+        for bad in [
+            "",
+            "short",
+            "has space in it",
+            &"x".repeat(65),
+            "semi;colon-key",
+        ] {
             assert_eq!(validate_key(bad), Err(KEY_INVALID), "{bad:?}");
         }
     }
@@ -123,10 +170,30 @@ mod tests {
     fn lists_each_message_with_author_and_time() {
         let at = NOV_21_2026 + 14 * 3_600_000;
         let lines = [
-            Line { author: Author::Bot, author_name: None, body: "Hi! How can we help?", at },
-            Line { author: Author::Visitor, author_name: None, body: "Is the <b>sencha</b> organic?\r\n\r\nThanks", at: at + 60_000 },
-            Line { author: Author::Agent, author_name: Some("Robin Ash"), body: "Yes & it ships Monday.", at: at + 120_000 },
-            Line { author: Author::Agent, author_name: None, body: "…", at: at + 180_000 },
+            Line {
+                author: Author::Bot,
+                author_name: None,
+                body: "Hi! How can we help?",
+                at,
+            },
+            Line {
+                author: Author::Visitor,
+                author_name: None,
+                body: "Is the <b>sencha</b> organic?\r\n\r\nThanks",
+                at: at + 60_000,
+            },
+            Line {
+                author: Author::Agent,
+                author_name: Some("Robin Ash"),
+                body: "Yes & it ships Monday.",
+                at: at + 120_000,
+            },
+            Line {
+                author: Author::Agent,
+                author_name: None,
+                body: "…",
+                at: at + 180_000,
+            },
         ];
         let text = text("Juniper & Pine ", NOV_21_2026, lines).unwrap();
         assert_eq!(
@@ -138,13 +205,21 @@ mod tests {
              \nAgent · 21 Nov 2026, 14:03 UTC\n…\n\
              \nReply to this email to continue the conversation.\n"
         );
-        assert_eq!(subject("Juniper & Pine", NOV_21_2026), "Transcript of your chat with Juniper & Pine · 21 Nov 2026");
+        assert_eq!(
+            subject("Juniper & Pine", NOV_21_2026),
+            "Transcript of your chat with Juniper & Pine · 21 Nov 2026"
+        );
     }
 
     #[test]
     fn refuses_what_is_too_long_to_email() {
         let body = "x".repeat(10_000);
-        let line = Line { author: Author::Visitor, author_name: None, body: &body, at: NOV_21_2026 };
+        let line = Line {
+            author: Author::Visitor,
+            author_name: None,
+            body: &body,
+            at: NOV_21_2026,
+        };
         assert!(text("S", 0, std::iter::repeat_n(line, 99)).is_ok());
         assert_eq!(text("S", 0, std::iter::repeat_n(line, 101)), Err(TOO_LONG));
     }

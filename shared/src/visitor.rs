@@ -4,7 +4,6 @@
 //! stores only the SHA-256 of the secret and forgets visitors unseen for
 //! [`VISITOR_TTL_MS`].
 
-
 use crate::digest::{same, sha256_hex};
 use crate::Invalid;
 
@@ -32,7 +31,9 @@ impl<'a> VisitorToken<'a> {
     /// Splits and checks a credential; `TOKEN_INVALID` if it is not well-formed.
     pub fn parse(text: &'a str) -> Result<Self, Invalid> {
         let (visitor_id, secret) = text.split_once('.').ok_or(TOKEN_INVALID)?;
-        let id_ok = visitor_id.strip_prefix("v_").is_some_and(|h| h.len() == 32 && hex::decode(h).is_ok());
+        let id_ok = visitor_id
+            .strip_prefix("v_")
+            .is_some_and(|h| h.len() == 32 && hex::decode(h).is_ok());
         let secret_ok = secret.len() == 64 && hex::decode(secret).is_ok();
         if id_ok && secret_ok {
             Ok(Self { visitor_id, secret })
@@ -108,6 +109,9 @@ mod tests {
         let seen = 1_000_000;
         assert!(!is_expired(seen, seen + VISITOR_TTL_MS));
         assert!(is_expired(seen, seen + VISITOR_TTL_MS + 1));
-        assert!(!is_expired(seen, seen - 5), "clock skew backwards is not expiry");
+        assert!(
+            !is_expired(seen, seen - 5),
+            "clock skew backwards is not expiry"
+        );
     }
 }

@@ -21,7 +21,10 @@ fn with_endings(name: &str, ending: &str) -> Vec<u8> {
         .replace("{{marker}}", "MARK")
         .replace("{{reply_to}}", "reply+c_1.00@juniper.inbound.example.com")
         .replace("{{base64_body}}", "T3JkZXIgMTA0MiBhcnJpdmVkIChNQVJLKQ=="); // "Order 1042 arrived (MARK)"
-    filled.replace("\r\n", "\n").replace('\n', ending).into_bytes()
+    filled
+        .replace("\r\n", "\n")
+        .replace('\n', ending)
+        .into_bytes()
 }
 
 /// The .eml files of the corpus, by name.
@@ -40,10 +43,21 @@ fn corpus() -> Vec<String> {
 /// (which the final delivery writes from MAIL FROM), else the From's address.
 fn envelope_sender(raw: &[u8]) -> String {
     let text = String::from_utf8_lossy(raw);
-    let head = text.split("\r\n\r\n").next().unwrap_or("").split("\n\n").next().unwrap_or("");
+    let head = text
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or("")
+        .split("\n\n")
+        .next()
+        .unwrap_or("");
     head.lines()
         .find_map(|line| line.strip_prefix("Return-Path:"))
-        .map(|path| path.trim().trim_start_matches('<').trim_end_matches('>').to_string())
+        .map(|path| {
+            path.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
         .unwrap_or_else(|| "mia.chen@example.org".into())
 }
 
@@ -75,12 +89,17 @@ fn every_corpus_message_becomes_its_expected_output() {
     let update = std::env::var_os("UPDATE_MAIL_CORPUS").is_some();
     let mut mismatches = Vec::new();
     for name in corpus() {
-        let expected_path = format!("{}/../tests/mail/{}.expected.json", env!("CARGO_MANIFEST_DIR"), name.trim_end_matches(".eml"));
+        let expected_path = format!(
+            "{}/../tests/mail/{}.expected.json",
+            env!("CARGO_MANIFEST_DIR"),
+            name.trim_end_matches(".eml")
+        );
         let outputs: Vec<serde_json::Value> = ["\n", "\r\n"]
             .iter()
             .map(|ending| {
                 let raw = with_endings(&name, ending);
-                let mail = parse(&raw, &envelope_sender(&raw)).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+                let mail = parse(&raw, &envelope_sender(&raw))
+                    .unwrap_or_else(|e| panic!("{name}: {}", e.message));
                 summary(&mail)
             })
             .collect();
@@ -88,10 +107,18 @@ fn every_corpus_message_becomes_its_expected_output() {
         // transfer encoding (e.g. a bounce's delivery-status), which counts its line endings.
         let without_sizes = |v: &serde_json::Value| {
             let mut v = v.clone();
-            v["attachments"].as_array_mut().into_iter().flatten().for_each(|a| a["size"] = serde_json::Value::Null);
+            v["attachments"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .for_each(|a| a["size"] = serde_json::Value::Null);
             v
         };
-        assert_eq!(without_sizes(&outputs[0]), without_sizes(&outputs[1]), "{name}: LF and CRLF line endings must give the same result");
+        assert_eq!(
+            without_sizes(&outputs[0]),
+            without_sizes(&outputs[1]),
+            "{name}: LF and CRLF line endings must give the same result"
+        );
         let rendered = serde_json::to_string_pretty(&outputs[1]).unwrap() + "\n";
         if update {
             std::fs::write(&expected_path, &rendered).unwrap();
@@ -99,14 +126,17 @@ fn every_corpus_message_becomes_its_expected_output() {
         match std::fs::read_to_string(&expected_path) {
             Ok(expected) if expected == rendered => {}
             Ok(_) => mismatches.push(format!("{name}: differs from {expected_path}:\n{rendered}")),
-            Err(_) => mismatches.push(format!("{name}: no {expected_path} (UPDATE_MAIL_CORPUS=1 writes it)")),
+            Err(_) => mismatches.push(format!(
+                "{name}: no {expected_path} (UPDATE_MAIL_CORPUS=1 writes it)"
+            )),
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
 fn parsed(name: &str) -> Mail {
-    parse(&fixture(name), "mia.chen@example.org").unwrap_or_else(|e| panic!("{name}: {}", e.message))
+    parse(&fixture(name), "mia.chen@example.org")
+        .unwrap_or_else(|e| panic!("{name}: {}", e.message))
 }
 
 #[test]
@@ -124,7 +154,9 @@ fn plain_mail_decodes_subject_name_and_body() {
     assert_eq!(mail.subject.as_deref(), Some("Where is my order? ☕"));
     assert_eq!(mail.from_name.as_deref(), Some("Mia Chen"));
     assert_eq!(mail.message_id, "m1@mail.example.org");
-    assert!(mail.body.starts_with("Hello,\n\nI ordered two tins of Morning Fog"));
+    assert!(mail
+        .body
+        .starts_with("Hello,\n\nI ordered two tins of Morning Fog"));
     assert!(mail.flags.is_empty());
 }
 
@@ -135,9 +167,19 @@ fn a_gmail_replys_formatted_view_folds_its_quote() {
     let mail = parsed("gmail-html-reply.eml");
     assert_eq!(mail.body, "Tuesday suits me, thank you! (MARK)");
     let html = mail.body_html.unwrap();
-    let (shown, folded) = html.split_once("<details><summary>Show quoted text</summary>").unwrap_or_else(|| panic!("no fold in {html}"));
-    assert_eq!(shown, "<div>Tuesday suits me, <b>thank you</b>! (MARK)</div><br>");
-    assert!(folded.contains("Juniper &amp; Pine") && folded.contains("Which day suits you?") && folded.ends_with("</details>"), "{folded}");
+    let (shown, folded) = html
+        .split_once("<details><summary>Show quoted text</summary>")
+        .unwrap_or_else(|| panic!("no fold in {html}"));
+    assert_eq!(
+        shown,
+        "<div>Tuesday suits me, <b>thank you</b>! (MARK)</div><br>"
+    );
+    assert!(
+        folded.contains("Juniper &amp; Pine")
+            && folded.contains("Which day suits you?")
+            && folded.ends_with("</details>"),
+        "{folded}"
+    );
 }
 
 #[test]
@@ -145,22 +187,51 @@ fn html_is_sanitised_and_html_only_mail_becomes_text() {
     let alt = parsed("alternative.eml");
     let html = alt.body_html.unwrap();
     assert!(html.contains("<b>gift-wrap</b>"), "{html}");
-    for banned in ["<script", "onclick", "javascript:", "<img", "<iframe", "<form", "<style"] {
+    for banned in [
+        "<script",
+        "onclick",
+        "javascript:",
+        "<img",
+        "<iframe",
+        "<form",
+        "<style",
+    ] {
         assert!(!html.contains(banned), "{banned} in {html}");
     }
     let only = parsed("html-only.eml");
-    assert!(only.body.contains("\n\n- Morning Fog\n- Pine Needle Sencha\n\nBest,\nSam"), "{}", only.body);
+    assert!(
+        only.body
+            .contains("\n\n- Morning Fog\n- Pine Needle Sencha\n\nBest,\nSam"),
+        "{}",
+        only.body
+    );
 }
 
 #[test]
 fn attachments_quotes_threads_and_flags() {
     let att = parsed("attachment.eml");
-    let listed: Vec<_> = att.attachments.iter().map(|a| (a.filename.as_deref(), a.content_type.as_str(), a.size)).collect();
-    assert_eq!(listed, [(Some("invoice-1042.pdf"), "application/pdf", 78), (Some("dent.png"), "image/png", 70)]);
+    let listed: Vec<_> = att
+        .attachments
+        .iter()
+        .map(|a| (a.filename.as_deref(), a.content_type.as_str(), a.size))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (Some("invoice-1042.pdf"), "application/pdf", 78),
+            (Some("dent.png"), "image/png", 70)
+        ]
+    );
     let outlook = parsed("outlook-reply.eml");
     assert_eq!(outlook.body, "It arrived this morning, thank you! (MARK)");
-    assert!(outlook.body_full.unwrap().contains("-----Original Message-----"));
-    assert_eq!(outlook.referenced.first().map(String::as_str), Some("m0@mail.example.org"));
+    assert!(outlook
+        .body_full
+        .unwrap()
+        .contains("-----Original Message-----"));
+    assert_eq!(
+        outlook.referenced.first().map(String::as_str),
+        Some("m0@mail.example.org")
+    );
     assert_eq!(parsed("bulk.eml").flags, [Flag::Bulk]);
     assert_eq!(parsed("auto-reply.eml").flags, [Flag::AutoReply]);
 }
@@ -182,18 +253,30 @@ fn with_attachment(size: usize) -> Vec<u8> {
 #[test]
 fn large_mail_is_processed_header_first_and_says_so() {
     use shared::email::parse::{FULL_PROCESSING_BYTES, HEAD_BYTES};
-    let small = parse(&with_attachment(FULL_PROCESSING_BYTES - 4096), "mia@example.org").unwrap();
+    let small = parse(
+        &with_attachment(FULL_PROCESSING_BYTES - 4096),
+        "mia@example.org",
+    )
+    .unwrap();
     assert_eq!(small.unprocessed_bytes, None);
     assert_eq!(small.attachments.len(), 1);
 
     for size in [FULL_PROCESSING_BYTES + 4096, 25_000_000] {
         let raw = with_attachment(size);
         let mail = parse(&raw, "mia@example.org").unwrap();
-        assert_eq!(mail.unprocessed_bytes, Some((raw.len() - HEAD_BYTES) as u64));
+        assert_eq!(
+            mail.unprocessed_bytes,
+            Some((raw.len() - HEAD_BYTES) as u64)
+        );
         assert_eq!(mail.message_id, "big@example.org", "still stored once");
         assert_eq!(mail.referenced, ["m0@mail.example.org"], "still threaded");
         assert_eq!(mail.subject.as_deref(), Some("Photos"));
-        assert!(mail.body.starts_with("The photos of the dented tin.\n\n[This message is "), "{}", mail.body);
+        assert!(
+            mail.body
+                .starts_with("The photos of the dented tin.\n\n[This message is "),
+            "{}",
+            mail.body
+        );
         assert!(mail.body.ends_with("only its headers and first text part were processed. Its attachments and the rest are in the original.]"));
         assert!(mail.attachments.is_empty() && mail.body_html.is_none());
         let headers: serde_json::Value = serde_json::from_str(&mail.headers_json).unwrap();
@@ -221,8 +304,15 @@ fn a_from_the_envelope_does_not_back_is_flagged_and_unverified() {
     assert_eq!(headers["sender"]["aligned"], false);
     assert_eq!(headers["sender"]["envelope_domain"], "evil.example");
 
-    let forwarded = parse(&raw, "SRS0=abcd=XY=example.org=mia.chen@forwarder.example.net").unwrap();
-    assert!(!forwarded.sender_verified(), "SPF vouched for the forwarder, and no DMARC result names example.org");
+    let forwarded = parse(
+        &raw,
+        "SRS0=abcd=XY=example.org=mia.chen@forwarder.example.net",
+    )
+    .unwrap();
+    assert!(
+        !forwarded.sender_verified(),
+        "SPF vouched for the forwarder, and no DMARC result names example.org"
+    );
     assert_eq!(forwarded.flags, [Flag::SenderUnverified]);
     let bounce = parse(&raw, "").unwrap();
     assert_eq!(bounce.flags, [Flag::Bounce, Flag::SenderUnverified]);
@@ -244,9 +334,15 @@ fn html_beyond_the_budget_is_read_only_to_its_head() {
         paragraph.repeat(2 * MAX_HTML_BYTES / paragraph.len())
     );
     let mail = parse(raw.as_bytes(), "mia.chen@example.org").unwrap();
-    assert!(mail.body.starts_with("Start here (MARK)."), "the head is still read as text");
+    assert!(
+        mail.body.starts_with("Start here (MARK)."),
+        "the head is still read as text"
+    );
     assert!(mail.body.len() < MAX_HTML_BYTES, "but no further");
-    assert_eq!(mail.body_html, None, "no formatted view: the original has it");
+    assert_eq!(
+        mail.body_html, None,
+        "no formatted view: the original has it"
+    );
     let headers: serde_json::Value = serde_json::from_str(&mail.headers_json).unwrap();
     assert!(headers["html_not_processed"]["bytes"].as_u64().unwrap() > MAX_HTML_BYTES as u64);
 }
@@ -256,13 +352,29 @@ fn mail_without_a_message_id_is_named_by_the_hash_of_its_bytes() {
     let raw = b"From: a@example.org\r\nTo: b@example.org\r\nSubject: none\r\n\r\nNo id here.\r\n";
     let mail = parse(raw, "a@example.org").expect("parses");
     let expected = shared::digest::sha256_hex(raw);
-    assert_eq!(mail.message_id, format!("{}@sha256.parley.invalid", &expected[..40]));
-    assert_eq!(parse(raw, "a@example.org").unwrap().message_id, mail.message_id, "a redelivery gets the same id");
+    assert_eq!(
+        mail.message_id,
+        format!("{}@sha256.parley.invalid", &expected[..40])
+    );
+    assert_eq!(
+        parse(raw, "a@example.org").unwrap().message_id,
+        mail.message_id,
+        "a redelivery gets the same id"
+    );
     // Raw 8-bit headers are read as text, but the id is still the hash of the bytes as delivered.
     let latin1 = b"From: J\xf6rg <a@example.org>\r\nSubject: Fr\xf6sche\r\n\r\nNo id here.\r\n";
     let first = parse(latin1, "a@example.org").unwrap();
     assert_eq!(first.subject.as_deref(), Some("Frösche"));
-    assert_eq!(first.message_id, format!("{}@sha256.parley.invalid", &shared::digest::sha256_hex(latin1)[..40]));
-    assert_eq!(parse(latin1, "a@example.org").unwrap().message_id, first.message_id);
+    assert_eq!(
+        first.message_id,
+        format!(
+            "{}@sha256.parley.invalid",
+            &shared::digest::sha256_hex(latin1)[..40]
+        )
+    );
+    assert_eq!(
+        parse(latin1, "a@example.org").unwrap().message_id,
+        first.message_id
+    );
     assert_ne!(first.message_id, mail.message_id, "other bytes, another id");
 }

@@ -19,7 +19,11 @@ fn pipeline(raw: &[u8]) {
 
 /// The pipeline as a forwarder and as a bounce (empty envelope sender) would deliver it.
 fn every_envelope(raw: &[u8]) {
-    for envelope in ["mia@example.org", "SRS0=x=yy=example.org=mia@forwarder.example.net", ""] {
+    for envelope in [
+        "mia@example.org",
+        "SRS0=x=yy=example.org=mia@forwarder.example.net",
+        "",
+    ] {
         if let Ok(mail) = parse(raw, envelope) {
             std::hint::black_box(mail);
         }
@@ -37,27 +41,46 @@ fn message(content_type: &str, headers: &str, body: &str) -> Vec<u8> {
 // ---- shapes, each scaled by `n` (roughly bytes) ----
 
 fn quote_flood(n: usize) -> Vec<u8> {
-    message("text/plain", "", &format!("{}Thanks!\r\n", ">\r\n".repeat(n / 3)))
+    message(
+        "text/plain",
+        "",
+        &format!("{}Thanks!\r\n", ">\r\n".repeat(n / 3)),
+    )
 }
 
 fn quote_flood_indented(n: usize) -> Vec<u8> {
-    message("text/plain", "", &format!("Hi\r\n{}x\r\n", "  > > quoted\r\n".repeat(n / 14)))
+    message(
+        "text/plain",
+        "",
+        &format!("Hi\r\n{}x\r\n", "  > > quoted\r\n".repeat(n / 14)),
+    )
 }
 
 fn attribution_flood(n: usize) -> Vec<u8> {
-    message("text/plain", "", &"On Sat, Mia\r\nFrom: x\r\n".repeat(n / 22))
+    message(
+        "text/plain",
+        "",
+        &"On Sat, Mia\r\nFrom: x\r\n".repeat(n / 22),
+    )
 }
 
 fn many_parts(n: usize) -> Vec<u8> {
     let part = "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"a.bin\"\r\n\r\nxx\r\n";
-    message("multipart/mixed; boundary=\"b\"", "", &format!("{}--b--\r\n", part.repeat(n / part.len())))
+    message(
+        "multipart/mixed; boundary=\"b\"",
+        "",
+        &format!("{}--b--\r\n", part.repeat(n / part.len())),
+    )
 }
 
 fn deep_multipart(n: usize) -> Vec<u8> {
     let depth = n / 60;
     let mut body = String::new();
     for i in 0..depth {
-        body.push_str(&format!("--b{i}\r\nContent-Type: multipart/mixed; boundary=\"b{}\"\r\n\r\n", i + 1));
+        body.push_str(&format!(
+            "--b{i}\r\nContent-Type: multipart/mixed; boundary=\"b{}\"\r\n\r\n",
+            i + 1
+        ));
     }
     body.push_str("text\r\n");
     for i in (0..depth).rev() {
@@ -67,7 +90,11 @@ fn deep_multipart(n: usize) -> Vec<u8> {
 }
 
 fn long_header(n: usize) -> Vec<u8> {
-    message("text/plain", &format!("X-Long: {}\r\n", "a".repeat(n)), "hi")
+    message(
+        "text/plain",
+        &format!("X-Long: {}\r\n", "a".repeat(n)),
+        "hi",
+    )
 }
 
 fn long_subject_words(n: usize) -> Vec<u8> {
@@ -80,7 +107,11 @@ fn long_subject_words(n: usize) -> Vec<u8> {
 
 fn many_references(n: usize) -> Vec<u8> {
     let ids: String = (0..n / 20).map(|i| format!("<{i}@example.org> ")).collect();
-    message("text/plain", &format!("References: {ids}\r\nIn-Reply-To: {ids}\r\n"), "hi")
+    message(
+        "text/plain",
+        &format!("References: {ids}\r\nIn-Reply-To: {ids}\r\n"),
+        "hi",
+    )
 }
 
 fn many_recipients(n: usize) -> Vec<u8> {
@@ -89,7 +120,11 @@ fn many_recipients(n: usize) -> Vec<u8> {
 }
 
 fn many_headers(n: usize) -> Vec<u8> {
-    message("text/plain", &"Received: from a by b; Sat, 21 Nov 2026\r\n".repeat(n / 41), "hi")
+    message(
+        "text/plain",
+        &"Received: from a by b; Sat, 21 Nov 2026\r\n".repeat(n / 41),
+        "hi",
+    )
 }
 
 fn html_nested(n: usize) -> Vec<u8> {
@@ -126,11 +161,19 @@ fn text_and_html(n: usize) -> Vec<u8> {
 }
 
 fn bad_base64(n: usize) -> Vec<u8> {
-    message("text/plain", "Content-Transfer-Encoding: base64\r\n", &"QUJD*!@#$====\r\n".repeat(n / 15))
+    message(
+        "text/plain",
+        "Content-Transfer-Encoding: base64\r\n",
+        &"QUJD*!@#$====\r\n".repeat(n / 15),
+    )
 }
 
 fn bad_quoted_printable(n: usize) -> Vec<u8> {
-    message("text/plain", "Content-Transfer-Encoding: quoted-printable\r\n", &"=ZZ=\r\n=4=\r\n=\r\n".repeat(n / 15))
+    message(
+        "text/plain",
+        "Content-Transfer-Encoding: quoted-printable\r\n",
+        &"=ZZ=\r\n=4=\r\n=\r\n".repeat(n / 15),
+    )
 }
 
 fn near_attributions(n: usize) -> Vec<u8> {
@@ -139,24 +182,41 @@ fn near_attributions(n: usize) -> Vec<u8> {
 }
 
 fn header_labels(n: usize) -> Vec<u8> {
-    message("text/plain", "", &"From: Mia <m@x.org>\r\nx\r\nTo: y\r\n".repeat(n / 32))
+    message(
+        "text/plain",
+        "",
+        &"From: Mia <m@x.org>\r\nx\r\nTo: y\r\n".repeat(n / 32),
+    )
 }
 
 fn wrapped_heads(n: usize) -> Vec<u8> {
-    message("text/plain", "", &"On Sat, 21 Nov 2026 at 09:15, Mia <\r\n".repeat(n / 38))
+    message(
+        "text/plain",
+        "",
+        &"On Sat, 21 Nov 2026 at 09:15, Mia <\r\n".repeat(n / 38),
+    )
 }
 
 fn signature_delimiters(n: usize) -> Vec<u8> {
-    message("text/plain", "", &format!("{}answer\r\n", "-- \r\nline\r\n".repeat(n / 11)))
+    message(
+        "text/plain",
+        "",
+        &format!("{}answer\r\n", "-- \r\nline\r\n".repeat(n / 11)),
+    )
 }
 
 fn uuencode_without_end(n: usize) -> Vec<u8> {
     let line = "M86)C86)C86)C86)C86)C86)C86)C86)C86)C86)C86)C86)C86)C86)C86)C\r\n";
-    message("text/plain", "", &format!("begin 644 a.bin\r\n{}", line.repeat(n / line.len())))
+    message(
+        "text/plain",
+        "",
+        &format!("begin 644 a.bin\r\n{}", line.repeat(n / line.len())),
+    )
 }
 
 fn latin1_bytes(n: usize) -> Vec<u8> {
-    let mut raw = b"From: J\xc3\xb6rg <mia@example.org>\r\nMessage-ID: <m@example.org>\r\nSubject: ".to_vec();
+    let mut raw =
+        b"From: J\xc3\xb6rg <mia@example.org>\r\nMessage-ID: <m@example.org>\r\nSubject: ".to_vec();
     raw.extend(std::iter::repeat_n(0xf6, n / 2));
     raw.extend_from_slice(b"\r\nContent-Type: text/plain\r\n\r\n");
     raw.extend(std::iter::repeat_n(0xe9, n / 2));
@@ -164,7 +224,11 @@ fn latin1_bytes(n: usize) -> Vec<u8> {
 }
 
 fn html_quote_containers(n: usize) -> Vec<u8> {
-    message("text/html", "", &"<blockquote type=cite><div class=gmail_quote>q</div></blockquote>x".repeat(n / 66))
+    message(
+        "text/html",
+        "",
+        &"<blockquote type=cite><div class=gmail_quote>q</div></blockquote>x".repeat(n / 66),
+    )
 }
 
 /// Many paragraphs of answer above a Gmail quote of as many paragraphs, in a
@@ -185,7 +249,13 @@ fn html_fold_gmail(n: usize) -> Vec<u8> {
 fn html_fold_header_block(n: usize) -> Vec<u8> {
     let k = n / 60;
     let header = "<div><b>From:</b> Mia &lt;mia@example.org&gt;<br><b>Sent:</b> Monday<br><b>To:</b> Support<br><b>Subject:</b> Re</div>";
-    let html = format!("{}{}{header}{}{}", "<div><span>x</span>".repeat(200), "<p>line</p>".repeat(k), "<p>quoted</p>".repeat(k), "</div>".repeat(200));
+    let html = format!(
+        "{}{}{header}{}{}",
+        "<div><span>x</span>".repeat(200),
+        "<p>line</p>".repeat(k),
+        "<p>quoted</p>".repeat(k),
+        "</div>".repeat(200)
+    );
     message("text/html", "", &html)
 }
 
@@ -193,7 +263,10 @@ fn html_fold_header_block(n: usize) -> Vec<u8> {
 /// candidate that the next text drops, and an Outlook marker at the end.
 fn html_fold_candidates(n: usize) -> Vec<u8> {
     let k = n / 70;
-    let html = format!("{}<div id=divRplyFwdMsg>From: Mia</div><p>old</p>", "<div class=gmail_signature>s</div><p>new</p>".repeat(k));
+    let html = format!(
+        "{}<div id=divRplyFwdMsg>From: Mia</div><p>old</p>",
+        "<div class=gmail_signature>s</div><p>new</p>".repeat(k)
+    );
     message("text/html", "", &html)
 }
 
@@ -242,7 +315,10 @@ const SHAPES: &[(&str, Shape)] = &[
     ("8-bit headers and body", latin1_bytes),
     ("HTML quote containers", html_quote_containers),
     ("formatted view: Gmail quote folded", html_fold_gmail),
-    ("formatted view: header block folded", html_fold_header_block),
+    (
+        "formatted view: header block folded",
+        html_fold_header_block,
+    ),
     ("formatted view: fold candidates", html_fold_candidates),
     ("8-bit file names", latin1_file_names),
 ];
@@ -261,7 +337,11 @@ fn fastest(raw: &[u8], runs: usize) -> Duration {
 
 /// Base size of the linearity checks: small in debug builds so `make unit`
 /// stays quick, larger in release where each run is faster.
-const BASE: usize = if cfg!(debug_assertions) { 16 * 1024 } else { 128 * 1024 };
+const BASE: usize = if cfg!(debug_assertions) {
+    16 * 1024
+} else {
+    128 * 1024
+};
 
 #[test]
 fn every_shape_is_linear() {
@@ -273,7 +353,11 @@ fn every_shape_is_linear() {
         let (t_small, t_large) = (fastest(&small, 3), fastest(&large, 3));
         let ratio = t_large.as_secs_f64() / t_small.as_secs_f64().max(1e-6);
         report.push(format!("{name}: {t_small:?} → {t_large:?} (×{ratio:.1})"));
-        assert!(ratio < 24.0, "{name} is not linear: 8× the input took ×{ratio:.1} the time\n{}", report.join("\n"));
+        assert!(
+            ratio < 24.0,
+            "{name} is not linear: 8× the input took ×{ratio:.1} the time\n{}",
+            report.join("\n")
+        );
     }
     println!("{}", report.join("\n"));
 }
@@ -284,7 +368,13 @@ fn extreme_inputs_do_not_panic() {
     pipeline(&long_header(1 << 20)); // a 1 MB header line
     pipeline(&deep_multipart(5_000 * 60)); // 5,000 nested multiparts
     pipeline(&html_nested(1 << 20));
-    let tiny: [&[u8]; 5] = [b"", b"\r\n\r\n", &[0xff; 4096], b"From: <>\r\n\r\n", b"From: a@b\r\nContent-Type: multipart/mixed\r\n\r\n--"];
+    let tiny: [&[u8]; 5] = [
+        b"",
+        b"\r\n\r\n",
+        &[0xff; 4096],
+        b"From: <>\r\n\r\n",
+        b"From: a@b\r\nContent-Type: multipart/mixed\r\n\r\n--",
+    ];
     for raw in tiny {
         every_envelope(raw);
     }
@@ -350,18 +440,35 @@ proptest! {
 #[test]
 fn the_file_name_shape_decodes() {
     let mail = shared::email::parse::parse(&latin1_file_names(BASE), "sam@example.com").unwrap();
-    assert!(mail.attachments.len() > 100 && mail.attachments.iter().all(|a| a.filename.as_deref() == Some("Frösche.bin")));
+    assert!(
+        mail.attachments.len() > 100
+            && mail
+                .attachments
+                .iter()
+                .all(|a| a.filename.as_deref() == Some("Frösche.bin"))
+    );
 }
 
 /// The formatted-view shapes of the linearity check do fold their history
 /// (so the check measures the folding, not a shortcut past it).
 #[test]
 fn the_fold_shapes_fold() {
-    let shapes = [(html_fold_gmail as Shape, "new text", "quoted"), (html_fold_header_block, "line", "Sent:"), (html_fold_candidates, "new", "old")];
+    let shapes = [
+        (html_fold_gmail as Shape, "new text", "quoted"),
+        (html_fold_header_block, "line", "Sent:"),
+        (html_fold_candidates, "new", "old"),
+    ];
     for (make, answer, history) in shapes {
         let mail = shared::email::parse::parse(&make(BASE), "sam@example.com").unwrap();
-        let html = mail.body_html.unwrap_or_else(|| panic!("{answer}: no formatted view"));
-        let (shown, folded) = html.split_once("<details><summary>").unwrap_or_else(|| panic!("{answer}: nothing folded"));
-        assert!(shown.contains(answer) && !shown.contains(history) && folded.contains(history), "{answer} shown, {history} folded");
+        let html = mail
+            .body_html
+            .unwrap_or_else(|| panic!("{answer}: no formatted view"));
+        let (shown, folded) = html
+            .split_once("<details><summary>")
+            .unwrap_or_else(|| panic!("{answer}: nothing folded"));
+        assert!(
+            shown.contains(answer) && !shown.contains(history) && folded.contains(history),
+            "{answer} shown, {history} folded"
+        );
     }
 }

@@ -50,17 +50,33 @@ fn broken(mail: &Mail, expected: &Value) -> Vec<String> {
     if let Some(body) = expected["body_nospace"].as_str() {
         let squeezed: String = mail.body.split_whitespace().collect();
         if squeezed != body {
-            wrong.push(format!("body is {:?}, expected (whitespace aside) {body:?}", mail.body));
+            wrong.push(format!(
+                "body is {:?}, expected (whitespace aside) {body:?}",
+                mail.body
+            ));
         }
     }
-    for shown in expected["shown"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+    for shown in expected["shown"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
         if !mail.body.contains(shown) {
             wrong.push(format!("{shown:?} is not visible in {:?}", mail.body));
         }
     }
-    for away in expected["folded_away"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+    for away in expected["folded_away"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
         if mail.body.contains(away) || !full.contains(away) {
-            wrong.push(format!("{away:?} is not folded away (visible: {:?})", mail.body));
+            wrong.push(format!(
+                "{away:?} is not folded away (visible: {:?})",
+                mail.body
+            ));
         }
     }
     if let Some(folded) = expected.get("folded") {
@@ -69,7 +85,11 @@ fn broken(mail: &Mail, expected: &Value) -> Vec<String> {
             wrong.push(format!("folded {actual:?}, expected {folded}"));
         }
     }
-    for (key, actual) in [("subject", mail.subject.clone()), ("from_email", Some(mail.from_email.clone())), ("from_name", mail.from_name.clone())] {
+    for (key, actual) in [
+        ("subject", mail.subject.clone()),
+        ("from_email", Some(mail.from_email.clone())),
+        ("from_name", mail.from_name.clone()),
+    ] {
         if let Some(want) = expected.get(key) {
             if want.as_str() != actual.as_deref() {
                 wrong.push(format!("{key} is {actual:?}, expected {want}"));
@@ -84,8 +104,11 @@ fn broken(mail: &Mail, expected: &Value) -> Vec<String> {
     }
     wrong.extend(broken_html(mail, expected));
     if let Some(files) = expected.get("attachments") {
-        let actual: Vec<Value> =
-            mail.attachments.iter().map(|a| serde_json::json!({ "filename": a.filename, "size": a.size })).collect();
+        let actual: Vec<Value> = mail
+            .attachments
+            .iter()
+            .map(|a| serde_json::json!({ "filename": a.filename, "size": a.size }))
+            .collect();
         if *files != Value::Array(actual.clone()) {
             wrong.push(format!("attachments are {actual:?}, expected {files}"));
         }
@@ -99,24 +122,45 @@ fn broken_html(mail: &Mail, expected: &Value) -> Vec<String> {
     if expected.get("html_folded").is_none() {
         return wrong;
     }
-    let Some(html) = &mail.body_html else { return vec!["no formatted view".into()] };
+    let Some(html) = &mail.body_html else {
+        return vec!["no formatted view".into()];
+    };
     let (shown, folded) = match html.split_once("<details><summary>") {
         Some((shown, folded)) => (html_to_text(shown), Some(folded)),
         None => (html_to_text(html), None),
     };
-    let summary = folded.and_then(|f| f.split_once("</summary>")).map(|(summary, _)| summary);
+    let summary = folded
+        .and_then(|f| f.split_once("</summary>"))
+        .map(|(summary, _)| summary);
     if expected["html_folded"].as_str() != summary {
-        wrong.push(format!("the formatted view folds under {summary:?}, expected {}", expected["html_folded"]));
+        wrong.push(format!(
+            "the formatted view folds under {summary:?}, expected {}",
+            expected["html_folded"]
+        ));
     }
     let folded = folded.map(html_to_text).unwrap_or_default();
-    for want in expected["html_shown"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+    for want in expected["html_shown"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
         if !shown.contains(want) {
-            wrong.push(format!("{want:?} is not visible in the formatted view {shown:?}"));
+            wrong.push(format!(
+                "{want:?} is not visible in the formatted view {shown:?}"
+            ));
         }
     }
-    for away in expected["html_folded_away"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+    for away in expected["html_folded_away"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
         if shown.contains(away) || !folded.contains(away) {
-            wrong.push(format!("{away:?} is not folded away in the formatted view {shown:?}"));
+            wrong.push(format!(
+                "{away:?} is not folded away in the formatted view {shown:?}"
+            ));
         }
     }
     wrong
@@ -127,7 +171,11 @@ fn broken_html(mail: &Mail, expected: &Value) -> Vec<String> {
 #[test]
 fn every_real_world_reply_shows_its_answer_and_folds_its_history() {
     let files = emls(&root());
-    assert!(files.len() >= MIN_CASES, "the real-world corpus has {} replies, fewer than 150", files.len());
+    assert!(
+        files.len() >= MIN_CASES,
+        "the real-world corpus has {} replies, fewer than 150",
+        files.len()
+    );
     let mut failures = Vec::new();
     for path in &files {
         let name = path.strip_prefix(root()).unwrap().display().to_string();
@@ -140,10 +188,18 @@ fn every_real_world_reply_shows_its_answer_and_folds_its_history() {
                 continue;
             }
         };
-        assert!(expected["source"].is_string(), "{name}: every case names its source");
-        let lf: Vec<u8> = String::from_utf8_lossy(&raw).replace("\r\n", "\n").into_bytes();
-        let crlf: Vec<u8> = String::from_utf8_lossy(&lf).replace('\n', "\r\n").into_bytes();
-        let original = parse(&raw, "sam@example.com").unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        assert!(
+            expected["source"].is_string(),
+            "{name}: every case names its source"
+        );
+        let lf: Vec<u8> = String::from_utf8_lossy(&raw)
+            .replace("\r\n", "\n")
+            .into_bytes();
+        let crlf: Vec<u8> = String::from_utf8_lossy(&lf)
+            .replace('\n', "\r\n")
+            .into_bytes();
+        let original =
+            parse(&raw, "sam@example.com").unwrap_or_else(|e| panic!("{name}: {}", e.message));
         for wrong in broken(&original, &expected) {
             failures.push(format!("{name}: {wrong}"));
         }
@@ -151,10 +207,19 @@ fn every_real_world_reply_shows_its_answer_and_folds_its_history() {
             for other in [&lf, &crlf] {
                 let mail = parse(other, "sam@example.com").unwrap();
                 if mail.body != original.body {
-                    failures.push(format!("{name}: line endings change the body to {:?}", mail.body));
+                    failures.push(format!(
+                        "{name}: line endings change the body to {:?}",
+                        mail.body
+                    ));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} real-world replies are wrong:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} real-world replies are wrong:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }

@@ -25,7 +25,10 @@ struct Failure {
 
 impl Failure {
     fn network() -> Self {
-        Failure { status: 0, body: JsValue::NULL }
+        Failure {
+            status: 0,
+            body: JsValue::NULL,
+        }
     }
 
     /// The worker's `error` object, if it sent one.
@@ -40,7 +43,9 @@ impl Failure {
 
     /// Per-field rule violations the worker reported, as `(field, message)`.
     fn field_errors(&self) -> Vec<(FormField, String)> {
-        let Ok(fields) = Reflect::get(&self.error(), &"fields".into()) else { return Vec::new() };
+        let Ok(fields) = Reflect::get(&self.error(), &"fields".into()) else {
+            return Vec::new();
+        };
         if fields.is_undefined() || fields.is_null() {
             return Vec::new();
         }
@@ -48,8 +53,14 @@ impl Failure {
             .iter()
             .filter_map(|f| {
                 let entry = Reflect::get(&fields, &f.as_str().into()).ok()?;
-                let (code, message) = (text(&entry, "code").unwrap_or_default(), text(&entry, "message")?);
-                Some((*f, shared::i18n::rule(&code, &message, crate::locale::get()).to_string()))
+                let (code, message) = (
+                    text(&entry, "code").unwrap_or_default(),
+                    text(&entry, "message")?,
+                );
+                Some((
+                    *f,
+                    shared::i18n::rule(&code, &message, crate::locale::get()).to_string(),
+                ))
             })
             .collect()
     }
@@ -78,9 +89,17 @@ fn visitor_state(answer: &JsValue) -> VisitorState {
     let known = Reflect::get(&visitor, &"known".into())
         .ok()
         .filter(js_sys::Array::is_array)
-        .map(|k| js_sys::Array::from(&k).iter().filter_map(|f| FormField::parse(&f.as_string()?)).collect())
+        .map(|k| {
+            js_sys::Array::from(&k)
+                .iter()
+                .filter_map(|f| FormField::parse(&f.as_string()?))
+                .collect()
+        })
         .unwrap_or_default();
-    let form_done = Reflect::get(&visitor, &"form_done".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+    let form_done = Reflect::get(&visitor, &"form_done".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
     VisitorState { known, form_done }
 }
 
@@ -133,7 +152,11 @@ pub fn set(obj: &Object, key: &str, value: &str) {
 
 /// `n` in decimal (the widget carries no integer formatting: see TOOLCHAIN.md).
 pub fn decimal(n: u64) -> String {
-    let mut out = if n >= 10 { decimal(n / 10) } else { String::new() };
+    let mut out = if n >= 10 {
+        decimal(n / 10)
+    } else {
+        String::new()
+    };
     out.push(char::from(b'0' + (n % 10) as u8));
     out
 }
@@ -165,13 +188,26 @@ impl Api {
             all(&Array::of2(&response.status().into(), &json)).into()
         });
         let offline = step(|_| Array::of2(&0.into(), &JsValue::NULL).into());
-        Self { base: base.to_string(), read, offline }
+        Self {
+            base: base.to_string(),
+            read,
+            offline,
+        }
     }
 
-    fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Object>, answered: Answered) {
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Object>,
+        answered: Answered,
+    ) {
         let init = RequestInit::new();
         init.set_method(method);
-        let Ok(headers) = Headers::new() else { return answered(Err(Failure::network())) };
+        let Ok(headers) = Headers::new() else {
+            return answered(Err(Failure::network()));
+        };
         if let Some(token) = token {
             let _ = headers.set("authorization", &["Bearer ", token].concat());
         }
@@ -182,12 +218,21 @@ impl Api {
             }
         }
         init.set_headers(&headers);
-        let Some(window) = web_sys::window() else { return answered(Err(Failure::network())) };
+        let Some(window) = web_sys::window() else {
+            return answered(Err(Failure::network()));
+        };
         let url = [self.base.as_str(), path].concat();
         let done = Closure::once_into_js(move |answer: JsValue| {
-            let status = Reflect::get_u32(&answer, 0).ok().and_then(|s| s.as_f64()).unwrap_or(0.0) as u16;
+            let status = Reflect::get_u32(&answer, 0)
+                .ok()
+                .and_then(|s| s.as_f64())
+                .unwrap_or(0.0) as u16;
             let body = Reflect::get_u32(&answer, 1).unwrap_or(JsValue::NULL);
-            answered(if (200..300).contains(&status) { Ok(body) } else { Err(Failure { status, body }) });
+            answered(if (200..300).contains(&status) {
+                Ok(body)
+            } else {
+                Err(Failure { status, body })
+            });
         });
         let fetched: Thenable = window.fetch_with_str_and_init(&url, &init).unchecked_into();
         fetched.then(&self.read).catch(&self.offline).then(&done);
@@ -201,30 +246,57 @@ pub fn parse_config(config: &JsValue) -> Option<Config> {
         return None;
     }
     let form = Reflect::get(config, &"form".into()).unwrap_or(JsValue::NULL);
-    let mode = |field: &str| text(&form, field).and_then(|m| FieldMode::parse(&m)).unwrap_or(FieldMode::Hidden);
+    let mode = |field: &str| {
+        text(&form, field)
+            .and_then(|m| FieldMode::parse(&m))
+            .unwrap_or(FieldMode::Hidden)
+    };
     let text = |key: &str| text(config, key).unwrap_or_default();
     Some(Config {
         name: text("name"),
         position: text("position"),
         greeting: text("greeting"),
         offline: text("offline"),
-        greeting_fr: Reflect::get(config, &"greetings".into()).ok().and_then(|g| self::text(&g, "fr")),
-        offline_fr: Reflect::get(config, &"offlines".into()).ok().and_then(|g| self::text(&g, "fr")),
-        form: FormConfig { phone: mode("phone"), company: mode("company"), full_name: mode("full_name") },
+        greeting_fr: Reflect::get(config, &"greetings".into())
+            .ok()
+            .and_then(|g| self::text(&g, "fr")),
+        offline_fr: Reflect::get(config, &"offlines".into())
+            .ok()
+            .and_then(|g| self::text(&g, "fr")),
+        form: FormConfig {
+            phone: mode("phone"),
+            company: mode("company"),
+            full_name: mode("full_name"),
+        },
     })
 }
 
 impl Api {
     /// Creates a visitor of the site: its token, or `None`.
     pub fn create_visitor(&self, site: &str, generation: u32, done: Done) {
-        self.call("POST", &["/api/widget/sites/", site, "/visitors"].concat(), None, None, Box::new(move |created| {
-            done(Action::Created { generation, token: created.ok().and_then(|c| text(&c, "token")) });
-        }));
+        self.call(
+            "POST",
+            &["/api/widget/sites/", site, "/visitors"].concat(),
+            None,
+            None,
+            Box::new(move |created| {
+                done(Action::Created {
+                    generation,
+                    token: created.ok().and_then(|c| text(&c, "token")),
+                });
+            }),
+        );
     }
 
     /// The live socket's address (`ws:` or `wss:`), naming the site (for a socket without a visitor).
     pub fn live_url(&self, site: &str) -> String {
-        ["ws", self.base.get(4..).unwrap_or_default(), "/api/widget/live?site=", site].concat()
+        [
+            "ws",
+            self.base.get(4..).unwrap_or_default(),
+            "/api/widget/live?site=",
+            site,
+        ]
+        .concat()
     }
 
     /// The visitor's stored messages numbered after `after`, oldest first, what
@@ -235,14 +307,29 @@ impl Api {
             path.push_str("?after=");
             path.push_str(&decimal(after));
         }
-        self.call("GET", &path, Some(token), None, Box::new(move |answer| {
-            let answer = answer.and_then(|answer| {
-                let messages: Array = Reflect::get(&answer, &"messages".into()).map_err(|_| Failure::network())?.unchecked_into();
-                let seen_at = number(&answer, "seen_at").unwrap_or(0.0);
-                Ok((messages.iter().filter_map(|m| line(&m)).collect(), visitor_state(&answer), seen_at))
-            });
-            done(Action::Loaded { generation, answer: answer.map_err(|f| f.status) });
-        }));
+        self.call(
+            "GET",
+            &path,
+            Some(token),
+            None,
+            Box::new(move |answer| {
+                let answer = answer.and_then(|answer| {
+                    let messages: Array = Reflect::get(&answer, &"messages".into())
+                        .map_err(|_| Failure::network())?
+                        .unchecked_into();
+                    let seen_at = number(&answer, "seen_at").unwrap_or(0.0);
+                    Ok((
+                        messages.iter().filter_map(|m| line(&m)).collect(),
+                        visitor_state(&answer),
+                        seen_at,
+                    ))
+                });
+                done(Action::Loaded {
+                    generation,
+                    answer: answer.map_err(|f| f.status),
+                });
+            }),
+        );
     }
 
     /// Submits the Form step's answer.
@@ -251,20 +338,35 @@ impl Api {
         for (field, value) in answer {
             set(&payload, field.as_str(), value);
         }
-        self.call("POST", "/api/widget/contact", Some(token), Some(&payload), Box::new(move |answer| {
-            let answer = answer.map(|a| visitor_state(&a)).map_err(|f| (f.field_errors(), f.message()));
-            done(Action::FormAnswered { generation, answer });
-        }));
+        self.call(
+            "POST",
+            "/api/widget/contact",
+            Some(token),
+            Some(&payload),
+            Box::new(move |answer| {
+                let answer = answer
+                    .map(|a| visitor_state(&a))
+                    .map_err(|f| (f.field_errors(), f.message()));
+                done(Action::FormAnswered { generation, answer });
+            }),
+        );
     }
 
     /// Tells the worker who the host page says the visitor is.
     pub fn identify(&self, token: &str, identity: &Object, generation: u32, done: Done) {
-        self.call("POST", "/api/widget/identify", Some(token), Some(identity), Box::new(move |answer| {
-            let answer = answer
-                .map(|a| visitor_state(&a))
-                .map_err(|f| f.message().unwrap_or_else(|| "the chat service could not be reached".into()));
-            done(Action::Identified { generation, answer });
-        }));
+        self.call(
+            "POST",
+            "/api/widget/identify",
+            Some(token),
+            Some(identity),
+            Box::new(move |answer| {
+                let answer = answer.map(|a| visitor_state(&a)).map_err(|f| {
+                    f.message()
+                        .unwrap_or_else(|| "the chat service could not be reached".into())
+                });
+                done(Action::Identified { generation, answer });
+            }),
+        );
     }
 
     /// Sends one message; the same `client_id` never stores it twice.
@@ -272,13 +374,24 @@ impl Api {
         let payload = Object::new();
         set(&payload, "client_message_id", &client_id);
         set(&payload, "body", body);
-        self.call("POST", "/api/widget/messages", Some(token), Some(&payload), Box::new(move |answer| {
-            let answer = answer.and_then(|answer| {
-                let message = Reflect::get(&answer, &"message".into()).map_err(|_| Failure::network())?;
-                line(&message).ok_or(Failure::network())
-            });
-            done(Action::Sent { generation, client_id, answer: answer.map_err(|f| f.status) });
-        }));
+        self.call(
+            "POST",
+            "/api/widget/messages",
+            Some(token),
+            Some(&payload),
+            Box::new(move |answer| {
+                let answer = answer.and_then(|answer| {
+                    let message =
+                        Reflect::get(&answer, &"message".into()).map_err(|_| Failure::network())?;
+                    line(&message).ok_or(Failure::network())
+                });
+                done(Action::Sent {
+                    generation,
+                    client_id,
+                    answer: answer.map_err(|f| f.status),
+                });
+            }),
+        );
     }
 }
 

@@ -7,7 +7,10 @@ use web_sys::HtmlDocument;
 use shared::visitor::COOKIE_NAME;
 
 fn document() -> Option<HtmlDocument> {
-    web_sys::window()?.document()?.dyn_into::<HtmlDocument>().ok()
+    web_sys::window()?
+        .document()?
+        .dyn_into::<HtmlDocument>()
+        .ok()
 }
 
 /// The stored visitor token, if any.
@@ -35,8 +38,18 @@ pub fn clear() {
 
 fn set(value: &str, max_age: &str) {
     let Some(doc) = document() else { return };
-    let secure = web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:");
-    let mut cookie = [COOKIE_NAME, "=", value, "; Max-Age=", max_age, "; Path=/; SameSite=Lax"].concat();
+    let secure = web_sys::window()
+        .and_then(|w| w.location().protocol().ok())
+        .is_some_and(|p| p == "https:");
+    let mut cookie = [
+        COOKIE_NAME,
+        "=",
+        value,
+        "; Max-Age=",
+        max_age,
+        "; Path=/; SameSite=Lax",
+    ]
+    .concat();
     if secure {
         cookie.push_str("; Secure");
     }

@@ -6,7 +6,9 @@ use web_sys::{CustomEvent, CustomEventInit};
 
 /// Dispatches `parley:{name}` on `window` with `detail`.
 pub fn emit(name: &str, detail: &JsValue) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let init = CustomEventInit::new();
     init.set_detail(detail);
     if let Ok(event) = CustomEvent::new_with_event_init_dict(&["parley:", name].concat(), &init) {

@@ -82,34 +82,71 @@ impl FormStep {
             FormStep::Asking(_) if ask.is_empty() => *self = FormStep::Hidden,
             FormStep::Asking(_) => {}
             _ if ask.is_empty() => {}
-            _ => *self = FormStep::Asking(Asking { fields: ask, errors: Vec::new(), notice: String::new(), busy: false, revision: 0 }),
+            _ => {
+                *self = FormStep::Asking(Asking {
+                    fields: ask,
+                    errors: Vec::new(),
+                    notice: String::new(),
+                    busy: false,
+                    revision: 0,
+                })
+            }
         }
     }
 
     /// Checks what the visitor typed. On errors, shows them and returns `None`;
     /// otherwise marks the step busy and returns the answer to send.
-    pub fn submit(&mut self, config: &FormConfig, values: &Values, email_known: bool) -> Option<Answer> {
-        let FormStep::Asking(asking) = self else { return None };
+    pub fn submit(
+        &mut self,
+        config: &FormConfig,
+        values: &Values,
+        email_known: bool,
+    ) -> Option<Answer> {
+        let FormStep::Asking(asking) = self else {
+            return None;
+        };
         if let Err(errors) = config.validate(&input(values), email_known) {
             let said = |code, message| i18n::rule(code, message, crate::locale::get()).to_string();
-            asking.show(errors.iter().map(|(f, rule)| (*f, said(rule.code, rule.message))).collect(), asking.notice.clone(), asking.busy);
+            asking.show(
+                errors
+                    .iter()
+                    .map(|(f, rule)| (*f, said(rule.code, rule.message)))
+                    .collect(),
+                asking.notice.clone(),
+                asking.busy,
+            );
             return None;
         }
         asking.show(Vec::new(), String::new(), true);
         let answer = FormField::ALL
             .iter()
             .zip(values.iter())
-            .filter_map(|(field, value)| Some((*field, value.as_deref().map(str::trim).filter(|v| !v.is_empty())?.to_string())))
+            .filter_map(|(field, value)| {
+                Some((
+                    *field,
+                    value
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())?
+                        .to_string(),
+                ))
+            })
             .collect();
         Some(answer)
     }
 
     /// The worker refused the answer: shows its per-field errors, or else its message.
     pub fn refused(&mut self, fields: Vec<(FormField, String)>, message: Option<String>) {
-        let FormStep::Asking(asking) = self else { return };
+        let FormStep::Asking(asking) = self else {
+            return;
+        };
         if fields.is_empty() {
             let errors = asking.errors.clone();
-            asking.show(errors, message.unwrap_or_else(|| crate::locale::t(Text::DetailsFailed).into()), false);
+            asking.show(
+                errors,
+                message.unwrap_or_else(|| crate::locale::t(Text::DetailsFailed).into()),
+                false,
+            );
         } else {
             let notice = asking.notice.clone();
             asking.show(fields, notice, false);
@@ -121,10 +158,17 @@ impl FormStep {
 mod tests {
     use super::*;
 
-    const CONFIG: FormConfig = FormConfig { phone: FieldMode::Required, company: FieldMode::Hidden, full_name: FieldMode::Optional };
+    const CONFIG: FormConfig = FormConfig {
+        phone: FieldMode::Required,
+        company: FieldMode::Hidden,
+        full_name: FieldMode::Optional,
+    };
 
     fn visitor(known: &[FormField], form_done: bool) -> VisitorState {
-        VisitorState { known: known.to_vec(), form_done }
+        VisitorState {
+            known: known.to_vec(),
+            form_done,
+        }
     }
 
     fn asking(step: &FormStep) -> &Asking {
@@ -140,13 +184,35 @@ mod tests {
         step.update(&CONFIG, Some(&visitor(&[], false)), false);
         assert_eq!(step, FormStep::Hidden, "not before the visitor writes");
         step.update(&CONFIG, None, true);
-        assert_eq!(step, FormStep::Hidden, "not before the worker says what it knows");
+        assert_eq!(
+            step,
+            FormStep::Hidden,
+            "not before the worker says what it knows"
+        );
         step.update(&CONFIG, Some(&visitor(&[FormField::Email], false)), true);
-        assert_eq!(asking(&step).fields, vec![(FormField::Phone, FieldMode::Required), (FormField::FullName, FieldMode::Optional)]);
-        step.update(&CONFIG, Some(&visitor(&[FormField::Email, FormField::Phone], false)), true);
-        assert_eq!(asking(&step).fields.len(), 2, "a shown step keeps its fields (and what was typed)");
+        assert_eq!(
+            asking(&step).fields,
+            vec![
+                (FormField::Phone, FieldMode::Required),
+                (FormField::FullName, FieldMode::Optional)
+            ]
+        );
+        step.update(
+            &CONFIG,
+            Some(&visitor(&[FormField::Email, FormField::Phone], false)),
+            true,
+        );
+        assert_eq!(
+            asking(&step).fields.len(),
+            2,
+            "a shown step keeps its fields (and what was typed)"
+        );
         step.update(&CONFIG, Some(&visitor(&[], true)), true);
-        assert_eq!(step, FormStep::Hidden, "an answered step is not asked again");
+        assert_eq!(
+            step,
+            FormStep::Hidden,
+            "an answered step is not asked again"
+        );
     }
 
     #[test]
@@ -162,7 +228,12 @@ mod tests {
     fn submit_checks_the_rules_then_sends_trimmed_values() {
         let mut step = FormStep::Hidden;
         step.update(&CONFIG, Some(&visitor(&[], false)), true);
-        let mut values: Values = [Some("grace@".into()), Some("".into()), None, Some("  ".into())];
+        let mut values: Values = [
+            Some("grace@".into()),
+            Some("".into()),
+            None,
+            Some("  ".into()),
+        ];
         assert_eq!(step.submit(&CONFIG, &values, false), None);
         let shown = asking(&step);
         let fields: Vec<_> = shown.errors.iter().map(|(f, _)| *f).collect();
@@ -173,7 +244,13 @@ mod tests {
         values[0] = Some(" grace@navy.example ".into());
         values[1] = Some("+1 202 555 0143".into());
         let answer = step.submit(&CONFIG, &values, false).expect("valid");
-        assert_eq!(answer, vec![(FormField::Email, "grace@navy.example".into()), (FormField::Phone, "+1 202 555 0143".into())]);
+        assert_eq!(
+            answer,
+            vec![
+                (FormField::Email, "grace@navy.example".into()),
+                (FormField::Phone, "+1 202 555 0143".into())
+            ]
+        );
         let shown = asking(&step);
         assert!(shown.busy && shown.errors.is_empty() && shown.revision != revision);
     }
@@ -182,10 +259,25 @@ mod tests {
     fn a_refusal_shows_the_workers_reasons() {
         let mut step = FormStep::Hidden;
         step.update(&CONFIG, Some(&visitor(&[], false)), true);
-        step.submit(&CONFIG, &[Some("a@b.example".into()), Some("+44 20 7183 8750".into()), None, None], false);
+        step.submit(
+            &CONFIG,
+            &[
+                Some("a@b.example".into()),
+                Some("+44 20 7183 8750".into()),
+                None,
+                None,
+            ],
+            false,
+        );
         step.refused(Vec::new(), None);
-        assert_eq!((asking(&step).notice.as_str(), asking(&step).busy), (Text::DetailsFailed.get(shared::i18n::Locale::En), false));
+        assert_eq!(
+            (asking(&step).notice.as_str(), asking(&step).busy),
+            (Text::DetailsFailed.get(shared::i18n::Locale::En), false)
+        );
         step.refused(vec![(FormField::Email, "taken".into())], None);
-        assert_eq!(asking(&step).errors, vec![(FormField::Email, "taken".to_string())]);
+        assert_eq!(
+            asking(&step).errors,
+            vec![(FormField::Email, "taken".to_string())]
+        );
     }
 }

@@ -2,8 +2,8 @@
 //! field. It lives outside the re-rendered message list, so nothing the visitor
 //! types is lost while replies arrive. What it shows comes from [`crate::form`].
 
-use shared::form::{FieldMode, FormField};
 use crate::locale::t;
+use shared::form::{FieldMode, FormField};
 use shared::i18n::{field_label, Text};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement};
@@ -27,7 +27,9 @@ pub struct FormView {
 }
 
 fn el(doc: &Document, tag: &str, class: &str) -> Element {
-    let e = doc.create_element(tag).unwrap_or_else(|_| wasm_bindgen::throw_str(tag));
+    let e = doc
+        .create_element(tag)
+        .unwrap_or_else(|_| wasm_bindgen::throw_str(tag));
     e.set_class_name(class);
     e
 }
@@ -86,7 +88,11 @@ impl FormView {
             attr(&error, "id", &error_id);
             row.append_with_node_3(&label, &input, &error).ok();
             element.append_child(&row).ok();
-            slots.push(Slot { field: *field, input: input.unchecked_into(), error });
+            slots.push(Slot {
+                field: *field,
+                input: input.unchecked_into(),
+                error,
+            });
         }
         let notice = el(doc, "p", "field-error");
         attr(&notice, "role", "alert");
@@ -94,7 +100,12 @@ impl FormView {
         attr(&submit, "type", "submit");
         submit.set_text_content(Some(t(Text::SendDetails)));
         element.append_with_node_2(&notice, &submit).ok();
-        FormView { element, slots, notice, submit }
+        FormView {
+            element,
+            slots,
+            notice,
+            submit,
+        }
     }
 
     /// The values typed so far (only asked fields).
@@ -111,11 +122,22 @@ impl FormView {
     pub fn show(&self, asking: &Asking) {
         let errors = &asking.errors;
         for slot in &self.slots {
-            let message = errors.iter().find(|(f, _)| *f == slot.field).map(|(_, m)| m.as_str());
+            let message = errors
+                .iter()
+                .find(|(f, _)| *f == slot.field)
+                .map(|(_, m)| m.as_str());
             slot.error.set_text_content(message);
-            attr(&slot.input, "aria-invalid", if message.is_some() { "true" } else { "false" });
+            attr(
+                &slot.input,
+                "aria-invalid",
+                if message.is_some() { "true" } else { "false" },
+            );
         }
-        if let Some(first) = self.slots.iter().find(|s| errors.iter().any(|(f, _)| *f == s.field)) {
+        if let Some(first) = self
+            .slots
+            .iter()
+            .find(|s| errors.iter().any(|(f, _)| *f == s.field))
+        {
             let _ = first.input.focus();
         }
         self.notice.set_text_content(Some(&asking.notice));

@@ -18,13 +18,13 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
     // SAFETY: the widget's wasm runs on one thread (no wasm threads are enabled).
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
-mod locale;
 mod api;
 mod cookie;
 mod events;
 mod form;
 mod form_view;
 mod live;
+mod locale;
 mod state;
 mod thread;
 mod view;
@@ -37,10 +37,10 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Event, HtmlElement, KeyboardEvent};
 
 use crate::api::{Api, Done};
-use shared::i18n::Locale;
 use crate::state::{Action, Effect, State};
 use crate::thread::Line;
 use crate::view::View;
+use shared::i18n::Locale;
 
 /// The running widget: its state, its view, and what carries out effects.
 struct Bridge {
@@ -71,7 +71,16 @@ pub struct Widget {
 /// Nothing of the panel is built before it opens.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
-pub fn start(site: String, base: String, config: JsValue, launcher: HtmlElement, unread: Option<u32>, french: bool, mark: js_sys::Function, sheet: js_sys::Function) -> Result<Widget, JsValue> {
+pub fn start(
+    site: String,
+    base: String,
+    config: JsValue,
+    launcher: HtmlElement,
+    unread: Option<u32>,
+    french: bool,
+    mark: js_sys::Function,
+    sheet: js_sys::Function,
+) -> Result<Widget, JsValue> {
     locale::set(if french { Locale::Fr } else { Locale::En });
     let mut config = api::parse_config(&config).ok_or("unknown site or switched off")?;
     if french {
@@ -88,7 +97,15 @@ pub fn start(site: String, base: String, config: JsValue, launcher: HtmlElement,
     view.render(&state);
     let api = Rc::new(Api::new(&base));
     let link = live::Link::default();
-    let inner = Rc::new(Bridge { site, api, state: RefCell::new(state), view: RefCell::new(view), link, mark, marked: Cell::new(unread) });
+    let inner = Rc::new(Bridge {
+        site,
+        api,
+        state: RefCell::new(state),
+        view: RefCell::new(view),
+        link,
+        mark,
+        marked: Cell::new(unread),
+    });
     wire(&inner);
     run(&inner, effects);
     Ok(Widget { inner })
@@ -111,7 +128,9 @@ impl Widget {
     pub fn identify(&self, identity: JsValue) {
         match identity.dyn_into::<Object>() {
             Ok(identity) => dispatch(&self.inner, Action::Identify(identity)),
-            Err(_) => web_sys::console::error_1(&"Parley.identify expects an object like {email: ...}".into()),
+            Err(_) => web_sys::console::error_1(
+                &"Parley.identify expects an object like {email: ...}".into(),
+            ),
         }
     }
 
@@ -137,7 +156,9 @@ fn dispatch(inner: &Shared, action: Action<Object>) {
     let marker = state.marker();
     if !state.loading && inner.marked.get() != marker {
         inner.marked.set(marker);
-        let _ = inner.mark.call1(&JsValue::NULL, &marker.map_or(JsValue::NULL, JsValue::from));
+        let _ = inner
+            .mark
+            .call1(&JsValue::NULL, &marker.map_or(JsValue::NULL, JsValue::from));
     }
     drop(state);
     run(inner, effects);
@@ -149,11 +170,30 @@ fn run(inner: &Shared, effects: Vec<Effect<Object>>) {
     for effect in effects {
         let api = &inner.api;
         match effect {
-            Effect::CreateVisitor { generation } => api.create_visitor(&inner.site, generation, answer(inner)),
-            Effect::Identify { generation, token, identity } => api.identify(&token, &identity, generation, answer(inner)),
-            Effect::Load { generation, token, after } => api.load(&token, after, generation, answer(inner)),
-            Effect::Send { generation, token, client_id, body } => api.send(&token, client_id, &body, generation, answer(inner)),
-            Effect::SubmitForm { generation, token, answer: details } => api.submit_form(&token, &details, generation, answer(inner)),
+            Effect::CreateVisitor { generation } => {
+                api.create_visitor(&inner.site, generation, answer(inner))
+            }
+            Effect::Identify {
+                generation,
+                token,
+                identity,
+            } => api.identify(&token, &identity, generation, answer(inner)),
+            Effect::Load {
+                generation,
+                token,
+                after,
+            } => api.load(&token, after, generation, answer(inner)),
+            Effect::Send {
+                generation,
+                token,
+                client_id,
+                body,
+            } => api.send(&token, client_id, &body, generation, answer(inner)),
+            Effect::SubmitForm {
+                generation,
+                token,
+                answer: details,
+            } => api.submit_form(&token, &details, generation, answer(inner)),
             Effect::StoreToken(token) => cookie::write(&token),
             Effect::ForgetToken => cookie::clear(),
             Effect::Connect(token) => live::connect(inner, token),
@@ -163,7 +203,11 @@ fn run(inner: &Shared, effects: Vec<Effect<Object>>) {
             Effect::Emit(name) => events::emit(name, &JsValue::UNDEFINED),
             Effect::Announce(line) => events::emit("message", &reply_detail(&line)),
             Effect::IdentifyRefused(why) => {
-                web_sys::console::error_1(&["Parley.identify was refused: ", why.as_str()].concat().into());
+                web_sys::console::error_1(
+                    &["Parley.identify was refused: ", why.as_str()]
+                        .concat()
+                        .into(),
+                );
             }
         }
     }
@@ -177,7 +221,9 @@ fn answer(inner: &Shared) -> Done {
 
 /// Connects the launcher, and the browser coming back online, to actions.
 fn wire(inner: &Shared) {
-    on(&inner.view.borrow().launcher, "click", inner, |s, _| dispatch(s, Action::Toggle));
+    on(&inner.view.borrow().launcher, "click", inner, |s, _| {
+        dispatch(s, Action::Toggle)
+    });
     if let Some(window) = web_sys::window() {
         on(&window, "online", inner, |s, _| dispatch(s, Action::Online));
     }
@@ -200,7 +246,13 @@ fn wire_panel(inner: &Shared) {
     });
     on(&w.input, "input", inner, |s, _| {
         let text = composed(s);
-        dispatch(s, Action::Typed { text, now: js_sys::Date::now() });
+        dispatch(
+            s,
+            Action::Typed {
+                text,
+                now: js_sys::Date::now(),
+            },
+        );
     });
     on(&w.input, "keydown", inner, |s, e| {
         let key: &KeyboardEvent = e.unchecked_ref();
@@ -239,13 +291,29 @@ fn on(target: &web_sys::EventTarget, event: &str, inner: &Shared, handler: fn(&S
 /// Takes the composer's text as a new message, with a fresh client id.
 fn submit(inner: &Shared) {
     let text = composed(inner);
-    let client_id = web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default();
-    dispatch(inner, Action::Submit { text, client_id, now: js_sys::Date::now() });
+    let client_id = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_default();
+    dispatch(
+        inner,
+        Action::Submit {
+            text,
+            client_id,
+            now: js_sys::Date::now(),
+        },
+    );
 }
 
 /// The composer's text.
 fn composed(inner: &Shared) -> String {
-    inner.view.borrow().panel.as_ref().map(|p| p.input.value()).unwrap_or_default()
+    inner
+        .view
+        .borrow()
+        .panel
+        .as_ref()
+        .map(|p| p.input.value())
+        .unwrap_or_default()
 }
 
 /// The `parley:message` detail of a reply: `{author, body, author_name?, created_at}`.

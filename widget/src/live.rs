@@ -35,7 +35,8 @@ pub fn connect(inner: &Shared, token: Option<String>) {
         Some(token) => Array::of2(&parley, &token.into()),
         None => Array::of1(&parley),
     };
-    let Ok(ws) = WebSocket::new_with_str_sequence(&inner.api.live_url(&inner.site), &protocols) else {
+    let Ok(ws) = WebSocket::new_with_str_sequence(&inner.api.live_url(&inner.site), &protocols)
+    else {
         return dispatch(inner, Action::Disconnected { now: now() });
     };
     let (i, j, k) = (inner.clone(), inner.clone(), inner.clone());
@@ -48,7 +49,12 @@ pub fn connect(inner: &Shared, token: Option<String>) {
         dispatch(&j, Action::Disconnected { now: now() });
     });
     let message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        if let Some(push) = e.data().as_string().filter(|d| d.as_str() != PONG).and_then(|d| parse(&d)) {
+        if let Some(push) = e
+            .data()
+            .as_string()
+            .filter(|d| d.as_str() != PONG)
+            .and_then(|d| parse(&d))
+        {
             dispatch(&k, Action::Pushed(push));
         }
     });
@@ -85,7 +91,8 @@ pub fn after(inner: &Shared, ms: u32, timer: Timer) {
     let inner = inner.clone();
     let due = Closure::once_into_js(move || dispatch(&inner, Action::Due(timer)));
     if let Some(window) = web_sys::window() {
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(due.unchecked_ref(), ms as i32);
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(due.unchecked_ref(), ms as i32);
     }
 }
 
@@ -99,7 +106,11 @@ fn keep_alive(inner: &Shared) {
     });
     let window = web_sys::window();
     let id = window.and_then(|w| {
-        w.set_interval_with_callback_and_timeout_and_arguments_0(ping.into_js_value().unchecked_ref(), PING_MS as i32).ok()
+        w.set_interval_with_callback_and_timeout_and_arguments_0(
+            ping.into_js_value().unchecked_ref(),
+            PING_MS as i32,
+        )
+        .ok()
     });
     inner.link.ping.set(id);
 }

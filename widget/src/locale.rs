@@ -14,7 +14,11 @@ pub fn set(locale: Locale) {
 
 /// The widget's language.
 pub fn get() -> Locale {
-    if FRENCH.load(Ordering::Relaxed) { Locale::Fr } else { Locale::En }
+    if FRENCH.load(Ordering::Relaxed) {
+        Locale::Fr
+    } else {
+        Locale::En
+    }
 }
 
 /// A text in the widget's language.

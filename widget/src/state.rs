@@ -22,7 +22,10 @@ pub use action::{Action, Effect};
 pub use live::{Push, Timer};
 
 /// What the worker knows of a visitor it has not met.
-static NOBODY: VisitorState = VisitorState { known: Vec::new(), form_done: false };
+static NOBODY: VisitorState = VisitorState {
+    known: Vec::new(),
+    form_done: false,
+};
 
 /// Everything the widget knows.
 #[derive(Debug)]
@@ -134,7 +137,11 @@ impl<I> State<I> {
             Action::Pushed(push) => self.pushed(push),
             Action::Due(timer) => self.due(timer),
             Action::Online => self.back_online(),
-            Action::Submit { text, client_id, now } => match validate_body(&text) {
+            Action::Submit {
+                text,
+                client_id,
+                now,
+            } => match validate_body(&text) {
                 Ok(body) => {
                     self.typed(String::new(), now);
                     self.composed = self.composed.wrapping_add(1);
@@ -150,24 +157,39 @@ impl<I> State<I> {
                 }
             }
             Action::SubmitForm(values) => self.submit_form(&values),
-            Action::Created { generation, token } if generation == self.generation => self.created(token),
-            Action::Identified { generation, answer } if generation == self.generation => self.identified(answer),
-            Action::Loaded { generation, answer } if generation == self.generation => self.loaded(answer),
-            Action::Sent { generation, client_id, answer } => {
+            Action::Created { generation, token } if generation == self.generation => {
+                self.created(token)
+            }
+            Action::Identified { generation, answer } if generation == self.generation => {
+                self.identified(answer)
+            }
+            Action::Loaded { generation, answer } if generation == self.generation => {
+                self.loaded(answer)
+            }
+            Action::Sent {
+                generation,
+                client_id,
+                answer,
+            } => {
                 self.sending = None;
                 if generation == self.generation {
                     self.sent(&client_id, answer);
                 }
             }
-            Action::FormAnswered { generation, answer } if generation == self.generation => match answer {
-                Ok(visitor) => {
-                    self.visitor = Some(visitor);
-                    self.form = FormStep::Thanked;
+            Action::FormAnswered { generation, answer } if generation == self.generation => {
+                match answer {
+                    Ok(visitor) => {
+                        self.visitor = Some(visitor);
+                        self.form = FormStep::Thanked;
+                    }
+                    Err((fields, message)) => self.form.refused(fields, message),
                 }
-                Err((fields, message)) => self.form.refused(fields, message),
-            },
+            }
             // An answer about a visitor forgotten since by reset().
-            Action::Created { .. } | Action::Identified { .. } | Action::Loaded { .. } | Action::FormAnswered { .. } => {}
+            Action::Created { .. }
+            | Action::Identified { .. }
+            | Action::Loaded { .. }
+            | Action::FormAnswered { .. } => {}
         }
         self.flush();
         self.sync_link();
@@ -179,13 +201,15 @@ impl<I> State<I> {
     /// `None` when nothing waits. The next page then shows the count on its
     /// launcher and loads the widget in idle time, so the socket comes back.
     pub fn marker(&self) -> Option<u32> {
-        (self.token.is_some() && (self.unread > 0 || self.thread.awaiting_reply())).then_some(self.unread)
+        (self.token.is_some() && (self.unread > 0 || self.thread.awaiting_reply()))
+            .then_some(self.unread)
     }
 
     /// The visitor's last stored message, by index, once an agent has read it.
     pub fn seen(&self) -> Option<usize> {
         let line = self.thread.last_visitor_line()?;
-        (self.seen_at > 0.0 && self.seen_at >= self.thread.lines.get(line)?.created_at).then_some(line)
+        (self.seen_at > 0.0 && self.seen_at >= self.thread.lines.get(line)?.created_at)
+            .then_some(line)
     }
 
     fn set_open(&mut self, open: bool) {
@@ -193,7 +217,8 @@ impl<I> State<I> {
             return;
         }
         self.open = open;
-        self.effects.push(Effect::Emit(if open { "open" } else { "close" }));
+        self.effects
+            .push(Effect::Emit(if open { "open" } else { "close" }));
         if open {
             self.unread = 0;
             // No visitor is made for looking: only for writing, the Form or
@@ -209,7 +234,11 @@ impl<I> State<I> {
     /// Fetches the stored messages the thread does not have yet, if there is a visitor.
     fn load(&mut self) {
         if let Some(token) = &self.token {
-            self.effects.push(Effect::Load { generation: self.generation, token: token.clone(), after: self.thread.last_seq() });
+            self.effects.push(Effect::Load {
+                generation: self.generation,
+                token: token.clone(),
+                after: self.thread.last_seq(),
+            });
         }
     }
 
@@ -217,7 +246,9 @@ impl<I> State<I> {
     fn create(&mut self) {
         if !self.creating {
             self.creating = true;
-            self.effects.push(Effect::CreateVisitor { generation: self.generation });
+            self.effects.push(Effect::CreateVisitor {
+                generation: self.generation,
+            });
         }
     }
 
@@ -234,9 +265,15 @@ impl<I> State<I> {
 
     /// Sends the pending identify, if any; returns whether it did.
     fn send_identity(&mut self) -> bool {
-        let (Some(token), Some(identity)) = (&self.token, self.identity.take()) else { return false };
+        let (Some(token), Some(identity)) = (&self.token, self.identity.take()) else {
+            return false;
+        };
         self.identifying = true;
-        self.effects.push(Effect::Identify { generation: self.generation, token: token.clone(), identity });
+        self.effects.push(Effect::Identify {
+            generation: self.generation,
+            token: token.clone(),
+            identity,
+        });
         true
     }
 
@@ -259,7 +296,11 @@ impl<I> State<I> {
         self.effects.push(Effect::StoreToken(token.clone()));
         self.effects.push(Effect::Emit("visitor"));
         if let Some(answer) = self.answer.take() {
-            self.effects.push(Effect::SubmitForm { generation: self.generation, token: token.clone(), answer });
+            self.effects.push(Effect::SubmitForm {
+                generation: self.generation,
+                token: token.clone(),
+                answer,
+            });
         }
         self.token = Some(token);
         // A new visitor: the worker knows nothing of it yet (the Form stays as it is).
@@ -326,14 +367,23 @@ impl<I> State<I> {
             }
             return;
         };
-        let Some(token) = &self.token else { return self.create() };
+        let Some(token) = &self.token else {
+            return self.create();
+        };
         let (client_id, body) = (client_id.to_string(), body.to_string());
         self.sending = Some(client_id.clone());
-        self.effects.push(Effect::Send { generation: self.generation, token: token.clone(), client_id, body });
+        self.effects.push(Effect::Send {
+            generation: self.generation,
+            token: token.clone(),
+            client_id,
+            body,
+        });
     }
 
     fn email_known(&self) -> bool {
-        self.visitor.as_ref().is_some_and(|v| v.known.contains(&FormField::Email))
+        self.visitor
+            .as_ref()
+            .is_some_and(|v| v.known.contains(&FormField::Email))
     }
 
     /// The Form step follows the visitor's first message; while nobody is
@@ -341,15 +391,24 @@ impl<I> State<I> {
     fn update_form(&mut self) {
         let ask = self.thread.has_stored_visitor_line() || (!self.online && !self.email_known());
         // A browser with no visitor yet is one the worker knows nothing of.
-        let visitor = self.visitor.as_ref().or(self.token.is_none().then_some(&NOBODY));
+        let visitor = self
+            .visitor
+            .as_ref()
+            .or(self.token.is_none().then_some(&NOBODY));
         self.form.update(&self.config, visitor, ask);
     }
 
     fn submit_form(&mut self, values: &Values) {
         let email_known = self.email_known();
-        let Some(answer) = self.form.submit(&self.config, values, email_known) else { return };
+        let Some(answer) = self.form.submit(&self.config, values, email_known) else {
+            return;
+        };
         match &self.token {
-            Some(token) => self.effects.push(Effect::SubmitForm { generation: self.generation, token: token.clone(), answer }),
+            Some(token) => self.effects.push(Effect::SubmitForm {
+                generation: self.generation,
+                token: token.clone(),
+                answer,
+            }),
             None => {
                 // Answering the Form makes the visitor.
                 self.answer = Some(answer);
@@ -384,6 +443,6 @@ impl<I> State<I> {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod live_tests;
+#[cfg(test)]
+mod tests;

@@ -56,7 +56,9 @@ impl Thread {
     }
 
     fn find(&mut self, client_id: &str) -> Option<&mut Line> {
-        self.lines.iter_mut().find(|l| l.client_id.as_deref() == Some(client_id))
+        self.lines
+            .iter_mut()
+            .find(|l| l.client_id.as_deref() == Some(client_id))
     }
 
     /// Empties the thread (a forgotten visitor).
@@ -99,7 +101,10 @@ impl Thread {
 
     /// The oldest message waiting to be sent: `(client id, body)`.
     pub fn next_to_send(&self) -> Option<(&str, &str)> {
-        let line = self.lines.iter().find(|l| l.delivery == Delivery::Sending)?;
+        let line = self
+            .lines
+            .iter()
+            .find(|l| l.delivery == Delivery::Sending)?;
         Some((line.client_id.as_deref()?, &line.body))
     }
 
@@ -110,13 +115,20 @@ impl Thread {
     pub fn merge(&mut self, stored: Vec<Line>) -> Vec<Line> {
         let mut added = Vec::new();
         for line in stored {
-            let same = |l: &Line| (l.id.is_some() && l.id == line.id) || (l.client_id.is_some() && l.client_id == line.client_id);
+            let same = |l: &Line| {
+                (l.id.is_some() && l.id == line.id)
+                    || (l.client_id.is_some() && l.client_id == line.client_id)
+            };
             match self.lines.iter().position(same) {
                 Some(old) if self.lines.get(old) == Some(&line) => continue,
                 Some(old) => drop(self.lines.remove(old)),
                 None => added.push(line.clone()),
             }
-            let at = self.lines.iter().position(|l| l.delivery != Delivery::Stored || l.seq > line.seq).unwrap_or(self.lines.len());
+            let at = self
+                .lines
+                .iter()
+                .position(|l| l.delivery != Delivery::Stored || l.seq > line.seq)
+                .unwrap_or(self.lines.len());
             self.lines.insert(at, line);
             self.changed();
         }
@@ -136,17 +148,25 @@ impl Thread {
 
     /// Whether the visitor has a message stored (the Form step follows the first).
     pub fn has_stored_visitor_line(&self) -> bool {
-        self.lines.iter().any(|l| mine(l.author) && l.delivery == Delivery::Stored)
+        self.lines
+            .iter()
+            .any(|l| mine(l.author) && l.delivery == Delivery::Stored)
     }
 
     /// The visitor's last stored message, by index, if any.
     pub fn last_visitor_line(&self) -> Option<usize> {
-        self.lines.iter().rposition(|l| mine(l.author) && l.delivery == Delivery::Stored)
+        self.lines
+            .iter()
+            .rposition(|l| mine(l.author) && l.delivery == Delivery::Stored)
     }
 
     /// Whether the last stored message is the visitor's: they await a reply.
     pub fn awaiting_reply(&self) -> bool {
-        self.lines.iter().rev().find(|l| l.delivery == Delivery::Stored).is_some_and(|l| mine(l.author))
+        self.lines
+            .iter()
+            .rev()
+            .find(|l| l.delivery == Delivery::Stored)
+            .is_some_and(|l| mine(l.author))
     }
 }
 
@@ -155,15 +175,32 @@ mod tests {
     use super::*;
 
     fn stored(id: &str, client: Option<&str>, body: &str, seq: u64) -> Line {
-        Line { client_id: client.map(Into::into), id: Some(id.into()), author: Author::Visitor, author_name: None, body: body.into(), created_at: 1.0, delivery: Delivery::Stored, seq }
+        Line {
+            client_id: client.map(Into::into),
+            id: Some(id.into()),
+            author: Author::Visitor,
+            author_name: None,
+            body: body.into(),
+            created_at: 1.0,
+            delivery: Delivery::Stored,
+            seq,
+        }
     }
 
     fn agent(id: &str, body: &str, seq: u64) -> Line {
-        Line { author: Author::Agent, client_id: None, ..stored(id, None, body, seq) }
+        Line {
+            author: Author::Agent,
+            client_id: None,
+            ..stored(id, None, body, seq)
+        }
     }
 
     fn bodies(thread: &Thread) -> Vec<(&str, Delivery)> {
-        thread.lines.iter().map(|l| (l.body.as_str(), l.delivery)).collect()
+        thread
+            .lines
+            .iter()
+            .map(|l| (l.body.as_str(), l.delivery))
+            .collect()
     }
 
     #[test]
@@ -172,12 +209,35 @@ mod tests {
         thread.push_sending("c1".into(), "hello".into(), 5.0);
         thread.push_sending("c2".into(), "again".into(), 6.0);
         thread.fail("c2");
-        let added = thread.merge(vec![stored("m1", Some("c1"), "hello", 1), agent("m2", "agent reply", 2)]);
-        assert_eq!(added, vec![agent("m2", "agent reply", 2)], "the confirmed send is not new");
-        assert_eq!(bodies(&thread), vec![("hello", Delivery::Stored), ("agent reply", Delivery::Stored), ("again", Delivery::Failed)]);
+        let added = thread.merge(vec![
+            stored("m1", Some("c1"), "hello", 1),
+            agent("m2", "agent reply", 2),
+        ]);
+        assert_eq!(
+            added,
+            vec![agent("m2", "agent reply", 2)],
+            "the confirmed send is not new"
+        );
+        assert_eq!(
+            bodies(&thread),
+            vec![
+                ("hello", Delivery::Stored),
+                ("agent reply", Delivery::Stored),
+                ("again", Delivery::Failed)
+            ]
+        );
         let revision = thread.revision;
-        assert_eq!(thread.merge(vec![stored("m1", Some("c1"), "hello", 1), agent("m2", "agent reply", 2)]), vec![]);
-        assert_eq!(thread.revision, revision, "an unchanged catch-up does not redraw the thread");
+        assert_eq!(
+            thread.merge(vec![
+                stored("m1", Some("c1"), "hello", 1),
+                agent("m2", "agent reply", 2)
+            ]),
+            vec![]
+        );
+        assert_eq!(
+            thread.revision, revision,
+            "an unchanged catch-up does not redraw the thread"
+        );
     }
 
     #[test]
@@ -187,10 +247,26 @@ mod tests {
         thread.push_sending("c2".into(), "still there?".into(), 9.0);
         // Pushed out of order, then the catch-up brings both again, and the send's echo from another tab.
         thread.merge(vec![agent("m3", "second", 3)]);
-        thread.merge(vec![agent("m2", "first", 2), agent("m3", "second", 3), stored("m4", Some("c2"), "still there?", 4)]);
-        assert_eq!(bodies(&thread), [("hi", Delivery::Stored), ("first", Delivery::Stored), ("second", Delivery::Stored), ("still there?", Delivery::Stored)]);
+        thread.merge(vec![
+            agent("m2", "first", 2),
+            agent("m3", "second", 3),
+            stored("m4", Some("c2"), "still there?", 4),
+        ]);
+        assert_eq!(
+            bodies(&thread),
+            [
+                ("hi", Delivery::Stored),
+                ("first", Delivery::Stored),
+                ("second", Delivery::Stored),
+                ("still there?", Delivery::Stored)
+            ]
+        );
         assert_eq!(thread.last_seq(), 4);
-        assert_eq!(thread.next_to_send(), None, "the echo confirmed the send: it is not sent again");
+        assert_eq!(
+            thread.next_to_send(),
+            None,
+            "the echo confirmed the send: it is not sent again"
+        );
         assert!(thread.awaiting_reply());
         assert_eq!(thread.last_visitor_line(), Some(3));
         thread.forget_stored();
@@ -219,6 +295,9 @@ mod tests {
         assert!(thread.has_stored_visitor_line() && thread.awaiting_reply());
         thread.push_sending("c2".into(), "more".into(), 2.0);
         thread.merge(vec![agent("m2", "hello from the team", 2)]);
-        assert!(!thread.awaiting_reply(), "a send on its way is not stored yet");
+        assert!(
+            !thread.awaiting_reply(),
+            "a send on its way is not stored yet"
+        );
     }
 }

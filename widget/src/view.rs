@@ -10,11 +10,11 @@ use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement, ShadowRoot};
 
 use crate::api::Config;
 use crate::form::{FormStep, Values};
-use crate::locale::t;
-use shared::i18n::Text;
 use crate::form_view::FormView;
+use crate::locale::t;
 use crate::state::State;
 use crate::thread::{Delivery, Line};
+use shared::i18n::Text;
 
 /// The panel's styles, minified from src/widget.css by build.rs.
 const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
@@ -80,7 +80,9 @@ struct Shown {
 }
 
 fn el(doc: &Document, tag: &str, class: &str) -> Element {
-    let e = doc.create_element(tag).unwrap_or_else(|_| wasm_bindgen::throw_str(tag));
+    let e = doc
+        .create_element(tag)
+        .unwrap_or_else(|_| wasm_bindgen::throw_str(tag));
     if !class.is_empty() {
         e.set_class_name(class);
     }
@@ -133,9 +135,15 @@ impl View {
     /// shadow host: no `style` attribute, which a CSP may refuse).
     fn build(&self) -> Option<Panel> {
         let doc = &self.doc;
-        self.sheet.call1(&wasm_bindgen::JsValue::NULL, &CSS.into()).ok()?;
+        self.sheet
+            .call1(&wasm_bindgen::JsValue::NULL, &CSS.into())
+            .ok()?;
 
-        let side = if self.config.position == "left" { "panel left" } else { "panel right" };
+        let side = if self.config.position == "left" {
+            "panel left"
+        } else {
+            "panel right"
+        };
         let panel = el(doc, "section", side);
         attr(&panel, "id", "parley-panel");
         attr(&panel, "role", "dialog");
@@ -179,7 +187,9 @@ impl View {
         // paperclip before `send` and handles picks, drops and pastes itself.
         form.append_with_node_3(&label, &input, &send).ok()?;
 
-        panel.append_with_node_5(&header, &scroll, &typing, &notice, &form).ok()?;
+        panel
+            .append_with_node_5(&header, &scroll, &typing, &notice, &form)
+            .ok()?;
         self.root.append_child(&panel).ok()?;
         Some(Panel {
             doc: doc.clone(),
@@ -199,7 +209,11 @@ impl View {
 
     /// The values typed into the Form step, if it is shown.
     pub fn form_values(&self) -> Option<Values> {
-        self.panel.as_ref()?.form_step.as_ref().map(FormView::values)
+        self.panel
+            .as_ref()?
+            .form_step
+            .as_ref()
+            .map(FormView::values)
     }
 
     /// The launcher's count of unread replies, and its label saying it.
@@ -224,12 +238,19 @@ impl Panel {
         }
         if self.shown.typing != state.typing {
             self.shown.typing.clone_from(&state.typing);
-            let typing = state.typing.as_deref().map(|name| [name, t(Text::IsTyping)].concat());
+            let typing = state
+                .typing
+                .as_deref()
+                .map(|name| [name, t(Text::IsTyping)].concat());
             self.typing.set_text_content(typing.as_deref());
         }
         if self.shown.loading != Some(state.loading) {
             self.shown.loading = Some(state.loading);
-            attr(&self.list, "aria-busy", if state.loading { "true" } else { "false" });
+            attr(
+                &self.list,
+                "aria-busy",
+                if state.loading { "true" } else { "false" },
+            );
         }
         self.render_form(&state.form);
         if self.shown.composed != state.composed {
@@ -243,7 +264,11 @@ impl Panel {
         if self.shown.open != state.open {
             self.shown.open = state.open;
             self.panel.set_hidden(!state.open);
-            attr(launcher, "aria-expanded", if state.open { "true" } else { "false" });
+            attr(
+                launcher,
+                "aria-expanded",
+                if state.open { "true" } else { "false" },
+            );
             if state.open {
                 let _ = self.input.focus();
             }
@@ -266,7 +291,11 @@ impl Panel {
                     self.shown.thanked = false;
                     self.shown.form_revision = 0; // a new form shows no errors yet
                 }
-                if let Some(form) = self.form_step.as_ref().filter(|_| self.shown.form_revision != asking.revision) {
+                if let Some(form) = self
+                    .form_step
+                    .as_ref()
+                    .filter(|_| self.shown.form_revision != asking.revision)
+                {
                     form.show(asking);
                     self.shown.form_revision = asking.revision;
                 }
@@ -287,10 +316,16 @@ impl Panel {
     /// text, "Seen" under the line at `seen`.
     fn render_thread(&self, lines: &[Line], seen: Option<usize>, online: bool, config: &Config) {
         self.list.set_text_content(None);
-        let offline = if online || !config.offline.is_empty() { config.offline.as_str() } else { t(Text::NobodyOnline) };
+        let offline = if online || !config.offline.is_empty() {
+            config.offline.as_str()
+        } else {
+            t(Text::NobodyOnline)
+        };
         for note in [config.greeting.as_str(), offline] {
             if !note.is_empty() {
-                self.list.append_child(&self.bubble(Author::Bot, None, note)).ok();
+                self.list
+                    .append_child(&self.bubble(Author::Bot, None, note))
+                    .ok();
             }
         }
         for (i, line) in lines.iter().enumerate() {
@@ -323,7 +358,11 @@ impl Panel {
 
     fn bubble(&self, author: Author, author_name: Option<&str>, body: &str) -> Element {
         let mine = matches!(author, Author::Visitor | Author::Contact);
-        let item = el(&self.doc, "li", if mine { "msg mine" } else { "msg theirs" });
+        let item = el(
+            &self.doc,
+            "li",
+            if mine { "msg mine" } else { "msg theirs" },
+        );
         attr(&item, "data-author", author.as_str());
         let who = el(&self.doc, "span", "sr-only");
         who.set_text_content(Some(t(if mine { Text::You } else { Text::Support })));
@@ -343,7 +382,9 @@ impl Panel {
         let (at, delivery, client_id) = (line.created_at, line.delivery, line.client_id.as_deref());
         let meta = el(&self.doc, "span", "meta");
         match delivery {
-            Delivery::Stored if seen => meta.set_text_content(Some(&[clock(at).as_str(), " · ", t(Text::Seen)].concat())),
+            Delivery::Stored if seen => {
+                meta.set_text_content(Some(&[clock(at).as_str(), " · ", t(Text::Seen)].concat()))
+            }
             Delivery::Stored => meta.set_text_content(Some(&clock(at))),
             Delivery::Sending => meta.set_text_content(Some(t(Text::Sending))),
             Delivery::Failed => {

@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use shared::api::{InboxPush, InboxSays, TeamMember, Viewer, WidgetPush};
 use shared::live::{team_online, MAX_FRAME_BYTES};
-use worker::{durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair};
+use worker::{
+    durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair,
+};
 
 use super::{keep_alive, relay, send_all, socket_identity, AgentSocket, Drop, Live};
 use crate::ids::now_ms;
@@ -63,12 +66,19 @@ impl DurableObject for InboxHub {
                 let status: Status = req.json().await?;
                 let before = self.online(None);
                 for ws in self.state.get_websockets() {
-                    if let Some(mut socket) = attachment(&ws).filter(|s| s.agent_id == status.agent_id) {
+                    if let Some(mut socket) =
+                        attachment(&ws).filter(|s| s.agent_id == status.agent_id)
+                    {
                         socket.away = status.away;
                         ws.serialize_attachment(&socket)?;
                     }
                 }
-                if let Some(account_id) = self.sockets(None).into_iter().next().map(|(_, s)| s.account_id) {
+                if let Some(account_id) = self
+                    .sockets(None)
+                    .into_iter()
+                    .next()
+                    .map(|(_, s)| s.account_id)
+                {
                     self.team_changed(&account_id, before, None).await;
                 }
                 Response::ok("")
@@ -77,8 +87,15 @@ impl DurableObject for InboxHub {
         }
     }
 
-    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
-        let (WebSocketIncomingMessage::String(text), Some(mut socket)) = (message, attachment(&ws)) else { return Ok(()) };
+    async fn websocket_message(
+        &self,
+        ws: WebSocket,
+        message: WebSocketIncomingMessage,
+    ) -> Result<()> {
+        let (WebSocketIncomingMessage::String(text), Some(mut socket)) = (message, attachment(&ws))
+        else {
+            return Ok(());
+        };
         if text.len() > MAX_FRAME_BYTES {
             return Ok(()); // no honest tab sends this much
         }
@@ -96,27 +113,41 @@ impl DurableObject for InboxHub {
                     .state
                     .block_concurrency_while(async move {
                         let route = match conversation_id {
-                            Some(id) => store.live_route(&socket.account_id, &id).await.ok().flatten(),
+                            Some(id) => store
+                                .live_route(&socket.account_id, &id)
+                                .await
+                                .ok()
+                                .flatten(),
                             None => None,
                         };
-                        tab.serialize_attachment(&AgentSocket { viewing: route.clone(), replying: false, ..socket })?;
+                        tab.serialize_attachment(&AgentSocket {
+                            viewing: route.clone(),
+                            replying: false,
+                            ..socket
+                        })?;
                         Ok(route)
                     })
                     .await?;
                 if was_replying {
                     self.tell_visitor(left.as_ref(), None).await;
                 }
-                for id in [left.map(|r| r.id), viewing.map(|r| r.id)].into_iter().flatten() {
+                for id in [left.map(|r| r.id), viewing.map(|r| r.id)]
+                    .into_iter()
+                    .flatten()
+                {
                     self.viewers_changed(&id, None);
                 }
             }
             InboxSays::Typing { typing } => {
-                let Some(route) = socket.viewing.clone() else { return Ok(()) };
+                let Some(route) = socket.viewing.clone() else {
+                    return Ok(());
+                };
                 let changed = socket.replying != typing;
                 socket.replying = typing;
                 ws.serialize_attachment(&socket)?;
                 // Repeated while typing, so the widget's indicator stays up.
-                self.tell_visitor(Some(&route), typing.then(|| socket.name.clone())).await;
+                self.tell_visitor(Some(&route), typing.then(|| socket.name.clone()))
+                    .await;
                 if changed {
                     self.viewers_changed(&route.id, None);
                 }
@@ -125,7 +156,13 @@ impl DurableObject for InboxHub {
         Ok(())
     }
 
-    async fn websocket_close(&self, ws: WebSocket, code: usize, _reason: String, _clean: bool) -> Result<()> {
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        code: usize,
+        _reason: String,
+        _clean: bool,
+    ) -> Result<()> {
         super::close_back(&ws, code);
         self.gone(&ws).await;
         Ok(())
@@ -181,7 +218,11 @@ impl InboxHub {
 
     /// Whether anyone is online (ignoring the socket `except`, which is closing).
     fn online(&self, except: Option<&str>) -> bool {
-        let states: Vec<(bool, bool)> = self.sockets(except).iter().map(|(_, s)| (true, s.away)).collect();
+        let states: Vec<(bool, bool)> = self
+            .sockets(except)
+            .iter()
+            .map(|(_, s)| (true, s.away))
+            .collect();
         team_online(&states)
     }
 
@@ -189,7 +230,11 @@ impl InboxHub {
     fn team(&self, except: Option<&str>) -> Vec<TeamMember> {
         let mut agents: BTreeMap<String, TeamMember> = BTreeMap::new();
         for (_, s) in self.sockets(except) {
-            let member = agents.entry(s.agent_id.clone()).or_insert(TeamMember { agent_id: s.agent_id, name: s.name, away: true });
+            let member = agents.entry(s.agent_id.clone()).or_insert(TeamMember {
+                agent_id: s.agent_id,
+                name: s.name,
+                away: true,
+            });
             member.away &= s.away;
         }
         agents.into_values().collect()
@@ -198,35 +243,59 @@ impl InboxHub {
     /// After a socket came, went or changed status: tells the tabs who is here,
     /// and every widget of the account when the team's presence flipped.
     async fn team_changed(&self, account_id: &str, online_before: bool, except: Option<&str>) {
-        self.broadcast(&InboxPush::Team { agents: self.team(except) }, except);
+        self.broadcast(
+            &InboxPush::Team {
+                agents: self.team(except),
+            },
+            except,
+        );
         let online = self.online(except);
         if online == online_before {
             return;
         }
         let sites = match self.env.d1("DB") {
-            Ok(db) => Store::new(db).site_ids(account_id).await.unwrap_or_default(),
+            Ok(db) => Store::new(db)
+                .site_ids(account_id)
+                .await
+                .unwrap_or_default(),
             Err(_) => Vec::new(),
         };
-        Live::new(&self.env).to_sites(&sites, &WidgetPush::Presence { online }).await;
+        Live::new(&self.env)
+            .to_sites(&sites, &WidgetPush::Presence { online })
+            .await;
     }
 
     /// Tells the tabs who views a conversation now (without the closing socket `except`).
     fn viewers_changed(&self, conversation_id: &str, except: Option<&str>) {
         let sockets = self.sockets(except);
         let mut viewers: BTreeMap<String, Viewer> = BTreeMap::new();
-        for (_, s) in sockets.iter().filter(|(_, s)| s.viewing.as_ref().is_some_and(|r| r.id == conversation_id)) {
-            let viewer = viewers.entry(s.agent_id.clone()).or_insert(Viewer { agent_id: s.agent_id.clone(), name: s.name.clone(), replying: false });
+        for (_, s) in sockets
+            .iter()
+            .filter(|(_, s)| s.viewing.as_ref().is_some_and(|r| r.id == conversation_id))
+        {
+            let viewer = viewers.entry(s.agent_id.clone()).or_insert(Viewer {
+                agent_id: s.agent_id.clone(),
+                name: s.name.clone(),
+                replying: false,
+            });
             viewer.replying |= s.replying;
         }
-        let push = InboxPush::Viewers { conversation_id: conversation_id.to_string(), agents: viewers.into_values().collect() };
+        let push = InboxPush::Viewers {
+            conversation_id: conversation_id.to_string(),
+            agents: viewers.into_values().collect(),
+        };
         send_all(sockets.iter().map(|(ws, _)| ws), &push);
     }
 
     /// Tells a conversation's visitor that an agent types (`Some(name)`) or stopped.
     async fn tell_visitor(&self, route: Option<&crate::store::LiveRoute>, name: Option<String>) {
         let Some(route) = route else { return };
-        let Some(visitor_id) = &route.visitor_id else { return };
-        Live::new(&self.env).to_visitor(&route.site_id, visitor_id, &WidgetPush::Typing { name }).await;
+        let Some(visitor_id) = &route.visitor_id else {
+            return;
+        };
+        Live::new(&self.env)
+            .to_visitor(&route.site_id, visitor_id, &WidgetPush::Typing { name })
+            .await;
     }
 
     /// A tab closed: its viewing and typing end, and the team may have gone.
@@ -242,12 +311,19 @@ impl InboxHub {
             self.viewers_changed(&route.id, except);
         }
         self.record_tabs(&socket.account_id, except).await;
-        self.team_changed(&socket.account_id, online_before, except).await;
+        self.team_changed(&socket.account_id, online_before, except)
+            .await;
     }
 
     /// Records in D1 how many tabs listen (without the closing socket `except`).
     async fn record_tabs(&self, account_id: &str, except: Option<&str>) {
         let tabs = self.sockets(except).len();
-        super::record_listeners(&self.state, &self.env, super::Listeners::Team(account_id.to_string()), tabs).await;
+        super::record_listeners(
+            &self.state,
+            &self.env,
+            super::Listeners::Team(account_id.to_string()),
+            tabs,
+        )
+        .await;
     }
 }

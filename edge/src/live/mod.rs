@@ -20,7 +20,9 @@ pub use visitor_hub::VisitorHub;
 use serde::{Deserialize, Serialize};
 use shared::api::{InboxPush, WidgetPush};
 use shared::live::{shard_of, visitor_hub_name};
-use worker::{Env, Headers, Method, ObjectNamespace, Request, RequestInit, Response, Stub, WebSocket};
+use worker::{
+    Env, Headers, Method, ObjectNamespace, Request, RequestInit, Response, Stub, WebSocket,
+};
 
 use crate::error::ApiResult;
 use crate::store::Store;
@@ -81,16 +83,30 @@ pub struct Live {
 impl Live {
     /// The objects bound in `env` (`INBOX_HUB`, `VISITOR_HUB`; `VISITOR_SHARDS` per site).
     pub fn new(env: &Env) -> Self {
-        let shards = env.var("VISITOR_SHARDS").ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(1);
-        Live { inbox: env.durable_object("INBOX_HUB").ok(), visitors: env.durable_object("VISITOR_HUB").ok(), shards }
+        let shards = env
+            .var("VISITOR_SHARDS")
+            .ok()
+            .and_then(|v| v.to_string().parse().ok())
+            .unwrap_or(1);
+        Live {
+            inbox: env.durable_object("INBOX_HUB").ok(),
+            visitors: env.durable_object("VISITOR_HUB").ok(),
+            shards,
+        }
     }
 
     fn inbox_hub(&self, account_id: &str) -> worker::Result<Stub> {
-        self.inbox.as_ref().ok_or("no INBOX_HUB binding")?.get_by_name(account_id)
+        self.inbox
+            .as_ref()
+            .ok_or("no INBOX_HUB binding")?
+            .get_by_name(account_id)
     }
 
     fn visitor_hub(&self, site_id: &str, shard: u32) -> worker::Result<Stub> {
-        self.visitors.as_ref().ok_or("no VISITOR_HUB binding")?.get_by_name(&visitor_hub_name(site_id, shard))
+        self.visitors
+            .as_ref()
+            .ok_or("no VISITOR_HUB binding")?
+            .get_by_name(&visitor_hub_name(site_id, shard))
     }
 
     /// Tells every inbox tab of the account.
@@ -124,7 +140,8 @@ impl Live {
     pub async fn to_sites(&self, site_ids: &[String], push: &WidgetPush) {
         for site_id in site_ids {
             for shard in 0..self.shards.max(1) {
-                let sent = async { post(&self.visitor_hub(site_id, shard)?, "/broadcast", push).await };
+                let sent =
+                    async { post(&self.visitor_hub(site_id, shard)?, "/broadcast", push).await };
                 if let Err(e) = sent.await {
                     worker::console_error!("live broadcast to {site_id}#{shard} failed: {e}");
                 }
@@ -133,7 +150,12 @@ impl Live {
     }
 
     /// Asks the account's inbox object something (`/presence`, `/status`).
-    async fn ask_inbox<T: Serialize>(&self, account_id: &str, path: &str, body: &T) -> worker::Result<Response> {
+    async fn ask_inbox<T: Serialize>(
+        &self,
+        account_id: &str,
+        path: &str,
+        body: &T,
+    ) -> worker::Result<Response> {
         post(&self.inbox_hub(account_id)?, path, body).await
     }
 
@@ -143,7 +165,12 @@ impl Live {
         struct Online {
             online: bool,
         }
-        let answer = async { self.ask_inbox(account_id, "/presence", &()).await?.json::<Online>().await };
+        let answer = async {
+            self.ask_inbox(account_id, "/presence", &())
+                .await?
+                .json::<Online>()
+                .await
+        };
         answer.await.map(|o| o.online).unwrap_or(false)
     }
 
@@ -175,7 +202,11 @@ impl Live {
     }
 
     /// Hands a widget's WebSocket upgrade to its site shard's object.
-    pub async fn connect_visitor(&self, site_id: &str, socket: &VisitorSocket) -> ApiResult<Response> {
+    pub async fn connect_visitor(
+        &self,
+        site_id: &str,
+        socket: &VisitorSocket,
+    ) -> ApiResult<Response> {
         let hub = self.visitor_hub(site_id, shard_of(&socket.visitor_id, self.shards))?;
         Ok(connect(&hub, socket).await?)
     }
@@ -183,8 +214,17 @@ impl Live {
 
 /// Sends `body` as JSON to an object.
 async fn post<T: Serialize>(stub: &Stub, path: &str, body: &T) -> worker::Result<Response> {
-    let init = RequestInit { method: Method::Post, body: Some(serde_json::to_string(body)?.into()), ..RequestInit::default() };
-    let response = stub.fetch_with_request(Request::new_with_init(&["https://live", path].concat(), &init)?).await?;
+    let init = RequestInit {
+        method: Method::Post,
+        body: Some(serde_json::to_string(body)?.into()),
+        ..RequestInit::default()
+    };
+    let response = stub
+        .fetch_with_request(Request::new_with_init(
+            &["https://live", path].concat(),
+            &init,
+        )?)
+        .await?;
     if response.status_code() >= 300 {
         return Err(format!("the live object answered {}", response.status_code()).into());
     }
@@ -201,13 +241,23 @@ async fn open<T: Serialize>(stub: &Stub, path: &str, identity: &T) -> worker::Re
     let headers = Headers::new();
     headers.set("upgrade", "websocket")?;
     headers.set(SOCKET_HEADER, &serde_json::to_string(identity)?)?;
-    let init = RequestInit { headers, ..RequestInit::default() };
-    stub.fetch_with_request(Request::new_with_init(&["https://live", path].concat(), &init)?).await
+    let init = RequestInit {
+        headers,
+        ..RequestInit::default()
+    };
+    stub.fetch_with_request(Request::new_with_init(
+        &["https://live", path].concat(),
+        &init,
+    )?)
+    .await
 }
 
 /// The identity the worker gave a socket, read by the object.
 fn socket_identity<T: for<'de> Deserialize<'de>>(req: &Request) -> worker::Result<T> {
-    let header = req.headers().get(SOCKET_HEADER)?.ok_or("a socket without its identity")?;
+    let header = req
+        .headers()
+        .get(SOCKET_HEADER)?
+        .ok_or("a socket without its identity")?;
     Ok(serde_json::from_str(&header)?)
 }
 
@@ -263,7 +313,10 @@ async fn record_listeners(state: &worker::State, env: &Env, who: Listeners, tabs
 
 /// The keep-alive every object answers without waking.
 fn keep_alive(state: &worker::State) {
-    if let Ok(pair) = worker::worker_sys::WebSocketRequestResponsePair::new(shared::live::PING, shared::live::PONG) {
+    if let Ok(pair) = worker::worker_sys::WebSocketRequestResponsePair::new(
+        shared::live::PING,
+        shared::live::PONG,
+    ) {
         state.set_websocket_auto_response(&pair);
     }
 }
@@ -271,6 +324,10 @@ fn keep_alive(state: &worker::State) {
 /// Completes a close the client started (the runtime leaves the answer to us).
 fn close_back(ws: &WebSocket, code: usize) {
     // 1005 and 1006 say "no code" and may not be sent back.
-    let code = if (1000..5000).contains(&code) && code != 1005 && code != 1006 { code as u16 } else { 1000 };
+    let code = if (1000..5000).contains(&code) && code != 1005 && code != 1006 {
+        code as u16
+    } else {
+        1000
+    };
     let _ = ws.close(Some(code), Some("bye"));
 }

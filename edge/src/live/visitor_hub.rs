@@ -10,7 +10,10 @@ use std::collections::HashMap;
 
 use shared::api::{InboxPush, WidgetPush, WidgetSays};
 use shared::live::{typing_preview, MAX_FRAME_BYTES, TYPING_SEND_MS};
-use worker::{durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair};
+use worker::{
+    durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair,
+};
 
 use super::{keep_alive, socket_identity, Live, VisitorSocket};
 use crate::ids::now_ms;
@@ -38,7 +41,11 @@ pub const CLOSE_BLOCKED: u16 = 4003;
 impl DurableObject for VisitorHub {
     fn new(state: State, env: Env) -> Self {
         keep_alive(&state);
-        VisitorHub { state, env, typed: RefCell::new(HashMap::new()) }
+        VisitorHub {
+            state,
+            env,
+            typed: RefCell::new(HashMap::new()),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -50,12 +57,25 @@ impl DurableObject for VisitorHub {
                 self.answer(pair, &socket_identity::<String>(&req)?).await
             }
             "/push" => {
-                let visitor = req.url()?.query_pairs().find(|(k, _)| k == "visitor").map(|(_, v)| v.into_owned()).unwrap_or_default();
-                super::relay(&self.state.get_websockets_with_tag(&visitor), &req.text().await?);
+                let visitor = req
+                    .url()?
+                    .query_pairs()
+                    .find(|(k, _)| k == "visitor")
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default();
+                super::relay(
+                    &self.state.get_websockets_with_tag(&visitor),
+                    &req.text().await?,
+                );
                 Response::ok("")
             }
             "/block" => {
-                let visitor = req.url()?.query_pairs().find(|(k, _)| k == "visitor").map(|(_, v)| v.into_owned()).unwrap_or_default();
+                let visitor = req
+                    .url()?
+                    .query_pairs()
+                    .find(|(k, _)| k == "visitor")
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default();
                 let blocked: bool = serde_json::from_str(&req.text().await?)?;
                 self.block(&visitor, blocked).await?;
                 Response::ok("")
@@ -68,12 +88,22 @@ impl DurableObject for VisitorHub {
         }
     }
 
-    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
-        let WebSocketIncomingMessage::String(text) = message else { return Ok(()) };
+    async fn websocket_message(
+        &self,
+        ws: WebSocket,
+        message: WebSocketIncomingMessage,
+    ) -> Result<()> {
+        let WebSocketIncomingMessage::String(text) = message else {
+            return Ok(());
+        };
         if text.len() > MAX_FRAME_BYTES {
             return Ok(()); // no honest widget sends this much
         }
-        let (Ok(WidgetSays::Typing { text }), Some(socket)) = (serde_json::from_str(&text), attachment(&ws)) else { return Ok(()) };
+        let (Ok(WidgetSays::Typing { text }), Some(socket)) =
+            (serde_json::from_str(&text), attachment(&ws))
+        else {
+            return Ok(());
+        };
         if self.is_blocked(&socket.visitor_id).await {
             return Ok(()); // a frame that was on its way when the visitor was blocked
         }
@@ -86,12 +116,23 @@ impl DurableObject for VisitorHub {
             }
             *last = now;
         }
-        let push = InboxPush::VisitorTyping { visitor_id: socket.visitor_id, text: typing_preview(&text).to_string() };
-        Live::new(&self.env).to_team(&socket.account_id, &push).await;
+        let push = InboxPush::VisitorTyping {
+            visitor_id: socket.visitor_id,
+            text: typing_preview(&text).to_string(),
+        };
+        Live::new(&self.env)
+            .to_team(&socket.account_id, &push)
+            .await;
         Ok(())
     }
 
-    async fn websocket_close(&self, ws: WebSocket, code: usize, _reason: String, _clean: bool) -> Result<()> {
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        code: usize,
+        _reason: String,
+        _clean: bool,
+    ) -> Result<()> {
         super::close_back(&ws, code);
         self.gone(&ws).await;
         Ok(())
@@ -117,7 +158,8 @@ impl VisitorHub {
             return Response::error("visitor_blocked", 403);
         }
         let pair = WebSocketPair::new()?;
-        self.state.accept_websocket_with_tags(&pair.server, &[socket.visitor_id.as_str()]);
+        self.state
+            .accept_websocket_with_tags(&pair.server, &[socket.visitor_id.as_str()]);
         pair.server.serialize_attachment(&socket)?;
         // Counted before the widget hears it is connected (and catches up).
         self.record_tabs(&socket.visitor_id, None).await;
@@ -131,7 +173,9 @@ impl VisitorHub {
         super::send(&pair.server, &WidgetPush::Presence { online });
         let mut response = Response::from_websocket(pair.client)?;
         // The widget offers the `parley` subprotocol (its token rides beside it).
-        response.headers_mut().set("sec-websocket-protocol", "parley")?;
+        response
+            .headers_mut()
+            .set("sec-websocket-protocol", "parley")?;
         Ok(response)
     }
 
@@ -151,13 +195,20 @@ impl VisitorHub {
 
     /// Whether an agent blocked this visitor (as this object heard it).
     async fn is_blocked(&self, visitor_id: &str) -> bool {
-        matches!(self.state.storage().get::<bool>(&blocked_key(visitor_id)).await, Ok(Some(true)))
+        matches!(
+            self.state
+                .storage()
+                .get::<bool>(&blocked_key(visitor_id))
+                .await,
+            Ok(Some(true))
+        )
     }
 
     /// A widget tab closed: its visitor has one listening tab fewer.
     async fn gone(&self, ws: &WebSocket) {
         if let Some(socket) = attachment(ws) {
-            self.record_tabs(&socket.visitor_id, Some(&socket.socket_id)).await;
+            self.record_tabs(&socket.visitor_id, Some(&socket.socket_id))
+                .await;
         }
     }
 
@@ -170,6 +221,12 @@ impl VisitorHub {
             .filter_map(attachment)
             .filter(|s| Some(s.socket_id.as_str()) != except)
             .count();
-        super::record_listeners(&self.state, &self.env, super::Listeners::Visitor(visitor_id.to_string()), tabs).await;
+        super::record_listeners(
+            &self.state,
+            &self.env,
+            super::Listeners::Visitor(visitor_id.to_string()),
+            tabs,
+        )
+        .await;
     }
 }

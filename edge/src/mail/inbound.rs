@@ -21,10 +21,10 @@ use worker::wasm_bindgen_futures::JsFuture;
 use worker::worker_sys::R2Bucket;
 use worker::{Bucket, Conditional, ForwardableEmailMessage};
 
-use shared::email::parse::{parse, Mail};
-use crate::ids::{new_id, now_ms};
 use super::mailboxes;
+use crate::ids::{new_id, now_ms};
 use crate::store::{EmailChannelRow, InboundEmail, NewIds, Store, Written};
+use shared::email::parse::{parse, Mail};
 
 /// What the email handler needs from the deployment.
 pub struct MailEnv<'a> {
@@ -48,7 +48,10 @@ struct Refusal {
 
 impl Refusal {
     fn new(site_id: Option<&str>, reason: impl Into<String>) -> Self {
-        Self { site_id: site_id.map(str::to_string), reason: reason.into() }
+        Self {
+            site_id: site_id.map(str::to_string),
+            reason: reason.into(),
+        }
     }
 
     fn temporary(site_id: Option<&str>, what: &str, err: impl std::fmt::Debug) -> Self {
@@ -64,20 +67,38 @@ pub async fn receive(message: &ForwardableEmailMessage, store: &Store, env: &Mai
     let size = message.raw_size() as u64;
     match accept(message, store, env, &envelope_from, &envelope_to, size).await {
         Ok((message_id, Written::Created)) => {
-            worker::console_log!("stored mail {message_id} for {envelope_to} ({} D1 round trips)", store.round_trips())
+            worker::console_log!(
+                "stored mail {message_id} for {envelope_to} ({} D1 round trips)",
+                store.round_trips()
+            )
         }
         Ok((message_id, Written::AlreadyThere)) => {
-            worker::console_log!("mail {message_id} for {envelope_to} was already stored; redelivery ignored")
+            worker::console_log!(
+                "mail {message_id} for {envelope_to} was already stored; redelivery ignored"
+            )
         }
         Err(refusal) => {
-            worker::console_warn!("rejected mail from {envelope_from} to {envelope_to}: {}", refusal.reason);
+            worker::console_warn!(
+                "rejected mail from {envelope_from} to {envelope_to}: {}",
+                refusal.reason
+            );
             message.set_reject(&refusal.reason);
             let recorded = store
-                .record_rejection(&new_id("rej"), refusal.site_id.as_deref(), &envelope_from, &envelope_to, size, &refusal.reason, now_ms())
+                .record_rejection(
+                    &new_id("rej"),
+                    refusal.site_id.as_deref(),
+                    &envelope_from,
+                    &envelope_to,
+                    size,
+                    &refusal.reason,
+                    now_ms(),
+                )
                 .await;
             match recorded {
                 Ok(true) => {}
-                Ok(false) => worker::console_warn!("rejections for this mailbox are over today's cap; this one is not recorded"),
+                Ok(false) => worker::console_warn!(
+                    "rejections for this mailbox are over today's cap; this one is not recorded"
+                ),
                 Err(err) => worker::console_error!("could not record the rejection: {err:?}"),
             }
         }
@@ -92,16 +113,21 @@ async fn accept(
     envelope_to: &str,
     size: u64,
 ) -> Result<(String, Written), Refusal> {
-    let recipient = Recipient::parse(envelope_to, env.inbound_domain).ok_or_else(|| no_mailbox(envelope_to))?;
+    let recipient =
+        Recipient::parse(envelope_to, env.inbound_domain).ok_or_else(|| no_mailbox(envelope_to))?;
     let subdomain = recipient.subdomain();
     let now = now_ms();
     // A remembered row may let mail in early; a refusal is always decided on
     // the row as D1 has it now.
-    let remembered = mailboxes::recall(subdomain, now).filter(|row| admit(row, &recipient, envelope_to, size).is_ok());
+    let remembered = mailboxes::recall(subdomain, now)
+        .filter(|row| admit(row, &recipient, envelope_to, size).is_ok());
     let channel = match remembered {
         Some(row) => row,
         None => {
-            let row = store.email_channel(subdomain).await.map_err(|e| Refusal::temporary(None, "looking up the mailbox", e))?;
+            let row = store
+                .email_channel(subdomain)
+                .await
+                .map_err(|e| Refusal::temporary(None, "looking up the mailbox", e))?;
             mailboxes::remember(subdomain, row.as_ref(), now);
             let row = row.ok_or_else(|| no_mailbox(envelope_to))?;
             admit(&row, &recipient, envelope_to, size)?;
@@ -111,14 +137,24 @@ async fn accept(
     let site_id = channel.site_id.clone();
     let site = Some(site_id.as_str());
 
-    let (raw, original) = read_raw(message).await.map_err(|e| Refusal::temporary(site, "reading the message", e))?;
+    let (raw, original) = read_raw(message)
+        .await
+        .map_err(|e| Refusal::temporary(site, "reading the message", e))?;
     let mail = parse(&raw, envelope_from).map_err(|rule| Refusal::new(site, rule.message))?;
 
     // The original first: once the row exists, its raw_key must resolve.
-    let raw_key = format!("mail/{site_id}/{}.eml", &hash_secret(&mail.message_id)[..32]);
-    let kept = keep_original(env.raw_mail, &raw_key, original).await.map_err(|e| Refusal::temporary(site, "keeping the original", e))?;
+    let raw_key = format!(
+        "mail/{site_id}/{}.eml",
+        &hash_secret(&mail.message_id)[..32]
+    );
+    let kept = keep_original(env.raw_mail, &raw_key, original)
+        .await
+        .map_err(|e| Refusal::temporary(site, "keeping the original", e))?;
     if !kept {
-        worker::console_log!("the original of {} was already kept; left as it was", mail.message_id);
+        worker::console_log!(
+            "the original of {} was already kept; left as it was",
+            mail.message_id
+        );
     }
     // Each attachment's bytes too, before the rows that name them; the same
     // bytes (a redelivery, a file sent twice) are one object, never replaced.
@@ -126,8 +162,17 @@ async fn accept(
     let mut kept_all = Ok(());
     for attachment in &mail.attachments {
         let key = shared::files::object_key(&site_id, &attachment.sha256);
-        let only_new = Conditional { etag_does_not_match: Some("*".into()), ..Conditional::default() };
-        match env.files.put(key.clone(), attachment.bytes.clone()).only_if(only_new).execute().await {
+        let only_new = Conditional {
+            etag_does_not_match: Some("*".into()),
+            ..Conditional::default()
+        };
+        match env
+            .files
+            .put(key.clone(), attachment.bytes.clone())
+            .only_if(only_new)
+            .execute()
+            .await
+        {
             Ok(Some(_)) => created.push(key),
             Ok(None) => {}
             Err(e) => {
@@ -137,7 +182,18 @@ async fn accept(
         }
     }
     let stored = match kept_all {
-        Ok(()) => store_kept(store, env, channel, &mail, (subdomain, &recipient, envelope_to, size), &raw_key, now).await,
+        Ok(()) => {
+            store_kept(
+                store,
+                env,
+                channel,
+                &mail,
+                (subdomain, &recipient, envelope_to, size),
+                &raw_key,
+                now,
+            )
+            .await
+        }
         Err(refusal) => Err(refusal),
     };
     // Refused (or to be resent), or a redelivery whose Message-ID was stored
@@ -172,15 +228,33 @@ async fn store_kept(
     let site = Some(site_id.as_str());
     let replies = reply_conversations(mail, envelope_to, &channel, env);
     // The people it copies stay on the conversation; an unverified sender adds no one.
-    let cc = if mail.sender_verified() { kept_cc(&mail.cc, &mail.from_email, env.inbound_domain) } else { Vec::new() };
-    let ids = NewIds { contact: new_id("ct"), conversation: new_id("c"), message: new_id("m") };
+    let cc = if mail.sender_verified() {
+        kept_cc(&mail.cc, &mail.from_email, env.inbound_domain)
+    } else {
+        Vec::new()
+    };
+    let ids = NewIds {
+        contact: new_id("ct"),
+        conversation: new_id("c"),
+        message: new_id("m"),
+    };
     for _ in 0..2 {
-        let inbound = InboundEmail { channel: &channel, mail, replies: &replies, raw_key, cc: &cc };
-        let found = store.add_inbound_email(&inbound, &ids, now).await.map_err(|e| Refusal::temporary(site, "storing the message", e))?;
+        let inbound = InboundEmail {
+            channel: &channel,
+            mail,
+            replies: &replies,
+            raw_key,
+            cc: &cc,
+        };
+        let found = store
+            .add_inbound_email(&inbound, &ids, now)
+            .await
+            .map_err(|e| Refusal::temporary(site, "storing the message", e))?;
         mailboxes::remember(subdomain, found.channel.as_ref(), now);
         if let Some((written, conversation)) = found.stored {
             if written == Written::Created && found.team_listens {
-                let push = InboxPush::stored(&conversation, &ids.message, Author::Contact, &mail.body);
+                let push =
+                    InboxPush::stored(&conversation, &ids.message, Author::Contact, &mail.body);
                 env.live.to_team(&channel.account_id, &push).await;
             }
             return Ok(written);
@@ -189,7 +263,11 @@ async fn store_kept(
         admit(&row, recipient, envelope_to, size)?;
         channel = row;
     }
-    Err(Refusal::temporary(site, "storing the message", "the mailbox settings kept changing"))
+    Err(Refusal::temporary(
+        site,
+        "storing the message",
+        "the mailbox settings kept changing",
+    ))
 }
 
 /// The refusal of mail to an address that is no mailbox here.
@@ -199,7 +277,12 @@ fn no_mailbox(envelope_to: &str) -> Refusal {
 
 /// Refuses mail this mailbox does not take: another username under its
 /// subdomain, a disabled mailbox, or a message over its size limit.
-fn admit(channel: &EmailChannelRow, recipient: &Recipient, envelope_to: &str, size: u64) -> Result<(), Refusal> {
+fn admit(
+    channel: &EmailChannelRow,
+    recipient: &Recipient,
+    envelope_to: &str,
+    size: u64,
+) -> Result<(), Refusal> {
     if let Recipient::Mailbox(address) = recipient {
         if channel.username.as_deref() != Some(address.username.as_str()) {
             return Err(no_mailbox(envelope_to));
@@ -207,12 +290,18 @@ fn admit(channel: &EmailChannelRow, recipient: &Recipient, envelope_to: &str, si
     }
     let site = Some(channel.site_id.as_str());
     if channel.enabled == 0 {
-        return Err(Refusal::new(site, format!("The mailbox {envelope_to} does not accept email.")));
+        return Err(Refusal::new(
+            site,
+            format!("The mailbox {envelope_to} does not accept email."),
+        ));
     }
     if size > channel.max_message_bytes {
         return Err(Refusal::new(
             site,
-            format!("Message of {size} bytes exceeds this mailbox's limit of {} bytes.", channel.max_message_bytes),
+            format!(
+                "Message of {size} bytes exceeds this mailbox's limit of {} bytes.",
+                channel.max_message_bytes
+            ),
         ));
     }
     Ok(())
@@ -225,7 +314,10 @@ async fn forget_original(bucket: &Bucket, store: &Store, key: &str) {
         Ok(false) => {}
         Ok(true) => return,
         Err(err) => {
-            worker::console_error!("could not check the original {key} before deleting it: {}", err.code_and_message().1);
+            worker::console_error!(
+                "could not check the original {key} before deleting it: {}",
+                err.code_and_message().1
+            );
             return;
         }
     }
@@ -260,17 +352,30 @@ async fn keep_original(bucket: &Bucket, key: &str, original: Uint8Array) -> Resu
 /// the rules try them (envelope, then To and Cc); forged signatures and other
 /// mailboxes' addresses are left out. The store keeps the first that is the
 /// site's, else threads by References.
-fn reply_conversations(mail: &Mail, envelope_to: &str, channel: &EmailChannelRow, env: &MailEnv<'_>) -> Vec<String> {
+fn reply_conversations(
+    mail: &Mail,
+    envelope_to: &str,
+    channel: &EmailChannelRow,
+    env: &MailEnv<'_>,
+) -> Vec<String> {
     let mut found = Vec::new();
     for address in std::iter::once(envelope_to).chain(mail.recipients.iter().map(String::as_str)) {
-        let Some(Recipient::Reply { subdomain, conversation, signature }) = Recipient::parse(address, env.inbound_domain) else {
+        let Some(Recipient::Reply {
+            subdomain,
+            conversation,
+            signature,
+        }) = Recipient::parse(address, env.inbound_domain)
+        else {
             continue;
         };
         if channel.subdomain.as_deref() != Some(subdomain.as_str()) {
             continue;
         }
         if !verify_reply(env.reply_secret, &conversation, &signature) {
-            worker::console_warn!("ignored a forged or altered reply address {address} in {}", mail.message_id);
+            worker::console_warn!(
+                "ignored a forged or altered reply address {address} in {}",
+                mail.message_id
+            );
             continue;
         }
         found.push(conversation);

@@ -23,7 +23,10 @@ thread_local! {
 /// The row remembered for `subdomain`, if read less than a minute ago.
 pub fn recall(subdomain: &str, now: u64) -> Option<EmailChannelRow> {
     ROWS.with(|rows| {
-        rows.borrow().get(subdomain).filter(|(_, read_at)| now.saturating_sub(*read_at) < FRESH_MS).map(|(row, _)| row.clone())
+        rows.borrow()
+            .get(subdomain)
+            .filter(|(_, read_at)| now.saturating_sub(*read_at) < FRESH_MS)
+            .map(|(row, _)| row.clone())
     })
 }
 

@@ -9,7 +9,10 @@ use worker::{EmailMessage, SendEmail};
 pub async fn send(binding: &SendEmail, from: &str, to: &str, raw: &str) -> Result<(), String> {
     let message = EmailMessage::new(from, to, raw).map_err(|e| format!("{e:?}"))?;
     binding.send(&message).await.map(|_| ()).map_err(|e| {
-        let text: String = js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| format!("{e:?}"));
+        let text: String = js_sys::Reflect::get(&e, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_else(|| format!("{e:?}"));
         text
     })
 }
@@ -28,7 +31,12 @@ pub struct Delivery {
 /// blind receive it without being named in any header. When the contact's
 /// copy fails nothing more is sent (the agent may retry without anyone
 /// receiving it twice); a copied recipient's failure is reported, not retried.
-pub async fn deliver(binding: Option<&SendEmail>, from: &str, recipients: &Recipients, raw: Result<String, String>) -> Delivery {
+pub async fn deliver(
+    binding: Option<&SendEmail>,
+    from: &str,
+    recipients: &Recipients,
+    raw: Result<String, String>,
+) -> Delivery {
     let sent = match (raw, binding) {
         (Ok(raw), Some(binding)) => Ok((raw, binding)),
         (Err(e), _) => Err(e),
@@ -36,10 +44,18 @@ pub async fn deliver(binding: Option<&SendEmail>, from: &str, recipients: &Recip
     };
     let (raw, binding) = match sent {
         Ok(ready) => ready,
-        Err(e) => return Delivery { to: Err(e), undelivered: Vec::new() },
+        Err(e) => {
+            return Delivery {
+                to: Err(e),
+                undelivered: Vec::new(),
+            }
+        }
     };
     if let Err(e) = send(binding, from, &recipients.to, &raw).await {
-        return Delivery { to: Err(e), undelivered: Vec::new() };
+        return Delivery {
+            to: Err(e),
+            undelivered: Vec::new(),
+        };
     }
     let mut undelivered = Vec::new();
     for copy in recipients.envelope().skip(1) {
@@ -48,5 +64,8 @@ pub async fn deliver(binding: Option<&SendEmail>, from: &str, recipients: &Recip
             undelivered.push((copy.to_string(), e));
         }
     }
-    Delivery { to: Ok(()), undelivered }
+    Delivery {
+        to: Ok(()),
+        undelivered,
+    }
 }

@@ -10,15 +10,18 @@ use worker::Response;
 
 use super::Cx;
 use crate::auth;
-use crate::live::Drop;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
+use crate::live::Drop;
 
 /// Invitations are valid for a week.
 const INVITATION_MS: u64 = 7 * 24 * 60 * 60 * 1000;
 
-const ALREADY_AGENT: Invalid = Invalid::new("agent_exists", "An agent with this email is already on the team.");
+const ALREADY_AGENT: Invalid = Invalid::new(
+    "agent_exists",
+    "An agent with this email is already on the team.",
+);
 const NOT_REMOVABLE: Invalid = Invalid::new(
     "agent_not_removable",
     "No such agent on the team, or it is the primary admin, who cannot be removed.",
@@ -29,7 +32,12 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
-    json(200, &api::Team { agents: store.agents(&agent.account_id).await? })
+    json(
+        200,
+        &api::Team {
+            agents: store.agents(&agent.account_id).await?,
+        },
+    )
 }
 
 /// `POST /api/agents`: `{email, full_name}` → a new agent and a one-time
@@ -48,14 +56,29 @@ pub async fn invite(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let agent_id = new_id("ag");
     let now = now_ms();
     let created = store
-        .invite_agent(&admin.account_id, &agent_id, &email, &full_name, &hash_secret(&token), now, now + INVITATION_MS)
+        .invite_agent(
+            &admin.account_id,
+            &agent_id,
+            &email,
+            &full_name,
+            &hash_secret(&token),
+            now,
+            now + INVITATION_MS,
+        )
         .await?;
     if !created {
         return Err(ApiError::Conflict(ALREADY_AGENT));
     }
     let origin = cx.app.public_origin(req)?;
     let invitation_url = format!("{origin}/inbox.html#invitation={token}");
-    json(201, &api::Invitation { agent_id, invitation_token: token, invitation_url })
+    json(
+        201,
+        &api::Invitation {
+            agent_id,
+            invitation_token: token,
+            invitation_url,
+        },
+    )
 }
 
 /// `DELETE /api/agents/{id}`: removes an agent; they are signed out everywhere.
@@ -63,10 +86,16 @@ pub async fn remove(cx: &mut Cx<'_>, agent_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
     let admin = auth::admin(store, req).await?;
-    if !store.remove_agent(&admin.account_id, agent_id, now_ms()).await? {
+    if !store
+        .remove_agent(&admin.account_id, agent_id, now_ms())
+        .await?
+    {
         return Err(ApiError::Conflict(NOT_REMOVABLE));
     }
-    let drop = Drop { agent_id: Some(agent_id.to_string()), credential: None };
+    let drop = Drop {
+        agent_id: Some(agent_id.to_string()),
+        credential: None,
+    };
     cx.app.live.drop_sockets(&admin.account_id, &drop).await;
     json(200, &json!({ "removed": agent_id }))
 }

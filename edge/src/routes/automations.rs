@@ -21,15 +21,27 @@ pub fn secret_context(automation_id: &str) -> String {
 /// Where an automation's signing secret starts, so people recognise it.
 const SECRET_PREFIX: &str = "whsec_";
 
-async fn automation_of(cx: &Cx<'_>, agent: &AgentRow, site_id: &str, id: &str) -> ApiResult<api::Automation> {
-    cx.app.store.automation(&agent.account_id, site_id, id).await?.ok_or(ApiError::NotFound("Automation"))
+async fn automation_of(
+    cx: &Cx<'_>,
+    agent: &AgentRow,
+    site_id: &str,
+    id: &str,
+) -> ApiResult<api::Automation> {
+    cx.app
+        .store
+        .automation(&agent.account_id, site_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("Automation"))
 }
 
 /// `GET /api/sites/{site}/automations`.
 pub async fn list(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let agent = auth::admin(store, &cx.req).await?;
-    let automations = store.automations(&agent.account_id, site_id).await?.ok_or(ApiError::NotFound("Site"))?;
+    let automations = store
+        .automations(&agent.account_id, site_id)
+        .await?
+        .ok_or(ApiError::NotFound("Site"))?;
     json(200, &api::Automations { automations })
 }
 
@@ -46,7 +58,9 @@ pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let url = validate_url(&input.url, cx.app.outbox.allow_loopback)?;
     let (id, secret) = (new_id("au"), format!("{SECRET_PREFIX}{}", new_secret()));
     let sealed = cx.app.secrets.seal(&secret_context(&id), &secret).await?;
-    store.create_automation(&id, site_id, &name, &url, &sealed, now_ms()).await?;
+    store
+        .create_automation(&id, site_id, &name, &url, &sealed, now_ms())
+        .await?;
     let automation = automation_of(cx, &agent, site_id, &id).await?;
     json(201, &api::NewAutomation { automation, secret })
 }
@@ -58,8 +72,14 @@ pub async fn update(cx: &mut Cx<'_>, site_id: &str, id: &str) -> ApiResult<Respo
     let changes: api::AutomationChanges = read_json(&mut cx.req).await?;
     automation_of(cx, &agent, site_id, id).await?;
     let name = changes.name.as_deref().map(validate_name).transpose()?;
-    let url = changes.url.as_deref().map(|u| validate_url(u, cx.app.outbox.allow_loopback)).transpose()?;
-    store.update_automation(id, name.as_deref(), url.as_deref(), changes.enabled).await?;
+    let url = changes
+        .url
+        .as_deref()
+        .map(|u| validate_url(u, cx.app.outbox.allow_loopback))
+        .transpose()?;
+    store
+        .update_automation(id, name.as_deref(), url.as_deref(), changes.enabled)
+        .await?;
     json(200, &automation_of(cx, &agent, site_id, id).await?)
 }
 
@@ -77,7 +97,12 @@ pub async fn deliveries(cx: &mut Cx<'_>, site_id: &str, id: &str) -> ApiResult<R
     let store = cx.app.store;
     let agent = auth::admin(store, &cx.req).await?;
     automation_of(cx, &agent, site_id, id).await?;
-    json(200, &api::Deliveries { deliveries: store.deliveries(id).await? })
+    json(
+        200,
+        &api::Deliveries {
+            deliveries: store.deliveries(id).await?,
+        },
+    )
 }
 
 /// `POST /api/sites/{site}/automations/{id}/test`: queues a `test` event to
@@ -87,9 +112,17 @@ pub async fn test(cx: &mut Cx<'_>, site_id: &str, id: &str) -> ApiResult<Respons
     let agent = auth::admin(store, &cx.req).await?;
     automation_of(cx, &agent, site_id, id).await?;
     let event_id = new_id("ev");
-    let of = EventOf { event_id: &event_id, site_id: Some(site_id), automation_id: Some(id), ..EventOf::default() };
+    let of = EventOf {
+        event_id: &event_id,
+        site_id: Some(site_id),
+        automation_id: Some(id),
+        ..EventOf::default()
+    };
     let queued = store.test_event(&of, now_ms()).await?;
     let queued_count = queued.len();
     cx.app.outbox.enqueue(queued).await;
-    json(202, &serde_json::json!({ "event_id": event_id, "queued": queued_count }))
+    json(
+        202,
+        &serde_json::json!({ "event_id": event_id, "queued": queued_count }),
+    )
 }

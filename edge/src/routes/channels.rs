@@ -2,8 +2,12 @@
 //! set the forwarding address once, and the size limit.
 
 use shared::api;
-use shared::email::outbound::{render_from_name, render_subject, validate_template, AGENT_NAME_TOKEN, START_DATE_TOKEN};
-use shared::email::{forwarding_address, validate_subdomain, validate_username, ADDRESS_IMMUTABLE, ADDRESS_TAKEN};
+use shared::email::outbound::{
+    render_from_name, render_subject, validate_template, AGENT_NAME_TOKEN, START_DATE_TOKEN,
+};
+use shared::email::{
+    forwarding_address, validate_subdomain, validate_username, ADDRESS_IMMUTABLE, ADDRESS_TAKEN,
+};
 use shared::Invalid;
 use worker::Response;
 
@@ -27,12 +31,22 @@ fn settings(channel: &EmailChannelRow, inbound_domain: &str) -> api::ChannelSett
         (Some(u), Some(s)) => Some(forwarding_address(u, s, inbound_domain)),
         _ => None,
     };
-    let tokens = api::TemplateTokens { start_date: START_DATE_TOKEN.into(), agent_name: AGENT_NAME_TOKEN.into() };
-    api::ChannelSettings { channel: channel.to_api(), forwarding_address, tokens }
+    let tokens = api::TemplateTokens {
+        start_date: START_DATE_TOKEN.into(),
+        agent_name: AGENT_NAME_TOKEN.into(),
+    };
+    api::ChannelSettings {
+        channel: channel.to_api(),
+        forwarding_address,
+        tokens,
+    }
 }
 
 async fn channel_of(store: &Store, agent: &AgentRow, site_id: &str) -> ApiResult<EmailChannelRow> {
-    store.site_email_channel(&agent.account_id, site_id).await?.ok_or(ApiError::NotFound("Email channel"))
+    store
+        .site_email_channel(&agent.account_id, site_id)
+        .await?
+        .ok_or(ApiError::NotFound("Email channel"))
 }
 
 /// `GET /api/sites/{site}/email-channel`.
@@ -41,7 +55,10 @@ pub async fn show(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let req = &mut cx.req;
     let inbound_domain = cx.app.inbound_domain;
     let agent = auth::admin(store, req).await?;
-    json(200, &settings(&channel_of(store, &agent, site_id).await?, inbound_domain))
+    json(
+        200,
+        &settings(&channel_of(store, &agent, site_id).await?, inbound_domain),
+    )
 }
 
 /// `PATCH /api/sites/{site}/email-channel`: `{enabled?, username?, subdomain?, max_message_bytes?,
@@ -69,11 +86,16 @@ pub async fn update(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     if let Some(typed) = &changes.signature {
         changes.signature = Some(shared::email::signature::validate(typed)?.unwrap_or_default());
     }
-    if changes.max_message_bytes.is_some_and(|m| !SIZE_LIMITS.contains(&m)) {
+    if changes
+        .max_message_bytes
+        .is_some_and(|m| !SIZE_LIMITS.contains(&m))
+    {
         return Err(ApiError::Invalid(SIZE_INVALID));
     }
     let differs = |now: &Option<String>, wanted: &Option<String>| matches!((now, wanted), (Some(a), Some(b)) if a != b);
-    if differs(&current.username, &changes.username) || differs(&current.subdomain, &changes.subdomain) {
+    if differs(&current.username, &changes.username)
+        || differs(&current.subdomain, &changes.subdomain)
+    {
         return Err(ApiError::Conflict(ADDRESS_IMMUTABLE));
     }
     match store.update_email_channel(site_id, &changes).await? {
@@ -81,7 +103,10 @@ pub async fn update(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
         ChannelUpdate::AddressImmutable => return Err(ApiError::Conflict(ADDRESS_IMMUTABLE)),
         ChannelUpdate::AddressTaken => return Err(ApiError::Conflict(ADDRESS_TAKEN)),
     }
-    json(200, &settings(&channel_of(store, &agent, site_id).await?, inbound_domain))
+    json(
+        200,
+        &settings(&channel_of(store, &agent, site_id).await?, inbound_domain),
+    )
 }
 
 #[derive(serde::Deserialize)]
@@ -101,7 +126,10 @@ pub async fn preview(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let agent = auth::admin(store, req).await?;
     let input: PreviewInput = read_json(req).await?;
     let channel = channel_of(store, &agent, site_id).await?;
-    let site = store.site(site_id).await?.ok_or(ApiError::NotFound("Site"))?;
+    let site = store
+        .site(site_id)
+        .await?
+        .ok_or(ApiError::NotFound("Site"))?;
     let subject_template = match &input.default_subject {
         Some(t) => validate_template(t)?,
         None => channel.default_subject.clone(),

@@ -12,7 +12,13 @@ use crate::error::{ApiError, ApiResult};
 /// `auto`, the browser's first `Accept-Language`), under the page's own CSP
 /// and cut off from its opener.
 pub async fn page(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
-    let site = cx.app.store.site(site_id).await?.filter(|s| s.enabled == 1).ok_or(ApiError::NotFound("Site"))?;
+    let site = cx
+        .app
+        .store
+        .site(site_id)
+        .await?
+        .filter(|s| s.enabled == 1)
+        .ok_or(ApiError::NotFound("Site"))?;
     let browser = cx.req.headers().get("accept-language")?.unwrap_or_default();
     let locale = Locale::resolve(site.language, browser.trim_start());
     let mut response = Response::from_html(chat_page::render(&site.id, &site.name, locale))?;

@@ -15,7 +15,10 @@ use shared::form::FormField;
 use shared::Invalid;
 
 /// The edit has no field to change.
-const EMPTY_EDIT: Invalid = Invalid::new("invalid_update", "Send phone, company and/or full_name (a value, or null to clear it).");
+const EMPTY_EDIT: Invalid = Invalid::new(
+    "invalid_update",
+    "Send phone, company and/or full_name (a value, or null to clear it).",
+);
 
 /// `GET /api/contacts/{id}`: a contact's profile, its channels, all its conversations,
 /// and its recent activity (which leaves email conversations out).
@@ -26,12 +29,21 @@ pub async fn show(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
 }
 
 async fn profile(store: &Store, account_id: &str, id: &str) -> ApiResult<api::ContactProfile> {
-    let contact = store.contact(account_id, id).await?.ok_or(ApiError::NotFound("Contact"))?;
+    let contact = store
+        .contact(account_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("Contact"))?;
     let conversations = store.contact_conversations(account_id, &contact.id).await?;
     let activity = store.contact_activity(account_id, &contact.id).await?;
-    let channels: std::collections::BTreeSet<&str> = conversations.iter().map(|c| c.channel.as_str()).collect();
+    let channels: std::collections::BTreeSet<&str> =
+        conversations.iter().map(|c| c.channel.as_str()).collect();
     let channels = channels.into_iter().filter_map(Channel::parse).collect();
-    Ok(api::ContactProfile { contact, channels, conversations, activity })
+    Ok(api::ContactProfile {
+        contact,
+        channels,
+        conversations,
+        activity,
+    })
 }
 
 /// `PATCH /api/contacts/{id}` `{phone?, company?, full_name?}`: an agent
@@ -41,7 +53,11 @@ pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let agent = auth::agent(store, &cx.req).await?;
     let edit: api::ContactEdit = read_json(&mut cx.req).await?;
-    let given = [(FormField::Phone, edit.phone), (FormField::Company, edit.company), (FormField::FullName, edit.full_name)];
+    let given = [
+        (FormField::Phone, edit.phone),
+        (FormField::Company, edit.company),
+        (FormField::FullName, edit.full_name),
+    ];
     if given.iter().all(|(_, v)| v.is_none()) {
         return Err(ApiError::Invalid(EMPTY_EDIT));
     }
@@ -49,12 +65,20 @@ pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let checked = given.map(|(field, value)| {
         let value = value?; // left out: unchanged
         let value = value.filter(|v| !v.trim().is_empty()); // null or blank: cleared
-        Some(value.and_then(|v| field.normalize(&v).map_err(|rule| errors.push((field, rule))).ok()))
+        Some(value.and_then(|v| {
+            field
+                .normalize(&v)
+                .map_err(|rule| errors.push((field, rule)))
+                .ok()
+        }))
     });
     if !errors.is_empty() {
         return Err(ApiError::InvalidFields(errors));
     }
-    if !store.edit_contact(&agent.account_id, id, &checked, now_ms()).await? {
+    if !store
+        .edit_contact(&agent.account_id, id, &checked, now_ms())
+        .await?
+    {
         return Err(ApiError::NotFound("Contact"));
     }
     json(200, &profile(store, &agent.account_id, id).await?)
@@ -66,9 +90,15 @@ pub async fn export(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
     let admin = auth::admin(store, req).await?;
-    let export = store.contact_export(&admin.account_id, id).await?.ok_or(ApiError::NotFound("Contact"))?;
+    let export = store
+        .contact_export(&admin.account_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("Contact"))?;
     let mut response = json(200, &export)?;
-    response.headers_mut().set("content-disposition", &format!("attachment; filename=\"contact-{id}.json\""))?;
+    response.headers_mut().set(
+        "content-disposition",
+        &format!("attachment; filename=\"contact-{id}.json\""),
+    )?;
     Ok(response)
 }
 
@@ -80,7 +110,10 @@ pub async fn erase(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let raw_mail = cx.app.raw_mail;
     let req = &mut cx.req;
     let admin = auth::admin(store, req).await?;
-    store.contact(&admin.account_id, id).await?.ok_or(ApiError::NotFound("Contact"))?;
+    store
+        .contact(&admin.account_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("Contact"))?;
     let keys = store.contact_raw_keys(id).await?;
     for key in &keys {
         raw_mail.delete(key).await?;
@@ -89,7 +122,10 @@ pub async fn erase(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     for key in store.contact_file_keys(id).await? {
         cx.app.files.delete(key).await?;
     }
-    let mut erased = store.erase_contact(&admin.account_id, id).await?.ok_or(ApiError::NotFound("Contact"))?;
+    let mut erased = store
+        .erase_contact(&admin.account_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("Contact"))?;
     erased.originals = keys.len() as u32;
     json(200, &json!({ "erased": erased }))
 }

@@ -38,13 +38,20 @@ const CONFIRM_UNVERIFIED: Invalid = Invalid::new(
 /// Refuses an email to an address the visitor never proved unless the agent
 /// confirmed that very address: `to` is the one the send uses, read once with
 /// `conversation`, so a claim changed since the agent looked is asked again.
-pub(super) fn check_confirmed(conversation: &api::Conversation, to: &str, confirmed: Option<&str>) -> ApiResult<()> {
+pub(super) fn check_confirmed(
+    conversation: &api::Conversation,
+    to: &str,
+    confirmed: Option<&str>,
+) -> ApiResult<()> {
     if conversation.unverified_email.is_some() && confirmed != Some(to) {
         return Err(ApiError::Conflict(CONFIRM_UNVERIFIED));
     }
     Ok(())
 }
-const NOT_AN_AGENT: Invalid = Invalid::new("assignee_invalid", "The assignee must be an agent of this team.");
+const NOT_AN_AGENT: Invalid = Invalid::new(
+    "assignee_invalid",
+    "The assignee must be an agent of this team.",
+);
 const NO_VISITOR: Invalid = Invalid::new(
     "reply_channel_unavailable",
     "This conversation has no chat visitor to answer; reply by email.",
@@ -61,13 +68,26 @@ const SEND_FAILED: Invalid = Invalid::new(
     "email_send_failed",
     "The email could not be sent; it is kept in the thread marked as failed.",
 );
-const NO_MESSENGER_FILES: Invalid =
-    Invalid::new("messenger_files_unsupported", "Files cannot be sent over Messenger from Parley; send them by chat or email.");
-const HAS_CONTACT: Invalid = Invalid::new("contact_exists", "This conversation already has a contact.");
-const COPIES_BY_EMAIL_ONLY: Invalid = Invalid::new("cc_email_only", "Cc and Bcc go with email replies only; choose email or leave them empty.");
+const NO_MESSENGER_FILES: Invalid = Invalid::new(
+    "messenger_files_unsupported",
+    "Files cannot be sent over Messenger from Parley; send them by chat or email.",
+);
+const HAS_CONTACT: Invalid =
+    Invalid::new("contact_exists", "This conversation already has a contact.");
+const COPIES_BY_EMAIL_ONLY: Invalid = Invalid::new(
+    "cc_email_only",
+    "Cc and Bcc go with email replies only; choose email or leave them empty.",
+);
 
-async fn conversation_of(store: &Store, account_id: &str, id: &str) -> ApiResult<api::Conversation> {
-    store.conversation(account_id, id).await?.ok_or(ApiError::NotFound("Conversation"))
+async fn conversation_of(
+    store: &Store,
+    account_id: &str,
+    id: &str,
+) -> ApiResult<api::Conversation> {
+    store
+        .conversation(account_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("Conversation"))
 }
 
 /// `GET /api/conversations/{id}`: one conversation with all its messages and
@@ -87,7 +107,16 @@ pub async fn show(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         _ => None,
     };
     let cc = store.conversation_cc(&conversation.id).await?;
-    json(200, &api::Thread { conversation, messages, claim, messenger, cc })
+    json(
+        200,
+        &api::Thread {
+            conversation,
+            messages,
+            claim,
+            messenger,
+            cc,
+        },
+    )
 }
 
 /// `PATCH /api/conversations/{id}`: `{status?, assignee_id?, spam?}` (null
@@ -97,7 +126,11 @@ pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
     let input: Map<String, Value> = read_json(req).await?;
-    if input.is_empty() || input.keys().any(|k| !["status", "assignee_id", "spam"].contains(&k.as_str())) {
+    if input.is_empty()
+        || input
+            .keys()
+            .any(|k| !["status", "assignee_id", "spam"].contains(&k.as_str()))
+    {
         return Err(ApiError::Invalid(BAD_UPDATE));
     }
     let spam = match input.get("spam") {
@@ -117,11 +150,20 @@ pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         Some(_) => return Err(ApiError::Invalid(BAD_UPDATE)),
     };
     // The assignee is checked inside the write, so an agent removed meanwhile is never assigned.
-    let change = ConversationChange { status, assignee, spam };
-    let visitor = match store.update_conversation(&agent.account_id, id, &change, now_ms()).await? {
+    let change = ConversationChange {
+        status,
+        assignee,
+        spam,
+    };
+    let visitor = match store
+        .update_conversation(&agent.account_id, id, &change, now_ms())
+        .await?
+    {
         Updated::Done { visitor } => visitor,
         Updated::Refused => match assignee.flatten() {
-            Some(a) if !store.is_agent_of(&agent.account_id, a).await? => return Err(ApiError::Invalid(NOT_AN_AGENT)),
+            Some(a) if !store.is_agent_of(&agent.account_id, a).await? => {
+                return Err(ApiError::Invalid(NOT_AN_AGENT))
+            }
             _ => return Err(ApiError::NotFound("Conversation")),
         },
     };
@@ -130,7 +172,10 @@ pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         cx.app.live.set_blocked(site_id, visitor_id, *blocked).await;
     }
     let conversation = conversation_of(store, &agent.account_id, id).await?;
-    cx.app.live.to_team(&agent.account_id, &InboxPush::changed(id)).await;
+    cx.app
+        .live
+        .to_team(&agent.account_id, &InboxPush::changed(id))
+        .await;
     json(200, &api::ConversationAnswer { conversation })
 }
 
@@ -140,11 +185,19 @@ pub async fn read(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let app = cx.app;
     let agent = auth::agent(app.store, &cx.req).await?;
     let now = now_ms();
-    let route = app.store.mark_read(&agent.account_id, id, now).await?.ok_or(ApiError::NotFound("Conversation"))?;
+    let route = app
+        .store
+        .mark_read(&agent.account_id, id, now)
+        .await?
+        .ok_or(ApiError::NotFound("Conversation"))?;
     if let Some(visitor_id) = &route.visitor_id {
-        app.live.to_visitor(&route.site_id, visitor_id, &WidgetPush::Seen { at: now }).await;
+        app.live
+            .to_visitor(&route.site_id, visitor_id, &WidgetPush::Seen { at: now })
+            .await;
     }
-    app.live.to_team(&agent.account_id, &InboxPush::changed(id)).await;
+    app.live
+        .to_team(&agent.account_id, &InboxPush::changed(id))
+        .await;
     json(200, &json!({ "read": id }))
 }
 
@@ -168,7 +221,12 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         Some(api::ReplyChannel::Messenger) => Channel::Messenger,
         None => conversation.channel,
     };
-    let copies = input.cc.iter().flatten().chain(&input.bcc).any(|a| !a.trim().is_empty());
+    let copies = input
+        .cc
+        .iter()
+        .flatten()
+        .chain(&input.bcc)
+        .any(|a| !a.trim().is_empty());
     if channel != Channel::Email && copies {
         return Err(ApiError::Invalid(COPIES_BY_EMAIL_ONLY));
     }
@@ -182,9 +240,23 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         if conversation.visitor_id.is_none() {
             return Err(ApiError::Invalid(NO_VISITOR));
         }
-        let created = super::files::keep_all(app.files, store, &conversation.site_id, &uploads).await?;
-        let files: Vec<_> = uploads.iter().map(|u| (new_id("at"), u.as_new_file())).collect();
-        let added = store.add_agent_message(&conversation.id, &conversation.site_id, &agent.id, &new_id("m"), body, &files, now_ms()).await;
+        let created =
+            super::files::keep_all(app.files, store, &conversation.site_id, &uploads).await?;
+        let files: Vec<_> = uploads
+            .iter()
+            .map(|u| (new_id("at"), u.as_new_file()))
+            .collect();
+        let added = store
+            .add_agent_message(
+                &conversation.id,
+                &conversation.site_id,
+                &agent.id,
+                &new_id("m"),
+                body,
+                &files,
+                now_ms(),
+            )
+            .await;
         let message = match added {
             Ok(message) => message,
             Err(refused) => {
@@ -193,8 +265,12 @@ pub async fn reply(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
             }
         };
         if let Some(visitor_id) = &conversation.visitor_id {
-            let push = WidgetPush::Message { message: api::VisitorMessage::seen_by_visitor(&message) };
-            app.live.to_visitor(&conversation.site_id, visitor_id, &push).await;
+            let push = WidgetPush::Message {
+                message: api::VisitorMessage::seen_by_visitor(&message),
+            };
+            app.live
+                .to_visitor(&conversation.site_id, visitor_id, &push)
+                .await;
         }
         app.live.to_team(&agent.account_id, &stored(&message)).await;
         return json(201, &api::MessageAnswer { message });
@@ -221,19 +297,40 @@ pub(super) struct Draft {
 }
 
 /// The email draft of a conversation, or why it cannot be emailed (no address, channel not ready).
-pub(super) async fn draft(app: &App<'_>, agent: &crate::store::AgentRow, conversation: &api::Conversation) -> ApiResult<Draft> {
+pub(super) async fn draft(
+    app: &App<'_>,
+    agent: &crate::store::AgentRow,
+    conversation: &api::Conversation,
+) -> ApiResult<Draft> {
     let store = app.store;
-    let to = conversation.contact_email.clone().ok_or(ApiError::Invalid(NO_EMAIL))?;
-    let channel = store.site_email_channel(&agent.account_id, &conversation.site_id).await?.ok_or(ApiError::Conflict(CHANNEL_NOT_READY))?;
-    let (Some(username), Some(subdomain), 1) = (&channel.username, &channel.subdomain, channel.enabled) else {
+    let to = conversation
+        .contact_email
+        .clone()
+        .ok_or(ApiError::Invalid(NO_EMAIL))?;
+    let channel = store
+        .site_email_channel(&agent.account_id, &conversation.site_id)
+        .await?
+        .ok_or(ApiError::Conflict(CHANNEL_NOT_READY))?;
+    let (Some(username), Some(subdomain), 1) =
+        (&channel.username, &channel.subdomain, channel.enabled)
+    else {
         return Err(ApiError::Conflict(CHANNEL_NOT_READY));
     };
-    let site = store.site(&conversation.site_id).await?.ok_or(ApiError::NotFound("Site"))?;
+    let site = store
+        .site(&conversation.site_id)
+        .await?
+        .ok_or(ApiError::NotFound("Site"))?;
     let subject = reply_subject(conversation.subject.as_deref())
         .unwrap_or_else(|| render_subject(&channel.default_subject, conversation.started_at));
-    let cc = store.conversation_cc(&conversation.id).await?.into_iter().map(|c| c.address).collect();
+    let cc = store
+        .conversation_cc(&conversation.id)
+        .await?
+        .into_iter()
+        .map(|c| c.address)
+        .collect();
     let own = store.agent_signature(&agent.id).await?;
-    let signature = signature::chosen(own.as_deref(), channel.signature.as_deref()).map(str::to_string);
+    let signature =
+        signature::chosen(own.as_deref(), channel.signature.as_deref()).map(str::to_string);
     Ok(Draft {
         to,
         from_name: render_from_name(&channel.from_name, &agent.full_name, &site.name),
@@ -279,10 +376,28 @@ async fn email_reply(
     uploads: &[super::files::Upload],
 ) -> ApiResult<Response> {
     let store = app.store;
-    let subject = input.subject.as_deref().map(normalize_line).transpose()?.filter(|s| !s.is_empty());
-    let Draft { to, from_name, from_address, subdomain, subject: default_subject, cc, signature } = draft(app, agent, conversation).await?;
+    let subject = input
+        .subject
+        .as_deref()
+        .map(normalize_line)
+        .transpose()?
+        .filter(|s| !s.is_empty());
+    let Draft {
+        to,
+        from_name,
+        from_address,
+        subdomain,
+        subject: default_subject,
+        cc,
+        signature,
+    } = draft(app, agent, conversation).await?;
     check_confirmed(conversation, &to, input.confirm_unverified.as_deref())?;
-    let recipients = recipients::validate(&to, input.cc.as_deref().unwrap_or(&cc), &input.bcc, app.inbound_domain)?;
+    let recipients = recipients::validate(
+        &to,
+        input.cc.as_deref().unwrap_or(&cc),
+        &input.bcc,
+        app.inbound_domain,
+    )?;
     let (to, subdomain) = (recipients.to.as_str(), subdomain.as_str());
     let subject = subject.unwrap_or(default_subject);
     let thread = store.thread_emails(&conversation.id).await?;
@@ -290,17 +405,31 @@ async fn email_reply(
     // error with nothing sent, so the agent's retry cannot mail the contact twice.
     let created = super::files::keep_all(app.files, store, &conversation.site_id, uploads).await?;
     let references: Vec<String> = thread.iter().map(|e| e.email_message_id.clone()).collect();
-    let in_reply_to = thread.iter().rev().find(|e| e.direction == Direction::Inbound).or(thread.last()).map(|e| e.email_message_id.as_str());
+    let in_reply_to = thread
+        .iter()
+        .rev()
+        .find(|e| e.direction == Direction::Inbound)
+        .or(thread.last())
+        .map(|e| e.email_message_id.as_str());
     let message_id = new_id("m");
-    let email_message_id = outbound::message_id(app.reply_secret, &message_id, subdomain, app.inbound_domain);
-    let reply_to = reply_address(app.reply_secret, &conversation.id, subdomain, app.inbound_domain);
+    let email_message_id =
+        outbound::message_id(app.reply_secret, &message_id, subdomain, app.inbound_domain);
+    let reply_to = reply_address(
+        app.reply_secret,
+        &conversation.id,
+        subdomain,
+        app.inbound_domain,
+    );
     let now = now_ms();
     let outgoing = Outgoing {
         from_name: &from_name,
         from_address: &from_address,
         to,
         // A name a visitor only stated is never written into mail the team sends.
-        to_name: conversation.contact_name.as_deref().filter(|_| !conversation.name_stated),
+        to_name: conversation
+            .contact_name
+            .as_deref()
+            .filter(|_| !conversation.name_stated),
         cc: &recipients.cc,
         reply_to: &reply_to,
         subject: &subject,
@@ -313,15 +442,31 @@ async fn email_reply(
         boundary: &format!("parley-{}", &new_secret()[..24]),
         files: &uploads
             .iter()
-            .map(|u| OutgoingFile { filename: &u.filename, content_type: u.kind.mime(), bytes: &u.bytes })
+            .map(|u| OutgoingFile {
+                filename: &u.filename,
+                content_type: u.kind.mime(),
+                bytes: &u.bytes,
+            })
             .collect::<Vec<_>>(),
     };
-    let Delivery { to: result, undelivered } = deliver(app.outbound, &from_address, &recipients, build(&outgoing)).await;
+    let Delivery {
+        to: result,
+        undelivered,
+    } = deliver(app.outbound, &from_address, &recipients, build(&outgoing)).await;
     if let Err(e) = &result {
         worker::console_error!("email to {to} for {} failed: {e}", conversation.id);
     }
-    let files: Vec<_> = uploads.iter().map(|u| (new_id("at"), u.as_new_file())).collect();
-    let headers = sent_headers(&recipients, &reply_to, in_reply_to, &references, &undelivered);
+    let files: Vec<_> = uploads
+        .iter()
+        .map(|u| (new_id("at"), u.as_new_file()))
+        .collect();
+    let headers = sent_headers(
+        &recipients,
+        &reply_to,
+        in_reply_to,
+        &references,
+        &undelivered,
+    );
     let sent = SentEmail {
         conversation_id: &conversation.id,
         agent_id: &agent.id,
@@ -366,7 +511,10 @@ fn sent_headers(
         "in_reply_to": in_reply_to.into_iter().collect::<Vec<_>>(), "references": references,
     });
     if !undelivered.is_empty() {
-        headers["undelivered"] = json!(undelivered.iter().map(|(address, error)| json!({ "address": address, "error": error })).collect::<Vec<_>>());
+        headers["undelivered"] = json!(undelivered
+            .iter()
+            .map(|(address, error)| json!({ "address": address, "error": error }))
+            .collect::<Vec<_>>());
     }
     headers
 }
@@ -383,15 +531,23 @@ pub async fn add_contact(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     if conversation.contact_id.is_some() {
         return Err(ApiError::Conflict(HAS_CONTACT));
     }
-    let visitor_id = conversation.visitor_id.as_deref().ok_or(ApiError::Invalid(NO_VISITOR))?;
-    let visitor = store.visitor(visitor_id).await?.ok_or(ApiError::NotFound("Visitor"))?;
+    let visitor_id = conversation
+        .visitor_id
+        .as_deref()
+        .ok_or(ApiError::Invalid(NO_VISITOR))?;
+    let visitor = store
+        .visitor(visitor_id)
+        .await?
+        .ok_or(ApiError::NotFound("Visitor"))?;
     let given = FormInput {
         email: Some(&input.email),
         phone: input.phone.as_deref(),
         company: input.company.as_deref(),
         full_name: input.full_name.as_deref(),
     };
-    let details = FormConfig::ALL_OPTIONAL.validate(&given, false).map_err(ApiError::InvalidFields)?;
+    let details = FormConfig::ALL_OPTIONAL
+        .validate(&given, false)
+        .map_err(ApiError::InvalidFields)?;
     let link = ContactLink {
         visitor: &visitor,
         details: &details,
@@ -410,12 +566,20 @@ pub async fn add_contact(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     if !linked.written {
         return Err(ApiError::Conflict(HAS_CONTACT));
     }
-    cx.app.live.to_team(&agent.account_id, &InboxPush::changed(id)).await;
+    cx.app
+        .live
+        .to_team(&agent.account_id, &InboxPush::changed(id))
+        .await;
     let conversation = conversation_of(store, &agent.account_id, id).await?;
     json(200, &api::ConversationAnswer { conversation })
 }
 
 /// The team's notice of a message stored in the inbox.
 fn stored(message: &api::Message) -> InboxPush {
-    InboxPush::stored(&message.conversation_id, &message.id, message.author, &message.body)
+    InboxPush::stored(
+        &message.conversation_id,
+        &message.id,
+        message.author,
+        &message.body,
+    )
 }

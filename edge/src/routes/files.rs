@@ -7,7 +7,10 @@
 use serde_json::Value;
 use shared::api::{self, InboxPush, WidgetPush};
 use shared::conversation::{validate_body, validate_client_id};
-use shared::files::{check_upload, content_disposition, object_key, safe_filename, FileType, FILE_TOO_LARGE, FILE_TYPE_REFUSED, MAX_UPLOAD_BYTES};
+use shared::files::{
+    check_upload, content_disposition, object_key, safe_filename, FileType, FILE_TOO_LARGE,
+    FILE_TYPE_REFUSED, MAX_UPLOAD_BYTES,
+};
 use shared::visitor::VisitorToken;
 use shared::Invalid;
 use worker::{Bucket, Conditional, FormEntry, Request, Response};
@@ -22,7 +25,10 @@ use crate::limits::Limit;
 use crate::store::{NewFile, Store, StoredFile, Written};
 
 /// The site switched files off in its widget settings.
-const FILES_OFF: Invalid = Invalid::new("files_disabled", "This site does not accept files in the chat.");
+const FILES_OFF: Invalid = Invalid::new(
+    "files_disabled",
+    "This site does not accept files in the chat.",
+);
 /// An upload must say which send it is and what the file is called.
 const BAD_UPLOAD: Invalid = Invalid::new(
     "invalid_upload",
@@ -35,7 +41,8 @@ const BAD_FORM: Invalid = Invalid::new(
 );
 /// An agent's reply carries at most this many files.
 pub const MAX_REPLY_FILES: usize = 5;
-const TOO_MANY_FILES: Invalid = Invalid::new("too_many_files", "A reply can carry at most 5 files.");
+const TOO_MANY_FILES: Invalid =
+    Invalid::new("too_many_files", "A reply can carry at most 5 files.");
 /// Larger multipart bodies are refused before they are read: the files plus the form's text.
 const MAX_REPLY_BODY: usize = MAX_UPLOAD_BYTES + 64 * 1024;
 
@@ -86,15 +93,27 @@ impl Upload {
     /// it should the write that lists it be refused).
     pub async fn keep(&self, files: &Bucket, site_id: &str) -> ApiResult<Option<String>> {
         let key = object_key(site_id, &self.sha256);
-        let only_new = Conditional { etag_does_not_match: Some("*".into()), ..Conditional::default() };
-        let created = files.put(key.clone(), self.bytes.clone()).only_if(only_new).execute().await?;
+        let only_new = Conditional {
+            etag_does_not_match: Some("*".into()),
+            ..Conditional::default()
+        };
+        let created = files
+            .put(key.clone(), self.bytes.clone())
+            .only_if(only_new)
+            .execute()
+            .await?;
         Ok(created.map(|_| key))
     }
 }
 
 /// Keeps every upload in R2, answering the keys this call created; when one
 /// cannot be kept, forgets those already created (no row names them) first.
-pub async fn keep_all(files: &Bucket, store: &Store, site_id: &str, uploads: &[Upload]) -> ApiResult<Vec<String>> {
+pub async fn keep_all(
+    files: &Bucket,
+    store: &Store,
+    site_id: &str,
+    uploads: &[Upload],
+) -> ApiResult<Vec<String>> {
     let mut created = Vec::new();
     for upload in uploads {
         match upload.keep(files, site_id).await {
@@ -118,7 +137,11 @@ pub async fn forget_unlisted(files: &Bucket, store: &Store, created: &[String]) 
     let listed = match store.listed_file_keys(created).await {
         Ok(listed) => listed,
         Err(err) => {
-            worker::console_error!("could not check {} refused file(s) before deleting them: {}", created.len(), err.code_and_message().1);
+            worker::console_error!(
+                "could not check {} refused file(s) before deleting them: {}",
+                created.len(),
+                err.code_and_message().1
+            );
             return;
         }
     };
@@ -154,16 +177,26 @@ pub async fn upload(cx: &mut Cx<'_>) -> ApiResult<Response> {
     if visitor.files_enabled != 1 {
         return Err(ApiError::Forbidden(FILES_OFF));
     }
-    app.limits.check(Limit::MessagesPerVisitor, &visitor.id).await?;
+    app.limits
+        .check(Limit::MessagesPerVisitor, &visitor.id)
+        .await?;
     let url = req.url()?;
-    let param = |key: &str| url.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned());
+    let param = |key: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+    };
     let client_id = param("client_message_id").ok_or(ApiError::Invalid(BAD_UPLOAD))?;
     let client_id = validate_client_id(&client_id)?;
     let name = param("name").ok_or(ApiError::Invalid(BAD_UPLOAD))?;
     refuse_declared_over(req, MAX_UPLOAD_BYTES)?;
     let declared = req.headers().get("content-type")?.unwrap_or_default();
     let file = Upload::check(Some(&name), &declared, req.bytes().await?)?;
-    let created: Vec<String> = file.keep(app.files, &visitor.site_id).await?.into_iter().collect();
+    let created: Vec<String> = file
+        .keep(app.files, &visitor.site_id)
+        .await?
+        .into_iter()
+        .collect();
 
     let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
     let event_ids = [new_id("ev"), new_id("ev")];
@@ -190,37 +223,78 @@ pub async fn upload(cx: &mut Cx<'_>) -> ApiResult<Response> {
     // Pushed only where a tab listens (the batch read the counts back), the
     // visitor's own tabs included: the widget shows the file when it arrives.
     if written == Written::Created && visitor.team_listens() {
-        let to_team = InboxPush::stored(&message.conversation_id, &message.id, message.author, &message.body);
+        let to_team = InboxPush::stored(
+            &message.conversation_id,
+            &message.id,
+            message.author,
+            &message.body,
+        );
         app.live.to_team(&visitor.account_id, &to_team).await;
     }
     if written == Written::Created && visitor.listens() {
-        app.live.to_visitor(&visitor.site_id, &visitor.id, &WidgetPush::Message { message: message.clone() }).await;
+        app.live
+            .to_visitor(
+                &visitor.site_id,
+                &visitor.id,
+                &WidgetPush::Message {
+                    message: message.clone(),
+                },
+            )
+            .await;
     }
-    json(if written == Written::Created { 201 } else { 200 }, &api::VisitorMessageAnswer { message })
+    json(
+        if written == Written::Created {
+            201
+        } else {
+            200
+        },
+        &api::VisitorMessageAnswer { message },
+    )
 }
 
 /// `GET /api/attachments/{id}`: a file of the account's conversations, for agents.
 pub async fn download(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let agent = auth::agent(cx.app.store, &cx.req).await?;
-    let file = cx.app.store.file_for_agent(&agent.account_id, id).await?.ok_or(ApiError::NotFound("Attachment"))?;
+    let file = cx
+        .app
+        .store
+        .file_for_agent(&agent.account_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("Attachment"))?;
     serve(cx.app.files, &file).await
 }
 
 /// `GET /api/widget/attachments/{id}`: a file of the visitor's own thread.
 pub async fn visitor_download(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let visitor = auth::visitor(cx.app.store, &cx.req).await?;
-    let file = cx.app.store.file_for_visitor(&visitor, id).await?.ok_or(ApiError::NotFound("Attachment"))?;
+    let file = cx
+        .app
+        .store
+        .file_for_visitor(&visitor, id)
+        .await?
+        .ok_or(ApiError::NotFound("Attachment"))?;
     serve(cx.app.files, &file).await
 }
 
 /// The file's bytes as an attachment of its sniffed type, never rendered in our origin.
 async fn serve(files: &Bucket, file: &StoredFile) -> ApiResult<Response> {
-    let object = files.get(file.r2_key.as_str()).execute().await?.ok_or(ApiError::NotFound("Attachment"))?;
-    let bytes = object.body().ok_or(ApiError::NotFound("Attachment"))?.bytes().await?;
+    let object = files
+        .get(file.r2_key.as_str())
+        .execute()
+        .await?
+        .ok_or(ApiError::NotFound("Attachment"))?;
+    let bytes = object
+        .body()
+        .ok_or(ApiError::NotFound("Attachment"))?
+        .bytes()
+        .await?;
     let mut response = Response::from_bytes(bytes)?;
     let headers = response.headers_mut();
     headers.set("content-type", file.kind().mime())?;
-    headers.set("content-disposition", &content_disposition(file.filename.as_deref().unwrap_or_default()))?;
+    headers.set(
+        "content-disposition",
+        &content_disposition(file.filename.as_deref().unwrap_or_default()),
+    )?;
     for (name, value) in shared::files::FILE_RESPONSE_HEADERS {
         headers.set(name, value)?;
     }
@@ -232,12 +306,19 @@ async fn serve(files: &Bucket, file: &StoredFile) -> ApiResult<Response> {
 /// parts, each checked like a visitor's upload. A reply of files alone
 /// takes their names as its text.
 pub async fn read_reply(req: &mut Request) -> ApiResult<(api::Reply, Vec<Upload>)> {
-    let content_type = req.headers().get("content-type")?.unwrap_or_default().to_ascii_lowercase();
+    let content_type = req
+        .headers()
+        .get("content-type")?
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     if !content_type.starts_with("multipart/form-data") {
         return Ok((read_json(req).await?, Vec::new()));
     }
     refuse_declared_over(req, MAX_REPLY_BODY)?;
-    let form = req.form_data().await.map_err(|_| ApiError::Invalid(BAD_FORM))?;
+    let form = req
+        .form_data()
+        .await
+        .map_err(|_| ApiError::Invalid(BAD_FORM))?;
     let field = |name: &str| match form.get(name) {
         Some(FormEntry::Field(value)) => Some(value),
         _ => None,
@@ -245,7 +326,9 @@ pub async fn read_reply(req: &mut Request) -> ApiResult<(api::Reply, Vec<Upload>
     let mut uploads = Vec::new();
     let mut total = 0;
     for entry in form.get_all("file").unwrap_or_default() {
-        let FormEntry::File(file) = entry else { return Err(ApiError::Invalid(BAD_FORM)) };
+        let FormEntry::File(file) = entry else {
+            return Err(ApiError::Invalid(BAD_FORM));
+        };
         if uploads.len() == MAX_REPLY_FILES {
             return Err(ApiError::Invalid(TOO_MANY_FILES));
         }
@@ -258,10 +341,16 @@ pub async fn read_reply(req: &mut Request) -> ApiResult<(api::Reply, Vec<Upload>
     }
     let mut body = field("body").unwrap_or_default();
     if body.trim().is_empty() && !uploads.is_empty() {
-        body = uploads.iter().map(|u| u.filename.as_str()).collect::<Vec<_>>().join(", ");
+        body = uploads
+            .iter()
+            .map(|u| u.filename.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
     }
     let channel = match field("channel").filter(|c| !c.is_empty()) {
-        Some(c) => Some(serde_json::from_value(Value::String(c)).map_err(|_| ApiError::Invalid(BAD_FORM))?),
+        Some(c) => Some(
+            serde_json::from_value(Value::String(c)).map_err(|_| ApiError::Invalid(BAD_FORM))?,
+        ),
         None => None,
     };
     let reply = api::Reply {

@@ -11,10 +11,10 @@ use worker::Response;
 
 use super::Cx;
 use crate::auth;
-use crate::live::Drop;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
+use crate::live::Drop;
 use crate::store::NewKey;
 
 /// What keys start with (the bearer check tells them from visitor tokens by it).
@@ -22,13 +22,21 @@ const KEY_PREFIX: &str = "pk_";
 /// How much of a key is kept in clear to tell keys apart: `pk_` and 8 hex digits.
 const SHOWN_CHARS: usize = KEY_PREFIX.len() + 8;
 
-const LABEL_MISSING: Invalid = Invalid::new("label_missing", "Give the key a label that says what it is for.");
+const LABEL_MISSING: Invalid = Invalid::new(
+    "label_missing",
+    "Give the key a label that says what it is for.",
+);
 
 /// `GET /api/api-keys`: the account's keys in use (never the keys themselves).
 pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let admin = auth::admin(store, &cx.req).await?;
-    json(200, &api::ApiKeys { keys: store.api_keys(&admin.account_id).await? })
+    json(
+        200,
+        &api::ApiKeys {
+            keys: store.api_keys(&admin.account_id).await?,
+        },
+    )
 }
 
 /// `POST /api/api-keys`: `{label, role}` → a new key acting as the admin in
@@ -44,7 +52,14 @@ pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let key = format!("{KEY_PREFIX}{}", new_secret());
     let (id, token_hash) = (new_id("key"), hash_secret(&key));
     let role = input.role.unwrap_or(KeyRole::Agent);
-    let new_key = NewKey { id: &id, token_hash: &token_hash, prefix: &key[..SHOWN_CHARS], agent_id: &admin.id, label: &label, role };
+    let new_key = NewKey {
+        id: &id,
+        token_hash: &token_hash,
+        prefix: &key[..SHOWN_CHARS],
+        agent_id: &admin.id,
+        label: &label,
+        role,
+    };
     let api_key = store.create_api_key(&new_key, now_ms()).await?;
     json(201, &api::NewApiKey { key, api_key })
 }
@@ -53,7 +68,19 @@ pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
 pub async fn revoke(cx: &mut Cx<'_>, key_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let admin = auth::admin(store, &cx.req).await?;
-    let key_hash = store.revoke_api_key(&admin.account_id, key_id, now_ms()).await?.ok_or(ApiError::NotFound("API key"))?;
-    cx.app.live.drop_sockets(&admin.account_id, &Drop { agent_id: None, credential: Some(key_hash) }).await;
+    let key_hash = store
+        .revoke_api_key(&admin.account_id, key_id, now_ms())
+        .await?
+        .ok_or(ApiError::NotFound("API key"))?;
+    cx.app
+        .live
+        .drop_sockets(
+            &admin.account_id,
+            &Drop {
+                agent_id: None,
+                credential: Some(key_hash),
+            },
+        )
+        .await;
     json(200, &json!({ "revoked": key_id }))
 }

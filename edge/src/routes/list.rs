@@ -41,7 +41,11 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::Invalid(BAD_FILTER));
     }
-    let cursor = query.before.as_deref().map(|b| Cursor::decode(b).ok_or(ApiError::Invalid(BAD_CURSOR))).transpose()?;
+    let cursor = query
+        .before
+        .as_deref()
+        .map(|b| Cursor::decode(b).ok_or(ApiError::Invalid(BAD_CURSOR)))
+        .transpose()?;
     let filter = ListFilter {
         channel: query.channel,
         status: query.status,
@@ -56,19 +60,46 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
     };
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let page = match (search, cursor) {
-        (None, None) => store.conversations(&agent.account_id, &filter, None, limit).await?,
-        (None, Some(Cursor::List { last_message_at, id })) => {
-            store.conversations(&agent.account_id, &filter, Some((last_message_at, &id)), limit).await?
+        (None, None) => {
+            store
+                .conversations(&agent.account_id, &filter, None, limit)
+                .await?
+        }
+        (
+            None,
+            Some(Cursor::List {
+                last_message_at,
+                id,
+            }),
+        ) => {
+            store
+                .conversations(
+                    &agent.account_id,
+                    &filter,
+                    Some((last_message_at, &id)),
+                    limit,
+                )
+                .await?
         }
         (Some(q), cursor) => {
             let fts = fts_query(q)?;
-            let terms = SearchTerms { fts: fts.as_deref(), person: q };
+            let terms = SearchTerms {
+                fts: fts.as_deref(),
+                person: q,
+            };
             let after = match &cursor {
                 None => None,
-                Some(Cursor::Search { person, score, last_message_at, id }) => Some((*person, *score, *last_message_at, id.as_str())),
+                Some(Cursor::Search {
+                    person,
+                    score,
+                    last_message_at,
+                    id,
+                }) => Some((*person, *score, *last_message_at, id.as_str())),
                 Some(Cursor::List { .. }) => return Err(ApiError::Invalid(BAD_CURSOR)),
             };
-            store.search(&agent.account_id, &filter, &terms, after, limit).await?
+            store
+                .search(&agent.account_id, &filter, &terms, after, limit)
+                .await?
         }
         (None, Some(Cursor::Search { .. })) => return Err(ApiError::Invalid(BAD_CURSOR)),
     };

@@ -36,7 +36,10 @@ fn require_upgrade(req: &Request) -> ApiResult<()> {
 /// (`parley, <token>`): browsers cannot set headers on a socket, and a token
 /// in the URL would end up in logs. `parley` alone offers none.
 fn offered_token(req: &Request) -> ApiResult<Option<String>> {
-    let offered = req.headers().get("sec-websocket-protocol")?.unwrap_or_default();
+    let offered = req
+        .headers()
+        .get("sec-websocket-protocol")?
+        .unwrap_or_default();
     let mut protocols = offered.split(',').map(str::trim);
     match (protocols.next(), protocols.next()) {
         (Some("parley"), None) => Ok(None),
@@ -51,12 +54,18 @@ fn offered_token(req: &Request) -> ApiResult<Option<String>> {
 pub async fn widget(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let app = cx.app;
     require_upgrade(&cx.req)?;
-    let Some(token) = offered_token(&cx.req)? else { return anonymous(cx).await };
+    let Some(token) = offered_token(&cx.req)? else {
+        return anonymous(cx).await;
+    };
     let visitor = auth::visitor_by_token(app.store, &token).await?;
     if visitor.blocked_at.is_some() {
         return Err(ApiError::Forbidden(VISITOR_BLOCKED));
     }
-    let socket = VisitorSocket { socket_id: new_id("ws"), visitor_id: visitor.id, account_id: visitor.account_id };
+    let socket = VisitorSocket {
+        socket_id: new_id("ws"),
+        visitor_id: visitor.id,
+        account_id: visitor.account_id,
+    };
     let response = app.live.connect_visitor(&visitor.site_id, &socket).await?;
     // The visitor's object refuses a visitor it heard blocked after the read above.
     if response.status_code() == 403 {
@@ -70,9 +79,25 @@ pub async fn widget(cx: &mut Cx<'_>) -> ApiResult<Response> {
 /// one is limited per client IP like making a visitor (its own count).
 async fn anonymous(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let app = cx.app;
-    let site_id = cx.req.url()?.query_pairs().find(|(k, _)| k == "site").map(|(_, v)| v.into_owned()).unwrap_or_default();
-    app.limits.check(Limit::VisitorsPerIp, &["watch:", &client_ip(&cx.req)].concat()).await?;
-    let site = app.store.site(&site_id).await?.filter(|s| s.enabled == 1).ok_or(ApiError::NotFound("Site"))?;
+    let site_id = cx
+        .req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == "site")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    app.limits
+        .check(
+            Limit::VisitorsPerIp,
+            &["watch:", &client_ip(&cx.req)].concat(),
+        )
+        .await?;
+    let site = app
+        .store
+        .site(&site_id)
+        .await?
+        .filter(|s| s.enabled == 1)
+        .ok_or(ApiError::NotFound("Site"))?;
     app.live.watch_site(&site.id, &site.account_id).await
 }
 
@@ -110,6 +135,8 @@ pub async fn presence(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let agent = auth::agent(app.store, &cx.req).await?;
     let change: api::PresenceChange = read_json(&mut cx.req).await?;
     app.store.set_away(&agent.id, change.away).await?;
-    app.live.set_away(&agent.account_id, &agent.id, change.away).await;
+    app.live
+        .set_away(&agent.account_id, &agent.id, change.away)
+        .await;
     json(200, &change)
 }

@@ -4,7 +4,10 @@
 
 use shared::api::{self, InboxPush};
 use shared::conversation::Author;
-use shared::messenger::{send_body, signature_valid, window, Event, MessagingWindow, Receipt, Webhook, SIGNATURE_HEADER, WINDOW_CLOSED};
+use shared::messenger::{
+    send_body, signature_valid, window, Event, MessagingWindow, Receipt, Webhook, SIGNATURE_HEADER,
+    WINDOW_CLOSED,
+};
 use shared::Invalid;
 use worker::Response;
 
@@ -27,7 +30,10 @@ const BAD_SIGNATURE: Invalid = Invalid::new(
     "signature_invalid",
     "The delivery must name connected Pages and carry X-Hub-Signature-256 made with their App secret; nothing was stored.",
 );
-const BAD_PAGE_ID: Invalid = Invalid::new("page_id_invalid", "The Page id is the Page's number, e.g. 104857600123456.");
+const BAD_PAGE_ID: Invalid = Invalid::new(
+    "page_id_invalid",
+    "The Page id is the Page's number, e.g. 104857600123456.",
+);
 const BAD_SECRET: Invalid = Invalid::new(
     "messenger_secret_invalid",
     "The Page access token and the App secret must be the values from the Meta app, up to 1024 characters.",
@@ -36,8 +42,14 @@ const SECRETS_REQUIRED: Invalid = Invalid::new(
     "messenger_secrets_required",
     "Connecting a Page needs both its Page access token and the App secret.",
 );
-const PAGE_TAKEN: Invalid = Invalid::new("page_connected_elsewhere", "This Page is already connected to another site.");
-const NO_PERSON: Invalid = Invalid::new("reply_channel_unavailable", "This conversation has no Messenger person to answer.");
+const PAGE_TAKEN: Invalid = Invalid::new(
+    "page_connected_elsewhere",
+    "This Page is already connected to another site.",
+);
+const NO_PERSON: Invalid = Invalid::new(
+    "reply_channel_unavailable",
+    "This conversation has no Messenger person to answer.",
+);
 const NOT_CONNECTED: Invalid = Invalid::new(
     "messenger_not_connected",
     "The site has no Facebook Page connected; the primary admin can connect one in Settings › Messenger.",
@@ -56,12 +68,24 @@ fn sealed_for(site_id: &str, what: &str) -> String {
 /// the challenge as text when a site has this token (recorded as verified), else 403.
 pub async fn verify(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let url = cx.req.url()?;
-    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
-    let (mode, token, challenge) = (param("hub.mode"), param("hub.verify_token"), param("hub.challenge"));
+    let param = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let (mode, token, challenge) = (
+        param("hub.mode"),
+        param("hub.verify_token"),
+        param("hub.challenge"),
+    );
     match (mode.as_deref(), token.as_deref().filter(|t| !t.is_empty())) {
-        (Some("subscribe"), Some(token)) if cx.app.store.verify_messenger(token, now_ms()).await? => {
+        (Some("subscribe"), Some(token))
+            if cx.app.store.verify_messenger(token, now_ms()).await? =>
+        {
             let mut response = Response::ok(challenge.unwrap_or_default())?;
-            response.headers_mut().set("content-type", "text/plain; charset=utf-8")?;
+            response
+                .headers_mut()
+                .set("content-type", "text/plain; charset=utf-8")?;
             Ok(response)
         }
         _ => Err(ApiError::Forbidden(NOT_VERIFIED)),
@@ -75,14 +99,21 @@ pub async fn receive(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let app = cx.app;
     let signature = cx.req.headers().get(SIGNATURE_HEADER)?;
     let raw = crate::http::read_bounded(&mut cx.req, MAX_WEBHOOK_BODY).await?;
-    let hook: Webhook = serde_json::from_slice(&raw).map_err(|_| ApiError::Forbidden(BAD_SIGNATURE))?;
+    let hook: Webhook =
+        serde_json::from_slice(&raw).map_err(|_| ApiError::Forbidden(BAD_SIGNATURE))?;
     let named = hook.page_ids();
     let pages = app.store.messenger_pages(&named).await?;
     if named.is_empty() || pages.len() != named.len() {
         return Err(ApiError::Forbidden(BAD_SIGNATURE));
     }
     for page in &pages {
-        let secret = app.secrets.open(&sealed_for(&page.site_id, "app_secret"), &page.app_secret_enc).await?;
+        let secret = app
+            .secrets
+            .open(
+                &sealed_for(&page.site_id, "app_secret"),
+                &page.app_secret_enc,
+            )
+            .await?;
         if !signature_valid(&secret, &raw, signature.as_deref()) {
             return Err(ApiError::Forbidden(BAD_SIGNATURE));
         }
@@ -108,10 +139,22 @@ async fn store_events(app: &App<'_>, page: &PageRow, events: &[Event]) -> ApiRes
     psids.dedup();
     let mut profiles = Vec::new();
     if !psids.is_empty() {
-        let known = app.store.messenger_profiles_known(&page.site_id, &psids).await?;
-        let unknown: Vec<&str> = psids.into_iter().filter(|p| !known.iter().any(|k| k == p)).collect();
+        let known = app
+            .store
+            .messenger_profiles_known(&page.site_id, &psids)
+            .await?;
+        let unknown: Vec<&str> = psids
+            .into_iter()
+            .filter(|p| !known.iter().any(|k| k == p))
+            .collect();
         if !unknown.is_empty() {
-            let token = app.secrets.open(&sealed_for(&page.site_id, "page_token"), &page.page_token_enc).await?;
+            let token = app
+                .secrets
+                .open(
+                    &sealed_for(&page.site_id, "page_token"),
+                    &page.page_token_enc,
+                )
+                .await?;
             for psid in unknown {
                 if let Some(profile) = graph::profile(app.graph_api_base, &token, psid).await {
                     profiles.push((psid.to_string(), profile));
@@ -121,25 +164,44 @@ async fn store_events(app: &App<'_>, page: &PageRow, events: &[Event]) -> ApiRes
     }
     for event in events {
         match event {
-            Event::Message { page_id, psid, mid, body } if *page_id == page.page_id => {
+            Event::Message {
+                page_id,
+                psid,
+                mid,
+                body,
+            } if *page_id == page.page_id => {
                 let message_id = new_id("m");
                 let inbound = InboundMessenger {
                     site_id: &page.site_id,
                     psid,
                     mid,
                     body,
-                    profile: profiles.iter().find(|(p, _)| p == psid).map(|(_, profile)| profile),
+                    profile: profiles
+                        .iter()
+                        .find(|(p, _)| p == psid)
+                        .map(|(_, profile)| profile),
                     ids: [&new_id("v"), &new_id("c"), &message_id],
                 };
-                if let Some(conversation) = app.store.add_messenger_message(&inbound, now_ms()).await? {
+                if let Some(conversation) =
+                    app.store.add_messenger_message(&inbound, now_ms()).await?
+                {
                     let push = InboxPush::stored(&conversation, &message_id, Author::Visitor, body);
                     app.live.to_team(&page.account_id, &push).await;
                 }
             }
-            Event::Delivered { page_id, psid, mids, watermark } if *page_id == page.page_id => {
+            Event::Delivered {
+                page_id,
+                psid,
+                mids,
+                watermark,
+            } if *page_id == page.page_id => {
                 receipt(app, page, psid, Receipt::Delivered, mids, *watermark).await?;
             }
-            Event::Read { page_id, psid, watermark } if *page_id == page.page_id => {
+            Event::Read {
+                page_id,
+                psid,
+                watermark,
+            } if *page_id == page.page_id => {
                 receipt(app, page, psid, Receipt::Read, &[], *watermark).await?;
             }
             _ => {}
@@ -148,20 +210,41 @@ async fn store_events(app: &App<'_>, page: &PageRow, events: &[Event]) -> ApiRes
     Ok(())
 }
 
-async fn receipt(app: &App<'_>, page: &PageRow, psid: &str, receipt: Receipt, mids: &[String], watermark: u64) -> ApiResult<()> {
-    for conversation in app.store.messenger_receipt(&page.site_id, psid, receipt, mids, watermark).await? {
-        app.live.to_team(&page.account_id, &InboxPush::changed(&conversation)).await;
+async fn receipt(
+    app: &App<'_>,
+    page: &PageRow,
+    psid: &str,
+    receipt: Receipt,
+    mids: &[String],
+    watermark: u64,
+) -> ApiResult<()> {
+    for conversation in app
+        .store
+        .messenger_receipt(&page.site_id, psid, receipt, mids, watermark)
+        .await?
+    {
+        app.live
+            .to_team(&page.account_id, &InboxPush::changed(&conversation))
+            .await;
     }
     Ok(())
 }
 
 /// A site of the admin's account (another account's site is not found).
 async fn own_site(app: &App<'_>, admin: &AgentRow, site_id: &str) -> ApiResult<()> {
-    let site = app.store.site(site_id).await?.filter(|s| s.account_id == admin.account_id);
+    let site = app
+        .store
+        .site(site_id)
+        .await?
+        .filter(|s| s.account_id == admin.account_id);
     site.map(|_| ()).ok_or(ApiError::NotFound("Site"))
 }
 
-fn settings(cx: &Cx<'_>, site_id: &str, page: Option<&PageRow>) -> ApiResult<api::MessengerSettings> {
+fn settings(
+    cx: &Cx<'_>,
+    site_id: &str,
+    page: Option<&PageRow>,
+) -> ApiResult<api::MessengerSettings> {
     let origin = cx.app.public_origin(&cx.req)?;
     Ok(api::MessengerSettings {
         site_id: site_id.to_string(),
@@ -187,13 +270,21 @@ pub async fn show(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
 fn secret_input(value: Option<&str>) -> ApiResult<Option<&str>> {
     match value.map(str::trim) {
         None => Ok(None),
-        Some(v) if v.is_empty() || v.len() > 1024 || v.chars().any(char::is_whitespace) => Err(ApiError::Invalid(BAD_SECRET)),
+        Some(v) if v.is_empty() || v.len() > 1024 || v.chars().any(char::is_whitespace) => {
+            Err(ApiError::Invalid(BAD_SECRET))
+        }
         Some(v) => Ok(Some(v)),
     }
 }
 
 /// The new value sealed, else the stored sealed one; a first connection needs a value.
-async fn sealed_or_kept(app: &App<'_>, site_id: &str, what: &str, value: Option<&str>, kept: Option<&String>) -> ApiResult<String> {
+async fn sealed_or_kept(
+    app: &App<'_>,
+    site_id: &str,
+    what: &str,
+    value: Option<&str>,
+    kept: Option<&String>,
+) -> ApiResult<String> {
     match (value, kept) {
         (Some(value), _) => app.secrets.seal(&sealed_for(site_id, what), value).await,
         (None, Some(kept)) => Ok(kept.clone()),
@@ -212,15 +303,35 @@ pub async fn update(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     if page_id.is_empty() || page_id.len() > 32 || !page_id.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ApiError::Invalid(BAD_PAGE_ID));
     }
-    let (token, secret) = (secret_input(input.page_access_token.as_deref())?, secret_input(input.app_secret.as_deref())?);
+    let (token, secret) = (
+        secret_input(input.page_access_token.as_deref())?,
+        secret_input(input.app_secret.as_deref())?,
+    );
     let existing = app.store.messenger_page(site_id).await?;
     let page = PageRow {
         site_id: site_id.to_string(),
         account_id: admin.account_id.clone(),
         page_id: page_id.to_string(),
-        page_token_enc: sealed_or_kept(app, site_id, "page_token", token, existing.as_ref().map(|p| &p.page_token_enc)).await?,
-        app_secret_enc: sealed_or_kept(app, site_id, "app_secret", secret, existing.as_ref().map(|p| &p.app_secret_enc)).await?,
-        verify_token: existing.as_ref().map(|p| p.verify_token.clone()).unwrap_or_else(new_secret),
+        page_token_enc: sealed_or_kept(
+            app,
+            site_id,
+            "page_token",
+            token,
+            existing.as_ref().map(|p| &p.page_token_enc),
+        )
+        .await?,
+        app_secret_enc: sealed_or_kept(
+            app,
+            site_id,
+            "app_secret",
+            secret,
+            existing.as_ref().map(|p| &p.app_secret_enc),
+        )
+        .await?,
+        verify_token: existing
+            .as_ref()
+            .map(|p| p.verify_token.clone())
+            .unwrap_or_else(new_secret),
         verified_at: None,
     };
     if !app.store.save_messenger_page(&page, now_ms()).await? {
@@ -231,27 +342,46 @@ pub async fn update(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
 }
 
 /// The Messenger side of a thread: the person and whether a reply may go out now.
-pub async fn thread(app: &App<'_>, conversation_id: &str) -> ApiResult<Option<api::MessengerThread>> {
-    let Some(route) = app.store.messenger_route(conversation_id).await? else { return Ok(None) };
+pub async fn thread(
+    app: &App<'_>,
+    conversation_id: &str,
+) -> ApiResult<Option<api::MessengerThread>> {
+    let Some(route) = app.store.messenger_route(conversation_id).await? else {
+        return Ok(None);
+    };
     let window = window(route.last_inbound_at, now_ms());
     Ok(Some(api::MessengerThread {
         name: route.name,
         picture_url: route.picture_url,
         window,
-        closed_reason: (window == MessagingWindow::Closed).then(|| WINDOW_CLOSED.message.to_string()),
+        closed_reason: (window == MessagingWindow::Closed)
+            .then(|| WINDOW_CLOSED.message.to_string()),
     }))
 }
 
 /// An agent's reply through the Send API, in the window's terms: refused (409,
 /// nothing sent) after 7 days; a refused send is kept marked failed (502).
-pub async fn reply(app: &App<'_>, agent: &AgentRow, conversation: &api::Conversation, body: &str) -> ApiResult<Response> {
-    let route = app.store.messenger_route(&conversation.id).await?.ok_or(ApiError::Invalid(NO_PERSON))?;
+pub async fn reply(
+    app: &App<'_>,
+    agent: &AgentRow,
+    conversation: &api::Conversation,
+    body: &str,
+) -> ApiResult<Response> {
+    let route = app
+        .store
+        .messenger_route(&conversation.id)
+        .await?
+        .ok_or(ApiError::Invalid(NO_PERSON))?;
     let now = now_ms();
-    let payload = send_body(&route.psid, body, window(route.last_inbound_at, now)).ok_or(ApiError::Conflict(WINDOW_CLOSED))?;
+    let payload = send_body(&route.psid, body, window(route.last_inbound_at, now))
+        .ok_or(ApiError::Conflict(WINDOW_CLOSED))?;
     let (Some(page_id), Some(token)) = (&route.page_id, &route.page_token_enc) else {
         return Err(ApiError::Conflict(NOT_CONNECTED));
     };
-    let token = app.secrets.open(&sealed_for(&conversation.site_id, "page_token"), token).await?;
+    let token = app
+        .secrets
+        .open(&sealed_for(&conversation.site_id, "page_token"), token)
+        .await?;
     let result = graph::send(app.graph_api_base, &token, page_id, &payload).await;
     if let Err(e) = &result {
         worker::console_error!("Messenger reply in {} failed: {e}", conversation.id);
@@ -266,7 +396,12 @@ pub async fn reply(app: &App<'_>, agent: &AgentRow, conversation: &api::Conversa
         error: result.as_ref().err().map(String::as_str),
     };
     let message = app.store.add_messenger_reply(&sent, now).await?;
-    let push = InboxPush::stored(&message.conversation_id, &message.id, message.author, &message.body);
+    let push = InboxPush::stored(
+        &message.conversation_id,
+        &message.id,
+        message.author,
+        &message.body,
+    );
     app.live.to_team(&agent.account_id, &push).await;
     if result.is_err() {
         return Err(ApiError::BadGateway(SEND_FAILED));

@@ -29,9 +29,9 @@ mod widget;
 use serde_json::json;
 use worker::{Bucket, Method, Request, Response, SendEmail};
 
+use crate::automations::Outbox;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{finish, json, with_widget_cors};
-use crate::automations::Outbox;
 use crate::limits::Limits;
 use crate::live::Live;
 use crate::secrets::SecretsKey;
@@ -122,7 +122,9 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
     let cx = &mut Cx { app, req };
 
     let result: ApiResult<Response> = if is_widget && method == Method::Options {
-        Response::empty().map(|r| r.with_status(204)).map_err(ApiError::from)
+        Response::empty()
+            .map(|r| r.with_status(204))
+            .map_err(ApiError::from)
     } else {
         routes!(method, segments.as_slice(), {
             ["api", "health"] => { Get => health(cx).await }

@@ -12,13 +12,27 @@ pub async fn show(cx: &mut Cx<'_>, message_id: &str) -> ApiResult<Response> {
     let raw_mail = cx.app.raw_mail;
     let req = &mut cx.req;
     let agent = auth::agent(store, req).await?;
-    let key = store.raw_key(&agent.account_id, message_id).await?.ok_or(ApiError::NotFound("Original message"))?;
-    let object = raw_mail.get(key).execute().await?.ok_or(ApiError::NotFound("Original message"))?;
-    let bytes = object.body().ok_or(ApiError::NotFound("Original message"))?.bytes().await?;
+    let key = store
+        .raw_key(&agent.account_id, message_id)
+        .await?
+        .ok_or(ApiError::NotFound("Original message"))?;
+    let object = raw_mail
+        .get(key)
+        .execute()
+        .await?
+        .ok_or(ApiError::NotFound("Original message"))?;
+    let bytes = object
+        .body()
+        .ok_or(ApiError::NotFound("Original message"))?
+        .bytes()
+        .await?;
     let mut response = Response::from_bytes(bytes)?;
     let headers = response.headers_mut();
     headers.set("content-type", "message/rfc822")?;
-    headers.set("content-disposition", &format!("attachment; filename=\"{message_id}.eml\""))?;
+    headers.set(
+        "content-disposition",
+        &format!("attachment; filename=\"{message_id}.eml\""),
+    )?;
     headers.set("cache-control", "private, no-store")?;
     Ok(response)
 }

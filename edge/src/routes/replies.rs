@@ -18,8 +18,10 @@ use crate::http::{json, read_json};
 use crate::ids::{new_id, now_ms};
 use crate::store::{ReplyFields, ReplyRefused};
 
-const NOTHING_TO_CHANGE: Invalid =
-    Invalid::new("nothing_to_change", "Send at least one of shortcut, title and body.");
+const NOTHING_TO_CHANGE: Invalid = Invalid::new(
+    "nothing_to_change",
+    "Send at least one of shortcut, title and body.",
+);
 
 /// The error for a refused write.
 fn refused(why: ReplyRefused) -> ApiError {
@@ -34,7 +36,12 @@ fn refused(why: ReplyRefused) -> ApiError {
 pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let agent = auth::agent(store, &cx.req).await?;
-    json(200, &api::SavedReplies { saved_replies: store.saved_replies(&agent.account_id).await? })
+    json(
+        200,
+        &api::SavedReplies {
+            saved_replies: store.saved_replies(&agent.account_id).await?,
+        },
+    )
 }
 
 /// `POST /api/saved-replies`: `{shortcut, title, body}`; 409 if the shortcut is taken.
@@ -46,7 +53,13 @@ pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let title = saved_reply::validate_title(&input.title)?;
     let body = saved_reply::validate_body(&input.body)?;
     let created = store
-        .create_saved_reply(&agent.account_id, &new_id("sr"), &agent.id, (&shortcut, &title, &body), now_ms())
+        .create_saved_reply(
+            &agent.account_id,
+            &new_id("sr"),
+            &agent.id,
+            (&shortcut, &title, &body),
+            now_ms(),
+        )
         .await?
         .map_err(refused)?;
     json(201, &created)
@@ -60,11 +73,30 @@ pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     if input.shortcut.is_none() && input.title.is_none() && input.body.is_none() {
         return Err(ApiError::Invalid(NOTHING_TO_CHANGE));
     }
-    let shortcut = input.shortcut.as_deref().map(saved_reply::validate_shortcut).transpose()?;
-    let title = input.title.as_deref().map(saved_reply::validate_title).transpose()?;
-    let body = input.body.as_deref().map(saved_reply::validate_body).transpose()?;
-    let fields = ReplyFields { shortcut: shortcut.as_deref(), title: title.as_deref(), body: body.as_deref() };
-    let updated = store.update_saved_reply(&agent.account_id, id, &agent.id, &fields, now_ms()).await?.map_err(refused)?;
+    let shortcut = input
+        .shortcut
+        .as_deref()
+        .map(saved_reply::validate_shortcut)
+        .transpose()?;
+    let title = input
+        .title
+        .as_deref()
+        .map(saved_reply::validate_title)
+        .transpose()?;
+    let body = input
+        .body
+        .as_deref()
+        .map(saved_reply::validate_body)
+        .transpose()?;
+    let fields = ReplyFields {
+        shortcut: shortcut.as_deref(),
+        title: title.as_deref(),
+        body: body.as_deref(),
+    };
+    let updated = store
+        .update_saved_reply(&agent.account_id, id, &agent.id, &fields, now_ms())
+        .await?
+        .map_err(refused)?;
     json(200, &updated)
 }
 
@@ -83,7 +115,10 @@ pub async fn remove(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
 pub async fn rendered(cx: &mut Cx<'_>, conversation_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let agent = auth::agent(store, &cx.req).await?;
-    let conversation = store.conversation(&agent.account_id, conversation_id).await?.ok_or(ApiError::NotFound("Conversation"))?;
+    let conversation = store
+        .conversation(&agent.account_id, conversation_id)
+        .await?
+        .ok_or(ApiError::NotFound("Conversation"))?;
     let contact = match &conversation.contact_id {
         Some(contact) => store.contact(&agent.account_id, contact).await?,
         None => None,
@@ -95,8 +130,14 @@ pub async fn rendered(cx: &mut Cx<'_>, conversation_id: &str) -> ApiResult<Respo
         Some(c) => {
             let vouched = |field: FormField| !c.stated.contains(&field);
             Context {
-                contact_name: conversation.contact_name.as_deref().filter(|_| !conversation.name_stated),
-                contact_email: c.email.as_deref().filter(|_| conversation.unverified_email.is_none()),
+                contact_name: conversation
+                    .contact_name
+                    .as_deref()
+                    .filter(|_| !conversation.name_stated),
+                contact_email: c
+                    .email
+                    .as_deref()
+                    .filter(|_| conversation.unverified_email.is_none()),
                 contact_phone: c.phone.as_deref().filter(|_| vouched(FormField::Phone)),
                 contact_company: c.company.as_deref().filter(|_| vouched(FormField::Company)),
                 ..Context::default()
@@ -104,12 +145,27 @@ pub async fn rendered(cx: &mut Cx<'_>, conversation_id: &str) -> ApiResult<Respo
         }
         None => Context::default(),
     };
-    let context = Context { agent_name: Some(&agent.full_name), site_name: site.as_ref().map(|s| s.name.as_str()), ..context };
+    let context = Context {
+        agent_name: Some(&agent.full_name),
+        site_name: site.as_ref().map(|s| s.name.as_str()),
+        ..context
+    };
     let saved_replies = store
         .saved_replies(&agent.account_id)
         .await?
         .into_iter()
-        .map(|r| api::RenderedReply { text: saved_reply::render(&r.body, &context), id: r.id, shortcut: r.shortcut, title: r.title })
+        .map(|r| api::RenderedReply {
+            text: saved_reply::render(&r.body, &context),
+            id: r.id,
+            shortcut: r.shortcut,
+            title: r.title,
+        })
         .collect();
-    json(200, &api::RenderedReplies { conversation_id: conversation.id, saved_replies })
+    json(
+        200,
+        &api::RenderedReplies {
+            conversation_id: conversation.id,
+            saved_replies,
+        },
+    )
 }

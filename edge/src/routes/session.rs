@@ -5,27 +5,31 @@ use serde_json::json;
 use shared::agent::device;
 use shared::api;
 use shared::contact::normalize_email;
-use shared::form::normalize_line;
 use shared::digest::same;
+use shared::form::normalize_line;
 use shared::visitor::hash_secret;
 use shared::Invalid;
 use worker::{Request, Response};
 
 use super::Cx;
 use crate::auth;
-use crate::live::Drop;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{cookie, device_cookie, json, read_json, session_cookie};
 use crate::ids::{new_id, new_secret, now_ms};
 use crate::limits::{client_ip, Limit};
+use crate::live::Drop;
 use crate::password::{self, Stored, MIN_LENGTH};
 use crate::store::{Setup, Store};
 
 /// Sessions last a week.
 const SESSION_SECONDS: u64 = 7 * 24 * 60 * 60;
 
-const SIGN_IN_FAILED: Invalid = Invalid::new("sign_in_failed", "The email or the password is wrong.");
-const PASSWORD_WEAK: Invalid = Invalid::new("password_too_short", "Choose a password of at least 10 characters.");
+const SIGN_IN_FAILED: Invalid =
+    Invalid::new("sign_in_failed", "The email or the password is wrong.");
+const PASSWORD_WEAK: Invalid = Invalid::new(
+    "password_too_short",
+    "Choose a password of at least 10 characters.",
+);
 const SETUP_CLOSED: Invalid = Invalid::new(
     "setup_closed",
     "This deployment is already set up; sign in, or ask the primary admin for an invitation.",
@@ -51,23 +55,48 @@ fn check_password(password: &str) -> ApiResult<()> {
 }
 
 /// Starts a session for `agent_id` and answers with its cookie and CSRF token.
-async fn start_session(store: &Store, req: &Request, agent_id: &str, status: u16) -> ApiResult<Response> {
+async fn start_session(
+    store: &Store,
+    req: &Request,
+    agent_id: &str,
+    status: u16,
+) -> ApiResult<Response> {
     let token = new_secret();
     let csrf = new_secret();
     let now = now_ms();
-    store.create_session(&hash_secret(&token), agent_id, &csrf, now, now + SESSION_SECONDS * 1000).await?;
+    store
+        .create_session(
+            &hash_secret(&token),
+            agent_id,
+            &csrf,
+            now,
+            now + SESSION_SECONDS * 1000,
+        )
+        .await?;
     let (agent, _, _) = store
         .agent_by_session(&hash_secret(&token), now)
         .await?
         .ok_or_else(|| ApiError::Internal("a new session did not resolve to its agent".into()))?;
-    let mut response = json(status, &api::Session { agent: agent.to_api(), csrf_token: Some(csrf) })?;
-    response.headers_mut().set("set-cookie", &session_cookie(req, &token, SESSION_SECONDS))?;
+    let mut response = json(
+        status,
+        &api::Session {
+            agent: agent.to_api(),
+            csrf_token: Some(csrf),
+        },
+    )?;
+    response
+        .headers_mut()
+        .set("set-cookie", &session_cookie(req, &token, SESSION_SECONDS))?;
     Ok(response)
 }
 
 /// A stored password nobody has: unknown emails cost the same time as wrong passwords.
 fn decoy() -> Stored {
-    Stored { hash: "00".repeat(32), salt: "00".repeat(16), iterations: password::ITERATIONS }
+    Stored {
+        hash: "00".repeat(32),
+        salt: "00".repeat(16),
+        iterations: password::ITERATIONS,
+    }
 }
 
 /// `POST /api/session`: `{email, password}` → session cookie and CSRF token.
@@ -79,11 +108,16 @@ pub async fn sign_in(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let app = cx.app;
     let req = &mut cx.req;
     let store = app.store;
-    app.limits.check(Limit::SignInPerIp, &client_ip(req)).await?;
+    app.limits
+        .check(Limit::SignInPerIp, &client_ip(req))
+        .await?;
     let input: api::SignIn = read_json(req).await?;
     let email = normalize_email(&input.email).unwrap_or_default();
     let held = cookie(req, device::COOKIE)?;
-    let trusted = held.as_deref().and_then(|value| device::nonce_for(app.reply_secret.as_bytes(), &email, value)).map(str::to_string);
+    let trusted = held
+        .as_deref()
+        .and_then(|value| device::nonce_for(app.reply_secret.as_bytes(), &email, value))
+        .map(str::to_string);
     match &trusted {
         Some(nonce) => app.limits.check(Limit::SignInPerDevice, nonce).await?,
         None => app.limits.check(Limit::SignInPerEmail, &email).await?,
@@ -101,7 +135,9 @@ pub async fn sign_in(cx: &mut Cx<'_>) -> ApiResult<Response> {
     if !app.reply_secret.is_empty() {
         let nonce = trusted.unwrap_or_else(|| new_secret()[..device::NONCE_HEX].to_string());
         let value = device::issue(app.reply_secret.as_bytes(), &email, &nonce);
-        response.headers_mut().append("set-cookie", &device_cookie(req, &value))?;
+        response
+            .headers_mut()
+            .append("set-cookie", &device_cookie(req, &value))?;
     }
     Ok(response)
 }
@@ -111,7 +147,13 @@ pub async fn current(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
     let signed_in = auth::signed_in(store, req).await?;
-    json(200, &api::Session { agent: signed_in.agent.to_api(), csrf_token: signed_in.csrf_token })
+    json(
+        200,
+        &api::Session {
+            agent: signed_in.agent.to_api(),
+            csrf_token: signed_in.csrf_token,
+        },
+    )
 }
 
 /// `DELETE /api/session`: signs out (CSRF-checked).
@@ -121,11 +163,19 @@ pub async fn sign_out(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let signed_in = auth::signed_in(store, req).await?;
     if let Some(hash) = &signed_in.session_hash {
         store.delete_session(hash).await?;
-        let drop = Drop { agent_id: None, credential: Some(hash.clone()) };
-        cx.app.live.drop_sockets(&signed_in.agent.account_id, &drop).await;
+        let drop = Drop {
+            agent_id: None,
+            credential: Some(hash.clone()),
+        };
+        cx.app
+            .live
+            .drop_sockets(&signed_in.agent.account_id, &drop)
+            .await;
     }
     let mut response = json(200, &json!({ "signed_out": true }))?;
-    response.headers_mut().set("set-cookie", &session_cookie(req, "", 0))?;
+    response
+        .headers_mut()
+        .set("set-cookie", &session_cookie(req, "", 0))?;
     Ok(response)
 }
 
@@ -141,15 +191,27 @@ pub async fn setup(cx: &mut Cx<'_>) -> ApiResult<Response> {
     if app.setup_token.is_empty() {
         return Err(ApiError::Forbidden(SETUP_TOKEN_UNSET));
     }
-    if !same(input.setup_token.trim().as_bytes(), app.setup_token.as_bytes()) {
+    if !same(
+        input.setup_token.trim().as_bytes(),
+        app.setup_token.as_bytes(),
+    ) {
         return Err(ApiError::Forbidden(SETUP_TOKEN_INVALID));
     }
     if store.has_agents().await? {
         return Err(ApiError::Conflict(SETUP_CLOSED));
     }
     let email = normalize_email(&input.email)?;
-    let line = |s: &str| normalize_line(s).ok().filter(|s| !s.is_empty()).ok_or(ApiError::Invalid(shared::form::NAME_MISSING));
-    let (account_name, site_name, full_name) = (line(&input.account_name)?, line(&input.site_name)?, line(&input.full_name)?);
+    let line = |s: &str| {
+        normalize_line(s)
+            .ok()
+            .filter(|s| !s.is_empty())
+            .ok_or(ApiError::Invalid(shared::form::NAME_MISSING))
+    };
+    let (account_name, site_name, full_name) = (
+        line(&input.account_name)?,
+        line(&input.site_name)?,
+        line(&input.full_name)?,
+    );
     check_password(&input.password)?;
     let stored = password::hash(&input.password).await?;
     let (account, site, agent) = (new_id("a"), new_id("s"), new_id("ag"));

@@ -13,13 +13,19 @@ use crate::error::ApiResult;
 use crate::http::{json, read_json};
 
 /// The reply the preview signs.
-const SAMPLE_REPLY: &str = "Hello,\n\nThank you for your message. Your order left our workshop this morning.";
+const SAMPLE_REPLY: &str =
+    "Hello,\n\nThank you for your message. Your order left our workshop this morning.";
 
 /// `GET /api/signature`: the signed-in agent's own signature.
 pub async fn show(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let agent = auth::agent(store, &cx.req).await?;
-    json(200, &api::AgentSignature { signature: store.agent_signature(&agent.id).await? })
+    json(
+        200,
+        &api::AgentSignature {
+            signature: store.agent_signature(&agent.id).await?,
+        },
+    )
 }
 
 /// `PUT /api/signature`: `{signature}` sets the agent's own (empty removes it, and the site's applies).
@@ -28,7 +34,9 @@ pub async fn update(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let agent = auth::agent(store, &cx.req).await?;
     let input: api::SignatureChange = read_json(&mut cx.req).await?;
     let signature = validate(&input.signature)?;
-    store.set_agent_signature(&agent.id, signature.as_deref()).await?;
+    store
+        .set_agent_signature(&agent.id, signature.as_deref())
+        .await?;
     json(200, &api::AgentSignature { signature })
 }
 
@@ -38,5 +46,11 @@ pub async fn preview(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let input: api::SignatureChange = read_json(&mut cx.req).await?;
     let signature = validate(&input.signature)?;
     let text = signed(SAMPLE_REPLY, signature.as_deref());
-    json(200, &api::SignaturePreview { html: html_of(&text), text })
+    json(
+        200,
+        &api::SignaturePreview {
+            html: html_of(&text),
+            text,
+        },
+    )
 }

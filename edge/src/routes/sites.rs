@@ -29,7 +29,12 @@ const UNKNOWN_AUTOMATION: shared::Invalid = shared::Invalid::new(
 pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = cx.app.store;
     let agent = auth::agent(store, &cx.req).await?;
-    json(200, &api::Sites { sites: store.sites(&agent.account_id).await? })
+    json(
+        200,
+        &api::Sites {
+            sites: store.sites(&agent.account_id).await?,
+        },
+    )
 }
 
 /// `POST /api/sites`: `{name}` → a new site (with its email channel, address not yet set).
@@ -38,7 +43,12 @@ pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let admin = auth::admin(store, &cx.req).await?;
     let input: api::NewSite = read_json(&mut cx.req).await?;
     let name = validate_site_name(&input.name)?;
-    json(201, &store.create_site(&admin.account_id, &new_id("s"), &name, now_ms()).await?)
+    json(
+        201,
+        &store
+            .create_site(&admin.account_id, &new_id("s"), &name, now_ms())
+            .await?,
+    )
 }
 
 /// `PATCH /api/sites/{site}`: `{name?, enabled?}`; a disabled site's widget stops, nothing is deleted.
@@ -47,15 +57,30 @@ pub async fn update(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let admin = auth::admin(store, &cx.req).await?;
     let input: api::SiteChanges = read_json(&mut cx.req).await?;
     let name = input.name.as_deref().map(validate_site_name).transpose()?;
-    if !store.update_site(&admin.account_id, site_id, name.as_deref(), input.enabled).await? {
+    if !store
+        .update_site(&admin.account_id, site_id, name.as_deref(), input.enabled)
+        .await?
+    {
         return Err(ApiError::NotFound("Site"));
     }
-    let site = store.sites(&admin.account_id).await?.into_iter().find(|s| s.id == site_id).ok_or(ApiError::NotFound("Site"))?;
+    let site = store
+        .sites(&admin.account_id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == site_id)
+        .ok_or(ApiError::NotFound("Site"))?;
     json(200, &site)
 }
 
-async fn widget_of(store: &Store, account_id: &str, site_id: &str) -> ApiResult<api::WidgetSettings> {
-    store.widget_settings(account_id, site_id).await?.ok_or(ApiError::NotFound("Site"))
+async fn widget_of(
+    store: &Store,
+    account_id: &str,
+    site_id: &str,
+) -> ApiResult<api::WidgetSettings> {
+    store
+        .widget_settings(account_id, site_id)
+        .await?
+        .ok_or(ApiError::NotFound("Site"))
 }
 
 /// `GET /api/sites/{site}/widget`: display name, accent colour, launcher position, language.
@@ -73,8 +98,17 @@ pub async fn update_widget(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response
     let input: api::WidgetChanges = read_json(&mut cx.req).await?;
     let name = input.name.as_deref().map(validate_site_name).transpose()?;
     let color = input.color.as_deref().map(validate_accent).transpose()?;
-    let changes = WidgetUpdate { name: name.as_deref(), color: color.as_deref(), position: input.position, language: input.language, files: input.files };
-    if !store.update_widget(&admin.account_id, site_id, &changes).await? {
+    let changes = WidgetUpdate {
+        name: name.as_deref(),
+        color: color.as_deref(),
+        position: input.position,
+        language: input.language,
+        files: input.files,
+    };
+    if !store
+        .update_widget(&admin.account_id, site_id, &changes)
+        .await?
+    {
         return Err(ApiError::NotFound("Site"));
     }
     json(200, &widget_of(store, &admin.account_id, site_id).await?)
@@ -84,8 +118,18 @@ pub async fn update_widget(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response
 pub async fn chatbot(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let admin = auth::admin(store, &cx.req).await?;
-    let site = store.site(site_id).await?.filter(|s| s.account_id == admin.account_id).ok_or(ApiError::NotFound("Site"))?;
-    json(200, &api::ChatbotSettings { site_id: site.id.clone(), chatbot: site.chatbot() })
+    let site = store
+        .site(site_id)
+        .await?
+        .filter(|s| s.account_id == admin.account_id)
+        .ok_or(ApiError::NotFound("Site"))?;
+    json(
+        200,
+        &api::ChatbotSettings {
+            site_id: site.id.clone(),
+            chatbot: site.chatbot(),
+        },
+    )
 }
 
 /// `PUT /api/sites/{site}/chatbot`: `{blocks: [...]}` replaces the chatbot; the
@@ -101,13 +145,26 @@ pub async fn update_chatbot(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Respons
         }
     }
     if let Some(automation) = chatbot.automation() {
-        if store.automation(&admin.account_id, site_id, automation).await?.is_none() {
+        if store
+            .automation(&admin.account_id, site_id, automation)
+            .await?
+            .is_none()
+        {
             return Err(ApiError::Invalid(UNKNOWN_AUTOMATION));
         }
     }
     let saved = serde_json::to_string(&chatbot).map_err(|e| ApiError::Internal(e.to_string()))?;
-    if !store.set_chatbot(&admin.account_id, site_id, &saved).await? {
+    if !store
+        .set_chatbot(&admin.account_id, site_id, &saved)
+        .await?
+    {
         return Err(ApiError::NotFound("Site"));
     }
-    json(200, &api::ChatbotSettings { site_id: site_id.to_string(), chatbot })
+    json(
+        200,
+        &api::ChatbotSettings {
+            site_id: site_id.to_string(),
+            chatbot,
+        },
+    )
 }

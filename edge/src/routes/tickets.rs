@@ -23,19 +23,41 @@ pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let req = &mut cx.req;
     let store = app.store;
     let agent = auth::agent(store, req).await?;
-    let site = store.site(site_id).await?.filter(|s| s.account_id == agent.account_id).ok_or(ApiError::NotFound("Site"))?;
+    let site = store
+        .site(site_id)
+        .await?
+        .filter(|s| s.account_id == agent.account_id)
+        .ok_or(ApiError::NotFound("Site"))?;
     app.limits.check(Limit::TicketsPerSite, &site.id).await?;
     let input: api::TicketSubmission = read_json(req).await?;
 
     let mut errors = FieldErrors::new();
-    let email = normalize_email(&input.email).map_err(|e| errors.push((FormField::Email, e))).ok();
-    let name = input.name.as_deref().map(normalize_line).transpose().map_err(|e| errors.push((FormField::FullName, e))).ok().flatten();
+    let email = normalize_email(&input.email)
+        .map_err(|e| errors.push((FormField::Email, e)))
+        .ok();
+    let name = input
+        .name
+        .as_deref()
+        .map(normalize_line)
+        .transpose()
+        .map_err(|e| errors.push((FormField::FullName, e)))
+        .ok()
+        .flatten();
     if !errors.is_empty() {
         return Err(ApiError::InvalidFields(errors));
     }
-    let subject = input.subject.as_deref().map(normalize_line).transpose()?.filter(|s| !s.is_empty());
+    let subject = input
+        .subject
+        .as_deref()
+        .map(normalize_line)
+        .transpose()?
+        .filter(|s| !s.is_empty());
     let body = validate_body(&input.body)?;
-    let submission_id = input.submission_id.as_deref().map(validate_client_id).transpose()?;
+    let submission_id = input
+        .submission_id
+        .as_deref()
+        .map(validate_client_id)
+        .transpose()?;
 
     let ticket = Ticket {
         site_id: &site.id,
@@ -47,13 +69,31 @@ pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
         submission_id,
     };
     let event_ids = [new_id("ev"), new_id("ev"), new_id("ev")];
-    let event_ids = [event_ids[0].as_str(), event_ids[1].as_str(), event_ids[2].as_str()];
-    let (conversation_id, written, queued) =
-        store.add_ticket(&ticket, &new_id("ct"), &new_id("c"), &new_id("m"), event_ids, now_ms()).await?;
+    let event_ids = [
+        event_ids[0].as_str(),
+        event_ids[1].as_str(),
+        event_ids[2].as_str(),
+    ];
+    let (conversation_id, written, queued) = store
+        .add_ticket(
+            &ticket,
+            &new_id("ct"),
+            &new_id("c"),
+            &new_id("m"),
+            event_ids,
+            now_ms(),
+        )
+        .await?;
     app.outbox.enqueue(queued).await;
     if written == Written::Created {
-        app.live.to_team(&site.account_id, &InboxPush::changed(&conversation_id)).await;
+        app.live
+            .to_team(&site.account_id, &InboxPush::changed(&conversation_id))
+            .await;
     }
-    let status = if written == Written::Created { 201 } else { 200 };
+    let status = if written == Written::Created {
+        201
+    } else {
+        200
+    };
     json(status, &json!({ "conversation_id": conversation_id }))
 }

@@ -20,7 +20,11 @@ fn sealed_for(site_id: &str) -> String {
 
 /// A site of the caller's account (another account's site is not found).
 async fn site_of(store: &Store, agent: &AgentRow, site_id: &str) -> ApiResult<SiteRow> {
-    store.site(site_id).await?.filter(|s| s.account_id == agent.account_id).ok_or(ApiError::NotFound("Site"))
+    store
+        .site(site_id)
+        .await?
+        .filter(|s| s.account_id == agent.account_id)
+        .ok_or(ApiError::NotFound("Site"))
 }
 
 /// `GET /api/sites/{site}/snippet`: the snippet for this site and this
@@ -30,11 +34,25 @@ pub async fn show_snippet(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response>
     let agent = auth::agent(store, &cx.req).await?;
     let site = site_of(store, &agent, site_id).await?;
     let origin = cx.app.public_origin(&cx.req)?;
-    json(200, &api::Snippet { snippet: snippet(&origin, &site.id), csp: csp(&origin, &site.id), site_id: site.id })
+    json(
+        200,
+        &api::Snippet {
+            snippet: snippet(&origin, &site.id),
+            csp: csp(&origin, &site.id),
+            site_id: site.id,
+        },
+    )
 }
 
-async fn identity_settings(store: &Store, agent: &AgentRow, site_id: &str) -> ApiResult<api::IdentitySettings> {
-    store.identity_settings(&agent.account_id, site_id).await?.ok_or(ApiError::NotFound("Site"))
+async fn identity_settings(
+    store: &Store,
+    agent: &AgentRow,
+    site_id: &str,
+) -> ApiResult<api::IdentitySettings> {
+    store
+        .identity_settings(&agent.account_id, site_id)
+        .await?
+        .ok_or(ApiError::NotFound("Site"))
 }
 
 /// `GET /api/sites/{site}/identity`: the mode, and whether a secret is set.
@@ -64,7 +82,13 @@ pub async fn rotate_secret(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response
     let secret = new_secret();
     let sealed = cx.app.secrets.seal(&sealed_for(site_id), &secret).await?;
     store.set_identity_secret(site_id, &sealed).await?;
-    json(201, &api::IdentitySecret { site_id: site_id.to_string(), secret })
+    json(
+        201,
+        &api::IdentitySecret {
+            site_id: site_id.to_string(),
+            secret,
+        },
+    )
 }
 
 /// The secret a site's signatures are checked with, if it has one. A
@@ -75,10 +99,19 @@ pub async fn identity_secret(app: &App<'_>, site: &SiteRow) -> ApiResult<Option<
     if let Some(sealed) = &site.identity_secret_enc {
         return app.secrets.open(&context, sealed).await.map(Some);
     }
-    let Some(plain) = &site.identity_secret else { return Ok(None) };
+    let Some(plain) = &site.identity_secret else {
+        return Ok(None);
+    };
     match app.secrets.seal(&context, plain).await {
-        Ok(sealed) => app.store.upgrade_identity_secret(&site.id, plain, &sealed).await?,
-        Err(err) => worker::console_warn!("site {} keeps a plaintext identity secret: {err:?}", site.id),
+        Ok(sealed) => {
+            app.store
+                .upgrade_identity_secret(&site.id, plain, &sealed)
+                .await?
+        }
+        Err(err) => worker::console_warn!(
+            "site {} keeps a plaintext identity secret: {err:?}",
+            site.id
+        ),
     }
     Ok(Some(plain.clone()))
 }

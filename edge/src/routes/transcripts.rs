@@ -30,41 +30,77 @@ pub async fn send_transcript(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     let agent = auth::agent(store, &cx.req).await?;
     let input: api::SendTranscript = read_json(&mut cx.req).await?;
     let key = transcript::validate_key(&input.idempotency_key)?;
-    let conversation = store.conversation(&agent.account_id, id).await?.ok_or(ApiError::NotFound("Conversation"))?;
+    let conversation = store
+        .conversation(&agent.account_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("Conversation"))?;
     if conversation.channel != Channel::Chat {
         return Err(ApiError::Invalid(CHAT_ONLY));
     }
     if conversation.contact_email.is_none() {
         return Err(ApiError::Invalid(NO_EMAIL));
     }
-    let Draft { to, from_name, from_address, subdomain, signature, .. } = draft(app, &agent, &conversation).await?;
+    let Draft {
+        to,
+        from_name,
+        from_address,
+        subdomain,
+        signature,
+        ..
+    } = draft(app, &agent, &conversation).await?;
     check_confirmed(&conversation, &to, input.confirm_unverified.as_deref())?;
-    let site = store.site(&conversation.site_id).await?.ok_or(ApiError::NotFound("Site"))?;
+    let site = store
+        .site(&conversation.site_id)
+        .await?
+        .ok_or(ApiError::NotFound("Site"))?;
     let messages = store.messages(&conversation.id).await?;
-    let lines = messages.iter().filter(|m| m.delivery_status != Some(DeliveryStatus::Failed)).map(|m| Line {
-        author: m.author,
-        author_name: m.author_name.as_deref(),
-        body: &m.body,
-        at: m.created_at,
-    });
+    let lines = messages
+        .iter()
+        .filter(|m| m.delivery_status != Some(DeliveryStatus::Failed))
+        .map(|m| Line {
+            author: m.author,
+            author_name: m.author_name.as_deref(),
+            body: &m.body,
+            at: m.created_at,
+        });
     let text = transcript::text(&site.name, conversation.started_at, lines)?;
 
     let now = now_ms();
-    let transcript_id = match store.claim_transcript(&new_id("tr"), &conversation.id, key, &agent.id, &to, now).await? {
+    let transcript_id = match store
+        .claim_transcript(&new_id("tr"), &conversation.id, key, &agent.id, &to, now)
+        .await?
+    {
         TranscriptClaim::Replay(earlier) => {
-            let status = if earlier.status == transcript::TranscriptStatus::Sending { 202 } else { 200 };
+            let status = if earlier.status == transcript::TranscriptStatus::Sending {
+                202
+            } else {
+                200
+            };
             return json(status, &earlier);
         }
         TranscriptClaim::Send(transcript_id) => transcript_id,
     };
-    let email_message_id = outbound::message_id(app.reply_secret, &transcript_id, &subdomain, app.inbound_domain);
-    let reply_to = reply_address(app.reply_secret, &conversation.id, &subdomain, app.inbound_domain);
+    let email_message_id = outbound::message_id(
+        app.reply_secret,
+        &transcript_id,
+        &subdomain,
+        app.inbound_domain,
+    );
+    let reply_to = reply_address(
+        app.reply_secret,
+        &conversation.id,
+        &subdomain,
+        app.inbound_domain,
+    );
     let outgoing = Outgoing {
         from_name: &from_name,
         from_address: &from_address,
         to: &to,
         // A name a visitor only stated is never written into mail the team sends.
-        to_name: conversation.contact_name.as_deref().filter(|_| !conversation.name_stated),
+        to_name: conversation
+            .contact_name
+            .as_deref()
+            .filter(|_| !conversation.name_stated),
         cc: &[],
         reply_to: &reply_to,
         subject: &transcript::subject(&site.name, conversation.started_at),
@@ -85,8 +121,13 @@ pub async fn send_transcript(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     if let Err(e) = &result {
         worker::console_error!("transcript of {} to {to} failed: {e}", conversation.id);
     }
-    let outcome = result.as_ref().map(|_| email_message_id.as_str()).map_err(String::as_str);
-    let recorded = store.finish_transcript(&transcript_id, outcome, now_ms()).await?;
+    let outcome = result
+        .as_ref()
+        .map(|_| email_message_id.as_str())
+        .map_err(String::as_str);
+    let recorded = store
+        .finish_transcript(&transcript_id, outcome, now_ms())
+        .await?;
     if result.is_err() {
         return Err(ApiError::BadGateway(SEND_FAILED));
     }

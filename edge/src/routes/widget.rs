@@ -1,10 +1,10 @@
 //! The visitor API the widget calls: site config, visitors, the visitor's own
 //! conversation, sending messages, the Form step and `identify`.
 
-use shared::conversation::{validate_body, validate_client_id};
 use shared::api::{self, InboxPush, WidgetPush};
 use shared::chatbot::Chatbot;
 use shared::contact::ContactSource;
+use shared::conversation::{validate_body, validate_client_id};
 use shared::form::{ContactDetails, FormConfig, FormField, FormInput};
 use shared::identity::{self, Identity, IdentityMode, Tie};
 use shared::visitor::{VisitorToken, VISITOR_TTL_MS};
@@ -29,7 +29,10 @@ pub(super) const VISITOR_BLOCKED: Invalid = Invalid::new(
 );
 
 /// `after` must be a message number.
-const BAD_AFTER: Invalid = Invalid::new("invalid_after", "after must be the number (seq) of the last message the widget has.");
+const BAD_AFTER: Invalid = Invalid::new(
+    "invalid_after",
+    "after must be the number (seq) of the last message the widget has.",
+);
 
 /// A visit refreshes `last_seen_at` at most this often, so polling costs no writes.
 const TOUCH_INTERVAL_MS: u64 = 60 * 60 * 1000;
@@ -57,10 +60,16 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
         greeting,
         color: site.color,
         position: site.position,
-        form: api::FormModes { phone: form.phone, company: form.company, full_name: form.full_name },
+        form: api::FormModes {
+            phone: form.phone,
+            company: form.company,
+            full_name: form.full_name,
+        },
     };
     let mut response = json(200, &config)?;
-    response.headers_mut().set("cache-control", "public, max-age=60")?;
+    response
+        .headers_mut()
+        .set("cache-control", "public, max-age=60")?;
     Ok(response)
 }
 
@@ -78,11 +87,16 @@ pub async fn create_visitor(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Respons
     let app = cx.app;
     let req = &mut cx.req;
     let store = app.store;
-    app.limits.check(Limit::VisitorsPerIp, &client_ip(req)).await?;
+    app.limits
+        .check(Limit::VisitorsPerIp, &client_ip(req))
+        .await?;
     let visitor_id = new_id("v");
     let secret = new_secret();
     let hash = shared::visitor::hash_secret(&secret);
-    if !store.create_visitor(site_id, &visitor_id, &hash, now_ms()).await? {
+    if !store
+        .create_visitor(site_id, &visitor_id, &hash, now_ms())
+        .await?
+    {
         // Only on this path: say whether the site is unknown or switched off.
         return Err(match store.site(site_id).await? {
             Some(_) => ApiError::Forbidden(SITE_DISABLED),
@@ -90,13 +104,25 @@ pub async fn create_visitor(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Respons
         });
     }
     let token = format!("{visitor_id}.{secret}");
-    json(201, &api::NewVisitor { visitor_id, token, max_age_seconds: VISITOR_TTL_MS / 1000 })
+    json(
+        201,
+        &api::NewVisitor {
+            visitor_id,
+            token,
+            max_age_seconds: VISITOR_TTL_MS / 1000,
+        },
+    )
 }
 
 /// The Form fields this visitor is known to have: what this browser gave, the
 /// email once tied to a contact, and (verified only) the contact's profile fields.
 fn known_fields(visitor: &VisitorRow, contact_fields: &[&str]) -> Vec<String> {
-    let mut known: Vec<String> = visitor.provided_fields.split(',').filter(|f| !f.is_empty()).map(String::from).collect();
+    let mut known: Vec<String> = visitor
+        .provided_fields
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(String::from)
+        .collect();
     if visitor.contact_id.is_some() || visitor.claimed_email.is_some() {
         known.push(FormField::Email.as_str().into());
     }
@@ -129,7 +155,9 @@ pub async fn conversation(cx: &mut Cx<'_>) -> ApiResult<Response> {
     };
     let credential = auth::visitor_credential(req)?;
     let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
-    let read = store.read_visitor_thread(&token, after, now_ms(), TOUCH_INTERVAL_MS).await?;
+    let read = store
+        .read_visitor_thread(&token, after, now_ms(), TOUCH_INTERVAL_MS)
+        .await?;
     // A read refuses nobody for being blocked: the visitor still sees the thread.
     let (visitor, read) = read.or_refuse(VISITOR_BLOCKED)?;
     let (conversation_id, seen_at) = match read.conversation {
@@ -137,7 +165,15 @@ pub async fn conversation(cx: &mut Cx<'_>) -> ApiResult<Response> {
         None => (None, None),
     };
     let visitor = visitor_state(&visitor, &read.contact_fields);
-    json(200, &api::VisitorThread { conversation_id, messages: read.messages, visitor, seen_at })
+    json(
+        200,
+        &api::VisitorThread {
+            conversation_id,
+            messages: read.messages,
+            visitor,
+            seen_at,
+        },
+    )
 }
 
 /// `POST /api/widget/messages`: stores a visitor message; a retry with the
@@ -149,25 +185,52 @@ pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let store = app.store;
     let credential = auth::visitor_credential(req)?;
     let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
-    app.limits.check(Limit::MessagesPerVisitor, token.visitor_id).await?;
+    app.limits
+        .check(Limit::MessagesPerVisitor, token.visitor_id)
+        .await?;
     let input: api::SendMessage = read_json(req).await?;
     let client_id = validate_client_id(&input.client_message_id)?;
     let body = validate_body(&input.body)?;
     let event_ids = [new_id("ev"), new_id("ev")];
     let sent = store
-        .send_visitor_message(&token, [&new_id("c"), &new_id("m")], client_id, body, now_ms(), [&event_ids[0], &event_ids[1]], None)
+        .send_visitor_message(
+            &token,
+            [&new_id("c"), &new_id("m")],
+            client_id,
+            body,
+            now_ms(),
+            [&event_ids[0], &event_ids[1]],
+            None,
+        )
         .await?;
     let (visitor, (message, written, queued)) = sent.or_refuse(VISITOR_BLOCKED)?;
     app.outbox.enqueue(queued).await;
-    let status = if written == Written::Created { 201 } else { 200 };
+    let status = if written == Written::Created {
+        201
+    } else {
+        200
+    };
     // Pushed only where a tab listens (the batch read the counts back).
     if written == Written::Created && visitor.team_listens() {
-        let to_team = InboxPush::stored(&message.conversation_id, &message.id, message.author, &message.body);
+        let to_team = InboxPush::stored(
+            &message.conversation_id,
+            &message.id,
+            message.author,
+            &message.body,
+        );
         app.live.to_team(&visitor.account_id, &to_team).await;
     }
     if written == Written::Created && visitor.listens() {
         // The visitor's other tabs show it too.
-        app.live.to_visitor(&visitor.site_id, &visitor.id, &WidgetPush::Message { message: message.clone() }).await;
+        app.live
+            .to_visitor(
+                &visitor.site_id,
+                &visitor.id,
+                &WidgetPush::Message {
+                    message: message.clone(),
+                },
+            )
+            .await;
     }
     json(status, &api::VisitorMessageAnswer { message })
 }
@@ -203,14 +266,21 @@ async fn tie_to_contact(
     if !linked.written {
         return Err(match visitor.blocked_at {
             Some(_) => ApiError::Forbidden(VISITOR_BLOCKED),
-            None => ApiError::InvalidFields(vec![(FormField::Email, shared::contact::EMAIL_MISSING)]),
+            None => {
+                ApiError::InvalidFields(vec![(FormField::Email, shared::contact::EMAIL_MISSING)])
+            }
         });
     }
     let contact_fields = match visitor.verified_contact() {
         Some(contact) => store.contact_known_fields(contact).await?,
         None => Vec::new(),
     };
-    json(200, &api::VisitorAnswer { visitor: visitor_state(&visitor, &contact_fields) })
+    json(
+        200,
+        &api::VisitorAnswer {
+            visitor: visitor_state(&visitor, &contact_fields),
+        },
+    )
 }
 
 /// The calling visitor, for a claim (the Form step, identify): limited per
@@ -220,8 +290,12 @@ async fn claiming_visitor(cx: &Cx<'_>) -> ApiResult<VisitorRow> {
     let app = cx.app;
     let credential = auth::visitor_credential(&cx.req)?;
     let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
-    app.limits.check(Limit::ClaimsPerVisitor, token.visitor_id).await?;
-    app.limits.check(Limit::ClaimsPerIp, &client_ip(&cx.req)).await?;
+    app.limits
+        .check(Limit::ClaimsPerVisitor, token.visitor_id)
+        .await?;
+    app.limits
+        .check(Limit::ClaimsPerIp, &client_ip(&cx.req))
+        .await?;
     let visitor = auth::visitor_by_token(app.store, &credential).await?;
     if visitor.blocked_at.is_some() {
         return Err(ApiError::Forbidden(VISITOR_BLOCKED));
@@ -247,7 +321,10 @@ pub async fn submit_form(cx: &mut Cx<'_>) -> ApiResult<Response> {
         full_name: input.full_name.as_deref(),
     };
     let email_known = visitor.contact_id.is_some() || visitor.claimed_email.is_some();
-    let details = chatbot.form().validate(&form, email_known).map_err(ApiError::InvalidFields)?;
+    let details = chatbot
+        .form()
+        .validate(&form, email_known)
+        .map_err(ApiError::InvalidFields)?;
     let tie = match (visitor.verified_contact(), &details.email) {
         (Some(contact), None) => (Tie::Verified, Some(contact)),
         _ => (Tie::of_claim(site.identity_mode), None),
@@ -271,13 +348,27 @@ pub async fn identify(cx: &mut Cx<'_>) -> ApiResult<Response> {
         company: input.account.as_deref(),
         full_name: input.name.as_deref(),
     };
-    let details = FormConfig::ALL_OPTIONAL.validate(&given, false).map_err(ApiError::InvalidFields)?;
+    let details = FormConfig::ALL_OPTIONAL
+        .validate(&given, false)
+        .map_err(ApiError::InvalidFields)?;
     let email = details.email.as_deref().unwrap_or_default();
 
     let mode = site.identity_mode;
-    let signed = input.signature.as_deref().is_some_and(|s| !s.trim().is_empty());
-    let secret = if signed && mode != IdentityMode::Off { super::tracking::identity_secret(app, &site).await? } else { None };
-    let tie = match identity::decide(mode, secret.as_deref(), &input.email, input.signature.as_deref()) {
+    let signed = input
+        .signature
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty());
+    let secret = if signed && mode != IdentityMode::Off {
+        super::tracking::identity_secret(app, &site).await?
+    } else {
+        None
+    };
+    let tie = match identity::decide(
+        mode,
+        secret.as_deref(),
+        &input.email,
+        input.signature.as_deref(),
+    ) {
         Identity::Verified => Tie::Verified,
         Identity::Unverified => Tie::of_claim(mode),
         Identity::Refused(rule) => {

@@ -79,7 +79,10 @@ impl Store {
     /// The agent an API key belongs to, in the role the key acts in (an
     /// `agent` key never as the primary admin), if the key is valid and the
     /// agent not removed, and when the key was last marked used.
-    pub async fn agent_by_api_key(&self, token_hash: &str) -> ApiResult<Option<(AgentRow, Option<u64>)>> {
+    pub async fn agent_by_api_key(
+        &self,
+        token_hash: &str,
+    ) -> ApiResult<Option<(AgentRow, Option<u64>)>> {
         #[derive(Deserialize)]
         struct Row {
             #[serde(flatten)]
@@ -103,7 +106,11 @@ impl Store {
     }
 
     /// The agent of a live session, the session's CSRF token, and when it expires (ms).
-    pub async fn agent_by_session(&self, token_hash: &str, now: u64) -> ApiResult<Option<(AgentRow, String, u64)>> {
+    pub async fn agent_by_session(
+        &self,
+        token_hash: &str,
+        now: u64,
+    ) -> ApiResult<Option<(AgentRow, String, u64)>> {
         #[derive(Deserialize)]
         struct Row {
             #[serde(flatten)]
@@ -133,12 +140,26 @@ impl Store {
             )
             .await?;
         Ok(row.map(|c| {
-            (c.id, Stored { hash: c.password_hash, salt: c.password_salt, iterations: c.password_iterations })
+            (
+                c.id,
+                Stored {
+                    hash: c.password_hash,
+                    salt: c.password_salt,
+                    iterations: c.password_iterations,
+                },
+            )
         }))
     }
 
     /// Starts a session for an agent.
-    pub async fn create_session(&self, token_hash: &str, agent_id: &str, csrf: &str, now: u64, expires_at: u64) -> ApiResult<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        agent_id: &str,
+        csrf: &str,
+        now: u64,
+        expires_at: u64,
+    ) -> ApiResult<()> {
         self.run(
             "INSERT INTO agent_sessions (token_hash, agent_id, csrf_token, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             &[token_hash.into(), agent_id.into(), csrf.into(), ms(now), ms(expires_at)],
@@ -149,7 +170,11 @@ impl Store {
 
     /// Ends a session.
     pub async fn delete_session(&self, token_hash: &str) -> ApiResult<()> {
-        self.run("DELETE FROM agent_sessions WHERE token_hash = ?1", &[token_hash.into()]).await?;
+        self.run(
+            "DELETE FROM agent_sessions WHERE token_hash = ?1",
+            &[token_hash.into()],
+        )
+        .await?;
         Ok(())
     }
 
@@ -198,7 +223,12 @@ impl Store {
 
     /// Sets the password of an invited agent; the agent's id, or `None` if the
     /// invitation is unknown, used or expired.
-    pub async fn accept_invitation(&self, token_hash: &str, password: &Stored, now: u64) -> ApiResult<Option<String>> {
+    pub async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        password: &Stored,
+        now: u64,
+    ) -> ApiResult<Option<String>> {
         #[derive(Deserialize)]
         struct Id {
             agent_id: String,
@@ -226,12 +256,20 @@ impl Store {
             )?,
         ];
         let results = self.batch(statements).await?;
-        Ok(last_rows::<Id>(&results)?.into_iter().next().map(|r| r.agent_id))
+        Ok(last_rows::<Id>(&results)?
+            .into_iter()
+            .next()
+            .map(|r| r.agent_id))
     }
 
     /// Removes an agent (not the primary admin): signs them out everywhere and
     /// revokes their keys; `false` if there was no such removable agent.
-    pub async fn remove_agent(&self, account_id: &str, agent_id: &str, now: u64) -> ApiResult<bool> {
+    pub async fn remove_agent(
+        &self,
+        account_id: &str,
+        agent_id: &str,
+        now: u64,
+    ) -> ApiResult<bool> {
         let statements = vec![
             self.prepare(
                 "UPDATE agents SET removed_at = ?3 WHERE id = ?2 AND account_id = ?1 AND role = 'agent' AND removed_at IS NULL",
@@ -248,12 +286,23 @@ impl Store {
             )?,
         ];
         let results = self.batch(statements).await?;
-        Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) == 1)
+        Ok(results
+            .first()
+            .and_then(|r| r.meta().ok().flatten())
+            .and_then(|m| m.changes)
+            .unwrap_or(0)
+            == 1)
     }
 
     /// Whether any agent exists (set-up is then closed); a cheap check before PBKDF2.
     pub async fn has_agents(&self) -> ApiResult<bool> {
-        Ok(self.count("SELECT COUNT(*) AS n FROM (SELECT 1 FROM agents LIMIT 1)", &[]).await? > 0)
+        Ok(self
+            .count(
+                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM agents LIMIT 1)",
+                &[],
+            )
+            .await?
+            > 0)
     }
 
     /// Whether an invitation is open (unused, unexpired, its agent not removed);

@@ -56,7 +56,14 @@ struct AutomationRow {
 
 impl From<AutomationRow> for api::Automation {
     fn from(r: AutomationRow) -> Self {
-        api::Automation { id: r.id, site_id: r.site_id, name: r.name, url: r.url, enabled: r.enabled == 1, created_at: r.created_at }
+        api::Automation {
+            id: r.id,
+            site_id: r.site_id,
+            name: r.name,
+            url: r.url,
+            enabled: r.enabled == 1,
+            created_at: r.created_at,
+        }
     }
 }
 
@@ -127,7 +134,12 @@ impl Store {
     /// Form submitted at `now`). The contact's `stated` lists the fields a
     /// visitor only stated (receivers tell them from vouched ones). Read its
     /// ids back with [`delivery_ids`].
-    pub(super) fn event(&self, event: Event, of: &EventOf<'_>, now: u64) -> ApiResult<D1PreparedStatement> {
+    pub(super) fn event(
+        &self,
+        event: Event,
+        of: &EventOf<'_>,
+        now: u64,
+    ) -> ApiResult<D1PreparedStatement> {
         let contact = format!(
             "COALESCE(?5, (SELECT contact_id FROM visitors WHERE id = ?9), (SELECT contact_id FROM conversations WHERE id = {CONVERSATION}))"
         );
@@ -175,7 +187,11 @@ impl Store {
     }
 
     /// The account's automations of a site, oldest first; `None` if the site is not the account's.
-    pub async fn automations(&self, account_id: &str, site_id: &str) -> ApiResult<Option<Vec<api::Automation>>> {
+    pub async fn automations(
+        &self,
+        account_id: &str,
+        site_id: &str,
+    ) -> ApiResult<Option<Vec<api::Automation>>> {
         if !self.site_of_account(account_id, site_id).await? {
             return Ok(None);
         }
@@ -186,18 +202,40 @@ impl Store {
 
     /// Whether the site belongs to the account.
     pub async fn site_of_account(&self, account_id: &str, site_id: &str) -> ApiResult<bool> {
-        Ok(self.count("SELECT COUNT(*) AS n FROM sites WHERE id = ?1 AND account_id = ?2", &[site_id.into(), account_id.into()]).await? == 1)
+        Ok(self
+            .count(
+                "SELECT COUNT(*) AS n FROM sites WHERE id = ?1 AND account_id = ?2",
+                &[site_id.into(), account_id.into()],
+            )
+            .await?
+            == 1)
     }
 
     /// One automation of the account's site.
-    pub async fn automation(&self, account_id: &str, site_id: &str, id: &str) -> ApiResult<Option<api::Automation>> {
-        let sql = format!("{AUTOMATION_SELECT} WHERE a.id = ?1 AND a.site_id = ?2 AND s.account_id = ?3");
-        let row: Option<AutomationRow> = self.first(&sql, &[id.into(), site_id.into(), account_id.into()]).await?;
+    pub async fn automation(
+        &self,
+        account_id: &str,
+        site_id: &str,
+        id: &str,
+    ) -> ApiResult<Option<api::Automation>> {
+        let sql =
+            format!("{AUTOMATION_SELECT} WHERE a.id = ?1 AND a.site_id = ?2 AND s.account_id = ?3");
+        let row: Option<AutomationRow> = self
+            .first(&sql, &[id.into(), site_id.into(), account_id.into()])
+            .await?;
         Ok(row.map(Into::into))
     }
 
     /// Creates an automation of a site (the caller checked the site is the account's).
-    pub async fn create_automation(&self, id: &str, site_id: &str, name: &str, url: &str, secret: &str, now: u64) -> ApiResult<()> {
+    pub async fn create_automation(
+        &self,
+        id: &str,
+        site_id: &str,
+        name: &str,
+        url: &str,
+        secret: &str,
+        now: u64,
+    ) -> ApiResult<()> {
         self.run(
             "INSERT INTO automations (id, site_id, name, url, secret, enabled, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
             &[id.into(), site_id.into(), name.into(), url.into(), secret.into(), ms(now)],
@@ -207,8 +245,16 @@ impl Store {
     }
 
     /// Changes an automation's name, URL or whether it runs.
-    pub async fn update_automation(&self, id: &str, name: Option<&str>, url: Option<&str>, enabled: Option<bool>) -> ApiResult<()> {
-        let enabled = enabled.map(|e| JsValue::from_f64(if e { 1.0 } else { 0.0 })).unwrap_or(JsValue::NULL);
+    pub async fn update_automation(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        url: Option<&str>,
+        enabled: Option<bool>,
+    ) -> ApiResult<()> {
+        let enabled = enabled
+            .map(|e| JsValue::from_f64(if e { 1.0 } else { 0.0 }))
+            .unwrap_or(JsValue::NULL);
         self.run(
             "UPDATE automations SET name = COALESCE(?2, name), url = COALESCE(?3, url), enabled = COALESCE(?4, enabled) WHERE id = ?1",
             &[id.into(), opt(name), opt(url), enabled],
@@ -220,7 +266,10 @@ impl Store {
     /// Deletes an automation and its delivery log (pending deliveries are dropped when they come up).
     pub async fn delete_automation(&self, id: &str) -> ApiResult<()> {
         let statements = vec![
-            self.prepare("DELETE FROM automation_deliveries WHERE automation_id = ?1", &[id.into()])?,
+            self.prepare(
+                "DELETE FROM automation_deliveries WHERE automation_id = ?1",
+                &[id.into()],
+            )?,
             self.prepare("DELETE FROM automations WHERE id = ?1", &[id.into()])?,
         ];
         self.batch(statements).await?;
@@ -229,7 +278,9 @@ impl Store {
 
     /// Records a test event for one automation; returns its delivery ids.
     pub async fn test_event(&self, event: &EventOf<'_>, now: u64) -> ApiResult<Vec<String>> {
-        let results = self.batch(vec![self.event(Event::Test, event, now)?]).await?;
+        let results = self
+            .batch(vec![self.event(Event::Test, event, now)?])
+            .await?;
         delivery_ids(&results, 0..1)
     }
 
@@ -275,7 +326,10 @@ impl Store {
 }
 
 /// The delivery ids that the event statements at `range` of a batch inserted.
-pub(super) fn delivery_ids(results: &[D1Result], range: std::ops::Range<usize>) -> ApiResult<Vec<String>> {
+pub(super) fn delivery_ids(
+    results: &[D1Result],
+    range: std::ops::Range<usize>,
+) -> ApiResult<Vec<String>> {
     #[derive(Deserialize)]
     struct Id {
         id: String,

@@ -32,7 +32,12 @@ impl Store {
     /// an address once, and at most `MAX_KEPT_CC` per conversation. Each
     /// statement decides on the list as it is then, so concurrent mail never
     /// pushes a conversation over the cap.
-    pub(super) fn cc_inserts(&self, message_id: &str, cc: &[Participant], now: u64) -> ApiResult<Vec<D1PreparedStatement>> {
+    pub(super) fn cc_inserts(
+        &self,
+        message_id: &str,
+        cc: &[Participant],
+        now: u64,
+    ) -> ApiResult<Vec<D1PreparedStatement>> {
         cc.iter()
             .enumerate()
             .map(|(i, person)| {
@@ -49,8 +54,14 @@ impl Store {
 
     /// Statements, within the batch storing a sent email, that make `cc` the
     /// conversation's Cc (the names mail gave are kept for addresses that stay).
-    pub(super) fn cc_replacement(&self, conversation_id: &str, cc: &[String], now: u64) -> ApiResult<Vec<D1PreparedStatement>> {
-        let list = serde_json::to_string(cc).map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
+    pub(super) fn cc_replacement(
+        &self,
+        conversation_id: &str,
+        cc: &[String],
+        now: u64,
+    ) -> ApiResult<Vec<D1PreparedStatement>> {
+        let list = serde_json::to_string(cc)
+            .map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
         let mut statements = vec![self.prepare(
             "DELETE FROM conversation_cc WHERE conversation_id = ?1 AND address NOT IN (SELECT value FROM json_each(?2))",
             &[conversation_id.into(), list.as_str().into()],
@@ -73,19 +84,37 @@ impl Store {
                 &[conversation_id.into()],
             )
             .await?;
-        Ok(rows.into_iter().map(|r| api::CcAddress { address: r.address, name: r.name }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| api::CcAddress {
+                address: r.address,
+                name: r.name,
+            })
+            .collect())
     }
 
     /// The agent's own signature of outgoing mail.
     pub async fn agent_signature(&self, agent_id: &str) -> ApiResult<Option<String>> {
-        let row: Option<SignatureRow> =
-            self.first("SELECT email_signature AS signature FROM agents WHERE id = ?1", &[agent_id.into()]).await?;
+        let row: Option<SignatureRow> = self
+            .first(
+                "SELECT email_signature AS signature FROM agents WHERE id = ?1",
+                &[agent_id.into()],
+            )
+            .await?;
         Ok(row.and_then(|r| r.signature))
     }
 
     /// Sets (or with `None` removes) the agent's own signature.
-    pub async fn set_agent_signature(&self, agent_id: &str, signature: Option<&str>) -> ApiResult<()> {
-        self.run("UPDATE agents SET email_signature = ?2 WHERE id = ?1", &[agent_id.into(), opt(signature)]).await?;
+    pub async fn set_agent_signature(
+        &self,
+        agent_id: &str,
+        signature: Option<&str>,
+    ) -> ApiResult<()> {
+        self.run(
+            "UPDATE agents SET email_signature = ?2 WHERE id = ?1",
+            &[agent_id.into(), opt(signature)],
+        )
+        .await?;
         Ok(())
     }
 }

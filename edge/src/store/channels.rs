@@ -65,20 +65,38 @@ impl EmailChannelRow {
 impl Store {
     /// The email channel on a subdomain.
     pub async fn email_channel(&self, subdomain: &str) -> ApiResult<Option<EmailChannelRow>> {
-        self.first(&format!("{CHANNEL_SELECT} WHERE e.subdomain = ?1"), &[subdomain.into()]).await
+        self.first(
+            &format!("{CHANNEL_SELECT} WHERE e.subdomain = ?1"),
+            &[subdomain.into()],
+        )
+        .await
     }
 
     /// A site's email channel, if the site belongs to the account.
-    pub async fn site_email_channel(&self, account_id: &str, site_id: &str) -> ApiResult<Option<EmailChannelRow>> {
-        self.first(&format!("{CHANNEL_SELECT} WHERE s.account_id = ?1 AND e.site_id = ?2"), &[account_id.into(), site_id.into()])
-            .await
+    pub async fn site_email_channel(
+        &self,
+        account_id: &str,
+        site_id: &str,
+    ) -> ApiResult<Option<EmailChannelRow>> {
+        self.first(
+            &format!("{CHANNEL_SELECT} WHERE s.account_id = ?1 AND e.site_id = ?2"),
+            &[account_id.into(), site_id.into()],
+        )
+        .await
     }
 
     /// Applies settings changes. The forwarding username and subdomain are
     /// only written while empty (or to the value they already have); `false`
     /// when the row refused a change because one was already set.
-    pub async fn update_email_channel(&self, site_id: &str, changes: &api::ChannelChanges) -> ApiResult<ChannelUpdate> {
-        let enabled = changes.enabled.map(|e| JsValue::from_f64(if e { 1.0 } else { 0.0 })).unwrap_or(JsValue::NULL);
+    pub async fn update_email_channel(
+        &self,
+        site_id: &str,
+        changes: &api::ChannelChanges,
+    ) -> ApiResult<ChannelUpdate> {
+        let enabled = changes
+            .enabled
+            .map(|e| JsValue::from_f64(if e { 1.0 } else { 0.0 }))
+            .unwrap_or(JsValue::NULL);
         let max = changes.max_message_bytes.map(ms).unwrap_or(JsValue::NULL);
         let changed = self
             .run(
@@ -117,6 +135,10 @@ impl Store {
             }
             None => false,
         };
-        Ok(if taken { ChannelUpdate::AddressTaken } else { ChannelUpdate::AddressImmutable })
+        Ok(if taken {
+            ChannelUpdate::AddressTaken
+        } else {
+            ChannelUpdate::AddressImmutable
+        })
     }
 }

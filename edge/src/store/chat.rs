@@ -3,8 +3,8 @@
 
 use serde::Deserialize;
 use shared::api;
-use shared::conversation::{Author, DeliveryStatus};
 use shared::chatbot::Chatbot;
+use shared::conversation::{Author, DeliveryStatus};
 use shared::form::{FieldMode, FormConfig};
 use shared::identity::IdentityMode;
 use shared::site::{Language, WidgetPosition};
@@ -53,9 +53,16 @@ pub struct SiteRow {
 impl SiteRow {
     /// The site's chatbot: as saved, or greeting-then-Form from the older columns.
     pub fn chatbot(&self) -> Chatbot {
-        let saved = self.chatbot.as_deref().and_then(|json| serde_json::from_str::<Chatbot>(json).ok());
+        let saved = self
+            .chatbot
+            .as_deref()
+            .and_then(|json| serde_json::from_str::<Chatbot>(json).ok());
         saved.unwrap_or_else(|| {
-            let form = FormConfig { phone: self.form_phone, company: self.form_company, full_name: self.form_full_name };
+            let form = FormConfig {
+                phone: self.form_phone,
+                company: self.form_company,
+                full_name: self.form_full_name,
+            };
             Chatbot::default_for(&self.greeting, form)
         })
     }
@@ -107,10 +114,11 @@ impl VisitorRow {
 
     /// The contact whose other verified browsers' chats this visitor may see.
     pub fn verified_contact(&self) -> Option<&str> {
-        self.contact_id.as_deref().filter(|_| self.contact_verified == 1)
+        self.contact_id
+            .as_deref()
+            .filter(|_| self.contact_verified == 1)
     }
 }
-
 
 /// The columns of a message the visitor's widget may see.
 #[derive(Debug, Deserialize)]
@@ -155,8 +163,12 @@ impl From<VisitorMessageRow> for api::VisitorMessage {
             .into_iter()
             .map(|f| api::VisitorFile {
                 id: f.id,
-                filename: f.filename.unwrap_or_else(|| shared::files::DEFAULT_FILENAME.into()),
-                content_type: f.content_type.unwrap_or_else(|| shared::files::FileType::Other.mime().into()),
+                filename: f
+                    .filename
+                    .unwrap_or_else(|| shared::files::DEFAULT_FILENAME.into()),
+                content_type: f
+                    .content_type
+                    .unwrap_or_else(|| shared::files::FileType::Other.mime().into()),
                 size: f.size,
             })
             .collect();
@@ -214,12 +226,23 @@ impl Store {
     }
 
     /// Creates a visitor of `site_id`; `false` if the site does not exist or is disabled.
-    pub async fn create_visitor(&self, site_id: &str, visitor_id: &str, token_hash: &str, now: u64) -> ApiResult<bool> {
+    pub async fn create_visitor(
+        &self,
+        site_id: &str,
+        visitor_id: &str,
+        token_hash: &str,
+        now: u64,
+    ) -> ApiResult<bool> {
         let changes = self
             .run(
                 "INSERT INTO visitors (id, site_id, token_hash, created_at, last_seen_at) \
                  SELECT ?1, id, ?2, ?3, ?3 FROM sites WHERE id = ?4 AND enabled = 1",
-                &[visitor_id.into(), token_hash.into(), ms(now), site_id.into()],
+                &[
+                    visitor_id.into(),
+                    token_hash.into(),
+                    ms(now),
+                    site_id.into(),
+                ],
             )
             .await?;
         Ok(changes == 1)
@@ -227,11 +250,6 @@ impl Store {
 
     /// The visitor with this id, to check its token against.
     pub async fn visitor(&self, visitor_id: &str) -> ApiResult<Option<VisitorRow>> {
-        self.first(
-            VISITOR_SELECT,
-            &[visitor_id.into()],
-        )
-        .await
+        self.first(VISITOR_SELECT, &[visitor_id.into()]).await
     }
-
 }

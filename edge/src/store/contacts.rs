@@ -84,18 +84,34 @@ impl From<ActivityRow> for api::Activity {
 
 impl From<ClaimRow> for api::Claim {
     fn from(r: ClaimRow) -> Self {
-        api::Claim { email: r.email, phone: r.phone, company: r.company, full_name: r.full_name }
+        api::Claim {
+            email: r.email,
+            phone: r.phone,
+            company: r.company,
+            full_name: r.full_name,
+        }
     }
 }
 
 impl From<ContactRow> for api::Contact {
     fn from(r: ContactRow) -> Self {
-        let shown = display_name(&[r.full_name.as_deref(), r.name_from_email.as_deref(), r.email.as_deref()], "Contact");
-        let stated = [(FormField::Phone, r.phone_stated), (FormField::Company, r.company_stated), (FormField::FullName, r.full_name_stated)]
-            .into_iter()
-            .filter(|(_, stated)| *stated == 1)
-            .map(|(field, _)| field)
-            .collect();
+        let shown = display_name(
+            &[
+                r.full_name.as_deref(),
+                r.name_from_email.as_deref(),
+                r.email.as_deref(),
+            ],
+            "Contact",
+        );
+        let stated = [
+            (FormField::Phone, r.phone_stated),
+            (FormField::Company, r.company_stated),
+            (FormField::FullName, r.full_name_stated),
+        ]
+        .into_iter()
+        .filter(|(_, stated)| *stated == 1)
+        .map(|(field, _)| field)
+        .collect();
         api::Contact {
             id: r.id,
             email: r.email,
@@ -114,17 +130,22 @@ impl From<ContactRow> for api::Contact {
 
 impl Store {
     /// The contact's recent activity: messages of its non-email conversations, newest first.
-    pub async fn contact_activity(&self, account_id: &str, contact_id: &str) -> ApiResult<Vec<api::Activity>> {
-        let rows: Vec<ActivityRow> = self.all(
-            "SELECT m.conversation_id, c.channel, m.author, m.body, m.created_at, \
+    pub async fn contact_activity(
+        &self,
+        account_id: &str,
+        contact_id: &str,
+    ) -> ApiResult<Vec<api::Activity>> {
+        let rows: Vec<ActivityRow> = self
+            .all(
+                "SELECT m.conversation_id, c.channel, m.author, m.body, m.created_at, \
                COALESCE(v.contact_verified = 0, 0) AS unverified FROM messages m \
              JOIN conversations c ON c.id = m.conversation_id JOIN sites s ON s.id = c.site_id \
              LEFT JOIN visitors v ON v.id = c.visitor_id \
              WHERE s.account_id = ?1 AND c.contact_id = ?2 AND c.channel != 'email' \
              ORDER BY m.created_at DESC, m.rowid DESC LIMIT 20",
-            &[account_id.into(), contact_id.into()],
-        )
-        .await?;
+                &[account_id.into(), contact_id.into()],
+            )
+            .await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
@@ -137,13 +158,26 @@ impl Store {
                 &[visitor_id.into()],
             )
             .await?;
-        Ok(claim.filter(|c| c.email.is_some() || c.phone.is_some() || c.company.is_some() || c.full_name.is_some()).map(Into::into))
+        Ok(claim
+            .filter(|c| {
+                c.email.is_some()
+                    || c.phone.is_some()
+                    || c.company.is_some()
+                    || c.full_name.is_some()
+            })
+            .map(Into::into))
     }
 
     /// An agent's edit of a contact of the account: each `Some` field is set
     /// (`None` inside clears it) and is no longer marked as stated by a
     /// visitor; `false` if the contact is not the account's.
-    pub async fn edit_contact(&self, account_id: &str, contact_id: &str, edit: &[Option<Option<String>>; 3], now: u64) -> ApiResult<bool> {
+    pub async fn edit_contact(
+        &self,
+        account_id: &str,
+        contact_id: &str,
+        edit: &[Option<Option<String>>; 3],
+        now: u64,
+    ) -> ApiResult<bool> {
         let mut args: Vec<wasm_bindgen::JsValue> = vec![account_id.into(), contact_id.into()];
         for field in edit {
             args.push(wasm_bindgen::JsValue::from_bool(field.is_some()));
@@ -165,7 +199,11 @@ impl Store {
     }
 
     /// A contact of the account.
-    pub async fn contact(&self, account_id: &str, contact_id: &str) -> ApiResult<Option<api::Contact>> {
+    pub async fn contact(
+        &self,
+        account_id: &str,
+        contact_id: &str,
+    ) -> ApiResult<Option<api::Contact>> {
         let row: Option<ContactRow> = self.first(
             "SELECT id, email, phone, company, full_name, name_from_email, marketing_opt_in, source, created_at, \
                phone_stated, company_stated, full_name_stated FROM contacts WHERE account_id = ?1 AND id = ?2",
@@ -173,4 +211,5 @@ impl Store {
         )
         .await?;
         Ok(row.map(Into::into))
-    }}
+    }
+}

@@ -42,7 +42,10 @@ pub struct StoredFile {
 impl StoredFile {
     /// The type it is served as: the sniffed one, else `application/octet-stream`.
     pub fn kind(&self) -> FileType {
-        self.sniffed_type.as_deref().and_then(FileType::parse).unwrap_or(FileType::Other)
+        self.sniffed_type
+            .as_deref()
+            .and_then(FileType::parse)
+            .unwrap_or(FileType::Other)
     }
 }
 
@@ -62,9 +65,14 @@ impl From<AttachmentRow> for api::Attachment {
     fn from(r: AttachmentRow) -> Self {
         let kind = r.sniffed_type.as_deref().and_then(FileType::parse);
         api::Attachment {
-            url: r.r2_key.as_ref().map(|_| format!("/api/attachments/{}", r.id)),
+            url: r
+                .r2_key
+                .as_ref()
+                .map(|_| format!("/api/attachments/{}", r.id)),
             preview: r.r2_key.is_some() && kind.is_some_and(FileType::previewable),
-            content_type: kind.map(|k| k.mime().to_string()).unwrap_or_else(|| r.content_type.clone()),
+            content_type: kind
+                .map(|k| k.mime().to_string())
+                .unwrap_or_else(|| r.content_type.clone()),
             declared_type: r.content_type,
             id: r.id,
             message_id: r.message_id,
@@ -88,7 +96,13 @@ impl Store {
     /// The statement, within a caller's batch, that lists `file` under the
     /// message `message_id` of `site_id`, only if that message exists (so a
     /// retry, whose message was not written, adds no row).
-    pub(super) fn attachment_insert(&self, id: &str, message_id: &str, site_id: &str, file: &NewFile<'_>) -> ApiResult<D1PreparedStatement> {
+    pub(super) fn attachment_insert(
+        &self,
+        id: &str,
+        message_id: &str,
+        site_id: &str,
+        file: &NewFile<'_>,
+    ) -> ApiResult<D1PreparedStatement> {
         self.prepare(
             "INSERT INTO attachments (id, message_id, filename, content_type, size, r2_key, sniffed_type, sha256) \
              SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8 FROM messages WHERE id = ?2",
@@ -143,7 +157,11 @@ impl Store {
     }
 
     /// A kept file of a message of the account's sites, for an agent.
-    pub async fn file_for_agent(&self, account_id: &str, attachment_id: &str) -> ApiResult<Option<StoredFile>> {
+    pub async fn file_for_agent(
+        &self,
+        account_id: &str,
+        attachment_id: &str,
+    ) -> ApiResult<Option<StoredFile>> {
         self.first(
             "SELECT f.r2_key, f.filename, f.sniffed_type FROM attachments f JOIN messages m ON m.id = f.message_id \
              JOIN sites s ON s.id = m.site_id WHERE f.id = ?1 AND s.account_id = ?2 AND f.r2_key IS NOT NULL",
@@ -153,8 +171,20 @@ impl Store {
     }
 
     /// A kept file of the visitor's own thread (see [`VISITOR_FILE`]).
-    pub async fn file_for_visitor(&self, visitor: &VisitorRow, attachment_id: &str) -> ApiResult<Option<StoredFile>> {
-        self.first(VISITOR_FILE, &[attachment_id.into(), visitor.id.as_str().into(), opt(visitor.verified_contact())]).await
+    pub async fn file_for_visitor(
+        &self,
+        visitor: &VisitorRow,
+        attachment_id: &str,
+    ) -> ApiResult<Option<StoredFile>> {
+        self.first(
+            VISITOR_FILE,
+            &[
+                attachment_id.into(),
+                visitor.id.as_str().into(),
+                opt(visitor.verified_contact()),
+            ],
+        )
+        .await
     }
 
     /// The R2 keys of the files of contact `contact_id`'s messages that no
@@ -170,7 +200,12 @@ impl Store {
             "SELECT DISTINCT f.r2_key FROM attachments f WHERE f.r2_key IS NOT NULL AND f.message_id IN ({mine}) \
              AND NOT EXISTS (SELECT 1 FROM attachments g WHERE g.r2_key = f.r2_key AND g.message_id NOT IN ({mine}))"
         );
-        Ok(self.all::<Key>(&sql, &[contact_id.into()]).await?.into_iter().map(|k| k.r2_key).collect())
+        Ok(self
+            .all::<Key>(&sql, &[contact_id.into()])
+            .await?
+            .into_iter()
+            .map(|k| k.r2_key)
+            .collect())
     }
 
     /// Of `keys`, those some attachment row names (bytes another message
@@ -183,15 +218,28 @@ impl Store {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let marks = (1..=keys.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        let marks = (1..=keys.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!("SELECT DISTINCT r2_key FROM attachments WHERE r2_key IN ({marks})");
         let params: Vec<JsValue> = keys.iter().map(|k| k.as_str().into()).collect();
-        Ok(self.all::<Key>(&sql, &params).await?.into_iter().map(|k| k.r2_key).collect())
+        Ok(self
+            .all::<Key>(&sql, &params)
+            .await?
+            .into_iter()
+            .map(|k| k.r2_key)
+            .collect())
     }
 
     /// Whether a message row names the original kept under `raw_key`.
     pub async fn original_listed(&self, raw_key: &str) -> ApiResult<bool> {
-        let found = self.first::<serde_json::Value>("SELECT 1 AS found FROM messages WHERE raw_key = ?1 LIMIT 1", &[raw_key.into()]).await?;
+        let found = self
+            .first::<serde_json::Value>(
+                "SELECT 1 AS found FROM messages WHERE raw_key = ?1 LIMIT 1",
+                &[raw_key.into()],
+            )
+            .await?;
         Ok(found.is_some())
     }
 }

@@ -140,8 +140,19 @@ pub struct SentEmail<'a> {
 impl From<ConversationRow> for api::Conversation {
     fn from(r: ConversationRow) -> Self {
         let shown = display_name(
-            &[r.contact_name.as_deref(), r.contact_email.as_deref(), r.unverified_email.as_deref(), r.messenger_name.as_deref()],
-            &format!("Visitor {}", r.visitor_id.as_deref().and_then(|v| v.get(2..8)).unwrap_or_default()),
+            &[
+                r.contact_name.as_deref(),
+                r.contact_email.as_deref(),
+                r.unverified_email.as_deref(),
+                r.messenger_name.as_deref(),
+            ],
+            &format!(
+                "Visitor {}",
+                r.visitor_id
+                    .as_deref()
+                    .and_then(|v| v.get(2..8))
+                    .unwrap_or_default()
+            ),
         );
         api::Conversation {
             id: r.id,
@@ -163,10 +174,13 @@ impl From<ConversationRow> for api::Conversation {
             name_stated: r.name_stated == 1,
             unverified_email: r.unverified_email,
             spam_at: r.spam_at,
-            snippet: r.snippet_message_id.zip(r.snippet).map(|(message_id, raw)| api::MatchSnippet {
-                message_id,
-                parts: snippet_parts(&raw),
-            }),
+            snippet: r
+                .snippet_message_id
+                .zip(r.snippet)
+                .map(|(message_id, raw)| api::MatchSnippet {
+                    message_id,
+                    parts: snippet_parts(&raw),
+                }),
         }
     }
 }
@@ -195,7 +209,13 @@ impl Store {
     /// (un)assigns it, in one batch. The assignee is checked to be an agent of
     /// the account, not removed, inside the batch; if it is not, or the
     /// conversation is not the account's, nothing is written.
-    pub async fn update_conversation(&self, account_id: &str, conversation_id: &str, change: &ConversationChange<'_>, now: u64) -> ApiResult<Updated> {
+    pub async fn update_conversation(
+        &self,
+        account_id: &str,
+        conversation_id: &str,
+        change: &ConversationChange<'_>,
+        now: u64,
+    ) -> ApiResult<Updated> {
         let spam_at = match change.spam {
             Some(true) => ms(now),
             _ => wasm_bindgen::JsValue::NULL,
@@ -238,7 +258,9 @@ impl Store {
             return Ok(Updated::Refused);
         }
         let visitor = results[0].results::<SpamVisitor>()?.into_iter().next();
-        Ok(Updated::Done { visitor: visitor.map(|v| (v.site_id, v.id, v.blocked_at.is_some())) })
+        Ok(Updated::Done {
+            visitor: visitor.map(|v| (v.site_id, v.id, v.blocked_at.is_some())),
+        })
     }
 
     /// The thread's emails, oldest first.
@@ -253,7 +275,11 @@ impl Store {
 
     /// Records an email sent (or not) from the inbox, and returns it.
     pub async fn add_sent_email(&self, sent: &SentEmail<'_>, now: u64) -> ApiResult<api::Message> {
-        let status = if sent.error.is_none() { "sent" } else { "failed" };
+        let status = if sent.error.is_none() {
+            "sent"
+        } else {
+            "failed"
+        };
         let (files, listed) = self.attachments_of(sent.message_id, sent.site_id, sent.files)?;
         let mut statements = vec![
             self.prepare(
@@ -284,16 +310,26 @@ impl Store {
         if sent.error.is_none() {
             statements.extend(self.cc_replacement(sent.conversation_id, sent.cc, now)?);
         }
-        statements.push(self.prepare(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"), &[sent.message_id.into()])?);
+        statements.push(self.prepare(
+            &format!("{MESSAGE_SELECT} WHERE m.id = ?1"),
+            &[sent.message_id.into()],
+        )?);
         let mut message = Self::written_message(&self.batch(statements).await?, "sent email")?;
         message.attachments = listed;
         Ok(message)
     }
 
     /// One conversation of the account, if it exists there.
-    pub async fn conversation(&self, account_id: &str, conversation_id: &str) -> ApiResult<Option<api::Conversation>> {
+    pub async fn conversation(
+        &self,
+        account_id: &str,
+        conversation_id: &str,
+    ) -> ApiResult<Option<api::Conversation>> {
         let sql = format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c {CONVERSATION_JOINS} WHERE c.account_id = ?1 AND c.id = ?2");
-        Ok(self.first::<ConversationRow>(&sql, &[account_id.into(), conversation_id.into()]).await?.map(Into::into))
+        Ok(self
+            .first::<ConversationRow>(&sql, &[account_id.into(), conversation_id.into()])
+            .await?
+            .map(Into::into))
     }
 
     /// Stores an agent's chat reply, with its files (already in R2) listed,
@@ -319,20 +355,28 @@ impl Store {
             self.prepare("UPDATE conversations SET last_message_at = ?2 WHERE id = ?1", &[conversation_id.into(), ms(now)])?,
         ];
         statements.extend(inserts);
-        statements.push(self.prepare(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"), &[message_id.into()])?);
+        statements.push(self.prepare(
+            &format!("{MESSAGE_SELECT} WHERE m.id = ?1"),
+            &[message_id.into()],
+        )?);
         let mut message = Self::written_message(&self.batch(statements).await?, "agent message")?;
         message.attachments = listed;
         Ok(message)
     }
 
-
     /// All conversations of a contact, newest activity first.
-    pub async fn contact_conversations(&self, account_id: &str, contact_id: &str) -> ApiResult<Vec<api::Conversation>> {
+    pub async fn contact_conversations(
+        &self,
+        account_id: &str,
+        contact_id: &str,
+    ) -> ApiResult<Vec<api::Conversation>> {
         let sql = format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations c {CONVERSATION_JOINS} WHERE c.account_id = ?1 AND c.contact_id = ?2 \
              ORDER BY c.last_message_at DESC, c.id DESC"
         );
-        let rows: Vec<ConversationRow> = self.all(&sql, &[account_id.into(), contact_id.into()]).await?;
+        let rows: Vec<ConversationRow> = self
+            .all(&sql, &[account_id.into(), contact_id.into()])
+            .await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 }

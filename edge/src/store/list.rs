@@ -49,7 +49,10 @@ struct Conditions {
 impl Conditions {
     /// Starts with the account (always `?1`).
     fn of_account(account_id: &str) -> Self {
-        Conditions { sql: vec!["c.account_id = ?1".into()], args: vec![account_id.into()] }
+        Conditions {
+            sql: vec!["c.account_id = ?1".into()],
+            args: vec![account_id.into()],
+        }
     }
 
     /// Binds `value` and answers its placeholder.
@@ -60,7 +63,14 @@ impl Conditions {
 
     /// Adds the filter's conditions on `c`.
     fn filter(&mut self, filter: &ListFilter<'_>) {
-        self.sql.push(if filter.spam { "c.spam_at IS NOT NULL" } else { "c.spam_at IS NULL" }.into());
+        self.sql.push(
+            if filter.spam {
+                "c.spam_at IS NOT NULL"
+            } else {
+                "c.spam_at IS NULL"
+            }
+            .into(),
+        );
         if let Some(channel) = filter.channel {
             let p = self.bind(channel.as_str().into());
             self.sql.push(format!("c.channel = {p}"));
@@ -90,9 +100,18 @@ impl Conditions {
 }
 
 /// The page and the cursor after its last row, if the page is full.
-fn page(rows: Vec<ConversationRow>, limit: u32, cursor: impl Fn(&ConversationRow) -> Cursor) -> api::ConversationPage {
-    let next = (rows.len() == limit as usize).then(|| rows.last().map(|row| cursor(row).encode())).flatten();
-    api::ConversationPage { conversations: rows.into_iter().map(Into::into).collect(), next }
+fn page(
+    rows: Vec<ConversationRow>,
+    limit: u32,
+    cursor: impl Fn(&ConversationRow) -> Cursor,
+) -> api::ConversationPage {
+    let next = (rows.len() == limit as usize)
+        .then(|| rows.last().map(|row| cursor(row).encode()))
+        .flatten();
+    api::ConversationPage {
+        conversations: rows.into_iter().map(Into::into).collect(),
+        next,
+    }
 }
 
 impl Store {
@@ -109,7 +128,8 @@ impl Store {
         w.filter(filter);
         if let Some((at, id)) = cursor {
             let (at, id) = (w.bind(ms(at)), w.bind(id.into()));
-            w.sql.push(format!("(c.last_message_at, c.id) < ({at}, {id})"));
+            w.sql
+                .push(format!("(c.last_message_at, c.id) < ({at}, {id})"));
         }
         let limit_p = w.bind(JsValue::from_f64(f64::from(limit)));
         let sql = format!(
@@ -118,7 +138,10 @@ impl Store {
             w.all()
         );
         let rows: Vec<ConversationRow> = self.all(&sql, &w.args).await?;
-        Ok(page(rows, limit, |r| Cursor::List { last_message_at: r.last_message_at, id: r.id.clone() }))
+        Ok(page(rows, limit, |r| Cursor::List {
+            last_message_at: r.last_message_at,
+            id: r.id.clone(),
+        }))
     }
 
     /// A page of a search over the account's conversations, after `cursor`
@@ -142,7 +165,13 @@ impl Store {
         // The people are read from their own tables (the account's contacts, the visitors of its sites
         // who stated an email, its Messenger people), not by joining every conversation to them.
         let text = w.bind(terms.person.to_ascii_lowercase().into());
-        let within = |columns: &[&str]| columns.iter().map(|c| format!("instr(lower({c}), {text}) > 0")).collect::<Vec<_>>().join(" OR ");
+        let within = |columns: &[&str]| {
+            columns
+                .iter()
+                .map(|c| format!("instr(lower({c}), {text}) > 0"))
+                .collect::<Vec<_>>()
+                .join(" OR ")
+        };
         let person = format!(
             "SELECT id AS cid FROM conversations WHERE contact_id IN \
                (SELECT id FROM contacts WHERE account_id = ?1 AND ({})) \
@@ -161,7 +190,12 @@ impl Store {
         let ((words, from_words), snippet) = match terms.fts {
             Some(fts) => {
                 let q = w.bind(fts.into());
-                let marks = [w.bind(MARK_OPEN.into()), w.bind(MARK_CLOSE.into()), w.bind(ELLIPSIS.into())].join(", ");
+                let marks = [
+                    w.bind(MARK_OPEN.into()),
+                    w.bind(MARK_CLOSE.into()),
+                    w.bind(ELLIPSIS.into()),
+                ]
+                .join(", ");
                 (
                     (
                         // Materialized: bm25() may only run in the FTS5 query itself, never flattened into the grouping.
@@ -187,14 +221,22 @@ impl Store {
             // kept in the cursor drifts as mail arrives anywhere, and hits just
             // past it would fall on the wrong side (skipped).
             let id = w.bind(id.into());
-            let now = |column: &str, kept: String| format!("COALESCE((SELECT {column} FROM hits h WHERE h.cid = {id}), {kept})");
+            let now = |column: &str, kept: String| {
+                format!("COALESCE((SELECT {column} FROM hits h WHERE h.cid = {id}), {kept})")
+            };
             let after = [
-                now("1 - h.person", w.bind(JsValue::from_f64(if person { 0.0 } else { 1.0 }))),
+                now(
+                    "1 - h.person",
+                    w.bind(JsValue::from_f64(if person { 0.0 } else { 1.0 })),
+                ),
                 now("COALESCE(h.score, 0.0)", w.bind(JsValue::from_f64(score))),
                 w.bind(JsValue::from_f64(-(at as f64))),
                 id.clone(),
             ];
-            keys.push(format!("(1 - x.person, COALESCE(x.score, 0.0), -c.last_message_at, c.id) > ({})", after.join(", ")));
+            keys.push(format!(
+                "(1 - x.person, COALESCE(x.score, 0.0), -c.last_message_at, c.id) > ({})",
+                after.join(", ")
+            ));
         }
         let limit_p = w.bind(JsValue::from_f64(f64::from(limit)));
         let sql = format!(

@@ -20,7 +20,11 @@ pub struct LiveRoute {
 
 impl Store {
     /// The live route of a conversation of the account; `None` if it is not one.
-    pub async fn live_route(&self, account_id: &str, conversation_id: &str) -> ApiResult<Option<LiveRoute>> {
+    pub async fn live_route(
+        &self,
+        account_id: &str,
+        conversation_id: &str,
+    ) -> ApiResult<Option<LiveRoute>> {
         self.first(
             "SELECT c.id, c.site_id, c.visitor_id FROM conversations c JOIN sites s ON s.id = c.site_id \
              WHERE c.id = ?2 AND s.account_id = ?1",
@@ -30,7 +34,12 @@ impl Store {
     }
 
     /// Marks a conversation of the account read now; its live route, or `None` if it is not one.
-    pub async fn mark_read(&self, account_id: &str, conversation_id: &str, now: u64) -> ApiResult<Option<LiveRoute>> {
+    pub async fn mark_read(
+        &self,
+        account_id: &str,
+        conversation_id: &str,
+        now: u64,
+    ) -> ApiResult<Option<LiveRoute>> {
         self.first(
             "UPDATE conversations SET agent_read_at = ?3 \
              WHERE id = ?2 AND site_id IN (SELECT id FROM sites WHERE account_id = ?1) \
@@ -46,25 +55,42 @@ impl Store {
         struct Id {
             id: String,
         }
-        let rows: Vec<Id> = self.all("SELECT id FROM sites WHERE account_id = ?1", &[account_id.into()]).await?;
+        let rows: Vec<Id> = self
+            .all(
+                "SELECT id FROM sites WHERE account_id = ?1",
+                &[account_id.into()],
+            )
+            .await?;
         Ok(rows.into_iter().map(|r| r.id).collect())
     }
 
     /// Records how many inbox tabs of the account hold a live socket.
     pub async fn record_team_tabs(&self, account_id: &str, tabs: usize) -> ApiResult<()> {
-        self.run("UPDATE accounts SET live_tabs = ?2 WHERE id = ?1", &[account_id.into(), JsValue::from(tabs as u32)]).await?;
+        self.run(
+            "UPDATE accounts SET live_tabs = ?2 WHERE id = ?1",
+            &[account_id.into(), JsValue::from(tabs as u32)],
+        )
+        .await?;
         Ok(())
     }
 
     /// Records how many widget tabs of the visitor hold a live socket.
     pub async fn record_visitor_tabs(&self, visitor_id: &str, tabs: usize) -> ApiResult<()> {
-        self.run("UPDATE visitors SET live_tabs = ?2 WHERE id = ?1", &[visitor_id.into(), JsValue::from(tabs as u32)]).await?;
+        self.run(
+            "UPDATE visitors SET live_tabs = ?2 WHERE id = ?1",
+            &[visitor_id.into(), JsValue::from(tabs as u32)],
+        )
+        .await?;
         Ok(())
     }
 
     /// Sets the agent away (or back online).
     pub async fn set_away(&self, agent_id: &str, away: bool) -> ApiResult<()> {
-        self.run("UPDATE agents SET away = ?2 WHERE id = ?1", &[agent_id.into(), JsValue::from(u8::from(away))]).await?;
+        self.run(
+            "UPDATE agents SET away = ?2 WHERE id = ?1",
+            &[agent_id.into(), JsValue::from(u8::from(away))],
+        )
+        .await?;
         Ok(())
     }
 }

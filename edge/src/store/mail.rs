@@ -9,8 +9,8 @@ use super::automations::EventOf;
 use super::channels::CHANNEL_SELECT;
 use super::files::NewFile;
 use super::{last_rows, ms, opt, EmailChannelRow, Store, Written};
-use shared::automation::Event;
 use crate::error::{ApiError, ApiResult};
+use shared::automation::Event;
 use shared::email::parse::Mail;
 
 /// The columns of mail refused with `setReject`.
@@ -73,7 +73,11 @@ fn unchanged_channel(site: usize, first: usize) -> String {
 
 /// The values `unchanged_channel` compares, in its order.
 fn channel_as_read(channel: &EmailChannelRow) -> [JsValue; 3] {
-    [JsValue::from_f64(channel.enabled as f64), opt(channel.username.as_deref()), ms(channel.max_message_bytes)]
+    [
+        JsValue::from_f64(channel.enabled as f64),
+        opt(channel.username.as_deref()),
+        ms(channel.max_message_bytes),
+    ]
 }
 
 /// Ids freshly generated for rows an inbound email may create.
@@ -118,24 +122,44 @@ impl Store {
     /// unless a message with this Message-ID is already stored for the site.
     /// Writes nothing if the channel row is no longer as `inbound.channel`
     /// (the handler decides again with the row this returns). One round trip.
-    pub async fn add_inbound_email(&self, inbound: &InboundEmail<'_>, ids: &NewIds, now: u64) -> ApiResult<InboundStored> {
+    pub async fn add_inbound_email(
+        &self,
+        inbound: &InboundEmail<'_>,
+        ids: &NewIds,
+        now: u64,
+    ) -> ApiResult<InboundStored> {
         let mail = inbound.mail;
         let contact_id = "(SELECT id FROM contacts WHERE account_id = ?1 AND email = ?2)";
-        let from_display = shared::email::display_sender(mail.from_name.as_deref(), &mail.from_email);
-        let flags = mail.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(",");
-        let json = |list: &[String]| serde_json::to_string(list).map_err(|e| ApiError::Internal(e.to_string()));
+        let from_display =
+            shared::email::display_sender(mail.from_name.as_deref(), &mail.from_email);
+        let flags = mail
+            .flags
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        let json = |list: &[String]| {
+            serde_json::to_string(list).map_err(|e| ApiError::Internal(e.to_string()))
+        };
         let (replies, references) = (json(inbound.replies)?, json(&mail.referenced)?);
         // The conversation it continues, if any: binds ?20 = site, ?21 = replies, ?22 = references.
         let thread = "COALESCE(\
              (SELECT c.id FROM json_each(?21) j JOIN conversations c ON c.id = j.value AND c.site_id = ?20 ORDER BY j.key LIMIT 1), \
              (SELECT m.conversation_id FROM json_each(?22) j JOIN messages m ON m.site_id = ?20 AND m.email_message_id = j.value \
               ORDER BY j.key LIMIT 1))";
-        let (site_id, account_id) = (inbound.channel.site_id.as_str(), inbound.channel.account_id.as_str());
+        let (site_id, account_id) = (
+            inbound.channel.site_id.as_str(),
+            inbound.channel.account_id.as_str(),
+        );
         // Binds ?23..?25: the channel row as read.
         let threading = |args: &[JsValue]| -> Vec<JsValue> {
             let mut all = args.to_vec();
             all.resize(19, JsValue::NULL);
-            all.extend([site_id.into(), replies.as_str().into(), references.as_str().into()]);
+            all.extend([
+                site_id.into(),
+                replies.as_str().into(),
+                references.as_str().into(),
+            ]);
             all.extend(channel_as_read(inbound.channel));
             all
         };
@@ -213,20 +237,41 @@ impl Store {
             ]),
         )?);
         for a in &mail.attachments {
-            let file = NewFile { filename: a.filename.as_deref(), declared_type: &a.content_type, kind: a.kind, size: a.size as u64, sha256: &a.sha256 };
-            statements.push(self.attachment_insert(&crate::ids::new_id("at"), &ids.message, site_id, &file)?);
+            let file = NewFile {
+                filename: a.filename.as_deref(),
+                declared_type: &a.content_type,
+                kind: a.kind,
+                size: a.size as u64,
+                sha256: &a.sha256,
+            };
+            statements.push(self.attachment_insert(
+                &crate::ids::new_id("at"),
+                &ids.message,
+                site_id,
+                &file,
+            )?);
         }
         statements.extend(self.cc_inserts(&ids.message, inbound.cc, now)?);
         statements.push(self.reopen_for(&ids.message, now)?);
         let channel_read = statements.len();
-        statements.push(self.prepare(&format!("{CHANNEL_SELECT} WHERE e.site_id = ?1"), &[site_id.into()])?);
+        statements.push(self.prepare(
+            &format!("{CHANNEL_SELECT} WHERE e.site_id = ?1"),
+            &[site_id.into()],
+        )?);
         statements.push(self.prepare(
             "SELECT conversation_id, (SELECT live_tabs FROM accounts WHERE id = ?3) AS team_tabs \
              FROM messages WHERE site_id = ?1 AND email_message_id = ?2",
-            &[site_id.into(), mail.message_id.as_str().into(), account_id.into()],
+            &[
+                site_id.into(),
+                mail.message_id.as_str().into(),
+                account_id.into(),
+            ],
         )?);
         let results = self.batch(statements).await?;
-        let channel = results[channel_read].results::<EmailChannelRow>()?.into_iter().next();
+        let channel = results[channel_read]
+            .results::<EmailChannelRow>()?
+            .into_iter()
+            .next();
         let inserted = results
             .get(message_insert)
             .and_then(|r| r.meta().ok().flatten())
@@ -238,10 +283,18 @@ impl Store {
             team_tabs: u32,
         }
         // D1 counts the numbering trigger's update too: any change means the insert happened.
-        let written = if inserted > 0 { Written::Created } else { Written::AlreadyThere };
+        let written = if inserted > 0 {
+            Written::Created
+        } else {
+            Written::AlreadyThere
+        };
         let row = last_rows::<Stored>(&results)?.into_iter().next();
         let team_listens = row.as_ref().is_some_and(|r| r.team_tabs > 0);
-        Ok(InboundStored { stored: row.map(|r| (written, r.conversation_id)), channel, team_listens })
+        Ok(InboundStored {
+            stored: row.map(|r| (written, r.conversation_id)),
+            channel,
+            team_listens,
+        })
     }
 
     /// Opens a conversation for a form submission in one batch: the contact
@@ -258,7 +311,9 @@ impl Store {
     ) -> ApiResult<(String, Written, Vec<String>)> {
         let contact = "(SELECT id FROM contacts WHERE account_id = ?1 AND email = ?2)";
         let key = [ticket.account_id.into(), ticket.email.into()];
-        let with_key = |rest: &[JsValue]| -> Vec<JsValue> { key.iter().cloned().chain(rest.iter().cloned()).collect() };
+        let with_key = |rest: &[JsValue]| -> Vec<JsValue> {
+            key.iter().cloned().chain(rest.iter().cloned()).collect()
+        };
         let earlier = "(SELECT conversation_id FROM messages WHERE site_id = ?3 AND visitor_id IS NULL AND client_message_id = ?4)";
         let statements = vec![
             self.prepare(
@@ -322,7 +377,11 @@ impl Store {
             .into_iter()
             .next()
             .ok_or_else(|| ApiError::Internal("ticket not found after insert".into()))?;
-        let written = if opened.conversation_id == conversation_id { Written::Created } else { Written::AlreadyThere };
+        let written = if opened.conversation_id == conversation_id {
+            Written::Created
+        } else {
+            Written::AlreadyThere
+        };
         let deliveries = super::automations::delivery_ids(&results, 4..7)?;
         Ok((opened.conversation_id, written, deliveries))
     }

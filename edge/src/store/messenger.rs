@@ -29,7 +29,8 @@ pub struct PageRow {
     pub verified_at: Option<u64>,
 }
 
-const PAGE_SELECT: &str = "SELECT mp.site_id, s.account_id, mp.page_id, mp.page_token_enc, mp.app_secret_enc, \
+const PAGE_SELECT: &str =
+    "SELECT mp.site_id, s.account_id, mp.page_id, mp.page_token_enc, mp.app_secret_enc, \
      mp.verify_token, mp.verified_at FROM messenger_pages mp JOIN sites s ON s.id = mp.site_id";
 
 /// A person's name and picture, as the Graph API gave them.
@@ -93,18 +94,27 @@ pub struct SentMessenger<'a> {
 }
 
 /// The visitor row of a PSID on a site; binds `?1` = site, `?2` = PSID.
-const PSID_VISITOR: &str = "(SELECT visitor_id FROM messenger_visitors WHERE site_id = ?1 AND psid = ?2)";
+const PSID_VISITOR: &str =
+    "(SELECT visitor_id FROM messenger_visitors WHERE site_id = ?1 AND psid = ?2)";
 
 impl Store {
     /// The site's Page connection, if the site is the account's and has one.
     pub async fn messenger_page(&self, site_id: &str) -> ApiResult<Option<PageRow>> {
-        self.first(&format!("{PAGE_SELECT} WHERE mp.site_id = ?1"), &[site_id.into()]).await
+        self.first(
+            &format!("{PAGE_SELECT} WHERE mp.site_id = ?1"),
+            &[site_id.into()],
+        )
+        .await
     }
 
     /// The connections of these Page ids (one query for a whole delivery).
     pub async fn messenger_pages(&self, page_ids: &[&str]) -> ApiResult<Vec<PageRow>> {
         let ids = serde_json::to_string(page_ids).map_err(|e| ApiError::Internal(e.to_string()))?;
-        self.all(&format!("{PAGE_SELECT} WHERE mp.page_id IN (SELECT value FROM json_each(?1))"), &[ids.into()]).await
+        self.all(
+            &format!("{PAGE_SELECT} WHERE mp.page_id IN (SELECT value FROM json_each(?1))"),
+            &[ids.into()],
+        )
+        .await
     }
 
     /// Saves a site's Page connection (secrets already sealed). A new Page id
@@ -141,13 +151,21 @@ impl Store {
     /// Records a successful webhook verification for the site with this verify
     /// token; `false` when no site has it.
     pub async fn verify_messenger(&self, verify_token: &str, now: u64) -> ApiResult<bool> {
-        let changed =
-            self.run("UPDATE messenger_pages SET verified_at = ?2 WHERE verify_token = ?1", &[verify_token.into(), ms(now)]).await?;
+        let changed = self
+            .run(
+                "UPDATE messenger_pages SET verified_at = ?2 WHERE verify_token = ?1",
+                &[verify_token.into(), ms(now)],
+            )
+            .await?;
         Ok(changed == 1)
     }
 
     /// The PSIDs among these whose profile is already cached on the site.
-    pub async fn messenger_profiles_known(&self, site_id: &str, psids: &[&str]) -> ApiResult<Vec<String>> {
+    pub async fn messenger_profiles_known(
+        &self,
+        site_id: &str,
+        psids: &[&str],
+    ) -> ApiResult<Vec<String>> {
         #[derive(Deserialize)]
         struct Psid {
             psid: String,
@@ -167,11 +185,26 @@ impl Store {
     /// visitor and their `messenger` conversation if new (the profile cached
     /// once), the message, and the conversation reopened. Returns the stored
     /// message's conversation when this call wrote it.
-    pub async fn add_messenger_message(&self, m: &InboundMessenger<'_>, now: u64) -> ApiResult<Option<String>> {
+    pub async fn add_messenger_message(
+        &self,
+        m: &InboundMessenger<'_>,
+        now: u64,
+    ) -> ApiResult<Option<String>> {
         let [visitor_id, conversation_id, message_id] = m.ids;
-        let (site, psid, mid) = (JsValue::from_str(m.site_id), JsValue::from_str(m.psid), JsValue::from_str(m.mid));
-        let profile = m.profile.map(|p| (opt(p.name.as_deref()), opt(p.picture_url.as_deref()), ms(now)));
-        let (name, picture, fetched) = profile.unwrap_or((JsValue::NULL, JsValue::NULL, JsValue::NULL));
+        let (site, psid, mid) = (
+            JsValue::from_str(m.site_id),
+            JsValue::from_str(m.psid),
+            JsValue::from_str(m.mid),
+        );
+        let profile = m.profile.map(|p| {
+            (
+                opt(p.name.as_deref()),
+                opt(p.picture_url.as_deref()),
+                ms(now),
+            )
+        });
+        let (name, picture, fetched) =
+            profile.unwrap_or((JsValue::NULL, JsValue::NULL, JsValue::NULL));
         let new = "NOT EXISTS (SELECT 1 FROM messages WHERE site_id = ?1 AND messenger_mid = ?3)";
         let statements = vec![
             self.prepare(
@@ -221,7 +254,10 @@ impl Store {
             conversation_id: String,
         }
         let results = self.batch(statements).await?;
-        Ok(last_rows::<Written>(&results)?.into_iter().next().map(|w| w.conversation_id))
+        Ok(last_rows::<Written>(&results)?
+            .into_iter()
+            .next()
+            .map(|w| w.conversation_id))
     }
 
     /// Marks the Page's replies to a person delivered or read: those named in
@@ -258,7 +294,10 @@ impl Store {
     }
 
     /// A Messenger conversation's person, Page and last inbound time (one query).
-    pub async fn messenger_route(&self, conversation_id: &str) -> ApiResult<Option<MessengerRoute>> {
+    pub async fn messenger_route(
+        &self,
+        conversation_id: &str,
+    ) -> ApiResult<Option<MessengerRoute>> {
         self.first(
             "SELECT mp.page_id, mp.page_token_enc, mv.psid, mv.name, mv.picture_url, \
                (SELECT MAX(created_at) FROM messages WHERE conversation_id = c.id AND direction = 'inbound') AS last_inbound_at \
@@ -270,8 +309,16 @@ impl Store {
     }
 
     /// Records a Messenger reply (sent, or failed with the Graph error) and returns it.
-    pub async fn add_messenger_reply(&self, sent: &SentMessenger<'_>, now: u64) -> ApiResult<api::Message> {
-        let status = if sent.error.is_none() { "sent" } else { "failed" };
+    pub async fn add_messenger_reply(
+        &self,
+        sent: &SentMessenger<'_>,
+        now: u64,
+    ) -> ApiResult<api::Message> {
+        let status = if sent.error.is_none() {
+            "sent"
+        } else {
+            "failed"
+        };
         let statements = vec![
             self.prepare(
                 "INSERT INTO messages (id, conversation_id, site_id, direction, author, agent_id, body, messenger_mid, \

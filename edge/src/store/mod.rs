@@ -20,25 +20,25 @@ mod mail;
 mod messenger;
 mod privacy;
 mod replies;
-mod sites;
 mod settings;
+mod sites;
 mod ties;
 mod visits;
 
-pub use chat::{SiteRow, VisitorRow};
-pub use ties::ContactLink;
 pub use agents::{AgentRow, Setup};
 pub use automations::{Attempt, EventOf};
+pub use channels::{ChannelUpdate, EmailChannelRow};
+pub use chat::{SiteRow, VisitorRow};
+pub use files::{NewFile, StoredFile};
 pub use inbox::{ConversationChange, SentEmail, Updated};
 pub use list::{ListFilter, SearchTerms};
 pub use live::LiveRoute;
-pub use sites::WidgetUpdate;
-pub use settings::{NewKey, LAST_USED_GRANULARITY_MS};
-pub use channels::{ChannelUpdate, EmailChannelRow};
 pub use mail::{InboundEmail, NewIds, Ticket};
-pub use files::{NewFile, StoredFile};
-pub use replies::{ReplyFields, ReplyRefused, TranscriptClaim};
 pub use messenger::{InboundMessenger, PageRow, Profile, SentMessenger};
+pub use replies::{ReplyFields, ReplyRefused, TranscriptClaim};
+pub use settings::{NewKey, LAST_USED_GRANULARITY_MS};
+pub use sites::WidgetUpdate;
+pub use ties::ContactLink;
 
 use serde::Deserialize;
 use shared::api;
@@ -141,14 +141,23 @@ impl From<MessageRow> for api::Message {
     }
 }
 
-fn json_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<serde_json::Value>, D::Error> {
+fn json_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
     let text: Option<String> = Option::deserialize(d)?;
     Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
 }
 
 fn comma_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let text: Option<String> = Option::deserialize(d)?;
-    Ok(text.map(|t| t.split(',').filter(|f| !f.is_empty()).map(String::from).collect()).unwrap_or_default())
+    Ok(text
+        .map(|t| {
+            t.split(',')
+                .filter(|f| !f.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
 /// Selects [`MessageRow`]s; append a `WHERE` on `m`.
@@ -169,7 +178,10 @@ pub enum Written {
 impl Store {
     /// The store over the given D1 database.
     pub fn new(db: D1Database) -> Self {
-        Self { db, round_trips: std::cell::Cell::new(0) }
+        Self {
+            db,
+            round_trips: std::cell::Cell::new(0),
+        }
     }
 
     /// How many times this store has called D1 (a batch counts once).
@@ -185,12 +197,20 @@ impl Store {
         Ok(self.db.prepare(sql).bind(args)?)
     }
 
-    async fn first<T: for<'de> Deserialize<'de>>(&self, sql: &str, args: &[JsValue]) -> ApiResult<Option<T>> {
+    async fn first<T: for<'de> Deserialize<'de>>(
+        &self,
+        sql: &str,
+        args: &[JsValue],
+    ) -> ApiResult<Option<T>> {
         self.count_trip();
         Ok(self.prepare(sql, args)?.first::<T>(None).await?)
     }
 
-    async fn all<T: for<'de> Deserialize<'de>>(&self, sql: &str, args: &[JsValue]) -> ApiResult<Vec<T>> {
+    async fn all<T: for<'de> Deserialize<'de>>(
+        &self,
+        sql: &str,
+        args: &[JsValue],
+    ) -> ApiResult<Vec<T>> {
         self.count_trip();
         Ok(self.prepare(sql, args)?.all().await?.results::<T>()?)
     }
@@ -227,7 +247,10 @@ impl Store {
         struct One {
             ok: u8,
         }
-        Ok(self.first::<One>("SELECT 1 AS ok", &[]).await?.is_some_and(|r| r.ok == 1))
+        Ok(self
+            .first::<One>("SELECT 1 AS ok", &[])
+            .await?
+            .is_some_and(|r| r.ok == 1))
     }
 
     /// The `n` of a `SELECT COUNT(*) AS n …`.
@@ -236,16 +259,25 @@ impl Store {
         struct Count {
             n: u32,
         }
-        Ok(self.first::<Count>(sql, args).await?.map(|c| c.n).unwrap_or(0))
+        Ok(self
+            .first::<Count>(sql, args)
+            .await?
+            .map(|c| c.n)
+            .unwrap_or(0))
     }
 
     /// Every message of a conversation, oldest first, with its attachments.
     pub async fn messages(&self, conversation_id: &str) -> ApiResult<Vec<api::Message>> {
-        let sql = format!("{MESSAGE_SELECT} WHERE m.conversation_id = ?1 ORDER BY m.created_at, m.rowid");
+        let sql =
+            format!("{MESSAGE_SELECT} WHERE m.conversation_id = ?1 ORDER BY m.created_at, m.rowid");
         let rows: Vec<MessageRow> = self.all(&sql, &[conversation_id.into()]).await?;
-        let mut files: std::collections::HashMap<String, Vec<api::Attachment>> = std::collections::HashMap::new();
+        let mut files: std::collections::HashMap<String, Vec<api::Attachment>> =
+            std::collections::HashMap::new();
         for attachment in self.attachments(conversation_id).await? {
-            files.entry(attachment.message_id.clone()).or_default().push(attachment);
+            files
+                .entry(attachment.message_id.clone())
+                .or_default()
+                .push(attachment);
         }
         Ok(rows
             .into_iter()
@@ -273,7 +305,10 @@ fn last_count(results: &[D1Result]) -> ApiResult<u32> {
     struct Count {
         n: u32,
     }
-    Ok(last_rows::<Count>(results)?.first().map(|c| c.n).unwrap_or(0))
+    Ok(last_rows::<Count>(results)?
+        .first()
+        .map(|c| c.n)
+        .unwrap_or(0))
 }
 
 /// The rows of the last statement of a batch, as `T`.

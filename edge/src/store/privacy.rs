@@ -11,8 +11,8 @@
 //! (erased with their conversations: ON DELETE CASCADE, migration 0014).
 
 use serde::Deserialize;
-use shared::api::Erased;
 use serde_json::Value;
+use shared::api::Erased;
 use wasm_bindgen::JsValue;
 
 use super::{Store, MESSAGE_SELECT};
@@ -35,21 +35,39 @@ impl Store {
         struct Key {
             raw_key: String,
         }
-        let sql = format!("SELECT raw_key FROM messages WHERE raw_key IS NOT NULL AND id IN ({CONTACT_MESSAGES})");
-        Ok(self.all::<Key>(&sql, &[contact_id.into()]).await?.into_iter().map(|k| k.raw_key).collect())
+        let sql = format!(
+            "SELECT raw_key FROM messages WHERE raw_key IS NOT NULL AND id IN ({CONTACT_MESSAGES})"
+        );
+        Ok(self
+            .all::<Key>(&sql, &[contact_id.into()])
+            .await?
+            .into_iter()
+            .map(|k| k.raw_key)
+            .collect())
     }
 
     /// Everything stored about a contact of the account, as JSON (`None` if
     /// the account has no such contact).
-    pub async fn contact_export(&self, account_id: &str, contact_id: &str) -> ApiResult<Option<Value>> {
+    pub async fn contact_export(
+        &self,
+        account_id: &str,
+        contact_id: &str,
+    ) -> ApiResult<Option<Value>> {
         let Some(contact) = self
-            .first::<Value>("SELECT * FROM contacts WHERE account_id = ?1 AND id = ?2", &[account_id.into(), contact_id.into()])
+            .first::<Value>(
+                "SELECT * FROM contacts WHERE account_id = ?1 AND id = ?2",
+                &[account_id.into(), contact_id.into()],
+            )
             .await?
         else {
             return Ok(None);
         };
         let id: JsValue = contact_id.into();
-        let email = contact.get("email").and_then(Value::as_str).map(JsValue::from_str).unwrap_or(JsValue::NULL);
+        let email = contact
+            .get("email")
+            .and_then(Value::as_str)
+            .map(JsValue::from_str)
+            .unwrap_or(JsValue::NULL);
         let visitors = self
             .all::<Value>(
                 "SELECT v.id, v.site_id, v.contact_verified, v.provided_fields, v.form_submitted_at, v.claimed_email, \
@@ -59,10 +77,19 @@ impl Store {
                 &[id.clone()],
             )
             .await?;
-        let conversations =
-            self.all::<Value>(&format!("SELECT * FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), &[id.clone()]).await?;
+        let conversations = self
+            .all::<Value>(
+                &format!("SELECT * FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"),
+                &[id.clone()],
+            )
+            .await?;
         let messages: Vec<shared::api::Message> = self
-            .all::<super::MessageRow>(&format!("{MESSAGE_SELECT} WHERE m.id IN ({CONTACT_MESSAGES}) ORDER BY m.created_at"), &[id.clone()])
+            .all::<super::MessageRow>(
+                &format!(
+                    "{MESSAGE_SELECT} WHERE m.id IN ({CONTACT_MESSAGES}) ORDER BY m.created_at"
+                ),
+                &[id.clone()],
+            )
             .await?
             .into_iter()
             .map(Into::into)
@@ -121,18 +148,29 @@ impl Store {
     /// Erases a contact of the account and everything stored about it, in one
     /// batch (the caller deletes the R2 originals first); `None` if the
     /// account has no such contact.
-    pub async fn erase_contact(&self, account_id: &str, contact_id: &str) -> ApiResult<Option<Erased>> {
+    pub async fn erase_contact(
+        &self,
+        account_id: &str,
+        contact_id: &str,
+    ) -> ApiResult<Option<Erased>> {
         #[derive(Deserialize)]
         struct Email {
             email: Option<String>,
         }
-        let Some(Email { email }) =
-            self.first::<Email>("SELECT email FROM contacts WHERE account_id = ?1 AND id = ?2", &[account_id.into(), contact_id.into()]).await?
+        let Some(Email { email }) = self
+            .first::<Email>(
+                "SELECT email FROM contacts WHERE account_id = ?1 AND id = ?2",
+                &[account_id.into(), contact_id.into()],
+            )
+            .await?
         else {
             return Ok(None);
         };
         let id: JsValue = contact_id.into();
-        let email = email.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL);
+        let email = email
+            .as_deref()
+            .map(JsValue::from_str)
+            .unwrap_or(JsValue::NULL);
         let statements = vec![
             // Automation payloads copy the contact and its messages: erased with them.
             self.prepare(
@@ -185,8 +223,25 @@ impl Store {
             conversations: u32,
             visitors: u32,
         }
-        let counts = results.get(1).map(|r| r.results::<Counts>()).transpose()?.and_then(|rows| rows.into_iter().next());
-        let Counts { messages, conversations, visitors } = counts.unwrap_or(Counts { messages: 0, conversations: 0, visitors: 0 });
-        Ok(Some(Erased { messages, conversations, visitors, originals: 0 }))
+        let counts = results
+            .get(1)
+            .map(|r| r.results::<Counts>())
+            .transpose()?
+            .and_then(|rows| rows.into_iter().next());
+        let Counts {
+            messages,
+            conversations,
+            visitors,
+        } = counts.unwrap_or(Counts {
+            messages: 0,
+            conversations: 0,
+            visitors: 0,
+        });
+        Ok(Some(Erased {
+            messages,
+            conversations,
+            visitors,
+            originals: 0,
+        }))
     }
 }

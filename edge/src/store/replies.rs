@@ -95,8 +95,12 @@ pub enum TranscriptClaim {
 impl Store {
     /// The account's saved replies, by shortcut.
     pub async fn saved_replies(&self, account_id: &str) -> ApiResult<Vec<api::SavedReply>> {
-        let rows: Vec<SavedReplyRow> =
-            self.all(&format!("{REPLY_SELECT} WHERE r.account_id = ?1 ORDER BY r.shortcut"), &[account_id.into()]).await?;
+        let rows: Vec<SavedReplyRow> = self
+            .all(
+                &format!("{REPLY_SELECT} WHERE r.account_id = ?1 ORDER BY r.shortcut"),
+                &[account_id.into()],
+            )
+            .await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
@@ -106,7 +110,11 @@ impl Store {
             Some(s) => self.count("SELECT COUNT(*) AS n FROM saved_replies WHERE account_id = ?1 AND shortcut = ?2", &[account_id.into(), s.into()]).await? > 0,
             None => false,
         };
-        Ok(if taken { ReplyRefused::ShortcutTaken } else { ReplyRefused::Full })
+        Ok(if taken {
+            ReplyRefused::ShortcutTaken
+        } else {
+            ReplyRefused::Full
+        })
     }
 
     /// Adds a saved reply to the account in one statement (nothing written when
@@ -156,7 +164,12 @@ impl Store {
             self.prepare(&format!("{REPLY_SELECT} WHERE r.id = ?1 AND r.account_id = ?2"), &[id.into(), account_id.into()])?,
         ];
         let results = self.batch(statements).await?;
-        let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0;
+        let changed = results
+            .first()
+            .and_then(|r| r.meta().ok().flatten())
+            .and_then(|m| m.changes)
+            .unwrap_or(0)
+            > 0;
         match last_rows::<SavedReplyRow>(&results)?.into_iter().next() {
             None => Ok(Err(ReplyRefused::NotFound)),
             Some(row) if changed => Ok(Ok(row.into())),
@@ -166,7 +179,13 @@ impl Store {
 
     /// Deletes a saved reply of the account; `false` if it has none with this id.
     pub async fn delete_saved_reply(&self, account_id: &str, id: &str) -> ApiResult<bool> {
-        Ok(self.run("DELETE FROM saved_replies WHERE id = ?1 AND account_id = ?2", &[id.into(), account_id.into()]).await? > 0)
+        Ok(self
+            .run(
+                "DELETE FROM saved_replies WHERE id = ?1 AND account_id = ?2",
+                &[id.into(), account_id.into()],
+            )
+            .await?
+            > 0)
     }
 
     /// Claims a transcript request in one statement: a new key inserts the row,
@@ -209,7 +228,12 @@ impl Store {
     }
 
     /// Records how sending a claimed transcript went: its Message-ID, or the error.
-    pub async fn finish_transcript(&self, id: &str, outcome: Result<&str, &str>, now: u64) -> ApiResult<api::Transcript> {
+    pub async fn finish_transcript(
+        &self,
+        id: &str,
+        outcome: Result<&str, &str>,
+        now: u64,
+    ) -> ApiResult<api::Transcript> {
         let (status, message_id, error, sent_at) = match outcome {
             Ok(message_id) => (TranscriptStatus::Sent, Some(message_id), None, Some(now)),
             Err(error) => (TranscriptStatus::Failed, None, Some(error), None),
@@ -221,6 +245,7 @@ impl Store {
                 &[id.into(), status.as_str().into(), opt(message_id), opt(error), sent_at.map(ms).unwrap_or(wasm_bindgen::JsValue::NULL)],
             )
             .await?;
-        row.map(|r| r.into_api(false)).ok_or_else(|| ApiError::Internal("transcript not found after sending".into()))
+        row.map(|r| r.into_api(false))
+            .ok_or_else(|| ApiError::Internal("transcript not found after sending".into()))
     }
 }

@@ -2,8 +2,8 @@
 //! sealed secret) and the account's API keys.
 
 use serde::Deserialize;
-use shared::api;
 use shared::agent::KeyRole;
+use shared::api;
 use shared::identity::IdentityMode;
 
 use super::{ms, Store};
@@ -62,7 +62,11 @@ const KEY_SELECT: &str = "SELECT k.id, k.prefix, k.label, k.agent_id, a.full_nam
 
 impl Store {
     /// A site's identity settings, if the site belongs to the account.
-    pub async fn identity_settings(&self, account_id: &str, site_id: &str) -> ApiResult<Option<api::IdentitySettings>> {
+    pub async fn identity_settings(
+        &self,
+        account_id: &str,
+        site_id: &str,
+    ) -> ApiResult<Option<api::IdentitySettings>> {
         #[derive(Deserialize)]
         struct Row {
             id: String,
@@ -76,12 +80,20 @@ impl Store {
                 &[site_id.into(), account_id.into()],
             )
             .await?;
-        Ok(row.map(|r| api::IdentitySettings { site_id: r.id, mode: r.identity_mode, has_secret: r.has_secret == 1 }))
+        Ok(row.map(|r| api::IdentitySettings {
+            site_id: r.id,
+            mode: r.identity_mode,
+            has_secret: r.has_secret == 1,
+        }))
     }
 
     /// Sets a site's identity mode.
     pub async fn set_identity_mode(&self, site_id: &str, mode: IdentityMode) -> ApiResult<()> {
-        self.run("UPDATE sites SET identity_mode = ?2 WHERE id = ?1", &[site_id.into(), mode.as_str().into()]).await?;
+        self.run(
+            "UPDATE sites SET identity_mode = ?2 WHERE id = ?1",
+            &[site_id.into(), mode.as_str().into()],
+        )
+        .await?;
         Ok(())
     }
 
@@ -98,7 +110,12 @@ impl Store {
 
     /// Moves a plaintext secret from before migration 0009 into its sealed
     /// column, unless a sealed one was written meanwhile.
-    pub async fn upgrade_identity_secret(&self, site_id: &str, plaintext: &str, sealed: &str) -> ApiResult<()> {
+    pub async fn upgrade_identity_secret(
+        &self,
+        site_id: &str,
+        plaintext: &str,
+        sealed: &str,
+    ) -> ApiResult<()> {
         self.run(
             "UPDATE sites SET identity_secret_enc = ?3, identity_secret = NULL \
              WHERE id = ?1 AND identity_secret = ?2 AND identity_secret_enc IS NULL",
@@ -124,7 +141,14 @@ impl Store {
 
     /// Stores a new key (its hash) acting as `key.agent_id` in `key.role`; the key as listed.
     pub async fn create_api_key(&self, key: &NewKey<'_>, now: u64) -> ApiResult<api::ApiKey> {
-        let NewKey { id, token_hash, prefix, agent_id, label, role } = *key;
+        let NewKey {
+            id,
+            token_hash,
+            prefix,
+            agent_id,
+            label,
+            role,
+        } = *key;
         let statements = vec![
             self.prepare(
                 "INSERT INTO api_keys (id, token_hash, prefix, agent_id, label, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -137,11 +161,18 @@ impl Store {
             .into_iter()
             .next()
             .map(Into::into)
-            .ok_or_else(|| crate::error::ApiError::Internal("API key not found after insert".into()))
+            .ok_or_else(|| {
+                crate::error::ApiError::Internal("API key not found after insert".into())
+            })
     }
 
     /// Revokes a key of the account: the key's hash, or `None` if there was no such key in use.
-    pub async fn revoke_api_key(&self, account_id: &str, id: &str, now: u64) -> ApiResult<Option<String>> {
+    pub async fn revoke_api_key(
+        &self,
+        account_id: &str,
+        id: &str,
+        now: u64,
+    ) -> ApiResult<Option<String>> {
         #[derive(Deserialize)]
         struct Revoked {
             token_hash: String,

@@ -49,27 +49,59 @@ const OWNED: &str = "id = ?1 AND account_id = ?2";
 impl Store {
     /// The account's sites, by name.
     pub async fn sites(&self, account_id: &str) -> ApiResult<Vec<api::Site>> {
-        let rows: Vec<SiteListRow> =
-            self.all("SELECT id, name, enabled FROM sites WHERE account_id = ?1 ORDER BY name", &[account_id.into()]).await?;
-        Ok(rows.into_iter().map(|r| api::Site { id: r.id, name: r.name, enabled: r.enabled == 1 }).collect())
+        let rows: Vec<SiteListRow> = self
+            .all(
+                "SELECT id, name, enabled FROM sites WHERE account_id = ?1 ORDER BY name",
+                &[account_id.into()],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| api::Site {
+                id: r.id,
+                name: r.name,
+                enabled: r.enabled == 1,
+            })
+            .collect())
     }
 
     /// Adds a site to the account, with its (not yet addressed) email channel, in one batch.
-    pub async fn create_site(&self, account_id: &str, site_id: &str, name: &str, now: u64) -> ApiResult<api::Site> {
+    pub async fn create_site(
+        &self,
+        account_id: &str,
+        site_id: &str,
+        name: &str,
+        now: u64,
+    ) -> ApiResult<api::Site> {
         let statements = vec![
             self.prepare(
                 "INSERT INTO sites (id, account_id, name, created_at) VALUES (?1, ?2, ?3, ?4)",
                 &[site_id.into(), account_id.into(), name.into(), ms(now)],
             )?,
-            self.prepare("INSERT INTO email_channels (site_id, created_at) VALUES (?1, ?2)", &[site_id.into(), ms(now)])?,
+            self.prepare(
+                "INSERT INTO email_channels (site_id, created_at) VALUES (?1, ?2)",
+                &[site_id.into(), ms(now)],
+            )?,
         ];
         self.batch(statements).await?;
-        Ok(api::Site { id: site_id.into(), name: name.into(), enabled: true })
+        Ok(api::Site {
+            id: site_id.into(),
+            name: name.into(),
+            enabled: true,
+        })
     }
 
     /// Renames a site of the account or switches it on or off; `false` if it is not the account's.
-    pub async fn update_site(&self, account_id: &str, site_id: &str, name: Option<&str>, enabled: Option<bool>) -> ApiResult<bool> {
-        let enabled = enabled.map(|e| JsValue::from_f64(if e { 1.0 } else { 0.0 })).unwrap_or(JsValue::NULL);
+    pub async fn update_site(
+        &self,
+        account_id: &str,
+        site_id: &str,
+        name: Option<&str>,
+        enabled: Option<bool>,
+    ) -> ApiResult<bool> {
+        let enabled = enabled
+            .map(|e| JsValue::from_f64(if e { 1.0 } else { 0.0 }))
+            .unwrap_or(JsValue::NULL);
         let changed = self
             .run(
                 &format!("UPDATE sites SET name = COALESCE(?3, name), enabled = COALESCE(?4, enabled) WHERE {OWNED}"),
@@ -80,7 +112,11 @@ impl Store {
     }
 
     /// A site's widget settings, if the site is the account's.
-    pub async fn widget_settings(&self, account_id: &str, site_id: &str) -> ApiResult<Option<api::WidgetSettings>> {
+    pub async fn widget_settings(
+        &self,
+        account_id: &str,
+        site_id: &str,
+    ) -> ApiResult<Option<api::WidgetSettings>> {
         let row: Option<WidgetRow> = self
             .first(&format!("SELECT id, name, color, position, language, files_enabled FROM sites WHERE {OWNED}"), &[site_id.into(), account_id.into()])
             .await?;
@@ -95,7 +131,12 @@ impl Store {
     }
 
     /// Applies validated widget changes; `false` if the site is not the account's.
-    pub async fn update_widget(&self, account_id: &str, site_id: &str, changes: &WidgetUpdate<'_>) -> ApiResult<bool> {
+    pub async fn update_widget(
+        &self,
+        account_id: &str,
+        site_id: &str,
+        changes: &WidgetUpdate<'_>,
+    ) -> ApiResult<bool> {
         let changed = self
             .run(
                 &format!(
@@ -110,7 +151,10 @@ impl Store {
                     opt(changes.color),
                     opt(changes.position.map(WidgetPosition::as_str)),
                     opt(changes.language.map(Language::as_str)),
-                    changes.files.map(|f| JsValue::from_f64(if f { 1.0 } else { 0.0 })).unwrap_or(JsValue::NULL),
+                    changes
+                        .files
+                        .map(|f| JsValue::from_f64(if f { 1.0 } else { 0.0 }))
+                        .unwrap_or(JsValue::NULL),
                 ],
             )
             .await?;
@@ -118,9 +162,17 @@ impl Store {
     }
 
     /// Saves a site's chatbot (validated JSON); `false` if the site is not the account's.
-    pub async fn set_chatbot(&self, account_id: &str, site_id: &str, chatbot_json: &str) -> ApiResult<bool> {
+    pub async fn set_chatbot(
+        &self,
+        account_id: &str,
+        site_id: &str,
+        chatbot_json: &str,
+    ) -> ApiResult<bool> {
         let changed = self
-            .run(&format!("UPDATE sites SET chatbot = ?3 WHERE {OWNED}"), &[site_id.into(), account_id.into(), chatbot_json.into()])
+            .run(
+                &format!("UPDATE sites SET chatbot = ?3 WHERE {OWNED}"),
+                &[site_id.into(), account_id.into(), chatbot_json.into()],
+            )
             .await?;
         Ok(changed == 1)
     }

@@ -63,7 +63,9 @@ impl ContactLink<'_> {
         match (self.tie, self.details.email.is_some()) {
             (Tie::Agent, _) => "contact_id IS NULL",
             (_, true) => "blocked_at IS NULL",
-            (_, false) => "blocked_at IS NULL AND (contact_id IS NOT NULL OR claimed_email IS NOT NULL)",
+            (_, false) => {
+                "blocked_at IS NULL AND (contact_id IS NOT NULL OR claimed_email IS NOT NULL)"
+            }
         }
     }
 
@@ -108,15 +110,32 @@ impl Store {
         // The contact: by email when one is given, else the visitor's current one.
         let contact = "COALESCE((SELECT id FROM contacts WHERE account_id = ?1 AND email = ?2), \
                        (SELECT contact_id FROM visitors WHERE id = ?3))";
-        let holds = format!("EXISTS (SELECT 1 FROM visitors WHERE id = ?3 AND {})", link.holds());
+        let holds = format!(
+            "EXISTS (SELECT 1 FROM visitors WHERE id = ?3 AND {})",
+            link.holds()
+        );
         // A read verification fills the contact only while it still holds.
         let still_verified = match link.verified_for {
-            Some(_) => format!(" AND EXISTS (SELECT 1 FROM visitors WHERE id = ?3 AND {})", link.verified_now()),
+            Some(_) => format!(
+                " AND EXISTS (SELECT 1 FROM visitors WHERE id = ?3 AND {})",
+                link.verified_now()
+            ),
             None => String::new(),
         };
-        let key = [account.into(), opt(d.email.as_deref()), vid.into(), opt(link.verified_for)];
-        let with_key = |rest: &[JsValue]| -> Vec<JsValue> { key.iter().cloned().chain(rest.iter().cloned()).collect() };
-        let fields = [opt(d.phone.as_deref()), opt(d.company.as_deref()), opt(d.full_name.as_deref())];
+        let key = [
+            account.into(),
+            opt(d.email.as_deref()),
+            vid.into(),
+            opt(link.verified_for),
+        ];
+        let with_key = |rest: &[JsValue]| -> Vec<JsValue> {
+            key.iter().cloned().chain(rest.iter().cloned()).collect()
+        };
+        let fields = [
+            opt(d.phone.as_deref()),
+            opt(d.company.as_deref()),
+            opt(d.full_name.as_deref()),
+        ];
         let mut statements = Vec::with_capacity(7);
         if let (Some(_), true) = (d.email.as_deref(), tie.links()) {
             statements.push(self.prepare(
@@ -161,7 +180,11 @@ impl Store {
             String::new()
         };
         let claim = link.records_claim();
-        let given: Vec<&str> = if tie == Tie::Agent { Vec::new() } else { d.given().iter().map(|f| f.as_str()).collect() };
+        let given: Vec<&str> = if tie == Tie::Agent {
+            Vec::new()
+        } else {
+            d.given().iter().map(|f| f.as_str()).collect()
+        };
         let given = serde_json::to_string(&given).map_err(|e| ApiError::Internal(e.to_string()))?;
         let visitor_update = statements.len();
         statements.push(self.prepare(
@@ -194,7 +217,12 @@ impl Store {
         let site = link.visitor.site_id.as_str();
         statements.push(self.event(
             Event::ContactCreated,
-            &EventOf { event_id: link.event_ids[0], site_id: Some(site), contact_id: Some(link.new_contact_id), ..EventOf::default() },
+            &EventOf {
+                event_id: link.event_ids[0],
+                site_id: Some(site),
+                contact_id: Some(link.new_contact_id),
+                ..EventOf::default()
+            },
             now,
         )?);
         if let (Some(automation), true) = (link.automation, link.form_submitted) {
@@ -213,15 +241,30 @@ impl Store {
         let events = first_event..statements.len();
         statements.push(self.prepare(VISITOR_SELECT, &[vid.into()])?);
         let results = self.batch(statements).await?;
-        let written = results[visitor_update].meta()?.and_then(|m| m.changes).unwrap_or(0) == 1;
-        let visitor =
-            last_rows::<VisitorRow>(&results)?.into_iter().next().ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
-        Ok(Linked { visitor, written, queued: delivery_ids(&results, events)? })
+        let written = results[visitor_update]
+            .meta()?
+            .and_then(|m| m.changes)
+            .unwrap_or(0)
+            == 1;
+        let visitor = last_rows::<VisitorRow>(&results)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
+        Ok(Linked {
+            visitor,
+            written,
+            queued: delivery_ids(&results, events)?,
+        })
     }
 
     /// The contact's non-empty profile fields, for a verified visitor's Form step.
     pub async fn contact_known_fields(&self, contact_id: &str) -> ApiResult<Vec<&'static str>> {
-        let known: Option<KnownFields> = self.first(&format!("{KNOWN_FIELDS} WHERE id = ?1"), &[contact_id.into()]).await?;
+        let known: Option<KnownFields> = self
+            .first(
+                &format!("{KNOWN_FIELDS} WHERE id = ?1"),
+                &[contact_id.into()],
+            )
+            .await?;
         Ok(known.map(|k| k.names()).unwrap_or_default())
     }
 }
@@ -258,10 +301,14 @@ pub(super) struct KnownFields {
 impl KnownFields {
     /// The Form fields the contact has, by name.
     pub(super) fn names(&self) -> Vec<&'static str> {
-        [("phone", self.phone), ("company", self.company), ("full_name", self.full_name)]
-            .into_iter()
-            .filter(|(_, known)| *known == 1)
-            .map(|(name, _)| name)
-            .collect()
+        [
+            ("phone", self.phone),
+            ("company", self.company),
+            ("full_name", self.full_name),
+        ]
+        .into_iter()
+        .filter(|(_, known)| *known == 1)
+        .map(|(name, _)| name)
+        .collect()
     }
 }

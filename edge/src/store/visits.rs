@@ -10,20 +10,22 @@ use shared::visitor::{is_expired, VisitorToken, TOKEN_INVALID, VISITOR_TTL_MS};
 use wasm_bindgen::JsValue;
 
 use super::automations::{delivery_ids, EventOf};
-use super::ties::{KnownFields, KNOWN_FIELDS};
-use super::files::NewFile;
 use super::chat::{visible_chat, VisitorMessageRow, VISITOR_MESSAGE_SELECT, VISITOR_SELECT};
+use super::files::NewFile;
+use super::ties::{KnownFields, KNOWN_FIELDS};
 use super::{last_rows, ms, Store, VisitorRow, Written};
 use crate::error::{ApiError, ApiResult};
 use shared::automation::Event;
 
 /// The token's visitor, unexpired: binds `?1` = visitor id, `?2` = token hash, `?3` = oldest valid visit.
-const VALID: &str = "EXISTS (SELECT 1 FROM visitors WHERE id = ?1 AND token_hash = ?2 AND last_seen_at >= ?3)";
+const VALID: &str =
+    "EXISTS (SELECT 1 FROM visitors WHERE id = ?1 AND token_hash = ?2 AND last_seen_at >= ?3)";
 /// The same, and not blocked: what a write needs.
 const MAY_WRITE: &str =
     "EXISTS (SELECT 1 FROM visitors WHERE id = ?1 AND token_hash = ?2 AND last_seen_at >= ?3 AND blocked_at IS NULL)";
 /// The contact this visitor is verified for, if any (binds `?1`).
-const VERIFIED_CONTACT: &str = "(SELECT contact_id FROM visitors WHERE id = ?1 AND contact_verified = 1)";
+const VERIFIED_CONTACT: &str =
+    "(SELECT contact_id FROM visitors WHERE id = ?1 AND contact_verified = 1)";
 
 /// Why a visitor call was refused, or what it found.
 pub enum Visit<T> {
@@ -67,7 +69,11 @@ fn checked(row: Option<VisitorRow>, token: &VisitorToken<'_>, now: u64) -> Optio
 
 impl Store {
     fn gate_args(token: &VisitorToken<'_>, now: u64) -> [JsValue; 3] {
-        [token.visitor_id.into(), token.secret_hash().into(), ms(now.saturating_sub(VISITOR_TTL_MS))]
+        [
+            token.visitor_id.into(),
+            token.secret_hash().into(),
+            ms(now.saturating_sub(VISITOR_TTL_MS)),
+        ]
     }
 
     /// Stores a visitor's chat message in one batch, if the token is the
@@ -88,7 +94,12 @@ impl Store {
     ) -> ApiResult<Visit<Sent>> {
         let [conversation_id, message_id] = ids;
         let gate = Self::gate_args(token, now);
-        let with = |extra: &[JsValue]| gate.iter().cloned().chain(extra.iter().cloned()).collect::<Vec<JsValue>>();
+        let with = |extra: &[JsValue]| {
+            gate.iter()
+                .cloned()
+                .chain(extra.iter().cloned())
+                .collect::<Vec<JsValue>>()
+        };
         let visible = visible_chat(VERIFIED_CONTACT);
         let mut statements = vec![
             self.prepare(
@@ -130,12 +141,20 @@ impl Store {
         ];
         if let Some((attachment_id, site_id, file)) = file {
             // After the message's insert, before the reads: the answer lists the file.
-            statements.insert(2, self.attachment_insert(attachment_id, message_id, site_id, file)?);
+            statements.insert(
+                2,
+                self.attachment_insert(attachment_id, message_id, site_id, file)?,
+            );
         }
         let shift = usize::from(file.is_some());
         let results = self.batch(statements).await?;
-        let visitor = results[6 + shift].results::<VisitorRow>()?.into_iter().next();
-        let Some(visitor) = checked(visitor, token, now) else { return Ok(Visit::Unauthorized) };
+        let visitor = results[6 + shift]
+            .results::<VisitorRow>()?
+            .into_iter()
+            .next();
+        let Some(visitor) = checked(visitor, token, now) else {
+            return Ok(Visit::Unauthorized);
+        };
         if visitor.blocked_at.is_some() {
             return Ok(Visit::Blocked);
         }
@@ -144,7 +163,11 @@ impl Store {
             .next()
             .map(Into::into)
             .ok_or_else(|| ApiError::Internal("visitor message not found after insert".into()))?;
-        let written = if stored.id == message_id { Written::Created } else { Written::AlreadyThere };
+        let written = if stored.id == message_id {
+            Written::Created
+        } else {
+            Written::AlreadyThere
+        };
         let queued = delivery_ids(&results, 4 + shift..6 + shift)?;
         Ok(Visit::Done(visitor, (stored, written, queued)))
     }
@@ -153,9 +176,20 @@ impl Store {
     /// visitor's: its conversation, the messages numbered after `after` (email
     /// ones only for a verified visitor), and the verified contact's known
     /// fields. Records the visit at most every `touch_every` ms.
-    pub async fn read_visitor_thread(&self, token: &VisitorToken<'_>, after: u64, now: u64, touch_every: u64) -> ApiResult<Visit<ThreadRead>> {
+    pub async fn read_visitor_thread(
+        &self,
+        token: &VisitorToken<'_>,
+        after: u64,
+        now: u64,
+        touch_every: u64,
+    ) -> ApiResult<Visit<ThreadRead>> {
         let gate = Self::gate_args(token, now);
-        let with = |extra: &[JsValue]| gate.iter().cloned().chain(extra.iter().cloned()).collect::<Vec<JsValue>>();
+        let with = |extra: &[JsValue]| {
+            gate.iter()
+                .cloned()
+                .chain(extra.iter().cloned())
+                .collect::<Vec<JsValue>>()
+        };
         let visible = visible_chat(VERIFIED_CONTACT);
         let statements = vec![
             self.prepare(
@@ -175,15 +209,36 @@ impl Store {
         ];
         let results = self.batch(statements).await?;
         let visitor = results[1].results::<VisitorRow>()?.into_iter().next();
-        let Some(visitor) = checked(visitor, token, now) else { return Ok(Visit::Unauthorized) };
+        let Some(visitor) = checked(visitor, token, now) else {
+            return Ok(Visit::Unauthorized);
+        };
         #[derive(Deserialize)]
         struct Visible {
             id: String,
             agent_read_at: u64,
         }
-        let conversation = results[2].results::<Visible>()?.into_iter().next().map(|c| (c.id, c.agent_read_at));
-        let messages = results[3].results::<VisitorMessageRow>()?.into_iter().map(Into::into).collect();
-        let contact_fields = results[4].results::<KnownFields>()?.first().map(KnownFields::names).unwrap_or_default();
-        Ok(Visit::Done(visitor, ThreadRead { conversation, messages, contact_fields }))
+        let conversation = results[2]
+            .results::<Visible>()?
+            .into_iter()
+            .next()
+            .map(|c| (c.id, c.agent_read_at));
+        let messages = results[3]
+            .results::<VisitorMessageRow>()?
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let contact_fields = results[4]
+            .results::<KnownFields>()?
+            .first()
+            .map(KnownFields::names)
+            .unwrap_or_default();
+        Ok(Visit::Done(
+            visitor,
+            ThreadRead {
+                conversation,
+                messages,
+                contact_fields,
+            },
+        ))
     }
 }

@@ -126,7 +126,9 @@ impl InboxPush {
 
     /// The notice that a conversation changed.
     pub fn changed(conversation_id: &str) -> Self {
-        InboxPush::Conversation { conversation_id: conversation_id.to_string() }
+        InboxPush::Conversation {
+            conversation_id: conversation_id.to_string(),
+        }
     }
 }
 

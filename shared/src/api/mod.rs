@@ -22,11 +22,11 @@ mod typescript {
     use super::*;
     use crate::agent::{KeyRole, Role};
     use crate::automation::{DeliveryState, Event};
+    use crate::chatbot::{Block, Chatbot, Span};
     use crate::contact::ContactSource;
     use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
     use crate::email::quote::Fold;
     use crate::form::{FieldMode, FormField};
-    use crate::chatbot::{Block, Chatbot, Span};
     use crate::identity::IdentityMode;
     use crate::messenger::{MessagingWindow, Receipt};
     use crate::search::SnippetPart;

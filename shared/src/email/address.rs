@@ -83,7 +83,9 @@ impl Recipient {
             let (conversation, signature) = rest.rsplit_once('.')?;
             let well_formed = conversation.starts_with("c_")
                 && conversation.len() <= 40
-                && conversation.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+                && conversation
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'_')
                 && signature.len() == REPLY_SIGNATURE_LEN
                 && hex::decode(signature).is_ok();
             return well_formed.then(|| Recipient::Reply {
@@ -92,7 +94,10 @@ impl Recipient {
                 signature: signature.to_string(),
             });
         }
-        is_username(&local).then_some(Recipient::Mailbox(ForwardingAddress { username: local, subdomain }))
+        is_username(&local).then_some(Recipient::Mailbox(ForwardingAddress {
+            username: local,
+            subdomain,
+        }))
     }
 
     /// The channel subdomain the address belongs to.
@@ -106,29 +111,59 @@ impl Recipient {
 
 /// `(local part, subdomain)` of an address exactly one label below `inbound_domain`, lower-cased.
 fn split_under(address: &str, inbound_domain: &str) -> Option<(String, String)> {
-    let address = address.trim().trim_start_matches('<').trim_end_matches('>').to_ascii_lowercase();
-    let inbound_domain = inbound_domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    let address = address
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_ascii_lowercase();
+    let inbound_domain = inbound_domain
+        .trim()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
     let (local, domain) = address.rsplit_once('@')?;
-    let subdomain = domain.strip_suffix(inbound_domain.as_str())?.strip_suffix('.')?;
-    (is_dns_label(subdomain) && !local.is_empty()).then(|| (local.to_string(), subdomain.to_string()))
+    let subdomain = domain
+        .strip_suffix(inbound_domain.as_str())?
+        .strip_suffix('.')?;
+    (is_dns_label(subdomain) && !local.is_empty())
+        .then(|| (local.to_string(), subdomain.to_string()))
 }
 
 fn reply_signature(secret: &str, conversation: &str) -> String {
-    let digest = hmac_sha256(secret.as_bytes(), &[b"reply-address:", conversation.as_bytes()]).finalize().into_bytes();
+    let digest = hmac_sha256(
+        secret.as_bytes(),
+        &[b"reply-address:", conversation.as_bytes()],
+    )
+    .finalize()
+    .into_bytes();
     hex::encode(&digest[..REPLY_SIGNATURE_LEN / 2])
 }
 
 /// The signed reply address of a conversation on a channel's subdomain.
-pub fn reply_address(secret: &str, conversation: &str, subdomain: &str, inbound_domain: &str) -> String {
-    format!("reply+{conversation}.{}@{subdomain}.{inbound_domain}", reply_signature(secret, conversation))
+pub fn reply_address(
+    secret: &str,
+    conversation: &str,
+    subdomain: &str,
+    inbound_domain: &str,
+) -> String {
+    format!(
+        "reply+{conversation}.{}@{subdomain}.{inbound_domain}",
+        reply_signature(secret, conversation)
+    )
 }
 
 /// Whether `signature` was made for `conversation` with `secret` (constant time).
 pub fn verify_reply(secret: &str, conversation: &str, signature: &str) -> bool {
-    let Ok(given) = hex::decode(signature) else { return false };
+    let Ok(given) = hex::decode(signature) else {
+        return false;
+    };
     !secret.is_empty()
         && given.len() == REPLY_SIGNATURE_LEN / 2
-        && hmac_sha256(secret.as_bytes(), &[b"reply-address:", conversation.as_bytes()]).verify_truncated_left(&given).is_ok()
+        && hmac_sha256(
+            secret.as_bytes(),
+            &[b"reply-address:", conversation.as_bytes()],
+        )
+        .verify_truncated_left(&given)
+        .is_ok()
 }
 
 /// A forwarding address split into the parts that identify an email channel.
@@ -150,7 +185,8 @@ pub fn forwarding_address(username: &str, subdomain: &str, inbound_domain: &str)
 /// digits, and inner `.`, `-` or `_` (no `+`, which reply addresses use).
 pub fn is_username(name: &str) -> bool {
     let bytes = name.as_bytes();
-    let inner_ok = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'_');
+    let inner_ok =
+        |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'_');
     !bytes.is_empty()
         && bytes.len() <= 64
         && bytes.iter().all(inner_ok)
@@ -161,7 +197,11 @@ pub fn is_username(name: &str) -> bool {
 
 /// A Message-ID without its angle brackets and surrounding space; `None` if empty.
 pub fn normalize_message_id(raw: &str) -> Option<&str> {
-    let id = raw.trim().trim_start_matches('<').trim_end_matches('>').trim();
+    let id = raw
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim();
     (!id.is_empty()).then_some(id)
 }
 
@@ -182,10 +222,23 @@ mod tests {
     #[test]
     fn parses_forwarding_addresses_case_insensitively() {
         let parsed = Recipient::parse("Support@Acme.Inbound.Example.com", DOMAIN);
-        assert_eq!(parsed, Some(Recipient::Mailbox(ForwardingAddress { username: "support".into(), subdomain: "acme".into() })));
+        assert_eq!(
+            parsed,
+            Some(Recipient::Mailbox(ForwardingAddress {
+                username: "support".into(),
+                subdomain: "acme".into()
+            }))
+        );
         let written = forwarding_address("support", "acme", "inbound.example.com");
-        assert_eq!(Recipient::parse(&written, "inbound.example.com"), parsed, "what is written parses back");
-        assert!(matches!(Recipient::parse("<help.desk@shop-1.inbound.example.com>", DOMAIN), Some(Recipient::Mailbox(_))));
+        assert_eq!(
+            Recipient::parse(&written, "inbound.example.com"),
+            parsed,
+            "what is written parses back"
+        );
+        assert!(matches!(
+            Recipient::parse("<help.desk@shop-1.inbound.example.com>", DOMAIN),
+            Some(Recipient::Mailbox(_))
+        ));
     }
 
     #[test]
@@ -222,21 +275,37 @@ mod tests {
         let address = reply_address(SECRET, CONVERSATION, "acme", DOMAIN);
         let local = address.split('@').next().unwrap();
         assert!(local.len() <= 64, "{local}");
-        let Some(Recipient::Reply { subdomain, conversation, signature }) = Recipient::parse(&address.to_uppercase(), DOMAIN) else {
+        let Some(Recipient::Reply {
+            subdomain,
+            conversation,
+            signature,
+        }) = Recipient::parse(&address.to_uppercase(), DOMAIN)
+        else {
             panic!("not parsed as a reply address: {address}");
         };
-        assert_eq!((subdomain.as_str(), conversation.as_str()), ("acme", CONVERSATION));
+        assert_eq!(
+            (subdomain.as_str(), conversation.as_str()),
+            ("acme", CONVERSATION)
+        );
         assert!(verify_reply(SECRET, &conversation, &signature));
     }
 
     #[test]
     fn forged_or_altered_reply_addresses_do_not_verify() {
         let address = reply_address(SECRET, CONVERSATION, "acme", DOMAIN);
-        let Some(Recipient::Reply { signature, .. }) = Recipient::parse(&address, DOMAIN) else { panic!() };
+        let Some(Recipient::Reply { signature, .. }) = Recipient::parse(&address, DOMAIN) else {
+            panic!()
+        };
         let other = "c_ffffffffffffffffffffffffffffffff";
-        assert!(!verify_reply(SECRET, other, &signature), "a signature is bound to its conversation");
+        assert!(
+            !verify_reply(SECRET, other, &signature),
+            "a signature is bound to its conversation"
+        );
         assert!(!verify_reply("another secret", CONVERSATION, &signature));
-        assert!(!verify_reply("", CONVERSATION, &signature), "no secret, no trust");
+        assert!(
+            !verify_reply("", CONVERSATION, &signature),
+            "no secret, no trust"
+        );
         let flipped: String = signature.chars().rev().collect();
         assert!(!verify_reply(SECRET, CONVERSATION, &flipped));
         for malformed in [
@@ -252,7 +321,10 @@ mod tests {
     fn recipients_are_mailboxes_or_replies_under_the_domain() {
         assert_eq!(
             Recipient::parse("support@acme.inbound.example.com", DOMAIN),
-            Some(Recipient::Mailbox(ForwardingAddress { username: "support".into(), subdomain: "acme".into() }))
+            Some(Recipient::Mailbox(ForwardingAddress {
+                username: "support".into(),
+                subdomain: "acme".into()
+            }))
         );
         assert_eq!(Recipient::parse("support@acme.example.net", DOMAIN), None);
     }
@@ -260,10 +332,17 @@ mod tests {
     #[test]
     fn admins_choose_valid_usernames_and_subdomains() {
         assert_eq!(validate_username(" help.desk "), Ok("help.desk".into()));
-        assert_eq!(validate_username("reply"), Err(USERNAME_INVALID), "reserved for reply addresses");
+        assert_eq!(
+            validate_username("reply"),
+            Err(USERNAME_INVALID),
+            "reserved for reply addresses"
+        );
         assert_eq!(validate_username("Help"), Err(USERNAME_INVALID));
         assert_eq!(validate_username("a+b"), Err(USERNAME_INVALID));
-        assert_eq!(validate_subdomain("juniper-pine"), Ok("juniper-pine".into()));
+        assert_eq!(
+            validate_subdomain("juniper-pine"),
+            Ok("juniper-pine".into())
+        );
         for bad in ["Juniper", "-x", "a.b", "", "x_y"] {
             assert_eq!(validate_subdomain(bad), Err(SUBDOMAIN_INVALID), "{bad}");
         }
@@ -278,8 +357,14 @@ mod tests {
 
     #[test]
     fn senders_display_with_name_when_present() {
-        assert_eq!(display_sender(Some("Ada L."), "ada@example.com"), "Ada L. <ada@example.com>");
-        assert_eq!(display_sender(Some("  "), "ada@example.com"), "ada@example.com");
+        assert_eq!(
+            display_sender(Some("Ada L."), "ada@example.com"),
+            "Ada L. <ada@example.com>"
+        );
+        assert_eq!(
+            display_sender(Some("  "), "ada@example.com"),
+            "ada@example.com"
+        );
         assert_eq!(display_sender(None, "ada@example.com"), "ada@example.com");
     }
 }

@@ -19,8 +19,8 @@ use mail_parser::{Encoding, Message, MessagePart, MimeHeaders};
 /// upper half is Latin-1, the same code points as Unicode; WHATWG maps the
 /// five unassigned bytes to the C1 controls).
 const CP1252_HIGH: [char; 32] = [
-    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘', '’', '“', '”',
-    '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
 ];
 
 /// `bytes` as text: valid UTF-8 as it is, every other byte as Windows-1252.
@@ -74,16 +74,25 @@ pub fn redecoded(message: &Message, part: &MessagePart, decoded: &str) -> Option
     if !decoded.contains('\u{FFFD}') {
         return None;
     }
-    let declared = part.content_type().and_then(|ct| ct.attribute("charset")).map(str::to_ascii_lowercase);
+    let declared = part
+        .content_type()
+        .and_then(|ct| ct.attribute("charset"))
+        .map(str::to_ascii_lowercase);
     let undeclared = match declared.as_deref() {
         None => true,
-        Some(label) => matches!(label, "utf-8" | "utf8" | "us-ascii" | "ascii" | "unknown-8bit" | "x-unknown" | "8bit")
-            || mail_parser::decoders::charsets::map::charset_decoder(label.as_bytes()).is_none(),
+        Some(label) => {
+            matches!(
+                label,
+                "utf-8" | "utf8" | "us-ascii" | "ascii" | "unknown-8bit" | "x-unknown" | "8bit"
+            ) || mail_parser::decoders::charsets::map::charset_decoder(label.as_bytes()).is_none()
+        }
     };
     if !undeclared {
         return None;
     }
-    let raw = message.raw_message.get(part.offset_body as usize..part.offset_end as usize)?;
+    let raw = message
+        .raw_message
+        .get(part.offset_body as usize..part.offset_end as usize)?;
     let bytes = match part.encoding {
         Encoding::None => Cow::Borrowed(raw),
         Encoding::QuotedPrintable => Cow::Owned(quoted_printable_decode(raw)?),
@@ -103,11 +112,17 @@ pub fn attachment_name(message: &Message, part: &MessagePart) -> Option<String> 
     if !name.contains('\u{FFFD}') {
         return Some(name.to_string());
     }
-    let raw = message.raw_message.get(part.offset_header as usize..part.offset_body as usize);
-    let reread = raw.map(decode_8bit).filter(|headers| matches!(headers, Cow::Owned(_))).and_then(|headers| {
-        let message = mail_parser::MessageParser::default().parse_headers(headers.as_bytes())?;
-        message.root_part().attachment_name().map(str::to_string)
-    });
+    let raw = message
+        .raw_message
+        .get(part.offset_header as usize..part.offset_body as usize);
+    let reread = raw
+        .map(decode_8bit)
+        .filter(|headers| matches!(headers, Cow::Owned(_)))
+        .and_then(|headers| {
+            let message =
+                mail_parser::MessageParser::default().parse_headers(headers.as_bytes())?;
+            message.root_part().attachment_name().map(str::to_string)
+        });
     Some(reread.unwrap_or_else(|| name.to_string()))
 }
 
@@ -117,18 +132,37 @@ mod tests {
 
     #[test]
     fn latin1_bytes_become_their_characters_and_utf8_stays() {
-        assert_eq!(decode_8bit(b"Fr\xf6sche \x80 \x93quoted\x94"), "Frösche € “quoted”");
+        assert_eq!(
+            decode_8bit(b"Fr\xf6sche \x80 \x93quoted\x94"),
+            "Frösche € “quoted”"
+        );
         assert_eq!(decode_8bit("Frösche".as_bytes()), "Frösche");
-        assert!(matches!(decode_8bit("Frösche".as_bytes()), Cow::Borrowed(_)));
-        assert_eq!(decode_8bit(b"caf\xc3\xa9 and caf\xe9"), "café and café", "valid UTF-8 kept, a stray byte read as 1252");
-        assert_eq!(decode_8bit(b"\x81\x8d\x8f\x90\x9d"), "\u{81}\u{8d}\u{8f}\u{90}\u{9d}");
+        assert!(matches!(
+            decode_8bit("Frösche".as_bytes()),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            decode_8bit(b"caf\xc3\xa9 and caf\xe9"),
+            "café and café",
+            "valid UTF-8 kept, a stray byte read as 1252"
+        );
+        assert_eq!(
+            decode_8bit(b"\x81\x8d\x8f\x90\x9d"),
+            "\u{81}\u{8d}\u{8f}\u{90}\u{9d}"
+        );
     }
 
     #[test]
     fn only_the_header_section_is_rewritten() {
         let raw = b"Subject: Fr\xf6sche\r\nFrom: a@b\r\n\r\nbody \xf6\r\n";
-        assert_eq!(&*utf8_headers(raw), b"Subject: Fr\xc3\xb6sche\r\nFrom: a@b\r\n\r\nbody \xf6\r\n");
-        assert!(matches!(utf8_headers(b"Subject: x\n\nbody \xff"), Cow::Borrowed(_)));
+        assert_eq!(
+            &*utf8_headers(raw),
+            b"Subject: Fr\xc3\xb6sche\r\nFrom: a@b\r\n\r\nbody \xf6\r\n"
+        );
+        assert!(matches!(
+            utf8_headers(b"Subject: x\n\nbody \xff"),
+            Cow::Borrowed(_)
+        ));
         assert_eq!(header_end(b"A: b\nC: d\n\nbody"), 10);
         assert_eq!(header_end(b"A: b"), 4);
     }
@@ -138,20 +172,68 @@ mod tests {
         use mail_parser::decoders::charsets::map::charset_decoder;
         // Every WHATWG label encoding_rs knows (but UTF-8's, which mail-parser reads natively).
         let labels = [
-            "iso-8859-1", "latin1", "windows-1252", "iso-8859-2", "iso-8859-5", "iso-8859-7", "iso-8859-15", "koi8-r",
-            "koi8-u", "windows-1250", "windows-1251", "windows-1253", "windows-1254", "windows-1257", "ibm866", "macintosh",
-            "x-mac-cyrillic", "shift_jis", "sjis", "windows-31j", "euc-jp", "iso-2022-jp", "gbk", "gb2312", "gb18030",
-            "big5", "big5-hkscs", "euc-kr", "ks_c_5601-1987", "windows-949", "utf-16le", "utf-16be", "windows-874",
-            "iso-8859-8-i", "iso-8859-6", "tis-620",
+            "iso-8859-1",
+            "latin1",
+            "windows-1252",
+            "iso-8859-2",
+            "iso-8859-5",
+            "iso-8859-7",
+            "iso-8859-15",
+            "koi8-r",
+            "koi8-u",
+            "windows-1250",
+            "windows-1251",
+            "windows-1253",
+            "windows-1254",
+            "windows-1257",
+            "ibm866",
+            "macintosh",
+            "x-mac-cyrillic",
+            "shift_jis",
+            "sjis",
+            "windows-31j",
+            "euc-jp",
+            "iso-2022-jp",
+            "gbk",
+            "gb2312",
+            "gb18030",
+            "big5",
+            "big5-hkscs",
+            "euc-kr",
+            "ks_c_5601-1987",
+            "windows-949",
+            "utf-16le",
+            "utf-16be",
+            "windows-874",
+            "iso-8859-8-i",
+            "iso-8859-6",
+            "tis-620",
         ];
-        let missing: Vec<_> = labels.iter().filter(|l| charset_decoder(l.as_bytes()).is_none()).collect();
+        let missing: Vec<_> = labels
+            .iter()
+            .filter(|l| charset_decoder(l.as_bytes()).is_none())
+            .collect();
         assert!(missing.is_empty(), "mail-parser lacks {missing:?}");
-        assert!(labels.iter().all(|l| encoding_rs::Encoding::for_label(l.as_bytes()).is_some()));
+        assert!(labels
+            .iter()
+            .all(|l| encoding_rs::Encoding::for_label(l.as_bytes()).is_some()));
         for utf7 in ["utf-7", "UTF-7", "csUTF7"] {
-            assert!(encoding_rs::Encoding::for_label(utf7.as_bytes()).is_none(), "encoding_rs has no UTF-7");
-            assert_eq!(charset_decoder(utf7.as_bytes()).expect("mail-parser has UTF-7")(b"Hi Mom -+Jjo--!"), "Hi Mom -☺-!");
+            assert!(
+                encoding_rs::Encoding::for_label(utf7.as_bytes()).is_none(),
+                "encoding_rs has no UTF-7"
+            );
+            assert_eq!(
+                charset_decoder(utf7.as_bytes()).expect("mail-parser has UTF-7")(
+                    b"Hi Mom -+Jjo--!"
+                ),
+                "Hi Mom -☺-!"
+            );
         }
-        let sjis = charset_decoder(b"shift_jis").unwrap()(b"\x82\xa0\x82\xe8\x82\xaa\x82\xc6\x82\xa4");
-        assert_eq!(sjis, "ありがとう", "multi-byte charsets decode (full_encoding)");
+        let sjis =
+            charset_decoder(b"shift_jis").unwrap()(b"\x82\xa0\x82\xe8\x82\xaa\x82\xc6\x82\xa4");
+        assert_eq!(
+            sjis, "ありがとう",
+            "multi-byte charsets decode (full_encoding)"
+        );
     }
 }

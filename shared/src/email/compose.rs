@@ -89,20 +89,33 @@ pub fn build(out: &Outgoing) -> Result<String, String> {
     let mut body = MimePart::new(
         ContentType::new("multipart/alternative").attribute("boundary", out.boundary),
         vec![
-            MimePart::new(ContentType::new("text/plain").attribute("charset", "utf-8"), text.as_str()),
-            MimePart::new(ContentType::new("text/html").attribute("charset", "utf-8"), html_of(&text)),
+            MimePart::new(
+                ContentType::new("text/plain").attribute("charset", "utf-8"),
+                text.as_str(),
+            ),
+            MimePart::new(
+                ContentType::new("text/html").attribute("charset", "utf-8"),
+                html_of(&text),
+            ),
         ],
     );
     if !out.files.is_empty() {
         let mut parts = vec![body];
-        parts.extend(
-            out.files.iter().map(|f| MimePart::new(ContentType::new(f.content_type), f.bytes).attachment(one_line(f.filename))),
-        );
+        parts.extend(out.files.iter().map(|f| {
+            MimePart::new(ContentType::new(f.content_type), f.bytes)
+                .attachment(one_line(f.filename))
+        }));
         let mixed = format!("{}-mixed", out.boundary);
-        body = MimePart::new(ContentType::new("multipart/mixed").attribute("boundary", mixed), parts);
+        body = MimePart::new(
+            ContentType::new("multipart/mixed").attribute("boundary", mixed),
+            parts,
+        );
     }
     // Header text is one line: a CR or LF in it would start a header of its own.
-    let (from_name, to_name) = (one_line(out.from_name), out.to_name.map(one_line).unwrap_or_default());
+    let (from_name, to_name) = (
+        one_line(out.from_name),
+        out.to_name.map(one_line).unwrap_or_default(),
+    );
     let mut builder = MessageBuilder::new()
         .from((from_name.as_str(), out.from_address))
         .to((to_name.as_str(), out.to))
@@ -129,7 +142,11 @@ mod tests {
     use super::*;
 
     /// A reply as the inbox sends it, with the given subject and names.
-    fn outgoing<'a>(subject: &'a str, from_name: &'a str, to_name: Option<&'a str>) -> Outgoing<'a> {
+    fn outgoing<'a>(
+        subject: &'a str,
+        from_name: &'a str,
+        to_name: Option<&'a str>,
+    ) -> Outgoing<'a> {
         Outgoing {
             from_name,
             from_address: "support@juniper.inbound.example.com",
@@ -152,41 +169,88 @@ mod tests {
     #[test]
     fn files_travel_as_attachments_that_parse_back_whole() {
         let pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n binary \x00\x01\xff tail";
-        let files = [OutgoingFile { filename: "facture n°1.pdf", content_type: "application/pdf", bytes: pdf }];
-        let out = Outgoing { files: &files, ..outgoing("Re: Invoice", "Robin", Some("Mia")) };
+        let files = [OutgoingFile {
+            filename: "facture n°1.pdf",
+            content_type: "application/pdf",
+            bytes: pdf,
+        }];
+        let out = Outgoing {
+            files: &files,
+            ..outgoing("Re: Invoice", "Robin", Some("Mia"))
+        };
         let raw = build(&out).unwrap();
         assert!(raw.contains("multipart/mixed"), "{raw}");
-        let parsed = mail_parser::MessageParser::default().parse(raw.as_bytes()).unwrap();
+        let parsed = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .unwrap();
         let attachment = parsed.attachments().next().expect("one attachment");
         assert_eq!(attachment.contents(), pdf, "the bytes arrive whole");
-        assert_eq!(mail_parser::MimeHeaders::attachment_name(attachment), Some("facture n°1.pdf"));
-        assert_eq!(parsed.body_text(0).as_deref(), Some("Hello <Mia> & co\r\n\r\nBest"), "the text part stays first");
+        assert_eq!(
+            mail_parser::MimeHeaders::attachment_name(attachment),
+            Some("facture n°1.pdf")
+        );
+        assert_eq!(
+            parsed.body_text(0).as_deref(),
+            Some("Hello <Mia> & co\r\n\r\nBest"),
+            "the text part stays first"
+        );
     }
 
     #[test]
     fn builds_threaded_text_and_html_parts() {
-        let raw = build(&outgoing("Re: Where is my order?", "Robin at J&P", Some("Mia Chen"))).unwrap();
+        let raw = build(&outgoing(
+            "Re: Where is my order?",
+            "Robin at J&P",
+            Some("Mia Chen"),
+        ))
+        .unwrap();
         assert!(raw.contains("Subject: Re: Where is my order?\r\n"), "{raw}");
-        assert!(raw.contains("In-Reply-To: <m0@mail.example.org>\r\n"), "{raw}");
-        assert!(raw.contains("Message-ID: <m_1.sig@juniper.inbound.example.com>\r\n"), "{raw}");
+        assert!(
+            raw.contains("In-Reply-To: <m0@mail.example.org>\r\n"),
+            "{raw}"
+        );
+        assert!(
+            raw.contains("Message-ID: <m_1.sig@juniper.inbound.example.com>\r\n"),
+            "{raw}"
+        );
         assert!(raw.contains("Auto-Submitted: no\r\n"), "{raw}");
         assert!(raw.contains("boundary=\"parley-boundary\""), "{raw}");
-        assert!(raw.contains("<p>Hello &lt;Mia&gt; &amp; co</p><p>Best</p>"), "{raw}");
+        assert!(
+            raw.contains("<p>Hello &lt;Mia&gt; &amp; co</p><p>Best</p>"),
+            "{raw}"
+        );
     }
 
     #[test]
     fn cc_is_a_header_and_the_signature_closes_both_parts_escaped() {
         let cc = ["ben@example.org".to_string(), "cy@example.net".to_string()];
-        let out = Outgoing { cc: &cc, signature: Some("Robin <robin@j&p>\n<script>x</script>"), ..outgoing("Re: Hi", "Robin", Some("Mia")) };
+        let out = Outgoing {
+            cc: &cc,
+            signature: Some("Robin <robin@j&p>\n<script>x</script>"),
+            ..outgoing("Re: Hi", "Robin", Some("Mia"))
+        };
         let raw = build(&out).unwrap();
         let head = &raw[..raw.find("\r\n\r\n").unwrap()];
-        assert!(head.contains("Cc: <ben@example.org>, <cy@example.net>\r\n"), "{head}");
+        assert!(
+            head.contains("Cc: <ben@example.org>, <cy@example.net>\r\n"),
+            "{head}"
+        );
         assert!(!head.to_ascii_lowercase().contains("bcc"), "{head}");
-        let parsed = mail_parser::MessageParser::default().parse(raw.as_bytes()).unwrap();
+        let parsed = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .unwrap();
         let text = parsed.body_text(0).unwrap().replace("\r\n", "\n");
-        assert!(text.ends_with("Best\n\n-- \nRobin <robin@j&p>\n<script>x</script>"), "{text:?}");
+        assert!(
+            text.ends_with("Best\n\n-- \nRobin <robin@j&p>\n<script>x</script>"),
+            "{text:?}"
+        );
         let html = parsed.body_html(0).unwrap();
-        assert!(html.contains("<p>-- <br>Robin &lt;robin@j&amp;p&gt;<br>&lt;script&gt;x&lt;/script&gt;</p>"), "{html}");
+        assert!(
+            html.contains(
+                "<p>-- <br>Robin &lt;robin@j&amp;p&gt;<br>&lt;script&gt;x&lt;/script&gt;</p>"
+            ),
+            "{html}"
+        );
         assert!(!html.contains("<script>"), "{html}");
         let unsigned = build(&outgoing("Re: Hi", "Robin", None)).unwrap();
         assert!(!unsigned.contains("-- "), "no signature, no delimiter");
@@ -195,14 +259,32 @@ mod tests {
 
     #[test]
     fn header_text_cannot_inject_headers() {
-        let out = outgoing("Re: Hi\r\nBcc: victim@example.org", "Robin\r\nBcc: a@example.org", Some("Mia\nCc: b@example.org\u{0}"));
+        let out = outgoing(
+            "Re: Hi\r\nBcc: victim@example.org",
+            "Robin\r\nBcc: a@example.org",
+            Some("Mia\nCc: b@example.org\u{0}"),
+        );
         let raw = build(&out).unwrap();
         let head = &raw[..raw.find("\r\n\r\n").unwrap()];
         for line in head.split("\r\n") {
-            assert!(!line.starts_with("Bcc:") && !line.starts_with("Cc:"), "injected header line {line:?} in\n{head}");
-            assert!(!line.contains('\n') && !line.contains('\r') && !line.contains('\0'), "{line:?}");
+            assert!(
+                !line.starts_with("Bcc:") && !line.starts_with("Cc:"),
+                "injected header line {line:?} in\n{head}"
+            );
+            assert!(
+                !line.contains('\n') && !line.contains('\r') && !line.contains('\0'),
+                "{line:?}"
+            );
         }
-        assert!(head.contains("Subject: Re: Hi Bcc: victim@example.org\r\n"), "{head}");
-        assert!(head.contains("From: \"Robin Bcc: a@example.org\" <support@juniper.inbound.example.com>\r\n"), "{head}");
+        assert!(
+            head.contains("Subject: Re: Hi Bcc: victim@example.org\r\n"),
+            "{head}"
+        );
+        assert!(
+            head.contains(
+                "From: \"Robin Bcc: a@example.org\" <support@juniper.inbound.example.com>\r\n"
+            ),
+            "{head}"
+        );
     }
 }

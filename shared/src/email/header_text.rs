@@ -27,7 +27,10 @@ mod tests {
 
     #[test]
     fn controls_become_one_space() {
-        assert_eq!(one_line("Hi\r\nBcc: victim@example.org"), "Hi Bcc: victim@example.org");
+        assert_eq!(
+            one_line("Hi\r\nBcc: victim@example.org"),
+            "Hi Bcc: victim@example.org"
+        );
         assert_eq!(one_line("\tRe:\u{0}\u{7f}order\u{85}\r\n"), "Re: order");
         assert_eq!(one_line("Zoë · Café ☕"), "Zoë · Café ☕");
         assert_eq!(one_line("\r\n"), "");

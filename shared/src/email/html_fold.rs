@@ -38,26 +38,40 @@ pub fn label(fold: Fold) -> &'static str {
 
 /// Both folds together.
 fn with(one: Fold, other: Fold) -> Fold {
-    if one == other { one } else { Fold::QuoteAndSignature }
+    if one == other {
+        one
+    } else {
+        Fold::QuoteAndSignature
+    }
 }
 
 /// The HTML (not yet sanitised) with its history inside a closed
 /// `<details>`, and what was folded; `None` when nothing is folded with
 /// confidence (the caller then uses the HTML as it is).
 pub fn fold(html: &str) -> Option<(String, Fold)> {
-    let dom = parse_document(RcDom::default(), Default::default()).one(StrTendril::from_slice(html));
+    let dom =
+        parse_document(RcDom::default(), Default::default()).one(StrTendril::from_slice(html));
     let mut walk = walk(&dom.document);
     // The text's fold is placed in the tree only when both read the same letters in the same order.
-    let text_fold = text_fold(html).filter(|(_, _, whole)| *whole == walk.letters).map(|(at, kind, _)| (at, kind));
+    let text_fold = text_fold(html)
+        .filter(|(_, _, whole)| *whole == walk.letters)
+        .map(|(at, kind, _)| (at, kind));
     let (start, kind) = match (text_fold, walk.start.take()) {
-        (Some((at, kind)), Some(dom)) if at < dom.at => walk.element_at(at).map_or((dom.node, dom.kind), |node| (node, with(kind, dom.kind))),
+        (Some((at, kind)), Some(dom)) if at < dom.at => walk
+            .element_at(at)
+            .map_or((dom.node, dom.kind), |node| (node, with(kind, dom.kind))),
         (_, Some(dom)) => (dom.node, dom.kind),
         (Some((at, kind)), None) => (walk.element_at(at)?, kind),
         (None, None) => return None,
     };
     wrap_from(&start, kind);
     let mut out = Vec::with_capacity(html.len() + 64);
-    serialize(&mut out, &SerializableHandle::from(dom.document.clone()), SerializeOpts::default()).ok()?;
+    serialize(
+        &mut out,
+        &SerializableHandle::from(dom.document.clone()),
+        SerializeOpts::default(),
+    )
+    .ok()?;
     String::from_utf8(out).ok().map(|html| (html, kind))
 }
 
@@ -76,10 +90,16 @@ fn text_fold(html: &str) -> Option<(usize, Fold, String)> {
     match reply.new_text.filter(|above| !letters(above).is_empty()) {
         Some(above) => {
             let split = quote::split(&above)?;
-            let kind = if split.fold == Fold::Quote { Fold::Quote } else { Fold::QuoteAndSignature };
+            let kind = if split.fold == Fold::Quote {
+                Fold::Quote
+            } else {
+                Fold::QuoteAndSignature
+            };
             Some((letters(split.visible).len(), kind, whole))
         }
-        None => quote::split(&reply.text).map(|split| (letters(split.visible).len(), split.fold, whole)),
+        None => {
+            quote::split(&reply.text).map(|split| (letters(split.visible).len(), split.fold, whole))
+        }
     }
 }
 
@@ -106,8 +126,17 @@ enum Step {
 
 /// An element's local name and a reader of its attributes.
 fn element(node: &Handle) -> Option<(&str, impl Fn(&str) -> String + '_)> {
-    let NodeData::Element { name, attrs, .. } = &node.data else { return None };
-    let attr = move |want: &str| attrs.borrow().iter().find(|a| &*a.name.local == want).map(|a| a.value.to_string()).unwrap_or_default();
+    let NodeData::Element { name, attrs, .. } = &node.data else {
+        return None;
+    };
+    let attr = move |want: &str| {
+        attrs
+            .borrow()
+            .iter()
+            .find(|a| &*a.name.local == want)
+            .map(|a| a.value.to_string())
+            .unwrap_or_default()
+    };
     Some((&*name.local, attr))
 }
 
@@ -119,7 +148,10 @@ fn kind_of(node: &Handle) -> Option<(Fold, bool)> {
     if let Some(quoting) = quoting_of(name, &class, &attr("id")) {
         return Some((Fold::Quote, quoting == Quoting::Marker));
     }
-    let signature = class.to_ascii_lowercase().split_whitespace().any(|c| SIGNATURE_CLASSES.iter().any(|s| c.ends_with(s)))
+    let signature = class
+        .to_ascii_lowercase()
+        .split_whitespace()
+        .any(|c| SIGNATURE_CLASSES.iter().any(|s| c.ends_with(s)))
         || attr("data-smartmail") == "gmail_signature";
     signature.then_some((Fold::Signature, false))
 }
@@ -150,8 +182,15 @@ fn walk(document: &Handle) -> Walk {
         }
         if let Some((kind, marker)) = kind_of(&node).filter(|_| inside == 0 && !marked) {
             start = match start {
-                Some(first) => Some(Start { kind: with(first.kind, kind), ..first }),
-                None => seen_text.then(|| Start { node: node.clone(), kind, at: all.len() }),
+                Some(first) => Some(Start {
+                    kind: with(first.kind, kind),
+                    ..first
+                }),
+                None => seen_text.then(|| Start {
+                    node: node.clone(),
+                    kind,
+                    at: all.len(),
+                }),
             };
             marked = marker;
             if !marker {
@@ -162,9 +201,19 @@ fn walk(document: &Handle) -> Walk {
                 break; // history with nothing above it: show it whole
             }
         }
-        stack.extend(node.children.borrow().iter().rev().map(|c| Step::Enter(c.clone())));
+        stack.extend(
+            node.children
+                .borrow()
+                .iter()
+                .rev()
+                .map(|c| Step::Enter(c.clone())),
+        );
     }
-    Walk { letters: all, texts, start }
+    Walk {
+        letters: all,
+        texts,
+        start,
+    }
 }
 
 impl Walk {
@@ -172,12 +221,16 @@ impl Walk {
     /// holds no text before it; `None` unless a text node starts exactly there.
     fn element_at(&self, at: usize) -> Option<Handle> {
         let first = self.texts.partition_point(|(_, before)| *before < at);
-        let (text, _) = self.texts[first..].iter().find(|(node, _)| letters_of(node) > 0)?;
+        let (text, _) = self.texts[first..]
+            .iter()
+            .find(|(node, _)| letters_of(node) > 0)?;
         if first > 0 && self.texts[first - 1].1 + letters_of(&self.texts[first - 1].0) > at {
             return None; // the fold would start inside a text node
         }
         let mut node = text.clone();
-        while let Some(parent) = parent_of(&node).filter(|p| !matches!(element(p), Some(("body" | "html", _)) | None)) {
+        while let Some(parent) =
+            parent_of(&node).filter(|p| !matches!(element(p), Some(("body" | "html", _)) | None))
+        {
             let siblings = parent.children.borrow();
             let here = siblings.iter().position(|c| Rc::ptr_eq(c, &node))?;
             if siblings[..here].iter().any(has_letters) {
@@ -192,7 +245,12 @@ impl Walk {
 
 fn letters_of(node: &Handle) -> usize {
     match &node.data {
-        NodeData::Text { contents } => contents.borrow().chars().filter(|c| c.is_alphanumeric()).map(char::len_utf8).sum(),
+        NodeData::Text { contents } => contents
+            .borrow()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .map(char::len_utf8)
+            .sum(),
         _ => 0,
     }
 }
@@ -222,18 +280,35 @@ fn parent_of(node: &Handle) -> Option<Handle> {
 /// standing where `start` stood.
 fn wrap_from(start: &Handle, kind: Fold) {
     let Some(home) = parent_of(start) else { return };
-    let at = home.children.borrow().iter().position(|c| Rc::ptr_eq(c, start)).unwrap_or(0);
+    let at = home
+        .children
+        .borrow()
+        .iter()
+        .position(|c| Rc::ptr_eq(c, start))
+        .unwrap_or(0);
     let mut moved: Vec<Handle> = home.children.borrow_mut().drain(at..).collect();
     let mut node = home.clone();
     while !matches!(element(&node), Some(("body" | "html", _)) | None) {
-        let Some(parent) = parent_of(&node) else { break };
-        let after = parent.children.borrow().iter().position(|c| Rc::ptr_eq(c, &node)).map_or(usize::MAX, |p| p + 1);
+        let Some(parent) = parent_of(&node) else {
+            break;
+        };
+        let after = parent
+            .children
+            .borrow()
+            .iter()
+            .position(|c| Rc::ptr_eq(c, &node))
+            .map_or(usize::MAX, |p| p + 1);
         let len = parent.children.borrow().len();
         moved.extend(parent.children.borrow_mut().drain(after.min(len)..));
         node = parent;
     }
     let summary = new_element(local_name!("summary"));
-    adopt(&summary, vec![Node::new(NodeData::Text { contents: RefCell::new(StrTendril::from_slice(label(kind))) })]);
+    adopt(
+        &summary,
+        vec![Node::new(NodeData::Text {
+            contents: RefCell::new(StrTendril::from_slice(label(kind))),
+        })],
+    );
     let details = new_element(local_name!("details"));
     adopt(&details, std::iter::once(summary).chain(moved).collect());
     details.parent.set(Some(Rc::downgrade(&home)));
@@ -287,7 +362,12 @@ mod tests {
         );
         assert_eq!(shown, "<div><p>Yes, Tuesday works.</p><hr>");
         let folded = folded.unwrap();
-        assert!(folded.contains("Can we meet?") && folded.contains("Old footer") && folded.contains("From:"), "{folded}");
+        assert!(
+            folded.contains("Can we meet?")
+                && folded.contains("Old footer")
+                && folded.contains("From:"),
+            "{folded}"
+        );
     }
 
     #[test]
@@ -297,7 +377,9 @@ mod tests {
              <div class=\"gmail_quote\"><blockquote>Old</blockquote></div>",
         );
         assert_eq!(shown, "<div>See you then.</div><div>-- <br>");
-        assert!(folded.unwrap().starts_with("Show signature and quoted text</summary><div>Sam, Juniper Tea</div>"));
+        assert!(folded
+            .unwrap()
+            .starts_with("Show signature and quoted text</summary><div>Sam, Juniper Tea</div>"));
         let (_, folded) = split("<p>Hi</p><div class=\"gmail_signature\">Sam</div>");
         assert!(folded.unwrap().starts_with("Show signature</summary>"));
     }
@@ -309,7 +391,9 @@ mod tests {
              <b>Sent:</b> Monday<br><b>To:</b> Support<br><b>Subject:</b> Order</p></div><p>Where is it?</p></div>",
         );
         assert_eq!(shown, "<div><p>Yes, it left today.</p>");
-        assert!(folded.unwrap().starts_with("Show quoted text</summary><div><p><b>From:</b>"));
+        assert!(folded
+            .unwrap()
+            .starts_with("Show quoted text</summary><div><p><b>From:</b>"));
     }
 
     #[test]

@@ -18,19 +18,53 @@ use std::cell::RefCell;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 
 /// Elements after which text continues on a new paragraph.
-const PARAGRAPHS: &[&str] = &["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre", "hr", "section", "article", "header", "footer"];
+const PARAGRAPHS: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "table",
+    "blockquote",
+    "pre",
+    "hr",
+    "section",
+    "article",
+    "header",
+    "footer",
+];
 /// Elements that start a new line.
 const LINES: &[&str] = &["br", "tr", "dt", "dd"];
 /// Elements whose content is never text.
 pub(crate) const HIDDEN: &[&str] = &["script", "style", "head", "title", "template", "noscript"];
 
 /// Classes of elements that hold quoted history.
-const QUOTE_CLASSES: &[&str] = &["gmail_quote", "yahoo_quoted", "moz-cite-prefix", "protonmail_quote", "zmail_extra", "gmail_extra"];
+const QUOTE_CLASSES: &[&str] = &[
+    "gmail_quote",
+    "yahoo_quoted",
+    "moz-cite-prefix",
+    "protonmail_quote",
+    "zmail_extra",
+    "gmail_extra",
+];
 /// Ids and classes of elements after which everything is quoted history.
-const MARKERS: &[&str] = &["divrplyfwdmsg", "appendonsend", "outlookmessageheader", "stopspelling", "mail-editor-reference-message-container"];
+const MARKERS: &[&str] = &[
+    "divrplyfwdmsg",
+    "appendonsend",
+    "outlookmessageheader",
+    "stopspelling",
+    "mail-editor-reference-message-container",
+];
 
 /// Where an HTML element stands in quoted history.
 #[derive(PartialEq)]
@@ -45,18 +79,32 @@ fn quoting(tag: &Tag) -> Option<Quoting> {
     if tag.kind != TagKind::StartTag {
         return None;
     }
-    let attr = |name: &str| tag.attrs.iter().find(|a| &*a.name.local == name).map(|a| &*a.value);
-    quoting_of(&tag.name, attr("class").unwrap_or_default(), attr("id").unwrap_or_default())
+    let attr = |name: &str| {
+        tag.attrs
+            .iter()
+            .find(|a| &*a.name.local == name)
+            .map(|a| &*a.value)
+    };
+    quoting_of(
+        &tag.name,
+        attr("class").unwrap_or_default(),
+        attr("id").unwrap_or_default(),
+    )
 }
 
 /// Where an element with this name, class and id stands in quoted history
 /// (the one rule for the text and for the folded HTML view).
 pub(crate) fn quoting_of(name: &str, class: &str, id: &str) -> Option<Quoting> {
     let (class, id) = (class.to_ascii_lowercase(), id.to_ascii_lowercase());
-    if MARKERS.iter().any(|m| id.contains(m) || class.split_whitespace().any(|c| c.contains(m))) {
+    if MARKERS
+        .iter()
+        .any(|m| id.contains(m) || class.split_whitespace().any(|c| c.contains(m)))
+    {
         return Some(Quoting::Marker);
     }
-    let quote_class = class.split_whitespace().any(|c| QUOTE_CLASSES.iter().any(|q| c.ends_with(q)));
+    let quote_class = class
+        .split_whitespace()
+        .any(|c| QUOTE_CLASSES.iter().any(|q| c.ends_with(q)));
     (name == "blockquote" || quote_class).then_some(Quoting::Container)
 }
 
@@ -114,7 +162,11 @@ impl Text {
             if start && !tag.self_closing {
                 self.hidden += 1;
                 if name == "script" || name == "style" {
-                    return TokenSinkResult::RawData(if name == "script" { RawKind::ScriptData } else { RawKind::Rawtext });
+                    return TokenSinkResult::RawData(if name == "script" {
+                        RawKind::ScriptData
+                    } else {
+                        RawKind::Rawtext
+                    });
                 }
             } else if !start {
                 self.hidden = self.hidden.saturating_sub(1);
@@ -125,7 +177,10 @@ impl Text {
             self.out.push_str("\n- ");
         } else if start && LINES.contains(&name) {
             self.out.push('\n');
-        } else if start && (name == "td" || name == "th") && !self.out.ends_with(char::is_whitespace) {
+        } else if start
+            && (name == "td" || name == "th")
+            && !self.out.ends_with(char::is_whitespace)
+        {
             self.out.push(' ');
         }
         TokenSinkResult::Continue
@@ -199,7 +254,10 @@ pub fn html_reply(html: &str) -> HtmlText {
     tokenizer.end();
     let sink = tokenizer.sink.0.into_inner();
     let new_text = sink.quote_at.map(|at| tidy(&sink.out[..at]));
-    HtmlText { text: tidy(&sink.out), new_text }
+    HtmlText {
+        text: tidy(&sink.out),
+        new_text,
+    }
 }
 
 /// No spaces around line breaks, at most one blank line in a row.
@@ -274,7 +332,10 @@ pub fn limit_attributes(html: &str) -> Cow<'_, str> {
             }
             match bytes.get(i) {
                 Some(&q) if q == b'"' || q == b'\'' => {
-                    i = bytes[i + 1..].iter().position(|&c| c == q).map_or(bytes.len(), |p| i + 1 + p + 1);
+                    i = bytes[i + 1..]
+                        .iter()
+                        .position(|&c| c == q)
+                        .map_or(bytes.len(), |p| i + 1 + p + 1);
                 }
                 _ => {
                     while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
@@ -297,7 +358,11 @@ pub fn limit_attributes(html: &str) -> Cow<'_, str> {
 
 /// The next `<` at or after `from`.
 fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes.get(from..)?.iter().position(|&c| c == b'<').map(|p| from + p)
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|&c| c == b'<')
+        .map(|p| from + p)
 }
 
 #[cfg(test)]
@@ -309,10 +374,14 @@ mod tests {
     fn tags_keep_their_first_attributes() {
         let ordinary = "<p class=\"x\" style='a: b > c' data-x=1 hidden>Hi</p><a href=\"/q?a=1&b=2\">l</a> 1 < 2";
         assert!(matches!(limit_attributes(ordinary), Cow::Borrowed(_)));
-        let many: String = (0..MAX_ATTRIBUTES + 50).map(|i| format!(" a{i}=\"v {i}\"")).collect();
+        let many: String = (0..MAX_ATTRIBUTES + 50)
+            .map(|i| format!(" a{i}=\"v {i}\""))
+            .collect();
         let html = format!("<p{many}>Hi</p><b>x</b>");
         let cut = limit_attributes(&html);
-        let kept: String = (0..MAX_ATTRIBUTES).map(|i| format!(" a{i}=\"v {i}\"")).collect();
+        let kept: String = (0..MAX_ATTRIBUTES)
+            .map(|i| format!(" a{i}=\"v {i}\""))
+            .collect();
         assert_eq!(cut, format!("<p{kept} >Hi</p><b>x</b>"));
         assert_eq!(html_to_text(&cut), "Hi\n\nx");
     }
@@ -337,7 +406,10 @@ mod tests {
 
     #[test]
     fn whitespace_collapses_inside_lines() {
-        assert_eq!(html_to_text("<p>  one\n   two  <i>three</i>\tfour </p>"), "one two three four");
+        assert_eq!(
+            html_to_text("<p>  one\n   two  <i>three</i>\tfour </p>"),
+            "one two three four"
+        );
         assert_eq!(html_to_text("<table><tr><td>Tin</td><td>£8.50</td></tr><tr><td>Scoop</td><td>£2</td></tr></table>"), "Tin £8.50\nScoop £2");
     }
 }

@@ -18,18 +18,18 @@ pub mod loops;
 pub mod outbound;
 #[cfg(feature = "mail")]
 pub mod parse;
-pub mod quote;
-mod reply_words;
-pub mod recipients;
 #[cfg(feature = "mail")]
 mod parts;
+pub mod quote;
+pub mod recipients;
+mod reply_words;
 #[cfg(feature = "mail")]
 pub mod sanitize;
 #[cfg(feature = "mail")]
 pub mod sender;
+pub mod signature;
 #[cfg(feature = "mail")]
 pub mod uuencode;
-pub mod signature;
 
 pub use address::*;
 pub use header_text::one_line;

@@ -24,7 +24,9 @@ pub const TEMPLATE_INVALID: Invalid = Invalid::new(
     "Use one line of at most 200 characters; {Start_Date} and {Agent_Name} are the tokens.",
 );
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// `21 Nov 2026` for a time in ms since the epoch (UTC).
 pub fn date_label(ms: u64) -> String {
@@ -64,7 +66,11 @@ pub fn render_subject(template: &str, started_at_ms: u64) -> String {
         START_DATE => Value::Text(date_label(started_at_ms)),
         _ => Value::Unknown,
     });
-    rendered.trim().trim_end_matches(['·', '-', '|', ':', ',']).trim().to_string()
+    rendered
+        .trim()
+        .trim_end_matches(['·', '-', '|', ':', ','])
+        .trim()
+        .to_string()
 }
 
 /// The From name: the template with `{Agent_Name}` as the agent's full name;
@@ -89,17 +95,26 @@ pub fn reply_subject(subject: Option<&str>) -> Option<String> {
         return None;
     }
     let lower = subject.to_ascii_lowercase();
-    Some(if lower.starts_with("re:") { subject.to_string() } else { format!("Re: {subject}") })
+    Some(if lower.starts_with("re:") {
+        subject.to_string()
+    } else {
+        format!("Re: {subject}")
+    })
 }
 
 fn signature(secret: &str, message_id: &str) -> String {
-    let digest = hmac_sha256(secret.as_bytes(), &[b"message-id:", message_id.as_bytes()]).finalize().into_bytes();
+    let digest = hmac_sha256(secret.as_bytes(), &[b"message-id:", message_id.as_bytes()])
+        .finalize()
+        .into_bytes();
     hex::encode(&digest[..10])
 }
 
 /// The signed Message-ID (without brackets) of an outbound message.
 pub fn message_id(secret: &str, message: &str, subdomain: &str, inbound_domain: &str) -> String {
-    format!("{message}.{}@{subdomain}.{inbound_domain}", signature(secret, message))
+    format!(
+        "{message}.{}@{subdomain}.{inbound_domain}",
+        signature(secret, message)
+    )
 }
 
 #[cfg(test)]
@@ -118,30 +133,66 @@ mod tests {
 
     #[test]
     fn subject_token_is_the_start_date_and_removable() {
-        assert_eq!(render_subject("Following up on our chat · {Start_Date}", NOV_21_2026), "Following up on our chat · 21 Nov 2026");
-        assert_eq!(render_subject("Following up on our chat · ", NOV_21_2026), "Following up on our chat");
-        assert_eq!(render_subject("{Start_Date}: your order", NOV_21_2026), "21 Nov 2026: your order");
+        assert_eq!(
+            render_subject("Following up on our chat · {Start_Date}", NOV_21_2026),
+            "Following up on our chat · 21 Nov 2026"
+        );
+        assert_eq!(
+            render_subject("Following up on our chat · ", NOV_21_2026),
+            "Following up on our chat"
+        );
+        assert_eq!(
+            render_subject("{Start_Date}: your order", NOV_21_2026),
+            "21 Nov 2026: your order"
+        );
     }
 
     #[test]
     fn from_name_takes_the_agent_or_falls_back_to_the_site() {
-        assert_eq!(render_from_name("{Agent_Name} at Juniper & Pine", "Robin Ash", "Juniper & Pine"), "Robin Ash at Juniper & Pine");
-        assert_eq!(render_from_name("{Agent_Name}", " ", "Juniper & Pine"), "Juniper & Pine");
+        assert_eq!(
+            render_from_name(
+                "{Agent_Name} at Juniper & Pine",
+                "Robin Ash",
+                "Juniper & Pine"
+            ),
+            "Robin Ash at Juniper & Pine"
+        );
+        assert_eq!(
+            render_from_name("{Agent_Name}", " ", "Juniper & Pine"),
+            "Juniper & Pine"
+        );
         assert_eq!(render_from_name("Support", "Robin Ash", "J&P"), "Support");
-        assert_eq!(render_from_name("{Agent_Name|The team} at J&P", "", "J&P"), "The team at J&P", "the shared placeholder grammar's fallback");
-        assert_eq!(render_from_name("{Start_Date} {x}", "Robin", "J&P"), "{Start_Date} {x}", "other placeholders stay as written");
+        assert_eq!(
+            render_from_name("{Agent_Name|The team} at J&P", "", "J&P"),
+            "The team at J&P",
+            "the shared placeholder grammar's fallback"
+        );
+        assert_eq!(
+            render_from_name("{Start_Date} {x}", "Robin", "J&P"),
+            "{Start_Date} {x}",
+            "other placeholders stay as written"
+        );
     }
 
     #[test]
     fn replies_get_one_re_prefix() {
-        assert_eq!(reply_subject(Some("Where is my order?")).as_deref(), Some("Re: Where is my order?"));
-        assert_eq!(reply_subject(Some("RE: Where")).as_deref(), Some("RE: Where"));
+        assert_eq!(
+            reply_subject(Some("Where is my order?")).as_deref(),
+            Some("Re: Where is my order?")
+        );
+        assert_eq!(
+            reply_subject(Some("RE: Where")).as_deref(),
+            Some("RE: Where")
+        );
         assert_eq!(reply_subject(Some("  ")), None);
     }
 
     #[test]
     fn templates_are_one_bounded_line() {
-        assert_eq!(validate_template("  Hi {Agent_Name} "), Ok("Hi {Agent_Name}".into()));
+        assert_eq!(
+            validate_template("  Hi {Agent_Name} "),
+            Ok("Hi {Agent_Name}".into())
+        );
         assert_eq!(validate_template(""), Err(TEMPLATE_INVALID));
         assert_eq!(validate_template("a\nb"), Err(TEMPLATE_INVALID));
         assert_eq!(validate_template(&"x".repeat(201)), Err(TEMPLATE_INVALID));
@@ -152,9 +203,21 @@ mod tests {
         let id = message_id("secret", "m_0123", "acme", "inbound.example.com");
         assert!(id.ends_with("@acme.inbound.example.com"));
         assert!(id.starts_with("m_0123."));
-        assert_eq!(id, message_id("secret", "m_0123", "acme", "inbound.example.com"), "deterministic");
-        assert_ne!(id, message_id("other", "m_0123", "acme", "inbound.example.com"), "bound to the secret");
+        assert_eq!(
+            id,
+            message_id("secret", "m_0123", "acme", "inbound.example.com"),
+            "deterministic"
+        );
+        assert_ne!(
+            id,
+            message_id("other", "m_0123", "acme", "inbound.example.com"),
+            "bound to the secret"
+        );
         let other = message_id("secret", "m_0124", "acme", "inbound.example.com");
-        assert_ne!(id.split('@').next().unwrap().rsplit_once('.').unwrap().1, other.split('@').next().unwrap().rsplit_once('.').unwrap().1, "bound to the message");
+        assert_ne!(
+            id.split('@').next().unwrap().rsplit_once('.').unwrap().1,
+            other.split('@').next().unwrap().rsplit_once('.').unwrap().1,
+            "bound to the message"
+        );
     }
 }

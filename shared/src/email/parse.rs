@@ -11,7 +11,10 @@ use mail_parser::{Address, HeaderName, Message, MessageParser};
 use serde_json::json;
 
 use super::loops::{classify, Flag};
-use super::parts::{addresses, attachments, capped, html_body, message_ids, oversized_html, referenced, text_body, uu_attachment};
+use super::parts::{
+    addresses, attachments, capped, html_body, message_ids, oversized_html, referenced, text_body,
+    uu_attachment,
+};
 use super::quote::{self, Fold};
 use super::sender::Sender;
 use super::{charset, normalize_message_id, one_line, sanitize, uuencode};
@@ -100,19 +103,28 @@ impl Mail {
 /// The message has no From address.
 pub const NO_FROM: Invalid = Invalid::new("no_from", "The message has no From address.");
 /// The From address is not an address.
-pub const BAD_FROM: Invalid = Invalid::new("bad_from", "The From address is not a valid email address.");
+pub const BAD_FROM: Invalid =
+    Invalid::new("bad_from", "The From address is not a valid email address.");
 /// mail-parser could not read it.
-pub const UNREADABLE: Invalid = Invalid::new("unreadable", "The message is not a readable RFC 5322 message.");
+pub const UNREADABLE: Invalid = Invalid::new(
+    "unreadable",
+    "The message is not a readable RFC 5322 message.",
+);
 
 /// Parses `raw`, received from `envelope_from`.
 pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
     let large = raw.len() > FULL_PROCESSING_BYTES;
     let processed = if large { &raw[..HEAD_BYTES] } else { raw };
     let readable = charset::utf8_headers(processed);
-    let message = MessageParser::default().parse(&readable[..]).ok_or(UNREADABLE)?;
+    let message = MessageParser::default()
+        .parse(&readable[..])
+        .ok_or(UNREADABLE)?;
     let (from, from_headers) = first_from(&message);
     let from = from.ok_or(NO_FROM)?;
-    let from_email = from.address().and_then(|a| normalize_email(a).ok()).ok_or(BAD_FROM)?;
+    let from_email = from
+        .address()
+        .and_then(|a| normalize_email(a).ok())
+        .ok_or(BAD_FROM)?;
     let from_name = from.name().map(one_line).filter(|n| !n.is_empty());
 
     let message_id = match message.message_id().and_then(normalize_message_id) {
@@ -121,8 +133,15 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
     };
     let (text, html_new_text) = text_body(&message);
     // A large message keeps no attachments (header-first), so its uuencoded text stays text.
-    let (text, uu_files) = if large { (text.as_str().into(), Vec::new()) } else { uuencode::extract(&text) };
-    let (body, body_full, folded) = fold(normalize_text(&text), html_new_text.filter(|_| uu_files.is_empty()));
+    let (text, uu_files) = if large {
+        (text.as_str().into(), Vec::new())
+    } else {
+        uuencode::extract(&text)
+    };
+    let (body, body_full, folded) = fold(
+        normalize_text(&text),
+        html_new_text.filter(|_| uu_files.is_empty()),
+    );
     let in_reply_to = message_ids(message.in_reply_to());
     let references = message_ids(message.references());
     let referenced = referenced(&in_reply_to, &references);
@@ -155,7 +174,11 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
     if let Some(fold) = folded {
         headers["folded"] = json!(fold.as_str());
     }
-    let html_too_large = if large { None } else { oversized_html(&message) };
+    let html_too_large = if large {
+        None
+    } else {
+        oversized_html(&message)
+    };
     if let Some(bytes) = html_too_large {
         headers["html_not_processed"] = json!({ "bytes": bytes, "processed": MAX_HTML_BYTES });
     }
@@ -179,14 +202,23 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
         body_html: if large || html_too_large.is_some() {
             None
         } else {
-            html_body(&message).and_then(|h| sanitize::html(&h)).map(|h| capped(h, MAX_STORED_BODY))
+            html_body(&message)
+                .and_then(|h| sanitize::html(&h))
+                .map(|h| capped(h, MAX_STORED_BODY))
         },
         referenced,
         recipients,
         cc: super::recipients::cc_of(&message),
         headers_json: headers.to_string(),
         flags,
-        attachments: if large { Vec::new() } else { attachments(&message).into_iter().chain(uu_files.into_iter().map(uu_attachment)).collect() },
+        attachments: if large {
+            Vec::new()
+        } else {
+            attachments(&message)
+                .into_iter()
+                .chain(uu_files.into_iter().map(uu_attachment))
+                .collect()
+        },
         sender,
         unprocessed_bytes,
         folded,
@@ -197,26 +229,44 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
 /// The first From header's first address (mail-parser reads the last), and
 /// how many From headers there are.
 fn first_from<'m>(message: &'m Message<'m>) -> (Option<&'m mail_parser::Addr<'m>>, usize) {
-    let mut froms = message.headers().iter().filter(|h| h.name == HeaderName::From);
+    let mut froms = message
+        .headers()
+        .iter()
+        .filter(|h| h.name == HeaderName::From);
     let first = froms.next();
     let count = usize::from(first.is_some()) + froms.count();
-    (first.and_then(|h| h.value.as_address()).and_then(Address::first), count)
+    (
+        first
+            .and_then(|h| h.value.as_address())
+            .and_then(Address::first),
+        count,
+    )
 }
 
 /// The visible body, the whole text when something was folded, and what was:
 /// where the HTML marked its quote, the text above it (less its signature),
 /// else what `quote::split` finds in the text.
 fn fold(full: String, html_new_text: Option<String>) -> (String, Option<String>, Option<Fold>) {
-    let html_new_text = html_new_text.map(|t| normalize_text(&t)).filter(|t| !t.is_empty() && t.len() < full.len());
+    let html_new_text = html_new_text
+        .map(|t| normalize_text(&t))
+        .filter(|t| !t.is_empty() && t.len() < full.len());
     if let Some(above) = html_new_text {
         return match quote::split(&above) {
-            Some(split) if split.fold != Fold::Quote => (split.visible.to_string(), Some(full), Some(Fold::QuoteAndSignature)),
+            Some(split) if split.fold != Fold::Quote => (
+                split.visible.to_string(),
+                Some(full),
+                Some(Fold::QuoteAndSignature),
+            ),
             Some(split) => (split.visible.to_string(), Some(full), Some(Fold::Quote)),
             None => (above, Some(full), Some(Fold::Quote)),
         };
     }
     match quote::split(&full) {
-        Some(split) => (split.visible.to_string(), Some(full.clone()), Some(split.fold)),
+        Some(split) => (
+            split.visible.to_string(),
+            Some(full.clone()),
+            Some(split.fold),
+        ),
         None => (full, None, None),
     }
 }

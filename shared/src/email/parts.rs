@@ -44,11 +44,17 @@ pub fn html_head(html: &str) -> &str {
 /// readable, with the new text above the quote when the HTML marks one.
 /// Undeclared 8-bit bytes are read like a browser (`charset`).
 pub fn text_body(message: &Message) -> (String, Option<String>) {
-    let Some(part) = message.text_part(0) else { return (String::new(), None) };
+    let Some(part) = message.text_part(0) else {
+        return (String::new(), None);
+    };
     match &part.body {
-        PartType::Text(text) => (redecoded(message, part, text).unwrap_or_else(|| text.to_string()), None),
+        PartType::Text(text) => (
+            redecoded(message, part, text).unwrap_or_else(|| text.to_string()),
+            None,
+        ),
         PartType::Html(html) => {
-            let html = redecoded(message, part, html).map_or(Cow::Borrowed(html.as_ref()), Cow::Owned);
+            let html =
+                redecoded(message, part, html).map_or(Cow::Borrowed(html.as_ref()), Cow::Owned);
             let reply = html_reply(html_head(&html));
             (reply.text, reply.new_text)
         }
@@ -58,14 +64,19 @@ pub fn text_body(message: &Message) -> (String, Option<String>) {
 
 /// The size of the message's HTML body, when it is larger than [`MAX_HTML_BYTES`].
 pub fn oversized_html(message: &Message) -> Option<usize> {
-    message.html_part(0).map(|part| part.len()).filter(|len| *len > MAX_HTML_BYTES)
+    message
+        .html_part(0)
+        .map(|part| part.len())
+        .filter(|len| *len > MAX_HTML_BYTES)
 }
 
 /// The first HTML body part, only if the sender wrote one (not HTML made from text).
 pub fn html_body(message: &Message) -> Option<String> {
     let part = message.html_part(0)?;
     match &part.body {
-        PartType::Html(html) => Some(redecoded(message, part, html).unwrap_or_else(|| html.to_string())),
+        PartType::Html(html) => {
+            Some(redecoded(message, part, html).unwrap_or_else(|| html.to_string()))
+        }
         _ => None,
     }
 }
@@ -76,7 +87,8 @@ pub fn attachments(message: &Message) -> Vec<Attachment> {
     message
         .attachments()
         .map(|part| Attachment {
-            filename: super::charset::attachment_name(message, part).map(|name| crate::files::safe_filename(Some(&name))),
+            filename: super::charset::attachment_name(message, part)
+                .map(|name| crate::files::safe_filename(Some(&name))),
             kind: crate::files::FileType::sniff(part.contents()),
             sha256: crate::digest::sha256_hex(part.contents()),
             bytes: part.contents().to_vec(),
@@ -119,13 +131,23 @@ pub fn message_ids(value: &HeaderValue) -> Vec<String> {
 pub fn referenced(in_reply_to: &[String], references: &[String]) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     let newest = references.iter().rev().take(MAX_REFERENCES);
-    in_reply_to.iter().take(MAX_REFERENCES).chain(newest).filter(|id| seen.insert(id.as_str())).cloned().collect()
+    in_reply_to
+        .iter()
+        .take(MAX_REFERENCES)
+        .chain(newest)
+        .filter(|id| seen.insert(id.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// The addresses of an address header, displayed as `Name <address>`.
 pub fn addresses(value: Option<&Address>) -> Vec<String> {
     value
-        .map(|list| list.iter().filter_map(|a| a.address().map(|addr| display_sender(a.name(), addr))).collect())
+        .map(|list| {
+            list.iter()
+                .filter_map(|a| a.address().map(|addr| display_sender(a.name(), addr)))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -136,7 +158,10 @@ mod tests {
     #[test]
     fn referenced_is_newest_first_once_and_bounded() {
         let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(referenced(&ids(&["c"]), &ids(&["a", "b", "c"])), ids(&["c", "b", "a"]));
+        assert_eq!(
+            referenced(&ids(&["c"]), &ids(&["a", "b", "c"])),
+            ids(&["c", "b", "a"])
+        );
         let many: Vec<String> = (0..10_000).map(|i| i.to_string()).collect();
         let kept = referenced(&[], &many);
         assert_eq!(kept.len(), MAX_REFERENCES);
@@ -145,7 +170,10 @@ mod tests {
 
     #[test]
     fn capped_cuts_on_a_character_boundary() {
-        assert_eq!(capped("ééé".into(), 3), "é\n[…truncated: the whole message is kept as the original]");
+        assert_eq!(
+            capped("ééé".into(), 3),
+            "é\n[…truncated: the whole message is kept as the original]"
+        );
         assert_eq!(capped("abc".into(), 3), "abc");
     }
 }

@@ -59,7 +59,9 @@ pub fn split(text: &str) -> Option<Split<'_>> {
     let history = found.map(|(line, _)| line);
     let signature = signature_at(&lines, history.unwrap_or(lines.len()));
     let offset = match (signature, found) {
-        (Some(line), _) | (None, Some((line, 0))) => lines[line].as_ptr() as usize - text.as_ptr() as usize,
+        (Some(line), _) | (None, Some((line, 0))) => {
+            lines[line].as_ptr() as usize - text.as_ptr() as usize
+        }
         (None, Some((line, len))) => attribution_start(text, &lines, line, len),
         (None, None) => return None,
     };
@@ -79,12 +81,20 @@ pub fn split(text: &str) -> Option<Split<'_>> {
 /// under a rule, at its very end), or the number of lines. A quote followed
 /// only by a trailer still ends the text.
 fn trailer_at(lines: &[&str]) -> usize {
-    let footer = (0..lines.len()).rev().take(8).find(|&k| is_rule(lines[k].trim()));
+    let footer = (0..lines.len())
+        .rev()
+        .take(8)
+        .find(|&k| is_rule(lines[k].trim()));
     let footer = footer.filter(|&k| {
         let next = (k + 1..lines.len()).find(|&n| !lines[n].trim().is_empty());
-        lines[k + 1..].iter().all(|l| !is_quoted(l)) && !next.is_some_and(|n| is_header_block(lines, n))
+        lines[k + 1..].iter().all(|l| !is_quoted(l))
+            && !next.is_some_and(|n| is_header_block(lines, n))
     });
-    [signature_at(lines, lines.len()), footer].into_iter().flatten().min().unwrap_or(lines.len())
+    [signature_at(lines, lines.len()), footer]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(lines.len())
 }
 
 /// For each line: whether it and every line after it are quoted or blank,
@@ -105,7 +115,10 @@ impl Tail {
             quotes_to_end[i] = quotes_to_end[i + 1] && (blank || is_quoted(line));
             next_nonblank[i] = if blank { next_nonblank[i + 1] } else { i };
         }
-        Tail { quotes_to_end, next_nonblank }
+        Tail {
+            quotes_to_end,
+            next_nonblank,
+        }
     }
 }
 
@@ -129,12 +142,20 @@ fn history_at(lines: &[&str], tail: &Tail, i: usize) -> Option<(usize, usize)> {
     }
     if is_header_block(lines, i) {
         // Outlook's rule above the block, at most two blank lines up.
-        let above = (i.saturating_sub(3)..i).rev().find(|&a| !lines[a].trim().is_empty()).filter(|&a| is_rule(lines[a].trim()));
+        let above = (i.saturating_sub(3)..i)
+            .rev()
+            .find(|&a| !lines[a].trim().is_empty())
+            .filter(|&a| is_rule(lines[a].trim()));
         return Some((above.unwrap_or(i), 0));
     }
     let (len, strong) = attribution(lines, i)?;
     let next = tail.next_nonblank[i + len];
-    let history = next == lines.len() || if is_quoted(lines[next]) { tail.quotes_to_end[next] } else { strong };
+    let history = next == lines.len()
+        || if is_quoted(lines[next]) {
+            tail.quotes_to_end[next]
+        } else {
+            strong
+        };
     history.then_some((i, len))
 }
 
@@ -142,7 +163,8 @@ fn history_at(lines: &[&str], tail: &Tail, i: usize) -> Option<(usize, usize)> {
 /// `i` begins: at the line, or after a reply written on the same line
 /// ("Thanks! On Wed, … wrote:").
 fn attribution_start(text: &str, lines: &[&str], i: usize, len: usize) -> usize {
-    let window_end = lines[i + len - 1].as_ptr() as usize + lines[i + len - 1].len() - text.as_ptr() as usize;
+    let window_end =
+        lines[i + len - 1].as_ptr() as usize + lines[i + len - 1].len() - text.as_ptr() as usize;
     let line_start = lines[i].as_ptr() as usize - text.as_ptr() as usize;
     for line in &lines[i..i + len] {
         let start = line.as_ptr() as usize - text.as_ptr() as usize;
@@ -167,13 +189,15 @@ fn is_separator(line: &str) -> bool {
     if line.len() > MAX_LINE {
         return false;
     }
-    let dashed = (line.starts_with("--") || line.starts_with("__")) && (line.ends_with("--") || line.ends_with("__"));
+    let dashed = (line.starts_with("--") || line.starts_with("__"))
+        && (line.ends_with("--") || line.ends_with("__"));
     let forward_like = line.len() <= 96 && line.ends_with([':', '：']);
     if !dashed && !forward_like {
         return false; // the cheap look, before any lower-casing
     }
     let lower = line.to_lowercase();
-    (dashed && SEPARATOR_WORDS.iter().any(|w| lower.contains(w))) || FORWARD_LINES.contains(&lower.trim_start_matches('>').trim())
+    (dashed && SEPARATOR_WORDS.iter().any(|w| lower.contains(w)))
+        || FORWARD_LINES.contains(&lower.trim_start_matches('>').trim())
 }
 
 /// A horizontal rule of underscores or dashes (Outlook draws one above its headers).
@@ -185,7 +209,11 @@ fn is_rule(line: &str) -> bool {
 /// The label of a header-block line (`From:`, `*De :*`, `差出人：`), lower case.
 fn label(line: &str) -> Option<String> {
     let line = line.trim().trim_start_matches('*');
-    let colon = line.char_indices().take(24).find(|&(_, c)| c == ':' || c == '：')?.0;
+    let colon = line
+        .char_indices()
+        .take(24)
+        .find(|&(_, c)| c == ':' || c == '：')?
+        .0;
     let name = line[..colon].trim_matches(|c: char| c == '*' || c.is_whitespace());
     (!name.is_empty()).then(|| name.to_lowercase())
 }
@@ -193,15 +221,29 @@ fn label(line: &str) -> Option<String> {
 /// A From (or Date) line followed, within five lines, by the date's (or the
 /// sender's) label, or by both a recipient's and a subject's.
 fn is_header_block(lines: &[&str], i: usize) -> bool {
-    let Some(first) = label(lines[i]).filter(|_| lines[i].len() <= MAX_LINE) else { return false };
-    let (from, date) = (FROM_LABELS.contains(&first.as_str()), DATE_LABELS.contains(&first.as_str()));
+    let Some(first) = label(lines[i]).filter(|_| lines[i].len() <= MAX_LINE) else {
+        return false;
+    };
+    let (from, date) = (
+        FROM_LABELS.contains(&first.as_str()),
+        DATE_LABELS.contains(&first.as_str()),
+    );
     if !from && !date {
         return false;
     }
-    let others: Vec<String> = lines[i + 1..].iter().take(5).filter_map(|l| label(l)).collect();
+    let others: Vec<String> = lines[i + 1..]
+        .iter()
+        .take(5)
+        .filter_map(|l| label(l))
+        .collect();
     let pair = if from { DATE_LABELS } else { FROM_LABELS };
     let needed = if from { 2 } else { 1 }; // "Date:" then "To:" is a block; "From:" then "To:" alone is not
-    others.iter().any(|l| pair.contains(&l.as_str())) || others.iter().filter(|l| OTHER_LABELS.contains(&l.as_str())).count() >= needed
+    others.iter().any(|l| pair.contains(&l.as_str()))
+        || others
+            .iter()
+            .filter(|l| OTHER_LABELS.contains(&l.as_str()))
+            .count()
+            >= needed
 }
 
 /// An attribution over one to three lines starting at `i`: how many lines,
@@ -220,7 +262,11 @@ fn attribution(lines: &[&str], i: usize) -> Option<(usize, bool)> {
         if (1..=n).any(|k| proper_head(lines[i + k].trim())) {
             return None;
         }
-        let joined = lines[i..=i + n].iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+        let joined = lines[i..=i + n]
+            .iter()
+            .map(|l| l.trim())
+            .collect::<Vec<_>>()
+            .join(" ");
         if let Some(strong) = attribution_text(&joined.to_lowercase()) {
             return Some((n + 1, strong));
         }
@@ -233,9 +279,14 @@ fn attribution(lines: &[&str], i: usize) -> Option<(usize, bool)> {
 fn proper_head(line: &str) -> bool {
     let bytes = line.as_bytes();
     let digits = bytes.iter().take_while(|c| c.is_ascii_digit()).count();
-    let dated = digits > 0 && (matches!(bytes.get(digits), Some(b'-' | b'/' | b'.')) || line[digits..].starts_with(['年', '년']));
+    let dated = digits > 0
+        && (matches!(bytes.get(digits), Some(b'-' | b'/' | b'.'))
+            || line[digits..].starts_with(['年', '년']));
     let starts = if bytes.first().is_some_and(u8::is_ascii) {
-        STARTS.iter().any(|s| line.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)))
+        STARTS.iter().any(|s| {
+            line.get(..s.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(s))
+        })
     } else {
         let lower: String = line.chars().take(12).flat_map(char::to_lowercase).collect();
         STARTS.iter().any(|s| lower.starts_with(s))
@@ -246,7 +297,10 @@ fn proper_head(line: &str) -> bool {
 /// A cheap first look at a line's end: a colon, or a verb written without one.
 fn ends_like_attribution(line: &str) -> bool {
     let end = line.trim_end_matches(|c: char| c == '-' || c.is_whitespace());
-    end.ends_with([':', '：', '>']) || end.ends_with("wrote") || end.ends_with("schrieb") || end.ends_with("escreveu")
+    end.ends_with([':', '：', '>'])
+        || end.ends_with("wrote")
+        || end.ends_with("schrieb")
+        || end.ends_with("escreveu")
 }
 
 /// Whether lower-case `text` is an attribution; if so, whether it is strong.
@@ -260,20 +314,28 @@ fn attribution_text(text: &str) -> Option<bool> {
     let verb_at = VERBS
         .iter()
         .filter_map(|v| word_at(body, v).map(|at| (at, at + v.len())))
-        .chain(CJK_VERBS.iter().filter_map(|v| text.find(v).map(|at| (at, at + v.len()))))
+        .chain(
+            CJK_VERBS
+                .iter()
+                .filter_map(|v| text.find(v).map(|at| (at, at + v.len()))),
+        )
         .max_by_key(|&(_, end)| end);
     if let Some((at, end)) = verb_at {
         let rest = body[end.min(body.len())..].trim();
         let before = &text[..at];
-        let head = proper_head(text) || before.contains('@') || before.contains('<') || has_time(before);
+        let head =
+            proper_head(text) || before.contains('@') || before.contains('<') || has_time(before);
         let placed = rest.is_empty() || (colon && rest.len() <= 80 && head);
         let evident = has_address || timed || digits >= 4;
         // "On Sat, Mia wrote:" is enough above quoted lines; unquoted history needs more.
-        return (placed && (evident || proper_head(text))).then_some(has_address || (timed && proper_head(text)));
+        return (placed && (evident || proper_head(text)))
+            .then_some(has_address || (timed && proper_head(text)));
     }
     // No verb: "2014-10-17 11:28 GMT+03:00 Postmaster <p@x.org>:", "сб, 21 нояб. 2026 г. в 09:15, Mia <m@x.ru>:"
     // (quoted history must follow).
-    let date_first = text.starts_with(|c: char| c.is_ascii_digit()) || text.contains('年') || text.contains('년');
+    let date_first = text.starts_with(|c: char| c.is_ascii_digit())
+        || text.contains('年')
+        || text.contains('년');
     let address_last = body.ends_with(['>', ')']);
     let dated = (colon && (date_first || address_last)) || (date_first && text.ends_with('>'));
     (dated && has_address && digits >= 4).then_some(false)
@@ -297,7 +359,10 @@ fn word_at(text: &str, word: &str) -> Option<usize> {
 fn has_time(text: &str) -> bool {
     let b = text.as_bytes();
     (1..b.len().saturating_sub(2)).any(|k| {
-        (b[k] == b':' || b[k] == b'.') && b[k - 1].is_ascii_digit() && b[k + 1].is_ascii_digit() && b[k + 2].is_ascii_digit()
+        (b[k] == b':' || b[k] == b'.')
+            && b[k - 1].is_ascii_digit()
+            && b[k + 1].is_ascii_digit()
+            && b[k + 2].is_ascii_digit()
     })
 }
 
@@ -337,7 +402,9 @@ fn is_sent_from(line: &str) -> bool {
     let lower = lower.trim_end_matches('.');
     let device = || DEVICE_WORDS.iter().any(|d| lower.contains(d));
     SENT_FROM_MY.iter().any(|s| lower.starts_with(s))
-        || ((SENT_FROM_STARTS.iter().any(|s| lower.starts_with(s)) || SENT_FROM_ENDS.iter().any(|e| lower.ends_with(e))) && device())
+        || ((SENT_FROM_STARTS.iter().any(|s| lower.starts_with(s))
+            || SENT_FROM_ENDS.iter().any(|e| lower.ends_with(e)))
+            && device())
 }
 
 #[cfg(test)]

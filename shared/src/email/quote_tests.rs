@@ -7,12 +7,19 @@ fn visible(text: &str) -> Option<&str> {
 #[test]
 fn gmail_style_attribution_and_quote() {
     let text = "Found it, thanks!\n\nOn Sat, 21 Nov 2026 at 09:15, Mia Chen <mia@example.org> wrote:\n> Where is my order?\n> Thanks";
-    assert_eq!(split(text), Some(Split { visible: "Found it, thanks!", fold: Fold::Quote }));
+    assert_eq!(
+        split(text),
+        Some(Split {
+            visible: "Found it, thanks!",
+            fold: Fold::Quote
+        })
+    );
 }
 
 #[test]
 fn wrapped_and_localized_attributions() {
-    let wrapped = "Merci !\n\nOn Sat, 21 Nov 2026 at 09:15, Mia Chen <\nmia@example.org> wrote:\n> hi";
+    let wrapped =
+        "Merci !\n\nOn Sat, 21 Nov 2026 at 09:15, Mia Chen <\nmia@example.org> wrote:\n> hi";
     assert_eq!(visible(wrapped), Some("Merci !"));
     let three = "Ok\n\nOn Sat, 21 Nov 2026 at 09:15,\nMia Chen from the shop <\nmia@example.org> wrote:\n> hi";
     assert_eq!(visible(three), Some("Ok"));
@@ -69,43 +76,98 @@ fn outlook_headers_in_many_languages() {
 
 #[test]
 fn trailing_quote_block_without_attribution() {
-    assert_eq!(visible("Thanks!\n\n> earlier text\n>\n> more"), Some("Thanks!"));
+    assert_eq!(
+        visible("Thanks!\n\n> earlier text\n>\n> more"),
+        Some("Thanks!")
+    );
 }
 
 #[test]
 fn inline_answers_and_plain_mail_are_left_whole() {
     let inline = "> Do you ship to Norway?\nYes, we do.\n> And Sweden?\nAlso yes.";
     assert_eq!(visible(inline), None, "interleaved answers are not history");
-    assert_eq!(visible("Hello,\nFrom: the docs I read, From: lines are fine.\n"), None);
+    assert_eq!(
+        visible("Hello,\nFrom: the docs I read, From: lines are fine.\n"),
+        None
+    );
     assert_eq!(visible("Just a note."), None);
-    assert_eq!(visible("As I wrote:\nthe tin is dented."), None, "a sentence ending in a verb is not an attribution");
-    assert_eq!(visible("My order of 12 May:\nthe tin is dented.\n--- Order summary ---\n1 tin"), None);
+    assert_eq!(
+        visible("As I wrote:\nthe tin is dented."),
+        None,
+        "a sentence ending in a verb is not an attribution"
+    );
+    assert_eq!(
+        visible("My order of 12 May:\nthe tin is dented.\n--- Order summary ---\n1 tin"),
+        None
+    );
 }
 
 #[test]
 fn a_bottom_posted_answer_is_never_hidden() {
     let text = format!("{}Thanks!", "> earlier\n".repeat(4));
-    assert_eq!(visible(&text), None, "a quote block followed by an answer is not trailing history");
+    assert_eq!(
+        visible(&text),
+        None,
+        "a quote block followed by an answer is not trailing history"
+    );
     let below = "Hi,\n\nOn Sat, 21 Nov 2026 at 09:15, Mia <mia@example.org> wrote:\n> Where is it?\n\nIt shipped today.";
     assert_eq!(visible(below), None);
     let interleaved = "On Sat, 21 Nov 2026 at 09:15, Mia <mia@example.org> wrote:\n> One?\nYes.\n> Two?\nNo.\n\n-- \nSam";
-    assert_eq!(split(interleaved).map(|s| (s.visible.ends_with("No."), s.fold)), Some((true, Fold::Signature)));
+    assert_eq!(
+        split(interleaved).map(|s| (s.visible.ends_with("No."), s.fold)),
+        Some((true, Fold::Signature))
+    );
 }
 
 #[test]
 fn signatures_fold_as_signatures() {
-    assert_eq!(split("Thanks!\n\n-- \nSam\nJuniper & Pine"), Some(Split { visible: "Thanks!", fold: Fold::Signature }));
-    assert_eq!(split("Thanks!\n\nSent from my iPhone"), Some(Split { visible: "Thanks!", fold: Fold::Signature }));
-    assert_eq!(visible("Danke\n\nVon meinem iPhone gesendet"), Some("Danke"));
+    assert_eq!(
+        split("Thanks!\n\n-- \nSam\nJuniper & Pine"),
+        Some(Split {
+            visible: "Thanks!",
+            fold: Fold::Signature
+        })
+    );
+    assert_eq!(
+        split("Thanks!\n\nSent from my iPhone"),
+        Some(Split {
+            visible: "Thanks!",
+            fold: Fold::Signature
+        })
+    );
+    assert_eq!(
+        visible("Danke\n\nVon meinem iPhone gesendet"),
+        Some("Danke")
+    );
     assert_eq!(visible("ありがとう\n\niPhoneから送信"), Some("ありがとう"));
     let both = "Thanks!\n\nSent from my iPhone\n\nOn Sat, 21 Nov 2026 at 09:15, Mia <mia@example.org> wrote:\n> hi";
-    assert_eq!(split(both), Some(Split { visible: "Thanks!", fold: Fold::QuoteAndSignature }));
-    assert_eq!(visible("Hi\n\nSent from my desk, is much easier then my mobile phone."), None);
-    assert_eq!(visible("The tin is on its way.\n\nSent from the warehouse this morning"), None, "no device named: text");
-    assert_eq!(visible("Thanks\n\nSent from Yahoo Mail for iPhone"), Some("Thanks"));
+    assert_eq!(
+        split(both),
+        Some(Split {
+            visible: "Thanks!",
+            fold: Fold::QuoteAndSignature
+        })
+    );
+    assert_eq!(
+        visible("Hi\n\nSent from my desk, is much easier then my mobile phone."),
+        None
+    );
+    assert_eq!(
+        visible("The tin is on its way.\n\nSent from the warehouse this morning"),
+        None,
+        "no device named: text"
+    );
+    assert_eq!(
+        visible("Thanks\n\nSent from Yahoo Mail for iPhone"),
+        Some("Thanks")
+    );
     assert_eq!(visible("a -- b\nc"), None, "a delimiter mid-line is text");
     let long = format!("Hi\n--\n{}", "line\n".repeat(MAX_SIGNATURE_LINES + 1));
-    assert_eq!(visible(&long), None, "a long text under -- is not a signature");
+    assert_eq!(
+        visible(&long),
+        None,
+        "a long text under -- is not a signature"
+    );
 }
 
 #[test]
@@ -113,7 +175,11 @@ fn quotes_to_end_and_next_nonblank() {
     let tail = Tail::of(&["a", ">", "", " > b", "c"], 5);
     assert_eq!(tail.quotes_to_end[..5], [false, false, false, false, false]);
     let tail = Tail::of(&["a", ">", "", " > b", "c"], 4);
-    assert_eq!(tail.quotes_to_end[..5], [false, true, true, true, true], "a trailer counts as blank");
+    assert_eq!(
+        tail.quotes_to_end[..5],
+        [false, true, true, true, true],
+        "a trailer counts as blank"
+    );
     let tail = Tail::of(&["a", ">", "", " > b"], 4);
     assert_eq!(tail.quotes_to_end[..4], [false, true, true, true]);
     assert_eq!(tail.next_nonblank[..4], [0, 1, 3, 3]);
@@ -128,16 +194,34 @@ fn a_reply_that_is_all_quote_is_kept_whole() {
 fn a_quote_followed_only_by_a_trailer_still_ends_the_text() {
     let footer = "Thanks!\n\nOn Sat, 21 Nov 2026 at 09:15, Mia <mia@example.org> wrote:\n> hi\n\n_______________________________________________\nlist mailing list\nlist@lists.example.org";
     assert_eq!(visible(footer), Some("Thanks!"));
-    let signed = "Thanks!\n\nOn Sat, 21 Nov 2026 at 09:15, Mia <mia@example.org> wrote:\n> hi\n\n-- \nSam";
+    let signed =
+        "Thanks!\n\nOn Sat, 21 Nov 2026 at 09:15, Mia <mia@example.org> wrote:\n> hi\n\n-- \nSam";
     assert_eq!(visible(signed), Some("Thanks!"));
-    assert_eq!(visible("Hi\n\n_______________________________________________\nlist mailing list"), None, "a footer alone is shown");
+    assert_eq!(
+        visible("Hi\n\n_______________________________________________\nlist mailing list"),
+        None,
+        "a footer alone is shown"
+    );
 }
 
 #[test]
 fn a_reply_on_the_attributions_line_and_a_date_first_block() {
-    assert_eq!(visible("reply On Wed, Apr 4, 2012 at 3:59 PM, bob@example.com wrote:\n> Hi"), Some("reply"));
-    assert_eq!(visible("reply--- On Wed, Apr 4, 2012 at 3:59 PM, me@domain.com wrote:\n> Hi"), Some("reply"));
-    assert_eq!(visible("Blah\n\nDate: Wed, 16 May 2012 00:15:02 -0600\nTo: klizhentas@example.com"), Some("Blah"));
+    assert_eq!(
+        visible("reply On Wed, Apr 4, 2012 at 3:59 PM, bob@example.com wrote:\n> Hi"),
+        Some("reply")
+    );
+    assert_eq!(
+        visible("reply--- On Wed, Apr 4, 2012 at 3:59 PM, me@domain.com wrote:\n> Hi"),
+        Some("reply")
+    );
+    assert_eq!(
+        visible("Blah\n\nDate: Wed, 16 May 2012 00:15:02 -0600\nTo: klizhentas@example.com"),
+        Some("Blah")
+    );
     let yahoo = "Thanks\n\nOn Saturday, November 21, 2026, 09:15:00 AM GMT, Mia <mia@example.org> wrote:\n\nold";
-    assert_eq!(visible(yahoo), Some("Thanks"), "'AM' inside the line is no second attribution");
+    assert_eq!(
+        visible(yahoo),
+        Some("Thanks"),
+        "'AM' inside the line is no second attribution"
+    );
 }

@@ -13,14 +13,20 @@ pub const MAX_RECIPIENTS: usize = 10;
 pub const MAX_KEPT_CC: usize = MAX_RECIPIENTS - 1;
 
 /// A Cc address was not an email address.
-pub const CC_INVALID: Invalid =
-    Invalid::new("cc_invalid", "Each Cc must be an email address like name@example.com; separate addresses with commas.");
+pub const CC_INVALID: Invalid = Invalid::new(
+    "cc_invalid",
+    "Each Cc must be an email address like name@example.com; separate addresses with commas.",
+);
 /// A Bcc address was not an email address.
-pub const BCC_INVALID: Invalid =
-    Invalid::new("bcc_invalid", "Each Bcc must be an email address like name@example.com; separate addresses with commas.");
+pub const BCC_INVALID: Invalid = Invalid::new(
+    "bcc_invalid",
+    "Each Bcc must be an email address like name@example.com; separate addresses with commas.",
+);
 /// More than [`MAX_RECIPIENTS`] addresses.
-pub const TOO_MANY_RECIPIENTS: Invalid =
-    Invalid::new("too_many_recipients", "An email goes to at most 10 addresses in all (To, Cc and Bcc together).");
+pub const TOO_MANY_RECIPIENTS: Invalid = Invalid::new(
+    "too_many_recipients",
+    "An email goes to at most 10 addresses in all (To, Cc and Bcc together).",
+);
 /// A Cc or Bcc named one of Parley's own addresses.
 pub const OWN_ADDRESS: Invalid = Invalid::new(
     "recipient_is_a_mailbox",
@@ -50,22 +56,38 @@ pub struct Recipients {
 impl Recipients {
     /// Every address the message is delivered to (the envelope), each once: To, Cc, then Bcc.
     pub fn envelope(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.to.as_str()).chain(self.cc.iter().map(String::as_str)).chain(self.bcc.iter().map(String::as_str))
+        std::iter::once(self.to.as_str())
+            .chain(self.cc.iter().map(String::as_str))
+            .chain(self.bcc.iter().map(String::as_str))
     }
 }
 
 /// Whether `address` is one of Parley's own: a mailbox or reply address under
 /// `inbound_domain` (any site's), or that domain itself.
 pub fn is_own_address(address: &str, inbound_domain: &str) -> bool {
-    let domain = address.rsplit_once('@').map_or("", |(_, d)| d).trim_end_matches('>').to_ascii_lowercase();
-    let inbound = inbound_domain.trim().trim_end_matches('.').to_ascii_lowercase();
-    !inbound.is_empty() && (domain == inbound || domain.strip_suffix(inbound.as_str()).is_some_and(|rest| rest.ends_with('.')))
+    let domain = address
+        .rsplit_once('@')
+        .map_or("", |(_, d)| d)
+        .trim_end_matches('>')
+        .to_ascii_lowercase();
+    let inbound = inbound_domain
+        .trim()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    !inbound.is_empty()
+        && (domain == inbound
+            || domain
+                .strip_suffix(inbound.as_str())
+                .is_some_and(|rest| rest.ends_with('.')))
 }
 
 /// The addresses of a list as typed: entries may hold several, separated by
 /// commas or semicolons; blanks are skipped.
 fn split(list: &[String]) -> impl Iterator<Item = &str> {
-    list.iter().flat_map(|entry| entry.split([',', ';'])).map(str::trim).filter(|a| !a.is_empty())
+    list.iter()
+        .flat_map(|entry| entry.split([',', ';']))
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
 }
 
 /// Checks the recipients of an email from the inbox: the contact's address
@@ -73,8 +95,17 @@ fn split(list: &[String]) -> impl Iterator<Item = &str> {
 /// none one of Parley's own; an address already named earlier (To, then Cc,
 /// then Bcc) is dropped; at most [`MAX_RECIPIENTS`] in all. The number of
 /// entries is checked before any is parsed, so a long list costs nothing.
-pub fn validate(to: &str, cc: &[String], bcc: &[String], inbound_domain: &str) -> Result<Recipients, Invalid> {
-    let mut all = Recipients { to: to.to_ascii_lowercase(), cc: Vec::new(), bcc: Vec::new() };
+pub fn validate(
+    to: &str,
+    cc: &[String],
+    bcc: &[String],
+    inbound_domain: &str,
+) -> Result<Recipients, Invalid> {
+    let mut all = Recipients {
+        to: to.to_ascii_lowercase(),
+        cc: Vec::new(),
+        bcc: Vec::new(),
+    };
     for (list, invalid, bcc_list) in [(cc, CC_INVALID, false), (bcc, BCC_INVALID, true)] {
         for typed in split(list) {
             if 1 + all.cc.len() + all.bcc.len() >= MAX_RECIPIENTS && !already(&all, typed) {
@@ -104,11 +135,20 @@ fn already(all: &Recipients, typed: &str) -> bool {
 pub fn kept_cc(cc: &[Participant], from: &str, inbound_domain: &str) -> Vec<Participant> {
     let mut kept: Vec<Participant> = Vec::new();
     for person in cc {
-        let Ok(address) = normalize_email(&person.address) else { continue };
-        if address == from || is_own_address(&address, inbound_domain) || kept.iter().any(|k| k.address == address) {
+        let Ok(address) = normalize_email(&person.address) else {
+            continue;
+        };
+        if address == from
+            || is_own_address(&address, inbound_domain)
+            || kept.iter().any(|k| k.address == address)
+        {
             continue;
         }
-        let name = person.name.as_deref().map(super::one_line).filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(&address));
+        let name = person
+            .name
+            .as_deref()
+            .map(super::one_line)
+            .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(&address));
         kept.push(Participant { address, name });
         if kept.len() == MAX_KEPT_CC {
             break;
@@ -120,9 +160,16 @@ pub fn kept_cc(cc: &[Participant], from: &str, inbound_domain: &str) -> Vec<Part
 /// Every address of a message's Cc header (groups opened), with its name, as written.
 #[cfg(feature = "mail")]
 pub fn cc_of(message: &mail_parser::Message) -> Vec<Participant> {
-    let Some(list) = message.cc() else { return Vec::new() };
+    let Some(list) = message.cc() else {
+        return Vec::new();
+    };
     list.iter()
-        .filter_map(|a| Some(Participant { address: a.address()?.to_string(), name: a.name().map(str::to_string) }))
+        .filter_map(|a| {
+            Some(Participant {
+                address: a.address()?.to_string(),
+                name: a.name().map(str::to_string),
+            })
+        })
         .collect()
 }
 
@@ -138,28 +185,83 @@ mod tests {
 
     #[test]
     fn cc_and_bcc_are_checked_deduplicated_and_ordered() {
-        let r = validate("mia@example.org", &list(&["Ben@Example.org, cy@example.net", " "]), &list(&["dee@example.com;ben@example.org"]), DOMAIN)
-            .unwrap();
+        let r = validate(
+            "mia@example.org",
+            &list(&["Ben@Example.org, cy@example.net", " "]),
+            &list(&["dee@example.com;ben@example.org"]),
+            DOMAIN,
+        )
+        .unwrap();
         assert_eq!(r.cc, ["ben@example.org", "cy@example.net"]);
-        assert_eq!(r.bcc, ["dee@example.com"], "an address already copied is not copied blind too");
-        assert_eq!(r.envelope().collect::<Vec<_>>(), ["mia@example.org", "ben@example.org", "cy@example.net", "dee@example.com"]);
-        let to_again = validate("mia@example.org", &list(&["MIA@example.org"]), &[], DOMAIN).unwrap();
-        assert!(to_again.cc.is_empty(), "the contact is not copied on their own email");
+        assert_eq!(
+            r.bcc,
+            ["dee@example.com"],
+            "an address already copied is not copied blind too"
+        );
+        assert_eq!(
+            r.envelope().collect::<Vec<_>>(),
+            [
+                "mia@example.org",
+                "ben@example.org",
+                "cy@example.net",
+                "dee@example.com"
+            ]
+        );
+        let to_again =
+            validate("mia@example.org", &list(&["MIA@example.org"]), &[], DOMAIN).unwrap();
+        assert!(
+            to_again.cc.is_empty(),
+            "the contact is not copied on their own email"
+        );
     }
 
     #[test]
     fn bad_addresses_are_refused_with_the_field_named() {
-        assert_eq!(validate("mia@example.org", &list(&["ben@"]), &[], DOMAIN), Err(CC_INVALID));
-        assert_eq!(validate("mia@example.org", &list(&["Ben <ben@example.org>"]), &[], DOMAIN), Err(CC_INVALID));
-        assert_eq!(validate("mia@example.org", &[], &list(&["not an address"]), DOMAIN), Err(BCC_INVALID));
-        assert_eq!(validate("mia@example.org", &list(&["a@b.c\r\nBcc: x@y.z"]), &[], DOMAIN), Err(CC_INVALID));
+        assert_eq!(
+            validate("mia@example.org", &list(&["ben@"]), &[], DOMAIN),
+            Err(CC_INVALID)
+        );
+        assert_eq!(
+            validate(
+                "mia@example.org",
+                &list(&["Ben <ben@example.org>"]),
+                &[],
+                DOMAIN
+            ),
+            Err(CC_INVALID)
+        );
+        assert_eq!(
+            validate("mia@example.org", &[], &list(&["not an address"]), DOMAIN),
+            Err(BCC_INVALID)
+        );
+        assert_eq!(
+            validate(
+                "mia@example.org",
+                &list(&["a@b.c\r\nBcc: x@y.z"]),
+                &[],
+                DOMAIN
+            ),
+            Err(CC_INVALID)
+        );
     }
 
     #[test]
     fn parleys_own_addresses_cannot_be_copied() {
-        for own in ["support@acme.inbound.example.com", "reply+c_1.abc@ACME.inbound.example.com", "x@inbound.example.com"] {
-            assert_eq!(validate("mia@example.org", &list(&[own]), &[], DOMAIN), Err(OWN_ADDRESS), "{own}");
-            assert_eq!(validate("mia@example.org", &[], &list(&[own]), DOMAIN), Err(OWN_ADDRESS), "{own}");
+        for own in [
+            "support@acme.inbound.example.com",
+            "reply+c_1.abc@ACME.inbound.example.com",
+            "x@inbound.example.com",
+        ] {
+            assert_eq!(
+                validate("mia@example.org", &list(&[own]), &[], DOMAIN),
+                Err(OWN_ADDRESS),
+                "{own}"
+            );
+            assert_eq!(
+                validate("mia@example.org", &[], &list(&[own]), DOMAIN),
+                Err(OWN_ADDRESS),
+                "{own}"
+            );
         }
         assert!(!is_own_address("x@notinbound.example.com", DOMAIN));
         assert!(!is_own_address("x@example.com", DOMAIN));
@@ -171,20 +273,43 @@ mod tests {
         let ok = validate("mia@example.org", &nine[..5], &nine[5..], DOMAIN).unwrap();
         assert_eq!(ok.envelope().count(), 10);
         let ten: Vec<String> = (0..10).map(|i| format!("p{i}@example.org")).collect();
-        assert_eq!(validate("mia@example.org", &ten[..5], &ten[5..], DOMAIN), Err(TOO_MANY_RECIPIENTS));
-        assert_eq!(validate("mia@example.org", &ten, &[], DOMAIN), Err(TOO_MANY_RECIPIENTS));
+        assert_eq!(
+            validate("mia@example.org", &ten[..5], &ten[5..], DOMAIN),
+            Err(TOO_MANY_RECIPIENTS)
+        );
+        assert_eq!(
+            validate("mia@example.org", &ten, &[], DOMAIN),
+            Err(TOO_MANY_RECIPIENTS)
+        );
         let mut repeated = nine.clone();
         repeated.extend(nine.iter().map(|a| a.to_uppercase()));
-        assert_eq!(validate("mia@example.org", &repeated, &[], DOMAIN).unwrap().cc.len(), 9, "repeats do not count twice");
+        assert_eq!(
+            validate("mia@example.org", &repeated, &[], DOMAIN)
+                .unwrap()
+                .cc
+                .len(),
+            9,
+            "repeats do not count twice"
+        );
         let huge = vec!["x@example.org,".repeat(100_000)];
-        assert_eq!(validate("mia@example.org", &huge, &[], DOMAIN).unwrap().cc, ["x@example.org"]);
+        assert_eq!(
+            validate("mia@example.org", &huge, &[], DOMAIN).unwrap().cc,
+            ["x@example.org"]
+        );
         let many: Vec<String> = (0..100_000).map(|i| format!("p{i}@example.org")).collect();
-        assert_eq!(validate("mia@example.org", &many, &[], DOMAIN), Err(TOO_MANY_RECIPIENTS), "stops at the eleventh");
+        assert_eq!(
+            validate("mia@example.org", &many, &[], DOMAIN),
+            Err(TOO_MANY_RECIPIENTS),
+            "stops at the eleventh"
+        );
     }
 
     #[test]
     fn inbound_cc_keeps_people_not_mailboxes_nor_the_sender() {
-        let p = |a: &str, n: Option<&str>| Participant { address: a.into(), name: n.map(String::from) };
+        let p = |a: &str, n: Option<&str>| Participant {
+            address: a.into(),
+            name: n.map(String::from),
+        };
         let cc = [
             p("Ben@Example.org", Some("Ben\r\nStone")),
             p("support@acme.inbound.example.com", None),
@@ -195,9 +320,14 @@ mod tests {
         ];
         assert_eq!(
             kept_cc(&cc, "mia@example.org", DOMAIN),
-            [p("ben@example.org", Some("Ben Stone")), p("cy@example.net", None)]
+            [
+                p("ben@example.org", Some("Ben Stone")),
+                p("cy@example.net", None)
+            ]
         );
-        let many: Vec<Participant> = (0..30).map(|i| p(&format!("p{i}@example.org"), None)).collect();
+        let many: Vec<Participant> = (0..30)
+            .map(|i| p(&format!("p{i}@example.org"), None))
+            .collect();
         assert_eq!(kept_cc(&many, "mia@example.org", DOMAIN).len(), MAX_KEPT_CC);
     }
 
@@ -207,13 +337,26 @@ mod tests {
         let raw = "From: Mia <mia@example.org>\r\nTo: help@acme.inbound.example.com\r\n\
                    Cc: \"Stone, Ben\" <ben@example.org>, =?UTF-8?Q?Zo=C3=AB?= <zoe@example.net>,\r\n \
                    team: dee@example.com, eve@example.com;, bare@example.org\r\nSubject: x\r\n\r\nHi\r\n";
-        let message = mail_parser::MessageParser::default().parse(raw.as_bytes()).unwrap();
+        let message = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .unwrap();
         let cc = cc_of(&message);
         let addresses: Vec<&str> = cc.iter().map(|p| p.address.as_str()).collect();
-        assert_eq!(addresses, ["ben@example.org", "zoe@example.net", "dee@example.com", "eve@example.com", "bare@example.org"]);
+        assert_eq!(
+            addresses,
+            [
+                "ben@example.org",
+                "zoe@example.net",
+                "dee@example.com",
+                "eve@example.com",
+                "bare@example.org"
+            ]
+        );
         assert_eq!(cc[0].name.as_deref(), Some("Stone, Ben"));
         assert_eq!(cc[1].name.as_deref(), Some("Zoë"));
-        let none = mail_parser::MessageParser::default().parse(b"From: a@b.c\r\nSubject: x\r\n\r\nHi".as_slice()).unwrap();
+        let none = mail_parser::MessageParser::default()
+            .parse(b"From: a@b.c\r\nSubject: x\r\n\r\nHi".as_slice())
+            .unwrap();
         assert!(cc_of(&none).is_empty());
     }
 }

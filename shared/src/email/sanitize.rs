@@ -18,7 +18,9 @@ use std::collections::HashSet;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 
 use super::html_fold;
 use super::html_text::limit_attributes;
@@ -28,21 +30,59 @@ pub const MAX_DEPTH: usize = 256;
 
 /// Elements that never have content.
 const VOID: &[&str] = &[
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input", "keygen", "link", "meta",
-    "param", "source", "track", "wbr",
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
+    "keygen", "link", "meta", "param", "source", "track", "wbr",
 ];
 /// Elements whose end tag may be left out: the tree builder closes them itself.
 const IMPLIED_END: &[&str] = &[
-    "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "tbody", "thead", "tfoot", "colgroup", "caption", "rb", "rt",
-    "rtc", "rp", "html", "head", "body",
+    "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "tbody", "thead", "tfoot",
+    "colgroup", "caption", "rb", "rt", "rtc", "rp", "html", "head", "body",
 ];
 /// Formatting elements: reopened after misnesting ("active formatting elements").
-const FORMATTING: &[&str] = &["a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"];
+const FORMATTING: &[&str] = &[
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
+];
 /// Start tags that close an open `<p>` and reopen no formatting.
 const BLOCKS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl", "fieldset", "figcaption",
-    "figure", "footer", "header", "hgroup", "main", "menu", "nav", "ol", "p", "section", "summary", "ul", "h1", "h2", "h3",
-    "h4", "h5", "h6", "pre", "listing", "form", "hr", "xmp", "plaintext", "li", "dd", "dt",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "header",
+    "hgroup",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "section",
+    "summary",
+    "ul",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "listing",
+    "form",
+    "hr",
+    "xmp",
+    "plaintext",
+    "li",
+    "dd",
+    "dt",
 ];
 /// Elements a search for an open `<p>` stops at (button scope).
 const P_SCOPE: &[&str] = &["table", "applet", "marquee", "object", "template", "button"];
@@ -90,16 +130,26 @@ impl Shape {
         if let Some(key) = &key {
             // Noah's ark: a fourth identical formatting element makes the first forgotten.
             let same = |k: &Option<String>| k.as_deref() == Some(key.as_str());
-            let listed = self.open.iter().filter(|o| o.listed && same(&o.key)).count() + self.closed_formatting.iter().filter(|k| *k == key).count();
+            let listed = self
+                .open
+                .iter()
+                .filter(|o| o.listed && same(&o.key))
+                .count()
+                + self.closed_formatting.iter().filter(|k| *k == key).count();
             if listed >= 3 {
                 if let Some(at) = self.closed_formatting.iter().position(|k| k == key) {
                     self.closed_formatting.remove(at);
-                } else if let Some(first) = self.open.iter_mut().find(|o| o.listed && same(&o.key)) {
+                } else if let Some(first) = self.open.iter_mut().find(|o| o.listed && same(&o.key))
+                {
                     first.listed = false;
                 }
             }
         }
-        self.open.push(Open { name: name.to_string(), listed: key.is_some(), key });
+        self.open.push(Open {
+            name: name.to_string(),
+            listed: key.is_some(),
+            key,
+        });
         self.too_deep |= self.open.len() > MAX_DEPTH;
     }
 
@@ -127,10 +177,14 @@ impl Shape {
             if let Some(at) = self.open.iter().rposition(|o| o.listed && o.name == "a") {
                 self.pop_to(at);
             }
-            self.closed_formatting.retain(|k| k.split(' ').next() != Some("a"));
+            self.closed_formatting
+                .retain(|k| k.split(' ').next() != Some("a"));
         }
         if BLOCKS.contains(&name) {
-            let p = self.open.iter().rposition(|o| o.name == "p" || P_SCOPE.contains(&o.name.as_str()));
+            let p = self
+                .open
+                .iter()
+                .rposition(|o| o.name == "p" || P_SCOPE.contains(&o.name.as_str()));
             if let Some(at) = p.filter(|&at| self.open[at].name == "p") {
                 self.pop_to(at);
             }
@@ -154,7 +208,11 @@ impl Shape {
     }
 
     fn end(&mut self, name: &str) {
-        if let Some(at) = self.closed_formatting.iter().rposition(|k| k.split(' ').next() == Some(name)) {
+        if let Some(at) = self
+            .closed_formatting
+            .iter()
+            .rposition(|k| k.split(' ').next() == Some(name))
+        {
             self.closed_formatting.remove(at);
         } else if let Some(at) = self.open.iter().rposition(|o| o.name == name) {
             self.pop_to(at);
@@ -212,21 +270,31 @@ mod tests {
     #[test]
     fn ordinary_mail_html_is_sanitised() {
         let clean = html("<p>Hi <b>team</b><script>x()</script><a href=\"javascript:x\" onclick=\"y\">l</a><img src=\"t\"><p>two").unwrap();
-        assert_eq!(clean, "<p>Hi <b>team</b><a rel=\"noopener noreferrer nofollow\">l</a></p><p>two</p>");
+        assert_eq!(
+            clean,
+            "<p>Hi <b>team</b><a rel=\"noopener noreferrer nofollow\">l</a></p><p>two</p>"
+        );
     }
 
     #[test]
     fn sloppy_but_common_html_is_still_rendered() {
         let sloppy = "<table><tr><td>a<td>b<tr><td>c</table><ul><li>x<li>y</ul><p>one<p>two<br><b><i>z</b></i></font>";
         assert!(html(&sloppy.repeat(200)).is_some());
-        let nested = format!("{}x{}", "<div><blockquote>".repeat(60), "</blockquote></div>".repeat(60));
+        let nested = format!(
+            "{}x{}",
+            "<div><blockquote>".repeat(60),
+            "</blockquote></div>".repeat(60)
+        );
         assert!(html(&nested).is_some(), "120 levels of forwarded history");
     }
 
     #[test]
     fn unclosed_formatting_in_every_paragraph_is_rendered() {
         assert!(html(&"<p><font face=\"Arial\"><b>Dear customer,</p>".repeat(2_000)).is_some());
-        assert!(html(&"<div></div><p>x</p>".repeat(10_000)).is_some(), "many siblings are fine");
+        assert!(
+            html(&"<div></div><p>x</p>".repeat(10_000)).is_some(),
+            "many siblings are fine"
+        );
     }
 
     #[test]
@@ -234,7 +302,13 @@ mod tests {
         assert_eq!(html(&"<div>".repeat(MAX_DEPTH + 1)), None);
         assert_eq!(html(&"<b>x".repeat(MAX_DEPTH + 1)), None);
         assert_eq!(html(&"<a><p><b></a></p>x".repeat(2 * MAX_DEPTH)), None);
-        let distinct: String = (0..=MAX_DEPTH).map(|i| format!("<p><b id={i}>x</p>")).collect();
-        assert_eq!(html(&distinct), None, "each paragraph would reopen every earlier <b>");
+        let distinct: String = (0..=MAX_DEPTH)
+            .map(|i| format!("<p><b id={i}>x</p>"))
+            .collect();
+        assert_eq!(
+            html(&distinct),
+            None,
+            "each paragraph would reopen every earlier <b>"
+        );
     }
 }

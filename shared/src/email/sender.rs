@@ -75,9 +75,18 @@ pub struct Sender {
 
 impl Sender {
     /// Checks the From address against the envelope sender and the headers.
-    pub fn check<'a>(from_email: &str, envelope_from: &str, headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let envelope = envelope_from.trim().trim_start_matches('<').trim_end_matches('>');
-        let checked = envelope.rsplit_once('@').map(|(local, domain)| (local, clean_domain(domain)));
+    pub fn check<'a>(
+        from_email: &str,
+        envelope_from: &str,
+        headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        let envelope = envelope_from
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>');
+        let checked = envelope
+            .rsplit_once('@')
+            .map(|(local, domain)| (local, clean_domain(domain)));
         let (envelope_domain, forwarded_by) = match &checked {
             Some((local, domain)) => match unwrap_srs(local) {
                 Some((original, _)) => (Some(original), Some(domain.clone())),
@@ -85,23 +94,37 @@ impl Sender {
             },
             None => (None, None),
         };
-        let from_domain = from_email.rsplit_once('@').map(|(_, d)| clean_domain(d)).filter(|d| !d.is_empty());
+        let from_domain = from_email
+            .rsplit_once('@')
+            .map(|(_, d)| clean_domain(d))
+            .filter(|d| !d.is_empty());
         let aligned = match (&from_domain, &checked) {
             (Some(from), Some((_, envelope))) => same_registered_domain(from, envelope),
             _ => false,
         };
-        Sender { aligned, from_domain, envelope_domain, forwarded_by, authentication: authentication(headers) }
+        Sender {
+            aligned,
+            from_domain,
+            envelope_domain,
+            forwarded_by,
+            authentication: authentication(headers),
+        }
     }
 
     /// The positive result the receiving server computed that backs the From, if any.
     pub fn verified_by(&self) -> Option<VerifiedBy> {
         let a = &self.authentication;
         let from = self.from_domain.as_deref()?;
-        let stated = |domain: &Option<String>, ok: &dyn Fn(&str) -> bool| domain.as_deref().map_or(true, ok);
+        let stated =
+            |domain: &Option<String>, ok: &dyn Fn(&str) -> bool| domain.as_deref().map_or(true, ok);
         if a.dmarc == Some(Verdict::Pass) && stated(&a.dmarc_domain, &|d| d == from) {
             return Some(VerifiedBy::Dmarc);
         }
-        if a.dmarc != Some(Verdict::Fail) && a.spf == Some(Verdict::Pass) && self.aligned && stated(&a.spf_domain, &|d| same_registered_domain(d, from)) {
+        if a.dmarc != Some(Verdict::Fail)
+            && a.spf == Some(Verdict::Pass)
+            && self.aligned
+            && stated(&a.spf_domain, &|d| same_registered_domain(d, from))
+        {
             return Some(VerifiedBy::Spf);
         }
         None
@@ -154,15 +177,23 @@ fn clean_domain(domain: &str) -> String {
 /// (`SRS0=HHH=TT=domain=local`, `SRS1=HHH=forwarder==HHH=TT=domain=local`).
 pub fn unwrap_srs(local: &str) -> Option<(String, String)> {
     let tag = local.get(..4)?.to_ascii_uppercase();
-    let rest = local.get(5..).filter(|_| matches!(local.as_bytes()[4], b'=' | b'+' | b'-'))?;
+    let rest = local
+        .get(5..)
+        .filter(|_| matches!(local.as_bytes()[4], b'=' | b'+' | b'-'))?;
     let srs0 = match tag.as_str() {
         "SRS0" => rest,
         "SRS1" => rest.split_once("==")?.1,
         _ => return None,
     };
     let mut fields = srs0.splitn(4, '=');
-    let (_hash, _time, domain, original_local) = (fields.next()?, fields.next()?, fields.next()?, fields.next()?);
-    (!domain.is_empty() && !original_local.is_empty()).then(|| (clean_domain(domain), original_local.to_string()))
+    let (_hash, _time, domain, original_local) = (
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+    );
+    (!domain.is_empty() && !original_local.is_empty())
+        .then(|| (clean_domain(domain), original_local.to_string()))
 }
 
 /// The registered (organizational) domain: one label under the public suffix.
@@ -200,12 +231,19 @@ pub fn authentication<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>)
         (None, Some(v)) => ("authentication-results", v),
         (None, None) => return Authentication::default(),
     };
-    let mut found = Authentication { header: Some(header), ..Authentication::default() };
+    let mut found = Authentication {
+        header: Some(header),
+        ..Authentication::default()
+    };
     for clause in without_comments(value).split(';') {
-        let Some((method, rest)) = clause.trim().split_once('=') else { continue };
+        let Some((method, rest)) = clause.trim().split_once('=') else {
+            continue;
+        };
         let mut words = rest.split_whitespace();
         let mut no_domain = None;
-        let verdict = words.next().and_then(|r| Verdict::parse(&r.to_ascii_lowercase()));
+        let verdict = words
+            .next()
+            .and_then(|r| Verdict::parse(&r.to_ascii_lowercase()));
         let (slot, domain, property) = match method.trim().to_ascii_lowercase().as_str() {
             "dmarc" => (&mut found.dmarc, &mut found.dmarc_domain, "header.from"),
             "spf" => (&mut found.spf, &mut found.spf_domain, "smtp.mailfrom"),
@@ -257,11 +295,26 @@ mod tests {
     #[test]
     fn the_same_registered_domain_is_aligned() {
         assert!(check("mia@example.org", "mia@example.org").aligned);
-        assert!(check("mia@example.org", "<bounces+123@Mail.Example.ORG.>").aligned, "subdomain of the From domain");
-        assert!(check("mia@news.example.co.uk", "b@example.co.uk").aligned, "parent under a two-label suffix");
-        assert!(!check("mia@a.co.uk", "b@b.co.uk").aligned, "siblings under a public suffix");
-        assert!(!check("mia@alice.github.io", "x@eve.github.io").aligned, "private suffixes count too");
-        assert!(!check("mia@example.org", "sender@evil.example").aligned, "different domain");
+        assert!(
+            check("mia@example.org", "<bounces+123@Mail.Example.ORG.>").aligned,
+            "subdomain of the From domain"
+        );
+        assert!(
+            check("mia@news.example.co.uk", "b@example.co.uk").aligned,
+            "parent under a two-label suffix"
+        );
+        assert!(
+            !check("mia@a.co.uk", "b@b.co.uk").aligned,
+            "siblings under a public suffix"
+        );
+        assert!(
+            !check("mia@alice.github.io", "x@eve.github.io").aligned,
+            "private suffixes count too"
+        );
+        assert!(
+            !check("mia@example.org", "sender@evil.example").aligned,
+            "different domain"
+        );
         assert!(!check("mia@example.org", "sender@example.org.evil.example").aligned);
     }
 
@@ -276,17 +329,38 @@ mod tests {
 
     #[test]
     fn srs_names_the_original_sender_but_aligns_on_the_forwarder() {
-        let srs0 = check("mia@example.org", "SRS0=HHH=TT=example.org=mia@forwarder.example.net");
+        let srs0 = check(
+            "mia@example.org",
+            "SRS0=HHH=TT=example.org=mia@forwarder.example.net",
+        );
         assert!(!srs0.aligned, "SPF checked the forwarder, not example.org");
         assert_eq!(srs0.envelope_domain.as_deref(), Some("example.org"));
         assert_eq!(srs0.forwarded_by.as_deref(), Some("forwarder.example.net"));
-        let srs1 = check("mia@example.org", "srs1+HHH=first.example==HHH=TT=Example.org=mia=x@second.example");
+        let srs1 = check(
+            "mia@example.org",
+            "srs1+HHH=first.example==HHH=TT=Example.org=mia=x@second.example",
+        );
         assert!(!srs1.aligned);
         assert_eq!(srs1.envelope_domain.as_deref(), Some("example.org"));
-        assert_eq!(unwrap_srs("SRS1=HHH=first.example==HHH=TT=example.org=mia=x"), Some(("example.org".into(), "mia=x".into())));
-        assert!(check("mia@forwarder.example.net", "SRS0=HHH=TT=evil.example=mia@forwarder.example.net").aligned);
-        let broken = check("mia@forwarder.example.net", "SRS0=broken@forwarder.example.net");
-        assert!(broken.aligned && broken.forwarded_by.is_none(), "a broken SRS local part is only a local part");
+        assert_eq!(
+            unwrap_srs("SRS1=HHH=first.example==HHH=TT=example.org=mia=x"),
+            Some(("example.org".into(), "mia=x".into()))
+        );
+        assert!(
+            check(
+                "mia@forwarder.example.net",
+                "SRS0=HHH=TT=evil.example=mia@forwarder.example.net"
+            )
+            .aligned
+        );
+        let broken = check(
+            "mia@forwarder.example.net",
+            "SRS0=broken@forwarder.example.net",
+        );
+        assert!(
+            broken.aligned && broken.forwarded_by.is_none(),
+            "a broken SRS local part is only a local part"
+        );
         assert_eq!(unwrap_srs("SRS0"), None);
         assert_eq!(unwrap_srs("SRS0=a=b=="), None);
         assert_eq!(unwrap_srs("srs2=a=b=c=d"), None);
@@ -309,11 +383,23 @@ mod tests {
             spf_domain: Some("x".into()),
         };
         assert_eq!(auth, expected);
-        let plain = authentication([("authentication-results", "mx; SPF=Pass smtp.mailfrom=a@B.example.; dkim=none; dkim=pass")]);
-        assert_eq!((plain.spf, plain.dkim, plain.dmarc), (Some(Verdict::Pass), Some(Verdict::None), None));
+        let plain = authentication([(
+            "authentication-results",
+            "mx; SPF=Pass smtp.mailfrom=a@B.example.; dkim=none; dkim=pass",
+        )]);
+        assert_eq!(
+            (plain.spf, plain.dkim, plain.dmarc),
+            (Some(Verdict::Pass), Some(Verdict::None), None)
+        );
         assert_eq!(plain.spf_domain.as_deref(), Some("b.example"));
-        assert_eq!(authentication([("Subject", "dmarc=pass")]), Authentication::default());
-        assert_eq!(authentication([("Authentication-Results", "mx; dmarc=maybe; (spf=pass")]).dmarc, None);
+        assert_eq!(
+            authentication([("Subject", "dmarc=pass")]),
+            Authentication::default()
+        );
+        assert_eq!(
+            authentication([("Authentication-Results", "mx; dmarc=maybe; (spf=pass")]).dmarc,
+            None
+        );
     }
 
     fn received(from: &str, envelope: &str, results: &str) -> Sender {
@@ -326,36 +412,126 @@ mod tests {
         let srs = "SRS0=HHH=TT=example.org=mia@forwarder.example.net";
         let cases: &[(&str, &str, &str, Option<VerifiedBy>)] = &[
             ("mia@example.org", "mia@example.org", "", None),
-            ("mia@example.org", "mia@example.org", "i=1; mx; spf=pass smtp.mailfrom=mia@example.org", Some(VerifiedBy::Spf)),
-            ("mia@example.org", "b@mail.example.org", "i=1; mx; spf=pass smtp.mailfrom=mail.example.org", Some(VerifiedBy::Spf)),
-            ("mia@example.org", "mia@example.org", "i=1; mx; spf=pass", Some(VerifiedBy::Spf)),
-            ("mia@example.org", "mia@example.org", "i=1; mx; spf=fail smtp.mailfrom=mia@example.org", None),
-            ("mia@example.org", "mia@example.org", "i=1; mx; spf=softfail smtp.mailfrom=mia@example.org", None),
-            ("mia@example.org", "mia@example.org", "i=1; mx; spf=permerror smtp.mailfrom=mia@example.org", None),
-            ("mia@example.org", "mia@example.org", "i=1; mx; spf=neutral; dkim=pass header.d=example.org", None),
-            ("mia@example.org", "mia@example.org", "i=1; mx; spf=pass smtp.mailfrom=x@evil.example", None),
-            ("mia@example.org", "mia@example.org", "i=1; mx; dmarc=fail header.from=example.org; spf=pass", None),
-            ("mia@example.org", "x@evil.example", "i=1; mx; spf=pass smtp.mailfrom=x@evil.example", None),
-            ("mia@example.org", "x@evil.example", "i=1; mx; dmarc=pass header.from=example.org", Some(VerifiedBy::Dmarc)),
-            ("mia@example.org", "x@evil.example", "i=1; mx; dmarc=pass", Some(VerifiedBy::Dmarc)),
-            ("mia@example.org", "x@evil.example", "i=1; mx; dmarc=pass header.from=evil.example", None),
-            ("mia@example.org", srs, "i=1; mx; spf=pass smtp.mailfrom=forwarder.example.net", None),
+            (
+                "mia@example.org",
+                "mia@example.org",
+                "i=1; mx; spf=pass smtp.mailfrom=mia@example.org",
+                Some(VerifiedBy::Spf),
+            ),
+            (
+                "mia@example.org",
+                "b@mail.example.org",
+                "i=1; mx; spf=pass smtp.mailfrom=mail.example.org",
+                Some(VerifiedBy::Spf),
+            ),
+            (
+                "mia@example.org",
+                "mia@example.org",
+                "i=1; mx; spf=pass",
+                Some(VerifiedBy::Spf),
+            ),
+            (
+                "mia@example.org",
+                "mia@example.org",
+                "i=1; mx; spf=fail smtp.mailfrom=mia@example.org",
+                None,
+            ),
+            (
+                "mia@example.org",
+                "mia@example.org",
+                "i=1; mx; spf=softfail smtp.mailfrom=mia@example.org",
+                None,
+            ),
+            (
+                "mia@example.org",
+                "mia@example.org",
+                "i=1; mx; spf=permerror smtp.mailfrom=mia@example.org",
+                None,
+            ),
+            (
+                "mia@example.org",
+                "mia@example.org",
+                "i=1; mx; spf=neutral; dkim=pass header.d=example.org",
+                None,
+            ),
+            (
+                "mia@example.org",
+                "mia@example.org",
+                "i=1; mx; spf=pass smtp.mailfrom=x@evil.example",
+                None,
+            ),
+            (
+                "mia@example.org",
+                "mia@example.org",
+                "i=1; mx; dmarc=fail header.from=example.org; spf=pass",
+                None,
+            ),
+            (
+                "mia@example.org",
+                "x@evil.example",
+                "i=1; mx; spf=pass smtp.mailfrom=x@evil.example",
+                None,
+            ),
+            (
+                "mia@example.org",
+                "x@evil.example",
+                "i=1; mx; dmarc=pass header.from=example.org",
+                Some(VerifiedBy::Dmarc),
+            ),
+            (
+                "mia@example.org",
+                "x@evil.example",
+                "i=1; mx; dmarc=pass",
+                Some(VerifiedBy::Dmarc),
+            ),
+            (
+                "mia@example.org",
+                "x@evil.example",
+                "i=1; mx; dmarc=pass header.from=evil.example",
+                None,
+            ),
+            (
+                "mia@example.org",
+                srs,
+                "i=1; mx; spf=pass smtp.mailfrom=forwarder.example.net",
+                None,
+            ),
             ("mia@example.org", srs, "", None),
-            ("mia@example.org", srs, "i=1; mx; arc=pass; dmarc=pass header.from=example.org", Some(VerifiedBy::Dmarc)),
+            (
+                "mia@example.org",
+                srs,
+                "i=1; mx; arc=pass; dmarc=pass header.from=example.org",
+                Some(VerifiedBy::Dmarc),
+            ),
             ("mia@example.org", "", "i=1; mx; spf=pass", None),
         ];
         for (from, envelope, results, by) in cases {
-            let sender = if results.is_empty() { check(from, envelope) } else { received(from, envelope, results) };
-            assert_eq!(sender.verified_by(), *by, "{from} via {envelope:?}: {results:?}");
+            let sender = if results.is_empty() {
+                check(from, envelope)
+            } else {
+                received(from, envelope, results)
+            };
+            assert_eq!(
+                sender.verified_by(),
+                *by,
+                "{from} via {envelope:?}: {results:?}"
+            );
         }
     }
 
     #[test]
     fn dmarc_failure_or_misalignment_is_unverified() {
-        let failing = Sender::check("mia@example.org", "mia@example.org", [("Authentication-Results", "mx; dmarc=fail")]);
+        let failing = Sender::check(
+            "mia@example.org",
+            "mia@example.org",
+            [("Authentication-Results", "mx; dmarc=fail")],
+        );
         assert!(failing.aligned && !failing.verified());
         assert!(!check("mia@example.org", "x@evil.example").verified());
-        assert!(!check("mia@example.org", "mia@example.org").verified(), "aligned, but nothing passed");
+        assert!(
+            !check("mia@example.org", "mia@example.org").verified(),
+            "aligned, but nothing passed"
+        );
         let json = failing.to_json();
         assert_eq!(json["authentication"]["dmarc"], "fail");
         assert_eq!(json["envelope_domain"], "example.org");

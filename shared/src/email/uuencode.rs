@@ -44,7 +44,10 @@ pub fn extract(text: &str) -> (std::borrow::Cow<'_, str>, Vec<UuFile>) {
             lines.next();
         }
         if ended {
-            files.push(UuFile { name: name.to_string(), bytes });
+            files.push(UuFile {
+                name: name.to_string(),
+                bytes,
+            });
         } else {
             block.iter().for_each(|l| kept.push_str(l));
         }
@@ -63,7 +66,9 @@ fn begin_name(line: &str) -> Option<&str> {
 /// Decodes one uuencoded line into `out`; false when it is not one.
 fn decode_line(line: &str, out: &mut Vec<u8>) -> bool {
     let b = line.as_bytes();
-    let Some(&first) = b.first() else { return false };
+    let Some(&first) = b.first() else {
+        return false;
+    };
     if !(b' '..=b'`').contains(&first) {
         return false;
     }
@@ -92,12 +97,22 @@ mod tests {
         let text = "Here it is.\n\nbegin 644 hello.txt\n.2&5L;&\\L('=O<FQD(0H`\n`\nend\nBye.\n";
         let (kept, files) = extract(text);
         assert_eq!(kept, "Here it is.\n\nBye.\n");
-        assert_eq!(files, [UuFile { name: "hello.txt".into(), bytes: b"Hello, world!\n".to_vec() }]);
+        assert_eq!(
+            files,
+            [UuFile {
+                name: "hello.txt".into(),
+                bytes: b"Hello, world!\n".to_vec()
+            }]
+        );
     }
 
     #[test]
     fn text_that_only_looks_like_it_stays() {
-        for text in ["begin 644 x\nnot uuencode at all\nend\n", "begin 644 x\n#0V%T\n", "begin at 9 tomorrow\n"] {
+        for text in [
+            "begin 644 x\nnot uuencode at all\nend\n",
+            "begin 644 x\n#0V%T\n",
+            "begin at 9 tomorrow\n",
+        ] {
             let (kept, files) = extract(text);
             assert_eq!(kept, text);
             assert!(files.is_empty());

@@ -39,23 +39,43 @@ pub enum Action<I> {
     /// The browser is back online.
     Online,
     /// The visitor sends the composer's text; `client_id` and `now` are fresh.
-    Submit { text: String, client_id: String, now: f64 },
+    Submit {
+        text: String,
+        client_id: String,
+        now: f64,
+    },
     /// The visitor retries a failed send.
     Retry(String),
     /// The visitor submits the Form step with these values.
     SubmitForm(Values),
     /// The worker created a visitor (`None`: it could not).
-    Created { generation: u32, token: Option<String> },
+    Created {
+        generation: u32,
+        token: Option<String>,
+    },
     /// The worker answered an identify (`Err`: why it refused).
-    Identified { generation: u32, answer: Result<VisitorState, String> },
+    Identified {
+        generation: u32,
+        answer: Result<VisitorState, String>,
+    },
     /// The worker sent the stored messages asked for, what it knows of the
     /// visitor, and when an agent last read the thread (ms, 0 never)
     /// (`Err`: the HTTP status, 0 offline).
-    Loaded { generation: u32, answer: Result<(Vec<Line>, VisitorState, f64), u16> },
+    Loaded {
+        generation: u32,
+        answer: Result<(Vec<Line>, VisitorState, f64), u16>,
+    },
     /// The worker answered a send (`Err`: the HTTP status, 0 offline).
-    Sent { generation: u32, client_id: String, answer: Result<Line, u16> },
+    Sent {
+        generation: u32,
+        client_id: String,
+        answer: Result<Line, u16>,
+    },
     /// The worker answered the Form step.
-    FormAnswered { generation: u32, answer: Result<VisitorState, FormRefusal> },
+    FormAnswered {
+        generation: u32,
+        answer: Result<VisitorState, FormRefusal>,
+    },
 }
 
 /// Something the bridge must do for the state: a request, the cookie, the host page.
@@ -64,13 +84,30 @@ pub enum Effect<I> {
     /// Create a visitor.
     CreateVisitor { generation: u32 },
     /// Send the host page's identify.
-    Identify { generation: u32, token: String, identity: I },
+    Identify {
+        generation: u32,
+        token: String,
+        identity: I,
+    },
     /// Fetch the stored messages numbered after `after`, and what is known of the visitor.
-    Load { generation: u32, token: String, after: u64 },
+    Load {
+        generation: u32,
+        token: String,
+        after: u64,
+    },
     /// Send one message.
-    Send { generation: u32, token: String, client_id: String, body: String },
+    Send {
+        generation: u32,
+        token: String,
+        client_id: String,
+        body: String,
+    },
     /// Send the Form step's answer.
-    SubmitForm { generation: u32, token: String, answer: Answer },
+    SubmitForm {
+        generation: u32,
+        token: String,
+        answer: Answer,
+    },
     /// Keep the visitor token in the cookie (another 30 days).
     StoreToken(String),
     /// Forget the visitor token.

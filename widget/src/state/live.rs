@@ -93,7 +93,10 @@ impl<I> State<I> {
             (false, Sock::Off) | (true, _) => {}
             (false, _) => {
                 self.effects.push(Effect::Disconnect);
-                self.link = Link { typing_rev: self.link.typing_rev, ..Link::default() };
+                self.link = Link {
+                    typing_rev: self.link.typing_rev,
+                    ..Link::default()
+                };
                 self.typing = None;
             }
         }
@@ -110,7 +113,8 @@ impl<I> State<I> {
     fn wait(&mut self, ms: u32) {
         self.link.sock = Sock::Waiting;
         self.link.epoch = self.link.epoch.wrapping_add(1);
-        self.effects.push(Effect::After(ms, Timer::Link(self.link.epoch)));
+        self.effects
+            .push(Effect::After(ms, Timer::Link(self.link.epoch)));
     }
 
     /// The socket opened: catch up on what came while it was not.
@@ -184,7 +188,10 @@ impl<I> State<I> {
             Push::Typing(name) => {
                 self.link.typing_rev = self.link.typing_rev.wrapping_add(1);
                 if name.is_some() {
-                    self.effects.push(Effect::After(TYPING_SHOW_MS, Timer::Typing(self.link.typing_rev)));
+                    self.effects.push(Effect::After(
+                        TYPING_SHOW_MS,
+                        Timer::Typing(self.link.typing_rev),
+                    ));
                 }
                 self.typing = name;
             }
@@ -226,7 +233,8 @@ impl<I> State<I> {
         } else if !self.link.due && self.heard() {
             self.link.due = true;
             let wait = f64::from(TYPING_SEND_MS) - (now - self.link.said_at);
-            self.effects.push(Effect::After(wait as u32, Timer::TypingSend));
+            self.effects
+                .push(Effect::After(wait as u32, Timer::TypingSend));
         }
     }
 

@@ -1,8 +1,8 @@
 //! What Settings receives: sites, the widget, the chatbot, the email channel,
 //! automations, tracking and API keys.
 
-use serde::Serialize;
 use crate::agent::KeyRole;
+use serde::Serialize;
 
 use crate::automation::{DeliveryState, Event};
 use crate::identity::IdentityMode;

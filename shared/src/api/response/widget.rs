@@ -192,7 +192,11 @@ impl VisitorMessage {
             author_name: message.author_name.clone(),
             body: text_with_files(&message.body, &attachments),
             created_at: message.created_at,
-            state: if message.delivery_status == Some(DeliveryStatus::Failed) { DeliveryStatus::Failed } else { DeliveryStatus::Sent },
+            state: if message.delivery_status == Some(DeliveryStatus::Failed) {
+                DeliveryStatus::Failed
+            } else {
+                DeliveryStatus::Sent
+            },
             seq: message.seq,
             attachments,
         }
@@ -204,13 +208,25 @@ mod tests {
     use super::*;
 
     fn file(name: &str) -> VisitorFile {
-        VisitorFile { id: "at_1".into(), filename: name.into(), content_type: "image/png".into(), size: 1 }
+        VisitorFile {
+            id: "at_1".into(),
+            filename: name.into(),
+            content_type: "image/png".into(),
+            size: 1,
+        }
     }
 
     #[test]
     fn files_are_named_in_the_text_the_widget_shows() {
         assert_eq!(text_with_files("hello", &[]), "hello");
-        assert_eq!(text_with_files("écran.png", &[file("écran.png")]), "📎 écran.png", "a file sent alone, once");
-        assert_eq!(text_with_files("Here it is", &[file("a.pdf"), file("b.png")]), "Here it is\n📎 a.pdf\n📎 b.png");
+        assert_eq!(
+            text_with_files("écran.png", &[file("écran.png")]),
+            "📎 écran.png",
+            "a file sent alone, once"
+        );
+        assert_eq!(
+            text_with_files("Here it is", &[file("a.pdf"), file("b.png")]),
+            "Here it is\n📎 a.pdf\n📎 b.png"
+        );
     }
 }
