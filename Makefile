@@ -19,7 +19,7 @@ FACADE_OUT := www/loader.js
 FILES_OUT := www/widget/files.js
 WORKER_OUT := edge/build/index_bg.wasm
 
-.PHONY: dev test setup setup-browser build unit e2e bench deploy clean
+.PHONY: dev test setup setup-browser build lint unit e2e bench deploy clean
 
 ## dev: install, build, migrate + seed local D1, run the worker on 127.0.0.1:$(PORT)
 dev: setup build
@@ -67,7 +67,17 @@ $(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml
 	cd edge && WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(CURDIR)/node_modules/.bin/esbuild" worker-build --release
 	@touch $@
 
-unit:
+# Style and docs are checked like tests: formatting, every clippy warning
+# (host targets for shared and the widget's tests; wasm32 for the worker and
+# the widget as shipped) and rustdoc's, private items included.
+lint:
+	cargo fmt --all --check
+	cargo clippy -p shared -p widget --all-targets --all-features -- -D warnings
+	cargo clippy -p edge -p widget --target wasm32-unknown-unknown -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --document-private-items -p shared --all-features
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --document-private-items -p edge -p widget --target wasm32-unknown-unknown
+
+unit: lint
 	cargo test -p shared --features mail,serde
 	cargo test -p widget
 	node_modules/.bin/tsc -p tsconfig.inbox.json

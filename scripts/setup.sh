@@ -29,6 +29,13 @@ if command -v rustup >/dev/null 2>&1; then
     timeout 300 rustup target add wasm32-unknown-unknown \
       || die "could not add the wasm32 target; see README, 'Building without rustup downloads'"
   fi
+  # make lint: formatting and clippy.
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed | grep -q "^$component"; then
+      say "adding the $component component"
+      timeout 300 rustup component add "$component" || die "could not add $component"
+    fi
+  done
 else
   rustc --print target-list | grep -qx wasm32-unknown-unknown || die "rustc cannot target wasm32-unknown-unknown"
 fi

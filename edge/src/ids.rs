@@ -14,13 +14,13 @@ pub fn new_id(prefix: &str) -> String {
     let mut id = String::with_capacity(prefix.len() + 33);
     id.push_str(prefix);
     id.push('_');
-    id.push_str(&hex::encode(&random::<16>()));
+    id.push_str(&hex::encode(random::<16>()));
     id
 }
 
 /// A new 256-bit secret in hex, for tokens whose hash is stored.
 pub fn new_secret() -> String {
-    hex::encode(&random::<32>())
+    hex::encode(random::<32>())
 }
 
 /// Milliseconds since the Unix epoch, now.

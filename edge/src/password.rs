@@ -77,7 +77,7 @@ pub async fn hash(password: &str) -> ApiResult<Stored> {
     let derived = derive(password, &salt, ITERATIONS).await?;
     Ok(Stored {
         hash: hex::encode(&derived),
-        salt: hex::encode(&salt),
+        salt: hex::encode(salt),
         iterations: ITERATIONS,
     })
 }

@@ -177,7 +177,7 @@ impl Cursor {
         let (payload, check) = cursor.split_at(cursor.len() - CHECK_HEX);
         let text = String::from_utf8(crate::hex::decode(payload).ok()?).ok()?;
         if !crate::digest::same(
-            crate::digest::sha256_hex(text.as_bytes())[..CHECK_HEX].as_bytes(),
+            &crate::digest::sha256_hex(text.as_bytes()).as_bytes()[..CHECK_HEX],
             check.as_bytes(),
         ) {
             return None;

@@ -10,6 +10,10 @@
 //! are actions too), timers, the visitor cookie, and `parley:*` events for the host page.
 //! [`form`] holds the Form step's rules and field state.
 
+// The overview above links the crate's private modules: it is read with
+// `cargo doc --document-private-items` (`make unit`), where the links resolve.
+#![allow(rustdoc::private_intra_doc_links)]
+
 /// A small free-list allocator: the widget is single-threaded, and dlmalloc
 /// alone weighed about 6 KB of its wasm.
 #[cfg(target_arch = "wasm32")]

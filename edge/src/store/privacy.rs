@@ -74,13 +74,13 @@ impl Store {
                  v.claimed_phone, v.claimed_company, v.claimed_full_name, v.created_at, v.last_seen_at, \
                  mv.psid AS messenger_psid, mv.name AS messenger_name, mv.picture_url AS messenger_picture_url \
                  FROM visitors v LEFT JOIN messenger_visitors mv ON mv.visitor_id = v.id WHERE v.contact_id = ?1",
-                &[id.clone()],
+                std::slice::from_ref(&id),
             )
             .await?;
         let conversations = self
             .all::<Value>(
                 &format!("SELECT * FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"),
-                &[id.clone()],
+                std::slice::from_ref(&id),
             )
             .await?;
         let messages: Vec<shared::api::Message> = self
@@ -88,7 +88,7 @@ impl Store {
                 &format!(
                     "{MESSAGE_SELECT} WHERE m.id IN ({CONTACT_MESSAGES}) ORDER BY m.created_at"
                 ),
-                &[id.clone()],
+                std::slice::from_ref(&id),
             )
             .await?
             .into_iter()
@@ -97,7 +97,7 @@ impl Store {
         let attachments = self
             .all::<Value>(
                 &format!("SELECT id, message_id, filename, content_type, sniffed_type, size, sha256 FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"),
-                &[id.clone()],
+                std::slice::from_ref(&id),
             )
             .await?;
         let claims = self
@@ -113,7 +113,7 @@ impl Store {
                     "SELECT id, conversation_id, to_address, status, created_at, sent_at FROM transcripts \
                      WHERE conversation_id IN ({CONTACT_CONVERSATIONS}) ORDER BY created_at"
                 ),
-                &[id.clone()],
+                std::slice::from_ref(&id),
             )
             .await?;
         // Other people's email conversations that copy this contact's address.
@@ -178,7 +178,7 @@ impl Store {
                     "DELETE FROM automation_deliveries WHERE json_extract(payload, '$.contact.id') = ?1 \
                      OR json_extract(payload, '$.conversation.id') IN ({CONTACT_CONVERSATIONS})"
                 ),
-                &[id.clone()],
+                std::slice::from_ref(&id),
             )?,
             // Counted before they go: D1's changes would also count the search index's writes
             // (its triggers, and FTS5 flushing its pending terms during a later statement).
@@ -188,16 +188,16 @@ impl Store {
                        (SELECT COUNT(*) FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})) AS conversations, \
                        (SELECT COUNT(*) FROM visitors WHERE contact_id = ?1) AS visitors"
                 ),
-                &[id.clone()],
+                std::slice::from_ref(&id),
             )?,
-            self.prepare(&format!("DELETE FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"), &[id.clone()])?,
-            self.prepare(&format!("DELETE FROM messages WHERE id IN ({CONTACT_MESSAGES})"), &[id.clone()])?,
-            self.prepare(&format!("DELETE FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), &[id.clone()])?,
+            self.prepare(&format!("DELETE FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"), std::slice::from_ref(&id))?,
+            self.prepare(&format!("DELETE FROM messages WHERE id IN ({CONTACT_MESSAGES})"), std::slice::from_ref(&id))?,
+            self.prepare(&format!("DELETE FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
             self.prepare(
                 "DELETE FROM messenger_visitors WHERE visitor_id IN (SELECT id FROM visitors WHERE contact_id = ?1)",
-                &[id.clone()],
+                std::slice::from_ref(&id),
             )?,
-            self.prepare("DELETE FROM visitors WHERE contact_id = ?1", &[id.clone()])?,
+            self.prepare("DELETE FROM visitors WHERE contact_id = ?1", std::slice::from_ref(&id))?,
             self.prepare(
                 "UPDATE visitors SET claimed_email = NULL, claimed_phone = NULL, claimed_company = NULL, claimed_full_name = NULL \
                  WHERE claimed_email = ?2 AND site_id IN (SELECT id FROM sites WHERE account_id = ?1)",

@@ -4,7 +4,7 @@
 //! keeps the history one click away, without script.
 //!
 //! The fold starts where the text's fold starts: the quote containers and
-//! markers the text knows ([`quoting_of`]; a container counts only when
+//! markers the text knows (`quoting_of`; a container counts only when
 //! nothing but whitespace follows it, a marker makes everything after it
 //! history), Gmail's and Thunderbird's signature containers just above them,
 //! and what [`quote::split`] finds in the HTML's text (an attribution line

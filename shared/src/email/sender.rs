@@ -116,7 +116,7 @@ impl Sender {
         let a = &self.authentication;
         let from = self.from_domain.as_deref()?;
         let stated =
-            |domain: &Option<String>, ok: &dyn Fn(&str) -> bool| domain.as_deref().map_or(true, ok);
+            |domain: &Option<String>, ok: &dyn Fn(&str) -> bool| domain.as_deref().is_none_or(ok);
         if a.dmarc == Some(Verdict::Pass) && stated(&a.dmarc_domain, &|d| d == from) {
             return Some(VerifiedBy::Dmarc);
         }
