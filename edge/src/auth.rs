@@ -7,9 +7,9 @@ use shared::visitor::{hash_secret, is_expired, VisitorToken, TOKEN_INVALID};
 use shared::Invalid;
 use worker::{Method, Request};
 
+use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{bearer, cookie, session_cookie_name};
-use crate::ids::now_ms;
 use crate::store::{AgentRow, Store, VisitorRow, LAST_USED_GRANULARITY_MS};
 
 /// The caller is not a signed-in agent.

@@ -14,7 +14,7 @@ use shared::automation::{
 };
 use worker::{Env, Fetch, Headers, Method, Queue, Request, RequestInit, RequestRedirect};
 
-use crate::ids::now_ms;
+use crate::clock::now_ms;
 use crate::secrets::SecretsKey;
 use crate::store::{Attempt, Store};
 

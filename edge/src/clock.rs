@@ -1,8 +1,14 @@
-//! Local time in a site's time zone, through the runtime's `Intl` (workerd
-//! carries ICU's time-zone data, so the worker needs no zone database of its own).
+//! The clock: now, and local time in a site's time zone through the
+//! runtime's `Intl` (workerd carries ICU's time-zone data, so the worker
+//! needs no zone database of its own).
 
 use js_sys::{Array, Date, Function, Intl, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> u64 {
+    worker::Date::now().as_millis()
+}
 
 /// Weekday (0 = Monday) and minute of the day (0 to 1439) at `now_ms` in the
 /// IANA `time_zone`; `None` if the zone is unknown.

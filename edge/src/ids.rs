@@ -1,4 +1,4 @@
-//! Random identifiers and secrets, and the clock.
+//! Random identifiers and secrets, and the named ids a write is given.
 
 use shared::hex;
 
@@ -23,7 +23,40 @@ pub fn new_secret() -> String {
     hex::encode(random::<32>())
 }
 
-/// Milliseconds since the Unix epoch, now.
-pub fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
+/// Fresh ids for the rows one write may create and the automation events it
+/// may record, each named for what it identifies (a write uses those it needs).
+#[derive(Debug)]
+pub struct NewIds {
+    /// For a contact, if one is created.
+    pub contact: String,
+    /// For a visitor, if one is created.
+    pub visitor: String,
+    /// For a conversation, if one is started.
+    pub conversation: String,
+    /// For the message.
+    pub message: String,
+    /// For the `contact.created` event.
+    pub contact_created: String,
+    /// For the `conversation.created` event.
+    pub conversation_created: String,
+    /// For the `message.created` event.
+    pub message_created: String,
+    /// For the `contact.entered_automation` event.
+    pub entered_automation: String,
+}
+
+impl NewIds {
+    /// A fresh id for every row and event.
+    pub fn fresh() -> Self {
+        Self {
+            contact: new_id("ct"),
+            visitor: new_id("v"),
+            conversation: new_id("c"),
+            message: new_id("m"),
+            contact_created: new_id("ev"),
+            conversation_created: new_id("ev"),
+            message_created: new_id("ev"),
+            entered_automation: new_id("ev"),
+        }
+    }
 }

@@ -14,7 +14,7 @@ use worker::{
 };
 
 use super::{keep_alive, relay, send_all, socket_identity, AgentSocket, Drop, Live};
-use crate::ids::now_ms;
+use crate::clock::now_ms;
 
 /// The close code of a socket whose credential ended (signed out, removed,
 /// revoked, expired): the inbox signs in again instead of reconnecting.

@@ -16,7 +16,7 @@ use worker::{
 };
 
 use super::{keep_alive, socket_identity, Live, VisitorSocket};
-use crate::ids::now_ms;
+use crate::clock::now_ms;
 
 /// The widgets of one shard of a site.
 #[durable_object(websocket)]

@@ -22,8 +22,9 @@ use worker::worker_sys::R2Bucket;
 use worker::{Bucket, Conditional, ForwardableEmailMessage};
 
 use super::mailboxes;
-use crate::ids::{new_id, now_ms};
-use crate::store::{EmailChannelRow, InboundEmail, NewIds, Store, Written};
+use crate::clock::now_ms;
+use crate::ids::{new_id, NewIds};
+use crate::store::{EmailChannelRow, InboundEmail, Store, Written};
 use shared::email::parse::{parse, Mail};
 
 /// What the email handler needs from the deployment.
@@ -233,11 +234,7 @@ async fn store_kept(
     } else {
         Vec::new()
     };
-    let ids = NewIds {
-        contact: new_id("ct"),
-        conversation: new_id("c"),
-        message: new_id("m"),
-    };
+    let ids = NewIds::fresh();
     for _ in 0..2 {
         let inbound = InboundEmail {
             channel: &channel,

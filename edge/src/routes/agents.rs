@@ -10,9 +10,10 @@ use worker::Response;
 
 use super::Cx;
 use crate::auth;
+use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
-use crate::ids::{new_id, new_secret, now_ms};
+use crate::ids::{new_id, new_secret};
 use crate::live::Drop;
 
 /// Invitations are valid for a week.

@@ -8,9 +8,10 @@ use worker::Response;
 
 use super::Cx;
 use crate::auth;
+use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
-use crate::ids::{new_id, new_secret, now_ms};
+use crate::ids::{new_id, new_secret};
 use crate::store::{AgentRow, EventOf};
 
 /// What an automation's sealed secret is bound to: it opens for this automation only.

@@ -13,9 +13,9 @@ use worker::Response;
 
 use super::Cx;
 use crate::auth;
+use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
-use crate::ids::now_ms;
 use crate::store::{AgentRow, ChannelUpdate, EmailChannelRow, Store};
 
 /// Smallest and largest size limits an admin may set (25 MiB is Email Routing's own).

@@ -7,9 +7,9 @@ use worker::Response;
 
 use super::Cx;
 use crate::auth;
+use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
-use crate::ids::now_ms;
 use crate::store::Store;
 use shared::form::FormField;
 use shared::Invalid;

@@ -18,9 +18,10 @@ use worker::Response;
 
 use super::{App, Cx};
 use crate::auth;
+use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
-use crate::ids::{new_id, new_secret, now_ms};
+use crate::ids::{new_id, new_secret, NewIds};
 use crate::mail::outbound::{build, deliver, Delivery, Outgoing, OutgoingFile};
 use crate::store::{ContactLink, ConversationChange, SentEmail, Store, Updated};
 
@@ -554,10 +555,9 @@ pub async fn add_contact(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         tie: Tie::Agent,
         verified_for: None,
         form_submitted: false,
-        new_contact_id: &new_id("ct"),
+        ids: &NewIds::fresh(),
         source: ContactSource::Agent,
         automation: None,
-        event_ids: [&new_id("ev"), ""],
     };
     // Decided again inside the batch: a contact tied meanwhile (the visitor
     // answered the Form, say) is not replaced.

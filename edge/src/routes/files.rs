@@ -18,9 +18,10 @@ use worker::{Bucket, Conditional, FormEntry, Request, Response};
 use super::widget::VISITOR_BLOCKED;
 use super::Cx;
 use crate::auth;
+use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
-use crate::ids::{new_id, now_ms};
+use crate::ids::{new_id, NewIds};
 use crate::limits::Limit;
 use crate::store::{NewFile, Store, StoredFile, Written};
 
@@ -199,16 +200,14 @@ pub async fn upload(cx: &mut Cx<'_>) -> ApiResult<Response> {
         .collect();
 
     let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
-    let event_ids = [new_id("ev"), new_id("ev")];
     let new_file = file.as_new_file();
     let sent = store
         .send_visitor_message(
             &token,
-            [&new_id("c"), &new_id("m")],
+            &NewIds::fresh(),
             client_id,
             &file.filename,
             now_ms(),
-            [&event_ids[0], &event_ids[1]],
             Some((&new_id("at"), &visitor.site_id, &new_file)),
         )
         .await;

@@ -13,10 +13,11 @@ use worker::Response;
 
 use super::{App, Cx};
 use crate::auth;
+use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::graph;
 use crate::http::{json, read_json};
-use crate::ids::{new_id, new_secret, now_ms};
+use crate::ids::{new_id, new_secret, NewIds};
 use crate::store::{AgentRow, InboundMessenger, PageRow, SentMessenger};
 
 /// Largest webhook delivery accepted (Meta batches are far smaller).
@@ -170,7 +171,7 @@ async fn store_events(app: &App<'_>, page: &PageRow, events: &[Event]) -> ApiRes
                 mid,
                 body,
             } if *page_id == page.page_id => {
-                let message_id = new_id("m");
+                let ids = NewIds::fresh();
                 let inbound = InboundMessenger {
                     site_id: &page.site_id,
                     psid,
@@ -180,12 +181,13 @@ async fn store_events(app: &App<'_>, page: &PageRow, events: &[Event]) -> ApiRes
                         .iter()
                         .find(|(p, _)| p == psid)
                         .map(|(_, profile)| profile),
-                    ids: [&new_id("v"), &new_id("c"), &message_id],
+                    ids: &ids,
                 };
                 if let Some(conversation) =
                     app.store.add_messenger_message(&inbound, now_ms()).await?
                 {
-                    let push = InboxPush::stored(&conversation, &message_id, Author::Visitor, body);
+                    let push =
+                        InboxPush::stored(&conversation, &ids.message, Author::Visitor, body);
                     app.live.to_team(&page.account_id, &push).await;
                 }
             }

@@ -13,9 +13,10 @@ use worker::Response;
 
 use super::Cx;
 use crate::auth;
+use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
-use crate::ids::{new_id, now_ms};
+use crate::ids::new_id;
 use crate::store::{ReplyFields, ReplyRefused};
 
 const NOTHING_TO_CHANGE: Invalid = Invalid::new(

@@ -13,9 +13,10 @@ use worker::{Request, Response};
 
 use super::Cx;
 use crate::auth;
+use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{cookie, device_cookie, json, read_json, session_cookie};
-use crate::ids::{new_id, new_secret, now_ms};
+use crate::ids::{new_id, new_secret};
 use crate::limits::{client_ip, Limit};
 use crate::live::Drop;
 use crate::password::{self, Stored, MIN_LENGTH};

@@ -8,9 +8,10 @@ use worker::Response;
 
 use super::Cx;
 use crate::auth;
+use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
-use crate::ids::{new_id, now_ms};
+use crate::ids::new_id;
 use crate::store::{Store, WidgetUpdate};
 
 /// The offline block's time zone is not one the runtime knows.

@@ -10,9 +10,10 @@ use worker::Response;
 
 use super::Cx;
 use crate::auth;
+use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
-use crate::ids::{new_id, now_ms};
+use crate::ids::NewIds;
 use crate::limits::Limit;
 use crate::store::{Ticket, Written};
 
@@ -68,21 +69,8 @@ pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
         body,
         submission_id,
     };
-    let event_ids = [new_id("ev"), new_id("ev"), new_id("ev")];
-    let event_ids = [
-        event_ids[0].as_str(),
-        event_ids[1].as_str(),
-        event_ids[2].as_str(),
-    ];
     let (conversation_id, written, queued) = store
-        .add_ticket(
-            &ticket,
-            &new_id("ct"),
-            &new_id("c"),
-            &new_id("m"),
-            event_ids,
-            now_ms(),
-        )
+        .add_ticket(&ticket, &NewIds::fresh(), now_ms())
         .await?;
     app.outbox.enqueue(queued).await;
     if written == Written::Created {

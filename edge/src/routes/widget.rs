@@ -13,9 +13,10 @@ use worker::Response;
 
 use super::Cx;
 use crate::auth;
+use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
-use crate::ids::{new_id, new_secret, now_ms};
+use crate::ids::{new_id, new_secret, NewIds};
 use crate::limits::{client_ip, Limit};
 use crate::store::{ContactLink, SiteRow, Store, VisitorRow, Written};
 
@@ -191,17 +192,8 @@ pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let input: api::SendMessage = read_json(req).await?;
     let client_id = validate_client_id(&input.client_message_id)?;
     let body = validate_body(&input.body)?;
-    let event_ids = [new_id("ev"), new_id("ev")];
     let sent = store
-        .send_visitor_message(
-            &token,
-            [&new_id("c"), &new_id("m")],
-            client_id,
-            body,
-            now_ms(),
-            [&event_ids[0], &event_ids[1]],
-            None,
-        )
+        .send_visitor_message(&token, &NewIds::fresh(), client_id, body, now_ms(), None)
         .await?;
     let (visitor, (message, written, queued)) = sent.or_refuse(VISITOR_BLOCKED)?;
     app.outbox.enqueue(queued).await;
@@ -248,17 +240,15 @@ async fn tie_to_contact(
     automation: Option<&str>,
 ) -> ApiResult<Response> {
     let store = cx.app.store;
-    let event_ids = [new_id("ev"), new_id("ev")];
     let link = ContactLink {
         visitor,
         details,
         tie,
         verified_for,
         form_submitted,
-        new_contact_id: &new_id("ct"),
+        ids: &NewIds::fresh(),
         source: ContactSource::Chat,
         automation,
-        event_ids: [&event_ids[0], &event_ids[1]],
     };
     let linked = store.link_contact(&link, now_ms()).await?;
     cx.app.outbox.enqueue(linked.queued).await;

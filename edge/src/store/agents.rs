@@ -5,7 +5,7 @@ use serde::Deserialize;
 use shared::agent::{KeyRole, Role};
 use shared::api;
 
-use super::{last_count, last_rows, ms, Store};
+use super::{ms, Count, Store};
 use crate::error::ApiResult;
 use crate::password::Stored;
 
@@ -205,20 +205,37 @@ impl Store {
         now: u64,
         expires_at: u64,
     ) -> ApiResult<bool> {
-        let statements = vec![
-            self.prepare(
-                "INSERT OR IGNORE INTO agents (id, account_id, email, full_name, role, created_at) \
+        let mut batch = self.batch();
+        batch.push(self.prepare(
+            "INSERT OR IGNORE INTO agents (id, account_id, email, full_name, role, created_at) \
                  VALUES (?1, ?2, ?3, ?4, 'agent', ?5)",
-                &[agent_id.into(), account_id.into(), email.into(), full_name.into(), ms(now)],
-            )?,
-            self.prepare(
-                "INSERT INTO agent_invitations (token_hash, agent_id, created_at, expires_at) \
+            &[
+                agent_id.into(),
+                account_id.into(),
+                email.into(),
+                full_name.into(),
+                ms(now),
+            ],
+        )?);
+        batch.push(self.prepare(
+            "INSERT INTO agent_invitations (token_hash, agent_id, created_at, expires_at) \
                  SELECT ?1, id, ?3, ?4 FROM agents WHERE id = ?2",
-                &[invitation_hash.into(), agent_id.into(), ms(now), ms(expires_at)],
-            )?,
-            self.prepare("SELECT COUNT(*) AS n FROM agents WHERE id = ?1", &[agent_id.into()])?,
-        ];
-        Ok(last_count(&self.batch(statements).await?)? == 1)
+            &[
+                invitation_hash.into(),
+                agent_id.into(),
+                ms(now),
+                ms(expires_at),
+            ],
+        )?);
+        let created = batch.rows::<Count>(self.prepare(
+            "SELECT COUNT(*) AS n FROM agents WHERE id = ?1",
+            &[agent_id.into()],
+        )?);
+        Ok(batch
+            .run()
+            .await?
+            .first(&created)?
+            .is_some_and(|c| c.n == 1))
     }
 
     /// Sets the password of an invited agent; the agent's id, or `None` if the
@@ -233,33 +250,28 @@ impl Store {
         struct Id {
             agent_id: String,
         }
-        let statements = vec![
-            self.prepare(
-                "UPDATE agents SET password_hash = ?2, password_salt = ?3, password_iterations = ?4 \
+        let mut batch = self.batch();
+        batch.push(self.prepare(
+            "UPDATE agents SET password_hash = ?2, password_salt = ?3, password_iterations = ?4 \
                  WHERE removed_at IS NULL AND id = (SELECT agent_id FROM agent_invitations \
                    WHERE token_hash = ?1 AND accepted_at IS NULL AND expires_at > ?5)",
-                &[
-                    token_hash.into(),
-                    password.hash.as_str().into(),
-                    password.salt.as_str().into(),
-                    wasm_bindgen::JsValue::from_f64(f64::from(password.iterations)),
-                    ms(now),
-                ],
-            )?,
-            self.prepare(
+            &[
+                token_hash.into(),
+                password.hash.as_str().into(),
+                password.salt.as_str().into(),
+                wasm_bindgen::JsValue::from_f64(f64::from(password.iterations)),
+                ms(now),
+            ],
+        )?);
+        batch.push(self.prepare(
                 "UPDATE agent_invitations SET accepted_at = ?2 WHERE token_hash = ?1 AND accepted_at IS NULL AND expires_at > ?2",
                 &[token_hash.into(), ms(now)],
-            )?,
-            self.prepare(
-                "SELECT agent_id FROM agent_invitations WHERE token_hash = ?1 AND accepted_at = ?2",
-                &[token_hash.into(), ms(now)],
-            )?,
-        ];
-        let results = self.batch(statements).await?;
-        Ok(last_rows::<Id>(&results)?
-            .into_iter()
-            .next()
-            .map(|r| r.agent_id))
+            )?);
+        let accepted = batch.rows::<Id>(self.prepare(
+            "SELECT agent_id FROM agent_invitations WHERE token_hash = ?1 AND accepted_at = ?2",
+            &[token_hash.into(), ms(now)],
+        )?);
+        Ok(batch.run().await?.first(&accepted)?.map(|r| r.agent_id))
     }
 
     /// Removes an agent (not the primary admin): signs them out everywhere and
@@ -270,28 +282,21 @@ impl Store {
         agent_id: &str,
         now: u64,
     ) -> ApiResult<bool> {
-        let statements = vec![
-            self.prepare(
+        let mut batch = self.batch();
+        let removed = batch.write(self.prepare(
                 "UPDATE agents SET removed_at = ?3 WHERE id = ?2 AND account_id = ?1 AND role = 'agent' AND removed_at IS NULL",
                 &[account_id.into(), agent_id.into(), ms(now)],
-            )?,
-            self.prepare(
+            )?);
+        batch.push(self.prepare(
                 "DELETE FROM agent_sessions WHERE agent_id = ?1 AND EXISTS (SELECT 1 FROM agents WHERE id = ?1 AND removed_at IS NOT NULL)",
                 &[agent_id.into()],
-            )?,
-            self.prepare(
-                "UPDATE api_keys SET revoked_at = ?2 WHERE agent_id = ?1 AND revoked_at IS NULL \
+            )?);
+        batch.push(self.prepare(
+            "UPDATE api_keys SET revoked_at = ?2 WHERE agent_id = ?1 AND revoked_at IS NULL \
                  AND EXISTS (SELECT 1 FROM agents WHERE id = ?1 AND removed_at IS NOT NULL)",
-                &[agent_id.into(), ms(now)],
-            )?,
-        ];
-        let results = self.batch(statements).await?;
-        Ok(results
-            .first()
-            .and_then(|r| r.meta().ok().flatten())
-            .and_then(|m| m.changes)
-            .unwrap_or(0)
-            == 1)
+            &[agent_id.into(), ms(now)],
+        )?);
+        Ok(batch.run().await?.changes(removed)? == 1)
     }
 
     /// Whether any agent exists (set-up is then closed); a cheap check before PBKDF2.
@@ -348,9 +353,18 @@ impl Store {
                     account.into(),
                 ],
             )?,
-            self.prepare("SELECT COUNT(*) AS n FROM agents WHERE id = ?1", &[agent.into()])?,
         ];
-        Ok(last_count(&self.batch(statements).await?)? == 1)
+        let mut batch = self.batch();
+        batch.extend(statements);
+        let created = batch.rows::<Count>(self.prepare(
+            "SELECT COUNT(*) AS n FROM agents WHERE id = ?1",
+            &[agent.into()],
+        )?);
+        Ok(batch
+            .run()
+            .await?
+            .first(&created)?
+            .is_some_and(|c| c.n == 1))
     }
 
     /// Whether an agent id belongs to the account (for assignment).

@@ -11,8 +11,9 @@ use serde::Deserialize;
 use shared::api;
 use shared::automation::{DeliveryState, Event};
 use wasm_bindgen::JsValue;
-use worker::{D1PreparedStatement, D1Result};
+use worker::D1PreparedStatement;
 
+use super::batch::{Ran, Rows};
 use super::{ms, opt, Store};
 use crate::error::ApiResult;
 
@@ -132,8 +133,8 @@ impl Store {
     /// caller's batch; it inserts nothing unless the event's subject exists
     /// (the contact, conversation or message the batch just created, or a
     /// Form submitted at `now`). The contact's `stated` lists the fields a
-    /// visitor only stated (receivers tell them from vouched ones). Read its
-    /// ids back with [`delivery_ids`].
+    /// visitor only stated (receivers tell them from vouched ones). Add it with
+    /// [`super::batch::Batch::rows`] and read its ids back with [`queued`].
     pub(super) fn event(
         &self,
         event: Event,
@@ -265,23 +266,21 @@ impl Store {
 
     /// Deletes an automation and its delivery log (pending deliveries are dropped when they come up).
     pub async fn delete_automation(&self, id: &str) -> ApiResult<()> {
-        let statements = vec![
-            self.prepare(
-                "DELETE FROM automation_deliveries WHERE automation_id = ?1",
-                &[id.into()],
-            )?,
-            self.prepare("DELETE FROM automations WHERE id = ?1", &[id.into()])?,
-        ];
-        self.batch(statements).await?;
+        let mut batch = self.batch();
+        batch.push(self.prepare(
+            "DELETE FROM automation_deliveries WHERE automation_id = ?1",
+            &[id.into()],
+        )?);
+        batch.push(self.prepare("DELETE FROM automations WHERE id = ?1", &[id.into()])?);
+        batch.run().await?;
         Ok(())
     }
 
     /// Records a test event for one automation; returns its delivery ids.
     pub async fn test_event(&self, event: &EventOf<'_>, now: u64) -> ApiResult<Vec<String>> {
-        let results = self
-            .batch(vec![self.event(Event::Test, event, now)?])
-            .await?;
-        delivery_ids(&results, 0..1)
+        let mut batch = self.batch();
+        let test = batch.rows(self.event(Event::Test, event, now)?);
+        queued(&batch.run().await?, &[test])
     }
 
     /// The automation's last deliveries, newest first.
@@ -325,18 +324,20 @@ impl Store {
     }
 }
 
-/// The delivery ids that the event statements at `range` of a batch inserted.
-pub(super) fn delivery_ids(
-    results: &[D1Result],
-    range: std::ops::Range<usize>,
-) -> ApiResult<Vec<String>> {
-    #[derive(Deserialize)]
-    struct Id {
-        id: String,
-    }
+/// A delivery an event statement inserted.
+#[derive(Deserialize)]
+pub(super) struct Delivery {
+    id: String,
+}
+
+/// An event statement within a batch: the deliveries it queued.
+pub(super) type Queued = Rows<Delivery>;
+
+/// The delivery ids the batch's event statements inserted, in their order.
+pub(super) fn queued(ran: &Ran, events: &[Queued]) -> ApiResult<Vec<String>> {
     let mut ids = Vec::new();
-    for result in &results[range] {
-        ids.extend(result.results::<Id>()?.into_iter().map(|r| r.id));
+    for event in events {
+        ids.extend(ran.rows(event)?.into_iter().map(|d| d.id));
     }
     Ok(ids)
 }

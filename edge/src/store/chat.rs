@@ -9,6 +9,7 @@ use shared::form::{FieldMode, FormConfig};
 use shared::identity::IdentityMode;
 use shared::site::{Language, WidgetPosition};
 
+use super::batch::Param;
 use super::{ms, Store};
 use crate::error::ApiResult;
 
@@ -202,16 +203,16 @@ pub(super) const VISITOR_SELECT: &str = "SELECT v.id, v.site_id, s.account_id, v
      FROM visitors v JOIN sites s ON s.id = v.site_id JOIN accounts a ON a.id = s.account_id WHERE v.id = ?1";
 
 /// The id of the chat conversation a visitor sees and continues: the most
-/// recently active of its own, or, when the visitor is verified, of any of the
-/// contact's verified browsers. An unverified claim never reaches another
-/// browser's thread. Binds `?1` = visitor id, `?2` = verified contact or NULL.
-pub(super) const VISIBLE_CHAT: &str = "(SELECT id FROM conversations WHERE channel = 'chat' AND (visitor_id = ?1 OR visitor_id IN \
-       (SELECT id FROM visitors WHERE ?2 IS NOT NULL AND contact_id = ?2 AND contact_verified = 1)) \
-     ORDER BY last_message_at DESC LIMIT 1)";
-
-/// [`VISIBLE_CHAT`] with the verified contact given by an SQL expression instead of `?2`.
-pub(super) fn visible_chat(contact: &str) -> String {
-    VISIBLE_CHAT.replace("?2", contact)
+/// recently active of its own (the visitor bound at `visitor`), or, when the
+/// visitor is verified, of any of the contact's verified browsers (`contact`,
+/// an SQL expression that is NULL otherwise). An unverified claim never
+/// reaches another browser's thread.
+pub(super) fn visible_chat(visitor: Param, contact: &str) -> String {
+    format!(
+        "(SELECT id FROM conversations WHERE channel = 'chat' AND (visitor_id = {visitor} OR visitor_id IN \
+           (SELECT id FROM visitors WHERE {contact} IS NOT NULL AND contact_id = {contact} AND contact_verified = 1)) \
+         ORDER BY last_message_at DESC LIMIT 1)"
+    )
 }
 
 impl Store {

@@ -231,9 +231,9 @@ impl Store {
             wasm_bindgen::JsValue::from_bool(change.spam.is_some()),
             spam_at,
         ];
-        let statements = vec![
-            // The visitor first, while the conversation's mark is as it was.
-            self.prepare(
+        let mut batch = self.batch();
+        // The visitor first, while the conversation's mark is as it was.
+        let visitor = batch.rows::<SpamVisitor>(self.prepare(
                 &format!(
                     "UPDATE visitors SET blocked_at = CASE WHEN ?7 IS NOT NULL THEN COALESCE(blocked_at, ?7) \
                        WHEN EXISTS (SELECT 1 FROM conversations o WHERE o.visitor_id = visitors.id AND o.id != ?2 AND o.spam_at IS NOT NULL) \
@@ -241,23 +241,21 @@ impl Store {
                      WHERE ?6 AND id = (SELECT visitor_id FROM conversations WHERE {ours}) RETURNING id, site_id, blocked_at"
                 ),
                 &args,
-            )?,
-            self.prepare(
-                &format!(
-                    "UPDATE conversations SET status = COALESCE(?3, status), \
+            )?);
+        let changed = batch.write(self.prepare(
+            &format!(
+                "UPDATE conversations SET status = COALESCE(?3, status), \
                        assignee_id = CASE WHEN ?4 THEN ?5 ELSE assignee_id END, \
                        spam_at = CASE WHEN ?6 THEN ?7 ELSE spam_at END \
                      WHERE {ours}"
-                ),
-                &args,
-            )?,
-        ];
-        let results = self.batch(statements).await?;
-        let changed = results[1].meta()?.and_then(|m| m.changes).unwrap_or(0);
-        if changed != 1 {
+            ),
+            &args,
+        )?);
+        let ran = batch.run().await?;
+        if ran.changes(changed)? != 1 {
             return Ok(Updated::Refused);
         }
-        let visitor = results[0].results::<SpamVisitor>()?.into_iter().next();
+        let visitor = ran.first(&visitor)?;
         Ok(Updated::Done {
             visitor: visitor.map(|v| (v.site_id, v.id, v.blocked_at.is_some())),
         })
@@ -310,11 +308,13 @@ impl Store {
         if sent.error.is_none() {
             statements.extend(self.cc_replacement(sent.conversation_id, sent.cc, now)?);
         }
-        statements.push(self.prepare(
+        let mut batch = self.batch();
+        batch.extend(statements);
+        let written = batch.rows(self.prepare(
             &format!("{MESSAGE_SELECT} WHERE m.id = ?1"),
             &[sent.message_id.into()],
         )?);
-        let mut message = Self::written_message(&self.batch(statements).await?, "sent email")?;
+        let mut message = Self::written_message(&batch.run().await?, &written, "sent email")?;
         message.attachments = listed;
         Ok(message)
     }
@@ -355,11 +355,13 @@ impl Store {
             self.prepare("UPDATE conversations SET last_message_at = ?2 WHERE id = ?1", &[conversation_id.into(), ms(now)])?,
         ];
         statements.extend(inserts);
-        statements.push(self.prepare(
+        let mut batch = self.batch();
+        batch.extend(statements);
+        let written = batch.rows(self.prepare(
             &format!("{MESSAGE_SELECT} WHERE m.id = ?1"),
             &[message_id.into()],
         )?);
-        let mut message = Self::written_message(&self.batch(statements).await?, "agent message")?;
+        let mut message = Self::written_message(&batch.run().await?, &written, "agent message")?;
         message.attachments = listed;
         Ok(message)
     }

@@ -7,8 +7,9 @@ use shared::api;
 use shared::messenger::Receipt;
 use wasm_bindgen::JsValue;
 
-use super::{last_rows, ms, opt, Store, MESSAGE_SELECT};
+use super::{ms, opt, Store, MESSAGE_SELECT};
 use crate::error::{ApiError, ApiResult};
+use crate::ids::NewIds;
 
 /// A site's connected Page, with its secrets still sealed.
 #[derive(Debug, Deserialize)]
@@ -56,7 +57,7 @@ pub struct InboundMessenger<'a> {
     /// The person's profile, when it was fetched for this message.
     pub profile: Option<&'a Profile>,
     /// Ids for the visitor, conversation and message, used if they are created.
-    pub ids: [&'a str; 3],
+    pub ids: &'a NewIds,
 }
 
 /// Where a reply in a Messenger conversation goes, and the person's side of it.
@@ -190,7 +191,11 @@ impl Store {
         m: &InboundMessenger<'_>,
         now: u64,
     ) -> ApiResult<Option<String>> {
-        let [visitor_id, conversation_id, message_id] = m.ids;
+        let (visitor_id, conversation_id, message_id) = (
+            m.ids.visitor.as_str(),
+            m.ids.conversation.as_str(),
+            m.ids.message.as_str(),
+        );
         let (site, psid, mid) = (
             JsValue::from_str(m.site_id),
             JsValue::from_str(m.psid),
@@ -247,16 +252,21 @@ impl Store {
                 &format!("UPDATE visitors SET last_seen_at = ?3 WHERE id = {PSID_VISITOR}"),
                 &[site, psid, ms(now)],
             )?,
-            self.prepare("SELECT conversation_id FROM messages WHERE id = ?1", &[message_id.into()])?,
         ];
         #[derive(Deserialize)]
         struct Written {
             conversation_id: String,
         }
-        let results = self.batch(statements).await?;
-        Ok(last_rows::<Written>(&results)?
-            .into_iter()
-            .next()
+        let mut batch = self.batch();
+        batch.extend(statements);
+        let written = batch.rows::<Written>(self.prepare(
+            "SELECT conversation_id FROM messages WHERE id = ?1",
+            &[message_id.into()],
+        )?);
+        Ok(batch
+            .run()
+            .await?
+            .first(&written)?
             .map(|w| w.conversation_id))
     }
 
@@ -336,8 +346,13 @@ impl Store {
                 ],
             )?,
             self.prepare("UPDATE conversations SET last_message_at = ?2 WHERE id = ?1", &[sent.conversation_id.into(), ms(now)])?,
-            self.prepare(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"), &[sent.message_id.into()])?,
         ];
-        Self::written_message(&self.batch(statements).await?, "Messenger reply")
+        let mut batch = self.batch();
+        batch.extend(statements);
+        let message = batch.rows(self.prepare(
+            &format!("{MESSAGE_SELECT} WHERE m.id = ?1"),
+            &[sent.message_id.into()],
+        )?);
+        Self::written_message(&batch.run().await?, &message, "Messenger reply")
     }
 }

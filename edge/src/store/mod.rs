@@ -8,6 +8,7 @@
 
 mod agents;
 mod automations;
+mod batch;
 mod cc;
 mod channels;
 mod chat;
@@ -22,6 +23,7 @@ mod privacy;
 mod replies;
 mod settings;
 mod sites;
+mod tickets;
 mod ties;
 mod visits;
 
@@ -33,11 +35,12 @@ pub use files::{NewFile, StoredFile};
 pub use inbox::{ConversationChange, SentEmail, Updated};
 pub use list::{ListFilter, SearchTerms};
 pub use live::LiveRoute;
-pub use mail::{InboundEmail, NewIds, Ticket};
+pub use mail::InboundEmail;
 pub use messenger::{InboundMessenger, PageRow, Profile, SentMessenger};
 pub use replies::{ReplyFields, ReplyRefused, TranscriptClaim};
 pub use settings::{NewKey, LAST_USED_GRANULARITY_MS};
 pub use sites::WidgetUpdate;
+pub use tickets::Ticket;
 pub use ties::ContactLink;
 
 use serde::Deserialize;
@@ -45,7 +48,9 @@ use shared::api;
 use shared::conversation::{Author, DeliveryStatus, Direction};
 use shared::messenger::Receipt;
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, D1Result};
+use worker::{D1Database, D1PreparedStatement};
+
+use batch::{Ran, Rows};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -197,6 +202,11 @@ impl Store {
         Ok(self.db.prepare(sql).bind(args)?)
     }
 
+    /// A new, empty batch (see [`batch`]).
+    fn batch(&self) -> batch::Batch<'_> {
+        batch::Batch::new(self)
+    }
+
     async fn first<T: for<'de> Deserialize<'de>>(
         &self,
         sql: &str,
@@ -219,15 +229,6 @@ impl Store {
         self.count_trip();
         let result = self.prepare(sql, args)?.run().await?;
         Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
-    }
-
-    async fn batch(&self, statements: Vec<D1PreparedStatement>) -> ApiResult<Vec<D1Result>> {
-        self.count_trip();
-        let results = self.db.batch(statements).await?;
-        if let Some(err) = results.iter().find_map(|r| r.error()) {
-            return Err(ApiError::Internal(err));
-        }
-        Ok(results)
     }
 
     /// The statement, within a caller's batch, that reopens the conversation
@@ -255,10 +256,6 @@ impl Store {
 
     /// The `n` of a `SELECT COUNT(*) AS n …`.
     async fn count(&self, sql: &str, args: &[JsValue]) -> ApiResult<u32> {
-        #[derive(Deserialize)]
-        struct Count {
-            n: u32,
-        }
         Ok(self
             .first::<Count>(sql, args)
             .await?
@@ -289,32 +286,16 @@ impl Store {
             .collect())
     }
 
-    /// The message just written by the last statement of a batch.
-    fn written_message(results: &[D1Result], what: &str) -> ApiResult<api::Message> {
-        last_rows::<MessageRow>(results)?
-            .into_iter()
-            .next()
+    /// The message a batch wrote, read back by its handle.
+    fn written_message(ran: &Ran, part: &Rows<MessageRow>, what: &str) -> ApiResult<api::Message> {
+        ran.first(part)?
             .map(Into::into)
             .ok_or_else(|| ApiError::Internal(format!("{what} not found after insert")))
     }
 }
 
-/// The `n` of a batch ending in `SELECT COUNT(*) AS n …`.
-fn last_count(results: &[D1Result]) -> ApiResult<u32> {
-    #[derive(Deserialize)]
-    struct Count {
-        n: u32,
-    }
-    Ok(last_rows::<Count>(results)?
-        .first()
-        .map(|c| c.n)
-        .unwrap_or(0))
-}
-
-/// The rows of the last statement of a batch, as `T`.
-fn last_rows<T: for<'de> Deserialize<'de>>(results: &[D1Result]) -> ApiResult<Vec<T>> {
-    match results.last() {
-        Some(result) => Ok(result.results::<T>()?),
-        None => Ok(Vec::new()),
-    }
+/// A row of `SELECT COUNT(*) AS n …`.
+#[derive(Deserialize)]
+struct Count {
+    n: u32,
 }

@@ -171,25 +171,32 @@ impl Store {
             .as_deref()
             .map(JsValue::from_str)
             .unwrap_or(JsValue::NULL);
-        let statements = vec![
-            // Automation payloads copy the contact and its messages: erased with them.
-            self.prepare(
+        #[derive(Deserialize)]
+        struct Counts {
+            messages: u32,
+            conversations: u32,
+            visitors: u32,
+        }
+        let mut batch = self.batch();
+        // Automation payloads copy the contact and its messages: erased with them.
+        batch.push(self.prepare(
                 &format!(
                     "DELETE FROM automation_deliveries WHERE json_extract(payload, '$.contact.id') = ?1 \
                      OR json_extract(payload, '$.conversation.id') IN ({CONTACT_CONVERSATIONS})"
                 ),
                 std::slice::from_ref(&id),
-            )?,
-            // Counted before they go: D1's changes would also count the search index's writes
-            // (its triggers, and FTS5 flushing its pending terms during a later statement).
-            self.prepare(
+            )?);
+        // Counted before they go: D1's changes would also count the search index's writes
+        // (its triggers, and FTS5 flushing its pending terms during a later statement).
+        let counts = batch.rows::<Counts>(self.prepare(
                 &format!(
                     "SELECT (SELECT COUNT(*) FROM messages WHERE id IN ({CONTACT_MESSAGES})) AS messages, \
                        (SELECT COUNT(*) FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})) AS conversations, \
                        (SELECT COUNT(*) FROM visitors WHERE contact_id = ?1) AS visitors"
                 ),
                 std::slice::from_ref(&id),
-            )?,
+            )?);
+        let statements = vec![
             self.prepare(&format!("DELETE FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"), std::slice::from_ref(&id))?,
             self.prepare(&format!("DELETE FROM messages WHERE id IN ({CONTACT_MESSAGES})"), std::slice::from_ref(&id))?,
             self.prepare(&format!("DELETE FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
@@ -216,18 +223,8 @@ impl Store {
             )?,
             self.prepare("DELETE FROM contacts WHERE id = ?1", &[id])?,
         ];
-        let results = self.batch(statements).await?;
-        #[derive(Deserialize)]
-        struct Counts {
-            messages: u32,
-            conversations: u32,
-            visitors: u32,
-        }
-        let counts = results
-            .get(1)
-            .map(|r| r.results::<Counts>())
-            .transpose()?
-            .and_then(|rows| rows.into_iter().next());
+        batch.extend(statements);
+        let counts = batch.run().await?.first(&counts)?;
         let Counts {
             messages,
             conversations,

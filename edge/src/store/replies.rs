@@ -6,7 +6,7 @@ use shared::api;
 use shared::saved_reply::MAX_PER_ACCOUNT;
 use shared::transcript::TranscriptStatus;
 
-use super::{last_rows, ms, opt, Store};
+use super::{ms, opt, Store};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Deserialize)]
@@ -136,10 +136,13 @@ impl Store {
                  ON CONFLICT (account_id, shortcut) DO NOTHING",
                 &[id.into(), account_id.into(), shortcut.into(), title.into(), body.into(), agent_id.into(), ms(now), MAX_PER_ACCOUNT.into()],
             )?,
-            self.prepare(&format!("{REPLY_SELECT} WHERE r.id = ?1"), &[id.into()])?,
         ];
-        let results = self.batch(statements).await?;
-        match last_rows::<SavedReplyRow>(&results)?.into_iter().next() {
+        let mut batch = self.batch();
+        batch.extend(statements);
+        let saved = batch.rows::<SavedReplyRow>(
+            self.prepare(&format!("{REPLY_SELECT} WHERE r.id = ?1"), &[id.into()])?,
+        );
+        match batch.run().await?.first(&saved)? {
             Some(row) => Ok(Ok(row.into())),
             None => Ok(Err(self.refusal(account_id, Some(shortcut)).await?)),
         }
@@ -155,22 +158,19 @@ impl Store {
         fields: &ReplyFields<'_>,
         now: u64,
     ) -> ApiResult<Result<api::SavedReply, ReplyRefused>> {
-        let statements = vec![
-            self.prepare(
+        let mut batch = self.batch();
+        let updated = batch.write(self.prepare(
                 "UPDATE OR IGNORE saved_replies SET shortcut = COALESCE(?3, shortcut), title = COALESCE(?4, title), \
                  body = COALESCE(?5, body), updated_by = ?6, updated_at = ?7 WHERE id = ?1 AND account_id = ?2",
                 &[id.into(), account_id.into(), opt(fields.shortcut), opt(fields.title), opt(fields.body), agent_id.into(), ms(now)],
-            )?,
-            self.prepare(&format!("{REPLY_SELECT} WHERE r.id = ?1 AND r.account_id = ?2"), &[id.into(), account_id.into()])?,
-        ];
-        let results = self.batch(statements).await?;
-        let changed = results
-            .first()
-            .and_then(|r| r.meta().ok().flatten())
-            .and_then(|m| m.changes)
-            .unwrap_or(0)
-            > 0;
-        match last_rows::<SavedReplyRow>(&results)?.into_iter().next() {
+            )?);
+        let saved = batch.rows::<SavedReplyRow>(self.prepare(
+            &format!("{REPLY_SELECT} WHERE r.id = ?1 AND r.account_id = ?2"),
+            &[id.into(), account_id.into()],
+        )?);
+        let ran = batch.run().await?;
+        let changed = ran.changes(updated)? > 0;
+        match ran.first(&saved)? {
             None => Ok(Err(ReplyRefused::NotFound)),
             Some(row) if changed => Ok(Ok(row.into())),
             Some(_) => Ok(Err(ReplyRefused::ShortcutTaken)),

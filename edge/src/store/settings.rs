@@ -154,12 +154,15 @@ impl Store {
                 "INSERT INTO api_keys (id, token_hash, prefix, agent_id, label, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 &[id.into(), token_hash.into(), prefix.into(), agent_id.into(), label.into(), role.as_str().into(), ms(now)],
             )?,
-            self.prepare(&format!("{KEY_SELECT} WHERE k.id = ?1"), &[id.into()])?,
         ];
-        let results = self.batch(statements).await?;
-        super::last_rows::<KeyRow>(&results)?
-            .into_iter()
-            .next()
+        let mut batch = self.batch();
+        batch.extend(statements);
+        let created = batch
+            .rows::<KeyRow>(self.prepare(&format!("{KEY_SELECT} WHERE k.id = ?1"), &[id.into()])?);
+        batch
+            .run()
+            .await?
+            .first(&created)?
             .map(Into::into)
             .ok_or_else(|| {
                 crate::error::ApiError::Internal("API key not found after insert".into())

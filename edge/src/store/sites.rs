@@ -83,7 +83,9 @@ impl Store {
                 &[site_id.into(), ms(now)],
             )?,
         ];
-        self.batch(statements).await?;
+        let mut batch = self.batch();
+        batch.extend(statements);
+        batch.run().await?;
         Ok(api::Site {
             id: site_id.into(),
             name: name.into(),

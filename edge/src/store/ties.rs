@@ -2,16 +2,19 @@
 //! an agent's "click to add", each as far as its [`Tie`] allows.
 
 use serde::Deserialize;
+use shared::automation::Event;
 use shared::contact::ContactSource;
 use shared::form::ContactDetails;
 use shared::identity::Tie;
 use wasm_bindgen::JsValue;
+use worker::D1PreparedStatement;
 
-use super::automations::{delivery_ids, EventOf};
+use super::automations::{queued, EventOf};
+use super::batch::{Args, Param};
 use super::chat::{VisitorRow, VISITOR_SELECT};
-use super::{last_rows, ms, opt, Store};
+use super::{ms, opt, Store};
 use crate::error::{ApiError, ApiResult};
-use shared::automation::Event;
+use crate::ids::NewIds;
 
 /// How a visitor is to be tied to a contact.
 #[derive(Debug)]
@@ -31,14 +34,13 @@ pub struct ContactLink<'a> {
     pub verified_for: Option<&'a str>,
     /// Whether this is the Form step's submission (not an identify).
     pub form_submitted: bool,
-    /// Id for the contact if it has to be created.
-    pub new_contact_id: &'a str,
+    /// Ids for the contact if it has to be created (`contact`), and for the
+    /// `contact.created` and `contact.entered_automation` events.
+    pub ids: &'a NewIds,
     /// How a created contact arrived: by chat (widget) or by an agent (in the inbox).
     pub source: ContactSource,
     /// The automation the site's chatbot enters after the Form, if any.
     pub automation: Option<&'a str>,
-    /// Ids for the `contact.created` and `contact.entered_automation` events.
-    pub event_ids: [&'a str; 2],
 }
 
 /// What a [`Store::link_contact`] batch did.
@@ -54,11 +56,42 @@ pub struct Linked {
     pub queued: Vec<String>,
 }
 
+/// A link's values bound in one statement.
+struct Key {
+    account: Param,
+    email: Param,
+    visitor: Param,
+}
+
+impl Key {
+    /// Binds the account, the email given (or NULL) and the visitor.
+    fn bind(args: &mut Args, link: &ContactLink<'_>) -> Self {
+        Key {
+            account: args.bind(link.visitor.account_id.as_str()),
+            email: args.bind(opt(link.details.email.as_deref())),
+            visitor: args.bind(link.visitor.id.as_str()),
+        }
+    }
+
+    /// The contact: by email when one is given, else the visitor's current one.
+    fn contact(&self) -> String {
+        let Key {
+            account,
+            email,
+            visitor,
+        } = self;
+        format!(
+            "COALESCE((SELECT id FROM contacts WHERE account_id = {account} AND email = {email}), \
+             (SELECT contact_id FROM visitors WHERE id = {visitor}))"
+        )
+    }
+}
+
 impl ContactLink<'_> {
-    /// What must still hold of the visitor row (`visitors` of id `?3`) when
-    /// the batch runs, or it writes nothing: a visitor's own statement needs
-    /// the visitor unblocked (and, without an email, its email still known);
-    /// an agent's "click to add" needs the visitor still without a contact.
+    /// What must still hold of the visitor row (`visitors` of the link's
+    /// visitor) when the batch runs, or it writes nothing: a visitor's own
+    /// statement needs the visitor unblocked (and, without an email, its email
+    /// still known); an agent's "click to add" needs the visitor still without a contact.
     fn holds(&self) -> &'static str {
         match (self.tie, self.details.email.is_some()) {
             (Tie::Agent, _) => "contact_id IS NULL",
@@ -69,22 +102,36 @@ impl ContactLink<'_> {
         }
     }
 
+    /// [`Self::holds`], as a condition on the visitor bound at `visitor`.
+    fn still_holds(&self, visitor: Param) -> String {
+        format!(
+            "EXISTS (SELECT 1 FROM visitors WHERE id = {visitor} AND {})",
+            self.holds()
+        )
+    }
+
     /// Whether the tie is verified, as an SQL expression over the visitor
-    /// row's own columns as they are when the statement runs (binds `?4`):
-    /// a read verification counts only for the same contact, still verified.
-    fn verified_now(&self) -> &'static str {
+    /// row's own columns as they are when the statement runs (binds the
+    /// contact it was read verified for in `args`, if any): a read
+    /// verification counts only for the same contact, still verified.
+    fn verified_now(&self, args: &mut Args) -> String {
         match (self.tie, self.verified_for) {
-            (Tie::Verified, None) => "1",
-            (Tie::Verified, Some(_)) => "(contact_id IS ?4 AND contact_verified = 1)",
-            _ => "0",
+            (Tie::Verified, None) => "1".into(),
+            (Tie::Verified, Some(contact)) => {
+                format!(
+                    "(contact_id IS {} AND contact_verified = 1)",
+                    args.bind(contact)
+                )
+            }
+            _ => "0".into(),
         }
     }
 
     /// Whether what was stated is recorded on the visitor as an unproved claim
-    /// (over the visitor row's columns, like [`Self::verified_now`]).
-    fn records_claim(&self) -> String {
+    /// (over the visitor row's columns, given [`Self::verified_now`]).
+    fn records_claim(&self, verified_now: &str) -> String {
         match (self.tie, self.verified_for) {
-            (Tie::Verified, Some(_)) => format!("NOT {}", self.verified_now()),
+            (Tie::Verified, Some(_)) => format!("NOT {verified_now}"),
             (tie, _) => if tie.records_claim() { "1" } else { "0" }.to_string(),
         }
     }
@@ -105,156 +152,158 @@ impl Store {
     /// contact, when `link.automation` is set; returns their delivery ids too.
     pub async fn link_contact(&self, link: &ContactLink<'_>, now: u64) -> ApiResult<Linked> {
         let (d, tie) = (link.details, link.tie);
-        let account = link.visitor.account_id.as_str();
+        let mut batch = self.batch();
+        if let (Some(_), true) = (d.email.as_deref(), tie.links()) {
+            batch.push(self.create_linked_contact(link, now)?);
+        }
+        if tie.fills_existing() {
+            batch.push(self.fill_linked_contact(link, now)?);
+        }
+        let visitor_update = batch.write(self.update_linked_visitor(link, now)?);
         let vid = link.visitor.id.as_str();
-        // The contact: by email when one is given, else the visitor's current one.
-        let contact = "COALESCE((SELECT id FROM contacts WHERE account_id = ?1 AND email = ?2), \
-                       (SELECT contact_id FROM visitors WHERE id = ?3))";
-        let holds = format!(
-            "EXISTS (SELECT 1 FROM visitors WHERE id = ?3 AND {})",
-            link.holds()
+        if tie.links() {
+            batch.push(self.prepare(
+                "UPDATE conversations SET contact_id = (SELECT contact_id FROM visitors WHERE id = ?1) WHERE visitor_id = ?1",
+                &[vid.into()],
+            )?);
+        }
+        let site = link.visitor.site_id.as_str();
+        let created = EventOf {
+            event_id: &link.ids.contact_created,
+            site_id: Some(site),
+            contact_id: Some(link.ids.contact.as_str()),
+            ..EventOf::default()
+        };
+        let mut events = vec![batch.rows(self.event(Event::ContactCreated, &created, now)?)];
+        if let (Some(automation), true) = (link.automation, link.form_submitted) {
+            let entered = EventOf {
+                event_id: &link.ids.entered_automation,
+                site_id: Some(site),
+                visitor_id: Some(vid),
+                automation_id: Some(automation),
+                ..EventOf::default()
+            };
+            events.push(batch.rows(self.event(Event::ContactEnteredAutomation, &entered, now)?));
+        }
+        let visitor = batch.rows::<VisitorRow>(self.prepare(VISITOR_SELECT, &[vid.into()])?);
+        let ran = batch.run().await?;
+        Ok(Linked {
+            written: ran.changes(visitor_update)? == 1,
+            visitor: ran
+                .first(&visitor)?
+                .ok_or_else(|| ApiError::Internal("visitor vanished".into()))?,
+            queued: queued(&ran, &events)?,
+        })
+    }
+
+    /// The statement that creates the contact of the email given, with the
+    /// given fields (a claim's marked as stated: the visitor's word).
+    fn create_linked_contact(
+        &self,
+        link: &ContactLink<'_>,
+        now: u64,
+    ) -> ApiResult<D1PreparedStatement> {
+        let d = link.details;
+        let mut args = Args::new();
+        let key = Key::bind(&mut args, link);
+        let (account, email) = (key.account, key.email);
+        let holds = link.still_holds(key.visitor);
+        let id = args.bind(link.ids.contact.as_str());
+        let phone = args.bind(opt(d.phone.as_deref()));
+        let company = args.bind(opt(d.company.as_deref()));
+        let name = args.bind(opt(d.full_name.as_deref()));
+        let source = args.bind(link.source.as_str());
+        let at = args.bind(ms(now));
+        let stated = args.bind(JsValue::from_bool(link.tie == Tie::Claim));
+        let sql = format!(
+            "INSERT OR IGNORE INTO contacts (id, account_id, email, phone, company, full_name, \
+               phone_stated, company_stated, full_name_stated, source, marketing_opt_in, created_at, updated_at) \
+             SELECT {id}, {account}, {email}, {phone}, {company}, {name}, {phone} IS NOT NULL AND {stated}, \
+               {company} IS NOT NULL AND {stated}, {name} IS NOT NULL AND {stated}, {source}, 0, {at}, {at} WHERE {holds}"
         );
+        self.prepare(&sql, args.values())
+    }
+
+    /// The statement that fills the linked contact's empty or stated fields
+    /// (a verified or agent tie), while the link still holds.
+    fn fill_linked_contact(
+        &self,
+        link: &ContactLink<'_>,
+        now: u64,
+    ) -> ApiResult<D1PreparedStatement> {
+        let d = link.details;
+        let mut args = Args::new();
+        let key = Key::bind(&mut args, link);
+        let (contact, holds) = (key.contact(), link.still_holds(key.visitor));
         // A read verification fills the contact only while it still holds.
         let still_verified = match link.verified_for {
             Some(_) => format!(
-                " AND EXISTS (SELECT 1 FROM visitors WHERE id = ?3 AND {})",
-                link.verified_now()
+                " AND EXISTS (SELECT 1 FROM visitors WHERE id = {} AND {})",
+                key.visitor,
+                link.verified_now(&mut args)
             ),
             None => String::new(),
         };
-        let key = [
-            account.into(),
-            opt(d.email.as_deref()),
-            vid.into(),
-            opt(link.verified_for),
-        ];
-        let with_key = |rest: &[JsValue]| -> Vec<JsValue> {
-            key.iter().cloned().chain(rest.iter().cloned()).collect()
-        };
-        let fields = [
-            opt(d.phone.as_deref()),
-            opt(d.company.as_deref()),
-            opt(d.full_name.as_deref()),
-        ];
-        let mut statements = Vec::with_capacity(7);
-        if let (Some(_), true) = (d.email.as_deref(), tie.links()) {
-            statements.push(self.prepare(
-                &format!(
-                    "INSERT OR IGNORE INTO contacts (id, account_id, email, phone, company, full_name, \
-                       phone_stated, company_stated, full_name_stated, source, marketing_opt_in, created_at, updated_at) \
-                     SELECT ?5, ?1, ?2, ?6, ?7, ?8, ?6 IS NOT NULL AND ?11, ?7 IS NOT NULL AND ?11, ?8 IS NOT NULL AND ?11, \
-                       ?9, 0, ?10, ?10 WHERE {holds}"
-                ),
-                &with_key(&[
-                    link.new_contact_id.into(),
-                    fields[0].clone(),
-                    fields[1].clone(),
-                    fields[2].clone(),
-                    link.source.as_str().into(),
-                    ms(now),
-                    // A claim's values are the visitor's word: marked as stated.
-                    JsValue::from_bool(tie == Tie::Claim),
-                ]),
-            )?);
-        }
-        if tie.fills_existing() {
-            let mut args = fields.to_vec();
-            args.push(ms(now));
-            statements.push(self.prepare(
-                &format!(
-                    "UPDATE contacts SET {FILL_OR_REPLACE_STATED}, updated_at = ?8 \
-                     WHERE id = {contact} AND {holds}{still_verified}"
-                ),
-                &with_key(&args),
-            )?);
-        }
-        // The visitor's own row: its columns are read as they are now.
-        let verified = link.verified_now();
-        let relink = if tie.links() {
+        let fill = fill_or_replace_stated(
+            args.bind(opt(d.phone.as_deref())),
+            args.bind(opt(d.company.as_deref())),
+            args.bind(opt(d.full_name.as_deref())),
+        );
+        let at = args.bind(ms(now));
+        let sql = format!(
+            "UPDATE contacts SET {fill}, updated_at = {at} WHERE id = {contact} AND {holds}{still_verified}"
+        );
+        self.prepare(&sql, args.values())
+    }
+
+    /// The statement that updates the visitor's own row, its columns read as
+    /// they are then: its contact (if the tie links), the fields it gave, its
+    /// Form answer, and an unproved claim.
+    fn update_linked_visitor(
+        &self,
+        link: &ContactLink<'_>,
+        now: u64,
+    ) -> ApiResult<D1PreparedStatement> {
+        let d = link.details;
+        let mut args = Args::new();
+        let key = Key::bind(&mut args, link);
+        let (account, email, visitor) = (key.account, key.email, key.visitor);
+        let verified = link.verified_now(&mut args);
+        let relink = if link.tie.links() {
             format!(
                 "contact_verified = CASE WHEN contact_id IS {own} THEN MAX(contact_verified, {verified}) ELSE {verified} END, \
                  contact_id = {own},",
-                own = "COALESCE((SELECT id FROM contacts WHERE account_id = ?1 AND email = ?2), contact_id)"
+                own = format!("COALESCE((SELECT id FROM contacts WHERE account_id = {account} AND email = {email}), contact_id)")
             )
         } else {
             String::new()
         };
-        let claim = link.records_claim();
-        let given: Vec<&str> = if tie == Tie::Agent {
+        let claim = link.records_claim(&verified);
+        let given: Vec<&str> = if link.tie == Tie::Agent {
             Vec::new()
         } else {
             d.given().iter().map(|f| f.as_str()).collect()
         };
         let given = serde_json::to_string(&given).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let visitor_update = statements.len();
-        statements.push(self.prepare(
-            &format!(
-                "UPDATE visitors SET {relink} provided_fields = {PROVIDED_AFTER}, \
-                   form_submitted_at = CASE WHEN ?6 THEN COALESCE(form_submitted_at, ?7) ELSE form_submitted_at END, \
-                   claimed_email = CASE WHEN {claim} THEN COALESCE(?2, claimed_email) ELSE claimed_email END, \
-                   claimed_phone = CASE WHEN {claim} THEN COALESCE(?8, claimed_phone) ELSE claimed_phone END, \
-                   claimed_company = CASE WHEN {claim} THEN COALESCE(?9, claimed_company) ELSE claimed_company END, \
-                   claimed_full_name = CASE WHEN {claim} THEN COALESCE(?10, claimed_full_name) ELSE claimed_full_name END \
-                 WHERE id = ?3 AND {}",
-                link.holds()
-            ),
-            &with_key(&[
-                given.as_str().into(),
-                JsValue::from_bool(link.form_submitted),
-                ms(now),
-                fields[0].clone(),
-                fields[1].clone(),
-                fields[2].clone(),
-            ]),
-        )?);
-        if tie.links() {
-            statements.push(self.prepare(
-                "UPDATE conversations SET contact_id = (SELECT contact_id FROM visitors WHERE id = ?1) WHERE visitor_id = ?1",
-                &[vid.into()],
-            )?);
-        }
-        let first_event = statements.len();
-        let site = link.visitor.site_id.as_str();
-        statements.push(self.event(
-            Event::ContactCreated,
-            &EventOf {
-                event_id: link.event_ids[0],
-                site_id: Some(site),
-                contact_id: Some(link.new_contact_id),
-                ..EventOf::default()
-            },
-            now,
-        )?);
-        if let (Some(automation), true) = (link.automation, link.form_submitted) {
-            statements.push(self.event(
-                Event::ContactEnteredAutomation,
-                &EventOf {
-                    event_id: link.event_ids[1],
-                    site_id: Some(site),
-                    visitor_id: Some(vid),
-                    automation_id: Some(automation),
-                    ..EventOf::default()
-                },
-                now,
-            )?);
-        }
-        let events = first_event..statements.len();
-        statements.push(self.prepare(VISITOR_SELECT, &[vid.into()])?);
-        let results = self.batch(statements).await?;
-        let written = results[visitor_update]
-            .meta()?
-            .and_then(|m| m.changes)
-            .unwrap_or(0)
-            == 1;
-        let visitor = last_rows::<VisitorRow>(&results)?
-            .into_iter()
-            .next()
-            .ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
-        Ok(Linked {
-            visitor,
-            written,
-            queued: delivery_ids(&results, events)?,
-        })
+        let provided = provided_after(args.bind(given.as_str()));
+        let (submitted, at) = (
+            args.bind(JsValue::from_bool(link.form_submitted)),
+            args.bind(ms(now)),
+        );
+        let phone = args.bind(opt(d.phone.as_deref()));
+        let company = args.bind(opt(d.company.as_deref()));
+        let name = args.bind(opt(d.full_name.as_deref()));
+        let sql = format!(
+            "UPDATE visitors SET {relink} provided_fields = {provided}, \
+               form_submitted_at = CASE WHEN {submitted} THEN COALESCE(form_submitted_at, {at}) ELSE form_submitted_at END, \
+               claimed_email = CASE WHEN {claim} THEN COALESCE({email}, claimed_email) ELSE claimed_email END, \
+               claimed_phone = CASE WHEN {claim} THEN COALESCE({phone}, claimed_phone) ELSE claimed_phone END, \
+               claimed_company = CASE WHEN {claim} THEN COALESCE({company}, claimed_company) ELSE claimed_company END, \
+               claimed_full_name = CASE WHEN {claim} THEN COALESCE({name}, claimed_full_name) ELSE claimed_full_name END \
+             WHERE id = {visitor} AND {}",
+            link.holds()
+        );
+        self.prepare(&sql, args.values())
     }
 
     /// The contact's non-empty profile fields, for a verified visitor's Form step.
@@ -269,22 +318,30 @@ impl Store {
     }
 }
 
-/// A verified or agent tie's values (`?5` phone, `?6` company, `?7` full
-/// name) fill a contact's empty fields and replace the ones a visitor only
-/// stated, which are then no longer marked.
-const FILL_OR_REPLACE_STATED: &str = "\
-     phone = CASE WHEN phone_stated = 1 THEN COALESCE(?5, phone) ELSE COALESCE(phone, ?5) END, \
-     phone_stated = phone_stated AND ?5 IS NULL, \
-     company = CASE WHEN company_stated = 1 THEN COALESCE(?6, company) ELSE COALESCE(company, ?6) END, \
-     company_stated = company_stated AND ?6 IS NULL, \
-     full_name = CASE WHEN full_name_stated = 1 THEN COALESCE(?7, full_name) ELSE COALESCE(full_name, ?7) END, \
-     full_name_stated = full_name_stated AND ?7 IS NULL";
+/// A verified or agent tie's values (bound at `phone`, `company`, `name`)
+/// fill a contact's empty fields and replace the ones a visitor only stated,
+/// which are then no longer marked.
+fn fill_or_replace_stated(phone: Param, company: Param, name: Param) -> String {
+    format!(
+        "phone = CASE WHEN phone_stated = 1 THEN COALESCE({phone}, phone) ELSE COALESCE(phone, {phone}) END, \
+         phone_stated = phone_stated AND {phone} IS NULL, \
+         company = CASE WHEN company_stated = 1 THEN COALESCE({company}, company) ELSE COALESCE(company, {company}) END, \
+         company_stated = company_stated AND {company} IS NULL, \
+         full_name = CASE WHEN full_name_stated = 1 THEN COALESCE({name}, full_name) ELSE COALESCE(full_name, {name}) END, \
+         full_name_stated = full_name_stated AND {name} IS NULL"
+    )
+}
 
 /// The visitor's `provided_fields` (sorted, comma-separated) with the fields
-/// of the JSON array `?5` added, computed from the row as it is when the
-/// statement runs, so concurrent answers never drop each other's fields.
-const PROVIDED_AFTER: &str = "(SELECT COALESCE(group_concat(f, ','), '') FROM (SELECT value AS f FROM json_each(?5) \
-       UNION SELECT value FROM json_each('[\"' || replace(provided_fields, ',', '\",\"') || '\"]') WHERE value != '' ORDER BY 1))";
+/// of the JSON array bound at `given` added, computed from the row as it is
+/// when the statement runs, so concurrent answers never drop each other's fields.
+fn provided_after(given: Param) -> String {
+    format!(
+        "(SELECT COALESCE(group_concat(f, ','), '') FROM (SELECT value AS f FROM json_each({given}) \
+           UNION SELECT value FROM json_each('[\"' || replace(provided_fields, ',', '\",\"') || '\"]') \
+           WHERE value != '' ORDER BY 1))"
+    )
+}
 
 /// Which profile fields a contact has; append a `WHERE` on `contacts`.
 pub(super) const KNOWN_FIELDS: &str =

@@ -6,26 +6,73 @@
 
 use serde::Deserialize;
 use shared::api;
+use shared::automation::Event;
 use shared::visitor::{is_expired, VisitorToken, TOKEN_INVALID, VISITOR_TTL_MS};
-use wasm_bindgen::JsValue;
+use worker::D1PreparedStatement;
 
-use super::automations::{delivery_ids, EventOf};
+use super::automations::{queued, EventOf};
+use super::batch::{Args, Param};
 use super::chat::{visible_chat, VisitorMessageRow, VISITOR_MESSAGE_SELECT, VISITOR_SELECT};
 use super::files::NewFile;
 use super::ties::{KnownFields, KNOWN_FIELDS};
-use super::{last_rows, ms, Store, VisitorRow, Written};
+use super::{ms, Store, VisitorRow, Written};
 use crate::error::{ApiError, ApiResult};
-use shared::automation::Event;
+use crate::ids::NewIds;
 
-/// The token's visitor, unexpired: binds `?1` = visitor id, `?2` = token hash, `?3` = oldest valid visit.
-const VALID: &str =
-    "EXISTS (SELECT 1 FROM visitors WHERE id = ?1 AND token_hash = ?2 AND last_seen_at >= ?3)";
-/// The same, and not blocked: what a write needs.
-const MAY_WRITE: &str =
-    "EXISTS (SELECT 1 FROM visitors WHERE id = ?1 AND token_hash = ?2 AND last_seen_at >= ?3 AND blocked_at IS NULL)";
-/// The contact this visitor is verified for, if any (binds `?1`).
-const VERIFIED_CONTACT: &str =
-    "(SELECT contact_id FROM visitors WHERE id = ?1 AND contact_verified = 1)";
+/// The visitor's token bound in one statement, and the checks written with
+/// its placeholders: every statement of a widget batch is gated on them.
+struct Gate {
+    visitor: Param,
+    hash: Param,
+    since: Param,
+}
+
+impl Gate {
+    /// Binds the token (visitor id, secret hash, oldest valid visit) in `args`.
+    fn bind(args: &mut Args, token: &VisitorToken<'_>, now: u64) -> Self {
+        Gate {
+            visitor: args.bind(token.visitor_id),
+            hash: args.bind(token.secret_hash()),
+            since: args.bind(ms(now.saturating_sub(VISITOR_TTL_MS))),
+        }
+    }
+
+    /// The token's visitor, unexpired.
+    fn valid(&self) -> String {
+        let Gate {
+            visitor,
+            hash,
+            since,
+        } = self;
+        format!("EXISTS (SELECT 1 FROM visitors WHERE id = {visitor} AND token_hash = {hash} AND last_seen_at >= {since})")
+    }
+
+    /// The same, and not blocked: what a write needs.
+    fn may_write(&self) -> String {
+        let Gate {
+            visitor,
+            hash,
+            since,
+        } = self;
+        format!(
+            "EXISTS (SELECT 1 FROM visitors WHERE id = {visitor} AND token_hash = {hash} AND last_seen_at >= {since} \
+             AND blocked_at IS NULL)"
+        )
+    }
+
+    /// The contact this visitor is verified for, if any.
+    fn verified_contact(&self) -> String {
+        format!(
+            "(SELECT contact_id FROM visitors WHERE id = {} AND contact_verified = 1)",
+            self.visitor
+        )
+    }
+
+    /// The conversation this visitor sees (see [`visible_chat`]).
+    fn visible_chat(&self) -> String {
+        visible_chat(self.visitor, &self.verified_contact())
+    }
+}
 
 /// Why a visitor call was refused, or what it found.
 pub enum Visit<T> {
@@ -67,109 +114,136 @@ fn checked(row: Option<VisitorRow>, token: &VisitorToken<'_>, now: u64) -> Optio
     row.filter(|v| token.matches(&v.token_hash) && !is_expired(v.last_seen_at, now))
 }
 
-impl Store {
-    fn gate_args(token: &VisitorToken<'_>, now: u64) -> [JsValue; 3] {
-        [
-            token.visitor_id.into(),
-            token.secret_hash().into(),
-            ms(now.saturating_sub(VISITOR_TTL_MS)),
-        ]
-    }
+/// A file sent with a chat message: its attachment id, the site, and the file
+/// (its bytes already in R2).
+pub type SentFile<'a> = (&'a str, &'a str, &'a NewFile<'a>);
 
+impl Store {
     /// Stores a visitor's chat message in one batch, if the token is the
-    /// visitor's: into the conversation the visitor sees, or a new one; reopens
-    /// it if closed; does nothing if this `client_message_id` was already stored.
-    /// An upload's message also lists its file (`(attachment id, site, file)`,
-    /// the bytes already in R2), only if this call wrote the message.
-    #[allow(clippy::too_many_arguments)]
+    /// visitor's: into the conversation the visitor sees, or a new one
+    /// (`ids.conversation`); reopens it if closed; does nothing if this
+    /// `client_message_id` was already stored. An upload's message also lists
+    /// its file, only if this call wrote the message.
     pub async fn send_visitor_message(
         &self,
         token: &VisitorToken<'_>,
-        ids: [&str; 2],
+        ids: &NewIds,
         client_message_id: &str,
         body: &str,
         now: u64,
-        event_ids: [&str; 2],
-        file: Option<(&str, &str, &NewFile<'_>)>,
+        file: Option<SentFile<'_>>,
     ) -> ApiResult<Visit<Sent>> {
-        let [conversation_id, message_id] = ids;
-        let gate = Self::gate_args(token, now);
-        let with = |extra: &[JsValue]| {
-            gate.iter()
-                .cloned()
-                .chain(extra.iter().cloned())
-                .collect::<Vec<JsValue>>()
-        };
-        let visible = visible_chat(VERIFIED_CONTACT);
-        let mut statements = vec![
-            self.prepare(
-                &format!(
-                    "INSERT OR IGNORE INTO conversations \
-                       (id, site_id, channel, status, contact_id, visitor_id, started_at, last_message_at) \
-                     SELECT ?4, v.site_id, 'chat', 'open', v.contact_id, v.id, ?5, ?5 FROM visitors v \
-                     WHERE v.id = ?1 AND {MAY_WRITE} AND {visible} IS NULL \
-                       AND NOT EXISTS (SELECT 1 FROM messages WHERE visitor_id = ?1 AND client_message_id = ?6)"
-                ),
-                &with(&[conversation_id.into(), ms(now), client_message_id.into()]),
-            )?,
-            self.prepare(
-                &format!(
-                    "INSERT OR IGNORE INTO messages \
-                       (id, conversation_id, site_id, direction, author, visitor_id, body, client_message_id, created_at) \
-                     SELECT ?4, c.id, c.site_id, 'inbound', 'visitor', ?1, ?5, ?6, ?7 FROM conversations c \
-                     WHERE c.id = {visible} AND {MAY_WRITE}"
-                ),
-                &with(&[message_id.into(), body.into(), client_message_id.into(), ms(now)]),
-            )?,
-            self.reopen_for(message_id, now)?,
-            self.prepare(&format!("UPDATE visitors SET last_seen_at = ?4 WHERE id = ?1 AND {MAY_WRITE}"), &with(&[ms(now)]))?,
-            self.event(
-                Event::ConversationCreated,
-                &EventOf { event_id: event_ids[0], conversation_id: Some(conversation_id), ..EventOf::default() },
-                now,
-            )?,
-            self.event(
-                Event::MessageCreated,
-                &EventOf { event_id: event_ids[1], message_id: Some(message_id), ..EventOf::default() },
-                now,
-            )?,
-            self.prepare(VISITOR_SELECT, &[token.visitor_id.into()])?,
-            self.prepare(
-                &format!("{VISITOR_MESSAGE_SELECT} WHERE m.visitor_id = ?1 AND m.client_message_id = ?2"),
-                &[token.visitor_id.into(), client_message_id.into()],
-            )?,
-        ];
+        let mut batch = self.batch();
+        batch.push(self.open_chat(token, ids, client_message_id, now)?);
+        batch.push(self.add_chat_message(token, ids, client_message_id, body, now)?);
         if let Some((attachment_id, site_id, file)) = file {
             // After the message's insert, before the reads: the answer lists the file.
-            statements.insert(
-                2,
-                self.attachment_insert(attachment_id, message_id, site_id, file)?,
-            );
+            batch.push(self.attachment_insert(attachment_id, &ids.message, site_id, file)?);
         }
-        let shift = usize::from(file.is_some());
-        let results = self.batch(statements).await?;
-        let visitor = results[6 + shift]
-            .results::<VisitorRow>()?
-            .into_iter()
-            .next();
-        let Some(visitor) = checked(visitor, token, now) else {
+        batch.push(self.reopen_for(&ids.message, now)?);
+        let mut args = Args::new();
+        let gate = Gate::bind(&mut args, token, now);
+        let sql = format!(
+            "UPDATE visitors SET last_seen_at = {} WHERE id = {} AND {}",
+            args.bind(ms(now)),
+            gate.visitor,
+            gate.may_write()
+        );
+        batch.push(self.prepare(&sql, args.values())?);
+        let conversation = EventOf {
+            event_id: &ids.conversation_created,
+            conversation_id: Some(ids.conversation.as_str()),
+            ..EventOf::default()
+        };
+        let message = EventOf {
+            event_id: &ids.message_created,
+            message_id: Some(ids.message.as_str()),
+            ..EventOf::default()
+        };
+        let events = [
+            batch.rows(self.event(Event::ConversationCreated, &conversation, now)?),
+            batch.rows(self.event(Event::MessageCreated, &message, now)?),
+        ];
+        let visitor =
+            batch.rows::<VisitorRow>(self.prepare(VISITOR_SELECT, &[token.visitor_id.into()])?);
+        let stored = batch.rows::<VisitorMessageRow>(self.prepare(
+            &format!(
+                "{VISITOR_MESSAGE_SELECT} WHERE m.visitor_id = ?1 AND m.client_message_id = ?2"
+            ),
+            &[token.visitor_id.into(), client_message_id.into()],
+        )?);
+        let ran = batch.run().await?;
+        let Some(visitor) = checked(ran.first(&visitor)?, token, now) else {
             return Ok(Visit::Unauthorized);
         };
         if visitor.blocked_at.is_some() {
             return Ok(Visit::Blocked);
         }
-        let stored: api::VisitorMessage = last_rows::<VisitorMessageRow>(&results)?
-            .into_iter()
-            .next()
+        let stored: api::VisitorMessage = ran
+            .first(&stored)?
             .map(Into::into)
             .ok_or_else(|| ApiError::Internal("visitor message not found after insert".into()))?;
-        let written = if stored.id == message_id {
+        let written = if stored.id == ids.message {
             Written::Created
         } else {
             Written::AlreadyThere
         };
-        let queued = delivery_ids(&results, 4 + shift..6 + shift)?;
+        let queued = queued(&ran, &events)?;
         Ok(Visit::Done(visitor, (stored, written, queued)))
+    }
+
+    /// The statement that starts the visitor's chat conversation, unless it
+    /// already sees one or this `client_message_id` was stored.
+    fn open_chat(
+        &self,
+        token: &VisitorToken<'_>,
+        ids: &NewIds,
+        client_message_id: &str,
+        now: u64,
+    ) -> ApiResult<D1PreparedStatement> {
+        let mut args = Args::new();
+        let gate = Gate::bind(&mut args, token, now);
+        let (id, at, client) = (
+            args.bind(ids.conversation.as_str()),
+            args.bind(ms(now)),
+            args.bind(client_message_id),
+        );
+        let (visitor, may_write, visible) = (gate.visitor, gate.may_write(), gate.visible_chat());
+        let sql = format!(
+            "INSERT OR IGNORE INTO conversations \
+               (id, site_id, channel, status, contact_id, visitor_id, started_at, last_message_at) \
+             SELECT {id}, v.site_id, 'chat', 'open', v.contact_id, v.id, {at}, {at} FROM visitors v \
+             WHERE v.id = {visitor} AND {may_write} AND {visible} IS NULL \
+               AND NOT EXISTS (SELECT 1 FROM messages WHERE visitor_id = {visitor} AND client_message_id = {client})"
+        );
+        self.prepare(&sql, args.values())
+    }
+
+    /// The statement that writes the visitor's message into the conversation it sees.
+    fn add_chat_message(
+        &self,
+        token: &VisitorToken<'_>,
+        ids: &NewIds,
+        client_message_id: &str,
+        body: &str,
+        now: u64,
+    ) -> ApiResult<D1PreparedStatement> {
+        let mut args = Args::new();
+        let gate = Gate::bind(&mut args, token, now);
+        let (id, body, client, at) = (
+            args.bind(ids.message.as_str()),
+            args.bind(body),
+            args.bind(client_message_id),
+            args.bind(ms(now)),
+        );
+        let (visitor, may_write, visible) = (gate.visitor, gate.may_write(), gate.visible_chat());
+        let sql = format!(
+            "INSERT OR IGNORE INTO messages \
+               (id, conversation_id, site_id, direction, author, visitor_id, body, client_message_id, created_at) \
+             SELECT {id}, c.id, c.site_id, 'inbound', 'visitor', {visitor}, {body}, {client}, {at} FROM conversations c \
+             WHERE c.id = {visible} AND {may_write}"
+        );
+        self.prepare(&sql, args.values())
     }
 
     /// Reads what the visitor's widget shows in one batch, if the token is the
@@ -183,62 +257,60 @@ impl Store {
         now: u64,
         touch_every: u64,
     ) -> ApiResult<Visit<ThreadRead>> {
-        let gate = Self::gate_args(token, now);
-        let with = |extra: &[JsValue]| {
-            gate.iter()
-                .cloned()
-                .chain(extra.iter().cloned())
-                .collect::<Vec<JsValue>>()
-        };
-        let visible = visible_chat(VERIFIED_CONTACT);
-        let statements = vec![
-            self.prepare(
-                &format!("UPDATE visitors SET last_seen_at = ?4 WHERE id = ?1 AND {VALID} AND last_seen_at < ?5"),
-                &with(&[ms(now), ms(now.saturating_sub(touch_every))]),
-            )?,
-            self.prepare(VISITOR_SELECT, &[token.visitor_id.into()])?,
-            self.prepare(&format!("SELECT id, agent_read_at FROM conversations WHERE id = {visible} AND {VALID}"), &gate)?,
-            self.prepare(
-                &format!(
-                    "{VISITOR_MESSAGE_SELECT} WHERE m.conversation_id = {visible} AND {VALID} AND m.seq > ?4 \
-                     AND ({VERIFIED_CONTACT} IS NOT NULL OR m.email_message_id IS NULL) ORDER BY m.seq"
-                ),
-                &with(&[ms(after)]),
-            )?,
-            self.prepare(&format!("{KNOWN_FIELDS} WHERE id = {VERIFIED_CONTACT} AND {VALID}"), &gate)?,
-        ];
-        let results = self.batch(statements).await?;
-        let visitor = results[1].results::<VisitorRow>()?.into_iter().next();
-        let Some(visitor) = checked(visitor, token, now) else {
-            return Ok(Visit::Unauthorized);
-        };
         #[derive(Deserialize)]
         struct Visible {
             id: String,
             agent_read_at: u64,
         }
-        let conversation = results[2]
-            .results::<Visible>()?
-            .into_iter()
-            .next()
-            .map(|c| (c.id, c.agent_read_at));
-        let messages = results[3]
-            .results::<VisitorMessageRow>()?
-            .into_iter()
-            .map(Into::into)
-            .collect();
-        let contact_fields = results[4]
-            .results::<KnownFields>()?
-            .first()
-            .map(KnownFields::names)
-            .unwrap_or_default();
-        Ok(Visit::Done(
-            visitor,
-            ThreadRead {
-                conversation,
-                messages,
-                contact_fields,
-            },
-        ))
+        let mut batch = self.batch();
+        let gated = |sql: &dyn Fn(&mut Args, &Gate) -> String| {
+            let mut args = Args::new();
+            let gate = Gate::bind(&mut args, token, now);
+            let sql = sql(&mut args, &gate);
+            self.prepare(&sql, args.values())
+        };
+        batch.push(gated(&|args, gate| {
+            let (at, before) = (args.bind(ms(now)), args.bind(ms(now.saturating_sub(touch_every))));
+            format!(
+                "UPDATE visitors SET last_seen_at = {at} WHERE id = {} AND {} AND last_seen_at < {before}",
+                gate.visitor,
+                gate.valid()
+            )
+        })?);
+        let visitor =
+            batch.rows::<VisitorRow>(self.prepare(VISITOR_SELECT, &[token.visitor_id.into()])?);
+        let conversation = batch.rows::<Visible>(gated(&|_, gate| {
+            let (visible, valid) = (gate.visible_chat(), gate.valid());
+            format!("SELECT id, agent_read_at FROM conversations WHERE id = {visible} AND {valid}")
+        })?);
+        let messages = batch.rows::<VisitorMessageRow>(gated(&|args, gate| {
+            let (visible, valid, verified) = (gate.visible_chat(), gate.valid(), gate.verified_contact());
+            let after = args.bind(ms(after));
+            format!(
+                "{VISITOR_MESSAGE_SELECT} WHERE m.conversation_id = {visible} AND {valid} AND m.seq > {after} \
+                 AND ({verified} IS NOT NULL OR m.email_message_id IS NULL) ORDER BY m.seq"
+            )
+        })?);
+        let known = batch.rows::<KnownFields>(gated(&|_, gate| {
+            format!(
+                "{KNOWN_FIELDS} WHERE id = {} AND {}",
+                gate.verified_contact(),
+                gate.valid()
+            )
+        })?);
+        let ran = batch.run().await?;
+        let Some(visitor) = checked(ran.first(&visitor)?, token, now) else {
+            return Ok(Visit::Unauthorized);
+        };
+        let read = ThreadRead {
+            conversation: ran.first(&conversation)?.map(|c| (c.id, c.agent_read_at)),
+            messages: ran.rows(&messages)?.into_iter().map(Into::into).collect(),
+            contact_fields: ran
+                .first(&known)?
+                .as_ref()
+                .map(KnownFields::names)
+                .unwrap_or_default(),
+        };
+        Ok(Visit::Done(visitor, read))
     }
 }
