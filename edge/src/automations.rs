@@ -15,7 +15,7 @@ use shared::automation::{
 use worker::{Env, Fetch, Headers, Method, Queue, Request, RequestInit, RequestRedirect};
 
 use crate::clock::now_ms;
-use crate::secrets::SecretsKey;
+use crate::secrets::{Context, SecretsKey};
 use crate::store::{Attempt, Store};
 
 /// The queue binding that carries deliveries.
@@ -102,10 +102,7 @@ pub async fn attempt(
         }
     };
     let secret = match secrets
-        .open(
-            &crate::routes::automation_secret_context(&pending.automation_id),
-            &pending.secret,
-        )
+        .open(Context::Automation(&pending.automation_id), &pending.secret)
         .await
     {
         Ok(secret) => secret,

@@ -18,6 +18,7 @@ mod password;
 mod routes;
 mod secrets;
 mod store;
+mod webcrypto;
 
 use worker::{
     event, Context, Env, ForwardableEmailMessage, MessageBatch, MessageExt,

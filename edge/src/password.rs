@@ -6,9 +6,10 @@ use shared::digest::same;
 use shared::hex;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Crypto, CryptoKey, SubtleCrypto};
+use web_sys::CryptoKey;
 
 use crate::error::{ApiError, ApiResult};
+use crate::webcrypto::{js_err, subtle};
 
 /// workerd caps PBKDF2 at 100,000 iterations.
 pub const ITERATIONS: u32 = 100_000;
@@ -24,19 +25,6 @@ pub struct Stored {
     pub salt: String,
     /// Iterations used.
     pub iterations: u32,
-}
-
-/// The platform's WebCrypto (also used by `secrets`).
-pub(crate) fn subtle() -> ApiResult<SubtleCrypto> {
-    let crypto: Crypto = Reflect::get(&js_sys::global(), &"crypto".into())
-        .map_err(|_| ApiError::Internal("no crypto global".into()))?
-        .unchecked_into();
-    Ok(crypto.subtle())
-}
-
-/// Turns a rejected WebCrypto call into an internal error naming the step.
-pub(crate) fn js_err(what: &str) -> impl Fn(JsValue) -> ApiError + '_ {
-    move |e| ApiError::Internal(format!("{what}: {e:?}"))
 }
 
 async fn derive(password: &str, salt: &[u8], iterations: u32) -> ApiResult<Vec<u8>> {

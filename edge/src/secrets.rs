@@ -1,9 +1,10 @@
-//! Secrets the worker must read back (a site's identity secret; later the
-//! Messenger channel's tokens), sealed with AES-256-GCM through WebCrypto under
-//! the deployment's `SECRETS_KEY` (a Worker secret: 32 random bytes in hex).
+//! Secrets the worker must read back (a site's identity secret, its Messenger
+//! app secret and Page token, an automation's signing secret), sealed with
+//! AES-256-GCM through WebCrypto under the deployment's `SECRETS_KEY` (a
+//! Worker secret: 32 random bytes in hex).
 //!
 //! A sealed value is `v1.{hex iv}.{hex ciphertext and tag}`. Each is bound to
-//! a context string (e.g. `identity:{site id}`) as GCM's additional data, so a
+//! a [`Context`] (e.g. `identity:{site id}`) as GCM's additional data, so a
 //! sealed value copied to another row or purpose does not open there.
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -13,12 +14,34 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::CryptoKey;
 
 use crate::error::{ApiError, ApiResult};
-use crate::password::{js_err, subtle};
+use crate::webcrypto::{js_err, subtle};
 
 /// Version tag of the sealed format.
 const VERSION: &str = "v1";
 /// AES-GCM's recommended nonce length.
 const IV_BYTES: usize = 12;
+
+/// What a sealed secret is for. Its text is GCM's additional data, so a value
+/// sealed for one site or purpose opens for no other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context<'a> {
+    /// A site's identity secret (`identity:{site id}`).
+    Identity(&'a str),
+    /// A site's Messenger secret, `app_secret` or `page_token` (`messenger:{site id}:{what}`).
+    Messenger(&'a str, &'a str),
+    /// An automation's signing secret (`automation:{automation id}`).
+    Automation(&'a str),
+}
+
+impl std::fmt::Display for Context<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Context::Identity(site_id) => write!(f, "identity:{site_id}"),
+            Context::Messenger(site_id, what) => write!(f, "messenger:{site_id}:{what}"),
+            Context::Automation(automation_id) => write!(f, "automation:{automation_id}"),
+        }
+    }
+}
 
 /// The deployment's key for sealed secrets, checked once when read from `Env`.
 pub struct SecretsKey(Option<[u8; 32]>);
@@ -53,14 +76,15 @@ impl SecretsKey {
     }
 
     /// Seals `plaintext` for `context` under a fresh random nonce.
-    pub async fn seal(&self, context: &str, plaintext: &str) -> ApiResult<String> {
+    pub async fn seal(&self, context: Context<'_>, plaintext: &str) -> ApiResult<String> {
+        let context = context.to_string();
         let key = self.crypto_key().await?;
         let mut iv = [0u8; IV_BYTES];
         getrandom::fill(&mut iv).map_err(|e| ApiError::Internal(e.to_string()))?;
         let sealed = JsFuture::from(
             subtle()?
                 .encrypt_with_object_and_js_u8_array(
-                    &params(&iv, context)?,
+                    &params(&iv, &context)?,
                     &key,
                     &Uint8Array::from(plaintext.as_bytes()),
                 )
@@ -77,7 +101,8 @@ impl SecretsKey {
 
     /// Opens what [`seal`](Self::seal) made for the same `context`; fails if the
     /// value was altered, sealed for another context, or under another key.
-    pub async fn open(&self, context: &str, sealed: &str) -> ApiResult<String> {
+    pub async fn open(&self, context: Context<'_>, sealed: &str) -> ApiResult<String> {
+        let context = context.to_string();
         let malformed = || ApiError::Internal(format!("sealed secret for {context} is malformed"));
         let mut parts = sealed.split('.');
         let (Some(VERSION), Some(iv), Some(data), None) =
@@ -91,7 +116,7 @@ impl SecretsKey {
         let plain = JsFuture::from(
             subtle()?
                 .decrypt_with_object_and_js_u8_array(
-                    &params(&iv, context)?,
+                    &params(&iv, &context)?,
                     &key,
                     &Uint8Array::from(data.as_slice()),
                 )

@@ -12,12 +12,8 @@ use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret};
+use crate::secrets::Context;
 use crate::store::{AgentRow, EventOf};
-
-/// What an automation's sealed secret is bound to: it opens for this automation only.
-pub fn secret_context(automation_id: &str) -> String {
-    ["automation:", automation_id].concat()
-}
 
 /// Where an automation's signing secret starts, so people recognise it.
 const SECRET_PREFIX: &str = "whsec_";
@@ -58,7 +54,11 @@ pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let name = validate_name(&input.name)?;
     let url = validate_url(&input.url, cx.app.outbox.allow_loopback)?;
     let (id, secret) = (new_id("au"), format!("{SECRET_PREFIX}{}", new_secret()));
-    let sealed = cx.app.secrets.seal(&secret_context(&id), &secret).await?;
+    let sealed = cx
+        .app
+        .secrets
+        .seal(Context::Automation(&id), &secret)
+        .await?;
     store
         .create_automation(&id, site_id, &name, &url, &sealed, now_ms())
         .await?;

@@ -18,6 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::graph;
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, NewIds};
+use crate::secrets::Context;
 use crate::store::{AgentRow, InboundMessenger, PageRow, SentMessenger};
 
 /// Largest webhook delivery accepted (Meta batches are far smaller).
@@ -59,11 +60,6 @@ const SEND_FAILED: Invalid = Invalid::new(
     "messenger_send_failed",
     "Messenger refused the reply; it is kept in the thread marked as failed, with the Graph API's error.",
 );
-
-/// The context a site's Messenger secret is sealed for: it opens for no other site or purpose.
-fn sealed_for(site_id: &str, what: &str) -> String {
-    format!("messenger:{site_id}:{what}")
-}
 
 /// `GET /api/messenger/webhook?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`:
 /// the challenge as text when a site has this token (recorded as verified), else 403.
@@ -111,7 +107,7 @@ pub async fn receive(cx: &mut Cx<'_>) -> ApiResult<Response> {
         let secret = app
             .secrets
             .open(
-                &sealed_for(&page.site_id, "app_secret"),
+                Context::Messenger(&page.site_id, "app_secret"),
                 &page.app_secret_enc,
             )
             .await?;
@@ -152,7 +148,7 @@ async fn store_events(app: &App<'_>, page: &PageRow, events: &[Event]) -> ApiRes
             let token = app
                 .secrets
                 .open(
-                    &sealed_for(&page.site_id, "page_token"),
+                    Context::Messenger(&page.site_id, "page_token"),
                     &page.page_token_enc,
                 )
                 .await?;
@@ -288,7 +284,11 @@ async fn sealed_or_kept(
     kept: Option<&String>,
 ) -> ApiResult<String> {
     match (value, kept) {
-        (Some(value), _) => app.secrets.seal(&sealed_for(site_id, what), value).await,
+        (Some(value), _) => {
+            app.secrets
+                .seal(Context::Messenger(site_id, what), value)
+                .await
+        }
         (None, Some(kept)) => Ok(kept.clone()),
         (None, None) => Err(ApiError::Invalid(SECRETS_REQUIRED)),
     }
@@ -382,7 +382,10 @@ pub async fn reply(
     };
     let token = app
         .secrets
-        .open(&sealed_for(&conversation.site_id, "page_token"), token)
+        .open(
+            Context::Messenger(&conversation.site_id, "page_token"),
+            token,
+        )
         .await?;
     let result = graph::send(app.graph_api_base, &token, page_id, &payload).await;
     if let Err(e) = &result {

@@ -4,7 +4,6 @@
 mod agents;
 mod automations;
 
-pub use automations::secret_context as automation_secret_context;
 mod channels;
 mod chat;
 mod contacts;

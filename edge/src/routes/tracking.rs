@@ -11,12 +11,8 @@ use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::new_secret;
+use crate::secrets::Context;
 use crate::store::{AgentRow, SiteRow, Store};
-
-/// The context a site's identity secret is sealed for: it opens for no other site.
-fn sealed_for(site_id: &str) -> String {
-    format!("identity:{site_id}")
-}
 
 /// A site of the caller's account (another account's site is not found).
 async fn site_of(store: &Store, agent: &AgentRow, site_id: &str) -> ApiResult<SiteRow> {
@@ -80,7 +76,11 @@ pub async fn rotate_secret(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response
     let admin = auth::admin(store, &cx.req).await?;
     identity_settings(store, &admin, site_id).await?;
     let secret = new_secret();
-    let sealed = cx.app.secrets.seal(&sealed_for(site_id), &secret).await?;
+    let sealed = cx
+        .app
+        .secrets
+        .seal(Context::Identity(site_id), &secret)
+        .await?;
     store.set_identity_secret(site_id, &sealed).await?;
     json(
         201,
@@ -95,14 +95,14 @@ pub async fn rotate_secret(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response
 /// plaintext secret from before migration 0009 is sealed and its plaintext
 /// cleared here, the first time it is needed.
 pub async fn identity_secret(app: &App<'_>, site: &SiteRow) -> ApiResult<Option<String>> {
-    let context = sealed_for(&site.id);
+    let context = Context::Identity(&site.id);
     if let Some(sealed) = &site.identity_secret_enc {
-        return app.secrets.open(&context, sealed).await.map(Some);
+        return app.secrets.open(context, sealed).await.map(Some);
     }
     let Some(plain) = &site.identity_secret else {
         return Ok(None);
     };
-    match app.secrets.seal(&context, plain).await {
+    match app.secrets.seal(context, plain).await {
         Ok(sealed) => {
             app.store
                 .upgrade_identity_secret(&site.id, plain, &sealed)
