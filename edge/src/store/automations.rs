@@ -44,61 +44,8 @@ pub struct EventOf<'a> {
 /// The conversation of an event: ?6, else the message's (?7).
 const CONVERSATION: &str = "COALESCE(?6, (SELECT conversation_id FROM messages WHERE id = ?7))";
 
-/// An automation as stored, secret included (it never leaves the worker but to sign).
-#[derive(Debug, Deserialize)]
-struct AutomationRow {
-    id: String,
-    site_id: String,
-    name: String,
-    url: String,
-    enabled: u8,
-    created_at: u64,
-}
-
-impl From<AutomationRow> for api::Automation {
-    fn from(r: AutomationRow) -> Self {
-        api::Automation {
-            id: r.id,
-            site_id: r.site_id,
-            name: r.name,
-            url: r.url,
-            enabled: r.enabled == 1,
-            created_at: r.created_at,
-        }
-    }
-}
-
 const AUTOMATION_SELECT: &str =
     "SELECT a.id, a.site_id, a.name, a.url, a.enabled, a.created_at FROM automations a JOIN sites s ON s.id = a.site_id";
-
-#[derive(Debug, Deserialize)]
-struct DeliveryRow {
-    id: String,
-    event_id: String,
-    event: Event,
-    status: DeliveryState,
-    attempts: u32,
-    last_status: Option<u16>,
-    last_error: Option<String>,
-    last_attempt_at: Option<u64>,
-    created_at: u64,
-}
-
-impl From<DeliveryRow> for api::Delivery {
-    fn from(r: DeliveryRow) -> Self {
-        api::Delivery {
-            id: r.id,
-            event_id: r.event_id,
-            event: r.event,
-            status: r.status,
-            attempts: r.attempts,
-            last_status: r.last_status,
-            last_error: r.last_error,
-            last_attempt_at: r.last_attempt_at,
-            created_at: r.created_at,
-        }
-    }
-}
 
 /// What the queue consumer needs to make one attempt.
 #[derive(Debug, Deserialize)]
@@ -197,8 +144,9 @@ impl Store {
             return Ok(None);
         }
         let sql = format!("{AUTOMATION_SELECT} WHERE a.site_id = ?1 AND s.account_id = ?2 ORDER BY a.created_at, a.id");
-        let rows: Vec<AutomationRow> = self.all(&sql, &[site_id.into(), account_id.into()]).await?;
-        Ok(Some(rows.into_iter().map(Into::into).collect()))
+        let rows: Vec<api::Automation> =
+            self.all(&sql, &[site_id.into(), account_id.into()]).await?;
+        Ok(Some(rows))
     }
 
     /// Whether the site belongs to the account.
@@ -221,10 +169,10 @@ impl Store {
     ) -> ApiResult<Option<api::Automation>> {
         let sql =
             format!("{AUTOMATION_SELECT} WHERE a.id = ?1 AND a.site_id = ?2 AND s.account_id = ?3");
-        let row: Option<AutomationRow> = self
+        let row: Option<api::Automation> = self
             .first(&sql, &[id.into(), site_id.into(), account_id.into()])
             .await?;
-        Ok(row.map(Into::into))
+        Ok(row)
     }
 
     /// Creates an automation of a site (the caller checked the site is the account's).
@@ -285,14 +233,14 @@ impl Store {
 
     /// The automation's last deliveries, newest first.
     pub async fn deliveries(&self, automation_id: &str) -> ApiResult<Vec<api::Delivery>> {
-        let rows: Vec<DeliveryRow> = self
+        let rows: Vec<api::Delivery> = self
             .all(
                 "SELECT id, event_id, event, status, attempts, last_status, last_error, last_attempt_at, created_at \
                  FROM automation_deliveries WHERE automation_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2",
                 &[automation_id.into(), JsValue::from_f64(LOG_LENGTH.into())],
             )
             .await?;
-        Ok(rows.into_iter().map(Into::into).collect())
+        Ok(rows)
     }
 
     /// A delivery still to attempt, with its automation's URL and secret;

@@ -4,41 +4,10 @@
 use serde::Deserialize;
 use shared::api;
 use shared::contact::{display_name, ContactSource};
-use shared::conversation::{Author, Channel};
 use shared::form::FormField;
 
 use super::Store;
 use crate::error::ApiResult;
-
-/// The columns of one line of a contact's recent activity.
-#[derive(Debug, Deserialize)]
-struct ActivityRow {
-    /// The conversation it happened in.
-    pub conversation_id: String,
-    /// Its channel (never email).
-    pub channel: Channel,
-    /// Who wrote it.
-    pub author: Author,
-    /// What was written.
-    pub body: String,
-    /// When, ms.
-    pub created_at: u64,
-    /// 1 when the chat rests on an unverified claim of this contact's email.
-    pub unverified: u8,
-}
-
-/// The columns of what a chat's visitor said about themselves without proving it.
-#[derive(Debug, Deserialize)]
-struct ClaimRow {
-    /// The email typed in the Form step or passed to an unsigned identify.
-    pub email: Option<String>,
-    /// The phone stated.
-    pub phone: Option<String>,
-    /// The company stated.
-    pub company: Option<String>,
-    /// The full name stated.
-    pub full_name: Option<String>,
-}
 
 /// The columns of a contact's profile.
 #[derive(Debug, Deserialize)]
@@ -67,30 +36,6 @@ struct ContactRow {
     pub company_stated: u8,
     /// 1 when the full name is.
     pub full_name_stated: u8,
-}
-
-impl From<ActivityRow> for api::Activity {
-    fn from(r: ActivityRow) -> Self {
-        api::Activity {
-            conversation_id: r.conversation_id,
-            channel: r.channel,
-            author: r.author,
-            body: r.body,
-            created_at: r.created_at,
-            unverified: r.unverified == 1,
-        }
-    }
-}
-
-impl From<ClaimRow> for api::Claim {
-    fn from(r: ClaimRow) -> Self {
-        api::Claim {
-            email: r.email,
-            phone: r.phone,
-            company: r.company,
-            full_name: r.full_name,
-        }
-    }
 }
 
 impl From<ContactRow> for api::Contact {
@@ -135,7 +80,7 @@ impl Store {
         account_id: &str,
         contact_id: &str,
     ) -> ApiResult<Vec<api::Activity>> {
-        let rows: Vec<ActivityRow> = self
+        let rows: Vec<api::Activity> = self
             .all(
                 "SELECT m.conversation_id, c.channel, m.author, m.body, m.created_at, \
                COALESCE(v.contact_verified = 0, 0) AS unverified FROM messages m \
@@ -146,26 +91,21 @@ impl Store {
                 &[account_id.into(), contact_id.into()],
             )
             .await?;
-        Ok(rows.into_iter().map(Into::into).collect())
+        Ok(rows)
     }
 
     /// What the visitor stated without proving it, if anything.
     pub async fn visitor_claim(&self, visitor_id: &str) -> ApiResult<Option<api::Claim>> {
-        let claim: Option<ClaimRow> = self
+        let claim: Option<api::Claim> = self
             .first(
                 "SELECT claimed_email AS email, claimed_phone AS phone, claimed_company AS company, \
                  claimed_full_name AS full_name FROM visitors WHERE id = ?1",
                 &[visitor_id.into()],
             )
             .await?;
-        Ok(claim
-            .filter(|c| {
-                c.email.is_some()
-                    || c.phone.is_some()
-                    || c.company.is_some()
-                    || c.full_name.is_some()
-            })
-            .map(Into::into))
+        Ok(claim.filter(|c| {
+            c.email.is_some() || c.phone.is_some() || c.company.is_some() || c.full_name.is_some()
+        }))
     }
 
     /// An agent's edit of a contact of the account: each `Some` field is set

@@ -6,10 +6,10 @@
 use serde::Deserialize;
 use shared::api;
 use shared::files::{object_key, FileType};
-use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
-use super::chat::VisitorRow;
+use super::batch::Args;
+use super::VisitorRow;
 use super::{ms, opt, Store};
 use crate::error::ApiResult;
 
@@ -218,14 +218,15 @@ impl Store {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let marks = (1..=keys.len())
-            .map(|i| format!("?{i}"))
+        let mut args = Args::new();
+        let marks = keys
+            .iter()
+            .map(|k| args.bind(k.as_str()).to_string())
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!("SELECT DISTINCT r2_key FROM attachments WHERE r2_key IN ({marks})");
-        let params: Vec<JsValue> = keys.iter().map(|k| k.as_str().into()).collect();
         Ok(self
-            .all::<Key>(&sql, &params)
+            .all::<Key>(&sql, args.values())
             .await?
             .into_iter()
             .map(|k| k.r2_key)

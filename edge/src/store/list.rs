@@ -11,7 +11,8 @@ use shared::conversation::{Channel, Status};
 use shared::search::{Cursor, ELLIPSIS, MARK_CLOSE, MARK_OPEN, SNIPPET_TOKENS};
 use wasm_bindgen::JsValue;
 
-use super::inbox::{ConversationRow, CONVERSATION_COLUMNS, CONVERSATION_JOINS};
+use super::batch::{Args, Param};
+use super::conversations::{ConversationRow, CONVERSATION_COLUMNS, CONVERSATION_JOINS};
 use super::{ms, Store};
 use crate::error::ApiResult;
 
@@ -40,25 +41,29 @@ pub struct SearchTerms<'a> {
     pub person: &'a str,
 }
 
-/// SQL conditions and their numbered parameters, written together.
+/// SQL conditions and their parameters, written together.
 struct Conditions {
     sql: Vec<String>,
-    args: Vec<JsValue>,
+    args: Args,
+    /// The account's placeholder.
+    account: Param,
 }
 
 impl Conditions {
-    /// Starts with the account (always `?1`).
+    /// Starts with the account.
     fn of_account(account_id: &str) -> Self {
+        let mut args = Args::new();
+        let account = args.bind(account_id);
         Conditions {
-            sql: vec!["c.account_id = ?1".into()],
-            args: vec![account_id.into()],
+            sql: vec![format!("c.account_id = {account}")],
+            args,
+            account,
         }
     }
 
     /// Binds `value` and answers its placeholder.
     fn bind(&mut self, value: JsValue) -> String {
-        self.args.push(value);
-        format!("?{}", self.args.len())
+        self.args.bind(value).to_string()
     }
 
     /// Adds the filter's conditions on `c`.
@@ -137,7 +142,7 @@ impl Store {
              ORDER BY c.last_message_at DESC, c.id DESC LIMIT {limit_p}",
             w.all()
         );
-        let rows: Vec<ConversationRow> = self.all(&sql, &w.args).await?;
+        let rows: Vec<ConversationRow> = self.all(&sql, w.args.values()).await?;
         Ok(page(rows, limit, |r| Cursor::List {
             last_message_at: r.last_message_at,
             id: r.id.clone(),
@@ -161,82 +166,15 @@ impl Store {
         let mut w = Conditions::of_account(account_id);
         w.filter(filter);
         let filters = w.all();
-        // instr, not LIKE: the text is literal (no wildcards to escape) and D1 caps LIKE patterns at 50 bytes.
-        // The people are read from their own tables (the account's contacts, the visitors of its sites
-        // who stated an email, its Messenger people), not by joining every conversation to them.
-        let text = w.bind(terms.person.to_ascii_lowercase().into());
-        let within = |columns: &[&str]| {
-            columns
-                .iter()
-                .map(|c| format!("instr(lower({c}), {text}) > 0"))
-                .collect::<Vec<_>>()
-                .join(" OR ")
-        };
-        let person = format!(
-            "SELECT id AS cid FROM conversations WHERE contact_id IN \
-               (SELECT id FROM contacts WHERE account_id = ?1 AND ({})) \
-             UNION SELECT id FROM conversations WHERE visitor_id IN \
-               (SELECT id FROM visitors WHERE site_id IN (SELECT id FROM sites WHERE account_id = ?1) \
-                AND claimed_email IS NOT NULL AND ({})) \
-             UNION SELECT id FROM conversations WHERE visitor_id IN \
-               (SELECT visitor_id FROM messenger_visitors WHERE site_id IN (SELECT id FROM sites WHERE account_id = ?1) \
-                AND ({}))",
-            within(&["email", "full_name", "name_from_email"]),
-            within(&["claimed_email"]),
-            within(&["name"]),
-        );
-        // Every conversation matched, once: by its person and/or by its best message (the bare
-        // column `r` is the message of the row MIN(score) picked; person rows have no score).
+        let person = person_matches(&mut w, terms.person);
+        // Every conversation matched, once: by its person and/or by its best message.
         let ((words, from_words), snippet) = match terms.fts {
-            Some(fts) => {
-                let q = w.bind(fts.into());
-                let marks = [
-                    w.bind(MARK_OPEN.into()),
-                    w.bind(MARK_CLOSE.into()),
-                    w.bind(ELLIPSIS.into()),
-                ]
-                .join(", ");
-                (
-                    (
-                        // Materialized: bm25() may only run in the FTS5 query itself, never flattened into the grouping.
-                        format!(
-                            "words AS MATERIALIZED (SELECT rowid AS r, bm25(messages_fts, 1.0, 2.0) AS score \
-                               FROM messages_fts WHERE messages_fts MATCH {q}), "
-                        ),
-                        "UNION ALL SELECT m.conversation_id, 0, f.score, f.r FROM words f JOIN messages m ON m.rowid = f.r \
-                         WHERE m.site_id IN (SELECT id FROM sites WHERE account_id = ?1)",
-                    ),
-                    format!(
-                        "(SELECT snippet(messages_fts, -1, {marks}, {SNIPPET_TOKENS}) FROM messages_fts \
-                          WHERE messages_fts MATCH {q} AND rowid = p.r)"
-                    ),
-                )
-            }
-            None => ((String::new(), ""), "NULL".into()),
+            Some(fts) => word_hits(&mut w, fts),
+            None => ((String::new(), String::new()), "NULL".into()),
         };
         let mut keys = vec![filters];
-        if let Some((person, score, at, id)) = cursor {
-            // The last shown conversation's rank as it is now, when it still
-            // matches: bm25 follows the whole index's statistics, so a score
-            // kept in the cursor drifts as mail arrives anywhere, and hits just
-            // past it would fall on the wrong side (skipped).
-            let id = w.bind(id.into());
-            let now = |column: &str, kept: String| {
-                format!("COALESCE((SELECT {column} FROM hits h WHERE h.cid = {id}), {kept})")
-            };
-            let after = [
-                now(
-                    "1 - h.person",
-                    w.bind(JsValue::from_f64(if person { 0.0 } else { 1.0 })),
-                ),
-                now("COALESCE(h.score, 0.0)", w.bind(JsValue::from_f64(score))),
-                w.bind(JsValue::from_f64(-(at as f64))),
-                id.clone(),
-            ];
-            keys.push(format!(
-                "(1 - x.person, COALESCE(x.score, 0.0), -c.last_message_at, c.id) > ({})",
-                after.join(", ")
-            ));
+        if let Some(cursor) = cursor {
+            keys.push(after_cursor(&mut w, cursor));
         }
         let limit_p = w.bind(JsValue::from_f64(f64::from(limit)));
         let sql = format!(
@@ -251,7 +189,7 @@ impl Store {
              ORDER BY p.person DESC, p.score, c.last_message_at DESC, c.id",
             keys.join(" AND ")
         );
-        let rows: Vec<ConversationRow> = self.all(&sql, &w.args).await?;
+        let rows: Vec<ConversationRow> = self.all(&sql, w.args.values()).await?;
         Ok(page(rows, limit, |r| Cursor::Search {
             person: r.person == Some(1),
             score: r.score.unwrap_or(0.0),
@@ -259,4 +197,90 @@ impl Store {
             id: r.id.clone(),
         }))
     }
+}
+
+/// The account's conversations whose person matches the search text: the
+/// account's contacts, the visitors of its sites who stated an email, its
+/// Messenger people (read from their own tables, not by joining every
+/// conversation to them). instr, not LIKE: the text is literal (no wildcards
+/// to escape) and D1 caps LIKE patterns at 50 bytes.
+fn person_matches(w: &mut Conditions, person: &str) -> String {
+    let text = w.bind(person.to_ascii_lowercase().into());
+    let account = w.account;
+    let within = |columns: &[&str]| {
+        columns
+            .iter()
+            .map(|c| format!("instr(lower({c}), {text}) > 0"))
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    };
+    format!(
+        "SELECT id AS cid FROM conversations WHERE contact_id IN \
+           (SELECT id FROM contacts WHERE account_id = {account} AND ({})) \
+         UNION SELECT id FROM conversations WHERE visitor_id IN \
+           (SELECT id FROM visitors WHERE site_id IN (SELECT id FROM sites WHERE account_id = {account}) \
+            AND claimed_email IS NOT NULL AND ({})) \
+         UNION SELECT id FROM conversations WHERE visitor_id IN \
+           (SELECT visitor_id FROM messenger_visitors WHERE site_id IN (SELECT id FROM sites WHERE account_id = {account}) \
+            AND ({}))",
+        within(&["email", "full_name", "name_from_email"]),
+        within(&["claimed_email"]),
+        within(&["name"]),
+    )
+}
+
+/// The FTS5 part of a search: the `words` table of message hits with their
+/// bm25 score, the rows it adds to the hits (the bare column `r` is the
+/// message of the row MIN(score) picked; person rows have no score), and the
+/// snippet of a page row's best message.
+fn word_hits(w: &mut Conditions, fts: &str) -> ((String, String), String) {
+    let q = w.bind(fts.into());
+    let marks = [
+        w.bind(MARK_OPEN.into()),
+        w.bind(MARK_CLOSE.into()),
+        w.bind(ELLIPSIS.into()),
+    ]
+    .join(", ");
+    let account = w.account;
+    (
+        (
+            // Materialized: bm25() may only run in the FTS5 query itself, never flattened into the grouping.
+            format!(
+                "words AS MATERIALIZED (SELECT rowid AS r, bm25(messages_fts, 1.0, 2.0) AS score \
+                   FROM messages_fts WHERE messages_fts MATCH {q}), "
+            ),
+            format!(
+                "UNION ALL SELECT m.conversation_id, 0, f.score, f.r FROM words f JOIN messages m ON m.rowid = f.r \
+                 WHERE m.site_id IN (SELECT id FROM sites WHERE account_id = {account})"
+            ),
+        ),
+        format!(
+            "(SELECT snippet(messages_fts, -1, {marks}, {SNIPPET_TOKENS}) FROM messages_fts \
+              WHERE messages_fts MATCH {q} AND rowid = p.r)"
+        ),
+    )
+}
+
+/// The condition of the rows after a search page's last one. Its rank is
+/// read as it is now, when it still matches: bm25 follows the whole index's
+/// statistics, so a score kept in the cursor drifts as mail arrives
+/// anywhere, and hits just past it would fall on the wrong side (skipped).
+fn after_cursor(w: &mut Conditions, (person, score, at, id): (bool, f64, u64, &str)) -> String {
+    let id = w.bind(id.into());
+    let now = |column: &str, kept: String| {
+        format!("COALESCE((SELECT {column} FROM hits h WHERE h.cid = {id}), {kept})")
+    };
+    let after = [
+        now(
+            "1 - h.person",
+            w.bind(JsValue::from_f64(if person { 0.0 } else { 1.0 })),
+        ),
+        now("COALESCE(h.score, 0.0)", w.bind(JsValue::from_f64(score))),
+        w.bind(JsValue::from_f64(-(at as f64))),
+        id.clone(),
+    ];
+    format!(
+        "(1 - x.person, COALESCE(x.score, 0.0), -c.last_message_at, c.id) > ({})",
+        after.join(", ")
+    )
 }

@@ -14,25 +14,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::NewIds;
 use shared::email::parse::Mail;
 
-/// The columns of mail refused with `setReject`.
-#[derive(Debug, Deserialize)]
-struct RejectionRow {
-    /// Rejection id.
-    pub id: String,
-    /// The site whose mailbox refused it.
-    pub site_id: String,
-    /// SMTP envelope sender.
-    pub envelope_from: String,
-    /// SMTP envelope recipient.
-    pub envelope_to: String,
-    /// Size of the raw message, bytes.
-    pub size: u64,
-    /// The reason given to the sender.
-    pub reason: String,
-    /// When it was refused, ms.
-    pub created_at: u64,
-}
-
 /// A parsed inbound email and where it goes.
 #[derive(Debug)]
 pub struct InboundEmail<'a> {
@@ -320,25 +301,13 @@ impl Store {
 
     /// Mail refused for the account's sites, newest first.
     pub async fn rejections(&self, account_id: &str) -> ApiResult<Vec<api::Rejection>> {
-        let rows: Vec<RejectionRow> = self.all(
+        self.all(
             "SELECT r.id, r.site_id, r.envelope_from, r.envelope_to, r.size, r.reason, r.created_at \
              FROM email_rejections r JOIN sites s ON s.id = r.site_id WHERE s.account_id = ?1 \
              ORDER BY r.created_at DESC LIMIT 100",
             &[account_id.into()],
         )
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| api::Rejection {
-                id: r.id,
-                site_id: r.site_id,
-                envelope_from: r.envelope_from,
-                envelope_to: r.envelope_to,
-                size: r.size,
-                reason: r.reason,
-                created_at: r.created_at,
-            })
-            .collect())
+        .await
     }
 
     /// Records mail refused with `setReject`, so the refusal is visible later;

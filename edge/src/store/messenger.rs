@@ -6,6 +6,7 @@ use serde::Deserialize;
 use shared::api;
 use shared::messenger::Receipt;
 use wasm_bindgen::JsValue;
+use worker::D1PreparedStatement;
 
 use super::{ms, opt, Store, MESSAGE_SELECT};
 use crate::error::{ApiError, ApiResult};
@@ -191,16 +192,43 @@ impl Store {
         m: &InboundMessenger<'_>,
         now: u64,
     ) -> ApiResult<Option<String>> {
-        let (visitor_id, conversation_id, message_id) = (
-            m.ids.visitor.as_str(),
-            m.ids.conversation.as_str(),
-            m.ids.message.as_str(),
-        );
-        let (site, psid, mid) = (
-            JsValue::from_str(m.site_id),
-            JsValue::from_str(m.psid),
-            JsValue::from_str(m.mid),
-        );
+        let site = JsValue::from_str(m.site_id);
+        let psid = JsValue::from_str(m.psid);
+        let message_id = m.ids.message.as_str();
+        let mut batch = self.batch();
+        batch.extend(self.messenger_person(m, now)?);
+        batch.extend(self.messenger_thread(m, now)?);
+        batch.extend([
+            self.reopen_for(message_id, now)?,
+            self.prepare(
+                &format!("UPDATE visitors SET last_seen_at = ?3 WHERE id = {PSID_VISITOR}"),
+                &[site, psid, ms(now)],
+            )?,
+        ]);
+        #[derive(Deserialize)]
+        struct Written {
+            conversation_id: String,
+        }
+        let written = batch.rows::<Written>(self.prepare(
+            "SELECT conversation_id FROM messages WHERE id = ?1",
+            &[message_id.into()],
+        )?);
+        Ok(batch
+            .run()
+            .await?
+            .first(&written)?
+            .map(|w| w.conversation_id))
+    }
+
+    /// The statements that create the person's visitor and Messenger row if
+    /// new, and cache their profile once.
+    fn messenger_person(
+        &self,
+        m: &InboundMessenger<'_>,
+        now: u64,
+    ) -> ApiResult<[D1PreparedStatement; 3]> {
+        let visitor_id = m.ids.visitor.as_str();
+        let (site, psid) = (JsValue::from_str(m.site_id), JsValue::from_str(m.psid));
         let profile = m.profile.map(|p| {
             (
                 opt(p.name.as_deref()),
@@ -210,8 +238,7 @@ impl Store {
         });
         let (name, picture, fetched) =
             profile.unwrap_or((JsValue::NULL, JsValue::NULL, JsValue::NULL));
-        let new = "NOT EXISTS (SELECT 1 FROM messages WHERE site_id = ?1 AND messenger_mid = ?3)";
-        let statements = vec![
+        Ok([
             self.prepare(
                 &format!(
                     "INSERT INTO visitors (id, site_id, token_hash, created_at, last_seen_at) \
@@ -229,6 +256,24 @@ impl Store {
                  WHERE site_id = ?1 AND psid = ?2 AND profile_fetched_at IS NULL AND ?5 IS NOT NULL",
                 &[site.clone(), psid.clone(), name, picture, fetched],
             )?,
+        ])
+    }
+
+    /// The statements that start the person's `messenger` conversation if
+    /// new and store the message, unless its `mid` is stored.
+    fn messenger_thread(
+        &self,
+        m: &InboundMessenger<'_>,
+        now: u64,
+    ) -> ApiResult<[D1PreparedStatement; 2]> {
+        let (conversation_id, message_id) = (m.ids.conversation.as_str(), m.ids.message.as_str());
+        let (site, psid, mid) = (
+            JsValue::from_str(m.site_id),
+            JsValue::from_str(m.psid),
+            JsValue::from_str(m.mid),
+        );
+        let new = "NOT EXISTS (SELECT 1 FROM messages WHERE site_id = ?1 AND messenger_mid = ?3)";
+        Ok([
             self.prepare(
                 &format!(
                     "INSERT INTO conversations (id, site_id, channel, status, contact_id, visitor_id, started_at, last_message_at) \
@@ -247,27 +292,7 @@ impl Store {
                 ),
                 &[site.clone(), psid.clone(), mid, message_id.into(), m.body.into(), ms(now)],
             )?,
-            self.reopen_for(message_id, now)?,
-            self.prepare(
-                &format!("UPDATE visitors SET last_seen_at = ?3 WHERE id = {PSID_VISITOR}"),
-                &[site, psid, ms(now)],
-            )?,
-        ];
-        #[derive(Deserialize)]
-        struct Written {
-            conversation_id: String,
-        }
-        let mut batch = self.batch();
-        batch.extend(statements);
-        let written = batch.rows::<Written>(self.prepare(
-            "SELECT conversation_id FROM messages WHERE id = ?1",
-            &[message_id.into()],
-        )?);
-        Ok(batch
-            .run()
-            .await?
-            .first(&written)?
-            .map(|w| w.conversation_id))
+        ])
     }
 
     /// Marks the Page's replies to a person delivered or read: those named in

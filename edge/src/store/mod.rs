@@ -1,6 +1,7 @@
 //! The store: every SQL statement of the worker lives under this module, over
-//! one D1 binding. `chat` serves the widget, `inbox` the agents, `mail` the
-//! Email Routing handler.
+//! one D1 binding, one module per concern, named like the route module it
+//! serves (`conversations` ↔ `routes/conversations.rs`, `widget` ↔
+//! `routes/widget.rs`…); `mail` serves the Email Routing handler.
 //!
 //! Writes that belong together go into one `batch` (a D1 transaction), and are
 //! written so that running them twice changes nothing: retried chat sends and
@@ -11,37 +12,37 @@ mod automations;
 mod batch;
 mod cc;
 mod channels;
-mod chat;
 mod contacts;
+mod conversations;
 mod files;
-mod inbox;
+mod identity;
+mod keys;
 mod list;
 mod live;
 mod mail;
 mod messenger;
 mod privacy;
 mod replies;
-mod settings;
 mod sites;
 mod tickets;
-mod ties;
-mod visits;
+mod transcripts;
+mod widget;
 
 pub use agents::{AgentRow, Setup};
 pub use automations::{Attempt, EventOf};
 pub use channels::{ChannelUpdate, EmailChannelRow};
-pub use chat::{SiteRow, VisitorRow};
+pub use conversations::{ConversationChange, SentEmail, Updated};
 pub use files::{NewFile, StoredFile};
-pub use inbox::{ConversationChange, SentEmail, Updated};
+pub use keys::{NewKey, LAST_USED_GRANULARITY_MS};
 pub use list::{ListFilter, SearchTerms};
 pub use live::LiveRoute;
 pub use mail::InboundEmail;
 pub use messenger::{InboundMessenger, PageRow, Profile, SentMessenger};
-pub use replies::{ReplyFields, ReplyRefused, TranscriptClaim};
-pub use settings::{NewKey, LAST_USED_GRANULARITY_MS};
+pub use replies::{ReplyFields, ReplyRefused};
 pub use sites::WidgetUpdate;
 pub use tickets::Ticket;
-pub use ties::ContactLink;
+pub use transcripts::TranscriptClaim;
+pub use widget::{ContactLink, SiteRow, VisitorRow};
 
 use serde::Deserialize;
 use shared::api;

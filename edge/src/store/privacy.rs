@@ -14,9 +14,10 @@ use serde::Deserialize;
 use serde_json::Value;
 use shared::api::Erased;
 use wasm_bindgen::JsValue;
+use worker::D1PreparedStatement;
 
 use super::{Store, MESSAGE_SELECT};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// The messages stored about contact `?1` (use as `m.id IN (…)`).
 pub(super) const CONTACT_MESSAGES: &str = "SELECT m.id FROM messages m WHERE m.contact_id = ?1 \
@@ -62,12 +63,21 @@ impl Store {
         else {
             return Ok(None);
         };
-        let id: JsValue = contact_id.into();
         let email = contact
             .get("email")
             .and_then(Value::as_str)
             .map(JsValue::from_str)
             .unwrap_or(JsValue::NULL);
+        let mut export = self.contact_rows(contact_id).await?;
+        export.extend(self.email_rows(account_id, contact_id, email).await?);
+        export.insert("contact".into(), contact);
+        Ok(Some(Value::Object(export)))
+    }
+
+    /// What is stored through the contact's id: its visitors, conversations,
+    /// messages, their files, and the transcripts sent of them.
+    async fn contact_rows(&self, contact_id: &str) -> ApiResult<serde_json::Map<String, Value>> {
+        let id: JsValue = contact_id.into();
         let visitors = self
             .all::<Value>(
                 "SELECT v.id, v.site_id, v.contact_verified, v.provided_fields, v.form_submitted_at, v.claimed_email, \
@@ -100,13 +110,6 @@ impl Store {
                 std::slice::from_ref(&id),
             )
             .await?;
-        let claims = self
-            .all::<Value>(
-                "SELECT v.id AS visitor_id, v.site_id, v.claimed_email, v.created_at FROM visitors v JOIN sites s ON s.id = v.site_id \
-                 WHERE s.account_id = ?1 AND v.claimed_email = ?2 AND v.contact_id IS NOT ?3",
-                &[account_id.into(), email.clone(), id.clone()],
-            )
-            .await?;
         let transcripts = self
             .all::<Value>(
                 &format!(
@@ -114,6 +117,34 @@ impl Store {
                      WHERE conversation_id IN ({CONTACT_CONVERSATIONS}) ORDER BY created_at"
                 ),
                 std::slice::from_ref(&id),
+            )
+            .await?;
+        Ok(serde_json::Map::from_iter([
+            ("visitors".into(), visitors.into()),
+            ("conversations".into(), conversations.into()),
+            (
+                "messages".into(),
+                serde_json::to_value(messages).map_err(|e| ApiError::Internal(e.to_string()))?,
+            ),
+            ("attachments".into(), attachments.into()),
+            ("transcripts".into(), transcripts.into()),
+        ]))
+    }
+
+    /// What is stored through the contact's email address (`email`, or NULL):
+    /// other visitors' claims of it, other people's conversations that copy
+    /// it, and mail refused from it.
+    async fn email_rows(
+        &self,
+        account_id: &str,
+        contact_id: &str,
+        email: JsValue,
+    ) -> ApiResult<serde_json::Map<String, Value>> {
+        let claims = self
+            .all::<Value>(
+                "SELECT v.id AS visitor_id, v.site_id, v.claimed_email, v.created_at FROM visitors v JOIN sites s ON s.id = v.site_id \
+                 WHERE s.account_id = ?1 AND v.claimed_email = ?2 AND v.contact_id IS NOT ?3",
+                &[account_id.into(), email.clone(), contact_id.into()],
             )
             .await?;
         // Other people's email conversations that copy this contact's address.
@@ -132,17 +163,11 @@ impl Store {
                 &[account_id.into(), email],
             )
             .await?;
-        Ok(Some(serde_json::json!({
-            "contact": contact,
-            "visitors": visitors,
-            "conversations": conversations,
-            "messages": messages,
-            "attachments": attachments,
-            "claims_of_this_email": claims,
-            "refused_mail": rejections,
-            "transcripts": transcripts,
-            "copied_on": copied,
-        })))
+        Ok(serde_json::Map::from_iter([
+            ("claims_of_this_email".into(), claims.into()),
+            ("refused_mail".into(), rejections.into()),
+            ("copied_on".into(), copied.into()),
+        ]))
     }
 
     /// Erases a contact of the account and everything stored about it, in one
@@ -196,7 +221,26 @@ impl Store {
                 ),
                 std::slice::from_ref(&id),
             )?);
-        let statements = vec![
+        batch.extend(self.erasures(account_id, contact_id, email)?);
+        let counts = batch.run().await?.first(&counts)?;
+        Ok(Some(counts.map_or_else(Erased::default, |c| Erased {
+            messages: c.messages,
+            conversations: c.conversations,
+            visitors: c.visitors,
+            originals: 0,
+        })))
+    }
+
+    /// The statements that delete the contact (`contact_id`), what is stored
+    /// through it, and what is stored through its address (`email`, or NULL).
+    fn erasures(
+        &self,
+        account_id: &str,
+        contact_id: &str,
+        email: JsValue,
+    ) -> ApiResult<Vec<D1PreparedStatement>> {
+        let id: JsValue = contact_id.into();
+        Ok(vec![
             self.prepare(&format!("DELETE FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"), std::slice::from_ref(&id))?,
             self.prepare(&format!("DELETE FROM messages WHERE id IN ({CONTACT_MESSAGES})"), std::slice::from_ref(&id))?,
             self.prepare(&format!("DELETE FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
@@ -222,23 +266,6 @@ impl Store {
                 &[account_id.into(), email],
             )?,
             self.prepare("DELETE FROM contacts WHERE id = ?1", &[id])?,
-        ];
-        batch.extend(statements);
-        let counts = batch.run().await?.first(&counts)?;
-        let Counts {
-            messages,
-            conversations,
-            visitors,
-        } = counts.unwrap_or(Counts {
-            messages: 0,
-            conversations: 0,
-            visitors: 0,
-        });
-        Ok(Some(Erased {
-            messages,
-            conversations,
-            visitors,
-            originals: 0,
-        }))
+        ])
     }
 }

@@ -1,40 +1,12 @@
-//! SQL of saved replies (the team's canned answers, per account) and of chat
-//! transcripts sent by email (one row per request key, so a retry never sends twice).
+//! SQL of saved replies: the team's canned answers, per account.
 
-use serde::Deserialize;
 use shared::api;
 use shared::saved_reply::MAX_PER_ACCOUNT;
-use shared::transcript::TranscriptStatus;
 
 use super::{ms, opt, Store};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
-#[derive(Deserialize)]
-struct SavedReplyRow {
-    id: String,
-    shortcut: String,
-    title: String,
-    body: String,
-    created_at: u64,
-    updated_at: u64,
-    updated_by_name: Option<String>,
-}
-
-impl From<SavedReplyRow> for api::SavedReply {
-    fn from(r: SavedReplyRow) -> Self {
-        api::SavedReply {
-            id: r.id,
-            shortcut: r.shortcut,
-            title: r.title,
-            body: r.body,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-            updated_by_name: r.updated_by_name,
-        }
-    }
-}
-
-/// Selects [`SavedReplyRow`]s; append a `WHERE` on `r`.
+/// Selects [`api::SavedReply`]s; append a `WHERE` on `r`.
 const REPLY_SELECT: &str = "SELECT r.id, r.shortcut, r.title, r.body, r.created_at, r.updated_at, a.full_name AS updated_by_name \
      FROM saved_replies r LEFT JOIN agents a ON a.id = r.updated_by";
 
@@ -60,48 +32,16 @@ pub struct ReplyFields<'a> {
     pub body: Option<&'a str>,
 }
 
-#[derive(Deserialize)]
-struct TranscriptRow {
-    id: String,
-    conversation_id: String,
-    to_address: String,
-    status: TranscriptStatus,
-    sent_at: Option<u64>,
-    error: Option<String>,
-}
-
-impl TranscriptRow {
-    fn into_api(self, replayed: bool) -> api::Transcript {
-        api::Transcript {
-            id: self.id,
-            conversation_id: self.conversation_id,
-            to: Some(self.to_address),
-            status: self.status,
-            sent_at: self.sent_at,
-            error: self.error,
-            replayed,
-        }
-    }
-}
-
-/// Who takes a transcript request: the request that claimed it sends; any other replays.
-pub enum TranscriptClaim {
-    /// This request inserted the row (or took over a failed one) and must send it now.
-    Send(String),
-    /// Another request with the same key has it (sending, or sent): nothing to send.
-    Replay(api::Transcript),
-}
-
 impl Store {
     /// The account's saved replies, by shortcut.
     pub async fn saved_replies(&self, account_id: &str) -> ApiResult<Vec<api::SavedReply>> {
-        let rows: Vec<SavedReplyRow> = self
+        let rows: Vec<api::SavedReply> = self
             .all(
                 &format!("{REPLY_SELECT} WHERE r.account_id = ?1 ORDER BY r.shortcut"),
                 &[account_id.into()],
             )
             .await?;
-        Ok(rows.into_iter().map(Into::into).collect())
+        Ok(rows)
     }
 
     /// Why a write of a saved reply with this shortcut did nothing (read only after it did).
@@ -139,11 +79,11 @@ impl Store {
         ];
         let mut batch = self.batch();
         batch.extend(statements);
-        let saved = batch.rows::<SavedReplyRow>(
+        let saved = batch.rows::<api::SavedReply>(
             self.prepare(&format!("{REPLY_SELECT} WHERE r.id = ?1"), &[id.into()])?,
         );
         match batch.run().await?.first(&saved)? {
-            Some(row) => Ok(Ok(row.into())),
+            Some(row) => Ok(Ok(row)),
             None => Ok(Err(self.refusal(account_id, Some(shortcut)).await?)),
         }
     }
@@ -164,7 +104,7 @@ impl Store {
                  body = COALESCE(?5, body), updated_by = ?6, updated_at = ?7 WHERE id = ?1 AND account_id = ?2",
                 &[id.into(), account_id.into(), opt(fields.shortcut), opt(fields.title), opt(fields.body), agent_id.into(), ms(now)],
             )?);
-        let saved = batch.rows::<SavedReplyRow>(self.prepare(
+        let saved = batch.rows::<api::SavedReply>(self.prepare(
             &format!("{REPLY_SELECT} WHERE r.id = ?1 AND r.account_id = ?2"),
             &[id.into(), account_id.into()],
         )?);
@@ -172,7 +112,7 @@ impl Store {
         let changed = ran.changes(updated)? > 0;
         match ran.first(&saved)? {
             None => Ok(Err(ReplyRefused::NotFound)),
-            Some(row) if changed => Ok(Ok(row.into())),
+            Some(row) if changed => Ok(Ok(row)),
             Some(_) => Ok(Err(ReplyRefused::ShortcutTaken)),
         }
     }
@@ -186,66 +126,5 @@ impl Store {
             )
             .await?
             > 0)
-    }
-
-    /// Claims a transcript request in one statement: a new key inserts the row,
-    /// a failed one is taken over; a key being sent or already sent replays.
-    pub async fn claim_transcript(
-        &self,
-        id: &str,
-        conversation_id: &str,
-        key: &str,
-        agent_id: &str,
-        to: &str,
-        now: u64,
-    ) -> ApiResult<TranscriptClaim> {
-        #[derive(Deserialize)]
-        struct Claimed {
-            id: String,
-        }
-        let claimed: Option<Claimed> = self
-            .first(
-                "INSERT INTO transcripts (id, conversation_id, idempotency_key, agent_id, to_address, status, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6) \
-                 ON CONFLICT (conversation_id, idempotency_key) DO UPDATE SET status = 'sending', error = NULL, \
-                 agent_id = excluded.agent_id, to_address = excluded.to_address WHERE status = 'failed' \
-                 RETURNING id",
-                &[id.into(), conversation_id.into(), key.into(), agent_id.into(), to.into(), ms(now)],
-            )
-            .await?;
-        if let Some(Claimed { id }) = claimed {
-            return Ok(TranscriptClaim::Send(id));
-        }
-        let row: TranscriptRow = self
-            .first(
-                "SELECT id, conversation_id, to_address, status, sent_at, error FROM transcripts \
-                 WHERE conversation_id = ?1 AND idempotency_key = ?2",
-                &[conversation_id.into(), key.into()],
-            )
-            .await?
-            .ok_or_else(|| ApiError::Internal("transcript neither claimed nor found".into()))?;
-        Ok(TranscriptClaim::Replay(row.into_api(true)))
-    }
-
-    /// Records how sending a claimed transcript went: its Message-ID, or the error.
-    pub async fn finish_transcript(
-        &self,
-        id: &str,
-        outcome: Result<&str, &str>,
-        now: u64,
-    ) -> ApiResult<api::Transcript> {
-        let (status, message_id, error, sent_at) = match outcome {
-            Ok(message_id) => (TranscriptStatus::Sent, Some(message_id), None, Some(now)),
-            Err(error) => (TranscriptStatus::Failed, None, Some(error), None),
-        };
-        let row: Option<TranscriptRow> = self
-            .first(
-                "UPDATE transcripts SET status = ?2, email_message_id = ?3, error = ?4, sent_at = ?5 WHERE id = ?1 \
-                 RETURNING id, conversation_id, to_address, status, sent_at, error",
-                &[id.into(), status.as_str().into(), opt(message_id), opt(error), sent_at.map(ms).unwrap_or(wasm_bindgen::JsValue::NULL)],
-            )
-            .await?;
-        row.map(|r| r.into_api(false))
-            .ok_or_else(|| ApiError::Internal("transcript not found after sending".into()))
     }
 }

@@ -29,6 +29,12 @@ pub struct Ticket<'a> {
     pub submission_id: Option<&'a str>,
 }
 
+/// The conversation a submission opened.
+#[derive(Deserialize)]
+struct Opened {
+    conversation_id: String,
+}
+
 /// The conversation an earlier submission with this id opened, if any
 /// (the site and submission id bound at `site` and `submission`).
 fn earlier(site: Param, submission: Param) -> String {
@@ -91,20 +97,7 @@ impl Store {
         .iter()
         .map(|(event, of)| Ok(batch.rows(self.event(*event, of, now)?)))
         .collect::<ApiResult<Vec<_>>>()?;
-        #[derive(Deserialize)]
-        struct Opened {
-            conversation_id: String,
-        }
-        let mut args = Args::new();
-        let earlier = earlier(
-            args.bind(ticket.site_id),
-            args.bind(opt(ticket.submission_id)),
-        );
-        let sql = format!(
-            "SELECT COALESCE({earlier}, {}) AS conversation_id",
-            args.bind(ids.conversation.as_str())
-        );
-        let opened = batch.rows::<Opened>(self.prepare(&sql, args.values())?);
+        let opened = batch.rows::<Opened>(self.ticket_opened(ticket, ids)?);
         let ran = batch.run().await?;
         let opened = ran
             .first(&opened)?
@@ -115,6 +108,20 @@ impl Store {
             Written::AlreadyThere
         };
         Ok((opened.conversation_id, written, queued(&ran, &events)?))
+    }
+
+    /// The statement that reads the conversation the submission opened (or an earlier one had).
+    fn ticket_opened(&self, ticket: &Ticket<'_>, ids: &NewIds) -> ApiResult<D1PreparedStatement> {
+        let mut args = Args::new();
+        let earlier = earlier(
+            args.bind(ticket.site_id),
+            args.bind(opt(ticket.submission_id)),
+        );
+        let sql = format!(
+            "SELECT COALESCE({earlier}, {}) AS conversation_id",
+            args.bind(ids.conversation.as_str())
+        );
+        self.prepare(&sql, args.values())
     }
 
     /// The statements that create the submitter's contact, or give an

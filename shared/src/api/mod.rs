@@ -1,9 +1,11 @@
 //! The HTTP API's shapes, in one place: what clients send (`request`) and
 //! what the worker answers (`response`).
 //!
-//! The store reads rows into its own types and answers these, so a renamed
-//! column never changes what clients receive. Vocabularies travel as their
-//! stored names, booleans as booleans, times as milliseconds since the epoch.
+//! The store reads a row straight into the response type it answers where
+//! the columns are the fields (its SQL names them with `AS`, so a renamed
+//! column never changes what clients receive), and converts the others at its
+//! boundary. Vocabularies travel as their stored names, booleans as booleans
+//! (read from SQLite's 0 and 1 by [`flag`]), times as milliseconds since the epoch.
 
 pub mod live;
 pub mod request;
@@ -12,6 +14,31 @@ pub mod response;
 pub use live::*;
 pub use request::*;
 pub use response::*;
+
+/// Deserializes a boolean stored as SQLite's 0 or 1 (or given as JSON's
+/// `true` or `false`), for response types the store reads rows into.
+pub fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    struct Flag;
+    impl serde::de::Visitor<'_> for Flag {
+        type Value = bool;
+        fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            f.write_str("a boolean, or 0 or 1")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<bool, E> {
+            Ok(v == 1)
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<bool, E> {
+            Ok(v == 1)
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<bool, E> {
+            Ok(v == 1.0)
+        }
+    }
+    d.deserialize_any(Flag)
+}
 
 /// The inbox's TypeScript declarations are generated from the types above:
 /// `www/inbox/api-types.d.ts` must be what this test writes, so a renamed

@@ -1,5 +1,11 @@
-//! SQL of the widget's side: sites, visitors, their conversation and messages
-//! (tying visitors to contacts is in `ties`).
+//! SQL of the widget's side (`routes/widget.rs`): sites, visitors, their
+//! conversation and messages; the hot paths (a chat send, a thread read) are
+//! in `visits`, tying visitors to contacts in `ties`.
+
+mod ties;
+mod visits;
+
+pub use ties::ContactLink;
 
 use serde::Deserialize;
 use shared::api;
@@ -157,34 +163,31 @@ struct FileColumns {
 
 impl From<VisitorMessageRow> for api::VisitorMessage {
     fn from(r: VisitorMessageRow) -> Self {
-        let attachments: Vec<api::VisitorFile> = r
+        let files = r
             .files
             .and_then(|json| serde_json::from_str::<Vec<FileColumns>>(&json).ok())
             .unwrap_or_default()
             .into_iter()
-            .map(|f| api::VisitorFile {
-                id: f.id,
-                filename: f
-                    .filename
-                    .unwrap_or_else(|| shared::files::DEFAULT_FILENAME.into()),
-                content_type: f
+            .map(|f| {
+                let content_type = f
                     .content_type
-                    .unwrap_or_else(|| shared::files::FileType::Other.mime().into()),
-                size: f.size,
+                    .unwrap_or_else(|| shared::files::FileType::Other.mime().into());
+                api::VisitorFile::named(f.id, f.filename, content_type, f.size)
             })
             .collect();
-        api::VisitorMessage {
+        let message = api::VisitorMessage {
             id: r.id,
             conversation_id: r.conversation_id,
             client_message_id: r.client_message_id,
             author: r.author,
             author_name: r.author_name,
-            body: api::text_with_files(&r.body, &attachments),
+            body: r.body,
             created_at: r.created_at,
             state: r.state,
             seq: r.seq,
-            attachments,
-        }
+            attachments: Vec::new(),
+        };
+        api::VisitorMessage::with_files(message, files)
     }
 }
 

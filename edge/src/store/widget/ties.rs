@@ -9,12 +9,12 @@ use shared::identity::Tie;
 use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
-use super::automations::{queued, EventOf};
-use super::batch::{Args, Param};
-use super::chat::{VisitorRow, VISITOR_SELECT};
-use super::{ms, opt, Store};
+use super::{VisitorRow, VISITOR_SELECT};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::NewIds;
+use crate::store::automations::{queued, EventOf};
+use crate::store::batch::{Args, Param};
+use crate::store::{ms, opt, Store};
 
 /// How a visitor is to be tied to a contact.
 #[derive(Debug)]

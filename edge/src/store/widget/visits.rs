@@ -10,14 +10,14 @@ use shared::automation::Event;
 use shared::visitor::{is_expired, VisitorToken, TOKEN_INVALID, VISITOR_TTL_MS};
 use worker::D1PreparedStatement;
 
-use super::automations::{queued, EventOf};
-use super::batch::{Args, Param};
-use super::chat::{visible_chat, VisitorMessageRow, VISITOR_MESSAGE_SELECT, VISITOR_SELECT};
-use super::files::NewFile;
 use super::ties::{KnownFields, KNOWN_FIELDS};
-use super::{ms, Store, VisitorRow, Written};
+use super::{visible_chat, VisitorMessageRow, VISITOR_MESSAGE_SELECT, VISITOR_SELECT};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::NewIds;
+use crate::store::automations::{queued, EventOf};
+use crate::store::batch::{Args, Param};
+use crate::store::files::NewFile;
+use crate::store::{ms, Store, VisitorRow, Written};
 
 /// The visitor's token bound in one statement, and the checks written with
 /// its placeholders: every statement of a widget batch is gated on them.
@@ -109,6 +109,13 @@ pub struct ThreadRead {
     pub contact_fields: Vec<&'static str>,
 }
 
+/// The conversation a thread read finds, and when an agent read it.
+#[derive(Deserialize)]
+struct Visible {
+    id: String,
+    agent_read_at: u64,
+}
+
 /// The visitor row the batch read back, checked as the gates checked it.
 fn checked(row: Option<VisitorRow>, token: &VisitorToken<'_>, now: u64) -> Option<VisitorRow> {
     row.filter(|v| token.matches(&v.token_hash) && !is_expired(v.last_seen_at, now))
@@ -141,15 +148,7 @@ impl Store {
             batch.push(self.attachment_insert(attachment_id, &ids.message, site_id, file)?);
         }
         batch.push(self.reopen_for(&ids.message, now)?);
-        let mut args = Args::new();
-        let gate = Gate::bind(&mut args, token, now);
-        let sql = format!(
-            "UPDATE visitors SET last_seen_at = {} WHERE id = {} AND {}",
-            args.bind(ms(now)),
-            gate.visitor,
-            gate.may_write()
-        );
-        batch.push(self.prepare(&sql, args.values())?);
+        batch.push(self.touch_writer(token, now)?);
         let conversation = EventOf {
             event_id: &ids.conversation_created,
             conversation_id: Some(ids.conversation.as_str()),
@@ -190,6 +189,19 @@ impl Store {
         };
         let queued = queued(&ran, &events)?;
         Ok(Visit::Done(visitor, (stored, written, queued)))
+    }
+
+    /// The statement that records the visit of a visitor who may write.
+    fn touch_writer(&self, token: &VisitorToken<'_>, now: u64) -> ApiResult<D1PreparedStatement> {
+        let mut args = Args::new();
+        let gate = Gate::bind(&mut args, token, now);
+        let at = args.bind(ms(now));
+        let sql = format!(
+            "UPDATE visitors SET last_seen_at = {at} WHERE id = {} AND {}",
+            gate.visitor,
+            gate.may_write()
+        );
+        self.prepare(&sql, args.values())
     }
 
     /// The statement that starts the visitor's chat conversation, unless it
@@ -257,11 +269,6 @@ impl Store {
         now: u64,
         touch_every: u64,
     ) -> ApiResult<Visit<ThreadRead>> {
-        #[derive(Deserialize)]
-        struct Visible {
-            id: String,
-            agent_read_at: u64,
-        }
         let mut batch = self.batch();
         let gated = |sql: &dyn Fn(&mut Args, &Gate) -> String| {
             let mut args = Args::new();

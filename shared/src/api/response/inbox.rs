@@ -1,6 +1,6 @@
 //! What the inbox receives: the team, conversations, messages, contacts and refusals.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::agent::Role;
 use crate::contact::ContactSource;
@@ -157,7 +157,7 @@ pub struct Message {
 }
 
 /// What a chat's visitor said about themselves without proving it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Claim {
     /// The email stated.
@@ -200,7 +200,7 @@ pub struct Contact {
 }
 
 /// One line of a contact's recent activity (never email).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Activity {
     /// The conversation it happened in.
@@ -214,11 +214,12 @@ pub struct Activity {
     /// When, ms.
     pub created_at: u64,
     /// Whether the chat rests on an unverified claim of the contact's email.
+    #[serde(deserialize_with = "crate::api::flag")]
     pub unverified: bool,
 }
 
 /// Mail refused with a reason.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Rejection {
     /// Rejection id.

@@ -1,11 +1,11 @@
 //! What the inbox receives about saved replies and chat transcripts.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::transcript::TranscriptStatus;
 
 /// A saved reply as the team manages it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SavedReply {
     /// Saved reply id.

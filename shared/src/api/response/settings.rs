@@ -2,7 +2,7 @@
 //! automations, tracking and API keys.
 
 use crate::agent::KeyRole;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::automation::{DeliveryState, Event};
 use crate::identity::IdentityMode;
@@ -129,7 +129,7 @@ pub struct SignaturePreview {
 }
 
 /// An automation (signed outbound webhook) of a site, without its secret.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Automation {
     /// Automation id (what a chatbot's "enter automation" block names).
@@ -141,6 +141,7 @@ pub struct Automation {
     /// Where events are POSTed.
     pub url: String,
     /// Whether events are sent.
+    #[serde(deserialize_with = "crate::api::flag")]
     pub enabled: bool,
     /// Creation time, ms.
     pub created_at: u64,
@@ -166,7 +167,7 @@ pub struct NewAutomation {
 }
 
 /// One event's delivery to one automation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Delivery {
     /// Delivery id.
@@ -234,7 +235,7 @@ pub struct IdentitySecret {
 }
 
 /// An API key as listed: never the key itself.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ApiKey {
     /// Key id (to revoke it by).

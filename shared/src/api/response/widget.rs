@@ -169,28 +169,56 @@ pub fn text_with_files(body: &str, files: &[VisitorFile]) -> String {
     }
 }
 
+impl VisitorFile {
+    /// A kept file as a visitor sees it: one that came without a name is
+    /// called [`DEFAULT_FILENAME`](crate::files::DEFAULT_FILENAME).
+    pub fn named(id: String, filename: Option<String>, content_type: String, size: u64) -> Self {
+        VisitorFile {
+            id,
+            filename: filename.unwrap_or_else(|| crate::files::DEFAULT_FILENAME.into()),
+            content_type,
+            size,
+        }
+    }
+}
+
 impl VisitorMessage {
+    /// The one builder of what a visitor sees of a message: `message` as
+    /// read (its `body` the text alone, its `attachments` ignored) with
+    /// `files` listed and named in its text (see [`text_with_files`]). The
+    /// widget's reads (the store) and [`Self::seen_by_visitor`] both build here.
+    pub fn with_files(message: VisitorMessage, files: Vec<VisitorFile>) -> Self {
+        VisitorMessage {
+            body: text_with_files(&message.body, &files),
+            attachments: files,
+            ..message
+        }
+    }
+
     /// What a visitor may see of a message the inbox shows: its text and
-    /// author (and its files, named in the text), never its email parts.
+    /// author (and its kept files, named in the text), never its email parts;
+    /// a failed delivery shows as failed, anything else as sent.
     pub fn seen_by_visitor(message: &super::Message) -> Self {
-        let attachments: Vec<VisitorFile> = message
+        let files = message
             .attachments
             .iter()
             .filter(|a| a.url.is_some())
-            .map(|a| VisitorFile {
-                id: a.id.clone(),
-                filename: a.filename.clone().unwrap_or_else(|| "file".into()),
-                content_type: a.content_type.clone(),
-                size: a.size,
+            .map(|a| {
+                VisitorFile::named(
+                    a.id.clone(),
+                    a.filename.clone(),
+                    a.content_type.clone(),
+                    a.size,
+                )
             })
             .collect();
-        VisitorMessage {
+        let seen = VisitorMessage {
             id: message.id.clone(),
             conversation_id: message.conversation_id.clone(),
             client_message_id: message.client_message_id.clone(),
             author: message.author,
             author_name: message.author_name.clone(),
-            body: text_with_files(&message.body, &attachments),
+            body: message.body.clone(),
             created_at: message.created_at,
             state: if message.delivery_status == Some(DeliveryStatus::Failed) {
                 DeliveryStatus::Failed
@@ -198,8 +226,9 @@ impl VisitorMessage {
                 DeliveryStatus::Sent
             },
             seq: message.seq,
-            attachments,
-        }
+            attachments: Vec::new(),
+        };
+        Self::with_files(seen, files)
     }
 }
 
