@@ -23,7 +23,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, NewIds};
 use crate::limits::Limit;
-use crate::store::{NewFile, Store, StoredFile, Written};
+use crate::store::{NewFile, SentFile, Store, StoredFile, Written};
 
 /// The site switched files off in its widget settings.
 const FILES_OFF: Invalid = Invalid::new(
@@ -208,7 +208,11 @@ pub async fn upload(cx: &mut Cx<'_>) -> ApiResult<Response> {
             client_id,
             &file.filename,
             now_ms(),
-            Some((&new_id("at"), &visitor.site_id, &new_file)),
+            Some(SentFile {
+                attachment_id: &new_id("at"),
+                site_id: &visitor.site_id,
+                file: &new_file,
+            }),
         )
         .await;
     let sent = sent.and_then(|sent| sent.or_refuse(VISITOR_BLOCKED));

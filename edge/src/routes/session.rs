@@ -20,7 +20,7 @@ use crate::ids::{new_id, new_secret};
 use crate::limits::{client_ip, Limit};
 use crate::live::Drop;
 use crate::password::{self, Stored, MIN_LENGTH};
-use crate::store::{Setup, Store};
+use crate::store::{Setup, SetupIds, Store};
 
 /// Sessions last a week.
 const SESSION_SECONDS: u64 = 7 * 24 * 60 * 60;
@@ -219,7 +219,11 @@ pub async fn setup(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let done = store
         .setup(
             &Setup {
-                ids: (&account, &site, &agent),
+                ids: SetupIds {
+                    account: &account,
+                    site: &site,
+                    agent: &agent,
+                },
                 account_name: &account_name,
                 site_name: &site_name,
                 full_name: &full_name,

@@ -56,11 +56,22 @@ struct Credentials {
     password_iterations: u32,
 }
 
+/// Ids for the set-up's account, its site and its primary admin.
+#[derive(Debug, Clone, Copy)]
+pub struct SetupIds<'a> {
+    /// The account.
+    pub account: &'a str,
+    /// Its first site.
+    pub site: &'a str,
+    /// Its primary admin.
+    pub agent: &'a str,
+}
+
 /// A new account's first site and primary admin (the one-time set-up).
 #[derive(Debug)]
 pub struct Setup<'a> {
-    /// Ids for the account, site and agent.
-    pub ids: (&'a str, &'a str, &'a str),
+    /// Ids for the account, its site and its primary admin.
+    pub ids: SetupIds<'a>,
     /// Name of the account (the business).
     pub account_name: &'a str,
     /// Name of its first site.
@@ -321,7 +332,11 @@ impl Store {
     /// Creates the first account, site, email channel and primary admin, in
     /// one batch and only while the deployment has no agent at all; `false` once it has.
     pub async fn setup(&self, setup: &Setup<'_>, now: u64) -> ApiResult<bool> {
-        let (account, site, agent) = setup.ids;
+        let SetupIds {
+            account,
+            site,
+            agent,
+        } = setup.ids;
         let empty = "NOT EXISTS (SELECT 1 FROM agents)";
         let statements = vec![
             self.prepare(

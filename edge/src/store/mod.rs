@@ -28,7 +28,7 @@ mod tickets;
 mod transcripts;
 mod widget;
 
-pub use agents::{AgentRow, Setup};
+pub use agents::{AgentRow, Setup, SetupIds};
 pub use automations::{Attempt, EventOf};
 pub use channels::{ChannelUpdate, EmailChannelRow};
 pub use conversations::{ConversationChange, SentEmail, Updated};
@@ -42,7 +42,7 @@ pub use replies::{ReplyFields, ReplyRefused};
 pub use sites::WidgetUpdate;
 pub use tickets::Ticket;
 pub use transcripts::TranscriptClaim;
-pub use widget::{ContactLink, SiteRow, VisitorRow};
+pub use widget::{ContactLink, SentFile, SiteRow, VisitorRow};
 
 use serde::Deserialize;
 use shared::api;

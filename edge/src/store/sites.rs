@@ -1,32 +1,12 @@
 //! SQL of site-owner settings: an account's sites, each site's widget
 //! settings and its chatbot.
 
-use serde::Deserialize;
 use shared::api;
 use shared::site::{Language, WidgetPosition};
 use wasm_bindgen::JsValue;
 
 use super::{ms, opt, Store};
 use crate::error::ApiResult;
-
-/// The columns of a site as listed to its agents.
-#[derive(Debug, Deserialize)]
-struct SiteListRow {
-    id: String,
-    name: String,
-    enabled: u8,
-}
-
-/// The columns of a site's widget settings.
-#[derive(Debug, Deserialize)]
-struct WidgetRow {
-    id: String,
-    name: String,
-    color: String,
-    position: WidgetPosition,
-    language: Language,
-    files_enabled: u8,
-}
 
 /// Validated changes of a site's widget settings; `None` leaves one as it is.
 #[derive(Debug, Default)]
@@ -49,20 +29,11 @@ const OWNED: &str = "id = ?1 AND account_id = ?2";
 impl Store {
     /// The account's sites, by name.
     pub async fn sites(&self, account_id: &str) -> ApiResult<Vec<api::Site>> {
-        let rows: Vec<SiteListRow> = self
-            .all(
-                "SELECT id, name, enabled FROM sites WHERE account_id = ?1 ORDER BY name",
-                &[account_id.into()],
-            )
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| api::Site {
-                id: r.id,
-                name: r.name,
-                enabled: r.enabled == 1,
-            })
-            .collect())
+        self.all(
+            "SELECT id, name, enabled FROM sites WHERE account_id = ?1 ORDER BY name",
+            &[account_id.into()],
+        )
+        .await
     }
 
     /// Adds a site to the account, with its (not yet addressed) email channel, in one batch.
@@ -119,17 +90,10 @@ impl Store {
         account_id: &str,
         site_id: &str,
     ) -> ApiResult<Option<api::WidgetSettings>> {
-        let row: Option<WidgetRow> = self
-            .first(&format!("SELECT id, name, color, position, language, files_enabled FROM sites WHERE {OWNED}"), &[site_id.into(), account_id.into()])
-            .await?;
-        Ok(row.map(|r| api::WidgetSettings {
-            site_id: r.id,
-            name: r.name,
-            color: r.color,
-            position: r.position,
-            language: r.language,
-            files: r.files_enabled == 1,
-        }))
+        let sql = format!(
+            "SELECT id AS site_id, name, color, position, language, files_enabled AS files FROM sites WHERE {OWNED}"
+        );
+        self.first(&sql, &[site_id.into(), account_id.into()]).await
     }
 
     /// Applies validated widget changes; `false` if the site is not the account's.

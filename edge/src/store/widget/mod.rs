@@ -5,6 +5,8 @@
 mod ties;
 mod visits;
 
+pub use visits::SentFile;
+
 pub use ties::ContactLink;
 
 use serde::Deserialize;

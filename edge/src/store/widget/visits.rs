@@ -121,9 +121,16 @@ fn checked(row: Option<VisitorRow>, token: &VisitorToken<'_>, now: u64) -> Optio
     row.filter(|v| token.matches(&v.token_hash) && !is_expired(v.last_seen_at, now))
 }
 
-/// A file sent with a chat message: its attachment id, the site, and the file
-/// (its bytes already in R2).
-pub type SentFile<'a> = (&'a str, &'a str, &'a NewFile<'a>);
+/// A file sent with a chat message, its bytes already in R2.
+#[derive(Debug)]
+pub struct SentFile<'a> {
+    /// Id for its attachment row.
+    pub attachment_id: &'a str,
+    /// The visitor's site.
+    pub site_id: &'a str,
+    /// The file.
+    pub file: &'a NewFile<'a>,
+}
 
 impl Store {
     /// Stores a visitor's chat message in one batch, if the token is the
@@ -143,7 +150,12 @@ impl Store {
         let mut batch = self.batch();
         batch.push(self.open_chat(token, ids, client_message_id, now)?);
         batch.push(self.add_chat_message(token, ids, client_message_id, body, now)?);
-        if let Some((attachment_id, site_id, file)) = file {
+        if let Some(SentFile {
+            attachment_id,
+            site_id,
+            file,
+        }) = file
+        {
             // After the message's insert, before the reads: the answer lists the file.
             batch.push(self.attachment_insert(attachment_id, &ids.message, site_id, file)?);
         }

@@ -9,7 +9,7 @@ use crate::identity::IdentityMode;
 use crate::site::{Language, WidgetPosition};
 
 /// A site, as listed to its agents.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Site {
     /// Site id (the snippet's `data-site`).
@@ -17,11 +17,12 @@ pub struct Site {
     /// Display name.
     pub name: String,
     /// Whether its widget runs.
+    #[serde(deserialize_with = "crate::api::flag")]
     pub enabled: bool,
 }
 
 /// `GET`/`PATCH /api/sites/{site}/widget`: how the widget looks on a site.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct WidgetSettings {
     /// The site.
@@ -35,6 +36,7 @@ pub struct WidgetSettings {
     /// The language the widget speaks.
     pub language: Language,
     /// Whether visitors may send files from the widget.
+    #[serde(deserialize_with = "crate::api::flag")]
     pub files: bool,
 }
 
