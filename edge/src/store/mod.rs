@@ -46,8 +46,6 @@ pub use widget::{ContactLink, SentFile, SiteRow, VisitorRow};
 
 use serde::Deserialize;
 use shared::api;
-use shared::conversation::{Author, DeliveryStatus, Direction};
-use shared::messenger::Receipt;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -72,101 +70,7 @@ fn opt(v: Option<&str>) -> JsValue {
     v.map(JsValue::from_str).unwrap_or(JsValue::NULL)
 }
 
-/// The columns of one message, as agents read it.
-#[derive(Debug, Deserialize)]
-pub(super) struct MessageRow {
-    /// Message id.
-    pub id: String,
-    /// The conversation it belongs to.
-    pub conversation_id: String,
-    /// Which way it travelled.
-    pub direction: Direction,
-    /// Who wrote it.
-    pub author: Author,
-    /// The agent's full name, for agent messages.
-    pub author_name: Option<String>,
-    /// Plain-text body (never HTML).
-    pub body: String,
-    /// The widget's id for the send, when it came from the widget.
-    pub client_message_id: Option<String>,
-    /// The contact who wrote it, for email.
-    pub contact_id: Option<String>,
-    /// Subject line, for email.
-    pub email_subject: Option<String>,
-    /// `Name <address>` of the sender, for email.
-    pub email_from: Option<String>,
-    /// The whole text including quoted history, when `body` left it out.
-    pub body_full: Option<String>,
-    /// Sanitised HTML of an email.
-    pub body_html: Option<String>,
-    /// To, Cc, Reply-To, In-Reply-To, References and Date of an email.
-    #[serde(deserialize_with = "json_text")]
-    pub email_headers: Option<serde_json::Value>,
-    /// Why the message must never be answered automatically (`auto_reply`, `bulk`, `bounce`).
-    #[serde(deserialize_with = "comma_list")]
-    pub flags: Vec<String>,
-    /// Whether the original message is kept (email).
-    pub has_original: u8,
-    /// For email sent from the inbox: whether it left.
-    pub delivery_status: Option<DeliveryStatus>,
-    /// Why sending failed.
-    pub delivery_error: Option<String>,
-    /// For Messenger replies: delivered or read.
-    pub receipt: Option<Receipt>,
-    /// Creation time, ms.
-    pub created_at: u64,
-    /// Its number in the conversation.
-    pub seq: u64,
-}
-
-impl From<MessageRow> for api::Message {
-    fn from(r: MessageRow) -> Self {
-        api::Message {
-            id: r.id,
-            conversation_id: r.conversation_id,
-            direction: r.direction,
-            author: r.author,
-            author_name: r.author_name,
-            body: r.body,
-            client_message_id: r.client_message_id,
-            contact_id: r.contact_id,
-            email_subject: r.email_subject,
-            email_from: r.email_from,
-            body_full: r.body_full,
-            body_html: r.body_html,
-            email_headers: r.email_headers,
-            flags: r.flags,
-            has_original: r.has_original == 1,
-            delivery_status: r.delivery_status,
-            delivery_error: r.delivery_error,
-            receipt: r.receipt,
-            created_at: r.created_at,
-            attachments: Vec::new(),
-            seq: r.seq,
-        }
-    }
-}
-
-fn json_text<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<serde_json::Value>, D::Error> {
-    let text: Option<String> = Option::deserialize(d)?;
-    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
-}
-
-fn comma_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let text: Option<String> = Option::deserialize(d)?;
-    Ok(text
-        .map(|t| {
-            t.split(',')
-                .filter(|f| !f.is_empty())
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default())
-}
-
-/// Selects [`MessageRow`]s; append a `WHERE` on `m`.
+/// Selects [`api::Message`]s (without their attachments); append a `WHERE` on `m`.
 const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.direction, m.author, a.full_name AS author_name, \
      m.body, m.client_message_id, m.contact_id, m.email_subject, m.email_from, m.body_full, m.body_html, \
      m.email_headers, m.flags, m.raw_key IS NOT NULL AS has_original, m.delivery_status, m.delivery_error, m.receipt, m.created_at, m.seq \
@@ -268,7 +172,7 @@ impl Store {
     pub async fn messages(&self, conversation_id: &str) -> ApiResult<Vec<api::Message>> {
         let sql =
             format!("{MESSAGE_SELECT} WHERE m.conversation_id = ?1 ORDER BY m.created_at, m.rowid");
-        let rows: Vec<MessageRow> = self.all(&sql, &[conversation_id.into()]).await?;
+        let rows: Vec<api::Message> = self.all(&sql, &[conversation_id.into()]).await?;
         let mut files: std::collections::HashMap<String, Vec<api::Attachment>> =
             std::collections::HashMap::new();
         for attachment in self.attachments(conversation_id).await? {
@@ -280,7 +184,7 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|row| {
-                let mut message = api::Message::from(row);
+                let mut message = row;
                 message.attachments = files.remove(&message.id).unwrap_or_default();
                 message
             })
@@ -288,9 +192,12 @@ impl Store {
     }
 
     /// The message a batch wrote, read back by its handle.
-    fn written_message(ran: &Ran, part: &Rows<MessageRow>, what: &str) -> ApiResult<api::Message> {
+    fn written_message(
+        ran: &Ran,
+        part: &Rows<api::Message>,
+        what: &str,
+    ) -> ApiResult<api::Message> {
         ran.first(part)?
-            .map(Into::into)
             .ok_or_else(|| ApiError::Internal(format!("{what} not found after insert")))
     }
 }

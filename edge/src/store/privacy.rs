@@ -94,16 +94,13 @@ impl Store {
             )
             .await?;
         let messages: Vec<shared::api::Message> = self
-            .all::<super::MessageRow>(
+            .all::<shared::api::Message>(
                 &format!(
                     "{MESSAGE_SELECT} WHERE m.id IN ({CONTACT_MESSAGES}) ORDER BY m.created_at"
                 ),
                 std::slice::from_ref(&id),
             )
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect();
+            .await?;
         let attachments = self
             .all::<Value>(
                 &format!("SELECT id, message_id, filename, content_type, sniffed_type, size, sha256 FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"),

@@ -40,6 +40,36 @@ pub fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     d.deserialize_any(Flag)
 }
 
+/// Deserializes JSON kept as text (SQLite has no JSON type; `None` when
+/// absent or not JSON), or given as JSON.
+pub fn json_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    use serde::Deserialize;
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::String(text)) => serde_json::from_str(&text).ok(),
+        other => other,
+    })
+}
+
+/// Deserializes a list kept as comma-separated text (empty when absent), or
+/// given as a JSON array.
+pub fn comma_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    use serde::Deserialize;
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::String(text)) => text
+            .split(',')
+            .filter(|f| !f.is_empty())
+            .map(String::from)
+            .collect(),
+        Some(serde_json::Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
 /// The inbox's TypeScript declarations are generated from the types above:
 /// `www/inbox/api-types.d.ts` must be what this test writes, so a renamed
 /// field changes it, and the inbox's type check (`make unit`) then fails

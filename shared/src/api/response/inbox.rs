@@ -85,7 +85,7 @@ pub struct MatchSnippet {
 }
 
 /// A file of a message: with an email, uploaded by a visitor, or attached to an agent's reply.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Attachment {
     /// Attachment id.
@@ -108,7 +108,7 @@ pub struct Attachment {
 }
 
 /// A message as agents read it, on any channel.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Message {
     /// Message id.
@@ -137,10 +137,13 @@ pub struct Message {
     pub body_html: Option<String>,
     /// To, Cc, Reply-To, In-Reply-To, References, Date and the sender check of an email.
     #[cfg_attr(test, ts(type = "Record<string, unknown> | null"))]
+    #[serde(deserialize_with = "crate::api::json_text")]
     pub email_headers: Option<serde_json::Value>,
     /// Why it must never be answered automatically, or why it is suspect.
+    #[serde(deserialize_with = "crate::api::comma_list")]
     pub flags: Vec<String>,
     /// Whether the original is kept (email).
+    #[serde(deserialize_with = "crate::api::flag")]
     pub has_original: bool,
     /// For email sent from the inbox: whether it left.
     pub delivery_status: Option<DeliveryStatus>,
@@ -151,6 +154,7 @@ pub struct Message {
     /// Creation time, ms.
     pub created_at: u64,
     /// Its files (listed with a thread; empty elsewhere).
+    #[serde(default)]
     pub attachments: Vec<Attachment>,
     /// Its number in the conversation (1, 2, …).
     pub seq: u64,
