@@ -70,6 +70,55 @@ pub fn comma_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>,
     })
 }
 
+/// The stored shapes the store reads rows in, as serde sees them.
+#[cfg(test)]
+mod stored {
+    use serde_json::json;
+
+    #[test]
+    fn a_stored_message_reads_as_the_api_message() {
+        let row = json!({
+            "id": "m_1", "conversation_id": "c_1", "direction": "inbound", "author": "contact",
+            "author_name": null, "body": "Hi", "client_message_id": null, "contact_id": "ct_1",
+            "email_subject": "Hello", "email_from": "Ann <ann@example.com>", "body_full": null,
+            "body_html": null, "email_headers": "{\"To\":\"support@example.com\"}", "flags": "auto_reply,bulk",
+            "has_original": 1, "delivery_status": null, "delivery_error": null, "receipt": null,
+            "created_at": 5, "seq": 1
+        });
+        let message: super::Message = serde_json::from_value(row).unwrap();
+        assert_eq!(
+            message.email_headers,
+            Some(json!({"To": "support@example.com"}))
+        );
+        assert_eq!(message.flags, ["auto_reply", "bulk"]);
+        assert!(message.has_original);
+        assert!(message.attachments.is_empty(), "listed afterwards");
+    }
+
+    #[test]
+    fn stored_shapes_read_as_json_shapes_too() {
+        let row = |has_original: serde_json::Value,
+                   flags: serde_json::Value,
+                   headers: serde_json::Value| {
+            json!({
+                "id": "m_1", "conversation_id": "c_1", "direction": "outbound", "author": "agent",
+                "author_name": "Bo", "body": "Hi", "client_message_id": null, "contact_id": null,
+                "email_subject": null, "email_from": null, "body_full": null, "body_html": null,
+                "email_headers": headers, "flags": flags, "has_original": has_original,
+                "delivery_status": "sent", "delivery_error": null, "receipt": null, "created_at": 5, "seq": 2
+            })
+        };
+        let m: super::Message =
+            serde_json::from_value(row(json!(0), json!(null), json!(null))).unwrap();
+        assert!(!m.has_original && m.flags.is_empty() && m.email_headers.is_none());
+        let m: super::Message =
+            serde_json::from_value(row(json!(true), json!(["bounce"]), json!("not json"))).unwrap();
+        assert!(m.has_original);
+        assert_eq!(m.flags, ["bounce"]);
+        assert_eq!(m.email_headers, None, "text that is not JSON reads as none");
+    }
+}
+
 /// The inbox's TypeScript declarations are generated from the types above:
 /// `www/inbox/api-types.d.ts` must be what this test writes, so a renamed
 /// field changes it, and the inbox's type check (`make unit`) then fails
