@@ -14,8 +14,8 @@ use super::ties::{KnownFields, KNOWN_FIELDS};
 use super::{visible_chat, VisitorMessageRow, VISITOR_MESSAGE_SELECT, VISITOR_SELECT};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::NewIds;
-use crate::store::automations::{queued, EventOf};
-use crate::store::batch::{Args, Param};
+use crate::store::automations::{queued, EventOf, Queued};
+use crate::store::batch::{Args, Batch, Param};
 use crate::store::files::NewFile;
 use crate::store::{ms, Store, VisitorRow, Written};
 
@@ -150,31 +150,18 @@ impl Store {
         let mut batch = self.batch();
         batch.push(self.open_chat(token, ids, client_message_id, now)?);
         batch.push(self.add_chat_message(token, ids, client_message_id, body, now)?);
-        if let Some(SentFile {
-            attachment_id,
-            site_id,
-            file,
-        }) = file
-        {
+        if let Some(sent) = file {
             // After the message's insert, before the reads: the answer lists the file.
-            batch.push(self.attachment_insert(attachment_id, &ids.message, site_id, file)?);
+            batch.push(self.attachment_insert(
+                sent.attachment_id,
+                &ids.message,
+                sent.site_id,
+                sent.file,
+            )?);
         }
         batch.push(self.reopen_for(&ids.message, now)?);
         batch.push(self.touch_writer(token, now)?);
-        let conversation = EventOf {
-            event_id: &ids.conversation_created,
-            conversation_id: Some(ids.conversation.as_str()),
-            ..EventOf::default()
-        };
-        let message = EventOf {
-            event_id: &ids.message_created,
-            message_id: Some(ids.message.as_str()),
-            ..EventOf::default()
-        };
-        let events = [
-            batch.rows(self.event(Event::ConversationCreated, &conversation, now)?),
-            batch.rows(self.event(Event::MessageCreated, &message, now)?),
-        ];
+        let events = self.chat_events(&mut batch, ids, now)?;
         let visitor =
             batch.rows::<VisitorRow>(self.prepare(VISITOR_SELECT, &[token.visitor_id.into()])?);
         let stored = batch.rows::<VisitorMessageRow>(self.prepare(
@@ -201,6 +188,25 @@ impl Store {
         };
         let queued = queued(&ran, &events)?;
         Ok(Visit::Done(visitor, (stored, written, queued)))
+    }
+
+    /// Adds the `conversation.created` and `message.created` events of a chat
+    /// send to its batch (each records nothing unless the send wrote its subject).
+    fn chat_events(&self, batch: &mut Batch<'_>, ids: &NewIds, now: u64) -> ApiResult<[Queued; 2]> {
+        let conversation = EventOf {
+            event_id: &ids.conversation_created,
+            conversation_id: Some(ids.conversation.as_str()),
+            ..EventOf::default()
+        };
+        let message = EventOf {
+            event_id: &ids.message_created,
+            message_id: Some(ids.message.as_str()),
+            ..EventOf::default()
+        };
+        Ok([
+            batch.rows(self.event(Event::ConversationCreated, &conversation, now)?),
+            batch.rows(self.event(Event::MessageCreated, &message, now)?),
+        ])
     }
 
     /// The statement that records the visit of a visitor who may write.
