@@ -51,7 +51,7 @@ setup-browser:
 
 build: $(FACADE_OUT) $(FILES_OUT) $(WIDGET_OUT) $(WORKER_OUT)
 
-$(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/build.rs widget/Cargo.toml scripts/build-widget.sh scripts/shorten-widget-names.mjs
+$(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/build.rs widget/Cargo.toml scripts/build-widget.sh scripts/rename-widget-glue.mjs
 	scripts/build-widget.sh
 
 # The facade the snippet loads: widget/facade.js, minified (UTF-8 as written:
