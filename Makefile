@@ -55,13 +55,15 @@ $(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/build.rs wi
 	scripts/build-widget.sh
 
 # The facade the snippet loads: widget/facade.js, minified (UTF-8 as written:
-# the worker serves it as text/javascript; charset=utf-8).
+# the worker serves it as text/javascript; charset=utf-8). It imports nothing:
+# its constants are literal copies that shared's typescript tests check.
 $(FACADE_OUT): widget/facade.js
 	node_modules/.bin/esbuild widget/facade.js --minify --charset=utf8 --log-level=warning --outfile=$@
 
-# The widget's files module, loaded only when a visitor sends or opens a file.
-$(FILES_OUT): widget/files.js
-	node_modules/.bin/esbuild widget/files.js --minify --format=esm --log-level=warning --outfile=$@
+# The widget's files module, loaded only when a visitor sends or opens a file,
+# with the constants it imports (www/inbox/constants.js, generated from shared) bundled in.
+$(FILES_OUT): widget/files.js www/inbox/constants.js
+	node_modules/.bin/esbuild widget/files.js --bundle --minify --format=esm --log-level=warning --outfile=$@
 
 $(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml
 	cd edge && WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(CURDIR)/node_modules/.bin/esbuild" worker-build --release

@@ -29,11 +29,7 @@ const BAD_UPDATE: Invalid = Invalid::new(
     "Send {\"status\": \"open\" | \"closed\"}, {\"assignee_id\": an agent id or null} and/or {\"spam\": true | false}.",
 );
 /// The email would go to an address the person chatting never proved is theirs.
-const CONFIRM_UNVERIFIED: Invalid = Invalid::new(
-    "confirm_unverified_email",
-    "This visitor's email is not verified: the email may reach someone other than the person chatting. \
-     Send again with \"confirm_unverified\" set to the address you were shown if you are sure.",
-);
+const CONFIRM_UNVERIFIED: Invalid = shared::contact::CONFIRM_UNVERIFIED;
 
 /// Refuses an email to an address the visitor never proved unless the agent
 /// confirmed that very address: `to` is the one the send uses, read once with

@@ -13,6 +13,9 @@ pub use live::*;
 pub use request::*;
 pub use response::*;
 
+#[cfg(test)]
+mod typescript_constants;
+
 /// The inbox's TypeScript declarations are generated from the types above:
 /// `www/inbox/api-types.d.ts` must be what this test writes, so a renamed
 /// field changes it, and the inbox's type check (`make unit`) then fails
