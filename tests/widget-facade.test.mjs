@@ -4,7 +4,7 @@
 // whose conversation waits, in idle time. The panel is built on first open.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { URL_, KEY, call, newVisitor, sendChat, unique, browserAndHostPages, sendFromWidget, visit } from "./helpers.mjs";
+import { URL_, KEY, call, newVisitor, sendChat, unique, browserAndHostPages, sendFromWidget, visit, eventually } from "./helpers.mjs";
 
 const WIDGET = /\/widget\/widget(\.js|_bg\.wasm)$/;
 const MARKER = "parley_unread_s_demo";
@@ -170,7 +170,10 @@ test("queued calls: identify() waits for the widget without a visitor, open() lo
   await sendChat(visitor, "waiting for a reply");
   const url = pages.hosts.page("s_demo", "Parley.reset();");
   const reset = await visitShop(url, { cookie: visitor, marker: "2" });
-  assert.equal((await reset.context().cookies(pages.hosts.origin)).find((c) => c.name === "parley_visitor"), undefined, "the cookie is gone");
+  // document.cookie's write reaches the browser's cookie store (which
+  // context.cookies() reads) asynchronously: await it rather than race it.
+  const cookieLeft = async () => (await reset.context().cookies(pages.hosts.origin)).some((c) => c.name === "parley_visitor");
+  await eventually(async () => !(await cookieLeft()), { what: "the cookie is gone" });
   assert.equal(await marker(reset), null, "and the marker");
   assert.equal(await reset.locator(".badge").textContent(), "");
   await reset.context().close();
