@@ -8,6 +8,7 @@
 pub mod live;
 pub mod request;
 pub mod response;
+pub mod routes;
 
 pub use live::*;
 pub use request::*;
