@@ -11,13 +11,12 @@ use shared::files::{
     check_upload, content_disposition, object_key, safe_filename, FileType, FILE_TOO_LARGE,
     FILE_TYPE_REFUSED, MAX_UPLOAD_BYTES,
 };
-use shared::visitor::VisitorToken;
 use shared::Invalid;
 use worker::{Bucket, Conditional, FormEntry, Request, Response};
 
 use super::widget::VISITOR_BLOCKED;
 use super::Cx;
-use crate::auth;
+use crate::auth::{Agent, VisitorKey};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, now_ms};
@@ -165,12 +164,11 @@ fn refuse_declared_over(req: &Request, max: usize) -> ApiResult<()> {
 /// file. 201 new, 200 when this `client_message_id` was already stored (the
 /// file is kept once). Over 10 MB answers 413, a kind not accepted 415, both
 /// before anything is written.
-pub async fn upload(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn upload(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let app = cx.app;
     let req = &mut cx.req;
     let store = app.store;
-    let credential = auth::visitor_credential(req)?;
-    let visitor = auth::visitor_by_token(store, &credential).await?;
+    let visitor = key.verify(store).await?;
     if visitor.blocked_at.is_some() {
         return Err(ApiError::Forbidden(VISITOR_BLOCKED));
     }
@@ -198,7 +196,7 @@ pub async fn upload(cx: &mut Cx<'_>) -> ApiResult<Response> {
         .into_iter()
         .collect();
 
-    let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
+    let token = key.token();
     let event_ids = [new_id("ev"), new_id("ev")];
     let new_file = file.as_new_file();
     let sent = store
@@ -253,8 +251,7 @@ pub async fn upload(cx: &mut Cx<'_>) -> ApiResult<Response> {
 }
 
 /// `GET /api/attachments/{id}`: a file of the account's conversations, for agents.
-pub async fn download(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
-    let agent = auth::agent(cx.app.store, &cx.req).await?;
+pub async fn download(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response> {
     let file = cx
         .app
         .store
@@ -265,8 +262,8 @@ pub async fn download(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
 }
 
 /// `GET /api/widget/attachments/{id}`: a file of the visitor's own thread.
-pub async fn visitor_download(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
-    let visitor = auth::visitor(cx.app.store, &cx.req).await?;
+pub async fn visitor_download(cx: &mut Cx<'_>, key: VisitorKey, id: &str) -> ApiResult<Response> {
+    let visitor = key.verify(cx.app.store).await?;
     let file = cx
         .app
         .store

@@ -9,7 +9,7 @@ use shared::Invalid;
 use worker::Response;
 
 use super::Cx;
-use crate::auth;
+use crate::auth::Agent;
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
 use crate::store::{ListFilter, SearchTerms};
@@ -32,10 +32,9 @@ const MAX_PAGE: u32 = 100;
 /// a page of the account's inbox, newest activity first, or with `q` a search
 /// (words written in the conversation, or its person's name or email), best
 /// match first with a snippet; and the opaque cursor of the next page.
-pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn list(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
-    let agent = auth::agent(store, req).await?;
     let query: api::ConversationFilter = req.query().map_err(|_| ApiError::Invalid(BAD_FILTER))?;
     let limit = query.limit.unwrap_or(MAX_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {

@@ -9,7 +9,7 @@ use shared::form::{normalize_line, FieldErrors, FormField};
 use worker::Response;
 
 use super::Cx;
-use crate::auth;
+use crate::auth::Agent;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, now_ms};
@@ -18,11 +18,10 @@ use crate::store::{Ticket, Written};
 
 /// `POST /api/sites/{site}/tickets`: `{email, name?, subject?, body, submission_id?}`.
 /// Limited per site.
-pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+pub async fn create(cx: &mut Cx<'_>, agent: Agent, site_id: &str) -> ApiResult<Response> {
     let app = cx.app;
     let req = &mut cx.req;
     let store = app.store;
-    let agent = auth::agent(store, req).await?;
     let site = store
         .site(site_id)
         .await?

@@ -10,9 +10,9 @@ use shared::email::reply_address;
 use shared::transcript::{self, Line, CHAT_ONLY, NO_EMAIL, SEND_FAILED};
 use worker::Response;
 
-use super::conversations::{check_confirmed, draft, Draft};
+use super::messages::{check_confirmed, draft, Draft};
 use super::Cx;
-use crate::auth;
+use crate::auth::Agent;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, new_secret, now_ms};
@@ -24,10 +24,9 @@ use crate::store::TranscriptClaim;
 /// the key did (202 while it is still sending); 400 without a contact email;
 /// 409 for an unverified address until confirmed; 502 when the platform refused
 /// (nothing went out; the same key may try again).
-pub async fn send_transcript(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+pub async fn send_transcript(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response> {
     let app = cx.app;
     let store = app.store;
-    let agent = auth::agent(store, &cx.req).await?;
     let input: api::SendTranscript = read_json(&mut cx.req).await?;
     let key = transcript::validate_key(&input.idempotency_key)?;
     let conversation = store

@@ -72,6 +72,7 @@ mod typescript {
             SavedReply, SavedReplies, RenderedReply, RenderedReplies, TranscriptStatus, Transcript,
             Fold,
             CcAddress, AgentSignature, SignaturePreview,
+            ConversationChanges,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");
