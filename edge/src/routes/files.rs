@@ -5,7 +5,7 @@
 //! kept in R2 once per site and content, and served as an attachment.
 
 use serde_json::Value;
-use shared::api::{self, InboxPush, WidgetPush};
+use shared::api;
 use shared::conversation::{validate_body, validate_client_id};
 use shared::files::{
     check_upload, content_disposition, object_key, safe_filename, FileType, FILE_TOO_LARGE,
@@ -21,6 +21,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, now_ms};
 use crate::limits::Limit;
+use crate::mail::outbound::OutgoingFile;
 use crate::store::{NewFile, Store, StoredFile, Written};
 
 /// The site switched files off in its widget settings.
@@ -84,6 +85,15 @@ impl Upload {
             kind: self.kind,
             size: self.bytes.len() as u64,
             sha256: &self.sha256,
+        }
+    }
+
+    /// The file as an outgoing email carries it.
+    pub fn as_outgoing(&self) -> OutgoingFile<'_> {
+        OutgoingFile {
+            filename: &self.filename,
+            content_type: self.kind.mime(),
+            bytes: &self.bytes,
         }
     }
 
@@ -218,36 +228,14 @@ pub async fn upload(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     }
     let (visitor, (message, written, queued)) = sent?;
     app.outbox.enqueue(queued).await;
-    // Pushed only where a tab listens (the batch read the counts back), the
-    // visitor's own tabs included: the widget shows the file when it arrives.
-    if written == Written::Created && visitor.team_listens() {
-        let to_team = InboxPush::stored(
-            &message.conversation_id,
-            &message.id,
-            message.author,
-            &message.body,
-        );
-        app.live.to_team(&visitor.account_id, &to_team).await;
-    }
-    if written == Written::Created && visitor.listens() {
-        app.live
-            .to_visitor(
-                &visitor.site_id,
-                &visitor.id,
-                &WidgetPush::Message {
-                    message: message.clone(),
-                },
-            )
-            .await;
-    }
-    json(
-        if written == Written::Created {
-            201
-        } else {
-            200
-        },
-        &api::VisitorMessageAnswer { message },
-    )
+    // The visitor's own tabs are told too: the widget shows the file when it arrives.
+    let status = if written == Written::Created {
+        super::widget::announce(app, &visitor, &message).await;
+        201
+    } else {
+        200
+    };
+    json(status, &api::VisitorMessageAnswer { message })
 }
 
 /// `GET /api/attachments/{id}`: a file of the account's conversations, for agents.

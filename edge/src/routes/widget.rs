@@ -11,7 +11,7 @@ use shared::visitor::VISITOR_TTL_MS;
 use shared::Invalid;
 use worker::Response;
 
-use super::Cx;
+use super::{App, Cx};
 use crate::auth::VisitorKey;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -201,12 +201,19 @@ pub async fn send(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let (visitor, (message, written, queued)) = sent.or_refuse(VISITOR_BLOCKED)?;
     app.outbox.enqueue(queued).await;
     let status = if written == Written::Created {
+        announce(app, &visitor, &message).await;
         201
     } else {
         200
     };
-    // Pushed only where a tab listens (the batch read the counts back).
-    if written == Written::Created && visitor.team_listens() {
+    json(status, &api::VisitorMessageAnswer { message })
+}
+
+/// Tells who listens about a visitor's new message (the batch read back
+/// whether anyone does): the team's inbox tabs, and the visitor's own tabs,
+/// which show it too.
+pub(super) async fn announce(app: &App<'_>, visitor: &VisitorRow, message: &api::VisitorMessage) {
+    if visitor.team_listens() {
         let to_team = InboxPush::stored(
             &message.conversation_id,
             &message.id,
@@ -215,19 +222,14 @@ pub async fn send(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
         );
         app.live.to_team(&visitor.account_id, &to_team).await;
     }
-    if written == Written::Created && visitor.listens() {
-        // The visitor's other tabs show it too.
+    if visitor.listens() {
+        let push = WidgetPush::Message {
+            message: message.clone(),
+        };
         app.live
-            .to_visitor(
-                &visitor.site_id,
-                &visitor.id,
-                &WidgetPush::Message {
-                    message: message.clone(),
-                },
-            )
+            .to_visitor(&visitor.site_id, &visitor.id, &push)
             .await;
     }
-    json(status, &api::VisitorMessageAnswer { message })
 }
 
 /// Ties the visitor to the contact the details name, then answers with the
