@@ -30,21 +30,7 @@ pub async fn create(cx: &mut Cx<'_>, agent: Agent, site_id: &str) -> ApiResult<R
     app.limits.check(Limit::TicketsPerSite, &site.id).await?;
     let input: api::TicketSubmission = read_json(req).await?;
 
-    let mut errors = FieldErrors::new();
-    let email = normalize_email(&input.email)
-        .map_err(|e| errors.push((FormField::Email, e)))
-        .ok();
-    let name = input
-        .name
-        .as_deref()
-        .map(normalize_line)
-        .transpose()
-        .map_err(|e| errors.push((FormField::FullName, e)))
-        .ok()
-        .flatten();
-    if !errors.is_empty() {
-        return Err(ApiError::InvalidFields(errors));
-    }
+    let (email, name) = submitter(&input)?;
     let subject = input
         .subject
         .as_deref()
@@ -61,7 +47,7 @@ pub async fn create(cx: &mut Cx<'_>, agent: Agent, site_id: &str) -> ApiResult<R
     let ticket = Ticket {
         site_id: &site.id,
         account_id: &site.account_id,
-        email: email.as_deref().unwrap_or_default(),
+        email: &email,
         full_name: name.as_deref(),
         subject: subject.as_deref(),
         body,
@@ -95,4 +81,25 @@ pub async fn create(cx: &mut Cx<'_>, agent: Agent, site_id: &str) -> ApiResult<R
         200
     };
     json(status, &json!({ "conversation_id": conversation_id }))
+}
+
+/// The submitter's email and name, normalized; both checked before either
+/// is refused, each under its field.
+fn submitter(input: &api::TicketSubmission) -> ApiResult<(String, Option<String>)> {
+    let mut errors = FieldErrors::new();
+    let email = normalize_email(&input.email)
+        .map_err(|e| errors.push((FormField::Email, e)))
+        .ok();
+    let name = input
+        .name
+        .as_deref()
+        .map(normalize_line)
+        .transpose()
+        .map_err(|e| errors.push((FormField::FullName, e)))
+        .ok()
+        .flatten();
+    match email {
+        Some(email) if errors.is_empty() => Ok((email, name)),
+        _ => Err(ApiError::InvalidFields(errors)),
+    }
 }
