@@ -8,6 +8,7 @@
 pub mod live;
 pub mod request;
 pub mod response;
+pub mod routes;
 
 pub use live::*;
 pub use request::*;
@@ -74,6 +75,7 @@ mod typescript {
             SavedReply, SavedReplies, RenderedReply, RenderedReplies, TranscriptStatus, Transcript,
             Fold,
             CcAddress, AgentSignature, SignaturePreview,
+            ConversationChanges,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");
