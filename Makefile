@@ -51,17 +51,19 @@ setup-browser:
 
 build: $(FACADE_OUT) $(FILES_OUT) $(WIDGET_OUT) $(WORKER_OUT)
 
-$(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/build.rs widget/Cargo.toml scripts/build-widget.sh scripts/shorten-widget-names.mjs
+$(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/build.rs widget/Cargo.toml scripts/build-widget.sh scripts/rename-widget-glue.mjs
 	scripts/build-widget.sh
 
 # The facade the snippet loads: widget/facade.js, minified (UTF-8 as written:
-# the worker serves it as text/javascript; charset=utf-8).
+# the worker serves it as text/javascript; charset=utf-8). It imports nothing:
+# its constants are literal copies that shared's typescript tests check.
 $(FACADE_OUT): widget/facade.js
 	node_modules/.bin/esbuild widget/facade.js --minify --charset=utf8 --log-level=warning --outfile=$@
 
-# The widget's files module, loaded only when a visitor sends or opens a file.
-$(FILES_OUT): widget/files.js
-	node_modules/.bin/esbuild widget/files.js --minify --format=esm --log-level=warning --outfile=$@
+# The widget's files module, loaded only when a visitor sends or opens a file,
+# with the constants it imports (www/inbox/constants.js, generated from shared) bundled in.
+$(FILES_OUT): widget/files.js www/inbox/constants.js
+	node_modules/.bin/esbuild widget/files.js --bundle --minify --format=esm --log-level=warning --outfile=$@
 
 $(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml
 	cd edge && WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(CURDIR)/node_modules/.bin/esbuild" worker-build --release
@@ -86,7 +88,8 @@ e2e:
 	node tests/run.mjs
 
 ## bench: the inbound path's compute phases and ms/MB on the host, then widget weight, API latencies, the widget on a host page,
-## live pushes, list and search at 100,000 conversations, and ratios to the floor workers (bench/floors/), on fresh local workers
+## live pushes, list and search at 100,000 conversations, and ratios to the floor workers (bench/floors/), on fresh local workers;
+## its drivers are bench/*.mjs (one part: node tests/run.mjs --bench bench/widget.mjs)
 bench: setup build
 	cargo run --release -q -p shared --features mail --example mail_bench
 	node tests/run.mjs --bench

@@ -3,9 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { call, newVisitor, sendChat, agentGet, SITE, KEY, unique } from "./helpers.mjs";
-
-const conversationOf = async (token) => (await call("GET", "/api/widget/conversation", { token })).body;
+import { call, newVisitor, sendChat, agentGet, SITE, KEY, unique, widgetView as view } from "./helpers.mjs";
 
 /** Asserts the worker's JSON error shape and returns its code. */
 function assertError(res, status, code) {
@@ -52,7 +50,7 @@ test("a visitor's message is stored once, whatever the retries", async () => {
   const second = await sendChat(token, "and another");
   assert.equal(second.status, 201);
 
-  const thread = await conversationOf(token);
+  const thread = await view(token);
   assert.deepEqual(thread.messages.map((m) => m.body), [text, "and another"]);
   assert.equal(thread.conversation_id, first.body.message.conversation_id);
   assert.equal(second.body.message.conversation_id, thread.conversation_id, "one conversation per visitor");
@@ -65,7 +63,7 @@ test("concurrent first messages of a new visitor land in one conversation", asyn
   assert.equal(ok.length, 4, "each distinct send is stored");
   const conversations = new Set(ok.map((s) => s.body.message.conversation_id));
   assert.equal(conversations.size, 1);
-  const thread = await conversationOf(token);
+  const thread = await view(token);
   assert.equal(thread.messages.length, ok.length, "every acknowledged message is stored, none twice");
 });
 
@@ -73,10 +71,10 @@ test("visitors see only their own thread", async () => {
   const alice = await newVisitor();
   const bob = await newVisitor();
   await sendChat(alice, "alice's secret");
-  const bobView = await conversationOf(bob);
+  const bobView = await view(bob);
   assert.deepEqual([bobView.conversation_id, bobView.messages], [null, []]);
   await sendChat(bob, "bob here");
-  const bodies = (await conversationOf(bob)).messages.map((m) => m.body);
+  const bodies = (await view(bob)).messages.map((m) => m.body);
   assert.deepEqual(bodies, ["bob here"]);
 });
 
@@ -101,7 +99,7 @@ test("malformed input gets a 4xx JSON error and writes nothing", async () => {
   assertError(await post({ json: { client_message_id: "no spaces allowed", body: "x" } }), 400, "client_message_id_invalid");
   assertError(await post({ body: "body=hi", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415, "unsupported_media_type");
   assertError(await post({ json: { client_message_id: randomUUID(), body: "x".repeat(70_000) } }), 413, "payload_too_large");
-  const after = await conversationOf(token);
+  const after = await view(token);
   assert.deepEqual([after.conversation_id, after.messages], [null, []], "nothing was written");
 });
 

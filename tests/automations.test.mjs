@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { createHmac, randomUUID } from "node:crypto";
-import { call, KEY, AGENT_KEY, newVisitor, sendChat, deliverMail, mailFixture, sql, unique } from "./helpers.mjs";
+import { call, KEY, AGENT_KEY, newVisitor, sendChat, deliverMail, mailFixture, sql, unique, eventually } from "./helpers.mjs";
 
 const SITE = "s_auto";
 const base = `/api/sites/${SITE}/automations`;
@@ -28,14 +28,8 @@ async function startReceiver(answer = () => 200) {
     url: `http://127.0.0.1:${server.address().port}/hook`,
     received,
     /** The first request whose body satisfies `match`, waited for. */
-    async next(match, seconds = 20) {
-      for (let i = 0; i < seconds * 10; i++) {
-        const found = received.find((r) => match(r.body));
-        if (found) return found;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`no matching event within ${seconds}s; got ${JSON.stringify(received.map((r) => r.body.event))}`);
-    },
+    next: (match, seconds = 20) => eventually(() => received.find((r) => match(r.body)),
+      { what: () => `a matching event (got ${JSON.stringify(received.map((r) => r.body.event))})`, timeout: seconds * 1000 }),
     close: () => new Promise((r) => server.close(r)),
   };
 }
@@ -63,13 +57,11 @@ function assertSigned(request, secret) {
 }
 
 async function deliveryLog(id, until, seconds = 20) {
-  for (let i = 0; i < seconds * 5; i++) {
+  return eventually(async () => {
     const res = await call("GET", `${base}/${id}/deliveries`, { token: KEY });
     assert.equal(res.status, 200);
-    if (until(res.body.deliveries)) return res.body.deliveries;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("the delivery log did not reach the expected state");
+    return until(res.body.deliveries) && res.body.deliveries;
+  }, { what: "the delivery log in the expected state", timeout: seconds * 1000, interval: 200 });
 }
 
 // Each test pauses the automations it created, so later tests' events reach only their own receivers.

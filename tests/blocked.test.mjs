@@ -6,18 +6,13 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { call, newVisitor, sendChat, sql, unique, URL_, KEY } from "./helpers.mjs";
+import { call, newVisitor, sendChat, sql, unique, URL_, KEY, widgetView as view, upload } from "./helpers.mjs";
 import { closeAll, inboxSocket, widgetSocket } from "./sockets.mjs";
 
 after(closeAll);
 
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
-const view = async (token) => (await call("GET", "/api/widget/conversation", { token })).body;
 const mark = (id, spam) => call("PATCH", `/api/conversations/${id}`, { token: KEY, json: { spam } });
-const upload = (token, bytes) =>
-  call("POST", `/api/widget/files?${new URLSearchParams({ client_message_id: randomUUID(), name: "photo.png" })}`, {
-    token, body: bytes, headers: { "content-type": "image/png" },
-  });
 
 /** A visitor who wrote once; its conversation id. */
 async function writer(text = unique("spam ")) {

@@ -5,7 +5,10 @@
 // (PARLEY_SHOTS_SUFFIX names a set, e.g. "-before" on an older build).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { URL_, KEY, call, unique, browserAndHostPages, sendFromWidget, trackingSettings, cspPolicy as policy, HOSTILE } from "./helpers.mjs";
+import {
+  URL_, KEY, call, unique, browserAndHostPages, sendFromWidget, trackingSettings, cspPolicy as policy, HOSTILE,
+  visit, visitorToken, widgetView, reply, rgb,
+} from "./helpers.mjs";
 
 const pages = browserAndHostPages();
 const SHOTS = `tests/artifacts/csp-%s${process.env.PARLEY_SHOTS_SUFFIX ?? ""}.png`;
@@ -13,31 +16,24 @@ const shot = (page, name) => page.screenshot({ path: SHOTS.replace("%s", name) }
 
 const tracking = trackingSettings;
 
+/** The page's CSP violations, from `securitypolicyviolation` events (an init script). */
+function recordViolations() {
+  window.__violations = [];
+  document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`), true);
+}
+
 /**
- * Opens `url` in a fresh context; records the page's CSP violations
- * (`page.violations`, from `securitypolicyviolation` events), console errors
- * (`page.logged`) and page errors.
+ * Opens `url` in a fresh context recording its CSP violations (see
+ * violations), console errors (`page.logged`) and page errors; resolves once
+ * the launcher shows.
  */
-async function visit(url, options = {}) {
-  const context = await pages.browser.newContext({ viewport: { width: 1000, height: 700 }, ...options });
-  await context.addInitScript(() => {
-    window.__violations = [];
-    document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`), true);
-  });
-  const page = await context.newPage();
-  page.logged = [];
-  page.errors = [];
-  page.on("console", (m) => m.type() === "error" && page.logged.push(m.text()));
-  page.on("pageerror", (e) => page.errors.push(String(e)));
-  await page.goto(url);
+async function visitStrict(url) {
+  const page = await visit(pages.browser, url, { context: { viewport: { width: 1000, height: 700 } }, init: [recordViolations] });
   await page.locator(".launcher").waitFor();
   return page;
 }
 
 const violations = (page) => page.evaluate(() => window.__violations);
-
-/** "rgb(r, g, b)" of "#rrggbb". */
-const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
 
 /** The computed `props` of the first element `selector` finds (shadow roots pierced). */
 const computed = (page, selector, props) =>
@@ -45,14 +41,9 @@ const computed = (page, selector, props) =>
 
 /** The visitor token the widget stored on `origin`, and its thread. */
 async function thread(page, origin = URL_) {
-  const token = (await page.context().cookies(origin)).find((c) => c.name === "parley_visitor")?.value;
+  const token = await visitorToken(page, origin);
   assert.ok(token, "the widget stored a visitor");
-  return (await call("GET", "/api/widget/conversation", { token })).body;
-}
-
-/** An agent's reply in `conversation`, through the agent API. */
-async function reply(conversation, body) {
-  assert.equal((await call("POST", `/api/conversations/${conversation}/messages`, { token: KEY, json: { body } })).status, 201);
+  return widgetView(token);
 }
 
 test("Settings' CSP list is exactly: the origin, the snippet's hash and 'wasm-unsafe-eval' in script-src; the origin and its socket in connect-src", async () => {
@@ -70,7 +61,7 @@ test("Settings' CSP list is exactly: the origin, the snippet's hash and 'wasm-un
 test("under style-src 'self' the launcher and the panel keep their place and colours, and the page sees no violation", async () => {
   const { snippet, csp } = await tracking();
   const config = (await call("GET", "/api/widget/sites/s_demo/config")).body;
-  const page = await visit(pages.hosts.pageWith(snippet, { "content-security-policy": `default-src 'self'; style-src 'self'; ${policy(csp)}` }));
+  const page = await visitStrict(pages.hosts.pageWith(snippet, { "content-security-policy": `default-src 'self'; style-src 'self'; ${policy(csp)}` }));
   await shot(page, "style-src-self");
   const launcher = await computed(page, ".launcher", ["position", "backgroundColor", "color", "width", "bottom", "right", "left"]);
   assert.equal(launcher.position, "fixed");
@@ -98,14 +89,14 @@ test("under style-src 'self' the launcher and the panel keep their place and col
 test("a page whose CSP is exactly Settings' list (default-src 'none' beside it) chats: sends, a live reply, a file, and the thread after a reload", async () => {
   const { snippet, csp } = await tracking();
   const url = pages.hosts.pageWith(snippet, { "content-security-policy": `default-src 'none'; ${policy(csp)}` });
-  const page = await visit(url);
+  const page = await visitStrict(url);
   await page.locator(".launcher").click();
   await page.locator(".panel").waitFor({ state: "visible" });
   const text = unique("strict page ");
   await sendFromWidget(page, text);
   const { conversation_id: conversation } = await thread(page, url);
   const answer = unique("answer ");
-  await reply(conversation, answer);
+  assert.equal((await reply(conversation, answer)).status, 201);
   await page.locator("li.theirs", { hasText: answer }).waitFor();
 
   await page.locator(".clip input[type=file]").setInputFiles({ name: "note.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%%EOF\n") });
@@ -123,7 +114,7 @@ test("a page whose CSP is exactly Settings' list (default-src 'none' beside it) 
 
 test("without 'wasm-unsafe-eval' the console names it, and the launcher opens the hosted chat in a new window, where the visitor chats", async () => {
   const { snippet, csp } = await tracking();
-  const page = await visit(pages.hosts.pageWith(snippet, { "content-security-policy": `default-src 'none'; ${policy(csp, "'wasm-unsafe-eval'")}` }));
+  const page = await visitStrict(pages.hosts.pageWith(snippet, { "content-security-policy": `default-src 'none'; ${policy(csp, "'wasm-unsafe-eval'")}` }));
   const opened = page.context().waitForEvent("page");
   await page.locator(".launcher").click();
   await shot(page, "no-wasm-unsafe-eval");
@@ -142,7 +133,7 @@ test("without 'wasm-unsafe-eval' the console names it, and the launcher opens th
   await chat.locator(".form-submit").click();
   await chat.locator(".form-slot li.theirs").waitFor();
   const answer = unique("live answer ");
-  await reply(stored.conversation_id, answer);
+  assert.equal((await reply(stored.conversation_id, answer)).status, 201);
   await chat.locator("li.theirs", { hasText: answer }).waitFor();
   await shot(chat, "no-wasm-unsafe-eval-chat");
 
@@ -263,10 +254,10 @@ async function measure(page) {
 
 test("a hostile stylesheet changes nothing of the launcher's and the panel's geometry, text metrics or reach", async () => {
   const { snippet } = await tracking();
-  const clean = await visit(pages.hosts.pageWith(snippet));
+  const clean = await visitStrict(pages.hosts.pageWith(snippet));
   const expected = await measure(clean);
   await clean.context().close();
-  const hostile = await visit(pages.hosts.pageWith(HOSTILE + snippet));
+  const hostile = await visitStrict(pages.hosts.pageWith(HOSTILE + snippet));
   await shot(hostile, "hostile-css");
   const got = await measure(hostile);
   await shot(hostile, "hostile-css-open");

@@ -9,7 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { KEY, call, deliverMail, spfPass, header, sentEmails, sql, unique, launchChromium, signInToInbox } from "./helpers.mjs";
+import { KEY, call, deliverMail, spfPass, header, sentEmails, sql, unique, launchChromium, signInToInbox, eventually } from "./helpers.mjs";
 import { axeViolations } from "./axe.mjs";
 
 const MAILBOX = "help@copies.inbound.example.com";
@@ -70,12 +70,10 @@ const reply = (id, json) => call("POST", `/api/conversations/${id}/messages`, { 
 
 /** The .eml files the binding wrote since `before`, once there are `count` of them. */
 async function newEmails(before, count) {
-  for (let i = 0; i < 50; i++) {
-    const paths = sentEmails();
-    if (paths.length >= before + count) return paths.slice(before).map((p) => readFileSync(p, "utf8"));
-    await new Promise((r) => setTimeout(r, 100)); // the log line reaches the file a moment after the answer
-  }
-  throw new Error(`expected ${count} emails, saw ${sentEmails().length - before}`);
+  // The log line reaches the file a moment after the answer.
+  const paths = await eventually(() => sentEmails().length >= before + count && sentEmails(),
+    { what: () => `${count} emails (saw ${sentEmails().length - before})`, timeout: 5000 });
+  return paths.slice(before).map((p) => readFileSync(p, "utf8"));
 }
 
 test("inbound Cc is kept; the reply copies it by default and delivers the Bcc unnamed", async () => {

@@ -15,7 +15,7 @@ import { createServer } from "node:http";
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { URL_, KEY, SITE, call, agentGet, unique, startHostPages, trackingSettings, cspPolicy, HOSTILE } from "./helpers.mjs";
+import { URL_, KEY, SITE, call, agentGet, unique, startHostPages, trackingSettings, cspPolicy, HOSTILE, rgb } from "./helpers.mjs";
 import { inboxSocket, closeAll } from "./sockets.mjs";
 import { ENGINES, launch, WIDGET as W } from "./engines.mjs";
 import { keepParleyVisitor } from "../www/examples/visitor-cookie/keep-visitor.mjs";
@@ -51,9 +51,6 @@ async function say(page, text) {
   await page.type(W.input, text);
   await page.find(W.mine, { text, pattern: STORED });
 }
-
-/** "rgb(r, g, b)" of "#rrggbb". */
-const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
 
 /**
  * How the widget is drawn (run in the page, self-contained; `w` is WIDGET):

@@ -12,6 +12,9 @@ import { randomUUID } from "node:crypto";
 /** The error Graph answers for a recipient it cannot message. */
 export const GRAPH_ERROR = "(#100) No matching user found";
 
+/** What the fake recorded, oldest first (from a suite: the run's fake at PARLEY_GRAPH_URL). */
+export const graphCalls = async (url = process.env.PARLEY_GRAPH_URL) => (await fetch(`${url}/_calls`)).json();
+
 /** Starts the fake on a free port of 127.0.0.1; resolves to `{url, calls, close}`. */
 export async function startFakeGraph() {
   const calls = [];

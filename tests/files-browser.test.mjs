@@ -5,7 +5,6 @@
 // agent's attachment reaching the visitor's widget, who downloads it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { URL_, call, deliverMail, mailFixture, unique, launchChromium, signInToInbox, sendFromWidget } from "./helpers.mjs";
 
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
@@ -49,9 +48,11 @@ async function visitor() {
   return { page, conversation };
 }
 
-/** The bytes of a finished download. */
+/** The bytes of a finished download (streamed: the shared Chromium is another process, so the file is not ours to read). */
 async function bytesOf(download) {
-  return readFileSync(await download.path());
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
 test("an email's attachment opens from the inbox: the download has its name and bytes, the image a thumbnail", async () => {

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import {
-  agentGet, call, rawPost, deliverMail, mailFixture, mailTrips, newVisitor, nextSentEmail, sendChat, sentEmails, sql, unique, KEY, URL_,
+  agentGet, call, rawPost, deliverMail, mailFixture, mailTrips, newVisitor, nextSentEmail, sendChat, sentEmails, sql, unique, upload, KEY, URL_,
 } from "./helpers.mjs";
 
 /** The other account's primary admin (tests/fixtures.sql). */
@@ -21,12 +21,6 @@ const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(d
 function storedObjects() {
   const dir = join(process.env.PARLEY_STATE, "v3/r2/parley-files/blobs");
   return existsSync(dir) ? readdirSync(dir).length : 0;
-}
-
-/** Uploads `bytes` as a visitor's file. */
-function upload(token, bytes, { name = "photo.png", clientId = randomUUID(), type = "image/png" } = {}) {
-  const qs = new URLSearchParams({ client_message_id: clientId, name });
-  return call("POST", `/api/widget/files?${qs}`, { token, body: bytes, headers: { "content-type": type } });
 }
 
 /** GETs a file as `token`'s holder: `{status, headers, bytes}`. */

@@ -1,6 +1,8 @@
-// Shared helpers of the end-to-end suites: the running worker's address and
-// small clients for its visitor API, agent API and email handler.
-import { before, after } from "node:test";
+// Shared helpers of the end-to-end suites: the running worker's address,
+// small clients for its visitor API, agent API and email handler, and
+// eventually() for awaiting a state the worker reaches a moment after its
+// answer. The browser helpers (tests/browser.mjs) are exported from here too.
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { randomUUID, createHmac } from "node:crypto";
 import { execFile } from "node:child_process";
@@ -18,6 +20,32 @@ export const MAILBOX = "support@juniper.inbound.example.com";
 /** The result header Email Routing puts on mail whose envelope sender `from` passed SPF: what makes a sender verified. */
 export const spfPass = (from) => `ARC-Authentication-Results: i=1; mx.cloudflare.net; spf=pass smtp.mailfrom=${from}`;
 if (!URL_ || !KEY) throw new Error("run the suites through tests/run.mjs (make test)");
+
+/**
+ * Awaits a positive signal: calls `fn` every `interval` ms until it returns
+ * something truthy (resolving with it) or `timeout` ms have passed, then
+ * fails naming `what` (a string, or a function giving one at that moment) and
+ * the last value or error seen. `fn` may throw (e.g. an assertion) while the
+ * state is not there yet.
+ */
+export async function eventually(fn, { what = "the expected state", timeout = 10_000, interval = 100 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value) return value;
+      last = value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() >= deadline) {
+      const seen = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`${typeof what === "function" ? what() : what}: not reached within ${timeout} ms (last: ${seen})`, { cause: last });
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
 
 /** Calls the worker; returns { status, body } with the body parsed as JSON when it is JSON. */
 export async function call(method, path, { token, json, body, headers = {} } = {}) {
@@ -55,11 +83,30 @@ export function sendChat(token, body, clientId = randomUUID()) {
   return call("POST", "/api/widget/messages", { token, json: { client_message_id: clientId, body } });
 }
 
-/** Types `text` into an open widget on `page` and sends it; resolves once the worker has stored it (its line shows its time). */
-export async function sendFromWidget(page, text) {
-  await page.locator("#parley-input").fill(text);
-  await page.keyboard.press("Enter");
-  await page.locator("li.mine", { hasText: text }).locator(".meta").filter({ hasText: /\d{1,2}:\d{2}/ }).waitFor();
+/** What the visitor's widget reads of its own conversation (`GET /api/widget/conversation`). */
+export const widgetView = async (token) => (await call("GET", "/api/widget/conversation", { token })).body;
+
+/** The visitor's answer to the Form. */
+export const form = (token, json) => call("POST", "/api/widget/contact", { token, json });
+
+/** The host page's identify() for the visitor, as the widget sends it. */
+export const identify = (token, json) => call("POST", "/api/widget/identify", { token, json });
+
+/** Uploads `bytes` as a visitor's file (`POST /api/widget/files`). */
+export function upload(token, bytes, { name = "photo.png", clientId = randomUUID(), type = "image/png" } = {}) {
+  const qs = new URLSearchParams({ client_message_id: clientId, name });
+  return call("POST", `/api/widget/files?${qs}`, { token, body: bytes, headers: { "content-type": type } });
+}
+
+/** An agent's reply (the seeded key's) in `conversation`. */
+export const reply = (conversation, body) => call("POST", `/api/conversations/${conversation}/messages`, { token: KEY, json: { body } });
+
+/** A new visitor of the demo shop who wrote `body`: `{token, conversation, first, visitorId}` (`first`: the stored message). */
+export async function chatting(body = "hello") {
+  const token = await newVisitor();
+  const sent = await sendChat(token, body);
+  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+  return { token, conversation: sent.body.message.conversation_id, first: sent.body.message, visitorId: token.split(".")[0] };
 }
 
 /** Reads through the agent API with the seeded key. */
@@ -68,6 +115,12 @@ export async function agentGet(path) {
   if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
+
+/** The agent's view of a conversation (`{conversation, messages, …}`) by its id. */
+export const thread = (id) => agentGet(`/api/conversations/${id}`);
+
+/** The agent's view of the visitor's conversation (see thread), by the visitor's token. */
+export const conversationOf = async (token) => thread((await widgetView(token)).conversation_id);
 
 /** Delivers a raw RFC 5322 message to the worker's email handler, as Email Routing would. */
 export async function deliverMail(raw, { from = "sender@example.org", to = MAILBOX } = {}) {
@@ -78,12 +131,10 @@ export async function deliverMail(raw, { from = "sender@example.org", to = MAILB
 
 /** The D1 round trips the worker logged for storing the mail with this Message-ID (awaits the log line). */
 export async function mailTrips(messageId) {
-  for (let waited = 0; waited < 5000; waited += 50) {
-    const line = readFileSync(process.env.PARLEY_LOG, "utf8").split("\n").find((l) => l.includes(`stored mail ${messageId} `));
-    if (line) return Number(/\((\d+) D1 round trips\)/.exec(line)?.[1]);
-    await new Promise((r) => setTimeout(r, 50)); // the log reaches the file a moment after the answer
-  }
-  throw new Error(`no "stored mail ${messageId}" line in the worker's log`);
+  // The log reaches the file a moment after the answer.
+  const line = await eventually(() => readFileSync(process.env.PARLEY_LOG, "utf8").split("\n").find((l) => l.includes(`stored mail ${messageId} `)),
+    { what: `a "stored mail ${messageId}" line in the worker's log`, timeout: 5000, interval: 50 });
+  return Number(/\((\d+) D1 round trips\)/.exec(line)?.[1]);
 }
 
 /** A .eml file of the corpus under tests/mail/, with {{placeholders}} filled in. */
@@ -126,23 +177,6 @@ export async function sql(command) {
   return JSON.parse(stdout)[0].results;
 }
 
-/**
- * The suite's Chromium and host pages, started before its tests and closed
- * after them: `pages.browser`, `pages.hosts` (see startHostPages).
- */
-export function browserAndHostPages() {
-  const pages = {};
-  before(async () => {
-    pages.browser = await launchChromium();
-    pages.hosts = await startHostPages();
-  });
-  after(async () => {
-    await pages.browser?.close();
-    await pages.hosts?.close();
-  });
-  return pages;
-}
-
 /** What Settings › Tracking gives for the demo shop: `{snippet, csp}` (the snippet, and the CSP list a strict site must allow). */
 export async function trackingSettings() {
   const res = await call("GET", `/api/sites/${SITE}/snippet`, { token: KEY });
@@ -152,76 +186,6 @@ export async function trackingSettings() {
 
 /** Settings' CSP list as a policy's directives, without the source `drop` names. */
 export const cspPolicy = (csp, drop = "") => csp.map((d) => [d.directive, ...d.sources.filter((s) => s !== drop)].join(" ")).join("; ");
-
-/** A stylesheet that fights every widget: inherited typography forced with !important, resets, transforms on ancestors, a z-index wall. */
-export const HOSTILE = `<style>
-  * { letter-spacing: 2px !important; word-spacing: 9px !important; font: italic 700 22px/3 Georgia, serif !important;
-      text-transform: uppercase !important; text-align: right !important; color: #f0f !important; box-sizing: content-box !important;
-      white-space: pre !important; visibility: visible !important; direction: ltr; }
-  html, body { transform: translate(31px, -17px) !important; margin: 40px !important; padding: 20px !important; filter: saturate(1.5) !important; }
-  div, section, button, parley-chat { display: block !important; position: relative !important; z-index: 2147483647 !important;
-      opacity: .3 !important; transform: scale(.5) !important; }
-  .wall { position: fixed !important; inset: -2000px; background: rgba(200, 0, 0, .2);
-      z-index: 2147483647 !important; transform: none !important; opacity: 1 !important; }
-</style><div class="wall">An overlay over everything</div><p>${"Lorem ipsum dolor sit amet. ".repeat(40)}</p>`;
-
-/**
- * Serves host pages on another origin, each pasting the demo page's own
- * snippet for `site`, followed by optional host-page script (`script`) that
- * uses the snippet API: the way a site owner's page embeds the widget.
- */
-export async function startHostPages() {
-  const { createServer } = await import("node:http");
-  const demo = await (await fetch(URL_ + "/")).text();
-  const snippet = demo.slice(demo.indexOf("<!-- Parley chat"), demo.indexOf("</body>")).replace('"/loader.js"', `"${URL_}/loader.js"`);
-  const pages = new Map();
-  const server = createServer((req, res) => {
-    const page = pages.get(req.url);
-    res.writeHead(page ? 200 : 404, { "content-type": "text/html", ...page?.headers }).end(page?.html ?? "no such page");
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  return {
-    origin,
-    /** A page for `site`; `script` is host-page script run right after the snippet. */
-    page(site, script = "") {
-      const path = `/${unique("p")}`;
-      const body = snippet.replace('"s_demo"', JSON.stringify(site));
-      pages.set(path, { html: `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>${site}</title></head><body><h1>Host of ${site}</h1>${body}<script>${script}</script></body></html>` });
-      return origin + path;
-    },
-    /** A page that pastes `html` (e.g. a snippet copied from Settings) as it is, answered with extra `headers` (e.g. a CSP). */
-    pageWith(html, headers = {}) {
-      const path = `/${unique("p")}`;
-      pages.set(path, { headers, html: `<!doctype html><html><head><title>Pasted</title></head><body><h1>A site owner's page</h1>\n${html}\n</body></html>` });
-      return origin + path;
-    },
-    close: () => new Promise((r) => server.close(r)),
-  };
-}
-
-/** Debian's headless Chromium, as every browser suite starts it (CHROMIUM overrides the path). */
-export async function launchChromium() {
-  const { chromium } = await import("playwright-core");
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-           "--disable-background-networking", "--disable-component-update"],
-  });
-}
-
-/** Opens the inbox in `context` and signs in (the seeded primary admin by default); records page errors in `page.errors`. */
-export async function signInToInbox(context, email = "admin@juniperandpine.example", password = process.env.PARLEY_ADMIN_PASSWORD) {
-  const page = await context.newPage();
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(String(e)));
-  await page.goto(URL_ + "/inbox.html");
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await page.click("#signin button[type=submit]");
-  await page.locator("#inbox").waitFor();
-  return page;
-}
 
 /** API key of the fixture agent who is not the primary admin. */
 export const AGENT_KEY = "pk_fixture_agent_0000000000000000000000000000000000";
@@ -260,12 +224,8 @@ export function sentEmails() {
 
 /** The text of the next .eml the binding writes after `before` were written. */
 export async function nextSentEmail(before) {
-  for (let i = 0; i < 40; i++) {
-    const paths = sentEmails();
-    if (paths.length > before) return readFileSync(paths[before], "utf8");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("no email was sent");
+  const path = await eventually(() => sentEmails()[before], { what: "an email sent", timeout: 4000 });
+  return readFileSync(path, "utf8");
 }
 
 /** An RFC 5322 header of a raw message (unfolded). */
@@ -297,3 +257,5 @@ export function rawPost(path, headers, chunks) {
     req.end();
   });
 }
+
+export * from "./browser.mjs";

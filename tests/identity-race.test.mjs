@@ -7,12 +7,9 @@
 // fields, "click to add", assignment) are raced here as well.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { agentGet, call, newVisitor, sendChat, sign, sql, unique, KEY } from "./helpers.mjs";
+import { agentGet, call, newVisitor, sendChat, sign, sql, unique, KEY, widgetView as view, form, identify, conversationOf } from "./helpers.mjs";
 
 const SITE = "s_id_optional";
-const view = async (token) => (await call("GET", "/api/widget/conversation", { token })).body;
-const form = (token, json) => call("POST", "/api/widget/contact", { token, json });
-const identify = (token, json) => call("POST", "/api/widget/identify", { token, json });
 const idOf = (token) => token.split(".")[0];
 
 /** A contact with a verified chat: the victim, and what its thread says. */
@@ -83,7 +80,7 @@ test("a verified visitor's Form answer without an email still fills its own cont
   const done = await form(token, { company: "Fills Ltd", phone: "+44 20 7183 8750" });
   assert.equal(done.status, 200, JSON.stringify(done.body));
   assert.equal(done.body.visitor.verified, true, "still verified: nothing raced it");
-  const { conversation } = await agentGet(`/api/conversations/${(await view(token)).conversation_id}`);
+  const { conversation } = await conversationOf(token);
   const { contact } = await agentGet(`/api/contacts/${conversation.contact_id}`);
   assert.equal(contact.email, email);
   assert.equal(contact.phone, "+442071838750", "the verified visitor's answer filled its contact");

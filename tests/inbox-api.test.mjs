@@ -11,6 +11,8 @@ import {
   AGENT_KEY, KEY, URL_,
 } from "./helpers.mjs";
 import http from "node:http";
+import { readFileSync } from "node:fs";
+import { widgetSocket, inboxSocket } from "./sockets.mjs";
 
 const ADMIN = "admin@juniperandpine.example";
 
@@ -244,6 +246,23 @@ test("the primary admin edits subject and From name templates and previews them"
   assert.equal((await call("POST", "/api/sites/s_demo/email-channel/preview", { token: AGENT_KEY, json: {} })).status, 403);
 });
 
+/** Whether a concrete path (its query aside) is one of a route pattern's: `{site}` and `{id}` match one segment. */
+function matches(pattern, path) {
+  const want = pattern.split("/");
+  const have = path.split("?")[0].split("/");
+  return want.length === have.length && want.every((w, i) => w.startsWith("{") || w === have[i]);
+}
+
+/** One caller's answer: a request with its bearer token, a file upload (a Buffer), or a socket's upgrade (101 when it opens). */
+async function answer(method, path, json, token) {
+  if (typeof json === "symbol") {
+    const opening = path.startsWith("/api/widget/") ? widgetSocket(token, new URLSearchParams(path.split("?")[1]).get("site")) : inboxSocket({ key: token });
+    return opening.then(async (live) => { await live.close(); return { status: 101 }; }, (err) => ({ status: err.status, body: err.body }));
+  }
+  if (Buffer.isBuffer(json)) return call(method, path, { token, body: json, headers: { "content-type": "image/png" } });
+  return call(method, path, { token, json });
+}
+
 test("authorization matrix: anonymous, visitor, agent and primary admin against every endpoint", async () => {
   const visitor = await newVisitor();
   await sendChat(visitor, "matrix");
@@ -276,8 +295,29 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   // agentKey: a key the primary admin made with the agent role: an agent's powers, never the admin's.
   const agentKey = (await call("POST", "/api/api-keys", { token: KEY, json: { label: "matrix agent role", role: "agent" } })).body.key;
   const callers = { anonymous: null, visitor, agent: AGENT_KEY, agentKey, admin: KEY };
-  // [method, path, body, who may: "visitor" | "agent" (agents and admin) | "admin" | "any"]
+  // An agent the admin removes; an anonymous chat for each caller allowed to add its contact.
+  const leaving = (await call("POST", "/api/agents", { token: KEY, json: { email: `leaving+${unique("")}@juniperandpine.example`, full_name: "Leaving" } })).body.agent_id;
+  const anonymous = { agent: (await chatConversation()).id, agentKey: (await chatConversation()).id, admin: (await chatConversation()).id };
+  const SOCKET = Symbol("socket");
+  // [method, path, body, who may call it, as the route table (tests/routes.json) names it]:
+  // "anyone" (every caller the same answer), "meta" (everyone 403: no Meta signature), "visitor",
+  // "visitor_or_anyone" (the widget's socket), "agent" (agents, agent-role keys and the admin), "admin".
   const endpoints = [
+    ["GET", "/api/health", undefined, "anyone"],
+    ["GET", "/chat/s_demo", undefined, "anyone"],
+    ["GET", "/api/widget/sites/s_demo/config", undefined, "anyone"],
+    ["POST", "/api/widget/sites/s_demo/visitors", undefined, "anyone"],
+    ["GET", "/api/widget/live?site=s_demo", SOCKET, "visitor_or_anyone"],
+    ["POST", "/api/setup", { account_name: "Eve Inc", site_name: "Eve", full_name: "Eve", email: "eve@example.org", password: "takeover-attempt", setup_token: "a guess" }, "anyone"],
+    ["POST", "/api/session", { email: ADMIN, password: process.env.PARLEY_ADMIN_PASSWORD }, "anyone"],
+    ["DELETE", "/api/session", undefined, "agent"],
+    ["POST", "/api/invitations/accept", { token: "0".repeat(64), password: "long-enough-42" }, "anyone"],
+    ["DELETE", `/api/agents/${leaving}`, undefined, "admin"],
+    ["GET", "/api/live", SOCKET, "agent"],
+    ["GET", `/api/conversations/${mail.conversation.id}/email-draft`, undefined, "agent"],
+    ["POST", (caller) => `/api/conversations/${anonymous[caller] ?? anonymous.agent}/contact`, { email: `matrix-contact+${unique("")}@example.org` }, "agent"],
+    ["GET", "/api/messenger/webhook?hub.mode=subscribe&hub.verify_token=not-a-token&hub.challenge=x", undefined, "meta"],
+    ["POST", "/api/messenger/webhook", { object: "page", entry: [] }, "meta"],
     ["GET", "/api/widget/conversation", undefined, "visitor"],
     ["POST", "/api/widget/messages", { client_message_id: randomUUID(), body: "hi" }, "visitor"],
     ["POST", "/api/widget/contact", { email: "m@example.org" }, "visitor"],
@@ -339,23 +379,35 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["POST", `/api/conversations/${chat.id}/transcript`, transcript, "agent"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
-  // The live sockets (GET /api/live, GET /api/widget/live) are authorized at the upgrade: tests/live.test.mjs.
-  // The Messenger webhook is authorized by Meta's signature: tests/messenger.test.mjs.
   const failures = [];
+  const routes = JSON.parse(readFileSync(new URL("./routes.json", import.meta.url), "utf8"));
+  const caseOf = (route) => endpoints.find(([method, pathOf]) => method === route.method && matches(route.path, typeof pathOf === "function" ? pathOf("agent") : pathOf));
+  for (const route of routes) {
+    const found = caseOf(route);
+    if (!found) failures.push(`no case for ${route.method} ${route.path}: say here who may call it`);
+    else if (found[3] !== route.who) failures.push(`${route.method} ${route.path}: the table says ${route.who}, the matrix ${found[3]}`);
+  }
+  for (const [method, pathOf] of endpoints) {
+    const path = typeof pathOf === "function" ? pathOf("agent") : pathOf;
+    if (!routes.some((r) => r.method === method && matches(r.path, path))) failures.push(`${method} ${path} is in no route of the table`);
+  }
   for (const [method, pathOf, jsonOf, who] of endpoints) {
+    const answers = [];
     for (const [caller, token] of Object.entries(callers)) {
-      const agentLike = caller === "agent" || caller === "agentKey";
-      const allowed = who === caller || (who === "agent" && (agentLike || caller === "admin"));
       const path = typeof pathOf === "function" ? pathOf(caller) : pathOf;
       const json = typeof jsonOf === "function" ? jsonOf(caller) : jsonOf;
-      // A Buffer is a file's bytes (an upload), anything else JSON.
-      const res = Buffer.isBuffer(json)
-        ? await call(method, path, { token, body: json, headers: { "content-type": "image/png" } })
-        : await call(method, path, { token, json });
-      const ok = allowed ? res.status < 400 : [401, 403].includes(res.status);
-      const expectedDenial = !allowed && agentLike && who === "admin" ? 403 : 401;
-      if (!ok || (!allowed && res.status !== expectedDenial)) failures.push(`${caller} ${method} ${path}: ${res.status}`);
+      const res = await answer(method, path, json, token);
+      answers.push(res);
+      if (who === "anyone") continue;
+      const agentLike = caller === "agent" || caller === "agentKey";
+      const allowed = who === caller || (who === "agent" && (agentLike || caller === "admin")) || (who === "visitor_or_anyone" && ["visitor", "anonymous"].includes(caller));
+      const expectedDenial = who === "meta" ? 403 : !allowed && agentLike && who === "admin" ? 403 : 401;
+      const ok = allowed ? res.status < 400 : res.status === expectedDenial;
+      if (!ok) failures.push(`${caller} ${method} ${path}: ${res.status}`);
     }
+    // Anyone: the answer does not depend on who calls (nor is it a server error).
+    const seen = new Set(answers.map((r) => `${r.status} ${r.body?.error?.code ?? ""}`));
+    if (who === "anyone" && (seen.size !== 1 || answers[0].status >= 500)) failures.push(`${method} ${pathOf}: ${[...seen].join(" / ")} for anyone`);
   }
   assert.deepEqual(failures, []);
 });

@@ -5,7 +5,7 @@
 // a visitor's widget hears it, and catching up after the socket dropped.
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { URL_, KEY, agentGet, call, newVisitor, sendChat, signIn, asAgent, unique, launchChromium, signInToInbox } from "./helpers.mjs";
+import { URL_, KEY, agentGet, call, newVisitor, sendChat, signIn, asAgent, unique, launchChromium, signInToInbox, chatting, listItem, settled, eventually } from "./helpers.mjs";
 import { widgetSocket, closeAll } from "./sockets.mjs";
 
 let browser;
@@ -48,15 +48,6 @@ async function inbox(email, password) {
 /** Resolves once the tab's socket is open: the server's `team` push on connect fills the nav. */
 const live = (page) => page.locator("#team-online", { hasText: /Online|Nobody/ }).waitFor();
 
-/** A visitor with a chat conversation; returns its token and conversation id. */
-async function chatting(body) {
-  const token = await newVisitor();
-  const sent = await sendChat(token, body);
-  assert.equal(sent.status, 201);
-  return { token, conversation: sent.body.message.conversation_id, visitorId: token.split(".")[0] };
-}
-
-const listItem = (page, text) => page.locator("#list button", { hasText: text });
 /** Says what a visitor types, at the pace of an honest widget (the server drops typing faster than TYPING_SEND_MS / 2). */
 let lastTyped = 0;
 async function typing(widget, text) {
@@ -66,22 +57,6 @@ async function typing(widget, text) {
   lastTyped = Date.now();
 }
 const notes = (page) => page.evaluate(() => window.__notes.map(({ title, body, tag }) => ({ title, body, tag })));
-
-/** Resolves when the page has had no request in flight for `quiet` ms (trailing reloads of earlier pushes are over). */
-async function settled(page, quiet = 1000) {
-  let pending = 0;
-  let last = Date.now();
-  const start = () => { pending++; last = Date.now(); };
-  const end = () => { pending--; last = Date.now(); };
-  page.on("request", start);
-  page.on("requestfinished", end);
-  page.on("requestfailed", end);
-  await page.waitForLoadState("load");
-  while (pending > 0 || Date.now() - last < quiet) await new Promise((r) => setTimeout(r, 100));
-  page.off("request", start);
-  page.off("requestfinished", end);
-  page.off("requestfailed", end);
-}
 
 test("a visitor's message reaches the list and the open thread without polling, keeps the draft, and is seen", async () => {
   const first = unique("Do you ship to Oslo? ");
@@ -108,7 +83,7 @@ test("a visitor's message reaches the list and the open thread without polling, 
   assert.equal(await agent.evaluate((id) => document.querySelector(`#list button[data-id="${id}"]`) !== null, conversation), true);
 
   // Nothing is asked for on a timer: with no events, the inbox stays silent (the old refresh ran every 5 s).
-  await settled(agent);
+  await settled(agent, 1000);
   const before = agent.requests.length;
   await new Promise((r) => setTimeout(r, 6500));
   const during = agent.requests.slice(before);
@@ -307,7 +282,7 @@ test("after the socket drops, the inbox reconnects with growing delays and catch
   assert.equal((await sendChat(token, missed)).status, 201);
   const elsewhere = unique("New conversation while disconnected ");
   await chatting(elsewhere);
-  while (attempts.length < dropped + 3) await new Promise((r) => setTimeout(r, 50));
+  await eventually(() => attempts.length >= dropped + 3, { what: "three refused reconnects", interval: 50 });
   refuse = false;
   await agent.locator("#messages .msg", { hasText: missed }).waitFor({ timeout: 10_000 });
   await listItem(agent, elsewhere).waitFor();

@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   URL_, KEY, agentGet, call, decodeWords, deliverMail, header, mailFixture, newVisitor, nextSentEmail, replyAddress,
-  sendChat, sentEmails, unique, launchChromium, signInToInbox, sendFromWidget } from "./helpers.mjs";
+  sendChat, sentEmails, unique, launchChromium, signInToInbox, sendFromWidget, listItem } from "./helpers.mjs";
 
 const ADMIN = ["admin@juniperandpine.example", process.env.PARLEY_ADMIN_PASSWORD];
 let browser;
@@ -26,8 +26,6 @@ async function emailConversation() {
   await deliverMail(mailFixture("plain.eml", v), { from: v.from });
   return v;
 }
-
-const listItem = (page, text) => page.locator("#list button", { hasText: text });
 
 test("agents sign in, then list, filter and search the unified inbox", async () => {
   const context = await browser.newContext();

@@ -4,20 +4,10 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { call, KEY, newVisitor, sendChat, signIn, asAgent, sql, unique, deliverMail, mailFixture } from "./helpers.mjs";
+import { call, KEY, newVisitor, sendChat, signIn, asAgent, sql, unique, deliverMail, mailFixture, chatting, reply } from "./helpers.mjs";
 import { widgetSocket, inboxSocket, closeAll } from "./sockets.mjs";
 
 after(closeAll);
-
-/** A visitor with a conversation; returns its token and conversation id. */
-async function chatting(body = "hello") {
-  const token = await newVisitor();
-  const sent = await sendChat(token, body);
-  assert.equal(sent.status, 201);
-  return { token, conversation: sent.body.message.conversation_id, first: sent.body.message };
-}
-
-const reply = (conversation, body) => call("POST", `/api/conversations/${conversation}/messages`, { token: KEY, json: { body } });
 
 test("a widget socket needs an upgrade and a valid token", async () => {
   const plain = await call("GET", "/api/widget/live");

@@ -8,20 +8,18 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac, randomBytes, randomInt } from "node:crypto";
-import { URL_, KEY, AGENT_KEY, call, rawPost, sql, launchChromium, signInToInbox, unique } from "./helpers.mjs";
-import { GRAPH_ERROR } from "./fake-graph.mjs";
+import { URL_, KEY, AGENT_KEY, call, rawPost, sql, launchChromium, signInToInbox, unique, thread } from "./helpers.mjs";
+import { GRAPH_ERROR, graphCalls } from "./fake-graph.mjs";
 import { inboxSocket, closeAll } from "./sockets.mjs";
 
 const SITE = "s_demo";
-const GRAPH = process.env.PARLEY_GRAPH_URL;
 const PAGE = String(100000000000000 + randomInt(1, 2 ** 40));
 const PAGE_TOKEN = `EAAtest${randomBytes(16).toString("hex")}`;
 const APP_SECRET = randomBytes(16).toString("hex");
 const DAY = 24 * 60 * 60 * 1000;
 let settings;
 let browser;
-after(() => browser?.close());
-after(closeAll);
+after(async () => { await browser?.close(); await closeAll(); });
 /** The suite's Chromium, started by the first browser test. */
 const chromium = async () => (browser ??= await launchChromium());
 
@@ -43,27 +41,18 @@ function deliver(payload, { signature } = {}) {
   return fetch(`${URL_}/api/messenger/webhook`, { method: "POST", headers, body: raw });
 }
 
-async function graphCalls() {
-  return (await fetch(`${GRAPH}/_calls`)).json();
-}
-
-async function conversationOf(who) {
+/** The one conversation of the person with this page-scoped id. */
+async function conversationOfPsid(who) {
   const rows = await sql(`SELECT c.id FROM conversations c JOIN messenger_visitors mv ON mv.visitor_id = c.visitor_id WHERE mv.psid = '${who}'`);
   assert.equal(rows.length, 1, `one conversation for ${who}`);
   return rows[0].id;
-}
-
-async function thread(id) {
-  const res = await call("GET", `/api/conversations/${id}`, { token: KEY });
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body;
 }
 
 /** A person who wrote once; their conversation's id. */
 async function personWhoWrote(who = psid()) {
   const res = await deliver(hook(text(who, mid(), "Hello from Messenger")));
   assert.equal(res.status, 200);
-  return { who, conversation: await conversationOf(who) };
+  return { who, conversation: await conversationOfPsid(who) };
 }
 
 /** Moves the person's messages `days` into the past. */
@@ -180,7 +169,7 @@ test("a batched delivery: text, attachments, a postback and a quick reply are st
     from(who, { message: { mid: ids[4], text: "Yes please", quick_reply: { payload: "CONFIRM_YES" } } }),
   ));
   assert.equal(res.status, 200);
-  const conversation = await conversationOf(who);
+  const conversation = await conversationOfPsid(who);
   const { conversation: c, messages, messenger } = await thread(conversation);
   assert.equal(c.channel, "messenger");
   assert.equal(c.status, "open");
@@ -210,7 +199,7 @@ test("Meta's retries are stored once per mid", async () => {
   const who = psid();
   const payload = hook(text(who, mid(), "only once"), text(who, mid(), "and this once"));
   for (let i = 0; i < 3; i++) assert.equal((await deliver(payload)).status, 200);
-  const { messages } = await thread(await conversationOf(who));
+  const { messages } = await thread(await conversationOfPsid(who));
   assert.deepEqual(messages.map((m) => m.body), ["only once", "and this once"]);
 });
 
@@ -290,7 +279,7 @@ test("open inbox tabs hear a Messenger message and a receipt as soon as they are
   await tab.next((p) => p.type === "team");
   const who = psid();
   assert.equal((await deliver(hook(text(who, mid(), "Live from Messenger")))).status, 200);
-  const conversation = await conversationOf(who);
+  const conversation = await conversationOfPsid(who);
   const notice = await tab.next((p) => p.type === "message" && p.conversation_id === conversation);
   assert.equal(notice.author, "visitor");
   assert.equal(notice.preview, "Live from Messenger");
@@ -318,7 +307,7 @@ test("a Messenger person's contact exports their profile; erasing it forgets the
   assert.equal((await sql(`SELECT COUNT(*) AS n FROM conversations WHERE id = '${conversation}'`))[0].n, 0);
 
   assert.equal((await deliver(hook(text(who, mid(), "Me again")))).status, 200);
-  const fresh = await conversationOf(who);
+  const fresh = await conversationOfPsid(who);
   assert.notEqual(fresh, conversation);
   const { conversation: c, messages } = await thread(fresh);
   assert.equal(c.contact_id, null);

@@ -4,21 +4,30 @@
 //
 //   node tests/run.mjs                         # every tests/*.test.mjs
 //   node tests/run.mjs tests/email.test.mjs    # only the named suites
-//   node tests/run.mjs --bench                 # the benchmark instead (prints figures)
-//   node tests/run.mjs --bench tests/bench-widget.mjs   # one part of it
+//   node tests/run.mjs --grep "Seen"           # only the tests whose name matches (a regular expression)
+//   node tests/run.mjs --bench                 # the benchmark instead (bench/all.mjs, prints figures)
+//   node tests/run.mjs --bench bench/widget.mjs   # one part of it
 //
-// Exits non-zero when any test fails; the worker is always stopped.
+// The browser suites share one headless Chromium, started here (each suite
+// connects to it through PARLEY_CHROMIUM_WS and makes its own contexts).
+// Exits non-zero when any test fails; the worker and Chromium are always stopped.
 import { spawn } from "node:child_process";
-import { readdirSync, mkdirSync } from "node:fs";
+import { readdirSync, readFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { seed } from "../scripts/seed.mjs";
 import { startWorker, d1Execute, wrangler, derivedConfig, raiseLimits } from "./worker.mjs";
 import { startFakeGraph } from "./fake-graph.mjs";
+import { startChromium } from "./chromium.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 process.chdir(root);
-const bench = process.argv.includes("--bench");
+const argv = process.argv.slice(2);
+const bench = argv.includes("--bench");
+const grepAt = argv.indexOf("--grep");
+/** `--grep <pattern>`: node's --test-name-pattern, over the suites whose text matches it (all of them if none does). */
+const grep = grepAt >= 0 ? argv[grepAt + 1] : undefined;
+if (grepAt >= 0 && !grep) throw new Error("--grep needs a pattern: node tests/run.mjs --grep <name>");
 const artifacts = join(root, "tests/artifacts");
 mkdirSync(artifacts, { recursive: true });
 const logPath = join(artifacts, "wrangler.log");
@@ -32,6 +41,7 @@ const IDENTITY_SITES = ["s_id_optional", "s_id_required"];
 
 let worker;
 let graph;
+let chromium;
 let code = 1;
 try {
   // Messenger: a fake Graph API on 127.0.0.1 that every suite shares (PARLEY_GRAPH_URL).
@@ -65,13 +75,13 @@ try {
     PARLEY_IDENTITY_SECRETS: JSON.stringify(identitySecrets), PARLEY_PGID: String(worker.pgid), PARLEY_INSPECTOR: String(worker.inspector),
     PARLEY_GRAPH_URL: graph.url,
   };
-  const named = process.argv.slice(2).filter((a) => a.endsWith(".test.mjs"));
-  const part = process.argv.slice(2).filter((a) => a.endsWith(".mjs") && !a.endsWith(".test.mjs"));
-  const files = bench
-    ? (part.length ? part : ["tests/bench.mjs"])
-    : named.length ? named
-    : readdirSync("tests").filter((f) => f.endsWith(".test.mjs")).sort().map((f) => join("tests", f));
-  const args = bench ? files : ["--test", "--test-concurrency=1", "--test-reporter=spec", ...files];
+  const files = suites();
+  if (files.some((f) => /launchChromium|browserAndHostPages|\.\/engines\.mjs/.test(readFileSync(f, "utf8")))) {
+    chromium = await startChromium();
+    env.PARLEY_CHROMIUM_WS = chromium.wsEndpoint();
+  }
+  const pattern = grep === undefined ? [] : [`--test-name-pattern=${grep}`];
+  const args = bench ? files : ["--test", "--test-concurrency=1", "--test-reporter=spec", ...pattern, ...files];
   const run = spawn(process.execPath, args, { env, stdio: "inherit" });
   code = await new Promise((resolve) => run.on("exit", (c) => resolve(c ?? 1)));
 } catch (err) {
@@ -79,5 +89,17 @@ try {
 } finally {
   await worker?.stop();
   await graph?.close();
+  await chromium?.close();
 }
 process.exit(code);
+
+/** The files to run: the suites (or bench parts) named, else all of them; with --grep, those whose text matches. */
+function suites() {
+  const named = argv.filter((a, i) => a.endsWith(".mjs") && argv[i - 1] !== "--grep");
+  if (bench) return named.length ? named : ["bench/all.mjs"];
+  const files = named.length ? named : readdirSync("tests").filter((f) => f.endsWith(".test.mjs")).sort().map((f) => join("tests", f));
+  if (grep === undefined) return files;
+  const re = new RegExp(grep);
+  const matching = files.filter((f) => re.test(readFileSync(f, "utf8")));
+  return matching.length ? matching : files;
+}

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { seed } from "../scripts/seed.mjs";
 import { startWorker, wrangler, derivedConfig } from "./worker.mjs";
+import { eventually } from "./helpers.mjs";
 
 const ALLOWED = ["sol@example.org", "ben@example.net"];
 
@@ -56,8 +57,7 @@ test("refused copies are recorded; a refused contact sends nothing to anyone", a
     const marker = await reply(id, { body: "Marker.", channel: "email", cc: [] });
     assert.equal(marker.status, 201);
     const markerLogged = () => written(log).some((path) => readFileSync(path, "utf8").includes("Marker."));
-    for (let i = 0; !markerLogged() && i < 50; i++) await new Promise((r) => setTimeout(r, 100)); // the log lags the answer
-    assert.ok(markerLogged(), "the marker reply was written");
+    await eventually(markerLogged, { what: "the marker reply written", timeout: 5000 }); // the log lags the answer
     assert.equal(written(log).length, before + 3, "Sol and Ben got the first; nobody's copy to Ben was never sent; Sol got the marker");
     const thread = await get(`/api/conversations/${nobody}`);
     assert.equal(thread.messages.at(-1).delivery_status, "failed", "kept, marked failed");

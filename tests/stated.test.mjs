@@ -6,10 +6,9 @@
 // never written into an email the team sends.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { agentGet, call, deliverMail, header, newVisitor, nextSentEmail, sendChat, sentEmails, sign, unique, KEY, MAILBOX } from "./helpers.mjs";
+import { agentGet, call, deliverMail, header, newVisitor, nextSentEmail, sendChat, sentEmails, sign, unique, KEY, MAILBOX, widgetView as view, conversationOf } from "./helpers.mjs";
 
 const PLANTED = "Send refunds to IBAN DE00 1234";
-const view = async (token) => (await call("GET", "/api/widget/conversation", { token })).body;
 const contactOf = async (id) => (await agentGet(`/api/contacts/${id}`)).contact;
 
 /** A visitor of `site` that wrote and answered the Form with `answer`; its conversation as agents see it. */
@@ -18,7 +17,7 @@ async function claimant(site, answer) {
   assert.equal((await sendChat(token, "hello")).status, 201);
   const res = await call("POST", "/api/widget/contact", { token, json: answer });
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  return (await agentGet(`/api/conversations/${(await view(token)).conversation_id}`)).conversation;
+  return (await conversationOf(token)).conversation;
 }
 
 /** Mail from `address` that passes the sender check (the receiving side's SPF and DMARC pass for its domain). */
@@ -85,7 +84,7 @@ test("a signed identify replaces stated values; an unsigned one changes nothing"
   const claimed = await call("POST", "/api/widget/identify", { token: claimer, json: { email, name: PLANTED, phone: "+44 20 7183 8750" } });
   assert.equal(claimed.status, 200);
   await sendChat(claimer, "hi");
-  const chat = (await agentGet(`/api/conversations/${(await view(claimer)).conversation_id}`)).conversation;
+  const chat = (await conversationOf(claimer)).conversation;
   assert.deepEqual((await contactOf(chat.contact_id)).stated, ["phone", "full_name"]);
 
   const other = await newVisitor(site);

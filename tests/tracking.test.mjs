@@ -8,11 +8,10 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import { promisify } from "node:util";
-import { call, agentGet, newVisitor, signWith, sql, startHostPages, unique, AGENT_KEY, KEY, URL_, launchChromium, signInToInbox, sendFromWidget } from "./helpers.mjs";
+import { call, agentGet, newVisitor, signWith, sql, startHostPages, unique, AGENT_KEY, KEY, URL_, launchChromium, signInToInbox, sendFromWidget, identify } from "./helpers.mjs";
 
 const run = promisify(execFile);
 const root = new URL("..", import.meta.url).pathname;
-const identify = (token, json) => call("POST", "/api/widget/identify", { token, json });
 const email = () => `id+${unique("")}@example.org`;
 
 test("the snippet names this deployment and the site, exactly as the demo shop pastes it", async () => {

@@ -8,15 +8,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
   agentGet, call, deliverMail, header, mailFixture, newVisitor, nextSentEmail, replyAddress, sendChat, sentEmails, sign, sql, unique, KEY,
+  widgetView as view, form, identify, conversationOf,
 } from "./helpers.mjs";
 
 /** What the widget may receive of a message: nothing more (its files as {id, filename, content_type, size}). */
 const VISITOR_FIELDS = ["attachments", "author", "author_name", "body", "client_message_id", "conversation_id", "created_at", "id", "seq", "state"];
 
-const view = async (token) => (await call("GET", "/api/widget/conversation", { token })).body;
-const form = (token, json) => call("POST", "/api/widget/contact", { token, json });
-const identify = (token, json) => call("POST", "/api/widget/identify", { token, json });
-const conversationOf = async (token) => (await agentGet(`/api/conversations/${(await view(token)).conversation_id}`));
 
 /** A contact who wrote in by email, with no name or phone on file yet. */
 async function emailContact() {

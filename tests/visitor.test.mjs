@@ -3,18 +3,10 @@
 // identify() under each verification mode, and agent replies.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { call, newVisitor, sendChat, agentGet, deliverMail, mailFixture, sign, signWith, sql, unique, KEY } from "./helpers.mjs";
+import { call, newVisitor, sendChat, agentGet, deliverMail, mailFixture, sign, signWith, sql, unique, KEY, widgetView as view, form, identify, conversationOf } from "./helpers.mjs";
 
 const DAY = 24 * 60 * 60 * 1000;
-const form = (token, json) => call("POST", "/api/widget/contact", { token, json });
-const identify = (token, json) => call("POST", "/api/widget/identify", { token, json });
-const view = async (token) => (await call("GET", "/api/widget/conversation", { token })).body;
 const email = (tag = unique("")) => `ada+${tag}@example.com`;
-
-async function conversationOf(token) {
-  const { conversation_id } = await view(token);
-  return (await agentGet(`/api/conversations/${conversation_id}`)).conversation;
-}
 
 test("each site asks exactly its required fields, in every mode", async () => {
   const expected = {
@@ -43,7 +35,7 @@ test("hidden fields are ignored, optional ones may stay empty", async () => {
   const address = email();
   const res = await form(token, { email: address, phone: "+44 20 7183 8750", company: "  ", full_name: "Ada Lovelace" });
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  const conversation = await conversationOf(token);
+  const { conversation } = await conversationOf(token);
   const { contact } = await agentGet(`/api/contacts/${conversation.contact_id}`);
   assert.deepEqual(
     [contact.email, contact.full_name, contact.phone, contact.company],
@@ -69,7 +61,7 @@ test("the form creates a contact who is never opted in, and attaches the earlier
   const token = await newVisitor("s_form_b");
   await sendChat(token, "anonymous first");
   await sendChat(token, "still anonymous");
-  const before = await conversationOf(token);
+  const { conversation: before } = await conversationOf(token);
   assert.equal(before.contact_id, null, "an anonymous visitor's chat is kept without a contact");
 
   const address = email();
@@ -78,7 +70,7 @@ test("the form creates a contact who is never opted in, and attaches the earlier
   assert.deepEqual(res.body.visitor.known, ["company", "email"]);
   assert.equal(res.body.visitor.form_done, true);
 
-  const after = await conversationOf(token);
+  const { conversation: after } = await conversationOf(token);
   assert.equal(after.id, before.id);
   assert.ok(after.contact_id, "the earlier conversation now belongs to the contact");
   const { contact, conversations } = await agentGet(`/api/contacts/${after.contact_id}`);
@@ -103,7 +95,7 @@ test("a known email files the chat under its contact, and an unverified Form ans
   await sendChat(second, "hello again");
   await form(second, { email: address, full_name: "Someone Else", company: "Other Co" });
 
-  const chats = [await conversationOf(first), await conversationOf(second)];
+  const chats = [(await conversationOf(first)).conversation, (await conversationOf(second)).conversation];
   assert.deepEqual(chats.map((c) => c.contact_id), [emailConversation.contact_id, emailConversation.contact_id], "one contact");
   const { contact, conversations } = await agentGet(`/api/contacts/${emailConversation.contact_id}`);
   assert.equal(contact.full_name, null, "an unverified Form answer never fills an existing contact");
@@ -141,7 +133,7 @@ test("identify with verification off attaches an unverified claim", async () => 
   assert.equal(res.body.visitor.verified, false);
   assert.deepEqual(res.body.visitor.known, ["company", "email", "full_name", "phone"]);
   await sendChat(token, "identified hello");
-  const conversation = await conversationOf(token);
+  const { conversation } = await conversationOf(token);
   assert.equal(conversation.contact_email, address);
   const { contact } = await agentGet(`/api/contacts/${conversation.contact_id}`);
   assert.deepEqual([contact.full_name, contact.phone, contact.company], ["Ada Lovelace", "+442071838750", "AE Ltd"]);
@@ -173,7 +165,7 @@ test("identify in required mode refuses unsigned and badly signed calls", async 
     assert.equal(res.body.error.code, code);
     assert.match(res.body.error.message, /HMAC-SHA256/);
     await sendChat(token, "who am I?");
-    assert.equal((await conversationOf(token)).contact_id, null, "nothing attached");
+    assert.equal((await conversationOf(token)).conversation.contact_id, null, "nothing attached");
   }
   const token = await newVisitor("s_id_required");
   const ok = await identify(token, { email: address.toUpperCase(), signature: sign(address.toUpperCase(), "s_id_required") });
@@ -200,7 +192,7 @@ test("a verified visitor continues the contact's chat from another browser; a cl
   await sendChat(impostor, "let me in");
   assert.deepEqual((await view(impostor)).messages.map((m) => m.body), ["let me in"]);
   assert.equal((await view(laptop)).messages.length, 2, "and the claim's thread stays apart");
-  assert.equal((await conversationOf(impostor)).contact_email, address, "the claim is attached to the contact for agents");
+  assert.equal((await conversationOf(impostor)).conversation.contact_email, address, "the claim is attached to the contact for agents");
 });
 
 test("agents answer chats; the reply carries the agent's name to the visitor", async () => {

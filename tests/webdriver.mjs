@@ -3,7 +3,7 @@
 // virtual X display (xvfb-run). Only what tests/engines.mjs needs; each call
 // is one HTTP request, sent with node's fetch to the driver on 127.0.0.1.
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "./worker.mjs";
 import { readdirSync } from "node:fs";
 
 /** The key WebDriver names element references by (W3C "web element identifier"). */
@@ -18,16 +18,6 @@ export function miniBrowserPath() {
   const dir = readdirSync(lib).filter((d) => /^webkit2?gtk-[\d.]+$/.test(d)).sort().pop();
   if (!dir) throw new Error("no WebKitGTK under /usr/lib/x86_64-linux-gnu: run scripts/setup.sh --browser");
   return `${lib}/${dir}/MiniBrowser`;
-}
-
-/** A free TCP port on 127.0.0.1 (the driver is told to listen there). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once("error", reject).listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -7,7 +7,7 @@
 // and a browser that leaves without an email comes back to the same conversation.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { URL_, KEY, call, sql, unique, sendFromWidget, browserAndHostPages } from "./helpers.mjs";
+import { URL_, KEY, call, sql, unique, sendFromWidget, browserAndHostPages, eventually, visit } from "./helpers.mjs";
 import { inboxSocket, closeAll } from "./sockets.mjs";
 
 const pages = browserAndHostPages();
@@ -25,15 +25,8 @@ const visitors = async () => (await sql("SELECT COUNT(*) AS n FROM visitors"))[0
 const cookieNames = async (context) => (await context.cookies()).map((c) => c.name).sort();
 const visitorCookies = async (context) => (await context.cookies()).filter((c) => c.name === "parley_visitor");
 
-/** A fresh browser profile (`options`: a phone's) on `url`, counting the visitors it asks the worker to make. */
-async function visit(url = URL_ + "/", options = {}) {
-  const context = await pages.browser.newContext(options);
-  const page = await context.newPage();
-  page.made = [];
-  page.on("request", (r) => r.method() === "POST" && r.url().endsWith("/visitors") && page.made.push(r.url()));
-  await page.goto(url);
-  return page;
-}
+/** The visitors the page asked the worker to make (`POST …/visitors`). */
+const asked = (page) => page.posts.filter((u) => u.endsWith("/visitors"));
 
 /**
  * Waits until the open panel is fully ready with nobody on the team online:
@@ -48,7 +41,7 @@ async function ready(page) {
 }
 
 test("an open, ready panel leaves no cookie and no visitor row; the first message makes exactly one of each", async () => {
-  const page = await visit();
+  const page = await visit(pages.browser);
   const context = page.context();
   const before = await visitors();
   await page.locator(".launcher").click();
@@ -62,14 +55,14 @@ test("an open, ready panel leaves no cookie and no visitor row; the first messag
   await page.locator("#parley-input").pressSequentially("typing is not writing", { delay: 10 });
   assert.deepEqual(await cookieNames(context), [], "no cookie at all");
   assert.equal(await visitors(), before, "no visitor row");
-  assert.deepEqual(page.made, [], "no visitor asked for");
+  assert.deepEqual(asked(page), [], "no visitor asked for");
 
   const text = unique("Do you ship to Norway? ");
   await sendFromWidget(page, text);
   const made = await visitorCookies(context);
   assert.equal(made.length, 1, "one visitor cookie");
   assert.equal(await visitors(), before + 1, "one visitor row");
-  assert.equal(page.made.length, 1);
+  assert.equal(asked(page).length, 1);
   const own = await call("GET", "/api/widget/conversation", { token: made[0].value });
   assert.deepEqual(own.body.messages.map((m) => m.body), [text], "the message is that visitor's");
   // Beside it, only the facade's marker: a reply is awaited (see widget-facade.test.mjs).
@@ -78,7 +71,7 @@ test("an open, ready panel leaves no cookie and no visitor row; the first messag
 });
 
 test("a file as the first thing written makes the visitor", async () => {
-  const page = await visit();
+  const page = await visit(pages.browser);
   const before = await visitors();
   await page.locator(".launcher").click();
   await ready(page);
@@ -94,7 +87,7 @@ test("a file as the first thing written makes the visitor", async () => {
 });
 
 test("answering the Form before writing makes the visitor, with the email it gave", async () => {
-  const page = await visit();
+  const page = await visit(pages.browser);
   const before = await visitors();
   await page.locator(".launcher").click();
   await ready(page);
@@ -112,7 +105,7 @@ test("answering the Form before writing makes the visitor, with the email it gav
 
 test("identify() from the host page makes the visitor when the panel opens, not before", async () => {
   const address = `known+${unique("")}@example.com`;
-  const page = await visit(pages.hosts.page("s_demo", `Parley.identify({ email: ${JSON.stringify(address)} });`));
+  const page = await visit(pages.browser, pages.hosts.page("s_demo", `Parley.identify({ email: ${JSON.stringify(address)} });`));
   const before = await visitors();
   await page.locator(".launcher").hover(); // intent: the widget loads, and holds the identify
   await page.waitForLoadState("networkidle");
@@ -124,16 +117,13 @@ test("identify() from the host page makes the visitor when the panel opens, not 
   assert.equal(await visitors(), before + 1);
   // Tied before anything is written: once the identify is answered, the worker knows the email.
   const known = async () => (await call("GET", "/api/widget/conversation", { token: made[0].value })).body.visitor.known;
-  for (const deadline = Date.now() + 10_000; !(await known()).includes("email");) {
-    assert.ok(Date.now() < deadline, "the identify reached the worker");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await eventually(async () => (await known()).includes("email"), { what: "the identify reached the worker" });
   await page.context().close();
 });
 
 test("on a phone with the team away: the first message is stored at once beside the Form, and a visitor who leaves without an email comes back to the same conversation", async () => {
   const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-  const page = await visit(URL_ + "/", phone);
+  const page = await visit(pages.browser, URL_ + "/", { context: phone });
   const context = page.context();
   const before = await visitors();
   await page.locator(".launcher").tap();

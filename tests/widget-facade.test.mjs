@@ -4,7 +4,7 @@
 // whose conversation waits, in idle time. The panel is built on first open.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { URL_, KEY, call, newVisitor, sendChat, unique, browserAndHostPages, sendFromWidget } from "./helpers.mjs";
+import { URL_, KEY, call, newVisitor, sendChat, unique, browserAndHostPages, sendFromWidget, visit, eventually } from "./helpers.mjs";
 
 const WIDGET = /\/widget\/widget(\.js|_bg\.wasm)$/;
 const MARKER = "parley_unread_s_demo";
@@ -16,21 +16,18 @@ const pages = browserAndHostPages();
  * `cookieStore`, the page is a browser that lacks it (the facade falls back
  * to reading document.cookie in idle time).
  */
-async function visit(url = URL_ + "/", { cookie, marker, cookieStore = true } = {}) {
-  const context = await pages.browser.newContext();
-  if (cookie) await context.addCookies([{ name: "parley_visitor", value: cookie, url }]);
-  if (marker !== undefined) await context.addCookies([{ name: MARKER, value: marker, url }]);
-  if (!cookieStore) await context.addInitScript(() => { delete window.cookieStore; delete Window.prototype.cookieStore; });
-  const page = await context.newPage();
-  page.widget = [];
-  page.errors = [];
-  page.on("request", (r) => WIDGET.test(r.url()) && page.widget.push(r.url()));
-  page.on("pageerror", (e) => page.errors.push(String(e)));
-  await page.goto(url);
+async function visitShop(url = URL_ + "/", { cookie, marker, cookieStore = true } = {}) {
+  const cookies = [];
+  if (cookie) cookies.push({ name: "parley_visitor", value: cookie, url });
+  if (marker !== undefined) cookies.push({ name: MARKER, value: marker, url });
+  const init = cookieStore ? [] : [() => { delete window.cookieStore; delete Window.prototype.cookieStore; }];
+  const page = await visit(pages.browser, url, { cookies, init });
   await ready(page);
   return page;
 }
 
+/** The widget's files (glue and wasm) the page asked for. */
+const widgetLoads = (page) => page.requests.filter((u) => WIDGET.test(u));
 /** Resolves once the facade has drawn the launcher and answers the API. */
 const ready = (page) => page.evaluate(() => new Promise((r) => window.Parley.on("ready", r)));
 /** The unread marker the widget left in this page's cookies, or null. */
@@ -40,7 +37,7 @@ const markerIs = (page, value) => page.waitForFunction(([k, v]) =>
   (new RegExp(`(?:^|; )${k}=([^;]*)`).exec(document.cookie)?.[1] ?? null) === v, [MARKER, value]);
 
 test("the facade draws the launcher with the site's colour and side, and no wasm loads without intent", async () => {
-  const page = await visit();
+  const page = await visitShop();
   const launcher = page.locator(".launcher");
   assert.equal(await launcher.getAttribute("aria-label"), "Open chat");
   assert.equal(await launcher.getAttribute("aria-expanded"), "false");
@@ -51,7 +48,7 @@ test("the facade draws the launcher with the site's colour and side, and no wasm
   assert.equal(await launcher.getAttribute("class"), `launcher ${config.position === "left" ? "left" : "right"}`);
   assert.equal(await page.locator(".badge").textContent(), "", "no badge without unread replies");
   await page.waitForLoadState("networkidle");
-  assert.deepEqual(page.widget, [], "neither the glue nor the wasm before intent");
+  assert.deepEqual(widgetLoads(page), [], "neither the glue nor the wasm before intent");
   assert.equal(await page.locator(".panel").count(), 0);
 
   const wasm = page.waitForRequest(WIDGET);
@@ -65,16 +62,16 @@ test("the facade draws the launcher with the site's colour and side, and no wasm
 });
 
 test("focus on the launcher, or Parley.open(), loads the widget; a returning visitor's thread is fetched but not built", async () => {
-  const page = await visit(URL_ + "/", { cookie: await newVisitor() });
+  const page = await visitShop(URL_ + "/", { cookie: await newVisitor() });
   await page.waitForLoadState("networkidle");
-  assert.deepEqual(page.widget, [], "a cookie alone, with nothing waiting, loads nothing");
+  assert.deepEqual(widgetLoads(page), [], "a cookie alone, with nothing waiting, loads nothing");
   const thread = page.waitForRequest(/\/api\/widget\/conversation/);
   await page.locator(".launcher").focus();
   await thread; // the widget runs: it fetches the stored thread
   assert.equal(await page.locator(".panel, .messages, .form-step").count(), 0, "nothing of the panel before it opens");
   await page.context().close();
 
-  const other = await visit();
+  const other = await visitShop();
   const wasm = other.waitForRequest(WIDGET);
   await other.evaluate(() => window.Parley.open());
   await wasm;
@@ -83,7 +80,7 @@ test("focus on the launcher, or Parley.open(), loads the widget; a returning vis
 });
 
 test("a click with no hover before it opens a working panel", async () => {
-  const page = await visit();
+  const page = await visitShop();
   // element.click() fires no pointer event: the wasm is fetched only on the click.
   await page.evaluate(() => document.querySelector("parley-chat").shadowRoot.querySelector(".launcher").click());
   const text = unique("clicked straight away ");
@@ -93,7 +90,7 @@ test("a click with no hover before it opens a working panel", async () => {
 });
 
 test("unread replies leave a marker; the next page's facade shows the badge and loads the widget in idle time", async () => {
-  const page = await visit();
+  const page = await visitShop();
   await page.locator(".launcher").click();
   const text = unique("anyone there? ");
   await sendFromWidget(page, text);
@@ -129,7 +126,7 @@ test("unread replies leave a marker; the next page's facade shows the badge and 
 
 for (const cookieStore of [true, false]) {
   test(`a marker left by an earlier page shows as the badge, ${cookieStore ? "read through cookieStore" : "read from document.cookie where cookieStore is missing"}`, async () => {
-    const page = await visit(URL_ + "/", { cookie: await newVisitor(), marker: "2", cookieStore });
+    const page = await visitShop(URL_ + "/", { cookie: await newVisitor(), marker: "2", cookieStore });
     assert.equal(await page.evaluate(() => !!window.cookieStore), cookieStore);
     await page.locator(".badge", { hasText: "2" }).waitFor();
     assert.equal(await page.locator(".launcher").getAttribute("aria-label"), "Open chat. Unread replies: 2");
@@ -158,9 +155,9 @@ test("a cookieStore that refuses to read (as in a sandboxed frame) means no mark
 
 test("queued calls: identify() waits for the widget without a visitor, open() loads it, reset() forgets at once", async () => {
   const address = `queued+${unique("")}@example.com`;
-  const page = await visit(pages.hosts.page("s_demo", `Parley.identify({ email: ${JSON.stringify(address)} });`));
+  const page = await visitShop(pages.hosts.page("s_demo", `Parley.identify({ email: ${JSON.stringify(address)} });`));
   await page.waitForLoadState("networkidle");
-  assert.deepEqual(page.widget, [], "identify() with no visitor to tie waits in the queue");
+  assert.deepEqual(widgetLoads(page), [], "identify() with no visitor to tie waits in the queue");
   await page.evaluate(() => window.Parley.open());
   await sendFromWidget(page, "queued identify");
   const token = (await page.context().cookies(pages.hosts.origin)).find((c) => c.name === "parley_visitor").value;
@@ -172,8 +169,11 @@ test("queued calls: identify() waits for the widget without a visitor, open() lo
   const visitor = await newVisitor();
   await sendChat(visitor, "waiting for a reply");
   const url = pages.hosts.page("s_demo", "Parley.reset();");
-  const reset = await visit(url, { cookie: visitor, marker: "2" });
-  assert.equal((await reset.context().cookies(pages.hosts.origin)).find((c) => c.name === "parley_visitor"), undefined, "the cookie is gone");
+  const reset = await visitShop(url, { cookie: visitor, marker: "2" });
+  // document.cookie's write reaches the browser's cookie store (which
+  // context.cookies() reads) asynchronously: await it rather than race it.
+  const cookieLeft = async () => (await reset.context().cookies(pages.hosts.origin)).some((c) => c.name === "parley_visitor");
+  await eventually(async () => !(await cookieLeft()), { what: "the cookie is gone" });
   assert.equal(await marker(reset), null, "and the marker");
   assert.equal(await reset.locator(".badge").textContent(), "");
   await reset.context().close();

@@ -5,7 +5,9 @@
 // an inbox socket.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { URL_, KEY, call, unique, launchChromium, sendFromWidget } from "./helpers.mjs";
+import {
+  URL_, KEY, call, unique, launchChromium, sendFromWidget as say, visit, openChat, settled, conversationId, visitorToken, reply, eventually,
+} from "./helpers.mjs";
 import { inboxSocket, closeAll } from "./sockets.mjs";
 
 const AGENT = "Robin Ash"; // the seeded admin the API key acts as
@@ -18,89 +20,31 @@ after(async () => {
   await browser?.close();
 });
 
-/**
- * A fresh visitor on the demo shop. Records every HTTP request (`page.requests`),
- * every text frame the widget's socket receives (`page.frames`), page errors,
- * and the sockets the page opens (`window.__sockets`, so a test can close one).
- */
-async function visit() {
-  const context = await browser.newContext();
-  await context.addInitScript(() => {
-    const Native = window.WebSocket;
-    window.__sockets = [];
-    window.WebSocket = class extends Native {
-      constructor(...args) {
-        super(...args);
-        this.offered = args[1]; // ["parley", token], or ["parley"] before the visitor wrote
-        window.__sockets.push(this);
-      }
-    };
-  });
-  const page = await context.newPage();
-  page.errors = [];
-  page.requests = [];
-  page.pending = new Set();
-  page.frames = [];
-  page.waiters = [];
-  page.on("pageerror", (e) => page.errors.push(String(e)));
-  page.on("request", (r) => { page.requests.push(r.url()); page.pending.add(r); });
-  page.on("requestfinished", (r) => page.pending.delete(r));
-  page.on("requestfailed", (r) => page.pending.delete(r));
-  page.on("websocket", (ws) => ws.on("framereceived", (f) => {
-    if (f.payload === "pong") return;
-    const push = JSON.parse(f.payload);
-    page.frames.push(push);
-    for (const w of [...page.waiters]) if (w.match(push)) w.resolve(push);
-  }));
-  await page.goto(URL_ + "/");
-  return page;
+/** Records the sockets the page opens in `window.__sockets` (so a test can close one), with what each offered. */
+function recordSockets() {
+  const Native = window.WebSocket;
+  window.__sockets = [];
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.offered = args[1]; // ["parley", token], or ["parley"] before the visitor wrote
+      window.__sockets.push(this);
+    }
+  };
 }
 
 /** Waits for a frame the widget's socket received (already or still to come). */
-function frame(page, match, timeout = 10_000) {
-  const seen = page.frames.find(match);
-  if (seen) return Promise.resolve(seen);
-  return new Promise((resolve, reject) => {
-    const waiter = { match, resolve: (push) => { clearTimeout(timer); page.waiters.splice(page.waiters.indexOf(waiter), 1); resolve(push); } };
-    const timer = setTimeout(() => reject(new Error(`no such frame; got ${JSON.stringify(page.frames)}`)), timeout);
-    page.waiters.push(waiter);
-  });
-}
+const frame = (page, match, timeout = 10_000) =>
+  eventually(() => page.frames.find(match), { what: () => `a matching frame (got ${JSON.stringify(page.frames)})`, timeout, interval: 50 });
 
-/** Resolves once no request of the page is in flight. */
-function settled(page) {
-  return new Promise((resolve) => {
-    const check = () => {
-      if (page.pending.size) return;
-      page.off("requestfinished", check).off("requestfailed", check);
-      resolve();
-    };
-    page.on("requestfinished", check).on("requestfailed", check);
-    check();
-  });
-}
-
-async function openChat(page) {
-  await page.locator(".launcher").click();
-  await page.locator(".panel").waitFor({ state: "visible" });
-}
-
-/** Sends a message and waits until it is stored. */
-async function say(page, text) {
-  await sendFromWidget(page, text);
-}
-
-const token = async (page) => (await page.context().cookies(URL_)).find((c) => c.name === "parley_visitor")?.value;
-const conversationId = async (page) => (await call("GET", "/api/widget/conversation", { token: await token(page) })).body.conversation_id;
-const reply = (conversation, body) => call("POST", `/api/conversations/${conversation}/messages`, { token: KEY, json: { body } });
 const catchUps = (page) => page.requests.filter((u) => u.includes("/api/widget/conversation"));
 
 /** Resolves once the visitor's own socket (opened with its token) is open. */
 const ownSocket = (page) => page.waitForFunction(() => window.__sockets.some((s) => s.readyState === WebSocket.OPEN && s.offered.length === 2));
 
-/** A visitor chatting with the panel open and the socket up. */
-async function chatting(text = unique("hello ")) {
-  const page = await visit();
+/** A visitor chatting with the panel open and the socket up (in `context`, or a fresh one). */
+async function chattingInWidget(text = unique("hello "), context) {
+  const page = await visit(browser, URL_ + "/", { context, init: [recordSockets] });
   await openChat(page);
   await say(page, text);
   // The panel's socket without a visitor gives way to the visitor's own once it wrote.
@@ -110,7 +54,7 @@ async function chatting(text = unique("hello ")) {
 }
 
 test("an agent's reply appears in the open widget as it is stored, with no request for it", async () => {
-  const { page, conversation } = await chatting();
+  const { page, conversation } = await chattingInWidget();
   await page.evaluate(() => {
     window.heard = [];
     window.addEventListener("parley:message", (e) => window.heard.push(e.detail.body));
@@ -128,7 +72,7 @@ test("an agent's reply appears in the open widget as it is stored, with no reque
 });
 
 test("the agent's typing shows under the thread and goes when they stop or the reply lands", async () => {
-  const { page, conversation } = await chatting();
+  const { page, conversation } = await chattingInWidget();
   const tab = await inboxSocket({ key: KEY });
   await tab.next((p) => p.type === "team");
   tab.say({ type: "view", conversation_id: conversation });
@@ -149,10 +93,10 @@ test("the agent's typing shows under the thread and goes when they stop or the r
 });
 
 test("the visitor's typing reaches the inbox, and an emptied composer says stopped", async () => {
-  const { page } = await chatting();
+  const { page } = await chattingInWidget();
   const tab = await inboxSocket({ key: KEY });
   await tab.next((p) => p.type === "team");
-  const visitorId = (await token(page)).split(".")[0];
+  const visitorId = (await visitorToken(page)).split(".")[0];
   await page.locator("#parley-input").pressSequentially("Is the oolong fresh?", { delay: 20 });
   const last = await tab.next((p) => p.type === "visitor_typing" && p.visitor_id === visitorId && p.text === "Is the oolong fresh?");
   assert.equal(last.text, "Is the oolong fresh?", "the trailing send carries the whole text");
@@ -168,7 +112,7 @@ test("while nobody is online the widget says so and asks for the email first; ba
   await closeAll(); // no inbox tab of this suite keeps the team online
   const config = (await call("GET", "/api/widget/sites/s_demo/config")).body;
   const offlineText = config.offline || "Nobody is online right now. Leave your email and we will reply by email.";
-  const page = await visit();
+  const page = await visit(browser, URL_ + "/", { init: [recordSockets] });
   await openChat(page);
   await frame(page, (f) => f.type === "presence" && f.online === false);
   await page.locator("li.theirs", { hasText: offlineText }).waitFor();
@@ -187,7 +131,7 @@ test("while nobody is online the widget says so and asks for the email first; ba
 });
 
 test("\"Seen\" shows under the visitor's last message once an agent reads the conversation", async () => {
-  const { page, conversation } = await chatting("first");
+  const { page, conversation } = await chattingInWidget("first");
   await say(page, "second");
   const seen = page.locator("li.mine .meta", { hasText: "Seen" });
   assert.equal(await seen.count(), 0);
@@ -202,20 +146,28 @@ test("\"Seen\" shows under the visitor's last message once an agent reads the co
 });
 
 test("an idle open widget makes no HTTP request in 30 s", { timeout: 60_000 }, async () => {
-  const { page } = await chatting();
+  // The page's clock is Playwright's, so the widget's own time can run ahead.
+  const context = await browser.newContext();
+  await context.clock.install();
+  const { page } = await chattingInWidget(unique("hello "), context);
   // The socket is open (its first push came) and the catch-up it asked for on opening is answered.
   await settled(page);
   await page.waitForLoadState("networkidle");
   const before = page.requests.length;
-  // No positive signal exists for "nothing happens": this wait is the issue's own number.
-  await new Promise((r) => setTimeout(r, 30_000));
+  // A minute of the widget's time, every timer it set firing, passes its keep-alive
+  // (shared::live::PING_MS, 45 s): the positive signal is the worker's pong to that ping.
+  const pong = page.sockets.at(-1).waitForEvent("framereceived", { predicate: (f) => f.payload === "pong", timeout: 10_000 });
+  await page.clock.runFor(60_000);
+  await pong;
+  // PARLEY_IDLE_WAIT=1 also waits the issue's 30 s of real time (the worker's side of idleness).
+  if (process.env.PARLEY_IDLE_WAIT === "1") await new Promise((r) => setTimeout(r, 30_000));
   assert.deepEqual(page.requests.slice(before), [], "no request while idle (the keep-alive is a socket frame)");
   assert.equal(await page.evaluate(() => window.__sockets.filter((s) => s.readyState === WebSocket.OPEN).length), 1, "one socket, still open");
   await page.context().close();
 });
 
 test("replies sent while the visitor was offline appear once each when it comes back", async () => {
-  const { page, conversation } = await chatting();
+  const { page, conversation } = await chattingInWidget();
   const cdp = await page.context().newCDPSession(page);
   const sockets = () => page.evaluate(() => window.__sockets.map((s) => s.readyState));
   await cdp.send("Network.emulateNetworkConditions", { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });

@@ -3,30 +3,20 @@
 // identify(), agent replies arriving live, host-page events, reset(), keyboard use.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { call, agentGet, unique, KEY, browserAndHostPages, sendFromWidget } from "./helpers.mjs";
+import {
+  call, agentGet, unique, KEY, browserAndHostPages, sendFromWidget, visit, visitorToken, conversationId, threadLoaded,
+} from "./helpers.mjs";
 import { inboxSocket } from "./sockets.mjs";
 
 const pages = browserAndHostPages();
-
-async function visit(site, script) {
-  const context = await pages.browser.newContext();
-  const page = await context.newPage();
-  page.errors = [];
-  page.on("console", (m) => m.type() === "error" && page.errors.push(m.text()));
-  await page.goto(pages.hosts.page(site, script));
-  return page;
-}
 
 async function openAndSay(page, text) {
   await page.locator(".launcher").click();
   await sendFromWidget(page, text);
 }
 
-/** Waits until the widget has applied the stored thread and what the worker knows
- * of the visitor: it marks the message list aria-busy until then. */
-const threadLoaded = (page) => page.locator('[aria-label="Messages"][aria-busy="false"]').waitFor({ state: "attached" });
-const token = async (page) => (await page.context().cookies(pages.hosts.origin)).find((c) => c.name === "parley_visitor")?.value;
-const conversationId = async (page) => (await call("GET", "/api/widget/conversation", { token: await token(page) })).body.conversation_id;
+/** A fresh visitor on a host page of `site` that runs `script` after the snippet. */
+const visitHost = (site, script) => visit(pages.browser, pages.hosts.page(site, script));
 const labels = (page) => page.locator(".form-step label").evaluateAll((ls) => ls.map((l) => l.textContent));
 
 test("the Form step asks each site's fields after the first message", async () => {
@@ -40,7 +30,7 @@ test("the Form step asks each site's fields after the first message", async () =
     s_form_c: ["Email", "Phone", "Full name (optional)"],
   };
   for (const [site, fields] of Object.entries(expected)) {
-    const page = await visit(site);
+    const page = await visitHost(site);
     // Listening from the socket's creation: its first frame may come before a later listener.
     const presence = new Promise((resolve) => page.on("websocket", (ws) => ws.on("framereceived", (f) => f.payload.includes('"presence"') && resolve())));
     await page.locator(".launcher").click();
@@ -59,7 +49,7 @@ test("the Form step asks each site's fields after the first message", async () =
 });
 
 test("Form errors show beside their fields, typed text survives replies, and a valid answer creates the contact", async () => {
-  const page = await visit("s_form_c"); // phone required, name optional
+  const page = await visitHost("s_form_c"); // phone required, name optional
   await openAndSay(page, "I need a quote");
   const submit = page.locator(".form-submit");
   await submit.click();
@@ -76,7 +66,7 @@ test("Form errors show beside their fields, typed text survives replies, and a v
   assert.match(await page.locator("#parley-f-phone-error").textContent(), /international form/);
 
   // An agent answers while the visitor is still typing: the thread re-renders, the typed text stays.
-  const reply = await call("POST", `/api/conversations/${await conversationId(page)}/messages`, { token: KEY, json: { body: "Happy to help!" } });
+  const reply = await call("POST", `/api/conversations/${await conversationId(page, pages.hosts.origin)}/messages`, { token: KEY, json: { body: "Happy to help!" } });
   assert.equal(reply.status, 201);
   await page.locator("li.theirs", { hasText: "Happy to help!" }).waitFor();
   assert.deepEqual(
@@ -91,7 +81,7 @@ test("Form errors show beside their fields, typed text survives replies, and a v
   await page.locator(".form-slot", { hasText: "Thanks!" }).waitFor();
   assert.equal(await page.locator(".form-step").count(), 0);
 
-  const conversation = (await agentGet(`/api/conversations/${await conversationId(page)}`)).conversation;
+  const conversation = (await agentGet(`/api/conversations/${await conversationId(page, pages.hosts.origin)}`)).conversation;
   const { contact } = await agentGet(`/api/contacts/${conversation.contact_id}`);
   assert.deepEqual([contact.email, contact.phone, contact.full_name, contact.marketing_opt_in], [address, "+12025550143", "Grace Hopper", false]);
 
@@ -100,13 +90,13 @@ test("Form errors show beside their fields, typed text survives replies, and a v
   await page.locator("li.mine", { hasText: "I need a quote" }).waitFor();
   await threadLoaded(page);
   assert.equal(await page.locator(".form-step").count(), 0, "an answered form is not asked again");
-  assert.deepEqual(page.errors, []);
+  assert.deepEqual(page.logged, []);
   await page.context().close();
 });
 
 test("identify() queued before the widget loads skips what it already says", async () => {
   const address = `ada+${unique("")}@example.com`;
-  const page = await visit("s_form_a", `Parley.identify({ email: ${JSON.stringify(address)}, name: "Ada Lovelace" });`);
+  const page = await visitHost("s_form_a", `Parley.identify({ email: ${JSON.stringify(address)}, name: "Ada Lovelace" });`);
   let creations = 0;
   // A slow network: opening the panel and sending overlap while the visitor is being created.
   await page.route("**/visitors", async (route) => {
@@ -118,21 +108,21 @@ test("identify() queued before the widget loads skips what it already says", asy
   assert.equal(creations, 1, "one visitor, however fast the visitor types");
   await page.locator(".form-step").waitFor();
   assert.deepEqual(await labels(page), ["Company (optional)"], "neither email nor name is asked again");
-  const conversation = (await agentGet(`/api/conversations/${await conversationId(page)}`)).conversation;
+  const conversation = (await agentGet(`/api/conversations/${await conversationId(page, pages.hosts.origin)}`)).conversation;
   assert.equal(conversation.contact_email, address);
   assert.equal(conversation.contact_name, "Ada Lovelace");
   await page.context().close();
 });
 
 test("agent replies reach the open widget without a reload, and the host page hears of them", async () => {
-  const page = await visit("s_demo", `
+  const page = await visitHost("s_demo", `
     window.heard = [];
     Parley.on("ready", () => heard.push("ready"));
     Parley.on("open", () => heard.push("open"));
     Parley.on("message", (m) => heard.push("message:" + m.author + ":" + m.author_name + ":" + m.body));`);
   await openAndSay(page, "hello?");
   const body = unique("We're here — ");
-  await call("POST", `/api/conversations/${await conversationId(page)}/messages`, { token: KEY, json: { body } });
+  await call("POST", `/api/conversations/${await conversationId(page, pages.hosts.origin)}/messages`, { token: KEY, json: { body } });
   const reply = page.locator("li.theirs", { hasText: body });
   await reply.waitFor({ timeout: 10_000 });
   assert.match(await reply.textContent(), /Robin Ash/);
@@ -144,14 +134,14 @@ test("agent replies reach the open widget without a reload, and the host page he
 });
 
 test("reset() forgets the visitor on this browser", async () => {
-  const page = await visit("s_demo");
+  const page = await visitHost("s_demo");
   await openAndSay(page, "before reset");
-  const first = await token(page);
+  const first = await visitorToken(page, pages.hosts.origin);
   await page.evaluate(() => Parley.reset());
-  assert.equal(await token(page), undefined, "the cookie is gone");
+  assert.equal(await visitorToken(page, pages.hosts.origin), undefined, "the cookie is gone");
   assert.equal(await page.locator("li.mine").count(), 0, "the thread is cleared");
   await sendFromWidget(page, "after reset");
-  const second = await token(page);
+  const second = await visitorToken(page, pages.hosts.origin);
   assert.ok(second && second !== first, "a new visitor");
   const seen = await call("GET", "/api/widget/conversation", { token: second });
   assert.deepEqual(seen.body.messages.map((m) => m.body), ["after reset"]);
@@ -159,7 +149,7 @@ test("reset() forgets the visitor on this browser", async () => {
 });
 
 test("the widget works from the keyboard alone", async () => {
-  const page = await visit("s_demo");
+  const page = await visitHost("s_demo");
   await page.locator(".launcher").waitFor();
   await page.locator(".launcher").focus();
   await page.keyboard.press("Enter");

@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { URL_, call, agentGet, unique, launchChromium } from "./helpers.mjs";
+import { URL_, call, agentGet, unique, launchChromium, visit, openChat, sendFromWidget as say, visitorToken, threadLoaded } from "./helpers.mjs";
 
 const COOKIE = "parley_visitor";
 const THIRTY_DAYS_S = 30 * 24 * 60 * 60;
@@ -14,43 +14,8 @@ before(async () => {
 });
 after(() => browser?.close());
 
-/** A fresh browser profile (no cookies) on the demo shop, with page errors collected. */
-async function visit(context) {
-  context ??= await browser.newContext();
-  const page = await context.newPage();
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(e));
-  page.on("console", (m) => m.type() === "error" && page.errors.push(m.text()));
-  await page.goto(URL_ + "/");
-  return page;
-}
-
-async function openChat(page) {
-  await page.locator(".launcher").click();
-  await page.locator(".panel").waitFor({ state: "visible" });
-}
-
-async function say(page, text) {
-  await page.locator("#parley-input").fill(text);
-  await page.keyboard.press("Enter");
-  const line = page.locator("li.mine", { hasText: text });
-  await line.locator(".meta").filter({ hasText: /\d{1,2}:\d{2}/ }).waitFor();
-  return line;
-}
-
-/** Waits until the widget has the whole stored thread: it marks the message list
- * aria-busy until then (a visitor without a cookie has nothing to load). */
-async function threadLoaded(page) {
-  await page.locator('[aria-label="Messages"][aria-busy="false"]').waitFor({ state: "attached" });
-}
-
-async function visitorToken(context) {
-  const cookie = (await context.cookies(URL_)).find((c) => c.name === COOKIE);
-  return cookie?.value;
-}
-
 test("the demo shop loads the widget, and a typed message is stored in D1", async () => {
-  const page = await visit();
+  const page = await visit(browser);
   const launcher = page.locator(".launcher");
   await launcher.waitFor();
   assert.equal(await launcher.getAttribute("aria-expanded"), "false");
@@ -65,18 +30,18 @@ test("the demo shop loads the widget, and a typed message is stored in D1", asyn
   const text = unique("Do you ship to Norway? ");
   await say(page, text);
 
-  const token = await visitorToken(page.context());
+  const token = await visitorToken(page);
   assert.ok(token, "the visitor cookie is set");
   const own = await call("GET", "/api/widget/conversation", { token });
   assert.deepEqual(own.body.messages.map((m) => m.body), [text], "stored in D1 for this visitor");
   const { conversations } = await agentGet("/api/conversations?channel=chat");
   assert.ok(conversations.some((c) => c.id === own.body.conversation_id && c.preview === text), "visible in the inbox");
-  assert.deepEqual(page.errors, []);
+  assert.deepEqual([...page.errors, ...page.logged], []);
   await page.context().close();
 });
 
 test("the visitor cookie is first-party, Lax, and lives 30 days", async () => {
-  const page = await visit();
+  const page = await visit(browser);
   await openChat(page);
   await say(page, "cookie check");
   const cookie = (await page.context().cookies(URL_)).find((c) => c.name === COOKIE);
@@ -90,7 +55,7 @@ test("the visitor cookie is first-party, Lax, and lives 30 days", async () => {
 });
 
 test("a returning visitor sees the earlier conversation; cleared cookies start afresh", async () => {
-  const page = await visit();
+  const page = await visit(browser);
   await openChat(page);
   const text = unique("remember me ");
   await say(page, text);
@@ -108,7 +73,7 @@ test("a returning visitor sees the earlier conversation; cleared cookies start a
 });
 
 test("whatever a visitor types renders as text, never as HTML", async () => {
-  const page = await visit();
+  const page = await visit(browser);
   await openChat(page);
   const attack = `<img src=x onerror="window.__pwned=1"><b>bold</b> ${unique()}`;
   const line = await say(page, attack);
@@ -137,7 +102,7 @@ test("the loader never blocks the page, and calls queued before it loads are rep
 });
 
 test("a failed send stays in the list with a retry control, and the retry is stored once", async () => {
-  const page = await visit();
+  const page = await visit(browser);
   await openChat(page);
   await page.route("**/api/widget/messages", (route) => route.abort("internetdisconnected"));
   const text = unique("flaky network ");
@@ -150,7 +115,7 @@ test("a failed send stays in the list with a retry control, and the retry is sto
   await page.unroute("**/api/widget/messages");
   await line.locator("button.retry").click();
   await page.locator("li.mine:not(.failed)", { hasText: text }).locator(".meta").filter({ hasText: /\d:\d\d/ }).waitFor();
-  const token = await visitorToken(page.context());
+  const token = await visitorToken(page);
   const own = await call("GET", "/api/widget/conversation", { token });
   assert.deepEqual(own.body.messages.map((m) => m.body), [text]);
   await page.context().close();
@@ -166,17 +131,14 @@ test("the snippet works on another site's origin, as deployed", async () => {
   const origin = `http://127.0.0.1:${server.address().port}`;
   const context = await browser.newContext();
   try {
-    const page = await context.newPage();
-    page.errors = [];
-    page.on("console", (m) => m.type() === "error" && page.errors.push(m.text()));
-    await page.goto(origin + "/");
+    const page = await visit(browser, origin + "/", { context });
     await openChat(page);
     const text = unique("cross-origin hello ");
     await say(page, text);
     const token = (await context.cookies(origin)).find((c) => c.name === COOKIE)?.value;
     const own = await call("GET", "/api/widget/conversation", { token });
     assert.deepEqual(own.body.messages.map((m) => m.body), [text]);
-    assert.deepEqual(page.errors, []);
+    assert.deepEqual(page.logged, []);
   } finally {
     await context.close();
     server.close();

@@ -11,7 +11,8 @@ const root = new URL("..", import.meta.url).pathname;
 export const wrangler = join(root, "node_modules/.bin/wrangler");
 export const quiet = { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
-function freePort() {
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, "127.0.0.1", () => {
       const { port } = server.address();

@@ -1,4 +1,5 @@
-/* Parley's facade, served minified as /loader.js (scripts/build-widget.sh).
+/* Parley's facade, served minified as /loader.js (esbuild, in the Makefile's
+ * www/loader.js rule).
  * The snippet injects it after the host page's load event. It fetches the
  * site's config (cached a minute), draws the launcher and its unread badge in
  * a shadow root, and answers the snippet API. The wasm widget loads only on
@@ -10,9 +11,15 @@
  * API: Parley.identify({email, name?, phone?, account?, signature?}),
  *      Parley.open(), Parley.close(), Parley.reset(),
  *      Parley.on("ready" | "open" | "close" | "message", callback).
- * "ready" fires once the launcher shows and the API answers. */
-(function (w, d) {
-  var me = d.currentScript;
+ * "ready" fires once the launcher shows and the API answers.
+ *
+ * Its constants (cookie names, the cookie's lifetime, the launcher's texts,
+ * the file mark, the locale rule) are literal copies of
+ * www/inbox/constants.js, generated from shared: importing that module here
+ * costs bytes the 2 KB budget does not have (measured), so
+ * shared/src/api/typescript_constants.rs checks that each copy here is exact. */
+(/** @param {typeof window & {Parley?: any, parleyPreview?: any}} w @param {Document} d */ function (w, d) {
+  var me = /** @type {HTMLScriptElement} */ (d.currentScript);
   if (!me) return;
   var site = me.getAttribute("data-site");
   var base = new URL(".", me.src).href.slice(0, -1);
@@ -21,8 +28,9 @@
   // visitor awaits a reply); written by the widget (State::marker in
   // widget/src/state.rs). A cookie beside the visitor's, read without blocking
   // the page: localStorage's first read is a synchronous call to the browser.
+  // MARKER_COOKIE_PREFIX (shared::visitor).
   var KEY = "parley_unread_" + site;
-  // The visitor cookie (shared::visitor::COOKIE_NAME), written by the widget.
+  // The visitor cookie (VISITOR_COOKIE: shared::visitor::COOKIE_NAME), written by the widget.
   var VISITOR = "parley_visitor";
   var queue = [];
   var idle = w.requestIdleCallback || setTimeout;
@@ -33,14 +41,14 @@
     return (RegExp("(^|; )" + name + "=([^;]+)").exec(d.cookie) || [])[2];
   }
 
-  /** Shows `n` unread replies on the launcher, and says so in its label (texts: shared::i18n). */
+  /** Shows `n` unread replies on the launcher, and says so in its label (OPEN_CHAT and UNREAD: shared::i18n). */
   function badge(n) {
     button.lastChild.textContent = n > 0 ? n : "";
     button.setAttribute("aria-label", (fr ? "Ouvrir le chat" : "Open chat") +
       (n > 0 ? (fr ? ". Réponses non lues : " : ". Unread replies: ") + n : ""));
   }
 
-  /** The widget's `mark`: remembers its marker (a number, or null for none) for the next page, as long as the visitor cookie. */
+  /** The widget's `mark`: remembers its marker (a number, or null for none) for the next page, as long as the visitor cookie (VISITOR_COOKIE_MAX_AGE). */
   function mark(n) {
     d.cookie = KEY + "=" + (n == null ? "; Max-Age=0" : n + "; Max-Age=2592000") + "; Path=/; SameSite=Lax" +
       (location.protocol == "https:" ? "; Secure" : "");
@@ -105,7 +113,7 @@
     console.error("Parley: the chat widget could not start" +
       (err.name == "CompileError" ? " (script-src needs 'wasm-unsafe-eval')" : "") +
       ":", err);
-    if (/open/.test(queue)) chat(); // an open() waits (no other call's name or arguments, as text, holds "open")
+    if (/open/.test(/** @type {any} */ (queue))) chat(); // an open() waits (no other call's name or arguments, as text, holds "open")
   }
 
   /**
@@ -149,7 +157,7 @@
    * no panel before). The first focus in the panel (it takes focus when it opens)
    * or event in it puts a paperclip (a label around a file picker) before its
    * Send button; what it picks, a drop or a paste is sent, and a click on a
-   * line naming a file (📎) opens its files. The files module
+   * line naming a file (📎, FILE_MARK) opens its files. The files module
    * (widget/files.js) loads then, never before.
    */
   function files() {
@@ -178,7 +186,7 @@
   var api = { on: function (name, callback) {
     if (typeof callback != "function") return;
     if (name == "ready" && ready) return callback();
-    w.addEventListener("parley:" + name, function (e) {
+    w.addEventListener("parley:" + name, function (/** @type {CustomEvent} */ e) {
       callback(e.detail);
     });
   } };

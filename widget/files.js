@@ -13,7 +13,11 @@
  *    (the worker checks size and kind by the bytes) shows in the panel's notice.
  *  - `what` a line's text (the widget names a message's files in it): the
  *    files of the visitor's latest message with that text are downloaded with
- *    the visitor's token and saved under their names (never opened in the page). */
+ *    the visitor's token and saved under their names (never opened in the page).
+ * Its constants come from www/inbox/constants.js (generated from shared),
+ * bundled in by esbuild (the Makefile's build step). */
+import { FILE_NOT_SENT, MAX_UPLOAD_BYTES, VISITOR_COOKIE } from "../www/inbox/constants.js";
+
 export default function (what, base, token, root, fr, widget) {
   var auth = { authorization: "Bearer " + token };
   var api = base + "/api/widget/";
@@ -43,16 +47,14 @@ export default function (what, base, token, root, fr, widget) {
         setTimeout(function () { URL.revokeObjectURL(a.href); }, 60000);
       });
   }
-  var refused = fr
-    ? "Fichier non envoyé : images, PDF ou documents bureautiques, 10 Mo au plus."
-    : "File not sent: images, PDF or office documents, up to 10 MB.";
+  var refused = FILE_NOT_SENT[+fr];
   what = what.filter(function (file) {
-    return file.size <= 10485760 || notice(refused);
+    return file.size <= MAX_UPLOAD_BYTES || notice(refused);
   });
   if (!what.length) return;
   if (!token) {
     addEventListener("parley:visitor", function () {
-      auth.authorization = "Bearer " + document.cookie.match(/parley_visitor=([^;]+)/)[1];
+      auth.authorization = "Bearer " + document.cookie.match(VISITOR_COOKIE + "=([^;]+)")[1];
       what.forEach(upload);
     }, { once: true });
     return widget.visit();

@@ -36,6 +36,14 @@ pub const EMAIL_INVALID: Invalid = Invalid::new(
     "Please enter a valid email address, like name@example.com.",
 );
 
+/// An email would go to an address the person chatting never proved is
+/// theirs, and the agent did not confirm that very address (the inbox asks, then sends again).
+pub const CONFIRM_UNVERIFIED: Invalid = Invalid::new(
+    "confirm_unverified_email",
+    "This visitor's email is not verified: the email may reach someone other than the person chatting. \
+     Send again with \"confirm_unverified\" set to the address you were shown if you are sure.",
+);
+
 /// Trims and lower-cases an email address and checks its syntax; the result is
 /// the key contacts are matched on (one contact per address and account).
 pub fn normalize_email(raw: &str) -> Result<String, Invalid> {

@@ -5,8 +5,13 @@
 //! Every file is served as an attachment (`Content-Disposition: attachment`)
 //! under its sniffed type, with `nosniff` and a sandboxing CSP, so nothing a
 //! sender wrote (an SVG, an HTML page) ever runs in our origin.
+//!
+//! What a file is and which kinds are accepted need no dependency (the inbox's
+//! constants are generated from them); sniffing and `Content-Disposition` need
+//! the `files` feature.
 
 use crate::Invalid;
+#[cfg(feature = "files")]
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Largest file a visitor or an agent may upload: 10 MB.
@@ -134,7 +139,30 @@ impl FileType {
         self != FileType::Other
     }
 
+    /// How a file picker names it in its `accept` list: images and PDF by
+    /// MIME type, office documents by extension (their MIME types vary
+    /// between systems); `None` for a kind nobody may upload.
+    pub fn picker_name(self) -> Option<&'static str> {
+        Some(match self {
+            FileType::Png | FileType::Jpeg | FileType::Gif | FileType::Webp | FileType::Pdf => {
+                self.mime()
+            }
+            FileType::Doc => ".doc",
+            FileType::Docx => ".docx",
+            FileType::Xls => ".xls",
+            FileType::Xlsx => ".xlsx",
+            FileType::Ppt => ".ppt",
+            FileType::Pptx => ".pptx",
+            FileType::Odt => ".odt",
+            FileType::Ods => ".ods",
+            FileType::Odp => ".odp",
+            FileType::Rtf => ".rtf",
+            FileType::Other => return None,
+        })
+    }
+
     /// What the bytes are, by their magic numbers (the declared type is never asked).
+    #[cfg(feature = "files")]
     pub fn sniff(bytes: &[u8]) -> FileType {
         let Some(found) = infer::get(bytes) else {
             return FileType::Other;
@@ -198,7 +226,18 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
 }
 
+/// A file picker's `accept` list for uploads: every uploadable kind's [`FileType::picker_name`].
+pub fn upload_accept() -> String {
+    let names: Vec<&str> = FileType::ALL
+        .into_iter()
+        .filter(|t| t.uploadable())
+        .filter_map(FileType::picker_name)
+        .collect();
+    names.join(",")
+}
+
 /// RFC 5987 `attr-char`: what may stand unescaped in `filename*`.
+#[cfg(feature = "files")]
 const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'!')
     .remove(b'#')
@@ -216,6 +255,7 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
 /// The `Content-Disposition` of a download (RFC 6266): always `attachment`,
 /// an ASCII `filename` for old clients (other characters, quotes and
 /// backslashes as `_`) and the exact name as UTF-8 in `filename*`.
+#[cfg(feature = "files")]
 pub fn content_disposition(name: &str) -> String {
     let name = safe_filename(Some(name));
     let ascii: String = name
@@ -253,6 +293,7 @@ pub fn object_key(site_id: &str, sha256_hex: &str) -> String {
 
 /// Checks an upload's size, then its kind: its type, or the rule it broke
 /// ([`FILE_TOO_LARGE`], [`FILE_EMPTY`] or [`FILE_TYPE_REFUSED`]).
+#[cfg(feature = "files")]
 pub fn check_upload(bytes: &[u8]) -> Result<FileType, Invalid> {
     if bytes.len() > MAX_UPLOAD_BYTES {
         return Err(FILE_TOO_LARGE);
@@ -267,7 +308,7 @@ pub fn check_upload(bytes: &[u8]) -> Result<FileType, Invalid> {
     Ok(kind)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "files"))]
 mod tests {
     use super::*;
 
@@ -278,6 +319,18 @@ mod tests {
     const WEBP: &[u8] =
         b"RIFF\x1a\0\0\0WEBPVP8L\x0d\0\0\0/\0\0\0\x10\x07\x10\x11\x11\x88\x88\xfe\x07\0";
     const PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n";
+
+    #[test]
+    fn the_file_picker_offers_every_uploadable_kind_and_nothing_else() {
+        for kind in FileType::ALL {
+            assert_eq!(kind.picker_name().is_some(), kind.uploadable(), "{kind:?}");
+        }
+        assert_eq!(
+            upload_accept(),
+            "image/png,image/jpeg,image/gif,image/webp,application/pdf,\
+             .doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.rtf"
+        );
+    }
 
     #[test]
     fn sniffing_reads_the_bytes_not_the_name() {

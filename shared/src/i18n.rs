@@ -159,6 +159,17 @@ const FR: [&str; 23] = [
     ". Réponses non lues : ",
 ];
 
+/// The paperclip's label, `[English, French]`: the facade's (`widget/facade.js`),
+/// so kept out of the wasm's tables above.
+pub const ATTACH_FILE: [&str; 2] = ["Attach a file", "Joindre un fichier"];
+
+/// The notice when a file was refused or could not be sent, `[English, French]`:
+/// the files module's (`widget/files.js`), kept out of the wasm's tables.
+pub const FILE_NOT_SENT: [&str; 2] = [
+    "File not sent: images, PDF or office documents, up to 10 MB.",
+    "Fichier non envoyé : images, PDF ou documents bureautiques, 10 Mo au plus.",
+];
+
 /// A Form field's label in `locale`.
 pub const fn field_label(field: FormField, locale: Locale) -> &'static str {
     match (field, locale) {

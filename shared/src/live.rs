@@ -28,19 +28,26 @@ pub const POLL_FIRST_MS: u32 = 15_000;
 /// The slowest poll, in ms.
 pub const POLL_MAX_MS: u32 = 120_000;
 
+/// The first reconnection of a socket that dropped waits this long, in ms.
+pub const RECONNECT_FIRST_MS: u32 = 500;
+/// Reconnections wait at most this long, in ms: the first slow poll.
+pub const RECONNECT_MAX_MS: u32 = POLL_FIRST_MS;
+/// A backoff doubles at most this many times (then only its ceiling holds it).
+pub const MAX_DOUBLINGS: u32 = 8;
+
 /// The delay before the `attempt`-th (0-based) slow poll: 15 s, doubling to 2 min.
 pub fn poll_delay(attempt: u32) -> u32 {
     POLL_FIRST_MS
-        .saturating_mul(1 << attempt.min(8))
+        .saturating_mul(1 << attempt.min(MAX_DOUBLINGS))
         .min(POLL_MAX_MS)
 }
 
 /// The delay before reconnecting a socket that dropped after `attempt`
 /// (0-based) failures in a row: 0.5 s doubling to the first slow poll.
 pub fn reconnect_delay(attempt: u32) -> u32 {
-    500u32
-        .saturating_mul(1 << attempt.min(8))
-        .min(POLL_FIRST_MS)
+    RECONNECT_FIRST_MS
+        .saturating_mul(1 << attempt.min(MAX_DOUBLINGS))
+        .min(RECONNECT_MAX_MS)
 }
 
 /// Which of a site's `shards` visitor objects carries this visitor's sockets

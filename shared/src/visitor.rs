@@ -11,6 +11,11 @@ use crate::Invalid;
 pub const VISITOR_TTL_MS: u64 = 30 * 24 * 60 * 60 * 1000;
 /// Name of the first-party cookie the widget keeps the visitor token in.
 pub const COOKIE_NAME: &str = "parley_visitor";
+/// The cookie's `Max-Age`, in seconds: [`VISITOR_TTL_MS`].
+pub const COOKIE_MAX_AGE_SECONDS: u64 = VISITOR_TTL_MS / 1000;
+/// The widget's marker cookie (replies unread when the last page closed) is
+/// named this followed by the site id; the facade writes it for the widget.
+pub const MARKER_COOKIE_PREFIX: &str = "parley_unread_";
 
 /// The visitor credential was missing, malformed, unknown or expired.
 pub const TOKEN_INVALID: Invalid = Invalid::new(
@@ -69,6 +74,13 @@ mod tests {
 
     const ID: &str = "v_0123456789abcdef0123456789abcdef";
     const SECRET: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    #[test]
+    fn the_cookie_lives_as_long_as_the_visitor() {
+        // The widget (cookie.rs) and the facade's marker write this Max-Age.
+        assert_eq!(COOKIE_MAX_AGE_SECONDS, 2_592_000, "30 days");
+        assert_eq!(COOKIE_MAX_AGE_SECONDS * 1000, VISITOR_TTL_MS);
+    }
 
     #[test]
     fn parses_well_formed_tokens() {

@@ -150,7 +150,8 @@ pub fn set(obj: &Object, key: &str, value: &str) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), &JsValue::from_str(value));
 }
 
-/// `n` in decimal (the widget carries no integer formatting: see TOOLCHAIN.md).
+/// `n` in decimal, at run time (the widget carries no integer formatting:
+/// `core::fmt` would cost it kilobytes; constants use `shared::decimal!`).
 pub fn decimal(n: u64) -> String {
     let mut out = if n >= 10 {
         decimal(n / 10)

@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::HtmlDocument;
 
-use shared::visitor::COOKIE_NAME;
+use shared::visitor::{COOKIE_MAX_AGE_SECONDS, COOKIE_NAME};
 
 fn document() -> Option<HtmlDocument> {
     web_sys::window()?
@@ -22,13 +22,9 @@ pub fn read() -> Option<String> {
     })
 }
 
-/// Max-Age of the cookie, in seconds: the 30 days of `VISITOR_TTL_MS`, spelt
-/// out so the widget needs no integer formatting.
-const MAX_AGE_SECONDS: &str = "2592000";
-
-/// Stores (or refreshes) the token for another 30 days.
+/// Stores (or refreshes) the token for another 30 days ([`COOKIE_MAX_AGE_SECONDS`]).
 pub fn write(token: &str) {
-    set(token, MAX_AGE_SECONDS);
+    set(token, shared::decimal!(COOKIE_MAX_AGE_SECONDS));
 }
 
 /// Forgets the visitor on this browser.
@@ -54,13 +50,4 @@ fn set(value: &str, max_age: &str) {
         cookie.push_str("; Secure");
     }
     let _ = doc.set_cookie(&cookie);
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn max_age_is_the_visitor_lifetime() {
-        let seconds = shared::visitor::VISITOR_TTL_MS / 1000;
-        assert_eq!(super::MAX_AGE_SECONDS, seconds.to_string());
-    }
 }

@@ -52,7 +52,8 @@ struct Bridge {
     api: Rc<Api>,
     state: RefCell<State<Object>>,
     view: RefCell<View>,
-    link: live::Link,
+    /// The live socket (its bookkeeping is the state's `Link`).
+    socket: live::Socket,
     /// Remembers [`State::marker`] for the next page (the facade's `mark`).
     mark: js_sys::Function,
     /// The marker last remembered.
@@ -100,13 +101,13 @@ pub fn start(
     let (state, effects) = State::start(form, cookie::read(), unread.unwrap_or(0));
     view.render(&state);
     let api = Rc::new(Api::new(&base));
-    let link = live::Link::default();
+    let socket = live::Socket::default();
     let inner = Rc::new(Bridge {
         site,
         api,
         state: RefCell::new(state),
         view: RefCell::new(view),
-        link,
+        socket,
         mark,
         marked: Cell::new(unread),
     });

@@ -14,9 +14,10 @@ use crate::api::{line, number, text};
 use crate::state::{Action, Push, Timer};
 use crate::{dispatch, Shared};
 
-/// The open (or opening) socket and its keep-alive.
+/// The open (or opening) socket and its keep-alive: the browser's side of
+/// what `state::live::Link` keeps the books of.
 #[derive(Default)]
-pub struct Link {
+pub struct Socket {
     ws: RefCell<Option<WebSocket>>,
     /// The keep-alive interval, while the socket is open.
     ping: Cell<Option<i32>>,
@@ -62,13 +63,13 @@ pub fn connect(inner: &Shared, token: Option<String>) {
     ws.set_onopen(Some(opened.into_js_value().unchecked_ref()));
     ws.set_onclose(Some(closed.into_js_value().unchecked_ref()));
     ws.set_onmessage(Some(message.into_js_value().unchecked_ref()));
-    *inner.link.ws.borrow_mut() = Some(ws);
+    *inner.socket.ws.borrow_mut() = Some(ws);
 }
 
 /// Closes the socket, if any, without hearing from it again.
 pub fn disconnect(inner: &Shared) {
     stop_pings(inner);
-    if let Some(ws) = inner.link.ws.borrow_mut().take() {
+    if let Some(ws) = inner.socket.ws.borrow_mut().take() {
         ws.set_onopen(None);
         ws.set_onclose(None);
         ws.set_onmessage(None);
@@ -81,7 +82,7 @@ pub fn say(inner: &Shared, typed: &str) {
     let message = js_sys::Object::new();
     crate::api::set(&message, "type", "typing");
     crate::api::set(&message, "text", typed);
-    if let (Some(ws), Ok(json)) = (inner.link.ws.borrow().as_ref(), JSON::stringify(&message)) {
+    if let (Some(ws), Ok(json)) = (inner.socket.ws.borrow().as_ref(), JSON::stringify(&message)) {
         let _ = ws.send_with_str(&String::from(json));
     }
 }
@@ -100,7 +101,7 @@ pub fn after(inner: &Shared, ms: u32, timer: Timer) {
 fn keep_alive(inner: &Shared) {
     let target = inner.clone();
     let ping = Closure::<dyn FnMut()>::new(move || {
-        if let Some(ws) = target.link.ws.borrow().as_ref() {
+        if let Some(ws) = target.socket.ws.borrow().as_ref() {
             let _ = ws.send_with_str(PING);
         }
     });
@@ -112,11 +113,11 @@ fn keep_alive(inner: &Shared) {
         )
         .ok()
     });
-    inner.link.ping.set(id);
+    inner.socket.ping.set(id);
 }
 
 fn stop_pings(inner: &Shared) {
-    if let (Some(id), Some(window)) = (inner.link.ping.take(), web_sys::window()) {
+    if let (Some(id), Some(window)) = (inner.socket.ping.take(), web_sys::window()) {
         window.clear_interval_with_handle(id);
     }
 }

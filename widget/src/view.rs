@@ -4,7 +4,7 @@
 //! shows the [`State`], touching only what changed since the last render; it
 //! never calls the network. Every piece of user content is set as text, never HTML.
 
-use shared::conversation::Author;
+use shared::conversation::{Author, MAX_BODY_CHARS};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement, ShadowRoot};
 
@@ -178,7 +178,7 @@ impl View {
         let input = el(doc, "textarea", "");
         attr(&input, "id", "parley-input");
         attr(&input, "rows", "1");
-        attr(&input, "maxlength", "10000");
+        attr(&input, "maxlength", shared::decimal!(MAX_BODY_CHARS));
         attr(&input, "placeholder", t(Text::WriteMessage));
         let send = el(doc, "button", "send");
         attr(&send, "type", "submit");

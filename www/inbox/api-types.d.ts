@@ -1662,3 +1662,21 @@ text: string,
  */
 html: string, };
 
+/**
+ * `PATCH /api/conversations/{id}`: close, reopen, assign, mark as spam. A
+ * field left out stays as it is; only `assignee_id` takes `null` (unassign).
+ */
+export type ConversationChanges = { 
+/**
+ * Open or closed.
+ */
+status?: Status, 
+/**
+ * An agent of the team, or `null` to unassign.
+ */
+assignee_id?: string | null, 
+/**
+ * Spam hides the conversation and blocks its visitor; `false` undoes it.
+ */
+spam?: boolean, };
+

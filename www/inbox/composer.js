@@ -8,6 +8,7 @@
 import { client } from "./api.js";
 import { el, alertBox, showError, UNVERIFIED } from "./dom.js";
 import { replyPicker } from "./reply-picker.js";
+import { UPLOAD_ACCEPT, CONFIRM_UNVERIFIED_EMAIL } from "./constants.js";
 
 /** A labelled radio button of the "Reply by" choice; returns [label, input]. */
 function radio(value, label) {
@@ -89,7 +90,7 @@ export function composer(conversation, reopen, messenger = null) {
   files.type = "file";
   files.id = "reply-files";
   files.multiple = true;
-  files.accept = "image/png,image/jpeg,image/gif,image/webp,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.rtf";
+  files.accept = UPLOAD_ACCEPT;
   const attach = el("label", "attach", "Attach files ");
   attach.append(files);
   const send = el("button", null, "Send");
@@ -158,7 +159,7 @@ export function composer(conversation, reopen, messenger = null) {
       reopen();
     } catch (err) {
       showError(error, err);
-      if (err.code === "confirm_unverified_email") {
+      if (err.code === CONFIRM_UNVERIFIED_EMAIL) {
         // The visitor claimed another address since the draft was shown: show it, and ask again.
         confirmed = null;
         send.textContent = "Send";

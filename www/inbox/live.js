@@ -6,15 +6,10 @@
 // the inbox can catch up from the API on what it missed. Nothing here polls:
 // the only timers are the next reconnection and the next keep-alive ping.
 
-/** shared::live::PING: the keep-alive the server answers with PONG without waking. */
-const PING = "ping";
-/** shared::live::PONG. */
-const PONG = "pong";
-/** shared::live::PING_MS: an idle socket pings this often. */
-const PING_MS = 45_000;
+import { PING, PONG, PING_MS, RECONNECT_FIRST_MS, RECONNECT_MAX_MS, MAX_DOUBLINGS } from "./constants.js";
 
 /** The delay before the reconnection after `attempt` (0-based) failures in a row: 0.5 s doubling to 15 s (shared::live::reconnect_delay). */
-export const reconnectDelay = (attempt) => Math.min(500 * 2 ** Math.min(attempt, 8), 15_000);
+export const reconnectDelay = (attempt) => Math.min(RECONNECT_FIRST_MS * 2 ** Math.min(attempt, MAX_DOUBLINGS), RECONNECT_MAX_MS);
 
 /** @type {WebSocket | null} */
 let socket = null;

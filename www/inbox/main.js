@@ -17,6 +17,24 @@ import { startLive, stopLive } from "./live.js";
 import { setMe, view, resendView, onViewers, onVisitorTyping, hidePreview } from "./thread-live.js";
 import { askPermission, showUnread, initSound, notify } from "./notify.js";
 import { initPresence, onTeam } from "./presence.js";
+import { SAVED_REPLY_SHORTCUT_CHARS, SAVED_REPLY_TITLE_CHARS, SAVED_REPLY_BODY_CHARS, SIGNATURE_CHARS, LINE_CHARS, BOT_MESSAGE_CHARS } from "./constants.js";
+
+// The fields' limits, the worker's own (constants.js, generated from shared):
+// inbox.html writes none. A shortcut may be typed with its leading "/".
+const LIMITS = {
+  "sr-shortcut": SAVED_REPLY_SHORTCUT_CHARS + 1,
+  "sr-title": SAVED_REPLY_TITLE_CHARS,
+  "sr-body": SAVED_REPLY_BODY_CHARS,
+  "sig-own": SIGNATURE_CHARS,
+  "s-signature": SIGNATURE_CHARS,
+  "site-name": LINE_CHARS,
+  "new-site-name": LINE_CHARS,
+  "bot-greeting": BOT_MESSAGE_CHARS,
+  "bot-greeting-fr": BOT_MESSAGE_CHARS,
+  "bot-offline-text": BOT_MESSAGE_CHARS,
+  "bot-offline-fr": BOT_MESSAGE_CHARS,
+};
+for (const [id, max] of Object.entries(LIMITS)) $(id).maxLength = max;
 
 let readWhenShown = null; // the open conversation that got a message while the tab was hidden
 

@@ -1,7 +1,9 @@
 // @ts-check
 // Site-owner settings (primary admin): the chosen site's name and on/off
 // switch, its chat widget (colour, launcher, language) and its chatbot (the
-// greeting, the Form block's fields, the automation entered after the Form).
+// greeting, the Form block's fields, the automation entered after the Form,
+// and the offline block: business hours, time zone and the offline message),
+// with the widget's live preview of the unsaved settings.
 // Each load has its own request-order guard, so switching sites fast never
 // shows an older answer.
 import { client, latestOnly } from "./api.js";

@@ -6,9 +6,8 @@
 // Everything is rendered with textContent.
 import { say } from "./live.js";
 import { el } from "./dom.js";
+import { TYPING_SHOW_MS } from "./constants.js";
 
-/** shared::live::TYPING_SHOW_MS: a typing preview with no news for this long is taken down. */
-const TYPING_SHOW_MS = 6_000;
 /** While the agent keeps typing, `typing: true` is repeated at most this often (the widget shows it for TYPING_SHOW_MS). */
 const TYPING_REPEAT_MS = 2_000;
 

@@ -13,6 +13,7 @@ import { renderProfile, clearProfile } from "./profile.js";
 import { composer } from "./composer.js";
 import { transcriptButton } from "./transcript.js";
 import { view, shownThread, viewersBox, typingLine, watchTyping } from "./thread-live.js";
+import { SENDER_UNVERIFIED } from "./constants.js";
 
 const fresh = latestOnly();
 let current = null; // the id of the conversation last asked for
@@ -167,7 +168,7 @@ function renderMessage(m, messenger = false) {
   const meta = el("div", "meta", `${who} · ${when(m.created_at)}`);
   if (m.email_subject) meta.append(el("div", null, `Subject: ${m.email_subject}`));
   if (m.flags?.length) meta.append(el("div", null, `Flagged: ${m.flags.join(", ")} (never auto-answered)`));
-  if (m.flags.includes("sender_unverified")) {
+  if (m.flags.includes(SENDER_UNVERIFIED)) {
     meta.append(el("div", "error", "The sender could not be verified: the receiving server found no DMARC pass for the From domain and no SPF pass for an aligned sender"));
   }
   const skipped = /** @type {{message_bytes?: number} | undefined} */ (m.email_headers?.not_processed);

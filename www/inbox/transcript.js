@@ -5,6 +5,7 @@
 // answer or a failed send retries the same transcript and never sends two.
 import { client } from "./api.js";
 import { el } from "./dom.js";
+import { CONFIRM_UNVERIFIED_EMAIL } from "./constants.js";
 
 /** The button and its status line, for a chat conversation. */
 /** @param {import("./api-types").Conversation} conversation */
@@ -36,7 +37,7 @@ export function transcriptButton(conversation) {
       confirmed = null;
       button.textContent = "Email transcript";
     } catch (err) {
-      if (err.code === "confirm_unverified_email") {
+      if (err.code === CONFIRM_UNVERIFIED_EMAIL) {
         // The visitor typed this address: the agent confirms, then the same request goes again.
         confirmed = conversation.contact_email;
         button.textContent = `Send transcript to ${confirmed} anyway`;

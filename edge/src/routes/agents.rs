@@ -9,7 +9,7 @@ use shared::Invalid;
 use worker::Response;
 
 use super::Cx;
-use crate::auth;
+use crate::auth::{Admin, Agent};
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -29,10 +29,8 @@ const NOT_REMOVABLE: Invalid = Invalid::new(
 );
 
 /// `GET /api/agents`: the team.
-pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn list(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
     let store = cx.app.store;
-    let req = &mut cx.req;
-    let agent = auth::agent(store, req).await?;
     json(
         200,
         &api::Team {
@@ -43,10 +41,9 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
 
 /// `POST /api/agents`: `{email, full_name}` → a new agent and a one-time
 /// invitation link for them to choose a password.
-pub async fn invite(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn invite(cx: &mut Cx<'_>, admin: Admin) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
-    let admin = auth::admin(store, req).await?;
     let input: api::Invite = read_json(req).await?;
     let email = normalize_email(&input.email)?;
     let full_name = normalize_line(&input.full_name)?;
@@ -83,10 +80,8 @@ pub async fn invite(cx: &mut Cx<'_>) -> ApiResult<Response> {
 }
 
 /// `DELETE /api/agents/{id}`: removes an agent; they are signed out everywhere.
-pub async fn remove(cx: &mut Cx<'_>, agent_id: &str) -> ApiResult<Response> {
+pub async fn remove(cx: &mut Cx<'_>, admin: Admin, agent_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let req = &mut cx.req;
-    let admin = auth::admin(store, req).await?;
     if !store
         .remove_agent(&admin.account_id, agent_id, now_ms())
         .await?

@@ -7,7 +7,7 @@ use shared::automation::{validate_name, validate_url};
 use worker::Response;
 
 use super::Cx;
-use crate::auth;
+use crate::auth::Admin;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -32,9 +32,8 @@ async fn automation_of(
 }
 
 /// `GET /api/sites/{site}/automations`.
-pub async fn list(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+pub async fn list(cx: &mut Cx<'_>, agent: Admin, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::admin(store, &cx.req).await?;
     let automations = store
         .automations(&agent.account_id, site_id)
         .await?
@@ -44,9 +43,8 @@ pub async fn list(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
 
 /// `POST /api/sites/{site}/automations`: `{name, url}` → the automation and
 /// its signing secret, which no later answer contains.
-pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+pub async fn create(cx: &mut Cx<'_>, agent: Admin, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::admin(store, &cx.req).await?;
     let input: api::NewAutomationInput = read_json(&mut cx.req).await?;
     if !store.site_of_account(&agent.account_id, site_id).await? {
         return Err(ApiError::NotFound("Site"));
@@ -67,9 +65,8 @@ pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
 }
 
 /// `PATCH /api/sites/{site}/automations/{id}`: `{name?, url?, enabled?}`.
-pub async fn update(cx: &mut Cx<'_>, site_id: &str, id: &str) -> ApiResult<Response> {
+pub async fn update(cx: &mut Cx<'_>, agent: Admin, site_id: &str, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::admin(store, &cx.req).await?;
     let changes: api::AutomationChanges = read_json(&mut cx.req).await?;
     automation_of(cx, &agent, site_id, id).await?;
     let name = changes.name.as_deref().map(validate_name).transpose()?;
@@ -85,18 +82,21 @@ pub async fn update(cx: &mut Cx<'_>, site_id: &str, id: &str) -> ApiResult<Respo
 }
 
 /// `DELETE /api/sites/{site}/automations/{id}`: the automation and its log.
-pub async fn remove(cx: &mut Cx<'_>, site_id: &str, id: &str) -> ApiResult<Response> {
+pub async fn remove(cx: &mut Cx<'_>, agent: Admin, site_id: &str, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::admin(store, &cx.req).await?;
     automation_of(cx, &agent, site_id, id).await?;
     store.delete_automation(id).await?;
     json(200, &serde_json::json!({ "deleted": id }))
 }
 
 /// `GET /api/sites/{site}/automations/{id}/deliveries`: the last 50, newest first.
-pub async fn deliveries(cx: &mut Cx<'_>, site_id: &str, id: &str) -> ApiResult<Response> {
+pub async fn deliveries(
+    cx: &mut Cx<'_>,
+    agent: Admin,
+    site_id: &str,
+    id: &str,
+) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::admin(store, &cx.req).await?;
     automation_of(cx, &agent, site_id, id).await?;
     json(
         200,
@@ -108,9 +108,8 @@ pub async fn deliveries(cx: &mut Cx<'_>, site_id: &str, id: &str) -> ApiResult<R
 
 /// `POST /api/sites/{site}/automations/{id}/test`: queues a `test` event to
 /// this automation (even a paused one is not: only enabled ones send).
-pub async fn test(cx: &mut Cx<'_>, site_id: &str, id: &str) -> ApiResult<Response> {
+pub async fn test(cx: &mut Cx<'_>, agent: Admin, site_id: &str, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::admin(store, &cx.req).await?;
     automation_of(cx, &agent, site_id, id).await?;
     let event_id = new_id("ev");
     let of = EventOf {

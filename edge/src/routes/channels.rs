@@ -12,7 +12,7 @@ use shared::Invalid;
 use worker::Response;
 
 use super::Cx;
-use crate::auth;
+use crate::auth::Admin;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -50,11 +50,9 @@ async fn channel_of(store: &Store, agent: &AgentRow, site_id: &str) -> ApiResult
 }
 
 /// `GET /api/sites/{site}/email-channel`.
-pub async fn show(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+pub async fn show(cx: &mut Cx<'_>, agent: Admin, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let req = &mut cx.req;
     let inbound_domain = cx.app.inbound_domain;
-    let agent = auth::admin(store, req).await?;
     json(
         200,
         &settings(&channel_of(store, &agent, site_id).await?, inbound_domain),
@@ -64,11 +62,10 @@ pub async fn show(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
 /// `PATCH /api/sites/{site}/email-channel`: `{enabled?, username?, subdomain?, max_message_bytes?,
 /// default_subject?, from_name?, signature?}` (an empty signature removes it).
 /// The forwarding address is set once; changing it later is refused with 409.
-pub async fn update(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+pub async fn update(cx: &mut Cx<'_>, agent: Admin, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
     let inbound_domain = cx.app.inbound_domain;
-    let agent = auth::admin(store, req).await?;
     let mut changes: api::ChannelChanges = read_json(req).await?;
     let current = channel_of(store, &agent, site_id).await?;
     if let Some(name) = &changes.username {
@@ -119,11 +116,10 @@ struct PreviewInput {
 /// `POST /api/sites/{site}/email-channel/preview`: `{default_subject?, from_name?}`
 /// → the From line and subject a contact would see today, from these
 /// templates (or the saved ones), as sent by the calling admin.
-pub async fn preview(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+pub async fn preview(cx: &mut Cx<'_>, agent: Admin, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
     let inbound_domain = cx.app.inbound_domain;
-    let agent = auth::admin(store, req).await?;
     let input: PreviewInput = read_json(req).await?;
     let channel = channel_of(store, &agent, site_id).await?;
     let site = store

@@ -6,7 +6,7 @@ use shared::conversation::Channel;
 use worker::Response;
 
 use super::Cx;
-use crate::auth;
+use crate::auth::{Admin, Agent};
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -22,9 +22,8 @@ const EMPTY_EDIT: Invalid = Invalid::new(
 
 /// `GET /api/contacts/{id}`: a contact's profile, its channels, all its conversations,
 /// and its recent activity (which leaves email conversations out).
-pub async fn show(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+pub async fn show(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::agent(store, &cx.req).await?;
     json(200, &profile(store, &agent.account_id, id).await?)
 }
 
@@ -49,9 +48,8 @@ async fn profile(store: &Store, account_id: &str, id: &str) -> ApiResult<api::Co
 /// `PATCH /api/contacts/{id}` `{phone?, company?, full_name?}`: an agent
 /// edits the profile (checked like the Form's fields); what the agent sets is
 /// no longer marked as stated by a visitor. Answers the profile.
-pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+pub async fn update(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::agent(store, &cx.req).await?;
     let edit: api::ContactEdit = read_json(&mut cx.req).await?;
     let given = [
         (FormField::Phone, edit.phone),
@@ -86,10 +84,8 @@ pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
 
 /// `GET /api/contacts/{id}/export` (primary admin): everything stored about a
 /// contact, as one JSON document (GDPR article 15).
-pub async fn export(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+pub async fn export(cx: &mut Cx<'_>, admin: Admin, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let req = &mut cx.req;
-    let admin = auth::admin(store, req).await?;
     let export = store
         .contact_export(&admin.account_id, id)
         .await?
@@ -105,11 +101,9 @@ pub async fn export(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
 /// `DELETE /api/contacts/{id}` (primary admin): erases a contact and everything
 /// stored about it, originals and files in R2 first so that no row is left pointing at
 /// a deleted one (GDPR article 17). Running it again after a failure finishes it.
-pub async fn erase(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+pub async fn erase(cx: &mut Cx<'_>, admin: Admin, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let raw_mail = cx.app.raw_mail;
-    let req = &mut cx.req;
-    let admin = auth::admin(store, req).await?;
     store
         .contact(&admin.account_id, id)
         .await?

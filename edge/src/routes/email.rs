@@ -3,15 +3,13 @@
 use worker::Response;
 
 use super::Cx;
-use crate::auth;
+use crate::auth::Agent;
 use crate::error::ApiResult;
 use crate::http::json;
 
 /// `GET /api/email/rejections`: mail refused for the agent's sites, newest first.
-pub async fn rejections(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn rejections(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
     let store = cx.app.store;
-    let req = &mut cx.req;
-    let agent = auth::agent(store, req).await?;
     let rejections = store.rejections(&agent.account_id).await?;
     json(200, &shared::api::Rejections { rejections })
 }

@@ -5,24 +5,24 @@
 //! kept in R2 once per site and content, and served as an attachment.
 
 use serde_json::Value;
-use shared::api::{self, InboxPush, WidgetPush};
+use shared::api;
 use shared::conversation::{validate_body, validate_client_id};
 use shared::files::{
     check_upload, content_disposition, object_key, safe_filename, FileType, FILE_TOO_LARGE,
     FILE_TYPE_REFUSED, MAX_UPLOAD_BYTES,
 };
-use shared::visitor::VisitorToken;
 use shared::Invalid;
 use worker::{Bucket, Conditional, FormEntry, Request, Response};
 
 use super::widget::VISITOR_BLOCKED;
 use super::Cx;
-use crate::auth;
+use crate::auth::{Agent, VisitorKey};
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::{new_id, NewIds};
 use crate::limits::Limit;
+use crate::mail::outbound::OutgoingFile;
 use crate::store::{NewFile, SentFile, Store, StoredFile, Written};
 
 /// The site switched files off in its widget settings.
@@ -86,6 +86,15 @@ impl Upload {
             kind: self.kind,
             size: self.bytes.len() as u64,
             sha256: &self.sha256,
+        }
+    }
+
+    /// The file as an outgoing email carries it.
+    pub fn as_outgoing(&self) -> OutgoingFile<'_> {
+        OutgoingFile {
+            filename: &self.filename,
+            content_type: self.kind.mime(),
+            bytes: &self.bytes,
         }
     }
 
@@ -166,12 +175,11 @@ fn refuse_declared_over(req: &Request, max: usize) -> ApiResult<()> {
 /// file. 201 new, 200 when this `client_message_id` was already stored (the
 /// file is kept once). Over 10 MB answers 413, a kind not accepted 415, both
 /// before anything is written.
-pub async fn upload(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn upload(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let app = cx.app;
     let req = &mut cx.req;
     let store = app.store;
-    let credential = auth::visitor_credential(req)?;
-    let visitor = auth::visitor_by_token(store, &credential).await?;
+    let visitor = key.verify(store).await?;
     if visitor.blocked_at.is_some() {
         return Err(ApiError::Forbidden(VISITOR_BLOCKED));
     }
@@ -199,7 +207,7 @@ pub async fn upload(cx: &mut Cx<'_>) -> ApiResult<Response> {
         .into_iter()
         .collect();
 
-    let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
+    let token = key.token();
     let new_file = file.as_new_file();
     let sent = store
         .send_visitor_message(
@@ -223,41 +231,18 @@ pub async fn upload(cx: &mut Cx<'_>) -> ApiResult<Response> {
     }
     let (visitor, (message, written, queued)) = sent?;
     app.outbox.enqueue(queued).await;
-    // Pushed only where a tab listens (the batch read the counts back), the
-    // visitor's own tabs included: the widget shows the file when it arrives.
-    if written == Written::Created && visitor.team_listens() {
-        let to_team = InboxPush::stored(
-            &message.conversation_id,
-            &message.id,
-            message.author,
-            &message.body,
-        );
-        app.live.to_team(&visitor.account_id, &to_team).await;
-    }
-    if written == Written::Created && visitor.listens() {
-        app.live
-            .to_visitor(
-                &visitor.site_id,
-                &visitor.id,
-                &WidgetPush::Message {
-                    message: message.clone(),
-                },
-            )
-            .await;
-    }
-    json(
-        if written == Written::Created {
-            201
-        } else {
-            200
-        },
-        &api::VisitorMessageAnswer { message },
-    )
+    // The visitor's own tabs are told too: the widget shows the file when it arrives.
+    let status = if written == Written::Created {
+        super::widget::announce(app, &visitor, &message).await;
+        201
+    } else {
+        200
+    };
+    json(status, &api::VisitorMessageAnswer { message })
 }
 
 /// `GET /api/attachments/{id}`: a file of the account's conversations, for agents.
-pub async fn download(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
-    let agent = auth::agent(cx.app.store, &cx.req).await?;
+pub async fn download(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response> {
     let file = cx
         .app
         .store
@@ -268,8 +253,8 @@ pub async fn download(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
 }
 
 /// `GET /api/widget/attachments/{id}`: a file of the visitor's own thread.
-pub async fn visitor_download(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
-    let visitor = auth::visitor(cx.app.store, &cx.req).await?;
+pub async fn visitor_download(cx: &mut Cx<'_>, key: VisitorKey, id: &str) -> ApiResult<Response> {
+    let visitor = key.verify(cx.app.store).await?;
     let file = cx
         .app
         .store

@@ -10,7 +10,7 @@ use shared::Invalid;
 use worker::Response;
 
 use super::Cx;
-use crate::auth;
+use crate::auth::Admin;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -29,9 +29,8 @@ const LABEL_MISSING: Invalid = Invalid::new(
 );
 
 /// `GET /api/api-keys`: the account's keys in use (never the keys themselves).
-pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn list(cx: &mut Cx<'_>, admin: Admin) -> ApiResult<Response> {
     let store = cx.app.store;
-    let admin = auth::admin(store, &cx.req).await?;
     json(
         200,
         &api::ApiKeys {
@@ -42,9 +41,8 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
 
 /// `POST /api/api-keys`: `{label, role}` → a new key acting as the admin in
 /// that role (`agent` when left out), shown this once.
-pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn create(cx: &mut Cx<'_>, admin: Admin) -> ApiResult<Response> {
     let store = cx.app.store;
-    let admin = auth::admin(store, &cx.req).await?;
     let input: api::CreateApiKey = read_json(&mut cx.req).await?;
     let label = normalize_line(&input.label)?;
     if label.is_empty() {
@@ -66,9 +64,8 @@ pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
 }
 
 /// `DELETE /api/api-keys/{id}`: revokes a key; its next call is refused.
-pub async fn revoke(cx: &mut Cx<'_>, key_id: &str) -> ApiResult<Response> {
+pub async fn revoke(cx: &mut Cx<'_>, admin: Admin, key_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let admin = auth::admin(store, &cx.req).await?;
     let key_hash = store
         .revoke_api_key(&admin.account_id, key_id, now_ms())
         .await?

@@ -9,10 +9,10 @@ use shared::Invalid;
 use worker::Response;
 
 use super::Cx;
-use crate::auth;
+use crate::auth::Agent;
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
-use crate::store::{ListFilter, SearchTerms};
+use crate::store::{ListFilter, SearchTerms, Store};
 
 /// The list's query string named an unknown channel, status or parameter.
 const BAD_FILTER: Invalid = Invalid::new(
@@ -32,11 +32,9 @@ const MAX_PAGE: u32 = 100;
 /// a page of the account's inbox, newest activity first, or with `q` a search
 /// (words written in the conversation, or its person's name or email), best
 /// match first with a snippet; and the opaque cursor of the next page.
-pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
-    let store = cx.app.store;
-    let req = &mut cx.req;
-    let agent = auth::agent(store, req).await?;
-    let query: api::ConversationFilter = req.query().map_err(|_| ApiError::Invalid(BAD_FILTER))?;
+pub async fn list(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
+    let query: api::ConversationFilter =
+        cx.req.query().map_err(|_| ApiError::Invalid(BAD_FILTER))?;
     let limit = query.limit.unwrap_or(MAX_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::Invalid(BAD_FILTER));
@@ -59,12 +57,28 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
         spam: query.spam == Some(true),
     };
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let page = page(
+        cx.app.store,
+        &agent.account_id,
+        &filter,
+        (search, cursor),
+        limit,
+    )
+    .await?;
+    json(200, &page)
+}
+
+/// A page of the list (`search` none) or of a search, after `cursor`, which
+/// must come from the same kind of list.
+async fn page(
+    store: &Store,
+    account_id: &str,
+    filter: &ListFilter<'_>,
+    (search, cursor): (Option<&str>, Option<Cursor>),
+    limit: u32,
+) -> ApiResult<api::ConversationPage> {
     let page = match (search, cursor) {
-        (None, None) => {
-            store
-                .conversations(&agent.account_id, &filter, None, limit)
-                .await?
-        }
+        (None, None) => store.conversations(account_id, filter, None, limit).await?,
         (
             None,
             Some(Cursor::List {
@@ -73,12 +87,7 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
             }),
         ) => {
             store
-                .conversations(
-                    &agent.account_id,
-                    &filter,
-                    Some((last_message_at, &id)),
-                    limit,
-                )
+                .conversations(account_id, filter, Some((last_message_at, &id)), limit)
                 .await?
         }
         (Some(q), cursor) => {
@@ -98,10 +107,10 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
                 Some(Cursor::List { .. }) => return Err(ApiError::Invalid(BAD_CURSOR)),
             };
             store
-                .search(&agent.account_id, &filter, &terms, after, limit)
+                .search(account_id, filter, &terms, after, limit)
                 .await?
         }
         (None, Some(Cursor::Search { .. })) => return Err(ApiError::Invalid(BAD_CURSOR)),
     };
-    json(200, &page)
+    Ok(page)
 }

@@ -1,63 +1,30 @@
-//! Opening live sockets, authorized like the API: a widget's by its visitor
-//! token (scoped to that visitor), or with no token as anonymous (scoped to
-//! the site, the team's presence only); an inbox tab's by the agent's session
-//! or API key (scoped to the account); and the agent's online/away toggle.
+//! Opening live sockets, authorized like the API (the router proves the
+//! caller first, `crate::auth`): a widget's by its visitor token (scoped to
+//! that visitor), or with no token as anonymous (scoped to the site, the
+//! team's presence only); an inbox tab's by the agent's session or API key
+//! (scoped to the account); and the agent's online/away toggle.
 
 use shared::api;
-use shared::visitor::TOKEN_INVALID;
-use shared::Invalid;
-use worker::{Request, Response};
+use worker::Response;
 
 use super::widget::VISITOR_BLOCKED;
 use super::Cx;
-use crate::auth;
+use crate::auth::{Agent, VisitorKey};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::new_id;
 use crate::limits::{client_ip, Limit};
 use crate::live::{AgentSocket, VisitorSocket};
 
-/// A browser page of another origin tried to open an agent's socket.
-const FOREIGN_ORIGIN: Invalid = Invalid::new(
-    "origin_refused",
-    "The inbox's live socket opens only from the inbox's own origin.",
-);
-
-fn require_upgrade(req: &Request) -> ApiResult<()> {
-    let upgrade = req.headers().get("upgrade")?.unwrap_or_default();
-    if upgrade.eq_ignore_ascii_case("websocket") {
-        Ok(())
-    } else {
-        Err(ApiError::UpgradeRequired)
-    }
-}
-
-/// The visitor token a widget offers as its second WebSocket subprotocol
-/// (`parley, <token>`): browsers cannot set headers on a socket, and a token
-/// in the URL would end up in logs. `parley` alone offers none.
-fn offered_token(req: &Request) -> ApiResult<Option<String>> {
-    let offered = req
-        .headers()
-        .get("sec-websocket-protocol")?
-        .unwrap_or_default();
-    let mut protocols = offered.split(',').map(str::trim);
-    match (protocols.next(), protocols.next()) {
-        (Some("parley"), None) => Ok(None),
-        (Some("parley"), Some(token)) if !token.is_empty() => Ok(Some(token.to_string())),
-        _ => Err(ApiError::Unauthorized(TOKEN_INVALID)),
-    }
-}
-
 /// `GET /api/widget/live?site=` (WebSocket): the visitor's pushes, for the
 /// token's visitor only; without a token (a panel open before its visitor
 /// wrote), the site's presence pushes and nothing else.
-pub async fn widget(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn widget(cx: &mut Cx<'_>, key: Option<VisitorKey>) -> ApiResult<Response> {
     let app = cx.app;
-    require_upgrade(&cx.req)?;
-    let Some(token) = offered_token(&cx.req)? else {
+    let Some(key) = key else {
         return anonymous(cx).await;
     };
-    let visitor = auth::visitor_by_token(app.store, &token).await?;
+    let visitor = key.verify(app.store).await?;
     if visitor.blocked_at.is_some() {
         return Err(ApiError::Forbidden(VISITOR_BLOCKED));
     }
@@ -103,17 +70,9 @@ async fn anonymous(cx: &mut Cx<'_>) -> ApiResult<Response> {
 
 /// `GET /api/live` (WebSocket): the account's pushes, for a signed-in agent,
 /// from the inbox's own origin (no other site can open it with the cookie).
-pub async fn inbox(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn inbox(cx: &mut Cx<'_>, signed_in: Agent) -> ApiResult<Response> {
     let app = cx.app;
-    require_upgrade(&cx.req)?;
-    if let Some(origin) = cx.req.headers().get("origin")? {
-        let own = cx.req.url()?.origin().ascii_serialization();
-        if origin != own {
-            return Err(ApiError::Forbidden(FOREIGN_ORIGIN));
-        }
-    }
-    let signed_in = auth::signed_in(app.store, &cx.req).await?;
-    let agent = signed_in.agent;
+    let agent = signed_in.row;
     let socket = AgentSocket {
         socket_id: new_id("ws"),
         account_id: agent.account_id,
@@ -130,9 +89,8 @@ pub async fn inbox(cx: &mut Cx<'_>) -> ApiResult<Response> {
 
 /// `PUT /api/presence` `{"away": bool}`: the agent's online/away toggle, kept
 /// across sessions; widgets hear when the team's presence flips.
-pub async fn presence(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn presence(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
     let app = cx.app;
-    let agent = auth::agent(app.store, &cx.req).await?;
     let change: api::PresenceChange = read_json(&mut cx.req).await?;
     app.store.set_away(&agent.id, change.away).await?;
     app.live

@@ -12,7 +12,7 @@ use shared::Invalid;
 use worker::Response;
 
 use super::{App, Cx};
-use crate::auth;
+use crate::auth::Admin;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::graph;
@@ -256,9 +256,8 @@ fn settings(
 }
 
 /// `GET /api/sites/{site}/messenger`: the Page connection, without its secrets.
-pub async fn show(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+pub async fn show(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<Response> {
     let app = cx.app;
-    let admin = auth::admin(app.store, &cx.req).await?;
     own_site(app, &admin, site_id).await?;
     let page = app.store.messenger_page(site_id).await?;
     json(200, &settings(cx, site_id, page.as_ref())?)
@@ -296,9 +295,8 @@ async fn sealed_or_kept(
 
 /// `PUT /api/sites/{site}/messenger`: `{page_id, page_access_token?, app_secret?}`;
 /// secrets are sealed before they are stored, and a new verify token is made once.
-pub async fn update(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+pub async fn update(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<Response> {
     let app = cx.app;
-    let admin = auth::admin(app.store, &cx.req).await?;
     let input: api::MessengerChanges = read_json(&mut cx.req).await?;
     own_site(app, &admin, site_id).await?;
     let page_id = input.page_id.trim();

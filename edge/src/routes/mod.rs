@@ -11,9 +11,11 @@ mod conversations;
 mod email;
 mod files;
 pub use files::forget_unlisted;
+mod identity;
 mod keys;
 mod list;
 mod live;
+mod messages;
 mod messenger;
 mod originals;
 mod replies;
@@ -26,8 +28,10 @@ mod transcripts;
 mod widget;
 
 use serde_json::json;
+use shared::api::routes::{find, Endpoint, Miss, Params};
 use worker::{Bucket, Method, Request, Response, SendEmail};
 
+use crate::auth::{self, Caller};
 use crate::automations::Outbox;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{finish, json, with_widget_cors};
@@ -96,27 +100,16 @@ pub struct Cx<'a> {
     pub req: Request,
 }
 
-/// The route table: each path lists the methods it answers; a known path
-/// asked with another method is 405 by itself, an unknown path 404.
-macro_rules! routes {
-    ($method:expr, $path:expr, { $( [$($segment:tt)*] => { $($verb:ident => $handler:expr),+ $(,)? } )* }) => {
-        match $path {
-            $( [$($segment)*] => match $method {
-                $(Method::$verb => $handler,)+
-                _ => Err(ApiError::MethodNotAllowed),
-            }, )*
-            _ => Err(ApiError::NotFound("Endpoint")),
-        }
-    };
-}
-
 /// Answers one HTTP request for the API and the hosted chat pages (`/chat/{site}`);
 /// anything else is a static asset that the platform serves before the worker
 /// runs, so reaching here means 404.
 pub async fn handle(req: Request, app: &App<'_>) -> Response {
     let path = req.path();
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let is_widget = segments.starts_with(&["api", "widget"]);
+    let is_widget = path
+        .trim_matches('/')
+        .split('/')
+        .take(2)
+        .eq(["api", "widget"]);
     let method = req.method();
     let cx = &mut Cx { app, req };
 
@@ -125,76 +118,7 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
             .map(|r| r.with_status(204))
             .map_err(ApiError::from)
     } else {
-        routes!(method, segments.as_slice(), {
-            ["api", "health"] => { Get => health(cx).await }
-            ["chat", site] => { Get => chat::page(cx, site).await }
-
-            ["api", "widget", "sites", site, "config"] => { Get => widget::config(cx, site).await }
-            ["api", "widget", "sites", site, "visitors"] => { Post => widget::create_visitor(cx, site).await }
-            ["api", "widget", "conversation"] => { Get => widget::conversation(cx).await }
-            ["api", "widget", "messages"] => { Post => widget::send(cx).await }
-            ["api", "widget", "contact"] => { Post => widget::submit_form(cx).await }
-            ["api", "widget", "identify"] => { Post => widget::identify(cx).await }
-            ["api", "widget", "files"] => { Post => files::upload(cx).await }
-            ["api", "widget", "attachments", id] => { Get => files::visitor_download(cx, id).await }
-            ["api", "widget", "live"] => { Get => live::widget(cx).await }
-            ["api", "live"] => { Get => live::inbox(cx).await }
-            ["api", "presence"] => { Put => live::presence(cx).await }
-            ["api", "messenger", "webhook"] => { Get => messenger::verify(cx).await, Post => messenger::receive(cx).await }
-
-            ["api", "setup"] => { Post => session::setup(cx).await }
-            ["api", "session"] => {
-                Post => session::sign_in(cx).await,
-                Get => session::current(cx).await,
-                Delete => session::sign_out(cx).await,
-            }
-            ["api", "invitations", "accept"] => { Post => session::accept_invitation(cx).await }
-            ["api", "agents"] => { Get => agents::list(cx).await, Post => agents::invite(cx).await }
-            ["api", "agents", id] => { Delete => agents::remove(cx, id).await }
-
-            ["api", "conversations"] => { Get => list::list(cx).await }
-            ["api", "conversations", id] => { Get => conversations::show(cx, id).await, Patch => conversations::update(cx, id).await }
-            ["api", "conversations", id, "read"] => { Post => conversations::read(cx, id).await }
-            ["api", "conversations", id, "messages"] => { Post => conversations::reply(cx, id).await }
-            ["api", "conversations", id, "contact"] => { Post => conversations::add_contact(cx, id).await }
-            ["api", "conversations", id, "email-draft"] => { Get => conversations::email_draft(cx, id).await }
-            ["api", "conversations", id, "saved-replies"] => { Get => replies::rendered(cx, id).await }
-            ["api", "conversations", id, "transcript"] => { Post => transcripts::send_transcript(cx, id).await }
-            ["api", "saved-replies"] => { Get => replies::list(cx).await, Post => replies::create(cx).await }
-            ["api", "saved-replies", id] => { Patch => replies::update(cx, id).await, Delete => replies::remove(cx, id).await }
-            ["api", "contacts", id] => {
-                Get => contacts::show(cx, id).await,
-                Patch => contacts::update(cx, id).await,
-                Delete => contacts::erase(cx, id).await,
-            }
-            ["api", "contacts", id, "export"] => { Get => contacts::export(cx, id).await }
-            ["api", "messages", id, "original"] => { Get => originals::show(cx, id).await }
-            ["api", "attachments", id] => { Get => files::download(cx, id).await }
-            ["api", "email", "rejections"] => { Get => email::rejections(cx).await }
-            ["api", "signature"] => { Get => signatures::show(cx).await, Put => signatures::update(cx).await }
-            ["api", "signature", "preview"] => { Post => signatures::preview(cx).await }
-
-            ["api", "sites"] => { Get => sites::list(cx).await, Post => sites::create(cx).await }
-            ["api", "sites", site] => { Patch => sites::update(cx, site).await }
-            ["api", "sites", site, "widget"] => { Get => sites::widget(cx, site).await, Patch => sites::update_widget(cx, site).await }
-            ["api", "sites", site, "chatbot"] => { Get => sites::chatbot(cx, site).await, Put => sites::update_chatbot(cx, site).await }
-            ["api", "sites", site, "email-channel"] => { Get => channels::show(cx, site).await, Patch => channels::update(cx, site).await }
-            ["api", "sites", site, "email-channel", "preview"] => { Post => channels::preview(cx, site).await }
-            ["api", "sites", site, "tickets"] => { Post => tickets::create(cx, site).await }
-            ["api", "sites", site, "automations"] => { Get => automations::list(cx, site).await, Post => automations::create(cx, site).await }
-            ["api", "sites", site, "automations", id] => {
-                Patch => automations::update(cx, site, id).await,
-                Delete => automations::remove(cx, site, id).await,
-            }
-            ["api", "sites", site, "automations", id, "deliveries"] => { Get => automations::deliveries(cx, site, id).await }
-            ["api", "sites", site, "automations", id, "test"] => { Post => automations::test(cx, site, id).await }
-            ["api", "sites", site, "messenger"] => { Get => messenger::show(cx, site).await, Put => messenger::update(cx, site).await }
-            ["api", "sites", site, "snippet"] => { Get => tracking::show_snippet(cx, site).await }
-            ["api", "sites", site, "identity"] => { Get => tracking::show_identity(cx, site).await, Patch => tracking::update_identity(cx, site).await }
-            ["api", "sites", site, "identity", "secret"] => { Post => tracking::rotate_secret(cx, site).await }
-            ["api", "api-keys"] => { Get => keys::list(cx).await, Post => keys::create(cx).await }
-            ["api", "api-keys", id] => { Delete => keys::revoke(cx, id).await }
-        })
+        route(cx, method.as_ref(), &path).await
     };
 
     let response = finish(result.unwrap_or_else(ApiError::into_response));
@@ -202,6 +126,104 @@ pub async fn handle(req: Request, app: &App<'_>) -> Response {
         with_widget_cors(response)
     } else {
         response
+    }
+}
+
+/// Finds the request's route in the table (`shared::api::routes`: 404 for an
+/// unknown path, 405 for another method), proves the caller the route names,
+/// and only then runs its handler.
+async fn route(cx: &mut Cx<'_>, method: &str, path: &str) -> ApiResult<Response> {
+    let (route, params) = find(method, path).map_err(|miss| match miss {
+        Miss::NotFound => ApiError::NotFound("Endpoint"),
+        Miss::MethodNotAllowed => ApiError::MethodNotAllowed,
+    })?;
+    let caller = auth::prove(cx.app.store, &cx.req, route).await?;
+    dispatch(cx, route.endpoint, caller, params).await
+}
+
+/// Runs the endpoint's handler with the caller proved for it and the path's
+/// parameters: one arm per endpoint of the table, which the compiler holds
+/// to every one.
+async fn dispatch(
+    cx: &mut Cx<'_>,
+    endpoint: Endpoint,
+    who: Caller,
+    p: Params<'_>,
+) -> ApiResult<Response> {
+    use Endpoint as E;
+    match endpoint {
+        E::Health => health(cx).await,
+        E::ChatPage => chat::page(cx, p.site).await,
+        E::WidgetConfig => widget::config(cx, p.site).await,
+        E::NewVisitor => widget::create_visitor(cx, p.site).await,
+        E::VisitorThread => widget::conversation(cx, who.visitor()?).await,
+        E::VisitorSend => widget::send(cx, who.visitor()?).await,
+        E::VisitorUpload => files::upload(cx, who.visitor()?).await,
+        E::VisitorDownload => files::visitor_download(cx, who.visitor()?, p.id).await,
+        E::WidgetLive => live::widget(cx, who.widget()?).await,
+        E::VisitorForm => widget::submit_form(cx, who.visitor()?).await,
+        E::VisitorIdentify => widget::identify(cx, who.visitor()?).await,
+        E::Setup => session::setup(cx).await,
+        E::SignIn => session::sign_in(cx).await,
+        E::CurrentSession => session::current(cx, who.agent()?).await,
+        E::SignOut => session::sign_out(cx, who.agent()?).await,
+        E::AcceptInvitation => session::accept_invitation(cx).await,
+        E::Team => agents::list(cx, who.agent()?).await,
+        E::Invite => agents::invite(cx, who.admin()?).await,
+        E::RemoveAgent => agents::remove(cx, who.admin()?, p.id).await,
+        E::Conversations => list::list(cx, who.agent()?).await,
+        E::Conversation => conversations::show(cx, who.agent()?, p.id).await,
+        E::UpdateConversation => conversations::update(cx, who.agent()?, p.id).await,
+        E::MarkRead => conversations::read(cx, who.agent()?, p.id).await,
+        E::InboxLive => live::inbox(cx, who.agent()?).await,
+        E::Presence => live::presence(cx, who.agent()?).await,
+        E::Signature => signatures::show(cx, who.agent()?).await,
+        E::SetSignature => signatures::update(cx, who.agent()?).await,
+        E::PreviewSignature => signatures::preview(cx, who.agent()?).await,
+        E::EmailDraft => messages::email_draft(cx, who.agent()?, p.id).await,
+        E::Reply => messages::reply(cx, who.agent()?, p.id).await,
+        E::RenderedReplies => replies::rendered(cx, who.agent()?, p.id).await,
+        E::SendTranscript => transcripts::send_transcript(cx, who.agent()?, p.id).await,
+        E::SavedReplies => replies::list(cx, who.agent()?).await,
+        E::CreateSavedReply => replies::create(cx, who.agent()?).await,
+        E::UpdateSavedReply => replies::update(cx, who.agent()?, p.id).await,
+        E::DeleteSavedReply => replies::remove(cx, who.agent()?, p.id).await,
+        E::AddContact => conversations::add_contact(cx, who.agent()?, p.id).await,
+        E::Contact => contacts::show(cx, who.agent()?, p.id).await,
+        E::EditContact => contacts::update(cx, who.agent()?, p.id).await,
+        E::ExportContact => contacts::export(cx, who.admin()?, p.id).await,
+        E::EraseContact => contacts::erase(cx, who.admin()?, p.id).await,
+        E::Original => originals::show(cx, who.agent()?, p.id).await,
+        E::Attachment => files::download(cx, who.agent()?, p.id).await,
+        E::Rejections => email::rejections(cx, who.agent()?).await,
+        E::CreateTicket => tickets::create(cx, who.agent()?, p.site).await,
+        E::Sites => sites::list(cx, who.agent()?).await,
+        E::CreateSite => sites::create(cx, who.admin()?).await,
+        E::UpdateSite => sites::update(cx, who.admin()?, p.site).await,
+        E::WidgetSettings => sites::widget(cx, who.admin()?, p.site).await,
+        E::UpdateWidget => sites::update_widget(cx, who.admin()?, p.site).await,
+        E::Chatbot => sites::chatbot(cx, who.admin()?, p.site).await,
+        E::UpdateChatbot => sites::update_chatbot(cx, who.admin()?, p.site).await,
+        E::EmailChannel => channels::show(cx, who.admin()?, p.site).await,
+        E::UpdateEmailChannel => channels::update(cx, who.admin()?, p.site).await,
+        E::PreviewEmailChannel => channels::preview(cx, who.admin()?, p.site).await,
+        E::Automations => automations::list(cx, who.admin()?, p.site).await,
+        E::CreateAutomation => automations::create(cx, who.admin()?, p.site).await,
+        E::UpdateAutomation => automations::update(cx, who.admin()?, p.site, p.id).await,
+        E::DeleteAutomation => automations::remove(cx, who.admin()?, p.site, p.id).await,
+        E::Deliveries => automations::deliveries(cx, who.admin()?, p.site, p.id).await,
+        E::TestAutomation => automations::test(cx, who.admin()?, p.site, p.id).await,
+        E::Snippet => tracking::show_snippet(cx, who.agent()?, p.site).await,
+        E::Identity => identity::show(cx, who.admin()?, p.site).await,
+        E::UpdateIdentity => identity::update(cx, who.admin()?, p.site).await,
+        E::RotateIdentitySecret => identity::rotate_secret(cx, who.admin()?, p.site).await,
+        E::Messenger => messenger::show(cx, who.admin()?, p.site).await,
+        E::UpdateMessenger => messenger::update(cx, who.admin()?, p.site).await,
+        E::MessengerVerify => messenger::verify(cx).await,
+        E::MessengerReceive => messenger::receive(cx).await,
+        E::ApiKeys => keys::list(cx, who.admin()?).await,
+        E::CreateApiKey => keys::create(cx, who.admin()?).await,
+        E::RevokeApiKey => keys::revoke(cx, who.admin()?, p.id).await,
     }
 }
 

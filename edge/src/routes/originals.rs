@@ -3,15 +3,13 @@
 use worker::Response;
 
 use super::Cx;
-use crate::auth;
+use crate::auth::Agent;
 use crate::error::{ApiError, ApiResult};
 
 /// `GET /api/messages/{id}/original`: the raw RFC 5322 message as received.
-pub async fn show(cx: &mut Cx<'_>, message_id: &str) -> ApiResult<Response> {
+pub async fn show(cx: &mut Cx<'_>, agent: Agent, message_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let raw_mail = cx.app.raw_mail;
-    let req = &mut cx.req;
-    let agent = auth::agent(store, req).await?;
     let key = store
         .raw_key(&agent.account_id, message_id)
         .await?

@@ -12,7 +12,7 @@ use shared::Invalid;
 use worker::Response;
 
 use super::Cx;
-use crate::auth;
+use crate::auth::Agent;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -34,9 +34,8 @@ fn refused(why: ReplyRefused) -> ApiError {
 }
 
 /// `GET /api/saved-replies`: the team's saved replies, by shortcut.
-pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn list(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::agent(store, &cx.req).await?;
     json(
         200,
         &api::SavedReplies {
@@ -46,9 +45,8 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
 }
 
 /// `POST /api/saved-replies`: `{shortcut, title, body}`; 409 if the shortcut is taken.
-pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn create(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::agent(store, &cx.req).await?;
     let input: api::NewSavedReply = read_json(&mut cx.req).await?;
     let shortcut = saved_reply::validate_shortcut(&input.shortcut)?;
     let title = saved_reply::validate_title(&input.title)?;
@@ -67,9 +65,8 @@ pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
 }
 
 /// `PATCH /api/saved-replies/{id}`: `{shortcut?, title?, body?}`, all checked before anything is written.
-pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+pub async fn update(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::agent(store, &cx.req).await?;
     let input: api::SavedReplyChanges = read_json(&mut cx.req).await?;
     if input.shortcut.is_none() && input.title.is_none() && input.body.is_none() {
         return Err(ApiError::Invalid(NOTHING_TO_CHANGE));
@@ -102,9 +99,8 @@ pub async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
 }
 
 /// `DELETE /api/saved-replies/{id}`.
-pub async fn remove(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+pub async fn remove(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::agent(store, &cx.req).await?;
     if !store.delete_saved_reply(&agent.account_id, id).await? {
         return Err(ApiError::NotFound("Saved reply"));
     }
@@ -113,9 +109,8 @@ pub async fn remove(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
 
 /// `GET /api/conversations/{id}/saved-replies`: every saved reply filled in for
 /// this conversation: its contact (never a value a visitor only stated), the agent asking, its site.
-pub async fn rendered(cx: &mut Cx<'_>, conversation_id: &str) -> ApiResult<Response> {
+pub async fn rendered(cx: &mut Cx<'_>, agent: Agent, conversation_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::agent(store, &cx.req).await?;
     let conversation = store
         .conversation(&agent.account_id, conversation_id)
         .await?

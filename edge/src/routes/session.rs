@@ -12,7 +12,7 @@ use shared::Invalid;
 use worker::{Request, Response};
 
 use super::Cx;
-use crate::auth;
+use crate::auth::Agent;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{cookie, device_cookie, json, read_json, session_cookie};
@@ -144,34 +144,27 @@ pub async fn sign_in(cx: &mut Cx<'_>) -> ApiResult<Response> {
 }
 
 /// `GET /api/session`: the signed-in agent and the session's CSRF token.
-pub async fn current(cx: &mut Cx<'_>) -> ApiResult<Response> {
-    let store = cx.app.store;
-    let req = &mut cx.req;
-    let signed_in = auth::signed_in(store, req).await?;
+pub async fn current(_cx: &mut Cx<'_>, signed_in: Agent) -> ApiResult<Response> {
     json(
         200,
         &api::Session {
-            agent: signed_in.agent.to_api(),
+            agent: signed_in.to_api(),
             csrf_token: signed_in.csrf_token,
         },
     )
 }
 
 /// `DELETE /api/session`: signs out (CSRF-checked).
-pub async fn sign_out(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn sign_out(cx: &mut Cx<'_>, signed_in: Agent) -> ApiResult<Response> {
     let store = cx.app.store;
     let req = &mut cx.req;
-    let signed_in = auth::signed_in(store, req).await?;
     if let Some(hash) = &signed_in.session_hash {
         store.delete_session(hash).await?;
         let drop = Drop {
             agent_id: None,
             credential: Some(hash.clone()),
         };
-        cx.app
-            .live
-            .drop_sockets(&signed_in.agent.account_id, &drop)
-            .await;
+        cx.app.live.drop_sockets(&signed_in.account_id, &drop).await;
     }
     let mut response = json(200, &json!({ "signed_out": true }))?;
     response

@@ -8,7 +8,7 @@ use shared::email::signature::{signed, validate};
 use worker::Response;
 
 use super::Cx;
-use crate::auth;
+use crate::auth::Agent;
 use crate::error::ApiResult;
 use crate::http::{json, read_json};
 
@@ -17,9 +17,8 @@ const SAMPLE_REPLY: &str =
     "Hello,\n\nThank you for your message. Your order left our workshop this morning.";
 
 /// `GET /api/signature`: the signed-in agent's own signature.
-pub async fn show(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn show(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::agent(store, &cx.req).await?;
     json(
         200,
         &api::AgentSignature {
@@ -29,9 +28,8 @@ pub async fn show(cx: &mut Cx<'_>) -> ApiResult<Response> {
 }
 
 /// `PUT /api/signature`: `{signature}` sets the agent's own (empty removes it, and the site's applies).
-pub async fn update(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn update(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::agent(store, &cx.req).await?;
     let input: api::SignatureChange = read_json(&mut cx.req).await?;
     let signature = validate(&input.signature)?;
     store
@@ -41,8 +39,7 @@ pub async fn update(cx: &mut Cx<'_>) -> ApiResult<Response> {
 }
 
 /// `POST /api/signature/preview`: `{signature}` → an email reply signed with it, its text and HTML parts as sent.
-pub async fn preview(cx: &mut Cx<'_>) -> ApiResult<Response> {
-    auth::agent(cx.app.store, &cx.req).await?;
+pub async fn preview(cx: &mut Cx<'_>, _agent: Agent) -> ApiResult<Response> {
     let input: api::SignatureChange = read_json(&mut cx.req).await?;
     let signature = validate(&input.signature)?;
     let text = signed(SAMPLE_REPLY, signature.as_deref());

@@ -7,7 +7,7 @@ use shared::site::{validate_accent, validate_site_name};
 use worker::Response;
 
 use super::Cx;
-use crate::auth;
+use crate::auth::{Admin, Agent};
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -27,9 +27,8 @@ const UNKNOWN_AUTOMATION: shared::Invalid = shared::Invalid::new(
 );
 
 /// `GET /api/sites`: the agent's sites.
-pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn list(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
     let store = cx.app.store;
-    let agent = auth::agent(store, &cx.req).await?;
     json(
         200,
         &api::Sites {
@@ -39,9 +38,8 @@ pub async fn list(cx: &mut Cx<'_>) -> ApiResult<Response> {
 }
 
 /// `POST /api/sites`: `{name}` → a new site (with its email channel, address not yet set).
-pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn create(cx: &mut Cx<'_>, admin: Admin) -> ApiResult<Response> {
     let store = cx.app.store;
-    let admin = auth::admin(store, &cx.req).await?;
     let input: api::NewSite = read_json(&mut cx.req).await?;
     let name = validate_site_name(&input.name)?;
     json(
@@ -53,9 +51,8 @@ pub async fn create(cx: &mut Cx<'_>) -> ApiResult<Response> {
 }
 
 /// `PATCH /api/sites/{site}`: `{name?, enabled?}`; a disabled site's widget stops, nothing is deleted.
-pub async fn update(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+pub async fn update(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let admin = auth::admin(store, &cx.req).await?;
     let input: api::SiteChanges = read_json(&mut cx.req).await?;
     let name = input.name.as_deref().map(validate_site_name).transpose()?;
     if !store
@@ -85,17 +82,15 @@ async fn widget_of(
 }
 
 /// `GET /api/sites/{site}/widget`: display name, accent colour, launcher position, language.
-pub async fn widget(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+pub async fn widget(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let admin = auth::admin(store, &cx.req).await?;
     json(200, &widget_of(store, &admin.account_id, site_id).await?)
 }
 
 /// `PATCH /api/sites/{site}/widget`: `{name?, color?, position?, language?, files?}`; a colour
 /// under which white text fails WCAG AA is refused.
-pub async fn update_widget(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+pub async fn update_widget(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let admin = auth::admin(store, &cx.req).await?;
     let input: api::WidgetChanges = read_json(&mut cx.req).await?;
     let name = input.name.as_deref().map(validate_site_name).transpose()?;
     let color = input.color.as_deref().map(validate_accent).transpose()?;
@@ -116,9 +111,8 @@ pub async fn update_widget(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response
 }
 
 /// `GET /api/sites/{site}/chatbot`: the site's chatbot, block by block (the default one until saved).
-pub async fn chatbot(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+pub async fn chatbot(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let admin = auth::admin(store, &cx.req).await?;
     let site = store
         .site(site_id)
         .await?
@@ -135,9 +129,8 @@ pub async fn chatbot(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
 
 /// `PUT /api/sites/{site}/chatbot`: `{blocks: [...]}` replaces the chatbot; the
 /// widget's config (cached a minute) carries it to every visitor.
-pub async fn update_chatbot(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+pub async fn update_chatbot(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
-    let admin = auth::admin(store, &cx.req).await?;
     let chatbot: Chatbot = read_json(&mut cx.req).await?;
     chatbot.validate()?;
     if let Some((_, time_zone)) = chatbot.offline() {

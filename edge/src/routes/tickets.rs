@@ -9,7 +9,7 @@ use shared::form::{normalize_line, FieldErrors, FormField};
 use worker::Response;
 
 use super::Cx;
-use crate::auth;
+use crate::auth::Agent;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -19,11 +19,10 @@ use crate::store::{Ticket, Written};
 
 /// `POST /api/sites/{site}/tickets`: `{email, name?, subject?, body, submission_id?}`.
 /// Limited per site.
-pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
+pub async fn create(cx: &mut Cx<'_>, agent: Agent, site_id: &str) -> ApiResult<Response> {
     let app = cx.app;
     let req = &mut cx.req;
     let store = app.store;
-    let agent = auth::agent(store, req).await?;
     let site = store
         .site(site_id)
         .await?
@@ -32,21 +31,7 @@ pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     app.limits.check(Limit::TicketsPerSite, &site.id).await?;
     let input: api::TicketSubmission = read_json(req).await?;
 
-    let mut errors = FieldErrors::new();
-    let email = normalize_email(&input.email)
-        .map_err(|e| errors.push((FormField::Email, e)))
-        .ok();
-    let name = input
-        .name
-        .as_deref()
-        .map(normalize_line)
-        .transpose()
-        .map_err(|e| errors.push((FormField::FullName, e)))
-        .ok()
-        .flatten();
-    if !errors.is_empty() {
-        return Err(ApiError::InvalidFields(errors));
-    }
+    let (email, name) = submitter(&input)?;
     let subject = input
         .subject
         .as_deref()
@@ -63,7 +48,7 @@ pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let ticket = Ticket {
         site_id: &site.id,
         account_id: &site.account_id,
-        email: email.as_deref().unwrap_or_default(),
+        email: &email,
         full_name: name.as_deref(),
         subject: subject.as_deref(),
         body,
@@ -84,4 +69,25 @@ pub async fn create(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
         200
     };
     json(status, &json!({ "conversation_id": conversation_id }))
+}
+
+/// The submitter's email and name, normalized; both checked before either
+/// is refused, each under its field.
+fn submitter(input: &api::TicketSubmission) -> ApiResult<(String, Option<String>)> {
+    let mut errors = FieldErrors::new();
+    let email = normalize_email(&input.email)
+        .map_err(|e| errors.push((FormField::Email, e)))
+        .ok();
+    let name = input
+        .name
+        .as_deref()
+        .map(normalize_line)
+        .transpose()
+        .map_err(|e| errors.push((FormField::FullName, e)))
+        .ok()
+        .flatten();
+    match email {
+        Some(email) if errors.is_empty() => Ok((email, name)),
+        _ => Err(ApiError::InvalidFields(errors)),
+    }
 }

@@ -10,9 +10,9 @@ use shared::email::reply_address;
 use shared::transcript::{self, Line, CHAT_ONLY, NO_EMAIL, SEND_FAILED};
 use worker::Response;
 
-use super::conversations::{check_confirmed, draft, Draft};
-use super::Cx;
-use crate::auth;
+use super::messages::{check_confirmed, draft, Draft};
+use super::{App, Cx};
+use crate::auth::Agent;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -25,10 +25,9 @@ use crate::store::TranscriptClaim;
 /// the key did (202 while it is still sending); 400 without a contact email;
 /// 409 for an unverified address until confirmed; 502 when the platform refused
 /// (nothing went out; the same key may try again).
-pub async fn send_transcript(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
+pub async fn send_transcript(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response> {
     let app = cx.app;
     let store = app.store;
-    let agent = auth::agent(store, &cx.req).await?;
     let input: api::SendTranscript = read_json(&mut cx.req).await?;
     let key = transcript::validate_key(&input.idempotency_key)?;
     let conversation = store
@@ -41,36 +40,25 @@ pub async fn send_transcript(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
     if conversation.contact_email.is_none() {
         return Err(ApiError::Invalid(NO_EMAIL));
     }
-    let Draft {
-        to,
-        from_name,
-        from_address,
-        subdomain,
-        signature,
-        ..
-    } = draft(app, &agent, &conversation).await?;
-    check_confirmed(&conversation, &to, input.confirm_unverified.as_deref())?;
-    let site = store
-        .site(&conversation.site_id)
-        .await?
-        .ok_or(ApiError::NotFound("Site"))?;
-    let messages = store.messages(&conversation.id).await?;
-    let lines = messages
-        .iter()
-        .filter(|m| m.delivery_status != Some(DeliveryStatus::Failed))
-        .map(|m| Line {
-            author: m.author,
-            author_name: m.author_name.as_deref(),
-            body: &m.body,
-            at: m.created_at,
-        });
-    let text = transcript::text(&site.name, conversation.started_at, lines)?;
-
+    let draft = draft(app, &agent, &conversation).await?;
+    check_confirmed(
+        &conversation,
+        &draft.to,
+        input.confirm_unverified.as_deref(),
+    )?;
+    let (site_name, text) = transcript_text(app, &conversation).await?;
     let now = now_ms();
-    let transcript_id = match store
-        .claim_transcript(&new_id("tr"), &conversation.id, key, &agent.id, &to, now)
-        .await?
-    {
+    let claimed = store
+        .claim_transcript(
+            &new_id("tr"),
+            &conversation.id,
+            key,
+            &agent.id,
+            &draft.to,
+            now,
+        )
+        .await?;
+    let transcript_id = match claimed {
         TranscriptClaim::Replay(earlier) => {
             let status = if earlier.status == transcript::TranscriptStatus::Sending {
                 202
@@ -81,51 +69,13 @@ pub async fn send_transcript(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         }
         TranscriptClaim::Send(transcript_id) => transcript_id,
     };
-    let email_message_id = outbound::message_id(
-        app.reply_secret,
-        &transcript_id,
-        &subdomain,
-        app.inbound_domain,
-    );
-    let reply_to = reply_address(
-        app.reply_secret,
-        &conversation.id,
-        &subdomain,
-        app.inbound_domain,
-    );
-    let outgoing = Outgoing {
-        from_name: &from_name,
-        from_address: &from_address,
-        to: &to,
-        // A name a visitor only stated is never written into mail the team sends.
-        to_name: conversation
-            .contact_name
-            .as_deref()
-            .filter(|_| !conversation.name_stated),
-        cc: &[],
-        reply_to: &reply_to,
-        subject: &transcript::subject(&site.name, conversation.started_at),
-        message_id: &email_message_id,
-        in_reply_to: None,
-        references: &[],
+    let mail = Transcript {
+        id: &transcript_id,
+        site_name: &site_name,
         text: &text,
-        signature: signature.as_deref(),
-        date: now / 1000,
-        boundary: &format!("parley-{}", &new_secret()[..24]),
-        files: &[],
     };
-    let result = match (build(&outgoing), app.outbound) {
-        (Ok(raw), Some(binding)) => send(binding, &from_address, &to, &raw).await,
-        (Err(e), _) => Err(e),
-        (_, None) => Err("the OUTBOUND send_email binding is not configured".into()),
-    };
-    if let Err(e) = &result {
-        worker::console_error!("transcript of {} to {to} failed: {e}", conversation.id);
-    }
-    let outcome = result
-        .as_ref()
-        .map(|_| email_message_id.as_str())
-        .map_err(String::as_str);
+    let result = send_once(app, &conversation, &draft, &mail, now).await;
+    let outcome = result.as_deref().map_err(String::as_str);
     let recorded = store
         .finish_transcript(&transcript_id, outcome, now_ms())
         .await?;
@@ -133,4 +83,93 @@ pub async fn send_transcript(cx: &mut Cx<'_>, id: &str) -> ApiResult<Response> {
         return Err(ApiError::BadGateway(SEND_FAILED));
     }
     json(201, &recorded)
+}
+
+/// The site's name and the transcript's text: every message but those that
+/// failed to send, with its author and time.
+async fn transcript_text(
+    app: &App<'_>,
+    conversation: &api::Conversation,
+) -> ApiResult<(String, String)> {
+    let site = app
+        .store
+        .site(&conversation.site_id)
+        .await?
+        .ok_or(ApiError::NotFound("Site"))?;
+    let messages = app.store.messages(&conversation.id).await?;
+    let lines = messages
+        .iter()
+        .filter(|m| m.delivery_status != Some(DeliveryStatus::Failed))
+        .map(|m| Line {
+            author: m.author,
+            author_name: m.author_name.as_deref(),
+            body: &m.body,
+            at: m.created_at,
+        });
+    let text = transcript::text(&site.name, conversation.started_at, lines)?;
+    Ok((site.name, text))
+}
+
+/// A claimed transcript, ready to go.
+struct Transcript<'a> {
+    /// Its id (its Message-ID is made from it).
+    id: &'a str,
+    /// The site's name, in its subject.
+    site_name: &'a str,
+    /// Its text.
+    text: &'a str,
+}
+
+/// Sends the claimed transcript to the draft's To, signed like a reply:
+/// its Message-ID when the platform took it, else why not.
+async fn send_once(
+    app: &App<'_>,
+    conversation: &api::Conversation,
+    draft: &Draft,
+    mail: &Transcript<'_>,
+    now: u64,
+) -> Result<String, String> {
+    let subdomain = &draft.subdomain;
+    let email_message_id =
+        outbound::message_id(app.reply_secret, mail.id, subdomain, app.inbound_domain);
+    let reply_to = reply_address(
+        app.reply_secret,
+        &conversation.id,
+        subdomain,
+        app.inbound_domain,
+    );
+    let outgoing = Outgoing {
+        from_name: &draft.from_name,
+        from_address: &draft.from_address,
+        to: &draft.to,
+        // A name a visitor only stated is never written into mail the team sends.
+        to_name: conversation
+            .contact_name
+            .as_deref()
+            .filter(|_| !conversation.name_stated),
+        cc: &[],
+        reply_to: &reply_to,
+        subject: &transcript::subject(mail.site_name, conversation.started_at),
+        message_id: &email_message_id,
+        in_reply_to: None,
+        references: &[],
+        text: mail.text,
+        signature: draft.signature.as_deref(),
+        date: now / 1000,
+        boundary: &format!("parley-{}", &new_secret()[..24]),
+        files: &[],
+    };
+    let result = match (build(&outgoing), app.outbound) {
+        (Ok(raw), Some(binding)) => send(binding, &draft.from_address, &draft.to, &raw).await,
+        (Err(e), _) => Err(e),
+        (_, None) => Err("the OUTBOUND send_email binding is not configured".into()),
+    };
+    if let Err(e) = &result {
+        worker::console_error!(
+            "transcript of {} to {} failed: {e}",
+            conversation.id,
+            draft.to
+        );
+    }
+    result.map(|_| email_message_id)
 }

@@ -7,12 +7,12 @@ use shared::contact::ContactSource;
 use shared::conversation::{validate_body, validate_client_id};
 use shared::form::{ContactDetails, FormConfig, FormField, FormInput};
 use shared::identity::{self, Identity, IdentityMode, Tie};
-use shared::visitor::{VisitorToken, VISITOR_TTL_MS};
+use shared::visitor::VISITOR_TTL_MS;
 use shared::Invalid;
 use worker::Response;
 
-use super::Cx;
-use crate::auth;
+use super::{App, Cx};
+use crate::auth::VisitorKey;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -147,17 +147,14 @@ fn visitor_state(visitor: &VisitorRow, contact_fields: &[&str]) -> api::VisitorS
 /// and only what it may see: messages in the visitor's shape (those numbered
 /// after `after`, for a widget catching up), email ones only once the visitor
 /// is verified for the contact, and when an agent last read it. One D1 round trip.
-pub async fn conversation(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn conversation(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let store = cx.app.store;
-    let req = &mut cx.req;
-    let after = match req.url()?.query_pairs().find(|(k, _)| k == "after") {
+    let after = match cx.req.url()?.query_pairs().find(|(k, _)| k == "after") {
         Some((_, v)) => v.parse::<u64>().map_err(|_| ApiError::Invalid(BAD_AFTER))?,
         None => 0,
     };
-    let credential = auth::visitor_credential(req)?;
-    let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
     let read = store
-        .read_visitor_thread(&token, after, now_ms(), TOUCH_INTERVAL_MS)
+        .read_visitor_thread(&key.token(), after, now_ms(), TOUCH_INTERVAL_MS)
         .await?;
     // A read refuses nobody for being blocked: the visitor still sees the thread.
     let (visitor, read) = read.or_refuse(VISITOR_BLOCKED)?;
@@ -180,16 +177,14 @@ pub async fn conversation(cx: &mut Cx<'_>) -> ApiResult<Response> {
 /// `POST /api/widget/messages`: stores a visitor message; a retry with the
 /// same `client_message_id` answers 200 with the message already stored.
 /// Limited per visitor; refused for a visitor an agent blocked as spam.
-pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn send(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let app = cx.app;
-    let req = &mut cx.req;
     let store = app.store;
-    let credential = auth::visitor_credential(req)?;
-    let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
+    let token = key.token();
     app.limits
         .check(Limit::MessagesPerVisitor, token.visitor_id)
         .await?;
-    let input: api::SendMessage = read_json(req).await?;
+    let input: api::SendMessage = read_json(&mut cx.req).await?;
     let client_id = validate_client_id(&input.client_message_id)?;
     let body = validate_body(&input.body)?;
     let sent = store
@@ -198,12 +193,19 @@ pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
     let (visitor, (message, written, queued)) = sent.or_refuse(VISITOR_BLOCKED)?;
     app.outbox.enqueue(queued).await;
     let status = if written == Written::Created {
+        announce(app, &visitor, &message).await;
         201
     } else {
         200
     };
-    // Pushed only where a tab listens (the batch read the counts back).
-    if written == Written::Created && visitor.team_listens() {
+    json(status, &api::VisitorMessageAnswer { message })
+}
+
+/// Tells who listens about a visitor's new message (the batch read back
+/// whether anyone does): the team's inbox tabs, and the visitor's own tabs,
+/// which show it too.
+pub(super) async fn announce(app: &App<'_>, visitor: &VisitorRow, message: &api::VisitorMessage) {
+    if visitor.team_listens() {
         let to_team = InboxPush::stored(
             &message.conversation_id,
             &message.id,
@@ -212,19 +214,14 @@ pub async fn send(cx: &mut Cx<'_>) -> ApiResult<Response> {
         );
         app.live.to_team(&visitor.account_id, &to_team).await;
     }
-    if written == Written::Created && visitor.listens() {
-        // The visitor's other tabs show it too.
+    if visitor.listens() {
+        let push = WidgetPush::Message {
+            message: message.clone(),
+        };
         app.live
-            .to_visitor(
-                &visitor.site_id,
-                &visitor.id,
-                &WidgetPush::Message {
-                    message: message.clone(),
-                },
-            )
+            .to_visitor(&visitor.site_id, &visitor.id, &push)
             .await;
     }
-    json(status, &api::VisitorMessageAnswer { message })
 }
 
 /// Ties the visitor to the contact the details name, then answers with the
@@ -276,17 +273,15 @@ async fn tie_to_contact(
 /// The calling visitor, for a claim (the Form step, identify): limited per
 /// visitor and per client IP before anything is read, and refused when an
 /// agent blocked it (the batch checks that again when it writes).
-async fn claiming_visitor(cx: &Cx<'_>) -> ApiResult<VisitorRow> {
+async fn claiming_visitor(cx: &Cx<'_>, key: &VisitorKey) -> ApiResult<VisitorRow> {
     let app = cx.app;
-    let credential = auth::visitor_credential(&cx.req)?;
-    let token = VisitorToken::parse(&credential).map_err(ApiError::Unauthorized)?;
     app.limits
-        .check(Limit::ClaimsPerVisitor, token.visitor_id)
+        .check(Limit::ClaimsPerVisitor, key.visitor_id())
         .await?;
     app.limits
         .check(Limit::ClaimsPerIp, &client_ip(&cx.req))
         .await?;
-    let visitor = auth::visitor_by_token(app.store, &credential).await?;
+    let visitor = key.verify(app.store).await?;
     if visitor.blocked_at.is_some() {
         return Err(ApiError::Forbidden(VISITOR_BLOCKED));
     }
@@ -298,9 +293,9 @@ async fn claiming_visitor(cx: &Cx<'_>) -> ApiResult<VisitorRow> {
 /// mode), changing nothing of an existing contact. A verified visitor adding
 /// fields without a new email speaks for its verified contact, as long as it
 /// still is verified for it when the answer is written.
-pub async fn submit_form(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn submit_form(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let store = cx.app.store;
-    let visitor = claiming_visitor(cx).await?;
+    let visitor = claiming_visitor(cx, &key).await?;
     let input: api::FormSubmission = read_json(&mut cx.req).await?;
     let site = site_of(store, &visitor.site_id).await?;
     let chatbot = site.chatbot();
@@ -325,10 +320,10 @@ pub async fn submit_form(cx: &mut Cx<'_>) -> ApiResult<Response> {
 /// `POST /api/widget/identify`: the host page says who the visitor is. Under
 /// the site's identity mode it becomes a verified tie, an unverified claim, or
 /// is refused with nothing attached.
-pub async fn identify(cx: &mut Cx<'_>) -> ApiResult<Response> {
+pub async fn identify(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let app = cx.app;
     let store = app.store;
-    let visitor = claiming_visitor(cx).await?;
+    let visitor = claiming_visitor(cx, &key).await?;
     let input: api::Identify = read_json(&mut cx.req).await?;
     let site = site_of(store, &visitor.site_id).await?;
 
@@ -349,7 +344,7 @@ pub async fn identify(cx: &mut Cx<'_>) -> ApiResult<Response> {
         .as_deref()
         .is_some_and(|s| !s.trim().is_empty());
     let secret = if signed && mode != IdentityMode::Off {
-        super::tracking::identity_secret(app, &site).await?
+        super::identity::identity_secret(app, &site).await?
     } else {
         None
     };

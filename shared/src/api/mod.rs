@@ -10,6 +10,7 @@
 pub mod live;
 pub mod request;
 pub mod response;
+pub mod routes;
 
 pub use live::*;
 pub use request::*;
@@ -119,6 +120,9 @@ mod stored {
     }
 }
 
+#[cfg(test)]
+mod typescript_constants;
+
 /// The inbox's TypeScript declarations are generated from the types above:
 /// `www/inbox/api-types.d.ts` must be what this test writes, so a renamed
 /// field changes it, and the inbox's type check (`make unit`) then fails
@@ -177,6 +181,7 @@ mod typescript {
             SavedReply, SavedReplies, RenderedReply, RenderedReplies, TranscriptStatus, Transcript,
             Fold,
             CcAddress, AgentSignature, SignaturePreview,
+            ConversationChanges,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

@@ -203,8 +203,48 @@ pub struct ContactEdit {
 }
 
 /// A field the body has: `Some(None)` for `null`, so "clear" differs from "leave".
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// A field that may be left out but is never `null`.
+fn not_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// `PATCH /api/conversations/{id}`: close, reopen, assign, mark as spam. A
+/// field left out stays as it is; only `assignee_id` takes `null` (unassign).
+#[derive(Debug, Default, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct ConversationChanges {
+    /// Open or closed.
+    #[serde(default, deserialize_with = "not_null")]
+    #[cfg_attr(test, ts(optional))]
+    pub status: Option<Status>,
+    /// An agent of the team, or `null` to unassign.
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(test, ts(optional))]
+    pub assignee_id: Option<Option<String>>,
+    /// Spam hides the conversation and blocks its visitor; `false` undoes it.
+    #[serde(default, deserialize_with = "not_null")]
+    #[cfg_attr(test, ts(optional))]
+    pub spam: Option<bool>,
+}
+
+impl ConversationChanges {
+    /// Whether it changes nothing (refused: a PATCH must change something).
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none() && self.assignee_id.is_none() && self.spam.is_none()
+    }
 }
 
 /// `POST /api/sites/{site}/tickets`: a site form submission.
@@ -353,4 +393,40 @@ pub struct SendTranscript {
     /// The address the agent confirms sending to though the visitor never
     /// proved it is theirs; any other address is asked again.
     pub confirm_unverified: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changes(json: &str) -> Result<ConversationChanges, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn conversation_changes_tell_null_from_left_out_and_refuse_the_rest() {
+        let unassign = changes(r#"{"assignee_id": null}"#).unwrap();
+        assert_eq!(unassign.assignee_id, Some(None));
+        assert!(!unassign.is_empty());
+        let all = changes(r#"{"status": "closed", "assignee_id": "ag_1", "spam": true}"#).unwrap();
+        assert_eq!(
+            (
+                all.status,
+                all.assignee_id.as_ref().map(|a| a.as_deref()),
+                all.spam
+            ),
+            (Some(Status::Closed), Some(Some("ag_1")), Some(true))
+        );
+        assert!(changes("{}").unwrap().is_empty());
+        for refused in [
+            r#"{"spam": null}"#,
+            r#"{"status": null}"#,
+            r#"{"status": "snoozed"}"#,
+            r#"{"spam": "yes"}"#,
+            r#"{"assignee_id": 7}"#,
+            r#"{"priority": "high"}"#,
+        ] {
+            assert!(changes(refused).is_err(), "{refused}");
+        }
+    }
 }

@@ -8,18 +8,17 @@
 // (brotli). Medians of RUNS fresh browser contexts (empty cache, no cookie).
 // Figures, not pass/fail.
 //
-//   node tests/run.mjs --bench tests/bench-widget.mjs   # this part alone
+//   node tests/run.mjs --bench bench/widget.mjs   # this part alone
 import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
-import { brotliCompressSync, constants } from "node:zlib";
-import { URL_, WIDGET_FILES, launchChromium } from "./helpers.mjs";
+import { brotli } from "./timing.mjs";
+import { URL_, WIDGET_FILES, launchChromium } from "../tests/helpers.mjs";
 
 /** Fresh loads per figure: the floor alone varies by several ms at 4× between loads. */
 const RUNS = 21;
 const FACADE = WIDGET_FILES[0];
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const brotli = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 
 /** The demo page without the snippet, served from a throwaway local server. */
 async function pageWithoutSnippet() {

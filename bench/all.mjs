@@ -4,14 +4,13 @@
 // conversations (a worker of its own), and ratios to the floor workers.
 // BENCH_ONLY=live,floors (any of weight, latency, widget, live, search, floors)
 // runs only those parts.
-import { timed } from "./timing.mjs";
+import { timed, brotli } from "./timing.mjs";
 import { readFileSync, statSync } from "node:fs";
-import { brotliCompressSync, gzipSync, constants } from "node:zlib";
+import { gzipSync } from "node:zlib";
 import { randomUUID } from "node:crypto";
-import { URL_, WIDGET_FILES, call, newVisitor, sendChat, deliverMail, mailFixture, agentGet } from "./helpers.mjs";
+import { URL_, WIDGET_FILES, call, newVisitor, sendChat, deliverMail, mailFixture, agentGet } from "../tests/helpers.mjs";
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-const brotli = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 
 const only = (part) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(",").includes(part);
 
@@ -47,7 +46,7 @@ await timed("email handler: new plain message", 50, (i) => {
   return deliverMail(mailFixture("plain.eml", vars), { from: vars.from });
 });
 }
-if (only("widget")) await (await import("./bench-widget.mjs")).widgetMainThread();
-if (only("live")) await (await import("./bench-live.mjs")).live();
-if (only("search")) await (await import("./bench-search.mjs")).search();
-if (only("floors")) await (await import("./bench-floors.mjs")).floors({ parleyPgid: Number(process.env.PARLEY_PGID) });
+if (only("widget")) await (await import("./widget.mjs")).widgetMainThread();
+if (only("live")) await (await import("./live.mjs")).live();
+if (only("search")) await (await import("./search.mjs")).search();
+if (only("floors")) await (await import("./floors.mjs")).floors({ parleyPgid: Number(process.env.PARLEY_PGID) });

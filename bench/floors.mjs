@@ -4,8 +4,8 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import { startWorker } from "./worker.mjs";
-import { URL_, newVisitor, mailFixture } from "./helpers.mjs";
+import { startWorker } from "../tests/worker.mjs";
+import { URL_, newVisitor, mailFixture } from "../tests/helpers.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 

@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { startWorker, d1Execute, derivedConfig, raiseLimits } from "./worker.mjs";
+import { startWorker, d1Execute, derivedConfig, raiseLimits } from "../tests/worker.mjs";
 
 const CONVERSATIONS = 100_000;
 const OTHERS = 20_000;
@@ -102,5 +102,5 @@ export async function search() {
   }
 }
 
-// Run by itself (`node tests/bench-search.mjs`, or `node tests/run.mjs --bench tests/bench-search.mjs`).
+// Run by itself (`node tests/run.mjs --bench bench/search.mjs`).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await search();

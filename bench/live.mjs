@@ -2,8 +2,8 @@
 // Chromium, visitor typing → inbox latency, and fan-out of 1,000 messages to
 // 500 inbox sockets with lost and duplicated counts. Figures, not pass/fail.
 import { randomUUID } from "node:crypto";
-import { URL_, KEY, call, newVisitor, sendChat, launchChromium } from "./helpers.mjs";
-import { widgetSocket, inboxSocket, closeAll } from "./sockets.mjs";
+import { URL_, KEY, call, newVisitor, sendChat, launchChromium } from "../tests/helpers.mjs";
+import { widgetSocket, inboxSocket, closeAll } from "../tests/sockets.mjs";
 
 /** p50 and p95 of samples (ms), printed under a label. */
 function report(label, samples) {
