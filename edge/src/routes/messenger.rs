@@ -1,15 +1,15 @@
-//! Facebook Messenger: the webhook Meta calls (its GET handshake and signed
-//! POST deliveries), the primary admin's Page connection in Settings, and the
-//! agents' replies through the Send API.
+//! Facebook Messenger: the webhook Meta calls (`messenger::webhook`), the
+//! primary admin's Page connection in Settings, and the agents' replies
+//! through the Send API.
 
 use shared::api::{self, InboxPush};
-use shared::conversation::Author;
-use shared::messenger::{
-    send_body, signature_valid, window, Event, MessagingWindow, Receipt, Webhook, SIGNATURE_HEADER,
-    WINDOW_CLOSED,
-};
+use shared::messenger::{send_body, window, MessagingWindow, WINDOW_CLOSED};
 use shared::Invalid;
 use worker::Response;
+
+mod webhook;
+
+pub use webhook::{receive, verify};
 
 use super::{App, Cx};
 use crate::auth::Admin;
@@ -17,21 +17,10 @@ use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::graph;
 use crate::http::{json, read_json};
-use crate::ids::{new_id, new_secret, NewIds};
+use crate::ids::{new_id, new_secret};
 use crate::secrets::Context;
-use crate::store::{AgentRow, InboundMessenger, PageRow, SentMessenger};
+use crate::store::{AgentRow, PageRow, SentMessenger};
 
-/// Largest webhook delivery accepted (Meta batches are far smaller).
-const MAX_WEBHOOK_BODY: usize = 1024 * 1024;
-
-const NOT_VERIFIED: Invalid = Invalid::new(
-    "webhook_verification_failed",
-    "hub.mode must be subscribe and hub.verify_token the verify token Settings › Messenger shows.",
-);
-const BAD_SIGNATURE: Invalid = Invalid::new(
-    "signature_invalid",
-    "The delivery must name connected Pages and carry X-Hub-Signature-256 made with their App secret; nothing was stored.",
-);
 const BAD_PAGE_ID: Invalid = Invalid::new(
     "page_id_invalid",
     "The Page id is the Page's number, e.g. 104857600123456.",
@@ -60,173 +49,6 @@ const SEND_FAILED: Invalid = Invalid::new(
     "messenger_send_failed",
     "Messenger refused the reply; it is kept in the thread marked as failed, with the Graph API's error.",
 );
-
-/// `GET /api/messenger/webhook?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`:
-/// the challenge as text when a site has this token (recorded as verified), else 403.
-pub async fn verify(cx: &mut Cx<'_>) -> ApiResult<Response> {
-    let url = cx.req.url()?;
-    let param = |name: &str| {
-        url.query_pairs()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-    };
-    let (mode, token, challenge) = (
-        param("hub.mode"),
-        param("hub.verify_token"),
-        param("hub.challenge"),
-    );
-    match (mode.as_deref(), token.as_deref().filter(|t| !t.is_empty())) {
-        (Some("subscribe"), Some(token))
-            if cx.app.store.verify_messenger(token, now_ms()).await? =>
-        {
-            let mut response = Response::ok(challenge.unwrap_or_default())?;
-            response
-                .headers_mut()
-                .set("content-type", "text/plain; charset=utf-8")?;
-            Ok(response)
-        }
-        _ => Err(ApiError::Forbidden(NOT_VERIFIED)),
-    }
-}
-
-/// `POST /api/messenger/webhook`: checks the signature over the raw body with
-/// the App secret of every Page it names before anything else (403, nothing
-/// stored), then stores each message once per `mid` and applies receipts.
-pub async fn receive(cx: &mut Cx<'_>) -> ApiResult<Response> {
-    let app = cx.app;
-    let signature = cx.req.headers().get(SIGNATURE_HEADER)?;
-    let raw = crate::http::read_bounded(&mut cx.req, MAX_WEBHOOK_BODY).await?;
-    let hook: Webhook =
-        serde_json::from_slice(&raw).map_err(|_| ApiError::Forbidden(BAD_SIGNATURE))?;
-    let named = hook.page_ids();
-    let pages = app.store.messenger_pages(&named).await?;
-    if named.is_empty() || pages.len() != named.len() {
-        return Err(ApiError::Forbidden(BAD_SIGNATURE));
-    }
-    for page in &pages {
-        let secret = app
-            .secrets
-            .open(
-                Context::Messenger(&page.site_id, "app_secret"),
-                &page.app_secret_enc,
-            )
-            .await?;
-        if !signature_valid(&secret, &raw, signature.as_deref()) {
-            return Err(ApiError::Forbidden(BAD_SIGNATURE));
-        }
-    }
-    let events = hook.events();
-    for page in &pages {
-        store_events(app, page, &events).await?;
-    }
-    Ok(Response::ok("EVENT_RECEIVED")?)
-}
-
-/// Stores one Page's events: profiles of new people fetched first (one query
-/// to know them), then one batch per message, one update per receipt.
-async fn store_events(app: &App<'_>, page: &PageRow, events: &[Event]) -> ApiResult<()> {
-    let mut psids: Vec<&str> = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Message { page_id, psid, .. } if *page_id == page.page_id => Some(psid.as_str()),
-            _ => None,
-        })
-        .collect();
-    psids.sort_unstable();
-    psids.dedup();
-    let mut profiles = Vec::new();
-    if !psids.is_empty() {
-        let known = app
-            .store
-            .messenger_profiles_known(&page.site_id, &psids)
-            .await?;
-        let unknown: Vec<&str> = psids
-            .into_iter()
-            .filter(|p| !known.iter().any(|k| k == p))
-            .collect();
-        if !unknown.is_empty() {
-            let token = app
-                .secrets
-                .open(
-                    Context::Messenger(&page.site_id, "page_token"),
-                    &page.page_token_enc,
-                )
-                .await?;
-            for psid in unknown {
-                if let Some(profile) = graph::profile(app.graph_api_base, &token, psid).await {
-                    profiles.push((psid.to_string(), profile));
-                }
-            }
-        }
-    }
-    for event in events {
-        match event {
-            Event::Message {
-                page_id,
-                psid,
-                mid,
-                body,
-            } if *page_id == page.page_id => {
-                let ids = NewIds::fresh();
-                let inbound = InboundMessenger {
-                    site_id: &page.site_id,
-                    psid,
-                    mid,
-                    body,
-                    profile: profiles
-                        .iter()
-                        .find(|(p, _)| p == psid)
-                        .map(|(_, profile)| profile),
-                    ids: &ids,
-                };
-                if let Some(conversation) =
-                    app.store.add_messenger_message(&inbound, now_ms()).await?
-                {
-                    let push =
-                        InboxPush::stored(&conversation, &ids.message, Author::Visitor, body);
-                    app.live.to_team(&page.account_id, &push).await;
-                }
-            }
-            Event::Delivered {
-                page_id,
-                psid,
-                mids,
-                watermark,
-            } if *page_id == page.page_id => {
-                receipt(app, page, psid, Receipt::Delivered, mids, *watermark).await?;
-            }
-            Event::Read {
-                page_id,
-                psid,
-                watermark,
-            } if *page_id == page.page_id => {
-                receipt(app, page, psid, Receipt::Read, &[], *watermark).await?;
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-async fn receipt(
-    app: &App<'_>,
-    page: &PageRow,
-    psid: &str,
-    receipt: Receipt,
-    mids: &[String],
-    watermark: u64,
-) -> ApiResult<()> {
-    for conversation in app
-        .store
-        .messenger_receipt(&page.site_id, psid, receipt, mids, watermark)
-        .await?
-    {
-        app.live
-            .to_team(&page.account_id, &InboxPush::changed(&conversation))
-            .await;
-    }
-    Ok(())
-}
 
 /// A site of the admin's account (another account's site is not found).
 async fn own_site(app: &App<'_>, admin: &AgentRow, site_id: &str) -> ApiResult<()> {
