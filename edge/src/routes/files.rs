@@ -15,7 +15,7 @@ use shared::Invalid;
 use worker::{Bucket, Conditional, FormEntry, Request, Response};
 
 use super::widget::VISITOR_BLOCKED;
-use super::Cx;
+use super::{App, Cx};
 use crate::auth::{Agent, VisitorKey};
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
@@ -23,7 +23,7 @@ use crate::http::{json, read_json};
 use crate::ids::{new_id, NewIds};
 use crate::limits::Limit;
 use crate::mail::outbound::OutgoingFile;
-use crate::store::{NewFile, SentFile, Store, StoredFile, Written};
+use crate::store::{NewFile, SentFile, Store, StoredFile, VisitorRow, Written};
 
 /// The site switched files off in its widget settings.
 const FILES_OFF: Invalid = Invalid::new(
@@ -179,16 +179,7 @@ pub async fn upload(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let app = cx.app;
     let req = &mut cx.req;
     let store = app.store;
-    let visitor = key.verify(store).await?;
-    if visitor.blocked_at.is_some() {
-        return Err(ApiError::Forbidden(VISITOR_BLOCKED));
-    }
-    if visitor.files_enabled != 1 {
-        return Err(ApiError::Forbidden(FILES_OFF));
-    }
-    app.limits
-        .check(Limit::MessagesPerVisitor, &visitor.id)
-        .await?;
+    let visitor = may_upload(app, &key).await?;
     let url = req.url()?;
     let param = |key: &str| {
         url.query_pairs()
@@ -239,6 +230,22 @@ pub async fn upload(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
         200
     };
     json(status, &api::VisitorMessageAnswer { message })
+}
+
+/// The visitor behind the key, when they may send a file now: not blocked,
+/// files on for the site, within the per-visitor message limit.
+async fn may_upload(app: &App<'_>, key: &VisitorKey) -> ApiResult<VisitorRow> {
+    let visitor = key.verify(app.store).await?;
+    if visitor.blocked_at.is_some() {
+        return Err(ApiError::Forbidden(VISITOR_BLOCKED));
+    }
+    if visitor.files_enabled != 1 {
+        return Err(ApiError::Forbidden(FILES_OFF));
+    }
+    app.limits
+        .check(Limit::MessagesPerVisitor, &visitor.id)
+        .await?;
+    Ok(visitor)
 }
 
 /// `GET /api/attachments/{id}`: a file of the account's conversations, for agents.
