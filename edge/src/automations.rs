@@ -123,18 +123,7 @@ pub async fn attempt(
             Ok(status) => (Some(status), None),
             Err(err) => (None, Some(err.to_string())),
         };
-    let attempts = pending.attempts + 1;
-    let delivered = status.is_some_and(is_success);
-    let (state, next) = if delivered {
-        (DeliveryState::Delivered, Next::Ack)
-    } else if attempts >= MAX_ATTEMPTS {
-        (DeliveryState::Failed, Next::Ack)
-    } else {
-        (
-            DeliveryState::Pending,
-            Next::RetryAfter(retry_delay(base_delay, attempts)),
-        )
-    };
+    let (state, next) = outcome(status, pending.attempts + 1, base_delay);
     let recorded = Attempt {
         status,
         error: error.as_deref(),
@@ -147,6 +136,22 @@ pub async fn attempt(
         );
     }
     next
+}
+
+/// What an attempt (the `attempts`-th, answered with `status` or not at all)
+/// makes of the delivery: delivered on a 2xx, failed after the last attempt,
+/// else pending with the next retry's delay.
+fn outcome(status: Option<u16>, attempts: u32, base_delay: u32) -> (DeliveryState, Next) {
+    if status.is_some_and(is_success) {
+        (DeliveryState::Delivered, Next::Ack)
+    } else if attempts >= MAX_ATTEMPTS {
+        (DeliveryState::Failed, Next::Ack)
+    } else {
+        (
+            DeliveryState::Pending,
+            Next::RetryAfter(retry_delay(base_delay, attempts)),
+        )
+    }
 }
 
 /// What the delivery log says of a receiver that answered with a redirect.
