@@ -64,6 +64,9 @@ export const CONFIRM_UNVERIFIED_EMAIL = "confirm_unverified_email";
 /** shared::email::loops::Flag::SenderUnverified: the flag of inbound mail whose sender could not be verified. */
 export const SENDER_UNVERIFIED = "sender_unverified";
 
+/** shared::email::fold::Fold::label: a message's folded part is called this, by what the worker folded (`email_headers.folded`). */
+export const FOLD_LABELS = { "quote": "Show quoted text", "signature": "Show signature", "quote_and_signature": "Show signature and quoted text" };
+
 /** shared::i18n::Text::OpenChat, [English, French]: the launcher's label. */
 export const OPEN_CHAT = ["Open chat", "Ouvrir le chat"];
 

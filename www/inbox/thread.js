@@ -13,7 +13,7 @@ import { renderProfile, clearProfile } from "./profile.js";
 import { composer } from "./composer.js";
 import { transcriptButton } from "./transcript.js";
 import { view, shownThread, viewersBox, typingLine, watchTyping } from "./thread-live.js";
-import { SENDER_UNVERIFIED } from "./constants.js";
+import { SENDER_UNVERIFIED, FOLD_LABELS } from "./constants.js";
 
 const fresh = latestOnly();
 let current = null; // the id of the conversation last asked for
@@ -149,14 +149,6 @@ function renderFile(a) {
   item.append(link, about);
   return item;
 }
-
-/** What a message's folded part is called, by what the worker folded (`email_headers.folded`). */
-/** @type {Record<import("./api-types").Fold, string>} */
-const FOLD_LABELS = {
-  quote: "Show quoted text",
-  signature: "Show signature",
-  quote_and_signature: "Show signature and quoted text",
-};
 
 /** One message: meta line, text, folded quote or signature, sandboxed HTML, attachments, original. */
 /** @param {import("./api-types").Message} m @param {boolean} [messenger] whether the thread is a Messenger conversation */

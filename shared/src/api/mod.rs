@@ -135,7 +135,7 @@ mod typescript {
     use crate::chatbot::{Block, Chatbot, Span};
     use crate::contact::ContactSource;
     use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
-    use crate::email::quote::Fold;
+    use crate::email::fold::Fold;
     use crate::form::{FieldMode, FormField};
     use crate::identity::IdentityMode;
     use crate::messenger::{MessagingWindow, Receipt};

@@ -7,6 +7,7 @@
 
 use crate::chatbot::MAX_MESSAGE_CHARS;
 use crate::contact::CONFIRM_UNVERIFIED;
+use crate::email::fold::Fold;
 use crate::email::loops::Flag;
 use crate::email::signature::MAX_SIGNATURE_CHARS;
 use crate::files::{upload_accept, MAX_UPLOAD_BYTES};
@@ -47,6 +48,17 @@ impl Js for String {
 impl Js for [&str; 2] {
     fn js(&self) -> String {
         format!("[{}, {}]", self[0].js(), self[1].js())
+    }
+}
+
+/// An object literal: each key (as its text) to its value.
+impl Js for Vec<(&str, &str)> {
+    fn js(&self) -> String {
+        let pairs: Vec<String> = self
+            .iter()
+            .map(|(key, value)| format!("{}: {}", key.js(), value.js()))
+            .collect();
+        format!("{{ {} }}", pairs.join(", "))
     }
 }
 
@@ -124,6 +136,8 @@ fn constants() -> Vec<Constant> {
         CONFIRM_UNVERIFIED_EMAIL = CONFIRM_UNVERIFIED.code;
         "shared::email::loops::Flag::SenderUnverified: the flag of inbound mail whose sender could not be verified."
         SENDER_UNVERIFIED = Flag::SenderUnverified.as_str();
+        "shared::email::fold::Fold::label: a message's folded part is called this, by what the worker folded (`email_headers.folded`)."
+        FOLD_LABELS = Fold::ALL.iter().map(|f| (f.as_str(), f.label())).collect::<Vec<_>>();
         "shared::i18n::Text::OpenChat, [English, French]: the launcher's label."
         OPEN_CHAT = both(Text::OpenChat);
         "shared::i18n::Text::Unread, [English, French]: after the launcher's label, before the number of unread replies."

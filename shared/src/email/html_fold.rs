@@ -21,20 +21,12 @@ use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::{local_name, ns, parse_document, LocalName, QualName};
 use markup5ever_rcdom::{Handle, Node, NodeData, RcDom, SerializableHandle};
 
+use super::fold::Fold;
 use super::html_text::{html_reply, quoting_of, Quoting, HIDDEN};
-use super::quote::{self, Fold};
+use super::quote;
 
 /// Classes of elements that hold a sender's signature (Gmail, Thunderbird).
 const SIGNATURE_CLASSES: &[&str] = &["gmail_signature", "moz-signature"];
-
-/// The fold's summary line, as the inbox names the text's folds.
-pub fn label(fold: Fold) -> &'static str {
-    match fold {
-        Fold::Quote => "Show quoted text",
-        Fold::Signature => "Show signature",
-        Fold::QuoteAndSignature => "Show signature and quoted text",
-    }
-}
 
 /// Both folds together.
 fn with(one: Fold, other: Fold) -> Fold {
@@ -306,7 +298,7 @@ fn wrap_from(start: &Handle, kind: Fold) {
     adopt(
         &summary,
         vec![Node::new(NodeData::Text {
-            contents: RefCell::new(StrTendril::from_slice(label(kind))),
+            contents: RefCell::new(StrTendril::from_slice(kind.label())),
         })],
     );
     let details = new_element(local_name!("details"));

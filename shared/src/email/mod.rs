@@ -9,6 +9,7 @@ mod address;
 pub mod charset;
 #[cfg(feature = "mail")]
 pub mod compose;
+pub mod fold;
 mod header_text;
 #[cfg(feature = "mail")]
 pub mod html_fold;

@@ -10,12 +10,13 @@
 use mail_parser::{Address, HeaderName, Message, MessageParser};
 use serde_json::json;
 
+use super::fold::Fold;
 use super::loops::{classify, Flag};
 use super::parts::{
     addresses, attachments, capped, html_body, message_ids, oversized_html, referenced, text_body,
     uu_attachment,
 };
-use super::quote::{self, Fold};
+use super::quote;
 use super::sender::Sender;
 use super::{charset, normalize_message_id, one_line, sanitize, uuencode};
 use crate::contact::normalize_email;

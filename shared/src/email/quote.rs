@@ -15,16 +15,8 @@
 //! attribution that names its verb and an address. A bottom-posted or
 //! interleaved reply (an answer below a quote) is shown whole; when unsure, show.
 
+use super::fold::Fold;
 use super::reply_words::*;
-use crate::conversation::string_enum;
-
-string_enum! {
-    /// What was folded away from a message's visible text.
-    Fold { /// Quoted history.
-        Quote = "quote", /// A signature (`-- `, "Sent from my …").
-        Signature = "signature", /// A signature and the quoted history after it.
-        QuoteAndSignature = "quote_and_signature" }
-}
 
 /// The visible part of a message and what was folded after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
