@@ -67,7 +67,7 @@ export const client = {
   thread: (c) => api("GET", `/api/conversations/${id(c)}`),
   /** @param {string} c @returns {Promise<unknown>} */
   markRead: (c) => api("POST", `/api/conversations/${id(c)}/read`),
-  /** @param {string} c @param {{status?: import("./api-types").Status, assignee_id?: string | null, spam?: boolean}} fields @returns {Promise<import("./api-types").ConversationAnswer>} */
+  /** @param {string} c @param {import("./api-types").ConversationChanges} fields @returns {Promise<import("./api-types").ConversationAnswer>} */
   update: (c, fields) => api("PATCH", `/api/conversations/${id(c)}`, fields),
   /** @param {string} c @returns {Promise<import("./api-types").EmailDraft>} */
   emailDraft: (c) => api("GET", `/api/conversations/${id(c)}/email-draft`),
