@@ -22,10 +22,12 @@ after(async () => {
 /**
  * A signed-in inbox tab whose context may notify, records every notification
  * made (the real constructor still runs) in `window.__notes`, and counts the
- * API requests it makes (`page.requests`).
+ * API requests it makes (`page.requests`). `clock`: the page's clock is
+ * Playwright's (time flows, and the test can run it ahead).
  */
-async function inbox(email, password) {
+async function inbox(email, password, { clock = false } = {}) {
   const context = await browser.newContext();
+  if (clock) await context.clock.install();
   await context.grantPermissions(["notifications"], { origin: URL_ });
   await context.addInitScript(() => {
     const Real = window.Notification;
@@ -61,7 +63,7 @@ const notes = (page) => page.evaluate(() => window.__notes.map(({ title, body, t
 test("a visitor's message reaches the list and the open thread without polling, keeps the draft, and is seen", async () => {
   const first = unique("Do you ship to Oslo? ");
   const { token, conversation } = await chatting(first);
-  const agent = await inbox();
+  const agent = await inbox(undefined, undefined, { clock: true });
   await listItem(agent, first).click();
   await agent.locator("#messages .msg", { hasText: first }).waitFor();
   await agent.fill("#reply-body", "Half-written answer");
@@ -83,9 +85,13 @@ test("a visitor's message reaches the list and the open thread without polling, 
   assert.equal(await agent.evaluate((id) => document.querySelector(`#list button[data-id="${id}"]`) !== null, conversation), true);
 
   // Nothing is asked for on a timer: with no events, the inbox stays silent (the old refresh ran every 5 s).
+  // A minute of the inbox's time, every timer it set firing, passes its keep-alive
+  // (shared::live::PING_MS, 45 s): the positive signal is the worker's pong to that ping.
   await settled(agent, 1000);
   const before = agent.requests.length;
-  await new Promise((r) => setTimeout(r, 6500));
+  const pong = agent.sockets.at(-1).waitForEvent("framereceived", { predicate: (f) => f.payload === "pong", timeout: 10_000 });
+  await agent.clock.runFor(60_000);
+  await pong;
   const during = agent.requests.slice(before);
   assert.deepEqual(during, [], "no request without an event");
   assert.deepEqual(agent.errors, []);
