@@ -118,23 +118,7 @@ async fn accept(
         Recipient::parse(envelope_to, env.inbound_domain).ok_or_else(|| no_mailbox(envelope_to))?;
     let subdomain = recipient.subdomain();
     let now = now_ms();
-    // A remembered row may let mail in early; a refusal is always decided on
-    // the row as D1 has it now.
-    let remembered = mailboxes::recall(subdomain, now)
-        .filter(|row| admit(row, &recipient, envelope_to, size).is_ok());
-    let channel = match remembered {
-        Some(row) => row,
-        None => {
-            let row = store
-                .email_channel(subdomain)
-                .await
-                .map_err(|e| Refusal::temporary(None, "looking up the mailbox", e))?;
-            mailboxes::remember(subdomain, row.as_ref(), now);
-            let row = row.ok_or_else(|| no_mailbox(envelope_to))?;
-            admit(&row, &recipient, envelope_to, size)?;
-            row
-        }
-    };
+    let channel = mailbox(store, &recipient, envelope_to, size, now).await?;
     let site_id = channel.site_id.clone();
     let site = Some(site_id.as_str());
 
@@ -157,44 +141,11 @@ async fn accept(
             mail.message_id
         );
     }
-    // Each attachment's bytes too, before the rows that name them; the same
-    // bytes (a redelivery, a file sent twice) are one object, never replaced.
+    // Each attachment's bytes too, before the rows that name them.
     let mut created = Vec::new();
-    let mut kept_all = Ok(());
-    for attachment in &mail.attachments {
-        let key = shared::files::object_key(&site_id, &attachment.sha256);
-        let only_new = Conditional {
-            etag_does_not_match: Some("*".into()),
-            ..Conditional::default()
-        };
-        match env
-            .files
-            .put(key.clone(), attachment.bytes.clone())
-            .only_if(only_new)
-            .execute()
-            .await
-        {
-            Ok(Some(_)) => created.push(key),
-            Ok(None) => {}
-            Err(e) => {
-                kept_all = Err(Refusal::temporary(site, "keeping an attachment", e));
-                break;
-            }
-        }
-    }
-    let stored = match kept_all {
-        Ok(()) => {
-            store_kept(
-                store,
-                env,
-                channel,
-                &mail,
-                (subdomain, &recipient, envelope_to, size),
-                &raw_key,
-                now,
-            )
-            .await
-        }
+    let addressed = (subdomain, &recipient, envelope_to, size);
+    let stored = match keep_attachments(env.files, &site_id, &mail, &mut created).await {
+        Ok(()) => store_kept(store, env, channel, &mail, addressed, &raw_key, now).await,
         Err(refusal) => Err(refusal),
     };
     // Refused (or to be resent), or a redelivery whose Message-ID was stored
@@ -207,6 +158,67 @@ async fn accept(
         crate::routes::forget_unlisted(env.files, store, &created).await;
     }
     stored.map(|written| (mail.message_id, written))
+}
+
+/// The mailbox the recipient names, when it takes this message: a remembered
+/// row may let mail in early; a refusal is always decided on the row as D1
+/// has it now.
+async fn mailbox(
+    store: &Store,
+    recipient: &Recipient,
+    envelope_to: &str,
+    size: u64,
+    now: u64,
+) -> Result<EmailChannelRow, Refusal> {
+    let subdomain = recipient.subdomain();
+    let remembered = mailboxes::recall(subdomain, now)
+        .filter(|row| admit(row, recipient, envelope_to, size).is_ok());
+    if let Some(row) = remembered {
+        return Ok(row);
+    }
+    let row = store
+        .email_channel(subdomain)
+        .await
+        .map_err(|e| Refusal::temporary(None, "looking up the mailbox", e))?;
+    mailboxes::remember(subdomain, row.as_ref(), now);
+    let row = row.ok_or_else(|| no_mailbox(envelope_to))?;
+    admit(&row, recipient, envelope_to, size)?;
+    Ok(row)
+}
+
+/// Keeps each attachment's bytes in `files`, in order, until one cannot be
+/// kept; the same bytes (a redelivery, a file sent twice) are one object,
+/// never replaced. `created` gets the keys of the objects this call created.
+async fn keep_attachments(
+    files: &Bucket,
+    site_id: &str,
+    mail: &Mail,
+    created: &mut Vec<String>,
+) -> Result<(), Refusal> {
+    for attachment in &mail.attachments {
+        let key = shared::files::object_key(site_id, &attachment.sha256);
+        let only_new = Conditional {
+            etag_does_not_match: Some("*".into()),
+            ..Conditional::default()
+        };
+        match files
+            .put(key.clone(), attachment.bytes.clone())
+            .only_if(only_new)
+            .execute()
+            .await
+        {
+            Ok(Some(_)) => created.push(key),
+            Ok(None) => {}
+            Err(e) => {
+                return Err(Refusal::temporary(
+                    Some(site_id),
+                    "keeping an attachment",
+                    e,
+                ))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Where a message is addressed: the mailbox subdomain, the recipient, the envelope recipient, and the size.
