@@ -92,7 +92,7 @@ impl DurableObject for InboxHub {
         ws: WebSocket,
         message: WebSocketIncomingMessage,
     ) -> Result<()> {
-        let (WebSocketIncomingMessage::String(text), Some(mut socket)) = (message, attachment(&ws))
+        let (WebSocketIncomingMessage::String(text), Some(socket)) = (message, attachment(&ws))
         else {
             return Ok(());
         };
@@ -103,57 +103,9 @@ impl DurableObject for InboxHub {
             return Ok(()); // not ours to answer: a client speaking another version
         };
         match said {
-            InboxSays::View { conversation_id } => {
-                let (left, was_replying) = (socket.viewing.clone(), socket.replying);
-                let store = Store::new(self.env.d1("DB")?);
-                let tab = ws.clone();
-                // The tab's next frames (its typing) wait until the view is recorded:
-                // the D1 lookup would otherwise let them run first and find no conversation.
-                let viewing = self
-                    .state
-                    .block_concurrency_while(async move {
-                        let route = match conversation_id {
-                            Some(id) => store
-                                .live_route(&socket.account_id, &id)
-                                .await
-                                .ok()
-                                .flatten(),
-                            None => None,
-                        };
-                        tab.serialize_attachment(&AgentSocket {
-                            viewing: route.clone(),
-                            replying: false,
-                            ..socket
-                        })?;
-                        Ok(route)
-                    })
-                    .await?;
-                if was_replying {
-                    self.tell_visitor(left.as_ref(), None).await;
-                }
-                for id in [left.map(|r| r.id), viewing.map(|r| r.id)]
-                    .into_iter()
-                    .flatten()
-                {
-                    self.viewers_changed(&id, None);
-                }
-            }
-            InboxSays::Typing { typing } => {
-                let Some(route) = socket.viewing.clone() else {
-                    return Ok(());
-                };
-                let changed = socket.replying != typing;
-                socket.replying = typing;
-                ws.serialize_attachment(&socket)?;
-                // Repeated while typing, so the widget's indicator stays up.
-                self.tell_visitor(Some(&route), typing.then(|| socket.name.clone()))
-                    .await;
-                if changed {
-                    self.viewers_changed(&route.id, None);
-                }
-            }
+            InboxSays::View { conversation_id } => self.view(ws, socket, conversation_id).await,
+            InboxSays::Typing { typing } => self.typing(ws, socket, typing).await,
         }
-        Ok(())
     }
 
     async fn websocket_close(
@@ -180,6 +132,69 @@ fn attachment(ws: &WebSocket) -> Option<AgentSocket> {
 }
 
 impl InboxHub {
+    /// A tab opened a conversation (or none): recorded on its socket before
+    /// its next frames run; the visitor of the one it left stops seeing it
+    /// reply, and the viewers of both are told.
+    async fn view(
+        &self,
+        ws: WebSocket,
+        socket: AgentSocket,
+        conversation_id: Option<String>,
+    ) -> Result<()> {
+        let (left, was_replying) = (socket.viewing.clone(), socket.replying);
+        let store = Store::new(self.env.d1("DB")?);
+        let tab = ws.clone();
+        // The tab's next frames (its typing) wait until the view is recorded:
+        // the D1 lookup would otherwise let them run first and find no conversation.
+        let viewing = self
+            .state
+            .block_concurrency_while(async move {
+                let route = match conversation_id {
+                    Some(id) => store
+                        .live_route(&socket.account_id, &id)
+                        .await
+                        .ok()
+                        .flatten(),
+                    None => None,
+                };
+                tab.serialize_attachment(&AgentSocket {
+                    viewing: route.clone(),
+                    replying: false,
+                    ..socket
+                })?;
+                Ok(route)
+            })
+            .await?;
+        if was_replying {
+            self.tell_visitor(left.as_ref(), None).await;
+        }
+        for id in [left.map(|r| r.id), viewing.map(|r| r.id)]
+            .into_iter()
+            .flatten()
+        {
+            self.viewers_changed(&id, None);
+        }
+        Ok(())
+    }
+
+    /// A tab's agent types (or stopped) in the conversation it views: the
+    /// visitor is told each time, the viewers when it changed.
+    async fn typing(&self, ws: WebSocket, mut socket: AgentSocket, typing: bool) -> Result<()> {
+        let Some(route) = socket.viewing.clone() else {
+            return Ok(());
+        };
+        let changed = socket.replying != typing;
+        socket.replying = typing;
+        ws.serialize_attachment(&socket)?;
+        // Repeated while typing, so the widget's indicator stays up.
+        self.tell_visitor(Some(&route), typing.then(|| socket.name.clone()))
+            .await;
+        if changed {
+            self.viewers_changed(&route.id, None);
+        }
+        Ok(())
+    }
+
     async fn connect(&self, req: &Request) -> Result<Response> {
         let socket: AgentSocket = socket_identity(req)?;
         let before = self.online(None);
