@@ -18,7 +18,8 @@ use super::parts::{
 };
 use super::quote;
 use super::sender::Sender;
-use super::{charset, normalize_message_id, one_line, sanitize, uuencode};
+use super::uuencode::{self, UuFile};
+use super::{charset, normalize_message_id, one_line, sanitize};
 use crate::contact::normalize_email;
 use crate::conversation::normalize_text;
 use crate::Invalid;
@@ -120,20 +121,68 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
     let message = MessageParser::default()
         .parse(&readable[..])
         .ok_or(UNREADABLE)?;
-    let (from, from_headers) = first_from(&message);
-    let from = from.ok_or(NO_FROM)?;
-    let from_email = from
-        .address()
-        .and_then(|a| normalize_email(a).ok())
-        .ok_or(BAD_FROM)?;
-    let from_name = from.name().map(one_line).filter(|n| !n.is_empty());
+    let (from_email, from_name, from_headers) = from_of(&message)?;
 
     let message_id = match message.message_id().and_then(normalize_message_id) {
         Some(id) => id.to_string(),
         None => format!("{}@sha256.parley.invalid", &content_hash(raw)[..40]),
     };
-    let (text, html_new_text) = text_body(&message);
-    // A large message keeps no attachments (header-first), so its uuencoded text stays text.
+    let (body, body_full, folded, uu_files) = texts(&message, large);
+    let in_reply_to = message_ids(message.in_reply_to());
+    let references = message_ids(message.references());
+    let referenced = referenced(&in_reply_to, &references);
+
+    let sender = Sender::check(&from_email, envelope_from, message.headers_raw());
+    let mut flags = classify(message.headers_raw(), Some(&from_email), envelope_from);
+    if !sender.verified() || from_headers > 1 {
+        flags.push(Flag::SenderUnverified);
+    }
+    let unprocessed_bytes = large.then(|| (raw.len() - processed.len()) as u64);
+    let html_too_large = if large {
+        None
+    } else {
+        oversized_html(&message)
+    };
+    let threading = (in_reply_to, references);
+    let mut headers = headers_record(&message, &sender, threading, from_headers, folded);
+    if let Some(bytes) = html_too_large {
+        headers["html_not_processed"] = json!({ "bytes": bytes, "processed": MAX_HTML_BYTES });
+    }
+    let mut body = capped(body, MAX_STORED_BODY);
+    if let Some(left_out) = unprocessed_bytes {
+        note_unprocessed(&mut body, &mut headers, left_out, raw.len());
+    }
+
+    Ok(Mail {
+        from_email,
+        from_name,
+        message_id,
+        subject: message.subject().map(one_line).filter(|s| !s.is_empty()),
+        body,
+        body_full: body_full.map(|f| capped(f, MAX_STORED_BODY)),
+        body_html: (!large && html_too_large.is_none())
+            .then(|| html_body(&message))
+            .flatten()
+            .and_then(|h| sanitize::html(&h))
+            .map(|h| capped(h, MAX_STORED_BODY)),
+        referenced,
+        recipients: recipients(&message),
+        cc: super::recipients::cc_of(&message),
+        headers_json: headers.to_string(),
+        flags,
+        attachments: all_attachments(&message, large, uu_files),
+        sender,
+        unprocessed_bytes,
+        folded,
+        from_headers,
+    })
+}
+
+/// The text body (the new text, the whole when something was folded, and
+/// what was), and the uuencoded files taken out of it; a large message keeps
+/// no attachments (header-first), so its uuencoded text stays text.
+fn texts(message: &Message, large: bool) -> (String, Option<String>, Option<Fold>, Vec<UuFile>) {
+    let (text, html_new_text) = text_body(message);
     let (text, uu_files) = if large {
         (text.as_str().into(), Vec::new())
     } else {
@@ -143,22 +192,71 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
         normalize_text(&text),
         html_new_text.filter(|_| uu_files.is_empty()),
     );
-    let in_reply_to = message_ids(message.in_reply_to());
-    let references = message_ids(message.references());
-    let referenced = referenced(&in_reply_to, &references);
+    (body, body_full, folded, uu_files)
+}
 
-    let recipients = message
+/// The message's attachments, then the files uuencoded in its text; a large
+/// message keeps none (header-first: its uuencoded text stayed text).
+fn all_attachments(message: &Message, large: bool, uu_files: Vec<UuFile>) -> Vec<Attachment> {
+    let own = if large {
+        Vec::new()
+    } else {
+        attachments(message)
+    };
+    own.into_iter()
+        .chain(uu_files.into_iter().map(uu_attachment))
+        .collect()
+}
+
+/// Every To and Cc address, as written.
+fn recipients(message: &Message) -> Vec<String> {
+    message
         .to()
         .into_iter()
         .chain(message.cc())
         .flat_map(|list| list.iter().filter_map(|a| a.address().map(String::from)))
-        .collect();
-    let sender = Sender::check(&from_email, envelope_from, message.headers_raw());
-    let mut flags = classify(message.headers_raw(), Some(&from_email), envelope_from);
-    if !sender.verified() || from_headers > 1 {
-        flags.push(Flag::SenderUnverified);
-    }
-    let unprocessed_bytes = large.then(|| (raw.len() - processed.len()) as u64);
+        .collect()
+}
+
+/// Says, in the body and the headers record, that only the head of a
+/// message of `size` bytes was processed (`left_out` bytes were not).
+fn note_unprocessed(
+    body: &mut String,
+    headers: &mut serde_json::Value,
+    left_out: u64,
+    size: usize,
+) {
+    headers["not_processed"] = json!({ "bytes": left_out, "message_bytes": size, "processed": "headers and first text part" });
+    body.push_str(&format!(
+        "\n\n[This message is {}: only its headers and first text part were processed. \
+         Its attachments and the rest are in the original.]",
+        megabytes(size)
+    ));
+}
+
+/// The From address (normalized), its display name, and how many From
+/// headers the message has.
+fn from_of(message: &Message) -> Result<(String, Option<String>, usize), Invalid> {
+    let (from, from_headers) = first_from(message);
+    let from = from.ok_or(NO_FROM)?;
+    let from_email = from
+        .address()
+        .and_then(|a| normalize_email(a).ok())
+        .ok_or(BAD_FROM)?;
+    let from_name = from.name().map(one_line).filter(|n| !n.is_empty());
+    Ok((from_email, from_name, from_headers))
+}
+
+/// The headers kept beside the message (`headers_json`): its addresses, its
+/// threading ids (In-Reply-To, References), its date, the sender check (not
+/// verified when there are several From headers) and what was folded.
+fn headers_record(
+    message: &Message,
+    sender: &Sender,
+    (in_reply_to, references): (Vec<String>, Vec<String>),
+    from_headers: usize,
+    folded: Option<Fold>,
+) -> serde_json::Value {
     let mut headers = json!({
         "to": addresses(message.to()),
         "cc": addresses(message.cc()),
@@ -175,56 +273,7 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
     if let Some(fold) = folded {
         headers["folded"] = json!(fold.as_str());
     }
-    let html_too_large = if large {
-        None
-    } else {
-        oversized_html(&message)
-    };
-    if let Some(bytes) = html_too_large {
-        headers["html_not_processed"] = json!({ "bytes": bytes, "processed": MAX_HTML_BYTES });
-    }
-    let mut body = capped(body, MAX_STORED_BODY);
-    if let Some(left_out) = unprocessed_bytes {
-        headers["not_processed"] = json!({ "bytes": left_out, "message_bytes": raw.len(), "processed": "headers and first text part" });
-        body.push_str(&format!(
-            "\n\n[This message is {}: only its headers and first text part were processed. \
-             Its attachments and the rest are in the original.]",
-            megabytes(raw.len())
-        ));
-    }
-
-    Ok(Mail {
-        from_email,
-        from_name,
-        message_id,
-        subject: message.subject().map(one_line).filter(|s| !s.is_empty()),
-        body,
-        body_full: body_full.map(|f| capped(f, MAX_STORED_BODY)),
-        body_html: if large || html_too_large.is_some() {
-            None
-        } else {
-            html_body(&message)
-                .and_then(|h| sanitize::html(&h))
-                .map(|h| capped(h, MAX_STORED_BODY))
-        },
-        referenced,
-        recipients,
-        cc: super::recipients::cc_of(&message),
-        headers_json: headers.to_string(),
-        flags,
-        attachments: if large {
-            Vec::new()
-        } else {
-            attachments(&message)
-                .into_iter()
-                .chain(uu_files.into_iter().map(uu_attachment))
-                .collect()
-        },
-        sender,
-        unprocessed_bytes,
-        folded,
-        from_headers,
-    })
+    headers
 }
 
 /// The first From header's first address (mail-parser reads the last), and
