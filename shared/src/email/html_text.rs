@@ -299,8 +299,7 @@ pub fn limit_attributes(html: &str) -> Cow<'_, str> {
             continue;
         }
         i = name_at;
-        let stop = |c: u8| c.is_ascii_whitespace() || c == b'/' || c == b'>';
-        while i < bytes.len() && !stop(bytes[i]) {
+        while i < bytes.len() && !ends_name(bytes[i]) {
             i += 1;
         }
         let mut count = 0;
@@ -316,33 +315,7 @@ pub fn limit_attributes(html: &str) -> Cow<'_, str> {
             if count > MAX_ATTRIBUTES && cut_at.is_none() {
                 cut_at = Some(i);
             }
-            i += 1; // a name may start with '='
-            while i < bytes.len() && !stop(bytes[i]) && bytes[i] != b'=' {
-                i += 1;
-            }
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if bytes.get(i) != Some(&b'=') {
-                continue;
-            }
-            i += 1;
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            match bytes.get(i) {
-                Some(&q) if q == b'"' || q == b'\'' => {
-                    i = bytes[i + 1..]
-                        .iter()
-                        .position(|&c| c == q)
-                        .map_or(bytes.len(), |p| i + 1 + p + 1);
-                }
-                _ => {
-                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
-                        i += 1;
-                    }
-                }
-            }
+            i = skip_attribute(bytes, i);
         }
         if let Some(cut) = cut_at {
             out.push_str(&html[copied..cut]);
@@ -354,6 +327,42 @@ pub fn limit_attributes(html: &str) -> Cow<'_, str> {
     }
     out.push_str(&html[copied..]);
     Cow::Owned(out)
+}
+
+/// Whether `c` ends a tag's or an attribute's name.
+fn ends_name(c: u8) -> bool {
+    c.is_ascii_whitespace() || c == b'/' || c == b'>'
+}
+
+/// Where the attribute starting at `bytes[i]` ends: its name (which may start
+/// with '='), then, if there is one, `=` and its quoted or unquoted value.
+fn skip_attribute(bytes: &[u8], mut i: usize) -> usize {
+    i += 1; // a name may start with '='
+    while i < bytes.len() && !ends_name(bytes[i]) && bytes[i] != b'=' {
+        i += 1;
+    }
+    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    if bytes.get(i) != Some(&b'=') {
+        return i;
+    }
+    i += 1;
+    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    match bytes.get(i) {
+        Some(&q) if q == b'"' || q == b'\'' => bytes[i + 1..]
+            .iter()
+            .position(|&c| c == q)
+            .map_or(bytes.len(), |p| i + 1 + p + 1),
+        _ => {
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
+                i += 1;
+            }
+            i
+        }
+    }
 }
 
 /// The next `<` at or after `from`.

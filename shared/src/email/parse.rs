@@ -122,7 +122,6 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
         .parse(&readable[..])
         .ok_or(UNREADABLE)?;
     let (from_email, from_name, from_headers) = from_of(&message)?;
-
     let message_id = match message.message_id().and_then(normalize_message_id) {
         Some(id) => id.to_string(),
         None => format!("{}@sha256.parley.invalid", &content_hash(raw)[..40]),
@@ -131,18 +130,13 @@ pub fn parse(raw: &[u8], envelope_from: &str) -> Result<Mail, Invalid> {
     let in_reply_to = message_ids(message.in_reply_to());
     let references = message_ids(message.references());
     let referenced = referenced(&in_reply_to, &references);
-
     let sender = Sender::check(&from_email, envelope_from, message.headers_raw());
     let mut flags = classify(message.headers_raw(), Some(&from_email), envelope_from);
     if !sender.verified() || from_headers > 1 {
         flags.push(Flag::SenderUnverified);
     }
     let unprocessed_bytes = large.then(|| (raw.len() - processed.len()) as u64);
-    let html_too_large = if large {
-        None
-    } else {
-        oversized_html(&message)
-    };
+    let html_too_large = (!large).then(|| oversized_html(&message)).flatten();
     let threading = (in_reply_to, references);
     let mut headers = headers_record(&message, &sender, threading, from_headers, folded);
     if let Some(bytes) = html_too_large {
