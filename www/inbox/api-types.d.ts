@@ -719,7 +719,11 @@ messenger: MessengerThread | null,
 /**
  * For email: the people the conversation copies besides its contact (Cc).
  */
-cc: Array<CcAddress>, };
+cc: Array<CcAddress>, 
+/**
+ * Its activity trail (events and private notes), oldest first.
+ */
+trail: Array<TrailEvent>, };
 
 /**
  * The conversation after a change (`PATCH`, click to add).
@@ -1679,4 +1683,97 @@ assignee_id?: string | null,
  * Spam hides the conversation and blocks its visitor; `false` undoes it.
  */
 spam?: boolean, };
+
+/**
+ * What happened in a conversation, as its trail shows it. A feature
+ * that adds an event kind adds one variant here (its stored name).
+ */
+export type TrailKind = "note" | "closed" | "reopened" | "assigned" | "unassigned" | "marked_spam" | "unmarked_spam";
+
+/**
+ * An event of a conversation's trail: who did what, when; for a note, its
+ * text and whom it mentions.
+ */
+export type TrailEvent = { 
+/**
+ * Event id (a note's id).
+ */
+id: string, 
+/**
+ * Its conversation.
+ */
+conversation_id: string, 
+/**
+ * What happened.
+ */
+kind: TrailKind, 
+/**
+ * Who did it (null: the system).
+ */
+agent_id: string | null, 
+/**
+ * Their full name.
+ */
+agent_name: string | null, 
+/**
+ * For an assignment: the assignee's full name.
+ */
+assignee_name: string | null, 
+/**
+ * For a note: its text.
+ */
+body: string | null, 
+/**
+ * For a note: the agents it mentions (ids).
+ */
+mentions: Array<string>, 
+/**
+ * When, ms.
+ */
+created_at: number, };
+
+/**
+ * `POST /api/conversations/{id}/notes`: the note as stored.
+ */
+export type NoteAnswer = { 
+/**
+ * The note.
+ */
+note: TrailEvent, };
+
+/**
+ * `GET /api/mentions`: the conversations a note mentioned me in.
+ */
+export type Mentions = { 
+/**
+ * Most recently mentioned first (at most [`MENTIONS_LISTED`]).
+ */
+conversations: Array<MentionedIn>, };
+
+/**
+ * A conversation I was mentioned in.
+ */
+export type MentionedIn = { 
+/**
+ * The conversation, as the list shows it.
+ */
+conversation: Conversation, 
+/**
+ * The latest note that mentioned me.
+ */
+note_id: string, 
+/**
+ * When, ms.
+ */
+mentioned_at: number, };
+
+/**
+ * `POST /api/conversations/{id}/notes`: a private note (never sent); an
+ * `@Full Name` in it mentions that agent.
+ */
+export type NewNote = { 
+/**
+ * Its text.
+ */
+body: string, };
 

@@ -220,6 +220,16 @@ where
     T::deserialize(d).map(Some)
 }
 
+/// `POST /api/conversations/{id}/notes`: a private note (never sent); an
+/// `@Full Name` in it mentions that agent.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct NewNote {
+    /// Its text.
+    pub body: String,
+}
+
 /// `PATCH /api/conversations/{id}`: close, reopen, assign, mark as spam. A
 /// field left out stays as it is; only `assignee_id` takes `null` (unassign).
 #[derive(Debug, Default, Deserialize)]
