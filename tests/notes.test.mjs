@@ -13,8 +13,9 @@ import { promisify } from "node:util";
 import { randomUUID } from "node:crypto";
 import {
   call, deliverMail, eventually, mailFixture, newVisitor, nextSentEmail, sendChat, sentEmails, sql, thread, unique, widgetView,
-  AGENT_KEY, KEY,
+  AGENT_KEY, KEY, browserAndHostPages, signInToInbox, listItem,
 } from "./helpers.mjs";
+import { axeViolations } from "./axe.mjs";
 import { widgetSocket, inboxSocket, closeAll } from "./sockets.mjs";
 
 after(closeAll);
@@ -220,4 +221,82 @@ test("the Mentions view reads through its index in order, with no scan or sort",
   assert.ok(plan.some((d) => d.startsWith("SEARCH mn USING INDEX mentions_newest (agent_id=?)")), `${plan}`);
   assert.ok(plan.some((d) => /^SEARCH c USING INDEX sqlite_autoindex_conversations_1 \(id=\?\)$/.test(d)), `${plan}`);
   assert.ok(!plan.some((d) => /^SCAN|TEMP B-TREE/.test(d)), `${plan}`);
+});
+
+// The inbox, in real Chromium: the composer's Note mode and its @ combobox by
+// keyboard alone, the note and the trail's events in the thread, a mention
+// told live away from the conversation, the Mentions view; axe finds nothing.
+const pages = browserAndHostPages();
+
+/** Presses Tab (at most `max` times) until `selector` has the focus. */
+async function tabTo(page, selector, max = 60) {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press("Tab");
+  }
+  assert.fail(`${selector} is not reached by Tab`);
+}
+
+test("in the inbox, a note is written by keyboard with an @ mention, shown in the trail; a mention of me is told live and listed", async () => {
+  const found = [];
+  const check = async (page, view) => found.push(...(await axeViolations(page, "body")).map((v) => `${view}: ${v}`));
+  const context = await pages.browser.newContext({ bypassCSP: true });
+  const agent = await signInToInbox(context);
+  const question = unique("Where is parcel ");
+  const token = await newVisitor();
+  await sendChat(token, question);
+  const id = (await widgetView(token)).conversation_id;
+  await listItem(agent, question).click();
+  await agent.locator("#messages .msg", { hasText: question }).waitFor();
+
+  // Note mode, from the keyboard: the radio group, then the text with @ completion.
+  await tabTo(agent, "#via-chat");
+  await agent.keyboard.press("ArrowLeft"); // from the first choice round to the last: Note
+  assert.equal(await agent.locator("#via-note").isChecked(), true);
+  await agent.locator("#composer.noting #note-hint").waitFor();
+  await tabTo(agent, "#reply-body");
+  assert.equal(await agent.getAttribute("#reply-body", "aria-label"), "Private note");
+  await agent.keyboard.type("Refund approved, @ki");
+  const option = agent.locator("#mention-picker [role=option][aria-selected=true]");
+  assert.equal(await option.textContent(), "Kit Fern");
+  assert.equal(await agent.getAttribute("#reply-body", "aria-activedescendant"), await option.getAttribute("id"));
+  await check(agent, "the composer in Note mode, its mention list open");
+  await agent.keyboard.press("Enter");
+  await agent.locator("#mention-picker").waitFor({ state: "hidden" });
+  const text = unique("please ship ");
+  await agent.keyboard.type(text);
+  assert.equal(await agent.inputValue("#reply-body"), `Refund approved, @Kit Fern ${text}`);
+  await tabTo(agent, "#composer button[type=submit]");
+  assert.equal(await agent.locator("#composer button[type=submit]").textContent(), "Add note");
+  await agent.keyboard.press("Enter");
+  const shown = agent.locator("#messages .note", { hasText: text });
+  await shown.waitFor();
+  assert.match(await shown.locator(".meta").textContent(), /^Private note · Robin Ash · /);
+  const stored = (await thread(id)).trail.find((e) => e.kind === "note");
+  assert.deepEqual([stored.body, stored.mentions], [`Refund approved, @Kit Fern ${text}`, [KIT]]);
+  assert.ok(!JSON.stringify(await widgetView(token)).includes(text), "the visitor's thread never holds it");
+
+  // An event by another agent arrives live, in the trail.
+  assert.equal((await call("PATCH", `/api/conversations/${id}`, { token: AGENT_KEY, json: { status: "closed" } })).status, 200);
+  await agent.locator("#messages .event", { hasText: "Kit Fern closed the conversation" }).waitFor();
+  await check(agent, "a thread with a note and an event");
+
+  // Kit mentions me in another conversation while I look at this one: told live, then listed.
+  const other = await newVisitor();
+  await sendChat(other, unique("Another question "));
+  const elsewhere = (await widgetView(other)).conversation_id;
+  assert.equal((await note(elsewhere, "@Robin Ash could you take this one?", AGENT_KEY)).status, 201);
+  await agent.locator("#to-mentions", { hasText: "Mentions (1 new)" }).waitFor();
+  await agent.locator("#to-mentions").focus();
+  await agent.keyboard.press("Enter");
+  const first = agent.locator("#mentions-list button").first();
+  await first.waitFor();
+  await check(agent, "the Mentions view");
+  await first.focus();
+  await agent.keyboard.press("Enter");
+  await agent.locator("#messages .note", { hasText: "could you take this one?" }).waitFor();
+  assert.equal(await agent.locator("#thread").getAttribute("data-id"), elsewhere);
+  assert.equal(await agent.locator("#to-mentions").textContent(), "Mentions");
+  await context.close();
+  assert.deepEqual(found, []);
 });

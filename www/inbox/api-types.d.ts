@@ -1488,7 +1488,27 @@ agents: Array<Viewer>, } | { "type": "team",
 /**
  * Who.
  */
-agents: Array<TeamMember>, };
+agents: Array<TeamMember>, } | { "type": "note", 
+/**
+ * Its conversation.
+ */
+conversation_id: string, 
+/**
+ * Note id.
+ */
+note_id: string, 
+/**
+ * Who wrote it (full name).
+ */
+author_name: string, 
+/**
+ * The agents it mentions (ids).
+ */
+mentions: Array<string>, 
+/**
+ * The start of its text, for a notification.
+ */
+preview: string, };
 
 /**
  * What an inbox tab sends on its socket (besides the `ping` keep-alive).
