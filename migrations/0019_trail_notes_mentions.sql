@@ -10,9 +10,11 @@ CREATE TABLE trail (
   agent_id         TEXT REFERENCES agents(id),  -- who (NULL: the system)
   detail           TEXT,            -- the kind's value: an assignee id; a note's mentioned agent ids (JSON array)
   body             TEXT,            -- a note's text
+  client_id        TEXT,            -- a note's client-generated id: a retried write stores nothing more
   created_at       INTEGER NOT NULL
 );
 CREATE INDEX trail_by_conversation ON trail(conversation_id, created_at);
+CREATE UNIQUE INDEX trail_client_id ON trail(conversation_id, client_id) WHERE client_id IS NOT NULL;
 
 -- The Mentions view: one row per agent and conversation they were mentioned
 -- in, moved to the top by each new mention.

@@ -1,7 +1,8 @@
 // Private notes, mentions and the activity trail on the real worker. A note
 // is written in a thread, then every path that faces a visitor is read (the
 // widget's thread and socket, an email reply and its quoted history, a
-// transcript, the export for the contact, an automation's payloads) and must
+// transcript, the export for the contact, an automation's payloads, what the
+// Graph API is sent for a Messenger person) and must
 // hold neither its text nor its id. A mention reaches the mentioned agent live
 // and lists the conversation in their Mentions view; changes leave events with
 // who and when; another account is told nothing exists.
@@ -10,12 +11,13 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import {
   call, deliverMail, eventually, mailFixture, newVisitor, nextSentEmail, sendChat, sentEmails, sql, thread, unique, widgetView,
   AGENT_KEY, KEY, browserAndHostPages, signInToInbox, listItem,
 } from "./helpers.mjs";
 import { axeViolations } from "./axe.mjs";
+import { graphCalls } from "./fake-graph.mjs";
 import { widgetSocket, inboxSocket, closeAll } from "./sockets.mjs";
 
 after(closeAll);
@@ -129,6 +131,27 @@ test("a note is never an automation event or in an automation's payload", async 
   }
 });
 
+test("a note never reaches a Messenger person: the Graph API is only ever sent the reply", async () => {
+  const site = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Notes Messenger ") } })).body.id;
+  const page = String(200000000000000 + Math.floor(Math.random() * 2 ** 40));
+  const secret = randomUUID();
+  const set = await call("PUT", `/api/sites/${site}/messenger`, { token: KEY, json: { page_id: page, page_access_token: `EAAnotes${randomUUID()}`, app_secret: secret } });
+  assert.equal(set.status, 200, JSON.stringify(set.body));
+  const who = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+  const raw = JSON.stringify({ object: "page", entry: [{ id: page, time: Date.now(), messaging: [
+    { sender: { id: who }, recipient: { id: page }, timestamp: Date.now(), message: { mid: `m_${randomUUID()}`, text: "Hello from Messenger" } }] }] });
+  const signature = `sha256=${createHmac("sha256", secret).update(raw).digest("hex")}`;
+  const hook = await fetch(`${process.env.PARLEY_URL}/api/messenger/webhook`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body: raw });
+  assert.equal(hook.status, 200);
+  const [{ id }] = await sql(`SELECT c.id FROM conversations c JOIN messenger_visitors mv ON mv.visitor_id = c.visitor_id WHERE mv.psid = '${who}'`);
+  const noted = await writeNote(id);
+  const answer = unique("Your order left ");
+  assert.equal((await call("POST", `/api/conversations/${id}/messages`, { token: KEY, json: { body: answer, channel: "messenger" } })).status, 201);
+  const sent = (await graphCalls()).filter((c) => c.method === "POST" && c.body?.recipient?.id === who);
+  assert.deepEqual(sent.map((c) => c.body.message.text), [answer], "the reply went, alone");
+  assertClean(await graphCalls(), noted, "what the Graph API was sent");
+});
+
 test("a mention tells the agent live, even away from the conversation, and lists it in their Mentions view, newest first", async () => {
   const kit = await inboxSocket({ key: AGENT_KEY });
   const first = await chatWithContact();
@@ -157,7 +180,7 @@ test("a mention tells the agent live, even away from the conversation, and lists
   assert.equal((await sql(`SELECT COUNT(*) AS n FROM mentions WHERE agent_id = '${KIT}' AND conversation_id = '${first.id}'`))[0].n, 1);
 });
 
-test("any agent of the account writes notes; another account's conversation is not found and nothing is written", async () => {
+test("any agent of the account writes notes, once per client id; another account's conversation is not found and nothing is written", async () => {
   const chat = await chatWithContact();
   const byAgent = await note(chat.id, "written by an agent", AGENT_KEY);
   assert.deepEqual([byAgent.status, byAgent.body.note.agent_id], [201, KIT]);
@@ -170,8 +193,17 @@ test("any agent of the account writes notes; another account's conversation is n
   assert.equal(extra.status, 400);
   const long = await note(chat.id, "x".repeat(10_001));
   assert.deepEqual([long.status, long.body.error.code], [400, "body_too_long"]);
+  const badKey = await call("POST", `/api/conversations/${chat.id}/notes`, { token: KEY, json: { body: "x", client_note_id: "no" } });
+  assert.deepEqual([badKey.status, badKey.body.error.code], [400, "client_message_id_invalid"]);
+  // A retried note (the same client id), even raced: stored once, the same note answered.
+  const json = { body: "@Kit Fern sent twice", client_note_id: randomUUID() };
+  const tries = await Promise.all([1, 2, 3].map(() => call("POST", `/api/conversations/${chat.id}/notes`, { token: KEY, json })));
+  assert.deepEqual(tries.map((t) => t.status).sort(), [200, 200, 201]);
+  assert.equal(new Set(tries.map((t) => t.body.note.id)).size, 1);
+  const elsewhere = await call("POST", `/api/conversations/${chat.id}/notes`, { token: OTHER_ACCOUNT_KEY, json });
+  assert.equal(elsewhere.status, 404, "another account's retry of it is told nothing");
   const notes = (await thread(chat.id)).trail.filter((e) => e.kind === "note");
-  assert.deepEqual(notes.map((n) => n.body), ["written by an agent"], "nothing else was written");
+  assert.deepEqual(notes.map((n) => n.body), ["written by an agent", "@Kit Fern sent twice"], "nothing else was written");
 });
 
 test("status changes, assignments and spam marks leave events with who and when; a change to the same state leaves none", async () => {

@@ -1736,6 +1736,10 @@ agent_id: string | null,
  */
 agent_name: string | null, 
 /**
+ * The kind's value, as stored (an assignee's id; null for a note).
+ */
+detail: string | null, 
+/**
  * For an assignment: the assignee's full name.
  */
 assignee_name: string | null, 
@@ -1795,5 +1799,10 @@ export type NewNote = {
 /**
  * Its text.
  */
-body: string, };
+body: string, 
+/**
+ * The client's id for it (8 to 64 letters, digits, `-` or `_`): a retry
+ * with the same one stores nothing more.
+ */
+client_note_id?: string, };
 

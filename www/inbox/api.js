@@ -69,8 +69,8 @@ export const client = {
   markRead: (c) => api("POST", `/api/conversations/${id(c)}/read`),
   /** @param {string} c @param {{status?: import("./api-types").Status, assignee_id?: string | null, spam?: boolean}} fields @returns {Promise<import("./api-types").ConversationAnswer>} */
   update: (c, fields) => api("PATCH", `/api/conversations/${id(c)}`, fields),
-  /** @param {string} c @param {string} body @returns {Promise<import("./api-types").NoteAnswer>} */
-  addNote: (c, body) => api("POST", `/api/conversations/${id(c)}/notes`, /** @type {import("./api-types").NewNote} */ ({ body })),
+  /** @param {string} c @param {import("./api-types").NewNote} note @returns {Promise<import("./api-types").NoteAnswer>} */
+  addNote: (c, note) => api("POST", `/api/conversations/${id(c)}/notes`, note),
   /** @returns {Promise<import("./api-types").Mentions>} */
   mentions: () => api("GET", "/api/mentions"),
   /** @param {string} c @returns {Promise<import("./api-types").EmailDraft>} */

@@ -187,11 +187,15 @@ export function composer(conversation, reopen, messenger = null, team = () => []
       if (err.status === 502) reopen(); // stored but not delivered: the thread shows it as failed
     }
   });
+  /** @type {{body: string, key: string} | null} the note being written and its id: a retry after a failure stores it once */
+  let pending = null;
   /** Stores the note (never sent): the thread shows it in its trail. */
   async function addNote() {
     if (!text.value.trim()) return showError(error, new Error("Write the note first."));
+    if (pending?.body !== text.value) pending = { body: text.value, key: crypto.randomUUID() };
     try {
-      await client.addNote(conversation.id, text.value);
+      await client.addNote(conversation.id, { body: pending.body, client_note_id: pending.key });
+      pending = null;
       text.value = "";
       reopen();
     } catch (err) {

@@ -3,7 +3,7 @@
 //! message: nothing sends it, and no visitor-facing read can meet it.
 
 use shared::api::{self, InboxPush};
-use shared::conversation::validate_body;
+use shared::conversation::{validate_body, validate_client_id};
 use shared::trail::{mentioned, Mentionable};
 use worker::Response;
 
@@ -13,14 +13,20 @@ use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::new_id;
-use crate::store::NewNote;
+use crate::store::{NewNote, Noted};
 
-/// `POST /api/conversations/{id}/notes`: `{body}`, a private note; an
-/// `@Full Name` mentions that agent, who is told live on the inbox socket.
+/// `POST /api/conversations/{id}/notes`: `{body, client_note_id?}`, a private
+/// note; an `@Full Name` mentions that agent, who is told live on the inbox
+/// socket. A retry with the same `client_note_id` answers the note stored
+/// (200) and writes and tells nothing more.
 pub async fn add(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response> {
     let app = cx.app;
     let input: api::NewNote = read_json(&mut cx.req).await?;
     let body = validate_body(&input.body).map_err(ApiError::Invalid)?;
+    let client_id = match input.client_note_id.as_deref() {
+        Some(id) => Some(validate_client_id(id).map_err(ApiError::Invalid)?),
+        None => None,
+    };
     let team = app.store.agents(&agent.account_id).await?;
     let names: Vec<Mentionable> = team
         .iter()
@@ -38,16 +44,23 @@ pub async fn add(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response>
         agent_id: &agent.id,
         body,
         mentions: &mentions,
+        client_id,
     };
-    let note = app
+    let noted = app
         .store
         .add_note(&note, now_ms())
         .await?
         .ok_or(ApiError::NotFound("Conversation"))?;
-    app.live
-        .to_team(&agent.account_id, &InboxPush::noted(&note))
-        .await;
-    json(201, &api::NoteAnswer { note })
+    let (status, note) = match noted {
+        Noted::Written(note) => {
+            app.live
+                .to_team(&agent.account_id, &InboxPush::noted(&note))
+                .await;
+            (201, note)
+        }
+        Noted::Replayed(note) => (200, note),
+    };
+    json(status, &api::NoteAnswer { note })
 }
 
 /// `GET /api/mentions`: the conversations a note mentioned me in.

@@ -42,7 +42,7 @@ pub use messenger::{InboundMessenger, PageRow, Profile, SentMessenger};
 pub use replies::{ReplyFields, ReplyRefused};
 pub use sites::WidgetUpdate;
 pub use tickets::Ticket;
-pub use trail::NewNote;
+pub use trail::{NewNote, Noted};
 pub use transcripts::TranscriptClaim;
 pub use widget::{ContactLink, SentFile, SiteRow, VisitorRow};
 

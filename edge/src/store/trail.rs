@@ -28,6 +28,17 @@ pub struct NewNote<'a> {
     pub body: &'a str,
     /// The agents it mentions (of the account; others are dropped).
     pub mentions: &'a [&'a str],
+    /// The client's id for it: a retry with the same one stores nothing more.
+    pub client_id: Option<&'a str>,
+}
+
+/// What [`Store::add_note`] did.
+#[derive(Debug)]
+pub enum Noted {
+    /// The note was stored now.
+    Written(api::TrailEvent),
+    /// A note with this client id was stored before: that one, unchanged.
+    Replayed(api::TrailEvent),
 }
 
 /// The columns of a [`api::TrailEvent`] as stored.
@@ -46,12 +57,15 @@ struct TrailRow {
 
 impl From<TrailRow> for api::TrailEvent {
     fn from(r: TrailRow) -> Self {
-        let mentions = match r.kind {
-            TrailKind::Note => r
-                .detail
-                .and_then(|d| serde_json::from_str(&d).ok())
-                .unwrap_or_default(),
-            _ => Vec::new(),
+        // A note's detail is whom it mentions, read as such.
+        let (detail, mentions) = match r.kind {
+            TrailKind::Note => (
+                None,
+                r.detail
+                    .and_then(|d| serde_json::from_str(&d).ok())
+                    .unwrap_or_default(),
+            ),
+            _ => (r.detail, Vec::new()),
         };
         api::TrailEvent {
             id: r.id,
@@ -59,6 +73,7 @@ impl From<TrailRow> for api::TrailEvent {
             kind: r.kind,
             agent_id: r.agent_id,
             agent_name: r.agent_name,
+            detail,
             assignee_name: r.assignee_name,
             body: r.body,
             mentions,
@@ -82,19 +97,18 @@ struct MentionRow {
 
 impl Store {
     /// Stores a note in a conversation of the account, and moves each agent
-    /// it mentions to the top of their Mentions view; `None` if the account
-    /// has no such conversation (nothing is written).
-    pub async fn add_note(
-        &self,
-        note: &NewNote<'_>,
-        now: u64,
-    ) -> ApiResult<Option<api::TrailEvent>> {
+    /// it mentions to the top of their Mentions view, in one batch; the note
+    /// stored before under the same client id writes nothing and is answered
+    /// instead (decided by the unique index inside the write); `None` if the
+    /// account has no such conversation.
+    pub async fn add_note(&self, note: &NewNote<'_>, now: u64) -> ApiResult<Option<Noted>> {
         let mentions =
             serde_json::to_string(note.mentions).map_err(|e| ApiError::Internal(e.to_string()))?;
         let mut batch = self.batch();
         let written = batch.write(self.prepare(
-            "INSERT INTO trail (id, conversation_id, kind, agent_id, detail, body, created_at) \
-             SELECT ?1, c.id, ?2, ?3, ?4, ?5, ?6 FROM conversations c WHERE c.id = ?7 AND c.account_id = ?8",
+            "INSERT INTO trail (id, conversation_id, kind, agent_id, detail, body, created_at, client_id) \
+             SELECT ?1, c.id, ?2, ?3, ?4, ?5, ?6, ?9 FROM conversations c WHERE c.id = ?7 AND c.account_id = ?8 \
+             ON CONFLICT DO NOTHING",
             &[
                 note.id.into(),
                 TrailKind::Note.as_str().into(),
@@ -104,6 +118,7 @@ impl Store {
                 ms(now),
                 note.conversation_id.into(),
                 note.account_id.into(),
+                opt(note.client_id),
             ],
         )?);
         batch.push(self.prepare(
@@ -115,14 +130,27 @@ impl Store {
             &[note.id.into(), note.account_id.into()],
         )?);
         let event = batch.rows::<TrailRow>(self.prepare(
-            &format!("{TRAIL_SELECT} WHERE t.id = ?1"),
-            &[note.id.into()],
+            &format!(
+                "{TRAIL_SELECT} WHERE t.conversation_id = (SELECT id FROM conversations WHERE id = ?2 AND account_id = ?3) \
+                 AND (t.id = ?1 OR t.client_id = ?4) LIMIT 1"
+            ),
+            &[
+                note.id.into(),
+                note.conversation_id.into(),
+                note.account_id.into(),
+                opt(note.client_id),
+            ],
         )?);
         let ran = batch.run().await?;
-        if ran.changes(written)? != 1 {
-            return Ok(None);
-        }
-        Ok(ran.first(&event)?.map(Into::into))
+        let written = ran.changes(written)? == 1;
+        Ok(ran.first(&event)?.map(|row| {
+            let event = api::TrailEvent::from(row);
+            if written {
+                Noted::Written(event)
+            } else {
+                Noted::Replayed(event)
+            }
+        }))
     }
 
     /// A conversation's trail, oldest first.

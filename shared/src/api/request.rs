@@ -228,6 +228,11 @@ where
 pub struct NewNote {
     /// Its text.
     pub body: String,
+    /// The client's id for it (8 to 64 letters, digits, `-` or `_`): a retry
+    /// with the same one stores nothing more.
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub client_note_id: Option<String>,
 }
 
 /// `PATCH /api/conversations/{id}`: close, reopen, assign, mark as spam. A

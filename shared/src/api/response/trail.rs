@@ -22,6 +22,8 @@ pub struct TrailEvent {
     pub agent_id: Option<String>,
     /// Their full name.
     pub agent_name: Option<String>,
+    /// The kind's value, as stored (an assignee's id; null for a note).
+    pub detail: Option<String>,
     /// For an assignment: the assignee's full name.
     pub assignee_name: Option<String>,
     /// For a note: its text.
