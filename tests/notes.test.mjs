@@ -281,7 +281,9 @@ test("in the inbox, a note is written by keyboard with an @ mention, shown in th
   await listItem(agent, question).click();
   await agent.locator("#messages .msg", { hasText: question }).waitFor();
 
-  // Note mode, from the keyboard: the radio group, then the text with @ completion.
+  // Note mode, from the keyboard: from the thread's actions (the list before them may hold many
+  // conversations) to the radio group, then the text with @ completion.
+  await agent.locator("#toggle-status").focus();
   await tabTo(agent, "#via-chat");
   await agent.keyboard.press("ArrowLeft"); // from the first choice round to the last: Note
   assert.equal(await agent.locator("#via-note").isChecked(), true);
