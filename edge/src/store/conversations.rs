@@ -6,10 +6,8 @@ use shared::api;
 use shared::contact::display_name;
 use shared::conversation::{Channel, Direction, Status};
 use shared::search::snippet_parts;
-use shared::trail::TrailKind;
 
 use super::files::NewFile;
-use super::trail::TrailChange;
 use super::{ms, opt, Store, MESSAGE_SELECT};
 use crate::error::ApiResult;
 
@@ -80,44 +78,6 @@ pub struct ConversationChange<'a> {
     pub spam: Option<bool>,
     /// The agent making the change (the trail names them).
     pub by: &'a str,
-}
-
-impl<'a> ConversationChange<'a> {
-    /// The trail events this change records, each with the SQL (over the
-    /// conversation before it, the update's placeholders) that says whether
-    /// it changes anything: closing a closed conversation records nothing.
-    fn trail_events(&self, at: u64) -> Vec<(TrailChange<'a>, &'static str)> {
-        let event = |kind, detail| TrailChange {
-            kind,
-            agent_id: self.by,
-            detail,
-            at,
-        };
-        let mut events = Vec::new();
-        if let Some(status) = self.status {
-            let kind = match status {
-                Status::Closed => TrailKind::Closed,
-                Status::Open => TrailKind::Reopened,
-            };
-            events.push((event(kind, None), "status != ?3"));
-        }
-        if let Some(assignee) = self.assignee {
-            let kind = match assignee {
-                Some(_) => TrailKind::Assigned,
-                None => TrailKind::Unassigned,
-            };
-            events.push((event(kind, assignee), "assignee_id IS NOT ?5"));
-        }
-        if let Some(spam) = self.spam {
-            let kind = if spam {
-                TrailKind::MarkedSpam
-            } else {
-                TrailKind::UnmarkedSpam
-            };
-            events.push((event(kind, None), "(spam_at IS NULL) = (?7 IS NOT NULL)"));
-        }
-        events
-    }
 }
 
 /// What [`Store::update_conversation`] did.

@@ -10,8 +10,10 @@ use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
 use super::conversations::{ConversationRow, CONVERSATION_COLUMNS, CONVERSATION_JOINS};
+use super::ConversationChange;
 use super::{ms, opt, Store};
 use crate::error::{ApiError, ApiResult};
+use shared::conversation::Status;
 
 /// A note to store.
 #[derive(Debug)]
@@ -254,4 +256,42 @@ pub struct TrailChange<'a> {
     pub detail: Option<&'a str>,
     /// When, ms.
     pub at: u64,
+}
+
+impl<'a> ConversationChange<'a> {
+    /// The trail events this change records, each with the SQL (over the
+    /// conversation before it, the update's placeholders) that says whether
+    /// it changes anything: closing a closed conversation records nothing.
+    pub(super) fn trail_events(&self, at: u64) -> Vec<(TrailChange<'a>, &'static str)> {
+        let event = |kind, detail| TrailChange {
+            kind,
+            agent_id: self.by,
+            detail,
+            at,
+        };
+        let mut events = Vec::new();
+        if let Some(status) = self.status {
+            let kind = match status {
+                Status::Closed => TrailKind::Closed,
+                Status::Open => TrailKind::Reopened,
+            };
+            events.push((event(kind, None), "status != ?3"));
+        }
+        if let Some(assignee) = self.assignee {
+            let kind = match assignee {
+                Some(_) => TrailKind::Assigned,
+                None => TrailKind::Unassigned,
+            };
+            events.push((event(kind, assignee), "assignee_id IS NOT ?5"));
+        }
+        if let Some(spam) = self.spam {
+            let kind = if spam {
+                TrailKind::MarkedSpam
+            } else {
+                TrailKind::UnmarkedSpam
+            };
+            events.push((event(kind, None), "(spam_at IS NULL) = (?7 IS NOT NULL)"));
+        }
+        events
+    }
 }
