@@ -196,7 +196,9 @@ language: Language, };
 
 /**
  * A message as the visitor's widget sees it: never email headers,
- * addresses, quoted history, HTML or flags.
+ * addresses, quoted history, HTML or flags. Never a private note: a note is
+ * a [`TrailEvent`](super::TrailEvent), not a message, and no builder makes
+ * this shape from one.
  */
 export type VisitorMessage = { 
 /**
