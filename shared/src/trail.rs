@@ -40,28 +40,38 @@ pub struct Mentionable<'a> {
 /// agent is mentioned where `@` is followed by their full name (letter case
 /// aside) and then by the end of the text or a character that is not a
 /// letter or digit (so `@Ann` does not mention Anna), the `@` not ending
-/// a word (so an address mentions nobody).
+/// a word (so an address mentions nobody). Where several names fit one `@`,
+/// the longest is meant (`@Ann Lee` mentions Ann Lee, not Ann).
 pub fn mentioned<'a>(body: &str, team: &[Mentionable<'a>]) -> Vec<&'a str> {
     let text = body.to_lowercase();
-    team.iter()
-        .filter(|agent| {
-            let name = agent.name.trim().to_lowercase();
+    let names: Vec<String> = team.iter().map(|a| a.name.trim().to_lowercase()).collect();
+    let mut meant = vec![false; team.len()];
+    for (at, _) in text.match_indices('@') {
+        if text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+        {
+            continue;
+        }
+        let rest = &text[at + 1..];
+        let fits = |name: &String| {
             !name.is_empty()
-                && text.match_indices('@').any(|(at, _)| {
-                    let rest = &text[at + 1..];
-                    let after_word = text[..at]
-                        .chars()
-                        .next_back()
-                        .is_some_and(char::is_alphanumeric);
-                    !after_word
-                        && rest.starts_with(&name)
-                        && !rest[name.len()..]
-                            .chars()
-                            .next()
-                            .is_some_and(char::is_alphanumeric)
-                })
-        })
-        .map(|agent| agent.id)
+                && rest.starts_with(name.as_str())
+                && !rest[name.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+        };
+        let longest = names.iter().filter(|n| fits(n)).map(String::len).max();
+        for (i, name) in names.iter().enumerate() {
+            meant[i] |= fits(name) && Some(name.len()) == longest;
+        }
+    }
+    team.iter()
+        .zip(meant)
+        .filter(|(_, m)| *m)
+        .map(|(a, _)| a.id)
         .collect()
 }
 
@@ -81,6 +91,10 @@ mod tests {
         Mentionable {
             id: "ag_zoe",
             name: "Zoé Faure",
+        },
+        Mentionable {
+            id: "ag_ann_lee",
+            name: "Ann Lee",
         },
     ];
 
@@ -105,6 +119,12 @@ mod tests {
         );
         assert_eq!(mentioned("Ann without the at", TEAM), Vec::<&str>::new());
         assert_eq!(mentioned("@", TEAM), Vec::<&str>::new());
+        assert_eq!(
+            mentioned("@Ann Lee, then @Ann", TEAM),
+            ["ag_ann", "ag_ann_lee"],
+            "the longest name an @ fits"
+        );
+        assert_eq!(mentioned("@Ann Lee only", TEAM), ["ag_ann_lee"]);
     }
 
     #[test]
