@@ -196,7 +196,9 @@ language: Language, };
 
 /**
  * A message as the visitor's widget sees it: never email headers,
- * addresses, quoted history, HTML or flags.
+ * addresses, quoted history, HTML or flags. Never a private note: a note is
+ * a [`TrailEvent`](super::TrailEvent), not a message, and no builder makes
+ * this shape from one.
  */
 export type VisitorMessage = { 
 /**
@@ -719,7 +721,11 @@ messenger: MessengerThread | null,
 /**
  * For email: the people the conversation copies besides its contact (Cc).
  */
-cc: Array<CcAddress>, };
+cc: Array<CcAddress>, 
+/**
+ * Its activity trail (events and private notes), oldest first.
+ */
+trail: Array<TrailEvent>, };
 
 /**
  * The conversation after a change (`PATCH`, click to add).
@@ -1484,7 +1490,27 @@ agents: Array<Viewer>, } | { "type": "team",
 /**
  * Who.
  */
-agents: Array<TeamMember>, };
+agents: Array<TeamMember>, } | { "type": "note", 
+/**
+ * Its conversation.
+ */
+conversation_id: string, 
+/**
+ * Note id.
+ */
+note_id: string, 
+/**
+ * Who wrote it (full name).
+ */
+author_name: string, 
+/**
+ * The agents it mentions (ids).
+ */
+mentions: Array<string>, 
+/**
+ * The start of its text, for a notification.
+ */
+preview: string, };
 
 /**
  * What an inbox tab sends on its socket (besides the `ping` keep-alive).
@@ -1679,4 +1705,106 @@ assignee_id?: string | null,
  * Spam hides the conversation and blocks its visitor; `false` undoes it.
  */
 spam?: boolean, };
+
+/**
+ * What happened in a conversation, as its trail shows it. A feature
+ * that adds an event kind adds one variant here (its stored name).
+ */
+export type TrailKind = "note" | "closed" | "reopened" | "assigned" | "unassigned" | "marked_spam" | "unmarked_spam";
+
+/**
+ * An event of a conversation's trail: who did what, when; for a note, its
+ * text and whom it mentions.
+ */
+export type TrailEvent = { 
+/**
+ * Event id (a note's id).
+ */
+id: string, 
+/**
+ * Its conversation.
+ */
+conversation_id: string, 
+/**
+ * What happened.
+ */
+kind: TrailKind, 
+/**
+ * Who did it (null: the system).
+ */
+agent_id: string | null, 
+/**
+ * Their full name.
+ */
+agent_name: string | null, 
+/**
+ * The kind's value, as stored (an assignee's id; null for a note).
+ */
+detail: string | null, 
+/**
+ * For an assignment: the assignee's full name.
+ */
+assignee_name: string | null, 
+/**
+ * For a note: its text.
+ */
+body: string | null, 
+/**
+ * For a note: the agents it mentions (ids).
+ */
+mentions: Array<string>, 
+/**
+ * When, ms.
+ */
+created_at: number, };
+
+/**
+ * `POST /api/conversations/{id}/notes`: the note as stored.
+ */
+export type NoteAnswer = { 
+/**
+ * The note.
+ */
+note: TrailEvent, };
+
+/**
+ * `GET /api/mentions`: the conversations a note mentioned me in.
+ */
+export type Mentions = { 
+/**
+ * Most recently mentioned first (at most [`MENTIONS_LISTED`]).
+ */
+conversations: Array<MentionedIn>, };
+
+/**
+ * A conversation I was mentioned in.
+ */
+export type MentionedIn = { 
+/**
+ * The conversation, as the list shows it.
+ */
+conversation: Conversation, 
+/**
+ * The latest note that mentioned me.
+ */
+note_id: string, 
+/**
+ * When, ms.
+ */
+mentioned_at: number, };
+
+/**
+ * `POST /api/conversations/{id}/notes`: a private note (never sent); an
+ * `@Full Name` in it mentions that agent.
+ */
+export type NewNote = { 
+/**
+ * Its text.
+ */
+body: string, 
+/**
+ * The client's id for it (8 to 64 letters, digits, `-` or `_`): a retry
+ * with the same one stores nothing more.
+ */
+client_note_id?: string, };
 

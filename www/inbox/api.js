@@ -69,6 +69,10 @@ export const client = {
   markRead: (c) => api("POST", `/api/conversations/${id(c)}/read`),
   /** @param {string} c @param {import("./api-types").ConversationChanges} fields @returns {Promise<import("./api-types").ConversationAnswer>} */
   update: (c, fields) => api("PATCH", `/api/conversations/${id(c)}`, fields),
+  /** @param {string} c @param {import("./api-types").NewNote} note @returns {Promise<import("./api-types").NoteAnswer>} */
+  addNote: (c, note) => api("POST", `/api/conversations/${id(c)}/notes`, note),
+  /** @returns {Promise<import("./api-types").Mentions>} */
+  mentions: () => api("GET", "/api/mentions"),
   /** @param {string} c @returns {Promise<import("./api-types").EmailDraft>} */
   emailDraft: (c) => api("GET", `/api/conversations/${id(c)}/email-draft`),
   /** @param {string} c @param {{body: string, channel: "chat" | "email" | "messenger", subject?: string, confirm_unverified?: string, cc?: string[], bcc?: string[]}} reply @returns {Promise<import("./api-types").MessageAnswer>} */

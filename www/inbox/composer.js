@@ -5,9 +5,13 @@
 // editable subject from the email draft, and the signature it will carry),
 // with a confirmation before emailing an address the visitor never proved.
 // Typing `/` offers the team's saved replies (reply-picker.js).
+// Its third mode, Note, writes a private note for the team instead: never
+// sent, shown only in the thread's trail; `@` completes a teammate's name
+// (mention-picker.js), and the teammate is told live.
 import { client } from "./api.js";
 import { el, alertBox, showError, UNVERIFIED } from "./dom.js";
 import { replyPicker } from "./reply-picker.js";
+import { mentionPicker } from "./mention-picker.js";
 import { UPLOAD_ACCEPT, CONFIRM_UNVERIFIED_EMAIL } from "./constants.js";
 
 /** A labelled radio button of the "Reply by" choice; returns [label, input]. */
@@ -54,17 +58,19 @@ function windowNote(messenger) {
  * @param {import("./api-types").Conversation} conversation
  * @param {() => void} reopen
  * @param {import("./api-types").MessengerThread | null} [messenger] the Messenger side of the thread, for Messenger conversations
+ * @param {() => import("./api-types").Agent[]} [team] the team a note's `@` completes from
  */
-export function composer(conversation, reopen, messenger = null) {
+export function composer(conversation, reopen, messenger = null, team = () => []) {
   const form = el("form", "composer");
   form.id = "composer";
   const via = el("div", "via");
   const byMessenger = conversation.channel === "messenger";
   const [chatLabel, chat] = byMessenger ? radio("messenger", "Messenger") : radio("chat", "Chat");
   const [emailLabel, email] = radio("email", "Email");
+  const [noteLabel, noting] = radio("note", "Note");
   const reason = el("span", "reason");
   reason.id = "email-reason";
-  via.append("Reply by", chatLabel, emailLabel, reason);
+  via.append("Reply by", chatLabel, emailLabel, "or write a", noteLabel, reason);
   if (byMessenger) {
     const note = el("div", "reason", messenger ? windowNote(messenger) : "");
     note.id = "messenger-reason";
@@ -86,6 +92,9 @@ export function composer(conversation, reopen, messenger = null) {
   // Not required: a reply may be files alone (checked on submit).
   text.placeholder = "Type / for saved replies";
   const picker = replyPicker(text, conversation.id);
+  const mentions = mentionPicker(text, team, () => noting.checked);
+  const private_ = el("p", "note-hint", "Private note: only your team sees it, never the customer. Type @ to mention a teammate.");
+  private_.id = "note-hint";
   const files = document.createElement("input");
   files.type = "file";
   files.id = "reply-files";
@@ -96,10 +105,18 @@ export function composer(conversation, reopen, messenger = null) {
   const send = el("button", null, "Send");
   send.type = "submit";
   const error = alertBox();
-  form.append(via, from, ccBox, bccBox, subject, text, picker, signed, attach, send, error);
+  form.append(via, from, ccBox, bccBox, subject, private_, text, picker, mentions, signed, attach, send, error);
 
   const update = () => {
     subject.hidden = from.hidden = ccBox.hidden = bccBox.hidden = signed.hidden = !email.checked;
+    form.classList.toggle("noting", noting.checked);
+    private_.hidden = !noting.checked;
+    attach.hidden = noting.checked;
+    text.setAttribute("aria-label", noting.checked ? "Private note" : "Reply");
+    if (noting.checked) text.setAttribute("aria-describedby", private_.id);
+    else text.removeAttribute("aria-describedby");
+    text.placeholder = noting.checked ? "Only your team sees this. Type @ to mention someone" : "Type / for saved replies";
+    send.textContent = noting.checked ? "Add note" : "Send";
   };
   chat.disabled = !conversation.visitor_id || (byMessenger && messenger?.window !== "standard" && messenger?.window !== "human_agent");
   email.disabled = true;
@@ -118,7 +135,7 @@ export function composer(conversation, reopen, messenger = null) {
       cc.value = draft.cc.join(", ");
       bcc.parentElement.querySelector(".hint").textContent += ` At most ${draft.max_recipients} addresses in all.`;
       signed.textContent = draft.signature ? `Signed: ${draft.signature.split("\n")[0]}${draft.signature.includes("\n") ? " …" : ""}` : "No signature (set one under Signature).";
-      if (chat.disabled) email.checked = true;
+      if (chat.disabled && !noting.checked) email.checked = true;
       update();
     })
     .catch((err) => { reason.textContent = `Email unavailable: ${err.message}`; });
@@ -126,11 +143,13 @@ export function composer(conversation, reopen, messenger = null) {
   if (!chat.disabled) chat.checked = true;
   chat.addEventListener("change", update);
   email.addEventListener("change", update);
+  noting.addEventListener("change", update);
   update();
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     showError(error, null);
+    if (noting.checked) return addNote();
     /** @type {"chat" | "email" | "messenger"} */
     const channel = email.checked ? "email" : byMessenger ? "messenger" : "chat";
     if (channel === "email" && unverifiedTo && !confirmed) {
@@ -168,5 +187,20 @@ export function composer(conversation, reopen, messenger = null) {
       if (err.status === 502) reopen(); // stored but not delivered: the thread shows it as failed
     }
   });
+  /** @type {{body: string, key: string} | null} the note being written and its id: a retry after a failure stores it once */
+  let pending = null;
+  /** Stores the note (never sent): the thread shows it in its trail. */
+  async function addNote() {
+    if (!text.value.trim()) return showError(error, new Error("Write the note first."));
+    if (pending?.body !== text.value) pending = { body: text.value, key: crypto.randomUUID() };
+    try {
+      await client.addNote(conversation.id, { body: pending.body, client_note_id: pending.key });
+      pending = null;
+      text.value = "";
+      reopen();
+    } catch (err) {
+      showError(error, err);
+    }
+  }
   return form;
 }

@@ -17,6 +17,7 @@ import { startLive, stopLive } from "./live.js";
 import { setMe, view, resendView, onViewers, onVisitorTyping, hidePreview } from "./thread-live.js";
 import { askPermission, showUnread, initSound, notify } from "./notify.js";
 import { initPresence, onTeam } from "./presence.js";
+import { initMentions, openMentions, onNote } from "./mentions.js";
 import { SAVED_REPLY_SHORTCUT_CHARS, SAVED_REPLY_TITLE_CHARS, SAVED_REPLY_BODY_CHARS, SIGNATURE_CHARS, LINE_CHARS, BOT_MESSAGE_CHARS } from "./constants.js";
 
 // The fields' limits, the worker's own (constants.js, generated from shared):
@@ -46,6 +47,7 @@ function signedIn({ agent, csrf_token }) {
   $("who").textContent = `${agent.full_name}${agent.role === "primary_admin" ? " (admin)" : ""}`;
   $("to-settings").hidden = agent.role !== "primary_admin";
   setMe(agent.id);
+  initMentions(agent.id, openFromNotice);
   initPresence(agent);
   startLive({ push: onPush, open: catchUp, refused: checkSession });
   openInbox();
@@ -108,6 +110,10 @@ function onPush(push) {
       }
       break;
     }
+    case "note":
+      if (isOpen(push.conversation_id)) reloadThread();
+      onNote(push, isOpen(push.conversation_id) && document.visibilityState === "visible");
+      break;
     case "conversation":
       refreshList();
       if (isOpen(push.conversation_id)) reloadThread();
@@ -187,6 +193,10 @@ $("to-signature").addEventListener("click", () => {
   openSignature();
 });
 $("to-inbox").addEventListener("click", openInbox);
+$("to-mentions").addEventListener("click", () => {
+  view(null);
+  openMentions();
+});
 initList({ open: openConversation, currentId, loaded: showUnread });
 initSettings();
 initReplies();

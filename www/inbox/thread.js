@@ -11,6 +11,7 @@ import { $, el, alertBox, showError, when, NAME_STATED, UNVERIFIED } from "./dom
 import { refreshList } from "./list.js";
 import { renderProfile, clearProfile } from "./profile.js";
 import { composer } from "./composer.js";
+import { renderEvent, eventKey } from "./trail.js";
 import { transcriptButton } from "./transcript.js";
 import { view, shownThread, viewersBox, typingLine, watchTyping } from "./thread-live.js";
 import { SENDER_UNVERIFIED, FOLD_LABELS } from "./constants.js";
@@ -277,14 +278,14 @@ const messageKey = (m) => `${m.id}:${m.delivery_status}:${m.receipt}`;
 /** The composer of a conversation, with this agent's typing told to the team. */
 /** @param {import("./api-types").Conversation} conversation @param {import("./api-types").MessengerThread | null} messenger */
 function replyForm(conversation, messenger) {
-  const form = composer(conversation, reloadThread, messenger);
+  const form = composer(conversation, reloadThread, messenger, () => agents);
   watchTyping(form);
   return form;
 }
 
 /** Renders a thread: whole for another conversation, in place for the one shown. */
 /** @param {import("./api-types").Thread} thread */
-function render({ conversation, messages, claim, messenger, cc }) {
+function render({ conversation, messages: stored, claim, messenger, cc, trail }) {
   const pane = $("thread");
   const keys = {
     head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc]),
@@ -293,12 +294,17 @@ function render({ conversation, messages, claim, messenger, cc }) {
   };
   shownThread(conversation.id, conversation.visitor_id);
   const links = conversation.channel === "messenger";
+  // Messages and the trail's notes and events, by time (a message first at the same millisecond).
+  const messages = [
+    ...stored.map((m) => ({ at: m.created_at, key: messageKey(m), node: () => renderMessage(m, links) })),
+    ...trail.map((e) => ({ at: e.created_at, key: eventKey(e), node: () => renderEvent(e) })),
+  ].sort((a, b) => a.at - b.at);
   const list = $("messages");
   if (pane.dataset.id !== conversation.id || !list || !$("composer")) {
     pane.dataset.id = conversation.id;
     const box = el("div", "messages");
     box.id = "messages";
-    for (const m of messages) box.append(renderMessage(m, links));
+    for (const m of messages) box.append(m.node());
     pane.replaceChildren(head(conversation, cc), box, typingLine(), replyForm(conversation, messenger));
     box.scrollTop = box.scrollHeight;
     renderProfile(conversation, claim, openConversation);
@@ -308,10 +314,10 @@ function render({ conversation, messages, claim, messenger, cc }) {
   }
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   const kept = [...list.children].map((e) => /** @type {HTMLElement} */ (e).dataset.key);
-  if (kept.every((key, i) => messages[i] && messageKey(messages[i]) === key)) {
-    for (const m of messages.slice(kept.length)) list.append(renderMessage(m, links)); // only what is new
+  if (kept.every((key, i) => messages[i]?.key === key)) {
+    for (const m of messages.slice(kept.length)) list.append(m.node()); // only what is new
   } else {
-    list.replaceChildren(...messages.map((m) => renderMessage(m, links)));
+    list.replaceChildren(...messages.map((m) => m.node()));
   }
   if (atBottom) list.scrollTop = list.scrollHeight;
   if (keys.head !== built.head) pane.querySelector(".thread-head").replaceWith(head(conversation, cc));

@@ -63,6 +63,7 @@ pub async fn show(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response
         _ => None,
     };
     let cc = store.conversation_cc(&conversation.id).await?;
+    let trail = store.trail(&conversation.id).await?;
     json(
         200,
         &api::Thread {
@@ -71,6 +72,7 @@ pub async fn show(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response
             claim,
             messenger,
             cc,
+            trail,
         },
     )
 }
@@ -86,6 +88,7 @@ pub async fn update(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Respon
         status: input.status,
         assignee,
         spam: input.spam,
+        by: &agent.id,
     };
     let visitor = match store
         .update_conversation(&agent.account_id, id, &change, now_ms())

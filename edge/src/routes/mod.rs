@@ -17,6 +17,7 @@ mod list;
 mod live;
 mod messages;
 mod messenger;
+mod notes;
 mod originals;
 mod replies;
 mod session;
@@ -175,6 +176,8 @@ async fn dispatch(
         E::Conversation => conversations::show(cx, who.agent()?, p.id).await,
         E::UpdateConversation => conversations::update(cx, who.agent()?, p.id).await,
         E::MarkRead => conversations::read(cx, who.agent()?, p.id).await,
+        E::AddNote => notes::add(cx, who.agent()?, p.id).await,
+        E::Mentions => notes::mentions(cx, who.agent()?).await,
         E::InboxLive => live::inbox(cx, who.agent()?).await,
         E::Presence => live::presence(cx, who.agent()?).await,
         E::Signature => signatures::show(cx, who.agent()?).await,

@@ -76,6 +76,8 @@ pub struct ConversationChange<'a> {
     pub assignee: Option<Option<&'a str>>,
     /// Mark as spam, or take the mark back.
     pub spam: Option<bool>,
+    /// The agent making the change (the trail names them).
+    pub by: &'a str,
 }
 
 /// What [`Store::update_conversation`] did.
@@ -232,6 +234,10 @@ impl Store {
             spam_at,
         ];
         let mut batch = self.batch();
+        // The trail first, each event only where its change changes something.
+        for (event, changes) in change.trail_events(now) {
+            batch.push(self.trail_event(&event, ours, changes, &args)?);
+        }
         // The visitor first, while the conversation's mark is as it was.
         let visitor = batch.rows::<SpamVisitor>(self.prepare(
                 &format!(

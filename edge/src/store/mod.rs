@@ -25,6 +25,7 @@ mod privacy;
 mod replies;
 mod sites;
 mod tickets;
+mod trail;
 mod transcripts;
 mod widget;
 
@@ -41,6 +42,7 @@ pub use messenger::{InboundMessenger, PageRow, Profile, SentMessenger};
 pub use replies::{ReplyFields, ReplyRefused};
 pub use sites::WidgetUpdate;
 pub use tickets::Ticket;
+pub use trail::{NewNote, Noted};
 pub use transcripts::TranscriptClaim;
 pub use widget::{ContactLink, SentFile, SiteRow, VisitorRow};
 

@@ -13,6 +13,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 use shared::api::Erased;
+use shared::trail::TrailKind;
 use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
@@ -116,6 +117,23 @@ impl Store {
                 std::slice::from_ref(&id),
             )
             .await?;
+        // The trail's events, never the team's notes (an export is for the contact).
+        let for_the_contact: Vec<String> = TrailKind::ALL
+            .iter()
+            .filter(|k| k.for_the_contact())
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect();
+        let trail = self
+            .all::<Value>(
+                &format!(
+                    "SELECT t.id, t.conversation_id, t.kind, a.full_name AS agent_name, t.created_at FROM trail t \
+                     LEFT JOIN agents a ON a.id = t.agent_id WHERE t.conversation_id IN ({CONTACT_CONVERSATIONS}) \
+                     AND t.kind IN ({}) ORDER BY t.created_at, t.rowid",
+                    for_the_contact.join(", ")
+                ),
+                std::slice::from_ref(&id),
+            )
+            .await?;
         Ok(serde_json::Map::from_iter([
             ("visitors".into(), visitors.into()),
             ("conversations".into(), conversations.into()),
@@ -125,6 +143,7 @@ impl Store {
             ),
             ("attachments".into(), attachments.into()),
             ("transcripts".into(), transcripts.into()),
+            ("trail".into(), trail.into()),
         ]))
     }
 
@@ -240,6 +259,8 @@ impl Store {
         Ok(vec![
             self.prepare(&format!("DELETE FROM attachments WHERE message_id IN ({CONTACT_MESSAGES})"), std::slice::from_ref(&id))?,
             self.prepare(&format!("DELETE FROM messages WHERE id IN ({CONTACT_MESSAGES})"), std::slice::from_ref(&id))?,
+            self.prepare(&format!("DELETE FROM mentions WHERE conversation_id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
+            self.prepare(&format!("DELETE FROM trail WHERE conversation_id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
             self.prepare(&format!("DELETE FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
             self.prepare(
                 "DELETE FROM messenger_visitors WHERE visitor_id IN (SELECT id FROM visitors WHERE contact_id = ?1)",

@@ -111,6 +111,20 @@ pub enum InboxPush {
         /// Who.
         agents: Vec<TeamMember>,
     },
+    /// A private note was written; the agents it mentions are notified (a
+    /// tab showing the conversation reloads it, as for `conversation`).
+    Note {
+        /// Its conversation.
+        conversation_id: String,
+        /// Note id.
+        note_id: String,
+        /// Who wrote it (full name).
+        author_name: String,
+        /// The agents it mentions (ids).
+        mentions: Vec<String>,
+        /// The start of its text, for a notification.
+        preview: String,
+    },
 }
 
 impl InboxPush {
@@ -121,6 +135,18 @@ impl InboxPush {
             message_id: message_id.to_string(),
             author,
             preview: crate::live::notice_preview(body).to_string(),
+        }
+    }
+
+    /// The notice of a stored note.
+    pub fn noted(note: &super::TrailEvent) -> Self {
+        InboxPush::Note {
+            conversation_id: note.conversation_id.clone(),
+            note_id: note.id.clone(),
+            author_name: note.agent_name.clone().unwrap_or_default(),
+            mentions: note.mentions.clone(),
+            preview: crate::live::notice_preview(note.body.as_deref().unwrap_or_default())
+                .to_string(),
         }
     }
 

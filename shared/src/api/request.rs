@@ -220,6 +220,21 @@ where
     T::deserialize(d).map(Some)
 }
 
+/// `POST /api/conversations/{id}/notes`: a private note (never sent); an
+/// `@Full Name` in it mentions that agent.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct NewNote {
+    /// Its text.
+    pub body: String,
+    /// The client's id for it (8 to 64 letters, digits, `-` or `_`): a retry
+    /// with the same one stores nothing more.
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub client_note_id: Option<String>,
+}
+
 /// `PATCH /api/conversations/{id}`: close, reopen, assign, mark as spam. A
 /// field left out stays as it is; only `assignee_id` takes `null` (unassign).
 #[derive(Debug, Default, Deserialize)]

@@ -151,6 +151,8 @@ table! {
     Conversation: Get "/api/conversations/{id}" Agent;
     UpdateConversation: Patch "/api/conversations/{id}" Agent;
     MarkRead: Post "/api/conversations/{id}/read" Agent;
+    AddNote: Post "/api/conversations/{id}/notes" Agent;
+    Mentions: Get "/api/mentions" Agent;
     InboxLive: Get "/api/live" Agent socket;
     Presence: Put "/api/presence" Agent;
     Signature: Get "/api/signature" Agent;

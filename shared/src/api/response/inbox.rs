@@ -280,6 +280,8 @@ pub struct Thread {
     pub messenger: Option<MessengerThread>,
     /// For email: the people the conversation copies besides its contact (Cc).
     pub cc: Vec<CcAddress>,
+    /// Its activity trail (events and private notes), oldest first.
+    pub trail: Vec<super::TrailEvent>,
 }
 
 /// A person an email conversation copies.

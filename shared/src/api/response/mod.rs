@@ -3,9 +3,11 @@
 pub mod inbox;
 pub mod replies;
 pub mod settings;
+pub mod trail;
 pub mod widget;
 
 pub use inbox::*;
 pub use replies::*;
 pub use settings::*;
+pub use trail::*;
 pub use widget::*;

@@ -51,7 +51,9 @@ pub struct SiteConfig {
 }
 
 /// A message as the visitor's widget sees it: never email headers,
-/// addresses, quoted history, HTML or flags.
+/// addresses, quoted history, HTML or flags. Never a private note: a note is
+/// a [`TrailEvent`](super::TrailEvent), not a message, and no builder makes
+/// this shape from one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct VisitorMessage {
