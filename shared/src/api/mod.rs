@@ -182,6 +182,7 @@ mod typescript {
             Fold,
             CcAddress, AgentSignature, SignaturePreview,
             ConversationChanges,
+            Label, Labels, AppliedLabels,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");
