@@ -264,3 +264,136 @@ test("a team keeps 100 labels at most", async () => {
   assert.equal(full.body.error.code, "labels_full");
   assert.equal((await labels(other.key)).length, 100);
 });
+
+// In Chromium: the inbox's label filter, chips and editors, and Settings › Labels.
+
+/** "rgb(r, g, b)" of "#rrggbb", as computed styles give colours. */
+const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
+
+/** The ids the inbox's list shows now. */
+const listedIds = (page) => page.$$eval("#list button[data-id]", (bs) => bs.map((b) => b.dataset.id));
+
+test("the inbox's list filters by labels ticked by keyboard, and shows each conversation's chips in AA colours (under the inbox's own CSP)", async () => {
+  const [vip, late] = [await label(unique("Vip "), "#fde68a"), await label(unique("Late "), "#7f1d1d")];
+  const both = await chat(unique("both "));
+  const onlyVip = await chat(unique("vip only "));
+  await tag(both.id, { add: [vip.id, late.id] });
+  await tag(onlyVip.id, { add: [vip.id] });
+  const context = await browser.newContext();
+  try {
+    const page = await signInToInbox(context);
+    await page.locator("#f-labels").waitFor();
+    await page.focus("#f-labels-summary");
+    await page.keyboard.press("Enter");
+    await page.focus(`#f-labels-options input[value="${vip.id}"]`);
+    await page.keyboard.press("Space");
+    await eventually(async () => {
+      const ids = await listedIds(page);
+      return ids.length === 2 && ids.includes(both.id) && ids.includes(onlyVip.id);
+    }, { what: "the list of the vip label" });
+    await page.focus(`#f-labels-options input[value="${late.id}"]`);
+    await page.keyboard.press("Space");
+    await eventually(async () => (await listedIds(page)).join() === both.id, { what: "the list of both labels" });
+    assert.equal(await page.textContent("#f-labels-summary"), "Labels (2)");
+
+    // With the search too: a word of the other conversation finds nothing here.
+    await page.fill("#f-q", onlyVip.text);
+    await eventually(async () => (await page.textContent("#list")).includes("No conversations."), { what: "an empty filtered search" });
+    await page.fill("#f-q", both.text);
+    await eventually(async () => (await listedIds(page)).join() === both.id, { what: "the filtered search" });
+
+    const chips = page.locator(`#list button[data-id="${both.id}"] .label-chip`);
+    assert.deepEqual(await chips.allTextContents(), [late.name, vip.name], "by name");
+    const vipChip = page.locator(`#list button[data-id="${both.id}"] .label-chip`, { hasText: vip.name });
+    const style = await vipChip.evaluate((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]);
+    assert.deepEqual(style, [rgb("#fde68a"), rgb("#000000")]);
+    const lateChip = page.locator(`#list button[data-id="${both.id}"] .label-chip`, { hasText: late.name });
+    assert.deepEqual(await lateChip.evaluate((e) => getComputedStyle(e).color), rgb("#ffffff"));
+  } finally {
+    await context.close();
+  }
+});
+
+test("a thread's and a contact's labels are edited by keyboard, the focus kept, and axe finds nothing in the editors", async () => {
+  const [red, teal] = [await label(unique("Red "), "#b91c1c"), await label(unique("Teal "), "#5eead4")];
+  const { id, contact } = await chat(unique("edit me "), `${unique("kb")}@example.org`);
+  const context = await browser.newContext({ bypassCSP: true });
+  try {
+    const page = await signInToInbox(context);
+    const item = page.locator(`#list button[data-id="${id}"]`);
+    await item.focus();
+    await page.keyboard.press("Enter");
+    await page.locator("#thread-labels summary").waitFor();
+    await page.focus("#thread-labels summary");
+    await page.keyboard.press("Enter");
+    const box = `#thread-labels input[value="${red.id}"]`;
+    await page.focus(box);
+    await page.keyboard.press("Space");
+    await eventually(async () => (await call("GET", `/api/conversations/${id}`, { token: KEY })).body.conversation.label_ids.join() === red.id, { what: "the label on the conversation" });
+    await page.locator("#thread-labels .label-chips .label-chip", { hasText: red.name }).waitFor();
+    assert.equal(await page.evaluate(() => /** @type {HTMLInputElement} */ (document.activeElement).value), red.id, "the focus stays on the checkbox");
+    await item.locator(".label-chip", { hasText: red.name }).waitFor(); // the list shows it too
+    assert.deepEqual(await axeViolations(page, "#thread-labels"), []);
+
+    await page.keyboard.press("Space"); // and off again
+    await eventually(async () => (await call("GET", `/api/conversations/${id}`, { token: KEY })).body.conversation.label_ids.length === 0, { what: "the label taken off" });
+    await page.locator("#thread-labels .label-chips .label-chip").waitFor({ state: "detached" });
+
+    // The contact panel.
+    await page.locator("#contact-labels summary").waitFor();
+    await page.focus("#contact-labels summary");
+    await page.keyboard.press("Enter");
+    await page.focus(`#contact-labels input[value="${teal.id}"]`);
+    await page.keyboard.press("Space");
+    await eventually(async () => (await call("GET", `/api/contacts/${contact}`, { token: KEY })).body.contact.label_ids.join() === teal.id, { what: "the label on the contact" });
+    await page.locator("#contact-labels .label-chips .label-chip", { hasText: teal.name }).waitFor();
+    assert.deepEqual(await axeViolations(page, "#contact-labels"), []);
+    assert.deepEqual(await axeViolations(page, ".list-pane"), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the primary admin adds, renames, recolours and deletes labels in Settings by keyboard; refusals show the reason; axe finds nothing", async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  try {
+    const page = await signInToInbox(context);
+    await page.click("#to-settings");
+    await page.locator("#lb-form").waitFor();
+    const name = unique("Urgent ");
+    await page.fill("#lb-colour", "#facc15");
+    // Each action aims at its field (the settings view may still be loading its preview frame, which can take the focus).
+    await page.fill("#lb-name", name);
+    await page.press("#lb-name", "Enter");
+    const row = page.locator("#labels-admin li", { has: page.locator(`input[value="${name}"]`) });
+    await row.waitFor();
+    const made = (await labels()).find((l) => l.name === name);
+    assert.deepEqual([made.colour, made.text_colour], ["#facc15", "#000000"]);
+    await eventually(async () => (await page.inputValue("#lb-name")) === "", { what: "the form emptied for the next one" });
+
+    // The same name again: refused with the worker's reason, nothing added.
+    await page.fill("#lb-name", name.toUpperCase());
+    await page.press("#lb-name", "Enter");
+    await eventually(async () => (await page.textContent("#lb-error")).includes("already has this name"), { what: `the refusal (${await page.inputValue("#lb-name")})` });
+    assert.equal((await labels()).filter((l) => l.name.toLowerCase() === name.toLowerCase()).length, 1);
+
+    // Rename and recolour in place.
+    const renamed = unique("Later ");
+    await row.locator("input[type=color]").fill("#1e3a8a");
+    const nameBox = row.locator("input:not([type=color])");
+    await nameBox.fill(renamed);
+    await nameBox.press("Enter");
+    await eventually(async () => (await labels()).some((l) => l.id === made.id && l.name === renamed && l.colour === "#1e3a8a"), { what: "the label renamed and recoloured" });
+    const renamedRow = page.locator("#labels-admin li", { has: page.locator(`input[value="${renamed}"]`) });
+    await renamedRow.waitFor();
+    assert.equal(await renamedRow.locator(".label-chip").evaluate((e) => getComputedStyle(e).color), rgb("#ffffff"));
+    assert.deepEqual(await axeViolations(page, "#labels-admin"), []);
+    assert.deepEqual(await axeViolations(page, "#lb-form"), []);
+
+    await renamedRow.locator("button", { hasText: "Delete" }).press("Enter");
+    await eventually(async () => !(await labels()).some((l) => l.id === made.id), { what: "the label deleted" });
+    await renamedRow.waitFor({ state: "detached" });
+  } finally {
+    await context.close();
+  }
+});

@@ -9,6 +9,7 @@
 import { client, setCsrf } from "./api.js";
 import { $, showError, show } from "./dom.js";
 import { initList, loadList, refreshList, listed } from "./list.js";
+import { loadLabels } from "./labels.js";
 import { openConversation, reloadThread, currentId, setAgents } from "./thread.js";
 import { openSettings, initSettings } from "./settings.js";
 import { openReplies, initReplies } from "./saved-replies.js";
@@ -66,6 +67,7 @@ async function openInbox() {
   } catch (err) {
     showError($("list-error"), err, "Could not load the team: ");
   }
+  await loadLabels().catch((err) => showError($("list-error"), err, "Could not load the labels: "));
   await loadList().catch(() => {}); // shown in #list-error
 }
 
