@@ -6,6 +6,7 @@
 import { client } from "./api.js";
 import { $, el, showError } from "./dom.js";
 import { chip, loadLabels } from "./labels.js";
+import { LABEL_NAME_CHARS } from "./constants.js";
 
 /** Lists the account's labels with their controls. */
 export async function loadLabelSettings() {
@@ -28,7 +29,7 @@ function row(label) {
   const form = el("form", "label-row");
   const name = el("input");
   name.defaultValue = label.name;
-  name.maxLength = 40;
+  name.maxLength = LABEL_NAME_CHARS;
   name.required = true;
   name.setAttribute("aria-label", `Name of label ${label.name}`);
   const colour = el("input");
@@ -67,6 +68,7 @@ async function change(send, prefix) {
 
 /** Wires the form that adds a label. */
 export function initLabelSettings() {
+  $("lb-name").maxLength = LABEL_NAME_CHARS;
   $("lb-form").addEventListener("submit", async (/** @type {Event} */ e) => {
     e.preventDefault();
     const added = await change(() => client.createLabel({ name: $("lb-name").value, colour: $("lb-colour").value }), "Label not added: ");
