@@ -357,7 +357,10 @@ test("a thread's and a contact's labels are edited by keyboard, the focus kept, 
 test("the primary admin adds, renames, recolours and deletes labels in Settings by keyboard; refusals show the reason; axe finds nothing", async () => {
   const context = await browser.newContext({ bypassCSP: true });
   try {
+    const { id } = await chat(unique("open while labels change "));
     const page = await signInToInbox(context);
+    await page.click(`#list button[data-id="${id}"]`);
+    await page.locator("#thread-labels summary").waitFor();
     await page.click("#to-settings");
     await page.locator("#lb-form").waitFor();
     const name = unique("Urgent ");
@@ -390,6 +393,12 @@ test("the primary admin adds, renames, recolours and deletes labels in Settings 
     assert.deepEqual(await axeViolations(page, "#labels-admin"), []);
     assert.deepEqual(await axeViolations(page, "#lb-form"), []);
 
+    // Back in the inbox, the open thread's editor and the list's filter offer the new label.
+    await page.click("#to-inbox");
+    await page.locator(`#thread-labels input[value="${made.id}"]`).waitFor({ state: "attached" });
+    await page.locator(`#f-labels-options input[value="${made.id}"]`).waitFor({ state: "attached" });
+    await page.click("#to-settings");
+    await renamedRow.waitFor();
     await renamedRow.locator("button", { hasText: "Delete" }).press("Enter");
     await eventually(async () => !(await labels()).some((l) => l.id === made.id), { what: "the label deleted" });
     await renamedRow.waitFor({ state: "detached" });

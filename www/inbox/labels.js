@@ -18,6 +18,9 @@ export async function loadLabels() {
   return labels;
 }
 
+/** What the labels look like now: a view built with them is redrawn when this changes. */
+export const labelsKey = () => JSON.stringify([...known.values()]);
+
 /** One label's chip. */
 /** @param {import("./api-types").Label} label */
 export function chip(label) {

@@ -58,6 +58,8 @@ const isOpen = (id) => !$("inbox").hidden && currentId() === id;
 /** Shows the inbox: the team (for the assignee menu), the list, and the conversation left open. */
 async function openInbox() {
   show("inbox");
+  // First, so the thread, the list and the filter show the labels as they are now (Settings may have changed them).
+  await loadLabels().catch((err) => showError($("list-error"), err, "Could not load the labels: "));
   if (currentId()) {
     view(currentId());
     reloadThread();
@@ -67,7 +69,6 @@ async function openInbox() {
   } catch (err) {
     showError($("list-error"), err, "Could not load the team: ");
   }
-  await loadLabels().catch((err) => showError($("list-error"), err, "Could not load the labels: "));
   await loadList().catch(() => {}); // shown in #list-error
 }
 

@@ -9,7 +9,7 @@
 import { client, latestOnly, coalesced } from "./api.js";
 import { $, el, alertBox, showError, when, NAME_STATED, UNVERIFIED } from "./dom.js";
 import { refreshList } from "./list.js";
-import { labelEditor, syncLabelEditor } from "./labels.js";
+import { labelEditor, labelsKey, syncLabelEditor } from "./labels.js";
 import { renderProfile, clearProfile } from "./profile.js";
 import { composer } from "./composer.js";
 import { transcriptButton } from "./transcript.js";
@@ -303,10 +303,10 @@ function replyForm(conversation, messenger) {
 function render({ conversation, messages, claim, messenger, cc }) {
   const pane = $("thread");
   const keys = {
-    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc]),
+    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc, labelsKey()]),
     labels: JSON.stringify(conversation.label_ids),
     composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email, messenger?.window]),
-    profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, conversation.name_stated, claim]),
+    profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, conversation.name_stated, claim, labelsKey()]),
   };
   shownThread(conversation.id, conversation.visitor_id);
   const links = conversation.channel === "messenger";
