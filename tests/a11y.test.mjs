@@ -170,7 +170,7 @@ test("the inbox's views pass axe, and the new controls work by keyboard", async 
   await agent.locator("#f-q").fill(tag);
   await agent.locator("#list button", { hasText: "Fern Fold" }).click();
   await agent.locator("#thread .thread-cc").waitFor();
-  await tabTo(agent, "#thread details:not([open]) > summary");
+  await tabTo(agent, "#messages details:not([open]) > summary");
   assert.equal(await agent.evaluate(() => document.activeElement.textContent), "Show signature");
   await agent.keyboard.press("Enter");
   await agent.locator("#thread details[open]", { hasText: "Head of Parcels" }).waitFor();

@@ -298,6 +298,9 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   // An agent the admin removes; an anonymous chat for each caller allowed to add its contact.
   const leaving = (await call("POST", "/api/agents", { token: KEY, json: { email: `leaving+${unique("")}@juniperandpine.example`, full_name: "Leaving" } })).body.agent_id;
   const anonymous = { agent: (await chatConversation()).id, agentKey: (await chatConversation()).id, admin: (await chatConversation()).id };
+  // Labels: the primary admin defines them, any agent puts them on conversations and contacts.
+  const newLabel = async () => (await call("POST", "/api/labels", { token: KEY, json: { name: unique("matrix "), colour: "#1d4ed8" } })).body.id;
+  const [keptLabel, deletedLabel] = [await newLabel(), await newLabel()];
   const SOCKET = Symbol("socket");
   // [method, path, body, who may call it, as the route table (tests/routes.json) names it]:
   // "anyone" (every caller the same answer), "meta" (everyone 403: no Meta signature), "visitor",
@@ -379,6 +382,12 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["DELETE", mine(deletable), undefined, "agent"],
     ["GET", `/api/conversations/${chat.id}/saved-replies`, undefined, "agent"],
     ["POST", `/api/conversations/${chat.id}/transcript`, transcript, "agent"],
+    ["GET", "/api/labels", undefined, "agent"],
+    ["POST", "/api/labels", (caller) => ({ name: unique(`matrix ${caller} `), colour: "#fde68a" }), "admin"],
+    ["PATCH", `/api/labels/${keptLabel}`, { colour: "#b91c1c" }, "admin"],
+    ["DELETE", `/api/labels/${deletedLabel}`, undefined, "admin"],
+    ["PATCH", `/api/conversations/${chat.id}/labels`, { add: [keptLabel] }, "agent"],
+    ["PATCH", `/api/contacts/${mail.conversation.contact_id}/labels`, { add: [keptLabel] }, "agent"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];

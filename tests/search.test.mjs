@@ -257,6 +257,32 @@ test("migration 0013 indexes the messages written before it", async () => {
   }
 });
 
+test("filtered by labels, the list's page query walks migration 0020's index of the first label in order, the others by key", async () => {
+  // The shape of store/list.rs's `conversations` with labels=…: rows come from the first label's links.
+  const label = (id) => `AND EXISTS (SELECT 1 FROM conversation_labels k WHERE k.conversation_id = c.id AND k.label_id = '${id}')`;
+  const filters = ["", "AND c.status = 'open'", "AND c.assignee_id IS NULL", `AND c.channel = 'chat' ${label("lb_b")}`, `${label("lb_b")} ${label("lb_c")}`];
+  const cases = filters.flatMap((where) => ["IS NULL", "IS NOT NULL"].flatMap((spam) =>
+    ["", "AND (l.last_message_at, l.conversation_id) < (1763000000000, 'c_x')"].map((cursor) => ({
+      label: `spam_at ${spam} ${where} ${cursor}`,
+      sql: `EXPLAIN QUERY PLAN SELECT c.id FROM conversation_labels l CROSS JOIN conversations c ON c.id = l.conversation_id
+        WHERE c.account_id = 'a_demo' AND l.label_id = 'lb_a' AND c.spam_at ${spam} ${where} ${cursor}
+        ORDER BY l.last_message_at DESC, l.conversation_id DESC LIMIT 100`,
+    }))));
+  const { stdout } = await promisify(execFile)("node_modules/.bin/wrangler",
+    ["d1", "execute", "DB", "--local", "--persist-to", process.env.PARLEY_STATE, "--json", "--command", cases.map((c) => c.sql).join(";\n")],
+    { env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" }, maxBuffer: 16 * 1024 * 1024 });
+  const plans = JSON.parse(stdout).map((r) => r.results.map((row) => row.detail));
+  assert.equal(plans.length, cases.length);
+  cases.forEach(({ label: name }, i) => {
+    const plan = plans[i];
+    assert.ok(plan.some((d) => /^SEARCH l USING (COVERING )?INDEX conversation_labels_list \(label_id=\?/.test(d)), `${name}: ${plan}`);
+    assert.ok(plan.some((d) => /^SEARCH c USING INDEX sqlite_autoindex_conversations_1 \(id=\?\)/.test(d)), `${name}: ${plan}`);
+    assert.ok(!plan.some((d) => /^SCAN|TEMP B-TREE/.test(d)), `${name}: ${plan}`);
+    // Each further label is one lookup by the link's key, never a walk of the links.
+    if (name.includes("lb_b")) assert.ok(plan.some((d) => /SEARCH k USING PRIMARY KEY \(conversation_id=\? AND label_id=\?\)/.test(d)), `${name}: ${plan}`);
+  });
+});
+
 test("the list's page query walks one of migration 0013's indexes in order, for every filter the inbox offers", async () => {
   // The shape of store/list.rs's `conversations` (its columns left out): a filter is written only when given.
   const filters = {

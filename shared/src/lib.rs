@@ -24,6 +24,7 @@ pub mod files;
 pub mod form;
 pub mod i18n;
 pub mod identity;
+pub mod label;
 pub mod live;
 pub mod messenger;
 pub mod saved_reply;

@@ -365,7 +365,11 @@ spam_at: number | null,
 /**
  * In a search: the message whose words matched best, with its snippet.
  */
-snippet: MatchSnippet | null, };
+snippet: MatchSnippet | null, 
+/**
+ * Its labels' ids (`GET /api/labels` names them).
+ */
+label_ids: Array<string>, };
 
 /**
  * A file of a message: with an email, uploaded by a visitor, or attached to an agent's reply.
@@ -563,7 +567,11 @@ created_at: number,
  * The fields (phone, company, full name) a visitor stated without proof,
  * shown as such until a verified source replaces them.
  */
-stated: Array<FormField>, };
+stated: Array<FormField>, 
+/**
+ * Its labels' ids (`GET /api/labels` names them).
+ */
+label_ids: Array<string>, };
 
 /**
  * One line of a contact's recent activity (never email).
@@ -1807,4 +1815,52 @@ body: string,
  * with the same one stores nothing more.
  */
 client_note_id?: string, };
+
+/**
+ * A label of the account.
+ */
+export type Label = { 
+/**
+ * Label id.
+ */
+id: string, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its chip's background, `#rrggbb`.
+ */
+colour: string, 
+/**
+ * Its chip's text, black or white (`shared::label::text_colour`), `#rrggbb`.
+ */
+text_colour: string, 
+/**
+ * Creation time, ms.
+ */
+created_at: number, };
+
+/**
+ * `GET /api/labels`: the account's labels, by name.
+ */
+export type Labels = { 
+/**
+ * The labels.
+ */
+labels: Array<Label>, };
+
+/**
+ * `PATCH /api/conversations/{id}/labels` and `PATCH /api/contacts/{id}/labels`:
+ * the labels it carries now.
+ */
+export type AppliedLabels = { 
+/**
+ * The conversation or contact.
+ */
+id: string, 
+/**
+ * Its labels' ids, by name.
+ */
+label_ids: Array<string>, };
 

@@ -112,6 +112,18 @@ export const client = {
   updateSavedReply: (r, changes) => api("PATCH", `/api/saved-replies/${id(r)}`, changes),
   /** @param {string} r @returns {Promise<unknown>} */
   deleteSavedReply: (r) => api("DELETE", `/api/saved-replies/${id(r)}`),
+  /** @returns {Promise<import("./api-types").Labels>} */
+  labels: () => api("GET", "/api/labels"),
+  /** @param {{name: string, colour: string}} label @returns {Promise<import("./api-types").Label>} */
+  createLabel: (label) => api("POST", "/api/labels", label),
+  /** @param {string} l @param {{name?: string, colour?: string}} changes @returns {Promise<import("./api-types").Label>} */
+  updateLabel: (l, changes) => api("PATCH", `/api/labels/${id(l)}`, changes),
+  /** @param {string} l @returns {Promise<unknown>} */
+  deleteLabel: (l) => api("DELETE", `/api/labels/${id(l)}`),
+  /** @param {string} c @param {{add?: string[], remove?: string[]}} change @returns {Promise<import("./api-types").AppliedLabels>} */
+  labelConversation: (c, change) => api("PATCH", `/api/conversations/${id(c)}/labels`, change),
+  /** @param {string} contact @param {{add?: string[], remove?: string[]}} change @returns {Promise<import("./api-types").AppliedLabels>} */
+  labelContact: (contact, change) => api("PATCH", `/api/contacts/${id(contact)}/labels`, change),
   /** @returns {Promise<import("./api-types").Session>} */
   session: () => api("GET", "/api/session"),
   /** @param {string} email @param {string} password @returns {Promise<import("./api-types").Session>} */

@@ -40,6 +40,9 @@ export const LINE_CHARS = 100;
 /** shared::chatbot::MAX_MESSAGE_CHARS: the longest greeting or offline message. */
 export const BOT_MESSAGE_CHARS = 500;
 
+/** shared::label::MAX_NAME_CHARS: the longest label name. */
+export const LABEL_NAME_CHARS = 40;
+
 /** shared::files::MAX_UPLOAD_BYTES: the largest file a visitor or an agent may upload. */
 export const MAX_UPLOAD_BYTES = 10485760;
 

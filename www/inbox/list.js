@@ -1,5 +1,6 @@
 // @ts-check
-// The list pane: the unified conversation list with its filters and search (a
+// The list pane: the unified conversation list with its filters (labels
+// included: labels.js) and search (a
 // search lists the best matches first, each with a snippet of the message that
 // matched, its words in <mark>), a "Load more" cursor, and the list's
 // request-order guard (a newer load wins).
@@ -7,6 +8,7 @@
 // are shown (a "show the latest" button appears instead).
 import { client, latestOnly, coalesced } from "./api.js";
 import { $, el, alertBox, showError, NAME_STATED, UNVERIFIED } from "./dom.js";
+import { chips, filterLabels, initLabelFilter } from "./labels.js";
 
 const fresh = latestOnly();
 let next = null; // the cursor of the next older page
@@ -23,6 +25,7 @@ export function initList(listHooks) {
   hooks = listHooks;
   $("list-stale").addEventListener("click", () => loadList().catch(() => {}));
   for (const id of ["f-channel", "f-status", "f-assignee"]) $(id).addEventListener("change", () => loadList().catch(() => {}));
+  initLabelFilter(() => loadList().catch(() => {}));
   let searchTimer;
   $("f-q").addEventListener("input", () => {
     clearTimeout(searchTimer);
@@ -36,6 +39,8 @@ function listParams() {
   for (const [key, id] of [["channel", "f-channel"], ["status", "f-status"], ["assignee", "f-assignee"], ["q", "f-q"]]) {
     if ($(id).value.trim()) params.set(key, $(id).value.trim());
   }
+  const labels = filterLabels();
+  if (labels.length) params.set("labels", labels.join(","));
   if (params.get("status") === "spam") {
     params.delete("status");
     params.set("spam", "true");
@@ -68,6 +73,7 @@ function item(c) {
   if (c.unverified_email) who.append(el("span", "badge warn", UNVERIFIED));
   if (c.name_stated) who.append(el("span", "badge warn", NAME_STATED));
   b.append(who);
+  if (c.label_ids.length) b.append(chips(c.label_ids));
   if (c.contact_email && c.contact_name) b.append(el("span", "preview", c.contact_email));
   b.append(c.snippet ? snippetLine(c.snippet) : el("span", "preview", c.subject || c.preview || ""));
   if (c.assignee_name) b.append(el("span", "preview", `Assigned to ${c.assignee_name}`));

@@ -9,6 +9,7 @@
 import { client, setCsrf } from "./api.js";
 import { $, showError, show } from "./dom.js";
 import { initList, loadList, refreshList, listed } from "./list.js";
+import { loadLabels } from "./labels.js";
 import { openConversation, reloadThread, currentId, setAgents } from "./thread.js";
 import { openSettings, initSettings } from "./settings.js";
 import { openReplies, initReplies } from "./saved-replies.js";
@@ -59,6 +60,8 @@ const isOpen = (id) => !$("inbox").hidden && currentId() === id;
 /** Shows the inbox: the team (for the assignee menu), the list, and the conversation left open. */
 async function openInbox() {
   show("inbox");
+  // First, so the thread, the list and the filter show the labels as they are now (Settings may have changed them).
+  await loadLabels().catch((err) => showError($("list-error"), err, "Could not load the labels: "));
   if (currentId()) {
     view(currentId());
     reloadThread();

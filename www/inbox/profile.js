@@ -2,6 +2,7 @@
 // The profile pane: what the visitor claimed, the contact's facts with its
 // conversations and recent activity, or "click to add" for an anonymous
 // visitor; behind the profile's request-order guard.
+import { labelEditor } from "./labels.js";
 import { client, latestOnly } from "./api.js";
 import { $, el, alertBox, showError, when, STATED, UNVERIFIED } from "./dom.js";
 
@@ -235,5 +236,6 @@ export async function renderProfile(conversation, claim, open) {
     await renderProfile(conversation, claim, open);
     document.getElementById("edit-contact")?.focus();
   };
-  pane.append(facts, ...editContactForm(contact, reopen), ...contactTabs(conversations, activity, open));
+  const labels = labelEditor("contact-labels", "contact", contact.label_ids, (change) => client.labelContact(contact.id, change));
+  pane.append(facts, labels, ...editContactForm(contact, reopen), ...contactTabs(conversations, activity, open));
 }

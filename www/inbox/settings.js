@@ -9,6 +9,7 @@ import { client, latestOnly } from "./api.js";
 import { initSiteSettings, loadSiteSettings } from "./site-settings.js";
 import { loadAutomations, initAutomations } from "./automations.js";
 import { loadMessenger, initMessenger } from "./messenger-settings.js";
+import { loadLabelSettings, initLabelSettings } from "./label-settings.js";
 import { signaturePreview } from "./signature.js";
 import { $, el, showError, show, when } from "./dom.js";
 
@@ -36,6 +37,7 @@ export async function openSettings() {
   }
   await Promise.all([loadSiteSettings(), loadSettings(), loadTracking(), loadKeys(), loadExamples(), loadMessenger()]);
   await loadTeam();
+  await loadLabelSettings();
   await loadAutomations();
 }
 
@@ -337,4 +339,5 @@ export function initSettings() {
   $("invite").addEventListener("submit", invite);
   initAutomations();
   initMessenger();
+  initLabelSettings();
 }

@@ -9,6 +9,7 @@
 import { client, latestOnly, coalesced } from "./api.js";
 import { $, el, alertBox, showError, when, NAME_STATED, UNVERIFIED } from "./dom.js";
 import { refreshList } from "./list.js";
+import { labelEditor, labelsKey, syncLabelEditor } from "./labels.js";
 import { renderProfile, clearProfile } from "./profile.js";
 import { composer } from "./composer.js";
 import { renderEvent, eventKey } from "./trail.js";
@@ -24,7 +25,7 @@ let toFind = null;
 /** @type {import("./api-types").Agent[]} */
 let agents = [];
 /** What the parts of the thread shown were built from (rebuilt only when it changes). */
-let built = { head: "", composer: "", profile: "" };
+let built = { head: "", labels: "", composer: "", profile: "" };
 
 /** The id of the conversation last opened (or being opened). */
 export const currentId = () => current;
@@ -236,6 +237,13 @@ async function change(conversation, fields, error) {
 function head(conversation, cc) {
   const box = el("div", "thread-head");
   box.append(el("h2", null, conversation.subject || conversation.display_name));
+  box.append(labelEditor("thread-labels", "conversation", conversation.label_ids, async (change) => {
+    const answer = await client.labelConversation(conversation.id, change);
+    conversation.label_ids = answer.label_ids;
+    built.labels = JSON.stringify(answer.label_ids);
+    refreshList();
+    return answer;
+  }));
   if (cc.length) box.append(el("p", "thread-cc", `Cc: ${cc.map((c) => (c.name ? `${c.name} <${c.address}>` : c.address)).join(", ")}`));
   const error = alertBox("thread-error");
   const status = el("button", null, conversation.status === "open" ? "Close" : "Reopen");
@@ -288,9 +296,10 @@ function replyForm(conversation, messenger) {
 function render({ conversation, messages: stored, claim, messenger, cc, trail }) {
   const pane = $("thread");
   const keys = {
-    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc]),
+    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc, labelsKey()]),
+    labels: JSON.stringify(conversation.label_ids),
     composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email, messenger?.window]),
-    profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, conversation.name_stated, claim]),
+    profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, conversation.name_stated, claim, labelsKey()]),
   };
   shownThread(conversation.id, conversation.visitor_id);
   const links = conversation.channel === "messenger";
@@ -321,6 +330,7 @@ function render({ conversation, messages: stored, claim, messenger, cc, trail })
   }
   if (atBottom) list.scrollTop = list.scrollHeight;
   if (keys.head !== built.head) pane.querySelector(".thread-head").replaceWith(head(conversation, cc));
+  else if (keys.labels !== built.labels) syncLabelEditor($("thread-labels"), conversation.label_ids);
   if (keys.composer !== built.composer) {
     // What the contact can be answered by changed: a new composer, with the text carried over.
     const old = $("composer");

@@ -18,17 +18,20 @@ use crate::store::{ListFilter, SearchTerms, Store};
 const BAD_FILTER: Invalid = Invalid::new(
     "invalid_filter",
     "Filters: channel (chat, email, messenger), status (open, closed), assignee (me, unassigned or an agent id), site, q, \
-     spam (true or false), before (the previous page's next), limit (1 to 100).",
+     spam (true or false), before (the previous page's next), limit (1 to 100), \
+     labels (1 to 10 label ids, comma-separated: conversations carrying all of them).",
 );
 /// `before` was not the `next` of an earlier page of the same list (or search).
 const BAD_CURSOR: Invalid = Invalid::new(
     "invalid_cursor",
     "before must be the next of the previous page of the same list (or of the same search).",
 );
+/// Most labels one list filters by.
+const MAX_LABELS: usize = 10;
 /// Largest page of the conversation list.
 const MAX_PAGE: u32 = 100;
 
-/// `GET /api/conversations?channel=&status=&assignee=&site=&q=&spam=&before=&limit=`:
+/// `GET /api/conversations?channel=&status=&assignee=&site=&labels=&q=&spam=&before=&limit=`:
 /// a page of the account's inbox, newest activity first, or with `q` a search
 /// (words written in the conversation, or its person's name or email), best
 /// match first with a snippet; and the opaque cursor of the next page.
@@ -44,6 +47,7 @@ pub async fn list(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
         .as_deref()
         .map(|b| Cursor::decode(b).ok_or(ApiError::Invalid(BAD_CURSOR)))
         .transpose()?;
+    let labels = label_ids(query.labels.as_deref())?;
     let filter = ListFilter {
         channel: query.channel,
         status: query.status,
@@ -55,6 +59,7 @@ pub async fn list(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
         },
         site: query.site.as_deref(),
         spam: query.spam == Some(true),
+        labels: &labels,
     };
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let page = page(
@@ -66,6 +71,20 @@ pub async fn list(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
     )
     .await?;
     json(200, &page)
+}
+
+/// The label ids of `labels=` (comma-separated), each once, in order.
+fn label_ids(raw: Option<&str>) -> ApiResult<Vec<String>> {
+    let mut ids: Vec<String> = Vec::new();
+    for id in raw.unwrap_or_default().split(',').map(str::trim) {
+        if !id.is_empty() && !ids.iter().any(|i| i == id) {
+            ids.push(id.to_string());
+        }
+    }
+    if raw.is_some() && (ids.is_empty() || ids.len() > MAX_LABELS) {
+        return Err(ApiError::Invalid(BAD_FILTER));
+    }
+    Ok(ids)
 }
 
 /// A page of the list (`search` none) or of a search, after `cursor`, which

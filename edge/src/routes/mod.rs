@@ -13,6 +13,7 @@ mod files;
 pub use files::forget_unlisted;
 mod identity;
 mod keys;
+mod labels;
 mod list;
 mod live;
 mod messages;
@@ -39,7 +40,7 @@ use crate::http::{finish, json, with_widget_cors};
 use crate::limits::Limits;
 use crate::live::Live;
 use crate::secrets::SecretsKey;
-use crate::store::Store;
+use crate::store::{Labelled, Store};
 
 /// What handlers may use besides the request: the store and the deployment's bindings.
 pub struct App<'a> {
@@ -227,6 +228,14 @@ async fn dispatch(
         E::ApiKeys => keys::list(cx, who.admin()?).await,
         E::CreateApiKey => keys::create(cx, who.admin()?).await,
         E::RevokeApiKey => keys::revoke(cx, who.admin()?, p.id).await,
+        E::Labels => labels::list(cx, who.agent()?).await,
+        E::CreateLabel => labels::create(cx, who.admin()?).await,
+        E::UpdateLabel => labels::update(cx, who.admin()?, p.id).await,
+        E::DeleteLabel => labels::remove(cx, who.admin()?, p.id).await,
+        E::ConversationLabels => {
+            labels::apply(cx, who.agent()?, Labelled::Conversation, p.id).await
+        }
+        E::ContactLabels => labels::apply(cx, who.agent()?, Labelled::Contact, p.id).await,
     }
 }
 

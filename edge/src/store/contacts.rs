@@ -36,6 +36,9 @@ struct ContactRow {
     pub company_stated: u8,
     /// 1 when the full name is.
     pub full_name_stated: u8,
+    /// Its labels' ids, by name.
+    #[serde(default, deserialize_with = "api::comma_list")]
+    pub label_ids: Vec<String>,
 }
 
 impl From<ContactRow> for api::Contact {
@@ -69,6 +72,7 @@ impl From<ContactRow> for api::Contact {
             source: r.source,
             created_at: r.created_at,
             stated,
+            label_ids: r.label_ids,
         }
     }
 }
@@ -146,7 +150,10 @@ impl Store {
     ) -> ApiResult<Option<api::Contact>> {
         let row: Option<ContactRow> = self.first(
             "SELECT id, email, phone, company, full_name, name_from_email, marketing_opt_in, source, created_at, \
-               phone_stated, company_stated, full_name_stated FROM contacts WHERE account_id = ?1 AND id = ?2",
+               phone_stated, company_stated, full_name_stated, \
+               (SELECT group_concat(label_id) FROM (SELECT k.label_id FROM contact_labels k JOIN labels l ON l.id = k.label_id \
+                 WHERE k.contact_id = contacts.id ORDER BY l.name)) AS label_ids \
+             FROM contacts WHERE account_id = ?1 AND id = ?2",
             &[account_id.into(), contact_id.into()],
         )
         .await?;

@@ -53,6 +53,9 @@ pub(super) struct ConversationRow {
     pub spam_at: Option<u64>,
     /// The person's name on Facebook, for Messenger.
     pub messenger_name: Option<String>,
+    /// Its labels' ids, by name.
+    #[serde(default, deserialize_with = "api::comma_list")]
+    pub label_ids: Vec<String>,
     /// In a search: 1 when its person's name or email matched.
     #[serde(default)]
     pub person: Option<u8>,
@@ -176,6 +179,7 @@ impl From<ConversationRow> for api::Conversation {
             name_stated: r.name_stated == 1,
             unverified_email: r.unverified_email,
             spam_at: r.spam_at,
+            label_ids: r.label_ids,
             snippet: r
                 .snippet_message_id
                 .zip(r.snippet)
@@ -197,7 +201,9 @@ pub(super) const CONVERSATION_COLUMNS: &str = "c.id, c.site_id, c.channel, c.sta
        (c.last_message_at > c.agent_read_at AND (SELECT direction FROM messages m WHERE m.conversation_id = c.id \
           ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) = 'inbound') AS unread, \
        CASE WHEN v.id IS NOT NULL AND v.contact_verified = 0 THEN COALESCE(v.claimed_email, ct.email) END AS unverified_email, \
-       c.spam_at, mv.name AS messenger_name";
+       c.spam_at, mv.name AS messenger_name, \
+       (SELECT group_concat(label_id) FROM (SELECT k.label_id FROM conversation_labels k JOIN labels l ON l.id = k.label_id \
+          WHERE k.conversation_id = c.id ORDER BY l.name)) AS label_ids";
 
 /// Joins the conversation `c` to its contact `ct`, assignee `ag`, visitor `v` and Messenger person `mv`.
 pub(super) const CONVERSATION_JOINS: &str = "LEFT JOIN contacts ct ON ct.id = c.contact_id \

@@ -4,7 +4,9 @@
 //!
 //! Each filter is written into the SQL only when given, as a literal
 //! condition on `c`, so SQLite walks one of migration 0013's indexes in the
-//! list's order (no sort) and a page costs the same at any depth.
+//! list's order (no sort) and a page costs the same at any depth; filtered
+//! by labels, it walks migration 0020's index of the first label's links in
+//! the same order, each other label checked by its link's key.
 
 use shared::api;
 use shared::conversation::{Channel, Status};
@@ -29,6 +31,8 @@ pub struct ListFilter<'a> {
     pub site: Option<&'a str>,
     /// The spam instead of the rest.
     pub spam: bool,
+    /// Only those carrying every one of these labels (ids of the account's).
+    pub labels: &'a [String],
 }
 
 /// A search: the FTS5 query made by `shared::search::fts_query` (if any
@@ -66,8 +70,9 @@ impl Conditions {
         self.args.bind(value).to_string()
     }
 
-    /// Adds the filter's conditions on `c`.
-    fn filter(&mut self, filter: &ListFilter<'_>) {
+    /// Adds the filter's conditions on `c`, but for the first `driving`
+    /// labels, which the query reads its rows from.
+    fn filter(&mut self, filter: &ListFilter<'_>, driving: usize) {
         self.sql.push(
             if filter.spam {
                 "c.spam_at IS NOT NULL"
@@ -95,6 +100,12 @@ impl Conditions {
         if let Some(site) = filter.site {
             let p = self.bind(site.into());
             self.sql.push(format!("c.site_id = {p}"));
+        }
+        for label in filter.labels.iter().skip(driving) {
+            let p = self.bind(label.as_str().into());
+            self.sql.push(format!(
+                "EXISTS (SELECT 1 FROM conversation_labels k WHERE k.conversation_id = c.id AND k.label_id = {p})"
+            ));
         }
     }
 
@@ -130,17 +141,32 @@ impl Store {
         limit: u32,
     ) -> ApiResult<api::ConversationPage> {
         let mut w = Conditions::of_account(account_id);
-        w.filter(filter);
+        // Filtered by labels, the rows come from the first label's links, in
+        // the list's order (migration 0020's copy of it); else from `c`.
+        let (from, order) = match filter.labels.first() {
+            None => ("conversations c", ["c.last_message_at", "c.id"]),
+            Some(label) => {
+                let p = w.bind(label.as_str().into());
+                w.sql.push(format!("l.label_id = {p}"));
+                (
+                    "conversation_labels l CROSS JOIN conversations c ON c.id = l.conversation_id",
+                    ["l.last_message_at", "l.conversation_id"],
+                )
+            }
+        };
+        w.filter(filter, 1);
         if let Some((at, id)) = cursor {
             let (at, id) = (w.bind(ms(at)), w.bind(id.into()));
             w.sql
-                .push(format!("(c.last_message_at, c.id) < ({at}, {id})"));
+                .push(format!("({}, {}) < ({at}, {id})", order[0], order[1]));
         }
         let limit_p = w.bind(JsValue::from_f64(f64::from(limit)));
         let sql = format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM conversations c {CONVERSATION_JOINS} WHERE {} \
-             ORDER BY c.last_message_at DESC, c.id DESC LIMIT {limit_p}",
-            w.all()
+            "SELECT {CONVERSATION_COLUMNS} FROM {from} {CONVERSATION_JOINS} WHERE {} \
+             ORDER BY {} DESC, {} DESC LIMIT {limit_p}",
+            w.all(),
+            order[0],
+            order[1]
         );
         let rows: Vec<ConversationRow> = self.all(&sql, w.args.values()).await?;
         Ok(page(rows, limit, |r| Cursor::List {
@@ -164,7 +190,7 @@ impl Store {
         limit: u32,
     ) -> ApiResult<api::ConversationPage> {
         let mut w = Conditions::of_account(account_id);
-        w.filter(filter);
+        w.filter(filter, 0);
         let filters = w.all();
         let person = person_matches(&mut w, terms.person);
         // Every conversation matched, once: by its person and/or by its best message.

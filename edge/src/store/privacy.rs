@@ -8,7 +8,8 @@
 //! reply in someone else's thread); claims other visitors made of its email;
 //! refused mail it sent; the email conversations that copy its address (Cc);
 //! and the transcripts of its chats emailed to it
-//! (erased with their conversations: ON DELETE CASCADE, migration 0014).
+//! (erased with their conversations: ON DELETE CASCADE, migration 0014);
+//! the labels on it and on its conversations (their links, not the account's labels).
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -27,7 +28,8 @@ pub(super) const CONTACT_MESSAGES: &str = "SELECT m.id FROM messages m WHERE m.c
      OR m.visitor_id IN (SELECT id FROM visitors WHERE contact_id = ?1)";
 
 /// The conversations of contact `?1` and of its visitors.
-const CONTACT_CONVERSATIONS: &str = "SELECT id FROM conversations WHERE contact_id = ?1 \
+pub(super) const CONTACT_CONVERSATIONS: &str =
+    "SELECT id FROM conversations WHERE contact_id = ?1 \
      OR visitor_id IN (SELECT id FROM visitors WHERE contact_id = ?1)";
 
 impl Store {
@@ -71,6 +73,7 @@ impl Store {
             .unwrap_or(JsValue::NULL);
         let mut export = self.contact_rows(contact_id).await?;
         export.extend(self.email_rows(account_id, contact_id, email).await?);
+        export.extend(self.contact_label_rows(contact_id).await?);
         export.insert("contact".into(), contact);
         Ok(Some(Value::Object(export)))
     }
@@ -261,6 +264,7 @@ impl Store {
             self.prepare(&format!("DELETE FROM messages WHERE id IN ({CONTACT_MESSAGES})"), std::slice::from_ref(&id))?,
             self.prepare(&format!("DELETE FROM mentions WHERE conversation_id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
             self.prepare(&format!("DELETE FROM trail WHERE conversation_id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
+            self.prepare(&format!("DELETE FROM conversation_labels WHERE conversation_id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
             self.prepare(&format!("DELETE FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
             self.prepare(
                 "DELETE FROM messenger_visitors WHERE visitor_id IN (SELECT id FROM visitors WHERE contact_id = ?1)",
@@ -283,6 +287,7 @@ impl Store {
                  AND site_id IN (SELECT id FROM sites WHERE account_id = ?1)",
                 &[account_id.into(), email],
             )?,
+            self.prepare("DELETE FROM contact_labels WHERE contact_id = ?1", std::slice::from_ref(&id))?,
             self.prepare("DELETE FROM contacts WHERE id = ?1", &[id])?,
         ])
     }

@@ -184,6 +184,7 @@ mod typescript {
             CcAddress, AgentSignature, SignaturePreview,
             ConversationChanges,
             TrailKind, TrailEvent, NoteAnswer, Mentions, MentionedIn, NewNote,
+            Label, Labels, AppliedLabels,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

@@ -319,6 +319,8 @@ pub struct ConversationFilter {
     pub before: Option<String>,
     /// Page size, 1 to 100 (default 100).
     pub limit: Option<u32>,
+    /// Only conversations carrying every one of these labels (ids, comma-separated).
+    pub labels: Option<String>,
 }
 
 /// `POST /api/sites/{site}/automations`.
@@ -397,6 +399,40 @@ pub struct SavedReplyChanges {
     pub title: Option<String>,
     /// A new text.
     pub body: Option<String>,
+}
+
+/// `POST /api/labels`: a new label of the account.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewLabel {
+    /// Its name (1 to 40 characters, unique in the account, any case).
+    pub name: String,
+    /// Its colour, `#rrggbb`.
+    pub colour: String,
+}
+
+/// `PATCH /api/labels/{id}`; `None` leaves a field as it is.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelChanges {
+    /// A new name.
+    pub name: Option<String>,
+    /// A new colour.
+    pub colour: Option<String>,
+}
+
+/// `PATCH /api/conversations/{id}/labels` and `PATCH /api/contacts/{id}/labels`:
+/// labels to put on and take off; either may be left out, and a label
+/// already on (or already off) is left as it is.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelChange {
+    /// Label ids to add.
+    #[serde(default)]
+    pub add: Vec<String>,
+    /// Label ids to remove.
+    #[serde(default)]
+    pub remove: Vec<String>,
 }
 
 /// `POST /api/conversations/{id}/transcript`: email the chat's transcript to its contact.

@@ -202,6 +202,12 @@ table! {
     ApiKeys: Get "/api/api-keys" Admin;
     CreateApiKey: Post "/api/api-keys" Admin;
     RevokeApiKey: Delete "/api/api-keys/{id}" Admin;
+    Labels: Get "/api/labels" Agent;
+    CreateLabel: Post "/api/labels" Admin;
+    UpdateLabel: Patch "/api/labels/{id}" Admin;
+    DeleteLabel: Delete "/api/labels/{id}" Admin;
+    ConversationLabels: Patch "/api/conversations/{id}/labels" Agent;
+    ContactLabels: Patch "/api/contacts/{id}/labels" Agent;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

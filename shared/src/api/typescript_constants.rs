@@ -120,6 +120,8 @@ fn constants() -> Vec<Constant> {
         LINE_CHARS = MAX_FIELD_CHARS;
         "shared::chatbot::MAX_MESSAGE_CHARS: the longest greeting or offline message."
         BOT_MESSAGE_CHARS = MAX_MESSAGE_CHARS;
+        "shared::label::MAX_NAME_CHARS: the longest label name."
+        LABEL_NAME_CHARS = crate::label::MAX_NAME_CHARS;
         "shared::files::MAX_UPLOAD_BYTES: the largest file a visitor or an agent may upload."
         MAX_UPLOAD_BYTES = MAX_UPLOAD_BYTES;
         "shared::files::upload_accept: a file picker's `accept` list, the kinds anyone may upload."

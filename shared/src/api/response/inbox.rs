@@ -72,6 +72,8 @@ pub struct Conversation {
     pub spam_at: Option<u64>,
     /// In a search: the message whose words matched best, with its snippet.
     pub snippet: Option<MatchSnippet>,
+    /// Its labels' ids (`GET /api/labels` names them).
+    pub label_ids: Vec<String>,
 }
 
 /// Where a search found its words in a conversation.
@@ -201,6 +203,8 @@ pub struct Contact {
     /// The fields (phone, company, full name) a visitor stated without proof,
     /// shown as such until a verified source replaces them.
     pub stated: Vec<FormField>,
+    /// Its labels' ids (`GET /api/labels` names them).
+    pub label_ids: Vec<String>,
 }
 
 /// One line of a contact's recent activity (never email).

@@ -1,12 +1,14 @@
 //! What the worker answers, by who reads it: the widget, the inbox, Settings.
 
 pub mod inbox;
+pub mod labels;
 pub mod replies;
 pub mod settings;
 pub mod trail;
 pub mod widget;
 
 pub use inbox::*;
+pub use labels::*;
 pub use replies::*;
 pub use settings::*;
 pub use trail::*;
