@@ -330,6 +330,8 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["GET", `/api/conversations/${chat.id}`, undefined, "agent"],
     ["PATCH", `/api/conversations/${chat.id}`, { status: "open" }, "agent"],
     ["POST", `/api/conversations/${chat.id}/read`, undefined, "agent"],
+    ["PUT", `/api/conversations/${chat.id}/snooze`, { until_reply: true }, "agent"],
+    ["DELETE", `/api/conversations/${chat.id}/snooze`, undefined, "agent"],
     ["POST", `/api/conversations/${chat.id}/messages`, { body: "reply", channel: "chat" }, "agent"],
     ["GET", `/api/contacts/${mail.conversation.contact_id}`, undefined, "agent"],
     ["PATCH", `/api/contacts/${mail.conversation.contact_id}`, { company: "Matrix Co" }, "agent"],

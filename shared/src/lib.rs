@@ -29,6 +29,7 @@ pub mod messenger;
 pub mod saved_reply;
 pub mod search;
 pub mod site;
+pub mod snooze;
 pub mod template;
 pub mod transcript;
 pub mod visitor;

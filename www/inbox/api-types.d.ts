@@ -363,7 +363,20 @@ spam_at: number | null,
 /**
  * In a search: the message whose words matched best, with its snippet.
  */
-snippet: MatchSnippet | null, };
+snippet: MatchSnippet | null, 
+/**
+ * Whether an agent snoozed it (it is out of the open list until it wakes).
+ */
+snoozed: boolean, 
+/**
+ * When it wakes by itself, if snoozed until a time (ms); `null` while
+ * snoozed until the customer replies.
+ */
+snoozed_until: number | null, 
+/**
+ * When it last woke (its time came, or the customer wrote), until it is snoozed again or closed.
+ */
+woken_at: number | null, };
 
 /**
  * A file of a message: with an email, uploaded by a visitor, or attached to an agent's reply.
@@ -1679,4 +1692,32 @@ assignee_id?: string | null,
  * Spam hides the conversation and blocks its visitor; `false` undoes it.
  */
 spam?: boolean, };
+
+/**
+ * The inbox's snooze presets.
+ */
+export type Preset = "later_today" | "tomorrow" | "next_week";
+
+/**
+ * `PUT /api/conversations/{id}/snooze`: until when. Exactly one of `until`
+ * (an absolute time, ms), `preset` (with the agent's `utc_offset_minutes`)
+ * or `until_reply: true` (no time: the customer's next message wakes it).
+ */
+export type SnoozeInput = { 
+/**
+ * Wake at this time (ms since the epoch).
+ */
+until?: number, 
+/**
+ * Wake at a preset's time for the agent.
+ */
+preset?: Preset, 
+/**
+ * The agent's offset from UTC, minutes (`-new Date().getTimezoneOffset()`), for `preset`.
+ */
+utc_offset_minutes?: number, 
+/**
+ * Only the customer's next message wakes it.
+ */
+until_reply?: boolean, };
 

@@ -12,6 +12,7 @@ import { refreshList } from "./list.js";
 import { renderProfile, clearProfile } from "./profile.js";
 import { composer } from "./composer.js";
 import { transcriptButton } from "./transcript.js";
+import { snoozeControls } from "./snooze.js";
 import { view, shownThread, viewersBox, typingLine, watchTyping } from "./thread-live.js";
 import { SENDER_UNVERIFIED } from "./constants.js";
 
@@ -267,6 +268,12 @@ function head(conversation, cc) {
     if (await change(conversation, { spam: !conversation.spam_at }, error)) reloadThread();
   });
   box.append(status, assign, spam);
+  if (conversation.status === "open" && !conversation.spam_at) {
+    box.append(snoozeControls(conversation, error, () => {
+      reloadThread();
+      refreshList();
+    }));
+  }
   if (conversation.channel === "chat") box.append(transcriptButton(conversation));
   box.append(error, viewersBox(conversation.id));
   if (conversation.unverified_email) {
@@ -295,7 +302,7 @@ function replyForm(conversation, messenger) {
 function render({ conversation, messages, claim, messenger, cc }) {
   const pane = $("thread");
   const keys = {
-    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc]),
+    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc, conversation.snoozed, conversation.snoozed_until]),
     composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email, messenger?.window]),
     profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, conversation.name_stated, claim]),
   };

@@ -22,6 +22,7 @@ mod replies;
 mod session;
 mod signatures;
 mod sites;
+mod snooze;
 mod tickets;
 mod tracking;
 mod transcripts;
@@ -175,6 +176,8 @@ async fn dispatch(
         E::Conversation => conversations::show(cx, who.agent()?, p.id).await,
         E::UpdateConversation => conversations::update(cx, who.agent()?, p.id).await,
         E::MarkRead => conversations::read(cx, who.agent()?, p.id).await,
+        E::Snooze => snooze::snooze(cx, who.agent()?, p.id).await,
+        E::Unsnooze => snooze::unsnooze(cx, who.agent()?, p.id).await,
         E::InboxLive => live::inbox(cx, who.agent()?).await,
         E::Presence => live::presence(cx, who.agent()?).await,
         E::Signature => signatures::show(cx, who.agent()?).await,

@@ -29,6 +29,8 @@ pub struct ListFilter<'a> {
     pub site: Option<&'a str>,
     /// The spam instead of the rest.
     pub spam: bool,
+    /// The snoozed instead of the rest.
+    pub snoozed: bool,
 }
 
 /// A search: the FTS5 query made by `shared::search::fts_query` (if any
@@ -73,6 +75,14 @@ impl Conditions {
                 "c.spam_at IS NOT NULL"
             } else {
                 "c.spam_at IS NULL"
+            }
+            .into(),
+        );
+        self.sql.push(
+            if filter.snoozed {
+                "c.snoozed_at IS NOT NULL"
+            } else {
+                "c.snoozed_at IS NULL"
             }
             .into(),
         );

@@ -300,6 +300,8 @@ pub struct ConversationFilter {
     pub q: Option<String>,
     /// `true`: only conversations marked as spam; otherwise they are left out.
     pub spam: Option<bool>,
+    /// `true`: only snoozed conversations; otherwise they are left out.
+    pub snoozed: Option<bool>,
     /// The cursor of the page before (`next` of the previous answer).
     pub before: Option<String>,
     /// Page size, 1 to 100 (default 100).
@@ -427,6 +429,51 @@ mod tests {
             r#"{"priority": "high"}"#,
         ] {
             assert!(changes(refused).is_err(), "{refused}");
+        }
+    }
+}
+
+/// `PUT /api/conversations/{id}/snooze`: until when. Exactly one of `until`
+/// (an absolute time, ms), `preset` (with the agent's `utc_offset_minutes`)
+/// or `until_reply: true` (no time: the customer's next message wakes it).
+#[derive(Debug, Default, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct SnoozeInput {
+    /// Wake at this time (ms since the epoch).
+    #[cfg_attr(test, ts(optional))]
+    pub until: Option<u64>,
+    /// Wake at a preset's time for the agent.
+    #[cfg_attr(test, ts(optional))]
+    pub preset: Option<crate::snooze::Preset>,
+    /// The agent's offset from UTC, minutes (`-new Date().getTimezoneOffset()`), for `preset`.
+    #[cfg_attr(test, ts(optional))]
+    pub utc_offset_minutes: Option<i32>,
+    /// Only the customer's next message wakes it.
+    #[cfg_attr(test, ts(optional))]
+    pub until_reply: Option<bool>,
+}
+
+/// A snooze request naming not exactly one kind of wake.
+pub const BAD_SNOOZE: crate::Invalid = crate::Invalid::new(
+    "invalid_snooze",
+    "Send {\"until\": ms}, {\"preset\": \"later_today\" | \"tomorrow\" | \"next_week\", \"utc_offset_minutes\": n} or {\"until_reply\": true}.",
+);
+
+impl SnoozeInput {
+    /// When it wakes by itself (`None`: only at the customer's reply), asked at `now` (ms).
+    pub fn wake_time(&self, now: u64) -> Result<Option<u64>, crate::Invalid> {
+        use crate::snooze::{check_wake_time, preset_time};
+        match (self.until, self.preset, self.until_reply) {
+            (Some(until), None, None) if self.utc_offset_minutes.is_none() => {
+                check_wake_time(until, now).map(Some)
+            }
+            (None, Some(preset), None) => {
+                let offset = self.utc_offset_minutes.ok_or(BAD_SNOOZE)?;
+                preset_time(preset, now, offset).map(Some)
+            }
+            (None, None, Some(true)) if self.utc_offset_minutes.is_none() => Ok(None),
+            _ => Err(BAD_SNOOZE),
         }
     }
 }

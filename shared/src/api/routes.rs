@@ -151,6 +151,8 @@ table! {
     Conversation: Get "/api/conversations/{id}" Agent;
     UpdateConversation: Patch "/api/conversations/{id}" Agent;
     MarkRead: Post "/api/conversations/{id}/read" Agent;
+    Snooze: Put "/api/conversations/{id}/snooze" Agent;
+    Unsnooze: Delete "/api/conversations/{id}/snooze" Agent;
     InboxLive: Get "/api/live" Agent socket;
     Presence: Put "/api/presence" Agent;
     Signature: Get "/api/signature" Agent;

@@ -72,6 +72,13 @@ pub struct Conversation {
     pub spam_at: Option<u64>,
     /// In a search: the message whose words matched best, with its snippet.
     pub snippet: Option<MatchSnippet>,
+    /// Whether an agent snoozed it (it is out of the open list until it wakes).
+    pub snoozed: bool,
+    /// When it wakes by itself, if snoozed until a time (ms); `null` while
+    /// snoozed until the customer replies.
+    pub snoozed_until: Option<u64>,
+    /// When it last woke (its time came, or the customer wrote), until it is snoozed again or closed.
+    pub woken_at: Option<u64>,
 }
 
 /// Where a search found its words in a conversation.
