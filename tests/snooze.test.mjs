@@ -3,14 +3,23 @@
 // and comes back by itself through the account's inbox object's Durable
 // Object alarm (which fires by itself under wrangler dev), marked woken, with
 // a live push; a customer message (chat, email) wakes it at once.
-import { test, after } from "node:test";
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   call, chatting, sendChat, thread, agentGet, deliverMail, mailFixture, eventually, unique, KEY,
+  launchChromium, signInToInbox, listItem,
 } from "./helpers.mjs";
 import { inboxSocket, closeAll } from "./sockets.mjs";
+import { axeViolations } from "./axe.mjs";
 
-after(closeAll);
+let browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await closeAll();
+  await browser?.close();
+});
 
 const OTHER_ACCOUNT_KEY = "pk_other_account_000000000000000000000000000000000";
 const snooze = (id, json, token = KEY) => call("PUT", `/api/conversations/${id}/snooze`, { token, json });
@@ -199,4 +208,76 @@ test("a customer's reply racing the alarm: each conversation wakes once, nothing
   await woken(witness);
   const after_ = await Promise.all(chats.map(({ conversation: id }) => conversation(id)));
   assert.deepEqual(after_.map((c) => [c.snoozed, c.woken_at]), before.map((c) => [c.snoozed, c.woken_at]));
+});
+
+test("the inbox's snooze menu works by keyboard alone, axe finds nothing, and a wake comes back live", async () => {
+  const tag = unique("snooze-ui-");
+  const { conversation: id } = await chatting(`please wait ${tag}`);
+  const agent = await signInToInbox(await browser.newContext({ bypassCSP: true })); // axe is injected as a script
+  const found = [];
+  const check = async (view) => {
+    for (const part of ["#thread", "#list", ".filters"]) found.push(...(await axeViolations(agent, part)).map((v) => `${view} ${part}: ${v}`));
+  };
+  await listItem(agent, tag).click();
+  const menuButton = agent.locator("#snooze");
+  await menuButton.waitFor();
+  const focused = () => agent.evaluate(() => document.activeElement?.textContent ?? "");
+
+  // Open with Enter: the first entry has the focus; arrows, Home and End move; Escape closes back on the button.
+  await menuButton.focus();
+  await agent.keyboard.press("Enter");
+  assert.equal(await menuButton.getAttribute("aria-expanded"), "true");
+  assert.equal(await focused(), "Later today");
+  await check("menu open");
+  await agent.keyboard.press("ArrowDown");
+  assert.equal(await focused(), "Tomorrow");
+  await agent.keyboard.press("End");
+  assert.equal(await focused(), "Pick a date and time…");
+  await agent.keyboard.press("ArrowDown");
+  assert.equal(await focused(), "Later today", "the arrows wrap");
+  await agent.keyboard.press("Escape");
+  assert.equal(await agent.locator("#snooze-menu").isHidden(), true);
+  assert.equal(await agent.evaluate(() => document.activeElement?.id), "snooze");
+
+  // ArrowDown opens it too; Enter on "Tomorrow" snoozes: the head says until when, the list lets it go.
+  await agent.keyboard.press("ArrowDown");
+  await agent.keyboard.press("ArrowDown");
+  await agent.keyboard.press("Enter");
+  await agent.locator(".snoozed-until", { hasText: "Snoozed until" }).waitFor();
+  const snoozed = await conversation(id);
+  assert.equal(snoozed.snoozed, true);
+  assert.ok(snoozed.snoozed_until > Date.now() && snoozed.snoozed_until <= Date.now() + 2 * 86_400_000);
+  await listItem(agent, tag).waitFor({ state: "detached" });
+  await agent.selectOption("#f-status", "snoozed");
+  await listItem(agent, tag).locator(".snoozed").waitFor();
+  await check("snoozed, in the Snoozed list");
+
+  // Unsnooze by keyboard, then a chosen date and time through the form.
+  await agent.locator("#unsnooze").focus();
+  await agent.keyboard.press("Enter");
+  await menuButton.waitFor();
+  assert.equal((await conversation(id)).snoozed, false);
+  await menuButton.focus();
+  await agent.keyboard.press("ArrowUp");
+  assert.equal(await focused(), "Pick a date and time…");
+  await agent.keyboard.press("Enter");
+  assert.equal(await agent.evaluate(() => document.activeElement?.id), "snooze-at");
+  await check("the date and time form");
+  const wanted = new Date(Date.now() + 3 * 86_400_000);
+  wanted.setSeconds(0, 0);
+  const local = new Date(wanted.getTime() - wanted.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await agent.fill("#snooze-at", local);
+  await agent.keyboard.press("Enter");
+  await agent.locator("#unsnooze").waitFor();
+  assert.equal((await conversation(id)).snoozed_until, wanted.getTime());
+
+  // Woken by its alarm while the Snoozed list is shown: it leaves it live, and the open list marks it.
+  assert.equal((await snooze(id, { until: Date.now() + 2500 })).status, 200);
+  await listItem(agent, tag).waitFor();
+  await listItem(agent, tag).waitFor({ state: "detached", timeout: 30_000 });
+  await agent.selectOption("#f-status", "open");
+  await listItem(agent, tag).locator(".woken").waitFor();
+  await check("woken, in the open list");
+  assert.deepEqual(found, []);
+  assert.deepEqual(agent.errors, []);
 });
