@@ -477,3 +477,43 @@ impl SnoozeInput {
         }
     }
 }
+
+#[cfg(test)]
+mod snooze_tests {
+    use super::*;
+    use crate::snooze::{Preset, NOT_IN_FUTURE};
+
+    const NOW: u64 = 1_796_649_600_000;
+
+    fn input(json: &str) -> SnoozeInput {
+        serde_json::from_str(json).expect("a snooze body")
+    }
+
+    #[test]
+    fn a_snooze_names_exactly_one_kind_of_wake() {
+        let until = NOW + 60_000;
+        assert_eq!(
+            input(&format!("{{\"until\": {until}}}")).wake_time(NOW),
+            Ok(Some(until))
+        );
+        assert_eq!(input("{\"until_reply\": true}").wake_time(NOW), Ok(None));
+        let tomorrow = input("{\"preset\": \"tomorrow\", \"utc_offset_minutes\": 0}");
+        assert_eq!(tomorrow.preset, Some(Preset::Tomorrow));
+        assert!(tomorrow.wake_time(NOW).unwrap().unwrap() > NOW);
+        for refused in [
+            "{}",
+            "{\"until_reply\": false}",
+            "{\"preset\": \"tomorrow\"}",
+            "{\"until\": 1, \"until_reply\": true}",
+            "{\"until_reply\": true, \"utc_offset_minutes\": 60}",
+        ] {
+            assert_eq!(input(refused).wake_time(NOW), Err(BAD_SNOOZE), "{refused}");
+        }
+        assert_eq!(
+            input(&format!("{{\"until\": {NOW}}}")).wake_time(NOW),
+            Err(NOT_IN_FUTURE)
+        );
+        assert!(serde_json::from_str::<SnoozeInput>("{\"preset\": \"someday\"}").is_err());
+        assert!(serde_json::from_str::<SnoozeInput>("{\"when\": 1}").is_err());
+    }
+}
