@@ -335,6 +335,8 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["POST", `/api/conversations/${chat.id}/read`, undefined, "agent"],
     ["POST", `/api/conversations/${chat.id}/notes`, { body: "matrix note" }, "agent"],
     ["GET", "/api/mentions", undefined, "agent"],
+    ["PUT", `/api/conversations/${chat.id}/snooze`, { until_reply: true }, "agent"],
+    ["DELETE", `/api/conversations/${chat.id}/snooze`, undefined, "agent"],
     ["POST", `/api/conversations/${chat.id}/messages`, { body: "reply", channel: "chat" }, "agent"],
     ["GET", `/api/contacts/${mail.conversation.contact_id}`, undefined, "agent"],
     ["PATCH", `/api/contacts/${mail.conversation.contact_id}`, { company: "Matrix Co" }, "agent"],

@@ -398,3 +398,15 @@ test("in Chromium: Settings shows the Callback URL, the verify token and the ver
   assert.ok(!(await admin.content()).includes(token), "the token is not in the page");
   assert.deepEqual(admin.errors, []);
 });
+
+test("a Messenger message wakes its snoozed conversation at once (snooze, issue 22)", async () => {
+  const { who, conversation } = await personWhoWrote();
+  const snoozed = await call("PUT", `/api/conversations/${conversation}/snooze`, { token: KEY, json: { until: Date.now() + 7 * DAY } });
+  assert.equal(snoozed.status, 200);
+  assert.equal(snoozed.body.conversation.snoozed, true);
+  assert.equal((await deliver(hook(text(who, mid(), "Any news?")))).status, 200);
+  const { conversation: woken } = await thread(conversation);
+  assert.equal(woken.snoozed, false);
+  assert.equal(woken.snoozed_until, null);
+  assert.ok(woken.woken_at > 0, "marked woken");
+});

@@ -30,6 +30,7 @@ pub mod messenger;
 pub mod saved_reply;
 pub mod search;
 pub mod site;
+pub mod snooze;
 pub mod template;
 pub mod trail;
 pub mod transcript;

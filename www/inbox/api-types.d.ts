@@ -369,7 +369,20 @@ snippet: MatchSnippet | null,
 /**
  * Its labels' ids (`GET /api/labels` names them).
  */
-label_ids: Array<string>, };
+label_ids: Array<string>, 
+/**
+ * Whether an agent snoozed it (it is out of the open list until it wakes).
+ */
+snoozed: boolean, 
+/**
+ * When it wakes by itself, if snoozed until a time (ms); `null` while
+ * snoozed until the customer replies.
+ */
+snoozed_until: number | null, 
+/**
+ * When it last woke (its time came, or the customer wrote), until it is snoozed again or closed.
+ */
+woken_at: number | null, };
 
 /**
  * A file of a message: with an email, uploaded by a visitor, or attached to an agent's reply.
@@ -1863,4 +1876,32 @@ id: string,
  * Its labels' ids, by name.
  */
 label_ids: Array<string>, };
+
+/**
+ * The inbox's snooze presets.
+ */
+export type Preset = "later_today" | "tomorrow" | "next_week";
+
+/**
+ * `PUT /api/conversations/{id}/snooze`: until when. Exactly one of `until`
+ * (an absolute time, ms), `preset` (with the agent's `utc_offset_minutes`)
+ * or `until_reply: true` (no time: the customer's next message wakes it).
+ */
+export type SnoozeInput = { 
+/**
+ * Wake at this time (ms since the epoch).
+ */
+until?: number, 
+/**
+ * Wake at a preset's time for the agent.
+ */
+preset?: Preset, 
+/**
+ * The agent's offset from UTC, minutes (`-new Date().getTimezoneOffset()`), for `preset`.
+ */
+utc_offset_minutes?: number, 
+/**
+ * Only the customer's next message wakes it.
+ */
+until_reply?: boolean, };
 

@@ -73,6 +73,10 @@ export const client = {
   addNote: (c, note) => api("POST", `/api/conversations/${id(c)}/notes`, note),
   /** @returns {Promise<import("./api-types").Mentions>} */
   mentions: () => api("GET", "/api/mentions"),
+  /** @param {string} c @param {import("./api-types").SnoozeInput} input @returns {Promise<import("./api-types").ConversationAnswer>} */
+  snooze: (c, input) => api("PUT", `/api/conversations/${id(c)}/snooze`, input),
+  /** @param {string} c @returns {Promise<import("./api-types").ConversationAnswer>} */
+  unsnooze: (c) => api("DELETE", `/api/conversations/${id(c)}/snooze`),
   /** @param {string} c @returns {Promise<import("./api-types").EmailDraft>} */
   emailDraft: (c) => api("GET", `/api/conversations/${id(c)}/email-draft`),
   /** @param {string} c @param {{body: string, channel: "chat" | "email" | "messenger", subject?: string, confirm_unverified?: string, cc?: string[], bcc?: string[]}} reply @returns {Promise<import("./api-types").MessageAnswer>} */

@@ -7,8 +7,9 @@
 // Live pushes ask for refreshes, which coalesce and pause while older pages
 // are shown (a "show the latest" button appears instead).
 import { client, latestOnly, coalesced } from "./api.js";
-import { $, el, alertBox, showError, NAME_STATED, UNVERIFIED } from "./dom.js";
 import { chips, filterLabels, initLabelFilter } from "./labels.js";
+import { $, el, alertBox, showError, when, NAME_STATED, UNVERIFIED } from "./dom.js";
+import { snoozeLine } from "./snooze.js";
 
 const fresh = latestOnly();
 let next = null; // the cursor of the next older page
@@ -45,6 +46,10 @@ function listParams() {
     params.delete("status");
     params.set("spam", "true");
   }
+  if (params.get("status") === "snoozed") {
+    params.delete("status");
+    params.set("snoozed", "true");
+  }
   return params;
 }
 
@@ -77,6 +82,8 @@ function item(c) {
   if (c.contact_email && c.contact_name) b.append(el("span", "preview", c.contact_email));
   b.append(c.snippet ? snippetLine(c.snippet) : el("span", "preview", c.subject || c.preview || ""));
   if (c.assignee_name) b.append(el("span", "preview", `Assigned to ${c.assignee_name}`));
+  if (c.snoozed) b.append(el("span", "preview snoozed", snoozeLine(c)));
+  else if (c.woken_at && c.status === "open") b.append(el("span", "preview woken", `Back from snooze ${when(c.woken_at)}`));
   b.addEventListener("click", () => hooks.open(c.id, c.snippet?.message_id));
   li.append(b);
   return li;

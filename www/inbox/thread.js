@@ -14,6 +14,7 @@ import { renderProfile, clearProfile } from "./profile.js";
 import { composer } from "./composer.js";
 import { renderEvent, eventKey } from "./trail.js";
 import { transcriptButton } from "./transcript.js";
+import { snoozeControls } from "./snooze.js";
 import { view, shownThread, viewersBox, typingLine, watchTyping } from "./thread-live.js";
 import { SENDER_UNVERIFIED, FOLD_LABELS } from "./constants.js";
 
@@ -268,6 +269,12 @@ function head(conversation, cc) {
     if (await change(conversation, { spam: !conversation.spam_at }, error)) reloadThread();
   });
   box.append(status, assign, spam);
+  if (conversation.status === "open" && !conversation.spam_at) {
+    box.append(snoozeControls(conversation, error, () => {
+      reloadThread();
+      refreshList();
+    }));
+  }
   if (conversation.channel === "chat") box.append(transcriptButton(conversation));
   box.append(error, viewersBox(conversation.id));
   if (conversation.unverified_email) {
@@ -296,7 +303,7 @@ function replyForm(conversation, messenger) {
 function render({ conversation, messages: stored, claim, messenger, cc, trail }) {
   const pane = $("thread");
   const keys = {
-    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc, labelsKey()]),
+    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc, labelsKey(), conversation.snoozed, conversation.snoozed_until]),
     labels: JSON.stringify(conversation.label_ids),
     composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email, messenger?.window]),
     profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, conversation.name_stated, claim, labelsKey()]),

@@ -2,6 +2,7 @@
 //! authenticated and what it is doing in the socket's attachment (so nothing
 //! is lost when the object hibernates). It relays the team's pushes, keeps
 //! presence, and tells widgets when the team comes online or goes away.
+//! Its alarm wakes the account's snoozed conversations (see `wake`).
 
 use std::collections::BTreeMap;
 
@@ -13,7 +14,7 @@ use worker::{
     WebSocketIncomingMessage, WebSocketPair,
 };
 
-use super::{keep_alive, relay, send_all, socket_identity, AgentSocket, Drop, Live};
+use super::{keep_alive, relay, send_all, socket_identity, AgentSocket, Drop, Live, WakeAt};
 use crate::clock::now_ms;
 
 /// The close code of a socket whose credential ended (signed out, removed,
@@ -21,8 +22,12 @@ use crate::clock::now_ms;
 pub const CLOSED_SIGNED_OUT: u16 = 4001;
 use crate::store::Store;
 
-/// One account's inbox tabs.
-#[durable_object(websocket)]
+/// Where the object keeps its account's id (for its alarm, which has no request).
+const ACCOUNT_KEY: &str = "account";
+
+/// One account's inbox tabs, and the alarm of its snoozed conversations.
+// No kind named: the macro then exports the alarm handler beside the sockets'.
+#[durable_object]
 pub struct InboxHub {
     state: State,
     env: Env,
@@ -43,7 +48,7 @@ impl DurableObject for InboxHub {
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         match req.path().as_str() {
-            "/connect" => self.connect(&req).await,
+            "/connect" => self.accept(&req).await,
             "/push" => {
                 // Relayed as the worker wrote it.
                 let text = req.text().await?;
@@ -59,6 +64,11 @@ impl DurableObject for InboxHub {
                         self.gone(&ws).await;
                     }
                 }
+                Response::ok("")
+            }
+            "/wake-at" => {
+                let wake: WakeAt = req.json().await?;
+                self.arm(&wake).await?;
                 Response::ok("")
             }
             "/presence" => Response::from_json(&serde_json::json!({ "online": self.online(None) })),
@@ -85,6 +95,11 @@ impl DurableObject for InboxHub {
             }
             _ => Response::error("not found", 404),
         }
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        self.wake().await?;
+        Response::ok("")
     }
 
     async fn websocket_message(
@@ -124,6 +139,11 @@ impl DurableObject for InboxHub {
         self.gone(&ws).await;
         Ok(())
     }
+}
+
+/// An absolute time (ms) for `set_alarm` (whose plain integers are offsets from now).
+fn at_time(ms: u64) -> worker::ScheduledTime {
+    worker::ScheduledTime::new(worker::js_sys::Date::new(&(ms as f64).into()))
 }
 
 /// The agent a socket authenticated, and what it is doing.
@@ -177,6 +197,17 @@ impl InboxHub {
         Ok(())
     }
 
+    /// Makes the alarm ring at `wake.at` at the latest (an earlier one stays).
+    async fn arm(&self, wake: &WakeAt) -> Result<()> {
+        let storage = self.state.storage();
+        storage.put(ACCOUNT_KEY, &wake.account_id).await?;
+        let at = wake.at as i64;
+        if storage.get_alarm().await?.is_none_or(|set| at < set) {
+            storage.set_alarm(at_time(wake.at)).await?;
+        }
+        Ok(())
+    }
+
     /// A tab's agent types (or stopped) in the conversation it views: the
     /// visitor is told each time, the viewers when it changed.
     async fn typing(&self, ws: WebSocket, mut socket: AgentSocket, typing: bool) -> Result<()> {
@@ -195,7 +226,29 @@ impl InboxHub {
         Ok(())
     }
 
-    async fn connect(&self, req: &Request) -> Result<Response> {
+    /// The alarm: wakes every conversation due (one D1 batch, which also
+    /// reads the next wake time), sets the alarm for the next, and tells the
+    /// tabs. An error fails the alarm, which the runtime retries; a retry
+    /// wakes nothing twice (the statement only takes conversations still due).
+    async fn wake(&self) -> Result<()> {
+        let storage = self.state.storage();
+        let Some(account_id) = storage.get::<String>(ACCOUNT_KEY).await? else {
+            return Ok(());
+        };
+        let store = Store::new(self.env.d1("DB")?);
+        let woken = store.wake_due(&account_id, now_ms()).await.map_err(|e| {
+            worker::Error::RustError(format!("waking snoozed conversations: {e:?}"))
+        })?;
+        if let Some(next) = woken.next {
+            storage.set_alarm(at_time(next)).await?;
+        }
+        for id in &woken.ids {
+            self.broadcast(&InboxPush::changed(id), None);
+        }
+        Ok(())
+    }
+
+    async fn accept(&self, req: &Request) -> Result<Response> {
         let socket: AgentSocket = socket_identity(req)?;
         let before = self.online(None);
         let pair = WebSocketPair::new()?;

@@ -62,6 +62,15 @@ pub struct Drop {
     pub credential: Option<String>,
 }
 
+/// When an account's inbox object must wake snoozed conversations.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WakeAt {
+    /// The account (the object keeps it for its alarm).
+    pub account_id: String,
+    /// The wake time, ms.
+    pub at: u64,
+}
+
 /// What a widget socket is: the visitor its token proved.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VisitorSocket {
@@ -179,6 +188,19 @@ impl Live {
         let body = serde_json::json!({ "agent_id": agent_id, "away": away });
         if let Err(e) = self.ask_inbox(account_id, "/status", &body).await {
             worker::console_error!("live status of {agent_id} failed: {e}");
+        }
+    }
+
+    /// Asks the account's inbox object to wake its snoozed conversations at
+    /// `at` (ms) at the latest (its alarm moves earlier, never later). A
+    /// failure is logged: the snooze stays, and wakes at the customer's reply.
+    pub async fn arm_wake(&self, account_id: &str, at: u64) {
+        let body = WakeAt {
+            account_id: account_id.to_string(),
+            at,
+        };
+        if let Err(e) = self.ask_inbox(account_id, "/wake-at", &body).await {
+            worker::console_error!("arming the snooze alarm of {account_id} failed: {e}");
         }
     }
 

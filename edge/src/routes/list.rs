@@ -18,7 +18,7 @@ use crate::store::{ListFilter, SearchTerms, Store};
 const BAD_FILTER: Invalid = Invalid::new(
     "invalid_filter",
     "Filters: channel (chat, email, messenger), status (open, closed), assignee (me, unassigned or an agent id), site, q, \
-     spam (true or false), before (the previous page's next), limit (1 to 100), \
+     spam (true or false), snoozed (true or false), before (the previous page's next), limit (1 to 100), \
      labels (1 to 10 label ids, comma-separated: conversations carrying all of them).",
 );
 /// `before` was not the `next` of an earlier page of the same list (or search).
@@ -60,6 +60,7 @@ pub async fn list(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
         site: query.site.as_deref(),
         spam: query.spam == Some(true),
         labels: &labels,
+        snoozed: query.snoozed == Some(true),
     };
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let page = page(

@@ -24,6 +24,7 @@ mod replies;
 mod session;
 mod signatures;
 mod sites;
+mod snooze;
 mod tickets;
 mod tracking;
 mod transcripts;
@@ -179,6 +180,8 @@ async fn dispatch(
         E::MarkRead => conversations::read(cx, who.agent()?, p.id).await,
         E::AddNote => notes::add(cx, who.agent()?, p.id).await,
         E::Mentions => notes::mentions(cx, who.agent()?).await,
+        E::Snooze => snooze::snooze(cx, who.agent()?, p.id).await,
+        E::Unsnooze => snooze::unsnooze(cx, who.agent()?, p.id).await,
         E::InboxLive => live::inbox(cx, who.agent()?).await,
         E::Presence => live::presence(cx, who.agent()?).await,
         E::Signature => signatures::show(cx, who.agent()?).await,

@@ -56,6 +56,12 @@ pub(super) struct ConversationRow {
     /// Its labels' ids, by name.
     #[serde(default, deserialize_with = "api::comma_list")]
     pub label_ids: Vec<String>,
+    /// When an agent snoozed it, while snoozed.
+    pub snoozed_at: Option<u64>,
+    /// When it wakes by itself, while snoozed until a time.
+    pub wake_at: Option<u64>,
+    /// When it last woke.
+    pub woken_at: Option<u64>,
     /// In a search: 1 when its person's name or email matched.
     #[serde(default)]
     pub person: Option<u8>,
@@ -187,6 +193,9 @@ impl From<ConversationRow> for api::Conversation {
                     message_id,
                     parts: snippet_parts(&raw),
                 }),
+            snoozed: r.snoozed_at.is_some(),
+            snoozed_until: r.wake_at,
+            woken_at: r.woken_at,
         }
     }
 }
@@ -201,7 +210,7 @@ pub(super) const CONVERSATION_COLUMNS: &str = "c.id, c.site_id, c.channel, c.sta
        (c.last_message_at > c.agent_read_at AND (SELECT direction FROM messages m WHERE m.conversation_id = c.id \
           ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) = 'inbound') AS unread, \
        CASE WHEN v.id IS NOT NULL AND v.contact_verified = 0 THEN COALESCE(v.claimed_email, ct.email) END AS unverified_email, \
-       c.spam_at, mv.name AS messenger_name, \
+       c.spam_at, mv.name AS messenger_name, c.snoozed_at, c.wake_at, c.woken_at, \
        (SELECT group_concat(label_id) FROM (SELECT k.label_id FROM conversation_labels k JOIN labels l ON l.id = k.label_id \
           WHERE k.conversation_id = c.id ORDER BY l.name)) AS label_ids";
 
@@ -258,7 +267,10 @@ impl Store {
             &format!(
                 "UPDATE conversations SET status = COALESCE(?3, status), \
                        assignee_id = CASE WHEN ?4 THEN ?5 ELSE assignee_id END, \
-                       spam_at = CASE WHEN ?6 THEN ?7 ELSE spam_at END \
+                       spam_at = CASE WHEN ?6 THEN ?7 ELSE spam_at END, \
+                       snoozed_at = CASE WHEN ?3 = 'closed' THEN NULL ELSE snoozed_at END, \
+                       wake_at = CASE WHEN ?3 = 'closed' THEN NULL ELSE wake_at END, \
+                       woken_at = CASE WHEN ?3 = 'closed' THEN NULL ELSE woken_at END \
                      WHERE {ours}"
             ),
             &args,

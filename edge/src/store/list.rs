@@ -33,6 +33,8 @@ pub struct ListFilter<'a> {
     pub spam: bool,
     /// Only those carrying every one of these labels (ids of the account's).
     pub labels: &'a [String],
+    /// The snoozed instead of the rest.
+    pub snoozed: bool,
 }
 
 /// A search: the FTS5 query made by `shared::search::fts_query` (if any
@@ -78,6 +80,14 @@ impl Conditions {
                 "c.spam_at IS NOT NULL"
             } else {
                 "c.spam_at IS NULL"
+            }
+            .into(),
+        );
+        self.sql.push(
+            if filter.snoozed {
+                "c.snoozed_at IS NOT NULL"
+            } else {
+                "c.snoozed_at IS NULL"
             }
             .into(),
         );

@@ -25,6 +25,7 @@ mod messenger;
 mod privacy;
 mod replies;
 mod sites;
+mod snooze;
 mod tickets;
 mod trail;
 mod transcripts;
@@ -43,6 +44,7 @@ pub use mail::InboundEmail;
 pub use messenger::{InboundMessenger, PageRow, Profile, SentMessenger};
 pub use replies::{ReplyFields, ReplyRefused};
 pub use sites::WidgetUpdate;
+pub use snooze::Snoozed;
 pub use tickets::Ticket;
 pub use trail::{NewNote, Noted};
 pub use transcripts::TranscriptClaim;
@@ -142,10 +144,13 @@ impl Store {
 
     /// The statement, within a caller's batch, that reopens the conversation
     /// of a message just written by someone outside the team and moves it to
-    /// the top of the inbox (nothing if the message was not written).
+    /// the top of the inbox (nothing if the message was not written); a
+    /// snoozed one wakes (its snooze ends, marked woken now).
     fn reopen_for(&self, message_id: &str, now: u64) -> ApiResult<D1PreparedStatement> {
         self.prepare(
-            "UPDATE conversations SET status = 'open', last_message_at = ?2 \
+            "UPDATE conversations SET status = 'open', last_message_at = ?2, \
+               woken_at = CASE WHEN snoozed_at IS NOT NULL THEN ?2 ELSE woken_at END, \
+               snoozed_at = NULL, wake_at = NULL \
              WHERE id = (SELECT conversation_id FROM messages WHERE id = ?1)",
             &[message_id.into(), ms(now)],
         )

@@ -141,6 +141,7 @@ mod typescript {
     use crate::messenger::{MessagingWindow, Receipt};
     use crate::search::SnippetPart;
     use crate::site::{CspDirective, Language, WidgetPosition};
+    use crate::snooze::Preset;
     use crate::trail::TrailKind;
     use crate::transcript::TranscriptStatus;
     use ts_rs::{Config, TS};
@@ -185,6 +186,7 @@ mod typescript {
             ConversationChanges,
             TrailKind, TrailEvent, NoteAnswer, Mentions, MentionedIn, NewNote,
             Label, Labels, AppliedLabels,
+            Preset, SnoozeInput,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

@@ -315,6 +315,8 @@ pub struct ConversationFilter {
     pub q: Option<String>,
     /// `true`: only conversations marked as spam; otherwise they are left out.
     pub spam: Option<bool>,
+    /// `true`: only snoozed conversations; otherwise they are left out.
+    pub snoozed: Option<bool>,
     /// The cursor of the page before (`next` of the previous answer).
     pub before: Option<String>,
     /// Page size, 1 to 100 (default 100).
@@ -479,5 +481,90 @@ mod tests {
         ] {
             assert!(changes(refused).is_err(), "{refused}");
         }
+    }
+}
+
+/// `PUT /api/conversations/{id}/snooze`: until when. Exactly one of `until`
+/// (an absolute time, ms), `preset` (with the agent's `utc_offset_minutes`)
+/// or `until_reply: true` (no time: the customer's next message wakes it).
+#[derive(Debug, Default, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct SnoozeInput {
+    /// Wake at this time (ms since the epoch).
+    #[cfg_attr(test, ts(optional))]
+    pub until: Option<u64>,
+    /// Wake at a preset's time for the agent.
+    #[cfg_attr(test, ts(optional))]
+    pub preset: Option<crate::snooze::Preset>,
+    /// The agent's offset from UTC, minutes (`-new Date().getTimezoneOffset()`), for `preset`.
+    #[cfg_attr(test, ts(optional))]
+    pub utc_offset_minutes: Option<i32>,
+    /// Only the customer's next message wakes it.
+    #[cfg_attr(test, ts(optional))]
+    pub until_reply: Option<bool>,
+}
+
+/// A snooze request naming not exactly one kind of wake.
+pub const BAD_SNOOZE: crate::Invalid = crate::Invalid::new(
+    "invalid_snooze",
+    "Send {\"until\": ms}, {\"preset\": \"later_today\" | \"tomorrow\" | \"next_week\", \"utc_offset_minutes\": n} or {\"until_reply\": true}.",
+);
+
+impl SnoozeInput {
+    /// When it wakes by itself (`None`: only at the customer's reply), asked at `now` (ms).
+    pub fn wake_time(&self, now: u64) -> Result<Option<u64>, crate::Invalid> {
+        use crate::snooze::{check_wake_time, preset_time};
+        match (self.until, self.preset, self.until_reply) {
+            (Some(until), None, None) if self.utc_offset_minutes.is_none() => {
+                check_wake_time(until, now).map(Some)
+            }
+            (None, Some(preset), None) => {
+                let offset = self.utc_offset_minutes.ok_or(BAD_SNOOZE)?;
+                preset_time(preset, now, offset).map(Some)
+            }
+            (None, None, Some(true)) if self.utc_offset_minutes.is_none() => Ok(None),
+            _ => Err(BAD_SNOOZE),
+        }
+    }
+}
+
+#[cfg(test)]
+mod snooze_tests {
+    use super::*;
+    use crate::snooze::{Preset, NOT_IN_FUTURE};
+
+    const NOW: u64 = 1_796_649_600_000;
+
+    fn input(json: &str) -> SnoozeInput {
+        serde_json::from_str(json).expect("a snooze body")
+    }
+
+    #[test]
+    fn a_snooze_names_exactly_one_kind_of_wake() {
+        let until = NOW + 60_000;
+        assert_eq!(
+            input(&format!("{{\"until\": {until}}}")).wake_time(NOW),
+            Ok(Some(until))
+        );
+        assert_eq!(input("{\"until_reply\": true}").wake_time(NOW), Ok(None));
+        let tomorrow = input("{\"preset\": \"tomorrow\", \"utc_offset_minutes\": 0}");
+        assert_eq!(tomorrow.preset, Some(Preset::Tomorrow));
+        assert!(tomorrow.wake_time(NOW).unwrap().unwrap() > NOW);
+        for refused in [
+            "{}",
+            "{\"until_reply\": false}",
+            "{\"preset\": \"tomorrow\"}",
+            "{\"until\": 1, \"until_reply\": true}",
+            "{\"until_reply\": true, \"utc_offset_minutes\": 60}",
+        ] {
+            assert_eq!(input(refused).wake_time(NOW), Err(BAD_SNOOZE), "{refused}");
+        }
+        assert_eq!(
+            input(&format!("{{\"until\": {NOW}}}")).wake_time(NOW),
+            Err(NOT_IN_FUTURE)
+        );
+        assert!(serde_json::from_str::<SnoozeInput>("{\"preset\": \"someday\"}").is_err());
+        assert!(serde_json::from_str::<SnoozeInput>("{\"when\": 1}").is_err());
     }
 }

@@ -153,6 +153,8 @@ table! {
     MarkRead: Post "/api/conversations/{id}/read" Agent;
     AddNote: Post "/api/conversations/{id}/notes" Agent;
     Mentions: Get "/api/mentions" Agent;
+    Snooze: Put "/api/conversations/{id}/snooze" Agent;
+    Unsnooze: Delete "/api/conversations/{id}/snooze" Agent;
     InboxLive: Get "/api/live" Agent socket;
     Presence: Put "/api/presence" Agent;
     Signature: Get "/api/signature" Agent;

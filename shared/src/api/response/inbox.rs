@@ -74,6 +74,13 @@ pub struct Conversation {
     pub snippet: Option<MatchSnippet>,
     /// Its labels' ids (`GET /api/labels` names them).
     pub label_ids: Vec<String>,
+    /// Whether an agent snoozed it (it is out of the open list until it wakes).
+    pub snoozed: bool,
+    /// When it wakes by itself, if snoozed until a time (ms); `null` while
+    /// snoozed until the customer replies.
+    pub snoozed_until: Option<u64>,
+    /// When it last woke (its time came, or the customer wrote), until it is snoozed again or closed.
+    pub woken_at: Option<u64>,
 }
 
 /// Where a search found its words in a conversation.
