@@ -4,7 +4,7 @@
 // answer. The browser helpers (tests/browser.mjs) are exported from here too.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { randomUUID, createHmac } from "node:crypto";
+import { randomUUID, createHmac, createHash, randomBytes } from "node:crypto";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import http from "node:http";
@@ -256,6 +256,25 @@ export function rawPost(path, headers, chunks) {
     for (const chunk of chunks) req.write(chunk);
     req.end();
   });
+}
+
+/**
+ * Another account with its own primary admin and API key (and a site, when
+ * `site` is true), for proving one account never reaches another's data.
+ */
+export async function otherAccount({ site = false } = {}) {
+  const account = unique("a_");
+  const agent = unique("ag_");
+  const siteId = site ? unique("s_") : undefined;
+  const key = `pk_${randomBytes(24).toString("hex")}`;
+  const hash = createHash("sha256").update(key).digest("hex");
+  await sql(
+    `INSERT INTO accounts (id, name, created_at) VALUES ('${account}', 'Other team', 0);
+     ${site ? `INSERT INTO sites (id, account_id, name, created_at) VALUES ('${siteId}', '${account}', 'Other shop', 0);` : ""}
+     INSERT INTO agents (id, account_id, email, full_name, role, password_hash, created_at) VALUES ('${agent}', '${account}', '${agent}@other.example', 'Other Agent', 'primary_admin', 'x', 0);
+     INSERT INTO api_keys (id, token_hash, prefix, agent_id, label, created_at) VALUES ('${unique("key_")}', '${hash}', '${key.slice(0, 10)}', '${agent}', 'other', 0);`,
+  );
+  return { account, agent, key, site: siteId };
 }
 
 export * from "./browser.mjs";

@@ -4,7 +4,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { call, KEY, newVisitor, sendChat, signIn, asAgent, sql, unique, deliverMail, mailFixture, chatting, reply } from "./helpers.mjs";
+import { call, KEY, newVisitor, sendChat, signIn, asAgent, sql, unique, deliverMail, mailFixture, chatting, reply, otherAccount } from "./helpers.mjs";
 import { widgetSocket, inboxSocket, closeAll } from "./sockets.mjs";
 
 after(closeAll);
@@ -175,17 +175,7 @@ test("an inbox socket needs an agent, from the inbox's own origin", async () => 
 });
 
 test("sockets stay inside their account: another team hears nothing and reaches no visitor", async () => {
-  const account = unique("a_");
-  const site = unique("s_");
-  const agent = unique("ag_");
-  const key = `pk_${randomBytes(24).toString("hex")}`;
-  const hash = createHash("sha256").update(key).digest("hex");
-  await sql(
-    `INSERT INTO accounts (id, name, created_at) VALUES ('${account}', 'Other team', 0);
-     INSERT INTO sites (id, account_id, name, created_at) VALUES ('${site}', '${account}', 'Other shop', 0);
-     INSERT INTO agents (id, account_id, email, full_name, role, password_hash, created_at) VALUES ('${agent}', '${account}', '${agent}@other.example', 'Other Agent', 'primary_admin', 'x', 0);
-     INSERT INTO api_keys (id, token_hash, prefix, agent_id, label, created_at) VALUES ('${unique("key_")}', '${hash}', '${key.slice(0, 10)}', '${agent}', 'other', 0);`,
-  );
+  const { key } = await otherAccount({ site: true });
   const outsider = await inboxSocket({ key });
   await outsider.next((p) => p.type === "team");
   // The demo team's tab proves the events happened; the outsider's hears none of them.

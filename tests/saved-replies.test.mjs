@@ -6,8 +6,7 @@
 // and managing replies from the inbox.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, randomBytes } from "node:crypto";
-import { AGENT_KEY, KEY, call, newVisitor, sendChat, sql, unique, launchChromium, signInToInbox } from "./helpers.mjs";
+import { AGENT_KEY, KEY, call, newVisitor, sendChat, sql, unique, launchChromium, signInToInbox, otherAccount } from "./helpers.mjs";
 
 let browser;
 before(async () => {
@@ -31,19 +30,6 @@ async function chat(text = unique("hello "), contact) {
   return { id, text, token };
 }
 
-/** Another account with its own admin and API key. */
-async function otherAccount() {
-  const account = unique("a_");
-  const agent = unique("ag_");
-  const key = `pk_${randomBytes(24).toString("hex")}`;
-  const hash = createHash("sha256").update(key).digest("hex");
-  await sql(
-    `INSERT INTO accounts (id, name, created_at) VALUES ('${account}', 'Other team', 0);
-     INSERT INTO agents (id, account_id, email, full_name, role, password_hash, created_at) VALUES ('${agent}', '${account}', '${agent}@other.example', 'Other Agent', 'primary_admin', 'x', 0);
-     INSERT INTO api_keys (id, token_hash, prefix, agent_id, label, created_at) VALUES ('${unique("key_")}', '${hash}', '${key.slice(0, 10)}', '${agent}', 'other', 0);`,
-  );
-  return { account, agent, key };
-}
 
 test("saved replies are validated, shortcuts unique per team, and a refused write changes nothing", async () => {
   const shortcut = unique("refund-");
