@@ -98,13 +98,22 @@ test("identify() queued before the widget loads skips what it already says", asy
   const address = `ada+${unique("")}@example.com`;
   const page = await visitHost("s_form_a", `Parley.identify({ email: ${JSON.stringify(address)}, name: "Ada Lovelace" });`);
   let creations = 0;
-  // A slow network: opening the panel and sending overlap while the visitor is being created.
+  // A slow network: the visitor's creation is held until the panel is open
+  // and the message is on screen, so opening and sending overlap it.
+  let release;
+  const held = new Promise((r) => (release = r));
   await page.route("**/visitors", async (route) => {
     creations++;
-    await new Promise((r) => setTimeout(r, 300));
+    await held;
     await route.continue();
   });
-  await openAndSay(page, "identified visitor here");
+  await page.locator(".launcher").click();
+  await page.locator("#parley-input").fill("identified visitor here");
+  await page.keyboard.press("Enter");
+  const line = page.locator("li.mine", { hasText: "identified visitor here" });
+  await line.waitFor();
+  release();
+  await line.locator(".meta").filter({ hasText: /\d{1,2}:\d{2}/ }).waitFor();
   assert.equal(creations, 1, "one visitor, however fast the visitor types");
   await page.locator(".form-step").waitFor();
   assert.deepEqual(await labels(page), ["Company (optional)"], "neither email nor name is asked again");
