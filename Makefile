@@ -38,7 +38,7 @@ dev: setup build
 	@echo "    API key (automations)            $$(cat $(DEV_KEY_FILE))"
 	@echo "    demo mailbox                     support@juniper.inbound.example.com"
 	@echo ""
-	$(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --persist-to $(DEV_STATE) --show-interactive-dev-session=false
+	$(WRANGLER) dev --ip 127.0.0.1 --port $(PORT) --persist-to $(DEV_STATE) --show-interactive-dev-session=false --test-scheduled
 
 ## test: install, build, host unit tests, then HTTP/email/browser tests against wrangler dev
 test: setup-browser build unit e2e

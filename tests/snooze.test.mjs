@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   call, chatting, sendChat, thread, agentGet, deliverMail, mailFixture, eventually, unique, KEY,
-  launchChromium, signInToInbox, listItem,
+  launchChromium, signInToInbox, listItem, otherAccount, sql, URL_, newVisitor,
 } from "./helpers.mjs";
 import { inboxSocket, closeAll } from "./sockets.mjs";
 import { axeViolations } from "./axe.mjs";
@@ -280,4 +280,31 @@ test("the inbox's snooze menu works by keyboard alone, axe finds nothing, and a 
   await check("woken, in the open list");
   assert.deepEqual(found, []);
   assert.deepEqual(agent.errors, []);
+});
+
+test("a snooze whose alarm was never set still wakes: the cron's backstop finds its account overdue and sets the alarm", async () => {
+  // A fresh account's conversation, snoozed for a day; then its wake time is
+  // moved into the past behind the worker's back, as if the alarm for it had
+  // never been set: the account's object still waits for tomorrow.
+  const other = await otherAccount({ site: true });
+  const token = await newVisitor(other.site);
+  const sent = await sendChat(token, "wake me even if the alarm is lost");
+  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+  const id = sent.body.message.conversation_id;
+  const live = await inboxSocket({ key: other.key });
+  await live.next((p) => p.type === "team");
+  assert.equal((await snooze(id, { until: Date.now() + 86_400_000 }, other.key)).status, 200);
+  await changed(live, id); // the snooze itself
+  const now = Date.now();
+  await sql(`UPDATE conversations SET wake_at = ${now - 1000} WHERE id = '${id}'`);
+  const mine = async () => (await call("GET", `/api/conversations/${id}`, { token: other.key })).body.conversation;
+  assert.equal((await mine()).snoozed, true, "overdue, and nothing has woken it");
+
+  // What Cron Triggers run (wrangler dev --test-scheduled exposes it).
+  const cron = await fetch(`${URL_}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
+  assert.equal(cron.status, 200, await cron.text());
+  await changed(live, id, 30_000);
+  const back = await mine();
+  assert.equal(back.snoozed, false);
+  assert.ok(back.woken_at >= now, `woken at ${back.woken_at}, by the cron's alarm`);
 });

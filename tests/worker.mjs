@@ -70,7 +70,7 @@ export async function startWorker({ vars = {}, log, prepare = () => {}, config }
   const [port, inspector] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector),
-    "--persist-to", state, "--show-interactive-dev-session=false", ...configArgs];
+    "--persist-to", state, "--show-interactive-dev-session=false", "--test-scheduled", ...configArgs];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child = spawn(wrangler, args, { env: quiet, detached: true, stdio: ["ignore", "pipe", "pipe"], cwd: root });
   if (log) {

@@ -22,7 +22,7 @@ mod webcrypto;
 
 use worker::{
     event, Context, Env, ForwardableEmailMessage, MessageBatch, MessageExt,
-    QueueRetryOptionsBuilder, Request, Response, Result,
+    QueueRetryOptionsBuilder, Request, Response, Result, ScheduleContext, ScheduledEvent,
 };
 
 use crate::automations::{Next, Outbox, QueuedDelivery};
@@ -183,4 +183,30 @@ async fn queue(batch: MessageBatch<QueuedDelivery>, env: Env, _ctx: Context) -> 
         }
     }
     Ok(())
+}
+
+/// Cron (wrangler.toml's `[triggers]`): the backstop of the snooze alarms.
+/// Each account's inbox object keeps its own alarm; should arming it have
+/// failed (the snooze is stored first, the alarm set after), this finds the
+/// accounts with a conversation overdue and sets their alarms to now.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    console_error_panic_hook::set_once();
+    let now = clock::now_ms();
+    let overdue = match store(&env) {
+        Ok(store) => store.accounts_overdue(now).await,
+        Err(err) => {
+            worker::console_error!("no D1 binding: {err}");
+            return;
+        }
+    };
+    match overdue {
+        Ok(accounts) => {
+            let live = live::Live::new(&env);
+            for account_id in accounts {
+                live.arm_wake(&account_id, now).await;
+            }
+        }
+        Err(err) => worker::console_error!("finding overdue snoozes failed: {err:?}"),
+    }
 }

@@ -123,4 +123,18 @@ impl Store {
             next: ran.first(&next)?.and_then(|n| n.at),
         })
     }
+
+    /// The accounts with a snoozed conversation whose wake time has passed
+    /// (the cron's backstop of the alarms): one lookup in the wake-time
+    /// index per account, never a walk of the conversations.
+    pub async fn accounts_overdue(&self, now: u64) -> ApiResult<Vec<String>> {
+        let rows: Vec<Id> = self
+            .all(
+                "SELECT a.id FROM accounts a WHERE EXISTS (SELECT 1 FROM conversations c \
+                 WHERE c.account_id = a.id AND c.wake_at IS NOT NULL AND c.wake_at <= ?1)",
+                &[ms(now)],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
+    }
 }
