@@ -116,7 +116,12 @@ pub async fn apply(
     let label_ids = cx
         .app
         .store
-        .change_labels(&agent.account_id, (target, id), (&add, &remove), now_ms())
+        .change_labels(
+            (&agent.account_id, &agent.id),
+            (target, id),
+            (&add, &remove),
+            now_ms(),
+        )
         .await?
         .map_err(|why| refused(why, what))?;
     json(

@@ -52,6 +52,7 @@ struct TrailRow {
     agent_id: Option<String>,
     agent_name: Option<String>,
     assignee_name: Option<String>,
+    label_name: Option<String>,
     detail: Option<String>,
     body: Option<String>,
     created_at: u64,
@@ -77,6 +78,7 @@ impl From<TrailRow> for api::TrailEvent {
             agent_name: r.agent_name,
             detail,
             assignee_name: r.assignee_name,
+            label_name: r.label_name,
             body: r.body,
             mentions,
             created_at: r.created_at,
@@ -87,6 +89,7 @@ impl From<TrailRow> for api::TrailEvent {
 /// Selects [`TrailRow`]s; append a `WHERE` on `t`.
 const TRAIL_SELECT: &str = "SELECT t.id, t.conversation_id, t.kind, t.agent_id, a.full_name AS agent_name, \
      CASE WHEN t.kind = 'assigned' THEN (SELECT full_name FROM agents WHERE id = t.detail) END AS assignee_name, \
+     CASE WHEN t.kind IN ('label_added', 'label_removed') THEN (SELECT name FROM labels WHERE id = t.detail) END AS label_name, \
      t.detail, t.body, t.created_at FROM trail t LEFT JOIN agents a ON a.id = t.agent_id";
 
 /// A mention of the Mentions view, in the order the view lists them.
@@ -239,6 +242,67 @@ impl Store {
             &format!(
                 "INSERT INTO trail (id, conversation_id, kind, agent_id, detail, created_at) \
                  SELECT ?{id}, id, ?{kind}, ?{agent}, ?{detail}, ?{at} FROM conversations WHERE {ours} AND ({changes})"
+            ),
+            &bound,
+        )
+    }
+}
+
+impl Store {
+    /// The statement, before a change of a conversation's labels in its
+    /// batch, that records each label of the JSON array `?5` the change puts
+    /// on ([`TrailKind::LabelAdded`]: not on yet) or takes off
+    /// ([`TrailKind::LabelRemoved`]: on now), by `by`, where `guard` (over
+    /// `args`' `?1` account and `?2` conversation) holds: a retry records nothing.
+    pub(super) fn label_events(
+        &self,
+        kind: TrailKind,
+        guard: &str,
+        args: &[JsValue],
+        (by, at): (&str, u64),
+    ) -> ApiResult<D1PreparedStatement> {
+        let n = args.len();
+        let mut bound = args.to_vec();
+        bound.extend([
+            crate::ids::new_id("ev").into(),
+            kind.as_str().into(),
+            by.into(),
+            ms(at),
+        ]);
+        let on = match kind {
+            TrailKind::LabelRemoved => "EXISTS",
+            _ => "NOT EXISTS",
+        };
+        let [id, kind, agent, at] = [n + 1, n + 2, n + 3, n + 4];
+        self.prepare(
+            &format!(
+                "INSERT INTO trail (id, conversation_id, kind, agent_id, detail, created_at) \
+                 SELECT ?{id} || '_' || j.key, ?2, ?{kind}, ?{agent}, j.value, ?{at} FROM json_each(?5) j \
+                 WHERE {guard} AND {on} (SELECT 1 FROM conversation_labels k WHERE k.conversation_id = ?2 AND k.label_id = j.value)"
+            ),
+            &bound,
+        )
+    }
+
+    /// The statement that records `kind` by the system (no agent) at `?{at}`
+    /// in the trail of every conversation `which` finds (a `WHERE` over
+    /// `conversations`, with `args`' placeholders; `kind` may be SQL over
+    /// the row); it runs before the change, in the same batch.
+    pub(super) fn system_events(
+        &self,
+        kind: &str,
+        which: &str,
+        args: &[JsValue],
+        at: u64,
+    ) -> ApiResult<D1PreparedStatement> {
+        let n = args.len();
+        let mut bound = args.to_vec();
+        bound.extend([crate::ids::new_id("ev").into(), ms(at)]);
+        let [id, at] = [n + 1, n + 2];
+        self.prepare(
+            &format!(
+                "INSERT INTO trail (id, conversation_id, kind, agent_id, detail, created_at) \
+                 SELECT ?{id} || '_' || id, id, {kind}, NULL, NULL, ?{at} FROM conversations WHERE {which}"
             ),
             &bound,
         )
