@@ -5,7 +5,8 @@
 // e, s, l, a, /, ?), none firing while the focus is in a field or with a
 // modifier held; the help dialog keeps the focus, closes on Escape and gives
 // the focus back; the list's relative times carry their exact time; axe
-// finds nothing in the list or the dialog.
+// finds nothing in the list or the dialog. (The waiting time's query plan is
+// in tests/search.test.mjs.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -36,22 +37,6 @@ test("a conversation says since when its customer has waited: from their first m
 
   const third = (await sendChat(token, "one more question")).body.message;
   assert.equal((await thread(id)).conversation.waiting_since, third.created_at, "a new wait, from the new message");
-});
-
-test("the waiting time's subqueries walk the conversation's messages by index, never the table", async () => {
-  const { execFile } = await import("node:child_process");
-  const { promisify } = await import("node:util");
-  // The shape of store/conversations.rs's waiting_since, for one conversation.
-  const sqlText = `EXPLAIN QUERY PLAN SELECT (SELECT MIN(w.created_at) FROM messages w WHERE w.conversation_id = c.id AND w.direction = 'inbound'
-      AND w.created_at > COALESCE((SELECT r.created_at FROM messages r WHERE r.conversation_id = c.id AND r.author = 'agent'
-        ORDER BY r.created_at DESC LIMIT 1), -1)) AS waiting_since FROM conversations c WHERE c.account_id = 'a_demo' AND c.id = 'c_x'`;
-  const { stdout } = await promisify(execFile)("node_modules/.bin/wrangler",
-    ["d1", "execute", "DB", "--local", "--persist-to", process.env.PARLEY_STATE, "--json", "--command", sqlText],
-    { env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" }, maxBuffer: 16 * 1024 * 1024 });
-  const plan = JSON.parse(stdout)[0].results.map((row) => row.detail);
-  assert.ok(plan.some((d) => /^SEARCH w USING INDEX messages_by_conversation \(conversation_id=\? AND created_at>\?\)/.test(d)), `${plan}`);
-  assert.ok(plan.some((d) => /^SEARCH r USING INDEX messages_by_conversation \(conversation_id=\?\)/.test(d)), `${plan}`);
-  assert.ok(!plan.some((d) => /^SCAN|TEMP B-TREE/.test(d)), `${plan}`);
 });
 
 const pages = browserAndHostPages();
