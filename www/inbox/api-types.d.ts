@@ -1798,13 +1798,17 @@ export type NoteAnswer = {
 note: TrailEvent, };
 
 /**
- * `GET /api/mentions`: the conversations a note mentioned me in.
+ * `GET /api/mentions?before=`: a page of the conversations a note mentioned me in.
  */
 export type Mentions = { 
 /**
  * Most recently mentioned first (at most [`MENTIONS_LISTED`]).
  */
-conversations: Array<MentionedIn>, };
+conversations: Array<MentionedIn>, 
+/**
+ * The opaque cursor of the next page (`before=`), or null on the last one.
+ */
+next: string | null, };
 
 /**
  * A conversation I was mentioned in.

@@ -171,18 +171,32 @@ impl Store {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    /// The conversations of the account a note mentioned `agent_id` in, most
-    /// recently mentioned first (`mentions` leads the join, read through
-    /// `mentions_newest` in order: no scan, no sort).
+    /// A page of the conversations of the account a note mentioned
+    /// `agent_id` in, most recently mentioned first, after `before` (the
+    /// time and conversation of the last one of the page before), with the
+    /// same of its last one when a next page may follow. `mentions` leads
+    /// the join, read through `mentions_newest` in order (ties in the
+    /// index's own order, by rowid): no scan, no sort.
     pub async fn mentions(
         &self,
         account_id: &str,
         agent_id: &str,
-    ) -> ApiResult<Vec<api::MentionedIn>> {
+        before: Option<(u64, &str)>,
+    ) -> ApiResult<(Vec<api::MentionedIn>, Option<(u64, String)>)> {
         let limit = JsValue::from(api::MENTIONS_LISTED);
-        let args = [agent_id.into(), account_id.into(), limit];
-        let newest = "FROM mentions mn CROSS JOIN conversations c ON c.id = mn.conversation_id \
-                      WHERE mn.agent_id = ?1 AND c.account_id = ?2 ORDER BY mn.mentioned_at DESC LIMIT ?3";
+        let mut args = vec![agent_id.into(), account_id.into(), limit];
+        let after = match before {
+            None => "",
+            Some((at, conversation)) => {
+                args.extend([ms(at), conversation.into()]);
+                "AND mn.mentioned_at <= ?4 AND (mn.mentioned_at < ?4 OR \
+                 mn.rowid > (SELECT rowid FROM mentions WHERE agent_id = ?1 AND conversation_id = ?5))"
+            }
+        };
+        let newest = format!(
+            "FROM mentions mn CROSS JOIN conversations c ON c.id = mn.conversation_id \
+             WHERE mn.agent_id = ?1 AND c.account_id = ?2 {after} ORDER BY mn.mentioned_at DESC, mn.rowid LIMIT ?3"
+        );
         let mut batch = self.batch();
         let marks = batch.rows::<MentionRow>(self.prepare(
             &format!("SELECT mn.conversation_id, mn.note_id, mn.mentioned_at {newest}"),
@@ -201,8 +215,12 @@ impl Store {
             .into_iter()
             .map(Into::into)
             .collect();
-        Ok(ran
-            .rows(&marks)?
+        let marks = ran.rows(&marks)?;
+        let next = (marks.len() == api::MENTIONS_LISTED as usize)
+            .then(|| marks.last())
+            .flatten()
+            .map(|m| (m.mentioned_at, m.conversation_id.clone()));
+        let listed = marks
             .into_iter()
             .filter_map(|mark| {
                 let at = conversations
@@ -214,7 +232,8 @@ impl Store {
                     mentioned_at: mark.mentioned_at,
                 })
             })
-            .collect())
+            .collect();
+        Ok((listed, next))
     }
 
     /// The statement that records `kind` by `agent_id` in the trail of the
