@@ -164,13 +164,29 @@ test("every shortcut works by its key, none fires in a field or with a modifier,
   await agent.keyboard.press("Escape");
   assert.equal(await dialog.evaluate((d) => d.open), false);
   assert.equal(await focused(agent), "toggle-status", "the focus is back where it was");
-  // The nav's Shortcuts button opens it too, by keyboard.
+  // The nav's Shortcuts button opens it too, by keyboard; it turns the one-key shortcuts off (WCAG 2.1.4), remembered.
   await agent.locator("#to-keys").focus();
   await agent.keyboard.press("Enter");
   await dialog.locator("#keys-close:focus").waitFor();
-  await agent.keyboard.press("Enter");
-  assert.equal(await dialog.evaluate((d) => d.open), false);
+  await agent.keyboard.press("Shift+Tab");
+  assert.equal(await focused(agent), "keys-on");
+  await agent.keyboard.press("Space");
+  assert.equal(await agent.locator("#keys-on").isChecked(), false);
+  await agent.keyboard.press("Escape");
   assert.equal(await focused(agent), "to-keys");
+  await leaveField(agent);
+  for (const key of ["j", "?", "/"]) await agent.keyboard.press(key);
+  assert.equal(await focused(agent), "body", "off: no key moves, opens or focuses anything");
+  assert.equal(await dialog.evaluate((d) => d.open), false);
+  await agent.reload();
+  await agent.locator("#list button").first().waitFor();
+  assert.equal(await agent.locator("#keys-on").isChecked(), false, "remembered in this browser");
+  await agent.locator("#to-keys").click();
+  await agent.locator("#keys-on").check();
+  await agent.keyboard.press("Escape");
+  await leaveField(agent);
+  await agent.keyboard.press("j");
+  assert.match(await focused(agent), /^button:/, "on again");
   assert.deepEqual(agent.errors, []);
   await context.close();
 });

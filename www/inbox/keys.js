@@ -6,7 +6,9 @@
 // textarea, select, contenteditable), inside a menu, list box or dialog that
 // takes keys itself, or with Ctrl, Alt or Meta held (the browser's and the
 // system's shortcuts stay theirs). `?` shows them in a modal dialog that
-// keeps the focus inside, closes on Escape and gives the focus back.
+// keeps the focus inside, closes on Escape and gives the focus back; it can
+// turn them all off (WCAG 2.1.4, Character Key Shortcuts), remembered in this
+// browser; the nav's Shortcuts button still opens it to turn them back on.
 import { $, el } from "./dom.js";
 
 /** What a shortcut does, when the inbox (or for `?`, any signed-in view) is shown. */
@@ -120,11 +122,38 @@ function initHelp() {
   });
 }
 
+/** Where this browser remembers that the agent turned the shortcuts off. */
+const OFF_KEY = "parley_shortcuts_off";
+
+/** Whether the agent turned the shortcuts off in this browser. */
+const turnedOff = () => {
+  try {
+    return localStorage.getItem(OFF_KEY) === "1";
+  } catch {
+    return false; // storage refused: they stay on
+  }
+};
+
+/** The dialog's on/off checkbox, kept and remembered. */
+function initSwitch() {
+  const on = /** @type {HTMLInputElement} */ ($("keys-on"));
+  on.checked = !turnedOff();
+  on.addEventListener("change", () => {
+    try {
+      if (on.checked) localStorage.removeItem(OFF_KEY);
+      else localStorage.setItem(OFF_KEY, "1");
+    } catch {
+      // storage refused: the choice lasts as long as the page
+    }
+  });
+}
+
 /** Listens for the shortcuts on the whole inbox page. */
 export function initKeys() {
   initHelp();
+  initSwitch();
   document.addEventListener("keydown", (e) => {
-    if (isTyping(e)) return;
+    if (isTyping(e) || !$("keys-on").checked) return;
     const shortcut = SHORTCUTS.find((s) => s.key === e.key && s.run);
     if (!shortcut || $("nav").hidden) return;
     if (!shortcut.anywhere && $("inbox").hidden) return;
