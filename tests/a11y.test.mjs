@@ -3,7 +3,9 @@
 // presence note, the Form, a thread with a file) nor in the inbox's views as a
 // whole (sign-in, the list with its filters, a chat thread, an email thread
 // with its folds opened, the contact profile with stated values and its Edit
-// form open, Settings with every section, saved replies, signature), the
+// form open, Settings with every section, saved replies, signature; the
+// composer in Chat, Email and Note modes, a thread with notes and trail
+// events, the Mentions view, the keyboard shortcuts' dialog), the
 // refusal a blocked visitor sees, and the
 // new controls work by real key presses: Edit details (open, type, save,
 // Escape), the API key role select, the folds.
@@ -208,3 +210,53 @@ test("the inbox's views pass axe, and the new controls work by keyboard", async 
   assert.deepEqual(found, []);
 });
 
+
+test("the composer in every mode, a thread with notes and trail events, the Mentions view and the shortcuts' dialog pass axe", async () => {
+  const tag = await signedMail();
+  const { token, conversation: chat } = await (async () => {
+    const t = await newVisitor();
+    const sent = await sendChat(t, `a11y trail ${unique("")}`);
+    return { token: t, conversation: sent.body.message.conversation_id };
+  })();
+  // Events of every kind the thread draws: a label on and off, a snooze and its wake by the reply, a close and a reopen, a note.
+  const made = await call("POST", "/api/labels", { token: KEY, json: { name: unique("A11y "), colour: "#facc15" } });
+  const change = (path, method, json) => call(method, `/api/conversations/${chat}${path}`, { token: KEY, json });
+  for (const [path, method, json] of [["/labels", "PATCH", { add: [made.body.id] }], ["/snooze", "PUT", { until_reply: true }]]) {
+    assert.equal((await change(path, method, json)).status, 200);
+  }
+  assert.equal((await sendChat(token, "awake again")).status, 201);
+  for (const json of [{ status: "closed" }, { status: "open" }]) assert.equal((await change("", "PATCH", json)).status, 200);
+  assert.equal((await change("/notes", "POST", { body: "@Robin Ash please check the refund" })).status, 201);
+  assert.equal((await change("/labels", "PATCH", { remove: [made.body.id] })).status, 200);
+
+  const { found, check } = axeLog();
+  const context = await newContext();
+  const agent = await signInToInbox(context);
+  await agent.locator("#list button", { hasText: "awake again" }).click();
+  await agent.locator("#messages .note").waitFor();
+  await agent.locator("#messages .event.woke_by_reply").waitFor();
+  await agent.locator("#via-chat:checked").waitFor();
+  await check(agent, "a chat thread with a note and trail events, the composer in Chat mode");
+  await agent.locator("#via-note").check();
+  await agent.locator("#composer.noting").waitFor();
+  await check(agent, "the composer in Note mode");
+
+  await agent.locator("#f-q").fill(tag);
+  await agent.locator("#list button", { hasText: `Folded ${tag}` }).click();
+  await agent.locator("#via-email:checked").waitFor();
+  await agent.locator("#reply-cc").waitFor();
+  await check(agent, "the composer in Email mode");
+
+  await agent.locator("#to-mentions").click();
+  await agent.locator("#mentions-list li").first().waitFor();
+  await check(agent, "the Mentions view");
+
+  await agent.locator("#to-inbox").click();
+  await agent.locator("#list button").first().waitFor();
+  await agent.evaluate(() => /** @type {HTMLElement} */ (document.activeElement)?.blur());
+  await agent.keyboard.press("?");
+  await agent.locator("#keys-close:focus").waitFor();
+  await check(agent, "the keyboard shortcuts' dialog");
+  await context.close();
+  assert.deepEqual(found, []);
+});

@@ -392,3 +392,21 @@ test("the primary admin adds, renames, recolours and deletes labels in Settings 
     await context.close();
   }
 });
+
+test("a conversation's labels changed in one tab are pushed to the team's other tabs, once per change", async () => {
+  const { inboxSocket, closeAll } = await import("./sockets.mjs");
+  try {
+    const l = await label();
+    const { id, contact } = await chat(unique("pushed "), `pushed+${unique("")}@example.org`);
+    const live = await inboxSocket({ key: AGENT_KEY });
+    const changed = (p) => p.type === "conversation" && p.conversation_id === id;
+    assert.equal((await tag(id, { add: [l.id] })).status, 200);
+    await live.next(changed);
+    assert.equal((await tagContact(contact, { add: [l.id] })).status, 200);
+    assert.equal((await tag(id, { remove: [l.id] })).status, 200);
+    await live.next(changed);
+    assert.deepEqual(live.pushes.filter(changed), [], "one push per change of the conversation's labels, none for the contact's");
+  } finally {
+    await closeAll();
+  }
+});

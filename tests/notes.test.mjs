@@ -26,6 +26,9 @@ after(closeAll);
 const OTHER_ACCOUNT_KEY = "pk_other_account_000000000000000000000000000000000";
 const KIT = "ag_fixture_agent"; // Kit Fern, an agent of the demo account (AGENT_KEY)
 
+/** The test run's Chromium (and host pages), for the browser tests. */
+const pages = browserAndHostPages();
+
 const note = (id, body, token = KEY) => call("POST", `/api/conversations/${id}/notes`, { token, json: { body } });
 
 /** Writes a note with a unique text in `id`; `{text, id}` of the stored note. */
@@ -242,23 +245,79 @@ test("erasing the contact erases its conversations' trail, notes and mentions", 
   assert.equal((await sql(`SELECT COUNT(*) AS n FROM mentions WHERE conversation_id = '${chat.id}'`))[0].n, 0);
 });
 
-test("the Mentions view reads through its index in order, with no scan or sort", async () => {
-  // The shape of store/trail.rs's `mentions` (its columns left out).
-  const sqlText = `EXPLAIN QUERY PLAN SELECT mn.conversation_id FROM mentions mn CROSS JOIN conversations c ON c.id = mn.conversation_id
-    WHERE mn.agent_id = '${KIT}' AND c.account_id = 'a_demo' ORDER BY mn.mentioned_at DESC LIMIT 50`;
+test("the Mentions view reads through its index in order, with no scan or sort, at any page", async () => {
+  // The shape of store/trail.rs's `mentions` (its columns left out): the first page, and one after a cursor.
+  const page = (after) => `EXPLAIN QUERY PLAN SELECT mn.conversation_id FROM mentions mn CROSS JOIN conversations c ON c.id = mn.conversation_id
+    WHERE mn.agent_id = '${KIT}' AND c.account_id = 'a_demo' ${after} ORDER BY mn.mentioned_at DESC, mn.rowid LIMIT 50`;
+  const cursor = `AND mn.mentioned_at <= 1763000000000 AND (mn.mentioned_at < 1763000000000 OR
+    mn.rowid > (SELECT rowid FROM mentions WHERE agent_id = '${KIT}' AND conversation_id = 'c_x'))`;
   const { stdout } = await promisify(execFile)("node_modules/.bin/wrangler",
-    ["d1", "execute", "DB", "--local", "--persist-to", process.env.PARLEY_STATE, "--json", "--command", sqlText],
+    ["d1", "execute", "DB", "--local", "--persist-to", process.env.PARLEY_STATE, "--json", "--command", [page(""), page(cursor)].join(";\n")],
     { env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" }, maxBuffer: 16 * 1024 * 1024 });
-  const plan = JSON.parse(stdout)[0].results.map((row) => row.detail);
-  assert.ok(plan.some((d) => d.startsWith("SEARCH mn USING INDEX mentions_newest (agent_id=?)")), `${plan}`);
-  assert.ok(plan.some((d) => /^SEARCH c USING INDEX sqlite_autoindex_conversations_1 \(id=\?\)$/.test(d)), `${plan}`);
-  assert.ok(!plan.some((d) => /^SCAN|TEMP B-TREE/.test(d)), `${plan}`);
+  for (const result of JSON.parse(stdout)) {
+    const plan = result.results.map((row) => row.detail);
+    assert.ok(plan.some((d) => /^SEARCH mn USING INDEX mentions_newest \(agent_id=\?/.test(d)), `${plan}`);
+    assert.ok(plan.some((d) => /^SEARCH c USING INDEX sqlite_autoindex_conversations_1 \(id=\?\)$/.test(d)), `${plan}`);
+    assert.ok(!plan.some((d) => /^SCAN|TEMP B-TREE/.test(d)), `${plan}`);
+  }
+});
+
+test("the Mentions view pages by cursor: every conversation once, newest first, ties at a page's edge included; 'Load more' in the inbox", async () => {
+  // 53 conversations mentioning Robin Ash (the seeded key's agent), all at one time: a page ends among ties.
+  const ids = [];
+  for (let i = 0; i < 53; i++) {
+    const token = await newVisitor();
+    const sent = await sendChat(token, `paged mention ${i}`);
+    ids.push(sent.body.message.conversation_id);
+  }
+  for (const id of ids) assert.equal((await note(id, `@Robin Ash page me ${unique("")}`, AGENT_KEY)).status, 201);
+  const ours = `conversation_id IN (${ids.map((id) => `'${id}'`).join(", ")})`;
+  // The newest of all for this test, so they fill the first page and run past it; put back among the oldest after.
+  await sql(`UPDATE mentions SET mentioned_at = ${Date.now() + 86_400_000} WHERE ${ours}`);
+  try {
+    const seen = [];
+    let before = null;
+    let read = 0;
+    do {
+      const res = await call("GET", `/api/mentions${before ? `?before=${encodeURIComponent(before)}` : ""}`, { token: KEY });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.ok(res.body.conversations.length <= 50);
+      seen.push(...res.body.conversations);
+      before = res.body.next;
+      read += 1;
+    } while (before && read < 100);
+    assert.ok(read >= 2, "more than one page");
+    const listed = seen.map((m) => m.conversation.id);
+    assert.equal(new Set(listed).size, listed.length, "no conversation twice");
+    assert.deepEqual(listed.slice(0, 53).sort(), [...ids].sort(), "ours first (the newest), each once across the page's edge");
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i - 1].mentioned_at >= seen[i].mentioned_at, "newest first");
+
+    // The inbox's view: 50, then "Load more" by keyboard, the focus on the first of the next page.
+    const context = await pages.browser.newContext({ bypassCSP: true });
+    const agent = await signInToInbox(context);
+    await agent.locator("#to-mentions").click();
+    await agent.locator("#mentions-more").waitFor();
+    assert.equal(await agent.locator("#mentions-list li[data-id]").count(), 50);
+    await agent.locator("#mentions-more").focus();
+    await agent.keyboard.press("Enter");
+    await eventually(async () => (await agent.locator("#mentions-list li[data-id]").count()) > 50, { what: "the next page" });
+    assert.equal(await agent.evaluate(() => document.activeElement?.closest("li")?.dataset.id), listed[50], "the focus on the first new one");
+    assert.deepEqual(await axeViolations(agent, "#mentions"), []);
+    await context.close();
+  } finally {
+    await sql(`UPDATE mentions SET mentioned_at = 1 WHERE ${ours}`);
+  }
+  const bad = await call("GET", "/api/mentions?before=nonsense", { token: KEY });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.code, "invalid_cursor");
+  // Another agent's view is theirs alone.
+  const kit = (await call("GET", "/api/mentions", { token: AGENT_KEY })).body.conversations.map((m) => m.conversation.id);
+  assert.ok(!ids.some((id) => kit.includes(id)));
 });
 
 // The inbox, in real Chromium: the composer's Note mode and its @ combobox by
 // keyboard alone, the note and the trail's events in the thread, a mention
 // told live away from the conversation, the Mentions view; axe finds nothing.
-const pages = browserAndHostPages();
 
 /** Presses Tab (at most `max` times) until `selector` has the focus. */
 async function tabTo(page, selector, max = 60) {

@@ -333,3 +333,17 @@ test("the list's page query walks one of migration 0013's (or 0021's) indexes in
     assert.ok(!plan.some((d) => /^SCAN|TEMP B-TREE/.test(d) && !scans?.test(d)), `${label}: ${plan}`);
   });
 });
+
+test("a conversation's waiting time (store/conversations.rs) walks its messages by index, never the table", async () => {
+  // The shape of store/conversations.rs's waiting_since, for one conversation.
+  const sqlText = `EXPLAIN QUERY PLAN SELECT (SELECT MIN(w.created_at) FROM messages w WHERE w.conversation_id = c.id AND w.direction = 'inbound'
+      AND w.created_at > COALESCE((SELECT r.created_at FROM messages r WHERE r.conversation_id = c.id AND r.author = 'agent'
+        ORDER BY r.created_at DESC LIMIT 1), -1)) AS waiting_since FROM conversations c WHERE c.account_id = 'a_demo' AND c.id = 'c_x'`;
+  const { stdout } = await promisify(execFile)("node_modules/.bin/wrangler",
+    ["d1", "execute", "DB", "--local", "--persist-to", process.env.PARLEY_STATE, "--json", "--command", sqlText],
+    { env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" }, maxBuffer: 16 * 1024 * 1024 });
+  const plan = JSON.parse(stdout)[0].results.map((row) => row.detail);
+  assert.ok(plan.some((d) => /^SEARCH w USING INDEX messages_by_conversation \(conversation_id=\? AND created_at>\?\)/.test(d)), `${plan}`);
+  assert.ok(plan.some((d) => /^SEARCH r USING INDEX messages_by_conversation \(conversation_id=\?\)/.test(d)), `${plan}`);
+  assert.ok(!plan.some((d) => /^SCAN|TEMP B-TREE/.test(d)), `${plan}`);
+});

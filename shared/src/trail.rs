@@ -1,5 +1,5 @@
 //! The activity trail of a conversation: small events with who and when
-//! (status changes, assignments, spam marks) and the team's private notes,
+//! (status changes, assignments, spam marks, labels, snoozes) and the team's private notes,
 //! which are never messages and never reach the visitor (no visitor-facing
 //! shape has a field that could hold one), with the rule that finds who a
 //! note mentions.
@@ -16,7 +16,14 @@ string_enum! {
         Assigned = "assigned", /// The conversation was unassigned.
         Unassigned = "unassigned", /// Marked as spam: hidden, its visitor blocked.
         MarkedSpam = "marked_spam", /// The spam mark was taken back, its visitor unblocked.
-        UnmarkedSpam = "unmarked_spam" }
+        UnmarkedSpam = "unmarked_spam", /// A label (its id in `detail`) was put on the conversation.
+        LabelAdded = "label_added", /// A label (its id in `detail`) was taken off the conversation.
+        LabelRemoved = "label_removed", /// Snoozed until a time (ms in `detail`) or, without one, the customer's reply.
+        Snoozed = "snoozed", /// The snooze was ended by hand.
+        Unsnoozed = "unsnoozed", /// The snooze's time came (by the system: no agent).
+        Woke = "woke", /// The customer's message woke the snoozed conversation (no agent).
+        WokeByReply = "woke_by_reply", /// The customer's message reopened the closed conversation (no agent).
+        ReopenedByReply = "reopened_by_reply" }
 }
 
 impl TrailKind {

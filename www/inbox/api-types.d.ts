@@ -382,7 +382,12 @@ snoozed_until: number | null,
 /**
  * When it last woke (its time came, or the customer wrote), until it is snoozed again or closed.
  */
-woken_at: number | null, };
+woken_at: number | null, 
+/**
+ * Since when the customer has waited (ms): the first of their messages
+ * after the team's latest reply; `null` when the team wrote last.
+ */
+waiting_since: number | null, };
 
 /**
  * A file of a message: with an email, uploaded by a visitor, or attached to an agent's reply.
@@ -1731,7 +1736,7 @@ spam?: boolean, };
  * What happened in a conversation, as its trail shows it. A feature
  * that adds an event kind adds one variant here (its stored name).
  */
-export type TrailKind = "note" | "closed" | "reopened" | "assigned" | "unassigned" | "marked_spam" | "unmarked_spam";
+export type TrailKind = "note" | "closed" | "reopened" | "assigned" | "unassigned" | "marked_spam" | "unmarked_spam" | "label_added" | "label_removed" | "snoozed" | "unsnoozed" | "woke" | "woke_by_reply" | "reopened_by_reply";
 
 /**
  * An event of a conversation's trail: who did what, when; for a note, its
@@ -1767,6 +1772,10 @@ detail: string | null,
  */
 assignee_name: string | null, 
 /**
+ * For a label put on or taken off: the label's name (null once deleted).
+ */
+label_name: string | null, 
+/**
  * For a note: its text.
  */
 body: string | null, 
@@ -1789,13 +1798,17 @@ export type NoteAnswer = {
 note: TrailEvent, };
 
 /**
- * `GET /api/mentions`: the conversations a note mentioned me in.
+ * `GET /api/mentions?before=`: a page of the conversations a note mentioned me in.
  */
 export type Mentions = { 
 /**
  * Most recently mentioned first (at most [`MENTIONS_LISTED`]).
  */
-conversations: Array<MentionedIn>, };
+conversations: Array<MentionedIn>, 
+/**
+ * The opaque cursor of the next page (`before=`), or null on the last one.
+ */
+next: string | null, };
 
 /**
  * A conversation I was mentioned in.

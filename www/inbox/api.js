@@ -71,8 +71,8 @@ export const client = {
   update: (c, fields) => api("PATCH", `/api/conversations/${id(c)}`, fields),
   /** @param {string} c @param {import("./api-types").NewNote} note @returns {Promise<import("./api-types").NoteAnswer>} */
   addNote: (c, note) => api("POST", `/api/conversations/${id(c)}/notes`, note),
-  /** @returns {Promise<import("./api-types").Mentions>} */
-  mentions: () => api("GET", "/api/mentions"),
+  /** @param {string | null} [before] the previous page's `next` @returns {Promise<import("./api-types").Mentions>} */
+  mentions: (before) => api("GET", `/api/mentions${before ? `?before=${id(before)}` : ""}`),
   /** @param {string} c @param {import("./api-types").SnoozeInput} input @returns {Promise<import("./api-types").ConversationAnswer>} */
   snooze: (c, input) => api("PUT", `/api/conversations/${id(c)}/snooze`, input),
   /** @param {string} c @returns {Promise<import("./api-types").ConversationAnswer>} */

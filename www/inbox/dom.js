@@ -29,6 +29,54 @@ export function showError(box, err, prefix = "") {
 /** A timestamp (ms) as a short local date and time. */
 export const when = (ms) => new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
+/** The largest whole unit of a span of time, in words ("5 minutes", "2 hours", "less than a minute"). */
+/** @param {number} span ms */
+export function duration(span) {
+  const units = /** @type {const} */ ([["day", 86_400_000], ["hour", 3_600_000], ["minute", 60_000]]);
+  for (const [unit, size] of units) {
+    const n = Math.floor(span / size);
+    if (n >= 1) return new Intl.NumberFormat(undefined, { style: "unit", unit, unitDisplay: "long" }).format(n);
+  }
+  return "less than a minute";
+}
+
+/**
+ * A time shown relative to now (`relative(ms)` words it, e.g. "5 minutes
+ * ago"), in a <time> with its exact date-time: machine-readable in
+ * `datetime`, in a tooltip, and read out to assistive technology (a visually
+ * hidden part; the relative text beside it is hidden from it). `tick()`
+ * rewords every such time as the clock moves.
+ * @param {number} ms @param {(ms: number) => string} relative
+ */
+export function relativeTime(ms, relative) {
+  const time = document.createElement("time");
+  time.dateTime = new Date(ms).toISOString();
+  time.title = when(ms);
+  time.dataset.at = String(ms);
+  time.dataset.words = relative === ago ? "ago" : "for";
+  const shown = el("span", null, relative(ms));
+  shown.setAttribute("aria-hidden", "true");
+  time.append(shown, el("span", "sr-unread", `${relative(ms)} (${when(ms)})`));
+  return time;
+}
+
+/** "5 minutes ago" (or "just now"). @param {number} ms */
+export const ago = (ms) => (Date.now() - ms < 60_000 ? "just now" : `${duration(Date.now() - ms)} ago`);
+
+/** "5 minutes" (how long since then). @param {number} ms */
+export const since = (ms) => duration(Date.now() - ms);
+
+/** Rewords the relative times inside `root` for the time now. @param {ParentNode} root */
+export function tick(root) {
+  for (const node of root.querySelectorAll("time[data-at]")) {
+    const time = /** @type {HTMLElement} */ (node);
+    const at = Number(time.dataset.at);
+    const words = time.dataset.words === "ago" ? ago(at) : since(at);
+    time.firstElementChild.textContent = words;
+    time.lastElementChild.textContent = `${words} (${when(at)})`;
+  }
+}
+
 
 /** The mark for an address a visitor typed but never proved. */
 export const UNVERIFIED = "email not verified";

@@ -8,7 +8,7 @@
 // are shown (a "show the latest" button appears instead).
 import { client, latestOnly, coalesced } from "./api.js";
 import { chips, filterLabels, initLabelFilter } from "./labels.js";
-import { $, el, alertBox, showError, when, NAME_STATED, UNVERIFIED } from "./dom.js";
+import { $, el, alertBox, showError, when, relativeTime, ago, since, tick, NAME_STATED, UNVERIFIED } from "./dom.js";
 import { snoozeLine } from "./snooze.js";
 
 const fresh = latestOnly();
@@ -84,10 +84,29 @@ function item(c) {
   if (c.assignee_name) b.append(el("span", "preview", `Assigned to ${c.assignee_name}`));
   if (c.snoozed) b.append(el("span", "preview snoozed", snoozeLine(c)));
   else if (c.woken_at && c.status === "open") b.append(el("span", "preview woken", `Back from snooze ${when(c.woken_at)}`));
+  b.append(times(c));
   b.addEventListener("click", () => hooks.open(c.id, c.snippet?.message_id));
   li.append(b);
   return li;
 }
+
+/** A conversation's last activity, and how long the customer has waited for the team (when they have). */
+/** @param {import("./api-types").Conversation} c */
+function times(c) {
+  const line = el("span", "times");
+  const last = el("span", "last-activity", "Last activity ");
+  last.append(relativeTime(c.last_message_at, ago));
+  line.append(last);
+  if (c.waiting_since != null) {
+    const waiting = el("span", "waiting", "Customer waiting ");
+    waiting.append(relativeTime(c.waiting_since, since));
+    line.append(waiting);
+  }
+  return line;
+}
+
+// The relative times follow the clock (a minute at a time), without reloading the list.
+setInterval(() => tick($("list")), 60_000);
 
 /** The "Load more" button, with its own alert for a failed page. */
 function moreItem() {

@@ -19,6 +19,7 @@ import { setMe, view, resendView, onViewers, onVisitorTyping, hidePreview } from
 import { askPermission, showUnread, initSound, notify } from "./notify.js";
 import { initPresence, onTeam } from "./presence.js";
 import { initMentions, openMentions, onNote } from "./mentions.js";
+import { initKeys } from "./keys.js";
 import { SAVED_REPLY_SHORTCUT_CHARS, SAVED_REPLY_TITLE_CHARS, SAVED_REPLY_BODY_CHARS, SIGNATURE_CHARS, LINE_CHARS, BOT_MESSAGE_CHARS } from "./constants.js";
 
 // The fields' limits, the worker's own (constants.js, generated from shared):
@@ -205,6 +206,7 @@ initSettings();
 initReplies();
 initSignature();
 initSound();
+initKeys();
 
 (async () => {
   if (new URLSearchParams(location.hash.slice(1)).get("invitation")) return show("accept");

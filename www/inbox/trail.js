@@ -1,19 +1,30 @@
 // @ts-check
 // The activity trail in a thread: the team's private notes (marked as such,
 // never sent) and small events with who and when (closed, reopened, assigned,
-// spam), interleaved with the messages by time.
+// spam, labels, snoozes; the system's and the customer's wakes and reopenings),
+// interleaved with the messages by time.
 import { el, when } from "./dom.js";
 
-/** How each event kind reads after the agent's name (a note is rendered on its own). */
-/** @type {Record<Exclude<import("./api-types").TrailKind, "note">, (e: import("./api-types").TrailEvent) => string>} */
+/** How each event kind reads, given who did it (a note is rendered on its own). */
+/** @type {Record<Exclude<import("./api-types").TrailKind, "note">, (e: import("./api-types").TrailEvent, who: string) => string>} */
 const SAID = {
-  closed: () => "closed the conversation",
-  reopened: () => "reopened the conversation",
-  assigned: (e) => `assigned it to ${e.assignee_name ?? "a former teammate"}`,
-  unassigned: () => "unassigned it",
-  marked_spam: () => "marked it as spam (its visitor is blocked)",
-  unmarked_spam: () => "took back the spam mark (its visitor is unblocked)",
+  closed: (_, who) => `${who} closed the conversation`,
+  reopened: (_, who) => `${who} reopened the conversation`,
+  assigned: (e, who) => `${who} assigned it to ${e.assignee_name ?? "a former teammate"}`,
+  unassigned: (_, who) => `${who} unassigned it`,
+  marked_spam: (_, who) => `${who} marked it as spam (its visitor is blocked)`,
+  unmarked_spam: (_, who) => `${who} took back the spam mark (its visitor is unblocked)`,
+  label_added: (e, who) => `${who} added the label ${labelName(e)}`,
+  label_removed: (e, who) => `${who} removed the label ${labelName(e)}`,
+  snoozed: (e, who) => `${who} snoozed it ${e.detail ? `until ${when(Number(e.detail))}` : "until the customer replies"}`,
+  unsnoozed: (_, who) => `${who} unsnoozed it`,
+  woke: () => "Back from snooze: its time came",
+  woke_by_reply: () => "Back from snooze: the customer replied",
+  reopened_by_reply: () => "Reopened: the customer replied",
 };
+
+/** A label event's label, by name (a deleted one by what it was). @param {import("./api-types").TrailEvent} e */
+const labelName = (e) => (e.label_name ? `“${e.label_name}”` : "(since deleted)");
 
 /** What an event's rendering depends on (kept as it is while unchanged). */
 /** @param {import("./api-types").TrailEvent} e */
@@ -31,7 +42,7 @@ export function renderEvent(e) {
     box.dataset.id = e.id;
     return box;
   }
-  const line = el("p", "event", `${who} ${SAID[e.kind](e)} · ${when(e.created_at)}`);
+  const line = el("p", `event ${e.kind}`, `${SAID[e.kind](e, who)} · ${when(e.created_at)}`);
   line.dataset.key = eventKey(e);
   return line;
 }

@@ -5,7 +5,7 @@
 //! contacts are 404.
 
 use serde_json::json;
-use shared::api;
+use shared::api::{self, InboxPush};
 use shared::label::{self, CHANGE_INVALID, NAME_TAKEN, TOO_MANY, UNKNOWN_LABEL};
 use shared::Invalid;
 use worker::Response;
@@ -90,7 +90,8 @@ pub async fn remove(cx: &mut Cx<'_>, admin: Admin, id: &str) -> ApiResult<Respon
 
 /// `PATCH /api/conversations/{id}/labels` and `PATCH /api/contacts/{id}/labels`:
 /// `{add?, remove?}` (label ids); a label already on, or already off, is
-/// left so, so a retry changes nothing more. Answers the labels it carries.
+/// left so, so a retry changes nothing more. Answers the labels it carries;
+/// a conversation's change is pushed to the team's inbox tabs.
 pub async fn apply(
     cx: &mut Cx<'_>,
     agent: Agent,
@@ -116,9 +117,21 @@ pub async fn apply(
     let label_ids = cx
         .app
         .store
-        .change_labels(&agent.account_id, (target, id), (&add, &remove), now_ms())
+        .change_labels(
+            (&agent.account_id, &agent.id),
+            (target, id),
+            (&add, &remove),
+            now_ms(),
+        )
         .await?
         .map_err(|why| refused(why, what))?;
+    if target == Labelled::Conversation {
+        // The team's other tabs redraw its chips (the list, the thread and its trail).
+        cx.app
+            .live
+            .to_team(&agent.account_id, &InboxPush::changed(id))
+            .await;
+    }
     json(
         200,
         &api::AppliedLabels {

@@ -4,7 +4,9 @@
 
 use shared::api::{self, InboxPush};
 use shared::conversation::{validate_body, validate_client_id};
+use shared::search::Cursor;
 use shared::trail::{mentioned, Mentionable};
+use shared::Invalid;
 use worker::Response;
 
 use super::Cx;
@@ -14,6 +16,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::new_id;
 use crate::store::{NewNote, Noted};
+
+/// A `before` that is no `next` of a page of the Mentions view.
+const BAD_CURSOR: Invalid = Invalid::new(
+    "invalid_cursor",
+    "before must be the next of the previous page of the Mentions view.",
+);
 
 /// `POST /api/conversations/{id}/notes`: `{body, client_note_id?}`, a private
 /// note; an `@Full Name` mentions that agent, who is told live on the inbox
@@ -63,8 +71,37 @@ pub async fn add(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response>
     json(status, &api::NoteAnswer { note })
 }
 
-/// `GET /api/mentions`: the conversations a note mentioned me in.
+/// `GET /api/mentions?before=`: a page of the conversations a note mentioned
+/// me in, most recently first, and the cursor of the next page.
 pub async fn mentions(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
-    let conversations = cx.app.store.mentions(&agent.account_id, &agent.id).await?;
-    json(200, &api::Mentions { conversations })
+    let query: api::MentionsQuery = cx.req.query().map_err(|_| ApiError::Invalid(BAD_CURSOR))?;
+    let before = match query.before.as_deref().map(Cursor::decode) {
+        None => None,
+        Some(Some(Cursor::List {
+            last_message_at,
+            id,
+        })) => Some((last_message_at, id)),
+        Some(_) => return Err(ApiError::Invalid(BAD_CURSOR)),
+    };
+    let before = before.as_ref().map(|(at, id)| (*at, id.as_str()));
+    let (conversations, next) = cx
+        .app
+        .store
+        .mentions(&agent.account_id, &agent.id, before)
+        .await?;
+    // The cursor names the last one's time and conversation, as the list's does.
+    let next = next.map(|(last_message_at, id)| {
+        Cursor::List {
+            last_message_at,
+            id,
+        }
+        .encode()
+    });
+    json(
+        200,
+        &api::Mentions {
+            conversations,
+            next,
+        },
+    )
 }

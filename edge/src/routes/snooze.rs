@@ -30,7 +30,7 @@ pub async fn snooze(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Respon
     let app = cx.app;
     match app
         .store
-        .snooze(&agent.account_id, id, wake_at, now)
+        .snooze((&agent.account_id, &agent.id), id, wake_at, now)
         .await?
     {
         Snoozed::Done => {}
@@ -45,7 +45,8 @@ pub async fn snooze(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Respon
 
 /// `DELETE /api/conversations/{id}/snooze`: back in the open list now.
 pub async fn unsnooze(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response> {
-    match cx.app.store.unsnooze(&agent.account_id, id).await? {
+    let by = (agent.account_id.as_str(), agent.id.as_str());
+    match cx.app.store.unsnooze(by, id, now_ms()).await? {
         Snoozed::Missing => return Err(ApiError::NotFound("Conversation")),
         Snoozed::Done | Snoozed::NotOpen => {}
     }

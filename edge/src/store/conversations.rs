@@ -62,6 +62,8 @@ pub(super) struct ConversationRow {
     pub wake_at: Option<u64>,
     /// When it last woke.
     pub woken_at: Option<u64>,
+    /// The customer's first message after the team's latest reply, ms.
+    pub waiting_since: Option<u64>,
     /// In a search: 1 when its person's name or email matched.
     #[serde(default)]
     pub person: Option<u8>,
@@ -196,6 +198,7 @@ impl From<ConversationRow> for api::Conversation {
             snoozed: r.snoozed_at.is_some(),
             snoozed_until: r.wake_at,
             woken_at: r.woken_at,
+            waiting_since: r.waiting_since,
         }
     }
 }
@@ -212,7 +215,10 @@ pub(super) const CONVERSATION_COLUMNS: &str = "c.id, c.site_id, c.channel, c.sta
        CASE WHEN v.id IS NOT NULL AND v.contact_verified = 0 THEN COALESCE(v.claimed_email, ct.email) END AS unverified_email, \
        c.spam_at, mv.name AS messenger_name, c.snoozed_at, c.wake_at, c.woken_at, \
        (SELECT group_concat(label_id) FROM (SELECT k.label_id FROM conversation_labels k JOIN labels l ON l.id = k.label_id \
-          WHERE k.conversation_id = c.id ORDER BY l.name)) AS label_ids";
+          WHERE k.conversation_id = c.id ORDER BY l.name)) AS label_ids, \
+       (SELECT MIN(w.created_at) FROM messages w WHERE w.conversation_id = c.id AND w.direction = 'inbound' \
+          AND w.created_at > COALESCE((SELECT r.created_at FROM messages r WHERE r.conversation_id = c.id \
+            AND r.author = 'agent' ORDER BY r.created_at DESC LIMIT 1), -1)) AS waiting_since";
 
 /// Joins the conversation `c` to its contact `ct`, assignee `ag`, visitor `v` and Messenger person `mv`.
 pub(super) const CONVERSATION_JOINS: &str = "LEFT JOIN contacts ct ON ct.id = c.contact_id \

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use shared::api;
 use shared::label::{text_colour, Rgb, MAX_PER_ACCOUNT};
+use shared::trail::TrailKind;
 use wasm_bindgen::JsValue;
 
 use super::privacy::CONTACT_CONVERSATIONS;
@@ -159,10 +160,12 @@ impl Store {
     /// Puts labels on and takes labels off a conversation or contact of the
     /// account, in one batch: nothing is written unless the target and every
     /// named label are the account's; a label already on (or off) stays so.
-    /// The target's labels afterwards.
+    /// On a conversation, the trail records each label put on or taken off
+    /// by `by` in the same batch, only where it changes (a retry records
+    /// nothing more). The target's labels afterwards.
     pub async fn change_labels(
         &self,
-        account_id: &str,
+        (account_id, by): (&str, &str),
         (target, target_id): (Labelled, &str),
         (add, remove): (&[String], &[String]),
         now: u64,
@@ -195,6 +198,18 @@ impl Store {
             Labelled::Contact => ("", ""),
         };
         let mut batch = self.batch();
+        if target == Labelled::Conversation {
+            // The trail first, while the links are as they were.
+            for (kind, ids) in [
+                (TrailKind::LabelAdded, add),
+                (TrailKind::LabelRemoved, remove),
+            ] {
+                if !ids.is_empty() {
+                    let args = guarded(json(ids), None);
+                    batch.push(self.label_events(kind, &guard, &args, (by, now))?);
+                }
+            }
+        }
         batch.push(self.prepare(
             &format!(
                 "INSERT INTO {links} ({column}, label_id, {from}created_at) \

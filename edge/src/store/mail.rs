@@ -116,7 +116,7 @@ impl Store {
             )?);
         }
         batch.extend(self.cc_inserts(&ids.message, inbound.cc, now)?);
-        batch.push(self.reopen_for(&ids.message, now)?);
+        batch.extend(self.reopen_for(&ids.message, now)?);
         let channel = batch.rows::<EmailChannelRow>(self.prepare(
             &format!("{CHANNEL_SELECT} WHERE e.site_id = ?1"),
             &[site_id.into()],

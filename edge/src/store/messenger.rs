@@ -198,13 +198,11 @@ impl Store {
         let mut batch = self.batch();
         batch.extend(self.messenger_person(m, now)?);
         batch.extend(self.messenger_thread(m, now)?);
-        batch.extend([
-            self.reopen_for(message_id, now)?,
-            self.prepare(
-                &format!("UPDATE visitors SET last_seen_at = ?3 WHERE id = {PSID_VISITOR}"),
-                &[site, psid, ms(now)],
-            )?,
-        ]);
+        batch.extend(self.reopen_for(message_id, now)?);
+        batch.push(self.prepare(
+            &format!("UPDATE visitors SET last_seen_at = ?3 WHERE id = {PSID_VISITOR}"),
+            &[site, psid, ms(now)],
+        )?);
         #[derive(Deserialize)]
         struct Written {
             conversation_id: String,

@@ -52,6 +52,7 @@ pub use widget::{ContactLink, SentFile, SiteRow, VisitorRow};
 
 use serde::Deserialize;
 use shared::api;
+use shared::trail::TrailKind;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -142,18 +143,36 @@ impl Store {
         Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
     }
 
-    /// The statement, within a caller's batch, that reopens the conversation
-    /// of a message just written by someone outside the team and moves it to
+    /// The statements, within a caller's batch, that reopen the conversation
+    /// of a message just written by someone outside the team and move it to
     /// the top of the inbox (nothing if the message was not written); a
-    /// snoozed one wakes (its snooze ends, marked woken now).
-    fn reopen_for(&self, message_id: &str, now: u64) -> ApiResult<D1PreparedStatement> {
-        self.prepare(
-            "UPDATE conversations SET status = 'open', last_message_at = ?2, \
-               woken_at = CASE WHEN snoozed_at IS NOT NULL THEN ?2 ELSE woken_at END, \
-               snoozed_at = NULL, wake_at = NULL \
-             WHERE id = (SELECT conversation_id FROM messages WHERE id = ?1)",
-            &[message_id.into(), ms(now)],
-        )
+    /// snoozed one wakes (its snooze ends, marked woken now). The first
+    /// records that in the trail (by the customer: no agent), only where it
+    /// changes something, so a retry records nothing more.
+    fn reopen_for(&self, message_id: &str, now: u64) -> ApiResult<[D1PreparedStatement; 2]> {
+        let args = [message_id.into(), ms(now)];
+        let which = "id = (SELECT conversation_id FROM messages WHERE id = ?1)";
+        let kind = format!(
+            "CASE WHEN snoozed_at IS NOT NULL THEN '{}' ELSE '{}' END",
+            TrailKind::WokeByReply.as_str(),
+            TrailKind::ReopenedByReply.as_str()
+        );
+        Ok([
+            self.system_events(
+                &kind,
+                &format!("{which} AND (snoozed_at IS NOT NULL OR status = 'closed')"),
+                &args,
+                now,
+            )?,
+            self.prepare(
+                &format!(
+                    "UPDATE conversations SET status = 'open', last_message_at = ?2, \
+                       woken_at = CASE WHEN snoozed_at IS NOT NULL THEN ?2 ELSE woken_at END, \
+                       snoozed_at = NULL, wake_at = NULL WHERE {which}"
+                ),
+                &args,
+            )?,
+        ])
     }
 
     /// Answers whether the database is reachable.

@@ -2,13 +2,15 @@
 //! customer's reply, taking it back, and the alarm's wake of every
 //! conversation due (migration 0021; a customer message wakes one in
 //! `Store::reopen_for`, and closing one ends its snooze in
-//! `update_conversation`).
+//! `update_conversation`). Each records its trail event in its own batch.
 
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 
+use super::trail::TrailChange;
 use super::{ms, Store};
 use crate::error::ApiResult;
+use shared::trail::TrailKind;
 
 /// What a snooze or its removal found.
 #[derive(Debug, PartialEq, Eq)]
@@ -46,39 +48,66 @@ impl Store {
     /// Snoozes an open conversation of the account until `wake_at` (`None`:
     /// until the customer replies), replacing any earlier snooze; its woken
     /// mark goes. Decided in the statement: a closed or spam conversation is
-    /// not snoozed.
+    /// not snoozed. The trail records it by `by` where it changes the
+    /// snooze (a retry with the same wake time records nothing more).
     pub async fn snooze(
         &self,
-        account_id: &str,
+        (account_id, by): (&str, &str),
         conversation_id: &str,
         wake_at: Option<u64>,
         now: u64,
     ) -> ApiResult<Snoozed> {
         let wake = wake_at.map_or(JsValue::NULL, ms);
-        let changed = self
-            .run(
-                "UPDATE conversations SET snoozed_at = ?3, wake_at = ?4, woken_at = NULL \
-                 WHERE account_id = ?1 AND id = ?2 AND status = 'open' AND spam_at IS NULL",
-                &[account_id.into(), conversation_id.into(), ms(now), wake],
-            )
-            .await?;
-        if changed == 1 {
+        let args = [account_id.into(), conversation_id.into(), ms(now), wake];
+        let ours = "account_id = ?1 AND id = ?2 AND status = 'open' AND spam_at IS NULL";
+        let detail = wake_at.map(|at| at.to_string());
+        let event = TrailChange {
+            kind: TrailKind::Snoozed,
+            agent_id: by,
+            detail: detail.as_deref(),
+            at: now,
+        };
+        let mut batch = self.batch();
+        batch.push(self.trail_event(
+            &event,
+            ours,
+            "snoozed_at IS NULL OR wake_at IS NOT ?4",
+            &args,
+        )?);
+        let changed = batch.write(self.prepare(
+            &format!("UPDATE conversations SET snoozed_at = ?3, wake_at = ?4, woken_at = NULL WHERE {ours}"),
+            &args,
+        )?);
+        if batch.run().await?.changes(changed)? == 1 {
             return Ok(Snoozed::Done);
         }
         self.exists(account_id, conversation_id, Snoozed::NotOpen)
             .await
     }
 
-    /// Ends a conversation's snooze by hand (nothing to do if it is not snoozed).
-    pub async fn unsnooze(&self, account_id: &str, conversation_id: &str) -> ApiResult<Snoozed> {
-        let found: Option<Id> = self
-            .first(
-                "UPDATE conversations SET snoozed_at = NULL, wake_at = NULL \
-                 WHERE account_id = ?1 AND id = ?2 RETURNING id",
-                &[account_id.into(), conversation_id.into()],
-            )
-            .await?;
-        Ok(if found.is_some() {
+    /// Ends a conversation's snooze by hand (nothing to do if it is not
+    /// snoozed); the trail records it by `by` only if it was snoozed.
+    pub async fn unsnooze(
+        &self,
+        (account_id, by): (&str, &str),
+        conversation_id: &str,
+        now: u64,
+    ) -> ApiResult<Snoozed> {
+        let args = [account_id.into(), conversation_id.into()];
+        let ours = "account_id = ?1 AND id = ?2";
+        let event = TrailChange {
+            kind: TrailKind::Unsnoozed,
+            agent_id: by,
+            detail: None,
+            at: now,
+        };
+        let mut batch = self.batch();
+        batch.push(self.trail_event(&event, ours, "snoozed_at IS NOT NULL", &args)?);
+        let found = batch.rows::<Id>(self.prepare(
+            &format!("UPDATE conversations SET snoozed_at = NULL, wake_at = NULL WHERE {ours} RETURNING id"),
+            &args,
+        )?);
+        Ok(if batch.run().await?.first(&found)?.is_some() {
             Snoozed::Done
         } else {
             Snoozed::Missing
@@ -107,10 +136,13 @@ impl Store {
     /// customer wrote first) is not woken twice.
     pub async fn wake_due(&self, account_id: &str, now: u64) -> ApiResult<Woken> {
         let args = [account_id.into(), ms(now)];
+        let due = "account_id = ?1 AND wake_at IS NOT NULL AND wake_at <= ?2";
         let mut batch = self.batch();
+        // The trail first (by the system), of the same conversations the wake takes.
+        let woke = format!("'{}'", TrailKind::Woke.as_str());
+        batch.push(self.system_events(&woke, due, &args, now)?);
         let woken = batch.rows::<Id>(self.prepare(
-            "UPDATE conversations SET snoozed_at = NULL, wake_at = NULL, woken_at = ?2 \
-             WHERE account_id = ?1 AND wake_at IS NOT NULL AND wake_at <= ?2 RETURNING id",
+            &format!("UPDATE conversations SET snoozed_at = NULL, wake_at = NULL, woken_at = ?2 WHERE {due} RETURNING id"),
             &args,
         )?);
         let next = batch.rows::<Next>(self.prepare(

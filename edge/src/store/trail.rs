@@ -52,6 +52,7 @@ struct TrailRow {
     agent_id: Option<String>,
     agent_name: Option<String>,
     assignee_name: Option<String>,
+    label_name: Option<String>,
     detail: Option<String>,
     body: Option<String>,
     created_at: u64,
@@ -77,6 +78,7 @@ impl From<TrailRow> for api::TrailEvent {
             agent_name: r.agent_name,
             detail,
             assignee_name: r.assignee_name,
+            label_name: r.label_name,
             body: r.body,
             mentions,
             created_at: r.created_at,
@@ -87,6 +89,7 @@ impl From<TrailRow> for api::TrailEvent {
 /// Selects [`TrailRow`]s; append a `WHERE` on `t`.
 const TRAIL_SELECT: &str = "SELECT t.id, t.conversation_id, t.kind, t.agent_id, a.full_name AS agent_name, \
      CASE WHEN t.kind = 'assigned' THEN (SELECT full_name FROM agents WHERE id = t.detail) END AS assignee_name, \
+     CASE WHEN t.kind IN ('label_added', 'label_removed') THEN (SELECT name FROM labels WHERE id = t.detail) END AS label_name, \
      t.detail, t.body, t.created_at FROM trail t LEFT JOIN agents a ON a.id = t.agent_id";
 
 /// A mention of the Mentions view, in the order the view lists them.
@@ -168,18 +171,32 @@ impl Store {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    /// The conversations of the account a note mentioned `agent_id` in, most
-    /// recently mentioned first (`mentions` leads the join, read through
-    /// `mentions_newest` in order: no scan, no sort).
+    /// A page of the conversations of the account a note mentioned
+    /// `agent_id` in, most recently mentioned first, after `before` (the
+    /// time and conversation of the last one of the page before), with the
+    /// same of its last one when a next page may follow. `mentions` leads
+    /// the join, read through `mentions_newest` in order (ties in the
+    /// index's own order, by rowid): no scan, no sort.
     pub async fn mentions(
         &self,
         account_id: &str,
         agent_id: &str,
-    ) -> ApiResult<Vec<api::MentionedIn>> {
+        before: Option<(u64, &str)>,
+    ) -> ApiResult<(Vec<api::MentionedIn>, Option<(u64, String)>)> {
         let limit = JsValue::from(api::MENTIONS_LISTED);
-        let args = [agent_id.into(), account_id.into(), limit];
-        let newest = "FROM mentions mn CROSS JOIN conversations c ON c.id = mn.conversation_id \
-                      WHERE mn.agent_id = ?1 AND c.account_id = ?2 ORDER BY mn.mentioned_at DESC LIMIT ?3";
+        let mut args = vec![agent_id.into(), account_id.into(), limit];
+        let after = match before {
+            None => "",
+            Some((at, conversation)) => {
+                args.extend([ms(at), conversation.into()]);
+                "AND mn.mentioned_at <= ?4 AND (mn.mentioned_at < ?4 OR \
+                 mn.rowid > (SELECT rowid FROM mentions WHERE agent_id = ?1 AND conversation_id = ?5))"
+            }
+        };
+        let newest = format!(
+            "FROM mentions mn CROSS JOIN conversations c ON c.id = mn.conversation_id \
+             WHERE mn.agent_id = ?1 AND c.account_id = ?2 {after} ORDER BY mn.mentioned_at DESC, mn.rowid LIMIT ?3"
+        );
         let mut batch = self.batch();
         let marks = batch.rows::<MentionRow>(self.prepare(
             &format!("SELECT mn.conversation_id, mn.note_id, mn.mentioned_at {newest}"),
@@ -198,8 +215,12 @@ impl Store {
             .into_iter()
             .map(Into::into)
             .collect();
-        Ok(ran
-            .rows(&marks)?
+        let marks = ran.rows(&marks)?;
+        let next = (marks.len() == api::MENTIONS_LISTED as usize)
+            .then(|| marks.last())
+            .flatten()
+            .map(|m| (m.mentioned_at, m.conversation_id.clone()));
+        let listed = marks
             .into_iter()
             .filter_map(|mark| {
                 let at = conversations
@@ -211,7 +232,8 @@ impl Store {
                     mentioned_at: mark.mentioned_at,
                 })
             })
-            .collect())
+            .collect();
+        Ok((listed, next))
     }
 
     /// The statement that records `kind` by `agent_id` in the trail of the
@@ -239,6 +261,67 @@ impl Store {
             &format!(
                 "INSERT INTO trail (id, conversation_id, kind, agent_id, detail, created_at) \
                  SELECT ?{id}, id, ?{kind}, ?{agent}, ?{detail}, ?{at} FROM conversations WHERE {ours} AND ({changes})"
+            ),
+            &bound,
+        )
+    }
+}
+
+impl Store {
+    /// The statement, before a change of a conversation's labels in its
+    /// batch, that records each label of the JSON array `?5` the change puts
+    /// on ([`TrailKind::LabelAdded`]: not on yet) or takes off
+    /// ([`TrailKind::LabelRemoved`]: on now), by `by`, where `guard` (over
+    /// `args`' `?1` account and `?2` conversation) holds: a retry records nothing.
+    pub(super) fn label_events(
+        &self,
+        kind: TrailKind,
+        guard: &str,
+        args: &[JsValue],
+        (by, at): (&str, u64),
+    ) -> ApiResult<D1PreparedStatement> {
+        let n = args.len();
+        let mut bound = args.to_vec();
+        bound.extend([
+            crate::ids::new_id("ev").into(),
+            kind.as_str().into(),
+            by.into(),
+            ms(at),
+        ]);
+        let on = match kind {
+            TrailKind::LabelRemoved => "EXISTS",
+            _ => "NOT EXISTS",
+        };
+        let [id, kind, agent, at] = [n + 1, n + 2, n + 3, n + 4];
+        self.prepare(
+            &format!(
+                "INSERT INTO trail (id, conversation_id, kind, agent_id, detail, created_at) \
+                 SELECT ?{id} || '_' || j.key, ?2, ?{kind}, ?{agent}, j.value, ?{at} FROM json_each(?5) j \
+                 WHERE {guard} AND {on} (SELECT 1 FROM conversation_labels k WHERE k.conversation_id = ?2 AND k.label_id = j.value)"
+            ),
+            &bound,
+        )
+    }
+
+    /// The statement that records `kind` by the system (no agent) at `?{at}`
+    /// in the trail of every conversation `which` finds (a `WHERE` over
+    /// `conversations`, with `args`' placeholders; `kind` may be SQL over
+    /// the row); it runs before the change, in the same batch.
+    pub(super) fn system_events(
+        &self,
+        kind: &str,
+        which: &str,
+        args: &[JsValue],
+        at: u64,
+    ) -> ApiResult<D1PreparedStatement> {
+        let n = args.len();
+        let mut bound = args.to_vec();
+        bound.extend([crate::ids::new_id("ev").into(), ms(at)]);
+        let [id, at] = [n + 1, n + 2];
+        self.prepare(
+            &format!(
+                "INSERT INTO trail (id, conversation_id, kind, agent_id, detail, created_at) \
+                 SELECT ?{id} || '_' || id, id, {kind}, NULL, NULL, ?{at} FROM conversations WHERE {which}"
             ),
             &bound,
         )

@@ -325,6 +325,14 @@ pub struct ConversationFilter {
     pub labels: Option<String>,
 }
 
+/// `GET /api/mentions?before=`: paging of the Mentions view.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MentionsQuery {
+    /// The cursor of the page before (`next` of the previous answer).
+    pub before: Option<String>,
+}
+
 /// `POST /api/sites/{site}/automations`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -159,7 +159,7 @@ impl Store {
                 sent.file,
             )?);
         }
-        batch.push(self.reopen_for(&ids.message, now)?);
+        batch.extend(self.reopen_for(&ids.message, now)?);
         batch.push(self.touch_writer(token, now)?);
         let events = self.chat_events(&mut batch, ids, now)?;
         let visitor =

@@ -81,6 +81,9 @@ pub struct Conversation {
     pub snoozed_until: Option<u64>,
     /// When it last woke (its time came, or the customer wrote), until it is snoozed again or closed.
     pub woken_at: Option<u64>,
+    /// Since when the customer has waited (ms): the first of their messages
+    /// after the team's latest reply; `null` when the team wrote last.
+    pub waiting_since: Option<u64>,
 }
 
 /// Where a search found its words in a conversation.

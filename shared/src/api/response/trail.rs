@@ -26,6 +26,8 @@ pub struct TrailEvent {
     pub detail: Option<String>,
     /// For an assignment: the assignee's full name.
     pub assignee_name: Option<String>,
+    /// For a label put on or taken off: the label's name (null once deleted).
+    pub label_name: Option<String>,
     /// For a note: its text.
     pub body: Option<String>,
     /// For a note: the agents it mentions (ids).
@@ -42,12 +44,14 @@ pub struct NoteAnswer {
     pub note: TrailEvent,
 }
 
-/// `GET /api/mentions`: the conversations a note mentioned me in.
+/// `GET /api/mentions?before=`: a page of the conversations a note mentioned me in.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Mentions {
     /// Most recently mentioned first (at most [`MENTIONS_LISTED`]).
     pub conversations: Vec<MentionedIn>,
+    /// The opaque cursor of the next page (`before=`), or null on the last one.
+    pub next: Option<String>,
 }
 
 /// A conversation I was mentioned in.
@@ -62,5 +66,5 @@ pub struct MentionedIn {
     pub mentioned_at: u64,
 }
 
-/// Most conversations the Mentions view lists.
+/// Most conversations a page of the Mentions view lists.
 pub const MENTIONS_LISTED: u32 = 50;
