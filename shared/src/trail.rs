@@ -16,7 +16,9 @@ string_enum! {
         Assigned = "assigned", /// The conversation was unassigned.
         Unassigned = "unassigned", /// Marked as spam: hidden, its visitor blocked.
         MarkedSpam = "marked_spam", /// The spam mark was taken back, its visitor unblocked.
-        UnmarkedSpam = "unmarked_spam" }
+        UnmarkedSpam = "unmarked_spam", /// The conversation was assigned to a team (its id in `detail`).
+        AssignedTeam = "assigned_team", /// The conversation was taken from its team.
+        UnassignedTeam = "unassigned_team" }
 }
 
 impl TrailKind {

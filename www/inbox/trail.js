@@ -13,6 +13,8 @@ const SAID = {
   unassigned: () => "unassigned it",
   marked_spam: () => "marked it as spam (its visitor is blocked)",
   unmarked_spam: () => "took back the spam mark (its visitor is unblocked)",
+  assigned_team: (e) => `assigned it to the team ${e.team_name ?? "(deleted)"}`,
+  unassigned_team: () => "took it from its team",
 };
 
 /** What an event's rendering depends on (kept as it is while unchanged). */

@@ -25,6 +25,8 @@ pub struct Agent {
     pub active: bool,
     /// Set away by the online/away toggle.
     pub away: bool,
+    /// The most open conversations a rule assigns them (`null`: no limit).
+    pub capacity: Option<u32>,
 }
 
 /// A conversation as the inbox lists it.
@@ -81,6 +83,10 @@ pub struct Conversation {
     pub snoozed_until: Option<u64>,
     /// When it last woke (its time came, or the customer wrote), until it is snoozed again or closed.
     pub woken_at: Option<u64>,
+    /// The team it is assigned to.
+    pub team_id: Option<String>,
+    /// That team's name.
+    pub team_name: Option<String>,
 }
 
 /// Where a search found its words in a conversation.

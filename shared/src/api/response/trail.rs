@@ -26,6 +26,8 @@ pub struct TrailEvent {
     pub detail: Option<String>,
     /// For an assignment: the assignee's full name.
     pub assignee_name: Option<String>,
+    /// For an assignment to a team: the team's name.
+    pub team_name: Option<String>,
     /// For a note: its text.
     pub body: Option<String>,
     /// For a note: the agents it mentions (ids).
