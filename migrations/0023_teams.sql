@@ -25,6 +25,8 @@ CREATE TABLE team_members (
   added_at INTEGER NOT NULL,
   PRIMARY KEY (team_id, agent_id)
 ) WITHOUT ROWID;
+-- The round robin reads a team's members in turn order, without a sort.
+CREATE INDEX team_members_turn ON team_members(team_id, turn, added_at, agent_id);
 -- An agent's teams ("my teams" filter, removal).
 CREATE INDEX team_members_by_agent ON team_members(agent_id, team_id);
 
