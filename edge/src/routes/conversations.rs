@@ -96,7 +96,7 @@ pub async fn update(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Respon
         .await?
     {
         Updated::Done { visitor } => visitor,
-        Updated::Refused => return Err(refused(store, &agent, &change).await),
+        Updated::Refused => return Err(refused(store, &agent, &change).await?),
     };
     if let Some((site_id, visitor_id, blocked)) = &visitor {
         // A blocked visitor's open widgets are closed: its typing reaches nobody.
@@ -113,26 +113,22 @@ pub async fn update(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Respon
 /// Why a PATCH wrote nothing: an assignee who is no agent of the account
 /// (removed meanwhile included), a team not of the account, else no such
 /// conversation.
-async fn refused(store: &Store, agent: &Agent, change: &ConversationChange<'_>) -> ApiError {
+async fn refused(
+    store: &Store,
+    agent: &Agent,
+    change: &ConversationChange<'_>,
+) -> ApiResult<ApiError> {
     if let Some(a) = change.assignee.flatten() {
-        if !store
-            .is_agent_of(&agent.account_id, a)
-            .await
-            .unwrap_or(true)
-        {
-            return ApiError::Invalid(NOT_AN_AGENT);
+        if !store.is_agent_of(&agent.account_id, a).await? {
+            return Ok(ApiError::Invalid(NOT_AN_AGENT));
         }
     }
     if let Some(team) = change.team.flatten() {
-        if !store
-            .is_team_of(&agent.account_id, team)
-            .await
-            .unwrap_or(true)
-        {
-            return ApiError::Invalid(shared::team::UNKNOWN_TEAM);
+        if !store.is_team_of(&agent.account_id, team).await? {
+            return Ok(ApiError::Invalid(shared::team::UNKNOWN_TEAM));
         }
     }
-    ApiError::NotFound("Conversation")
+    Ok(ApiError::NotFound("Conversation"))
 }
 
 /// A PATCH's body: a JSON object (anything else is malformed, as for every
