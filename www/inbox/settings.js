@@ -298,6 +298,7 @@ async function removeAgent(agent) {
     return;
   }
   loadTeam();
+  loadTeamSettings(); // they left every team
 }
 
 /** Invites an agent; shows the one-time link, or the refusal by the form. */
@@ -309,6 +310,7 @@ async function invite(e) {
     const { invitation_url } = await client.invite($("i-email").value, $("i-name").value);
     $("i-result").textContent = `Share this one-time link: ${invitation_url}`;
     loadTeam();
+    loadTeamSettings(); // a member and a capacity to set
   } catch (err) {
     showError($("i-error"), err);
   }
