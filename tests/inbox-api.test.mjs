@@ -83,7 +83,7 @@ test("the primary admin invites and removes agents; agents cannot", async () => 
   assert.match(invited.body.invitation_url, /\/inbox\.html#invitation=[0-9a-f]{64}$/);
   assert.equal((await asAgent(admin, "POST", "/api/agents", { json: { email, full_name: "Again" } })).body.error.code, "agent_exists");
   const team = (await agentGet("/api/agents")).agents;
-  assert.deepEqual(team.find((a) => a.email === email), { id: invited.body.agent_id, role: "agent", full_name: "Olive Tree", email, active: false, away: false });
+  assert.deepEqual(team.find((a) => a.email === email), { id: invited.body.agent_id, role: "agent", full_name: "Olive Tree", email, active: false, away: false, capacity: null });
 
   const token = invited.body.invitation_token;
   assert.equal((await call("POST", "/api/invitations/accept", { json: { token, password: "short" } })).body.error.code, "password_too_short");
@@ -301,6 +301,12 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   // Labels: the primary admin defines them, any agent puts them on conversations and contacts.
   const newLabel = async () => (await call("POST", "/api/labels", { token: KEY, json: { name: unique("matrix "), colour: "#1d4ed8" } })).body.id;
   const [keptLabel, deletedLabel] = [await newLabel(), await newLabel()];
+  // Teams: the primary admin makes them, fills them and sets rules (on a site of their own, so no other suite's
+  // conversations are assigned); any agent lists them.
+  const newTeam = async () => (await call("POST", "/api/teams", { token: KEY, json: { name: unique("matrix team ") } })).body.id;
+  const [keptTeam, deletedTeam] = [await newTeam(), await newTeam()];
+  const ruleSite = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Matrix rules ") } })).body.id;
+  const deletedRule = (await call("PUT", `/api/sites/${ruleSite}/assignment-rules`, { token: KEY, json: { channel: "email", team_id: keptTeam } })).body.id;
   const SOCKET = Symbol("socket");
   // [method, path, body, who may call it, as the route table (tests/routes.json) names it]:
   // "anyone" (every caller the same answer), "meta" (everyone 403: no Meta signature), "visitor",
@@ -390,6 +396,15 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["DELETE", `/api/labels/${deletedLabel}`, undefined, "admin"],
     ["PATCH", `/api/conversations/${chat.id}/labels`, { add: [keptLabel] }, "agent"],
     ["PATCH", `/api/contacts/${mail.conversation.contact_id}/labels`, { add: [keptLabel] }, "agent"],
+    ["GET", "/api/teams", undefined, "agent"],
+    ["POST", "/api/teams", (caller) => ({ name: unique(`matrix team ${caller} `) }), "admin"],
+    ["PATCH", `/api/teams/${keptTeam}`, (caller) => ({ name: unique(`matrix kept ${caller} `) }), "admin"],
+    ["DELETE", `/api/teams/${deletedTeam}`, undefined, "admin"],
+    ["PATCH", `/api/teams/${keptTeam}/members`, { add: ["ag_fixture_agent"] }, "admin"],
+    ["PUT", "/api/agents/ag_fixture_agent/capacity", { capacity: null }, "admin"],
+    ["GET", `/api/sites/${ruleSite}/assignment-rules`, undefined, "admin"],
+    ["PUT", `/api/sites/${ruleSite}/assignment-rules`, { channel: "chat", team_id: keptTeam }, "admin"],
+    ["DELETE", `/api/sites/${ruleSite}/assignment-rules/${deletedRule}`, undefined, "admin"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];

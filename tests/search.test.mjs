@@ -291,6 +291,12 @@ test("the list's page query walks one of migration 0013's (or 0021's) indexes in
     "AND c.assignee_id = 'ag_fixture_agent'": "conversations_inbox_assignee",
     "AND c.assignee_id IS NULL": "conversations_inbox_assignee",
     "AND c.channel = 'chat' AND c.status = 'closed'": "conversations_inbox_status",
+    // Teams (migration 0023): one team, no team, and "my teams" (read through the agent's memberships while
+    // the list walks its usual index: the `+` keeps SQLite off several ranges of the team index, which would sort).
+    "AND c.team_id = 'tm_x'": "conversations_inbox_team",
+    "AND c.team_id IS NULL": "conversations_inbox_team",
+    "AND +c.team_id IN (SELECT m.team_id FROM team_members m WHERE m.agent_id = 'ag_fixture_agent')": "conversations_inbox",
+    "AND c.assignee_id IS NULL AND +c.team_id IN (SELECT m.team_id FROM team_members m WHERE m.agent_id = 'ag_fixture_agent')": "conversations_inbox_assignee",
   };
   const cases = Object.entries(filters).flatMap(([where, index]) => ["IS NULL", "IS NOT NULL"].flatMap((spam) =>
     ["", "AND (c.last_message_at, c.id) < (1763000000000, 'c_x')"].map((cursor) => ({
@@ -346,4 +352,26 @@ test("a conversation's waiting time (store/conversations.rs) walks its messages 
   assert.ok(plan.some((d) => /^SEARCH w USING INDEX messages_by_conversation \(conversation_id=\? AND created_at>\?\)/.test(d)), `${plan}`);
   assert.ok(plan.some((d) => /^SEARCH r USING INDEX messages_by_conversation \(conversation_id=\?\)/.test(d)), `${plan}`);
   assert.ok(!plan.some((d) => /^SCAN|TEMP B-TREE/.test(d)), `${plan}`);
+test("a rule's assignment (store/teams.rs) reads the rule, the team's members in turn order and each one's open count by index: no scan, no sort", async () => {
+  // The shape of `assign_by_rule`'s statements.
+  const statements = [
+    `UPDATE conversations SET team_id = (SELECT r.team_id FROM assignment_rules r WHERE r.site_id = conversations.site_id AND r.channel = conversations.channel),
+       assignee_id = (SELECT m.agent_id FROM assignment_rules r JOIN team_members m ON m.team_id = r.team_id JOIN agents a ON a.id = m.agent_id
+         WHERE r.site_id = conversations.site_id AND r.channel = conversations.channel AND a.removed_at IS NULL AND a.away = 0 AND a.live_tabs > 0
+           AND (a.capacity IS NULL OR a.capacity > (SELECT COUNT(*) FROM conversations o WHERE o.assignee_id = a.id AND o.status = 'open'))
+         ORDER BY m.turn, m.added_at, m.agent_id LIMIT 1)
+     WHERE id = 'c_x' AND team_id IS NULL AND assignee_id IS NULL
+       AND EXISTS (SELECT 1 FROM assignment_rules r WHERE r.site_id = conversations.site_id AND r.channel = conversations.channel)`,
+    `UPDATE team_members SET turn = (SELECT MAX(t.turn) + 1 FROM team_members t WHERE t.team_id = team_members.team_id)
+     WHERE (team_id, agent_id) = (SELECT team_id, assignee_id FROM conversations WHERE id = 'c_x')`,
+  ];
+  const { stdout } = await promisify(execFile)("node_modules/.bin/wrangler",
+    ["d1", "execute", "DB", "--local", "--persist-to", process.env.PARLEY_STATE, "--json", "--command", statements.map((s) => `EXPLAIN QUERY PLAN ${s}`).join(";\n")],
+    { env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" }, maxBuffer: 16 * 1024 * 1024 });
+  const [assign, turn] = JSON.parse(stdout).map((r) => r.results.map((row) => row.detail));
+  for (const plan of [assign, turn]) assert.ok(!plan.some((d) => /^SCAN|TEMP B-TREE/.test(d)), `${plan}`);
+  for (const walk of [/SEARCH m USING (COVERING )?INDEX team_members_turn \(team_id=\?\)/, /SEARCH o USING (COVERING )?INDEX conversations_open_by_assignee \(assignee_id=\?\)/,
+    /SEARCH r USING INDEX sqlite_autoindex_assignment_rules_2 \(site_id=\? AND channel=\?\)/]) {
+    assert.ok(assign.some((d) => walk.test(d)), `${walk}: ${assign}`);
+  }
 });

@@ -31,6 +31,7 @@ pub mod saved_reply;
 pub mod search;
 pub mod site;
 pub mod snooze;
+pub mod team;
 pub mod template;
 pub mod trail;
 pub mod transcript;

@@ -23,7 +23,9 @@ string_enum! {
         Unsnoozed = "unsnoozed", /// The snooze's time came (by the system: no agent).
         Woke = "woke", /// The customer's message woke the snoozed conversation (no agent).
         WokeByReply = "woke_by_reply", /// The customer's message reopened the closed conversation (no agent).
-        ReopenedByReply = "reopened_by_reply" }
+        ReopenedByReply = "reopened_by_reply", /// The conversation was assigned to a team (its id in `detail`).
+        AssignedTeam = "assigned_team", /// The conversation was taken from its team.
+        UnassignedTeam = "unassigned_team" }
 }
 
 impl TrailKind {

@@ -103,7 +103,11 @@ active: boolean,
 /**
  * Set away by the online/away toggle.
  */
-away: boolean, };
+away: boolean, 
+/**
+ * The most open conversations a rule assigns them (`null`: no limit).
+ */
+capacity: number | null, };
 
 /**
  * A site, as listed to its agents.
@@ -387,7 +391,15 @@ woken_at: number | null,
  * Since when the customer has waited (ms): the first of their messages
  * after the team's latest reply; `null` when the team wrote last.
  */
-waiting_since: number | null, };
+waiting_since: number | null, 
+/**
+ * The team it is assigned to.
+ */
+team_id: string | null, 
+/**
+ * That team's name.
+ */
+team_name: string | null, };
 
 /**
  * A file of a message: with an email, uploaded by a visitor, or attached to an agent's reply.
@@ -1730,13 +1742,17 @@ assignee_id?: string | null,
 /**
  * Spam hides the conversation and blocks its visitor; `false` undoes it.
  */
-spam?: boolean, };
+spam?: boolean, 
+/**
+ * A team of the account, or `null` to take it from its team.
+ */
+team_id?: string | null, };
 
 /**
  * What happened in a conversation, as its trail shows it. A feature
  * that adds an event kind adds one variant here (its stored name).
  */
-export type TrailKind = "note" | "closed" | "reopened" | "assigned" | "unassigned" | "marked_spam" | "unmarked_spam" | "label_added" | "label_removed" | "snoozed" | "unsnoozed" | "woke" | "woke_by_reply" | "reopened_by_reply";
+export type TrailKind = "note" | "closed" | "reopened" | "assigned" | "unassigned" | "marked_spam" | "unmarked_spam" | "label_added" | "label_removed" | "snoozed" | "unsnoozed" | "woke" | "woke_by_reply" | "reopened_by_reply" | "assigned_team" | "unassigned_team";
 
 /**
  * An event of a conversation's trail: who did what, when; for a note, its
@@ -1775,6 +1791,10 @@ assignee_name: string | null,
  * For a label put on or taken off: the label's name (null once deleted).
  */
 label_name: string | null, 
+/**
+ * For an assignment to a team: the team's name.
+ */
+team_name: string | null, 
 /**
  * For a note: its text.
  */
@@ -1917,4 +1937,105 @@ utc_offset_minutes?: number,
  * Only the customer's next message wakes it.
  */
 until_reply?: boolean, };
+
+/**
+ * A team of the account: a group of agents conversations are assigned to.
+ */
+export type AgentTeam = { 
+/**
+ * Team id.
+ */
+id: string, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its agents' ids, by name.
+ */
+agent_ids: Array<string>, 
+/**
+ * Creation time, ms.
+ */
+created_at: number, };
+
+/**
+ * `GET /api/teams`: the account's teams, by name.
+ */
+export type AgentTeams = { 
+/**
+ * The teams.
+ */
+teams: Array<AgentTeam>, };
+
+/**
+ * A site's rule: its new conversations of `channel` go to `team_id`.
+ */
+export type AssignmentRule = { 
+/**
+ * Rule id.
+ */
+id: string, 
+/**
+ * The site.
+ */
+site_id: string, 
+/**
+ * The channel its new conversations come by.
+ */
+channel: Channel, 
+/**
+ * The team they go to.
+ */
+team_id: string, 
+/**
+ * Creation time, ms.
+ */
+created_at: number, };
+
+/**
+ * `GET /api/sites/{site}/assignment-rules`: the site's rules, by channel.
+ */
+export type AssignmentRules = { 
+/**
+ * The rules.
+ */
+rules: Array<AssignmentRule>, };
+
+/**
+ * `PATCH /api/teams/{id}/members`: agents to add and remove; either may be
+ * left out, and an agent already in (or out) is left as it is.
+ */
+export type TeamMembersChange = { 
+/**
+ * Agent ids to add.
+ */
+add?: Array<string>, 
+/**
+ * Agent ids to remove.
+ */
+remove?: Array<string>, };
+
+/**
+ * `PUT /api/agents/{id}/capacity`: the most open conversations a rule gives the agent.
+ */
+export type AgentCapacity = { 
+/**
+ * 0 to 1000, or `null` for no limit.
+ */
+capacity: number | null, };
+
+/**
+ * `PUT /api/sites/{site}/assignment-rules`: the site's new conversations
+ * of `channel` go to `team_id` (a rule for that channel is replaced).
+ */
+export type NewAssignmentRule = { 
+/**
+ * The channel.
+ */
+channel: Channel, 
+/**
+ * A team of the account.
+ */
+team_id: string, };
 

@@ -128,6 +128,24 @@ export const client = {
   labelConversation: (c, change) => api("PATCH", `/api/conversations/${id(c)}/labels`, change),
   /** @param {string} contact @param {{add?: string[], remove?: string[]}} change @returns {Promise<import("./api-types").AppliedLabels>} */
   labelContact: (contact, change) => api("PATCH", `/api/contacts/${id(contact)}/labels`, change),
+  /** @returns {Promise<import("./api-types").AgentTeams>} */
+  teams: () => api("GET", "/api/teams"),
+  /** @param {string} name @returns {Promise<import("./api-types").AgentTeam>} */
+  createTeam: (name) => api("POST", "/api/teams", { name }),
+  /** @param {string} t @param {string} name @returns {Promise<import("./api-types").AgentTeam>} */
+  renameTeam: (t, name) => api("PATCH", `/api/teams/${id(t)}`, { name }),
+  /** @param {string} t @returns {Promise<unknown>} */
+  deleteTeam: (t) => api("DELETE", `/api/teams/${id(t)}`),
+  /** @param {string} t @param {import("./api-types").TeamMembersChange} change @returns {Promise<import("./api-types").AgentTeam>} */
+  teamMembers: (t, change) => api("PATCH", `/api/teams/${id(t)}/members`, change),
+  /** @param {string} a @param {number | null} capacity @returns {Promise<unknown>} */
+  setCapacity: (a, capacity) => api("PUT", `/api/agents/${id(a)}/capacity`, { capacity }),
+  /** @param {string} site @returns {Promise<import("./api-types").AssignmentRules>} */
+  assignmentRules: (site) => api("GET", `/api/sites/${id(site)}/assignment-rules`),
+  /** @param {string} site @param {import("./api-types").NewAssignmentRule} rule @returns {Promise<import("./api-types").AssignmentRule>} */
+  setAssignmentRule: (site, rule) => api("PUT", `/api/sites/${id(site)}/assignment-rules`, rule),
+  /** @param {string} site @param {string} r @returns {Promise<unknown>} */
+  deleteAssignmentRule: (site, r) => api("DELETE", `/api/sites/${id(site)}/assignment-rules/${id(r)}`),
   /** @returns {Promise<import("./api-types").Session>} */
   session: () => api("GET", "/api/session"),
   /** @param {string} email @param {string} password @returns {Promise<import("./api-types").Session>} */

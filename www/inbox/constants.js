@@ -81,3 +81,9 @@ export const ATTACH_FILE = ["Attach a file", "Joindre un fichier"];
 
 /** shared::i18n::FILE_NOT_SENT, [English, French]: the notice when a file was refused or could not be sent. */
 export const FILE_NOT_SENT = ["File not sent: images, PDF or office documents, up to 10 MB.", "Fichier non envoyé : images, PDF ou documents bureautiques, 10 Mo au plus."];
+
+/** shared::team::MAX_NAME_CHARS: the longest team name. */
+export const TEAM_NAME_CHARS = 40;
+
+/** shared::team::MAX_CAPACITY: the largest capacity an agent may be given. */
+export const MAX_CAPACITY = 1000;

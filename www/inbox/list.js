@@ -46,6 +46,11 @@ function listParams() {
     params.delete("status");
     params.set("spam", "true");
   }
+  // "My teams" is a filter of its own (team=mine), offered beside Mine and Unassigned.
+  if (params.get("assignee") === "team:mine") {
+    params.delete("assignee");
+    params.set("team", "mine");
+  }
   if (params.get("status") === "snoozed") {
     params.delete("status");
     params.set("snoozed", "true");
@@ -82,6 +87,7 @@ function item(c) {
   if (c.contact_email && c.contact_name) b.append(el("span", "preview", c.contact_email));
   b.append(c.snippet ? snippetLine(c.snippet) : el("span", "preview", c.subject || c.preview || ""));
   if (c.assignee_name) b.append(el("span", "preview", `Assigned to ${c.assignee_name}`));
+  if (c.team_name) b.append(el("span", "preview", `Team ${c.team_name}`));
   if (c.snoozed) b.append(el("span", "preview snoozed", snoozeLine(c)));
   else if (c.woken_at && c.status === "open") b.append(el("span", "preview woken", `Back from snooze ${when(c.woken_at)}`));
   b.append(times(c));

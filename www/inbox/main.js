@@ -10,7 +10,7 @@ import { client, setCsrf } from "./api.js";
 import { $, showError, show } from "./dom.js";
 import { initList, loadList, refreshList, listed } from "./list.js";
 import { loadLabels } from "./labels.js";
-import { openConversation, reloadThread, currentId, setAgents } from "./thread.js";
+import { openConversation, reloadThread, currentId, setAgents, setTeams } from "./thread.js";
 import { openSettings, initSettings } from "./settings.js";
 import { openReplies, initReplies } from "./saved-replies.js";
 import { openSignature, initSignature } from "./signature.js";
@@ -58,19 +58,22 @@ function signedIn({ agent, csrf_token }) {
 /** Whether the inbox view shows conversation `id` now. */
 const isOpen = (id) => !$("inbox").hidden && currentId() === id;
 
-/** Shows the inbox: the team (for the assignee menu), the list, and the conversation left open. */
+/** Shows the inbox: the team and its teams (for the assign menus), the list, and the conversation left open. */
 async function openInbox() {
   show("inbox");
   // First, so the thread, the list and the filter show the labels as they are now (Settings may have changed them).
   await loadLabels().catch((err) => showError($("list-error"), err, "Could not load the labels: "));
+  // The agents and teams before the thread, whose assign menus offer them.
+  try {
+    const [{ agents }, { teams }] = await Promise.all([client.agents(), client.teams()]);
+    setAgents(agents);
+    setTeams(teams);
+  } catch (err) {
+    showError($("list-error"), err, "Could not load the team: ");
+  }
   if (currentId()) {
     view(currentId());
     reloadThread();
-  }
-  try {
-    setAgents((await client.agents()).agents);
-  } catch (err) {
-    showError($("list-error"), err, "Could not load the team: ");
   }
   await loadList().catch(() => {}); // shown in #list-error
 }

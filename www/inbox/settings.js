@@ -10,6 +10,7 @@ import { initSiteSettings, loadSiteSettings } from "./site-settings.js";
 import { loadAutomations, initAutomations } from "./automations.js";
 import { loadMessenger, initMessenger } from "./messenger-settings.js";
 import { loadLabelSettings, initLabelSettings } from "./label-settings.js";
+import { loadTeamSettings, initTeamSettings } from "./team-settings.js";
 import { signaturePreview } from "./signature.js";
 import { $, el, showError, show, when } from "./dom.js";
 
@@ -38,6 +39,7 @@ export async function openSettings() {
   await Promise.all([loadSiteSettings(), loadSettings(), loadTracking(), loadKeys(), loadExamples(), loadMessenger()]);
   await loadTeam();
   await loadLabelSettings();
+  await loadTeamSettings();
   await loadAutomations();
 }
 
@@ -296,6 +298,7 @@ async function removeAgent(agent) {
     return;
   }
   loadTeam();
+  loadTeamSettings(); // they left every team
 }
 
 /** Invites an agent; shows the one-time link, or the refusal by the form. */
@@ -307,6 +310,7 @@ async function invite(e) {
     const { invitation_url } = await client.invite($("i-email").value, $("i-name").value);
     $("i-result").textContent = `Share this one-time link: ${invitation_url}`;
     loadTeam();
+    loadTeamSettings(); // a member and a capacity to set
   } catch (err) {
     showError($("i-error"), err);
   }
@@ -340,4 +344,5 @@ export function initSettings() {
   initAutomations();
   initMessenger();
   initLabelSettings();
+  initTeamSettings();
 }

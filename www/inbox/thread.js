@@ -37,6 +37,15 @@ export function setAgents(list) {
   agents = list;
 }
 
+/** @type {import("./api-types").AgentTeam[]} */
+let teams = [];
+
+/** Sets the teams offered in the team menu. */
+/** @param {import("./api-types").AgentTeam[]} list */
+export function setTeams(list) {
+  teams = list;
+}
+
 /**
  * Opens a conversation: tells the team, marks it read, renders thread and
  * profile, refreshes the list. `found` (a search hit's message id) is scrolled
@@ -262,13 +271,22 @@ function head(conversation, cc) {
     if (await change(conversation, { assignee_id: assign.value || null }, error)) refreshList();
     else assign.value = conversation.assignee_id || ""; // the assignment did not happen
   });
+  const team = el("select");
+  team.id = "assign-team";
+  team.setAttribute("aria-label", "Team");
+  team.append(new Option("No team", ""));
+  for (const t of teams) team.append(new Option(t.name, t.id, false, t.id === conversation.team_id));
+  team.addEventListener("change", async () => {
+    if (await change(conversation, { team_id: team.value || null }, error)) refreshList();
+    else team.value = conversation.team_id || ""; // the assignment did not happen
+  });
   const spam = el("button", null, conversation.spam_at ? "Not spam" : "Mark as spam");
   spam.type = "button";
   spam.id = "toggle-spam";
   spam.addEventListener("click", async () => {
     if (await change(conversation, { spam: !conversation.spam_at }, error)) reloadThread();
   });
-  box.append(status, assign, spam);
+  box.append(status, assign, team, spam);
   if (conversation.status === "open" && !conversation.spam_at) {
     box.append(snoozeControls(conversation, error, () => {
       reloadThread();
@@ -303,7 +321,7 @@ function replyForm(conversation, messenger) {
 function render({ conversation, messages: stored, claim, messenger, cc, trail }) {
   const pane = $("thread");
   const keys = {
-    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc, labelsKey(), conversation.snoozed, conversation.snoozed_until]),
+    head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.team_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc, labelsKey(), conversation.snoozed, conversation.snoozed_until]),
     labels: JSON.stringify(conversation.label_ids),
     composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email, messenger?.window]),
     profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, conversation.name_stated, claim, labelsKey()]),
@@ -336,8 +354,12 @@ function render({ conversation, messages: stored, claim, messenger, cc, trail })
     list.replaceChildren(...messages.map((m) => m.node()));
   }
   if (atBottom) list.scrollTop = list.scrollHeight;
-  if (keys.head !== built.head) pane.querySelector(".thread-head").replaceWith(head(conversation, cc));
-  else if (keys.labels !== built.labels) syncLabelEditor($("thread-labels"), conversation.label_ids);
+  if (keys.head !== built.head) {
+    // Rebuilt after a change (an assignment, say): the control that had the focus has it again.
+    const focused = document.activeElement?.closest(".thread-head") ? document.activeElement.id : "";
+    pane.querySelector(".thread-head").replaceWith(head(conversation, cc));
+    if (focused) $(focused)?.focus();
+  } else if (keys.labels !== built.labels) syncLabelEditor($("thread-labels"), conversation.label_ids);
   if (keys.composer !== built.composer) {
     // What the contact can be answered by changed: a new composer, with the text carried over.
     const old = $("composer");

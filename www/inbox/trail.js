@@ -21,6 +21,8 @@ const SAID = {
   woke: () => "Back from snooze: its time came",
   woke_by_reply: () => "Back from snooze: the customer replied",
   reopened_by_reply: () => "Reopened: the customer replied",
+  assigned_team: (e, who) => `${who} assigned it to the team ${e.team_name ?? "(deleted)"}`,
+  unassigned_team: (_, who) => `${who} took it from its team`,
 };
 
 /** A label event's label, by name (a deleted one by what it was). @param {import("./api-types").TrailEvent} e */

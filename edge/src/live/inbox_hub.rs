@@ -383,13 +383,19 @@ impl InboxHub {
             .await;
     }
 
-    /// Records in D1 how many tabs listen (without the closing socket `except`).
+    /// Records in D1 how many tabs listen (without the closing socket
+    /// `except`), in all and per agent (a rule assigns only agents online).
     async fn record_tabs(&self, account_id: &str, except: Option<&str>) {
-        let tabs = self.sockets(except).len();
+        let sockets = self.sockets(except);
+        let tabs = sockets.len();
+        let mut agents: BTreeMap<String, usize> = BTreeMap::new();
+        for (_, s) in sockets {
+            *agents.entry(s.agent_id).or_default() += 1;
+        }
         super::record_listeners(
             &self.state,
             &self.env,
-            super::Listeners::Team(account_id.to_string()),
+            super::Listeners::Team(account_id.to_string(), agents),
             tabs,
         )
         .await;

@@ -307,8 +307,8 @@ fn relay<'a>(sockets: impl IntoIterator<Item = &'a WebSocket>, text: &str) {
 
 /// Whose listening tabs a count is.
 enum Listeners {
-    /// An account's inbox tabs.
-    Team(String),
+    /// An account's inbox tabs, and how many each agent holds (by agent id).
+    Team(String, std::collections::BTreeMap<String, usize>),
     /// A visitor's widget tabs.
     Visitor(String),
 }
@@ -323,7 +323,9 @@ async fn record_listeners(state: &worker::State, env: &Env, who: Listeners, tabs
     };
     let written = state.block_concurrency_while(async move {
         let written = match &who {
-            Listeners::Team(account_id) => store.record_team_tabs(account_id, tabs).await,
+            Listeners::Team(account_id, agents) => {
+                store.record_team_tabs(account_id, tabs, agents).await
+            }
             Listeners::Visitor(visitor_id) => store.record_visitor_tabs(visitor_id, tabs).await,
         };
         written.map_err(|e| worker::Error::RustError(format!("{e:?}")))

@@ -23,7 +23,7 @@ use crate::store::{ContactLink, ConversationChange, Store, Updated};
 /// A change the PATCH cannot make, or none at all.
 const BAD_UPDATE: Invalid = Invalid::new(
     "invalid_update",
-    "Send {\"status\": \"open\" | \"closed\"}, {\"assignee_id\": an agent id or null} and/or {\"spam\": true | false}.",
+    "Send {\"status\": \"open\" | \"closed\"}, {\"assignee_id\": an agent id or null}, {\"team_id\": a team id or null} and/or {\"spam\": true | false}.",
 );
 const NOT_AN_AGENT: Invalid = Invalid::new(
     "assignee_invalid",
@@ -77,8 +77,8 @@ pub async fn show(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response
     )
 }
 
-/// `PATCH /api/conversations/{id}`: `{status?, assignee_id?, spam?}` (null
-/// unassigns; spam hides the conversation and blocks its visitor).
+/// `PATCH /api/conversations/{id}`: `{status?, assignee_id?, team_id?, spam?}`
+/// (null unassigns; spam hides the conversation and blocks its visitor).
 pub async fn update(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let input = read_changes(&mut cx.req).await?;
@@ -88,6 +88,7 @@ pub async fn update(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Respon
         status: input.status,
         assignee,
         spam: input.spam,
+        team: input.team_id.as_ref().map(Option::as_deref),
         by: &agent.id,
     };
     let visitor = match store
@@ -95,12 +96,7 @@ pub async fn update(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Respon
         .await?
     {
         Updated::Done { visitor } => visitor,
-        Updated::Refused => match assignee.flatten() {
-            Some(a) if !store.is_agent_of(&agent.account_id, a).await? => {
-                return Err(ApiError::Invalid(NOT_AN_AGENT))
-            }
-            _ => return Err(ApiError::NotFound("Conversation")),
-        },
+        Updated::Refused => return Err(refused(store, &agent, &change).await?),
     };
     if let Some((site_id, visitor_id, blocked)) = &visitor {
         // A blocked visitor's open widgets are closed: its typing reaches nobody.
@@ -112,6 +108,27 @@ pub async fn update(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Respon
         .to_team(&agent.account_id, &InboxPush::changed(id))
         .await;
     json(200, &api::ConversationAnswer { conversation })
+}
+
+/// Why a PATCH wrote nothing: an assignee who is no agent of the account
+/// (removed meanwhile included), a team not of the account, else no such
+/// conversation.
+async fn refused(
+    store: &Store,
+    agent: &Agent,
+    change: &ConversationChange<'_>,
+) -> ApiResult<ApiError> {
+    if let Some(a) = change.assignee.flatten() {
+        if !store.is_agent_of(&agent.account_id, a).await? {
+            return Ok(ApiError::Invalid(NOT_AN_AGENT));
+        }
+    }
+    if let Some(team) = change.team.flatten() {
+        if !store.is_team_of(&agent.account_id, team).await? {
+            return Ok(ApiError::Invalid(shared::team::UNKNOWN_TEAM));
+        }
+    }
+    Ok(ApiError::NotFound("Conversation"))
 }
 
 /// A PATCH's body: a JSON object (anything else is malformed, as for every

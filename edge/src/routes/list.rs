@@ -12,14 +12,16 @@ use super::Cx;
 use crate::auth::Agent;
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
-use crate::store::{ListFilter, SearchTerms, Store};
+use crate::store::{ListFilter, SearchTerms, Store, TeamScope};
+use shared::team::TeamFilter;
 
 /// The list's query string named an unknown channel, status or parameter.
 const BAD_FILTER: Invalid = Invalid::new(
     "invalid_filter",
     "Filters: channel (chat, email, messenger), status (open, closed), assignee (me, unassigned or an agent id), site, q, \
      spam (true or false), snoozed (true or false), before (the previous page's next), limit (1 to 100), \
-     labels (1 to 10 label ids, comma-separated: conversations carrying all of them).",
+     labels (1 to 10 label ids, comma-separated: conversations carrying all of them), \
+     team (mine: my teams', none, or a team id).",
 );
 /// `before` was not the `next` of an earlier page of the same list (or search).
 const BAD_CURSOR: Invalid = Invalid::new(
@@ -31,7 +33,7 @@ const MAX_LABELS: usize = 10;
 /// Largest page of the conversation list.
 const MAX_PAGE: u32 = 100;
 
-/// `GET /api/conversations?channel=&status=&assignee=&site=&labels=&q=&spam=&before=&limit=`:
+/// `GET /api/conversations?channel=&status=&assignee=&team=&site=&labels=&q=&spam=&before=&limit=`:
 /// a page of the account's inbox, newest activity first, or with `q` a search
 /// (words written in the conversation, or its person's name or email), best
 /// match first with a snippet; and the opaque cursor of the next page.
@@ -61,6 +63,13 @@ pub async fn list(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
         spam: query.spam == Some(true),
         labels: &labels,
         snoozed: query.snoozed == Some(true),
+        team: match query.team.as_deref().map(TeamFilter::parse) {
+            None => None,
+            Some(None) => return Err(ApiError::Invalid(BAD_FILTER)),
+            Some(Some(TeamFilter::Mine)) => Some(TeamScope::MemberOf(agent.id.as_str())),
+            Some(Some(TeamFilter::NoTeam)) => Some(TeamScope::NoTeam),
+            Some(Some(TeamFilter::One(id))) => Some(TeamScope::One(id)),
+        },
     };
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let page = page(

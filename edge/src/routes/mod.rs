@@ -25,6 +25,7 @@ mod session;
 mod signatures;
 mod sites;
 mod snooze;
+mod teams;
 mod tickets;
 mod tracking;
 mod transcripts;
@@ -239,6 +240,15 @@ async fn dispatch(
             labels::apply(cx, who.agent()?, Labelled::Conversation, p.id).await
         }
         E::ContactLabels => labels::apply(cx, who.agent()?, Labelled::Contact, p.id).await,
+        E::Teams => teams::list(cx, who.agent()?).await,
+        E::CreateTeam => teams::create(cx, who.admin()?).await,
+        E::RenameTeam => teams::rename(cx, who.admin()?, p.id).await,
+        E::DeleteTeam => teams::remove(cx, who.admin()?, p.id).await,
+        E::TeamMembers => teams::members(cx, who.admin()?, p.id).await,
+        E::AgentCapacity => teams::capacity(cx, who.admin()?, p.id).await,
+        E::AssignmentRules => teams::rules(cx, who.admin()?, p.site).await,
+        E::SetAssignmentRule => teams::set_rule(cx, who.admin()?, p.site).await,
+        E::DeleteAssignmentRule => teams::delete_rule(cx, who.admin()?, p.site, p.id).await,
     }
 }
 

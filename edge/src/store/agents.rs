@@ -26,6 +26,8 @@ pub struct AgentRow {
     pub active: u8,
     /// 1 while the agent is set away.
     pub away: u8,
+    /// The most open conversations a rule assigns them (none: no limit).
+    pub capacity: Option<u32>,
 }
 
 impl AgentRow {
@@ -38,6 +40,7 @@ impl AgentRow {
             email: self.email.clone(),
             active: self.active == 1,
             away: self.away == 1,
+            capacity: self.capacity,
         }
     }
 
@@ -84,7 +87,7 @@ pub struct Setup<'a> {
     pub password: &'a Stored,
 }
 
-const AGENT_COLUMNS: &str = "a.id, a.account_id, a.role, a.full_name, a.email, a.password_hash IS NOT NULL AS active, a.away";
+const AGENT_COLUMNS: &str = "a.id, a.account_id, a.role, a.full_name, a.email, a.password_hash IS NOT NULL AS active, a.away, a.capacity";
 
 impl Store {
     /// The agent an API key belongs to, in the role the key acts in (an
@@ -306,6 +309,11 @@ impl Store {
             "UPDATE api_keys SET revoked_at = ?2 WHERE agent_id = ?1 AND revoked_at IS NULL \
                  AND EXISTS (SELECT 1 FROM agents WHERE id = ?1 AND removed_at IS NOT NULL)",
             &[agent_id.into(), ms(now)],
+        )?);
+        // Out of every team: no rule assigns them any more.
+        batch.push(self.prepare(
+            "DELETE FROM team_members WHERE agent_id = ?1 AND EXISTS (SELECT 1 FROM agents WHERE id = ?1 AND removed_at IS NOT NULL)",
+            &[agent_id.into()],
         )?);
         Ok(batch.run().await?.changes(removed)? == 1)
     }

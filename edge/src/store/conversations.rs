@@ -64,6 +64,10 @@ pub(super) struct ConversationRow {
     pub woken_at: Option<u64>,
     /// The customer's first message after the team's latest reply, ms.
     pub waiting_since: Option<u64>,
+    /// The team it is assigned to.
+    pub team_id: Option<String>,
+    /// That team's name.
+    pub team_name: Option<String>,
     /// In a search: 1 when its person's name or email matched.
     #[serde(default)]
     pub person: Option<u8>,
@@ -87,6 +91,8 @@ pub struct ConversationChange<'a> {
     pub assignee: Option<Option<&'a str>>,
     /// Mark as spam, or take the mark back.
     pub spam: Option<bool>,
+    /// Assign to a team (`Some(None)` takes it from its team).
+    pub team: Option<Option<&'a str>>,
     /// The agent making the change (the trail names them).
     pub by: &'a str,
 }
@@ -199,6 +205,8 @@ impl From<ConversationRow> for api::Conversation {
             snoozed_until: r.wake_at,
             woken_at: r.woken_at,
             waiting_since: r.waiting_since,
+            team_id: r.team_id,
+            team_name: r.team_name,
         }
     }
 }
@@ -218,7 +226,8 @@ pub(super) const CONVERSATION_COLUMNS: &str = "c.id, c.site_id, c.channel, c.sta
           WHERE k.conversation_id = c.id ORDER BY l.name)) AS label_ids, \
        (SELECT MIN(w.created_at) FROM messages w WHERE w.conversation_id = c.id AND w.direction = 'inbound' \
           AND w.created_at > COALESCE((SELECT r.created_at FROM messages r WHERE r.conversation_id = c.id \
-            AND r.author = 'agent' ORDER BY r.created_at DESC LIMIT 1), -1)) AS waiting_since";
+            AND r.author = 'agent' ORDER BY r.created_at DESC LIMIT 1), -1)) AS waiting_since, \
+       c.team_id, (SELECT name FROM teams WHERE id = c.team_id) AS team_name";
 
 /// Joins the conversation `c` to its contact `ct`, assignee `ag`, visitor `v` and Messenger person `mv`.
 pub(super) const CONVERSATION_JOINS: &str = "LEFT JOIN contacts ct ON ct.id = c.contact_id \
@@ -229,8 +238,9 @@ impl Store {
     /// Marks a conversation of the account as spam (blocking its visitor from
     /// writing) or takes the mark back (unblocking the visitor unless another
     /// of its conversations is still marked), and closes, reopens and
-    /// (un)assigns it, in one batch. The assignee is checked to be an agent of
-    /// the account, not removed, inside the batch; if it is not, or the
+    /// (un)assigns it (to an agent and/or a team), in one batch. The assignee is
+    /// checked to be an agent of the account, not removed, and the team one of
+    /// its teams, inside the batch; if it is not, or the
     /// conversation is not the account's, nothing is written.
     pub async fn update_conversation(
         &self,
@@ -244,7 +254,8 @@ impl Store {
             _ => wasm_bindgen::JsValue::NULL,
         };
         let ours = "id = ?2 AND site_id IN (SELECT id FROM sites WHERE account_id = ?1) \
-                    AND (?5 IS NULL OR EXISTS (SELECT 1 FROM agents WHERE id = ?5 AND account_id = ?1 AND removed_at IS NULL))";
+                    AND (?5 IS NULL OR EXISTS (SELECT 1 FROM agents WHERE id = ?5 AND account_id = ?1 AND removed_at IS NULL)) \
+                    AND (?9 IS NULL OR EXISTS (SELECT 1 FROM teams WHERE id = ?9 AND account_id = ?1))";
         let args = [
             account_id.into(),
             conversation_id.into(),
@@ -253,6 +264,8 @@ impl Store {
             opt(change.assignee.flatten()),
             wasm_bindgen::JsValue::from_bool(change.spam.is_some()),
             spam_at,
+            wasm_bindgen::JsValue::from_bool(change.team.is_some()),
+            opt(change.team.flatten()),
         ];
         let mut batch = self.batch();
         // The trail first, each event only where its change changes something.
@@ -274,6 +287,7 @@ impl Store {
                 "UPDATE conversations SET status = COALESCE(?3, status), \
                        assignee_id = CASE WHEN ?4 THEN ?5 ELSE assignee_id END, \
                        spam_at = CASE WHEN ?6 THEN ?7 ELSE spam_at END, \
+                       team_id = CASE WHEN ?8 THEN ?9 ELSE team_id END, \
                        snoozed_at = CASE WHEN ?3 = 'closed' THEN NULL ELSE snoozed_at END, \
                        wake_at = CASE WHEN ?3 = 'closed' THEN NULL ELSE wake_at END, \
                        woken_at = CASE WHEN ?3 = 'closed' THEN NULL ELSE woken_at END \

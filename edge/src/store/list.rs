@@ -6,7 +6,8 @@
 //! condition on `c`, so SQLite walks one of migration 0013's indexes in the
 //! list's order (no sort) and a page costs the same at any depth; filtered
 //! by labels, it walks migration 0020's index of the first label's links in
-//! the same order, each other label checked by its link's key.
+//! the same order, each other label checked by its link's key; by a team,
+//! migration 0023's.
 
 use shared::api;
 use shared::conversation::{Channel, Status};
@@ -35,6 +36,22 @@ pub struct ListFilter<'a> {
     pub labels: &'a [String],
     /// The snoozed instead of the rest.
     pub snoozed: bool,
+    /// Only those of these teams.
+    pub team: Option<TeamScope<'a>>,
+}
+
+/// The teams the list is narrowed to (`team=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TeamScope<'a> {
+    /// The teams this agent belongs to ("my teams"): read through migration
+    /// 0023's index of the agent's teams, while the list walks its usual
+    /// index in order (the `+` keeps SQLite from walking several ranges of
+    /// the team index, which would need a sort).
+    MemberOf(&'a str),
+    /// No team.
+    NoTeam,
+    /// This team (migration 0023's index, in order).
+    One(&'a str),
 }
 
 /// A search: the FTS5 query made by `shared::search::fts_query` (if any
@@ -105,6 +122,20 @@ impl Conditions {
             Some(Some(agent)) => {
                 let p = self.bind(agent.into());
                 self.sql.push(format!("c.assignee_id = {p}"));
+            }
+        }
+        match filter.team {
+            None => {}
+            Some(TeamScope::NoTeam) => self.sql.push("c.team_id IS NULL".into()),
+            Some(TeamScope::One(team)) => {
+                let p = self.bind(team.into());
+                self.sql.push(format!("c.team_id = {p}"));
+            }
+            Some(TeamScope::MemberOf(agent)) => {
+                let p = self.bind(agent.into());
+                self.sql.push(format!(
+                    "+c.team_id IN (SELECT m.team_id FROM team_members m WHERE m.agent_id = {p})"
+                ));
             }
         }
         if let Some(site) = filter.site {

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 
 use super::{ms, Store};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// Where the live events of a conversation go: its site's visitor objects, to its visitor.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -64,13 +64,28 @@ impl Store {
         Ok(rows.into_iter().map(|r| r.id).collect())
     }
 
-    /// Records how many inbox tabs of the account hold a live socket.
-    pub async fn record_team_tabs(&self, account_id: &str, tabs: usize) -> ApiResult<()> {
-        self.run(
+    /// Records how many inbox tabs of the account hold a live socket, in
+    /// all and per agent (`agents`: agent id → tabs; an agent left out holds
+    /// none), in one batch.
+    pub async fn record_team_tabs(
+        &self,
+        account_id: &str,
+        tabs: usize,
+        agents: &std::collections::BTreeMap<String, usize>,
+    ) -> ApiResult<()> {
+        let per_agent =
+            serde_json::to_string(agents).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let mut batch = self.batch();
+        batch.push(self.prepare(
             "UPDATE accounts SET live_tabs = ?2 WHERE id = ?1",
             &[account_id.into(), JsValue::from(tabs as u32)],
-        )
-        .await?;
+        )?);
+        batch.push(self.prepare(
+            "UPDATE agents SET live_tabs = COALESCE((SELECT value FROM json_each(?2) WHERE key = agents.id), 0) \
+             WHERE account_id = ?1 AND live_tabs != COALESCE((SELECT value FROM json_each(?2) WHERE key = agents.id), 0)",
+            &[account_id.into(), per_agent.into()],
+        )?);
+        batch.run().await?;
         Ok(())
     }
 

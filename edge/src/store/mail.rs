@@ -99,6 +99,8 @@ impl Store {
         let mut batch = self.batch();
         batch.extend(self.inbound_contact(inbound, ids, now)?);
         batch.push(self.inbound_conversation(inbound, ids, now)?);
+        // A new conversation is assigned by its site's rule (store::teams).
+        batch.extend(self.assign_by_rule(&ids.conversation, now)?);
         let message = batch.write(self.inbound_message(inbound, ids, now)?);
         for a in &mail.attachments {
             let file = NewFile {

@@ -198,6 +198,8 @@ impl Store {
         let mut batch = self.batch();
         batch.extend(self.messenger_person(m, now)?);
         batch.extend(self.messenger_thread(m, now)?);
+        // A new conversation is assigned by its site's rule (store::teams).
+        batch.extend(self.assign_by_rule(&m.ids.conversation, now)?);
         batch.extend(self.reopen_for(message_id, now)?);
         batch.push(self.prepare(
             &format!("UPDATE visitors SET last_seen_at = ?3 WHERE id = {PSID_VISITOR}"),

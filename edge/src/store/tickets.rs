@@ -64,6 +64,8 @@ impl Store {
         let mut batch = self.batch();
         batch.extend(self.ticket_contact(ticket, ids, now)?);
         batch.extend(self.ticket_conversation(ticket, ids, now)?);
+        // A new conversation is assigned by its site's rule (store::teams).
+        batch.extend(self.assign_by_rule(&ids.conversation, now)?);
         let site_id = Some(ticket.site_id);
         let events = [
             (

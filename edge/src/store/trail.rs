@@ -53,6 +53,7 @@ struct TrailRow {
     agent_name: Option<String>,
     assignee_name: Option<String>,
     label_name: Option<String>,
+    team_name: Option<String>,
     detail: Option<String>,
     body: Option<String>,
     created_at: u64,
@@ -79,6 +80,7 @@ impl From<TrailRow> for api::TrailEvent {
             detail,
             assignee_name: r.assignee_name,
             label_name: r.label_name,
+            team_name: r.team_name,
             body: r.body,
             mentions,
             created_at: r.created_at,
@@ -90,6 +92,7 @@ impl From<TrailRow> for api::TrailEvent {
 const TRAIL_SELECT: &str = "SELECT t.id, t.conversation_id, t.kind, t.agent_id, a.full_name AS agent_name, \
      CASE WHEN t.kind = 'assigned' THEN (SELECT full_name FROM agents WHERE id = t.detail) END AS assignee_name, \
      CASE WHEN t.kind IN ('label_added', 'label_removed') THEN (SELECT name FROM labels WHERE id = t.detail) END AS label_name, \
+     CASE WHEN t.kind = 'assigned_team' THEN (SELECT name FROM teams WHERE id = t.detail) END AS team_name, \
      t.detail, t.body, t.created_at FROM trail t LEFT JOIN agents a ON a.id = t.agent_id";
 
 /// A mention of the Mentions view, in the order the view lists them.
@@ -335,7 +338,7 @@ pub struct TrailChange<'a> {
     pub kind: TrailKind,
     /// Who did it.
     pub agent_id: &'a str,
-    /// The kind's value (an assignee id).
+    /// The kind's value (an assignee or team id).
     pub detail: Option<&'a str>,
     /// When, ms.
     pub at: u64,
@@ -374,6 +377,13 @@ impl<'a> ConversationChange<'a> {
                 TrailKind::UnmarkedSpam
             };
             events.push((event(kind, None), "(spam_at IS NULL) = (?7 IS NOT NULL)"));
+        }
+        if let Some(team) = self.team {
+            let kind = match team {
+                Some(_) => TrailKind::AssignedTeam,
+                None => TrailKind::UnassignedTeam,
+            };
+            events.push((event(kind, team), "team_id IS NOT ?9"));
         }
         events
     }

@@ -253,12 +253,19 @@ pub struct ConversationChanges {
     #[serde(default, deserialize_with = "not_null")]
     #[cfg_attr(test, ts(optional))]
     pub spam: Option<bool>,
+    /// A team of the account, or `null` to take it from its team.
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(test, ts(optional))]
+    pub team_id: Option<Option<String>>,
 }
 
 impl ConversationChanges {
     /// Whether it changes nothing (refused: a PATCH must change something).
     pub fn is_empty(&self) -> bool {
-        self.status.is_none() && self.assignee_id.is_none() && self.spam.is_none()
+        self.status.is_none()
+            && self.assignee_id.is_none()
+            && self.spam.is_none()
+            && self.team_id.is_none()
     }
 }
 
@@ -323,6 +330,8 @@ pub struct ConversationFilter {
     pub limit: Option<u32>,
     /// Only conversations carrying every one of these labels (ids, comma-separated).
     pub labels: Option<String>,
+    /// `mine` (my teams'), `none` (of no team), or a team id.
+    pub team: Option<String>,
 }
 
 /// `GET /api/mentions?before=`: paging of the Mentions view.
@@ -443,6 +452,51 @@ pub struct LabelChange {
     /// Label ids to remove.
     #[serde(default)]
     pub remove: Vec<String>,
+}
+
+/// `POST /api/teams`: a new team of the account.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTeam {
+    /// Its name (1 to 40 characters, unique in the account, any case).
+    pub name: String,
+}
+
+/// `PATCH /api/teams/{id}/members`: agents to add and remove; either may be
+/// left out, and an agent already in (or out) is left as it is.
+#[derive(Debug, Default, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct TeamMembersChange {
+    /// Agent ids to add.
+    #[serde(default)]
+    #[cfg_attr(test, ts(as = "Option<Vec<String>>", optional))]
+    pub add: Vec<String>,
+    /// Agent ids to remove.
+    #[serde(default)]
+    #[cfg_attr(test, ts(as = "Option<Vec<String>>", optional))]
+    pub remove: Vec<String>,
+}
+
+/// `PUT /api/agents/{id}/capacity`: the most open conversations a rule gives the agent.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct AgentCapacity {
+    /// 0 to 1000, or `null` for no limit.
+    pub capacity: Option<i64>,
+}
+
+/// `PUT /api/sites/{site}/assignment-rules`: the site's new conversations
+/// of `channel` go to `team_id` (a rule for that channel is replaced).
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct NewAssignmentRule {
+    /// The channel.
+    pub channel: Channel,
+    /// A team of the account.
+    pub team_id: String,
 }
 
 /// `POST /api/conversations/{id}/transcript`: email the chat's transcript to its contact.

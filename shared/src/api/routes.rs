@@ -210,6 +210,15 @@ table! {
     DeleteLabel: Delete "/api/labels/{id}" Admin;
     ConversationLabels: Patch "/api/conversations/{id}/labels" Agent;
     ContactLabels: Patch "/api/contacts/{id}/labels" Agent;
+    Teams: Get "/api/teams" Agent;
+    CreateTeam: Post "/api/teams" Admin;
+    RenameTeam: Patch "/api/teams/{id}" Admin;
+    DeleteTeam: Delete "/api/teams/{id}" Admin;
+    TeamMembers: Patch "/api/teams/{id}/members" Admin;
+    AgentCapacity: Put "/api/agents/{id}/capacity" Admin;
+    AssignmentRules: Get "/api/sites/{site}/assignment-rules" Admin;
+    SetAssignmentRule: Put "/api/sites/{site}/assignment-rules" Admin;
+    DeleteAssignmentRule: Delete "/api/sites/{site}/assignment-rules/{id}" Admin;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

@@ -148,6 +148,10 @@ fn constants() -> Vec<Constant> {
         ATTACH_FILE = ATTACH_FILE;
         "shared::i18n::FILE_NOT_SENT, [English, French]: the notice when a file was refused or could not be sent."
         FILE_NOT_SENT = FILE_NOT_SENT;
+        "shared::team::MAX_NAME_CHARS: the longest team name."
+        TEAM_NAME_CHARS = crate::team::MAX_NAME_CHARS;
+        "shared::team::MAX_CAPACITY: the largest capacity an agent may be given."
+        MAX_CAPACITY = crate::team::MAX_CAPACITY;
     }
 }
 

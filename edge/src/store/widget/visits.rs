@@ -149,6 +149,8 @@ impl Store {
     ) -> ApiResult<Visit<Sent>> {
         let mut batch = self.batch();
         batch.push(self.open_chat(token, ids, client_message_id, now)?);
+        // A new conversation is assigned by its site's rule, in the same round trip (store::teams).
+        batch.extend(self.assign_by_rule(&ids.conversation, now)?);
         batch.push(self.add_chat_message(token, ids, client_message_id, body, now)?);
         if let Some(sent) = file {
             // After the message's insert, before the reads: the answer lists the file.

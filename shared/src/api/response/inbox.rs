@@ -25,6 +25,8 @@ pub struct Agent {
     pub active: bool,
     /// Set away by the online/away toggle.
     pub away: bool,
+    /// The most open conversations a rule assigns them (`null`: no limit).
+    pub capacity: Option<u32>,
 }
 
 /// A conversation as the inbox lists it.
@@ -84,6 +86,10 @@ pub struct Conversation {
     /// Since when the customer has waited (ms): the first of their messages
     /// after the team's latest reply; `null` when the team wrote last.
     pub waiting_since: Option<u64>,
+    /// The team it is assigned to.
+    pub team_id: Option<String>,
+    /// That team's name.
+    pub team_name: Option<String>,
 }
 
 /// Where a search found its words in a conversation.

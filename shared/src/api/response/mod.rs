@@ -4,6 +4,7 @@ pub mod inbox;
 pub mod labels;
 pub mod replies;
 pub mod settings;
+pub mod teams;
 pub mod trail;
 pub mod widget;
 
@@ -11,5 +12,6 @@ pub use inbox::*;
 pub use labels::*;
 pub use replies::*;
 pub use settings::*;
+pub use teams::*;
 pub use trail::*;
 pub use widget::*;

@@ -28,6 +28,8 @@ pub struct TrailEvent {
     pub assignee_name: Option<String>,
     /// For a label put on or taken off: the label's name (null once deleted).
     pub label_name: Option<String>,
+    /// For an assignment to a team: the team's name.
+    pub team_name: Option<String>,
     /// For a note: its text.
     pub body: Option<String>,
     /// For a note: the agents it mentions (ids).
