@@ -352,6 +352,8 @@ test("a conversation's waiting time (store/conversations.rs) walks its messages 
   assert.ok(plan.some((d) => /^SEARCH w USING INDEX messages_by_conversation \(conversation_id=\? AND created_at>\?\)/.test(d)), `${plan}`);
   assert.ok(plan.some((d) => /^SEARCH r USING INDEX messages_by_conversation \(conversation_id=\?\)/.test(d)), `${plan}`);
   assert.ok(!plan.some((d) => /^SCAN|TEMP B-TREE/.test(d)), `${plan}`);
+});
+
 test("a rule's assignment (store/teams.rs) reads the rule, the team's members in turn order and each one's open count by index: no scan, no sort", async () => {
   // The shape of `assign_by_rule`'s statements.
   const statements = [

@@ -105,12 +105,19 @@ function initHelp() {
     row.append(key, el("td", null, s.does));
     return row;
   }));
-  $("keys-close").addEventListener("click", () => dialog.close());
-  $("to-keys").addEventListener("click", openHelp);
-  // Escape closes a modal dialog by itself; the focus goes back where it was.
-  dialog.addEventListener("close", () => {
+  // Closing gives the focus back where it was, at once: the dialog's own
+  // "close" event comes a task later, after the agent may have moved on.
+  const close = () => {
+    dialog.close();
     if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
     opener = null;
+  };
+  $("keys-close").addEventListener("click", close);
+  $("to-keys").addEventListener("click", openHelp);
+  // Escape: the dialog's "cancel" comes first and synchronously; it closes the same way.
+  dialog.addEventListener("cancel", (e) => {
+    e.preventDefault();
+    close();
   });
   // Tab and Shift+Tab go round the dialog's controls, never out of it.
   dialog.addEventListener("keydown", (e) => {
