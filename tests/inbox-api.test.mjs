@@ -301,6 +301,12 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   // Labels: the primary admin defines them, any agent puts them on conversations and contacts.
   const newLabel = async () => (await call("POST", "/api/labels", { token: KEY, json: { name: unique("matrix "), colour: "#1d4ed8" } })).body.id;
   const [keptLabel, deletedLabel] = [await newLabel(), await newLabel()];
+  // Merges: two email conversations of one contact (the same sender twice), and two contacts;
+  // the first allowed caller merges, the next ones retry (the same answer).
+  const twice = await emailConversation();
+  await deliverMail(mailFixture("plain.eml", { ...twice, id: `${unique("")}@mail.example.org`, marker: unique("") }), { from: twice.from });
+  const pair = (await agentGet(`/api/contacts/${twice.conversation.contact_id}`)).conversations.map((c) => c.id);
+  const [dupA, dupB] = [await emailConversation(), await emailConversation()];
   const SOCKET = Symbol("socket");
   // [method, path, body, who may call it, as the route table (tests/routes.json) names it]:
   // "anyone" (every caller the same answer), "meta" (everyone 403: no Meta signature), "visitor",
@@ -390,6 +396,9 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["DELETE", `/api/labels/${deletedLabel}`, undefined, "admin"],
     ["PATCH", `/api/conversations/${chat.id}/labels`, { add: [keptLabel] }, "agent"],
     ["PATCH", `/api/contacts/${mail.conversation.contact_id}/labels`, { add: [keptLabel] }, "agent"],
+    ["POST", `/api/conversations/${pair[1]}/merge`, { into: pair[0] }, "agent"],
+    ["POST", `/api/contacts/${dupA.conversation.contact_id}/merge`, { into: dupB.conversation.contact_id }, "agent"],
+    ["GET", `/api/contacts/${dupB.conversation.contact_id}/duplicates`, undefined, "agent"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];

@@ -16,7 +16,8 @@ string_enum! {
         Assigned = "assigned", /// The conversation was unassigned.
         Unassigned = "unassigned", /// Marked as spam: hidden, its visitor blocked.
         MarkedSpam = "marked_spam", /// The spam mark was taken back, its visitor unblocked.
-        UnmarkedSpam = "unmarked_spam" }
+        UnmarkedSpam = "unmarked_spam", /// Another conversation (`detail`) was merged into this one.
+        Merged = "merged" }
 }
 
 impl TrailKind {

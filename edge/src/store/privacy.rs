@@ -288,6 +288,8 @@ impl Store {
                 &[account_id.into(), email],
             )?,
             self.prepare("DELETE FROM contact_labels WHERE contact_id = ?1", std::slice::from_ref(&id))?,
+            // The contacts merged into it (each may hold a second address) go with it.
+            self.prepare("DELETE FROM contacts WHERE merged_into = ?1", std::slice::from_ref(&id))?,
             self.prepare("DELETE FROM contacts WHERE id = ?1", &[id])?,
         ])
     }

@@ -187,6 +187,7 @@ mod typescript {
             TrailKind, TrailEvent, NoteAnswer, Mentions, MentionedIn, NewNote,
             Label, Labels, AppliedLabels,
             Preset, SnoozeInput,
+            MergeInput, Duplicates,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

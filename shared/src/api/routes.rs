@@ -210,6 +210,9 @@ table! {
     DeleteLabel: Delete "/api/labels/{id}" Admin;
     ConversationLabels: Patch "/api/conversations/{id}/labels" Agent;
     ContactLabels: Patch "/api/contacts/{id}/labels" Agent;
+    MergeConversation: Post "/api/conversations/{id}/merge" Agent;
+    MergeContact: Post "/api/contacts/{id}/merge" Agent;
+    ContactDuplicates: Get "/api/contacts/{id}/duplicates" Agent;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).
