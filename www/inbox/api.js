@@ -128,6 +128,12 @@ export const client = {
   labelConversation: (c, change) => api("PATCH", `/api/conversations/${id(c)}/labels`, change),
   /** @param {string} contact @param {{add?: string[], remove?: string[]}} change @returns {Promise<import("./api-types").AppliedLabels>} */
   labelContact: (contact, change) => api("PATCH", `/api/contacts/${id(contact)}/labels`, change),
+  /** @param {string} c @param {string} into @returns {Promise<import("./api-types").ConversationAnswer>} */
+  mergeConversation: (c, into) => api("POST", `/api/conversations/${id(c)}/merge`, /** @type {import("./api-types").MergeInput} */ ({ into })),
+  /** @param {string} contact @param {string} into @returns {Promise<import("./api-types").ContactProfile>} */
+  mergeContact: (contact, into) => api("POST", `/api/contacts/${id(contact)}/merge`, /** @type {import("./api-types").MergeInput} */ ({ into })),
+  /** @param {string} contact @returns {Promise<import("./api-types").Duplicates>} */
+  duplicates: (contact) => api("GET", `/api/contacts/${id(contact)}/duplicates`),
   /** @returns {Promise<import("./api-types").Session>} */
   session: () => api("GET", "/api/session"),
   /** @param {string} email @param {string} password @returns {Promise<import("./api-types").Session>} */

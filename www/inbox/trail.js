@@ -13,6 +13,7 @@ const SAID = {
   unassigned: () => "unassigned it",
   marked_spam: () => "marked it as spam (its visitor is blocked)",
   unmarked_spam: () => "took back the spam mark (its visitor is unblocked)",
+  merged: (e) => `merged another conversation of the contact into this one (${e.detail ?? "its id"}: its messages, labels and notes are here now)`,
 };
 
 /** What an event's rendering depends on (kept as it is while unchanged). */
