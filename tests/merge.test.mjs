@@ -5,15 +5,20 @@
 // survivor, the merged-away visitor's widget shows the survivor, search finds
 // it once, the old id answers for the survivor; a retry changes nothing more,
 // two merges raced never lose data or make a cycle, and bad merges are 4xx.
-import { test } from "node:test";
+import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   call, agentGet, deliverMail, form, identify, mailFixture, newVisitor, replyAddress, sendChat, sign, sql,
   thread, unique, widgetView, KEY, AGENT_KEY,
 } from "./helpers.mjs";
+import { widgetSocket, closeAll } from "./sockets.mjs";
+
+after(closeAll);
 
 const OTHER_ACCOUNT_KEY = "pk_other_account_000000000000000000000000000000000";
 
+/** A phone number no other test uses (duplicates are suggested by phone). */
+const uniquePhone = () => `+4420${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
 const merge = (id, into, token = KEY) => call("POST", `/api/conversations/${id}/merge`, { token, json: { into } });
 const mergeContact = (id, into, token = KEY) => call("POST", `/api/contacts/${id}/merge`, { token, json: { into } });
 
@@ -121,7 +126,12 @@ test("two unverified visitors of one contact, merged: each sees its own history 
   const two = await claimingVisitor(email, ["second browser"]);
   assert.equal((await thread(one.id)).conversation.contact_id, (await thread(two.id)).conversation.contact_id);
   assert.equal((await merge(two.id, one.id)).status, 200);
+  // The merged-away visitor's open widget hears the team's reply live.
+  const live = await widgetSocket(two.token);
+  const heard = live.next((p) => p.type === "message" && p.message.body === "after the merge");
   await call("POST", `/api/conversations/${one.id}/messages`, { token: KEY, json: { body: "after the merge", channel: "chat" } });
+  assert.equal((await heard).message.conversation_id, one.id);
+  await live.close();
   const [seenOne, seenTwo] = [await widgetView(one.token), await widgetView(two.token)];
   assert.equal(seenTwo.conversation_id, one.id, "the merged-away widget follows the survivor");
   assert.deepEqual(seenOne.messages.map((m) => m.body), ["first browser", "after the merge"]);
@@ -136,8 +146,7 @@ test("labels, notes, mentions and snooze follow a merge; a retry answers the sam
   const away = await claimingVisitor(email, ["moved"]);
   const label = (await call("POST", "/api/labels", { token: KEY, json: { name: unique("merge "), colour: "#1d4ed8" } })).body.id;
   assert.equal((await call("PATCH", `/api/conversations/${away.id}/labels`, { token: KEY, json: { add: [label] } })).status, 200);
-  const team = (await agentGet("/api/agents")).agents;
-  const mentioned = team.find((a) => a.role !== "primary_admin") ?? team[0];
+  const mentioned = (await call("GET", "/api/session", { token: AGENT_KEY })).body.agent;
   const note = await call("POST", `/api/conversations/${away.id}/notes`, { token: KEY, json: { body: `see @${mentioned.full_name}` } });
   assert.equal(note.status, 201, JSON.stringify(note.body));
   assert.equal((await call("PUT", `/api/conversations/${away.id}/snooze`, { token: KEY, json: { until_reply: true } })).status, 200);
@@ -146,7 +155,7 @@ test("labels, notes, mentions and snooze follow a merge; a retry answers the sam
   const after = await thread(survivor.id);
   assert.ok(after.conversation.label_ids.includes(label), "the label moved");
   assert.ok(after.trail.some((e) => e.kind === "note" && e.id === note.body.note.id), "the note moved");
-  const mentions = (await call("GET", "/api/mentions", { token: mentioned.id === team[0].id ? KEY : AGENT_KEY })).body.conversations;
+  const mentions = (await call("GET", "/api/mentions", { token: AGENT_KEY })).body.conversations;
   assert.ok(mentions.some((m) => m.conversation.id === survivor.id) && !mentions.some((m) => m.conversation.id === away.id), "the mention moved");
   const [row] = await sql(`SELECT status, snoozed_at, merged_into FROM conversations WHERE id = '${away.id}'`);
   assert.deepEqual(row, { status: "closed", snoozed_at: null, merged_into: survivor.id });
@@ -219,7 +228,7 @@ test("contacts merge: conversations, labels, fields and visitors' ties move (ver
   const dupMail = await mail(dup);
   const dupConversation = await mailConversation(dup, dupMail.marker);
   const dupContact = dupConversation.contact_id;
-  const phone = "+442071838750";
+  const phone = uniquePhone();
   assert.equal((await call("PATCH", `/api/contacts/${dupContact}`, { token: KEY, json: { phone, company: "Fog Tea" } })).status, 200);
   assert.equal((await call("PATCH", `/api/contacts/${keptContact}`, { token: KEY, json: { phone } })).status, 200);
   const suggested = (await agentGet(`/api/contacts/${keptContact}/duplicates`)).contacts.map((c) => c.id);
@@ -257,6 +266,11 @@ test("contacts merge: conversations, labels, fields and visitors' ties move (ver
   assert.deepEqual([(await mergeContact(keptContact, dupContact)).status], [409]);
   assert.equal((await mergeContact(keptContact, keptContact)).status, 400);
   assert.equal((await mergeContact(dupContact, keptContact, OTHER_ACCOUNT_KEY)).status, 404);
+  // The export shows the merged-away row (its address); erasing the person (by either id) erases both rows.
+  const exported = (await call("GET", `/api/contacts/${keptContact}/export`, { token: KEY })).body;
+  assert.deepEqual(exported.merged_contacts.map((c) => [c.id, c.email]), [[dupContact, dup]]);
+  assert.ok((await call("DELETE", `/api/contacts/${dupContact}`, { token: KEY })).status < 300);
+  assert.deepEqual(await sql(`SELECT id FROM contacts WHERE id IN ('${keptContact}', '${dupContact}')`), []);
 });
 
 test("a contact without an address takes the duplicate's; raced contact merges never make a cycle", async () => {

@@ -279,6 +279,26 @@ impl Store {
         Ok(judge(kind, &sides, from, into).unwrap_or(Merged::Elsewhere))
     }
 
+    /// The visitors (site, id) of the conversations merged into this one.
+    pub async fn merged_visitors(&self, conversation_id: &str) -> ApiResult<Vec<(String, String)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            site_id: String,
+            visitor_id: String,
+        }
+        let rows: Vec<Row> = self
+            .all(
+                "SELECT DISTINCT site_id, visitor_id FROM conversations \
+                 WHERE merged_into = ?1 AND visitor_id IS NOT NULL",
+                &[conversation_id.into()],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.site_id, r.visitor_id))
+            .collect())
+    }
+
     /// The account's other live contacts with the same phone number, newest first.
     pub async fn duplicates(
         &self,
