@@ -297,13 +297,15 @@ test("a contact without an address takes the duplicate's; raced contact merges n
   assert.equal(rows.filter((r) => r.merged_into).length, 1);
 });
 
-test("the merge lookups read by index: what was merged into a conversation or contact, a contact's messages, duplicates by phone", async () => {
+test("the merge lookups read by index: what was merged into a conversation or contact, a contact's messages, duplicates by phone, the widget's check", async () => {
   const cases = [
     ["SELECT id FROM conversations WHERE merged_into = 'c_x'", "conversations_merged_into"],
     ["SELECT id FROM contacts WHERE merged_into = 'ct_x'", "contacts_merged_into"],
     ["SELECT id FROM messages WHERE contact_id = 'ct_x'", "messages_by_contact"],
     ["SELECT agent_id FROM mentions WHERE conversation_id = 'c_x'", "mentions_by_conversation"],
     ["SELECT id FROM contacts WHERE account_id = 'a_demo' AND merged_into IS NULL AND phone = '+1'", "contacts_by_phone"],
+    // The widget's thread read (a hot path): a reply after the visitor's conversation was merged in.
+    ["SELECT 1 FROM conversations o WHERE o.visitor_id = 'v_x' AND o.merged_into = 'c_x' AND o.merged_at <= 5", "conversations_"],
   ];
   for (const [query, index] of cases) {
     const plan = (await sql(`EXPLAIN QUERY PLAN ${query}`)).map((r) => r.detail);
