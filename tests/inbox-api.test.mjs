@@ -307,6 +307,12 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const [keptTeam, deletedTeam] = [await newTeam(), await newTeam()];
   const ruleSite = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Matrix rules ") } })).body.id;
   const deletedRule = (await call("PUT", `/api/sites/${ruleSite}/assignment-rules`, { token: KEY, json: { channel: "email", team_id: keptTeam } })).body.id;
+  // Merges: two email conversations of one contact (the same sender twice), and two contacts;
+  // the first allowed caller merges, the next ones retry (the same answer).
+  const twice = await emailConversation();
+  await deliverMail(mailFixture("plain.eml", { ...twice, id: `${unique("")}@mail.example.org`, marker: unique("") }), { from: twice.from });
+  const pair = (await agentGet(`/api/contacts/${twice.conversation.contact_id}`)).conversations.map((c) => c.id);
+  const [dupA, dupB] = [await emailConversation(), await emailConversation()];
   const SOCKET = Symbol("socket");
   // [method, path, body, who may call it, as the route table (tests/routes.json) names it]:
   // "anyone" (every caller the same answer), "meta" (everyone 403: no Meta signature), "visitor",
@@ -405,6 +411,9 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["GET", `/api/sites/${ruleSite}/assignment-rules`, undefined, "admin"],
     ["PUT", `/api/sites/${ruleSite}/assignment-rules`, { channel: "chat", team_id: keptTeam }, "admin"],
     ["DELETE", `/api/sites/${ruleSite}/assignment-rules/${deletedRule}`, undefined, "admin"],
+    ["POST", `/api/conversations/${pair[1]}/merge`, { into: pair[0] }, "agent"],
+    ["POST", `/api/contacts/${dupA.conversation.contact_id}/merge`, { into: dupB.conversation.contact_id }, "agent"],
+    ["GET", `/api/contacts/${dupB.conversation.contact_id}/duplicates`, undefined, "agent"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];

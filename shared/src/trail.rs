@@ -25,7 +25,8 @@ string_enum! {
         WokeByReply = "woke_by_reply", /// The customer's message reopened the closed conversation (no agent).
         ReopenedByReply = "reopened_by_reply", /// The conversation was assigned to a team (its id in `detail`).
         AssignedTeam = "assigned_team", /// The conversation was taken from its team.
-        UnassignedTeam = "unassigned_team" }
+        UnassignedTeam = "unassigned_team", /// Another conversation (`detail`) was merged into this one.
+        Merged = "merged" }
 }
 
 impl TrailKind {

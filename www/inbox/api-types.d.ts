@@ -1548,7 +1548,15 @@ mentions: Array<string>,
 /**
  * The start of its text, for a notification.
  */
-preview: string, };
+preview: string, } | { "type": "merged", 
+/**
+ * The merged-away conversation.
+ */
+conversation_id: string, 
+/**
+ * The survivor.
+ */
+into: string, };
 
 /**
  * What an inbox tab sends on its socket (besides the `ping` keep-alive).
@@ -1752,7 +1760,7 @@ team_id?: string | null, };
  * What happened in a conversation, as its trail shows it. A feature
  * that adds an event kind adds one variant here (its stored name).
  */
-export type TrailKind = "note" | "closed" | "reopened" | "assigned" | "unassigned" | "marked_spam" | "unmarked_spam" | "label_added" | "label_removed" | "snoozed" | "unsnoozed" | "woke" | "woke_by_reply" | "reopened_by_reply" | "assigned_team" | "unassigned_team";
+export type TrailKind = "note" | "closed" | "reopened" | "assigned" | "unassigned" | "marked_spam" | "unmarked_spam" | "label_added" | "label_removed" | "snoozed" | "unsnoozed" | "woke" | "woke_by_reply" | "reopened_by_reply" | "assigned_team" | "unassigned_team" | "merged";
 
 /**
  * An event of a conversation's trail: who did what, when; for a note, its
@@ -2038,4 +2046,24 @@ channel: Channel,
  * A team of the account.
  */
 team_id: string, };
+
+/**
+ * `POST /api/conversations/{id}/merge` and `POST /api/contacts/{id}/merge`:
+ * the survivor the one named in the path is merged into.
+ */
+export type MergeInput = { 
+/**
+ * The survivor's id: a conversation of the same contact, or a contact of the account.
+ */
+into: string, };
+
+/**
+ * `GET /api/contacts/{id}/duplicates`: the account's other contacts that
+ * look like the same person (the same phone number), to merge.
+ */
+export type Duplicates = { 
+/**
+ * At most [`DUPLICATES_LISTED`], newest first.
+ */
+contacts: Array<Contact>, };
 

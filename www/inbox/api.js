@@ -146,6 +146,12 @@ export const client = {
   setAssignmentRule: (site, rule) => api("PUT", `/api/sites/${id(site)}/assignment-rules`, rule),
   /** @param {string} site @param {string} r @returns {Promise<unknown>} */
   deleteAssignmentRule: (site, r) => api("DELETE", `/api/sites/${id(site)}/assignment-rules/${id(r)}`),
+  /** @param {string} c @param {string} into @returns {Promise<import("./api-types").ConversationAnswer>} */
+  mergeConversation: (c, into) => api("POST", `/api/conversations/${id(c)}/merge`, /** @type {import("./api-types").MergeInput} */ ({ into })),
+  /** @param {string} contact @param {string} into @returns {Promise<import("./api-types").ContactProfile>} */
+  mergeContact: (contact, into) => api("POST", `/api/contacts/${id(contact)}/merge`, /** @type {import("./api-types").MergeInput} */ ({ into })),
+  /** @param {string} contact @returns {Promise<import("./api-types").Duplicates>} */
+  duplicates: (contact) => api("GET", `/api/contacts/${id(contact)}/duplicates`),
   /** @returns {Promise<import("./api-types").Session>} */
   session: () => api("GET", "/api/session"),
   /** @param {string} email @param {string} password @returns {Promise<import("./api-types").Session>} */

@@ -125,6 +125,11 @@ function onPush(push) {
       refreshList();
       if (isOpen(push.conversation_id)) reloadThread();
       break;
+    case "merged":
+      // The open conversation was merged into another: follow it there.
+      refreshList();
+      if (isOpen(push.conversation_id)) openConversation(push.into);
+      break;
     case "visitor_typing":
       onVisitorTyping(push);
       break;

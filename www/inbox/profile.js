@@ -3,6 +3,7 @@
 // conversations and recent activity, or "click to add" for an anonymous
 // visitor; behind the profile's request-order guard.
 import { labelEditor } from "./labels.js";
+import { mergeContact } from "./merge.js";
 import { client, latestOnly } from "./api.js";
 import { $, el, alertBox, showError, when, STATED, UNVERIFIED } from "./dom.js";
 
@@ -237,5 +238,5 @@ export async function renderProfile(conversation, claim, open) {
     document.getElementById("edit-contact")?.focus();
   };
   const labels = labelEditor("contact-labels", "contact", contact.label_ids, (change) => client.labelContact(contact.id, change));
-  pane.append(facts, labels, ...editContactForm(contact, reopen), ...contactTabs(conversations, activity, open));
+  pane.append(facts, labels, ...editContactForm(contact, reopen), ...mergeContact(contact, reopen), ...contactTabs(conversations, activity, open));
 }

@@ -15,6 +15,7 @@ import { composer } from "./composer.js";
 import { renderEvent, eventKey } from "./trail.js";
 import { transcriptButton } from "./transcript.js";
 import { snoozeControls } from "./snooze.js";
+import { mergeConversation } from "./merge.js";
 import { view, shownThread, viewersBox, typingLine, watchTyping } from "./thread-live.js";
 import { SENDER_UNVERIFIED, FOLD_LABELS } from "./constants.js";
 
@@ -294,6 +295,7 @@ function head(conversation, cc) {
     }));
   }
   if (conversation.channel === "chat") box.append(transcriptButton(conversation));
+  if (conversation.contact_id) box.append(...mergeConversation(conversation, openConversation));
   box.append(error, viewersBox(conversation.id));
   if (conversation.unverified_email) {
     box.append(el("p", "warn", `${conversation.unverified_email}: ${UNVERIFIED}. The visitor typed this address; nothing proves it is theirs.`));
@@ -320,6 +322,11 @@ function replyForm(conversation, messenger) {
 /** @param {import("./api-types").Thread} thread */
 function render({ conversation, messages: stored, claim, messenger, cc, trail }) {
   const pane = $("thread");
+  if (current !== conversation.id) {
+    // The conversation asked for was merged away: the API answered its survivor, which is shown from now on.
+    current = conversation.id;
+    view(conversation.id);
+  }
   const keys = {
     head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.team_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc, labelsKey(), conversation.snoozed, conversation.snoozed_until]),
     labels: JSON.stringify(conversation.label_ids),

@@ -23,6 +23,7 @@ const SAID = {
   reopened_by_reply: () => "Reopened: the customer replied",
   assigned_team: (e, who) => `${who} assigned it to the team ${e.team_name ?? "(deleted)"}`,
   unassigned_team: (_, who) => `${who} took it from its team`,
+  merged: (e, who) => `${who} merged another conversation of the contact into this one (${e.detail ?? "its id"}: its messages, labels and notes are here now)`,
 };
 
 /** A label event's label, by name (a deleted one by what it was). @param {import("./api-types").TrailEvent} e */

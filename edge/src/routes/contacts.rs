@@ -27,7 +27,12 @@ pub async fn show(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response
     json(200, &profile(store, &agent.account_id, id).await?)
 }
 
-async fn profile(store: &Store, account_id: &str, id: &str) -> ApiResult<api::ContactProfile> {
+/// A contact's profile as `GET /api/contacts/{id}` answers it.
+pub(super) async fn profile(
+    store: &Store,
+    account_id: &str,
+    id: &str,
+) -> ApiResult<api::ContactProfile> {
     let contact = store
         .contact(account_id, id)
         .await?

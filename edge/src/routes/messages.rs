@@ -138,6 +138,12 @@ async fn chat_reply(
     app.live
         .to_visitor(&conversation.site_id, visitor_id, &push)
         .await;
+    // The visitors of conversations merged into this one see the team's replies since (store::merge).
+    for (site_id, merged_visitor) in store.merged_visitors(&conversation.id).await? {
+        if &merged_visitor != visitor_id {
+            app.live.to_visitor(&site_id, &merged_visitor, &push).await;
+        }
+    }
     app.live.to_team(&agent.account_id, &stored(&message)).await;
     json(201, &api::MessageAnswer { message })
 }

@@ -16,6 +16,7 @@ mod keys;
 mod labels;
 mod list;
 mod live;
+mod merge;
 mod messages;
 mod messenger;
 mod notes;
@@ -32,7 +33,7 @@ mod transcripts;
 mod widget;
 
 use serde_json::json;
-use shared::api::routes::{find, Endpoint, Miss, Params};
+use shared::api::routes::{find, Endpoint, Miss, Params, Route};
 use worker::{Bucket, Method, Request, Response, SendEmail};
 
 use crate::auth::{self, Caller};
@@ -142,7 +143,44 @@ async fn route(cx: &mut Cx<'_>, method: &str, path: &str) -> ApiResult<Response>
         Miss::MethodNotAllowed => ApiError::MethodNotAllowed,
     })?;
     let caller = auth::prove(cx.app.store, &cx.req, route).await?;
+    let survivor = follow_merge(cx.app.store, route, &caller, params).await?;
+    let params = match &survivor {
+        Some(id) => Params { id, ..params },
+        None => params,
+    };
     dispatch(cx, route.endpoint, caller, params).await
+}
+
+/// A merged-away conversation or contact answers for its survivor: the id of
+/// an agent's `/api/conversations/{id}…` or `/api/contacts/{id}…` route
+/// (but the merges themselves, which judge the id they are given) becomes
+/// the survivor's. `None`: the id stays (not merged, or not the account's).
+async fn follow_merge(
+    store: &Store,
+    route: &Route,
+    caller: &Caller,
+    params: Params<'_>,
+) -> ApiResult<Option<String>> {
+    let account = match caller {
+        Caller::Agent(agent) => &agent.account_id,
+        Caller::Admin(admin) => &admin.account_id,
+        _ => return Ok(None),
+    };
+    let contact = match route.path.split('/').nth(2) {
+        _ if matches!(
+            route.endpoint,
+            Endpoint::MergeConversation | Endpoint::MergeContact
+        ) =>
+        {
+            return Ok(None)
+        }
+        _ if params.id.is_empty() => return Ok(None),
+        Some("conversations") => false,
+        Some("contacts") => true,
+        _ => return Ok(None),
+    };
+    let survivor = store.survivor(account, contact, params.id).await?;
+    Ok(survivor.filter(|s| s != params.id))
 }
 
 /// Runs the endpoint's handler with the caller proved for it and the path's
@@ -249,6 +287,9 @@ async fn dispatch(
         E::AssignmentRules => teams::rules(cx, who.admin()?, p.site).await,
         E::SetAssignmentRule => teams::set_rule(cx, who.admin()?, p.site).await,
         E::DeleteAssignmentRule => teams::delete_rule(cx, who.admin()?, p.site, p.id).await,
+        E::MergeConversation => merge::conversation(cx, who.agent()?, p.id).await,
+        E::MergeContact => merge::contact(cx, who.agent()?, p.id).await,
+        E::ContactDuplicates => merge::duplicates(cx, who.agent()?, p.id).await,
     }
 }
 

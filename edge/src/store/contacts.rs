@@ -9,9 +9,16 @@ use shared::form::FormField;
 use super::Store;
 use crate::error::ApiResult;
 
+/// Selects [`ContactRow`]s from `contacts`; append a `WHERE`.
+pub(super) const CONTACT_SELECT: &str = "SELECT id, email, phone, company, full_name, name_from_email, marketing_opt_in, source, created_at, \
+       phone_stated, company_stated, full_name_stated, \
+       (SELECT group_concat(label_id) FROM (SELECT k.label_id FROM contact_labels k JOIN labels l ON l.id = k.label_id \
+         WHERE k.contact_id = contacts.id ORDER BY l.name)) AS label_ids \
+     FROM contacts";
+
 /// The columns of a contact's profile.
 #[derive(Debug, Deserialize)]
-struct ContactRow {
+pub(super) struct ContactRow {
     /// Contact id.
     pub id: String,
     /// Normalized email.
@@ -148,15 +155,12 @@ impl Store {
         account_id: &str,
         contact_id: &str,
     ) -> ApiResult<Option<api::Contact>> {
-        let row: Option<ContactRow> = self.first(
-            "SELECT id, email, phone, company, full_name, name_from_email, marketing_opt_in, source, created_at, \
-               phone_stated, company_stated, full_name_stated, \
-               (SELECT group_concat(label_id) FROM (SELECT k.label_id FROM contact_labels k JOIN labels l ON l.id = k.label_id \
-                 WHERE k.contact_id = contacts.id ORDER BY l.name)) AS label_ids \
-             FROM contacts WHERE account_id = ?1 AND id = ?2",
-            &[account_id.into(), contact_id.into()],
-        )
-        .await?;
+        let row: Option<ContactRow> = self
+            .first(
+                &format!("{CONTACT_SELECT} WHERE account_id = ?1 AND id = ?2"),
+                &[account_id.into(), contact_id.into()],
+            )
+            .await?;
         Ok(row.map(Into::into))
     }
 }

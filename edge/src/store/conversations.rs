@@ -418,7 +418,7 @@ impl Store {
     ) -> ApiResult<Vec<api::Conversation>> {
         let sql = format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations c {CONVERSATION_JOINS} WHERE c.account_id = ?1 AND c.contact_id = ?2 \
-             ORDER BY c.last_message_at DESC, c.id DESC"
+             AND c.merged_into IS NULL ORDER BY c.last_message_at DESC, c.id DESC"
         );
         let rows: Vec<ConversationRow> = self
             .all(&sql, &[account_id.into(), contact_id.into()])

@@ -83,10 +83,11 @@ impl From<AttachmentRow> for api::Attachment {
 }
 
 /// The files a visitor may download: in a chat of theirs (or, once verified,
-/// of the contact's verified browsers), email ones only when verified.
+/// of the contact's verified browsers), email ones only when verified; a
+/// message a merge moved counts in the chat it was written in.
 /// Binds `?1` = attachment id, `?2` = visitor id, `?3` = verified contact or NULL.
 const VISITOR_FILE: &str = "SELECT f.r2_key, f.filename, f.sniffed_type FROM attachments f \
-     JOIN messages m ON m.id = f.message_id JOIN conversations c ON c.id = m.conversation_id \
+     JOIN messages m ON m.id = f.message_id JOIN conversations c ON c.id = COALESCE(m.merged_from, m.conversation_id) \
      WHERE f.id = ?1 AND f.r2_key IS NOT NULL AND c.channel = 'chat' \
        AND (c.visitor_id = ?2 OR c.visitor_id IN \
             (SELECT id FROM visitors WHERE ?3 IS NOT NULL AND contact_id = ?3 AND contact_verified = 1)) \

@@ -100,6 +100,8 @@ impl Conditions {
             }
             .into(),
         );
+        // A merged-away conversation lives on in its survivor only.
+        self.sql.push("c.merged_into IS NULL".into());
         self.sql.push(
             if filter.snoozed {
                 "c.snoozed_at IS NOT NULL"
@@ -283,7 +285,7 @@ fn person_matches(w: &mut Conditions, person: &str) -> String {
     };
     format!(
         "SELECT id AS cid FROM conversations WHERE contact_id IN \
-           (SELECT id FROM contacts WHERE account_id = {account} AND ({})) \
+           (SELECT COALESCE(merged_into, id) FROM contacts WHERE account_id = {account} AND ({})) \
          UNION SELECT id FROM conversations WHERE visitor_id IN \
            (SELECT id FROM visitors WHERE site_id IN (SELECT id FROM sites WHERE account_id = {account}) \
             AND claimed_email IS NOT NULL AND ({})) \

@@ -54,18 +54,20 @@ fn unchanged_channel(args: &mut Args, site: Param, channel: &EmailChannelRow) ->
     )
 }
 
-/// The contact of the account bound at `account` with the address at `email`.
+/// The contact of the account bound at `account` with the address at `email`
+/// (its survivor, if it was merged away).
 fn contact_by_email(account: Param, email: Param) -> String {
-    format!("(SELECT id FROM contacts WHERE account_id = {account} AND email = {email})")
+    format!("(SELECT COALESCE(merged_into, id) FROM contacts WHERE account_id = {account} AND email = {email})")
 }
 
 /// The conversation of the site an inbound email continues, if any: the first
-/// of the JSON array `replies` that is the site's, else the site's
-/// conversation holding the earliest Message-ID of the JSON array `references`.
+/// of the JSON array `replies` that is the site's (its survivor, if it was
+/// merged away), else the site's conversation holding the earliest
+/// Message-ID of the JSON array `references` (merged messages moved with it).
 fn thread(site: Param, replies: Param, references: Param) -> String {
     format!(
         "COALESCE(\
-         (SELECT c.id FROM json_each({replies}) j JOIN conversations c ON c.id = j.value AND c.site_id = {site} \
+         (SELECT COALESCE(c.merged_into, c.id) FROM json_each({replies}) j JOIN conversations c ON c.id = j.value AND c.site_id = {site} \
           ORDER BY j.key LIMIT 1), \
          (SELECT m.conversation_id FROM json_each({references}) j JOIN messages m ON m.site_id = {site} \
           AND m.email_message_id = j.value ORDER BY j.key LIMIT 1))"

@@ -286,7 +286,7 @@ impl Store {
                 &format!(
                     "INSERT INTO messages (id, conversation_id, site_id, direction, author, visitor_id, contact_id, body, \
                        messenger_mid, created_at) \
-                     SELECT ?4, c.id, ?1, 'inbound', 'visitor', c.visitor_id, c.contact_id, ?5, ?3, ?6 FROM conversations c \
+                     SELECT ?4, COALESCE(c.merged_into, c.id), ?1, 'inbound', 'visitor', c.visitor_id, c.contact_id, ?5, ?3, ?6 FROM conversations c \
                      WHERE c.visitor_id = {PSID_VISITOR} AND c.channel = 'messenger' AND {new} \
                      ORDER BY c.started_at DESC LIMIT 1"
                 ),

@@ -74,6 +74,14 @@ impl Store {
         let mut export = self.contact_rows(contact_id).await?;
         export.extend(self.email_rows(account_id, contact_id, email).await?);
         export.extend(self.contact_label_rows(contact_id).await?);
+        // The contacts merged into this one (a second address may live there).
+        let merged = self
+            .all::<Value>(
+                "SELECT * FROM contacts WHERE merged_into = ?1",
+                &[contact_id.into()],
+            )
+            .await?;
+        export.insert("merged_contacts".into(), Value::Array(merged));
         export.insert("contact".into(), contact);
         Ok(Some(Value::Object(export)))
     }
@@ -288,6 +296,8 @@ impl Store {
                 &[account_id.into(), email],
             )?,
             self.prepare("DELETE FROM contact_labels WHERE contact_id = ?1", std::slice::from_ref(&id))?,
+            // The contacts merged into it (each may hold a second address) go with it.
+            self.prepare("DELETE FROM contacts WHERE merged_into = ?1", std::slice::from_ref(&id))?,
             self.prepare("DELETE FROM contacts WHERE id = ?1", &[id])?,
         ])
     }

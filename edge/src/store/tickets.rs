@@ -44,9 +44,10 @@ fn earlier(site: Param, submission: Param) -> String {
     )
 }
 
-/// The contact of the account bound at `account` with the address at `email`.
+/// The contact of the account bound at `account` with the address at `email`
+/// (its survivor, if it was merged away).
 fn contact_by_email(account: Param, email: Param) -> String {
-    format!("(SELECT id FROM contacts WHERE account_id = {account} AND email = {email})")
+    format!("(SELECT COALESCE(merged_into, id) FROM contacts WHERE account_id = {account} AND email = {email})")
 }
 
 impl Store {

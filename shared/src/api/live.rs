@@ -125,6 +125,13 @@ pub enum InboxPush {
         /// The start of its text, for a notification.
         preview: String,
     },
+    /// A conversation was merged into another: a tab showing it opens the survivor.
+    Merged {
+        /// The merged-away conversation.
+        conversation_id: String,
+        /// The survivor.
+        into: String,
+    },
 }
 
 impl InboxPush {

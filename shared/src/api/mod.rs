@@ -188,6 +188,7 @@ mod typescript {
             Label, Labels, AppliedLabels,
             Preset, SnoozeInput,
             AgentTeam, AgentTeams, AssignmentRule, AssignmentRules, TeamMembersChange, AgentCapacity, NewAssignmentRule,
+            MergeInput, Duplicates,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

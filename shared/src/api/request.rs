@@ -630,3 +630,13 @@ mod snooze_tests {
         assert!(serde_json::from_str::<SnoozeInput>("{\"when\": 1}").is_err());
     }
 }
+
+/// `POST /api/conversations/{id}/merge` and `POST /api/contacts/{id}/merge`:
+/// the survivor the one named in the path is merged into.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct MergeInput {
+    /// The survivor's id: a conversation of the same contact, or a contact of the account.
+    pub into: String,
+}

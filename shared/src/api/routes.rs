@@ -219,6 +219,9 @@ table! {
     AssignmentRules: Get "/api/sites/{site}/assignment-rules" Admin;
     SetAssignmentRule: Put "/api/sites/{site}/assignment-rules" Admin;
     DeleteAssignmentRule: Delete "/api/sites/{site}/assignment-rules/{id}" Admin;
+    MergeConversation: Post "/api/conversations/{id}/merge" Agent;
+    MergeContact: Post "/api/contacts/{id}/merge" Agent;
+    ContactDuplicates: Get "/api/contacts/{id}/duplicates" Agent;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

@@ -210,13 +210,30 @@ pub(super) const VISITOR_SELECT: &str = "SELECT v.id, v.site_id, s.account_id, v
 /// The id of the chat conversation a visitor sees and continues: the most
 /// recently active of its own (the visitor bound at `visitor`), or, when the
 /// visitor is verified, of any of the contact's verified browsers (`contact`,
-/// an SQL expression that is NULL otherwise). An unverified claim never
-/// reaches another browser's thread.
+/// an SQL expression that is NULL otherwise), or the survivor it was merged
+/// into (a conversation of the same contact). An unverified claim never
+/// reaches another browser's thread: in a survivor it sees only its own
+/// messages ([`visitor_sees`]).
 pub(super) fn visible_chat(visitor: Param, contact: &str) -> String {
     format!(
-        "(SELECT id FROM conversations WHERE channel = 'chat' AND (visitor_id = {visitor} OR visitor_id IN \
+        "(SELECT COALESCE(merged_into, id) FROM conversations WHERE channel = 'chat' AND (visitor_id = {visitor} OR visitor_id IN \
            (SELECT id FROM visitors WHERE {contact} IS NOT NULL AND contact_id = {contact} AND contact_verified = 1)) \
          ORDER BY last_message_at DESC LIMIT 1)"
+    )
+}
+
+/// SQL true when the visitor bound at `visitor`, verified for the contact
+/// `verified` (an SQL expression, NULL when not verified), may see the message
+/// `m` of the conversation it sees: everything once verified. Otherwise no
+/// email, and in a survivor of a merge only what its own conversations held
+/// (moved there), its own new messages, and the team's replies written after
+/// its conversation was merged in: a claim grants no one else's history.
+pub(super) fn visitor_sees(visitor: Param, verified: &str) -> String {
+    format!(
+        "({verified} IS NOT NULL OR (m.email_message_id IS NULL AND (m.visitor_id = {visitor} \
+           OR (SELECT visitor_id FROM conversations WHERE id = COALESCE(m.merged_from, m.conversation_id)) = {visitor} \
+           OR (m.author IN ('agent', 'bot') AND EXISTS (SELECT 1 FROM conversations o WHERE o.visitor_id = {visitor} \
+                 AND o.merged_into = m.conversation_id AND o.merged_at <= m.created_at)))))"
     )
 }
 

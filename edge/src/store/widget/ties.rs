@@ -81,7 +81,7 @@ impl Key {
             visitor,
         } = self;
         format!(
-            "COALESCE((SELECT id FROM contacts WHERE account_id = {account} AND email = {email}), \
+            "COALESCE((SELECT COALESCE(merged_into, id) FROM contacts WHERE account_id = {account} AND email = {email}), \
              (SELECT contact_id FROM visitors WHERE id = {visitor}))"
         )
     }
@@ -273,7 +273,7 @@ impl Store {
             format!(
                 "contact_verified = CASE WHEN contact_id IS {own} THEN MAX(contact_verified, {verified}) ELSE {verified} END, \
                  contact_id = {own},",
-                own = format!("COALESCE((SELECT id FROM contacts WHERE account_id = {account} AND email = {email}), contact_id)")
+                own = format!("COALESCE((SELECT COALESCE(merged_into, id) FROM contacts WHERE account_id = {account} AND email = {email}), contact_id)")
             )
         } else {
             String::new()

@@ -11,7 +11,9 @@ use shared::visitor::{is_expired, VisitorToken, TOKEN_INVALID, VISITOR_TTL_MS};
 use worker::D1PreparedStatement;
 
 use super::ties::{KnownFields, KNOWN_FIELDS};
-use super::{visible_chat, VisitorMessageRow, VISITOR_MESSAGE_SELECT, VISITOR_SELECT};
+use super::{
+    visible_chat, visitor_sees, VisitorMessageRow, VISITOR_MESSAGE_SELECT, VISITOR_SELECT,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::NewIds;
 use crate::store::automations::{queued, EventOf, Queued};
@@ -311,11 +313,12 @@ impl Store {
             format!("SELECT id, agent_read_at FROM conversations WHERE id = {visible} AND {valid}")
         })?);
         let messages = batch.rows::<VisitorMessageRow>(gated(&|args, gate| {
-            let (visible, valid, verified) = (gate.visible_chat(), gate.valid(), gate.verified_contact());
+            let (visible, valid) = (gate.visible_chat(), gate.valid());
+            let sees = visitor_sees(gate.visitor, &gate.verified_contact());
             let after = args.bind(ms(after));
             format!(
                 "{VISITOR_MESSAGE_SELECT} WHERE m.conversation_id = {visible} AND {valid} AND m.seq > {after} \
-                 AND ({verified} IS NOT NULL OR m.email_message_id IS NULL) ORDER BY m.seq"
+                 AND {sees} ORDER BY m.seq"
             )
         })?);
         let known = batch.rows::<KnownFields>(gated(&|_, gate| {

@@ -415,3 +415,15 @@ pub struct Rejections {
     /// Newest first.
     pub rejections: Vec<Rejection>,
 }
+
+/// `GET /api/contacts/{id}/duplicates`: the account's other contacts that
+/// look like the same person (the same phone number), to merge.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Duplicates {
+    /// At most [`DUPLICATES_LISTED`], newest first.
+    pub contacts: Vec<Contact>,
+}
+
+/// Most contacts `GET /api/contacts/{id}/duplicates` suggests.
+pub const DUPLICATES_LISTED: u32 = 10;
