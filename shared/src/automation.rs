@@ -66,12 +66,7 @@ const PRIVATE_SUFFIXES: &[&str] = &[
 
 /// Trims and checks an automation's name.
 pub fn validate_name(raw: &str) -> Result<String, Invalid> {
-    let name = raw.trim();
-    let n = name.chars().count();
-    if n == 0 || n > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-        return Err(NAME_INVALID);
-    }
-    Ok(name.to_string())
+    crate::name::one_line(raw, MAX_NAME_CHARS, NAME_INVALID)
 }
 
 /// Checks a receiver URL: `https://` and a public host *name*, parsed as

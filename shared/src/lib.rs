@@ -27,6 +27,7 @@ pub mod identity;
 pub mod label;
 pub mod live;
 pub mod messenger;
+pub mod name;
 pub mod saved_reply;
 pub mod search;
 pub mod site;

@@ -55,15 +55,7 @@ pub const CAPACITY_INVALID: Invalid = Invalid::new(
 
 /// A name as stored: one trimmed line of 1 to [`MAX_NAME_CHARS`] characters.
 pub fn validate_name(raw: &str) -> Result<String, Invalid> {
-    let text = raw.trim();
-    let ok = !text.is_empty()
-        && text.chars().count() <= MAX_NAME_CHARS
-        && !text.chars().any(char::is_control);
-    if ok {
-        Ok(text.to_string())
-    } else {
-        Err(NAME_INVALID)
-    }
+    crate::name::one_line(raw, MAX_NAME_CHARS, NAME_INVALID)
 }
 
 /// A capacity as stored: `None` (no limit) or 0 to [`MAX_CAPACITY`] (0: a
@@ -90,15 +82,7 @@ pub fn dedup(ids: Vec<String>) -> Vec<String> {
 /// Checks a membership change: at least one id, at most
 /// [`MAX_PER_CHANGE`] in each list, none in both.
 pub fn validate_change(add: &[String], remove: &[String]) -> Result<(), Invalid> {
-    let ok = !(add.is_empty() && remove.is_empty())
-        && add.len() <= MAX_PER_CHANGE
-        && remove.len() <= MAX_PER_CHANGE
-        && !add.iter().any(|a| remove.contains(a));
-    if ok {
-        Ok(())
-    } else {
-        Err(CHANGE_INVALID)
-    }
+    crate::name::id_change(add, remove, MAX_PER_CHANGE, CHANGE_INVALID)
 }
 
 /// The list's `team=` filter.
