@@ -39,6 +39,9 @@ struct ContactRow {
     /// Its labels' ids, by name.
     #[serde(default, deserialize_with = "api::comma_list")]
     pub label_ids: Vec<String>,
+    /// Its attribute values by key, as JSON text.
+    #[serde(default, deserialize_with = "api::json_text")]
+    pub attributes: Option<serde_json::Value>,
 }
 
 impl From<ContactRow> for api::Contact {
@@ -73,6 +76,7 @@ impl From<ContactRow> for api::Contact {
             created_at: r.created_at,
             stated,
             label_ids: r.label_ids,
+            attributes: super::attributes::object(r.attributes),
         }
     }
 }
@@ -148,15 +152,17 @@ impl Store {
         account_id: &str,
         contact_id: &str,
     ) -> ApiResult<Option<api::Contact>> {
-        let row: Option<ContactRow> = self.first(
+        let sql = format!(
             "SELECT id, email, phone, company, full_name, name_from_email, marketing_opt_in, source, created_at, \
                phone_stated, company_stated, full_name_stated, \
                (SELECT group_concat(label_id) FROM (SELECT k.label_id FROM contact_labels k JOIN labels l ON l.id = k.label_id \
-                 WHERE k.contact_id = contacts.id ORDER BY l.name)) AS label_ids \
+                 WHERE k.contact_id = contacts.id ORDER BY l.name)) AS label_ids, {} AS attributes \
              FROM contacts WHERE account_id = ?1 AND id = ?2",
-            &[account_id.into(), contact_id.into()],
-        )
-        .await?;
+            super::attributes::values_object("contacts.id")
+        );
+        let row: Option<ContactRow> = self
+            .first(&sql, &[account_id.into(), contact_id.into()])
+            .await?;
         Ok(row.map(Into::into))
     }
 }

@@ -9,7 +9,8 @@
 //! refused mail it sent; the email conversations that copy its address (Cc);
 //! and the transcripts of its chats emailed to it
 //! (erased with their conversations: ON DELETE CASCADE, migration 0014);
-//! the labels on it and on its conversations (their links, not the account's labels).
+//! the labels on it and on its conversations (their links, not the account's labels);
+//! its attribute values (not the account's attributes).
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -74,6 +75,10 @@ impl Store {
         let mut export = self.contact_rows(contact_id).await?;
         export.extend(self.email_rows(account_id, contact_id, email).await?);
         export.extend(self.contact_label_rows(contact_id).await?);
+        export.insert(
+            "attributes".into(),
+            self.contact_attribute_rows(contact_id).await?.into(),
+        );
         export.insert("contact".into(), contact);
         Ok(Some(Value::Object(export)))
     }
@@ -288,6 +293,7 @@ impl Store {
                 &[account_id.into(), email],
             )?,
             self.prepare("DELETE FROM contact_labels WHERE contact_id = ?1", std::slice::from_ref(&id))?,
+            self.prepare("DELETE FROM contact_attribute_values WHERE contact_id = ?1", std::slice::from_ref(&id))?,
             self.prepare("DELETE FROM contacts WHERE id = ?1", &[id])?,
         ])
     }

@@ -131,6 +131,7 @@ mod typescript_constants;
 mod typescript {
     use super::*;
     use crate::agent::{KeyRole, Role};
+    use crate::attribute::AttributeKind;
     use crate::automation::{DeliveryState, Event};
     use crate::chatbot::{Block, Chatbot, Span};
     use crate::contact::ContactSource;
@@ -187,6 +188,7 @@ mod typescript {
             TrailKind, TrailEvent, NoteAnswer, Mentions, MentionedIn, NewNote,
             Label, Labels, AppliedLabels,
             Preset, SnoozeInput,
+            AttributeKind, Attribute, Attributes, ContactAttributes,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

@@ -210,6 +210,11 @@ table! {
     DeleteLabel: Delete "/api/labels/{id}" Admin;
     ConversationLabels: Patch "/api/conversations/{id}/labels" Agent;
     ContactLabels: Patch "/api/contacts/{id}/labels" Agent;
+    Attributes: Get "/api/attributes" Agent;
+    CreateAttribute: Post "/api/attributes" Admin;
+    UpdateAttribute: Patch "/api/attributes/{id}" Admin;
+    DeleteAttribute: Delete "/api/attributes/{id}" Admin;
+    ContactAttributes: Patch "/api/contacts/{id}/attributes" Agent;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

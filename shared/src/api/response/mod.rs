@@ -1,5 +1,6 @@
 //! What the worker answers, by who reads it: the widget, the inbox, Settings.
 
+pub mod attributes;
 pub mod inbox;
 pub mod labels;
 pub mod replies;
@@ -7,6 +8,7 @@ pub mod settings;
 pub mod trail;
 pub mod widget;
 
+pub use attributes::*;
 pub use inbox::*;
 pub use labels::*;
 pub use replies::*;
