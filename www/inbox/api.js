@@ -128,6 +128,16 @@ export const client = {
   labelConversation: (c, change) => api("PATCH", `/api/conversations/${id(c)}/labels`, change),
   /** @param {string} contact @param {{add?: string[], remove?: string[]}} change @returns {Promise<import("./api-types").AppliedLabels>} */
   labelContact: (contact, change) => api("PATCH", `/api/contacts/${id(contact)}/labels`, change),
+  /** @returns {Promise<import("./api-types").Attributes>} */
+  attributes: () => api("GET", "/api/attributes"),
+  /** @param {{key: string, name: string, kind: import("./api-types").AttributeKind, options?: string[]}} a @returns {Promise<import("./api-types").Attribute>} */
+  createAttribute: (a) => api("POST", "/api/attributes", a),
+  /** @param {string} a @param {{name?: string, options?: string[]}} changes @returns {Promise<import("./api-types").Attribute>} */
+  updateAttribute: (a, changes) => api("PATCH", `/api/attributes/${id(a)}`, changes),
+  /** @param {string} a @returns {Promise<unknown>} */
+  deleteAttribute: (a) => api("DELETE", `/api/attributes/${id(a)}`),
+  /** @param {string} contact @param {Record<string, unknown>} values @returns {Promise<import("./api-types").ContactAttributes>} */
+  setContactAttributes: (contact, values) => api("PATCH", `/api/contacts/${id(contact)}/attributes`, values),
   /** @returns {Promise<import("./api-types").Session>} */
   session: () => api("GET", "/api/session"),
   /** @param {string} email @param {string} password @returns {Promise<import("./api-types").Session>} */

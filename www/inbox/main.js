@@ -10,6 +10,7 @@ import { client, setCsrf } from "./api.js";
 import { $, showError, show } from "./dom.js";
 import { initList, loadList, refreshList, listed } from "./list.js";
 import { loadLabels } from "./labels.js";
+import { loadAttributes } from "./attributes.js";
 import { openConversation, reloadThread, currentId, setAgents } from "./thread.js";
 import { openSettings, initSettings } from "./settings.js";
 import { openReplies, initReplies } from "./saved-replies.js";
@@ -62,6 +63,7 @@ async function openInbox() {
   show("inbox");
   // First, so the thread, the list and the filter show the labels as they are now (Settings may have changed them).
   await loadLabels().catch((err) => showError($("list-error"), err, "Could not load the labels: "));
+  await loadAttributes().catch((err) => showError($("list-error"), err, "Could not load the contact attributes: "));
   if (currentId()) {
     view(currentId());
     reloadThread();

@@ -3,6 +3,7 @@
 // conversations and recent activity, or "click to add" for an anonymous
 // visitor; behind the profile's request-order guard.
 import { labelEditor } from "./labels.js";
+import { attributeEditor, attributeFacts } from "./attributes.js";
 import { client, latestOnly } from "./api.js";
 import { $, el, alertBox, showError, when, STATED, UNVERIFIED } from "./dom.js";
 
@@ -230,12 +231,14 @@ export async function renderProfile(conversation, claim, open) {
     if (value && field && contact.stated.includes(field)) dd.append(" ", statedMark());
     facts.append(el("dt", null, label), dd);
   }
+  facts.append(...attributeFacts(contact));
   // After an edit: the thread (its head names the contact) and this profile, whose facts the thread's keys do not cover.
-  const reopen = async () => {
+  const reopen = async (focus = "edit-contact") => {
     open(conversation.id);
     await renderProfile(conversation, claim, open);
-    document.getElementById("edit-contact")?.focus();
+    document.getElementById(focus)?.focus();
   };
   const labels = labelEditor("contact-labels", "contact", contact.label_ids, (change) => client.labelContact(contact.id, change));
-  pane.append(facts, labels, ...editContactForm(contact, reopen), ...contactTabs(conversations, activity, open));
+  const attributes = attributeEditor(contact, () => reopen("edit-attributes"));
+  pane.append(facts, labels, ...editContactForm(contact, reopen), ...attributes, ...contactTabs(conversations, activity, open));
 }

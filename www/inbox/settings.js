@@ -10,6 +10,7 @@ import { initSiteSettings, loadSiteSettings } from "./site-settings.js";
 import { loadAutomations, initAutomations } from "./automations.js";
 import { loadMessenger, initMessenger } from "./messenger-settings.js";
 import { loadLabelSettings, initLabelSettings } from "./label-settings.js";
+import { loadAttributeSettings, initAttributeSettings } from "./attribute-settings.js";
 import { signaturePreview } from "./signature.js";
 import { $, el, showError, show, when } from "./dom.js";
 
@@ -38,6 +39,7 @@ export async function openSettings() {
   await Promise.all([loadSiteSettings(), loadSettings(), loadTracking(), loadKeys(), loadExamples(), loadMessenger()]);
   await loadTeam();
   await loadLabelSettings();
+  await loadAttributeSettings();
   await loadAutomations();
 }
 
@@ -340,4 +342,5 @@ export function initSettings() {
   initAutomations();
   initMessenger();
   initLabelSettings();
+  initAttributeSettings();
 }
