@@ -301,6 +301,10 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   // Labels: the primary admin defines them, any agent puts them on conversations and contacts.
   const newLabel = async () => (await call("POST", "/api/labels", { token: KEY, json: { name: unique("matrix "), colour: "#1d4ed8" } })).body.id;
   const [keptLabel, deletedLabel] = [await newLabel(), await newLabel()];
+  // Contact attributes: the primary admin defines them, any agent sets a contact's values.
+  const attributeKey = (who) => `matrix_${who.toLowerCase()}_${randomUUID().slice(0, 8)}`;
+  const newAttribute = async () => (await call("POST", "/api/attributes", { token: KEY, json: { key: attributeKey("def"), name: "Matrix", kind: "text" } })).body;
+  const [keptAttribute, deletedAttribute] = [await newAttribute(), await newAttribute()];
   const SOCKET = Symbol("socket");
   // [method, path, body, who may call it, as the route table (tests/routes.json) names it]:
   // "anyone" (every caller the same answer), "meta" (everyone 403: no Meta signature), "visitor",
@@ -390,6 +394,11 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["DELETE", `/api/labels/${deletedLabel}`, undefined, "admin"],
     ["PATCH", `/api/conversations/${chat.id}/labels`, { add: [keptLabel] }, "agent"],
     ["PATCH", `/api/contacts/${mail.conversation.contact_id}/labels`, { add: [keptLabel] }, "agent"],
+    ["GET", "/api/attributes", undefined, "agent"],
+    ["POST", "/api/attributes", (caller) => ({ key: attributeKey(caller), name: "Matrix", kind: "number" }), "admin"],
+    ["PATCH", `/api/attributes/${keptAttribute.id}`, { name: "Matrix renamed" }, "admin"],
+    ["DELETE", `/api/attributes/${deletedAttribute.id}`, undefined, "admin"],
+    ["PATCH", `/api/contacts/${mail.conversation.contact_id}/attributes`, { [keptAttribute.key]: "matrix value" }, "agent"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];
