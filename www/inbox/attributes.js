@@ -48,6 +48,10 @@ function select(choices) {
   return s;
 }
 
+/** A stored value as an input holds it ("" for none). */
+/** @param {string | number | boolean | undefined} value */
+const asText = (value) => (value === undefined ? "" : String(value));
+
 /** The input for one attribute, holding the contact's value. */
 /** @param {import("./api-types").Attribute} a @param {string | number | boolean | undefined} value */
 function input(a, value) {
@@ -63,7 +67,7 @@ function input(a, value) {
   }
   field.id = `ca-${a.key}`;
   field.name = a.key;
-  field.value = value === undefined ? "" : String(value);
+  field.value = asText(value);
   field.dataset.kind = a.kind;
   return field;
 }
@@ -105,7 +109,7 @@ export function attributeEditor(contact, saved) {
   save.hidden = !known.length;
   const error = alertBox("contact-attributes-error");
   form.append(save, error);
-  const reset = () => fields.forEach((f, i) => (f.value = input(known[i], contact.attributes[known[i].key]).value));
+  const reset = () => fields.forEach((f, i) => (f.value = asText(contact.attributes[known[i].key])));
   toggle.addEventListener("click", () => {
     form.hidden = !form.hidden;
     toggle.setAttribute("aria-expanded", String(!form.hidden));

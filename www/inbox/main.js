@@ -61,9 +61,12 @@ const isOpen = (id) => !$("inbox").hidden && currentId() === id;
 /** Shows the inbox: the team (for the assignee menu), the list, and the conversation left open. */
 async function openInbox() {
   show("inbox");
-  // First, so the thread, the list and the filter show the labels as they are now (Settings may have changed them).
-  await loadLabels().catch((err) => showError($("list-error"), err, "Could not load the labels: "));
-  await loadAttributes().catch((err) => showError($("list-error"), err, "Could not load the contact attributes: "));
+  // First, so the thread, the list and the filter show the labels (and the profile the attributes) as they are now
+  // (Settings may have changed them); side by side, so the list waits no longer than for the labels.
+  await Promise.all([
+    loadLabels().catch((err) => showError($("list-error"), err, "Could not load the labels: ")),
+    loadAttributes().catch((err) => showError($("list-error"), err, "Could not load the contact attributes: ")),
+  ]);
   if (currentId()) {
     view(currentId());
     reloadThread();
