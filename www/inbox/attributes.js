@@ -1,6 +1,6 @@
 // @ts-check
 // Contact attributes in the inbox: the account's definitions (loaded with
-// the inbox), a contact's values among its facts, and the contact panel's
+// each contact profile), a contact's values among its facts, and the contact panel's
 // "Edit attributes" form: one labelled input per attribute, fitting its kind
 // (text, number, date, yes/no, one of a list), all by keyboard; Escape
 // cancels. The worker checks every value (shared::attribute): its refusal,
@@ -16,9 +16,6 @@ export async function loadAttributes() {
   known = (await client.attributes()).attributes;
   return known;
 }
-
-/** What the attributes look like now: a view built with them is redrawn when this changes. */
-export const attributesKey = () => JSON.stringify(known);
 
 /** A stored value as people read it. */
 /** @param {import("./api-types").Attribute} attribute @param {string | number | boolean} value */

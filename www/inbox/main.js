@@ -10,7 +10,6 @@ import { client, setCsrf } from "./api.js";
 import { $, showError, show } from "./dom.js";
 import { initList, loadList, refreshList, listed } from "./list.js";
 import { loadLabels } from "./labels.js";
-import { loadAttributes } from "./attributes.js";
 import { openConversation, reloadThread, currentId, setAgents } from "./thread.js";
 import { openSettings, initSettings } from "./settings.js";
 import { openReplies, initReplies } from "./saved-replies.js";
@@ -61,12 +60,8 @@ const isOpen = (id) => !$("inbox").hidden && currentId() === id;
 /** Shows the inbox: the team (for the assignee menu), the list, and the conversation left open. */
 async function openInbox() {
   show("inbox");
-  // First, so the thread, the list and the filter show the labels (and the profile the attributes) as they are now
-  // (Settings may have changed them); side by side, so the list waits no longer than for the labels.
-  await Promise.all([
-    loadLabels().catch((err) => showError($("list-error"), err, "Could not load the labels: ")),
-    loadAttributes().catch((err) => showError($("list-error"), err, "Could not load the contact attributes: ")),
-  ]);
+  // First, so the thread, the list and the filter show the labels as they are now (Settings may have changed them).
+  await loadLabels().catch((err) => showError($("list-error"), err, "Could not load the labels: "));
   if (currentId()) {
     view(currentId());
     reloadThread();

@@ -3,7 +3,7 @@
 // conversations and recent activity, or "click to add" for an anonymous
 // visitor; behind the profile's request-order guard.
 import { labelEditor } from "./labels.js";
-import { attributeEditor, attributeFacts } from "./attributes.js";
+import { attributeEditor, attributeFacts, loadAttributes } from "./attributes.js";
 import { client, latestOnly } from "./api.js";
 import { $, el, alertBox, showError, when, STATED, UNVERIFIED } from "./dom.js";
 
@@ -209,7 +209,8 @@ export async function renderProfile(conversation, claim, open) {
   /** @type {import("./api-types").ContactProfile} */
   let answer;
   try {
-    answer = await client.contact(conversation.contact_id);
+    // The attributes' definitions with it, side by side: the editor always offers them as they are now.
+    [answer] = await Promise.all([client.contact(conversation.contact_id), loadAttributes()]);
   } catch (err) {
     if (isCurrent()) showError(error, err, "Could not load the contact: ");
     return;

@@ -10,7 +10,6 @@ import { client, latestOnly, coalesced } from "./api.js";
 import { $, el, alertBox, showError, when, NAME_STATED, UNVERIFIED } from "./dom.js";
 import { refreshList } from "./list.js";
 import { labelEditor, labelsKey, syncLabelEditor } from "./labels.js";
-import { attributesKey } from "./attributes.js";
 import { renderProfile, clearProfile } from "./profile.js";
 import { composer } from "./composer.js";
 import { renderEvent, eventKey } from "./trail.js";
@@ -307,7 +306,7 @@ function render({ conversation, messages: stored, claim, messenger, cc, trail })
     head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc, labelsKey(), conversation.snoozed, conversation.snoozed_until]),
     labels: JSON.stringify(conversation.label_ids),
     composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email, messenger?.window]),
-    profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, conversation.name_stated, claim, labelsKey(), attributesKey()]),
+    profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, conversation.name_stated, claim, labelsKey()]),
   };
   shownThread(conversation.id, conversation.visitor_id);
   const links = conversation.channel === "messenger";
