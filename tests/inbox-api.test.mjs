@@ -313,6 +313,10 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   await deliverMail(mailFixture("plain.eml", { ...twice, id: `${unique("")}@mail.example.org`, marker: unique("") }), { from: twice.from });
   const pair = (await agentGet(`/api/contacts/${twice.conversation.contact_id}`)).conversations.map((c) => c.id);
   const [dupA, dupB] = [await emailConversation(), await emailConversation()];
+  // Contact attributes: the primary admin defines them, any agent sets a contact's values.
+  const attributeKey = (who) => `matrix_${who.toLowerCase()}_${randomUUID().slice(0, 8)}`;
+  const newAttribute = async () => (await call("POST", "/api/attributes", { token: KEY, json: { key: attributeKey("def"), name: "Matrix", kind: "text" } })).body;
+  const [keptAttribute, deletedAttribute] = [await newAttribute(), await newAttribute()];
   const SOCKET = Symbol("socket");
   // [method, path, body, who may call it, as the route table (tests/routes.json) names it]:
   // "anyone" (every caller the same answer), "meta" (everyone 403: no Meta signature), "visitor",
@@ -414,6 +418,11 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["POST", `/api/conversations/${pair[1]}/merge`, { into: pair[0] }, "agent"],
     ["POST", `/api/contacts/${dupA.conversation.contact_id}/merge`, { into: dupB.conversation.contact_id }, "agent"],
     ["GET", `/api/contacts/${dupB.conversation.contact_id}/duplicates`, undefined, "agent"],
+    ["GET", "/api/attributes", undefined, "agent"],
+    ["POST", "/api/attributes", (caller) => ({ key: attributeKey(caller), name: "Matrix", kind: "number" }), "admin"],
+    ["PATCH", `/api/attributes/${keptAttribute.id}`, { name: "Matrix renamed" }, "admin"],
+    ["DELETE", `/api/attributes/${deletedAttribute.id}`, undefined, "admin"],
+    ["PATCH", `/api/contacts/${mail.conversation.contact_id}/attributes`, { [keptAttribute.key]: "matrix value" }, "agent"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];

@@ -241,12 +241,22 @@ test("contacts merge: conversations, labels, fields and visitors' ties move (ver
   assert.ok((await identify(verified, { email: dup, signature: sign(dup, "s_id_optional") })).status < 300);
   const ties = () => sql(`SELECT id, contact_id, contact_verified FROM visitors WHERE id IN ('${claim.token.split(".")[0]}', '${verified.split(".")[0]}') ORDER BY id`);
   const tiedBefore = await ties();
+  // Attributes: the duplicate's value the survivor lacks moves; the survivor's own stays and the other is kept aside.
+  const [plan, seats] = [unique("plan_"), unique("seats_")].map((k) => k.toLowerCase().replaceAll("-", "_"));
+  for (const [key, kind] of [[plan, "text"], [seats, "number"]]) {
+    assert.equal((await call("POST", "/api/attributes", { token: KEY, json: { key, name: key, kind } })).status, 201);
+  }
+  assert.equal((await call("PATCH", `/api/contacts/${dupContact}/attributes`, { token: KEY, json: { [plan]: "Pro", [seats]: 3 } })).status, 200);
+  assert.equal((await call("PATCH", `/api/contacts/${keptContact}/attributes`, { token: KEY, json: { [plan]: "Free" } })).status, 200);
   const res = await mergeContact(dupContact, keptContact);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(res.body.contact.id, keptContact);
   assert.equal(res.body.contact.company, "Fog Tea", "a field the survivor lacked");
   assert.equal(res.body.contact.email, keep, "the survivor keeps its address");
   assert.ok(res.body.contact.label_ids.includes(label));
+  assert.deepEqual([res.body.contact.attributes[plan], res.body.contact.attributes[seats]], ["Free", 3], "its own value kept, the one it lacked taken");
+  assert.deepEqual(await sql(`SELECT value FROM contact_attribute_values v JOIN attributes a ON a.id = v.attribute_id WHERE v.contact_id = '${dupContact}' AND a.key = '${plan}'`),
+    [{ value: '"Pro"' }], "the other value stays on the merged-away row, not lost");
   const ids = res.body.conversations.map((c) => c.id);
   assert.ok(ids.includes(dupConversation.id) && ids.includes(claim.id), "its conversations moved");
   const tiedAfter = await ties();

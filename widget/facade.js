@@ -8,7 +8,7 @@
  * visitor whose conversation waits on a reply (so live replies keep coming).
  * The widget then takes over the launcher and builds the panel on first open.
  *
- * API: Parley.identify({email, name?, phone?, account?, signature?}),
+ * API: Parley.identify({email, name?, phone?, account?, signature?, attributes?}),
  *      Parley.open(), Parley.close(), Parley.reset(),
  *      Parley.on("ready" | "open" | "close" | "message", callback).
  * "ready" fires once the launcher shows and the API answers.

@@ -2,6 +2,7 @@
 //! `{"error":{"code":"...","message":"..."}}`.
 
 use serde_json::{json, Map, Value};
+use shared::attribute::AttributeError;
 use shared::form::FieldErrors;
 use shared::Invalid;
 use worker::Response;
@@ -43,6 +44,8 @@ pub enum ApiError {
     BadGateway(Invalid),
     /// Something failed on our side (500); the detail is logged, not shown.
     Internal(String),
+    /// A contact attribute's value or key was refused (400), naming the attribute under `attribute`.
+    InvalidAttribute(AttributeError),
 }
 
 /// Result of a handler.
@@ -53,6 +56,7 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             ApiError::Invalid(_) | ApiError::InvalidFields(_) | ApiError::MalformedJson(_) => 400,
+            ApiError::InvalidAttribute(_) => 400,
             ApiError::Forbidden(_) => 403,
             ApiError::Conflict(_) => 409,
             ApiError::Unauthorized(_) => 401,
@@ -97,6 +101,7 @@ impl ApiError {
                 format!("Too many requests of this kind; nothing was done. Try again in {seconds} seconds."),
             ),
             ApiError::Internal(_) => ("internal", "Something went wrong on our side; nothing was saved. Please try again.".to_string()),
+            ApiError::InvalidAttribute(refused) => (refused.code, refused.message.clone()),
         }
     }
 
@@ -119,6 +124,9 @@ impl ApiError {
                 .collect();
             error["fields"] = Value::Object(fields);
         }
+        if let ApiError::InvalidAttribute(refused) = &self {
+            error["attribute"] = Value::String(refused.key.clone());
+        }
         let body = json!({ "error": error });
         match Response::from_json(&body) {
             Ok(mut response) => {
@@ -138,6 +146,12 @@ impl ApiError {
 impl From<worker::Error> for ApiError {
     fn from(err: worker::Error) -> Self {
         ApiError::Internal(err.to_string())
+    }
+}
+
+impl From<AttributeError> for ApiError {
+    fn from(refused: AttributeError) -> Self {
+        ApiError::InvalidAttribute(refused)
     }
 }
 

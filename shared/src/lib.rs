@@ -11,6 +11,8 @@
 pub mod agent;
 #[cfg(feature = "serde")]
 pub mod api;
+#[cfg(feature = "serde")]
+pub mod attribute;
 pub mod automation;
 pub mod chat_page;
 pub mod chatbot;

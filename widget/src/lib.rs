@@ -129,7 +129,8 @@ impl Widget {
     }
 
     /// Ties this visitor to a person the host page knows:
-    /// `{email, name?, phone?, account?, signature?}`.
+    /// `{email, name?, phone?, account?, signature?, attributes?}`, sent as given
+    /// (the worker sets `attributes` only for a verified identity).
     pub fn identify(&self, identity: JsValue) {
         match identity.dyn_into::<Object>() {
             Ok(identity) => dispatch(&self.inner, Action::Identify(identity)),

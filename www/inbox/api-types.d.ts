@@ -601,7 +601,11 @@ stated: Array<FormField>,
 /**
  * Its labels' ids (`GET /api/labels` names them).
  */
-label_ids: Array<string>, };
+label_ids: Array<string>, 
+/**
+ * Its attribute values, by key (`GET /api/attributes` defines them).
+ */
+attributes: Record<string, string | number | boolean>, };
 
 /**
  * One line of a contact's recent activity (never email).
@@ -2066,4 +2070,60 @@ export type Duplicates = {
  * At most [`DUPLICATES_LISTED`], newest first.
  */
 contacts: Array<Contact>, };
+
+/**
+ * What an attribute holds.
+ */
+export type AttributeKind = "text" | "number" | "date" | "boolean" | "list";
+
+/**
+ * A contact attribute the account defines.
+ */
+export type Attribute = { 
+/**
+ * Attribute id.
+ */
+id: string, 
+/**
+ * Its key, as identify and the API name it (`plan`).
+ */
+key: string, 
+/**
+ * Its name, as the inbox shows it (`Plan`).
+ */
+name: string, 
+/**
+ * What it holds.
+ */
+kind: AttributeKind, 
+/**
+ * A list attribute's options, in order (empty for other kinds).
+ */
+options: Array<string>, 
+/**
+ * Creation time, ms.
+ */
+created_at: number, };
+
+/**
+ * `GET /api/attributes`: the account's attributes, by name.
+ */
+export type Attributes = { 
+/**
+ * The attributes.
+ */
+attributes: Array<Attribute>, };
+
+/**
+ * `PATCH /api/contacts/{id}/attributes`: the values the contact has now.
+ */
+export type ContactAttributes = { 
+/**
+ * The contact.
+ */
+id: string, 
+/**
+ * Its values, by attribute key.
+ */
+attributes: Record<string, string | number | boolean>, };
 

@@ -152,6 +152,16 @@ export const client = {
   mergeContact: (contact, into) => api("POST", `/api/contacts/${id(contact)}/merge`, /** @type {import("./api-types").MergeInput} */ ({ into })),
   /** @param {string} contact @returns {Promise<import("./api-types").Duplicates>} */
   duplicates: (contact) => api("GET", `/api/contacts/${id(contact)}/duplicates`),
+  /** @returns {Promise<import("./api-types").Attributes>} */
+  attributes: () => api("GET", "/api/attributes"),
+  /** @param {{key: string, name: string, kind: import("./api-types").AttributeKind, options?: string[]}} a @returns {Promise<import("./api-types").Attribute>} */
+  createAttribute: (a) => api("POST", "/api/attributes", a),
+  /** @param {string} a @param {{name?: string, options?: string[]}} changes @returns {Promise<import("./api-types").Attribute>} */
+  updateAttribute: (a, changes) => api("PATCH", `/api/attributes/${id(a)}`, changes),
+  /** @param {string} a @returns {Promise<unknown>} */
+  deleteAttribute: (a) => api("DELETE", `/api/attributes/${id(a)}`),
+  /** @param {string} contact @param {Record<string, unknown>} values @returns {Promise<import("./api-types").ContactAttributes>} */
+  setContactAttributes: (contact, values) => api("PATCH", `/api/contacts/${id(contact)}/attributes`, values),
   /** @returns {Promise<import("./api-types").Session>} */
   session: () => api("GET", "/api/session"),
   /** @param {string} email @param {string} password @returns {Promise<import("./api-types").Session>} */

@@ -4,6 +4,7 @@
 // visitor; behind the profile's request-order guard.
 import { labelEditor } from "./labels.js";
 import { mergeContact } from "./merge.js";
+import { attributeEditor, attributeFacts, loadAttributes } from "./attributes.js";
 import { client, latestOnly } from "./api.js";
 import { $, el, alertBox, showError, when, STATED, UNVERIFIED } from "./dom.js";
 
@@ -209,7 +210,8 @@ export async function renderProfile(conversation, claim, open) {
   /** @type {import("./api-types").ContactProfile} */
   let answer;
   try {
-    answer = await client.contact(conversation.contact_id);
+    // The attributes' definitions with it, side by side: the editor always offers them as they are now.
+    [answer] = await Promise.all([client.contact(conversation.contact_id), loadAttributes()]);
   } catch (err) {
     if (isCurrent()) showError(error, err, "Could not load the contact: ");
     return;
@@ -231,12 +233,14 @@ export async function renderProfile(conversation, claim, open) {
     if (value && field && contact.stated.includes(field)) dd.append(" ", statedMark());
     facts.append(el("dt", null, label), dd);
   }
+  facts.append(...attributeFacts(contact));
   // After an edit: the thread (its head names the contact) and this profile, whose facts the thread's keys do not cover.
-  const reopen = async () => {
+  const reopen = async (focus = "edit-contact") => {
     open(conversation.id);
     await renderProfile(conversation, claim, open);
-    document.getElementById("edit-contact")?.focus();
+    document.getElementById(focus)?.focus();
   };
   const labels = labelEditor("contact-labels", "contact", contact.label_ids, (change) => client.labelContact(contact.id, change));
-  pane.append(facts, labels, ...editContactForm(contact, reopen), ...mergeContact(contact, reopen), ...contactTabs(conversations, activity, open));
+  const attributes = attributeEditor(contact, () => reopen("edit-attributes"));
+  pane.append(facts, labels, ...editContactForm(contact, reopen), ...attributes, ...mergeContact(contact, reopen), ...contactTabs(conversations, activity, open));
 }

@@ -11,6 +11,7 @@ import { loadAutomations, initAutomations } from "./automations.js";
 import { loadMessenger, initMessenger } from "./messenger-settings.js";
 import { loadLabelSettings, initLabelSettings } from "./label-settings.js";
 import { loadTeamSettings, initTeamSettings } from "./team-settings.js";
+import { loadAttributeSettings, initAttributeSettings } from "./attribute-settings.js";
 import { signaturePreview } from "./signature.js";
 import { $, el, showError, show, when } from "./dom.js";
 
@@ -40,6 +41,7 @@ export async function openSettings() {
   await loadTeam();
   await loadLabelSettings();
   await loadTeamSettings();
+  await loadAttributeSettings();
   await loadAutomations();
 }
 
@@ -345,4 +347,5 @@ export function initSettings() {
   initMessenger();
   initLabelSettings();
   initTeamSettings();
+  initAttributeSettings();
 }

@@ -202,6 +202,7 @@ pub async fn add_contact(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<R
         ids: &NewIds::fresh(),
         source: ContactSource::Agent,
         automation: None,
+        attributes: &[],
     };
     // Decided again inside the batch: a contact tied meanwhile (the visitor
     // answered the Form, say) is not replaced.

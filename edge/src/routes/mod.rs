@@ -2,6 +2,7 @@
 //! handler error into the JSON error response in one place.
 
 mod agents;
+mod attributes;
 mod automations;
 
 mod channels;
@@ -290,6 +291,11 @@ async fn dispatch(
         E::MergeConversation => merge::conversation(cx, who.agent()?, p.id).await,
         E::MergeContact => merge::contact(cx, who.agent()?, p.id).await,
         E::ContactDuplicates => merge::duplicates(cx, who.agent()?, p.id).await,
+        E::Attributes => attributes::list(cx, who.agent()?).await,
+        E::CreateAttribute => attributes::create(cx, who.admin()?).await,
+        E::UpdateAttribute => attributes::update(cx, who.admin()?, p.id).await,
+        E::DeleteAttribute => attributes::remove(cx, who.admin()?, p.id).await,
+        E::ContactAttributes => attributes::apply(cx, who.agent()?, p.id).await,
     }
 }
 

@@ -235,6 +235,7 @@ async fn tie_to_contact(
     (tie, verified_for): (Tie, Option<&str>),
     form_submitted: bool,
     automation: Option<&str>,
+    attributes: &[(String, Option<serde_json::Value>)],
 ) -> ApiResult<Response> {
     let store = cx.app.store;
     let link = ContactLink {
@@ -246,6 +247,7 @@ async fn tie_to_contact(
         ids: &NewIds::fresh(),
         source: ContactSource::Chat,
         automation,
+        attributes,
     };
     let linked = store.link_contact(&link, now_ms()).await?;
     cx.app.outbox.enqueue(linked.queued).await;
@@ -314,12 +316,13 @@ pub async fn submit_form(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response
         (Some(contact), None) => (Tie::Verified, Some(contact)),
         _ => (Tie::of_claim(site.identity_mode), None),
     };
-    tie_to_contact(cx, &visitor, &details, tie, true, chatbot.automation()).await
+    tie_to_contact(cx, &visitor, &details, tie, true, chatbot.automation(), &[]).await
 }
 
 /// `POST /api/widget/identify`: the host page says who the visitor is. Under
 /// the site's identity mode it becomes a verified tie, an unverified claim, or
-/// is refused with nothing attached.
+/// is refused with nothing attached. Its `attributes` are checked and set on
+/// the contact only when it is verified (nothing is written if one is bad).
 pub async fn identify(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let app = cx.app;
     let store = app.store;
@@ -361,5 +364,22 @@ pub async fn identify(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
             return Err(ApiError::Forbidden(rule));
         }
     };
-    tie_to_contact(cx, &visitor, &details, (tie, None), false, None).await
+    // Attributes travel only with a verified identity: an unsigned identify's
+    // are dropped unread, so they can neither set nor probe anything.
+    let attributes = match (tie, input.attributes) {
+        (Tie::Verified, Some(given)) if !given.is_empty() => {
+            super::attributes::checked_values(store, &visitor.account_id, &given).await?
+        }
+        _ => Vec::new(),
+    };
+    tie_to_contact(
+        cx,
+        &visitor,
+        &details,
+        (tie, None),
+        false,
+        None,
+        &attributes,
+    )
+    .await
 }

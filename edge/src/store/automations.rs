@@ -108,7 +108,8 @@ impl Store {
                'contact', json((SELECT json_object('id', ct.id, 'email', ct.email, 'full_name', ct.full_name, \
                    'phone', ct.phone, 'company', ct.company, 'source', ct.source, 'created_at', ct.created_at, \
                    'stated', json((SELECT json_group_array(f) FROM (SELECT 'full_name' AS f WHERE ct.full_name_stated = 1 \
-                     UNION ALL SELECT 'phone' WHERE ct.phone_stated = 1 UNION ALL SELECT 'company' WHERE ct.company_stated = 1)))) \
+                     UNION ALL SELECT 'phone' WHERE ct.phone_stated = 1 UNION ALL SELECT 'company' WHERE ct.company_stated = 1))), \
+                   'attributes', json({attributes})) \
                  FROM contacts ct WHERE ct.id = {contact})), \
                'conversation', json((SELECT json_object('id', cv.id, 'channel', cv.channel, 'status', cv.status, \
                    'subject', cv.subject, 'started_at', cv.started_at) FROM conversations cv WHERE cv.id = {CONVERSATION})), \
@@ -116,7 +117,8 @@ impl Store {
                    'body', m.body, 'created_at', m.created_at) FROM messages m WHERE m.id = ?7))), ?3 \
              FROM automations a JOIN sites s ON s.id = a.site_id \
              WHERE a.site_id = COALESCE(?4, (SELECT site_id FROM conversations WHERE id = {CONVERSATION})) AND a.enabled = 1 AND (?8 IS NULL OR a.id = ?8) AND {happened} \
-             RETURNING id"
+             RETURNING id",
+            attributes = super::attributes::values_object("ct.id"),
         );
         self.prepare(
             &sql,

@@ -10,11 +10,16 @@ use super::Store;
 use crate::error::ApiResult;
 
 /// Selects [`ContactRow`]s from `contacts`; append a `WHERE`.
-pub(super) const CONTACT_SELECT: &str = "SELECT id, email, phone, company, full_name, name_from_email, marketing_opt_in, source, created_at, \
-       phone_stated, company_stated, full_name_stated, \
-       (SELECT group_concat(label_id) FROM (SELECT k.label_id FROM contact_labels k JOIN labels l ON l.id = k.label_id \
-         WHERE k.contact_id = contacts.id ORDER BY l.name)) AS label_ids \
-     FROM contacts";
+pub(super) fn contact_select() -> String {
+    format!(
+        "SELECT id, email, phone, company, full_name, name_from_email, marketing_opt_in, source, created_at, \
+           phone_stated, company_stated, full_name_stated, \
+           (SELECT group_concat(label_id) FROM (SELECT k.label_id FROM contact_labels k JOIN labels l ON l.id = k.label_id \
+             WHERE k.contact_id = contacts.id ORDER BY l.name)) AS label_ids, {} AS attributes \
+         FROM contacts",
+        super::attributes::values_object("contacts.id")
+    )
+}
 
 /// The columns of a contact's profile.
 #[derive(Debug, Deserialize)]
@@ -46,6 +51,9 @@ pub(super) struct ContactRow {
     /// Its labels' ids, by name.
     #[serde(default, deserialize_with = "api::comma_list")]
     pub label_ids: Vec<String>,
+    /// Its attribute values by key, as JSON text.
+    #[serde(default, deserialize_with = "api::json_text")]
+    pub attributes: Option<serde_json::Value>,
 }
 
 impl From<ContactRow> for api::Contact {
@@ -80,6 +88,7 @@ impl From<ContactRow> for api::Contact {
             created_at: r.created_at,
             stated,
             label_ids: r.label_ids,
+            attributes: super::attributes::object(r.attributes),
         }
     }
 }
@@ -157,7 +166,7 @@ impl Store {
     ) -> ApiResult<Option<api::Contact>> {
         let row: Option<ContactRow> = self
             .first(
-                &format!("{CONTACT_SELECT} WHERE account_id = ?1 AND id = ?2"),
+                &format!("{} WHERE account_id = ?1 AND id = ?2", contact_select()),
                 &[account_id.into(), contact_id.into()],
             )
             .await?;

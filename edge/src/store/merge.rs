@@ -11,7 +11,7 @@ use shared::api;
 use wasm_bindgen::JsValue;
 
 use super::batch::{Args, Param};
-use super::contacts::{ContactRow, CONTACT_SELECT};
+use super::contacts::{contact_select, ContactRow};
 use super::{ms, opt, Store};
 use crate::error::ApiResult;
 
@@ -306,9 +306,10 @@ impl Store {
         contact_id: &str,
     ) -> ApiResult<Vec<api::Contact>> {
         let sql = format!(
-            "{CONTACT_SELECT} WHERE account_id = ?1 AND merged_into IS NULL AND id != ?2 \
+            "{} WHERE account_id = ?1 AND merged_into IS NULL AND id != ?2 \
                AND phone = (SELECT phone FROM contacts WHERE id = ?2 AND account_id = ?1) \
-             ORDER BY created_at DESC LIMIT ?3"
+             ORDER BY created_at DESC LIMIT ?3",
+            contact_select()
         );
         let rows: Vec<ContactRow> = self
             .all(

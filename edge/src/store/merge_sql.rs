@@ -137,8 +137,10 @@ pub(super) fn contact(b: &Bound, email: Param) -> Vec<String> {
                created_at = MIN(contacts.created_at, o.created_at), updated_at = {now} \
              FROM (SELECT * FROM contacts WHERE id = {from}) AS o WHERE contacts.id = {into} AND {g}"
         ),
-        // Contact attributes (migration 0022) move here: the survivor keeps
-        // its own values and takes those it lacks.
+        // Contact attributes: the survivor takes the values it lacks and keeps
+        // its own; a value it already has stays on the merged-away row (its
+        // export and erasure still reach it), never overwriting.
+        format!("UPDATE OR IGNORE contact_attribute_values SET contact_id = {into} WHERE contact_id = {from} AND {g}"),
         format!("UPDATE conversations SET contact_id = {into} WHERE contact_id = {from} AND {g}"),
         format!("UPDATE messages SET contact_id = {into} WHERE contact_id = {from} AND {g}"),
         // Visitors' ties move as they are: a verified tie stays verified, an

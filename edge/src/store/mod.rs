@@ -8,6 +8,7 @@
 //! redelivered mail never duplicate.
 
 mod agents;
+pub(crate) mod attributes;
 mod automations;
 mod batch;
 mod cc;
@@ -35,6 +36,7 @@ mod transcripts;
 mod widget;
 
 pub use agents::{AgentRow, Setup, SetupIds};
+pub use attributes::AttributeRefused;
 pub use automations::{Attempt, EventOf};
 pub use channels::{ChannelUpdate, EmailChannelRow};
 pub use conversations::{ConversationChange, SentEmail, Updated};

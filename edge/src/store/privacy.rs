@@ -9,7 +9,8 @@
 //! refused mail it sent; the email conversations that copy its address (Cc);
 //! and the transcripts of its chats emailed to it
 //! (erased with their conversations: ON DELETE CASCADE, migration 0014);
-//! the labels on it and on its conversations (their links, not the account's labels).
+//! the labels on it and on its conversations (their links, not the account's labels);
+//! its attribute values (not the account's attributes).
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -82,6 +83,10 @@ impl Store {
             )
             .await?;
         export.insert("merged_contacts".into(), Value::Array(merged));
+        export.insert(
+            "attributes".into(),
+            self.contact_attribute_rows(contact_id).await?.into(),
+        );
         export.insert("contact".into(), contact);
         Ok(Some(Value::Object(export)))
     }
@@ -296,6 +301,12 @@ impl Store {
                 &[account_id.into(), email],
             )?,
             self.prepare("DELETE FROM contact_labels WHERE contact_id = ?1", std::slice::from_ref(&id))?,
+            // Its attribute values, and any left on the contacts merged into it.
+            self.prepare(
+                "DELETE FROM contact_attribute_values WHERE contact_id = ?1 \
+                 OR contact_id IN (SELECT id FROM contacts WHERE merged_into = ?1)",
+                std::slice::from_ref(&id),
+            )?,
             // The contacts merged into it (each may hold a second address) go with it.
             self.prepare("DELETE FROM contacts WHERE merged_into = ?1", std::slice::from_ref(&id))?,
             self.prepare("DELETE FROM contacts WHERE id = ?1", &[id])?,

@@ -131,6 +131,7 @@ mod typescript_constants;
 mod typescript {
     use super::*;
     use crate::agent::{KeyRole, Role};
+    use crate::attribute::AttributeKind;
     use crate::automation::{DeliveryState, Event};
     use crate::chatbot::{Block, Chatbot, Span};
     use crate::contact::ContactSource;
@@ -189,6 +190,7 @@ mod typescript {
             Preset, SnoozeInput,
             AgentTeam, AgentTeams, AssignmentRule, AssignmentRules, TeamMembersChange, AgentCapacity, NewAssignmentRule,
             MergeInput, Duplicates,
+            AttributeKind, Attribute, Attributes, ContactAttributes,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

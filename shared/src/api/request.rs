@@ -80,6 +80,9 @@ pub struct Identify {
     pub account: Option<String>,
     /// hex(HMAC-SHA256(identity secret, email)) from the site's server.
     pub signature: Option<String>,
+    /// Contact attribute values by key; set only when the signature verifies.
+    #[serde(default)]
+    pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// `POST /api/session`.
@@ -497,6 +500,31 @@ pub struct NewAssignmentRule {
     pub channel: Channel,
     /// A team of the account.
     pub team_id: String,
+}
+
+/// `POST /api/attributes`: a new contact attribute of the account.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAttribute {
+    /// Its key (`plan`: a lower-case letter, then lower-case letters, digits or `_`).
+    pub key: String,
+    /// Its name, as the inbox shows it.
+    pub name: String,
+    /// What it holds.
+    pub kind: crate::attribute::AttributeKind,
+    /// A list attribute's options (none for other kinds).
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+/// `PATCH /api/attributes/{id}`; `None` leaves a field as it is (key and kind never change).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeChanges {
+    /// A new name.
+    pub name: Option<String>,
+    /// A list attribute's new options; values no longer among them are cleared.
+    pub options: Option<Vec<String>>,
 }
 
 /// `POST /api/conversations/{id}/transcript`: email the chat's transcript to its contact.

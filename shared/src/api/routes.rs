@@ -222,6 +222,11 @@ table! {
     MergeConversation: Post "/api/conversations/{id}/merge" Agent;
     MergeContact: Post "/api/contacts/{id}/merge" Agent;
     ContactDuplicates: Get "/api/contacts/{id}/duplicates" Agent;
+    Attributes: Get "/api/attributes" Agent;
+    CreateAttribute: Post "/api/attributes" Admin;
+    UpdateAttribute: Patch "/api/attributes/{id}" Admin;
+    DeleteAttribute: Delete "/api/attributes/{id}" Admin;
+    ContactAttributes: Patch "/api/contacts/{id}/attributes" Agent;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

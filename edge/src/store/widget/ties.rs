@@ -14,7 +14,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::NewIds;
 use crate::store::automations::{queued, EventOf};
 use crate::store::batch::{Args, Param};
-use crate::store::{ms, opt, Store};
+use crate::store::{attributes, ms, opt, Store};
 
 /// How a visitor is to be tied to a contact.
 #[derive(Debug)]
@@ -41,6 +41,10 @@ pub struct ContactLink<'a> {
     pub source: ContactSource,
     /// The automation the site's chatbot enters after the Form, if any.
     pub automation: Option<&'a str>,
+    /// Contact attribute values to set (`None` clears), already checked by
+    /// `shared::attribute`: only a signed identify gives any, and they are
+    /// written only while the tie is verified when the batch runs.
+    pub attributes: &'a [(String, Option<serde_json::Value>)],
 }
 
 /// What a [`Store::link_contact`] batch did.
@@ -159,6 +163,9 @@ impl Store {
         if tie.fills_existing() {
             batch.push(self.fill_linked_contact(link, now)?);
         }
+        if tie == Tie::Verified && !link.attributes.is_empty() {
+            batch.extend(self.set_linked_attributes(link, now)?);
+        }
         let visitor_update = batch.write(self.update_linked_visitor(link, now)?);
         let vid = link.visitor.id.as_str();
         if tie.links() {
@@ -222,6 +229,38 @@ impl Store {
                {company} IS NOT NULL AND {stated}, {name} IS NOT NULL AND {stated}, {source}, 0, {at}, {at} WHERE {holds}"
         );
         self.prepare(&sql, args.values())
+    }
+
+    /// The statements that set and clear the verified contact's attribute
+    /// values, while the link still holds and the tie is verified.
+    fn set_linked_attributes(
+        &self,
+        link: &ContactLink<'_>,
+        now: u64,
+    ) -> ApiResult<Vec<D1PreparedStatement>> {
+        let (set, clear) = attributes::change_params(link.attributes)?;
+        let mut args = Args::new();
+        let key = Key::bind(&mut args, link);
+        let guard = format!(
+            "{} AND EXISTS (SELECT 1 FROM visitors WHERE id = {} AND {})",
+            link.still_holds(key.visitor),
+            key.visitor,
+            link.verified_now(&mut args)
+        );
+        let (values, at) = (args.bind(set), args.bind(ms(now)));
+        let upsert = attributes::values_upsert(key.account, &key.contact(), values, at, &guard);
+        let upsert = self.prepare(&upsert, args.values())?;
+        let mut args = Args::new();
+        let key = Key::bind(&mut args, link);
+        let guard = format!(
+            "{} AND EXISTS (SELECT 1 FROM visitors WHERE id = {} AND {})",
+            link.still_holds(key.visitor),
+            key.visitor,
+            link.verified_now(&mut args)
+        );
+        let keys = args.bind(clear);
+        let clear = attributes::values_clear(key.account, &key.contact(), keys, &guard);
+        Ok(vec![upsert, self.prepare(&clear, args.values())?])
     }
 
     /// The statement that fills the linked contact's empty or stated fields

@@ -221,6 +221,9 @@ pub struct Contact {
     pub stated: Vec<FormField>,
     /// Its labels' ids (`GET /api/labels` names them).
     pub label_ids: Vec<String>,
+    /// Its attribute values, by key (`GET /api/attributes` defines them).
+    #[cfg_attr(test, ts(type = "Record<string, string | number | boolean>"))]
+    pub attributes: serde_json::Map<String, serde_json::Value>,
 }
 
 /// One line of a contact's recent activity (never email).

@@ -1,5 +1,6 @@
 //! What the worker answers, by who reads it: the widget, the inbox, Settings.
 
+pub mod attributes;
 pub mod inbox;
 pub mod labels;
 pub mod replies;
@@ -8,6 +9,7 @@ pub mod teams;
 pub mod trail;
 pub mod widget;
 
+pub use attributes::*;
 pub use inbox::*;
 pub use labels::*;
 pub use replies::*;
