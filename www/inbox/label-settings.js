@@ -18,7 +18,8 @@ export async function loadLabelSettings() {
     showError($("lb-error"), err, "Could not load the labels: ");
     return;
   }
-  showError($("lb-error"), null);
+  // The error stays: a refusal shown meanwhile is not wiped by a list that
+  // loaded late (change() clears it before each attempt).
   $("labels-admin").replaceChildren(...labels.map(row));
 }
 
