@@ -6,7 +6,7 @@
 // cancels. The worker checks every value (shared::attribute): its refusal,
 // naming the attribute, shows by the form and nothing is written.
 import { client } from "./api.js";
-import { el, alertBox, showError } from "./dom.js";
+import { el, alertBox, showError, disclosure } from "./dom.js";
 
 /** @type {import("./api-types").Attribute[]} */
 let known = [];
@@ -107,20 +107,7 @@ export function attributeEditor(contact, saved) {
   const error = alertBox("contact-attributes-error");
   form.append(save, error);
   const reset = () => fields.forEach((f, i) => (f.value = asText(contact.attributes[known[i].key])));
-  toggle.addEventListener("click", () => {
-    form.hidden = !form.hidden;
-    toggle.setAttribute("aria-expanded", String(!form.hidden));
-    if (!form.hidden) (fields[0] ?? toggle).focus();
-  });
-  form.addEventListener("keydown", (e) => {
-    if (e.key !== "Escape") return;
-    e.preventDefault();
-    reset();
-    showError(error, null);
-    form.hidden = true;
-    toggle.setAttribute("aria-expanded", "false");
-    toggle.focus();
-  });
+  disclosure(toggle, form, () => fields[0] ?? toggle, reset, error);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     showError(error, null);

@@ -89,3 +89,27 @@ export const STATED = "stated by a visitor, not verified";
 
 /** Shows only the named top-level views (sign-in, invitation, inbox, settings, saved replies, signature, mentions). */
 export const show = (...ids) => ["signin", "accept", "inbox", "settings", "replies", "signature", "mentions"].forEach((id) => ($(id).hidden = !ids.includes(id)));
+
+/**
+ * Wires a button that shows and hides its edit form: a click toggles it (the
+ * focus to `first()` when shown); Escape inside cancels (`reset()`, the
+ * error cleared), hides it and gives the focus back to the button.
+ * @param {HTMLElement} toggle @param {HTMLFormElement} form
+ * @param {() => HTMLElement} first @param {() => void} reset @param {HTMLElement} error
+ */
+export function disclosure(toggle, form, first, reset, error) {
+  toggle.addEventListener("click", () => {
+    form.hidden = !form.hidden;
+    toggle.setAttribute("aria-expanded", String(!form.hidden));
+    if (!form.hidden) first().focus();
+  });
+  form.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    e.preventDefault();
+    reset();
+    showError(error, null);
+    form.hidden = true;
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.focus();
+  });
+}

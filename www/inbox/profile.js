@@ -6,7 +6,7 @@ import { labelEditor } from "./labels.js";
 import { mergeContact } from "./merge.js";
 import { attributeEditor, attributeFacts, loadAttributes } from "./attributes.js";
 import { client, latestOnly } from "./api.js";
-import { $, el, alertBox, showError, when, STATED, UNVERIFIED } from "./dom.js";
+import { $, el, alertBox, showError, when, STATED, UNVERIFIED, disclosure } from "./dom.js";
 
 const fresh = latestOnly();
 
@@ -61,21 +61,8 @@ function editContactForm(contact, reopen) {
   save.type = "submit";
   const error = alertBox();
   form.append(...inputs, save, error);
-  toggle.addEventListener("click", () => {
-    form.hidden = !form.hidden;
-    toggle.setAttribute("aria-expanded", String(!form.hidden));
-    if (!form.hidden) inputs[0].focus();
-  });
   // Escape cancels: the typed values are dropped and the focus goes back to the button.
-  form.addEventListener("keydown", (e) => {
-    if (e.key !== "Escape") return;
-    e.preventDefault();
-    fields.forEach(([field], i) => (inputs[i].value = contact[field] || ""));
-    showError(error, null);
-    form.hidden = true;
-    toggle.setAttribute("aria-expanded", "false");
-    toggle.focus();
-  });
+  disclosure(toggle, form, () => inputs[0], () => fields.forEach(([field], i) => (inputs[i].value = contact[field] || "")), error);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     showError(error, null);
