@@ -190,3 +190,21 @@ test("every shortcut works by its key, none fires in a field or with a modifier,
   assert.deepEqual(agent.errors, []);
   await context.close();
 });
+
+test("a conversation focused in the list keeps the focus when a push reloads the list, so Enter still opens it", async () => {
+  const { conversation: id } = await chatting(unique("focus me "));
+  const context = await pages.browser.newContext({ bypassCSP: true });
+  try {
+    const agent = await signInToInbox(context);
+    const item = agent.locator(`#list button[data-id="${id}"]`);
+    await item.focus();
+    // Another customer writes: the inbox hears it and reloads the list, rebuilding every row.
+    const { conversation: newer } = await chatting(unique("pushed in "));
+    await agent.locator(`#list button[data-id="${newer}"]`).waitFor();
+    assert.equal(await focused(agent), `button:${id}`, "the same conversation has the focus after the reload");
+    await agent.keyboard.press("Enter");
+    await agent.locator(`#thread[data-id="${id}"] #composer`).waitFor();
+  } finally {
+    await context.close();
+  }
+});

@@ -152,6 +152,10 @@ export async function loadList({ append = false } = {}) {
   next = page.next;
   more = append;
   const list = $("list");
+  // A reload rebuilds the list: the conversation that had the keyboard's
+  // focus gets it back (a push must not throw a keyboard user out of the list).
+  const focused = list.contains(document.activeElement) ? /** @type {HTMLElement} */ (document.activeElement).closest("[data-id]") : null;
+  const focusedId = focused instanceof HTMLElement ? focused.dataset.id : undefined;
   if (!append) {
     list.replaceChildren();
     shown.clear();
@@ -166,6 +170,9 @@ export async function loadList({ append = false } = {}) {
   }
   if (!list.children.length) list.append(el("li", "empty", "No conversations."));
   if (next) list.append(moreItem());
+  if (focusedId && !list.contains(document.activeElement)) {
+    /** @type {HTMLElement | null} */ (list.querySelector(`button[data-id="${CSS.escape(focusedId)}"]`) ?? list.querySelector("button[data-id]"))?.focus();
+  }
   hooks.loaded([...shown.values()].filter((c) => c.unread).length);
 }
 
