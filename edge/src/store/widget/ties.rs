@@ -240,24 +240,12 @@ impl Store {
     ) -> ApiResult<Vec<D1PreparedStatement>> {
         let (set, clear) = attributes::change_params(link.attributes)?;
         let mut args = Args::new();
-        let key = Key::bind(&mut args, link);
-        let guard = format!(
-            "{} AND EXISTS (SELECT 1 FROM visitors WHERE id = {} AND {})",
-            link.still_holds(key.visitor),
-            key.visitor,
-            link.verified_now(&mut args)
-        );
+        let (key, guard) = verified_key(&mut args, link);
         let (values, at) = (args.bind(set), args.bind(ms(now)));
         let upsert = attributes::values_upsert(key.account, &key.contact(), values, at, &guard);
         let upsert = self.prepare(&upsert, args.values())?;
         let mut args = Args::new();
-        let key = Key::bind(&mut args, link);
-        let guard = format!(
-            "{} AND EXISTS (SELECT 1 FROM visitors WHERE id = {} AND {})",
-            link.still_holds(key.visitor),
-            key.visitor,
-            link.verified_now(&mut args)
-        );
+        let (key, guard) = verified_key(&mut args, link);
         let keys = args.bind(clear);
         let clear = attributes::values_clear(key.account, &key.contact(), keys, &guard);
         Ok(vec![upsert, self.prepare(&clear, args.values())?])
@@ -407,4 +395,18 @@ impl KnownFields {
         .map(|(name, _)| name)
         .collect()
     }
+}
+
+/// The link's keys bound in `args`, and the condition its attribute
+/// statements run under: the link still holds and its visitor's tie is
+/// verified now.
+fn verified_key(args: &mut Args, link: &ContactLink<'_>) -> (Key, String) {
+    let key = Key::bind(args, link);
+    let guard = format!(
+        "{} AND EXISTS (SELECT 1 FROM visitors WHERE id = {} AND {})",
+        link.still_holds(key.visitor),
+        key.visitor,
+        link.verified_now(args)
+    );
+    (key, guard)
 }
