@@ -23,6 +23,7 @@ pub mod digest;
 pub use hex;
 pub mod email;
 pub mod files;
+pub mod flow;
 pub mod form;
 pub mod i18n;
 pub mod identity;

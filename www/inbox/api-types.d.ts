@@ -2127,3 +2127,203 @@ id: string,
  */
 attributes: Record<string, string | number | boolean>, };
 
+/**
+ * A site's flow.
+ */
+export type Flow = { 
+/**
+ * What starts it.
+ */
+trigger: Trigger, 
+/**
+ * The line the widget shows on opening, before anything is written (never stored).
+ */
+greeting?: Localized | null, 
+/**
+ * The offline text and business hours, if the site keeps hours.
+ */
+offline?: Offline | null, 
+/**
+ * The steps, in order.
+ */
+steps: Array<Step>, };
+
+/**
+ * What starts the flow: one per site.
+ */
+export type Trigger = { "type": "open" } | { "type": "first_message" } | { "type": "on_page", 
+/**
+ * The URL pattern, matched against the page's path (or its whole URL when it starts with `http`).
+ */
+url: string, 
+/**
+ * Time on the page before the flow starts, 1 to 3600 seconds.
+ */
+seconds: number, };
+
+/**
+ * One step of a flow. Every step has an `id`, unique in the flow.
+ */
+export type Step = { "type": "message", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * What it says.
+ */
+text: string, } | { "type": "buttons", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * The question.
+ */
+text: string, 
+/**
+ * One to ten buttons.
+ */
+buttons: Array<Button>, } | { "type": "question", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * The question.
+ */
+text: string, 
+/**
+ * Where the answer is kept.
+ */
+save: SaveTo, } | { "type": "form", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * How the phone field is treated.
+ */
+phone: FieldMode, 
+/**
+ * How the company ("account") field is treated.
+ */
+company: FieldMode, 
+/**
+ * How the full-name field is treated.
+ */
+full_name: FieldMode, } | { "type": "wait_for_agent", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * What is said while the team is there, if anything.
+ */
+text?: string | null, } | { "type": "assign", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * To whom.
+ */
+to: Assignee, } | { "type": "label", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * The label's id.
+ */
+label_id: string, } | { "type": "enter_automation", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * The automation's id.
+ */
+automation_id: string, } | { "type": "goto", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * The step it goes to.
+ */
+target: string, } | { "type": "close", 
+/**
+ * Step id.
+ */
+id: string, };
+
+/**
+ * One button of a step, and the steps it leads into.
+ */
+export type Button = { 
+/**
+ * What the button says (and what the visitor's echo says).
+ */
+label: string, 
+/**
+ * Its branch: these steps run after the button, then the flow goes on after the step with the buttons.
+ */
+steps: Array<Step>, };
+
+/**
+ * Where a free answer is kept.
+ */
+export type SaveTo = { "type": "attribute", 
+/**
+ * The attribute's key.
+ */
+key: string, } | { "type": "conversation", 
+/**
+ * The answer's key.
+ */
+key: string, };
+
+/**
+ * Who a conversation is handed to.
+ */
+export type Assignee = { "type": "team", 
+/**
+ * The team's id.
+ */
+id: string, } | { "type": "agent", 
+/**
+ * The agent's id.
+ */
+id: string, };
+
+/**
+ * A text the site overrides in other languages.
+ */
+export type Localized = { 
+/**
+ * The text in the site's language.
+ */
+text: string, 
+/**
+ * The text in other languages, by tag (`fr`).
+ */
+translations?: { [key in string]: string }, };
+
+/**
+ * What is said, and when, while nobody can answer.
+ */
+export type Offline = { 
+/**
+ * The offline text, with its translations.
+ */
+message: Localized, 
+/**
+ * Monday to Sunday; `None` is closed all day.
+ */
+hours: [Span | null, Span | null, Span | null, Span | null, Span | null, Span | null, Span | null], 
+/**
+ * IANA time zone of the hours, e.g. `Europe/Paris`.
+ */
+time_zone: string, };
+

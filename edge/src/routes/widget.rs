@@ -2,9 +2,9 @@
 //! conversation, sending messages, the Form step and `identify`.
 
 use shared::api::{self, InboxPush, WidgetPush};
-use shared::chatbot::Chatbot;
 use shared::contact::ContactSource;
 use shared::conversation::{validate_body, validate_client_id};
+use shared::flow::Flow;
 use shared::form::{ContactDetails, FormConfig, FormField, FormInput};
 use shared::identity::{self, Identity, IdentityMode, Tie};
 use shared::visitor::VISITOR_TTL_MS;
@@ -46,19 +46,23 @@ async fn site_of(store: &Store, site_id: &str) -> ApiResult<SiteRow> {
 pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let site = site_of(store, site_id).await?;
-    let chatbot = site.chatbot();
-    let form = chatbot.form();
-    let greeting = chatbot.greeting().unwrap_or(&site.greeting).to_string();
+    let (_, flow) = site.flow();
+    let form = flow.form();
+    let greeting = flow.greeting.as_ref();
     let config = api::SiteConfig {
-        greetings: chatbot.greeting_translations(),
-        offline: offline_now(&chatbot, now_ms()),
-        offlines: chatbot.offline_translations(),
+        greetings: greeting.map(|g| g.translations.clone()).unwrap_or_default(),
+        offline: offline_now(&flow, now_ms()),
+        offlines: flow
+            .offline
+            .as_ref()
+            .map(|o| o.message.translations.clone())
+            .unwrap_or_default(),
         enabled: site.enabled == 1,
         files: site.files_enabled == 1,
         language: site.language,
         site_id: site.id,
         name: site.name,
-        greeting,
+        greeting: greeting.map(|g| g.text.clone()).unwrap_or_default(),
         color: site.color,
         position: site.position,
         form: api::FormModes {
@@ -74,12 +78,12 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     Ok(response)
 }
 
-/// The chatbot's offline message when the site is outside its business hours
-/// now (in its own time zone); `None` while open, or without an offline block.
-fn offline_now(chatbot: &Chatbot, now: u64) -> Option<String> {
-    let (text, time_zone) = chatbot.offline()?;
-    let (weekday, minute) = crate::clock::weekday_and_minute(now, time_zone)?;
-    (!chatbot.open_at(weekday, minute)).then(|| text.to_string())
+/// The flow's offline text when the site is outside its business hours now
+/// (in its own time zone); `None` while open, or without hours.
+fn offline_now(flow: &Flow, now: u64) -> Option<String> {
+    let offline = flow.offline.as_ref()?;
+    let (weekday, minute) = crate::clock::weekday_and_minute(now, &offline.time_zone)?;
+    (!flow.open_at(weekday, minute)).then(|| offline.message.text.clone())
 }
 
 /// `POST /api/widget/sites/{site}/visitors`: a new visitor and its secret token

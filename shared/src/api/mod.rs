@@ -137,6 +137,7 @@ mod typescript {
     use crate::contact::ContactSource;
     use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
     use crate::email::fold::Fold;
+    use crate::flow::{Assignee, Button, Flow, Localized, Offline, SaveTo, Step, Trigger};
     use crate::form::{FieldMode, FormField};
     use crate::identity::IdentityMode;
     use crate::messenger::{MessagingWindow, Receipt};
@@ -191,6 +192,7 @@ mod typescript {
             AgentTeam, AgentTeams, AssignmentRule, AssignmentRules, TeamMembersChange, AgentCapacity, NewAssignmentRule,
             MergeInput, Duplicates,
             AttributeKind, Attribute, Attributes, ContactAttributes,
+            Flow, Trigger, Step, Button, SaveTo, Assignee, Localized, Offline,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");
