@@ -4,7 +4,7 @@
 //! step it waits at and writes the turn as one batch whose compare-and-set on
 //! that step guards every write (`store::widget::flows`).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use shared::api::{self, FlowPrompt};
 use shared::conversation::{validate_body, validate_client_id};
 use shared::flow::{Answer, Ctx, Effect, Flow, Run, SaveTo};
@@ -60,15 +60,11 @@ fn running(state: Option<&FlowState>) -> Option<Running> {
 
 /// The run's context: whether someone can answer now (an agent online, the
 /// site within its hours), the visitor's Form, the site's language.
-fn context(flow: &Flow, site: &SiteRow, online: bool, form_done: bool) -> Ctx<'static> {
+fn context(flow: &Flow, language: Language, online: bool, form_done: bool) -> Ctx<'static> {
     Ctx {
         open: online && super::widget::offline_now(flow, now_ms()).is_none(),
         form_done,
-        lang: if site.language == Language::Fr {
-            "fr"
-        } else {
-            "en"
-        },
+        lang: if language == Language::Fr { "fr" } else { "en" },
     }
 }
 
@@ -140,7 +136,13 @@ pub async fn answer(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
         .site(&visitor.site_id)
         .await?
         .ok_or(ApiError::NotFound("Site"))?;
-    let (state, online) = store.flow_state(&visitor).await?;
+    let (state, online, stored) = store.flow_state(&visitor, Some(client_id)).await?;
+    if stored {
+        // A retry of an answer already stored: nothing again, and where the flow waits now.
+        let flow = running(state.as_ref()).and_then(|r| prompt(&r.flow, &r.step));
+        let messages = Vec::new();
+        return json(200, &api::FlowAnswered { messages, flow });
+    }
     let form_done = visitor.form_submitted_at.is_some();
     // The flow and the step it waits at: the conversation's, or the opening's.
     let (run_on, opening) = match (&state, running(state.as_ref())) {
@@ -148,7 +150,7 @@ pub async fn answer(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
         (Some(_), None) => return Err(ApiError::Conflict(NOT_WAITING)),
         (None, None) => {
             let (version, flow) = site.flow();
-            let cx = context(&flow, &site, online, form_done);
+            let cx = context(&flow, site.language, online, form_done);
             let opening = flow
                 .opening(cx)
                 .filter(|_| version > 0)
@@ -182,7 +184,7 @@ pub async fn answer(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
         (None, Some(text)) => Answer::Text(validate_body(text)?),
         _ => return Err(ApiError::Invalid(ANSWER_REFUSED)),
     };
-    let cx = context(&run_on.flow, &site, online, form_done);
+    let cx = context(&run_on.flow, site.language, online, form_done);
     let run = run_on
         .flow
         .answer(&run_on.step, given, cx)
@@ -225,20 +227,20 @@ async fn saved_attributes(
     visitor: &VisitorRow,
     run: &Run,
 ) -> ApiResult<Vec<(String, Option<Value>)>> {
-    let mut given = Map::new();
+    let mut given = Vec::new();
     for effect in &run.effects {
         if let Effect::Save {
             to: SaveTo::Attribute { key },
             value,
         } = effect
         {
-            given.insert(key.clone(), Value::String(value.clone()));
+            given.push((key.clone(), value.clone()));
         }
     }
     if given.is_empty() {
         return Ok(Vec::new());
     }
-    super::attributes::checked_values(app.store, &visitor.account_id, &given).await
+    super::attributes::checked_answers(app.store, &visitor.account_id, &given).await
 }
 
 /// Enqueues a turn's automation deliveries and pushes its messages to the
@@ -253,7 +255,8 @@ async fn tell(app: &App<'_>, turned: Turned) -> ApiResult<Vec<api::VisitorMessag
 
 /// Starts a saved flow on the conversation a chat send just made (the
 /// visitor's first message): its lines follow the message. A second batch,
-/// only for the first message of a conversation on a site that saved a flow.
+/// only for the first message of a conversation on a site that saved a flow
+/// (the send's own batch read the flow back).
 pub(super) async fn start_after_send(
     app: &App<'_>,
     visitor: &VisitorRow,
@@ -263,15 +266,8 @@ pub(super) async fn start_after_send(
     let Ok(flow) = serde_json::from_str::<Flow>(&saved.flow) else {
         return Ok(());
     };
-    let Some(site) = app.store.site(&visitor.site_id).await? else {
-        return Ok(());
-    };
-    let cx = context(
-        &flow,
-        &site,
-        saved.online == 1,
-        visitor.form_submitted_at.is_some(),
-    );
+    let form_done = visitor.form_submitted_at.is_some();
+    let cx = context(&flow, saved.language, saved.online == 1, form_done);
     let run = flow.start(cx);
     let turn = Turn {
         visitor,
@@ -295,7 +291,7 @@ pub(super) async fn form_of(
     visitor: &VisitorRow,
     site: &SiteRow,
 ) -> ApiResult<(shared::form::FormConfig, Option<String>, Option<FormTurn>)> {
-    let (state, online) = app.store.flow_state(visitor).await?;
+    let (state, online, _) = app.store.flow_state(visitor, None).await?;
     if let Some(r) = running(state.as_ref()) {
         if let Some(shared::flow::Step::Form { .. }) = r.flow.step(&r.step) {
             let form = r.flow.form();
@@ -336,7 +332,7 @@ pub(super) async fn after_form(
     form: FormTurn,
 ) -> ApiResult<()> {
     let r = &form.running;
-    let cx = context(&r.flow, site, form.online, true);
+    let cx = context(&r.flow, site.language, form.online, true);
     let Ok(run) = r.flow.answer(&r.step, Answer::Form, cx) else {
         return Ok(());
     };

@@ -8,17 +8,17 @@
 use serde::Deserialize;
 use shared::api;
 use shared::automation::Event;
-use shared::flow::{Assignee, Effect, Run, SaveTo};
-use shared::trail::TrailKind;
+use shared::flow::{Effect, Run, SaveTo};
 use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
+use super::flow_effects::sql_id;
 use super::{visible_chat, VisitorMessageRow, VisitorRow, VISITOR_MESSAGE_SELECT, VISITOR_SELECT};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
 use crate::store::automations::{queued, EventOf, Queued};
 use crate::store::batch::{Args, Batch};
-use crate::store::{attributes, ms, opt, Store};
+use crate::store::{ms, opt, Store};
 
 /// The visitor's conversation as its flow sees it.
 #[derive(Debug, Deserialize)]
@@ -35,10 +35,16 @@ pub struct FlowState {
 
 /// Where the visitor stands, read before an answer.
 #[derive(Debug, Deserialize)]
-pub struct FlowRead {
+struct FlowRead {
     /// Whether someone of the account can answer now (an agent online and not away).
-    pub online: u8,
+    online: u8,
+    /// Whether the visitor already stored a message with the answer's client id (a retry).
+    stored: u8,
 }
+
+/// The visitor's conversation as its flow sees it, whether the team is
+/// online, and whether this answer's client id is stored already.
+pub type FlowSeen = (Option<FlowState>, bool, bool);
 
 /// The site's saved flow, read back by a chat send that started a conversation.
 #[derive(Debug, Deserialize)]
@@ -47,6 +53,8 @@ pub struct SavedFlow {
     pub version: u32,
     /// The flow, as saved (JSON).
     pub flow: String,
+    /// The site's language (the flow's texts in it).
+    pub language: shared::site::Language,
     /// Whether an agent of the account is online and not away.
     pub online: u8,
 }
@@ -124,8 +132,13 @@ fn online(account: &str) -> String {
 
 impl Store {
     /// The conversation the visitor sees, with its flow's version, step and
-    /// that version's JSON, and whether the team is online: one round trip.
-    pub async fn flow_state(&self, visitor: &VisitorRow) -> ApiResult<(Option<FlowState>, bool)> {
+    /// that version's JSON, whether the team is online, and whether the
+    /// visitor stored `client_message_id` already: one round trip.
+    pub async fn flow_state(
+        &self,
+        visitor: &VisitorRow,
+        client_message_id: Option<&str>,
+    ) -> ApiResult<FlowSeen> {
         let mut batch = self.batch();
         let mut args = Args::new();
         let v = args.bind(visitor.id.as_str());
@@ -142,12 +155,17 @@ impl Store {
             args.values(),
         )?);
         let read = batch.rows::<FlowRead>(self.prepare(
-            &format!("SELECT {} AS online", online("?1")),
-            &[visitor.account_id.as_str().into()],
+            &format!(
+                "SELECT {} AS online, EXISTS (SELECT 1 FROM messages WHERE visitor_id = ?2 AND client_message_id = ?3) AS stored",
+                online("?1")
+            ),
+            &[visitor.account_id.as_str().into(), visitor.id.as_str().into(), opt(client_message_id)],
         )?);
         let ran = batch.run().await?;
-        let online = ran.first(&read)?.is_some_and(|r| r.online == 1);
-        Ok((ran.first(&state)?, online))
+        let read = ran.first(&read)?;
+        let online = read.as_ref().is_some_and(|r| r.online == 1);
+        let stored = read.is_some_and(|r| r.stored == 1);
+        Ok((ran.first(&state)?, online, stored))
     }
 
     /// The statement a chat send adds to its batch: the site's saved flow
@@ -159,7 +177,7 @@ impl Store {
     ) -> ApiResult<D1PreparedStatement> {
         self.prepare(
             &format!(
-                "SELECT f.version, f.flow, {} AS online FROM conversations c JOIN sites s ON s.id = c.site_id \
+                "SELECT f.version, f.flow, s.language, {} AS online FROM conversations c JOIN sites s ON s.id = c.site_id \
                  JOIN flow_versions f ON f.site_id = s.id AND f.version = s.flow_version WHERE c.id = ?1",
                 online("s.account_id")
             ),
@@ -351,140 +369,5 @@ impl Store {
             ),
             args.values(),
         )
-    }
-
-    /// The statements of one effect, run only where `marked` holds (SQL over
-    /// nothing but constants): a bot line, an attribute, an assignment or a
-    /// label with its trail event, the automation's event, or the close.
-    fn flow_effect(
-        &self,
-        batch: &mut Batch<'_>,
-        turn: &Turn<'_>,
-        effect: &Effect,
-        (conversation, marked, mark): (&str, &str, &str),
-        (ids, events): (&mut Vec<String>, &mut Vec<Queued>),
-        now: u64,
-    ) -> ApiResult<()> {
-        let c: JsValue = conversation.into();
-        let trail = |kind: TrailKind, detail: Option<&str>, changes: &str| {
-            self.prepare(
-                &format!(
-                    "INSERT INTO trail (id, conversation_id, kind, agent_id, detail, created_at) \
-                     SELECT ?2, id, ?3, NULL, ?4, ?5 FROM conversations WHERE id = ?1 AND {marked} AND ({changes})"
-                ),
-                &[c.clone(), new_id("ev").into(), kind.as_str().into(), opt(detail), ms(now)],
-            )
-        };
-        match effect {
-            Effect::Say(text) => {
-                let id = new_id("m");
-                batch.push(self.prepare(
-                    &format!(
-                        "INSERT INTO messages (id, conversation_id, site_id, direction, author, body, created_at) \
-                         SELECT ?1, c.id, c.site_id, 'outbound', 'bot', ?2, ?3 FROM conversations c WHERE c.id = ?4 AND {marked}"
-                    ),
-                    &[id.as_str().into(), text.as_str().into(), ms(now), c.clone()],
-                )?);
-                ids.push(id);
-            }
-            Effect::Save {
-                to: SaveTo::Attribute { .. },
-                ..
-            } if !turn.attributes.is_empty() => {
-                let (set, _) = attributes::change_params(turn.attributes)?;
-                let mut args = Args::new();
-                let (account, values, at, conv) = (
-                    args.bind(turn.visitor.account_id.as_str()),
-                    args.bind(set),
-                    args.bind(ms(now)),
-                    args.bind(conversation),
-                );
-                let contact = format!("(SELECT contact_id FROM conversations WHERE id = {conv})");
-                let sql = attributes::values_upsert(account, &contact, values, at, marked);
-                batch.push(self.prepare(&sql, args.values())?);
-            }
-            Effect::Save { .. } => {} // kept in the conversation's answers by the compare-and-set
-            Effect::Assign(Assignee::Team { id }) => {
-                let team = format!("(SELECT id FROM teams WHERE id = '{}' AND account_id = conversations.account_id)", sql_id(id)?);
-                batch.push(trail(
-                    TrailKind::AssignedTeam,
-                    Some(id),
-                    &format!("{team} IS NOT NULL AND team_id IS NOT {team}"),
-                )?);
-                batch.push(self.prepare(
-                    &format!("UPDATE conversations SET team_id = {team} WHERE id = ?1 AND {marked} AND {team} IS NOT NULL"),
-                    &[c],
-                )?);
-            }
-            Effect::Assign(Assignee::Agent { id }) => {
-                let agent = format!(
-                    "(SELECT id FROM agents WHERE id = '{}' AND account_id = conversations.account_id AND removed_at IS NULL)",
-                    sql_id(id)?
-                );
-                batch.push(trail(
-                    TrailKind::Assigned,
-                    Some(id),
-                    &format!("{agent} IS NOT NULL AND assignee_id IS NOT {agent}"),
-                )?);
-                batch.push(self.prepare(
-                    &format!("UPDATE conversations SET assignee_id = {agent} WHERE id = ?1 AND {marked} AND {agent} IS NOT NULL"),
-                    &[c],
-                )?);
-            }
-            Effect::Label(label) => {
-                let known = "EXISTS (SELECT 1 FROM labels WHERE id = ?2 AND account_id = conversations.account_id)";
-                let on = "EXISTS (SELECT 1 FROM conversation_labels WHERE conversation_id = ?1 AND label_id = ?2)";
-                let changes =
-                    format!("{known} AND NOT {on}").replace("?2", &format!("'{}'", sql_id(label)?));
-                batch.push(trail(TrailKind::LabelAdded, Some(label), &changes)?);
-                batch.push(self.prepare(
-                    &format!(
-                        "INSERT INTO conversation_labels (conversation_id, label_id, last_message_at, created_at) \
-                         SELECT id, ?2, last_message_at, ?3 FROM conversations WHERE id = ?1 AND {marked} AND {known} \
-                         ON CONFLICT DO NOTHING"
-                    ),
-                    &[c, label.as_str().into(), ms(now)],
-                )?);
-            }
-            Effect::EnterAutomation(automation) => {
-                let event_id = new_id("ev");
-                let of = EventOf {
-                    event_id: &event_id,
-                    conversation_id: Some(conversation),
-                    visitor_id: Some(turn.visitor.id.as_str()),
-                    automation_id: Some(automation),
-                    flow_turn: (!mark.is_empty()).then_some(mark),
-                    ..EventOf::default()
-                };
-                events.push(batch.rows(self.event(Event::ContactEnteredAutomation, &of, now)?));
-            }
-            Effect::Close => {
-                batch.push(trail(TrailKind::Closed, None, "status != 'closed'")?);
-                batch.push(self.prepare(
-                    &format!(
-                        "UPDATE conversations SET status = 'closed' WHERE id = ?1 AND {marked}"
-                    ),
-                    &[c],
-                )?);
-            }
-        }
-        Ok(())
-    }
-}
-
-/// An id written into SQL text: only ids of letters, digits, `_` and `-`
-/// (ours are), so it can never break out of its quotes.
-fn sql_id(id: &str) -> ApiResult<&str> {
-    if !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        Ok(id)
-    } else {
-        Err(ApiError::Invalid(shared::Invalid::new(
-            "flow_id_invalid",
-            "A flow names an id that is not one (letters, digits, '_' and '-').",
-        )))
     }
 }
