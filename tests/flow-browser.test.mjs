@@ -153,3 +153,27 @@ test("a reload while buttons wait shows them again, and Enter answers", async ()
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test("a flow the first message starts: its buttons show once the bot's lines follow the visitor's message", async () => {
+  const site = await flowSite({
+    trigger: { type: "first_message" },
+    offline: closed,
+    steps: [
+      { type: "message", id: "hi", text: "Thanks for writing!" },
+      { type: "buttons", id: "topic", text: "Is it about an order?", buttons: [{ label: "Yes" }, { label: "No" }] },
+      { type: "wait_for_agent", id: "wait" },
+    ],
+  });
+  const page = await visit(pages.browser, pages.hosts.page(site));
+  await openChat(page);
+  await page.locator("#parley-input").fill("Hello there");
+  await page.keyboard.press("Enter");
+  await botLine(page, "Is it about an order?").waitFor();
+  const group = choices(page);
+  await group.getByRole("button", { name: "No" }).click();
+  await mine(page, "No").waitFor();
+  await botLine(page, "We are away: we answer by email.").waitFor();
+  await group.waitFor({ state: "detached" });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

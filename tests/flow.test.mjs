@@ -73,6 +73,26 @@ test("a flow the opening starts: the config shows its steps and writes nothing; 
   assert.equal(said(done.messages).at(-1), "bot: We are away: we answer by email.");
 });
 
+test("a flow that starts on a page after some seconds is answered like one the opening starts (the bubble that shows it is the facade's)", async () => {
+  const site = await siteWithFlow(menu({ trigger: { type: "on_page", url: "/pricing*", seconds: 30 } }));
+  const config = (await call("GET", `/api/widget/sites/${site}/config`)).body;
+  assert.deepEqual(config.flow.trigger, { type: "on_page", url: "/pricing*", seconds: 30 });
+  assert.equal(config.flow.wait.step, "menu");
+  const visitor = await newVisitor(site);
+  const res = await answer(visitor, { step: "menu", choice: 1 });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  assert.deepEqual(said(res.body.messages), ["bot: Hello from the tea shop!", "bot: What brings you here?", "visitor: Just looking"]);
+});
+
+test("a site that never saved a flow keeps its chatbot: no flow in its config, no answers taken", async () => {
+  const config = (await call("GET", "/api/widget/sites/s_demo/config")).body;
+  assert.equal(config.flow, null);
+  const visitor = await newVisitor();
+  const res = await answer(visitor, { step: "form", choice: 0 });
+  assert.equal(res.status, 409);
+  assert.equal(res.body.error.code, "flow_not_waiting");
+});
+
 test("a tampered widget cannot skip a step, answer one that is not next, or skip the Form; nothing is written", async () => {
   const site = await siteWithFlow(menu());
   const visitor = await newVisitor(site);

@@ -152,8 +152,8 @@ export default function (base, root, widget, start) {
   root.addEventListener("submit", composed, true);
 
   // The panel is built on first open; the thread's lines change as messages
-  // arrive: an agent's reply ends the flow, and the lines that follow a Form
-  // (its answer moved the flow on) are the time to ask where it waits now.
+  // arrive: an agent's reply ends the flow, and the bot's lines that follow a
+  // first message or the Form are the time to ask where it waits now.
   // (The panel may be there already: the widget replays a queued open() before this module arrives.)
   function watch() {
     var list = root.querySelector(".scroll > .messages");
@@ -163,7 +163,8 @@ export default function (base, root, widget, start) {
     if (!last || last.textContent == lastSeen) return;
     lastSeen = last.textContent;
     if (last.dataset.author == "agent") show(null);
-    else if (wait && wait.kind == "form" && last.dataset.author == "bot") refresh();
+    // A bot line while no buttons or question wait here: the flow started (a first message) or moved on (the Form).
+    else if (last.dataset.author == "bot" && (!wait || wait.kind == "form") && !busy) refresh();
   }
   new MutationObserver(watch).observe(root, { childList: true, subtree: true });
   watch();

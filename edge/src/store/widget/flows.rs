@@ -365,7 +365,8 @@ impl Store {
                 "UPDATE conversations SET flow_step = {next}, flow_version = {version}, flow_turn = {mark}, \
                    flow_answers = {answers}, last_message_at = {at} \
                  WHERE id = {id} AND {guard} AND ({client} IS NULL OR NOT EXISTS \
-                   (SELECT 1 FROM messages WHERE visitor_id = {visitor} AND client_message_id = {client}))"
+                   (SELECT 1 FROM messages WHERE visitor_id = {visitor} AND client_message_id = {client})) \
+                   AND EXISTS (SELECT 1 FROM visitors WHERE id = {visitor} AND blocked_at IS NULL)"
             ),
             args.values(),
         )
