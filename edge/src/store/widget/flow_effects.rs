@@ -66,44 +66,53 @@ impl Store {
                 batch.push(self.prepare(&sql, args.values())?);
             }
             Effect::Save { .. } => {} // kept in the conversation's answers by the compare-and-set
+            // The named team, agent or label (bound at ?4 in the trail's
+            // statement, ?2 in the change's), only if it is the account's.
             Effect::Assign(Assignee::Team { id }) => {
-                let team = format!("(SELECT id FROM teams WHERE id = '{}' AND account_id = conversations.account_id)", sql_id(id)?);
-                batch.push(trail(
-                    TrailKind::AssignedTeam,
-                    Some(id),
-                    &format!("{team} IS NOT NULL AND team_id IS NOT {team}"),
-                )?);
+                let team = |at: &str| {
+                    format!("(SELECT id FROM teams WHERE id = {at} AND account_id = conversations.account_id)")
+                };
+                let changes = format!(
+                    "{} IS NOT NULL AND team_id IS NOT {}",
+                    team("?4"),
+                    team("?4")
+                );
+                batch.push(trail(TrailKind::AssignedTeam, Some(id), &changes)?);
                 batch.push(self.prepare(
-                    &format!("UPDATE conversations SET team_id = {team} WHERE id = ?1 AND {marked} AND {team} IS NOT NULL"),
-                    &[c],
+                    &format!("UPDATE conversations SET team_id = {t} WHERE id = ?1 AND {marked} AND {t} IS NOT NULL", t = team("?2")),
+                    &[c, id.as_str().into()],
                 )?);
             }
             Effect::Assign(Assignee::Agent { id }) => {
-                let agent = format!(
-                    "(SELECT id FROM agents WHERE id = '{}' AND account_id = conversations.account_id AND removed_at IS NULL)",
-                    sql_id(id)?
+                let agent = |at: &str| {
+                    format!("(SELECT id FROM agents WHERE id = {at} AND account_id = conversations.account_id AND removed_at IS NULL)")
+                };
+                let changes = format!(
+                    "{} IS NOT NULL AND assignee_id IS NOT {}",
+                    agent("?4"),
+                    agent("?4")
                 );
-                batch.push(trail(
-                    TrailKind::Assigned,
-                    Some(id),
-                    &format!("{agent} IS NOT NULL AND assignee_id IS NOT {agent}"),
-                )?);
+                batch.push(trail(TrailKind::Assigned, Some(id), &changes)?);
                 batch.push(self.prepare(
-                    &format!("UPDATE conversations SET assignee_id = {agent} WHERE id = ?1 AND {marked} AND {agent} IS NOT NULL"),
-                    &[c],
+                    &format!("UPDATE conversations SET assignee_id = {a} WHERE id = ?1 AND {marked} AND {a} IS NOT NULL", a = agent("?2")),
+                    &[c, id.as_str().into()],
                 )?);
             }
             Effect::Label(label) => {
-                let known = "EXISTS (SELECT 1 FROM labels WHERE id = ?2 AND account_id = conversations.account_id)";
-                let on = "EXISTS (SELECT 1 FROM conversation_labels WHERE conversation_id = ?1 AND label_id = ?2)";
-                let changes =
-                    format!("{known} AND NOT {on}").replace("?2", &format!("'{}'", sql_id(label)?));
+                let known = |at: &str| {
+                    format!("EXISTS (SELECT 1 FROM labels WHERE id = {at} AND account_id = conversations.account_id)")
+                };
+                let changes = format!(
+                    "{} AND NOT EXISTS (SELECT 1 FROM conversation_labels WHERE conversation_id = ?1 AND label_id = ?4)",
+                    known("?4")
+                );
                 batch.push(trail(TrailKind::LabelAdded, Some(label), &changes)?);
                 batch.push(self.prepare(
                     &format!(
                         "INSERT INTO conversation_labels (conversation_id, label_id, last_message_at, created_at) \
-                         SELECT id, ?2, last_message_at, ?3 FROM conversations WHERE id = ?1 AND {marked} AND {known} \
-                         ON CONFLICT DO NOTHING"
+                         SELECT id, ?2, last_message_at, ?3 FROM conversations WHERE id = ?1 AND {marked} AND {} \
+                         ON CONFLICT DO NOTHING",
+                        known("?2")
                     ),
                     &[c, label.as_str().into(), ms(now)],
                 )?);
@@ -134,8 +143,8 @@ impl Store {
     }
 }
 
-/// An id written into SQL text: only ids of letters, digits, `_` and `-`
-/// (ours are), so it can never break out of its quotes.
+/// An id of ours (a conversation's, a turn's mark) written into SQL text:
+/// only letters, digits, `_` and `-`, so it can never break out of its quotes.
 pub(super) fn sql_id(id: &str) -> ApiResult<&str> {
     if !id.is_empty()
         && id

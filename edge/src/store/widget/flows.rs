@@ -231,7 +231,9 @@ impl Store {
             events.push(batch.rows(self.event(Event::MessageCreated, &of, now)?));
             ids.push(id);
         }
-        for effect in &turn.run.effects {
+        let entered = opening.into_iter().flat_map(|o| &o.run.effects);
+        let entered = entered.filter(|e| matches!(e, Effect::EnterAutomation(_)));
+        for effect in entered.chain(&turn.run.effects) {
             self.flow_effect(
                 &mut batch,
                 turn,
@@ -309,7 +311,13 @@ impl Store {
             "EXISTS (SELECT 1 FROM conversations WHERE id = '{}')",
             sql_id(opening.conversation)?
         );
-        for effect in &opening.run.effects {
+        // Its automation, if it enters one, follows the turn's compare-and-set (see `flow_turn`).
+        for effect in opening
+            .run
+            .effects
+            .iter()
+            .filter(|e| !matches!(e, Effect::EnterAutomation(_)))
+        {
             let at = (opening.conversation, made.as_str(), "");
             self.flow_effect(batch, turn, effect, at, (&mut *ids, &mut *events), now)?;
         }
