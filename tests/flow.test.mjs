@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
 import { call, eventually, KEY, newVisitor, sendChat, sql, unique } from "./helpers.mjs";
 import { saveFlow, siteWithFlow } from "./flows.mjs";
+import { closeAll, inboxSocket } from "./sockets.mjs";
 
 const trips = (res) => Number(res.headers.get("x-d1-round-trips"));
 
@@ -271,6 +272,7 @@ const receiver = createServer((req, res) => {
   });
 });
 after(() => new Promise((r) => receiver.close(r)));
+after(closeAll);
 
 test("entering an automation sends the signed event with the flow's answers", async () => {
   await new Promise((r) => receiver.listen(0, "127.0.0.1", r));
@@ -302,4 +304,19 @@ test("entering an automation sends the signed event with the flow's answers", as
   const log = (await call("GET", `/api/sites/${site}/automations/${hook.body.automation.id}/deliveries`, { token: KEY })).body;
   const deliveries = log.deliveries ?? log;
   assert.equal(deliveries.filter((d) => d.event === "contact.entered_automation").length, 1);
+});
+
+test("waiting for an agent while someone is online and the site within its hours says the step's own text", async () => {
+  const site = await siteWithFlow(menu({ offline: undefined }));
+  await inboxSocket({ key: KEY });
+  const online = `SELECT COUNT(*) AS n FROM agents WHERE account_id = (SELECT account_id FROM sites WHERE id = '${site}')
+    AND removed_at IS NULL AND away = 0 AND live_tabs > 0`;
+  await eventually(async () => (await sql(online))[0].n > 0, { what: "an agent online" });
+  const visitor = await newVisitor(site);
+  assert.equal((await answer(visitor, { step: "menu", choice: 0 })).status, 201);
+  assert.equal((await answer(visitor, { step: "order", text: "A-5" })).status, 201);
+  assert.equal((await call("POST", "/api/widget/contact", { token: visitor, json: { email: `${unique("on")}@example.org` } })).status, 200);
+  const done = await thread(visitor);
+  assert.equal(said(done.messages).at(-1), "bot: Someone will be with you shortly.");
+  assert.equal(done.flow, null);
 });
