@@ -38,25 +38,30 @@ async function flowSite(f) {
 }
 
 const choices = (page) => page.locator('[role="group"].choices');
-const botLine = (page, text) => page.locator('.messages li[data-author="bot"]', { hasText: text }).last();
+/** A stored bot line (it shows its time; the opening's lines and the offline note do not). */
+const botLine = (page, text) => page.locator('.messages li[data-author="bot"]', { hasText: text, has: page.locator(".meta") });
 const mine = (page, text) => page.locator(".messages li.mine", { hasText: text });
 
-test("clicks: buttons branch, the question takes the composer's answer, the Form follows, then the team's offline text; axe finds nothing; the inbox shows every step", async () => {
+test("clicks on a phone-sized page: buttons branch, the question takes the composer's answer, the Form follows, then the team's offline text; axe finds nothing; the inbox shows every step", async () => {
   const site = await flowSite(flow);
-  const page = await visit(pages.browser, pages.hosts.page(site));
+  // A phone-sized page; its screenshots go to tests/artifacts (flow-phone-*.png) for the closing note.
+  const page = await visit(pages.browser, pages.hosts.page(site), { context: { viewport: { width: 375, height: 667 } } });
+  const shot = (name) => page.screenshot({ path: new URL(`./artifacts/flow-phone-${name}.png`, import.meta.url).pathname });
   await openChat(page);
   const group = choices(page);
   await group.waitFor();
   assert.equal(await group.getAttribute("aria-label"), "What brings you here?");
   assert.deepEqual(await group.locator("button").allTextContents(), ["An order", "Choosing a tea"]);
-  await botLine(page, "Welcome to the tea shop!").waitFor();
+  await page.locator('.flow li[data-author="bot"]', { hasText: "Welcome to the tea shop!" }).waitFor();
   assert.equal(await visitorToken(page, pages.hosts.origin), undefined, "showing the opening set no cookie");
   assert.deepEqual(await axeViolations(page, "parley-chat"), [], "axe, with the buttons showing");
+  await shot("1-buttons");
 
   await group.getByRole("button", { name: "An order" }).click();
   await mine(page, "An order").waitFor();
   await botLine(page, "Your order number?").waitFor();
   await choices(page).waitFor({ state: "detached" });
+  await shot("2-question");
   assert.ok(await visitorToken(page, pages.hosts.origin), "the first answer made the visitor");
   await page.locator("#parley-input").fill("A-1234");
   await page.keyboard.press("Enter");
@@ -64,10 +69,12 @@ test("clicks: buttons branch, the question takes the composer's answer, the Form
   // The Form shows once the flow waits at it.
   await page.locator("#parley-f-email").waitFor();
   assert.deepEqual(await axeViolations(page, "parley-chat"), [], "axe, with the Form showing");
+  await shot("3-form");
   const email = `${unique("flow")}@example.org`;
   await page.fill("#parley-f-email", email);
   await page.click(".form-submit");
   await botLine(page, "We are away: we answer by email.").waitFor();
+  await shot("4-handed-over");
   assert.deepEqual(page.errors, []);
 
   // The inbox: the bot's lines as the bot, the visitor's answers.
