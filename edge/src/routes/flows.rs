@@ -144,32 +144,7 @@ pub async fn answer(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
         return json(200, &api::FlowAnswered { messages, flow });
     }
     let form_done = visitor.form_submitted_at.is_some();
-    // The flow and the step it waits at: the conversation's, or the opening's.
-    let (run_on, opening) = match (&state, running(state.as_ref())) {
-        (_, Some(r)) => (r, None),
-        (Some(_), None) => return Err(ApiError::Conflict(NOT_WAITING)),
-        (None, None) => {
-            let (version, flow) = site.flow();
-            let cx = context(&flow, site.language, online, form_done);
-            let opening = flow
-                .opening(cx)
-                .filter(|_| version > 0)
-                .ok_or(ApiError::Conflict(NOT_WAITING))?;
-            let step = opening
-                .wait
-                .as_ref()
-                .map(|w| w.step.clone())
-                .ok_or(ApiError::Conflict(NOT_WAITING))?;
-            (
-                Running {
-                    version,
-                    flow,
-                    step,
-                },
-                Some(opening),
-            )
-        }
-    };
+    let (run_on, opening) = waiting(state.as_ref(), &site, online, form_done)?;
     if input.step != run_on.step {
         return Err(ApiError::Conflict(NOT_WAITING));
     }
@@ -189,20 +164,35 @@ pub async fn answer(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
         .flow
         .answer(&run_on.step, given, cx)
         .map_err(|_| ApiError::Invalid(ANSWER_REFUSED))?;
-    let attributes = saved_attributes(app, &visitor, &run).await?;
+    let conversation = state.as_ref().map(|s| s.id.as_str());
+    let answered = (conversation, opening.as_ref(), client_id);
+    write_answer(app, &visitor, &run_on, &run, answered).await
+}
+
+/// Writes an answer's turn (first the conversation, for an answer to the
+/// opening) and answers with what it stored and where the flow waits now.
+async fn write_answer(
+    app: &App<'_>,
+    visitor: &VisitorRow,
+    run_on: &Running,
+    run: &Run,
+    (conversation, opening, client_id): (Option<&str>, Option<&Run>, &str),
+) -> ApiResult<Response> {
+    let store = app.store;
+    let attributes = saved_attributes(app, visitor, run).await?;
     let new_conversation = new_id("c");
     let created_event = new_id("ev");
-    let opening = opening.as_ref().map(|run| Opening {
+    let opening = opening.map(|run| Opening {
         conversation: &new_conversation,
         run,
         event_id: &created_event,
     });
     let turn = Turn {
-        visitor: &visitor,
-        conversation: state.as_ref().map(|s| s.id.as_str()),
+        visitor,
+        conversation,
         version: run_on.version,
         guard: Guard::At(&run_on.step),
-        run: &run,
+        run,
         client_message_id: Some(client_id),
         attributes: &attributes,
     };
@@ -218,6 +208,42 @@ pub async fn answer(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
         .and_then(|step| prompt(&run_on.flow, step));
     let messages = tell(app, turned).await?;
     json(status, &api::FlowAnswered { messages, flow })
+}
+
+/// The flow an answer is to and the step it waits at: the conversation's
+/// saved flow, or, for a visitor without a conversation, the site's flow that
+/// starts on opening (with the opening's run, written with the answer).
+fn waiting(
+    state: Option<&FlowState>,
+    site: &SiteRow,
+    online: bool,
+    form_done: bool,
+) -> ApiResult<(Running, Option<Run>)> {
+    if let Some(running) = running(state) {
+        return Ok((running, None));
+    }
+    if state.is_some() {
+        return Err(ApiError::Conflict(NOT_WAITING));
+    }
+    let (version, flow) = site.flow();
+    let cx = context(&flow, site.language, online, form_done);
+    let opening = flow
+        .opening(cx)
+        .filter(|_| version > 0)
+        .ok_or(ApiError::Conflict(NOT_WAITING))?;
+    let step = opening
+        .wait
+        .as_ref()
+        .map(|w| w.step.clone())
+        .ok_or(ApiError::Conflict(NOT_WAITING))?;
+    Ok((
+        Running {
+            version,
+            flow,
+            step,
+        },
+        Some(opening),
+    ))
 }
 
 /// The checked attribute values a question's answer saves on the contact

@@ -213,24 +213,13 @@ impl Store {
             sql_id(&conversation)?,
             sql_id(&mark)?
         );
-        if let (Some(client), Some(echo)) = (turn.client_message_id, turn.run.echo.as_deref()) {
-            let id = new_id("m");
-            batch.push(self.prepare(
-                &format!(
-                    "INSERT INTO messages (id, conversation_id, site_id, direction, author, visitor_id, body, client_message_id, created_at) \
-                     SELECT ?1, c.id, c.site_id, 'inbound', 'visitor', ?2, ?3, ?4, ?5 FROM conversations c WHERE c.id = ?6 AND {marked}"
-                ),
-                &[id.as_str().into(), visitor.into(), echo.into(), client.into(), ms(now), conversation.as_str().into()],
-            )?);
-            let event_id = new_id("ev");
-            let of = EventOf {
-                event_id: &event_id,
-                message_id: Some(id.as_str()),
-                ..EventOf::default()
-            };
-            events.push(batch.rows(self.event(Event::MessageCreated, &of, now)?));
-            ids.push(id);
-        }
+        self.flow_echo(
+            &mut batch,
+            turn,
+            (&conversation, &marked),
+            (&mut ids, &mut events),
+            now,
+        )?;
         let entered = opening.into_iter().flat_map(|o| &o.run.effects);
         let entered = entered.filter(|e| matches!(e, Effect::EnterAutomation(_)));
         for effect in entered.chain(&turn.run.effects) {
@@ -271,6 +260,38 @@ impl Store {
                 .ok_or_else(|| ApiError::Internal("visitor vanished".into()))?,
             queued: queued(&ran, &events)?,
         })
+    }
+
+    /// The statement of the visitor's answer as their message (the echo),
+    /// with its `message.created` event, where the turn's mark is.
+    fn flow_echo(
+        &self,
+        batch: &mut Batch<'_>,
+        turn: &Turn<'_>,
+        (conversation, marked): (&str, &str),
+        (ids, events): (&mut Vec<String>, &mut Vec<Queued>),
+        now: u64,
+    ) -> ApiResult<()> {
+        if let (Some(client), Some(echo)) = (turn.client_message_id, turn.run.echo.as_deref()) {
+            let visitor = turn.visitor.id.as_str();
+            let id = new_id("m");
+            batch.push(self.prepare(
+                &format!(
+                    "INSERT INTO messages (id, conversation_id, site_id, direction, author, visitor_id, body, client_message_id, created_at) \
+                     SELECT ?1, c.id, c.site_id, 'inbound', 'visitor', ?2, ?3, ?4, ?5 FROM conversations c WHERE c.id = ?6 AND {marked}"
+                ),
+                &[id.as_str().into(), visitor.into(), echo.into(), client.into(), ms(now), conversation.into()],
+            )?);
+            let event_id = new_id("ev");
+            let of = EventOf {
+                event_id: &event_id,
+                message_id: Some(id.as_str()),
+                ..EventOf::default()
+            };
+            events.push(batch.rows(self.event(Event::MessageCreated, &of, now)?));
+            ids.push(id);
+        }
+        Ok(())
     }
 
     /// The statements that make the visitor's conversation for a flow the
