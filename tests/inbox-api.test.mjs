@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { mailFixture, deliverMail } from "./helpers.mjs";
 import {
-  asAgent, agentGet, call, decodeWords, header, newVisitor, nextSentEmail, replyAddress, sendChat, sentEmails, signIn, unique,
+  asAgent, agentGet, call, decodeWords, header, newVisitor, nextSentEmail, replyAddress, sendChat, sentEmails, signIn, sql, unique,
   AGENT_KEY, KEY, URL_,
 } from "./helpers.mjs";
 import http from "node:http";
@@ -281,6 +281,11 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const own = (await call("POST", uploadPath(randomUUID()), { token: visitor, body: png, headers: { "content-type": "image/png" } })).body.message;
   const fileMail = await emailConversation("attachment.eml");
   const emailFile = (await agentGet(`/api/conversations/${fileMail.conversation.id}`)).messages[0].attachments[0];
+  // The visitor's conversation runs a flow version of its own (the demo site itself keeps its chatbot): its buttons wait.
+  const flowVersion = 900000 + Math.floor(Math.random() * 99999);
+  const matrixFlow = { trigger: { type: "first_message" }, steps: [{ type: "buttons", id: "pick", text: "Pick one", buttons: [{ label: "A" }] }] };
+  await sql(`INSERT INTO flow_versions (site_id, version, flow, created_at) VALUES ('s_demo', ${flowVersion}, '${JSON.stringify(matrixFlow)}', 0);
+    UPDATE conversations SET flow_version = ${flowVersion}, flow_step = 'pick' WHERE id = '${own.conversation_id}'`);
   // Saved replies: every agent of the team may change them; each allowed caller edits and deletes one of its own.
   const savedReply = async () => (await call("POST", "/api/saved-replies", { token: KEY, json: { shortcut: unique("matrix-"), title: "Matrix", body: "Hi" } })).body.id;
   const [editable, deletable] = [
@@ -423,6 +428,7 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["PATCH", `/api/attributes/${keptAttribute.id}`, { name: "Matrix renamed" }, "admin"],
     ["DELETE", `/api/attributes/${deletedAttribute.id}`, undefined, "admin"],
     ["PATCH", `/api/contacts/${mail.conversation.contact_id}/attributes`, { [keptAttribute.key]: "matrix value" }, "agent"],
+    ["POST", "/api/widget/flow/answers", { step: "pick", choice: 0, client_message_id: randomUUID() }, "visitor"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];

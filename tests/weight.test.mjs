@@ -2,7 +2,9 @@
 // brotli: the facade the page loads eagerly (/loader.js) within 2 KB, the
 // whole widget (facade + JS glue + wasm, its CSS and both languages inside)
 // within 30 KB, and the files module, which only a visitor who sends or opens
-// a file ever loads, within 1 KB.
+// a file ever loads, within 1 KB. The flow module (chatbot buttons and
+// questions), loaded only for a site whose flow has them, is an optional part
+// within 1.2 KB (with the proactive bubble, the optional parts stay within 2 KB).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -11,6 +13,7 @@ import { URL_, WIDGET_FILES } from "./helpers.mjs";
 const WHOLE_BUDGET = 30 * 1024;
 const FACADE_BUDGET = 2 * 1024;
 const FILES_BUDGET = 1024;
+const FLOW_BUDGET = 1229;
 
 /** The brotli size (quality 11) of `path` as the worker serves it. */
 async function brotliSize(path) {
@@ -35,6 +38,11 @@ test("the whole widget weighs at most 30 KB brotli", async () => {
 test("the files module, loaded only to send or open a file, weighs at most 1 KB brotli", async () => {
   const files = await brotliSize("/widget/files.js");
   assert.ok(files <= FILES_BUDGET, `the files module is ${files} bytes brotli, budget ${FILES_BUDGET}`);
+});
+
+test("the flow module, loaded only for a site whose flow shows buttons or asks, weighs at most 1.2 KB brotli", async () => {
+  const flow = await brotliSize("/widget/flow.js");
+  assert.ok(flow <= FLOW_BUDGET, `the flow module is ${flow} bytes brotli, budget ${FLOW_BUDGET}`);
 });
 
 test("the wasm is served with its wasm content type (streaming compile)", async () => {

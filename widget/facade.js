@@ -87,6 +87,8 @@
             widget = glue.start(site, base, config, button, marker == null ? null : +marker, fr, mark, sheet);
             // Before the queued calls: an open() among them builds the panel and focuses it.
             if (config.files) files();
+            // The chatbot flow's buttons and questions (widget/flow.js), only for a site whose flow has them.
+            if (config.flow) import(base + "/widget/flow.js").then(function (m) { m.default(base, root, widget, config.flow); });
             queue.splice(0).forEach(function (call) {
               widget[call[0]].apply(widget, call[1]);
             });

@@ -196,7 +196,12 @@ files: boolean,
 /**
  * The language the widget speaks.
  */
-language: Language, };
+language: Language, 
+/**
+ * The site's saved flow, when the widget needs its flow module
+ * (`widget/flow.js`: buttons, questions, or a flow the opening starts); else null.
+ */
+flow: FlowStart | null, };
 
 /**
  * A message as the visitor's widget sees it: never email headers,
@@ -1086,7 +1091,11 @@ visitor: VisitorState,
 /**
  * When an agent last read the conversation (ms), if ever: the visitor's lines before it are seen.
  */
-seen_at: number | null, };
+seen_at: number | null, 
+/**
+ * What the conversation's flow waits for, while one runs; else null.
+ */
+flow: FlowPrompt | null, };
 
 /**
  * `POST /api/widget/messages`: the message as stored.
@@ -2326,4 +2335,61 @@ hours: [Span | null, Span | null, Span | null, Span | null, Span | null, Span | 
  * IANA time zone of the hours, e.g. `Europe/Paris`.
  */
 time_zone: string, };
+
+/**
+ * What a flow's waiting step asks.
+ */
+export type PromptKind = "buttons" | "question" | "form";
+
+/**
+ * The step a flow waits at, as the widget shows it.
+ */
+export type FlowPrompt = { 
+/**
+ * The step's id (what an answer names).
+ */
+step: string, 
+/**
+ * What it asks.
+ */
+kind: PromptKind, 
+/**
+ * The question (what labels the buttons' group); empty for the Form.
+ */
+text: string, 
+/**
+ * The buttons' labels, in order (empty unless `kind` is `buttons`).
+ */
+buttons: Array<string>, };
+
+/**
+ * A site's flow as the widget starts it.
+ */
+export type FlowStart = { 
+/**
+ * What starts it.
+ */
+trigger: Trigger, 
+/**
+ * For a flow the opening starts: the bot's lines shown on opening, before anything is written.
+ */
+lines: Array<string>, 
+/**
+ * For a flow the opening starts: what it then waits for.
+ */
+wait: FlowPrompt | null, };
+
+/**
+ * `POST /api/widget/flow/answers`: what the answer stored and where the flow waits now.
+ */
+export type FlowAnswered = { 
+/**
+ * The messages this answer stored (the opening lines of a new
+ * conversation, the visitor's echo, the bot's lines), in order.
+ */
+messages: Array<VisitorMessage>, 
+/**
+ * What the flow waits for now; null once it ended.
+ */
+flow: FlowPrompt | null, };
 

@@ -11,6 +11,7 @@ mod contacts;
 mod conversations;
 mod email;
 mod files;
+mod flows;
 pub use files::forget_unlisted;
 mod identity;
 mod keys;
@@ -296,6 +297,7 @@ async fn dispatch(
         E::UpdateAttribute => attributes::update(cx, who.admin()?, p.id).await,
         E::DeleteAttribute => attributes::remove(cx, who.admin()?, p.id).await,
         E::ContactAttributes => attributes::apply(cx, who.agent()?, p.id).await,
+        E::VisitorFlowAnswer => flows::answer(cx, who.visitor()?).await,
     }
 }
 

@@ -49,9 +49,11 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let (_, flow) = site.flow();
     let form = flow.form();
     let greeting = flow.greeting.as_ref();
+    let offline = offline_now(&flow, now_ms());
     let config = api::SiteConfig {
+        flow: super::flows::config_start(&site, &flow, offline.is_none()),
         greetings: greeting.map(|g| g.translations.clone()).unwrap_or_default(),
-        offline: offline_now(&flow, now_ms()),
+        offline,
         offlines: flow
             .offline
             .as_ref()
@@ -80,7 +82,7 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
 
 /// The flow's offline text when the site is outside its business hours now
 /// (in its own time zone); `None` while open, or without hours.
-fn offline_now(flow: &Flow, now: u64) -> Option<String> {
+pub(super) fn offline_now(flow: &Flow, now: u64) -> Option<String> {
     let offline = flow.offline.as_ref()?;
     let (weekday, minute) = crate::clock::weekday_and_minute(now, &offline.time_zone)?;
     (!flow.open_at(weekday, minute)).then(|| offline.message.text.clone())
@@ -174,6 +176,7 @@ pub async fn conversation(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Respons
             messages: read.messages,
             visitor,
             seen_at,
+            flow: super::flows::thread_prompt(read.flow),
         },
     )
 }
@@ -194,10 +197,13 @@ pub async fn send(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let sent = store
         .send_visitor_message(&token, &NewIds::fresh(), client_id, body, now_ms(), None)
         .await?;
-    let (visitor, (message, written, queued)) = sent.or_refuse(VISITOR_BLOCKED)?;
+    let (visitor, (message, written, queued, saved)) = sent.or_refuse(VISITOR_BLOCKED)?;
     app.outbox.enqueue(queued).await;
     let status = if written == Written::Created {
         announce(app, &visitor, &message).await;
+        if let Some(saved) = saved {
+            super::flows::start_after_send(app, &visitor, &message.conversation_id, saved).await?;
+        }
         201
     } else {
         200
@@ -304,7 +310,7 @@ pub async fn submit_form(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response
     let visitor = claiming_visitor(cx, &key).await?;
     let input: api::FormSubmission = read_json(&mut cx.req).await?;
     let site = site_of(store, &visitor.site_id).await?;
-    let chatbot = site.chatbot();
+    let (fields, automation, waiting) = super::flows::form_of(cx.app, &visitor, &site).await?;
     let form = FormInput {
         email: input.email.as_deref(),
         phone: input.phone.as_deref(),
@@ -312,15 +318,28 @@ pub async fn submit_form(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response
         full_name: input.full_name.as_deref(),
     };
     let email_known = visitor.contact_id.is_some() || visitor.claimed_email.is_some();
-    let details = chatbot
-        .form()
+    let details = fields
         .validate(&form, email_known)
         .map_err(ApiError::InvalidFields)?;
     let tie = match (visitor.verified_contact(), &details.email) {
         (Some(contact), None) => (Tie::Verified, Some(contact)),
         _ => (Tie::of_claim(site.identity_mode), None),
     };
-    tie_to_contact(cx, &visitor, &details, tie, true, chatbot.automation(), &[]).await
+    let answered = tie_to_contact(
+        cx,
+        &visitor,
+        &details,
+        tie,
+        true,
+        automation.as_deref(),
+        &[],
+    )
+    .await?;
+    // The Form answered, the flow waiting at it moves on (its automation, its next steps).
+    if let Some(waiting) = waiting {
+        super::flows::after_form(cx.app, &visitor, &site, waiting).await?;
+    }
+    Ok(answered)
 }
 
 /// `POST /api/widget/identify`: the host page says who the visitor is. Under

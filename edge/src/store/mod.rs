@@ -55,7 +55,9 @@ pub use teams::TeamRefused;
 pub use tickets::Ticket;
 pub use trail::{NewNote, Noted};
 pub use transcripts::TranscriptClaim;
-pub use widget::{ContactLink, SentFile, SiteRow, VisitorRow};
+pub use widget::{
+    ContactLink, FlowState, Guard, Opening, SavedFlow, SentFile, SiteRow, Turn, Turned, VisitorRow,
+};
 
 use serde::Deserialize;
 use shared::api;

@@ -52,6 +52,22 @@ pub struct SendMessage {
     pub body: String,
 }
 
+/// `POST /api/widget/flow/answers`: the visitor's answer to the step the flow waits at.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowAnswer {
+    /// The step answered (refused unless the conversation waits at it).
+    pub step: String,
+    /// A button's index, for buttons.
+    #[serde(default)]
+    pub choice: Option<usize>,
+    /// The answer's text, for a question.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The widget's id for this answer: a retry with the same id stores nothing new.
+    pub client_message_id: String,
+}
+
 /// `POST /api/widget/contact`: the Form step's answer.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

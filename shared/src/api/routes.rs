@@ -227,6 +227,7 @@ table! {
     UpdateAttribute: Patch "/api/attributes/{id}" Admin;
     DeleteAttribute: Delete "/api/attributes/{id}" Admin;
     ContactAttributes: Patch "/api/contacts/{id}/attributes" Agent;
+    VisitorFlowAnswer: Post "/api/widget/flow/answers" Visitor;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

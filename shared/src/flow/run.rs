@@ -227,3 +227,37 @@ impl Flow {
         )
     }
 }
+
+impl Flow {
+    /// What the step `id` asks, if it is a step that waits (buttons, a question, the Form).
+    pub fn prompt_at(&self, id: &str) -> Option<Prompt> {
+        match self.step(id)? {
+            Step::Buttons { buttons, .. } => Some(Prompt::Buttons(
+                buttons.iter().map(|b| b.label.clone()).collect(),
+            )),
+            Step::Question { .. } => Some(Prompt::Question),
+            Step::Form { .. } => Some(Prompt::Form(self.form())),
+            _ => None,
+        }
+    }
+
+    /// What the widget shows on opening, before anything is written, for a
+    /// flow the opening starts (`open`, `on_page`): the steps up to the first
+    /// that waits. `None` for a flow the first message starts.
+    pub fn opening(&self, cx: Ctx<'_>) -> Option<Run> {
+        match self.trigger {
+            super::Trigger::FirstMessage => None,
+            super::Trigger::Open | super::Trigger::OnPage { .. } => Some(self.start(cx)),
+        }
+    }
+
+    /// Whether the widget needs its flow module (`widget/flow.js`): the flow
+    /// shows buttons, asks a question, or starts on opening.
+    pub fn needs_widget_module(&self) -> bool {
+        self.trigger != super::Trigger::FirstMessage
+            || self
+                .all_steps()
+                .iter()
+                .any(|s| matches!(s, Step::Buttons { .. } | Step::Question { .. }))
+    }
+}

@@ -433,3 +433,43 @@ fn steps_travel_tagged_by_type_with_branches_nested() {
     )
     .is_err());
 }
+
+#[test]
+fn a_thread_read_finds_what_the_waiting_step_asks() {
+    let shop = tea_shop();
+    assert_eq!(
+        shop.prompt_at("menu"),
+        Some(Prompt::Buttons(vec![
+            "An order".into(),
+            "Choosing a tea".into(),
+            "Just looking".into()
+        ]))
+    );
+    assert_eq!(shop.prompt_at("order"), Some(Prompt::Question));
+    assert_eq!(shop.prompt_at("form"), Some(Prompt::Form(shop.form())));
+    assert_eq!(shop.prompt_at("hi"), None, "a message asks nothing");
+    assert_eq!(shop.prompt_at("nowhere"), None);
+}
+
+#[test]
+fn only_an_opening_trigger_shows_steps_before_anything_is_written() {
+    let shop = tea_shop();
+    let opening = shop.opening(OPEN).expect("an open trigger shows its steps");
+    assert_eq!(opening, shop.start(OPEN));
+    assert!(shop.needs_widget_module());
+    let legacy = Flow::from_chatbot(&Chatbot::default_for("Hi", FormConfig::default()));
+    assert_eq!(legacy.opening(OPEN), None, "the first message starts it");
+    assert!(
+        !legacy.needs_widget_module(),
+        "the blocks' flow needs no buttons module"
+    );
+    let on_page = Flow {
+        trigger: Trigger::OnPage {
+            url: "/pricing*".into(),
+            seconds: 30,
+        },
+        ..flow(vec![say("hi", "Need help choosing a tea?")])
+    };
+    assert!(on_page.needs_widget_module());
+    assert_eq!(on_page.opening(OPEN).unwrap().wait, None);
+}

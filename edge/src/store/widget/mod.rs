@@ -2,8 +2,12 @@
 //! conversation and messages; the hot paths (a chat send, a thread read) are
 //! in `visits`, tying visitors to contacts in `ties`.
 
+mod flow_effects;
+mod flows;
 mod ties;
 mod visits;
+
+pub use flows::{FlowState, Guard, Opening, SavedFlow, Turn, Turned};
 
 pub use visits::SentFile;
 
