@@ -11,7 +11,7 @@ mod contacts;
 mod conversations;
 mod email;
 mod files;
-mod flows;
+mod flow_answers;
 pub use files::forget_unlisted;
 mod identity;
 mod keys;
@@ -297,7 +297,7 @@ async fn dispatch(
         E::UpdateAttribute => attributes::update(cx, who.admin()?, p.id).await,
         E::DeleteAttribute => attributes::remove(cx, who.admin()?, p.id).await,
         E::ContactAttributes => attributes::apply(cx, who.agent()?, p.id).await,
-        E::VisitorFlowAnswer => flows::answer(cx, who.visitor()?).await,
+        E::VisitorFlowAnswer => flow_answers::answer(cx, who.visitor()?).await,
     }
 }
 

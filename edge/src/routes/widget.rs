@@ -51,7 +51,7 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let greeting = flow.greeting.as_ref();
     let offline = offline_now(&flow, now_ms());
     let config = api::SiteConfig {
-        flow: super::flows::config_start(&site, &flow, offline.is_none()),
+        flow: super::flow_answers::config_start(&site, &flow, offline.is_none()),
         greetings: greeting.map(|g| g.translations.clone()).unwrap_or_default(),
         offline,
         offlines: flow
@@ -176,7 +176,7 @@ pub async fn conversation(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Respons
             messages: read.messages,
             visitor,
             seen_at,
-            flow: super::flows::thread_prompt(read.flow),
+            flow: super::flow_answers::thread_prompt(read.flow),
         },
     )
 }
@@ -202,7 +202,7 @@ pub async fn send(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let status = if written == Written::Created {
         announce(app, &visitor, &message).await;
         if let Some(saved) = saved {
-            super::flows::start_after_send(app, &visitor, &message.conversation_id, saved).await?;
+            super::flow_answers::start_after_send(app, &visitor, &message.conversation_id, saved).await?;
         }
         201
     } else {
@@ -310,7 +310,7 @@ pub async fn submit_form(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response
     let visitor = claiming_visitor(cx, &key).await?;
     let input: api::FormSubmission = read_json(&mut cx.req).await?;
     let site = site_of(store, &visitor.site_id).await?;
-    let (fields, automation, waiting) = super::flows::form_of(cx.app, &visitor, &site).await?;
+    let (fields, automation, waiting) = super::flow_answers::form_of(cx.app, &visitor, &site).await?;
     let form = FormInput {
         email: input.email.as_deref(),
         phone: input.phone.as_deref(),
@@ -337,7 +337,7 @@ pub async fn submit_form(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response
     .await?;
     // The Form answered, the flow waiting at it moves on (its automation, its next steps).
     if let Some(waiting) = waiting {
-        super::flows::after_form(cx.app, &visitor, &site, waiting).await?;
+        super::flow_answers::after_form(cx.app, &visitor, &site, waiting).await?;
     }
     Ok(answered)
 }
