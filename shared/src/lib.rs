@@ -23,6 +23,7 @@ pub mod digest;
 pub use hex;
 pub mod email;
 pub mod files;
+#[cfg(feature = "serde")]
 pub mod flow;
 pub mod form;
 pub mod i18n;
