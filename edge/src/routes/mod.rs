@@ -12,6 +12,7 @@ mod conversations;
 mod email;
 mod files;
 pub use files::forget_unlisted;
+mod flows;
 mod identity;
 mod keys;
 mod labels;
@@ -296,6 +297,9 @@ async fn dispatch(
         E::UpdateAttribute => attributes::update(cx, who.admin()?, p.id).await,
         E::DeleteAttribute => attributes::remove(cx, who.admin()?, p.id).await,
         E::ContactAttributes => attributes::apply(cx, who.agent()?, p.id).await,
+        E::Flow => flows::show(cx, who.admin()?, p.site).await,
+        E::SaveFlow => flows::save(cx, who.admin()?, p.site).await,
+        E::PreviewFlow => flows::preview(cx, who.admin()?, p.site).await,
     }
 }
 

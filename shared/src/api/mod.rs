@@ -193,6 +193,7 @@ mod typescript {
             MergeInput, Duplicates,
             AttributeKind, Attribute, Attributes, ContactAttributes,
             Flow, Trigger, Step, Button, SaveTo, Assignee, Localized, Offline,
+            FlowSettings, FlowEffect, FlowPrompt, FlowWait, FlowPreview, FlowPreviewInput,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

@@ -227,6 +227,9 @@ table! {
     UpdateAttribute: Patch "/api/attributes/{id}" Admin;
     DeleteAttribute: Delete "/api/attributes/{id}" Admin;
     ContactAttributes: Patch "/api/contacts/{id}/attributes" Agent;
+    Flow: Get "/api/sites/{site}/flow" Admin;
+    SaveFlow: Put "/api/sites/{site}/flow" Admin;
+    PreviewFlow: Post "/api/sites/{site}/flow/preview" Admin;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

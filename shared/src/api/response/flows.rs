@@ -1,0 +1,134 @@
+//! What Settings › Chatbot receives: the site's flow with its version, and
+//! what the preview of an unsaved flow says and waits for.
+
+use serde::Serialize;
+
+use crate::flow::{Assignee, Effect, Flow, Prompt, Run, SaveTo};
+use crate::form::FieldMode;
+
+/// `GET`/`PUT /api/sites/{site}/flow`: the flow new conversations start on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct FlowSettings {
+    /// The site.
+    pub site_id: String,
+    /// Its version: 1, 2, … as saved; 0 for the flow the chatbot blocks make, until one is saved.
+    pub version: u32,
+    /// The flow.
+    pub flow: Flow,
+}
+
+/// One thing the flow did in a preview, in order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FlowEffect {
+    /// The bot says this.
+    Say {
+        /// What it says.
+        text: String,
+    },
+    /// A free answer is kept.
+    Save {
+        /// Where.
+        to: SaveTo,
+        /// The answer.
+        value: String,
+    },
+    /// The conversation is assigned.
+    Assign {
+        /// To whom.
+        to: Assignee,
+    },
+    /// A label is put on the conversation.
+    Label {
+        /// The label's id.
+        label_id: String,
+    },
+    /// The contact enters an automation.
+    EnterAutomation {
+        /// The automation's id.
+        automation_id: String,
+    },
+    /// The conversation is closed.
+    Close,
+}
+
+/// What the flow asks at the step it waits at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FlowPrompt {
+    /// Buttons, by label, in order (a choice is the button's index).
+    Buttons {
+        /// The labels.
+        labels: Vec<String>,
+    },
+    /// A free answer.
+    Question,
+    /// The Form, with its fields (email always required).
+    Form {
+        /// How the phone field is treated.
+        phone: FieldMode,
+        /// How the company field is treated.
+        company: FieldMode,
+        /// How the full-name field is treated.
+        full_name: FieldMode,
+    },
+}
+
+/// The step a preview stopped at, waiting for the visitor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct FlowWait {
+    /// The step's id (what the next preview call answers).
+    pub step: String,
+    /// What it asks.
+    pub prompt: FlowPrompt,
+}
+
+/// `POST /api/sites/{site}/flow/preview`: what the unsaved flow does, nothing written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct FlowPreview {
+    /// The visitor's answer as their own line (a button's label, a free answer), if one was given.
+    pub echo: Option<String>,
+    /// What happened, in order.
+    pub effects: Vec<FlowEffect>,
+    /// Where the flow waits now; `null` once it ended (the team has the conversation).
+    pub wait: Option<FlowWait>,
+}
+
+impl From<Effect> for FlowEffect {
+    fn from(effect: Effect) -> Self {
+        match effect {
+            Effect::Say(text) => FlowEffect::Say { text },
+            Effect::Save { to, value } => FlowEffect::Save { to, value },
+            Effect::Assign(to) => FlowEffect::Assign { to },
+            Effect::Label(label_id) => FlowEffect::Label { label_id },
+            Effect::EnterAutomation(automation_id) => FlowEffect::EnterAutomation { automation_id },
+            Effect::Close => FlowEffect::Close,
+        }
+    }
+}
+
+impl From<Run> for FlowPreview {
+    fn from(run: Run) -> Self {
+        FlowPreview {
+            echo: run.echo,
+            effects: run.effects.into_iter().map(FlowEffect::from).collect(),
+            wait: run.wait.map(|wait| FlowWait {
+                step: wait.step,
+                prompt: match wait.prompt {
+                    Prompt::Buttons(labels) => FlowPrompt::Buttons { labels },
+                    Prompt::Question => FlowPrompt::Question,
+                    Prompt::Form(form) => FlowPrompt::Form {
+                        phone: form.phone,
+                        company: form.company,
+                        full_name: form.full_name,
+                    },
+                },
+            }),
+        }
+    }
+}
