@@ -13,6 +13,14 @@ const config = JSON.parse(params.get("config") || "null");
 const flow = JSON.parse(params.get("flow") || "null");
 const site = params.get("site");
 let shown = false;
+// The preview reloads as the admin types in Settings, and the widget focuses
+// its own fields when it opens: it would take the keyboard away from the
+// field being edited. Focus moves inside the preview only while it has the
+// focus already (the admin is in it).
+const focus = HTMLElement.prototype.focus;
+HTMLElement.prototype.focus = function (options) {
+  if (window.top === window || document.hasFocus()) focus.call(this, options);
+};
 if (config) {
   window.parleyPreview = config;
   const opened = () => {
