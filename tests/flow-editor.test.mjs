@@ -142,6 +142,18 @@ test("a flow is built in Settings by keyboard, refused by step, saved as a versi
     const frame = await (await page.locator("#w-preview").elementHandle()).contentFrame(); // (record() takes page.frames)
     assert.deepEqual(await axeViolations(frame, "body"), []);
     assert.equal((await call("GET", `/api/sites/${site}/flow`, { token: KEY })).body.version, 1, "the preview wrote nothing");
+    await page.locator("#w-preview").screenshot({ path: "tests/artifacts/flow-preview.png" });
+    await page.locator("#bot-form").screenshot({ path: "tests/artifacts/flow-editor.png" });
+
+    // The steps that choose among the account's things offer them, by name; axe finds nothing in them either.
+    const team = (await call("POST", "/api/teams", { token: KEY, json: { name: unique("Tea team ") } })).body;
+    await page.reload();
+    await page.locator("#inbox").waitFor();
+    await openSite();
+    for (const kind of ["assign", "label", "enter_automation"]) await addStep(page, "fs-buttons-1-b0", kind);
+    assert.ok((await page.locator("#fs-assign-1-to option").allTextContents()).includes(`Team: ${team.name}`));
+    assert.deepEqual(await listed(page, "#flow-steps li[data-step=buttons-1] li:nth-child(1) > .flow-steps"), ["message-1", "assign-1", "label-1", "automation-1"]);
+    assert.deepEqual(await axeViolations(page, "#bot-form"), []);
   } finally {
     await context.close();
   }
