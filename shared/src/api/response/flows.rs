@@ -132,3 +132,55 @@ impl From<Run> for FlowPreview {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::{Button, Ctx, Step, Trigger};
+
+    #[test]
+    fn a_run_is_previewed_as_the_editor_reads_it() {
+        let flow = Flow {
+            trigger: Trigger::Open,
+            greeting: None,
+            offline: None,
+            steps: vec![
+                Step::Label {
+                    id: "tag".into(),
+                    label_id: "l1".into(),
+                },
+                Step::Buttons {
+                    id: "pick".into(),
+                    text: "Which?".into(),
+                    buttons: vec![Button {
+                        label: "Tea".into(),
+                        steps: vec![],
+                    }],
+                },
+                Step::Close { id: "end".into() },
+            ],
+        };
+        let cx = Ctx {
+            open: true,
+            form_done: false,
+            lang: "",
+        };
+        let start = serde_json::to_value(FlowPreview::from(flow.start(cx))).unwrap();
+        assert_eq!(
+            start,
+            serde_json::json!({
+                "echo": null,
+                "effects": [{"type": "label", "label_id": "l1"}, {"type": "say", "text": "Which?"}],
+                "wait": {"step": "pick", "prompt": {"type": "buttons", "labels": ["Tea"]}},
+            })
+        );
+        let chosen = flow
+            .answer("pick", crate::flow::Answer::Choice(0), cx)
+            .unwrap();
+        let chosen = serde_json::to_value(FlowPreview::from(chosen)).unwrap();
+        assert_eq!(
+            chosen,
+            serde_json::json!({"echo": "Tea", "effects": [{"type": "close"}], "wait": null})
+        );
+    }
+}
