@@ -311,6 +311,7 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const newTeam = async () => (await call("POST", "/api/teams", { token: KEY, json: { name: unique("matrix team ") } })).body.id;
   const [keptTeam, deletedTeam] = [await newTeam(), await newTeam()];
   const ruleSite = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Matrix rules ") } })).body.id;
+  const matrixFlow = { trigger: { type: "open" }, steps: [{ type: "message", id: "hello", text: "Matrix says hello." }, { type: "close", id: "bye" }] };
   const deletedRule = (await call("PUT", `/api/sites/${ruleSite}/assignment-rules`, { token: KEY, json: { channel: "email", team_id: keptTeam } })).body.id;
   // Merges: two email conversations of one contact (the same sender twice), and two contacts;
   // the first allowed caller merges, the next ones retry (the same answer).
@@ -429,6 +430,9 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["DELETE", `/api/attributes/${deletedAttribute.id}`, undefined, "admin"],
     ["PATCH", `/api/contacts/${mail.conversation.contact_id}/attributes`, { [keptAttribute.key]: "matrix value" }, "agent"],
     ["POST", "/api/widget/flow/answers", { step: "pick", choice: 0, client_message_id: randomUUID() }, "visitor"],
+    ["GET", `/api/sites/${ruleSite}/flow`, undefined, "admin"],
+    ["PUT", `/api/sites/${ruleSite}/flow`, matrixFlow, "admin"],
+    ["POST", `/api/sites/${ruleSite}/flow/preview`, { flow: matrixFlow }, "admin"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];

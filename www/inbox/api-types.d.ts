@@ -2393,3 +2393,123 @@ messages: Array<VisitorMessage>,
  */
 flow: FlowPrompt | null, };
 
+/**
+ * `GET`/`PUT /api/sites/{site}/flow`: the flow new conversations start on.
+ */
+export type FlowSettings = { 
+/**
+ * The site.
+ */
+site_id: string, 
+/**
+ * Its version: 1, 2, … as saved; 0 for the flow the chatbot blocks make, until one is saved.
+ */
+version: number, 
+/**
+ * The flow.
+ */
+flow: Flow, };
+
+/**
+ * One thing the flow did in a preview, in order.
+ */
+export type PreviewEffect = { "type": "say", 
+/**
+ * What it says.
+ */
+text: string, } | { "type": "save", 
+/**
+ * Where.
+ */
+to: SaveTo, 
+/**
+ * The answer.
+ */
+value: string, } | { "type": "assign", 
+/**
+ * To whom.
+ */
+to: Assignee, } | { "type": "label", 
+/**
+ * The label's id.
+ */
+label_id: string, } | { "type": "enter_automation", 
+/**
+ * The automation's id.
+ */
+automation_id: string, } | { "type": "close" };
+
+/**
+ * What the flow asks at the step it waits at.
+ */
+export type PreviewPrompt = { "type": "buttons", 
+/**
+ * The labels.
+ */
+labels: Array<string>, } | { "type": "question" } | { "type": "form", 
+/**
+ * How the phone field is treated.
+ */
+phone: FieldMode, 
+/**
+ * How the company field is treated.
+ */
+company: FieldMode, 
+/**
+ * How the full-name field is treated.
+ */
+full_name: FieldMode, };
+
+/**
+ * The step a preview stopped at, waiting for the visitor.
+ */
+export type PreviewWait = { 
+/**
+ * The step's id (what the next preview call answers).
+ */
+step: string, 
+/**
+ * What it asks.
+ */
+prompt: PreviewPrompt, };
+
+/**
+ * `POST /api/sites/{site}/flow/preview`: what the unsaved flow does, nothing written.
+ */
+export type FlowPreview = { 
+/**
+ * The visitor's answer as their own line (a button's label, a free answer), if one was given.
+ */
+echo: string | null, 
+/**
+ * What happened, in order.
+ */
+effects: Array<PreviewEffect>, 
+/**
+ * Where the flow waits now; `null` once it ended (the team has the conversation).
+ */
+wait: PreviewWait | null, };
+
+/**
+ * `POST /api/sites/{site}/flow/preview`: an unsaved flow, run from its start
+ * (no `step`) or from the step it waits at with the visitor's answer: a
+ * button's index (`choice`), a free answer (`text`), or neither for the Form.
+ */
+export type FlowPreviewInput = { 
+/**
+ * The flow as the editor holds it.
+ */
+flow: Flow, 
+/**
+ * The step the preview waits at; none to start the flow.
+ */
+step?: string, 
+/**
+ * The button chosen, by index.
+ */
+choice?: number, 
+/**
+ * The free answer written.
+ */
+text?: string, };
+

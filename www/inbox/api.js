@@ -29,6 +29,8 @@ export class ApiError extends Error {
     this.name = "ApiError";
     this.status = status;
     this.code = body?.error?.code;
+    /** The chatbot flow's step a refusal names, if any. @type {string | undefined} */
+    this.step = body?.error?.step;
   }
 }
 
@@ -228,6 +230,10 @@ export const client = {
   createApiKey: (label, role) => api("POST", "/api/api-keys", { label, role }),
   /** @param {string} key @returns {Promise<unknown>} */
   revokeApiKey: (key) => api("DELETE", `/api/api-keys/${id(key)}`),
+  /** @param {string} site @returns {Promise<import("./api-types").FlowSettings>} */
+  flow: (site) => api("GET", `/api/sites/${id(site)}/flow`),
+  /** @param {string} site @param {import("./api-types").Flow} flow @returns {Promise<import("./api-types").FlowSettings>} */
+  saveFlow: (site, flow) => api("PUT", `/api/sites/${id(site)}/flow`, flow),
 };
 
 /**

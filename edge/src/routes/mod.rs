@@ -13,6 +13,7 @@ mod email;
 mod files;
 mod flow_answers;
 pub use files::forget_unlisted;
+mod flows;
 mod identity;
 mod keys;
 mod labels;
@@ -298,6 +299,9 @@ async fn dispatch(
         E::DeleteAttribute => attributes::remove(cx, who.admin()?, p.id).await,
         E::ContactAttributes => attributes::apply(cx, who.agent()?, p.id).await,
         E::VisitorFlowAnswer => flow_answers::answer(cx, who.visitor()?).await,
+        E::Flow => flows::show(cx, who.admin()?, p.site).await,
+        E::SaveFlow => flows::save(cx, who.admin()?, p.site).await,
+        E::PreviewFlow => flows::preview(cx, who.admin()?, p.site).await,
     }
 }
 

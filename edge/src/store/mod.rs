@@ -16,6 +16,7 @@ mod channels;
 mod contacts;
 mod conversations;
 mod files;
+mod flows;
 mod identity;
 mod keys;
 mod labels;

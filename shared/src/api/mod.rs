@@ -194,6 +194,7 @@ mod typescript {
             AttributeKind, Attribute, Attributes, ContactAttributes,
             Flow, Trigger, Step, Button, SaveTo, Assignee, Localized, Offline,
             PromptKind, FlowPrompt, FlowStart, FlowAnswered,
+            FlowSettings, PreviewEffect, PreviewPrompt, PreviewWait, FlowPreview, FlowPreviewInput,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

@@ -684,3 +684,26 @@ pub struct MergeInput {
     /// The survivor's id: a conversation of the same contact, or a contact of the account.
     pub into: String,
 }
+
+/// `POST /api/sites/{site}/flow/preview`: an unsaved flow, run from its start
+/// (no `step`) or from the step it waits at with the visitor's answer: a
+/// button's index (`choice`), a free answer (`text`), or neither for the Form.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct FlowPreviewInput {
+    /// The flow as the editor holds it.
+    pub flow: crate::flow::Flow,
+    /// The step the preview waits at; none to start the flow.
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub step: Option<String>,
+    /// The button chosen, by index.
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub choice: Option<usize>,
+    /// The free answer written.
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub text: Option<String>,
+}

@@ -228,6 +228,9 @@ table! {
     DeleteAttribute: Delete "/api/attributes/{id}" Admin;
     ContactAttributes: Patch "/api/contacts/{id}/attributes" Agent;
     VisitorFlowAnswer: Post "/api/widget/flow/answers" Visitor;
+    Flow: Get "/api/sites/{site}/flow" Admin;
+    SaveFlow: Put "/api/sites/{site}/flow" Admin;
+    PreviewFlow: Post "/api/sites/{site}/flow/preview" Admin;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

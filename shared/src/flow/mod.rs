@@ -8,11 +8,13 @@
 
 mod check;
 mod legacy;
+mod refs;
 mod run;
 
 use std::collections::BTreeMap;
 
 pub use check::FlowError;
+pub use refs::Reference;
 pub use run::{Answer, Ctx, Effect, Prompt, Run, Wait};
 
 use crate::chatbot::Span;

@@ -1,6 +1,7 @@
 //! What the worker answers, by who reads it: the widget, the inbox, Settings.
 
 pub mod attributes;
+pub mod flows;
 pub mod inbox;
 pub mod labels;
 pub mod replies;
@@ -10,6 +11,7 @@ pub mod trail;
 pub mod widget;
 
 pub use attributes::*;
+pub use flows::*;
 pub use inbox::*;
 pub use labels::*;
 pub use replies::*;
