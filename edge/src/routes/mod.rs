@@ -22,6 +22,7 @@ mod messages;
 mod messenger;
 mod notes;
 mod originals;
+mod proactive;
 mod replies;
 mod session;
 mod signatures;
@@ -296,6 +297,11 @@ async fn dispatch(
         E::UpdateAttribute => attributes::update(cx, who.admin()?, p.id).await,
         E::DeleteAttribute => attributes::remove(cx, who.admin()?, p.id).await,
         E::ContactAttributes => attributes::apply(cx, who.agent()?, p.id).await,
+        E::ProactiveMessages => proactive::list(cx, who.admin()?, p.site).await,
+        E::CreateProactive => proactive::create(cx, who.admin()?, p.site).await,
+        E::UpdateProactive => proactive::update(cx, who.admin()?, p.site, p.id).await,
+        E::DeleteProactive => proactive::remove(cx, who.admin()?, p.site, p.id).await,
+        E::ProactiveOpened => proactive::opened(cx, who.visitor()?).await,
     }
 }
 

@@ -56,6 +56,7 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
         enabled: site.enabled == 1,
         files: site.files_enabled == 1,
         language: site.language,
+        proactive: store.proactive_targets(&site.id).await?,
         site_id: site.id,
         name: site.name,
         greeting,

@@ -140,6 +140,7 @@ mod typescript {
     use crate::form::{FieldMode, FormField};
     use crate::identity::IdentityMode;
     use crate::messenger::{MessagingWindow, Receipt};
+    use crate::proactive::{Audience, Frequency, MessageLanguage};
     use crate::search::SnippetPart;
     use crate::site::{CspDirective, Language, WidgetPosition};
     use crate::snooze::Preset;
@@ -191,6 +192,7 @@ mod typescript {
             AgentTeam, AgentTeams, AssignmentRule, AssignmentRules, TeamMembersChange, AgentCapacity, NewAssignmentRule,
             MergeInput, Duplicates,
             AttributeKind, Attribute, Attributes, ContactAttributes,
+            Audience, MessageLanguage, Frequency, ProactiveMessage, ProactiveMessages, ProactiveTarget, ProactiveInput,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

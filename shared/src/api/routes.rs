@@ -227,6 +227,11 @@ table! {
     UpdateAttribute: Patch "/api/attributes/{id}" Admin;
     DeleteAttribute: Delete "/api/attributes/{id}" Admin;
     ContactAttributes: Patch "/api/contacts/{id}/attributes" Agent;
+    ProactiveMessages: Get "/api/sites/{site}/proactive" Admin;
+    CreateProactive: Post "/api/sites/{site}/proactive" Admin;
+    UpdateProactive: Put "/api/sites/{site}/proactive/{id}" Admin;
+    DeleteProactive: Delete "/api/sites/{site}/proactive/{id}" Admin;
+    ProactiveOpened: Post "/api/widget/proactive" Visitor;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

@@ -2,6 +2,7 @@
 //! conversation and messages; the hot paths (a chat send, a thread read) are
 //! in `visits`, tying visitors to contacts in `ties`.
 
+mod proactive;
 mod ties;
 mod visits;
 

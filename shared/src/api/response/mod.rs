@@ -3,6 +3,7 @@
 pub mod attributes;
 pub mod inbox;
 pub mod labels;
+pub mod proactive;
 pub mod replies;
 pub mod settings;
 pub mod teams;
@@ -12,6 +13,7 @@ pub mod widget;
 pub use attributes::*;
 pub use inbox::*;
 pub use labels::*;
+pub use proactive::*;
 pub use replies::*;
 pub use settings::*;
 pub use teams::*;

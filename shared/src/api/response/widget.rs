@@ -48,6 +48,10 @@ pub struct SiteConfig {
     pub files: bool,
     /// The language the widget speaks.
     pub language: Language,
+    /// The site's enabled proactive messages, in the order the widget tries
+    /// them (`shared::proactive::pick`); the facade loads the bubble module
+    /// only when there is one.
+    pub proactive: Vec<super::ProactiveTarget>,
 }
 
 /// A message as the visitor's widget sees it: never email headers,
