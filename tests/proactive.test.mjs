@@ -6,7 +6,7 @@
 // chat with its text as the bot's first line, and the reply starts the
 // conversation with that line stored first and counted once, retries and races
 // included. Axe on the bubble and on Settings › Proactive messages; keyboard.
-import { test, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -17,27 +17,22 @@ import {
 import { axeViolations } from "./axe.mjs";
 
 const pages = browserAndHostPages();
-let site;
 
 /** A message's fields, with `over` changed. */
 const message = (over = {}) => ({ text: "Need help choosing a tea?", url: "/*", delay_seconds: 1, audience: "all", language: "any", frequency: "page", ...over });
-/** Adds a message to `on` (the suite's site); answers the stored message. */
-async function add(over = {}, on = site) {
+/** Adds a message to the site `on`; answers the stored message. */
+async function add(over, on) {
   const res = await call("POST", `/api/sites/${on}/proactive`, { token: KEY, json: message(over) });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body;
 }
 /** The site's messages, by id. */
-async function stored(on = site) {
+async function stored(on) {
   const res = await call("GET", `/api/sites/${on}/proactive`, { token: KEY });
   assert.equal(res.status, 200);
   return Object.fromEntries(res.body.messages.map((m) => [m.id, m]));
 }
-/** Deletes every message of `on`. */
-async function clear(on = site) {
-  for (const id of Object.keys(await stored(on))) await call("DELETE", `/api/sites/${on}/proactive/${id}`, { token: KEY });
-}
-/** A new site of the demo account, for this suite's messages alone. */
+/** A new site of the demo account, for one test's messages alone (no test sees another's). */
 async function newSite() {
   const res = await call("POST", "/api/sites", { token: KEY, json: { name: unique("Proactive shop ") } });
   assert.equal(res.status, 201, JSON.stringify(res.body));
@@ -49,10 +44,6 @@ const visitorRows = async (on) => (await sql(`SELECT COUNT(*) AS n FROM visitors
 const bubble = (page, text) => page.locator(".pb", { hasText: text });
 /** The path of a host page's URL. */
 const pathOf = (url) => new URL(url).pathname;
-
-before(async () => {
-  site = await newSite();
-});
 
 test("the bubble module's matcher and picker answer every shared case as shared::proactive does", async () => {
   globalThis.document = { cookie: "" }; // the module reads cookies only when it runs on a page
@@ -109,7 +100,8 @@ test("the admin's routes check every field, keep 20 per site, and replace, disab
 });
 
 test("one account never reads or changes another's messages", async () => {
-  const mine = await add({ text: "Ours" });
+  const site = await newSite();
+  const mine = await add({ text: "Ours" }, site);
   const other = await otherAccount({ site: true });
   const theirs = await call("POST", `/api/sites/${other.site}/proactive`, { token: other.key, json: message({ text: "Theirs" }) });
   assert.equal(theirs.status, 201);
@@ -124,7 +116,7 @@ test("one account never reads or changes another's messages", async () => {
     const res = await call(method, path, { token: other.key, json });
     assert.equal(res.status, 404, `${method} ${path}`);
   }
-  assert.equal((await stored())[mine.id].text, "Ours");
+  assert.equal((await stored(site))[mine.id].text, "Ours");
   assert.equal((await call("GET", `/api/sites/${other.site}/proactive`, { token: KEY })).status, 404);
   assert.equal((await call("DELETE", `/api/sites/${other.site}/proactive/${theirs.body.id}`, { token: KEY })).status, 404);
   // A visitor of one site cannot attach another site's message, nor a disabled one.
@@ -133,7 +125,6 @@ test("one account never reads or changes another's messages", async () => {
   await call("PUT", `/api/sites/${site}/proactive/${mine.id}`, { token: KEY, json: message({ text: "Ours", enabled: false }) });
   assert.equal((await opened(token, { message_id: mine.id })).status, 400);
   assert.equal((await opened(null, { message_id: mine.id })).status, 401);
-  await clear();
 });
 
 /** The bot line and reply of the visitor's conversation, as the inbox reads it. */
@@ -183,10 +174,11 @@ test("a reply counts once under retried and raced sends: the new visitor's open 
 });
 
 test("a message shows on its page after its time on page, not on another; showing writes nothing; the reply starts the conversation", async () => {
+  const site = await newSite();
   const [pageA, pageB] = [pages.hosts.page(site), pages.hosts.page(site)];
-  const forA = await add({ text: unique("Need help choosing a tea? "), url: pathOf(pageA), delay_seconds: 1 });
+  const forA = await add({ text: unique("Need help choosing a tea? "), url: pathOf(pageA), delay_seconds: 1 }, site);
   // Tried after forA: it shows only where forA does not apply (one bubble per page).
-  const forB = await add({ text: unique("Looking for gifts? "), url: "/*", delay_seconds: 2 });
+  const forB = await add({ text: unique("Looking for gifts? "), url: "/*", delay_seconds: 2 }, site);
   const rows = await visitorRows(site);
 
   const b = await visit(pages.browser, pageB);
@@ -219,17 +211,16 @@ test("a message shows on its page after its time on page, not on another; showin
   assert.equal(await visitorRows(site), rows + 1);
   await eventually(async () => JSON.stringify(await lines(token)) === JSON.stringify([["bot", forA.text], ["visitor", reply]]),
     { what: "the bot line before the reply" });
-  await eventually(async () => (await stored())[forA.id].replied === 1);
+  await eventually(async () => (await stored(site))[forA.id].replied === 1);
   // A retried send of the same message, and the module's call again, count nothing more.
   const own = (await widgetView(token)).messages.find((m) => m.body === reply);
   assert.equal((await sendChat(token, reply, own.client_message_id)).status, 200);
   assert.equal((await opened(token, { message_id: forA.id, replied: true })).status, 204);
-  const counted = (await stored())[forA.id];
+  const counted = (await stored(site))[forA.id];
   assert.deepEqual([counted.replied, counted.started], [1, 1]);
   assert.deepEqual(await lines(token), [["bot", forA.text], ["visitor", reply]]);
   assert.deepEqual(a.errors, []);
   await a.context().close();
-  await clear();
 });
 
 test("the bubble by keyboard: Tab reaches it, Enter opens the chat, Escape dismisses it; a returning visitor's daily cap", async () => {
@@ -256,6 +247,8 @@ test("the bubble by keyboard: Tab reaches it, Enter opens the chat, Escape dismi
   await again.keyboard.press("Tab");
   await again.keyboard.press("Escape");
   await bubble(again, fallback.text).waitFor({ state: "detached" });
+  assert.equal(await again.evaluate(() => document.querySelector("parley-chat").shadowRoot.activeElement?.className), "launcher right",
+    "the focus the bubble held goes to the launcher");
   await first.context().close();
 
   // A new visitor: only the page's view caps it, and nothing is recorded.
@@ -270,6 +263,7 @@ test("the bubble by keyboard: Tab reaches it, Enter opens the chat, Escape dismi
 });
 
 test("Settings › Proactive messages: added by keyboard, listed with their counts, axe-clean", async () => {
+  const site = await newSite();
   const context = await pages.browser.newContext({ bypassCSP: true }); // axe is injected as a script
   const inbox = await signInToInbox(context);
   await inbox.locator("#to-settings").click();
@@ -290,7 +284,7 @@ test("Settings › Proactive messages: added by keyboard, listed with their coun
     refusal = await inbox.locator("#pm-error").textContent();
     return (await inbox.locator("#pm-count").textContent()) === "1 of 20 messages.";
   }, { what: () => `the message added by keyboard (refusal shown: "${refusal}")` });
-  const saved = Object.values(await stored());
+  const saved = Object.values(await stored(site));
   assert.deepEqual(saved.map((m) => [m.text, m.url, m.delay_seconds, m.enabled]), [[text, "/tea*", 15, true]]);
   await inbox.locator("#pm-list li").filter({ hasText: "Replies: 0 · Conversations started: 0 · Shown: not collected" }).waitFor();
   // A refusal says why, by the list.
@@ -301,5 +295,4 @@ test("Settings › Proactive messages: added by keyboard, listed with their coun
   for (const summary of await inbox.locator("#settings summary").all()) await summary.click();
   assert.deepEqual(await axeViolations(inbox, "#settings"), []);
   await context.close();
-  await clear();
 });

@@ -38,14 +38,10 @@ export function glob(pattern, text) {
   return RegExp("^" + pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^]*") + "$").test(text);
 }
 
-/** The day `id` was last shown by the record `seen` (shared::proactive::Seen::day_of), or undefined. */
+/** The day `id` (letters, digits, `_`) was last shown by the record `seen` (shared::proactive::Seen::day_of), or undefined. */
 function shownOn(seen, id) {
-  var day;
-  seen.split("|").forEach(function (pair) {
-    var i = pair.lastIndexOf(".");
-    if (day == null && i > 0 && pair.slice(0, i) == id && /^\d+$/.test(pair.slice(i + 1))) day = +pair.slice(i + 1);
-  });
-  return day;
+  var day = RegExp("(^|\\|)" + id + "\\.(\\d+)(\\||$)").exec(seen);
+  return day ? +day[2] : undefined;
 }
 
 /**
@@ -68,16 +64,20 @@ export function show(root, text, left, fr, onOpen) {
     "display:flex;align-items:flex-start;background:#fff;color:#1f2937;border-radius:12px;box-shadow:0 4px 18px #00000040}" +
     ".pb.left{right:auto;left:20px}.pb button{font:15px/1.4 system-ui,sans-serif;border:0;background:none;color:inherit;cursor:pointer}" +
     ".po{flex:1;text-align:start;padding:12px 4px 12px 14px;white-space:pre-wrap;overflow-wrap:anywhere}" +
-    ".px{padding:8px 12px;font-size:20px!important}";
+    ".px{padding:8px 12px;font-size:20px!important}.pb button:focus-visible{outline:3px solid #1d4ed8;outline-offset:-3px}";
   var s, box = d.createElement("div");
   if (root.adoptedStyleSheets) (root.adoptedStyleSheets = root.adoptedStyleSheets.concat((s = new CSSStyleSheet()))), s.replaceSync(css);
   else box.appendChild(d.createElement("style")).textContent = css;
   box.className = "pb" + (left ? " left" : "");
   // A live region: what arrives in it is read out, without taking the focus.
   box.setAttribute("role", "status");
-  root.insertBefore(box, root.querySelector(".launcher"));
+  var launcher = root.querySelector(".launcher");
+  root.insertBefore(box, launcher);
+  /** Takes it down; the focus it held goes to the launcher, not to the page's start. */
   function gone() {
+    var had = box.contains(root.activeElement);
     box.remove();
+    if (had) launcher.focus();
   }
   // Filled once it is in the page, so the region announces it.
   requestAnimationFrame(function () {
@@ -89,8 +89,8 @@ export function show(root, text, left, fr, onOpen) {
     x.textContent = "×";
     x.setAttribute("aria-label", PROACTIVE_DISMISS[+fr]);
     open.onclick = function () {
-      gone();
       onOpen();
+      gone();
     };
     x.onclick = gone;
     box.onkeydown = function (e) {
