@@ -14,7 +14,7 @@
 //!
 //! The widget's bubble module (`widget/bubble.js`) carries a JavaScript copy
 //! of [`url_matches`] and [`pick`]; `tests/proactive-cases.json`, written from
-//! [`cases`] here, is run through both, so the two cannot drift.
+//! [`cases()`] here, is run through both, so the two cannot drift.
 
 use crate::chatbot::MAX_MESSAGE_CHARS;
 use crate::conversation::string_enum;

@@ -40,6 +40,21 @@ fn bot_line(reply: &str, bot: Param, at: &str) -> String {
     )
 }
 
+/// Whether `message` is one of the enabled messages of `visitor`'s site.
+fn enabled(visitor: Param, message: Param) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM proactive_messages WHERE id = {message} AND enabled = 1 \
+           AND site_id = (SELECT site_id FROM visitors WHERE id = {visitor}))"
+    )
+}
+
+/// The id of `visitor`'s first message.
+fn first_message(visitor: Param) -> String {
+    format!(
+        "(SELECT id FROM messages WHERE visitor_id = {visitor} ORDER BY created_at, rowid LIMIT 1)"
+    )
+}
+
 /// The counts of a claimed reply's message: replied, and started when the reply started its conversation.
 fn count(reply: &str, bot: Param) -> String {
     let claimed =
@@ -116,6 +131,46 @@ impl Store {
         Ok([counted, used])
     }
 
+    /// A new visitor's first message, if stored within [`OPEN_TTL_MS`] and
+    /// not claimed yet: its claim for `message_id` with the bot line `bot`,
+    /// the bot line (just before the reply, by time), and the count.
+    fn proactive_attach_first(
+        &self,
+        token: &VisitorToken<'_>,
+        message_id: &str,
+        bot: &str,
+        now: u64,
+    ) -> ApiResult<[D1PreparedStatement; 3]> {
+        let claim = self.proactive_gated(token, now, |args, gate| {
+            let (message, bot, fresh, at) = (
+                args.bind(message_id),
+                args.bind(bot),
+                args.bind(ms(now.saturating_sub(OPEN_TTL_MS))),
+                args.bind(ms(now)),
+            );
+            let (known, first, may_write) = (
+                enabled(gate.visitor, message),
+                first_message(gate.visitor),
+                gate.may_write(),
+            );
+            format!(
+                "INSERT OR IGNORE INTO proactive_replies (reply_id, message_id, bot_message_id, conversation_id, started, created_at) \
+                 SELECT m.id, {message}, {bot}, m.conversation_id, \
+                   NOT EXISTS (SELECT 1 FROM messages e WHERE e.conversation_id = m.conversation_id AND e.seq < m.seq), {at} \
+                 FROM messages m WHERE m.id = {first} AND m.created_at >= {fresh} AND {known} AND {may_write}"
+            )
+        })?;
+        // The reply is the record this call claimed: the visitor's first message.
+        let mut args = Args::new();
+        let (v, b) = (args.bind(token.visitor_id), args.bind(bot));
+        let reply = first_message(v);
+        Ok([
+            claim,
+            self.prepare(&bot_line(&reply, b, "m.created_at - 1"), args.values())?,
+            self.prepare(&count(&reply, b), args.values())?,
+        ])
+    }
+
     /// Records that the visitor opened the chat from `message_id`'s bubble,
     /// in one batch: with `replied` (a new visitor, writing now) its first
     /// message, if stored within [`OPEN_TTL_MS`], gets the bot line and is
@@ -128,38 +183,9 @@ impl Store {
         bot: &str,
         now: u64,
     ) -> ApiResult<Visit<bool>> {
-        let enabled = |visitor: Param, message: Param| {
-            format!(
-                "EXISTS (SELECT 1 FROM proactive_messages WHERE id = {message} AND enabled = 1 \
-                   AND site_id = (SELECT site_id FROM visitors WHERE id = {visitor}))"
-            )
-        };
-        let first = |visitor: Param| {
-            format!("(SELECT id FROM messages WHERE visitor_id = {visitor} ORDER BY created_at, rowid LIMIT 1)")
-        };
         let mut batch = self.batch();
         if replied {
-            batch.push(self.proactive_gated(token, now, |args, gate| {
-                let (message, bot, fresh, at) = (
-                    args.bind(message_id),
-                    args.bind(bot),
-                    args.bind(ms(now.saturating_sub(OPEN_TTL_MS))),
-                    args.bind(ms(now)),
-                );
-                let (known, first, may_write) = (enabled(gate.visitor, message), first(gate.visitor), gate.may_write());
-                format!(
-                    "INSERT OR IGNORE INTO proactive_replies (reply_id, message_id, bot_message_id, conversation_id, started, created_at) \
-                     SELECT m.id, {message}, {bot}, m.conversation_id, \
-                       NOT EXISTS (SELECT 1 FROM messages e WHERE e.conversation_id = m.conversation_id AND e.seq < m.seq), {at} \
-                     FROM messages m WHERE m.id = {first} AND m.created_at >= {fresh} AND {known} AND {may_write}"
-                )
-            })?);
-            // The reply is the record this call claimed: the visitor's first message.
-            let mut args = Args::new();
-            let (v, b) = (args.bind(token.visitor_id), args.bind(bot));
-            let reply = first(v);
-            batch.push(self.prepare(&bot_line(&reply, b, "m.created_at - 1"), args.values())?);
-            batch.push(self.prepare(&count(&reply, b), args.values())?);
+            batch.extend(self.proactive_attach_first(token, message_id, bot, now)?);
         }
         batch.push(self.proactive_gated(token, now, |args, gate| {
             let (message, at) = (args.bind(message_id), args.bind(ms(now)));
