@@ -323,6 +323,11 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const attributeKey = (who) => `matrix_${who.toLowerCase()}_${randomUUID().slice(0, 8)}`;
   const newAttribute = async () => (await call("POST", "/api/attributes", { token: KEY, json: { key: attributeKey("def"), name: "Matrix", kind: "text" } })).body;
   const [keptAttribute, deletedAttribute] = [await newAttribute(), await newAttribute()];
+  // Proactive messages: the primary admin's, on s_demo (the matrix visitor's site) with a pattern no page has,
+  // deleted after the matrix; the visitor says it opened the chat from the kept one.
+  const proactive = (enabled = true) => ({ text: "Matrix?", url: "/matrix-never-a-page", delay_seconds: 5, audience: "all", language: "any", frequency: "page", enabled });
+  const newProactive = async () => (await call("POST", "/api/sites/s_demo/proactive", { token: KEY, json: proactive() })).body.id;
+  const [keptProactive, deletedProactive] = [await newProactive(), await newProactive()];
   const SOCKET = Symbol("socket");
   // [method, path, body, who may call it, as the route table (tests/routes.json) names it]:
   // "anyone" (every caller the same answer), "meta" (everyone 403: no Meta signature), "visitor",
@@ -433,6 +438,11 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["GET", `/api/sites/${ruleSite}/flow`, undefined, "admin"],
     ["PUT", `/api/sites/${ruleSite}/flow`, matrixFlow, "admin"],
     ["POST", `/api/sites/${ruleSite}/flow/preview`, { flow: matrixFlow }, "admin"],
+    ["GET", "/api/sites/s_demo/proactive", undefined, "admin"],
+    ["POST", "/api/sites/s_demo/proactive", proactive(false), "admin"],
+    ["PUT", `/api/sites/s_demo/proactive/${keptProactive}`, proactive(), "admin"],
+    ["DELETE", `/api/sites/s_demo/proactive/${deletedProactive}`, undefined, "admin"],
+    ["POST", "/api/widget/proactive", { message_id: keptProactive }, "visitor"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];
@@ -464,6 +474,10 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     // Anyone: the answer does not depend on who calls (nor is it a server error).
     const seen = new Set(answers.map((r) => `${r.status} ${r.body?.error?.code ?? ""}`));
     if (who === "anyone" && (seen.size !== 1 || answers[0].status >= 500)) failures.push(`${method} ${pathOf}: ${[...seen].join(" / ")} for anyone`);
+  }
+  // s_demo's pages show no proactive message to later suites.
+  for (const m of (await call("GET", "/api/sites/s_demo/proactive", { token: KEY })).body.messages) {
+    await call("DELETE", `/api/sites/s_demo/proactive/${m.id}`, { token: KEY });
   }
   assert.deepEqual(failures, []);
 });

@@ -202,6 +202,8 @@
   function draw(c) {
     if (!c || c.enabled === false) return;
     config = c;
+    // Proactive messages: the bubble module (widget/bubble.js), in idle time, only for a site with some.
+    if (c.proactive?.[0]) idle(() => import(base + "/widget/bubble.js").then((m) => m.default(c, root, fr)));
     // As shared::i18n::Locale::resolve: a fixed language wins, `auto` follows the browser.
     fr = c.language == "fr" || (c.language != "en" && /^fr/i.test(navigator.language));
     // A custom element: no page rule written for a div reaches it, and its

@@ -32,6 +32,7 @@ pub mod label;
 pub mod live;
 pub mod messenger;
 pub mod name;
+pub mod proactive;
 pub mod saved_reply;
 pub mod search;
 pub mod site;

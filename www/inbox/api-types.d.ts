@@ -201,7 +201,13 @@ language: Language,
  * The site's saved flow, when the widget needs its flow module
  * (`widget/flow.js`: buttons, questions, or a flow the opening starts); else null.
  */
-flow: FlowStart | null, };
+flow: FlowStart | null, 
+/**
+ * The site's enabled proactive messages, in the order the widget tries
+ * them (`shared::proactive::pick`); the facade loads the bubble module
+ * only when there is one.
+ */
+proactive: Array<ProactiveTarget>, };
 
 /**
  * A message as the visitor's widget sees it: never email headers,
@@ -2512,4 +2518,150 @@ choice?: number,
  * The free answer written.
  */
 text?: string, };
+
+/**
+ * Which visitors a message is for.
+ */
+export type Audience = "all" | "new" | "returning";
+
+/**
+ * The widget language a message is shown in.
+ */
+export type MessageLanguage = "any" | "en" | "fr";
+
+/**
+ * How often one visitor sees a message. A visitor without the visitor
+ * cookie has no record: every cap is then once per page view.
+ */
+export type Frequency = "page" | "day" | "once";
+
+/**
+ * A site's proactive message, with what it led to.
+ */
+export type ProactiveMessage = { 
+/**
+ * Message id.
+ */
+id: string, 
+/**
+ * Its text.
+ */
+text: string, 
+/**
+ * The URL pattern.
+ */
+url: string, 
+/**
+ * Seconds on the page before it shows.
+ */
+delay_seconds: number, 
+/**
+ * Whom it is for.
+ */
+audience: Audience, 
+/**
+ * The widget language it is for.
+ */
+language: MessageLanguage, 
+/**
+ * Its frequency cap.
+ */
+frequency: Frequency, 
+/**
+ * Whether the widget shows it.
+ */
+enabled: boolean, 
+/**
+ * Visitors' replies to it (each reply counted once, retries included).
+ */
+replied: number, 
+/**
+ * Those replies that started a new conversation.
+ */
+started: number, 
+/**
+ * Creation time, ms.
+ */
+created_at: number, };
+
+/**
+ * `GET /api/sites/{site}/proactive`: the site's messages, in the order the widget tries them.
+ */
+export type ProactiveMessages = { 
+/**
+ * The messages, oldest first.
+ */
+messages: Array<ProactiveMessage>, 
+/**
+ * Most messages a site keeps.
+ */
+max: number, };
+
+/**
+ * A proactive message as the widget needs it to decide whether to show it:
+ * never its counts.
+ */
+export type ProactiveTarget = { 
+/**
+ * Message id.
+ */
+id: string, 
+/**
+ * Its text.
+ */
+text: string, 
+/**
+ * The URL pattern.
+ */
+url: string, 
+/**
+ * Seconds on the page before it shows.
+ */
+delay_seconds: number, 
+/**
+ * Whom it is for.
+ */
+audience: Audience, 
+/**
+ * The widget language it is for.
+ */
+language: MessageLanguage, 
+/**
+ * Its frequency cap.
+ */
+frequency: Frequency, };
+
+/**
+ * `POST /api/sites/{site}/proactive` and `PUT /api/sites/{site}/proactive/{id}`:
+ * a proactive message as the admin saved it (`shared::proactive` checks each field).
+ */
+export type ProactiveInput = { 
+/**
+ * Its text (1 to 500 characters).
+ */
+text: string, 
+/**
+ * The URL pattern (`shared::proactive::url_matches`).
+ */
+url: string, 
+/**
+ * Seconds on the page before it shows (0 to 3600).
+ */
+delay_seconds: number, 
+/**
+ * Whom it is for.
+ */
+audience: Audience, 
+/**
+ * The widget language it is for.
+ */
+language: MessageLanguage, 
+/**
+ * Its frequency cap.
+ */
+frequency: Frequency, 
+/**
+ * Whether the widget shows it (a new message is enabled unless this says otherwise).
+ */
+enabled: boolean | null, };
 

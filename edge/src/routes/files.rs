@@ -226,7 +226,8 @@ pub async fn upload(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let status = if written == Written::Created {
         super::widget::announce(app, &visitor, &message).await;
         if let Some(saved) = saved {
-            super::flow_answers::start_after_send(app, &visitor, &message.conversation_id, saved).await?;
+            super::flow_answers::start_after_send(app, &visitor, &message.conversation_id, saved)
+                .await?;
         }
         201
     } else {

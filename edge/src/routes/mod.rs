@@ -24,6 +24,7 @@ mod messages;
 mod messenger;
 mod notes;
 mod originals;
+mod proactive;
 mod replies;
 mod session;
 mod signatures;
@@ -302,6 +303,11 @@ async fn dispatch(
         E::Flow => flows::show(cx, who.admin()?, p.site).await,
         E::SaveFlow => flows::save(cx, who.admin()?, p.site).await,
         E::PreviewFlow => flows::preview(cx, who.admin()?, p.site).await,
+        E::ProactiveMessages => proactive::list(cx, who.admin()?, p.site).await,
+        E::CreateProactive => proactive::create(cx, who.admin()?, p.site).await,
+        E::UpdateProactive => proactive::update(cx, who.admin()?, p.site, p.id).await,
+        E::DeleteProactive => proactive::remove(cx, who.admin()?, p.site, p.id).await,
+        E::ProactiveOpened => proactive::opened(cx, who.visitor()?).await,
     }
 }
 

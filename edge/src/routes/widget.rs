@@ -62,6 +62,7 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
         enabled: site.enabled == 1,
         files: site.files_enabled == 1,
         language: site.language,
+        proactive: store.proactive_targets(&site.id).await?,
         site_id: site.id,
         name: site.name,
         greeting: greeting.map(|g| g.text.clone()).unwrap_or_default(),
@@ -202,7 +203,8 @@ pub async fn send(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let status = if written == Written::Created {
         announce(app, &visitor, &message).await;
         if let Some(saved) = saved {
-            super::flow_answers::start_after_send(app, &visitor, &message.conversation_id, saved).await?;
+            super::flow_answers::start_after_send(app, &visitor, &message.conversation_id, saved)
+                .await?;
         }
         201
     } else {
@@ -310,7 +312,8 @@ pub async fn submit_form(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response
     let visitor = claiming_visitor(cx, &key).await?;
     let input: api::FormSubmission = read_json(&mut cx.req).await?;
     let site = site_of(store, &visitor.site_id).await?;
-    let (fields, automation, waiting) = super::flow_answers::form_of(cx.app, &visitor, &site).await?;
+    let (fields, automation, waiting) =
+        super::flow_answers::form_of(cx.app, &visitor, &site).await?;
     let form = FormInput {
         email: input.email.as_deref(),
         phone: input.phone.as_deref(),

@@ -141,6 +141,7 @@ mod typescript {
     use crate::form::{FieldMode, FormField};
     use crate::identity::IdentityMode;
     use crate::messenger::{MessagingWindow, Receipt};
+    use crate::proactive::{Audience, Frequency, MessageLanguage};
     use crate::search::SnippetPart;
     use crate::site::{CspDirective, Language, WidgetPosition};
     use crate::snooze::Preset;
@@ -195,6 +196,7 @@ mod typescript {
             Flow, Trigger, Step, Button, SaveTo, Assignee, Localized, Offline,
             PromptKind, FlowPrompt, FlowStart, FlowAnswered,
             FlowSettings, PreviewEffect, PreviewPrompt, PreviewWait, FlowPreview, FlowPreviewInput,
+            Audience, MessageLanguage, Frequency, ProactiveMessage, ProactiveMessages, ProactiveTarget, ProactiveInput,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

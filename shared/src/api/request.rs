@@ -707,3 +707,41 @@ pub struct FlowPreviewInput {
     #[cfg_attr(test, ts(optional))]
     pub text: Option<String>,
 }
+
+/// `POST /api/sites/{site}/proactive` and `PUT /api/sites/{site}/proactive/{id}`:
+/// a proactive message as the admin saved it (`shared::proactive` checks each field).
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct ProactiveInput {
+    /// Its text (1 to 500 characters).
+    pub text: String,
+    /// The URL pattern (`shared::proactive::url_matches`).
+    pub url: String,
+    /// Seconds on the page before it shows (0 to 3600).
+    pub delay_seconds: u32,
+    /// Whom it is for.
+    pub audience: crate::proactive::Audience,
+    /// The widget language it is for.
+    pub language: crate::proactive::MessageLanguage,
+    /// Its frequency cap.
+    pub frequency: crate::proactive::Frequency,
+    /// Whether the widget shows it (a new message is enabled unless this says otherwise).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+}
+
+/// `POST /api/widget/proactive`: the visitor opened the chat from a proactive
+/// message's bubble, so their reply carries it.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct ProactiveOpen {
+    /// The proactive message's id.
+    pub message_id: String,
+    /// True when the visitor's reply is already on its way (a new visitor:
+    /// its token exists only once it writes): the worker attaches the message
+    /// to that reply if it is stored, else to the next one.
+    #[serde(default)]
+    pub replied: bool,
+}

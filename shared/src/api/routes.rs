@@ -231,6 +231,11 @@ table! {
     Flow: Get "/api/sites/{site}/flow" Admin;
     SaveFlow: Put "/api/sites/{site}/flow" Admin;
     PreviewFlow: Post "/api/sites/{site}/flow/preview" Admin;
+    ProactiveMessages: Get "/api/sites/{site}/proactive" Admin;
+    CreateProactive: Post "/api/sites/{site}/proactive" Admin;
+    UpdateProactive: Put "/api/sites/{site}/proactive/{id}" Admin;
+    DeleteProactive: Delete "/api/sites/{site}/proactive/{id}" Admin;
+    ProactiveOpened: Post "/api/widget/proactive" Visitor;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

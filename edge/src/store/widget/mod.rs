@@ -4,6 +4,7 @@
 
 mod flow_effects;
 mod flows;
+mod proactive;
 mod ties;
 mod visits;
 

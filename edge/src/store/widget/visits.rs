@@ -24,15 +24,15 @@ use crate::store::{ms, Store, VisitorRow, Written};
 
 /// The visitor's token bound in one statement, and the checks written with
 /// its placeholders: every statement of a widget batch is gated on them.
-struct Gate {
-    visitor: Param,
+pub(super) struct Gate {
+    pub(super) visitor: Param,
     hash: Param,
     since: Param,
 }
 
 impl Gate {
     /// Binds the token (visitor id, secret hash, oldest valid visit) in `args`.
-    fn bind(args: &mut Args, token: &VisitorToken<'_>, now: u64) -> Self {
+    pub(super) fn bind(args: &mut Args, token: &VisitorToken<'_>, now: u64) -> Self {
         Gate {
             visitor: args.bind(token.visitor_id),
             hash: args.bind(token.secret_hash()),
@@ -51,7 +51,7 @@ impl Gate {
     }
 
     /// The same, and not blocked: what a write needs.
-    fn may_write(&self) -> String {
+    pub(super) fn may_write(&self) -> String {
         let Gate {
             visitor,
             hash,
@@ -72,7 +72,7 @@ impl Gate {
     }
 
     /// The conversation this visitor sees (see [`visible_chat`]).
-    fn visible_chat(&self) -> String {
+    pub(super) fn visible_chat(&self) -> String {
         visible_chat(self.visitor, &self.verified_contact())
     }
 }
@@ -127,7 +127,11 @@ struct Visible {
 }
 
 /// The visitor row the batch read back, checked as the gates checked it.
-fn checked(row: Option<VisitorRow>, token: &VisitorToken<'_>, now: u64) -> Option<VisitorRow> {
+pub(super) fn checked(
+    row: Option<VisitorRow>,
+    token: &VisitorToken<'_>,
+    now: u64,
+) -> Option<VisitorRow> {
     row.filter(|v| token.matches(&v.token_hash) && !is_expired(v.last_seen_at, now))
 }
 
@@ -161,7 +165,13 @@ impl Store {
         batch.push(self.open_chat(token, ids, client_message_id, now)?);
         // A new conversation is assigned by its site's rule, in the same round trip (store::teams).
         batch.extend(self.assign_by_rule(&ids.conversation, now)?);
+        // A reply to a proactive message: its bot line first, then the reply, then its counts (widget::proactive).
+        let bot = crate::ids::new_id("m");
+        let proactive = (ids.message.as_str(), bot.as_str());
+        let new_chat = (proactive.0, proactive.1, ids.conversation.as_str());
+        batch.extend(self.proactive_before_reply(token, new_chat, client_message_id, now)?);
         batch.push(self.add_chat_message(token, ids, client_message_id, body, now)?);
+        batch.extend(self.proactive_after_reply(proactive, token.visitor_id)?);
         if let Some(sent) = file {
             // After the message's insert, before the reads: the answer lists the file.
             batch.push(self.attachment_insert(

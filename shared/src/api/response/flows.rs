@@ -106,7 +106,9 @@ impl From<Effect> for PreviewEffect {
             Effect::Save { to, value } => PreviewEffect::Save { to, value },
             Effect::Assign(to) => PreviewEffect::Assign { to },
             Effect::Label(label_id) => PreviewEffect::Label { label_id },
-            Effect::EnterAutomation(automation_id) => PreviewEffect::EnterAutomation { automation_id },
+            Effect::EnterAutomation(automation_id) => {
+                PreviewEffect::EnterAutomation { automation_id }
+            }
             Effect::Close => PreviewEffect::Close,
         }
     }

@@ -51,6 +51,10 @@ pub struct SiteConfig {
     /// The site's saved flow, when the widget needs its flow module
     /// (`widget/flow.js`: buttons, questions, or a flow the opening starts); else null.
     pub flow: Option<FlowStart>,
+    /// The site's enabled proactive messages, in the order the widget tries
+    /// them (`shared::proactive::pick`); the facade loads the bubble module
+    /// only when there is one.
+    pub proactive: Vec<super::ProactiveTarget>,
 }
 
 /// A message as the visitor's widget sees it: never email headers,
