@@ -283,8 +283,8 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const emailFile = (await agentGet(`/api/conversations/${fileMail.conversation.id}`)).messages[0].attachments[0];
   // The visitor's conversation runs a flow version of its own (the demo site itself keeps its chatbot): its buttons wait.
   const flowVersion = 900000 + Math.floor(Math.random() * 99999);
-  const matrixFlow = { trigger: { type: "first_message" }, steps: [{ type: "buttons", id: "pick", text: "Pick one", buttons: [{ label: "A" }] }] };
-  await sql(`INSERT INTO flow_versions (site_id, version, flow, created_at) VALUES ('s_demo', ${flowVersion}, '${JSON.stringify(matrixFlow)}', 0);
+  const waitingFlow = { trigger: { type: "first_message" }, steps: [{ type: "buttons", id: "pick", text: "Pick one", buttons: [{ label: "A" }] }] };
+  await sql(`INSERT INTO flow_versions (site_id, version, flow, created_at) VALUES ('s_demo', ${flowVersion}, '${JSON.stringify(waitingFlow)}', 0);
     UPDATE conversations SET flow_version = ${flowVersion}, flow_step = 'pick' WHERE id = '${own.conversation_id}'`);
   // Saved replies: every agent of the team may change them; each allowed caller edits and deletes one of its own.
   const savedReply = async () => (await call("POST", "/api/saved-replies", { token: KEY, json: { shortcut: unique("matrix-"), title: "Matrix", body: "Hi" } })).body.id;
