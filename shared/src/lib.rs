@@ -33,6 +33,7 @@ pub mod live;
 pub mod messenger;
 pub mod name;
 pub mod proactive;
+pub mod report;
 pub mod saved_reply;
 pub mod search;
 pub mod site;
