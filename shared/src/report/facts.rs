@@ -141,7 +141,7 @@ impl Facts {
     }
 
     /// A customer message: counted; the first one starts the first-response clock.
-    pub fn on_customer_message(&mut self, at: u64) -> Tally {
+    fn on_customer_message(&mut self, at: u64) -> Tally {
         self.messages_in += 1;
         self.first_inbound_at.get_or_insert(at);
         Tally {
@@ -151,7 +151,7 @@ impl Facts {
     }
 
     /// An agent reply: counted; the first after the customer's first message is the first response.
-    pub fn on_agent_reply(&mut self, at: u64, hours: Option<&Calendar>) -> Tally {
+    fn on_agent_reply(&mut self, at: u64, hours: Option<&Calendar>) -> Tally {
         self.messages_out += 1;
         if let (Some(from), None) = (self.first_inbound_at, self.first_response_at) {
             self.first_response_at = Some(at);
@@ -165,7 +165,7 @@ impl Facts {
     }
 
     /// A resolve: the resolution time runs from the start to it; a resolved conversation stays as it is.
-    pub fn on_resolve(&mut self, at: u64, hours: Option<&Calendar>) -> Tally {
+    fn on_resolve(&mut self, at: u64, hours: Option<&Calendar>) -> Tally {
         if self.resolved_at.is_some() {
             return Tally::default();
         }
@@ -182,7 +182,7 @@ impl Facts {
     }
 
     /// A reopen: the conversation is no longer resolved; an open one stays as it is.
-    pub fn on_reopen(&mut self) -> Tally {
+    fn on_reopen(&mut self) -> Tally {
         if self.resolved_at.is_none() {
             return Tally::default();
         }

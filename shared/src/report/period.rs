@@ -4,6 +4,7 @@
 //! every zone is made of.
 
 use super::hours::{Day, Zone, HOUR_MS};
+use super::stats::{summarize, Summary, Tally};
 use crate::conversation::string_enum;
 use crate::Invalid;
 
@@ -138,6 +139,42 @@ impl Period {
             return None;
         }
         Some(self.buckets.partition_point(|b| b.start_ms <= at_ms) - 1)
+    }
+
+    /// Rollup rows (slot start, counts) summed into this period's buckets; rows outside it are left out.
+    pub fn tallies(&self, rows: impl IntoIterator<Item = (u64, Tally)>) -> Vec<Tally> {
+        let mut out = vec![Tally::default(); self.buckets.len()];
+        for (at, tally) in rows {
+            if let Some(i) = self.bucket_of(at) {
+                out[i] += tally;
+            }
+        }
+        out
+    }
+
+    /// Durations (when each ended, its ms) summarised per bucket and over the whole period.
+    pub fn summaries(
+        &self,
+        values: impl IntoIterator<Item = (u64, u64)>,
+    ) -> (Vec<Summary>, Summary) {
+        let mut per = vec![Vec::new(); self.buckets.len()];
+        let mut all = Vec::new();
+        for (at, ms) in values {
+            if let Some(i) = self.bucket_of(at) {
+                per[i].push(ms);
+                all.push(ms);
+            }
+        }
+        (per.into_iter().map(summarize).collect(), summarize(all))
+    }
+
+    /// The busiest-hours grid of an hourly period: `values` (one per bucket) summed by local weekday (Monday first) and hour.
+    pub fn heat_map(&self, values: &[u32]) -> [[u32; 24]; 7] {
+        let mut grid = [[0; 24]; 7];
+        for (bucket, value) in self.buckets.iter().zip(values) {
+            grid[bucket.day.weekday()][usize::from(bucket.minute / 60).min(23)] += value;
+        }
+        grid
     }
 }
 

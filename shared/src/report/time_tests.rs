@@ -289,3 +289,57 @@ fn rollup_slots_fall_in_the_bucket_of_their_events_in_any_zone() {
         }
     }
 }
+
+#[test]
+fn rows_and_durations_land_in_their_buckets() {
+    let now = local(2026, 10, 25, 20, 0);
+    let cut = Cut::new(Range::Last(RangeKind::Today), Unit::Hour, now, &paris).unwrap();
+    let (first_two, second_two) = (
+        local(2026, 10, 25, 2, 10),
+        local(2026, 10, 25, 2, 10) + H as u64,
+    );
+    let one = |n| Tally {
+        messages_in: n,
+        ..Tally::default()
+    };
+    let rows = [
+        (slot(first_two), one(1)),
+        (slot(second_two), one(2)),
+        (slot(now), one(4)),
+        (cut.previous.start_ms(), one(8)),
+    ];
+    let tallies = cut.current.tallies(rows);
+    assert_eq!(
+        (tallies[2], tallies[3], tallies[21]),
+        (one(1), one(2), one(4)),
+        "02:00 twice, then 20:00"
+    );
+    assert_eq!(
+        tallies.iter().copied().sum::<Tally>(),
+        one(7),
+        "the previous day's row is not today's"
+    );
+    let counts: Vec<u32> = tallies.iter().map(|t| t.messages_in).collect();
+    let grid = cut.current.heat_map(&counts);
+    assert_eq!(
+        (grid[6][2], grid[6][20], grid[0][2]),
+        (3, 4, 0),
+        "both 02:00 hours of that Sunday"
+    );
+    let ended = [
+        (first_two, 60_000),
+        (first_two + 1, 1_000),
+        (now, 30_000),
+        (cut.current.end_ms, 5),
+    ];
+    let (per, all) = cut.current.summaries(ended);
+    assert_eq!(
+        (per[2].count, per[2].median_ms, per[2].p90_ms),
+        (2, Some(1_000), Some(60_000))
+    );
+    assert_eq!(
+        (all.count, all.median_ms),
+        (3, Some(30_000)),
+        "the end is the next period's"
+    );
+}
