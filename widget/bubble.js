@@ -115,16 +115,16 @@ export default (config, root, fr) => {
       box.onkeydown = (e) => {
         if (e.key == "Escape") gone();
       };
-      box.firstChild.onclick = () => {
+      box.firstChild.onclick = async () => {
+        gone();
         // A proactive message is the bot's first line in the panel (the widget reads it when it starts).
         if (m.id) {
           config.greeting = m.text;
           config.greetings = {};
-          if (cookie(VISITOR_COOKIE)) return opened(false).then(() => Parley.open(), gone());
-          addEventListener("parley:visitor", () => opened(true), { once: true });
+          if (cookie(VISITOR_COOKIE)) await opened(false);
+          else addEventListener("parley:visitor", () => opened(true), { once: true });
         }
         Parley.open();
-        gone();
       };
     });
   }, m.delay_seconds * 1000 - performance.now()); // a negative delay is none

@@ -59,9 +59,8 @@ export default (base, root, widget, start) => {
         });
       }
       if (w?.kind != "buttons") return;
-      group = el(box, "div", "choices");
-      // Laid out through the CSSOM (no CSP governs it); the buttons look like the widget's own (its Form's).
-      group.style.cssText = "display:flex;flex-wrap:wrap;gap:8px;margin:0 12px 12px";
+      // Laid out as the widget's list of messages (a column), the buttons as its Form's: no styles of their own.
+      group = el(box, "div", "messages choices");
       group.setAttribute("role", "group");
       group.setAttribute("aria-label", w.text); // the question
       w.buttons.forEach((label, i) => {
