@@ -42,10 +42,7 @@ export default (base, root, widget, start) => {
     show = (w, focus, scroll, group, ol) => {
       wait = w;
       if (!(scroll = $(".scroll"))) return;
-      if (!box) {
-        box = el(scroll, "div", "flow");
-        box.onclick = (e) => (e = e.target.closest(".choice")) && !busy && answer({ choice: +e.dataset.i });
-      }
+      box ||= el(scroll, "div", "flow");
       box.textContent = "";
       $(".form-slot").hidden = w && w.kind != "form";
       if (opening[0]) {
@@ -63,11 +60,8 @@ export default (base, root, widget, start) => {
       group = el(box, "div", "messages choices");
       group.setAttribute("role", "group");
       group.setAttribute("aria-label", w.text); // the question
-      w.buttons.forEach((label, i) => {
-        label = el(group, "button", "form-submit choice", label);
-        label.type = "button";
-        label.dataset.i = i;
-      });
+      // (Outside any form: no type needed. Disabled once one is chosen, until the answer's response.)
+      w.buttons.forEach((label, i) => (el(group, "button", "form-submit", label).onclick = () => answer({ choice: i })));
       if (focus) group.firstChild.focus();
       scroll.scrollTop = scroll.scrollHeight;
     },
