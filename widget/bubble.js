@@ -92,14 +92,14 @@ export default (config, root, fr) => {
   timer = setTimeout(() => {
     // Only a visitor who has the cookie gets a record (kept as long as it, for the site's messages only).
     if (returning && m.frequency != "page")
-      d.cookie = PROACTIVE_SEEN_COOKIE + "=" + messages.map((n, day) => (day = n == m ? today : shownOn(seen, n.id)) == null ? "" : n.id + "." + day)
-        .filter(String).join("|") + ";max-age=" + VISITOR_COOKIE_MAX_AGE + ";path=/;samesite=lax" +
+      d.cookie = PROACTIVE_SEEN_COOKIE + "=" + messages.flatMap((n, day) => (day = n == m ? today : shownOn(seen, n.id)) == null ? [] : n.id + "." + day)
+        .join("|") + ";max-age=" + VISITOR_COOKIE_MAX_AGE + ";path=/;samesite=lax" +
         (location.protocol == "https:" ? ";secure" : "");
     // The flow's message (it has no id): the flow module shows the opening from now on.
     if (!m.id) config.flow.shown = 1;
     // Over the launcher, on its side, styled through the CSSOM (no CSP governs it): dark, so the facade's focus ring shows on it.
     box.style.cssText = "position:fixed;bottom:88px;" + config.position + ":20px;z-index:2147483646;max-width:300px;display:flex;" +
-      "background:#1f2937;color:#fff;border-radius:12px;font:15px/1.4 system-ui,sans-serif";
+      "background:#1f2937;color:#fff;border-radius:12px";
     box.className = "pb";
     // A live region: what arrives in it is read out, without taking the focus.
     box.setAttribute("role", "status");

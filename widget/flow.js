@@ -108,8 +108,9 @@ export default (base, root, widget, start) => {
     // A question's answer is the composer's next message: taken here, before the widget sends it.
     composed = (e, input) => {
       input = $("#parley-input");
-      // The composer's submit (the only form while a question waits: the Form's slot is hidden), or Enter in it.
-      if (wait?.kind == "question" && !busy && (e.type == "submit" || (e.target == input && e.key == "Enter" && !e.shiftKey && !e.isComposing))) {
+      // The composer's submit (the only form while a question waits: the Form's slot is hidden), or Enter in it
+      // (keyCode 13: Enter, not while an input method composes, which reports 229).
+      if (wait?.kind == "question" && !busy && (e.type == "submit" || (e.target == input && e.keyCode == 13 && !e.shiftKey))) {
         e.preventDefault();
         e.stopPropagation();
         if ((e = input.value.trim())) answer({ text: e }, (input.value = ""));
@@ -121,7 +122,7 @@ export default (base, root, widget, start) => {
     // (The panel may be there already: the widget replays a queued open() before this module arrives.)
     watch = (list, last) => {
       if (!(list = $(".scroll > .messages"))) return;
-      started ||= refresh() || 1;
+      started || refresh((started = 1));
       last = list.lastElementChild;
       if (!last || last.textContent == lastSeen) return;
       lastSeen = last.textContent;
