@@ -100,10 +100,10 @@ export default (base, root, widget, start) => {
       fetch(api + "conversation", { headers: { authorization: "Bearer " + t } })
         .then((res) => res.json())
         .then((thread) => {
-        t = !thread.conversation_id && s.wait;
-        opening = t ? s.lines : [];
-        show(t || thread.flow);
-      });
+          t = !thread.conversation_id && s.wait;
+          opening = t ? s.lines : [];
+          show(t || thread.flow);
+        });
     },
     // A question's answer is the composer's next message: taken here, before the widget sends it.
     composed = (e, input) => {
