@@ -3,13 +3,15 @@
 // of another origin, driven by clicks and by the keyboard alone; axe over the
 // widget while its buttons show; the inbox showing the bot's steps and the
 // answers; a visitor who reloads resuming at the waiting step; an agent's
-// reply stopping the flow.
+// reply stopping the flow; a flow that starts on a page (on_page): its
+// bubble only on a matching page after its seconds, writing nothing, and its
+// buttons once clicked; plain chat elsewhere until a first message.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { call, KEY, sql, unique } from "./helpers.mjs";
 import { browserAndHostPages, openChat, visit, visitorToken, signInToInbox } from "./browser.mjs";
 import { axeViolations } from "./axe.mjs";
-import { siteWithFlow } from "./flows.mjs";
+import { saveFlow, siteWithFlow } from "./flows.mjs";
 
 const pages = browserAndHostPages();
 
@@ -181,6 +183,64 @@ test("a flow the first message starts: its buttons show once the bot's lines fol
   await mine(page, "No").waitFor();
   await botLine(page, "We are away: we answer by email.").waitFor();
   await group.waitFor({ state: "detached" });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("a flow that starts on a page: its bubble shows only on a matching page after its seconds, writes nothing, and a click runs its buttons; elsewhere the chat is plain until a first message", async () => {
+  const steps = [
+    { type: "message", id: "hi", text: unique("Need help choosing a tea? ") },
+    { type: "buttons", id: "kind", text: "Which kind?", buttons: [{ label: "Green" }, { label: "Black" }] },
+    { type: "wait_for_agent", id: "wait" },
+  ];
+  const site = await flowSite({ trigger: { type: "first_message" }, offline: closed, steps });
+  const [pricing, other] = [pages.hosts.page(site), pages.hosts.page(site)];
+  await saveFlow(site, { trigger: { type: "on_page", url: new URL(pricing).pathname, seconds: 1 }, offline: closed, steps }, 2);
+  // A proactive message for every page, after 2 s: where it shows, the flow's bubble (1 s, tried first) did not apply.
+  const other2s = await call("POST", `/api/sites/${site}/proactive`, { token: KEY, json: { text: unique("Anything else? "), url: "/*", delay_seconds: 2, audience: "all", language: "any", frequency: "page" } });
+  assert.equal(other2s.status, 201, JSON.stringify(other2s.body));
+  const flowBubble = (page) => page.locator(".pb", { hasText: steps[0].text });
+  const visitors = async () => (await sql(`SELECT COUNT(*) AS n FROM visitors WHERE site_id = '${site}'`))[0].n;
+
+  // Another page: no flow bubble, and the chat opens plain.
+  const elsewhere = await visit(pages.browser, other);
+  await elsewhere.locator(".pb", { hasText: other2s.body.text }).waitFor();
+  assert.equal(await flowBubble(elsewhere).count(), 0, "the flow's bubble never showed on a page its pattern does not match");
+  await openChat(elsewhere);
+  await elsewhere.locator(".scroll > .flow").waitFor({ state: "attached" }); // the flow module ran
+  assert.equal(await elsewhere.locator(".flow li, .choices").count(), 0, "no opening lines, no buttons");
+  // There, a first message starts the flow after it (as the worker runs every conversation's flow).
+  await elsewhere.locator("#parley-input").fill("Do you ship abroad?");
+  await elsewhere.keyboard.press("Enter");
+  await botLine(elsewhere, steps[0].text).waitFor();
+  await choices(elsewhere).getByRole("button", { name: "Black" }).waitFor();
+  await elsewhere.context().close();
+
+  // The matching page: the bubble after its seconds; showing it wrote nothing.
+  const rows = await visitors();
+  const page = await visit(pages.browser, pricing);
+  await flowBubble(page).waitFor();
+  assert.ok(await page.evaluate(() => performance.now()) >= 1000, "not before its seconds on the page");
+  assert.equal(await page.locator(".pb", { hasText: other2s.body.text }).count(), 0, "one bubble per page");
+  assert.deepEqual(await page.context().cookies(), [], "no cookie");
+  assert.deepEqual(page.posts, [], "no request wrote anything");
+  assert.equal(await visitors(), rows, "no visitor row");
+  assert.deepEqual(await axeViolations(page, "body"), [], "the bubble is axe-clean");
+  // A click: the chat opens with the flow's opening and its buttons.
+  await flowBubble(page).locator(".po").click();
+  const group = choices(page);
+  await group.getByRole("button", { name: "Green" }).waitFor();
+  assert.equal(await page.locator('.flow li[data-author="bot"]').first().textContent(), "Support" + steps[0].text);
+  assert.equal(await flowBubble(page).count(), 0, "the bubble went");
+  assert.deepEqual(await page.context().cookies(), [], "opening is not writing: still no cookie");
+  assert.deepEqual(await axeViolations(page, "parley-chat"), [], "axe, with the buttons showing");
+  await group.getByRole("button", { name: "Green" }).click();
+  await mine(page, "Green").waitFor();
+  await botLine(page, "We are away: we answer by email.").waitFor();
+  assert.ok(await visitorToken(page, pages.hosts.origin), "the answer made the visitor");
+  const token = await visitorToken(page, pages.hosts.origin);
+  const stored = (await call("GET", "/api/widget/conversation", { token })).body.messages.map((m) => [m.author, m.body]);
+  assert.deepEqual(stored.slice(0, 3), [["bot", steps[0].text], ["bot", "Which kind?"], ["visitor", "Green"]], "the opening's lines, then the answer");
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

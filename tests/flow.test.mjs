@@ -79,6 +79,9 @@ test("a flow that starts on a page after some seconds is answered like one the o
   const config = (await call("GET", `/api/widget/sites/${site}/config`)).body;
   assert.deepEqual(config.flow.trigger, { type: "on_page", url: "/pricing*", seconds: 30 });
   assert.equal(config.flow.wait.step, "menu");
+  assert.deepEqual(config.proactive, [
+    { id: "", text: "Hello from the tea shop!", url: "/pricing*", delay_seconds: 30, audience: "all", language: "any", frequency: "page" },
+  ], "the config lists the flow's bubble first among the proactive messages: the opening's first line, the trigger's pattern and seconds");
   const visitor = await newVisitor(site);
   const res = await answer(visitor, { step: "menu", choice: 1 });
   assert.equal(res.status, 201, JSON.stringify(res.body));

@@ -204,8 +204,9 @@ language: Language,
 flow: FlowStart | null, 
 /**
  * The site's enabled proactive messages, in the order the widget tries
- * them (`shared::proactive::pick`); the facade loads the bubble module
- * only when there is one.
+ * them (`shared::proactive::pick`), after its flow's bubble when the
+ * flow starts on a page ([`FlowStart::bubble`], the one without an id);
+ * the facade loads the bubble module only when there is one.
  */
 proactive: Array<ProactiveTarget>, };
 

@@ -50,8 +50,12 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let form = flow.form();
     let greeting = flow.greeting.as_ref();
     let offline = offline_now(&flow, now_ms());
+    let start = super::flow_answers::config_start(&site, &flow, offline.is_none());
+    // The flow's bubble (on_page) is tried before the site's proactive messages.
+    let mut proactive: Vec<_> = start.iter().filter_map(api::FlowStart::bubble).collect();
+    proactive.extend(store.proactive_targets(&site.id).await?);
     let config = api::SiteConfig {
-        flow: super::flow_answers::config_start(&site, &flow, offline.is_none()),
+        flow: start,
         greetings: greeting.map(|g| g.translations.clone()).unwrap_or_default(),
         offline,
         offlines: flow
@@ -62,7 +66,7 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
         enabled: site.enabled == 1,
         files: site.files_enabled == 1,
         language: site.language,
-        proactive: store.proactive_targets(&site.id).await?,
+        proactive,
         site_id: site.id,
         name: site.name,
         greeting: greeting.map(|g| g.text.clone()).unwrap_or_default(),

@@ -242,8 +242,10 @@ impl Flow {
     }
 
     /// What the widget shows on opening, before anything is written, for a
-    /// flow the opening starts (`open`, `on_page`): the steps up to the first
-    /// that waits. `None` for a flow the first message starts.
+    /// flow the opening starts (`open`, `on_page`: there once the page
+    /// matched for its seconds, as the widget's bubble module decides): the
+    /// steps up to the first that waits. `None` for a flow the first message
+    /// starts. Any flow also starts after a conversation's first message.
     pub fn opening(&self, cx: Ctx<'_>) -> Option<Run> {
         match self.trigger {
             super::Trigger::FirstMessage => None,

@@ -52,8 +52,9 @@ pub struct SiteConfig {
     /// (`widget/flow.js`: buttons, questions, or a flow the opening starts); else null.
     pub flow: Option<FlowStart>,
     /// The site's enabled proactive messages, in the order the widget tries
-    /// them (`shared::proactive::pick`); the facade loads the bubble module
-    /// only when there is one.
+    /// them (`shared::proactive::pick`), after its flow's bubble when the
+    /// flow starts on a page ([`FlowStart::bubble`], the one without an id);
+    /// the facade loads the bubble module only when there is one.
     pub proactive: Vec<super::ProactiveTarget>,
 }
 
@@ -218,6 +219,35 @@ pub struct FlowStart {
     pub wait: Option<FlowPrompt>,
 }
 
+impl FlowStart {
+    /// The bubble of a flow that starts on a page (`on_page`), as the widget
+    /// tries proactive messages (before the site's own: one bubble per page):
+    /// no id, its text the opening's first line (else its question), its
+    /// URL pattern and seconds, for every visitor and language, once per page
+    /// view (so nothing is recorded). `None` for other triggers, or an
+    /// opening that says nothing.
+    pub fn bubble(&self) -> Option<super::ProactiveTarget> {
+        use crate::proactive::{Audience, Frequency, MessageLanguage};
+        let crate::flow::Trigger::OnPage { url, seconds } = &self.trigger else {
+            return None;
+        };
+        let text = self
+            .lines
+            .first()
+            .or(self.wait.as_ref().map(|w| &w.text))
+            .filter(|t| !t.is_empty())?;
+        Some(super::ProactiveTarget {
+            id: String::new(),
+            text: text.clone(),
+            url: url.clone(),
+            delay_seconds: *seconds,
+            audience: Audience::All,
+            language: MessageLanguage::Any,
+            frequency: Frequency::EveryPage,
+        })
+    }
+}
+
 /// `POST /api/widget/flow/answers`: what the answer stored and where the flow waits now.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -326,6 +356,58 @@ mod tests {
             content_type: "image/png".into(),
             size: 1,
         }
+    }
+
+    #[test]
+    fn a_flow_that_starts_on_a_page_is_tried_as_a_bubble_first() {
+        use crate::flow::Trigger;
+        let question = FlowPrompt {
+            step: "q".into(),
+            kind: PromptKind::Buttons,
+            text: "Help choosing?".into(),
+            buttons: vec!["Yes".into()],
+        };
+        let start = |trigger, lines: &[&str], wait: Option<FlowPrompt>| FlowStart {
+            trigger,
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+            wait,
+        };
+        let on_page = || Trigger::OnPage {
+            url: "/pricing*".into(),
+            seconds: 30,
+        };
+        let bubble = start(on_page(), &["Hi!", "Tea?"], Some(question.clone())).bubble();
+        let bubble = bubble.expect("an on_page flow has its bubble");
+        assert_eq!(
+            (
+                bubble.id.as_str(),
+                bubble.text.as_str(),
+                bubble.url.as_str(),
+                bubble.delay_seconds
+            ),
+            ("", "Hi!", "/pricing*", 30),
+            "no id, the opening's first line, the trigger's pattern and seconds"
+        );
+        assert_eq!(
+            bubble.frequency,
+            crate::proactive::Frequency::EveryPage,
+            "nothing to record"
+        );
+        let asks = start(on_page(), &[], Some(question.clone())).bubble();
+        assert_eq!(
+            asks.map(|b| b.text),
+            Some("Help choosing?".into()),
+            "no line: its question"
+        );
+        assert_eq!(
+            start(on_page(), &[], None).bubble(),
+            None,
+            "an opening that says nothing"
+        );
+        assert_eq!(
+            start(Trigger::Open, &["Hi!"], Some(question)).bubble(),
+            None
+        );
     }
 
     #[test]
