@@ -117,7 +117,7 @@ test("a Form submission sends the signed contact.entered_automation to the autom
 
   const entered = await hook.next((b) => b.event === "contact.entered_automation" && b.contact?.email === email);
   assertSigned(entered, secret);
-  assert.deepEqual(Object.keys(entered.body).sort(), ["contact", "conversation", "event", "id", "message", "occurred_at", "site"]);
+  assert.deepEqual(Object.keys(entered.body).sort(), ["answers", "contact", "conversation", "event", "id", "message", "occurred_at", "site"]);
   assert.deepEqual(entered.body.site, { id: SITE, name: "Automations" });
   assert.deepEqual([entered.body.contact.full_name, entered.body.contact.source], ["Ada Byron", "chat"]);
   assert.deepEqual(entered.body.contact.stated, ["full_name"], "the name is one the visitor only stated: the receiver can tell");

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { mailFixture, deliverMail } from "./helpers.mjs";
 import {
-  asAgent, agentGet, call, decodeWords, header, newVisitor, nextSentEmail, replyAddress, sendChat, sentEmails, signIn, unique,
+  asAgent, agentGet, call, decodeWords, header, newVisitor, nextSentEmail, replyAddress, sendChat, sentEmails, signIn, sql, unique,
   AGENT_KEY, KEY, URL_,
 } from "./helpers.mjs";
 import http from "node:http";
@@ -281,6 +281,11 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const own = (await call("POST", uploadPath(randomUUID()), { token: visitor, body: png, headers: { "content-type": "image/png" } })).body.message;
   const fileMail = await emailConversation("attachment.eml");
   const emailFile = (await agentGet(`/api/conversations/${fileMail.conversation.id}`)).messages[0].attachments[0];
+  // The visitor's conversation runs a flow version of its own (the demo site itself keeps its chatbot): its buttons wait.
+  const flowVersion = 900000 + Math.floor(Math.random() * 99999);
+  const matrixFlow = { trigger: { type: "first_message" }, steps: [{ type: "buttons", id: "pick", text: "Pick one", buttons: [{ label: "A" }] }] };
+  await sql(`INSERT INTO flow_versions (site_id, version, flow, created_at) VALUES ('s_demo', ${flowVersion}, '${JSON.stringify(matrixFlow)}', 0);
+    UPDATE conversations SET flow_version = ${flowVersion}, flow_step = 'pick' WHERE id = '${own.conversation_id}'`);
   // Saved replies: every agent of the team may change them; each allowed caller edits and deletes one of its own.
   const savedReply = async () => (await call("POST", "/api/saved-replies", { token: KEY, json: { shortcut: unique("matrix-"), title: "Matrix", body: "Hi" } })).body.id;
   const [editable, deletable] = [
@@ -306,6 +311,7 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const newTeam = async () => (await call("POST", "/api/teams", { token: KEY, json: { name: unique("matrix team ") } })).body.id;
   const [keptTeam, deletedTeam] = [await newTeam(), await newTeam()];
   const ruleSite = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Matrix rules ") } })).body.id;
+  const matrixFlow = { trigger: { type: "open" }, steps: [{ type: "message", id: "hello", text: "Matrix says hello." }, { type: "close", id: "bye" }] };
   const deletedRule = (await call("PUT", `/api/sites/${ruleSite}/assignment-rules`, { token: KEY, json: { channel: "email", team_id: keptTeam } })).body.id;
   // Merges: two email conversations of one contact (the same sender twice), and two contacts;
   // the first allowed caller merges, the next ones retry (the same answer).
@@ -317,6 +323,11 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const attributeKey = (who) => `matrix_${who.toLowerCase()}_${randomUUID().slice(0, 8)}`;
   const newAttribute = async () => (await call("POST", "/api/attributes", { token: KEY, json: { key: attributeKey("def"), name: "Matrix", kind: "text" } })).body;
   const [keptAttribute, deletedAttribute] = [await newAttribute(), await newAttribute()];
+  // Proactive messages: the primary admin's, on s_demo (the matrix visitor's site) with a pattern no page has,
+  // deleted after the matrix; the visitor says it opened the chat from the kept one.
+  const proactive = (enabled = true) => ({ text: "Matrix?", url: "/matrix-never-a-page", delay_seconds: 5, audience: "all", language: "any", frequency: "page", enabled });
+  const newProactive = async () => (await call("POST", "/api/sites/s_demo/proactive", { token: KEY, json: proactive() })).body.id;
+  const [keptProactive, deletedProactive] = [await newProactive(), await newProactive()];
   const SOCKET = Symbol("socket");
   // [method, path, body, who may call it, as the route table (tests/routes.json) names it]:
   // "anyone" (every caller the same answer), "meta" (everyone 403: no Meta signature), "visitor",
@@ -423,6 +434,15 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["PATCH", `/api/attributes/${keptAttribute.id}`, { name: "Matrix renamed" }, "admin"],
     ["DELETE", `/api/attributes/${deletedAttribute.id}`, undefined, "admin"],
     ["PATCH", `/api/contacts/${mail.conversation.contact_id}/attributes`, { [keptAttribute.key]: "matrix value" }, "agent"],
+    ["POST", "/api/widget/flow/answers", { step: "pick", choice: 0, client_message_id: randomUUID() }, "visitor"],
+    ["GET", `/api/sites/${ruleSite}/flow`, undefined, "admin"],
+    ["PUT", `/api/sites/${ruleSite}/flow`, matrixFlow, "admin"],
+    ["POST", `/api/sites/${ruleSite}/flow/preview`, { flow: matrixFlow }, "admin"],
+    ["GET", "/api/sites/s_demo/proactive", undefined, "admin"],
+    ["POST", "/api/sites/s_demo/proactive", proactive(false), "admin"],
+    ["PUT", `/api/sites/s_demo/proactive/${keptProactive}`, proactive(), "admin"],
+    ["DELETE", `/api/sites/s_demo/proactive/${deletedProactive}`, undefined, "admin"],
+    ["POST", "/api/widget/proactive", { message_id: keptProactive }, "visitor"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];
@@ -454,6 +474,10 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     // Anyone: the answer does not depend on who calls (nor is it a server error).
     const seen = new Set(answers.map((r) => `${r.status} ${r.body?.error?.code ?? ""}`));
     if (who === "anyone" && (seen.size !== 1 || answers[0].status >= 500)) failures.push(`${method} ${pathOf}: ${[...seen].join(" / ")} for anyone`);
+  }
+  // s_demo's pages show no proactive message to later suites.
+  for (const m of (await call("GET", "/api/sites/s_demo/proactive", { token: KEY })).body.messages) {
+    await call("DELETE", `/api/sites/s_demo/proactive/${m.id}`, { token: KEY });
   }
   assert.deepEqual(failures, []);
 });

@@ -1,5 +1,5 @@
 // The Settings page in real Chromium, as a site owner uses it: the chatbot's
-// Form block edited without SQL reaches a fresh visitor's widget.
+// Form step of the chatbot's flow edited without SQL reaches a fresh visitor's widget.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { call, KEY, signInToInbox, browserAndHostPages } from "./helpers.mjs";
@@ -13,18 +13,19 @@ async function settingsAsAdmin() {
   return page;
 }
 
-test("the admin removes Account, makes Phone required and saves; a fresh visitor is asked exactly that", async () => {
+test("the admin makes Account not asked and Phone required in the flow's Form step and saves; a fresh visitor is asked exactly that", async () => {
   const before = (await call("GET", "/api/widget/sites/s_bot/config")).body.form;
   assert.deepEqual(before, { phone: "optional", company: "optional", full_name: "hidden" });
 
   const admin = await settingsAsAdmin();
   await admin.selectOption("#s-site", "s_bot");
   await admin.locator("#settings[data-site=s_bot]").waitFor();
-  await admin.click("#bot-fields button[aria-label='Remove Account']");
-  await admin.check("#bot-fields input[aria-label='Phone required']");
+  // The chatbot is a flow now: the Form is its step "form" (the blocks' flow until one is saved).
+  await admin.selectOption("#fs-form-company", "hidden");
+  await admin.selectOption("#fs-form-phone", "required");
   await admin.click("#bot-form button[type=submit]");
-  await admin.locator("#bot-saved", { hasText: "Saved" }).waitFor();
-  assert.equal(await admin.locator("#bot-fields li[data-field=company]").textContent(), "Add Account", "Account can be added back");
+  await admin.locator("#bot-saved", { hasText: /Saved: version \d+ is live/ }).waitFor();
+  assert.equal(await admin.locator("#fs-form-company").inputValue(), "hidden", "the saved flow is shown back");
   await admin.context().close();
 
   const visitor = await (await pages.browser.newContext()).newPage();
@@ -39,8 +40,8 @@ test("the admin removes Account, makes Phone required and saves; a fresh visitor
   assert.deepEqual(required, ["email", "phone"]);
   await visitor.context().close();
 
-  const { chatbot } = (await call("GET", "/api/sites/s_bot/chatbot", { token: KEY })).body;
-  assert.deepEqual(chatbot.blocks.find((b) => b.type === "form"), { type: "form", phone: "required", company: "hidden", full_name: "hidden" });
+  const { flow } = (await call("GET", "/api/sites/s_bot/flow", { token: KEY })).body;
+  assert.deepEqual(flow.steps.find((s) => s.type === "form"), { type: "form", id: "form", phone: "required", company: "hidden", full_name: "hidden" });
 });
 
 test("a colour white text cannot be read on is refused in Settings with the rule", async () => {
@@ -85,12 +86,12 @@ test("the admin sets business hours and the offline message in Settings", async 
   await admin.fill("#bot-hours input[aria-label='Monday closes']", "12:00");
   await admin.check("#bot-hours input[aria-label='Tuesday closed']");
   await admin.click("#bot-form button[type=submit]");
-  await admin.locator("#bot-saved", { hasText: "Saved" }).waitFor();
-  const { chatbot } = (await call("GET", `/api/sites/${site}/chatbot`, { token: KEY })).body;
-  const offline = chatbot.blocks.find((b) => b.type === "offline");
-  assert.equal(offline.text, "Closed for the holidays.");
-  assert.deepEqual(offline.translations, { fr: "Fermé pour les fêtes." });
-  assert.deepEqual(chatbot.blocks.find((b) => b.type === "greeting").translations, { fr: "Bonjour des fêtes !" });
+  await admin.locator("#bot-saved", { hasText: "Saved: version 1 is live." }).waitFor();
+  const { flow } = (await call("GET", `/api/sites/${site}/flow`, { token: KEY })).body;
+  const offline = flow.offline;
+  assert.equal(offline.message.text, "Closed for the holidays.");
+  assert.deepEqual(offline.message.translations, { fr: "Fermé pour les fêtes." });
+  assert.deepEqual(flow.greeting.translations, { fr: "Bonjour des fêtes !" });
   assert.equal(offline.time_zone, "Europe/Paris");
   assert.deepEqual(offline.hours.slice(0, 3), [{ open: 510, close: 720 }, null, { open: 540, close: 1020 }], "Monday as typed, Tuesday closed, Wednesday the default 9 to 5");
 

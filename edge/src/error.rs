@@ -3,6 +3,7 @@
 
 use serde_json::{json, Map, Value};
 use shared::attribute::AttributeError;
+use shared::flow::FlowError;
 use shared::form::FieldErrors;
 use shared::Invalid;
 use worker::Response;
@@ -46,6 +47,8 @@ pub enum ApiError {
     Internal(String),
     /// A contact attribute's value or key was refused (400), naming the attribute under `attribute`.
     InvalidAttribute(AttributeError),
+    /// A chatbot flow was refused (400), naming the step at fault under `step` (when a step is).
+    InvalidFlow(FlowError),
 }
 
 /// Result of a handler.
@@ -57,6 +60,7 @@ impl ApiError {
         match self {
             ApiError::Invalid(_) | ApiError::InvalidFields(_) | ApiError::MalformedJson(_) => 400,
             ApiError::InvalidAttribute(_) => 400,
+            ApiError::InvalidFlow(_) => 400,
             ApiError::Forbidden(_) => 403,
             ApiError::Conflict(_) => 409,
             ApiError::Unauthorized(_) => 401,
@@ -102,6 +106,7 @@ impl ApiError {
             ),
             ApiError::Internal(_) => ("internal", "Something went wrong on our side; nothing was saved. Please try again.".to_string()),
             ApiError::InvalidAttribute(refused) => (refused.code, refused.message.clone()),
+            ApiError::InvalidFlow(refused) => (refused.code, refused.message.clone()),
         }
     }
 
@@ -126,6 +131,12 @@ impl ApiError {
         }
         if let ApiError::InvalidAttribute(refused) = &self {
             error["attribute"] = Value::String(refused.key.clone());
+        }
+        if let ApiError::InvalidFlow(FlowError {
+            step: Some(step), ..
+        }) = &self
+        {
+            error["step"] = Value::String(step.clone());
         }
         let body = json!({ "error": error });
         match Response::from_json(&body) {
@@ -158,5 +169,11 @@ impl From<AttributeError> for ApiError {
 impl From<Invalid> for ApiError {
     fn from(rule: Invalid) -> Self {
         ApiError::Invalid(rule)
+    }
+}
+
+impl From<FlowError> for ApiError {
+    fn from(refused: FlowError) -> Self {
+        ApiError::InvalidFlow(refused)
     }
 }

@@ -10,6 +10,11 @@ pub const MAX_JSON_BODY: usize = 64 * 1024;
 
 /// Reads a JSON body of at most [`MAX_JSON_BODY`] bytes into `T`.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
+    read_json_up_to(req, MAX_JSON_BODY).await
+}
+
+/// Reads a JSON body of at most `max` bytes into `T` (for the few larger bodies).
+pub async fn read_json_up_to<T: DeserializeOwned>(req: &mut Request, max: usize) -> ApiResult<T> {
     let headers = req.headers();
     let content_type = headers.get("content-type")?.unwrap_or_default();
     if !content_type
@@ -19,7 +24,7 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
     {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let bytes = read_bounded(req, MAX_JSON_BODY).await?;
+    let bytes = read_bounded(req, max).await?;
     serde_json::from_slice(&bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))
 }
 

@@ -231,6 +231,46 @@ pub fn validate_value(def: &Definition, value: &Value) -> Result<Option<Value>, 
     checked.map(Some)
 }
 
+/// A visitor's written answer (a chatbot question saved to an attribute) as
+/// the value its kind holds: a number or yes/no read from the text (`yes`,
+/// `true`, `oui`; `no`, `false`, `non`), anything else as text; then checked
+/// like any value ([`validate_value`]), so "lots" for a number is refused.
+pub fn typed_answer(def: &Definition, text: &str) -> Result<Option<Value>, AttributeError> {
+    let t = text.trim();
+    let value = match def.kind {
+        AttributeKind::Number => t
+            .parse::<serde_json::Number>()
+            .map(Value::Number)
+            .unwrap_or_else(|_| Value::String(t.into())),
+        AttributeKind::Boolean => match t.to_lowercase().as_str() {
+            "yes" | "true" | "oui" => Value::Bool(true),
+            "no" | "false" | "non" => Value::Bool(false),
+            _ => Value::String(t.into()),
+        },
+        _ => Value::String(t.into()),
+    };
+    validate_value(def, &value)
+}
+
+/// Chatbot answers (`key`, the visitor's text) as checked values of the
+/// account's attributes ([`typed_answer`]); the first unknown key or refused
+/// answer refuses them all.
+pub fn validate_answers(
+    defs: &[Definition],
+    answers: &[(String, String)],
+) -> Result<Vec<(String, Option<Value>)>, AttributeError> {
+    answers
+        .iter()
+        .map(|(key, text)| {
+            let def = defs
+                .iter()
+                .find(|d| d.key == *key)
+                .ok_or_else(|| AttributeError::unknown(key))?;
+            Ok((key.clone(), typed_answer(def, text)?))
+        })
+        .collect()
+}
+
 /// Checks a change of values (`key → value`, `null` clearing) against the
 /// account's definitions, all of it before anything is written: the first
 /// unknown key or wrong value refuses the whole change. Answers each key with
@@ -255,6 +295,20 @@ pub fn validate_values(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_written_answer_becomes_the_value_its_kind_holds() {
+        let cups = def("cups", AttributeKind::Number, &[]);
+        assert_eq!(typed_answer(&cups, " 3 "), Ok(Some(json!(3))));
+        assert!(typed_answer(&cups, "lots").is_err());
+        let member = def("member", AttributeKind::Boolean, &[]);
+        assert_eq!(typed_answer(&member, "Oui"), Ok(Some(json!(true))));
+        assert!(typed_answer(&member, "maybe").is_err());
+        let plan = def("plan", AttributeKind::List, &["Free", "Pro"]);
+        assert_eq!(typed_answer(&plan, "Pro"), Ok(Some(json!("Pro"))));
+        let since = def("since", AttributeKind::Date, &[]);
+        assert!(typed_answer(&since, "yesterday").is_err());
+    }
 
     fn def(key: &str, kind: AttributeKind, options: &[&str]) -> Definition {
         Definition {

@@ -23,6 +23,8 @@ pub mod digest;
 pub use hex;
 pub mod email;
 pub mod files;
+#[cfg(feature = "serde")]
+pub mod flow;
 pub mod form;
 pub mod i18n;
 pub mod identity;
@@ -30,6 +32,7 @@ pub mod label;
 pub mod live;
 pub mod messenger;
 pub mod name;
+pub mod proactive;
 pub mod saved_reply;
 pub mod search;
 pub mod site;

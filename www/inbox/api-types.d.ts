@@ -196,7 +196,18 @@ files: boolean,
 /**
  * The language the widget speaks.
  */
-language: Language, };
+language: Language, 
+/**
+ * The site's saved flow, when the widget needs its flow module
+ * (`widget/flow.js`: buttons, questions, or a flow the opening starts); else null.
+ */
+flow: FlowStart | null, 
+/**
+ * The site's enabled proactive messages, in the order the widget tries
+ * them (`shared::proactive::pick`); the facade loads the bubble module
+ * only when there is one.
+ */
+proactive: Array<ProactiveTarget>, };
 
 /**
  * A message as the visitor's widget sees it: never email headers,
@@ -1086,7 +1097,11 @@ visitor: VisitorState,
 /**
  * When an agent last read the conversation (ms), if ever: the visitor's lines before it are seen.
  */
-seen_at: number | null, };
+seen_at: number | null, 
+/**
+ * What the conversation's flow waits for, while one runs; else null.
+ */
+flow: FlowPrompt | null, };
 
 /**
  * `POST /api/widget/messages`: the message as stored.
@@ -2126,4 +2141,527 @@ id: string,
  * Its values, by attribute key.
  */
 attributes: Record<string, string | number | boolean>, };
+
+/**
+ * A site's flow.
+ */
+export type Flow = { 
+/**
+ * What starts it.
+ */
+trigger: Trigger, 
+/**
+ * The line the widget shows on opening, before anything is written (never stored).
+ */
+greeting?: Localized | null, 
+/**
+ * The offline text and business hours, if the site keeps hours.
+ */
+offline?: Offline | null, 
+/**
+ * The steps, in order.
+ */
+steps: Array<Step>, };
+
+/**
+ * What starts the flow: one per site.
+ */
+export type Trigger = { "type": "open" } | { "type": "first_message" } | { "type": "on_page", 
+/**
+ * The URL pattern, matched against the page's path (or its whole URL when it starts with `http`).
+ */
+url: string, 
+/**
+ * Time on the page before the flow starts, 1 to 3600 seconds.
+ */
+seconds: number, };
+
+/**
+ * One step of a flow. Every step has an `id`, unique in the flow.
+ */
+export type Step = { "type": "message", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * What it says.
+ */
+text: string, } | { "type": "buttons", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * The question.
+ */
+text: string, 
+/**
+ * One to ten buttons.
+ */
+buttons: Array<Button>, } | { "type": "question", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * The question.
+ */
+text: string, 
+/**
+ * Where the answer is kept.
+ */
+save: SaveTo, } | { "type": "form", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * How the phone field is treated.
+ */
+phone: FieldMode, 
+/**
+ * How the company ("account") field is treated.
+ */
+company: FieldMode, 
+/**
+ * How the full-name field is treated.
+ */
+full_name: FieldMode, } | { "type": "wait_for_agent", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * What is said while the team is there, if anything.
+ */
+text?: string | null, } | { "type": "assign", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * To whom.
+ */
+to: Assignee, } | { "type": "label", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * The label's id.
+ */
+label_id: string, } | { "type": "enter_automation", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * The automation's id.
+ */
+automation_id: string, } | { "type": "goto", 
+/**
+ * Step id.
+ */
+id: string, 
+/**
+ * The step it goes to.
+ */
+target: string, } | { "type": "close", 
+/**
+ * Step id.
+ */
+id: string, };
+
+/**
+ * One button of a step, and the steps it leads into.
+ */
+export type Button = { 
+/**
+ * What the button says (and what the visitor's echo says).
+ */
+label: string, 
+/**
+ * Its branch: these steps run after the button, then the flow goes on after the step with the buttons.
+ */
+steps: Array<Step>, };
+
+/**
+ * Where a free answer is kept.
+ */
+export type SaveTo = { "type": "attribute", 
+/**
+ * The attribute's key.
+ */
+key: string, } | { "type": "conversation", 
+/**
+ * The answer's key.
+ */
+key: string, };
+
+/**
+ * Who a conversation is handed to.
+ */
+export type Assignee = { "type": "team", 
+/**
+ * The team's id.
+ */
+id: string, } | { "type": "agent", 
+/**
+ * The agent's id.
+ */
+id: string, };
+
+/**
+ * A text the site overrides in other languages.
+ */
+export type Localized = { 
+/**
+ * The text in the site's language.
+ */
+text: string, 
+/**
+ * The text in other languages, by tag (`fr`).
+ */
+translations?: { [key in string]: string }, };
+
+/**
+ * What is said, and when, while nobody can answer.
+ */
+export type Offline = { 
+/**
+ * The offline text, with its translations.
+ */
+message: Localized, 
+/**
+ * Monday to Sunday; `None` is closed all day.
+ */
+hours: [Span | null, Span | null, Span | null, Span | null, Span | null, Span | null, Span | null], 
+/**
+ * IANA time zone of the hours, e.g. `Europe/Paris`.
+ */
+time_zone: string, };
+
+/**
+ * What a flow's waiting step asks.
+ */
+export type PromptKind = "buttons" | "question" | "form";
+
+/**
+ * The step a flow waits at, as the widget shows it.
+ */
+export type FlowPrompt = { 
+/**
+ * The step's id (what an answer names).
+ */
+step: string, 
+/**
+ * What it asks.
+ */
+kind: PromptKind, 
+/**
+ * The question (what labels the buttons' group); empty for the Form.
+ */
+text: string, 
+/**
+ * The buttons' labels, in order (empty unless `kind` is `buttons`).
+ */
+buttons: Array<string>, };
+
+/**
+ * A site's flow as the widget starts it.
+ */
+export type FlowStart = { 
+/**
+ * What starts it.
+ */
+trigger: Trigger, 
+/**
+ * For a flow the opening starts: the bot's lines shown on opening, before anything is written.
+ */
+lines: Array<string>, 
+/**
+ * For a flow the opening starts: what it then waits for.
+ */
+wait: FlowPrompt | null, };
+
+/**
+ * `POST /api/widget/flow/answers`: what the answer stored and where the flow waits now.
+ */
+export type FlowAnswered = { 
+/**
+ * The messages this answer stored (the opening lines of a new
+ * conversation, the visitor's echo, the bot's lines), in order.
+ */
+messages: Array<VisitorMessage>, 
+/**
+ * What the flow waits for now; null once it ended.
+ */
+flow: FlowPrompt | null, };
+
+/**
+ * `GET`/`PUT /api/sites/{site}/flow`: the flow new conversations start on.
+ */
+export type FlowSettings = { 
+/**
+ * The site.
+ */
+site_id: string, 
+/**
+ * Its version: 1, 2, … as saved; 0 for the flow the chatbot blocks make, until one is saved.
+ */
+version: number, 
+/**
+ * The flow.
+ */
+flow: Flow, };
+
+/**
+ * One thing the flow did in a preview, in order.
+ */
+export type PreviewEffect = { "type": "say", 
+/**
+ * What it says.
+ */
+text: string, } | { "type": "save", 
+/**
+ * Where.
+ */
+to: SaveTo, 
+/**
+ * The answer.
+ */
+value: string, } | { "type": "assign", 
+/**
+ * To whom.
+ */
+to: Assignee, } | { "type": "label", 
+/**
+ * The label's id.
+ */
+label_id: string, } | { "type": "enter_automation", 
+/**
+ * The automation's id.
+ */
+automation_id: string, } | { "type": "close" };
+
+/**
+ * What the flow asks at the step it waits at.
+ */
+export type PreviewPrompt = { "type": "buttons", 
+/**
+ * The labels.
+ */
+labels: Array<string>, } | { "type": "question" } | { "type": "form", 
+/**
+ * How the phone field is treated.
+ */
+phone: FieldMode, 
+/**
+ * How the company field is treated.
+ */
+company: FieldMode, 
+/**
+ * How the full-name field is treated.
+ */
+full_name: FieldMode, };
+
+/**
+ * The step a preview stopped at, waiting for the visitor.
+ */
+export type PreviewWait = { 
+/**
+ * The step's id (what the next preview call answers).
+ */
+step: string, 
+/**
+ * What it asks.
+ */
+prompt: PreviewPrompt, };
+
+/**
+ * `POST /api/sites/{site}/flow/preview`: what the unsaved flow does, nothing written.
+ */
+export type FlowPreview = { 
+/**
+ * The visitor's answer as their own line (a button's label, a free answer), if one was given.
+ */
+echo: string | null, 
+/**
+ * What happened, in order.
+ */
+effects: Array<PreviewEffect>, 
+/**
+ * Where the flow waits now; `null` once it ended (the team has the conversation).
+ */
+wait: PreviewWait | null, };
+
+/**
+ * `POST /api/sites/{site}/flow/preview`: an unsaved flow, run from its start
+ * (no `step`) or from the step it waits at with the visitor's answer: a
+ * button's index (`choice`), a free answer (`text`), or neither for the Form.
+ */
+export type FlowPreviewInput = { 
+/**
+ * The flow as the editor holds it.
+ */
+flow: Flow, 
+/**
+ * The step the preview waits at; none to start the flow.
+ */
+step?: string, 
+/**
+ * The button chosen, by index.
+ */
+choice?: number, 
+/**
+ * The free answer written.
+ */
+text?: string, };
+
+/**
+ * Which visitors a message is for.
+ */
+export type Audience = "all" | "new" | "returning";
+
+/**
+ * The widget language a message is shown in.
+ */
+export type MessageLanguage = "any" | "en" | "fr";
+
+/**
+ * How often one visitor sees a message. A visitor without the visitor
+ * cookie has no record: every cap is then once per page view.
+ */
+export type Frequency = "page" | "day" | "once";
+
+/**
+ * A site's proactive message, with what it led to.
+ */
+export type ProactiveMessage = { 
+/**
+ * Message id.
+ */
+id: string, 
+/**
+ * Its text.
+ */
+text: string, 
+/**
+ * The URL pattern.
+ */
+url: string, 
+/**
+ * Seconds on the page before it shows.
+ */
+delay_seconds: number, 
+/**
+ * Whom it is for.
+ */
+audience: Audience, 
+/**
+ * The widget language it is for.
+ */
+language: MessageLanguage, 
+/**
+ * Its frequency cap.
+ */
+frequency: Frequency, 
+/**
+ * Whether the widget shows it.
+ */
+enabled: boolean, 
+/**
+ * Visitors' replies to it (each reply counted once, retries included).
+ */
+replied: number, 
+/**
+ * Those replies that started a new conversation.
+ */
+started: number, 
+/**
+ * Creation time, ms.
+ */
+created_at: number, };
+
+/**
+ * `GET /api/sites/{site}/proactive`: the site's messages, in the order the widget tries them.
+ */
+export type ProactiveMessages = { 
+/**
+ * The messages, oldest first.
+ */
+messages: Array<ProactiveMessage>, 
+/**
+ * Most messages a site keeps.
+ */
+max: number, };
+
+/**
+ * A proactive message as the widget needs it to decide whether to show it:
+ * never its counts.
+ */
+export type ProactiveTarget = { 
+/**
+ * Message id.
+ */
+id: string, 
+/**
+ * Its text.
+ */
+text: string, 
+/**
+ * The URL pattern.
+ */
+url: string, 
+/**
+ * Seconds on the page before it shows.
+ */
+delay_seconds: number, 
+/**
+ * Whom it is for.
+ */
+audience: Audience, 
+/**
+ * The widget language it is for.
+ */
+language: MessageLanguage, 
+/**
+ * Its frequency cap.
+ */
+frequency: Frequency, };
+
+/**
+ * `POST /api/sites/{site}/proactive` and `PUT /api/sites/{site}/proactive/{id}`:
+ * a proactive message as the admin saved it (`shared::proactive` checks each field).
+ */
+export type ProactiveInput = { 
+/**
+ * Its text (1 to 500 characters).
+ */
+text: string, 
+/**
+ * The URL pattern (`shared::proactive::url_matches`).
+ */
+url: string, 
+/**
+ * Seconds on the page before it shows (0 to 3600).
+ */
+delay_seconds: number, 
+/**
+ * Whom it is for.
+ */
+audience: Audience, 
+/**
+ * The widget language it is for.
+ */
+language: MessageLanguage, 
+/**
+ * Its frequency cap.
+ */
+frequency: Frequency, 
+/**
+ * Whether the widget shows it (a new message is enabled unless this says otherwise).
+ */
+enabled: boolean | null, };
 

@@ -29,6 +29,8 @@ export class ApiError extends Error {
     this.name = "ApiError";
     this.status = status;
     this.code = body?.error?.code;
+    /** The chatbot flow's step a refusal names, if any. @type {string | undefined} */
+    this.step = body?.error?.step;
   }
 }
 
@@ -210,6 +212,14 @@ export const client = {
   deliveries: (site, a) => api("GET", `/api/sites/${id(site)}/automations/${id(a)}/deliveries`),
   /** @param {string} site @param {string} a @returns {Promise<{event_id: string, queued: number}>} */
   testAutomation: (site, a) => api("POST", `/api/sites/${id(site)}/automations/${id(a)}/test`),
+  /** @param {string} site @returns {Promise<import("./api-types").ProactiveMessages>} */
+  proactive: (site) => api("GET", `/api/sites/${id(site)}/proactive`),
+  /** @param {string} site @param {import("./api-types").ProactiveInput} message @returns {Promise<import("./api-types").ProactiveMessage>} */
+  createProactive: (site, message) => api("POST", `/api/sites/${id(site)}/proactive`, message),
+  /** @param {string} site @param {string} m @param {import("./api-types").ProactiveInput} message @returns {Promise<import("./api-types").ProactiveMessage>} */
+  updateProactive: (site, m, message) => api("PUT", `/api/sites/${id(site)}/proactive/${id(m)}`, message),
+  /** @param {string} site @param {string} m */
+  deleteProactive: (site, m) => api("DELETE", `/api/sites/${id(site)}/proactive/${id(m)}`),
   /** @param {string} site @returns {Promise<import("./api-types").MessengerSettings>} */
   messenger: (site) => api("GET", `/api/sites/${id(site)}/messenger`),
   /** @param {string} site @param {{page_id: string, page_access_token?: string, app_secret?: string}} changes @returns {Promise<import("./api-types").MessengerSettings>} */
@@ -228,6 +238,10 @@ export const client = {
   createApiKey: (label, role) => api("POST", "/api/api-keys", { label, role }),
   /** @param {string} key @returns {Promise<unknown>} */
   revokeApiKey: (key) => api("DELETE", `/api/api-keys/${id(key)}`),
+  /** @param {string} site @returns {Promise<import("./api-types").FlowSettings>} */
+  flow: (site) => api("GET", `/api/sites/${id(site)}/flow`),
+  /** @param {string} site @param {import("./api-types").Flow} flow @returns {Promise<import("./api-types").FlowSettings>} */
+  saveFlow: (site, flow) => api("PUT", `/api/sites/${id(site)}/flow`, flow),
 };
 
 /**

@@ -87,3 +87,21 @@ export const TEAM_NAME_CHARS = 40;
 
 /** shared::team::MAX_CAPACITY: the largest capacity an agent may be given. */
 export const MAX_CAPACITY = 1000;
+
+/** shared::proactive::SEEN_COOKIE: the cookie recording which proactive messages a visitor with the visitor cookie saw. */
+export const PROACTIVE_SEEN_COOKIE = "parley_proactive";
+
+/** shared::proactive::DAY_MS: a day, in ms (a daily cap's unit). */
+export const PROACTIVE_DAY_MS = 86400000;
+
+/** shared::proactive::DISMISS, [English, French]: the proactive bubble's dismiss button. */
+export const PROACTIVE_DISMISS = ["Dismiss message", "Fermer le message"];
+
+/** shared::proactive::MAX_PER_SITE: the most proactive messages a site keeps. */
+export const PROACTIVE_MAX = 20;
+
+/** shared::proactive::MAX_PATTERN_CHARS: the longest URL pattern. */
+export const PROACTIVE_URL_CHARS = 300;
+
+/** shared::proactive::MAX_DELAY_SECONDS: the longest time on page a message waits for. */
+export const PROACTIVE_MAX_DELAY = 3600;

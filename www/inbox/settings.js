@@ -12,6 +12,7 @@ import { loadMessenger, initMessenger } from "./messenger-settings.js";
 import { loadLabelSettings, initLabelSettings } from "./label-settings.js";
 import { loadTeamSettings, initTeamSettings } from "./team-settings.js";
 import { loadAttributeSettings, initAttributeSettings } from "./attribute-settings.js";
+import { loadProactiveSettings, initProactiveSettings } from "./proactive-settings.js";
 import { signaturePreview } from "./signature.js";
 import { $, el, showError, show, when } from "./dom.js";
 
@@ -43,6 +44,7 @@ export async function openSettings() {
   await loadTeamSettings();
   await loadAttributeSettings();
   await loadAutomations();
+  await loadProactiveSettings();
 }
 
 /** Loads the chosen site's snippet and identity settings; the secret is never among them. */
@@ -348,4 +350,5 @@ export function initSettings() {
   initLabelSettings();
   initTeamSettings();
   initAttributeSettings();
+  initProactiveSettings();
 }

@@ -1,39 +1,34 @@
 // @ts-check
 // Site-owner settings (primary admin): the chosen site's name and on/off
-// switch, its chat widget (colour, launcher, language) and its chatbot (the
-// greeting, the Form block's fields, the automation entered after the Form,
-// and the offline block: business hours, time zone and the offline message),
-// with the widget's live preview of the unsaved settings.
+// switch, its chat widget (colour, launcher, language) and its chatbot as a
+// flow: the trigger, the greeting, the steps (flow-editor.js) and the offline
+// text with business hours and time zone; a save is a new version, and says
+// which is live. The widget's live preview shows the unsaved settings, and
+// the unsaved flow's opening (preview.js).
 // Each load has its own request-order guard, so switching sites fast never
 // shows an older answer.
 import { client, latestOnly } from "./api.js";
 import { $, el, showError } from "./dom.js";
+import { clearRefusal, editedSteps, showRefusal, showSteps } from "./flow-editor.js";
 
-/** @typedef {import("./api-types").FieldMode} FieldMode */
-/** @typedef {import("./api-types").Block} Block */
+/** @typedef {import("./api-types").Flow} Flow */
+/** @typedef {import("./api-types").Offline} Offline */
 
-/** The days of the offline block's hours, Monday first. */
+/** The days of the offline hours, Monday first. */
 const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
-/** The Form block's configurable fields, with the labels the seed product uses. */
-const FIELDS = /** @type {const} */ ([["phone", "Phone"], ["company", "Account"], ["full_name", "Full name"]]);
-
 const freshSite = latestOnly();
-/** The loaded chatbot's blocks (kept whole, so blocks this page does not edit survive a save). */
-/** @type {Block[]} */
-let blocks = [];
-/** The Form block's modes being edited. */
-/** @type {{phone: FieldMode, company: FieldMode, full_name: FieldMode}} */
-let form = { phone: "hidden", company: "hidden", full_name: "hidden" };
 
-/** Loads the chosen site's name, widget settings and chatbot into their forms. */
+/** Loads the chosen site's name, widget settings and flow (with the account's choices for its steps) into their forms. */
 export async function loadSiteSettings() {
   const isCurrent = freshSite();
   const site = $("s-site").value;
   for (const id of ["site-error", "w-error", "bot-error"]) showError($(id), null);
+  $("bot-saved").textContent = "";
   try {
-    const [{ sites }, widget, { chatbot }, { automations }] = await Promise.all([
-      client.sites(), client.widget(site), client.chatbot(site), client.automations(site),
+    const [{ sites }, widget, settings, { automations }, { teams }, { agents }, { labels }, { attributes }] = await Promise.all([
+      client.sites(), client.widget(site), client.flow(site), client.automations(site),
+      client.teams(), client.agents(), client.labels(), client.attributes(),
     ]);
     if (!isCurrent()) return; // another site was chosen meanwhile
     const current = sites.find((s) => s.id === site);
@@ -43,19 +38,13 @@ export async function loadSiteSettings() {
     $("w-position").value = widget.position;
     $("w-language").value = widget.language;
     $("w-files").checked = widget.files;
-    blocks = chatbot.blocks;
-    const greeting = blocks.find((b) => b.type === "greeting");
-    $("bot-greeting").value = greeting && greeting.type === "greeting" ? greeting.text : "";
-    $("bot-greeting-fr").value = (greeting && greeting.type === "greeting" && greeting.translations?.fr) || "";
-    const formBlock = blocks.find((b) => b.type === "form");
-    if (formBlock && formBlock.type === "form") form = { phone: formBlock.phone, company: formBlock.company, full_name: formBlock.full_name };
-    const automation = blocks.find((b) => b.type === "enter_automation");
-    const choice = $("bot-automation");
-    choice.replaceChildren(new Option("None", ""), ...automations.map((a) => new Option(a.name, a.id)));
-    choice.value = automation && automation.type === "enter_automation" ? automation.automation_id : "";
-    renderFields();
-    const offline = blocks.find((b) => b.type === "offline");
-    renderOffline(offline && offline.type === "offline" ? offline : null);
+    const { flow, version } = settings;
+    showTrigger(flow.trigger);
+    $("bot-greeting").value = flow.greeting?.text ?? "";
+    $("bot-greeting-fr").value = flow.greeting?.translations?.fr ?? "";
+    showSteps(flow.steps, { teams, agents, labels, automations, attributes });
+    renderOffline(flow.offline ?? null);
+    showVersion(version);
     $("settings").dataset.site = site; // what the forms now show (tests wait on it)
     refreshPreview();
   } catch (err) {
@@ -63,34 +52,27 @@ export async function loadSiteSettings() {
   }
 }
 
-/** The Form block's field rows: remove (×) or add back, and tick Required. */
-function renderFields() {
-  const list = $("bot-fields");
-  list.replaceChildren();
-  for (const [field, label] of FIELDS) {
-    const li = el("li", "bot-field");
-    li.dataset.field = field;
-    if (form[field] === "hidden") {
-      const add = el("button", "link", `Add ${label}`);
-      add.type = "button";
-      add.addEventListener("click", () => { form[field] = "optional"; renderFields(); });
-      li.append(add);
-    } else {
-      const required = document.createElement("input");
-      required.type = "checkbox";
-      required.checked = form[field] === "required";
-      required.setAttribute("aria-label", `${label} required`);
-      required.addEventListener("change", () => { form[field] = required.checked ? "required" : "optional"; });
-      const remove = el("button", "link", "×");
-      remove.type = "button";
-      remove.setAttribute("aria-label", `Remove ${label}`);
-      remove.addEventListener("click", () => { form[field] = "hidden"; renderFields(); });
-      const requiredLabel = el("label", "check");
-      requiredLabel.append(required, " Required");
-      li.append(el("span", "field-name", label), requiredLabel, remove);
-    }
-    list.append(li);
-  }
+/** Says which version of the flow visitors get. @param {number} version */
+function showVersion(version) {
+  $("flow-version").textContent = version
+    ? `Live: version ${version}. Saving makes a new version; conversations already in the flow finish on theirs.`
+    : "Live: the flow the former chatbot blocks make (version 0). Saving makes version 1.";
+}
+
+/** The trigger's radio and, for "on a page", its URL pattern and seconds. @param {Flow["trigger"]} trigger */
+function showTrigger(trigger) {
+  const radio = /** @type {HTMLInputElement} */ (document.querySelector(`input[name=flow-trigger][value=${trigger.type}]`));
+  radio.checked = true;
+  $("flow-url").value = trigger.type === "on_page" ? trigger.url : "";
+  $("flow-seconds").value = String(trigger.type === "on_page" ? trigger.seconds : 30);
+  $("flow-page").hidden = trigger.type !== "on_page";
+}
+
+/** The trigger as edited. @returns {Flow["trigger"]} */
+function editedTrigger() {
+  const type = /** @type {HTMLInputElement | null} */ (document.querySelector("input[name=flow-trigger]:checked"))?.value ?? "first_message";
+  if (type === "on_page") return { type, url: $("flow-url").value.trim(), seconds: Number($("flow-seconds").value) || 0 };
+  return { type: type === "open" ? "open" : "first_message" };
 }
 
 /** minutes from midnight ⇄ "HH:MM" (an <input type=time> value). */
@@ -100,11 +82,11 @@ const minutes = (text) => {
   return h * 60 + m;
 };
 
-/** The offline block's fields: on/off, text, time zone, and each day's hours or "Closed". */
+/** The offline text's fields: on/off, text, time zone, and each day's hours or "Closed". @param {Offline | null} offline */
 function renderOffline(offline) {
   $("bot-offline-on").checked = Boolean(offline);
-  $("bot-offline-text").value = offline?.text ?? "";
-  $("bot-offline-fr").value = offline?.translations?.fr ?? "";
+  $("bot-offline-text").value = offline?.message.text ?? "";
+  $("bot-offline-fr").value = offline?.message.translations?.fr ?? "";
   $("bot-offline-zone").value = offline?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const list = $("bot-hours");
   list.replaceChildren();
@@ -136,52 +118,63 @@ function translated(id) {
   return fr ? { translations: { fr } } : {};
 }
 
-/** The offline block as edited, or null when business hours are off. */
+/** The offline text and hours as edited, or undefined when business hours are off. @returns {Offline | undefined} */
 function editedOffline() {
-  if (!$("bot-offline-on").checked) return null;
+  if (!$("bot-offline-on").checked) return undefined;
   const hours = [...$("bot-hours").children].map((li) => {
     const [open, close] = [...li.querySelectorAll("input[type=time]")].map((i) => minutes(/** @type {HTMLInputElement} */ (i).value || "00:00"));
     const closed = /** @type {HTMLInputElement} */ (li.querySelector("input[type=checkbox]")).checked;
     return closed ? null : { open, close: close === 0 ? 1440 : close };
   });
-  return /** @type {Block} */ ({
-    type: "offline", text: $("bot-offline-text").value.trim(), hours, time_zone: $("bot-offline-zone").value.trim(),
-    ...translated("bot-offline-fr"),
-  });
+  return {
+    message: { text: $("bot-offline-text").value.trim(), ...translated("bot-offline-fr") },
+    hours: /** @type {Offline["hours"]} */ (hours), time_zone: $("bot-offline-zone").value.trim(),
+  };
 }
 
-/** The chatbot as edited: greeting, Form, automation, and any other block as loaded. */
-function editedBlocks() {
-  /** @type {Block[]} */
-  const out = [];
+/** The flow as edited: trigger, greeting, steps, offline text and hours. @returns {Flow} */
+function editedFlow() {
   const greeting = $("bot-greeting").value.trim();
-  if (greeting) out.push({ type: "greeting", text: greeting, ...translated("bot-greeting-fr") });
-  out.push({ type: "form", ...form });
-  const automation = $("bot-automation").value.trim();
-  if (automation) out.push({ type: "enter_automation", automation_id: automation });
   const offline = editedOffline();
-  if (offline) out.push(offline);
-  return out;
+  return {
+    trigger: editedTrigger(),
+    ...(greeting ? { greeting: { text: greeting, ...translated("bot-greeting-fr") } } : {}),
+    ...(offline ? { offline } : {}),
+    steps: editedSteps(),
+  };
 }
 
 /** What the widget's config would be with the forms as they are now (saved or not). */
 function previewConfig() {
   const offline = editedOffline();
+  const formStep = findForm(editedSteps());
   return {
     site_id: "preview", name: $("site-name").value, greeting: $("bot-greeting").value.trim(),
     greetings: translated("bot-greeting-fr").translations ?? {}, offlines: translated("bot-offline-fr").translations ?? {},
     color: $("w-color").value, position: $("w-position").value, language: $("w-language").value,
     files: $("w-files").checked,
-    form: { ...form }, offline: offline && offline.type === "offline" ? offline.text : null, enabled: true,
+    form: formStep ? { phone: formStep.phone, company: formStep.company, full_name: formStep.full_name } : { phone: "hidden", company: "hidden", full_name: "hidden" },
+    offline: offline ? offline.message.text : null, enabled: true,
   };
 }
 
+/** The flow's Form step, branches included. @param {import("./api-types").Step[]} steps @returns {any} */
+function findForm(steps) {
+  for (const s of steps) {
+    if (s.type === "form") return s;
+    if (s.type === "buttons") for (const b of s.buttons) { const f = findForm(b.steps); if (f) return f; }
+  }
+  return null;
+}
+
 let previewTimer;
-/** Reloads the live preview with the forms' current values, shortly after the last change. */
+/** Reloads the live preview with the forms' current values, shortly after the last change: the widget with the
+ * unsaved config, and the unsaved flow's opening, which the preview page asks the worker to run. */
 export function refreshPreview() {
   clearTimeout(previewTimer);
   previewTimer = setTimeout(() => {
-    $("w-preview").src = `/preview?config=${encodeURIComponent(JSON.stringify(previewConfig()))}`;
+    const query = new URLSearchParams({ config: JSON.stringify(previewConfig()), site: $("s-site").value, flow: JSON.stringify(editedFlow()) });
+    $("w-preview").src = `/preview?${query}`;
   }, 250);
 }
 
@@ -198,6 +191,25 @@ async function saving(e, status, error, action) {
   }
 }
 
+/** Saves the flow as a new version and says which is live; a refusal is shown in the step it names, which takes the focus. @param {Event} e */
+async function saveFlow(e) {
+  e.preventDefault();
+  showError($("bot-error"), null);
+  $("bot-saved").textContent = "";
+  clearRefusal();
+  try {
+    const saved = await client.saveFlow($("s-site").value, editedFlow());
+    showSteps(saved.flow.steps, null);
+    showVersion(saved.version);
+    $("bot-saved").textContent = `Saved: version ${saved.version} is live.`;
+  } catch (err) {
+    if (!showRefusal(err.step, err.message)) {
+      showError($("bot-error"), err);
+      $("bot-error").focus();
+    }
+  }
+}
+
 /** Wires the site, widget and chatbot forms and "Add a site". */
 export function initSiteSettings() {
   $("site-form").addEventListener("submit", (e) => saving(e, "site-saved", "site-error", async () => {
@@ -210,9 +222,10 @@ export function initSiteSettings() {
       color: $("w-color").value, position: $("w-position").value, language: $("w-language").value,
       files: $("w-files").checked,
     })));
-  $("bot-form").addEventListener("submit", (e) => saving(e, "bot-saved", "bot-error", async () => {
-    blocks = (await client.updateChatbot($("s-site").value, { blocks: editedBlocks() })).chatbot.blocks;
-  }));
+  $("bot-form").addEventListener("submit", saveFlow);
+  $("bot-form").addEventListener("change", (e) => {
+    if (/** @type {HTMLInputElement} */ (e.target).name === "flow-trigger") $("flow-page").hidden = editedTrigger().type !== "on_page";
+  });
   for (const id of ["site-form", "widget-form", "bot-form"]) {
     $(id).addEventListener("input", refreshPreview);
     $(id).addEventListener("change", refreshPreview);

@@ -169,7 +169,7 @@ function renderMessage(m, messenger = false) {
   const box = el("article", `msg ${m.direction}${m.delivery_status === "failed" ? " failed" : ""}`);
   box.dataset.key = messageKey(m);
   box.dataset.id = m.id;
-  const who = m.email_from || m.author_name || m.author;
+  const who = m.email_from || m.author_name || (m.author === "bot" ? "Chatbot" : m.author);
   const meta = el("div", "meta", `${who} · ${when(m.created_at)}`);
   if (m.email_subject) meta.append(el("div", null, `Subject: ${m.email_subject}`));
   if (m.flags?.length) meta.append(el("div", null, `Flagged: ${m.flags.join(", ")} (never auto-answered)`));

@@ -136,6 +136,18 @@ pub(super) async fn checked_values(
     Ok(attribute::validate_values(&defs, given)?)
 }
 
+/// A chatbot question's answers (`key`, the visitor's text) as checked values
+/// of the account's attributes (`shared::attribute::typed_answer`), or the
+/// refusal naming the attribute.
+pub(super) async fn checked_answers(
+    store: &Store,
+    account_id: &str,
+    answers: &[(String, String)],
+) -> ApiResult<Vec<(String, Option<Value>)>> {
+    let defs = definitions(store, account_id).await?;
+    Ok(attribute::validate_answers(&defs, answers)?)
+}
+
 /// `PATCH /api/contacts/{id}/attributes`: `{key: value, ...}` (`null` clears
 /// one); every value is checked before any is written. Answers the values
 /// the contact has now.

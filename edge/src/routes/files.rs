@@ -217,14 +217,18 @@ pub async fn upload(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let sent = sent.and_then(|sent| sent.or_refuse(VISITOR_BLOCKED));
     // Bytes this call put in R2 that no row lists (the write was refused, or
     // this client_message_id named another message already) do not stay.
-    if !matches!(sent, Ok((_, (_, Written::Created, _)))) {
+    if !matches!(sent, Ok((_, (_, Written::Created, _, _)))) {
         forget_unlisted(app.files, store, &created).await;
     }
-    let (visitor, (message, written, queued)) = sent?;
+    let (visitor, (message, written, queued, saved)) = sent?;
     app.outbox.enqueue(queued).await;
     // The visitor's own tabs are told too: the widget shows the file when it arrives.
     let status = if written == Written::Created {
         super::widget::announce(app, &visitor, &message).await;
+        if let Some(saved) = saved {
+            super::flow_answers::start_after_send(app, &visitor, &message.conversation_id, saved)
+                .await?;
+        }
         201
     } else {
         200

@@ -11,7 +11,9 @@ mod contacts;
 mod conversations;
 mod email;
 mod files;
+mod flow_answers;
 pub use files::forget_unlisted;
+mod flows;
 mod identity;
 mod keys;
 mod labels;
@@ -22,6 +24,7 @@ mod messages;
 mod messenger;
 mod notes;
 mod originals;
+mod proactive;
 mod replies;
 mod session;
 mod signatures;
@@ -296,6 +299,15 @@ async fn dispatch(
         E::UpdateAttribute => attributes::update(cx, who.admin()?, p.id).await,
         E::DeleteAttribute => attributes::remove(cx, who.admin()?, p.id).await,
         E::ContactAttributes => attributes::apply(cx, who.agent()?, p.id).await,
+        E::VisitorFlowAnswer => flow_answers::answer(cx, who.visitor()?).await,
+        E::Flow => flows::show(cx, who.admin()?, p.site).await,
+        E::SaveFlow => flows::save(cx, who.admin()?, p.site).await,
+        E::PreviewFlow => flows::preview(cx, who.admin()?, p.site).await,
+        E::ProactiveMessages => proactive::list(cx, who.admin()?, p.site).await,
+        E::CreateProactive => proactive::create(cx, who.admin()?, p.site).await,
+        E::UpdateProactive => proactive::update(cx, who.admin()?, p.site, p.id).await,
+        E::DeleteProactive => proactive::remove(cx, who.admin()?, p.site, p.id).await,
+        E::ProactiveOpened => proactive::opened(cx, who.visitor()?).await,
     }
 }
 

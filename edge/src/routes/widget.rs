@@ -2,9 +2,9 @@
 //! conversation, sending messages, the Form step and `identify`.
 
 use shared::api::{self, InboxPush, WidgetPush};
-use shared::chatbot::Chatbot;
 use shared::contact::ContactSource;
 use shared::conversation::{validate_body, validate_client_id};
+use shared::flow::Flow;
 use shared::form::{ContactDetails, FormConfig, FormField, FormInput};
 use shared::identity::{self, Identity, IdentityMode, Tie};
 use shared::visitor::VISITOR_TTL_MS;
@@ -46,19 +46,26 @@ async fn site_of(store: &Store, site_id: &str) -> ApiResult<SiteRow> {
 pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
     let site = site_of(store, site_id).await?;
-    let chatbot = site.chatbot();
-    let form = chatbot.form();
-    let greeting = chatbot.greeting().unwrap_or(&site.greeting).to_string();
+    let (_, flow) = site.flow();
+    let form = flow.form();
+    let greeting = flow.greeting.as_ref();
+    let offline = offline_now(&flow, now_ms());
     let config = api::SiteConfig {
-        greetings: chatbot.greeting_translations(),
-        offline: offline_now(&chatbot, now_ms()),
-        offlines: chatbot.offline_translations(),
+        flow: super::flow_answers::config_start(&site, &flow, offline.is_none()),
+        greetings: greeting.map(|g| g.translations.clone()).unwrap_or_default(),
+        offline,
+        offlines: flow
+            .offline
+            .as_ref()
+            .map(|o| o.message.translations.clone())
+            .unwrap_or_default(),
         enabled: site.enabled == 1,
         files: site.files_enabled == 1,
         language: site.language,
+        proactive: store.proactive_targets(&site.id).await?,
         site_id: site.id,
         name: site.name,
-        greeting,
+        greeting: greeting.map(|g| g.text.clone()).unwrap_or_default(),
         color: site.color,
         position: site.position,
         form: api::FormModes {
@@ -74,12 +81,12 @@ pub async fn config(cx: &mut Cx<'_>, site_id: &str) -> ApiResult<Response> {
     Ok(response)
 }
 
-/// The chatbot's offline message when the site is outside its business hours
-/// now (in its own time zone); `None` while open, or without an offline block.
-fn offline_now(chatbot: &Chatbot, now: u64) -> Option<String> {
-    let (text, time_zone) = chatbot.offline()?;
-    let (weekday, minute) = crate::clock::weekday_and_minute(now, time_zone)?;
-    (!chatbot.open_at(weekday, minute)).then(|| text.to_string())
+/// The flow's offline text when the site is outside its business hours now
+/// (in its own time zone); `None` while open, or without hours.
+pub(super) fn offline_now(flow: &Flow, now: u64) -> Option<String> {
+    let offline = flow.offline.as_ref()?;
+    let (weekday, minute) = crate::clock::weekday_and_minute(now, &offline.time_zone)?;
+    (!flow.open_at(weekday, minute)).then(|| offline.message.text.clone())
 }
 
 /// `POST /api/widget/sites/{site}/visitors`: a new visitor and its secret token
@@ -170,6 +177,7 @@ pub async fn conversation(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Respons
             messages: read.messages,
             visitor,
             seen_at,
+            flow: super::flow_answers::thread_prompt(read.flow),
         },
     )
 }
@@ -190,10 +198,14 @@ pub async fn send(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
     let sent = store
         .send_visitor_message(&token, &NewIds::fresh(), client_id, body, now_ms(), None)
         .await?;
-    let (visitor, (message, written, queued)) = sent.or_refuse(VISITOR_BLOCKED)?;
+    let (visitor, (message, written, queued, saved)) = sent.or_refuse(VISITOR_BLOCKED)?;
     app.outbox.enqueue(queued).await;
     let status = if written == Written::Created {
         announce(app, &visitor, &message).await;
+        if let Some(saved) = saved {
+            super::flow_answers::start_after_send(app, &visitor, &message.conversation_id, saved)
+                .await?;
+        }
         201
     } else {
         200
@@ -300,7 +312,8 @@ pub async fn submit_form(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response
     let visitor = claiming_visitor(cx, &key).await?;
     let input: api::FormSubmission = read_json(&mut cx.req).await?;
     let site = site_of(store, &visitor.site_id).await?;
-    let chatbot = site.chatbot();
+    let (fields, automation, waiting) =
+        super::flow_answers::form_of(cx.app, &visitor, &site).await?;
     let form = FormInput {
         email: input.email.as_deref(),
         phone: input.phone.as_deref(),
@@ -308,15 +321,28 @@ pub async fn submit_form(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response
         full_name: input.full_name.as_deref(),
     };
     let email_known = visitor.contact_id.is_some() || visitor.claimed_email.is_some();
-    let details = chatbot
-        .form()
+    let details = fields
         .validate(&form, email_known)
         .map_err(ApiError::InvalidFields)?;
     let tie = match (visitor.verified_contact(), &details.email) {
         (Some(contact), None) => (Tie::Verified, Some(contact)),
         _ => (Tie::of_claim(site.identity_mode), None),
     };
-    tie_to_contact(cx, &visitor, &details, tie, true, chatbot.automation(), &[]).await
+    let answered = tie_to_contact(
+        cx,
+        &visitor,
+        &details,
+        tie,
+        true,
+        automation.as_deref(),
+        &[],
+    )
+    .await?;
+    // The Form answered, the flow waiting at it moves on (its automation, its next steps).
+    if let Some(waiting) = waiting {
+        super::flow_answers::after_form(cx.app, &visitor, &site, waiting).await?;
+    }
+    Ok(answered)
 }
 
 /// `POST /api/widget/identify`: the host page says who the visitor is. Under

@@ -39,6 +39,9 @@ pub struct EventOf<'a> {
     pub message_id: Option<&'a str>,
     /// Only this automation (the one a chatbot block names), else all of the site's.
     pub automation_id: Option<&'a str>,
+    /// A flow's turn that enters the automation: the event happens only where
+    /// the conversation carries this turn's mark (and the visitor has a contact).
+    pub flow_turn: Option<&'a str>,
 }
 
 /// The conversation of an event: ?6, else the message's (?7).
@@ -95,6 +98,10 @@ impl Store {
             Event::ContactCreated => "EXISTS (SELECT 1 FROM contacts WHERE id = ?5)",
             Event::ConversationCreated => "EXISTS (SELECT 1 FROM conversations WHERE id = ?6)",
             Event::MessageCreated => "EXISTS (SELECT 1 FROM messages WHERE id = ?7)",
+            Event::ContactEnteredAutomation if of.flow_turn.is_some() => {
+                "EXISTS (SELECT 1 FROM conversations WHERE id = ?6 AND flow_turn = ?10) \
+                 AND EXISTS (SELECT 1 FROM visitors WHERE id = ?9 AND contact_id IS NOT NULL)"
+            }
             Event::ContactEnteredAutomation => {
                 "EXISTS (SELECT 1 FROM visitors WHERE id = ?9 AND form_submitted_at = ?3 AND contact_id IS NOT NULL)"
             }
@@ -114,9 +121,12 @@ impl Store {
                'conversation', json((SELECT json_object('id', cv.id, 'channel', cv.channel, 'status', cv.status, \
                    'subject', cv.subject, 'started_at', cv.started_at) FROM conversations cv WHERE cv.id = {CONVERSATION})), \
                'message', json((SELECT json_object('id', m.id, 'author', m.author, 'direction', m.direction, \
-                   'body', m.body, 'created_at', m.created_at) FROM messages m WHERE m.id = ?7))), ?3 \
+                   'body', m.body, 'created_at', m.created_at) FROM messages m WHERE m.id = ?7)), \
+               'answers', json(COALESCE((SELECT flow_answers FROM conversations WHERE id = {CONVERSATION}), \
+                   (SELECT flow_answers FROM conversations WHERE visitor_id = ?9 AND flow_answers IS NOT NULL \
+                     ORDER BY last_message_at DESC LIMIT 1), '{{}}'))), ?3 \
              FROM automations a JOIN sites s ON s.id = a.site_id \
-             WHERE a.site_id = COALESCE(?4, (SELECT site_id FROM conversations WHERE id = {CONVERSATION})) AND a.enabled = 1 AND (?8 IS NULL OR a.id = ?8) AND {happened} \
+             WHERE a.site_id = COALESCE(?4, (SELECT site_id FROM conversations WHERE id = {CONVERSATION})) AND a.enabled = 1 AND (?8 IS NULL OR a.id = ?8) AND ({happened}) AND (?10 IS NULL OR ?10 IS NOT NULL) \
              RETURNING id",
             attributes = super::attributes::values_object("ct.id"),
         );
@@ -132,6 +142,7 @@ impl Store {
                 opt(of.message_id),
                 opt(of.automation_id),
                 opt(of.visitor_id),
+                opt(of.flow_turn),
             ],
         )
     }

@@ -396,7 +396,8 @@ impl Store {
                  SELECT ?1, c.id, c.site_id, 'outbound', 'agent', ?2, ?3, ?4 FROM conversations c WHERE c.id = ?5",
                 &[message_id.into(), agent_id.into(), body.into(), ms(now), conversation_id.into()],
             )?,
-            self.prepare("UPDATE conversations SET last_message_at = ?2 WHERE id = ?1", &[conversation_id.into(), ms(now)])?,
+            // An agent's reply takes over: the chatbot's flow stops for this conversation.
+            self.prepare("UPDATE conversations SET last_message_at = ?2, flow_step = NULL WHERE id = ?1", &[conversation_id.into(), ms(now)])?,
         ];
         statements.extend(inserts);
         let mut batch = self.batch();

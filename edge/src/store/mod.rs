@@ -16,6 +16,7 @@ mod channels;
 mod contacts;
 mod conversations;
 mod files;
+mod flows;
 mod identity;
 mod keys;
 mod labels;
@@ -26,6 +27,7 @@ mod merge;
 mod merge_sql;
 mod messenger;
 mod privacy;
+mod proactive;
 mod replies;
 mod sites;
 mod snooze;
@@ -48,6 +50,7 @@ pub use live::LiveRoute;
 pub use mail::InboundEmail;
 pub use merge::Merged;
 pub use messenger::{InboundMessenger, PageRow, Profile, SentMessenger};
+pub use proactive::ProactiveRefused;
 pub use replies::{ReplyFields, ReplyRefused};
 pub use sites::WidgetUpdate;
 pub use snooze::Snoozed;
@@ -55,7 +58,9 @@ pub use teams::TeamRefused;
 pub use tickets::Ticket;
 pub use trail::{NewNote, Noted};
 pub use transcripts::TranscriptClaim;
-pub use widget::{ContactLink, SentFile, SiteRow, VisitorRow};
+pub use widget::{
+    ContactLink, FlowState, Guard, Opening, SavedFlow, SentFile, SiteRow, Turn, Turned, VisitorRow,
+};
 
 use serde::Deserialize;
 use shared::api;

@@ -127,7 +127,9 @@ impl Store {
         Ok(changed == 1)
     }
 
-    /// Saves a site's chatbot (validated JSON); `false` if the site is not the account's.
+    /// Saves a site's chatbot (validated JSON) and makes the site run the
+    /// flow its blocks make again (saved flow versions stay, for the
+    /// conversations on them); `false` if the site is not the account's.
     pub async fn set_chatbot(
         &self,
         account_id: &str,
@@ -136,7 +138,7 @@ impl Store {
     ) -> ApiResult<bool> {
         let changed = self
             .run(
-                &format!("UPDATE sites SET chatbot = ?3 WHERE {OWNED}"),
+                &format!("UPDATE sites SET chatbot = ?3, flow_version = NULL WHERE {OWNED}"),
                 &[site_id.into(), account_id.into(), chatbot_json.into()],
             )
             .await?;

@@ -137,9 +137,11 @@ mod typescript {
     use crate::contact::ContactSource;
     use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
     use crate::email::fold::Fold;
+    use crate::flow::{Assignee, Button, Flow, Localized, Offline, SaveTo, Step, Trigger};
     use crate::form::{FieldMode, FormField};
     use crate::identity::IdentityMode;
     use crate::messenger::{MessagingWindow, Receipt};
+    use crate::proactive::{Audience, Frequency, MessageLanguage};
     use crate::search::SnippetPart;
     use crate::site::{CspDirective, Language, WidgetPosition};
     use crate::snooze::Preset;
@@ -191,6 +193,10 @@ mod typescript {
             AgentTeam, AgentTeams, AssignmentRule, AssignmentRules, TeamMembersChange, AgentCapacity, NewAssignmentRule,
             MergeInput, Duplicates,
             AttributeKind, Attribute, Attributes, ContactAttributes,
+            Flow, Trigger, Step, Button, SaveTo, Assignee, Localized, Offline,
+            PromptKind, FlowPrompt, FlowStart, FlowAnswered,
+            FlowSettings, PreviewEffect, PreviewPrompt, PreviewWait, FlowPreview, FlowPreviewInput,
+            Audience, MessageLanguage, Frequency, ProactiveMessage, ProactiveMessages, ProactiveTarget, ProactiveInput,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

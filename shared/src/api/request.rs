@@ -52,6 +52,22 @@ pub struct SendMessage {
     pub body: String,
 }
 
+/// `POST /api/widget/flow/answers`: the visitor's answer to the step the flow waits at.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowAnswer {
+    /// The step answered (refused unless the conversation waits at it).
+    pub step: String,
+    /// A button's index, for buttons.
+    #[serde(default)]
+    pub choice: Option<usize>,
+    /// The answer's text, for a question.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The widget's id for this answer: a retry with the same id stores nothing new.
+    pub client_message_id: String,
+}
+
 /// `POST /api/widget/contact`: the Form step's answer.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -667,4 +683,65 @@ mod snooze_tests {
 pub struct MergeInput {
     /// The survivor's id: a conversation of the same contact, or a contact of the account.
     pub into: String,
+}
+
+/// `POST /api/sites/{site}/flow/preview`: an unsaved flow, run from its start
+/// (no `step`) or from the step it waits at with the visitor's answer: a
+/// button's index (`choice`), a free answer (`text`), or neither for the Form.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct FlowPreviewInput {
+    /// The flow as the editor holds it.
+    pub flow: crate::flow::Flow,
+    /// The step the preview waits at; none to start the flow.
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub step: Option<String>,
+    /// The button chosen, by index.
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub choice: Option<usize>,
+    /// The free answer written.
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub text: Option<String>,
+}
+
+/// `POST /api/sites/{site}/proactive` and `PUT /api/sites/{site}/proactive/{id}`:
+/// a proactive message as the admin saved it (`shared::proactive` checks each field).
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct ProactiveInput {
+    /// Its text (1 to 500 characters).
+    pub text: String,
+    /// The URL pattern (`shared::proactive::url_matches`).
+    pub url: String,
+    /// Seconds on the page before it shows (0 to 3600).
+    pub delay_seconds: u32,
+    /// Whom it is for.
+    pub audience: crate::proactive::Audience,
+    /// The widget language it is for.
+    pub language: crate::proactive::MessageLanguage,
+    /// Its frequency cap.
+    pub frequency: crate::proactive::Frequency,
+    /// Whether the widget shows it (a new message is enabled unless this says otherwise).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+}
+
+/// `POST /api/widget/proactive`: the visitor opened the chat from a proactive
+/// message's bubble, so their reply carries it.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct ProactiveOpen {
+    /// The proactive message's id.
+    pub message_id: String,
+    /// True when the visitor's reply is already on its way (a new visitor:
+    /// its token exists only once it writes): the worker attaches the message
+    /// to that reply if it is stored, else to the next one.
+    #[serde(default)]
+    pub replied: bool,
 }

@@ -227,6 +227,15 @@ table! {
     UpdateAttribute: Patch "/api/attributes/{id}" Admin;
     DeleteAttribute: Delete "/api/attributes/{id}" Admin;
     ContactAttributes: Patch "/api/contacts/{id}/attributes" Agent;
+    VisitorFlowAnswer: Post "/api/widget/flow/answers" Visitor;
+    Flow: Get "/api/sites/{site}/flow" Admin;
+    SaveFlow: Put "/api/sites/{site}/flow" Admin;
+    PreviewFlow: Post "/api/sites/{site}/flow/preview" Admin;
+    ProactiveMessages: Get "/api/sites/{site}/proactive" Admin;
+    CreateProactive: Post "/api/sites/{site}/proactive" Admin;
+    UpdateProactive: Put "/api/sites/{site}/proactive/{id}" Admin;
+    DeleteProactive: Delete "/api/sites/{site}/proactive/{id}" Admin;
+    ProactiveOpened: Post "/api/widget/proactive" Visitor;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

@@ -152,6 +152,18 @@ fn constants() -> Vec<Constant> {
         TEAM_NAME_CHARS = crate::team::MAX_NAME_CHARS;
         "shared::team::MAX_CAPACITY: the largest capacity an agent may be given."
         MAX_CAPACITY = crate::team::MAX_CAPACITY;
+        "shared::proactive::SEEN_COOKIE: the cookie recording which proactive messages a visitor with the visitor cookie saw."
+        PROACTIVE_SEEN_COOKIE = crate::proactive::SEEN_COOKIE;
+        "shared::proactive::DAY_MS: a day, in ms (a daily cap's unit)."
+        PROACTIVE_DAY_MS = crate::proactive::DAY_MS;
+        "shared::proactive::DISMISS, [English, French]: the proactive bubble's dismiss button."
+        PROACTIVE_DISMISS = crate::proactive::DISMISS;
+        "shared::proactive::MAX_PER_SITE: the most proactive messages a site keeps."
+        PROACTIVE_MAX = crate::proactive::MAX_PER_SITE;
+        "shared::proactive::MAX_PATTERN_CHARS: the longest URL pattern."
+        PROACTIVE_URL_CHARS = crate::proactive::MAX_PATTERN_CHARS;
+        "shared::proactive::MAX_DELAY_SECONDS: the longest time on page a message waits for."
+        PROACTIVE_MAX_DELAY = crate::proactive::MAX_DELAY_SECONDS;
     }
 }
 

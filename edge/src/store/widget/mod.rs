@@ -2,8 +2,13 @@
 //! conversation and messages; the hot paths (a chat send, a thread read) are
 //! in `visits`, tying visitors to contacts in `ties`.
 
+mod flow_effects;
+mod flows;
+mod proactive;
 mod ties;
 mod visits;
+
+pub use flows::{FlowState, Guard, Opening, SavedFlow, Turn, Turned};
 
 pub use visits::SentFile;
 
@@ -13,6 +18,7 @@ use serde::Deserialize;
 use shared::api;
 use shared::chatbot::Chatbot;
 use shared::conversation::{Author, DeliveryStatus};
+use shared::flow::Flow;
 use shared::form::{FieldMode, FormConfig};
 use shared::identity::IdentityMode;
 use shared::site::{Language, WidgetPosition};
@@ -57,6 +63,10 @@ pub struct SiteRow {
     pub chatbot: Option<String>,
     /// 1 while visitors may send files.
     pub files_enabled: u8,
+    /// The version of the flow new conversations start on; `None` for the chatbot blocks' flow.
+    pub flow_version: Option<u32>,
+    /// That version's flow, as saved (JSON).
+    pub flow: Option<String>,
 }
 
 impl SiteRow {
@@ -74,6 +84,19 @@ impl SiteRow {
             };
             Chatbot::default_for(&self.greeting, form)
         })
+    }
+
+    /// The flow new conversations start on, with its version: as saved, else
+    /// (version 0) the one the chatbot blocks make.
+    pub fn flow(&self) -> (u32, Flow) {
+        let saved = self
+            .flow
+            .as_deref()
+            .and_then(|json| serde_json::from_str::<Flow>(json).ok());
+        match (self.flow_version, saved) {
+            (Some(version), Some(flow)) => (version, flow),
+            _ => (0, Flow::from_chatbot(&self.chatbot())),
+        }
     }
 }
 
@@ -242,7 +265,9 @@ impl Store {
     pub async fn site(&self, site_id: &str) -> ApiResult<Option<SiteRow>> {
         self.first(
             "SELECT id, account_id, name, greeting, color, position, form_phone, form_company, form_full_name, \
-             identity_mode, identity_secret, identity_secret_enc, enabled, language, chatbot, files_enabled FROM sites WHERE id = ?1",
+             identity_mode, identity_secret, identity_secret_enc, enabled, language, chatbot, files_enabled, \
+             s.flow_version, f.flow FROM sites s LEFT JOIN flow_versions f ON f.site_id = s.id AND f.version = s.flow_version \
+             WHERE s.id = ?1",
             &[site_id.into()],
         )
         .await

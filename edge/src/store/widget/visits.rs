@@ -10,6 +10,7 @@ use shared::automation::Event;
 use shared::visitor::{is_expired, VisitorToken, TOKEN_INVALID, VISITOR_TTL_MS};
 use worker::D1PreparedStatement;
 
+use super::flows::SavedFlow;
 use super::ties::{KnownFields, KNOWN_FIELDS};
 use super::{
     visible_chat, visitor_sees, VisitorMessageRow, VISITOR_MESSAGE_SELECT, VISITOR_SELECT,
@@ -23,15 +24,15 @@ use crate::store::{ms, Store, VisitorRow, Written};
 
 /// The visitor's token bound in one statement, and the checks written with
 /// its placeholders: every statement of a widget batch is gated on them.
-struct Gate {
-    visitor: Param,
+pub(super) struct Gate {
+    pub(super) visitor: Param,
     hash: Param,
     since: Param,
 }
 
 impl Gate {
     /// Binds the token (visitor id, secret hash, oldest valid visit) in `args`.
-    fn bind(args: &mut Args, token: &VisitorToken<'_>, now: u64) -> Self {
+    pub(super) fn bind(args: &mut Args, token: &VisitorToken<'_>, now: u64) -> Self {
         Gate {
             visitor: args.bind(token.visitor_id),
             hash: args.bind(token.secret_hash()),
@@ -50,7 +51,7 @@ impl Gate {
     }
 
     /// The same, and not blocked: what a write needs.
-    fn may_write(&self) -> String {
+    pub(super) fn may_write(&self) -> String {
         let Gate {
             visitor,
             hash,
@@ -71,7 +72,7 @@ impl Gate {
     }
 
     /// The conversation this visitor sees (see [`visible_chat`]).
-    fn visible_chat(&self) -> String {
+    pub(super) fn visible_chat(&self) -> String {
         visible_chat(self.visitor, &self.verified_contact())
     }
 }
@@ -97,14 +98,18 @@ impl<T> Visit<T> {
     }
 }
 
-/// A stored chat message, whether this call wrote it, and the automation deliveries it queued.
-pub type Sent = (api::VisitorMessage, Written, Vec<String>);
+/// A stored chat message, whether this call wrote it, the automation
+/// deliveries it queued, and the site's saved flow when this send made the
+/// conversation (the flow then starts).
+pub type Sent = (api::VisitorMessage, Written, Vec<String>, Option<SavedFlow>);
 
 /// A thread read: the visible conversation and when an agent read it, its
 /// messages after the asked number, and the verified contact's known profile fields.
 pub struct ThreadRead {
     /// The conversation the visitor sees, and `agent_read_at` (0: never).
     pub conversation: Option<(String, u64)>,
+    /// Its flow's version, the step it waits at, and that version's JSON, while a saved flow runs.
+    pub flow: Option<(u32, String, String)>,
     /// Its messages the visitor may see, in order.
     pub messages: Vec<api::VisitorMessage>,
     /// Profile fields the verified contact has.
@@ -116,10 +121,17 @@ pub struct ThreadRead {
 struct Visible {
     id: String,
     agent_read_at: u64,
+    flow_version: Option<u32>,
+    flow_step: Option<String>,
+    flow: Option<String>,
 }
 
 /// The visitor row the batch read back, checked as the gates checked it.
-fn checked(row: Option<VisitorRow>, token: &VisitorToken<'_>, now: u64) -> Option<VisitorRow> {
+pub(super) fn checked(
+    row: Option<VisitorRow>,
+    token: &VisitorToken<'_>,
+    now: u64,
+) -> Option<VisitorRow> {
     row.filter(|v| token.matches(&v.token_hash) && !is_expired(v.last_seen_at, now))
 }
 
@@ -153,7 +165,13 @@ impl Store {
         batch.push(self.open_chat(token, ids, client_message_id, now)?);
         // A new conversation is assigned by its site's rule, in the same round trip (store::teams).
         batch.extend(self.assign_by_rule(&ids.conversation, now)?);
+        // A reply to a proactive message: its bot line first, then the reply, then its counts (widget::proactive).
+        let bot = crate::ids::new_id("m");
+        let proactive = (ids.message.as_str(), bot.as_str());
+        let new_chat = (proactive.0, proactive.1, ids.conversation.as_str());
+        batch.extend(self.proactive_before_reply(token, new_chat, client_message_id, now)?);
         batch.push(self.add_chat_message(token, ids, client_message_id, body, now)?);
+        batch.extend(self.proactive_after_reply(proactive, token.visitor_id)?);
         if let Some(sent) = file {
             // After the message's insert, before the reads: the answer lists the file.
             batch.push(self.attachment_insert(
@@ -166,6 +184,7 @@ impl Store {
         batch.extend(self.reopen_for(&ids.message, now)?);
         batch.push(self.touch_writer(token, now)?);
         let events = self.chat_events(&mut batch, ids, now)?;
+        let saved = batch.rows::<SavedFlow>(self.saved_flow_of_new(&ids.conversation)?);
         let visitor =
             batch.rows::<VisitorRow>(self.prepare(VISITOR_SELECT, &[token.visitor_id.into()])?);
         let stored = batch.rows::<VisitorMessageRow>(self.prepare(
@@ -191,7 +210,8 @@ impl Store {
             Written::AlreadyThere
         };
         let queued = queued(&ran, &events)?;
-        Ok(Visit::Done(visitor, (stored, written, queued)))
+        let saved = ran.first(&saved)?.filter(|_| written == Written::Created);
+        Ok(Visit::Done(visitor, (stored, written, queued, saved)))
     }
 
     /// Adds the `conversation.created` and `message.created` events of a chat
@@ -310,7 +330,13 @@ impl Store {
             batch.rows::<VisitorRow>(self.prepare(VISITOR_SELECT, &[token.visitor_id.into()])?);
         let conversation = batch.rows::<Visible>(gated(&|_, gate| {
             let (visible, valid) = (gate.visible_chat(), gate.valid());
-            format!("SELECT id, agent_read_at FROM conversations WHERE id = {visible} AND {valid}")
+            // The flow's JSON only while a saved version (1, 2, …) waits at a step.
+            format!(
+                "SELECT c.id, c.agent_read_at, c.flow_version, c.flow_step, \
+                   CASE WHEN c.flow_step IS NOT NULL THEN f.flow END AS flow FROM conversations c \
+                 LEFT JOIN flow_versions f ON f.site_id = c.site_id AND f.version = c.flow_version \
+                 WHERE c.id = {visible} AND {valid}"
+            )
         })?);
         let messages = batch.rows::<VisitorMessageRow>(gated(&|args, gate| {
             let (visible, valid) = (gate.visible_chat(), gate.valid());
@@ -332,8 +358,13 @@ impl Store {
         let Some(visitor) = checked(ran.first(&visitor)?, token, now) else {
             return Ok(Visit::Unauthorized);
         };
+        let conversation = ran.first(&conversation)?;
+        let flow = conversation
+            .as_ref()
+            .and_then(|c| Some((c.flow_version?, c.flow_step.clone()?, c.flow.clone()?)));
         let read = ThreadRead {
-            conversation: ran.first(&conversation)?.map(|c| (c.id, c.agent_read_at)),
+            flow,
+            conversation: conversation.map(|c| (c.id, c.agent_read_at)),
             messages: ran.rows(&messages)?.into_iter().map(Into::into).collect(),
             contact_fields: ran
                 .first(&known)?

@@ -1,8 +1,10 @@
 //! What the worker answers, by who reads it: the widget, the inbox, Settings.
 
 pub mod attributes;
+pub mod flows;
 pub mod inbox;
 pub mod labels;
+pub mod proactive;
 pub mod replies;
 pub mod settings;
 pub mod teams;
@@ -10,8 +12,10 @@ pub mod trail;
 pub mod widget;
 
 pub use attributes::*;
+pub use flows::*;
 pub use inbox::*;
 pub use labels::*;
+pub use proactive::*;
 pub use replies::*;
 pub use settings::*;
 pub use teams::*;

@@ -48,6 +48,13 @@ pub struct SiteConfig {
     pub files: bool,
     /// The language the widget speaks.
     pub language: Language,
+    /// The site's saved flow, when the widget needs its flow module
+    /// (`widget/flow.js`: buttons, questions, or a flow the opening starts); else null.
+    pub flow: Option<FlowStart>,
+    /// The site's enabled proactive messages, in the order the widget tries
+    /// them (`shared::proactive::pick`); the facade loads the bubble module
+    /// only when there is one.
+    pub proactive: Vec<super::ProactiveTarget>,
 }
 
 /// A message as the visitor's widget sees it: never email headers,
@@ -130,6 +137,8 @@ pub struct VisitorThread {
     pub visitor: VisitorState,
     /// When an agent last read the conversation (ms), if ever: the visitor's lines before it are seen.
     pub seen_at: Option<u64>,
+    /// What the conversation's flow waits for, while one runs; else null.
+    pub flow: Option<FlowPrompt>,
 }
 
 /// `POST /api/widget/messages`: the message as stored.
@@ -146,6 +155,78 @@ pub struct VisitorMessageAnswer {
 pub struct VisitorAnswer {
     /// What the Form step still needs.
     pub visitor: VisitorState,
+}
+
+/// What a flow's waiting step asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum PromptKind {
+    /// Buttons: the visitor picks one.
+    Buttons,
+    /// A free question: the visitor's next message answers it.
+    Question,
+    /// The Form (`POST /api/widget/contact` answers it).
+    Form,
+}
+
+/// The step a flow waits at, as the widget shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct FlowPrompt {
+    /// The step's id (what an answer names).
+    pub step: String,
+    /// What it asks.
+    pub kind: PromptKind,
+    /// The question (what labels the buttons' group); empty for the Form.
+    pub text: String,
+    /// The buttons' labels, in order (empty unless `kind` is `buttons`).
+    pub buttons: Vec<String>,
+}
+
+impl FlowPrompt {
+    /// What `flow` asks at `step`, if the step waits (buttons, a question, the Form).
+    pub fn of(flow: &crate::flow::Flow, step: &str) -> Option<Self> {
+        use crate::flow::{Prompt, Step};
+        let (kind, buttons) = match flow.prompt_at(step)? {
+            Prompt::Buttons(labels) => (PromptKind::Buttons, labels),
+            Prompt::Question => (PromptKind::Question, Vec::new()),
+            Prompt::Form(_) => (PromptKind::Form, Vec::new()),
+        };
+        let text = match flow.step(step)? {
+            Step::Buttons { text, .. } | Step::Question { text, .. } => text.clone(),
+            _ => String::new(),
+        };
+        Some(FlowPrompt {
+            step: step.to_string(),
+            kind,
+            text,
+            buttons,
+        })
+    }
+}
+
+/// A site's flow as the widget starts it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct FlowStart {
+    /// What starts it.
+    pub trigger: crate::flow::Trigger,
+    /// For a flow the opening starts: the bot's lines shown on opening, before anything is written.
+    pub lines: Vec<String>,
+    /// For a flow the opening starts: what it then waits for.
+    pub wait: Option<FlowPrompt>,
+}
+
+/// `POST /api/widget/flow/answers`: what the answer stored and where the flow waits now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct FlowAnswered {
+    /// The messages this answer stored (the opening lines of a new
+    /// conversation, the visitor's echo, the bot's lines), in order.
+    pub messages: Vec<VisitorMessage>,
+    /// What the flow waits for now; null once it ended.
+    pub flow: Option<FlowPrompt>,
 }
 
 /// Marks a file in the text the widget shows (which renders text only).
