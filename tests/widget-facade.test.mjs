@@ -237,3 +237,22 @@ test("the launcher follows the config over a stale snippet: restyled on the visi
     await call("PATCH", `/api/sites/${site}`, { token: KEY, json: { enabled: true } });
   }
 });
+
+test("with the snippet's look, a proactive message waits for the visitor's first move on the page (the config is fetched then), and then shows", async () => {
+  const site = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Look ") } })).body.id;
+  const text = unique("Need help choosing? ");
+  const json = { text, url: "/*", delay_seconds: 1, audience: "all", language: "any", frequency: "page" };
+  const added = await call("POST", `/api/sites/${site}/proactive`, { token: KEY, json });
+  assert.equal(added.status, 201, JSON.stringify(added.body));
+  const { snippet } = (await call("GET", `/api/sites/${site}/snippet`, { token: KEY })).body;
+  const page = await visit(pages.browser, pages.hosts.pageWith(snippet));
+  await ready(page);
+  await page.waitForLoadState("networkidle");
+  assert.deepEqual(configLoads(page), [], "no config, so no message, before the visitor moves");
+  assert.equal(await page.locator(".pb").count(), 0);
+  await move(page);
+  await page.locator(".pb", { hasText: text }).waitFor();
+  assert.equal(configLoads(page).length, 1);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
