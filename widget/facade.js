@@ -2,12 +2,15 @@
  * www/loader.js rule).
  * The snippet injects it after the host page's load event. It draws the
  * launcher and its unread badge in a shadow root, and answers the snippet
- * API. The snippet Settings gives carries the site's colour, side and language
- * (data-color, data-position, data-language: the config's names): the launcher is drawn at once and the
- * site's config (cached a minute) is fetched in idle time, or at once on
- * intent (a site switched off since loses its launcher then); an older snippet
- * without them has the config fetched first and the launcher drawn from it. The wasm widget loads only on
- * intent: the pointer over or focus on the launcher, a click, open(), an
+ * API. The snippet Settings gives carries the site's colour, side and
+ * language (data-color, data-position, data-language: the config's names):
+ * the launcher is drawn at once, and nothing else happens until the visitor
+ * first moves on the page (a pointer or a touch over it, a key) or shows
+ * intent: then the unread marker is read and the site's config (cached a
+ * minute) fetched; the launcher follows it (a site switched off since loses
+ * its launcher), and the hooks that need it before intent run (proactive
+ * messages). An older snippet without them has the config fetched first and
+ * the launcher drawn from it. The wasm widget loads only on intent: the pointer over or focus on the launcher, a click, open(), an
  * identify() once there is a visitor to tie, or, in idle time, for a returning
  * visitor whose conversation waits on a reply (so live replies keep coming).
  * The widget then takes over the launcher and builds the panel on first open.
