@@ -99,9 +99,10 @@ e2e:
 	node tests/run.mjs
 
 ## bench: the inbound path's compute phases and ms/MB on the host, then widget weight, API latencies, the widget on a host page,
-## live pushes, list and search at 100,000 conversations, and ratios to the floor workers (bench/floors/), on fresh local workers;
+## live pushes, list and search at 100,000 conversations, ratios to the floor workers (bench/floors/), and Lighthouse 12's
+## main-thread time for the snippet against an empty loader (npm lighthouse, Debian's Chromium), on fresh local workers;
 ## its drivers are bench/*.mjs (one part: node tests/run.mjs --bench bench/widget.mjs)
-bench: setup build
+bench: setup-browser build
 	cargo run --release -q -p shared --features mail --example mail_bench
 	node tests/run.mjs --bench
 

@@ -1,9 +1,10 @@
 // `make bench`: figures, not pass/fail. Widget weight per file, worker size,
 // and latencies of the hot paths against the local worker (workerd + local D1),
 // live push figures, the conversation list and search at 100,000
-// conversations (a worker of its own), and ratios to the floor workers.
-// BENCH_ONLY=live,floors (any of weight, latency, widget, live, search, floors)
-// runs only those parts.
+// conversations (a worker of its own), ratios to the floor workers, and
+// Lighthouse's main-thread time for the snippet against an empty loader.
+// BENCH_ONLY=live,floors (any of weight, latency, widget, live, search, floors,
+// lighthouse) runs only those parts.
 import { timed, brotli } from "./timing.mjs";
 import { readFileSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -50,3 +51,4 @@ if (only("widget")) await (await import("./widget.mjs")).widgetMainThread();
 if (only("live")) await (await import("./live.mjs")).live();
 if (only("search")) await (await import("./search.mjs")).search();
 if (only("floors")) await (await import("./floors.mjs")).floors({ parleyPgid: Number(process.env.PARLEY_PGID) });
+if (only("lighthouse")) await (await import("./lighthouse.mjs")).lighthouseBench();

@@ -51,7 +51,7 @@ if [ "$(worker-build --version 2>/dev/null)" != "$WORKER_BUILD_VERSION" ]; then
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing wrangler, wasm-opt and playwright-core from npm"
+  say "installing wrangler, wasm-opt, playwright-core and lighthouse from npm"
   npm ci --no-audit --no-fund --loglevel=error
   touch node_modules/.package-lock.json
 fi

@@ -139,6 +139,9 @@ export const HOSTILE = `<style>
       z-index: 2147483647 !important; transform: none !important; opacity: 1 !important; }
 </style><div class="wall">An overlay over everything</div><p>${"Lorem ipsum dolor sit amet. ".repeat(40)}</p>`;
 
+/** `snippet` without the launcher's look (data-color, data-position, data-language): a snippet pasted before it carried them. */
+export const withoutLook = (snippet) => snippet.replace(/\n *s\.setAttribute\("data-(color|position|language)", [^\n]*/g, "");
+
 /**
  * Serves host pages on another origin, each pasting the demo page's own
  * snippet for `site`, followed by optional host-page script (`script`) that
@@ -160,7 +163,9 @@ export async function startHostPages() {
     /** A page for `site`; `script` is host-page script run right after the snippet. */
     page(site, script = "") {
       const path = `/${unique("p")}`;
-      const body = snippet.replace('"s_demo"', JSON.stringify(site));
+      // Another site's page pastes the demo's snippet without the demo's look
+      // (colour, side, language): an older snippet, whose launcher follows the site's config.
+      const body = site === "s_demo" ? snippet : withoutLook(snippet).replace('"s_demo"', JSON.stringify(site));
       pages.set(path, { html: `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>${site}</title></head><body><h1>Host of ${site}</h1>${body}<script>${script}</script></body></html>` });
       return origin + path;
     },

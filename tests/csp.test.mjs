@@ -232,6 +232,8 @@ async function measure(page) {
   await page.locator(".launcher").click();
   await page.locator(".panel").waitFor({ state: "visible" });
   await page.locator(".messages li").first().waitFor();
+  // The paperclip (this site takes files), which the files module adds once it has loaded: the composer's final layout.
+  await page.locator(".clip").waitFor();
   return page.evaluate(() => {
     const root = document.querySelector("parley-chat").shadowRoot;
     const box = (e) => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].map((n) => Math.round(n * 10) / 10); };

@@ -1,8 +1,8 @@
 // The widget's weight budgets, as served by the worker and compressed with
 // brotli: the facade the page loads eagerly (/loader.js) within 2 KB, the
 // whole widget (facade + JS glue + wasm, its CSS and both languages inside)
-// within 30 KB, and the files module, which only a visitor who sends or opens
-// a file ever loads, within 1 KB; the optional parts a site's flow or
+// within 30 KB, and the files module, which loads only once the widget runs
+// on a site that takes files, within 1 KB; the optional parts a site's flow or
 // proactive messages load (the bubble module and the flow's module) within 2 KB together.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -36,7 +36,7 @@ test("the whole widget weighs at most 30 KB brotli", async () => {
   assert.ok(total <= WHOLE_BUDGET, `the widget is ${total} bytes brotli, budget ${WHOLE_BUDGET}`);
 });
 
-test("the files module, loaded only to send or open a file, weighs at most 1 KB brotli", async () => {
+test("the files module, loaded only once the widget runs on a site that takes files, weighs at most 1 KB brotli", async () => {
   const files = await brotliSize("/widget/files.js");
   assert.ok(files <= FILES_BUDGET, `the files module is ${files} bytes brotli, budget ${FILES_BUDGET}`);
 });

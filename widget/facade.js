@@ -1,9 +1,16 @@
 /* Parley's facade, served minified as /loader.js (esbuild, in the Makefile's
  * www/loader.js rule).
- * The snippet injects it after the host page's load event. It fetches the
- * site's config (cached a minute), draws the launcher and its unread badge in
- * a shadow root, and answers the snippet API. The wasm widget loads only on
- * intent: the pointer over or focus on the launcher, a click, open(), an
+ * The snippet injects it after the host page's load event. It draws the
+ * launcher and its unread badge in a shadow root, and answers the snippet
+ * API. The snippet Settings gives carries the site's colour, side and
+ * language (data-color, data-position, data-language: the config's names):
+ * the launcher is drawn at once, and nothing else happens until the visitor
+ * first moves on the page (a pointer or a touch over it, a key) or shows
+ * intent: then the unread marker is read and the site's config (cached a
+ * minute) fetched; the launcher follows it (a site switched off since loses
+ * its launcher), and the hooks that need it before intent run (proactive
+ * messages). An older snippet without them has the config fetched first and
+ * the launcher drawn from it. The wasm widget loads only on intent: the pointer over or focus on the launcher, a click, open(), an
  * identify() once there is a visitor to tie, or, in idle time, for a returning
  * visitor whose conversation waits on a reply (so live replies keep coming).
  * The widget then takes over the launcher and builds the panel on first open.
@@ -14,7 +21,7 @@
  * "ready" fires once the launcher shows and the API answers.
  *
  * Its constants (cookie names, the cookie's lifetime, the launcher's texts,
- * the file mark, the locale rule) are literal copies of
+ * the locale rule) are literal copies of
  * www/inbox/constants.js, generated from shared: importing that module here
  * costs bytes the 2 KB budget does not have (measured), so
  * shared/src/api/typescript_constants.rs checks that each copy here is exact. */
@@ -22,23 +29,25 @@
   var me = /** @type {HTMLScriptElement} */ (d.currentScript);
   if (!me) return;
   var site = me.getAttribute("data-site");
+  var look = me.dataset;
   var base = new URL(".", me.src).href.slice(0, -1);
   var stub = w.Parley || { q: [] };
   // The widget's marker: replies unread when the last page closed ("0": the
   // visitor awaits a reply); written by the widget (State::marker in
-  // widget/src/state.rs). A cookie beside the visitor's, read without blocking
-  // the page: localStorage's first read is a synchronous call to the browser.
-  // MARKER_COOKIE_PREFIX (shared::visitor).
+  // widget/src/state.rs). A cookie beside the visitor's, read on the visitor's
+  // first move (wake()), never while the page loads. MARKER_COOKIE_PREFIX (shared::visitor).
   var KEY = "parley_unread_" + site;
   // The visitor cookie (VISITOR_COOKIE: shared::visitor::COOKIE_NAME), written by the widget.
   var VISITOR = "parley_visitor";
   var queue = [];
   var idle = w.requestIdleCallback || setTimeout;
-  var config, fr, root, button, widget, loading, ready, marker, known, forgot, fails;
+  var config, got, fr, host, root, button, widget, loading, ready, marker, known, forgot, fails;
 
-  /** The value of this page's cookie `name`, or undefined (a synchronous read: never at start-up). */
+  /** The value of this page's cookie `name`, or undefined (a synchronous read: never at start-up; none where cookies are refused, as in a sandboxed frame). */
   function cookie(name) {
-    return (RegExp("(^|; )" + name + "=([^;]+)").exec(d.cookie) || [])[2];
+    try {
+      return (RegExp("(^|; )" + name + "=([^;]+)").exec(d.cookie) || [])[2];
+    } catch (e) {}
   }
 
   /** Shows `n` unread replies on the launcher, and says so in its label (OPEN_CHAT and UNREAD: shared::i18n). */
@@ -54,17 +63,39 @@
       (location.protocol == "https:" ? "; Secure" : "");
   }
 
-  /** The marker the last page left, as a promise: from cookieStore without blocking, else from document.cookie in idle time. */
-  function remembered() {
-    return w.cookieStore
-      ? cookieStore.get(KEY).then(function (c) {
-          return c && c.value;
-        }, function () {}) // refused (e.g. a sandboxed frame): no marker
-      : new Promise(function (resolve) {
-          idle(function () {
-            resolve(cookie(KEY));
-          });
-        });
+  /**
+   * The visitor's first move on the page (a pointer or a touch over anything, a key) or
+   * first intent, once: reads the marker the last page left (a count shows as
+   * the badge and has the widget load in idle time) and fetches the config
+   * (see fetched()). A page nobody touches does neither. No check of the
+   * visitor cookie: a marker the cookie outlived is cleared by the widget it
+   * loads. Returns the config's promise.
+   */
+  function wake() {
+    known = known || Promise.resolve(!forgot && cookie(KEY)).then(function (m) {
+      if (m) {
+        badge((marker = m));
+        idle(load);
+      }
+    });
+    return fetched();
+  }
+
+  /**
+   * The site's config, once, as a promise (resolved once it is taken, see
+   * configure()): an XMLHttpRequest, whose first use costs the page a third
+   * of fetch()'s (measured).
+   */
+  function fetched() {
+    return got || (got = new Promise(function (resolve) {
+      var x = new XMLHttpRequest();
+      x.open("GET", base + "/api/widget/sites/" + site + "/config");
+      x.responseType = "json";
+      x.onloadend = function () {
+        resolve(x.status == 200 && x.response);
+      };
+      x.send();
+    }).then(configure));
   }
 
   /**
@@ -81,12 +112,17 @@
     try {
       new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
       loading = 1;
-      import(base + "/widget/widget.js")
-        .then(function (glue) {
-          return Promise.all([glue.default({ module_or_path: base + "/widget/widget_bg.wasm" }), known]).then(function () {
+      // The glue and the config (if not there yet) at once; no widget for a site switched off.
+      Promise.all([import(base + "/widget/widget.js"), wake()])
+        .then(function (r) {
+          var glue = r[0];
+          return config && Promise.all([glue.default({ module_or_path: base + "/widget/widget_bg.wasm" }), known]).then(function () {
             widget = glue.start(site, base, config, button, marker == null ? null : +marker, fr, mark, sheet);
-            // Before the queued calls: an open() among them builds the panel and focuses it.
-            if (config.files) files();
+            // Files, for a site that takes them: the files module (widget/files.js) sets them up, before
+            // the queued calls (an open() among them builds the panel and focuses it, which it watches).
+            if (config.files) import(base + "/widget/files.js").then(function (m) {
+              m.listen(root, base, fr, widget);
+            });
             // The chatbot flow's buttons and questions (widget/flow.js), only for a site whose flow has them.
             if (config.flow) import(base + "/widget/flow.js").then(function (m) { m.default(base, root, widget, config.flow); });
             queue.splice(0).forEach(function (call) {
@@ -154,37 +190,6 @@
     if (name == "open" || (name == "identify" && cookie(VISITOR))) load();
   }
 
-  /**
-   * Files, for a site that takes them, set up once the widget runs (there is
-   * no panel before). The first focus in the panel (it takes focus when it opens)
-   * or event in it puts a paperclip (a label around a file picker) before its
-   * Send button; what it picks, a drop or a paste is sent, and a click on a
-   * line naming a file (📎, FILE_MARK) opens its files. The files module
-   * (widget/files.js) loads then, never before.
-   */
-  function files() {
-    ["focusin", "change", "drop", "paste", "click", "dragover"].forEach(function (type, i) {
-      root.addEventListener(type, function (e) {
-        var send = root.querySelector(".send"),
-          t = e.target,
-          token = cookie(VISITOR),
-          // Files only from a pick, a drop or a paste; a line's (by its text) from a click on it.
-          list = i && i < 4 && (e.clipboardData || e.dataTransfer || t).files,
-          line = i == 4 && t.closest(".body"),
-          what = list && list.length ? [...list] : line && /📎/.test(line = line.textContent) && line;
-        if (send && !root.querySelector(".clip"))
-          send.insertAdjacentHTML("beforebegin", '<label class="clip">📎<input type="file" class="sr-only" aria-label="' +
-            (fr ? "Joindre un fichier" : "Attach a file") + '"></label>');
-        // dragover and drop, always: the panel takes drops, and a drop never opens the file in the page.
-        if (i > 4 || i == 2 || what) e.preventDefault();
-        if (!what) return;
-        import(base + "/widget/files.js").then(function (m) {
-          m.default(what, base, token, root, fr, widget);
-        });
-      });
-    });
-  }
-
   var api = { on: function (name, callback) {
     if (typeof callback != "function") return;
     if (name == "ready" && ready) return callback();
@@ -198,22 +203,46 @@
     };
   });
 
-  /** Draws the launcher for the site's `c`onfig, unless chat is switched off. */
-  function draw(c) {
-    if (!c || c.enabled === false) return;
+  /**
+   * Takes the site's config `c` (from the worker, or the preview's): the
+   * launcher follows its colour, side and language; a site switched off (or
+   * none: the request failed) shows nothing. (Hooks that need the config
+   * before intent belong here.)
+   */
+  function configure(c) {
+    // Switched off: no launcher, and no widget loads (as if it were loading).
+    if (!c || c.enabled === false) return (loading = 1), host && host.remove();
     config = c;
-    // Proactive messages: the bubble module (widget/bubble.js), in idle time, only for a site with some.
+    if (host) style(c);
+    // Proactive messages: the bubble module (widget/bubble.js), in idle time (the launcher drawn by then), only for a site with some.
     if (c.proactive?.[0]) idle(() => import(base + "/widget/bubble.js").then((m) => m.default(c, root, fr)));
+  }
+
+  /** The launcher's colour, side and language (its label) from `c`: the config, or the snippet's data. */
+  function style(c) {
     // As shared::i18n::Locale::resolve: a fixed language wins, `auto` follows the browser.
     fr = c.language == "fr" || (c.language != "en" && /^fr/i.test(navigator.language));
+    button.className = "launcher " + (c.position == "left" ? "left" : "right");
+    // The accent through the CSSOM (no CSP governs it), inherited by the launcher and the panel.
+    host.style.setProperty("--accent", c.color);
+    badge(marker);
+  }
+
+  /** Draws the launcher as `c` (the config, or the snippet's data) says. */
+  function draw(c) {
     // A custom element: no page rule written for a div reaches it, and its
     // shadow CSS resets what it would inherit, !important so that it beats
     // the page's !important rules too (the inner context wins those).
-    var host = d.createElement("parley-chat");
+    host = d.createElement("parley-chat");
+    // In the top layer, where no transform, overflow or z-index of the page
+    // reaches it; shown while still empty, so that the style it computes at
+    // once is this element's alone (the rest waits for the page's next frame).
+    host.popover = "manual";
+    d.body.appendChild(host);
+    host.showPopover?.();
     root = host.attachShadow({ mode: "open" });
     root.innerHTML =
-      '<button type="button" class="launcher ' + (c.position == "left" ? "left" : "right") +
-      '" aria-expanded="false" aria-controls="parley-panel"><svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">' +
+      '<button type="button" aria-expanded="false" aria-controls="parley-panel"><svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">' +
       '<path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>' +
       '<span class="badge" aria-hidden="true"></span></button>';
     button = root.lastChild;
@@ -224,16 +253,9 @@
       ".left{right:auto;left:20px}:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
       ".badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#c0392b;" +
       "color:#fff;font:700 12px/20px system-ui,sans-serif}.badge:empty{display:none}");
-    // The accent through the CSSOM (no CSP governs it), inherited by the launcher and the panel.
-    host.style.setProperty("--accent", c.color);
-    badge(0);
-    // A marker shows its count, and has the widget load in idle time. No
-    // check of the visitor cookie (a synchronous read): a marker the cookie
-    // outlived is cleared by the widget it loads.
-    known = remembered().then(function (m) {
-      if (m == null || forgot) return;
-      badge((marker = m));
-      idle(load);
+    style(c);
+    ["pointerover", "keydown"].forEach(function (first) {
+      d.addEventListener(first, wake, { once: true });
     });
     ["pointerover", "focus"].forEach(function (intent) {
       button.addEventListener(intent, load);
@@ -241,10 +263,6 @@
     button.addEventListener("click", function () {
       if (!widget) call("open", []);
     });
-    d.body.appendChild(host);
-    // In the top layer, where no transform, overflow or z-index of the page reaches it.
-    host.popover = "manual";
-    host.showPopover?.();
     w.Parley = api;
     (stub.q || []).forEach(function (c) {
       var fn = api[c[0]];
@@ -255,12 +273,15 @@
     w.dispatchEvent(new CustomEvent("parley:ready"));
   }
 
-  if (w.parleyPreview) draw(w.parleyPreview); // Settings' live preview: the unsaved config (www/preview.js)
-  else
-    fetch(base + "/api/widget/sites/" + site + "/config")
-      .then(function (r) {
-        return r.ok && r.json();
-      })
-      .then(draw)
-      .catch(fail); // no launcher to open anything: only the console says why
+  if (w.parleyPreview) {
+    // Settings' live preview: the unsaved config (www/preview.js)
+    got = Promise.resolve(configure(w.parleyPreview));
+    draw(config);
+  } else if (look.color) {
+    // The snippet says how the launcher looks: drawn now, the config on the visitor's first move (wake()).
+    draw(look);
+  } else
+    fetched().then(function () {
+      if (config) draw(config);
+    });
 })(window, document);

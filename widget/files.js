@@ -1,6 +1,12 @@
 /* Parley's files module, served minified as /widget/files.js. The facade
- * (widget/facade.js) loads it only when a visitor sends or opens a file, so a
- * visit without files never downloads it.
+ * (widget/facade.js) loads it once the widget runs on a site that takes files
+ * (never before intent, never for a site without files), and calls listen().
+ *
+ * listen(root, base, fr, widget): the panel (in the shadow `root`) gets a
+ * paperclip (a label around a file picker) before its Send button, at once
+ * and on the first focus in or event in it (it takes focus when it opens);
+ * what it picks, a drop or a paste is sent, and a click on a line naming a
+ * file (FILE_MARK) opens its files, through default().
  *
  * default(what, base, token, root, fr, widget):
  *  - `what` an array of File: each is sent as a chat message of its own
@@ -16,9 +22,33 @@
  *    the visitor's token and saved under their names (never opened in the page).
  * Its constants come from www/inbox/constants.js (generated from shared),
  * bundled in by esbuild (the Makefile's build step). */
-import { FILE_NOT_SENT, MAX_UPLOAD_BYTES, VISITOR_COOKIE } from "../www/inbox/constants.js";
+import { ATTACH_FILE, FILE_MARK, FILE_NOT_SENT, MAX_UPLOAD_BYTES, VISITOR_COOKIE } from "../www/inbox/constants.js";
 
-export default function (what, base, token, root, fr, widget) {
+export function listen(root, base, fr, widget) {
+  var mark = FILE_MARK.trim();
+  var clip = function () {
+    var send = root.querySelector(".send");
+    if (send && !root.querySelector(".clip"))
+      send.insertAdjacentHTML("beforebegin", '<label class="clip">' + mark + '<input type="file" class="sr-only" aria-label="' +
+        ATTACH_FILE[+fr] + '"></label>');
+  };
+  clip();
+  ["focusin", "change", "drop", "paste", "click", "dragover"].forEach(function (type, i) {
+    root.addEventListener(type, function (e) {
+      var t = e.target,
+        // Files only from a pick, a drop or a paste; a line's (by its text) from a click on it.
+        list = i && i < 4 && (e.clipboardData || e.dataTransfer || t).files,
+        line = i == 4 && t.closest(".body"),
+        what = list && list.length ? [...list] : line && (line = line.textContent).includes(mark) && line;
+      clip();
+      // dragover and drop, always: the panel takes drops, and a drop never opens the file in the page.
+      if (i > 4 || i == 2 || what) e.preventDefault();
+      if (what) files(what, base, (RegExp("(^|; )" + VISITOR_COOKIE + "=([^;]+)").exec(document.cookie) || [])[2], root, fr, widget);
+    });
+  });
+}
+
+export default function files(what, base, token, root, fr, widget) {
   var auth = { authorization: "Bearer " + token };
   var api = base + "/api/widget/";
   var notice = function (text) {

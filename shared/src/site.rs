@@ -77,14 +77,32 @@ pub fn validate_site_name(name: &str) -> Result<String, Invalid> {
     }
 }
 
+/// What the snippet tells the facade about a site, so that it draws the
+/// launcher at once, with no request: the accent colour, the corner and the
+/// language (of its label). The facade still fetches the site's config, in
+/// idle time, and follows it (a site switched off since loses its launcher).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look<'a> {
+    /// Accent colour, `#rrggbb`.
+    pub color: &'a str,
+    /// The launcher's corner.
+    pub position: WidgetPosition,
+    /// The language the widget speaks.
+    pub language: Language,
+}
+
 /// The snippet a site owner pastes before `</body>`: it queues the snippet
 /// API's calls and loads `{origin}/loader.js` for `site_id` after the page's
-/// `load` event. `origin` is the deployment's (`https://chat.example.com`), or
-/// empty for a page the worker itself serves (the demo shop, `www/index.html`,
-/// which holds exactly this text for `s_demo`).
-pub fn snippet(origin: &str, site_id: &str) -> String {
+/// `load` event, with the site's [`Look`] as the script's `data-color`,
+/// `data-position` and `data-language`. `origin` is the deployment's
+/// (`https://chat.example.com`), or empty for a page the worker itself serves
+/// (the demo shop, `www/index.html`, which holds exactly this text for `s_demo`).
+pub fn snippet(origin: &str, site_id: &str, look: Look) -> String {
     let src = js_string(&format!("{}/loader.js", origin.trim_end_matches('/')));
     let site = js_string(site_id);
+    let color = js_string(look.color);
+    let side = js_string(look.position.as_str());
+    let lang = js_string(look.language.as_str());
     format!(
         r#"<script>
   (function (w, d) {{
@@ -97,6 +115,9 @@ pub fn snippet(origin: &str, site_id: &str) -> String {
       s.async = true;
       s.src = {src};
       s.setAttribute("data-site", {site});
+      s.setAttribute("data-color", {color});
+      s.setAttribute("data-position", {side});
+      s.setAttribute("data-language", {lang});
       d.head.appendChild(s);
     }}
     if (d.readyState === "complete") load(); else w.addEventListener("load", load);
@@ -120,14 +141,14 @@ pub struct CspDirective {
 }
 
 /// Exactly what a host page's Content-Security-Policy must allow for the
-/// snippet for `site_id` served from `origin` (`https://chat.example.com`),
+/// snippet for `site_id` (with its [`Look`]) served from `origin` (`https://chat.example.com`),
 /// and nothing more: styles need nothing (constructable stylesheets and the
 /// CSSOM, which `style-src` does not govern), images nothing (the widget
 /// shows none: files are downloaded), frames nothing. Settings › Tracking
 /// and the README list it; tests/csp.test.mjs runs a page whose policy is
 /// `default-src 'none'` plus this. Without `'wasm-unsafe-eval'` the launcher
 /// opens the hosted chat page (`/chat/{site}`) in a new window instead.
-pub fn csp(origin: &str, site_id: &str) -> Vec<CspDirective> {
+pub fn csp(origin: &str, site_id: &str, look: Look) -> Vec<CspDirective> {
     use base64::Engine as _;
     use sha2::Digest as _;
     let origin = origin.trim_end_matches('/');
@@ -139,7 +160,7 @@ pub fn csp(origin: &str, site_id: &str) -> Vec<CspDirective> {
         (_, Some(host)) => format!("ws://{host}"),
         _ => origin.to_string(),
     };
-    let snippet = snippet(origin, site_id);
+    let snippet = snippet(origin, site_id, look);
     let script = snippet
         .trim_start_matches("<script>")
         .trim_end_matches("</script>");
@@ -233,10 +254,17 @@ mod tests {
         assert_eq!(validate_site_name("a\nb"), Err(SITE_NAME_INVALID));
     }
 
+    /// The demo shop's look (scripts/seed.mjs), and any other site's in these tests.
+    const DEMO: Look = Look {
+        color: "#33503f",
+        position: WidgetPosition::Right,
+        language: Language::Auto,
+    };
+
     #[test]
     fn the_demo_shop_pastes_exactly_the_snippet() {
         let page = include_str!("../../www/index.html");
-        let indented: String = snippet("", "s_demo")
+        let indented: String = snippet("", "s_demo", DEMO)
             .lines()
             .map(|l| format!("  {l}\n"))
             .collect();
@@ -250,14 +278,14 @@ mod tests {
     fn the_csp_list_names_the_origin_its_socket_and_the_snippets_hash() {
         use base64::Engine as _;
         use sha2::Digest as _;
-        let list = csp("https://chat.example.com/", "s_0f");
+        let list = csp("https://chat.example.com/", "s_0f", DEMO);
         let names: Vec<&str> = list.iter().map(|d| d.directive.as_str()).collect();
         assert_eq!(
             names,
             ["script-src", "connect-src"],
             "styles, images and frames need nothing"
         );
-        let text = snippet("https://chat.example.com", "s_0f");
+        let text = snippet("https://chat.example.com", "s_0f", DEMO);
         let inner = &text["<script>".len()..text.len() - "</script>".len()];
         let hash = base64::engine::general_purpose::STANDARD
             .encode(sha2::Sha256::digest(inner.as_bytes()));
@@ -274,22 +302,40 @@ mod tests {
             ["https://chat.example.com", "wss://chat.example.com"]
         );
         assert_eq!(
-            csp("http://127.0.0.1:8787", "s_demo")[1].sources,
+            csp("http://127.0.0.1:8787", "s_demo", DEMO)[1].sources,
             ["http://127.0.0.1:8787", "ws://127.0.0.1:8787"]
         );
         assert_ne!(
-            csp("https://x", "s_a")[0].sources[1],
-            csp("https://x", "s_b")[0].sources[1],
+            csp("https://x", "s_a", DEMO)[0].sources[1],
+            csp("https://x", "s_b", DEMO)[0].sources[1],
             "the hash is the site's snippet's"
+        );
+        let left = Look {
+            position: WidgetPosition::Left,
+            ..DEMO
+        };
+        assert_ne!(
+            csp("https://x", "s_a", DEMO)[0].sources[1],
+            csp("https://x", "s_a", left)[0].sources[1],
+            "and follows its look"
         );
     }
 
     #[test]
     fn the_snippet_names_the_deployment_and_the_site() {
-        let text = snippet("https://chat.example.com/", "s_0f");
+        let text = snippet("https://chat.example.com/", "s_0f", DEMO);
         assert!(text.contains(r#"s.src = "https://chat.example.com/loader.js";"#));
         assert!(text.contains(r#"s.setAttribute("data-site", "s_0f");"#));
-        let hostile = snippet("https://x", "</script><b>\"");
+        let french = Look {
+            color: "#2f6fed",
+            position: WidgetPosition::Left,
+            language: Language::Fr,
+        };
+        let text = snippet("https://chat.example.com/", "s_0f", french);
+        assert!(text.contains(r##"s.setAttribute("data-color", "#2f6fed");"##));
+        assert!(text.contains(r#"s.setAttribute("data-position", "left");"#));
+        assert!(text.contains(r#"s.setAttribute("data-language", "fr");"#));
+        let hostile = snippet("https://x", "</script><b>\"", DEMO);
         assert!(!hostile.contains("</script><b>"));
         assert!(hostile.contains(r#""\u003c/script\u003e\u003cb\u003e\"""#));
     }

@@ -2,7 +2,7 @@
 //! it). The site's identity verification, on the same page, is `routes::identity`.
 
 use shared::api;
-use shared::site::{csp, snippet};
+use shared::site::{csp, snippet, Look};
 use worker::Response;
 
 use super::Cx;
@@ -26,11 +26,16 @@ pub async fn show_snippet(cx: &mut Cx<'_>, agent: Agent, site_id: &str) -> ApiRe
     let store = cx.app.store;
     let site = site_of(store, &agent, site_id).await?;
     let origin = cx.app.public_origin(&cx.req)?;
+    let look = Look {
+        color: &site.color,
+        position: site.position,
+        language: site.language,
+    };
     json(
         200,
         &api::Snippet {
-            snippet: snippet(&origin, &site.id),
-            csp: csp(&origin, &site.id),
+            snippet: snippet(&origin, &site.id, look),
+            csp: csp(&origin, &site.id, look),
             site_id: site.id,
         },
     )

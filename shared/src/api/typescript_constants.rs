@@ -211,8 +211,6 @@ fn the_facade_keeps_exact_copies_of_its_constants() {
             "VISITOR_COOKIE_MAX_AGE",
             format!("Max-Age={COOKIE_MAX_AGE_SECONDS}\""),
         ),
-        ("FILE_MARK", format!("/{}/", FILE_MARK.trim_end())),
-        ("FILE_MARK", format!(">{}<", FILE_MARK.trim_end())),
         (
             "OPEN_CHAT",
             format!("? {} : {}", open_fr.js(), open_en.js()),
@@ -220,10 +218,6 @@ fn the_facade_keeps_exact_copies_of_its_constants() {
         (
             "UNREAD",
             format!("? {} : {}", unread_fr.js(), unread_en.js()),
-        ),
-        (
-            "ATTACH_FILE",
-            format!("? {} : {}", ATTACH_FILE[1].js(), ATTACH_FILE[0].js()),
         ),
         // Locale::resolve: a fixed language wins, `auto` speaks French to a browser whose language starts "fr".
         (
