@@ -17,8 +17,7 @@ SHARED_SRC := $(shell find shared/src -type f) shared/Cargo.toml Cargo.toml Carg
 WIDGET_OUT := www/widget/widget_bg.wasm
 FACADE_OUT := www/loader.js
 FILES_OUT := www/widget/files.js
-FLOW_OUT := www/widget/flow.js
-BUBBLE_OUT := www/widget/bubble.js
+BOT_OUT := www/widget/bot.js
 WORKER_OUT := edge/build/index_bg.wasm
 
 .PHONY: dev test setup setup-browser build lint unit e2e bench deploy clean
@@ -51,7 +50,7 @@ setup:
 setup-browser:
 	@scripts/setup.sh --browser
 
-build: $(FACADE_OUT) $(FILES_OUT) $(FLOW_OUT) $(BUBBLE_OUT) $(WIDGET_OUT) $(WORKER_OUT)
+build: $(FACADE_OUT) $(FILES_OUT) $(BOT_OUT) $(WIDGET_OUT) $(WORKER_OUT)
 
 $(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/build.rs widget/Cargo.toml scripts/build-widget.sh scripts/rename-widget-glue.mjs
 	scripts/build-widget.sh
@@ -67,14 +66,10 @@ $(FACADE_OUT): widget/facade.js
 $(FILES_OUT): widget/files.js www/inbox/constants.js
 	node_modules/.bin/esbuild widget/files.js --bundle --minify --format=esm --log-level=warning --outfile=$@
 
-# The widget's flow module (chatbot buttons and questions), loaded only for a
-# site whose flow needs it, with its constants bundled in like the files module's.
-$(FLOW_OUT): widget/flow.js www/inbox/constants.js
-	node_modules/.bin/esbuild widget/flow.js --bundle --minify --format=esm --log-level=warning --outfile=$@
-# The bubble module (proactive messages), loaded in idle time only when the site's config lists
-# some, bundled like the files module.
-$(BUBBLE_OUT): widget/bubble.js www/inbox/constants.js
-	node_modules/.bin/esbuild widget/bubble.js --bundle --minify --format=esm --log-level=warning --outfile=$@
+# The bot module (proactive bubbles and the chatbot flow's buttons), loaded only for a site whose config
+# needs it, with its constants bundled in like the files module's.
+$(BOT_OUT): widget/bot.js widget/bubble.js widget/flow.js www/inbox/constants.js
+	node_modules/.bin/esbuild widget/bot.js --bundle --minify --format=esm --log-level=warning --outfile=$@
 
 $(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml
 	cd edge && WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(CURDIR)/node_modules/.bin/esbuild" worker-build --release

@@ -2,8 +2,8 @@
 // brotli: the facade the page loads eagerly (/loader.js) within 2 KB, the
 // whole widget (facade + JS glue + wasm, its CSS and both languages inside)
 // within 30 KB, and the files module, which loads only once the widget runs
-// on a site that takes files, within 1 KB; the optional parts a site's flow or
-// proactive messages load (the bubble module and the flow's module) within 2 KB together.
+// on a site that takes files, within 1 KB; the bot module, which only a site
+// with proactive messages or a flow with buttons or questions loads, within 2 KB.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -12,9 +12,7 @@ import { URL_, WIDGET_FILES } from "./helpers.mjs";
 const WHOLE_BUDGET = 30 * 1024;
 const FACADE_BUDGET = 2 * 1024;
 const FILES_BUDGET = 1024;
-const OPTIONAL_BUDGET = 2 * 1024;
-/** The optional parts: loaded only for a site whose config needs them. */
-const OPTIONAL_PARTS = ["/widget/bubble.js", "/widget/flow.js"];
+const BOT_BUDGET = 2 * 1024;
 
 /** The brotli size (quality 11) of `path` as the worker serves it. */
 async function brotliSize(path) {
@@ -41,14 +39,9 @@ test("the files module, loaded only once the widget runs on a site that takes fi
   assert.ok(files <= FILES_BUDGET, `the files module is ${files} bytes brotli, budget ${FILES_BUDGET}`);
 });
 
-test("the optional parts (proactive bubbles, the flow's module) weigh at most 2 KB brotli together", async () => {
-  let total = 0;
-  for (const path of OPTIONAL_PARTS) {
-    const res = await fetch(URL_ + path, { method: "HEAD" });
-    assert.equal(res.status, 200, `${path} is served`);
-    total += await brotliSize(path);
-  }
-  assert.ok(total <= OPTIONAL_BUDGET, `the optional parts are ${total} bytes brotli, budget ${OPTIONAL_BUDGET}`);
+test("the bot module (proactive bubbles and the flow's buttons and questions together) weighs at most 2 KB brotli", async () => {
+  const bot = await brotliSize("/widget/bot.js");
+  assert.ok(bot <= BOT_BUDGET, `the bot module is ${bot} bytes brotli, budget ${BOT_BUDGET}`);
 });
 
 test("the wasm is served with its wasm content type (streaming compile)", async () => {

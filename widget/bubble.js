@@ -1,5 +1,5 @@
-/* Parley's bubble module, served minified as /widget/bubble.js. The facade
- * (widget/facade.js) loads it in idle time only when the site's config lists
+/* Parley's proactive bubble, served minified inside the bot module
+ * (/widget/bot.js, with the chatbot flow). The facade (widget/facade.js) loads it in idle time only when the site's config lists
  * proactive messages, its chatbot flow's on_page trigger among them.
  *
  * default(config, root, fr): picks the message for this page (pick: the

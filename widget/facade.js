@@ -123,8 +123,8 @@
             if (config.files) import(base + "/widget/files.js").then(function (m) {
               m.listen(root, base, fr, widget);
             });
-            // The chatbot flow's buttons and questions (widget/flow.js), only for a site whose flow has them.
-            if (config.flow) import(base + "/widget/flow.js").then(function (m) { m.default(base, root, widget, config.flow); });
+            // The chatbot flow's buttons and questions (widget/bot.js), only for a site whose flow has them.
+            if (config.flow) import(base + "/widget/bot.js").then(function (m) { m.flow(base, root, widget, config.flow); });
             queue.splice(0).forEach(function (call) {
               widget[call[0]].apply(widget, call[1]);
             });
@@ -214,8 +214,8 @@
     if (!c || c.enabled === false) return (loading = 1), host && host.remove();
     config = c;
     if (host) style(c);
-    // Proactive messages: the bubble module (widget/bubble.js), in idle time (the launcher drawn by then), only for a site with some.
-    if (c.proactive?.[0]) idle(() => import(base + "/widget/bubble.js").then((m) => m.default(c, root, fr)));
+    // Proactive messages: the bubble (widget/bot.js), in idle time (the launcher drawn by then), only for a site with some.
+    if (c.proactive?.[0]) idle(() => import(base + "/widget/bot.js").then((m) => m.bubble(c, root, fr)));
   }
 
   /** The launcher's colour, side and language (its label) from `c`: the config, or the snippet's data. */

@@ -1,5 +1,6 @@
-/* Parley's flow module, served minified as /widget/flow.js. The facade
- * (widget/facade.js) loads it once the widget runs, only for a site whose
+/* Parley's chatbot flow, served minified inside the bot module
+ * (/widget/bot.js, with the proactive bubble). The facade (widget/facade.js)
+ * loads it once the widget runs, only for a site whose
  * chatbot flow shows buttons, asks questions or starts on opening or on a
  * page (the config's `flow`), so other sites never download it.
  *

@@ -12,7 +12,7 @@
 //! the first-party cookie [`SEEN_COOKIE`] ([`Seen`]). Showing a bubble writes
 //! nothing else, anywhere: shown counts are not collected.
 //!
-//! The widget's bubble module (`widget/bubble.js`) carries a JavaScript copy
+//! The widget's bubble (`widget/bubble.js`, part of the bot module `/widget/bot.js`) carries a JavaScript copy
 //! of [`url_matches`] and [`pick`]; `tests/proactive-cases.json`, written from
 //! [`cases()`] here, is run through both, so the two cannot drift.
 

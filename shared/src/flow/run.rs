@@ -243,7 +243,7 @@ impl Flow {
 
     /// What the widget shows on opening, before anything is written, for a
     /// flow the opening starts (`open`, `on_page`: there once the page
-    /// matched for its seconds, as the widget's bubble module decides): the
+    /// matched for its seconds, as the widget's bot module decides): the
     /// steps up to the first that waits. `None` for a flow the first message
     /// starts. Any flow also starts after a conversation's first message.
     pub fn opening(&self, cx: Ctx<'_>) -> Option<Run> {
@@ -253,7 +253,7 @@ impl Flow {
         }
     }
 
-    /// Whether the widget needs its flow module (`widget/flow.js`): the flow
+    /// Whether the widget needs its bot module's flow part (`widget/flow.js`, in `/widget/bot.js`): the flow
     /// shows buttons, asks a question, or starts on opening.
     pub fn needs_widget_module(&self) -> bool {
         self.trigger != super::Trigger::FirstMessage
