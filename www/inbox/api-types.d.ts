@@ -198,15 +198,15 @@ files: boolean,
  */
 language: Language, 
 /**
- * The site's saved flow, when the widget needs its flow module
- * (`widget/flow.js`: buttons, questions, or a flow the opening starts); else null.
+ * The site's saved flow, when the widget needs its bot module's flow part
+ * (`widget/flow.js`, served in `/widget/bot.js`: buttons, questions, or a flow the opening starts); else null.
  */
 flow: FlowStart | null, 
 /**
  * The site's enabled proactive messages, in the order the widget tries
  * them (`shared::proactive::pick`), after its flow's bubble when the
  * flow starts on a page ([`FlowStart::bubble`], the one without an id);
- * the facade loads the bubble module only when there is one.
+ * the facade loads the bot module only when there is one.
  */
 proactive: Array<ProactiveTarget>, };
 
