@@ -10,9 +10,6 @@ use super::{
 };
 use crate::chatbot::MAX_MESSAGE_CHARS;
 
-/// Longest URL pattern of a trigger, in characters.
-pub const MAX_PATTERN_CHARS: usize = 500;
-
 /// A flow was refused: a stable `code`, the step at fault (when one is), and a readable message naming it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlowError {
@@ -100,11 +97,14 @@ impl Flow {
             )));
         }
         if let Trigger::OnPage { url, seconds } = &self.trigger {
-            let n = url.trim().chars().count();
-            if !(1..=MAX_PATTERN_CHARS).contains(&n) || !(1..=MAX_TRIGGER_SECONDS).contains(seconds)
+            // The page's pattern follows proactive messages' rule (the bubble matches both alike).
+            if crate::proactive::validate_pattern(url).is_err()
+                || !(1..=MAX_TRIGGER_SECONDS).contains(seconds)
             {
                 return Err(FlowError::flow(
-                    "The trigger needs a URL pattern of 1 to 500 characters and 1 to 3600 seconds on the page.",
+                    "The trigger needs 1 to 3600 seconds on the page and a URL pattern that starts with / \
+                     (the page's path) or with http:// or https:// (the whole address); * stands for any \
+                     characters; at most 300 characters, no spaces.",
                 ));
             }
         }

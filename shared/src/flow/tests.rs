@@ -383,6 +383,17 @@ fn shapes_are_checked_step_by_step() {
         seconds: 0,
     };
     assert_eq!(refusal(&on_page), ("flow_invalid", None));
+    // A pattern the bubble could never match (no leading / or scheme) is refused, as for proactive messages.
+    on_page.trigger = Trigger::OnPage {
+        url: "pricing".into(),
+        seconds: 30,
+    };
+    assert_eq!(refusal(&on_page), ("flow_invalid", None));
+    on_page.trigger = Trigger::OnPage {
+        url: "https://shop.example/pricing*".into(),
+        seconds: 30,
+    };
+    assert!(on_page.validate().is_ok());
 }
 
 #[test]
