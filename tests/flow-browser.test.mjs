@@ -70,6 +70,10 @@ test("clicks on a phone-sized page: buttons branch, the question takes the compo
   await mine(page, "A-1234").waitFor();
   // The Form shows once the flow waits at it.
   await page.locator("#parley-f-email").waitFor();
+  const focused = () => page.evaluate(() => document.querySelector("parley-chat").shadowRoot.activeElement?.id);
+  assert.equal(await focused(), "parley-f-email", "the focus moved to the Form's first field");
+  const box = await page.locator("#parley-f-email").boundingBox();
+  assert.ok(box.y >= 0 && box.y + box.height <= 667, `the Form's first field is in view on the phone (y ${box.y})`);
   assert.deepEqual(await axeViolations(page, "parley-chat"), [], "axe, with the Form showing");
   await shot("3-form");
   const email = `${unique("flow")}@example.org`;

@@ -89,7 +89,8 @@ export default (base, root, widget, start) => {
             if (!res.ok) return refresh();
             opening = [];
             show(body.flow, 1);
-            if (body.flow?.kind != "buttons") $("#parley-input").focus();
+            // The focus goes where the next answer is given: the Form's first field (in view on a phone), else the composer.
+            if (body.flow?.kind != "buttons") ((body.flow?.kind == "form" && $(".form-slot input")) || $("#parley-input")).focus();
           }),
         // Offline or dropped: the buttons again (a click that had arrived meanwhile makes the next one 409: refresh).
         () => show(wait, (busy = 0))
