@@ -235,6 +235,19 @@ test("the tab's title counts the unread conversations of the list", async () => 
   await agent.context().close();
 });
 
+test("the header's view links stay put while who is online fills in (a click aimed at one never lands on its neighbour)", async () => {
+  const page = await inbox("admin@juniperandpine.example", process.env.PARLEY_ADMIN_PASSWORD);
+  const links = () => page.$$eval("#nav button.link:not([hidden])", (all) => all.map((b) => `${b.id}@${Math.round(b.getBoundingClientRect().left)}`));
+  const before = await links();
+  // What the socket's `team` push and the presence do to the status part, at its longest.
+  await page.evaluate(() => {
+    document.getElementById("team-online").textContent = "Online: Juniper Admin, Fern Live, Robin Ash · Away: Sam Stone";
+  });
+  assert.deepEqual(await links(), before);
+  await page.evaluate(() => (document.getElementById("team-online").textContent = ""));
+  assert.deepEqual(await links(), before);
+});
+
 test("the away toggle: a visitor's widget hears the team go away and come back", async () => {
   const { token } = await chatting(unique("Anyone there? "));
   const widget = await widgetSocket(token);
