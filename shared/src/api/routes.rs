@@ -236,6 +236,8 @@ table! {
     UpdateProactive: Put "/api/sites/{site}/proactive/{id}" Admin;
     DeleteProactive: Delete "/api/sites/{site}/proactive/{id}" Admin;
     ProactiveOpened: Post "/api/widget/proactive" Visitor;
+    AccountTimeZone: Get "/api/account/time-zone" Agent;
+    SetAccountTimeZone: Put "/api/account/time-zone" Admin;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).
