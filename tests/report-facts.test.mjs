@@ -9,8 +9,8 @@
 // Each test has a site of its own, so its slot rows are its own.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
-import { AGENT_KEY, KEY, call, deliverMail, newVisitor, sendChat, spfPass, sql, unique } from "./helpers.mjs";
+import { createHmac, randomBytes, randomInt, randomUUID } from "node:crypto";
+import { AGENT_KEY, KEY, URL_, call, deliverMail, newVisitor, sendChat, spfPass, sql, unique } from "./helpers.mjs";
 import { siteWithFlow } from "./flows.mjs";
 
 const SLOT_MS = 15 * 60_000;
@@ -217,6 +217,61 @@ test("an email thread: mail in (redelivered once), an auto-reply and a bulk mail
   assert.deepEqual(events.map((e) => e.kind), ["in", "automated", "automated", "out", "in", "closed", "in", "reopened"], "the timeline driven");
   assert.deepEqual([facts.messages_in, facts.messages_out, facts.resolves, facts.reopens], [3, 1, 1, 1]);
   assert.equal(facts.first_response_ms, events[3].at - events[0].at, "from the first mail, the automated ones aside");
+});
+
+test("Messenger: a person's messages (one delivered twice), a reply through the Send API, a close and a reopen by the person's message", async () => {
+  const { site } = await newSite();
+  const page = String(200000000000000 + randomInt(1, 2 ** 40));
+  const secret = randomBytes(16).toString("hex");
+  const connected = await call("PUT", `/api/sites/${site}/messenger`, { token: KEY, json: { page_id: page, page_access_token: `EAAtest${randomBytes(8).toString("hex")}`, app_secret: secret } });
+  assert.equal(connected.status, 200, JSON.stringify(connected.body));
+  const who = `${randomInt(1, 2 ** 47)}${randomInt(1000, 9999)}`;
+  const deliver = async (mid, body) => {
+    const raw = JSON.stringify({ object: "page", entry: [{ id: page, time: Date.now(), messaging: [
+      { sender: { id: who }, recipient: { id: page }, timestamp: Date.now(), message: { mid, text: body } }] }] });
+    const signature = `sha256=${createHmac("sha256", secret).update(raw).digest("hex")}`;
+    const res = await fetch(`${URL_}/api/messenger/webhook`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body: raw });
+    assert.equal(res.status, 200);
+  };
+  const first = `m_${randomBytes(12).toString("base64url")}`;
+  await deliver(first, "Do you ship to Lyon?");
+  await deliver(first, "Do you ship to Lyon?");
+  const [{ id: conversation }] = await sql(`SELECT c.id FROM conversations c JOIN messenger_visitors mv ON mv.visitor_id = c.visitor_id WHERE mv.psid = '${who}'`);
+  const sent = await reply(conversation, { body: "We do." });
+  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+  assert.equal(sent.body.message.delivery_status, "sent");
+  assert.equal((await setStatus(conversation, "closed")).status, 200);
+  await deliver(`m_${randomBytes(12).toString("base64url")}`, "And to Nice?");
+  const { events, facts } = await assertMatches(site, "messenger", conversation);
+  assert.deepEqual(events.map((e) => e.kind), ["in", "out", "closed", "in", "reopened"], "the timeline driven");
+  assert.deepEqual([facts.messages_in, facts.messages_out, facts.resolves, facts.reopens], [2, 1, 1, 1]);
+});
+
+test("a merge: the open conversation merged away is resolved then, and the closed survivor it reopens is reopened, each counted once", async () => {
+  const { site, mailbox } = await newSite({ mailbox: true });
+  const tag = unique("");
+  const from = `ben+${tag}@example.org`;
+  const [one, two] = ["one", "two"].map((n) => `${tag}.${n}@mail.example.org`);
+  for (const [id, subject] of [[one, "First order"], [two, "Second order"]]) {
+    assert.equal((await deliverMail(mail({ from, mailbox, id, subject }), { from, to: mailbox })).text, HANDLED);
+  }
+  const ids = {};
+  for (const id of [one, two]) [{ id: ids[id] }] = await sql(`SELECT conversation_id AS id FROM messages WHERE email_message_id = ${quoted(id)}`);
+  const [survivor, merged] = [ids[one], ids[two]];
+  assert.notEqual(survivor, merged);
+  assert.equal((await setStatus(survivor, "closed")).status, 200);
+  const res = await call("POST", `/api/conversations/${merged}/merge`, { token: KEY, json: { into: survivor } });
+  assert.ok(res.status < 300, JSON.stringify(res.body));
+  const again = await call("POST", `/api/conversations/${merged}/merge`, { token: KEY, json: { into: survivor } });
+  assert.ok(again.status < 300, `a repeated merge is answered as done (and, below, counted once): ${again.status}`);
+  const [gone] = await sql(`SELECT status, merged_at, resolved_at, resolution_ms, resolves, reopens, started_at FROM conversations WHERE id = ${quoted(merged)}`);
+  assert.equal(gone.status, "closed");
+  assert.deepEqual([gone.resolved_at, gone.resolution_ms, gone.resolves, gone.reopens], [gone.merged_at, gone.merged_at - gone.started_at, 1, 0]);
+  const [kept] = await sql(`SELECT status, resolved_at, resolves, reopens FROM conversations WHERE id = ${quoted(survivor)}`);
+  assert.deepEqual(kept, { status: "open", resolved_at: null, resolves: 1, reopens: 1 });
+  const [sums] = await sql(`SELECT SUM(opened) AS opened, SUM(resolved) AS resolved, SUM(reopened) AS reopened, SUM(messages_in) AS messages_in
+    FROM report_slots WHERE site_id = ${quoted(site)}`);
+  assert.deepEqual(sums, { opened: 2, resolved: 2, reopened: 1, messages_in: 2 });
 });
 
 test("the flow's bot lines count nothing but the conversation's opening; the visitor's answer is a message in; the bot's close resolves", async () => {
