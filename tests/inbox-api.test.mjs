@@ -447,6 +447,8 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["GET", "/api/reports/series.csv?range=7d", undefined, "agent"],
     ["GET", "/api/reports/agents.csv?range=7d", undefined, "agent"],
     ["GET", "/api/reports/conversations.csv?range=7d", undefined, "agent"],
+    ["GET", "/api/account/time-zone", undefined, "agent"],
+    ["PUT", "/api/account/time-zone", { time_zone: "UTC" }, "admin"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];

@@ -301,3 +301,22 @@ test("CSV: a streamed export of several pages has every conversation once, in or
   const starts = rows.slice(1).map((r) => r[4]);
   assert.deepEqual(starts, [...starts].sort(), "in start order");
 });
+
+test("Days and hours are the account's: Tokyo's Tuesday starts on Monday at 15:00 UTC, Paris's spring day has 23 hours", async () => {
+  const tokyo = await otherAccount({ site: true });
+  await sql(`UPDATE accounts SET time_zone = 'Asia/Tokyo' WHERE id = '${tokyo.account}';
+    ${slotRow(tokyo.account, tokyo.site, "2025-03-10T20:00", "chat", "", "", { opened: 1, in: 1 })}`);
+  const tuesday = await report("range=custom&from=2025-03-11&to=2025-03-11", tokyo.key);
+  assert.equal(tuesday.time_zone, "Asia/Tokyo");
+  assert.equal(tuesday.buckets[0].start, at("2025-03-10T15:00"));
+  assert.deepEqual(tuesday.series.opened, [1]);
+  assert.equal(tuesday.heat_map[1][5], 1, "Tuesday 05:00 in Tokyo");
+  const monday = await report("range=custom&from=2025-03-10&to=2025-03-10", tokyo.key);
+  assert.deepEqual(monday.series.opened, [0]);
+  const csv = await call("GET", "/api/reports/conversations.csv?range=today", { token: tokyo.key });
+  assert.match(csv.body.split("\r\n")[0], /started \(Asia\/Tokyo\)/);
+  await sql(`UPDATE accounts SET time_zone = 'Europe/Paris' WHERE id = '${tokyo.account}'`);
+  const spring = await report("range=custom&from=2025-03-30&to=2025-03-30&unit=hour", tokyo.key);
+  assert.equal(spring.buckets.length, 23);
+  assert.deepEqual([spring.buckets[1].label, spring.buckets[2].label], ["2025-03-30 01:00", "2025-03-30 03:00"]);
+});

@@ -9,13 +9,13 @@ use futures_util::stream;
 use shared::api::{self, ReportScope};
 use shared::report::answer::{answer, date, Frame};
 use shared::report::export::{agents_csv, conversation_lines, conversations_header, series_csv};
-use shared::report::{Cut, Fixed, Range, RangeKind, Unit, Zone};
+use shared::report::{Cut, DayMemo, Range, RangeKind, Unit, Zone};
 use shared::Invalid;
 use worker::Response;
 
 use super::Cx;
 use crate::auth::Agent;
-use crate::clock::now_ms;
+use crate::clock::{self, now_ms};
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
 use crate::store::{ReportFilter, Span, Store};
@@ -29,10 +29,12 @@ const BAD_QUERY: Invalid = Invalid::new(
 /// Conversations per page of the streamed CSV export (one D1 call each).
 const PAGE: u32 = 500;
 
-/// The account's zone by its IANA name. Until the worker's `Intl` zone
-/// lands (issue 23's write path), every account reads as UTC.
-fn account_zone(_time_zone: &str) -> Box<dyn Zone> {
-    Box::new(Fixed(0))
+/// The account's zone by its IANA name, through the runtime's `Intl` (each
+/// UTC day asked about once: see `DayMemo`); a name the runtime no longer
+/// knows reads as UTC rather than failing every report.
+fn account_zone(time_zone: &str) -> ApiResult<Box<dyn Zone>> {
+    let zone = clock::zone(time_zone).or_else(|_| clock::zone("UTC"))?;
+    Ok(Box::new(DayMemo::new(zone)))
 }
 
 /// What one report request asks for, read and checked.
@@ -73,7 +75,7 @@ async fn asked(cx: &Cx<'_>, agent: &Agent) -> ApiResult<Asked> {
     )?;
     let unit = query.unit.unwrap_or(Unit::Day);
     let time_zone = cx.app.store.time_zone(&agent.account_id).await?;
-    let zone = account_zone(&time_zone);
+    let zone = account_zone(&time_zone)?;
     let cut = Cut::new(range, unit, now_ms(), zone.as_ref())?;
     let admin = agent.is_primary_admin();
     let nonempty = |v: Option<String>| v.filter(|s| !s.is_empty());

@@ -240,6 +240,8 @@ table! {
     ReportSeriesCsv: Get "/api/reports/series.csv" Agent;
     ReportAgentsCsv: Get "/api/reports/agents.csv" Agent;
     ReportConversationsCsv: Get "/api/reports/conversations.csv" Agent;
+    AccountTimeZone: Get "/api/account/time-zone" Agent;
+    SetAccountTimeZone: Put "/api/account/time-zone" Admin;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

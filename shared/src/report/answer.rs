@@ -214,3 +214,108 @@ fn agents(period: &Period, rows: &Rows) -> Vec<ReportAgent> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Fixed, Range, HOUR_MS, MINUTE_MS};
+
+    /// 2025-03-10 (a Monday) at `hour`:`minute` UTC, ms.
+    fn monday(hour: i64, minute: i64) -> u64 {
+        (Day::from_ymd(2025, 3, 10).unwrap().0 * DAY_MS + hour * HOUR_MS + minute * MINUTE_MS)
+            as u64
+    }
+
+    fn ended(at: u64, ms: u64, agent: &str, replies: Option<u32>) -> Ended {
+        Ended {
+            at,
+            ms,
+            business_ms: None,
+            agent: Some(agent.into()),
+            replies,
+        }
+    }
+
+    #[test]
+    fn a_report_sums_slots_per_bucket_and_summarises_durations_where_they_ended() {
+        // Two days, Paris in winter (+1 h): local days start at 23:00 UTC.
+        let zone = Fixed(HOUR_MS);
+        let range = Range::Custom {
+            from: Day::from_ymd(2025, 3, 10).unwrap(),
+            to: Day::from_ymd(2025, 3, 11).unwrap(),
+        };
+        let cut = Cut::new(range, Unit::Day, monday(12, 0), &zone).unwrap();
+        let open = |n| Tally {
+            opened: n,
+            messages_in: n,
+            ..Tally::default()
+        };
+        let rows = Rows {
+            // 23:30 UTC on Monday is Tuesday 00:30 in Paris; 22:45 UTC on the 8th is the previous period.
+            slots: vec![
+                (monday(9, 0), open(2)),
+                (monday(23, 30), open(1)),
+                (monday(-25, 15), open(5)),
+            ],
+            first_responses: vec![
+                ended(monday(9, 5), 300_000, "ag_1", None),
+                ended(monday(9, 10), 60_000, "ag_2", None),
+                ended(monday(10, 0), 120_000, "ag_1", None),
+            ],
+            resolutions: vec![ended(monday(23, 30), 7_200_000, "ag_1", Some(3))],
+            agent_tallies: vec![("ag_1".into(), open(1)), ("ag_1".into(), open(2))],
+            agents: vec![("ag_1".into(), "Ada".into()), ("ag_2".into(), "Bo".into())],
+        };
+        let frame = Frame {
+            cut: &cut,
+            zone: &zone,
+            time_zone: "Europe/Paris",
+            unit: Unit::Day,
+            scope: ReportScope::All,
+        };
+        let r = answer(&frame, &rows);
+        assert_eq!(r.buckets.len(), 2);
+        assert_eq!(r.buckets[1].label, "2025-03-11");
+        assert_eq!(r.buckets[0].start, monday(-1, 0));
+        assert_eq!(r.series.opened, vec![2, 1]);
+        assert_eq!(r.series.first_response_ms.count, vec![3, 0]);
+        assert_eq!(r.series.first_response_ms.median, vec![Some(120_000), None]);
+        assert_eq!(r.series.resolution_ms.count, vec![0, 1]);
+        assert_eq!((r.current.opened, r.previous.opened), (3, 5));
+        assert_eq!(
+            r.current.first_response_ms,
+            Spread {
+                count: 3,
+                median: Some(120_000),
+                p90: Some(300_000)
+            }
+        );
+        assert_eq!(r.current.replies_to_resolve.median, Some(3));
+        assert_eq!(r.previous.first_response_ms, Spread::default());
+        assert_eq!(
+            (r.previous.from.as_str(), r.previous.to.as_str()),
+            ("2025-03-08", "2025-03-09")
+        );
+        // Heat map in Paris: Monday 10:00 (2) and Tuesday 00:00 (1); the previous period's aside.
+        assert_eq!(r.heat_map[0][10], 2);
+        assert_eq!(r.heat_map[1][0], 1);
+        assert_eq!(r.heat_map.iter().flatten().sum::<u32>(), 3);
+        let ada = &r.agents[0];
+        assert_eq!((ada.name.as_str(), ada.conversations), ("Ada", 3));
+        assert_eq!(ada.first_response_ms.count, 2);
+        assert_eq!(ada.resolution_ms.median, Some(7_200_000));
+        assert_eq!(r.agents[1].first_response_ms.median, Some(60_000));
+    }
+
+    #[test]
+    fn hourly_labels_carry_the_local_hour() {
+        assert_eq!(
+            label(Day::from_ymd(2025, 3, 30).unwrap(), 180, Unit::Hour),
+            "2025-03-30 03:00"
+        );
+        assert_eq!(
+            label(Day::from_ymd(2025, 3, 30).unwrap(), 0, Unit::Day),
+            "2025-03-30"
+        );
+    }
+}

@@ -23,11 +23,13 @@ pub mod answer;
 pub mod export;
 mod facts;
 mod hours;
+mod memo;
 mod period;
 mod stats;
 
 pub use facts::{automated, Event, Facts};
 pub use hours::{Calendar, Day, Fixed, Zone, DAY_MS, HOUR_MS, MINUTE_MS};
+pub use memo::DayMemo;
 pub use period::{
     slot, Bucket, Cut, Period, Range, RangeKind, Unit, MAX_DAYS, MAX_HOURLY_DAYS, RANGE_INVALID,
     SLOT_MS,
