@@ -11,6 +11,8 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { KEY, call, sql, unique, otherAccount } from "./helpers.mjs";
 
 const MIN = 60_000;
@@ -319,4 +321,53 @@ test("Days and hours are the account's: Tokyo's Tuesday starts on Monday at 15:0
   const spring = await report("range=custom&from=2025-03-30&to=2025-03-30&unit=hour", tokyo.key);
   assert.equal(spring.buckets.length, 23);
   assert.deepEqual([spring.buckets[1].label, spring.buckets[2].label], ["2025-03-30 01:00", "2025-03-30 03:00"]);
+});
+
+test("Every report statement (store/reports.rs) walks migration 0028's indexes, never a table or messages", async () => {
+  // The shapes of store/reports.rs's statements with every filter a report offers, written as it writes them.
+  const viewerSlots = "AND (s.agent_id = 'ag_x' OR s.team_id IN (SELECT team_id FROM team_members WHERE agent_id = 'ag_x'))";
+  const viewerFacts = "AND (+c.assignee_id = 'ag_x' OR +c.team_id IN (SELECT team_id FROM team_members WHERE agent_id = 'ag_x'))";
+  const slotFilters = ["", "AND s.channel = 'chat'", "AND s.site_id = 's_x' AND s.agent_id = 'ag_y' AND s.team_id = 't_x'", viewerSlots];
+  const factFilters = (agent) => ["", "AND +c.channel = 'chat'", `AND +c.site_id = 's_x' AND +${agent} = 'ag_y' AND +c.team_id = 't_x'`, viewerFacts,
+    "AND EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id AND l.label_id = 'lb_x')"];
+  const range = (column) => `c.account_id = 'a_x' AND c.${column} >= 1741000000000 AND c.${column} < 1742000000000`;
+  // Rows by the thousand are packed a day per row of text (the GROUP BY of the packing sorts that text, never the table).
+  const packed = (inner) => `SELECT group_concat(x, ';') AS packed FROM (${inner}) GROUP BY at / 86400000`;
+  const PACKING = /TEMP B-TREE FOR GROUP BY/;
+  const cases = [];
+  for (const where of slotFilters) {
+    const slots = "s.account_id = 'a_x' AND s.slot >= 1741000000000 AND s.slot < 1742000000000";
+    cases.push({ name: `slots ${where}`, index: "PRIMARY KEY", table: "s", sorts: PACKING, sql: packed(`SELECT s.slot AS at, s.slot || ',' || SUM(s.opened) AS x FROM report_slots s WHERE ${slots} ${where} GROUP BY s.slot`) });
+    cases.push({ name: `agents ${where}`, index: "PRIMARY KEY", table: "s", sorts: true, sql: `SELECT s.agent_id AS agent_id, SUM(s.opened) AS opened FROM report_slots s WHERE ${slots} ${where} AND s.agent_id <> '' GROUP BY s.agent_id` });
+  }
+  for (const where of factFilters("c.first_response_by")) {
+    cases.push({ name: `first responses ${where}`, index: "INDEX conversations_report_response", sorts: PACKING, sql: packed(`SELECT c.first_response_at AS at, c.first_response_at || ',' || c.first_response_ms AS x FROM conversations c
+      WHERE ${range("first_response_at")} ${where} AND c.first_response_at IS NOT NULL AND c.first_response_ms IS NOT NULL`) });
+  }
+  for (const where of factFilters("c.assignee_id")) {
+    cases.push({ name: `resolutions ${where}`, index: "INDEX conversations_report_resolved", sorts: PACKING, sql: packed(`SELECT c.resolved_at AS at, c.resolved_at || ',' || c.resolution_ms AS x FROM conversations c
+      WHERE ${range("resolved_at")} ${where} AND c.resolved_at IS NOT NULL AND c.resolution_ms IS NOT NULL`) });
+    cases.push({ name: `label cut ${where}`, index: "INDEX conversations_report_started", sorts: PACKING, sql: packed(`SELECT c.started_at AS at, c.started_at || ',1' AS x FROM conversations c WHERE ${range("started_at")} ${where}
+      UNION ALL SELECT c.resolved_at AS at, c.resolved_at || ',0' AS x FROM conversations c WHERE ${range("resolved_at")} ${where} AND c.resolved_at IS NOT NULL`) });
+    // The CSV's keyset page: sorted only within one start (the index gives the start order).
+    cases.push({ name: `csv page ${where}`, index: "INDEX conversations_report_started", sorts: /(RIGHT PART|LAST TERM) OF ORDER BY/, sql: `SELECT c.id, si.name AS site, a.full_name AS assignee, t.name AS team,
+        (SELECT group_concat(lb.name, '; ') FROM conversation_labels cl JOIN labels lb ON lb.id = cl.label_id WHERE cl.conversation_id = c.id) AS labels
+      FROM conversations c JOIN sites si ON si.id = c.site_id LEFT JOIN agents a ON a.id = c.assignee_id LEFT JOIN agents fr ON fr.id = c.first_response_by
+      LEFT JOIN teams t ON t.id = c.team_id WHERE ${range("started_at")} ${where} AND (c.started_at, c.id) > (1741000000000, 'c_x') ORDER BY c.started_at, c.id LIMIT 500` });
+  }
+  // One wrangler call for every plan.
+  const { stdout } = await promisify(execFile)("node_modules/.bin/wrangler",
+    ["d1", "execute", "DB", "--local", "--persist-to", process.env.PARLEY_STATE, "--json", "--command", cases.map((c) => `EXPLAIN QUERY PLAN ${c.sql}`).join(";\n")],
+    { env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" }, maxBuffer: 16 * 1024 * 1024 });
+  const plans = JSON.parse(stdout).map((r) => r.results.map((row) => row.detail));
+  assert.equal(plans.length, cases.length);
+  cases.forEach(({ name, index, table = "c", sorts }, i) => {
+    const plan = plans[i];
+    const walk = new RegExp(`^SEARCH ${table} USING (COVERING )?${index} \\(account_id=\\? AND (slot|first_response_at|resolved_at|started_at)>\\? AND \\2<\\?\\)`);
+    assert.ok(plan.some((d) => walk.test(d)), `${name}: ${plan.join(" | ")}`);
+    assert.ok(!plan.some((d) => /^SCAN (?!\(subquery-\d+\))/.test(d)), `${name}: no table walked: ${plan.join(" | ")}`);
+    assert.ok(!plan.some((d) => /messages/.test(d)), `${name}: ${plan.join(" | ")}`);
+    const sorted = plan.filter((d) => /TEMP B-TREE/.test(d));
+    assert.ok(sorts === true || sorted.every((d) => sorts?.test?.(d)), `${name}: ${plan.join(" | ")}`);
+  });
 });

@@ -2,12 +2,14 @@
 //! slot and by agent, the durations kept on conversations (read by when they
 //! ended, through their partial indexes), a label cut from the labelled
 //! conversations' facts, and the conversation-level rows of the CSV export,
-//! by keyset pages. Nothing here reads messages.
+//! by keyset pages. Nothing here reads messages. Rows by the thousand travel
+//! packed as text, a row of text per day (`shared::report::packed`).
 
 use serde::Deserialize;
 use shared::conversation::Channel;
-use shared::report::answer::{Ended, Rows};
+use shared::report::answer::Rows;
 use shared::report::export::ConversationLine;
+use shared::report::packed::{unpack_ended, unpack_tallies};
 use shared::report::Tally;
 use wasm_bindgen::JsCast;
 use worker::D1Database;
@@ -42,12 +44,9 @@ pub struct Span {
     pub to: u64,
 }
 
-/// One row of summed counts (per slot, or per agent).
+/// One row of summed counts per agent.
 #[derive(Debug, Deserialize)]
 struct Summed {
-    #[serde(default)]
-    slot: f64,
-    #[serde(default)]
     agent_id: String,
     opened: u32,
     resolved: u32,
@@ -68,38 +67,10 @@ impl Summed {
     }
 }
 
-/// A duration as its conversation keeps it.
+/// A day of rows, packed (`shared::report::packed`).
 #[derive(Debug, Deserialize)]
-struct EndedRow {
-    at: f64,
-    ms: f64,
-    business_ms: Option<f64>,
-    agent: Option<String>,
-    replies: Option<u32>,
-}
-
-impl EndedRow {
-    fn ended(self) -> Ended {
-        Ended {
-            at: self.at as u64,
-            ms: self.ms.max(0.0) as u64,
-            business_ms: self.business_ms.map(|b| b.max(0.0) as u64),
-            agent: self.agent,
-            replies: self.replies,
-        }
-    }
-}
-
-/// A labelled conversation's facts, for a label cut's counts.
-#[derive(Debug, Deserialize)]
-struct LabelledRow {
-    at: f64,
-    agent: Option<String>,
-    opened: u32,
-    resolved: u32,
-    reopened: u32,
-    messages_in: u32,
-    messages_out: u32,
+struct Packed {
+    packed: Option<String>,
 }
 
 /// An agent of the account.
@@ -109,79 +80,70 @@ struct Named {
     name: String,
 }
 
-/// The SQL conditions of a filter on the rollup (`s`) or on conversations (`c`).
-pub(super) struct Where {
-    /// The conditions, joined by AND.
-    pub sql: String,
-    /// Their values.
-    pub args: Args,
+/// Conditions on the rollup's rows (`s`) of `account` within `span`, binding their values in `args`.
+fn slots_where(args: &mut Args, account: &str, span: Span, f: &ReportFilter) -> String {
+    let (a, from, to) = (
+        args.bind(account),
+        args.bind(ms(span.from)),
+        args.bind(ms(span.to)),
+    );
+    let mut sql = format!("s.account_id = {a} AND s.slot >= {from} AND s.slot < {to}");
+    for (column, value) in [
+        ("channel", f.channel.map(|c| c.as_str())),
+        ("site_id", f.site.as_deref()),
+        ("agent_id", f.agent.as_deref()),
+        ("team_id", f.team.as_deref()),
+    ] {
+        if let Some(v) = value {
+            sql.push_str(&format!(" AND s.{column} = {}", args.bind(v)));
+        }
+    }
+    if let Some(v) = &f.viewer {
+        sql.push_str(&visible("s.agent_id", "s.team_id", args.bind(v.as_str())));
+    }
+    sql
 }
 
-impl Where {
-    /// Conditions on the rollup's rows of `account` within `span`.
-    fn slots(account: &str, span: Span, f: &ReportFilter) -> Where {
-        let mut args = Args::new();
-        let (a, from, to) = (
-            args.bind(account),
-            args.bind(ms(span.from)),
-            args.bind(ms(span.to)),
-        );
-        let mut sql = format!("s.account_id = {a} AND s.slot >= {from} AND s.slot < {to}");
-        let mut eq = |column: &str, value: Option<&str>| {
-            if let Some(v) = value {
-                let p = args.bind(v);
-                sql.push_str(&format!(" AND s.{column} = {p}"));
-            }
-        };
-        eq("channel", f.channel.map(|c| c.as_str()));
-        eq("site_id", f.site.as_deref());
-        eq("agent_id", f.agent.as_deref());
-        eq("team_id", f.team.as_deref());
-        if let Some(v) = &f.viewer {
-            let p = args.bind(v.as_str());
-            sql.push_str(&visible("s.agent_id", "s.team_id", p));
+/// Conditions on the conversations (`c`) of `account` whose `at` column lies in `span`
+/// (`agent`: the column an agent cut reads), binding their values in `args`.
+fn facts_where(
+    args: &mut Args,
+    account: &str,
+    (at, agent): (&str, &str),
+    span: Span,
+    f: &ReportFilter,
+) -> String {
+    let (a, from, to) = (
+        args.bind(account),
+        args.bind(ms(span.from)),
+        args.bind(ms(span.to)),
+    );
+    let mut sql = format!("c.account_id = {a} AND c.{at} >= {from} AND c.{at} < {to}");
+    // `+` keeps SQLite on the report index of `at` (the others would walk a whole site's or team's).
+    for (column, value) in [
+        ("c.channel", f.channel.map(|c| c.as_str())),
+        ("c.site_id", f.site.as_deref()),
+        (agent, f.agent.as_deref()),
+        ("c.team_id", f.team.as_deref()),
+    ] {
+        if let Some(v) = value {
+            sql.push_str(&format!(" AND +{column} = {}", args.bind(v)));
         }
-        Where { sql, args }
     }
-
-    /// Conditions on the conversations of `account` whose `at` column lies in `span`
-    /// (`agent`: the column an agent cut reads).
-    pub(super) fn facts(
-        account: &str,
-        at: &str,
-        span: Span,
-        agent: &str,
-        f: &ReportFilter,
-    ) -> Where {
-        let mut args = Args::new();
-        let (a, from, to) = (
-            args.bind(account),
-            args.bind(ms(span.from)),
-            args.bind(ms(span.to)),
-        );
-        let mut sql = format!("c.account_id = {a} AND c.{at} >= {from} AND c.{at} < {to}");
-        let mut eq = |column: &str, value: Option<&str>| {
-            if let Some(v) = value {
-                let p = args.bind(v);
-                sql.push_str(&format!(" AND {column} = {p}"));
-            }
-        };
-        eq("c.channel", f.channel.map(|c| c.as_str()));
-        eq("c.site_id", f.site.as_deref());
-        eq(agent, f.agent.as_deref());
-        eq("c.team_id", f.team.as_deref());
-        if let Some(label) = &f.label {
-            let p = args.bind(label.as_str());
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id AND l.label_id = {p})"
-            ));
-        }
-        if let Some(v) = &f.viewer {
-            let p = args.bind(v.as_str());
-            sql.push_str(&visible("c.assignee_id", "c.team_id", p));
-        }
-        Where { sql, args }
+    if let Some(label) = &f.label {
+        let p = args.bind(label.as_str());
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id AND l.label_id = {p})"
+        ));
     }
+    if let Some(v) = &f.viewer {
+        sql.push_str(&visible(
+            "+c.assignee_id",
+            "+c.team_id",
+            args.bind(v.as_str()),
+        ));
+    }
+    sql
 }
 
 /// What an agent may see: assigned to them, or of one of their teams.
@@ -190,6 +152,29 @@ fn visible(agent: &str, team: &str, viewer: Param) -> String {
         " AND ({agent} = {viewer} OR {team} IN (SELECT team_id FROM team_members WHERE agent_id = {viewer}))"
     )
 }
+
+/// Packs the rows of `inner` (each an instant `at` and its text `x`) a day per row of text.
+fn packed(inner: &str) -> String {
+    format!("SELECT group_concat(x, ';') AS packed FROM ({inner}) GROUP BY at / 86400000")
+}
+
+/// A slot's counts, packed as `shared::report::packed::unpack_tallies` reads them.
+const SLOT_ROW: &str =
+    "s.slot || ',' || SUM(s.opened) || ',' || SUM(s.resolved) || ',' || SUM(s.reopened) || ',' \
+     || SUM(s.messages_in) || ',' || SUM(s.messages_out) || ','";
+/// A labelled conversation where it started: opened, its reopens and messages so far, its assignee.
+const LABEL_OPENED: &str =
+    "c.started_at || ',1,0,' || c.reopens || ',' || c.messages_in || ',' || c.messages_out || ',' \
+     || IFNULL(c.assignee_id, '')";
+/// A labelled conversation where it was (last) resolved, its assignee.
+const LABEL_RESOLVED: &str = "c.resolved_at || ',0,1,0,0,0,' || IFNULL(c.assignee_id, '')";
+/// A first response, packed as `unpack_ended` reads it.
+const FIRST_RESPONSE_ROW: &str = "c.first_response_at || ',' || c.first_response_ms || ',' \
+     || IFNULL(c.first_response_business_ms, '') || ',' || IFNULL(c.first_response_by, '') || ','";
+/// A resolution, packed as `unpack_ended` reads it.
+const RESOLUTION_ROW: &str =
+    "c.resolved_at || ',' || c.resolution_ms || ',' || IFNULL(c.resolution_business_ms, '') \
+     || ',' || IFNULL(c.assignee_id, '') || ',' || IFNULL(c.replies_to_resolve, '')";
 
 /// The rollup's columns summed.
 const SUMS: &str =
@@ -210,69 +195,72 @@ impl Store {
         f: &ReportFilter,
     ) -> ApiResult<Rows> {
         let mut batch = self.batch();
-        let prepare = |sql: String, w: &Where| self.prepare(&sql, w.args.values());
-        let (slots, agent_tallies, labelled_opened, labelled_resolved) = if f.label.is_none() {
-            let w = Where::slots(account_id, whole, f);
-            let by_slot = batch.rows::<Summed>(prepare(
-                format!(
-                    "SELECT s.slot AS slot, {SUMS} FROM report_slots s WHERE {} GROUP BY s.slot",
-                    w.sql
-                ),
-                &w,
-            )?);
-            let w = Where::slots(account_id, current, f);
-            let by_agent = batch.rows::<Summed>(prepare(
-                format!("SELECT s.agent_id AS agent_id, {SUMS} FROM report_slots s WHERE {} AND s.agent_id <> '' GROUP BY s.agent_id", w.sql),
-                &w,
-            )?);
-            (Some(by_slot), Some(by_agent), None, None)
+        let mut args = Args::new();
+        let counts_sql = if f.label.is_none() {
+            let w = slots_where(&mut args, account_id, whole, f);
+            packed(&format!("SELECT s.slot AS at, {SLOT_ROW} AS x FROM report_slots s WHERE {w} GROUP BY s.slot"))
         } else {
-            let w = Where::facts(account_id, "started_at", whole, "c.assignee_id", f);
-            let opened = batch.rows::<LabelledRow>(prepare(
-                format!("SELECT c.started_at AS at, c.assignee_id AS agent, 1 AS opened, 0 AS resolved, c.reopens AS reopened, \
-                         c.messages_in AS messages_in, c.messages_out AS messages_out FROM conversations c WHERE {}", w.sql),
-                &w,
-            )?);
-            let w = Where::facts(account_id, "resolved_at", whole, "c.assignee_id", f);
-            let resolved = batch.rows::<LabelledRow>(prepare(
-                format!("SELECT c.resolved_at AS at, c.assignee_id AS agent, 0 AS opened, 1 AS resolved, 0 AS reopened, \
-                         0 AS messages_in, 0 AS messages_out FROM conversations c WHERE {} AND c.resolved_at IS NOT NULL", w.sql),
-                &w,
-            )?);
-            (None, None, Some(opened), Some(resolved))
+            // A label cut counts the labelled conversations from their facts: opened where they started, resolved where resolved.
+            let opened = facts_where(
+                &mut args,
+                account_id,
+                ("started_at", "c.assignee_id"),
+                whole,
+                f,
+            );
+            let resolved = facts_where(
+                &mut args,
+                account_id,
+                ("resolved_at", "c.assignee_id"),
+                whole,
+                f,
+            );
+            packed(&format!(
+                "SELECT c.started_at AS at, {LABEL_OPENED} AS x FROM conversations c WHERE {opened} \
+                 UNION ALL SELECT c.resolved_at AS at, {LABEL_RESOLVED} AS x FROM conversations c WHERE {resolved} AND c.resolved_at IS NOT NULL"
+            ))
         };
-        let w = Where::facts(
+        let counts = batch.rows::<Packed>(self.prepare(&counts_sql, args.values())?);
+        let by_agent = if f.label.is_none() {
+            let mut args = Args::new();
+            let w = slots_where(&mut args, account_id, current, f);
+            let sql = format!("SELECT s.agent_id AS agent_id, {SUMS} FROM report_slots s WHERE {w} AND s.agent_id <> '' GROUP BY s.agent_id");
+            Some(batch.rows::<Summed>(self.prepare(&sql, args.values())?))
+        } else {
+            None
+        };
+        let mut args = Args::new();
+        let w = facts_where(
+            &mut args,
             account_id,
-            "first_response_at",
+            ("first_response_at", "c.first_response_by"),
             whole,
-            "c.first_response_by",
             f,
         );
-        let first = batch.rows::<EndedRow>(prepare(
-            format!("SELECT c.first_response_at AS at, c.first_response_ms AS ms, c.first_response_business_ms AS business_ms, \
-                     c.first_response_by AS agent, NULL AS replies FROM conversations c \
-                     WHERE {} AND c.first_response_at IS NOT NULL AND c.first_response_ms IS NOT NULL", w.sql),
-            &w,
-        )?);
-        let w = Where::facts(account_id, "resolved_at", whole, "c.assignee_id", f);
-        let resolutions = batch.rows::<EndedRow>(prepare(
-            format!("SELECT c.resolved_at AS at, c.resolution_ms AS ms, c.resolution_business_ms AS business_ms, \
-                     c.assignee_id AS agent, c.replies_to_resolve AS replies FROM conversations c \
-                     WHERE {} AND c.resolved_at IS NOT NULL AND c.resolution_ms IS NOT NULL", w.sql),
-            &w,
-        )?);
+        let sql = packed(&format!(
+            "SELECT c.first_response_at AS at, {FIRST_RESPONSE_ROW} AS x FROM conversations c \
+             WHERE {w} AND c.first_response_at IS NOT NULL AND c.first_response_ms IS NOT NULL"
+        ));
+        let first = batch.rows::<Packed>(self.prepare(&sql, args.values())?);
+        let mut args = Args::new();
+        let w = facts_where(
+            &mut args,
+            account_id,
+            ("resolved_at", "c.assignee_id"),
+            whole,
+            f,
+        );
+        let sql = packed(&format!(
+            "SELECT c.resolved_at AS at, {RESOLUTION_ROW} AS x FROM conversations c \
+             WHERE {w} AND c.resolved_at IS NOT NULL AND c.resolution_ms IS NOT NULL"
+        ));
+        let resolutions = batch.rows::<Packed>(self.prepare(&sql, args.values())?);
         let agents = batch.rows::<Named>(self.prepare(
             "SELECT id, full_name AS name FROM agents WHERE account_id = ?1 ORDER BY full_name, id",
             &[account_id.into()],
         )?);
         let ran = batch.run().await?;
         let mut rows = Rows {
-            first_responses: ran.rows(&first)?.into_iter().map(EndedRow::ended).collect(),
-            resolutions: ran
-                .rows(&resolutions)?
-                .into_iter()
-                .map(EndedRow::ended)
-                .collect(),
             agents: ran
                 .rows(&agents)?
                 .into_iter()
@@ -280,35 +268,34 @@ impl Store {
                 .collect(),
             ..Rows::default()
         };
-        if let (Some(slots), Some(by_agent)) = (slots, agent_tallies) {
-            rows.slots = ran
-                .rows(&slots)?
-                .iter()
-                .map(|r| (r.slot as u64, r.tally()))
-                .collect();
+        for p in ran.rows(&first)? {
+            unpack_ended(
+                p.packed.as_deref().unwrap_or_default(),
+                &mut rows.first_responses,
+            );
+        }
+        for p in ran.rows(&resolutions)? {
+            unpack_ended(
+                p.packed.as_deref().unwrap_or_default(),
+                &mut rows.resolutions,
+            );
+        }
+        let mut tallies = Vec::new();
+        for p in ran.rows(&counts)? {
+            unpack_tallies(p.packed.as_deref().unwrap_or_default(), &mut tallies);
+        }
+        for (at, tally, agent) in tallies {
+            rows.slots.push((at, tally));
+            if let Some(agent) = agent.filter(|_| at >= current.from && at < current.to) {
+                rows.agent_tallies.push((agent, tally));
+            }
+        }
+        if let Some(by_agent) = by_agent {
             rows.agent_tallies = ran
                 .rows(&by_agent)?
-                .into_iter()
+                .iter()
                 .map(|r| (r.agent_id.clone(), r.tally()))
                 .collect();
-        }
-        for part in [labelled_opened, labelled_resolved].into_iter().flatten() {
-            for r in ran.rows(&part)? {
-                let tally = Tally {
-                    opened: r.opened,
-                    resolved: r.resolved,
-                    reopened: r.reopened,
-                    messages_in: r.messages_in,
-                    messages_out: r.messages_out,
-                };
-                rows.slots.push((r.at as u64, tally));
-                if let Some(agent) = r
-                    .agent
-                    .filter(|_| (r.at as u64) >= current.from && (r.at as u64) < current.to)
-                {
-                    rows.agent_tallies.push((agent, tally));
-                }
-            }
         }
         Ok(rows)
     }
@@ -323,13 +310,19 @@ impl Store {
         after: Option<(u64, &str)>,
         limit: u32,
     ) -> ApiResult<Vec<ConversationLine>> {
-        let mut w = Where::facts(account_id, "started_at", span, "c.assignee_id", f);
+        let mut args = Args::new();
+        let mut w = facts_where(
+            &mut args,
+            account_id,
+            ("started_at", "c.assignee_id"),
+            span,
+            f,
+        );
         if let Some((at, id)) = after {
-            let (at, id) = (w.args.bind(ms(at)), w.args.bind(id));
-            w.sql
-                .push_str(&format!(" AND (c.started_at, c.id) > ({at}, {id})"));
+            let (at, id) = (args.bind(ms(at)), args.bind(id));
+            w.push_str(&format!(" AND (c.started_at, c.id) > ({at}, {id})"));
         }
-        let limit = w.args.bind(limit);
+        let limit = args.bind(limit);
         let sql = format!(
             "SELECT c.id, si.name AS site, c.channel, c.status, c.started_at, c.first_response_ms, \
                c.first_response_business_ms, fr.full_name AS first_response_by, c.resolved_at, c.resolution_ms, \
@@ -341,8 +334,8 @@ impl Store {
              LEFT JOIN agents a ON a.id = c.assignee_id LEFT JOIN agents fr ON fr.id = c.first_response_by \
              LEFT JOIN teams t ON t.id = c.team_id \
              WHERE {} ORDER BY c.started_at, c.id LIMIT {limit}",
-            w.sql
+            w
         );
-        self.all(&sql, w.args.values()).await
+        self.all(&sql, args.values()).await
     }
 }

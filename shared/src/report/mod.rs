@@ -24,6 +24,8 @@ pub mod export;
 mod facts;
 mod hours;
 mod memo;
+#[cfg(feature = "serde")]
+pub mod packed;
 mod period;
 mod stats;
 
