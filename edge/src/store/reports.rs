@@ -158,23 +158,24 @@ fn packed(inner: &str) -> String {
     format!("SELECT group_concat(x, ';') AS packed FROM ({inner}) GROUP BY at / 86400000")
 }
 
-/// A slot's counts, packed as `shared::report::packed::unpack_tallies` reads them.
+/// A slot's counts, packed as `shared::report::packed::unpack_tallies` reads them
+/// (`printf`: one string per row, and `%d` writes a REAL as the integer it holds).
 const SLOT_ROW: &str =
-    "s.slot || ',' || SUM(s.opened) || ',' || SUM(s.resolved) || ',' || SUM(s.reopened) || ',' \
-     || SUM(s.messages_in) || ',' || SUM(s.messages_out) || ','";
+    "printf('%d,%d,%d,%d,%d,%d,', s.slot, SUM(s.opened), SUM(s.resolved), SUM(s.reopened), \
+     SUM(s.messages_in), SUM(s.messages_out))";
 /// A labelled conversation where it started: opened, its reopens and messages so far, its assignee.
 const LABEL_OPENED: &str =
-    "c.started_at || ',1,0,' || c.reopens || ',' || c.messages_in || ',' || c.messages_out || ',' \
-     || IFNULL(c.assignee_id, '')";
+    "printf('%d,1,0,%d,%d,%d,%s', c.started_at, c.reopens, c.messages_in, c.messages_out, c.assignee_id)";
 /// A labelled conversation where it was (last) resolved, its assignee.
-const LABEL_RESOLVED: &str = "c.resolved_at || ',0,1,0,0,0,' || IFNULL(c.assignee_id, '')";
-/// A first response, packed as `unpack_ended` reads it.
-const FIRST_RESPONSE_ROW: &str = "c.first_response_at || ',' || c.first_response_ms || ',' \
-     || IFNULL(c.first_response_business_ms, '') || ',' || IFNULL(c.first_response_by, '') || ','";
+const LABEL_RESOLVED: &str = "printf('%d,0,1,0,0,0,%s', c.resolved_at, c.assignee_id)";
+/// A first response, packed as `unpack_ended` reads it (`%s` writes NULL as nothing).
+const FIRST_RESPONSE_ROW: &str =
+    "printf('%d,%d,%s,%s,', c.first_response_at, c.first_response_ms, \
+     c.first_response_business_ms, c.first_response_by)";
 /// A resolution, packed as `unpack_ended` reads it.
 const RESOLUTION_ROW: &str =
-    "c.resolved_at || ',' || c.resolution_ms || ',' || IFNULL(c.resolution_business_ms, '') \
-     || ',' || IFNULL(c.assignee_id, '') || ',' || IFNULL(c.replies_to_resolve, '')";
+    "printf('%d,%d,%s,%s,%s', c.resolved_at, c.resolution_ms, c.resolution_business_ms, \
+     c.assignee_id, c.replies_to_resolve)";
 
 /// The rollup's columns summed.
 const SUMS: &str =

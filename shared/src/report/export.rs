@@ -224,3 +224,33 @@ pub fn conversation_lines(out: &mut String, rows: &[ConversationLine], zone: &dy
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Fixed, HOUR_MS};
+
+    #[test]
+    fn conversation_lines_are_local_formula_safe_and_empty_for_none() {
+        let row = ConversationLine {
+            id: "c_1".into(),
+            site: "Shop, Inc".into(),
+            channel: "email".into(),
+            status: "closed".into(),
+            started_at: 1_741_597_200_000, // 2025-03-10T09:00:00Z
+            first_response_ms: Some(300_000),
+            messages_in: 2,
+            team: Some("=1+1".into()),
+            ..ConversationLine::default()
+        };
+        let mut out = conversations_header("Asia/Tokyo");
+        conversation_lines(&mut out, &[row], &Fixed(9 * HOUR_MS));
+        let lines: Vec<&str> = out.split("\r\n").collect();
+        assert!(lines[0].starts_with("id,site,channel,status,started (Asia/Tokyo),"));
+        assert_eq!(
+            lines[1],
+            "c_1,\"Shop, Inc\",email,closed,2025-03-10 18:00:00,300000,,,,,,,2,0,0,,'=1+1,"
+        );
+        assert_eq!(lines[2], "");
+    }
+}
