@@ -19,6 +19,7 @@
 
 #[cfg(feature = "serde")]
 pub mod answer;
+mod change;
 #[cfg(feature = "serde")]
 pub mod export;
 mod facts;
@@ -29,6 +30,7 @@ pub mod packed;
 mod period;
 mod stats;
 
+pub use change::{Assumes, Change, Ended, Known};
 pub use facts::{automated, Event, Facts};
 pub use hours::{Calendar, Day, Fixed, Zone, DAY_MS, HOUR_MS, MINUTE_MS};
 pub use memo::DayMemo;
