@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { KEY, call, sql, unique, otherAccount } from "./helpers.mjs";
+import { KEY, call, sql, unique, otherAccount, newVisitor, sendChat } from "./helpers.mjs";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -370,4 +370,35 @@ test("Every report statement (store/reports.rs) walks migration 0028's indexes, 
     const sorted = plan.filter((d) => /TEMP B-TREE/.test(d));
     assert.ok(sorts === true || sorted.every((d) => sorts?.test?.(d)), `${name}: ${plan.join(" | ")}`);
   });
+});
+
+test("Real traffic: a chat, an agent's reply, a close and the customer's reopening count in today's report and its CSV", async () => {
+  const shop = await otherAccount({ site: true });
+  const visitor = await newVisitor(shop.site);
+  const first = await sendChat(visitor, "Where is my parcel?");
+  assert.equal(first.status, 201, JSON.stringify(first.body));
+  const { conversation_id: id } = (await call("GET", "/api/widget/conversation", { token: visitor })).body;
+  const replied = await call("POST", `/api/conversations/${id}/messages`, { token: shop.key, json: { body: "On its way." } });
+  assert.equal(replied.status, 201, JSON.stringify(replied.body));
+  const closed = await call("PATCH", `/api/conversations/${id}`, { token: shop.key, json: { status: "closed" } });
+  assert.equal(closed.status, 200, JSON.stringify(closed.body));
+  assert.equal((await sendChat(visitor, "It came, thanks!")).status, 201, "the customer's reply reopens it");
+  const r = await report("range=today", shop.key);
+  const c = r.current;
+  assert.deepEqual([c.opened, c.resolved, c.reopened, c.messages_in, c.messages_out], [1, 1, 1, 2, 1], JSON.stringify(c));
+  assert.equal(c.first_response_ms.count, 1);
+  assert.ok(c.first_response_ms.median >= 0);
+  assert.equal(c.resolution_ms.count, 0, "reopened: its resolution is withdrawn until the next resolve");
+  assert.equal(r.heat_map.flat().reduce((a, b) => a + b, 0), 2);
+  const admin = r.agents.find((a) => a.id === shop.agent);
+  assert.deepEqual([admin.messages_out, admin.first_response_ms.count], [1, 1]);
+  // Resolved again: the resolution counts once, with the replies up to it.
+  await call("PATCH", `/api/conversations/${id}`, { token: shop.key, json: { status: "closed" } });
+  const again = (await report("range=today", shop.key)).current;
+  assert.deepEqual([again.resolved, again.resolution_ms.count, again.replies_to_resolve.median], [2, 1, 1]);
+  const rows = parseCsv((await call("GET", "/api/reports/conversations.csv?range=today", { token: shop.key })).body);
+  assert.equal(rows.length, 2);
+  const col = (name) => rows[1][rows[0].indexOf(name)];
+  assert.deepEqual([rows[1][0], col("channel"), col("status"), col("messages in"), col("messages out"), col("reopens")], [id, "chat", "closed", "2", "1", "1"]);
+  assert.equal(col("first response by"), "Other Agent");
 });
