@@ -174,6 +174,8 @@ test("An agent sees their teams' conversations and their own; another's cut is n
   assert.deepEqual([mine.current.opened, mine.current.resolved, mine.current.reopened, mine.current.messages_out], [0, 1, 1, 2]);
   assert.deepEqual(mine.current.first_response_ms, { count: 2, median: 2 * MIN, p90: 5 * MIN });
   assert.equal(mine.previous.first_response_ms.count, 0, "the admin's conversation is not theirs");
+  const theirs = parseCsv((await call("GET", `/api/reports/conversations.csv?${WEEK}`, { token: kit.key })).body).slice(1).map((r) => r[0]);
+  assert.deepEqual(theirs, [ids.c1, ids.c2], "the CSV too: the team's conversation is not theirs yet");
   const other = await report(`${WEEK}&agent=${acct.agent}`, kit.key);
   assert.deepEqual([other.current.opened, other.current.first_response_ms.count], [0, 0]);
   // In the team, Kit sees the team's conversation too.
