@@ -27,6 +27,7 @@ mod notes;
 mod originals;
 mod proactive;
 mod replies;
+mod reports;
 mod session;
 mod signatures;
 mod sites;
@@ -309,6 +310,10 @@ async fn dispatch(
         E::UpdateProactive => proactive::update(cx, who.admin()?, p.site, p.id).await,
         E::DeleteProactive => proactive::remove(cx, who.admin()?, p.site, p.id).await,
         E::ProactiveOpened => proactive::opened(cx, who.visitor()?).await,
+        E::Report => reports::report(cx, who.agent()?).await,
+        E::ReportSeriesCsv => reports::series_csv_route(cx, who.agent()?).await,
+        E::ReportAgentsCsv => reports::agents_csv_route(cx, who.agent()?).await,
+        E::ReportConversationsCsv => reports::conversations_csv(cx, who.agent()?).await,
         E::AccountTimeZone => account::time_zone(cx, who.agent()?).await,
         E::SetAccountTimeZone => account::set_time_zone(cx, who.admin()?).await,
     }
