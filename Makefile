@@ -18,6 +18,7 @@ WIDGET_OUT := www/widget/widget_bg.wasm
 FACADE_OUT := www/loader.js
 FILES_OUT := www/widget/files.js
 BOT_OUT := www/widget/bot.js
+UPLOT_OUT := www/vendor/uplot.js www/vendor/uplot.css
 WORKER_OUT := edge/build/index_bg.wasm
 
 .PHONY: dev test setup setup-browser build lint unit e2e bench deploy clean
@@ -50,7 +51,15 @@ setup:
 setup-browser:
 	@scripts/setup.sh --browser
 
-build: $(FACADE_OUT) $(FILES_OUT) $(BOT_OUT) $(WIDGET_OUT) $(WORKER_OUT)
+build: $(FACADE_OUT) $(FILES_OUT) $(BOT_OUT) $(UPLOT_OUT) $(WIDGET_OUT) $(WORKER_OUT)
+
+# uPlot (npm, pinned in package.json), the Reports view's charts: served as a
+# static module that www/inbox/report-charts.js imports only when Reports opens
+# (never on the inbox's first load), with its stylesheet beside it.
+www/vendor/uplot.js: node_modules/uplot/dist/uPlot.esm.js
+	node_modules/.bin/esbuild $< --minify --format=esm --log-level=warning --outfile=$@
+www/vendor/uplot.css: node_modules/uplot/dist/uPlot.min.css
+	@mkdir -p www/vendor; cp $< $@
 
 $(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/build.rs widget/Cargo.toml scripts/build-widget.sh scripts/rename-widget-glue.mjs
 	scripts/build-widget.sh
@@ -107,4 +116,4 @@ deploy: setup build
 	$(WRANGLER) deploy
 
 clean:
-	rm -rf target edge/build www/widget www/loader.js .wrangler
+	rm -rf target edge/build www/widget www/vendor www/loader.js .wrangler

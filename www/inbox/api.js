@@ -180,6 +180,8 @@ export const client = {
   invite: (email, full_name) => api("POST", "/api/agents", { email, full_name }),
   /** @param {string} agent @returns {Promise<unknown>} */
   removeAgent: (agent) => api("DELETE", `/api/agents/${id(agent)}`),
+  /** @param {URLSearchParams} params @returns {Promise<import("./api-types").Report>} */
+  report: (params) => api("GET", `/api/reports?${params}`),
   /** @returns {Promise<import("./api-types").Sites>} */
   sites: () => api("GET", "/api/sites"),
   /** @param {string} name @returns {Promise<import("./api-types").Site>} */
