@@ -443,6 +443,10 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["PUT", `/api/sites/s_demo/proactive/${keptProactive}`, proactive(), "admin"],
     ["DELETE", `/api/sites/s_demo/proactive/${deletedProactive}`, undefined, "admin"],
     ["POST", "/api/widget/proactive", { message_id: keptProactive }, "visitor"],
+    ["GET", "/api/reports?range=7d", undefined, "agent"],
+    ["GET", "/api/reports/series.csv?range=7d", undefined, "agent"],
+    ["GET", "/api/reports/agents.csv?range=7d", undefined, "agent"],
+    ["GET", "/api/reports/conversations.csv?range=7d", undefined, "agent"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];

@@ -2666,3 +2666,275 @@ frequency: Frequency,
  */
 enabled: boolean | null, };
 
+/**
+ * Which days a report covers, ending today in the account's time zone.
+ */
+export type RangeKind = "today" | "7d" | "30d" | "custom";
+
+/**
+ * How a period is cut into buckets.
+ */
+export type Unit = "day" | "hour";
+
+/**
+ * `GET /api/reports…?range=&from=&to=&unit=&channel=&site=&agent=&team=&label=`:
+ * which days, cut how, and which conversations.
+ */
+export type ReportQuery = { 
+/**
+ * `today`, `7d`, `30d` (the default) or `custom` (then `from` and `to`).
+ */
+range: RangeKind | null, 
+/**
+ * A custom range's first local day, `YYYY-MM-DD`.
+ */
+from: string | null, 
+/**
+ * A custom range's last local day (included), `YYYY-MM-DD`.
+ */
+to: string | null, 
+/**
+ * `day` (the default) or `hour` (at most 31 days).
+ */
+unit: Unit | null, 
+/**
+ * Only this channel.
+ */
+channel: Channel | null, 
+/**
+ * Only this site's.
+ */
+site: string | null, 
+/**
+ * Only this agent's: counts where they were the assignee (messages out: the author), durations of conversations assigned to them.
+ */
+agent: string | null, 
+/**
+ * Only this team's.
+ */
+team: string | null, 
+/**
+ * Only conversations carrying this label (counted from the conversations' facts, see the README).
+ */
+label: string | null, };
+
+/**
+ * Count, median and 90th percentile (nearest rank) of one duration or number.
+ */
+export type Spread = { 
+/**
+ * How many values.
+ */
+count: number, 
+/**
+ * The median (the lower middle of an even count); `null` without values.
+ */
+median: number | null, 
+/**
+ * The 90th percentile; `null` without values.
+ */
+p90: number | null, };
+
+/**
+ * A [`Spread`] per bucket, as columns (one entry per bucket), for charts.
+ */
+export type SpreadSeries = { 
+/**
+ * How many values per bucket.
+ */
+count: Array<number>, 
+/**
+ * The median per bucket.
+ */
+median: Array<number | null>, 
+/**
+ * The 90th percentile per bucket.
+ */
+p90: Array<number | null>, };
+
+/**
+ * One bucket of the current period.
+ */
+export type ReportBucket = { 
+/**
+ * When it starts, ms since the epoch.
+ */
+start: number, 
+/**
+ * Its local date (`2026-12-07`) or date and hour (`2026-12-07 14:00`), in the account's zone.
+ */
+label: string, };
+
+/**
+ * The current period's metrics per bucket, as columns in bucket order.
+ */
+export type ReportSeries = { 
+/**
+ * Conversations opened.
+ */
+opened: Array<number>, 
+/**
+ * Resolves.
+ */
+resolved: Array<number>, 
+/**
+ * Reopens.
+ */
+reopened: Array<number>, 
+/**
+ * Customer messages.
+ */
+messages_in: Array<number>, 
+/**
+ * Agent messages.
+ */
+messages_out: Array<number>, 
+/**
+ * First response time, ms, by the bucket of the reply.
+ */
+first_response_ms: SpreadSeries, 
+/**
+ * First response time within business hours, ms (sites with hours only).
+ */
+first_response_business_ms: SpreadSeries, 
+/**
+ * Resolution time, ms, by the bucket of the resolve.
+ */
+resolution_ms: SpreadSeries, 
+/**
+ * Resolution time within business hours, ms (sites with hours only).
+ */
+resolution_business_ms: SpreadSeries, };
+
+/**
+ * A period's totals.
+ */
+export type ReportTotals = { 
+/**
+ * Its first local day, `YYYY-MM-DD`.
+ */
+from: string, 
+/**
+ * Its last local day (included), `YYYY-MM-DD`.
+ */
+to: string, 
+/**
+ * Conversations opened.
+ */
+opened: number, 
+/**
+ * Resolves.
+ */
+resolved: number, 
+/**
+ * Reopens.
+ */
+reopened: number, 
+/**
+ * Customer messages.
+ */
+messages_in: number, 
+/**
+ * Agent messages.
+ */
+messages_out: number, 
+/**
+ * First response time, ms.
+ */
+first_response_ms: Spread, 
+/**
+ * First response time within business hours, ms.
+ */
+first_response_business_ms: Spread, 
+/**
+ * Resolution time, ms.
+ */
+resolution_ms: Spread, 
+/**
+ * Resolution time within business hours, ms.
+ */
+resolution_business_ms: Spread, 
+/**
+ * Agent replies from the start to the resolve, per resolved conversation.
+ */
+replies_to_resolve: Spread, };
+
+/**
+ * One line of the agent table (the current period).
+ */
+export type ReportAgent = { 
+/**
+ * Agent id.
+ */
+id: string, 
+/**
+ * Their name.
+ */
+name: string, 
+/**
+ * Conversations opened while assigned to them.
+ */
+conversations: number, 
+/**
+ * Resolves while assigned to them.
+ */
+resolved: number, 
+/**
+ * Their messages.
+ */
+messages_out: number, 
+/**
+ * First responses they gave, ms.
+ */
+first_response_ms: Spread, 
+/**
+ * Resolution time of the conversations assigned to them, ms.
+ */
+resolution_ms: Spread, };
+
+/**
+ * What part of the account a report covers.
+ */
+export type ReportScope = "all" | "mine";
+
+/**
+ * `GET /api/reports`: a report of the account (as far as the caller may see it).
+ */
+export type Report = { 
+/**
+ * The account's IANA time zone: days and hours are local to it.
+ */
+time_zone: string, 
+/**
+ * How the buckets cut the period.
+ */
+unit: Unit, 
+/**
+ * `all` for the primary admin; `mine` for an agent: their teams' conversations and those assigned to them.
+ */
+scope: ReportScope, 
+/**
+ * The current period's buckets, in order.
+ */
+buckets: Array<ReportBucket>, 
+/**
+ * The current period per bucket.
+ */
+series: ReportSeries, 
+/**
+ * The current period's totals.
+ */
+current: ReportTotals, 
+/**
+ * The previous period's (as many days, just before).
+ */
+previous: ReportTotals, 
+/**
+ * Busiest hours: customer messages of the current period by local weekday (Monday first) and hour, 7 × 24.
+ */
+heat_map: Array<Array<number>>, 
+/**
+ * The agent table, by name.
+ */
+agents: Array<ReportAgent>, };
+

@@ -26,6 +26,7 @@ mod notes;
 mod originals;
 mod proactive;
 mod replies;
+mod reports;
 mod session;
 mod signatures;
 mod sites;
@@ -308,6 +309,10 @@ async fn dispatch(
         E::UpdateProactive => proactive::update(cx, who.admin()?, p.site, p.id).await,
         E::DeleteProactive => proactive::remove(cx, who.admin()?, p.site, p.id).await,
         E::ProactiveOpened => proactive::opened(cx, who.visitor()?).await,
+        E::Report => reports::report(cx, who.agent()?).await,
+        E::ReportSeriesCsv => reports::series_csv_route(cx, who.agent()?).await,
+        E::ReportAgentsCsv => reports::agents_csv_route(cx, who.agent()?).await,
+        E::ReportConversationsCsv => reports::conversations_csv(cx, who.agent()?).await,
     }
 }
 

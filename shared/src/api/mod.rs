@@ -142,6 +142,7 @@ mod typescript {
     use crate::identity::IdentityMode;
     use crate::messenger::{MessagingWindow, Receipt};
     use crate::proactive::{Audience, Frequency, MessageLanguage};
+    use crate::report::{RangeKind, Unit};
     use crate::search::SnippetPart;
     use crate::site::{CspDirective, Language, WidgetPosition};
     use crate::snooze::Preset;
@@ -197,6 +198,7 @@ mod typescript {
             PromptKind, FlowPrompt, FlowStart, FlowAnswered,
             FlowSettings, PreviewEffect, PreviewPrompt, PreviewWait, FlowPreview, FlowPreviewInput,
             Audience, MessageLanguage, Frequency, ProactiveMessage, ProactiveMessages, ProactiveTarget, ProactiveInput,
+            RangeKind, Unit, ReportQuery, Spread, SpreadSeries, ReportBucket, ReportSeries, ReportTotals, ReportAgent, ReportScope, Report,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

@@ -236,6 +236,10 @@ table! {
     UpdateProactive: Put "/api/sites/{site}/proactive/{id}" Admin;
     DeleteProactive: Delete "/api/sites/{site}/proactive/{id}" Admin;
     ProactiveOpened: Post "/api/widget/proactive" Visitor;
+    Report: Get "/api/reports" Agent;
+    ReportSeriesCsv: Get "/api/reports/series.csv" Agent;
+    ReportAgentsCsv: Get "/api/reports/agents.csv" Agent;
+    ReportConversationsCsv: Get "/api/reports/conversations.csv" Agent;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

@@ -17,6 +17,10 @@
 //! - *Aggregates*: count, median and 90th percentile by nearest rank (a real value; the lower middle for an even count). Chatwoot: averages. Intercom: median by default (average, min, max on request).
 //! - *Periods*: a count belongs to the bucket of its event; a duration to the bucket where it ends (the reply, the resolve), so a past period never changes. Chatwoot: the same (event time). Intercom: by the conversation's start date.
 
+#[cfg(feature = "serde")]
+pub mod answer;
+#[cfg(feature = "serde")]
+pub mod export;
 mod facts;
 mod hours;
 mod period;
