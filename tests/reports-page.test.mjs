@@ -6,10 +6,14 @@
 // only once the view opens, never on the inbox's first load. The controls
 // work by keyboard, axe finds nothing, the CSV links download what they say,
 // and a picture of the page is kept (tests/artifacts/reports.png).
+// A second test draws two months of history (rows in the write path's shape,
+// inserted in D1: the API cannot date traffic in the past) and checks each
+// chart has a bucket per day summing to the totals; its picture is the one
+// in docs/reports.png.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { URL_, KEY, call, newVisitor, sendChat, reply, unique, agentGet, eventually, browserAndHostPages, signInToInbox } from "./helpers.mjs";
+import { KEY, call, newVisitor, sendChat, reply, unique, agentGet, eventually, sql, browserAndHostPages, signInToInbox } from "./helpers.mjs";
 import { axeViolations } from "./axe.mjs";
 
 const pages = browserAndHostPages();
@@ -146,4 +150,79 @@ test("the Reports view shows a site's traffic: totals beside the previous period
   for (const summary of await again.locator("#reports summary").all()) await summary.click();
   assert.deepEqual(await axeViolations(again, "#reports"), [], "axe finds nothing in the Reports view");
   await checked.close();
+});
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const SLOT = 15 * 60_000;
+
+/**
+ * Two months of a site's history, in the write path's shape (conversations
+ * with their report facts; report_slots rows summing them by quarter hour and
+ * agent): a few conversations a day between 08:00 and 19:00 UTC, fewer in the
+ * earlier month, answered by two agents. Returns what the last 30 days hold.
+ */
+async function history(site) {
+  const agents = ["ag_demo_admin", "ag_fixture_agent"];
+  const today = Math.floor(Date.now() / DAY) * DAY;
+  const slots = new Map();
+  const add = (at, agent, counts) => {
+    const key = `${at - (at % SLOT)}|${agent}`;
+    const row = slots.get(key) ?? { opened: 0, resolved: 0, in: 0, out: 0 };
+    for (const [k, v] of Object.entries(counts)) row[k] += v;
+    slots.set(key, row);
+  };
+  const conversations = [];
+  const recent = { opened: 0, in: 0 };
+  for (let d = 1; d <= 59; d++) {
+    const per = (d > 29 ? 2 : 3) + ((d * 7) % 4);
+    for (let k = 0; k < per; k++) {
+      const started = today - d * DAY + (8 + ((k * 3 + d) % 11)) * HOUR + ((d * 13 + k * 29) % 50) * 60_000;
+      const agent = agents[(d + k) % 2];
+      const firstResponse = started + (2 + ((d * k + 3) % 17)) * 60_000;
+      const resolved = started + (1 + ((d + k) % 9)) * HOUR;
+      const [inbound, outbound] = [2 + (k % 3), 1 + (d % 3)];
+      add(started, agent, { opened: 1, in: inbound, out: 0 });
+      add(firstResponse, agent, { opened: 0, in: 0, out: outbound });
+      add(resolved, agent, { resolved: 1 });
+      if (d <= 29) {
+        recent.opened += 1;
+        recent.in += inbound;
+      }
+      const id = unique("c_rep");
+      conversations.push(`('${id}', '${site}', 'a_demo', 'chat', 'closed', '${agent}', ${started}, ${resolved}, ${started}, ${firstResponse}, ${firstResponse - started},
+        '${agent}', ${resolved}, ${resolved - started}, ${outbound}, ${inbound}, ${outbound}, 1)`);
+    }
+  }
+  await sql(`INSERT INTO conversations (id, site_id, account_id, channel, status, assignee_id, started_at, last_message_at,
+      first_inbound_at, first_response_at, first_response_ms, first_response_by, resolved_at, resolution_ms, replies_to_resolve,
+      messages_in, messages_out, resolves) VALUES ${conversations.join(",\n")};`);
+  const rows = [...slots].map(([key, r]) => {
+    const [slot, agent] = key.split("|");
+    return `('a_demo', ${slot}, '${site}', 'chat', '${agent}', '', ${r.opened}, ${r.resolved}, 0, ${r.in}, ${r.out})`;
+  });
+  await sql(`INSERT INTO report_slots (account_id, slot, site_id, channel, agent_id, team_id, opened, resolved, reopened, messages_in, messages_out)
+    VALUES ${rows.join(",")};`);
+  return recent;
+}
+
+test("two months of history: 30 days of buckets in each chart, summing to the totals, the busiest hours filled, a picture kept", async () => {
+  const site = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Tea history ") } })).body.id;
+  const recent = await history(site);
+  const context = await pages.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await signInToInbox(context);
+  await page.locator("#to-reports").click();
+  await page.locator("#reports[aria-busy=false] .report-chart canvas").first().waitFor();
+  await page.locator('input[name=r-range][value="30d"]').check();
+  await page.selectOption("#r-site", site);
+  await eventually(async () => (await total(page, "Conversations opened"))?.startsWith(`${recent.opened} (`), { what: `${recent.opened} conversations in 30 days` });
+  assert.match(await total(page, "Conversations opened"), /^\d+ \(\+\d+% vs previous \d+\)$/, "more than the month before");
+  const sums = await page.locator("#r-chart-conversations details table tbody tr").evaluateAll((rows) => [rows.length, rows.reduce((s, r) => s + Number(r.cells[1].textContent), 0)]);
+  assert.deepEqual(sums, [30, recent.opened], "a bucket per day, summing to the total");
+  const heat = (await page.locator("#r-heat td[data-day]").allTextContents()).reduce((s, t) => s + Number(t), 0);
+  assert.equal(heat, recent.in, "the busiest hours hold every customer message of the 30 days");
+  assert.equal(await page.locator("#r-agents tbody tr").count() >= 2, true, "both agents in the table");
+  await page.locator("#reports").screenshot({ path: join(process.cwd(), "tests/artifacts/reports-month.png") });
+  assert.deepEqual(page.errors, []);
+  await context.close();
 });
