@@ -87,7 +87,13 @@ test("the Reports view shows a site's traffic: totals beside the previous period
   assert.equal(await page.evaluate(() => document.activeElement.value), "7d", "the range starts at 7 days");
   await page.keyboard.press("ArrowLeft");
   assert.equal(await page.locator("input[name=r-range]:checked").inputValue(), "today", "arrows move the range");
-  await tabTo(page, "#r-site");
+  await tabTo(page, "#r-unit");
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await page.locator("#r-unit").inputValue(), "hour", "by hour, by arrow key");
+  for (const next of ["#r-channel", "#r-site"]) {
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => "#" + document.activeElement.id), next, "the filters follow in order");
+  }
   await page.selectOption("#r-site", site); // a change reloads the report
   await eventually(async () => (await total(page, "Conversations opened"))?.startsWith("2 "), { what: "the site's two conversations" });
 
@@ -117,8 +123,8 @@ test("the Reports view shows a site's traffic: totals beside the previous period
   // Each chart's data as a table, opened by keyboard.
   await tabTo(page, "#r-chart-conversations details > summary");
   await page.keyboard.press("Enter");
-  const opened = await page.locator("#r-chart-conversations details table tbody tr").evaluateAll((rows) => rows.reduce((s, r) => s + Number(r.cells[1].textContent), 0));
-  assert.equal(opened, 2, "the chart's table sums to the total");
+  const opened = await page.locator("#r-chart-conversations details table tbody tr").evaluateAll((rows) => [rows.length, rows.reduce((s, r) => s + Number(r.cells[1].textContent), 0)]);
+  assert.deepEqual(opened, [24, 2], "today by the hour (UTC: 24 hours), summing to the total");
   assert.equal(await page.locator("#r-chart-conversations .plot[role=img]").getAttribute("tabindex"), "0");
 
   assert.deepEqual(await page.evaluate(() => window.violations), [], "nothing the view loads or draws breaks the inbox's CSP");
