@@ -103,7 +103,7 @@ async function draw(report, query) {
   madeUrls = [];
   const totals = totalsOf(report);
   $("r-totals").tBodies[0].replaceChildren(...totalsRows(totals));
-  csvMade("r-csv-totals", "totals.csv", [["metric", "current", "previous"], ...totals.map((t) => [t.label, t.now ?? "", t.before ?? ""])]);
+  csvMade("r-csv-totals", "totals.csv", [["metric", "current", "previous"], ...totals.map((t) => [t.duration ? `${t.label} (ms)` : t.label, t.now ?? "", t.before ?? ""])]);
   const heatCaption = `Customer messages by weekday and hour of the day, in ${report.time_zone}`;
   $("r-heat-hint").textContent = `${heatCaption}: the darker, the busier.`;
   fillHeatMap($("r-heat"), report.heat_map, heatCaption);
