@@ -18,6 +18,7 @@ WIDGET_OUT := www/widget/widget_bg.wasm
 FACADE_OUT := www/loader.js
 FILES_OUT := www/widget/files.js
 BOT_OUT := www/widget/bot.js
+CSAT_OUT := www/widget/csat.js
 WORKER_OUT := edge/build/index_bg.wasm
 
 .PHONY: dev test setup setup-browser build lint unit e2e bench deploy clean
@@ -50,7 +51,7 @@ setup:
 setup-browser:
 	@scripts/setup.sh --browser
 
-build: $(FACADE_OUT) $(FILES_OUT) $(BOT_OUT) $(WIDGET_OUT) $(WORKER_OUT)
+build: $(FACADE_OUT) $(FILES_OUT) $(BOT_OUT) $(CSAT_OUT) $(WIDGET_OUT) $(WORKER_OUT)
 
 $(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/build.rs widget/Cargo.toml scripts/build-widget.sh scripts/rename-widget-glue.mjs
 	scripts/build-widget.sh
@@ -70,6 +71,10 @@ $(FILES_OUT): widget/files.js www/inbox/constants.js
 # needs it, with its constants bundled in like the files module's.
 $(BOT_OUT): widget/bot.js widget/bubble.js widget/flow.js www/inbox/constants.js
 	node_modules/.bin/esbuild widget/bot.js --bundle --minify --format=esm --log-level=warning --outfile=$@
+
+# The rating module, loaded only when the widget says a resolved conversation asks for a rating.
+$(CSAT_OUT): widget/csat.js www/inbox/constants.js
+	node_modules/.bin/esbuild widget/csat.js --bundle --minify --format=esm --log-level=warning --outfile=$@
 
 $(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml
 	cd edge && WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(CURDIR)/node_modules/.bin/esbuild" worker-build --release

@@ -3,7 +3,8 @@
 // whole widget (facade + JS glue + wasm, its CSS and both languages inside)
 // within 30 KB, and the files module, which loads only once the widget runs
 // on a site that takes files, within 1 KB; the bot module, which only a site
-// with proactive messages or a flow with buttons or questions loads, within 2 KB.
+// with proactive messages or a flow with buttons or questions loads, within 2 KB;
+// the rating module, which loads only when a resolved conversation asks for a rating, within 1 KB.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -13,6 +14,7 @@ const WHOLE_BUDGET = 30 * 1024;
 const FACADE_BUDGET = 2 * 1024;
 const FILES_BUDGET = 1024;
 const BOT_BUDGET = 2 * 1024;
+const CSAT_BUDGET = 1024;
 
 /** The brotli size (quality 11) of `path` as the worker serves it. */
 async function brotliSize(path) {
@@ -42,6 +44,11 @@ test("the files module, loaded only once the widget runs on a site that takes fi
 test("the bot module (proactive bubbles and the flow's buttons and questions together) weighs at most 2 KB brotli", async () => {
   const bot = await brotliSize("/widget/bot.js");
   assert.ok(bot <= BOT_BUDGET, `the bot module is ${bot} bytes brotli, budget ${BOT_BUDGET}`);
+});
+
+test("the rating module, loaded only when a resolved conversation asks for a rating, weighs at most 1 KB brotli", async () => {
+  const csat = await brotliSize("/widget/csat.js");
+  assert.ok(csat <= CSAT_BUDGET, `the rating module is ${csat} bytes brotli, budget ${CSAT_BUDGET}`);
 });
 
 test("the wasm is served with its wasm content type (streaming compile)", async () => {

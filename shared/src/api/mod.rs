@@ -136,6 +136,7 @@ mod typescript {
     use crate::chatbot::{Block, Chatbot, Span};
     use crate::contact::ContactSource;
     use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
+    use crate::csat::{RatingSource, Score};
     use crate::email::fold::Fold;
     use crate::flow::{Assignee, Button, Flow, Localized, Offline, SaveTo, Step, Trigger};
     use crate::form::{FieldMode, FormField};
@@ -197,6 +198,7 @@ mod typescript {
             PromptKind, FlowPrompt, FlowStart, FlowAnswered,
             FlowSettings, PreviewEffect, PreviewPrompt, PreviewWait, FlowPreview, FlowPreviewInput,
             Audience, MessageLanguage, Frequency, ProactiveMessage, ProactiveMessages, ProactiveTarget, ProactiveInput,
+            Score, RatingSource, VisitorRating, Rating, RatingAnswer, RateInput, SatisfactionPeriod, RatingComment, SatisfactionReport,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

@@ -236,6 +236,10 @@ table! {
     UpdateProactive: Put "/api/sites/{site}/proactive/{id}" Admin;
     DeleteProactive: Delete "/api/sites/{site}/proactive/{id}" Admin;
     ProactiveOpened: Post "/api/widget/proactive" Visitor;
+    VisitorRate: Post "/api/widget/rating" Visitor;
+    RatingPage: Get "/rate/{id}" Anyone;
+    RateByLink: Post "/rate/{id}" Anyone;
+    SatisfactionReport: Get "/api/reports/satisfaction" Agent;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).
