@@ -19,6 +19,7 @@ pub mod chatbot;
 pub mod contact;
 pub mod conversation;
 pub mod csv;
+pub mod csat;
 pub mod digest;
 /// Hexadecimal, from the well-kept `hex` crate (re-exported for the worker).
 pub use hex;

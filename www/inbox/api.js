@@ -190,7 +190,7 @@ export const client = {
   updateSite: (site, changes) => api("PATCH", `/api/sites/${id(site)}`, changes),
   /** @param {string} site @returns {Promise<import("./api-types").WidgetSettings>} */
   widget: (site) => api("GET", `/api/sites/${id(site)}/widget`),
-  /** @param {string} site @param {{name?: string, color?: string, position?: import("./api-types").WidgetPosition, language?: import("./api-types").Language, files?: boolean}} changes @returns {Promise<import("./api-types").WidgetSettings>} */
+  /** @param {string} site @param {{name?: string, color?: string, position?: import("./api-types").WidgetPosition, language?: import("./api-types").Language, files?: boolean, csat?: boolean}} changes @returns {Promise<import("./api-types").WidgetSettings>} */
   updateWidget: (site, changes) => api("PATCH", `/api/sites/${id(site)}/widget`, changes),
   /** @param {string} site @returns {Promise<import("./api-types").ChatbotSettings>} */
   chatbot: (site) => api("GET", `/api/sites/${id(site)}/chatbot`),
