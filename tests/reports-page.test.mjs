@@ -2,7 +2,8 @@
 // traffic on a site of its own (visitors' chat messages, an agent's reply, a
 // close), then the view filtered to that site shows it: the totals (with the
 // previous period beside them), the agents' table, the busiest hours' cell of
-// the messages' weekday and hour, the charts' data tables. uPlot is fetched
+// the messages' weekday and hour, the charts' data tables, the rating given
+// (Satisfaction, its comment as text). uPlot is fetched
 // only once the view opens, never on the inbox's first load. The controls
 // work by keyboard, axe finds nothing, the CSV links download what they say,
 // and a picture of the page is kept (tests/artifacts/reports.png).
@@ -29,6 +30,7 @@ function weekdayHour(ms, zone) {
 /** A site of its own with two chats: one answered and closed (two messages in, one out), one waiting (one in). */
 async function traffic() {
   const site = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Reports shop ") } })).body.id;
+  assert.equal((await call("PATCH", `/api/sites/${site}/widget`, { token: KEY, json: { csat: true } })).status, 200, "the site asks for ratings");
   const first = await newVisitor(site);
   const asked = await sendChat(first, "Do you ship to Lyon?");
   assert.equal(asked.status, 201, JSON.stringify(asked.body));
@@ -37,6 +39,8 @@ async function traffic() {
   const answered = await reply(conversation, "We do, in two days.");
   assert.equal(answered.status, 201, JSON.stringify(answered.body));
   assert.equal((await call("PATCH", `/api/conversations/${conversation}`, { token: KEY, json: { status: "closed" } })).status, 200);
+  const rated = await call("POST", "/api/widget/rating", { token: first, json: { conversation_id: conversation, score: 5, comment: "Quick and <b>kind</b>" } });
+  assert.equal(rated.status, 201, JSON.stringify(rated.body));
   const second = await newVisitor(site);
   const waiting = await sendChat(second, "Is the oolong back in stock?");
   assert.equal(waiting.status, 201);
@@ -103,6 +107,14 @@ test("the Reports view shows a site's traffic: totals beside the previous period
   assert.equal(await total(page, "Messages out (agents)"), "1 (vs previous 0)");
   assert.match(await total(page, "First response time, median"), /^\d+ s \(vs previous –\)$/);
 
+  // Satisfaction: the one rating, its comment shown as text.
+  const figure = (metric) => page.locator("#r-satisfaction-figures tbody tr", { has: page.locator("th", { hasText: metric }) }).locator("td").first().textContent();
+  assert.equal(await figure("Ratings"), "1 (vs previous 0)");
+  assert.equal(await figure("Average score (1 to 5)"), "5.0");
+  assert.equal(await figure("Response rate (rated of asked)"), "100%");
+  assert.equal(await page.locator("#r-satisfaction-comments .body").textContent(), "Quick and <b>kind</b>");
+  assert.equal(await page.locator("#r-satisfaction-comments b").count(), 1, "the comment's markup is text, only the score is bold");
+
   // The agents' table: the one who answered, with one message out and one resolve.
   const row = page.locator("#r-agents tbody tr", { has: page.locator("th", { hasText: agent }) });
   assert.equal(await row.locator("td").nth(2).textContent(), "1", "their one message out");
@@ -166,7 +178,7 @@ const SLOT = 15 * 60_000;
  * Two months of a site's history, in the write path's shape (conversations
  * with their report facts; report_slots rows summing them by quarter hour and
  * agent): a few conversations a day between 08:00 and 19:00 UTC, fewer in the
- * earlier month, answered by two agents. Returns what the last 30 days hold.
+ * earlier month, answered by two agents, most of them rated. Returns what the last 30 days hold.
  */
 async function history(site) {
   const agents = ["ag_demo_admin", "ag_fixture_agent"];
@@ -179,7 +191,9 @@ async function history(site) {
     slots.set(key, row);
   };
   const conversations = [];
-  const recent = { opened: 0, in: 0 };
+  const ratings = [];
+  const recent = { opened: 0, in: 0, rated: 0 };
+  const COMMENTS = ["Lovely oolong, fast answer.", "Took a while, but sorted.", "The parcel was late; thanks for the refund.", "Very helpful about brewing times!"];
   for (let d = 1; d <= 59; d++) {
     const per = (d > 29 ? 2 : 3) + ((d * 7) % 4);
     for (let k = 0; k < per; k++) {
@@ -196,6 +210,12 @@ async function history(site) {
         recent.in += inbound;
       }
       const id = unique("c_rep");
+      if ((d + k) % 3 !== 0) {
+        const score = [5, 4, 5, 3, 4, 5, 2, 5][(d * 3 + k) % 8];
+        const comment = (d + 2 * k) % 5 === 0 ? `'${COMMENTS[(d + k) % COMMENTS.length]}'` : "NULL";
+        ratings.push(`('${id}', 'a_demo', '${site}', 'chat', '${agent}', ${resolved}, ${score}, ${comment}, 'widget', ${resolved + HOUR})`);
+        if (resolved >= today - 29 * DAY) recent.rated += 1; // a rating counts where it was asked
+      }
       conversations.push(`('${id}', '${site}', 'a_demo', 'chat', 'closed', '${agent}', ${started}, ${resolved}, ${started}, ${firstResponse}, ${firstResponse - started},
         '${agent}', ${resolved}, ${resolved - started}, ${outbound}, ${inbound}, ${outbound}, 1)`);
     }
@@ -203,6 +223,8 @@ async function history(site) {
   await sql(`INSERT INTO conversations (id, site_id, account_id, channel, status, assignee_id, started_at, last_message_at,
       first_inbound_at, first_response_at, first_response_ms, first_response_by, resolved_at, resolution_ms, replies_to_resolve,
       messages_in, messages_out, resolves) VALUES ${conversations.join(",\n")};`);
+  await sql(`INSERT INTO conversation_ratings (conversation_id, account_id, site_id, channel, agent_id, asked_at, score, comment, source, rated_at)
+    VALUES ${ratings.join(",")};`);
   const rows = [...slots].map(([key, r]) => {
     const [slot, agent] = key.split("|");
     return `('a_demo', ${slot}, '${site}', 'chat', '${agent}', '', ${r.opened}, ${r.resolved}, 0, ${r.in}, ${r.out})`;
@@ -228,6 +250,9 @@ test("two months of history: 30 days of buckets in each chart, summing to the to
   const heat = (await page.locator("#r-heat td[data-day]").allTextContents()).reduce((s, t) => s + Number(t), 0);
   assert.equal(heat, recent.in, "the busiest hours hold every customer message of the 30 days");
   assert.equal(await page.locator("#r-agents tbody tr").count() >= 2, true, "both agents in the table");
+  await page.locator("#r-satisfaction-figures").waitFor();
+  const ratings = page.locator("#r-satisfaction-figures tbody tr", { has: page.locator("th", { hasText: /^Ratings$/ }) }).locator("td").first();
+  assert.match(await ratings.textContent(), new RegExp(`^${recent.rated} \\(`), "the month's ratings");
   await page.locator("#reports").screenshot({ path: join(process.cwd(), "tests/artifacts/reports-month.png") });
   assert.deepEqual(page.errors, []);
   await context.close();

@@ -182,6 +182,8 @@ export const client = {
   removeAgent: (agent) => api("DELETE", `/api/agents/${id(agent)}`),
   /** @param {URLSearchParams} params @returns {Promise<import("./api-types").Report>} */
   report: (params) => api("GET", `/api/reports?${params}`),
+  /** @param {URLSearchParams} params @returns {Promise<import("./api-types").SatisfactionReport>} */
+  satisfaction: (params) => api("GET", `/api/reports/satisfaction?${params}`),
   /** @returns {Promise<import("./api-types").Sites>} */
   sites: () => api("GET", "/api/sites"),
   /** @param {string} name @returns {Promise<import("./api-types").Site>} */

@@ -137,3 +137,16 @@ export function fillHeatMap(table, grid, caption) {
   thead.append(head);
   table.replaceChildren(el("caption", "sr-unread", caption), thead, body);
 }
+
+/** The object URL of each CSV made here, by link id (revoked when the link gets another). @type {Map<string, string>} */
+const made = new Map();
+
+/** Points the download link `id` at a CSV of `rows`, made here (RFC 4180 quoting). @param {string} id @param {string} name @param {unknown[][]} rows */
+export function csvMade(id, name, rows) {
+  const cell = (v) => (/[",\r\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+  const url = URL.createObjectURL(new Blob([rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n"], { type: "text/csv" }));
+  if (made.has(id)) URL.revokeObjectURL(made.get(id));
+  made.set(id, url);
+  const link = document.getElementById(id);
+  if (link instanceof HTMLAnchorElement) Object.assign(link, { href: url, download: name });
+}

@@ -3,13 +3,14 @@
 // dates) cut by day or hour and filtered by channel, site, agent, team and
 // label; the totals with the previous period beside each; a chart per metric
 // over time (report-charts.js, which imports uPlot only now); the busiest
-// hours; the agents' table; and CSV downloads of each. Every control is a
-// native one, so the whole view works by keyboard; a change reloads it, and
-// only the latest answer is drawn.
+// hours; the agents' table; satisfaction (report-satisfaction.js); and CSV
+// downloads of each. Every control is a native one, so the whole view works
+// by keyboard; a change reloads it, and only the latest answer is drawn.
 import { client, latestOnly } from "./api.js";
 import { $, el, showError, show } from "./dom.js";
 import { drawCharts } from "./report-charts.js";
-import { dataTable, fillHeatMap, span, totalsRows } from "./report-tables.js";
+import { WEEKDAYS, csvMade, dataTable, fillHeatMap, span, totalsRows } from "./report-tables.js";
+import { drawSatisfaction } from "./report-satisfaction.js";
 
 /** @typedef {import("./api-types").Report} Report */
 /** @typedef {import("./api-types").ReportTotals} ReportTotals */
@@ -18,8 +19,6 @@ import { dataTable, fillHeatMap, span, totalsRows } from "./report-tables.js";
 const fresh = latestOnly();
 /** Whether the filters' choices (sites, agents, teams, labels) were loaded. */
 let choicesLoaded = false;
-/** The object URLs of the CSV made here (revoked when the view is drawn again). */
-let madeUrls = [];
 
 /** Shows the Reports view: its choices once, then the report for the controls as they are. */
 export async function openReports() {
@@ -86,9 +85,10 @@ async function loadReport() {
   $("reports").setAttribute("aria-busy", "true");
   showError($("r-error"), null);
   try {
+    const satisfaction = drawSatisfaction(query, isCurrent);
     const report = await client.report(query);
     if (!isCurrent()) return;
-    await draw(report, query);
+    await Promise.all([draw(report, query), satisfaction]);
     $("r-status").textContent = `${report.current.from} to ${report.current.to}, by ${report.unit}, in ${report.time_zone}${report.scope === "mine" ? " (your teams' conversations and yours)" : ""}.`;
   } catch (err) {
     if (isCurrent()) showError($("r-error"), err, "Could not load the report: ");
@@ -99,15 +99,13 @@ async function loadReport() {
 
 /** Draws every part of `report`, asked with `query`. @param {Report} report @param {URLSearchParams} query */
 async function draw(report, query) {
-  madeUrls.forEach((url) => URL.revokeObjectURL(url));
-  madeUrls = [];
   const totals = totalsOf(report);
   $("r-totals").tBodies[0].replaceChildren(...totalsRows(totals));
   csvMade("r-csv-totals", "totals.csv", [["metric", "current", "previous"], ...totals.map((t) => [t.duration ? `${t.label} (ms)` : t.label, t.now ?? "", t.before ?? ""])]);
   const heatCaption = `Customer messages by weekday and hour of the day, in ${report.time_zone}`;
   $("r-heat-hint").textContent = `${heatCaption}: the darker, the busier.`;
   fillHeatMap($("r-heat"), report.heat_map, heatCaption);
-  csvMade("r-csv-heat", "busiest-hours.csv", [["weekday", ...Array.from({ length: 24 }, (_, h) => `${h}:00`)], ...report.heat_map.map((hours, d) => [["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][d], ...hours])]);
+  csvMade("r-csv-heat", "busiest-hours.csv", [["weekday", ...Array.from({ length: 24 }, (_, h) => `${h}:00`)], ...report.heat_map.map((hours, d) => [WEEKDAYS[d], ...hours])]);
   $("r-agents").replaceWith(agentsTable(report));
   for (const [id, path] of [["r-csv-series", "series"], ["r-csv-agents", "agents"], ["r-csv-conversations", "conversations"]]) {
     $(id).href = `/api/reports/${path}.csv?${query}`;
@@ -158,12 +156,4 @@ function agentsTable({ agents }) {
   const table = dataTable(columns, rows, "By agent, this period");
   table.id = "r-agents";
   return table;
-}
-
-/** Points the download link `id` at a CSV of `rows`, made here (RFC 4180 quoting). @param {string} id @param {string} name @param {unknown[][]} rows */
-function csvMade(id, name, rows) {
-  const cell = (v) => (/[",\r\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
-  const url = URL.createObjectURL(new Blob([rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n"], { type: "text/csv" }));
-  madeUrls.push(url);
-  Object.assign($(id), { href: url, download: name });
 }
