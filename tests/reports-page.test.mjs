@@ -210,7 +210,8 @@ async function history(site) {
         recent.in += inbound;
       }
       const id = unique("c_rep");
-      if ((d + k) % 3 !== 0) {
+      if ((d + k) % 3 === 0) ratings.push(`('${id}', 'a_demo', '${site}', 'chat', '${agent}', ${resolved}, NULL, NULL, NULL, NULL)`); // asked, not rated
+      else {
         const score = [5, 4, 5, 3, 4, 5, 2, 5][(d * 3 + k) % 8];
         const comment = (d + 2 * k) % 5 === 0 ? `'${COMMENTS[(d + k) % COMMENTS.length]}'` : "NULL";
         ratings.push(`('${id}', 'a_demo', '${site}', 'chat', '${agent}', ${resolved}, ${score}, ${comment}, 'widget', ${resolved + HOUR})`);
