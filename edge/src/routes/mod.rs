@@ -1,6 +1,7 @@
 //! The router: maps a method and path to one small handler, and turns every
 //! handler error into the JSON error response in one place.
 
+mod account;
 mod agents;
 mod attributes;
 mod automations;
@@ -319,6 +320,8 @@ async fn dispatch(
         E::ReportSeriesCsv => reports::series_csv_route(cx, who.agent()?).await,
         E::ReportAgentsCsv => reports::agents_csv_route(cx, who.agent()?).await,
         E::ReportConversationsCsv => reports::conversations_csv(cx, who.agent()?).await,
+        E::AccountTimeZone => account::time_zone(cx, who.agent()?).await,
+        E::SetAccountTimeZone => account::set_time_zone(cx, who.admin()?).await,
     }
 }
 

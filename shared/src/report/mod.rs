@@ -21,11 +21,13 @@
 pub mod answer;
 #[cfg(feature = "serde")]
 pub mod export;
+mod change;
 mod facts;
 mod hours;
 mod period;
 mod stats;
 
+pub use change::{Assumes, Change, Ended, Known};
 pub use facts::{automated, Event, Facts};
 pub use hours::{Calendar, Day, Fixed, Zone, DAY_MS, HOUR_MS, MINUTE_MS};
 pub use period::{
