@@ -109,12 +109,6 @@ struct Named {
     name: String,
 }
 
-/// The account's zone.
-#[derive(Debug, Deserialize)]
-struct ZoneRow {
-    time_zone: String,
-}
-
 /// The SQL conditions of a filter on the rollup (`s`) or on conversations (`c`).
 pub(super) struct Where {
     /// The conditions, joined by AND.
@@ -206,17 +200,6 @@ impl Store {
     /// A second handle on the same database, for a response body that outlives the request's borrow.
     pub fn handle(&self) -> Store {
         Store::new(D1Database::unchecked_from_js(self.db.as_ref().clone()))
-    }
-
-    /// The account's IANA time zone.
-    pub async fn time_zone(&self, account_id: &str) -> ApiResult<String> {
-        let row: Option<ZoneRow> = self
-            .first(
-                "SELECT time_zone FROM accounts WHERE id = ?1",
-                &[account_id.into()],
-            )
-            .await?;
-        Ok(row.map_or_else(|| "UTC".into(), |r| r.time_zone))
     }
 
     /// What a report of `whole` (both periods) with the current period `current` is made of: one batch.
