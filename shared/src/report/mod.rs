@@ -19,9 +19,9 @@
 
 #[cfg(feature = "serde")]
 pub mod answer;
+mod change;
 #[cfg(feature = "serde")]
 pub mod export;
-mod change;
 mod facts;
 mod hours;
 mod period;
