@@ -18,6 +18,8 @@ WIDGET_OUT := www/widget/widget_bg.wasm
 FACADE_OUT := www/loader.js
 FILES_OUT := www/widget/files.js
 BOT_OUT := www/widget/bot.js
+UPLOT_OUT := www/vendor/uplot.js www/vendor/uplot.css
+CSAT_OUT := www/widget/csat.js
 WORKER_OUT := edge/build/index_bg.wasm
 
 .PHONY: dev test setup setup-browser build lint unit e2e bench deploy clean
@@ -50,7 +52,15 @@ setup:
 setup-browser:
 	@scripts/setup.sh --browser
 
-build: $(FACADE_OUT) $(FILES_OUT) $(BOT_OUT) $(WIDGET_OUT) $(WORKER_OUT)
+build: $(FACADE_OUT) $(FILES_OUT) $(BOT_OUT) $(CSAT_OUT) $(UPLOT_OUT) $(WIDGET_OUT) $(WORKER_OUT)
+
+# uPlot (npm, pinned in package.json), the Reports view's charts: served as a
+# static module that www/inbox/report-charts.js imports only when Reports opens
+# (never on the inbox's first load), with its stylesheet beside it.
+www/vendor/uplot.js: node_modules/uplot/dist/uPlot.esm.js
+	node_modules/.bin/esbuild $< --minify --format=esm --log-level=warning --outfile=$@
+www/vendor/uplot.css: node_modules/uplot/dist/uPlot.min.css
+	@mkdir -p www/vendor; cp $< $@
 
 $(WIDGET_OUT): $(SHARED_SRC) $(shell find widget/src -type f) widget/build.rs widget/Cargo.toml scripts/build-widget.sh scripts/rename-widget-glue.mjs
 	scripts/build-widget.sh
@@ -70,6 +80,10 @@ $(FILES_OUT): widget/files.js www/inbox/constants.js
 # needs it, with its constants bundled in like the files module's.
 $(BOT_OUT): widget/bot.js widget/bubble.js widget/flow.js www/inbox/constants.js
 	node_modules/.bin/esbuild widget/bot.js --bundle --minify --format=esm --log-level=warning --outfile=$@
+
+# The rating module, loaded only when the widget says a resolved conversation asks for a rating.
+$(CSAT_OUT): widget/csat.js www/inbox/constants.js
+	node_modules/.bin/esbuild widget/csat.js --bundle --minify --format=esm --log-level=warning --outfile=$@
 
 $(WORKER_OUT): $(SHARED_SRC) $(shell find edge/src -type f) edge/Cargo.toml
 	cd edge && WASM_BINDGEN_BIN="$$(command -v wasm-bindgen)" ESBUILD_BIN="$(CURDIR)/node_modules/.bin/esbuild" worker-build --release
@@ -107,4 +121,4 @@ deploy: setup build
 	$(WRANGLER) deploy
 
 clean:
-	rm -rf target edge/build www/widget www/loader.js .wrangler
+	rm -rf target edge/build www/widget www/vendor www/loader.js .wrangler

@@ -5,7 +5,7 @@
 // with its folds opened, the contact profile with stated values and its Edit
 // form open, Settings with every section, saved replies, signature; the
 // composer in Chat, Email and Note modes, a thread with notes and trail
-// events, the Mentions view, the keyboard shortcuts' dialog), the
+// events, the Mentions view, the keyboard shortcuts' dialog, Reports), the
 // refusal a blocked visitor sees, and the
 // new controls work by real key presses: Edit details (open, type, save,
 // Escape), the API key role select, the folds.
@@ -257,6 +257,22 @@ test("the composer in every mode, a thread with notes and trail events, the Ment
   await agent.keyboard.press("?");
   await agent.locator("#keys-close:focus").waitFor();
   await check(agent, "the keyboard shortcuts' dialog");
+  await context.close();
+  assert.deepEqual(found, []);
+});
+
+test("the Reports view passes axe: controls, totals, charts with their data tables open, the heat map, the agents' table", async () => {
+  assert.equal((await sendChat(await newVisitor(), `a11y report ${unique("")}`)).status, 201); // something to chart
+  const { found, check } = axeLog();
+  const context = await newContext();
+  const agent = await signInToInbox(context);
+  await agent.locator("#to-reports").click();
+  await agent.locator("#reports[aria-busy=false] .report-chart canvas").first().waitFor();
+  await check(agent, "the Reports view");
+  for (const summary of await agent.locator("#reports summary").all()) await summary.click();
+  await agent.locator('input[name=r-range][value="custom"]').check();
+  await agent.locator("#r-from:focus").waitFor();
+  await check(agent, "the Reports view with its data tables open and a custom range");
   await context.close();
   assert.deepEqual(found, []);
 });

@@ -48,3 +48,11 @@ INSERT INTO sites (id, account_id, name, files_enabled, created_at) VALUES ('s_n
 -- so the signatures set there never reach other suites' mail.
 INSERT INTO sites (id, account_id, name, created_at) VALUES ('s_cc', 'a_demo', 'Copies', 0);
 INSERT INTO email_channels (site_id, username, subdomain, created_at) VALUES ('s_cc', 'help', 'copies', 0);
+-- Satisfaction ratings (tests/csat.test.mjs, tests/csat-browser.test.mjs): sites of their own (ratings
+-- off until a test turns them on), one with a mailbox for the email rating page.
+INSERT INTO sites (id, account_id, name, color, created_at) VALUES
+  ('s_csat', 'a_demo', 'Ratings', '#33503f', 0),
+  ('s_csat_fr', 'a_demo', 'Notes', '#33503f', 0);
+UPDATE sites SET language = 'fr' WHERE id = 's_csat_fr';
+INSERT INTO email_channels (site_id, username, subdomain, created_at) VALUES ('s_csat', 'help', 'rate', 0);
+INSERT INTO email_channels (site_id, created_at) VALUES ('s_csat_fr', 0);

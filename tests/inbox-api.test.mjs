@@ -328,6 +328,9 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
   const proactive = (enabled = true) => ({ text: "Matrix?", url: "/matrix-never-a-page", delay_seconds: 5, audience: "all", language: "any", frequency: "page", enabled });
   const newProactive = async () => (await call("POST", "/api/sites/s_demo/proactive", { token: KEY, json: proactive() })).body.id;
   const [keptProactive, deletedProactive] = [await newProactive(), await newProactive()];
+  // Ratings: the visitor's conversation stands asked (as a resolve on a site with ratings on leaves it), so the visitor may rate it.
+  await sql(`INSERT INTO conversation_ratings (conversation_id, account_id, site_id, channel, asked_at)
+    SELECT id, account_id, site_id, channel, ${Date.now()} FROM conversations WHERE id = '${own.conversation_id}'`);
   const SOCKET = Symbol("socket");
   // [method, path, body, who may call it, as the route table (tests/routes.json) names it]:
   // "anyone" (every caller the same answer), "meta" (everyone 403: no Meta signature), "visitor",
@@ -447,6 +450,10 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["GET", "/api/reports/series.csv?range=7d", undefined, "agent"],
     ["GET", "/api/reports/agents.csv?range=7d", undefined, "agent"],
     ["GET", "/api/reports/conversations.csv?range=7d", undefined, "agent"],
+    ["POST", "/api/widget/rating", { conversation_id: own.conversation_id, score: 4 }, "visitor"],
+    ["GET", `/rate/${own.conversation_id}?t=1.000000000000000000000000`, undefined, "anyone"],
+    ["POST", `/rate/${own.conversation_id}?t=1.000000000000000000000000`, { score: 4 }, "anyone"],
+    ["GET", "/api/reports/satisfaction?range=7d", undefined, "agent"],
     ["GET", "/api/account/time-zone", undefined, "agent"],
     ["PUT", "/api/account/time-zone", { time_zone: "UTC" }, "admin"],
   ];

@@ -117,6 +117,10 @@
         .then(function (r) {
           var glue = r[0];
           return config && Promise.all([glue.default({ module_or_path: base + "/widget/widget_bg.wasm" }), known]).then(function () {
+            // A rating asked (widget/csat.js), only once the widget says so.
+            w.addEventListener("parley:rate", function (/** @type {CustomEvent} */ e) {
+              import(base + "/widget/csat.js").then(function (m) { m.default(base, root, e.detail, fr); });
+            });
             widget = glue.start(site, base, config, button, marker == null ? null : +marker, fr, mark, sheet);
             // Files, for a site that takes them: the files module (widget/files.js) sets them up, before
             // the queued calls (an open() among them builds the panel and focuses it, which it watches).

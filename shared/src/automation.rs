@@ -14,7 +14,8 @@ string_enum! {
         ContactCreated = "contact.created", /// A visitor submitted the Form on a site whose chatbot enters this automation.
         ContactEnteredAutomation = "contact.entered_automation", /// A conversation was opened.
         ConversationCreated = "conversation.created", /// A visitor or contact wrote a message.
-        MessageCreated = "message.created", /// The admin pressed "Send test event".
+        MessageCreated = "message.created", /// The visitor or contact rated the conversation, or changed its rating (the payload's `rating`).
+        ConversationRated = "conversation.rated", /// The admin pressed "Send test event".
         Test = "test" }
 }
 

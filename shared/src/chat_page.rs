@@ -44,7 +44,7 @@ pub fn render(site_id: &str, name: &str, locale: Locale) -> String {
 }
 
 /// `text` safe inside HTML text and double-quoted attributes.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

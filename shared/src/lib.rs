@@ -18,6 +18,7 @@ pub mod chat_page;
 pub mod chatbot;
 pub mod contact;
 pub mod conversation;
+pub mod csat;
 pub mod csv;
 pub mod digest;
 /// Hexadecimal, from the well-kept `hex` crate (re-exported for the worker).

@@ -26,7 +26,8 @@ string_enum! {
         ReopenedByReply = "reopened_by_reply", /// The conversation was assigned to a team (its id in `detail`).
         AssignedTeam = "assigned_team", /// The conversation was taken from its team.
         UnassignedTeam = "unassigned_team", /// Another conversation (`detail`) was merged into this one.
-        Merged = "merged" }
+        Merged = "merged", /// The visitor or contact rated the conversation (the score in `detail`, the comment as `body`; no agent).
+        Rated = "rated" }
 }
 
 impl TrailKind {

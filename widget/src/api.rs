@@ -319,6 +319,13 @@ impl Api {
                         .map_err(|_| Failure::network())?
                         .unchecked_into();
                     let seen_at = number(&answer, "seen_at").unwrap_or(0.0);
+                    // A resolved conversation still open to rating: for the rating module (widget/csat.js).
+                    if let Some(rating) = Reflect::get(&answer, &"rating".into())
+                        .ok()
+                        .filter(JsValue::is_object)
+                    {
+                        crate::events::emit("rate", &rating);
+                    }
                     Ok((
                         messages.iter().filter_map(|m| line(&m)).collect(),
                         visitor_state(&answer),

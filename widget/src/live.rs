@@ -131,6 +131,11 @@ fn parse(frame: &str) -> Option<Push> {
         "typing" => Push::Typing(text(&push, "name")),
         "presence" => Push::Presence(field("online")?.as_bool()?),
         "seen" => Push::Seen(number(&push, "at")?),
+        // A rating asked: for the rating module the facade loads on it (widget/csat.js).
+        "rate" => {
+            crate::events::emit("rate", &field("rating")?);
+            return None;
+        }
         _ => return None,
     })
 }

@@ -779,7 +779,11 @@ cc: Array<CcAddress>,
 /**
  * Its activity trail (events and private notes), oldest first.
  */
-trail: Array<TrailEvent>, };
+trail: Array<TrailEvent>, 
+/**
+ * Its satisfaction rating, once given.
+ */
+rating: Rating | null, };
 
 /**
  * The conversation after a change (`PATCH`, click to add).
@@ -980,7 +984,11 @@ language: Language,
 /**
  * Whether visitors may send files from the widget.
  */
-files: boolean, };
+files: boolean, 
+/**
+ * Whether resolved conversations ask for a satisfaction rating (off by default).
+ */
+csat: boolean, };
 
 /**
  * `GET`/`PUT /api/sites/{site}/chatbot`: the site's chatbot, block by block.
@@ -1102,7 +1110,11 @@ seen_at: number | null,
 /**
  * What the conversation's flow waits for, while one runs; else null.
  */
-flow: FlowPrompt | null, };
+flow: FlowPrompt | null, 
+/**
+ * The rating the resolved conversation asks for, while it can be given or changed; else null.
+ */
+rating: VisitorRating | null, };
 
 /**
  * `POST /api/widget/messages`: the message as stored.
@@ -1125,7 +1137,7 @@ visitor: VisitorState, };
 /**
  * What happened, as the receiver reads it in `event`.
  */
-export type Event = "contact.created" | "contact.entered_automation" | "conversation.created" | "message.created" | "test";
+export type Event = "contact.created" | "contact.entered_automation" | "conversation.created" | "message.created" | "conversation.rated" | "test";
 
 /**
  * Where one event's delivery to one automation stands.
@@ -1460,7 +1472,11 @@ online: boolean, } | { "type": "seen",
 /**
  * When.
  */
-at: number, };
+at: number, } | { "type": "rate", 
+/**
+ * What to rate.
+ */
+rating: VisitorRating, };
 
 /**
  * What a widget sends on its socket (besides the `ping` keep-alive).
@@ -1789,7 +1805,7 @@ team_id?: string | null, };
  * What happened in a conversation, as its trail shows it. A feature
  * that adds an event kind adds one variant here (its stored name).
  */
-export type TrailKind = "note" | "closed" | "reopened" | "assigned" | "unassigned" | "marked_spam" | "unmarked_spam" | "label_added" | "label_removed" | "snoozed" | "unsnoozed" | "woke" | "woke_by_reply" | "reopened_by_reply" | "assigned_team" | "unassigned_team" | "merged";
+export type TrailKind = "note" | "closed" | "reopened" | "assigned" | "unassigned" | "marked_spam" | "unmarked_spam" | "label_added" | "label_removed" | "snoozed" | "unsnoozed" | "woke" | "woke_by_reply" | "reopened_by_reply" | "assigned_team" | "unassigned_team" | "merged" | "rated";
 
 /**
  * An event of a conversation's trail: who did what, when; for a note, its
@@ -2946,4 +2962,188 @@ heat_map: Array<Array<number>>,
  * The agent table, by name.
  */
 agents: Array<ReportAgent>, };
+
+/**
+ * How satisfied the visitor or contact was, 1 to 5; the three faces of a
+ * short form are 1, 3 and 5.
+ */
+export type Score = 1 | 2 | 3 | 4 | 5;
+
+/**
+ * Where a rating was given.
+ */
+export type RatingSource = "widget" | "email";
+
+/**
+ * A conversation's rating request as its visitor sees it (the thread's
+ * `rating`, and the `rate` push when an agent resolves the chat): the
+ * widget's rating module shows it while it is open.
+ */
+export type VisitorRating = { 
+/**
+ * The conversation to rate.
+ */
+conversation_id: string, 
+/**
+ * When the rating was asked (the conversation resolved), ms.
+ */
+asked_at: number, 
+/**
+ * Until when it can be given or changed, ms.
+ */
+open_until: number, 
+/**
+ * The score given so far, if any.
+ */
+score: Score | null, 
+/**
+ * The comment given so far, if any.
+ */
+comment: string | null, };
+
+/**
+ * A conversation's rating as the team sees it (the contact panel, the rating's answer).
+ */
+export type Rating = { 
+/**
+ * The conversation rated.
+ */
+conversation_id: string, 
+/**
+ * The score.
+ */
+score: Score, 
+/**
+ * The comment, if any.
+ */
+comment: string | null, 
+/**
+ * Where it was given.
+ */
+source: RatingSource, 
+/**
+ * When it was asked, ms.
+ */
+asked_at: number, 
+/**
+ * When it was last given or changed, ms.
+ */
+rated_at: number, };
+
+/**
+ * `POST /api/widget/rating`: 201 for a first rating, 200 for a change.
+ */
+export type RatingAnswer = { 
+/**
+ * The rating as now stored.
+ */
+rating: Rating, 
+/**
+ * Whether this request gave the conversation's first rating (else it changed it).
+ */
+created: boolean, };
+
+/**
+ * `POST /api/widget/rating`: the visitor's rating of their resolved conversation.
+ */
+export type RateInput = { 
+/**
+ * The conversation rated (the visitor's own).
+ */
+conversation_id: string, 
+/**
+ * 1 to 5.
+ */
+score: Score, 
+/**
+ * An optional comment.
+ */
+comment: string | null, };
+
+/**
+ * One period's satisfaction figures.
+ */
+export type SatisfactionPeriod = { 
+/**
+ * Its first local day, `YYYY-MM-DD`.
+ */
+from: string, 
+/**
+ * Its last local day, `YYYY-MM-DD`.
+ */
+to: string, 
+/**
+ * Conversations asked for a rating (resolved on a site with ratings on) in it.
+ */
+asked: number, 
+/**
+ * Of those, how many were rated.
+ */
+rated: number, 
+/**
+ * `rated / asked`, 0 to 1; null when none was asked.
+ */
+response_rate: number | null, 
+/**
+ * The average score, 1 to 5; null without a rating.
+ */
+average: number | null, 
+/**
+ * The share of 4s and 5s, 0 to 1 (CSAT %); null without a rating.
+ */
+satisfied: number | null, 
+/**
+ * How many ratings of each score: `[ones, twos, threes, fours, fives]`.
+ */
+distribution: [number, number, number, number, number], };
+
+/**
+ * A recent rating with a comment, for the report's list.
+ */
+export type RatingComment = { 
+/**
+ * The conversation rated.
+ */
+conversation_id: string, 
+/**
+ * The score.
+ */
+score: Score, 
+/**
+ * The comment.
+ */
+comment: string, 
+/**
+ * When it was given or last changed, ms.
+ */
+rated_at: number, 
+/**
+ * The conversation's channel.
+ */
+channel: Channel, 
+/**
+ * Who rated: the contact's name or email, else null.
+ */
+contact_name: string | null, };
+
+/**
+ * `GET /api/reports/satisfaction`: the range's figures, the previous period's beside them, and its latest comments.
+ */
+export type SatisfactionReport = { 
+/**
+ * The account's time zone the days are local to.
+ */
+time_zone: string, 
+/**
+ * The period asked for (a rating counts where the conversation was asked).
+ */
+current: SatisfactionPeriod, 
+/**
+ * The same number of days just before it.
+ */
+previous: SatisfactionPeriod, 
+/**
+ * The latest ratings with a comment in the period, newest first (at most 20).
+ */
+comments: Array<RatingComment>, };
 

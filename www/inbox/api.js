@@ -184,6 +184,10 @@ export const client = {
   invite: (email, full_name) => api("POST", "/api/agents", { email, full_name }),
   /** @param {string} agent @returns {Promise<unknown>} */
   removeAgent: (agent) => api("DELETE", `/api/agents/${id(agent)}`),
+  /** @param {URLSearchParams} params @returns {Promise<import("./api-types").Report>} */
+  report: (params) => api("GET", `/api/reports?${params}`),
+  /** @param {URLSearchParams} params @returns {Promise<import("./api-types").SatisfactionReport>} */
+  satisfaction: (params) => api("GET", `/api/reports/satisfaction?${params}`),
   /** @returns {Promise<import("./api-types").Sites>} */
   sites: () => api("GET", "/api/sites"),
   /** @param {string} name @returns {Promise<import("./api-types").Site>} */
@@ -192,7 +196,7 @@ export const client = {
   updateSite: (site, changes) => api("PATCH", `/api/sites/${id(site)}`, changes),
   /** @param {string} site @returns {Promise<import("./api-types").WidgetSettings>} */
   widget: (site) => api("GET", `/api/sites/${id(site)}/widget`),
-  /** @param {string} site @param {{name?: string, color?: string, position?: import("./api-types").WidgetPosition, language?: import("./api-types").Language, files?: boolean}} changes @returns {Promise<import("./api-types").WidgetSettings>} */
+  /** @param {string} site @param {{name?: string, color?: string, position?: import("./api-types").WidgetPosition, language?: import("./api-types").Language, files?: boolean, csat?: boolean}} changes @returns {Promise<import("./api-types").WidgetSettings>} */
   updateWidget: (site, changes) => api("PATCH", `/api/sites/${id(site)}/widget`, changes),
   /** @param {string} site @returns {Promise<import("./api-types").ChatbotSettings>} */
   chatbot: (site) => api("GET", `/api/sites/${id(site)}/chatbot`),

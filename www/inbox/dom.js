@@ -87,8 +87,8 @@ export const NAME_STATED = "name not verified";
 /** The mark for a contact's value a visitor typed but never proved (phone, company, name). */
 export const STATED = "stated by a visitor, not verified";
 
-/** Shows only the named top-level views (sign-in, invitation, inbox, settings, saved replies, signature, mentions). */
-export const show = (...ids) => ["signin", "accept", "inbox", "settings", "replies", "signature", "mentions"].forEach((id) => ($(id).hidden = !ids.includes(id)));
+/** Shows only the named top-level views (sign-in, invitation, inbox, settings, saved replies, signature, mentions, reports). */
+export const show = (...ids) => ["signin", "accept", "inbox", "settings", "replies", "signature", "mentions", "reports"].forEach((id) => ($(id).hidden = !ids.includes(id)));
 
 /**
  * Wires a button that shows and hides its edit form: a click toggles it (the

@@ -1,7 +1,7 @@
 // @ts-check
 // Parley inbox, the entry module: sign-in, invitation acceptance and sign-out,
-// switching between inbox and settings, and the live socket's pushes routed to
-// the list, the thread, notifications and presence. Nothing polls: the list and
+// switching between the inbox and the other views (settings, reports, …), and the live
+// socket's pushes routed to the list, the thread, notifications and presence. Nothing polls: the list and
 // the thread reload when a push says something changed, and catch up from the
 // API on every (re)connection of the socket.
 // Everything from the API is rendered with textContent; an email's HTML is only
@@ -20,6 +20,7 @@ import { askPermission, showUnread, initSound, notify } from "./notify.js";
 import { initPresence, onTeam } from "./presence.js";
 import { initMentions, openMentions, onNote } from "./mentions.js";
 import { initKeys } from "./keys.js";
+import { initReports, openReports } from "./reports.js";
 import { SAVED_REPLY_SHORTCUT_CHARS, SAVED_REPLY_TITLE_CHARS, SAVED_REPLY_BODY_CHARS, SIGNATURE_CHARS, LINE_CHARS, BOT_MESSAGE_CHARS } from "./constants.js";
 
 // The fields' limits, the worker's own (constants.js, generated from shared):
@@ -204,6 +205,10 @@ $("to-signature").addEventListener("click", () => {
   view(null);
   openSignature();
 });
+$("to-reports").addEventListener("click", () => {
+  view(null);
+  openReports();
+});
 $("to-inbox").addEventListener("click", openInbox);
 $("to-mentions").addEventListener("click", () => {
   view(null);
@@ -213,6 +218,7 @@ initList({ open: openConversation, currentId, loaded: showUnread });
 initSettings();
 initReplies();
 initSignature();
+initReports();
 initSound();
 initKeys();
 

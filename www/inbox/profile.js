@@ -176,12 +176,22 @@ function contactTabs(conversations, activity, open) {
   return [tabs, body];
 }
 
-/** Renders the profile of a conversation's person; `open(id)` opens another conversation. */
-/** @param {import("./api-types").Conversation} conversation @param {import("./api-types").Claim | null} claim @param {(id: string) => void} open */
-export async function renderProfile(conversation, claim, open) {
+/** The conversation's satisfaction rating, as the customer gave it (text, never HTML). */
+/** @param {import("./api-types").Rating} rating */
+function ratingFact(rating) {
+  const line = el("p", "rating", `Rated ${rating.score}/5${rating.comment ? `: ${rating.comment}` : ""}`);
+  line.id = "profile-rating";
+  line.append(el("span", "meta", ` · ${rating.source === "email" ? "by email" : "in the chat"}, ${when(rating.rated_at)}`));
+  return [el("h4", null, "Satisfaction"), line];
+}
+
+/** Renders the profile of a conversation's person (with the conversation's rating, if given); `open(id)` opens another conversation. */
+/** @param {import("./api-types").Conversation} conversation @param {import("./api-types").Claim | null} claim @param {(id: string) => void} open @param {import("./api-types").Rating | null} [rating] */
+export async function renderProfile(conversation, claim, open, rating = null) {
   const isCurrent = fresh(); // from here on, an older profile answer is stale
   const pane = $("profile");
   pane.replaceChildren();
+  if (rating) pane.append(...ratingFact(rating));
   if (claim) pane.append(claimFacts(claim));
   if (!conversation.contact_id && conversation.channel === "messenger") {
     pane.append(el("h3", null, `${conversation.display_name} (Messenger)`), messengerEmailRow(conversation, open));
@@ -224,7 +234,7 @@ export async function renderProfile(conversation, claim, open) {
   // After an edit: the thread (its head names the contact) and this profile, whose facts the thread's keys do not cover.
   const reopen = async (focus = "edit-contact") => {
     open(conversation.id);
-    await renderProfile(conversation, claim, open);
+    await renderProfile(conversation, claim, open, rating);
     document.getElementById(focus)?.focus();
   };
   const labels = labelEditor("contact-labels", "contact", contact.label_ids, (change) => client.labelContact(contact.id, change));

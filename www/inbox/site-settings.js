@@ -38,6 +38,7 @@ export async function loadSiteSettings() {
     $("w-position").value = widget.position;
     $("w-language").value = widget.language;
     $("w-files").checked = widget.files;
+    $("w-csat").checked = widget.csat;
     const { flow, version } = settings;
     showTrigger(flow.trigger);
     $("bot-greeting").value = flow.greeting?.text ?? "";
@@ -220,7 +221,7 @@ export function initSiteSettings() {
   $("widget-form").addEventListener("submit", (e) => saving(e, "w-saved", "w-error", () =>
     client.updateWidget($("s-site").value, {
       color: $("w-color").value, position: $("w-position").value, language: $("w-language").value,
-      files: $("w-files").checked,
+      files: $("w-files").checked, csat: $("w-csat").checked,
     })));
   $("bot-form").addEventListener("submit", saveFlow);
   $("bot-form").addEventListener("change", (e) => {

@@ -320,7 +320,7 @@ function replyForm(conversation, messenger) {
 
 /** Renders a thread: whole for another conversation, in place for the one shown. */
 /** @param {import("./api-types").Thread} thread */
-function render({ conversation, messages: stored, claim, messenger, cc, trail }) {
+function render({ conversation, messages: stored, claim, messenger, cc, trail, rating }) {
   const pane = $("thread");
   if (current !== conversation.id) {
     // The conversation asked for was merged away: the API answered its survivor, which is shown from now on.
@@ -331,7 +331,7 @@ function render({ conversation, messages: stored, claim, messenger, cc, trail })
     head: JSON.stringify([conversation.subject, conversation.display_name, conversation.status, conversation.assignee_id, conversation.team_id, conversation.spam_at, conversation.unverified_email, conversation.contact_email, conversation.name_stated, conversation.contact_name, cc, labelsKey(), conversation.snoozed, conversation.snoozed_until]),
     labels: JSON.stringify(conversation.label_ids),
     composer: JSON.stringify([conversation.channel, conversation.visitor_id, conversation.contact_id, conversation.contact_email, conversation.unverified_email, messenger?.window]),
-    profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, conversation.name_stated, claim, labelsKey()]),
+    profile: JSON.stringify([conversation.contact_id, conversation.contact_email, conversation.contact_name, conversation.name_stated, claim, labelsKey(), rating]),
   };
   shownThread(conversation.id, conversation.visitor_id);
   const links = conversation.channel === "messenger";
@@ -348,7 +348,7 @@ function render({ conversation, messages: stored, claim, messenger, cc, trail })
     for (const m of messages) box.append(m.node());
     pane.replaceChildren(head(conversation, cc), box, typingLine(), replyForm(conversation, messenger));
     box.scrollTop = box.scrollHeight;
-    renderProfile(conversation, claim, openConversation);
+    renderProfile(conversation, claim, openConversation, rating);
     built = keys;
     showFound(conversation.id);
     return;
@@ -375,7 +375,7 @@ function render({ conversation, messages: stored, claim, messenger, cc, trail })
     form.querySelector("textarea").value = text;
     old.replaceWith(form);
   }
-  if (keys.profile !== built.profile) renderProfile(conversation, claim, openConversation);
+  if (keys.profile !== built.profile) renderProfile(conversation, claim, openConversation, rating);
   built = keys;
   showFound(conversation.id);
 }

@@ -1,7 +1,8 @@
 // @ts-check
 // The activity trail in a thread: the team's private notes (marked as such,
 // never sent) and small events with who and when (closed, reopened, assigned,
-// spam, labels, snoozes; the system's and the customer's wakes and reopenings),
+// spam, labels, snoozes; the system's and the customer's wakes and reopenings;
+// the customer's satisfaction rating),
 // interleaved with the messages by time.
 import { el, when } from "./dom.js";
 
@@ -23,6 +24,7 @@ const SAID = {
   reopened_by_reply: () => "Reopened: the customer replied",
   assigned_team: (e, who) => `${who} assigned it to the team ${e.team_name ?? "(deleted)"}`,
   unassigned_team: (_, who) => `${who} took it from its team`,
+  rated: (e) => `Rated ${e.detail}/5${e.body ? `: ${e.body}` : ""} by the customer`,
   merged: (e, who) => `${who} merged another conversation of the contact into this one (${e.detail ?? "its id"}: its messages, labels and notes are here now)`,
 };
 

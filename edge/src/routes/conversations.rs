@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value};
 use shared::api::{self, InboxPush, WidgetPush};
 use shared::contact::ContactSource;
-use shared::conversation::Channel;
+use shared::conversation::{Channel, Status};
 use shared::form::{FormConfig, FormInput};
 use shared::identity::Tie;
 use shared::Invalid;
@@ -64,6 +64,7 @@ pub async fn show(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response
     };
     let cc = store.conversation_cc(&conversation.id).await?;
     let trail = store.trail(&conversation.id).await?;
+    let rating = store.rating(&conversation.id).await?;
     json(
         200,
         &api::Thread {
@@ -73,6 +74,7 @@ pub async fn show(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response
             messenger,
             cc,
             trail,
+            rating,
         },
     )
 }
@@ -107,6 +109,9 @@ pub async fn update(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Respon
         .live
         .to_team(&agent.account_id, &InboxPush::changed(id))
         .await;
+    if input.status == Some(Status::Closed) && conversation.status == Status::Closed {
+        super::csat::ask(cx, &agent, &conversation).await;
+    }
     json(200, &api::ConversationAnswer { conversation })
 }
 

@@ -10,9 +10,11 @@ mod channels;
 mod chat;
 mod contacts;
 mod conversations;
+mod csat;
 mod email;
 mod files;
 mod flow_answers;
+mod rating_page;
 pub use files::forget_unlisted;
 mod flows;
 mod identity;
@@ -201,6 +203,10 @@ async fn dispatch(
     use Endpoint as E;
     match endpoint {
         E::Health => health(cx).await,
+        E::VisitorRate => csat::rate(cx, who.visitor()?).await,
+        E::RatingPage => rating_page::show(cx, p.id).await,
+        E::RateByLink => rating_page::rate(cx, p.id).await,
+        E::SatisfactionReport => csat::report(cx, who.agent()?).await,
         E::ChatPage => chat::page(cx, p.site).await,
         E::WidgetConfig => widget::config(cx, p.site).await,
         E::NewVisitor => widget::create_visitor(cx, p.site).await,

@@ -87,7 +87,7 @@ pub async fn widget(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<R
     json(200, &widget_of(store, &admin.account_id, site_id).await?)
 }
 
-/// `PATCH /api/sites/{site}/widget`: `{name?, color?, position?, language?, files?}`; a colour
+/// `PATCH /api/sites/{site}/widget`: `{name?, color?, position?, language?, files?, csat?}`; a colour
 /// under which white text fails WCAG AA is refused.
 pub async fn update_widget(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<Response> {
     let store = cx.app.store;
@@ -100,6 +100,7 @@ pub async fn update_widget(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiR
         position: input.position,
         language: input.language,
         files: input.files,
+        csat: input.csat,
     };
     if !store
         .update_widget(&admin.account_id, site_id, &changes)

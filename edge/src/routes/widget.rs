@@ -177,6 +177,7 @@ pub async fn conversation(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Respons
     json(
         200,
         &api::VisitorThread {
+            rating: read.rating,
             conversation_id,
             messages: read.messages,
             visitor,

@@ -105,7 +105,19 @@ impl Store {
             Event::ContactEnteredAutomation => {
                 "EXISTS (SELECT 1 FROM visitors WHERE id = ?9 AND form_submitted_at = ?3 AND contact_id IS NOT NULL)"
             }
+            Event::ConversationRated => {
+                "EXISTS (SELECT 1 FROM conversation_ratings WHERE conversation_id = ?6 AND rated_at = ?3)"
+            }
             Event::Test => "1",
+        };
+        // A rating's event carries it (the conversation's, as the batch left it).
+        let rating = match event {
+            Event::ConversationRated => {
+                ", 'rating', json((SELECT json_object('score', r.score, 'comment', r.comment, \
+                 'source', r.source, 'asked_at', r.asked_at, 'rated_at', r.rated_at) \
+                 FROM conversation_ratings r WHERE r.conversation_id = ?6))"
+            }
+            _ => "",
         };
         let sql = format!(
             "INSERT INTO automation_deliveries (id, automation_id, event_id, event, payload, created_at) \
@@ -124,7 +136,7 @@ impl Store {
                    'body', m.body, 'created_at', m.created_at) FROM messages m WHERE m.id = ?7)), \
                'answers', json(COALESCE((SELECT flow_answers FROM conversations WHERE id = {CONVERSATION}), \
                    (SELECT flow_answers FROM conversations WHERE visitor_id = ?9 AND flow_answers IS NOT NULL \
-                     ORDER BY last_message_at DESC LIMIT 1), '{{}}'))), ?3 \
+                     ORDER BY last_message_at DESC LIMIT 1), '{{}}')){rating}), ?3 \
              FROM automations a JOIN sites s ON s.id = a.site_id \
              WHERE a.site_id = COALESCE(?4, (SELECT site_id FROM conversations WHERE id = {CONVERSATION})) AND a.enabled = 1 AND (?8 IS NULL OR a.id = ?8) AND ({happened}) AND (?10 IS NULL OR ?10 IS NOT NULL) \
              RETURNING id",

@@ -21,6 +21,8 @@ pub struct WidgetUpdate<'a> {
     pub language: Option<Language>,
     /// Whether visitors may send files.
     pub files: Option<bool>,
+    /// Whether resolved conversations ask for a rating.
+    pub csat: Option<bool>,
 }
 
 /// `?1` is a site of account `?2`.
@@ -91,7 +93,7 @@ impl Store {
         site_id: &str,
     ) -> ApiResult<Option<api::WidgetSettings>> {
         let sql = format!(
-            "SELECT id AS site_id, name, color, position, language, files_enabled AS files FROM sites WHERE {OWNED}"
+            "SELECT id AS site_id, name, color, position, language, files_enabled AS files, csat_enabled AS csat FROM sites WHERE {OWNED}"
         );
         self.first(&sql, &[site_id.into(), account_id.into()]).await
     }
@@ -108,7 +110,7 @@ impl Store {
                 &format!(
                     "UPDATE sites SET name = COALESCE(?3, name), color = COALESCE(?4, color), \
                      position = COALESCE(?5, position), language = COALESCE(?6, language), \
-                     files_enabled = COALESCE(?7, files_enabled) WHERE {OWNED}"
+                     files_enabled = COALESCE(?7, files_enabled), csat_enabled = COALESCE(?8, csat_enabled) WHERE {OWNED}"
                 ),
                 &[
                     site_id.into(),
@@ -117,10 +119,8 @@ impl Store {
                     opt(changes.color),
                     opt(changes.position.map(WidgetPosition::as_str)),
                     opt(changes.language.map(Language::as_str)),
-                    changes
-                        .files
-                        .map(|f| JsValue::from_f64(if f { 1.0 } else { 0.0 }))
-                        .unwrap_or(JsValue::NULL),
+                    flag(changes.files),
+                    flag(changes.csat),
                 ],
             )
             .await?;
@@ -144,4 +144,11 @@ impl Store {
             .await?;
         Ok(changed == 1)
     }
+}
+
+/// An optional setting as SQLite's 0 or 1, NULL when unchanged.
+fn flag(value: Option<bool>) -> JsValue {
+    value
+        .map(|f| JsValue::from_f64(if f { 1.0 } else { 0.0 }))
+        .unwrap_or(JsValue::NULL)
 }

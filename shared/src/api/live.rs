@@ -33,6 +33,11 @@ pub enum WidgetPush {
         /// When.
         at: u64,
     },
+    /// The conversation was resolved on a site that asks for ratings: the widget asks the visitor.
+    Rate {
+        /// What to rate.
+        rating: super::VisitorRating,
+    },
 }
 
 /// What a widget sends on its socket (besides the `ping` keep-alive).

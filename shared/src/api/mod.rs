@@ -136,6 +136,7 @@ mod typescript {
     use crate::chatbot::{Block, Chatbot, Span};
     use crate::contact::ContactSource;
     use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
+    use crate::csat::{RatingSource, Score};
     use crate::email::fold::Fold;
     use crate::flow::{Assignee, Button, Flow, Localized, Offline, SaveTo, Step, Trigger};
     use crate::form::{FieldMode, FormField};
@@ -199,6 +200,7 @@ mod typescript {
             FlowSettings, PreviewEffect, PreviewPrompt, PreviewWait, FlowPreview, FlowPreviewInput,
             Audience, MessageLanguage, Frequency, ProactiveMessage, ProactiveMessages, ProactiveTarget, ProactiveInput,
             RangeKind, Unit, ReportQuery, Spread, SpreadSeries, ReportBucket, ReportSeries, ReportTotals, ReportAgent, ReportScope, Report,
+            Score, RatingSource, VisitorRating, Rating, RatingAnswer, RateInput, SatisfactionPeriod, RatingComment, SatisfactionReport,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

@@ -39,8 +39,24 @@ pub struct WidgetChanges {
     pub language: Option<Language>,
     /// Whether visitors may send files.
     pub files: Option<bool>,
+    /// Whether resolved conversations ask for a satisfaction rating.
+    pub csat: Option<bool>,
 }
 use crate::identity::IdentityMode;
+
+/// `POST /api/widget/rating`: the visitor's rating of their resolved conversation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct RateInput {
+    /// The conversation rated (the visitor's own).
+    pub conversation_id: String,
+    /// 1 to 5.
+    pub score: crate::csat::Score,
+    /// An optional comment.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
 
 /// `POST /api/widget/messages`.
 #[derive(Debug, Deserialize)]

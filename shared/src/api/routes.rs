@@ -240,6 +240,10 @@ table! {
     ReportSeriesCsv: Get "/api/reports/series.csv" Agent;
     ReportAgentsCsv: Get "/api/reports/agents.csv" Agent;
     ReportConversationsCsv: Get "/api/reports/conversations.csv" Agent;
+    VisitorRate: Post "/api/widget/rating" Visitor;
+    RatingPage: Get "/rate/{id}" Anyone;
+    RateByLink: Post "/rate/{id}" Anyone;
+    SatisfactionReport: Get "/api/reports/satisfaction" Agent;
     AccountTimeZone: Get "/api/account/time-zone" Agent;
     SetAccountTimeZone: Put "/api/account/time-zone" Admin;
 }

@@ -115,6 +115,8 @@ pub struct ThreadRead {
     pub messages: Vec<api::VisitorMessage>,
     /// Profile fields the verified contact has.
     pub contact_fields: Vec<&'static str>,
+    /// The rating the conversation asks for, while open.
+    pub rating: Option<api::VisitorRating>,
 }
 
 /// The conversation a thread read finds, and when an agent read it.
@@ -125,6 +127,9 @@ struct Visible {
     flow_version: Option<u32>,
     flow_step: Option<String>,
     flow: Option<String>,
+    rating_asked_at: Option<u64>,
+    rating_score: Option<i64>,
+    rating_comment: Option<String>,
 }
 
 /// The visitor row the batch read back, checked as the gates checked it.
@@ -342,8 +347,10 @@ impl Store {
             // The flow's JSON only while a saved version (1, 2, …) waits at a step.
             format!(
                 "SELECT c.id, c.agent_read_at, c.flow_version, c.flow_step, \
-                   CASE WHEN c.flow_step IS NOT NULL THEN f.flow END AS flow FROM conversations c \
+                   CASE WHEN c.flow_step IS NOT NULL THEN f.flow END AS flow, \
+                   r.asked_at AS rating_asked_at, r.score AS rating_score, r.comment AS rating_comment FROM conversations c \
                  LEFT JOIN flow_versions f ON f.site_id = c.site_id AND f.version = c.flow_version \
+                 LEFT JOIN conversation_ratings r ON r.conversation_id = c.id \
                  WHERE c.id = {visible} AND {valid}"
             )
         })?);
@@ -371,7 +378,17 @@ impl Store {
         let flow = conversation
             .as_ref()
             .and_then(|c| Some((c.flow_version?, c.flow_step.clone()?, c.flow.clone()?)));
+        let rating = conversation.as_ref().and_then(|c| {
+            crate::store::csat::asked(
+                &c.id,
+                c.rating_asked_at?,
+                c.rating_score,
+                c.rating_comment.clone(),
+                now,
+            )
+        });
         let read = ThreadRead {
+            rating,
             flow,
             conversation: conversation.map(|c| (c.id, c.agent_read_at)),
             messages: ran.rows(&messages)?.into_iter().map(Into::into).collect(),

@@ -305,6 +305,8 @@ pub struct Thread {
     pub cc: Vec<CcAddress>,
     /// Its activity trail (events and private notes), oldest first.
     pub trail: Vec<super::TrailEvent>,
+    /// Its satisfaction rating, once given.
+    pub rating: Option<super::Rating>,
 }
 
 /// A person an email conversation copies.

@@ -1,6 +1,7 @@
 //! What the worker answers, by who reads it: the widget, the inbox, Settings.
 
 pub mod attributes;
+pub mod csat;
 pub mod flows;
 pub mod inbox;
 pub mod labels;
@@ -13,6 +14,7 @@ pub mod trail;
 pub mod widget;
 
 pub use attributes::*;
+pub use csat::*;
 pub use flows::*;
 pub use inbox::*;
 pub use labels::*;

@@ -38,6 +38,9 @@ pub struct WidgetSettings {
     /// Whether visitors may send files from the widget.
     #[serde(deserialize_with = "crate::api::flag")]
     pub files: bool,
+    /// Whether resolved conversations ask for a satisfaction rating (off by default).
+    #[serde(deserialize_with = "crate::api::flag")]
+    pub csat: bool,
 }
 
 /// `GET`/`PUT /api/sites/{site}/chatbot`: the site's chatbot, block by block.

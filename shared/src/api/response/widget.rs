@@ -140,6 +140,8 @@ pub struct VisitorThread {
     pub seen_at: Option<u64>,
     /// What the conversation's flow waits for, while one runs; else null.
     pub flow: Option<FlowPrompt>,
+    /// The rating the resolved conversation asks for, while it can be given or changed; else null.
+    pub rating: Option<super::VisitorRating>,
 }
 
 /// `POST /api/widget/messages`: the message as stored.
