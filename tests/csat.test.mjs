@@ -10,6 +10,7 @@ import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
 import { call, KEY, AGENT_KEY, newVisitor, sendChat, widgetView, thread, sql, unique, eventually } from "./helpers.mjs";
 import { widgetSocket } from "./sockets.mjs";
+import { siteWithFlow } from "./flows.mjs";
 
 const SITE = "s_csat";
 const DAY = 24 * 60 * 60 * 1000;
@@ -76,6 +77,22 @@ test("a resolved chat asks its visitor (thread and socket); the rating is record
   const lines = seen.trail.filter((e) => e.kind === "rated");
   assert.deepEqual(lines.map((e) => [e.detail, e.body, e.agent_id]), [["4", "Quick and <b>kind</b>", null], ["2", null, null]]);
   assert.equal((await widgetView(c.visitor)).rating.score, 2, "the widget shows the rating so far");
+});
+
+test("a chat the flow closes (its Close step, after a button) asks for a rating too", async () => {
+  const site = await siteWithFlow({ trigger: { type: "first_message" }, steps: [
+    { type: "buttons", id: "done", text: "All sorted?", buttons: [{ label: "Yes", steps: [{ type: "message", id: "bye", text: "Glad to help." }, { type: "close", id: "end" }] }] },
+  ] });
+  assert.equal((await setCsat(true, site)).status, 200);
+  const c = await chat(site);
+  assert.equal((await widgetView(c.visitor)).flow.kind, "buttons");
+  const answered = await call("POST", "/api/widget/flow/answers", { token: c.visitor, json: { step: "done", choice: 0, client_message_id: unique("answer-") } });
+  assert.equal(answered.status, 201, JSON.stringify(answered.body));
+  assert.equal((await thread(c.id)).conversation.status, "closed");
+  const asked = (await widgetView(c.visitor)).rating;
+  assert.equal(asked?.conversation_id, c.id, "the flow's close asked");
+  assert.equal((await rate(c.visitor, { conversation_id: c.id, score: 5 })).status, 201);
+  await setCsat(false, site);
 });
 
 test("a rating is refused with a clear message once 7 days have passed since the resolve", async () => {
