@@ -222,6 +222,16 @@ test("the satisfaction report: score, distribution, response rate and comments, 
   await sql(`UPDATE conversation_ratings SET agent_id = 'ag_fixture_agent' WHERE conversation_id = '${rated[0]}'`);
   assert.deepEqual([(await agentView()).asked, (await agentView()).distribution], [1, [0, 0, 0, 0, 1]]);
 
+  // Days are the account's: in Kiritimati (UTC+14) today is the date there.
+  assert.equal((await call("PUT", "/api/account/time-zone", { token: KEY, json: { time_zone: "Pacific/Kiritimati" } })).status, 200);
+  try {
+    const local = await call("GET", `/api/reports/satisfaction?range=today&site=${site}`, { token: KEY });
+    assert.equal(local.body.time_zone, "Pacific/Kiritimati");
+    const there = new Intl.DateTimeFormat("en-CA", { timeZone: "Pacific/Kiritimati" }).format(new Date());
+    assert.deepEqual([local.body.current.from, local.body.current.to], [there, there]);
+  } finally {
+    await call("PUT", "/api/account/time-zone", { token: KEY, json: { time_zone: "UTC" } });
+  }
   for (const bad of ["range=year", "range=custom&from=2026-02-01&to=2026-01-01", "channel=fax"]) {
     assert.equal((await call("GET", `/api/reports/satisfaction?${bad}`, { token: KEY })).status, 400, bad);
   }

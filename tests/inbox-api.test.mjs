@@ -450,6 +450,8 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["GET", `/rate/${own.conversation_id}?t=1.000000000000000000000000`, undefined, "anyone"],
     ["POST", `/rate/${own.conversation_id}?t=1.000000000000000000000000`, { score: 4 }, "anyone"],
     ["GET", "/api/reports/satisfaction?range=7d", undefined, "agent"],
+    ["GET", "/api/account/time-zone", undefined, "agent"],
+    ["PUT", "/api/account/time-zone", { time_zone: "UTC" }, "admin"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];

@@ -5,7 +5,7 @@
 use shared::api::{self, InboxPush, WidgetPush};
 use shared::conversation::Channel;
 use shared::csat::{validate_comment, RatingSource, WINDOW_CLOSED};
-use shared::report::{Cut, Fixed, Period, Range, RangeKind, Unit, Zone};
+use shared::report::{Cut, Period, Range, RangeKind, Unit};
 use worker::Response;
 
 use super::{App, Cx};
@@ -112,12 +112,6 @@ pub(super) async fn record(
     }
 }
 
-/// The account's report zone. Until the edge has an `Intl`-backed zone
-/// (issue 23's write path), every account's days are UTC's: the one place to change.
-fn zone(_time_zone: &str) -> impl Zone {
-    Fixed(0)
-}
-
 /// `GET /api/reports/satisfaction?range=&from=&to=&site=&channel=`: score
 /// (average, share satisfied, distribution), response rate (rated / asked)
 /// and the latest comments, with the previous period beside it; ratings
@@ -141,8 +135,8 @@ pub async fn report(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
         .map(|c| Channel::parse(&c).ok_or(ApiError::Invalid(CHANNEL_INVALID)))
         .transpose()?;
     let site = query("site");
-    let time_zone = store.report_time_zone(&agent.account_id).await?;
-    let cut = Cut::new(range, Unit::Day, now_ms(), &zone(&time_zone))?;
+    let time_zone = store.time_zone(&agent.account_id).await?;
+    let cut = Cut::new(range, Unit::Day, now_ms(), &crate::clock::zone(&time_zone)?)?;
     let scope = RatingScope {
         account_id: &agent.account_id,
         agent: (!agent.is_primary_admin()).then_some(agent.id.as_str()),

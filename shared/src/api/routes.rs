@@ -240,6 +240,8 @@ table! {
     RatingPage: Get "/rate/{id}" Anyone;
     RateByLink: Post "/rate/{id}" Anyone;
     SatisfactionReport: Get "/api/reports/satisfaction" Agent;
+    AccountTimeZone: Get "/api/account/time-zone" Agent;
+    SetAccountTimeZone: Put "/api/account/time-zone" Admin;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).
