@@ -238,3 +238,16 @@ test("the satisfaction report: score, distribution, response rate and comments, 
   assert.equal((await call("GET", "/api/reports/satisfaction", {})).status, 401);
   await setCsat(false, site);
 });
+
+test("erasing the contact erases their ratings (a comment is their words)", async () => {
+  await setCsat(true);
+  const c = await chat();
+  const email = `${unique("erase")}@example.org`;
+  assert.equal((await call("POST", "/api/widget/contact", { token: c.visitor, json: { email } })).status, 200);
+  await close(c.id);
+  assert.equal((await rate(c.visitor, { conversation_id: c.id, score: 1, comment: "My words" })).status, 201);
+  const contact = (await thread(c.id)).conversation.contact_id;
+  assert.ok(contact);
+  assert.equal((await call("DELETE", `/api/contacts/${contact}`, { token: KEY })).status, 200);
+  assert.deepEqual(await sql(`SELECT comment FROM conversation_ratings WHERE conversation_id = '${c.id}'`), []);
+});
