@@ -8,7 +8,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { URL_, call, KEY, deliverMail, mailFixture, sql, unique, eventually, thread, sentEmails, nextSentEmail, header } from "./helpers.mjs";
-import { browserAndHostPages, openChat, visit, sendFromWidget, conversationId } from "./browser.mjs";
+import { browserAndHostPages, openChat, visit, sendFromWidget, conversationId, signInToInbox, listItem } from "./browser.mjs";
 import { axeViolations } from "./axe.mjs";
 
 const pages = browserAndHostPages();
@@ -26,7 +26,8 @@ test("the widget asks once an agent resolves the chat: rated by the keyboard alo
   await setCsat("s_csat", true);
   const page = await visit(pages.browser, pages.hosts.page("s_csat"));
   await openChat(page);
-  await sendFromWidget(page, unique("Thanks for the tea "));
+  const first = unique("Thanks for the tea ");
+  await sendFromWidget(page, first);
   const id = await conversationId(page, pages.hosts.origin);
   assert.equal(loadedModule(page), false, "no rating module before a rating is asked");
 
@@ -64,6 +65,18 @@ test("the widget asks once an agent resolves the chat: rated by the keyboard alo
   await page.locator("parley-chat .csat button", { hasText: "Send my rating" }).click();
   await eventually(async () => (await thread(id)).rating.score === 2, { what: "the changed rating" });
   await page.context().close();
+
+  // The inbox: each rating a line of the thread's trail, the rating in the contact panel, as text; axe clean.
+  const inbox = await signInToInbox(await pages.browser.newContext({ bypassCSP: true }));
+  await inbox.selectOption("#f-status", "closed");
+  await listItem(inbox, first).click();
+  await inbox.locator("#messages .event.rated", { hasText: "Rated 4/5: <img src=x onerror=alert(1)> lovely by the customer" }).waitFor();
+  await inbox.locator("#messages .event.rated", { hasText: "Rated 2/5: <img src=x onerror=alert(1)> lovely" }).waitFor();
+  await inbox.locator("#profile-rating", { hasText: "Rated 2/5: <img src=x onerror=alert(1)> lovely" }).waitFor();
+  assert.equal(await inbox.locator("#messages img[src=x], #profile img[src=x]").count(), 0, "the comment is text, never HTML");
+  assert.deepEqual(await axeViolations(inbox, "#profile"), [], "axe on the contact panel with its rating");
+  assert.deepEqual(inbox.errors, []);
+  await inbox.context().close();
 });
 
 test("a French site's widget asks in French", async () => {

@@ -10,6 +10,7 @@ import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
 import { call, KEY, AGENT_KEY, newVisitor, sendChat, widgetView, thread, sql, unique, eventually } from "./helpers.mjs";
 import { widgetSocket } from "./sockets.mjs";
+import { siteWithFlow } from "./flows.mjs";
 
 const SITE = "s_csat";
 const DAY = 24 * 60 * 60 * 1000;
@@ -76,6 +77,22 @@ test("a resolved chat asks its visitor (thread and socket); the rating is record
   const lines = seen.trail.filter((e) => e.kind === "rated");
   assert.deepEqual(lines.map((e) => [e.detail, e.body, e.agent_id]), [["4", "Quick and <b>kind</b>", null], ["2", null, null]]);
   assert.equal((await widgetView(c.visitor)).rating.score, 2, "the widget shows the rating so far");
+});
+
+test("a chat the flow closes (its Close step, after a button) asks for a rating too", async () => {
+  const site = await siteWithFlow({ trigger: { type: "first_message" }, steps: [
+    { type: "buttons", id: "done", text: "All sorted?", buttons: [{ label: "Yes", steps: [{ type: "message", id: "bye", text: "Glad to help." }, { type: "close", id: "end" }] }] },
+  ] });
+  assert.equal((await setCsat(true, site)).status, 200);
+  const c = await chat(site);
+  assert.equal((await widgetView(c.visitor)).flow.kind, "buttons");
+  const answered = await call("POST", "/api/widget/flow/answers", { token: c.visitor, json: { step: "done", choice: 0, client_message_id: unique("answer-") } });
+  assert.equal(answered.status, 201, JSON.stringify(answered.body));
+  assert.equal((await thread(c.id)).conversation.status, "closed");
+  const asked = (await widgetView(c.visitor)).rating;
+  assert.equal(asked?.conversation_id, c.id, "the flow's close asked");
+  assert.equal((await rate(c.visitor, { conversation_id: c.id, score: 5 })).status, 201);
+  await setCsat(false, site);
 });
 
 test("a rating is refused with a clear message once 7 days have passed since the resolve", async () => {
@@ -205,9 +222,32 @@ test("the satisfaction report: score, distribution, response rate and comments, 
   await sql(`UPDATE conversation_ratings SET agent_id = 'ag_fixture_agent' WHERE conversation_id = '${rated[0]}'`);
   assert.deepEqual([(await agentView()).asked, (await agentView()).distribution], [1, [0, 0, 0, 0, 1]]);
 
+  // Days are the account's: in Kiritimati (UTC+14) today is the date there.
+  assert.equal((await call("PUT", "/api/account/time-zone", { token: KEY, json: { time_zone: "Pacific/Kiritimati" } })).status, 200);
+  try {
+    const local = await call("GET", `/api/reports/satisfaction?range=today&site=${site}`, { token: KEY });
+    assert.equal(local.body.time_zone, "Pacific/Kiritimati");
+    const there = new Intl.DateTimeFormat("en-CA", { timeZone: "Pacific/Kiritimati" }).format(new Date());
+    assert.deepEqual([local.body.current.from, local.body.current.to], [there, there]);
+  } finally {
+    await call("PUT", "/api/account/time-zone", { token: KEY, json: { time_zone: "UTC" } });
+  }
   for (const bad of ["range=year", "range=custom&from=2026-02-01&to=2026-01-01", "channel=fax"]) {
     assert.equal((await call("GET", `/api/reports/satisfaction?${bad}`, { token: KEY })).status, 400, bad);
   }
   assert.equal((await call("GET", "/api/reports/satisfaction", {})).status, 401);
   await setCsat(false, site);
+});
+
+test("erasing the contact erases their ratings (a comment is their words)", async () => {
+  await setCsat(true);
+  const c = await chat();
+  const email = `${unique("erase")}@example.org`;
+  assert.equal((await call("POST", "/api/widget/contact", { token: c.visitor, json: { email } })).status, 200);
+  await close(c.id);
+  assert.equal((await rate(c.visitor, { conversation_id: c.id, score: 1, comment: "My words" })).status, 201);
+  const contact = (await thread(c.id)).conversation.contact_id;
+  assert.ok(contact);
+  assert.equal((await call("DELETE", `/api/contacts/${contact}`, { token: KEY })).status, 200);
+  assert.deepEqual(await sql(`SELECT comment FROM conversation_ratings WHERE conversation_id = '${c.id}'`), []);
 });

@@ -5,7 +5,7 @@
 use shared::api::{self, InboxPush, WidgetPush};
 use shared::conversation::Channel;
 use shared::csat::{validate_comment, RatingSource, WINDOW_CLOSED};
-use shared::report::{Cut, Fixed, Period, Range, RangeKind, Unit, Zone};
+use shared::report::{Cut, Period, Range, RangeKind, Unit};
 use worker::Response;
 
 use super::{App, Cx};
@@ -14,7 +14,7 @@ use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::limits::Limit;
-use crate::store::{NewRating, Rated, Rater, RatingScope};
+use crate::store::{Asked, NewRating, Rated, Rater, RatingScope};
 
 /// The channel filter names no channel.
 const CHANNEL_INVALID: shared::Invalid = shared::Invalid::new(
@@ -29,14 +29,34 @@ const CHANNEL_INVALID: shared::Invalid = shared::Invalid::new(
 /// Best effort: the close is already stored, so a failure is logged.
 pub async fn ask(cx: &Cx<'_>, agent: &Agent, conversation: &api::Conversation) {
     let app = cx.app;
-    let asked = app
+    let Some(asked) = ask_chat(app, &agent.account_id, &conversation.id).await else {
+        return;
+    };
+    if asked.fresh && conversation.channel == Channel::Email {
+        match app.public_origin(&cx.req) {
+            Ok(origin) => {
+                let at = asked.rating.asked_at;
+                super::rating_page::send_invite(app, agent, conversation, &origin, at).await
+            }
+            Err(e) => worker::console_error!("no origin for a rating link: {e:?}"),
+        }
+    }
+}
+
+/// Asks for a resolved conversation's rating where its site asks (an
+/// agent's close, or the flow's Close step) and pushes the ask to its
+/// visitor's widget; what was asked, if anything (failures are logged).
+pub async fn ask_chat(app: &App<'_>, account_id: &str, conversation_id: &str) -> Option<Asked> {
+    let asked = match app
         .store
-        .ask_rating(&agent.account_id, &conversation.id, now_ms())
-        .await;
-    let asked = match asked {
-        Ok(Some(asked)) => asked,
-        Ok(None) => return,
-        Err(e) => return worker::console_error!("asking to rate {}: {e:?}", conversation.id),
+        .ask_rating(account_id, conversation_id, now_ms())
+        .await
+    {
+        Ok(asked) => asked?,
+        Err(e) => {
+            worker::console_error!("asking to rate {conversation_id}: {e:?}");
+            return None;
+        }
     };
     if let Some(visitor) = &asked.visitor_id {
         let push = WidgetPush::Rate {
@@ -44,21 +64,7 @@ pub async fn ask(cx: &Cx<'_>, agent: &Agent, conversation: &api::Conversation) {
         };
         app.live.to_visitor(&asked.site_id, visitor, &push).await;
     }
-    if asked.fresh && conversation.channel == Channel::Email {
-        match app.public_origin(&cx.req) {
-            Ok(origin) => {
-                super::rating_page::send_invite(
-                    app,
-                    agent,
-                    conversation,
-                    &origin,
-                    asked.rating.asked_at,
-                )
-                .await
-            }
-            Err(e) => worker::console_error!("no origin for a rating link: {e:?}"),
-        }
-    }
+    Some(asked)
 }
 
 /// `POST /api/widget/rating`: `{conversation_id, score, comment?}`: the
@@ -106,12 +112,6 @@ pub(super) async fn record(
     }
 }
 
-/// The account's report zone. Until the edge has an `Intl`-backed zone
-/// (issue 23's write path), every account's days are UTC's: the one place to change.
-fn zone(_time_zone: &str) -> impl Zone {
-    Fixed(0)
-}
-
 /// `GET /api/reports/satisfaction?range=&from=&to=&site=&channel=`: score
 /// (average, share satisfied, distribution), response rate (rated / asked)
 /// and the latest comments, with the previous period beside it; ratings
@@ -135,8 +135,8 @@ pub async fn report(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
         .map(|c| Channel::parse(&c).ok_or(ApiError::Invalid(CHANNEL_INVALID)))
         .transpose()?;
     let site = query("site");
-    let time_zone = store.report_time_zone(&agent.account_id).await?;
-    let cut = Cut::new(range, Unit::Day, now_ms(), &zone(&time_zone))?;
+    let time_zone = store.time_zone(&agent.account_id).await?;
+    let cut = Cut::new(range, Unit::Day, now_ms(), &crate::clock::zone(&time_zone)?)?;
     let scope = RatingScope {
         account_id: &agent.account_id,
         agent: (!agent.is_primary_admin()).then_some(agent.id.as_str()),

@@ -197,6 +197,7 @@ async fn write_answer(
         attributes: &attributes,
     };
     let turned = store.flow_turn(&turn, opening.as_ref(), now_ms()).await?;
+    let closed = closes(run, turned.applied);
     let status = match (turned.applied, turned.retried) {
         (true, _) => 201,
         (false, true) => 200,
@@ -207,6 +208,10 @@ async fn write_answer(
         .as_deref()
         .and_then(|step| prompt(&run_on.flow, step));
     let messages = tell(app, turned).await?;
+    if closed {
+        let id = conversation.unwrap_or(&new_conversation);
+        super::csat::ask_chat(app, &visitor.account_id, id).await;
+    }
     json(status, &api::FlowAnswered { messages, flow })
 }
 
@@ -305,7 +310,18 @@ pub(super) async fn start_after_send(
         attributes: &[],
     };
     let turned = app.store.flow_turn(&turn, None, now_ms()).await?;
-    tell(app, turned).await.map(drop)
+    let closed = closes(&run, turned.applied);
+    tell(app, turned).await?;
+    if closed {
+        super::csat::ask_chat(app, &visitor.account_id, conversation_id).await;
+    }
+    Ok(())
+}
+
+/// Whether a turn that applied closed the conversation (the flow's Close
+/// step): the time to ask for its rating, as an agent's close does.
+fn closes(run: &Run, applied: bool) -> bool {
+    applied && run.effects.contains(&Effect::Close)
 }
 
 /// The Form's fields and the automation it enters, as the visitor's
@@ -372,5 +388,10 @@ pub(super) async fn after_form(
         attributes: &[],
     };
     let turned = app.store.flow_turn(&turn, None, now_ms()).await?;
-    tell(app, turned).await.map(drop)
+    let closed = closes(&run, turned.applied);
+    tell(app, turned).await?;
+    if closed {
+        super::csat::ask_chat(app, &visitor.account_id, &form.conversation).await;
+    }
+    Ok(())
 }

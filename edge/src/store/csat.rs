@@ -289,21 +289,6 @@ impl Store {
         Ok(row.and_then(|r| r.rating()))
     }
 
-    /// The account's time zone (IANA name), which its reports' days are local to.
-    pub async fn report_time_zone(&self, account_id: &str) -> ApiResult<String> {
-        #[derive(Deserialize)]
-        struct Zone {
-            time_zone: String,
-        }
-        let zone: Option<Zone> = self
-            .first(
-                "SELECT time_zone FROM accounts WHERE id = ?1",
-                &[account_id.into()],
-            )
-            .await?;
-        Ok(zone.map_or_else(|| "UTC".into(), |z| z.time_zone))
-    }
-
     /// A conversation's rating request as its rating page shows it: the
     /// language of its site's widget and the request, if asked at `asked_at`.
     pub async fn rating_page(

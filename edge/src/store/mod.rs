@@ -47,7 +47,7 @@ pub use attributes::AttributeRefused;
 pub use automations::{Attempt, EventOf};
 pub use channels::{ChannelUpdate, EmailChannelRow};
 pub use conversations::{ConversationChange, SentEmail, Updated};
-pub use csat::{NewRating, Rated, Rater};
+pub use csat::{Asked, NewRating, Rated, Rater};
 pub use csat_report::RatingScope;
 pub use files::{NewFile, StoredFile};
 pub use keys::{NewKey, LAST_USED_GRANULARITY_MS};

@@ -277,6 +277,8 @@ impl Store {
             self.prepare(&format!("DELETE FROM messages WHERE id IN ({CONTACT_MESSAGES})"), std::slice::from_ref(&id))?,
             self.prepare(&format!("DELETE FROM mentions WHERE conversation_id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
             self.prepare(&format!("DELETE FROM trail WHERE conversation_id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
+            // Ratings (their comments are the contact's words).
+            self.prepare(&format!("DELETE FROM conversation_ratings WHERE conversation_id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
             self.prepare(&format!("DELETE FROM conversation_labels WHERE conversation_id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
             self.prepare(&format!("DELETE FROM conversations WHERE id IN ({CONTACT_CONVERSATIONS})"), std::slice::from_ref(&id))?,
             self.prepare(
