@@ -29,6 +29,7 @@ mod replies;
 mod session;
 mod signatures;
 mod sites;
+mod sla;
 mod snooze;
 mod teams;
 mod tickets;
@@ -308,6 +309,9 @@ async fn dispatch(
         E::UpdateProactive => proactive::update(cx, who.admin()?, p.site, p.id).await,
         E::DeleteProactive => proactive::remove(cx, who.admin()?, p.site, p.id).await,
         E::ProactiveOpened => proactive::opened(cx, who.visitor()?).await,
+        E::SlaTargets => sla::show(cx, who.admin()?, p.site).await,
+        E::SetSlaTargets => sla::update(cx, who.admin()?, p.site).await,
+        E::SlaReport => sla::report(cx, who.agent()?).await,
     }
 }
 

@@ -11,10 +11,12 @@ pub mod live;
 pub mod request;
 pub mod response;
 pub mod routes;
+pub mod sla;
 
 pub use live::*;
 pub use request::*;
 pub use response::*;
+pub use sla::*;
 
 /// Deserializes a boolean stored as SQLite's 0 or 1 (or given as JSON's
 /// `true` or `false`), for response types the store reads rows into.
@@ -144,6 +146,7 @@ mod typescript {
     use crate::proactive::{Audience, Frequency, MessageLanguage};
     use crate::search::SnippetPart;
     use crate::site::{CspDirective, Language, WidgetPosition};
+    use crate::sla::{ListSort, SlaKind, SlaState};
     use crate::snooze::Preset;
     use crate::trail::TrailKind;
     use crate::transcript::TranscriptStatus;
@@ -197,6 +200,7 @@ mod typescript {
             PromptKind, FlowPrompt, FlowStart, FlowAnswered,
             FlowSettings, PreviewEffect, PreviewPrompt, PreviewWait, FlowPreview, FlowPreviewInput,
             Audience, MessageLanguage, Frequency, ProactiveMessage, ProactiveMessages, ProactiveTarget, ProactiveInput,
+            SlaKind, SlaState, ListSort, SlaTarget, SlaSettings, SlaInput, SlaMark, SlaCounts, SlaChannelReport, SlaPeriod, SlaReport,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

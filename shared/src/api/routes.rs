@@ -236,6 +236,9 @@ table! {
     UpdateProactive: Put "/api/sites/{site}/proactive/{id}" Admin;
     DeleteProactive: Delete "/api/sites/{site}/proactive/{id}" Admin;
     ProactiveOpened: Post "/api/widget/proactive" Visitor;
+    SlaTargets: Get "/api/sites/{site}/sla" Admin;
+    SetSlaTargets: Put "/api/sites/{site}/sla" Admin;
+    SlaReport: Get "/api/reports/sla" Agent;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

@@ -65,6 +65,13 @@ string_enum! {
         Breached = "breached" }
 }
 
+string_enum! {
+    /// The order of the inbox list.
+    ListSort { /// Newest activity first.
+        Activity = "activity", /// By time left on the next deadline, soonest (or most overdue) first.
+        Due = "due" }
+}
+
 /// One channel's targets on a site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Targets {

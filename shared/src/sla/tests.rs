@@ -70,9 +70,21 @@ fn targets_are_whole_minutes_up_to_thirty_days() {
 
 #[test]
 fn due_soon_is_the_last_quarter_or_fifteen_minutes_whichever_is_less() {
-    assert_eq!(soon_window_ms(60), 15 * MIN, "a quarter of an hour is 15 minutes");
-    assert_eq!(soon_window_ms(24 * 60), 15 * MIN, "15 minutes, less than a quarter");
-    assert_eq!(soon_window_ms(20), 5 * MIN, "a quarter, less than 15 minutes");
+    assert_eq!(
+        soon_window_ms(60),
+        15 * MIN,
+        "a quarter of an hour is 15 minutes"
+    );
+    assert_eq!(
+        soon_window_ms(24 * 60),
+        15 * MIN,
+        "15 minutes, less than a quarter"
+    );
+    assert_eq!(
+        soon_window_ms(20),
+        5 * MIN,
+        "a quarter, less than 15 minutes"
+    );
     assert_eq!(soon_window_ms(1), 15_000);
     let (soon, due) = (1_000, 2_000);
     assert_eq!(state(999, soon, due), SlaState::Ok);
@@ -132,10 +144,12 @@ fn business_hours_count_real_time_across_both_dst_changes() {
     // Open 01:00 to 04:00 every day: on 29 March the clocks skip 02:00 to
     // 03:00, so that day opens two real hours; on 25 October they repeat
     // 02:00 to 03:00, so it opens four.
-    let hours = paris_hours([Some(Span {
-        open: 60,
-        close: 240,
-    }); 7]);
+    let hours = paris_hours(
+        [Some(Span {
+            open: 60,
+            close: 240,
+        }); 7],
+    );
     // Saturday 05:00, four hours: two on Sunday (the short day), two on Monday.
     assert_eq!(
         due_ms(local(2026, 3, 28, 5, 0), 240, Some(&hours)),
@@ -147,10 +161,12 @@ fn business_hours_count_real_time_across_both_dst_changes() {
         Some(local(2026, 10, 25, 4, 0))
     );
     // Open all day every day: within hours is the clock, 23 or 25 hours a day included.
-    let always = paris_hours([Some(Span {
-        open: 0,
-        close: 1440,
-    }); 7]);
+    let always = paris_hours(
+        [Some(Span {
+            open: 0,
+            close: 1440,
+        }); 7],
+    );
     for start in [local(2026, 3, 28, 12, 0), local(2026, 10, 24, 12, 0)] {
         assert_eq!(
             due_ms(start, 48 * 60, Some(&always)),
@@ -164,7 +180,11 @@ fn the_table_of_open_spans_gives_the_deadlines_the_walk_gives() {
     let hours = paris_hours(weekdays(9 * 60 + 30, 18 * 60));
     let from = local(2026, 3, 1, 0, 0);
     let spans = open_spans(&hours, from, local(2027, 2, 28, 0, 0));
-    assert_eq!(spans[0].start_ms, local(2026, 3, 2, 9, 30), "Monday 2 March");
+    assert_eq!(
+        spans[0].start_ms,
+        local(2026, 3, 2, 9, 30),
+        "Monday 2 March"
+    );
     assert!(spans
         .windows(2)
         .all(|w| w[1].total_ms == w[0].total_ms + (w[1].end_ms - w[1].start_ms)));
