@@ -443,6 +443,8 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["PUT", `/api/sites/s_demo/proactive/${keptProactive}`, proactive(), "admin"],
     ["DELETE", `/api/sites/s_demo/proactive/${deletedProactive}`, undefined, "admin"],
     ["POST", "/api/widget/proactive", { message_id: keptProactive }, "visitor"],
+    ["GET", "/api/account/time-zone", undefined, "agent"],
+    ["PUT", "/api/account/time-zone", { time_zone: "UTC" }, "admin"],
     ["GET", `/api/sites/${ruleSite}/sla`, undefined, "admin"],
     ["PUT", `/api/sites/${ruleSite}/sla`, { targets: [] }, "admin"],
     ["GET", "/api/reports/sla?range=7d", undefined, "agent"],

@@ -101,6 +101,28 @@ test("the admin sets business hours and the offline message in Settings", async 
   await admin.context().close();
 });
 
+test("the admin sets the account's time zone by keyboard in Settings; a zone Intl does not know is a 400 with nothing written", async () => {
+  const admin = await settingsAsAdmin();
+  const select = admin.locator("#a-time-zone");
+  await admin.locator("#a-time-zone option[value='Europe/Paris']").waitFor({ state: "attached" });
+  assert.equal(await select.inputValue(), "UTC", "the account starts in UTC");
+  await select.focus();
+  await admin.keyboard.type("Europe/Paris");
+  assert.equal(await select.inputValue(), "Europe/Paris", "typing picks the zone");
+  await admin.keyboard.press("Tab");
+  assert.equal(await admin.evaluate(() => document.activeElement?.textContent), "Save time zone");
+  await admin.keyboard.press("Enter");
+  await admin.locator("#a-saved", { hasText: "Saved" }).waitFor();
+  assert.deepEqual((await call("GET", "/api/account/time-zone", { token: KEY })).body, { time_zone: "Europe/Paris" });
+
+  const refused = await call("PUT", "/api/account/time-zone", { token: KEY, json: { time_zone: "Nowhere/Special" } });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.body.error.code, "time_zone_invalid");
+  assert.deepEqual((await call("GET", "/api/account/time-zone", { token: KEY })).body, { time_zone: "Europe/Paris" }, "nothing written");
+  assert.equal((await call("PUT", "/api/account/time-zone", { token: KEY, json: { time_zone: "UTC" } })).status, 200, "back to UTC for the other suites");
+  await admin.context().close();
+});
+
 test("the live preview runs the real widget with unsaved settings", async () => {
   const admin = await settingsAsAdmin();
   await admin.selectOption("#s-site", "s_form_c");

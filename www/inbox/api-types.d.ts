@@ -1759,6 +1759,15 @@ text: string,
 html: string, };
 
 /**
+ * `GET`/`PUT /api/account/time-zone`: the account's time zone, which report days and hours are local to.
+ */
+export type AccountTimeZone = { 
+/**
+ * An IANA name such as `Europe/Paris`; `UTC` until set.
+ */
+time_zone: string, };
+
+/**
  * `PATCH /api/conversations/{id}`: close, reopen, assign, mark as spam. A
  * field left out stays as it is; only `assignee_id` takes `null` (unassign).
  */

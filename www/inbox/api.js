@@ -110,6 +110,10 @@ export const client = {
   setSignature: (signature) => api("PUT", "/api/signature", { signature }),
   /** @param {string} signature @returns {Promise<import("./api-types").SignaturePreview>} */
   previewSignature: (signature) => api("POST", "/api/signature/preview", { signature }),
+  /** @returns {Promise<import("./api-types").AccountTimeZone>} */
+  timeZone: () => api("GET", "/api/account/time-zone"),
+  /** @param {string} time_zone @returns {Promise<import("./api-types").AccountTimeZone>} */
+  setTimeZone: (time_zone) => api("PUT", "/api/account/time-zone", { time_zone }),
   /** @returns {Promise<import("./api-types").SavedReplies>} */
   savedReplies: () => api("GET", "/api/saved-replies"),
   /** @param {{shortcut: string, title: string, body: string}} reply @returns {Promise<import("./api-types").SavedReply>} */

@@ -13,6 +13,7 @@ import { loadLabelSettings, initLabelSettings } from "./label-settings.js";
 import { loadTeamSettings, initTeamSettings } from "./team-settings.js";
 import { loadAttributeSettings, initAttributeSettings } from "./attribute-settings.js";
 import { loadProactiveSettings, initProactiveSettings } from "./proactive-settings.js";
+import { loadAccountSettings, initAccountSettings } from "./account-settings.js";
 import { signaturePreview } from "./signature.js";
 import { $, el, showError, show, when } from "./dom.js";
 
@@ -38,7 +39,7 @@ export async function openSettings() {
     showError($("s-error"), err, "Could not load the sites: ");
     return;
   }
-  await Promise.all([loadSiteSettings(), loadSettings(), loadTracking(), loadKeys(), loadExamples(), loadMessenger()]);
+  await Promise.all([loadAccountSettings(), loadSiteSettings(), loadSettings(), loadTracking(), loadKeys(), loadExamples(), loadMessenger()]);
   await loadTeam();
   await loadLabelSettings();
   await loadTeamSettings();
@@ -351,4 +352,5 @@ export function initSettings() {
   initTeamSettings();
   initAttributeSettings();
   initProactiveSettings();
+  initAccountSettings();
 }

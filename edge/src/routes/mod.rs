@@ -1,6 +1,7 @@
 //! The router: maps a method and path to one small handler, and turns every
 //! handler error into the JSON error response in one place.
 
+mod account;
 mod agents;
 mod attributes;
 mod automations;
@@ -309,6 +310,8 @@ async fn dispatch(
         E::UpdateProactive => proactive::update(cx, who.admin()?, p.site, p.id).await,
         E::DeleteProactive => proactive::remove(cx, who.admin()?, p.site, p.id).await,
         E::ProactiveOpened => proactive::opened(cx, who.visitor()?).await,
+        E::AccountTimeZone => account::time_zone(cx, who.agent()?).await,
+        E::SetAccountTimeZone => account::set_time_zone(cx, who.admin()?).await,
         E::SlaTargets => sla::show(cx, who.admin()?, p.site).await,
         E::SetSlaTargets => sla::update(cx, who.admin()?, p.site).await,
         E::SlaReport => sla::report(cx, who.agent()?).await,

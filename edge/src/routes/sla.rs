@@ -1,23 +1,19 @@
 //! Response targets: a site's targets per channel (Settings, the primary
 //! admin's), and the breach counts of a report (every agent: the primary
 //! admin sees the account's, an agent their teams' and their own). The rules
-//! are `shared::sla`'s; the deadlines are kept by migration 0030's triggers.
+//! are `shared::sla`'s; the deadlines are kept in SQL by migration 0030.
 
-use js_sys::{Array, Date, Function, Intl, Object, Reflect};
 use shared::api;
 use shared::conversation::Channel;
 use shared::flow::Offline;
-use shared::report::{
-    Calendar, Cut, Day, Range, RangeKind, Unit, Zone, DAY_MS, HOUR_MS, MINUTE_MS,
-};
+use shared::report::{Calendar, Cut, Day, Range, RangeKind, Unit, DAY_MS};
 use shared::sla::{open_spans, OpenSpan, Targets};
 use shared::Invalid;
-use wasm_bindgen::{JsCast, JsValue};
 use worker::Response;
 
 use super::Cx;
 use crate::auth::{Admin, Agent};
-use crate::clock::now_ms;
+use crate::clock::{now_ms, zone, IntlZone};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::store::{ReportScope, SiteRow, SlaReportFilter};
@@ -72,7 +68,7 @@ pub async fn update(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<R
         }
         .check(flow.offline.is_some())?;
     }
-    let spans = spans_for(flow.offline.as_ref(), &input.targets);
+    let spans = spans_for(flow.offline.as_ref(), &input.targets)?;
     cx.app
         .store
         .save_sla(site_id, Some(&input.targets), &spans)
@@ -86,17 +82,18 @@ pub async fn update(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<R
 pub async fn hours_changed(cx: &Cx<'_>, site_id: &str, offline: Option<&Offline>) -> ApiResult<()> {
     let targets = cx.app.store.sla_targets(site_id).await?;
     if targets.iter().any(|t| t.business_hours) {
-        let spans = spans_for(offline, &targets);
+        let spans = spans_for(offline, &targets)?;
         cx.app.store.save_sla(site_id, None, &spans).await?;
     }
     Ok(())
 }
 
 /// The open spans the targets need: the hours' when any target counts within them.
-fn spans_for(offline: Option<&Offline>, targets: &[api::SlaTarget]) -> Vec<OpenSpan> {
-    match offline {
+/// (The flow's zone was checked through `Intl` when the flow was saved.)
+fn spans_for(offline: Option<&Offline>, targets: &[api::SlaTarget]) -> ApiResult<Vec<OpenSpan>> {
+    Ok(match offline {
         Some(offline) if targets.iter().any(|t| t.business_hours) => {
-            let zone = site_zone(&offline.time_zone);
+            let zone = zone(&offline.time_zone)?;
             let now = now_ms();
             open_spans(
                 &Calendar::of_offline(offline, &zone),
@@ -105,7 +102,7 @@ fn spans_for(offline: Option<&Offline>, targets: &[api::SlaTarget]) -> Vec<OpenS
             )
         }
         _ => Vec::new(),
-    }
+    })
 }
 
 /// The settings answer: every channel, unset ones empty.
@@ -144,7 +141,7 @@ pub async fn report(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
         query.to.as_deref(),
     )?;
     let now = now_ms();
-    let zone = account_zone(&agent.account_id);
+    let zone = account_zone(cx, &agent.account_id).await?;
     let cut = Cut::new(range, Unit::Day, now, &zone)?;
     let filter = SlaReportFilter {
         scope: if agent.is_primary_admin() {
@@ -184,65 +181,7 @@ fn date(day: Day) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// The account's time zone for reports: UTC until the account's setting and
-/// the edge's `Intl` zone (the `rwrite` part of issue 23) land; this one
-/// function then reads `accounts.time_zone`.
-fn account_zone(_account_id: &str) -> impl Zone {
-    shared::report::Fixed(0)
-}
-
-/// A site's hours zone (the flow's IANA `time_zone`) through the runtime's
-/// `Intl`: the offset is the wall clock `Intl` shows, read as UTC, less the
-/// instant. An unknown zone (refused when the flow is saved) reads as UTC.
-/// (To give way to the edge's `Zone` of the `rwrite` part once merged.)
-fn site_zone(time_zone: &str) -> impl Zone {
-    let format = wall_clock(time_zone);
-    move |at: i64| format.as_ref().and_then(|f| offset_ms(f, at)).unwrap_or(0)
-}
-
-/// `Intl.DateTimeFormat` showing every field of the wall clock in `time_zone`.
-fn wall_clock(time_zone: &str) -> Option<Intl::DateTimeFormat> {
-    let options = Object::new();
-    for (key, value) in [
-        ("timeZone", time_zone),
-        ("year", "numeric"),
-        ("month", "numeric"),
-        ("day", "numeric"),
-        ("hour", "numeric"),
-        ("minute", "numeric"),
-        ("second", "numeric"),
-        ("hourCycle", "h23"),
-    ] {
-        Reflect::set(&options, &key.into(), &value.into()).ok()?;
-    }
-    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-    let constructor: Function = Reflect::get(&intl, &"DateTimeFormat".into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    Some(
-        Reflect::construct(&constructor, &Array::of2(&"en-US".into(), &options))
-            .ok()?
-            .unchecked_into(),
-    )
-}
-
-/// The offset (ms) `format`'s zone has at `at`.
-fn offset_ms(format: &Intl::DateTimeFormat, at: i64) -> Option<i64> {
-    let whole = at - at.rem_euclid(1000);
-    let parts = format.format_to_parts(&Date::new(&JsValue::from_f64(whole as f64)));
-    let mut f = [0i64; 6];
-    for part in parts.iter() {
-        let kind = Reflect::get(&part, &"type".into()).ok()?.as_string()?;
-        let value = Reflect::get(&part, &"value".into()).ok()?.as_string()?;
-        let slot = ["year", "month", "day", "hour", "minute", "second"]
-            .iter()
-            .position(|k| *k == kind);
-        if let Some(i) = slot {
-            f[i] = value.parse().ok()?;
-        }
-    }
-    let day = Day::from_ymd(i32::try_from(f[0]).ok()?, f[1] as u8, f[2] as u8)?;
-    let local = day.0 * DAY_MS + f[3] * HOUR_MS + f[4] * MINUTE_MS + f[5] * 1000;
-    Some(local - whole)
+/// The account's time zone for reports (`accounts.time_zone`, through `Intl`).
+async fn account_zone(cx: &Cx<'_>, account_id: &str) -> ApiResult<IntlZone> {
+    zone(&cx.app.store.time_zone(account_id).await?)
 }

@@ -7,6 +7,7 @@
 //! written so that running them twice changes nothing: retried chat sends and
 //! redelivered mail never duplicate.
 
+mod account;
 mod agents;
 pub(crate) mod attributes;
 mod automations;

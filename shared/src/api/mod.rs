@@ -188,7 +188,7 @@ mod typescript {
             WidgetPush, WidgetSays, Viewer, TeamMember, InboxPush, InboxSays, PresenceChange,
             SavedReply, SavedReplies, RenderedReply, RenderedReplies, TranscriptStatus, Transcript,
             Fold,
-            CcAddress, AgentSignature, SignaturePreview,
+            CcAddress, AgentSignature, SignaturePreview, AccountTimeZone,
             ConversationChanges,
             TrailKind, TrailEvent, NoteAnswer, Mentions, MentionedIn, NewNote,
             Label, Labels, AppliedLabels,

@@ -190,6 +190,14 @@ pub struct SignatureChange {
     pub signature: String,
 }
 
+/// `PUT /api/account/time-zone`: the account's time zone.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeZoneChange {
+    /// An IANA name such as `Europe/Paris` (checked against the runtime's `Intl`).
+    pub time_zone: String,
+}
+
 /// `POST /api/conversations/{id}/contact`: "click to add".
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -236,6 +236,8 @@ table! {
     UpdateProactive: Put "/api/sites/{site}/proactive/{id}" Admin;
     DeleteProactive: Delete "/api/sites/{site}/proactive/{id}" Admin;
     ProactiveOpened: Post "/api/widget/proactive" Visitor;
+    AccountTimeZone: Get "/api/account/time-zone" Agent;
+    SetAccountTimeZone: Put "/api/account/time-zone" Admin;
     SlaTargets: Get "/api/sites/{site}/sla" Admin;
     SetSlaTargets: Put "/api/sites/{site}/sla" Admin;
     SlaReport: Get "/api/reports/sla" Agent;

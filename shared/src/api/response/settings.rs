@@ -120,6 +120,14 @@ pub struct AgentSignature {
     pub signature: Option<String>,
 }
 
+/// `GET`/`PUT /api/account/time-zone`: the account's time zone, which report days and hours are local to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AccountTimeZone {
+    /// An IANA name such as `Europe/Paris`; `UTC` until set.
+    pub time_zone: String,
+}
+
 /// `POST /api/signature/preview`: an email reply signed with a signature, as sent.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
