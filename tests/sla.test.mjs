@@ -10,7 +10,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import {
   call, newVisitor, sendChat, agentGet, sql, unique, KEY, AGENT_KEY, otherAccount,
-  launchChromium, signInToInbox, listItem, eventually,
+  launchChromium, signInToInbox, listItem, eventually, URL_,
 } from "./helpers.mjs";
 import { axeViolations } from "./axe.mjs";
 
@@ -196,6 +196,15 @@ test("within business hours, a deadline skips nights and the weekend", async () 
   await clocks(id, friday);
   const monday = day.getTime() + 3 * 24 * 60 * MIN + 9.5 * 60 * MIN;
   assert.deepEqual((await byDue(site))[0].sla.due_at, monday);
+  // The open spans run 400 days ahead; the cron writes them again once they end within 300 days.
+  const horizon = async () => (await sql(`SELECT MAX(end_ms) AS end FROM sla_hours WHERE site_id = '${site}'`))[0].end;
+  assert.ok((await horizon()) > Date.now() + 399 * 24 * 60 * MIN);
+  await write(`DELETE FROM sla_hours WHERE site_id = '${site}' AND start_ms > ${Date.now() + 200 * 24 * 60 * MIN}`);
+  assert.ok((await horizon()) < Date.now() + 201 * 24 * 60 * MIN);
+  const cron = await fetch(`${URL_}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
+  assert.equal(cron.status, 200, await cron.text());
+  await eventually(async () => (await horizon()) > Date.now() + 399 * 24 * 60 * MIN, { what: "the spans renewed by the cron" });
+  assert.deepEqual((await byDue(site))[0].sla.due_at, monday, "the same deadline from the renewed spans");
   // On the clock instead, the same hour ends on Friday at 17:30.
   assert.equal((await setTargets(site, [{ channel: "chat", first_response_minutes: 60 }])).status, 200);
   assert.deepEqual((await byDue(site))[0].sla.due_at, friday + 60 * MIN);

@@ -14,6 +14,7 @@ mod email;
 mod files;
 mod flow_answers;
 pub use files::forget_unlisted;
+pub use sla::renew_hours;
 mod flows;
 mod identity;
 mod keys;

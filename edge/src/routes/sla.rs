@@ -16,7 +16,7 @@ use crate::auth::{Admin, Agent};
 use crate::clock::{now_ms, zone, IntlZone};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
-use crate::store::{ReportScope, SiteRow, SlaReportFilter};
+use crate::store::{ReportScope, SiteRow, SlaReportFilter, Store};
 
 /// A channel was given twice.
 const DUPLICATE_CHANNEL: Invalid = Invalid::new(
@@ -32,6 +32,8 @@ const BAD_QUERY: Invalid = Invalid::new(
 const SPANS_BEFORE_MS: u64 = 35 * DAY_MS as u64;
 /// …to this long after it (a conversation's deadline further away is none).
 const SPANS_AFTER_MS: u64 = 400 * DAY_MS as u64;
+/// The cron writes a site's spans again once they end within this long.
+const RENEW_WITHIN_MS: u64 = 300 * DAY_MS as u64;
 
 /// The site, if it is the admin's account's.
 async fn owned_site(cx: &Cx<'_>, admin: &Admin, site_id: &str) -> ApiResult<SiteRow> {
@@ -80,10 +82,28 @@ pub async fn update(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<R
 /// After the site's business hours changed (a flow saved): rewrites its open
 /// spans and recomputes its open conversations' deadlines.
 pub async fn hours_changed(cx: &Cx<'_>, site_id: &str, offline: Option<&Offline>) -> ApiResult<()> {
-    let targets = cx.app.store.sla_targets(site_id).await?;
+    rewrite_hours(cx.app.store, site_id, offline).await
+}
+
+/// Rewrites a site's open spans from `offline` when a target counts within
+/// business hours, and recomputes its open conversations' deadlines.
+async fn rewrite_hours(store: &Store, site_id: &str, offline: Option<&Offline>) -> ApiResult<()> {
+    let targets = store.sla_targets(site_id).await?;
     if targets.iter().any(|t| t.business_hours) {
         let spans = spans_for(offline, &targets)?;
-        cx.app.store.save_sla(site_id, None, &spans).await?;
+        store.save_sla(site_id, None, &spans).await?;
+    }
+    Ok(())
+}
+
+/// The cron's part: every site whose open spans end within
+/// [`RENEW_WITHIN_MS`] gets them written again from its hours, so business
+/// hours deadlines never run past the table (a site's spans are renewed
+/// about every 100 days).
+pub async fn renew_hours(store: &Store, now: u64) -> ApiResult<()> {
+    for site_id in store.sla_hours_ending_before(now + RENEW_WITHIN_MS).await? {
+        let offline = store.site(&site_id).await?.and_then(|s| s.flow().1.offline);
+        rewrite_hours(store, &site_id, offline.as_ref()).await?;
     }
     Ok(())
 }

@@ -143,6 +143,23 @@ impl Store {
         Ok(())
     }
 
+    /// The sites with a business-hours target whose open spans (if any) end before `at`.
+    pub async fn sla_hours_ending_before(&self, at: u64) -> ApiResult<Vec<String>> {
+        #[derive(Deserialize)]
+        struct Site {
+            site_id: String,
+        }
+        let rows: Vec<Site> = self
+            .all(
+                "SELECT DISTINCT t.site_id FROM sla_targets t WHERE t.business_hours = 1 \
+                 AND COALESCE((SELECT h.end_ms FROM sla_hours h WHERE h.site_id = t.site_id \
+                   ORDER BY h.start_ms DESC LIMIT 1), 0) < ?1",
+                &[ms(at)],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| r.site_id).collect())
+    }
+
     /// Breach counts per channel of the account's conversations started in
     /// `[from_ms, to_ms)` with a deadline, as `shared::sla::breached` decides
     /// (a deadline still waiting at `now` and past is breached); read
