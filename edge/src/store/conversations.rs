@@ -9,6 +9,7 @@ use shared::search::snippet_parts;
 use shared::sla::SlaKind;
 
 use super::files::NewFile;
+use super::report::Target;
 use super::{ms, opt, Store, MESSAGE_SELECT};
 use crate::error::ApiResult;
 
@@ -315,6 +316,17 @@ impl Store {
                 ),
                 &args,
             )?);
+        // The reports, while the status is as it was (store::report).
+        if let Some(status) = change.status {
+            let target = Target {
+                sql: ours,
+                args: &args,
+            };
+            batch.extend(
+                self.report_status(&target, conversation_id, status, now)
+                    .await?,
+            );
+        }
         let changed = batch.write(self.prepare(
             &format!(
                 "UPDATE conversations SET status = COALESCE(?3, status), \
@@ -384,6 +396,9 @@ impl Store {
         statements.extend(files);
         if sent.error.is_none() {
             statements.extend(self.cc_replacement(sent.conversation_id, sent.cc, now)?);
+            // Only a reply that left is one for the reports.
+            let reply = (sent.conversation_id, sent.message_id, sent.agent_id);
+            statements.extend(self.report_reply(reply.0, reply.1, reply.2, now).await?);
         }
         let mut batch = self.batch();
         batch.extend(statements);
@@ -433,6 +448,10 @@ impl Store {
             self.prepare("UPDATE conversations SET last_message_at = ?2, flow_step = NULL WHERE id = ?1", &[conversation_id.into(), ms(now)])?,
         ];
         statements.extend(inserts);
+        statements.extend(
+            self.report_reply(conversation_id, message_id, agent_id, now)
+                .await?,
+        );
         let mut batch = self.batch();
         batch.extend(statements);
         let written = batch.rows(self.prepare(

@@ -9,6 +9,7 @@ use worker::D1PreparedStatement;
 use super::batch::{Args, Param};
 use super::channels::CHANNEL_SELECT;
 use super::files::NewFile;
+use super::report::Report;
 use super::{ms, opt, EmailChannelRow, Store, Written};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::NewIds;
@@ -120,6 +121,14 @@ impl Store {
             )?);
         }
         batch.extend(self.cc_inserts(&ids.message, inbound.cc, now)?);
+        // The reports: a message in unless a machine sent it (auto-reply, bulk, bounce), and a new conversation opened.
+        let event = shared::report::Event::Message {
+            at: now,
+            author: shared::conversation::Author::Contact,
+            automated: shared::report::automated(&mail.flags),
+        };
+        let fresh = Some(ids.conversation.as_str());
+        batch.extend(self.report_message(&ids.message, &Report::unread(event, fresh))?);
         batch.extend(self.reopen_for(&ids.message, now)?);
         let channel = batch.rows::<EmailChannelRow>(self.prepare(
             &format!("{CHANNEL_SELECT} WHERE e.site_id = ?1"),

@@ -8,10 +8,12 @@
 
 use serde::Deserialize;
 use shared::api;
+use shared::conversation::Status;
 use wasm_bindgen::JsValue;
 
 use super::batch::{Args, Param};
 use super::contacts::{contact_select, ContactRow};
+use super::report::Target;
 use super::{ms, opt, Store};
 use crate::error::ApiResult;
 
@@ -216,6 +218,23 @@ impl Store {
         // Compared in the deciding statement: the survivor reopens if this was open.
         let status = b.args.bind(opt(status.as_deref()));
         let mut batch = self.batch();
+        // The reports first, while the statuses are as read: the merged-away
+        // conversation's close, the survivor's reopen (store::report).
+        let decided = super::merge_sql::decides(&b, status, "conversations");
+        let target = Target {
+            sql: &decided,
+            args: b.args.values(),
+        };
+        batch.extend(
+            self.report_status(&target, from, Status::Closed, now)
+                .await?,
+        );
+        let reopens = super::merge_sql::survivor_reopens(&b, status);
+        let target = Target {
+            sql: &reopens,
+            args: b.args.values(),
+        };
+        batch.extend(self.report_status(&target, into, Status::Open, now).await?);
         for sql in super::merge_sql::conversation(&b, agent, status) {
             batch.push(self.prepare(&sql, bound_for(&sql, b.args.values()))?);
         }

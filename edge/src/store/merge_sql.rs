@@ -9,13 +9,44 @@ use shared::trail::TrailKind;
 use super::batch::Param;
 use super::merge::{Bound, Kind};
 
+/// The decision of a conversation merge, over the row `t` (`conversations`
+/// or an alias of it): both the account's, of one contact, neither merged
+/// away, `from` still as open or closed as read (`status`).
+pub(super) fn decides(b: &Bound, status: Param, t: &str) -> String {
+    let Bound {
+        from,
+        into,
+        account,
+        ..
+    } = b;
+    format!(
+        "{t}.id = {from} AND {t}.account_id = {account} AND {t}.merged_into IS NULL AND {t}.contact_id IS NOT NULL \
+         AND {t}.id != {into} AND {t}.status = {status} \
+         AND EXISTS (SELECT 1 FROM conversations s WHERE s.id = {into} AND s.account_id = {account} \
+           AND s.merged_into IS NULL AND s.contact_id = {t}.contact_id)"
+    )
+}
+
+/// Where the survivor of a merge `decides` allows is reopened by it: it is
+/// closed, `from` was open, and its visitor has no other open chat (as the
+/// survivor's update below decides, `from` already closed by then).
+pub(super) fn survivor_reopens(b: &Bound, status: Param) -> String {
+    let Bound { from, into, .. } = b;
+    format!(
+        "id = {into} AND {status} = 'open' AND EXISTS (SELECT 1 FROM conversations d WHERE {}) \
+         AND NOT EXISTS (SELECT 1 FROM conversations x WHERE conversations.channel = 'chat' \
+           AND x.visitor_id = conversations.visitor_id AND x.channel = 'chat' AND x.status = 'open' \
+           AND x.id != conversations.id AND x.id != {from})",
+        decides(b, status, "d")
+    )
+}
+
 /// The batch of a conversation merge: `from` into `into`, by `agent`;
 /// `status` is `from`'s status as read before (compared in the decision).
 pub(super) fn conversation(b: &Bound, agent: Param, status: Param) -> Vec<String> {
     let Bound {
         from,
         into,
-        account,
         merge,
         now,
         ..
@@ -28,11 +59,8 @@ pub(super) fn conversation(b: &Bound, agent: Param, status: Param) -> Vec<String
         // is closed and its snooze ends.
         format!(
             "UPDATE conversations SET merged_into = {into}, merged_at = {now}, merge_id = {merge}, status = 'closed', \
-               snoozed_at = NULL, wake_at = NULL, woken_at = NULL \
-             WHERE id = {from} AND account_id = {account} AND merged_into IS NULL AND contact_id IS NOT NULL AND id != {into} \
-               AND status = {status} \
-               AND EXISTS (SELECT 1 FROM conversations s WHERE s.id = {into} AND s.account_id = {account} \
-                 AND s.merged_into IS NULL AND s.contact_id = conversations.contact_id)"
+               snoozed_at = NULL, wake_at = NULL, woken_at = NULL WHERE {}",
+            decides(b, status, "conversations")
         ),
         // Both threads renumbered by time above every number either had, so
         // a widget catching up (`seq > last`) gets the merged thread in order

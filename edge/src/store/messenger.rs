@@ -8,6 +8,7 @@ use shared::messenger::Receipt;
 use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
+use super::report::Report;
 use super::{ms, opt, Store, MESSAGE_SELECT};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::NewIds;
@@ -200,6 +201,14 @@ impl Store {
         batch.extend(self.messenger_thread(m, now)?);
         // A new conversation is assigned by its site's rule (store::teams).
         batch.extend(self.assign_by_rule(&m.ids.conversation, now)?);
+        // The reports: a message in, a new conversation opened (store::report).
+        let message = shared::report::Event::Message {
+            at: now,
+            author: shared::conversation::Author::Visitor,
+            automated: false,
+        };
+        let fresh = Some(m.ids.conversation.as_str());
+        batch.extend(self.report_message(message_id, &Report::unread(message, fresh))?);
         batch.extend(self.reopen_for(message_id, now)?);
         batch.push(self.prepare(
             &format!("UPDATE visitors SET last_seen_at = ?3 WHERE id = {PSID_VISITOR}"),
@@ -372,6 +381,12 @@ impl Store {
             )?,
             self.prepare("UPDATE conversations SET last_message_at = ?2 WHERE id = ?1", &[sent.conversation_id.into(), ms(now)])?,
         ];
+        let mut statements = statements;
+        if sent.error.is_none() {
+            // Only a reply that left is one for the reports.
+            let reply = (sent.conversation_id, sent.message_id, sent.agent_id);
+            statements.extend(self.report_reply(reply.0, reply.1, reply.2, now).await?);
+        }
         let mut batch = self.batch();
         batch.extend(statements);
         let message = batch.rows(self.prepare(

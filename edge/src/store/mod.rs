@@ -30,6 +30,7 @@ mod messenger;
 mod privacy;
 mod proactive;
 mod replies;
+pub(crate) mod report;
 mod sites;
 mod sla;
 mod snooze;
@@ -163,8 +164,9 @@ impl Store {
     /// the top of the inbox (nothing if the message was not written); a
     /// snoozed one wakes (its snooze ends, marked woken now). The first
     /// records that in the trail (by the customer: no agent), only where it
-    /// changes something, so a retry records nothing more.
-    fn reopen_for(&self, message_id: &str, now: u64) -> ApiResult<[D1PreparedStatement; 2]> {
+    /// changes something, so a retry records nothing more; a closed one's
+    /// reopen is counted in the reports first (store::report).
+    fn reopen_for(&self, message_id: &str, now: u64) -> ApiResult<Vec<D1PreparedStatement>> {
         let args = [message_id.into(), ms(now)];
         let which = "id = (SELECT conversation_id FROM messages WHERE id = ?1)";
         let kind = format!(
@@ -172,7 +174,15 @@ impl Store {
             TrailKind::WokeByReply.as_str(),
             TrailKind::ReopenedByReply.as_str()
         );
-        Ok([
+        let reopened = report::Report::unread(
+            shared::report::Event::Trail {
+                at: now,
+                kind: TrailKind::ReopenedByReply,
+            },
+            None,
+        );
+        let mut statements = self.report_message(message_id, &reopened)?;
+        statements.extend([
             self.system_events(
                 &kind,
                 &format!("{which} AND (snoozed_at IS NOT NULL OR status = 'closed')"),
@@ -187,7 +197,8 @@ impl Store {
                 ),
                 &args,
             )?,
-        ])
+        ]);
+        Ok(statements)
     }
 
     /// Answers whether the database is reachable.

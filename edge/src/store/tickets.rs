@@ -6,6 +6,7 @@ use worker::D1PreparedStatement;
 
 use super::automations::{queued, EventOf};
 use super::batch::{Args, Param};
+use super::report::Report;
 use super::{ms, opt, Store, Written};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::NewIds;
@@ -67,6 +68,14 @@ impl Store {
         batch.extend(self.ticket_conversation(ticket, ids, now)?);
         // A new conversation is assigned by its site's rule (store::teams).
         batch.extend(self.assign_by_rule(&ids.conversation, now)?);
+        // The reports: the contact's message in, its conversation opened (store::report).
+        let message = shared::report::Event::Message {
+            at: now,
+            author: shared::conversation::Author::Contact,
+            automated: false,
+        };
+        let fresh = Some(ids.conversation.as_str());
+        batch.extend(self.report_message(&ids.message, &Report::unread(message, fresh))?);
         let site_id = Some(ticket.site_id);
         let events = [
             (

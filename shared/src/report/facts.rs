@@ -61,7 +61,7 @@ impl Event {
     }
 
     /// `Some(true)` for a resolve, `Some(false)` for a reopen, `None` for anything else.
-    fn resolves(&self) -> Option<bool> {
+    pub(super) fn resolves(&self) -> Option<bool> {
         match *self {
             Event::Trail {
                 kind: TrailKind::Closed,

@@ -17,11 +17,13 @@
 //! - *Aggregates*: count, median and 90th percentile by nearest rank (a real value; the lower middle for an even count). Chatwoot: averages. Intercom: median by default (average, min, max on request).
 //! - *Periods*: a count belongs to the bucket of its event; a duration to the bucket where it ends (the reply, the resolve), so a past period never changes. Chatwoot: the same (event time). Intercom: by the conversation's start date.
 
+mod change;
 mod facts;
 mod hours;
 mod period;
 mod stats;
 
+pub use change::{Assumes, Change, Ended, Known};
 pub use facts::{automated, Event, Facts};
 pub use hours::{Calendar, Day, Fixed, Zone, DAY_MS, HOUR_MS, MINUTE_MS};
 pub use period::{

@@ -276,3 +276,95 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    #[test]
+    fn guarded_changes_written_one_by_one_give_the_whole_timelines_facts(events in timeline(), offset_h in -12i64..14) {
+        let zone = Fixed(offset_h * 3_600_000);
+        let hours = office(&zone);
+        for hours in [None, Some(&hours)] {
+            // The worker's view: the set-once values as its row had them before each batch.
+            let mut row = Facts::default();
+            let mut tally = Tally::default();
+            for event in &events {
+                let known = Known { started_at: row.started_at, first_inbound_at: row.first_inbound_at };
+                tally += Change::of(event, known, hours).write(&mut row, known);
+            }
+            proptest::prop_assert_eq!((row, tally), Facts::of_timeline(&events, hours));
+        }
+    }
+}
+
+#[test]
+fn a_reply_racing_for_the_first_response_loses_to_the_one_written_first() {
+    let hours = None;
+    let mut row = Facts::default();
+    let before = Known::default();
+    Change::of(&msg(FRIDAY, Author::Visitor), before, hours).write(&mut row, before);
+    let known = Known {
+        started_at: row.started_at,
+        first_inbound_at: row.first_inbound_at,
+    };
+    // Both replies were built from the same read; the second finds the first response set.
+    let first = Change::of(&msg(FRIDAY + MIN, Author::Agent), known, hours);
+    let second = Change::of(&msg(FRIDAY + 2 * MIN, Author::Agent), known, hours);
+    first.write(&mut row, known);
+    second.write(&mut row, known);
+    assert_eq!(row.first_response_ms, Some(MIN));
+    assert_eq!(row.messages_out, 2);
+}
+
+#[test]
+fn a_reply_built_before_the_customers_first_message_was_seen_is_no_first_response() {
+    let mut row = Facts::default();
+    let stale = Known::default();
+    Change::of(&msg(FRIDAY, Author::Bot), stale, None).write(&mut row, stale);
+    let known = Known {
+        started_at: row.started_at,
+        first_inbound_at: None,
+    };
+    Change::of(&msg(FRIDAY + MIN, Author::Visitor), known, None).write(&mut row, known);
+    // The reply's batch read no customer message: it cannot say how long the customer waited.
+    Change::of(&msg(FRIDAY + 2 * MIN, Author::Agent), known, None).write(&mut row, known);
+    assert_eq!(row.first_response_at, None);
+    assert_eq!(row.messages_out, 1);
+}
+
+#[test]
+fn a_first_event_opens_and_an_automated_mail_counts_nothing() {
+    let first = Change::of(&auto(FRIDAY, Author::Contact), Known::default(), None);
+    assert_eq!(
+        first.tally,
+        Tally {
+            opened: 1,
+            ..Tally::default()
+        }
+    );
+    assert_eq!((first.messages_in, first.first_inbound_at), (0, None));
+    let later = Known {
+        started_at: Some(FRIDAY),
+        first_inbound_at: None,
+    };
+    assert_eq!(
+        Change::of(&auto(FRIDAY, Author::Contact), later, None).tally,
+        Tally::default()
+    );
+    let close = Change::of(&trail(FRIDAY + MIN, TrailKind::Closed), later, None);
+    assert_eq!(
+        (
+            close.assumes,
+            close.tally.resolved,
+            close.resolution.map(|r| r.ms)
+        ),
+        (Assumes::Open, 1, Some(MIN))
+    );
+    let reopen = Change::of(
+        &trail(FRIDAY + MIN, TrailKind::ReopenedByReply),
+        later,
+        None,
+    );
+    assert_eq!(
+        (reopen.assumes, reopen.reopens, reopen.reopen),
+        (Assumes::Resolved, 1, true)
+    );
+}

@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
 use crate::store::automations::{EventOf, Queued};
 use crate::store::batch::{Args, Batch};
+use crate::store::report::{Report, Target};
 use crate::store::{attributes, ms, opt, Store};
 
 impl Store {
@@ -131,6 +132,18 @@ impl Store {
             }
             Effect::Close => {
                 batch.push(trail(TrailKind::Closed, None, "status != 'closed'")?);
+                // The reports, while it is open (no read here: no business hours for the bot's close).
+                let closed = shared::report::Event::Trail {
+                    at: now,
+                    kind: TrailKind::Closed,
+                };
+                let marked_here = format!("id = ?1 AND {marked}");
+                let args = [c.clone()];
+                let target = Target {
+                    sql: &marked_here,
+                    args: &args,
+                };
+                batch.extend(self.report(&target, &Report::unread(closed, None))?);
                 batch.push(self.prepare(
                     &format!(
                         "UPDATE conversations SET status = 'closed' WHERE id = ?1 AND {marked}"

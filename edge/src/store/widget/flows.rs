@@ -18,6 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
 use crate::store::automations::{queued, EventOf, Queued};
 use crate::store::batch::{Args, Batch};
+use crate::store::report::{Report, Target};
 use crate::store::{ms, opt, Store};
 
 /// The visitor's conversation as its flow sees it.
@@ -282,6 +283,13 @@ impl Store {
                 ),
                 &[id.as_str().into(), visitor.into(), echo.into(), client.into(), ms(now), conversation.into()],
             )?);
+            // The reports: the visitor's answer is a message in (store::report).
+            let answer = shared::report::Event::Message {
+                at: now,
+                author: shared::conversation::Author::Visitor,
+                automated: false,
+            };
+            batch.extend(self.report_message(&id, &Report::unread(answer, None))?);
             let event_id = new_id("ev");
             let of = EventOf {
                 event_id: &event_id,
@@ -328,6 +336,18 @@ impl Store {
             args.values(),
         )?);
         batch.extend(self.assign_by_rule(opening.conversation, now)?);
+        // The reports: the conversation opened (its first event, the opening's bot lines, counts nothing more).
+        let first = shared::report::Event::Message {
+            at: now,
+            author: shared::conversation::Author::Bot,
+            automated: false,
+        };
+        let fresh = [JsValue::from_str(opening.conversation)];
+        let target = Target {
+            sql: "id = ?1",
+            args: &fresh,
+        };
+        batch.extend(self.report(&target, &Report::unread(first, Some(opening.conversation)))?);
         let made = format!(
             "EXISTS (SELECT 1 FROM conversations WHERE id = '{}')",
             sql_id(opening.conversation)?

@@ -20,6 +20,7 @@ use crate::ids::NewIds;
 use crate::store::automations::{queued, EventOf, Queued};
 use crate::store::batch::{Args, Batch, Param};
 use crate::store::files::NewFile;
+use crate::store::report::Report;
 use crate::store::{ms, Store, VisitorRow, Written};
 
 /// The visitor's token bound in one statement, and the checks written with
@@ -181,6 +182,14 @@ impl Store {
                 sent.file,
             )?);
         }
+        // The reports: a message in, its conversation opened if this send made it (store::report).
+        let message = shared::report::Event::Message {
+            at: now,
+            author: shared::conversation::Author::Visitor,
+            automated: false,
+        };
+        let fresh = Some(ids.conversation.as_str());
+        batch.extend(self.report_message(&ids.message, &Report::unread(message, fresh))?);
         batch.extend(self.reopen_for(&ids.message, now)?);
         batch.push(self.touch_writer(token, now)?);
         let events = self.chat_events(&mut batch, ids, now)?;
