@@ -97,7 +97,7 @@ SELECT g.id, g.response_minutes, g.resolve_minutes,
     ELSE g.resolve_goal END AS resolve_due
 FROM sla_goals g;
 
--- What the trigger and the targets' recompute write.
+-- What the triggers and the targets' recompute write.
 CREATE VIEW sla_plan AS
 SELECT d.id, d.response_due, d.response_due - MIN(d.response_minutes * 15000, 900000) AS response_soon,
   d.resolve_due, d.resolve_due - MIN(d.resolve_minutes * 15000, 900000) AS resolve_soon
@@ -112,8 +112,12 @@ BEGIN
   WHERE id = NEW.id;
 END;
 
+-- (Only when a start really moves: the write path sets `first_inbound_at =
+-- COALESCE(first_inbound_at, …)` on every message in.)
 CREATE TRIGGER conversations_sla_start AFTER UPDATE OF first_inbound_at, started_at, site_id, channel ON conversations
-WHEN EXISTS (SELECT 1 FROM sla_targets t WHERE t.site_id = NEW.site_id AND t.channel = NEW.channel)
+WHEN (OLD.first_inbound_at IS NOT NEW.first_inbound_at OR OLD.started_at IS NOT NEW.started_at
+    OR OLD.site_id IS NOT NEW.site_id OR OLD.channel IS NOT NEW.channel)
+  AND EXISTS (SELECT 1 FROM sla_targets t WHERE t.site_id = NEW.site_id AND t.channel = NEW.channel)
 BEGIN
   UPDATE conversations SET (sla_response_due_at, sla_response_soon_at, sla_resolve_due_at, sla_resolve_soon_at) =
     (SELECT response_due, response_soon, resolve_due, resolve_soon FROM sla_plan WHERE id = NEW.id)
