@@ -456,6 +456,9 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["GET", "/api/reports/satisfaction?range=7d", undefined, "agent"],
     ["GET", "/api/account/time-zone", undefined, "agent"],
     ["PUT", "/api/account/time-zone", { time_zone: "UTC" }, "admin"],
+    ["GET", `/api/sites/${ruleSite}/sla`, undefined, "admin"],
+    ["PUT", `/api/sites/${ruleSite}/sla`, { targets: [] }, "admin"],
+    ["GET", "/api/reports/sla?range=7d", undefined, "agent"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];

@@ -185,7 +185,8 @@ async fn queue(batch: MessageBatch<QueuedDelivery>, env: Env, _ctx: Context) -> 
     Ok(())
 }
 
-/// Cron (wrangler.toml's `[triggers]`): the backstop of the snooze alarms.
+/// Cron (wrangler.toml's `[triggers]`): the backstop of the snooze alarms,
+/// and the renewal of business hours' open spans for response targets.
 /// Each account's inbox object keeps its own alarm; should arming it have
 /// failed (the snooze is stored first, the alarm set after), this finds the
 /// accounts with a conversation overdue and sets their alarms to now.
@@ -208,5 +209,11 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
             }
         }
         Err(err) => worker::console_error!("finding overdue snoozes failed: {err:?}"),
+    }
+    // Business hours' open spans, written ahead for response targets (routes::sla).
+    if let Ok(store) = store(&env) {
+        if let Err(err) = routes::renew_hours(&store, now).await {
+            worker::console_error!("renewing business hours failed: {err:?}");
+        }
     }
 }

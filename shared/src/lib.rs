@@ -39,6 +39,7 @@ pub mod report;
 pub mod saved_reply;
 pub mod search;
 pub mod site;
+pub mod sla;
 pub mod snooze;
 pub mod team;
 pub mod template;

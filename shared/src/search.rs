@@ -129,6 +129,13 @@ pub enum Cursor {
         /// Its id (the last tie-break, ascending).
         id: String,
     },
+    /// The list by time left (`sort=due`), soonest deadline first: after this (deadline, id).
+    Due {
+        /// `sla_due_at` of the last conversation shown.
+        due_at: u64,
+        /// Its id (ties are broken by id, ascending).
+        id: String,
+    },
 }
 
 /// Hex digits of the checksum at the end of a cursor.
@@ -149,6 +156,7 @@ impl Cursor {
                 last_message_at,
                 id,
             } => format!("1l.{last_message_at}.{id}"),
+            Cursor::Due { due_at, id } => format!("1d.{due_at}.{id}"),
             Cursor::Search {
                 person,
                 score,
@@ -188,6 +196,10 @@ impl Cursor {
                 last_message_at: number(fields.next()?)?,
                 id: fields.next()?.to_string(),
             },
+            "1d" => Cursor::Due {
+                due_at: number(fields.next()?)?,
+                id: fields.next()?.to_string(),
+            },
             "1s" => {
                 let person = match fields.next()? {
                     "0" => false,
@@ -212,7 +224,8 @@ impl Cursor {
             }
             _ => return None,
         };
-        let (Cursor::List { id, .. } | Cursor::Search { id, .. }) = &parsed;
+        let (Cursor::List { id, .. } | Cursor::Search { id, .. } | Cursor::Due { id, .. }) =
+            &parsed;
         (fields.next().is_none() && valid_id(id)).then_some(parsed)
     }
 }
@@ -415,7 +428,11 @@ mod tests {
             last_message_at: 17,
             id: "c_x".into(),
         };
-        for cursor in [list, search] {
+        let due = Cursor::Due {
+            due_at: 1_765_000_000_000,
+            id: "c_due".into(),
+        };
+        for cursor in [list, search, due] {
             let text = cursor.encode();
             assert!(text.bytes().all(|b| b.is_ascii_hexdigit()));
             assert!(!text.contains("c_"));
@@ -451,6 +468,8 @@ mod tests {
             hex("1l.12.c 1"),
             hex("1l.12."),
             hex("1l.99999999999999999999.c_1"),
+            hex("1d.-5.c_1"),
+            hex("1d.5"),
             hex("1s.2.0000000000000000.1.c_1"),
             hex("1s.0.7ff0000000000000.1.c_1"),
             hex("1s.0.12.1.c_1"),

@@ -411,7 +411,11 @@ team_id: string | null,
 /**
  * That team's name.
  */
-team_name: string | null, };
+team_name: string | null, 
+/**
+ * Its next response-target deadline and where it stands; `null` without one.
+ */
+sla: SlaMark | null, };
 
 /**
  * A file of a message: with an email, uploaded by a visitor, or attached to an agent's reply.
@@ -3146,4 +3150,156 @@ previous: SatisfactionPeriod,
  * The latest ratings with a comment in the period, newest first (at most 20).
  */
 comments: Array<RatingComment>, };
+
+/**
+ * Which deadline a conversation waits on.
+ */
+export type SlaKind = "first_response" | "resolution";
+
+/**
+ * Where a conversation stands against its next deadline.
+ */
+export type SlaState = "ok" | "due_soon" | "breached";
+
+/**
+ * The order of the inbox list.
+ */
+export type ListSort = "activity" | "due";
+
+/**
+ * One channel's targets on a site.
+ */
+export type SlaTarget = { 
+/**
+ * The channel.
+ */
+channel: Channel, 
+/**
+ * Minutes to the first response, 1 to 43200; `null`: none.
+ */
+first_response_minutes: number | null, 
+/**
+ * Minutes to the resolve, 1 to 43200; `null`: none.
+ */
+resolution_minutes: number | null, 
+/**
+ * Whether the minutes count only within the site's business hours.
+ */
+business_hours: boolean, };
+
+/**
+ * `GET`/`PUT /api/sites/{site}/sla`: a site's targets, one row per channel.
+ */
+export type SlaSettings = { 
+/**
+ * The site.
+ */
+site_id: string, 
+/**
+ * Whether the site keeps business hours (the chatbot's offline hours).
+ */
+has_business_hours: boolean, 
+/**
+ * Every channel, in order, with its targets (none where unset).
+ */
+targets: Array<SlaTarget>, };
+
+/**
+ * `PUT /api/sites/{site}/sla`: the channels' targets to keep (a channel left
+ * out, or with neither target, has none).
+ */
+export type SlaInput = { 
+/**
+ * At most one row per channel.
+ */
+targets: Array<SlaTarget>, };
+
+/**
+ * A listed conversation's next deadline and where it stands now.
+ */
+export type SlaMark = { 
+/**
+ * Which deadline.
+ */
+kind: SlaKind, 
+/**
+ * Ok, due soon or breached, now.
+ */
+state: SlaState, 
+/**
+ * The deadline (ms).
+ */
+due_at: number, };
+
+/**
+ * One kind of deadline's outcomes.
+ */
+export type SlaCounts = { 
+/**
+ * Conversations with this deadline.
+ */
+due: number, 
+/**
+ * Met: the reply or resolve came at or before it.
+ */
+met: number, 
+/**
+ * Breached: it came after it, or has not come and the deadline passed.
+ */
+breached: number, };
+
+/**
+ * A channel's breaches over a period (conversations started in it).
+ */
+export type SlaChannelReport = { 
+/**
+ * The channel.
+ */
+channel: Channel, 
+/**
+ * Conversations with a target (either kind).
+ */
+conversations: number, 
+/**
+ * First-response deadlines.
+ */
+first_response: SlaCounts, 
+/**
+ * Resolution deadlines.
+ */
+resolution: SlaCounts, 
+/**
+ * Of the deadlines decided (met or breached, both kinds), the share met, 0 to 1; `null` when none is decided.
+ */
+met_share: number | null, };
+
+/**
+ * A period of the SLA report.
+ */
+export type SlaPeriod = { 
+/**
+ * Its first local day, `YYYY-MM-DD`.
+ */
+from: string, 
+/**
+ * Its last local day, `YYYY-MM-DD`.
+ */
+to: string, 
+/**
+ * Every channel, in order.
+ */
+channels: Array<SlaChannelReport>, };
+
+/**
+ * `GET /api/reports/sla`: breaches per channel, the period asked for and the one before it.
+ */
+export type SlaReport = { 
+/**
+ * The period asked for.
+ */
+current: SlaPeriod, 
+/**
+ * As many days just before it.
+ */
+previous: SlaPeriod, };
 

@@ -250,6 +250,10 @@ export const client = {
   flow: (site) => api("GET", `/api/sites/${id(site)}/flow`),
   /** @param {string} site @param {import("./api-types").Flow} flow @returns {Promise<import("./api-types").FlowSettings>} */
   saveFlow: (site, flow) => api("PUT", `/api/sites/${id(site)}/flow`, flow),
+  /** @param {string} site @returns {Promise<import("./api-types").SlaSettings>} */
+  sla: (site) => api("GET", `/api/sites/${id(site)}/sla`),
+  /** @param {string} site @param {import("./api-types").SlaInput} input @returns {Promise<import("./api-types").SlaSettings>} */
+  setSla: (site, input) => api("PUT", `/api/sites/${id(site)}/sla`, input),
 };
 
 /**

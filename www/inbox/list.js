@@ -10,6 +10,7 @@ import { client, latestOnly, coalesced } from "./api.js";
 import { chips, filterLabels, initLabelFilter } from "./labels.js";
 import { $, el, alertBox, showError, when, relativeTime, ago, since, tick, NAME_STATED, UNVERIFIED } from "./dom.js";
 import { snoozeLine } from "./snooze.js";
+import { slaBadge } from "./sla.js";
 
 const fresh = latestOnly();
 let next = null; // the cursor of the next older page
@@ -25,7 +26,7 @@ let hooks = { open: () => {}, currentId: () => null, loaded: () => {} };
 export function initList(listHooks) {
   hooks = listHooks;
   $("list-stale").addEventListener("click", () => loadList().catch(() => {}));
-  for (const id of ["f-channel", "f-status", "f-assignee"]) $(id).addEventListener("change", () => loadList().catch(() => {}));
+  for (const id of ["f-channel", "f-status", "f-assignee", "f-sort"]) $(id).addEventListener("change", () => loadList().catch(() => {}));
   initLabelFilter(() => loadList().catch(() => {}));
   let searchTimer;
   $("f-q").addEventListener("input", () => {
@@ -55,6 +56,8 @@ function listParams() {
     params.delete("status");
     params.set("snoozed", "true");
   }
+  // By time left on the response targets; a search keeps its own ranking.
+  if ($("f-sort").value && !params.has("q")) params.set("sort", $("f-sort").value);
   return params;
 }
 
@@ -83,6 +86,8 @@ function item(c) {
   if (c.unverified_email) who.append(el("span", "badge warn", UNVERIFIED));
   if (c.name_stated) who.append(el("span", "badge warn", NAME_STATED));
   b.append(who);
+  const sla = slaBadge(c);
+  if (sla) b.append(sla);
   if (c.label_ids.length) b.append(chips(c.label_ids));
   if (c.contact_email && c.contact_name) b.append(el("span", "preview", c.contact_email));
   b.append(c.snippet ? snippetLine(c.snippet) : el("span", "preview", c.subject || c.preview || ""));

@@ -14,6 +14,7 @@ import { loadTeamSettings, initTeamSettings } from "./team-settings.js";
 import { loadAttributeSettings, initAttributeSettings } from "./attribute-settings.js";
 import { loadProactiveSettings, initProactiveSettings } from "./proactive-settings.js";
 import { loadAccountSettings, initAccountSettings } from "./account-settings.js";
+import { loadSlaSettings, initSlaSettings } from "./sla.js";
 import { signaturePreview } from "./signature.js";
 import { $, el, showError, show, when } from "./dom.js";
 
@@ -39,7 +40,7 @@ export async function openSettings() {
     showError($("s-error"), err, "Could not load the sites: ");
     return;
   }
-  await Promise.all([loadAccountSettings(), loadSiteSettings(), loadSettings(), loadTracking(), loadKeys(), loadExamples(), loadMessenger()]);
+  await Promise.all([loadAccountSettings(), loadSiteSettings(), loadSettings(), loadTracking(), loadKeys(), loadExamples(), loadMessenger(), loadSlaSettings()]);
   await loadTeam();
   await loadLabelSettings();
   await loadTeamSettings();
@@ -323,7 +324,7 @@ async function invite(e) {
 
 /** Wires the settings form, its template buttons, the team and the invitation form. */
 export function initSettings() {
-  $("s-site").addEventListener("change", () => { loadSiteSettings(); loadSettings(); loadTracking(); loadMessenger(); });
+  $("s-site").addEventListener("change", () => { loadSiteSettings(); loadSettings(); loadTracking(); loadMessenger(); loadSlaSettings(); });
   initSiteSettings();
   $("t-copy").addEventListener("click", copySnippet);
   $("t-mode").addEventListener("change", saveMode);
@@ -353,4 +354,5 @@ export function initSettings() {
   initAttributeSettings();
   initProactiveSettings();
   initAccountSettings();
+  initSlaSettings();
 }

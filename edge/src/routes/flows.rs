@@ -75,6 +75,7 @@ pub async fn save(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<Res
         .save_flow(&admin.account_id, site_id, &saved, &admin.id, now_ms())
         .await?
         .ok_or(ApiError::NotFound("Site"))?;
+    super::sla::hours_changed(cx, site_id, flow.offline.as_ref()).await?;
     json(
         200,
         &api::FlowSettings {

@@ -13,6 +13,7 @@ use crate::auth::Agent;
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
 use crate::store::{ListFilter, SearchTerms, Store, TeamScope};
+use shared::sla::ListSort;
 use shared::team::TeamFilter;
 
 /// The list's query string named an unknown channel, status or parameter.
@@ -21,7 +22,7 @@ const BAD_FILTER: Invalid = Invalid::new(
     "Filters: channel (chat, email, messenger), status (open, closed), assignee (me, unassigned or an agent id), site, q, \
      spam (true or false), snoozed (true or false), before (the previous page's next), limit (1 to 100), \
      labels (1 to 10 label ids, comma-separated: conversations carrying all of them), \
-     team (mine: my teams', none, or a team id).",
+     team (mine: my teams', none, or a team id), sort (activity, or due: by time left, not with q).",
 );
 /// `before` was not the `next` of an earlier page of the same list (or search).
 const BAD_CURSOR: Invalid = Invalid::new(
@@ -70,8 +71,12 @@ pub async fn list(cx: &mut Cx<'_>, agent: Agent) -> ApiResult<Response> {
             Some(Some(TeamFilter::NoTeam)) => Some(TeamScope::NoTeam),
             Some(Some(TeamFilter::One(id))) => Some(TeamScope::One(id)),
         },
+        due: query.sort == Some(ListSort::Due),
     };
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    if filter.due && search.is_some() {
+        return Err(ApiError::Invalid(BAD_FILTER));
+    }
     let page = page(
         cx.app.store,
         &agent.account_id,
@@ -114,7 +119,7 @@ async fn page(
                 last_message_at,
                 id,
             }),
-        ) => {
+        ) if !filter.due => {
             store
                 .conversations(account_id, filter, Some((last_message_at, &id)), limit)
                 .await?
@@ -133,13 +138,20 @@ async fn page(
                     last_message_at,
                     id,
                 }) => Some((*person, *score, *last_message_at, id.as_str())),
-                Some(Cursor::List { .. }) => return Err(ApiError::Invalid(BAD_CURSOR)),
+                Some(Cursor::List { .. } | Cursor::Due { .. }) => {
+                    return Err(ApiError::Invalid(BAD_CURSOR))
+                }
             };
             store
                 .search(account_id, filter, &terms, after, limit)
                 .await?
         }
-        (None, Some(Cursor::Search { .. })) => return Err(ApiError::Invalid(BAD_CURSOR)),
+        (None, Some(Cursor::Due { due_at, id })) if filter.due => {
+            store
+                .conversations(account_id, filter, Some((due_at, &id)), limit)
+                .await?
+        }
+        (None, Some(_)) => return Err(ApiError::Invalid(BAD_CURSOR)),
     };
     Ok(page)
 }

@@ -16,6 +16,7 @@ mod files;
 mod flow_answers;
 mod rating_page;
 pub use files::forget_unlisted;
+pub use sla::renew_hours;
 mod flows;
 mod identity;
 mod keys;
@@ -33,6 +34,7 @@ mod reports;
 mod session;
 mod signatures;
 mod sites;
+mod sla;
 mod snooze;
 mod teams;
 mod tickets;
@@ -322,6 +324,9 @@ async fn dispatch(
         E::ReportConversationsCsv => reports::conversations_csv(cx, who.agent()?).await,
         E::AccountTimeZone => account::time_zone(cx, who.agent()?).await,
         E::SetAccountTimeZone => account::set_time_zone(cx, who.admin()?).await,
+        E::SlaTargets => sla::show(cx, who.admin()?, p.site).await,
+        E::SetSlaTargets => sla::update(cx, who.admin()?, p.site).await,
+        E::SlaReport => sla::report(cx, who.agent()?).await,
     }
 }
 

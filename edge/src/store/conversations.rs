@@ -6,6 +6,7 @@ use shared::api;
 use shared::contact::display_name;
 use shared::conversation::{Channel, Direction, Status};
 use shared::search::snippet_parts;
+use shared::sla::SlaKind;
 
 use super::files::NewFile;
 use super::report::Target;
@@ -69,6 +70,12 @@ pub(super) struct ConversationRow {
     pub team_id: Option<String>,
     /// That team's name.
     pub team_name: Option<String>,
+    /// Its next response-target deadline (migration 0030), while open.
+    pub sla_due_at: Option<u64>,
+    /// When that deadline is due soon.
+    pub sla_soon_at: Option<u64>,
+    /// 1 when that deadline is the first response's.
+    pub sla_first: Option<u8>,
     /// In a search: 1 when its person's name or email matched.
     #[serde(default)]
     pub person: Option<u8>,
@@ -208,6 +215,12 @@ impl From<ConversationRow> for api::Conversation {
             waiting_since: r.waiting_since,
             team_id: r.team_id,
             team_name: r.team_name,
+            sla: sla_mark(
+                r.sla_due_at,
+                r.sla_soon_at,
+                r.sla_first,
+                crate::clock::now_ms(),
+            ),
         }
     }
 }
@@ -228,7 +241,27 @@ pub(super) const CONVERSATION_COLUMNS: &str = "c.id, c.site_id, c.channel, c.sta
        (SELECT MIN(w.created_at) FROM messages w WHERE w.conversation_id = c.id AND w.direction = 'inbound' \
           AND w.created_at > COALESCE((SELECT r.created_at FROM messages r WHERE r.conversation_id = c.id \
             AND r.author = 'agent' ORDER BY r.created_at DESC LIMIT 1), -1)) AS waiting_since, \
-       c.team_id, (SELECT name FROM teams WHERE id = c.team_id) AS team_name";
+       c.team_id, (SELECT name FROM teams WHERE id = c.team_id) AS team_name, \
+       c.sla_due_at, c.sla_soon_at, (c.first_response_at IS NULL AND c.sla_response_due_at IS NOT NULL) AS sla_first";
+
+/// A conversation's next deadline and where it stands at `now` (`shared::sla::state`).
+fn sla_mark(
+    due: Option<u64>,
+    soon: Option<u64>,
+    first: Option<u8>,
+    now: u64,
+) -> Option<api::SlaMark> {
+    let due_at = due?;
+    Some(api::SlaMark {
+        kind: if first == Some(1) {
+            SlaKind::FirstResponse
+        } else {
+            SlaKind::Resolution
+        },
+        state: shared::sla::state(now, soon.unwrap_or(due_at), due_at),
+        due_at,
+    })
+}
 
 /// Joins the conversation `c` to its contact `ct`, assignee `ag`, visitor `v` and Messenger person `mv`.
 pub(super) const CONVERSATION_JOINS: &str = "LEFT JOIN contacts ct ON ct.id = c.contact_id \

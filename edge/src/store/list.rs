@@ -38,6 +38,9 @@ pub struct ListFilter<'a> {
     pub snoozed: bool,
     /// Only those of these teams.
     pub team: Option<TeamScope<'a>>,
+    /// By time left on the next deadline, soonest first, instead of by activity
+    /// (only those with one: migration 0030's index, in order).
+    pub due: bool,
 }
 
 /// The teams the list is narrowed to (`team=`).
@@ -184,6 +187,9 @@ impl Store {
         limit: u32,
     ) -> ApiResult<api::ConversationPage> {
         let mut w = Conditions::of_account(account_id);
+        if filter.due {
+            return self.by_due(w, filter, cursor, limit).await;
+        }
         // Filtered by labels, the rows come from the first label's links, in
         // the list's order (migration 0020's copy of it); else from `c`.
         let (from, order) = match filter.labels.first() {
@@ -214,6 +220,36 @@ impl Store {
         let rows: Vec<ConversationRow> = self.all(&sql, w.args.values()).await?;
         Ok(page(rows, limit, |r| Cursor::List {
             last_message_at: r.last_message_at,
+            id: r.id.clone(),
+        }))
+    }
+
+    /// A page of the list by time left: the conversations with a deadline
+    /// (`sla_due_at`, kept by migration 0030's triggers), soonest (or most
+    /// overdue) first, ties by id, after `cursor` (deadline, id); walks
+    /// migration 0030's index in order, labels checked per row.
+    async fn by_due(
+        &self,
+        mut w: Conditions,
+        filter: &ListFilter<'_>,
+        cursor: Option<(u64, &str)>,
+        limit: u32,
+    ) -> ApiResult<api::ConversationPage> {
+        w.sql.push("c.sla_due_at IS NOT NULL".into());
+        w.filter(filter, 0);
+        if let Some((at, id)) = cursor {
+            let (at, id) = (w.bind(ms(at)), w.bind(id.into()));
+            w.sql.push(format!("(c.sla_due_at, c.id) > ({at}, {id})"));
+        }
+        let limit_p = w.bind(JsValue::from_f64(f64::from(limit)));
+        let sql = format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations c {CONVERSATION_JOINS} WHERE {} \
+             ORDER BY c.sla_due_at, c.id LIMIT {limit_p}",
+            w.all()
+        );
+        let rows: Vec<ConversationRow> = self.all(&sql, w.args.values()).await?;
+        Ok(page(rows, limit, |r| Cursor::Due {
+            due_at: r.sla_due_at.unwrap_or_default(),
             id: r.id.clone(),
         }))
     }

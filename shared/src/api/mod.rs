@@ -11,10 +11,12 @@ pub mod live;
 pub mod request;
 pub mod response;
 pub mod routes;
+pub mod sla;
 
 pub use live::*;
 pub use request::*;
 pub use response::*;
+pub use sla::*;
 
 /// Deserializes a boolean stored as SQLite's 0 or 1 (or given as JSON's
 /// `true` or `false`), for response types the store reads rows into.
@@ -146,6 +148,7 @@ mod typescript {
     use crate::report::{RangeKind, Unit};
     use crate::search::SnippetPart;
     use crate::site::{CspDirective, Language, WidgetPosition};
+    use crate::sla::{ListSort, SlaKind, SlaState};
     use crate::snooze::Preset;
     use crate::trail::TrailKind;
     use crate::transcript::TranscriptStatus;
@@ -201,6 +204,7 @@ mod typescript {
             Audience, MessageLanguage, Frequency, ProactiveMessage, ProactiveMessages, ProactiveTarget, ProactiveInput,
             RangeKind, Unit, ReportQuery, Spread, SpreadSeries, ReportBucket, ReportSeries, ReportTotals, ReportAgent, ReportScope, Report,
             Score, RatingSource, VisitorRating, Rating, RatingAnswer, RateInput, SatisfactionPeriod, RatingComment, SatisfactionReport,
+            SlaKind, SlaState, ListSort, SlaTarget, SlaSettings, SlaInput, SlaMark, SlaCounts, SlaChannelReport, SlaPeriod, SlaReport,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

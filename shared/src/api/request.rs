@@ -375,6 +375,9 @@ pub struct ConversationFilter {
     pub labels: Option<String>,
     /// `mine` (my teams'), `none` (of no team), or a team id.
     pub team: Option<String>,
+    /// `activity` (newest first, the default) or `due`: by time left on the
+    /// response targets, soonest first (only conversations with a deadline).
+    pub sort: Option<crate::sla::ListSort>,
 }
 
 /// `GET /api/mentions?before=`: paging of the Mentions view.

@@ -246,6 +246,9 @@ table! {
     SatisfactionReport: Get "/api/reports/satisfaction" Agent;
     AccountTimeZone: Get "/api/account/time-zone" Agent;
     SetAccountTimeZone: Put "/api/account/time-zone" Admin;
+    SlaTargets: Get "/api/sites/{site}/sla" Admin;
+    SetSlaTargets: Put "/api/sites/{site}/sla" Admin;
+    SlaReport: Get "/api/reports/sla" Agent;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

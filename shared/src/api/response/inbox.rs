@@ -90,6 +90,8 @@ pub struct Conversation {
     pub team_id: Option<String>,
     /// That team's name.
     pub team_name: Option<String>,
+    /// Its next response-target deadline and where it stands; `null` without one.
+    pub sla: Option<crate::api::SlaMark>,
 }
 
 /// Where a search found its words in a conversation.
