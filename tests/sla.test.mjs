@@ -257,6 +257,22 @@ test("the report counts first-response and resolution breaches per channel, the 
   assert.equal(theirs.status, 200);
   assert.equal(theirs.body.current.channels.find((c) => c.channel === "chat").conversations, 0);
 
+  // The Reports page shows the same figures (its default range, this site), as text in a table.
+  const week = (await agentGet(`/api/reports/sla?range=7d&site=${site}`)).current.channels.find((c) => c.channel === "chat");
+  const page = await signInToInbox(await browser.newContext());
+  await page.click("#to-reports");
+  await page.locator("#reports[aria-busy=false]").waitFor();
+  await page.selectOption("#r-site", site);
+  const row = page.locator("#r-sla-table tbody tr", { hasText: "Chat" });
+  await eventually(async () => (await row.locator("td").first().textContent()) === String(week.conversations), { what: "the site's chat targets" });
+  const cells = await row.locator("td").allTextContents();
+  assert.deepEqual(cells.slice(0, 3), [String(week.conversations),
+    `${week.first_response.met} met, ${week.first_response.breached} breached of ${week.first_response.due}`,
+    `${week.resolution.met} met, ${week.resolution.breached} breached of ${week.resolution.due}`]);
+  assert.match(cells[3], /^\d+% \(previous (\d+%|–)\)$/);
+  assert.match(await page.locator("#r-csv-sla").getAttribute("href"), /^blob:/);
+  await page.context().close();
+
   for (const query of ["range=custom", "range=custom&from=2026-02-30&to=2026-03-01", "range=year", "channel=fax", "colour=red"]) {
     const res = await call("GET", `/api/reports/sla?${query}`, { token: KEY });
     assert.equal(res.status, 400, query);

@@ -188,6 +188,7 @@ export const client = {
   report: (params) => api("GET", `/api/reports?${params}`),
   /** @param {URLSearchParams} params @returns {Promise<import("./api-types").SatisfactionReport>} */
   satisfaction: (params) => api("GET", `/api/reports/satisfaction?${params}`),
+  slaReport: (params) => api("GET", `/api/reports/sla?${params}`),
   /** @returns {Promise<import("./api-types").Sites>} */
   sites: () => api("GET", "/api/sites"),
   /** @param {string} name @returns {Promise<import("./api-types").Site>} */

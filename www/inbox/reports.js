@@ -3,7 +3,8 @@
 // dates) cut by day or hour and filtered by channel, site, agent, team and
 // label; the totals with the previous period beside each; a chart per metric
 // over time (report-charts.js, which imports uPlot only now); the busiest
-// hours; the agents' table; satisfaction (report-satisfaction.js); and CSV
+// hours; the agents' table; satisfaction (report-satisfaction.js); response
+// targets met and breached (report-sla.js); and CSV
 // downloads of each. Every control is a native one, so the whole view works
 // by keyboard; a change reloads it, and only the latest answer is drawn.
 import { client, latestOnly } from "./api.js";
@@ -11,6 +12,7 @@ import { $, el, showError, show } from "./dom.js";
 import { drawCharts } from "./report-charts.js";
 import { WEEKDAYS, csvMade, dataTable, fillHeatMap, span, totalsRows } from "./report-tables.js";
 import { drawSatisfaction } from "./report-satisfaction.js";
+import { drawSla } from "./report-sla.js";
 
 /** @typedef {import("./api-types").Report} Report */
 /** @typedef {import("./api-types").ReportTotals} ReportTotals */
@@ -86,9 +88,10 @@ async function loadReport() {
   showError($("r-error"), null);
   try {
     const satisfaction = drawSatisfaction(query, isCurrent);
+    const targets = drawSla(query, isCurrent);
     const report = await client.report(query);
     if (!isCurrent()) return;
-    await Promise.all([draw(report, query), satisfaction]);
+    await Promise.all([draw(report, query), satisfaction, targets]);
     $("r-status").textContent = `${report.current.from} to ${report.current.to}, by ${report.unit}, in ${report.time_zone}${report.scope === "mine" ? " (your teams' conversations and yours)" : ""}.`;
   } catch (err) {
     if (isCurrent()) showError($("r-error"), err, "Could not load the report: ");

@@ -232,8 +232,8 @@ pub(super) const CONVERSATION_COLUMNS: &str = "c.id, c.site_id, c.channel, c.sta
        c.visitor_id, c.started_at, c.last_message_at, \
        (SELECT body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) AS preview, \
        c.assignee_id, ag.full_name AS assignee_name, \
-       (c.last_message_at > c.agent_read_at AND (SELECT direction FROM messages m WHERE m.conversation_id = c.id \
-          ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) = 'inbound') AS unread, \
+       COALESCE(c.last_message_at > c.agent_read_at AND (SELECT direction FROM messages m WHERE m.conversation_id = c.id \
+          ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) = 'inbound', 0) AS unread, \
        CASE WHEN v.id IS NOT NULL AND v.contact_verified = 0 THEN COALESCE(v.claimed_email, ct.email) END AS unverified_email, \
        c.spam_at, mv.name AS messenger_name, c.snoozed_at, c.wake_at, c.woken_at, \
        (SELECT group_concat(label_id) FROM (SELECT k.label_id FROM conversation_labels k JOIN labels l ON l.id = k.label_id \
