@@ -262,6 +262,31 @@ test("the bubble by keyboard: Tab reaches it, Enter opens the chat, Escape dismi
   await fresh.context().close();
 });
 
+test("Settings › Proactive messages: an edit begun while Settings still loads its other parts is not redrawn away", async () => {
+  const site = await newSite();
+  await add({ url: "/tea*" }, site);
+  const context = await pages.browser.newContext();
+  const inbox = await signInToInbox(context);
+  // The automations are among the last parts Settings loads: hold their answer until the edit is made.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await inbox.route("**/automations", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await inbox.locator("#to-settings").click();
+  await inbox.selectOption("#s-site", site);
+  const url = inbox.locator("#pm-list input[id]").first();
+  await eventually(async () => (await url.count()) === 1 && (await url.inputValue()) === "/tea*", { what: "the site's message listed" });
+  await url.fill("/tea/green*");
+  const answered = inbox.waitForResponse((r) => r.url().includes("/automations"));
+  release();
+  await answered;
+  await inbox.waitForLoadState("networkidle"); // whatever Settings loads after the automations has loaded
+  assert.equal(await inbox.locator("#pm-list input[id]").first().inputValue(), "/tea/green*", "the edit stays after the last part loaded");
+  await context.close();
+});
+
 test("Settings › Proactive messages: added by keyboard, listed with their counts, axe-clean", async () => {
   const site = await newSite();
   const context = await pages.browser.newContext({ bypassCSP: true }); // axe is injected as a script

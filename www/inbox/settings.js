@@ -40,13 +40,15 @@ export async function openSettings() {
     showError($("s-error"), err, "Could not load the sites: ");
     return;
   }
-  await Promise.all([loadAccountSettings(), loadSiteSettings(), loadSettings(), loadTracking(), loadKeys(), loadExamples(), loadMessenger(), loadSlaSettings()]);
+  // The chosen site's parts start now, before anyone can pick another site: each load draws only if it is
+  // still the latest, so a late one never redraws over a list the agent has begun to edit.
+  await Promise.all([loadAccountSettings(), loadSiteSettings(), loadSettings(), loadTracking(), loadKeys(), loadExamples(), loadMessenger(), loadSlaSettings(),
+    loadProactiveSettings()]);
   await loadTeam();
   await loadLabelSettings();
   await loadTeamSettings();
   await loadAttributeSettings();
   await loadAutomations();
-  await loadProactiveSettings();
 }
 
 /** Loads the chosen site's snippet and identity settings; the secret is never among them. */
