@@ -6,25 +6,16 @@ use shared::api;
 use shared::flow::{Answer, Ctx, Flow, FlowError};
 use worker::Response;
 
+use super::sites::owned_site;
 use super::Cx;
 use crate::auth::Admin;
 use crate::clock::{now_ms, weekday_and_minute};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json_up_to};
-use crate::store::SiteRow;
 
 /// A flow of 100 steps with long texts and translations is larger than the
 /// usual body limit; this one still bounds it.
 const MAX_FLOW_BODY: usize = 256 * 1024;
-
-async fn owned_site(cx: &Cx<'_>, admin: &Admin, site_id: &str) -> ApiResult<SiteRow> {
-    cx.app
-        .store
-        .site(site_id)
-        .await?
-        .filter(|s| s.account_id == admin.account_id)
-        .ok_or(ApiError::NotFound("Site"))
-}
 
 /// Whether the flow's business hours are open now (always, without hours);
 /// `None` when its time zone is not one the runtime knows.

@@ -12,7 +12,7 @@ use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::ids::new_id;
-use crate::store::{Store, WidgetUpdate};
+use crate::store::{SiteRow, Store, WidgetUpdate};
 
 /// The offline block's time zone is not one the runtime knows.
 const UNKNOWN_TIME_ZONE: shared::Invalid = shared::Invalid::new(
@@ -113,12 +113,7 @@ pub async fn update_widget(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiR
 
 /// `GET /api/sites/{site}/chatbot`: the site's chatbot, block by block (the default one until saved).
 pub async fn chatbot(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<Response> {
-    let store = cx.app.store;
-    let site = store
-        .site(site_id)
-        .await?
-        .filter(|s| s.account_id == admin.account_id)
-        .ok_or(ApiError::NotFound("Site"))?;
+    let site = owned_site(cx, &admin, site_id).await?;
     json(
         200,
         &api::ChatbotSettings {
@@ -162,4 +157,14 @@ pub async fn update_chatbot(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> Api
             chatbot,
         },
     )
+}
+
+/// The site `site_id`, if it is the admin's account's (404 otherwise: another account's site is not said to exist).
+pub(super) async fn owned_site(cx: &Cx<'_>, admin: &Admin, site_id: &str) -> ApiResult<SiteRow> {
+    cx.app
+        .store
+        .site(site_id)
+        .await?
+        .filter(|s| s.account_id == admin.account_id)
+        .ok_or(ApiError::NotFound("Site"))
 }

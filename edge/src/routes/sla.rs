@@ -11,6 +11,7 @@ use shared::sla::{open_spans, OpenSpan, Targets};
 use shared::Invalid;
 use worker::Response;
 
+use super::sites::owned_site;
 use super::Cx;
 use crate::auth::{Admin, Agent};
 use crate::clock::{now_ms, zone, IntlZone};
@@ -34,16 +35,6 @@ const SPANS_BEFORE_MS: u64 = 35 * DAY_MS as u64;
 const SPANS_AFTER_MS: u64 = 400 * DAY_MS as u64;
 /// The cron writes a site's spans again once they end within this long.
 const RENEW_WITHIN_MS: u64 = 300 * DAY_MS as u64;
-
-/// The site, if it is the admin's account's.
-async fn owned_site(cx: &Cx<'_>, admin: &Admin, site_id: &str) -> ApiResult<SiteRow> {
-    cx.app
-        .store
-        .site(site_id)
-        .await?
-        .filter(|s| s.account_id == admin.account_id)
-        .ok_or(ApiError::NotFound("Site"))
-}
 
 /// `GET /api/sites/{site}/sla`: the site's targets, every channel listed.
 pub async fn show(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult<Response> {
