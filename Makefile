@@ -100,7 +100,7 @@ lint:
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --document-private-items -p edge -p widget --target wasm32-unknown-unknown
 
 unit: lint
-	cargo test -p shared --features mail,serde
+	cargo test -p shared --features mail,serde,push
 	cargo test -p widget
 	node_modules/.bin/tsc -p tsconfig.inbox.json
 

@@ -35,6 +35,8 @@ pub mod live;
 pub mod messenger;
 pub mod name;
 pub mod proactive;
+#[cfg(feature = "push")]
+pub mod push;
 pub mod report;
 pub mod saved_reply;
 pub mod search;
