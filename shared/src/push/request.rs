@@ -22,21 +22,44 @@ string_enum! {
 }
 
 /// A message's delivery options.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushOptions {
     /// Seconds the push service keeps it for an offline device (`TTL`, RFC 8030 §5.2).
     pub ttl_seconds: u32,
     /// How soon to wake the device (`Urgency`).
     pub urgency: Urgency,
+    /// What a newer message replaces while this one waits undelivered (`Topic`).
+    pub topic: Option<Topic>,
 }
 
 impl Default for PushOptions {
-    /// A day, normal urgency.
+    /// A day, normal urgency, no topic.
     fn default() -> Self {
         Self {
             ttl_seconds: DEFAULT_TTL_SECONDS,
             urgency: Urgency::Normal,
+            topic: None,
         }
+    }
+}
+
+/// A `Topic` (RFC 8030 §5.4): a message waiting at the push service is
+/// replaced by a newer one with the same topic (at most 32 base64url characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic(String);
+
+impl Topic {
+    /// The topic of a conversation's notifications: the first 24 bytes of the
+    /// id's SHA-256 in base64url (32 characters), so the push service never sees the id.
+    pub fn for_conversation(conversation_id: &str) -> Self {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(conversation_id.as_bytes());
+        Self(super::b64url(&digest[..24]))
+    }
+
+    /// The header's value.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -54,7 +77,7 @@ pub struct Sender {
 pub struct PushRequest {
     /// The subscription's endpoint.
     pub endpoint: String,
-    /// `Authorization`, `TTL`, `Urgency`, `Content-Encoding` and `Content-Type`.
+    /// `Authorization`, `TTL`, `Urgency`, `Content-Encoding`, `Content-Type`, and `Topic` if any.
     pub headers: Vec<(&'static str, String)>,
     /// The encrypted payload (`aes128gcm`).
     pub body: Vec<u8>,
@@ -88,15 +111,19 @@ impl Sender {
         let authorization = self
             .keys
             .authorization(&subscription.audience(), &self.subject, now);
+        let mut headers = vec![
+            ("Authorization", authorization),
+            ("TTL", options.ttl_seconds.to_string()),
+            ("Urgency", options.urgency.as_str().to_string()),
+            ("Content-Encoding", CONTENT_ENCODING.to_string()),
+            ("Content-Type", "application/octet-stream".to_string()),
+        ];
+        if let Some(topic) = options.topic {
+            headers.push(("Topic", topic.0));
+        }
         Ok(PushRequest {
             endpoint: subscription.endpoint().to_string(),
-            headers: vec![
-                ("Authorization", authorization),
-                ("TTL", options.ttl_seconds.to_string()),
-                ("Urgency", options.urgency.as_str().to_string()),
-                ("Content-Encoding", CONTENT_ENCODING.to_string()),
-                ("Content-Type", "application/octet-stream".to_string()),
-            ],
+            headers,
             body,
         })
     }
@@ -156,6 +183,7 @@ mod tests {
         let options = PushOptions {
             ttl_seconds: 3600,
             urgency: Urgency::High,
+            topic: Some(Topic::for_conversation("c_42")),
         };
         let request = sender()
             .request(
@@ -171,6 +199,10 @@ mod tests {
         assert_eq!(header(&request, "Urgency"), "high");
         assert_eq!(header(&request, "Content-Encoding"), "aes128gcm");
         assert_eq!(header(&request, "Content-Type"), "application/octet-stream");
+        assert_eq!(
+            header(&request, "Topic"),
+            Topic::for_conversation("c_42").as_str()
+        );
         let claims = vapid::verify(header(&request, "Authorization")).unwrap();
         assert_eq!(claims["aud"], "http://127.0.0.1:9400");
         assert_eq!(claims["sub"], "mailto:ops@juniperandpine.com");
@@ -191,6 +223,24 @@ mod tests {
         let names: Vec<&str> = Urgency::ALL.iter().map(|u| u.as_str()).collect();
         assert_eq!(names, ["very-low", "low", "normal", "high"]);
         assert_eq!(PushOptions::default().urgency, Urgency::Normal);
+    }
+
+    #[test]
+    fn a_conversations_topic_is_32_base64url_characters_that_do_not_show_its_id() {
+        let topic = Topic::for_conversation("c_0a1b2c3d4e5f");
+        assert_eq!(topic.as_str().len(), 32);
+        let base64url = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+        assert!(topic.as_str().bytes().all(base64url), "{topic:?}");
+        assert!(!topic.as_str().contains("0a1b2c"));
+        assert_eq!(topic, Topic::for_conversation("c_0a1b2c3d4e5f"));
+        assert_ne!(topic, Topic::for_conversation("c_0a1b2c3d4e5e"));
+        let secrets = encrypt::MessageSecrets::from_random(&[0x5a; 48]).unwrap();
+        let plain = sender().request(&subscription(), b"{}", PushOptions::default(), &secrets, 0);
+        assert!(plain
+            .unwrap()
+            .headers
+            .iter()
+            .all(|(name, _)| *name != "Topic"));
     }
 
     #[test]
