@@ -3,16 +3,20 @@
 // of a SHA-256 over their paths and bytes, so each deploy whose shell changed
 // ships a new worker that replaces the cached shell. Run by `make build`.
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 
-/** The shell: served path → file under www/. The page is precached as /inbox (its address with no redirect). */
-function shellFiles() {
-  const files = { "/inbox": "inbox.html", "/inbox.css": "inbox.css", "/favicon.svg": "favicon.svg", "/inbox.webmanifest": "inbox.webmanifest", "/icons/inbox-192.png": "icons/inbox-192.png" };
-  for (const name of readdirSync("www/inbox").sort()) if (name.endsWith(".js")) files[`/inbox/${name}`] = `inbox/${name}`;
-  return files;
-}
-
-const files = shellFiles();
+/**
+ * The shell: served path → file under www/. The page is precached as /inbox
+ * (its address with no redirect); its script is the bundle (www/inbox.js).
+ */
+const files = {
+  "/inbox": "inbox.html",
+  "/inbox.css": "inbox.css",
+  "/inbox.js": "inbox.js",
+  "/favicon.svg": "favicon.svg",
+  "/inbox.webmanifest": "inbox.webmanifest",
+  "/icons/inbox-192.png": "icons/inbox-192.png",
+};
 const hash = createHash("sha256");
 for (const [path, file] of Object.entries(files)) hash.update(path).update("\0").update(readFileSync(`www/${file}`)).update("\0");
 const version = hash.digest("hex").slice(0, 16);

@@ -89,7 +89,7 @@ test("the service worker is served no-cache, installs at scope /inbox under the 
   assert.match(res.headers.get("cache-control"), /no-cache/);
   assert.match(res.headers.get("content-type"), /javascript/);
   const { version, shell } = built();
-  assert.ok(shell.includes("/inbox") && shell.includes("/inbox/main.js") && shell.includes("/inbox.css"));
+  assert.ok(shell.includes("/inbox") && shell.includes("/inbox.js") && shell.includes("/inbox.css"));
   assert.ok(!shell.some((path) => path.startsWith("/api/")));
 
   const context = await pages.browser.newContext(PHONE);

@@ -8,12 +8,14 @@
 // 24 px targets). The composer stays inside the visual viewport when it
 // shrinks; Settings, Saved replies, Signature, Mentions and Reports fit the
 // width (no horizontal scroll of the page). At 1280 px the desktop layout is
-// unchanged. Pictures at 390 × 844 go to tests/artifacts/mobile-*.png (the
+// unchanged. The phone's first load (static files) stays within 50 KB
+// brotli (`make bench` prints it beside the desktop's). Pictures at 390 × 844 go to tests/artifacts/mobile-*.png (the
 // ones in docs/ are copies).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { newVisitor, sendChat, unique, browserAndHostPages, signInToInbox, listItem } from "./helpers.mjs";
 import { axeViolations } from "./axe.mjs";
+import { firstLoad } from "./inbox-weight.mjs";
 
 const pages = browserAndHostPages();
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2, bypassCSP: true };
@@ -257,4 +259,13 @@ test("at 1280 px the desktop layout is unchanged: three panes side by side, the 
   assert.equal(list.y, thread.y, "side by side");
   assert.ok(thread.x >= list.x + list.width - 1);
   await context.close();
+});
+
+test("the phone inbox's first load (its static files, as Chromium fetched them) weighs at most 50 KB brotli", async () => {
+  const text = await chat();
+  const { files, total } = await firstLoad(pages.browser, "phone", text);
+  const paths = files.map((f) => f.path);
+  assert.ok(paths.includes("/inbox.js") && paths.includes("/inbox.css"), "the shell was counted");
+  assert.ok(!paths.some((p) => p.startsWith("/vendor/")), "the charts load only with Reports");
+  assert.ok(total <= 50 * 1024, `the phone's first load is ${total} B brotli (${files.length} files), budget ${50 * 1024}`);
 });
