@@ -13,7 +13,7 @@
 // ones in docs/ are copies).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { newVisitor, sendChat, unique, browserAndHostPages, signInToInbox, listItem } from "./helpers.mjs";
+import { newVisitor, sendChat, form, unique, browserAndHostPages, signInToInbox, listItem } from "./helpers.mjs";
 import { axeViolations } from "./axe.mjs";
 import { firstLoad } from "./inbox-weight.mjs";
 
@@ -21,11 +21,12 @@ const pages = browserAndHostPages();
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2, bypassCSP: true };
 const shot = (page, name) => page.screenshot({ path: `tests/artifacts/mobile-${name}.png` });
 
-/** A chat conversation from a new visitor, with a recognizable first message. */
-async function chat() {
+/** A chat conversation from a new visitor, with a recognizable first message (and, with `email`, the Form answered). */
+async function chat(email) {
   const token = await newVisitor();
   const text = unique("Is the Hearth Chai in stock? ");
   assert.equal((await sendChat(token, text)).status, 201);
+  if (email) assert.ok((await form(token, { email, company: "Fern & Kettle" })).status < 300);
   return text;
 }
 
@@ -62,7 +63,7 @@ async function tabTo(page, selector, max = 80) {
 }
 
 test("at 390 × 844 with touch: the list, a conversation opened from it, a reply, Back, the contact, each pane alone, axe finds nothing", async () => {
-  const text = await chat();
+  const text = await chat(`mia.chen+${unique("")}@example.org`);
   const context = await pages.browser.newContext(PHONE);
   const page = await signInToInbox(context);
   const found = [];
@@ -229,7 +230,7 @@ test("at 390 px Settings, Saved replies, Signature, Mentions and Reports fit the
     assert.equal(await page.locator("#nav").isVisible(), false, "choosing a view folds the menu");
     if (view === "settings") {
       await page.locator("#s-site option").first().waitFor({ state: "attached" });
-      await page.locator("#site-name").waitFor();
+      await page.waitForFunction(() => document.getElementById("site-name").value !== "");
       await shot(page, "settings");
     }
     if (view === "reports") await page.locator("#r-totals tbody tr").first().waitFor();
