@@ -122,6 +122,13 @@ test("what the API answers, files included, never reaches the cache; offline, a 
     assert.deepEqual(paths.filter((p) => !shell.includes(p)), [], `${name} holds only the shell`);
   }
 
+  // The network goes: the open inbox says so at once, and stops saying it when the network is back.
+  await context.setOffline(true);
+  await page.locator("#offline").waitFor();
+  await context.setOffline(false);
+  await page.locator("#offline").waitFor({ state: "hidden" });
+
+  // A reload without a network: the shell from the service worker, with the offline state.
   await context.setOffline(true);
   const shown = await page.reload();
   assert.equal(shown.fromServiceWorker(), true, "the page came from the service worker");

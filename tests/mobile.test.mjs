@@ -178,6 +178,12 @@ test("at 390 × 844 by keyboard alone: a conversation, the contact, back, the he
   assert.deepEqual(await visiblePanes(page), ["list"]);
   assert.equal(await focused(page), "button[aria-current]");
   found.push(...(await axe(page, "the list again")));
+  // The search shortcut opens the sheet at its search box.
+  await page.keyboard.press("/");
+  assert.equal(await focused(page), "f-q");
+  assert.ok(await page.locator("#filters-sheet").isVisible());
+  await page.keyboard.press("Escape");
+  assert.equal(await focused(page), "filters-open");
   assert.deepEqual(found, []);
   assert.deepEqual(page.errors, []);
   await context.close();

@@ -139,6 +139,12 @@ function initMenu() {
   });
 }
 
+/** Shows the filters (on a phone, their sheet; at desktop widths they always show). */
+export function openFilters() {
+  const sheet = /** @type {HTMLDialogElement} */ ($("filters-sheet"));
+  if (isPhone() && !sheet.open) sheet.showModal();
+}
+
 /** The list's filters: in the list pane at desktop widths, in a sheet (a modal dialog) on a phone. */
 function initSheet() {
   const sheet = /** @type {HTMLDialogElement} */ ($("filters-sheet"));
@@ -151,7 +157,7 @@ function initSheet() {
   };
   PHONE.addEventListener("change", place);
   place();
-  $("filters-open").addEventListener("click", () => sheet.showModal());
+  $("filters-open").addEventListener("click", openFilters);
   $("filters-done").addEventListener("click", () => sheet.close());
   sheet.addEventListener("close", () => {
     if (isPhone()) $("filters-open").focus();

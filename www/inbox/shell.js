@@ -6,6 +6,7 @@
 // banner (role=status) under the header, and takes it away once the socket
 // or the API answers again.
 import { $ } from "./dom.js";
+import { client } from "./api.js";
 
 const OFFLINE = "Offline: Parley cannot be reached. What you see may be out of date; the inbox catches up by itself once the connection is back.";
 
@@ -16,12 +17,11 @@ export function initShell() {
   }
   addEventListener("offline", () => offline());
   addEventListener("online", () => {
-    // The browser has a network again; the socket's reconnection (or the retry) says whether Parley answers.
-    if (retry) {
-      const again = retry;
-      retry = null;
-      again();
-    }
+    // The browser has a network again: the first load is retried, or the API says whether Parley answers.
+    if (!retry) return void client.session().then(reachable, () => {});
+    const again = retry;
+    retry = null;
+    again();
   });
   if (!navigator.onLine) offline();
 }
