@@ -3,7 +3,7 @@
 // own parser reports no error; its icons are PNGs of the sizes it says); the
 // service worker (/inbox-sw.js, no-cache) installs at scope /inbox under the
 // inbox's own CSP (no violation), precaches exactly the shell its build
-// listed, keeps nothing else (the API's answers, files: looked for in
+// listed, and Chromium's installability check finds nothing missing; it keeps nothing else (the API's answers, files: looked for in
 // `caches` from the page after a conversation with a file was opened), a
 // reload offline still shows the shell with the offline state, which goes
 // once the network is back; and a new version of the worker replaces the
@@ -100,6 +100,13 @@ test("the service worker is served no-cache, installs at scope /inbox under the 
   assert.deepEqual(Object.keys(caches), [`parley-shell-${version}`]);
   assert.deepEqual(caches[`parley-shell-${version}`].sort(), [...shell].sort());
   assert.deepEqual(await page.evaluate(() => window.__violations), [], "the inbox's CSP allows the worker and the manifest");
+  // Chromium's own installability check: nothing missing (manifest, icons, a worker with a fetch handler controlling
+  // the page), but that a test context is an incognito profile, where nothing installs.
+  await page.reload();
+  await page.locator("#inbox").waitFor();
+  const cdp = await context.newCDPSession(page);
+  const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+  assert.deepEqual(installabilityErrors.map((e) => e.errorId), ["in-incognito"]);
   await context.close();
 });
 
