@@ -1,10 +1,10 @@
 // `make bench`: figures, not pass/fail. Widget weight per file, worker size,
-// and latencies of the hot paths against the local worker (workerd + local D1),
+// the inbox's first load on a phone beside the desktop's, and latencies of the hot paths against the local worker (workerd + local D1),
 // live push figures, the conversation list and search at 100,000
 // conversations (a worker of its own), reports at 100,000 conversations and a
 // million messages (another), ratios to the floor workers, and Lighthouse's
 // main-thread time for the snippet against an empty loader.
-// BENCH_ONLY=live,floors (any of weight, latency, widget, live, search, reports, floors,
+// BENCH_ONLY=live,floors (any of weight, latency, widget, inbox, live, search, reports, floors,
 // lighthouse) runs only those parts.
 import { timed, brotli } from "./timing.mjs";
 import { readFileSync, statSync } from "node:fs";
@@ -49,6 +49,7 @@ await timed("email handler: new plain message", 50, (i) => {
 });
 }
 if (only("widget")) await (await import("./widget.mjs")).widgetMainThread();
+if (only("inbox")) await (await import("./inbox.mjs")).inboxWeight();
 if (only("live")) await (await import("./live.mjs")).live();
 if (only("search")) await (await import("./search.mjs")).search();
 if (only("reports")) await (await import("./reports.mjs")).reports();

@@ -10,6 +10,7 @@
 // turn them all off (WCAG 2.1.4, Character Key Shortcuts), remembered in this
 // browser; the nav's Shortcuts button still opens it to turn them back on.
 import { $, el } from "./dom.js";
+import { openFilters } from "./panes.js";
 
 /** What a shortcut does, when the inbox (or for `?`, any signed-in view) is shown. */
 /** @typedef {{key: string, shown: string, does: string, run?: () => void, anywhere?: boolean}} Shortcut */
@@ -25,7 +26,7 @@ export const SHORTCUTS = [
   { key: "s", shown: "s", does: "Snooze: opens the snooze menu (or goes to Unsnooze)", run: snooze },
   { key: "l", shown: "l", does: "Labels: opens the conversation's label editor", run: labels },
   { key: "a", shown: "a", does: "Assign: goes to the assignee menu", run: () => $("assign")?.focus() },
-  { key: "/", shown: "/", does: "Search the conversations", run: () => $("f-q").focus() },
+  { key: "/", shown: "/", does: "Search the conversations", run: search },
   { key: "?", shown: "?", does: "Show these shortcuts", run: openHelp, anywhere: true },
 ];
 
@@ -37,6 +38,12 @@ export function isTyping(e) {
   if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing || e.defaultPrevented) return true;
   const target = /** @type {HTMLElement | null} */ (e.target instanceof HTMLElement ? e.target : null);
   return !!target && (target.isContentEditable || !!target.closest(TAKES_KEYS));
+}
+
+/** The search box, in the filters' sheet (opened first) on a phone. */
+function search() {
+  openFilters();
+  $("f-q").focus();
 }
 
 /** Moves the focus `step` conversations down (1) or up (-1) the list, from the focused or open one. @param {number} step */

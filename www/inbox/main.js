@@ -21,6 +21,8 @@ import { initPresence, onTeam } from "./presence.js";
 import { initMentions, openMentions, onNote } from "./mentions.js";
 import { initKeys } from "./keys.js";
 import { initReports, openReports } from "./reports.js";
+import { initPanes, showPane, hashRoute } from "./panes.js";
+import { initShell, offline, reachable } from "./shell.js";
 import { SAVED_REPLY_SHORTCUT_CHARS, SAVED_REPLY_TITLE_CHARS, SAVED_REPLY_BODY_CHARS, SIGNATURE_CHARS, LINE_CHARS, BOT_MESSAGE_CHARS } from "./constants.js";
 
 // The fields' limits, the worker's own (constants.js, generated from shared):
@@ -47,6 +49,7 @@ let readWhenShown = null; // the open conversation that got a message while the 
 function signedIn({ agent, csrf_token }) {
   setCsrf(csrf_token);
   $("nav").hidden = false;
+  $("menu-toggle").hidden = false;
   $("who").textContent = `${agent.full_name}${agent.role === "primary_admin" ? " (admin)" : ""}`;
   $("to-settings").hidden = agent.role !== "primary_admin";
   setMe(agent.id);
@@ -75,12 +78,15 @@ async function openInbox() {
   if (currentId()) {
     view(currentId());
     reloadThread();
+  } else if (hashRoute().id) {
+    openConversation(hashRoute().id); // a reload on a phone's thread or contact pane
   }
   await loadList().catch(() => {}); // shown in #list-error
 }
 
 /** After every (re)connection: asks the API for what the socket may have missed, and re-says what this tab views. */
 function catchUp() {
+  reachable();
   refreshList();
   if ($("inbox").hidden) return;
   resendView();
@@ -89,7 +95,10 @@ function catchUp() {
 
 /** A socket that never opened: if the session has ended, back to sign-in. */
 function checkSession() {
-  client.session().catch((err) => { if (err.status === 401) location.reload(); });
+  client.session().catch((err) => {
+    if (err.status === 401) location.reload();
+    if (err.status === 0) offline();
+  });
 }
 
 /** Marks the open conversation read, so its visitor sees "Seen". */
@@ -146,7 +155,13 @@ function onPush(push) {
 /** A notification was clicked: the inbox, with that conversation open. */
 function openFromNotice(id) {
   if ($("inbox").hidden) openInbox();
-  openConversation(id);
+  openFromList(id);
+}
+
+/** Opens a conversation from the list (or a notice): on a phone its thread shows in place of the list. */
+function openFromList(id, found) {
+  openConversation(id, found);
+  showPane("thread");
 }
 
 document.addEventListener("visibilitychange", () => {
@@ -214,7 +229,9 @@ $("to-mentions").addEventListener("click", () => {
   view(null);
   openMentions();
 });
-initList({ open: openConversation, currentId, loaded: showUnread });
+initList({ open: openFromList, currentId, loaded: showUnread });
+initPanes({ currentId, openConversation });
+initShell();
 initSettings();
 initReplies();
 initSignature();
@@ -226,7 +243,9 @@ initKeys();
   if (new URLSearchParams(location.hash.slice(1)).get("invitation")) return show("accept");
   try {
     signedIn(await client.session());
-  } catch {
+  } catch (err) {
+    // No network (the shell came from the service worker's cache): say so, and try again once it is back.
+    if (err.status === 0) return offline(() => location.reload());
     show("signin");
   }
 })();
