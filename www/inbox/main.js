@@ -21,6 +21,7 @@ import { initPresence, onTeam } from "./presence.js";
 import { initMentions, openMentions, onNote } from "./mentions.js";
 import { initKeys } from "./keys.js";
 import { initReports, openReports } from "./reports.js";
+import { setAdmin } from "./profile.js";
 import { SAVED_REPLY_SHORTCUT_CHARS, SAVED_REPLY_TITLE_CHARS, SAVED_REPLY_BODY_CHARS, SIGNATURE_CHARS, LINE_CHARS, BOT_MESSAGE_CHARS } from "./constants.js";
 
 // The fields' limits, the worker's own (constants.js, generated from shared):
@@ -49,6 +50,7 @@ function signedIn({ agent, csrf_token }) {
   $("nav").hidden = false;
   $("who").textContent = `${agent.full_name}${agent.role === "primary_admin" ? " (admin)" : ""}`;
   $("to-settings").hidden = agent.role !== "primary_admin";
+  setAdmin(agent.role === "primary_admin");
   setMe(agent.id);
   initMentions(agent.id, openFromNotice);
   initPresence(agent);
