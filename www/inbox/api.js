@@ -259,11 +259,11 @@ export const client = {
   connectCrm: (connect) => api("PUT", "/api/integrations/activecampaign", connect),
   /** @returns {Promise<unknown>} */
   disconnectCrm: () => api("DELETE", "/api/integrations/activecampaign"),
-  /** @returns {Promise<import("./api-types").CrmAutomations>} */
+  /** @returns {Promise<import("./api-types").CrmAutomation[]>} */
   crmAutomations: () => api("GET", "/api/integrations/activecampaign/automations"),
-  /** @returns {Promise<import("./api-types").CrmFields>} */
+  /** @returns {Promise<import("./api-types").CrmField[]>} */
   crmFields: () => api("GET", "/api/integrations/activecampaign/fields"),
-  /** @returns {Promise<import("./api-types").CrmCalls>} */
+  /** @returns {Promise<import("./api-types").CrmCall[]>} */
   crmCalls: () => api("GET", "/api/integrations/activecampaign/calls"),
   /** @param {string} site @returns {Promise<import("./api-types").CrmSiteSettings>} */
   crmSite: (site) => api("GET", `/api/sites/${id(site)}/activecampaign`),

@@ -96,12 +96,12 @@ function found(card) {
   return out;
 }
 
-/** A deal's value (in cents, as ActiveCampaign gives it) in its currency, or null. @param {number | null} value @param {string | null} currency */
+/** A deal's value (in the currency's major unit, e.g. "1250.00") in its currency, or null. @param {string | null} value @param {string | null} currency */
 function money(value, currency) {
-  if (value == null) return null;
+  if (value == null || value === "") return null;
   try {
-    return new Intl.NumberFormat(undefined, { style: "currency", currency: (currency ?? "USD").toUpperCase() }).format(value / 100);
+    return new Intl.NumberFormat("en", { style: "currency", currency: (currency ?? "usd").toUpperCase() }).format(Number(value));
   } catch {
-    return `${(value / 100).toFixed(2)} ${currency ?? ""}`.trim();
+    return `${value} ${(currency ?? "").toUpperCase()}`.trim();
   }
 }

@@ -86,7 +86,7 @@ async function showMapping(c) {
   let failed = null;
   try {
     const [f, a] = await Promise.all([client.crmFields(), client.attributes()]);
-    fields = f.fields;
+    fields = f;
     attributes = a.attributes;
   } catch (err) {
     failed = err;
@@ -159,7 +159,7 @@ async function loadCalls() {
   /** @type {import("./api-types").CrmCall[]} */
   let calls;
   try {
-    ({ calls } = await client.crmCalls());
+    calls = await client.crmCalls();
   } catch (err) {
     if (isCurrent()) showError($("ac-calls-error"), err, "Could not load the call log: ");
     return;

@@ -8,10 +8,11 @@ import { client } from "./api.js";
 import { el, alertBox, showError } from "./dom.js";
 
 /**
- * The button and its dialog; `done()` runs once the contact is erased.
- * @param {import("./api-types").Contact} contact @param {() => void} done
+ * The button and its dialog; `crmId`: the contact's id in ActiveCampaign, if
+ * synced there; `done()` runs once the contact is erased.
+ * @param {import("./api-types").Contact} contact @param {string | null} crmId @param {() => void} done
  */
-export function eraseContact(contact, done) {
+export function eraseContact(contact, crmId, done) {
   const button = el("button", null, "Erase contact…");
   button.type = "button";
   button.id = "erase-contact";
@@ -44,7 +45,7 @@ export function eraseContact(contact, done) {
     showError(error, null);
     dialog.showModal();
     cancel.focus();
-    if (contact.crm_contact_id) showElsewhere(contact.id, elsewhere);
+    if (crmId) showElsewhere(contact.id, elsewhere);
   });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();

@@ -225,7 +225,7 @@ export async function renderProfile(conversation, claim, open, rating = null) {
     return;
   }
   if (!isCurrent()) return;
-  const { contact, channels, conversations, activity } = answer;
+  const { contact, channels, conversations, activity, crm_contact_id } = answer;
   error.remove();
   const title = el("h3", null, contact.display_name);
   if (contact.full_name && contact.stated.includes("full_name")) title.append(" ", statedMark());
@@ -252,7 +252,7 @@ export async function renderProfile(conversation, claim, open, rating = null) {
   const attributes = attributeEditor(contact, () => reopen("edit-attributes"));
   pane.append(facts, labels, ...editContactForm(contact, reopen), ...attributes, ...mergeContact(contact, reopen),
     crmCard(contact.id, isCurrent), ...contactTabs(conversations, activity, open));
-  if (admin) pane.append(...eraseContact(contact, () => erased(contact, conversation, open)));
+  if (admin) pane.append(...eraseContact(contact, crm_contact_id, () => erased(contact, conversation, open)));
 }
 
 /** After an erase: the panel says so, the thread (gone with the contact) and the list are reloaded. */

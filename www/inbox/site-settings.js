@@ -63,7 +63,7 @@ async function crmChoices() {
   try {
     const connection = await client.crmConnection();
     if (!connection.connected) return { crm: null };
-    return { crm: (await client.crmAutomations()).automations };
+    return { crm: await client.crmAutomations() };
   } catch (err) {
     return { crm: [], crmError: `Could not list the ActiveCampaign automations: ${err.message}` };
   }
