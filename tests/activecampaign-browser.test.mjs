@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { KEY, call, unique, eventually, launchChromium, signInToInbox, listItem, newVisitor, sendChat, form } from "./helpers.mjs";
 import { axeViolations } from "./axe.mjs";
-import { acCalls, acSeed } from "./fake-activecampaign.mjs";
+import { acCalls, acFail, acSeed } from "./fake-activecampaign.mjs";
 
 const AC = process.env.PARLEY_AC_URL;
 const browser = await launchChromium();
@@ -262,8 +262,7 @@ test("the card says plainly when ActiveCampaign is not connected, when it has no
   // Busy: ActiveCampaign answers 429 to the look-up; "Try again" reads it anew.
   const busyWords = unique("busy-words-");
   await claimed(`${unique("busy")}@example.org`, busyWords);
-  await fetch(`${AC}/_fail`, { method: "POST", headers: { "content-type": "application/json", "api-token": key },
-    body: JSON.stringify({ method: "GET", path: "/api/3/contacts", status: 429, times: 1, retry_after: 1 }) });
+  await acFail({ method: "GET", path: "/api/3/contacts", status: 429, times: 1, retry_after: 1, key });
   await listItem(page, busyWords).click();
   await page.locator("#crm-card[data-state=busy]", { hasText: "busy" }).waitFor();
   await page.locator("#crm-card-retry").focus();

@@ -7,7 +7,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { KEY, AGENT_KEY, call, unique, newVisitor, sendChat, form, otherAccount, sql } from "./helpers.mjs";
-import { acCalls, acSeed } from "./fake-activecampaign.mjs";
+import { acCalls, acFail, acSeed } from "./fake-activecampaign.mjs";
 
 const AC = process.env.PARLEY_AC_URL;
 after(() => call("DELETE", "/api/integrations/activecampaign", { token: KEY }));
@@ -91,8 +91,7 @@ test("the card's states: not connected (off), not found, busy (ActiveCampaign's 
 
   const key = `state-${unique()}`;
   await connect(key);
-  await fetch(`${AC}/_fail`, { method: "POST", headers: { "content-type": "application/json", "api-token": key },
-    body: JSON.stringify({ method: "GET", path: "/api/3/contacts", status: 429, times: 1, retry_after: 1 }) });
+  await acFail({ method: "GET", path: "/api/3/contacts", status: 429, times: 1, retry_after: 1, key });
   const busy = await card(contact);
   assert.equal(busy.body.state, "busy");
   const notFound = await card(contact);

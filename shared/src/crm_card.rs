@@ -131,6 +131,12 @@ pub fn deals(body: &str) -> Vec<RawDeal> {
         .collect()
 }
 
+/// A value in cents as the card shows it, in the currency's major unit
+/// (`125000` → `"1250.00"`).
+pub fn major_unit(cents: u64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
 /// The name in `names` for `id`, else the id itself (a list or stage
 /// removed since, or beyond the first page).
 pub fn named(names: &BTreeMap<String, String>, id: &str) -> String {
@@ -172,6 +178,8 @@ mod tests {
                 ("5".to_string(), "unknown")
             ]
         );
+        assert_eq!(major_unit(125_000), "1250.00");
+        assert_eq!(major_unit(5), "0.05");
         let lists = names(
             r#"{"lists":[{"id":"3","name":"Newsletter"}]}"#,
             "lists",

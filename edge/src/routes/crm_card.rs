@@ -1,0 +1,121 @@
+//! `GET /api/contacts/{id}/activecampaign` (agent): the contact panel's
+//! ActiveCampaign card. The answer is kept 60 s per contact
+//! (`store::crm_card`), so reopening a conversation makes no call. Each call
+//! takes its turn in the account's bucket (5 a second, shared with the sync
+//! pipeline); a call that cannot have one soon, a 429, a refused key or an
+//! ActiveCampaign that cannot be reached makes the card "busy" (never kept).
+//! What ActiveCampaign's answers mean is `shared::crm_card`'s.
+
+use shared::api::{CrmCardDeal, CrmCardList, CrmCardState, CrmContactCard};
+use shared::crm_card as card;
+use worker::Response;
+
+use super::Cx;
+use crate::auth::Agent;
+use crate::clock::now_ms;
+use crate::error::{ApiError, ApiResult};
+use crate::http::json;
+
+/// The card of the account's contact `id`.
+pub async fn show(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response> {
+    let store = cx.app.store;
+    let account = &agent.account_id;
+    let contact = store
+        .card_contact(account, id)
+        .await?
+        .ok_or(ApiError::NotFound("Contact"))?;
+    let now = now_ms();
+    let since = now.saturating_sub(shared::crm::CARD_CACHE_MS);
+    if let Some(kept) = store.cached_card(account, id, since).await? {
+        return json(200, &kept);
+    }
+    let connection = crate::crm::connection_for_card(cx.app, account).await?;
+    let card = match (connection, contact.email) {
+        (Some(ac), Some(email)) => read(&ac, &email, now).await?,
+        _ => empty(CrmCardState::Off, now),
+    };
+    if matches!(card.state, CrmCardState::Found | CrmCardState::NotFound) {
+        store.keep_card(account, id, &card).await?;
+    }
+    json(200, &card)
+}
+
+/// A card with nothing in it.
+fn empty(state: CrmCardState, now: u64) -> CrmContactCard {
+    CrmContactCard {
+        state,
+        contact_id: None,
+        url: None,
+        tags: vec![],
+        lists: vec![],
+        deals: vec![],
+        fetched_at: now,
+    }
+}
+
+/// Asks ActiveCampaign: the contact by email, its tags, lists and deals, then
+/// their names. Any call that cannot be made now makes the card busy.
+async fn read(ac: &crate::crm::CardClient<'_>, email: &str, now: u64) -> ApiResult<CrmContactCard> {
+    let busy = || Ok(empty(CrmCardState::Busy, now));
+    let query: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
+    let Some(found) = ac.get(&format!("/api/3/contacts?email={query}")).await? else {
+        return busy();
+    };
+    let Some(id) = card::found_contact(&found) else {
+        return Ok(empty(CrmCardState::NotFound, now));
+    };
+    let base = format!("/api/3/contacts/{id}");
+    let (Some(tags), Some(lists), Some(deals)) = (
+        ac.get(&format!("{base}/contactTags")).await?,
+        ac.get(&format!("{base}/contactLists")).await?,
+        ac.get(&format!("{base}/deals")).await?,
+    ) else {
+        return busy();
+    };
+    let mut tag_names = Vec::new();
+    for tag in card::contact_tag_ids(&tags) {
+        let Some(body) = ac.get(&format!("/api/3/tags/{tag}")).await? else {
+            return busy();
+        };
+        tag_names.push(card::tag_name(&body).unwrap_or_else(|| format!("#{tag}")));
+    }
+    let memberships = card::memberships(&lists);
+    let list_names = match memberships.is_empty() {
+        true => Default::default(),
+        false => match ac.get("/api/3/lists?limit=100").await? {
+            Some(body) => card::names(&body, "lists", "name"),
+            None => return busy(),
+        },
+    };
+    let deals = card::deals(&deals);
+    let stage_names = match deals.is_empty() {
+        true => Default::default(),
+        false => match ac.get("/api/3/dealStages?limit=100").await? {
+            Some(body) => card::names(&body, "dealStages", "title"),
+            None => return busy(),
+        },
+    };
+    Ok(CrmContactCard {
+        state: CrmCardState::Found,
+        url: Some(shared::crm::contact_url(ac.api_url(), &id)),
+        contact_id: Some(id),
+        tags: tag_names,
+        lists: memberships
+            .into_iter()
+            .map(|(list, status)| CrmCardList {
+                name: card::named(&list_names, &list),
+                status: status.to_string(),
+            })
+            .collect(),
+        deals: deals
+            .into_iter()
+            .map(|d| CrmCardDeal {
+                stage: card::named(&stage_names, &d.stage),
+                title: d.title,
+                value: d.value.map(card::major_unit),
+                currency: d.currency,
+            })
+            .collect(),
+        fetched_at: now,
+    })
+}
