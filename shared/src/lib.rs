@@ -18,6 +18,8 @@ pub mod chat_page;
 pub mod chatbot;
 pub mod contact;
 pub mod conversation;
+#[cfg(feature = "serde")]
+pub mod crm;
 pub mod csat;
 pub mod csv;
 pub mod digest;
