@@ -7,6 +7,7 @@
 mod auth;
 mod automations;
 mod clock;
+mod crm;
 mod error;
 mod graph;
 mod http;
@@ -25,7 +26,7 @@ use worker::{
     QueueRetryOptionsBuilder, Request, Response, Result, ScheduleContext, ScheduledEvent,
 };
 
-use crate::automations::{Next, Outbox, QueuedDelivery};
+use crate::automations::{Next, Outbox, Queued};
 use crate::error::ApiError;
 use crate::limits::Limits;
 pub use crate::live::{InboxHub, VisitorHub};
@@ -159,10 +160,11 @@ async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Res
     Ok(())
 }
 
-/// Queue: automation deliveries. One signed attempt per message; the message
-/// is acknowledged once delivered or given up, else retried with backoff.
+/// Queue: automation deliveries and ActiveCampaign jobs. One signed attempt
+/// per delivery, one job's calls per job message; a message is acknowledged
+/// once done or given up, else retried with backoff.
 #[event(queue)]
-async fn queue(batch: MessageBatch<QueuedDelivery>, env: Env, _ctx: Context) -> Result<()> {
+async fn queue(batch: MessageBatch<Queued>, env: Env, _ctx: Context) -> Result<()> {
     console_error_panic_hook::set_once();
     let base_delay = env
         .var("AUTOMATION_RETRY_SECONDS")
@@ -172,8 +174,16 @@ async fn queue(batch: MessageBatch<QueuedDelivery>, env: Env, _ctx: Context) -> 
     let store = store(&env)?;
     let secrets = secrets_key(&env);
     for message in batch.messages()? {
-        match automations::attempt(&store, &secrets, &message.body().delivery_id, base_delay).await
-        {
+        let next = match message.body() {
+            Queued::Delivery { delivery_id } => {
+                automations::attempt(&store, &secrets, delivery_id, base_delay).await
+            }
+            Queued::CrmJob { crm_job_id } => {
+                worker::console_warn!("ActiveCampaign job {crm_job_id}: not run yet");
+                Next::Ack
+            }
+        };
+        match next {
             Next::Ack => message.ack(),
             Next::RetryAfter(seconds) => message.retry_with_options(
                 &QueueRetryOptionsBuilder::new()

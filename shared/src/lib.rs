@@ -19,6 +19,8 @@ pub mod chatbot;
 pub mod contact;
 pub mod conversation;
 #[cfg(feature = "serde")]
+pub mod crm;
+#[cfg(feature = "serde")]
 pub mod crm_card;
 pub mod csat;
 pub mod csv;

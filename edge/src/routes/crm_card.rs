@@ -6,15 +6,25 @@
 //! ActiveCampaign that cannot be reached makes the card "busy" (never kept).
 //! What ActiveCampaign's answers mean is `shared::crm_card`'s.
 
+use std::time::Duration;
+
 use shared::api::{CrmCardDeal, CrmCardList, CrmCardState, CrmContactCard};
+use shared::crm::BUCKET_SPACING_MS;
 use shared::crm_card as card;
-use worker::Response;
+use worker::{Delay, Method, Response};
 
 use super::Cx;
 use crate::auth::Agent;
 use crate::clock::now_ms;
+use crate::crm::client::{self, AcAccount};
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
+use crate::secrets::Context;
+use crate::store::Store;
+
+/// How long the card waits, in all, for its turns in the account's bucket
+/// before it says ActiveCampaign is busy.
+const MOST_WAIT_MS: u64 = 6_000;
 
 /// The card of the account's contact `id`.
 pub async fn show(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response> {
@@ -29,15 +39,75 @@ pub async fn show(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response
     if let Some(kept) = store.cached_card(account, id, since).await? {
         return json(200, &kept);
     }
-    let connection = crate::crm::connection_for_card(cx.app, account).await?;
-    let card = match (connection, contact.email) {
-        (Some(ac), Some(email)) => read(&ac, &email, now).await?,
+    let card = match (store.crm_connection(account).await?, contact.email) {
+        (Some(row), Some(_)) if row.paused() || row.paused_until > now => {
+            empty(CrmCardState::Busy, now)
+        }
+        (Some(row), Some(email)) => {
+            let key = cx
+                .app
+                .secrets
+                .open(Context::ActiveCampaign(account), &row.api_key)
+                .await?;
+            let asker = Asker {
+                store,
+                account_id: account,
+                ac: AcAccount {
+                    api_url: row.api_url,
+                    key,
+                },
+                deadline: now + MOST_WAIT_MS,
+            };
+            read(&asker, &email, now).await?
+        }
         _ => empty(CrmCardState::Off, now),
     };
     if matches!(card.state, CrmCardState::Found | CrmCardState::NotFound) {
         store.keep_card(account, id, &card).await?;
     }
     json(200, &card)
+}
+
+/// ActiveCampaign as the card asks it: the account's API URL and key, each
+/// call in its turn in the account's bucket (shared with the sync jobs).
+struct Asker<'a> {
+    store: &'a Store,
+    account_id: &'a str,
+    ac: AcAccount,
+    /// When to stop waiting for turns (ms).
+    deadline: u64,
+}
+
+impl Asker<'_> {
+    /// `GET path`: the body of a 2xx; `None` when no turn came in time or
+    /// ActiveCampaign did not answer 2xx (429, a refused key, 5xx, unreachable).
+    async fn get(&self, path: &str) -> ApiResult<Option<String>> {
+        loop {
+            if self.store.take_card_turn(self.account_id, now_ms()).await? {
+                break;
+            }
+            if now_ms() + BUCKET_SPACING_MS > self.deadline {
+                return Ok(None);
+            }
+            Delay::from(Duration::from_millis(BUCKET_SPACING_MS)).await;
+        }
+        match client::call(&self.ac, Method::Get, path, None).await {
+            Ok(answer) if answer.ok() => Ok(Some(answer.text)),
+            Ok(answer) => {
+                worker::console_warn!("ActiveCampaign card: {path} answered {}", answer.status);
+                Ok(None)
+            }
+            Err(reason) => {
+                worker::console_warn!("ActiveCampaign card: {path}: {reason}");
+                Ok(None)
+            }
+        }
+    }
+
+    /// The account's API URL.
+    fn api_url(&self) -> &str {
+        &self.ac.api_url
+    }
 }
 
 /// A card with nothing in it.
@@ -55,7 +125,7 @@ fn empty(state: CrmCardState, now: u64) -> CrmContactCard {
 
 /// Asks ActiveCampaign: the contact by email, its tags, lists and deals, then
 /// their names. Any call that cannot be made now makes the card busy.
-async fn read(ac: &crate::crm::CardClient<'_>, email: &str, now: u64) -> ApiResult<CrmContactCard> {
+async fn read(ac: &Asker<'_>, email: &str, now: u64) -> ApiResult<CrmContactCard> {
     let busy = || Ok(empty(CrmCardState::Busy, now));
     let query: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
     let Some(found) = ac.get(&format!("/api/3/contacts?email={query}")).await? else {

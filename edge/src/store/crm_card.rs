@@ -11,24 +11,20 @@ use crate::error::ApiResult;
 /// What the card of a contact needs to know before asking ActiveCampaign.
 #[derive(Debug, Deserialize)]
 pub struct CardContact {
-    /// The contact's email (none: nothing to look up).
+    /// The contact's email (none: nothing to look up; ActiveCampaign is asked by
+    /// email, so a contact merged or deleted there is never asked by a stale id).
     pub email: Option<String>,
-    /// Its id in ActiveCampaign, once the sync pipeline pushed it.
-    pub crm_contact_id: Option<String>,
 }
 
 impl Store {
-    /// The account's contact's email and ActiveCampaign id; `None` when the
-    /// contact is not the account's.
+    /// The account's contact's email; `None` when the contact is not the account's.
     pub async fn card_contact(
         &self,
         account_id: &str,
         contact_id: &str,
     ) -> ApiResult<Option<CardContact>> {
         self.first(
-            "SELECT c.email, m.crm_contact_id FROM contacts c \
-             LEFT JOIN crm_contacts m ON m.contact_id = c.id AND m.account_id = c.account_id \
-             WHERE c.id = ?1 AND c.account_id = ?2",
+            "SELECT email FROM contacts WHERE id = ?1 AND account_id = ?2",
             &[contact_id.into(), account_id.into()],
         )
         .await
@@ -55,6 +51,21 @@ impl Store {
         Ok(row.and_then(|r| serde_json::from_str(&r.card).ok()))
     }
 
+    /// Takes the account's next turn to call ActiveCampaign, if it is due
+    /// (`shared::crm::take_token`, as one compare-and-set statement; none
+    /// while the connection is paused or a 429's `Retry-After` runs): false
+    /// when it is not due yet.
+    pub async fn take_card_turn(&self, account_id: &str, now: u64) -> ApiResult<bool> {
+        let changed = self
+            .run(
+                "UPDATE crm_connections SET bucket_next_at = MAX(bucket_next_at, ?2) + ?3 \
+                 WHERE account_id = ?1 AND bucket_next_at <= ?2 AND state = 'active' AND paused_until <= ?2",
+                &[account_id.into(), ms(now), ms(shared::crm::BUCKET_SPACING_MS)],
+            )
+            .await?;
+        Ok(changed == 1)
+    }
+
     /// Keeps a card read from ActiveCampaign (replacing the one kept before).
     pub async fn keep_card(
         &self,
@@ -62,7 +73,8 @@ impl Store {
         contact_id: &str,
         card: &CrmContactCard,
     ) -> ApiResult<()> {
-        let text = serde_json::to_string(card).map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
+        let text = serde_json::to_string(card)
+            .map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
         self.run(
             "INSERT INTO crm_contact_cache (contact_id, account_id, card, fetched_at) VALUES (?1, ?2, ?3, ?4) \
              ON CONFLICT (contact_id) DO UPDATE SET card = excluded.card, fetched_at = excluded.fetched_at \

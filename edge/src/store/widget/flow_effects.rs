@@ -130,6 +130,7 @@ impl Store {
                 };
                 events.push(batch.rows(self.event(Event::ContactEnteredAutomation, &of, now)?));
             }
+            Effect::EnterCrmAutomation(_) => {}
             Effect::Close => {
                 batch.push(trail(TrailKind::Closed, None, "status != 'closed'")?);
                 // The reports, while it is open (no read here: no business hours for the bot's close).
