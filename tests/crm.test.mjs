@@ -9,7 +9,7 @@
 // with a key of its own, so its calls are told apart by their Api-Token.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AGENT_KEY, call, eventually, form, identify, newVisitor, otherAccount, sendChat, signWith, sql, unique, widgetView } from "./helpers.mjs";
+import { AGENT_KEY, call, deliverMail, eventually, form, identify, newVisitor, otherAccount, sendChat, signWith, spfPass, sql, unique, widgetView } from "./helpers.mjs";
 import { acCalls, acFail } from "./fake-activecampaign.mjs";
 
 const AC = process.env.PARLEY_AC_URL;
@@ -386,4 +386,53 @@ test("erasing a contact cancels its waiting jobs, keeps no email in the log, and
   const bo = await verifiedVisitor(acct);
   await settled({ ...acct, acKey: newKey }, "Bo synced");
   assert.deepEqual((await acCalls(newKey)).filter((c) => c.path === "/api/3/contact/sync").map((c) => c.body.contact.email), [bo.email]);
+});
+
+/** A plain message from `from` to `to`, with the SPF pass that makes its sender verified when `verified`. */
+function mail(from, to, verified) {
+  const tag = unique("m");
+  return [
+    ...(verified ? [spfPass(from.split("@")[1])] : []),
+    `From: "Mae Mailer" <${from}>`,
+    `To: ${to}`,
+    `Subject: Question ${tag}`,
+    "Date: Mon, 07 Dec 2026 09:15:00 +0000",
+    `Message-ID: <${tag}@example.org>`,
+    "MIME-Version: 1.0",
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    "Do you ship abroad?",
+    "",
+  ].join("\r\n");
+}
+
+test("inbound mail that passes the sender check syncs its sender with the email tags and a note, and enters no automation; other mail pushes nothing", async () => {
+  const acct = await connectedAccount({ tags: { chat: ["parley-chat"], email: ["parley-email"], messenger: [] } });
+  const subdomain = unique("crm").toLowerCase();
+  await sql(`INSERT INTO email_channels (site_id, created_at) VALUES ('${acct.site}', 0)`);
+  const channel = await acct.as("PATCH", `/api/sites/${acct.site}/email-channel`, { username: "help", subdomain });
+  assert.equal(channel.status, 200, JSON.stringify(channel.body));
+  const mailbox = channel.body.forwarding_address;
+  assert.ok(mailbox, JSON.stringify(channel.body));
+  // Unverified: stored, but nothing goes to ActiveCampaign.
+  const spoofed = `${unique("spoof")}@example.org`;
+  assert.equal((await deliverMail(mail(spoofed, mailbox, false), { from: spoofed, to: mailbox })).status, 200);
+  assert.deepEqual(await sql(`SELECT COUNT(*) AS n FROM crm_jobs WHERE account_id = '${acct.account}'`), [{ n: 0 }]);
+  const from = `${unique("mae")}@example.org`;
+  assert.equal((await deliverMail(mail(from, mailbox, true), { from, to: mailbox })).status, 200);
+  const [conversation] = await sql(`SELECT c.id FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE ct.email = '${from}'`);
+  await settled(acct, "the mail's job");
+  const seen = await jobCalls(acct);
+  assert.deepEqual(seen.map(line), [
+    "POST /api/3/contact/sync 201",
+    "GET /api/3/tags?search=parley-email 200",
+    "POST /api/3/tags 201",
+    "POST /api/3/contactTags 201",
+    "POST /api/3/notes 201",
+  ]);
+  assert.deepEqual(seen[0].body, { contact: { email: from } }, "an unproven name from a header is not sent");
+  assert.ok(seen[4].body.note.note.endsWith(`/inbox#conversation/${conversation.id}`));
+  // A reply in the same conversation is no new cause.
+  const [{ n }] = await sql(`SELECT COUNT(*) AS n FROM crm_jobs WHERE account_id = '${acct.account}'`);
+  assert.equal(n, 1);
 });

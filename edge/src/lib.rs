@@ -142,12 +142,14 @@ async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Res
     match bindings {
         Ok((store, raw_mail, files)) => {
             let live = live::Live::new(&env);
+            let outbox = Outbox::new(&env);
             let mail_env = MailEnv {
                 inbound_domain: &domain,
                 reply_secret: &reply_secret,
                 raw_mail: &raw_mail,
                 files: &files,
                 live: &live,
+                outbox: &outbox,
             };
             mail::inbound::receive(&message, &store, &mail_env).await
         }
