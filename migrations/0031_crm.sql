@@ -56,6 +56,9 @@ CREATE TABLE crm_jobs (
   -- Attempts of the current step (reset when it is done).
   attempts        INTEGER NOT NULL DEFAULT 0,
   last_error      TEXT,
+  -- A consumer runs the job only while it holds this lease (ms; taken by one
+  -- compare-and-set), so a redelivered message never makes a call twice.
+  lease_until     INTEGER NOT NULL DEFAULT 0,
   created_at      INTEGER NOT NULL,
   updated_at      INTEGER NOT NULL
 );
@@ -83,11 +86,14 @@ CREATE TABLE crm_calls (
 CREATE INDEX crm_calls_log ON crm_calls(account_id, at);
 CREATE INDEX crm_calls_contact ON crm_calls(contact_id);
 
--- A Parley contact's id in ActiveCampaign, once synced.
+-- A Parley contact's id in ActiveCampaign, once synced, and what was applied
+-- to that contact there once and for all (JSON keys of shared::crm::Step:
+-- its tags, the notes of its conversations), so no later job repeats them.
 CREATE TABLE crm_contacts (
   contact_id     TEXT PRIMARY KEY,
   account_id     TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
   crm_contact_id TEXT NOT NULL,
+  applied        TEXT NOT NULL DEFAULT '[]',
   synced_at      INTEGER NOT NULL
 );
 

@@ -3,7 +3,8 @@
 // calls it makes, in order (the contact by email, its tags, lists and deals,
 // then their names); a second read within 60 s makes no call (the D1 cache),
 // one after that reads anew; the states not connected, not found and busy
-// (a 429 from ActiveCampaign) are answered, and none of those is kept.
+// (a 429 from ActiveCampaign, whose Retry-After then holds the account's
+// calls) are answered, and busy is never kept.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { KEY, AGENT_KEY, call, unique, newVisitor, sendChat, form, otherAccount, sql } from "./helpers.mjs";
@@ -94,6 +95,8 @@ test("the card's states: not connected (off), not found, busy (ActiveCampaign's 
   await acFail({ method: "GET", path: "/api/3/contacts", status: 429, times: 1, retry_after: 1, key });
   const busy = await card(contact);
   assert.equal(busy.body.state, "busy");
+  const [held] = await sql("SELECT paused_until FROM crm_connections WHERE account_id = 'a_demo'");
+  assert.ok(held.paused_until > busy.body.fetched_at, "the 429's Retry-After holds the account's calls (the sync jobs' too)");
   const notFound = await card(contact);
   assert.equal(notFound.body.state, "not_found", "busy was not kept: asked again");
   assert.deepEqual((await made(key)).map((c) => c.split("?")[0]), ["GET /api/3/contacts", "GET /api/3/contacts"], "the 429, then the look-up that found nothing");

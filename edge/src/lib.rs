@@ -142,12 +142,14 @@ async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Res
     match bindings {
         Ok((store, raw_mail, files)) => {
             let live = live::Live::new(&env);
+            let outbox = Outbox::new(&env);
             let mail_env = MailEnv {
                 inbound_domain: &domain,
                 reply_secret: &reply_secret,
                 raw_mail: &raw_mail,
                 files: &files,
                 live: &live,
+                outbox: &outbox,
             };
             mail::inbound::receive(&message, &store, &mail_env).await
         }
@@ -173,15 +175,20 @@ async fn queue(batch: MessageBatch<Queued>, env: Env, _ctx: Context) -> Result<(
         .unwrap_or(30);
     let store = store(&env)?;
     let secrets = secrets_key(&env);
+    let outbox = Outbox::new(&env);
+    let public_url = public_url(&env);
+    let jobs = crm::jobs::JobEnv {
+        secrets: &secrets,
+        outbox: &outbox,
+        base_delay,
+        public_url: &public_url,
+    };
     for message in batch.messages()? {
         let next = match message.body() {
             Queued::Delivery { delivery_id } => {
                 automations::attempt(&store, &secrets, delivery_id, base_delay).await
             }
-            Queued::CrmJob { crm_job_id } => {
-                worker::console_warn!("ActiveCampaign job {crm_job_id}: not run yet");
-                Next::Ack
-            }
+            Queued::CrmJob { crm_job_id } => crm::jobs::run(&store, &jobs, crm_job_id).await,
         };
         match next {
             Next::Ack => message.ack(),

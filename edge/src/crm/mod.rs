@@ -2,3 +2,4 @@
 //! consumer's sync jobs (`jobs`).
 
 pub mod client;
+pub mod jobs;

@@ -2,14 +2,14 @@
 //! ActiveCampaign card. The answer is kept 60 s per contact
 //! (`store::crm_card`), so reopening a conversation makes no call. Each call
 //! takes its turn in the account's bucket (5 a second, shared with the sync
-//! pipeline); a call that cannot have one soon, a 429, a refused key or an
+//! pipeline); a call that cannot have one soon, a 429 (whose `Retry-After`
+//! then holds the account's other calls too), a refused key or an
 //! ActiveCampaign that cannot be reached makes the card "busy" (never kept).
 //! What ActiveCampaign's answers mean is `shared::crm_card`'s.
 
 use std::time::Duration;
 
 use shared::api::{CrmCardDeal, CrmCardList, CrmCardState, CrmContactCard};
-use shared::crm::BUCKET_SPACING_MS;
 use shared::crm_card as card;
 use worker::{Delay, Method, Response};
 
@@ -20,10 +20,10 @@ use crate::crm::client::{self, AcAccount};
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
 use crate::secrets::Context;
-use crate::store::Store;
+use crate::store::{Store, Token};
 
 /// How long the card waits, in all, for its turns in the account's bucket
-/// before it says ActiveCampaign is busy.
+/// (or a 429's `Retry-After`) before it says ActiveCampaign is busy.
 const MOST_WAIT_MS: u64 = 6_000;
 
 /// The card of the account's contact `id`.
@@ -40,9 +40,6 @@ pub async fn show(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response
         return json(200, &kept);
     }
     let card = match (store.crm_connection(account).await?, contact.email) {
-        (Some(row), Some(_)) if row.paused() || row.paused_until > now => {
-            empty(CrmCardState::Busy, now)
-        }
         (Some(row), Some(email)) => {
             let key = cx
                 .app
@@ -83,16 +80,25 @@ impl Asker<'_> {
     /// ActiveCampaign did not answer 2xx (429, a refused key, 5xx, unreachable).
     async fn get(&self, path: &str) -> ApiResult<Option<String>> {
         loop {
-            if self.store.take_card_turn(self.account_id, now_ms()).await? {
-                break;
+            let now = now_ms();
+            match self.store.take_crm_token(self.account_id, now).await? {
+                Token::Granted => break,
+                Token::Wait(ms) if now + ms <= self.deadline => {
+                    Delay::from(Duration::from_millis(ms)).await;
+                }
+                Token::Wait(_) | Token::Paused | Token::Gone => return Ok(None),
             }
-            if now_ms() + BUCKET_SPACING_MS > self.deadline {
-                return Ok(None);
-            }
-            Delay::from(Duration::from_millis(BUCKET_SPACING_MS)).await;
         }
         match client::call(&self.ac, Method::Get, path, None).await {
             Ok(answer) if answer.ok() => Ok(Some(answer.text)),
+            Ok(answer) if answer.status == 429 => {
+                let now = now_ms();
+                let wait = shared::crm::retry_after_ms(answer.retry_after.as_deref(), now);
+                self.store
+                    .hold_crm_calls(self.account_id, now + wait)
+                    .await?;
+                Ok(None)
+            }
             Ok(answer) => {
                 worker::console_warn!("ActiveCampaign card: {path} answered {}", answer.status);
                 Ok(None)

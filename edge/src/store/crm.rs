@@ -21,8 +21,6 @@ pub struct ConnectionRow {
     pub state: String,
     /// Why it is paused.
     pub paused_reason: Option<String>,
-    /// No call before this time (a 429's Retry-After), ms.
-    pub paused_until: u64,
     /// Whether unverified claims are pushed.
     #[serde(deserialize_with = "shared::api::flag")]
     pub push_unverified: bool,
@@ -38,11 +36,6 @@ impl ConnectionRow {
     /// The field map.
     pub fn field_map(&self) -> Vec<CrmFieldMapping> {
         serde_json::from_str(&self.field_map).unwrap_or_default()
-    }
-
-    /// Whether ActiveCampaign refused the key.
-    pub fn paused(&self) -> bool {
-        self.state == ConnectionState::Paused.as_str()
     }
 
     /// The connection as Settings shows it (never the key).
@@ -124,7 +117,7 @@ pub struct CallRecord<'a> {
     pub attempt: u32,
 }
 
-const CONNECTION_SELECT: &str = "SELECT api_url, api_key, state, paused_reason, paused_until, push_unverified, field_map, connected_at, \
+const CONNECTION_SELECT: &str = "SELECT api_url, api_key, state, paused_reason, push_unverified, field_map, connected_at, \
      (SELECT COUNT(*) FROM crm_jobs j WHERE j.account_id = c.account_id AND j.state IN ('pending', 'waiting')) AS pending \
      FROM crm_connections c WHERE account_id = ?1";
 

@@ -51,19 +51,15 @@ impl Store {
         Ok(row.and_then(|r| serde_json::from_str(&r.card).ok()))
     }
 
-    /// Takes the account's next turn to call ActiveCampaign, if it is due
-    /// (`shared::crm::take_token`, as one compare-and-set statement; none
-    /// while the connection is paused or a 429's `Retry-After` runs): false
-    /// when it is not due yet.
-    pub async fn take_card_turn(&self, account_id: &str, now: u64) -> ApiResult<bool> {
-        let changed = self
-            .run(
-                "UPDATE crm_connections SET bucket_next_at = MAX(bucket_next_at, ?2) + ?3 \
-                 WHERE account_id = ?1 AND bucket_next_at <= ?2 AND state = 'active' AND paused_until <= ?2",
-                &[account_id.into(), ms(now), ms(shared::crm::BUCKET_SPACING_MS)],
-            )
-            .await?;
-        Ok(changed == 1)
+    /// A 429 the card got holds every call of the account (the sync jobs'
+    /// too) until `until` (ms), as a job's 429 does.
+    pub async fn hold_crm_calls(&self, account_id: &str, until: u64) -> ApiResult<()> {
+        self.run(
+            "UPDATE crm_connections SET paused_until = MAX(paused_until, ?2) WHERE account_id = ?1",
+            &[account_id.into(), ms(until)],
+        )
+        .await?;
+        Ok(())
     }
 
     /// Keeps a card read from ActiveCampaign (replacing the one kept before).

@@ -186,3 +186,14 @@ pub fn conversation_link(public_url: &str, conversation_id: &str) -> String {
         public_url.trim_end_matches('/')
     )
 }
+
+/// A job's idempotency key: its cause and subject (a visitor, a
+/// conversation), and for an identify a digest of what it said, so the same
+/// statement twice makes one job and a changed one another.
+pub fn idempotency_key(cause: JobCause, subject: &str, said: &[&str]) -> String {
+    if said.is_empty() {
+        return format!("{}:{subject}", cause.as_str());
+    }
+    let digest = crate::digest::sha256_hex(said.join("\u{1f}").as_bytes());
+    format!("{}:{subject}:{}", cause.as_str(), &digest[..24])
+}

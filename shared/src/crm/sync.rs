@@ -13,8 +13,8 @@ pub enum Step {
     Sync,
     /// The tag of this name on the contact (found or created once per account).
     Tag(String),
-    /// `POST /api/3/notes`: the link to the conversation.
-    Note,
+    /// `POST /api/3/notes`: the link to the conversation of this id.
+    Note(String),
     /// `POST /api/3/contactAutomations`: the contact enters the automation of this id.
     Automation(String),
 }
@@ -25,16 +25,23 @@ impl Step {
         match self {
             Step::Sync => "sync".into(),
             Step::Tag(name) => format!("tag:{}", name.to_lowercase()),
-            Step::Note => "note".into(),
+            Step::Note(conversation) => format!("note:{conversation}"),
             Step::Automation(id) => format!("automation:{id}"),
         }
     }
 }
 
 /// A job's steps: the sync, each tag (the unverified tag too, for a pushed
-/// claim), the note if the site wants one and the job has a conversation,
-/// then the automation if the job enters one.
-pub fn plan(tags: &[String], unverified: bool, note: bool, automation: Option<&str>) -> Vec<Step> {
+/// claim), the note on `note`'s conversation (when the site wants one), then
+/// the automation if the job enters one. Tags and notes already `applied` to
+/// the contact in ActiveCampaign (by an earlier job) are left out.
+pub fn plan(
+    tags: &[String],
+    unverified: bool,
+    note: Option<&str>,
+    automation: Option<&str>,
+    applied: &[String],
+) -> Vec<Step> {
     let mut steps = vec![Step::Sync];
     let mut names: Vec<&str> = tags.iter().map(String::as_str).collect();
     if unverified {
@@ -46,13 +53,22 @@ pub fn plan(tags: &[String], unverified: bool, note: bool, automation: Option<&s
             steps.push(step);
         }
     }
-    if note {
-        steps.push(Step::Note);
+    if let Some(conversation) = note {
+        steps.push(Step::Note(conversation.to_string()));
     }
+    steps.retain(|s| !applied.contains(&s.key()));
     if let Some(id) = automation {
         steps.push(Step::Automation(id.to_string()));
     }
     steps
+}
+
+impl Step {
+    /// Whether, once done, the step holds for the contact in ActiveCampaign
+    /// for good (a tag, a note), so that no later job makes it again.
+    pub fn applies_once(&self) -> bool {
+        matches!(self, Step::Tag(_) | Step::Note(_))
+    }
 }
 
 /// The first step of `plan` whose key is not among `done`.
