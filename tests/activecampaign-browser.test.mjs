@@ -92,7 +92,6 @@ test("the admin connects ActiveCampaign by keyboard: a refused key is said and n
   const checks = (await acCalls(key)).filter((c) => c.path === "/api/3/users/me");
   assert.equal(checks.length, 1, "one live check of the right key");
   assert.deepEqual(await axeViolations(page, "#ac"), [], "axe finds nothing once connected (mapping, log)");
-  await page.locator("#ac").screenshot({ path: shot("activecampaign-settings") });
 
   // Disconnect, by keyboard: confirmed, the key erased.
   page.once("dialog", (d) => d.accept());
@@ -121,6 +120,8 @@ test("the field mapping offers ActiveCampaign's custom fields for company and ea
   const saved = (await call("GET", "/api/integrations/activecampaign", { token: KEY })).body;
   assert.deepEqual(saved.field_map.map((m) => [m.attribute, m.field_id]).sort(), [["company", fields[0].id], [attribute, fields[1].id]].sort());
   assert.deepEqual((await acCalls(key)).filter((c) => c.path === "/api/3/users/me").length, 2, "the save checked the stored key again");
+  await page.locator("#ac-calls-rows tr", { hasText: "/api/3/fields" }).first().waitFor();
+  await page.locator("#ac").screenshot({ path: shot("activecampaign-settings") });
   await page.context().close();
   await call("DELETE", `/api/attributes/${attribute}`, { token: KEY });
 });
@@ -209,7 +210,8 @@ test("the contact panel's card shows the ActiveCampaign contact's tags, lists an
   await sql(`INSERT INTO crm_contacts (contact_id, account_id, crm_contact_id, synced_at) VALUES ('${contact}', 'a_demo', '${synced}', 0)`);
   assert.equal((await call("GET", `/api/contacts/${contact}`, { token: KEY })).body.crm_contact_id, synced);
 
-  const page = await signInToInbox(await browser.newContext({ bypassCSP: true }));
+  // Tall enough for the whole panel in the picture.
+  const page = await signInToInbox(await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 1100 } }));
   await listItem(page, words).click();
   const card = page.locator("#crm-card[data-state=found]");
   await card.waitFor();
