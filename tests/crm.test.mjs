@@ -436,3 +436,33 @@ test("inbound mail that passes the sender check syncs its sender with the email 
   const [{ n }] = await sql(`SELECT COUNT(*) AS n FROM crm_jobs WHERE account_id = '${acct.account}'`);
   assert.equal(n, 1);
 });
+
+test("a flow's step entering an ActiveCampaign automation: the Form's contact is synced, then added to it once", async () => {
+  const acct = await connectedAccount({ tags: { chat: [], email: [], messenger: [] }, note: false });
+  const flow = {
+    trigger: { type: "first_message" },
+    steps: [
+      { type: "form", id: "form", phone: "hidden", company: "hidden", full_name: "hidden" },
+      { type: "enter_automation", id: "enter", automation_id: "1", target: "activecampaign" },
+      { type: "message", id: "bye", text: "You are in." },
+    ],
+  };
+  const saved = await acct.as("PUT", `/api/sites/${acct.site}/flow`, flow);
+  assert.equal(saved.status, 200, JSON.stringify(saved.body));
+  const refused = await acct.as("PUT", `/api/sites/${acct.site}/flow`, { ...flow, steps: [flow.steps[0], { ...flow.steps[1], automation_id: "au_1" }, flow.steps[2]] });
+  assert.deepEqual([refused.status, refused.body.error.step], [400, "enter"], "an ActiveCampaign automation is named by its numeric id");
+  const visitor = await newVisitor(acct.site);
+  assert.equal((await sendChat(visitor, "Hi")).status, 201);
+  const email = `${unique("flow")}@example.org`;
+  assert.equal((await identify(visitor, { email, signature: signWith(acct.secret, email) })).status, 200);
+  assert.equal((await form(visitor, {})).status, 200);
+  await eventually(async () => (await jobCalls(acct)).some((c) => c.path === "/api/3/contactAutomations"), { what: "the contact entered", timeout: 20_000 });
+  assert.equal((await form(visitor, {})).status, 200);
+  await settled(acct, "every job");
+  const seen = await jobCalls(acct);
+  const entered = seen.filter((c) => c.path === "/api/3/contactAutomations");
+  assert.equal(entered.length, 1, seen.map(line).join("\n"));
+  assert.equal(entered[0].body.contactAutomation.automation, "1");
+  assert.ok(seen.findIndex((c) => c.path === "/api/3/contact/sync") < seen.indexOf(entered[0]), "synced first");
+  assert.ok(seen.every((c) => c.status < 300 && (c.body?.contact?.email ?? email) === email));
+});

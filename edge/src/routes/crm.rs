@@ -230,7 +230,7 @@ async fn live(
 }
 
 /// The account's custom fields (`GET /api/3/fields`,
-/// https://developers.activecampaign.com/reference/retrieve-fields).
+/// <https://developers.activecampaign.com/reference/retrieve-fields>).
 async fn list_fields(
     cx: &Cx<'_>,
     account_id: &str,

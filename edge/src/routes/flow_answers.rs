@@ -279,6 +279,7 @@ async fn saved_attributes(
 /// visitor's tabs and the team; answers them.
 async fn tell(app: &App<'_>, turned: Turned) -> ApiResult<Vec<api::VisitorMessage>> {
     app.outbox.enqueue(turned.queued).await;
+    app.outbox.enqueue_crm(turned.crm_jobs, 0).await;
     for message in &turned.messages {
         super::widget::announce(app, &turned.visitor, message).await;
     }

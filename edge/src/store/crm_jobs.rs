@@ -14,6 +14,9 @@ use super::crm::{CallRecord, Id};
 use super::{ms, opt, Store};
 use crate::error::ApiResult;
 
+/// The prefix of a job's id (a batch's returned ids are told apart by it).
+pub(super) const CRM_JOB_PREFIX: &str = "cj_";
+
 /// How long a consumer holds a job it runs (ms).
 const LEASE_MS: u64 = 60_000;
 
@@ -175,7 +178,7 @@ impl Store {
         let sql = format!(
             "INSERT INTO crm_jobs (id, idempotency_key, account_id, site_id, contact_id, conversation_id, channel, cause, \
                unverified, automation_id, state, created_at, updated_at) \
-             SELECT 'cj_' || lower(hex(randomblob(16))), ?1, k.account_id, s.id, ct.id, {conversation}, \
+             SELECT '{CRM_JOB_PREFIX}' || lower(hex(randomblob(16))), ?1, k.account_id, s.id, ct.id, {conversation}, \
                COALESCE(?7, (SELECT channel FROM conversations WHERE id = {conversation}), 'chat'), ?2, \
                NOT ({verified}), ?8, CASE WHEN k.state = 'paused' THEN 'waiting' ELSE 'pending' END, ?9, ?9 \
              FROM sites s JOIN crm_connections k ON k.account_id = s.account_id \

@@ -49,7 +49,7 @@ pub fn plan(
     }
     for name in names {
         let step = Step::Tag(name.to_string());
-        if !steps.contains(&step) && !steps.iter().any(|s| s.key() == step.key()) {
+        if !steps.iter().any(|s| s.key() == step.key()) {
             steps.push(step);
         }
     }
