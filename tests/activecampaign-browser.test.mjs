@@ -161,13 +161,17 @@ test("the flow's Enter an automation step picks an ActiveCampaign automation (li
   await chooseSite(page, site);
   await page.locator("#flow-add-kind").selectOption("enter_automation");
   await page.locator("#flow-add").click();
-  const target = page.locator("#fs-automation-1-target");
-  await target.focus();
-  await target.selectOption("activecampaign"); // a native select: the keyboard's arrows do the same
-  await page.locator("#fs-automation-1-target:focus").waitFor(); // the step was redrawn with the focus kept
+  // By keyboard: the arrow picks ActiveCampaign (the step is redrawn, the focus kept), Tab, the arrow picks the last automation.
+  await page.locator("#fs-automation-1-target").focus();
+  await page.keyboard.press("ArrowDown");
+  await page.locator("#fs-automation-1-target:focus").waitFor();
+  assert.equal(await page.locator("#fs-automation-1-target").inputValue(), "activecampaign");
   const offered = await page.locator("#fs-automation-1-automation option").evaluateAll((os) => os.map((o) => o.value));
-  assert.deepEqual(offered, automations.map((a) => a.id));
-  await page.locator("#fs-automation-1-automation").selectOption(automations.at(-1).id);
+  assert.deepEqual(offered, automations.map((a) => a.id), "the account's ActiveCampaign automations, as listed live");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "fs-automation-1-automation");
+  for (let i = 1; i < automations.length; i++) await page.keyboard.press("ArrowDown");
+  assert.equal(await page.locator("#fs-automation-1-automation").inputValue(), automations.at(-1).id);
   assert.deepEqual(await axeViolations(page, "#flow-editor"), []);
   await page.click("#bot-form button[type=submit]");
   await page.locator("#bot-saved", { hasText: /Saved: version \d+ is live/ }).waitFor();
@@ -244,6 +248,8 @@ test("the contact panel's card shows the ActiveCampaign contact's tags, lists an
   await tabTo(page, "#erase-dialog button.danger");
   await page.keyboard.press("Enter");
   await page.locator("#erased", { hasText: "was erased from Parley" }).waitFor();
+  await page.locator("#thread", { hasText: "This conversation was erased with its contact." }).waitFor();
+  await listItem(page, words).waitFor({ state: "detached" });
   assert.equal((await call("GET", `/api/contacts/${contact}`, { token: KEY })).status, 404);
   assert.equal((await acCalls(key)).filter((c) => c.method === "DELETE").length, 0, "nothing deleted in ActiveCampaign");
   await page.context().close();

@@ -8,7 +8,7 @@ import { mergeContact } from "./merge.js";
 import { attributeEditor, attributeFacts, loadAttributes } from "./attributes.js";
 import { crmCard } from "./crm-card.js";
 import { eraseContact } from "./erase.js";
-import { refreshList } from "./list.js";
+import { closeConversation } from "./thread.js";
 import { client, latestOnly } from "./api.js";
 import { $, el, alertBox, showError, when, STATED, UNVERIFIED, disclosure } from "./dom.js";
 
@@ -252,14 +252,13 @@ export async function renderProfile(conversation, claim, open, rating = null) {
   const attributes = attributeEditor(contact, () => reopen("edit-attributes"));
   pane.append(facts, labels, ...editContactForm(contact, reopen), ...attributes, ...mergeContact(contact, reopen),
     crmCard(contact.id, isCurrent), ...contactTabs(conversations, activity, open));
-  if (admin) pane.append(...eraseContact(contact, crm_contact_id, () => erased(contact, conversation, open)));
+  if (admin) pane.append(...eraseContact(contact, crm_contact_id, () => erased(contact)));
 }
 
-/** After an erase: the panel says so, the thread (gone with the contact) and the list are reloaded. */
-/** @param {import("./api-types").Contact} contact @param {import("./api-types").Conversation} conversation @param {(id: string) => void} open */
-async function erased(contact, conversation, open) {
-  await open(conversation.id); // its thread is gone with the contact: the pane says so
-  refreshList();
+/** After an erase: the thread (gone with the contact) closes, the list reloads, the panel says so. */
+/** @param {import("./api-types").Contact} contact */
+function erased(contact) {
+  closeConversation("This conversation was erased with its contact.");
   const done = el("p", null, `${contact.display_name} was erased from Parley.`);
   done.id = "erased";
   done.setAttribute("role", "status");
