@@ -11,7 +11,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { KEY, call, unique, launchChromium, signInToInbox, listItem, newVisitor, sendChat, form, sql, settled } from "./helpers.mjs";
+import { KEY, call, unique, eventually, launchChromium, signInToInbox, listItem, newVisitor, sendChat, form, sql, settled } from "./helpers.mjs";
 import { axeViolations } from "./axe.mjs";
 import { acCalls, acFail, acSeed } from "./fake-activecampaign.mjs";
 
@@ -99,6 +99,41 @@ test("the admin connects ActiveCampaign by keyboard: a refused key is said and n
   await page.keyboard.press("Enter");
   await page.locator("#ac-state", { hasText: "Not connected." }).waitFor();
   assert.equal((await call("GET", "/api/integrations/activecampaign", { token: KEY })).body.connected, false);
+  await page.context().close();
+});
+
+test("a refused key pauses the connection: Settings says so, why and how to resume, with the calls waiting; a new key typed there resumes it", async () => {
+  const key = `pause-${unique()}`;
+  await connect(key);
+  const site = (await call("POST", "/api/sites", { token: KEY, json: { name: unique("Paused shop ") } })).body.id;
+  assert.equal((await call("PUT", `/api/sites/${site}/activecampaign`, { token: KEY, json: { enabled: true, tags: { chat: [], email: [], messenger: [] }, note: false } })).status, 200);
+  await acFail({ key, method: "POST", path: "/api/3/contact/sync", status: 401, times: 1000 });
+  // An agent's "click to add" on the site's chat (a verified source) makes a sync job; ActiveCampaign refuses the key.
+  const token = await newVisitor(site);
+  const sent = await sendChat(token, unique("pause-words-"));
+  const email = `${unique("paused")}@example.org`;
+  assert.ok((await call("POST", `/api/conversations/${sent.body.message.conversation_id}/contact`, { token: KEY, json: { email } })).status < 300);
+  await eventually(async () => (await call("GET", "/api/integrations/activecampaign", { token: KEY })).body.state === "paused", { what: "the connection paused" });
+
+  const page = await settings();
+  await page.locator("#ac-state", { hasText: "Paused. ActiveCampaign refused the API key" }).waitFor();
+  assert.match(await page.locator("#ac-state").textContent(), /To resume, paste a new API key/);
+  assert.equal(await page.locator("#ac-pending").textContent(), "1 call is waiting to be sent.");
+  assert.match(await page.locator("#ac-calls-rows tr", { hasText: "contact/sync" }).first().textContent(), /sync: POST \/api\/3\/contact\/sync.*paused · HTTP 401/);
+  assert.deepEqual(await axeViolations(page, "#ac"), [], "axe finds nothing in the paused state");
+
+  // By keyboard: the new key, Enter; the connection resumes and the waiting call goes.
+  const fresh = `pause-new-${unique()}`;
+  await page.locator("#ac-key").focus();
+  await page.keyboard.type(fresh);
+  await page.keyboard.press("Enter");
+  await page.locator("#ac-saved", { hasText: "Saved." }).waitFor();
+  assert.match(await page.locator("#ac-state").textContent(), /Active: calls are sent as they come\./);
+  await eventually(async () => {
+    await page.locator("#ac-calls-reload").click();
+    return (await page.locator("#ac-pending").textContent()) === "No call is waiting.";
+  }, { what: "the waiting call sent under the new key", timeout: 20_000 });
+  assert.deepEqual((await acCalls(fresh)).filter((c) => c.path === "/api/3/contact/sync").map((c) => c.body.contact.email), [email]);
   await page.context().close();
 });
 

@@ -63,8 +63,8 @@ function stateText(c) {
   if (!c.connected) return "Not connected.";
   const since = c.connected_at != null ? ` since ${when(c.connected_at)}` : "";
   if (c.state === "paused") {
-    return `Paused: ${c.paused_reason ?? "ActiveCampaign refused the key"}. Nothing is lost: calls wait until it resumes. ` +
-      "To resume, enter a valid API key (ActiveCampaign › Settings › Developer) and save.";
+    return `Paused. ${c.paused_reason ?? "ActiveCampaign refused the API key."} ` +
+      "To resume, paste a new API key (ActiveCampaign › Settings › Developer) below and save: the calls waiting are sent then, none is lost.";
   }
   return `Connected to ${c.api_url}${since}. Active: calls are sent as they come.`;
 }
@@ -234,6 +234,7 @@ async function refreshPending() {
     const c = await client.crmConnection();
     $("ac-pending").textContent = c.connected ? pendingText(c.pending) : "";
     $("ac-state").textContent = stateText(c);
+    $("ac-state").className = c.state === "paused" ? "error" : "";
   } catch (err) {
     showError($("ac-calls-error"), err, "Could not load the connection: ");
   }
