@@ -38,9 +38,10 @@ pub fn found_contact(body: &str) -> Option<String> {
         .and_then(|c| c.get("id").and_then(id_of))
 }
 
-/// The tag ids of `GET /api/3/contacts/{id}/contactTags`, in ActiveCampaign's
-/// order, at most [`MAX_CARD_TAGS`]
-/// (<https://developers.activecampaign.com/reference/retrieve-a-contacts-tags>).
+/// The tag ids of `GET /api/3/contacts/{id}/contactTags` (a contact's
+/// `links.contactTags`; its rows are contactTag objects,
+/// <https://developers.activecampaign.com/reference/contact-tags>), in
+/// ActiveCampaign's order, at most [`MAX_CARD_TAGS`].
 pub fn contact_tag_ids(body: &str) -> Vec<String> {
     items(body, "contactTags")
         .iter()
@@ -68,8 +69,9 @@ pub fn list_status(code: &str) -> &'static str {
     }
 }
 
-/// The lists of `GET /api/3/contacts/{id}/contactLists`: (list id, status in words)
-/// (<https://developers.activecampaign.com/reference/retrieve-a-contacts-list-memberships>).
+/// The lists of `GET /api/3/contacts/{id}/contactLists` (a contact's
+/// `links.contactLists`, <https://developers.activecampaign.com/reference/list-all-contacts>):
+/// (list id, status in words).
 pub fn memberships(body: &str) -> Vec<(String, &'static str)> {
     items(body, "contactLists")
         .iter()
@@ -96,8 +98,9 @@ pub fn names(body: &str, key: &str, field: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// One deal of `GET /api/3/contacts/{id}/deals`, before its stage is named
-/// (<https://developers.activecampaign.com/reference/list-all-deals>).
+/// One deal of `GET /api/3/contacts/{id}/deals` (a contact's `links.deals`;
+/// its rows are deal objects, <https://developers.activecampaign.com/reference/list-all-deals>),
+/// before its stage is named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawDeal {
     /// The deal's title.
