@@ -134,12 +134,14 @@ fn empty(state: CrmCardState, now: u64) -> CrmContactCard {
 async fn read(ac: &Asker<'_>, email: &str, now: u64) -> ApiResult<CrmContactCard> {
     let busy = || Ok(empty(CrmCardState::Busy, now));
     let query: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
+    // https://developers.activecampaign.com/reference/list-all-contacts
     let Some(found) = ac.get(&format!("/api/3/contacts?email={query}")).await? else {
         return busy();
     };
     let Some(id) = card::found_contact(&found) else {
         return Ok(empty(CrmCardState::NotFound, now));
     };
+    // The contact's links: contactTags (reference/contact-tags), contactLists, deals (reference/list-all-deals).
     let base = format!("/api/3/contacts/{id}");
     let (Some(tags), Some(lists), Some(deals)) = (
         ac.get(&format!("{base}/contactTags")).await?,
@@ -150,6 +152,7 @@ async fn read(ac: &Asker<'_>, email: &str, now: u64) -> ApiResult<CrmContactCard
     };
     let mut tag_names = Vec::new();
     for tag in card::contact_tag_ids(&tags) {
+        // https://developers.activecampaign.com/reference/retrieve-a-tag
         let Some(body) = ac.get(&format!("/api/3/tags/{tag}")).await? else {
             return busy();
         };
@@ -158,6 +161,7 @@ async fn read(ac: &Asker<'_>, email: &str, now: u64) -> ApiResult<CrmContactCard
     let memberships = card::memberships(&lists);
     let list_names = match memberships.is_empty() {
         true => Default::default(),
+        // https://developers.activecampaign.com/reference/retrieve-all-lists
         false => match ac.get("/api/3/lists?limit=100").await? {
             Some(body) => card::names(&body, "lists", "name"),
             None => return busy(),
@@ -166,6 +170,7 @@ async fn read(ac: &Asker<'_>, email: &str, now: u64) -> ApiResult<CrmContactCard
     let deals = card::deals(&deals);
     let stage_names = match deals.is_empty() {
         true => Default::default(),
+        // https://developers.activecampaign.com/reference/list-all-deal-stages
         false => match ac.get("/api/3/dealStages?limit=100").await? {
             Some(body) => card::names(&body, "dealStages", "title"),
             None => return busy(),
