@@ -7,6 +7,7 @@
 //! ActiveCampaign that cannot be reached makes the card "busy" (never kept).
 //! What ActiveCampaign's answers mean is `shared::crm_card`'s.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use shared::api::{CrmCardDeal, CrmCardList, CrmCardState, CrmContactCard};
@@ -132,15 +133,33 @@ fn empty(state: CrmCardState, now: u64) -> CrmContactCard {
 /// Asks ActiveCampaign: the contact by email, its tags, lists and deals, then
 /// their names. Any call that cannot be made now makes the card busy.
 async fn read(ac: &Asker<'_>, email: &str, now: u64) -> ApiResult<CrmContactCard> {
-    let busy = || Ok(empty(CrmCardState::Busy, now));
     let query: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
     // https://developers.activecampaign.com/reference/list-all-contacts
     let Some(found) = ac.get(&format!("/api/3/contacts?email={query}")).await? else {
-        return busy();
+        return Ok(empty(CrmCardState::Busy, now));
     };
     let Some(id) = card::found_contact(&found) else {
         return Ok(empty(CrmCardState::NotFound, now));
     };
+    Ok(match contact_parts(ac, &id).await? {
+        Some((tags, lists, deals)) => CrmContactCard {
+            state: CrmCardState::Found,
+            url: Some(shared::crm::contact_url(ac.api_url(), &id)),
+            contact_id: Some(id),
+            tags,
+            lists,
+            deals,
+            fetched_at: now,
+        },
+        None => empty(CrmCardState::Busy, now),
+    })
+}
+
+/// A found contact's tags, lists and deals, named; `None`: a call could not be made.
+async fn contact_parts(
+    ac: &Asker<'_>,
+    id: &str,
+) -> ApiResult<Option<(Vec<String>, Vec<CrmCardList>, Vec<CrmCardDeal>)>> {
     // The contact's links: contactTags (reference/contact-tags), contactLists, deals (reference/list-all-deals).
     let base = format!("/api/3/contacts/{id}");
     let (Some(tags), Some(lists), Some(deals)) = (
@@ -148,55 +167,58 @@ async fn read(ac: &Asker<'_>, email: &str, now: u64) -> ApiResult<CrmContactCard
         ac.get(&format!("{base}/contactLists")).await?,
         ac.get(&format!("{base}/deals")).await?,
     ) else {
-        return busy();
+        return Ok(None);
     };
     let mut tag_names = Vec::new();
     for tag in card::contact_tag_ids(&tags) {
         // https://developers.activecampaign.com/reference/retrieve-a-tag
         let Some(body) = ac.get(&format!("/api/3/tags/{tag}")).await? else {
-            return busy();
+            return Ok(None);
         };
         tag_names.push(card::tag_name(&body).unwrap_or_else(|| format!("#{tag}")));
     }
     let memberships = card::memberships(&lists);
-    let list_names = match memberships.is_empty() {
-        true => Default::default(),
-        // https://developers.activecampaign.com/reference/retrieve-all-lists
-        false => match ac.get("/api/3/lists?limit=100").await? {
-            Some(body) => card::names(&body, "lists", "name"),
-            None => return busy(),
-        },
-    };
     let deals = card::deals(&deals);
-    let stage_names = match deals.is_empty() {
-        true => Default::default(),
-        // https://developers.activecampaign.com/reference/list-all-deal-stages
-        false => match ac.get("/api/3/dealStages?limit=100").await? {
-            Some(body) => card::names(&body, "dealStages", "title"),
-            None => return busy(),
-        },
+    // https://developers.activecampaign.com/reference/retrieve-all-lists
+    let Some(list_names) = names(ac, !memberships.is_empty(), "lists", "name").await? else {
+        return Ok(None);
     };
-    Ok(CrmContactCard {
-        state: CrmCardState::Found,
-        url: Some(shared::crm::contact_url(ac.api_url(), &id)),
-        contact_id: Some(id),
-        tags: tag_names,
-        lists: memberships
-            .into_iter()
-            .map(|(list, status)| CrmCardList {
-                name: card::named(&list_names, &list),
-                status: status.to_string(),
-            })
-            .collect(),
-        deals: deals
-            .into_iter()
-            .map(|d| CrmCardDeal {
-                stage: card::named(&stage_names, &d.stage),
-                title: d.title,
-                value: d.value.map(card::major_unit),
-                currency: d.currency,
-            })
-            .collect(),
-        fetched_at: now,
-    })
+    // https://developers.activecampaign.com/reference/list-all-deal-stages
+    let Some(stage_names) = names(ac, !deals.is_empty(), "dealStages", "title").await? else {
+        return Ok(None);
+    };
+    let lists = memberships
+        .into_iter()
+        .map(|(list, status)| CrmCardList {
+            name: card::named(&list_names, &list),
+            status: status.to_string(),
+        })
+        .collect();
+    let deals = deals
+        .into_iter()
+        .map(|d| CrmCardDeal {
+            stage: card::named(&stage_names, &d.stage),
+            title: d.title,
+            value: d.value.map(card::major_unit),
+            currency: d.currency,
+        })
+        .collect();
+    Ok(Some((tag_names, lists, deals)))
+}
+
+/// The names of the account's `/api/3/{key}` (its first 100), by id: none
+/// asked when not `needed`; `None`: the call could not be made.
+async fn names(
+    ac: &Asker<'_>,
+    needed: bool,
+    key: &str,
+    field: &str,
+) -> ApiResult<Option<BTreeMap<String, String>>> {
+    if !needed {
+        return Ok(Some(BTreeMap::new()));
+    }
+    Ok(ac
+        .get(&format!("/api/3/{key}?limit=100"))
+        .await?
+        .map(|body| card::names(&body, key, field)))
 }
