@@ -266,6 +266,10 @@ test("unverified claims are not pushed unless the admin opts in, and then carry 
   assert.equal(all[0].body.contact.email, pushedEmail);
   assert.equal(all[5].body.tag.tag, "parley-unverified");
   noneTwice(all);
+  // A claim of an address Parley already knew changes nothing of that contact: nothing is pushed.
+  const claimant = await newVisitor(acct.site);
+  assert.equal((await form(claimant, { email })).status, 200);
+  assert.deepEqual(await sql(`SELECT COUNT(*) AS n FROM crm_jobs WHERE account_id = '${acct.account}'`), [{ n: 1 }]);
 });
 
 test("a 5xx is retried with the automations' backoff and a 429's Retry-After is honoured: every call once, the wait kept", async () => {

@@ -232,5 +232,11 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         if let Err(err) = routes::renew_hours(&store, now).await {
             worker::console_error!("renewing business hours failed: {err:?}");
         }
+        // ActiveCampaign jobs whose queue message was lost (a consumer died
+        // holding the lease, or enqueueing failed): queued again.
+        match store.stale_crm_jobs(now).await {
+            Ok(ids) => Outbox::new(&env).enqueue_crm(ids, 0).await,
+            Err(err) => worker::console_error!("finding stale ActiveCampaign jobs failed: {err:?}"),
+        }
     }
 }

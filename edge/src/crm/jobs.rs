@@ -220,7 +220,7 @@ async fn run_steps(store: &Store, env: &JobEnv<'_>, job_id: &str) -> crate::erro
 }
 
 /// Takes a token of the account's bucket, waiting here for a short wait.
-async fn wait_for_token(store: &Store, account_id: &str) -> crate::error::ApiResult<Token> {
+pub async fn wait_for_token(store: &Store, account_id: &str) -> crate::error::ApiResult<Token> {
     loop {
         match store.take_crm_token(account_id, now_ms()).await? {
             Token::Wait(ms) if ms <= MAX_INLINE_WAIT_MS => {

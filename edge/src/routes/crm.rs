@@ -16,12 +16,18 @@ use crate::crm::client::{self, AcAccount, AcAnswer};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 use crate::secrets::Context;
-use crate::store::{CallRecord, NewConnection};
+use crate::store::{CallRecord, NewConnection, Token};
 
 /// ActiveCampaign could not be reached, or failed (5xx, 429).
 pub const UNREACHABLE: Invalid = Invalid::new(
     "crm_unreachable",
     "ActiveCampaign could not be reached or did not answer properly; nothing was saved. Check the API URL, or try again in a minute.",
+);
+
+/// ActiveCampaign asked for a pause (429 with Retry-After) that is still running.
+pub const RATE_LIMITED: Invalid = Invalid::new(
+    "crm_rate_limited",
+    "ActiveCampaign asked Parley to slow down (its limit of 5 requests a second); nothing was saved. Try again in a minute.",
 );
 
 /// `GET /api/integrations/activecampaign`: the connection (never its key).
@@ -198,6 +204,11 @@ async fn live(
     kind: CallKind,
     path: &str,
 ) -> ApiResult<AcAnswer> {
+    // A connected account's calls share its bucket (a paused one's live
+    // check of a new key goes through; a Retry-After still running does not).
+    if let Token::Wait(_) = crate::crm::jobs::wait_for_token(cx.app.store, account_id).await? {
+        return Err(ApiError::BadGateway(RATE_LIMITED));
+    }
     let result = client::call(account, Method::Get, path, None).await;
     let (status, error) = match &result {
         Ok(a) if a.ok() => (Some(a.status), None),

@@ -17,6 +17,9 @@ use crate::error::ApiResult;
 /// The prefix of a job's id (a batch's returned ids are told apart by it).
 pub(super) const CRM_JOB_PREFIX: &str = "cj_";
 
+/// How long a pending job may sit unrun before the cron queues it again (ms).
+const STALE_MS: u64 = 15 * 60_000;
+
 /// How long a consumer holds a job it runs (ms).
 const LEASE_MS: u64 = 60_000;
 
@@ -169,6 +172,8 @@ impl Store {
             format!("COALESCE(?3, (SELECT site_id FROM conversations WHERE id = {conversation}))");
         // A visitor's tie counts as verified only if the batch left it verified;
         // an agent's add and inbound mail that passed the sender check are verified sources.
+        // An unverified claim is pushed (with push_unverified) only for a contact
+        // it created: a claim of someone else's address changes nothing of theirs.
         let verified = match job.cause {
             JobCause::Form | JobCause::Identify => {
                 "EXISTS (SELECT 1 FROM visitors WHERE id = ?5 AND contact_verified = 1)"
@@ -184,7 +189,7 @@ impl Store {
              FROM sites s JOIN crm_connections k ON k.account_id = s.account_id \
                JOIN crm_site_settings ss ON ss.site_id = s.id AND ss.enabled = 1 \
                JOIN contacts ct ON ct.id = {contact} AND ct.account_id = s.account_id \
-             WHERE s.id = {site} AND ct.email IS NOT NULL AND (?10 IS NULL OR ?10 IS NOT NULL) AND ({verified} OR k.push_unverified = 1) AND ({happened}) \
+             WHERE s.id = {site} AND ct.email IS NOT NULL AND (?10 IS NULL OR ?10 IS NOT NULL) AND ({verified} OR (k.push_unverified = 1 AND ct.created_at = ?9)) AND ({happened}) \
              ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
             happened = job.happened,
         );
@@ -338,6 +343,19 @@ impl Store {
         )?);
         batch.run().await?;
         Ok(())
+    }
+
+    /// Pending jobs nobody ran for [`STALE_MS`] (their lease expired): the
+    /// cron's backstop queues them again (at most 100 a run).
+    pub async fn stale_crm_jobs(&self, now: u64) -> ApiResult<Vec<String>> {
+        let rows: Vec<Id> = self
+            .all(
+                "SELECT id FROM crm_jobs WHERE state = 'pending' AND lease_until <= ?1 AND updated_at <= ?2 \
+                 ORDER BY updated_at LIMIT 100",
+                &[ms(now), ms(now.saturating_sub(STALE_MS))],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
     }
 
     /// Ends the job without a call: `done` (nothing left), `waiting` (the
