@@ -10,16 +10,16 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
-use shared::api::{CrmFieldMapping, CrmTags};
-use shared::crm::{self, CallKind, Decision, JobState, Step, SyncContact};
+use shared::crm::{self, Decision, JobState, Step};
 use worker::{Delay, Method};
 
-use super::client::{self, AcAccount, AcAnswer};
+use super::client::{self, AcAccount};
+use super::steps::{self, Call};
 use crate::automations::{Next, Outbox};
 use crate::clock::now_ms;
+use crate::error::ApiResult;
 use crate::secrets::{Context, SecretsKey};
-use crate::store::{CallRecord, JobContext, Progress, Store, Token};
+use crate::store::{CallRecord, JobContext, Store, Token};
 
 /// The longest wait for a token spent inside the consumer (longer ones queue the job again).
 const MAX_INLINE_WAIT_MS: u64 = 1_500;
@@ -36,14 +36,6 @@ pub struct JobEnv<'a> {
     pub public_url: &'a str,
 }
 
-/// One call a step makes.
-struct Call {
-    kind: CallKind,
-    method: Method,
-    path: String,
-    body: Option<Value>,
-}
-
 /// Runs the job's remaining steps; what to do with its queue message.
 pub async fn run(store: &Store, env: &JobEnv<'_>, job_id: &str) -> Next {
     match run_steps(store, env, job_id).await {
@@ -51,176 +43,215 @@ pub async fn run(store: &Store, env: &JobEnv<'_>, job_id: &str) -> Next {
         Err(err) => {
             let (_, message) = err.code_and_message();
             worker::console_error!("ActiveCampaign job {job_id}: {message}");
-            let _ = store
-                .settle_crm_job(job_id, JobState::Pending.as_str(), None, now_ms())
-                .await;
+            let pending = JobState::Pending.as_str();
+            let _ = store.settle_crm_job(job_id, pending, None, now_ms()).await;
             Next::RetryAfter(env.base_delay.max(1))
         }
     }
 }
 
-async fn run_steps(store: &Store, env: &JobEnv<'_>, job_id: &str) -> crate::error::ApiResult<Next> {
-    let Some(mut job) = store.claim_crm_job(job_id, now_ms()).await? else {
-        return Ok(Next::Ack); // erased with its contact, or dropped at a disconnect
+/// A job taken to run: its row, the account's API and the contact's email.
+struct Running {
+    job: JobContext,
+    account: AcAccount,
+    email: String,
+}
+
+/// After one call: go on with the next step, or stop with this for the message.
+enum After {
+    Next,
+    Stop(Next),
+}
+
+async fn run_steps(store: &Store, env: &JobEnv<'_>, job_id: &str) -> ApiResult<Next> {
+    let mut run = match start(store, env, job_id).await? {
+        Ok(run) => run,
+        Err(next) => return Ok(next),
+    };
+    let plan = steps::plan(&run.job);
+    loop {
+        let done: Vec<String> = serde_json::from_str(&run.job.done_steps).unwrap_or_default();
+        let Some(step) = crm::next_step(&plan, &done).cloned() else {
+            return settle(store, job_id, JobState::Done, None).await;
+        };
+        let Some(call) = steps::call_for(&run.job, &step, &done, &run.email, env.public_url) else {
+            // A step after the sync without the contact's id: sync again.
+            let again: Vec<&String> = done.iter().filter(|k| *k != "sync").collect();
+            run.job.done_steps = serde_json::to_string(&again).unwrap_or_default();
+            continue;
+        };
+        match take_token(store, env, job_id, &run.job.account_id).await? {
+            After::Next => {}
+            After::Stop(next) => return Ok(next),
+        }
+        match make_call(store, env, &mut run, (&step, &call), done).await? {
+            After::Next => {}
+            After::Stop(next) => return Ok(next),
+        }
+    }
+}
+
+/// Takes the job's lease and reads it; `Err` says what to do with the
+/// message when there is nothing to run (gone, done, held elsewhere,
+/// disconnected, paused, or a contact without email).
+async fn start(store: &Store, env: &JobEnv<'_>, job_id: &str) -> ApiResult<Result<Running, Next>> {
+    let Some(job) = store.claim_crm_job(job_id, now_ms()).await? else {
+        return Ok(Err(Next::Ack)); // erased with its contact, or dropped at a disconnect
     };
     if !job.leased {
-        return Ok(Next::Ack); // done, failed, waiting, or another consumer runs it
+        return Ok(Err(Next::Ack)); // done, failed, waiting, or another consumer runs it
     }
     let (Some(api_url), Some(sealed)) = (job.api_url.clone(), job.api_key.clone()) else {
-        store
-            .settle_crm_job(
-                job_id,
-                JobState::Failed.as_str(),
-                Some("Disconnected."),
-                now_ms(),
-            )
-            .await?;
-        return Ok(Next::Ack);
+        return settle(store, job_id, JobState::Failed, Some(DISCONNECTED))
+            .await
+            .map(Err);
     };
     if job.connection_state.as_deref() == Some("paused") {
-        store
-            .settle_crm_job(job_id, JobState::Waiting.as_str(), None, now_ms())
-            .await?;
-        return Ok(Next::Ack);
+        return settle(store, job_id, JobState::Waiting, None)
+            .await
+            .map(Err);
     }
     let Some(email) = job.email.clone() else {
         let why = "The contact has no email address: ActiveCampaign knows contacts by email.";
-        store
-            .settle_crm_job(job_id, JobState::Failed.as_str(), Some(why), now_ms())
-            .await?;
-        return Ok(Next::Ack);
+        return settle(store, job_id, JobState::Failed, Some(why))
+            .await
+            .map(Err);
     };
     let key = env
         .secrets
         .open(Context::ActiveCampaign(&job.account_id), &sealed)
         .await?;
-    let account = AcAccount { api_url, key };
-    let plan = plan(&job);
-    loop {
-        let done: Vec<String> = serde_json::from_str(&job.done_steps).unwrap_or_default();
-        let Some(step) = crm::next_step(&plan, &done).cloned() else {
-            store
-                .settle_crm_job(job_id, JobState::Done.as_str(), None, now_ms())
-                .await?;
-            return Ok(Next::Ack);
-        };
-        let Some(call) = call_for(&job, &step, &done, &email, env.public_url) else {
-            // A step after the sync without the contact's id: sync again.
-            let mut again = done.clone();
-            again.retain(|k| k != "sync");
-            job.done_steps = serde_json::to_string(&again).unwrap_or_default();
-            continue;
-        };
-        match wait_for_token(store, &job.account_id).await? {
-            Token::Granted => {}
-            Token::Gone => {
-                store
-                    .settle_crm_job(
-                        job_id,
-                        JobState::Failed.as_str(),
-                        Some("Disconnected."),
-                        now_ms(),
-                    )
-                    .await?;
-                return Ok(Next::Ack);
-            }
-            Token::Paused => {
-                store
-                    .settle_crm_job(job_id, JobState::Waiting.as_str(), None, now_ms())
-                    .await?;
-                return Ok(Next::Ack);
-            }
-            Token::Wait(ms) => {
-                store
-                    .settle_crm_job(job_id, JobState::Pending.as_str(), None, now_ms())
-                    .await?;
-                env.outbox
-                    .enqueue_crm(vec![job_id.to_string()], seconds(ms))
-                    .await;
-                return Ok(Next::Ack);
-            }
+    Ok(Ok(Running {
+        job,
+        account: AcAccount { api_url, key },
+        email,
+    }))
+}
+
+/// Why a job of an account no longer connected fails.
+const DISCONNECTED: &str = "ActiveCampaign was disconnected before this job ran.";
+
+/// Lets the job go in `state` without a call; the message is done.
+async fn settle(
+    store: &Store,
+    job_id: &str,
+    state: JobState,
+    why: Option<&str>,
+) -> ApiResult<Next> {
+    store
+        .settle_crm_job(job_id, state.as_str(), why, now_ms())
+        .await?;
+    Ok(Next::Ack)
+}
+
+/// Takes a token of the account's bucket for the job's next call; a longer
+/// wait queues the job again for then.
+async fn take_token(
+    store: &Store,
+    env: &JobEnv<'_>,
+    job_id: &str,
+    account_id: &str,
+) -> ApiResult<After> {
+    Ok(match wait_for_token(store, account_id).await? {
+        Token::Granted => After::Next,
+        Token::Gone => {
+            After::Stop(settle(store, job_id, JobState::Failed, Some(DISCONNECTED)).await?)
         }
-        let answer = client::call(
-            &account,
-            call.method.clone(),
-            &call.path,
-            call.body.as_ref(),
-        )
-        .await;
-        let attempt = job.attempts + 1;
-        let now = now_ms();
-        let decision = match &answer {
-            Ok(a) => crm::decide(
-                Some(a.status),
-                a.retry_after.as_deref(),
-                &a.text,
-                attempt,
-                env.base_delay,
-                now,
-            ),
-            Err(_) => crm::decide(None, None, "", attempt, env.base_delay, now),
-        };
-        let outcome = outcome(&step, &call, &decision, answer.as_ref().ok(), now);
-        let error = match (&decision, &answer) {
-            (Decision::Done, _) => None,
-            (_, Err(reason)) => Some(reason.clone()),
-            (Decision::Fail(message) | Decision::Pause(message), _) => Some(message.clone()),
-            (_, Ok(a)) => Some(crm::error_message(a.status, &a.text)),
-        };
-        let record = CallRecord {
-            job_id: Some(job_id),
-            kind: call.kind,
-            contact_id: Some(&job.contact_id),
-            email: Some(&email),
-            site_id: job.site_id.as_deref(),
-            method: method_name(&call.method),
-            path: &call.path,
-            status: answer.as_ref().ok().map(|a| a.status),
-            error: error.as_deref(),
-            state: decision.call_state(),
+        Token::Paused => After::Stop(settle(store, job_id, JobState::Waiting, None).await?),
+        Token::Wait(ms) => {
+            settle(store, job_id, JobState::Pending, None).await?;
+            env.outbox
+                .enqueue_crm(vec![job_id.to_string()], seconds(ms))
+                .await;
+            After::Stop(Next::Ack)
+        }
+    })
+}
+
+/// Makes one step's call, decides on its answer and records both (with the
+/// job's progress) in one batch; what comes next.
+async fn make_call(
+    store: &Store,
+    env: &JobEnv<'_>,
+    run: &mut Running,
+    (step, call): (&Step, &Call),
+    mut done: Vec<String>,
+) -> ApiResult<After> {
+    let answer = client::call(
+        &run.account,
+        call.method.clone(),
+        &call.path,
+        call.body.as_ref(),
+    )
+    .await;
+    let (attempt, now) = (run.job.attempts + 1, now_ms());
+    let decision = match &answer {
+        Ok(a) => crm::decide(
+            Some(a.status),
+            a.retry_after.as_deref(),
+            &a.text,
             attempt,
-        };
-        let progress = Progress {
-            error: match &decision {
-                Decision::Fail(m) => Some(m.clone()),
-                _ => None,
-            },
-            pause: match &decision {
-                Decision::Pause(reason) => Some(reason.clone()),
-                _ => None,
-            },
-            ..outcome
-        };
-        store.record_crm_step(&job, &record, &progress, now).await?;
-        match decision {
-            Decision::Done => {
-                let mut done = done;
-                if let Some(key) = &progress.done {
-                    done.push(key.clone());
-                }
-                job.done_steps = serde_json::to_string(&done).unwrap_or_default();
-                job.attempts = 0;
-                if let Some(id) = progress.crm_contact_id {
-                    job.crm_contact_id = Some(id);
-                }
-                if let Some((name, id)) = &progress.tag {
-                    job.tag_ids = Some(with_tag(job.tag_ids.as_deref(), name, id));
-                }
-            }
-            Decision::Wait(ms) => {
-                env.outbox
-                    .enqueue_crm(vec![job_id.to_string()], seconds(ms))
-                    .await;
-                return Ok(Next::Ack);
-            }
-            Decision::Pause(_) | Decision::Fail(_) => return Ok(Next::Ack),
-            Decision::Retry(after) => return Ok(Next::RetryAfter(after)),
-        }
+            env.base_delay,
+            now,
+        ),
+        Err(_) => crm::decide(None, None, "", attempt, env.base_delay, now),
+    };
+    let error = match (&decision, &answer) {
+        (Decision::Done, _) => None,
+        (_, Err(reason)) => Some(reason.clone()),
+        (Decision::Fail(message) | Decision::Pause(message), _) => Some(message.clone()),
+        (_, Ok(a)) => Some(crm::error_message(a.status, &a.text)),
+    };
+    let job = &run.job;
+    let record = CallRecord {
+        job_id: Some(&job.id),
+        kind: call.kind,
+        contact_id: Some(&job.contact_id),
+        email: Some(&run.email),
+        site_id: job.site_id.as_deref(),
+        method: method_name(&call.method),
+        path: &call.path,
+        status: answer.as_ref().ok().map(|a| a.status),
+        error: error.as_deref(),
+        state: decision.call_state(),
+        attempt,
+    };
+    let mut progress = steps::outcome(step, call, &decision, answer.as_ref().ok(), now);
+    match &decision {
+        Decision::Fail(message) => progress.error = Some(message.clone()),
+        Decision::Pause(reason) => progress.pause = Some(reason.clone()),
+        _ => {}
     }
+    if !store.record_crm_step(job, &record, &progress, now).await? {
+        return Ok(After::Stop(Next::Ack)); // erased meanwhile: nothing more is sent
+    }
+    Ok(match decision {
+        Decision::Done => {
+            done.extend(progress.done.clone());
+            let job = &mut run.job;
+            job.done_steps = serde_json::to_string(&done).unwrap_or_default();
+            job.attempts = 0;
+            if let Some(id) = progress.crm_contact_id {
+                job.crm_contact_id = Some(id);
+            }
+            if let Some((name, id)) = &progress.tag {
+                job.tag_ids = Some(steps::with_tag(job.tag_ids.as_deref(), name, id));
+            }
+            After::Next
+        }
+        Decision::Wait(ms) => {
+            env.outbox
+                .enqueue_crm(vec![job.id.clone()], seconds(ms))
+                .await;
+            After::Stop(Next::Ack)
+        }
+        Decision::Pause(_) | Decision::Fail(_) => After::Stop(Next::Ack),
+        Decision::Retry(after) => After::Stop(Next::RetryAfter(after)),
+    })
 }
 
 /// Takes a token of the account's bucket, waiting here for a short wait.
-pub async fn wait_for_token(store: &Store, account_id: &str) -> crate::error::ApiResult<Token> {
+pub async fn wait_for_token(store: &Store, account_id: &str) -> ApiResult<Token> {
     loop {
         match store.take_crm_token(account_id, now_ms()).await? {
             Token::Wait(ms) if ms <= MAX_INLINE_WAIT_MS => {
@@ -241,187 +272,4 @@ fn method_name(method: &Method) -> &'static str {
         Method::Post => "POST",
         _ => "GET",
     }
-}
-
-/// The job's steps, from the site's settings as they are now.
-fn plan(job: &JobContext) -> Vec<Step> {
-    let tags: CrmTags = job
-        .tags
-        .as_deref()
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or_default();
-    let channel_tags = match job.channel.as_str() {
-        "email" => tags.email,
-        "messenger" => tags.messenger,
-        _ => tags.chat,
-    };
-    let applied: Vec<String> = job
-        .applied
-        .as_deref()
-        .and_then(|a| serde_json::from_str(a).ok())
-        .unwrap_or_default();
-    crm::plan(
-        &channel_tags,
-        job.unverified,
-        job.conversation_id.as_deref().filter(|_| job.note),
-        job.automation_id.as_deref(),
-        &applied,
-    )
-}
-
-/// The call the step makes next, or `None` when it needs the contact's id and there is none.
-fn call_for(
-    job: &JobContext,
-    step: &Step,
-    done: &[String],
-    email: &str,
-    public_url: &str,
-) -> Option<Call> {
-    let post = |kind, path: &str, body| Call {
-        kind,
-        method: Method::Post,
-        path: path.into(),
-        body: Some(body),
-    };
-    if *step == Step::Sync {
-        let contact = SyncContact {
-            email: email.to_string(),
-            full_name: job.full_name.clone(),
-            phone: job.phone.clone(),
-            company: job.company.clone(),
-            attributes: job
-                .attributes
-                .as_deref()
-                .and_then(|a| serde_json::from_str(a).ok())
-                .unwrap_or_default(),
-        };
-        let map: Vec<CrmFieldMapping> = job
-            .field_map
-            .as_deref()
-            .and_then(|m| serde_json::from_str(m).ok())
-            .unwrap_or_default();
-        let body = crm::sync_body(
-            &contact,
-            map.iter()
-                .map(|m| (m.attribute.as_str(), m.field_id.as_str())),
-        );
-        // https://developers.activecampaign.com/reference/sync-a-contacts-data
-        return Some(post(CallKind::Sync, "/api/3/contact/sync", body));
-    }
-    let contact = job.crm_contact_id.as_deref()?;
-    Some(match step {
-        Step::Sync => unreachable!("handled above"),
-        Step::Tag(name) => {
-            let lower = name.to_lowercase();
-            let ids: serde_json::Map<String, Value> = job
-                .tag_ids
-                .as_deref()
-                .and_then(|t| serde_json::from_str(t).ok())
-                .unwrap_or_default();
-            match ids.get(&lower).and_then(Value::as_str) {
-                // https://developers.activecampaign.com/reference/create-contact-tag
-                Some(tag) => post(
-                    CallKind::Tag,
-                    "/api/3/contactTags",
-                    crm::contact_tag_body(contact, tag),
-                ),
-                // https://developers.activecampaign.com/reference/create-a-new-tag
-                None if done.contains(&format!("find:{lower}")) => {
-                    post(CallKind::CreateTag, "/api/3/tags", crm::tag_body(name))
-                }
-                // https://developers.activecampaign.com/reference/retrieve-all-tags
-                None => Call {
-                    kind: CallKind::FindTag,
-                    method: Method::Get,
-                    path: format!("/api/3/tags?search={}", encode(name)),
-                    body: None,
-                },
-            }
-        }
-        Step::Note(conversation) => {
-            let link = crm::conversation_link(public_url, conversation);
-            // https://developers.activecampaign.com/reference/create-a-note
-            post(
-                CallKind::Note,
-                "/api/3/notes",
-                crm::note_body(&crm::note_text(&link), contact),
-            )
-        }
-        Step::Automation(id) => {
-            // https://developers.activecampaign.com/reference/create-new-contactautomation
-            post(
-                CallKind::Automation,
-                "/api/3/contactAutomations",
-                crm::contact_automation_body(contact, id),
-            )
-        }
-    })
-}
-
-/// What a call's answer records: the step's key when it is done, the ids it gave.
-fn outcome(
-    step: &Step,
-    call: &Call,
-    decision: &Decision,
-    answer: Option<&AcAnswer>,
-    now: u64,
-) -> Progress {
-    let state = match decision {
-        Decision::Done | Decision::Wait(_) | Decision::Retry(_) => JobState::Pending,
-        Decision::Pause(_) => JobState::Waiting,
-        Decision::Fail(_) => JobState::Failed,
-    };
-    let mut progress = Progress {
-        state: state.as_str(),
-        release: *decision != Decision::Done,
-        count_attempt: matches!(decision, Decision::Retry(_)),
-        wait_until: match decision {
-            Decision::Wait(ms) => Some(now + ms),
-            _ => None,
-        },
-        ..Progress::default()
-    };
-    if *decision != Decision::Done {
-        return progress;
-    }
-    let json = answer.map(|a| &a.json).unwrap_or(&Value::Null);
-    match (call.kind, step) {
-        (CallKind::Sync, _) => {
-            progress.crm_contact_id = crm::id_of(&json["contact"]["id"]);
-            progress.done = progress.crm_contact_id.as_ref().map(|_| step.key());
-        }
-        (CallKind::FindTag, Step::Tag(name)) => match crm::find_tag(json, name) {
-            Some(id) => progress.tag = Some((name.to_lowercase(), id)),
-            None => progress.done = Some(format!("find:{}", name.to_lowercase())),
-        },
-        (CallKind::CreateTag, Step::Tag(name)) => {
-            progress.tag = crm::id_of(&json["tag"]["id"]).map(|id| (name.to_lowercase(), id));
-        }
-        _ => {
-            progress.done = Some(step.key());
-            progress.applied = step.applies_once().then(|| step.key());
-        }
-    }
-    progress
-}
-
-/// The tag ids JSON with one more.
-fn with_tag(ids: Option<&str>, name: &str, id: &str) -> String {
-    let mut map: serde_json::Map<String, Value> = ids
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or_default();
-    map.insert(name.to_string(), Value::String(id.to_string()));
-    Value::Object(map).to_string()
-}
-
-/// A query value, percent-encoded (RFC 3986 unreserved characters kept).
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

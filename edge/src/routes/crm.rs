@@ -179,21 +179,9 @@ pub async fn set_site(cx: &mut Cx<'_>, admin: Admin, site_id: &str) -> ApiResult
 
 /// The account's connection, opened, for a live look-up; 409 when not connected.
 async fn connected(cx: &Cx<'_>, account_id: &str) -> ApiResult<AcAccount> {
-    let row = cx
-        .app
-        .store
-        .crm_connection(account_id)
+    crate::crm::open_account(cx.app.store, cx.app.secrets, account_id)
         .await?
-        .ok_or(ApiError::Conflict(crm::NOT_CONNECTED))?;
-    let key = cx
-        .app
-        .secrets
-        .open(Context::ActiveCampaign(account_id), &row.api_key)
-        .await?;
-    Ok(AcAccount {
-        api_url: row.api_url,
-        key,
-    })
+        .ok_or(ApiError::Conflict(crm::NOT_CONNECTED))
 }
 
 /// Makes one live GET for Settings and records it in the call log; unreachable is 502.

@@ -289,7 +289,8 @@ impl Store {
     ) -> ApiResult<worker::D1PreparedStatement> {
         self.prepare(
             "INSERT INTO crm_calls (id, account_id, job_id, kind, contact_id, email, site_id, method, path, status, error, state, attempt, at) \
-             VALUES ('cc_' || lower(hex(randomblob(16))), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             SELECT 'cc_' || lower(hex(randomblob(16))), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 \
+             WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM crm_jobs WHERE id = ?2)",
             &[
                 account_id.into(),
                 opt(call.job_id),

@@ -279,21 +279,24 @@ impl Store {
     }
 
     /// Records a call and what it made of the job, in one batch: the log row,
-    /// the job's progress (the lease released), and the ActiveCampaign ids,
-    /// the account's wait or its pause.
+    /// the job's progress (the lease released unless it goes on), and the
+    /// ActiveCampaign ids, the account's wait or its pause. `false` when the
+    /// job was deleted meanwhile (its contact erased): then nothing of it is
+    /// written, its email least of all.
     pub async fn record_crm_step(
         &self,
         job: &JobContext,
         call: &CallRecord<'_>,
         progress: &Progress,
         now: u64,
-    ) -> ApiResult<()> {
+    ) -> ApiResult<bool> {
         let mut batch = self.batch();
         batch.push(self.crm_call_statement(&job.account_id, call, now)?);
         let a: JsValue = job.account_id.as_str().into();
         if let Some(id) = progress.crm_contact_id.as_deref() {
             batch.push(self.prepare(
-                "INSERT INTO crm_contacts (contact_id, account_id, crm_contact_id, synced_at) VALUES (?1, ?2, ?3, ?4) \
+                "INSERT INTO crm_contacts (contact_id, account_id, crm_contact_id, synced_at) \
+                 SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM contacts WHERE id = ?1) \
                  ON CONFLICT (contact_id) DO UPDATE SET synced_at = excluded.synced_at, \
                    applied = CASE WHEN crm_contact_id = excluded.crm_contact_id THEN applied ELSE '[]' END, \
                    crm_contact_id = excluded.crm_contact_id",
@@ -325,7 +328,7 @@ impl Store {
                 &[a.clone(), reason.into()],
             )?);
         }
-        batch.push(self.prepare(
+        let job_row = batch.write(self.prepare(
             "UPDATE crm_jobs SET state = ?2, last_error = COALESCE(?3, last_error), updated_at = ?4, \
                lease_until = CASE WHEN ?7 THEN 0 ELSE lease_until END, \
                done_steps = CASE WHEN ?5 IS NULL THEN done_steps ELSE json_insert(done_steps, '$[#]', ?5) END, \
@@ -341,8 +344,8 @@ impl Store {
                 JsValue::from_bool(progress.release),
             ],
         )?);
-        batch.run().await?;
-        Ok(())
+        let ran = batch.run().await?;
+        Ok(ran.changes(job_row)? == 1)
     }
 
     /// Pending jobs nobody ran for [`STALE_MS`] (their lease expired): the
