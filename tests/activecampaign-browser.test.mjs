@@ -118,7 +118,7 @@ test("a refused key pauses the connection: Settings says so, why and how to resu
   const page = await settings();
   await page.locator("#ac-state", { hasText: "Paused. ActiveCampaign refused the API key" }).waitFor();
   assert.match(await page.locator("#ac-state").textContent(), /To resume, paste a new API key/);
-  assert.equal(await page.locator("#ac-pending").textContent(), "1 call is waiting to be sent.");
+  assert.equal(await page.locator("#ac-pending").textContent(), "1 contact's update is waiting to be sent.");
   assert.match(await page.locator("#ac-calls-rows tr", { hasText: "contact/sync" }).first().textContent(), /sync: POST \/api\/3\/contact\/sync.*paused · HTTP 401/);
   assert.deepEqual(await axeViolations(page, "#ac"), [], "axe finds nothing in the paused state");
 
@@ -131,7 +131,7 @@ test("a refused key pauses the connection: Settings says so, why and how to resu
   assert.match(await page.locator("#ac-state").textContent(), /Active: calls are sent as they come\./);
   await eventually(async () => {
     await page.locator("#ac-calls-reload").click();
-    return (await page.locator("#ac-pending").textContent()) === "No call is waiting.";
+    return (await page.locator("#ac-pending").textContent()) === "Nothing is waiting to be sent.";
   }, { what: "the waiting call sent under the new key", timeout: 20_000 });
   assert.deepEqual((await acCalls(fresh)).filter((c) => c.path === "/api/3/contact/sync").map((c) => c.body.contact.email), [email]);
   await page.context().close();

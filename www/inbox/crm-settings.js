@@ -4,8 +4,8 @@
 // stored; the key is never shown again, so its field is never filled), the
 // opt-in for unverified contacts, the field mapping (company and each contact
 // attribute to one of the account's ActiveCampaign custom fields, listed live),
-// the state (active, or paused with its reason and how to resume), the calls
-// waiting and the call log; and, per site (the site picker's), on/off, the
+// the state (active, or paused with its reason and how to resume), the
+// contacts' updates waiting (jobs) and the call log; and, per site (the site picker's), on/off, the
 // tags for chat, email and Messenger contacts and the note. Each part saves on
 // its own and says so, or shows the worker's readable refusal.
 import { client, latestOnly } from "./api.js";
@@ -64,13 +64,13 @@ function stateText(c) {
   const since = c.connected_at != null ? ` since ${when(c.connected_at)}` : "";
   if (c.state === "paused") {
     return `Paused. ${c.paused_reason ?? "ActiveCampaign refused the API key."} ` +
-      "To resume, paste a new API key (ActiveCampaign › Settings › Developer) below and save: the calls waiting are sent then, none is lost.";
+      "To resume, paste a new API key (ActiveCampaign › Settings › Developer) below and save: what waits is sent then, nothing is lost.";
   }
   return `Connected to ${c.api_url}${since}. Active: calls are sent as they come.`;
 }
 
 /** @param {number} n */
-const pendingText = (n) => (n === 0 ? "No call is waiting." : n === 1 ? "1 call is waiting to be sent." : `${n} calls are waiting to be sent.`);
+const pendingText = (n) => (n === 0 ? "Nothing is waiting to be sent." : n === 1 ? "1 contact's update is waiting to be sent." : `${n} contacts' updates are waiting to be sent.`);
 
 /**
  * The mapping's rows: company and each of the account's contact attributes,

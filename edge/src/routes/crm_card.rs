@@ -20,7 +20,6 @@ use crate::clock::now_ms;
 use crate::crm::client::{self, AcAccount};
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
-use crate::secrets::Context;
 use crate::store::{Store, Token};
 
 /// How long the card waits, in all, for its turns in the account's bucket
@@ -40,20 +39,13 @@ pub async fn show(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<Response
     if let Some(kept) = store.cached_card(account, id, since).await? {
         return json(200, &kept);
     }
-    let card = match (store.crm_connection(account).await?, contact.email) {
-        (Some(row), Some(email)) => {
-            let key = cx
-                .app
-                .secrets
-                .open(Context::ActiveCampaign(account), &row.api_key)
-                .await?;
+    let opened = crate::crm::open_account(store, cx.app.secrets, account).await?;
+    let card = match (opened, contact.email) {
+        (Some(ac), Some(email)) => {
             let asker = Asker {
                 store,
                 account_id: account,
-                ac: AcAccount {
-                    api_url: row.api_url,
-                    key,
-                },
+                ac,
                 deadline: now + MOST_WAIT_MS,
             };
             read(&asker, &email, now).await?
