@@ -102,6 +102,30 @@ test("the admin connects ActiveCampaign by keyboard: a refused key is said and n
   await page.context().close();
 });
 
+test("the field mapping offers ActiveCampaign's custom fields for company and each contact attribute, and saves them", async () => {
+  const key = `map-${unique()}`;
+  await connect(key);
+  const attribute = unique("plan_").toLowerCase();
+  assert.equal((await call("POST", "/api/attributes", { token: KEY, json: { key: attribute, name: "Plan", kind: "text" } })).status, 201);
+  const fields = (await call("GET", "/api/integrations/activecampaign/fields", { token: KEY })).body;
+  assert.ok(fields.length >= 2, "the fake has custom fields");
+  const page = await settings();
+  await page.locator(`#ac-map-${attribute}`).waitFor();
+  const offered = await page.locator("#ac-map-company option").evaluateAll((os) => os.map((o) => o.textContent));
+  assert.deepEqual(offered, ["Not sent", ...fields.map((f) => f.title)]);
+  await page.locator("#ac-map-company").selectOption(fields[0].id);
+  await page.locator(`#ac-map-${attribute}`).selectOption(fields[1].id);
+  await page.locator("#ac-save").click();
+  await page.locator("#ac-saved", { hasText: "Saved." }).waitFor();
+  const saved = (await call("GET", "/api/integrations/activecampaign", { token: KEY })).body;
+  assert.deepEqual(saved.field_map.map((m) => [m.attribute, m.field_id]).sort(), [["company", fields[0].id], [attribute, fields[1].id]].sort());
+  assert.deepEqual((await acCalls(key)).filter((c) => c.path === "/api/3/users/me").length, 2, "the save checked the stored key again");
+  await page.locator("#ac-calls-rows tr", { hasText: "/api/3/fields" }).first().waitFor();
+  await page.locator("#ac").screenshot({ path: shot("activecampaign-settings") });
+  await page.context().close();
+  await call("DELETE", `/api/attributes/${attribute}`, { token: KEY });
+});
+
 test("a refused key pauses the connection: Settings says so, why and how to resume, with the calls waiting; a new key typed there resumes it", async () => {
   const key = `pause-${unique()}`;
   await connect(key);
@@ -135,30 +159,6 @@ test("a refused key pauses the connection: Settings says so, why and how to resu
   }, { what: "the waiting call sent under the new key", timeout: 20_000 });
   assert.deepEqual((await acCalls(fresh)).filter((c) => c.path === "/api/3/contact/sync").map((c) => c.body.contact.email), [email]);
   await page.context().close();
-});
-
-test("the field mapping offers ActiveCampaign's custom fields for company and each contact attribute, and saves them", async () => {
-  const key = `map-${unique()}`;
-  await connect(key);
-  const attribute = unique("plan_").toLowerCase();
-  assert.equal((await call("POST", "/api/attributes", { token: KEY, json: { key: attribute, name: "Plan", kind: "text" } })).status, 201);
-  const fields = (await call("GET", "/api/integrations/activecampaign/fields", { token: KEY })).body;
-  assert.ok(fields.length >= 2, "the fake has custom fields");
-  const page = await settings();
-  await page.locator(`#ac-map-${attribute}`).waitFor();
-  const offered = await page.locator("#ac-map-company option").evaluateAll((os) => os.map((o) => o.textContent));
-  assert.deepEqual(offered, ["Not sent", ...fields.map((f) => f.title)]);
-  await page.locator("#ac-map-company").selectOption(fields[0].id);
-  await page.locator(`#ac-map-${attribute}`).selectOption(fields[1].id);
-  await page.locator("#ac-save").click();
-  await page.locator("#ac-saved", { hasText: "Saved." }).waitFor();
-  const saved = (await call("GET", "/api/integrations/activecampaign", { token: KEY })).body;
-  assert.deepEqual(saved.field_map.map((m) => [m.attribute, m.field_id]).sort(), [["company", fields[0].id], [attribute, fields[1].id]].sort());
-  assert.deepEqual((await acCalls(key)).filter((c) => c.path === "/api/3/users/me").length, 2, "the save checked the stored key again");
-  await page.locator("#ac-calls-rows tr", { hasText: "/api/3/fields" }).first().waitFor();
-  await page.locator("#ac").screenshot({ path: shot("activecampaign-settings") });
-  await page.context().close();
-  await call("DELETE", `/api/attributes/${attribute}`, { token: KEY });
 });
 
 test("a site's ActiveCampaign part: on, tags per channel, the note; saved and shown back; a refusal is said", async () => {
