@@ -3,6 +3,8 @@
 // (tests/fake-activecampaign.mjs): Settings › Integrations › ActiveCampaign
 // connected by keyboard alone (a refused key is said, nothing stored; the key
 // is never shown back), the field mapping from the fake's custom fields, a
+// connection paused by a refused key (its reason, what waits, the log) and
+// resumed by a new key typed there, a
 // site's tags and note, the flow step's picker storing an ActiveCampaign
 // automation, the contact panel's card (the fake's tags, lists and deals; not
 // connected; not found) and the erase dialog saying where the contact also
