@@ -459,6 +459,16 @@ test("authorization matrix: anonymous, visitor, agent and primary admin against 
     ["GET", `/api/sites/${ruleSite}/sla`, undefined, "admin"],
     ["PUT", `/api/sites/${ruleSite}/sla`, { targets: [] }, "admin"],
     ["GET", "/api/reports/sla?range=7d", undefined, "agent"],
+    // ActiveCampaign: connected to the fake with a key of the matrix's own, then disconnected again.
+    ["GET", "/api/integrations/activecampaign", undefined, "admin"],
+    ["PUT", "/api/integrations/activecampaign", { api_url: process.env.PARLEY_AC_URL, api_key: unique("matrix-ac-"), push_unverified: false, field_map: [] }, "admin"],
+    ["GET", "/api/integrations/activecampaign/automations", undefined, "admin"],
+    ["GET", "/api/integrations/activecampaign/fields", undefined, "admin"],
+    ["GET", "/api/integrations/activecampaign/calls", undefined, "admin"],
+    ["DELETE", "/api/integrations/activecampaign", undefined, "admin"],
+    ["GET", `/api/sites/${ruleSite}/activecampaign`, undefined, "admin"],
+    ["PUT", `/api/sites/${ruleSite}/activecampaign`, { enabled: false, tags: { chat: [], email: [], messenger: [] }, note: false }, "admin"],
+    ["GET", `/api/contacts/${mail.conversation.contact_id}/activecampaign`, undefined, "agent"],
   ];
   // A path or body may depend on the caller (a function of it): one saved reply per caller to delete, a shortcut each.
   const failures = [];

@@ -60,7 +60,7 @@ test("erasing a contact leaves nothing of it in D1 or R2", async () => {
 
   const res = await call("DELETE", `/api/contacts/${c.contactId}`, { token: KEY });
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  assert.deepEqual(res.body.erased, { conversations: 2, messages: 2, visitors: 1, originals: 1 });
+  assert.deepEqual(res.body.erased, { conversations: 2, messages: 2, visitors: 1, originals: 1, crm_contact_id: null }, "never synced to ActiveCampaign");
 
   assert.equal(await inR2(keys[0]), false, "the original is gone from R2");
   const ids = c.conversationIds.map((id) => `'${id}'`).join(",");

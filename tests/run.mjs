@@ -18,6 +18,7 @@ import { randomBytes } from "node:crypto";
 import { seed } from "../scripts/seed.mjs";
 import { startWorker, d1Execute, wrangler, derivedConfig, raiseLimits } from "./worker.mjs";
 import { startFakeGraph } from "./fake-graph.mjs";
+import { startFakeActiveCampaign } from "./fake-activecampaign.mjs";
 import { startChromium } from "./chromium.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -41,11 +42,14 @@ const IDENTITY_SITES = ["s_id_optional", "s_id_required"];
 
 let worker;
 let graph;
+let ac;
 let chromium;
 let code = 1;
 try {
   // Messenger: a fake Graph API on 127.0.0.1 that every suite shares (PARLEY_GRAPH_URL).
   graph = await startFakeGraph();
+  // ActiveCampaign: a fake API on 127.0.0.1 (PARLEY_AC_URL); suites connect to it with keys of their own.
+  ac = await startFakeActiveCampaign();
   // The suites share one worker and one client IP, so the production limits
   // are raised here; tests/limits.test.mjs checks them on a worker of its own.
   const config = derivedConfig("e2e", raiseLimits);
@@ -73,7 +77,7 @@ try {
     ...process.env, PARLEY_URL: worker.url, PARLEY_KEY: key, PARLEY_STATE: worker.state, PARLEY_LOG: logPath,
     PARLEY_REPLY_SECRET: replySecret, PARLEY_ADMIN_PASSWORD: adminPassword, PARLEY_SETUP_TOKEN: setupToken,
     PARLEY_IDENTITY_SECRETS: JSON.stringify(identitySecrets), PARLEY_PGID: String(worker.pgid), PARLEY_INSPECTOR: String(worker.inspector),
-    PARLEY_GRAPH_URL: graph.url,
+    PARLEY_GRAPH_URL: graph.url, PARLEY_AC_URL: ac.url,
   };
   const files = suites();
   if (files.some((f) => /launchChromium|browserAndHostPages|\.\/engines\.mjs/.test(readFileSync(f, "utf8")))) {
@@ -89,6 +93,7 @@ try {
 } finally {
   await worker?.stop();
   await graph?.close();
+  await ac?.close();
   await chromium?.close();
 }
 process.exit(code);

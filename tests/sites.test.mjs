@@ -84,8 +84,10 @@ test("the chatbot is blocks with exactly one Form; the widget's config follows i
   ];
   const saved = await call("PUT", `/api/sites/${site}/chatbot`, { token: KEY, json: { blocks } });
   assert.equal(saved.status, 200, JSON.stringify(saved.body));
-  assert.deepEqual(saved.body.chatbot.blocks, blocks);
-  assert.deepEqual((await call("GET", `/api/sites/${site}/chatbot`, { token: KEY })).body.chatbot.blocks, blocks);
+  // A block saved without a target enters a Parley automation (a webhook), and says so.
+  const answered = blocks.map((b) => (b.type === "enter_automation" ? { ...b, target: "webhook" } : b));
+  assert.deepEqual(saved.body.chatbot.blocks, answered);
+  assert.deepEqual((await call("GET", `/api/sites/${site}/chatbot`, { token: KEY })).body.chatbot.blocks, answered);
   const widget = await config(site);
   assert.equal(widget.greeting, "Bonjour ! Une question sur le thé ?");
   assert.deepEqual(widget.greetings, {}, "no translation was given");

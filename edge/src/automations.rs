@@ -12,7 +12,10 @@ use shared::automation::{
     is_success, retry_delay, signature, DeliveryState, IDEMPOTENCY_HEADER, MAX_ATTEMPTS,
     SIGNATURE_HEADER,
 };
-use worker::{Env, Fetch, Headers, Method, Queue, Request, RequestInit, RequestRedirect};
+use worker::{
+    BatchMessageBuilder, Env, Fetch, Headers, MessageBuilder, Method, Queue, Request, RequestInit,
+    RequestRedirect,
+};
 
 use crate::clock::now_ms;
 use crate::secrets::{Context, SecretsKey};
@@ -21,11 +24,21 @@ use crate::store::{Attempt, Store};
 /// The queue binding that carries deliveries.
 pub const QUEUE: &str = "AUTOMATION_DELIVERIES";
 
-/// What travels on the queue: the delivery to attempt (all else is in D1).
+/// What travels on the queue: the row to work on (all else is in D1).
+/// Untagged, so bodies queued before the connector (`{delivery_id}`) still read.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct QueuedDelivery {
-    /// The `automation_deliveries` row.
-    pub delivery_id: String,
+#[serde(untagged)]
+pub enum Queued {
+    /// An automation delivery to attempt.
+    Delivery {
+        /// The `automation_deliveries` row.
+        delivery_id: String,
+    },
+    /// An ActiveCampaign sync job to run (`crate::crm`).
+    CrmJob {
+        /// The `crm_jobs` row.
+        crm_job_id: String,
+    },
 }
 
 /// The deployment's automation settings and queue.
@@ -63,12 +76,36 @@ impl Outbox {
             );
             return;
         };
-        let messages: Vec<QueuedDelivery> = delivery_ids
+        let messages: Vec<Queued> = delivery_ids
             .into_iter()
-            .map(|delivery_id| QueuedDelivery { delivery_id })
+            .map(|delivery_id| Queued::Delivery { delivery_id })
             .collect();
         if let Err(err) = queue.send_batch(messages).await {
             worker::console_error!("could not enqueue automation deliveries: {err}");
+        }
+    }
+
+    /// Puts ActiveCampaign jobs on the queue, after `delay_seconds` (nothing
+    /// to do for none). A failure is logged: the job stays `pending` in D1.
+    pub async fn enqueue_crm(&self, job_ids: Vec<String>, delay_seconds: u32) {
+        if job_ids.is_empty() {
+            return;
+        }
+        let Some(queue) = &self.queue else {
+            worker::console_error!(
+                "no {QUEUE} queue binding: {} ActiveCampaign jobs stay pending",
+                job_ids.len()
+            );
+            return;
+        };
+        let messages = job_ids.into_iter().map(|crm_job_id| {
+            MessageBuilder::new(Queued::CrmJob { crm_job_id })
+                .delay_seconds(delay_seconds)
+                .build()
+        });
+        let batch = BatchMessageBuilder::new().messages(messages).build();
+        if let Err(err) = queue.send_batch(batch).await {
+            worker::console_error!("could not enqueue ActiveCampaign jobs: {err}");
         }
     }
 }

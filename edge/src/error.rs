@@ -41,6 +41,8 @@ pub enum ApiError {
     MethodNotAllowed,
     /// Too many calls of this kind from this caller (429); retry after this many seconds.
     TooManyRequests(u32),
+    /// Well-formed, but refused by a service we checked it with (422), e.g. an API key ActiveCampaign refused.
+    Unprocessable(Invalid),
     /// A service we depend on refused (502), e.g. the email binding.
     BadGateway(Invalid),
     /// Something failed on our side (500); the detail is logged, not shown.
@@ -72,6 +74,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => 415,
             ApiError::LengthRequired => 411,
             ApiError::TooManyRequests(_) => 429,
+            ApiError::Unprocessable(_) => 422,
             ApiError::BadGateway(_) => 502,
             ApiError::Internal(_) => 500,
         }
@@ -81,7 +84,7 @@ impl ApiError {
     pub fn code_and_message(&self) -> (&'static str, String) {
         match self {
             ApiError::Invalid(rule) | ApiError::Unauthorized(rule) | ApiError::Forbidden(rule) | ApiError::Conflict(rule)
-            | ApiError::BadGateway(rule) | ApiError::FileTooLarge(rule) | ApiError::FileTypeRefused(rule) => {
+            | ApiError::BadGateway(rule) | ApiError::Unprocessable(rule) | ApiError::FileTooLarge(rule) | ApiError::FileTypeRefused(rule) => {
                 (rule.code, rule.message.to_string())
             }
             ApiError::InvalidFields(errors) => match errors.as_slice() {

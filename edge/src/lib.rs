@@ -7,6 +7,7 @@
 mod auth;
 mod automations;
 mod clock;
+mod crm;
 mod error;
 mod graph;
 mod http;
@@ -25,7 +26,7 @@ use worker::{
     QueueRetryOptionsBuilder, Request, Response, Result, ScheduleContext, ScheduledEvent,
 };
 
-use crate::automations::{Next, Outbox, QueuedDelivery};
+use crate::automations::{Next, Outbox, Queued};
 use crate::error::ApiError;
 use crate::limits::Limits;
 pub use crate::live::{InboxHub, VisitorHub};
@@ -141,12 +142,14 @@ async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Res
     match bindings {
         Ok((store, raw_mail, files)) => {
             let live = live::Live::new(&env);
+            let outbox = Outbox::new(&env);
             let mail_env = MailEnv {
                 inbound_domain: &domain,
                 reply_secret: &reply_secret,
                 raw_mail: &raw_mail,
                 files: &files,
                 live: &live,
+                outbox: &outbox,
             };
             mail::inbound::receive(&message, &store, &mail_env).await
         }
@@ -159,10 +162,11 @@ async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Res
     Ok(())
 }
 
-/// Queue: automation deliveries. One signed attempt per message; the message
-/// is acknowledged once delivered or given up, else retried with backoff.
+/// Queue: automation deliveries and ActiveCampaign jobs. One signed attempt
+/// per delivery, one job's calls per job message; a message is acknowledged
+/// once done or given up, else retried with backoff.
 #[event(queue)]
-async fn queue(batch: MessageBatch<QueuedDelivery>, env: Env, _ctx: Context) -> Result<()> {
+async fn queue(batch: MessageBatch<Queued>, env: Env, _ctx: Context) -> Result<()> {
     console_error_panic_hook::set_once();
     let base_delay = env
         .var("AUTOMATION_RETRY_SECONDS")
@@ -171,9 +175,22 @@ async fn queue(batch: MessageBatch<QueuedDelivery>, env: Env, _ctx: Context) -> 
         .unwrap_or(30);
     let store = store(&env)?;
     let secrets = secrets_key(&env);
+    let outbox = Outbox::new(&env);
+    let public_url = public_url(&env);
+    let jobs = crm::jobs::JobEnv {
+        secrets: &secrets,
+        outbox: &outbox,
+        base_delay,
+        public_url: &public_url,
+    };
     for message in batch.messages()? {
-        match automations::attempt(&store, &secrets, &message.body().delivery_id, base_delay).await
-        {
+        let next = match message.body() {
+            Queued::Delivery { delivery_id } => {
+                automations::attempt(&store, &secrets, delivery_id, base_delay).await
+            }
+            Queued::CrmJob { crm_job_id } => crm::jobs::run(&store, &jobs, crm_job_id).await,
+        };
+        match next {
             Next::Ack => message.ack(),
             Next::RetryAfter(seconds) => message.retry_with_options(
                 &QueueRetryOptionsBuilder::new()
@@ -214,6 +231,12 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     if let Ok(store) = store(&env) {
         if let Err(err) = routes::renew_hours(&store, now).await {
             worker::console_error!("renewing business hours failed: {err:?}");
+        }
+        // ActiveCampaign jobs whose queue message was lost (a consumer died
+        // holding the lease, or enqueueing failed): queued again.
+        match store.stale_crm_jobs(now).await {
+            Ok(ids) => Outbox::new(&env).enqueue_crm(ids, 0).await,
+            Err(err) => worker::console_error!("finding stale ActiveCampaign jobs failed: {err:?}"),
         }
     }
 }

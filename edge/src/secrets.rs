@@ -1,5 +1,6 @@
 //! Secrets the worker must read back (a site's identity secret, its Messenger
-//! app secret and Page token, an automation's signing secret), sealed with
+//! app secret and Page token, an automation's signing secret, an account's
+//! ActiveCampaign API key), sealed with
 //! AES-256-GCM through WebCrypto under the deployment's `SECRETS_KEY` (a
 //! Worker secret: 32 random bytes in hex).
 //!
@@ -31,6 +32,8 @@ pub enum Context<'a> {
     Messenger(&'a str, &'a str),
     /// An automation's signing secret (`automation:{automation id}`).
     Automation(&'a str),
+    /// An account's ActiveCampaign API key (`activecampaign:{account id}`).
+    ActiveCampaign(&'a str),
 }
 
 impl std::fmt::Display for Context<'_> {
@@ -39,6 +42,7 @@ impl std::fmt::Display for Context<'_> {
             Context::Identity(site_id) => write!(f, "identity:{site_id}"),
             Context::Messenger(site_id, what) => write!(f, "messenger:{site_id}:{what}"),
             Context::Automation(automation_id) => write!(f, "automation:{automation_id}"),
+            Context::ActiveCampaign(account_id) => write!(f, "activecampaign:{account_id}"),
         }
     }
 }

@@ -27,6 +27,29 @@ string_enum! {
         Failed = "failed" }
 }
 
+string_enum! {
+    /// What "Enter an automation" enters: a Parley automation (its signed
+    /// webhook) or one of the account's ActiveCampaign automations.
+    Target { /// A Parley automation of the site (the `automation_id` is its `au_` id).
+        Webhook = "webhook", /// An ActiveCampaign automation (the `automation_id` is ActiveCampaign's numeric id).
+        ActiveCampaign = "activecampaign" }
+}
+
+impl Default for Target {
+    /// Stored blocks and steps from before the connector name none: a webhook.
+    fn default() -> Self {
+        Target::Webhook
+    }
+}
+
+/// Whether `id` can be an ActiveCampaign id (a positive decimal number, as its API writes ids).
+pub fn is_activecampaign_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 20
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && id.bytes().any(|b| b != b'0')
+}
+
 /// Attempts before a delivery is recorded as failed (the first and five retries).
 pub const MAX_ATTEMPTS: u32 = 6;
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::automation::{is_activecampaign_id, Target};
 use crate::form::{FieldMode, FormConfig};
 use crate::i18n::{Locale, Text};
 use crate::Invalid;
@@ -59,8 +60,11 @@ pub enum Block {
     },
     /// After the Form is submitted, the contact enters this automation.
     EnterAutomation {
-        /// The automation's id.
+        /// The automation's id: a Parley automation's, or ActiveCampaign's (see `target`).
         automation_id: String,
+        /// What it enters (a webhook when stored before the connector).
+        #[cfg_attr(feature = "serde", serde(default))]
+        target: Target,
     },
     /// Shown when nobody is online or outside business hours.
     Offline {
@@ -188,8 +192,21 @@ impl Chatbot {
 
     /// The automation a contact enters after submitting the Form, if any.
     pub fn automation(&self) -> Option<&str> {
+        self.entered(Target::Webhook)
+    }
+
+    /// The ActiveCampaign automation a contact enters after submitting the Form, if any.
+    pub fn crm_automation(&self) -> Option<&str> {
+        self.entered(Target::ActiveCampaign)
+    }
+
+    /// The automation of this target the Form's contact enters.
+    fn entered(&self, want: Target) -> Option<&str> {
         self.blocks.iter().find_map(|b| match b {
-            Block::EnterAutomation { automation_id } => Some(automation_id.as_str()),
+            Block::EnterAutomation {
+                automation_id,
+                target,
+            } if *target == want => Some(automation_id.as_str()),
             _ => None,
         })
     }
@@ -211,7 +228,13 @@ impl Chatbot {
                 message_ok(text) && translations.values().all(|t| message_ok(t))
             }
             Block::Form { .. } => true,
-            Block::EnterAutomation { automation_id } => !automation_id.trim().is_empty(),
+            Block::EnterAutomation {
+                automation_id,
+                target,
+            } => match target {
+                Target::Webhook => !automation_id.trim().is_empty(),
+                Target::ActiveCampaign => is_activecampaign_id(automation_id),
+            },
             Block::Offline {
                 text,
                 hours,
@@ -267,6 +290,7 @@ mod tests {
                 form(),
                 Block::EnterAutomation {
                     automation_id: "au_1".into(),
+                    target: Target::Webhook,
                 },
             ],
         };
@@ -348,8 +372,25 @@ mod tests {
     fn blocks_travel_tagged_by_type() {
         let json = r#"{"blocks":[{"type":"greeting","text":"Hi"},{"type":"form","phone":"required","company":"hidden","full_name":"optional"},{"type":"enter_automation","automation_id":"au_1"}]}"#;
         let bot: Chatbot = serde_json::from_str(json).unwrap();
-        assert_eq!(bot.automation(), Some("au_1"));
-        assert_eq!(serde_json::to_string(&bot).unwrap(), json);
+        assert_eq!(
+            bot.automation(),
+            Some("au_1"),
+            "stored before the connector: a webhook"
+        );
+        assert_eq!(bot.crm_automation(), None);
+        let again = json.replace(r#""au_1"}"#, r#""au_1","target":"webhook"}"#);
+        assert_eq!(serde_json::to_string(&bot).unwrap(), again);
+        let ac = json.replace(r#""au_1"}"#, r#""12","target":"activecampaign"}"#);
+        let bot: Chatbot = serde_json::from_str(&ac).unwrap();
+        assert_eq!((bot.automation(), bot.crm_automation()), (None, Some("12")));
+        assert_eq!(bot.validate(), Ok(()));
+        let not_ac = ac.replace(r#""12""#, r#""au_1""#);
+        let bot: Chatbot = serde_json::from_str(&not_ac).unwrap();
+        assert_eq!(
+            bot.validate(),
+            Err(CHATBOT_INVALID),
+            "ActiveCampaign ids are numbers"
+        );
         assert!(serde_json::from_str::<Chatbot>(r#"{"blocks":[{"type":"confetti"}]}"#).is_err());
     }
 }

@@ -18,6 +18,10 @@ pub mod chat_page;
 pub mod chatbot;
 pub mod contact;
 pub mod conversation;
+#[cfg(feature = "serde")]
+pub mod crm;
+#[cfg(feature = "serde")]
+pub mod crm_card;
 pub mod csat;
 pub mod csv;
 pub mod digest;

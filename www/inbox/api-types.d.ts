@@ -704,7 +704,12 @@ visitors: number,
 /**
  * Originals deleted from R2.
  */
-originals: number, };
+originals: number, 
+/**
+ * The contact's id in ActiveCampaign if it was synced there: erasing in
+ * Parley does not delete it there.
+ */
+crm_contact_id: string | null, };
 
 /**
  * A site's email channel settings.
@@ -859,7 +864,11 @@ conversations: Array<Conversation>,
 /**
  * Its recent activity (never email).
  */
-activity: Array<Activity>, };
+activity: Array<Activity>, 
+/**
+ * Its id in ActiveCampaign, once synced there.
+ */
+crm_contact_id: string | null, };
 
 /**
  * `POST /api/session`, `GET /api/session`: the signed-in agent.
@@ -1041,9 +1050,13 @@ company: FieldMode,
  */
 full_name: FieldMode, } | { "type": "enter_automation", 
 /**
- * The automation's id.
+ * The automation's id: a Parley automation's, or ActiveCampaign's (see `target`).
  */
-automation_id: string, } | { "type": "offline", 
+automation_id: string, 
+/**
+ * What it enters (a webhook when stored before the connector).
+ */
+target: Target, } | { "type": "offline", 
 /**
  * The text.
  */
@@ -2287,9 +2300,13 @@ label_id: string, } | { "type": "enter_automation",
  */
 id: string, 
 /**
- * The automation's id.
+ * The automation's id: a Parley automation's, or ActiveCampaign's (see `target`).
  */
-automation_id: string, } | { "type": "goto", 
+automation_id: string, 
+/**
+ * What it enters (a webhook when stored before the connector).
+ */
+target: Target, } | { "type": "goto", 
 /**
  * Step id.
  */
@@ -2471,9 +2488,13 @@ to: Assignee, } | { "type": "label",
  */
 label_id: string, } | { "type": "enter_automation", 
 /**
- * The automation's id.
+ * The automation's id (Parley's, or ActiveCampaign's: see `target`).
  */
-automation_id: string, } | { "type": "close" };
+automation_id: string, 
+/**
+ * What it enters.
+ */
+target: Target, } | { "type": "close" };
 
 /**
  * What the flow asks at the step it waits at.
@@ -3302,4 +3323,306 @@ current: SlaPeriod,
  * As many days just before it.
  */
 previous: SlaPeriod, };
+
+/**
+ * What "Enter an automation" enters: a Parley automation (its signed
+ * webhook) or one of the account's ActiveCampaign automations.
+ */
+export type Target = "webhook" | "activecampaign";
+
+/**
+ * Where an account's connection stands (`off`: none stored).
+ */
+export type ConnectionState = "active" | "paused" | "off";
+
+/**
+ * What one call to ActiveCampaign does (a job's step, or an admin's look-up).
+ */
+export type CallKind = "check" | "sync" | "find_tag" | "create_tag" | "tag" | "note" | "automation" | "list";
+
+/**
+ * What came of one call, as the call log shows it.
+ */
+export type CallState = "done" | "retrying" | "rate_limited" | "paused" | "failed";
+
+/**
+ * One mapping of a Parley contact field to an ActiveCampaign custom field.
+ */
+export type CrmFieldMapping = { 
+/**
+ * `company`, or a contact attribute's key.
+ */
+attribute: string, 
+/**
+ * The custom field's id in ActiveCampaign.
+ */
+field_id: string, 
+/**
+ * The custom field's title, as ActiveCampaign had it when the mapping was saved.
+ */
+field_title: string, };
+
+/**
+ * One mapping as the admin saves it (the title is read from ActiveCampaign).
+ */
+export type CrmFieldMapInput = { 
+/**
+ * `company`, or a contact attribute's key.
+ */
+attribute: string, 
+/**
+ * The custom field's id in ActiveCampaign.
+ */
+field_id: string, };
+
+/**
+ * `GET`/`PUT /api/integrations/activecampaign`: the account's connection (never its key).
+ */
+export type CrmConnection = { 
+/**
+ * Whether a connection is stored (active or paused).
+ */
+connected: boolean, 
+/**
+ * The account's API URL.
+ */
+api_url: string | null, 
+/**
+ * Active, paused (the key was refused) or off.
+ */
+state: ConnectionState, 
+/**
+ * Why it is paused, for Settings.
+ */
+paused_reason: string | null, 
+/**
+ * Whether unverified claims are pushed too (tagged `parley-unverified`).
+ */
+push_unverified: boolean, 
+/**
+ * Parley fields to ActiveCampaign custom fields.
+ */
+field_map: Array<CrmFieldMapping>, 
+/**
+ * Jobs not yet done (pending or waiting for a new key).
+ */
+pending: number, 
+/**
+ * When it was connected (ms).
+ */
+connected_at: number | null, };
+
+/**
+ * `PUT /api/integrations/activecampaign`: connect, or change the connection.
+ */
+export type CrmConnect = { 
+/**
+ * The account's API URL (ActiveCampaign's Settings › Developer).
+ */
+api_url: string, 
+/**
+ * The API key; `null` keeps the stored one (required to connect the first time).
+ */
+api_key: string | null, 
+/**
+ * Whether unverified claims are pushed too.
+ */
+push_unverified: boolean, 
+/**
+ * Parley fields to ActiveCampaign custom fields.
+ */
+field_map: Array<CrmFieldMapInput>, };
+
+/**
+ * One of the account's ActiveCampaign automations.
+ */
+export type CrmAutomation = { 
+/**
+ * ActiveCampaign's id.
+ */
+id: string, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Whether it is active in ActiveCampaign.
+ */
+active: boolean, };
+
+/**
+ * One of the account's ActiveCampaign custom contact fields.
+ */
+export type CrmField = { 
+/**
+ * ActiveCampaign's id.
+ */
+id: string, 
+/**
+ * Its title.
+ */
+title: string, };
+
+/**
+ * One call to ActiveCampaign, as the call log shows it.
+ */
+export type CrmCall = { 
+/**
+ * The call's id.
+ */
+id: string, 
+/**
+ * The job it was a step of (none for Settings' look-ups).
+ */
+job_id: string | null, 
+/**
+ * What it did.
+ */
+kind: CallKind, 
+/**
+ * The Parley contact (none once erased).
+ */
+contact_id: string | null, 
+/**
+ * The contact's email when the call was made (none once erased).
+ */
+email: string | null, 
+/**
+ * The site of the job.
+ */
+site_id: string | null, 
+/**
+ * `GET` or `POST`.
+ */
+method: string, 
+/**
+ * The path under the API URL, e.g. `/api/3/contact/sync`.
+ */
+path: string, 
+/**
+ * ActiveCampaign's status, if it answered.
+ */
+status: number | null, 
+/**
+ * Why it failed: ActiveCampaign's message, or why it was not reached.
+ */
+error: string | null, 
+/**
+ * What came of it.
+ */
+state: CallState, 
+/**
+ * The job's attempt of this step (1 for the first).
+ */
+attempt: number, 
+/**
+ * When it was made (ms).
+ */
+at: number, };
+
+/**
+ * A site's tags to apply, by the channel the contact came from.
+ */
+export type CrmTags = { 
+/**
+ * Contacts from the chat widget.
+ */
+chat: Array<string>, 
+/**
+ * Contacts from inbound email.
+ */
+email: Array<string>, 
+/**
+ * Contacts from Messenger (who have no email until an agent adds one).
+ */
+messenger: Array<string>, };
+
+/**
+ * `GET`/`PUT /api/sites/{site}/activecampaign`: a site's part of the connection.
+ */
+export type CrmSiteSettings = { 
+/**
+ * Whether the site's contacts flow to ActiveCampaign.
+ */
+enabled: boolean, 
+/**
+ * Tags to apply, per channel.
+ */
+tags: CrmTags, 
+/**
+ * Whether a note links the ActiveCampaign contact to the conversation in the inbox.
+ */
+note: boolean, };
+
+/**
+ * What the contact card found.
+ */
+export type CrmCardState = "off" | "not_found" | "found" | "busy";
+
+/**
+ * One list of the contact, with its status there.
+ */
+export type CrmCardList = { 
+/**
+ * The list's name.
+ */
+name: string, 
+/**
+ * `active`, `unsubscribed`, `bounced`, `unconfirmed`…
+ */
+status: string, };
+
+/**
+ * One deal of the contact.
+ */
+export type CrmCardDeal = { 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * Its stage's name.
+ */
+stage: string, 
+/**
+ * Its value (in the currency's major unit, as ActiveCampaign shows it).
+ */
+value: string | null, 
+/**
+ * Its currency (`usd`).
+ */
+currency: string | null, };
+
+/**
+ * `GET /api/contacts/{id}/activecampaign`: the contact as ActiveCampaign has it.
+ */
+export type CrmContactCard = { 
+/**
+ * Off, not found, found or busy.
+ */
+state: CrmCardState, 
+/**
+ * ActiveCampaign's contact id.
+ */
+contact_id: string | null, 
+/**
+ * Where it opens in ActiveCampaign.
+ */
+url: string | null, 
+/**
+ * Its tags' names.
+ */
+tags: Array<string>, 
+/**
+ * Its lists and its status on each.
+ */
+lists: Array<CrmCardList>, 
+/**
+ * Its deals.
+ */
+deals: Array<CrmCardDeal>, 
+/**
+ * When ActiveCampaign was asked (ms).
+ */
+fetched_at: number, };
 

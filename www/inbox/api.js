@@ -100,6 +100,8 @@ export const client = {
   contact: (contact) => api("GET", `/api/contacts/${id(contact)}`),
   /** @param {string} contact @param {{phone?: string | null, company?: string | null, full_name?: string | null}} edit @returns {Promise<import("./api-types").ContactProfile>} */
   editContact: (contact, edit) => api("PATCH", `/api/contacts/${id(contact)}`, edit),
+  /** @param {string} contact @returns {Promise<unknown>} */
+  eraseContact: (contact) => api("DELETE", `/api/contacts/${id(contact)}`),
   /** @param {string} c @returns {Promise<import("./api-types").RenderedReplies>} */
   savedRepliesFor: (c) => api("GET", `/api/conversations/${id(c)}/saved-replies`),
   /** @param {string} c @param {{idempotency_key: string, confirm_unverified?: string}} request @returns {Promise<import("./api-types").Transcript>} */
@@ -251,6 +253,24 @@ export const client = {
   flow: (site) => api("GET", `/api/sites/${id(site)}/flow`),
   /** @param {string} site @param {import("./api-types").Flow} flow @returns {Promise<import("./api-types").FlowSettings>} */
   saveFlow: (site, flow) => api("PUT", `/api/sites/${id(site)}/flow`, flow),
+  /** @returns {Promise<import("./api-types").CrmConnection>} */
+  crmConnection: () => api("GET", "/api/integrations/activecampaign"),
+  /** @param {import("./api-types").CrmConnect} connect @returns {Promise<import("./api-types").CrmConnection>} */
+  connectCrm: (connect) => api("PUT", "/api/integrations/activecampaign", connect),
+  /** @returns {Promise<unknown>} */
+  disconnectCrm: () => api("DELETE", "/api/integrations/activecampaign"),
+  /** @returns {Promise<import("./api-types").CrmAutomation[]>} */
+  crmAutomations: () => api("GET", "/api/integrations/activecampaign/automations"),
+  /** @returns {Promise<import("./api-types").CrmField[]>} */
+  crmFields: () => api("GET", "/api/integrations/activecampaign/fields"),
+  /** @returns {Promise<import("./api-types").CrmCall[]>} */
+  crmCalls: () => api("GET", "/api/integrations/activecampaign/calls"),
+  /** @param {string} site @returns {Promise<import("./api-types").CrmSiteSettings>} */
+  crmSite: (site) => api("GET", `/api/sites/${id(site)}/activecampaign`),
+  /** @param {string} site @param {import("./api-types").CrmSiteSettings} settings @returns {Promise<import("./api-types").CrmSiteSettings>} */
+  setCrmSite: (site, settings) => api("PUT", `/api/sites/${id(site)}/activecampaign`, settings),
+  /** @param {string} contact @returns {Promise<import("./api-types").CrmContactCard>} */
+  crmCard: (contact) => api("GET", `/api/contacts/${id(contact)}/activecampaign`),
   /** @param {string} site @returns {Promise<import("./api-types").SlaSettings>} */
   sla: (site) => api("GET", `/api/sites/${id(site)}/sla`),
   /** @param {string} site @param {import("./api-types").SlaInput} input @returns {Promise<import("./api-types").SlaSettings>} */

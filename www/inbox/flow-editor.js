@@ -3,7 +3,8 @@
 // branch indented under it. Every step can be edited, moved up or down in its
 // own list, or deleted; a step of any kind is added at the end of the flow or
 // of a branch. Choices (teams, agents, labels, automations, attributes) are
-// the account's. Everything is a native control with a visible label, so the
+// the account's (an automation: a Parley webhook's, or, while ActiveCampaign
+// is connected, one of its automations). Everything is a native control with a visible label, so the
 // keyboard and screen readers work as everywhere else; after a structural
 // change the focus goes where the change happened. The worker's refusal of
 // a save is shown in the step it names, which then takes the focus.
@@ -15,7 +16,8 @@ import { KINDS, kindName, locate, move, newStep, remove, summary, allSteps } fro
 /**
  * @typedef {{teams: {id: string, name: string}[], agents: {id: string, full_name: string}[],
  *   labels: {id: string, name: string}[], automations: {id: string, name: string}[],
- *   attributes: {key: string, name: string}[]}} Choices
+ *   attributes: {key: string, name: string}[], crm?: {id: string, name: string, active?: boolean}[] | null,
+ *   crmError?: string}} Choices
  */
 
 /** The steps being edited: the whole tree, changed in place. @type {Step[]} */
@@ -197,11 +199,8 @@ function fields(step) {
       s.addEventListener("change", () => (step.label_id = s.value));
       return [labelled("Label", s, `${id}-label`)];
     }
-    case "enter_automation": {
-      const s = select(choices.automations.map((a) => [a.id, a.name]), step.automation_id);
-      s.addEventListener("change", () => (step.automation_id = s.value));
-      return [labelled("Automation (its signed webhook event; needs the Form before it)", s, `${id}-automation`)];
-    }
+    case "enter_automation":
+      return automationFields(step, id);
     case "goto": {
       const s = select(allSteps(steps).filter((o) => o.id !== step.id).map((o) => [o.id, summary(o)]), step.target);
       s.addEventListener("change", () => (step.target = s.value));
@@ -210,6 +209,39 @@ function fields(step) {
     default:
       return [el("p", "hint", "Closes the conversation; the flow ends.")];
   }
+}
+
+/**
+ * An "Enter an automation" step: where to (a Parley webhook, or one of the
+ * account's ActiveCampaign automations, offered only while ActiveCampaign is
+ * connected or when the step already names one), then which.
+ * @param {Extract<Step, {type: "enter_automation"}>} step @param {string} id
+ */
+function automationFields(step, id) {
+  const target = step.target ?? "webhook";
+  const out = [];
+  if (choices.crm || target === "activecampaign") {
+    const where = select([["webhook", "A Parley webhook (a signed event to your automation's URL)"],
+      ["activecampaign", `An ActiveCampaign automation${choices.crm ? "" : " (ActiveCampaign is not connected)"}`]], target);
+    where.addEventListener("change", () => {
+      step.target = /** @type {"webhook" | "activecampaign"} */ (where.value);
+      const list = step.target === "activecampaign" ? choices.crm ?? [] : choices.automations;
+      step.automation_id = list[0]?.id ?? "";
+      render(`#${CSS.escape(`${id}-target`)}`);
+    });
+    out.push(labelled("Send the contact to", where, `${id}-target`));
+  }
+  if (target === "activecampaign") {
+    const s = select((choices.crm ?? []).map((a) => [a.id, a.active === false ? `${a.name} (inactive)` : a.name]), step.automation_id);
+    s.addEventListener("change", () => (step.automation_id = s.value));
+    out.push(labelled("ActiveCampaign automation (the contact is synced, then added to it once; needs the Form before it)", s, `${id}-automation`));
+    if (choices.crmError) out.push(el("p", "error", choices.crmError));
+  } else {
+    const s = select(choices.automations.map((a) => [a.id, a.name]), step.automation_id);
+    s.addEventListener("change", () => (step.automation_id = s.value));
+    out.push(labelled("Automation (its signed webhook event; needs the Form before it)", s, `${id}-automation`));
+  }
+  return out;
 }
 
 /** Where a question's answer is kept: a contact attribute, or the conversation under a key. @param {Extract<Step, {type: "question"}>} step @param {string} id */

@@ -65,7 +65,7 @@ export function newStep(kind, flowSteps, choices) {
       return { type: kind, id, to: team ? { type: "team", id: team.id } : { type: "agent", id: choices.agents[0]?.id ?? "" } };
     }
     case "label": return { type: kind, id, label_id: choices.labels[0]?.id ?? "" };
-    case "enter_automation": return { type: kind, id, automation_id: choices.automations[0]?.id ?? "" };
+    case "enter_automation": return { type: kind, id, automation_id: choices.automations[0]?.id ?? "", target: "webhook" };
     case "goto": return { type: kind, id, target: allSteps(flowSteps)[0]?.id ?? "" };
     default: return { type: "close", id };
   }

@@ -23,6 +23,7 @@ import { initKeys } from "./keys.js";
 import { initReports, openReports } from "./reports.js";
 import { initPanes, showPane, hashRoute } from "./panes.js";
 import { initShell, offline, reachable } from "./shell.js";
+import { setAdmin } from "./profile.js";
 import { SAVED_REPLY_SHORTCUT_CHARS, SAVED_REPLY_TITLE_CHARS, SAVED_REPLY_BODY_CHARS, SIGNATURE_CHARS, LINE_CHARS, BOT_MESSAGE_CHARS } from "./constants.js";
 
 // The fields' limits, the worker's own (constants.js, generated from shared):
@@ -52,6 +53,7 @@ function signedIn({ agent, csrf_token }) {
   $("menu-toggle").hidden = false;
   $("who").textContent = `${agent.full_name}${agent.role === "primary_admin" ? " (admin)" : ""}`;
   $("to-settings").hidden = agent.role !== "primary_admin";
+  setAdmin(agent.role === "primary_admin");
   setMe(agent.id);
   initMentions(agent.id, openFromNotice);
   initPresence(agent);

@@ -1,14 +1,25 @@
 // @ts-check
 // The profile pane: what the visitor claimed, the contact's facts with its
-// conversations and recent activity, or "click to add" for an anonymous
-// visitor; behind the profile's request-order guard.
+// conversations and recent activity, its ActiveCampaign card (crm-card.js)
+// and, for the primary admin, "Erase contact…" (erase.js); or "click to add"
+// for an anonymous visitor; behind the profile's request-order guard.
 import { labelEditor } from "./labels.js";
 import { mergeContact } from "./merge.js";
 import { attributeEditor, attributeFacts, loadAttributes } from "./attributes.js";
+import { crmCard } from "./crm-card.js";
+import { eraseContact } from "./erase.js";
+import { closeConversation } from "./thread.js";
 import { client, latestOnly } from "./api.js";
 import { $, el, alertBox, showError, when, STATED, UNVERIFIED, disclosure } from "./dom.js";
 
 const fresh = latestOnly();
+/** Whether the signed-in agent is the primary admin (who may erase a contact). */
+let admin = false;
+
+/** Tells the panel whether the signed-in agent is the primary admin. @param {boolean} isAdmin */
+export function setAdmin(isAdmin) {
+  admin = isAdmin;
+}
 
 /** Empties the profile pane and drops any profile answer still on its way. */
 export function clearProfile() {
@@ -214,7 +225,7 @@ export async function renderProfile(conversation, claim, open, rating = null) {
     return;
   }
   if (!isCurrent()) return;
-  const { contact, channels, conversations, activity } = answer;
+  const { contact, channels, conversations, activity, crm_contact_id } = answer;
   error.remove();
   const title = el("h3", null, contact.display_name);
   if (contact.full_name && contact.stated.includes("full_name")) title.append(" ", statedMark());
@@ -239,5 +250,17 @@ export async function renderProfile(conversation, claim, open, rating = null) {
   };
   const labels = labelEditor("contact-labels", "contact", contact.label_ids, (change) => client.labelContact(contact.id, change));
   const attributes = attributeEditor(contact, () => reopen("edit-attributes"));
-  pane.append(facts, labels, ...editContactForm(contact, reopen), ...attributes, ...mergeContact(contact, reopen), ...contactTabs(conversations, activity, open));
+  pane.append(facts, labels, ...editContactForm(contact, reopen), ...attributes, ...mergeContact(contact, reopen),
+    crmCard(contact.id, isCurrent), ...contactTabs(conversations, activity, open));
+  if (admin) pane.append(...eraseContact(contact, crm_contact_id, () => erased(contact)));
+}
+
+/** After an erase: the thread (gone with the contact) closes, the list reloads, the panel says so. */
+/** @param {import("./api-types").Contact} contact */
+function erased(contact) {
+  closeConversation("This conversation was erased with its contact.");
+  const done = el("p", null, `${contact.display_name} was erased from Parley.`);
+  done.id = "erased";
+  done.setAttribute("role", "status");
+  $("profile").replaceChildren(done);
 }

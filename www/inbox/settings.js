@@ -2,7 +2,8 @@
 // The settings view (primary admin): the email channel of a site with a live
 // preview of From and subject, and the site's default signature with its own; Tracking (the snippet with a Copy button,
 // identity verification with a secret shown once, the signing examples); API
-// keys (each shown once); and the team with one-time invitations. Each
+// keys (each shown once); the team with one-time invitations; and the
+// integrations (ActiveCampaign: crm-settings.js). Each
 // load has its own request-order guard, so switching sites or typing fast
 // never shows an older answer over a newer one.
 import { client, latestOnly } from "./api.js";
@@ -15,6 +16,7 @@ import { loadAttributeSettings, initAttributeSettings } from "./attribute-settin
 import { loadProactiveSettings, initProactiveSettings } from "./proactive-settings.js";
 import { loadAccountSettings, initAccountSettings } from "./account-settings.js";
 import { loadSlaSettings, initSlaSettings } from "./sla.js";
+import { loadCrmSettings, loadCrmSite, initCrmSettings } from "./crm-settings.js";
 import { signaturePreview } from "./signature.js";
 import { $, el, showError, show, when } from "./dom.js";
 
@@ -43,7 +45,7 @@ export async function openSettings() {
   // The chosen site's parts start now, before anyone can pick another site: each load draws only if it is
   // still the latest, so a late one never redraws over a list the agent has begun to edit.
   await Promise.all([loadAccountSettings(), loadSiteSettings(), loadSettings(), loadTracking(), loadKeys(), loadExamples(), loadMessenger(), loadSlaSettings(),
-    loadProactiveSettings()]);
+    loadProactiveSettings(), loadCrmSettings(), loadCrmSite()]);
   await loadTeam();
   await loadLabelSettings();
   await loadTeamSettings();
@@ -357,4 +359,5 @@ export function initSettings() {
   initProactiveSettings();
   initAccountSettings();
   initSlaSettings();
+  initCrmSettings();
 }

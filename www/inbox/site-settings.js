@@ -26,9 +26,9 @@ export async function loadSiteSettings() {
   for (const id of ["site-error", "w-error", "bot-error"]) showError($(id), null);
   $("bot-saved").textContent = "";
   try {
-    const [{ sites }, widget, settings, { automations }, { teams }, { agents }, { labels }, { attributes }] = await Promise.all([
+    const [{ sites }, widget, settings, { automations }, { teams }, { agents }, { labels }, { attributes }, crm] = await Promise.all([
       client.sites(), client.widget(site), client.flow(site), client.automations(site),
-      client.teams(), client.agents(), client.labels(), client.attributes(),
+      client.teams(), client.agents(), client.labels(), client.attributes(), crmChoices(),
     ]);
     if (!isCurrent()) return; // another site was chosen meanwhile
     const current = sites.find((s) => s.id === site);
@@ -43,13 +43,29 @@ export async function loadSiteSettings() {
     showTrigger(flow.trigger);
     $("bot-greeting").value = flow.greeting?.text ?? "";
     $("bot-greeting-fr").value = flow.greeting?.translations?.fr ?? "";
-    showSteps(flow.steps, { teams, agents, labels, automations, attributes });
+    showSteps(flow.steps, { teams, agents, labels, automations, attributes, ...crm });
     renderOffline(flow.offline ?? null);
     showVersion(version);
     $("settings").dataset.site = site; // what the forms now show (tests wait on it)
     refreshPreview();
   } catch (err) {
     if (isCurrent()) showError($("site-error"), err, "Could not load this site's settings: ");
+  }
+}
+
+/**
+ * The account's ActiveCampaign automations for the flow's "Enter an
+ * automation" steps: null when ActiveCampaign is not connected; when they
+ * cannot be listed, none, with the reason shown in the step.
+ * @returns {Promise<{crm: {id: string, name: string, active: boolean}[] | null, crmError?: string}>}
+ */
+async function crmChoices() {
+  try {
+    const connection = await client.crmConnection();
+    if (!connection.connected) return { crm: null };
+    return { crm: await client.crmAutomations() };
+  } catch (err) {
+    return { crm: [], crmError: `Could not list the ActiveCampaign automations: ${err.message}` };
   }
 }
 

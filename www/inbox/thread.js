@@ -74,6 +74,17 @@ export async function openConversation(id, found) {
   refreshList();
 }
 
+/** Closes the conversation shown (erased with its contact): the pane says `note`, and nothing reloads it. @param {string} note */
+export function closeConversation(note) {
+  current = null;
+  fresh(); // an answer still on its way is dropped
+  view(null);
+  const pane = $("thread");
+  delete pane.dataset.id;
+  pane.replaceChildren(el("p", "empty", note));
+  refreshList();
+}
+
 /** Scrolls the thread to the message a search found, and marks it, once. @param {string} conversationId */
 function showFound(conversationId) {
   if (toFind?.conversation !== conversationId) return;

@@ -39,6 +39,8 @@ pub struct MailEnv<'a> {
     pub files: &'a Bucket,
     /// The live objects that tell open inboxes.
     pub live: &'a crate::live::Live,
+    /// The queue that carries ActiveCampaign jobs.
+    pub outbox: &'a crate::automations::Outbox,
 }
 
 /// Why a message was refused: sent back to the sender's server.
@@ -260,6 +262,7 @@ async fn store_kept(
             .await
             .map_err(|e| Refusal::temporary(site, "storing the message", e))?;
         mailboxes::remember(subdomain, found.channel.as_ref(), now);
+        env.outbox.enqueue_crm(found.crm_jobs, 0).await;
         if let Some((written, conversation)) = found.stored {
             if written == Written::Created && found.team_listens {
                 let push =

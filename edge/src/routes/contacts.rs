@@ -42,11 +42,13 @@ pub(super) async fn profile(
     let channels: std::collections::BTreeSet<&str> =
         conversations.iter().map(|c| c.channel.as_str()).collect();
     let channels = channels.into_iter().filter_map(Channel::parse).collect();
+    let crm_contact_id = store.crm_contact_id(&contact.id).await?;
     Ok(api::ContactProfile {
         contact,
         channels,
         conversations,
         activity,
+        crm_contact_id,
     })
 }
 

@@ -207,12 +207,14 @@ pub async fn add_contact(cx: &mut Cx<'_>, agent: Agent, id: &str) -> ApiResult<R
         ids: &NewIds::fresh(),
         source: ContactSource::Agent,
         automation: None,
+        crm_automation: None,
         attributes: &[],
     };
     // Decided again inside the batch: a contact tied meanwhile (the visitor
     // answered the Form, say) is not replaced.
     let linked = store.link_contact(&link, now_ms()).await?;
     cx.app.outbox.enqueue(linked.queued).await;
+    cx.app.outbox.enqueue_crm(linked.crm_jobs, 0).await;
     if !linked.written {
         return Err(ApiError::Conflict(HAS_CONTACT));
     }

@@ -6,6 +6,7 @@
 
 use serde_json::Value;
 use shared::api::{self, FlowPrompt};
+use shared::automation::Target;
 use shared::conversation::{validate_body, validate_client_id};
 use shared::flow::{Answer, Ctx, Effect, Flow, Run, SaveTo};
 use shared::site::Language;
@@ -278,6 +279,7 @@ async fn saved_attributes(
 /// visitor's tabs and the team; answers them.
 async fn tell(app: &App<'_>, turned: Turned) -> ApiResult<Vec<api::VisitorMessage>> {
     app.outbox.enqueue(turned.queued).await;
+    app.outbox.enqueue_crm(turned.crm_jobs, 0).await;
     for message in &turned.messages {
         super::widget::announce(app, &turned.visitor, message).await;
     }
@@ -324,6 +326,15 @@ fn closes(run: &Run, applied: bool) -> bool {
     applied && run.effects.contains(&Effect::Close)
 }
 
+/// The automations the Form's contact enters (the chatbot blocks' of a site that never saved a flow).
+#[derive(Debug, Default)]
+pub(super) struct Entered {
+    /// A Parley automation (its signed webhook).
+    pub webhook: Option<String>,
+    /// An ActiveCampaign automation's id.
+    pub crm: Option<String>,
+}
+
 /// The Form's fields and the automation it enters, as the visitor's
 /// conversation runs them: its saved flow's when it waits at its Form (the
 /// turn after it enters the automation), else the site's flow (the blocks'
@@ -332,7 +343,7 @@ pub(super) async fn form_of(
     app: &App<'_>,
     visitor: &VisitorRow,
     site: &SiteRow,
-) -> ApiResult<(shared::form::FormConfig, Option<String>, Option<FormTurn>)> {
+) -> ApiResult<(shared::form::FormConfig, Entered, Option<FormTurn>)> {
     let (state, online, _) = app.store.flow_state(visitor, None).await?;
     if let Some(r) = running(state.as_ref()) {
         if let Some(shared::flow::Step::Form { .. }) = r.flow.step(&r.step) {
@@ -342,21 +353,28 @@ pub(super) async fn form_of(
                 running: r,
                 online,
             };
-            return Ok((form, None, Some(turn)));
+            return Ok((form, Entered::default(), Some(turn)));
         }
     }
     let (version, flow) = site.flow();
-    let automation = (version == 0)
-        .then(|| {
-            flow.all_steps().into_iter().find_map(|s| match s {
-                shared::flow::Step::EnterAutomation { automation_id, .. } => {
-                    Some(automation_id.clone())
-                }
-                _ => None,
-            })
-        })
-        .flatten();
-    Ok((flow.form(), automation, None))
+    let mut entered = Entered::default();
+    if version == 0 {
+        for step in flow.all_steps() {
+            if let shared::flow::Step::EnterAutomation {
+                automation_id,
+                target,
+                ..
+            } = step
+            {
+                let slot = match target {
+                    Target::Webhook => &mut entered.webhook,
+                    Target::ActiveCampaign => &mut entered.crm,
+                };
+                slot.get_or_insert_with(|| automation_id.clone());
+            }
+        }
+    }
+    Ok((flow.form(), entered, None))
 }
 
 /// A conversation whose flow waits at its Form.

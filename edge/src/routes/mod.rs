@@ -10,6 +10,8 @@ mod channels;
 mod chat;
 mod contacts;
 mod conversations;
+mod crm;
+mod crm_card;
 mod csat;
 mod email;
 mod files;
@@ -327,6 +329,15 @@ async fn dispatch(
         E::SlaTargets => sla::show(cx, who.admin()?, p.site).await,
         E::SetSlaTargets => sla::update(cx, who.admin()?, p.site).await,
         E::SlaReport => sla::report(cx, who.agent()?).await,
+        E::ActiveCampaign => crm::show(cx, who.admin()?).await,
+        E::ConnectActiveCampaign => crm::connect(cx, who.admin()?).await,
+        E::DisconnectActiveCampaign => crm::disconnect(cx, who.admin()?).await,
+        E::ActiveCampaignAutomations => crm::automations(cx, who.admin()?).await,
+        E::ActiveCampaignFields => crm::fields(cx, who.admin()?).await,
+        E::ActiveCampaignCalls => crm::calls(cx, who.admin()?).await,
+        E::SiteActiveCampaign => crm::site(cx, who.admin()?, p.site).await,
+        E::SetSiteActiveCampaign => crm::set_site(cx, who.admin()?, p.site).await,
+        E::ContactActiveCampaign => crm_card::show(cx, who.agent()?, p.id).await,
     }
 }
 

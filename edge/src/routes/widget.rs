@@ -11,6 +11,7 @@ use shared::visitor::VISITOR_TTL_MS;
 use shared::Invalid;
 use worker::Response;
 
+use super::flow_answers::Entered;
 use super::{App, Cx};
 use crate::auth::VisitorKey;
 use crate::clock::now_ms;
@@ -251,7 +252,7 @@ async fn tie_to_contact(
     details: &ContactDetails,
     (tie, verified_for): (Tie, Option<&str>),
     form_submitted: bool,
-    automation: Option<&str>,
+    entered: &Entered,
     attributes: &[(String, Option<serde_json::Value>)],
 ) -> ApiResult<Response> {
     let store = cx.app.store;
@@ -263,11 +264,13 @@ async fn tie_to_contact(
         form_submitted,
         ids: &NewIds::fresh(),
         source: ContactSource::Chat,
-        automation,
+        automation: entered.webhook.as_deref(),
+        crm_automation: entered.crm.as_deref(),
         attributes,
     };
     let linked = store.link_contact(&link, now_ms()).await?;
     cx.app.outbox.enqueue(linked.queued).await;
+    cx.app.outbox.enqueue_crm(linked.crm_jobs, 0).await;
     let visitor = linked.visitor;
     if !linked.written {
         return Err(match visitor.blocked_at {
@@ -317,8 +320,7 @@ pub async fn submit_form(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response
     let visitor = claiming_visitor(cx, &key).await?;
     let input: api::FormSubmission = read_json(&mut cx.req).await?;
     let site = site_of(store, &visitor.site_id).await?;
-    let (fields, automation, waiting) =
-        super::flow_answers::form_of(cx.app, &visitor, &site).await?;
+    let (fields, entered, waiting) = super::flow_answers::form_of(cx.app, &visitor, &site).await?;
     let form = FormInput {
         email: input.email.as_deref(),
         phone: input.phone.as_deref(),
@@ -333,16 +335,7 @@ pub async fn submit_form(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response
         (Some(contact), None) => (Tie::Verified, Some(contact)),
         _ => (Tie::of_claim(site.identity_mode), None),
     };
-    let answered = tie_to_contact(
-        cx,
-        &visitor,
-        &details,
-        tie,
-        true,
-        automation.as_deref(),
-        &[],
-    )
-    .await?;
+    let answered = tie_to_contact(cx, &visitor, &details, tie, true, &entered, &[]).await?;
     // The Form answered, the flow waiting at it moves on (its automation, its next steps).
     if let Some(waiting) = waiting {
         super::flow_answers::after_form(cx.app, &visitor, &site, waiting).await?;
@@ -409,7 +402,7 @@ pub async fn identify(cx: &mut Cx<'_>, key: VisitorKey) -> ApiResult<Response> {
         &details,
         (tie, None),
         false,
-        None,
+        &Entered::default(),
         &attributes,
     )
     .await

@@ -3,11 +3,14 @@
 
 use serde::Deserialize;
 use shared::api;
+use shared::conversation::Channel;
+use shared::crm::{idempotency_key, JobCause};
 use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
 use super::batch::{Args, Param};
 use super::channels::CHANNEL_SELECT;
+use super::crm_jobs::{recorded, JobOf};
 use super::files::NewFile;
 use super::report::Report;
 use super::{ms, opt, EmailChannelRow, Store, Written};
@@ -41,6 +44,8 @@ pub struct InboundStored {
     pub channel: Option<EmailChannelRow>,
     /// Whether any inbox tab of the account hears live pushes.
     pub team_listens: bool,
+    /// The ActiveCampaign job it recorded (a new conversation from a verified sender).
+    pub crm_jobs: Vec<String>,
 }
 
 /// SQL true while the channel row of the site bound at `site` is still as the
@@ -130,6 +135,27 @@ impl Store {
         let fresh = Some(ids.conversation.as_str());
         batch.extend(self.report_message(&ids.message, &Report::unread(event, fresh))?);
         batch.extend(self.reopen_for(&ids.message, now)?);
+        // ActiveCampaign: the sender of a new conversation, if the sender check passed.
+        let key = idempotency_key(JobCause::Email, &ids.conversation, &[]);
+        let job = JobOf {
+            cause: JobCause::Email,
+            key: &key,
+            site_id: Some(site_id),
+            contact_id: None,
+            visitor_id: None,
+            conversation_id: Some(&ids.conversation),
+            channel: Some(Channel::Email),
+            automation_id: None,
+            flow_turn: None,
+            happened: "EXISTS (SELECT 1 FROM conversations WHERE id = ?6 AND started_at = ?9)",
+        };
+        let jobs: Vec<_> = mail
+            .sender_verified()
+            .then(|| self.crm_job(&job, now))
+            .transpose()?
+            .map(|statement| batch.rows(statement))
+            .into_iter()
+            .collect();
         let channel = batch.rows::<EmailChannelRow>(self.prepare(
             &format!("{CHANNEL_SELECT} WHERE e.site_id = ?1"),
             &[site_id.into()],
@@ -157,6 +183,7 @@ impl Store {
         };
         let row = ran.first(&stored)?;
         Ok(InboundStored {
+            crm_jobs: recorded(&ran, &jobs)?,
             team_listens: row.as_ref().is_some_and(|r| r.team_tabs > 0),
             stored: row.map(|r| (written, r.conversation_id)),
             channel: ran.first(&channel)?,

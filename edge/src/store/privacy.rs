@@ -213,10 +213,15 @@ impl Store {
         #[derive(Deserialize)]
         struct Email {
             email: Option<String>,
+            crm_contact_id: Option<String>,
         }
-        let Some(Email { email }) = self
+        let Some(Email {
+            email,
+            crm_contact_id,
+        }) = self
             .first::<Email>(
-                "SELECT email FROM contacts WHERE account_id = ?1 AND id = ?2",
+                "SELECT email, (SELECT crm_contact_id FROM crm_contacts WHERE contact_id = ?2) AS crm_contact_id \
+                 FROM contacts WHERE account_id = ?1 AND id = ?2",
                 &[account_id.into(), contact_id.into()],
             )
             .await?
@@ -254,13 +259,19 @@ impl Store {
                 std::slice::from_ref(&id),
             )?);
         batch.extend(self.erasures(account_id, contact_id, email)?);
+        batch.extend(self.crm_erasures(contact_id)?);
         let counts = batch.run().await?.first(&counts)?;
-        Ok(Some(counts.map_or_else(Erased::default, |c| Erased {
+        let erased = counts.map_or_else(Erased::default, |c| Erased {
             messages: c.messages,
             conversations: c.conversations,
             visitors: c.visitors,
             originals: 0,
-        })))
+            crm_contact_id: None,
+        });
+        Ok(Some(Erased {
+            crm_contact_id,
+            ..erased
+        }))
     }
 
     /// The statements that delete the contact (`contact_id`), what is stored

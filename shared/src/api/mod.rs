@@ -7,12 +7,14 @@
 //! boundary. Vocabularies travel as their stored names, booleans as booleans
 //! (read from SQLite's 0 and 1 by [`flag`]), times as milliseconds since the epoch.
 
+pub mod crm;
 pub mod live;
 pub mod request;
 pub mod response;
 pub mod routes;
 pub mod sla;
 
+pub use crm::*;
 pub use live::*;
 pub use request::*;
 pub use response::*;
@@ -134,10 +136,12 @@ mod typescript {
     use super::*;
     use crate::agent::{KeyRole, Role};
     use crate::attribute::AttributeKind;
+    use crate::automation::Target;
     use crate::automation::{DeliveryState, Event};
     use crate::chatbot::{Block, Chatbot, Span};
     use crate::contact::ContactSource;
     use crate::conversation::{Author, Channel, DeliveryStatus, Direction, Status};
+    use crate::crm::{CallKind, CallState, ConnectionState};
     use crate::csat::{RatingSource, Score};
     use crate::email::fold::Fold;
     use crate::flow::{Assignee, Button, Flow, Localized, Offline, SaveTo, Step, Trigger};
@@ -205,6 +209,8 @@ mod typescript {
             RangeKind, Unit, ReportQuery, Spread, SpreadSeries, ReportBucket, ReportSeries, ReportTotals, ReportAgent, ReportScope, Report,
             Score, RatingSource, VisitorRating, Rating, RatingAnswer, RateInput, SatisfactionPeriod, RatingComment, SatisfactionReport,
             SlaKind, SlaState, ListSort, SlaTarget, SlaSettings, SlaInput, SlaMark, SlaCounts, SlaChannelReport, SlaPeriod, SlaReport,
+            Target, ConnectionState, CallKind, CallState, CrmFieldMapping, CrmFieldMapInput, CrmConnection, CrmConnect, CrmAutomation, CrmField,
+            CrmCall, CrmTags, CrmSiteSettings, CrmCardState, CrmCardList, CrmCardDeal, CrmContactCard,
         );
         if std::env::var_os("UPDATE_API_TYPES").is_some() {
             std::fs::write(GENERATED, &generated).expect("www/inbox/ is writable");

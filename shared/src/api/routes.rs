@@ -249,6 +249,15 @@ table! {
     SlaTargets: Get "/api/sites/{site}/sla" Admin;
     SetSlaTargets: Put "/api/sites/{site}/sla" Admin;
     SlaReport: Get "/api/reports/sla" Agent;
+    ActiveCampaign: Get "/api/integrations/activecampaign" Admin;
+    ConnectActiveCampaign: Put "/api/integrations/activecampaign" Admin;
+    DisconnectActiveCampaign: Delete "/api/integrations/activecampaign" Admin;
+    ActiveCampaignAutomations: Get "/api/integrations/activecampaign/automations" Admin;
+    ActiveCampaignFields: Get "/api/integrations/activecampaign/fields" Admin;
+    ActiveCampaignCalls: Get "/api/integrations/activecampaign/calls" Admin;
+    SiteActiveCampaign: Get "/api/sites/{site}/activecampaign" Admin;
+    SetSiteActiveCampaign: Put "/api/sites/{site}/activecampaign" Admin;
+    ContactActiveCampaign: Get "/api/contacts/{id}/activecampaign" Agent;
 }
 
 /// The parameters a path filled in (empty where its pattern has none).

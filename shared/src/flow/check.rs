@@ -8,6 +8,7 @@ use super::{
     Flow, Localized, SaveTo, Step, Trigger, MAX_BUTTONS, MAX_ID_CHARS, MAX_LABEL_CHARS, MAX_STEPS,
     MAX_TRIGGER_SECONDS,
 };
+use crate::automation::{is_activecampaign_id, Target};
 use crate::chatbot::MAX_MESSAGE_CHARS;
 
 /// A flow was refused: a stable `code`, the step at fault (when one is), and a readable message naming it.
@@ -176,6 +177,13 @@ fn check_step(step: &Step, ids: &BTreeSet<&str>) -> Result<(), FlowError> {
         Step::Label { label_id, .. } if label_id.trim().is_empty() => bad("it names no label."),
         Step::EnterAutomation { automation_id, .. } if automation_id.trim().is_empty() => {
             bad("it names no automation.")
+        }
+        Step::EnterAutomation {
+            automation_id,
+            target: Target::ActiveCampaign,
+            ..
+        } if !is_activecampaign_id(automation_id) => {
+            bad("it names no ActiveCampaign automation (a numeric id).")
         }
         Step::Goto { target, .. } if target == id || !ids.contains(target.as_str()) => {
             bad("it goes to a step that does not exist (or to itself).")

@@ -34,12 +34,14 @@ impl Flow {
                     company: *company,
                     full_name: *full_name,
                 }),
-                Block::EnterAutomation { automation_id } => {
-                    flow.steps.push(Step::EnterAutomation {
-                        id: "automation".into(),
-                        automation_id: automation_id.clone(),
-                    })
-                }
+                Block::EnterAutomation {
+                    automation_id,
+                    target,
+                } => flow.steps.push(Step::EnterAutomation {
+                    id: "automation".into(),
+                    automation_id: automation_id.clone(),
+                    target: *target,
+                }),
                 Block::Offline {
                     text,
                     hours,

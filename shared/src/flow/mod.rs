@@ -17,6 +17,7 @@ pub use check::FlowError;
 pub use refs::Reference;
 pub use run::{Answer, Ctx, Effect, Prompt, Run, Wait};
 
+use crate::automation::Target;
 use crate::chatbot::Span;
 use crate::form::{FieldMode, FormConfig};
 
@@ -212,8 +213,11 @@ pub enum Step {
     EnterAutomation {
         /// Step id.
         id: String,
-        /// The automation's id.
+        /// The automation's id: a Parley automation's, or ActiveCampaign's (see `target`).
         automation_id: String,
+        /// What it enters (a webhook when stored before the connector).
+        #[cfg_attr(feature = "serde", serde(default))]
+        target: Target,
     },
     /// Goes on at another step (joins branches, or asks again).
     Goto {

@@ -3,6 +3,7 @@
 //! account does not have is refused by name, like any other fault of a step.
 
 use super::{Assignee, Flow, FlowError, SaveTo, Step};
+use crate::automation::Target;
 
 /// Something of the account (or of the site) a step names, by id or key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,9 +51,11 @@ impl Flow {
                         ..
                     } => Reference::Agent(id),
                     Step::Label { label_id, .. } => Reference::Label(label_id),
-                    Step::EnterAutomation { automation_id, .. } => {
-                        Reference::Automation(automation_id)
-                    }
+                    Step::EnterAutomation {
+                        automation_id,
+                        target: Target::Webhook,
+                        ..
+                    } => Reference::Automation(automation_id),
                     Step::Question {
                         save: SaveTo::Attribute { key },
                         ..

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{Assignee, Flow, FlowError, SaveTo, Step, MAX_STEPS};
+use crate::automation::Target;
 use crate::form::FormConfig;
 
 /// What the run needs to know of the conversation and the team.
@@ -36,6 +37,8 @@ pub enum Effect {
     Label(String),
     /// The contact enters this automation.
     EnterAutomation(String),
+    /// The contact is synced to ActiveCampaign and enters the automation of this id there.
+    EnterCrmAutomation(String),
     /// Closes the conversation.
     Close,
 }
@@ -201,9 +204,14 @@ impl Flow {
                 }
                 Step::Assign { to, .. } => run.effects.push(Effect::Assign(to.clone())),
                 Step::Label { label_id, .. } => run.effects.push(Effect::Label(label_id.clone())),
-                Step::EnterAutomation { automation_id, .. } => run
-                    .effects
-                    .push(Effect::EnterAutomation(automation_id.clone())),
+                Step::EnterAutomation {
+                    automation_id,
+                    target,
+                    ..
+                } => run.effects.push(match target {
+                    Target::Webhook => Effect::EnterAutomation(automation_id.clone()),
+                    Target::ActiveCampaign => Effect::EnterCrmAutomation(automation_id.clone()),
+                }),
                 Step::Goto { target, .. } => {
                     at = graph.nodes.get_key_value(target.as_str()).map(|(k, _)| *k)
                 }

@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::automation::Target;
 use crate::chatbot::{Block, Chatbot};
 
 fn say(id: &str, text: &str) -> Step {
@@ -37,6 +38,7 @@ fn automation(id: &str) -> Step {
     Step::EnterAutomation {
         id: id.into(),
         automation_id: "au_1".into(),
+        target: Target::Webhook,
     }
 }
 
@@ -402,6 +404,7 @@ fn the_old_chatbot_becomes_the_same_flow() {
         blocks: vec![
             Block::EnterAutomation {
                 automation_id: "au_1".into(),
+                target: Target::Webhook,
             },
             Block::Greeting {
                 text: "Hi! How can we help?".into(),

@@ -3,6 +3,8 @@
 //! automation's event, or the close; each runs only where the turn's mark is.
 
 use shared::automation::Event;
+use shared::conversation::Channel;
+use shared::crm::{idempotency_key, JobCause};
 use shared::flow::{Assignee, Effect, SaveTo};
 use shared::trail::TrailKind;
 use wasm_bindgen::JsValue;
@@ -12,6 +14,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
 use crate::store::automations::{EventOf, Queued};
 use crate::store::batch::{Args, Batch};
+use crate::store::crm_jobs::JobOf;
 use crate::store::report::{Report, Target};
 use crate::store::{attributes, ms, opt, Store};
 
@@ -129,6 +132,30 @@ impl Store {
                     ..EventOf::default()
                 };
                 events.push(batch.rows(self.event(Event::ContactEnteredAutomation, &of, now)?));
+            }
+            Effect::EnterCrmAutomation(automation) => {
+                // Once per visitor and automation; the contact is synced first.
+                let visitor = turn.visitor.id.as_str();
+                let key = idempotency_key(
+                    JobCause::Form,
+                    &format!("{visitor}:automation:{automation}"),
+                    &[],
+                );
+                let job = JobOf {
+                    cause: JobCause::Form,
+                    key: &key,
+                    site_id: Some(turn.visitor.site_id.as_str()),
+                    contact_id: None,
+                    visitor_id: Some(visitor),
+                    conversation_id: Some(conversation),
+                    channel: Some(Channel::Chat),
+                    automation_id: Some(automation),
+                    flow_turn: (!mark.is_empty()).then_some(mark),
+                    happened: "(?10 IS NULL OR EXISTS (SELECT 1 FROM conversations WHERE id = ?6 AND flow_turn = ?10)) \
+                               AND EXISTS (SELECT 1 FROM visitors WHERE id = ?5 AND contact_id IS NOT NULL)",
+                };
+                // Read back like the deliveries (its `RETURNING id`), told apart by its prefix.
+                events.push(batch.rows(self.crm_job(&job, now)?));
             }
             Effect::Close => {
                 batch.push(trail(TrailKind::Closed, None, "status != 'closed'")?);

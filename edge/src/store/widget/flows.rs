@@ -18,6 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
 use crate::store::automations::{queued, EventOf, Queued};
 use crate::store::batch::{Args, Batch};
+use crate::store::crm_jobs::CRM_JOB_PREFIX;
 use crate::store::report::{Report, Target};
 use crate::store::{ms, opt, Store};
 
@@ -115,6 +116,8 @@ pub struct Turned {
     pub visitor: VisitorRow,
     /// Automation deliveries to enqueue.
     pub queued: Vec<String>,
+    /// ActiveCampaign jobs to enqueue (a flow's step entering an ActiveCampaign automation).
+    pub crm_jobs: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -251,6 +254,11 @@ impl Store {
         let applied = after
             .as_ref()
             .is_some_and(|a| a.flow_turn.as_deref() == Some(mark.as_str()));
+        // The turn's statements return the rows they recorded: deliveries
+        // (`dl_`) and ActiveCampaign jobs (`cj_`), told apart by their ids' prefix.
+        let (crm_jobs, queued): (Vec<String>, Vec<String>) = queued(&ran, &events)?
+            .into_iter()
+            .partition(|id| id.starts_with(CRM_JOB_PREFIX));
         Ok(Turned {
             applied,
             retried: !applied && after.as_ref().is_some_and(|a| a.retried == 1),
@@ -259,7 +267,8 @@ impl Store {
             visitor: ran
                 .first(&visitor_row)?
                 .ok_or_else(|| ApiError::Internal("visitor vanished".into()))?,
-            queued: queued(&ran, &events)?,
+            queued,
+            crm_jobs,
         })
     }
 

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::automation::Target;
 use crate::flow::{Assignee, Effect, Flow, Prompt, Run, SaveTo};
 use crate::form::FieldMode;
 
@@ -47,8 +48,10 @@ pub enum PreviewEffect {
     },
     /// The contact enters an automation.
     EnterAutomation {
-        /// The automation's id.
+        /// The automation's id (Parley's, or ActiveCampaign's: see `target`).
         automation_id: String,
+        /// What it enters.
+        target: Target,
     },
     /// The conversation is closed.
     Close,
@@ -106,9 +109,14 @@ impl From<Effect> for PreviewEffect {
             Effect::Save { to, value } => PreviewEffect::Save { to, value },
             Effect::Assign(to) => PreviewEffect::Assign { to },
             Effect::Label(label_id) => PreviewEffect::Label { label_id },
-            Effect::EnterAutomation(automation_id) => {
-                PreviewEffect::EnterAutomation { automation_id }
-            }
+            Effect::EnterAutomation(automation_id) => PreviewEffect::EnterAutomation {
+                automation_id,
+                target: Target::Webhook,
+            },
+            Effect::EnterCrmAutomation(automation_id) => PreviewEffect::EnterAutomation {
+                automation_id,
+                target: Target::ActiveCampaign,
+            },
             Effect::Close => PreviewEffect::Close,
         }
     }

@@ -279,6 +279,9 @@ pub struct Erased {
     pub visitors: u32,
     /// Originals deleted from R2.
     pub originals: u32,
+    /// The contact's id in ActiveCampaign if it was synced there: erasing in
+    /// Parley does not delete it there.
+    pub crm_contact_id: Option<String>,
 }
 
 /// `GET /api/conversations`: a page of the inbox.
@@ -383,6 +386,8 @@ pub struct ContactProfile {
     pub conversations: Vec<Conversation>,
     /// Its recent activity (never email).
     pub activity: Vec<Activity>,
+    /// Its id in ActiveCampaign, once synced there.
+    pub crm_contact_id: Option<String>,
 }
 
 /// `POST /api/session`, `GET /api/session`: the signed-in agent.
