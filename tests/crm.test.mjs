@@ -187,7 +187,7 @@ test("a verified identify syncs the contact, then its chat tags (found or create
   assert.deepEqual(seen[5].body, { contactTag: { contact: contactId, tag: vipId } });
   assert.equal(seen[6].body.note.relid, contactId);
   assert.equal(seen[6].body.note.reltype, "Subscriber");
-  assert.ok(seen[6].body.note.note.endsWith(`/inbox#conversation/${ann.conversation}`), seen[6].body.note.note);
+  assert.ok(seen[6].body.note.note.endsWith(`/inbox#conversation=${ann.conversation}`), seen[6].body.note.note);
   assert.ok(log.filter((c) => c.kind !== "check").every((c) => c.state === "done" && c.email === ann.email && c.site_id === acct.site), JSON.stringify(log));
   assert.equal(log.length, 7 + 1, "the seven calls and the live check");
 
@@ -435,7 +435,7 @@ test("inbound mail that passes the sender check syncs its sender with the email 
     "POST /api/3/notes 201",
   ]);
   assert.deepEqual(seen[0].body, { contact: { email: from } }, "an unproven name from a header is not sent");
-  assert.ok(seen[4].body.note.note.endsWith(`/inbox#conversation/${conversation.id}`));
+  assert.ok(seen[4].body.note.note.endsWith(`/inbox#conversation=${conversation.id}`));
   // A reply in the same conversation is no new cause.
   const [{ n }] = await sql(`SELECT COUNT(*) AS n FROM crm_jobs WHERE account_id = '${acct.account}'`);
   assert.equal(n, 1);

@@ -179,10 +179,10 @@ pub fn contact_url(api_url: &str, contact_id: &str) -> String {
     format!("{app}/app/contacts/{contact_id}")
 }
 
-/// The inbox link of a conversation, as the inbox routes it (`/inbox#conversation/<id>`).
+/// The inbox link of a conversation, as the inbox routes it (`/inbox#conversation=<id>`, opened by www/inbox/panes.js).
 pub fn conversation_link(public_url: &str, conversation_id: &str) -> String {
     format!(
-        "{}/inbox#conversation/{conversation_id}",
+        "{}/inbox#conversation={conversation_id}",
         public_url.trim_end_matches('/')
     )
 }

@@ -272,7 +272,7 @@ fn settings_are_checked() {
     );
     assert_eq!(
         conversation_link("https://help.example.com/", "c_1"),
-        "https://help.example.com/inbox#conversation/c_1"
+        "https://help.example.com/inbox#conversation=c_1"
     );
 }
 
