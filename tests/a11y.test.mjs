@@ -211,6 +211,21 @@ test("the inbox's views pass axe, and the new controls work by keyboard", async 
 });
 
 
+test("every id in the inbox's page is used once (labels, aria references and each view's messages find their own element)", async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  await page.goto(URL_ + "/inbox.html");
+  await page.locator("#signin").waitFor();
+  const repeated = await page.evaluate(() => {
+    const seen = new Map();
+    for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+  });
+  await context.close();
+  // "a-error" was Account's and Automations' both, so an automation's error showed under the time zone.
+  assert.deepEqual(repeated, []);
+});
+
 test("the composer in every mode, a thread with notes and trail events, the Mentions view and the shortcuts' dialog pass axe", async () => {
   const tag = await signedMail();
   const { token, conversation: chat } = await (async () => {

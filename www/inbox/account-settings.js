@@ -15,7 +15,7 @@ function zones(/** @type {string} */ saved) {
 /** Loads the account's time zone into its select. */
 export async function loadAccountSettings() {
   const isCurrent = fresh();
-  showError($("a-error"), null);
+  showError($("acct-error"), null);
   $("a-saved").textContent = "";
   try {
     const { time_zone } = await client.timeZone();
@@ -24,21 +24,21 @@ export async function loadAccountSettings() {
     select.replaceChildren(...zones(time_zone).map((z) => new Option(z.replaceAll("_", " "), z)));
     select.value = time_zone;
   } catch (err) {
-    if (isCurrent()) showError($("a-error"), err, "Could not load the time zone: ");
+    if (isCurrent()) showError($("acct-error"), err, "Could not load the time zone: ");
   }
 }
 
 /** Saves the chosen time zone; the outcome shows by the Save button. */
 async function save(/** @type {Event} */ e) {
   e.preventDefault();
-  showError($("a-error"), null);
+  showError($("acct-error"), null);
   $("a-saved").textContent = "";
   try {
     const { time_zone } = await client.setTimeZone($("a-time-zone").value);
     $("a-time-zone").value = time_zone;
     $("a-saved").textContent = "Saved";
   } catch (err) {
-    showError($("a-error"), err, "Not saved: ");
+    showError($("acct-error"), err, "Not saved: ");
   }
 }
 
