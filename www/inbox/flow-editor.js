@@ -234,7 +234,7 @@ function automationFields(step, id) {
   if (target === "activecampaign") {
     const s = select((choices.crm ?? []).map((a) => [a.id, a.active === false ? `${a.name} (inactive)` : a.name]), step.automation_id);
     s.addEventListener("change", () => (step.automation_id = s.value));
-    out.push(labelled("ActiveCampaign automation (the contact is synced, then added to it once; needs the Form before it)", s, `${id}-automation`));
+    out.push(labelled("ActiveCampaign automation (the contact is synced, then added to it once; needs the Form before it; a visitor nobody verified enters it only when Settings › ActiveCampaign also sends unverified contacts)", s, `${id}-automation`));
     if (choices.crmError) out.push(el("p", "error", choices.crmError));
   } else {
     const s = select(choices.automations.map((a) => [a.id, a.name]), step.automation_id);
