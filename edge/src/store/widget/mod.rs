@@ -5,6 +5,7 @@
 mod flow_effects;
 mod flows;
 mod proactive;
+mod tie_jobs;
 mod ties;
 mod visits;
 

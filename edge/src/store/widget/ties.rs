@@ -4,7 +4,6 @@
 use serde::Deserialize;
 use shared::automation::Event;
 use shared::contact::ContactSource;
-use shared::crm::{idempotency_key, JobCause};
 use shared::form::ContactDetails;
 use shared::identity::Tie;
 use wasm_bindgen::JsValue;
@@ -15,7 +14,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::NewIds;
 use crate::store::automations::{queued, EventOf};
 use crate::store::batch::{Args, Param};
-use crate::store::crm_jobs::{recorded, JobOf};
+use crate::store::crm_jobs::recorded;
 use crate::store::{attributes, ms, opt, Store};
 
 /// How a visitor is to be tied to a contact.
@@ -98,61 +97,6 @@ impl Key {
 }
 
 impl ContactLink<'_> {
-    /// The cause of the ActiveCampaign job this link records.
-    fn crm_cause(&self) -> JobCause {
-        match (self.tie, self.form_submitted) {
-            (Tie::Agent, _) => JobCause::Agent,
-            (_, true) => JobCause::Form,
-            (_, false) => JobCause::Identify,
-        }
-    }
-
-    /// The job's idempotency key: once per visitor for the Form and an
-    /// agent's add; for an identify, once per visitor and what it said.
-    fn crm_key(&self) -> String {
-        let cause = self.crm_cause();
-        let visitor = self.visitor.id.as_str();
-        if cause != JobCause::Identify {
-            return idempotency_key(cause, visitor, &[]);
-        }
-        let d = self.details;
-        let attributes = serde_json::to_string(self.attributes).unwrap_or_default();
-        let said = [
-            d.email.as_deref(),
-            d.phone.as_deref(),
-            d.company.as_deref(),
-            d.full_name.as_deref(),
-        ]
-        .map(|v| v.unwrap_or_default());
-        let mut said = said.to_vec();
-        said.push(&attributes);
-        idempotency_key(cause, visitor, &said)
-    }
-
-    /// The ActiveCampaign job of this link: the visitor's contact (as the
-    /// batch left it), from chat, verified as the visitor then is; a Form's
-    /// only on its first submission, entering the chatbot's automation.
-    fn crm_job<'k>(&'k self, key: &'k str) -> JobOf<'k> {
-        let cause = self.crm_cause();
-        JobOf {
-            cause,
-            key,
-            site_id: Some(self.visitor.site_id.as_str()),
-            contact_id: None,
-            visitor_id: Some(self.visitor.id.as_str()),
-            conversation_id: None,
-            channel: None,
-            automation_id: self.crm_automation.filter(|_| cause == JobCause::Form),
-            flow_turn: None,
-            happened: match cause {
-                JobCause::Form => {
-                    "EXISTS (SELECT 1 FROM visitors WHERE id = ?5 AND form_submitted_at = ?9)"
-                }
-                _ => "EXISTS (SELECT 1 FROM visitors WHERE id = ?5 AND contact_id IS NOT NULL)",
-            },
-        }
-    }
-
     /// What must still hold of the visitor row (`visitors` of the link's
     /// visitor) when the batch runs, or it writes nothing: a visitor's own
     /// statement needs the visitor unblocked (and, without an email, its email
