@@ -239,6 +239,12 @@ test("at 390 px Settings, Saved replies, Signature, Mentions and Reports fit the
       await page.waitForFunction(() => document.getElementById("site-name").value !== "");
       await shot(page, "settings");
     }
+    if (view === "settings") {
+      // A message quoting a long URL (an automation's, ActiveCampaign's, as the full run's data may show) wraps too.
+      await page.evaluate(() => { const e = document.getElementById("a-error"); e.textContent = "Could not load: http://127.0.0.1:65535/" + "x".repeat(120); });
+      assert.equal(await sideways(page), 0, "a long unbroken message wraps in Settings");
+      await page.evaluate(() => { document.getElementById("a-error").textContent = ""; });
+    }
     if (view === "reports") await page.locator("#r-totals tbody tr").first().waitFor();
     assert.equal(await sideways(page), 0, `${view} does not scroll sideways`);
     found.push(...(await axe(page, view)));
