@@ -53,6 +53,11 @@ const focused = (page) => page.evaluate(() => {
 /** Whether the page scrolls sideways (it must not: only a wide table's own region may). */
 const sideways = (page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
+/** The first elements reaching past the screen's right edge (tag, id, class, right edge, text), to say what widened a view. */
+const widerThanScreen = (page) => page.evaluate(() => [...document.querySelectorAll("body *")]
+  .filter((e) => e.getClientRects().length && e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+  .slice(0, 8).map((e) => [e.tagName, e.id, String(e.className), Math.round(e.getBoundingClientRect().right), (e.textContent ?? "").slice(0, 40)]));
+
 /** Presses Tab (or `key`, e.g. Shift+Tab) until `selector` has the focus (at most `max` presses): reached by keyboard alone. */
 async function tabTo(page, selector, max = 80, key = "Tab") {
   for (let i = 0; i < max; i++) {
@@ -246,7 +251,8 @@ test("at 390 px Settings, Saved replies, Signature, Mentions and Reports fit the
       await page.evaluate(() => { document.getElementById("a-error").textContent = ""; });
     }
     if (view === "reports") await page.locator("#r-totals tbody tr").first().waitFor();
-    assert.equal(await sideways(page), 0, `${view} does not scroll sideways`);
+    const wide = await sideways(page);
+    assert.equal(wide, 0, `${view} does not scroll sideways${wide ? `; wider than the screen: ${JSON.stringify(await widerThanScreen(page))}` : ""}`);
     found.push(...(await axe(page, view)));
   }
   assert.deepEqual(found, []);
