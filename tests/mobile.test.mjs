@@ -188,6 +188,8 @@ test("at 390 × 844 by keyboard alone: a conversation, the contact, back, the he
   assert.equal(await focused(page), "f-q");
   assert.ok(await page.locator("#filters-sheet").isVisible());
   await page.keyboard.press("Escape");
+  // The dialog's close event (a task after Escape) hands the focus back to the Filters button: awaited, not raced.
+  await page.waitForFunction(() => document.activeElement?.id === "filters-open").catch(() => {});
   assert.equal(await focused(page), "filters-open");
   assert.deepEqual(found, []);
   assert.deepEqual(page.errors, []);
