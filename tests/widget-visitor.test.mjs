@@ -129,7 +129,11 @@ test("agent replies reach the open widget without a reload, and the host page he
     Parley.on("ready", () => heard.push("ready"));
     Parley.on("open", () => heard.push("open"));
     Parley.on("message", (m) => heard.push("message:" + m.author + ":" + m.author_name + ":" + m.body));`);
+  // The widget's first thread load after its first message is history, not news (never announced): the
+  // agent replies once it has been answered, or a fast reply lands in that history and the host hears nothing.
+  const firstLoad = page.waitForResponse((r) => r.request().method() === "GET" && new URL(r.url()).pathname === "/api/widget/conversation");
   await openAndSay(page, "hello?");
+  await firstLoad;
   const body = unique("We're here — ");
   await call("POST", `/api/conversations/${await conversationId(page, pages.hosts.origin)}/messages`, { token: KEY, json: { body } });
   const reply = page.locator("li.theirs", { hasText: body });
